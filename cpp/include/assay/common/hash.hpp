@@ -1,0 +1,53 @@
+#pragma once
+// Hashing of values, labels and rows, and a HyperLogLog distinct-count sketch.
+//
+// Hashes are stable across runs and machines (no per-process salt), so row hashes of
+// two tables can be compared and sketches can be stored and merged later. Equal
+// values hash equally: -0.0 and 0.0 hash the same, every NaN hashes the same, and a
+// categorical value hashes by its label, not by its code.
+#include <array>
+#include <cstdint>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "assay/common/table.hpp"
+
+namespace assay {
+
+std::uint64_t hash_double(double x);
+std::uint64_t hash_string(std::string_view s);
+// Hash of a missing categorical value (distinct from every label's hash in practice).
+inline constexpr std::uint64_t kMissingLabelHash = 0x6d697373696e6721ULL;
+
+// One hash per label of a categorical column.
+std::vector<std::uint64_t> hash_labels(std::span<const std::string> labels);
+
+// One 64-bit hash per row over the given columns (in the given order).
+std::vector<std::uint64_t> hash_rows(const TableView& table, std::span<const std::size_t> columns,
+                                     int n_jobs);
+
+// HyperLogLog with 2^precision registers (Flajolet et al. 2007), with the small-range
+// correction (linear counting) of Heule, Nunkesser & Hall 2013. Relative standard
+// error is about 1.04 / sqrt(2^precision): 1.6% at the default precision 12.
+class HyperLogLog {
+ public:
+  static constexpr int kDefaultPrecision = 12;
+  explicit HyperLogLog(int precision = kDefaultPrecision);
+  // Rebuilds a sketch from stored registers; throws InvalidArgument when their count
+  // is not a power of two in [2^4, 2^18] or a register exceeds 64 - precision + 1.
+  static HyperLogLog from_registers(std::vector<std::uint8_t> registers);
+
+  void add_hash(std::uint64_t hash);
+  // Throws InvalidArgument when the precisions differ.
+  void merge(const HyperLogLog& other);
+  double estimate() const;
+  int precision() const { return precision_; }
+  const std::vector<std::uint8_t>& registers() const { return registers_; }
+
+ private:
+  int precision_;
+  std::vector<std::uint8_t> registers_;
+};
+
+}  // namespace assay

@@ -1,0 +1,47 @@
+#pragma once
+// Parallel helpers. Every heavy call takes n_jobs (<= 0 means all cores, 1 serial),
+// applied to its own OpenMP regions only; global thread state is never changed.
+//
+// Work is cut into fixed blocks that do not depend on the thread count, and results
+// are reduced in block order, so results are the same for every n_jobs.
+#include <cstddef>
+#include <exception>
+#include <mutex>
+
+namespace assay {
+
+// The number of threads a call with this n_jobs uses (n_jobs <= 0: all cores).
+int resolve_threads(int n_jobs);
+
+// Calls body(i) for i in [0, n) on up to n_threads threads (dynamic schedule). The
+// first exception thrown by any body is rethrown on the calling thread once all
+// threads have finished; later iterations are skipped after it.
+template <class Body>
+void parallel_for(std::ptrdiff_t n, int n_threads, Body&& body) {
+  std::exception_ptr first_error;
+  std::mutex error_mutex;
+  bool failed = false;
+#pragma omp parallel for schedule(dynamic, 1) num_threads(n_threads) if (n_threads > 1 && n > 1)
+  for (std::ptrdiff_t i = 0; i < n; ++i) {
+    bool skip;
+#pragma omp atomic read
+    skip = failed;
+    if (skip) continue;
+    try {
+      body(i);
+    } catch (...) {
+      std::lock_guard<std::mutex> lock(error_mutex);
+      if (!first_error) first_error = std::current_exception();
+#pragma omp atomic write
+      failed = true;
+    }
+  }
+  if (first_error) std::rethrow_exception(first_error);
+}
+
+// Number of blocks of block_size covering n items.
+constexpr std::size_t n_blocks(std::size_t n, std::size_t block_size) {
+  return (n + block_size - 1) / block_size;
+}
+
+}  // namespace assay

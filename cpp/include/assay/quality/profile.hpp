@@ -1,0 +1,103 @@
+#pragma once
+// Column profiles: the descriptive statistics of a table, mergeable across chunks.
+//
+// Counts, extremes, mean and variance merge exactly (Chan, Golub & LeVeque 1979 for
+// the variance). Distinct counts, quantiles, histograms and value tables are exact
+// when computed from data and become sketch estimates after a merge; each carries a
+// flag saying which, and the quantile summary carries its rank-error bound.
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "assay/common/hash.hpp"
+#include "assay/common/quantile_summary.hpp"
+#include "assay/common/table.hpp"
+
+namespace assay::quality {
+
+// The quantile probabilities every numeric profile reports.
+inline constexpr std::array<double, 7> kProfileQuantiles = {0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99};
+
+struct ProfileOptions {
+  int histogram_bins = 20;
+  // Value tables keep every distinct value up to this many, else the most frequent.
+  std::size_t tracked_values = 64;
+  std::size_t summary_capacity = QuantileSummary::kDefaultCapacity;
+  int hll_precision = HyperLogLog::kDefaultPrecision;
+};
+
+template <class Value>
+struct ValueCount {
+  Value value;
+  std::int64_t count;
+};
+
+// Value tables: the most frequent values by descending count (ties by value).
+// `complete` means the table lists every distinct value, so counts of a merge are exact.
+template <class Value>
+struct ValueTable {
+  std::vector<ValueCount<Value>> entries;
+  bool complete = true;
+};
+
+struct NumericProfile {
+  std::string name;
+  std::int64_t count = 0;       // rows
+  std::int64_t missing = 0;     // NaN
+  std::int64_t infinities = 0;  // +inf or -inf (counted, excluded from moments and quantiles)
+  std::int64_t zeros = 0;
+  std::int64_t negatives = 0;   // includes -inf
+  // Over finite values (NaN when there are none; std NaN below two values).
+  double min = 0, max = 0, mean = 0, m2 = 0;
+  std::int64_t distinct = 0;    // distinct non-missing values, infinities included
+  bool distinct_exact = true;
+  std::vector<double> quantiles;  // at kProfileQuantiles, finite values
+  bool quantiles_exact = true;
+  std::vector<double> histogram_edges;  // equal-width over [min, max] of finite values
+  std::vector<std::int64_t> histogram_counts;
+  bool histogram_exact = true;
+  ValueTable<double> values;
+  QuantileSummary summary;
+  HyperLogLog distinct_sketch;
+
+  std::int64_t finite() const { return count - missing - infinities; }
+  double variance() const;  // sample variance (ddof = 1)
+};
+
+struct CategoricalProfile {
+  std::string name;
+  std::int64_t count = 0;
+  std::int64_t missing = 0;
+  std::int64_t distinct = 0;    // observed categories
+  bool distinct_exact = true;
+  ValueTable<std::string> values;
+  HyperLogLog distinct_sketch;
+};
+
+struct TableProfile {
+  std::vector<NumericProfile> numeric;
+  std::vector<CategoricalProfile> categorical;
+  std::vector<std::string> column_order;  // every column name as in the table
+};
+
+NumericProfile profile_numeric(const ColumnView& column, const ProfileOptions& options = {});
+CategoricalProfile profile_categorical(const ColumnView& column, const ProfileOptions& options = {});
+TableProfile profile_table(const TableView& table, const ProfileOptions& options = {}, int n_jobs = 0);
+
+// Profile of the concatenated data. Throws InvalidArgument when names differ.
+NumericProfile merge(const NumericProfile& a, const NumericProfile& b, const ProfileOptions& options = {});
+CategoricalProfile merge(const CategoricalProfile& a, const CategoricalProfile& b,
+                         const ProfileOptions& options = {});
+// Columns are matched by name; a column present on one side only is an error.
+TableProfile merge(const TableProfile& a, const TableProfile& b, const ProfileOptions& options = {});
+
+// Derived from the sorted finite values of a column: used by profiles and checks.
+namespace detail {
+// Linear-interpolation quantile of ascending values (numpy's default method).
+double sorted_quantile(const double* sorted, std::size_t n, double p);
+// Median absolute deviation from `median` of ascending values, in O(log n).
+double sorted_mad(const double* sorted, std::size_t n, double median);
+}  // namespace detail
+
+}  // namespace assay::quality

@@ -1,0 +1,743 @@
+#include "assay/quality/check.hpp"
+
+#include <omp.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <map>
+#include <sstream>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "assay/common/error.hpp"
+#include "assay/common/hash.hpp"
+#include "assay/common/parallel.hpp"
+#include "assay/common/sort.hpp"
+#include "profile_detail.hpp"
+
+namespace assay::quality {
+
+const char* severity_name(Severity severity) {
+  switch (severity) {
+    case Severity::info: return "info";
+    case Severity::warning: return "warning";
+    case Severity::error: return "error";
+  }
+  return "unknown";
+}
+
+namespace {
+
+std::string format_number(double x) {
+  std::ostringstream out;
+  out.precision(4);
+  out << x;
+  return out.str();
+}
+
+std::string percent(double share) { return format_number(100.0 * share) + "%"; }
+
+// Value equality used for "identical rows": NaN equals NaN, -0.0 equals 0.0, and a
+// category equals another of the same label.
+bool cells_equal(const ColumnView& a, std::size_t i, const ColumnView& b, std::size_t k) {
+  if (a.is_numeric()) {
+    const double x = a.values[i], y = b.values[k];
+    return x == y || (std::isnan(x) && std::isnan(y));
+  }
+  const std::int32_t ca = a.codes[i], cb = b.codes[k];
+  if (ca < 0 || cb < 0) return ca == cb;
+  return &a == &b ? ca == cb : a.labels[static_cast<std::size_t>(ca)] == b.labels[static_cast<std::size_t>(cb)];
+}
+
+bool rows_equal(const TableView& ta, const std::vector<std::size_t>& ca, std::size_t i, const TableView& tb,
+                const std::vector<std::size_t>& cb, std::size_t k) {
+  for (std::size_t c = 0; c < ca.size(); ++c) {
+    if (!cells_equal(ta.column(ca[c]), i, tb.column(cb[c]), k)) return false;
+  }
+  return true;
+}
+
+// The target recoded for the checks: classes (categorical, or numeric with few
+// integer values) or a numeric value for regression.
+struct Target {
+  bool present = false;
+  bool classification = false;
+  std::vector<std::int32_t> classes;  // class index per row, -1 missing
+  std::vector<std::int64_t> class_counts;
+  std::vector<std::string> class_names;
+  std::span<const double> values;  // regression
+  std::int64_t valid = 0;
+};
+
+constexpr std::size_t kMaxIntegerClasses = 20;
+
+Target encode_target(const ColumnView& column) {
+  Target t;
+  t.present = true;
+  if (!column.is_numeric()) {
+    t.classification = true;
+    std::vector<std::int32_t> remap(column.labels.size(), -1);
+    t.classes.resize(column.codes.size());
+    for (std::size_t i = 0; i < column.codes.size(); ++i) {
+      const std::int32_t code = column.codes[i];
+      if (code < 0) {
+        t.classes[i] = -1;
+        continue;
+      }
+      auto& slot = remap[static_cast<std::size_t>(code)];
+      if (slot < 0) {
+        slot = static_cast<std::int32_t>(t.class_counts.size());
+        t.class_counts.push_back(0);
+        t.class_names.push_back(column.labels[static_cast<std::size_t>(code)]);
+      }
+      t.classes[i] = slot;
+      ++t.class_counts[static_cast<std::size_t>(slot)];
+      ++t.valid;
+    }
+    return t;
+  }
+  // Numeric: classes when every finite value is an integer and there are few.
+  std::map<double, std::int32_t> seen;
+  bool integer_valued = true;
+  for (double y : column.values) {
+    if (std::isnan(y)) continue;
+    if (!std::isfinite(y) || y != std::floor(y)) {
+      integer_valued = false;
+      break;
+    }
+    if (seen.emplace(y, 0).second && seen.size() > kMaxIntegerClasses) {
+      integer_valued = false;
+      break;
+    }
+  }
+  if (!integer_valued) {
+    t.values = column.values;
+    for (double y : column.values) t.valid += std::isfinite(y);
+    return t;
+  }
+  t.classification = true;
+  for (auto& [value, index] : seen) {
+    index = static_cast<std::int32_t>(t.class_names.size());
+    t.class_names.push_back(format_number(value));
+  }
+  t.class_counts.assign(seen.size(), 0);
+  t.classes.resize(column.values.size());
+  for (std::size_t i = 0; i < column.values.size(); ++i) {
+    const double y = column.values[i];
+    if (std::isnan(y)) {
+      t.classes[i] = -1;
+    } else {
+      t.classes[i] = seen[y];
+      ++t.class_counts[static_cast<std::size_t>(t.classes[i])];
+      ++t.valid;
+    }
+  }
+  return t;
+}
+
+// How well one feature, cut into bins, predicts the target alone: for classes the
+// accuracy of predicting each bin's majority class, rescaled so that 0 is the
+// overall majority's accuracy and 1 is perfect; for regression the correlation ratio
+// (eta squared) of the bin means. Bins with fewer than min_support rows are pooled and
+// predicted by the overall majority / mean, so that identifier-like features with one
+// row per value do not look predictive.
+double predictive_power(const Target& target, const std::vector<std::int32_t>& bins, std::size_t n_bins,
+                        std::int64_t min_support) {
+  if (target.valid < 2) return std::numeric_limits<double>::quiet_NaN();
+  if (target.classification) {
+    const std::size_t k = target.class_counts.size();
+    if (k < 2) return std::numeric_limits<double>::quiet_NaN();
+    std::vector<std::int64_t> counts(n_bins * k, 0);
+    for (std::size_t i = 0; i < bins.size(); ++i) {
+      if (target.classes[i] >= 0) ++counts[static_cast<std::size_t>(bins[i]) * k + target.classes[i]];
+    }
+    const auto majority = static_cast<std::size_t>(
+        std::max_element(target.class_counts.begin(), target.class_counts.end()) - target.class_counts.begin());
+    std::int64_t correct = 0;
+    for (std::size_t b = 0; b < n_bins; ++b) {
+      const std::int64_t* row = &counts[b * k];
+      std::int64_t support = 0;
+      for (std::size_t c = 0; c < k; ++c) support += row[c];
+      correct += support >= min_support ? *std::max_element(row, row + k) : row[majority];
+    }
+    const double base = static_cast<double>(target.class_counts[majority]) / static_cast<double>(target.valid);
+    const double accuracy = static_cast<double>(correct) / static_cast<double>(target.valid);
+    return (accuracy - base) / (1.0 - base);
+  }
+  std::vector<double> sum(n_bins, 0.0), sum_sq(n_bins, 0.0);
+  std::vector<std::int64_t> count(n_bins, 0);
+  double total = 0.0;
+  for (std::size_t i = 0; i < bins.size(); ++i) {
+    const double y = target.values[i];
+    if (!std::isfinite(y)) continue;
+    const auto b = static_cast<std::size_t>(bins[i]);
+    sum[b] += y;
+    sum_sq[b] += y * y;
+    ++count[b];
+    total += y;
+  }
+  const double mean = total / static_cast<double>(target.valid);
+  double sst = 0.0, sse = 0.0;
+  for (std::size_t i = 0; i < bins.size(); ++i) {
+    const double y = target.values[i];
+    if (std::isfinite(y)) sst += (y - mean) * (y - mean);
+  }
+  if (!(sst > 0.0)) return std::numeric_limits<double>::quiet_NaN();
+  for (std::size_t b = 0; b < n_bins; ++b) {
+    if (count[b] == 0) continue;
+    const double cb = static_cast<double>(count[b]);
+    // Within-bin squared error around the bin mean, or around the overall mean for
+    // pooled small bins.
+    const double centre = count[b] >= min_support ? sum[b] / cb : mean;
+    sse += std::max(0.0, sum_sq[b] - 2.0 * centre * sum[b] + cb * centre * centre);
+  }
+  return std::max(0.0, 1.0 - sse / sst);
+}
+
+// Everything the column checks learn from one column.
+struct ColumnReport {
+  std::vector<Finding> findings;
+};
+
+std::vector<std::int64_t> first_rows(std::size_t n, std::int64_t limit, auto&& predicate) {
+  std::vector<std::int64_t> rows;
+  for (std::size_t i = 0; i < n && static_cast<std::int64_t>(rows.size()) < limit; ++i) {
+    if (predicate(i)) rows.push_back(static_cast<std::int64_t>(i));
+  }
+  return rows;
+}
+
+void check_missing(const ColumnView& column, std::int64_t count, std::int64_t missing, const CheckOptions& o,
+                   std::vector<Finding>& out) {
+  if (count == 0 || missing == 0) return;
+  const double rate = static_cast<double>(missing) / static_cast<double>(count);
+  if (rate < o.missing_warning) return;
+  const bool error = rate >= o.missing_error;
+  Finding f{"missing", column.name, error ? Severity::error : Severity::warning, rate,
+            error ? o.missing_error : o.missing_warning,
+            percent(rate) + " of values are missing (" + std::to_string(missing) + " of " + std::to_string(count) + ")",
+            {}};
+  f.rows = first_rows(column.size(), o.max_examples, [&](std::size_t i) {
+    return column.is_numeric() ? std::isnan(column.values[i]) : column.codes[i] < 0;
+  });
+  out.push_back(std::move(f));
+}
+
+template <class Value>
+void check_constant(const std::string& name, std::int64_t non_missing, std::int64_t distinct,
+                    const ValueTable<Value>& values, const CheckOptions& o, std::vector<Finding>& out) {
+  if (non_missing == 0) return;  // reported by the missing check
+  if (distinct <= 1) {
+    out.push_back({"constant", name, Severity::warning, 1.0, 1.0, "every non-missing value is the same", {}});
+    return;
+  }
+  const double share = static_cast<double>(values.entries.front().count) / static_cast<double>(non_missing);
+  if (share >= o.near_constant) {
+    out.push_back({"near_constant", name, Severity::warning, share, o.near_constant,
+                   percent(share) + " of non-missing values are the most frequent value", {}});
+  }
+}
+
+void check_outliers(const ColumnView& column, const NumericProfile& p, const detail::SortedColumn& sorted,
+                    const CheckOptions& o, std::vector<Finding>& out) {
+  const std::size_t nf = sorted.finite_end - sorted.finite_begin;
+  if (nf < 4) return;
+  const double* begin = sorted.values.data() + sorted.finite_begin;
+  const double* end = begin + nf;
+  auto report = [&](const char* check, double lo, double hi, const std::string& rule) {
+    const auto below = std::lower_bound(begin, end, lo) - begin;
+    const auto above = end - std::upper_bound(begin, end, hi);
+    const double share = static_cast<double>(below + above) / static_cast<double>(nf);
+    if (share < o.outlier_rate) return;
+    Finding f{check, column.name, Severity::warning, share, o.outlier_rate,
+              percent(share) + " of finite values (" + std::to_string(below + above) + ") lie outside [" +
+                  format_number(lo) + ", " + format_number(hi) + "] (" + rule + ")",
+              {}};
+    f.rows = first_rows(column.size(), o.max_examples, [&](std::size_t i) {
+      const double x = column.values[i];
+      return std::isfinite(x) && (x < lo || x > hi);
+    });
+    out.push_back(std::move(f));
+  };
+  const double q1 = p.quantiles[2], median = p.quantiles[3], q3 = p.quantiles[4];
+  const double iqr = q3 - q1;
+  if (iqr > 0) {
+    report("outliers_iqr", q1 - o.outlier_iqr_k * iqr, q3 + o.outlier_iqr_k * iqr,
+           "Tukey fences, k = " + format_number(o.outlier_iqr_k));
+  }
+  const double mad = detail::sorted_mad(begin, nf, median);
+  if (mad > 0) {
+    // robust z = 0.6745 (x - median) / MAD exceeds the cut-off.
+    const double reach = o.outlier_mad_z * mad / 0.6745;
+    report("outliers_mad", median - reach, median + reach, "robust z-score above " + format_number(o.outlier_mad_z));
+  }
+}
+
+void check_leakage(const std::string& name, const Target& target, const std::vector<std::int32_t>& bins,
+                   std::size_t n_bins, const CheckOptions& o, std::vector<Finding>& out) {
+  const double power = predictive_power(target, bins, n_bins, o.leakage_min_support);
+  if (!(power >= o.leakage)) return;
+  out.push_back({"target_leakage", name, Severity::error, power, o.leakage,
+                 std::string("this column alone predicts the target (") +
+                     (target.classification ? "majority-class accuracy above baseline" : "correlation ratio") +
+                     " " + format_number(power) + "): check that it is not derived from the target",
+                 {}});
+}
+
+// Bins of a numeric column for the leakage check: quantile bins, missing last.
+std::vector<std::int32_t> numeric_bins(const ColumnView& column, const detail::SortedColumn& sorted, int n_quantile_bins,
+                                       std::size_t& n_bins) {
+  const double* finite = sorted.values.data() + sorted.finite_begin;
+  const std::size_t nf = sorted.finite_end - sorted.finite_begin;
+  std::vector<double> edges;
+  for (int k = 1; k < n_quantile_bins; ++k) {
+    const double edge = detail::sorted_quantile(finite, nf, static_cast<double>(k) / n_quantile_bins);
+    if (!std::isnan(edge) && (edges.empty() || edge > edges.back())) edges.push_back(edge);
+  }
+  n_bins = edges.size() + 2;
+  const auto missing_bin = static_cast<std::int32_t>(edges.size() + 1);
+  std::vector<std::int32_t> bins(column.values.size());
+  for (std::size_t i = 0; i < bins.size(); ++i) {
+    const double x = column.values[i];
+    bins[i] = std::isnan(x) ? missing_bin
+                            : static_cast<std::int32_t>(std::upper_bound(edges.begin(), edges.end(), x) - edges.begin());
+  }
+  return bins;
+}
+
+std::string join_labels(const std::vector<std::string>& labels, std::size_t limit) {
+  std::string text;
+  for (std::size_t k = 0; k < labels.size() && k < limit; ++k) text += (k ? ", '" : "'") + labels[k] + "'";
+  if (labels.size() > limit) text += ", ... (" + std::to_string(labels.size() - limit) + " more)";
+  return text;
+}
+
+std::string normalise_label(const std::string& label) {
+  std::string out;
+  bool pending_space = false;
+  for (unsigned char c : label) {
+    if (std::isspace(c)) {
+      pending_space = !out.empty();
+      continue;
+    }
+    if (pending_space) out.push_back(' ');
+    pending_space = false;
+    out.push_back(static_cast<char>(std::tolower(c)));
+  }
+  return out;
+}
+
+bool is_high_cardinality(const CategoricalProfile& p, const CheckOptions& o) {
+  const std::int64_t non_missing = p.count - p.missing;
+  return non_missing > 0 && p.distinct >= o.high_cardinality &&
+         static_cast<double>(p.distinct) / static_cast<double>(non_missing) >= o.high_cardinality_ratio;
+}
+
+void check_categorical(const ColumnView& column, const CategoricalProfile& p, const CheckOptions& o,
+                       std::vector<Finding>& out) {
+  const std::int64_t non_missing = p.count - p.missing;
+  if (is_high_cardinality(p, o)) {
+    out.push_back({"high_cardinality", column.name, Severity::warning, static_cast<double>(p.distinct),
+                   static_cast<double>(o.high_cardinality),
+                   std::to_string(p.distinct) + " distinct categories in " + std::to_string(non_missing) +
+                       " non-missing rows: an identifier, or a column to encode differently",
+                   {}});
+  }
+  std::vector<char> observed(column.labels.size(), 0);
+  for (std::int32_t code : column.codes) {
+    if (code >= 0) observed[static_cast<std::size_t>(code)] = 1;
+  }
+  std::vector<std::string> labels;
+  for (std::size_t k = 0; k < column.labels.size(); ++k) {
+    if (observed[k]) labels.push_back(column.labels[k]);
+  }
+  const auto groups = label_variants(labels);
+  if (!groups.empty()) {
+    std::string text;
+    for (std::size_t g = 0; g < groups.size() && g < 3; ++g) text += (g ? "; " : "") + join_labels(groups[g], 5);
+    if (groups.size() > 3) text += "; ...";
+    out.push_back({"label_variants", column.name, Severity::warning, static_cast<double>(groups.size()), 1.0,
+                   std::to_string(groups.size()) + " group(s) of labels differ only in case or whitespace: " + text,
+                   {}});
+  }
+}
+
+}  // namespace
+
+std::vector<std::vector<std::string>> label_variants(const std::vector<std::string>& labels) {
+  std::unordered_map<std::string, std::size_t> group_of;
+  std::vector<std::vector<std::string>> groups;
+  for (const std::string& label : labels) {
+    auto [it, inserted] = group_of.emplace(normalise_label(label), groups.size());
+    if (inserted) groups.emplace_back();
+    groups[it->second].push_back(label);
+  }
+  std::erase_if(groups, [](const auto& g) { return g.size() < 2; });
+  return groups;
+}
+
+std::vector<std::vector<std::int64_t>> identical_row_groups(const TableView& table,
+                                                            const std::vector<std::size_t>& columns, int n_jobs) {
+  const std::size_t n = table.n_rows();
+  std::vector<std::uint64_t> keys = hash_rows(table, columns, n_jobs);
+  std::vector<std::uint64_t> rows(n), key_scratch(n), row_scratch(n);
+  for (std::size_t i = 0; i < n; ++i) rows[i] = i;
+  // Stable: rows of equal hash stay ascending.
+  radix_sort_pairs(keys, rows, key_scratch, row_scratch);
+  std::vector<std::vector<std::int64_t>> groups;
+  std::size_t i = 0;
+  while (i < n) {
+    std::size_t j = i + 1;
+    while (j < n && keys[j] == keys[i]) ++j;
+    if (j - i > 1) {
+      // Equal hashes: split the run into classes of truly equal rows.
+      std::vector<std::vector<std::int64_t>> classes;
+      for (std::size_t k = i; k < j; ++k) {
+        auto it = std::find_if(classes.begin(), classes.end(), [&](const auto& c) {
+          return rows_equal(table, columns, static_cast<std::size_t>(c.front()), table, columns, rows[k]);
+        });
+        if (it == classes.end()) {
+          classes.push_back({static_cast<std::int64_t>(rows[k])});
+        } else {
+          it->push_back(static_cast<std::int64_t>(rows[k]));
+        }
+      }
+      for (auto& c : classes) {
+        if (c.size() > 1) groups.push_back(std::move(c));
+      }
+    }
+    i = j;
+  }
+  std::sort(groups.begin(), groups.end(), [](const auto& a, const auto& b) { return a.front() < b.front(); });
+  return groups;
+}
+
+namespace {
+
+std::vector<std::int64_t> example_rows(const std::vector<std::vector<std::int64_t>>& groups, std::int64_t limit) {
+  std::vector<std::int64_t> rows;
+  for (const auto& g : groups) {
+    for (std::int64_t r : g) {
+      if (static_cast<std::int64_t>(rows.size()) >= limit) return rows;
+      rows.push_back(r);
+    }
+  }
+  return rows;
+}
+
+void check_duplicates(const TableView& data, const CheckOptions& o, int n_jobs, std::vector<Finding>& out) {
+  std::vector<std::size_t> all(data.n_columns());
+  for (std::size_t j = 0; j < all.size(); ++j) all[j] = j;
+  const auto groups = identical_row_groups(data, all, n_jobs);
+  std::int64_t duplicates = 0;
+  for (const auto& g : groups) duplicates += static_cast<std::int64_t>(g.size()) - 1;
+  if (duplicates == 0) return;
+  const double share = static_cast<double>(duplicates) / static_cast<double>(data.n_rows());
+  out.push_back({"duplicate_rows", "", Severity::warning, static_cast<double>(duplicates), 1.0,
+                 std::to_string(duplicates) + " rows (" + percent(share) + ") repeat an earlier row, in " +
+                     std::to_string(groups.size()) + " group(s)",
+                 example_rows(groups, o.max_examples)});
+}
+
+void check_conflicts(const TableView& data, std::size_t target_index, const CheckOptions& o, int n_jobs,
+                     std::vector<Finding>& out) {
+  std::vector<std::size_t> features;
+  for (std::size_t j = 0; j < data.n_columns(); ++j) {
+    if (j != target_index) features.push_back(j);
+  }
+  if (features.empty()) return;
+  const ColumnView& target = data.column(target_index);
+  auto groups = identical_row_groups(data, features, n_jobs);
+  std::erase_if(groups, [&](const auto& g) {
+    for (std::int64_t r : g) {
+      if (!cells_equal(target, static_cast<std::size_t>(g.front()), target, static_cast<std::size_t>(r))) return false;
+    }
+    return true;
+  });
+  if (groups.empty()) return;
+  std::int64_t rows = 0;
+  for (const auto& g : groups) rows += static_cast<std::int64_t>(g.size());
+  out.push_back({"conflicting_labels", target.name, Severity::warning, static_cast<double>(rows), 1.0,
+                 std::to_string(rows) + " rows in " + std::to_string(groups.size()) +
+                     " group(s) have identical features but different targets",
+                 example_rows(groups, o.max_examples)});
+}
+
+void check_overlap(const TableView& data, const TableView& reference, const std::string& target, const CheckOptions& o,
+                   int n_jobs, std::vector<Finding>& out) {
+  std::vector<std::size_t> data_columns, reference_columns;
+  for (std::size_t j = 0; j < data.n_columns(); ++j) {
+    const ColumnView& column = data.column(j);
+    if (column.name == target) continue;
+    const std::ptrdiff_t r = reference.find(column.name);
+    if (r < 0) continue;
+    if (reference.column(static_cast<std::size_t>(r)).kind != column.kind) {
+      throw InvalidArgument("column '" + column.name + "' is " + (column.is_numeric() ? "numeric" : "categorical") +
+                            " in data but not in reference");
+    }
+    data_columns.push_back(j);
+    reference_columns.push_back(static_cast<std::size_t>(r));
+  }
+  if (data_columns.empty() || reference.n_rows() == 0 || data.n_rows() == 0) return;
+  const std::size_t m = reference.n_rows();
+  std::vector<std::uint64_t> ref_keys = hash_rows(reference, reference_columns, n_jobs);
+  std::vector<std::uint64_t> ref_rows(m), key_scratch(m), row_scratch(m);
+  for (std::size_t i = 0; i < m; ++i) ref_rows[i] = i;
+  radix_sort_pairs(ref_keys, ref_rows, key_scratch, row_scratch);
+  const std::vector<std::uint64_t> keys = hash_rows(data, data_columns, n_jobs);
+  std::vector<char> shared(data.n_rows(), 0);
+  constexpr std::size_t kBlock = 1 << 14;
+  parallel_for(static_cast<std::ptrdiff_t>(n_blocks(data.n_rows(), kBlock)), resolve_threads(n_jobs),
+               [&](std::ptrdiff_t b) {
+                 const std::size_t begin = static_cast<std::size_t>(b) * kBlock;
+                 const std::size_t end = std::min(data.n_rows(), begin + kBlock);
+                 for (std::size_t i = begin; i < end; ++i) {
+                   auto it = std::lower_bound(ref_keys.begin(), ref_keys.end(), keys[i]);
+                   for (; it != ref_keys.end() && *it == keys[i]; ++it) {
+                     const std::size_t r = ref_rows[static_cast<std::size_t>(it - ref_keys.begin())];
+                     if (rows_equal(data, data_columns, i, reference, reference_columns, r)) {
+                       shared[i] = 1;
+                       break;
+                     }
+                   }
+                 }
+               });
+  std::int64_t count = 0;
+  for (char s : shared) count += s;
+  if (count == 0) return;
+  const double share = static_cast<double>(count) / static_cast<double>(data.n_rows());
+  out.push_back({"train_test_overlap", "", Severity::warning, static_cast<double>(count), 1.0,
+                 std::to_string(count) + " rows (" + percent(share) + ") also appear in the reference data (compared on " +
+                     std::to_string(data_columns.size()) + " shared column(s))",
+                 first_rows(data.n_rows(), o.max_examples, [&](std::size_t i) { return shared[i] != 0; })});
+}
+
+void check_unseen(const ColumnView& column, const ColumnView& reference, const CheckOptions& o, std::vector<Finding>& out) {
+  std::unordered_set<std::string> known;
+  std::vector<char> observed(reference.labels.size(), 0);
+  for (std::int32_t code : reference.codes) {
+    if (code >= 0) observed[static_cast<std::size_t>(code)] = 1;
+  }
+  for (std::size_t k = 0; k < reference.labels.size(); ++k) {
+    if (observed[k]) known.insert(reference.labels[k]);
+  }
+  std::vector<char> unseen(column.labels.size(), 0);
+  for (std::size_t k = 0; k < column.labels.size(); ++k) unseen[k] = !known.contains(column.labels[k]);
+  std::vector<std::int64_t> rows_per_label(column.labels.size(), 0);
+  std::int64_t rows = 0;
+  for (std::int32_t code : column.codes) {
+    if (code >= 0 && unseen[static_cast<std::size_t>(code)]) {
+      ++rows_per_label[static_cast<std::size_t>(code)];
+      ++rows;
+    }
+  }
+  if (rows == 0) return;
+  std::vector<std::string> labels;
+  for (std::size_t k = 0; k < column.labels.size(); ++k) {
+    if (rows_per_label[k] > 0) labels.push_back(column.labels[k]);
+  }
+  out.push_back({"unseen_categories", column.name, Severity::warning, static_cast<double>(rows), 1.0,
+                 std::to_string(labels.size()) + " categor" + (labels.size() == 1 ? "y" : "ies") + " absent from the reference, in " +
+                     std::to_string(rows) + " rows: " + join_labels(labels, 10),
+                 first_rows(column.size(), o.max_examples, [&](std::size_t i) {
+                   const std::int32_t code = column.codes[i];
+                   return code >= 0 && unseen[static_cast<std::size_t>(code)] != 0;
+                 })});
+}
+
+void check_target(const std::string& name, const Target& target, const CheckOptions& o, std::vector<Finding>& out) {
+  if (!target.classification || target.valid == 0) return;
+  if (target.class_counts.size() == 1) {
+    out.push_back({"single_class", name, Severity::error, 1.0, 2.0,
+                   "the target has a single class ('" + target.class_names[0] + "')", {}});
+    return;
+  }
+  const auto minority = std::min_element(target.class_counts.begin(), target.class_counts.end());
+  const double share = static_cast<double>(*minority) / static_cast<double>(target.valid);
+  if (share >= o.imbalance_below) return;
+  const std::string label = target.class_names[static_cast<std::size_t>(minority - target.class_counts.begin())];
+  out.push_back({"class_imbalance", name, Severity::warning, share, o.imbalance_below,
+                 "the rarest class '" + label + "' has " + percent(share) + " of the target's rows (" +
+                     std::to_string(*minority) + ")",
+                 {}});
+}
+
+void apply_rule(const TableView& data, const TableProfile& profile, const ColumnRule& rule, const CheckOptions& o,
+                std::vector<Finding>& out) {
+  const std::ptrdiff_t index = data.find(rule.column);
+  if (index < 0) {
+    out.push_back({"rule_column", rule.column, Severity::error, 0.0, 1.0, "the column required by a rule is absent", {}});
+    return;
+  }
+  const ColumnView& column = data.column(static_cast<std::size_t>(index));
+  std::int64_t count = 0, missing = 0, distinct = 0;
+  if (column.is_numeric()) {
+    const auto& p = *std::find_if(profile.numeric.begin(), profile.numeric.end(), [&](auto& x) { return x.name == rule.column; });
+    count = p.count, missing = p.missing, distinct = p.distinct;
+  } else {
+    const auto& p = *std::find_if(profile.categorical.begin(), profile.categorical.end(), [&](auto& x) { return x.name == rule.column; });
+    count = p.count, missing = p.missing, distinct = p.distinct;
+  }
+  auto violation = [&](const char* check, double value, double threshold, std::string message, auto&& predicate) {
+    out.push_back({check, column.name, Severity::error, value, threshold, std::move(message),
+                   first_rows(column.size(), o.max_examples, predicate)});
+  };
+  auto is_missing = [&](std::size_t i) { return column.is_numeric() ? std::isnan(column.values[i]) : column.codes[i] < 0; };
+  if (rule.nullable.has_value() && !*rule.nullable && missing > 0) {
+    violation("rule_nullable", static_cast<double>(missing), 0.0,
+              std::to_string(missing) + " missing values in a column declared not nullable", is_missing);
+  }
+  if (rule.max_missing.has_value() && count > 0) {
+    const double rate = static_cast<double>(missing) / static_cast<double>(count);
+    if (rate > *rule.max_missing) {
+      violation("rule_max_missing", rate, *rule.max_missing,
+                "missing rate " + percent(rate) + " exceeds the allowed " + percent(*rule.max_missing), is_missing);
+    }
+  }
+  if (rule.unique.has_value() && *rule.unique && distinct < count - missing) {
+    out.push_back({"rule_unique", column.name, Severity::error, static_cast<double>(count - missing - distinct), 0.0,
+                   std::to_string(count - missing - distinct) + " non-missing values repeat an earlier value in a column declared unique",
+                   {}});
+  }
+  if ((rule.min.has_value() || rule.max.has_value() || rule.allowed_values.has_value()) && !column.is_numeric()) {
+    throw InvalidArgument("rules for column '" + column.name + "': min, max and numeric allowed values need a numeric column");
+  }
+  if (rule.allowed_labels.has_value() && column.is_numeric()) {
+    throw InvalidArgument("rules for column '" + column.name + "': allowed labels need a categorical column");
+  }
+  auto count_rows = [&](auto&& predicate) {
+    std::int64_t c = 0;
+    for (std::size_t i = 0; i < column.size(); ++i) c += predicate(i) ? 1 : 0;
+    return c;
+  };
+  if (rule.min.has_value()) {
+    const double lo = *rule.min;
+    auto below = [&](std::size_t i) { return column.values[i] < lo; };
+    if (const std::int64_t c = count_rows(below)) {
+      violation("rule_min", static_cast<double>(c), lo, std::to_string(c) + " values below the minimum " + format_number(lo), below);
+    }
+  }
+  if (rule.max.has_value()) {
+    const double hi = *rule.max;
+    auto above = [&](std::size_t i) { return column.values[i] > hi; };
+    if (const std::int64_t c = count_rows(above)) {
+      violation("rule_max", static_cast<double>(c), hi, std::to_string(c) + " values above the maximum " + format_number(hi), above);
+    }
+  }
+  if (rule.allowed_values.has_value()) {
+    std::vector<double> allowed = *rule.allowed_values;
+    std::sort(allowed.begin(), allowed.end());
+    auto outside = [&](std::size_t i) {
+      const double x = column.values[i];
+      return !std::isnan(x) && !std::binary_search(allowed.begin(), allowed.end(), x);
+    };
+    if (const std::int64_t c = count_rows(outside)) {
+      violation("rule_allowed", static_cast<double>(c), 0.0, std::to_string(c) + " values outside the allowed set", outside);
+    }
+  }
+  if (rule.allowed_labels.has_value()) {
+    const std::unordered_set<std::string> allowed(rule.allowed_labels->begin(), rule.allowed_labels->end());
+    std::vector<char> ok(column.labels.size());
+    for (std::size_t k = 0; k < ok.size(); ++k) ok[k] = allowed.contains(column.labels[k]);
+    auto outside = [&](std::size_t i) { return column.codes[i] >= 0 && !ok[static_cast<std::size_t>(column.codes[i])]; };
+    if (const std::int64_t c = count_rows(outside)) {
+      std::vector<std::string> bad;
+      std::vector<char> listed(column.labels.size(), 0);
+      for (std::size_t i = 0; i < column.size(); ++i) {
+        if (outside(i) && !listed[static_cast<std::size_t>(column.codes[i])]) {
+          listed[static_cast<std::size_t>(column.codes[i])] = 1;
+          bad.push_back(column.labels[static_cast<std::size_t>(column.codes[i])]);
+        }
+      }
+      violation("rule_allowed", static_cast<double>(c), 0.0,
+                std::to_string(c) + " values outside the allowed set: " + join_labels(bad, 10), outside);
+    }
+  }
+}
+
+}  // namespace
+
+CheckResult check(const TableView& data, const std::string& target_name, const TableView* reference,
+                  const std::vector<ColumnRule>& rules, const CheckOptions& o, const ProfileOptions& profile_options,
+                  int n_jobs, const Progress& progress) {
+  if (o.max_examples < 0) throw InvalidArgument("max_examples must be non-negative");
+  CheckResult result;
+  std::ptrdiff_t target_index = -1;
+  Target target;
+  if (!target_name.empty()) {
+    target_index = data.find(target_name);
+    if (target_index < 0) throw InvalidArgument("target column '" + target_name + "' is not in the data");
+    target = encode_target(data.column(static_cast<std::size_t>(target_index)));
+  }
+
+  // Per column, in parallel: profile, then the checks that read the sorted column.
+  const std::size_t n_columns = data.n_columns();
+  std::vector<ColumnReport> reports(n_columns);
+  std::vector<NumericProfile> numeric(n_columns);
+  std::vector<CategoricalProfile> categorical(n_columns);
+  std::atomic<std::size_t> done{0};
+  parallel_for(static_cast<std::ptrdiff_t>(n_columns), resolve_threads(n_jobs), [&](std::ptrdiff_t j) {
+    const ColumnView& column = data.column(static_cast<std::size_t>(j));
+    auto& findings = reports[static_cast<std::size_t>(j)].findings;
+    const bool is_target = j == target_index;
+    if (column.is_numeric()) {
+      const detail::SortedColumn sorted = detail::sort_column(column);
+      NumericProfile& p = numeric[static_cast<std::size_t>(j)] = detail::profile_sorted(column, sorted, profile_options);
+      check_missing(column, p.count, p.missing, o, findings);
+      check_constant(column.name, p.count - p.missing, p.distinct, p.values, o, findings);
+      if (p.infinities > 0) {
+        findings.push_back({"infinite_values", column.name, Severity::warning, static_cast<double>(p.infinities), 1.0,
+                            std::to_string(p.infinities) + " infinite values",
+                            first_rows(column.size(), o.max_examples, [&](std::size_t i) { return std::isinf(column.values[i]); })});
+      }
+      if (!is_target) check_outliers(column, p, sorted, o, findings);
+      if (target.present && !is_target) {
+        std::size_t n_bins = 0;
+        const auto bins = numeric_bins(column, sorted, o.leakage_bins, n_bins);
+        check_leakage(column.name, target, bins, n_bins, o, findings);
+      }
+    } else {
+      CategoricalProfile& p = categorical[static_cast<std::size_t>(j)] = profile_categorical(column, profile_options);
+      check_missing(column, p.count, p.missing, o, findings);
+      check_constant(column.name, p.count - p.missing, p.distinct, p.values, o, findings);
+      check_categorical(column, p, o, findings);
+      if (target.present && !is_target) {
+        std::vector<std::int32_t> bins(column.codes.begin(), column.codes.end());
+        const auto missing_bin = static_cast<std::int32_t>(column.labels.size());
+        for (auto& b : bins) b = b < 0 ? missing_bin : b;
+        check_leakage(column.name, target, bins, column.labels.size() + 1, o, findings);
+      }
+      // Identifier-like columns are new in every batch by nature: no unseen-category finding.
+      if (reference != nullptr && !is_high_cardinality(p, o)) {
+        const std::ptrdiff_t r = reference->find(column.name);
+        if (r >= 0 && !reference->column(static_cast<std::size_t>(r)).is_numeric()) {
+          check_unseen(column, reference->column(static_cast<std::size_t>(r)), o, findings);
+        }
+      }
+    }
+    const std::size_t finished = ++done;
+    if (omp_get_thread_num() == 0) progress.report(finished, n_columns + 1);
+  });
+  for (std::size_t j = 0; j < n_columns; ++j) {
+    result.profile.column_order.push_back(data.column(j).name);
+    if (data.column(j).is_numeric()) {
+      result.profile.numeric.push_back(std::move(numeric[j]));
+    } else {
+      result.profile.categorical.push_back(std::move(categorical[j]));
+    }
+    for (auto& f : reports[j].findings) result.findings.push_back(std::move(f));
+  }
+
+  if (data.n_rows() > 1 && n_columns > 0) check_duplicates(data, o, n_jobs, result.findings);
+  if (target.present) {
+    check_target(target_name, target, o, result.findings);
+    if (data.n_rows() > 1) check_conflicts(data, static_cast<std::size_t>(target_index), o, n_jobs, result.findings);
+  }
+  if (reference != nullptr) check_overlap(data, *reference, target_name, o, n_jobs, result.findings);
+  for (const ColumnRule& rule : rules) apply_rule(data, result.profile, rule, o, result.findings);
+  progress.report(n_columns + 1, n_columns + 1);
+  return result;
+}
+
+}  // namespace assay::quality

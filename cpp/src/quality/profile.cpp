@@ -1,0 +1,396 @@
+#include "assay/quality/profile.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <map>
+#include <queue>
+
+#include "assay/common/error.hpp"
+#include "assay/common/parallel.hpp"
+#include "assay/common/sort.hpp"
+#include "profile_detail.hpp"
+
+namespace assay::quality {
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+// Keeps the `limit` most frequent values (descending count, ties by ascending value)
+// among values offered in ascending order.
+template <class Value>
+class TopValues {
+ public:
+  explicit TopValues(std::size_t limit) : limit_(limit) {}
+  void offer(const Value& value, std::int64_t count) {
+    ++offered_;
+    if (limit_ == 0) return;
+    if (heap_.size() < limit_) {
+      heap_.push({value, count});
+    } else if (better(ValueCount<Value>{value, count}, heap_.top())) {
+      heap_.pop();
+      heap_.push({value, count});
+    }
+  }
+  ValueTable<Value> table() {
+    ValueTable<Value> result;
+    result.complete = offered_ <= limit_;
+    while (!heap_.empty()) {
+      result.entries.push_back(heap_.top());
+      heap_.pop();
+    }
+    std::reverse(result.entries.begin(), result.entries.end());
+    return result;
+  }
+
+ private:
+  static bool better(const ValueCount<Value>& a, const ValueCount<Value>& b) {
+    return a.count != b.count ? a.count > b.count : a.value < b.value;
+  }
+  struct Worse {
+    bool operator()(const ValueCount<Value>& a, const ValueCount<Value>& b) const { return better(a, b); }
+  };
+  std::size_t limit_;
+  std::size_t offered_ = 0;
+  std::priority_queue<ValueCount<Value>, std::vector<ValueCount<Value>>, Worse> heap_;
+};
+
+template <class Value>
+ValueTable<Value> merge_tables(const ValueTable<Value>& a, const ValueTable<Value>& b, std::size_t limit) {
+  std::map<Value, std::int64_t> counts;
+  for (const auto& e : a.entries) counts[e.value] += e.count;
+  for (const auto& e : b.entries) counts[e.value] += e.count;
+  TopValues<Value> top(limit);
+  for (const auto& [value, count] : counts) top.offer(value, count);
+  ValueTable<Value> merged = top.table();
+  merged.complete = merged.complete && a.complete && b.complete;
+  return merged;
+}
+
+// Equal-width histogram of ascending finite values over [lo, hi], numpy-style: bins
+// are half-open but the last includes hi; a degenerate range is widened by 0.5.
+void fill_histogram(NumericProfile& p, const double* sorted, std::size_t n, int bins) {
+  p.histogram_edges.clear();
+  p.histogram_counts.clear();
+  if (n == 0 || bins <= 0) return;
+  double lo = sorted[0], hi = sorted[n - 1];
+  if (lo == hi) {
+    lo -= 0.5;
+    hi += 0.5;
+  }
+  p.histogram_edges.resize(static_cast<std::size_t>(bins) + 1);
+  for (int k = 0; k <= bins; ++k) p.histogram_edges[k] = lo + (hi - lo) * k / bins;
+  p.histogram_edges[bins] = hi;
+  std::size_t previous = 0;
+  for (int k = 1; k <= bins; ++k) {
+    const std::size_t below =
+        k == bins ? n : static_cast<std::size_t>(std::lower_bound(sorted, sorted + n, p.histogram_edges[k]) - sorted);
+    p.histogram_counts.push_back(static_cast<std::int64_t>(below - previous));
+    previous = below;
+  }
+}
+
+}  // namespace
+
+double NumericProfile::variance() const {
+  const std::int64_t n = finite();
+  return n > 1 ? m2 / static_cast<double>(n - 1) : kNaN;
+}
+
+namespace detail {
+
+double sorted_quantile(const double* sorted, std::size_t n, double p) {
+  if (n == 0) return kNaN;
+  const double h = static_cast<double>(n - 1) * p;
+  const auto lo = static_cast<std::size_t>(std::floor(h));
+  if (lo + 1 >= n) return sorted[n - 1];
+  const double t = h - static_cast<double>(lo);
+  const double a = sorted[lo], b = sorted[lo + 1];
+  // numpy's lerp: the form that is exact at the nearer end.
+  return t < 0.5 ? a + (b - a) * t : b - (b - a) * (1.0 - t);
+}
+
+double sorted_mad(const double* sorted, std::size_t n, double median) {
+  if (n == 0) return kNaN;
+  // Deviations below the median, read downward, and above it, read upward, are both
+  // ascending: walk their merge to the middle ranks.
+  const std::size_t split = static_cast<std::size_t>(std::lower_bound(sorted, sorted + n, median) - sorted);
+  std::ptrdiff_t left = static_cast<std::ptrdiff_t>(split) - 1;
+  std::size_t right = split;
+  auto next = [&]() {
+    const bool take_left = left >= 0 && (right >= n || median - sorted[left] <= sorted[right] - median);
+    return take_left ? median - sorted[left--] : sorted[right++] - median;
+  };
+  const double h = static_cast<double>(n - 1) * 0.5;
+  const auto lo = static_cast<std::size_t>(h);
+  double a = 0.0;
+  for (std::size_t k = 0; k <= lo; ++k) a = next();
+  if (static_cast<double>(lo) == h) return a;
+  const double b = next();
+  return a + (b - a) * 0.5;
+}
+
+SortedColumn sort_column(const ColumnView& column) {
+  SortedColumn result;
+  const std::size_t n = column.values.size();
+  result.values.reserve(n);
+  for (double x : column.values) {
+    if (std::isnan(x)) {
+      ++result.missing;
+    } else {
+      result.values.push_back(x == 0.0 ? 0.0 : x);  // folds -0.0 into 0.0
+    }
+  }
+  std::vector<double> scratch(result.values.size());
+  radix_sort(result.values, scratch);
+  const double* begin = result.values.data();
+  const double* end = begin + result.values.size();
+  result.finite_begin = static_cast<std::size_t>(
+      std::upper_bound(begin, end, -std::numeric_limits<double>::infinity()) - begin);
+  result.finite_end = static_cast<std::size_t>(
+      std::lower_bound(begin, end, std::numeric_limits<double>::infinity()) - begin);
+  return result;
+}
+
+NumericProfile profile_sorted(const ColumnView& column, const SortedColumn& sorted, const ProfileOptions& options) {
+  NumericProfile p;
+  p.name = column.name;
+  p.count = static_cast<std::int64_t>(column.values.size());
+  p.missing = sorted.missing;
+  const auto& v = sorted.values;
+  const double* finite = v.data() + sorted.finite_begin;
+  const std::size_t nf = sorted.finite_end - sorted.finite_begin;
+  p.infinities = static_cast<std::int64_t>(v.size() - nf);
+  const double* all_begin = v.data();
+  const double* all_end = all_begin + v.size();
+  p.negatives = std::lower_bound(all_begin, all_end, 0.0) - all_begin;
+  p.zeros = std::upper_bound(all_begin, all_end, 0.0) - all_begin - p.negatives;
+
+  if (nf == 0) {
+    p.min = p.max = p.mean = kNaN;
+    p.m2 = 0.0;
+  } else {
+    p.min = finite[0];
+    p.max = finite[nf - 1];
+    // Neumaier-compensated sums keep the moments accurate for long columns.
+    double sum = 0.0, compensation = 0.0;
+    for (std::size_t i = 0; i < nf; ++i) {
+      const double t = sum + finite[i];
+      compensation += std::abs(sum) >= std::abs(finite[i]) ? (sum - t) + finite[i] : (finite[i] - t) + sum;
+      sum = t;
+    }
+    p.mean = (sum + compensation) / static_cast<double>(nf);
+    double m2 = 0.0, m2_compensation = 0.0;
+    for (std::size_t i = 0; i < nf; ++i) {
+      const double d = finite[i] - p.mean;
+      const double sq = d * d;
+      const double t = m2 + sq;
+      m2_compensation += m2 >= sq ? (m2 - t) + sq : (sq - t) + m2;
+      m2 = t;
+    }
+    p.m2 = m2 + m2_compensation;
+  }
+
+  p.quantiles.clear();
+  for (double q : kProfileQuantiles) p.quantiles.push_back(sorted_quantile(finite, nf, q));
+  fill_histogram(p, finite, nf, options.histogram_bins);
+  p.summary = QuantileSummary::from_sorted(std::span<const double>(finite, nf), options.summary_capacity);
+
+  // One walk over runs of equal values: distinct count, value table, HLL.
+  p.distinct_sketch = HyperLogLog(options.hll_precision);
+  TopValues<double> top(options.tracked_values);
+  std::size_t i = 0;
+  while (i < v.size()) {
+    std::size_t j = i + 1;
+    while (j < v.size() && v[j] == v[i]) ++j;
+    ++p.distinct;
+    top.offer(v[i], static_cast<std::int64_t>(j - i));
+    p.distinct_sketch.add_hash(hash_double(v[i]));
+    i = j;
+  }
+  p.values = top.table();
+  return p;
+}
+
+}  // namespace detail
+
+NumericProfile profile_numeric(const ColumnView& column, const ProfileOptions& options) {
+  if (!column.is_numeric()) throw InvalidType("column '" + column.name + "' is not numeric");
+  return detail::profile_sorted(column, detail::sort_column(column), options);
+}
+
+CategoricalProfile profile_categorical(const ColumnView& column, const ProfileOptions& options) {
+  if (column.is_numeric()) throw InvalidType("column '" + column.name + "' is not categorical");
+  validate_codes(column);
+  CategoricalProfile p;
+  p.name = column.name;
+  p.count = static_cast<std::int64_t>(column.codes.size());
+  std::vector<std::int64_t> counts(column.labels.size(), 0);
+  for (std::int32_t code : column.codes) {
+    if (code < 0) {
+      ++p.missing;
+    } else {
+      ++counts[static_cast<std::size_t>(code)];
+    }
+  }
+  p.distinct_sketch = HyperLogLog(options.hll_precision);
+  // Offer labels in ascending label order so that ties break by label.
+  std::vector<std::size_t> order(counts.size());
+  for (std::size_t k = 0; k < order.size(); ++k) order[k] = k;
+  std::sort(order.begin(), order.end(),
+            [&](std::size_t a, std::size_t b) { return column.labels[a] < column.labels[b]; });
+  TopValues<std::string> top(options.tracked_values);
+  for (std::size_t k : order) {
+    if (counts[k] == 0) continue;
+    ++p.distinct;
+    top.offer(column.labels[k], counts[k]);
+    p.distinct_sketch.add_hash(hash_string(column.labels[k]));
+  }
+  p.values = top.table();
+  return p;
+}
+
+TableProfile profile_table(const TableView& table, const ProfileOptions& options, int n_jobs) {
+  TableProfile result;
+  std::vector<std::size_t> numeric, categorical;
+  for (std::size_t j = 0; j < table.n_columns(); ++j) {
+    result.column_order.push_back(table.column(j).name);
+    (table.column(j).is_numeric() ? numeric : categorical).push_back(j);
+  }
+  result.numeric.resize(numeric.size());
+  result.categorical.resize(categorical.size());
+  const auto tasks = static_cast<std::ptrdiff_t>(numeric.size() + categorical.size());
+  parallel_for(tasks, resolve_threads(n_jobs), [&](std::ptrdiff_t t) {
+    const auto k = static_cast<std::size_t>(t);
+    if (k < numeric.size()) {
+      result.numeric[k] = profile_numeric(table.column(numeric[k]), options);
+    } else {
+      const std::size_t c = k - numeric.size();
+      result.categorical[c] = profile_categorical(table.column(categorical[c]), options);
+    }
+  });
+  return result;
+}
+
+namespace {
+
+void require_same_name(const std::string& a, const std::string& b) {
+  if (a != b) throw InvalidArgument("cannot merge profiles of different columns '" + a + "' and '" + b + "'");
+}
+
+std::int64_t merged_distinct(bool exact, std::size_t exact_count, const HyperLogLog& sketch) {
+  return exact ? static_cast<std::int64_t>(exact_count) : std::llround(sketch.estimate());
+}
+
+}  // namespace
+
+NumericProfile merge(const NumericProfile& a, const NumericProfile& b, const ProfileOptions& options) {
+  require_same_name(a.name, b.name);
+  NumericProfile m;
+  m.name = a.name;
+  m.count = a.count + b.count;
+  m.missing = a.missing + b.missing;
+  m.infinities = a.infinities + b.infinities;
+  m.zeros = a.zeros + b.zeros;
+  m.negatives = a.negatives + b.negatives;
+  const std::int64_t na = a.finite(), nb = b.finite();
+  if (na == 0 || nb == 0) {
+    const NumericProfile& only = na == 0 ? b : a;
+    m.min = only.min;
+    m.max = only.max;
+    m.mean = only.mean;
+    m.m2 = only.m2;
+  } else {
+    m.min = std::min(a.min, b.min);
+    m.max = std::max(a.max, b.max);
+    // Chan et al.'s pairwise update of mean and sum of squared deviations.
+    const double n = static_cast<double>(na + nb);
+    const double delta = b.mean - a.mean;
+    m.mean = a.mean + delta * static_cast<double>(nb) / n;
+    m.m2 = a.m2 + b.m2 + delta * delta * static_cast<double>(na) * static_cast<double>(nb) / n;
+  }
+  m.summary = a.summary.merged(b.summary);
+  m.quantiles_exact = m.summary.rank_error() == 0.0;
+  m.quantiles.clear();
+  for (double q : kProfileQuantiles) m.quantiles.push_back(m.summary.quantile(q));
+
+  m.distinct_sketch = a.distinct_sketch;
+  m.distinct_sketch.merge(b.distinct_sketch);
+  // Complete value tables list every distinct value: their union is exact.
+  const ValueTable<double> all_values = merge_tables(a.values, b.values, std::numeric_limits<std::size_t>::max());
+  m.distinct_exact = a.values.complete && b.values.complete;
+  m.distinct = merged_distinct(m.distinct_exact, all_values.entries.size(), m.distinct_sketch);
+  m.values = merge_tables(a.values, b.values, options.tracked_values);
+
+  if (a.histogram_edges == b.histogram_edges) {
+    m.histogram_edges = a.histogram_edges;
+    m.histogram_counts = a.histogram_counts;
+    for (std::size_t k = 0; k < m.histogram_counts.size(); ++k) m.histogram_counts[k] += b.histogram_counts[k];
+    m.histogram_exact = a.histogram_exact && b.histogram_exact;
+  } else if (na == 0 || nb == 0) {
+    const NumericProfile& only = na == 0 ? b : a;
+    m.histogram_edges = only.histogram_edges;
+    m.histogram_counts = only.histogram_counts;
+    m.histogram_exact = only.histogram_exact;
+  } else {
+    // Different edges: re-bin over the merged range from the quantile summary.
+    const int bins = static_cast<int>(std::max(a.histogram_counts.size(), b.histogram_counts.size()));
+    const double lo = m.min == m.max ? m.min - 0.5 : m.min;
+    const double hi = m.min == m.max ? m.max + 0.5 : m.max;
+    m.histogram_edges.resize(static_cast<std::size_t>(bins) + 1);
+    for (int k = 0; k <= bins; ++k) m.histogram_edges[k] = lo + (hi - lo) * k / bins;
+    m.histogram_edges[bins] = hi;
+    const double total = m.summary.total_weight();
+    std::int64_t previous = 0;
+    for (int k = 1; k <= bins; ++k) {
+      const std::int64_t below =
+          k == bins ? static_cast<std::int64_t>(total) : std::llround(m.summary.rank(std::nextafter(m.histogram_edges[k], -INFINITY)));
+      m.histogram_counts.push_back(std::max<std::int64_t>(0, below - previous));
+      previous = std::max(previous, below);
+    }
+    m.histogram_exact = false;
+  }
+  return m;
+}
+
+CategoricalProfile merge(const CategoricalProfile& a, const CategoricalProfile& b, const ProfileOptions& options) {
+  require_same_name(a.name, b.name);
+  CategoricalProfile m;
+  m.name = a.name;
+  m.count = a.count + b.count;
+  m.missing = a.missing + b.missing;
+  m.distinct_sketch = a.distinct_sketch;
+  m.distinct_sketch.merge(b.distinct_sketch);
+  const auto all_values = merge_tables(a.values, b.values, std::numeric_limits<std::size_t>::max());
+  m.distinct_exact = a.values.complete && b.values.complete;
+  m.distinct = merged_distinct(m.distinct_exact, all_values.entries.size(), m.distinct_sketch);
+  m.values = merge_tables(a.values, b.values, options.tracked_values);
+  return m;
+}
+
+TableProfile merge(const TableProfile& a, const TableProfile& b, const ProfileOptions& options) {
+  auto same_names = [](const TableProfile& x, const TableProfile& y) {
+    std::vector<std::string> nx = x.column_order, ny = y.column_order;
+    std::sort(nx.begin(), nx.end());
+    std::sort(ny.begin(), ny.end());
+    return nx == ny;
+  };
+  if (!same_names(a, b) || a.numeric.size() != b.numeric.size()) {
+    throw InvalidArgument("cannot merge profiles of tables with different columns or column kinds");
+  }
+  TableProfile m;
+  m.column_order = a.column_order;
+  for (const auto& pa : a.numeric) {
+    auto it = std::find_if(b.numeric.begin(), b.numeric.end(), [&](const auto& pb) { return pb.name == pa.name; });
+    if (it == b.numeric.end()) throw InvalidArgument("column '" + pa.name + "' is numeric in one profile only");
+    m.numeric.push_back(merge(pa, *it, options));
+  }
+  for (const auto& pa : a.categorical) {
+    auto it = std::find_if(b.categorical.begin(), b.categorical.end(), [&](const auto& pb) { return pb.name == pa.name; });
+    if (it == b.categorical.end()) throw InvalidArgument("column '" + pa.name + "' is categorical in one profile only");
+    m.categorical.push_back(merge(pa, *it, options));
+  }
+  return m;
+}
+
+}  // namespace assay::quality

@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# assay's task runner. The README's two commands are `./dev.sh demo` and `./dev.sh test`.
+#
+#   ./dev.sh demo    install assay in .venv and audit the built-in demo data set
+#   ./dev.sh test    install assay[test] in .venv; run the C++ tests (also under ASan+UBSan),
+#                    build the C++ consumer against the installed core, run pytest
+#                    (oracles, properties, bad input, notebooks)
+#   ./dev.sh bench   run the benchmarks and rewrite docs/benchmarks.md
+#
+# Missing system packages (Eigen, GoogleTest) are installed with apt-get; Python packages
+# come from PyPI into the virtual environment ($ASSAY_VENV, default .venv).
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+cd "$ROOT"
+VENV="${ASSAY_VENV:-$ROOT/.venv}"
+PY="$VENV/bin/python"
+export CMAKE_BUILD_PARALLEL_LEVEL="${CMAKE_BUILD_PARALLEL_LEVEL:-$(nproc)}"
+
+say() { printf '\n== %s\n' "$*"; }
+
+apt_install() {
+  local packages=("$@")
+  [ ${#packages[@]} -eq 0 ] && return 0
+  say "installing system packages: ${packages[*]}"
+  local sudo=""
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null || { echo "need root or sudo to apt-get install ${packages[*]}" >&2; exit 1; }
+    sudo="sudo"
+  fi
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${packages[@]}" >/dev/null
+}
+
+system_deps() {  # $1 = "test" to include GoogleTest
+  local missing=()
+  [ -f /usr/include/eigen3/Eigen/Core ] || missing+=(libeigen3-dev)
+  if [ "${1:-}" = test ]; then
+    [ -f /usr/include/gtest/gtest.h ] || missing+=(libgtest-dev)
+  fi
+  command -v g++ >/dev/null || missing+=(g++)
+  apt_install "${missing[@]}"
+}
+
+python_env() {
+  if [ ! -x "$PY" ]; then
+    say "creating virtual environment $VENV"
+    python3 -m venv "$VENV"
+  fi
+  "$PY" -m pip install -q --upgrade pip
+  "$PY" -m pip install -q "scikit-build-core>=0.10" "pybind11>=2.12" cmake ninja
+}
+
+install_assay() {  # $1 = extras, e.g. "test"
+  say "building and installing assay${1:+[$1]}"
+  # A persistent build directory makes rebuilds incremental.
+  "$PY" -m pip install -q --no-build-isolation -Cbuild-dir=build/python ".${1:+[$1]}"
+}
+
+cmake_bin() { echo "$VENV/bin/cmake"; }
+
+cpp_tests() {
+  local cmake ctest
+  cmake=$(cmake_bin)
+  ctest="$VENV/bin/ctest"
+  say "C++ tests (Release)"
+  "$cmake" -S . -B build/cpp -G Ninja -DASSAY_BUILD_TESTS=ON -DCMAKE_BUILD_TYPE=Release \
+    -DCMAKE_INSTALL_PREFIX="$ROOT/build/prefix" -DCMAKE_MAKE_PROGRAM="$VENV/bin/ninja" >/dev/null
+  "$cmake" --build build/cpp
+  (cd build/cpp && "$ctest" --output-on-failure -j 2)
+  "$cmake" --install build/cpp >/dev/null
+
+  say "C++ tests under AddressSanitizer + UndefinedBehaviorSanitizer"
+  "$cmake" -S . -B build/asan -G Ninja -DASSAY_BUILD_TESTS=ON -DASSAY_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug \
+    -DCMAKE_CXX_FLAGS_DEBUG="-g -O1" -DCMAKE_MAKE_PROGRAM="$VENV/bin/ninja" >/dev/null
+  "$cmake" --build build/asan
+  (cd build/asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 "$ctest" --output-on-failure -j 2)
+
+  say "C++ consumer: find_package(assay) against the installed core"
+  "$cmake" -S tests/consumer -B build/consumer -G Ninja -DCMAKE_PREFIX_PATH="$ROOT/build/prefix" \
+    -DCMAKE_MAKE_PROGRAM="$VENV/bin/ninja" >/dev/null
+  "$cmake" --build build/consumer
+  ./build/consumer/assay_consumer
+}
+
+python_tests() {
+  say "Python tests"
+  "$PY" -m pytest "$@"
+}
+
+case "${1:-}" in
+  demo)
+    system_deps
+    python_env
+    install_assay ""
+    mkdir -p build/demo
+    say "assay demo"
+    "$VENV/bin/assay" demo --html build/demo/quality_report.html --json build/demo/quality_report.json
+    ;;
+  test)
+    shift
+    system_deps test
+    python_env
+    install_assay test
+    cpp_tests
+    python_tests "$@"
+    ;;
+  bench)
+    shift
+    system_deps
+    python_env
+    install_assay "test,bench"
+    "$PY" benchmarks/run.py "$@"
+    ;;
+  *)
+    sed -n '2,12p' "$0"
+    exit 2
+    ;;
+esac

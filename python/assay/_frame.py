@@ -1,0 +1,338 @@
+"""The one place where user data becomes columns for the core.
+
+Every engine calls :func:`as_frame` (tables) or :func:`as_column` (one array, such as a
+target) and hands ``Frame.core_columns()`` to the compiled module. The conventions:
+
+* numeric columns become contiguous float64 arrays, NaN for missing. float64 input
+  that is already contiguous crosses without a copy; ints, bools, float32, nullable
+  pandas types and datetimes (as seconds since the epoch) are converted once.
+* strings, objects, pandas Categoricals and Arrow dictionaries become int32 codes with
+  -1 for missing; the labels (as strings) stay here and are passed alongside.
+* the caller's data is never modified.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping, Sequence
+
+import numpy as np
+
+__all__ = ["Column", "Frame", "as_frame", "as_column"]
+
+NUMERIC = "numeric"
+CATEGORICAL = "categorical"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column ready for the core.
+
+    ``values`` is float64 for numeric columns and int32 codes for categorical ones;
+    ``labels[code]`` is a code's label. ``source_dtype`` is a coarse name of the input
+    type ("float", "integer", "bool", "datetime", "timedelta", "category", "string",
+    "object"), used by dtype rules; ``type_counts`` counts Python types of the
+    non-missing values of object columns.
+    """
+
+    name: str
+    values: np.ndarray
+    labels: list[str] | None = None
+    source_dtype: str = "float"
+    type_counts: dict[str, int] | None = None
+
+    @property
+    def kind(self) -> str:
+        return NUMERIC if self.labels is None else CATEGORICAL
+
+    def core(self) -> tuple:
+        if self.labels is None:
+            return (self.name, self.values)
+        return (self.name, self.values, self.labels)
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+
+@dataclass
+class Frame:
+    """Named columns of one length."""
+
+    columns: list[Column]
+    n_rows: int
+    _index: dict[str, int] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        self._index = {c.name: i for i, c in enumerate(self.columns)}
+
+    @property
+    def names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._index
+
+    def column(self, name: str) -> Column:
+        return self.columns[self._index[name]]
+
+    def select(self, names: Iterable[str]) -> Frame:
+        return Frame([self.column(n) for n in names], self.n_rows)
+
+    def with_column(self, column: Column) -> Frame:
+        if len(column) != self.n_rows:
+            raise ValueError(
+                f"'{column.name}' has {len(column)} rows but the data has {self.n_rows}"
+            )
+        if column.name in self._index:
+            raise ValueError(f"column name '{column.name}' is already in the data")
+        return Frame([*self.columns, column], self.n_rows)
+
+    def core_columns(self, names: Iterable[str] | None = None) -> list[tuple]:
+        chosen = self.columns if names is None else [self.column(n) for n in names]
+        return [c.core() for c in chosen]
+
+
+def as_frame(data: Any, *, argument: str = "data", feature_names: Sequence[str] | None = None) -> Frame:
+    """Turns a table-like object into a :class:`Frame`.
+
+    Accepts numpy 2-D arrays (columns named ``feature_names`` or x0, x1, ...), mappings
+    of name to 1-D array, pandas and polars DataFrames and pyarrow Tables. ``argument``
+    names the input in error messages.
+    """
+    if isinstance(data, Frame):
+        return data
+    module = type(data).__module__.split(".")[0]
+    if module == "pandas" and hasattr(data, "columns") and hasattr(data, "dtypes"):
+        columns = [_from_pandas(_column_name(name), data[name]) for name in _unique_names(data.columns, argument, data)]
+        n_rows = len(data)
+    elif module == "polars" and hasattr(data, "to_arrow"):
+        return as_frame(data.to_arrow(), argument=argument)
+    elif module == "pyarrow" and hasattr(data, "column_names"):
+        columns = [_from_arrow(str(name), data.column(i)) for i, name in enumerate(data.column_names)]
+        n_rows = data.num_rows
+    elif isinstance(data, Mapping):
+        columns = [_from_array(_column_name(name), values, argument) for name, values in data.items()]
+        n_rows = len(columns[0]) if columns else 0
+    else:
+        array = _as_ndarray(data, argument)
+        if array.ndim == 1:
+            array = array.reshape(-1, 1)
+        if array.ndim != 2:
+            raise ValueError(f"{argument}: expected a 2-D table, got an array of {array.ndim} dimensions")
+        names = _feature_names(feature_names, array.shape[1], argument)
+        if array.dtype.kind in "fiub" and array.dtype != np.float64 or not array.flags.f_contiguous:
+            # One conversion to column-major float64 (for numeric input) so that every
+            # column is a contiguous view.
+            array = np.asfortranarray(array, dtype=np.float64 if array.dtype.kind in "fiub" else None)
+        columns = [_from_array(name, array[:, j], argument) for j, name in enumerate(names)]
+        n_rows = array.shape[0]
+    lengths = {len(c) for c in columns}
+    if len(lengths) > 1:
+        detail = ", ".join(f"'{c.name}': {len(c)}" for c in columns)
+        raise ValueError(f"{argument}: columns differ in length ({detail})")
+    names = [c.name for c in columns]
+    if len(set(names)) != len(names):
+        raise ValueError(f"{argument}: column names repeat: {sorted({n for n in names if names.count(n) > 1})}")
+    return Frame(columns, n_rows)
+
+
+def as_column(values: Any, *, name: str, argument: str | None = None) -> Column:
+    """Turns one array-like (numpy, list, pandas Series, Arrow or polars array) into a Column."""
+    argument = argument or name
+    module = type(values).__module__.split(".")[0]
+    if module == "pandas" and hasattr(values, "dtype"):
+        return _from_pandas(name, values)
+    if module == "polars" and hasattr(values, "to_arrow"):
+        return _from_arrow(name, values.to_arrow())
+    if module == "pyarrow":
+        return _from_arrow(name, values)
+    return _from_array(name, values, argument)
+
+
+# --- helpers -------------------------------------------------------------------------
+
+
+def _column_name(name: Any) -> str:
+    return name if isinstance(name, str) else str(name)
+
+
+def _unique_names(columns: Any, argument: str, data: Any) -> list:
+    if getattr(columns, "nlevels", 1) > 1:
+        raise TypeError(f"{argument}: columns with a MultiIndex are not supported; flatten them first")
+    names = list(columns)
+    as_text = [_column_name(n) for n in names]
+    if len(set(as_text)) != len(as_text):
+        repeated = sorted({n for n in as_text if as_text.count(n) > 1})
+        raise ValueError(f"{argument}: column names repeat: {repeated}")
+    return names
+
+
+def _feature_names(feature_names: Sequence[str] | None, n: int, argument: str) -> list[str]:
+    if feature_names is None:
+        return [f"x{j}" for j in range(n)]
+    names = [_column_name(f) for f in feature_names]
+    if len(names) != n:
+        raise ValueError(f"feature_names has {len(names)} names but {argument} has {n} columns")
+    return names
+
+
+def _as_ndarray(data: Any, argument: str) -> np.ndarray:
+    if isinstance(data, np.ndarray):
+        return data
+    if data is None:
+        raise TypeError(f"{argument}: expected a table or an array, got None")
+    try:
+        return np.asarray(data)
+    except Exception as error:  # numpy's message, with the argument named
+        raise TypeError(f"{argument}: cannot read {type(data).__name__} as an array ({error})") from error
+
+
+def _numeric(name: str, values: np.ndarray, source_dtype: str) -> Column:
+    array = np.ascontiguousarray(values, dtype=np.float64)
+    return Column(name, array, None, source_dtype)
+
+
+def _categorical(
+    name: str, codes: np.ndarray, labels: Sequence[Any], source_dtype: str, type_counts: dict[str, int] | None = None
+) -> Column:
+    text = [str(label) for label in labels]
+    if len(set(text)) != len(text):
+        # Different values with the same text (1 and "1"): keep them apart.
+        text = [repr(label) for label in labels]
+    return Column(name, np.ascontiguousarray(codes, dtype=np.int32), text, source_dtype, type_counts)
+
+
+def _from_array(name: str, values: Any, argument: str) -> Column:
+    array = _as_ndarray(values, argument)
+    if array.ndim != 1:
+        raise ValueError(f"column '{name}': expected a 1-D array, got shape {array.shape}")
+    kind = array.dtype.kind
+    if kind == "f":
+        return _numeric(name, array, "float")
+    if kind in "iu":
+        return _numeric(name, array, "integer")
+    if kind == "b":
+        return _numeric(name, array, "bool")
+    if kind == "M":
+        return _numeric(name, _datetime_seconds(array), "datetime")
+    if kind == "m":
+        return _numeric(name, _timedelta_seconds(array), "timedelta")
+    if kind in "US":
+        uniques, codes = np.unique(array, return_inverse=True)
+        return _categorical(name, codes, uniques.tolist(), "string")
+    if kind == "O":
+        return _factorize_objects(name, array)
+    raise TypeError(f"column '{name}': unsupported dtype {array.dtype}")
+
+
+def _datetime_seconds(array: np.ndarray) -> np.ndarray:
+    nat = np.isnat(array)
+    seconds = array.astype("datetime64[ns]").astype(np.int64).astype(np.float64) / 1e9
+    seconds[nat] = np.nan
+    return seconds
+
+
+def _timedelta_seconds(array: np.ndarray) -> np.ndarray:
+    nat = np.isnat(array)
+    seconds = array.astype("timedelta64[ns]").astype(np.int64).astype(np.float64) / 1e9
+    seconds[nat] = np.nan
+    return seconds
+
+
+def _is_missing_object(values: np.ndarray) -> np.ndarray:
+    """None, float NaN and pandas' NA/NaT count as missing in object columns."""
+    try:
+        import pandas as pd
+
+        return np.asarray(pd.isna(values), dtype=bool)
+    except ImportError:
+        return np.fromiter((v is None or (isinstance(v, float) and v != v) for v in values), bool, len(values))
+
+
+def _factorize_objects(name: str, values: np.ndarray) -> Column:
+    missing = _is_missing_object(values)
+    try:
+        import pandas as pd
+
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+        uniques = list(uniques)
+    except ImportError:
+        present = values[~missing]
+        try:
+            uniques_array, inverse = np.unique(present, return_inverse=True)
+        except TypeError:  # mixed types that do not compare: factorize by (type, text)
+            keys = np.array([f"{type(v).__name__}:{v!r}" for v in present])
+            _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+            uniques_array = present[first]
+        codes = np.full(len(values), -1, dtype=np.int64)
+        codes[~missing] = inverse
+        uniques = list(uniques_array)
+    type_names = [type(u).__name__ for u in uniques]
+    counts = np.bincount(codes[codes >= 0], minlength=len(uniques))
+    type_counts: dict[str, int] = {}
+    for type_name, count in zip(type_names, counts.tolist()):
+        type_counts[type_name] = type_counts.get(type_name, 0) + count
+    if any(not isinstance(u, (str, bytes, bool, int, float, np.generic)) for u in uniques):
+        unsupported = sorted({t for t, u in zip(type_names, uniques) if not isinstance(u, (str, bytes, bool, int, float, np.generic))})
+        raise TypeError(f"column '{name}': object values of type {', '.join(unsupported)} are not supported")
+    return _categorical(name, codes, uniques, "string" if set(type_counts) <= {"str"} else "object", type_counts)
+
+
+def _from_pandas(name: str, series: Any) -> Column:
+    import pandas as pd
+
+    dtype = series.dtype
+    if isinstance(dtype, pd.CategoricalDtype):
+        return _categorical(name, series.cat.codes.to_numpy(), list(dtype.categories), "category")
+    if isinstance(dtype, pd.DatetimeTZDtype):
+        return _numeric(name, _datetime_seconds(series.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy()), "datetime")
+    if pd.api.types.is_bool_dtype(dtype):
+        return _numeric(name, series.to_numpy(dtype=np.float64, na_value=np.nan), "bool")
+    if pd.api.types.is_integer_dtype(dtype):
+        return _numeric(name, series.to_numpy(dtype=np.float64, na_value=np.nan), "integer")
+    if dtype == np.float64:
+        return _numeric(name, series.to_numpy(), "float")  # zero-copy when contiguous
+    if pd.api.types.is_float_dtype(dtype):
+        return _numeric(name, series.to_numpy(dtype=np.float64, na_value=np.nan), "float")
+    if pd.api.types.is_string_dtype(dtype) and not pd.api.types.is_object_dtype(dtype):
+        codes, uniques = pd.factorize(series, use_na_sentinel=True)
+        return _categorical(name, codes, list(uniques), "string")
+    if pd.api.types.is_complex_dtype(dtype):
+        raise TypeError(f"column '{name}': unsupported dtype {dtype}")
+    if isinstance(dtype, np.dtype):
+        return _from_array(name, series.to_numpy(), name)
+    raise TypeError(f"column '{name}': unsupported dtype {dtype}")
+
+
+def _from_arrow(name: str, array: Any) -> Column:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks() if array.num_chunks != 1 else array.chunk(0)
+    kind = array.type
+    if pa.types.is_dictionary(kind):
+        indices = pc.fill_null(array.indices, -1).to_numpy(zero_copy_only=False)
+        return _categorical(name, indices, array.dictionary.to_pylist(), "category")
+    if pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_string_view(kind):
+        encoded = pc.dictionary_encode(array)
+        indices = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False)
+        return _categorical(name, indices, encoded.dictionary.to_pylist(), "string")
+    if pa.types.is_boolean(kind):
+        return _numeric(name, _arrow_to_float(pc.cast(array, pa.float64())), "bool")
+    if pa.types.is_integer(kind):
+        return _numeric(name, _arrow_to_float(pc.cast(array, pa.float64())), "integer")
+    if pa.types.is_floating(kind):
+        return _numeric(name, _arrow_to_float(pc.cast(array, pa.float64())), "float")
+    if pa.types.is_timestamp(kind) or pa.types.is_date(kind):
+        values = array.to_numpy(zero_copy_only=False)
+        return _numeric(name, _datetime_seconds(values.astype("datetime64[ns]")), "datetime")
+    if pa.types.is_duration(kind):
+        return _numeric(name, _timedelta_seconds(array.to_numpy(zero_copy_only=False)), "timedelta")
+    raise TypeError(f"column '{name}': unsupported Arrow type {kind}")
+
+
+def _arrow_to_float(array: Any) -> np.ndarray:
+    import pyarrow.compute as pc
+
+    return pc.fill_null(array, float("nan")).to_numpy(zero_copy_only=False)

@@ -1,0 +1,528 @@
+"""Data quality: column profiles and checks with pass/fail gates.
+
+``profile(data)`` describes every column; profiles merge and round-trip through JSON.
+``check(data, target=None, reference=None, rules=None)`` returns a
+:class:`QualityReport` of findings. The statistics and checks run in the C++ core; this
+module converts inputs, renders results and evaluates the two rules that need Python
+type information (``dtype`` and mixed types in object columns).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+from . import _core, _html
+from ._frame import CATEGORICAL, Frame, as_column, as_frame
+from ._progress import progress_callback
+from ._util import float_or_nan, json_safe, n_jobs_arg
+
+__all__ = ["profile", "check", "Profile", "QualityReport", "Finding", "RULE_KEYS", "SEVERITIES"]
+
+PROFILE_QUANTILES: tuple[float, ...] = tuple(_core.PROFILE_QUANTILES)
+SEVERITIES = ("info", "warning", "error")
+RULE_KEYS = ("dtype", "nullable", "min", "max", "allowed", "unique", "max_missing")
+DTYPE_NAMES = {
+    "numeric": {"float", "integer", "bool"},
+    "float": {"float"},
+    "integer": {"integer"},
+    "bool": {"bool"},
+    "datetime": {"datetime"},
+    "timedelta": {"timedelta"},
+    "categorical": {"category", "string", "object"},
+    "category": {"category"},
+    "string": {"string"},
+    "object": {"object"},
+}
+_PROFILE_FORMAT = 1
+
+
+def _profile_options(histogram_bins: int, tracked_values: int) -> _core.ProfileOptions:
+    if not isinstance(histogram_bins, int) or histogram_bins < 1:
+        raise ValueError(f"histogram_bins must be a positive integer, got {histogram_bins!r}")
+    if not isinstance(tracked_values, int) or tracked_values < 1:
+        raise ValueError(f"tracked_values must be a positive integer, got {tracked_values!r}")
+    options = _core.ProfileOptions()
+    options.histogram_bins = histogram_bins
+    options.tracked_values = tracked_values
+    return options
+
+
+# --- profiles ------------------------------------------------------------------------
+
+
+class Profile:
+    """Per-column statistics of a table.
+
+    ``profile[name]`` gives one column's statistics as a dict. Counts, extremes, mean
+    and standard deviation are exact, also after :meth:`merge`; distinct counts,
+    quantiles, histograms and value tables are exact when computed from data and
+    sketch estimates after a merge (see ``*_exact`` flags and ``quantile_rank_error``).
+    """
+
+    def __init__(self, table: _core.TableProfile, options: _core.ProfileOptions):
+        self._table = table
+        self._options = options
+        self._columns = {p.name: p for p in [*table.numeric, *table.categorical]}
+
+    @property
+    def columns(self) -> list[str]:
+        return list(self._table.column_order)
+
+    def __len__(self) -> int:
+        return len(self._columns)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._columns
+
+    def __getitem__(self, name: str) -> dict[str, Any]:
+        if name not in self._columns:
+            raise KeyError(f"no column '{name}' in the profile")
+        return _column_dict(self._columns[name])
+
+    def merge(self, other: Profile) -> Profile:
+        """Profile of this data and ``other``'s together."""
+        if not isinstance(other, Profile):
+            raise TypeError(f"other: expected a Profile, got {type(other).__name__}")
+        return Profile(_core.merge_profiles(self._table, other._table, self._options), self._options)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe dict (NaN as None) that :meth:`from_dict` reads back exactly."""
+        return {
+            "format": _PROFILE_FORMAT,
+            "options": {
+                "histogram_bins": self._options.histogram_bins,
+                "tracked_values": self._options.tracked_values,
+            },
+            "columns": [_column_state(self._columns[name]) for name in self.columns],
+        }
+
+    def to_json(self, **kwargs: Any) -> str:
+        return json.dumps(self.to_dict(), allow_nan=False, **kwargs)
+
+    @classmethod
+    def from_dict(cls, state: Mapping[str, Any]) -> Profile:
+        if not isinstance(state, Mapping) or state.get("format") != _PROFILE_FORMAT:
+            raise ValueError(f"not an assay profile (format {_PROFILE_FORMAT} expected)")
+        options = _profile_options(**state["options"])
+        table = _core.TableProfile()
+        numeric, categorical = [], []
+        for column in state["columns"]:
+            (numeric if column["kind"] == "numeric" else categorical).append(_restore_column(column))
+        table.numeric = numeric
+        table.categorical = categorical
+        table.column_order = [c["name"] for c in state["columns"]]
+        return cls(table, options)
+
+    @classmethod
+    def from_json(cls, text: str) -> Profile:
+        return cls.from_dict(json.loads(text))
+
+    def to_frame(self):
+        """One row per column (pandas DataFrame)."""
+        import pandas as pd
+
+        rows = [self[name] for name in self.columns]
+        for row in rows:
+            for key in ("histogram", "values"):
+                row.pop(key, None)
+            quantiles = row.pop("quantiles", None) or {}
+            row.update({f"q{int(round(100 * p)):02d}": q for p, q in quantiles.items()})
+        return pd.DataFrame(rows).set_index("name")
+
+    def _repr_html_(self) -> str:
+        return _html.profile_html(self)
+
+    def __repr__(self) -> str:
+        return f"<assay Profile: {len(self)} columns, {self._rows()} rows>"
+
+    def _rows(self) -> int:
+        return self[self.columns[0]]["count"] if self.columns else 0
+
+
+def _column_dict(p: Any) -> dict[str, Any]:
+    """The user-facing statistics of one column profile."""
+    if isinstance(p, _core.NumericProfile):
+        finite = p.count - p.missing - p.infinities
+        return {
+            "name": p.name,
+            "kind": "numeric",
+            "count": p.count,
+            "missing": p.missing,
+            "distinct": p.distinct,
+            "distinct_exact": p.distinct_exact,
+            "min": p.min,
+            "max": p.max,
+            "mean": p.mean,
+            "std": math.sqrt(p.variance) if finite > 1 else math.nan,
+            "zeros": p.zeros,
+            "negatives": p.negatives,
+            "infinities": p.infinities,
+            "quantiles": dict(zip(PROFILE_QUANTILES, p.quantiles)),
+            "quantiles_exact": p.quantiles_exact,
+            "quantile_rank_error": p.summary.rank_error,
+            "histogram": {"edges": list(p.histogram_edges), "counts": list(p.histogram_counts), "exact": p.histogram_exact},
+            "values": [(v, c) for v, c in p.values],
+            "values_exact": p.values_complete,
+        }
+    return {
+        "name": p.name,
+        "kind": "categorical",
+        "count": p.count,
+        "missing": p.missing,
+        "distinct": p.distinct,
+        "distinct_exact": p.distinct_exact,
+        "values": [(v, c) for v, c in p.values],
+        "values_exact": p.values_complete,
+    }
+
+
+def _column_state(p: Any) -> dict[str, Any]:
+    """Everything needed to rebuild a column profile (sketches included), JSON-safe."""
+    state = {
+        "name": p.name,
+        "kind": "numeric" if isinstance(p, _core.NumericProfile) else "categorical",
+        "count": p.count,
+        "missing": p.missing,
+        "distinct": p.distinct,
+        "distinct_exact": p.distinct_exact,
+        "values": [[json_safe(v), c] for v, c in p.values],
+        "values_complete": p.values_complete,
+        "hll": base64.b64encode(p.distinct_sketch.registers).decode("ascii"),
+    }
+    if isinstance(p, _core.NumericProfile):
+        # Infinite values in a value table are stored as strings, which JSON allows.
+        state["values"] = [[_encode_float(v), c] for v, c in p.values]
+        state.update(
+            infinities=p.infinities,
+            zeros=p.zeros,
+            negatives=p.negatives,
+            min=json_safe(p.min),
+            max=json_safe(p.max),
+            mean=json_safe(p.mean),
+            m2=p.m2,
+            quantiles=json_safe(list(p.quantiles)),
+            quantiles_exact=p.quantiles_exact,
+            histogram_edges=list(p.histogram_edges),
+            histogram_counts=list(p.histogram_counts),
+            histogram_exact=p.histogram_exact,
+            summary={
+                "values": list(p.summary.values),
+                "weights": list(p.summary.weights),
+                "rank_error": p.summary.rank_error,
+                "capacity": p.summary.capacity,
+            },
+        )
+    return state
+
+
+def _encode_float(x: float) -> float | str:
+    return x if math.isfinite(x) else ("inf" if x > 0 else "-inf")
+
+
+def _restore_column(state: Mapping[str, Any]) -> Any:
+    numeric = state["kind"] == "numeric"
+    p = _core.NumericProfile() if numeric else _core.CategoricalProfile()
+    p.name = state["name"]
+    for key in ("count", "missing", "distinct", "distinct_exact", "values_complete"):
+        setattr(p, key, state[key])
+    p.distinct_sketch = _core.HyperLogLog.from_registers(base64.b64decode(state["hll"]))
+    if not numeric:
+        p.values = [(str(v), int(c)) for v, c in state["values"]]
+        return p
+    p.values = [(float(v), int(c)) for v, c in state["values"]]
+    for key in ("infinities", "zeros", "negatives", "m2", "quantiles_exact", "histogram_edges", "histogram_counts", "histogram_exact"):
+        setattr(p, key, state[key])
+    for key in ("min", "max", "mean"):
+        setattr(p, key, float_or_nan(state[key]))
+    p.quantiles = [float_or_nan(q) for q in state["quantiles"]]
+    summary = state["summary"]
+    p.summary = _core.QuantileSummary.from_points(summary["values"], summary["weights"], summary["rank_error"], summary["capacity"])
+    return p
+
+
+def profile(
+    data: Any,
+    *,
+    histogram_bins: int = 20,
+    tracked_values: int = 64,
+    n_jobs: int | None = None,
+) -> Profile:
+    """Profiles every column of ``data``.
+
+    Numeric columns: count, missing (NaN), distinct, min, max, mean, std (ddof=1),
+    zeros, negatives, infinities, quantiles at 1, 5, 25, 50, 75, 95 and 99 % (numpy's
+    linear interpolation), an equal-width histogram and the most frequent values.
+    Moments, extremes and quantiles are over finite values; infinities are counted.
+    Categorical columns: count, missing, distinct and the most frequent values.
+    """
+    frame = as_frame(data)
+    options = _profile_options(histogram_bins, tracked_values)
+    return Profile(_core.profile(frame.core_columns(), options, n_jobs_arg(n_jobs)), options)
+
+
+# --- checks --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing a check found: which check, on which column (None: the whole table),
+    how severe, the measured value against its threshold, and example rows."""
+
+    check: str
+    column: str | None
+    severity: str
+    value: float
+    threshold: float
+    message: str
+    rows: tuple[int, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return json_safe(
+            {
+                "check": self.check,
+                "column": self.column,
+                "severity": self.severity,
+                "value": self.value,
+                "threshold": self.threshold,
+                "message": self.message,
+                "rows": list(self.rows),
+            }
+        )
+
+
+@dataclass
+class QualityReport:
+    """The result of :func:`check`.
+
+    ``passed`` is False when any finding is at least as severe as ``fail_on``
+    ('error' by default); ``findings`` lists them most severe first.
+    """
+
+    findings: list[Finding]
+    profile: Profile
+    n_rows: int
+    fail_on: str = "error"
+    inputs: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def passed(self) -> bool:
+        level = SEVERITIES.index(self.fail_on)
+        return not any(SEVERITIES.index(f.severity) >= level for f in self.findings)
+
+    def by_severity(self, severity: str) -> list[Finding]:
+        return [f for f in self.findings if f.severity == severity]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "passed": self.passed,
+            "fail_on": self.fail_on,
+            "n_rows": self.n_rows,
+            "n_columns": len(self.profile),
+            "inputs": json_safe(self.inputs),
+            "counts": {s: len(self.by_severity(s)) for s in SEVERITIES},
+            "findings": [f.to_dict() for f in self.findings],
+            "profile": self.profile.to_dict(),
+        }
+
+    def to_json(self, **kwargs: Any) -> str:
+        return json.dumps(self.to_dict(), allow_nan=False, **kwargs)
+
+    def to_frame(self):
+        """One row per finding (pandas DataFrame)."""
+        import pandas as pd
+
+        columns = ["check", "column", "severity", "value", "threshold", "message", "rows"]
+        return pd.DataFrame([[getattr(f, c) for c in columns] for f in self.findings], columns=columns)
+
+    def to_html(self, path: str | Path | None = None) -> str:
+        """A standalone HTML page; written to ``path`` when given."""
+        page = _html.report_page(self)
+        if path is not None:
+            Path(path).write_text(page, encoding="utf-8")
+        return page
+
+    def summary(self) -> str:
+        counts = ", ".join(f"{len(self.by_severity(s))} {s}" for s in reversed(SEVERITIES))
+        status = "PASSED" if self.passed else "FAILED"
+        lines = [f"assay quality: {status} ({counts}) on {self.n_rows} rows x {len(self.profile)} columns"]
+        for f in self.findings:
+            where = f.column if f.column else "(table)"
+            lines.append(f"  [{f.severity:7}] {f.check:20} {where}: {f.message}")
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        return _html.report_html(self)
+
+    def __repr__(self) -> str:
+        return f"<assay QualityReport: {'passed' if self.passed else 'failed'}, {len(self.findings)} findings>"
+
+
+def check(
+    data: Any,
+    target: Any = None,
+    reference: Any = None,
+    rules: Mapping[str, Mapping[str, Any]] | None = None,
+    *,
+    fail_on: str = "error",
+    thresholds: Mapping[str, Any] | None = None,
+    histogram_bins: int = 20,
+    n_jobs: int | None = None,
+    progress: Any = None,
+) -> QualityReport:
+    """Checks ``data`` and returns a :class:`QualityReport`.
+
+    Parameters
+    ----------
+    data : table (numpy 2-D array, pandas / polars DataFrame, pyarrow Table, dict of arrays)
+    target : column name in ``data``, or an array of one value per row
+        Enables class imbalance, conflicting labels and target-leakage checks.
+    reference : table, optional
+        Training data: enables the train/test overlap and unseen-category checks.
+    rules : {column: {key: value}}, optional
+        Declarative schema; keys: dtype, nullable, min, max, allowed, unique, max_missing.
+    fail_on : 'error' or 'warning'
+        The least severe finding that makes ``passed`` False.
+    thresholds : dict, optional
+        Overrides of the check thresholds (see ``assay.quality.default_thresholds()``).
+    """
+    if fail_on not in SEVERITIES[1:]:
+        raise ValueError(f"fail_on must be 'warning' or 'error', got {fail_on!r}")
+    frame = as_frame(data)
+    target_name = ""
+    if target is not None:
+        if isinstance(target, str) and target in frame:
+            target_name = target
+        elif isinstance(target, str):
+            raise ValueError(f"target: no column '{target}' in data")
+        else:
+            target_name = _unused_name(frame, getattr(target, "name", None) or "target")
+            column = as_column(target, name=target_name, argument="target")
+            if len(column) != frame.n_rows:
+                raise ValueError(f"target has {len(column)} values but data has {frame.n_rows} rows")
+            frame = frame.with_column(column)
+    reference_frame = as_frame(reference, argument="reference") if reference is not None else None
+    core_rules, python_findings = _rules(rules, frame)
+    python_findings += _mixed_type_findings(frame)
+    options = _check_options(thresholds)
+    result = _core.check(
+        frame.core_columns(),
+        target_name,
+        None if reference_frame is None else reference_frame.core_columns(),
+        core_rules,
+        options,
+        _profile_options(histogram_bins, 64),
+        n_jobs_arg(n_jobs),
+        progress_callback(progress, "quality"),
+    )
+    findings = [_finding(f) for f in result.findings] + python_findings
+    findings.sort(key=lambda f: -SEVERITIES.index(f.severity))
+    inputs = {"target": target_name or None, "reference_rows": None if reference_frame is None else reference_frame.n_rows}
+    return QualityReport(findings, Profile(result.profile, _profile_options(histogram_bins, 64)), frame.n_rows, fail_on, inputs)
+
+
+def default_thresholds() -> dict[str, Any]:
+    """The thresholds :func:`check` uses unless overridden."""
+    options = _core.CheckOptions()
+    return {name: getattr(options, name) for name in _threshold_names()}
+
+
+def _threshold_names() -> list[str]:
+    return [n for n in dir(_core.CheckOptions) if not n.startswith("_")]
+
+
+def _check_options(thresholds: Mapping[str, Any] | None) -> _core.CheckOptions:
+    options = _core.CheckOptions()
+    known = _threshold_names()
+    for key, value in (thresholds or {}).items():
+        if key not in known:
+            raise ValueError(f"thresholds: unknown key '{key}'; known keys: {', '.join(known)}")
+        try:
+            setattr(options, key, value)
+        except TypeError as error:
+            raise TypeError(f"thresholds['{key}']: {error}") from None
+    return options
+
+
+def _unused_name(frame: Frame, name: str) -> str:
+    name = str(name)
+    while name in frame:
+        name = f"{name}_"
+    return name
+
+
+def _finding(f: Any) -> Finding:
+    return Finding(f.check, f.column or None, f.severity.name, f.value, f.threshold, f.message, tuple(f.rows))
+
+
+def _rules(rules: Mapping[str, Mapping[str, Any]] | None, frame: Frame) -> tuple[list, list[Finding]]:
+    """Core rules plus the findings of dtype rules, which need the source dtypes."""
+    if rules is None:
+        return [], []
+    if not isinstance(rules, Mapping):
+        raise TypeError(f"rules: expected a mapping of column name to rule, got {type(rules).__name__}")
+    core_rules, findings = [], []
+    for column, spec in rules.items():
+        if not isinstance(spec, Mapping):
+            raise TypeError(f"rules['{column}']: expected a mapping, got {type(spec).__name__}")
+        unknown = set(spec) - set(RULE_KEYS)
+        if unknown:
+            raise ValueError(f"rules['{column}']: unknown key(s) {sorted(unknown)}; known keys: {', '.join(RULE_KEYS)}")
+        rule = _core.ColumnRule()
+        rule.column = str(column)
+        for key in ("nullable", "unique"):
+            if key in spec:
+                if not isinstance(spec[key], bool):
+                    raise TypeError(f"rules['{column}']['{key}']: expected true or false")
+                setattr(rule, key, spec[key])
+        for key in ("min", "max", "max_missing"):
+            if key in spec:
+                value = spec[key]
+                if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value):
+                    raise TypeError(f"rules['{column}']['{key}']: expected a number, got {value!r}")
+                setattr(rule, key, float(value))
+        if "max_missing" in spec and not 0 <= spec["max_missing"] <= 1:
+            raise ValueError(f"rules['{column}']['max_missing']: must be a fraction in [0, 1]")
+        if "allowed" in spec:
+            allowed = spec["allowed"]
+            if isinstance(allowed, (str, bytes)) or not isinstance(allowed, Sequence):
+                raise TypeError(f"rules['{column}']['allowed']: expected a list of values")
+            if column in frame and frame.column(column).kind == CATEGORICAL:
+                rule.allowed_labels = [str(v) for v in allowed]
+            else:
+                try:
+                    rule.allowed_values = [float(v) for v in allowed]
+                except (TypeError, ValueError):
+                    raise TypeError(f"rules['{column}']['allowed']: numeric column '{column}' needs numeric values") from None
+        if "dtype" in spec:
+            findings += _dtype_finding(str(column), spec["dtype"], frame)
+        core_rules.append(rule)
+    return core_rules, findings
+
+
+def _dtype_finding(column: str, dtype: Any, frame: Frame) -> list[Finding]:
+    if dtype not in DTYPE_NAMES:
+        raise ValueError(f"rules['{column}']['dtype']: unknown dtype {dtype!r}; known: {', '.join(DTYPE_NAMES)}")
+    if column not in frame:
+        return []  # the core reports the absent column
+    actual = frame.column(column).source_dtype
+    if actual in DTYPE_NAMES[dtype]:
+        return []
+    return [Finding("rule_dtype", column, "error", math.nan, math.nan, f"expected dtype '{dtype}', found '{actual}'")]
+
+
+def _mixed_type_findings(frame: Frame) -> list[Finding]:
+    findings = []
+    for column in frame.columns:
+        counts = column.type_counts or {}
+        present = {t: c for t, c in counts.items() if c > 0}
+        if len(present) > 1:
+            detail = ", ".join(f"{t}: {c}" for t, c in sorted(present.items(), key=lambda kv: -kv[1]))
+            findings.append(
+                Finding("mixed_types", column.name, "warning", float(len(present)), 1.0, f"values of {len(present)} Python types ({detail})")
+            )
+    return findings

@@ -1,0 +1,80 @@
+#include "common.hpp"
+
+#include "assay/common/error.hpp"
+#include "assay/common/hash.hpp"
+#include "assay/common/parallel.hpp"
+
+namespace assay::bindings {
+
+namespace {
+
+template <class T>
+py::array_t<T> contiguous_1d(const py::handle& object, const std::string& name, const char* dtype_name) {
+  if (!py::isinstance<py::array_t<T>>(object)) {
+    throw InvalidType("column '" + name + "': expected a numpy array of " + dtype_name);
+  }
+  auto array = py::reinterpret_borrow<py::array_t<T>>(object);
+  if (array.ndim() != 1) throw InvalidArgument("column '" + name + "': expected a 1-D array");
+  if (!(array.flags() & py::array::c_style)) {
+    throw InvalidArgument("column '" + name + "': the array must be contiguous");
+  }
+  return array;
+}
+
+}  // namespace
+
+Table to_table(const py::list& columns) {
+  Table table;
+  table.labels.reserve(columns.size());
+  std::vector<ColumnView> views;
+  for (const py::handle item : columns) {
+    const auto spec = item.cast<py::tuple>();
+    const auto name = spec[0].cast<std::string>();
+    if (spec.size() == 2) {
+      auto values = contiguous_1d<double>(spec[1], name, "float64");
+      views.push_back(ColumnView::numeric(name, {values.data(), static_cast<std::size_t>(values.size())}));
+      table.keep_alive.push_back(values);
+    } else if (spec.size() == 3) {
+      auto codes = contiguous_1d<std::int32_t>(spec[1], name, "int32 codes");
+      table.labels.push_back(spec[2].cast<std::vector<std::string>>());
+      views.push_back(ColumnView::categorical(name, {codes.data(), static_cast<std::size_t>(codes.size())},
+                                              table.labels.back()));
+      table.keep_alive.push_back(codes);
+    } else {
+      throw InvalidArgument("column '" + name + "': malformed column specification");
+    }
+  }
+  table.view = TableView(std::move(views));
+  return table;
+}
+
+Progress make_progress(const py::object& callback) {
+  return Progress([callback](std::size_t done, std::size_t total) {
+    py::gil_scoped_acquire gil;
+    if (PyErr_CheckSignals() != 0) {
+      PyErr_Clear();
+      return false;
+    }
+    if (!callback.is_none()) callback(done, total);
+    return true;
+  });
+}
+
+void bind_common(py::module_& m) {
+  py::register_exception_translator([](std::exception_ptr p) {
+    try {
+      if (p) std::rethrow_exception(p);
+    } catch (const InvalidType& e) {
+      PyErr_SetString(PyExc_TypeError, e.what());
+    } catch (const Interrupted&) {
+      PyErr_SetNone(PyExc_KeyboardInterrupt);
+    } catch (const Error& e) {
+      PyErr_SetString(PyExc_ValueError, e.what());
+    }
+  });
+  m.def("resolve_threads", &resolve_threads, py::arg("n_jobs"),
+        "Number of threads a call with this n_jobs uses (n_jobs <= 0: all cores).");
+  m.def("hash_string", &hash_string, py::arg("text"), "Stable 64-bit hash of a string (as the core hashes labels).");
+}
+
+}  // namespace assay::bindings

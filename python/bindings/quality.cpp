@@ -1,0 +1,191 @@
+// Bindings of the data-quality engine (assay/quality) and the sketches it stores.
+#include "assay/quality/check.hpp"
+#include "assay/quality/profile.hpp"
+#include "common.hpp"
+
+namespace assay::bindings {
+
+namespace {
+
+template <class Value>
+py::list table_entries(const quality::ValueTable<Value>& table) {
+  py::list out;
+  for (const auto& e : table.entries) out.append(py::make_tuple(e.value, e.count));
+  return out;
+}
+
+template <class Value>
+void set_table_entries(quality::ValueTable<Value>& table, const std::vector<std::pair<Value, std::int64_t>>& entries) {
+  table.entries.clear();
+  for (const auto& [value, count] : entries) table.entries.push_back({value, count});
+}
+
+// Properties shared by both profile kinds.
+template <class Profile>
+void bind_profile_common(py::class_<Profile>& cls) {
+  using Value = decltype(Profile{}.values.entries)::value_type;
+  using ValueType = decltype(Value{}.value);
+  cls.def(py::init<>())
+      .def_readwrite("name", &Profile::name)
+      .def_readwrite("count", &Profile::count)
+      .def_readwrite("missing", &Profile::missing)
+      .def_readwrite("distinct", &Profile::distinct)
+      .def_readwrite("distinct_exact", &Profile::distinct_exact)
+      .def_readwrite("distinct_sketch", &Profile::distinct_sketch)
+      .def_property(
+          "values", [](const Profile& p) { return table_entries(p.values); },
+          [](Profile& p, const std::vector<std::pair<ValueType, std::int64_t>>& e) { set_table_entries(p.values, e); },
+          "Most frequent values as (value, count), by descending count.")
+      .def_property(
+          "values_complete", [](const Profile& p) { return p.values.complete; },
+          [](Profile& p, bool complete) { p.values.complete = complete; },
+          "True when `values` lists every distinct value.");
+}
+
+}  // namespace
+
+void bind_quality(py::module_& m) {
+  py::class_<QuantileSummary>(m, "QuantileSummary")
+      .def_static("from_points", &QuantileSummary::from_points, py::arg("values"), py::arg("weights"),
+                  py::arg("rank_error"), py::arg("capacity") = QuantileSummary::kDefaultCapacity)
+      .def_property_readonly("values", &QuantileSummary::values)
+      .def_property_readonly("weights", &QuantileSummary::weights)
+      .def_property_readonly("rank_error", &QuantileSummary::rank_error)
+      .def_property_readonly("capacity", &QuantileSummary::capacity)
+      .def("quantile", &QuantileSummary::quantile, py::arg("p"));
+
+  py::class_<HyperLogLog>(m, "HyperLogLog")
+      .def(py::init<int>(), py::arg("precision") = HyperLogLog::kDefaultPrecision)
+      .def_static("from_registers", [](const py::bytes& data) {
+        const std::string raw = data;
+        return HyperLogLog::from_registers(std::vector<std::uint8_t>(raw.begin(), raw.end()));
+      })
+      .def_property_readonly("registers", [](const HyperLogLog& h) {
+        const auto& r = h.registers();
+        return py::bytes(reinterpret_cast<const char*>(r.data()), r.size());
+      })
+      .def_property_readonly("precision", &HyperLogLog::precision)
+      .def("estimate", &HyperLogLog::estimate);
+
+  using quality::CategoricalProfile;
+  using quality::NumericProfile;
+  py::class_<NumericProfile> numeric(m, "NumericProfile");
+  bind_profile_common(numeric);
+  numeric.def_readwrite("infinities", &NumericProfile::infinities)
+      .def_readwrite("zeros", &NumericProfile::zeros)
+      .def_readwrite("negatives", &NumericProfile::negatives)
+      .def_readwrite("min", &NumericProfile::min)
+      .def_readwrite("max", &NumericProfile::max)
+      .def_readwrite("mean", &NumericProfile::mean)
+      .def_readwrite("m2", &NumericProfile::m2)
+      .def_property_readonly("variance", &NumericProfile::variance)
+      .def_readwrite("quantiles", &NumericProfile::quantiles)
+      .def_readwrite("quantiles_exact", &NumericProfile::quantiles_exact)
+      .def_readwrite("histogram_edges", &NumericProfile::histogram_edges)
+      .def_readwrite("histogram_counts", &NumericProfile::histogram_counts)
+      .def_readwrite("histogram_exact", &NumericProfile::histogram_exact)
+      .def_readwrite("summary", &NumericProfile::summary);
+
+  py::class_<CategoricalProfile> categorical(m, "CategoricalProfile");
+  bind_profile_common(categorical);
+
+  py::class_<quality::TableProfile>(m, "TableProfile")
+      .def(py::init<>())
+      .def_readwrite("numeric", &quality::TableProfile::numeric)
+      .def_readwrite("categorical", &quality::TableProfile::categorical)
+      .def_readwrite("column_order", &quality::TableProfile::column_order);
+
+  py::class_<quality::ProfileOptions>(m, "ProfileOptions")
+      .def(py::init<>())
+      .def_readwrite("histogram_bins", &quality::ProfileOptions::histogram_bins)
+      .def_readwrite("tracked_values", &quality::ProfileOptions::tracked_values)
+      .def_readwrite("summary_capacity", &quality::ProfileOptions::summary_capacity)
+      .def_readwrite("hll_precision", &quality::ProfileOptions::hll_precision);
+  m.attr("PROFILE_QUANTILES") = py::cast(std::vector<double>(quality::kProfileQuantiles.begin(), quality::kProfileQuantiles.end()));
+
+  m.def(
+      "profile",
+      [](const py::list& columns, const quality::ProfileOptions& options, int n_jobs) {
+        Table table = to_table(columns);
+        py::gil_scoped_release release;
+        return quality::profile_table(table.view, options, n_jobs);
+      },
+      py::arg("columns"), py::arg("options"), py::arg("n_jobs"));
+  m.def(
+      "merge_profiles",
+      [](const quality::TableProfile& a, const quality::TableProfile& b, const quality::ProfileOptions& options) {
+        py::gil_scoped_release release;
+        return quality::merge(a, b, options);
+      },
+      py::arg("a"), py::arg("b"), py::arg("options"));
+
+  py::enum_<quality::Severity>(m, "Severity")
+      .value("info", quality::Severity::info)
+      .value("warning", quality::Severity::warning)
+      .value("error", quality::Severity::error);
+
+  py::class_<quality::Finding>(m, "Finding")
+      .def(py::init<>())
+      .def_readwrite("check", &quality::Finding::check)
+      .def_readwrite("column", &quality::Finding::column)
+      .def_readwrite("severity", &quality::Finding::severity)
+      .def_readwrite("value", &quality::Finding::value)
+      .def_readwrite("threshold", &quality::Finding::threshold)
+      .def_readwrite("message", &quality::Finding::message)
+      .def_readwrite("rows", &quality::Finding::rows);
+
+  using quality::CheckOptions;
+  py::class_<CheckOptions>(m, "CheckOptions")
+      .def(py::init<>())
+      .def_readwrite("missing_warning", &CheckOptions::missing_warning)
+      .def_readwrite("missing_error", &CheckOptions::missing_error)
+      .def_readwrite("near_constant", &CheckOptions::near_constant)
+      .def_readwrite("high_cardinality", &CheckOptions::high_cardinality)
+      .def_readwrite("high_cardinality_ratio", &CheckOptions::high_cardinality_ratio)
+      .def_readwrite("outlier_iqr_k", &CheckOptions::outlier_iqr_k)
+      .def_readwrite("outlier_mad_z", &CheckOptions::outlier_mad_z)
+      .def_readwrite("outlier_rate", &CheckOptions::outlier_rate)
+      .def_readwrite("imbalance_below", &CheckOptions::imbalance_below)
+      .def_readwrite("leakage", &CheckOptions::leakage)
+      .def_readwrite("leakage_min_support", &CheckOptions::leakage_min_support)
+      .def_readwrite("leakage_bins", &CheckOptions::leakage_bins)
+      .def_readwrite("max_examples", &CheckOptions::max_examples);
+
+  using quality::ColumnRule;
+  py::class_<ColumnRule>(m, "ColumnRule")
+      .def(py::init<>())
+      .def_readwrite("column", &ColumnRule::column)
+      .def_readwrite("nullable", &ColumnRule::nullable)
+      .def_readwrite("min", &ColumnRule::min)
+      .def_readwrite("max", &ColumnRule::max)
+      .def_readwrite("allowed_labels", &ColumnRule::allowed_labels)
+      .def_readwrite("allowed_values", &ColumnRule::allowed_values)
+      .def_readwrite("unique", &ColumnRule::unique)
+      .def_readwrite("max_missing", &ColumnRule::max_missing);
+
+  py::class_<quality::CheckResult>(m, "CheckResult")
+      .def_readonly("profile", &quality::CheckResult::profile)
+      .def_readonly("findings", &quality::CheckResult::findings);
+
+  m.def(
+      "check",
+      [](const py::list& columns, const std::string& target, const py::object& reference,
+         const std::vector<ColumnRule>& rules, const CheckOptions& options,
+         const quality::ProfileOptions& profile_options, int n_jobs, const py::object& progress) {
+        Table data = to_table(columns);
+        Table reference_table;
+        const bool has_reference = !reference.is_none();
+        if (has_reference) reference_table = to_table(reference.cast<py::list>());
+        const Progress report = make_progress(progress);
+        py::gil_scoped_release release;
+        return quality::check(data.view, target, has_reference ? &reference_table.view : nullptr, rules, options,
+                              profile_options, n_jobs, report);
+      },
+      py::arg("columns"), py::arg("target"), py::arg("reference"), py::arg("rules"), py::arg("options"),
+      py::arg("profile_options"), py::arg("n_jobs"), py::arg("progress"));
+
+  m.def("label_variants", &quality::label_variants, py::arg("labels"),
+        "Groups of labels that differ only in case or whitespace.");
+}
+
+}  // namespace assay::bindings

@@ -1,0 +1,180 @@
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+#include <random>
+
+#include "assay/assay.hpp"
+
+using namespace assay;
+
+TEST(Table, RejectsMismatchedLengthsAndDuplicateNames) {
+  std::vector<double> a{1, 2, 3}, b{1, 2};
+  EXPECT_THROW(TableView({ColumnView::numeric("a", a), ColumnView::numeric("b", b)}), InvalidArgument);
+  EXPECT_THROW(TableView({ColumnView::numeric("a", a), ColumnView::numeric("a", a)}), InvalidArgument);
+  TableView t({ColumnView::numeric("a", a)});
+  EXPECT_EQ(t.n_rows(), 3u);
+  EXPECT_EQ(t.find("a"), 0);
+  EXPECT_EQ(t.find("zz"), -1);
+}
+
+TEST(Table, RejectsOutOfRangeCodes) {
+  std::vector<std::int32_t> codes{0, 1, 2};
+  std::vector<std::string> labels{"x", "y"};
+  try {
+    TableView t({ColumnView::categorical("c", codes, labels)});
+    FAIL() << "expected an error";
+  } catch (const InvalidArgument& e) {
+    EXPECT_NE(std::string(e.what()).find("'c'"), std::string::npos);
+  }
+  std::vector<std::int32_t> negative{-2};
+  EXPECT_THROW(TableView({ColumnView::categorical("c", negative, labels)}), InvalidArgument);
+}
+
+TEST(Parallel, RethrowsTheFirstErrorAndResolvesThreads) {
+  EXPECT_GE(resolve_threads(0), 1);
+  EXPECT_EQ(resolve_threads(3), 3);
+  EXPECT_THROW(parallel_for(100, 2, [](std::ptrdiff_t i) {
+                 if (i == 37) throw InvalidArgument("boom");
+               }),
+               InvalidArgument);
+  std::vector<int> hits(1000, 0);
+  parallel_for(1000, 2, [&](std::ptrdiff_t i) { hits[static_cast<std::size_t>(i)]++; });
+  EXPECT_EQ(std::accumulate(hits.begin(), hits.end(), 0), 1000);
+}
+
+TEST(Rng, StreamDependsOnlyOnSeedAndBlock) {
+  CounterRng a(42, 7), b(42, 7), c(42, 8), d(43, 7);
+  for (int i = 0; i < 100; ++i) {
+    const auto x = a.next();
+    EXPECT_EQ(x, b.next());
+    EXPECT_NE(x, c.next());
+    EXPECT_NE(x, d.next());
+  }
+}
+
+TEST(Rng, UniformAndBoundedDrawsAreInRangeAndUnbiased) {
+  CounterRng rng(1, 0);
+  std::vector<int> counts(7, 0);
+  double sum = 0;
+  const int n = 70000;
+  for (int i = 0; i < n; ++i) {
+    const double u = rng.uniform();
+    ASSERT_GE(u, 0.0);
+    ASSERT_LT(u, 1.0);
+    sum += u;
+    const auto k = rng.below(7);
+    ASSERT_LT(k, 7u);
+    counts[k]++;
+  }
+  EXPECT_NEAR(sum / n, 0.5, 0.01);
+  for (int c : counts) EXPECT_NEAR(c, n / 7.0, 5 * std::sqrt(n / 7.0));
+}
+
+TEST(Hash, EqualValuesHashEqually) {
+  EXPECT_EQ(hash_double(0.0), hash_double(-0.0));
+  EXPECT_EQ(hash_double(std::nan("1")), hash_double(std::numeric_limits<double>::quiet_NaN()));
+  EXPECT_NE(hash_double(1.0), hash_double(2.0));
+  EXPECT_EQ(hash_string("abc"), hash_string(std::string("abc")));
+  EXPECT_NE(hash_string("abc"), hash_string("abd"));
+}
+
+TEST(Hash, RowHashesUseLabelsNotCodesAndIgnoreThreadCount) {
+  std::vector<std::int32_t> codes_a{0, 1, -1}, codes_b{1, 0, -1};
+  std::vector<std::string> labels_a{"x", "y"}, labels_b{"y", "x"};
+  std::vector<double> v{1.5, 2.5, NAN};
+  TableView a({ColumnView::numeric("v", v), ColumnView::categorical("c", codes_a, labels_a)});
+  TableView b({ColumnView::numeric("v", v), ColumnView::categorical("c", codes_b, labels_b)});
+  std::vector<std::size_t> cols{0, 1};
+  EXPECT_EQ(hash_rows(a, cols, 1), hash_rows(b, cols, 2));
+}
+
+TEST(HyperLogLog, EstimatesWithinStatedErrorAndMerges) {
+  HyperLogLog a, b, both;
+  for (std::uint64_t i = 0; i < 100000; ++i) {
+    const auto h = mix64(i);
+    (i % 2 ? a : b).add_hash(h);
+    both.add_hash(h);
+  }
+  EXPECT_NEAR(both.estimate(), 100000, 100000 * 0.05);
+  a.merge(b);
+  EXPECT_EQ(a.registers(), both.registers());
+  HyperLogLog small;
+  for (std::uint64_t i = 0; i < 100; ++i) small.add_hash(mix64(i));
+  EXPECT_NEAR(small.estimate(), 100, 3);
+  EXPECT_THROW(HyperLogLog(3), InvalidArgument);
+  EXPECT_THROW(a.merge(HyperLogLog(10)), InvalidArgument);
+  EXPECT_THROW(HyperLogLog::from_registers(std::vector<std::uint8_t>(100)), InvalidArgument);
+  auto copy = HyperLogLog::from_registers(a.registers());
+  EXPECT_EQ(copy.estimate(), a.estimate());
+}
+
+TEST(Sort, RadixSortMatchesStdSort) {
+  std::mt19937_64 gen(3);
+  std::normal_distribution<double> normal(0, 1e3);
+  std::vector<double> values(100000);
+  for (auto& v : values) v = normal(gen);
+  values[5] = std::numeric_limits<double>::infinity();
+  values[6] = -std::numeric_limits<double>::infinity();
+  values[7] = -0.0;
+  values[8] = std::numeric_limits<double>::denorm_min();
+  auto expected = values;
+  std::sort(expected.begin(), expected.end());
+  std::vector<double> scratch(values.size());
+  radix_sort(values, scratch);
+  EXPECT_EQ(values, expected);
+}
+
+TEST(Sort, RadixSortPairsIsStable) {
+  std::vector<std::uint64_t> keys(5000), payload(5000), ks(5000), ps(5000);
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    keys[i] = mix64(i % 97) ;
+    payload[i] = i;
+  }
+  radix_sort_pairs(keys, payload, ks, ps);
+  for (std::size_t i = 1; i < keys.size(); ++i) {
+    ASSERT_LE(keys[i - 1], keys[i]);
+    if (keys[i - 1] == keys[i]) ASSERT_LT(payload[i - 1], payload[i]);
+  }
+}
+
+TEST(QuantileSummary, ExactWhenSmallAndBoundedAfterMerges) {
+  std::vector<double> small{1, 2, 3, 4};
+  auto s = QuantileSummary::from_sorted(small);
+  EXPECT_EQ(s.rank_error(), 0.0);
+  EXPECT_DOUBLE_EQ(s.quantile(0.5), 2.5);
+  EXPECT_DOUBLE_EQ(s.quantile(0.0), 1.0);
+  EXPECT_DOUBLE_EQ(s.quantile(1.0), 4.0);
+
+  std::mt19937_64 gen(5);
+  std::uniform_real_distribution<double> u(0, 1);
+  std::vector<double> all;
+  QuantileSummary merged;
+  for (int part = 0; part < 8; ++part) {
+    std::vector<double> chunk(20000);
+    for (auto& x : chunk) x = u(gen);
+    std::sort(chunk.begin(), chunk.end());
+    auto piece = QuantileSummary::from_sorted(chunk, 256);
+    merged = part == 0 ? piece : merged.merged(piece);
+    all.insert(all.end(), chunk.begin(), chunk.end());
+  }
+  std::sort(all.begin(), all.end());
+  EXPECT_DOUBLE_EQ(merged.total_weight(), static_cast<double>(all.size()));
+  for (double p : {0.01, 0.1, 0.5, 0.9, 0.99}) {
+    const double q = merged.quantile(p);
+    const double rank = static_cast<double>(std::lower_bound(all.begin(), all.end(), q) - all.begin()) / all.size();
+    EXPECT_NEAR(rank, p, merged.rank_error() + 1e-9) << "p=" << p;
+  }
+  EXPECT_THROW(QuantileSummary::from_points({2, 1}, {1, 1}, 0), InvalidArgument);
+  EXPECT_THROW(QuantileSummary::from_points({1, 2}, {1, 0}, 0), InvalidArgument);
+}
+
+TEST(Progress, StopsWhenTheCallbackSaysSo) {
+  Progress quiet;
+  EXPECT_NO_THROW(quiet.report(1, 2));
+  Progress stop([](std::size_t done, std::size_t) { return done < 3; });
+  EXPECT_NO_THROW(stop.report(2, 5));
+  EXPECT_THROW(stop.report(3, 5), Interrupted);
+}
