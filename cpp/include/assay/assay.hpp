@@ -8,5 +8,8 @@
 #include "assay/common/rng.hpp"
 #include "assay/common/sort.hpp"
 #include "assay/common/table.hpp"
+#include "assay/drift/report.hpp"
+#include "assay/drift/special.hpp"
+#include "assay/drift/univariate.hpp"
 #include "assay/quality/check.hpp"
 #include "assay/quality/profile.hpp"
