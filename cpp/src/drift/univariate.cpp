@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "assay/common/error.hpp"
+#include "assay/common/sort.hpp"
 #include "assay/drift/special.hpp"
 #include "merge_walk.hpp"
 
@@ -150,6 +151,17 @@ double relative_entropy_term(double p, double q) {  // scipy.special.rel_entr
 }
 
 }  // namespace
+
+std::vector<double> sorted_sample(std::span<const double> values, const std::string& argument) {
+  std::vector<double> sorted(values.begin(), values.end());
+  for (std::size_t i = 0; i < sorted.size(); ++i)
+    if (!std::isfinite(sorted[i]))
+      throw InvalidArgument(argument + " holds " + (std::isnan(sorted[i]) ? "NaN" : "an infinity") + " at position " +
+                            std::to_string(i) + "; drop or replace non-finite values first");
+  std::vector<double> scratch(sorted.size());
+  radix_sort(sorted, scratch);
+  return sorted;
+}
 
 TestResult ks_2samp(std::span<const double> x, std::span<const double> y, PMethod method) {
   require_samples(x, y, 1, "the Kolmogorov-Smirnov test");
@@ -398,6 +410,9 @@ double weighted_cdf_distance(std::span<const double> x, std::span<const double> 
   require_samples(x, y, 1, p == 1 ? "the Wasserstein distance" : "the energy distance");
   if (wx.size() != x.size() || wy.size() != y.size())
     throw InvalidArgument("weights must have one value per sample value");
+  for (auto weights : {wx, wy})
+    for (double w : weights)
+      if (!(w >= 0) || std::isinf(w)) throw InvalidArgument("weights must be finite and non-negative");
   auto sorted_order = [](std::span<const double> v) {
     std::vector<std::size_t> order(v.size());
     std::iota(order.begin(), order.end(), 0);

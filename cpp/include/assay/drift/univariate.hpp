@@ -25,6 +25,10 @@ struct TestResult {
   double dof = kNaN;   // degrees of freedom (chi-square family)
 };
 
+// A sorted copy of a sample for the functions below. Throws InvalidArgument naming
+// `argument` when the sample holds NaN or infinities.
+std::vector<double> sorted_sample(std::span<const double> values, const std::string& argument);
+
 // --- rank and CDF based tests (sorted samples) ---------------------------------------
 
 // Two-sided two-sample Kolmogorov-Smirnov test. D = max |F_x - F_y|. Exact p-value
