@@ -8,6 +8,8 @@ between distributions, and column reports:
   share of drifted feature columns; target and prediction columns are reported apart.
 * ``over_time(reference, current, ...)`` does the same for every chunk of the current
   data (by time period, by size or by count), for monitoring plots.
+* ``mmd(reference, current)`` and ``pca_reconstruction(reference, current)`` look at all
+  columns together (kernel two-sample test; NannyML's reconstruction-error drift).
 
 All statistics run in the C++ core; see docs/drift.md for definitions and defaults.
 """
@@ -46,6 +48,10 @@ __all__ = [
     "compare",
     "report",
     "over_time",
+    "mmd",
+    "pca_reconstruction",
+    "MMDResult",
+    "ReconstructionDrift",
     "ColumnResult",
     "DriftReport",
     "DriftOverTime",
@@ -755,3 +761,168 @@ def over_time(
         for i, (name, start, end, n) in enumerate(zip(names, starts, ends, counts))
     ]
     return DriftOverTime(chunks, results)
+
+
+# --- multivariate ------------------------------------------------------------------------
+
+
+def _matrix(frame: Frame, columns: Sequence[str], argument: str) -> np.ndarray:
+    """Row-major float64 matrix of numeric columns; non-finite values are an error."""
+    categorical = [c for c in columns if frame.column(c).kind == CATEGORICAL]
+    if categorical:
+        raise TypeError(f"{argument}: multivariate drift needs numeric columns; {categorical} are categorical")
+    if not columns:
+        raise ValueError(f"{argument}: no columns to compare")
+    matrix = np.column_stack([frame.column(c).values for c in columns])
+    bad = ~np.isfinite(matrix)
+    if bad.any():
+        row, col = np.argwhere(bad)[0]
+        raise ValueError(f"{argument}: column '{columns[col]}' holds NaN or infinite values (row {row}); "
+                         "drop or impute them first")
+    return np.ascontiguousarray(matrix)
+
+
+@dataclass(frozen=True)
+class MMDResult:
+    """Kernel two-sample test: ``statistic`` is the unbiased MMD^2, ``pvalue`` the
+    permutation p-value (1 + #{permuted >= observed}) / (1 + n_permutations)."""
+
+    statistic: float
+    pvalue: float
+    bandwidth: float
+    n_permutations: int
+    permuted: np.ndarray = field(repr=False)
+
+    def __iter__(self) -> Iterator[float]:
+        return iter((self.statistic, self.pvalue))
+
+    def to_dict(self) -> dict[str, Any]:
+        return json_safe({"statistic": self.statistic, "pvalue": self.pvalue, "bandwidth": self.bandwidth,
+                          "n_permutations": self.n_permutations})
+
+
+def _seed(seed: Any) -> int:
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**64:
+        raise ValueError(f"seed must be an integer in [0, 2**64), got {seed!r}")
+    return int(seed)
+
+
+def mmd(
+    reference: Any,
+    current: Any,
+    *,
+    columns: Sequence[str] | None = None,
+    n_permutations: int = 100,
+    bandwidth: float | None = None,
+    seed: int = 0,
+    n_jobs: int | None = None,
+    progress: Any = None,
+) -> MMDResult:
+    """Maximum mean discrepancy with an RBF kernel and a permutation p-value.
+
+    The kernel is exp(-||a - b||^2 / (2 bandwidth^2)); by default the bandwidth comes
+    from the median heuristic (half the median squared distance between reference and
+    current rows, as alibi-detect). Permutation p of the pooled rows is drawn from
+    CounterRng(seed, p), so results are the same for every ``n_jobs``.
+    """
+    ref, cur, names = _frames(reference, current, columns, set())
+    if isinstance(n_permutations, bool) or not isinstance(n_permutations, int) or n_permutations < 1:
+        raise ValueError(f"n_permutations must be a positive integer, got {n_permutations!r}")
+    if bandwidth is not None and (not isinstance(bandwidth, (int, float)) or not bandwidth > 0):
+        raise ValueError(f"bandwidth must be a positive number, got {bandwidth!r}")
+    x, y = _matrix(ref, names, "reference"), _matrix(cur, names, "current")
+    statistic, pvalue, used, permuted = _core.mmd_test(
+        x, y, n_permutations, _seed(seed), float(bandwidth or 0.0), n_jobs_arg(n_jobs),
+        progress_callback(progress, "MMD permutations"),
+    )
+    return MMDResult(float(statistic), float(pvalue), float(used), n_permutations, permuted)
+
+
+@dataclass
+class ReconstructionDrift:
+    """PCA reconstruction error per chunk (NannyML's data-reconstruction drift).
+
+    ``reference_errors`` are the errors of the reference chunks, which set the band
+    ``lower``/``upper`` = mean -/+ ``sigma`` standard deviations; a current chunk whose
+    error leaves the band raises an alert.
+    """
+
+    chunks: list[dict[str, Any]]
+    errors: np.ndarray
+    reference_errors: np.ndarray
+    lower: float
+    upper: float
+    n_components: int
+    explained_variance: float
+
+    @property
+    def alerts(self) -> np.ndarray:
+        return (self.errors < self.lower) | (self.errors > self.upper)
+
+    def to_frame(self) -> Any:
+        import pandas as pd
+
+        frame = pd.DataFrame(self.chunks)
+        frame["error"] = self.errors
+        frame["lower"], frame["upper"], frame["alert"] = self.lower, self.upper, self.alerts
+        return frame
+
+    def to_dict(self) -> dict[str, Any]:
+        return json_safe({"chunks": self.chunks, "errors": self.errors.tolist(),
+                          "reference_errors": self.reference_errors.tolist(), "lower": self.lower,
+                          "upper": self.upper, "alerts": self.alerts.tolist(), "n_components": self.n_components,
+                          "explained_variance": self.explained_variance})
+
+    def _repr_html_(self) -> str:
+        rows = [[_html.escape(c["label"]), _html.number(float(e)),
+                 "<span class='failed'>alert</span>" if a else "no"]
+                for c, e, a in zip(self.chunks, self.errors, self.alerts)]
+        band = f"band [{_html.number(self.lower)}, {_html.number(self.upper)}]"
+        return (f"<div class='assay'>{_html.STYLE}<h3>PCA reconstruction drift</h3><p>{self.n_components} components, "
+                f"{band}</p>{_html.table(['chunk', 'error', 'alert'], rows, [False, True, False])}</div>")
+
+
+def pca_reconstruction(
+    reference: Any,
+    current: Any,
+    *,
+    columns: Sequence[str] | None = None,
+    variance: float = 0.65,
+    chunk_size: int | None = None,
+    n_chunks: int | None = None,
+    time: Any = None,
+    freq: str | None = None,
+    sigma: float = 3.0,
+    n_jobs: int | None = None,
+) -> ReconstructionDrift:
+    """Fits a PCA on ``reference`` and reports the mean reconstruction error per chunk.
+
+    Columns are standardised with reference statistics; the fewest components
+    explaining more than ``variance`` (NannyML's 0.65) are kept. The reference is cut
+    into chunks the same way (``chunk_size`` or ``n_chunks``; 10 by default) to set the
+    alert band mean +/- ``sigma`` standard deviations of the reference chunk errors.
+    """
+    if not isinstance(sigma, (int, float)) or not sigma >= 0:
+        raise ValueError(f"sigma must be a non-negative number, got {sigma!r}")
+    cur_frame = as_frame(current, argument="current")
+    exclude = {time} if isinstance(time, str) else set()
+    time_values = cur_frame.column(time).values if isinstance(time, str) and time in cur_frame else time
+    if isinstance(time, str) and time not in cur_frame:
+        raise ValueError(f"time column '{time}' is not in the current data")
+    ref, cur, names = _frames(reference, cur_frame, columns, exclude)
+    x, y = _matrix(ref, names, "reference"), _matrix(cur, names, "current")
+    if not isinstance(variance, (int, float)) or not 0 < variance <= 1:
+        raise ValueError(f"variance must be in (0, 1], got {variance!r}")
+    model = _core.fit_pca(x, float(variance))
+    time_array = None if time_values is None else np.asarray(time_values)
+    labels, names_of_chunks = _chunk_labels(cur.n_rows, time_array, freq, chunk_size, n_chunks)
+    ref_labels, ref_names = _chunk_labels(ref.n_rows, None, None, chunk_size, n_chunks)
+    jobs = n_jobs_arg(n_jobs)
+    errors = np.asarray(_core.reconstruction_error(model, y, labels, len(names_of_chunks), jobs))
+    reference_errors = np.asarray(_core.reconstruction_error(model, x, ref_labels, len(ref_names), jobs))
+    centre = float(np.mean(reference_errors))
+    spread = float(np.std(reference_errors)) if len(reference_errors) > 1 else math.nan
+    counts = np.bincount(labels, minlength=len(names_of_chunks))
+    chunks = [{"chunk": i, "label": str(n), "rows": int(c)} for i, (n, c) in enumerate(zip(names_of_chunks, counts))]
+    return ReconstructionDrift(chunks, errors, reference_errors, centre - sigma * spread, centre + sigma * spread,
+                               int(model.n_components), float(model.explained_variance))

@@ -1,5 +1,6 @@
 // Bindings of the drift engine (assay/drift): two-sample tests, distances, reports.
 #include "assay/common/error.hpp"
+#include "assay/drift/multivariate.hpp"
 #include "assay/drift/report.hpp"
 #include "assay/drift/univariate.hpp"
 #include "common.hpp"
@@ -11,6 +12,11 @@ namespace {
 using Array = py::array_t<double, py::array::c_style | py::array::forcecast>;
 
 std::span<const double> span_of(const Array& a) { return {a.data(), static_cast<std::size_t>(a.size())}; }
+
+drift::MatrixView matrix_of(const Array& a, const char* argument) {
+  if (a.ndim() != 2) throw InvalidArgument(std::string(argument) + " must be a 2-D array");
+  return {a.data(), static_cast<std::size_t>(a.shape(0)), static_cast<std::size_t>(a.shape(1))};
+}
 
 drift::PMethod parse_method(const std::string& method) {
   if (method == "auto") return drift::PMethod::automatic;
@@ -184,6 +190,67 @@ void bind_drift(py::module_& m) {
       },
       py::arg("reference"), py::arg("current"), py::arg("chunk_of_row"), py::arg("n_chunks"), py::arg("requests"),
       py::arg("n_jobs"), py::arg("progress"));
+
+  m.def(
+      "mmd_test",
+      [](const Array& x, const Array& y, std::size_t n_permutations, std::uint64_t seed, double bandwidth, int n_jobs,
+         const py::object& progress) {
+        const auto xm = matrix_of(x, "reference"), ym = matrix_of(y, "current");
+        const Progress test_progress = make_progress(progress);
+        drift::MmdResult result;
+        {
+          py::gil_scoped_release release;
+          result = drift::mmd_test(xm, ym, n_permutations, seed, bandwidth, n_jobs, test_progress);
+        }
+        return py::make_tuple(result.statistic, result.pvalue, result.bandwidth,
+                              py::array_t<double>(result.permuted.size(), result.permuted.data()));
+      },
+      py::arg("x"), py::arg("y"), py::arg("n_permutations"), py::arg("seed"), py::arg("bandwidth"), py::arg("n_jobs"),
+      py::arg("progress"));
+  m.def(
+      "mmd_permutation",
+      [](std::size_t n_pooled, std::uint64_t seed, std::size_t p) {
+        const auto order = drift::mmd_permutation(n_pooled, seed, p);
+        return py::array_t<std::uint32_t>(order.size(), order.data());
+      },
+      py::arg("n_pooled"), py::arg("seed"), py::arg("p"));
+  m.def(
+      "median_heuristic_bandwidth",
+      [](const Array& x, const Array& y, std::uint64_t seed) {
+        return drift::median_heuristic_bandwidth(matrix_of(x, "reference"), matrix_of(y, "current"), seed);
+      },
+      py::arg("x"), py::arg("y"), py::arg("seed"));
+
+  py::class_<drift::PcaModel>(m, "PcaModel")
+      .def_readonly("mean", &drift::PcaModel::mean)
+      .def_readonly("scale", &drift::PcaModel::scale)
+      .def_property_readonly("components",
+                             [](const drift::PcaModel& model) {
+                               py::array_t<double> out({model.n_components, model.n_features});
+                               std::copy(model.components.begin(), model.components.end(), out.mutable_data());
+                               return out;
+                             })
+      .def_readonly("n_components", &drift::PcaModel::n_components)
+      .def_readonly("explained_variance", &drift::PcaModel::explained_variance);
+  m.def(
+      "fit_pca",
+      [](const Array& reference, double variance) {
+        const auto view = matrix_of(reference, "reference");
+        py::gil_scoped_release release;
+        return drift::fit_pca(view, variance);
+      },
+      py::arg("reference"), py::arg("variance"));
+  m.def(
+      "reconstruction_error",
+      [](const drift::PcaModel& model, const Array& data,
+         const py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>& chunk_of_row, std::int64_t n_chunks,
+         int n_jobs) {
+        const auto view = matrix_of(data, "data");
+        const std::span<const std::int64_t> chunks(chunk_of_row.data(), static_cast<std::size_t>(chunk_of_row.size()));
+        py::gil_scoped_release release;
+        return drift::reconstruction_error(model, view, chunks, n_chunks, n_jobs);
+      },
+      py::arg("model"), py::arg("data"), py::arg("chunk_of_row"), py::arg("n_chunks"), py::arg("n_jobs"));
 }
 
 }  // namespace assay::bindings
