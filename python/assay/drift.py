@@ -8,8 +8,9 @@ between distributions, and column reports:
   share of drifted feature columns; target and prediction columns are reported apart.
 * ``over_time(reference, current, ...)`` does the same for every chunk of the current
   data (by time period, by size or by count), for monitoring plots.
-* ``mmd(reference, current)`` and ``pca_reconstruction(reference, current)`` look at all
-  columns together (kernel two-sample test; NannyML's reconstruction-error drift).
+* ``mmd``, ``domain_classifier`` and ``pca_reconstruction`` look at all columns
+  together (kernel two-sample test; a classifier telling the samples apart; NannyML's
+  reconstruction-error drift).
 
 All statistics run in the C++ core; see docs/drift.md for definitions and defaults.
 """
@@ -50,6 +51,8 @@ __all__ = [
     "over_time",
     "mmd",
     "pca_reconstruction",
+    "domain_classifier",
+    "DomainClassifierResult",
     "MMDResult",
     "ReconstructionDrift",
     "ColumnResult",
@@ -926,3 +929,61 @@ def pca_reconstruction(
     chunks = [{"chunk": i, "label": str(n), "rows": int(c)} for i, (n, c) in enumerate(zip(names_of_chunks, counts))]
     return ReconstructionDrift(chunks, errors, reference_errors, centre - sigma * spread, centre + sigma * spread,
                                int(model.n_components), float(model.explained_variance))
+
+
+@dataclass(frozen=True)
+class DomainClassifierResult:
+    """Cross-validated ROC AUC of a classifier telling current rows from reference rows.
+
+    ``auc`` near 0.5: the samples look alike; ``lower``/``upper``: 95% interval
+    (Hanley & McNeil standard error); ``drifted``: the interval lies above ``threshold``.
+    ``scores`` are the out-of-fold P(current) (reference rows first), ``folds`` the fold
+    of each row.
+    """
+
+    auc: float
+    lower: float
+    upper: float
+    fold_auc: list[float]
+    threshold: float
+    scores: np.ndarray = field(repr=False)
+    folds: np.ndarray = field(repr=False)
+
+    @property
+    def drifted(self) -> bool:
+        return bool(self.lower > self.threshold)
+
+    def to_dict(self) -> dict[str, Any]:
+        return json_safe({"auc": self.auc, "lower": self.lower, "upper": self.upper, "fold_auc": self.fold_auc,
+                          "threshold": self.threshold, "drifted": self.drifted})
+
+
+def domain_classifier(
+    reference: Any,
+    current: Any,
+    *,
+    columns: Sequence[str] | None = None,
+    n_folds: int = 5,
+    l2: float = 1.0,
+    threshold: float = 0.55,
+    seed: int = 0,
+    n_jobs: int | None = None,
+) -> DomainClassifierResult:
+    """Domain-classifier drift with an L2-regularised logistic regression (C++ / Eigen).
+
+    Standardised numeric columns; ``n_folds`` stratified folds (NannyML uses 5); the
+    penalty ``l2`` equals 1/C of scikit-learn's LogisticRegression. Drift is flagged
+    when the lower end of the AUC interval exceeds ``threshold`` (Evidently's 0.55 for
+    its absolute domain-classifier test).
+    """
+    ref, cur, names = _frames(reference, current, columns, set())
+    if isinstance(n_folds, bool) or not isinstance(n_folds, int) or n_folds < 2:
+        raise ValueError(f"n_folds must be an integer >= 2, got {n_folds!r}")
+    if not isinstance(l2, (int, float)) or not 0 <= l2 < math.inf:
+        raise ValueError(f"l2 must be a finite number >= 0, got {l2!r}")
+    x, y = _matrix(ref, names, "reference"), _matrix(cur, names, "current")
+    auc, lower, upper, fold_auc, scores, folds = _core.domain_classifier(
+        x, y, n_folds, float(l2), _seed(seed), n_jobs_arg(n_jobs)
+    )
+    return DomainClassifierResult(float(auc), float(lower), float(upper), [float(a) for a in fold_auc],
+                                  float(_threshold_value(threshold, "threshold")), scores, folds)

@@ -221,6 +221,21 @@ void bind_drift(py::module_& m) {
       },
       py::arg("x"), py::arg("y"), py::arg("seed"));
 
+  m.def(
+      "domain_classifier",
+      [](const Array& x, const Array& y, std::size_t n_folds, double l2, std::uint64_t seed, int n_jobs) {
+        const auto xm = matrix_of(x, "reference"), ym = matrix_of(y, "current");
+        drift::DomainClassifierResult r;
+        {
+          py::gil_scoped_release release;
+          r = drift::domain_classifier(xm, ym, n_folds, l2, seed, n_jobs);
+        }
+        return py::make_tuple(r.auc, r.lower, r.upper, r.fold_auc,
+                              py::array_t<double>(r.scores.size(), r.scores.data()),
+                              py::array_t<std::int32_t>(r.folds.size(), r.folds.data()));
+      },
+      py::arg("x"), py::arg("y"), py::arg("n_folds"), py::arg("l2"), py::arg("seed"), py::arg("n_jobs"));
+
   py::class_<drift::PcaModel>(m, "PcaModel")
       .def_readonly("mean", &drift::PcaModel::mean)
       .def_readonly("scale", &drift::PcaModel::scale)

@@ -96,3 +96,30 @@ def test_multivariate_bad_input():
         drift.mmd(x, x, seed=-1)
     with pytest.raises(ValueError, match="variance"):
         drift.pca_reconstruction(x, x, variance=1.5)
+
+
+def test_domain_classifier_matches_sklearn_on_the_same_folds():
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import roc_auc_score
+
+    rng = np.random.default_rng(2)
+    x, y = rng.normal(size=(600, 4)), rng.normal(size=(500, 4))
+    y[:, 1] += 0.6
+    result = drift.domain_classifier(x, y, n_folds=4, l2=0.5, seed=1)
+    pooled = np.vstack([x, y])
+    pooled = (pooled - pooled.mean(0)) / pooled.std(0)
+    labels = np.r_[np.zeros(600), np.ones(500)]
+    expected = np.empty(len(labels))
+    for fold in range(4):
+        test = result.folds == fold
+        model = LogisticRegression(C=1 / 0.5, tol=1e-12, max_iter=10_000).fit(pooled[~test], labels[~test])
+        expected[test] = model.predict_proba(pooled[test])[:, 1]
+    np.testing.assert_allclose(result.scores, expected, rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(result.auc, roc_auc_score(labels, result.scores), rtol=1e-12)
+    assert np.bincount(result.folds[:600]).tolist() == [150] * 4  # stratified
+    assert result.drifted and result.lower < result.auc < result.upper
+    same = drift.domain_classifier(x, rng.normal(size=(500, 4)), seed=1)
+    assert not same.drifted and abs(same.auc - 0.5) < 0.07
+    assert drift.domain_classifier(x, y, n_folds=4, l2=0.5, seed=1, n_jobs=1).auc == result.auc
+    with pytest.raises(ValueError, match="n_folds"):
+        drift.domain_classifier(x, y, n_folds=1)

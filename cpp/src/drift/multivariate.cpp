@@ -267,3 +267,123 @@ std::vector<double> reconstruction_error(const PcaModel& model, MatrixView data,
 }
 
 }  // namespace assay::drift
+
+namespace assay::drift {
+
+double roc_auc(std::span<const double> scores, std::span<const std::uint8_t> labels) {
+  std::vector<std::size_t> order(scores.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return scores[a] < scores[b]; });
+  // Mann-Whitney form: AUC = (rank sum of positives - n1 (n1 + 1) / 2) / (n0 n1), midranks for ties.
+  double rank_sum = 0.0, positives = 0.0;
+  for (std::size_t i = 0; i < order.size();) {
+    std::size_t j = i;
+    while (j < order.size() && scores[order[j]] == scores[order[i]]) ++j;
+    const double midrank = (static_cast<double>(i + 1) + static_cast<double>(j)) / 2;
+    for (std::size_t t = i; t < j; ++t)
+      if (labels[order[t]]) {
+        rank_sum += midrank;
+        positives += 1;
+      }
+    i = j;
+  }
+  const double negatives = static_cast<double>(scores.size()) - positives;
+  if (positives == 0 || negatives == 0) return std::numeric_limits<double>::quiet_NaN();
+  return (rank_sum - positives * (positives + 1) / 2) / (positives * negatives);
+}
+
+namespace {
+
+// Newton's method for sum(log-loss) + l2/2 ||w||^2 with an unpenalised intercept
+// (the last coefficient). Converges in a handful of steps on standardised features.
+Eigen::VectorXd fit_logistic(const Eigen::MatrixXd& features, const Eigen::VectorXd& labels, double l2) {
+  const Eigen::Index n = features.rows(), d = features.cols();
+  Eigen::MatrixXd design(n, d + 1);
+  design << features, Eigen::VectorXd::Ones(n);
+  Eigen::VectorXd beta = Eigen::VectorXd::Zero(d + 1);
+  Eigen::VectorXd penalty = Eigen::VectorXd::Constant(d + 1, l2);
+  penalty(d) = 0.0;
+  for (int iteration = 0; iteration < 100; ++iteration) {
+    const Eigen::VectorXd p = (1.0 + (-(design * beta)).array().exp()).inverse().matrix();
+    const Eigen::VectorXd gradient = design.transpose() * (p - labels) + penalty.cwiseProduct(beta);
+    const Eigen::VectorXd weights = (p.array() * (1.0 - p.array())).max(1e-12).matrix();
+    Eigen::MatrixXd hessian = design.transpose() * weights.asDiagonal() * design;
+    hessian.diagonal() += penalty;
+    hessian.diagonal().array() += 1e-12;  // keeps the system definite when a feature is constant
+    const Eigen::VectorXd step = hessian.ldlt().solve(gradient);
+    beta -= step;
+    if (step.lpNorm<Eigen::Infinity>() < 1e-12 * (1 + beta.lpNorm<Eigen::Infinity>())) break;
+  }
+  return beta;
+}
+
+}  // namespace
+
+DomainClassifierResult domain_classifier(MatrixView x, MatrixView y, std::size_t n_folds, double l2,
+                                         std::uint64_t seed, int n_jobs) {
+  if (x.cols != y.cols)
+    throw InvalidArgument("reference and current have " + std::to_string(x.cols) + " and " + std::to_string(y.cols) +
+                          " columns; they must have the same columns");
+  if (n_folds < 2) throw InvalidArgument("n_folds must be at least 2");
+  if (x.rows < n_folds || y.rows < n_folds)
+    throw InvalidArgument("each sample needs at least n_folds = " + std::to_string(n_folds) + " rows");
+  if (!(l2 >= 0) || std::isinf(l2)) throw InvalidArgument("l2 must be a finite number >= 0");
+  if (x.cols == 0) throw InvalidArgument("the domain classifier needs at least one column");
+  require_finite(x, "reference");
+  require_finite(y, "current");
+  const std::size_t nx = x.rows, n = x.rows + y.rows;
+  Eigen::MatrixXd pooled(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(x.cols));
+  pooled.topRows(static_cast<Eigen::Index>(nx)) = as_eigen(x);
+  pooled.bottomRows(static_cast<Eigen::Index>(y.rows)) = as_eigen(y);
+  const Eigen::RowVectorXd mean = pooled.colwise().mean();
+  pooled.rowwise() -= mean;
+  Eigen::RowVectorXd scale = (pooled.colwise().squaredNorm() / static_cast<double>(n)).cwiseSqrt();
+  for (Eigen::Index c = 0; c < scale.size(); ++c)
+    if (!(scale(c) > 0)) scale(c) = 1.0;
+  pooled.array().rowwise() /= scale.array();
+  Eigen::VectorXd labels(static_cast<Eigen::Index>(n));
+  labels.head(static_cast<Eigen::Index>(nx)).setZero();
+  labels.tail(static_cast<Eigen::Index>(y.rows)).setOnes();
+
+  DomainClassifierResult result;
+  result.folds.resize(n);
+  for (std::uint64_t cls = 0; cls < 2; ++cls) {  // stratified folds
+    const std::size_t begin = cls == 0 ? 0 : nx, size = cls == 0 ? nx : y.rows;
+    const auto order = mmd_permutation(size, seed, cls);
+    for (std::size_t position = 0; position < size; ++position)
+      result.folds[begin + order[position]] = static_cast<std::int32_t>(position % n_folds);
+  }
+  result.scores.assign(n, 0.0);
+  parallel_for(static_cast<std::ptrdiff_t>(n_folds), resolve_threads(n_jobs), [&](std::ptrdiff_t fold) {
+    std::vector<Eigen::Index> train, test;
+    for (std::size_t i = 0; i < n; ++i) (result.folds[i] == fold ? test : train).push_back(static_cast<Eigen::Index>(i));
+    const Eigen::VectorXd beta = fit_logistic(pooled(train, Eigen::all), labels(train), l2);
+    const Eigen::Index d = pooled.cols();
+    for (Eigen::Index i : test) {
+      const double margin = pooled.row(i).dot(beta.head(d)) + beta(d);
+      result.scores[static_cast<std::size_t>(i)] = 1.0 / (1.0 + std::exp(-margin));
+    }
+  });
+  std::vector<std::uint8_t> is_current(n, 0);
+  std::fill(is_current.begin() + static_cast<std::ptrdiff_t>(nx), is_current.end(), 1);
+  result.auc = roc_auc(result.scores, is_current);
+  for (std::size_t fold = 0; fold < n_folds; ++fold) {
+    std::vector<double> s;
+    std::vector<std::uint8_t> l;
+    for (std::size_t i = 0; i < n; ++i)
+      if (result.folds[i] == static_cast<std::int32_t>(fold)) {
+        s.push_back(result.scores[i]);
+        l.push_back(is_current[i]);
+      }
+    result.fold_auc.push_back(roc_auc(s, l));
+  }
+  // Hanley & McNeil (1982): standard error of an AUC from n1 positives and n0 negatives.
+  const double a = result.auc, n1 = static_cast<double>(y.rows), n0 = static_cast<double>(nx);
+  const double q1 = a / (2 - a), q2 = 2 * a * a / (1 + a);
+  const double se = std::sqrt((a * (1 - a) + (n1 - 1) * (q1 - a * a) + (n0 - 1) * (q2 - a * a)) / (n0 * n1));
+  result.lower = std::max(0.0, a - 1.959963984540054 * se);
+  result.upper = std::min(1.0, a + 1.959963984540054 * se);
+  return result;
+}
+
+}  // namespace assay::drift

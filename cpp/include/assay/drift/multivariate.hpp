@@ -61,4 +61,25 @@ std::vector<double> reconstruction_error(const PcaModel& model, MatrixView data,
                                          std::span<const std::int64_t> chunk_of_row, std::int64_t n_chunks,
                                          int n_jobs);
 
+// Domain-classifier drift: an L2-regularised logistic regression learns to tell
+// current rows (label 1) from reference rows (label 0). Features are standardised with
+// the pooled mean and population standard deviation; the model minimises
+// sum(log-loss) + l2/2 ||w||^2 (intercept not penalised; scikit-learn's
+// LogisticRegression with C = 1/l2) by Newton's method. Rows are split into `n_folds`
+// stratified folds (each class shuffled with CounterRng(seed, class), position modulo
+// n_folds); every row is scored by the model that did not see it. AUC near 0.5 means the
+// samples cannot be told apart.
+struct DomainClassifierResult {
+  double auc = 0.0;                 // ROC AUC of the out-of-fold scores
+  double lower = 0.0, upper = 0.0;  // 95% interval, Hanley & McNeil (1982) standard error
+  std::vector<double> fold_auc;     // AUC within each fold
+  std::vector<double> scores;       // out-of-fold P(current), reference rows first
+  std::vector<std::int32_t> folds;  // fold of each pooled row
+};
+DomainClassifierResult domain_classifier(MatrixView x, MatrixView y, std::size_t n_folds, double l2,
+                                         std::uint64_t seed, int n_jobs);
+
+// ROC AUC of scores for binary labels (1 = positive), ties counted one half.
+double roc_auc(std::span<const double> scores, std::span<const std::uint8_t> labels);
+
 }  // namespace assay::drift
