@@ -96,10 +96,10 @@ def bench_report(results: Results) -> None:
     as_frame(reference, argument="reference")
     as_frame(current, argument="current")
     conversion = time.perf_counter() - start
-    assay_time = results.add(case, "assay", time_call(lambda: drift.report(ref_frame, cur_frame, tests=tests), repeat=3))
+    assay_time = results.add(case, "assay", time_call(lambda: drift.report(ref_frame, cur_frame, tests=tests, progress=False), repeat=3))
     results.add(case, "assay incl. input conversion", assay_time + conversion,
                 note="strings factorized once per table (pandas.factorize)")
-    single = time_call(lambda: drift.report(ref_frame, cur_frame, tests=tests, n_jobs=1), repeat=1, warmup=0)
+    single = time_call(lambda: drift.report(ref_frame, cur_frame, tests=tests, n_jobs=1, progress=False), repeat=1, warmup=0)
     results.add(case, "assay, n_jobs=1", single)
     results.add(case, "scipy/numpy loop", time_call(lambda: scipy_loop(reference, current), repeat=1, warmup=0))
     results.add(case, "numpy sort of both samples (bound)", time_call(lambda: sort_bound(reference, current),
@@ -154,7 +154,7 @@ def bench_mmd(results: Results) -> None:
     rng = np.random.default_rng(1)
     x, y = rng.normal(size=(n, 20)), rng.normal(0.02, size=(n, 20))
     case = f"MMD {n:,}+{n:,} rows x 20, 1,000 permutations"
-    results.add(case, "assay", time_call(lambda: drift.mmd(x, y, n_permutations=1000), repeat=2, warmup=0))
+    results.add(case, "assay", time_call(lambda: drift.mmd(x, y, n_permutations=1000, progress=False), repeat=2, warmup=0))
     partial = 50
     timing = time_call(lambda: numpy_mmd_indexing(x, y, partial, 0), repeat=1, warmup=0)
     results.add(case, "numpy, kernel indexing per permutation", timing.median * 1000 / partial,

@@ -6,6 +6,7 @@
 #include <random>
 
 #include "assay/common/error.hpp"
+#include "assay/drift/multivariate.hpp"
 #include "assay/drift/report.hpp"
 #include "assay/drift/special.hpp"
 #include "assay/drift/univariate.hpp"
@@ -150,4 +151,54 @@ TEST(DriftReport, SameResultForEveryThreadCountAndDegenerateColumns) {
   EXPECT_TRUE(std::isnan(serial[4].score));  // no current values at all
   EXPECT_EQ(serial[4].missing_current, n);
   EXPECT_THROW(drift_report(reference, current, {{"zz", {}, {}}}, 1), InvalidArgument);
+}
+
+TEST(DriftMultivariate, MmdIsSeededThreadInvariantAndDetectsShift) {
+  std::mt19937_64 generator(3);
+  std::normal_distribution<double> normal;
+  const std::size_t n = 300, d = 3;
+  std::vector<double> x(n * d), same(n * d), shifted(n * d);
+  for (std::size_t i = 0; i < n * d; ++i) {
+    x[i] = normal(generator);
+    same[i] = normal(generator);
+    shifted[i] = normal(generator) + 1.0;
+  }
+  const MatrixView vx{x.data(), n, d}, vsame{same.data(), n, d}, vshift{shifted.data(), n, d};
+  const MmdResult one = mmd_test(vx, vshift, 40, 9, 0.0, 1);
+  const MmdResult two = mmd_test(vx, vshift, 40, 9, 0.0, 2);
+  EXPECT_EQ(one.statistic, two.statistic);
+  EXPECT_EQ(one.permuted, two.permuted);
+  EXPECT_NEAR(one.pvalue, 1.0 / 41.0, 1e-15);  // no permutation reaches a one-sd shift
+  EXPECT_GT(mmd_test(vx, vsame, 40, 9, 0.0, 2).pvalue, 0.01);
+  // A permutation is a permutation.
+  auto order = mmd_permutation(50, 1, 7);
+  std::sort(order.begin(), order.end());
+  for (std::uint32_t i = 0; i < 50; ++i) EXPECT_EQ(order[i], i);
+  const MatrixView one_row{x.data(), 1, d};
+  EXPECT_THROW(mmd_test(one_row, vx, 10, 0, 0.0, 1), InvalidArgument);
+  std::vector<double> with_nan = x;
+  with_nan[4] = std::nan("");
+  EXPECT_THROW(mmd_test(MatrixView{with_nan.data(), n, d}, vx, 10, 0, 0.0, 1), InvalidArgument);
+}
+
+TEST(DriftMultivariate, PcaReconstructsItsOwnSubspaceAndAucIsExact) {
+  // Rows on a line in 2-D: one component explains everything, the error is 0.
+  std::vector<double> line;
+  for (int i = 0; i < 50; ++i) {
+    line.push_back(i);
+    line.push_back(2.0 * i);
+  }
+  const MatrixView view{line.data(), 50, 2};
+  const PcaModel model = fit_pca(view, 0.65);
+  EXPECT_EQ(model.n_components, 1u);
+  std::vector<std::int64_t> chunks(50, 0);
+  EXPECT_NEAR(reconstruction_error(model, view, chunks, 1, 2)[0], 0.0, 1e-12);
+  std::vector<std::int64_t> wrong(49, 0);
+  EXPECT_THROW(reconstruction_error(model, view, wrong, 1, 1), InvalidArgument);
+  EXPECT_THROW(fit_pca(view, 0.0), InvalidArgument);
+  const std::vector<double> scores{0.1, 0.4, 0.35, 0.8};
+  const std::vector<std::uint8_t> labels{0, 0, 1, 1};
+  EXPECT_DOUBLE_EQ(roc_auc(scores, labels), 0.75);
+  const std::vector<std::uint8_t> one_class{1, 1, 1, 1};
+  EXPECT_TRUE(std::isnan(roc_auc(scores, one_class)));
 }
