@@ -378,7 +378,7 @@ def compare(reference: Any, current: Any, test: str = "auto", threshold: float |
     ref_column = as_column(reference, name="value", argument="reference")
     cur_column = as_column(current, name="value", argument="current")
     frame_ref, frame_cur = Frame([ref_column], len(ref_column)), Frame([cur_column], len(cur_column))
-    requests = [("value", _test_names(test, "test"), [_threshold_value(threshold, "threshold")])]
+    requests = [("value", _test_names(test, "test"), [_threshold_value(threshold, "threshold")], {})]
     results = _core.drift_report(frame_ref.core_columns(), frame_cur.core_columns(), requests, 1, None)
     return _column_result(results[0])
 
@@ -393,12 +393,13 @@ def _threshold_value(value: Any, argument: str) -> float:
 
 def _requests(
     frame: Frame, columns: Sequence[str], tests: Any, thresholds: Any
-) -> list[tuple[str, list[str], list[float]]]:
-    """(column, tests, thresholds) for the core, from the user's tests and thresholds.
+) -> list[tuple[str, list[str], list[float], dict[str, float]]]:
+    """(column, tests, thresholds, thresholds by test) for the core.
 
     ``tests``: 'auto', a key, a list of keys, or a mapping column -> any of those
     (columns not in the mapping get 'auto'). ``thresholds``: None, a number for every
-    test, or a mapping whose keys are column names or test keys (a column entry wins).
+    test, or a mapping whose keys are column names or test keys (a column entry wins;
+    a test entry also reaches columns whose test 'auto' picks).
     """
     if isinstance(tests, Mapping):
         unknown = sorted(set(tests) - set(columns))
@@ -408,24 +409,21 @@ def _requests(
         raise TypeError(f"tests must be 'auto', a test key, a list of keys or a mapping, got {type(tests).__name__}")
     if thresholds is not None and not isinstance(thresholds, (Mapping, int, float)):
         raise TypeError(f"thresholds must be None, a number or a mapping, got {type(thresholds).__name__}")
+    by_test: dict[str, float] = {}
     if isinstance(thresholds, Mapping):
         unknown = sorted(k for k in thresholds if k not in TESTS and k not in columns)
         if unknown:
             raise ValueError(f"thresholds: {unknown} are neither checked columns nor test keys")
+        by_test = {k: _threshold_value(v, f"threshold for test '{k}'") for k, v in thresholds.items() if k in TESTS}
     requests = []
     for name in columns:
         chosen = tests.get(name, "auto") if isinstance(tests, Mapping) else tests
         names = _test_names(list(chosen) if isinstance(chosen, tuple) else chosen, f"tests for column '{name}'")
-        values = []
-        for test in names or ["auto"]:
-            if isinstance(thresholds, Mapping):
-                value = thresholds.get(name, thresholds.get(test))
-            else:
-                value = thresholds
-            values.append(_threshold_value(value, f"threshold for column '{name}'"))
-        if not names and isinstance(thresholds, Mapping) and name not in thresholds:
-            values = [math.nan]  # 'auto': the default of whichever test the core picks
-        requests.append((name, names, values))
+        if isinstance(thresholds, Mapping):
+            own = _threshold_value(thresholds.get(name), f"threshold for column '{name}'")
+        else:
+            own = _threshold_value(thresholds, "thresholds")
+        requests.append((name, names, [own] * max(1, len(names)), by_test))
     return requests
 
 

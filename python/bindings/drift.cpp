@@ -35,6 +35,8 @@ std::vector<drift::ColumnRequest> to_requests(const py::list& requests) {
     request.column = entry[0].cast<std::string>();
     for (const auto& name : entry[1].cast<std::vector<std::string>>()) request.tests.push_back(drift::parse_test(name));
     request.thresholds = entry[2].cast<std::vector<double>>();
+    for (const auto& [name, value] : entry[3].cast<std::map<std::string, double>>())
+      request.test_thresholds[drift::parse_test(name)] = value;
     out.push_back(std::move(request));
   }
   return out;

@@ -150,6 +150,15 @@ def test_forced_tests_thresholds_and_several_tests_per_column(tables):
     )
 
 
+def test_test_thresholds_reach_auto_columns(tables):
+    reference, current = tables
+    result = drift.report(reference, current, thresholds={"wasserstein": 0.5, "city": 0.01})
+    assert result["stable"].test == "wasserstein" and result["stable"].threshold == 0.5
+    assert result["city"].threshold == 0.01
+    assert result["few_values"].threshold == 0.1  # jensenshannon keeps its default
+    assert not result["shifted"].drifted or result["shifted"].score >= 0.5
+
+
 def test_same_report_for_every_n_jobs_and_row_order(tables):
     reference, current = tables
     one = drift.report(reference, current, tests=["psi", "jensenshannon"], n_jobs=1)

@@ -345,8 +345,11 @@ std::vector<Test> resolve_tests(const ColumnRequest& request, const PreparedColu
   return {auto_test(reference.numeric, reference.size(), distinct_in_both(reference, current))};
 }
 
-double threshold_for(const ColumnRequest& request, std::size_t t) {
-  return t < request.thresholds.size() ? request.thresholds[t] : kNaN;
+double threshold_for(const ColumnRequest& request, std::size_t t, Test test) {
+  const double own = t < request.thresholds.size() ? request.thresholds[t] : kNaN;
+  if (!std::isnan(own)) return own;
+  const auto by_test = request.test_thresholds.find(test);
+  return by_test == request.test_thresholds.end() ? kNaN : by_test->second;
 }
 
 void report_progress(const Progress& progress, const std::atomic<std::size_t>& done, std::size_t total) {
@@ -370,7 +373,7 @@ std::vector<ColumnDrift> drift_report(const TableView& reference, const TableVie
     const PreparedColumn cur = prepare_column(current.column(columns[r].second));
     const std::vector<Test> tests = resolve_tests(request, ref, cur);
     for (std::size_t t = 0; t < tests.size(); ++t)
-      per_request[r].push_back(compare_columns(request.column, ref, cur, tests[t], threshold_for(request, t)));
+      per_request[r].push_back(compare_columns(request.column, ref, cur, tests[t], threshold_for(request, t, tests[t])));
     ++done;
     report_progress(progress, done, requests.size());
   });
@@ -422,7 +425,8 @@ std::vector<ChunkDrift> drift_over_time(const TableView& reference, const TableV
     const PreparedColumn cur = prepare_column(current.column(columns[r].second), std::span<const std::int64_t>(rows[chunk]));
     for (std::size_t t = 0; t < tests[r].size(); ++t)
       per_task[task].push_back({static_cast<std::int64_t>(chunk),
-                                compare_columns(requests[r].column, prepared[r], cur, tests[r][t], threshold_for(requests[r], t))});
+                                compare_columns(requests[r].column, prepared[r], cur, tests[r][t],
+                                                threshold_for(requests[r], t, tests[r][t]))});
     ++done;
     report_progress(progress, done, n_tasks);
   });

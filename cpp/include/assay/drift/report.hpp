@@ -7,6 +7,7 @@
 // the prepared form. Columns (and chunks) run in parallel; each result depends only
 // on its own column, so results are the same for every n_jobs.
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <span>
 #include <string>
@@ -104,7 +105,11 @@ BinnedProportions evidently_bins(const PreparedColumn& reference, const Prepared
 struct ColumnRequest {
   std::string column;
   std::vector<Test> tests;         // empty: the 'auto' test
-  std::vector<double> thresholds;  // one per test, NaN for the test's default
+  std::vector<double> thresholds;  // one per test (or one for 'auto'); NaN: see below
+  // Thresholds by test, for entries of `thresholds` that are NaN or missing (this is
+  // how a threshold set for a test reaches a column whose test 'auto' picks); tests
+  // not listed use default_threshold.
+  std::map<Test, double> test_thresholds;
 };
 
 // Every requested test on every requested column.
