@@ -11,8 +11,8 @@
 namespace assay {
 namespace {
 
-constexpr int kDigitBits = 11;
-constexpr int kPasses = 6;  // 6 * 11 >= 64
+constexpr int kDigitBits = 8;
+constexpr int kPasses = 8;  // 8 * 8 = 64; 8-bit digits scatter into 256 buckets, which stays in cache
 constexpr std::size_t kBuckets = std::size_t{1} << kDigitBits;
 using Histograms = std::array<std::array<std::size_t, kBuckets>, kPasses>;
 

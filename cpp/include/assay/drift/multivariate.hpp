@@ -1,0 +1,85 @@
+#pragma once
+// Multivariate drift detectors: kernel maximum mean discrepancy with a permutation
+// test, and PCA reconstruction error per chunk.
+//
+// Samples are row-major matrices (n rows x d features) of finite values.
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "assay/common/progress.hpp"
+
+namespace assay::drift {
+
+// A row-major matrix view.
+struct MatrixView {
+  const double* data = nullptr;
+  std::size_t rows = 0, cols = 0;
+  double operator()(std::size_t i, std::size_t j) const { return data[i * cols + j]; }
+};
+
+struct MmdResult {
+  double statistic = 0.0;  // unbiased MMD^2 (Gretton et al. 2012, eq. 3)
+  double pvalue = 1.0;     // (1 + #{permuted >= observed}) / (1 + n_permutations)
+  double bandwidth = 0.0;  // sigma of the kernel exp(-||a - b||^2 / (2 sigma^2))
+  std::vector<double> permuted;  // the statistic under each permutation
+};
+
+// The permutation p (0-based) of the pooled rows [x; y] used by the test: a
+// Fisher-Yates shuffle drawn from CounterRng(seed, p); its first n_x entries form the
+// permuted x sample. Exposed so that other implementations can reproduce the test.
+std::vector<std::uint32_t> mmd_permutation(std::size_t n_pooled, std::uint64_t seed, std::size_t p);
+
+// Median heuristic: sigma^2 = median of ||x_i - y_j||^2 over all pairs, halved (as
+// alibi-detect). Above 4 million pairs, the median is taken over the pairs of 2000
+// rows of each sample chosen with CounterRng(seed, block).
+double median_heuristic_bandwidth(MatrixView x, MatrixView y, std::uint64_t seed);
+
+// RBF-kernel MMD^2 between x and y with a permutation p-value. `bandwidth` <= 0 or NaN
+// uses the median heuristic. The kernel matrix is computed in blocks (never stored
+// whole) and the statistic of all permutations is accumulated from each block with
+// matrix products; memory is O((n_x + n_y) n_permutations). Throws InvalidArgument for
+// fewer than 2 rows per sample, differing column counts or non-finite values.
+MmdResult mmd_test(MatrixView x, MatrixView y, std::size_t n_permutations, std::uint64_t seed, double bandwidth,
+                   int n_jobs, const Progress& progress = {});
+
+// PCA fitted on a reference (NannyML's data-reconstruction drift): standardise with the
+// reference means and population standard deviations (constant columns are centred
+// only), keep the fewest principal components (thin SVD) whose explained variance
+// reaches `variance` (0 < variance <= 1), and measure each row's Euclidean
+// reconstruction error in standardised units.
+struct PcaModel {
+  std::vector<double> mean, scale;
+  std::vector<double> components;  // k x d, row-major
+  std::size_t n_components = 0, n_features = 0;
+  double explained_variance = 0.0;
+};
+PcaModel fit_pca(MatrixView reference, double variance);
+// Mean reconstruction error of the rows of each chunk: chunk_of_row[i] in
+// [0, n_chunks) (or -1 to skip the row). Chunks without rows give NaN.
+std::vector<double> reconstruction_error(const PcaModel& model, MatrixView data,
+                                         std::span<const std::int64_t> chunk_of_row, std::int64_t n_chunks,
+                                         int n_jobs);
+
+// Domain-classifier drift: an L2-regularised logistic regression learns to tell
+// current rows (label 1) from reference rows (label 0). Features are standardised with
+// the pooled mean and population standard deviation; the model minimises
+// sum(log-loss) + l2/2 ||w||^2 (intercept not penalised; scikit-learn's
+// LogisticRegression with C = 1/l2) by Newton's method. Rows are split into `n_folds`
+// stratified folds (each class shuffled with CounterRng(seed, class), position modulo
+// n_folds); every row is scored by the model that did not see it. AUC near 0.5 means the
+// samples cannot be told apart.
+struct DomainClassifierResult {
+  double auc = 0.0;                 // ROC AUC of the out-of-fold scores
+  double lower = 0.0, upper = 0.0;  // 95% interval, Hanley & McNeil (1982) standard error
+  std::vector<double> fold_auc;     // AUC within each fold
+  std::vector<double> scores;       // out-of-fold P(current), reference rows first
+  std::vector<std::int32_t> folds;  // fold of each pooled row
+};
+DomainClassifierResult domain_classifier(MatrixView x, MatrixView y, std::size_t n_folds, double l2,
+                                         std::uint64_t seed, int n_jobs);
+
+// ROC AUC of scores for binary labels (1 = positive), ties counted one half.
+double roc_auc(std::span<const double> scores, std::span<const std::uint8_t> labels);
+
+}  // namespace assay::drift

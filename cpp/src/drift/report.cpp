@@ -1,0 +1,440 @@
+// Column drift reports (see report.hpp).
+#include "assay/drift/report.hpp"
+
+#include <omp.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <numeric>
+
+#include "assay/common/error.hpp"
+#include "assay/common/parallel.hpp"
+#include "assay/common/sort.hpp"
+#include "merge_walk.hpp"
+
+namespace assay::drift {
+
+namespace {
+
+struct TestInfo {
+  Test test;
+  const char* name;
+  bool pvalue;
+  bool numeric;
+  bool categorical;
+  double threshold;
+};
+
+// Evidently's default thresholds (reference notes, section 1.1).
+constexpr TestInfo kTests[] = {
+    {Test::ks, "ks", true, true, false, 0.05},
+    {Test::wasserstein, "wasserstein", false, true, false, 0.1},
+    {Test::psi, "psi", false, true, true, 0.1},
+    {Test::jensenshannon, "jensenshannon", false, true, true, 0.1},
+    {Test::kl_div, "kl_div", false, true, true, 0.1},
+    {Test::hellinger, "hellinger", false, true, true, 0.1},
+    {Test::tvd, "tvd", false, true, true, 0.1},
+    {Test::chisquare, "chisquare", true, true, true, 0.05},
+    {Test::g_test, "g_test", true, true, true, 0.1},
+    {Test::z, "z", true, true, true, 0.05},
+    {Test::fisher_exact, "fisher_exact", true, true, true, 0.1},
+    {Test::anderson, "anderson", true, true, false, 0.1},
+    {Test::cramer_von_mises, "cramer_von_mises", true, true, false, 0.1},
+    {Test::energy_distance, "energy_distance", false, true, false, 0.1},
+    {Test::mannw, "mannw", true, true, false, 0.05},
+};
+
+const TestInfo& info(Test test) {
+  for (const auto& entry : kTests)
+    if (entry.test == test) return entry;
+  throw InvalidArgument("unknown drift test");
+}
+
+// Aligned counts over the categories (or distinct numeric values) of either sample.
+struct AlignedCounts {
+  std::vector<double> reference, current;
+};
+
+AlignedCounts aligned_counts(const PreparedColumn& reference, const PreparedColumn& current) {
+  AlignedCounts out;
+  if (reference.numeric) {
+    for_each_distinct(reference.sorted, current.sorted, [&](double, std::size_t cr, std::size_t cc) {
+      out.reference.push_back(static_cast<double>(cr));
+      out.current.push_back(static_cast<double>(cc));
+    });
+    return out;
+  }
+  // Both category lists are sorted by label: merge them.
+  std::size_t i = 0, j = 0;
+  const auto& a = reference.categories;
+  const auto& b = current.categories;
+  while (i < a.size() || j < b.size()) {
+    if (j >= b.size() || (i < a.size() && a[i] < b[j])) {
+      out.reference.push_back(reference.category_counts[i++]);
+      out.current.push_back(0.0);
+    } else if (i >= a.size() || b[j] < a[i]) {
+      out.reference.push_back(0.0);
+      out.current.push_back(current.category_counts[j++]);
+    } else {
+      out.reference.push_back(reference.category_counts[i++]);
+      out.current.push_back(current.category_counts[j++]);
+    }
+  }
+  return out;
+}
+
+std::size_t count_distinct(std::span<const double> sorted) {
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < sorted.size(); ++i)
+    if (i == 0 || sorted[i] != sorted[i - 1]) ++n;
+  return n;
+}
+
+std::size_t distinct_in_both(const PreparedColumn& reference, const PreparedColumn& current) {
+  return aligned_counts(reference, current).reference.size();
+}
+
+std::size_t distinct_values(const PreparedColumn& column) {
+  return column.numeric ? count_distinct(column.sorted) : column.categories.size();
+}
+
+void fill_result(ColumnDrift& out, const TestResult& result) {
+  out.statistic = result.statistic;
+  out.pvalue = result.pvalue;
+  out.method = result.method;
+}
+
+void compute(ColumnDrift& out, const PreparedColumn& reference, const PreparedColumn& current) {
+  const Test test = out.test;
+  switch (test) {
+    case Test::ks:
+      fill_result(out, ks_2samp(reference.sorted, current.sorted));
+      return;
+    case Test::mannw:
+      fill_result(out, mann_whitney_u(reference.sorted, current.sorted));
+      return;
+    case Test::cramer_von_mises:
+      fill_result(out, cramer_von_mises_2samp(reference.sorted, current.sorted));
+      return;
+    case Test::anderson:
+      fill_result(out, anderson_ksamp({reference.sorted, current.sorted}));
+      return;
+    case Test::wasserstein:
+      out.statistic = normalized_wasserstein(reference.sorted, current.sorted);
+      return;
+    case Test::energy_distance:
+      out.statistic = energy_distance(reference.sorted, current.sorted);
+      return;
+    case Test::psi:
+    case Test::kl_div:
+    case Test::jensenshannon:
+    case Test::hellinger:
+    case Test::tvd: {
+      BinnedProportions bins = evidently_bins(reference, current);
+      out.method = bins.binning;
+      if (test == Test::psi || test == Test::kl_div) {
+        evidently_fill_zeros(bins.reference);
+        evidently_fill_zeros(bins.current);
+      }
+      out.statistic = test == Test::psi             ? population_stability_index(bins.reference, bins.current)
+                      : test == Test::kl_div        ? kl_divergence(bins.reference, bins.current)
+                      : test == Test::jensenshannon ? jensen_shannon(bins.reference, bins.current)
+                      : test == Test::hellinger     ? hellinger(bins.reference, bins.current)
+                                                    : total_variation(bins.reference, bins.current);
+      return;
+    }
+    case Test::chisquare:
+    case Test::g_test: {
+      const AlignedCounts counts = aligned_counts(reference, current);
+      fill_result(out, chisquare_goodness_of_fit(counts.reference, counts.current, test == Test::g_test));
+      return;
+    }
+    case Test::z:
+    case Test::fisher_exact: {
+      const AlignedCounts counts = aligned_counts(reference, current);
+      if (counts.reference.size() > 2) {
+        out.note = std::string(test_name(test)) + " needs a column with at most 2 distinct values, found " +
+                   std::to_string(counts.reference.size());
+        return;
+      }
+      // Proportion of the first category (in sorted order) in each sample.
+      const double r0 = counts.reference[0], c0 = counts.current[0];
+      const double r1 = counts.reference.size() > 1 ? counts.reference[1] : 0.0;
+      const double c1 = counts.current.size() > 1 ? counts.current[1] : 0.0;
+      if (test == Test::z)
+        fill_result(out, two_proportion_z(r0, r0 + r1, c0, c0 + c1));
+      else
+        fill_result(out, fisher_exact(static_cast<std::int64_t>(r0), static_cast<std::int64_t>(r1),
+                                      static_cast<std::int64_t>(c0), static_cast<std::int64_t>(c1)));
+      return;
+    }
+  }
+}
+
+}  // namespace
+
+const char* test_name(Test test) { return info(test).name; }
+
+Test parse_test(const std::string& name) {
+  std::string valid;
+  for (const auto& entry : kTests) {
+    if (name == entry.name) return entry.test;
+    valid += valid.empty() ? "" : ", ";
+    valid += entry.name;
+  }
+  throw InvalidArgument("unknown drift test '" + name + "'; valid tests: " + valid);
+}
+
+bool test_gives_pvalue(Test test) { return info(test).pvalue; }
+bool test_accepts_numeric(Test test) { return info(test).numeric; }
+bool test_accepts_categorical(Test test) { return info(test).categorical; }
+double default_threshold(Test test) { return info(test).threshold; }
+
+bool is_drift(Test test, double score, double threshold) {
+  if (std::isnan(score)) return false;
+  if (test == Test::ks || test == Test::cramer_von_mises) return score <= threshold;
+  if (test_gives_pvalue(test)) return score < threshold;
+  if (test == Test::energy_distance) return score > threshold;
+  return score >= threshold;
+}
+
+Test auto_test(bool numeric, std::size_t n_reference, std::size_t n_distinct) {
+  if (n_reference <= 1000) {
+    if (n_distinct <= 2) return Test::z;
+    if (!numeric || n_distinct <= 5) return Test::chisquare;
+    return Test::ks;
+  }
+  if (!numeric || n_distinct <= 5) return Test::jensenshannon;
+  return Test::wasserstein;
+}
+
+std::size_t PreparedColumn::size() const {
+  if (numeric) return sorted.size();
+  return static_cast<std::size_t>(std::accumulate(category_counts.begin(), category_counts.end(), 0.0));
+}
+
+PreparedColumn prepare_column(const ColumnView& column, std::optional<std::span<const std::int64_t>> rows) {
+  PreparedColumn out;
+  out.numeric = column.is_numeric();
+  const std::size_t n = rows ? rows->size() : column.size();
+  auto row = [&](std::size_t i) { return rows ? static_cast<std::size_t>((*rows)[i]) : i; };
+  if (out.numeric) {
+    out.sorted.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      const double v = column.values[row(i)];
+      if (std::isnan(v))
+        ++out.missing;
+      else if (std::isinf(v))
+        ++out.infinite;
+      else
+        out.sorted.push_back(v);
+    }
+    std::vector<double> scratch(out.sorted.size());
+    radix_sort(out.sorted, scratch);
+    return out;
+  }
+  std::vector<std::size_t> counts(column.labels.size(), 0);
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::int32_t code = column.codes[row(i)];
+    if (code < 0)
+      ++out.missing;
+    else
+      ++counts[static_cast<std::size_t>(code)];
+  }
+  std::vector<std::size_t> order;
+  for (std::size_t c = 0; c < counts.size(); ++c)
+    if (counts[c] > 0) order.push_back(c);
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return column.labels[a] < column.labels[b]; });
+  for (std::size_t c : order) {
+    out.categories.push_back(column.labels[c]);
+    out.category_counts.push_back(static_cast<double>(counts[c]));
+  }
+  return out;
+}
+
+BinnedProportions evidently_bins(const PreparedColumn& reference, const PreparedColumn& current) {
+  BinnedProportions out;
+  const double n_ref = static_cast<double>(reference.size()), n_cur = static_cast<double>(current.size());
+  if (reference.numeric && count_distinct(reference.sorted) > 20) {
+    const std::span<const double> r = reference.sorted, c = current.sorted;
+    const double first = std::min(r.front(), c.front()), last = std::max(r.back(), c.back());
+    const double range = last - first;
+    // numpy's 'sturges' width, then its count of equal bins and linspace edges.
+    const double width = range / (std::log2(n_ref + n_cur) + 1.0);
+    const auto n_bins = static_cast<std::size_t>(std::ceil(range / width));
+    const double step = range / static_cast<double>(n_bins);
+    std::vector<double> edges(n_bins + 1);
+    for (std::size_t i = 0; i < n_bins; ++i) edges[i] = static_cast<double>(i) * step + first;
+    edges[n_bins] = last;
+    auto histogram = [&](std::span<const double> sorted, double size) {
+      // Bin i holds edges[i] <= v < edges[i+1]; the last bin also holds its upper edge.
+      std::vector<double> proportions(n_bins);
+      std::size_t start = 0;
+      for (std::size_t i = 0; i < n_bins; ++i) {
+        const std::size_t end = i + 1 == n_bins
+                                    ? sorted.size()
+                                    : static_cast<std::size_t>(std::lower_bound(sorted.begin(), sorted.end(), edges[i + 1]) -
+                                                               sorted.begin());
+        proportions[i] = static_cast<double>(end - start) / size;
+        start = end;
+      }
+      return proportions;
+    };
+    out.reference = histogram(r, n_ref);
+    out.current = histogram(c, n_cur);
+    out.binning = "sturges";
+    return out;
+  }
+  AlignedCounts counts = aligned_counts(reference, current);
+  for (double& v : counts.reference) v /= n_ref;
+  for (double& v : counts.current) v /= n_cur;
+  out.reference = std::move(counts.reference);
+  out.current = std::move(counts.current);
+  out.binning = "values";
+  return out;
+}
+
+ColumnDrift compare_columns(const std::string& name, const PreparedColumn& reference, const PreparedColumn& current,
+                            Test test, double threshold) {
+  if (reference.numeric != current.numeric)
+    throw InvalidType("column '" + name + "' is " + (reference.numeric ? "numeric" : "categorical") +
+                      " in the reference but " + (current.numeric ? "numeric" : "categorical") + " in the current data");
+  if (reference.numeric ? !test_accepts_numeric(test) : !test_accepts_categorical(test))
+    throw InvalidType(std::string("test '") + test_name(test) + "' does not apply to " +
+                      (reference.numeric ? "numeric" : "categorical") + " column '" + name + "'");
+  ColumnDrift out;
+  out.column = name;
+  out.test = test;
+  out.threshold = std::isnan(threshold) ? default_threshold(test) : threshold;
+  out.n_reference = reference.size();
+  out.n_current = current.size();
+  out.missing_reference = reference.missing;
+  out.missing_current = current.missing;
+  out.infinite_reference = reference.infinite;
+  out.infinite_current = current.infinite;
+  if (out.n_reference == 0 || out.n_current == 0) {
+    out.note = std::string("no values left in the ") + (out.n_reference == 0 ? "reference" : "current") +
+               " sample after dropping missing and infinite ones";
+  } else {
+    try {
+      compute(out, reference, current);
+    } catch (const InvalidArgument& degenerate) {  // e.g. a test that needs two distinct values
+      out.statistic = out.pvalue = kNaN;
+      out.note = degenerate.what();
+    }
+  }
+  out.score = test_gives_pvalue(test) ? out.pvalue : out.statistic;
+  if (std::isnan(out.score) && out.note.empty()) out.note = "the test is undefined for these samples";
+  out.drifted = is_drift(test, out.score, out.threshold);
+  return out;
+}
+
+namespace {
+
+std::size_t column_index(const TableView& table, const std::string& name, const char* which) {
+  const std::ptrdiff_t j = table.find(name);
+  if (j < 0) throw InvalidArgument("column '" + name + "' is not in the " + which + " data");
+  return static_cast<std::size_t>(j);
+}
+
+// The tests of a request, with 'auto' resolved from the prepared samples.
+std::vector<Test> resolve_tests(const ColumnRequest& request, const PreparedColumn& reference,
+                                const PreparedColumn& current) {
+  if (!request.tests.empty()) return request.tests;
+  return {auto_test(reference.numeric, reference.size(), distinct_in_both(reference, current))};
+}
+
+double threshold_for(const ColumnRequest& request, std::size_t t, Test test) {
+  const double own = t < request.thresholds.size() ? request.thresholds[t] : kNaN;
+  if (!std::isnan(own)) return own;
+  const auto by_test = request.test_thresholds.find(test);
+  return by_test == request.test_thresholds.end() ? kNaN : by_test->second;
+}
+
+void report_progress(const Progress& progress, const std::atomic<std::size_t>& done, std::size_t total) {
+  if (progress.active() && omp_get_thread_num() == 0) progress.report(done.load(), total);
+}
+
+}  // namespace
+
+std::vector<ColumnDrift> drift_report(const TableView& reference, const TableView& current,
+                                      const std::vector<ColumnRequest>& requests, int n_jobs,
+                                      const Progress& progress) {
+  std::vector<std::pair<std::size_t, std::size_t>> columns;
+  for (const auto& request : requests)
+    columns.emplace_back(column_index(reference, request.column, "reference"),
+                         column_index(current, request.column, "current"));
+  std::vector<std::vector<ColumnDrift>> per_request(requests.size());
+  std::atomic<std::size_t> done{0};
+  parallel_for(static_cast<std::ptrdiff_t>(requests.size()), resolve_threads(n_jobs), [&](std::ptrdiff_t r) {
+    const auto& request = requests[r];
+    const PreparedColumn ref = prepare_column(reference.column(columns[r].first));
+    const PreparedColumn cur = prepare_column(current.column(columns[r].second));
+    const std::vector<Test> tests = resolve_tests(request, ref, cur);
+    for (std::size_t t = 0; t < tests.size(); ++t)
+      per_request[r].push_back(compare_columns(request.column, ref, cur, tests[t], threshold_for(request, t, tests[t])));
+    ++done;
+    report_progress(progress, done, requests.size());
+  });
+  progress.report(requests.size(), requests.size());
+  std::vector<ColumnDrift> out;
+  for (auto& results : per_request)
+    for (auto& result : results) out.push_back(std::move(result));
+  return out;
+}
+
+std::vector<ChunkDrift> drift_over_time(const TableView& reference, const TableView& current,
+                                        std::span<const std::int64_t> chunk_of_row, std::int64_t n_chunks,
+                                        const std::vector<ColumnRequest>& requests, int n_jobs,
+                                        const Progress& progress) {
+  if (chunk_of_row.size() != current.n_rows())
+    throw InvalidArgument("chunk labels have " + std::to_string(chunk_of_row.size()) +
+                          " entries but the current data has " + std::to_string(current.n_rows()) + " rows");
+  if (n_chunks < 1) throw InvalidArgument("there must be at least one chunk");
+  // Rows of each chunk, in row order (a counting sort of the labels).
+  std::vector<std::vector<std::int64_t>> rows(static_cast<std::size_t>(n_chunks));
+  for (std::size_t i = 0; i < chunk_of_row.size(); ++i) {
+    const std::int64_t c = chunk_of_row[i];
+    if (c < -1 || c >= n_chunks)
+      throw InvalidArgument("chunk label " + std::to_string(c) + " of row " + std::to_string(i) +
+                            " is outside [-1, n_chunks)");
+    if (c >= 0) rows[static_cast<std::size_t>(c)].push_back(static_cast<std::int64_t>(i));
+  }
+  std::vector<std::pair<std::size_t, std::size_t>> columns;
+  for (const auto& request : requests)
+    columns.emplace_back(column_index(reference, request.column, "reference"),
+                         column_index(current, request.column, "current"));
+  const int threads = resolve_threads(n_jobs);
+  // The reference side once per column; 'auto' is decided from the reference alone so
+  // that every chunk of a column uses the same test.
+  std::vector<PreparedColumn> prepared(requests.size());
+  std::vector<std::vector<Test>> tests(requests.size());
+  parallel_for(static_cast<std::ptrdiff_t>(requests.size()), threads, [&](std::ptrdiff_t r) {
+    prepared[r] = prepare_column(reference.column(columns[r].first));
+    tests[r] = requests[r].tests.empty()
+                   ? std::vector<Test>{auto_test(prepared[r].numeric, prepared[r].size(), distinct_values(prepared[r]))}
+                   : requests[r].tests;
+  });
+  const auto n_tasks = static_cast<std::size_t>(n_chunks) * requests.size();
+  std::vector<std::vector<ChunkDrift>> per_task(n_tasks);
+  std::atomic<std::size_t> done{0};
+  parallel_for(static_cast<std::ptrdiff_t>(n_tasks), threads, [&](std::ptrdiff_t task) {
+    const std::size_t chunk = static_cast<std::size_t>(task) / requests.size();
+    const std::size_t r = static_cast<std::size_t>(task) % requests.size();
+    const PreparedColumn cur = prepare_column(current.column(columns[r].second), std::span<const std::int64_t>(rows[chunk]));
+    for (std::size_t t = 0; t < tests[r].size(); ++t)
+      per_task[task].push_back({static_cast<std::int64_t>(chunk),
+                                compare_columns(requests[r].column, prepared[r], cur, tests[r][t],
+                                                threshold_for(requests[r], t, tests[r][t]))});
+    ++done;
+    report_progress(progress, done, n_tasks);
+  });
+  progress.report(n_tasks, n_tasks);
+  std::vector<ChunkDrift> out;
+  for (auto& results : per_task)
+    for (auto& result : results) out.push_back(std::move(result));
+  return out;
+}
+
+}  // namespace assay::drift

@@ -1,0 +1,648 @@
+// Two-sample tests and distances (see univariate.hpp for the definitions).
+#include "assay/drift/univariate.hpp"
+
+#include <Eigen/Dense>
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <unordered_map>
+
+#include "assay/common/error.hpp"
+#include "assay/common/sort.hpp"
+#include "assay/drift/special.hpp"
+#include "merge_walk.hpp"
+
+namespace assay::drift {
+
+namespace {
+
+// Compensated (Neumaier) summation: sums of many small terms stay accurate to a few
+// ulps whatever the sample size.
+class Sum {
+ public:
+  void add(double x) {
+    const double t = sum_ + x;
+    if (!std::isfinite(t)) {  // inf or NaN: no compensation to carry
+      sum_ = t;
+      return;
+    }
+    compensation_ += std::fabs(sum_) >= std::fabs(x) ? (sum_ - t) + x : (x - t) + sum_;
+    sum_ = t;
+  }
+  double value() const { return std::isfinite(sum_) ? sum_ + compensation_ : sum_; }
+
+ private:
+  double sum_ = 0.0, compensation_ = 0.0;
+};
+
+void require_samples(std::span<const double> x, std::span<const double> y, std::size_t minimum, const char* test) {
+  if (x.size() < minimum || y.size() < minimum)
+    throw InvalidArgument(std::string(test) + " needs at least " + std::to_string(minimum) +
+                          " value(s) in each sample, got " + std::to_string(x.size()) + " and " +
+                          std::to_string(y.size()));
+}
+
+// P(D >= h / lcm) for the two-sided two-sample KS statistic by counting lattice
+// paths (Hodges 1958). A path takes a step in i for each x and in j for each y; it
+// stays inside when |i b - j a| < h with a = n_x/g, b = n_y/g. The recursion carries,
+// for every point, the share of paths reaching it that have already left the band;
+// points outside the band have share 1. Working with shares instead of counts keeps
+// every number in [0, 1] and gives small p-values without cancellation.
+double ks_exact_outside_probability(std::int64_t nx, std::int64_t ny, std::int64_t h) {
+  const std::int64_t g = std::gcd(nx, ny);
+  const std::int64_t a = nx / g, b = ny / g;
+  std::vector<double> share(static_cast<std::size_t>(ny) + 1, 1.0);
+  auto floor_div = [](std::int64_t p, std::int64_t q) { return p >= 0 ? p / q : -((-p + q - 1) / q); };
+  // Row i = 0: points (0, j) are inside while j a < h.
+  std::int64_t low = 0, high = std::min(ny, floor_div(h - 1, a));
+  for (std::int64_t j = low; j <= high; ++j) share[j] = 0.0;
+  for (std::int64_t i = 1; i <= nx; ++i) {
+    // Inside: i b - h < j a < i b + h.
+    const std::int64_t new_low = std::max<std::int64_t>(0, floor_div(i * b - h, a) + 1);
+    const std::int64_t new_high = std::min(ny, floor_div(i * b + h - 1, a));
+    for (std::int64_t j = low; j < std::min(new_low, high + 1); ++j) share[j] = 1.0;
+    low = new_low;
+    high = new_high;
+    const double di = static_cast<double>(i);
+    for (std::int64_t j = low; j <= high; ++j) {
+      const double left = j == 0 ? 0.0 : share[j - 1];  // share[low - 1] is outside: 1
+      share[j] = (share[j] * di + left * static_cast<double>(j)) / (di + static_cast<double>(j));
+    }
+  }
+  return std::clamp(share[ny], 0.0, 1.0);
+}
+
+// Frequencies of the Mann-Whitney U statistic (no ties) for u = 0..max_u, by the
+// recurrence u f(u) = sum_{i<u} f(i) s(u - i) over divisor sums s (Loeffler 1983).
+std::vector<long double> mann_whitney_frequencies(std::int64_t n1, std::int64_t n2, std::int64_t max_u) {
+  std::vector<long double> s(static_cast<std::size_t>(max_u) + 1, 0.0L);
+  for (std::int64_t d = 1; d <= n1; ++d)
+    for (std::int64_t k = d; k <= max_u; k += d) s[k] += d;
+  for (std::int64_t d = n2 + 1; d <= n2 + n1; ++d)
+    for (std::int64_t k = d; k <= max_u; k += d) s[k] -= d;
+  std::vector<long double> f(static_cast<std::size_t>(max_u) + 1, 0.0L);
+  f[0] = 1.0L;
+  for (std::int64_t u = 1; u <= max_u; ++u) {
+    long double total = 0.0L;
+    for (std::int64_t i = 0; i < u; ++i) total += f[i] * s[u - i];
+    f[u] = total / u;
+  }
+  return f;
+}
+
+long double binomial(std::int64_t n, std::int64_t k) {
+  k = std::min(k, n - k);
+  long double result = 1.0L;
+  for (std::int64_t i = 1; i <= k; ++i) result = result * (n - k + i) / i;
+  return result;
+}
+
+// Exact p-value of the two-sample Cramer-von Mises statistic U (Xiao, Gordon &
+// Yakovlev 2006): enumerate, over all orderings of the two samples, the sum of
+// (a v - b u)^2 along the lattice path, counting how many orderings give each sum.
+double cramer_von_mises_exact_pvalue(double u_statistic, std::int64_t m, std::int64_t n) {
+  const std::int64_t lcm = std::lcm(m, n);
+  const std::int64_t a = lcm / m, b = lcm / n, mn = m * n;
+  const double zeta = std::floor(static_cast<double>(lcm * lcm * (m + n)) *
+                                 (6.0 * u_statistic - static_cast<double>(mn) * (4.0 * mn - 1)) /
+                                 (6.0 * static_cast<double>(mn) * static_cast<double>(mn)));
+  using Counts = std::unordered_map<std::int64_t, double>;
+  std::vector<Counts> column(static_cast<std::size_t>(m) + 1);  // column[v] at the current u
+  for (std::int64_t u = 0; u <= n; ++u) {
+    for (std::int64_t v = 0; v <= m; ++v) {
+      Counts next;
+      if (u == 0 && v == 0) next[0] = 1.0;
+      if (u > 0) next = std::move(column[v]);                       // from (u - 1, v)
+      if (v > 0)
+        for (const auto& [value, count] : column[v - 1]) next[value] += count;  // from (u, v - 1)
+      const std::int64_t step = (a * v - b * u) * (a * v - b * u);
+      Counts shifted;
+      shifted.reserve(next.size());
+      for (const auto& [value, count] : next) shifted[value + step] += count;
+      column[v] = std::move(shifted);
+    }
+  }
+  double at_least = 0.0;
+  for (const auto& [value, count] : column[m])
+    if (static_cast<double>(value) >= zeta) at_least += count;
+  return static_cast<double>(at_least / binomial(m + n, m));
+}
+
+void require_distribution(std::span<const double> p, std::span<const double> q) {
+  if (p.size() != q.size())
+    throw InvalidArgument("the two distributions have " + std::to_string(p.size()) + " and " +
+                          std::to_string(q.size()) + " bins; they must have the same bins");
+}
+
+// Copies normalised to sum 1.
+std::pair<std::vector<double>, std::vector<double>> normalised(std::span<const double> p, std::span<const double> q) {
+  require_distribution(p, q);
+  std::vector<double> pn(p.begin(), p.end()), qn(q.begin(), q.end());
+  const double sp = std::accumulate(pn.begin(), pn.end(), 0.0), sq = std::accumulate(qn.begin(), qn.end(), 0.0);
+  for (double& v : pn) v /= sp;
+  for (double& v : qn) v /= sq;
+  return {pn, qn};
+}
+
+double relative_entropy_term(double p, double q) {  // scipy.special.rel_entr
+  if (p > 0 && q > 0) return p * std::log(p / q);
+  if (p == 0 && q >= 0) return 0.0;
+  return std::numeric_limits<double>::infinity();
+}
+
+}  // namespace
+
+std::vector<double> sorted_sample(std::span<const double> values, const std::string& argument) {
+  std::vector<double> sorted(values.begin(), values.end());
+  for (std::size_t i = 0; i < sorted.size(); ++i)
+    if (!std::isfinite(sorted[i]))
+      throw InvalidArgument(argument + " holds " + (std::isnan(sorted[i]) ? "NaN" : "an infinity") + " at position " +
+                            std::to_string(i) + "; drop or replace non-finite values first");
+  std::vector<double> scratch(sorted.size());
+  radix_sort(sorted, scratch);
+  return sorted;
+}
+
+TestResult ks_2samp(std::span<const double> x, std::span<const double> y, PMethod method) {
+  require_samples(x, y, 1, "the Kolmogorov-Smirnov test");
+  const auto nx = static_cast<std::int64_t>(x.size()), ny = static_cast<std::int64_t>(y.size());
+  const double dnx = static_cast<double>(nx), dny = static_cast<double>(ny);
+  double d = 0.0;
+  std::size_t cum_x = 0, cum_y = 0;
+  for_each_distinct(x, y, [&](double, std::size_t cx, std::size_t cy) {
+    cum_x += cx;
+    cum_y += cy;
+    d = std::max(d, std::fabs(static_cast<double>(cum_x) / dnx - static_cast<double>(cum_y) / dny));
+  });
+  TestResult result;
+  const std::int64_t g = std::gcd(nx, ny);
+  bool exact = method == PMethod::exact || (method == PMethod::automatic && std::max(nx, ny) <= 10000);
+  if (exact && static_cast<double>(nx / g) >= 2147483647.0 / static_cast<double>(ny / g)) exact = false;
+  if (exact) {
+    const double lcm = static_cast<double>(nx / g) * dny;
+    const auto h = static_cast<std::int64_t>(std::nearbyint(d * lcm));
+    result.statistic = static_cast<double>(h) / lcm;
+    result.pvalue = h == 0 ? 1.0 : ks_exact_outside_probability(nx, ny, h);
+    result.method = "exact";
+  } else {
+    const double m = std::max(dnx, dny), n = std::min(dnx, dny);
+    result.statistic = d;
+    result.pvalue = kolmogorov_sf(static_cast<std::int64_t>(std::nearbyint(m * n / (m + n))), d);
+    result.method = "asymptotic";
+  }
+  return result;
+}
+
+TestResult mann_whitney_u(std::span<const double> x, std::span<const double> y, PMethod method) {
+  require_samples(x, y, 1, "the Mann-Whitney U test");
+  const double n1 = static_cast<double>(x.size()), n2 = static_cast<double>(y.size()), n = n1 + n2;
+  Sum rank_sum_x, tie_term;
+  double position = 0.0;
+  bool ties = false;
+  for_each_distinct(x, y, [&](double, std::size_t cx, std::size_t cy) {
+    const double t = static_cast<double>(cx + cy);
+    rank_sum_x.add(static_cast<double>(cx) * (position + (t + 1) / 2));
+    if (t > 1) {
+      ties = true;
+      tie_term.add(t * t * t - t);
+    }
+    position += t;
+  });
+  const double u1 = rank_sum_x.value() - n1 * (n1 + 1) / 2;
+  const double u2 = n1 * n2 - u1;
+  const double u = std::max(u1, u2);
+  TestResult result;
+  result.statistic = u1;
+  bool exact = method == PMethod::exact || (method == PMethod::automatic && !(n1 > 8 && n2 > 8) && !ties);
+  if (exact && n1 * n2 > 1e6) exact = false;  // the exact recurrence is O((n1 n2)^2)
+  if (exact) {
+    const auto small = static_cast<std::int64_t>(std::min(n1, n2)), large = static_cast<std::int64_t>(std::max(n1, n2));
+    const auto complement = static_cast<std::int64_t>(n1 * n2 - u);  // P(U >= u) = P(U <= n1 n2 - u)
+    const auto f = mann_whitney_frequencies(small, large, complement);
+    long double cdf = 0.0L;
+    for (long double v : f) cdf += v;
+    result.pvalue = std::clamp(static_cast<double>(2.0L * cdf / binomial(small + large, small)), 0.0, 1.0);
+    result.method = "exact";
+  } else {
+    const double sigma = std::sqrt(n1 * n2 / 12 * ((n + 1) - tie_term.value() / (n * (n - 1))));
+    const double z = (u - n1 * n2 / 2 - 0.5) / sigma;
+    result.pvalue = std::clamp(2 * normal_sf(z), 0.0, 1.0);
+    result.method = "asymptotic";
+  }
+  return result;
+}
+
+TestResult cramer_von_mises_2samp(std::span<const double> x, std::span<const double> y, PMethod method) {
+  require_samples(x, y, 2, "the Cramer-von Mises test");
+  const auto nx = static_cast<std::int64_t>(x.size()), ny = static_cast<std::int64_t>(y.size());
+  Sum sx, sy;
+  double position = 0.0, index_x = 0.0, index_y = 0.0;
+  for_each_distinct(x, y, [&](double, std::size_t cx, std::size_t cy) {
+    const double rank = position + static_cast<double>(cx + cy + 1) / 2;  // average rank of the tie
+    for (std::size_t t = 0; t < cx; ++t) {
+      index_x += 1;
+      sx.add((rank - index_x) * (rank - index_x));
+    }
+    for (std::size_t t = 0; t < cy; ++t) {
+      index_y += 1;
+      sy.add((rank - index_y) * (rank - index_y));
+    }
+    position += static_cast<double>(cx + cy);
+  });
+  const double dnx = static_cast<double>(nx), dny = static_cast<double>(ny);
+  const double u = dnx * sx.value() + dny * sy.value();
+  const double k = dnx * dny, N = dnx + dny;
+  TestResult result;
+  result.statistic = u / (k * N) - (4 * k - 1) / (6 * N);
+  const bool exact = method == PMethod::exact || (method == PMethod::automatic && std::max(nx, ny) <= 20);
+  if (exact) {
+    if (std::max(nx, ny) > 60)
+      throw InvalidArgument("the exact Cramer-von Mises p-value is limited to samples of at most 60 values");
+    result.pvalue = cramer_von_mises_exact_pvalue(u, nx, ny);
+    result.method = "exact";
+  } else {
+    const double et = (1 + 1 / N) / 6;
+    const double vt = (N + 1) * (4 * k * N - 3 * (dnx * dnx + dny * dny) - 2 * k) / (45 * N * N * 4 * k);
+    const double tn = 1.0 / 6 + (result.statistic - et) / std::sqrt(45 * vt);
+    result.pvalue = tn < 0.003 ? 1.0 : std::max(0.0, 1.0 - cramer_von_mises_limit_cdf(tn));
+    result.method = "asymptotic";
+  }
+  return result;
+}
+
+TestResult anderson_ksamp(const std::vector<std::span<const double>>& samples) {
+  const std::size_t k = samples.size();
+  if (k < 2) throw InvalidArgument("the Anderson-Darling test needs at least two samples");
+  std::vector<double> n(k);
+  double N = 0;
+  for (std::size_t i = 0; i < k; ++i) {
+    if (samples[i].empty()) throw InvalidArgument("the Anderson-Darling test got an empty sample");
+    n[i] = static_cast<double>(samples[i].size());
+    N += n[i];
+  }
+  // k-way walk over the distinct pooled values (Scholz & Stephens 1987, eq. 7).
+  std::vector<std::size_t> next(k, 0);
+  std::vector<double> below(k, 0.0);  // values of sample i below the current value
+  std::vector<Sum> inner(k);
+  double pooled_below = 0.0;
+  std::size_t n_distinct = 0;
+  for (;;) {
+    double value = std::numeric_limits<double>::infinity();
+    bool any = false;
+    for (std::size_t i = 0; i < k; ++i)
+      if (next[i] < samples[i].size() && (!any || samples[i][next[i]] < value)) {
+        value = samples[i][next[i]];
+        any = true;
+      }
+    if (!any) break;
+    ++n_distinct;
+    std::vector<double> ties(k, 0.0);
+    double l = 0.0;
+    for (std::size_t i = 0; i < k; ++i)
+      while (next[i] < samples[i].size() && samples[i][next[i]] == value) ++next[i], ++ties[i], ++l;
+    const double B = pooled_below + l / 2;
+    const double denominator = B * (N - B) - N * l / 4;
+    for (std::size_t i = 0; i < k; ++i) {
+      const double M = below[i] + ties[i] / 2;  // midrank count of sample i up to the value
+      const double diff = N * M - B * n[i];
+      inner[i].add(l / N * diff * diff / denominator);
+      below[i] += ties[i];
+    }
+    pooled_below += l;
+  }
+  if (n_distinct < 2) throw InvalidArgument("the Anderson-Darling test needs more than one distinct value");
+  double a2kn = 0.0;
+  for (std::size_t i = 0; i < k; ++i) a2kn += inner[i].value() / n[i];
+  a2kn *= (N - 1) / N;
+
+  double H = 0.0;
+  for (double ni : n) H += 1.0 / ni;
+  // h = sum_{i=1}^{N-1} 1/i; g = sum_{i=1}^{N-2} sum_{j=i+1}^{N-1} 1/((N-i) j).
+  double cumulative = 0.0, g = 0.0;
+  for (std::int64_t i = static_cast<std::int64_t>(N) - 1, idx = 0; i >= 2; --i, ++idx) {
+    cumulative += 1.0 / static_cast<double>(i);
+    g += cumulative / static_cast<double>(idx + 2);
+  }
+  const double h = cumulative + 1;
+  const double K = static_cast<double>(k);
+  const double ca = (4 * g - 6) * (K - 1) + (10 - 6 * g) * H;
+  const double cb = (2 * g - 4) * K * K + 8 * h * K + (2 * g - 14 * h - 4) * H - 8 * h + 4 * g - 6;
+  const double cc = (6 * h + 2 * g - 2) * K * K + (4 * h - 4 * g + 6) * K + (2 * h - 6) * H + 4 * h;
+  const double cd = (2 * h + 6) * K * K - 4 * h * K;
+  const double sigma2 = (ca * N * N * N + cb * N * N + cc * N + cd) / ((N - 1) * (N - 2) * (N - 3));
+  const double m = K - 1;
+  TestResult result;
+  result.statistic = (a2kn - m) / std::sqrt(sigma2);
+  // Critical values of Scholz & Stephens' Table 2 as b0 + b1/sqrt(m) + b2/m.
+  static constexpr double b0[7] = {0.675, 1.281, 1.645, 1.96, 2.326, 2.573, 3.085};
+  static constexpr double b1[7] = {-0.245, 0.25, 0.678, 1.149, 1.822, 2.364, 3.615};
+  static constexpr double b2[7] = {-0.105, -0.305, -0.362, -0.391, -0.396, -0.345, -0.154};
+  static constexpr double significance[7] = {0.25, 0.1, 0.05, 0.025, 0.01, 0.005, 0.001};
+  Eigen::Matrix<double, 7, 3> design;
+  Eigen::Matrix<double, 7, 1> log_significance;
+  double lowest = std::numeric_limits<double>::infinity(), highest = -lowest;
+  for (int i = 0; i < 7; ++i) {
+    const double critical = b0[i] + b1[i] / std::sqrt(m) + b2[i] / m;
+    lowest = std::min(lowest, critical);
+    highest = std::max(highest, critical);
+    design(i, 0) = critical * critical;
+    design(i, 1) = critical;
+    design(i, 2) = 1.0;
+    log_significance(i) = std::log(significance[i]);
+  }
+  if (result.statistic < lowest) {
+    result.pvalue = 0.25;
+    result.method = "capped";
+  } else if (result.statistic > highest) {
+    result.pvalue = 0.001;
+    result.method = "floored";
+  } else {
+    // Quadratic least-squares fit of log(significance) on the critical values.
+    const Eigen::Vector3d fit = design.colPivHouseholderQr().solve(log_significance);
+    const double s = result.statistic;
+    result.pvalue = std::exp((fit(0) * s + fit(1)) * s + fit(2));
+    result.method = "interpolated";
+  }
+  return result;
+}
+
+double wasserstein(std::span<const double> x, std::span<const double> y) {
+  require_samples(x, y, 1, "the Wasserstein distance");
+  const double nx = static_cast<double>(x.size()), ny = static_cast<double>(y.size());
+  Sum total;
+  std::size_t cum_x = 0, cum_y = 0;
+  double previous = 0.0, previous_gap = 0.0;
+  bool first = true;
+  for_each_distinct(x, y, [&](double value, std::size_t cx, std::size_t cy) {
+    if (!first) total.add(previous_gap * (value - previous));
+    first = false;
+    cum_x += cx;
+    cum_y += cy;
+    previous_gap = std::fabs(static_cast<double>(cum_x) / nx - static_cast<double>(cum_y) / ny);
+    previous = value;
+  });
+  return total.value();
+}
+
+double energy_distance(std::span<const double> x, std::span<const double> y) {
+  require_samples(x, y, 1, "the energy distance");
+  const double nx = static_cast<double>(x.size()), ny = static_cast<double>(y.size());
+  Sum total;
+  std::size_t cum_x = 0, cum_y = 0;
+  double previous = 0.0, previous_gap = 0.0;
+  bool first = true;
+  for_each_distinct(x, y, [&](double value, std::size_t cx, std::size_t cy) {
+    if (!first) total.add(previous_gap * previous_gap * (value - previous));
+    first = false;
+    cum_x += cx;
+    cum_y += cy;
+    previous_gap = static_cast<double>(cum_x) / nx - static_cast<double>(cum_y) / ny;
+    previous = value;
+  });
+  return std::sqrt(2.0) * std::sqrt(total.value());
+}
+
+namespace {
+
+// Integral of |F_x - F_y|^p for weighted samples (p = 1 or 2).
+double weighted_cdf_distance(std::span<const double> x, std::span<const double> y, std::span<const double> wx,
+                             std::span<const double> wy, int p) {
+  require_samples(x, y, 1, p == 1 ? "the Wasserstein distance" : "the energy distance");
+  if (wx.size() != x.size() || wy.size() != y.size())
+    throw InvalidArgument("weights must have one value per sample value");
+  for (auto weights : {wx, wy})
+    for (double w : weights)
+      if (!(w >= 0) || std::isinf(w)) throw InvalidArgument("weights must be finite and non-negative");
+  auto sorted_order = [](std::span<const double> v) {
+    std::vector<std::size_t> order(v.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return v[a] < v[b]; });
+    return order;
+  };
+  const auto ox = sorted_order(x), oy = sorted_order(y);
+  double total_x = 0.0, total_y = 0.0;
+  for (std::size_t i : ox) total_x += wx[i];
+  for (std::size_t i : oy) total_y += wy[i];
+  if (!(total_x > 0) || !(total_y > 0)) throw InvalidArgument("weights must have a positive sum");
+  std::size_t i = 0, j = 0;
+  double cum_x = 0.0, cum_y = 0.0, previous = 0.0, previous_gap = 0.0;
+  bool first = true;
+  Sum total;
+  while (i < ox.size() || j < oy.size()) {
+    const double value = (j >= oy.size() || (i < ox.size() && x[ox[i]] <= y[oy[j]])) ? x[ox[i]] : y[oy[j]];
+    if (!first) total.add((p == 1 ? std::fabs(previous_gap) : previous_gap * previous_gap) * (value - previous));
+    first = false;
+    while (i < ox.size() && x[ox[i]] == value) cum_x += wx[ox[i++]];
+    while (j < oy.size() && y[oy[j]] == value) cum_y += wy[oy[j++]];
+    previous_gap = cum_x / total_x - cum_y / total_y;
+    previous = value;
+  }
+  return total.value();
+}
+
+}  // namespace
+
+double wasserstein(std::span<const double> x, std::span<const double> y, std::span<const double> x_weights,
+                   std::span<const double> y_weights) {
+  return weighted_cdf_distance(x, y, x_weights, y_weights, 1);
+}
+
+double energy_distance(std::span<const double> x, std::span<const double> y, std::span<const double> x_weights,
+                       std::span<const double> y_weights) {
+  return std::sqrt(2.0) * std::sqrt(weighted_cdf_distance(x, y, x_weights, y_weights, 2));
+}
+
+double normalized_wasserstein(std::span<const double> reference, std::span<const double> current) {
+  const double w = wasserstein(reference, current);
+  Sum sum;
+  for (double v : reference) sum.add(v);
+  const double mean = sum.value() / static_cast<double>(reference.size());
+  Sum squares;
+  for (double v : reference) squares.add((v - mean) * (v - mean));
+  const double std_population = std::sqrt(squares.value() / static_cast<double>(reference.size()));
+  return w / std::max(std_population, 0.001);
+}
+
+TestResult chi2_contingency(std::span<const double> counts, std::size_t n_rows, std::size_t n_cols, bool correction,
+                            bool log_likelihood) {
+  if (counts.size() != n_rows * n_cols || n_rows == 0 || n_cols == 0)
+    throw InvalidArgument("the contingency table must hold n_rows * n_cols > 0 counts");
+  std::vector<double> row_sum(n_rows, 0.0), col_sum(n_cols, 0.0);
+  double total = 0.0;
+  for (std::size_t r = 0; r < n_rows; ++r)
+    for (std::size_t c = 0; c < n_cols; ++c) {
+      const double v = counts[r * n_cols + c];
+      if (!(v >= 0) || std::isinf(v)) throw InvalidArgument("contingency table counts must be finite and >= 0");
+      row_sum[r] += v;
+      col_sum[c] += v;
+      total += v;
+    }
+  TestResult result;
+  result.dof = static_cast<double>(n_rows * n_cols - n_rows - n_cols + 1);
+  result.method = log_likelihood ? "g-test" : "pearson";
+  std::vector<double> expected(counts.size());
+  for (std::size_t r = 0; r < n_rows; ++r)
+    for (std::size_t c = 0; c < n_cols; ++c) {
+      expected[r * n_cols + c] = row_sum[r] * col_sum[c] / total;
+      if (!(expected[r * n_cols + c] > 0))
+        throw InvalidArgument("the contingency table has a zero expected frequency (an empty row or column)");
+    }
+  if (result.dof == 0) {
+    result.statistic = 0.0;
+    result.pvalue = 1.0;
+    return result;
+  }
+  Sum statistic;
+  for (std::size_t i = 0; i < counts.size(); ++i) {
+    double observed = counts[i];
+    if (result.dof == 1 && correction) {  // Yates: move each cell toward expectation by up to 0.5
+      const double diff = expected[i] - observed;
+      observed += std::copysign(std::min(0.5, std::fabs(diff)), diff) * (diff != 0);
+    }
+    if (log_likelihood)
+      statistic.add(observed > 0 ? 2 * observed * std::log(observed / expected[i]) : 0.0);
+    else
+      statistic.add((observed - expected[i]) * (observed - expected[i]) / expected[i]);
+  }
+  result.statistic = statistic.value();
+  result.pvalue = chi2_sf(result.statistic, result.dof);
+  return result;
+}
+
+TestResult chisquare_goodness_of_fit(std::span<const double> reference_counts, std::span<const double> current_counts,
+                                     bool log_likelihood) {
+  require_distribution(reference_counts, current_counts);
+  const double n_ref = std::accumulate(reference_counts.begin(), reference_counts.end(), 0.0);
+  const double n_cur = std::accumulate(current_counts.begin(), current_counts.end(), 0.0);
+  if (!(n_ref > 0) || !(n_cur > 0)) throw InvalidArgument("the chi-square test needs values in both samples");
+  TestResult result;
+  result.method = log_likelihood ? "g-test" : "pearson";
+  result.dof = static_cast<double>(reference_counts.size()) - 1;
+  if (result.dof == 0) {  // one category: nothing can differ
+    result.statistic = 0.0;
+    result.pvalue = 1.0;
+    return result;
+  }
+  Sum statistic;
+  for (std::size_t i = 0; i < reference_counts.size(); ++i) {
+    const double expected = reference_counts[i] * n_cur / n_ref;
+    const double observed = current_counts[i], diff = observed - expected;
+    if (!(expected > 0))
+      statistic.add(observed > 0 ? std::numeric_limits<double>::infinity() : 0.0);
+    else if (log_likelihood)
+      statistic.add(observed > 0 ? 2 * observed * std::log(observed / expected) : 0.0);
+    else
+      statistic.add(diff * diff / expected);
+  }
+  result.statistic = statistic.value();
+  result.pvalue = std::isinf(result.statistic) ? 0.0 : chi2_sf(result.statistic, result.dof);
+  return result;
+}
+
+TestResult fisher_exact(std::int64_t a, std::int64_t b, std::int64_t c, std::int64_t d) {
+  if (a < 0 || b < 0 || c < 0 || d < 0) throw InvalidArgument("Fisher's exact test needs non-negative counts");
+  TestResult result;
+  result.method = "exact";
+  if (a + b == 0 || c + d == 0 || a + c == 0 || b + d == 0) {  // only one table has these margins
+    result.pvalue = 1.0;
+    return result;
+  }
+  result.statistic = (c > 0 && b > 0) ? static_cast<double>(a) * static_cast<double>(d) /
+                                            (static_cast<double>(c) * static_cast<double>(b))
+                                      : std::numeric_limits<double>::infinity();
+  // a follows the hypergeometric law of the draws `column` from `row1` successes in
+  // `row1 + row2`. Probabilities relative to the mode, by the ratio of neighbours.
+  const std::int64_t row1 = a + b, row2 = c + d, column = a + c;
+  const std::int64_t low = std::max<std::int64_t>(0, column - row2), high = std::min(column, row1);
+  const auto mode = static_cast<std::int64_t>(static_cast<double>((column + 1)) * static_cast<double>(row1 + 1) /
+                                              static_cast<double>(row1 + row2 + 2));
+  std::vector<double> relative(static_cast<std::size_t>(high - low + 1), 0.0);
+  relative[mode - low] = 1.0;
+  auto ratio = [&](std::int64_t k) {  // P(k + 1) / P(k)
+    return static_cast<double>(row1 - k) * static_cast<double>(column - k) /
+           (static_cast<double>(k + 1) * static_cast<double>(row2 - column + k + 1));
+  };
+  for (std::int64_t k = mode; k < high; ++k) relative[k + 1 - low] = relative[k - low] * ratio(k);
+  for (std::int64_t k = mode; k > low; --k) relative[k - 1 - low] = relative[k - low] / ratio(k - 1);
+  const double observed = relative[a - low];
+  if (std::fabs(observed - 1.0) <= 1e-14) {
+    result.pvalue = 1.0;
+    return result;
+  }
+  // Two-sided: every table no more likely than the observed one (relative slack 1e-14).
+  Sum total, tail;
+  for (double r : relative) total.add(r);
+  for (double r : relative)
+    if (r <= observed * (1 + 1e-14)) tail.add(r);
+  result.pvalue = std::min(1.0, tail.value() / total.value());
+  return result;
+}
+
+TestResult two_proportion_z(double k1, double n1, double k2, double n2) {
+  if (!(n1 > 0) || !(n2 > 0) || k1 < 0 || k2 < 0 || k1 > n1 || k2 > n2)
+    throw InvalidArgument("the two-proportion z-test needs 0 <= successes <= trials and trials > 0");
+  TestResult result;
+  result.method = "asymptotic";
+  const double p1 = k1 / n1, p2 = k2 / n2, pooled = (k1 + k2) / (n1 + n2);
+  if (pooled == 0 || pooled == 1) {  // both samples hold one and the same value
+    result.statistic = 0.0;
+    result.pvalue = 1.0;
+    return result;
+  }
+  result.statistic = (p1 - p2) / std::sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2));
+  result.pvalue = std::min(1.0, 2 * normal_sf(std::fabs(result.statistic)));
+  return result;
+}
+
+double population_stability_index(std::span<const double> p, std::span<const double> q) {
+  require_distribution(p, q);
+  Sum total;
+  for (std::size_t i = 0; i < p.size(); ++i) total.add((p[i] - q[i]) * std::log(p[i] / q[i]));
+  return total.value();
+}
+
+double kl_divergence(std::span<const double> p, std::span<const double> q) {
+  const auto [pn, qn] = normalised(p, q);
+  Sum total;
+  for (std::size_t i = 0; i < pn.size(); ++i) total.add(relative_entropy_term(pn[i], qn[i]));
+  return total.value();
+}
+
+double jensen_shannon(std::span<const double> p, std::span<const double> q) {
+  const auto [pn, qn] = normalised(p, q);
+  Sum left, right;
+  for (std::size_t i = 0; i < pn.size(); ++i) {
+    const double m = (pn[i] + qn[i]) / 2;
+    left.add(relative_entropy_term(pn[i], m));
+    right.add(relative_entropy_term(qn[i], m));
+  }
+  return std::sqrt(std::max(0.0, (left.value() + right.value()) / 2));
+}
+
+double hellinger(std::span<const double> p, std::span<const double> q) {
+  const auto [pn, qn] = normalised(p, q);
+  Sum total;  // ||sqrt(p) - sqrt(q)||^2 / 2 = 1 - sum sqrt(p q), without the cancellation
+  for (std::size_t i = 0; i < pn.size(); ++i) {
+    const double diff = std::sqrt(pn[i]) - std::sqrt(qn[i]);
+    total.add(diff * diff / 2);
+  }
+  return std::sqrt(std::min(1.0, total.value()));
+}
+
+double total_variation(std::span<const double> p, std::span<const double> q) {
+  const auto [pn, qn] = normalised(p, q);
+  Sum total;
+  for (std::size_t i = 0; i < pn.size(); ++i) total.add(std::fabs(pn[i] - qn[i]) / 2);
+  return total.value();
+}
+
+void evidently_fill_zeros(std::span<double> proportions) {
+  double smallest = std::numeric_limits<double>::infinity();
+  for (double v : proportions)
+    if (v > 0) smallest = std::min(smallest, v);
+  const double fill = smallest <= 1e-4 ? smallest / 1e6 : 1e-4;
+  for (double& v : proportions)
+    if (v == 0) v = fill;
+}
+
+}  // namespace assay::drift

@@ -1,0 +1,987 @@
+"""Drift: has the data moved away from the reference?
+
+Two-sample tests with scipy's names and results (``.statistic``, ``.pvalue``), distances
+between distributions, and column reports:
+
+* ``report(reference, current)`` checks every column with the test that Evidently's
+  defaults would pick (or the tests you name), flags drifted columns and gives the
+  share of drifted feature columns; target and prediction columns are reported apart.
+* ``over_time(reference, current, ...)`` does the same for every chunk of the current
+  data (by time period, by size or by count), for monitoring plots.
+* ``mmd``, ``domain_classifier`` and ``pca_reconstruction`` look at all columns
+  together (kernel two-sample test; a classifier telling the samples apart; NannyML's
+  reconstruction-error drift).
+
+All statistics run in the C++ core; see docs/drift.md for definitions and defaults.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+from typing import Any, Iterator, Mapping, Sequence
+
+import numpy as np
+
+from . import _core, _html
+from ._frame import CATEGORICAL, Frame, as_column, as_frame
+from ._progress import progress_callback
+from ._util import json_safe, n_jobs_arg
+
+__all__ = [
+    "TestResult",
+    "ks_2samp",
+    "mannwhitneyu",
+    "cramervonmises_2samp",
+    "anderson_ksamp",
+    "wasserstein_distance",
+    "energy_distance",
+    "normalized_wasserstein",
+    "chi2_contingency",
+    "chisquare",
+    "fisher_exact",
+    "two_proportion_ztest",
+    "psi",
+    "kl_divergence",
+    "jensenshannon",
+    "hellinger",
+    "total_variation",
+    "compare",
+    "report",
+    "over_time",
+    "mmd",
+    "pca_reconstruction",
+    "domain_classifier",
+    "DomainClassifierResult",
+    "MMDResult",
+    "ReconstructionDrift",
+    "ColumnResult",
+    "DriftReport",
+    "DriftOverTime",
+    "TESTS",
+]
+
+#: Test keys accepted by ``compare``, ``report`` and ``over_time`` (Evidently's names).
+TESTS = (
+    "ks",
+    "wasserstein",
+    "psi",
+    "jensenshannon",
+    "kl_div",
+    "hellinger",
+    "tvd",
+    "chisquare",
+    "g_test",
+    "z",
+    "fisher_exact",
+    "anderson",
+    "cramer_von_mises",
+    "energy_distance",
+    "mannw",
+)
+
+
+@dataclass(frozen=True)
+class TestResult:
+    """Outcome of a two-sample test, shaped like scipy's results.
+
+    ``method`` tells how the p-value was computed ("exact", "asymptotic", ...);
+    ``dof`` is set for the chi-square family. Unpacks as ``statistic, pvalue``.
+    """
+
+    __test__ = False  # not a pytest test class
+
+    statistic: float
+    pvalue: float
+    method: str = ""
+    dof: float | None = None
+
+    def __iter__(self) -> Iterator[float]:
+        return iter((self.statistic, self.pvalue))
+
+
+def _result(values: tuple) -> TestResult:
+    statistic, pvalue, method, dof = values
+    return TestResult(float(statistic), float(pvalue), method, None if math.isnan(dof) else float(dof))
+
+
+def _sample(values: Any, argument: str) -> np.ndarray:
+    """A 1-D float64 sample; NaN and infinities are errors naming the argument."""
+    column = as_column(values, name=argument)
+    if column.kind == CATEGORICAL:
+        raise TypeError(f"{argument} must be numeric, got {column.source_dtype} values")
+    array = column.values
+    if array.size == 0:
+        raise ValueError(f"{argument} is empty")
+    if not np.isfinite(array).all():
+        kind = "NaN" if np.isnan(array).any() else "infinite values"
+        raise ValueError(f"{argument} holds {kind}; drop or replace them first")
+    return array
+
+
+def _method(method: str) -> str:
+    if method not in ("auto", "exact", "asymp", "asymptotic"):
+        raise ValueError(f"method must be 'auto', 'exact' or 'asymp', got {method!r}")
+    return method
+
+
+# --- two-sample tests ------------------------------------------------------------------
+
+
+def ks_2samp(data1: Any, data2: Any, method: str = "auto") -> TestResult:
+    """Two-sided two-sample Kolmogorov-Smirnov test (as ``scipy.stats.ks_2samp``).
+
+    ``method='auto'`` is exact when both samples have at most 10,000 values, else the
+    finite-n Kolmogorov distribution at n = round(n1 n2 / (n1 + n2)).
+    """
+    return _result(_core.ks_2samp(_sample(data1, "data1"), _sample(data2, "data2"), _method(method)))
+
+
+def mannwhitneyu(x: Any, y: Any, method: str = "auto") -> TestResult:
+    """Two-sided Mann-Whitney U test with continuity correction; statistic is U of x."""
+    return _result(_core.mannwhitneyu(_sample(x, "x"), _sample(y, "y"), _method(method)))
+
+
+def cramervonmises_2samp(x: Any, y: Any, method: str = "auto") -> TestResult:
+    """Two-sample Cramer-von Mises test (as ``scipy.stats.cramervonmises_2samp``)."""
+    a, b = _sample(x, "x"), _sample(y, "y")
+    if a.size < 2 or b.size < 2:
+        raise ValueError("x and y must each hold at least two values")
+    return _result(_core.cramervonmises_2samp(a, b, _method(method)))
+
+
+def anderson_ksamp(samples: Sequence[Any]) -> TestResult:
+    """k-sample Anderson-Darling test, midrank variant (scipy's default).
+
+    The p-value interpolates Scholz & Stephens' table and is capped to [0.001, 0.25]
+    (``method`` is then "capped" or "floored").
+    """
+    if isinstance(samples, np.ndarray) and samples.ndim == 1 or len(samples) < 2:
+        raise ValueError("samples must be a sequence of at least two samples")
+    return _result(_core.anderson_ksamp([_sample(s, f"samples[{i}]") for i, s in enumerate(samples)]))
+
+
+def _weights(weights: Any, n: int, argument: str) -> np.ndarray | None:
+    if weights is None:
+        return None
+    array = np.ascontiguousarray(weights, dtype=np.float64)
+    if array.shape != (n,):
+        raise ValueError(f"{argument} must have one weight per value ({n}), got shape {array.shape}")
+    if not np.isfinite(array).all() or (array < 0).any():
+        raise ValueError(f"{argument} must be finite and non-negative")
+    if array.sum() <= 0:
+        raise ValueError(f"{argument} must have a positive sum")
+    return array
+
+
+def _cdf_distance(u_values: Any, v_values: Any, u_weights: Any, v_weights: Any, p: int) -> float:
+    u, v = _sample(u_values, "u_values"), _sample(v_values, "v_values")
+    uw, vw = _weights(u_weights, u.size, "u_weights"), _weights(v_weights, v.size, "v_weights")
+    if (uw is None) != (vw is None):  # one side weighted: the other has unit weights
+        uw = np.ones(u.size) if uw is None else uw
+        vw = np.ones(v.size) if vw is None else vw
+    return float(_core.cdf_distance(u, v, uw, vw, p))
+
+
+def wasserstein_distance(u_values: Any, v_values: Any, u_weights: Any = None, v_weights: Any = None) -> float:
+    """First Wasserstein distance between two (weighted) samples, as scipy's."""
+    return _cdf_distance(u_values, v_values, u_weights, v_weights, 1)
+
+
+def energy_distance(u_values: Any, v_values: Any, u_weights: Any = None, v_weights: Any = None) -> float:
+    """Energy distance sqrt(2) * ||F_u - F_v||_2, as scipy's (in data units)."""
+    return _cdf_distance(u_values, v_values, u_weights, v_weights, 2)
+
+
+def normalized_wasserstein(reference: Any, current: Any) -> float:
+    """Evidently's drift score: W1 / max(population std of reference, 0.001)."""
+    return compare(reference, current, test="wasserstein").statistic
+
+
+def chi2_contingency(observed: Any, correction: bool = True, lambda_: str | None = None) -> TestResult:
+    """Chi-square test of independence on a table of counts (scipy's definition).
+
+    Yates' correction applies when there is one degree of freedom and ``correction``
+    is true; ``lambda_='log-likelihood'`` gives the G-test.
+    """
+    table = np.asarray(observed, dtype=np.float64)
+    if table.ndim != 2 or table.size == 0:
+        raise ValueError(f"observed must be a non-empty 2-D table of counts, got shape {table.shape}")
+    if not np.isfinite(table).all() or (table < 0).any():
+        raise ValueError("observed must hold finite, non-negative counts")
+    return _result(_core.chi2_contingency(np.ascontiguousarray(table), bool(correction), _log_likelihood(lambda_)))
+
+
+def _log_likelihood(lambda_: str | None) -> bool:
+    if lambda_ not in (None, "pearson", "log-likelihood"):
+        raise ValueError(f"lambda_ must be None, 'pearson' or 'log-likelihood', got {lambda_!r}")
+    return lambda_ == "log-likelihood"
+
+
+def chisquare(f_obs: Any, f_exp: Any, lambda_: str | None = None) -> TestResult:
+    """Goodness of fit of observed counts to expected counts rescaled to the same total.
+
+    With equal totals this is ``scipy.stats.chisquare`` (or ``power_divergence`` with
+    ``lambda_='log-likelihood'``); rescaling is what Evidently's ``chisquare`` test does
+    with reference counts. An observed category with zero expectation gives inf, p = 0.
+    """
+    observed = np.ascontiguousarray(f_obs, dtype=np.float64)
+    expected = np.ascontiguousarray(f_exp, dtype=np.float64)
+    if observed.ndim != 1 or observed.shape != expected.shape or observed.size == 0:
+        raise ValueError(f"f_obs and f_exp must be 1-D of the same length, got {observed.shape} and {expected.shape}")
+    for name, array in (("f_obs", observed), ("f_exp", expected)):
+        if not np.isfinite(array).all() or (array < 0).any():
+            raise ValueError(f"{name} must hold finite, non-negative counts")
+    return _result(_core.chisquare(expected, observed, _log_likelihood(lambda_)))
+
+
+def fisher_exact(table: Any) -> TestResult:
+    """Fisher's exact test on a 2x2 table, two-sided; statistic is the odds ratio."""
+    array = np.asarray(table)
+    if array.shape != (2, 2):
+        raise ValueError(f"table must be 2x2, got shape {array.shape}")
+    if not np.issubdtype(array.dtype, np.number) or not np.isfinite(array).all() or (array < 0).any():
+        raise ValueError("table must hold non-negative integer counts")
+    if (array != np.round(array)).any():
+        raise ValueError("table must hold integer counts")
+    a, b, c, d = (int(v) for v in array.ravel())
+    return _result(_core.fisher_exact(a, b, c, d))
+
+
+def two_proportion_ztest(count1: float, nobs1: float, count2: float, nobs2: float) -> TestResult:
+    """Pooled two-proportion z-test, two-sided (Evidently's ``z`` test)."""
+    return _result(_core.two_proportion_z(float(count1), float(nobs1), float(count2), float(nobs2)))
+
+
+# --- distances between discrete distributions --------------------------------------------
+
+
+def _distribution(values: Any, argument: str) -> np.ndarray:
+    array = np.ascontiguousarray(values, dtype=np.float64)
+    if array.ndim != 1 or array.size == 0:
+        raise ValueError(f"{argument} must be a non-empty 1-D vector of proportions")
+    if not np.isfinite(array).all() or (array < 0).any():
+        raise ValueError(f"{argument} must hold finite, non-negative values")
+    return array
+
+
+def _distance(name: str, p: Any, q: Any) -> float:
+    pp, qq = _distribution(p, "p"), _distribution(q, "q")
+    if pp.size != qq.size:
+        raise ValueError(f"p and q must have the same length, got {pp.size} and {qq.size}")
+    if name != "psi" and (pp.sum() <= 0 or qq.sum() <= 0):
+        raise ValueError("p and q must have a positive sum")
+    return float(_core.distribution_distance(name, pp, qq))
+
+
+def psi(p: Any, q: Any) -> float:
+    """Population stability index sum (p - q) ln(p / q) of two proportion vectors.
+
+    Zero bins give inf: use ``compare(..., test='psi')`` on samples for Evidently's
+    binning and zero filling.
+    """
+    return _distance("psi", p, q)
+
+
+def kl_divergence(p: Any, q: Any) -> float:
+    """KL(p || q) in nats after normalising (``scipy.stats.entropy(p, q)``)."""
+    return _distance("kl_div", p, q)
+
+
+def jensenshannon(p: Any, q: Any) -> float:
+    """Jensen-Shannon distance in nats (``scipy.spatial.distance.jensenshannon``)."""
+    return _distance("jensenshannon", p, q)
+
+
+def hellinger(p: Any, q: Any) -> float:
+    """Hellinger distance ||sqrt(p) - sqrt(q)||_2 / sqrt(2) of the normalised vectors."""
+    return _distance("hellinger", p, q)
+
+
+def total_variation(p: Any, q: Any) -> float:
+    """Total variation distance: half the L1 distance of the normalised vectors."""
+    return _distance("tvd", p, q)
+
+
+# --- column drift ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ColumnResult:
+    """One test on one column.
+
+    ``score`` is the p-value for tests and the distance for distances; it is compared
+    to ``threshold`` to give ``drifted``. ``note`` explains a NaN score.
+    """
+
+    column: str
+    test: str
+    statistic: float
+    pvalue: float
+    score: float
+    threshold: float
+    drifted: bool
+    method: str
+    n_reference: int
+    n_current: int
+    missing_reference: int
+    missing_current: int
+    infinite_reference: int
+    infinite_current: int
+    note: str
+    role: str = "feature"
+
+    def to_dict(self) -> dict[str, Any]:
+        return json_safe(asdict(self))
+
+
+def _column_result(core: Any, role: str = "feature") -> ColumnResult:
+    return ColumnResult(
+        column=core.column,
+        test=core.test,
+        statistic=core.statistic,
+        pvalue=core.pvalue,
+        score=core.score,
+        threshold=core.threshold,
+        drifted=bool(core.drifted),
+        method=core.method,
+        n_reference=core.n_reference,
+        n_current=core.n_current,
+        missing_reference=core.missing_reference,
+        missing_current=core.missing_current,
+        infinite_reference=core.infinite_reference,
+        infinite_current=core.infinite_current,
+        note=core.note,
+        role=role,
+    )
+
+
+def _test_names(tests: Any, argument: str) -> list[str]:
+    """'auto' -> [] (the core picks); a key or a list of keys -> validated list."""
+    if isinstance(tests, str):
+        tests = [] if tests == "auto" else [tests]
+    names = list(tests)
+    if not names and not isinstance(tests, list):
+        raise ValueError(f"{argument}: expected 'auto', a test key or a list of keys")
+    for name in names:
+        if name not in TESTS:
+            raise ValueError(f"{argument}: unknown test {name!r}; valid tests: {', '.join(TESTS)}")
+    return names
+
+
+def compare(reference: Any, current: Any, test: str = "auto", threshold: float | None = None) -> ColumnResult:
+    """One column-drift test between two 1-D samples (numeric or categorical).
+
+    Missing and infinite values are dropped and counted. ``test='auto'`` picks as
+    ``report`` does.
+    """
+    ref_column = as_column(reference, name="value", argument="reference")
+    cur_column = as_column(current, name="value", argument="current")
+    frame_ref, frame_cur = Frame([ref_column], len(ref_column)), Frame([cur_column], len(cur_column))
+    requests = [("value", _test_names(test, "test"), [_threshold_value(threshold, "threshold")], {})]
+    results = _core.drift_report(frame_ref.core_columns(), frame_cur.core_columns(), requests, 1, None)
+    return _column_result(results[0])
+
+
+def _threshold_value(value: Any, argument: str) -> float:
+    if value is None:
+        return math.nan
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
+        raise ValueError(f"{argument} must be a non-negative number, got {value!r}")
+    return float(value)
+
+
+def _requests(
+    frame: Frame, columns: Sequence[str], tests: Any, thresholds: Any
+) -> list[tuple[str, list[str], list[float], dict[str, float]]]:
+    """(column, tests, thresholds, thresholds by test) for the core.
+
+    ``tests``: 'auto', a key, a list of keys, or a mapping column -> any of those
+    (columns not in the mapping get 'auto'). ``thresholds``: None, a number for every
+    test, or a mapping whose keys are column names or test keys (a column entry wins;
+    a test entry also reaches columns whose test 'auto' picks).
+    """
+    if isinstance(tests, Mapping):
+        unknown = sorted(set(tests) - set(columns))
+        if unknown:
+            raise ValueError(f"tests: columns {unknown} are not checked")
+    elif not isinstance(tests, (str, list, tuple)):
+        raise TypeError(f"tests must be 'auto', a test key, a list of keys or a mapping, got {type(tests).__name__}")
+    if thresholds is not None and not isinstance(thresholds, (Mapping, int, float)):
+        raise TypeError(f"thresholds must be None, a number or a mapping, got {type(thresholds).__name__}")
+    by_test: dict[str, float] = {}
+    if isinstance(thresholds, Mapping):
+        unknown = sorted(k for k in thresholds if k not in TESTS and k not in columns)
+        if unknown:
+            raise ValueError(f"thresholds: {unknown} are neither checked columns nor test keys")
+        by_test = {k: _threshold_value(v, f"threshold for test '{k}'") for k, v in thresholds.items() if k in TESTS}
+    requests = []
+    for name in columns:
+        chosen = tests.get(name, "auto") if isinstance(tests, Mapping) else tests
+        names = _test_names(list(chosen) if isinstance(chosen, tuple) else chosen, f"tests for column '{name}'")
+        if isinstance(thresholds, Mapping):
+            own = _threshold_value(thresholds.get(name), f"threshold for column '{name}'")
+        else:
+            own = _threshold_value(thresholds, "thresholds")
+        requests.append((name, names, [own] * max(1, len(names)), by_test))
+    return requests
+
+
+def _frames(reference: Any, current: Any, columns: Sequence[str] | None, exclude: set[str]) -> tuple[Frame, Frame, list[str]]:
+    ref = as_frame(reference, argument="reference")
+    cur = as_frame(current, argument="current")
+    if ref.n_rows == 0:
+        raise ValueError("reference has no rows")
+    if columns is None:
+        columns = [c for c in ref.names if c not in exclude]
+    else:
+        columns = [columns] if isinstance(columns, str) else list(columns)
+        unknown = [c for c in columns if c not in ref]
+        if unknown:
+            raise ValueError(f"columns {unknown} are not in the reference data")
+    missing = [c for c in [*columns, *sorted(exclude)] if c not in cur]
+    if missing:
+        raise ValueError(f"columns {missing} are in the reference but not in the current data")
+    return ref, cur, list(columns)
+
+
+@dataclass
+class DriftReport:
+    """Drift of every checked column between a reference and a current table.
+
+    ``columns`` holds one :class:`ColumnResult` per (column, test); a column counts
+    as drifted when its first test flags it. ``share_drifted`` is the share of drifted
+    feature columns (target and prediction are reported apart) and
+    ``dataset_drift`` is ``share_drifted >= drift_share`` (Evidently's rule).
+    """
+
+    columns: list[ColumnResult]
+    drift_share: float
+    target: list[ColumnResult] = field(default_factory=list)
+    prediction: list[ColumnResult] = field(default_factory=list)
+
+    def _primary(self) -> list[ColumnResult]:
+        seen: set[str] = set()
+        primary = []
+        for result in self.columns:
+            if result.column not in seen:
+                seen.add(result.column)
+                primary.append(result)
+        return primary
+
+    @property
+    def drifted_columns(self) -> list[str]:
+        return [r.column for r in self._primary() if r.drifted]
+
+    @property
+    def n_columns(self) -> int:
+        return len(self._primary())
+
+    @property
+    def n_drifted(self) -> int:
+        return len(self.drifted_columns)
+
+    @property
+    def share_drifted(self) -> float:
+        return self.n_drifted / self.n_columns if self.n_columns else math.nan
+
+    @property
+    def dataset_drift(self) -> bool:
+        return self.n_columns > 0 and self.share_drifted >= self.drift_share
+
+    def __getitem__(self, column: str) -> ColumnResult:
+        for result in [*self.columns, *self.target, *self.prediction]:
+            if result.column == column:
+                return result
+        raise KeyError(f"no column '{column}' in the report")
+
+    def _ordered(self) -> list[ColumnResult]:
+        """Every result, drifted columns first, then in column order."""
+        everything = [*self.target, *self.prediction, *self.columns]
+        drifted = {r.column for r in everything if r.drifted}
+        return sorted(everything, key=lambda r: r.column not in drifted)
+
+    def to_frame(self) -> Any:
+        """A pandas DataFrame, one row per (column, test), drifted columns first."""
+        import pandas as pd
+
+        return pd.DataFrame([asdict(r) for r in self._ordered()])
+
+    def to_dict(self) -> dict[str, Any]:
+        return json_safe(
+            {
+                "dataset_drift": self.dataset_drift,
+                "share_drifted": self.share_drifted,
+                "n_drifted": self.n_drifted,
+                "n_columns": self.n_columns,
+                "drift_share": self.drift_share,
+                "drifted_columns": self.drifted_columns,
+                "columns": [asdict(r) for r in self.columns],
+                "target": [asdict(r) for r in self.target],
+                "prediction": [asdict(r) for r in self.prediction],
+            }
+        )
+
+    def _repr_html_(self) -> str:
+        verdict = "failed" if self.dataset_drift else "passed"
+        summary = (
+            f"<p><span class='{verdict}'>{'Dataset drift' if self.dataset_drift else 'No dataset drift'}</span>: "
+            f"{self.n_drifted} of {self.n_columns} feature columns drifted "
+            f"(share {_html.number(self.share_drifted)}, limit {_html.number(self.drift_share)})</p>"
+        )
+        return f"<div class='assay'>{_html.STYLE}<h3>Drift report</h3>{summary}{_results_table(self._ordered())}</div>"
+
+    def __repr__(self) -> str:
+        return (
+            f"<assay DriftReport: {self.n_drifted}/{self.n_columns} columns drifted, "
+            f"dataset drift {self.dataset_drift}>"
+        )
+
+
+def _results_table(results: Sequence[ColumnResult], extra: Sequence[tuple[str, Sequence[Any]]] = ()) -> str:
+    headers = [name for name, _ in extra] + ["column", "role", "test", "score", "threshold", "drifted", "method", "note"]
+    rows = []
+    for i, r in enumerate(results):
+        flag = "<span class='failed'>drift</span>" if r.drifted else "no"
+        rows.append(
+            [_html.escape(values[i]) for _, values in extra]
+            + [_html.escape(r.column), _html.escape(r.role), _html.escape(r.test), _html.number(r.score),
+               _html.number(r.threshold), flag, _html.escape(r.method), _html.escape(r.note)]
+        )
+    numeric = [False] * len(extra) + [False, False, False, True, True, False, False, False]
+    return _html.table(headers, rows, numeric)
+
+
+def _role_columns(value: Any, argument: str) -> list[str]:
+    if value is None:
+        return []
+    names = [value] if isinstance(value, str) else list(value)
+    if not all(isinstance(n, str) for n in names):
+        raise TypeError(f"{argument} must be a column name or a list of names")
+    return names
+
+
+def report(
+    reference: Any,
+    current: Any,
+    columns: Sequence[str] | None = None,
+    tests: Any = "auto",
+    thresholds: Any = None,
+    *,
+    target: str | Sequence[str] | None = None,
+    prediction: str | Sequence[str] | None = None,
+    drift_share: float = 0.5,
+    n_jobs: int | None = None,
+    progress: Any = None,
+) -> DriftReport:
+    """Checks every column of ``current`` against ``reference`` for drift.
+
+    ``columns`` defaults to every reference column except ``target`` and
+    ``prediction``, which are checked too but reported apart. ``tests`` is 'auto'
+    (Evidently's defaults: see docs/drift.md), a test key from :data:`TESTS`, a list of
+    keys, or a mapping column -> key(s). ``thresholds`` is a number, or a mapping of
+    column names or test keys to numbers; unset thresholds are Evidently's defaults.
+    Each numeric column is sorted once and every test reads the sorted copy.
+    """
+    if not isinstance(drift_share, (int, float)) or not 0 <= drift_share <= 1:
+        raise ValueError(f"drift_share must be in [0, 1], got {drift_share!r}")
+    roles = {name: "target" for name in _role_columns(target, "target")}
+    roles.update({name: "prediction" for name in _role_columns(prediction, "prediction")})
+    ref, cur, features = _frames(reference, current, columns, set(roles))
+    checked = features + [c for c in roles if c not in features]
+    missing_roles = [c for c in roles if c not in ref]
+    if missing_roles:
+        raise ValueError(f"target/prediction columns {missing_roles} are not in the reference data")
+    requests = _requests(ref, checked, tests, thresholds)
+    callback = progress_callback(progress, "drift report")
+    results = _core.drift_report(
+        ref.core_columns(checked), cur.core_columns(checked), requests, n_jobs_arg(n_jobs), callback
+    )
+    by_role: dict[str, list[ColumnResult]] = {"feature": [], "target": [], "prediction": []}
+    for core in results:
+        role = roles.get(core.column, "feature")
+        by_role[role].append(_column_result(core, role))
+    return DriftReport(by_role["feature"], float(drift_share), by_role["target"], by_role["prediction"])
+
+
+# --- over time ---------------------------------------------------------------------------
+
+
+@dataclass
+class DriftOverTime:
+    """Drift statistics per chunk of the current data.
+
+    ``chunks`` describes each chunk (index, label, first and last time, rows);
+    ``results[i]`` are the column results of chunk i.
+    """
+
+    chunks: list[dict[str, Any]]
+    results: list[list[ColumnResult]]
+
+    def to_frame(self) -> Any:
+        """A pandas DataFrame, one row per (chunk, column, test)."""
+        import pandas as pd
+
+        rows = []
+        for chunk, results in zip(self.chunks, self.results):
+            for r in results:
+                rows.append({"chunk": chunk["chunk"], "label": chunk["label"], "start": chunk["start"],
+                             "end": chunk["end"], **asdict(r)})
+        return pd.DataFrame(rows)
+
+    def to_dict(self) -> dict[str, Any]:
+        return json_safe(
+            {"chunks": [{**c, "columns": [asdict(r) for r in rs]} for c, rs in zip(self.chunks, self.results)]}
+        )
+
+    def drift_counts(self) -> list[int]:
+        """Drifted columns (first test of each) per chunk."""
+        counts = []
+        for results in self.results:
+            seen: set[str] = set()
+            count = 0
+            for r in results:
+                if r.column not in seen:
+                    seen.add(r.column)
+                    count += r.drifted
+            counts.append(count)
+        return counts
+
+    def _repr_html_(self) -> str:
+        flagged = [(c, r) for c, rs in zip(self.chunks, self.results) for r in rs]
+        flagged.sort(key=lambda item: not item[1].drifted)
+        body = _results_table([r for _, r in flagged], [("chunk", [str(c["label"]) for c, _ in flagged])])
+        counts = ", ".join(f"{c['label']}: {n}" for c, n in zip(self.chunks, self.drift_counts()))
+        return (
+            f"<div class='assay'>{_html.STYLE}<h3>Drift over time</h3>"
+            f"<p>{len(self.chunks)} chunks; drifted columns per chunk: {_html.escape(counts)}</p>{body}</div>"
+        )
+
+    def __repr__(self) -> str:
+        return f"<assay DriftOverTime: {len(self.chunks)} chunks>"
+
+
+def _chunk_labels(
+    n_rows: int, time: np.ndarray | None, freq: str | None, chunk_size: int | None, n_chunks: int | None
+) -> tuple[np.ndarray, list[Any]]:
+    """Chunk index of every current row, and a label per chunk."""
+    chosen = sum(x is not None for x in (freq, chunk_size, n_chunks))
+    if chosen > 1:
+        raise ValueError("give at most one of freq, chunk_size and n_chunks")
+    if freq is not None:
+        if time is None:
+            raise ValueError("freq needs time=")
+        import pandas as pd
+
+        stamps = pd.to_datetime(pd.Series(time), unit="s") if np.issubdtype(time.dtype, np.number) else pd.Series(
+            pd.to_datetime(time)
+        )
+        try:
+            periods = stamps.dt.to_period(freq)
+        except (ValueError, TypeError) as error:
+            raise ValueError(f"freq: {error}") from error
+        codes, uniques = pd.factorize(periods, sort=True)
+        return codes.astype(np.int64), [str(u) for u in uniques]
+    order = np.arange(n_rows) if time is None else np.argsort(time, kind="stable")
+    if time is not None and np.isnan(np.asarray(time, dtype=np.float64)).any():
+        raise ValueError("time holds missing values")
+    if chunk_size is not None:
+        if isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1:
+            raise ValueError(f"chunk_size must be a positive integer, got {chunk_size!r}")
+        per_position = np.arange(n_rows, dtype=np.int64) // chunk_size
+    else:
+        count = 10 if n_chunks is None else n_chunks
+        if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+            raise ValueError(f"n_chunks must be a positive integer, got {n_chunks!r}")
+        count = min(count, max(n_rows, 1))
+        per_position = (np.arange(n_rows, dtype=np.int64) * count) // max(n_rows, 1)
+    labels = np.empty(n_rows, dtype=np.int64)
+    labels[order] = per_position
+    n = int(per_position[-1]) + 1 if n_rows else 0
+    return labels, list(range(n))
+
+
+def over_time(
+    reference: Any,
+    current: Any,
+    *,
+    time: str | Any = None,
+    freq: str | None = None,
+    chunk_size: int | None = None,
+    n_chunks: int | None = None,
+    columns: Sequence[str] | None = None,
+    tests: Any = "auto",
+    thresholds: Any = None,
+    n_jobs: int | None = None,
+    progress: Any = None,
+) -> DriftOverTime:
+    """Drift of every column per chunk of ``current``.
+
+    Chunks are calendar periods of ``time`` (a column name of ``current`` or an array)
+    with ``freq`` (a pandas period alias such as 'D', 'W', 'M'), consecutive runs of
+    ``chunk_size`` rows, or ``n_chunks`` equal parts (default 10, NannyML's default);
+    rows are taken in ``time`` order when it is given. 'auto' picks one test per column
+    from the reference alone, so every chunk of a column uses the same test.
+    """
+    cur_frame = as_frame(current, argument="current")
+    time_values = None
+    exclude: set[str] = set()
+    if isinstance(time, str):
+        if time not in cur_frame:
+            raise ValueError(f"time column '{time}' is not in the current data")
+        time_values = cur_frame.column(time).values
+        exclude.add(time)
+    elif time is not None:
+        time_values = np.asarray(time)
+        if time_values.shape != (cur_frame.n_rows,):
+            raise ValueError(f"time must have one value per current row ({cur_frame.n_rows}), got {time_values.shape}")
+        if np.issubdtype(time_values.dtype, np.datetime64):
+            time_values = time_values.astype("datetime64[ns]").astype(np.int64) / 1e9
+    ref, cur, checked = _frames(reference, cur_frame, columns, exclude)
+    labels, names = _chunk_labels(cur.n_rows, time_values, freq, chunk_size, n_chunks)
+    if not names:
+        raise ValueError("current has no rows")
+    requests = _requests(ref, checked, tests, thresholds)
+    callback = progress_callback(progress, "drift over time")
+    pairs = _core.drift_over_time(
+        ref.core_columns(checked), cur.core_columns(checked), labels, len(names), requests, n_jobs_arg(n_jobs), callback
+    )
+    results: list[list[ColumnResult]] = [[] for _ in names]
+    for chunk, core in pairs:
+        results[chunk].append(_column_result(core))
+    counts = np.bincount(labels[labels >= 0], minlength=len(names))
+    if time_values is not None:  # every chunk holds at least one row
+        sorted_time = np.asarray(time_values, dtype=np.float64)[np.argsort(labels, kind="stable")]
+        offsets = np.concatenate([[0], np.cumsum(counts)[:-1]])
+        starts = np.minimum.reduceat(sorted_time, offsets).tolist()
+        ends = np.maximum.reduceat(sorted_time, offsets).tolist()
+    else:
+        starts = ends = [math.nan] * len(names)
+    chunks = [
+        {"chunk": i, "label": name, "start": start, "end": end, "rows": int(n)}
+        for i, (name, start, end, n) in enumerate(zip(names, starts, ends, counts))
+    ]
+    return DriftOverTime(chunks, results)
+
+
+# --- multivariate ------------------------------------------------------------------------
+
+
+def _matrix(frame: Frame, columns: Sequence[str], argument: str) -> np.ndarray:
+    """Row-major float64 matrix of numeric columns; non-finite values are an error."""
+    categorical = [c for c in columns if frame.column(c).kind == CATEGORICAL]
+    if categorical:
+        raise TypeError(f"{argument}: multivariate drift needs numeric columns; {categorical} are categorical")
+    if not columns:
+        raise ValueError(f"{argument}: no columns to compare")
+    matrix = np.column_stack([frame.column(c).values for c in columns])
+    bad = ~np.isfinite(matrix)
+    if bad.any():
+        row, col = np.argwhere(bad)[0]
+        raise ValueError(f"{argument}: column '{columns[col]}' holds NaN or infinite values (row {row}); "
+                         "drop or impute them first")
+    return np.ascontiguousarray(matrix)
+
+
+@dataclass(frozen=True)
+class MMDResult:
+    """Kernel two-sample test: ``statistic`` is the unbiased MMD^2, ``pvalue`` the
+    permutation p-value (1 + #{permuted >= observed}) / (1 + n_permutations)."""
+
+    statistic: float
+    pvalue: float
+    bandwidth: float
+    n_permutations: int
+    permuted: np.ndarray = field(repr=False)
+
+    def __iter__(self) -> Iterator[float]:
+        return iter((self.statistic, self.pvalue))
+
+    def to_dict(self) -> dict[str, Any]:
+        return json_safe({"statistic": self.statistic, "pvalue": self.pvalue, "bandwidth": self.bandwidth,
+                          "n_permutations": self.n_permutations})
+
+
+def _seed(seed: Any) -> int:
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**64:
+        raise ValueError(f"seed must be an integer in [0, 2**64), got {seed!r}")
+    return int(seed)
+
+
+def mmd(
+    reference: Any,
+    current: Any,
+    *,
+    columns: Sequence[str] | None = None,
+    n_permutations: int = 100,
+    bandwidth: float | None = None,
+    seed: int = 0,
+    n_jobs: int | None = None,
+    progress: Any = None,
+) -> MMDResult:
+    """Maximum mean discrepancy with an RBF kernel and a permutation p-value.
+
+    The kernel is exp(-||a - b||^2 / (2 bandwidth^2)); by default the bandwidth comes
+    from the median heuristic (half the median squared distance between reference and
+    current rows, as alibi-detect). Permutation p of the pooled rows is drawn from
+    CounterRng(seed, p), so results are the same for every ``n_jobs``.
+    """
+    ref, cur, names = _frames(reference, current, columns, set())
+    if isinstance(n_permutations, bool) or not isinstance(n_permutations, int) or n_permutations < 1:
+        raise ValueError(f"n_permutations must be a positive integer, got {n_permutations!r}")
+    if bandwidth is not None and (not isinstance(bandwidth, (int, float)) or not bandwidth > 0):
+        raise ValueError(f"bandwidth must be a positive number, got {bandwidth!r}")
+    x, y = _matrix(ref, names, "reference"), _matrix(cur, names, "current")
+    statistic, pvalue, used, permuted = _core.mmd_test(
+        x, y, n_permutations, _seed(seed), float(bandwidth or 0.0), n_jobs_arg(n_jobs),
+        progress_callback(progress, "MMD permutations"),
+    )
+    return MMDResult(float(statistic), float(pvalue), float(used), n_permutations, permuted)
+
+
+@dataclass
+class ReconstructionDrift:
+    """PCA reconstruction error per chunk (NannyML's data-reconstruction drift).
+
+    ``reference_errors`` are the errors of the reference chunks, which set the band
+    ``lower``/``upper`` = mean -/+ ``sigma`` standard deviations; a current chunk whose
+    error leaves the band raises an alert.
+    """
+
+    chunks: list[dict[str, Any]]
+    errors: np.ndarray
+    reference_errors: np.ndarray
+    lower: float
+    upper: float
+    n_components: int
+    explained_variance: float
+
+    @property
+    def alerts(self) -> np.ndarray:
+        return (self.errors < self.lower) | (self.errors > self.upper)
+
+    def to_frame(self) -> Any:
+        import pandas as pd
+
+        frame = pd.DataFrame(self.chunks)
+        frame["error"] = self.errors
+        frame["lower"], frame["upper"], frame["alert"] = self.lower, self.upper, self.alerts
+        return frame
+
+    def to_dict(self) -> dict[str, Any]:
+        return json_safe({"chunks": self.chunks, "errors": self.errors.tolist(),
+                          "reference_errors": self.reference_errors.tolist(), "lower": self.lower,
+                          "upper": self.upper, "alerts": self.alerts.tolist(), "n_components": self.n_components,
+                          "explained_variance": self.explained_variance})
+
+    def _repr_html_(self) -> str:
+        rows = [[_html.escape(c["label"]), _html.number(float(e)),
+                 "<span class='failed'>alert</span>" if a else "no"]
+                for c, e, a in zip(self.chunks, self.errors, self.alerts)]
+        band = f"band [{_html.number(self.lower)}, {_html.number(self.upper)}]"
+        return (f"<div class='assay'>{_html.STYLE}<h3>PCA reconstruction drift</h3><p>{self.n_components} components, "
+                f"{band}</p>{_html.table(['chunk', 'error', 'alert'], rows, [False, True, False])}</div>")
+
+
+def pca_reconstruction(
+    reference: Any,
+    current: Any,
+    *,
+    columns: Sequence[str] | None = None,
+    variance: float = 0.65,
+    chunk_size: int | None = None,
+    n_chunks: int | None = None,
+    time: Any = None,
+    freq: str | None = None,
+    sigma: float = 3.0,
+    n_jobs: int | None = None,
+) -> ReconstructionDrift:
+    """Fits a PCA on ``reference`` and reports the mean reconstruction error per chunk.
+
+    Columns are standardised with reference statistics; the fewest components
+    explaining more than ``variance`` (NannyML's 0.65) are kept. The reference is cut
+    into chunks the same way (``chunk_size`` or ``n_chunks``; 10 by default) to set the
+    alert band mean +/- ``sigma`` standard deviations of the reference chunk errors.
+    """
+    if not isinstance(sigma, (int, float)) or not sigma >= 0:
+        raise ValueError(f"sigma must be a non-negative number, got {sigma!r}")
+    cur_frame = as_frame(current, argument="current")
+    exclude = {time} if isinstance(time, str) else set()
+    time_values = cur_frame.column(time).values if isinstance(time, str) and time in cur_frame else time
+    if isinstance(time, str) and time not in cur_frame:
+        raise ValueError(f"time column '{time}' is not in the current data")
+    ref, cur, names = _frames(reference, cur_frame, columns, exclude)
+    x, y = _matrix(ref, names, "reference"), _matrix(cur, names, "current")
+    if not isinstance(variance, (int, float)) or not 0 < variance <= 1:
+        raise ValueError(f"variance must be in (0, 1], got {variance!r}")
+    model = _core.fit_pca(x, float(variance))
+    time_array = None if time_values is None else np.asarray(time_values)
+    labels, names_of_chunks = _chunk_labels(cur.n_rows, time_array, freq, chunk_size, n_chunks)
+    ref_labels, ref_names = _chunk_labels(ref.n_rows, None, None, chunk_size, n_chunks)
+    jobs = n_jobs_arg(n_jobs)
+    errors = np.asarray(_core.reconstruction_error(model, y, labels, len(names_of_chunks), jobs))
+    reference_errors = np.asarray(_core.reconstruction_error(model, x, ref_labels, len(ref_names), jobs))
+    centre = float(np.mean(reference_errors))
+    spread = float(np.std(reference_errors)) if len(reference_errors) > 1 else math.nan
+    counts = np.bincount(labels, minlength=len(names_of_chunks))
+    chunks = [{"chunk": i, "label": str(n), "rows": int(c)} for i, (n, c) in enumerate(zip(names_of_chunks, counts))]
+    return ReconstructionDrift(chunks, errors, reference_errors, centre - sigma * spread, centre + sigma * spread,
+                               int(model.n_components), float(model.explained_variance))
+
+
+@dataclass(frozen=True)
+class DomainClassifierResult:
+    """Cross-validated ROC AUC of a classifier telling current rows from reference rows.
+
+    ``auc`` near 0.5: the samples look alike; ``lower``/``upper``: 95% interval
+    (Hanley & McNeil standard error); ``drifted``: the interval lies above ``threshold``.
+    ``scores`` are the out-of-fold P(current) (reference rows first), ``folds`` the fold
+    of each row.
+    """
+
+    auc: float
+    lower: float
+    upper: float
+    fold_auc: list[float]
+    threshold: float
+    scores: np.ndarray = field(repr=False)
+    folds: np.ndarray = field(repr=False)
+
+    @property
+    def drifted(self) -> bool:
+        return bool(self.lower > self.threshold)
+
+    def to_dict(self) -> dict[str, Any]:
+        return json_safe({"auc": self.auc, "lower": self.lower, "upper": self.upper, "fold_auc": self.fold_auc,
+                          "threshold": self.threshold, "drifted": self.drifted})
+
+
+def domain_classifier(
+    reference: Any,
+    current: Any,
+    *,
+    columns: Sequence[str] | None = None,
+    n_folds: int = 5,
+    l2: float = 1.0,
+    threshold: float = 0.55,
+    seed: int = 0,
+    n_jobs: int | None = None,
+) -> DomainClassifierResult:
+    """Domain-classifier drift with an L2-regularised logistic regression (C++ / Eigen).
+
+    Standardised numeric columns; ``n_folds`` stratified folds (NannyML uses 5); the
+    penalty ``l2`` equals 1/C of scikit-learn's LogisticRegression. Drift is flagged
+    when the lower end of the AUC interval exceeds ``threshold`` (Evidently's 0.55 for
+    its absolute domain-classifier test).
+    """
+    ref, cur, names = _frames(reference, current, columns, set())
+    if isinstance(n_folds, bool) or not isinstance(n_folds, int) or n_folds < 2:
+        raise ValueError(f"n_folds must be an integer >= 2, got {n_folds!r}")
+    if not isinstance(l2, (int, float)) or not 0 <= l2 < math.inf:
+        raise ValueError(f"l2 must be a finite number >= 0, got {l2!r}")
+    x, y = _matrix(ref, names, "reference"), _matrix(cur, names, "current")
+    auc, lower, upper, fold_auc, scores, folds = _core.domain_classifier(
+        x, y, n_folds, float(l2), _seed(seed), n_jobs_arg(n_jobs)
+    )
+    return DomainClassifierResult(float(auc), float(lower), float(upper), [float(a) for a in fold_auc],
+                                  float(_threshold_value(threshold, "threshold")), scores, folds)

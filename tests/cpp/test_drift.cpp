@@ -1,0 +1,204 @@
+// Drift engine: distribution functions at extreme arguments (reference values from
+// scipy 1.17), the exact tests on hand-checkable cases, and report invariants.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
+
+#include "assay/common/error.hpp"
+#include "assay/drift/multivariate.hpp"
+#include "assay/drift/report.hpp"
+#include "assay/drift/special.hpp"
+#include "assay/drift/univariate.hpp"
+
+using namespace assay;
+using namespace assay::drift;
+
+namespace {
+
+void expect_relative(double actual, double expected, double tolerance) {
+  if (expected == 0.0) {
+    EXPECT_EQ(actual, 0.0);
+    return;
+  }
+  EXPECT_NEAR(actual / expected, 1.0, tolerance) << "actual " << actual << " expected " << expected;
+}
+
+}  // namespace
+
+TEST(DriftSpecial, KolmogorovFiniteNAcrossAllMethods) {
+  struct Case {
+    std::int64_t n;
+    double d, sf;
+  };
+  // Each row exercises one branch: Ruben-Gambino ends, Durbin, Pomeranz, Smirnov, Pelz-Good.
+  const Case cases[] = {
+      {1, 0.7, 0.6000000000000001},       {5, 0.1, 1.0},
+      {5, 0.95, 6.250000000000028e-07},   {10, 0.3, 0.27053557479999946},
+      {100, 0.05, 0.9532159710635725},    {100, 0.2, 0.0005551927327988775},
+      {100, 0.45, 5.324995419657099e-19}, {140, 0.6, 1.0052268370224967e-48},
+      {1000, 0.02, 0.8108971656895577},   {1000, 0.05, 0.013012074781090332},
+      {1000, 0.1, 3.703687096817711e-09}, {5000, 0.01, 0.6954557253913853},
+      {20000, 0.005, 0.6974088406327613}, {200000, 0.003, 0.0545369786611305},
+      {10, 0.04, 1.0},                    {100, 0.004, 1.0},
+  };
+  for (const auto& c : cases) expect_relative(kolmogorov_sf(c.n, c.d), c.sf, 1e-9);
+  EXPECT_EQ(kolmogorov_sf(50, 1.0), 0.0);
+  EXPECT_EQ(kolmogorov_sf(50, 0.0), 1.0);
+  EXPECT_TRUE(std::isnan(kolmogorov_sf(0, 0.5)));
+  EXPECT_TRUE(std::isnan(kolmogorov_sf(10, std::nan(""))));
+}
+
+TEST(DriftSpecial, ChiSquareTailIncludingFarTail) {
+  expect_relative(chi2_sf(0.5, 1), 0.47950012218695337, 1e-13);
+  expect_relative(chi2_sf(3.84, 1), 0.05004352124870519, 1e-13);
+  expect_relative(chi2_sf(100, 1), 1.5239706048320995e-23, 1e-12);
+  expect_relative(chi2_sf(10, 3), 0.01856613546304325, 1e-13);
+  expect_relative(chi2_sf(1e-10, 2), 0.99999999995, 1e-14);
+  expect_relative(chi2_sf(50, 50), 0.47339846855634937, 1e-12);
+  expect_relative(chi2_sf(5000, 4000), 1.6633156038804178e-25, 1e-10);
+  expect_relative(chi2_sf(200, 10), 1.6139305336977317e-37, 1e-12);
+  EXPECT_EQ(chi2_sf(1500, 1), 0.0);  // below the smallest double
+  EXPECT_EQ(chi2_sf(0, 3), 1.0);
+  EXPECT_EQ(chi2_sf(std::numeric_limits<double>::infinity(), 3), 0.0);
+  EXPECT_TRUE(std::isnan(chi2_sf(1, 0)));
+}
+
+TEST(DriftSpecial, NormalSmirnovBesselCramerVonMises) {
+  expect_relative(normal_sf(8.0), 6.22096057427174e-16, 1e-13);
+  expect_relative(normal_sf(30.0), 4.906713927147908e-198, 1e-12);
+  expect_relative(normal_sf(-3.0), 0.9986501019683699, 1e-15);
+  expect_relative(smirnov_sf(50, 0.3), 8.676630101359369e-05, 1e-12);
+  expect_relative(smirnov_sf(1000, 0.08), 2.577094692394912e-06, 1e-10);
+  expect_relative(bessel_k(0.25, 0.01), 6.165741264139234, 1e-13);
+  expect_relative(bessel_k(0.25, 2.0), 0.11537827684084918, 1e-13);
+  expect_relative(bessel_k(0.25, 50.0), 3.412278887574886e-23, 1e-12);
+  EXPECT_EQ(bessel_k(0.25, 2000.0), 0.0);  // underflows, and the quadrature terminates
+  expect_relative(cramer_von_mises_limit_cdf(0.01), 5.86443281e-06, 1e-8);
+  expect_relative(cramer_von_mises_limit_cdf(0.5), 0.96016678, 1e-8);
+}
+
+TEST(DriftTests, KolmogorovSmirnovExactSmallCases) {
+  // x entirely below y: D = 1; the only outside path is the corner path, p = 2 / C(6, 3).
+  const std::vector<double> x{1, 2, 3}, y{4, 5, 6};
+  const TestResult r = ks_2samp(x, y);
+  EXPECT_DOUBLE_EQ(r.statistic, 1.0);
+  EXPECT_NEAR(r.pvalue, 2.0 / 20.0, 1e-15);
+  EXPECT_EQ(r.method, "exact");
+  // Identical samples: D = 0, p = 1.
+  EXPECT_EQ(ks_2samp(x, x).pvalue, 1.0);
+  EXPECT_THROW(ks_2samp({}, y), InvalidArgument);
+}
+
+TEST(DriftTests, FisherAndZAndContingency) {
+  // Fisher's tea-tasting table [[3, 1], [1, 3]]: two-sided p = 34 / 70.
+  const TestResult f = fisher_exact(3, 1, 1, 3);
+  EXPECT_DOUBLE_EQ(f.statistic, 9.0);
+  EXPECT_NEAR(f.pvalue, 34.0 / 70.0, 1e-14);
+  EXPECT_EQ(fisher_exact(0, 0, 2, 3).pvalue, 1.0);  // an empty row
+  EXPECT_THROW(fisher_exact(-1, 0, 2, 3), InvalidArgument);
+  const TestResult z = two_proportion_z(5, 10, 5, 10);
+  EXPECT_EQ(z.statistic, 0.0);
+  EXPECT_EQ(z.pvalue, 1.0);
+  const std::vector<double> table{10, 20, 30, 40};
+  const TestResult c = chi2_contingency(table, 2, 2, false);
+  // expected = [[12, 18], [28, 42]]: 4/12 + 4/18 + 4/28 + 4/42.
+  EXPECT_NEAR(c.statistic, 4.0 / 12 + 4.0 / 18 + 4.0 / 28 + 4.0 / 42, 1e-14);
+  EXPECT_EQ(c.dof, 1.0);
+  const std::vector<double> empty_column{0, 5, 0, 5};
+  EXPECT_THROW(chi2_contingency(empty_column, 2, 2), InvalidArgument);
+}
+
+TEST(DriftTests, DistancesOnKnownDistributions) {
+  const std::vector<double> p{0.5, 0.5, 0.0}, q{0.0, 0.5, 0.5};
+  EXPECT_NEAR(total_variation(p, q), 0.5, 1e-15);
+  EXPECT_NEAR(hellinger(p, q), std::sqrt(0.5), 1e-15);
+  EXPECT_TRUE(std::isinf(kl_divergence(p, q)));
+  EXPECT_NEAR(jensen_shannon(p, p), 0.0, 1e-15);
+  std::vector<double> filled{0.5, 0.5, 0.0};
+  evidently_fill_zeros(filled);
+  EXPECT_EQ(filled[2], 1e-4);
+  const std::vector<double> x{0, 1}, y{1, 2};
+  EXPECT_NEAR(wasserstein(x, y), 1.0, 1e-15);
+  EXPECT_THROW(jensen_shannon(p, std::vector<double>{1.0}), InvalidArgument);
+}
+
+TEST(DriftReport, SameResultForEveryThreadCountAndDegenerateColumns) {
+  std::mt19937_64 generator(7);
+  std::normal_distribution<double> normal;
+  const std::size_t n = 3000;
+  std::vector<double> a(n), b(n), c(n, 1.0), d(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    a[i] = normal(generator);
+    b[i] = normal(generator) + 0.3;
+    d[i] = std::nan("");
+  }
+  TableView reference({ColumnView::numeric("a", a), ColumnView::numeric("c", c), ColumnView::numeric("d", a)});
+  TableView current({ColumnView::numeric("a", b), ColumnView::numeric("c", c), ColumnView::numeric("d", d)});
+  std::vector<ColumnRequest> requests{{"a", {drift::Test::ks, drift::Test::psi, drift::Test::wasserstein}, {}},
+                                      {"c", {drift::Test::anderson}, {}},
+                                      {"d", {}, {}}};
+  const auto serial = drift_report(reference, current, requests, 1);
+  const auto parallel = drift_report(reference, current, requests, 2);
+  ASSERT_EQ(serial.size(), 5u);
+  for (std::size_t i = 0; i < serial.size(); ++i) {
+    EXPECT_EQ(std::isnan(serial[i].score), std::isnan(parallel[i].score));
+    if (!std::isnan(serial[i].score)) EXPECT_EQ(serial[i].score, parallel[i].score);
+  }
+  EXPECT_TRUE(serial[0].drifted);  // a 0.3 sd shift on 3000 rows
+  EXPECT_TRUE(std::isnan(serial[3].score));  // a constant column: Anderson-Darling undefined
+  EXPECT_FALSE(serial[3].note.empty());
+  EXPECT_TRUE(std::isnan(serial[4].score));  // no current values at all
+  EXPECT_EQ(serial[4].missing_current, n);
+  EXPECT_THROW(drift_report(reference, current, {{"zz", {}, {}}}, 1), InvalidArgument);
+}
+
+TEST(DriftMultivariate, MmdIsSeededThreadInvariantAndDetectsShift) {
+  std::mt19937_64 generator(3);
+  std::normal_distribution<double> normal;
+  const std::size_t n = 300, d = 3;
+  std::vector<double> x(n * d), same(n * d), shifted(n * d);
+  for (std::size_t i = 0; i < n * d; ++i) {
+    x[i] = normal(generator);
+    same[i] = normal(generator);
+    shifted[i] = normal(generator) + 1.0;
+  }
+  const MatrixView vx{x.data(), n, d}, vsame{same.data(), n, d}, vshift{shifted.data(), n, d};
+  const MmdResult one = mmd_test(vx, vshift, 40, 9, 0.0, 1);
+  const MmdResult two = mmd_test(vx, vshift, 40, 9, 0.0, 2);
+  EXPECT_EQ(one.statistic, two.statistic);
+  EXPECT_EQ(one.permuted, two.permuted);
+  EXPECT_NEAR(one.pvalue, 1.0 / 41.0, 1e-15);  // no permutation reaches a one-sd shift
+  EXPECT_GT(mmd_test(vx, vsame, 40, 9, 0.0, 2).pvalue, 0.01);
+  // A permutation is a permutation.
+  auto order = mmd_permutation(50, 1, 7);
+  std::sort(order.begin(), order.end());
+  for (std::uint32_t i = 0; i < 50; ++i) EXPECT_EQ(order[i], i);
+  const MatrixView one_row{x.data(), 1, d};
+  EXPECT_THROW(mmd_test(one_row, vx, 10, 0, 0.0, 1), InvalidArgument);
+  std::vector<double> with_nan = x;
+  with_nan[4] = std::nan("");
+  EXPECT_THROW(mmd_test(MatrixView{with_nan.data(), n, d}, vx, 10, 0, 0.0, 1), InvalidArgument);
+}
+
+TEST(DriftMultivariate, PcaReconstructsItsOwnSubspaceAndAucIsExact) {
+  // Rows on a line in 2-D: one component explains everything, the error is 0.
+  std::vector<double> line;
+  for (int i = 0; i < 50; ++i) {
+    line.push_back(i);
+    line.push_back(2.0 * i);
+  }
+  const MatrixView view{line.data(), 50, 2};
+  const PcaModel model = fit_pca(view, 0.65);
+  EXPECT_EQ(model.n_components, 1u);
+  std::vector<std::int64_t> chunks(50, 0);
+  EXPECT_NEAR(reconstruction_error(model, view, chunks, 1, 2)[0], 0.0, 1e-12);
+  std::vector<std::int64_t> wrong(49, 0);
+  EXPECT_THROW(reconstruction_error(model, view, wrong, 1, 1), InvalidArgument);
+  EXPECT_THROW(fit_pca(view, 0.0), InvalidArgument);
+  const std::vector<double> scores{0.1, 0.4, 0.35, 0.8};
+  const std::vector<std::uint8_t> labels{0, 0, 1, 1};
+  EXPECT_DOUBLE_EQ(roc_auc(scores, labels), 0.75);
+  const std::vector<std::uint8_t> one_class{1, 1, 1, 1};
+  EXPECT_TRUE(std::isnan(roc_auc(scores, one_class)));
+}
