@@ -3,7 +3,12 @@
 // the GIL is released around every core call.
 #include "assay/common/error.hpp"
 #include "assay/fairness/groups.hpp"
+#include "assay/fairness/inequality.hpp"
+#include "assay/fairness/intervals.hpp"
 #include "assay/fairness/metrics.hpp"
+#include "assay/fairness/mitigation.hpp"
+#include "assay/fairness/resample.hpp"
+#include "assay/fairness/scores.hpp"
 #include "assay/fairness/stats.hpp"
 #include "common.hpp"
 
@@ -263,6 +268,152 @@ void bind_fairness(py::module_& parent) {
         return out;
       },
       py::arg("values"), py::arg("control"), py::arg("n_levels"), py::arg("overall"));
+
+  m.def(
+      "bootstrap_counts",
+      [](const ConfusionStats& stats, int n_boot, std::uint64_t seed, int n_jobs, const py::object& progress) {
+        const Progress report = make_progress(progress);
+        py::gil_scoped_release release;
+        return bootstrap_counts(stats, n_boot, seed, n_jobs, report);
+      },
+      py::arg("stats"), py::arg("n_boot"), py::arg("seed"), py::arg("n_jobs"), py::arg("progress"));
+
+  m.def(
+      "bootstrap_rows_confusion",
+      [](const py::object& row_group, std::int32_t n_groups, const py::object& y_true, const py::object& y_pred,
+         std::int32_t n_classes, const py::object& weights, int n_boot, std::uint64_t seed, int n_jobs,
+         const py::object& progress) {
+        const auto rows = span_of<std::int32_t>(row_group, "row_group", "int32");
+        const auto t = span_of<std::int32_t>(y_true, "y_true codes", "int32");
+        const auto p = span_of<std::int32_t>(y_pred, "y_pred codes", "int32");
+        const auto w = optional_weights(weights);
+        const Progress report = make_progress(progress);
+        py::gil_scoped_release release;
+        return bootstrap_rows_confusion(rows, n_groups, t, p, n_classes, w, n_boot, seed, n_jobs, report);
+      },
+      py::arg("row_group"), py::arg("n_groups"), py::arg("y_true"), py::arg("y_pred"), py::arg("n_classes"),
+      py::arg("sample_weight"), py::arg("n_boot"), py::arg("seed"), py::arg("n_jobs"), py::arg("progress"));
+
+  m.def(
+      "bootstrap_rows_regression",
+      [](const py::object& row_group, std::int32_t n_groups, const py::object& y_true, const py::object& y_pred,
+         const py::object& weights, int n_boot, std::uint64_t seed, int n_jobs, const py::object& progress) {
+        const auto rows = span_of<std::int32_t>(row_group, "row_group", "int32");
+        const auto t = span_of<double>(y_true, "y_true", "float64");
+        const auto p = span_of<double>(y_pred, "y_pred", "float64");
+        const auto w = optional_weights(weights);
+        const Progress report = make_progress(progress);
+        py::gil_scoped_release release;
+        return bootstrap_rows_regression(rows, n_groups, t, p, w, n_boot, seed, n_jobs, report);
+      },
+      py::arg("row_group"), py::arg("n_groups"), py::arg("y_true"), py::arg("y_pred"), py::arg("sample_weight"),
+      py::arg("n_boot"), py::arg("seed"), py::arg("n_jobs"), py::arg("progress"));
+
+  m.def("normal_quantile", &normal_quantile, py::arg("p"));
+
+  // Intervals for arrays of counts: (low, high) arrays.
+  m.def(
+      "wilson",
+      [](const py::object& x, const py::object& n, double z) {
+        const auto xs = span_of<double>(x, "successes", "float64");
+        const auto ns = span_of<double>(n, "trials", "float64");
+        if (xs.size() != ns.size()) throw InvalidArgument("successes and trials differ in length");
+        std::vector<double> low(xs.size()), high(xs.size());
+        for (std::size_t i = 0; i < xs.size(); ++i) {
+          const Interval interval = wilson(xs[i], ns[i], z);
+          low[i] = interval.low;
+          high[i] = interval.high;
+        }
+        return py::make_tuple(to_numpy(std::move(low)), to_numpy(std::move(high)));
+      },
+      py::arg("successes"), py::arg("trials"), py::arg("z"));
+
+  for (const char* name : {"newcombe", "katz"}) {
+    const bool is_newcombe = std::string(name) == "newcombe";
+    m.def(
+        name,
+        [is_newcombe](const py::object& x1, const py::object& n1, const py::object& x2, const py::object& n2,
+                      double z) {
+          const auto a = span_of<double>(x1, "x1", "float64"), b = span_of<double>(n1, "n1", "float64");
+          const auto c = span_of<double>(x2, "x2", "float64"), d = span_of<double>(n2, "n2", "float64");
+          if (a.size() != b.size() || a.size() != c.size() || a.size() != d.size()) {
+            throw InvalidArgument("counts differ in length");
+          }
+          std::vector<double> low(a.size()), high(a.size());
+          for (std::size_t i = 0; i < a.size(); ++i) {
+            const Interval interval = is_newcombe ? newcombe(a[i], b[i], c[i], d[i], z) : katz(a[i], b[i], c[i], d[i], z);
+            low[i] = interval.low;
+            high[i] = interval.high;
+          }
+          return py::make_tuple(to_numpy(std::move(low)), to_numpy(std::move(high)));
+        },
+        py::arg("x1"), py::arg("n1"), py::arg("x2"), py::arg("n2"), py::arg("z"));
+  }
+
+  m.def(
+      "generalized_entropy",
+      [](const py::object& values, const py::object& weights, double alpha) {
+        return generalized_entropy(span_of<double>(values, "values", "float64"),
+                                   span_of<double>(weights, "weights", "float64"), alpha);
+      },
+      py::arg("values"), py::arg("weights"), py::arg("alpha"));
+
+  m.def(
+      "smoothed_edf",
+      [](const py::object& positives, const py::object& rows, double concentration) {
+        return smoothed_edf(span_of<double>(positives, "positives", "float64"), span_of<double>(rows, "rows", "float64"),
+                            concentration);
+      },
+      py::arg("positives"), py::arg("rows"), py::arg("concentration"));
+
+  m.def(
+      "roc_auc_by_group",
+      [](const py::object& row_group, std::int32_t n_groups, const py::object& scores, const py::object& labels,
+         const py::object& weights, int n_jobs) {
+        const auto rows = span_of<std::int32_t>(row_group, "row_group", "int32");
+        const auto s = span_of<double>(scores, "y_score", "float64");
+        const auto y = span_of<std::int32_t>(labels, "y_true codes", "int32");
+        const auto w = optional_weights(weights);
+        MetricValues values;
+        {
+          py::gil_scoped_release release;
+          values = roc_auc_by_group(rows, n_groups, s, y, w, n_jobs);
+        }
+        return metric_result(std::move(values));
+      },
+      py::arg("row_group"), py::arg("n_groups"), py::arg("y_score"), py::arg("y_true"), py::arg("sample_weight"),
+      py::arg("n_jobs"));
+
+  m.def(
+      "calibration_by_group",
+      [](const py::object& row_group, std::int32_t n_groups, const py::object& scores, const py::object& labels,
+         const py::object& weights, std::int32_t n_bins, int n_jobs) {
+        const auto rows = span_of<std::int32_t>(row_group, "row_group", "int32");
+        const auto s = span_of<double>(scores, "y_prob", "float64");
+        const auto y = span_of<std::int32_t>(labels, "y_true codes", "int32");
+        const auto w = optional_weights(weights);
+        Calibration c;
+        {
+          py::gil_scoped_release release;
+          c = calibration_by_group(rows, n_groups, s, y, w, n_bins, n_jobs);
+        }
+        py::dict out;
+        out["weight"] = to_numpy(std::move(c.weight)).reshape({c.n_groups, c.n_bins});
+        out["mean_score"] = to_numpy(std::move(c.mean_score)).reshape({c.n_groups, c.n_bins});
+        out["positive_rate"] = to_numpy(std::move(c.positive_rate)).reshape({c.n_groups, c.n_bins});
+        out["ece"] = to_numpy(std::move(c.ece));
+        out["mce"] = to_numpy(std::move(c.mce));
+        return out;
+      },
+      py::arg("row_group"), py::arg("n_groups"), py::arg("y_prob"), py::arg("y_true"), py::arg("sample_weight"),
+      py::arg("n_bins"), py::arg("n_jobs"));
+
+  m.def(
+      "reweighing",
+      [](const ConfusionStats& stats) {
+        return to_numpy(reweighing(stats)).reshape({stats.n_groups, stats.n_classes});
+      },
+      py::arg("stats"));
 
   py::list reasons;
   for (int r = 0; r <= static_cast<int>(Undefined::constant_target); ++r) {
