@@ -31,6 +31,7 @@ from typing import Any, Callable, Mapping, Sequence
 import numpy as np
 
 from . import _core
+from ._fairness_uncertainty import bootstrap_metric_frame
 from ._frame import as_column
 from ._util import json_safe, n_jobs_arg
 
@@ -53,6 +54,8 @@ __all__ = [
     "mean_squared_error",
     "root_mean_squared_error",
     "r2_score",
+    "roc_auc_score",
+    "expected_calibration_error",
     "demographic_parity_difference",
     "demographic_parity_ratio",
     "equalized_odds_difference",
@@ -114,6 +117,7 @@ _FOREIGN = {
     ("sklearn.metrics", "mean_squared_error"): "mean_squared_error",
     ("sklearn.metrics", "root_mean_squared_error"): "root_mean_squared_error",
     ("sklearn.metrics", "r2_score"): "r2_score",
+    ("sklearn.metrics", "roc_auc_score"): "roc_auc_score",
 }
 _BY_NAME: dict[str, Callable] = {}
 
@@ -468,6 +472,7 @@ class _Evaluation:
         self._confusion: dict[int, Any] = {}
         self._regression: dict[int, Any] = {}
         self._weights: dict[int, np.ndarray | None] = {}
+        self._score_labels: np.ndarray | None = None
 
     @property
     def classes(self) -> _Classes:
@@ -493,9 +498,7 @@ class _Evaluation:
     def regression(self, weights: np.ndarray | None, needs_true: bool) -> Any:
         key = self._key(weights)
         if key not in self._regression:
-            y_pred = _numeric(self.y_pred, "y_pred")
-            # mean_prediction ignores y_true, which may then be labels.
-            y_true = _numeric(self.y_true, "y_true") if needs_true or self.y_true.dtype.kind in "biuf" else y_pred
+            y_true, y_pred = self.regression_inputs(needs_true)
             self._regression[key] = _core_fair.accumulate_regression(
                 self.groups.row_group, self.groups.n_groups, y_true, y_pred, weights, self.n_jobs
             )
@@ -504,9 +507,47 @@ class _Evaluation:
     def overall_target(self) -> np.ndarray:
         return self.groups.group_control
 
-    def builtin(self, builtin: _Builtin, bound: Mapping[str, Any], weights: np.ndarray | None) -> tuple:
-        """(values per group, reasons per group, overall per control level, overall reasons)."""
+    def regression_inputs(self, needs_true: bool) -> tuple[np.ndarray, np.ndarray]:
+        y_pred = _numeric(self.y_pred, "y_pred")
+        # mean_prediction ignores y_true, which may then be labels.
+        y_true = _numeric(self.y_true, "y_true") if needs_true or self.y_true.dtype.kind in "biuf" else y_pred
+        return y_true, y_pred
+
+    def score_labels(self) -> np.ndarray:
+        """y_true as 1 (the larger of its two labels, scikit-learn's positive class) or 0."""
+        if self._score_labels is None:
+            labels = np.unique(self.y_true)
+            if len(labels) > 2:
+                raise ValueError(f"y_true: score metrics need binary labels, found {len(labels)} distinct values")
+            if self.y_true.dtype.kind == "f" and np.isnan(labels).any():
+                raise ValueError("y_true contains NaN; labels must not be missing")
+            self._score_labels = (self.y_true == labels[-1]).astype(np.int32)
+        return self._score_labels
+
+    def _scores(self, builtin: _Builtin, weights: np.ndarray | None) -> tuple:
         groups = self.groups
+        labels = self.score_labels()
+        scores = _numeric(self.y_pred, "y_pred")
+        row_level = np.where(groups.row_group >= 0, groups.group_control[np.maximum(groups.row_group, 0)], -1).astype(np.int32)
+        results = []
+        for rows, n in ((groups.row_group, groups.n_groups), (row_level, groups.n_control)):
+            if builtin.core == "roc_auc":
+                values, reasons = _core_fair.roc_auc_by_group(rows, n, scores, labels, weights, self.n_jobs)
+                if self.convention == "fairlearn" and np.isin(reasons, [3, 4]).any():
+                    raise ValueError("Only one class is present in y_true. ROC AUC score is not defined in that case.")
+            else:
+                calibration = _core_fair.calibration_by_group(rows, n, scores, labels, weights, 10, self.n_jobs)
+                values = calibration["ece"]
+                reasons = np.where(np.isnan(values), 1, 0).astype(np.uint8)
+            results.extend([values, reasons])
+        return (*results, -1)
+
+    def builtin(self, builtin: _Builtin, bound: Mapping[str, Any], weights: np.ndarray | None) -> tuple:
+        """(values per group, reasons per group, overall per control level, overall
+        reasons, positive class code)."""
+        groups = self.groups
+        if builtin.rule == "score":
+            return self._scores(builtin, weights)
         if builtin.rule == "count":
             rows = groups.group_rows.astype(np.float64)
             reasons = np.where(rows == 0, 1, 0).astype(np.uint8)
@@ -514,13 +555,13 @@ class _Evaluation:
             overall = np.bincount(groups.group_control, weights=groups.group_rows, minlength=groups.n_control)
             overall_reasons = np.where(overall == 0, 1, 0).astype(np.uint8)
             overall[overall == 0] = np.nan
-            return rows, reasons, overall, overall_reasons
+            return rows, reasons, overall, overall_reasons, -1
         if builtin.rule == "regression":
             stats = self.regression(weights, needs_true=builtin.core != "mean_prediction")
             total = stats.sum_groups(self.overall_target(), groups.n_control)
             values, reasons = _core_fair.regression_metric(stats, builtin.core, self.convention)
             overall, overall_reasons = _core_fair.regression_metric(total, builtin.core, self.convention)
-            return values, reasons, overall, overall_reasons
+            return values, reasons, overall, overall_reasons, -1
         stats = self.confusion(weights)
         total = stats.sum_groups(self.overall_target(), groups.n_control)
         positive = -1
@@ -531,7 +572,7 @@ class _Evaluation:
             self._positive_class(builtin, pos_label, explicit, total)
         values, reasons = _core_fair.classification_metric(stats, builtin.core, positive, self.convention)
         overall, overall_reasons = _core_fair.classification_metric(total, builtin.core, positive, self.convention)
-        return values, reasons, overall, overall_reasons
+        return values, reasons, overall, overall_reasons, positive
 
     def _positive_class(self, builtin: _Builtin, pos_label: Any, explicit: bool, stats: Any) -> int:
         """The positive class code, after checking the labels of every group as fairlearn
@@ -614,6 +655,7 @@ class MetricFrame:
         missing: str = "error",
         observed: bool = False,
         n_jobs: int | None = None,
+        progress: Any = None,
     ):
         if convention not in CONVENTIONS:
             raise ValueError(f"convention must be one of {CONVENTIONS}, got {convention!r}")
@@ -640,6 +682,8 @@ class MetricFrame:
         self._evaluation = _Evaluation(self._groups, y_t, y_p, convention, jobs)
 
         self._results: list[_MetricResult] = []
+        # name -> (builtin, bound arguments, weights, positive class code), for the bootstrap
+        self._builtin_specs: dict[str, tuple] = {}
         user_metrics = []
         for name, metric in metric_dict.items():
             if not callable(metric):
@@ -651,8 +695,9 @@ class MetricFrame:
                 weights = metric_params.get("sample_weight")
                 if builtin.rule == "count":
                     weights = None  # fairlearn's count ignores weights
-                values, reasons, overall, _ = self._evaluation.builtin(builtin, bound, weights)
+                values, reasons, overall, _, positive = self._evaluation.builtin(builtin, bound, weights)
                 self._results.append(_MetricResult(name, values, overall, reasons, True))
+                self._builtin_specs[name] = (builtin, bound, weights, positive)
             else:
                 user_metrics.append((name, metric, metric_params))
                 self._results.append(None)  # type: ignore[arg-type]
@@ -671,9 +716,9 @@ class MetricFrame:
                     raise ValueError(f"ci_quantiles must be floats strictly between 0 and 1, got {q!r}")
             if user_metrics:
                 raise ValueError("n_boot: bootstrap intervals are computed for built-in metrics only")
-            from ._fairness_uncertainty import bootstrap_metric_frame
-
-            self._bootstrap = bootstrap_metric_frame(self, metric_dict, params, int(n_boot), random_state, jobs)
+            if any(spec[0].rule == "score" for spec in self._builtin_specs.values()):
+                raise ValueError("n_boot: bootstrap intervals of score metrics (ROC-AUC, ECE) are not available")
+            self._bootstrap = bootstrap_metric_frame(self, int(n_boot), random_state, jobs, progress)
         elif (n_boot is not None) != has_quantiles:
             raise ValueError("n_boot and ci_quantiles must be given together")
 
@@ -749,14 +794,18 @@ class MetricFrame:
     def overall(self) -> Any:
         return self._per_level({r.name: r.overall for r in self._results})
 
-    @property
-    def by_group(self) -> Any:
+    def _shape_groups(self, columns: dict[str, np.ndarray]) -> Any:
+        """fairlearn's return type for one value per metric and group."""
         import pandas as pd
 
         keep = self._keep_groups()
         index = self._groups.group_index()[keep]
-        frame = pd.DataFrame({r.name: r.by_group[keep] for r in self._results}, index=index)
+        frame = pd.DataFrame({name: values[keep] for name, values in columns.items()}, index=index)
         return frame.iloc[:, 0] if self._user_supplied_callable else frame
+
+    @property
+    def by_group(self) -> Any:
+        return self._shape_groups({r.name: r.by_group for r in self._results})
 
     @property
     def undefined(self) -> Any:
@@ -974,7 +1023,7 @@ def _single(builtin_function: Callable, y_true: Any, y_pred: Any, sample_weight:
     evaluation = _Evaluation(groups, y_t, y_p, convention, 1)
     builtin = _BUILTINS[builtin_function]
     weights = None if builtin.rule == "count" else _weights(sample_weight, len(y_t))
-    values, _, _, _ = evaluation.builtin(builtin, {k: v for k, v in bound.items() if v is not _UNSET}, weights)
+    values, _, _, _, _ = evaluation.builtin(builtin, {k: v for k, v in bound.items() if v is not _UNSET}, weights)
     return float(values[0])
 
 
@@ -1058,6 +1107,19 @@ r2_score = _regression_function(
     "r2",
     "1 - SS_res / SS_tot. Undefined for one row, or constant y_true (NaN; scikit-learn's 1 or 0 with convention='fairlearn').",
 )
+
+
+@_builtin("roc_auc", "score")
+def roc_auc_score(y_true: Any, y_score: Any, *, sample_weight: Any = None, convention: str = "strict") -> float:
+    """Exact ROC-AUC (ties count one half); the larger of the two labels is positive.
+    NaN when only one class is present (scikit-learn raises; so does convention='fairlearn')."""
+    return _single(roc_auc_score, y_true, y_score, sample_weight, convention)
+
+
+@_builtin("ece", "score")
+def expected_calibration_error(y_true: Any, y_prob: Any, *, sample_weight: Any = None, convention: str = "strict") -> float:
+    """Expected calibration error over 10 equal-width bins of y_prob (see calibration_by_group)."""
+    return _single(expected_calibration_error, y_true, y_prob, sample_weight, convention)
 
 
 # --- disparity functions ---------------------------------------------------------------------------
@@ -1158,3 +1220,39 @@ def equalized_odds_ratio(y_true: Any, y_pred: Any, *, sensitive_features: Any, m
                          convention: str = "strict", n_jobs: int | None = None) -> float:
     """The worst (or mean) of the TPR and FPR ratios between groups."""
     return _equalized_odds("ratio", y_true, y_pred, sensitive_features, method, sample_weight, agg, pos_label, convention, n_jobs)
+
+
+# --- audits, intervals, inequality indices, mitigation (defined in private modules) -----------------
+
+from ._fairness_audit import (  # noqa: E402
+    CalibrationByGroup,
+    between_group_generalized_entropy_index,
+    between_group_theil_index,
+    calibration_by_group,
+    disparate_impact_ratio,
+    four_fifths,
+    generalized_entropy_index,
+    reweighing,
+    roc_auc_by_group,
+    smoothed_edf,
+    theil_index,
+)
+from ._fairness_uncertainty import FourFifths, katz_interval, newcombe_interval, wilson_interval  # noqa: E402
+
+__all__ += [
+    "CalibrationByGroup",
+    "FourFifths",
+    "between_group_generalized_entropy_index",
+    "between_group_theil_index",
+    "calibration_by_group",
+    "disparate_impact_ratio",
+    "four_fifths",
+    "generalized_entropy_index",
+    "katz_interval",
+    "newcombe_interval",
+    "reweighing",
+    "roc_auc_by_group",
+    "smoothed_edf",
+    "theil_index",
+    "wilson_interval",
+]
