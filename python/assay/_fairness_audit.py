@@ -55,7 +55,7 @@ def four_fifths(
     n_jobs: int | None = None,
 ) -> FourFifths:
     """The four-fifths rule: each group's selection rate against the reference group's
-    (default: the highest rate), with Wilson intervals for the rates, Katz intervals for
+    (default: the highest rate among groups with at least min_support rows), with Wilson intervals for the rates, Katz intervals for
     the ratios and Newcombe intervals for the differences, and a verdict that says
     whether adverse impact holds with the chosen confidence. Unweighted (the intervals
     are for row counts)."""

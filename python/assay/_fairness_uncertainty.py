@@ -268,7 +268,9 @@ def four_fifths_from_counts(groups: list, rows: np.ndarray, selected: np.ndarray
         rate = selected / rows
     rate_low, rate_high = wilson_interval(selected, rows, confidence)
     if reference is None:
-        candidates = np.where(np.isnan(rate), -np.inf, rate)
+        # The highest rate among groups with enough support (all groups if none has).
+        supported = rows >= min_support if (rows >= min_support).any() else rows > 0
+        candidates = np.where(np.isnan(rate) | ~supported, -np.inf, rate)
         ref = int(np.argmax(candidates))
     else:
         matches = [i for i, g in enumerate(groups) if g == reference]
