@@ -1132,7 +1132,15 @@ def _disparity(metric: Callable, kind: str, y_true: Any, y_pred: Any, sensitive_
         sample_params=None if sample_weight is None else {"sample_weight": sample_weight},
         convention=convention, n_jobs=n_jobs,
     )
+    _require_two_groups(frame)
     return float(frame.difference(method=method) if kind == "difference" else frame.ratio(method=method))
+
+
+def _require_two_groups(frame: MetricFrame) -> None:
+    """A disparity compares groups: under the strict convention one group is an error
+    (fairlearn returns 0 difference and ratio 1 there)."""
+    if frame.convention == "strict" and int((frame._groups.group_rows > 0).sum()) < 2:
+        raise ValueError("sensitive_features: the data hold only one group; a disparity needs at least two")
 
 
 def _selection(pos_label: Any) -> Callable:
@@ -1184,6 +1192,7 @@ def _equalized_odds(kind: str, y_true: Any, y_pred: Any, sensitive_features: Any
         sample_params=None if weights is None else {"tpr": weights, "fpr": weights},
         convention=convention, n_jobs=n_jobs,
     )
+    _require_two_groups(frame)
     values = frame.difference(method=method) if kind == "difference" else frame.ratio(method=method)
     tpr, fpr = float(values["tpr"]), float(values["fpr"])
     return _combine_odds(tpr, fpr, kind, agg, convention)
