@@ -100,9 +100,14 @@ py::tuple metric_result(MetricValues&& result) {
   return py::make_tuple(to_numpy(std::move(result.values)), to_numpy(std::move(reasons)));
 }
 
-std::span<const double> optional_weights(const py::object& weights) {
-  if (weights.is_none()) return {};
+Weights optional_weights(const py::object& weights) {
+  if (weights.is_none()) return std::nullopt;
   return span_of<double>(weights, "sample_weight", "float64");
+}
+
+// The resampling and score kernels take an empty span for "unweighted".
+std::span<const double> weights_or_empty(const py::object& weights) {
+  return optional_weights(weights).value_or(std::span<const double>{});
 }
 
 }  // namespace
@@ -286,7 +291,7 @@ void bind_fairness(py::module_& parent) {
         const auto rows = span_of<std::int32_t>(row_group, "row_group", "int32");
         const auto t = span_of<std::int32_t>(y_true, "y_true codes", "int32");
         const auto p = span_of<std::int32_t>(y_pred, "y_pred codes", "int32");
-        const auto w = optional_weights(weights);
+        const auto w = weights_or_empty(weights);
         const Progress report = make_progress(progress);
         py::gil_scoped_release release;
         return bootstrap_rows_confusion(rows, n_groups, t, p, n_classes, w, n_boot, seed, n_jobs, report);
@@ -301,7 +306,7 @@ void bind_fairness(py::module_& parent) {
         const auto rows = span_of<std::int32_t>(row_group, "row_group", "int32");
         const auto t = span_of<double>(y_true, "y_true", "float64");
         const auto p = span_of<double>(y_pred, "y_pred", "float64");
-        const auto w = optional_weights(weights);
+        const auto w = weights_or_empty(weights);
         const Progress report = make_progress(progress);
         py::gil_scoped_release release;
         return bootstrap_rows_regression(rows, n_groups, t, p, w, n_boot, seed, n_jobs, report);
@@ -373,7 +378,7 @@ void bind_fairness(py::module_& parent) {
         const auto rows = span_of<std::int32_t>(row_group, "row_group", "int32");
         const auto s = span_of<double>(scores, "y_score", "float64");
         const auto y = span_of<std::int32_t>(labels, "y_true codes", "int32");
-        const auto w = optional_weights(weights);
+        const auto w = weights_or_empty(weights);
         MetricValues values;
         {
           py::gil_scoped_release release;
@@ -391,7 +396,7 @@ void bind_fairness(py::module_& parent) {
         const auto rows = span_of<std::int32_t>(row_group, "row_group", "int32");
         const auto s = span_of<double>(scores, "y_prob", "float64");
         const auto y = span_of<std::int32_t>(labels, "y_true codes", "int32");
-        const auto w = optional_weights(weights);
+        const auto w = weights_or_empty(weights);
         Calibration c;
         {
           py::gil_scoped_release release;

@@ -110,7 +110,8 @@ ConfusionStats bootstrap_rows_confusion(std::span<const std::int32_t> row_group,
                                         std::uint64_t seed, int n_jobs, const Progress& progress) {
   check_replicates(n_boot);
   // Validates every input once (the replicates then trust them).
-  const ConfusionStats whole = accumulate_confusion(row_group, n_groups, y_true, y_pred, n_classes, weights, n_jobs);
+  const Weights sample_weight = weights.empty() ? Weights{} : Weights{weights};
+  const ConfusionStats whole = accumulate_confusion(row_group, n_groups, y_true, y_pred, n_classes, sample_weight, n_jobs);
   const std::size_t cells = whole.counts.size();
   ConfusionStats out;
   out.n_groups = n_groups * n_boot;
@@ -140,7 +141,8 @@ RegressionStats bootstrap_rows_regression(std::span<const std::int32_t> row_grou
                                           std::span<const double> weights, int n_boot, std::uint64_t seed,
                                           int n_jobs, const Progress& progress) {
   check_replicates(n_boot);
-  accumulate_regression(row_group, n_groups, y_true, y_pred, weights, n_jobs);  // validates the inputs
+  // Validates the inputs once.
+  accumulate_regression(row_group, n_groups, y_true, y_pred, weights.empty() ? Weights{} : Weights{weights}, n_jobs);
   std::vector<RegressionStats> replicates(static_cast<std::size_t>(n_boot));
   const PoissonOne poisson;
   for_replicates(n_boot, n_jobs, progress, [&](std::size_t b) {
@@ -153,7 +155,7 @@ RegressionStats bootstrap_rows_regression(std::span<const std::int32_t> row_grou
       multiplied[i] = times * (weights.empty() ? 1.0 : weights[i]);
       if (times == 0) groups[i] = -1;
     }
-    replicates[b] = accumulate_regression(groups, n_groups, y_true, y_pred, multiplied, 1);
+    replicates[b] = accumulate_regression(groups, n_groups, y_true, y_pred, Weights{multiplied}, 1);
   });
   RegressionStats out;
   out.n_groups = n_groups * n_boot;

@@ -100,8 +100,9 @@ Calibration calibration_by_group(std::span<const std::int32_t> row_group, std::i
   }
   // Per (group, bin) cell: a 2 x 2 confusion of (label, label) gives weight and
   // positive weight; the score sums come from the regression accumulator's prediction sums.
-  const ConfusionStats cells = accumulate_confusion(bin_group, n_groups * n_bins, labels, labels, 2, weights, n_jobs);
-  const RegressionStats sums = accumulate_regression(bin_group, n_groups * n_bins, scores, scores, weights, n_jobs);
+  const Weights sample_weight = weights.empty() ? Weights{} : Weights{weights};
+  const ConfusionStats cells = accumulate_confusion(bin_group, n_groups * n_bins, labels, labels, 2, sample_weight, n_jobs);
+  const RegressionStats sums = accumulate_regression(bin_group, n_groups * n_bins, scores, scores, sample_weight, n_jobs);
   Calibration out;
   out.n_groups = n_groups;
   out.n_bins = n_bins;

@@ -16,7 +16,7 @@ namespace {
 std::size_t block_rows(std::size_t cells) { return std::max<std::size_t>(std::size_t{1} << 16, 16 * cells); }
 
 void check_rows(std::span<const std::int32_t> row_group, std::int32_t n_groups, std::size_t n_true,
-                std::size_t n_pred, std::span<const double> weights) {
+                std::size_t n_pred, const Weights& weights) {
   const std::size_t n = row_group.size();
   if (n_groups < 0) throw InvalidArgument("n_groups must be non-negative");
   if (n_true != n) {
@@ -26,8 +26,8 @@ void check_rows(std::span<const std::int32_t> row_group, std::int32_t n_groups, 
   if (n_pred != n) {
     throw InvalidArgument("y_pred has " + std::to_string(n_pred) + " rows but y_true has " + std::to_string(n));
   }
-  if (!weights.empty() && weights.size() != n) {
-    throw InvalidArgument("sample_weight has " + std::to_string(weights.size()) + " rows but y_true has " +
+  if (weights && weights->size() != n) {
+    throw InvalidArgument("sample_weight has " + std::to_string(weights->size()) + " rows but y_true has " +
                           std::to_string(n));
   }
 }
@@ -120,13 +120,14 @@ class Reader {
 
 ConfusionStats accumulate_confusion(std::span<const std::int32_t> row_group, std::int32_t n_groups,
                                     std::span<const std::int32_t> y_true, std::span<const std::int32_t> y_pred,
-                                    std::int32_t n_classes, std::span<const double> weights, int n_jobs) {
-  check_rows(row_group, n_groups, y_true.size(), y_pred.size(), weights);
+                                    std::int32_t n_classes, const Weights& sample_weight, int n_jobs) {
+  const std::span<const double> weights = sample_weight.value_or(std::span<const double>{});
+  check_rows(row_group, n_groups, y_true.size(), y_pred.size(), sample_weight);
   if (n_classes < 1) throw InvalidArgument("n_classes must be at least 1");
   ConfusionStats stats;
   stats.n_groups = n_groups;
   stats.n_classes = n_classes;
-  stats.weighted = !weights.empty();
+  stats.weighted = sample_weight.has_value();
   const std::size_t cells = static_cast<std::size_t>(n_groups) * n_classes * n_classes;
   const std::size_t n = row_group.size();
   const std::size_t rows_per_block = block_rows(cells);
@@ -169,8 +170,9 @@ ConfusionStats accumulate_confusion(std::span<const std::int32_t> row_group, std
 
 RegressionStats accumulate_regression(std::span<const std::int32_t> row_group, std::int32_t n_groups,
                                       std::span<const double> y_true, std::span<const double> y_pred,
-                                      std::span<const double> weights, int n_jobs) {
-  check_rows(row_group, n_groups, y_true.size(), y_pred.size(), weights);
+                                      const Weights& sample_weight, int n_jobs) {
+  const std::span<const double> weights = sample_weight.value_or(std::span<const double>{});
+  check_rows(row_group, n_groups, y_true.size(), y_pred.size(), sample_weight);
   const std::size_t groups = static_cast<std::size_t>(n_groups);
   const std::size_t n = row_group.size();
   const std::size_t rows_per_block = block_rows(groups * 8);
@@ -179,7 +181,7 @@ RegressionStats accumulate_regression(std::span<const std::int32_t> row_group, s
   parallel_for(static_cast<std::ptrdiff_t>(blocks), resolve_threads(n_jobs), [&](std::ptrdiff_t b) {
     RegressionStats& s = partial[static_cast<std::size_t>(b)];
     s.n_groups = n_groups;
-    s.weighted = !weights.empty();
+    s.weighted = sample_weight.has_value();
     s.count.assign(groups, 0);
     for (auto* v : {&s.weight, &s.mean_true, &s.m2_true, &s.sum_pred, &s.sum_error, &s.sum_sq_error, &s.sum_abs_error}) {
       v->assign(groups, 0.0);
@@ -193,7 +195,7 @@ RegressionStats accumulate_regression(std::span<const std::int32_t> row_group, s
       if (!std::isfinite(t)) throw InvalidArgument("y_true: value at row " + std::to_string(i) + " is not finite");
       if (!std::isfinite(p)) throw InvalidArgument("y_pred: value at row " + std::to_string(i) + " is not finite");
       double w = 1.0;
-      if (!weights.empty()) {
+      if (sample_weight) {
         w = weights[i];
         if (!(w >= 0.0) || !std::isfinite(w)) bad_weight(i, w);
       }
@@ -214,7 +216,7 @@ RegressionStats accumulate_regression(std::span<const std::int32_t> row_group, s
   });
   RegressionStats stats;
   stats.n_groups = n_groups;
-  stats.weighted = !weights.empty();
+  stats.weighted = sample_weight.has_value();
   stats.count.assign(groups, 0);
   for (auto* v : {&stats.weight, &stats.mean_true, &stats.m2_true, &stats.sum_pred, &stats.sum_error,
                   &stats.sum_sq_error, &stats.sum_abs_error}) {

@@ -11,7 +11,7 @@
 //  - Poisson row bootstrap (weighted data, regression sums): each row enters a
 //    replicate Poisson(1) times (Hanley & MacGibbon 2006; the resampling TFMA uses),
 //    which needs one pass over the rows per replicate.
-// Both return statistics with n_boot * n_groups groups, replicate-major (group g of
+// `weights` empty means unweighted. Both return statistics with n_boot * n_groups groups, replicate-major (group g of
 // replicate b is group b * n_groups + g).
 #include <cstdint>
 #include <span>
