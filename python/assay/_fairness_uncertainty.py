@@ -80,7 +80,9 @@ def bootstrap_metric_frame(frame: "MetricFrame", n_boot: int, random_state: Any,
     seed = seed_from(random_state)
     specs = frame._builtin_specs
     weighted = any(weights is not None for _, _, weights, _ in specs.values())
-    regression = any(builtin.rule == "regression" for builtin, _, _, _ in specs.values())
+    regression = any(
+        builtin.rule == "regression" and not _prediction_mean_of_labels(builtin, evaluation) for builtin, _, _, _ in specs.values()
+    )
     scheme = "poisson" if weighted or regression else "multinomial"
     callback = progress_callback(progress, "bootstrap")
     boot_confusion: dict[int, Any] = {}
@@ -117,7 +119,14 @@ def bootstrap_metric_frame(frame: "MetricFrame", n_boot: int, random_state: Any,
     convention = evaluation.convention
     replicates: dict[str, dict[str, np.ndarray]] = {}
     for name, (builtin, _, weights, positive) in specs.items():
-        if builtin.rule == "regression":
+        if scheme == "multinomial" and builtin.rule == "regression":
+            # The mean of label-valued predictions is a function of the class counts.
+            stats = confusion(None)
+            labels = evaluation.classes.labels.astype(np.float64)
+            predicted = stats.counts.sum(axis=1)  # (groups, classes): rows per predicted class
+            values = _mean_label(predicted, labels)
+            overall = _mean_label(stats.sum_groups(target, n_boot * n_levels).counts.sum(axis=1), labels)
+        elif builtin.rule == "regression":
             stats = regression_stats(weights, builtin.core != "mean_prediction")
             values, _ = _core_fair.regression_metric(stats, builtin.core, convention)
             overall, _ = _core_fair.regression_metric(stats.sum_groups(target, n_boot * n_levels), builtin.core, convention)
@@ -139,6 +148,22 @@ def bootstrap_metric_frame(frame: "MetricFrame", n_boot: int, random_state: Any,
             **{key: aggregates[key].reshape(n_boot, n_levels) for key in AGGREGATE_KEYS},
         }
     return Bootstrap(frame, replicates, scheme)
+
+
+def _prediction_mean_of_labels(builtin: Any, evaluation: Any) -> bool:
+    """True for mean_prediction of numeric class labels (at most MAX_CLASSES values)."""
+    if builtin.core != "mean_prediction" or evaluation.y_pred.dtype.kind not in "biuf":
+        return False
+    try:
+        return evaluation.classes.labels.dtype.kind in "biuf"
+    except (TypeError, ValueError):
+        return False
+
+
+def _mean_label(predicted: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    rows = predicted.sum(axis=1).astype(np.float64)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(rows > 0, (predicted @ labels) / np.where(rows > 0, rows, 1), np.nan)
 
 
 # --- analytic intervals and the four-fifths rule --------------------------------------------

@@ -280,3 +280,16 @@ def test_four_fifths_verdicts():
     assert fair.verdict == "passes"
     with pytest.raises(ValueError, match="reference"):
         af.four_fifths(y_pred, sensitive_features=groups, reference="zz")
+
+
+def test_mean_prediction_of_labels_uses_the_count_bootstrap():
+    y, p, _, groups, _ = _data(n=2000)
+    frame = af.MetricFrame(metrics={"mp": af.mean_prediction, "sel": af.selection_rate}, y_true=y, y_pred=p,
+                           sensitive_features=groups, n_boot=200, ci_quantiles=[0.1, 0.9], random_state=4)
+    assert frame._bootstrap.scheme == "multinomial"
+    # With 0/1 predictions the mean prediction is the selection rate, replicate by replicate.
+    np.testing.assert_allclose(frame._bootstrap.replicates["mp"]["by_group"], frame._bootstrap.replicates["sel"]["by_group"],
+                               rtol=1e-12)
+    scores = af.MetricFrame(metrics={"mp": af.mean_prediction}, y_true=y, y_pred=p + 0.5 * np.sin(np.arange(2000)),
+                            sensitive_features=groups, n_boot=20, ci_quantiles=[0.5], random_state=4)
+    assert scores._bootstrap.scheme == "poisson"
