@@ -256,3 +256,97 @@ def reweighing(y_true: Any, *, sensitive_features: Any, sample_weight: Any = Non
     table = _core_fair.reweighing(stats)
     result = table[groups.row_group, classes.y_true]
     return result if weights is None else result * weights
+
+
+_CONSTRAINTS = {
+    "demographic_parity": "selection_rate",
+    "selection_rate_parity": "selection_rate",
+    "true_positive_rate_parity": "true_positive_rate",
+    "false_positive_rate_parity": "false_positive_rate",
+    "true_negative_rate_parity": "true_negative_rate",
+    "false_negative_rate_parity": "false_negative_rate",
+}
+_OBJECTIVES = ("accuracy_score", "balanced_accuracy_score", "selection_rate", "true_positive_rate", "true_negative_rate")
+
+
+class ThresholdOptimizer:
+    """Per-group randomised thresholds on a model's scores that equalise one rate across
+    groups while maximising an objective: fairlearn's ThresholdOptimizer for its
+    single-rate constraints (same hulls, grid and choice; see docs/fairness.md).
+
+    Unlike fairlearn's, it takes the scores rather than an estimator:
+    ``fit(y_score, y_true, sensitive_features=...)``, ``predict_proba(y_score, ...)``.
+    ``equalized_odds`` is not available. Labels are 0/1 (or pass ``pos_label``).
+    """
+
+    def __init__(self, *, constraints: str = "demographic_parity", objective: str = "accuracy_score",
+                 grid_size: int = 1000, pos_label: Any = 1, n_jobs: int | None = None):
+        if constraints not in _CONSTRAINTS:
+            raise ValueError(f"constraints must be one of {sorted(_CONSTRAINTS)}, got {constraints!r}")
+        if objective not in _OBJECTIVES:
+            raise ValueError(f"objective must be one of {list(_OBJECTIVES)}, got {objective!r}")
+        if isinstance(grid_size, bool) or not isinstance(grid_size, int) or grid_size < 1:
+            raise ValueError(f"grid_size must be a positive integer, got {grid_size!r}")
+        self.constraints, self.objective, self.grid_size = constraints, objective, grid_size
+        self.pos_label, self.n_jobs = pos_label, n_jobs
+
+    def fit(self, y_score: Any, y_true: Any, *, sensitive_features: Any) -> "ThresholdOptimizer":
+        from .fairness import _Evaluation, _features, _Groups, _numeric, _to_numpy
+
+        scores = _numeric(_to_numpy(y_score, "y_score"), "y_score")
+        labels = _to_numpy(y_true, "y_true")
+        if len(labels) != len(scores):
+            raise ValueError(f"y_true has {len(labels)} rows but y_score has {len(scores)}")
+        jobs = n_jobs_arg(self.n_jobs)
+        features = _features(sensitive_features, "sensitive_feature_", len(scores), "sensitive_features")
+        groups = _Groups(features, [], "error", False, jobs)
+        _Evaluation(groups, labels, labels, "strict", jobs)  # same checks as the metrics
+        rules = _core_fair.optimize_thresholds(groups.row_group, groups.n_groups, scores,
+                                               _indicator(labels, self.pos_label, "y_true"),
+                                               _CONSTRAINTS[self.constraints], self.objective, self.grid_size, jobs)
+        self.levels_ = [f.levels for f in features]
+        self.feature_names_ = [f.name for f in features]
+        self.x_best_ = rules["x_best"]
+        self.rules_ = {k: rules[k] for k in ("p0", "threshold0", "p1", "threshold1")}
+        self.objective_curve_ = rules["objective"]
+        self._group_index = groups.group_index()
+        return self
+
+    def _rows(self, y_score: Any, sensitive_features: Any) -> tuple[np.ndarray, np.ndarray]:
+        """Scores and each row's group id in the fitted Cartesian index."""
+        import pandas as pd
+
+        from .fairness import _features, _numeric, _to_numpy
+
+        if not hasattr(self, "rules_"):
+            raise ValueError("ThresholdOptimizer: call fit first")
+        scores = _numeric(_to_numpy(y_score, "y_score"), "y_score")
+        features = _features(sensitive_features, "sensitive_feature_", len(scores), "sensitive_features")
+        if len(features) != len(self.levels_):
+            raise ValueError(f"sensitive_features: expected {len(self.levels_)} features, got {len(features)}")
+        group = np.zeros(len(scores), dtype=np.int64)
+        for feature, fitted in zip(features, self.levels_):
+            position = pd.Index(fitted).get_indexer(pd.Index(feature.levels))
+            unknown = [level for level, p in zip(feature.levels, position) if p < 0]
+            if unknown or (feature.codes < 0).any():
+                raise ValueError(f"sensitive feature '{feature.name}': values not seen in fit: {unknown or ['missing']}")
+            group = group * len(fitted) + position[feature.codes]
+        return scores, group
+
+    def predict_proba(self, y_score: Any, *, sensitive_features: Any) -> np.ndarray:
+        """The probability that each row is predicted positive."""
+        scores, group = self._rows(y_score, sensitive_features)
+        r = self.rules_
+        return r["p0"][group] * (scores > r["threshold0"][group]) + r["p1"][group] * (scores > r["threshold1"][group])
+
+    def predict(self, y_score: Any, *, sensitive_features: Any, random_state: Any = None) -> np.ndarray:
+        """0/1 predictions drawn with predict_proba's probabilities."""
+        rng = random_state if isinstance(random_state, np.random.RandomState) else np.random.RandomState(random_state)
+        probability = self.predict_proba(y_score, sensitive_features=sensitive_features)
+        return (rng.rand(len(probability)) < probability).astype(np.int64)
+
+    def to_frame(self) -> Any:
+        """One row per group: the two thresholds and the probability of using each."""
+        import pandas as pd
+
+        return pd.DataFrame(self.rules_, index=self._group_index)

@@ -1235,6 +1235,7 @@ def equalized_odds_ratio(y_true: Any, y_pred: Any, *, sensitive_features: Any, m
 
 from ._fairness_audit import (  # noqa: E402
     CalibrationByGroup,
+    ThresholdOptimizer,
     between_group_generalized_entropy_index,
     between_group_theil_index,
     calibration_by_group,
@@ -1250,6 +1251,7 @@ from ._fairness_uncertainty import FourFifths, katz_interval, newcombe_interval,
 
 __all__ += [
     "CalibrationByGroup",
+    "ThresholdOptimizer",
     "FourFifths",
     "between_group_generalized_entropy_index",
     "between_group_theil_index",

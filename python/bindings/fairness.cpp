@@ -420,6 +420,46 @@ void bind_fairness(py::module_& parent) {
       },
       py::arg("stats"));
 
+  m.def(
+      "optimize_thresholds",
+      [](const py::object& row_group, std::int32_t n_groups, const py::object& scores, const py::object& labels,
+         const std::string& constraint, const std::string& objective, std::int32_t grid_size, int n_jobs) {
+        static const std::pair<const char*, RateMetric> names[] = {
+            {"selection_rate", RateMetric::selection_rate},
+            {"true_positive_rate", RateMetric::true_positive_rate},
+            {"false_positive_rate", RateMetric::false_positive_rate},
+            {"true_negative_rate", RateMetric::true_negative_rate},
+            {"false_negative_rate", RateMetric::false_negative_rate},
+            {"accuracy_score", RateMetric::accuracy},
+            {"balanced_accuracy_score", RateMetric::balanced_accuracy},
+        };
+        auto metric_of = [&](const std::string& name) {
+          for (const auto& [key, value] : names) {
+            if (name == key) return value;
+          }
+          throw InvalidArgument("unknown rate '" + name + "'");
+        };
+        const auto rows = span_of<std::int32_t>(row_group, "row_group", "int32");
+        const auto s = span_of<double>(scores, "y_score", "float64");
+        const auto y = span_of<std::int32_t>(labels, "y_true codes", "int32");
+        const RateMetric x = metric_of(constraint), target = metric_of(objective);
+        ThresholdRules rules;
+        {
+          py::gil_scoped_release release;
+          rules = optimize_thresholds(rows, n_groups, s, y, x, target, grid_size, n_jobs);
+        }
+        py::dict out;
+        out["x_best"] = rules.x_best;
+        out["p0"] = to_numpy(std::move(rules.p0));
+        out["threshold0"] = to_numpy(std::move(rules.threshold0));
+        out["p1"] = to_numpy(std::move(rules.p1));
+        out["threshold1"] = to_numpy(std::move(rules.threshold1));
+        out["objective"] = to_numpy(std::move(rules.objective));
+        return out;
+      },
+      py::arg("row_group"), py::arg("n_groups"), py::arg("y_score"), py::arg("y_true"), py::arg("constraint"),
+      py::arg("objective"), py::arg("grid_size"), py::arg("n_jobs"));
+
   py::list reasons;
   for (int r = 0; r <= static_cast<int>(Undefined::constant_target); ++r) {
     reasons.append(describe(static_cast<Undefined>(r)));

@@ -30,3 +30,158 @@ std::vector<double> reweighing(const ConfusionStats& stats) {
 }
 
 }  // namespace assay::fairness
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <string>
+
+#include "assay/common/error.hpp"
+#include "assay/common/parallel.hpp"
+#include "assay/fairness/groups.hpp"
+
+namespace assay::fairness {
+
+namespace {
+
+struct Counts {
+  double tp, fp, tn, fn;
+};
+
+double rate_of(RateMetric metric, const Counts& c) {
+  const double positives = c.tp + c.fn, negatives = c.fp + c.tn, n = positives + negatives;
+  switch (metric) {
+    case RateMetric::selection_rate: return (c.tp + c.fp) / n;
+    case RateMetric::true_positive_rate: return c.tp / positives;
+    case RateMetric::false_positive_rate: return c.fp / negatives;
+    case RateMetric::true_negative_rate: return c.tn / negatives;
+    case RateMetric::false_negative_rate: return c.fn / positives;
+    case RateMetric::accuracy: return (c.tp + c.tn) / n;
+    case RateMetric::balanced_accuracy: return 0.5 * c.tp / positives + 0.5 * c.tn / negatives;
+  }
+  return 0;
+}
+
+struct Point {
+  double x, y, threshold;
+};
+
+// One group's hull interpolated on the grid: y, mixture weights and thresholds.
+struct Curve {
+  std::vector<double> y, p0, p1, threshold0, threshold1;
+};
+
+Curve group_curve(std::vector<std::pair<double, int>>& rows, RateMetric constraint, RateMetric objective,
+                  const std::vector<double>& grid, std::int32_t group) {
+  std::stable_sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+  double n_positive = 0;
+  for (const auto& r : rows) n_positive += r.second;
+  const double n_negative = static_cast<double>(rows.size()) - n_positive;
+  if (n_positive == 0 || n_negative == 0) {
+    throw InvalidArgument("y_true: group " + std::to_string(group) +
+                          " has only one class; per-group thresholds need positives and negatives");
+  }
+  std::vector<Point> points;
+  double selected[2] = {0, 0};
+  auto add = [&](double threshold) {
+    const Counts c{selected[1], selected[0], n_negative - selected[0], n_positive - selected[1]};
+    points.push_back({rate_of(constraint, c), rate_of(objective, c), threshold});
+  };
+  add(std::numeric_limits<double>::infinity());
+  for (std::size_t i = 0; i < rows.size();) {
+    const double score = rows[i].first;
+    while (i < rows.size() && rows[i].first == score) selected[rows[i++].second] += 1;
+    const double next = i < rows.size() ? rows[i].first : -std::numeric_limits<double>::infinity();
+    add((score + next) / 2);
+  }
+  std::stable_sort(points.begin(), points.end(),
+                   [](const Point& a, const Point& b) { return a.x < b.x || (a.x == b.x && a.y < b.y); });
+  std::vector<Point> hull;
+  for (const Point& r2 : points) {
+    while (hull.size() >= 2) {
+      const Point& r1 = hull[hull.size() - 1];
+      const Point& r0 = hull[hull.size() - 2];
+      if ((r1.y - r0.y) * (r2.x - r0.x) <= (r2.y - r0.y) * (r1.x - r0.x)) {
+        hull.pop_back();
+      } else {
+        break;
+      }
+    }
+    hull.push_back(r2);
+  }
+  // For each grid value: the hull index just left of it (x[i] < g <= x[i + 1]).
+  Curve curve;
+  const std::size_t m = grid.size();
+  for (auto* v : {&curve.y, &curve.p0, &curve.p1, &curve.threshold0, &curve.threshold1}) v->resize(m);
+  for (std::size_t k = 0; k < m; ++k) {
+    const double g = grid[k];
+    auto it = std::upper_bound(hull.begin(), hull.end(), g, [](double value, const Point& p) { return value < p.x; });
+    std::ptrdiff_t i = (it - hull.begin()) - 1;
+    if (k > 0 && i >= 0 && hull[static_cast<std::size_t>(i)].x == g) --i;
+    i = std::clamp<std::ptrdiff_t>(i, 0, static_cast<std::ptrdiff_t>(hull.size()) - 2);
+    const Point& a = hull[static_cast<std::size_t>(i)];
+    const Point& b = hull[static_cast<std::size_t>(i) + 1];
+    const double p0 = (b.x - g) / (b.x - a.x);
+    const double p1 = 1 - p0;
+    curve.y[k] = p0 * a.y + p1 * b.y;
+    curve.p0[k] = p0;
+    curve.p1[k] = p1;
+    curve.threshold0[k] = a.threshold;
+    curve.threshold1[k] = b.threshold;
+  }
+  return curve;
+}
+
+}  // namespace
+
+ThresholdRules optimize_thresholds(std::span<const std::int32_t> row_group, std::int32_t n_groups,
+                                   std::span<const double> scores, std::span<const std::int32_t> labels,
+                                   RateMetric constraint, RateMetric objective, std::int32_t grid_size, int n_jobs) {
+  const std::size_t n = row_group.size();
+  if (scores.size() != n || labels.size() != n) throw InvalidArgument("y_score and y_true: one value per row");
+  if (grid_size < 1) throw InvalidArgument("grid_size must be a positive integer");
+  for (std::size_t i = 0; i < n; ++i) {
+    if (std::isnan(scores[i])) throw InvalidArgument("y_score: NaN at row " + std::to_string(i));
+    if (labels[i] != 0 && labels[i] != 1) throw InvalidArgument("y_true: labels must be coded 0 or 1");
+  }
+  const GroupOrder order = sort_rows_by_group(row_group, n_groups);
+  std::vector<double> grid(static_cast<std::size_t>(grid_size) + 1);
+  // numpy.linspace(0, 1, grid_size + 1): k * step, the last value exactly 1.
+  const double step = 1.0 / grid_size;
+  for (std::size_t k = 0; k < grid.size(); ++k) grid[k] = static_cast<double>(k) * step;
+  grid.back() = 1.0;
+  const auto groups = static_cast<std::size_t>(n_groups);
+  std::vector<Curve> curves(groups);
+  parallel_for(static_cast<std::ptrdiff_t>(groups), resolve_threads(n_jobs), [&](std::ptrdiff_t gi) {
+    const auto g = static_cast<std::size_t>(gi);
+    std::vector<std::pair<double, int>> rows;
+    for (auto r = order.offsets[g]; r < order.offsets[g + 1]; ++r) {
+      const auto row = static_cast<std::size_t>(order.order[static_cast<std::size_t>(r)]);
+      rows.emplace_back(scores[row], labels[row]);
+    }
+    if (!rows.empty()) curves[g] = group_curve(rows, constraint, objective, grid, static_cast<std::int32_t>(gi));
+  });
+  const double total = static_cast<double>(order.order.size());
+  if (total == 0) throw InvalidArgument("y_true: no rows");
+  ThresholdRules rules;
+  rules.objective.assign(grid.size(), 0.0);
+  for (std::size_t g = 0; g < groups; ++g) {
+    if (curves[g].y.empty()) continue;
+    const double share = static_cast<double>(order.offsets[g + 1] - order.offsets[g]) / total;
+    for (std::size_t k = 0; k < grid.size(); ++k) rules.objective[k] += share * curves[g].y[k];
+  }
+  const auto best = static_cast<std::size_t>(std::max_element(rules.objective.begin(), rules.objective.end()) -
+                                             rules.objective.begin());
+  rules.x_best = grid[best];
+  for (auto* v : {&rules.p0, &rules.p1, &rules.threshold0, &rules.threshold1}) v->assign(groups, 0.0);
+  for (std::size_t g = 0; g < groups; ++g) {
+    if (curves[g].y.empty()) continue;
+    rules.p0[g] = curves[g].p0[best];
+    rules.p1[g] = curves[g].p1[best];
+    rules.threshold0[g] = curves[g].threshold0[best];
+    rules.threshold1[g] = curves[g].threshold1[best];
+  }
+  return rules;
+}
+
+}  // namespace assay::fairness

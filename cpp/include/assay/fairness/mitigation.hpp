@@ -16,3 +16,44 @@ namespace assay::fairness {
 std::vector<double> reweighing(const ConfusionStats& stats);
 
 }  // namespace assay::fairness
+
+#include <cstdint>
+#include <span>
+
+namespace assay::fairness {
+
+// Post-processing by per-group thresholds (Hardt, Price & Srebro 2016), for the
+// constraints that equalise one rate across groups, as fairlearn's ThresholdOptimizer
+// computes them:
+//  1. per group, every threshold between distinct scores (scores sorted descending;
+//     the first point selects nothing) gives a point (x = the constrained rate,
+//     y = the objective); the points are sorted by (x, y) and their upper convex hull
+//     kept (Andrew's monotone chain);
+//  2. each hull is interpolated linearly on the grid x = 0, 1/grid_size, ..., 1, so a
+//     grid value is a mixture of two thresholds (p0 of one, p1 = 1 - p0 of the other);
+//  3. the grid value maximising sum over groups of (rows_g / n) * y_g(x) (the first
+//     one on ties) is chosen, and each group's mixture at it is the rule.
+// A row of group g is predicted positive with probability
+//   p0[g] * (score > threshold0[g]) + p1[g] * (score > threshold1[g]).
+// Unweighted. Throws InvalidArgument if a non-empty group lacks positives or negatives.
+enum class RateMetric {
+  selection_rate,
+  true_positive_rate,
+  false_positive_rate,
+  true_negative_rate,
+  false_negative_rate,
+  accuracy,
+  balanced_accuracy,
+};
+
+struct ThresholdRules {
+  double x_best = 0;
+  std::vector<double> p0, threshold0, p1, threshold1;  // per group; empty groups: p0 = p1 = 0
+  std::vector<double> objective;                        // the overall objective on the grid
+};
+
+ThresholdRules optimize_thresholds(std::span<const std::int32_t> row_group, std::int32_t n_groups,
+                                   std::span<const double> scores, std::span<const std::int32_t> labels,
+                                   RateMetric constraint, RateMetric objective, std::int32_t grid_size, int n_jobs);
+
+}  // namespace assay::fairness
