@@ -281,3 +281,23 @@ TEST(FairnessMitigation, ReweighingMakesGroupAndLabelIndependent) {
   EXPECT_NEAR(2 * w[1] / (2 * w[1] + w[0]), 3.0 / 8, 1e-15);
   EXPECT_NEAR(1 * w[3] / (1 * w[3] + 4 * w[2]), 3.0 / 8, 1e-15);
 }
+
+TEST(FairnessMitigation, ThresholdsEqualiseSelectionRates) {
+  // Two groups of four rows with distinct scores; demographic parity at the best grid value.
+  std::vector<std::int32_t> g{0, 0, 0, 0, 1, 1, 1, 1}, y{1, 1, 0, 0, 1, 0, 0, 0};
+  std::vector<double> s{0.9, 0.8, 0.3, 0.1, 0.7, 0.6, 0.2, 0.1};
+  const ThresholdRules rules =
+      optimize_thresholds(g, 2, s, y, RateMetric::selection_rate, RateMetric::accuracy, 4, 1);
+  for (std::size_t group = 0; group < 2; ++group) {
+    double selected = 0;
+    for (std::size_t i = 0; i < g.size(); ++i) {
+      if (static_cast<std::size_t>(g[i]) != group) continue;
+      selected += rules.p0[group] * (s[i] > rules.threshold0[group]) + rules.p1[group] * (s[i] > rules.threshold1[group]);
+    }
+    EXPECT_NEAR(selected / 4.0, rules.x_best, 1e-12);
+  }
+  EXPECT_EQ(rules.objective.size(), 5u);
+  std::vector<std::int32_t> one_class{1, 1, 1, 1, 1, 0, 0, 0};
+  EXPECT_THROW(optimize_thresholds(g, 2, s, one_class, RateMetric::selection_rate, RateMetric::accuracy, 4, 1),
+               InvalidArgument);
+}
