@@ -471,6 +471,8 @@ class _Evaluation:
         self._classes: _Classes | None = None
         self._confusion: dict[int, Any] = {}
         self._regression: dict[int, Any] = {}
+        # Statistics are cached per weight array by id(); holding the arrays here keeps
+        # those ids from being reused by other arrays while the cache lives.
         self._weights: dict[int, np.ndarray | None] = {}
         self._score_labels: np.ndarray | None = None
 
