@@ -1249,10 +1249,12 @@ from ._fairness_audit import (  # noqa: E402
     smoothed_edf,
     theil_index,
 )
+from ._fairness_stream import ConfusionAccumulator  # noqa: E402
 from ._fairness_uncertainty import FourFifths, katz_interval, newcombe_interval, wilson_interval  # noqa: E402
 
 __all__ += [
     "CalibrationByGroup",
+    "ConfusionAccumulator",
     "ThresholdOptimizer",
     "FourFifths",
     "between_group_generalized_entropy_index",
