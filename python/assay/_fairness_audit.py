@@ -265,6 +265,7 @@ _CONSTRAINTS = {
     "false_positive_rate_parity": "false_positive_rate",
     "true_negative_rate_parity": "true_negative_rate",
     "false_negative_rate_parity": "false_negative_rate",
+    "equalized_odds": "equalized_odds",
 }
 _OBJECTIVES = ("accuracy_score", "balanced_accuracy_score", "selection_rate", "true_positive_rate", "true_negative_rate")
 
@@ -274,9 +275,11 @@ class ThresholdOptimizer:
     groups while maximising an objective: fairlearn's ThresholdOptimizer for its
     single-rate constraints (same hulls, grid and choice; see docs/fairness.md).
 
+    ``equalized_odds`` (objectives accuracy_score and balanced_accuracy_score) also
+    mixes each group's thresholds with a constant prediction, as fairlearn does.
     Unlike fairlearn's, it takes the scores rather than an estimator:
     ``fit(y_score, y_true, sensitive_features=...)``, ``predict_proba(y_score, ...)``.
-    ``equalized_odds`` is not available. Labels are 0/1 (or pass ``pos_label``).
+    Labels are 0/1 (or pass ``pos_label``).
     """
 
     def __init__(self, *, constraints: str = "demographic_parity", objective: str = "accuracy_score",
@@ -285,6 +288,8 @@ class ThresholdOptimizer:
             raise ValueError(f"constraints must be one of {sorted(_CONSTRAINTS)}, got {constraints!r}")
         if objective not in _OBJECTIVES:
             raise ValueError(f"objective must be one of {list(_OBJECTIVES)}, got {objective!r}")
+        if constraints == "equalized_odds" and objective not in _OBJECTIVES[:2]:
+            raise ValueError(f"objective: equalized_odds supports {list(_OBJECTIVES[:2])}, got {objective!r}")
         if isinstance(grid_size, bool) or not isinstance(grid_size, int) or grid_size < 1:
             raise ValueError(f"grid_size must be a positive integer, got {grid_size!r}")
         self.constraints, self.objective, self.grid_size = constraints, objective, grid_size
@@ -307,7 +312,8 @@ class ThresholdOptimizer:
         self.levels_ = [f.levels for f in features]
         self.feature_names_ = [f.name for f in features]
         self.x_best_ = rules["x_best"]
-        self.rules_ = {k: rules[k] for k in ("p0", "threshold0", "p1", "threshold1")}
+        self.rules_ = {k: rules[k] for k in ("p0", "threshold0", "p1", "threshold1", "p_ignore")}
+        self.constant_ = rules["constant"]
         self.objective_curve_ = rules["objective"]
         self._group_index = groups.group_index()
         return self
@@ -337,7 +343,9 @@ class ThresholdOptimizer:
         """The probability that each row is predicted positive."""
         scores, group = self._rows(y_score, sensitive_features)
         r = self.rules_
-        return r["p0"][group] * (scores > r["threshold0"][group]) + r["p1"][group] * (scores > r["threshold1"][group])
+        thresholded = r["p0"][group] * (scores > r["threshold0"][group]) + r["p1"][group] * (scores > r["threshold1"][group])
+        p_ignore = r["p_ignore"][group]
+        return p_ignore * self.constant_ + (1 - p_ignore) * thresholded
 
     def predict(self, y_score: Any, *, sensitive_features: Any, random_state: Any = None) -> np.ndarray:
         """0/1 predictions drawn with predict_proba's probabilities."""
@@ -346,7 +354,8 @@ class ThresholdOptimizer:
         return (rng.rand(len(probability)) < probability).astype(np.int64)
 
     def to_frame(self) -> Any:
-        """One row per group: the two thresholds and the probability of using each."""
+        """One row per group: the two thresholds, the probability of using each, and
+        (equalized odds) the probability of the constant prediction instead."""
         import pandas as pd
 
         return pd.DataFrame(self.rules_, index=self._group_index)

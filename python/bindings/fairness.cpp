@@ -442,14 +442,19 @@ void bind_fairness(py::module_& parent) {
         const auto rows = span_of<std::int32_t>(row_group, "row_group", "int32");
         const auto s = span_of<double>(scores, "y_score", "float64");
         const auto y = span_of<std::int32_t>(labels, "y_true codes", "int32");
-        const RateMetric x = metric_of(constraint), target = metric_of(objective);
+        const RateMetric target = metric_of(objective);
+        const bool equalized_odds = constraint == "equalized_odds";
+        const RateMetric x = equalized_odds ? RateMetric::false_positive_rate : metric_of(constraint);
         ThresholdRules rules;
         {
           py::gil_scoped_release release;
-          rules = optimize_thresholds(rows, n_groups, s, y, x, target, grid_size, n_jobs);
+          rules = equalized_odds ? optimize_equalized_odds(rows, n_groups, s, y, target, grid_size, n_jobs)
+                                 : optimize_thresholds(rows, n_groups, s, y, x, target, grid_size, n_jobs);
         }
         py::dict out;
         out["x_best"] = rules.x_best;
+        out["constant"] = rules.constant;
+        out["p_ignore"] = to_numpy(std::move(rules.p_ignore));
         out["p0"] = to_numpy(std::move(rules.p0));
         out["threshold0"] = to_numpy(std::move(rules.threshold0));
         out["p1"] = to_numpy(std::move(rules.p1));

@@ -301,3 +301,30 @@ TEST(FairnessMitigation, ThresholdsEqualiseSelectionRates) {
   EXPECT_THROW(optimize_thresholds(g, 2, s, one_class, RateMetric::selection_rate, RateMetric::accuracy, 4, 1),
                InvalidArgument);
 }
+
+TEST(FairnessMitigation, EqualizedOddsMixesTowardsTheCommonPoint) {
+  std::mt19937 gen(7);
+  std::vector<std::int32_t> g, y;
+  std::vector<double> s;
+  for (int i = 0; i < 4000; ++i) {
+    const std::int32_t group = i % 2;
+    const std::int32_t label = static_cast<std::int32_t>(gen() % 2);
+    g.push_back(group);
+    y.push_back(label);
+    // Integer scores: midpoints between distinct scores are never scores themselves.
+    s.push_back(static_cast<double>(gen() % 1000) + (group == 0 ? 600.0 : 200.0) * label);
+  }
+  const ThresholdRules rules = optimize_equalized_odds(g, 2, s, y, RateMetric::accuracy, 100, 1);
+  double tpr[2] = {0, 0}, fpr[2] = {0, 0}, pos[2] = {0, 0}, neg[2] = {0, 0};
+  for (std::size_t i = 0; i < g.size(); ++i) {
+    const auto k = static_cast<std::size_t>(g[i]);
+    const double thresholded = rules.p0[k] * (s[i] > rules.threshold0[k]) + rules.p1[k] * (s[i] > rules.threshold1[k]);
+    const double p = rules.p_ignore[k] * rules.constant + (1 - rules.p_ignore[k]) * thresholded;
+    (y[i] ? tpr[k] : fpr[k]) += p;
+    (y[i] ? pos[k] : neg[k]) += 1;
+  }
+  EXPECT_NEAR(tpr[0] / pos[0], tpr[1] / pos[1], 1e-9);
+  EXPECT_NEAR(fpr[0] / neg[0], rules.x_best, 1e-9);
+  EXPECT_NEAR(fpr[1] / neg[1], rules.x_best, 1e-9);
+  EXPECT_THROW(optimize_equalized_odds(g, 2, s, y, RateMetric::selection_rate, 100, 1), InvalidArgument);
+}

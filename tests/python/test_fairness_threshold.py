@@ -41,6 +41,8 @@ def data(seed, n=3000):
         ("false_positive_rate_parity", "balanced_accuracy_score"),
         ("true_negative_rate_parity", "accuracy_score"),
         ("false_negative_rate_parity", "accuracy_score"),
+        ("equalized_odds", "accuracy_score"),
+        ("equalized_odds", "balanced_accuracy_score"),
     ],
 )
 @pytest.mark.parametrize("seed", [0, 1])
@@ -73,10 +75,23 @@ def test_the_constraint_holds_and_predictions_are_seeded():
     assert set(np.unique(a)) <= {0, 1}
 
 
+def test_equalized_odds_equalises_both_rates():
+    score, y, groups = data(4, n=30000)
+    opt = af.ThresholdOptimizer(constraints="equalized_odds").fit(score, y, sensitive_features=groups)
+    probability = opt.predict_proba(score, sensitive_features=groups)
+    frame = pd.DataFrame({"p": probability, "y": y, "g": groups})
+    tpr = frame[frame.y == 1].groupby("g").p.mean().to_numpy()
+    fpr = frame[frame.y == 0].groupby("g").p.mean().to_numpy()
+    np.testing.assert_allclose(fpr, np.full(3, opt.x_best_), atol=1e-9)
+    assert np.ptp(tpr) < 1e-9
+
+
 def test_bad_input():
     score, y, groups = data(0, n=200)
     with pytest.raises(ValueError, match="constraints"):
-        af.ThresholdOptimizer(constraints="equalized_odds")
+        af.ThresholdOptimizer(constraints="bounded_group_loss")
+    with pytest.raises(ValueError, match="equalized_odds supports"):
+        af.ThresholdOptimizer(constraints="equalized_odds", objective="selection_rate")
     with pytest.raises(ValueError, match="objective"):
         af.ThresholdOptimizer(objective="f1")
     with pytest.raises(ValueError, match="fit first"):

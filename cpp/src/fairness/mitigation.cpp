@@ -132,11 +132,17 @@ Curve group_curve(std::vector<std::pair<double, int>>& rows, RateMetric constrai
   return curve;
 }
 
-}  // namespace
+// Validates the inputs and computes every group's interpolated hull.
+struct Curves {
+  std::vector<double> grid;
+  std::vector<Curve> curves;
+  std::vector<double> rows;  // per group
+  double total = 0, positives = 0;
+};
 
-ThresholdRules optimize_thresholds(std::span<const std::int32_t> row_group, std::int32_t n_groups,
-                                   std::span<const double> scores, std::span<const std::int32_t> labels,
-                                   RateMetric constraint, RateMetric objective, std::int32_t grid_size, int n_jobs) {
+Curves group_curves(std::span<const std::int32_t> row_group, std::int32_t n_groups, std::span<const double> scores,
+                    std::span<const std::int32_t> labels, RateMetric constraint, RateMetric objective,
+                    std::int32_t grid_size, int n_jobs) {
   const std::size_t n = row_group.size();
   if (scores.size() != n || labels.size() != n) throw InvalidArgument("y_score and y_true: one value per row");
   if (grid_size < 1) throw InvalidArgument("grid_size must be a positive integer");
@@ -145,13 +151,15 @@ ThresholdRules optimize_thresholds(std::span<const std::int32_t> row_group, std:
     if (labels[i] != 0 && labels[i] != 1) throw InvalidArgument("y_true: labels must be coded 0 or 1");
   }
   const GroupOrder order = sort_rows_by_group(row_group, n_groups);
-  std::vector<double> grid(static_cast<std::size_t>(grid_size) + 1);
+  Curves out;
+  out.grid.resize(static_cast<std::size_t>(grid_size) + 1);
   // numpy.linspace(0, 1, grid_size + 1): k * step, the last value exactly 1.
   const double step = 1.0 / grid_size;
-  for (std::size_t k = 0; k < grid.size(); ++k) grid[k] = static_cast<double>(k) * step;
-  grid.back() = 1.0;
+  for (std::size_t k = 0; k < out.grid.size(); ++k) out.grid[k] = static_cast<double>(k) * step;
+  out.grid.back() = 1.0;
   const auto groups = static_cast<std::size_t>(n_groups);
-  std::vector<Curve> curves(groups);
+  out.curves.resize(groups);
+  out.rows.assign(groups, 0.0);
   parallel_for(static_cast<std::ptrdiff_t>(groups), resolve_threads(n_jobs), [&](std::ptrdiff_t gi) {
     const auto g = static_cast<std::size_t>(gi);
     std::vector<std::pair<double, int>> rows;
@@ -159,28 +167,83 @@ ThresholdRules optimize_thresholds(std::span<const std::int32_t> row_group, std:
       const auto row = static_cast<std::size_t>(order.order[static_cast<std::size_t>(r)]);
       rows.emplace_back(scores[row], labels[row]);
     }
-    if (!rows.empty()) curves[g] = group_curve(rows, constraint, objective, grid, static_cast<std::int32_t>(gi));
+    out.rows[g] = static_cast<double>(rows.size());
+    if (!rows.empty()) out.curves[g] = group_curve(rows, constraint, objective, out.grid, static_cast<std::int32_t>(gi));
   });
-  const double total = static_cast<double>(order.order.size());
-  if (total == 0) throw InvalidArgument("y_true: no rows");
+  out.total = static_cast<double>(order.order.size());
+  if (out.total == 0) throw InvalidArgument("y_true: no rows");
+  for (const std::int64_t row : order.order) out.positives += labels[static_cast<std::size_t>(row)];
+  return out;
+}
+
+// The rules of every group at grid index `best`.
+ThresholdRules rules_at(const Curves& c, std::size_t best) {
   ThresholdRules rules;
-  rules.objective.assign(grid.size(), 0.0);
+  rules.x_best = c.grid[best];
+  const std::size_t groups = c.curves.size();
+  for (auto* v : {&rules.p0, &rules.p1, &rules.threshold0, &rules.threshold1, &rules.p_ignore}) v->assign(groups, 0.0);
   for (std::size_t g = 0; g < groups; ++g) {
-    if (curves[g].y.empty()) continue;
-    const double share = static_cast<double>(order.offsets[g + 1] - order.offsets[g]) / total;
-    for (std::size_t k = 0; k < grid.size(); ++k) rules.objective[k] += share * curves[g].y[k];
+    if (c.curves[g].y.empty()) continue;
+    rules.p0[g] = c.curves[g].p0[best];
+    rules.p1[g] = c.curves[g].p1[best];
+    rules.threshold0[g] = c.curves[g].threshold0[best];
+    rules.threshold1[g] = c.curves[g].threshold1[best];
   }
-  const auto best = static_cast<std::size_t>(std::max_element(rules.objective.begin(), rules.objective.end()) -
-                                             rules.objective.begin());
-  rules.x_best = grid[best];
-  for (auto* v : {&rules.p0, &rules.p1, &rules.threshold0, &rules.threshold1}) v->assign(groups, 0.0);
-  for (std::size_t g = 0; g < groups; ++g) {
-    if (curves[g].y.empty()) continue;
-    rules.p0[g] = curves[g].p0[best];
-    rules.p1[g] = curves[g].p1[best];
-    rules.threshold0[g] = curves[g].threshold0[best];
-    rules.threshold1[g] = curves[g].threshold1[best];
+  return rules;
+}
+
+}  // namespace
+
+ThresholdRules optimize_thresholds(std::span<const std::int32_t> row_group, std::int32_t n_groups,
+                                   std::span<const double> scores, std::span<const std::int32_t> labels,
+                                   RateMetric constraint, RateMetric objective, std::int32_t grid_size, int n_jobs) {
+  const Curves c = group_curves(row_group, n_groups, scores, labels, constraint, objective, grid_size, n_jobs);
+  std::vector<double> overall(c.grid.size(), 0.0);
+  for (std::size_t g = 0; g < c.curves.size(); ++g) {
+    if (c.curves[g].y.empty()) continue;
+    const double share = c.rows[g] / c.total;
+    for (std::size_t k = 0; k < c.grid.size(); ++k) overall[k] += share * c.curves[g].y[k];
   }
+  const auto best = static_cast<std::size_t>(std::max_element(overall.begin(), overall.end()) - overall.begin());
+  ThresholdRules rules = rules_at(c, best);
+  rules.objective = std::move(overall);
+  return rules;
+}
+
+ThresholdRules optimize_equalized_odds(std::span<const std::int32_t> row_group, std::int32_t n_groups,
+                                       std::span<const double> scores, std::span<const std::int32_t> labels,
+                                       RateMetric objective, std::int32_t grid_size, int n_jobs) {
+  if (objective != RateMetric::accuracy && objective != RateMetric::balanced_accuracy) {
+    throw InvalidArgument("objective: equalized odds supports accuracy_score and balanced_accuracy_score only");
+  }
+  const Curves c = group_curves(row_group, n_groups, scores, labels, RateMetric::false_positive_rate,
+                                RateMetric::true_positive_rate, grid_size, n_jobs);
+  const std::size_t m = c.grid.size();
+  std::vector<double> y_min(m, std::numeric_limits<double>::infinity()), overall(m);
+  for (const Curve& curve : c.curves) {
+    if (curve.y.empty()) continue;
+    for (std::size_t k = 0; k < m; ++k) y_min[k] = std::min(y_min[k], curve.y[k]);
+  }
+  const double positives = c.positives, negatives = c.total - c.positives;
+  for (std::size_t k = 0; k < m; ++k) {
+    const Counts counts{positives * y_min[k], negatives * c.grid[k], negatives * (1.0 - c.grid[k]),
+                        positives * (1.0 - y_min[k])};
+    const double n = counts.tp + counts.tn + counts.fp + counts.fn;
+    const double value = objective == RateMetric::accuracy
+                             ? (counts.tp + counts.tn) / n
+                             : 0.5 * counts.tp / (counts.tp + counts.fn) + 0.5 * counts.tn / (counts.tn + counts.fp);
+    overall[k] = std::nearbyint(value * 1e15) / 1e15;  // numpy.around(value, 15), as fairlearn
+  }
+  const auto best = static_cast<std::size_t>(std::max_element(overall.begin(), overall.end()) - overall.begin());
+  ThresholdRules rules = rules_at(c, best);
+  rules.constant = rules.x_best;
+  const double y_best = y_min[best];
+  for (std::size_t g = 0; g < c.curves.size(); ++g) {
+    if (c.curves[g].y.empty()) continue;
+    const double y = c.curves[g].y[best];
+    rules.p_ignore[g] = y == rules.x_best ? 0.0 : (y - y_best) / (y - rules.x_best);
+  }
+  rules.objective = std::move(overall);
   return rules;
 }
 

@@ -34,7 +34,8 @@ namespace assay::fairness {
 //  3. the grid value maximising sum over groups of (rows_g / n) * y_g(x) (the first
 //     one on ties) is chosen, and each group's mixture at it is the rule.
 // A row of group g is predicted positive with probability
-//   p0[g] * (score > threshold0[g]) + p1[g] * (score > threshold1[g]).
+//   p_ignore[g] * constant + (1 - p_ignore[g]) * (p0[g] * (score > threshold0[g]) + p1[g] * (score > threshold1[g])),
+// where p_ignore is 0 for these constraints.
 // Unweighted. Throws InvalidArgument if a non-empty group lacks positives or negatives.
 enum class RateMetric {
   selection_rate,
@@ -48,12 +49,24 @@ enum class RateMetric {
 
 struct ThresholdRules {
   double x_best = 0;
-  std::vector<double> p0, threshold0, p1, threshold1;  // per group; empty groups: p0 = p1 = 0
-  std::vector<double> objective;                        // the overall objective on the grid
+  double constant = 0;                                           // equalized odds: the random classifier's rate
+  std::vector<double> p0, threshold0, p1, threshold1, p_ignore;  // per group; empty groups: all 0
+  std::vector<double> objective;                                 // the overall objective on the grid
 };
 
 ThresholdRules optimize_thresholds(std::span<const std::int32_t> row_group, std::int32_t n_groups,
                                    std::span<const double> scores, std::span<const std::int32_t> labels,
                                    RateMetric constraint, RateMetric objective, std::int32_t grid_size, int n_jobs);
+
+// Equalized odds, as fairlearn: each group's ROC hull (x = FPR, y = TPR) on the grid;
+// for every FPR x the common TPR is the lowest over groups, y_min(x); the objective
+// (accuracy or balanced accuracy) of the overall counts FP = N x, TP = P y_min(x) is
+// rounded to 15 decimals and maximised (first on ties). A group whose hull lies above
+// (x_best, y_best) mixes its thresholds with the constant prediction x_best with
+// probability p_ignore = (y_g - y_best) / (y_g - x_best), which moves it down to the
+// common point along the line to the diagonal.
+ThresholdRules optimize_equalized_odds(std::span<const std::int32_t> row_group, std::int32_t n_groups,
+                                       std::span<const double> scores, std::span<const std::int32_t> labels,
+                                       RateMetric objective, std::int32_t grid_size, int n_jobs);
 
 }  // namespace assay::fairness
