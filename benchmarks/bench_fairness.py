@@ -17,7 +17,7 @@ import warnings
 
 import numpy as np
 import pandas as pd
-from harness import Results, format_seconds, time_call, update_doc
+from harness import Results, format_seconds, peak_memory, time_call, update_doc
 
 from assay import fairness as af
 
@@ -88,6 +88,14 @@ def run_fairlearn(y, p, features, **kwargs):
     return frame
 
 
+def _b1_setup():
+    return make_data(N_ROWS)
+
+
+def _b1_run(state) -> None:
+    run_assay(*state)
+
+
 def once(fn) -> float:
     start = time.perf_counter()
     fn()
@@ -132,9 +140,15 @@ def main() -> None:
     results.add(b3, "assay", time_call(lambda: run_assay(small_y, small_p, small_groups), repeat=50, warmup=3))
     results.add(b3, "fairlearn MetricFrame", time_call(lambda: run_fairlearn(small_y, small_p, small_groups), repeat=5))
 
+    before, after = peak_memory(_b1_setup, _b1_run)
+    input_bytes = y.nbytes + p.nbytes + features.memory_usage(index=False).sum()
+    memory = (f"B1 peak memory: {(after - before) / 2**20:.0f} MiB above the {before / 2**20:.0f} MiB held after "
+              f"building the inputs ({input_bytes / 2**20:.0f} MiB of arrays), measured in a fresh process.")
+    print(memory)
     table = results.markdown()
     print(table)
-    update_doc("fairness", "## Fairness (assay.fairness vs fairlearn)\n\n" + table,
+    update_doc("fairness", "## Fairness (assay.fairness vs fairlearn)\n\n" + table + "\n\n" + memory +
+               "\nThe machine was shared with other work during the run.",
                ".venv/bin/python benchmarks/run.py fairness")
 
 

@@ -293,3 +293,20 @@ def test_mean_prediction_of_labels_uses_the_count_bootstrap():
     scores = af.MetricFrame(metrics={"mp": af.mean_prediction}, y_true=y, y_pred=p + 0.5 * np.sin(np.arange(2000)),
                             sensitive_features=groups, n_boot=20, ci_quantiles=[0.5], random_state=4)
     assert scores._bootstrap.scheme == "poisson"
+
+
+def test_bootstrap_shapes_with_control_features_match_fairlearn():
+    fairlearn_metrics = pytest.importorskip("fairlearn.metrics")
+    y, p, _, groups, rng = _data(n=600)
+    control = pd.Series(rng.choice(["u", "v"], len(y)), name="region")
+    kwargs = dict(y_true=y, y_pred=p, sensitive_features=groups, control_features=control, n_boot=20,
+                  ci_quantiles=[0.1, 0.9], random_state=0)
+    ours = af.MetricFrame(metrics={"sel": af.selection_rate, "n": af.count}, convention="fairlearn", **kwargs)
+    theirs = fairlearn_metrics.MetricFrame(metrics={"sel": fairlearn_metrics.selection_rate, "n": fairlearn_metrics.count},
+                                           **kwargs)
+    for accessor in ("by_group_ci", "overall_ci"):
+        for a, b in zip(getattr(ours, accessor), getattr(theirs, accessor)):
+            assert a.index.equals(b.index) and list(a.columns) == list(b.columns)
+    for a, b in zip(ours.difference_ci(), theirs.difference_ci()):
+        assert a.index.equals(b.index) and list(a.columns) == list(b.columns)
+        np.testing.assert_allclose(a["sel"].to_numpy(), b["sel"].to_numpy(), atol=0.1)
