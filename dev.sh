@@ -109,7 +109,12 @@ case "${1:-}" in
     system_deps
     python_env
     install_assay "test,bench"
-    "$PY" benchmarks/run.py "$@"
+    # ydata-profiling pins an older numpy: it gets a virtual environment of its own.
+    if [ ! -x "$ROOT/.venv-ydata/bin/python" ]; then
+      python3 -m venv "$ROOT/.venv-ydata"
+      "$ROOT/.venv-ydata/bin/pip" install -q ydata-profiling pyarrow
+    fi
+    ASSAY_YDATA_PYTHON="$ROOT/.venv-ydata/bin/python" "$PY" benchmarks/run.py "$@"
     ;;
   *)
     sed -n '2,12p' "$0"

@@ -60,7 +60,8 @@ def peak_memory(setup: Callable[[], Any], run: Callable[[Any], Any]) -> tuple[in
     ``setup`` builds the input, ``run(state)`` does the work; both must be picklable
     module-level functions. The difference is the extra memory the work needed.
     """
-    context = multiprocessing.get_context("fork")
+    # spawn, not fork: a child forked after OpenMP started its threads can deadlock.
+    context = multiprocessing.get_context("spawn")
     queue = context.Queue()
     process = context.Process(target=_peak_child, args=(setup, run, queue))
     process.start()

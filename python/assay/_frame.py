@@ -253,10 +253,15 @@ def _factorize_objects(name: str, values: np.ndarray) -> Column:
     missing = _is_missing_object(values)
     try:
         import pandas as pd
-
-        codes, uniques = pd.factorize(values, use_na_sentinel=True)
-        uniques = list(uniques)
     except ImportError:
+        pd = None
+    if pd is not None:
+        try:
+            codes, uniques = pd.factorize(values, use_na_sentinel=True)
+        except TypeError as error:  # unhashable values such as dicts or lists
+            raise TypeError(f"column '{name}': object values that cannot be hashed ({error})") from None
+        uniques = list(uniques)
+    else:
         present = values[~missing]
         try:
             uniques_array, inverse = np.unique(present, return_inverse=True)

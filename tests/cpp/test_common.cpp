@@ -111,6 +111,26 @@ TEST(HyperLogLog, EstimatesWithinStatedErrorAndMerges) {
   EXPECT_EQ(copy.estimate(), a.estimate());
 }
 
+TEST(Sort, RadixSortHandlesTiesNarrowRangesAndOutliers) {
+  std::mt19937_64 gen(9);
+  std::uniform_int_distribution<int> small(0, 5);
+  for (std::size_t n : {0u, 1u, 47u, 48u, 1000u, 70000u}) {
+    std::vector<double> ties(n), narrow(n), outlier(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      ties[i] = small(gen);
+      narrow[i] = 50.0 + small(gen) * 1e-9;
+      outlier[i] = i % 1000 == 0 ? 1e300 : static_cast<double>(gen() % 1000) / 7.0;
+    }
+    for (auto* v : {&ties, &narrow, &outlier}) {
+      auto expected = *v;
+      std::sort(expected.begin(), expected.end());
+      std::vector<double> scratch(n);
+      radix_sort(*v, scratch);
+      EXPECT_EQ(*v, expected) << "n=" << n;
+    }
+  }
+}
+
 TEST(Sort, RadixSortMatchesStdSort) {
   std::mt19937_64 gen(3);
   std::normal_distribution<double> normal(0, 1e3);
@@ -130,7 +150,7 @@ TEST(Sort, RadixSortMatchesStdSort) {
 TEST(Sort, RadixSortPairsIsStable) {
   std::vector<std::uint64_t> keys(5000), payload(5000), ks(5000), ps(5000);
   for (std::size_t i = 0; i < keys.size(); ++i) {
-    keys[i] = mix64(i % 97) ;
+    keys[i] = mix64(i % 97);
     payload[i] = i;
   }
   radix_sort_pairs(keys, payload, ks, ps);

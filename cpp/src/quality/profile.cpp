@@ -278,18 +278,29 @@ void require_same_name(const std::string& a, const std::string& b) {
   if (a != b) throw InvalidArgument("cannot merge profiles of different columns '" + a + "' and '" + b + "'");
 }
 
-std::int64_t merged_distinct(bool exact, std::size_t exact_count, const HyperLogLog& sketch) {
-  return exact ? static_cast<std::int64_t>(exact_count) : std::llround(sketch.estimate());
+// The fields numeric and categorical profiles share: name, counts, distinct count and
+// value table.
+template <class Profile>
+void merge_shared(const Profile& a, const Profile& b, const ProfileOptions& options, Profile& m) {
+  require_same_name(a.name, b.name);
+  m.name = a.name;
+  m.count = a.count + b.count;
+  m.missing = a.missing + b.missing;
+  m.distinct_sketch = a.distinct_sketch;
+  m.distinct_sketch.merge(b.distinct_sketch);
+  // Complete value tables list every distinct value: their union is exact.
+  m.distinct_exact = a.values.complete && b.values.complete;
+  m.distinct = m.distinct_exact
+                   ? static_cast<std::int64_t>(merge_tables(a.values, b.values, std::numeric_limits<std::size_t>::max()).entries.size())
+                   : std::llround(m.distinct_sketch.estimate());
+  m.values = merge_tables(a.values, b.values, options.tracked_values);
 }
 
 }  // namespace
 
 NumericProfile merge(const NumericProfile& a, const NumericProfile& b, const ProfileOptions& options) {
-  require_same_name(a.name, b.name);
   NumericProfile m;
-  m.name = a.name;
-  m.count = a.count + b.count;
-  m.missing = a.missing + b.missing;
+  merge_shared(a, b, options, m);
   m.infinities = a.infinities + b.infinities;
   m.zeros = a.zeros + b.zeros;
   m.negatives = a.negatives + b.negatives;
@@ -314,13 +325,6 @@ NumericProfile merge(const NumericProfile& a, const NumericProfile& b, const Pro
   m.quantiles.clear();
   for (double q : kProfileQuantiles) m.quantiles.push_back(m.summary.quantile(q));
 
-  m.distinct_sketch = a.distinct_sketch;
-  m.distinct_sketch.merge(b.distinct_sketch);
-  // Complete value tables list every distinct value: their union is exact.
-  const ValueTable<double> all_values = merge_tables(a.values, b.values, std::numeric_limits<std::size_t>::max());
-  m.distinct_exact = a.values.complete && b.values.complete;
-  m.distinct = merged_distinct(m.distinct_exact, all_values.entries.size(), m.distinct_sketch);
-  m.values = merge_tables(a.values, b.values, options.tracked_values);
 
   if (a.histogram_edges == b.histogram_edges) {
     m.histogram_edges = a.histogram_edges;
@@ -354,17 +358,8 @@ NumericProfile merge(const NumericProfile& a, const NumericProfile& b, const Pro
 }
 
 CategoricalProfile merge(const CategoricalProfile& a, const CategoricalProfile& b, const ProfileOptions& options) {
-  require_same_name(a.name, b.name);
   CategoricalProfile m;
-  m.name = a.name;
-  m.count = a.count + b.count;
-  m.missing = a.missing + b.missing;
-  m.distinct_sketch = a.distinct_sketch;
-  m.distinct_sketch.merge(b.distinct_sketch);
-  const auto all_values = merge_tables(a.values, b.values, std::numeric_limits<std::size_t>::max());
-  m.distinct_exact = a.values.complete && b.values.complete;
-  m.distinct = merged_distinct(m.distinct_exact, all_values.entries.size(), m.distinct_sketch);
-  m.values = merge_tables(a.values, b.values, options.tracked_values);
+  merge_shared(a, b, options, m);
   return m;
 }
 
