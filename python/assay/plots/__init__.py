@@ -6,7 +6,8 @@ One module per engine; import the figures from here, e.g.
 
 from __future__ import annotations
 
-from . import drift
+from . import drift, fairness
 from .drift import drift_distribution, drift_over_time, reconstruction_error
+from .fairness import plot_metric_by_group
 
-__all__ = ["drift", "drift_distribution", "drift_over_time", "reconstruction_error"]
+__all__ = ["drift", "fairness", "drift_distribution", "drift_over_time", "reconstruction_error", "plot_metric_by_group"]

@@ -1,0 +1,156 @@
+"""assay.fairness against fairlearn's MetricFrame, same data, same run.
+
+B1  10M rows, 3 sensitive features of 10 levels (1,000 Zipf-sized intersections),
+    8 metrics and every aggregate.
+B2  the same with 1,000 bootstrap replicates.
+B3  10k rows, 8 groups, 8 metrics: the latency of one call from Python.
+
+fairlearn is too slow to run on all of B1/B2 within the benchmark's time budget: it is
+timed on a 1M-row subset (and, for B2, on 2 replicates) and scaled linearly in rows and
+replicates; the table says so in its notes.
+"""
+
+from __future__ import annotations
+
+import time
+import warnings
+
+import numpy as np
+import pandas as pd
+from harness import Results, format_seconds, peak_memory, time_call, update_doc
+
+from assay import fairness as af
+
+N_ROWS = 10_000_000
+SUBSET_ROWS = 1_000_000
+N_BOOT = 1_000
+FAIRLEARN_BOOT = 2
+
+
+def make_data(n: int, n_groups_per_feature: int = 10, seed: int = 0):
+    rng = np.random.default_rng(seed)
+    n_groups = n_groups_per_feature**3
+    weights = 1.0 / np.arange(1, n_groups + 1) ** 1.1  # Zipf-sized groups
+    group = rng.choice(n_groups, size=n, p=weights / weights.sum())
+    features = pd.DataFrame({
+        "race": (group // 100).astype(np.int64),
+        "sex": (group // 10 % 10).astype(np.int64),
+        "age": (group % 10).astype(np.int64),
+    })
+    base = rng.uniform(0.2, 0.6, n_groups)[group]
+    y_true = (rng.random(n) < base).astype(np.int64)
+    score = 0.5 * y_true + rng.random(n) * 0.8
+    y_pred = (score > 0.6).astype(np.int64)
+    return y_true, y_pred, features
+
+
+def ours_metrics():
+    return {
+        "selection_rate": af.selection_rate, "tpr": af.true_positive_rate, "fpr": af.false_positive_rate,
+        "tnr": af.true_negative_rate, "fnr": af.false_negative_rate, "accuracy": af.accuracy_score,
+        "count": af.count, "mean_prediction": af.mean_prediction,
+    }
+
+
+def fairlearn_metrics():
+    import fairlearn.metrics as flm
+    import sklearn.metrics as skm
+
+    return {
+        "selection_rate": flm.selection_rate, "tpr": flm.true_positive_rate, "fpr": flm.false_positive_rate,
+        "tnr": flm.true_negative_rate, "fnr": flm.false_negative_rate, "accuracy": skm.accuracy_score,
+        "count": flm.count, "mean_prediction": flm.mean_prediction,
+    }
+
+
+def all_aggregates(frame) -> None:
+    frame.overall, frame.by_group, frame.group_min(), frame.group_max()
+    for method in ("between_groups", "to_overall"):
+        frame.difference(method=method), frame.ratio(method=method)
+
+
+def run_assay(y, p, features, **kwargs):
+    frame = af.MetricFrame(metrics=ours_metrics(), y_true=y, y_pred=p, sensitive_features=features,
+                           convention="fairlearn", **kwargs)
+    all_aggregates(frame)
+    if "n_boot" in kwargs:
+        frame.by_group_ci, frame.overall_ci, frame.difference_ci(), frame.ratio_ci()
+    return frame
+
+
+def run_fairlearn(y, p, features, **kwargs):
+    import fairlearn.metrics as flm
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        frame = flm.MetricFrame(metrics=fairlearn_metrics(), y_true=y, y_pred=p, sensitive_features=features, **kwargs)
+        all_aggregates(frame)
+    return frame
+
+
+def _b1_setup():
+    return make_data(N_ROWS)
+
+
+def _b1_run(state) -> None:
+    run_assay(*state)
+
+
+def once(fn) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    results = Results("fairness")
+    y, p, features = make_data(N_ROWS)
+    ys, ps, fs = y[:SUBSET_ROWS], p[:SUBSET_ROWS], features.iloc[:SUBSET_ROWS]
+    scale = N_ROWS / SUBSET_ROWS
+
+    # Numbers agree before anything is timed.
+    check_ours = run_assay(ys, ps, fs)
+    check_theirs = run_fairlearn(ys, ps, fs)
+    np.testing.assert_array_equal(check_ours.by_group.to_numpy(dtype=float), check_theirs.by_group.to_numpy(dtype=float))
+
+    b1 = "B1: 10M rows, 1,000 groups, 8 metrics"
+    results.add(b1, "assay", time_call(lambda: run_assay(y, p, features), repeat=3, warmup=1))
+    codes = (features["race"].to_numpy() * 100 + features["sex"].to_numpy() * 10 + features["age"].to_numpy())
+    results.add(b1, "numpy bincount (read-once bound)",
+                time_call(lambda: np.bincount(codes * 4 + y * 2 + p, minlength=4000), repeat=3),
+                "one pass over the same rows")
+    fairlearn_seconds = once(lambda: run_fairlearn(ys, ps, fs))
+    results.add(b1, "fairlearn MetricFrame", fairlearn_seconds * scale,
+                f"timed on 1M rows ({format_seconds(fairlearn_seconds)}), scaled x{scale:g}")
+
+    b2 = f"B2: B1 + {N_BOOT} bootstrap replicates"
+    results.add(b2, "assay", time_call(lambda: run_assay(y, p, features, n_boot=N_BOOT, ci_quantiles=[0.025, 0.5, 0.975],
+                                                         random_state=0), repeat=2, warmup=0))
+    boot_seconds = once(lambda: run_fairlearn(ys, ps, fs, n_boot=FAIRLEARN_BOOT, ci_quantiles=[0.025, 0.5, 0.975],
+                                              random_state=0))
+    # The point estimate (timed in B1) once, plus the replicates scaled to N_BOOT; all scaled to 10M rows.
+    per_replicate = max(boot_seconds - fairlearn_seconds, 0.0) / FAIRLEARN_BOOT
+    results.add(b2, "fairlearn MetricFrame(n_boot)", (fairlearn_seconds + per_replicate * N_BOOT) * scale,
+                f"timed on 1M rows x {FAIRLEARN_BOOT} replicates ({format_seconds(boot_seconds)} incl. the point "
+                f"estimate), replicates scaled to {N_BOOT} and rows x{scale:g}")
+
+    small_y, small_p, _ = make_data(10_000, seed=1)
+    small_groups = np.random.default_rng(2).integers(0, 8, 10_000)
+    b3 = "B3: 10k rows, 8 groups, 8 metrics (one call)"
+    results.add(b3, "assay", time_call(lambda: run_assay(small_y, small_p, small_groups), repeat=50, warmup=3))
+    results.add(b3, "fairlearn MetricFrame", time_call(lambda: run_fairlearn(small_y, small_p, small_groups), repeat=5))
+
+    before, after = peak_memory(_b1_setup, _b1_run)
+    input_bytes = y.nbytes + p.nbytes + features.memory_usage(index=False).sum()
+    memory = (f"B1 peak memory: {(after - before) / 2**20:.0f} MiB above the {before / 2**20:.0f} MiB held after "
+              f"building the inputs ({input_bytes / 2**20:.0f} MiB of arrays), measured in a fresh process.")
+    print(memory)
+    table = results.markdown()
+    print(table)
+    update_doc("fairness", "## Fairness (assay.fairness vs fairlearn)\n\n" + table + "\n\n" + memory +
+               "\nThe machine was shared with other work during the run.",
+               ".venv/bin/python benchmarks/run.py fairness")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,26 @@
+#pragma once
+// Analytic confidence intervals for rates and their comparisons.
+//  - Wilson score interval for a proportion x/n (Wilson 1927).
+//  - Newcombe's hybrid score interval for a difference of proportions p1 - p2, built
+//    from the two Wilson intervals (Newcombe 1998, method 10).
+//  - Katz's log interval for a ratio of proportions p1 / p2 (Katz et al. 1978):
+//    exp(ln(p1/p2) +- z sqrt((1-p1)/x1 + (1-p2)/x2)).
+// Undefined cases give NaN bounds: n = 0 (Wilson, Newcombe); x1 = 0 or x2 = 0 (Katz,
+// whose variance has the counts in denominators).
+#include <cstdint>
+
+namespace assay::fairness {
+
+struct Interval {
+  double low, high;
+};
+
+// The standard normal quantile (Acklam's rational approximation, refined with one
+// Halley step on erfc; |error| < 1e-15 in double). p in (0, 1).
+double normal_quantile(double p);
+
+Interval wilson(double successes, double trials, double z);
+Interval newcombe(double x1, double n1, double x2, double n2, double z);
+Interval katz(double x1, double n1, double x2, double n2, double z);
+
+}  // namespace assay::fairness

@@ -1,0 +1,176 @@
+#include "assay/fairness/resample.hpp"
+
+#include <omp.h>
+
+#include <atomic>
+#include <cmath>
+#include <limits>
+#include <random>
+
+#include "assay/common/error.hpp"
+#include "assay/common/parallel.hpp"
+#include "assay/common/rng.hpp"
+
+namespace assay::fairness {
+
+namespace {
+
+// CounterRng as a standard uniform random bit generator, for std::binomial_distribution.
+struct Bits {
+  using result_type = std::uint64_t;
+  CounterRng& rng;
+  static constexpr result_type min() { return 0; }
+  static constexpr result_type max() { return std::numeric_limits<result_type>::max(); }
+  result_type operator()() { return rng.next(); }
+};
+
+// Poisson(1) by inversion of its CDF.
+class PoissonOne {
+ public:
+  PoissonOne() {
+    double p = std::exp(-1.0), sum = 0;
+    for (int k = 0; k < kMax; ++k) {
+      sum += p;
+      cdf_[k] = sum;
+      p /= (k + 1);
+    }
+  }
+  int operator()(CounterRng& rng) const {
+    const double u = rng.uniform();
+    int k = 0;
+    while (k < kMax - 1 && u >= cdf_[k]) ++k;
+    return k;
+  }
+
+ private:
+  static constexpr int kMax = 24;
+  double cdf_[kMax];
+};
+
+void check_replicates(int n_boot) {
+  if (n_boot < 1) throw InvalidArgument("n_boot must be a positive integer");
+}
+
+// Runs body(b) for every replicate on the call's threads, reporting progress from the
+// calling thread (OpenMP's master) only.
+template <class Body>
+void for_replicates(int n_boot, int n_jobs, const Progress& progress, Body&& body) {
+  std::atomic<std::size_t> done{0};
+  parallel_for(n_boot, resolve_threads(n_jobs), [&](std::ptrdiff_t b) {
+    body(static_cast<std::size_t>(b));
+    const std::size_t finished = ++done;
+    if (progress.active() && omp_get_thread_num() == 0) progress.report(finished, static_cast<std::size_t>(n_boot));
+  });
+  if (progress.active()) progress.report(static_cast<std::size_t>(n_boot), static_cast<std::size_t>(n_boot));
+}
+
+}  // namespace
+
+ConfusionStats bootstrap_counts(const ConfusionStats& stats, int n_boot, std::uint64_t seed, int n_jobs,
+                                const Progress& progress) {
+  check_replicates(n_boot);
+  if (stats.weighted) throw InvalidArgument("the count bootstrap needs unweighted statistics");
+  const std::size_t cells = stats.counts.size();
+  std::int64_t total = 0;
+  for (const auto c : stats.counts) total += c;
+  ConfusionStats out;
+  out.n_groups = stats.n_groups * n_boot;
+  out.n_classes = stats.n_classes;
+  out.weighted = false;
+  out.counts.assign(cells * static_cast<std::size_t>(n_boot), 0);
+  out.weights.assign(out.counts.size(), 0.0);
+  for_replicates(n_boot, n_jobs, progress, [&](std::size_t b) {
+    CounterRng rng(seed, b);
+    Bits bits{rng};
+    std::int64_t rows_left = total, mass_left = total;
+    std::int64_t* counts = &out.counts[b * cells];
+    double* weights = &out.weights[b * cells];
+    for (std::size_t c = 0; c < cells && rows_left > 0; ++c) {
+      const std::int64_t mass = stats.counts[c];
+      if (mass == 0) continue;
+      std::int64_t drawn;
+      if (mass == mass_left) {
+        drawn = rows_left;
+      } else {
+        std::binomial_distribution<std::int64_t> binomial(rows_left, static_cast<double>(mass) / mass_left);
+        drawn = binomial(bits);
+      }
+      counts[c] = drawn;
+      weights[c] = static_cast<double>(drawn);
+      rows_left -= drawn;
+      mass_left -= mass;
+    }
+  });
+  return out;
+}
+
+ConfusionStats bootstrap_rows_confusion(std::span<const std::int32_t> row_group, std::int32_t n_groups,
+                                        std::span<const std::int32_t> y_true, std::span<const std::int32_t> y_pred,
+                                        std::int32_t n_classes, std::span<const double> weights, int n_boot,
+                                        std::uint64_t seed, int n_jobs, const Progress& progress) {
+  check_replicates(n_boot);
+  // Validates every input once (the replicates then trust them).
+  const Weights sample_weight = weights.empty() ? Weights{} : Weights{weights};
+  const ConfusionStats whole = accumulate_confusion(row_group, n_groups, y_true, y_pred, n_classes, sample_weight, n_jobs);
+  const std::size_t cells = whole.counts.size();
+  ConfusionStats out;
+  out.n_groups = n_groups * n_boot;
+  out.n_classes = n_classes;
+  out.weighted = true;
+  out.counts.assign(cells * static_cast<std::size_t>(n_boot), 0);
+  out.weights.assign(out.counts.size(), 0.0);
+  const PoissonOne poisson;
+  for_replicates(n_boot, n_jobs, progress, [&](std::size_t b) {
+    CounterRng rng(seed, b);
+    std::int64_t* counts = &out.counts[b * cells];
+    double* sums = &out.weights[b * cells];
+    for (std::size_t i = 0; i < row_group.size(); ++i) {
+      const int times = poisson(rng);
+      const std::int32_t g = row_group[i];
+      if (times == 0 || g < 0) continue;
+      const std::size_t c = whole.cell(g, y_true[i], y_pred[i]);
+      counts[c] += times;
+      sums[c] += times * (weights.empty() ? 1.0 : weights[i]);
+    }
+  });
+  return out;
+}
+
+RegressionStats bootstrap_rows_regression(std::span<const std::int32_t> row_group, std::int32_t n_groups,
+                                          std::span<const double> y_true, std::span<const double> y_pred,
+                                          std::span<const double> weights, int n_boot, std::uint64_t seed,
+                                          int n_jobs, const Progress& progress) {
+  check_replicates(n_boot);
+  // Validates the inputs once.
+  accumulate_regression(row_group, n_groups, y_true, y_pred, weights.empty() ? Weights{} : Weights{weights}, n_jobs);
+  std::vector<RegressionStats> replicates(static_cast<std::size_t>(n_boot));
+  const PoissonOne poisson;
+  for_replicates(n_boot, n_jobs, progress, [&](std::size_t b) {
+    CounterRng rng(seed, b);
+    // The replicate's rows: row i repeated Poisson(1) times, as a weight multiplier.
+    std::vector<double> multiplied(row_group.size());
+    std::vector<std::int32_t> groups(row_group.begin(), row_group.end());
+    for (std::size_t i = 0; i < row_group.size(); ++i) {
+      const int times = poisson(rng);
+      multiplied[i] = times * (weights.empty() ? 1.0 : weights[i]);
+      if (times == 0) groups[i] = -1;
+    }
+    replicates[b] = accumulate_regression(groups, n_groups, y_true, y_pred, Weights{multiplied}, 1);
+  });
+  RegressionStats out;
+  out.n_groups = n_groups * n_boot;
+  out.weighted = true;
+  for (const auto& r : replicates) {
+    out.count.insert(out.count.end(), r.count.begin(), r.count.end());
+    out.weight.insert(out.weight.end(), r.weight.begin(), r.weight.end());
+    out.mean_true.insert(out.mean_true.end(), r.mean_true.begin(), r.mean_true.end());
+    out.m2_true.insert(out.m2_true.end(), r.m2_true.begin(), r.m2_true.end());
+    out.sum_pred.insert(out.sum_pred.end(), r.sum_pred.begin(), r.sum_pred.end());
+    out.sum_error.insert(out.sum_error.end(), r.sum_error.begin(), r.sum_error.end());
+    out.sum_sq_error.insert(out.sum_sq_error.end(), r.sum_sq_error.begin(), r.sum_sq_error.end());
+    out.sum_abs_error.insert(out.sum_abs_error.end(), r.sum_abs_error.begin(), r.sum_abs_error.end());
+  }
+  return out;
+}
+
+}  // namespace assay::fairness

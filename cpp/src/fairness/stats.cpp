@@ -1,0 +1,357 @@
+#include "assay/fairness/stats.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+#include "assay/common/error.hpp"
+#include "assay/common/parallel.hpp"
+
+namespace assay::fairness {
+
+namespace {
+
+// Rows per block: at least 64k, and enough that a block's private accumulator (cells
+// values) is small next to the rows it covers. Depends on n and the cell count only.
+std::size_t block_rows(std::size_t cells) { return std::max<std::size_t>(std::size_t{1} << 16, 16 * cells); }
+
+void check_rows(std::span<const std::int32_t> row_group, std::int32_t n_groups, std::size_t n_true,
+                std::size_t n_pred, const Weights& weights) {
+  const std::size_t n = row_group.size();
+  if (n_groups < 0) throw InvalidArgument("n_groups must be non-negative");
+  if (n_true != n) {
+    throw InvalidArgument("y_true has " + std::to_string(n_true) + " rows but the group index has " +
+                          std::to_string(n));
+  }
+  if (n_pred != n) {
+    throw InvalidArgument("y_pred has " + std::to_string(n_pred) + " rows but y_true has " + std::to_string(n));
+  }
+  if (weights && weights->size() != n) {
+    throw InvalidArgument("sample_weight has " + std::to_string(weights->size()) + " rows but y_true has " +
+                          std::to_string(n));
+  }
+}
+
+[[noreturn]] void bad_weight(std::size_t i, double w) {
+  throw InvalidArgument("sample_weight: value " + std::to_string(w) + " at row " + std::to_string(i) +
+                        " is not a finite non-negative number");
+}
+
+void check_group(std::int32_t g, std::int32_t n_groups, std::size_t i) {
+  if (g < -1 || g >= n_groups) {
+    throw InvalidArgument("group index: group " + std::to_string(g) + " at row " + std::to_string(i) +
+                          " is out of range");
+  }
+}
+
+// Welford/West running statistics merged by Chan et al.'s pairwise formula.
+void merge_moments(double& weight, double& mean, double& m2, double other_weight, double other_mean,
+                   double other_m2) {
+  if (other_weight == 0.0) {
+    m2 += other_m2;
+    return;
+  }
+  if (weight == 0.0) {
+    weight = other_weight;
+    mean = other_mean;
+    m2 += other_m2;
+    return;
+  }
+  const double total = weight + other_weight;
+  const double delta = other_mean - mean;
+  mean += delta * (other_weight / total);
+  m2 += other_m2 + delta * delta * (weight * other_weight / total);
+  weight = total;
+}
+
+class Writer {
+ public:
+  explicit Writer(const char* magic) { out_.append(magic, 4); }
+  template <class T>
+  void value(T v) {
+    out_.append(reinterpret_cast<const char*>(&v), sizeof(T));
+  }
+  template <class T>
+  void array(const std::vector<T>& v) {
+    value<std::uint64_t>(v.size());
+    out_.append(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(T));
+  }
+  std::string take() { return std::move(out_); }
+
+ private:
+  std::string out_;
+};
+
+class Reader {
+ public:
+  Reader(const std::string& bytes, const char* magic, const char* what) : bytes_(bytes), what_(what) {
+    if (bytes.size() < 4 || std::memcmp(bytes.data(), magic, 4) != 0) fail();
+    pos_ = 4;
+  }
+  template <class T>
+  T value() {
+    if (pos_ + sizeof(T) > bytes_.size()) fail();
+    T v;
+    std::memcpy(&v, bytes_.data() + pos_, sizeof(T));
+    pos_ += sizeof(T);
+    return v;
+  }
+  template <class T>
+  std::vector<T> array(std::size_t expected) {
+    const auto size = value<std::uint64_t>();
+    if (size != expected || pos_ + size * sizeof(T) > bytes_.size()) fail();
+    std::vector<T> v(size);
+    if (size > 0) std::memcpy(v.data(), bytes_.data() + pos_, size * sizeof(T));
+    pos_ += size * sizeof(T);
+    return v;
+  }
+  void finish() const {
+    if (pos_ != bytes_.size()) fail();
+  }
+  [[noreturn]] void fail() const { throw InvalidArgument(std::string("bytes are not a serialised ") + what_); }
+
+ private:
+  const std::string& bytes_;
+  const char* what_;
+  std::size_t pos_ = 0;
+};
+
+}  // namespace
+
+ConfusionStats accumulate_confusion(std::span<const std::int32_t> row_group, std::int32_t n_groups,
+                                    std::span<const std::int32_t> y_true, std::span<const std::int32_t> y_pred,
+                                    std::int32_t n_classes, const Weights& sample_weight, int n_jobs) {
+  const std::span<const double> weights = sample_weight.value_or(std::span<const double>{});
+  check_rows(row_group, n_groups, y_true.size(), y_pred.size(), sample_weight);
+  if (n_classes < 1) throw InvalidArgument("n_classes must be at least 1");
+  ConfusionStats stats;
+  stats.n_groups = n_groups;
+  stats.n_classes = n_classes;
+  stats.weighted = sample_weight.has_value();
+  const std::size_t cells = static_cast<std::size_t>(n_groups) * n_classes * n_classes;
+  const std::size_t n = row_group.size();
+  const std::size_t rows_per_block = block_rows(cells);
+  const std::size_t blocks = n_blocks(n, rows_per_block);
+  std::vector<std::int64_t> block_counts(blocks * cells, 0);
+  std::vector<double> block_weights(stats.weighted ? blocks * cells : 0, 0.0);
+  parallel_for(static_cast<std::ptrdiff_t>(blocks), resolve_threads(n_jobs), [&](std::ptrdiff_t b) {
+    const std::size_t begin = static_cast<std::size_t>(b) * rows_per_block, end = std::min(n, begin + rows_per_block);
+    std::int64_t* counts = &block_counts[static_cast<std::size_t>(b) * cells];
+    double* sums = stats.weighted ? &block_weights[static_cast<std::size_t>(b) * cells] : nullptr;
+    for (std::size_t i = begin; i < end; ++i) {
+      const std::int32_t g = row_group[i];
+      check_group(g, n_groups, i);
+      if (g < 0) continue;
+      const std::int32_t t = y_true[i], p = y_pred[i];
+      if (t < 0 || t >= n_classes) throw InvalidArgument("y_true: class code out of range at row " + std::to_string(i));
+      if (p < 0 || p >= n_classes) throw InvalidArgument("y_pred: class code out of range at row " + std::to_string(i));
+      const std::size_t c = stats.cell(g, t, p);
+      ++counts[c];
+      if (sums) {
+        const double w = weights[i];
+        if (!(w >= 0.0) || !std::isfinite(w)) bad_weight(i, w);
+        sums[c] += w;
+      }
+    }
+  });
+  stats.counts.assign(cells, 0);
+  stats.weights.assign(cells, 0.0);
+  for (std::size_t b = 0; b < blocks; ++b) {
+    for (std::size_t c = 0; c < cells; ++c) {
+      stats.counts[c] += block_counts[b * cells + c];
+      if (stats.weighted) stats.weights[c] += block_weights[b * cells + c];
+    }
+  }
+  if (!stats.weighted) {
+    for (std::size_t c = 0; c < cells; ++c) stats.weights[c] = static_cast<double>(stats.counts[c]);
+  }
+  return stats;
+}
+
+RegressionStats accumulate_regression(std::span<const std::int32_t> row_group, std::int32_t n_groups,
+                                      std::span<const double> y_true, std::span<const double> y_pred,
+                                      const Weights& sample_weight, int n_jobs) {
+  const std::span<const double> weights = sample_weight.value_or(std::span<const double>{});
+  check_rows(row_group, n_groups, y_true.size(), y_pred.size(), sample_weight);
+  const std::size_t groups = static_cast<std::size_t>(n_groups);
+  const std::size_t n = row_group.size();
+  const std::size_t rows_per_block = block_rows(groups * 8);
+  const std::size_t blocks = n_blocks(n, rows_per_block);
+  std::vector<RegressionStats> partial(blocks);
+  parallel_for(static_cast<std::ptrdiff_t>(blocks), resolve_threads(n_jobs), [&](std::ptrdiff_t b) {
+    RegressionStats& s = partial[static_cast<std::size_t>(b)];
+    s.n_groups = n_groups;
+    s.weighted = sample_weight.has_value();
+    s.count.assign(groups, 0);
+    for (auto* v : {&s.weight, &s.mean_true, &s.m2_true, &s.sum_pred, &s.sum_error, &s.sum_sq_error, &s.sum_abs_error}) {
+      v->assign(groups, 0.0);
+    }
+    const std::size_t begin = static_cast<std::size_t>(b) * rows_per_block, end = std::min(n, begin + rows_per_block);
+    for (std::size_t i = begin; i < end; ++i) {
+      const std::int32_t g = row_group[i];
+      check_group(g, n_groups, i);
+      if (g < 0) continue;
+      const double t = y_true[i], p = y_pred[i];
+      if (!std::isfinite(t)) throw InvalidArgument("y_true: value at row " + std::to_string(i) + " is not finite");
+      if (!std::isfinite(p)) throw InvalidArgument("y_pred: value at row " + std::to_string(i) + " is not finite");
+      double w = 1.0;
+      if (sample_weight) {
+        w = weights[i];
+        if (!(w >= 0.0) || !std::isfinite(w)) bad_weight(i, w);
+      }
+      const auto k = static_cast<std::size_t>(g);
+      ++s.count[k];
+      const double e = p - t;
+      s.sum_pred[k] += w * p;
+      s.sum_error[k] += w * e;
+      s.sum_sq_error[k] += w * e * e;
+      s.sum_abs_error[k] += w * std::abs(e);
+      if (w > 0.0) {
+        s.weight[k] += w;
+        const double delta = t - s.mean_true[k];
+        s.mean_true[k] += delta * (w / s.weight[k]);
+        s.m2_true[k] += w * delta * (t - s.mean_true[k]);
+      }
+    }
+  });
+  RegressionStats stats;
+  stats.n_groups = n_groups;
+  stats.weighted = sample_weight.has_value();
+  stats.count.assign(groups, 0);
+  for (auto* v : {&stats.weight, &stats.mean_true, &stats.m2_true, &stats.sum_pred, &stats.sum_error,
+                  &stats.sum_sq_error, &stats.sum_abs_error}) {
+    v->assign(groups, 0.0);
+  }
+  for (const auto& block : partial) stats = merge(stats, block);
+  return stats;
+}
+
+ConfusionStats merge(const ConfusionStats& a, const ConfusionStats& b) {
+  if (a.n_groups != b.n_groups || a.n_classes != b.n_classes || a.weighted != b.weighted) {
+    throw InvalidArgument("cannot merge confusion statistics with different groups, classes or weighting");
+  }
+  ConfusionStats out = a;
+  for (std::size_t c = 0; c < out.counts.size(); ++c) {
+    out.counts[c] += b.counts[c];
+    out.weights[c] += b.weights[c];
+  }
+  return out;
+}
+
+RegressionStats merge(const RegressionStats& a, const RegressionStats& b) {
+  if (a.n_groups != b.n_groups || a.weighted != b.weighted) {
+    throw InvalidArgument("cannot merge regression statistics with different groups or weighting");
+  }
+  RegressionStats out = a;
+  for (std::size_t g = 0; g < out.count.size(); ++g) {
+    out.count[g] += b.count[g];
+    merge_moments(out.weight[g], out.mean_true[g], out.m2_true[g], b.weight[g], b.mean_true[g], b.m2_true[g]);
+    out.sum_pred[g] += b.sum_pred[g];
+    out.sum_error[g] += b.sum_error[g];
+    out.sum_sq_error[g] += b.sum_sq_error[g];
+    out.sum_abs_error[g] += b.sum_abs_error[g];
+  }
+  return out;
+}
+
+ConfusionStats sum_groups(const ConfusionStats& stats, std::span<const std::int32_t> target, std::int32_t n_targets) {
+  if (target.size() != static_cast<std::size_t>(stats.n_groups)) throw InvalidArgument("target: one entry per group");
+  ConfusionStats out;
+  out.n_groups = n_targets;
+  out.n_classes = stats.n_classes;
+  out.weighted = stats.weighted;
+  const std::size_t per_group = static_cast<std::size_t>(stats.n_classes) * stats.n_classes;
+  out.counts.assign(static_cast<std::size_t>(n_targets) * per_group, 0);
+  out.weights.assign(out.counts.size(), 0.0);
+  for (std::size_t g = 0; g < target.size(); ++g) {
+    const std::int32_t t = target[g];
+    if (t < -1 || t >= n_targets) throw InvalidArgument("target: entry out of range");
+    if (t < 0) continue;
+    for (std::size_t c = 0; c < per_group; ++c) {
+      out.counts[static_cast<std::size_t>(t) * per_group + c] += stats.counts[g * per_group + c];
+      out.weights[static_cast<std::size_t>(t) * per_group + c] += stats.weights[g * per_group + c];
+    }
+  }
+  return out;
+}
+
+RegressionStats sum_groups(const RegressionStats& stats, std::span<const std::int32_t> target,
+                           std::int32_t n_targets) {
+  if (target.size() != static_cast<std::size_t>(stats.n_groups)) throw InvalidArgument("target: one entry per group");
+  RegressionStats out;
+  out.n_groups = n_targets;
+  out.weighted = stats.weighted;
+  const auto n = static_cast<std::size_t>(n_targets);
+  out.count.assign(n, 0);
+  for (auto* v : {&out.weight, &out.mean_true, &out.m2_true, &out.sum_pred, &out.sum_error, &out.sum_sq_error,
+                  &out.sum_abs_error}) {
+    v->assign(n, 0.0);
+  }
+  for (std::size_t g = 0; g < target.size(); ++g) {
+    const std::int32_t t = target[g];
+    if (t < -1 || t >= n_targets) throw InvalidArgument("target: entry out of range");
+    if (t < 0) continue;
+    const auto k = static_cast<std::size_t>(t);
+    out.count[k] += stats.count[g];
+    merge_moments(out.weight[k], out.mean_true[k], out.m2_true[k], stats.weight[g], stats.mean_true[g],
+                  stats.m2_true[g]);
+    out.sum_pred[k] += stats.sum_pred[g];
+    out.sum_error[k] += stats.sum_error[g];
+    out.sum_sq_error[k] += stats.sum_sq_error[g];
+    out.sum_abs_error[k] += stats.sum_abs_error[g];
+  }
+  return out;
+}
+
+std::string to_bytes(const ConfusionStats& stats) {
+  Writer w("AFC1");
+  w.value<std::int32_t>(stats.n_groups);
+  w.value<std::int32_t>(stats.n_classes);
+  w.value<std::uint8_t>(stats.weighted ? 1 : 0);
+  w.array(stats.counts);
+  w.array(stats.weights);
+  return w.take();
+}
+
+std::string to_bytes(const RegressionStats& stats) {
+  Writer w("AFR1");
+  w.value<std::int32_t>(stats.n_groups);
+  w.value<std::uint8_t>(stats.weighted ? 1 : 0);
+  w.array(stats.count);
+  for (const auto* v : {&stats.weight, &stats.mean_true, &stats.m2_true, &stats.sum_pred, &stats.sum_error,
+                        &stats.sum_sq_error, &stats.sum_abs_error}) {
+    w.array(*v);
+  }
+  return w.take();
+}
+
+ConfusionStats confusion_from_bytes(const std::string& bytes) {
+  Reader r(bytes, "AFC1", "confusion accumulator");
+  ConfusionStats s;
+  s.n_groups = r.value<std::int32_t>();
+  s.n_classes = r.value<std::int32_t>();
+  s.weighted = r.value<std::uint8_t>() != 0;
+  if (s.n_groups < 0 || s.n_classes < 1 || s.n_classes > (1 << 15)) r.fail();
+  const std::size_t cells = static_cast<std::size_t>(s.n_groups) * s.n_classes * s.n_classes;
+  s.counts = r.array<std::int64_t>(cells);
+  s.weights = r.array<double>(cells);
+  r.finish();
+  return s;
+}
+
+RegressionStats regression_from_bytes(const std::string& bytes) {
+  Reader r(bytes, "AFR1", "regression accumulator");
+  RegressionStats s;
+  s.n_groups = r.value<std::int32_t>();
+  s.weighted = r.value<std::uint8_t>() != 0;
+  if (s.n_groups < 0) r.fail();
+  const auto n = static_cast<std::size_t>(s.n_groups);
+  s.count = r.array<std::int64_t>(n);
+  for (auto* v : {&s.weight, &s.mean_true, &s.m2_true, &s.sum_pred, &s.sum_error, &s.sum_sq_error, &s.sum_abs_error}) {
+    *v = r.array<double>(n);
+  }
+  r.finish();
+  return s;
+}
+
+}  // namespace assay::fairness

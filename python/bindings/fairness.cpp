@@ -1,0 +1,475 @@
+// Bindings of the fairness engine (assay/fairness): group index, accumulators,
+// metrics and aggregates. Arrays cross without copies where dtype and layout allow;
+// the GIL is released around every core call.
+#include "assay/common/error.hpp"
+#include "assay/fairness/groups.hpp"
+#include "assay/fairness/inequality.hpp"
+#include "assay/fairness/intervals.hpp"
+#include "assay/fairness/metrics.hpp"
+#include "assay/fairness/mitigation.hpp"
+#include "assay/fairness/resample.hpp"
+#include "assay/fairness/scores.hpp"
+#include "assay/fairness/stats.hpp"
+#include "common.hpp"
+
+namespace assay::bindings {
+
+namespace {
+
+using namespace assay::fairness;
+
+// A 1-D contiguous array of T named `argument` (TypeError on a wrong dtype).
+template <class T>
+std::span<const T> span_of(const py::handle& object, const char* argument, const char* dtype_name) {
+  if (!py::isinstance<py::array_t<T>>(object)) {
+    throw InvalidType(std::string(argument) + ": expected a numpy array of " + dtype_name);
+  }
+  auto array = py::reinterpret_borrow<py::array_t<T>>(object);
+  if (array.ndim() != 1) throw InvalidArgument(std::string(argument) + ": expected a 1-D array");
+  if (!(array.flags() & py::array::c_style)) throw InvalidArgument(std::string(argument) + ": must be contiguous");
+  return {array.data(), static_cast<std::size_t>(array.size())};
+}
+
+template <class T>
+py::array_t<T> to_numpy(std::vector<T>&& values) {
+  auto* owner = new std::vector<T>(std::move(values));
+  py::capsule free_owner(owner, [](void* p) { delete static_cast<std::vector<T>*>(p); });
+  return py::array_t<T>(static_cast<py::ssize_t>(owner->size()), owner->data(), free_owner);
+}
+
+template <class T>
+py::array_t<T> to_numpy(const std::vector<T>& values) {
+  return to_numpy(std::vector<T>(values));
+}
+
+py::array_t<double> cube(const std::vector<double>& v, const ConfusionStats& s) {
+  return to_numpy(v).reshape({s.n_groups, s.n_classes, s.n_classes});
+}
+
+MissingPolicy missing_policy(const std::string& name) {
+  if (name == "error") return MissingPolicy::error;
+  if (name == "own_group") return MissingPolicy::own_group;
+  if (name == "drop") return MissingPolicy::drop;
+  throw InvalidArgument("missing must be 'error', 'own_group' or 'drop', got '" + name + "'");
+}
+
+Convention convention_of(const std::string& name) {
+  if (name == "strict") return Convention::strict;
+  if (name == "fairlearn") return Convention::fairlearn;
+  throw InvalidArgument("convention must be 'strict' or 'fairlearn', got '" + name + "'");
+}
+
+ClassificationMetric classification_metric_of(const std::string& name) {
+  static const std::pair<const char*, ClassificationMetric> names[] = {
+      {"count", ClassificationMetric::count},
+      {"selection_rate", ClassificationMetric::selection_rate},
+      {"true_positive_rate", ClassificationMetric::true_positive_rate},
+      {"false_positive_rate", ClassificationMetric::false_positive_rate},
+      {"true_negative_rate", ClassificationMetric::true_negative_rate},
+      {"false_negative_rate", ClassificationMetric::false_negative_rate},
+      {"precision", ClassificationMetric::precision},
+      {"f1", ClassificationMetric::f1},
+      {"accuracy", ClassificationMetric::accuracy},
+      {"error_rate", ClassificationMetric::error_rate},
+      {"balanced_accuracy", ClassificationMetric::balanced_accuracy},
+  };
+  for (const auto& [key, value] : names) {
+    if (name == key) return value;
+  }
+  throw InvalidArgument("unknown classification metric '" + name + "'");
+}
+
+RegressionMetric regression_metric_of(const std::string& name) {
+  static const std::pair<const char*, RegressionMetric> names[] = {
+      {"mean_prediction", RegressionMetric::mean_prediction},
+      {"mean_error", RegressionMetric::mean_error},
+      {"mean_absolute_error", RegressionMetric::mean_absolute_error},
+      {"mean_squared_error", RegressionMetric::mean_squared_error},
+      {"root_mean_squared_error", RegressionMetric::root_mean_squared_error},
+      {"r2", RegressionMetric::r2},
+  };
+  for (const auto& [key, value] : names) {
+    if (name == key) return value;
+  }
+  throw InvalidArgument("unknown regression metric '" + name + "'");
+}
+
+py::tuple metric_result(MetricValues&& result) {
+  std::vector<std::uint8_t> reasons(result.reasons.size());
+  for (std::size_t i = 0; i < reasons.size(); ++i) reasons[i] = static_cast<std::uint8_t>(result.reasons[i]);
+  return py::make_tuple(to_numpy(std::move(result.values)), to_numpy(std::move(reasons)));
+}
+
+Weights optional_weights(const py::object& weights) {
+  if (weights.is_none()) return std::nullopt;
+  return span_of<double>(weights, "sample_weight", "float64");
+}
+
+// The resampling and score kernels take an empty span for "unweighted".
+std::span<const double> weights_or_empty(const py::object& weights) {
+  return optional_weights(weights).value_or(std::span<const double>{});
+}
+
+}  // namespace
+
+void bind_fairness(py::module_& parent) {
+  py::module_ m = parent.def_submodule("fairness", "fairness engine");
+
+  m.def(
+      "build_group_index",
+      [](const py::list& features, const std::string& missing, bool observed, int n_jobs) {
+        std::vector<GroupFeature> specs;
+        std::vector<py::object> keep_alive;
+        for (const py::handle item : features) {
+          const auto spec = item.cast<py::tuple>();
+          GroupFeature feature;
+          feature.name = spec[0].cast<std::string>();
+          feature.codes = span_of<std::int32_t>(spec[1], "sensitive feature codes", "int32");
+          feature.n_levels = spec[2].cast<std::int32_t>();
+          keep_alive.push_back(spec[1].cast<py::object>());
+          specs.push_back(std::move(feature));
+        }
+        const MissingPolicy policy = missing_policy(missing);
+        GroupIndex index;
+        {
+          py::gil_scoped_release release;
+          index = build_group_index(specs, policy, observed, n_jobs);
+        }
+        py::list keys;
+        for (auto& key : index.keys) keys.append(to_numpy(std::move(key)));
+        py::dict out;
+        out["n_groups"] = index.n_groups;
+        out["row_group"] = to_numpy(std::move(index.row_group));
+        out["keys"] = keys;
+        out["group_rows"] = to_numpy(std::move(index.group_rows));
+        out["missing_rows"] = to_numpy(std::move(index.missing_rows));
+        out["dropped_rows"] = index.dropped_rows;
+        return out;
+      },
+      py::arg("features"), py::arg("missing"), py::arg("observed"), py::arg("n_jobs"));
+
+  m.def(
+      "sort_rows_by_group",
+      [](const py::object& row_group, std::int32_t n_groups) {
+        const auto rows = span_of<std::int32_t>(row_group, "row_group", "int32");
+        GroupOrder order;
+        {
+          py::gil_scoped_release release;
+          order = sort_rows_by_group(rows, n_groups);
+        }
+        return py::make_tuple(to_numpy(std::move(order.order)), to_numpy(std::move(order.offsets)));
+      },
+      py::arg("row_group"), py::arg("n_groups"));
+
+  py::class_<ConfusionStats>(m, "ConfusionStats")
+      .def_readonly("n_groups", &ConfusionStats::n_groups)
+      .def_readonly("n_classes", &ConfusionStats::n_classes)
+      .def_readonly("weighted", &ConfusionStats::weighted)
+      .def_property_readonly("counts",
+                             [](const ConfusionStats& s) {
+                               return to_numpy(s.counts).reshape({s.n_groups, s.n_classes, s.n_classes});
+                             })
+      .def_property_readonly("weights", [](const ConfusionStats& s) { return cube(s.weights, s); })
+      .def("to_bytes", [](const ConfusionStats& s) { return py::bytes(to_bytes(s)); })
+      .def_static("from_bytes", [](const py::bytes& b) { return confusion_from_bytes(std::string(b)); })
+      .def("merge", [](const ConfusionStats& a, const ConfusionStats& b) { return merge(a, b); })
+      .def("sum_groups", [](const ConfusionStats& s, const py::object& target, std::int32_t n_targets) {
+        return sum_groups(s, span_of<std::int32_t>(target, "target", "int32"), n_targets);
+      });
+
+  py::class_<RegressionStats>(m, "RegressionStats")
+      .def_readonly("n_groups", &RegressionStats::n_groups)
+      .def_readonly("weighted", &RegressionStats::weighted)
+      .def_property_readonly("count", [](const RegressionStats& s) { return to_numpy(s.count); })
+      .def_property_readonly("weight", [](const RegressionStats& s) { return to_numpy(s.weight); })
+      .def_property_readonly("mean_true", [](const RegressionStats& s) { return to_numpy(s.mean_true); })
+      .def_property_readonly("m2_true", [](const RegressionStats& s) { return to_numpy(s.m2_true); })
+      .def_property_readonly("sum_pred", [](const RegressionStats& s) { return to_numpy(s.sum_pred); })
+      .def_property_readonly("sum_error", [](const RegressionStats& s) { return to_numpy(s.sum_error); })
+      .def_property_readonly("sum_sq_error", [](const RegressionStats& s) { return to_numpy(s.sum_sq_error); })
+      .def_property_readonly("sum_abs_error", [](const RegressionStats& s) { return to_numpy(s.sum_abs_error); })
+      .def("to_bytes", [](const RegressionStats& s) { return py::bytes(to_bytes(s)); })
+      .def_static("from_bytes", [](const py::bytes& b) { return regression_from_bytes(std::string(b)); })
+      .def("merge", [](const RegressionStats& a, const RegressionStats& b) { return merge(a, b); })
+      .def("sum_groups", [](const RegressionStats& s, const py::object& target, std::int32_t n_targets) {
+        return sum_groups(s, span_of<std::int32_t>(target, "target", "int32"), n_targets);
+      });
+
+  m.def(
+      "accumulate_confusion",
+      [](const py::object& row_group, std::int32_t n_groups, const py::object& y_true, const py::object& y_pred,
+         std::int32_t n_classes, const py::object& weights, int n_jobs) {
+        const auto rows = span_of<std::int32_t>(row_group, "row_group", "int32");
+        const auto t = span_of<std::int32_t>(y_true, "y_true codes", "int32");
+        const auto p = span_of<std::int32_t>(y_pred, "y_pred codes", "int32");
+        const auto w = optional_weights(weights);
+        py::gil_scoped_release release;
+        return accumulate_confusion(rows, n_groups, t, p, n_classes, w, n_jobs);
+      },
+      py::arg("row_group"), py::arg("n_groups"), py::arg("y_true"), py::arg("y_pred"), py::arg("n_classes"),
+      py::arg("sample_weight"), py::arg("n_jobs"));
+
+  m.def(
+      "accumulate_regression",
+      [](const py::object& row_group, std::int32_t n_groups, const py::object& y_true, const py::object& y_pred,
+         const py::object& weights, int n_jobs) {
+        const auto rows = span_of<std::int32_t>(row_group, "row_group", "int32");
+        const auto t = span_of<double>(y_true, "y_true", "float64");
+        const auto p = span_of<double>(y_pred, "y_pred", "float64");
+        const auto w = optional_weights(weights);
+        py::gil_scoped_release release;
+        return accumulate_regression(rows, n_groups, t, p, w, n_jobs);
+      },
+      py::arg("row_group"), py::arg("n_groups"), py::arg("y_true"), py::arg("y_pred"), py::arg("sample_weight"),
+      py::arg("n_jobs"));
+
+  m.def(
+      "classification_metric",
+      [](const ConfusionStats& stats, const std::string& metric, std::int32_t positive_class,
+         const std::string& convention) {
+        const auto which = classification_metric_of(metric);
+        const auto how = convention_of(convention);
+        MetricValues values;
+        {
+          py::gil_scoped_release release;
+          values = classification_metric(stats, which, positive_class, how);
+        }
+        return metric_result(std::move(values));
+      },
+      py::arg("stats"), py::arg("metric"), py::arg("positive_class"), py::arg("convention"));
+
+  m.def(
+      "regression_metric",
+      [](const RegressionStats& stats, const std::string& metric, const std::string& convention) {
+        const auto which = regression_metric_of(metric);
+        const auto how = convention_of(convention);
+        MetricValues values;
+        {
+          py::gil_scoped_release release;
+          values = regression_metric(stats, which, how);
+        }
+        return metric_result(std::move(values));
+      },
+      py::arg("stats"), py::arg("metric"), py::arg("convention"));
+
+  m.def(
+      "aggregate",
+      [](const py::object& values, const py::object& control, std::int32_t n_levels, const py::object& overall) {
+        const auto v = span_of<double>(values, "values", "float64");
+        const auto c = span_of<std::int32_t>(control, "control", "int32");
+        const auto o = span_of<double>(overall, "overall", "float64");
+        Aggregates a;
+        {
+          py::gil_scoped_release release;
+          a = aggregate(v, c, n_levels, o);
+        }
+        py::dict out;
+        out["group_min"] = to_numpy(std::move(a.group_min));
+        out["group_max"] = to_numpy(std::move(a.group_max));
+        out["difference_between_groups"] = to_numpy(std::move(a.difference_between));
+        out["difference_to_overall"] = to_numpy(std::move(a.difference_to_overall));
+        out["ratio_between_groups"] = to_numpy(std::move(a.ratio_between));
+        out["ratio_to_overall"] = to_numpy(std::move(a.ratio_to_overall));
+        return out;
+      },
+      py::arg("values"), py::arg("control"), py::arg("n_levels"), py::arg("overall"));
+
+  m.def(
+      "bootstrap_counts",
+      [](const ConfusionStats& stats, int n_boot, std::uint64_t seed, int n_jobs, const py::object& progress) {
+        const Progress report = make_progress(progress);
+        py::gil_scoped_release release;
+        return bootstrap_counts(stats, n_boot, seed, n_jobs, report);
+      },
+      py::arg("stats"), py::arg("n_boot"), py::arg("seed"), py::arg("n_jobs"), py::arg("progress"));
+
+  m.def(
+      "bootstrap_rows_confusion",
+      [](const py::object& row_group, std::int32_t n_groups, const py::object& y_true, const py::object& y_pred,
+         std::int32_t n_classes, const py::object& weights, int n_boot, std::uint64_t seed, int n_jobs,
+         const py::object& progress) {
+        const auto rows = span_of<std::int32_t>(row_group, "row_group", "int32");
+        const auto t = span_of<std::int32_t>(y_true, "y_true codes", "int32");
+        const auto p = span_of<std::int32_t>(y_pred, "y_pred codes", "int32");
+        const auto w = weights_or_empty(weights);
+        const Progress report = make_progress(progress);
+        py::gil_scoped_release release;
+        return bootstrap_rows_confusion(rows, n_groups, t, p, n_classes, w, n_boot, seed, n_jobs, report);
+      },
+      py::arg("row_group"), py::arg("n_groups"), py::arg("y_true"), py::arg("y_pred"), py::arg("n_classes"),
+      py::arg("sample_weight"), py::arg("n_boot"), py::arg("seed"), py::arg("n_jobs"), py::arg("progress"));
+
+  m.def(
+      "bootstrap_rows_regression",
+      [](const py::object& row_group, std::int32_t n_groups, const py::object& y_true, const py::object& y_pred,
+         const py::object& weights, int n_boot, std::uint64_t seed, int n_jobs, const py::object& progress) {
+        const auto rows = span_of<std::int32_t>(row_group, "row_group", "int32");
+        const auto t = span_of<double>(y_true, "y_true", "float64");
+        const auto p = span_of<double>(y_pred, "y_pred", "float64");
+        const auto w = weights_or_empty(weights);
+        const Progress report = make_progress(progress);
+        py::gil_scoped_release release;
+        return bootstrap_rows_regression(rows, n_groups, t, p, w, n_boot, seed, n_jobs, report);
+      },
+      py::arg("row_group"), py::arg("n_groups"), py::arg("y_true"), py::arg("y_pred"), py::arg("sample_weight"),
+      py::arg("n_boot"), py::arg("seed"), py::arg("n_jobs"), py::arg("progress"));
+
+  m.def("normal_quantile", &normal_quantile, py::arg("p"));
+
+  // Intervals for arrays of counts: (low, high) arrays.
+  m.def(
+      "wilson",
+      [](const py::object& x, const py::object& n, double z) {
+        const auto xs = span_of<double>(x, "successes", "float64");
+        const auto ns = span_of<double>(n, "trials", "float64");
+        if (xs.size() != ns.size()) throw InvalidArgument("successes and trials differ in length");
+        std::vector<double> low(xs.size()), high(xs.size());
+        for (std::size_t i = 0; i < xs.size(); ++i) {
+          const Interval interval = wilson(xs[i], ns[i], z);
+          low[i] = interval.low;
+          high[i] = interval.high;
+        }
+        return py::make_tuple(to_numpy(std::move(low)), to_numpy(std::move(high)));
+      },
+      py::arg("successes"), py::arg("trials"), py::arg("z"));
+
+  for (const char* name : {"newcombe", "katz"}) {
+    const bool is_newcombe = std::string(name) == "newcombe";
+    m.def(
+        name,
+        [is_newcombe](const py::object& x1, const py::object& n1, const py::object& x2, const py::object& n2,
+                      double z) {
+          const auto a = span_of<double>(x1, "x1", "float64"), b = span_of<double>(n1, "n1", "float64");
+          const auto c = span_of<double>(x2, "x2", "float64"), d = span_of<double>(n2, "n2", "float64");
+          if (a.size() != b.size() || a.size() != c.size() || a.size() != d.size()) {
+            throw InvalidArgument("counts differ in length");
+          }
+          std::vector<double> low(a.size()), high(a.size());
+          for (std::size_t i = 0; i < a.size(); ++i) {
+            const Interval interval = is_newcombe ? newcombe(a[i], b[i], c[i], d[i], z) : katz(a[i], b[i], c[i], d[i], z);
+            low[i] = interval.low;
+            high[i] = interval.high;
+          }
+          return py::make_tuple(to_numpy(std::move(low)), to_numpy(std::move(high)));
+        },
+        py::arg("x1"), py::arg("n1"), py::arg("x2"), py::arg("n2"), py::arg("z"));
+  }
+
+  m.def(
+      "generalized_entropy",
+      [](const py::object& values, const py::object& weights, double alpha) {
+        return generalized_entropy(span_of<double>(values, "values", "float64"),
+                                   span_of<double>(weights, "weights", "float64"), alpha);
+      },
+      py::arg("values"), py::arg("weights"), py::arg("alpha"));
+
+  m.def(
+      "smoothed_edf",
+      [](const py::object& positives, const py::object& rows, double concentration) {
+        return smoothed_edf(span_of<double>(positives, "positives", "float64"), span_of<double>(rows, "rows", "float64"),
+                            concentration);
+      },
+      py::arg("positives"), py::arg("rows"), py::arg("concentration"));
+
+  m.def(
+      "roc_auc_by_group",
+      [](const py::object& row_group, std::int32_t n_groups, const py::object& scores, const py::object& labels,
+         const py::object& weights, int n_jobs) {
+        const auto rows = span_of<std::int32_t>(row_group, "row_group", "int32");
+        const auto s = span_of<double>(scores, "y_score", "float64");
+        const auto y = span_of<std::int32_t>(labels, "y_true codes", "int32");
+        const auto w = weights_or_empty(weights);
+        MetricValues values;
+        {
+          py::gil_scoped_release release;
+          values = roc_auc_by_group(rows, n_groups, s, y, w, n_jobs);
+        }
+        return metric_result(std::move(values));
+      },
+      py::arg("row_group"), py::arg("n_groups"), py::arg("y_score"), py::arg("y_true"), py::arg("sample_weight"),
+      py::arg("n_jobs"));
+
+  m.def(
+      "calibration_by_group",
+      [](const py::object& row_group, std::int32_t n_groups, const py::object& scores, const py::object& labels,
+         const py::object& weights, std::int32_t n_bins, int n_jobs) {
+        const auto rows = span_of<std::int32_t>(row_group, "row_group", "int32");
+        const auto s = span_of<double>(scores, "y_prob", "float64");
+        const auto y = span_of<std::int32_t>(labels, "y_true codes", "int32");
+        const auto w = weights_or_empty(weights);
+        Calibration c;
+        {
+          py::gil_scoped_release release;
+          c = calibration_by_group(rows, n_groups, s, y, w, n_bins, n_jobs);
+        }
+        py::dict out;
+        out["weight"] = to_numpy(std::move(c.weight)).reshape({c.n_groups, c.n_bins});
+        out["mean_score"] = to_numpy(std::move(c.mean_score)).reshape({c.n_groups, c.n_bins});
+        out["positive_rate"] = to_numpy(std::move(c.positive_rate)).reshape({c.n_groups, c.n_bins});
+        out["ece"] = to_numpy(std::move(c.ece));
+        out["mce"] = to_numpy(std::move(c.mce));
+        return out;
+      },
+      py::arg("row_group"), py::arg("n_groups"), py::arg("y_prob"), py::arg("y_true"), py::arg("sample_weight"),
+      py::arg("n_bins"), py::arg("n_jobs"));
+
+  m.def(
+      "reweighing",
+      [](const ConfusionStats& stats) {
+        return to_numpy(reweighing(stats)).reshape({stats.n_groups, stats.n_classes});
+      },
+      py::arg("stats"));
+
+  m.def(
+      "optimize_thresholds",
+      [](const py::object& row_group, std::int32_t n_groups, const py::object& scores, const py::object& labels,
+         const std::string& constraint, const std::string& objective, std::int32_t grid_size, int n_jobs) {
+        static const std::pair<const char*, RateMetric> names[] = {
+            {"selection_rate", RateMetric::selection_rate},
+            {"true_positive_rate", RateMetric::true_positive_rate},
+            {"false_positive_rate", RateMetric::false_positive_rate},
+            {"true_negative_rate", RateMetric::true_negative_rate},
+            {"false_negative_rate", RateMetric::false_negative_rate},
+            {"accuracy_score", RateMetric::accuracy},
+            {"balanced_accuracy_score", RateMetric::balanced_accuracy},
+        };
+        auto metric_of = [&](const std::string& name) {
+          for (const auto& [key, value] : names) {
+            if (name == key) return value;
+          }
+          throw InvalidArgument("unknown rate '" + name + "'");
+        };
+        const auto rows = span_of<std::int32_t>(row_group, "row_group", "int32");
+        const auto s = span_of<double>(scores, "y_score", "float64");
+        const auto y = span_of<std::int32_t>(labels, "y_true codes", "int32");
+        const RateMetric target = metric_of(objective);
+        const bool equalized_odds = constraint == "equalized_odds";
+        const RateMetric x = equalized_odds ? RateMetric::false_positive_rate : metric_of(constraint);
+        ThresholdRules rules;
+        {
+          py::gil_scoped_release release;
+          rules = equalized_odds ? optimize_equalized_odds(rows, n_groups, s, y, target, grid_size, n_jobs)
+                                 : optimize_thresholds(rows, n_groups, s, y, x, target, grid_size, n_jobs);
+        }
+        py::dict out;
+        out["x_best"] = rules.x_best;
+        out["constant"] = rules.constant;
+        out["p_ignore"] = to_numpy(std::move(rules.p_ignore));
+        out["p0"] = to_numpy(std::move(rules.p0));
+        out["threshold0"] = to_numpy(std::move(rules.threshold0));
+        out["p1"] = to_numpy(std::move(rules.p1));
+        out["threshold1"] = to_numpy(std::move(rules.threshold1));
+        out["objective"] = to_numpy(std::move(rules.objective));
+        return out;
+      },
+      py::arg("row_group"), py::arg("n_groups"), py::arg("y_score"), py::arg("y_true"), py::arg("constraint"),
+      py::arg("objective"), py::arg("grid_size"), py::arg("n_jobs"));
+
+  py::list reasons;
+  for (int r = 0; r <= static_cast<int>(Undefined::constant_target); ++r) {
+    reasons.append(describe(static_cast<Undefined>(r)));
+  }
+  m.attr("UNDEFINED_REASONS") = reasons;
+}
+
+}  // namespace assay::bindings
