@@ -1,0 +1,551 @@
+// Path-dependent SHAP values and interaction values (see tree_shap.hpp for the
+// definitions). Rows are explained independently, in fixed blocks, so results do not
+// depend on the number of threads.
+#include "assay/explain/tree_shap.hpp"
+
+#include <omp.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "assay/common/error.hpp"
+#include "assay/common/parallel.hpp"
+
+namespace assay::explain {
+
+namespace {
+
+constexpr std::ptrdiff_t kRowsPerBlock = 32;
+
+// Weight of the child in the path-dependent expectation: its share of the node's cover.
+inline double cover_fraction(const Node& node, const Node& child) {
+  return node.cover > 0 ? child.cover / node.cover : 0.5;
+}
+
+void check_table(const TreeEnsemble& ensemble, const TableView& X) {
+  if (X.n_columns() != static_cast<std::size_t>(ensemble.n_features)) {
+    throw InvalidArgument("X has " + std::to_string(X.n_columns()) + " columns but the model uses " +
+                          std::to_string(ensemble.n_features) + " features");
+  }
+}
+
+// Row i of X as doubles: numeric values, or categorical codes with NaN for -1.
+void gather_row(const TableView& X, std::size_t i, double* row) {
+  for (std::size_t j = 0; j < X.n_columns(); ++j) {
+    const ColumnView& column = X.column(j);
+    if (column.is_numeric()) {
+      row[j] = column.values[i];
+    } else {
+      const std::int32_t code = column.codes[i];
+      row[j] = code < 0 ? std::nan("") : static_cast<double>(code);
+    }
+  }
+}
+
+// Runs body(state, row_index, row_values) over the rows of X in fixed blocks, with one
+// state = make_state() per block, reporting progress (blocks done) from the calling
+// thread.
+template <class MakeState, class Body>
+void for_each_row(const TableView& X, int n_jobs, const Progress& progress, MakeState&& make_state, Body&& body) {
+  const auto n_rows = static_cast<std::ptrdiff_t>(X.n_rows());
+  const auto blocks = static_cast<std::ptrdiff_t>(n_blocks(X.n_rows(), kRowsPerBlock));
+  std::atomic<std::size_t> done{0};
+  const int threads = resolve_threads(n_jobs);
+  parallel_for(blocks, threads, [&](std::ptrdiff_t b) {
+    std::vector<double> row(X.n_columns());
+    auto state = make_state();
+    const std::ptrdiff_t end = std::min(n_rows, (b + 1) * kRowsPerBlock);
+    for (std::ptrdiff_t i = b * kRowsPerBlock; i < end; ++i) {
+      gather_row(X, static_cast<std::size_t>(i), row.data());
+      body(state, static_cast<std::size_t>(i), row.data());
+    }
+    const std::size_t finished = ++done;
+    if (progress.active() && omp_get_thread_num() == 0) progress.report(finished, static_cast<std::size_t>(blocks));
+  });
+  if (progress.active()) progress.report(static_cast<std::size_t>(blocks), static_cast<std::size_t>(blocks));
+}
+
+// Per-tree quadrature rules: ceil(depth / 2) Gauss-Legendre points integrate the
+// leaf polynomials (degree < number of distinct features on a path <= depth) exactly.
+struct QuadratureRules {
+  std::vector<int> points_of_tree;
+  std::vector<std::vector<double>> nodes, weights;  // indexed by number of points
+  int max_points = 1;
+  int max_depth = 0;
+
+  explicit QuadratureRules(const TreeEnsemble& ensemble) {
+    std::vector<std::pair<std::int32_t, int>> stack;
+    for (std::size_t t = 0; t < ensemble.n_trees(); ++t) {
+      const auto tree = ensemble.tree(t);
+      int depth = 0;
+      stack.assign(1, {0, 0});
+      while (!stack.empty()) {
+        const auto [id, d] = stack.back();
+        stack.pop_back();
+        if (tree[id].left < 0) {
+          depth = std::max(depth, d);
+        } else {
+          stack.push_back({tree[id].left, d + 1});
+          stack.push_back({tree[id].right, d + 1});
+        }
+      }
+      const int points = std::max(1, (depth + 1) / 2);
+      points_of_tree.push_back(points);
+      max_points = std::max(max_points, points);
+      max_depth = std::max(max_depth, depth);
+    }
+    nodes.resize(max_points + 1);
+    weights.resize(max_points + 1);
+    for (int q : points_of_tree) {
+      if (nodes[q].empty()) gauss_legendre_unit(q, nodes[q], weights[q]);
+    }
+  }
+};
+
+// Quadrature path-dependent SHAP for one row and one tree (see tree_shap.hpp).
+class QuadratureShap {
+ public:
+  QuadratureShap(const TreeEnsemble& ensemble, const QuadratureRules& rules)
+      : ensemble_(ensemble),
+        rules_(rules),
+        n_outputs_(ensemble.n_outputs),
+        one_(ensemble.n_features, 1.0),
+        zero_(ensemble.n_features, 1.0),
+        products_((rules.max_depth + 2) * rules.max_points),
+        sums_((rules.max_depth + 2) * rules.max_points * ensemble.n_outputs),
+        coefficients_((rules.max_depth + 2) * rules.max_points) {}
+
+  // Adds the tree's SHAP values for row x to phi (n_features * n_outputs).
+  void add_tree(std::size_t t, const double* x, double* phi) {
+    nodes_ = ensemble_.tree(t).data();
+    tree_ = t;
+    x_ = x;
+    phi_ = phi;
+    points_ = rules_.points_of_tree[t];
+    t_ = rules_.nodes[points_].data();
+    w_ = rules_.weights[points_].data();
+    std::fill(products_.begin(), products_.begin() + points_, 1.0);
+    descend(0, 0);
+  }
+
+ private:
+  // Fills sums_[depth] with G_q = sum over the subtree's leaves of value * P_q(leaf),
+  // P_q being the product over the leaf's path features of t_q o_j + (1 - t_q) z_j, and
+  // adds the contributions of the subtree's edges to phi.
+  void descend(std::int32_t id, int depth) {
+    const int Q = points_, K = n_outputs_;
+    double* sums = sums_.data() + static_cast<std::size_t>(depth) * Q * K;
+    const double* products = products_.data() + static_cast<std::size_t>(depth) * Q;
+    const Node& node = nodes_[id];
+    if (node.left < 0) {
+      const double* value = ensemble_.leaf_value(tree_, id);
+      for (int q = 0; q < Q; ++q) {
+        for (int k = 0; k < K; ++k) sums[q * K + k] = products[q] * value[k];
+      }
+      return;
+    }
+    std::fill(sums, sums + Q * K, 0.0);
+    const bool left = goes_left(node, ensemble_.category_bits.data(), x_[node.feature]);
+    const int f = node.feature;
+    const double one_before = one_[f], zero_before = zero_[f];
+    double* child_products = products_.data() + static_cast<std::size_t>(depth + 1) * Q;
+    double* coefficients = coefficients_.data() + static_cast<std::size_t>(depth) * Q;
+    const double* child_sums = sums + Q * K;
+    for (const std::int32_t child : {node.left, node.right}) {
+      // Merged fractions of feature f on the path: a repeated feature multiplies in.
+      const double one = one_before * ((child == node.left) == left ? 1.0 : 0.0);
+      const double zero = zero_before * cover_fraction(node, nodes_[child]);
+      if (one == 0.0 && zero == 0.0) continue;  // every leaf below has value 0 in every coalition
+      for (int q = 0; q < Q; ++q) {
+        const double before = t_[q] * one_before + (1 - t_[q]) * zero_before;  // > 0: never both 0
+        const double after = t_[q] * one + (1 - t_[q]) * zero;
+        child_products[q] = products[q] / before * after;
+        // The leaves below credit f with (o - z) / F(t) times their product; the
+        // ancestors' edge on f already credited them with its own (o - z) / F(t).
+        coefficients[q] = w_[q] * ((one - zero) / after - (one_before - zero_before) / before);
+      }
+      one_[f] = one;
+      zero_[f] = zero;
+      descend(child, depth + 1);
+      one_[f] = one_before;
+      zero_[f] = zero_before;
+      double* phi = phi_ + static_cast<std::size_t>(f) * K;
+      for (int k = 0; k < K; ++k) {
+        double s = 0.0;
+        for (int q = 0; q < Q; ++q) s += coefficients[q] * child_sums[q * K + k];
+        phi[k] += s;
+      }
+      for (int i = 0; i < Q * K; ++i) sums[i] += child_sums[i];
+    }
+  }
+
+  const TreeEnsemble& ensemble_;
+  const QuadratureRules& rules_;
+  int n_outputs_;
+  std::vector<double> one_, zero_;  // per feature: merged fractions on the current path
+  std::vector<double> products_, sums_, coefficients_;
+  const Node* nodes_ = nullptr;
+  std::size_t tree_ = 0;
+  const double* x_ = nullptr;
+  double* phi_ = nullptr;
+  int points_ = 1;
+  const double* t_ = nullptr;
+  const double* w_ = nullptr;
+};
+
+// Classic TreeSHAP (Lundberg, Erion & Lee 2018, Algorithm 2): the path of distinct
+// features with the weights of all coalition sizes, extended at each split and
+// unwound at the leaves.
+class ClassicTreeShap {
+ public:
+  explicit ClassicTreeShap(const TreeEnsemble& ensemble, int max_depth)
+      : ensemble_(ensemble), path_(static_cast<std::size_t>(max_depth + 2) * (max_depth + 3)) {}
+
+  void add_tree(std::size_t t, const double* x, double* phi) {
+    nodes_ = ensemble_.tree(t).data();
+    tree_ = t;
+    x_ = x;
+    phi_ = phi;
+    recurse(0, path_.data(), 0, 1.0, 1.0, -1);
+  }
+
+ private:
+  struct Element {
+    int feature;
+    double zero, one, weight;
+  };
+
+  static void extend(Element* path, int depth, double zero, double one, int feature) {
+    path[depth] = {feature, zero, one, depth == 0 ? 1.0 : 0.0};
+    for (int i = depth - 1; i >= 0; --i) {
+      path[i + 1].weight += one * path[i].weight * (i + 1) / static_cast<double>(depth + 1);
+      path[i].weight = zero * path[i].weight * (depth - i) / static_cast<double>(depth + 1);
+    }
+  }
+
+  static void unwind(Element* path, int depth, int index) {
+    const double one = path[index].one, zero = path[index].zero;
+    double next = path[depth].weight;
+    for (int i = depth - 1; i >= 0; --i) {
+      if (one != 0) {
+        const double previous = path[i].weight;
+        path[i].weight = next * (depth + 1) / ((i + 1) * one);
+        next = previous - path[i].weight * zero * (depth - i) / static_cast<double>(depth + 1);
+      } else {
+        path[i].weight = path[i].weight * (depth + 1) / (zero * (depth - i));
+      }
+    }
+    for (int i = index; i < depth; ++i) {
+      path[i].feature = path[i + 1].feature;
+      path[i].zero = path[i + 1].zero;
+      path[i].one = path[i + 1].one;
+    }
+  }
+
+  // Total weight of the path with element `index` removed.
+  static double unwound_sum(const Element* path, int depth, int index) {
+    const double one = path[index].one, zero = path[index].zero;
+    double next = path[depth].weight, total = 0;
+    for (int i = depth - 1; i >= 0; --i) {
+      if (one != 0) {
+        const double weight = next * (depth + 1) / ((i + 1) * one);
+        total += weight;
+        next = path[i].weight - weight * zero * (depth - i) / static_cast<double>(depth + 1);
+      } else {
+        total += path[i].weight / zero * (depth + 1) / static_cast<double>(depth - i);
+      }
+    }
+    return total;
+  }
+
+  void recurse(std::int32_t id, Element* parent, int depth, double zero, double one, int feature) {
+    Element* path = parent + depth + 1;
+    std::copy(parent, parent + depth + 1, path);
+    extend(path, depth, zero, one, feature);
+    const Node& node = nodes_[id];
+    const int K = ensemble_.n_outputs;
+    if (node.left < 0) {
+      const double* value = ensemble_.leaf_value(tree_, id);
+      for (int i = 1; i <= depth; ++i) {
+        const double scale = unwound_sum(path, depth, i) * (path[i].one - path[i].zero);
+        double* phi = phi_ + static_cast<std::size_t>(path[i].feature) * K;
+        for (int k = 0; k < K; ++k) phi[k] += scale * value[k];
+      }
+      return;
+    }
+    const bool left = goes_left(node, ensemble_.category_bits.data(), x_[node.feature]);
+    const std::int32_t hot = left ? node.left : node.right;
+    const std::int32_t cold = left ? node.right : node.left;
+    double incoming_zero = 1, incoming_one = 1;
+    int found = 0;
+    for (int i = 1; i <= depth; ++i) {
+      if (path[i].feature == node.feature) {
+        found = i;
+        break;
+      }
+    }
+    if (found) {
+      incoming_zero = path[found].zero;
+      incoming_one = path[found].one;
+      unwind(path, depth, found);
+      --depth;
+    }
+    const double hot_zero = incoming_zero * cover_fraction(node, nodes_[hot]);
+    const double cold_zero = incoming_zero * cover_fraction(node, nodes_[cold]);
+    if (hot_zero != 0 || incoming_one != 0) recurse(hot, path, depth + 1, hot_zero, incoming_one, node.feature);
+    if (cold_zero != 0) recurse(cold, path, depth + 1, cold_zero, 0.0, node.feature);
+  }
+
+  const TreeEnsemble& ensemble_;
+  std::vector<Element> path_;
+  const Node* nodes_ = nullptr;
+  std::size_t tree_ = 0;
+  const double* x_ = nullptr;
+  double* phi_ = nullptr;
+};
+
+// Interaction values per leaf: for distinct path features a != b, the leaf's game
+// v * prod_j (o_j if j in S else z_j) has Shapley interaction index
+// (o_a - z_a)(o_b - z_b) * integral of prod_{j != a, b} F_j(t) dt, split in half.
+class QuadratureInteractions {
+ public:
+  QuadratureInteractions(const TreeEnsemble& ensemble, const QuadratureRules& rules)
+      : ensemble_(ensemble),
+        rules_(rules),
+        one_(ensemble.n_features, 1.0),
+        zero_(ensemble.n_features, 1.0),
+        products_((rules.max_depth + 2) * rules.max_points),
+        path_features_(rules.max_depth + 1),
+        inverse_((rules.max_depth + 1) * rules.max_points) {}
+
+  // Adds the off-diagonal interactions of tree t for row x to out (M * M * K).
+  void add_tree(std::size_t t, const double* x, double* out) {
+    nodes_ = ensemble_.tree(t).data();
+    tree_ = t;
+    x_ = x;
+    out_ = out;
+    points_ = rules_.points_of_tree[t];
+    t_ = rules_.nodes[points_].data();
+    w_ = rules_.weights[points_].data();
+    std::fill(products_.begin(), products_.begin() + points_, 1.0);
+    descend(0, 0, 0);
+  }
+
+ private:
+  void descend(std::int32_t id, int depth, int n_path) {
+    const int Q = points_;
+    const double* products = products_.data() + static_cast<std::size_t>(depth) * Q;
+    const Node& node = nodes_[id];
+    if (node.left < 0) {
+      leaf(id, products, n_path);
+      return;
+    }
+    const bool left = goes_left(node, ensemble_.category_bits.data(), x_[node.feature]);
+    const int f = node.feature;
+    const double one_before = one_[f], zero_before = zero_[f];
+    const bool new_feature = one_before == 1.0 && zero_before == 1.0 &&
+                             std::find(path_features_.begin(), path_features_.begin() + n_path, f) ==
+                                 path_features_.begin() + n_path;
+    if (new_feature) path_features_[n_path] = f;
+    double* child_products = products_.data() + static_cast<std::size_t>(depth + 1) * Q;
+    for (const std::int32_t child : {node.left, node.right}) {
+      const double one = one_before * ((child == node.left) == left ? 1.0 : 0.0);
+      const double zero = zero_before * cover_fraction(node, nodes_[child]);
+      if (one == 0.0 && zero == 0.0) continue;
+      for (int q = 0; q < Q; ++q) {
+        const double before = t_[q] * one_before + (1 - t_[q]) * zero_before;
+        child_products[q] = products[q] / before * (t_[q] * one + (1 - t_[q]) * zero);
+      }
+      one_[f] = one;
+      zero_[f] = zero;
+      descend(child, depth + 1, n_path + (new_feature ? 1 : 0));
+      one_[f] = one_before;
+      zero_[f] = zero_before;
+    }
+  }
+
+  void leaf(std::int32_t id, const double* products, int n_path) {
+    const int Q = points_, K = ensemble_.n_outputs;
+    const std::size_t M = static_cast<std::size_t>(ensemble_.n_features);
+    const double* value = ensemble_.leaf_value(tree_, id);
+    for (int a = 0; a < n_path; ++a) {
+      const int f = path_features_[a];
+      for (int q = 0; q < Q; ++q) inverse_[a * Q + q] = 1.0 / (t_[q] * one_[f] + (1 - t_[q]) * zero_[f]);
+    }
+    for (int a = 0; a < n_path; ++a) {
+      const int fa = path_features_[a];
+      const double diff_a = one_[fa] - zero_[fa];
+      if (diff_a == 0) continue;
+      for (int b = a + 1; b < n_path; ++b) {
+        const int fb = path_features_[b];
+        const double diff_b = one_[fb] - zero_[fb];
+        if (diff_b == 0) continue;
+        double integral = 0;
+        for (int q = 0; q < Q; ++q) integral += w_[q] * products[q] * inverse_[a * Q + q] * inverse_[b * Q + q];
+        const double scale = 0.5 * diff_a * diff_b * integral;
+        double* ab = out_ + (fa * M + fb) * K;
+        double* ba = out_ + (fb * M + fa) * K;
+        for (int k = 0; k < K; ++k) {
+          ab[k] += scale * value[k];
+          ba[k] += scale * value[k];
+        }
+      }
+    }
+  }
+
+  const TreeEnsemble& ensemble_;
+  const QuadratureRules& rules_;
+  std::vector<double> one_, zero_, products_;
+  std::vector<int> path_features_;
+  std::vector<double> inverse_;
+  const Node* nodes_ = nullptr;
+  std::size_t tree_ = 0;
+  const double* x_ = nullptr;
+  double* out_ = nullptr;
+  int points_ = 1;
+  const double* t_ = nullptr;
+  const double* w_ = nullptr;
+};
+
+double expected_leaf(const TreeEnsemble& ensemble, std::size_t t, std::int32_t id, int k) {
+  const Node* nodes = ensemble.tree(t).data();
+  const Node& node = nodes[id];
+  if (node.left < 0) return ensemble.leaf_value(t, id)[k];
+  return cover_fraction(node, nodes[node.left]) * expected_leaf(ensemble, t, node.left, k) +
+         cover_fraction(node, nodes[node.right]) * expected_leaf(ensemble, t, node.right, k);
+}
+
+void check_output(std::span<double> out, std::size_t expected) {
+  if (out.size() != expected) throw InvalidArgument("out: expected " + std::to_string(expected) + " entries");
+}
+
+}  // namespace
+
+void gauss_legendre_unit(int n, std::vector<double>& nodes, std::vector<double>& weights) {
+  if (n < 1) throw InvalidArgument("gauss_legendre_unit: n must be positive");
+  nodes.assign(n, 0.0);
+  weights.assign(n, 0.0);
+  const double pi = std::acos(-1.0);
+  for (int i = 0; i < (n + 1) / 2; ++i) {
+    // Newton's method on the Legendre polynomial P_n from the Chebyshev-like guess.
+    double x = std::cos(pi * (i + 0.75) / (n + 0.5));
+    double derivative = 1.0;
+    for (int iteration = 0; iteration < 100; ++iteration) {
+      double p0 = 1.0, p1 = x;
+      for (int j = 2; j <= n; ++j) {
+        const double p2 = ((2.0 * j - 1) * x * p1 - (j - 1.0) * p0) / j;
+        p0 = p1;
+        p1 = p2;
+      }
+      if (n == 1) p0 = 1.0;
+      derivative = n * (x * p1 - p0) / (x * x - 1.0);
+      const double step = p1 / derivative;
+      x -= step;
+      if (std::fabs(step) < 1e-16) break;
+    }
+    {
+      double p0 = 1.0, p1 = x;
+      for (int j = 2; j <= n; ++j) {
+        const double p2 = ((2.0 * j - 1) * x * p1 - (j - 1.0) * p0) / j;
+        p0 = p1;
+        p1 = p2;
+      }
+      if (n == 1) p0 = 1.0;
+      derivative = n * (x * p1 - p0) / (x * x - 1.0);
+    }
+    const double w = 2.0 / ((1.0 - x * x) * derivative * derivative);
+    // Map [-1, 1] to [0, 1].
+    nodes[i] = (1.0 - x) / 2.0;
+    nodes[n - 1 - i] = (1.0 + x) / 2.0;
+    weights[i] = weights[n - 1 - i] = w / 2.0;
+  }
+}
+
+std::vector<double> expected_value(const TreeEnsemble& ensemble) {
+  std::vector<double> out(ensemble.base_values);
+  for (std::size_t t = 0; t < ensemble.n_trees(); ++t) {
+    for (int k = 0; k < ensemble.n_outputs; ++k) out[k] += expected_leaf(ensemble, t, 0, k);
+  }
+  return out;
+}
+
+void shap_values(const TreeEnsemble& ensemble, const TableView& X, std::span<double> out, const ShapOptions& options,
+                 const Progress& progress) {
+  check_table(ensemble, X);
+  const std::size_t per_row = static_cast<std::size_t>(ensemble.n_features) * ensemble.n_outputs;
+  check_output(out, X.n_rows() * per_row);
+  const QuadratureRules rules(ensemble);
+  auto run = [&](auto make_algorithm) {
+    for_each_row(X, options.n_jobs, progress, make_algorithm, [&](auto& algorithm, std::size_t i, const double* x) {
+      double* phi = out.data() + i * per_row;
+      std::fill(phi, phi + per_row, 0.0);
+      for (std::size_t t = 0; t < ensemble.n_trees(); ++t) algorithm.add_tree(t, x, phi);
+    });
+  };
+  if (options.algorithm == ShapAlgorithm::treeshap) {
+    run([&] { return ClassicTreeShap(ensemble, rules.max_depth); });
+  } else {
+    run([&] { return QuadratureShap(ensemble, rules); });
+  }
+}
+
+void shap_interaction_values(const TreeEnsemble& ensemble, const TableView& X, std::span<double> out,
+                             const ShapOptions& options, const Progress& progress) {
+  check_table(ensemble, X);
+  const std::size_t M = static_cast<std::size_t>(ensemble.n_features);
+  const std::size_t K = static_cast<std::size_t>(ensemble.n_outputs);
+  const std::size_t per_row = M * M * K;
+  check_output(out, X.n_rows() * per_row);
+  const QuadratureRules rules(ensemble);
+  struct State {
+    QuadratureShap values;
+    QuadratureInteractions interactions;
+    std::vector<double> phi;
+  };
+  auto make_state = [&] { return State{QuadratureShap(ensemble, rules), QuadratureInteractions(ensemble, rules), {}}; };
+  for_each_row(X, options.n_jobs, progress, make_state, [&](State& state, std::size_t i, const double* x) {
+    double* matrix = out.data() + i * per_row;
+    std::fill(matrix, matrix + per_row, 0.0);
+    auto& phi = state.phi;
+    phi.assign(M * K, 0.0);
+    auto& values = state.values;
+    auto& interactions = state.interactions;
+    for (std::size_t t = 0; t < ensemble.n_trees(); ++t) {
+      values.add_tree(t, x, phi.data());
+      interactions.add_tree(t, x, matrix);
+    }
+    // Main effects: phi_i minus the row's off-diagonal interactions.
+    for (std::size_t a = 0; a < M; ++a) {
+      for (std::size_t k = 0; k < K; ++k) {
+        double off = 0;
+        for (std::size_t b = 0; b < M; ++b) {
+          if (b != a) off += matrix[(a * M + b) * K + k];
+        }
+        matrix[(a * M + a) * K + k] = phi[a * K + k] - off;
+      }
+    }
+  });
+}
+
+void predict(const TreeEnsemble& ensemble, const TableView& X, std::span<double> out, int n_jobs) {
+  check_table(ensemble, X);
+  const std::size_t K = static_cast<std::size_t>(ensemble.n_outputs);
+  check_output(out, X.n_rows() * K);
+  const std::uint32_t* bits = ensemble.category_bits.data();
+  for_each_row(X, n_jobs, Progress{}, [] { return 0; }, [&](int, std::size_t i, const double* x) {
+    double* y = out.data() + i * K;
+    for (std::size_t k = 0; k < K; ++k) y[k] = ensemble.base_values[k];
+    for (std::size_t t = 0; t < ensemble.n_trees(); ++t) {
+      const Node* nodes = ensemble.tree(t).data();
+      std::int32_t id = 0;
+      while (nodes[id].left >= 0) id = goes_left(nodes[id], bits, x[nodes[id].feature]) ? nodes[id].left : nodes[id].right;
+      const double* value = ensemble.leaf_value(t, id);
+      for (std::size_t k = 0; k < K; ++k) y[k] += value[k];
+    }
+  });
+}
+
+}  // namespace assay::explain
