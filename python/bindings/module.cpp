@@ -6,4 +6,5 @@ PYBIND11_MODULE(_core, m) {
   m.attr("__version__") = ASSAY_VERSION;
   assay::bindings::bind_common(m);
   assay::bindings::bind_quality(m);
+  assay::bindings::bind_explain(m);
 }

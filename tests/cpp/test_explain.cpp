@@ -9,6 +9,7 @@
 
 #include "assay/common/error.hpp"
 #include "assay/explain/tree_ensemble.hpp"
+#include "assay/explain/interventional.hpp"
 #include "assay/explain/tree_shap.hpp"
 
 namespace ex = assay::explain;
@@ -296,5 +297,97 @@ TEST(ExplainLoaders, RandomBytesNeverCrash) {
       ex::load_lightgbm_text(text);
     } catch (const assay::InvalidArgument&) {
     }
+  }
+}
+
+namespace {
+
+// Interventional game: v(S) = sum_r w_r f(x_S, r_notS).
+double interventional_game(const ex::TreeEnsemble& e, const double* x, const Columns& background,
+                           const std::vector<double>& w, unsigned mask, int k) {
+  const int M = e.n_features;
+  std::vector<double> hybrid(M);
+  double total = 0, weight_sum = 0;
+  for (std::size_t b = 0; b < background.view.n_rows(); ++b) {
+    for (int j = 0; j < M; ++j) hybrid[j] = (mask & (1u << j)) ? x[j] : background.data[j][b];
+    total += w[b] * game(e, hybrid.data(), (1u << M) - 1, k);
+    weight_sum += w[b];
+  }
+  return total / weight_sum;
+}
+
+}  // namespace
+
+TEST(ExplainInterventional, MatchesBruteForceWithWeights) {
+  for (std::uint64_t seed = 200; seed < 215; ++seed) {
+    const int M = 2 + static_cast<int>(seed % 5);
+    const auto e = random_ensemble(seed, 3, 1 + static_cast<int>(seed % 7), M, 1);
+    const auto rows = random_rows(seed + 1, 3, M);
+    const auto background = random_rows(seed + 2, 5, M);
+    const std::vector<double> w{1.0, 0.5, 2.0, 0.0, 1.5};
+    std::vector<double> phi(3 * M), interactions(3 * M * M);
+    ex::interventional_shap_values(e, rows.view, background.view, w, phi, {ex::OutputTransform::identity, 2});
+    ex::interventional_interaction_values(e, rows.view, background.view, w, interactions, 1);
+    const double expected = ex::interventional_expected_value(e, background.view, w, ex::OutputTransform::identity)[0];
+    std::vector<double> factorial(M + 1, 1.0);
+    for (int a = 1; a <= M; ++a) factorial[a] = factorial[a - 1] * a;
+    for (std::size_t i = 0; i < 3; ++i) {
+      std::vector<double> x(M);
+      for (int j = 0; j < M; ++j) x[j] = rows.data[j][i];
+      EXPECT_NEAR(interventional_game(e, x.data(), background, w, 0, 0), expected, 1e-12);
+      for (int f = 0; f < M; ++f) {
+        double oracle = 0;
+        for (unsigned mask = 0; mask < (1u << M); ++mask) {
+          if (mask & (1u << f)) continue;
+          const int s = __builtin_popcount(mask);
+          oracle += factorial[s] * factorial[M - s - 1] / factorial[M] *
+                    (interventional_game(e, x.data(), background, w, mask | (1u << f), 0) -
+                     interventional_game(e, x.data(), background, w, mask, 0));
+        }
+        EXPECT_NEAR(phi[i * M + f], oracle, 1e-12) << "seed " << seed;
+        for (int g = 0; g < M; ++g) {
+          if (g == f) continue;
+          double pair = 0;
+          for (unsigned mask = 0; mask < (1u << M); ++mask) {
+            if (mask & ((1u << f) | (1u << g))) continue;
+            const int s = __builtin_popcount(mask);
+            const double delta = interventional_game(e, x.data(), background, w, mask | (1u << f) | (1u << g), 0) -
+                                 interventional_game(e, x.data(), background, w, mask | (1u << f), 0) -
+                                 interventional_game(e, x.data(), background, w, mask | (1u << g), 0) +
+                                 interventional_game(e, x.data(), background, w, mask, 0);
+            pair += factorial[s] * factorial[M - s - 2] / (2 * factorial[M - 1]) * delta;
+          }
+          EXPECT_NEAR(interactions[(i * M + f) * M + g], pair, 1e-12) << "seed " << seed;
+        }
+        double row_sum = 0;
+        for (int g = 0; g < M; ++g) row_sum += interactions[(i * M + f) * M + g];
+        EXPECT_NEAR(row_sum, phi[i * M + f], 1e-12);
+      }
+    }
+  }
+}
+
+TEST(ExplainInterventional, LogisticRescalingIsAdditive) {
+  const auto e = random_ensemble(31, 5, 4, 4, 1);
+  const auto rows = random_rows(1, 10, 4);
+  const auto background = random_rows(2, 7, 4);
+  std::vector<double> phi(40), margin(10);
+  ex::interventional_shap_values(e, rows.view, background.view, {}, phi, {ex::OutputTransform::logistic, 1});
+  ex::predict(e, rows.view, margin, 1);
+  const double expected = ex::interventional_expected_value(e, background.view, {}, ex::OutputTransform::logistic)[0];
+  for (int i = 0; i < 10; ++i) {
+    double total = expected;
+    for (int j = 0; j < 4; ++j) total += phi[i * 4 + j];
+    EXPECT_NEAR(total, 1 / (1 + std::exp(-margin[i])), 1e-12);
+  }
+}
+
+TEST(ExplainInterventional, RejectsBadWeights) {
+  const auto e = random_ensemble(3, 2, 3, 3, 1);
+  const auto rows = random_rows(1, 2, 3);
+  const auto background = random_rows(2, 3, 3);
+  std::vector<double> phi(6);
+  for (const auto& w : std::vector<std::vector<double>>{{1, 2}, {0, 0, 0}, {1, -1, 1}, {1, std::nan(""), 1}}) {
+    EXPECT_THROW(ex::interventional_shap_values(e, rows.view, background.view, w, phi, {}), assay::InvalidArgument);
   }
 }

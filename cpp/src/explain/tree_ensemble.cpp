@@ -126,7 +126,8 @@ TreeEnsemble from_arrays(const std::vector<ArrayTree>& trees, std::int32_t n_fea
     }
     const bool has_categories = !in.is_categorical.empty();
     if (has_categories && (in.is_categorical.size() != n || in.category_words < 0 ||
-                           in.category_bits.size() != n * static_cast<std::size_t>(in.category_words))) {
+                           in.category_bits.size() != n * static_cast<std::size_t>(in.category_words) ||
+                           (!in.categories_go_left.empty() && in.categories_go_left.size() != n))) {
       throw InvalidArgument(name + ": categorical arrays do not match the nodes");
     }
     if (n > static_cast<std::size_t>(INT32_MAX)) throw InvalidArgument(name + " has too many nodes");
@@ -150,7 +151,7 @@ TreeEnsemble from_arrays(const std::vector<ArrayTree>& trees, std::int32_t n_fea
       node.float32_compare = options.float32_compare;
       if (!leaf && has_categories && in.is_categorical[i]) {
         node.categorical = true;
-        node.categories_go_left = true;
+        node.categories_go_left = in.categories_go_left.empty() || in.categories_go_left[i] != 0;
         node.category_offset = static_cast<std::int32_t>(ensemble.category_bits.size());
         node.category_words = in.category_words;
         const auto* first = in.category_bits.data() + i * in.category_words;

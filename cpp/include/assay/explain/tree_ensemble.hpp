@@ -81,9 +81,11 @@ struct ArrayTree {
   std::span<const double> threshold, cover, values;
   std::span<const std::uint8_t> default_left;
   // Optional categorical splits: per node a flag, and for flagged nodes
-  // `category_words` words from `category_bits` starting at node * category_words.
+  // `category_words` words from `category_bits` starting at node * category_words,
+  // and which side the members take (all left when categories_go_left is empty).
   std::span<const std::uint8_t> is_categorical;
   std::span<const std::uint32_t> category_bits;
+  std::span<const std::uint8_t> categories_go_left;
   std::int32_t category_words = 0;
 };
 
