@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from . import _core, datasets, quality
 from .quality import Profile, QualityReport, check, profile
+from . import explain
+from .explain import Explanation, TreeExplainer
 
 __version__: str = _core.__version__
 
-__all__ = ["__version__", "check", "datasets", "profile", "Profile", "QualityReport", "quality"]
+__all__ = ["__version__", "check", "datasets", "profile", "Profile", "QualityReport", "quality", "explain", "Explanation", "TreeExplainer"]

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "assay/common/error.hpp"
+#include "assay/explain/interventional.hpp"
 #include "assay/explain/tree_ensemble.hpp"
 #include "assay/explain/tree_shap.hpp"
 #include "common.hpp"
@@ -82,6 +83,17 @@ ex::ShapAlgorithm algorithm_of(const std::string& name) {
   throw InvalidArgument("algorithm must be 'quadrature' or 'treeshap', got '" + name + "'");
 }
 
+ex::OutputTransform transform_of(const std::string& name) {
+  if (name == "identity") return ex::OutputTransform::identity;
+  if (name == "logistic") return ex::OutputTransform::logistic;
+  throw InvalidArgument("transform must be 'identity' or 'logistic', got '" + name + "'");
+}
+
+std::span<const double> weights_of(const py::array_t<double, py::array::c_style | py::array::forcecast>& weights) {
+  if (weights.ndim() != 1) throw InvalidArgument("weights: expected a 1-D array");
+  return {weights.data(), static_cast<std::size_t>(weights.size())};
+}
+
 }  // namespace
 
 void bind_explain(py::module_& m) {
@@ -150,6 +162,59 @@ void bind_explain(py::module_& m) {
         return out;
       },
       py::arg("ensemble"), py::arg("columns"), py::arg("n_jobs") = 0, py::arg("progress") = py::none());
+
+  m.def(
+      "interventional_shap_values",
+      [](const ex::TreeEnsemble& ensemble, const py::list& columns, const py::list& background,
+         const py::array_t<double, py::array::c_style | py::array::forcecast>& weights, const std::string& transform,
+         int n_jobs, const py::object& progress) {
+        Table table = to_table(columns);
+        Table reference = to_table(background);
+        const auto n = static_cast<py::ssize_t>(table.view.n_rows());
+        py::array_t<double> out({n, static_cast<py::ssize_t>(ensemble.n_features),
+                                 static_cast<py::ssize_t>(ensemble.n_outputs)});
+        const ex::InterventionalOptions options{transform_of(transform), n_jobs};
+        const Progress report = make_progress(progress);
+        std::span<double> view(out.mutable_data(), static_cast<std::size_t>(out.size()));
+        const auto w = weights_of(weights);
+        py::gil_scoped_release release;
+        ex::interventional_shap_values(ensemble, table.view, reference.view, w, view, options, report);
+        return out;
+      },
+      py::arg("ensemble"), py::arg("columns"), py::arg("background"), py::arg("weights"),
+      py::arg("transform") = "identity", py::arg("n_jobs") = 0, py::arg("progress") = py::none());
+
+  m.def(
+      "interventional_interaction_values",
+      [](const ex::TreeEnsemble& ensemble, const py::list& columns, const py::list& background,
+         const py::array_t<double, py::array::c_style | py::array::forcecast>& weights, int n_jobs,
+         const py::object& progress) {
+        Table table = to_table(columns);
+        Table reference = to_table(background);
+        const auto n = static_cast<py::ssize_t>(table.view.n_rows());
+        const auto M = static_cast<py::ssize_t>(ensemble.n_features);
+        py::array_t<double> out({n, M, M, static_cast<py::ssize_t>(ensemble.n_outputs)});
+        const Progress report = make_progress(progress);
+        std::span<double> view(out.mutable_data(), static_cast<std::size_t>(out.size()));
+        const auto w = weights_of(weights);
+        py::gil_scoped_release release;
+        ex::interventional_interaction_values(ensemble, table.view, reference.view, w, view, n_jobs, report);
+        return out;
+      },
+      py::arg("ensemble"), py::arg("columns"), py::arg("background"), py::arg("weights"), py::arg("n_jobs") = 0,
+      py::arg("progress") = py::none());
+
+  m.def(
+      "interventional_expected_value",
+      [](const ex::TreeEnsemble& ensemble, const py::list& background,
+         const py::array_t<double, py::array::c_style | py::array::forcecast>& weights, const std::string& transform) {
+        Table reference = to_table(background);
+        const auto w = weights_of(weights);
+        const auto t = transform_of(transform);
+        py::gil_scoped_release release;
+        return ex::interventional_expected_value(ensemble, reference.view, w, t);
+      },
+      py::arg("ensemble"), py::arg("background"), py::arg("weights"), py::arg("transform") = "identity");
 
   m.def(
       "tree_predict",

@@ -194,8 +194,8 @@ def _from_sklearn_hist_gradient_boosting(model: Any) -> TreeModel:
             values = np.zeros((len(nodes), n_outputs))
             values[:, k] = np.where(leaf, nodes["value"], 0.0)
             tree = {
-                "left": np.where(leaf, -1, nodes["left"]).astype(np.int64),
-                "right": np.where(leaf, -1, nodes["right"]).astype(np.int64),
+                "left": np.where(leaf, -1, nodes["left"].astype(np.int64)),
+                "right": np.where(leaf, -1, nodes["right"].astype(np.int64)),
                 "feature": np.where(leaf, -1, order[nodes["feature_idx"]]).astype(np.int64),
                 "threshold": nodes["num_threshold"].astype(np.float64),
                 "cover": nodes["count"].astype(np.float64),
