@@ -51,7 +51,7 @@ long integer(const Block& block, const std::string& key, const std::string& wher
 
 bool is_index(double value, double size) { return value >= 0 && value < size && value == std::floor(value); }
 
-void add_tree(TreeEnsemble& ensemble, const Block& block, std::size_t index, int output, double scale) {
+void add_tree(TreeEnsemble& ensemble, const Block& block, std::size_t index, int output) {
   const std::string where = "Tree=" + std::to_string(index);
   const long n_leaves = integer(block, "num_leaves", where);
   if (n_leaves < 1 || n_leaves > 100000000) bad(where + " has an invalid num_leaves");
@@ -141,7 +141,7 @@ void add_tree(TreeEnsemble& ensemble, const Block& block, std::size_t index, int
     for (int k = 0; k < ensemble.n_outputs; ++k) ensemble.leaf_values.push_back(0.0);
   }
   for (std::size_t j = 0; j < n_leaf; ++j) {
-    for (int k = 0; k < ensemble.n_outputs; ++k) ensemble.leaf_values.push_back(k == output ? leaf_value[j] * scale : 0.0);
+    for (int k = 0; k < ensemble.n_outputs; ++k) ensemble.leaf_values.push_back(k == output ? leaf_value[j] : 0.0);
   }
   ensemble.tree_offsets.push_back(static_cast<std::int64_t>(ensemble.nodes.size()));
 }
@@ -155,7 +155,6 @@ TreeEnsemble load_lightgbm_text(std::string_view text) {
   Block header;
   std::vector<Block> trees;
   Block* current = &header;
-  bool average_output = false;
   bool ended = false;
   std::size_t pos = 0;
   while (pos < text.size() && !ended) {
@@ -167,8 +166,6 @@ TreeEnsemble load_lightgbm_text(std::string_view text) {
     if (line.empty()) continue;
     if (line == "end of trees") {
       ended = true;
-    } else if (line == "average_output") {
-      average_output = true;
     } else if (line.substr(0, 5) == "Tree=") {
       trees.emplace_back();
       current = &trees.back();
@@ -193,11 +190,10 @@ TreeEnsemble load_lightgbm_text(std::string_view text) {
   if (trees.size() % static_cast<std::size_t>(per_iteration) != 0) {
     bad("the number of trees is not a multiple of num_tree_per_iteration");
   }
-  // Random-forest mode averages the trees of each output.
-  const std::size_t n_iterations = trees.size() / static_cast<std::size_t>(per_iteration);
-  const double scale = average_output && n_iterations > 0 ? 1.0 / static_cast<double>(n_iterations) : 1.0;
+  // Random-forest mode ("average_output") needs no scaling here: its text model's leaf
+  // values already include the averaging (checked against LightGBM's raw_score).
   for (std::size_t t = 0; t < trees.size(); ++t) {
-    add_tree(ensemble, trees[t], t, static_cast<int>(t % static_cast<std::size_t>(per_iteration)), scale);
+    add_tree(ensemble, trees[t], t, static_cast<int>(t % static_cast<std::size_t>(per_iteration)));
   }
   ensemble.validate();
   return ensemble;

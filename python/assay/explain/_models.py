@@ -176,6 +176,8 @@ def _from_sklearn_hist_gradient_boosting(model: Any) -> TreeModel:
         order = np.concatenate([np.flatnonzero(m) for m in masks])
         for position, column_categories in enumerate(encoder.categories_):
             values = np.asarray(column_categories)
+            if values.dtype.kind == "f" and len(values) and np.isnan(values[-1]):
+                values = values[:-1]  # the encoder lists NaN last; it maps to NaN (missing) anyway
             if values.dtype.kind not in "iuf" or not np.all(np.isfinite(values)) or np.any(values < 0) or np.any(values != np.floor(values)):
                 raise TypeError(
                     "model: HistGradientBoosting categorical features with non-integer categories are not supported "
