@@ -254,15 +254,7 @@ void interventional_interaction_values(const TreeEnsemble& ensemble, const Table
         state.interactions.add_tree(t, x, r, setup.weights[b], matrix);
       }
     }
-    for (std::size_t a = 0; a < M; ++a) {
-      for (std::size_t k = 0; k < K; ++k) {
-        double off = 0;
-        for (std::size_t b = 0; b < M; ++b) {
-          if (b != a) off += matrix[(a * M + b) * K + k];
-        }
-        matrix[(a * M + a) * K + k] = state.phi[a * K + k] - off;
-      }
-    }
+    set_main_effects(matrix, state.phi.data(), M, K);
   });
 }
 

@@ -40,31 +40,54 @@ inline void gather_row(const TableView& X, std::size_t i, double* row) {
   }
 }
 
-// Runs body(state, row_index, row_values) over the rows of X in fixed blocks, with one
+// Runs body(state, first_row, n, rows) over the rows of X in fixed blocks of up to
+// kRowsPerBlock rows (`rows`: the block's n rows, row-major), with one
 // state = make_state() per block, reporting progress (blocks done) from the calling
-// thread.
+// thread. Blocks let an algorithm take each tree once per block, while it is in cache.
 template <class MakeState, class Body>
-void for_each_row(const TableView& X, int n_jobs, const Progress& progress, MakeState&& make_state, Body&& body) {
+void for_each_block(const TableView& X, int n_jobs, const Progress& progress, MakeState&& make_state, Body&& body) {
   const auto n_rows = static_cast<std::ptrdiff_t>(X.n_rows());
   const auto blocks = static_cast<std::ptrdiff_t>(n_blocks(X.n_rows(), kRowsPerBlock));
+  const std::size_t width = X.n_columns();
   std::atomic<std::size_t> done{0};
-  const int threads = resolve_threads(n_jobs);
-  parallel_for(blocks, threads, [&](std::ptrdiff_t b) {
-    std::vector<double> row(X.n_columns());
+  parallel_for(blocks, resolve_threads(n_jobs), [&](std::ptrdiff_t b) {
+    const std::ptrdiff_t first = b * kRowsPerBlock;
+    const std::ptrdiff_t n = std::min(n_rows, first + kRowsPerBlock) - first;
+    std::vector<double> rows(static_cast<std::size_t>(n) * width);
+    for (std::ptrdiff_t i = 0; i < n; ++i) gather_row(X, static_cast<std::size_t>(first + i), rows.data() + i * width);
     auto state = make_state();
-    const std::ptrdiff_t end = std::min(n_rows, (b + 1) * kRowsPerBlock);
-    for (std::ptrdiff_t i = b * kRowsPerBlock; i < end; ++i) {
-      gather_row(X, static_cast<std::size_t>(i), row.data());
-      body(state, static_cast<std::size_t>(i), row.data());
-    }
+    body(state, static_cast<std::size_t>(first), static_cast<std::size_t>(n), static_cast<const double*>(rows.data()));
     const std::size_t finished = ++done;
     if (progress.active() && omp_get_thread_num() == 0) progress.report(finished, static_cast<std::size_t>(blocks));
   });
   if (progress.active()) progress.report(static_cast<std::size_t>(blocks), static_cast<std::size_t>(blocks));
 }
 
+// for_each_block, one row at a time: body(state, row_index, row_values).
+template <class MakeState, class Body>
+void for_each_row(const TableView& X, int n_jobs, const Progress& progress, MakeState&& make_state, Body&& body) {
+  const std::size_t width = X.n_columns();
+  for_each_block(X, n_jobs, progress, make_state, [&](auto& state, std::size_t first, std::size_t n, const double* rows) {
+    for (std::size_t i = 0; i < n; ++i) body(state, first + i, rows + i * width);
+  });
+}
+
 inline void check_output(std::span<double> out, std::size_t expected) {
   if (out.size() != expected) throw InvalidArgument("out: expected " + std::to_string(expected) + " entries");
+}
+
+// The diagonal of an interaction matrix (M x M x K) from the SHAP values phi (M x K):
+// Phi_ii = phi_i - sum_{j != i} Phi_ij, so that every row sums to phi_i.
+inline void set_main_effects(double* matrix, const double* phi, std::size_t M, std::size_t K) {
+  for (std::size_t a = 0; a < M; ++a) {
+    for (std::size_t k = 0; k < K; ++k) {
+      double off = 0;
+      for (std::size_t b = 0; b < M; ++b) {
+        if (b != a) off += matrix[(a * M + b) * K + k];
+      }
+      matrix[(a * M + a) * K + k] = phi[a * K + k] - off;
+    }
+  }
 }
 
 // All rows of a table as a row-major matrix.

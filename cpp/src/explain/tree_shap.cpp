@@ -28,6 +28,8 @@ double cover_fraction(const Node& node, const Node& child) {
 struct QuadratureRules {
   std::vector<int> points_of_tree;
   std::vector<std::vector<double>> nodes, weights;  // indexed by number of points
+  std::vector<std::vector<double>> cold;            // -weight / (1 - node)
+  std::vector<double> fractions;                    // per node: cover fractions of its left and right child
   int max_points = 1;
   int max_depth = 0;
 
@@ -52,37 +54,79 @@ struct QuadratureRules {
       max_points = std::max(max_points, points);
       max_depth = std::max(max_depth, depth);
     }
+    fractions.assign(2 * ensemble.nodes.size(), 0.0);
+    for (std::size_t t = 0; t < ensemble.n_trees(); ++t) {
+      const auto tree = ensemble.tree(t);
+      for (std::size_t id = 0; id < tree.size(); ++id) {
+        if (tree[id].left < 0) continue;
+        const std::size_t global = static_cast<std::size_t>(ensemble.tree_offsets[t]) + id;
+        fractions[2 * global] = cover_fraction(tree[id], tree[tree[id].left]);
+        fractions[2 * global + 1] = cover_fraction(tree[id], tree[tree[id].right]);
+      }
+    }
     nodes.resize(max_points + 1);
     weights.resize(max_points + 1);
+    cold.resize(max_points + 1);
     for (int q : points_of_tree) {
-      if (nodes[q].empty()) gauss_legendre_unit(q, nodes[q], weights[q]);
+      if (!nodes[q].empty()) continue;
+      gauss_legendre_unit(q, nodes[q], weights[q]);
+      for (int i = 0; i < q; ++i) cold[q].push_back(-weights[q][i] / (1 - nodes[q][i]));
     }
   }
 };
 
-// Quadrature path-dependent SHAP for one row and one tree (see tree_shap.hpp).
-class QuadratureShap {
- public:
-  QuadratureShap(const TreeEnsemble& ensemble, const QuadratureRules& rules)
+// State shared by the quadrature walks: the row, the tree, its quadrature rule, the
+// merged fractions (o_j, z_j) of each feature on the current path, and the products
+// P_q = prod_j (t_q o_j + (1 - t_q) z_j) at every depth of the path.
+class QuadraturePath {
+ protected:
+  QuadraturePath(const TreeEnsemble& ensemble, const QuadratureRules& rules)
       : ensemble_(ensemble),
         rules_(rules),
-        n_outputs_(ensemble.n_outputs),
         one_(ensemble.n_features, 1.0),
         zero_(ensemble.n_features, 1.0),
-        products_((rules.max_depth + 2) * rules.max_points),
-        sums_((rules.max_depth + 2) * rules.max_points * ensemble.n_outputs),
-        coefficients_((rules.max_depth + 2) * rules.max_points) {}
+        products_((rules.max_depth + 2) * rules.max_points) {}
 
-  // Adds the tree's SHAP values for row x to phi (n_features * n_outputs).
-  void add_tree(std::size_t t, const double* x, double* phi) {
+  void start_tree(std::size_t t, const double* x) {
     nodes_ = ensemble_.tree(t).data();
+    first_node_ = static_cast<std::size_t>(ensemble_.tree_offsets[t]);
     tree_ = t;
     x_ = x;
-    phi_ = phi;
     points_ = rules_.points_of_tree[t];
     t_ = rules_.nodes[points_].data();
     w_ = rules_.weights[points_].data();
+    cold_ = rules_.cold[points_].data();
     std::fill(products_.begin(), products_.begin() + points_, 1.0);
+  }
+
+  const TreeEnsemble& ensemble_;
+  const QuadratureRules& rules_;
+  std::vector<double> one_, zero_;  // per feature: merged fractions on the current path
+  std::vector<double> products_;
+  const Node* nodes_ = nullptr;
+  std::size_t first_node_ = 0;  // the tree's first node in the ensemble
+  std::size_t tree_ = 0;
+  const double* x_ = nullptr;
+  int points_ = 1;
+  const double* t_ = nullptr;
+  const double* w_ = nullptr;
+  const double* cold_ = nullptr;  // -w_q / (1 - t_q)
+};
+
+// Quadrature path-dependent SHAP for one row and one tree (see tree_shap.hpp).
+class QuadratureShap : QuadraturePath {
+ public:
+  QuadratureShap(const TreeEnsemble& ensemble, const QuadratureRules& rules)
+      : QuadraturePath(ensemble, rules),
+        n_outputs_(ensemble.n_outputs),
+        sums_((rules.max_depth + 2) * rules.max_points * ensemble.n_outputs),
+        coefficients_((rules.max_depth + 2) * rules.max_points),
+        inverses_((rules.max_depth + 2) * rules.max_points) {}
+
+  // Adds the tree's SHAP values for row x to phi (n_features * n_outputs).
+  void add_tree(std::size_t t, const double* x, double* phi) {
+    start_tree(t, x);
+    phi_ = phi;
     descend(0, 0);
   }
 
@@ -106,21 +150,45 @@ class QuadratureShap {
     const bool left = goes_left(node, ensemble_.category_bits.data(), x_[node.feature]);
     const int f = node.feature;
     const double one_before = one_[f], zero_before = zero_[f];
+    // (1, 1): f is new on the path (or neutral so far): its factor is 1 for every t.
+    const bool neutral_before = one_before == 1.0 && zero_before == 1.0;
+    double* inverse_before = inverses_.data() + static_cast<std::size_t>(depth) * Q;
+    if (!neutral_before) {
+      for (int q = 0; q < Q; ++q) inverse_before[q] = 1.0 / (t_[q] * one_before + (1 - t_[q]) * zero_before);
+    }
+    const double difference_before = one_before - zero_before;
     double* child_products = products_.data() + static_cast<std::size_t>(depth + 1) * Q;
     double* coefficients = coefficients_.data() + static_cast<std::size_t>(depth) * Q;
     const double* child_sums = sums + Q * K;
-    for (const std::int32_t child : {node.left, node.right}) {
+    const double* fractions = rules_.fractions.data() + 2 * (first_node_ + id);
+    for (int side = 0; side < 2; ++side) {
+      const std::int32_t child = side == 0 ? node.left : node.right;
       // Merged fractions of feature f on the path: a repeated feature multiplies in.
-      const double one = one_before * ((child == node.left) == left ? 1.0 : 0.0);
-      const double zero = zero_before * cover_fraction(node, nodes_[child]);
+      const double one = (side == 0) == left ? one_before : 0.0;
+      const double zero = zero_before * fractions[side];
       if (one == 0.0 && zero == 0.0) continue;  // every leaf below has value 0 in every coalition
-      for (int q = 0; q < Q; ++q) {
-        const double before = t_[q] * one_before + (1 - t_[q]) * zero_before;  // > 0: never both 0
-        const double after = t_[q] * one + (1 - t_[q]) * zero;
-        child_products[q] = products[q] / before * after;
-        // The leaves below credit f with (o - z) / F(t) times their product; the
-        // ancestors' edge on f already credited them with its own (o - z) / F(t).
-        coefficients[q] = w_[q] * ((one - zero) / after - (one_before - zero_before) / before);
+      // The leaves below credit f with w (o - z) / F(t) times their product P (F is f's
+      // factor t o + (1 - t) z); an ancestor's edge on f already credited them with its
+      // own (o - z) / F(t), which is taken back here. With o = 0, (o - z) / F(t) is
+      // -1 / (1 - t) whatever z is. The cases are separate loops so that they vectorise.
+      if (one == 0.0) {
+        for (int q = 0; q < Q; ++q) {
+          child_products[q] = products[q] * (1 - t_[q]) * zero;
+          coefficients[q] = cold_[q];
+        }
+      } else {
+        const double difference = one - zero;
+        for (int q = 0; q < Q; ++q) {
+          const double after = t_[q] * one + (1 - t_[q]) * zero;
+          child_products[q] = products[q] * after;
+          coefficients[q] = w_[q] * difference / after;
+        }
+      }
+      if (!neutral_before) {
+        for (int q = 0; q < Q; ++q) {
+          child_products[q] *= inverse_before[q];
+          coefficients[q] -= w_[q] * difference_before * inverse_before[q];
+        }
       }
       one_[f] = one;
       zero_[f] = zero;
@@ -129,26 +197,17 @@ class QuadratureShap {
       zero_[f] = zero_before;
       double* phi = phi_ + static_cast<std::size_t>(f) * K;
       for (int k = 0; k < K; ++k) {
-        double s = 0.0;
-        for (int q = 0; q < Q; ++q) s += coefficients[q] * child_sums[q * K + k];
-        phi[k] += s;
+        double sum = 0.0;
+        for (int q = 0; q < Q; ++q) sum += coefficients[q] * child_sums[q * K + k];
+        phi[k] += sum;
       }
       for (int i = 0; i < Q * K; ++i) sums[i] += child_sums[i];
     }
   }
 
-  const TreeEnsemble& ensemble_;
-  const QuadratureRules& rules_;
   int n_outputs_;
-  std::vector<double> one_, zero_;  // per feature: merged fractions on the current path
-  std::vector<double> products_, sums_, coefficients_;
-  const Node* nodes_ = nullptr;
-  std::size_t tree_ = 0;
-  const double* x_ = nullptr;
+  std::vector<double> sums_, coefficients_, inverses_;
   double* phi_ = nullptr;
-  int points_ = 1;
-  const double* t_ = nullptr;
-  const double* w_ = nullptr;
 };
 
 // Classic TreeSHAP (Lundberg, Erion & Lee 2018, Algorithm 2): the path of distinct
@@ -265,27 +324,17 @@ class ClassicTreeShap {
 // Interaction values per leaf: for distinct path features a != b, the leaf's game
 // v * prod_j (o_j if j in S else z_j) has Shapley interaction index
 // (o_a - z_a)(o_b - z_b) * integral of prod_{j != a, b} F_j(t) dt, split in half.
-class QuadratureInteractions {
+class QuadratureInteractions : QuadraturePath {
  public:
   QuadratureInteractions(const TreeEnsemble& ensemble, const QuadratureRules& rules)
-      : ensemble_(ensemble),
-        rules_(rules),
-        one_(ensemble.n_features, 1.0),
-        zero_(ensemble.n_features, 1.0),
-        products_((rules.max_depth + 2) * rules.max_points),
+      : QuadraturePath(ensemble, rules),
         path_features_(rules.max_depth + 1),
         inverse_((rules.max_depth + 1) * rules.max_points) {}
 
   // Adds the off-diagonal interactions of tree t for row x to out (M * M * K).
   void add_tree(std::size_t t, const double* x, double* out) {
-    nodes_ = ensemble_.tree(t).data();
-    tree_ = t;
-    x_ = x;
+    start_tree(t, x);
     out_ = out;
-    points_ = rules_.points_of_tree[t];
-    t_ = rules_.nodes[points_].data();
-    w_ = rules_.weights[points_].data();
-    std::fill(products_.begin(), products_.begin() + points_, 1.0);
     descend(0, 0, 0);
   }
 
@@ -306,9 +355,11 @@ class QuadratureInteractions {
                                  path_features_.begin() + n_path;
     if (new_feature) path_features_[n_path] = f;
     double* child_products = products_.data() + static_cast<std::size_t>(depth + 1) * Q;
-    for (const std::int32_t child : {node.left, node.right}) {
-      const double one = one_before * ((child == node.left) == left ? 1.0 : 0.0);
-      const double zero = zero_before * cover_fraction(node, nodes_[child]);
+    const double* fractions = rules_.fractions.data() + 2 * (first_node_ + id);
+    for (int side = 0; side < 2; ++side) {
+      const std::int32_t child = side == 0 ? node.left : node.right;
+      const double one = (side == 0) == left ? one_before : 0.0;
+      const double zero = zero_before * fractions[side];
       if (one == 0.0 && zero == 0.0) continue;
       for (int q = 0; q < Q; ++q) {
         const double before = t_[q] * one_before + (1 - t_[q]) * zero_before;
@@ -351,18 +402,9 @@ class QuadratureInteractions {
     }
   }
 
-  const TreeEnsemble& ensemble_;
-  const QuadratureRules& rules_;
-  std::vector<double> one_, zero_, products_;
   std::vector<int> path_features_;
   std::vector<double> inverse_;
-  const Node* nodes_ = nullptr;
-  std::size_t tree_ = 0;
-  const double* x_ = nullptr;
   double* out_ = nullptr;
-  int points_ = 1;
-  const double* t_ = nullptr;
-  const double* w_ = nullptr;
 };
 
 double expected_leaf(const TreeEnsemble& ensemble, std::size_t t, std::int32_t id, int k) {
@@ -430,12 +472,17 @@ void shap_values(const TreeEnsemble& ensemble, const TableView& X, std::span<dou
   const std::size_t per_row = static_cast<std::size_t>(ensemble.n_features) * ensemble.n_outputs;
   check_output(out, X.n_rows() * per_row);
   const QuadratureRules rules(ensemble);
+  const std::size_t width = X.n_columns();
   auto run = [&](auto make_algorithm) {
-    for_each_row(X, options.n_jobs, progress, make_algorithm, [&](auto& algorithm, std::size_t i, const double* x) {
-      double* phi = out.data() + i * per_row;
-      std::fill(phi, phi + per_row, 0.0);
-      for (std::size_t t = 0; t < ensemble.n_trees(); ++t) algorithm.add_tree(t, x, phi);
-    });
+    for_each_block(X, options.n_jobs, progress, make_algorithm,
+                   [&](auto& algorithm, std::size_t first, std::size_t n, const double* rows) {
+                     double* block = out.data() + first * per_row;
+                     std::fill(block, block + n * per_row, 0.0);
+                     // Tree by tree, so that each tree is read once per block.
+                     for (std::size_t t = 0; t < ensemble.n_trees(); ++t) {
+                       for (std::size_t i = 0; i < n; ++i) algorithm.add_tree(t, rows + i * width, block + i * per_row);
+                     }
+                   });
   };
   if (options.algorithm == ShapAlgorithm::treeshap) {
     run([&] { return ClassicTreeShap(ensemble, rules.max_depth); });
@@ -458,28 +505,20 @@ void shap_interaction_values(const TreeEnsemble& ensemble, const TableView& X, s
     std::vector<double> phi;
   };
   auto make_state = [&] { return State{QuadratureShap(ensemble, rules), QuadratureInteractions(ensemble, rules), {}}; };
-  for_each_row(X, options.n_jobs, progress, make_state, [&](State& state, std::size_t i, const double* x) {
-    double* matrix = out.data() + i * per_row;
-    std::fill(matrix, matrix + per_row, 0.0);
-    auto& phi = state.phi;
-    phi.assign(M * K, 0.0);
-    auto& values = state.values;
-    auto& interactions = state.interactions;
-    for (std::size_t t = 0; t < ensemble.n_trees(); ++t) {
-      values.add_tree(t, x, phi.data());
-      interactions.add_tree(t, x, matrix);
-    }
-    // Main effects: phi_i minus the row's off-diagonal interactions.
-    for (std::size_t a = 0; a < M; ++a) {
-      for (std::size_t k = 0; k < K; ++k) {
-        double off = 0;
-        for (std::size_t b = 0; b < M; ++b) {
-          if (b != a) off += matrix[(a * M + b) * K + k];
-        }
-        matrix[(a * M + a) * K + k] = phi[a * K + k] - off;
-      }
-    }
-  });
+  const std::size_t width = X.n_columns();
+  for_each_block(X, options.n_jobs, progress, make_state,
+                 [&](State& state, std::size_t first, std::size_t n, const double* rows) {
+                   double* block = out.data() + first * per_row;
+                   std::fill(block, block + n * per_row, 0.0);
+                   state.phi.assign(n * M * K, 0.0);
+                   for (std::size_t t = 0; t < ensemble.n_trees(); ++t) {
+                     for (std::size_t i = 0; i < n; ++i) {
+                       state.values.add_tree(t, rows + i * width, state.phi.data() + i * M * K);
+                       state.interactions.add_tree(t, rows + i * width, block + i * per_row);
+                     }
+                   }
+                   for (std::size_t i = 0; i < n; ++i) set_main_effects(block + i * per_row, state.phi.data() + i * M * K, M, K);
+                 });
 }
 
 void predict(const TreeEnsemble& ensemble, const TableView& X, std::span<double> out, int n_jobs) {
