@@ -66,7 +66,7 @@ ex::TreeEnsemble random_ensemble(std::uint64_t seed, int n_trees, int max_depth,
     grow(e, rng, 0, 1 + static_cast<int>(rng() % max_depth), n_features, 100.0, first);
     e.tree_offsets.push_back(static_cast<std::int64_t>(e.nodes.size()));
   }
-  e.validate();
+  e.finalize();
   return e;
 }
 

@@ -195,7 +195,7 @@ TreeEnsemble load_lightgbm_text(std::string_view text) {
   for (std::size_t t = 0; t < trees.size(); ++t) {
     add_tree(ensemble, trees[t], t, static_cast<int>(t % static_cast<std::size_t>(per_iteration)));
   }
-  ensemble.validate();
+  ensemble.finalize();
   return ensemble;
 }
 

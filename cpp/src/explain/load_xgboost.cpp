@@ -243,7 +243,7 @@ TreeEnsemble load_xgboost_json(std::string_view text) {
     }
     add_tree(ensemble, trees.items[t], t, static_cast<int>(group), tree_weights.empty() ? 1.0 : tree_weights[t]);
   }
-  ensemble.validate();
+  ensemble.finalize();
   return ensemble;
 }
 

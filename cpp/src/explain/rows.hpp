@@ -20,7 +20,14 @@ namespace assay::explain::detail {
 
 constexpr std::ptrdiff_t kRowsPerBlock = 32;
 
+inline void check_finalized(const TreeEnsemble& ensemble) {
+  if (ensemble.child_fractions.size() != 2 * ensemble.nodes.size() || ensemble.tree_depths.size() != ensemble.n_trees()) {
+    throw InvalidArgument("model: the tree ensemble is not finalized (call finalize() after building it)");
+  }
+}
+
 inline void check_table(const TreeEnsemble& ensemble, const TableView& X) {
+  check_finalized(ensemble);
   if (X.n_columns() != static_cast<std::size_t>(ensemble.n_features)) {
     throw InvalidArgument("X has " + std::to_string(X.n_columns()) + " columns but the model uses " +
                           std::to_string(ensemble.n_features) + " features");

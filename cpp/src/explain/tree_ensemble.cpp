@@ -1,6 +1,7 @@
 // The tree-ensemble IR: validation, prediction, and the loader from arrays.
 #include "assay/explain/tree_ensemble.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 #include <utility>
@@ -86,23 +87,34 @@ void TreeEnsemble::validate() const {
 
 int TreeEnsemble::max_depth() const {
   int deepest = 0;
+  for (int depth : tree_depths) deepest = std::max(deepest, depth);
+  return deepest;
+}
+
+void TreeEnsemble::finalize() {
+  validate();
+  tree_depths.assign(n_trees(), 0);
+  child_fractions.assign(2 * nodes.size(), 0.0);
   std::vector<std::pair<std::int32_t, int>> stack;
   for (std::size_t t = 0; t < n_trees(); ++t) {
     const auto tree_nodes = tree(t);
+    const auto first = static_cast<std::size_t>(tree_offsets[t]);
     stack.assign(1, {0, 0});
     while (!stack.empty()) {
       const auto [id, depth] = stack.back();
       stack.pop_back();
       const Node& node = tree_nodes[id];
       if (node.left < 0) {
-        deepest = std::max(deepest, depth);
+        tree_depths[t] = std::max(tree_depths[t], depth);
         continue;
       }
+      const bool covered = node.cover > 0;
+      child_fractions[2 * (first + id)] = covered ? tree_nodes[node.left].cover / node.cover : 0.5;
+      child_fractions[2 * (first + id) + 1] = covered ? tree_nodes[node.right].cover / node.cover : 0.5;
       stack.push_back({node.left, depth + 1});
       stack.push_back({node.right, depth + 1});
     }
   }
-  return deepest;
 }
 
 TreeEnsemble from_arrays(const std::vector<ArrayTree>& trees, std::int32_t n_features, std::int32_t n_outputs,
@@ -167,7 +179,7 @@ TreeEnsemble from_arrays(const std::vector<ArrayTree>& trees, std::int32_t n_fea
     }
     ensemble.tree_offsets.push_back(static_cast<std::int64_t>(ensemble.nodes.size()));
   }
-  ensemble.validate();
+  ensemble.finalize();
   return ensemble;
 }
 

@@ -18,51 +18,21 @@ namespace {
 
 using namespace detail;
 
-// Weight of the child in the path-dependent expectation: its share of the node's cover.
-double cover_fraction(const Node& node, const Node& child) {
-  return node.cover > 0 ? child.cover / node.cover : 0.5;
-}
-
 // Per-tree quadrature rules: ceil(depth / 2) Gauss-Legendre points integrate the
 // leaf polynomials (degree < number of distinct features on a path <= depth) exactly.
 struct QuadratureRules {
   std::vector<int> points_of_tree;
   std::vector<std::vector<double>> nodes, weights;  // indexed by number of points
   std::vector<std::vector<double>> cold;            // -weight / (1 - node)
-  std::vector<double> fractions;                    // per node: cover fractions of its left and right child
   int max_points = 1;
   int max_depth = 0;
 
   explicit QuadratureRules(const TreeEnsemble& ensemble) {
-    std::vector<std::pair<std::int32_t, int>> stack;
-    for (std::size_t t = 0; t < ensemble.n_trees(); ++t) {
-      const auto tree = ensemble.tree(t);
-      int depth = 0;
-      stack.assign(1, {0, 0});
-      while (!stack.empty()) {
-        const auto [id, d] = stack.back();
-        stack.pop_back();
-        if (tree[id].left < 0) {
-          depth = std::max(depth, d);
-        } else {
-          stack.push_back({tree[id].left, d + 1});
-          stack.push_back({tree[id].right, d + 1});
-        }
-      }
+    for (int depth : ensemble.tree_depths) {
       const int points = std::max(1, (depth + 1) / 2);
       points_of_tree.push_back(points);
       max_points = std::max(max_points, points);
       max_depth = std::max(max_depth, depth);
-    }
-    fractions.assign(2 * ensemble.nodes.size(), 0.0);
-    for (std::size_t t = 0; t < ensemble.n_trees(); ++t) {
-      const auto tree = ensemble.tree(t);
-      for (std::size_t id = 0; id < tree.size(); ++id) {
-        if (tree[id].left < 0) continue;
-        const std::size_t global = static_cast<std::size_t>(ensemble.tree_offsets[t]) + id;
-        fractions[2 * global] = cover_fraction(tree[id], tree[tree[id].left]);
-        fractions[2 * global + 1] = cover_fraction(tree[id], tree[tree[id].right]);
-      }
     }
     nodes.resize(max_points + 1);
     weights.resize(max_points + 1);
@@ -160,7 +130,7 @@ class QuadratureShap : QuadraturePath {
     double* child_products = products_.data() + static_cast<std::size_t>(depth + 1) * Q;
     double* coefficients = coefficients_.data() + static_cast<std::size_t>(depth) * Q;
     const double* child_sums = sums + Q * K;
-    const double* fractions = rules_.fractions.data() + 2 * (first_node_ + id);
+    const double* fractions = ensemble_.child_fractions.data() + 2 * (first_node_ + id);
     for (int side = 0; side < 2; ++side) {
       const std::int32_t child = side == 0 ? node.left : node.right;
       // Merged fractions of feature f on the path: a repeated feature multiplies in.
@@ -220,6 +190,7 @@ class ClassicTreeShap {
 
   void add_tree(std::size_t t, const double* x, double* phi) {
     nodes_ = ensemble_.tree(t).data();
+    first_node_ = static_cast<std::size_t>(ensemble_.tree_offsets[t]);
     tree_ = t;
     x_ = x;
     phi_ = phi;
@@ -307,14 +278,16 @@ class ClassicTreeShap {
       unwind(path, depth, found);
       --depth;
     }
-    const double hot_zero = incoming_zero * cover_fraction(node, nodes_[hot]);
-    const double cold_zero = incoming_zero * cover_fraction(node, nodes_[cold]);
+    const double* fractions = ensemble_.child_fractions.data() + 2 * (first_node_ + id);
+    const double hot_zero = incoming_zero * fractions[left ? 0 : 1];
+    const double cold_zero = incoming_zero * fractions[left ? 1 : 0];
     if (hot_zero != 0 || incoming_one != 0) recurse(hot, path, depth + 1, hot_zero, incoming_one, node.feature);
     if (cold_zero != 0) recurse(cold, path, depth + 1, cold_zero, 0.0, node.feature);
   }
 
   const TreeEnsemble& ensemble_;
   std::vector<Element> path_;
+  std::size_t first_node_ = 0;
   const Node* nodes_ = nullptr;
   std::size_t tree_ = 0;
   const double* x_ = nullptr;
@@ -355,7 +328,7 @@ class QuadratureInteractions : QuadraturePath {
                                  path_features_.begin() + n_path;
     if (new_feature) path_features_[n_path] = f;
     double* child_products = products_.data() + static_cast<std::size_t>(depth + 1) * Q;
-    const double* fractions = rules_.fractions.data() + 2 * (first_node_ + id);
+    const double* fractions = ensemble_.child_fractions.data() + 2 * (first_node_ + id);
     for (int side = 0; side < 2; ++side) {
       const std::int32_t child = side == 0 ? node.left : node.right;
       const double one = (side == 0) == left ? one_before : 0.0;
@@ -411,8 +384,8 @@ double expected_leaf(const TreeEnsemble& ensemble, std::size_t t, std::int32_t i
   const Node* nodes = ensemble.tree(t).data();
   const Node& node = nodes[id];
   if (node.left < 0) return ensemble.leaf_value(t, id)[k];
-  return cover_fraction(node, nodes[node.left]) * expected_leaf(ensemble, t, node.left, k) +
-         cover_fraction(node, nodes[node.right]) * expected_leaf(ensemble, t, node.right, k);
+  const double* fractions = ensemble.child_fractions.data() + 2 * (ensemble.tree_offsets[t] + id);
+  return fractions[0] * expected_leaf(ensemble, t, node.left, k) + fractions[1] * expected_leaf(ensemble, t, node.right, k);
 }
 
 
@@ -459,6 +432,7 @@ void gauss_legendre_unit(int n, std::vector<double>& nodes, std::vector<double>&
 }
 
 std::vector<double> expected_value(const TreeEnsemble& ensemble) {
+  check_finalized(ensemble);
   std::vector<double> out(ensemble.base_values);
   for (std::size_t t = 0; t < ensemble.n_trees(); ++t) {
     for (int k = 0; k < ensemble.n_outputs; ++k) out[k] += expected_leaf(ensemble, t, 0, k);

@@ -63,12 +63,23 @@ struct TreeEnsemble {
   const double* leaf_value(std::size_t t, std::int32_t node) const {
     return leaf_values.data() + (static_cast<std::size_t>(tree_offsets[t]) + node) * n_outputs;
   }
-  // Largest number of split nodes on a root-to-leaf path, over all trees.
+  // Derived by finalize(), read by the algorithms: per tree its depth (split nodes on
+  // its longest root-to-leaf path); per node the weights of its left and right child in
+  // the path-dependent expectation, cover(child) / cover(node) (1/2 each when the node's
+  // cover is 0).
+  std::vector<int> tree_depths;
+  std::vector<double> child_fractions;  // 2 per node
+
+  // Largest tree depth (after finalize()).
   int max_depth() const;
 
   // Checks every invariant the algorithms rely on (ids in range, each node reached once
   // from its root, finite thresholds or +-inf, non-negative covers, bitsets in the pool,
-  // features in range); throws InvalidArgument naming the tree and node otherwise.
+  // features in range; throws InvalidArgument naming the tree and node otherwise), then
+  // computes the derived fields. Every loader ends with it.
+  void finalize();
+
+ private:
   void validate() const;
 };
 
