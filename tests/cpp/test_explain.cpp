@@ -283,21 +283,54 @@ TEST(ExplainLoaders, RejectMalformedLightGBM) {
   }
 }
 
-TEST(ExplainLoaders, RandomBytesNeverCrash) {
+TEST(ExplainLoaders, MutatedModelsNeverCrash) {
+  // Random byte changes to small valid models: each load either succeeds with a valid
+  // ensemble (which the explainers then accept) or throws InvalidArgument.
+  const std::string xgboost =
+      "{\"learner\":{\"learner_model_param\":{\"num_feature\":\"2\",\"base_score\":\"5E-1\"},"
+      "\"objective\":{\"name\":\"reg:squarederror\"},\"gradient_booster\":{\"name\":\"gbtree\","
+      "\"model\":{\"trees\":[{\"tree_param\":{\"num_nodes\":\"3\"},\"left_children\":[1,-1,-1],"
+      "\"right_children\":[2,-1,-1],\"split_indices\":[1,0,0],\"split_conditions\":[0.5,1,2],"
+      "\"default_left\":[1,0,0],\"sum_hessian\":[2,1,1],\"split_type\":[1,0,0],\"categories\":[3,40],"
+      "\"categories_nodes\":[0],\"categories_segments\":[0],\"categories_sizes\":[2]}],\"tree_info\":[0]}}}}";
+  const std::string lightgbm =
+      "tree\nversion=v4\nnum_class=1\nnum_tree_per_iteration=1\nmax_feature_idx=1\nobjective=regression\n\n"
+      "Tree=0\nnum_leaves=3\nnum_cat=1\nsplit_feature=1 0\nthreshold=0 0.5\ndecision_type=1 2\nleft_child=-1 -2\n"
+      "right_child=1 -3\nleaf_value=1 2 3\nleaf_count=3 5 2\ninternal_count=10 7\ncat_boundaries=0 2\n"
+      "cat_threshold=5 1\nis_linear=0\nshrinkage=1\n\nend of trees\n";
+  ASSERT_NO_THROW(ex::load_xgboost_json(xgboost));
+  ASSERT_NO_THROW(ex::load_lightgbm_text(lightgbm));
+  const auto rows = random_rows(3, 4, 2);
+  std::vector<double> out(8);
   std::mt19937_64 rng(7);
-  const std::string seed_text = "{\"learner\":{\"learner_model_param\":{\"num_feature\":\"2\"}}}";
-  for (int trial = 0; trial < 2000; ++trial) {
-    std::string text = seed_text;
-    for (int m = 0; m < 3; ++m) text[rng() % text.size()] = static_cast<char>(rng() % 256);
-    try {
-      ex::load_xgboost_json(text);
-    } catch (const assay::InvalidArgument&) {
+  int loaded = 0;
+  for (int trial = 0; trial < 3000; ++trial) {
+    const bool json = trial % 2 == 0;
+    std::string text = json ? xgboost : lightgbm;
+    const char alphabet[] = "0123456789-.,[]{}\":= \nabcE";
+    for (int m = 0; m < 1 + trial % 3; ++m) {
+      text[rng() % text.size()] = trial % 5 == 0 ? static_cast<char>(rng() % 256) : alphabet[rng() % (sizeof alphabet - 1)];
     }
     try {
-      ex::load_lightgbm_text(text);
+      const auto e = json ? ex::load_xgboost_json(text) : ex::load_lightgbm_text(text);
+      ++loaded;
+      if (e.n_features == 2 && e.n_outputs == 1) ex::shap_values(e, rows.view, out, {ex::ShapAlgorithm::quadrature, 1});
     } catch (const assay::InvalidArgument&) {
     }
   }
+  EXPECT_GT(loaded, 0);
+}
+
+TEST(ExplainLoaders, ArraysThatAreNotTreesAreRejected) {
+  const std::vector<std::int64_t> left{1, 0, -1}, right{2, 2, -1}, feature{0, 0, -1};
+  const std::vector<double> threshold{0, 0, 0}, cover{1, 1, 1}, values{0, 0, 1};
+  const std::vector<std::uint8_t> default_left{1, 1, 1};
+  ex::ArrayTree tree{left, right, feature, threshold, cover, values, default_left, {}, {}, {}, 0};
+  const std::vector<double> base{0.0};
+  EXPECT_THROW(ex::from_arrays({tree}, 1, 1, base, {}, "test"), assay::InvalidArgument);  // a cycle
+  const std::vector<std::int64_t> far{5, -1, -1};
+  tree.left = far;
+  EXPECT_THROW(ex::from_arrays({tree}, 1, 1, base, {}, "test"), assay::InvalidArgument);  // out of range
 }
 
 namespace {

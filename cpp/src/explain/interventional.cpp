@@ -41,12 +41,14 @@ class PairWalk {
         path_(weights.size() + 1) {}
 
   // Adds scale * (attributions of tree t) to out: (feature, output) for values,
-  // (feature, feature, output) off-diagonal for interactions.
-  void add_tree(std::size_t t, const double* x, const double* r, double scale, double* out) {
+  // (feature, feature, output) off-diagonal for interactions. row_left and
+  // reference_left say, per node of the tree, whether the row (the reference) goes left.
+  void add_tree(std::size_t t, const std::uint8_t* row_left, const std::uint8_t* reference_left, double scale,
+                double* out) {
     nodes_ = ensemble_.tree(t).data();
     tree_ = t;
-    x_ = x;
-    r_ = r;
+    row_left_ = row_left;
+    reference_left_ = reference_left;
     scale_ = scale;
     out_ = out;
     visit(0, 0, 0, 0);
@@ -60,10 +62,9 @@ class PairWalk {
       return;
     }
     const int f = node.feature;
-    const std::uint32_t* bits = ensemble_.category_bits.data();
-    const bool row_left = goes_left(node, bits, x_[f]);
+    const bool row_left = row_left_[id] != 0;
     if (side_[f] == kRow) return visit(row_left ? node.left : node.right, n_path, n_row, n_reference);
-    const bool reference_left = goes_left(node, bits, r_[f]);
+    const bool reference_left = reference_left_[id] != 0;
     if (side_[f] == kReference || row_left == reference_left) {
       return visit(reference_left ? node.left : node.right, n_path, n_row, n_reference);
     }
@@ -118,7 +119,7 @@ class PairWalk {
   std::vector<int> path_;
   const Node* nodes_ = nullptr;
   std::size_t tree_ = 0;
-  const double *x_ = nullptr, *r_ = nullptr;
+  const std::uint8_t *row_left_ = nullptr, *reference_left_ = nullptr;
   double scale_ = 1.0;
   double* out_ = nullptr;
 };
@@ -156,12 +157,31 @@ double raw_output(const TreeEnsemble& ensemble, const double* x, int k) {
 
 double logistic(double m) { return 1.0 / (1.0 + std::exp(-m)); }
 
+// Whether row x goes left at every split node of the ensemble (one byte per node).
+void decide(const TreeEnsemble& ensemble, const double* x, std::uint8_t* out) {
+  const std::uint32_t* bits = ensemble.category_bits.data();
+  for (std::size_t i = 0; i < ensemble.nodes.size(); ++i) {
+    const Node& node = ensemble.nodes[i];
+    out[i] = node.left >= 0 && goes_left(node, bits, x[node.feature]);
+  }
+}
+
 struct Setup {
   std::vector<double> references;  // background rows, row-major
+  // Decisions of the background rows, tree by tree: tree t's block starts at
+  // tree_offsets[t] * n_background and holds one run of the tree's nodes per row.
+  std::vector<std::uint8_t> reference_left;
   std::vector<double> weights;
   std::vector<std::vector<double>> shapley;
   std::size_t n_background;
 };
+
+// Tree t's decisions of background row b.
+const std::uint8_t* reference_decisions(const Setup& setup, const TreeEnsemble& ensemble, std::size_t t,
+                                        std::size_t b) {
+  const auto first = static_cast<std::size_t>(ensemble.tree_offsets[t]);
+  return setup.reference_left.data() + first * setup.n_background + b * ensemble.tree(t).size();
+}
 
 Setup prepare(const TreeEnsemble& ensemble, const TableView& X, const TableView& background,
               std::span<const double> weights) {
@@ -175,6 +195,19 @@ Setup prepare(const TreeEnsemble& ensemble, const TableView& X, const TableView&
   setup.weights = normalised_weights(weights, setup.n_background);
   setup.references = gather_rows(background);
   setup.shapley = shapley_weights(ensemble.max_depth() + 1);
+  const std::size_t n_nodes = ensemble.nodes.size();
+  const std::size_t M = static_cast<std::size_t>(ensemble.n_features);
+  setup.reference_left.resize(n_nodes * setup.n_background);
+  std::vector<std::uint8_t> decisions(n_nodes);
+  for (std::size_t b = 0; b < setup.n_background; ++b) {
+    decide(ensemble, setup.references.data() + b * M, decisions.data());
+    for (std::size_t t = 0; t < ensemble.n_trees(); ++t) {
+      const auto first = static_cast<std::size_t>(ensemble.tree_offsets[t]);
+      const std::size_t size = ensemble.tree(t).size();
+      std::copy(decisions.begin() + first, decisions.begin() + first + size,
+                setup.reference_left.begin() + first * setup.n_background + b * size);
+    }
+  }
   return setup;
 }
 
@@ -197,23 +230,33 @@ void interventional_shap_values(const TreeEnsemble& ensemble, const TableView& X
   struct State {
     PairWalk walk;
     std::vector<double> pair;
+    std::vector<std::uint8_t> row_left;
   };
-  auto make_state = [&] { return State{PairWalk(ensemble, setup.shapley, false), std::vector<double>(per_row)}; };
+  auto make_state = [&] {
+    return State{PairWalk(ensemble, setup.shapley, false), std::vector<double>(per_row),
+                 std::vector<std::uint8_t>(ensemble.nodes.size())};
+  };
   for_each_row(X, options.n_jobs, progress, make_state, [&](State& state, std::size_t i, const double* x) {
     double* phi = out.data() + i * per_row;
     std::fill(phi, phi + per_row, 0.0);
-    std::vector<double> row_margin(K);
-    if (rescale) {
-      for (int k = 0; k < K; ++k) row_margin[k] = raw_output(ensemble, x, k);
-    }
-    for (std::size_t b = 0; b < setup.n_background; ++b) {
-      const double* r = setup.references.data() + b * M;
-      if (!rescale) {
-        for (std::size_t t = 0; t < ensemble.n_trees(); ++t) state.walk.add_tree(t, x, r, setup.weights[b], phi);
-        continue;
+    decide(ensemble, x, state.row_left.data());
+    auto row_left = [&](std::size_t t) { return state.row_left.data() + ensemble.tree_offsets[t]; };
+    if (!rescale) {
+      // Tree by tree, so that a tree and its background decisions stay in cache.
+      for (std::size_t t = 0; t < ensemble.n_trees(); ++t) {
+        for (std::size_t b = 0; b < setup.n_background; ++b) {
+          state.walk.add_tree(t, row_left(t), reference_decisions(setup, ensemble, t, b), setup.weights[b], phi);
+        }
       }
+      return;
+    }
+    std::vector<double> row_margin(K);
+    for (int k = 0; k < K; ++k) row_margin[k] = raw_output(ensemble, x, k);
+    for (std::size_t b = 0; b < setup.n_background; ++b) {
       std::fill(state.pair.begin(), state.pair.end(), 0.0);
-      for (std::size_t t = 0; t < ensemble.n_trees(); ++t) state.walk.add_tree(t, x, r, 1.0, state.pair.data());
+      for (std::size_t t = 0; t < ensemble.n_trees(); ++t) {
+        state.walk.add_tree(t, row_left(t), reference_decisions(setup, ensemble, t, b), 1.0, state.pair.data());
+      }
       for (int k = 0; k < K; ++k) {
         const double difference = row_margin[k] - reference_margin[b * K + k];
         // (s(m_x) - s(m_r)) / (m_x - m_r), and s'(m) when the margins coincide (then
@@ -238,20 +281,23 @@ void interventional_interaction_values(const TreeEnsemble& ensemble, const Table
   struct State {
     PairWalk values, interactions;
     std::vector<double> phi;
+    std::vector<std::uint8_t> row_left;
   };
   auto make_state = [&] {
     return State{PairWalk(ensemble, setup.shapley, false), PairWalk(ensemble, setup.shapley, true),
-                 std::vector<double>(M * K)};
+                 std::vector<double>(M * K), std::vector<std::uint8_t>(ensemble.nodes.size())};
   };
   for_each_row(X, n_jobs, progress, make_state, [&](State& state, std::size_t i, const double* x) {
     double* matrix = out.data() + i * per_row;
     std::fill(matrix, matrix + per_row, 0.0);
     std::fill(state.phi.begin(), state.phi.end(), 0.0);
-    for (std::size_t b = 0; b < setup.n_background; ++b) {
-      const double* r = setup.references.data() + b * M;
-      for (std::size_t t = 0; t < ensemble.n_trees(); ++t) {
-        state.values.add_tree(t, x, r, setup.weights[b], state.phi.data());
-        state.interactions.add_tree(t, x, r, setup.weights[b], matrix);
+    decide(ensemble, x, state.row_left.data());
+    for (std::size_t t = 0; t < ensemble.n_trees(); ++t) {
+      const std::uint8_t* row_left = state.row_left.data() + ensemble.tree_offsets[t];
+      for (std::size_t b = 0; b < setup.n_background; ++b) {
+        const std::uint8_t* reference_left = reference_decisions(setup, ensemble, t, b);
+        state.values.add_tree(t, row_left, reference_left, setup.weights[b], state.phi.data());
+        state.interactions.add_tree(t, row_left, reference_left, setup.weights[b], matrix);
       }
     }
     set_main_effects(matrix, state.phi.data(), M, K);

@@ -84,6 +84,9 @@ class QuadraturePath {
 };
 
 // Quadrature path-dependent SHAP for one row and one tree (see tree_shap.hpp).
+// kOutputs is the number of outputs when known at compile time (1, the common case,
+// lets the compiler drop the output loops), or 0 for any number.
+template <int kOutputs>
 class QuadratureShap : QuadraturePath {
  public:
   QuadratureShap(const TreeEnsemble& ensemble, const QuadratureRules& rules)
@@ -105,7 +108,7 @@ class QuadratureShap : QuadraturePath {
   // P_q being the product over the leaf's path features of t_q o_j + (1 - t_q) z_j, and
   // adds the contributions of the subtree's edges to phi.
   void descend(std::int32_t id, int depth) {
-    const int Q = points_, K = n_outputs_;
+    const int Q = points_, K = kOutputs > 0 ? kOutputs : n_outputs_;
     double* sums = sums_.data() + static_cast<std::size_t>(depth) * Q * K;
     const double* products = products_.data() + static_cast<std::size_t>(depth) * Q;
     const Node& node = nodes_[id];
@@ -461,7 +464,11 @@ void shap_values(const TreeEnsemble& ensemble, const TableView& X, std::span<dou
   if (options.algorithm == ShapAlgorithm::treeshap) {
     run([&] { return ClassicTreeShap(ensemble, rules.max_depth); });
   } else {
-    run([&] { return QuadratureShap(ensemble, rules); });
+    if (ensemble.n_outputs == 1) {
+      run([&] { return QuadratureShap<1>(ensemble, rules); });
+    } else {
+      run([&] { return QuadratureShap<0>(ensemble, rules); });
+    }
   }
 }
 
@@ -474,11 +481,11 @@ void shap_interaction_values(const TreeEnsemble& ensemble, const TableView& X, s
   check_output(out, X.n_rows() * per_row);
   const QuadratureRules rules(ensemble);
   struct State {
-    QuadratureShap values;
+    QuadratureShap<0> values;
     QuadratureInteractions interactions;
     std::vector<double> phi;
   };
-  auto make_state = [&] { return State{QuadratureShap(ensemble, rules), QuadratureInteractions(ensemble, rules), {}}; };
+  auto make_state = [&] { return State{QuadratureShap<0>(ensemble, rules), QuadratureInteractions(ensemble, rules), {}}; };
   const std::size_t width = X.n_columns();
   for_each_block(X, options.n_jobs, progress, make_state,
                  [&](State& state, std::size_t first, std::size_t n, const double* rows) {

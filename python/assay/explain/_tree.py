@@ -159,8 +159,10 @@ class TreeExplainer:
         """An :class:`Explanation` of the rows of X (interaction values when ``interactions``)."""
         frame = self._frame(X, "X")
         values = self.shap_interaction_values(frame) if interactions else self.shap_values(frame)
-        base = np.broadcast_to(self._expected if len(self._expected) > 1 else self._expected[0],
-                               (frame.n_rows, *self._expected.shape[: len(self._expected) > 1])).copy()
+        if len(self._expected) == 1:
+            base = np.full(frame.n_rows, self._expected[0])
+        else:
+            base = np.tile(self._expected, (frame.n_rows, 1))
         data = np.column_stack([_as_float(c) for c in frame.columns]) if frame.columns else np.empty((frame.n_rows, 0))
         return Explanation(values, base, data, frame.names, self.tree_model.output_names)
 
