@@ -112,6 +112,16 @@ def test_xgboost_categorical_and_vector_base_score():
     assert_additive(explainer, frame, xgb_contribs(booster, frame, output_margin=True), 1e-5 * math.sqrt(30))
 
 
+def test_xgboost_dart_weights():
+    X, y_reg, *_ = make_data(seed=2)
+    params = {"booster": "dart", "rate_drop": 0.3, "max_depth": 3, "nthread": 1}
+    booster = xgb.train(params, xgb.DMatrix(X, label=y_reg), 10)
+    explainer = TreeExplainer(booster)
+    assert_additive(explainer, X, xgb_contribs(booster, X, output_margin=True), 1e-5 * math.sqrt(10))
+    contribs = xgb_contribs(booster, X, pred_contribs=True)
+    assert np.abs(explainer.shap_values(X) - contribs[:, :-1]).max() <= 2e-5 * scale_of(contribs, contribs)
+
+
 def test_xgboost_sklearn_wrapper_and_output_names():
     X, _, _, y_multi = make_data(seed=4)
     model = xgb.XGBClassifier(n_estimators=5, max_depth=3, n_jobs=1).fit(X, y_multi)
@@ -132,6 +142,8 @@ def test_xgboost_sklearn_wrapper_and_output_names():
         {"objective": "binary"},
         {"objective": "multiclass", "num_class": 3},
         {"objective": "regression", "boosting": "rf", "bagging_freq": 1, "bagging_fraction": 0.7},
+        {"objective": "regression", "boosting": "dart"},
+        {"objective": "regression", "data_sample_strategy": "goss"},
     ],
 )
 def test_lightgbm_matches_pred_contrib(params):
