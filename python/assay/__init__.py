@@ -1,19 +1,20 @@
 """assay: checks for machine-learning data and models.
 
 Engines: :mod:`assay.quality` (data quality), :mod:`assay.drift` (drift), :mod:`assay.fairness`
-(group metrics). The compiled core lives in the private
+(group metrics), :mod:`assay.explain` (explanations). The compiled core lives in the private
 module ``assay._core``; everything public is re-exported here or in the submodules.
 """
 
 from __future__ import annotations
 
-from . import _core, datasets, drift, fairness, quality
+from . import _core, datasets, drift, explain, fairness, quality
+from .explain import Explanation, TreeExplainer
 from .fairness import MetricFrame
 from .quality import Profile, QualityReport, check, profile
 
 __version__: str = _core.__version__
 
 __all__ = [
-    "__version__", "check", "datasets", "drift", "fairness", "MetricFrame", "profile", "Profile", "QualityReport",
-    "quality",
+    "__version__", "check", "datasets", "drift", "explain", "Explanation", "fairness", "MetricFrame", "profile",
+    "Profile", "QualityReport", "quality", "TreeExplainer",
 ]

@@ -36,5 +36,6 @@ void bind_common(py::module_& m);
 void bind_quality(py::module_& m);
 void bind_drift(py::module_& m);
 void bind_fairness(py::module_& m);
+void bind_explain(py::module_& m);
 
 }  // namespace assay::bindings

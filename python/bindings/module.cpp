@@ -8,4 +8,5 @@ PYBIND11_MODULE(_core, m) {
   assay::bindings::bind_quality(m);
   assay::bindings::bind_drift(m);
   assay::bindings::bind_fairness(m);
+  assay::bindings::bind_explain(m);
 }

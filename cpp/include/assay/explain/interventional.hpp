@@ -1,0 +1,52 @@
+#pragma once
+// Interventional (marginal) SHAP values and interaction values of tree ensembles.
+//
+// The game explained (Lundberg et al. 2020, "From local explanations to global
+// understanding with explainable AI for trees"; Janzing et al. 2020): for a row x and
+// a background set of rows r with weights w_r,
+//     v(S) = sum_r w_r f(x_S, r_notS) / sum_r w_r,
+// the model evaluated with the features in S taken from x and the others from r.
+// For one reference r and one leaf, the leaf is reached iff S contains the features A
+// on whose splits only x takes the leaf's way and avoids the features B where only r
+// does; that game's Shapley values are closed forms in |A| and |B|, so each tree is
+// walked once per (row, reference) pair, following both rows where they differ.
+// Cost: rows x background x (leaves reachable by the hybrids) per tree, parallel over
+// rows.
+//
+// Output transforms (shap's convention, Lundberg et al. 2020): with `logistic`, each
+// reference's attributions are rescaled by (s(f(x)) - s(f(r))) / (f(x) - f(r)), s the
+// logistic function, so they add up to s(f(x)) - mean_r s(f(r)). This is additive but
+// not the Shapley value of the transformed game.
+#include <span>
+
+#include "assay/common/progress.hpp"
+#include "assay/common/table.hpp"
+#include "assay/explain/tree_ensemble.hpp"
+
+namespace assay::explain {
+
+enum class OutputTransform { identity, logistic };
+
+struct InterventionalOptions {
+  OutputTransform transform = OutputTransform::identity;
+  int n_jobs = 0;
+};
+
+// `weights` is empty (uniform) or one non-negative weight per background row, not all
+// zero. `out` is laid out (row, feature, output).
+void interventional_shap_values(const TreeEnsemble& ensemble, const TableView& X, const TableView& background,
+                                std::span<const double> weights, std::span<double> out,
+                                const InterventionalOptions& options, const Progress& progress = {});
+
+// Interaction values (Shapley interaction index split in half; diagonal = main
+// effects), laid out (row, feature i, feature j, output). Raw output only.
+void interventional_interaction_values(const TreeEnsemble& ensemble, const TableView& X, const TableView& background,
+                                       std::span<const double> weights, std::span<double> out, int n_jobs,
+                                       const Progress& progress = {});
+
+// The expected value of the explanation: the weighted mean over the background of
+// f(r) (identity) or s(f(r)) (logistic), per output.
+std::vector<double> interventional_expected_value(const TreeEnsemble& ensemble, const TableView& background,
+                                                  std::span<const double> weights, OutputTransform transform);
+
+}  // namespace assay::explain

@@ -1,0 +1,29 @@
+#pragma once
+// A small JSON reader for model files (RFC 8259). It reads untrusted text: every
+// error is an InvalidArgument naming `what`, nesting is limited, and nothing is read
+// past the end of the input.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace assay::explain::json {
+
+struct Value {
+  enum class Kind { null, boolean, number, string, array, object } kind = Kind::null;
+  bool boolean = false;
+  double number = 0.0;
+  std::string text;
+  std::vector<Value> items;                            // arrays
+  std::vector<std::pair<std::string, Value>> members;  // objects
+
+  // The member `key` of an object, or nullptr.
+  const Value* find(std::string_view key) const;
+};
+
+// Parses `text`; throws InvalidArgument("<what>: ...") on malformed input.
+Value parse(std::string_view text, const std::string& what);
+
+}  // namespace assay::explain::json

@@ -1,0 +1,10 @@
+"""Explanations of models: exact SHAP values of tree ensembles (:class:`TreeExplainer`)
+and the :class:`Explanation` result that every explainer returns."""
+
+from __future__ import annotations
+
+from ._explanation import Explanation
+from ._models import TreeModel, tree_model
+from ._tree import TreeExplainer
+
+__all__ = ["Explanation", "TreeExplainer", "TreeModel", "tree_model"]

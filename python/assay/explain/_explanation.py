@@ -1,0 +1,183 @@
+"""The result of every explainer: attributions with their base values and data.
+
+The fields follow ``shap.Explanation`` so that switching is an import change and
+``to_shap()`` hands the same arrays to shap's plots. Shapes:
+
+* ``values``: (n_rows, n_features) for one output, (n_rows, n_features, n_outputs)
+  for several; interaction values add a feature axis after the first.
+* ``base_values``: (n_rows,) or (n_rows, n_outputs): the model output that the
+  attributions start from (the explainer's expected value, repeated per row).
+* ``data``: (n_rows, n_features) float64, the explained rows (categorical columns as
+  their codes, NaN for missing).
+
+For every row, ``base_values + values.sum(over features)`` equals the explained
+model output (additivity).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+import numpy as np
+
+from .. import _html
+from .._util import json_safe
+
+__all__ = ["Explanation"]
+
+
+class Explanation:
+    """Attributions of a model's outputs to the features of some rows."""
+
+    def __init__(
+        self,
+        values: Any,
+        base_values: Any = None,
+        data: Any = None,
+        feature_names: Sequence[str] | None = None,
+        output_names: Sequence[str] | None = None,
+    ) -> None:
+        self.values = np.asarray(values, dtype=np.float64)
+        if self.values.ndim < 1:
+            raise ValueError("values: expected at least one dimension (features)")
+        self.base_values = None if base_values is None else np.asarray(base_values, dtype=np.float64)
+        self.data = None if data is None else np.asarray(data)
+        self.feature_names = None if feature_names is None else [str(n) for n in feature_names]
+        self.output_names = None if output_names is None else [str(n) for n in output_names]
+        if self.data is not None and self.data.shape[: min(2, self.data.ndim)] != self.values.shape[: min(2, self.data.ndim)]:
+            raise ValueError(f"data: shape {self.data.shape} does not match values {self.values.shape}")
+
+    # -- array-like behaviour ------------------------------------------------------
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self.values.shape
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    def __getitem__(self, item: Any) -> Explanation:
+        """Index like the values array (rows, then features, then outputs).
+
+        A feature may be given by name, an output by name; the other fields follow.
+        """
+        if not isinstance(item, tuple):
+            item = (item,)
+        item = list(item)
+        if len(item) > 1 and isinstance(item[1], str):
+            item[1] = self._feature_index(item[1])
+        multi_output = self.values.ndim == 3
+        if multi_output and len(item) > 2 and isinstance(item[2], str):
+            if self.output_names is None or item[2] not in self.output_names:
+                raise KeyError(f"output {item[2]!r} not in {self.output_names}")
+            item[2] = self.output_names.index(item[2])
+        item += [slice(None)] * (self.values.ndim - len(item))
+        rows, features = item[0], item[1]
+        output = item[2] if multi_output else None
+        values = self.values[tuple(item)]
+        base = None
+        if self.base_values is not None:
+            base = self.base_values[rows] if self.base_values.ndim >= 1 else self.base_values
+            if multi_output and output is not None:
+                base = base[..., output]
+        data = None
+        if self.data is not None:
+            data = self.data[rows][..., features] if np.ndim(self.data[rows]) else self.data[rows]
+        names = self.feature_names
+        if names is not None and not isinstance(features, (int, np.integer)):
+            names = list(np.asarray(names, dtype=object)[features])
+        elif names is not None:
+            names = [names[features]]
+        output_names = self.output_names
+        if multi_output and output_names is not None and output is not None:
+            picked = np.asarray(output_names, dtype=object)[output]
+            output_names = None if np.ndim(picked) == 0 else list(picked)
+        explanation = Explanation.__new__(Explanation)
+        explanation.values = np.asarray(values)
+        explanation.base_values = None if base is None else np.asarray(base)
+        explanation.data = None if data is None else np.asarray(data)
+        explanation.feature_names = names
+        explanation.output_names = output_names
+        return explanation
+
+    def _feature_index(self, name: str) -> int:
+        if self.feature_names is None or name not in self.feature_names:
+            raise KeyError(f"feature {name!r} not in {self.feature_names}")
+        return self.feature_names.index(name)
+
+    @property
+    def abs(self) -> Explanation:
+        return self._with_values(np.abs(self.values))
+
+    def _with_values(self, values: np.ndarray) -> Explanation:
+        explanation = Explanation.__new__(Explanation)
+        explanation.__dict__.update(self.__dict__)
+        explanation.values = values
+        return explanation
+
+    # -- conversions ------------------------------------------------------------------
+
+    def to_shap(self) -> Any:
+        """The same explanation as a ``shap.Explanation`` (requires shap)."""
+        try:
+            import shap
+        except ImportError as error:  # pragma: no cover - depends on the environment
+            raise ImportError("to_shap() needs the shap package: pip install shap") from error
+        return shap.Explanation(
+            values=self.values,
+            base_values=self.base_values,
+            data=self.data,
+            feature_names=self.feature_names,
+            output_names=self.output_names,
+        )
+
+    def to_frame(self) -> Any:
+        """A pandas DataFrame of the values: one row per explained row (and output), one column per feature."""
+        import pandas as pd
+
+        names = self.feature_names or [f"x{j}" for j in range(self.values.shape[1])]
+        if self.values.ndim == 2:
+            frame = pd.DataFrame(self.values, columns=names)
+            if self.base_values is not None:
+                frame.insert(0, "base_value", np.broadcast_to(self.base_values, (len(frame),)))
+            return frame
+        if self.values.ndim == 3:
+            n, m, k = self.values.shape
+            outputs = self.output_names or [str(i) for i in range(k)]
+            frame = pd.DataFrame(self.values.transpose(0, 2, 1).reshape(n * k, m), columns=names)
+            frame.insert(0, "output", np.tile(outputs, n))
+            frame.insert(0, "row", np.repeat(np.arange(n), k))
+            if self.base_values is not None:
+                frame.insert(2, "base_value", np.broadcast_to(self.base_values, (n, k)).reshape(-1))
+            return frame
+        raise ValueError("to_frame() needs values of 2 or 3 dimensions (use .values for interactions)")
+
+    def to_dict(self) -> dict:
+        """JSON-safe dictionary of all fields (NaN becomes None)."""
+        return json_safe(
+            {
+                "values": self.values.tolist(),
+                "base_values": None if self.base_values is None else self.base_values.tolist(),
+                "data": None if self.data is None else np.asarray(self.data, dtype=np.float64).tolist(),
+                "feature_names": self.feature_names,
+                "output_names": self.output_names,
+            }
+        )
+
+    def mean_abs(self) -> np.ndarray:
+        """Mean |value| per feature (and output): the global importance."""
+        return np.abs(self.values).mean(axis=0)
+
+    def __repr__(self) -> str:
+        return f"Explanation(values shape {self.values.shape}, features {self.feature_names})"
+
+    def _repr_html_(self) -> str:
+        importance = self.mean_abs() if self.values.ndim >= 2 else np.abs(self.values)
+        if importance.ndim > 1:
+            importance = importance.reshape(importance.shape[0], -1).sum(axis=1)
+        names = self.feature_names or [f"x{j}" for j in range(len(importance))]
+        order = np.argsort(-importance, kind="stable")[:20]
+        rows = [[_html.escape(names[j]), _html.number(float(importance[j]))] for j in order]
+        header = f"<p>Explanation of {self.values.shape[0]} rows, values shape {self.values.shape}</p>"
+        table = _html.table(["feature", "mean |value|"], rows, [False, True])
+        return f"<div class='assay'>{_html.STYLE}{header}{table}</div>"

@@ -1,0 +1,305 @@
+"""Model adapters: scikit-learn, XGBoost and LightGBM models -> assay's tree IR.
+
+Each adapter returns a :class:`TreeModel`: the core ensemble plus what the Python
+layer needs around it (feature names, output names, what the raw output means, and a
+function returning the original library's own raw prediction, used by the tests to
+check additivity against the library rather than against the IR).
+
+scikit-learn models are read from their fitted arrays (``tree_``, ``_predictors``);
+XGBoost models from ``Booster.save_raw("json")`` and LightGBM models from
+``Booster.model_to_string()``, both parsed in the core.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import numpy as np
+
+from .. import _core
+
+__all__ = ["TreeModel", "tree_model"]
+
+
+@dataclass
+class TreeModel:
+    ensemble: Any  # assay._core.TreeEnsemble
+    feature_names: list[str] | None
+    output_names: list[str] | None
+    # "log_odds" (binary/multiclass margins of logistic/softmax models), "probability"
+    # (trees that average class fractions) or "raw" (anything else).
+    output_kind: str
+    native_predict: Callable[[Any], np.ndarray] | None = field(default=None, repr=False)
+    prepare: Callable[[Any], Any] = field(default=lambda X: X, repr=False)
+
+    @property
+    def n_features(self) -> int:
+        return self.ensemble.n_features
+
+    @property
+    def n_outputs(self) -> int:
+        return self.ensemble.n_outputs
+
+
+def _module_of(model: Any) -> str:
+    return type(model).__module__.split(".")[0]
+
+
+def _names_in(model: Any) -> list[str] | None:
+    names = getattr(model, "feature_names_in_", None)
+    return None if names is None else [str(n) for n in names]
+
+
+def tree_model(model: Any) -> TreeModel:
+    """The TreeModel of a fitted tree model; TypeError for a model assay cannot read."""
+    if isinstance(model, TreeModel):
+        return model
+    module = _module_of(model)
+    name = type(model).__name__
+    if module == "xgboost":
+        return _from_xgboost(model)
+    if module == "lightgbm":
+        return _from_lightgbm(model)
+    if module == "sklearn":
+        if name in {"DecisionTreeRegressor", "DecisionTreeClassifier", "ExtraTreeRegressor", "ExtraTreeClassifier"}:
+            return _from_sklearn_forest(model, [model], name.endswith("Classifier"))
+        if name in {"RandomForestRegressor", "RandomForestClassifier", "ExtraTreesRegressor", "ExtraTreesClassifier"}:
+            _check_fitted(model, "estimators_")
+            return _from_sklearn_forest(model, list(model.estimators_), name.endswith("Classifier"))
+        if name in {"GradientBoostingRegressor", "GradientBoostingClassifier"}:
+            return _from_sklearn_gradient_boosting(model)
+        if name in {"HistGradientBoostingRegressor", "HistGradientBoostingClassifier"}:
+            return _from_sklearn_hist_gradient_boosting(model)
+    raise TypeError(
+        f"model: {type(model).__module__}.{name} is not a supported tree model (supported: scikit-learn decision "
+        "trees, random forests, extra trees, gradient boosting and histogram gradient boosting; XGBoost and "
+        "LightGBM boosters and their scikit-learn wrappers)"
+    )
+
+
+def _check_fitted(model: Any, attribute: str) -> None:
+    if not hasattr(model, attribute):
+        raise ValueError(f"model: {type(model).__name__} is not fitted")
+
+
+# --- scikit-learn ---------------------------------------------------------------------
+
+
+def _sklearn_tree_arrays(tree: Any, values: np.ndarray) -> dict:
+    """One fitted sklearn ``tree_`` as the core's array layout (leaves: left == -1)."""
+    left = np.asarray(tree.children_left, dtype=np.int64)
+    missing_left = getattr(tree, "missing_go_to_left", None)
+    default_left = np.ones(tree.node_count, dtype=np.uint8) if missing_left is None else np.asarray(missing_left, np.uint8)
+    return {
+        "left": left,
+        "right": np.asarray(tree.children_right, dtype=np.int64),
+        "feature": np.where(left < 0, -1, tree.feature).astype(np.int64),
+        "threshold": np.asarray(tree.threshold, dtype=np.float64),
+        "cover": np.asarray(tree.weighted_n_node_samples, dtype=np.float64),
+        "values": np.ascontiguousarray(values, dtype=np.float64),
+        "default_left": default_left,
+    }
+
+
+def _from_sklearn_forest(model: Any, estimators: list, classifier: bool) -> TreeModel:
+    _check_fitted(estimators[0] if estimators else model, "tree_")
+    trees = []
+    scale = 1.0 / len(estimators)
+    for estimator in estimators:
+        value = np.asarray(estimator.tree_.value, dtype=np.float64)  # (nodes, outputs, classes)
+        if classifier:
+            if value.shape[1] != 1:
+                raise TypeError("model: multi-output classifiers are not supported")
+            fractions = value[:, 0, :]
+            totals = fractions.sum(axis=1, keepdims=True)
+            values = np.divide(fractions, totals, out=np.zeros_like(fractions), where=totals > 0)
+        else:
+            values = value[:, :, 0]
+        trees.append(_sklearn_tree_arrays(estimator.tree_, values * scale))
+    n_outputs = trees[0]["values"].shape[1]
+    # scikit-learn compares float32(x) <= threshold (it casts X to float32).
+    ensemble = _core.tree_ensemble_from_arrays(
+        trees, int(model.n_features_in_), n_outputs, [0.0] * n_outputs, "<=", True, "count", "sklearn"
+    )
+    if classifier:
+        output_names = [str(c) for c in model.classes_]
+        native = model.predict_proba
+    else:
+        output_names = None if n_outputs == 1 else [f"output {k}" for k in range(n_outputs)]
+        native = lambda X: np.asarray(model.predict(X), dtype=np.float64).reshape(len(X), -1)  # noqa: E731
+    return TreeModel(ensemble, _names_in(model), output_names, "probability" if classifier else "raw", native)
+
+
+def _from_sklearn_gradient_boosting(model: Any) -> TreeModel:
+    _check_fitted(model, "estimators_")
+    init = model.init_
+    if not (init == "zero" or type(init).__name__ in {"DummyRegressor", "DummyClassifier"}):
+        raise TypeError("model: GradientBoosting with a non-constant init estimator is not supported")
+    n_features = int(model.n_features_in_)
+    base = np.asarray(model._raw_predict_init(np.zeros((1, n_features), dtype=np.float32)), dtype=np.float64)[0]
+    n_outputs = model.estimators_.shape[1]
+    trees = []
+    for stage in model.estimators_:
+        for k, estimator in enumerate(stage):
+            leaf = np.asarray(estimator.tree_.value, dtype=np.float64)[:, 0, 0] * model.learning_rate
+            values = np.zeros((len(leaf), n_outputs))
+            values[:, k] = leaf
+            trees.append(_sklearn_tree_arrays(estimator.tree_, values))
+    ensemble = _core.tree_ensemble_from_arrays(
+        trees, n_features, n_outputs, base.tolist(), "<=", True, "count", "sklearn"
+    )
+    classifier = type(model).__name__.endswith("Classifier")
+    output_names = None
+    if classifier and n_outputs > 1:
+        output_names = [str(c) for c in model.classes_]
+    native = lambda X: np.asarray(model.decision_function(X) if classifier else model.predict(X), np.float64).reshape(len(X), -1)  # noqa: E731
+    return TreeModel(ensemble, _names_in(model), output_names, "log_odds" if classifier else "raw", native)
+
+
+def _from_sklearn_hist_gradient_boosting(model: Any) -> TreeModel:
+    _check_fitted(model, "_predictors")
+    n_features = int(model.n_features_in_)
+    # With categorical features, scikit-learn ordinal-encodes them (unknown -> NaN) and
+    # puts them first; the trees' feature ids and bitsets refer to that encoding. We
+    # fold it back into the trees: ids become original columns and bitsets hold the
+    # raw (integral) category values.
+    order = np.arange(n_features)
+    categories: dict[int, np.ndarray] = {}
+    preprocessor = getattr(model, "_preprocessor", None)
+    if preprocessor is not None:
+        try:
+            masks = [np.asarray(t[2], dtype=bool) for t in preprocessor.transformers_ if t[0] != "remainder"]
+            encoder = preprocessor.named_transformers_["encoder"]
+        except (AttributeError, KeyError, IndexError, TypeError) as error:
+            raise TypeError("model: this HistGradientBoosting version's categorical encoding is not supported") from error
+        order = np.concatenate([np.flatnonzero(m) for m in masks])
+        for position, column_categories in enumerate(encoder.categories_):
+            values = np.asarray(column_categories)
+            if values.dtype.kind == "f" and len(values) and np.isnan(values[-1]):
+                values = values[:-1]  # the encoder lists NaN last; it maps to NaN (missing) anyway
+            if values.dtype.kind not in "iuf" or not np.all(np.isfinite(values)) or np.any(values < 0) or np.any(values != np.floor(values)):
+                raise TypeError(
+                    "model: HistGradientBoosting categorical features with non-integer categories are not supported "
+                    "(encode the categories as non-negative integers before fitting)"
+                )
+            categories[position] = values.astype(np.int64)
+    if len(order) != n_features:
+        raise TypeError("model: cannot map HistGradientBoosting features back to the input columns")
+    baseline = np.asarray(model._baseline_prediction, dtype=np.float64).ravel()
+    n_outputs = len(baseline)
+    trees = []
+    for iteration in model._predictors:
+        for k, predictor in enumerate(iteration):
+            nodes = predictor.nodes
+            leaf = nodes["is_leaf"].astype(bool)
+            values = np.zeros((len(nodes), n_outputs))
+            values[:, k] = np.where(leaf, nodes["value"], 0.0)
+            tree = {
+                "left": np.where(leaf, -1, nodes["left"].astype(np.int64)),
+                "right": np.where(leaf, -1, nodes["right"].astype(np.int64)),
+                "feature": np.where(leaf, -1, order[nodes["feature_idx"]]).astype(np.int64),
+                "threshold": nodes["num_threshold"].astype(np.float64),
+                "cover": nodes["count"].astype(np.float64),
+                "values": values,
+                "default_left": nodes["missing_go_to_left"].astype(np.uint8),
+            }
+            is_categorical = nodes["is_categorical"].astype(bool) & ~leaf
+            if is_categorical.any():
+                tree.update(_hgb_category_bits(predictor, nodes, is_categorical, categories))
+            trees.append(tree)
+    ensemble = _core.tree_ensemble_from_arrays(
+        trees, n_features, n_outputs, baseline.tolist(), "<=", False, "count", "sklearn"
+    )
+    classifier = type(model).__name__.endswith("Classifier")
+    output_names = [str(c) for c in model.classes_] if classifier and n_outputs > 1 else None
+    native = lambda X: np.asarray(model.decision_function(X) if classifier else model.predict(X), np.float64).reshape(len(X), -1)  # noqa: E731
+    return TreeModel(ensemble, _names_in(model), output_names, "log_odds" if classifier else "raw", native)
+
+
+def _hgb_category_bits(predictor: Any, nodes: np.ndarray, is_categorical: np.ndarray, categories: dict) -> dict:
+    """Bitsets over raw category values for HGB's categorical nodes.
+
+    HGB sends encoded category c left when bit c of the node's bitset is set, and
+    unknown categories (encoded as NaN) like missing values. We store the side that
+    unknown values must avoid: the left set when missing values go right, else the
+    right set (with categories_go_left false), so that values outside the set take
+    the missing side.
+    """
+    bitsets = np.asarray(predictor.raw_left_cat_bitsets, dtype=np.uint32)
+    largest = max((int(v.max()) for v in categories.values() if len(v)), default=0)
+    words = largest // 32 + 1
+    bits = np.zeros((len(nodes), words), dtype=np.uint32)
+    go_left = np.ones(len(nodes), dtype=np.uint8)
+    for node in np.flatnonzero(is_categorical):
+        raw_values = categories[int(nodes["feature_idx"][node])]
+        codes = np.arange(len(raw_values))
+        row = bitsets[nodes["bitset_idx"][node]]
+        left = ((row[codes // 32] >> (codes % 32).astype(np.uint32)) & 1).astype(bool)
+        missing_left = bool(nodes["missing_go_to_left"][node])
+        members = raw_values[~left] if missing_left else raw_values[left]
+        go_left[node] = 0 if missing_left else 1
+        np.bitwise_or.at(bits[node], members // 32, (np.uint32(1) << (members % 32).astype(np.uint32)))
+    return {"is_categorical": is_categorical.astype(np.uint8), "category_bits": bits, "categories_go_left": go_left}
+
+
+# --- XGBoost and LightGBM -------------------------------------------------------------
+
+
+def _from_xgboost(model: Any) -> TreeModel:
+    import xgboost
+
+    booster = model.get_booster() if hasattr(model, "get_booster") else model
+    if not isinstance(booster, xgboost.Booster):
+        raise TypeError(f"model: {type(model).__name__} is not an XGBoost booster")
+    ensemble = _core.load_xgboost_json(bytes(booster.save_raw("json")))
+    names = booster.feature_names
+    objective = ensemble.objective
+    kind = "log_odds" if objective in {"binary:logistic", "reg:logistic", "binary:logitraw"} or objective.startswith("multi:") else "raw"
+    output_names = None
+    if ensemble.n_outputs > 1:
+        classes = getattr(model, "classes_", None)
+        output_names = [str(c) for c in classes] if classes is not None and len(classes) == ensemble.n_outputs else [
+            f"output {k}" for k in range(ensemble.n_outputs)
+        ]
+
+    def native(X: Any) -> np.ndarray:
+        data = xgboost.DMatrix(X, enable_categorical=True)
+        return np.asarray(booster.predict(data, output_margin=True), dtype=np.float64).reshape(data.num_row(), -1)
+
+    return TreeModel(ensemble, None if names is None else list(names), output_names, kind, native)
+
+
+def _from_lightgbm(model: Any) -> TreeModel:
+    import lightgbm
+
+    booster = model.booster_ if hasattr(model, "booster_") else model
+    if not isinstance(booster, lightgbm.Booster):
+        raise TypeError(f"model: {type(model).__name__} is not a LightGBM booster")
+    ensemble = _core.load_lightgbm_text(booster.model_to_string())
+    objective = ensemble.objective
+    kind = "log_odds" if objective in {"binary", "multiclass", "multiclassova", "cross_entropy"} else "raw"
+    output_names = None
+    if ensemble.n_outputs > 1:
+        classes = getattr(model, "classes_", None)
+        output_names = [str(c) for c in classes] if classes is not None and len(classes) == ensemble.n_outputs else [
+            f"output {k}" for k in range(ensemble.n_outputs)
+        ]
+    training_categories = getattr(booster, "pandas_categorical", None)
+
+    def prepare(X: Any) -> Any:
+        # LightGBM maps pandas categories to its training categories' codes; do the same.
+        if not training_categories or type(X).__module__.split(".")[0] != "pandas" or not hasattr(X, "columns"):
+            return X
+        categorical = [c for c in X.columns if str(X[c].dtype) == "category"]
+        if len(categorical) != len(training_categories):
+            return X
+        X = X.copy()
+        for column, categories in zip(categorical, training_categories):
+            X[column] = X[column].cat.set_categories(categories)
+        return X
+
+    def native(X: Any) -> np.ndarray:
+        return np.asarray(booster.predict(X, raw_score=True), dtype=np.float64).reshape(len(X), -1)
+
+    return TreeModel(ensemble, list(booster.feature_name()), output_names, kind, native, prepare)

@@ -1,0 +1,212 @@
+"""TreeExplainer: exact SHAP values of tree ensembles, computed in assay's core.
+
+``TreeExplainer(model, data=None, feature_perturbation="auto", model_output="raw")``
+follows shap's constructor. Path-dependent values (no background) use the
+quadrature algorithm in float64; interventional values (with a background ``data``,
+optionally weighted) walk every (row, background row) pair. See docs/explain.md for
+the definitions and every difference from shap.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .. import _core
+from .._frame import Frame, as_frame
+from .._progress import progress_callback
+from .._util import n_jobs_arg
+from ._explanation import Explanation
+from ._models import TreeModel, tree_model
+
+__all__ = ["TreeExplainer"]
+
+_PERTURBATIONS = ("auto", "tree_path_dependent", "interventional")
+_OUTPUTS = ("raw", "probability")
+_ALGORITHMS = ("quadrature", "treeshap")
+
+
+class TreeExplainer:
+    """Explains tree ensembles (scikit-learn, XGBoost, LightGBM) with exact SHAP values.
+
+    Parameters
+    ----------
+    model:
+        A fitted tree model: scikit-learn trees, forests, gradient boosting and histogram
+        gradient boosting; XGBoost and LightGBM boosters or their scikit-learn wrappers.
+    data:
+        Background rows for ``feature_perturbation="interventional"`` (any table the
+        input layer reads).
+    feature_perturbation:
+        ``"tree_path_dependent"``: features outside a coalition are averaged by the
+        trees' training covers (no background). ``"interventional"``: they take the
+        background rows' values. ``"auto"`` (default): interventional when ``data`` is
+        given, else path-dependent (as shap).
+    model_output:
+        ``"raw"`` (default): the model's margin (log-odds for boosted classifiers,
+        class fractions for forests). ``"probability"``: for log-odds models, the
+        logistic of each output with shap's per-reference rescaling (interventional
+        only); for forests the raw output already is a probability.
+    n_jobs:
+        Threads (None or -1: all cores). Results do not depend on it.
+    data_weights:
+        Optional non-negative weights of the background rows.
+    algorithm:
+        Path-dependent algorithm: ``"quadrature"`` (default) or ``"treeshap"`` (the
+        classic recursion, as a reference).
+    progress:
+        True / False / None (a bar after 2 s) or a callable(done, total).
+    """
+
+    def __init__(
+        self,
+        model: Any,
+        data: Any = None,
+        feature_perturbation: str = "auto",
+        model_output: str = "raw",
+        n_jobs: int | None = None,
+        *,
+        data_weights: Any = None,
+        algorithm: str = "quadrature",
+        progress: Any = None,
+    ) -> None:
+        if feature_perturbation not in _PERTURBATIONS:
+            raise ValueError(f"feature_perturbation must be one of {_PERTURBATIONS}, got {feature_perturbation!r}")
+        if model_output not in _OUTPUTS:
+            raise ValueError(f"model_output must be one of {_OUTPUTS}, got {model_output!r}")
+        if algorithm not in _ALGORITHMS:
+            raise ValueError(f"algorithm must be one of {_ALGORITHMS}, got {algorithm!r}")
+        self.tree_model: TreeModel = tree_model(model)
+        self.model = model
+        self.n_jobs = n_jobs_arg(n_jobs)
+        self.algorithm = algorithm
+        self.progress = progress
+        if feature_perturbation == "auto":
+            feature_perturbation = "interventional" if data is not None else "tree_path_dependent"
+        self.feature_perturbation = feature_perturbation
+        if feature_perturbation == "tree_path_dependent" and data is not None:
+            raise ValueError(
+                "data: a background is only used with feature_perturbation='interventional' (path-dependent values "
+                "use the trees' training covers)"
+            )
+        if feature_perturbation == "interventional" and data is None:
+            raise ValueError("data: feature_perturbation='interventional' needs background rows")
+        self.model_output = model_output
+        self._transform = "identity"
+        if model_output == "probability" and self.tree_model.output_kind == "log_odds":
+            if feature_perturbation != "interventional":
+                raise ValueError(
+                    "model_output='probability' needs feature_perturbation='interventional' and background data "
+                    "(as in shap): path-dependent values explain the raw margin"
+                )
+            self._transform = "logistic"
+        elif model_output == "probability" and self.tree_model.output_kind != "probability":
+            raise ValueError(
+                f"model_output='probability': this model's raw output is not log-odds ({self.tree_model.output_kind})"
+            )
+        self.data: Frame | None = None
+        self.data_weights = None
+        if data is not None:
+            self.data = self._frame(data, "data")
+            weights = np.empty(0) if data_weights is None else np.asarray(data_weights, dtype=np.float64)
+            if data_weights is not None and weights.shape != (self.data.n_rows,):
+                raise ValueError(f"data_weights: expected {self.data.n_rows} weights, got shape {weights.shape}")
+            self.data_weights = weights
+            expected = _core.interventional_expected_value(
+                self.tree_model.ensemble, self.data.core_columns(), np.ascontiguousarray(weights), self._transform
+            )
+        else:
+            if data_weights is not None:
+                raise ValueError("data_weights: given without data")
+            expected = _core.tree_expected_value(self.tree_model.ensemble)
+        self._expected = np.asarray(expected, dtype=np.float64)
+
+    # -- public API (shap's names) --------------------------------------------------
+
+    @property
+    def expected_value(self) -> float | np.ndarray:
+        """The output every explanation starts from: a float for one output, else an array."""
+        return float(self._expected[0]) if len(self._expected) == 1 else self._expected.copy()
+
+    @property
+    def feature_names(self) -> list[str]:
+        names = self.tree_model.feature_names
+        return list(names) if names is not None else [f"x{j}" for j in range(self.tree_model.n_features)]
+
+    def shap_values(self, X: Any) -> np.ndarray:
+        """SHAP values: (n_rows, n_features), or (n_rows, n_features, n_outputs) for several outputs."""
+        frame = self._frame(X, "X")
+        values = self._values(frame)
+        return values[..., 0] if values.shape[-1] == 1 else values
+
+    def shap_interaction_values(self, X: Any) -> np.ndarray:
+        """Interaction values: (n_rows, n_features, n_features[, n_outputs]); rows of a matrix sum to the SHAP values."""
+        if self._transform != "identity":
+            raise ValueError("shap_interaction_values: only model_output='raw' has interaction values")
+        frame = self._frame(X, "X")
+        callback = progress_callback(self.progress, "SHAP interaction values")
+        if self.feature_perturbation == "interventional":
+            values = _core.interventional_interaction_values(
+                self.tree_model.ensemble, frame.core_columns(), self.data.core_columns(),
+                np.ascontiguousarray(self.data_weights), self.n_jobs, callback,
+            )
+        else:
+            values = _core.tree_shap_interaction_values(self.tree_model.ensemble, frame.core_columns(), self.n_jobs, callback)
+        return values[..., 0] if values.shape[-1] == 1 else values
+
+    def __call__(self, X: Any, interactions: bool = False) -> Explanation:
+        """An :class:`Explanation` of the rows of X (interaction values when ``interactions``)."""
+        frame = self._frame(X, "X")
+        values = self.shap_interaction_values(frame) if interactions else self.shap_values(frame)
+        if len(self._expected) == 1:
+            base = np.full(frame.n_rows, self._expected[0])
+        else:
+            base = np.tile(self._expected, (frame.n_rows, 1))
+        data = np.column_stack([_as_float(c) for c in frame.columns]) if frame.columns else np.empty((frame.n_rows, 0))
+        return Explanation(values, base, data, frame.names, self.tree_model.output_names)
+
+    # -- internals --------------------------------------------------------------------
+
+    def _values(self, frame: Frame) -> np.ndarray:
+        callback = progress_callback(self.progress, "SHAP values")
+        if self.feature_perturbation == "interventional":
+            return _core.interventional_shap_values(
+                self.tree_model.ensemble, frame.core_columns(), self.data.core_columns(),
+                np.ascontiguousarray(self.data_weights), self._transform, self.n_jobs, callback,
+            )
+        return _core.tree_shap_values(self.tree_model.ensemble, frame.core_columns(), self.algorithm, self.n_jobs, callback)
+
+    def _frame(self, X: Any, argument: str) -> Frame:
+        """X as a frame whose columns are the model's features, in the model's order."""
+        if isinstance(X, Frame):
+            return X
+        model = self.tree_model
+        X = model.prepare(X)
+        names = model.feature_names
+        is_array = isinstance(X, (np.ndarray, list, tuple))
+        frame = as_frame(X, argument=argument, feature_names=names if is_array and names is not None and len(names) == _n_columns(X) else None)
+        if frame.n_rows == 0:
+            raise ValueError(f"{argument}: no rows to explain")
+        if not is_array and names is not None and frame.names != list(names) and set(names) <= set(frame.names):
+            frame = frame.select(names)  # tables are matched to the model's features by name
+        if len(frame.columns) != model.n_features:
+            raise ValueError(f"{argument} has {len(frame.columns)} columns but the model uses {model.n_features} features")
+        for column in frame.columns:
+            if column.labels is not None and column.source_dtype != "category":
+                raise TypeError(
+                    f"{argument}: column '{column.name}' holds {column.source_dtype} values; tree models need numbers "
+                    "or a pandas/Arrow categorical with the training categories"
+                )
+        return frame
+
+
+def _n_columns(X: Any) -> int:
+    shape = np.shape(X)
+    return shape[1] if len(shape) == 2 else 1
+
+
+def _as_float(column: Any) -> np.ndarray:
+    if column.labels is None:
+        return column.values
+    return np.where(column.values < 0, np.nan, column.values.astype(np.float64))
