@@ -35,5 +35,6 @@ Progress make_progress(const py::object& callback);
 void bind_common(py::module_& m);
 void bind_quality(py::module_& m);
 void bind_explain(py::module_& m);
+void bind_agnostic(py::module_& m);
 
 }  // namespace assay::bindings

@@ -7,4 +7,5 @@ PYBIND11_MODULE(_core, m) {
   assay::bindings::bind_common(m);
   assay::bindings::bind_quality(m);
   assay::bindings::bind_explain(m);
+  assay::bindings::bind_agnostic(m);
 }
