@@ -337,6 +337,12 @@ void kernel_shap_values(const CoalitionDesign& design, std::span<const double> v
       weighted_transpose(j, p) = w * D(p, j);
     }
   }
+  // An LDLT factorisation is usable when no pivot vanishes relative to the largest.
+  auto regular = [](const Eigen::LDLT<Matrix>& solver) {
+    if (solver.info() != Eigen::Success) return false;
+    const Eigen::VectorXd pivots = solver.vectorD().cwiseAbs();
+    return pivots.minCoeff() > 1e-12 * pivots.maxCoeff() && solver.rcond() > 1e-13;
+  };
   auto block_normal = [&](std::int32_t slot) {
     const std::int64_t start = group_start[slot], length = group_start[slot + 1] - start;
     return Matrix(weighted_transpose.middleCols(start, length) * D.middleRows(start, length));
@@ -349,7 +355,7 @@ void kernel_shap_values(const CoalitionDesign& design, std::span<const double> v
     normal_total += normal_groups.back();
   }
   const Eigen::LDLT<Matrix> solver_total(normal_total);
-  if (solver_total.info() != Eigen::Success || !(solver_total.rcond() > 1e-13)) {
+  if (!regular(solver_total)) {
     throw InvalidArgument("nsamples: the " + std::to_string(C) + " coalitions do not determine the " +
                           std::to_string(M) + " values (singular least squares); raise nsamples");
   }
@@ -360,7 +366,7 @@ void kernel_shap_values(const CoalitionDesign& design, std::span<const double> v
   bool replicates_ok = G > 1;
   for (std::int32_t g = 0; g < G && replicates_ok; ++g) {
     solver_without.emplace_back(Matrix(normal_enumerated + scale * (normal_total - normal_enumerated - normal_groups[g])));
-    replicates_ok = solver_without.back().info() == Eigen::Success && solver_without.back().rcond() > 1e-13;
+    replicates_ok = regular(solver_without.back());
   }
   constexpr std::int64_t kRowsPerBlock = 32;
   parallel_for(static_cast<std::ptrdiff_t>(n_blocks(n_rows, kRowsPerBlock)), resolve_threads(n_jobs), [&](std::ptrdiff_t block) {

@@ -126,7 +126,8 @@ class _AgnosticExplainer:
         return _core.agnostic_coalition_values(self._call(X), len(X), 1, np.empty(0), self.link)
 
     def _rows(self, X: Any) -> np.ndarray:
-        matrix, _ = _matrix(X, "X", self.feature_names)
+        names = self.feature_names if np.ndim(X) == 2 and np.shape(X)[1] == self.n_features else None
+        matrix, _ = _matrix(X, "X", names, order=self.feature_names)
         if matrix.shape[1] != self.n_features:
             raise ValueError(f"X has {matrix.shape[1]} columns but data has {self.n_features}")
         return matrix
@@ -238,9 +239,16 @@ class KernelExplainer(_AgnosticExplainer):
         return self._explanation(rows, values, errors)
 
 
-def _matrix(data: Any, argument: str, feature_names: Sequence[str] | None) -> tuple[np.ndarray, list[str]]:
-    """A table as a C-contiguous float64 matrix (numeric columns only) and its column names."""
+def _matrix(
+    data: Any, argument: str, feature_names: Sequence[str] | None, order: Sequence[str] | None = None
+) -> tuple[np.ndarray, list[str]]:
+    """A table as a C-contiguous float64 matrix (numeric columns only) and its column names.
+
+    A table (not an array) holding all the names in ``order`` is reordered to match them.
+    """
     frame = as_frame(data, argument=argument, feature_names=feature_names if _is_array(data) else None)
+    if order is not None and not _is_array(data) and frame.names != list(order) and set(order) <= set(frame.names):
+        frame = frame.select(order)
     if frame.n_rows == 0:
         raise ValueError(f"{argument}: no rows")
     if not frame.columns:
