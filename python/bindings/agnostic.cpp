@@ -57,6 +57,17 @@ ex::CoalitionDesign design_from_arrays(const py::handle& masks, const py::handle
   return design;
 }
 
+using Ints = py::array_t<std::int32_t, py::array::c_style | py::array::forcecast>;
+
+// Permutations as a C-contiguous (n_permutations, n_features) int32 array.
+Ints permutation_array(const py::handle& value) {
+  auto array = Ints::ensure(value);
+  if (!array || array.ndim() != 2) throw InvalidArgument("permutations: expected a 2-D integer array");
+  return array;
+}
+
+std::span<const std::int32_t> span_of(const Ints& array) { return {array.data(), static_cast<std::size_t>(array.size())}; }
+
 }  // namespace
 
 void bind_agnostic(py::module_& m) {
@@ -96,9 +107,11 @@ void bind_agnostic(py::module_& m) {
         const py::ssize_t n_items = std::max<std::int64_t>(0, item_end - item_begin);
         Doubles out({n_items * bg.shape(0), M});
         std::span<double> target(out.mutable_data(), static_cast<std::size_t>(out.size()));
-        py::gil_scoped_release release;
-        ex::fill_masked_rows(span_of(rows), span_of(bg), design.n_features, design.masks, item_begin, item_end,
-                             target, n_jobs);
+        {
+          py::gil_scoped_release release;
+          ex::fill_masked_rows(span_of(rows), span_of(bg), design.n_features, design.masks, item_begin, item_end,
+                               target, n_jobs);
+        }
         return out;
       },
       py::arg("X"), py::arg("background"), py::arg("design"), py::arg("item_begin"), py::arg("item_end"),
@@ -114,8 +127,10 @@ void bind_agnostic(py::module_& m) {
         Doubles out({static_cast<py::ssize_t>(n_items), static_cast<py::ssize_t>(K)});
         std::span<double> target(out.mutable_data(), static_cast<std::size_t>(out.size()));
         const auto chosen = link_of(link);
-        py::gil_scoped_release release;
-        ex::coalition_values(span_of(f), n_items, n_background, K, span_of(w), chosen, target);
+        {
+          py::gil_scoped_release release;
+          ex::coalition_values(span_of(f), n_items, n_background, K, span_of(w), chosen, target);
+        }
         return out;
       },
       py::arg("outputs"), py::arg("n_items"), py::arg("n_background"), py::arg("weights"), py::arg("link"));
@@ -127,8 +142,10 @@ void bind_agnostic(py::module_& m) {
         const py::ssize_t n = v.shape(0), K = v.shape(2);
         Doubles out({n, static_cast<py::ssize_t>(design.n_features), K});
         std::span<double> target(out.mutable_data(), static_cast<std::size_t>(out.size()));
-        py::gil_scoped_release release;
-        ex::exact_shapley_values(design, span_of(v), n, static_cast<std::int32_t>(K), target, n_jobs);
+        {
+          py::gil_scoped_release release;
+          ex::exact_shapley_values(design, span_of(v), n, static_cast<std::int32_t>(K), target, n_jobs);
+        }
         return out;
       },
       py::arg("design"), py::arg("values"), py::arg("n_jobs") = 0);
@@ -153,6 +170,60 @@ void bind_agnostic(py::module_& m) {
         return py::make_tuple(out, errors);
       },
       py::arg("design"), py::arg("values"), py::arg("full"), py::arg("empty"), py::arg("n_jobs") = 0);
+
+  m.def(
+      "agnostic_random_permutations",
+      [](std::int32_t n_features, std::int64_t n_permutations, std::uint64_t seed) {
+        const auto permutations = ex::random_permutations(n_features, n_permutations, seed);
+        return to_numpy(permutations, {static_cast<py::ssize_t>(n_permutations), n_features});
+      },
+      py::arg("n_features"), py::arg("n_permutations"), py::arg("seed"));
+
+  m.def(
+      "agnostic_permutation_design",
+      [](const py::handle& permutations) {
+        const auto p = permutation_array(permutations);
+        return ex::permutation_coalitions(span_of(p), static_cast<std::int32_t>(p.shape(1)));
+      },
+      py::arg("permutations"));
+
+  m.def(
+      "agnostic_permutation_values",
+      [](const py::handle& permutations, const py::handle& values, int n_jobs) {
+        const auto p = permutation_array(permutations);
+        const auto v = doubles(values, 3, "values");
+        const py::ssize_t n = v.shape(0), M = p.shape(1), K = v.shape(2);
+        Doubles out({n, M, K});
+        Doubles errors({n, M, K});
+        std::span<double> target(out.mutable_data(), static_cast<std::size_t>(out.size()));
+        std::span<double> error_target(errors.mutable_data(), static_cast<std::size_t>(errors.size()));
+        {
+          py::gil_scoped_release release;
+          ex::permutation_shapley_values(span_of(p), static_cast<std::int32_t>(M), span_of(v), n,
+                                         static_cast<std::int32_t>(K), target, error_target, n_jobs);
+        }
+        return py::make_tuple(out, errors);
+      },
+      py::arg("permutations"), py::arg("values"), py::arg("n_jobs") = 0);
+
+  m.def(
+      "agnostic_linear_values",
+      [](const py::handle& coef, const py::handle& X, const py::handle& mean, int n_jobs) {
+        const auto c = doubles(coef, 2, "coef");
+        const auto rows = doubles(X, 2, "X");
+        const auto mu = doubles(mean, 1, "mean");
+        const py::ssize_t n = rows.shape(0), M = c.shape(1), K = c.shape(0);
+        if (rows.shape(1) != M) throw InvalidArgument("X: expected one column per coefficient");
+        Doubles out({n, M, K});
+        std::span<double> target(out.mutable_data(), static_cast<std::size_t>(out.size()));
+        {
+          py::gil_scoped_release release;
+          ex::linear_shap_values(span_of(c), span_of(rows), span_of(mu), static_cast<std::int32_t>(M),
+                                 static_cast<std::int32_t>(K), target, n_jobs);
+        }
+        return out;
+      },
+      py::arg("coef"), py::arg("X"), py::arg("mean"), py::arg("n_jobs") = 0);
 }
 
 }  // namespace assay::bindings

@@ -432,4 +432,107 @@ void kernel_shap_values(const CoalitionDesign& design, std::span<const double> v
   });
 }
 
+std::vector<std::int32_t> random_permutations(std::int32_t n_features, std::int64_t n_permutations,
+                                              std::uint64_t seed) {
+  if (n_features < 1 || n_permutations < 1) throw InvalidArgument("need at least one feature and one permutation");
+  std::vector<std::int32_t> permutations(n_permutations * n_features);
+  for (std::int64_t k = 0; k < n_permutations; ++k) {
+    CounterRng rng(seed, static_cast<std::uint64_t>(k));
+    std::int32_t* order = permutations.data() + k * n_features;
+    for (std::int32_t j = 0; j < n_features; ++j) order[j] = j;
+    for (std::int32_t j = n_features - 1; j > 0; --j) std::swap(order[j], order[rng.below(j + 1)]);  // Fisher-Yates
+  }
+  return permutations;
+}
+
+CoalitionDesign permutation_coalitions(std::span<const std::int32_t> permutations, std::int32_t n_features) {
+  const std::int64_t M = n_features;
+  if (M < 1 || permutations.empty() || permutations.size() % M != 0) {
+    throw InvalidArgument("permutations: expected rows of " + std::to_string(M) + " feature indices");
+  }
+  const std::int64_t K = static_cast<std::int64_t>(permutations.size()) / M;
+  CoalitionDesign design;
+  design.n_features = n_features;
+  design.masks.assign(K * (2 * M + 1) * M, 0);
+  std::vector<std::uint8_t> mask(M), seen(M);
+  for (std::int64_t k = 0; k < K; ++k) {
+    std::fill(seen.begin(), seen.end(), 0);
+    for (std::int64_t j = 0; j < M; ++j) {
+      const std::int32_t feature = permutations[k * M + j];
+      if (feature < 0 || feature >= M || seen[feature]) {
+        throw InvalidArgument("permutations: row " + std::to_string(k) + " is not a permutation of 0.." +
+                              std::to_string(M - 1));
+      }
+      seen[feature] = 1;
+    }
+    std::fill(mask.begin(), mask.end(), 0);
+    std::uint8_t* target = design.masks.data() + k * (2 * M + 1) * M;
+    for (std::int64_t step = 1; step <= 2 * M; ++step) {  // step 0 stays the empty set
+      const std::int32_t feature = permutations[k * M + (step - 1) % M];
+      mask[feature] = step <= M ? 1 : 0;
+      std::copy(mask.begin(), mask.end(), target + step * M);
+    }
+  }
+  design.weights.assign(K * (2 * M + 1), 0.0);
+  design.groups.assign(K * (2 * M + 1), -1);
+  return design;
+}
+
+void permutation_shapley_values(std::span<const std::int32_t> permutations, std::int32_t n_features,
+                                std::span<const double> values, std::int64_t n_rows, std::int32_t n_outputs,
+                                std::span<double> out, std::span<double> standard_errors, int n_jobs) {
+  const std::int64_t M = n_features, K = n_outputs;
+  const std::int64_t P = M > 0 ? static_cast<std::int64_t>(permutations.size()) / M : 0;
+  const std::int64_t steps = 2 * M + 1;
+  if (M < 1 || P < 1) throw InvalidArgument("permutations: need at least one permutation of at least one feature");
+  if (static_cast<std::int64_t>(values.size()) != n_rows * P * steps * K) throw InvalidArgument("values: wrong size");
+  if (static_cast<std::int64_t>(out.size()) != n_rows * M * K || standard_errors.size() != out.size()) {
+    throw InvalidArgument("out: wrong size");
+  }
+  parallel_for(static_cast<std::ptrdiff_t>(n_rows), resolve_threads(n_jobs), [&](std::ptrdiff_t row) {
+    std::vector<double> sum(M * K, 0.0), sum_squares(M * K, 0.0), estimate(M * K);
+    for (std::int64_t p = 0; p < P; ++p) {
+      const double* v = values.data() + (row * P + p) * steps * K;
+      for (std::int64_t j = 0; j < M; ++j) {
+        const std::int32_t feature = permutations[p * M + j];
+        for (std::int64_t k = 0; k < K; ++k) {
+          const double forward = v[(j + 1) * K + k] - v[j * K + k];
+          const double backward = v[(M + j) * K + k] - v[(M + j + 1) * K + k];
+          estimate[feature * K + k] = 0.5 * (forward + backward);
+        }
+      }
+      for (std::int64_t i = 0; i < M * K; ++i) {
+        sum[i] += estimate[i];
+        sum_squares[i] += estimate[i] * estimate[i];
+      }
+    }
+    for (std::int64_t i = 0; i < M * K; ++i) {
+      const double mean = sum[i] / P;
+      out[row * M * K + i] = mean;
+      standard_errors[row * M * K + i] =
+          P > 1 ? std::sqrt(std::max(0.0, (sum_squares[i] - P * mean * mean) / (P - 1)) / P)
+                : std::numeric_limits<double>::quiet_NaN();
+    }
+  });
+}
+
+void linear_shap_values(std::span<const double> coef, std::span<const double> X, std::span<const double> mean,
+                        std::int32_t n_features, std::int32_t n_outputs, std::span<double> out, int n_jobs) {
+  const std::int64_t M = n_features, K = n_outputs;
+  if (M < 1 || K < 1 || static_cast<std::int64_t>(coef.size()) != K * M) throw InvalidArgument("coef: expected n_outputs x n_features values");
+  if (static_cast<std::int64_t>(mean.size()) != M) throw InvalidArgument("data: expected one mean per feature");
+  const std::int64_t n_rows = static_cast<std::int64_t>(X.size()) / M;
+  if (static_cast<std::int64_t>(X.size()) != n_rows * M || static_cast<std::int64_t>(out.size()) != n_rows * M * K) {
+    throw InvalidArgument("X: wrong size");
+  }
+  constexpr std::int64_t kRowsPerBlock = 256;
+  parallel_for(static_cast<std::ptrdiff_t>(n_blocks(n_rows, kRowsPerBlock)), resolve_threads(n_jobs), [&](std::ptrdiff_t block) {
+    for (std::int64_t r = block * kRowsPerBlock; r < std::min(n_rows, (block + 1) * kRowsPerBlock); ++r) {
+      for (std::int64_t j = 0; j < M; ++j) {
+        for (std::int64_t k = 0; k < K; ++k) out[(r * M + j) * K + k] = coef[k * M + j] * (X[r * M + j] - mean[j]);
+      }
+    }
+  });
+}
+
 }  // namespace assay::explain

@@ -1,6 +1,7 @@
-"""Model-agnostic explainers: :class:`ExactExplainer` and :class:`KernelExplainer`.
+"""Model-agnostic explainers: :class:`ExactExplainer`, :class:`KernelExplainer`,
+:class:`PermutationExplainer`, and the closed form :class:`LinearExplainer`.
 
-Both explain any model given as a callable on a 2-D float array, with the
+The first three explain any model given as a callable on a 2-D float array, with the
 interventional game v(S) = link(sum_b w_b f(x_S, b_notS)) over background rows b.
 The coalition designs, the masked rows, the background means and the solvers are in
 assay's core (``cpp/include/assay/explain/agnostic.hpp``); this module only calls the
@@ -20,7 +21,7 @@ from .._progress import progress_callback
 from .._util import n_jobs_arg
 from ._explanation import Explanation
 
-__all__ = ["ExactExplainer", "KernelExplainer"]
+__all__ = ["ExactExplainer", "KernelExplainer", "LinearExplainer", "PermutationExplainer"]
 
 _LINKS = ("identity", "logit")
 
@@ -54,15 +55,7 @@ class _AgnosticExplainer:
         self.progress = progress
         self.data, self.feature_names = _matrix(data, "data", feature_names)
         n_background = len(self.data)
-        if data_weights is None:
-            self.data_weights = np.empty(0)
-        else:
-            weights = np.asarray(data_weights, dtype=np.float64)
-            if weights.shape != (n_background,):
-                raise ValueError(f"data_weights: expected {n_background} weights, got shape {weights.shape}")
-            if not np.all(np.isfinite(weights)) or np.any(weights < 0) or weights.sum() <= 0:
-                raise ValueError("data_weights: weights must be finite, non-negative and not all zero")
-            self.data_weights = np.ascontiguousarray(weights)
+        self.data_weights = np.empty(0) if data_weights is None else _weights_arg(data_weights, n_background)
         self.n_outputs = 0  # learnt from the first call
         background_outputs = self._call(self.data)
         self._expected = _core.agnostic_coalition_values(background_outputs, 1, n_background, self.data_weights, link)[0]
@@ -200,9 +193,7 @@ class KernelExplainer(_AgnosticExplainer):
     def __init__(self, model: Callable[[np.ndarray], Any], data: Any, link: str = "identity", n_jobs: int | None = None,
                  *, seed: int = 0, **options: Any) -> None:
         super().__init__(model, data, link, n_jobs, **options)
-        if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-            raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
-        self.seed = int(seed)
+        self.seed = _seed_arg(seed)
 
     def design(self, nsamples: int | str = "auto") -> Any:
         """The coalitions and weights used for a budget (``nsamples``): the core's CoalitionDesign."""
@@ -237,6 +228,130 @@ class KernelExplainer(_AgnosticExplainer):
         )
         values, errors = _core.agnostic_kernel_values(design, coalition_values, full, self._expected, self.n_jobs)
         return self._explanation(rows, values, errors)
+
+
+class PermutationExplainer(_AgnosticExplainer):
+    """Antithetic permutation sampling of Shapley values (as shap's PermutationExplainer).
+
+    Each permutation switches the features on one by one and then off in the same
+    order (2M + 1 coalitions), which gives the forward and the reversed permutation's
+    marginal contributions; the values are exactly additive for any number of
+    permutations. Permutations are drawn from a counter-based generator keyed by
+    (``seed``, permutation index). Parameters as :class:`KernelExplainer`.
+    """
+
+    def __init__(self, model: Callable[[np.ndarray], Any], data: Any, link: str = "identity", n_jobs: int | None = None,
+                 *, seed: int = 0, **options: Any) -> None:
+        super().__init__(model, data, link, n_jobs, **options)
+        self.seed = _seed_arg(seed)
+
+    def shap_values(self, X: Any, max_evals: int = 500) -> np.ndarray:
+        """SHAP values: (n_rows, n_features), or (n_rows, n_features, n_outputs) for several outputs."""
+        return self(X, max_evals=max_evals).values
+
+    def __call__(self, X: Any, max_evals: int = 500, permutations: Any = None) -> Explanation:
+        """An :class:`Explanation` with ``max_evals // (2M + 1)`` permutations per row (shap's rule).
+
+        ``permutations`` (an (n_permutations, M) integer array) replaces the random ones,
+        e.g. to reproduce another tool's draws; ``.standard_errors`` is the standard
+        deviation of the per-permutation estimates over sqrt(n_permutations) (NaN for one).
+        """
+        rows = self._rows(X)
+        M = self.n_features
+        if permutations is None:
+            if isinstance(max_evals, bool) or not isinstance(max_evals, (int, np.integer)):
+                raise ValueError(f"max_evals must be an integer, got {max_evals!r}")
+            n_permutations = int(max_evals) // (2 * M + 1)
+            if n_permutations < 1:
+                raise ValueError(f"max_evals={max_evals} is too small: one permutation of {M} features takes {2 * M + 1}")
+            permutations = _core.agnostic_random_permutations(M, n_permutations, self.seed)
+        else:
+            permutations = np.asarray(permutations)
+            if permutations.ndim != 2 or permutations.shape[1] != M or not np.issubdtype(permutations.dtype, np.integer):
+                raise ValueError(f"permutations: expected an integer array of shape (n_permutations, {M})")
+        design = _core.agnostic_permutation_design(permutations)
+        coalition_values = self._coalition_values(rows, design, "Permutation SHAP")
+        values, errors = _core.agnostic_permutation_values(permutations, coalition_values, self.n_jobs)
+        return self._explanation(rows, values, errors)
+
+
+class LinearExplainer:
+    """Exact interventional SHAP values of a linear model: phi_i = coef_i (x_i - mean_i).
+
+    Parameters
+    ----------
+    model:
+        A fitted scikit-learn linear model (anything with ``coef_`` and ``intercept_``:
+        LinearRegression, Ridge, Lasso, LogisticRegression, LinearSVC, ...) or a
+        ``(coef, intercept)`` pair. Classifiers are explained in log-odds (their
+        ``decision_function``).
+    data:
+        Background rows; only their (weighted) mean is used (features treated as
+        independent, as shap's default ``Independent`` masker).
+    n_jobs, data_weights, feature_names:
+        As :class:`KernelExplainer`.
+    """
+
+    def __init__(self, model: Any, data: Any, n_jobs: int | None = None, *, data_weights: Any = None,
+                 feature_names: Sequence[str] | None = None) -> None:
+        if isinstance(model, tuple) and len(model) == 2:
+            coef, intercept = model
+        elif hasattr(model, "coef_") and hasattr(model, "intercept_"):
+            coef, intercept = model.coef_, model.intercept_
+        else:
+            raise TypeError(
+                f"model: expected a fitted linear model with coef_ and intercept_, or a (coef, intercept) pair, "
+                f"got {type(model).__name__}"
+            )
+        coef = np.atleast_2d(np.asarray(coef, dtype=np.float64))
+        intercept = np.broadcast_to(np.asarray(intercept, dtype=np.float64).reshape(-1), (coef.shape[0],)).copy()
+        if coef.ndim != 2 or not np.all(np.isfinite(coef)) or not np.all(np.isfinite(intercept)):
+            raise ValueError("model: coefficients must be a finite 1-D or 2-D array with one intercept per output")
+        self.n_jobs = n_jobs_arg(n_jobs)
+        data_matrix, self.feature_names = _matrix(data, "data", feature_names)
+        if data_matrix.shape[1] != coef.shape[1]:
+            raise ValueError(f"data has {data_matrix.shape[1]} columns but the model has {coef.shape[1]} coefficients")
+        weights = None if data_weights is None else _weights_arg(data_weights, len(data_matrix))
+        with np.errstate(invalid="ignore"):
+            self.mean = np.average(data_matrix, axis=0, weights=weights)
+        if not np.all(np.isfinite(self.mean)):
+            raise ValueError("data: the background mean is not finite (missing or infinite values)")
+        self.coef = np.ascontiguousarray(coef)
+        self.intercept = intercept
+        self._expected = self.coef @ self.mean + intercept
+
+    @property
+    def expected_value(self) -> float | np.ndarray:
+        return float(self._expected[0]) if len(self._expected) == 1 else self._expected.copy()
+
+    def shap_values(self, X: Any) -> np.ndarray:
+        return self(X).values
+
+    def __call__(self, X: Any) -> Explanation:
+        M = self.coef.shape[1]
+        names = self.feature_names if np.ndim(X) == 2 and np.shape(X)[1] == M else None
+        rows, _ = _matrix(X, "X", names, order=self.feature_names)
+        if rows.shape[1] != M:
+            raise ValueError(f"X has {rows.shape[1]} columns but the model has {M} coefficients")
+        values = _core.agnostic_linear_values(self.coef, rows, self.mean, self.n_jobs)
+        single = len(self._expected) == 1
+        base = np.broadcast_to(self._expected[0] if single else self._expected, (len(rows), *self._expected.shape[: not single])).copy()
+        return Explanation(values[..., 0] if single else values, base, rows, self.feature_names)
+
+
+def _seed_arg(seed: Any) -> int:
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+    return int(seed)
+
+
+def _weights_arg(data_weights: Any, n_background: int) -> np.ndarray:
+    weights = np.asarray(data_weights, dtype=np.float64)
+    if weights.shape != (n_background,):
+        raise ValueError(f"data_weights: expected {n_background} weights, got shape {weights.shape}")
+    if not np.all(np.isfinite(weights)) or np.any(weights < 0) or weights.sum() <= 0:
+        raise ValueError("data_weights: weights must be finite, non-negative and not all zero")
+    return np.ascontiguousarray(weights)
 
 
 def _matrix(

@@ -97,4 +97,33 @@ void kernel_shap_values(const CoalitionDesign& design, std::span<const double> v
                         std::span<const double> empty, std::int64_t n_rows, std::int32_t n_outputs,
                         std::span<double> out, std::span<double> standard_errors, int n_jobs = 0);
 
+// n_permutations random permutations of 0..M-1 (row-major, n_permutations x M); the
+// k-th is a uniform shuffle drawn from CounterRng(seed, k).
+std::vector<std::int32_t> random_permutations(std::int32_t n_features, std::int64_t n_permutations,
+                                              std::uint64_t seed);
+
+// The coalitions an antithetic permutation estimator evaluates (as shap's
+// PermutationExplainer): per permutation pi, 2M + 1 masks: the empty set, then the
+// features of pi switched on one by one up to the full set, then switched off in the
+// same order back to the empty set. Throws InvalidArgument unless every row of
+// `permutations` is a permutation of 0..M-1.
+CoalitionDesign permutation_coalitions(std::span<const std::int32_t> permutations, std::int32_t n_features);
+
+// Shapley values from v over a permutation design (values: n_rows x K(2M+1) x n_outputs):
+// each permutation adds v(pi(1..j)) - v(pi(1..j-1)) (forward) and
+// v(N - pi(1..j-1)) - v(N - pi(1..j)) (backward, the reversed permutation) to
+// feature pi(j); the estimate is the mean over the 2K passes. Both passes telescope, so
+// the values add up to v(N) - v(empty) exactly. Standard errors: the standard deviation
+// of the K per-permutation estimates over sqrt(K) (NaN for K = 1).
+void permutation_shapley_values(std::span<const std::int32_t> permutations, std::int32_t n_features,
+                                std::span<const double> values, std::int64_t n_rows, std::int32_t n_outputs,
+                                std::span<double> out, std::span<double> standard_errors, int n_jobs = 0);
+
+// Interventional SHAP values of a linear model f(x) = coef x + intercept with
+// independent features (Lundberg & Lee 2017): phi_i = coef_i (x_i - mean_i). coef is
+// n_outputs x M, X n_rows x M, mean M (the weighted background mean); out
+// n_rows x M x n_outputs. Missing (NaN) entries of X give NaN values.
+void linear_shap_values(std::span<const double> coef, std::span<const double> X, std::span<const double> mean,
+                        std::int32_t n_features, std::int32_t n_outputs, std::span<double> out, int n_jobs = 0);
+
 }  // namespace assay::explain
