@@ -37,5 +37,6 @@ void bind_quality(py::module_& m);
 void bind_drift(py::module_& m);
 void bind_fairness(py::module_& m);
 void bind_explain(py::module_& m);
+void bind_agnostic(py::module_& m);
 
 }  // namespace assay::bindings

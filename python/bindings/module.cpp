@@ -9,4 +9,5 @@ PYBIND11_MODULE(_core, m) {
   assay::bindings::bind_drift(m);
   assay::bindings::bind_fairness(m);
   assay::bindings::bind_explain(m);
+  assay::bindings::bind_agnostic(m);
 }

@@ -1,0 +1,129 @@
+#pragma once
+// Model-agnostic Shapley values: the pieces of KernelSHAP and of the exact explainer
+// that do not need the model itself.
+//
+// The game explained (interventional / marginal, Lundberg & Lee 2017; Janzing et al.
+// 2020): for a row x, background rows b with weights w_b (normalised to sum 1) and a
+// link g (identity or logit),
+//     v(S) = g( sum_b w_b f(x_S, b_notS) ),
+// the model evaluated with the features in S taken from x and the others from b.
+//
+// A caller (the Python layer, or a C++ program with its own model) works in four steps:
+//   1. a coalition design: `gray_code_coalitions` (all 2^M masks, for exact values) or
+//      `kernel_coalitions` (KernelSHAP's enumeration/paired sampling with kernel weights);
+//   2. `fill_masked_rows` writes the hybrid rows (x_S, b_notS) of a range of
+//      (row, coalition) items, which the caller passes to its model in one batch;
+//   3. `coalition_values` turns the model's outputs into v(S) (weighted background mean,
+//      then the link);
+//   4. `exact_shapley_values` or `kernel_shap_values` turn v(S) into attributions.
+// Masks are row-major uint8 matrices (coalitions x features), 1 = feature from x.
+#include <cstdint>
+#include <span>
+#include <vector>
+
+namespace assay::explain {
+
+enum class Link { identity, logit };
+
+// A set of coalitions with their regression weights.
+struct CoalitionDesign {
+  std::int32_t n_features = 0;
+  std::vector<std::uint8_t> masks;  // n_coalitions x n_features
+  std::vector<double> weights;      // one per coalition (KernelSHAP regression weights)
+  // Jackknife group of each sampled coalition (a coalition and its complement share
+  // one), -1 for coalitions enumerated deterministically. Standard errors come from
+  // leaving out one group at a time.
+  std::vector<std::int32_t> groups;
+  std::int32_t n_groups = 0;
+  bool exact = false;  // every coalition except the empty and full ones is present
+
+  std::size_t size() const { return weights.size(); }
+};
+
+// All 2^M coalitions in Gray-code order (consecutive masks differ in one feature),
+// starting with the empty set. Weights are unused (left empty). M <= 30.
+CoalitionDesign gray_code_coalitions(std::int32_t n_features);
+
+// KernelSHAP's design for M features and a budget of `budget` coalitions (excluding
+// the empty and full sets, which enter as the efficiency constraint). When all 2^M - 2
+// coalitions fit, they are all enumerated with the Shapley kernel weights
+//     pi(S) = (M - 1) / (C(M, |S|) |S| (M - |S|))
+// and the solution is exact. Otherwise, as shap's KernelExplainer: the subset sizes
+// whose coalitions (and their complements) all fit are enumerated from both ends
+// (sizes 1 and M-1 first); the other sizes are sampled, a size with probability
+// proportional to its kernel mass and then a uniform subset of that size, always
+// together with its complement (paired sampling, Covert & Lee 2021). Duplicates are
+// merged (their weight counts the draws) and the sampled weights are scaled to the
+// kernel mass of the sampled sizes. Random numbers come from CounterRng(seed, block)
+// over fixed blocks of draws. `budget` >= 2 (or M = 1).
+CoalitionDesign kernel_coalitions(std::int32_t n_features, std::int64_t budget, std::uint64_t seed,
+                                  std::int32_t n_groups = 16);
+
+// Writes the hybrid rows for items [item_begin, item_end) of the (row, coalition) grid,
+// item = row * n_coalitions + coalition: for each item, `n_background` rows equal to
+// the background with the coalition's features replaced by the row's values. X is
+// n_rows x M and background n_background x M, row-major; `out` holds
+// (item_end - item_begin) * n_background * M values.
+void fill_masked_rows(std::span<const double> X, std::span<const double> background, std::int32_t n_features,
+                      std::span<const std::uint8_t> masks, std::int64_t item_begin, std::int64_t item_end,
+                      std::span<double> out, int n_jobs = 0);
+
+// v for n_items items from the model's outputs on their hybrid rows: outputs is
+// (n_items * n_background) x n_outputs row-major; `weights` is empty (uniform) or one
+// non-negative weight per background row. out[item * n_outputs + k] = g(sum_b w_b f).
+// Throws InvalidArgument when an output is not finite, or when a mean lies outside
+// (0, 1) with the logit link.
+void coalition_values(std::span<const double> outputs, std::int64_t n_items, std::int32_t n_background,
+                      std::int32_t n_outputs, std::span<const double> weights, Link link, std::span<double> out);
+
+// Exact Shapley values from v over all 2^M coalitions in the order of
+// gray_code_coalitions: values is n_rows x 2^M x n_outputs; out is
+// n_rows x M x n_outputs. phi_i = sum_S c(|S|) (v(S+i) - v(S)), accumulated mask by mask
+// as phi_i += c(|S|-1) v(S) for i in S, phi_i -= c(|S|) v(S) for i not in S, with
+// c(s) = s! (M-s-1)! / M!.
+void exact_shapley_values(const CoalitionDesign& design, std::span<const double> values, std::int64_t n_rows,
+                          std::int32_t n_outputs, std::span<double> out, int n_jobs = 0);
+
+// KernelSHAP: for each row and output, the weighted least squares
+//     min sum_S w_S (v(S) - v0 - sum_{i in S} phi_i)^2  subject to  sum_i phi_i = v(N) - v0,
+// solved by eliminating the last feature (as shap does): phi_{M-1} = delta - sum of the
+// others. values is n_rows x n_coalitions x n_outputs (v of the design's coalitions),
+// full is n_rows x n_outputs (v(N)), empty is n_outputs (v0). out and standard_errors
+// are n_rows x M x n_outputs. Standard errors are the delete-one-group jackknife over
+// the design's groups (0 for an exact design; NaN when leaving a group out makes the
+// equations singular). Throws InvalidArgument when the design
+// does not determine the values (singular normal equations: budget too small).
+void kernel_shap_values(const CoalitionDesign& design, std::span<const double> values, std::span<const double> full,
+                        std::span<const double> empty, std::int64_t n_rows, std::int32_t n_outputs,
+                        std::span<double> out, std::span<double> standard_errors, int n_jobs = 0);
+
+// n_permutations random permutations of 0..M-1 (row-major, n_permutations x M); the
+// k-th is a uniform shuffle drawn from CounterRng(seed, k).
+std::vector<std::int32_t> random_permutations(std::int32_t n_features, std::int64_t n_permutations,
+                                              std::uint64_t seed);
+
+// The coalitions an antithetic permutation estimator evaluates (as shap's
+// PermutationExplainer): per permutation pi, 2M + 1 masks: the empty set, then the
+// features of pi switched on one by one up to the full set, then switched off in the
+// same order back to the empty set. Throws InvalidArgument unless every row of
+// `permutations` is a permutation of 0..M-1.
+CoalitionDesign permutation_coalitions(std::span<const std::int32_t> permutations, std::int32_t n_features);
+
+// Shapley values from v over a permutation design (values: n_rows x K(2M+1) x n_outputs):
+// each permutation adds v(pi(1..j)) - v(pi(1..j-1)) (forward) and
+// v(N - pi(1..j-1)) - v(N - pi(1..j)) (backward, the reversed permutation) to
+// feature pi(j); the estimate is the mean over the 2K passes. Both passes telescope, so
+// the values add up to v(N) - v(empty) exactly. Standard errors: the standard deviation
+// of the K per-permutation estimates over sqrt(K) (NaN for K = 1).
+void permutation_shapley_values(std::span<const std::int32_t> permutations, std::int32_t n_features,
+                                std::span<const double> values, std::int64_t n_rows, std::int32_t n_outputs,
+                                std::span<double> out, std::span<double> standard_errors, int n_jobs = 0);
+
+// Interventional SHAP values of a linear model f(x) = coef x + intercept with
+// independent features (Lundberg & Lee 2017): phi_i = coef_i (x_i - mean_i). coef is
+// n_outputs x M, X n_rows x M, mean M (the weighted background mean); out
+// n_rows x M x n_outputs. Missing (NaN) entries of X give NaN values.
+void linear_shap_values(std::span<const double> coef, std::span<const double> X, std::span<const double> mean,
+                        std::int32_t n_features, std::int32_t n_outputs, std::span<double> out, int n_jobs = 0);
+
+}  // namespace assay::explain

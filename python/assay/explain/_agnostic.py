@@ -1,0 +1,382 @@
+"""Model-agnostic explainers: :class:`ExactExplainer`, :class:`KernelExplainer`,
+:class:`PermutationExplainer`, and the closed form :class:`LinearExplainer`.
+
+The first three explain any model given as a callable on a 2-D float array, with the
+interventional game v(S) = link(sum_b w_b f(x_S, b_notS)) over background rows b.
+The coalition designs, the masked rows, the background means and the solvers are in
+assay's core (``cpp/include/assay/explain/agnostic.hpp``); this module only calls the
+user's model, once per chunk of (row, coalition) items with ``batch_size`` rows at
+most, never once per row. See docs/explain_any_model.md.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Sequence
+
+import numpy as np
+
+from .. import _core
+from .._frame import as_frame
+from .._progress import progress_callback
+from .._util import n_jobs_arg
+from ._explanation import Explanation
+
+__all__ = ["ExactExplainer", "KernelExplainer", "LinearExplainer", "PermutationExplainer"]
+
+_LINKS = ("identity", "logit")
+
+
+class _AgnosticExplainer:
+    """What both explainers share: the model, the background and the batched evaluation of v(S)."""
+
+    def __init__(
+        self,
+        model: Callable[[np.ndarray], Any],
+        data: Any,
+        link: str = "identity",
+        n_jobs: int | None = None,
+        *,
+        data_weights: Any = None,
+        feature_names: Sequence[str] | None = None,
+        batch_size: int = 1 << 18,
+        progress: Any = None,
+    ) -> None:
+        if not callable(model):
+            hint = " such as model.predict" if hasattr(model, "predict") else ""
+            raise TypeError(f"model: expected a callable on a 2-D array{hint}, got {type(model).__name__}")
+        if link not in _LINKS:
+            raise ValueError(f"link must be one of {_LINKS}, got {link!r}")
+        if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
+            raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
+        self.model = model
+        self.link = link
+        self.n_jobs = n_jobs_arg(n_jobs)
+        self.batch_size = int(batch_size)
+        self.progress = progress
+        self.data, self.feature_names = _matrix(data, "data", feature_names)
+        n_background = len(self.data)
+        self.data_weights = np.empty(0) if data_weights is None else _weights_arg(data_weights, n_background)
+        self.n_outputs = 0  # learnt from the first call
+        background_outputs = self._call(self.data)
+        self._expected = _core.agnostic_coalition_values(background_outputs, 1, n_background, self.data_weights, link)[0]
+
+    @property
+    def n_features(self) -> int:
+        return self.data.shape[1]
+
+    @property
+    def expected_value(self) -> float | np.ndarray:
+        """v(empty set): link of the (weighted) mean output over the background; an array for several outputs."""
+        return float(self._expected[0]) if self.n_outputs == 1 else self._expected.copy()
+
+    # -- evaluation of the model --------------------------------------------------
+
+    def _call(self, batch: np.ndarray) -> np.ndarray:
+        """The model's outputs on a batch, as (n, n_outputs) float64, with errors that say what went wrong."""
+        try:
+            result = self.model(batch)
+        except Exception as error:
+            raise ValueError(
+                f"model: raised {type(error).__name__} on a batch of shape {batch.shape}: {error}"
+            ) from error
+        try:
+            outputs = np.asarray(result, dtype=np.float64)
+        except (TypeError, ValueError) as error:
+            raise TypeError(f"model: returned {type(result).__name__}, which is not numeric") from error
+        if outputs.ndim == 1:
+            outputs = outputs[:, None]
+        if outputs.ndim != 2 or outputs.shape[0] != len(batch):
+            raise ValueError(
+                f"model: returned shape {np.shape(result)} for a batch of {len(batch)} rows; expected "
+                f"({len(batch)},) or ({len(batch)}, n_outputs)"
+            )
+        if self.n_outputs == 0:
+            if outputs.shape[1] == 0:
+                raise ValueError("model: returned no outputs")
+            self.n_outputs = outputs.shape[1]
+        elif outputs.shape[1] != self.n_outputs:
+            raise ValueError(f"model: returned {outputs.shape[1]} outputs, earlier {self.n_outputs}")
+        return np.ascontiguousarray(outputs)
+
+    def _coalition_values(self, X: np.ndarray, design: Any, description: str) -> np.ndarray:
+        """v(S) for every row of X and coalition of the design: (n_rows, n_coalitions, n_outputs)."""
+        n_background = len(self.data)
+        n_items = len(X) * len(design)
+        values = np.empty((n_items, self.n_outputs))
+        items_per_call = max(1, self.batch_size // n_background)
+        report = progress_callback(self.progress, description)
+        for begin in range(0, n_items, items_per_call):  # one model call per chunk of items
+            end = min(n_items, begin + items_per_call)
+            rows = _core.agnostic_masked_rows(X, self.data, design, begin, end, self.n_jobs)
+            outputs = self._call(rows)
+            values[begin:end] = _core.agnostic_coalition_values(outputs, end - begin, n_background, self.data_weights, self.link)
+            if report is not None:
+                report(end, n_items)
+        return values.reshape(len(X), len(design), self.n_outputs)
+
+    def _full_values(self, X: np.ndarray) -> np.ndarray:
+        """v(all features) = link(f(x)) per row: (n_rows, n_outputs)."""
+        return _core.agnostic_coalition_values(self._call(X), len(X), 1, np.empty(0), self.link)
+
+    def _rows(self, X: Any) -> np.ndarray:
+        names = self.feature_names if np.ndim(X) == 2 and np.shape(X)[1] == self.n_features else None
+        matrix, _ = _matrix(X, "X", names, order=self.feature_names)
+        if matrix.shape[1] != self.n_features:
+            raise ValueError(f"X has {matrix.shape[1]} columns but data has {self.n_features}")
+        return matrix
+
+    def _explanation(self, X: np.ndarray, values: np.ndarray, standard_errors: np.ndarray) -> Explanation:
+        single = self.n_outputs == 1
+        base = np.broadcast_to(self._expected[0] if single else self._expected, (len(X), *self._expected.shape[: not single])).copy()
+        explanation = Explanation(values[..., 0] if single else values, base, X.copy(), self.feature_names)
+        explanation.standard_errors = standard_errors[..., 0] if single else standard_errors
+        return explanation
+
+
+class ExactExplainer(_AgnosticExplainer):
+    """Exact interventional Shapley values of any model, by evaluating all 2^M coalitions.
+
+    The coalitions are visited in Gray-code order (consecutive ones differ in one
+    feature) and each row costs 2^M x len(data) model evaluations, so this is meant for
+    up to about 16 features (``max_evals``). Parameters as :class:`KernelExplainer`;
+    every ``standard_errors`` is 0.
+    """
+
+    def __init__(self, model: Callable[[np.ndarray], Any], data: Any, link: str = "identity", n_jobs: int | None = None,
+                 *, max_evals: int = 1 << 16, **options: Any) -> None:
+        super().__init__(model, data, link, n_jobs, **options)
+        if self.n_features > 30 or (1 << self.n_features) > max_evals:
+            raise ValueError(
+                f"data has {self.n_features} features: ExactExplainer would evaluate 2^{self.n_features} coalitions "
+                f"per row, more than max_evals={max_evals}; use KernelExplainer for many features"
+            )
+        self._design = _core.agnostic_gray_code_design(self.n_features)
+
+    def shap_values(self, X: Any) -> np.ndarray:
+        """Shapley values: (n_rows, n_features), or (n_rows, n_features, n_outputs) for several outputs."""
+        return self(X).values
+
+    def __call__(self, X: Any) -> Explanation:
+        rows = self._rows(X)
+        coalition_values = self._coalition_values(rows, self._design, "Exact Shapley values")
+        values = _core.agnostic_exact_values(self._design, coalition_values, self.n_jobs)
+        return self._explanation(rows, values, np.zeros_like(values))
+
+
+class KernelExplainer(_AgnosticExplainer):
+    """Kernel SHAP (Lundberg & Lee 2017) for any model, with the sampling and solving in assay's core.
+
+    Parameters
+    ----------
+    model:
+        A callable taking a 2-D float64 array (rows x features) and returning one output
+        per row (shape (n,)) or several (shape (n, k)), e.g. ``model.predict`` or
+        ``model.predict_proba``. It is called with large batches of masked rows.
+    data:
+        Background rows (any table the input layer reads; all columns numeric).
+    link:
+        ``"identity"`` (default) or ``"logit"``: the values explain link(mean output).
+    n_jobs:
+        Threads for the core (None or -1: all cores). Results do not depend on it.
+    data_weights:
+        Optional non-negative weights of the background rows (normalised to sum 1).
+    feature_names:
+        Names of the features when ``data`` is an array.
+    seed:
+        Seed of the coalition sampling (counter-based: the same for every ``n_jobs``).
+    batch_size:
+        At most this many rows per model call.
+    progress:
+        True / False / None (a bar after 2 s) or a callable(done, total).
+    """
+
+    def __init__(self, model: Callable[[np.ndarray], Any], data: Any, link: str = "identity", n_jobs: int | None = None,
+                 *, seed: int = 0, **options: Any) -> None:
+        super().__init__(model, data, link, n_jobs, **options)
+        self.seed = _seed_arg(seed)
+
+    def design(self, nsamples: int | str = "auto") -> Any:
+        """The coalitions and weights used for a budget (``nsamples``): the core's CoalitionDesign."""
+        M = self.n_features
+        if nsamples == "auto":
+            budget = 2 * M + 2048  # shap's default budget
+        elif isinstance(nsamples, bool) or not isinstance(nsamples, (int, np.integer)):
+            raise ValueError(f"nsamples must be 'auto' or an integer, got {nsamples!r}")
+        else:
+            budget = int(nsamples)
+        if M > 1 and budget < M:
+            raise ValueError(f"nsamples={budget}: need at least as many coalitions as features ({M})")
+        return _core.agnostic_kernel_design(M, budget, self.seed)
+
+    def shap_values(self, X: Any, nsamples: int | str = "auto") -> np.ndarray:
+        """SHAP values: (n_rows, n_features), or (n_rows, n_features, n_outputs) for several outputs."""
+        return self(X, nsamples=nsamples).values
+
+    def __call__(self, X: Any, nsamples: int | str = "auto") -> Explanation:
+        """An :class:`Explanation` of the rows of X; ``.standard_errors`` holds a standard error per value.
+
+        With ``nsamples`` at least 2^M - 2 all coalitions are enumerated and the values
+        are exact (standard errors 0); otherwise coalitions are sampled in pairs and the
+        standard errors are jackknife estimates over 16 groups of pairs.
+        """
+        rows = self._rows(X)
+        design = self.design(nsamples)
+        full = self._full_values(rows)
+        coalition_values = (
+            self._coalition_values(rows, design, "KernelSHAP")
+            if len(design) else np.empty((len(rows), 0, self.n_outputs))
+        )
+        values, errors = _core.agnostic_kernel_values(design, coalition_values, full, self._expected, self.n_jobs)
+        return self._explanation(rows, values, errors)
+
+
+class PermutationExplainer(_AgnosticExplainer):
+    """Antithetic permutation sampling of Shapley values (as shap's PermutationExplainer).
+
+    Each permutation switches the features on one by one and then off in the same
+    order (2M + 1 coalitions), which gives the forward and the reversed permutation's
+    marginal contributions; the values are exactly additive for any number of
+    permutations. Permutations are drawn from a counter-based generator keyed by
+    (``seed``, permutation index). Parameters as :class:`KernelExplainer`.
+    """
+
+    def __init__(self, model: Callable[[np.ndarray], Any], data: Any, link: str = "identity", n_jobs: int | None = None,
+                 *, seed: int = 0, **options: Any) -> None:
+        super().__init__(model, data, link, n_jobs, **options)
+        self.seed = _seed_arg(seed)
+
+    def shap_values(self, X: Any, max_evals: int = 500) -> np.ndarray:
+        """SHAP values: (n_rows, n_features), or (n_rows, n_features, n_outputs) for several outputs."""
+        return self(X, max_evals=max_evals).values
+
+    def __call__(self, X: Any, max_evals: int = 500, permutations: Any = None) -> Explanation:
+        """An :class:`Explanation` with ``max_evals // (2M + 1)`` permutations per row (shap's rule).
+
+        ``permutations`` (an (n_permutations, M) integer array) replaces the random ones,
+        e.g. to reproduce another tool's draws; ``.standard_errors`` is the standard
+        deviation of the per-permutation estimates over sqrt(n_permutations) (NaN for one).
+        """
+        rows = self._rows(X)
+        M = self.n_features
+        if permutations is None:
+            if isinstance(max_evals, bool) or not isinstance(max_evals, (int, np.integer)):
+                raise ValueError(f"max_evals must be an integer, got {max_evals!r}")
+            n_permutations = int(max_evals) // (2 * M + 1)
+            if n_permutations < 1:
+                raise ValueError(f"max_evals={max_evals} is too small: one permutation of {M} features takes {2 * M + 1}")
+            permutations = _core.agnostic_random_permutations(M, n_permutations, self.seed)
+        else:
+            permutations = np.asarray(permutations)
+            if permutations.ndim != 2 or permutations.shape[1] != M or not np.issubdtype(permutations.dtype, np.integer):
+                raise ValueError(f"permutations: expected an integer array of shape (n_permutations, {M})")
+        design = _core.agnostic_permutation_design(permutations)
+        coalition_values = self._coalition_values(rows, design, "Permutation SHAP")
+        values, errors = _core.agnostic_permutation_values(permutations, coalition_values, self.n_jobs)
+        return self._explanation(rows, values, errors)
+
+
+class LinearExplainer:
+    """Exact interventional SHAP values of a linear model: phi_i = coef_i (x_i - mean_i).
+
+    Parameters
+    ----------
+    model:
+        A fitted scikit-learn linear model (anything with ``coef_`` and ``intercept_``:
+        LinearRegression, Ridge, Lasso, LogisticRegression, LinearSVC, ...) or a
+        ``(coef, intercept)`` pair. Classifiers are explained in log-odds (their
+        ``decision_function``).
+    data:
+        Background rows; only their (weighted) mean is used (features treated as
+        independent, as shap's default ``Independent`` masker).
+    n_jobs, data_weights, feature_names:
+        As :class:`KernelExplainer`.
+    """
+
+    def __init__(self, model: Any, data: Any, n_jobs: int | None = None, *, data_weights: Any = None,
+                 feature_names: Sequence[str] | None = None) -> None:
+        if isinstance(model, tuple) and len(model) == 2:
+            coef, intercept = model
+        elif hasattr(model, "coef_") and hasattr(model, "intercept_"):
+            coef, intercept = model.coef_, model.intercept_
+        else:
+            raise TypeError(
+                f"model: expected a fitted linear model with coef_ and intercept_, or a (coef, intercept) pair, "
+                f"got {type(model).__name__}"
+            )
+        coef = np.atleast_2d(np.asarray(coef, dtype=np.float64))
+        intercept = np.broadcast_to(np.asarray(intercept, dtype=np.float64).reshape(-1), (coef.shape[0],)).copy()
+        if coef.ndim != 2 or not np.all(np.isfinite(coef)) or not np.all(np.isfinite(intercept)):
+            raise ValueError("model: coefficients must be a finite 1-D or 2-D array with one intercept per output")
+        self.n_jobs = n_jobs_arg(n_jobs)
+        data_matrix, self.feature_names = _matrix(data, "data", feature_names)
+        if data_matrix.shape[1] != coef.shape[1]:
+            raise ValueError(f"data has {data_matrix.shape[1]} columns but the model has {coef.shape[1]} coefficients")
+        weights = None if data_weights is None else _weights_arg(data_weights, len(data_matrix))
+        with np.errstate(invalid="ignore"):
+            self.mean = np.average(data_matrix, axis=0, weights=weights)
+        if not np.all(np.isfinite(self.mean)):
+            raise ValueError("data: the background mean is not finite (missing or infinite values)")
+        self.coef = np.ascontiguousarray(coef)
+        self.intercept = intercept
+        self._expected = self.coef @ self.mean + intercept
+
+    @property
+    def expected_value(self) -> float | np.ndarray:
+        return float(self._expected[0]) if len(self._expected) == 1 else self._expected.copy()
+
+    def shap_values(self, X: Any) -> np.ndarray:
+        return self(X).values
+
+    def __call__(self, X: Any) -> Explanation:
+        M = self.coef.shape[1]
+        names = self.feature_names if np.ndim(X) == 2 and np.shape(X)[1] == M else None
+        rows, _ = _matrix(X, "X", names, order=self.feature_names)
+        if rows.shape[1] != M:
+            raise ValueError(f"X has {rows.shape[1]} columns but the model has {M} coefficients")
+        values = _core.agnostic_linear_values(self.coef, rows, self.mean, self.n_jobs)
+        single = len(self._expected) == 1
+        base = np.broadcast_to(self._expected[0] if single else self._expected, (len(rows), *self._expected.shape[: not single])).copy()
+        return Explanation(values[..., 0] if single else values, base, rows, self.feature_names)
+
+
+def _seed_arg(seed: Any) -> int:
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+    return int(seed)
+
+
+def _weights_arg(data_weights: Any, n_background: int) -> np.ndarray:
+    weights = np.asarray(data_weights, dtype=np.float64)
+    if weights.shape != (n_background,):
+        raise ValueError(f"data_weights: expected {n_background} weights, got shape {weights.shape}")
+    if not np.all(np.isfinite(weights)) or np.any(weights < 0) or weights.sum() <= 0:
+        raise ValueError("data_weights: weights must be finite, non-negative and not all zero")
+    return np.ascontiguousarray(weights)
+
+
+def _matrix(
+    data: Any, argument: str, feature_names: Sequence[str] | None, order: Sequence[str] | None = None
+) -> tuple[np.ndarray, list[str]]:
+    """A table as a C-contiguous float64 matrix (numeric columns only) and its column names.
+
+    A table (not an array) holding all the names in ``order`` is reordered to match them.
+    """
+    frame = as_frame(data, argument=argument, feature_names=feature_names if _is_array(data) else None)
+    if order is not None and not _is_array(data) and frame.names != list(order) and set(order) <= set(frame.names):
+        frame = frame.select(order)
+    if frame.n_rows == 0:
+        raise ValueError(f"{argument}: no rows")
+    if not frame.columns:
+        raise ValueError(f"{argument}: no columns")
+    for column in frame.columns:
+        if column.labels is not None:
+            raise TypeError(
+                f"{argument}: column '{column.name}' is not numeric ({column.source_dtype}); model-agnostic explainers "
+                "pass a float array to the model, so encode it first"
+            )
+    matrix = np.ascontiguousarray(np.column_stack([column.values for column in frame.columns]), dtype=np.float64)
+    return matrix, frame.names
+
+
+def _is_array(data: Any) -> bool:
+    return isinstance(data, (np.ndarray, list, tuple))

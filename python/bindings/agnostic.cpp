@@ -1,0 +1,229 @@
+// Bindings of the model-agnostic explainers (assay/explain/agnostic.hpp): coalition
+// designs, masked rows, background means, exact and KernelSHAP attributions.
+#include <string>
+#include <vector>
+
+#include "assay/common/error.hpp"
+#include "assay/explain/agnostic.hpp"
+#include "common.hpp"
+
+namespace assay::bindings {
+
+namespace {
+
+namespace ex = assay::explain;
+using Doubles = py::array_t<double, py::array::c_style | py::array::forcecast>;
+
+// A C-contiguous float64 array of the given number of dimensions (copied only when needed).
+Doubles doubles(const py::handle& value, int ndim, const char* argument) {
+  auto array = Doubles::ensure(value);
+  if (!array) throw InvalidType(std::string(argument) + ": expected a numeric array");
+  if (array.ndim() != ndim) {
+    throw InvalidArgument(std::string(argument) + ": expected " + std::to_string(ndim) + " dimensions, got " +
+                          std::to_string(array.ndim()));
+  }
+  return array;
+}
+
+std::span<const double> span_of(const Doubles& array) { return {array.data(), static_cast<std::size_t>(array.size())}; }
+
+template <class T>
+py::array_t<T> to_numpy(const std::vector<T>& values, std::vector<py::ssize_t> shape) {
+  py::array_t<T> result(shape);
+  std::copy(values.begin(), values.end(), result.mutable_data());
+  return result;
+}
+
+ex::Link link_of(const std::string& name) {
+  if (name == "identity") return ex::Link::identity;
+  if (name == "logit") return ex::Link::logit;
+  throw InvalidArgument("link must be 'identity' or 'logit', got '" + name + "'");
+}
+
+// A design given as arrays (e.g. the coalitions and weights shap sampled).
+ex::CoalitionDesign design_from_arrays(const py::handle& masks, const py::handle& weights) {
+  const auto mask_array = doubles(masks, 2, "masks");
+  const auto weight_array = doubles(weights, 1, "weights");
+  if (weight_array.shape(0) != mask_array.shape(0)) throw InvalidArgument("weights: expected one weight per mask row");
+  ex::CoalitionDesign design;
+  design.n_features = static_cast<std::int32_t>(mask_array.shape(1));
+  for (double value : span_of(mask_array)) {
+    if (value != 0.0 && value != 1.0) throw InvalidArgument("masks: entries must be 0 or 1");
+    design.masks.push_back(static_cast<std::uint8_t>(value));
+  }
+  design.weights.assign(weight_array.data(), weight_array.data() + weight_array.size());
+  design.groups.assign(design.weights.size(), -1);
+  design.exact = true;  // no jackknife groups: standard errors are reported as 0
+  return design;
+}
+
+using Ints = py::array_t<std::int32_t, py::array::c_style | py::array::forcecast>;
+
+// Permutations as a C-contiguous (n_permutations, n_features) int32 array.
+Ints permutation_array(const py::handle& value) {
+  auto array = Ints::ensure(value);
+  if (!array || array.ndim() != 2) throw InvalidArgument("permutations: expected a 2-D integer array");
+  return array;
+}
+
+std::span<const std::int32_t> span_of(const Ints& array) { return {array.data(), static_cast<std::size_t>(array.size())}; }
+
+}  // namespace
+
+void bind_agnostic(py::module_& m) {
+  py::class_<ex::CoalitionDesign>(m, "CoalitionDesign")
+      .def_property_readonly("n_features", [](const ex::CoalitionDesign& d) { return d.n_features; })
+      .def_property_readonly("exact", [](const ex::CoalitionDesign& d) { return d.exact; })
+      .def_property_readonly("n_groups", [](const ex::CoalitionDesign& d) { return d.n_groups; })
+      .def("__len__", &ex::CoalitionDesign::size)
+      .def_property_readonly("masks", [](const ex::CoalitionDesign& d) {
+        return to_numpy(d.masks, {static_cast<py::ssize_t>(d.size()), d.n_features});
+      })
+      .def_property_readonly("weights", [](const ex::CoalitionDesign& d) {
+        return to_numpy(d.weights, {static_cast<py::ssize_t>(d.size())});
+      })
+      .def_property_readonly("groups", [](const ex::CoalitionDesign& d) {
+        return to_numpy(d.groups, {static_cast<py::ssize_t>(d.size())});
+      });
+
+  m.def("agnostic_gray_code_design", &ex::gray_code_coalitions, py::arg("n_features"));
+  m.def(
+      "agnostic_kernel_design",
+      [](std::int32_t n_features, std::int64_t budget, std::uint64_t seed, std::int32_t n_groups) {
+        py::gil_scoped_release release;
+        return ex::kernel_coalitions(n_features, budget, seed, n_groups);
+      },
+      py::arg("n_features"), py::arg("budget"), py::arg("seed"), py::arg("n_groups") = 16);
+  m.def("agnostic_design_from_arrays", &design_from_arrays, py::arg("masks"), py::arg("weights"));
+
+  m.def(
+      "agnostic_masked_rows",
+      [](const py::handle& X, const py::handle& background, const ex::CoalitionDesign& design,
+         std::int64_t item_begin, std::int64_t item_end, int n_jobs) {
+        const auto rows = doubles(X, 2, "X");
+        const auto bg = doubles(background, 2, "data");
+        const py::ssize_t M = design.n_features;
+        if (rows.shape(1) != M || bg.shape(1) != M) throw InvalidArgument("X and data must have one column per feature");
+        const py::ssize_t n_items = std::max<std::int64_t>(0, item_end - item_begin);
+        Doubles out({n_items * bg.shape(0), M});
+        std::span<double> target(out.mutable_data(), static_cast<std::size_t>(out.size()));
+        {
+          py::gil_scoped_release release;
+          ex::fill_masked_rows(span_of(rows), span_of(bg), design.n_features, design.masks, item_begin, item_end,
+                               target, n_jobs);
+        }
+        return out;
+      },
+      py::arg("X"), py::arg("background"), py::arg("design"), py::arg("item_begin"), py::arg("item_end"),
+      py::arg("n_jobs") = 0);
+
+  m.def(
+      "agnostic_coalition_values",
+      [](const py::handle& outputs, std::int64_t n_items, std::int32_t n_background, const py::handle& weights,
+         const std::string& link) {
+        const auto f = doubles(outputs, 2, "model output");
+        const auto w = doubles(weights, 1, "data_weights");
+        const auto K = static_cast<std::int32_t>(f.shape(1));
+        Doubles out({static_cast<py::ssize_t>(n_items), static_cast<py::ssize_t>(K)});
+        std::span<double> target(out.mutable_data(), static_cast<std::size_t>(out.size()));
+        const auto chosen = link_of(link);
+        {
+          py::gil_scoped_release release;
+          ex::coalition_values(span_of(f), n_items, n_background, K, span_of(w), chosen, target);
+        }
+        return out;
+      },
+      py::arg("outputs"), py::arg("n_items"), py::arg("n_background"), py::arg("weights"), py::arg("link"));
+
+  m.def(
+      "agnostic_exact_values",
+      [](const ex::CoalitionDesign& design, const py::handle& values, int n_jobs) {
+        const auto v = doubles(values, 3, "values");
+        const py::ssize_t n = v.shape(0), K = v.shape(2);
+        Doubles out({n, static_cast<py::ssize_t>(design.n_features), K});
+        std::span<double> target(out.mutable_data(), static_cast<std::size_t>(out.size()));
+        {
+          py::gil_scoped_release release;
+          ex::exact_shapley_values(design, span_of(v), n, static_cast<std::int32_t>(K), target, n_jobs);
+        }
+        return out;
+      },
+      py::arg("design"), py::arg("values"), py::arg("n_jobs") = 0);
+
+  m.def(
+      "agnostic_kernel_values",
+      [](const ex::CoalitionDesign& design, const py::handle& values, const py::handle& full,
+         const py::handle& empty, int n_jobs) {
+        const auto v = doubles(values, 3, "values");
+        const auto f = doubles(full, 2, "full");
+        const auto e = doubles(empty, 1, "empty");
+        const py::ssize_t n = v.shape(0), K = v.shape(2);
+        Doubles out({n, static_cast<py::ssize_t>(design.n_features), K});
+        Doubles errors({n, static_cast<py::ssize_t>(design.n_features), K});
+        std::span<double> target(out.mutable_data(), static_cast<std::size_t>(out.size()));
+        std::span<double> error_target(errors.mutable_data(), static_cast<std::size_t>(errors.size()));
+        {
+          py::gil_scoped_release release;
+          ex::kernel_shap_values(design, span_of(v), span_of(f), span_of(e), n, static_cast<std::int32_t>(K), target,
+                                 error_target, n_jobs);
+        }
+        return py::make_tuple(out, errors);
+      },
+      py::arg("design"), py::arg("values"), py::arg("full"), py::arg("empty"), py::arg("n_jobs") = 0);
+
+  m.def(
+      "agnostic_random_permutations",
+      [](std::int32_t n_features, std::int64_t n_permutations, std::uint64_t seed) {
+        const auto permutations = ex::random_permutations(n_features, n_permutations, seed);
+        return to_numpy(permutations, {static_cast<py::ssize_t>(n_permutations), n_features});
+      },
+      py::arg("n_features"), py::arg("n_permutations"), py::arg("seed"));
+
+  m.def(
+      "agnostic_permutation_design",
+      [](const py::handle& permutations) {
+        const auto p = permutation_array(permutations);
+        return ex::permutation_coalitions(span_of(p), static_cast<std::int32_t>(p.shape(1)));
+      },
+      py::arg("permutations"));
+
+  m.def(
+      "agnostic_permutation_values",
+      [](const py::handle& permutations, const py::handle& values, int n_jobs) {
+        const auto p = permutation_array(permutations);
+        const auto v = doubles(values, 3, "values");
+        const py::ssize_t n = v.shape(0), M = p.shape(1), K = v.shape(2);
+        Doubles out({n, M, K});
+        Doubles errors({n, M, K});
+        std::span<double> target(out.mutable_data(), static_cast<std::size_t>(out.size()));
+        std::span<double> error_target(errors.mutable_data(), static_cast<std::size_t>(errors.size()));
+        {
+          py::gil_scoped_release release;
+          ex::permutation_shapley_values(span_of(p), static_cast<std::int32_t>(M), span_of(v), n,
+                                         static_cast<std::int32_t>(K), target, error_target, n_jobs);
+        }
+        return py::make_tuple(out, errors);
+      },
+      py::arg("permutations"), py::arg("values"), py::arg("n_jobs") = 0);
+
+  m.def(
+      "agnostic_linear_values",
+      [](const py::handle& coef, const py::handle& X, const py::handle& mean, int n_jobs) {
+        const auto c = doubles(coef, 2, "coef");
+        const auto rows = doubles(X, 2, "X");
+        const auto mu = doubles(mean, 1, "mean");
+        const py::ssize_t n = rows.shape(0), M = c.shape(1), K = c.shape(0);
+        if (rows.shape(1) != M) throw InvalidArgument("X: expected one column per coefficient");
+        Doubles out({n, M, K});
+        std::span<double> target(out.mutable_data(), static_cast<std::size_t>(out.size()));
+        {
+          py::gil_scoped_release release;
+          ex::linear_shap_values(span_of(c), span_of(rows), span_of(mu), static_cast<std::int32_t>(M),
+                                 static_cast<std::int32_t>(K), target, n_jobs);
+        }
+        return out;
+      },
+      py::arg("coef"), py::arg("X"), py::arg("mean"), py::arg("n_jobs") = 0);
+}
+
+}  // namespace assay::bindings

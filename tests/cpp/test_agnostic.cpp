@@ -1,0 +1,151 @@
+// Model-agnostic Shapley values: Gray-code designs, the exact sum and KernelSHAP on
+// arbitrary set functions, masking and background means.
+#include <gtest/gtest.h>
+
+#include <bit>
+#include <cmath>
+#include <random>
+#include <vector>
+
+#include "assay/common/error.hpp"
+#include "assay/explain/agnostic.hpp"
+
+namespace ex = assay::explain;
+
+namespace {
+
+// Shapley values of a set function given on bitmasks, by the definition.
+std::vector<double> definition(const std::vector<double>& v, int M) {
+  std::vector<double> phi(M, 0.0);
+  std::vector<double> factorial(M + 1, 1.0);
+  for (int i = 1; i <= M; ++i) factorial[i] = factorial[i - 1] * i;
+  for (int i = 0; i < M; ++i) {
+    for (std::uint32_t S = 0; S < (1u << M); ++S) {
+      if (S >> i & 1) continue;
+      const int s = std::popcount(S);
+      phi[i] += factorial[s] * factorial[M - s - 1] / factorial[M] * (v[S | (1u << i)] - v[S]);
+    }
+  }
+  return phi;
+}
+
+std::uint32_t bits_of(const ex::CoalitionDesign& d, std::size_t c) {
+  std::uint32_t bits = 0;
+  for (int j = 0; j < d.n_features; ++j) bits |= std::uint32_t{d.masks[c * d.n_features + j]} << j;
+  return bits;
+}
+
+}  // namespace
+
+TEST(Agnostic, GrayCodeVisitsEveryCoalitionOnceChangingOneFeature) {
+  const auto design = ex::gray_code_coalitions(6);
+  ASSERT_EQ(design.size(), 64u);
+  std::vector<int> seen(64, 0);
+  for (std::size_t c = 0; c < design.size(); ++c) {
+    ++seen[bits_of(design, c)];
+    if (c > 0) EXPECT_EQ(std::popcount(bits_of(design, c) ^ bits_of(design, c - 1)), 1);
+  }
+  for (int count : seen) EXPECT_EQ(count, 1);
+  EXPECT_THROW(ex::gray_code_coalitions(31), assay::InvalidArgument);
+}
+
+TEST(Agnostic, ExactAndFullKernelEqualTheDefinitionOnRandomGames) {
+  std::mt19937_64 rng(5);
+  std::normal_distribution<double> normal;
+  for (int M : {2, 3, 7, 9}) {
+    std::vector<double> v(1u << M);
+    for (double& value : v) value = normal(rng);
+    const auto truth = definition(v, M);
+    const auto gray = ex::gray_code_coalitions(M);
+    std::vector<double> gray_values(gray.size());
+    for (std::size_t c = 0; c < gray.size(); ++c) gray_values[c] = v[bits_of(gray, c)];
+    std::vector<double> exact(M);
+    ex::exact_shapley_values(gray, gray_values, 1, 1, exact, 2);
+    const auto kernel = ex::kernel_coalitions(M, (1 << M) - 2, 0);
+    ASSERT_TRUE(kernel.exact);
+    std::vector<double> kernel_values(kernel.size());
+    for (std::size_t c = 0; c < kernel.size(); ++c) kernel_values[c] = v[bits_of(kernel, c)];
+    std::vector<double> phi(M), errors(M);
+    const std::vector<double> full{v.back()}, empty{v.front()};
+    ex::kernel_shap_values(kernel, kernel_values, full, empty, 1, 1, phi, errors, 2);
+    for (int i = 0; i < M; ++i) {
+      EXPECT_NEAR(exact[i], truth[i], 1e-12) << "M=" << M << " i=" << i;
+      EXPECT_NEAR(phi[i], truth[i], 1e-12) << "M=" << M << " i=" << i;
+      EXPECT_EQ(errors[i], 0.0);
+    }
+  }
+}
+
+TEST(Agnostic, SampledKernelIsAdditiveAndThreadInvariant) {
+  const int M = 14;
+  std::mt19937_64 rng(9);
+  std::normal_distribution<double> normal;
+  std::vector<double> weight(M);
+  for (double& w : weight) w = normal(rng);
+  const auto design = ex::kernel_coalitions(M, 600, 3);
+  EXPECT_FALSE(design.exact);
+  EXPECT_LE(design.size(), 600u);
+  EXPECT_EQ(design.n_groups, 16);
+  // An additive game with a pairwise term: v(S) = sum_{i in S} w_i + [0, 1 in S].
+  auto game = [&](std::uint32_t S) {
+    double value = 0;
+    for (int i = 0; i < M; ++i) value += (S >> i & 1) * weight[i];
+    return value + ((S & 3u) == 3u ? 1.0 : 0.0);
+  };
+  std::vector<double> values(design.size());
+  for (std::size_t c = 0; c < design.size(); ++c) values[c] = game(bits_of(design, c));
+  const std::vector<double> full{game((1u << M) - 1)}, empty{0.0};
+  std::vector<double> one(M), one_errors(M), two(M), two_errors(M);
+  ex::kernel_shap_values(design, values, full, empty, 1, 1, one, one_errors, 1);
+  ex::kernel_shap_values(design, values, full, empty, 1, 1, two, two_errors, 2);
+  double total = 0;
+  for (int i = 0; i < M; ++i) {
+    total += one[i];
+    EXPECT_EQ(one[i], two[i]);
+    EXPECT_EQ(one_errors[i], two_errors[i]);
+    EXPECT_NEAR(one[i], weight[i] + (i < 2 ? 0.5 : 0.0), 0.2);
+  }
+  EXPECT_NEAR(total, full[0], 1e-12);
+}
+
+TEST(Agnostic, MaskedRowsAndBackgroundMeans) {
+  const std::vector<double> X{1, 2, 3, 4, 5, 6};     // 2 rows x 3 features
+  const std::vector<double> background{0, 0, 0, -1, -1, -1};  // 2 rows
+  ex::CoalitionDesign design;
+  design.n_features = 3;
+  design.masks = {1, 0, 1, 0, 1, 0};  // {0, 2} and {1}
+  design.weights = {1, 1};
+  design.groups = {-1, -1};
+  std::vector<double> out(3 * 2 * 3);  // items 1..3 of the 2 x 2 grid
+  ex::fill_masked_rows(X, background, 3, design.masks, 1, 4, out, 2);
+  const std::vector<double> expected{0, 2, 0, -1, 2, -1,   // row 0, {1}
+                                     4, 0, 6, 4, -1, 6,    // row 1, {0, 2}
+                                     0, 5, 0, -1, 5, -1};  // row 1, {1}
+  EXPECT_EQ(out, expected);
+  EXPECT_THROW(ex::fill_masked_rows(X, background, 3, design.masks, 3, 5, out, 1), assay::InvalidArgument);
+
+  const std::vector<double> outputs{0.2, 0.6, 0.5, 0.5};  // 2 items x 2 background rows
+  std::vector<double> v(2);
+  ex::coalition_values(outputs, 2, 2, 1, std::vector<double>{1.0, 3.0}, ex::Link::logit, v);
+  EXPECT_NEAR(v[0], std::log(0.5 / 0.5), 1e-15);
+  EXPECT_NEAR(v[1], 0.0, 1e-15);
+  ex::coalition_values(outputs, 2, 2, 1, {}, ex::Link::identity, v);
+  EXPECT_NEAR(v[0], 0.4, 1e-15);
+  const std::vector<double> bad{0.2, NAN, 0.5, 0.5};
+  EXPECT_THROW(ex::coalition_values(bad, 2, 2, 1, {}, ex::Link::identity, v), assay::InvalidArgument);
+  const std::vector<double> out_of_range{1.0, 1.0, 0.5, 0.5};
+  EXPECT_THROW(ex::coalition_values(out_of_range, 2, 2, 1, {}, ex::Link::logit, v), assay::InvalidArgument);
+}
+
+TEST(Agnostic, SingularOrTooSmallDesignsAreErrors) {
+  EXPECT_THROW(ex::kernel_coalitions(5, 1, 0), assay::InvalidArgument);
+  EXPECT_THROW(ex::kernel_coalitions(0, 10, 0), assay::InvalidArgument);
+  ex::CoalitionDesign design;
+  design.n_features = 4;
+  design.masks = {1, 0, 0, 0, 0, 1, 1, 1};
+  design.weights = {1, 1};
+  design.groups = {-1, -1};
+  std::vector<double> values(2), phi(4), errors(4);
+  const std::vector<double> full{1.0}, empty{0.0};
+  EXPECT_THROW(ex::kernel_shap_values(design, values, full, empty, 1, 1, phi, errors), assay::InvalidArgument);
+}

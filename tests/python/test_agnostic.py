@@ -1,0 +1,214 @@
+"""ExactExplainer and KernelExplainer: brute-force Shapley oracles, shap parity, invariances."""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import numpy as np
+import pytest
+
+from assay import _core
+from assay.explain import ExactExplainer, KernelExplainer
+
+
+def make_model(n_features: int, seed: int = 0):
+    """A smooth non-additive model with two outputs (interactions of order 2 and 3)."""
+    rng = np.random.default_rng(seed)
+    weights = rng.normal(size=(2, n_features))
+
+    def model(X):
+        first = np.sin(X @ weights[0]) + X[:, 0] * X[:, 1] * X[:, 2]
+        second = np.tanh(X @ weights[1]) + X[:, 1] ** 2 * X[:, -1]
+        return np.stack([first, second], axis=1)
+
+    return model
+
+
+def brute_force_shapley(model, x, background, weights=None):
+    """phi_i = sum over S without i of |S|!(M-|S|-1)!/M! (v(S+i) - v(S)), v the (weighted) background mean."""
+    M = len(x)
+    weights = np.full(len(background), 1.0 / len(background)) if weights is None else weights / weights.sum()
+    masks = np.array(list(itertools.product([0, 1], repeat=M)), dtype=bool)
+    hybrid = np.where(masks[:, None, :], x[None, None, :], background[None, :, :])
+    outputs = model(hybrid.reshape(-1, M)).reshape(len(masks), len(background), -1)
+    v = np.einsum("sbk,b->sk", outputs, weights)
+    index = {tuple(mask): s for s, mask in enumerate(masks)}
+    phi = np.zeros((M, v.shape[1]))
+    for s, mask in enumerate(masks):
+        size = int(mask.sum())
+        for i in np.flatnonzero(~mask):
+            with_i = mask.copy()
+            with_i[i] = True
+            coefficient = math.factorial(size) * math.factorial(M - size - 1) / math.factorial(M)
+            phi[i] += coefficient * (v[index[tuple(with_i)]] - v[s])
+    return phi
+
+
+@pytest.fixture(scope="module")
+def problem():
+    rng = np.random.default_rng(1)
+    M = 10
+    return make_model(M), rng.normal(size=(4, M)), rng.normal(size=(3, M))
+
+
+@pytest.mark.parametrize("n_features", [1, 2, 5, 10])
+def test_exact_and_full_kernel_equal_brute_force(n_features):
+    rng = np.random.default_rng(n_features)
+    background, X = rng.normal(size=(3, n_features)), rng.normal(size=(2, n_features))
+    weights = rng.uniform(0.5, 2.0, size=3)
+    rng_w = rng.normal(size=(2, n_features))
+
+    def model(Z):
+        return np.stack([np.sin(Z @ rng_w[0]) + Z[:, 0] * Z[:, -1] ** 2, np.cos(Z @ rng_w[1])], axis=1)
+
+    truth = np.stack([brute_force_shapley(model, x, background, weights) for x in X])
+    exact = ExactExplainer(model, background, data_weights=weights)(X)
+    kernel = KernelExplainer(model, background, data_weights=weights)(X, nsamples=max(2, 2**n_features - 2))
+    np.testing.assert_allclose(exact.values, truth, rtol=0, atol=1e-10)
+    np.testing.assert_allclose(kernel.values, truth, rtol=0, atol=1e-10)
+    assert np.all(kernel.standard_errors == 0) and np.all(exact.standard_errors == 0)
+    fx = model(X)
+    np.testing.assert_allclose(exact.base_values + exact.values.sum(axis=1), fx, atol=1e-12)
+    np.testing.assert_allclose(kernel.base_values + kernel.values.sum(axis=1), fx, atol=1e-12)
+
+
+def test_logit_link_explains_log_odds_of_the_mean():
+    rng = np.random.default_rng(3)
+    background, X = rng.normal(size=(5, 6)), rng.normal(size=(2, 6))
+    w = rng.normal(size=6)
+
+    def probability(Z):
+        return 1.0 / (1.0 + np.exp(-(Z @ w + Z[:, 0] * Z[:, 1])))
+
+    def log_odds_of_mean(Z):  # v(S) = logit(mean over the background) is what the brute force must see
+        return probability(Z)
+
+    exact = ExactExplainer(probability, background, link="logit")(X)
+    kernel = KernelExplainer(probability, background, link="logit")(X, nsamples=62)
+    masks = np.array(list(itertools.product([0, 1], repeat=6)), dtype=bool)
+    for row, x in enumerate(X):
+        means = np.array([log_odds_of_mean(np.where(m, x, background)).mean() for m in masks])
+        v = {tuple(m): np.log(p / (1 - p)) for m, p in zip(masks, means)}
+        phi = np.zeros(6)
+        for m in masks:
+            size = int(m.sum())
+            for i in np.flatnonzero(~m):
+                with_i = m.copy()
+                with_i[i] = True
+                phi[i] += math.factorial(size) * math.factorial(5 - size) / math.factorial(6) * (v[tuple(with_i)] - v[tuple(m)])
+        np.testing.assert_allclose(exact.values[row], phi, atol=1e-10)
+        np.testing.assert_allclose(kernel.values[row], phi, atol=1e-10)
+    p_x = probability(X)
+    np.testing.assert_allclose(exact.base_values + exact.values.sum(axis=1), np.log(p_x / (1 - p_x)), atol=1e-12)
+
+
+@pytest.mark.parametrize("link", ["identity", "logit"])
+def test_solver_with_shaps_sampled_coalitions_gives_shaps_values(link):
+    shap = pytest.importorskip("shap")
+    rng = np.random.default_rng(4)
+    M = 12
+    background, x = rng.normal(size=(6, M)), rng.normal(size=(1, M))
+    w = rng.normal(size=M)
+
+    def model(Z):
+        return 1.0 / (1.0 + np.exp(-(Z @ w + Z[:, 0] * Z[:, 3]))) if link == "logit" else np.sin(Z @ w) + Z[:, 0] * Z[:, 3]
+
+    np.random.seed(0)
+    explainer = shap.KernelExplainer(model, background, link=link)
+    expected = explainer.shap_values(x, nsamples=300, l1_reg=False, silent=True)
+    expected = np.asarray(expected).reshape(M)
+    to_link = explainer.link.f
+    used = explainer.nsamplesAdded
+    design = _core.agnostic_design_from_arrays(explainer.maskMatrix[:used], explainer.kernelWeights[:used])
+    values = to_link(np.asarray(explainer.ey)[:used, 0])[None, :, None]
+    full = np.array([[to_link(explainer.fx[0])]])
+    empty = np.array([to_link(explainer.fnull[0])])
+    ours, errors = _core.agnostic_kernel_values(design, values, full, empty, 1)
+    np.testing.assert_allclose(ours[0, :, 0], expected, rtol=0, atol=1e-10)
+
+
+def test_full_enumeration_equals_shap_kernel_explainer(problem):
+    shap = pytest.importorskip("shap")
+    model, background, X = problem
+    M = X.shape[1]
+    ours = KernelExplainer(model, background)(X, nsamples=2**M - 2).values
+    theirs = shap.KernelExplainer(model, background).shap_values(X, nsamples=2**M - 2, l1_reg=False, silent=True)
+    np.testing.assert_allclose(ours, np.asarray(theirs), rtol=0, atol=1e-8)
+
+
+def test_sampled_kernel_is_additive_close_and_reports_errors(problem):
+    model, background, X = problem
+    truth = ExactExplainer(model, background)(X).values
+    explanation = KernelExplainer(model, background, seed=3)(X, nsamples=300)
+    np.testing.assert_allclose(explanation.base_values + explanation.values.sum(axis=1), model(X), atol=1e-12)
+    errors = explanation.standard_errors
+    assert errors.shape == explanation.values.shape
+    assert np.all(errors > 0)
+    # The estimate is close to the truth on the scale of its standard errors.
+    assert np.abs(explanation.values - truth).max() < 8 * errors.max()
+
+
+def test_results_do_not_depend_on_threads_or_batch_size(problem):
+    model, background, X = problem
+    one = KernelExplainer(model, background, n_jobs=1, seed=7)(X, nsamples=200)
+    two = KernelExplainer(model, background, n_jobs=2, seed=7, batch_size=50)(X, nsamples=200)
+    np.testing.assert_array_equal(one.values, two.values)
+    np.testing.assert_array_equal(one.standard_errors, two.standard_errors)
+    other_seed = KernelExplainer(model, background, seed=8)(X, nsamples=200)
+    assert not np.array_equal(one.values, other_seed.values)
+
+
+def test_model_is_called_in_batches_not_per_row(problem):
+    model, background, X = problem
+    calls = []
+
+    def counting(Z):
+        calls.append(len(Z))
+        return model(Z)
+
+    KernelExplainer(counting, background, batch_size=10_000)(X, nsamples=500)
+    # One call on the background, one on X, then chunks of up to 10,000 rows.
+    assert len(calls) <= 2 + math.ceil(len(X) * 500 * len(background) / 10_000) + 1
+    assert max(calls) > len(X) * len(background)
+
+
+def test_integer_background_weights_equal_repeated_rows():
+    rng = np.random.default_rng(5)
+    background, X = rng.normal(size=(3, 4)), rng.normal(size=(2, 4))
+    model = make_model(4)
+    weighted = ExactExplainer(model, background, data_weights=[1, 2, 3])(X).values
+    repeated = ExactExplainer(model, np.repeat(background, [1, 2, 3], axis=0))(X).values
+    np.testing.assert_allclose(weighted, repeated, atol=1e-12)
+
+
+def test_kernel_design_is_paired_and_weighted_like_the_shapley_kernel():
+    design = _core.agnostic_kernel_design(12, 500, 1)
+    masks, weights = design.masks, design.weights
+    assert len(design) <= 500 and not design.exact
+    present = {tuple(m) for m in masks}
+    sampled = design.groups >= 0
+    assert all(tuple(1 - m) in present for m in masks[sampled])  # paired sampling
+    sizes = masks.sum(axis=1)
+    # sizes 1 and 11 (24 coalitions) are enumerated with weights proportional to the kernel
+    kernel = 11 / (np.array([math.comb(12, s) for s in sizes]) * sizes * (12 - sizes))
+    enumerated = ~sampled
+    assert set(sizes[enumerated]) >= {1, 11}
+    ratio = weights[enumerated] / kernel[enumerated]
+    np.testing.assert_allclose(ratio, ratio[0])
+    np.testing.assert_allclose(weights.sum(), 1.0)
+    full = _core.agnostic_kernel_design(5, 30, 1)
+    assert full.exact and len(full) == 30
+
+
+def test_explanation_fields(problem):
+    model, background, X = problem
+    explanation = KernelExplainer(model, background, feature_names=[f"f{i}" for i in range(10)])(X, nsamples=100)
+    assert explanation.values.shape == (3, 10, 2)
+    assert explanation.base_values.shape == (3, 2)
+    assert explanation.feature_names[0] == "f0"
+    np.testing.assert_array_equal(explanation.data, X)
+    single = ExactExplainer(lambda Z: Z[:, 0] * 2.0, background[:, :3])(X[:, :3])
+    assert single.values.shape == (3, 3)
+    np.testing.assert_allclose(single.values[:, 0], 2 * (X[:, 0] - background[:, 0].mean()))
+    np.testing.assert_allclose(single.values[:, 1:], 0, atol=1e-15)
