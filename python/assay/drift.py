@@ -392,7 +392,7 @@ def _threshold_value(value: Any, argument: str) -> float:
 
 
 def _requests(
-    frame: Frame, columns: Sequence[str], tests: Any, thresholds: Any
+    columns: Sequence[str], tests: Any, thresholds: Any
 ) -> list[tuple[str, list[str], list[float], dict[str, float]]]:
     """(column, tests, thresholds, thresholds by test) for the core.
 
@@ -592,7 +592,7 @@ def report(
     missing_roles = [c for c in roles if c not in ref]
     if missing_roles:
         raise ValueError(f"target/prediction columns {missing_roles} are not in the reference data")
-    requests = _requests(ref, checked, tests, thresholds)
+    requests = _requests(checked, tests, thresholds)
     callback = progress_callback(progress, "drift report")
     results = _core.drift_report(
         ref.core_columns(checked), cur.core_columns(checked), requests, n_jobs_arg(n_jobs), callback
@@ -741,7 +741,7 @@ def over_time(
     labels, names = _chunk_labels(cur.n_rows, time_values, freq, chunk_size, n_chunks)
     if not names:
         raise ValueError("current has no rows")
-    requests = _requests(ref, checked, tests, thresholds)
+    requests = _requests(checked, tests, thresholds)
     callback = progress_callback(progress, "drift over time")
     pairs = _core.drift_over_time(
         ref.core_columns(checked), cur.core_columns(checked), labels, len(names), requests, n_jobs_arg(n_jobs), callback
