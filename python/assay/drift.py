@@ -34,6 +34,7 @@ __all__ = [
     "mannwhitneyu",
     "cramervonmises_2samp",
     "anderson_ksamp",
+    "epps_singleton_2samp",
     "wasserstein_distance",
     "energy_distance",
     "normalized_wasserstein",
@@ -78,6 +79,7 @@ TESTS = (
     "cramer_von_mises",
     "energy_distance",
     "mannw",
+    "es",
 )
 
 
@@ -148,6 +150,18 @@ def cramervonmises_2samp(x: Any, y: Any, method: str = "auto") -> TestResult:
     if a.size < 2 or b.size < 2:
         raise ValueError("x and y must each hold at least two values")
     return _result(_core.cramervonmises_2samp(a, b, _method(method)))
+
+
+def epps_singleton_2samp(x: Any, y: Any) -> TestResult:
+    """Epps-Singleton test with t = (0.4, 0.8) (as ``scipy.stats.epps_singleton_2samp``).
+
+    Needs at least 5 values per sample; a pooled interquartile range of 0 is an error
+    (scipy returns NaN). ``dof`` is the chi-square degrees of freedom used.
+    """
+    a, b = _sample(x, "x"), _sample(y, "y")
+    if a.size < 5 or b.size < 5:
+        raise ValueError("x and y must each hold at least 5 values")
+    return _result(_core.epps_singleton_2samp(a, b))
 
 
 def anderson_ksamp(samples: Sequence[Any]) -> TestResult:
@@ -392,7 +406,7 @@ def _threshold_value(value: Any, argument: str) -> float:
 
 
 def _requests(
-    frame: Frame, columns: Sequence[str], tests: Any, thresholds: Any
+    columns: Sequence[str], tests: Any, thresholds: Any
 ) -> list[tuple[str, list[str], list[float], dict[str, float]]]:
     """(column, tests, thresholds, thresholds by test) for the core.
 
@@ -592,7 +606,7 @@ def report(
     missing_roles = [c for c in roles if c not in ref]
     if missing_roles:
         raise ValueError(f"target/prediction columns {missing_roles} are not in the reference data")
-    requests = _requests(ref, checked, tests, thresholds)
+    requests = _requests(checked, tests, thresholds)
     callback = progress_callback(progress, "drift report")
     results = _core.drift_report(
         ref.core_columns(checked), cur.core_columns(checked), requests, n_jobs_arg(n_jobs), callback
@@ -741,7 +755,7 @@ def over_time(
     labels, names = _chunk_labels(cur.n_rows, time_values, freq, chunk_size, n_chunks)
     if not names:
         raise ValueError("current has no rows")
-    requests = _requests(ref, checked, tests, thresholds)
+    requests = _requests(checked, tests, thresholds)
     callback = progress_callback(progress, "drift over time")
     pairs = _core.drift_over_time(
         ref.core_columns(checked), cur.core_columns(checked), labels, len(names), requests, n_jobs_arg(n_jobs), callback

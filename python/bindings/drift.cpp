@@ -100,6 +100,13 @@ void bind_drift(py::module_& m) {
       },
       py::arg("x"), py::arg("y"), py::arg("method"));
   m.def(
+      "epps_singleton_2samp",
+      [](const Array& x, const Array& y) {
+        return as_tuple(
+            on_sorted(x, y, [](const auto& a, const auto& b) { return drift::epps_singleton_2samp(a, b); }));
+      },
+      py::arg("x"), py::arg("y"));
+  m.def(
       "anderson_ksamp",
       [](const std::vector<Array>& samples) {
         drift::TestResult result;

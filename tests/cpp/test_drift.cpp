@@ -90,6 +90,15 @@ TEST(DriftTests, KolmogorovSmirnovExactSmallCases) {
   EXPECT_THROW(ks_2samp({}, y), InvalidArgument);
 }
 
+TEST(DriftTests, EppsSingletonNeedsSpreadAndFiveValues) {
+  const std::vector<double> constant(10, 1.0), few{1, 2, 3, 4}, spread{1, 2, 3, 4, 5, 6, 7, 8};
+  EXPECT_THROW(epps_singleton_2samp(constant, constant), InvalidArgument);
+  EXPECT_THROW(epps_singleton_2samp(few, spread), InvalidArgument);
+  const TestResult same = epps_singleton_2samp(spread, spread);
+  EXPECT_NEAR(same.statistic, 0.0, 1e-12);
+  EXPECT_NEAR(same.pvalue, 1.0, 1e-12);
+}
+
 TEST(DriftTests, FisherAndZAndContingency) {
   // Fisher's tea-tasting table [[3, 1], [1, 3]]: two-sided p = 34 / 70.
   const TestResult f = fisher_exact(3, 1, 1, 3);

@@ -211,3 +211,22 @@ def test_two_proportion_z_matches_its_formula():
 def test_results_unpack_like_scipy():
     statistic, pvalue = drift.ks_2samp([1.0, 2.0, 3.0], [2.5, 4.0])
     assert 0 <= pvalue <= 1 and statistic > 0
+
+
+@SETTINGS
+@given(sample_pairs(min_size=5, max_size=2000))
+def test_epps_singleton_matches_scipy(pair):
+    x, y = pair
+    pooled = np.concatenate([x, y])
+    if np.subtract(*np.percentile(pooled, [75, 25])) == 0:
+        with pytest.raises(ValueError, match="interquartile"):
+            drift.epps_singleton_2samp(x, y)
+        return
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # scipy warns when the covariance is rank-deficient
+        ref = stats.epps_singleton_2samp(x, y)
+    ours = drift.epps_singleton_2samp(x, y)
+    # 1e-10, not 1e-12: W goes through the pseudo-inverse of an estimated 4x4 covariance,
+    # whose conditioning amplifies last-bit differences of the two SVDs.
+    np.testing.assert_allclose(ours.statistic, ref.statistic, rtol=1e-10, atol=1e-12)
+    assert_p(ours.pvalue, ref.pvalue)

@@ -135,14 +135,17 @@ def test_forced_tests_thresholds_and_several_tests_per_column(tables):
         reference,
         current,
         columns=["stable", "shifted"],
-        tests=["ks", "psi", "anderson", "cramer_von_mises", "energy_distance", "mannw", "hellinger", "tvd"],
+        tests=["ks", "psi", "anderson", "cramer_von_mises", "energy_distance", "mannw", "hellinger", "tvd", "es"],
         thresholds={"psi": 0.2, "stable": 0.5},
     )
-    assert len(result.columns) == 16
+    assert len(result.columns) == 18
     by_key = {(r.column, r.test): r for r in result.columns}
     assert by_key[("shifted", "psi")].threshold == 0.2
     assert all(by_key[("stable", t)].threshold == 0.5 for t in ("ks", "psi"))
     assert by_key[("shifted", "ks")].threshold == 0.05
+    assert by_key[("stable", "es")].pvalue == pytest.approx(
+        stats.epps_singleton_2samp(reference["stable"], current["stable"]).pvalue, rel=1e-10, abs=1e-12
+    )
     np.testing.assert_allclose(
         by_key[("shifted", "energy_distance")].statistic,
         stats.energy_distance(reference["shifted"], current["shifted"]),

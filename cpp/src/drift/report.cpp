@@ -43,6 +43,7 @@ constexpr TestInfo kTests[] = {
     {Test::cramer_von_mises, "cramer_von_mises", true, true, false, 0.1},
     {Test::energy_distance, "energy_distance", false, true, false, 0.1},
     {Test::mannw, "mannw", true, true, false, 0.05},
+    {Test::es, "es", true, true, false, 0.05},
 };
 
 const TestInfo& info(Test test) {
@@ -116,6 +117,9 @@ void compute(ColumnDrift& out, const PreparedColumn& reference, const PreparedCo
       return;
     case Test::cramer_von_mises:
       fill_result(out, cramer_von_mises_2samp(reference.sorted, current.sorted));
+      return;
+    case Test::es:
+      fill_result(out, epps_singleton_2samp(reference.sorted, current.sorted));
       return;
     case Test::anderson:
       fill_result(out, anderson_ksamp({reference.sorted, current.sorted}));

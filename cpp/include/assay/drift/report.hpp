@@ -36,6 +36,7 @@ enum class Test {
   cramer_von_mises,  // Cramer-von Mises two-sample (p-value)
   energy_distance,   // energy distance in data units (distance)
   mannw,             // Mann-Whitney U (p-value)
+  es,                // Epps-Singleton (p-value)
 };
 
 const char* test_name(Test test);

@@ -55,6 +55,14 @@ TestResult cramer_von_mises_2samp(std::span<const double> x, std::span<const dou
 // critical values and is capped to [0.001, 0.25] (method "capped"/"floored").
 TestResult anderson_ksamp(const std::vector<std::span<const double>>& samples);
 
+// Epps-Singleton test (Epps & Singleton 1986) with t = (0.4, 0.8) scaled by half the
+// pooled interquartile range (numpy's linear percentiles), as scipy: the statistic
+// compares the empirical characteristic functions at those points, W = n d' pinv(S) d,
+// with Goerg & Kaiser's small-sample correction when max(n_x, n_y) < 25; the p-value is
+// the chi-square tail with rank(pinv(S)) degrees of freedom (in `dof`). Needs at least
+// 5 values per sample; a pooled IQR of 0 is an InvalidArgument.
+TestResult epps_singleton_2samp(std::span<const double> x, std::span<const double> y);
+
 // --- distances between samples (sorted) --------------------------------------------
 
 // Wasserstein-1 distance: integral of |F_x - F_y|.
