@@ -154,3 +154,16 @@ def test_explanation_rejects_inconsistent_fields():
     explanation = Explanation(np.zeros((3, 2)), np.zeros(3), np.zeros((3, 2)), ["a", "b"])
     with pytest.raises(KeyError, match="feature 'c'"):
         explanation[:, "c"]
+
+
+def test_progress_callback_is_called_and_can_stop_the_work(forest, data):
+    X, _ = data
+    calls = []
+    TreeExplainer(forest, progress=lambda done, total: calls.append((done, total))).shap_values(X)
+    assert calls and calls[-1][0] == calls[-1][1]
+
+    def stop(done, total):
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        TreeExplainer(forest, data=X[:20], progress=stop).shap_values(X)

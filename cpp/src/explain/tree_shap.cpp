@@ -7,6 +7,7 @@
 #include <atomic>
 #include <cmath>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "assay/common/error.hpp"
@@ -394,6 +395,29 @@ double expected_leaf(const TreeEnsemble& ensemble, std::size_t t, std::int32_t i
 
 }  // namespace
 
+namespace {
+
+// P_n(x) and P_{n-1}(x) by the three-term recurrence.
+std::pair<double, double> legendre_pair(int n, double x) {
+  double previous = 1.0, current = x;
+  for (int j = 2; j <= n; ++j) {
+    const double next = ((2.0 * j - 1) * x * current - (j - 1.0) * previous) / j;
+    previous = current;
+    current = next;
+  }
+  return {current, n == 1 ? 1.0 : previous};
+}
+
+double legendre(int n, double x) { return legendre_pair(n, x).first; }
+
+// P_n'(x) = n (x P_n(x) - P_{n-1}(x)) / (x^2 - 1).
+double legendre_derivative(int n, double x) {
+  const auto [p_n, p_previous] = legendre_pair(n, x);
+  return n * (x * p_n - p_previous) / (x * x - 1.0);
+}
+
+}  // namespace
+
 void gauss_legendre_unit(int n, std::vector<double>& nodes, std::vector<double>& weights) {
   if (n < 1) throw InvalidArgument("gauss_legendre_unit: n must be positive");
   nodes.assign(n, 0.0);
@@ -402,29 +426,12 @@ void gauss_legendre_unit(int n, std::vector<double>& nodes, std::vector<double>&
   for (int i = 0; i < (n + 1) / 2; ++i) {
     // Newton's method on the Legendre polynomial P_n from the Chebyshev-like guess.
     double x = std::cos(pi * (i + 0.75) / (n + 0.5));
-    double derivative = 1.0;
+    double derivative = legendre_derivative(n, x);
     for (int iteration = 0; iteration < 100; ++iteration) {
-      double p0 = 1.0, p1 = x;
-      for (int j = 2; j <= n; ++j) {
-        const double p2 = ((2.0 * j - 1) * x * p1 - (j - 1.0) * p0) / j;
-        p0 = p1;
-        p1 = p2;
-      }
-      if (n == 1) p0 = 1.0;
-      derivative = n * (x * p1 - p0) / (x * x - 1.0);
-      const double step = p1 / derivative;
+      const double step = legendre(n, x) / derivative;
       x -= step;
+      derivative = legendre_derivative(n, x);
       if (std::fabs(step) < 1e-16) break;
-    }
-    {
-      double p0 = 1.0, p1 = x;
-      for (int j = 2; j <= n; ++j) {
-        const double p2 = ((2.0 * j - 1) * x * p1 - (j - 1.0) * p0) / j;
-        p0 = p1;
-        p1 = p2;
-      }
-      if (n == 1) p0 = 1.0;
-      derivative = n * (x * p1 - p0) / (x * x - 1.0);
     }
     const double w = 2.0 / ((1.0 - x * x) * derivative * derivative);
     // Map [-1, 1] to [0, 1].
