@@ -46,12 +46,20 @@ def time_call(fn: Callable[[], Any], *, repeat: int = 5, warmup: int = 1, max_se
     return Timing(seconds)
 
 
+def _peak_resident_bytes() -> int:
+    """This process's peak resident memory. VmHWM belongs to the process's own address
+    space; getrusage's ru_maxrss would carry the parent's peak across fork and exec."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) * 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
 def _peak_child(setup: Callable[[], Any], run: Callable[[Any], Any], queue: Any) -> None:
     state = setup()
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    before = _peak_resident_bytes()
     run(state)
-    after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    queue.put((before * 1024, after * 1024))
+    queue.put((before, _peak_resident_bytes()))
 
 
 def peak_memory(setup: Callable[[], Any], run: Callable[[Any], Any]) -> tuple[int, int]:
