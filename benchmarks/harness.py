@@ -12,7 +12,6 @@ import multiprocessing
 import os
 import platform
 import re
-import resource
 import statistics
 import time
 from dataclasses import dataclass, field
@@ -46,24 +45,27 @@ def time_call(fn: Callable[[], Any], *, repeat: int = 5, warmup: int = 1, max_se
     return Timing(seconds)
 
 
-def _peak_resident_bytes() -> int:
-    """This process's peak resident memory. VmHWM belongs to the process's own address
-    space; getrusage's ru_maxrss would carry the parent's peak across fork and exec."""
+def _status_bytes(field: str) -> int:
+    """A memory figure of this process from /proc/self/status (Linux), in bytes."""
     for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
+        if line.startswith(field + ":"):
             return int(line.split()[1]) * 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    raise OSError(f"no {field} in /proc/self/status")
 
 
 def _peak_child(setup: Callable[[], Any], run: Callable[[Any], Any], queue: Any) -> None:
     state = setup()
-    before = _peak_resident_bytes()
+    # Forget the peak that building the input reached (writing 5 to clear_refs resets
+    # VmHWM), so that the peak measured next is the call's own.
+    Path("/proc/self/clear_refs").write_text("5")
+    before = _status_bytes("VmRSS")
     run(state)
-    queue.put((before, _peak_resident_bytes()))
+    queue.put((before, _status_bytes("VmHWM")))
 
 
 def peak_memory(setup: Callable[[], Any], run: Callable[[Any], Any]) -> tuple[int, int]:
-    """(peak RSS after setup, peak RSS after run) in bytes, measured in a fresh process.
+    """(resident memory after setup, peak resident memory during run) in bytes, measured in
+    a fresh process (Linux).
 
     ``setup`` builds the input, ``run(state)`` does the work; both must be picklable
     module-level functions. The difference is the extra memory the work needed.
