@@ -212,3 +212,31 @@ def test_explanation_fields(problem):
     assert single.values.shape == (3, 3)
     np.testing.assert_allclose(single.values[:, 0], 2 * (X[:, 0] - background[:, 0].mean()))
     np.testing.assert_allclose(single.values[:, 1:], 0, atol=1e-15)
+
+
+def test_native_models_equal_their_python_predictions():
+    sklearn_ensemble = pytest.importorskip("sklearn.ensemble")
+    sklearn_linear = pytest.importorskip("sklearn.linear_model")
+    xgb = pytest.importorskip("xgboost")
+    rng = np.random.default_rng(6)
+    data = rng.normal(size=(300, 7))
+    target = data[:, 0] + data[:, 1] * data[:, 2] + np.sin(data[:, 3])
+    background, X = data[:15], data[-4:]
+    boosting = sklearn_ensemble.GradientBoostingRegressor(n_estimators=30, max_depth=3, random_state=0).fit(data, target)
+    booster = xgb.XGBClassifier(n_estimators=20, max_depth=3, n_jobs=1).fit(data, target > 0)
+    logistic = sklearn_linear.LogisticRegression().fit(data, target > 0)
+    cases = [
+        (boosting, boosting.predict),
+        (booster, lambda Z: booster.predict(Z, output_margin=True)),
+        (logistic, logistic.decision_function),
+    ]
+    for native, python in cases:
+        for explainer in (KernelExplainer, ExactExplainer):
+            ours = explainer(native, background)(X)
+            reference = explainer(python, background)(X)
+            np.testing.assert_allclose(ours.values, reference.values, rtol=0, atol=1e-5 if native is booster else 1e-12)
+            np.testing.assert_allclose(ours.base_values, reference.base_values, rtol=0, atol=1e-5 if native is booster else 1e-12)
+    sampled = KernelExplainer(boosting, background, seed=2)(X, nsamples=40)
+    np.testing.assert_allclose(sampled.base_values + sampled.values.sum(axis=1), boosting.predict(X), atol=1e-10)
+    with pytest.raises(ValueError, match="data has 3 columns but the model uses 7 features"):
+        KernelExplainer(boosting, background[:, :3])

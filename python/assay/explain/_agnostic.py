@@ -41,9 +41,13 @@ class _AgnosticExplainer:
         batch_size: int = 1 << 18,
         progress: Any = None,
     ) -> None:
-        if not callable(model):
+        self._native = _native_model(model)
+        if self._native is None and not callable(model):
             hint = " such as model.predict" if hasattr(model, "predict") else ""
-            raise TypeError(f"model: expected a callable on a 2-D array{hint}, got {type(model).__name__}")
+            raise TypeError(
+                f"model: expected a callable on a 2-D array{hint}, or a fitted tree ensemble or linear model, "
+                f"got {type(model).__name__}"
+            )
         if link not in _LINKS:
             raise ValueError(f"link must be one of {_LINKS}, got {link!r}")
         if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
@@ -56,9 +60,16 @@ class _AgnosticExplainer:
         self.data, self.feature_names = _matrix(data, "data", feature_names)
         n_background = len(self.data)
         self.data_weights = np.empty(0) if data_weights is None else _weights_arg(data_weights, n_background)
-        self.n_outputs = 0  # learnt from the first call
-        background_outputs = self._call(self.data)
-        self._expected = _core.agnostic_coalition_values(background_outputs, 1, n_background, self.data_weights, link)[0]
+        if self._native is not None:
+            self.n_outputs = self._native.n_outputs
+            if self._native.n_features != self.n_features:
+                raise ValueError(f"data has {self.n_features} columns but the model uses {self._native.n_features} features")
+            empty = _core.agnostic_design_from_arrays(np.zeros((1, self.n_features)), np.ones(1))
+            self._expected = self._coalition_values(self.data[:1], empty, "")[0, 0]
+        else:
+            self.n_outputs = 0  # learnt from the first call
+            background_outputs = self._call(self.data)
+            self._expected = _core.agnostic_coalition_values(background_outputs, 1, n_background, self.data_weights, link)[0]
 
     @property
     def n_features(self) -> int:
@@ -100,6 +111,8 @@ class _AgnosticExplainer:
 
     def _coalition_values(self, X: np.ndarray, design: Any, description: str) -> np.ndarray:
         """v(S) for every row of X and coalition of the design: (n_rows, n_coalitions, n_outputs)."""
+        if self._native is not None:  # the whole evaluation in the core, no Python call
+            return self._native(X, self.data, design, self.data_weights, self.link, self.n_jobs)
         n_background = len(self.data)
         n_items = len(X) * len(design)
         values = np.empty((n_items, self.n_outputs))
@@ -116,6 +129,9 @@ class _AgnosticExplainer:
 
     def _full_values(self, X: np.ndarray) -> np.ndarray:
         """v(all features) = link(f(x)) per row: (n_rows, n_outputs)."""
+        if self._native is not None:
+            full = _core.agnostic_design_from_arrays(np.ones((1, self.n_features)), np.ones(1))
+            return np.ascontiguousarray(self._coalition_values(X, full, "")[:, 0, :])
         return _core.agnostic_coalition_values(self._call(X), len(X), 1, np.empty(0), self.link)
 
     def _rows(self, X: Any) -> np.ndarray:
@@ -171,7 +187,10 @@ class KernelExplainer(_AgnosticExplainer):
     model:
         A callable taking a 2-D float64 array (rows x features) and returning one output
         per row (shape (n,)) or several (shape (n, k)), e.g. ``model.predict`` or
-        ``model.predict_proba``. It is called with large batches of masked rows.
+        ``model.predict_proba``. It is called with large batches of masked rows. A fitted
+        tree ensemble (what TreeExplainer takes) or linear model (``coef_``,
+        ``intercept_``) given as the object itself is evaluated inside the core with no
+        Python call; its raw output (margin, log-odds for classifiers) is explained.
     data:
         Background rows (any table the input layer reads; all columns numeric).
     link:
@@ -337,6 +356,41 @@ class LinearExplainer:
         single = len(self._expected) == 1
         base = np.broadcast_to(self._expected[0] if single else self._expected, (len(rows), *self._expected.shape[: not single])).copy()
         return Explanation(values[..., 0] if single else values, base, rows, self.feature_names)
+
+
+class _NativeModel:
+    """A model assay evaluates in its core: v(S) = core(X, background, design, ...)."""
+
+    def __init__(self, evaluate: Callable[..., np.ndarray], n_features: int, n_outputs: int) -> None:
+        self.evaluate, self.n_features, self.n_outputs = evaluate, n_features, n_outputs
+
+    def __call__(self, X: np.ndarray, background: np.ndarray, design: Any, weights: np.ndarray, link: str, n_jobs: int) -> np.ndarray:
+        return self.evaluate(X, background, design, weights, link, n_jobs)
+
+
+def _native_model(model: Any) -> _NativeModel | None:
+    """Fitted tree ensembles and linear models (given as objects, not functions): their raw output in the core."""
+    if callable(model):
+        return None
+    if hasattr(model, "coef_") and hasattr(model, "intercept_"):
+        coef = np.ascontiguousarray(np.atleast_2d(np.asarray(model.coef_, dtype=np.float64)))
+        intercept = np.broadcast_to(np.asarray(model.intercept_, dtype=np.float64).reshape(-1), (coef.shape[0],)).copy()
+
+        def linear(*args: Any) -> np.ndarray:
+            return _core.agnostic_linear_model_values(coef, intercept, False, *args)
+
+        return _NativeModel(linear, coef.shape[1], coef.shape[0])
+    try:
+        from ._models import tree_model
+
+        trees = tree_model(model)
+    except TypeError:  # not a tree model either (an unfitted one is a ValueError from tree_model)
+        return None
+
+    def tree(*args: Any) -> np.ndarray:
+        return _core.agnostic_tree_values(trees.ensemble, *args)
+
+    return _NativeModel(tree, trees.n_features, trees.n_outputs)
 
 
 def _seed_arg(seed: Any) -> int:

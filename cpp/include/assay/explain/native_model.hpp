@@ -1,0 +1,33 @@
+#pragma once
+// Models the core evaluates itself, so that the model-agnostic explainers run with no
+// call back into the caller's language: tree ensembles (the IR's raw output, the
+// margin) and linear models (coef x + intercept, optionally through the logistic
+// function). `native_coalition_values` is `fill_masked_rows` + model + `coalition_values`
+// of agnostic.hpp fused per block of items, in parallel.
+#include <cstdint>
+#include <functional>
+#include <span>
+
+#include "assay/explain/agnostic.hpp"
+#include "assay/explain/tree_ensemble.hpp"
+
+namespace assay::explain {
+
+// Writes the model's n_outputs outputs for each row of `rows` (n x M row-major) to
+// `out` (n x n_outputs). Must be safe to call from several threads at once.
+using NativeModel = std::function<void(std::span<const double> rows, std::span<double> out)>;
+
+// The ensemble's raw output: base values plus the leaf values of every tree.
+NativeModel tree_ensemble_model(const TreeEnsemble& ensemble);
+
+// coef is n_outputs x M; with `logistic`, outputs are 1 / (1 + exp(-(coef x + intercept))).
+NativeModel linear_model(std::span<const double> coef, std::span<const double> intercept, std::int32_t n_features,
+                         bool logistic);
+
+// v(S) for every row of X and coalition of the design (out: n_rows x n_coalitions x
+// n_outputs), as agnostic.hpp's steps 2 and 3 with the model evaluated in the core.
+void native_coalition_values(std::span<const double> X, std::span<const double> background,
+                             const CoalitionDesign& design, const NativeModel& model, std::int32_t n_outputs,
+                             std::span<const double> weights, Link link, std::span<double> out, int n_jobs = 0);
+
+}  // namespace assay::explain

@@ -1,0 +1,77 @@
+// Natively evaluated models for the model-agnostic explainers. See native_model.hpp.
+#include "assay/explain/native_model.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "assay/common/error.hpp"
+#include "assay/common/parallel.hpp"
+
+namespace assay::explain {
+
+NativeModel tree_ensemble_model(const TreeEnsemble& ensemble) {
+  return [&ensemble](std::span<const double> rows, std::span<double> out) {
+    const std::int64_t M = ensemble.n_features, K = ensemble.n_outputs;
+    const std::int64_t n = static_cast<std::int64_t>(rows.size()) / M;
+    for (std::int64_t r = 0; r < n; ++r) {
+      const double* x = rows.data() + r * M;
+      double* target = out.data() + r * K;
+      for (std::int64_t k = 0; k < K; ++k) target[k] = ensemble.base_values[k];
+      for (std::size_t t = 0; t < ensemble.n_trees(); ++t) {
+        const auto tree = ensemble.tree(t);
+        std::int32_t node = 0;
+        while (tree[node].left >= 0) {
+          const Node& split = tree[node];
+          node = goes_left(split, ensemble.category_bits.data(), x[split.feature]) ? split.left : split.right;
+        }
+        const double* leaf = ensemble.leaf_value(t, node);
+        for (std::int64_t k = 0; k < K; ++k) target[k] += leaf[k];
+      }
+    }
+  };
+}
+
+NativeModel linear_model(std::span<const double> coef, std::span<const double> intercept, std::int32_t n_features,
+                         bool logistic) {
+  const std::int64_t M = n_features, K = static_cast<std::int64_t>(intercept.size());
+  if (M < 1 || K < 1 || static_cast<std::int64_t>(coef.size()) != K * M) {
+    throw InvalidArgument("model: expected n_outputs x n_features coefficients and one intercept per output");
+  }
+  std::vector<double> c(coef.begin(), coef.end()), b(intercept.begin(), intercept.end());
+  return [c, b, M, K, logistic](std::span<const double> rows, std::span<double> out) {
+    const std::int64_t n = static_cast<std::int64_t>(rows.size()) / M;
+    for (std::int64_t r = 0; r < n; ++r) {
+      for (std::int64_t k = 0; k < K; ++k) {
+        double margin = b[k];
+        for (std::int64_t j = 0; j < M; ++j) margin += c[k * M + j] * rows[r * M + j];
+        out[r * K + k] = logistic ? 1.0 / (1.0 + std::exp(-margin)) : margin;
+      }
+    }
+  };
+}
+
+void native_coalition_values(std::span<const double> X, std::span<const double> background,
+                             const CoalitionDesign& design, const NativeModel& model, std::int32_t n_outputs,
+                             std::span<const double> weights, Link link, std::span<double> out, int n_jobs) {
+  const std::int64_t M = design.n_features, K = n_outputs;
+  if (M < 1 || K < 1) throw InvalidArgument("design: needs at least one feature and one output");
+  const std::int64_t C = static_cast<std::int64_t>(design.size());
+  const std::int64_t n_rows = static_cast<std::int64_t>(X.size()) / M;
+  const std::int64_t R = static_cast<std::int64_t>(background.size()) / M;
+  if (static_cast<std::int64_t>(out.size()) != n_rows * C * K) throw InvalidArgument("out: wrong size");
+  // Blocks of items small enough that their masked rows stay in cache.
+  const std::int64_t items_per_block = std::max<std::int64_t>(1, 4096 / std::max<std::int64_t>(1, R));
+  const std::int64_t n_items = n_rows * C;
+  parallel_for(static_cast<std::ptrdiff_t>(n_blocks(n_items, items_per_block)), resolve_threads(n_jobs), [&](std::ptrdiff_t block) {
+    const std::int64_t begin = block * items_per_block, end = std::min(n_items, begin + items_per_block);
+    std::vector<double> rows((end - begin) * R * M), outputs((end - begin) * R * K);
+    fill_masked_rows(X, background, static_cast<std::int32_t>(M), design.masks, begin, end, rows, 1);
+    model(rows, outputs);
+    coalition_values(outputs, end - begin, static_cast<std::int32_t>(R), static_cast<std::int32_t>(K), weights, link,
+                     out.subspan(begin * K, (end - begin) * K));
+  });
+}
+
+}  // namespace assay::explain
