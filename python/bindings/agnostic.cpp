@@ -121,13 +121,24 @@ void bind_agnostic(py::module_& m) {
   m.def(
       "agnostic_masked_rows",
       [](const py::handle& X, const py::handle& background, const ex::CoalitionDesign& design,
-         std::int64_t item_begin, std::int64_t item_end, int n_jobs) {
+         std::int64_t item_begin, std::int64_t item_end, int n_jobs, const py::object& buffer) {
         const auto rows = doubles(X, 2, "X");
         const auto bg = doubles(background, 2, "data");
         const py::ssize_t M = design.n_features;
         if (rows.shape(1) != M || bg.shape(1) != M) throw InvalidArgument("X and data must have one column per feature");
         const py::ssize_t n_items = std::max<std::int64_t>(0, item_end - item_begin);
-        Doubles out({n_items * bg.shape(0), M});
+        // Writing into the caller's buffer (reused across chunks) saves fresh pages per call.
+        Doubles out;
+        if (buffer.is_none()) {
+          out = Doubles({n_items * bg.shape(0), M});
+        } else {
+          if (!py::isinstance<Doubles>(buffer)) throw InvalidType("buffer: expected a float64 array");
+          out = py::reinterpret_borrow<Doubles>(buffer);
+          if (!(out.flags() & py::array::c_style) || !out.writeable() || out.ndim() != 2 ||
+              out.shape(0) != n_items * bg.shape(0) || out.shape(1) != M) {
+            throw InvalidArgument("buffer: expected a writeable C-contiguous array of the masked rows' shape");
+          }
+        }
         std::span<double> target(out.mutable_data(), static_cast<std::size_t>(out.size()));
         {
           py::gil_scoped_release release;
@@ -137,7 +148,7 @@ void bind_agnostic(py::module_& m) {
         return out;
       },
       py::arg("X"), py::arg("background"), py::arg("design"), py::arg("item_begin"), py::arg("item_end"),
-      py::arg("n_jobs") = 0);
+      py::arg("n_jobs") = 0, py::arg("buffer") = py::none());
 
   m.def(
       "agnostic_coalition_values",

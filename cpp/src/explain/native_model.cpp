@@ -16,18 +16,21 @@ NativeModel tree_ensemble_model(const TreeEnsemble& ensemble) {
     const std::int64_t M = ensemble.n_features, K = ensemble.n_outputs;
     const std::int64_t n = static_cast<std::int64_t>(rows.size()) / M;
     for (std::int64_t r = 0; r < n; ++r) {
-      const double* x = rows.data() + r * M;
-      double* target = out.data() + r * K;
-      for (std::int64_t k = 0; k < K; ++k) target[k] = ensemble.base_values[k];
-      for (std::size_t t = 0; t < ensemble.n_trees(); ++t) {
-        const auto tree = ensemble.tree(t);
+      for (std::int64_t k = 0; k < K; ++k) out[r * K + k] = ensemble.base_values[k];
+    }
+    // Tree-outer: one tree's nodes stay in cache while all rows of the block walk it.
+    const std::uint32_t* bits = ensemble.category_bits.data();
+    for (std::size_t t = 0; t < ensemble.n_trees(); ++t) {
+      const auto tree = ensemble.tree(t);
+      for (std::int64_t r = 0; r < n; ++r) {
+        const double* x = rows.data() + r * M;
         std::int32_t node = 0;
         while (tree[node].left >= 0) {
           const Node& split = tree[node];
-          node = goes_left(split, ensemble.category_bits.data(), x[split.feature]) ? split.left : split.right;
+          node = goes_left(split, bits, x[split.feature]) ? split.left : split.right;
         }
         const double* leaf = ensemble.leaf_value(t, node);
-        for (std::int64_t k = 0; k < K; ++k) target[k] += leaf[k];
+        for (std::int64_t k = 0; k < K; ++k) out[r * K + k] += leaf[k];
       }
     }
   };

@@ -118,9 +118,11 @@ class _AgnosticExplainer:
         values = np.empty((n_items, self.n_outputs))
         items_per_call = max(1, self.batch_size // n_background)
         report = progress_callback(self.progress, description)
+        buffer = np.empty((min(n_items, items_per_call) * n_background, self.n_features))
         for begin in range(0, n_items, items_per_call):  # one model call per chunk of items
             end = min(n_items, begin + items_per_call)
-            rows = _core.agnostic_masked_rows(X, self.data, design, begin, end, self.n_jobs)
+            rows = buffer[: (end - begin) * n_background]
+            _core.agnostic_masked_rows(X, self.data, design, begin, end, self.n_jobs, rows)
             outputs = self._call(rows)
             values[begin:end] = _core.agnostic_coalition_values(outputs, end - begin, n_background, self.data_weights, self.link)
             if report is not None:
