@@ -2,6 +2,9 @@
 // exact Shapley sum and the KernelSHAP least squares. See agnostic.hpp.
 #include "assay/explain/agnostic.hpp"
 
+// Eigen would otherwise run its matrix products on OpenMP threads of its own, ignoring
+// n_jobs; the parallelism here is assay's, over fixed blocks of rows.
+#define EIGEN_DONT_PARALLELIZE
 #include <Eigen/Dense>
 #include <algorithm>
 #include <bit>
