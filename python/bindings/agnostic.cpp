@@ -5,6 +5,7 @@
 
 #include "assay/common/error.hpp"
 #include "assay/explain/agnostic.hpp"
+#include "assay/explain/background.hpp"
 #include "assay/explain/native_model.hpp"
 #include "common.hpp"
 
@@ -286,6 +287,20 @@ void bind_agnostic(py::module_& m) {
       },
       py::arg("coef"), py::arg("intercept"), py::arg("logistic"), py::arg("X"), py::arg("background"),
       py::arg("design"), py::arg("weights"), py::arg("link"), py::arg("n_jobs") = 0);
+
+  m.def(
+      "agnostic_kmeans",
+      [](const py::handle& data, std::int32_t k, std::uint64_t seed, bool round_values, int n_jobs) {
+        const auto rows = doubles(data, 2, "data");
+        const auto M = static_cast<std::int32_t>(rows.shape(1));
+        ex::BackgroundSummary summary;
+        {
+          py::gil_scoped_release release;
+          summary = ex::kmeans_summary(span_of(rows), M, k, seed, round_values, 100, n_jobs);
+        }
+        return py::make_tuple(to_numpy(summary.centers, {k, M}), to_numpy(summary.weights, {k}));
+      },
+      py::arg("data"), py::arg("k"), py::arg("seed"), py::arg("round_values"), py::arg("n_jobs") = 0);
 }
 
 }  // namespace assay::bindings

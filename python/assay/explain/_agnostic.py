@@ -21,9 +21,36 @@ from .._progress import progress_callback
 from .._util import n_jobs_arg
 from ._explanation import Explanation
 
-__all__ = ["ExactExplainer", "KernelExplainer", "LinearExplainer", "PermutationExplainer"]
+__all__ = ["Background", "ExactExplainer", "KernelExplainer", "LinearExplainer", "PermutationExplainer", "kmeans"]
 
 _LINKS = ("identity", "logit")
+
+
+class Background:
+    """Weighted background rows (e.g. from :func:`kmeans`); explainers take it as ``data``."""
+
+    def __init__(self, data: np.ndarray, weights: np.ndarray, feature_names: Sequence[str]) -> None:
+        self.data, self.weights, self.feature_names = data, weights, list(feature_names)
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+    def __repr__(self) -> str:
+        return f"Background({len(self.data)} weighted rows x {self.data.shape[1]} features)"
+
+
+def kmeans(data: Any, k: int, *, seed: int = 0, round_values: bool = True, n_jobs: int | None = None) -> Background:
+    """Summarises background rows by ``k`` k-means centres weighted by their clusters' shares (as ``shap.kmeans``).
+
+    k-means++ seeding and Lloyd iterations run in the core (the same result for every
+    ``n_jobs``). With ``round_values`` every centre coordinate is replaced by the nearest
+    value of that feature in the data. Pass the result as ``data`` to any explainer.
+    """
+    matrix, names = _matrix(data, "data", None)
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 1 <= k <= len(matrix):
+        raise ValueError(f"k must be an integer between 1 and the number of rows ({len(matrix)}), got {k!r}")
+    centers, weights = _core.agnostic_kmeans(matrix, int(k), _seed_arg(seed), bool(round_values), n_jobs_arg(n_jobs))
+    return Background(centers, weights, names)
 
 
 class _AgnosticExplainer:
@@ -57,6 +84,7 @@ class _AgnosticExplainer:
         self.n_jobs = n_jobs_arg(n_jobs)
         self.batch_size = int(batch_size)
         self.progress = progress
+        data, data_weights, feature_names = _unpack_background(data, data_weights, feature_names)
         self.data, self.feature_names = _matrix(data, "data", feature_names)
         n_background = len(self.data)
         self.data_weights = np.empty(0) if data_weights is None else _weights_arg(data_weights, n_background)
@@ -329,6 +357,7 @@ class LinearExplainer:
         if coef.ndim != 2 or not np.all(np.isfinite(coef)) or not np.all(np.isfinite(intercept)):
             raise ValueError("model: coefficients must be a finite 1-D or 2-D array with one intercept per output")
         self.n_jobs = n_jobs_arg(n_jobs)
+        data, data_weights, feature_names = _unpack_background(data, data_weights, feature_names)
         data_matrix, self.feature_names = _matrix(data, "data", feature_names)
         if data_matrix.shape[1] != coef.shape[1]:
             raise ValueError(f"data has {data_matrix.shape[1]} columns but the model has {coef.shape[1]} coefficients")
@@ -393,6 +422,15 @@ def _native_model(model: Any) -> _NativeModel | None:
         return _core.agnostic_tree_values(trees.ensemble, *args)
 
     return _NativeModel(tree, trees.n_features, trees.n_outputs)
+
+
+def _unpack_background(data: Any, data_weights: Any, feature_names: Sequence[str] | None) -> tuple[Any, Any, Any]:
+    """A :class:`Background` as (rows, weights, names); anything else unchanged."""
+    if not isinstance(data, Background):
+        return data, data_weights, feature_names
+    if data_weights is not None:
+        raise ValueError("data_weights: a Background already carries its weights")
+    return data.data, data.weights, feature_names or data.feature_names
 
 
 def _seed_arg(seed: Any) -> int:
