@@ -240,3 +240,18 @@ def test_native_models_equal_their_python_predictions():
     np.testing.assert_allclose(sampled.base_values + sampled.values.sum(axis=1), boosting.predict(X), atol=1e-10)
     with pytest.raises(ValueError, match="data has 3 columns but the model uses 7 features"):
         KernelExplainer(boosting, background[:, :3])
+
+
+def test_tolerance_stops_once_standard_errors_are_small(problem):
+    model, background, X = problem
+    explainer = KernelExplainer(model, background, seed=1)
+    loose = explainer(X, nsamples=1000, tolerance=0.05)
+    assert loose.nsamples <= 1000 and np.all(loose.standard_errors <= 0.05)
+    tight = explainer(X, nsamples=1022, tolerance=1e-6)  # 2^10 - 2: the full enumeration is exact
+    assert tight.nsamples == 1022 and np.all(tight.standard_errors == 0)
+    assert loose.nsamples < tight.nsamples
+    with pytest.warns(RuntimeWarning, match="tolerance: standard errors up to"):
+        capped = explainer(X, nsamples=200, tolerance=1e-9)
+    assert capped.nsamples == 200
+    with pytest.raises(ValueError, match="tolerance must be a positive number"):
+        explainer(X, tolerance=0)

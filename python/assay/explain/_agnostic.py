@@ -11,6 +11,7 @@ most, never once per row. See docs/explain_any_model.md.
 
 from __future__ import annotations
 
+import warnings
 from typing import Any, Callable, Sequence
 
 import numpy as np
@@ -246,37 +247,68 @@ class KernelExplainer(_AgnosticExplainer):
 
     def design(self, nsamples: int | str = "auto") -> Any:
         """The coalitions and weights used for a budget (``nsamples``): the core's CoalitionDesign."""
-        M = self.n_features
-        if nsamples == "auto":
-            budget = 2 * M + 2048  # shap's default budget
-        elif isinstance(nsamples, bool) or not isinstance(nsamples, (int, np.integer)):
-            raise ValueError(f"nsamples must be 'auto' or an integer, got {nsamples!r}")
-        else:
-            budget = int(nsamples)
-        if M > 1 and budget < M:
-            raise ValueError(f"nsamples={budget}: need at least as many coalitions as features ({M})")
-        return _core.agnostic_kernel_design(M, budget, self.seed)
+        return _core.agnostic_kernel_design(self.n_features, self._budget(nsamples), self.seed)
 
-    def shap_values(self, X: Any, nsamples: int | str = "auto") -> np.ndarray:
+    def shap_values(self, X: Any, nsamples: int | str = "auto", tolerance: float | None = None) -> np.ndarray:
         """SHAP values: (n_rows, n_features), or (n_rows, n_features, n_outputs) for several outputs."""
-        return self(X, nsamples=nsamples).values
+        return self(X, nsamples=nsamples, tolerance=tolerance).values
 
-    def __call__(self, X: Any, nsamples: int | str = "auto") -> Explanation:
+    def __call__(self, X: Any, nsamples: int | str = "auto", tolerance: float | None = None) -> Explanation:
         """An :class:`Explanation` of the rows of X; ``.standard_errors`` holds a standard error per value.
 
         With ``nsamples`` at least 2^M - 2 all coalitions are enumerated and the values
         are exact (standard errors 0); otherwise coalitions are sampled in pairs and the
         standard errors are jackknife estimates over 16 groups of pairs.
+
+        With a ``tolerance``, ``nsamples`` is the largest budget: the explainer starts at
+        max(2M + 2, 128) coalitions and doubles the budget until every standard error is
+        at most ``tolerance`` (or the budget reaches ``nsamples``, with a warning); the
+        budget used is in ``.nsamples``. Each round draws a new design, so the work is at
+        most about twice that of the final budget.
         """
         rows = self._rows(X)
-        design = self.design(nsamples)
+        largest = self._budget(nsamples)
+        if tolerance is None:
+            return self._explain(rows, largest)
+        if isinstance(tolerance, bool) or not isinstance(tolerance, (int, float)) or not tolerance > 0:
+            raise ValueError(f"tolerance must be a positive number, got {tolerance!r}")
+        budget = min(largest, max(2 * self.n_features + 2, 128))
+        while True:
+            explanation = self._explain(rows, budget)
+            errors = explanation.standard_errors
+            if np.all(errors <= tolerance):
+                return explanation
+            if budget >= largest:
+                warnings.warn(
+                    f"tolerance: standard errors up to {np.nanmax(errors):.3g} remain above {tolerance} at the largest "
+                    f"budget nsamples={largest}",
+                    RuntimeWarning,
+                    stacklevel=2,
+                )
+                return explanation
+            budget = min(largest, 2 * budget)
+
+    def _budget(self, nsamples: int | str) -> int:
+        M = self.n_features
+        if nsamples == "auto":
+            return 2 * M + 2048  # shap's default budget
+        if isinstance(nsamples, bool) or not isinstance(nsamples, (int, np.integer)):
+            raise ValueError(f"nsamples must be 'auto' or an integer, got {nsamples!r}")
+        if M > 1 and nsamples < M:
+            raise ValueError(f"nsamples={nsamples}: need at least as many coalitions as features ({M})")
+        return int(nsamples)
+
+    def _explain(self, rows: np.ndarray, budget: int) -> Explanation:
+        design = _core.agnostic_kernel_design(self.n_features, budget, self.seed)
         full = self._full_values(rows)
         coalition_values = (
             self._coalition_values(rows, design, "KernelSHAP")
             if len(design) else np.empty((len(rows), 0, self.n_outputs))
         )
         values, errors = _core.agnostic_kernel_values(design, coalition_values, full, self._expected, self.n_jobs)
-        return self._explanation(rows, values, errors)
+        explanation = self._explanation(rows, values, errors)
+        explanation.nsamples = budget
+        return explanation
 
 
 class PermutationExplainer(_AgnosticExplainer):
