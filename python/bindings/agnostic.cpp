@@ -112,11 +112,17 @@ void bind_agnostic(py::module_& m) {
   m.def("agnostic_gray_code_design", &ex::gray_code_coalitions, py::arg("n_features"));
   m.def(
       "agnostic_kernel_design",
-      [](std::int32_t n_features, std::int64_t budget, std::uint64_t seed, std::int32_t n_groups) {
+      [](std::int32_t n_features, std::int64_t budget, std::uint64_t seed, std::int32_t n_groups,
+         const std::string& sampling) {
+        if (sampling != "kernel" && sampling != "leverage") {
+          throw InvalidArgument("sampling must be 'kernel' or 'leverage', got '" + sampling + "'");
+        }
+        const auto chosen = sampling == "kernel" ? ex::Sampling::kernel : ex::Sampling::leverage;
         py::gil_scoped_release release;
-        return ex::kernel_coalitions(n_features, budget, seed, n_groups);
+        return ex::kernel_coalitions(n_features, budget, seed, n_groups, chosen);
       },
-      py::arg("n_features"), py::arg("budget"), py::arg("seed"), py::arg("n_groups") = 16);
+      py::arg("n_features"), py::arg("budget"), py::arg("seed"), py::arg("n_groups") = 16,
+      py::arg("sampling") = "kernel");
   m.def("agnostic_design_from_arrays", &design_from_arrays, py::arg("masks"), py::arg("weights"));
 
   m.def(

@@ -255,3 +255,21 @@ def test_tolerance_stops_once_standard_errors_are_small(problem):
     assert capped.nsamples == 200
     with pytest.raises(ValueError, match="tolerance must be a positive number"):
         explainer(X, tolerance=0)
+
+
+def test_leverage_sampling_draws_sizes_uniformly_and_stays_exact_when_everything_fits(problem):
+    design = _core.agnostic_kernel_design(16, 3000, 0, sampling="leverage")
+    sampled = design.groups >= 0
+    sizes = design.masks[sampled].sum(axis=1)
+    counts = np.bincount(np.minimum(sizes, 16 - sizes), minlength=9)[1:]
+    paired = counts[(counts > 0) & (np.arange(1, 9) < 8)]
+    # about equal counts per size class (fewer distinct ones where duplicates merge); the
+    # middle class holds one size, so about half as many
+    assert paired.max() / paired.min() < 1.4
+    assert 0.35 < counts[7] / paired.mean() < 0.65
+    model, background, X = problem
+    full = KernelExplainer(model, background, sampling="leverage")(X, nsamples=1022).values
+    kernel = KernelExplainer(model, background)(X, nsamples=1022).values
+    np.testing.assert_allclose(full, kernel, atol=1e-10)
+    with pytest.raises(ValueError, match="sampling must be 'kernel' or 'leverage'"):
+        KernelExplainer(model, background, sampling="uniform")

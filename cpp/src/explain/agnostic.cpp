@@ -102,7 +102,7 @@ CoalitionDesign gray_code_coalitions(std::int32_t n_features) {
 }
 
 CoalitionDesign kernel_coalitions(std::int32_t n_features, std::int64_t budget, std::uint64_t seed,
-                                  std::int32_t n_groups) {
+                                  std::int32_t n_groups, Sampling sampling) {
   const std::int32_t M = n_features;
   if (M < 1) throw InvalidArgument("n_features: KernelSHAP needs at least one feature");
   if (n_groups < 2) throw InvalidArgument("n_groups: need at least 2 jackknife groups");
@@ -155,9 +155,14 @@ CoalitionDesign kernel_coalitions(std::int32_t n_features, std::int64_t budget, 
   }
   if (first_sampled > n_sizes || left < 2) return design;
   // Paired sampling of the other size classes, a class with probability proportional
-  // to its kernel mass; each draw of S also adds its complement.
-  std::vector<double> cumulative;
-  for (std::int32_t s = first_sampled; s <= n_sizes; ++s) cumulative.push_back((cumulative.empty() ? 0.0 : cumulative.back()) + mass[s]);
+  // to its kernel mass (or, for leverage sampling, to the number of sizes it holds);
+  // each draw of S also adds its complement, and is weighted by kernel mass over
+  // probability (constant for kernel sampling).
+  std::vector<double> probability(n_sizes + 1, 0.0), cumulative;
+  for (std::int32_t s = first_sampled; s <= n_sizes; ++s) {
+    probability[s] = sampling == Sampling::kernel ? mass[s] : (s <= n_paired ? 2.0 : 1.0);
+    cumulative.push_back((cumulative.empty() ? 0.0 : cumulative.back()) + probability[s]);
+  }
   const std::size_t first_sampled_index = design.size();
   std::vector<std::int32_t> order(M);
   std::vector<std::uint8_t> mask(M);
@@ -175,14 +180,15 @@ CoalitionDesign kernel_coalitions(std::int32_t n_features, std::int64_t budget, 
     std::fill(mask.begin(), mask.end(), 0);
     for (std::int32_t j = 0; j < size; ++j) mask[order[j]] = 1;
     const auto group = static_cast<std::int32_t>(new_pairs % n_groups);
-    const bool added = builder.add(mask, 1.0, group);
-    builder.add(complement(mask), 1.0, group);
+    const double weight = mass[size] / probability[size];
+    const bool added = builder.add(mask, weight, group);
+    builder.add(complement(mask), weight, group);
     if (added) {  // the complement was new too (both are always added together)
       left -= 2;
       ++new_pairs;
     }
   }
-  // Scale the draw counts to the kernel mass of the sampled classes.
+  // Scale the draw weights to the kernel mass of the sampled classes.
   double drawn = 0.0;
   for (std::size_t c = first_sampled_index; c < design.size(); ++c) drawn += design.weights[c];
   for (std::size_t c = first_sampled_index; c < design.size(); ++c) design.weights[c] *= remaining_mass / drawn;

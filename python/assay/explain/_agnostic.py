@@ -234,6 +234,10 @@ class KernelExplainer(_AgnosticExplainer):
         Names of the features when ``data`` is an array.
     seed:
         Seed of the coalition sampling (counter-based: the same for every ``n_jobs``).
+    sampling:
+        ``"kernel"`` (default, as shap: subset sizes drawn in proportion to the Shapley
+        kernel) or ``"leverage"`` (sizes drawn uniformly: leverage-score sampling,
+        Musco & Witter 2025), both paired.
     batch_size:
         At most this many rows per model call.
     progress:
@@ -241,13 +245,16 @@ class KernelExplainer(_AgnosticExplainer):
     """
 
     def __init__(self, model: Callable[[np.ndarray], Any], data: Any, link: str = "identity", n_jobs: int | None = None,
-                 *, seed: int = 0, **options: Any) -> None:
+                 *, seed: int = 0, sampling: str = "kernel", **options: Any) -> None:
         super().__init__(model, data, link, n_jobs, **options)
         self.seed = _seed_arg(seed)
+        if sampling not in ("kernel", "leverage"):
+            raise ValueError(f"sampling must be 'kernel' or 'leverage', got {sampling!r}")
+        self.sampling = sampling
 
     def design(self, nsamples: int | str = "auto") -> Any:
         """The coalitions and weights used for a budget (``nsamples``): the core's CoalitionDesign."""
-        return _core.agnostic_kernel_design(self.n_features, self._budget(nsamples), self.seed)
+        return _core.agnostic_kernel_design(self.n_features, self._budget(nsamples), self.seed, sampling=self.sampling)
 
     def shap_values(self, X: Any, nsamples: int | str = "auto", tolerance: float | None = None) -> np.ndarray:
         """SHAP values: (n_rows, n_features), or (n_rows, n_features, n_outputs) for several outputs."""
@@ -299,7 +306,7 @@ class KernelExplainer(_AgnosticExplainer):
         return int(nsamples)
 
     def _explain(self, rows: np.ndarray, budget: int) -> Explanation:
-        design = _core.agnostic_kernel_design(self.n_features, budget, self.seed)
+        design = self.design(budget)
         full = self._full_values(rows)
         coalition_values = (
             self._coalition_values(rows, design, "KernelSHAP")
