@@ -273,8 +273,20 @@ void bind_agnostic(py::module_& m) {
           throw InvalidArgument("X: the model uses " + std::to_string(ensemble.n_features) + " features, got " +
                                 std::to_string(design.n_features));
         }
-        return native_values(ex::tree_ensemble_model(ensemble), ensemble.n_outputs, X, background, design, weights,
-                             link, n_jobs);
+        const auto rows = doubles(X, 2, "X");
+        const auto bg = doubles(background, 2, "data");
+        const auto w = doubles(weights, 1, "data_weights");
+        if (rows.shape(1) != ensemble.n_features || bg.shape(1) != ensemble.n_features) {
+          throw InvalidArgument("X and data must have one column per feature of the model");
+        }
+        Doubles out({rows.shape(0), static_cast<py::ssize_t>(design.size()), static_cast<py::ssize_t>(ensemble.n_outputs)});
+        std::span<double> target(out.mutable_data(), static_cast<std::size_t>(out.size()));
+        const auto chosen = link_of(link);
+        {
+          py::gil_scoped_release release;
+          ex::tree_coalition_values(span_of(rows), span_of(bg), design, ensemble, span_of(w), chosen, target, n_jobs);
+        }
+        return out;
       },
       py::arg("ensemble"), py::arg("X"), py::arg("background"), py::arg("design"), py::arg("weights"),
       py::arg("link"), py::arg("n_jobs") = 0);

@@ -241,6 +241,15 @@ void fill_masked_rows(std::span<const double> X, std::span<const double> backgro
   });
 }
 
+double apply_link(double mean, Link link) {
+  if (link == Link::identity) return mean;
+  if (!(mean > 0.0 && mean < 1.0)) {
+    throw InvalidArgument("link: 'logit' needs model outputs that average strictly between 0 and 1, got " +
+                          std::to_string(mean));
+  }
+  return std::log(mean / (1.0 - mean));
+}
+
 void coalition_values(std::span<const double> outputs, std::int64_t n_items, std::int32_t n_background,
                       std::int32_t n_outputs, std::span<const double> weights, Link link, std::span<double> out) {
   const std::int64_t K = n_outputs;
@@ -263,15 +272,7 @@ void coalition_values(std::span<const double> outputs, std::int64_t n_items, std
         if (!std::isfinite(f)) throw InvalidArgument("model: returned a non-finite output (NaN or inf) for a masked row");
         sum += (weights.empty() ? 1.0 : weights[b]) * f;
       }
-      double mean = sum / weight_sum;
-      if (link == Link::logit) {
-        if (!(mean > 0.0 && mean < 1.0)) {
-          throw InvalidArgument("link: 'logit' needs model outputs that average strictly between 0 and 1, got " +
-                                std::to_string(mean));
-        }
-        mean = std::log(mean / (1.0 - mean));
-      }
-      out[item * K + k] = mean;
+      out[item * K + k] = apply_link(sum / weight_sum, link);
     }
   }
 }

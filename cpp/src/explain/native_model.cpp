@@ -77,4 +77,88 @@ void native_coalition_values(std::span<const double> X, std::span<const double> 
   });
 }
 
+namespace {
+
+// The leaf tree t sends row x to.
+std::int32_t leaf_of(const TreeEnsemble& ensemble, std::size_t t, const double* x) {
+  const auto tree = ensemble.tree(t);
+  std::int32_t node = 0;
+  while (tree[node].left >= 0) {
+    const Node& split = tree[node];
+    node = goes_left(split, ensemble.category_bits.data(), x[split.feature]) ? split.left : split.right;
+  }
+  return node;
+}
+
+constexpr std::size_t kMaxTreeFeatures = 12;
+
+}  // namespace
+
+void tree_coalition_values(std::span<const double> X, std::span<const double> background,
+                           const CoalitionDesign& design, const TreeEnsemble& ensemble,
+                           std::span<const double> weights, Link link, std::span<double> out, int n_jobs) {
+  const std::int64_t M = design.n_features, K = ensemble.n_outputs;
+  if (M != ensemble.n_features) throw InvalidArgument("X: one column per feature of the model expected");
+  const std::size_t T = ensemble.n_trees();
+  std::vector<std::vector<std::int32_t>> features(T);
+  for (std::size_t t = 0; t < T; ++t) {
+    for (const Node& node : ensemble.tree(t)) {
+      if (node.left >= 0) features[t].push_back(node.feature);
+    }
+    std::sort(features[t].begin(), features[t].end());
+    features[t].erase(std::unique(features[t].begin(), features[t].end()), features[t].end());
+    if (features[t].size() > kMaxTreeFeatures) {
+      native_coalition_values(X, background, design, tree_ensemble_model(ensemble), static_cast<std::int32_t>(K),
+                              weights, link, out, n_jobs);
+      return;
+    }
+  }
+  const std::int64_t C = static_cast<std::int64_t>(design.size());
+  const std::int64_t n_rows = static_cast<std::int64_t>(X.size()) / M;
+  const std::int64_t R = static_cast<std::int64_t>(background.size()) / M;
+  if (R < 1) throw InvalidArgument("data: no background rows");
+  if (!weights.empty() && static_cast<std::int64_t>(weights.size()) != R) {
+    throw InvalidArgument("data_weights: expected one weight per background row");
+  }
+  if (static_cast<std::int64_t>(out.size()) != n_rows * C * K) throw InvalidArgument("out: wrong size");
+  double weight_sum = weights.empty() ? static_cast<double>(R) : 0.0;
+  for (double w : weights) weight_sum += w;
+  // Each coalition's pattern on each tree's features, and where each tree's table starts.
+  std::vector<std::uint32_t> pattern(C * T, 0);
+  std::vector<std::int64_t> table_start(T + 1, 0);
+  for (std::size_t t = 0; t < T; ++t) {
+    for (std::int64_t c = 0; c < C; ++c) {
+      for (std::size_t i = 0; i < features[t].size(); ++i) {
+        pattern[c * T + t] |= std::uint32_t{design.masks[c * M + features[t][i]]} << i;
+      }
+    }
+    table_start[t + 1] = table_start[t] + (std::int64_t{1} << features[t].size()) * K;
+  }
+  parallel_for(static_cast<std::ptrdiff_t>(n_rows), resolve_threads(n_jobs), [&](std::ptrdiff_t row) {
+    const double* x = X.data() + row * M;
+    std::vector<double> table(table_start[T], 0.0), z(M);
+    for (std::int64_t b = 0; b < R; ++b) {
+      const double* reference = background.data() + b * M;
+      const double w = (weights.empty() ? 1.0 : weights[b]) / weight_sum;
+      std::copy(reference, reference + M, z.begin());
+      for (std::size_t t = 0; t < T; ++t) {
+        const auto& F = features[t];
+        for (std::uint32_t p = 0; p < (1u << F.size()); ++p) {
+          for (std::size_t i = 0; i < F.size(); ++i) z[F[i]] = (p >> i & 1) ? x[F[i]] : reference[F[i]];
+          const double* leaf = ensemble.leaf_value(t, leaf_of(ensemble, t, z.data()));
+          for (std::int64_t k = 0; k < K; ++k) table[table_start[t] + p * K + k] += w * leaf[k];
+        }
+        for (std::int32_t f : F) z[f] = reference[f];
+      }
+    }
+    for (std::int64_t c = 0; c < C; ++c) {
+      for (std::int64_t k = 0; k < K; ++k) {
+        double sum = ensemble.base_values[k];
+        for (std::size_t t = 0; t < T; ++t) sum += table[table_start[t] + pattern[c * T + t] * K + k];
+        out[(row * C + c) * K + k] = apply_link(sum, link);
+      }
+    }
+  });
+}
+
 }  // namespace assay::explain

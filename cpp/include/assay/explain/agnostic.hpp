@@ -84,6 +84,9 @@ void fill_masked_rows(std::span<const double> X, std::span<const double> backgro
 void coalition_values(std::span<const double> outputs, std::int64_t n_items, std::int32_t n_background,
                       std::int32_t n_outputs, std::span<const double> weights, Link link, std::span<double> out);
 
+// g(mean) for the link; throws InvalidArgument when the logit link gets a mean outside (0, 1).
+double apply_link(double mean, Link link);
+
 // Exact Shapley values from v over all 2^M coalitions in the order of
 // gray_code_coalitions: values is n_rows x 2^M x n_outputs; out is
 // n_rows x M x n_outputs. phi_i = sum_S c(|S|) (v(S+i) - v(S)), accumulated mask by mask

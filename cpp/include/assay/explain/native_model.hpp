@@ -30,4 +30,14 @@ void native_coalition_values(std::span<const double> X, std::span<const double> 
                              const CoalitionDesign& design, const NativeModel& model, std::int32_t n_outputs,
                              std::span<const double> weights, Link link, std::span<double> out, int n_jobs = 0);
 
+// The same v(S) for a tree ensemble without walking every masked row: the ensemble's
+// output is a sum over trees, and tree t reads only its own features F_t, so
+// sum_b w_b t(x_S, b_notS) depends on S only through S n F_t. Per explained row, each
+// tree's background mean is tabulated for all 2^|F_t| patterns (|F_t| x R walks per
+// pattern), and v(S) is the sum of one table entry per tree. Ensembles with a tree on
+// more than 12 distinct features fall back to native_coalition_values.
+void tree_coalition_values(std::span<const double> X, std::span<const double> background,
+                           const CoalitionDesign& design, const TreeEnsemble& ensemble,
+                           std::span<const double> weights, Link link, std::span<double> out, int n_jobs = 0);
+
 }  // namespace assay::explain
