@@ -225,3 +225,30 @@ TEST(Agnostic, KmeansSummaryIsWeightedAndRounded) {
   with_nan[3] = NAN;
   EXPECT_THROW(ex::kmeans_summary(with_nan, 2, 2, 0, true), assay::InvalidArgument);
 }
+
+TEST(Agnostic, TreeTablesEqualWalkingEveryMaskedRow) {
+  // Tree 0 splits on feature 0 then 2; tree 1 is a stump on feature 1.
+  const std::vector<std::int64_t> left0{1, -1, 3, -1, -1}, right0{2, -1, 4, -1, -1}, feature0{0, -1, 2, -1, -1};
+  const std::vector<double> threshold0{0.0, 0, 0.5, 0, 0}, cover0{4, 2, 2, 1, 1}, values0{0, -1.0, 0, 2.0, 3.5};
+  const std::vector<std::uint8_t> default0{1, 1, 1, 1, 1};
+  const std::vector<std::int64_t> left1{1, -1, -1}, right1{2, -1, -1}, feature1{1, -1, -1};
+  const std::vector<double> threshold1{-0.2, 0, 0}, cover1{2, 1, 1}, values1{0, 0.25, -0.75};
+  const std::vector<std::uint8_t> default1{0, 0, 0};
+  std::vector<ex::ArrayTree> trees{
+      {left0, right0, feature0, threshold0, cover0, values0, default0, {}, {}, {}, 0},
+      {left1, right1, feature1, threshold1, cover1, values1, default1, {}, {}, {}, 0}};
+  const std::vector<double> base{0.5};
+  const auto ensemble = ex::from_arrays(trees, 4, 1, base, {}, "test");
+  std::mt19937_64 rng(1);
+  std::normal_distribution<double> normal;
+  std::vector<double> X(3 * 4), background(5 * 4), weights{1, 2, 0.5, 1, 3};
+  for (double& v : X) v = normal(rng);
+  for (double& v : background) v = normal(rng);
+  X[5] = NAN;  // a missing value takes the default child in both evaluations
+  const auto design = ex::gray_code_coalitions(4);
+  std::vector<double> tabulated(3 * design.size()), walked(3 * design.size());
+  ex::tree_coalition_values(X, background, design, ensemble, weights, ex::Link::identity, tabulated, 2);
+  ex::native_coalition_values(X, background, design, ex::tree_ensemble_model(ensemble), 1, weights,
+                              ex::Link::identity, walked, 1);
+  for (std::size_t i = 0; i < walked.size(); ++i) EXPECT_NEAR(tabulated[i], walked[i], 1e-12) << i;
+}
