@@ -70,27 +70,6 @@ Ints permutation_array(const py::handle& value) {
 
 std::span<const std::int32_t> span_of(const Ints& array) { return {array.data(), static_cast<std::size_t>(array.size())}; }
 
-// v(S) for every (row, coalition) with a model evaluated in the core.
-Doubles native_values(const ex::NativeModel& model, std::int32_t n_outputs, const py::handle& X,
-                      const py::handle& background, const ex::CoalitionDesign& design, const py::handle& weights,
-                      const std::string& link, int n_jobs) {
-  const auto rows = doubles(X, 2, "X");
-  const auto bg = doubles(background, 2, "data");
-  const auto w = doubles(weights, 1, "data_weights");
-  if (rows.shape(1) != design.n_features || bg.shape(1) != design.n_features) {
-    throw InvalidArgument("X and data must have one column per feature of the model");
-  }
-  Doubles out({rows.shape(0), static_cast<py::ssize_t>(design.size()), static_cast<py::ssize_t>(n_outputs)});
-  std::span<double> target(out.mutable_data(), static_cast<std::size_t>(out.size()));
-  const auto chosen = link_of(link);
-  {
-    py::gil_scoped_release release;
-    ex::native_coalition_values(span_of(rows), span_of(bg), design, model, n_outputs, span_of(w), chosen, target,
-                                n_jobs);
-  }
-  return out;
-}
-
 }  // namespace
 
 void bind_agnostic(py::module_& m) {
@@ -293,17 +272,27 @@ void bind_agnostic(py::module_& m) {
 
   m.def(
       "agnostic_linear_model_values",
-      [](const py::handle& coef, const py::handle& intercept, bool logistic, const py::handle& X,
-         const py::handle& background, const ex::CoalitionDesign& design, const py::handle& weights,
-         const std::string& link, int n_jobs) {
+      [](const py::handle& coef, const py::handle& intercept, const py::handle& X, const py::handle& background,
+         const ex::CoalitionDesign& design, const py::handle& weights, const std::string& link, int n_jobs) {
         const auto c = doubles(coef, 2, "coef");
         const auto b = doubles(intercept, 1, "intercept");
-        if (c.shape(1) != design.n_features) throw InvalidArgument("coef: expected one column per feature");
-        const auto model = ex::linear_model(span_of(c), span_of(b), design.n_features, logistic);
-        return native_values(model, static_cast<std::int32_t>(b.shape(0)), X, background, design, weights, link,
-                             n_jobs);
+        const auto rows = doubles(X, 2, "X");
+        const auto bg = doubles(background, 2, "data");
+        const auto w = doubles(weights, 1, "data_weights");
+        if (c.shape(1) != design.n_features || rows.shape(1) != design.n_features || bg.shape(1) != design.n_features) {
+          throw InvalidArgument("X and data must have one column per coefficient");
+        }
+        Doubles out({rows.shape(0), static_cast<py::ssize_t>(design.size()), b.shape(0)});
+        std::span<double> target(out.mutable_data(), static_cast<std::size_t>(out.size()));
+        const auto chosen = link_of(link);
+        {
+          py::gil_scoped_release release;
+          ex::linear_coalition_values(span_of(c), span_of(b), span_of(rows), span_of(bg), design, span_of(w), chosen,
+                                      target, n_jobs);
+        }
+        return out;
       },
-      py::arg("coef"), py::arg("intercept"), py::arg("logistic"), py::arg("X"), py::arg("background"),
+      py::arg("coef"), py::arg("intercept"), py::arg("X"), py::arg("background"),
       py::arg("design"), py::arg("weights"), py::arg("link"), py::arg("n_jobs") = 0);
 
   m.def(

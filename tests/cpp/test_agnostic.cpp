@@ -190,10 +190,12 @@ TEST(Agnostic, NativeLinearModelAndClosedForm) {
   const std::int32_t M = 3;
   const std::vector<double> coef{1.0, -2.0, 0.5}, intercept{0.25};
   const std::vector<double> X{1, 2, 3, -1, 0, 4}, background{0, 0, 0, 2, 2, 2};
-  const auto model = ex::linear_model(coef, intercept, M, false);
+  const auto model = ex::linear_model(coef, intercept, M);
   const auto design = ex::gray_code_coalitions(M);
-  std::vector<double> values(2 * design.size());
-  ex::native_coalition_values(X, background, design, model, 1, {}, ex::Link::identity, values, 2);
+  std::vector<double> values(2 * design.size()), walked(2 * design.size());
+  ex::linear_coalition_values(coef, intercept, X, background, design, {}, ex::Link::identity, values, 2);
+  ex::native_coalition_values(X, background, design, model, 1, {}, ex::Link::identity, walked, 2);
+  for (std::size_t i = 0; i < values.size(); ++i) EXPECT_NEAR(values[i], walked[i], 1e-12);
   std::vector<double> phi(2 * M), closed(2 * M);
   ex::exact_shapley_values(design, values, 2, 1, phi, 1);
   const std::vector<double> mean{1, 1, 1};

@@ -36,20 +36,19 @@ NativeModel tree_ensemble_model(const TreeEnsemble& ensemble) {
   };
 }
 
-NativeModel linear_model(std::span<const double> coef, std::span<const double> intercept, std::int32_t n_features,
-                         bool logistic) {
+NativeModel linear_model(std::span<const double> coef, std::span<const double> intercept, std::int32_t n_features) {
   const std::int64_t M = n_features, K = static_cast<std::int64_t>(intercept.size());
   if (M < 1 || K < 1 || static_cast<std::int64_t>(coef.size()) != K * M) {
     throw InvalidArgument("model: expected n_outputs x n_features coefficients and one intercept per output");
   }
   std::vector<double> c(coef.begin(), coef.end()), b(intercept.begin(), intercept.end());
-  return [c, b, M, K, logistic](std::span<const double> rows, std::span<double> out) {
+  return [c, b, M, K](std::span<const double> rows, std::span<double> out) {
     const std::int64_t n = static_cast<std::int64_t>(rows.size()) / M;
     for (std::int64_t r = 0; r < n; ++r) {
       for (std::int64_t k = 0; k < K; ++k) {
         double margin = b[k];
         for (std::int64_t j = 0; j < M; ++j) margin += c[k * M + j] * rows[r * M + j];
-        out[r * K + k] = logistic ? 1.0 / (1.0 + std::exp(-margin)) : margin;
+        out[r * K + k] = margin;
       }
     }
   };
@@ -155,6 +154,43 @@ void tree_coalition_values(std::span<const double> X, std::span<const double> ba
       for (std::int64_t k = 0; k < K; ++k) {
         double sum = ensemble.base_values[k];
         for (std::size_t t = 0; t < T; ++t) sum += table[table_start[t] + pattern[c * T + t] * K + k];
+        out[(row * C + c) * K + k] = apply_link(sum, link);
+      }
+    }
+  });
+}
+
+void linear_coalition_values(std::span<const double> coef, std::span<const double> intercept,
+                             std::span<const double> X, std::span<const double> background,
+                             const CoalitionDesign& design, std::span<const double> weights, Link link,
+                             std::span<double> out, int n_jobs) {
+  const std::int64_t M = design.n_features, K = static_cast<std::int64_t>(intercept.size());
+  if (M < 1 || K < 1 || static_cast<std::int64_t>(coef.size()) != K * M) {
+    throw InvalidArgument("model: expected n_outputs x n_features coefficients and one intercept per output");
+  }
+  const std::int64_t C = static_cast<std::int64_t>(design.size());
+  const std::int64_t n_rows = static_cast<std::int64_t>(X.size()) / M;
+  const std::int64_t R = static_cast<std::int64_t>(background.size()) / M;
+  if (R < 1) throw InvalidArgument("data: no background rows");
+  if (!weights.empty() && static_cast<std::int64_t>(weights.size()) != R) {
+    throw InvalidArgument("data_weights: expected one weight per background row");
+  }
+  if (static_cast<std::int64_t>(out.size()) != n_rows * C * K) throw InvalidArgument("out: wrong size");
+  double weight_sum = weights.empty() ? static_cast<double>(R) : 0.0;
+  for (double w : weights) weight_sum += w;
+  std::vector<double> mean(M, 0.0);
+  for (std::int64_t b = 0; b < R; ++b) {
+    const double w = (weights.empty() ? 1.0 : weights[b]) / weight_sum;
+    for (std::int64_t j = 0; j < M; ++j) mean[j] += w * background[b * M + j];
+  }
+  parallel_for(static_cast<std::ptrdiff_t>(n_rows), resolve_threads(n_jobs), [&](std::ptrdiff_t row) {
+    const double* x = X.data() + row * M;
+    for (std::int64_t c = 0; c < C; ++c) {
+      const std::uint8_t* mask = design.masks.data() + c * M;
+      for (std::int64_t k = 0; k < K; ++k) {
+        double sum = intercept[k];
+        for (std::int64_t j = 0; j < M; ++j) sum += coef[k * M + j] * (mask[j] ? x[j] : mean[j]);
+        if (!std::isfinite(sum)) throw InvalidArgument("model: returned a non-finite output (NaN or inf) for a masked row");
         out[(row * C + c) * K + k] = apply_link(sum, link);
       }
     }

@@ -447,7 +447,7 @@ def _native_model(model: Any) -> _NativeModel | None:
         intercept = np.broadcast_to(np.asarray(model.intercept_, dtype=np.float64).reshape(-1), (coef.shape[0],)).copy()
 
         def linear(*args: Any) -> np.ndarray:
-            return _core.agnostic_linear_model_values(coef, intercept, False, *args)
+            return _core.agnostic_linear_model_values(coef, intercept, *args)
 
         return _NativeModel(linear, coef.shape[1], coef.shape[0])
     try:

@@ -20,9 +20,8 @@ using NativeModel = std::function<void(std::span<const double> rows, std::span<d
 // The ensemble's raw output: base values plus the leaf values of every tree.
 NativeModel tree_ensemble_model(const TreeEnsemble& ensemble);
 
-// coef is n_outputs x M; with `logistic`, outputs are 1 / (1 + exp(-(coef x + intercept))).
-NativeModel linear_model(std::span<const double> coef, std::span<const double> intercept, std::int32_t n_features,
-                         bool logistic);
+// coef is n_outputs x M: outputs coef x + intercept.
+NativeModel linear_model(std::span<const double> coef, std::span<const double> intercept, std::int32_t n_features);
 
 // v(S) for every row of X and coalition of the design (out: n_rows x n_coalitions x
 // n_outputs), as agnostic.hpp's steps 2 and 3 with the model evaluated in the core.
@@ -39,5 +38,13 @@ void native_coalition_values(std::span<const double> X, std::span<const double> 
 void tree_coalition_values(std::span<const double> X, std::span<const double> background,
                            const CoalitionDesign& design, const TreeEnsemble& ensemble,
                            std::span<const double> weights, Link link, std::span<double> out, int n_jobs = 0);
+
+// The same v(S) for a linear model without masked rows: the background mean of
+// coef (x_S, b_notS) + intercept is coef (x_S, mean_notS) + intercept, so each
+// coalition costs M operations per output. Throws InvalidArgument on a non-finite output.
+void linear_coalition_values(std::span<const double> coef, std::span<const double> intercept,
+                             std::span<const double> X, std::span<const double> background,
+                             const CoalitionDesign& design, std::span<const double> weights, Link link,
+                             std::span<double> out, int n_jobs = 0);
 
 }  // namespace assay::explain
