@@ -247,7 +247,8 @@ void bind_agnostic(py::module_& m) {
   m.def(
       "agnostic_tree_values",
       [](const ex::TreeEnsemble& ensemble, const py::handle& X, const py::handle& background,
-         const ex::CoalitionDesign& design, const py::handle& weights, const std::string& link, int n_jobs) {
+         const ex::CoalitionDesign& design, const py::handle& weights, const std::string& link, int n_jobs,
+         const py::object& progress) {
         if (design.n_features != ensemble.n_features) {
           throw InvalidArgument("X: the model uses " + std::to_string(ensemble.n_features) + " features, got " +
                                 std::to_string(design.n_features));
@@ -261,14 +262,16 @@ void bind_agnostic(py::module_& m) {
         Doubles out({rows.shape(0), static_cast<py::ssize_t>(design.size()), static_cast<py::ssize_t>(ensemble.n_outputs)});
         std::span<double> target(out.mutable_data(), static_cast<std::size_t>(out.size()));
         const auto chosen = link_of(link);
+        const Progress report = make_progress(progress);
         {
           py::gil_scoped_release release;
-          ex::tree_coalition_values(span_of(rows), span_of(bg), design, ensemble, span_of(w), chosen, target, n_jobs);
+          ex::tree_coalition_values(span_of(rows), span_of(bg), design, ensemble, span_of(w), chosen, target, n_jobs,
+                                    report);
         }
         return out;
       },
       py::arg("ensemble"), py::arg("X"), py::arg("background"), py::arg("design"), py::arg("weights"),
-      py::arg("link"), py::arg("n_jobs") = 0);
+      py::arg("link"), py::arg("n_jobs") = 0, py::arg("progress") = py::none());
 
   m.def(
       "agnostic_linear_model_values",

@@ -273,3 +273,15 @@ def test_leverage_sampling_draws_sizes_uniformly_and_stays_exact_when_everything
     np.testing.assert_allclose(full, kernel, atol=1e-10)
     with pytest.raises(ValueError, match="sampling must be 'kernel' or 'leverage'"):
         KernelExplainer(model, background, sampling="uniform")
+
+
+def test_progress_is_reported_for_python_and_native_models(problem):
+    sklearn_ensemble = pytest.importorskip("sklearn.ensemble")
+    model, background, X = problem
+    python_reports, native_reports = [], []
+    KernelExplainer(model, background, batch_size=100, progress=lambda done, total: python_reports.append((done, total)))(X, nsamples=50)
+    assert python_reports[-1][0] == python_reports[-1][1] == len(X) * 50 and len(python_reports) > 1
+    data = np.random.default_rng(0).normal(size=(100, 10))
+    forest = sklearn_ensemble.GradientBoostingRegressor(n_estimators=5, max_depth=2).fit(data, data[:, 0])
+    KernelExplainer(forest, background, progress=lambda done, total: native_reports.append((done, total)))(X, nsamples=50)
+    assert native_reports[-1] == (len(X), len(X))

@@ -1,7 +1,10 @@
 // Natively evaluated models for the model-agnostic explainers. See native_model.hpp.
 #include "assay/explain/native_model.hpp"
 
+#include <omp.h>
+
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <string>
 #include <vector>
@@ -95,7 +98,8 @@ constexpr std::size_t kMaxTreeFeatures = 12;
 
 void tree_coalition_values(std::span<const double> X, std::span<const double> background,
                            const CoalitionDesign& design, const TreeEnsemble& ensemble,
-                           std::span<const double> weights, Link link, std::span<double> out, int n_jobs) {
+                           std::span<const double> weights, Link link, std::span<double> out, int n_jobs,
+                           const Progress& progress) {
   const std::int64_t M = design.n_features, K = ensemble.n_outputs;
   if (M != ensemble.n_features) throw InvalidArgument("X: one column per feature of the model expected");
   const std::size_t T = ensemble.n_trees();
@@ -133,6 +137,7 @@ void tree_coalition_values(std::span<const double> X, std::span<const double> ba
     }
     table_start[t + 1] = table_start[t] + (std::int64_t{1} << features[t].size()) * K;
   }
+  std::atomic<std::size_t> rows_done{0};
   parallel_for(static_cast<std::ptrdiff_t>(n_rows), resolve_threads(n_jobs), [&](std::ptrdiff_t row) {
     const double* x = X.data() + row * M;
     std::vector<double> table(table_start[T], 0.0), z(M);
@@ -157,7 +162,10 @@ void tree_coalition_values(std::span<const double> X, std::span<const double> ba
         out[(row * C + c) * K + k] = apply_link(sum, link);
       }
     }
+    const std::size_t finished = ++rows_done;
+    if (progress.active() && omp_get_thread_num() == 0) progress.report(finished, static_cast<std::size_t>(n_rows));
   });
+  if (progress.active()) progress.report(static_cast<std::size_t>(n_rows), static_cast<std::size_t>(n_rows));
 }
 
 void linear_coalition_values(std::span<const double> coef, std::span<const double> intercept,

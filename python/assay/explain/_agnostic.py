@@ -141,7 +141,8 @@ class _AgnosticExplainer:
     def _coalition_values(self, X: np.ndarray, design: Any, description: str) -> np.ndarray:
         """v(S) for every row of X and coalition of the design: (n_rows, n_coalitions, n_outputs)."""
         if self._native is not None:  # the whole evaluation in the core, no Python call
-            return self._native(X, self.data, design, self.data_weights, self.link, self.n_jobs)
+            return self._native(X, self.data, design, self.data_weights, self.link, self.n_jobs,
+                                progress_callback(self.progress, description) if description else None)
         n_background = len(self.data)
         n_items = len(X) * len(design)
         values = np.empty((n_items, self.n_outputs))
@@ -434,8 +435,9 @@ class _NativeModel:
     def __init__(self, evaluate: Callable[..., np.ndarray], n_features: int, n_outputs: int) -> None:
         self.evaluate, self.n_features, self.n_outputs = evaluate, n_features, n_outputs
 
-    def __call__(self, X: np.ndarray, background: np.ndarray, design: Any, weights: np.ndarray, link: str, n_jobs: int) -> np.ndarray:
-        return self.evaluate(X, background, design, weights, link, n_jobs)
+    def __call__(self, X: np.ndarray, background: np.ndarray, design: Any, weights: np.ndarray, link: str, n_jobs: int,
+                 progress: Any) -> np.ndarray:
+        return self.evaluate(X, background, design, weights, link, n_jobs, progress)
 
 
 def _native_model(model: Any) -> _NativeModel | None:
@@ -446,8 +448,8 @@ def _native_model(model: Any) -> _NativeModel | None:
         coef = np.ascontiguousarray(np.atleast_2d(np.asarray(model.coef_, dtype=np.float64)))
         intercept = np.broadcast_to(np.asarray(model.intercept_, dtype=np.float64).reshape(-1), (coef.shape[0],)).copy()
 
-        def linear(*args: Any) -> np.ndarray:
-            return _core.agnostic_linear_model_values(coef, intercept, *args)
+        def linear(*args: Any) -> np.ndarray:  # fast: one pass per coalition, no progress to report
+            return _core.agnostic_linear_model_values(coef, intercept, *args[:-1])
 
         return _NativeModel(linear, coef.shape[1], coef.shape[0])
     try:

@@ -8,6 +8,7 @@
 #include <functional>
 #include <span>
 
+#include "assay/common/progress.hpp"
 #include "assay/explain/agnostic.hpp"
 #include "assay/explain/tree_ensemble.hpp"
 
@@ -34,10 +35,12 @@ void native_coalition_values(std::span<const double> X, std::span<const double> 
 // sum_b w_b t(x_S, b_notS) depends on S only through S n F_t. Per explained row, each
 // tree's background mean is tabulated for all 2^|F_t| patterns (|F_t| x R walks per
 // pattern), and v(S) is the sum of one table entry per tree. Ensembles with a tree on
-// more than 12 distinct features fall back to native_coalition_values.
+// more than 12 distinct features fall back to native_coalition_values. Reports
+// progress (rows done) from the calling thread.
 void tree_coalition_values(std::span<const double> X, std::span<const double> background,
                            const CoalitionDesign& design, const TreeEnsemble& ensemble,
-                           std::span<const double> weights, Link link, std::span<double> out, int n_jobs = 0);
+                           std::span<const double> weights, Link link, std::span<double> out, int n_jobs = 0,
+                           const Progress& progress = {});
 
 // The same v(S) for a linear model without masked rows: the background mean of
 // coef (x_S, b_notS) + intercept is coef (x_S, mean_notS) + intercept, so each
