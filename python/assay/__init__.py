@@ -10,7 +10,9 @@ from . import _core, datasets, quality
 from .quality import Profile, QualityReport, check, profile
 from . import explain
 from .explain import Explanation, TreeExplainer
+from .explain import ExactExplainer, KernelExplainer, LinearExplainer, PermutationExplainer
 
 __version__: str = _core.__version__
 
 __all__ = ["__version__", "check", "datasets", "profile", "Profile", "QualityReport", "quality", "explain", "Explanation", "TreeExplainer"]
+__all__ += ["ExactExplainer", "KernelExplainer", "LinearExplainer", "PermutationExplainer"]
