@@ -8,13 +8,21 @@ module ``assay._core``; everything public is re-exported here or in the submodul
 from __future__ import annotations
 
 from . import _core, datasets, drift, explain, fairness, quality
-from .explain import Explanation, TreeExplainer
+from .explain import (
+    ExactExplainer,
+    Explanation,
+    KernelExplainer,
+    LinearExplainer,
+    PermutationExplainer,
+    TreeExplainer,
+)
 from .fairness import MetricFrame
 from .quality import Profile, QualityReport, check, profile
 
 __version__: str = _core.__version__
 
 __all__ = [
-    "__version__", "check", "datasets", "drift", "explain", "Explanation", "fairness", "MetricFrame", "profile",
-    "Profile", "QualityReport", "quality", "TreeExplainer",
+    "__version__", "check", "datasets", "drift", "ExactExplainer", "explain", "Explanation", "fairness",
+    "KernelExplainer", "LinearExplainer", "MetricFrame", "PermutationExplainer", "profile", "Profile",
+    "QualityReport", "quality", "TreeExplainer",
 ]

@@ -5,6 +5,8 @@
 
 #include "assay/common/error.hpp"
 #include "assay/explain/agnostic.hpp"
+#include "assay/explain/background.hpp"
+#include "assay/explain/native_model.hpp"
 #include "common.hpp"
 
 namespace assay::bindings {
@@ -89,23 +91,40 @@ void bind_agnostic(py::module_& m) {
   m.def("agnostic_gray_code_design", &ex::gray_code_coalitions, py::arg("n_features"));
   m.def(
       "agnostic_kernel_design",
-      [](std::int32_t n_features, std::int64_t budget, std::uint64_t seed, std::int32_t n_groups) {
+      [](std::int32_t n_features, std::int64_t budget, std::uint64_t seed, std::int32_t n_groups,
+         const std::string& sampling) {
+        if (sampling != "kernel" && sampling != "leverage") {
+          throw InvalidArgument("sampling must be 'kernel' or 'leverage', got '" + sampling + "'");
+        }
+        const auto chosen = sampling == "kernel" ? ex::Sampling::kernel : ex::Sampling::leverage;
         py::gil_scoped_release release;
-        return ex::kernel_coalitions(n_features, budget, seed, n_groups);
+        return ex::kernel_coalitions(n_features, budget, seed, n_groups, chosen);
       },
-      py::arg("n_features"), py::arg("budget"), py::arg("seed"), py::arg("n_groups") = 16);
+      py::arg("n_features"), py::arg("budget"), py::arg("seed"), py::arg("n_groups") = 16,
+      py::arg("sampling") = "kernel");
   m.def("agnostic_design_from_arrays", &design_from_arrays, py::arg("masks"), py::arg("weights"));
 
   m.def(
       "agnostic_masked_rows",
       [](const py::handle& X, const py::handle& background, const ex::CoalitionDesign& design,
-         std::int64_t item_begin, std::int64_t item_end, int n_jobs) {
+         std::int64_t item_begin, std::int64_t item_end, int n_jobs, const py::object& buffer) {
         const auto rows = doubles(X, 2, "X");
         const auto bg = doubles(background, 2, "data");
         const py::ssize_t M = design.n_features;
         if (rows.shape(1) != M || bg.shape(1) != M) throw InvalidArgument("X and data must have one column per feature");
         const py::ssize_t n_items = std::max<std::int64_t>(0, item_end - item_begin);
-        Doubles out({n_items * bg.shape(0), M});
+        // Writing into the caller's buffer (reused across chunks) saves fresh pages per call.
+        Doubles out;
+        if (buffer.is_none()) {
+          out = Doubles({n_items * bg.shape(0), M});
+        } else {
+          if (!py::isinstance<Doubles>(buffer)) throw InvalidType("buffer: expected a float64 array");
+          out = py::reinterpret_borrow<Doubles>(buffer);
+          if (!(out.flags() & py::array::c_style) || !out.writeable() || out.ndim() != 2 ||
+              out.shape(0) != n_items * bg.shape(0) || out.shape(1) != M) {
+            throw InvalidArgument("buffer: expected a writeable C-contiguous array of the masked rows' shape");
+          }
+        }
         std::span<double> target(out.mutable_data(), static_cast<std::size_t>(out.size()));
         {
           py::gil_scoped_release release;
@@ -115,7 +134,7 @@ void bind_agnostic(py::module_& m) {
         return out;
       },
       py::arg("X"), py::arg("background"), py::arg("design"), py::arg("item_begin"), py::arg("item_end"),
-      py::arg("n_jobs") = 0);
+      py::arg("n_jobs") = 0, py::arg("buffer") = py::none());
 
   m.def(
       "agnostic_coalition_values",
@@ -224,6 +243,74 @@ void bind_agnostic(py::module_& m) {
         return out;
       },
       py::arg("coef"), py::arg("X"), py::arg("mean"), py::arg("n_jobs") = 0);
+
+  m.def(
+      "agnostic_tree_values",
+      [](const ex::TreeEnsemble& ensemble, const py::handle& X, const py::handle& background,
+         const ex::CoalitionDesign& design, const py::handle& weights, const std::string& link, int n_jobs,
+         const py::object& progress) {
+        if (design.n_features != ensemble.n_features) {
+          throw InvalidArgument("X: the model uses " + std::to_string(ensemble.n_features) + " features, got " +
+                                std::to_string(design.n_features));
+        }
+        const auto rows = doubles(X, 2, "X");
+        const auto bg = doubles(background, 2, "data");
+        const auto w = doubles(weights, 1, "data_weights");
+        if (rows.shape(1) != ensemble.n_features || bg.shape(1) != ensemble.n_features) {
+          throw InvalidArgument("X and data must have one column per feature of the model");
+        }
+        Doubles out({rows.shape(0), static_cast<py::ssize_t>(design.size()), static_cast<py::ssize_t>(ensemble.n_outputs)});
+        std::span<double> target(out.mutable_data(), static_cast<std::size_t>(out.size()));
+        const auto chosen = link_of(link);
+        const Progress report = make_progress(progress);
+        {
+          py::gil_scoped_release release;
+          ex::tree_coalition_values(span_of(rows), span_of(bg), design, ensemble, span_of(w), chosen, target, n_jobs,
+                                    report);
+        }
+        return out;
+      },
+      py::arg("ensemble"), py::arg("X"), py::arg("background"), py::arg("design"), py::arg("weights"),
+      py::arg("link"), py::arg("n_jobs") = 0, py::arg("progress") = py::none());
+
+  m.def(
+      "agnostic_linear_model_values",
+      [](const py::handle& coef, const py::handle& intercept, const py::handle& X, const py::handle& background,
+         const ex::CoalitionDesign& design, const py::handle& weights, const std::string& link, int n_jobs) {
+        const auto c = doubles(coef, 2, "coef");
+        const auto b = doubles(intercept, 1, "intercept");
+        const auto rows = doubles(X, 2, "X");
+        const auto bg = doubles(background, 2, "data");
+        const auto w = doubles(weights, 1, "data_weights");
+        if (c.shape(1) != design.n_features || rows.shape(1) != design.n_features || bg.shape(1) != design.n_features) {
+          throw InvalidArgument("X and data must have one column per coefficient");
+        }
+        Doubles out({rows.shape(0), static_cast<py::ssize_t>(design.size()), b.shape(0)});
+        std::span<double> target(out.mutable_data(), static_cast<std::size_t>(out.size()));
+        const auto chosen = link_of(link);
+        {
+          py::gil_scoped_release release;
+          ex::linear_coalition_values(span_of(c), span_of(b), span_of(rows), span_of(bg), design, span_of(w), chosen,
+                                      target, n_jobs);
+        }
+        return out;
+      },
+      py::arg("coef"), py::arg("intercept"), py::arg("X"), py::arg("background"),
+      py::arg("design"), py::arg("weights"), py::arg("link"), py::arg("n_jobs") = 0);
+
+  m.def(
+      "agnostic_kmeans",
+      [](const py::handle& data, std::int32_t k, std::uint64_t seed, bool round_values, int n_jobs) {
+        const auto rows = doubles(data, 2, "data");
+        const auto M = static_cast<std::int32_t>(rows.shape(1));
+        ex::BackgroundSummary summary;
+        {
+          py::gil_scoped_release release;
+          summary = ex::kmeans_summary(span_of(rows), M, k, seed, round_values, 100, n_jobs);
+        }
+        return py::make_tuple(to_numpy(summary.centers, {k, M}), to_numpy(summary.weights, {k}));
+      },
+      py::arg("data"), py::arg("k"), py::arg("seed"), py::arg("round_values"), py::arg("n_jobs") = 0);
 }
 
 }  // namespace assay::bindings

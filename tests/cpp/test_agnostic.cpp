@@ -9,6 +9,8 @@
 
 #include "assay/common/error.hpp"
 #include "assay/explain/agnostic.hpp"
+#include "assay/explain/background.hpp"
+#include "assay/explain/native_model.hpp"
 
 namespace ex = assay::explain;
 
@@ -148,4 +150,107 @@ TEST(Agnostic, SingularOrTooSmallDesignsAreErrors) {
   std::vector<double> values(2), phi(4), errors(4);
   const std::vector<double> full{1.0}, empty{0.0};
   EXPECT_THROW(ex::kernel_shap_values(design, values, full, empty, 1, 1, phi, errors), assay::InvalidArgument);
+}
+
+TEST(Agnostic, OneAntitheticPermutationIsExactForPairwiseGames) {
+  const int M = 6;
+  std::mt19937_64 rng(3);
+  std::normal_distribution<double> normal;
+  std::vector<double> main(M), pair(M * M);
+  for (double& a : main) a = normal(rng);
+  for (double& b : pair) b = normal(rng);
+  auto game = [&](std::uint32_t S) {  // interactions of order <= 2 only
+    double value = 0;
+    for (int i = 0; i < M; ++i) {
+      if (!(S >> i & 1)) continue;
+      value += main[i];
+      for (int j = i + 1; j < M; ++j) value += (S >> j & 1) * pair[i * M + j];
+    }
+    return value;
+  };
+  std::vector<double> v(1u << M);
+  for (std::uint32_t S = 0; S < v.size(); ++S) v[S] = game(S);
+  const auto truth = definition(v, M);
+  const auto permutations = ex::random_permutations(M, 1, 11);
+  const auto design = ex::permutation_coalitions(permutations, M);
+  ASSERT_EQ(design.size(), 2u * M + 1);
+  std::vector<double> values(design.size());
+  for (std::size_t c = 0; c < design.size(); ++c) values[c] = v[bits_of(design, c)];
+  std::vector<double> phi(M), errors(M);
+  ex::permutation_shapley_values(permutations, M, values, 1, 1, phi, errors, 2);
+  for (int i = 0; i < M; ++i) {
+    EXPECT_NEAR(phi[i], truth[i], 1e-12);
+    EXPECT_TRUE(std::isnan(errors[i]));
+  }
+  const std::vector<std::int32_t> broken{0, 1, 1, 3, 4, 5};
+  EXPECT_THROW(ex::permutation_coalitions(broken, M), assay::InvalidArgument);
+}
+
+TEST(Agnostic, NativeLinearModelAndClosedForm) {
+  const std::int32_t M = 3;
+  const std::vector<double> coef{1.0, -2.0, 0.5}, intercept{0.25};
+  const std::vector<double> X{1, 2, 3, -1, 0, 4}, background{0, 0, 0, 2, 2, 2};
+  const auto model = ex::linear_model(coef, intercept, M);
+  const auto design = ex::gray_code_coalitions(M);
+  std::vector<double> values(2 * design.size()), walked(2 * design.size());
+  ex::linear_coalition_values(coef, intercept, X, background, design, {}, ex::Link::identity, values, 2);
+  ex::native_coalition_values(X, background, design, model, 1, {}, ex::Link::identity, walked, 2);
+  for (std::size_t i = 0; i < values.size(); ++i) EXPECT_NEAR(values[i], walked[i], 1e-12);
+  std::vector<double> phi(2 * M), closed(2 * M);
+  ex::exact_shapley_values(design, values, 2, 1, phi, 1);
+  const std::vector<double> mean{1, 1, 1};
+  ex::linear_shap_values(coef, X, mean, M, 1, closed, 2);
+  for (int i = 0; i < 2 * M; ++i) EXPECT_NEAR(phi[i], closed[i], 1e-12);
+  EXPECT_NEAR(closed[0], 1.0 * (1 - 1), 1e-15);
+  EXPECT_NEAR(closed[1], -2.0 * (2 - 1), 1e-15);
+}
+
+TEST(Agnostic, KmeansSummaryIsWeightedAndRounded) {
+  std::vector<double> data;
+  for (int i = 0; i < 40; ++i) {
+    data.push_back(i < 20 ? -5.0 + 0.01 * i : 5.0 + 0.01 * i);
+    data.push_back(i % 3);
+  }
+  const auto one = ex::kmeans_summary(data, 2, 2, 7, true, 100, 1);
+  const auto two = ex::kmeans_summary(data, 2, 2, 7, true, 100, 2);
+  EXPECT_EQ(one.centers, two.centers);
+  EXPECT_EQ(one.weights, two.weights);
+  EXPECT_NEAR(one.weights[0], 0.5, 1e-12);
+  EXPECT_NEAR(one.weights[1], 0.5, 1e-12);
+  for (int c = 0; c < 2; ++c) {
+    bool found = false;
+    for (int i = 0; i < 40; ++i) found = found || data[2 * i] == one.centers[2 * c];
+    EXPECT_TRUE(found);
+  }
+  EXPECT_THROW(ex::kmeans_summary(data, 2, 41, 0, true), assay::InvalidArgument);
+  std::vector<double> with_nan = data;
+  with_nan[3] = NAN;
+  EXPECT_THROW(ex::kmeans_summary(with_nan, 2, 2, 0, true), assay::InvalidArgument);
+}
+
+TEST(Agnostic, TreeTablesEqualWalkingEveryMaskedRow) {
+  // Tree 0 splits on feature 0 then 2; tree 1 is a stump on feature 1.
+  const std::vector<std::int64_t> left0{1, -1, 3, -1, -1}, right0{2, -1, 4, -1, -1}, feature0{0, -1, 2, -1, -1};
+  const std::vector<double> threshold0{0.0, 0, 0.5, 0, 0}, cover0{4, 2, 2, 1, 1}, values0{0, -1.0, 0, 2.0, 3.5};
+  const std::vector<std::uint8_t> default0{1, 1, 1, 1, 1};
+  const std::vector<std::int64_t> left1{1, -1, -1}, right1{2, -1, -1}, feature1{1, -1, -1};
+  const std::vector<double> threshold1{-0.2, 0, 0}, cover1{2, 1, 1}, values1{0, 0.25, -0.75};
+  const std::vector<std::uint8_t> default1{0, 0, 0};
+  std::vector<ex::ArrayTree> trees{
+      {left0, right0, feature0, threshold0, cover0, values0, default0, {}, {}, {}, 0},
+      {left1, right1, feature1, threshold1, cover1, values1, default1, {}, {}, {}, 0}};
+  const std::vector<double> base{0.5};
+  const auto ensemble = ex::from_arrays(trees, 4, 1, base, {}, "test");
+  std::mt19937_64 rng(1);
+  std::normal_distribution<double> normal;
+  std::vector<double> X(3 * 4), background(5 * 4), weights{1, 2, 0.5, 1, 3};
+  for (double& v : X) v = normal(rng);
+  for (double& v : background) v = normal(rng);
+  X[5] = NAN;  // a missing value takes the default child in both evaluations
+  const auto design = ex::gray_code_coalitions(4);
+  std::vector<double> tabulated(3 * design.size()), walked(3 * design.size());
+  ex::tree_coalition_values(X, background, design, ensemble, weights, ex::Link::identity, tabulated, 2);
+  ex::native_coalition_values(X, background, design, ex::tree_ensemble_model(ensemble), 1, weights,
+                              ex::Link::identity, walked, 1);
+  for (std::size_t i = 0; i < walked.size(); ++i) EXPECT_NEAR(tabulated[i], walked[i], 1e-12) << i;
 }

@@ -212,3 +212,76 @@ def test_explanation_fields(problem):
     assert single.values.shape == (3, 3)
     np.testing.assert_allclose(single.values[:, 0], 2 * (X[:, 0] - background[:, 0].mean()))
     np.testing.assert_allclose(single.values[:, 1:], 0, atol=1e-15)
+
+
+def test_native_models_equal_their_python_predictions():
+    sklearn_ensemble = pytest.importorskip("sklearn.ensemble")
+    sklearn_linear = pytest.importorskip("sklearn.linear_model")
+    xgb = pytest.importorskip("xgboost")
+    rng = np.random.default_rng(6)
+    data = rng.normal(size=(300, 7))
+    target = data[:, 0] + data[:, 1] * data[:, 2] + np.sin(data[:, 3])
+    background, X = data[:15], data[-4:]
+    boosting = sklearn_ensemble.GradientBoostingRegressor(n_estimators=30, max_depth=3, random_state=0).fit(data, target)
+    booster = xgb.XGBClassifier(n_estimators=20, max_depth=3, n_jobs=1).fit(data, target > 0)
+    logistic = sklearn_linear.LogisticRegression().fit(data, target > 0)
+    cases = [
+        (boosting, boosting.predict),
+        (booster, lambda Z: booster.predict(Z, output_margin=True)),
+        (logistic, logistic.decision_function),
+    ]
+    for native, python in cases:
+        for explainer in (KernelExplainer, ExactExplainer):
+            ours = explainer(native, background)(X)
+            reference = explainer(python, background)(X)
+            np.testing.assert_allclose(ours.values, reference.values, rtol=0, atol=1e-5 if native is booster else 1e-12)
+            np.testing.assert_allclose(ours.base_values, reference.base_values, rtol=0, atol=1e-5 if native is booster else 1e-12)
+    sampled = KernelExplainer(boosting, background, seed=2)(X, nsamples=40)
+    np.testing.assert_allclose(sampled.base_values + sampled.values.sum(axis=1), boosting.predict(X), atol=1e-10)
+    with pytest.raises(ValueError, match="data has 3 columns but the model uses 7 features"):
+        KernelExplainer(boosting, background[:, :3])
+
+
+def test_tolerance_stops_once_standard_errors_are_small(problem):
+    model, background, X = problem
+    explainer = KernelExplainer(model, background, seed=1)
+    loose = explainer(X, nsamples=1000, tolerance=0.05)
+    assert loose.nsamples <= 1000 and np.all(loose.standard_errors <= 0.05)
+    tight = explainer(X, nsamples=1022, tolerance=1e-6)  # 2^10 - 2: the full enumeration is exact
+    assert tight.nsamples == 1022 and np.all(tight.standard_errors == 0)
+    assert loose.nsamples < tight.nsamples
+    with pytest.warns(RuntimeWarning, match="tolerance: standard errors up to"):
+        capped = explainer(X, nsamples=200, tolerance=1e-9)
+    assert capped.nsamples == 200
+    with pytest.raises(ValueError, match="tolerance must be a positive number"):
+        explainer(X, tolerance=0)
+
+
+def test_leverage_sampling_draws_sizes_uniformly_and_stays_exact_when_everything_fits(problem):
+    design = _core.agnostic_kernel_design(16, 3000, 0, sampling="leverage")
+    sampled = design.groups >= 0
+    sizes = design.masks[sampled].sum(axis=1)
+    counts = np.bincount(np.minimum(sizes, 16 - sizes), minlength=9)[1:]
+    paired = counts[(counts > 0) & (np.arange(1, 9) < 8)]
+    # about equal counts per size class (fewer distinct ones where duplicates merge); the
+    # middle class holds one size, so about half as many
+    assert paired.max() / paired.min() < 1.4
+    assert 0.35 < counts[7] / paired.mean() < 0.65
+    model, background, X = problem
+    full = KernelExplainer(model, background, sampling="leverage")(X, nsamples=1022).values
+    kernel = KernelExplainer(model, background)(X, nsamples=1022).values
+    np.testing.assert_allclose(full, kernel, atol=1e-10)
+    with pytest.raises(ValueError, match="sampling must be 'kernel' or 'leverage'"):
+        KernelExplainer(model, background, sampling="uniform")
+
+
+def test_progress_is_reported_for_python_and_native_models(problem):
+    sklearn_ensemble = pytest.importorskip("sklearn.ensemble")
+    model, background, X = problem
+    python_reports, native_reports = [], []
+    KernelExplainer(model, background, batch_size=100, progress=lambda done, total: python_reports.append((done, total)))(X, nsamples=50)
+    assert python_reports[-1][0] == python_reports[-1][1] == len(X) * 50 and len(python_reports) > 1
+    data = np.random.default_rng(0).normal(size=(100, 10))
+    forest = sklearn_ensemble.GradientBoostingRegressor(n_estimators=5, max_depth=2).fit(data, data[:, 0])
+    KernelExplainer(forest, background, progress=lambda done, total: native_reports.append((done, total)))(X, nsamples=50)
+    assert native_reports[-1] == (len(X), len(X))

@@ -2,6 +2,9 @@
 // exact Shapley sum and the KernelSHAP least squares. See agnostic.hpp.
 #include "assay/explain/agnostic.hpp"
 
+// Eigen would otherwise run its matrix products on OpenMP threads of its own, ignoring
+// n_jobs; the parallelism here is assay's, over fixed blocks of rows.
+#define EIGEN_DONT_PARALLELIZE
 #include <Eigen/Dense>
 #include <algorithm>
 #include <bit>
@@ -99,7 +102,7 @@ CoalitionDesign gray_code_coalitions(std::int32_t n_features) {
 }
 
 CoalitionDesign kernel_coalitions(std::int32_t n_features, std::int64_t budget, std::uint64_t seed,
-                                  std::int32_t n_groups) {
+                                  std::int32_t n_groups, Sampling sampling) {
   const std::int32_t M = n_features;
   if (M < 1) throw InvalidArgument("n_features: KernelSHAP needs at least one feature");
   if (n_groups < 2) throw InvalidArgument("n_groups: need at least 2 jackknife groups");
@@ -152,9 +155,14 @@ CoalitionDesign kernel_coalitions(std::int32_t n_features, std::int64_t budget, 
   }
   if (first_sampled > n_sizes || left < 2) return design;
   // Paired sampling of the other size classes, a class with probability proportional
-  // to its kernel mass; each draw of S also adds its complement.
-  std::vector<double> cumulative;
-  for (std::int32_t s = first_sampled; s <= n_sizes; ++s) cumulative.push_back((cumulative.empty() ? 0.0 : cumulative.back()) + mass[s]);
+  // to its kernel mass (or, for leverage sampling, to the number of sizes it holds);
+  // each draw of S also adds its complement, and is weighted by kernel mass over
+  // probability (constant for kernel sampling).
+  std::vector<double> probability(n_sizes + 1, 0.0), cumulative;
+  for (std::int32_t s = first_sampled; s <= n_sizes; ++s) {
+    probability[s] = sampling == Sampling::kernel ? mass[s] : (s <= n_paired ? 2.0 : 1.0);
+    cumulative.push_back((cumulative.empty() ? 0.0 : cumulative.back()) + probability[s]);
+  }
   const std::size_t first_sampled_index = design.size();
   std::vector<std::int32_t> order(M);
   std::vector<std::uint8_t> mask(M);
@@ -172,14 +180,15 @@ CoalitionDesign kernel_coalitions(std::int32_t n_features, std::int64_t budget, 
     std::fill(mask.begin(), mask.end(), 0);
     for (std::int32_t j = 0; j < size; ++j) mask[order[j]] = 1;
     const auto group = static_cast<std::int32_t>(new_pairs % n_groups);
-    const bool added = builder.add(mask, 1.0, group);
-    builder.add(complement(mask), 1.0, group);
+    const double weight = mass[size] / probability[size];
+    const bool added = builder.add(mask, weight, group);
+    builder.add(complement(mask), weight, group);
     if (added) {  // the complement was new too (both are always added together)
       left -= 2;
       ++new_pairs;
     }
   }
-  // Scale the draw counts to the kernel mass of the sampled classes.
+  // Scale the draw weights to the kernel mass of the sampled classes.
   double drawn = 0.0;
   for (std::size_t c = first_sampled_index; c < design.size(); ++c) drawn += design.weights[c];
   for (std::size_t c = first_sampled_index; c < design.size(); ++c) design.weights[c] *= remaining_mass / drawn;
@@ -203,6 +212,15 @@ void fill_masked_rows(std::span<const double> X, std::span<const double> backgro
   if (static_cast<std::int64_t>(out.size()) != (item_end - item_begin) * n_background * M) {
     throw InvalidArgument("out: wrong size for the masked rows");
   }
+  // Per coalition, the features taken from x (so the inner loop has no branch).
+  std::vector<std::int64_t> chosen_start(n_coalitions + 1, 0);
+  std::vector<std::int32_t> chosen;
+  for (std::int64_t c = 0; c < n_coalitions; ++c) {
+    for (std::int64_t j = 0; j < M; ++j) {
+      if (masks[c * M + j]) chosen.push_back(static_cast<std::int32_t>(j));
+    }
+    chosen_start[c + 1] = static_cast<std::int64_t>(chosen.size());
+  }
   constexpr std::int64_t kItemsPerBlock = 16;
   const std::int64_t n_items = item_end - item_begin;
   parallel_for(static_cast<std::ptrdiff_t>(n_blocks(n_items, kItemsPerBlock)), resolve_threads(n_jobs), [&](std::ptrdiff_t block) {
@@ -210,16 +228,26 @@ void fill_masked_rows(std::span<const double> X, std::span<const double> backgro
     for (std::int64_t i = block * kItemsPerBlock; i < end; ++i) {
       const std::int64_t item = item_begin + i;
       const double* x = X.data() + (item / n_coalitions) * M;
-      const std::uint8_t* mask = masks.data() + (item % n_coalitions) * M;
+      const std::int64_t coalition = item % n_coalitions;
+      const std::int32_t* first = chosen.data() + chosen_start[coalition];
+      const std::int32_t* last = chosen.data() + chosen_start[coalition + 1];
       double* target = out.data() + i * n_background * M;
       std::copy(background.begin(), background.end(), target);
       for (std::int64_t b = 0; b < n_background; ++b) {
-        for (std::int64_t j = 0; j < M; ++j) {
-          if (mask[j]) target[b * M + j] = x[j];
-        }
+        double* row = target + b * M;
+        for (const std::int32_t* j = first; j != last; ++j) row[*j] = x[*j];
       }
     }
   });
+}
+
+double apply_link(double mean, Link link) {
+  if (link == Link::identity) return mean;
+  if (!(mean > 0.0 && mean < 1.0)) {
+    throw InvalidArgument("link: 'logit' needs model outputs that average strictly between 0 and 1, got " +
+                          std::to_string(mean));
+  }
+  return std::log(mean / (1.0 - mean));
 }
 
 void coalition_values(std::span<const double> outputs, std::int64_t n_items, std::int32_t n_background,
@@ -244,15 +272,7 @@ void coalition_values(std::span<const double> outputs, std::int64_t n_items, std
         if (!std::isfinite(f)) throw InvalidArgument("model: returned a non-finite output (NaN or inf) for a masked row");
         sum += (weights.empty() ? 1.0 : weights[b]) * f;
       }
-      double mean = sum / weight_sum;
-      if (link == Link::logit) {
-        if (!(mean > 0.0 && mean < 1.0)) {
-          throw InvalidArgument("link: 'logit' needs model outputs that average strictly between 0 and 1, got " +
-                                std::to_string(mean));
-        }
-        mean = std::log(mean / (1.0 - mean));
-      }
-      out[item * K + k] = mean;
+      out[item * K + k] = apply_link(sum / weight_sum, link);
     }
   }
 }

@@ -3,10 +3,10 @@ and the :class:`Explanation` result that every explainer returns."""
 
 from __future__ import annotations
 
-from ._agnostic import ExactExplainer, KernelExplainer, LinearExplainer, PermutationExplainer
+from ._agnostic import Background, ExactExplainer, KernelExplainer, LinearExplainer, PermutationExplainer, kmeans
 from ._explanation import Explanation
 from ._models import TreeModel, tree_model
 from ._tree import TreeExplainer
 
 __all__ = ["Explanation", "TreeExplainer", "TreeModel", "tree_model"]
-__all__ += ["ExactExplainer", "KernelExplainer", "LinearExplainer", "PermutationExplainer"]
+__all__ += ["Background", "ExactExplainer", "KernelExplainer", "LinearExplainer", "PermutationExplainer", "kmeans"]

@@ -11,6 +11,7 @@ most, never once per row. See docs/explain_any_model.md.
 
 from __future__ import annotations
 
+import warnings
 from typing import Any, Callable, Sequence
 
 import numpy as np
@@ -21,9 +22,36 @@ from .._progress import progress_callback
 from .._util import n_jobs_arg
 from ._explanation import Explanation
 
-__all__ = ["ExactExplainer", "KernelExplainer", "LinearExplainer", "PermutationExplainer"]
+__all__ = ["Background", "ExactExplainer", "KernelExplainer", "LinearExplainer", "PermutationExplainer", "kmeans"]
 
 _LINKS = ("identity", "logit")
+
+
+class Background:
+    """Weighted background rows (e.g. from :func:`kmeans`); explainers take it as ``data``."""
+
+    def __init__(self, data: np.ndarray, weights: np.ndarray, feature_names: Sequence[str]) -> None:
+        self.data, self.weights, self.feature_names = data, weights, list(feature_names)
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+    def __repr__(self) -> str:
+        return f"Background({len(self.data)} weighted rows x {self.data.shape[1]} features)"
+
+
+def kmeans(data: Any, k: int, *, seed: int = 0, round_values: bool = True, n_jobs: int | None = None) -> Background:
+    """Summarises background rows by ``k`` k-means centres weighted by their clusters' shares (as ``shap.kmeans``).
+
+    k-means++ seeding and Lloyd iterations run in the core (the same result for every
+    ``n_jobs``). With ``round_values`` every centre coordinate is replaced by the nearest
+    value of that feature in the data. Pass the result as ``data`` to any explainer.
+    """
+    matrix, names = _matrix(data, "data", None)
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 1 <= k <= len(matrix):
+        raise ValueError(f"k must be an integer between 1 and the number of rows ({len(matrix)}), got {k!r}")
+    centers, weights = _core.agnostic_kmeans(matrix, int(k), _seed_arg(seed), bool(round_values), n_jobs_arg(n_jobs))
+    return Background(centers, weights, names)
 
 
 class _AgnosticExplainer:
@@ -41,9 +69,13 @@ class _AgnosticExplainer:
         batch_size: int = 1 << 18,
         progress: Any = None,
     ) -> None:
-        if not callable(model):
+        self._native = _native_model(model)
+        if self._native is None and not callable(model):
             hint = " such as model.predict" if hasattr(model, "predict") else ""
-            raise TypeError(f"model: expected a callable on a 2-D array{hint}, got {type(model).__name__}")
+            raise TypeError(
+                f"model: expected a callable on a 2-D array{hint}, or a fitted tree ensemble or linear model, "
+                f"got {type(model).__name__}"
+            )
         if link not in _LINKS:
             raise ValueError(f"link must be one of {_LINKS}, got {link!r}")
         if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
@@ -53,12 +85,20 @@ class _AgnosticExplainer:
         self.n_jobs = n_jobs_arg(n_jobs)
         self.batch_size = int(batch_size)
         self.progress = progress
+        data, data_weights, feature_names = _unpack_background(data, data_weights, feature_names)
         self.data, self.feature_names = _matrix(data, "data", feature_names)
         n_background = len(self.data)
         self.data_weights = np.empty(0) if data_weights is None else _weights_arg(data_weights, n_background)
-        self.n_outputs = 0  # learnt from the first call
-        background_outputs = self._call(self.data)
-        self._expected = _core.agnostic_coalition_values(background_outputs, 1, n_background, self.data_weights, link)[0]
+        if self._native is not None:
+            self.n_outputs = self._native.n_outputs
+            if self._native.n_features != self.n_features:
+                raise ValueError(f"data has {self.n_features} columns but the model uses {self._native.n_features} features")
+            empty = _core.agnostic_design_from_arrays(np.zeros((1, self.n_features)), np.ones(1))
+            self._expected = self._coalition_values(self.data[:1], empty, "")[0, 0]
+        else:
+            self.n_outputs = 0  # learnt from the first call
+            background_outputs = self._call(self.data)
+            self._expected = _core.agnostic_coalition_values(background_outputs, 1, n_background, self.data_weights, link)[0]
 
     @property
     def n_features(self) -> int:
@@ -100,14 +140,19 @@ class _AgnosticExplainer:
 
     def _coalition_values(self, X: np.ndarray, design: Any, description: str) -> np.ndarray:
         """v(S) for every row of X and coalition of the design: (n_rows, n_coalitions, n_outputs)."""
+        if self._native is not None:  # the whole evaluation in the core, no Python call
+            return self._native(X, self.data, design, self.data_weights, self.link, self.n_jobs,
+                                progress_callback(self.progress, description) if description else None)
         n_background = len(self.data)
         n_items = len(X) * len(design)
         values = np.empty((n_items, self.n_outputs))
         items_per_call = max(1, self.batch_size // n_background)
         report = progress_callback(self.progress, description)
+        buffer = np.empty((min(n_items, items_per_call) * n_background, self.n_features))
         for begin in range(0, n_items, items_per_call):  # one model call per chunk of items
             end = min(n_items, begin + items_per_call)
-            rows = _core.agnostic_masked_rows(X, self.data, design, begin, end, self.n_jobs)
+            rows = buffer[: (end - begin) * n_background]
+            _core.agnostic_masked_rows(X, self.data, design, begin, end, self.n_jobs, rows)
             outputs = self._call(rows)
             values[begin:end] = _core.agnostic_coalition_values(outputs, end - begin, n_background, self.data_weights, self.link)
             if report is not None:
@@ -116,6 +161,9 @@ class _AgnosticExplainer:
 
     def _full_values(self, X: np.ndarray) -> np.ndarray:
         """v(all features) = link(f(x)) per row: (n_rows, n_outputs)."""
+        if self._native is not None:
+            full = _core.agnostic_design_from_arrays(np.ones((1, self.n_features)), np.ones(1))
+            return np.ascontiguousarray(self._coalition_values(X, full, "")[:, 0, :])
         return _core.agnostic_coalition_values(self._call(X), len(X), 1, np.empty(0), self.link)
 
     def _rows(self, X: Any) -> np.ndarray:
@@ -171,7 +219,10 @@ class KernelExplainer(_AgnosticExplainer):
     model:
         A callable taking a 2-D float64 array (rows x features) and returning one output
         per row (shape (n,)) or several (shape (n, k)), e.g. ``model.predict`` or
-        ``model.predict_proba``. It is called with large batches of masked rows.
+        ``model.predict_proba``. It is called with large batches of masked rows. A fitted
+        tree ensemble (what TreeExplainer takes) or linear model (``coef_``,
+        ``intercept_``) given as the object itself is evaluated inside the core with no
+        Python call; its raw output (margin, log-odds for classifiers) is explained.
     data:
         Background rows (any table the input layer reads; all columns numeric).
     link:
@@ -184,6 +235,10 @@ class KernelExplainer(_AgnosticExplainer):
         Names of the features when ``data`` is an array.
     seed:
         Seed of the coalition sampling (counter-based: the same for every ``n_jobs``).
+    sampling:
+        ``"kernel"`` (default, as shap: subset sizes drawn in proportion to the Shapley
+        kernel) or ``"leverage"`` (sizes drawn uniformly: leverage-score sampling,
+        Musco & Witter 2025), both paired.
     batch_size:
         At most this many rows per model call.
     progress:
@@ -191,43 +246,77 @@ class KernelExplainer(_AgnosticExplainer):
     """
 
     def __init__(self, model: Callable[[np.ndarray], Any], data: Any, link: str = "identity", n_jobs: int | None = None,
-                 *, seed: int = 0, **options: Any) -> None:
+                 *, seed: int = 0, sampling: str = "kernel", **options: Any) -> None:
         super().__init__(model, data, link, n_jobs, **options)
         self.seed = _seed_arg(seed)
+        if sampling not in ("kernel", "leverage"):
+            raise ValueError(f"sampling must be 'kernel' or 'leverage', got {sampling!r}")
+        self.sampling = sampling
 
     def design(self, nsamples: int | str = "auto") -> Any:
         """The coalitions and weights used for a budget (``nsamples``): the core's CoalitionDesign."""
-        M = self.n_features
-        if nsamples == "auto":
-            budget = 2 * M + 2048  # shap's default budget
-        elif isinstance(nsamples, bool) or not isinstance(nsamples, (int, np.integer)):
-            raise ValueError(f"nsamples must be 'auto' or an integer, got {nsamples!r}")
-        else:
-            budget = int(nsamples)
-        if M > 1 and budget < M:
-            raise ValueError(f"nsamples={budget}: need at least as many coalitions as features ({M})")
-        return _core.agnostic_kernel_design(M, budget, self.seed)
+        return _core.agnostic_kernel_design(self.n_features, self._budget(nsamples), self.seed, sampling=self.sampling)
 
-    def shap_values(self, X: Any, nsamples: int | str = "auto") -> np.ndarray:
+    def shap_values(self, X: Any, nsamples: int | str = "auto", tolerance: float | None = None) -> np.ndarray:
         """SHAP values: (n_rows, n_features), or (n_rows, n_features, n_outputs) for several outputs."""
-        return self(X, nsamples=nsamples).values
+        return self(X, nsamples=nsamples, tolerance=tolerance).values
 
-    def __call__(self, X: Any, nsamples: int | str = "auto") -> Explanation:
+    def __call__(self, X: Any, nsamples: int | str = "auto", tolerance: float | None = None) -> Explanation:
         """An :class:`Explanation` of the rows of X; ``.standard_errors`` holds a standard error per value.
 
         With ``nsamples`` at least 2^M - 2 all coalitions are enumerated and the values
         are exact (standard errors 0); otherwise coalitions are sampled in pairs and the
         standard errors are jackknife estimates over 16 groups of pairs.
+
+        With a ``tolerance``, ``nsamples`` is the largest budget: the explainer starts at
+        max(2M + 2, 128) coalitions and doubles the budget until every standard error is
+        at most ``tolerance`` (or the budget reaches ``nsamples``, with a warning); the
+        budget used is in ``.nsamples``. Each round draws a new design, so the work is at
+        most about twice that of the final budget.
         """
         rows = self._rows(X)
-        design = self.design(nsamples)
+        largest = self._budget(nsamples)
+        if tolerance is None:
+            return self._explain(rows, largest)
+        if isinstance(tolerance, bool) or not isinstance(tolerance, (int, float)) or not tolerance > 0:
+            raise ValueError(f"tolerance must be a positive number, got {tolerance!r}")
+        budget = min(largest, max(2 * self.n_features + 2, 128))
+        while True:
+            explanation = self._explain(rows, budget)
+            errors = explanation.standard_errors
+            if np.all(errors <= tolerance):
+                return explanation
+            if budget >= largest:
+                warnings.warn(
+                    f"tolerance: standard errors up to {np.nanmax(errors):.3g} remain above {tolerance} at the largest "
+                    f"budget nsamples={largest}",
+                    RuntimeWarning,
+                    stacklevel=2,
+                )
+                return explanation
+            budget = min(largest, 2 * budget)
+
+    def _budget(self, nsamples: int | str) -> int:
+        M = self.n_features
+        if nsamples == "auto":
+            return 2 * M + 2048  # shap's default budget
+        if isinstance(nsamples, bool) or not isinstance(nsamples, (int, np.integer)):
+            raise ValueError(f"nsamples must be 'auto' or an integer, got {nsamples!r}")
+        if M > 1 and nsamples < M:
+            raise ValueError(f"nsamples={nsamples}: need at least as many coalitions as features ({M})")
+        return int(nsamples)
+
+    def _explain(self, rows: np.ndarray, budget: int) -> Explanation:
+        design = self.design(budget)
         full = self._full_values(rows)
         coalition_values = (
             self._coalition_values(rows, design, "KernelSHAP")
             if len(design) else np.empty((len(rows), 0, self.n_outputs))
         )
         values, errors = _core.agnostic_kernel_values(design, coalition_values, full, self._expected, self.n_jobs)
-        return self._explanation(rows, values, errors)
+        explanation = self._explanation(rows, values, errors)
+        explanation.nsamples = budget
+        return explanation
 
 
 class PermutationExplainer(_AgnosticExplainer):
@@ -308,6 +397,7 @@ class LinearExplainer:
         if coef.ndim != 2 or not np.all(np.isfinite(coef)) or not np.all(np.isfinite(intercept)):
             raise ValueError("model: coefficients must be a finite 1-D or 2-D array with one intercept per output")
         self.n_jobs = n_jobs_arg(n_jobs)
+        data, data_weights, feature_names = _unpack_background(data, data_weights, feature_names)
         data_matrix, self.feature_names = _matrix(data, "data", feature_names)
         if data_matrix.shape[1] != coef.shape[1]:
             raise ValueError(f"data has {data_matrix.shape[1]} columns but the model has {coef.shape[1]} coefficients")
@@ -337,6 +427,51 @@ class LinearExplainer:
         single = len(self._expected) == 1
         base = np.broadcast_to(self._expected[0] if single else self._expected, (len(rows), *self._expected.shape[: not single])).copy()
         return Explanation(values[..., 0] if single else values, base, rows, self.feature_names)
+
+
+class _NativeModel:
+    """A model assay evaluates in its core: v(S) = core(X, background, design, ...)."""
+
+    def __init__(self, evaluate: Callable[..., np.ndarray], n_features: int, n_outputs: int) -> None:
+        self.evaluate, self.n_features, self.n_outputs = evaluate, n_features, n_outputs
+
+    def __call__(self, X: np.ndarray, background: np.ndarray, design: Any, weights: np.ndarray, link: str, n_jobs: int,
+                 progress: Any) -> np.ndarray:
+        return self.evaluate(X, background, design, weights, link, n_jobs, progress)
+
+
+def _native_model(model: Any) -> _NativeModel | None:
+    """Fitted tree ensembles and linear models (given as objects, not functions): their raw output in the core."""
+    if callable(model):
+        return None
+    if hasattr(model, "coef_") and hasattr(model, "intercept_"):
+        coef = np.ascontiguousarray(np.atleast_2d(np.asarray(model.coef_, dtype=np.float64)))
+        intercept = np.broadcast_to(np.asarray(model.intercept_, dtype=np.float64).reshape(-1), (coef.shape[0],)).copy()
+
+        def linear(*args: Any) -> np.ndarray:  # fast: one pass per coalition, no progress to report
+            return _core.agnostic_linear_model_values(coef, intercept, *args[:-1])
+
+        return _NativeModel(linear, coef.shape[1], coef.shape[0])
+    try:
+        from ._models import tree_model
+
+        trees = tree_model(model)
+    except TypeError:  # not a tree model either (an unfitted one is a ValueError from tree_model)
+        return None
+
+    def tree(*args: Any) -> np.ndarray:
+        return _core.agnostic_tree_values(trees.ensemble, *args)
+
+    return _NativeModel(tree, trees.n_features, trees.n_outputs)
+
+
+def _unpack_background(data: Any, data_weights: Any, feature_names: Sequence[str] | None) -> tuple[Any, Any, Any]:
+    """A :class:`Background` as (rows, weights, names); anything else unchanged."""
+    if not isinstance(data, Background):
+        return data, data_weights, feature_names
+    if data_weights is not None:
+        raise ValueError("data_weights: a Background already carries its weights")
+    return data.data, data.weights, feature_names or data.feature_names
 
 
 def _seed_arg(seed: Any) -> int:

@@ -56,8 +56,16 @@ CoalitionDesign gray_code_coalitions(std::int32_t n_features);
 // merged (their weight counts the draws) and the sampled weights are scaled to the
 // kernel mass of the sampled sizes. Random numbers come from CounterRng(seed, block)
 // over fixed blocks of draws. `budget` >= 2 (or M = 1).
+//
+// With Sampling::leverage, the sampled sizes are drawn uniformly instead (every size
+// equally likely, i.e. coalitions with probability proportional to their leverage
+// score 1 / C(M, |S|); Musco & Witter 2025, "Provably accurate Shapley value
+// estimation via leverage score sampling"), and each draw is weighted by kernel over
+// sampling probability so that the regression stays the same in expectation.
+enum class Sampling { kernel, leverage };
+
 CoalitionDesign kernel_coalitions(std::int32_t n_features, std::int64_t budget, std::uint64_t seed,
-                                  std::int32_t n_groups = 16);
+                                  std::int32_t n_groups = 16, Sampling sampling = Sampling::kernel);
 
 // Writes the hybrid rows for items [item_begin, item_end) of the (row, coalition) grid,
 // item = row * n_coalitions + coalition: for each item, `n_background` rows equal to
@@ -75,6 +83,9 @@ void fill_masked_rows(std::span<const double> X, std::span<const double> backgro
 // (0, 1) with the logit link.
 void coalition_values(std::span<const double> outputs, std::int64_t n_items, std::int32_t n_background,
                       std::int32_t n_outputs, std::span<const double> weights, Link link, std::span<double> out);
+
+// g(mean) for the link; throws InvalidArgument when the logit link gets a mean outside (0, 1).
+double apply_link(double mean, Link link);
 
 // Exact Shapley values from v over all 2^M coalitions in the order of
 // gray_code_coalitions: values is n_rows x 2^M x n_outputs; out is
