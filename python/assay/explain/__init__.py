@@ -1,5 +1,7 @@
-"""Explanations of models: exact SHAP values of tree ensembles (:class:`TreeExplainer`)
-and the :class:`Explanation` result that every explainer returns."""
+"""Explanations of models: exact SHAP values of tree ensembles (:class:`TreeExplainer`),
+model-agnostic explainers (:class:`KernelExplainer`, :class:`PermutationExplainer`,
+:class:`ExactExplainer`, :class:`LinearExplainer`) and the :class:`Explanation` result
+that every explainer returns."""
 
 from __future__ import annotations
 
@@ -8,5 +10,7 @@ from ._explanation import Explanation
 from ._models import TreeModel, tree_model
 from ._tree import TreeExplainer
 
-__all__ = ["Explanation", "TreeExplainer", "TreeModel", "tree_model"]
-__all__ += ["Background", "ExactExplainer", "KernelExplainer", "LinearExplainer", "PermutationExplainer", "kmeans"]
+__all__ = [
+    "Background", "ExactExplainer", "Explanation", "KernelExplainer", "LinearExplainer", "PermutationExplainer",
+    "TreeExplainer", "TreeModel", "kmeans", "tree_model",
+]
