@@ -34,6 +34,7 @@ apt_install() {
 system_deps() {  # $1 = "test" to include GoogleTest
   local missing=()
   [ -f /usr/include/eigen3/Eigen/Core ] || missing+=(libeigen3-dev)
+  [ -f /usr/include/hwy/contrib/sort/vqsort.h ] || missing+=(libhwy-dev)
   if [ "${1:-}" = test ]; then
     [ -f /usr/include/gtest/gtest.h ] || missing+=(libgtest-dev)
   fi

@@ -47,7 +47,7 @@ def make_data(n_rows: int = N_ROWS) -> pd.DataFrame:
         columns[f"cat{j}"] = pd.Categorical.from_codes(
             rng.integers(0, cardinality, n_rows), [f"v{i}" for i in range(cardinality)]
         )
-    return pd.DataFrame(columns)
+    return pd.DataFrame(columns, copy=False)
 
 
 def pandas_by_hand(df: pd.DataFrame) -> dict:

@@ -1,10 +1,13 @@
 #include "assay/common/sort.hpp"
 
+#include <hwy/contrib/sort/vqsort.h>
+
 #include <algorithm>
 #include <array>
 #include <bit>
 #include <memory>
 #include <utility>
+#include <vector>
 
 #include "assay/common/error.hpp"
 
@@ -22,6 +25,11 @@ inline std::uint64_t order_key(double x) {
   const auto bits = std::bit_cast<std::uint64_t>(x);
   const std::uint64_t mask = (bits >> 63) ? ~std::uint64_t{0} : (std::uint64_t{1} << 63);
   return bits ^ mask;
+}
+
+inline double from_order_key(std::uint64_t key) {
+  const std::uint64_t mask = (key >> 63) ? (std::uint64_t{1} << 63) : ~std::uint64_t{0};
+  return std::bit_cast<double>(key ^ mask);
 }
 
 inline std::size_t digit(std::uint64_t key, int pass) {
@@ -54,33 +62,22 @@ void lsd_sort(std::size_t n, KeyOf key_of, Move move_pass) {
 
 }  // namespace
 
-void radix_sort(std::span<double> values, std::span<double> scratch) {
-  if (scratch.size() != values.size()) throw InvalidArgument("radix_sort: scratch size differs from values size");
-  const std::size_t n = values.size();
-  if (n < 256) {
-    std::sort(values.begin(), values.end());
-    return;
-  }
-  double* source = values.data();
-  double* target = scratch.data();
-  lsd_sort(
-      n, [&](std::size_t i) { return order_key(values[i]); },
-      [&](int pass, auto& offsets) {
-        for (std::size_t i = 0; i < n; ++i) {
-          const double x = source[i];
-          target[offsets[digit(order_key(x), pass)]++] = x;
-        }
-        std::swap(source, target);
-      });
-  if (source != values.data()) std::copy(source, source + n, values.data());
+void sort_values(std::span<double> values) {
+  // Sorting the order-preserving integer keys instead of the doubles: Highway 1.0.3's
+  // double sort pads with the largest finite value and turns +inf into it.
+  std::vector<std::uint64_t> keys(values.size());
+  for (std::size_t i = 0; i < values.size(); ++i) keys[i] = order_key(values[i]);
+  hwy::Sorter sorter;
+  sorter(keys.data(), keys.size(), hwy::SortAscending());
+  for (std::size_t i = 0; i < values.size(); ++i) values[i] = from_order_key(keys[i]);
 }
 
-void radix_sort_pairs(std::span<std::uint64_t> keys, std::span<std::uint64_t> payload,
-                      std::span<std::uint64_t> key_scratch, std::span<std::uint64_t> payload_scratch) {
+// LSD radix sort: stable, which vqsort's key-value sort is not (and Highway 1.0.3's
+// corrupts payloads).
+void sort_pairs(std::span<std::uint64_t> keys, std::span<std::uint64_t> payload) {
   const std::size_t n = keys.size();
-  if (payload.size() != n || key_scratch.size() != n || payload_scratch.size() != n) {
-    throw InvalidArgument("radix_sort_pairs: keys, payload and scratch buffers differ in size");
-  }
+  if (payload.size() != n) throw InvalidArgument("sort_pairs: keys and payload differ in size");
+  std::vector<std::uint64_t> key_scratch(n), payload_scratch(n);
   std::uint64_t* key_source = keys.data();
   std::uint64_t* key_target = key_scratch.data();
   std::uint64_t* payload_source = payload.data();

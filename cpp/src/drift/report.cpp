@@ -234,8 +234,7 @@ PreparedColumn prepare_column(const ColumnView& column, std::optional<std::span<
       else
         out.sorted.push_back(v);
     }
-    std::vector<double> scratch(out.sorted.size());
-    radix_sort(out.sorted, scratch);
+    sort_values(out.sorted);
     return out;
   }
   std::vector<std::size_t> counts(column.labels.size(), 0);

@@ -159,8 +159,7 @@ std::vector<double> sorted_sample(std::span<const double> values, const std::str
     if (!std::isfinite(sorted[i]))
       throw InvalidArgument(argument + " holds " + (std::isnan(sorted[i]) ? "NaN" : "an infinity") + " at position " +
                             std::to_string(i) + "; drop or replace non-finite values first");
-  std::vector<double> scratch(sorted.size());
-  radix_sort(sorted, scratch);
+  sort_values(sorted);
   return sorted;
 }
 

@@ -381,10 +381,9 @@ std::vector<std::vector<std::int64_t>> identical_row_groups(const TableView& tab
                                                             const std::vector<std::size_t>& columns, int n_jobs) {
   const std::size_t n = table.n_rows();
   std::vector<std::uint64_t> keys = hash_rows(table, columns, n_jobs);
-  std::vector<std::uint64_t> rows(n), key_scratch(n), row_scratch(n);
+  std::vector<std::uint64_t> rows(n);
   for (std::size_t i = 0; i < n; ++i) rows[i] = i;
-  // Stable: rows of equal hash stay ascending.
-  radix_sort_pairs(keys, rows, key_scratch, row_scratch);
+  sort_pairs(keys, rows);  // rows of equal hash stay ascending
   std::vector<std::vector<std::int64_t>> groups;
   std::size_t i = 0;
   while (i < n) {
@@ -482,9 +481,9 @@ void check_overlap(const TableView& data, const TableView& reference, const std:
   if (data_columns.empty() || reference.n_rows() == 0 || data.n_rows() == 0) return;
   const std::size_t m = reference.n_rows();
   std::vector<std::uint64_t> ref_keys = hash_rows(reference, reference_columns, n_jobs);
-  std::vector<std::uint64_t> ref_rows(m), key_scratch(m), row_scratch(m);
+  std::vector<std::uint64_t> ref_rows(m);
   for (std::size_t i = 0; i < m; ++i) ref_rows[i] = i;
-  radix_sort_pairs(ref_keys, ref_rows, key_scratch, row_scratch);
+  sort_pairs(ref_keys, ref_rows);
   const std::vector<std::uint64_t> keys = hash_rows(data, data_columns, n_jobs);
   std::vector<char> shared(data.n_rows(), 0);
   constexpr std::size_t kBlock = 1 << 14;

@@ -141,8 +141,7 @@ SortedColumn sort_column(const ColumnView& column) {
       result.values.push_back(x == 0.0 ? 0.0 : x);  // folds -0.0 into 0.0
     }
   }
-  std::vector<double> scratch(result.values.size());
-  radix_sort(result.values, scratch);
+  sort_values(result.values);
   const double* begin = result.values.data();
   const double* end = begin + result.values.size();
   result.finite_begin = static_cast<std::size_t>(

@@ -5,14 +5,14 @@
 
 namespace assay {
 
-// Sorts finite or infinite doubles ascending (no NaN allowed) with an LSD radix sort
-// over the order-preserving bit pattern; `scratch` must have the same size as
-// `values`. Digit passes whose digit is the same for every value are skipped, which
-// makes narrow-range data cheaper. -0.0 sorts before 0.0.
-void radix_sort(std::span<double> values, std::span<double> scratch);
+// Sorts doubles ascending (-0.0 before 0.0). NaN is not allowed: callers drop missing
+// values first. Uses Highway's vectorized quicksort (vqsort; Blacher, Wassenberg et
+// al., "Vectorized and performance-portable quicksort", 2022), which picks the widest
+// SIMD instructions of the machine at run time.
+void sort_values(std::span<double> values);
 
-// Sorts 64-bit keys ascending together with a payload (stable; radix).
-void radix_sort_pairs(std::span<std::uint64_t> keys, std::span<std::uint64_t> payload,
-                      std::span<std::uint64_t> key_scratch, std::span<std::uint64_t> payload_scratch);
+// Sorts 64-bit keys ascending together with a payload; stable (equal keys keep their
+// input order), by LSD radix sort.
+void sort_pairs(std::span<std::uint64_t> keys, std::span<std::uint64_t> payload);
 
 }  // namespace assay
