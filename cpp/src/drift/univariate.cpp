@@ -432,15 +432,19 @@ TestResult epps_singleton_2samp(std::span<const double> x, std::span<const doubl
   return result;
 }
 
-double wasserstein(std::span<const double> x, std::span<const double> y) {
-  require_samples(x, y, 1, "the Wasserstein distance");
+namespace {
+
+// Integral of |F_x - F_y|^p over the real line for sorted unweighted samples (p = 1
+// or 2): the empirical CDFs are step functions, so the integral is a sum over the gaps
+// between consecutive distinct values.
+double cdf_distance(std::span<const double> x, std::span<const double> y, int p) {
   const double nx = static_cast<double>(x.size()), ny = static_cast<double>(y.size());
   Sum total;
   std::size_t cum_x = 0, cum_y = 0;
   double previous = 0.0, previous_gap = 0.0;
   bool first = true;
   for_each_distinct(x, y, [&](double value, std::size_t cx, std::size_t cy) {
-    if (!first) total.add(previous_gap * (value - previous));
+    if (!first) total.add((p == 1 ? previous_gap : previous_gap * previous_gap) * (value - previous));
     first = false;
     cum_x += cx;
     cum_y += cy;
@@ -450,22 +454,16 @@ double wasserstein(std::span<const double> x, std::span<const double> y) {
   return total.value();
 }
 
+}  // namespace
+
+double wasserstein(std::span<const double> x, std::span<const double> y) {
+  require_samples(x, y, 1, "the Wasserstein distance");
+  return cdf_distance(x, y, 1);
+}
+
 double energy_distance(std::span<const double> x, std::span<const double> y) {
   require_samples(x, y, 1, "the energy distance");
-  const double nx = static_cast<double>(x.size()), ny = static_cast<double>(y.size());
-  Sum total;
-  std::size_t cum_x = 0, cum_y = 0;
-  double previous = 0.0, previous_gap = 0.0;
-  bool first = true;
-  for_each_distinct(x, y, [&](double value, std::size_t cx, std::size_t cy) {
-    if (!first) total.add(previous_gap * previous_gap * (value - previous));
-    first = false;
-    cum_x += cx;
-    cum_y += cy;
-    previous_gap = static_cast<double>(cum_x) / nx - static_cast<double>(cum_y) / ny;
-    previous = value;
-  });
-  return std::sqrt(2.0) * std::sqrt(total.value());
+  return std::sqrt(2.0) * std::sqrt(cdf_distance(x, y, 2));
 }
 
 namespace {

@@ -94,6 +94,29 @@ std::int32_t leaf_of(const TreeEnsemble& ensemble, std::size_t t, const double* 
 
 constexpr std::size_t kMaxTreeFeatures = 12;
 
+struct CoalitionShape {
+  std::int64_t coalitions, rows, background_rows;
+  double weight_sum;
+};
+
+// Sizes shared by the native coalition evaluators, with the checks of their inputs.
+CoalitionShape coalition_shape(std::span<const double> X, std::span<const double> background,
+                               const CoalitionDesign& design, std::span<const double> weights, std::int64_t M,
+                               std::int64_t K, std::span<const double> out) {
+  CoalitionShape shape{static_cast<std::int64_t>(design.size()), static_cast<std::int64_t>(X.size()) / M,
+                       static_cast<std::int64_t>(background.size()) / M, 0.0};
+  if (shape.background_rows < 1) throw InvalidArgument("data: no background rows");
+  if (!weights.empty() && static_cast<std::int64_t>(weights.size()) != shape.background_rows) {
+    throw InvalidArgument("data_weights: expected one weight per background row");
+  }
+  if (static_cast<std::int64_t>(out.size()) != shape.rows * shape.coalitions * K) {
+    throw InvalidArgument("out: wrong size");
+  }
+  shape.weight_sum = weights.empty() ? static_cast<double>(shape.background_rows) : 0.0;
+  for (double w : weights) shape.weight_sum += w;
+  return shape;
+}
+
 }  // namespace
 
 void tree_coalition_values(std::span<const double> X, std::span<const double> background,
@@ -116,16 +139,9 @@ void tree_coalition_values(std::span<const double> X, std::span<const double> ba
       return;
     }
   }
-  const std::int64_t C = static_cast<std::int64_t>(design.size());
-  const std::int64_t n_rows = static_cast<std::int64_t>(X.size()) / M;
-  const std::int64_t R = static_cast<std::int64_t>(background.size()) / M;
-  if (R < 1) throw InvalidArgument("data: no background rows");
-  if (!weights.empty() && static_cast<std::int64_t>(weights.size()) != R) {
-    throw InvalidArgument("data_weights: expected one weight per background row");
-  }
-  if (static_cast<std::int64_t>(out.size()) != n_rows * C * K) throw InvalidArgument("out: wrong size");
-  double weight_sum = weights.empty() ? static_cast<double>(R) : 0.0;
-  for (double w : weights) weight_sum += w;
+  const CoalitionShape shape = coalition_shape(X, background, design, weights, M, K, out);
+  const std::int64_t C = shape.coalitions, n_rows = shape.rows, R = shape.background_rows;
+  const double weight_sum = shape.weight_sum;
   // Each coalition's pattern on each tree's features, and where each tree's table starts.
   std::vector<std::uint32_t> pattern(C * T, 0);
   std::vector<std::int64_t> table_start(T + 1, 0);
@@ -176,16 +192,9 @@ void linear_coalition_values(std::span<const double> coef, std::span<const doubl
   if (M < 1 || K < 1 || static_cast<std::int64_t>(coef.size()) != K * M) {
     throw InvalidArgument("model: expected n_outputs x n_features coefficients and one intercept per output");
   }
-  const std::int64_t C = static_cast<std::int64_t>(design.size());
-  const std::int64_t n_rows = static_cast<std::int64_t>(X.size()) / M;
-  const std::int64_t R = static_cast<std::int64_t>(background.size()) / M;
-  if (R < 1) throw InvalidArgument("data: no background rows");
-  if (!weights.empty() && static_cast<std::int64_t>(weights.size()) != R) {
-    throw InvalidArgument("data_weights: expected one weight per background row");
-  }
-  if (static_cast<std::int64_t>(out.size()) != n_rows * C * K) throw InvalidArgument("out: wrong size");
-  double weight_sum = weights.empty() ? static_cast<double>(R) : 0.0;
-  for (double w : weights) weight_sum += w;
+  const CoalitionShape shape = coalition_shape(X, background, design, weights, M, K, out);
+  const std::int64_t C = shape.coalitions, n_rows = shape.rows, R = shape.background_rows;
+  const double weight_sum = shape.weight_sum;
   std::vector<double> mean(M, 0.0);
   for (std::int64_t b = 0; b < R; ++b) {
     const double w = (weights.empty() ? 1.0 : weights[b]) / weight_sum;
