@@ -172,7 +172,6 @@ def main() -> None:
     scale = "" if SCALE == 1.0 else f" (ASSAY_BENCH_SCALE={SCALE})"
     update_doc(
         "drift",
-        "## Drift (`assay.drift`)" + scale + "\n\n" + results.markdown()
-        + "\n\nFigures taken while other engineers' builds and tests shared the 2 cores (under load).",
+        "## Drift (`assay.drift`)" + scale + "\n\n" + results.markdown(),
         COMMAND if SCALE == 1.0 else f"ASSAY_BENCH_SCALE={SCALE} {COMMAND}",
     )
