@@ -118,8 +118,7 @@ def main() -> None:
     )
 
     markdown = (
-        "assay with n_jobs=2; shap's KernelExplainer is single-threaded. Figures taken while other engineers "
-        "used the same 2 cores.\n\n" + results.markdown() + "\n\n" + "\n".join(f"- {n}" for n in notes)
+        "assay with n_jobs=2; shap's KernelExplainer is single-threaded.\n\n" + results.markdown() + "\n\n" + "\n".join(f"- {n}" for n in notes)
     )
     print(markdown)
     update_doc("agnostic", "## Model-agnostic explainers (assay.explain)\n\n" + markdown,
