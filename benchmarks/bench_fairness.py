@@ -166,8 +166,7 @@ def main() -> None:
 
     table = results.markdown()
     print(table)
-    update_doc("fairness", "## Fairness (assay.fairness vs fairlearn)\n\n" + table + "\n\n" + memory +
-               "\nThe machine was shared with other work during the run.",
+    update_doc("fairness", "## Fairness (assay.fairness vs fairlearn)\n\n" + table + "\n\n" + memory,
                ".venv/bin/python benchmarks/run.py fairness")
 
 
