@@ -1,4 +1,4 @@
-"""Type stubs of assay's compiled module (private: use the assay package)."""
+"""Type annotations of assay's compiled module (private: use the assay package)."""
 
 from typing import Callable, Sequence
 

@@ -363,29 +363,40 @@ void kernel_shap_values(const CoalitionDesign& design, std::span<const double> v
     const Eigen::VectorXd pivots = solver.vectorD().cwiseAbs();
     return pivots.minCoeff() > 1e-12 * pivots.maxCoeff() && solver.rcond() > 1e-13;
   };
-  auto block_normal = [&](std::int32_t slot) {
-    const std::int64_t start = group_start[slot], length = group_start[slot + 1] - start;
-    return Matrix(weighted_transpose.middleCols(start, length) * D.middleRows(start, length));
+  // Products W D^T X over the coalitions, split by group slot: the enumerated part, each
+  // sampled group's part and their total. A jackknife replicate drops group g and
+  // scales the other sampled groups by G/(G-1) so that they keep their kernel mass.
+  struct GroupedProducts {
+    Matrix enumerated, total;
+    std::vector<Matrix> groups;
+    Matrix without(std::int32_t g, double scale) const {
+      return enumerated + scale * (total - enumerated - groups[g]);
+    }
   };
-  const Matrix normal_enumerated = block_normal(0);
-  std::vector<Matrix> normal_groups;
-  Matrix normal_total = normal_enumerated;
-  for (std::int32_t g = 0; g < G; ++g) {
-    normal_groups.push_back(block_normal(g + 1));
-    normal_total += normal_groups.back();
-  }
-  const Eigen::LDLT<Matrix> solver_total(normal_total);
+  auto grouped_products = [&](const Matrix& right) {
+    auto slot_product = [&](std::int32_t slot) {
+      const std::int64_t start = group_start[slot], length = group_start[slot + 1] - start;
+      return Matrix(weighted_transpose.middleCols(start, length) * right.middleRows(start, length));
+    };
+    GroupedProducts products{slot_product(0), Matrix(), {}};
+    products.total = products.enumerated;
+    for (std::int32_t g = 0; g < G; ++g) {
+      products.groups.push_back(slot_product(g + 1));
+      products.total += products.groups.back();
+    }
+    return products;
+  };
+  const GroupedProducts normal = grouped_products(D);
+  const Eigen::LDLT<Matrix> solver_total(normal.total);
   if (!regular(solver_total)) {
     throw InvalidArgument("nsamples: the " + std::to_string(C) + " coalitions do not determine the " +
                           std::to_string(M) + " values (singular least squares); raise nsamples");
   }
-  // Jackknife replicates: group g left out, the other sampled groups scaled by G/(G-1)
-  // so that the sampled part keeps its kernel mass.
   const double scale = G > 1 ? double(G) / (G - 1) : 0.0;
   std::vector<Eigen::LDLT<Matrix>> solver_without;
   bool replicates_ok = G > 1;
   for (std::int32_t g = 0; g < G && replicates_ok; ++g) {
-    solver_without.emplace_back(Matrix(normal_enumerated + scale * (normal_total - normal_enumerated - normal_groups[g])));
+    solver_without.emplace_back(normal.without(g, scale));
     replicates_ok = regular(solver_without.back());
   }
   constexpr std::int64_t kRowsPerBlock = 32;
@@ -407,17 +418,7 @@ void kernel_shap_values(const CoalitionDesign& design, std::span<const double> v
         }
       }
     }
-    auto block_rhs = [&](std::int32_t slot) {
-      const std::int64_t start = group_start[slot], length = group_start[slot + 1] - start;
-      return Matrix(weighted_transpose.middleCols(start, length) * target.middleRows(start, length));
-    };
-    const Matrix rhs_enumerated = block_rhs(0);
-    std::vector<Matrix> rhs_groups;
-    Matrix rhs_total = rhs_enumerated;
-    for (std::int32_t g = 0; g < G; ++g) {
-      rhs_groups.push_back(block_rhs(g + 1));
-      rhs_total += rhs_groups.back();
-    }
+    const GroupedProducts rhs = grouped_products(target);
     // phi for all columns from beta: the first M-1 values, then delta - sum(beta).
     auto attributions = [&](const Matrix& beta) {
       Matrix phi(M, width);
@@ -425,14 +426,14 @@ void kernel_shap_values(const CoalitionDesign& design, std::span<const double> v
       phi.row(P) = delta - beta.colwise().sum();
       return phi;
     };
-    const Matrix phi = attributions(solver_total.solve(rhs_total));
+    const Matrix phi = attributions(solver_total.solve(rhs.total));
     Matrix spread = Matrix::Zero(M, width);
     if (G > 1 && replicates_ok) {
       std::vector<Matrix> replicates;
       Matrix mean = Matrix::Zero(M, width);
       for (std::int32_t g = 0; g < G; ++g) {
         replicates.push_back(attributions(
-            solver_without[g].solve(Matrix(rhs_enumerated + scale * (rhs_total - rhs_enumerated - rhs_groups[g])))));
+            solver_without[g].solve(rhs.without(g, scale))));
         mean += replicates.back() / G;
       }
       for (const Matrix& replicate : replicates) spread += (replicate - mean).cwiseAbs2();
