@@ -149,6 +149,25 @@ TEST(QualityProfile, SortedHelpersMatchDefinitions) {
   EXPECT_DOUBLE_EQ(detail::sorted_mad(even.data(), even.size(), 3.0), 1.5);
 }
 
+// The MAD by binary search over the two deviation sequences equals the median of the
+// absolute deviations computed directly, with ties and both parities of n.
+TEST(QualityProfile, SortedMadMatchesDirectMedian) {
+  std::mt19937_64 gen(5);
+  for (std::size_t n = 1; n < 60; ++n) {
+    for (int trial = 0; trial < 20; ++trial) {
+      std::vector<double> x(n);
+      for (auto& v : x) v = static_cast<double>(gen() % 9) * (trial % 2 ? 0.5 : 1.25);
+      std::sort(x.begin(), x.end());
+      const double median = detail::sorted_quantile(x.data(), n, 0.5);
+      std::vector<double> deviations(n);
+      for (std::size_t i = 0; i < n; ++i) deviations[i] = std::abs(x[i] - median);
+      std::sort(deviations.begin(), deviations.end());
+      const double expected = detail::sorted_quantile(deviations.data(), n, 0.5);
+      ASSERT_EQ(detail::sorted_mad(x.data(), n, median), expected) << "n=" << n << " trial=" << trial;
+    }
+  }
+}
+
 TEST(QualityProfile, ThreadCountDoesNotChangeResults) {
   std::mt19937_64 gen(2);
   std::uniform_real_distribution<double> u(0, 1);

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <bit>
+#include <cmath>
 #include <memory>
 #include <utility>
 #include <vector>
@@ -19,17 +20,18 @@ constexpr int kPasses = 8;  // 8 * 8 = 64; 8-bit digits scatter into 256 buckets
 constexpr std::size_t kBuckets = std::size_t{1} << kDigitBits;
 using Histograms = std::array<std::array<std::size_t, kBuckets>, kPasses>;
 
-// Maps a double to an unsigned key with the same order (negative numbers have all
-// bits flipped, positive numbers only the sign bit).
+// Maps a double to an unsigned key with the same order: negative numbers have all bits
+// flipped, positive numbers only the sign bit. Branch-free (an arithmetic shift spreads
+// the sign), as signs are unpredictable in data.
 inline std::uint64_t order_key(double x) {
   const auto bits = std::bit_cast<std::uint64_t>(x);
-  const std::uint64_t mask = (bits >> 63) ? ~std::uint64_t{0} : (std::uint64_t{1} << 63);
-  return bits ^ mask;
+  const auto spread_sign = static_cast<std::uint64_t>(static_cast<std::int64_t>(bits) >> 63);
+  return bits ^ (spread_sign | (std::uint64_t{1} << 63));
 }
 
 inline double from_order_key(std::uint64_t key) {
-  const std::uint64_t mask = (key >> 63) ? (std::uint64_t{1} << 63) : ~std::uint64_t{0};
-  return std::bit_cast<double>(key ^ mask);
+  const auto spread_negative = static_cast<std::uint64_t>(static_cast<std::int64_t>(~key) >> 63);
+  return std::bit_cast<double>(key ^ (spread_negative | (std::uint64_t{1} << 63)));
 }
 
 inline std::size_t digit(std::uint64_t key, int pass) {
@@ -62,14 +64,71 @@ void lsd_sort(std::size_t n, KeyOf key_of, Move move_pass) {
 
 }  // namespace
 
+void sort_keys(std::span<std::uint64_t> keys) {
+  hwy::Sorter sorter;
+  sorter(keys.data(), keys.size(), hwy::SortAscending());
+}
+
 void sort_values(std::span<double> values) {
   // Sorting the order-preserving integer keys instead of the doubles: Highway 1.0.3's
   // double sort pads with the largest finite value and turns +inf into it.
   std::vector<std::uint64_t> keys(values.size());
   for (std::size_t i = 0; i < values.size(); ++i) keys[i] = order_key(values[i]);
-  hwy::Sorter sorter;
-  sorter(keys.data(), keys.size(), hwy::SortAscending());
+  sort_keys(keys);
   for (std::size_t i = 0; i < values.size(); ++i) values[i] = from_order_key(keys[i]);
+}
+
+std::span<const double> NonMissingSorter::sort(std::span<const double> input) {
+  const std::size_t n = input.size();
+  if (values_.size() < n) values_.resize(n);
+  std::size_t kept = 0;
+  // Counting pays off once the column is much longer than the table it fills.
+  constexpr std::size_t kCountingMinLength = 1 << 16;
+  if (n >= kCountingMinLength && sort_by_counting(input, kept)) return {values_.data(), kept};
+
+  if (keys_.size() < n) keys_.resize(n);
+  // Branch-free compaction: every value is written, the end advances past non-NaN only.
+  kept = 0;
+  for (const double x : input) {
+    keys_[kept] = order_key(x == 0.0 ? 0.0 : x);
+    kept += !std::isnan(x);
+  }
+  sort_keys(std::span<std::uint64_t>(keys_.data(), kept));
+  for (std::size_t i = 0; i < kept; ++i) values_[i] = from_order_key(keys_[i]);
+  return {values_.data(), kept};
+}
+
+bool NonMissingSorter::sort_by_counting(std::span<const double> input, std::size_t& kept) {
+  // Open addressing on the order keys; key 0 marks an empty slot (it is the key of a
+  // NaN, never stored). 2^15 slots hold up to 2^14 distinct values and stay in cache.
+  constexpr int kTableBits = 15;
+  constexpr std::size_t kSlots = std::size_t{1} << kTableBits;
+  constexpr std::size_t kMaxDistinct = kSlots / 2;
+  table_keys_.assign(kSlots, 0);
+  table_counts_.assign(kSlots, 0);
+  std::size_t distinct = 0;
+  for (const double x : input) {
+    if (std::isnan(x)) continue;
+    const std::uint64_t key = order_key(x == 0.0 ? 0.0 : x);
+    std::size_t slot = (key * 0x9e3779b97f4a7c15ULL) >> (64 - kTableBits);
+    while (table_keys_[slot] != key && table_keys_[slot] != 0) slot = (slot + 1) & (kSlots - 1);
+    if (table_keys_[slot] == 0) {
+      if (++distinct > kMaxDistinct) return false;
+      table_keys_[slot] = key;
+    }
+    ++table_counts_[slot];
+  }
+  runs_.clear();
+  for (std::size_t slot = 0; slot < kSlots; ++slot) {
+    if (table_keys_[slot] != 0) runs_.emplace_back(table_keys_[slot], table_counts_[slot]);
+  }
+  std::sort(runs_.begin(), runs_.end());
+  kept = 0;
+  for (const auto& [key, count] : runs_) {
+    std::fill_n(values_.data() + kept, count, from_order_key(key));
+    kept += count;
+  }
+  return true;
 }
 
 // LSD radix sort: stable, which vqsort's key-value sort is not (and Highway 1.0.3's

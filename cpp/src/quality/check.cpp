@@ -379,11 +379,26 @@ std::vector<std::vector<std::string>> label_variants(const std::vector<std::stri
 
 std::vector<std::vector<std::int64_t>> identical_row_groups(const TableView& table,
                                                             const std::vector<std::size_t>& columns, int n_jobs) {
-  const std::size_t n = table.n_rows();
-  std::vector<std::uint64_t> keys = hash_rows(table, columns, n_jobs);
-  std::vector<std::uint64_t> rows(n);
-  for (std::size_t i = 0; i < n; ++i) rows[i] = i;
+  const std::vector<std::uint64_t> hashes = hash_rows(table, columns, n_jobs);
+  // Most rows are usually unique: find the hashes that repeat from a sorted copy, then
+  // group only the rows that carry one of them.
+  std::vector<std::uint64_t> sorted = hashes;
+  sort_keys(sorted);
+  std::vector<std::uint64_t> repeated;
+  for (std::size_t i = 1; i < sorted.size(); ++i) {
+    if (sorted[i] == sorted[i - 1] && (repeated.empty() || repeated.back() != sorted[i])) repeated.push_back(sorted[i]);
+  }
+  std::vector<std::uint64_t> keys, rows;
+  if (!repeated.empty()) {
+    for (std::size_t i = 0; i < hashes.size(); ++i) {
+      if (std::binary_search(repeated.begin(), repeated.end(), hashes[i])) {
+        keys.push_back(hashes[i]);
+        rows.push_back(i);
+      }
+    }
+  }
   sort_pairs(keys, rows);  // rows of equal hash stay ascending
+  const std::size_t n = keys.size();
   std::vector<std::vector<std::int64_t>> groups;
   std::size_t i = 0;
   while (i < n) {
@@ -676,12 +691,15 @@ CheckResult check(const TableView& data, const std::string& target_name, const T
   std::vector<NumericProfile> numeric(n_columns);
   std::vector<CategoricalProfile> categorical(n_columns);
   std::atomic<std::size_t> done{0};
-  parallel_for(static_cast<std::ptrdiff_t>(n_columns), resolve_threads(n_jobs), [&](std::ptrdiff_t j) {
+  const int threads = resolve_threads(n_jobs);
+  std::vector<NonMissingSorter> sorters(static_cast<std::size_t>(threads));
+  parallel_for(static_cast<std::ptrdiff_t>(n_columns), threads, [&](std::ptrdiff_t j) {
     const ColumnView& column = data.column(static_cast<std::size_t>(j));
     auto& findings = reports[static_cast<std::size_t>(j)].findings;
     const bool is_target = j == target_index;
     if (column.is_numeric()) {
-      const detail::SortedColumn sorted = detail::sort_column(column);
+      const detail::SortedColumn sorted =
+          detail::sort_column(column, sorters[static_cast<std::size_t>(omp_get_thread_num())]);
       NumericProfile& p = numeric[static_cast<std::size_t>(j)] = detail::profile_sorted(column, sorted, profile_options);
       check_missing(column, p.count, p.missing, o, findings);
       check_constant(column.name, p.count - p.missing, p.distinct, p.values, o, findings);

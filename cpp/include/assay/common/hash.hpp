@@ -6,16 +6,26 @@
 // values hash equally: -0.0 and 0.0 hash the same, every NaN hashes the same, and a
 // categorical value hashes by its label, not by its code.
 #include <array>
+#include <bit>
+#include <cmath>
 #include <cstdint>
 #include <span>
 #include <string_view>
 #include <vector>
 
+#include "assay/common/rng.hpp"
 #include "assay/common/table.hpp"
 
 namespace assay {
 
-std::uint64_t hash_double(double x);
+// The bits that identify a double as a value: every NaN alike, -0.0 as 0.0.
+inline std::uint64_t canonical_bits(double x) {
+  return std::isnan(x) ? 0x7ff8dead0000beefULL : std::bit_cast<std::uint64_t>(x == 0.0 ? 0.0 : x);
+}
+
+inline std::uint64_t hash_double(double x) {
+  return std::isnan(x) ? 0x7ff8dead0000beefULL : mix64(canonical_bits(x) ^ 0x2545f4914f6cdd1dULL);
+}
 std::uint64_t hash_string(std::string_view s);
 // Hash of a missing categorical value (distinct from every label's hash in practice).
 inline constexpr std::uint64_t kMissingLabelHash = 0x6d697373696e6721ULL;
@@ -38,7 +48,12 @@ class HyperLogLog {
   // is not a power of two in [2^4, 2^18] or a register exceeds 64 - precision + 1.
   static HyperLogLog from_registers(std::vector<std::uint8_t> registers);
 
-  void add_hash(std::uint64_t hash);
+  void add_hash(std::uint64_t hash) {
+    const std::size_t index = hash >> (64 - precision_);
+    const std::uint64_t rest = hash << precision_;
+    const int rank = rest == 0 ? 64 - precision_ + 1 : std::countl_zero(rest) + 1;
+    if (registers_[index] < rank) registers_[index] = static_cast<std::uint8_t>(rank);
+  }
   // Throws InvalidArgument when the precisions differ.
   void merge(const HyperLogLog& other);
   double estimate() const;
