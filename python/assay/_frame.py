@@ -288,7 +288,7 @@ def _from_pandas(name: str, series: Any) -> Column:
 
     dtype = series.dtype
     if isinstance(dtype, pd.CategoricalDtype):
-        return _categorical(name, series.cat.codes.to_numpy(), list(dtype.categories), "category")
+        return _categorical(name, series.cat.codes.to_numpy(), dtype.categories.tolist(), "category")
     if isinstance(dtype, pd.DatetimeTZDtype):
         return _numeric(name, _datetime_seconds(series.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy()), "datetime")
     if pd.api.types.is_bool_dtype(dtype):
@@ -301,7 +301,7 @@ def _from_pandas(name: str, series: Any) -> Column:
         return _numeric(name, series.to_numpy(dtype=np.float64, na_value=np.nan), "float")
     if pd.api.types.is_string_dtype(dtype) and not pd.api.types.is_object_dtype(dtype):
         codes, uniques = pd.factorize(series, use_na_sentinel=True)
-        return _categorical(name, codes, list(uniques), "string")
+        return _categorical(name, codes, uniques.tolist(), "string")
     if pd.api.types.is_complex_dtype(dtype):
         raise TypeError(f"column '{name}': unsupported dtype {dtype}")
     if isinstance(dtype, np.dtype):
