@@ -716,11 +716,10 @@ class MetricFrame:
             for q in self._ci_quantiles:
                 if not isinstance(q, float) or not 0 < q < 1:
                     raise ValueError(f"ci_quantiles must be floats strictly between 0 and 1, got {q!r}")
-            if user_metrics:
-                raise ValueError("n_boot: bootstrap intervals are computed for built-in metrics only")
-            if any(spec[0].rule == "score" for spec in self._builtin_specs.values()):
-                raise ValueError("n_boot: bootstrap intervals of score metrics (ROC-AUC, ECE) are not available")
-            self._bootstrap = bootstrap_metric_frame(self, int(n_boot), random_state, jobs, progress)
+            non_scalar = [r.name for r in self._results if not r.scalar]
+            if non_scalar:
+                raise ValueError(f"n_boot: metrics {non_scalar} return non-scalar values; intervals need scalars")
+            self._bootstrap = bootstrap_metric_frame(self, user_metrics, int(n_boot), random_state, jobs, progress)
         elif (n_boot is not None) != has_quantiles:
             raise ValueError("n_boot and ci_quantiles must be given together")
 
