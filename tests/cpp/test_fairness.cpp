@@ -273,6 +273,68 @@ TEST(FairnessScores, AucWithTiesAndCalibration) {
   EXPECT_THROW(calibration_by_group(g, 2, bad, y, {}, 2, 1), InvalidArgument);
 }
 
+TEST(FairnessResample, ScoreReplicatesEqualThePointMetricsOfTheResampledRows) {
+  std::mt19937 gen(11);
+  const std::size_t n = 600;
+  std::vector<std::int32_t> g(n), y(n);
+  std::vector<double> s(n), w(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    g[i] = static_cast<std::int32_t>(gen() % 4) - 1;  // -1: a dropped row
+    y[i] = static_cast<std::int32_t>(gen() % 2);
+    s[i] = static_cast<double>(gen() % 20) / 20.0;   // ties
+    w[i] = static_cast<double>(gen() % 5) / 2.0;
+  }
+  // Groups 0 and 1 form level 0, group 2 level 1.
+  const std::vector<std::int32_t> level{0, 0, 1};
+  const ReplicateValues auc = bootstrap_roc_auc(g, 3, level, 2, s, y, w, 7, 5, 1);
+  const ReplicateValues ece = bootstrap_calibration_error(g, 3, level, 2, s, y, w, 10, 7, 5, 1);
+  EXPECT_EQ(auc.by_group, bootstrap_roc_auc(g, 3, level, 2, s, y, w, 7, 5, 3).by_group);
+  EXPECT_EQ(ece.by_level, bootstrap_calibration_error(g, 3, level, 2, s, y, w, 10, 7, 5, 3).by_level);
+  std::vector<std::int32_t> row_level(n);
+  for (std::size_t i = 0; i < n; ++i) row_level[i] = g[i] < 0 ? -1 : level[static_cast<std::size_t>(g[i])];
+  for (std::size_t b = 0; b < 7; ++b) {
+    std::vector<std::uint8_t> times(n);
+    poisson_multiplicities(5, b, times);
+    std::vector<double> reweighted(n);
+    for (std::size_t i = 0; i < n; ++i) reweighted[i] = times[i] * w[i];
+    const MetricValues groups = roc_auc_by_group(g, 3, s, y, reweighted, 1);
+    const MetricValues levels = roc_auc_by_group(row_level, 2, s, y, reweighted, 1);
+    const Calibration cg = calibration_by_group(g, 3, s, y, reweighted, 10, 1);
+    const Calibration cl = calibration_by_group(row_level, 2, s, y, reweighted, 10, 1);
+    for (std::size_t k = 0; k < 3; ++k) {
+      EXPECT_NEAR(auc.by_group[b * 3 + k], groups.values[k], 1e-12);
+      EXPECT_NEAR(ece.by_group[b * 3 + k], cg.ece[k], 1e-12);
+    }
+    for (std::size_t k = 0; k < 2; ++k) {
+      EXPECT_NEAR(auc.by_level[b * 2 + k], levels.values[k], 1e-12);
+      EXPECT_NEAR(ece.by_level[b * 2 + k], cl.ece[k], 1e-12);
+    }
+  }
+  const std::vector<std::int32_t> bad_level{0, 2, 1};
+  EXPECT_THROW(bootstrap_roc_auc(g, 3, bad_level, 2, s, y, w, 7, 5, 1), InvalidArgument);
+  EXPECT_THROW(bootstrap_roc_auc(g, 3, level, 2, s, y, w, 0, 5, 1), InvalidArgument);
+}
+
+TEST(FairnessResample, ResampledRowsRepeatEachRowByItsMultiplicity) {
+  std::vector<std::int32_t> g{1, 0, -1, 1, 0, 1};
+  const GroupOrder order = sort_rows_by_group(g, 2);
+  const ResampledRows rows = resample_grouped_rows(order.order, order.offsets, g.size(), 3, 4);
+  std::vector<std::uint8_t> times(g.size());
+  poisson_multiplicities(3, 4, times);
+  std::vector<std::int64_t> expected, offsets{0};
+  for (std::size_t k = 0; k < 2; ++k) {
+    for (auto r = order.offsets[k]; r < order.offsets[k + 1]; ++r) {
+      const auto row = order.order[static_cast<std::size_t>(r)];
+      expected.insert(expected.end(), times[static_cast<std::size_t>(row)], row);
+    }
+    offsets.push_back(static_cast<std::int64_t>(expected.size()));
+  }
+  EXPECT_EQ(rows.rows, expected);
+  EXPECT_EQ(rows.offsets, offsets);
+  const std::vector<std::int64_t> bad{0, 9, 5};
+  EXPECT_THROW(resample_grouped_rows(order.order, bad, g.size(), 3, 4), InvalidArgument);
+}
+
 TEST(FairnessMitigation, ReweighingMakesGroupAndLabelIndependent) {
   std::vector<std::int32_t> g{0, 0, 0, 1, 1, 1, 1, 1}, y{1, 1, 0, 0, 0, 0, 0, 1};
   const ConfusionStats s = accumulate_confusion(g, 2, y, y, 2, std::nullopt, 1);

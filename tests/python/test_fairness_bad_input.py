@@ -57,9 +57,9 @@ def test_errors_name_the_argument(kwargs, error, match):
         frame(**kwargs)
 
 
-def test_bootstrap_needs_built_in_metrics():
-    with pytest.raises(ValueError, match="built-in"):
-        frame(metrics={"m": lambda y, p: 0.0}, n_boot=5, ci_quantiles=[0.5])
+def test_bootstrap_needs_scalar_metrics():
+    with pytest.raises(ValueError, match="non-scalar"):
+        frame(metrics={"m": lambda y, p: np.array([0.0, 1.0])}, n_boot=5, ci_quantiles=[0.5])
     with pytest.raises(ValueError, match="confidence intervals need"):
         frame().overall_ci
 
