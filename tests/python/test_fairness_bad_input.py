@@ -37,6 +37,8 @@ def frame(**kwargs):
          "sensitive feature 'sensitive_feature_0' has 1 missing"),
         (dict(convention="aif"), ValueError, "convention"),
         (dict(missing="ignore"), ValueError, "missing"),
+        (dict(min_support=-1), ValueError, "min_support"),
+        (dict(min_support=2.5), ValueError, "min_support"),
         (dict(n_boot=10), ValueError, "together"),
         (dict(n_boot=0, ci_quantiles=[0.5]), ValueError, "n_boot"),
         (dict(n_boot=10, ci_quantiles=[1.5]), ValueError, "ci_quantiles"),
