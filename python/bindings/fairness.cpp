@@ -466,7 +466,8 @@ void bind_fairness(py::module_& parent) {
   m.def(
       "optimize_thresholds",
       [](const py::object& row_group, std::int32_t n_groups, const py::object& scores, const py::object& labels,
-         const std::string& constraint, const std::string& objective, std::int32_t grid_size, int n_jobs) {
+         const std::string& constraint, const std::string& objective, std::int32_t grid_size, bool flip, double tol,
+         int n_jobs) {
         static const std::pair<const char*, RateMetric> names[] = {
             {"selection_rate", RateMetric::selection_rate},
             {"true_positive_rate", RateMetric::true_positive_rate},
@@ -488,11 +489,12 @@ void bind_fairness(py::module_& parent) {
         const RateMetric target = metric_of(objective);
         const bool equalized_odds = constraint == "equalized_odds";
         const RateMetric x = equalized_odds ? RateMetric::false_positive_rate : metric_of(constraint);
+        const ThresholdOptions options{grid_size, flip, tol};
         ThresholdRules rules;
         {
           py::gil_scoped_release release;
-          rules = equalized_odds ? optimize_equalized_odds(rows, n_groups, s, y, target, grid_size, n_jobs)
-                                 : optimize_thresholds(rows, n_groups, s, y, x, target, grid_size, n_jobs);
+          rules = equalized_odds ? optimize_equalized_odds(rows, n_groups, s, y, target, options, n_jobs)
+                                 : optimize_thresholds(rows, n_groups, s, y, x, target, options, n_jobs);
         }
         py::dict out;
         out["x_best"] = rules.x_best;
@@ -502,11 +504,14 @@ void bind_fairness(py::module_& parent) {
         out["threshold0"] = to_numpy(std::move(rules.threshold0));
         out["p1"] = to_numpy(std::move(rules.p1));
         out["threshold1"] = to_numpy(std::move(rules.threshold1));
+        out["below0"] = to_numpy(std::move(rules.below0)).attr("astype")("bool");
+        out["below1"] = to_numpy(std::move(rules.below1)).attr("astype")("bool");
+        out["x_group"] = to_numpy(std::move(rules.x_group));
         out["objective"] = to_numpy(std::move(rules.objective));
         return out;
       },
       py::arg("row_group"), py::arg("n_groups"), py::arg("y_score"), py::arg("y_true"), py::arg("constraint"),
-      py::arg("objective"), py::arg("grid_size"), py::arg("n_jobs"));
+      py::arg("objective"), py::arg("grid_size"), py::arg("flip"), py::arg("tol"), py::arg("n_jobs"));
 
   py::list reasons;
   for (int r = 0; r <= static_cast<int>(Undefined::constant_target); ++r) {

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <numeric>
 #include <random>
@@ -349,7 +350,7 @@ TEST(FairnessMitigation, ThresholdsEqualiseSelectionRates) {
   std::vector<std::int32_t> g{0, 0, 0, 0, 1, 1, 1, 1}, y{1, 1, 0, 0, 1, 0, 0, 0};
   std::vector<double> s{0.9, 0.8, 0.3, 0.1, 0.7, 0.6, 0.2, 0.1};
   const ThresholdRules rules =
-      optimize_thresholds(g, 2, s, y, RateMetric::selection_rate, RateMetric::accuracy, 4, 1);
+      optimize_thresholds(g, 2, s, y, RateMetric::selection_rate, RateMetric::accuracy, {4}, 1);
   for (std::size_t group = 0; group < 2; ++group) {
     double selected = 0;
     for (std::size_t i = 0; i < g.size(); ++i) {
@@ -360,7 +361,7 @@ TEST(FairnessMitigation, ThresholdsEqualiseSelectionRates) {
   }
   EXPECT_EQ(rules.objective.size(), 5u);
   std::vector<std::int32_t> one_class{1, 1, 1, 1, 1, 0, 0, 0};
-  EXPECT_THROW(optimize_thresholds(g, 2, s, one_class, RateMetric::selection_rate, RateMetric::accuracy, 4, 1),
+  EXPECT_THROW(optimize_thresholds(g, 2, s, one_class, RateMetric::selection_rate, RateMetric::accuracy, {4}, 1),
                InvalidArgument);
 }
 
@@ -376,7 +377,7 @@ TEST(FairnessMitigation, EqualizedOddsMixesTowardsTheCommonPoint) {
     // Integer scores: midpoints between distinct scores are never scores themselves.
     s.push_back(static_cast<double>(gen() % 1000) + (group == 0 ? 600.0 : 200.0) * label);
   }
-  const ThresholdRules rules = optimize_equalized_odds(g, 2, s, y, RateMetric::accuracy, 100, 1);
+  const ThresholdRules rules = optimize_equalized_odds(g, 2, s, y, RateMetric::accuracy, {100}, 1);
   double tpr[2] = {0, 0}, fpr[2] = {0, 0}, pos[2] = {0, 0}, neg[2] = {0, 0};
   for (std::size_t i = 0; i < g.size(); ++i) {
     const auto k = static_cast<std::size_t>(g[i]);
@@ -388,5 +389,48 @@ TEST(FairnessMitigation, EqualizedOddsMixesTowardsTheCommonPoint) {
   EXPECT_NEAR(tpr[0] / pos[0], tpr[1] / pos[1], 1e-9);
   EXPECT_NEAR(fpr[0] / neg[0], rules.x_best, 1e-9);
   EXPECT_NEAR(fpr[1] / neg[1], rules.x_best, 1e-9);
-  EXPECT_THROW(optimize_equalized_odds(g, 2, s, y, RateMetric::selection_rate, 100, 1), InvalidArgument);
+  EXPECT_THROW(optimize_equalized_odds(g, 2, s, y, RateMetric::selection_rate, {100}, 1), InvalidArgument);
+}
+
+TEST(FairnessMitigation, ToleranceAndFlip) {
+  std::mt19937 gen(3);
+  std::vector<std::int32_t> g, y;
+  std::vector<double> s;
+  for (int i = 0; i < 3000; ++i) {
+    const std::int32_t group = i % 3;
+    const std::int32_t label = static_cast<std::int32_t>(gen() % 2);
+    g.push_back(group);
+    y.push_back(label);
+    // Group 2's scores fall with the label: only flipped rules use them well.
+    const double signal = group == 2 ? -300.0 * label : (group == 0 ? 500.0 : 150.0) * label;
+    s.push_back(static_cast<double>(gen() % 1000) + signal);
+  }
+  // Overall accuracy of rules, each group's rows counted by their selection probability.
+  auto accuracy = [&](const ThresholdRules& r) {
+    double correct = 0;
+    for (std::size_t i = 0; i < g.size(); ++i) {
+      const auto k = static_cast<std::size_t>(g[i]);
+      auto op = [&](double t, bool below) { return below ? s[i] < t : s[i] > t; };
+      const double p = r.p0[k] * op(r.threshold0[k], r.below0[k]) + r.p1[k] * op(r.threshold1[k], r.below1[k]);
+      correct += y[i] ? p : 1 - p;
+    }
+    return correct / static_cast<double>(g.size());
+  };
+  const ThresholdRules strict = optimize_thresholds(g, 3, s, y, RateMetric::selection_rate, RateMetric::accuracy, {100}, 1);
+  const ThresholdOptions relaxed_options{100, false, 0.1};
+  const ThresholdRules relaxed =
+      optimize_thresholds(g, 3, s, y, RateMetric::selection_rate, RateMetric::accuracy, relaxed_options, 2);
+  EXPECT_TRUE(std::isnan(relaxed.x_best));
+  const auto [low, high] = std::minmax_element(relaxed.x_group.begin(), relaxed.x_group.end());
+  EXPECT_LE(*high - *low, 0.1 + 1e-12);
+  EXPECT_GE(accuracy(relaxed), accuracy(strict) - 1e-12);
+  const ThresholdOptions flip_options{100, true, 0.0};
+  const ThresholdRules flipped =
+      optimize_thresholds(g, 3, s, y, RateMetric::selection_rate, RateMetric::accuracy, flip_options, 1);
+  EXPECT_TRUE(flipped.below0[2] || flipped.below1[2]);
+  EXPECT_GT(accuracy(flipped), accuracy(strict));
+  EXPECT_THROW(optimize_equalized_odds(g, 3, s, y, RateMetric::accuracy, relaxed_options, 1), InvalidArgument);
+  const ThresholdOptions negative{100, false, -1.0};
+  EXPECT_THROW(optimize_thresholds(g, 3, s, y, RateMetric::selection_rate, RateMetric::accuracy, negative, 1),
+               InvalidArgument);
 }
