@@ -1275,12 +1275,13 @@ from ._fairness_audit import (  # noqa: E402
     smoothed_edf,
     theil_index,
 )
-from ._fairness_stream import ConfusionAccumulator  # noqa: E402
+from ._fairness_stream import ConfusionAccumulator, RegressionAccumulator  # noqa: E402
 from ._fairness_uncertainty import FourFifths, katz_interval, newcombe_interval, wilson_interval  # noqa: E402
 
 __all__ += [
     "CalibrationByGroup",
     "ConfusionAccumulator",
+    "RegressionAccumulator",
     "ThresholdOptimizer",
     "FourFifths",
     "between_group_generalized_entropy_index",
