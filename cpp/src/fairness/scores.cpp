@@ -35,41 +35,71 @@ void check_inputs(std::span<const std::int32_t> row_group, std::span<const doubl
   }
 }
 
-// Rows of each group in ascending score order (stable): the order exact AUC walks.
-GroupOrder sort_by_score_within_groups(std::span<const std::int32_t> row_group, std::int32_t n_groups,
-                                       std::span<const double> scores, int n_jobs) {
+// The rows of each group in ascending score order (stable), with what an exact AUC
+// walk reads laid out contiguously in that order: the label, the sample weight and
+// whether the row starts a block of tied scores. Built once; a walk then touches no
+// other per-row array (the bootstrap's multiplicities aside).
+struct SortedScores {
+  std::vector<std::int64_t> rows, offsets;  // group g: positions [offsets[g], offsets[g + 1])
+  std::vector<std::uint8_t> positive, starts_block;
+  std::vector<double> weight;               // empty when unweighted
+};
+
+SortedScores sort_by_score_within_groups(std::span<const std::int32_t> row_group, std::int32_t n_groups,
+                                         std::span<const double> scores, std::span<const std::int32_t> labels,
+                                         std::span<const double> weights, int n_jobs) {
   GroupOrder order = sort_rows_by_group(row_group, n_groups);
-  parallel_for(static_cast<std::ptrdiff_t>(n_groups), resolve_threads(n_jobs), [&](std::ptrdiff_t g) {
+  const int threads = resolve_threads(n_jobs);
+  parallel_for(static_cast<std::ptrdiff_t>(n_groups), threads, [&](std::ptrdiff_t g) {
     const auto begin = order.order.begin() + order.offsets[static_cast<std::size_t>(g)];
     const auto end = order.order.begin() + order.offsets[static_cast<std::size_t>(g) + 1];
     std::stable_sort(begin, end, [&](std::int64_t a, std::int64_t b) { return scores[a] < scores[b]; });
   });
-  return order;
+  SortedScores out{std::move(order.order), std::move(order.offsets), {}, {}, {}};
+  const std::size_t n = out.rows.size();
+  out.positive.resize(n);
+  out.starts_block.resize(n);
+  if (!weights.empty()) out.weight.resize(n);
+  parallel_for(static_cast<std::ptrdiff_t>(n_groups), threads, [&](std::ptrdiff_t gi) {
+    const auto g = static_cast<std::size_t>(gi);
+    for (auto j = static_cast<std::size_t>(out.offsets[g]); j < static_cast<std::size_t>(out.offsets[g + 1]); ++j) {
+      const auto row = static_cast<std::size_t>(out.rows[j]);
+      out.positive[j] = labels[row] == 1;
+      out.starts_block[j] = j == static_cast<std::size_t>(out.offsets[g]) ||
+                            scores[row] != scores[static_cast<std::size_t>(out.rows[j - 1])];
+      if (!weights.empty()) out.weight[j] = weights[row];
+    }
+  });
+  return out;
 }
 
-// Exact AUC of one group's rows [begin, end) in ascending score order, row r weighing
-// weight(r) (Mann-Whitney with ties): walking tie blocks upwards, each positive beats
-// the negative weight below its block and ties half of the negative weight in it.
-template <class Weight>
-void exact_auc(const std::int64_t* begin, const std::int64_t* end, std::span<const double> scores,
-               std::span<const std::int32_t> labels, Weight&& weight, double& value, Undefined& reason) {
+// Exact AUC of group g of `sorted`, the row at sorted position j weighing
+// weight[j] * times(row) (Mann-Whitney with ties): walking tie blocks upwards, each
+// positive beats the negative weight below its block and ties half of the negative
+// weight in it.
+template <class Times>
+void exact_auc(const SortedScores& sorted, std::size_t g, Times&& times, double& value, Undefined& reason) {
   value = kNaN;
+  const auto begin = static_cast<std::size_t>(sorted.offsets[g]), end = static_cast<std::size_t>(sorted.offsets[g + 1]);
   if (begin == end) {
     reason = Undefined::empty_group;
     return;
   }
-  double negative_below = 0, pairs = 0, positive_total = 0;
-  for (const std::int64_t* i = begin; i != end;) {
-    const double score = scores[static_cast<std::size_t>(*i)];
-    double positive_block = 0, negative_block = 0;
-    for (; i != end && scores[static_cast<std::size_t>(*i)] == score; ++i) {
-      const double w = weight(*i);
-      (labels[static_cast<std::size_t>(*i)] == 1 ? positive_block : negative_block) += w;
+  const bool weighted = !sorted.weight.empty();
+  double negative_below = 0, pairs = 0, positive_total = 0, positive_block = 0, negative_block = 0;
+  for (std::size_t j = begin; j < end; ++j) {
+    if (sorted.starts_block[j]) {
+      pairs += positive_block * (negative_below + 0.5 * negative_block);
+      negative_below += negative_block;
+      positive_total += positive_block;
+      positive_block = negative_block = 0;
     }
-    pairs += positive_block * (negative_below + 0.5 * negative_block);
-    negative_below += negative_block;
-    positive_total += positive_block;
+    const double w = (weighted ? sorted.weight[j] : 1.0) * times(sorted.rows[j]);
+    (sorted.positive[j] ? positive_block : negative_block) += w;
   }
+  pairs += positive_block * (negative_below + 0.5 * negative_block);
+  negative_below += negative_block;
+  positive_total += positive_block;
   if (positive_total == 0) {
     reason = Undefined::no_actual_positives;
   } else if (negative_below == 0) {
@@ -135,14 +165,13 @@ MetricValues roc_auc_by_group(std::span<const std::int32_t> row_group, std::int3
                               std::span<const double> scores, std::span<const std::int32_t> labels,
                               std::span<const double> weights, int n_jobs) {
   check_inputs(row_group, scores, labels, weights, false);
-  const GroupOrder order = sort_by_score_within_groups(row_group, n_groups, scores, n_jobs);
+  const SortedScores sorted = sort_by_score_within_groups(row_group, n_groups, scores, labels, weights, n_jobs);
   const auto groups = static_cast<std::size_t>(n_groups);
   MetricValues out{std::vector<double>(groups, kNaN), std::vector<Undefined>(groups, Undefined::none)};
-  auto weight = [&](std::int64_t row) { return weights.empty() ? 1.0 : weights[static_cast<std::size_t>(row)]; };
-  parallel_for(static_cast<std::ptrdiff_t>(groups), resolve_threads(n_jobs), [&](std::ptrdiff_t gi) {
-    const auto g = static_cast<std::size_t>(gi);
-    exact_auc(order.order.data() + order.offsets[g], order.order.data() + order.offsets[g + 1], scores, labels, weight,
-              out.values[g], out.reasons[g]);
+  auto once = [](std::int64_t) { return 1.0; };
+  parallel_for(static_cast<std::ptrdiff_t>(groups), resolve_threads(n_jobs), [&](std::ptrdiff_t g) {
+    exact_auc(sorted, static_cast<std::size_t>(g), once, out.values[static_cast<std::size_t>(g)],
+              out.reasons[static_cast<std::size_t>(g)]);
   });
   return out;
 }
@@ -200,8 +229,8 @@ ReplicateValues bootstrap_roc_auc(std::span<const std::int32_t> row_group, std::
   if (n_boot < 1) throw InvalidArgument("n_boot must be a positive integer");
   const std::vector<std::int32_t> row_level = row_levels(row_group, n_groups, group_level, n_levels);
   // Sorted once; every replicate walks these orders with its own weights.
-  const GroupOrder by_group = sort_by_score_within_groups(row_group, n_groups, scores, n_jobs);
-  const GroupOrder by_level = sort_by_score_within_groups(row_level, n_levels, scores, n_jobs);
+  const SortedScores by_group = sort_by_score_within_groups(row_group, n_groups, scores, labels, weights, n_jobs);
+  const SortedScores by_level = sort_by_score_within_groups(row_level, n_levels, scores, labels, weights, n_jobs);
   const auto groups = static_cast<std::size_t>(n_groups), levels = static_cast<std::size_t>(n_levels);
   ReplicateValues out;
   out.by_group.assign(groups * static_cast<std::size_t>(n_boot), kNaN);
@@ -209,19 +238,10 @@ ReplicateValues bootstrap_roc_auc(std::span<const std::int32_t> row_group, std::
   for_each_replicate(n_boot, n_jobs, progress, [&](std::size_t b) {
     std::vector<std::uint8_t> times(row_group.size());
     poisson_multiplicities(seed, b, times);
-    auto weight = [&](std::int64_t row) {
-      const auto i = static_cast<std::size_t>(row);
-      return weights.empty() ? static_cast<double>(times[i]) : times[i] * weights[i];
-    };
+    auto times_of = [&](std::int64_t row) { return static_cast<double>(times[static_cast<std::size_t>(row)]); };
     Undefined reason;
-    for (std::size_t g = 0; g < groups; ++g) {
-      exact_auc(by_group.order.data() + by_group.offsets[g], by_group.order.data() + by_group.offsets[g + 1], scores,
-                labels, weight, out.by_group[b * groups + g], reason);
-    }
-    for (std::size_t k = 0; k < levels; ++k) {
-      exact_auc(by_level.order.data() + by_level.offsets[k], by_level.order.data() + by_level.offsets[k + 1], scores,
-                labels, weight, out.by_level[b * levels + k], reason);
-    }
+    for (std::size_t g = 0; g < groups; ++g) exact_auc(by_group, g, times_of, out.by_group[b * groups + g], reason);
+    for (std::size_t k = 0; k < levels; ++k) exact_auc(by_level, k, times_of, out.by_level[b * levels + k], reason);
   });
   return out;
 }
