@@ -270,20 +270,26 @@ _CONSTRAINTS = {
 _OBJECTIVES = ("accuracy_score", "balanced_accuracy_score", "selection_rate", "true_positive_rate", "true_negative_rate")
 
 
-class ThresholdOptimizer:
-    """Per-group randomised thresholds on a model's scores that equalise one rate across
-    groups while maximising an objective: fairlearn's ThresholdOptimizer for its
-    single-rate constraints (same hulls, grid and choice; see docs/fairness.md).
+_PREDICT_METHODS = ("auto", "predict_proba", "decision_function", "predict")
 
-    ``equalized_odds`` (objectives accuracy_score and balanced_accuracy_score) also
-    mixes each group's thresholds with a constant prediction, as fairlearn does.
-    Unlike fairlearn's, it takes the scores rather than an estimator:
-    ``fit(y_score, y_true, sensitive_features=...)``, ``predict_proba(y_score, ...)``.
+
+class ThresholdOptimizer:
+    """Per-group randomised thresholds on a model's scores that equalise a rate across
+    groups while maximising an objective: fairlearn's ThresholdOptimizer (same hulls,
+    grid, choice, ``flip`` and ``tol``; see docs/fairness.md), computed in C++.
+
+    With fairlearn's estimator API: ``estimator`` (fitted with ``prefit=True``, else a
+    clone is fitted in ``fit``) gives the scores through ``predict_method``; then
+    ``fit(X, y, sensitive_features=...)``, ``predict(X, sensitive_features=...,
+    random_state=...)`` and ``predict_proba(X, sensitive_features=...)`` (the
+    probabilities of predicting 0 and 1, fairlearn's ``_pmf_predict``). Without an
+    estimator, X is the scores themselves: ``fit(y_score, y_true, sensitive_features=...)``.
     Labels are 0/1 (or pass ``pos_label``).
     """
 
-    def __init__(self, *, constraints: str = "demographic_parity", objective: str = "accuracy_score",
-                 grid_size: int = 1000, pos_label: Any = 1, n_jobs: int | None = None):
+    def __init__(self, *, estimator: Any = None, constraints: str = "demographic_parity",
+                 objective: str = "accuracy_score", grid_size: int = 1000, flip: bool = False, prefit: bool = False,
+                 predict_method: str = "auto", tol: float | None = None, pos_label: Any = 1, n_jobs: int | None = None):
         if constraints not in _CONSTRAINTS:
             raise ValueError(f"constraints must be one of {sorted(_CONSTRAINTS)}, got {constraints!r}")
         if objective not in _OBJECTIVES:
@@ -292,41 +298,111 @@ class ThresholdOptimizer:
             raise ValueError(f"objective: equalized_odds supports {list(_OBJECTIVES[:2])}, got {objective!r}")
         if isinstance(grid_size, bool) or not isinstance(grid_size, int) or grid_size < 1:
             raise ValueError(f"grid_size must be a positive integer, got {grid_size!r}")
-        self.constraints, self.objective, self.grid_size = constraints, objective, grid_size
+        if predict_method not in _PREDICT_METHODS:
+            raise ValueError(f"predict_method must be one of {list(_PREDICT_METHODS)}, got {predict_method!r}")
+        if tol is not None and (isinstance(tol, bool) or not isinstance(tol, (int, float)) or not 0 <= tol < np.inf):
+            raise ValueError(f"tol must be None or a non-negative number, got {tol!r}")
+        if tol and constraints == "equalized_odds":
+            raise ValueError("tol: relaxed constraints are not supported for equalized_odds")
+        self.estimator, self.constraints, self.objective, self.grid_size = estimator, constraints, objective, grid_size
+        self.flip, self.prefit, self.predict_method, self.tol = bool(flip), bool(prefit), predict_method, tol
         self.pos_label, self.n_jobs = pos_label, n_jobs
 
-    def fit(self, y_score: Any, y_true: Any, *, sensitive_features: Any) -> "ThresholdOptimizer":
-        from .fairness import _Evaluation, _features, _Groups, _numeric, _to_numpy
+    _PARAMS = ("estimator", "constraints", "objective", "grid_size", "flip", "prefit", "predict_method", "tol",
+               "pos_label", "n_jobs")
 
-        scores = _numeric(_to_numpy(y_score, "y_score"), "y_score")
-        labels = _to_numpy(y_true, "y_true")
+    def get_params(self, deep: bool = True) -> dict:
+        """The constructor arguments (scikit-learn's estimator protocol, so clone works)."""
+        return {name: getattr(self, name) for name in self._PARAMS}
+
+    def set_params(self, **params: Any) -> "ThresholdOptimizer":
+        unknown = set(params) - set(self._PARAMS)
+        if unknown:
+            raise ValueError(f"ThresholdOptimizer: unknown parameters {sorted(unknown)}")
+        self.__init__(**{**self.get_params(), **params})  # type: ignore[misc]
+        return self
+
+    def _scores(self, X: Any, argument: str) -> np.ndarray:
+        """The scores of the rows: X itself without an estimator, else the estimator's
+        output through predict_method (fairlearn's rule for 'auto')."""
+        from .fairness import _numeric, _to_numpy
+
+        if self.estimator_ is None:
+            return _numeric(_to_numpy(X, argument), argument)
+        method = self.predict_method
+        if method == "auto":
+            method = next((m for m in _PREDICT_METHODS[1:] if hasattr(self.estimator_, m)), "predict")
+        output = np.asarray(getattr(self.estimator_, method)(X))
+        if method == "predict_proba":
+            if output.ndim != 2 or output.shape[1] < 2:
+                raise ValueError(f"estimator.predict_proba returned shape {output.shape}; expected (rows, 2)")
+            output = output[:, 1]
+        return _numeric(_to_numpy(output, f"estimator.{method}(X)"), f"estimator.{method}(X)")
+
+    def _fitted_estimator(self, X: Any, y: Any, fit_params: dict) -> Any:
+        if self.estimator is None:
+            if fit_params:
+                raise ValueError(f"fit: parameters {sorted(fit_params)} need an estimator")
+            return None
+        if self.prefit:
+            try:
+                from sklearn.exceptions import NotFittedError
+                from sklearn.utils.validation import check_is_fitted
+
+                try:
+                    check_is_fitted(self.estimator)
+                except NotFittedError:
+                    import warnings
+
+                    warnings.warn("prefit=True, but the estimator does not look fitted", stacklevel=3)
+            except ImportError:  # pragma: no cover - scikit-learn is in every test environment
+                pass
+            return self.estimator
+        try:
+            from sklearn.base import clone
+        except ImportError:  # pragma: no cover
+            import copy
+
+            clone = copy.deepcopy
+        return clone(self.estimator).fit(X, y, **fit_params)
+
+    def fit(self, X: Any, y: Any, *, sensitive_features: Any, **fit_params: Any) -> "ThresholdOptimizer":
+        """Fits the estimator (unless prefit) and the per-group thresholds. Without an
+        estimator, X is the scores. fit_params go to the estimator's fit."""
+        from .fairness import _Evaluation, _features, _Groups, _to_numpy
+
+        labels = _to_numpy(y, "y")
+        self.estimator_ = self._fitted_estimator(X, y, fit_params)
+        scores = self._scores(X, "X")
         if len(labels) != len(scores):
-            raise ValueError(f"y_true has {len(labels)} rows but y_score has {len(scores)}")
+            raise ValueError(f"y has {len(labels)} rows but the scores have {len(scores)}")
         jobs = n_jobs_arg(self.n_jobs)
         features = _features(sensitive_features, "sensitive_feature_", len(scores), "sensitive_features")
         groups = _Groups(features, [], "error", False, jobs)
         _Evaluation(groups, labels, labels, "strict", jobs)  # same checks as the metrics
         rules = _core_fair.optimize_thresholds(groups.row_group, groups.n_groups, scores,
-                                               _indicator(labels, self.pos_label, "y_true"),
-                                               _CONSTRAINTS[self.constraints], self.objective, self.grid_size, jobs)
+                                               _indicator(labels, self.pos_label, "y"),
+                                               _CONSTRAINTS[self.constraints], self.objective, self.grid_size,
+                                               self.flip, float(self.tol or 0), jobs)
         self.levels_ = [f.levels for f in features]
         self.feature_names_ = [f.name for f in features]
         self.x_best_ = rules["x_best"]
-        self.rules_ = {k: rules[k] for k in ("p0", "threshold0", "p1", "threshold1", "p_ignore")}
+        self.rules_ = {k: rules[k] for k in ("x_group", "p0", "threshold0", "below0", "p1", "threshold1", "below1",
+                                             "p_ignore")}
         self.constant_ = rules["constant"]
         self.objective_curve_ = rules["objective"]
         self._group_index = groups.group_index()
         return self
 
-    def _rows(self, y_score: Any, sensitive_features: Any) -> tuple[np.ndarray, np.ndarray]:
+    def _rows(self, X: Any, sensitive_features: Any) -> tuple[np.ndarray, np.ndarray]:
         """Scores and each row's group id in the fitted Cartesian index."""
         import pandas as pd
 
-        from .fairness import _features, _numeric, _to_numpy
+        from .fairness import _features
 
         if not hasattr(self, "rules_"):
             raise ValueError("ThresholdOptimizer: call fit first")
-        scores = _numeric(_to_numpy(y_score, "y_score"), "y_score")
+        scores = self._scores(X, "X")
         features = _features(sensitive_features, "sensitive_feature_", len(scores), "sensitive_features")
         if len(features) != len(self.levels_):
             raise ValueError(f"sensitive_features: expected {len(self.levels_)} features, got {len(features)}")
@@ -339,23 +415,40 @@ class ThresholdOptimizer:
             group = group * len(fitted) + position[feature.codes]
         return scores, group
 
-    def predict_proba(self, y_score: Any, *, sensitive_features: Any) -> np.ndarray:
-        """The probability that each row is predicted positive."""
-        scores, group = self._rows(y_score, sensitive_features)
+    def predict_proba(self, X: Any, *, sensitive_features: Any) -> np.ndarray:
+        """The probabilities of predicting 0 and 1 for each row, shape (rows, 2)
+        (fairlearn's ``_pmf_predict``)."""
+        scores, group = self._rows(X, sensitive_features)
         r = self.rules_
-        thresholded = r["p0"][group] * (scores > r["threshold0"][group]) + r["p1"][group] * (scores > r["threshold1"][group])
-        p_ignore = r["p_ignore"][group]
-        return p_ignore * self.constant_ + (1 - p_ignore) * thresholded
 
-    def predict(self, y_score: Any, *, sensitive_features: Any, random_state: Any = None) -> np.ndarray:
-        """0/1 predictions drawn with predict_proba's probabilities."""
-        rng = random_state if isinstance(random_state, np.random.RandomState) else np.random.RandomState(random_state)
-        probability = self.predict_proba(y_score, sensitive_features=sensitive_features)
-        return (rng.rand(len(probability)) < probability).astype(np.int64)
+        def rule(k: str) -> np.ndarray:
+            threshold, below = r[f"threshold{k}"][group], r[f"below{k}"][group]
+            return np.where(below, scores < threshold, scores > threshold)
+
+        thresholded = r["p0"][group] * rule("0") + r["p1"][group] * rule("1")
+        p_ignore = r["p_ignore"][group]
+        positive = p_ignore * self.constant_ + (1 - p_ignore) * thresholded
+        return np.stack([1.0 - positive, positive], axis=1)
+
+    def predict(self, X: Any, *, sensitive_features: Any, random_state: Any = None) -> np.ndarray:
+        """0/1 predictions: 1 where P(1) >= a uniform draw of random_state (an int, a
+        numpy RandomState, or None for numpy's global one, as scikit-learn's
+        check_random_state), fairlearn's rule."""
+        if random_state is None:
+            rng = np.random.mtrand._rand
+        elif isinstance(random_state, np.random.RandomState):
+            rng = random_state
+        elif isinstance(random_state, (int, np.integer)) and not isinstance(random_state, bool):
+            rng = np.random.RandomState(random_state)
+        else:
+            raise TypeError(f"random_state must be an int, a numpy RandomState or None, got {type(random_state).__name__}")
+        positive = self.predict_proba(X, sensitive_features=sensitive_features)[:, 1]
+        return (positive >= rng.rand(len(positive))).astype(np.int64)
 
     def to_frame(self) -> Any:
-        """One row per group: the two thresholds, the probability of using each, and
-        (equalized odds) the probability of the constant prediction instead."""
+        """One row per group: its constraint value on the grid, the two threshold rules
+        (below: "score < threshold"), the probability of using each, and (equalized
+        odds) the probability of the constant prediction instead."""
         import pandas as pd
 
         return pd.DataFrame(self.rules_, index=self._group_index)

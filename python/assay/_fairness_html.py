@@ -23,7 +23,8 @@ def metric_frame_html(frame: "MetricFrame") -> str:
     names = list(data["metrics"])
     rows = []
     for i, label in enumerate(data["groups"][:MAX_ROWS]):
-        cells = [_group_text(label), number(data["group_rows"][i])]
+        small = " <span class='warning'>small</span>" if data["small"][i] else ""
+        cells = [_group_text(label), number(data["group_rows"][i]) + small]
         for name in names:
             metric = data["metrics"][name]
             value, reason = metric["by_group"][i], metric["undefined"][i]
@@ -33,7 +34,9 @@ def metric_frame_html(frame: "MetricFrame") -> str:
     for key in ("overall", "group_min", "group_max", "difference_between_groups", "ratio_between_groups"):
         summary.append([escape(key)] + [number(data["metrics"][m][key][0] if data["metrics"][m][key] else None) for m in names])
     more = f"<p class='info'>{len(data['groups']) - MAX_ROWS} more groups not shown</p>" if len(data["groups"]) > MAX_ROWS else ""
-    note = f"<p class='info'>convention: {escape(data['convention'])}; dropped rows: {data['dropped_rows']}; hover a value for why it is undefined</p>"
+    note = (f"<p class='info'>convention: {escape(data['convention'])}; dropped rows: {data['dropped_rows']}; "
+            f"small: fewer than {data['min_support']} rows ({sum(data['small'])} groups); "
+            "hover a value for why it is undefined</p>")
     return (
         f"{STYLE}<div class='assay'><b>MetricFrame</b>{note}"
         + table(["group", "rows", *names], rows, [False, True] + [True] * len(names))

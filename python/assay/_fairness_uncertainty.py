@@ -67,13 +67,18 @@ class Bootstrap:
         return results
 
 
-def bootstrap_metric_frame(frame: "MetricFrame", n_boot: int, random_state: Any, n_jobs: int, progress: Any) -> Bootstrap:
-    """Bootstrap replicates of the frame's built-in metrics.
+def bootstrap_metric_frame(frame: "MetricFrame", user_metrics: list, n_boot: int, random_state: Any, n_jobs: int,
+                           progress: Any) -> Bootstrap:
+    """Bootstrap replicates of every metric of the frame.
 
-    Unweighted classification metrics use the multinomial count bootstrap (a replicate
-    costs O(groups x classes^2)); anything weighted or regression uses the Poisson row
-    bootstrap. Every statistic is drawn with the same seed, so the k-th replicate of
-    every metric comes from the same resampled rows.
+    Unweighted classification metrics alone use the multinomial count bootstrap (a
+    replicate costs O(groups x classes^2)). Anything weighted, regression, score
+    metrics (ROC-AUC, ECE) or user-defined callables use the Poisson row bootstrap, for
+    every metric of the frame: replicate b's row multiplicities are drawn in C++ from
+    (seed, b), so the k-th replicate of every metric (and of `overall`) comes from the
+    same resampled rows, whatever n_jobs. User callables are then called once per
+    replicate and group on that replicate's rows (a Python call each, as fairlearn's
+    bootstrap makes); built-in metrics never leave C++.
     """
     evaluation = frame._evaluation
     groups = frame._groups
@@ -83,7 +88,8 @@ def bootstrap_metric_frame(frame: "MetricFrame", n_boot: int, random_state: Any,
     regression = any(
         builtin.rule == "regression" and not _prediction_mean_of_labels(builtin, evaluation) for builtin, _, _, _ in specs.values()
     )
-    scheme = "poisson" if weighted or regression else "multinomial"
+    scores = any(builtin.rule == "score" for builtin, _, _, _ in specs.values())
+    scheme = "poisson" if weighted or regression or scores or user_metrics else "multinomial"
     callback = progress_callback(progress, "bootstrap")
     boot_confusion: dict[int, Any] = {}
     boot_regression: dict[int, Any] = {}
@@ -116,10 +122,25 @@ def bootstrap_metric_frame(frame: "MetricFrame", n_boot: int, random_state: Any,
     target = replicate_level.astype(np.int32)
     kept = np.tile(frame._keep_groups(), n_boot)
     aggregate_control = np.where(kept, target, -1).astype(np.int32)
+
+    def entry(values: np.ndarray, overall: np.ndarray) -> dict[str, np.ndarray]:
+        values, overall = np.ascontiguousarray(values.ravel()), np.ascontiguousarray(overall.ravel())
+        aggregates = _core_fair.aggregate(values, aggregate_control, n_boot * n_levels, overall)
+        return {
+            "by_group": values.reshape(n_boot, n_groups),
+            "overall": overall.reshape(n_boot, n_levels),
+            **{key: aggregates[key].reshape(n_boot, n_levels) for key in AGGREGATE_KEYS},
+        }
+
     convention = evaluation.convention
     replicates: dict[str, dict[str, np.ndarray]] = {}
     for name, (builtin, _, weights, positive) in specs.items():
-        if scheme == "multinomial" and builtin.rule == "regression":
+        if builtin.rule == "score":
+            values, overall = _core_fair.bootstrap_scores(
+                builtin.core, groups.row_group, n_groups, groups.group_control, n_levels,
+                _numeric_scores(evaluation), evaluation.score_labels(), weights, 10, n_boot, seed, n_jobs, callback,
+            )
+        elif scheme == "multinomial" and builtin.rule == "regression":
             # The mean of label-valued predictions is a function of the class counts.
             stats = confusion(None)
             labels = evaluation.classes.labels.astype(np.float64)
@@ -141,13 +162,55 @@ def bootstrap_metric_frame(frame: "MetricFrame", n_boot: int, random_state: Any,
             else:
                 values, _ = _core_fair.classification_metric(stats, builtin.core, positive, convention)
                 overall, _ = _core_fair.classification_metric(total, builtin.core, positive, convention)
-        aggregates = _core_fair.aggregate(values, aggregate_control, n_boot * n_levels, overall)
-        replicates[name] = {
-            "by_group": values.reshape(n_boot, n_groups),
-            "overall": overall.reshape(n_boot, n_levels),
-            **{key: aggregates[key].reshape(n_boot, n_levels) for key in AGGREGATE_KEYS},
-        }
-    return Bootstrap(frame, replicates, scheme)
+        replicates[name] = entry(values, overall)
+    if user_metrics:
+        for name, (values, overall) in _user_replicates(frame, user_metrics, n_boot, seed, callback).items():
+            replicates[name] = entry(values, overall)
+    ordered = {r.name: replicates[r.name] for r in frame._results}
+    return Bootstrap(frame, ordered, scheme)
+
+
+def _numeric_scores(evaluation: Any) -> np.ndarray:
+    from .fairness import _numeric
+
+    return _numeric(evaluation.y_pred, "y_pred")
+
+
+def _user_replicates(frame: "MetricFrame", user_metrics: list, n_boot: int, seed: int,
+                     callback: Any) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Replicate values of user-defined callables: per replicate, the resampled rows
+    (drawn in C++, grouped) are gathered once per column, and each callable is called
+    on the contiguous slice of every group and control level."""
+    groups = frame._groups
+    evaluation = frame._evaluation
+    order, offsets = groups.order()
+    n_rows = len(evaluation.y_true)
+    # Groups of a control level are consecutive (control features lead the group key).
+    first_group = np.searchsorted(groups.group_control, np.arange(groups.n_control + 1)).astype(np.int64)
+    results = {name: (np.full((n_boot, groups.n_groups), np.nan), np.full((n_boot, groups.n_control), np.nan))
+               for name, _, _ in user_metrics}
+    for b in range(n_boot):
+        rows, group_start = _core_fair.resample_grouped_rows(order, offsets, n_rows, seed, b)
+        level_start = group_start[first_group]
+        y_t, y_p = evaluation.y_true[rows], evaluation.y_pred[rows]
+        for name, metric, params in user_metrics:
+            values, overall = results[name]
+            sliced = {key: np.asarray(value)[rows] for key, value in params.items()}
+
+            def call(start: int, stop: int, where: str) -> float:
+                try:
+                    return metric(y_t[start:stop], y_p[start:stop], **{k: v[start:stop] for k, v in sliced.items()})
+                except Exception as error:
+                    error.add_note(f"assay: raised by metric '{name}' on {where} of bootstrap replicate {b}")
+                    raise
+
+            for g in np.nonzero(np.diff(group_start))[0].tolist():
+                values[b, g] = call(group_start[g], group_start[g + 1], f"group {g}")
+            for k in np.nonzero(np.diff(level_start))[0].tolist():
+                overall[b, k] = call(level_start[k], level_start[k + 1], "the overall rows")
+        if callback is not None:
+            callback(b + 1, n_boot)
+    return results
 
 
 def _prediction_mean_of_labels(builtin: Any, evaluation: Any) -> bool:

@@ -639,6 +639,10 @@ class MetricFrame:
         combinations that occur.
     n_jobs : int or None
         Threads for the core (None: all cores); results do not depend on it.
+    min_support : int
+        Groups with fewer rows than this (unweighted, default 30, as ``four_fifths``)
+        are flagged: ``small_groups`` lists them, and ``to_dict()``, ``to_frame()`` and
+        the notebook table mark them. Their values are still computed.
     """
 
     def __init__(
@@ -658,12 +662,16 @@ class MetricFrame:
         observed: bool = False,
         n_jobs: int | None = None,
         progress: Any = None,
+        min_support: int = 30,
     ):
         if convention not in CONVENTIONS:
             raise ValueError(f"convention must be one of {CONVENTIONS}, got {convention!r}")
         if missing not in MISSING_POLICIES:
             raise ValueError(f"missing must be one of {MISSING_POLICIES}, got {missing!r}")
+        if isinstance(min_support, bool) or not isinstance(min_support, numbers.Integral) or min_support < 0:
+            raise ValueError(f"min_support must be a non-negative integer, got {min_support!r}")
         self._convention = convention
+        self._min_support = int(min_support)
         jobs = n_jobs_arg(n_jobs)
         y_t = _to_numpy(y_true, "y_true")
         y_p = _to_numpy(y_pred, "y_pred")
@@ -716,11 +724,10 @@ class MetricFrame:
             for q in self._ci_quantiles:
                 if not isinstance(q, float) or not 0 < q < 1:
                     raise ValueError(f"ci_quantiles must be floats strictly between 0 and 1, got {q!r}")
-            if user_metrics:
-                raise ValueError("n_boot: bootstrap intervals are computed for built-in metrics only")
-            if any(spec[0].rule == "score" for spec in self._builtin_specs.values()):
-                raise ValueError("n_boot: bootstrap intervals of score metrics (ROC-AUC, ECE) are not available")
-            self._bootstrap = bootstrap_metric_frame(self, int(n_boot), random_state, jobs, progress)
+            non_scalar = [r.name for r in self._results if not r.scalar]
+            if non_scalar:
+                raise ValueError(f"n_boot: metrics {non_scalar} return non-scalar values; intervals need scalars")
+            self._bootstrap = bootstrap_metric_frame(self, user_metrics, int(n_boot), random_state, jobs, progress)
         elif (n_boot is not None) != has_quantiles:
             raise ValueError("n_boot and ci_quantiles must be given together")
 
@@ -820,6 +827,22 @@ class MetricFrame:
         return pd.DataFrame({r.name: [reasons[c] for c in r.reasons[keep]] for r in self._results}, index=index)
 
     @property
+    def min_support(self) -> int:
+        return self._min_support
+
+    def _small(self) -> np.ndarray:
+        return self._groups.group_rows < self._min_support
+
+    @property
+    def small_groups(self) -> Any:
+        """True for groups with fewer than ``min_support`` rows (a boolean Series indexed
+        like ``by_group``; empty intersections count as small)."""
+        import pandas as pd
+
+        keep = self._keep_groups()
+        return pd.Series(self._small()[keep], index=self._groups.group_index()[keep], name="small")
+
+    @property
     def sensitive_levels(self) -> list[str]:
         return [f.name for f in self._groups.sensitive]
 
@@ -912,6 +935,7 @@ class MetricFrame:
         reasons = self.undefined
         long = frame.stack(future_stack=True).rename("value").to_frame()
         long["undefined"] = reasons.stack(future_stack=True).to_numpy()
+        long["small"] = np.repeat(self._small()[self._keep_groups()], len(self._results))
         long.index = long.index.set_names([*long.index.names[:-1], "metric"])
         return long.reset_index() if isinstance(long, pd.DataFrame) else long
 
@@ -940,6 +964,8 @@ class MetricFrame:
                 "control_features": [f.name for f in groups.control],
                 "groups": labels,
                 "group_rows": groups.group_rows[keep].tolist(),
+                "min_support": self._min_support,
+                "small": self._small()[keep].tolist(),
                 "missing_rows": groups.missing_rows,
                 "dropped_rows": groups.dropped_rows,
                 "metrics": metrics,
@@ -1249,12 +1275,13 @@ from ._fairness_audit import (  # noqa: E402
     smoothed_edf,
     theil_index,
 )
-from ._fairness_stream import ConfusionAccumulator  # noqa: E402
+from ._fairness_stream import ConfusionAccumulator, RegressionAccumulator  # noqa: E402
 from ._fairness_uncertainty import FourFifths, katz_interval, newcombe_interval, wilson_interval  # noqa: E402
 
 __all__ += [
     "CalibrationByGroup",
     "ConfusionAccumulator",
+    "RegressionAccumulator",
     "ThresholdOptimizer",
     "FourFifths",
     "between_group_generalized_entropy_index",

@@ -413,6 +413,49 @@ void bind_fairness(py::module_& parent) {
       py::arg("row_group"), py::arg("n_groups"), py::arg("y_prob"), py::arg("y_true"), py::arg("sample_weight"),
       py::arg("n_bins"), py::arg("n_jobs"));
 
+  // Score metrics under the Poisson row bootstrap: (by_group (n_boot, n_groups), by_level (n_boot, n_levels)).
+  m.def(
+      "bootstrap_scores",
+      [](const std::string& metric, const py::object& row_group, std::int32_t n_groups, const py::object& group_level,
+         std::int32_t n_levels, const py::object& scores, const py::object& labels, const py::object& weights,
+         std::int32_t n_bins, int n_boot, std::uint64_t seed, int n_jobs, const py::object& progress) {
+        if (metric != "roc_auc" && metric != "ece") throw InvalidArgument("unknown score metric '" + metric + "'");
+        const auto rows = span_of<std::int32_t>(row_group, "row_group", "int32");
+        const auto levels = span_of<std::int32_t>(group_level, "group_level", "int32");
+        const auto s = span_of<double>(scores, "y_score", "float64");
+        const auto y = span_of<std::int32_t>(labels, "y_true codes", "int32");
+        const auto w = weights_or_empty(weights);
+        const Progress report = make_progress(progress);
+        ReplicateValues values;
+        {
+          py::gil_scoped_release release;
+          values = metric == "roc_auc"
+                       ? bootstrap_roc_auc(rows, n_groups, levels, n_levels, s, y, w, n_boot, seed, n_jobs, report)
+                       : bootstrap_calibration_error(rows, n_groups, levels, n_levels, s, y, w, n_bins, n_boot, seed,
+                                                     n_jobs, report);
+        }
+        return py::make_tuple(to_numpy(std::move(values.by_group)).reshape({n_boot, n_groups}),
+                              to_numpy(std::move(values.by_level)).reshape({n_boot, n_levels}));
+      },
+      py::arg("metric"), py::arg("row_group"), py::arg("n_groups"), py::arg("group_level"), py::arg("n_levels"),
+      py::arg("y_score"), py::arg("y_true"), py::arg("sample_weight"), py::arg("n_bins"), py::arg("n_boot"),
+      py::arg("seed"), py::arg("n_jobs"), py::arg("progress"));
+
+  m.def(
+      "resample_grouped_rows",
+      [](const py::object& order, const py::object& offsets, std::size_t n_rows, std::uint64_t seed,
+         std::uint64_t replicate) {
+        const auto o = span_of<std::int64_t>(order, "order", "int64");
+        const auto f = span_of<std::int64_t>(offsets, "offsets", "int64");
+        ResampledRows rows;
+        {
+          py::gil_scoped_release release;
+          rows = resample_grouped_rows(o, f, n_rows, seed, replicate);
+        }
+        return py::make_tuple(to_numpy(std::move(rows.rows)), to_numpy(std::move(rows.offsets)));
+      },
+      py::arg("order"), py::arg("offsets"), py::arg("n_rows"), py::arg("seed"), py::arg("replicate"));
+
   m.def(
       "reweighing",
       [](const ConfusionStats& stats) {
@@ -423,7 +466,8 @@ void bind_fairness(py::module_& parent) {
   m.def(
       "optimize_thresholds",
       [](const py::object& row_group, std::int32_t n_groups, const py::object& scores, const py::object& labels,
-         const std::string& constraint, const std::string& objective, std::int32_t grid_size, int n_jobs) {
+         const std::string& constraint, const std::string& objective, std::int32_t grid_size, bool flip, double tol,
+         int n_jobs) {
         static const std::pair<const char*, RateMetric> names[] = {
             {"selection_rate", RateMetric::selection_rate},
             {"true_positive_rate", RateMetric::true_positive_rate},
@@ -445,11 +489,12 @@ void bind_fairness(py::module_& parent) {
         const RateMetric target = metric_of(objective);
         const bool equalized_odds = constraint == "equalized_odds";
         const RateMetric x = equalized_odds ? RateMetric::false_positive_rate : metric_of(constraint);
+        const ThresholdOptions options{grid_size, flip, tol};
         ThresholdRules rules;
         {
           py::gil_scoped_release release;
-          rules = equalized_odds ? optimize_equalized_odds(rows, n_groups, s, y, target, grid_size, n_jobs)
-                                 : optimize_thresholds(rows, n_groups, s, y, x, target, grid_size, n_jobs);
+          rules = equalized_odds ? optimize_equalized_odds(rows, n_groups, s, y, target, options, n_jobs)
+                                 : optimize_thresholds(rows, n_groups, s, y, x, target, options, n_jobs);
         }
         py::dict out;
         out["x_best"] = rules.x_best;
@@ -459,11 +504,14 @@ void bind_fairness(py::module_& parent) {
         out["threshold0"] = to_numpy(std::move(rules.threshold0));
         out["p1"] = to_numpy(std::move(rules.p1));
         out["threshold1"] = to_numpy(std::move(rules.threshold1));
+        out["below0"] = to_numpy(std::move(rules.below0)).attr("astype")("bool");
+        out["below1"] = to_numpy(std::move(rules.below1)).attr("astype")("bool");
+        out["x_group"] = to_numpy(std::move(rules.x_group));
         out["objective"] = to_numpy(std::move(rules.objective));
         return out;
       },
       py::arg("row_group"), py::arg("n_groups"), py::arg("y_score"), py::arg("y_true"), py::arg("constraint"),
-      py::arg("objective"), py::arg("grid_size"), py::arg("n_jobs"));
+      py::arg("objective"), py::arg("grid_size"), py::arg("flip"), py::arg("tol"), py::arg("n_jobs"));
 
   py::list reasons;
   for (int r = 0; r <= static_cast<int>(Undefined::constant_target); ++r) {

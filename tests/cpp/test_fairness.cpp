@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <numeric>
 #include <random>
@@ -273,6 +274,68 @@ TEST(FairnessScores, AucWithTiesAndCalibration) {
   EXPECT_THROW(calibration_by_group(g, 2, bad, y, {}, 2, 1), InvalidArgument);
 }
 
+TEST(FairnessResample, ScoreReplicatesEqualThePointMetricsOfTheResampledRows) {
+  std::mt19937 gen(11);
+  const std::size_t n = 600;
+  std::vector<std::int32_t> g(n), y(n);
+  std::vector<double> s(n), w(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    g[i] = static_cast<std::int32_t>(gen() % 4) - 1;  // -1: a dropped row
+    y[i] = static_cast<std::int32_t>(gen() % 2);
+    s[i] = static_cast<double>(gen() % 20) / 20.0;   // ties
+    w[i] = static_cast<double>(gen() % 5) / 2.0;
+  }
+  // Groups 0 and 1 form level 0, group 2 level 1.
+  const std::vector<std::int32_t> level{0, 0, 1};
+  const ReplicateValues auc = bootstrap_roc_auc(g, 3, level, 2, s, y, w, 7, 5, 1);
+  const ReplicateValues ece = bootstrap_calibration_error(g, 3, level, 2, s, y, w, 10, 7, 5, 1);
+  EXPECT_EQ(auc.by_group, bootstrap_roc_auc(g, 3, level, 2, s, y, w, 7, 5, 3).by_group);
+  EXPECT_EQ(ece.by_level, bootstrap_calibration_error(g, 3, level, 2, s, y, w, 10, 7, 5, 3).by_level);
+  std::vector<std::int32_t> row_level(n);
+  for (std::size_t i = 0; i < n; ++i) row_level[i] = g[i] < 0 ? -1 : level[static_cast<std::size_t>(g[i])];
+  for (std::size_t b = 0; b < 7; ++b) {
+    std::vector<std::uint8_t> times(n);
+    poisson_multiplicities(5, b, times);
+    std::vector<double> reweighted(n);
+    for (std::size_t i = 0; i < n; ++i) reweighted[i] = times[i] * w[i];
+    const MetricValues groups = roc_auc_by_group(g, 3, s, y, reweighted, 1);
+    const MetricValues levels = roc_auc_by_group(row_level, 2, s, y, reweighted, 1);
+    const Calibration cg = calibration_by_group(g, 3, s, y, reweighted, 10, 1);
+    const Calibration cl = calibration_by_group(row_level, 2, s, y, reweighted, 10, 1);
+    for (std::size_t k = 0; k < 3; ++k) {
+      EXPECT_NEAR(auc.by_group[b * 3 + k], groups.values[k], 1e-12);
+      EXPECT_NEAR(ece.by_group[b * 3 + k], cg.ece[k], 1e-12);
+    }
+    for (std::size_t k = 0; k < 2; ++k) {
+      EXPECT_NEAR(auc.by_level[b * 2 + k], levels.values[k], 1e-12);
+      EXPECT_NEAR(ece.by_level[b * 2 + k], cl.ece[k], 1e-12);
+    }
+  }
+  const std::vector<std::int32_t> bad_level{0, 2, 1};
+  EXPECT_THROW(bootstrap_roc_auc(g, 3, bad_level, 2, s, y, w, 7, 5, 1), InvalidArgument);
+  EXPECT_THROW(bootstrap_roc_auc(g, 3, level, 2, s, y, w, 0, 5, 1), InvalidArgument);
+}
+
+TEST(FairnessResample, ResampledRowsRepeatEachRowByItsMultiplicity) {
+  std::vector<std::int32_t> g{1, 0, -1, 1, 0, 1};
+  const GroupOrder order = sort_rows_by_group(g, 2);
+  const ResampledRows rows = resample_grouped_rows(order.order, order.offsets, g.size(), 3, 4);
+  std::vector<std::uint8_t> times(g.size());
+  poisson_multiplicities(3, 4, times);
+  std::vector<std::int64_t> expected, offsets{0};
+  for (std::size_t k = 0; k < 2; ++k) {
+    for (auto r = order.offsets[k]; r < order.offsets[k + 1]; ++r) {
+      const auto row = order.order[static_cast<std::size_t>(r)];
+      expected.insert(expected.end(), times[static_cast<std::size_t>(row)], row);
+    }
+    offsets.push_back(static_cast<std::int64_t>(expected.size()));
+  }
+  EXPECT_EQ(rows.rows, expected);
+  EXPECT_EQ(rows.offsets, offsets);
+  const std::vector<std::int64_t> bad{0, 9, 5};
+  EXPECT_THROW(resample_grouped_rows(order.order, bad, g.size(), 3, 4), InvalidArgument);
+}
+
 TEST(FairnessMitigation, ReweighingMakesGroupAndLabelIndependent) {
   std::vector<std::int32_t> g{0, 0, 0, 1, 1, 1, 1, 1}, y{1, 1, 0, 0, 0, 0, 0, 1};
   const ConfusionStats s = accumulate_confusion(g, 2, y, y, 2, std::nullopt, 1);
@@ -287,7 +350,7 @@ TEST(FairnessMitigation, ThresholdsEqualiseSelectionRates) {
   std::vector<std::int32_t> g{0, 0, 0, 0, 1, 1, 1, 1}, y{1, 1, 0, 0, 1, 0, 0, 0};
   std::vector<double> s{0.9, 0.8, 0.3, 0.1, 0.7, 0.6, 0.2, 0.1};
   const ThresholdRules rules =
-      optimize_thresholds(g, 2, s, y, RateMetric::selection_rate, RateMetric::accuracy, 4, 1);
+      optimize_thresholds(g, 2, s, y, RateMetric::selection_rate, RateMetric::accuracy, {4}, 1);
   for (std::size_t group = 0; group < 2; ++group) {
     double selected = 0;
     for (std::size_t i = 0; i < g.size(); ++i) {
@@ -298,7 +361,7 @@ TEST(FairnessMitigation, ThresholdsEqualiseSelectionRates) {
   }
   EXPECT_EQ(rules.objective.size(), 5u);
   std::vector<std::int32_t> one_class{1, 1, 1, 1, 1, 0, 0, 0};
-  EXPECT_THROW(optimize_thresholds(g, 2, s, one_class, RateMetric::selection_rate, RateMetric::accuracy, 4, 1),
+  EXPECT_THROW(optimize_thresholds(g, 2, s, one_class, RateMetric::selection_rate, RateMetric::accuracy, {4}, 1),
                InvalidArgument);
 }
 
@@ -314,7 +377,7 @@ TEST(FairnessMitigation, EqualizedOddsMixesTowardsTheCommonPoint) {
     // Integer scores: midpoints between distinct scores are never scores themselves.
     s.push_back(static_cast<double>(gen() % 1000) + (group == 0 ? 600.0 : 200.0) * label);
   }
-  const ThresholdRules rules = optimize_equalized_odds(g, 2, s, y, RateMetric::accuracy, 100, 1);
+  const ThresholdRules rules = optimize_equalized_odds(g, 2, s, y, RateMetric::accuracy, {100}, 1);
   double tpr[2] = {0, 0}, fpr[2] = {0, 0}, pos[2] = {0, 0}, neg[2] = {0, 0};
   for (std::size_t i = 0; i < g.size(); ++i) {
     const auto k = static_cast<std::size_t>(g[i]);
@@ -326,5 +389,48 @@ TEST(FairnessMitigation, EqualizedOddsMixesTowardsTheCommonPoint) {
   EXPECT_NEAR(tpr[0] / pos[0], tpr[1] / pos[1], 1e-9);
   EXPECT_NEAR(fpr[0] / neg[0], rules.x_best, 1e-9);
   EXPECT_NEAR(fpr[1] / neg[1], rules.x_best, 1e-9);
-  EXPECT_THROW(optimize_equalized_odds(g, 2, s, y, RateMetric::selection_rate, 100, 1), InvalidArgument);
+  EXPECT_THROW(optimize_equalized_odds(g, 2, s, y, RateMetric::selection_rate, {100}, 1), InvalidArgument);
+}
+
+TEST(FairnessMitigation, ToleranceAndFlip) {
+  std::mt19937 gen(3);
+  std::vector<std::int32_t> g, y;
+  std::vector<double> s;
+  for (int i = 0; i < 3000; ++i) {
+    const std::int32_t group = i % 3;
+    const std::int32_t label = static_cast<std::int32_t>(gen() % 2);
+    g.push_back(group);
+    y.push_back(label);
+    // Group 2's scores fall with the label: only flipped rules use them well.
+    const double signal = group == 2 ? -300.0 * label : (group == 0 ? 500.0 : 150.0) * label;
+    s.push_back(static_cast<double>(gen() % 1000) + signal);
+  }
+  // Overall accuracy of rules, each group's rows counted by their selection probability.
+  auto accuracy = [&](const ThresholdRules& r) {
+    double correct = 0;
+    for (std::size_t i = 0; i < g.size(); ++i) {
+      const auto k = static_cast<std::size_t>(g[i]);
+      auto op = [&](double t, bool below) { return below ? s[i] < t : s[i] > t; };
+      const double p = r.p0[k] * op(r.threshold0[k], r.below0[k]) + r.p1[k] * op(r.threshold1[k], r.below1[k]);
+      correct += y[i] ? p : 1 - p;
+    }
+    return correct / static_cast<double>(g.size());
+  };
+  const ThresholdRules strict = optimize_thresholds(g, 3, s, y, RateMetric::selection_rate, RateMetric::accuracy, {100}, 1);
+  const ThresholdOptions relaxed_options{100, false, 0.1};
+  const ThresholdRules relaxed =
+      optimize_thresholds(g, 3, s, y, RateMetric::selection_rate, RateMetric::accuracy, relaxed_options, 2);
+  EXPECT_TRUE(std::isnan(relaxed.x_best));
+  const auto [low, high] = std::minmax_element(relaxed.x_group.begin(), relaxed.x_group.end());
+  EXPECT_LE(*high - *low, 0.1 + 1e-12);
+  EXPECT_GE(accuracy(relaxed), accuracy(strict) - 1e-12);
+  const ThresholdOptions flip_options{100, true, 0.0};
+  const ThresholdRules flipped =
+      optimize_thresholds(g, 3, s, y, RateMetric::selection_rate, RateMetric::accuracy, flip_options, 1);
+  EXPECT_TRUE(flipped.below0[2] || flipped.below1[2]);
+  EXPECT_GT(accuracy(flipped), accuracy(strict));
+  EXPECT_THROW(optimize_equalized_odds(g, 3, s, y, RateMetric::accuracy, relaxed_options, 1), InvalidArgument);
+  const ThresholdOptions negative{100, false, -1.0};
+  EXPECT_THROW(optimize_thresholds(g, 3, s, y, RateMetric::selection_rate, RateMetric::accuracy, negative, 1),
+               InvalidArgument);
 }

@@ -310,3 +310,27 @@ def test_bootstrap_shapes_with_control_features_match_fairlearn():
     for a, b in zip(ours.difference_ci(), theirs.difference_ci()):
         assert a.index.equals(b.index) and list(a.columns) == list(b.columns)
         np.testing.assert_allclose(a["sel"].to_numpy(), b["sel"].to_numpy(), atol=0.1)
+
+
+def test_small_groups_are_flagged_everywhere():
+    rng = np.random.default_rng(8)
+    race = np.repeat(["a", "b", "c"], [500, 300, 12])
+    sex = rng.choice(["f", "m"], len(race))
+    y = rng.integers(0, 2, len(race))
+    frame = af.MetricFrame(metrics={"sel": af.selection_rate, "acc": af.accuracy_score}, y_true=y, y_pred=y,
+                           sensitive_features={"race": race, "sex": sex}, min_support=20)
+    rows = pd.Series(1, index=pd.MultiIndex.from_arrays([race, sex])).groupby(level=[0, 1]).sum()
+    small = frame.small_groups
+    assert small.index.equals(frame.by_group.index) and frame.min_support == 20
+    np.testing.assert_array_equal(small.to_numpy(), (rows < 20).to_numpy())
+    assert small.loc[("c", "f")] and not small.loc[("a", "m")]
+    exported = frame.to_dict()
+    assert exported["min_support"] == 20 and exported["small"] == small.tolist()
+    long = frame.to_frame()
+    assert long.loc[long.race == "c", "small"].all() and not long.loc[long.race == "a", "small"].any()
+    assert "small" in frame._repr_html_() and "fewer than 20 rows" in frame._repr_html_()
+    # The default is four_fifths' 30 rows; zero flags nothing but empty groups.
+    assert af.MetricFrame(metrics=af.selection_rate, y_true=y, y_pred=y, sensitive_features=race).small_groups.tolist() == [
+        False, False, True]
+    assert not af.MetricFrame(metrics=af.selection_rate, y_true=y, y_pred=y, sensitive_features=race,
+                              min_support=0).small_groups.any()

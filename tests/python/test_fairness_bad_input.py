@@ -37,6 +37,8 @@ def frame(**kwargs):
          "sensitive feature 'sensitive_feature_0' has 1 missing"),
         (dict(convention="aif"), ValueError, "convention"),
         (dict(missing="ignore"), ValueError, "missing"),
+        (dict(min_support=-1), ValueError, "min_support"),
+        (dict(min_support=2.5), ValueError, "min_support"),
         (dict(n_boot=10), ValueError, "together"),
         (dict(n_boot=0, ci_quantiles=[0.5]), ValueError, "n_boot"),
         (dict(n_boot=10, ci_quantiles=[1.5]), ValueError, "ci_quantiles"),
@@ -57,9 +59,9 @@ def test_errors_name_the_argument(kwargs, error, match):
         frame(**kwargs)
 
 
-def test_bootstrap_needs_built_in_metrics():
-    with pytest.raises(ValueError, match="built-in"):
-        frame(metrics={"m": lambda y, p: 0.0}, n_boot=5, ci_quantiles=[0.5])
+def test_bootstrap_needs_scalar_metrics():
+    with pytest.raises(ValueError, match="non-scalar"):
+        frame(metrics={"m": lambda y, p: np.array([0.0, 1.0])}, n_boot=5, ci_quantiles=[0.5])
     with pytest.raises(ValueError, match="confidence intervals need"):
         frame().overall_ci
 

@@ -33,6 +33,7 @@ std::vector<double> reweighing(const ConfusionStats& stats) {
 
 #include <algorithm>
 #include <cmath>
+#include <deque>
 #include <limits>
 #include <string>
 
@@ -64,15 +65,17 @@ double rate_of(RateMetric metric, const Counts& c) {
 
 struct Point {
   double x, y, threshold;
+  bool below;  // the rule is "score < threshold" (a flipped point)
 };
 
 // One group's hull interpolated on the grid: y, mixture weights and thresholds.
 struct Curve {
   std::vector<double> y, p0, p1, threshold0, threshold1;
+  std::vector<std::uint8_t> below0, below1;
 };
 
 Curve group_curve(std::vector<std::pair<double, int>>& rows, RateMetric constraint, RateMetric objective,
-                  const std::vector<double>& grid, std::int32_t group) {
+                  const std::vector<double>& grid, bool flip, std::int32_t group) {
   std::stable_sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
   double n_positive = 0;
   for (const auto& r : rows) n_positive += r.second;
@@ -85,7 +88,11 @@ Curve group_curve(std::vector<std::pair<double, int>>& rows, RateMetric constrai
   double selected[2] = {0, 0};
   auto add = [&](double threshold) {
     const Counts c{selected[1], selected[0], n_negative - selected[0], n_positive - selected[1]};
-    points.push_back({rate_of(constraint, c), rate_of(objective, c), threshold});
+    points.push_back({rate_of(constraint, c), rate_of(objective, c), threshold, false});
+    if (flip) {  // positive below the threshold: the complement of the selection
+      const Counts f{n_positive - selected[1], n_negative - selected[0], selected[0], selected[1]};
+      points.push_back({rate_of(constraint, f), rate_of(objective, f), threshold, true});
+    }
   };
   add(std::numeric_limits<double>::infinity());
   for (std::size_t i = 0; i < rows.size();) {
@@ -113,6 +120,8 @@ Curve group_curve(std::vector<std::pair<double, int>>& rows, RateMetric constrai
   Curve curve;
   const std::size_t m = grid.size();
   for (auto* v : {&curve.y, &curve.p0, &curve.p1, &curve.threshold0, &curve.threshold1}) v->resize(m);
+  curve.below0.resize(m);
+  curve.below1.resize(m);
   for (std::size_t k = 0; k < m; ++k) {
     const double g = grid[k];
     auto it = std::upper_bound(hull.begin(), hull.end(), g, [](double value, const Point& p) { return value < p.x; });
@@ -128,6 +137,8 @@ Curve group_curve(std::vector<std::pair<double, int>>& rows, RateMetric constrai
     curve.p1[k] = p1;
     curve.threshold0[k] = a.threshold;
     curve.threshold1[k] = b.threshold;
+    curve.below0[k] = a.below;
+    curve.below1[k] = b.below;
   }
   return curve;
 }
@@ -142,10 +153,12 @@ struct Curves {
 
 Curves group_curves(std::span<const std::int32_t> row_group, std::int32_t n_groups, std::span<const double> scores,
                     std::span<const std::int32_t> labels, RateMetric constraint, RateMetric objective,
-                    std::int32_t grid_size, int n_jobs) {
+                    const ThresholdOptions& options, int n_jobs) {
   const std::size_t n = row_group.size();
+  const std::int32_t grid_size = options.grid_size;
   if (scores.size() != n || labels.size() != n) throw InvalidArgument("y_score and y_true: one value per row");
   if (grid_size < 1) throw InvalidArgument("grid_size must be a positive integer");
+  if (!(options.tol >= 0) || !std::isfinite(options.tol)) throw InvalidArgument("tol must be a non-negative number");
   for (std::size_t i = 0; i < n; ++i) {
     if (std::isnan(scores[i])) throw InvalidArgument("y_score: NaN at row " + std::to_string(i));
     if (labels[i] != 0 && labels[i] != 1) throw InvalidArgument("y_true: labels must be coded 0 or 1");
@@ -168,7 +181,9 @@ Curves group_curves(std::span<const std::int32_t> row_group, std::int32_t n_grou
       rows.emplace_back(scores[row], labels[row]);
     }
     out.rows[g] = static_cast<double>(rows.size());
-    if (!rows.empty()) out.curves[g] = group_curve(rows, constraint, objective, out.grid, static_cast<std::int32_t>(gi));
+    if (!rows.empty()) {
+      out.curves[g] = group_curve(rows, constraint, objective, out.grid, options.flip, static_cast<std::int32_t>(gi));
+    }
   });
   out.total = static_cast<double>(order.order.size());
   if (out.total == 0) throw InvalidArgument("y_true: no rows");
@@ -176,28 +191,92 @@ Curves group_curves(std::span<const std::int32_t> row_group, std::int32_t n_grou
   return out;
 }
 
-// The rules of every group at grid index `best`.
-ThresholdRules rules_at(const Curves& c, std::size_t best) {
+// The rules of every group at its grid index best[g].
+ThresholdRules rules_at(const Curves& c, const std::vector<std::size_t>& best) {
   ThresholdRules rules;
-  rules.x_best = c.grid[best];
   const std::size_t groups = c.curves.size();
-  for (auto* v : {&rules.p0, &rules.p1, &rules.threshold0, &rules.threshold1, &rules.p_ignore}) v->assign(groups, 0.0);
+  for (auto* v : {&rules.x_group, &rules.p0, &rules.p1, &rules.threshold0, &rules.threshold1, &rules.p_ignore}) {
+    v->assign(groups, 0.0);
+  }
+  rules.below0.assign(groups, 0);
+  rules.below1.assign(groups, 0);
   for (std::size_t g = 0; g < groups; ++g) {
-    if (c.curves[g].y.empty()) continue;
-    rules.p0[g] = c.curves[g].p0[best];
-    rules.p1[g] = c.curves[g].p1[best];
-    rules.threshold0[g] = c.curves[g].threshold0[best];
-    rules.threshold1[g] = c.curves[g].threshold1[best];
+    const Curve& curve = c.curves[g];
+    if (curve.y.empty()) continue;
+    const std::size_t k = best[g];
+    rules.x_group[g] = c.grid[k];
+    rules.p0[g] = curve.p0[k];
+    rules.p1[g] = curve.p1[k];
+    rules.threshold0[g] = curve.threshold0[k];
+    rules.threshold1[g] = curve.threshold1[k];
+    rules.below0[g] = curve.below0[k];
+    rules.below1[g] = curve.below1[k];
   }
   return rules;
+}
+
+// fairlearn's relaxed constraint: per group a grid index, all within a window of x
+// spanning at most tol, maximising the sum of the groups' weighted objectives. For each
+// window end, every group's deque holds the window's indices whose weighted y is not
+// beaten by a later index (so its front is the window's best, the latest on ties).
+std::vector<std::size_t> best_within_tolerance(const Curves& c, double tol) {
+  std::vector<std::size_t> present;
+  for (std::size_t g = 0; g < c.curves.size(); ++g) {
+    if (!c.curves[g].y.empty()) present.push_back(g);
+  }
+  const std::size_t m = c.grid.size();
+  std::vector<std::vector<double>> weighted(present.size(), std::vector<double>(m));
+  for (std::size_t k = 0; k < present.size(); ++k) {
+    const double share = c.rows[present[k]] / c.total;
+    for (std::size_t i = 0; i < m; ++i) weighted[k][i] = c.curves[present[k]].y[i] * share;
+  }
+  std::vector<std::deque<std::size_t>> best(present.size());
+  std::vector<std::size_t> chosen(present.size(), 0), current(present.size());
+  double max_objective = -std::numeric_limits<double>::infinity();
+  double min_violation = std::numeric_limits<double>::infinity();
+  std::size_t start = 0;
+  for (std::size_t end = 0; end < m; ++end) {
+    for (std::size_t k = 0; k < present.size(); ++k) {
+      while (!best[k].empty() && weighted[k][best[k].back()] <= weighted[k][end]) best[k].pop_back();
+      best[k].push_back(end);
+    }
+    while (c.grid[end] - c.grid[start] > tol) {
+      for (auto& queue : best) {
+        if (!queue.empty() && queue.front() == start) queue.pop_front();
+      }
+      ++start;
+    }
+    double objective = 0, low = std::numeric_limits<double>::infinity(), high = -low;
+    for (std::size_t k = 0; k < present.size(); ++k) {
+      current[k] = best[k].front();
+      objective += weighted[k][current[k]];
+      low = std::min(low, c.grid[current[k]]);
+      high = std::max(high, c.grid[current[k]]);
+    }
+    const double violation = high - low;
+    if (objective > max_objective || (objective == max_objective && violation <= min_violation)) {
+      max_objective = objective;
+      chosen = current;
+      min_violation = violation;
+    }
+  }
+  std::vector<std::size_t> out(c.curves.size(), 0);
+  for (std::size_t k = 0; k < present.size(); ++k) out[present[k]] = chosen[k];
+  return out;
 }
 
 }  // namespace
 
 ThresholdRules optimize_thresholds(std::span<const std::int32_t> row_group, std::int32_t n_groups,
                                    std::span<const double> scores, std::span<const std::int32_t> labels,
-                                   RateMetric constraint, RateMetric objective, std::int32_t grid_size, int n_jobs) {
-  const Curves c = group_curves(row_group, n_groups, scores, labels, constraint, objective, grid_size, n_jobs);
+                                   RateMetric constraint, RateMetric objective, const ThresholdOptions& options,
+                                   int n_jobs) {
+  const Curves c = group_curves(row_group, n_groups, scores, labels, constraint, objective, options, n_jobs);
+  if (options.tol > 0) {
+    ThresholdRules rules = rules_at(c, best_within_tolerance(c, options.tol));
+    rules.x_best = std::numeric_limits<double>::quiet_NaN();
+    return rules;
+  }
   std::vector<double> overall(c.grid.size(), 0.0);
   for (std::size_t g = 0; g < c.curves.size(); ++g) {
     if (c.curves[g].y.empty()) continue;
@@ -205,19 +284,21 @@ ThresholdRules optimize_thresholds(std::span<const std::int32_t> row_group, std:
     for (std::size_t k = 0; k < c.grid.size(); ++k) overall[k] += share * c.curves[g].y[k];
   }
   const auto best = static_cast<std::size_t>(std::max_element(overall.begin(), overall.end()) - overall.begin());
-  ThresholdRules rules = rules_at(c, best);
+  ThresholdRules rules = rules_at(c, std::vector<std::size_t>(c.curves.size(), best));
+  rules.x_best = c.grid[best];
   rules.objective = std::move(overall);
   return rules;
 }
 
 ThresholdRules optimize_equalized_odds(std::span<const std::int32_t> row_group, std::int32_t n_groups,
                                        std::span<const double> scores, std::span<const std::int32_t> labels,
-                                       RateMetric objective, std::int32_t grid_size, int n_jobs) {
+                                       RateMetric objective, const ThresholdOptions& options, int n_jobs) {
   if (objective != RateMetric::accuracy && objective != RateMetric::balanced_accuracy) {
     throw InvalidArgument("objective: equalized odds supports accuracy_score and balanced_accuracy_score only");
   }
+  if (options.tol != 0) throw InvalidArgument("tol: relaxed constraints are not supported for equalized odds");
   const Curves c = group_curves(row_group, n_groups, scores, labels, RateMetric::false_positive_rate,
-                                RateMetric::true_positive_rate, grid_size, n_jobs);
+                                RateMetric::true_positive_rate, options, n_jobs);
   const std::size_t m = c.grid.size();
   std::vector<double> y_min(m, std::numeric_limits<double>::infinity()), overall(m);
   for (const Curve& curve : c.curves) {
@@ -235,7 +316,8 @@ ThresholdRules optimize_equalized_odds(std::span<const std::int32_t> row_group, 
     overall[k] = std::nearbyint(value * 1e15) / 1e15;  // numpy.around(value, 15), as fairlearn
   }
   const auto best = static_cast<std::size_t>(std::max_element(overall.begin(), overall.end()) - overall.begin());
-  ThresholdRules rules = rules_at(c, best);
+  ThresholdRules rules = rules_at(c, std::vector<std::size_t>(c.curves.size(), best));
+  rules.x_best = c.grid[best];
   rules.constant = rules.x_best;
   const double y_best = y_min[best];
   for (std::size_t g = 0; g < c.curves.size(); ++g) {

@@ -2,6 +2,7 @@
 
 #include <omp.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <limits>
@@ -47,14 +48,17 @@ class PoissonOne {
   double cdf_[kMax];
 };
 
-void check_replicates(int n_boot) {
-  if (n_boot < 1) throw InvalidArgument("n_boot must be a positive integer");
+const PoissonOne kPoissonOne;
+
+}  // namespace
+
+void poisson_multiplicities(std::uint64_t seed, std::uint64_t replicate, std::span<std::uint8_t> times) {
+  CounterRng rng(seed, replicate);
+  for (auto& t : times) t = static_cast<std::uint8_t>(kPoissonOne(rng));
 }
 
-// Runs body(b) for every replicate on the call's threads, reporting progress from the
-// calling thread (OpenMP's master) only.
-template <class Body>
-void for_replicates(int n_boot, int n_jobs, const Progress& progress, Body&& body) {
+void for_each_replicate(int n_boot, int n_jobs, const Progress& progress, const std::function<void(std::size_t)>& body) {
+  if (n_boot < 1) throw InvalidArgument("n_boot must be a positive integer");
   std::atomic<std::size_t> done{0};
   parallel_for(n_boot, resolve_threads(n_jobs), [&](std::ptrdiff_t b) {
     body(static_cast<std::size_t>(b));
@@ -64,11 +68,32 @@ void for_replicates(int n_boot, int n_jobs, const Progress& progress, Body&& bod
   if (progress.active()) progress.report(static_cast<std::size_t>(n_boot), static_cast<std::size_t>(n_boot));
 }
 
-}  // namespace
+ResampledRows resample_grouped_rows(std::span<const std::int64_t> order, std::span<const std::int64_t> group_offsets,
+                                    std::size_t n_rows, std::uint64_t seed, std::uint64_t replicate) {
+  if (group_offsets.empty() || group_offsets.front() != 0 ||
+      group_offsets.back() != static_cast<std::int64_t>(order.size()) ||
+      !std::is_sorted(group_offsets.begin(), group_offsets.end())) {
+    throw InvalidArgument("group_offsets: must rise from 0 to the number of grouped rows");
+  }
+  std::vector<std::uint8_t> times(n_rows);
+  poisson_multiplicities(seed, replicate, times);
+  ResampledRows out;
+  out.offsets.assign(group_offsets.size(), 0);
+  out.rows.reserve(order.size() + order.size() / 8);
+  for (std::size_t g = 0; g + 1 < group_offsets.size(); ++g) {
+    for (auto r = group_offsets[g]; r < group_offsets[g + 1]; ++r) {
+      const std::int64_t row = order[static_cast<std::size_t>(r)];
+      if (row < 0 || static_cast<std::size_t>(row) >= n_rows) throw InvalidArgument("n_rows: smaller than a grouped row");
+      out.rows.insert(out.rows.end(), times[static_cast<std::size_t>(row)], row);
+    }
+    out.offsets[g + 1] = static_cast<std::int64_t>(out.rows.size());
+  }
+  return out;
+}
 
 ConfusionStats bootstrap_counts(const ConfusionStats& stats, int n_boot, std::uint64_t seed, int n_jobs,
                                 const Progress& progress) {
-  check_replicates(n_boot);
+  if (n_boot < 1) throw InvalidArgument("n_boot must be a positive integer");
   if (stats.weighted) throw InvalidArgument("the count bootstrap needs unweighted statistics");
   const std::size_t cells = stats.counts.size();
   std::int64_t total = 0;
@@ -79,7 +104,7 @@ ConfusionStats bootstrap_counts(const ConfusionStats& stats, int n_boot, std::ui
   out.weighted = false;
   out.counts.assign(cells * static_cast<std::size_t>(n_boot), 0);
   out.weights.assign(out.counts.size(), 0.0);
-  for_replicates(n_boot, n_jobs, progress, [&](std::size_t b) {
+  for_each_replicate(n_boot, n_jobs, progress, [&](std::size_t b) {
     CounterRng rng(seed, b);
     Bits bits{rng};
     std::int64_t rows_left = total, mass_left = total;
@@ -108,7 +133,7 @@ ConfusionStats bootstrap_rows_confusion(std::span<const std::int32_t> row_group,
                                         std::span<const std::int32_t> y_true, std::span<const std::int32_t> y_pred,
                                         std::int32_t n_classes, std::span<const double> weights, int n_boot,
                                         std::uint64_t seed, int n_jobs, const Progress& progress) {
-  check_replicates(n_boot);
+  if (n_boot < 1) throw InvalidArgument("n_boot must be a positive integer");
   // Validates every input once (the replicates then trust them).
   const Weights sample_weight = weights.empty() ? Weights{} : Weights{weights};
   const ConfusionStats whole = accumulate_confusion(row_group, n_groups, y_true, y_pred, n_classes, sample_weight, n_jobs);
@@ -119,13 +144,13 @@ ConfusionStats bootstrap_rows_confusion(std::span<const std::int32_t> row_group,
   out.weighted = true;
   out.counts.assign(cells * static_cast<std::size_t>(n_boot), 0);
   out.weights.assign(out.counts.size(), 0.0);
-  const PoissonOne poisson;
-  for_replicates(n_boot, n_jobs, progress, [&](std::size_t b) {
-    CounterRng rng(seed, b);
+  for_each_replicate(n_boot, n_jobs, progress, [&](std::size_t b) {
+    std::vector<std::uint8_t> multiplicity(row_group.size());
+    poisson_multiplicities(seed, b, multiplicity);
     std::int64_t* counts = &out.counts[b * cells];
     double* sums = &out.weights[b * cells];
     for (std::size_t i = 0; i < row_group.size(); ++i) {
-      const int times = poisson(rng);
+      const int times = multiplicity[i];
       const std::int32_t g = row_group[i];
       if (times == 0 || g < 0) continue;
       const std::size_t c = whole.cell(g, y_true[i], y_pred[i]);
@@ -140,18 +165,18 @@ RegressionStats bootstrap_rows_regression(std::span<const std::int32_t> row_grou
                                           std::span<const double> y_true, std::span<const double> y_pred,
                                           std::span<const double> weights, int n_boot, std::uint64_t seed,
                                           int n_jobs, const Progress& progress) {
-  check_replicates(n_boot);
+  if (n_boot < 1) throw InvalidArgument("n_boot must be a positive integer");
   // Validates the inputs once.
   accumulate_regression(row_group, n_groups, y_true, y_pred, weights.empty() ? Weights{} : Weights{weights}, n_jobs);
   std::vector<RegressionStats> replicates(static_cast<std::size_t>(n_boot));
-  const PoissonOne poisson;
-  for_replicates(n_boot, n_jobs, progress, [&](std::size_t b) {
-    CounterRng rng(seed, b);
+  for_each_replicate(n_boot, n_jobs, progress, [&](std::size_t b) {
     // The replicate's rows: row i repeated Poisson(1) times, as a weight multiplier.
+    std::vector<std::uint8_t> multiplicity(row_group.size());
+    poisson_multiplicities(seed, b, multiplicity);
     std::vector<double> multiplied(row_group.size());
     std::vector<std::int32_t> groups(row_group.begin(), row_group.end());
     for (std::size_t i = 0; i < row_group.size(); ++i) {
-      const int times = poisson(rng);
+      const int times = multiplicity[i];
       multiplied[i] = times * (weights.empty() ? 1.0 : weights[i]);
       if (times == 0) groups[i] = -1;
     }

@@ -14,12 +14,37 @@
 // `weights` empty means unweighted. Both return statistics with n_boot * n_groups groups, replicate-major (group g of
 // replicate b is group b * n_groups + g).
 #include <cstdint>
+#include <functional>
 #include <span>
+#include <vector>
 
 #include "assay/common/progress.hpp"
 #include "assay/fairness/stats.hpp"
 
 namespace assay::fairness {
+
+// Replicate b of the Poisson row bootstrap: the number of times each row enters it,
+// Poisson(1) by inversion, drawn in row order from CounterRng(seed, b). Every Poisson
+// row bootstrap here draws exactly these, so all statistics of replicate b (confusion
+// cells, regression sums, AUC, calibration, the rows handed to user metrics) come from
+// the same resampled rows. `times` has one entry per row.
+void poisson_multiplicities(std::uint64_t seed, std::uint64_t replicate, std::span<std::uint8_t> times);
+
+// Runs body(b) for b in [0, n_boot) on the call's threads, reporting progress from the
+// calling thread only. Throws InvalidArgument when n_boot < 1.
+void for_each_replicate(int n_boot, int n_jobs, const Progress& progress, const std::function<void(std::size_t)>& body);
+
+// Replicate b's rows for metrics computed outside the core (user-defined callables):
+// the rows of `order` (grouped as sort_rows_by_group returns them, group g at
+// order[group_offsets[g] .. group_offsets[g + 1])) with each row repeated by its
+// multiplicity, still grouped; group g holds rows[offsets[g] .. offsets[g + 1]).
+// n_rows counts every row of the data, dropped ones included (they draw too).
+struct ResampledRows {
+  std::vector<std::int64_t> rows;
+  std::vector<std::int64_t> offsets;
+};
+ResampledRows resample_grouped_rows(std::span<const std::int64_t> order, std::span<const std::int64_t> group_offsets,
+                                    std::size_t n_rows, std::uint64_t seed, std::uint64_t replicate);
 
 ConfusionStats bootstrap_counts(const ConfusionStats& stats, int n_boot, std::uint64_t seed, int n_jobs,
                                 const Progress& progress = {});

@@ -15,6 +15,7 @@
 #include <span>
 #include <vector>
 
+#include "assay/common/progress.hpp"
 #include "assay/fairness/metrics.hpp"
 
 namespace assay::fairness {
@@ -33,5 +34,33 @@ struct Calibration {
 Calibration calibration_by_group(std::span<const std::int32_t> row_group, std::int32_t n_groups,
                                  std::span<const double> scores, std::span<const std::int32_t> labels,
                                  std::span<const double> weights, std::int32_t n_bins, int n_jobs);
+
+// Bootstrap replicates of score metrics under the Poisson row bootstrap (replicate b
+// reweights row i by its multiplicity from poisson_multiplicities(seed, b), the same
+// resampled rows as every other Poisson bootstrap of the engine). Values per group and,
+// with group_level[g] in [0, n_levels) naming the control level of group g (-1: left
+// out), per level over the rows of its groups (fairlearn's `overall`).
+//  - AUC: the rows of each group (and level) are sorted by score once; a replicate
+//    is then one O(n) walk of that order with the replicate's weights, exact with
+//    ties, so each replicate value is the exact weighted AUC of the resampled rows.
+//  - ECE: every row's bin is found once; a replicate sums (group, bin) cells in one
+//    pass; a level's cells are the sums of its groups' cells.
+// Parallel over replicates; identical for every n_jobs.
+struct ReplicateValues {
+  std::vector<double> by_group;  // [replicate][group]
+  std::vector<double> by_level;  // [replicate][level]
+};
+
+ReplicateValues bootstrap_roc_auc(std::span<const std::int32_t> row_group, std::int32_t n_groups,
+                                  std::span<const std::int32_t> group_level, std::int32_t n_levels,
+                                  std::span<const double> scores, std::span<const std::int32_t> labels,
+                                  std::span<const double> weights, int n_boot, std::uint64_t seed, int n_jobs,
+                                  const Progress& progress = {});
+
+ReplicateValues bootstrap_calibration_error(std::span<const std::int32_t> row_group, std::int32_t n_groups,
+                                            std::span<const std::int32_t> group_level, std::int32_t n_levels,
+                                            std::span<const double> scores, std::span<const std::int32_t> labels,
+                                            std::span<const double> weights, std::int32_t n_bins, int n_boot,
+                                            std::uint64_t seed, int n_jobs, const Progress& progress = {});
 
 }  // namespace assay::fairness
