@@ -42,6 +42,7 @@ __all__ = [
     "chisquare",
     "fisher_exact",
     "two_proportion_ztest",
+    "adjust_pvalues",
     "psi",
     "kl_divergence",
     "jensenshannon",
@@ -60,6 +61,7 @@ __all__ = [
     "DriftReport",
     "DriftOverTime",
     "TESTS",
+    "CORRECTIONS",
 ]
 
 #: Test keys accepted by ``compare``, ``report`` and ``over_time`` (Evidently's names).
@@ -267,6 +269,35 @@ def two_proportion_ztest(count1: float, nobs1: float, count2: float, nobs2: floa
     return _result(_core.two_proportion_z(float(count1), float(nobs1), float(count2), float(nobs2)))
 
 
+#: Multiple-testing corrections accepted by ``adjust_pvalues`` and ``report`` (statsmodels' names).
+CORRECTIONS = ("bonferroni", "holm", "fdr_bh")
+
+
+def _correction(method: Any, argument: str) -> str:
+    if method is None:
+        return "none"
+    if method not in CORRECTIONS:
+        raise ValueError(f"{argument} must be None or one of {', '.join(CORRECTIONS)}, got {method!r}")
+    return method
+
+
+def adjust_pvalues(pvalues: Any, method: str) -> np.ndarray:
+    """Adjusted p-values for multiple testing, as ``statsmodels``' ``multipletests``.
+
+    ``method``: 'bonferroni' (min(1, m p)), 'holm' (Holm's step-down) or 'fdr_bh'
+    (Benjamini-Hochberg). NaN entries are not part of the family and stay NaN.
+    """
+    array = np.asarray(pvalues, dtype=np.float64)
+    if array.ndim != 1:
+        raise ValueError(f"pvalues must be 1-D, got shape {array.shape}")
+    known = array[~np.isnan(array)]
+    if ((known < 0) | (known > 1)).any():
+        raise ValueError("pvalues must lie in [0, 1] (or be NaN)")
+    if method is None:
+        raise ValueError(f"method must be one of {', '.join(CORRECTIONS)}")
+    return _core.adjust_pvalues(array, _correction(method, "method"))
+
+
 # --- distances between discrete distributions --------------------------------------------
 
 
@@ -325,13 +356,15 @@ class ColumnResult:
     """One test on one column.
 
     ``score`` is the p-value for tests and the distance for distances; it is compared
-    to ``threshold`` to give ``drifted``. ``note`` explains a NaN score.
+    to ``threshold`` to give ``drifted``, except that with a report's ``correction``
+    p-value tests compare ``pvalue_adjusted`` instead. ``note`` explains a NaN score.
     """
 
     column: str
     test: str
     statistic: float
     pvalue: float
+    pvalue_adjusted: float
     score: float
     threshold: float
     drifted: bool
@@ -355,6 +388,7 @@ def _column_result(core: Any, role: str = "feature") -> ColumnResult:
         test=core.test,
         statistic=core.statistic,
         pvalue=core.pvalue,
+        pvalue_adjusted=core.pvalue_adjusted,
         score=core.score,
         threshold=core.threshold,
         drifted=bool(core.drifted),
@@ -473,6 +507,7 @@ class DriftReport:
     drift_share: float
     target: list[ColumnResult] = field(default_factory=list)
     prediction: list[ColumnResult] = field(default_factory=list)
+    correction: str | None = None
 
     def _primary(self) -> list[ColumnResult]:
         seen: set[str] = set()
@@ -529,6 +564,7 @@ class DriftReport:
                 "n_drifted": self.n_drifted,
                 "n_columns": self.n_columns,
                 "drift_share": self.drift_share,
+                "correction": self.correction,
                 "drifted_columns": self.drifted_columns,
                 "columns": [asdict(r) for r in self.columns],
                 "target": [asdict(r) for r in self.target],
@@ -585,6 +621,7 @@ def report(
     target: str | Sequence[str] | None = None,
     prediction: str | Sequence[str] | None = None,
     drift_share: float = 0.5,
+    correction: str | None = None,
     n_jobs: int | None = None,
     progress: Any = None,
 ) -> DriftReport:
@@ -596,7 +633,12 @@ def report(
     keys, or a mapping column -> key(s). ``thresholds`` is a number, or a mapping of
     column names or test keys to numbers; unset thresholds are Evidently's defaults.
     Each numeric column is sorted once and every test reads the sorted copy.
+
+    ``correction`` ('bonferroni', 'holm' or 'fdr_bh'; None: none, as Evidently) adjusts
+    the p-values of all the report's tests as one family; p-value tests are then flagged
+    by ``pvalue_adjusted`` < threshold. Distances are not affected.
     """
+    method = _correction(correction, "correction")
     if not isinstance(drift_share, (int, float)) or not 0 <= drift_share <= 1:
         raise ValueError(f"drift_share must be in [0, 1], got {drift_share!r}")
     roles = {name: "target" for name in _role_columns(target, "target")}
@@ -609,13 +651,13 @@ def report(
     requests = _requests(checked, tests, thresholds)
     callback = progress_callback(progress, "drift report")
     results = _core.drift_report(
-        ref.core_columns(checked), cur.core_columns(checked), requests, n_jobs_arg(n_jobs), callback
+        ref.core_columns(checked), cur.core_columns(checked), requests, n_jobs_arg(n_jobs), callback, method
     )
     by_role: dict[str, list[ColumnResult]] = {"feature": [], "target": [], "prediction": []}
     for core in results:
         role = roles.get(core.column, "feature")
         by_role[role].append(_column_result(core, role))
-    return DriftReport(by_role["feature"], float(drift_share), by_role["target"], by_role["prediction"])
+    return DriftReport(by_role["feature"], float(drift_share), by_role["target"], by_role["prediction"], correction)
 
 
 # --- over time ---------------------------------------------------------------------------

@@ -60,6 +60,7 @@ void bind_drift(py::module_& m) {
       .def_readonly("statistic", &drift::ColumnDrift::statistic)
       .def_readonly("pvalue", &drift::ColumnDrift::pvalue)
       .def_readonly("score", &drift::ColumnDrift::score)
+      .def_readonly("pvalue_adjusted", &drift::ColumnDrift::pvalue_adjusted)
       .def_readonly("threshold", &drift::ColumnDrift::threshold)
       .def_readonly("drifted", &drift::ColumnDrift::drifted)
       .def_readonly("method", &drift::ColumnDrift::method)
@@ -171,14 +172,28 @@ void bind_drift(py::module_& m) {
   m.def(
       "drift_report",
       [](const py::list& reference, const py::list& current, const py::list& requests, int n_jobs,
-         const py::object& progress) {
+         const py::object& progress, const std::string& correction) {
         Table ref = to_table(reference), cur = to_table(current);
         const auto parsed = to_requests(requests);
+        const drift::Correction parsed_correction = drift::parse_correction(correction);
         const Progress report_progress = make_progress(progress);
         py::gil_scoped_release release;
-        return drift::drift_report(ref.view, cur.view, parsed, n_jobs, report_progress);
+        return drift::drift_report(ref.view, cur.view, parsed, n_jobs, report_progress, parsed_correction);
       },
-      py::arg("reference"), py::arg("current"), py::arg("requests"), py::arg("n_jobs"), py::arg("progress"));
+      py::arg("reference"), py::arg("current"), py::arg("requests"), py::arg("n_jobs"), py::arg("progress"),
+      py::arg("correction") = "none");
+  m.def(
+      "adjust_pvalues",
+      [](const Array& pvalues, const std::string& method) {
+        const drift::Correction correction = drift::parse_correction(method);
+        std::vector<double> adjusted;
+        {
+          py::gil_scoped_release release;
+          adjusted = drift::adjust_pvalues(span_of(pvalues), correction);
+        }
+        return py::array_t<double>(adjusted.size(), adjusted.data());
+      },
+      py::arg("pvalues"), py::arg("method"));
   m.def(
       "drift_over_time",
       [](const py::list& reference, const py::list& current,

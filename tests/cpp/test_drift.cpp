@@ -162,6 +162,24 @@ TEST(DriftReport, SameResultForEveryThreadCountAndDegenerateColumns) {
   EXPECT_THROW(drift_report(reference, current, {{"zz", {}, {}}}, 1), InvalidArgument);
 }
 
+TEST(DriftReport, AdjustedPvaluesByHand) {
+  // p = (0.04, nan, 0.01, 0.03, 0.04): family of m = 4, sorted 0.01, 0.03, 0.04, 0.04.
+  const std::vector<double> p{0.04, std::nan(""), 0.01, 0.03, 0.04};
+  const auto bonferroni = adjust_pvalues(p, Correction::bonferroni);
+  const auto holm = adjust_pvalues(p, Correction::holm);  // 4*0.01, max(3*0.03, .), max(2*0.04, .), ...
+  const auto bh = adjust_pvalues(p, Correction::fdr_bh);  // min over j >= k of 4 p_(j) / j
+  const std::vector<double> expect_bonferroni{0.16, 0, 0.04, 0.12, 0.16}, expect_holm{0.09, 0, 0.04, 0.09, 0.09},
+      expect_bh{0.04, 0, 0.04, 0.04, 0.04};
+  for (std::size_t i : {0u, 2u, 3u, 4u}) {
+    EXPECT_NEAR(bonferroni[i], expect_bonferroni[i], 1e-15);
+    EXPECT_NEAR(holm[i], expect_holm[i], 1e-15);
+    EXPECT_NEAR(bh[i], expect_bh[i], 1e-15);
+  }
+  EXPECT_TRUE(std::isnan(bonferroni[1]) && std::isnan(holm[1]) && std::isnan(bh[1]));
+  EXPECT_EQ(adjust_pvalues(std::vector<double>{0.9, 0.8}, Correction::bonferroni), (std::vector<double>{1.0, 1.0}));
+  EXPECT_THROW(parse_correction("sidak"), InvalidArgument);
+}
+
 TEST(DriftMultivariate, MmdIsSeededThreadInvariantAndDetectsShift) {
   std::mt19937_64 generator(3);
   std::normal_distribution<double> normal;
