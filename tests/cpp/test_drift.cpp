@@ -180,6 +180,30 @@ TEST(DriftReport, AdjustedPvaluesByHand) {
   EXPECT_THROW(parse_correction("sidak"), InvalidArgument);
 }
 
+TEST(DriftMultivariate, BoostedDomainClassifierSeesAVarianceChange) {
+  std::mt19937_64 generator(4);
+  std::normal_distribution<double> normal;
+  const std::size_t n = 300, d = 2;
+  std::vector<double> x(n * d), y(n * d), constant(n * d, 1.0);
+  for (std::size_t i = 0; i < n * d; ++i) {
+    x[i] = normal(generator);
+    y[i] = normal(generator) * (i % d == 0 ? 2.0 : 1.0);
+  }
+  DomainClassifierOptions options;
+  options.model = DomainModel::gradient_boosting;
+  options.n_trees = 30;
+  const MatrixView xv{x.data(), n, d}, yv{y.data(), n, d};
+  const auto serial = domain_classifier(xv, yv, 3, options, 7, 1);
+  const auto parallel = domain_classifier(xv, yv, 3, options, 7, 2);
+  EXPECT_EQ(serial.scores, parallel.scores);
+  EXPECT_GT(serial.lower, 0.55);
+  // Constant columns cannot be split: every score is the prior, AUC one half.
+  const MatrixView cv{constant.data(), n, d};
+  EXPECT_DOUBLE_EQ(domain_classifier(cv, cv, 3, options, 7, 1).auc, 0.5);
+  options.max_bins = 300;
+  EXPECT_THROW(domain_classifier(xv, yv, 3, options, 7, 1), InvalidArgument);
+}
+
 TEST(DriftMultivariate, MmdIsSeededThreadInvariantAndDetectsShift) {
   std::mt19937_64 generator(3);
   std::normal_distribution<double> normal;
