@@ -577,7 +577,8 @@ class DriftReport:
         summary = (
             f"<p><span class='{verdict}'>{'Dataset drift' if self.dataset_drift else 'No dataset drift'}</span>: "
             f"{self.n_drifted} of {self.n_columns} feature columns drifted "
-            f"(share {_html.number(self.share_drifted)}, limit {_html.number(self.drift_share)})</p>"
+            f"(share {_html.number(self.share_drifted)}, limit {_html.number(self.drift_share)})"
+            f"{'' if self.correction is None else f'; p-values adjusted ({_html.escape(self.correction)})'}</p>"
         )
         return f"<div class='assay'>{_html.STYLE}<h3>Drift report</h3>{summary}{_results_table(self._ordered())}</div>"
 

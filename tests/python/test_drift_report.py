@@ -206,7 +206,7 @@ def test_correction_adjusts_the_reports_pvalues_and_flags_only(tables):
                 assert math.isnan(r.pvalue_adjusted) and r.drifted == (r.score >= r.threshold)
             elif not math.isnan(r.pvalue):
                 assert r.drifted == (r.pvalue_adjusted <= r.threshold if r.test == "ks" else r.pvalue_adjusted < r.threshold)
-        assert corrected.to_dict()["correction"] == method
+        assert corrected.to_dict()["correction"] == method and f"adjusted ({method})" in corrected._repr_html_()
     # Bonferroni turns a borderline p-value into no drift.
     borderline = drift.report(reference, current, tests={"stable": "ks", "shifted": "ks"},
                               thresholds={"stable": 0.99})
