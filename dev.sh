@@ -2,9 +2,9 @@
 # assay's task runner. The README's two commands are `./dev.sh demo` and `./dev.sh test`.
 #
 #   ./dev.sh demo    install assay in .venv and audit the built-in demo data set
-#   ./dev.sh test    install assay[test] in .venv; run the C++ tests (also under ASan+UBSan),
-#                    build the C++ consumer against the installed core, run pytest
-#                    (oracles, properties, bad input, notebooks)
+#   ./dev.sh test    install assay[test] in .venv (and Evidently in .venv-evidently); run the
+#                    C++ tests (also under ASan+UBSan), build the C++ consumer against the
+#                    installed core, run pytest (oracles, properties, bad input, notebooks)
 #   ./dev.sh bench   run the benchmarks and rewrite docs/benchmarks.md
 #
 # Missing system packages (Eigen, GoogleTest) are installed with apt-get; Python packages
@@ -83,6 +83,27 @@ cpp_tests() {
   ./build/consumer/assay_consumer
 }
 
+# A reference library whose pins clash with the test extra gets a virtual environment of its
+# own: made once, re-made when its requirements change.
+side_venv() {  # $1 = directory, then pip requirements
+  local dir=$1
+  shift
+  if [ ! -x "$dir/bin/python" ] || [ "$(cat "$dir/.requirements" 2>/dev/null)" != "$*" ]; then
+    say "creating $dir ($*)"
+    python3 -m venv "$dir"
+    "$dir/bin/pip" install -q "$@"
+    echo "$*" >"$dir/.requirements"
+  fi
+}
+
+# Evidently 0.7.23 (the newest) does not import with pandas 3; the drift oracle tests and
+# the drift benchmark run it in this environment through a subprocess.
+EVIDENTLY_VENV="$ROOT/.venv-evidently"
+evidently_env() {
+  side_venv "$EVIDENTLY_VENV" "evidently==0.7.23" "pandas<3" "pyarrow"
+  export ASSAY_EVIDENTLY_PYTHON="$EVIDENTLY_VENV/bin/python"
+}
+
 python_tests() {
   say "Python tests"
   "$PY" -m pytest "$@"
@@ -102,6 +123,7 @@ case "${1:-}" in
     system_deps test
     python_env
     install_assay test
+    evidently_env
     cpp_tests
     python_tests "$@"
     ;;
@@ -110,11 +132,9 @@ case "${1:-}" in
     system_deps
     python_env
     install_assay "test,bench"
+    evidently_env
     # ydata-profiling pins an older numpy: it gets a virtual environment of its own.
-    if [ ! -x "$ROOT/.venv-ydata/bin/python" ]; then
-      python3 -m venv "$ROOT/.venv-ydata"
-      "$ROOT/.venv-ydata/bin/pip" install -q ydata-profiling pyarrow
-    fi
+    side_venv "$ROOT/.venv-ydata" ydata-profiling pyarrow
     ASSAY_YDATA_PYTHON="$ROOT/.venv-ydata/bin/python" "$PY" benchmarks/run.py "$@"
     ;;
   *)

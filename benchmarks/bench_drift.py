@@ -2,11 +2,17 @@
 
 1. Column report, 1M reference + 1M current rows x 100 numeric + 20 categorical columns:
    KS, normalised Wasserstein, PSI and JS for numeric columns; chi-square, PSI and JS for
-   categorical ones. Contenders: assay.drift.report; the same statistics computed with a
+   categorical ones. Contenders: assay.drift.report (also with tests='auto', i.e. the
+   tests Evidently's preset runs); the same statistics computed with a
    scipy/numpy loop over columns (Evidently's definitions: Sturges bins on both samples,
-   zero filling for PSI); and the read-once bound of sorting both samples of every
-   numeric column with numpy. Evidently itself cannot be timed: 0.7.23 does not import
-   with pandas 3 (see docs/drift.md).
+   zero filling for PSI); Evidently's data drift preset (Report([DataDriftPreset()]), its
+   default tests: normalised Wasserstein for numeric and Jensen-Shannon for categorical
+   columns) timed on the first 10% of the rows and scaled linearly (its sorts grow
+   slightly faster than linearly, so this flatters Evidently); and the read-once
+   bound of sorting both samples of every numeric column with numpy. Evidently 0.7.23
+   does not import with pandas 3: it runs in its own environment (ASSAY_EVIDENTLY_PYTHON,
+   default .venv-evidently, made by ./dev.sh test or ./dev.sh bench) through
+   tests/python/evidently_runner.py, on the same data written as parquet.
 2. MMD permutation test, 5k + 5k rows x 20 features, 1,000 permutations: assay.drift.mmd
    against numpy implementations that hold the full kernel matrix.
 
@@ -15,8 +21,12 @@ Set ASSAY_BENCH_SCALE (default 1.0) to shrink the row counts, e.g. 0.1 for a qui
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import tempfile
 import time
+from pathlib import Path
 
 import numpy as np
 from harness import Results, time_call, update_doc
@@ -28,6 +38,8 @@ from assay import drift
 SCALE = float(os.environ.get("ASSAY_BENCH_SCALE", "1.0"))
 N_NUMERIC, N_CATEGORICAL = 100, 20
 COMMAND = ".venv/bin/python benchmarks/run.py drift"
+ROOT = Path(__file__).resolve().parent.parent
+EVIDENTLY_FRACTION = 0.1  # Evidently takes about 10 minutes on the full data: time a part, scale linearly
 
 
 def make_tables(n_rows: int) -> tuple[dict, dict]:
@@ -82,6 +94,26 @@ def sort_bound(reference: dict, current: dict) -> None:
         np.sort(current[f"x{j}"])
 
 
+def evidently_seconds(reference: dict, current: dict, n_rows: int) -> float | None:
+    """Seconds of Evidently's data drift preset on the first n_rows of each table, or None
+    when Evidently's environment is missing."""
+    python = os.environ.get("ASSAY_EVIDENTLY_PYTHON") or str(ROOT / ".venv-evidently" / "bin" / "python")
+    if not Path(python).exists():
+        print(f"  (Evidently skipped: {python} is missing; ./dev.sh bench creates it)")
+        return None
+    import pandas as pd
+
+    columns = {"numerical": [f"x{j}" for j in range(N_NUMERIC)], "categorical": [f"c{j}" for j in range(N_CATEGORICAL)]}
+    with tempfile.TemporaryDirectory() as folder:
+        paths = [Path(folder) / name for name in ("reference.parquet", "current.parquet", "columns.json")]
+        for table, path in zip((reference, current), paths):
+            pd.DataFrame({name: values[:n_rows] for name, values in table.items()}).to_parquet(path)
+        paths[2].write_text(json.dumps(columns))
+        done = subprocess.run([python, str(ROOT / "tests" / "python" / "evidently_runner.py"), "preset",
+                               *map(str, paths)], capture_output=True, text=True, check=True)
+    return float(json.loads(done.stdout.strip().splitlines()[-1])["seconds"])
+
+
 def bench_report(results: Results) -> None:
     n_rows = int(1_000_000 * SCALE)
     reference, current = make_tables(n_rows)
@@ -101,7 +133,16 @@ def bench_report(results: Results) -> None:
                 note="strings factorized once per table (pandas.factorize)")
     single = time_call(lambda: drift.report(ref_frame, cur_frame, tests=tests, n_jobs=1, progress=False), repeat=1, warmup=0)
     results.add(case, "assay, n_jobs=1", single)
+    auto = results.add(case, "assay, tests='auto' (the preset's tests)",
+                       time_call(lambda: drift.report(ref_frame, cur_frame, progress=False), repeat=3))
     results.add(case, "scipy/numpy loop", time_call(lambda: scipy_loop(reference, current), repeat=1, warmup=0))
+    part = int(n_rows * EVIDENTLY_FRACTION)
+    evidently = evidently_seconds(reference, current, part)
+    if evidently is not None:
+        scaled = evidently * n_rows / part
+        results.add(case, "Evidently DataDriftPreset", scaled,
+                    note=f"timed on {part:,}+{part:,} rows ({evidently:.1f} s), scaled linearly; "
+                         f"{scaled / auto:.0f}x assay with the same tests ('auto')")
     results.add(case, "numpy sort of both samples (bound)", time_call(lambda: sort_bound(reference, current),
                                                                      repeat=1, warmup=0),
                 note="numeric columns only")

@@ -42,6 +42,7 @@ __all__ = [
     "chisquare",
     "fisher_exact",
     "two_proportion_ztest",
+    "adjust_pvalues",
     "psi",
     "kl_divergence",
     "jensenshannon",
@@ -60,6 +61,7 @@ __all__ = [
     "DriftReport",
     "DriftOverTime",
     "TESTS",
+    "CORRECTIONS",
 ]
 
 #: Test keys accepted by ``compare``, ``report`` and ``over_time`` (Evidently's names).
@@ -267,6 +269,35 @@ def two_proportion_ztest(count1: float, nobs1: float, count2: float, nobs2: floa
     return _result(_core.two_proportion_z(float(count1), float(nobs1), float(count2), float(nobs2)))
 
 
+#: Multiple-testing corrections accepted by ``adjust_pvalues`` and ``report`` (statsmodels' names).
+CORRECTIONS = ("bonferroni", "holm", "fdr_bh")
+
+
+def _correction(method: Any, argument: str) -> str:
+    if method is None:
+        return "none"
+    if method not in CORRECTIONS:
+        raise ValueError(f"{argument} must be None or one of {', '.join(CORRECTIONS)}, got {method!r}")
+    return method
+
+
+def adjust_pvalues(pvalues: Any, method: str) -> np.ndarray:
+    """Adjusted p-values for multiple testing, as ``statsmodels``' ``multipletests``.
+
+    ``method``: 'bonferroni' (min(1, m p)), 'holm' (Holm's step-down) or 'fdr_bh'
+    (Benjamini-Hochberg). NaN entries are not part of the family and stay NaN.
+    """
+    array = np.asarray(pvalues, dtype=np.float64)
+    if array.ndim != 1:
+        raise ValueError(f"pvalues must be 1-D, got shape {array.shape}")
+    known = array[~np.isnan(array)]
+    if ((known < 0) | (known > 1)).any():
+        raise ValueError("pvalues must lie in [0, 1] (or be NaN)")
+    if method is None:
+        raise ValueError(f"method must be one of {', '.join(CORRECTIONS)}")
+    return _core.adjust_pvalues(array, _correction(method, "method"))
+
+
 # --- distances between discrete distributions --------------------------------------------
 
 
@@ -325,13 +356,15 @@ class ColumnResult:
     """One test on one column.
 
     ``score`` is the p-value for tests and the distance for distances; it is compared
-    to ``threshold`` to give ``drifted``. ``note`` explains a NaN score.
+    to ``threshold`` to give ``drifted``, except that with a report's ``correction``
+    p-value tests compare ``pvalue_adjusted`` instead. ``note`` explains a NaN score.
     """
 
     column: str
     test: str
     statistic: float
     pvalue: float
+    pvalue_adjusted: float
     score: float
     threshold: float
     drifted: bool
@@ -355,6 +388,7 @@ def _column_result(core: Any, role: str = "feature") -> ColumnResult:
         test=core.test,
         statistic=core.statistic,
         pvalue=core.pvalue,
+        pvalue_adjusted=core.pvalue_adjusted,
         score=core.score,
         threshold=core.threshold,
         drifted=bool(core.drifted),
@@ -473,6 +507,7 @@ class DriftReport:
     drift_share: float
     target: list[ColumnResult] = field(default_factory=list)
     prediction: list[ColumnResult] = field(default_factory=list)
+    correction: str | None = None
 
     def _primary(self) -> list[ColumnResult]:
         seen: set[str] = set()
@@ -529,6 +564,7 @@ class DriftReport:
                 "n_drifted": self.n_drifted,
                 "n_columns": self.n_columns,
                 "drift_share": self.drift_share,
+                "correction": self.correction,
                 "drifted_columns": self.drifted_columns,
                 "columns": [asdict(r) for r in self.columns],
                 "target": [asdict(r) for r in self.target],
@@ -541,7 +577,8 @@ class DriftReport:
         summary = (
             f"<p><span class='{verdict}'>{'Dataset drift' if self.dataset_drift else 'No dataset drift'}</span>: "
             f"{self.n_drifted} of {self.n_columns} feature columns drifted "
-            f"(share {_html.number(self.share_drifted)}, limit {_html.number(self.drift_share)})</p>"
+            f"(share {_html.number(self.share_drifted)}, limit {_html.number(self.drift_share)})"
+            f"{'' if self.correction is None else f'; p-values adjusted ({_html.escape(self.correction)})'}</p>"
         )
         return f"<div class='assay'>{_html.STYLE}<h3>Drift report</h3>{summary}{_results_table(self._ordered())}</div>"
 
@@ -585,6 +622,7 @@ def report(
     target: str | Sequence[str] | None = None,
     prediction: str | Sequence[str] | None = None,
     drift_share: float = 0.5,
+    correction: str | None = None,
     n_jobs: int | None = None,
     progress: Any = None,
 ) -> DriftReport:
@@ -596,7 +634,12 @@ def report(
     keys, or a mapping column -> key(s). ``thresholds`` is a number, or a mapping of
     column names or test keys to numbers; unset thresholds are Evidently's defaults.
     Each numeric column is sorted once and every test reads the sorted copy.
+
+    ``correction`` ('bonferroni', 'holm' or 'fdr_bh'; None: none, as Evidently) adjusts
+    the p-values of all the report's tests as one family; p-value tests are then flagged
+    by ``pvalue_adjusted`` < threshold. Distances are not affected.
     """
+    method = _correction(correction, "correction")
     if not isinstance(drift_share, (int, float)) or not 0 <= drift_share <= 1:
         raise ValueError(f"drift_share must be in [0, 1], got {drift_share!r}")
     roles = {name: "target" for name in _role_columns(target, "target")}
@@ -609,13 +652,13 @@ def report(
     requests = _requests(checked, tests, thresholds)
     callback = progress_callback(progress, "drift report")
     results = _core.drift_report(
-        ref.core_columns(checked), cur.core_columns(checked), requests, n_jobs_arg(n_jobs), callback
+        ref.core_columns(checked), cur.core_columns(checked), requests, n_jobs_arg(n_jobs), callback, method
     )
     by_role: dict[str, list[ColumnResult]] = {"feature": [], "target": [], "prediction": []}
     for core in results:
         role = roles.get(core.column, "feature")
         by_role[role].append(_column_result(core, role))
-    return DriftReport(by_role["feature"], float(drift_share), by_role["target"], by_role["prediction"])
+    return DriftReport(by_role["feature"], float(drift_share), by_role["target"], by_role["prediction"], correction)
 
 
 # --- over time ---------------------------------------------------------------------------
@@ -970,32 +1013,52 @@ class DomainClassifierResult:
                           "threshold": self.threshold, "drifted": self.drifted})
 
 
+def _positive_int(value: Any, argument: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValueError(f"{argument} must be a positive integer, got {value!r}")
+    return int(value)
+
+
 def domain_classifier(
     reference: Any,
     current: Any,
     *,
     columns: Sequence[str] | None = None,
+    classifier: str = "logistic",
     n_folds: int = 5,
     l2: float = 1.0,
+    n_trees: int = 100,
+    max_depth: int = 3,
+    learning_rate: float = 0.1,
     threshold: float = 0.55,
     seed: int = 0,
     n_jobs: int | None = None,
 ) -> DomainClassifierResult:
-    """Domain-classifier drift with an L2-regularised logistic regression (C++ / Eigen).
+    """Domain-classifier drift: cross-validated AUC of a model telling current rows from
+    reference rows, trained in C++.
 
-    Standardised numeric columns; ``n_folds`` stratified folds (NannyML uses 5); the
-    penalty ``l2`` equals 1/C of scikit-learn's LogisticRegression. Drift is flagged
-    when the lower end of the AUC interval exceeds ``threshold`` (Evidently's 0.55 for
-    its absolute domain-classifier test).
+    ``classifier='logistic'``: L2-regularised logistic regression on standardised
+    columns (Eigen); ``l2`` equals 1/C of scikit-learn's LogisticRegression.
+    ``classifier='gbt'``: gradient-boosted trees on the log-loss (``n_trees`` trees of
+    depth <= ``max_depth``, ``learning_rate``, histogram splits on at most 255 bins per
+    column, at least 20 rows per leaf, ``l2`` on the leaf values), which also catches
+    non-linear shifts such as a change of variance. ``n_folds`` stratified folds
+    (NannyML uses 5). Drift is flagged when the lower end of the AUC interval exceeds
+    ``threshold`` (Evidently's 0.55 for its absolute domain-classifier test).
     """
     ref, cur, names = _frames(reference, current, columns, set())
+    if classifier not in ("logistic", "gbt"):
+        raise ValueError(f"classifier must be 'logistic' or 'gbt', got {classifier!r}")
     if isinstance(n_folds, bool) or not isinstance(n_folds, int) or n_folds < 2:
         raise ValueError(f"n_folds must be an integer >= 2, got {n_folds!r}")
-    if not isinstance(l2, (int, float)) or not 0 <= l2 < math.inf:
+    if isinstance(l2, bool) or not isinstance(l2, (int, float)) or not 0 <= l2 < math.inf:
         raise ValueError(f"l2 must be a finite number >= 0, got {l2!r}")
+    if isinstance(learning_rate, bool) or not isinstance(learning_rate, (int, float)) or not 0 < learning_rate < math.inf:
+        raise ValueError(f"learning_rate must be a finite number > 0, got {learning_rate!r}")
     x, y = _matrix(ref, names, "reference"), _matrix(cur, names, "current")
     auc, lower, upper, fold_auc, scores, folds = _core.domain_classifier(
-        x, y, n_folds, float(l2), _seed(seed), n_jobs_arg(n_jobs)
+        x, y, n_folds, classifier, float(l2), _positive_int(n_trees, "n_trees"), _positive_int(max_depth, "max_depth"),
+        float(learning_rate), _seed(seed), n_jobs_arg(n_jobs)
     )
     return DomainClassifierResult(float(auc), float(lower), float(upper), [float(a) for a in fold_auc],
                                   float(_threshold_value(threshold, "threshold")), scores, folds)

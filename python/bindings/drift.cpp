@@ -60,6 +60,7 @@ void bind_drift(py::module_& m) {
       .def_readonly("statistic", &drift::ColumnDrift::statistic)
       .def_readonly("pvalue", &drift::ColumnDrift::pvalue)
       .def_readonly("score", &drift::ColumnDrift::score)
+      .def_readonly("pvalue_adjusted", &drift::ColumnDrift::pvalue_adjusted)
       .def_readonly("threshold", &drift::ColumnDrift::threshold)
       .def_readonly("drifted", &drift::ColumnDrift::drifted)
       .def_readonly("method", &drift::ColumnDrift::method)
@@ -171,14 +172,28 @@ void bind_drift(py::module_& m) {
   m.def(
       "drift_report",
       [](const py::list& reference, const py::list& current, const py::list& requests, int n_jobs,
-         const py::object& progress) {
+         const py::object& progress, const std::string& correction) {
         Table ref = to_table(reference), cur = to_table(current);
         const auto parsed = to_requests(requests);
+        const drift::Correction parsed_correction = drift::parse_correction(correction);
         const Progress report_progress = make_progress(progress);
         py::gil_scoped_release release;
-        return drift::drift_report(ref.view, cur.view, parsed, n_jobs, report_progress);
+        return drift::drift_report(ref.view, cur.view, parsed, n_jobs, report_progress, parsed_correction);
       },
-      py::arg("reference"), py::arg("current"), py::arg("requests"), py::arg("n_jobs"), py::arg("progress"));
+      py::arg("reference"), py::arg("current"), py::arg("requests"), py::arg("n_jobs"), py::arg("progress"),
+      py::arg("correction") = "none");
+  m.def(
+      "adjust_pvalues",
+      [](const Array& pvalues, const std::string& method) {
+        const drift::Correction correction = drift::parse_correction(method);
+        std::vector<double> adjusted;
+        {
+          py::gil_scoped_release release;
+          adjusted = drift::adjust_pvalues(span_of(pvalues), correction);
+        }
+        return py::array_t<double>(adjusted.size(), adjusted.data());
+      },
+      py::arg("pvalues"), py::arg("method"));
   m.def(
       "drift_over_time",
       [](const py::list& reference, const py::list& current,
@@ -232,18 +247,28 @@ void bind_drift(py::module_& m) {
 
   m.def(
       "domain_classifier",
-      [](const Array& x, const Array& y, std::size_t n_folds, double l2, std::uint64_t seed, int n_jobs) {
+      [](const Array& x, const Array& y, std::size_t n_folds, const std::string& classifier, double l2,
+         std::size_t n_trees, std::size_t max_depth, double learning_rate, std::uint64_t seed, int n_jobs) {
         const auto xm = matrix_of(x, "reference"), ym = matrix_of(y, "current");
+        if (classifier != "logistic" && classifier != "gbt")
+          throw py::value_error("classifier must be 'logistic' or 'gbt', got '" + classifier + "'");
+        drift::DomainClassifierOptions options;
+        options.model = classifier == "gbt" ? drift::DomainModel::gradient_boosting : drift::DomainModel::logistic;
+        options.l2 = l2;
+        options.n_trees = n_trees;
+        options.max_depth = max_depth;
+        options.learning_rate = learning_rate;
         drift::DomainClassifierResult r;
         {
           py::gil_scoped_release release;
-          r = drift::domain_classifier(xm, ym, n_folds, l2, seed, n_jobs);
+          r = drift::domain_classifier(xm, ym, n_folds, options, seed, n_jobs);
         }
         return py::make_tuple(r.auc, r.lower, r.upper, r.fold_auc,
                               py::array_t<double>(r.scores.size(), r.scores.data()),
                               py::array_t<std::int32_t>(r.folds.size(), r.folds.data()));
       },
-      py::arg("x"), py::arg("y"), py::arg("n_folds"), py::arg("l2"), py::arg("seed"), py::arg("n_jobs"));
+      py::arg("x"), py::arg("y"), py::arg("n_folds"), py::arg("classifier"), py::arg("l2"), py::arg("n_trees"),
+      py::arg("max_depth"), py::arg("learning_rate"), py::arg("seed"), py::arg("n_jobs"));
 
   py::class_<drift::PcaModel>(m, "PcaModel")
       .def_readonly("mean", &drift::PcaModel::mean)

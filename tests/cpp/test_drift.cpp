@@ -162,6 +162,48 @@ TEST(DriftReport, SameResultForEveryThreadCountAndDegenerateColumns) {
   EXPECT_THROW(drift_report(reference, current, {{"zz", {}, {}}}, 1), InvalidArgument);
 }
 
+TEST(DriftReport, AdjustedPvaluesByHand) {
+  // p = (0.04, nan, 0.01, 0.03, 0.04): family of m = 4, sorted 0.01, 0.03, 0.04, 0.04.
+  const std::vector<double> p{0.04, std::nan(""), 0.01, 0.03, 0.04};
+  const auto bonferroni = adjust_pvalues(p, Correction::bonferroni);
+  const auto holm = adjust_pvalues(p, Correction::holm);  // 4*0.01, max(3*0.03, .), max(2*0.04, .), ...
+  const auto bh = adjust_pvalues(p, Correction::fdr_bh);  // min over j >= k of 4 p_(j) / j
+  const std::vector<double> expect_bonferroni{0.16, 0, 0.04, 0.12, 0.16}, expect_holm{0.09, 0, 0.04, 0.09, 0.09},
+      expect_bh{0.04, 0, 0.04, 0.04, 0.04};
+  for (std::size_t i : {0u, 2u, 3u, 4u}) {
+    EXPECT_NEAR(bonferroni[i], expect_bonferroni[i], 1e-15);
+    EXPECT_NEAR(holm[i], expect_holm[i], 1e-15);
+    EXPECT_NEAR(bh[i], expect_bh[i], 1e-15);
+  }
+  EXPECT_TRUE(std::isnan(bonferroni[1]) && std::isnan(holm[1]) && std::isnan(bh[1]));
+  EXPECT_EQ(adjust_pvalues(std::vector<double>{0.9, 0.8}, Correction::bonferroni), (std::vector<double>{1.0, 1.0}));
+  EXPECT_THROW(parse_correction("sidak"), InvalidArgument);
+}
+
+TEST(DriftMultivariate, BoostedDomainClassifierSeesAVarianceChange) {
+  std::mt19937_64 generator(4);
+  std::normal_distribution<double> normal;
+  const std::size_t n = 300, d = 2;
+  std::vector<double> x(n * d), y(n * d), constant(n * d, 1.0);
+  for (std::size_t i = 0; i < n * d; ++i) {
+    x[i] = normal(generator);
+    y[i] = normal(generator) * (i % d == 0 ? 2.0 : 1.0);
+  }
+  DomainClassifierOptions options;
+  options.model = DomainModel::gradient_boosting;
+  options.n_trees = 30;
+  const MatrixView xv{x.data(), n, d}, yv{y.data(), n, d};
+  const auto serial = domain_classifier(xv, yv, 3, options, 7, 1);
+  const auto parallel = domain_classifier(xv, yv, 3, options, 7, 2);
+  EXPECT_EQ(serial.scores, parallel.scores);
+  EXPECT_GT(serial.lower, 0.55);
+  // Constant columns cannot be split: every score is the prior, AUC one half.
+  const MatrixView cv{constant.data(), n, d};
+  EXPECT_DOUBLE_EQ(domain_classifier(cv, cv, 3, options, 7, 1).auc, 0.5);
+  options.max_bins = 300;
+  EXPECT_THROW(domain_classifier(xv, yv, 3, options, 7, 1), InvalidArgument);
+}
+
 TEST(DriftMultivariate, MmdIsSeededThreadInvariantAndDetectsShift) {
   std::mt19937_64 generator(3);
   std::normal_distribution<double> normal;

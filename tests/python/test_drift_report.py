@@ -174,6 +174,62 @@ def test_same_report_for_every_n_jobs_and_row_order(tables):
     np.testing.assert_allclose([r.score for r in one.columns], [r.score for r in shuffled.columns], rtol=1e-12)
 
 
+# --- multiple-testing correction -----------------------------------------------------------
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.one_of(st.floats(0, 1), st.sampled_from([0.0, 0.01, 0.05, 1.0])), min_size=1, max_size=40))
+def test_adjusted_pvalues_equal_statsmodels_multipletests(pvalues):
+    from statsmodels.stats.multitest import multipletests
+
+    for method in drift.CORRECTIONS:
+        expected = multipletests(pvalues, method=method)[1]
+        np.testing.assert_allclose(drift.adjust_pvalues(pvalues, method), expected, rtol=1e-14, atol=0, err_msg=method)
+
+
+def test_correction_adjusts_the_reports_pvalues_and_flags_only(tables):
+    from statsmodels.stats.multitest import multipletests
+
+    reference, current = tables
+    tests = {"stable": ["ks", "psi"], "shifted": ["ks", "mannw"], "few_values": ["chisquare"], "city": ["z"]}
+    plain = drift.report(reference, current, tests=tests)
+    for method in drift.CORRECTIONS:
+        corrected = drift.report(reference, current, tests=tests, correction=method)
+        results = corrected.columns
+        np.testing.assert_array_equal([r.score for r in results], [r.score for r in plain.columns])
+        family = [i for i, r in enumerate(results) if not math.isnan(r.pvalue)]
+        assert [results[i].test for i in family] == ["ks", "ks", "mannw", "chisquare"]  # z is NaN: 4 categories
+        expected = multipletests([results[i].pvalue for i in family], method=method)[1]
+        np.testing.assert_allclose([results[i].pvalue_adjusted for i in family], expected, rtol=1e-14)
+        for r in results:
+            if r.test == "psi":  # distances keep their flags
+                assert math.isnan(r.pvalue_adjusted) and r.drifted == (r.score >= r.threshold)
+            elif not math.isnan(r.pvalue):
+                assert r.drifted == (r.pvalue_adjusted <= r.threshold if r.test == "ks" else r.pvalue_adjusted < r.threshold)
+        assert corrected.to_dict()["correction"] == method and f"adjusted ({method})" in corrected._repr_html_()
+    # Bonferroni turns a borderline p-value into no drift.
+    borderline = drift.report(reference, current, tests={"stable": "ks", "shifted": "ks"},
+                              thresholds={"stable": 0.99})
+    assert borderline["stable"].drifted
+    bonferroni = drift.report(reference, current, tests={"stable": "ks", "shifted": "ks"},
+                              thresholds={"stable": 0.99}, correction="bonferroni")
+    assert bonferroni["stable"].pvalue_adjusted == min(1.0, 2 * borderline["stable"].pvalue)
+    assert bonferroni["stable"].drifted == (bonferroni["stable"].pvalue_adjusted <= 0.99)
+    assert all(r.pvalue_adjusted == r.pvalue or math.isnan(r.pvalue) for r in plain.columns)
+
+
+def test_correction_bad_input(tables):
+    reference, current = tables
+    with pytest.raises(ValueError, match="correction must be None or one of bonferroni, holm, fdr_bh"):
+        drift.report(reference, current, correction="sidak")
+    with pytest.raises(ValueError, match="pvalues must lie in"):
+        drift.adjust_pvalues([0.5, 1.5], "holm")
+    with pytest.raises(ValueError, match="pvalues must be 1-D"):
+        drift.adjust_pvalues([[0.5]], "holm")
+    with pytest.raises(ValueError, match="method must be"):
+        drift.adjust_pvalues([0.5], "BH")
+
+
 # --- missing values, degenerate columns, bad input ----------------------------------------
 
 

@@ -17,6 +17,7 @@
 #include "assay/common/error.hpp"
 #include "assay/common/parallel.hpp"
 #include "assay/common/rng.hpp"
+#include "boosting.hpp"
 
 namespace assay::drift {
 
@@ -319,19 +320,43 @@ Eigen::VectorXd fit_logistic(const Eigen::MatrixXd& features, const Eigen::Vecto
 
 }  // namespace
 
-DomainClassifierResult domain_classifier(MatrixView x, MatrixView y, std::size_t n_folds, double l2,
-                                         std::uint64_t seed, int n_jobs) {
-  if (x.cols != y.cols)
-    throw InvalidArgument("reference and current have " + std::to_string(x.cols) + " and " + std::to_string(y.cols) +
-                          " columns; they must have the same columns");
-  if (n_folds < 2) throw InvalidArgument("n_folds must be at least 2");
-  if (x.rows < n_folds || y.rows < n_folds)
-    throw InvalidArgument("each sample needs at least n_folds = " + std::to_string(n_folds) + " rows");
-  if (!(l2 >= 0) || std::isinf(l2)) throw InvalidArgument("l2 must be a finite number >= 0");
-  if (x.cols == 0) throw InvalidArgument("the domain classifier needs at least one column");
-  require_finite(x, "reference");
-  require_finite(y, "current");
+namespace {
+
+void check_options(const DomainClassifierOptions& options) {
+  if (!(options.l2 >= 0) || std::isinf(options.l2)) throw InvalidArgument("l2 must be a finite number >= 0");
+  if (options.model == DomainModel::gradient_boosting) {
+    if (options.n_trees < 1) throw InvalidArgument("n_trees must be at least 1");
+    if (options.max_depth < 1) throw InvalidArgument("max_depth must be at least 1");
+    if (options.max_bins < 2 || options.max_bins > 256) throw InvalidArgument("max_bins must be in [2, 256]");
+    if (!(options.learning_rate > 0) || std::isinf(options.learning_rate))
+      throw InvalidArgument("learning_rate must be a finite number > 0");
+  }
+}
+
+// Out-of-fold P(current) of every pooled row from the chosen model.
+void score_folds(MatrixView x, MatrixView y, const DomainClassifierOptions& options, std::size_t n_folds,
+                 int n_jobs, DomainClassifierResult& result) {
   const std::size_t nx = x.rows, n = x.rows + y.rows;
+  std::vector<std::uint8_t> labels(n, 0);
+  std::fill(labels.begin() + static_cast<std::ptrdiff_t>(nx), labels.end(), 1);
+  auto split = [&](std::ptrdiff_t fold) {
+    std::vector<std::size_t> train, test;
+    for (std::size_t i = 0; i < n; ++i) (result.folds[i] == fold ? test : train).push_back(i);
+    return std::pair{train, test};
+  };
+  const int threads = resolve_threads(n_jobs);
+  if (options.model == DomainModel::gradient_boosting) {
+    std::vector<double> pooled_values(n * x.cols);
+    std::copy(x.data, x.data + nx * x.cols, pooled_values.begin());
+    std::copy(y.data, y.data + y.rows * y.cols, pooled_values.begin() + static_cast<std::ptrdiff_t>(nx * x.cols));
+    const auto binned = boosting::bin_features({pooled_values.data(), n, x.cols}, options.max_bins, n_jobs);
+    parallel_for(static_cast<std::ptrdiff_t>(n_folds), threads, [&](std::ptrdiff_t fold) {
+      const auto [train, test] = split(fold);
+      const auto probabilities = boosting::fit_predict(binned, labels, train, test, options);
+      for (std::size_t k = 0; k < test.size(); ++k) result.scores[test[k]] = probabilities[k];
+    });
+    return;
+  }
   Eigen::MatrixXd pooled(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(x.cols));
   pooled.topRows(static_cast<Eigen::Index>(nx)) = as_eigen(x);
   pooled.bottomRows(static_cast<Eigen::Index>(y.rows)) = as_eigen(y);
@@ -341,9 +366,35 @@ DomainClassifierResult domain_classifier(MatrixView x, MatrixView y, std::size_t
   for (Eigen::Index c = 0; c < scale.size(); ++c)
     if (!(scale(c) > 0)) scale(c) = 1.0;
   pooled.array().rowwise() /= scale.array();
-  Eigen::VectorXd labels(static_cast<Eigen::Index>(n));
-  labels.head(static_cast<Eigen::Index>(nx)).setZero();
-  labels.tail(static_cast<Eigen::Index>(y.rows)).setOnes();
+  const Eigen::VectorXd targets = Eigen::Map<const Eigen::Matrix<std::uint8_t, Eigen::Dynamic, 1>>(
+                                      labels.data(), static_cast<Eigen::Index>(n)).cast<double>();
+  parallel_for(static_cast<std::ptrdiff_t>(n_folds), threads, [&](std::ptrdiff_t fold) {
+    const auto [train, test] = split(fold);
+    const std::vector<Eigen::Index> rows(train.begin(), train.end());
+    const Eigen::VectorXd beta = fit_logistic(pooled(rows, Eigen::all), targets(rows), options.l2);
+    const Eigen::Index d = pooled.cols();
+    for (const std::size_t i : test) {
+      const double margin = pooled.row(static_cast<Eigen::Index>(i)).dot(beta.head(d)) + beta(d);
+      result.scores[i] = 1.0 / (1.0 + std::exp(-margin));
+    }
+  });
+}
+
+}  // namespace
+
+DomainClassifierResult domain_classifier(MatrixView x, MatrixView y, std::size_t n_folds,
+                                         const DomainClassifierOptions& options, std::uint64_t seed, int n_jobs) {
+  if (x.cols != y.cols)
+    throw InvalidArgument("reference and current have " + std::to_string(x.cols) + " and " + std::to_string(y.cols) +
+                          " columns; they must have the same columns");
+  if (n_folds < 2) throw InvalidArgument("n_folds must be at least 2");
+  if (x.rows < n_folds || y.rows < n_folds)
+    throw InvalidArgument("each sample needs at least n_folds = " + std::to_string(n_folds) + " rows");
+  check_options(options);
+  if (x.cols == 0) throw InvalidArgument("the domain classifier needs at least one column");
+  require_finite(x, "reference");
+  require_finite(y, "current");
+  const std::size_t nx = x.rows, n = x.rows + y.rows;
 
   DomainClassifierResult result;
   result.folds.resize(n);
@@ -354,16 +405,7 @@ DomainClassifierResult domain_classifier(MatrixView x, MatrixView y, std::size_t
       result.folds[begin + order[position]] = static_cast<std::int32_t>(position % n_folds);
   }
   result.scores.assign(n, 0.0);
-  parallel_for(static_cast<std::ptrdiff_t>(n_folds), resolve_threads(n_jobs), [&](std::ptrdiff_t fold) {
-    std::vector<Eigen::Index> train, test;
-    for (std::size_t i = 0; i < n; ++i) (result.folds[i] == fold ? test : train).push_back(static_cast<Eigen::Index>(i));
-    const Eigen::VectorXd beta = fit_logistic(pooled(train, Eigen::all), labels(train), l2);
-    const Eigen::Index d = pooled.cols();
-    for (Eigen::Index i : test) {
-      const double margin = pooled.row(i).dot(beta.head(d)) + beta(d);
-      result.scores[static_cast<std::size_t>(i)] = 1.0 / (1.0 + std::exp(-margin));
-    }
-  });
+  score_folds(x, y, options, n_folds, n_jobs, result);
   std::vector<std::uint8_t> is_current(n, 0);
   std::fill(is_current.begin() + static_cast<std::ptrdiff_t>(nx), is_current.end(), 1);
   result.auc = roc_auc(result.scores, is_current);

@@ -328,6 +328,7 @@ ColumnDrift compare_columns(const std::string& name, const PreparedColumn& refer
     }
   }
   out.score = test_gives_pvalue(test) ? out.pvalue : out.statistic;
+  out.pvalue_adjusted = out.pvalue;
   if (std::isnan(out.score) && out.note.empty()) out.note = "the test is undefined for these samples";
   out.drifted = is_drift(test, out.score, out.threshold);
   return out;
@@ -361,9 +362,50 @@ void report_progress(const Progress& progress, const std::atomic<std::size_t>& d
 
 }  // namespace
 
+Correction parse_correction(const std::string& name) {
+  if (name == "none") return Correction::none;
+  if (name == "bonferroni") return Correction::bonferroni;
+  if (name == "holm") return Correction::holm;
+  if (name == "fdr_bh") return Correction::fdr_bh;
+  throw InvalidArgument("unknown correction '" + name + "'; valid corrections: none, bonferroni, holm, fdr_bh");
+}
+
+std::vector<double> adjust_pvalues(std::span<const double> pvalues, Correction correction) {
+  std::vector<double> adjusted(pvalues.begin(), pvalues.end());
+  std::vector<std::size_t> order;  // the family: non-NaN entries, ascending p
+  for (std::size_t i = 0; i < pvalues.size(); ++i)
+    if (!std::isnan(pvalues[i])) order.push_back(i);
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return pvalues[a] < pvalues[b]; });
+  const auto m = static_cast<double>(order.size());
+  switch (correction) {
+    case Correction::none:
+      break;
+    case Correction::bonferroni:
+      for (const std::size_t i : order) adjusted[i] = std::min(1.0, m * pvalues[i]);
+      break;
+    case Correction::holm: {  // k-th smallest: max over j <= k of (m - j + 1) p_(j)
+      double running = 0.0;
+      for (std::size_t k = 0; k < order.size(); ++k) {
+        running = std::max(running, std::min(1.0, (m - static_cast<double>(k)) * pvalues[order[k]]));
+        adjusted[order[k]] = running;
+      }
+      break;
+    }
+    case Correction::fdr_bh: {  // k-th smallest: min over j >= k of m p_(j) / j
+      double running = 1.0;
+      for (std::size_t k = order.size(); k-- > 0;) {
+        running = std::min(running, m * pvalues[order[k]] / static_cast<double>(k + 1));
+        adjusted[order[k]] = running;
+      }
+      break;
+    }
+  }
+  return adjusted;
+}
+
 std::vector<ColumnDrift> drift_report(const TableView& reference, const TableView& current,
                                       const std::vector<ColumnRequest>& requests, int n_jobs,
-                                      const Progress& progress) {
+                                      const Progress& progress, Correction correction) {
   std::vector<std::pair<std::size_t, std::size_t>> columns;
   for (const auto& request : requests)
     columns.emplace_back(column_index(reference, request.column, "reference"),
@@ -384,6 +426,15 @@ std::vector<ColumnDrift> drift_report(const TableView& reference, const TableVie
   std::vector<ColumnDrift> out;
   for (auto& results : per_request)
     for (auto& result : results) out.push_back(std::move(result));
+  if (correction != Correction::none) {
+    std::vector<double> pvalues;
+    for (const auto& result : out) pvalues.push_back(result.pvalue);
+    const std::vector<double> adjusted = adjust_pvalues(pvalues, correction);
+    for (std::size_t i = 0; i < out.size(); ++i) {
+      out[i].pvalue_adjusted = adjusted[i];
+      if (test_gives_pvalue(out[i].test)) out[i].drifted = is_drift(out[i].test, adjusted[i], out[i].threshold);
+    }
+  }
   return out;
 }
 

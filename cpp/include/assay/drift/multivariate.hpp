@@ -61,14 +61,27 @@ std::vector<double> reconstruction_error(const PcaModel& model, MatrixView data,
                                          std::span<const std::int64_t> chunk_of_row, std::int64_t n_chunks,
                                          int n_jobs);
 
-// Domain-classifier drift: an L2-regularised logistic regression learns to tell
-// current rows (label 1) from reference rows (label 0). Features are standardised with
-// the pooled mean and population standard deviation; the model minimises
-// sum(log-loss) + l2/2 ||w||^2 (intercept not penalised; scikit-learn's
-// LogisticRegression with C = 1/l2) by Newton's method. Rows are split into `n_folds`
-// stratified folds (each class shuffled with CounterRng(seed, class), position modulo
-// n_folds); every row is scored by the model that did not see it. AUC near 0.5 means the
-// samples cannot be told apart.
+// Domain-classifier drift: a classifier learns to tell current rows (label 1) from
+// reference rows (label 0). Rows are split into `n_folds` stratified folds (each class
+// shuffled with CounterRng(seed, class), position modulo n_folds); every row is scored
+// by the model that did not see it. AUC near 0.5 means the samples cannot be told apart.
+//
+// logistic: an L2-regularised logistic regression on features standardised with the
+// pooled mean and population standard deviation; it minimises sum(log-loss) +
+// l2/2 ||w||^2 (intercept not penalised; scikit-learn's LogisticRegression with
+// C = 1/l2) by Newton's method.
+// gradient_boosting: n_trees regression trees on the log-loss gradients (learning
+// rate, depth <= max_depth, >= min_samples_leaf rows per leaf, l2 on the leaf values as
+// XGBoost's lambda), split on histograms of at most max_bins quantile bins per feature
+// computed once from all rows (labels unused). Deterministic: the seed only sets the
+// folds.
+enum class DomainModel { logistic, gradient_boosting };
+struct DomainClassifierOptions {
+  DomainModel model = DomainModel::logistic;
+  double l2 = 1.0;
+  std::size_t n_trees = 100, max_depth = 3, max_bins = 255, min_samples_leaf = 20;
+  double learning_rate = 0.1;
+};
 struct DomainClassifierResult {
   double auc = 0.0;                 // ROC AUC of the out-of-fold scores
   double lower = 0.0, upper = 0.0;  // 95% interval, Hanley & McNeil (1982) standard error
@@ -76,8 +89,11 @@ struct DomainClassifierResult {
   std::vector<double> scores;       // out-of-fold P(current), reference rows first
   std::vector<std::int32_t> folds;  // fold of each pooled row
 };
-DomainClassifierResult domain_classifier(MatrixView x, MatrixView y, std::size_t n_folds, double l2,
-                                         std::uint64_t seed, int n_jobs);
+// Folds are fitted in parallel; results are the same for every n_jobs. Throws
+// InvalidArgument for bad options, differing column counts, non-finite values or
+// fewer than n_folds rows per sample.
+DomainClassifierResult domain_classifier(MatrixView x, MatrixView y, std::size_t n_folds,
+                                         const DomainClassifierOptions& options, std::uint64_t seed, int n_jobs);
 
 // ROC AUC of scores for binary labels (1 = positive), ties counted one half.
 double roc_auc(std::span<const double> scores, std::span<const std::uint8_t> labels);

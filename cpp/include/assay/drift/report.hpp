@@ -77,7 +77,8 @@ struct ColumnDrift {
   Test test = Test::ks;
   double statistic = kNaN;   // the test statistic, or the distance
   double pvalue = kNaN;      // NaN for distances
-  double score = kNaN;       // what is compared to the threshold: p-value or distance
+  double score = kNaN;       // the p-value or the distance
+  double pvalue_adjusted = kNaN;  // the p-value after the report's correction (the p-value without one)
   double threshold = kNaN;
   bool drifted = false;
   std::string method;        // how the p-value was computed, or the binning used
@@ -113,10 +114,21 @@ struct ColumnRequest {
   std::map<Test, double> test_thresholds;
 };
 
-// Every requested test on every requested column.
+// Multiple-testing corrections, with the adjusted p-values statsmodels' multipletests
+// gives: Bonferroni min(1, m p); Holm's step-down (Holm 1979); Benjamini & Hochberg's
+// false discovery rate step-up (1995).
+enum class Correction { none, bonferroni, holm, fdr_bh };
+// Throws InvalidArgument naming the valid names ("none", "bonferroni", "holm", "fdr_bh").
+Correction parse_correction(const std::string& name);
+// Adjusted p-values; NaN entries take no part in the family and stay NaN.
+std::vector<double> adjust_pvalues(std::span<const double> pvalues, Correction correction);
+
+// Every requested test on every requested column. With a correction, the p-values of
+// all results form one family: `pvalue_adjusted` holds the adjusted p-values and the
+// drift flags of p-value tests compare them (not `score`) with the thresholds.
 std::vector<ColumnDrift> drift_report(const TableView& reference, const TableView& current,
                                       const std::vector<ColumnRequest>& requests, int n_jobs,
-                                      const Progress& progress = {});
+                                      const Progress& progress = {}, Correction correction = Correction::none);
 
 // The same per chunk of the current table: `chunk_of_row[i]` in [0, n_chunks) is the
 // chunk of current row i (-1 leaves the row out). Results are ordered by chunk, then
