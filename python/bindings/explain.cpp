@@ -89,6 +89,13 @@ ex::OutputTransform transform_of(const std::string& name) {
   throw InvalidArgument("transform must be 'identity' or 'logistic', got '" + name + "'");
 }
 
+ex::InterventionalAlgorithm interventional_algorithm_of(const std::string& name) {
+  if (name == "auto") return ex::InterventionalAlgorithm::automatic;
+  if (name == "patterns") return ex::InterventionalAlgorithm::patterns;
+  if (name == "pairwise") return ex::InterventionalAlgorithm::pairwise;
+  throw InvalidArgument("algorithm must be 'auto', 'patterns' or 'pairwise', got '" + name + "'");
+}
+
 std::span<const double> weights_of(const py::array_t<double, py::array::c_style | py::array::forcecast>& weights) {
   if (weights.ndim() != 1) throw InvalidArgument("weights: expected a 1-D array");
   return {weights.data(), static_cast<std::size_t>(weights.size())};
@@ -167,13 +174,13 @@ void bind_explain(py::module_& m) {
       "interventional_shap_values",
       [](const ex::TreeEnsemble& ensemble, const py::list& columns, const py::list& background,
          const py::array_t<double, py::array::c_style | py::array::forcecast>& weights, const std::string& transform,
-         int n_jobs, const py::object& progress) {
+         int n_jobs, const py::object& progress, const std::string& algorithm) {
         Table table = to_table(columns);
         Table reference = to_table(background);
         const auto n = static_cast<py::ssize_t>(table.view.n_rows());
         py::array_t<double> out({n, static_cast<py::ssize_t>(ensemble.n_features),
                                  static_cast<py::ssize_t>(ensemble.n_outputs)});
-        const ex::InterventionalOptions options{transform_of(transform), n_jobs};
+        const ex::InterventionalOptions options{transform_of(transform), n_jobs, interventional_algorithm_of(algorithm)};
         const Progress report = make_progress(progress);
         std::span<double> view(out.mutable_data(), static_cast<std::size_t>(out.size()));
         const auto w = weights_of(weights);
@@ -182,7 +189,8 @@ void bind_explain(py::module_& m) {
         return out;
       },
       py::arg("ensemble"), py::arg("columns"), py::arg("background"), py::arg("weights"),
-      py::arg("transform") = "identity", py::arg("n_jobs") = 0, py::arg("progress") = py::none());
+      py::arg("transform") = "identity", py::arg("n_jobs") = 0, py::arg("progress") = py::none(),
+      py::arg("algorithm") = "auto");
 
   m.def(
       "interventional_interaction_values",

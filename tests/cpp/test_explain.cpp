@@ -358,8 +358,11 @@ TEST(ExplainInterventional, MatchesBruteForceWithWeights) {
     const auto rows = random_rows(seed + 1, 3, M);
     const auto background = random_rows(seed + 2, 5, M);
     const std::vector<double> w{1.0, 0.5, 2.0, 0.0, 1.5};
-    std::vector<double> phi(3 * M), interactions(3 * M * M);
-    ex::interventional_shap_values(e, rows.view, background.view, w, phi, {ex::OutputTransform::identity, 2});
+    std::vector<double> phi(3 * M), by_patterns(3 * M), interactions(3 * M * M);
+    ex::interventional_shap_values(e, rows.view, background.view, w, phi,
+                                   {ex::OutputTransform::identity, 2, ex::InterventionalAlgorithm::pairwise});
+    ex::interventional_shap_values(e, rows.view, background.view, w, by_patterns,
+                                   {ex::OutputTransform::identity, 2, ex::InterventionalAlgorithm::patterns});
     ex::interventional_interaction_values(e, rows.view, background.view, w, interactions, 1);
     const double expected = ex::interventional_expected_value(e, background.view, w, ex::OutputTransform::identity)[0];
     std::vector<double> factorial(M + 1, 1.0);
@@ -378,6 +381,7 @@ TEST(ExplainInterventional, MatchesBruteForceWithWeights) {
                      interventional_game(e, x.data(), background, w, mask, 0));
         }
         EXPECT_NEAR(phi[i * M + f], oracle, 1e-12) << "seed " << seed;
+        EXPECT_NEAR(by_patterns[i * M + f], oracle, 1e-12) << "seed " << seed;
         for (int g = 0; g < M; ++g) {
           if (g == f) continue;
           double pair = 0;
@@ -396,6 +400,31 @@ TEST(ExplainInterventional, MatchesBruteForceWithWeights) {
         for (int g = 0; g < M; ++g) row_sum += interactions[(i * M + f) * M + g];
         EXPECT_NEAR(row_sum, phi[i * M + f], 1e-12);
       }
+    }
+  }
+}
+
+TEST(ExplainInterventional, PatternsEqualPairwiseAndDoNotDependOnThreads) {
+  // Deeper trees, several outputs, weights with zeros, and the automatic choice.
+  for (std::uint64_t seed = 400; seed < 406; ++seed) {
+    const int M = 6;
+    const auto e = random_ensemble(seed, 6, 9, M, 2);
+    const auto rows = random_rows(seed + 1, 70, M);
+    const auto background = random_rows(seed + 2, 40, M);
+    std::vector<double> w(40);
+    for (std::size_t b = 0; b < w.size(); ++b) w[b] = (b % 7 == 3) ? 0.0 : 0.5 + static_cast<double>(b % 5);
+    const std::size_t size = 70 * M * 2;
+    std::vector<double> pairwise(size), patterns(size), patterns_serial(size), automatic(size);
+    using A = ex::InterventionalAlgorithm;
+    ex::interventional_shap_values(e, rows.view, background.view, w, pairwise, {ex::OutputTransform::identity, 2, A::pairwise});
+    ex::interventional_shap_values(e, rows.view, background.view, w, patterns, {ex::OutputTransform::identity, 2, A::patterns});
+    ex::interventional_shap_values(e, rows.view, background.view, w, patterns_serial,
+                                   {ex::OutputTransform::identity, 1, A::patterns});
+    ex::interventional_shap_values(e, rows.view, background.view, w, automatic, {ex::OutputTransform::identity, 3, A::automatic});
+    for (std::size_t i = 0; i < size; ++i) {
+      EXPECT_NEAR(patterns[i], pairwise[i], 1e-12) << "seed " << seed;
+      EXPECT_NEAR(automatic[i], pairwise[i], 1e-12) << "seed " << seed;
+      EXPECT_EQ(patterns[i], patterns_serial[i]);
     }
   }
 }

@@ -1,6 +1,9 @@
 // Interventional SHAP values and interaction values (see interventional.hpp).
 #include "assay/explain/interventional.hpp"
 
+#include <algorithm>
+#include <array>
+#include <bit>
 #include <cmath>
 #include <vector>
 
@@ -168,9 +171,10 @@ void decide(const TreeEnsemble& ensemble, const double* x, std::uint8_t* out) {
 
 struct Setup {
   std::vector<double> references;  // background rows, row-major
-  // Decisions of the background rows, tree by tree: tree t's block starts at
-  // tree_offsets[t] * n_background and holds one run of the tree's nodes per row.
+  // Decisions of the background rows for the trees walked pairwise: tree t's block
+  // starts at decision_offset[t] and holds one run of the tree's nodes per row.
   std::vector<std::uint8_t> reference_left;
+  std::vector<std::size_t> decision_offset;
   std::vector<double> weights;
   std::vector<std::vector<double>> shapley;
   std::size_t n_background;
@@ -179,36 +183,229 @@ struct Setup {
 // Tree t's decisions of background row b.
 const std::uint8_t* reference_decisions(const Setup& setup, const TreeEnsemble& ensemble, std::size_t t,
                                         std::size_t b) {
-  const auto first = static_cast<std::size_t>(ensemble.tree_offsets[t]);
-  return setup.reference_left.data() + first * setup.n_background + b * ensemble.tree(t).size();
+  return setup.reference_left.data() + setup.decision_offset[t] + b * ensemble.tree(t).size();
 }
 
-Setup prepare(const TreeEnsemble& ensemble, const TableView& X, const TableView& background,
-              std::span<const double> weights) {
-  check_table(ensemble, X);
+void check_background(const TreeEnsemble& ensemble, const TableView& background) {
   if (background.n_columns() != static_cast<std::size_t>(ensemble.n_features)) {
     throw InvalidArgument("data has " + std::to_string(background.n_columns()) + " columns but the model uses " +
                           std::to_string(ensemble.n_features) + " features");
   }
+}
+
+// The background rows, weights and Shapley weights; the background decisions of the
+// trees with pairwise[t] set.
+Setup prepare(const TreeEnsemble& ensemble, const TableView& X, const TableView& background,
+              std::span<const double> weights, const std::vector<bool>& pairwise) {
+  check_table(ensemble, X);
+  check_background(ensemble, background);
   Setup setup;
   setup.n_background = background.n_rows();
   setup.weights = normalised_weights(weights, setup.n_background);
   setup.references = gather_rows(background);
   setup.shapley = shapley_weights(ensemble.max_depth() + 1);
-  const std::size_t n_nodes = ensemble.nodes.size();
   const std::size_t M = static_cast<std::size_t>(ensemble.n_features);
-  setup.reference_left.resize(n_nodes * setup.n_background);
-  std::vector<std::uint8_t> decisions(n_nodes);
+  setup.decision_offset.assign(ensemble.n_trees(), 0);
+  std::size_t total = 0;
+  for (std::size_t t = 0; t < ensemble.n_trees(); ++t) {
+    setup.decision_offset[t] = total;
+    if (pairwise[t]) total += ensemble.tree(t).size() * setup.n_background;
+  }
+  if (total == 0) return setup;
+  setup.reference_left.resize(total);
+  std::vector<std::uint8_t> decisions(ensemble.nodes.size());
   for (std::size_t b = 0; b < setup.n_background; ++b) {
     decide(ensemble, setup.references.data() + b * M, decisions.data());
     for (std::size_t t = 0; t < ensemble.n_trees(); ++t) {
+      if (!pairwise[t]) continue;
       const auto first = static_cast<std::size_t>(ensemble.tree_offsets[t]);
       const std::size_t size = ensemble.tree(t).size();
       std::copy(decisions.begin() + first, decisions.begin() + first + size,
-                setup.reference_left.begin() + first * setup.n_background + b * size);
+                setup.reference_left.begin() + setup.decision_offset[t] + b * size);
     }
   }
   return setup;
+}
+
+// --- the pattern algorithm (cost grows with rows + background) -------------------------
+//
+// For a leaf L with value v, let U be the distinct features of its root path. A row's
+// pattern a ⊆ U is the set of features of U all of whose splits on the path the row
+// passes the leaf's way (missing-value and categorical rules included). A hybrid of x
+// and a reference z reaches L for coalition S iff S contains U \ a_z and avoids U \ a_x,
+// so the pair's game on L is v · [S_x ⊆ S] · [S ∩ S_z = ∅] with S_x = U \ a_z (features
+// only x passes) and S_z = U \ a_x (only z passes); it is zero for every S unless
+// a_x ∪ a_z = U. Its Shapley values are +v (s-1)! t! / (s+t)! for i ∈ S_x and
+// -v s! (t-1)! / (s+t)! for i ∈ S_z (s = |S_x|, t = |S_z|), 0 elsewhere: they depend on
+// the pair only through (a_x, a_z). So per leaf the weighted background is reduced to a
+// histogram over patterns, and for every x-pattern a the sums over the compatible
+// z-patterns b ⊇ U \ a are tabulated (3^|U| (pattern, subset) pairs); a row then adds
+// its pattern's entry. This is the pattern-class algorithm of Zern, Broelemann &
+// Kasneci 2023 and Nadel & Wettenstein 2026 (Woodelf), derived here from the closed
+// form above. Cost per tree: (rows + background) x nodes + sum over leaves 3^|U| |U|.
+
+constexpr int kMaxPatternFeatures = 16;
+
+// Per tree: the local index of each split's feature among the distinct features of its
+// root path, and per leaf its distinct features and the offset of its table.
+struct PatternTree {
+  struct Leaf {
+    std::int32_t node = 0;
+    int n_features = 0;
+    std::array<std::int32_t, kMaxPatternFeatures> features{};
+    std::size_t table = 0;      // offset of its 2^n_features x n_features table
+    std::size_t histogram = 0;  // offset of its 2^n_features background histogram
+  };
+  std::vector<std::int8_t> local_bit;  // per node
+  std::vector<std::int32_t> leaf_of;   // per node: index in leaves, -1 for splits
+  std::vector<Leaf> leaves;
+  std::size_t table_size = 0, histogram_size = 0;
+  double table_work = 0;  // sum over leaves of 3^|U| (|U| + 1)
+  bool feasible = true;   // every leaf has at most kMaxPatternFeatures distinct features
+};
+
+PatternTree pattern_layout(const TreeEnsemble& ensemble, std::size_t t) {
+  const auto nodes = ensemble.tree(t);
+  PatternTree layout;
+  layout.local_bit.assign(nodes.size(), 0);
+  layout.leaf_of.assign(nodes.size(), -1);
+  std::vector<std::int32_t> path;
+  // Depth-first over (node, number of distinct path features before it).
+  std::vector<std::pair<std::int32_t, int>> stack{{0, 0}};
+  while (!stack.empty()) {
+    const auto [id, n_path] = stack.back();
+    stack.pop_back();
+    path.resize(n_path);
+    const Node& node = nodes[id];
+    if (node.left < 0) {
+      if (n_path > kMaxPatternFeatures) {
+        layout.feasible = false;
+        continue;
+      }
+      PatternTree::Leaf leaf;
+      leaf.node = id;
+      leaf.n_features = n_path;
+      std::copy(path.begin(), path.end(), leaf.features.begin());
+      leaf.table = layout.table_size;
+      leaf.histogram = layout.histogram_size;
+      layout.table_size += (std::size_t{1} << n_path) * n_path;
+      layout.histogram_size += std::size_t{1} << n_path;
+      layout.table_work += std::pow(3.0, n_path) * (n_path + 1);
+      layout.leaf_of[id] = static_cast<std::int32_t>(layout.leaves.size());
+      layout.leaves.push_back(leaf);
+      continue;
+    }
+    int local = static_cast<int>(std::find(path.begin(), path.end(), node.feature) - path.begin());
+    if (local == n_path) path.push_back(node.feature);
+    const int n_children = static_cast<int>(path.size());
+    if (local >= kMaxPatternFeatures) {
+      layout.feasible = false;
+      local = 0;  // never used: the tree is walked pairwise
+    }
+    layout.local_bit[id] = static_cast<std::int8_t>(local);
+    stack.push_back({node.right, n_children});
+    stack.push_back({node.left, n_children});
+  }
+  return layout;
+}
+
+// Calls at_leaf(leaf index, pattern) for every leaf of tree t, where pattern has bit i
+// set when x passes every split of the leaf's i-th distinct feature the leaf's way.
+template <class AtLeaf>
+void leaf_patterns(const Node* nodes, const PatternTree& layout, const std::uint32_t* bits, const double* x,
+                   std::int32_t id, std::uint32_t violated, AtLeaf& at_leaf) {
+  while (nodes[id].left >= 0) {
+    const Node& node = nodes[id];
+    const std::uint32_t bit = 1u << layout.local_bit[id];
+    if (goes_left(node, bits, x[node.feature])) {
+      leaf_patterns(nodes, layout, bits, x, node.right, violated | bit, at_leaf);
+      id = node.left;
+    } else {
+      leaf_patterns(nodes, layout, bits, x, node.left, violated | bit, at_leaf);
+      id = node.right;
+    }
+  }
+  const auto& leaf = layout.leaves[layout.leaf_of[id]];
+  at_leaf(layout.leaf_of[id], ~violated & ((1u << leaf.n_features) - 1));
+}
+
+// The leaf's table: entry (a, i) = sum over background patterns b with a ∪ b = U of
+// hist[b] times feature i's Shapley coefficient for the pair (a, b) (without v).
+// Enumerates b = (U \ a) ∪ c over the subsets c of a: then S_x = a \ c, S_z = U \ a.
+void fill_table(int n, const double* histogram, const std::vector<std::vector<double>>& shapley, double* table) {
+  const std::uint32_t full = (1u << n) - 1;
+  std::array<double, kMaxPatternFeatures> only_x{};
+  for (std::uint32_t a = 0; a <= full; ++a) {
+    const std::uint32_t not_a = full & ~a;
+    const int t = n - std::popcount(a);
+    const int size_a = std::popcount(a);
+    double only_z = 0;  // the coefficient shared by every feature of S_z, before its sign
+    std::fill(only_x.begin(), only_x.begin() + n, 0.0);
+    // Subsets c of a, from a down to the empty set.
+    for (std::uint32_t c = a;; c = (c - 1) & a) {
+      const double h = histogram[not_a | c];
+      const int s = size_a - std::popcount(c);
+      if (h != 0 && s + t > 0) {
+        if (t > 0) only_z += h * shapley[s][t - 1];  // s! (t-1)! / (s+t)!
+        if (s > 0) {
+          const double gain = h * shapley[s - 1][t];  // (s-1)! t! / (s+t)!
+          for (std::uint32_t rest = a & ~c; rest; rest &= rest - 1) only_x[std::countr_zero(rest)] += gain;
+        }
+      }
+      if (c == 0) break;
+    }
+    double* entry = table + static_cast<std::size_t>(a) * n;
+    for (int i = 0; i < n; ++i) entry[i] = (a >> i) & 1u ? only_x[i] : -only_z;
+  }
+}
+
+// Background histograms and tables of the trees in `trees`, in parallel over trees.
+std::vector<std::vector<double>> pattern_tables(const TreeEnsemble& ensemble, const std::vector<PatternTree>& layouts,
+                                                const std::vector<std::size_t>& trees, const Setup& setup, int n_jobs) {
+  std::vector<std::vector<double>> tables(trees.size());
+  const std::size_t M = static_cast<std::size_t>(ensemble.n_features);
+  const std::uint32_t* bits = ensemble.category_bits.data();
+  parallel_for(static_cast<std::ptrdiff_t>(trees.size()), resolve_threads(n_jobs), [&](std::ptrdiff_t i) {
+    const std::size_t t = trees[i];
+    const PatternTree& layout = layouts[t];
+    std::vector<double> histogram(layout.histogram_size, 0.0);
+    auto count = [&](std::size_t b) {
+      return [&, b](std::int32_t leaf, std::uint32_t pattern) {
+        histogram[layout.leaves[leaf].histogram + pattern] += setup.weights[b];
+      };
+    };
+    for (std::size_t b = 0; b < setup.n_background; ++b) {
+      auto add = count(b);
+      leaf_patterns(ensemble.tree(t).data(), layout, bits, setup.references.data() + b * M, 0, 0, add);
+    }
+    tables[i].resize(layout.table_size);
+    for (const auto& leaf : layout.leaves) {
+      fill_table(leaf.n_features, histogram.data() + leaf.histogram, setup.shapley, tables[i].data() + leaf.table);
+    }
+  });
+  return tables;
+}
+
+// Which trees to walk pairwise: the tree-by-tree cost estimate (in node visits) of the
+// pairwise walk, rows x background x (nodes on a hybrid's paths, about 2 depth), against
+// the pattern algorithm's, (rows + background) x nodes + table work.
+std::vector<bool> choose_pairwise(const TreeEnsemble& ensemble, const std::vector<PatternTree>& layouts,
+                                  std::size_t n_rows, std::size_t n_background, InterventionalAlgorithm algorithm) {
+  std::vector<bool> pairwise(ensemble.n_trees(), true);
+  if (algorithm == InterventionalAlgorithm::pairwise) return pairwise;
+  for (std::size_t t = 0; t < ensemble.n_trees(); ++t) {
+    if (!layouts[t].feasible) continue;
+    if (algorithm == InterventionalAlgorithm::patterns) {
+      pairwise[t] = false;
+      continue;
+    }
+    const double pairwise_cost =
+        static_cast<double>(n_rows) * static_cast<double>(n_background) * (2.0 * ensemble.tree_depths[t] + 1);
+    const double pattern_cost =
+        static_cast<double>(n_rows + n_background) * static_cast<double>(ensemble.tree(t).size()) + layouts[t].table_work;
+    pairwise[t] = pairwise_cost <= pattern_cost;
+  }
+  return pairwise;
 }
 
 }  // namespace
@@ -216,13 +413,63 @@ Setup prepare(const TreeEnsemble& ensemble, const TableView& X, const TableView&
 void interventional_shap_values(const TreeEnsemble& ensemble, const TableView& X, const TableView& background,
                                 std::span<const double> weights, std::span<double> out,
                                 const InterventionalOptions& options, const Progress& progress) {
-  const Setup setup = prepare(ensemble, X, background, weights);
+  check_table(ensemble, X);
+  check_background(ensemble, background);
+  const bool rescale = options.transform == OutputTransform::logistic;
+  // The rescaling is per reference, so it needs the pairwise walk.
+  const auto algorithm = rescale ? InterventionalAlgorithm::pairwise : options.algorithm;
+  std::vector<PatternTree> layouts;
+  if (algorithm != InterventionalAlgorithm::pairwise) {
+    for (std::size_t t = 0; t < ensemble.n_trees(); ++t) layouts.push_back(pattern_layout(ensemble, t));
+  }
+  const auto pairwise = choose_pairwise(ensemble, layouts, X.n_rows(), background.n_rows(), algorithm);
+  const Setup setup = prepare(ensemble, X, background, weights, pairwise);
   const std::size_t M = static_cast<std::size_t>(ensemble.n_features);
   const int K = ensemble.n_outputs;
   const std::size_t per_row = M * K;
   check_output(out, X.n_rows() * per_row);
-  const bool rescale = options.transform == OutputTransform::logistic;
-  // Margins of the references, for the rescaling.
+  std::fill(out.begin(), out.end(), 0.0);
+
+  // Pattern trees, in chunks whose tables fit in kTableBudget doubles (a tree whose
+  // tables alone exceed it is its own chunk). Each row adds its pattern's entries.
+  constexpr std::size_t kTableBudget = std::size_t{1} << 25;
+  std::vector<std::vector<std::size_t>> chunks;
+  std::size_t chunk_size = kTableBudget;
+  for (std::size_t t = 0; t < ensemble.n_trees(); ++t) {
+    if (pairwise[t]) continue;
+    if (chunk_size + layouts[t].table_size > kTableBudget) {
+      chunks.emplace_back();
+      chunk_size = 0;
+    }
+    chunks.back().push_back(t);
+    chunk_size += layouts[t].table_size;
+  }
+  const std::uint32_t* bits = ensemble.category_bits.data();
+  for (const auto& trees : chunks) {
+    const auto tables = pattern_tables(ensemble, layouts, trees, setup, options.n_jobs);
+    for_each_row(X, options.n_jobs, progress, [] { return 0; }, [&](int, std::size_t i, const double* x) {
+      double* phi = out.data() + i * per_row;
+      for (std::size_t c = 0; c < trees.size(); ++c) {
+        const std::size_t t = trees[c];
+        const PatternTree& layout = layouts[t];
+        const double* table = tables[c].data();
+        auto add = [&](std::int32_t index, std::uint32_t pattern) {
+          const auto& leaf = layout.leaves[index];
+          const int n = leaf.n_features;
+          const double* entry = table + leaf.table + static_cast<std::size_t>(pattern) * n;
+          const double* value = ensemble.leaf_value(t, leaf.node);
+          for (int f = 0; f < n; ++f) {
+            double* target = phi + static_cast<std::size_t>(leaf.features[f]) * K;
+            for (int k = 0; k < K; ++k) target[k] += entry[f] * value[k];
+          }
+        };
+        leaf_patterns(ensemble.tree(t).data(), layout, bits, x, 0, 0, add);
+      }
+    });
+  }
+  if (std::none_of(pairwise.begin(), pairwise.end(), [](bool p) { return p; })) return;
+
+  // Trees walked pairwise.
   std::vector<double> reference_margin(rescale ? setup.n_background * K : 0);
   for (std::size_t b = 0; rescale && b < setup.n_background; ++b) {
     for (int k = 0; k < K; ++k) reference_margin[b * K + k] = raw_output(ensemble, setup.references.data() + b * M, k);
@@ -238,12 +485,12 @@ void interventional_shap_values(const TreeEnsemble& ensemble, const TableView& X
   };
   for_each_row(X, options.n_jobs, progress, make_state, [&](State& state, std::size_t i, const double* x) {
     double* phi = out.data() + i * per_row;
-    std::fill(phi, phi + per_row, 0.0);
     decide(ensemble, x, state.row_left.data());
     auto row_left = [&](std::size_t t) { return state.row_left.data() + ensemble.tree_offsets[t]; };
     if (!rescale) {
       // Tree by tree, so that a tree and its background decisions stay in cache.
       for (std::size_t t = 0; t < ensemble.n_trees(); ++t) {
+        if (!pairwise[t]) continue;
         for (std::size_t b = 0; b < setup.n_background; ++b) {
           state.walk.add_tree(t, row_left(t), reference_decisions(setup, ensemble, t, b), setup.weights[b], phi);
         }
@@ -273,7 +520,7 @@ void interventional_shap_values(const TreeEnsemble& ensemble, const TableView& X
 void interventional_interaction_values(const TreeEnsemble& ensemble, const TableView& X, const TableView& background,
                                        std::span<const double> weights, std::span<double> out, int n_jobs,
                                        const Progress& progress) {
-  const Setup setup = prepare(ensemble, X, background, weights);
+  const Setup setup = prepare(ensemble, X, background, weights, std::vector<bool>(ensemble.n_trees(), true));
   const std::size_t M = static_cast<std::size_t>(ensemble.n_features);
   const std::size_t K = static_cast<std::size_t>(ensemble.n_outputs);
   const std::size_t per_row = M * M * K;
@@ -306,10 +553,7 @@ void interventional_interaction_values(const TreeEnsemble& ensemble, const Table
 
 std::vector<double> interventional_expected_value(const TreeEnsemble& ensemble, const TableView& background,
                                                   std::span<const double> weights, OutputTransform transform) {
-  if (background.n_columns() != static_cast<std::size_t>(ensemble.n_features)) {
-    throw InvalidArgument("data has " + std::to_string(background.n_columns()) + " columns but the model uses " +
-                          std::to_string(ensemble.n_features) + " features");
-  }
+  check_background(ensemble, background);
   const auto w = normalised_weights(weights, background.n_rows());
   const auto rows = gather_rows(background);
   const std::size_t M = static_cast<std::size_t>(ensemble.n_features);

@@ -11,7 +11,14 @@
 // does; that game's Shapley values are closed forms in |A| and |B|, so each tree is
 // walked once per (row, reference) pair, following both rows where they differ.
 // Cost: rows x background x (leaves reachable by the hybrids) per tree, parallel over
-// rows.
+// rows (the pairwise algorithm).
+//
+// Those closed forms depend on the pair only through each row's "pattern" at the leaf
+// (which of the path's features it passes the leaf's way), so the pattern algorithm
+// reduces the background to a histogram of patterns per leaf and tabulates the
+// attributions per row pattern: cost (rows + background) x nodes + 3^u u per leaf with
+// u distinct path features (see interventional.cpp). Trees are assigned to one or the
+// other by a cost estimate (pattern algorithm only for u <= 16); both are exact.
 //
 // Output transforms (shap's convention, Lundberg et al. 2020): with `logistic`, each
 // reference's attributions are rescaled by (s(f(x)) - s(f(r))) / (f(x) - f(r)), s the
@@ -27,9 +34,13 @@ namespace assay::explain {
 
 enum class OutputTransform { identity, logistic };
 
+// automatic: per tree, whichever of the two algorithms a cost estimate finds cheaper.
+enum class InterventionalAlgorithm { automatic, patterns, pairwise };
+
 struct InterventionalOptions {
   OutputTransform transform = OutputTransform::identity;
   int n_jobs = 0;
+  InterventionalAlgorithm algorithm = InterventionalAlgorithm::automatic;
 };
 
 // `weights` is empty (uniform) or one non-negative weight per background row, not all
