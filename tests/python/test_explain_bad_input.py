@@ -115,6 +115,8 @@ def test_bad_options(forest, data):
         TreeExplainer(forest, model_output="log_loss")
     with pytest.raises(ValueError, match="algorithm"):
         TreeExplainer(forest, algorithm="fast")
+    with pytest.raises(ValueError, match="algorithm"):
+        TreeExplainer(forest, algorithm="pairwise")  # an interventional algorithm without data
     with pytest.raises(ValueError, match="n_jobs"):
         TreeExplainer(forest, n_jobs=0)
     with pytest.raises(ValueError, match="data: feature_perturbation='interventional' needs background"):

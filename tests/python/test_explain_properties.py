@@ -99,4 +99,8 @@ def test_interventional_is_additive_and_thread_invariant(seed):
     two = TreeExplainer(model, data=X[:20], n_jobs=2)
     phi = one.shap_values(X[20:])
     assert np.array_equal(phi, two.shap_values(X[20:]))
+    for algorithm in ("patterns", "pairwise"):
+        forced = [TreeExplainer(model, data=X[:20], n_jobs=n, algorithm=algorithm).shap_values(X[20:]) for n in (1, 2)]
+        assert np.array_equal(forced[0], forced[1])
+        assert np.abs(forced[0] - phi).max() <= 1e-12
     assert np.abs(phi.sum(axis=1) + one.expected_value - model.predict(X[20:])).max() <= 1e-12

@@ -3,7 +3,8 @@
 ``TreeExplainer(model, data=None, feature_perturbation="auto", model_output="raw")``
 follows shap's constructor. Path-dependent values (no background) use the
 quadrature algorithm in float64; interventional values (with a background ``data``,
-optionally weighted) walk every (row, background row) pair. See docs/explain.md for
+optionally weighted) tabulate each leaf's background by row pattern, so their cost
+grows with rows + background (deep trees fall back to walking every pair). See docs/explain.md for
 the definitions and every difference from shap.
 """
 
@@ -24,7 +25,8 @@ __all__ = ["TreeExplainer"]
 
 _PERTURBATIONS = ("auto", "tree_path_dependent", "interventional")
 _OUTPUTS = ("raw", "probability")
-_ALGORITHMS = ("quadrature", "treeshap")
+_PATH_ALGORITHMS = ("quadrature", "treeshap")
+_INTERVENTIONAL_ALGORITHMS = ("patterns", "pairwise")
 
 
 class TreeExplainer:
@@ -53,8 +55,12 @@ class TreeExplainer:
     data_weights:
         Optional non-negative weights of the background rows.
     algorithm:
-        Path-dependent algorithm: ``"quadrature"`` (default) or ``"treeshap"`` (the
-        classic recursion, as a reference).
+        ``"auto"`` (default) picks the fastest exact algorithm. Path-dependent:
+        ``"quadrature"`` or ``"treeshap"`` (the classic recursion, as a reference).
+        Interventional: ``"patterns"`` (cost grows with rows + background; trees with
+        more than 16 distinct features on a path are still walked pairwise) or
+        ``"pairwise"`` (every row with every background row); ``"auto"`` chooses per
+        tree by a cost estimate.
     progress:
         True / False / None (a bar after 2 s) or a callable(done, total).
     """
@@ -68,15 +74,13 @@ class TreeExplainer:
         n_jobs: int | None = None,
         *,
         data_weights: Any = None,
-        algorithm: str = "quadrature",
+        algorithm: str = "auto",
         progress: Any = None,
     ) -> None:
         if feature_perturbation not in _PERTURBATIONS:
             raise ValueError(f"feature_perturbation must be one of {_PERTURBATIONS}, got {feature_perturbation!r}")
         if model_output not in _OUTPUTS:
             raise ValueError(f"model_output must be one of {_OUTPUTS}, got {model_output!r}")
-        if algorithm not in _ALGORITHMS:
-            raise ValueError(f"algorithm must be one of {_ALGORITHMS}, got {algorithm!r}")
         self.tree_model: TreeModel = tree_model(model)
         self.model = model
         self.n_jobs = n_jobs_arg(n_jobs)
@@ -85,6 +89,12 @@ class TreeExplainer:
         if feature_perturbation == "auto":
             feature_perturbation = "interventional" if data is not None else "tree_path_dependent"
         self.feature_perturbation = feature_perturbation
+        allowed = _INTERVENTIONAL_ALGORITHMS if feature_perturbation == "interventional" else _PATH_ALGORITHMS
+        if algorithm != "auto" and algorithm not in allowed:
+            raise ValueError(
+                f"algorithm must be 'auto' or one of {allowed} with feature_perturbation={feature_perturbation!r}, "
+                f"got {algorithm!r}"
+            )
         if feature_perturbation == "tree_path_dependent" and data is not None:
             raise ValueError(
                 "data: a background is only used with feature_perturbation='interventional' (path-dependent values "
@@ -173,9 +183,10 @@ class TreeExplainer:
         if self.feature_perturbation == "interventional":
             return _core.interventional_shap_values(
                 self.tree_model.ensemble, frame.core_columns(), self.data.core_columns(),
-                np.ascontiguousarray(self.data_weights), self._transform, self.n_jobs, callback,
+                np.ascontiguousarray(self.data_weights), self._transform, self.n_jobs, callback, self.algorithm,
             )
-        return _core.tree_shap_values(self.tree_model.ensemble, frame.core_columns(), self.algorithm, self.n_jobs, callback)
+        algorithm = "quadrature" if self.algorithm == "auto" else self.algorithm
+        return _core.tree_shap_values(self.tree_model.ensemble, frame.core_columns(), algorithm, self.n_jobs, callback)
 
     def _frame(self, X: Any, argument: str) -> Frame:
         """X as a frame whose columns are the model's features, in the model's order."""
