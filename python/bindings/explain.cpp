@@ -155,6 +155,42 @@ void bind_explain(py::module_& m) {
       py::arg("ensemble"), py::arg("columns"), py::arg("algorithm") = "quadrature", py::arg("n_jobs") = 0,
       py::arg("progress") = py::none());
 
+  // The lean entry for a 2-D float32 / float64 numpy array (the one-row latency path):
+  // its columns are copied into float64 columns here, skipping the Python input layer.
+  m.def(
+      "tree_shap_values_matrix",
+      [](const ex::TreeEnsemble& ensemble, const py::array& X, const std::string& algorithm, int n_jobs) {
+        if (X.ndim() != 2) throw InvalidArgument("X: expected a 2-D array");
+        const auto n = X.shape(0), M = X.shape(1);
+        if (M != ensemble.n_features) {
+          throw InvalidArgument("X has " + std::to_string(M) + " columns but the model uses " +
+                                std::to_string(ensemble.n_features) + " features");
+        }
+        std::vector<double> columns(static_cast<std::size_t>(n * M));
+        auto copy = [&](auto typed) {
+          const auto view = typed.template unchecked<2>();
+          for (py::ssize_t j = 0; j < M; ++j) {
+            for (py::ssize_t i = 0; i < n; ++i) columns[j * n + i] = static_cast<double>(view(i, j));
+          }
+        };
+        if (py::isinstance<py::array_t<double>>(X)) copy(py::array_t<double>(X));
+        else if (py::isinstance<py::array_t<float>>(X)) copy(py::array_t<float>(X));
+        else throw InvalidType("X: expected a float32 or float64 array");
+        std::vector<ColumnView> views;
+        views.reserve(static_cast<std::size_t>(M));
+        for (py::ssize_t j = 0; j < M; ++j) {
+          views.push_back(ColumnView::numeric("x" + std::to_string(j), {columns.data() + j * n, static_cast<std::size_t>(n)}));
+        }
+        const TableView table(std::move(views));
+        py::array_t<double> out({n, M, static_cast<py::ssize_t>(ensemble.n_outputs)});
+        const ex::ShapOptions options{algorithm_of(algorithm), n_jobs};
+        std::span<double> view(out.mutable_data(), static_cast<std::size_t>(out.size()));
+        py::gil_scoped_release release;
+        ex::shap_values(ensemble, table, view, options);
+        return out;
+      },
+      py::arg("ensemble"), py::arg("X"), py::arg("algorithm") = "quadrature", py::arg("n_jobs") = 0);
+
   m.def(
       "tree_shap_interaction_values",
       [](const ex::TreeEnsemble& ensemble, const py::list& columns, int n_jobs, const py::object& progress) {

@@ -16,6 +16,7 @@ from assay.explain import TreeExplainer, TreeModel  # noqa: E402
 
 sklearn_tree = pytest.importorskip("sklearn.tree")
 sklearn_ensemble = pytest.importorskip("sklearn.ensemble")
+pd = pytest.importorskip("pandas")
 
 SETTINGS = settings(max_examples=25, deadline=None)
 
@@ -86,6 +87,11 @@ def test_precision_and_memory_order_do_not_matter(seed):
     wide = np.zeros((80, 10))
     wide[:, ::2] = X
     assert np.array_equal(explainer.shap_values(wide[:, ::2]), reference)  # a non-contiguous view
+    # A few rows take the lean array path; a frame always takes the input layer.
+    frame_values = explainer(pd.DataFrame(X.astype(np.float64))).values
+    for rows in (slice(0, 1), slice(3, 67), slice(10, 11)):
+        for variant in (X[rows], np.asfortranarray(X[rows]), X[rows].astype(np.float64), wide[rows, ::2]):
+            assert np.array_equal(explainer.shap_values(variant), frame_values[rows])
 
 
 @SETTINGS

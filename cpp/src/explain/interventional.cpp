@@ -447,23 +447,27 @@ void interventional_shap_values(const TreeEnsemble& ensemble, const TableView& X
   const std::uint32_t* bits = ensemble.category_bits.data();
   for (const auto& trees : chunks) {
     const auto tables = pattern_tables(ensemble, layouts, trees, setup, options.n_jobs);
-    for_each_row(X, options.n_jobs, progress, [] { return 0; }, [&](int, std::size_t i, const double* x) {
-      double* phi = out.data() + i * per_row;
+    // Tree by tree within a block of rows, so that the tree's tables stay in cache.
+    for_each_block(X, options.n_jobs, progress, [] { return 0; },
+                   [&](int, std::size_t first, std::size_t n_block, const double* rows) {
       for (std::size_t c = 0; c < trees.size(); ++c) {
         const std::size_t t = trees[c];
         const PatternTree& layout = layouts[t];
         const double* table = tables[c].data();
-        auto add = [&](std::int32_t index, std::uint32_t pattern) {
-          const auto& leaf = layout.leaves[index];
-          const int n = leaf.n_features;
-          const double* entry = table + leaf.table + static_cast<std::size_t>(pattern) * n;
-          const double* value = ensemble.leaf_value(t, leaf.node);
-          for (int f = 0; f < n; ++f) {
-            double* target = phi + static_cast<std::size_t>(leaf.features[f]) * K;
-            for (int k = 0; k < K; ++k) target[k] += entry[f] * value[k];
-          }
-        };
-        leaf_patterns(ensemble.tree(t).data(), layout, bits, x, 0, 0, add);
+        for (std::size_t r = 0; r < n_block; ++r) {
+          double* phi = out.data() + (first + r) * per_row;
+          auto add = [&](std::int32_t index, std::uint32_t pattern) {
+            const auto& leaf = layout.leaves[index];
+            const int n = leaf.n_features;
+            const double* entry = table + leaf.table + static_cast<std::size_t>(pattern) * n;
+            const double* value = ensemble.leaf_value(t, leaf.node);
+            for (int f = 0; f < n; ++f) {
+              double* target = phi + static_cast<std::size_t>(leaf.features[f]) * K;
+              for (int k = 0; k < K; ++k) target[k] += entry[f] * value[k];
+            }
+          };
+          leaf_patterns(ensemble.tree(t).data(), layout, bits, rows + r * M, 0, 0, add);
+        }
       }
     });
   }

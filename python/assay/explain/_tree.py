@@ -25,6 +25,8 @@ __all__ = ["TreeExplainer"]
 
 _PERTURBATIONS = ("auto", "tree_path_dependent", "interventional")
 _OUTPUTS = ("raw", "probability")
+_SMALL_ARRAY_ROWS = 64  # the lean path takes arrays up to this many rows (they need no progress bar)
+_FLOAT_DTYPES = (np.dtype(np.float64), np.dtype(np.float32))
 _PATH_ALGORITHMS = ("quadrature", "treeshap")
 _INTERVENTIONAL_ALGORITHMS = ("patterns", "pairwise")
 
@@ -146,8 +148,20 @@ class TreeExplainer:
 
     def shap_values(self, X: Any) -> np.ndarray:
         """SHAP values: (n_rows, n_features), or (n_rows, n_features, n_outputs) for several outputs."""
-        frame = self._frame(X, "X")
-        values = self._values(frame)
+        if (
+            type(X) is np.ndarray
+            and X.ndim == 2
+            and 0 < X.shape[0] <= _SMALL_ARRAY_ROWS
+            and X.dtype in _FLOAT_DTYPES
+            and X.shape[1] == self.tree_model.n_features
+            and self.feature_perturbation == "tree_path_dependent"
+        ):
+            # A few rows of a float array (online serving): straight to the core, which
+            # copies them into float64 columns; same values as through the input layer.
+            algorithm = "quadrature" if self.algorithm == "auto" else self.algorithm
+            values = _core.tree_shap_values_matrix(self.tree_model.ensemble, X, algorithm, self.n_jobs)
+        else:
+            values = self._values(self._frame(X, "X"))
         return values[..., 0] if values.shape[-1] == 1 else values
 
     def shap_interaction_values(self, X: Any) -> np.ndarray:
