@@ -86,7 +86,10 @@ ex::ShapAlgorithm algorithm_of(const std::string& name) {
 ex::OutputTransform transform_of(const std::string& name) {
   if (name == "identity") return ex::OutputTransform::identity;
   if (name == "logistic") return ex::OutputTransform::logistic;
-  throw InvalidArgument("transform must be 'identity' or 'logistic', got '" + name + "'");
+  if (name == "logistic_log_loss") return ex::OutputTransform::logistic_log_loss;
+  if (name == "squared_loss") return ex::OutputTransform::squared_loss;
+  throw InvalidArgument("transform must be 'identity', 'logistic', 'logistic_log_loss' or 'squared_loss', got '" +
+                        name + "'");
 }
 
 ex::InterventionalAlgorithm interventional_algorithm_of(const std::string& name) {
@@ -96,8 +99,9 @@ ex::InterventionalAlgorithm interventional_algorithm_of(const std::string& name)
   throw InvalidArgument("algorithm must be 'auto', 'patterns' or 'pairwise', got '" + name + "'");
 }
 
-std::span<const double> weights_of(const py::array_t<double, py::array::c_style | py::array::forcecast>& weights) {
-  if (weights.ndim() != 1) throw InvalidArgument("weights: expected a 1-D array");
+std::span<const double> weights_of(const py::array_t<double, py::array::c_style | py::array::forcecast>& weights,
+                                   const char* argument = "weights") {
+  if (weights.ndim() != 1) throw InvalidArgument(std::string(argument) + ": expected a 1-D array");
   return {weights.data(), static_cast<std::size_t>(weights.size())};
 }
 
@@ -126,6 +130,14 @@ void bind_explain(py::module_& m) {
         std::string text = raw;
         py::gil_scoped_release release;
         return ex::load_xgboost_json(text);
+      },
+      py::arg("raw"));
+  m.def(
+      "load_xgboost_ubjson",
+      [](const py::bytes& raw) {
+        std::string bytes = raw;
+        py::gil_scoped_release release;
+        return ex::load_xgboost_ubjson(bytes);
       },
       py::arg("raw"));
   m.def(
@@ -210,13 +222,15 @@ void bind_explain(py::module_& m) {
       "interventional_shap_values",
       [](const ex::TreeEnsemble& ensemble, const py::list& columns, const py::list& background,
          const py::array_t<double, py::array::c_style | py::array::forcecast>& weights, const std::string& transform,
-         int n_jobs, const py::object& progress, const std::string& algorithm) {
+         int n_jobs, const py::object& progress, const std::string& algorithm,
+         const py::array_t<double, py::array::c_style | py::array::forcecast>& labels) {
         Table table = to_table(columns);
         Table reference = to_table(background);
         const auto n = static_cast<py::ssize_t>(table.view.n_rows());
         py::array_t<double> out({n, static_cast<py::ssize_t>(ensemble.n_features),
                                  static_cast<py::ssize_t>(ensemble.n_outputs)});
-        const ex::InterventionalOptions options{transform_of(transform), n_jobs, interventional_algorithm_of(algorithm)};
+        const ex::InterventionalOptions options{transform_of(transform), n_jobs, interventional_algorithm_of(algorithm),
+                                                weights_of(labels, "y")};
         const Progress report = make_progress(progress);
         std::span<double> view(out.mutable_data(), static_cast<std::size_t>(out.size()));
         const auto w = weights_of(weights);
@@ -226,7 +240,7 @@ void bind_explain(py::module_& m) {
       },
       py::arg("ensemble"), py::arg("columns"), py::arg("background"), py::arg("weights"),
       py::arg("transform") = "identity", py::arg("n_jobs") = 0, py::arg("progress") = py::none(),
-      py::arg("algorithm") = "auto");
+      py::arg("algorithm") = "auto", py::arg("labels") = py::array_t<double>(0));
 
   m.def(
       "interventional_interaction_values",
@@ -251,14 +265,17 @@ void bind_explain(py::module_& m) {
   m.def(
       "interventional_expected_value",
       [](const ex::TreeEnsemble& ensemble, const py::list& background,
-         const py::array_t<double, py::array::c_style | py::array::forcecast>& weights, const std::string& transform) {
+         const py::array_t<double, py::array::c_style | py::array::forcecast>& weights, const std::string& transform,
+         const py::array_t<double, py::array::c_style | py::array::forcecast>& labels) {
         Table reference = to_table(background);
         const auto w = weights_of(weights);
         const auto t = transform_of(transform);
+        const auto y = weights_of(labels, "y");
         py::gil_scoped_release release;
-        return ex::interventional_expected_value(ensemble, reference.view, w, t);
+        return ex::interventional_expected_value(ensemble, reference.view, w, t, y);
       },
-      py::arg("ensemble"), py::arg("background"), py::arg("weights"), py::arg("transform") = "identity");
+      py::arg("ensemble"), py::arg("background"), py::arg("weights"), py::arg("transform") = "identity",
+      py::arg("labels") = py::array_t<double>(0));
 
   m.def(
       "tree_predict",

@@ -160,6 +160,49 @@ double raw_output(const TreeEnsemble& ensemble, const double* x, int k) {
 
 double logistic(double m) { return 1.0 / (1.0 + std::exp(-m)); }
 
+// log(1 + e^m) without overflow.
+double softplus(double m) { return m > 0 ? m + std::log1p(std::exp(-m)) : std::log1p(std::exp(m)); }
+
+// The transformed output T(m) of a margin m for a row with label y, and its derivative.
+double transformed(OutputTransform transform, double m, double y) {
+  switch (transform) {
+    case OutputTransform::identity: return m;
+    case OutputTransform::logistic: return logistic(m);
+    case OutputTransform::logistic_log_loss: return softplus(m) - y * m;
+    case OutputTransform::squared_loss: return (m - y) * (m - y);
+  }
+  return m;
+}
+
+double transformed_slope(OutputTransform transform, double m, double y) {
+  switch (transform) {
+    case OutputTransform::identity: return 1.0;
+    case OutputTransform::logistic: return logistic(m) * (1 - logistic(m));
+    case OutputTransform::logistic_log_loss: return logistic(m) - y;
+    case OutputTransform::squared_loss: return 2 * (m - y);
+  }
+  return 1.0;
+}
+
+bool is_loss(OutputTransform transform) {
+  return transform == OutputTransform::logistic_log_loss || transform == OutputTransform::squared_loss;
+}
+
+// Labels of the rows explained: one finite value per row for a loss, none otherwise.
+void check_labels(OutputTransform transform, std::span<const double> labels, std::size_t n_rows, int n_outputs) {
+  if (!is_loss(transform)) {
+    if (!labels.empty()) throw InvalidArgument("y: labels are only used with a loss output");
+    return;
+  }
+  if (n_outputs != 1) throw InvalidArgument("model_output: a loss is explained for single-output models only");
+  if (labels.size() != n_rows) {
+    throw InvalidArgument("y: " + std::to_string(labels.size()) + " labels for " + std::to_string(n_rows) + " rows");
+  }
+  for (double y : labels) {
+    if (!std::isfinite(y)) throw InvalidArgument("y: labels must be finite");
+  }
+}
+
 // Whether row x goes left at every split node of the ensemble (one byte per node).
 void decide(const TreeEnsemble& ensemble, const double* x, std::uint8_t* out) {
   const std::uint32_t* bits = ensemble.category_bits.data();
@@ -415,7 +458,8 @@ void interventional_shap_values(const TreeEnsemble& ensemble, const TableView& X
                                 const InterventionalOptions& options, const Progress& progress) {
   check_table(ensemble, X);
   check_background(ensemble, background);
-  const bool rescale = options.transform == OutputTransform::logistic;
+  check_labels(options.transform, options.labels, X.n_rows(), ensemble.n_outputs);
+  const bool rescale = options.transform != OutputTransform::identity;
   // The rescaling is per reference, so it needs the pairwise walk.
   const auto algorithm = rescale ? InterventionalAlgorithm::pairwise : options.algorithm;
   std::vector<PatternTree> layouts;
@@ -501,6 +545,7 @@ void interventional_shap_values(const TreeEnsemble& ensemble, const TableView& X
       }
       return;
     }
+    const double label = options.labels.empty() ? 0.0 : options.labels[i];
     std::vector<double> row_margin(K);
     for (int k = 0; k < K; ++k) row_margin[k] = raw_output(ensemble, x, k);
     for (std::size_t b = 0; b < setup.n_background; ++b) {
@@ -509,12 +554,12 @@ void interventional_shap_values(const TreeEnsemble& ensemble, const TableView& X
         state.walk.add_tree(t, row_left(t), reference_decisions(setup, ensemble, t, b), 1.0, state.pair.data());
       }
       for (int k = 0; k < K; ++k) {
-        const double difference = row_margin[k] - reference_margin[b * K + k];
-        // (s(m_x) - s(m_r)) / (m_x - m_r), and s'(m) when the margins coincide (then
+        const double m_x = row_margin[k], m_r = reference_margin[b * K + k];
+        // (T(m_x) - T(m_r)) / (m_x - m_r), and T'(m_x) when the margins coincide (then
         // the attributions are zero up to rounding anyway).
-        const double factor = difference != 0
-                                  ? (logistic(row_margin[k]) - logistic(reference_margin[b * K + k])) / difference
-                                  : logistic(row_margin[k]) * (1 - logistic(row_margin[k]));
+        const double factor = m_x != m_r ? (transformed(options.transform, m_x, label) -
+                                            transformed(options.transform, m_r, label)) / (m_x - m_r)
+                                         : transformed_slope(options.transform, m_x, label);
         for (std::size_t j = 0; j < M; ++j) phi[j * K + k] += setup.weights[b] * factor * state.pair[j * K + k];
       }
     }
@@ -556,17 +601,37 @@ void interventional_interaction_values(const TreeEnsemble& ensemble, const Table
 }
 
 std::vector<double> interventional_expected_value(const TreeEnsemble& ensemble, const TableView& background,
-                                                  std::span<const double> weights, OutputTransform transform) {
+                                                  std::span<const double> weights, OutputTransform transform,
+                                                  std::span<const double> labels) {
   check_background(ensemble, background);
   const auto w = normalised_weights(weights, background.n_rows());
   const auto rows = gather_rows(background);
   const std::size_t M = static_cast<std::size_t>(ensemble.n_features);
-  std::vector<double> expected(ensemble.n_outputs, 0.0);
-  for (std::size_t b = 0; b < background.n_rows(); ++b) {
-    for (int k = 0; k < ensemble.n_outputs; ++k) {
-      const double margin = raw_output(ensemble, rows.data() + b * M, k);
-      expected[k] += w[b] * (transform == OutputTransform::logistic ? logistic(margin) : margin);
+  if (!is_loss(transform)) {
+    check_labels(transform, labels, 0, ensemble.n_outputs);
+    std::vector<double> expected(ensemble.n_outputs, 0.0);
+    for (std::size_t b = 0; b < background.n_rows(); ++b) {
+      for (int k = 0; k < ensemble.n_outputs; ++k) {
+        expected[k] += w[b] * transformed(transform, raw_output(ensemble, rows.data() + b * M, k), 0.0);
+      }
     }
+    return expected;
+  }
+  // A loss: per label y, sum_r w_r T(m_r, y); both losses are polynomials in y of degree
+  // <= 2 with coefficients that are background means of functions of m_r.
+  check_labels(transform, labels, labels.size(), ensemble.n_outputs);
+  double mean_margin = 0, mean_square = 0, mean_softplus = 0;
+  for (std::size_t b = 0; b < background.n_rows(); ++b) {
+    const double m = raw_output(ensemble, rows.data() + b * M, 0);
+    mean_margin += w[b] * m;
+    mean_square += w[b] * m * m;
+    mean_softplus += w[b] * softplus(m);
+  }
+  std::vector<double> expected(labels.size());
+  for (std::size_t i = 0; i < labels.size(); ++i) {
+    const double y = labels[i];
+    expected[i] = transform == OutputTransform::logistic_log_loss ? mean_softplus - y * mean_margin
+                                                                  : mean_square - 2 * y * mean_margin + y * y;
   }
   return expected;
 }

@@ -20,10 +20,10 @@
 // u distinct path features (see interventional.cpp). Trees are assigned to one or the
 // other by a cost estimate (pattern algorithm only for u <= 16); both are exact.
 //
-// Output transforms (shap's convention, Lundberg et al. 2020): with `logistic`, each
-// reference's attributions are rescaled by (s(f(x)) - s(f(r))) / (f(x) - f(r)), s the
-// logistic function, so they add up to s(f(x)) - mean_r s(f(r)). This is additive but
-// not the Shapley value of the transformed game.
+// Output transforms (shap's convention, Lundberg et al. 2020): with a transform T, each
+// reference's attributions are rescaled by (T(f(x)) - T(f(r))) / (f(x) - f(r)), so they
+// add up to T(f(x)) - mean_r T(f(r)). This is additive but not the Shapley value of the
+// transformed game. T is the logistic function, or a loss of the row's label y.
 #include <span>
 
 #include "assay/common/progress.hpp"
@@ -32,7 +32,9 @@
 
 namespace assay::explain {
 
-enum class OutputTransform { identity, logistic };
+// logistic_log_loss: T(m, y) = log(1 + e^m) - y m (the log-loss of a logistic model);
+// squared_loss: T(m, y) = (m - y)^2. Both need one label y per row explained.
+enum class OutputTransform { identity, logistic, logistic_log_loss, squared_loss };
 
 // automatic: per tree, whichever of the two algorithms a cost estimate finds cheaper.
 enum class InterventionalAlgorithm { automatic, patterns, pairwise };
@@ -41,6 +43,7 @@ struct InterventionalOptions {
   OutputTransform transform = OutputTransform::identity;
   int n_jobs = 0;
   InterventionalAlgorithm algorithm = InterventionalAlgorithm::automatic;
+  std::span<const double> labels;  // one per row explained, for the losses only
 };
 
 // `weights` is empty (uniform) or one non-negative weight per background row, not all
@@ -56,8 +59,9 @@ void interventional_interaction_values(const TreeEnsemble& ensemble, const Table
                                        const Progress& progress = {});
 
 // The expected value of the explanation: the weighted mean over the background of
-// f(r) (identity) or s(f(r)) (logistic), per output.
+// T(f(r)), per output; for a loss, per label in `labels` (one output only).
 std::vector<double> interventional_expected_value(const TreeEnsemble& ensemble, const TableView& background,
-                                                  std::span<const double> weights, OutputTransform transform);
+                                                  std::span<const double> weights, OutputTransform transform,
+                                                  std::span<const double> labels = {});
 
 }  // namespace assay::explain
