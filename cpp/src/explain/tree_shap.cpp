@@ -172,11 +172,20 @@ class QuadratureShap : QuadraturePath {
           coefficients[q] -= w_[q] * difference_before * inverse_before[q];
         }
       }
-      one_[f] = one;
-      zero_[f] = zero;
-      descend<kPoints>(child, depth + 1);
-      one_[f] = one_before;
-      zero_[f] = zero_before;
+      if (nodes_[child].left < 0) {
+        // A leaf child: its sums directly (what descend would do, without the call).
+        const double* value = ensemble_.leaf_value(tree_, child);
+        double* leaf_sums = sums + Q * K;
+        for (int q = 0; q < Q; ++q) {
+          for (int k = 0; k < K; ++k) leaf_sums[q * K + k] = child_products[q] * value[k];
+        }
+      } else {
+        one_[f] = one;
+        zero_[f] = zero;
+        descend<kPoints>(child, depth + 1);
+        one_[f] = one_before;
+        zero_[f] = zero_before;
+      }
       double* phi = phi_ + static_cast<std::size_t>(f) * K;
       for (int k = 0; k < K; ++k) {
         double sum = 0.0;
