@@ -213,6 +213,7 @@ def interventional_interaction_values(
     weights: FloatArray,
     n_jobs: int = ...,
     progress: ProgressCallback = ...,
+    algorithm: str = ...,
 ) -> FloatArray: ...
 def interventional_expected_value(
     ensemble: TreeEnsemble,

@@ -246,7 +246,7 @@ void bind_explain(py::module_& m) {
       "interventional_interaction_values",
       [](const ex::TreeEnsemble& ensemble, const py::list& columns, const py::list& background,
          const py::array_t<double, py::array::c_style | py::array::forcecast>& weights, int n_jobs,
-         const py::object& progress) {
+         const py::object& progress, const std::string& algorithm) {
         Table table = to_table(columns);
         Table reference = to_table(background);
         const auto n = static_cast<py::ssize_t>(table.view.n_rows());
@@ -256,11 +256,12 @@ void bind_explain(py::module_& m) {
         std::span<double> view(out.mutable_data(), static_cast<std::size_t>(out.size()));
         const auto w = weights_of(weights);
         py::gil_scoped_release release;
-        ex::interventional_interaction_values(ensemble, table.view, reference.view, w, view, n_jobs, report);
+        ex::InterventionalOptions options{ex::OutputTransform::identity, n_jobs, interventional_algorithm_of(algorithm)};
+        ex::interventional_interaction_values(ensemble, table.view, reference.view, w, view, options, report);
         return out;
       },
       py::arg("ensemble"), py::arg("columns"), py::arg("background"), py::arg("weights"), py::arg("n_jobs") = 0,
-      py::arg("progress") = py::none());
+      py::arg("progress") = py::none(), py::arg("algorithm") = "auto");
 
   m.def(
       "interventional_expected_value",

@@ -459,7 +459,11 @@ TEST(ExplainInterventional, MatchesBruteForceWithWeights) {
                                    {ex::OutputTransform::identity, 2, ex::InterventionalAlgorithm::pairwise});
     ex::interventional_shap_values(e, rows.view, background.view, w, by_patterns,
                                    {ex::OutputTransform::identity, 2, ex::InterventionalAlgorithm::patterns});
-    ex::interventional_interaction_values(e, rows.view, background.view, w, interactions, 1);
+    ex::interventional_interaction_values(e, rows.view, background.view, w, interactions,
+                                          {ex::OutputTransform::identity, 1, ex::InterventionalAlgorithm::pairwise});
+    std::vector<double> interactions_by_patterns(3 * M * M);
+    ex::interventional_interaction_values(e, rows.view, background.view, w, interactions_by_patterns,
+                                          {ex::OutputTransform::identity, 2, ex::InterventionalAlgorithm::patterns});
     const double expected = ex::interventional_expected_value(e, background.view, w, ex::OutputTransform::identity)[0];
     std::vector<double> factorial(M + 1, 1.0);
     for (int a = 1; a <= M; ++a) factorial[a] = factorial[a - 1] * a;
@@ -491,10 +495,12 @@ TEST(ExplainInterventional, MatchesBruteForceWithWeights) {
             pair += factorial[s] * factorial[M - s - 2] / (2 * factorial[M - 1]) * delta;
           }
           EXPECT_NEAR(interactions[(i * M + f) * M + g], pair, 1e-12) << "seed " << seed;
+          EXPECT_NEAR(interactions_by_patterns[(i * M + f) * M + g], pair, 1e-12) << "seed " << seed;
         }
         double row_sum = 0;
         for (int g = 0; g < M; ++g) row_sum += interactions[(i * M + f) * M + g];
         EXPECT_NEAR(row_sum, phi[i * M + f], 1e-12);
+        EXPECT_NEAR(interactions_by_patterns[(i * M + f) * M + f], interactions[(i * M + f) * M + f], 1e-12);
       }
     }
   }
@@ -521,6 +527,19 @@ TEST(ExplainInterventional, PatternsEqualPairwiseAndDoNotDependOnThreads) {
       EXPECT_NEAR(patterns[i], pairwise[i], 1e-12) << "seed " << seed;
       EXPECT_NEAR(automatic[i], pairwise[i], 1e-12) << "seed " << seed;
       EXPECT_EQ(patterns[i], patterns_serial[i]);
+    }
+    // Interaction values, on the first 10 rows.
+    const auto head = random_rows(seed + 1, 10, M);
+    const std::size_t matrix_size = 10 * M * M * 2;
+    std::vector<double> by_pairs(matrix_size), by_patterns(matrix_size), by_patterns_serial(matrix_size);
+    ex::interventional_interaction_values(e, head.view, background.view, w, by_pairs, {ex::OutputTransform::identity, 2, A::pairwise});
+    ex::interventional_interaction_values(e, head.view, background.view, w, by_patterns,
+                                          {ex::OutputTransform::identity, 2, A::patterns});
+    ex::interventional_interaction_values(e, head.view, background.view, w, by_patterns_serial,
+                                          {ex::OutputTransform::identity, 1, A::patterns});
+    for (std::size_t i = 0; i < matrix_size; ++i) {
+      EXPECT_NEAR(by_patterns[i], by_pairs[i], 1e-12) << "seed " << seed;
+      EXPECT_EQ(by_patterns[i], by_patterns_serial[i]);
     }
   }
 }

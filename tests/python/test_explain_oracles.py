@@ -399,6 +399,9 @@ def test_interventional_patterns_equal_pairwise_with_missing_and_categories():
     pairwise = TreeExplainer(model, data=background, data_weights=weights, algorithm="pairwise")
     a, b = patterns.shap_values(X[100:160]), pairwise.shap_values(X[100:160])
     assert np.abs(a - b).max() <= 1e-12 * scale_of(a, b)
+    c, d = patterns.shap_interaction_values(X[100:110]), pairwise.shap_interaction_values(X[100:110])
+    assert np.abs(c - d).max() <= 1e-12 * scale_of(c, d)
+    np.testing.assert_allclose(c.sum(axis=2), a[:10], atol=1e-12 * scale_of(a, b))
     assert_additive(patterns, X[100:160], model.predict(X[100:160], raw_score=True), 1e-10)
 
 

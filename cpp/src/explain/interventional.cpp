@@ -296,18 +296,21 @@ struct PatternTree {
     std::int32_t node = 0;
     int n_features = 0;
     std::array<std::int32_t, kMaxPatternFeatures> features{};
-    std::size_t table = 0;      // offset of its 2^n_features x n_features table
+    std::size_t table = 0;      // offset of its 2^n_features entries (n_features or n_features^2 each)
     std::size_t histogram = 0;  // offset of its 2^n_features background histogram
   };
   std::vector<std::int8_t> local_bit;  // per node
   std::vector<std::int32_t> leaf_of;   // per node: index in leaves, -1 for splits
   std::vector<Leaf> leaves;
   std::size_t table_size = 0, histogram_size = 0;
-  double table_work = 0;  // sum over leaves of 3^|U| (|U| + 1)
+  double table_work = 0;  // sum over leaves of 3^|U| (entry width + 1)
   bool feasible = true;   // every leaf has at most kMaxPatternFeatures distinct features
 };
 
-PatternTree pattern_layout(const TreeEnsemble& ensemble, std::size_t t) {
+// A table entry holds |U| values, or |U|^2 interaction values.
+int entry_width(int n_features, bool interactions) { return interactions ? n_features * n_features : n_features; }
+
+PatternTree pattern_layout(const TreeEnsemble& ensemble, std::size_t t, bool interactions) {
   const auto nodes = ensemble.tree(t);
   PatternTree layout;
   layout.local_bit.assign(nodes.size(), 0);
@@ -331,9 +334,10 @@ PatternTree pattern_layout(const TreeEnsemble& ensemble, std::size_t t) {
       std::copy(path.begin(), path.end(), leaf.features.begin());
       leaf.table = layout.table_size;
       leaf.histogram = layout.histogram_size;
-      layout.table_size += (std::size_t{1} << n_path) * n_path;
+      const int width = entry_width(n_path, interactions);
+      layout.table_size += (std::size_t{1} << n_path) * width;
       layout.histogram_size += std::size_t{1} << n_path;
-      layout.table_work += std::pow(3.0, n_path) * (n_path + 1);
+      layout.table_work += std::pow(3.0, n_path) * (width + 1);
       layout.leaf_of[id] = static_cast<std::int32_t>(layout.leaves.size());
       layout.leaves.push_back(leaf);
       continue;
@@ -372,39 +376,91 @@ void leaf_patterns(const Node* nodes, const PatternTree& layout, const std::uint
   at_leaf(layout.leaf_of[id], ~violated & ((1u << leaf.n_features) - 1));
 }
 
-// The leaf's table: entry (a, i) = sum over background patterns b with a ∪ b = U of
-// hist[b] times feature i's Shapley coefficient for the pair (a, b) (without v).
-// Enumerates b = (U \ a) ∪ c over the subsets c of a: then S_x = a \ c, S_z = U \ a.
+// Calls visit(a, c, s, t, h) for every row pattern a and every subset c of a with
+// h = hist[b] != 0 for the compatible background pattern b = (U \ a) ∪ c: then
+// S_x = a \ c (s features) and S_z = U \ a (t features); pairs with s + t = 0 (both
+// rows reach the leaf) are skipped. 3^n pairs (a, c) in all.
+template <class Visit>
+void for_each_pattern_pair(int n, const double* histogram, std::uint32_t a, Visit&& visit) {
+  const std::uint32_t not_a = ((1u << n) - 1) & ~a;
+  const int t = n - std::popcount(a);
+  for (std::uint32_t c = a;; c = (c - 1) & a) {  // subsets of a, from a down to 0
+    const double h = histogram[not_a | c];
+    const int s = std::popcount(a) - std::popcount(c);
+    if (h != 0 && s + t > 0) visit(c, s, t, h);
+    if (c == 0) break;
+  }
+}
+
+// The leaf's value table: entry (a, i) = sum over the compatible background patterns of
+// hist[b] times feature i's Shapley coefficient for the pair (a, b) (without v):
+// (s-1)! t! / (s+t)! for i in S_x, -s! (t-1)! / (s+t)! for i in S_z.
 void fill_table(int n, const double* histogram, const std::vector<std::vector<double>>& shapley, double* table) {
-  const std::uint32_t full = (1u << n) - 1;
   std::array<double, kMaxPatternFeatures> only_x{};
-  for (std::uint32_t a = 0; a <= full; ++a) {
-    const std::uint32_t not_a = full & ~a;
-    const int t = n - std::popcount(a);
-    const int size_a = std::popcount(a);
+  for (std::uint32_t a = 0; a < (1u << n); ++a) {
     double only_z = 0;  // the coefficient shared by every feature of S_z, before its sign
     std::fill(only_x.begin(), only_x.begin() + n, 0.0);
-    // Subsets c of a, from a down to the empty set.
-    for (std::uint32_t c = a;; c = (c - 1) & a) {
-      const double h = histogram[not_a | c];
-      const int s = size_a - std::popcount(c);
-      if (h != 0 && s + t > 0) {
-        if (t > 0) only_z += h * shapley[s][t - 1];  // s! (t-1)! / (s+t)!
-        if (s > 0) {
-          const double gain = h * shapley[s - 1][t];  // (s-1)! t! / (s+t)!
-          for (std::uint32_t rest = a & ~c; rest; rest &= rest - 1) only_x[std::countr_zero(rest)] += gain;
-        }
+    for_each_pattern_pair(n, histogram, a, [&](std::uint32_t c, int s, int t, double h) {
+      if (t > 0) only_z += h * shapley[s][t - 1];
+      if (s > 0) {
+        const double gain = h * shapley[s - 1][t];
+        for (std::uint32_t rest = a & ~c; rest; rest &= rest - 1) only_x[std::countr_zero(rest)] += gain;
       }
-      if (c == 0) break;
-    }
+    });
     double* entry = table + static_cast<std::size_t>(a) * n;
     for (int i = 0; i < n; ++i) entry[i] = (a >> i) & 1u ? only_x[i] : -only_z;
   }
 }
 
+// The leaf's interaction table: entry (a, i, j), i != j, the pair's interaction index
+// split in half (see PairWalk::leaf): (s-2)! t! / (2 (n-1)!) for i, j in S_x,
+// s! (t-2)! / (2 (n-1)!) for i, j in S_z, -(s-1)! (t-1)! / (2 (n-1)!) for one in each;
+// the diagonal is left 0 (main effects are set from the values).
+void fill_interaction_table(int n, const double* histogram, const std::vector<std::vector<double>>& shapley,
+                            double* table) {
+  std::array<double, kMaxPatternFeatures * kMaxPatternFeatures> both_x{};
+  std::array<double, kMaxPatternFeatures> mixed{};
+  for (std::uint32_t a = 0; a < (1u << n); ++a) {
+    double both_z = 0;
+    std::fill(both_x.begin(), both_x.begin() + n * n, 0.0);
+    std::fill(mixed.begin(), mixed.begin() + n, 0.0);
+    for_each_pattern_pair(n, histogram, a, [&](std::uint32_t c, int s, int t, double h) {
+      if (t >= 2) both_z += 0.5 * h * shapley[s][t - 2];
+      const std::uint32_t only_x = a & ~c;
+      if (s >= 1 && t >= 1) {
+        const double coefficient = -0.5 * h * shapley[s - 1][t - 1];
+        for (std::uint32_t rest = only_x; rest; rest &= rest - 1) mixed[std::countr_zero(rest)] += coefficient;
+      }
+      if (s >= 2) {
+        const double coefficient = 0.5 * h * shapley[s - 2][t];
+        for (std::uint32_t rest = only_x; rest; rest &= rest - 1) {
+          const int i = std::countr_zero(rest);
+          for (std::uint32_t other = rest & (rest - 1); other; other &= other - 1) {
+            both_x[i * n + std::countr_zero(other)] += coefficient;
+          }
+        }
+      }
+    });
+    double* entry = table + static_cast<std::size_t>(a) * n * n;
+    for (int i = 0; i < n; ++i) {
+      for (int j = 0; j < n; ++j) {
+        const bool x_i = (a >> i) & 1u, x_j = (a >> j) & 1u;
+        double value = 0;
+        if (i == j) value = 0;
+        else if (x_i && x_j) value = both_x[std::min(i, j) * n + std::max(i, j)];
+        else if (x_i) value = mixed[i];
+        else if (x_j) value = mixed[j];
+        else value = both_z;
+        entry[i * n + j] = value;
+      }
+    }
+  }
+}
+
 // Background histograms and tables of the trees in `trees`, in parallel over trees.
 std::vector<std::vector<double>> pattern_tables(const TreeEnsemble& ensemble, const std::vector<PatternTree>& layouts,
-                                                const std::vector<std::size_t>& trees, const Setup& setup, int n_jobs) {
+                                                const std::vector<std::size_t>& trees, const Setup& setup, int n_jobs,
+                                                bool interactions) {
   std::vector<std::vector<double>> tables(trees.size());
   const std::size_t M = static_cast<std::size_t>(ensemble.n_features);
   const std::uint32_t* bits = ensemble.category_bits.data();
@@ -423,17 +479,22 @@ std::vector<std::vector<double>> pattern_tables(const TreeEnsemble& ensemble, co
     }
     tables[i].resize(layout.table_size);
     for (const auto& leaf : layout.leaves) {
-      fill_table(leaf.n_features, histogram.data() + leaf.histogram, setup.shapley, tables[i].data() + leaf.table);
+      const double* leaf_histogram = histogram.data() + leaf.histogram;
+      double* table = tables[i].data() + leaf.table;
+      if (interactions) fill_interaction_table(leaf.n_features, leaf_histogram, setup.shapley, table);
+      else fill_table(leaf.n_features, leaf_histogram, setup.shapley, table);
     }
   });
   return tables;
 }
 
 // Which trees to walk pairwise: the tree-by-tree cost estimate (in node visits) of the
-// pairwise walk, rows x background x (nodes on a hybrid's paths, about 2 depth), against
-// the pattern algorithm's, (rows + background) x nodes + table work.
+// pairwise walk, rows x background x (nodes on a hybrid's paths, about 2 depth; times
+// depth for the pairs of path features of interactions), against the pattern
+// algorithm's, (rows + background) x nodes + table work.
 std::vector<bool> choose_pairwise(const TreeEnsemble& ensemble, const std::vector<PatternTree>& layouts,
-                                  std::size_t n_rows, std::size_t n_background, InterventionalAlgorithm algorithm) {
+                                  std::size_t n_rows, std::size_t n_background, InterventionalAlgorithm algorithm,
+                                  bool interactions) {
   std::vector<bool> pairwise(ensemble.n_trees(), true);
   if (algorithm == InterventionalAlgorithm::pairwise) return pairwise;
   for (std::size_t t = 0; t < ensemble.n_trees(); ++t) {
@@ -442,8 +503,9 @@ std::vector<bool> choose_pairwise(const TreeEnsemble& ensemble, const std::vecto
       pairwise[t] = false;
       continue;
     }
-    const double pairwise_cost =
-        static_cast<double>(n_rows) * static_cast<double>(n_background) * (2.0 * ensemble.tree_depths[t] + 1);
+    const double depth = ensemble.tree_depths[t];
+    const double pairwise_cost = static_cast<double>(n_rows) * static_cast<double>(n_background) *
+                                 (2 * depth + 1) * (interactions ? depth + 1 : 1);
     const double pattern_cost =
         static_cast<double>(n_rows + n_background) * static_cast<double>(ensemble.tree(t).size()) + layouts[t].table_work;
     pairwise[t] = pairwise_cost <= pattern_cost;
@@ -451,32 +513,18 @@ std::vector<bool> choose_pairwise(const TreeEnsemble& ensemble, const std::vecto
   return pairwise;
 }
 
-}  // namespace
-
-void interventional_shap_values(const TreeEnsemble& ensemble, const TableView& X, const TableView& background,
-                                std::span<const double> weights, std::span<double> out,
-                                const InterventionalOptions& options, const Progress& progress) {
-  check_table(ensemble, X);
-  check_background(ensemble, background);
-  check_labels(options.transform, options.labels, X.n_rows(), ensemble.n_outputs);
-  const bool rescale = options.transform != OutputTransform::identity;
-  // The rescaling is per reference, so it needs the pairwise walk.
-  const auto algorithm = rescale ? InterventionalAlgorithm::pairwise : options.algorithm;
-  std::vector<PatternTree> layouts;
-  if (algorithm != InterventionalAlgorithm::pairwise) {
-    for (std::size_t t = 0; t < ensemble.n_trees(); ++t) layouts.push_back(pattern_layout(ensemble, t));
-  }
-  const auto pairwise = choose_pairwise(ensemble, layouts, X.n_rows(), background.n_rows(), algorithm);
-  const Setup setup = prepare(ensemble, X, background, weights, pairwise);
+// Adds the attributions of the trees not walked pairwise to out (zeroed by the caller),
+// laid out (row, feature, output), or (row, feature, feature, output) for interactions.
+// Trees are taken in chunks whose tables fit in kTableBudget doubles (a tree whose tables
+// alone exceed it is its own chunk); within a block of rows tree by tree, so that the
+// tree's tables stay in cache.
+void add_pattern_trees(const TreeEnsemble& ensemble, const std::vector<PatternTree>& layouts,
+                       const std::vector<bool>& pairwise, const Setup& setup, const TableView& X, int n_jobs,
+                       const Progress& progress, bool interactions, std::span<double> out) {
+  constexpr std::size_t kTableBudget = std::size_t{1} << 25;
   const std::size_t M = static_cast<std::size_t>(ensemble.n_features);
   const int K = ensemble.n_outputs;
-  const std::size_t per_row = M * K;
-  check_output(out, X.n_rows() * per_row);
-  std::fill(out.begin(), out.end(), 0.0);
-
-  // Pattern trees, in chunks whose tables fit in kTableBudget doubles (a tree whose
-  // tables alone exceed it is its own chunk). Each row adds its pattern's entries.
-  constexpr std::size_t kTableBudget = std::size_t{1} << 25;
+  const std::size_t per_row = (interactions ? M * M : M) * K;
   std::vector<std::vector<std::size_t>> chunks;
   std::size_t chunk_size = kTableBudget;
   for (std::size_t t = 0; t < ensemble.n_trees(); ++t) {
@@ -490,24 +538,30 @@ void interventional_shap_values(const TreeEnsemble& ensemble, const TableView& X
   }
   const std::uint32_t* bits = ensemble.category_bits.data();
   for (const auto& trees : chunks) {
-    const auto tables = pattern_tables(ensemble, layouts, trees, setup, options.n_jobs);
-    // Tree by tree within a block of rows, so that the tree's tables stay in cache.
-    for_each_block(X, options.n_jobs, progress, [] { return 0; },
+    const auto tables = pattern_tables(ensemble, layouts, trees, setup, n_jobs, interactions);
+    for_each_block(X, n_jobs, progress, [] { return 0; },
                    [&](int, std::size_t first, std::size_t n_block, const double* rows) {
       for (std::size_t c = 0; c < trees.size(); ++c) {
         const std::size_t t = trees[c];
         const PatternTree& layout = layouts[t];
         const double* table = tables[c].data();
         for (std::size_t r = 0; r < n_block; ++r) {
-          double* phi = out.data() + (first + r) * per_row;
+          double* target = out.data() + (first + r) * per_row;
           auto add = [&](std::int32_t index, std::uint32_t pattern) {
             const auto& leaf = layout.leaves[index];
             const int n = leaf.n_features;
-            const double* entry = table + leaf.table + static_cast<std::size_t>(pattern) * n;
+            const double* entry = table + leaf.table + static_cast<std::size_t>(pattern) * entry_width(n, interactions);
             const double* value = ensemble.leaf_value(t, leaf.node);
             for (int f = 0; f < n; ++f) {
-              double* target = phi + static_cast<std::size_t>(leaf.features[f]) * K;
-              for (int k = 0; k < K; ++k) target[k] += entry[f] * value[k];
+              const std::size_t row = static_cast<std::size_t>(leaf.features[f]);
+              if (!interactions) {
+                for (int k = 0; k < K; ++k) target[row * K + k] += entry[f] * value[k];
+                continue;
+              }
+              for (int g = 0; g < n; ++g) {
+                double* cell = target + (row * M + static_cast<std::size_t>(leaf.features[g])) * K;
+                for (int k = 0; k < K; ++k) cell[k] += entry[f * n + g] * value[k];
+              }
             }
           };
           leaf_patterns(ensemble.tree(t).data(), layout, bits, rows + r * M, 0, 0, add);
@@ -515,6 +569,40 @@ void interventional_shap_values(const TreeEnsemble& ensemble, const TableView& X
       }
     });
   }
+}
+
+// The layouts and the choice of algorithm per tree.
+std::pair<std::vector<PatternTree>, std::vector<bool>> plan(const TreeEnsemble& ensemble, std::size_t n_rows,
+                                                            std::size_t n_background,
+                                                            InterventionalAlgorithm algorithm, bool interactions) {
+  std::vector<PatternTree> layouts;
+  if (algorithm != InterventionalAlgorithm::pairwise) {
+    for (std::size_t t = 0; t < ensemble.n_trees(); ++t) layouts.push_back(pattern_layout(ensemble, t, interactions));
+  }
+  auto pairwise = choose_pairwise(ensemble, layouts, n_rows, n_background, algorithm, interactions);
+  return {std::move(layouts), std::move(pairwise)};
+}
+
+}  // namespace
+
+void interventional_shap_values(const TreeEnsemble& ensemble, const TableView& X, const TableView& background,
+                                std::span<const double> weights, std::span<double> out,
+                                const InterventionalOptions& options, const Progress& progress) {
+  check_table(ensemble, X);
+  check_background(ensemble, background);
+  check_labels(options.transform, options.labels, X.n_rows(), ensemble.n_outputs);
+  const bool rescale = options.transform != OutputTransform::identity;
+  // The rescaling is per reference, so it needs the pairwise walk.
+  const auto algorithm = rescale ? InterventionalAlgorithm::pairwise : options.algorithm;
+  const auto [layouts, pairwise] = plan(ensemble, X.n_rows(), background.n_rows(), algorithm, false);
+  const Setup setup = prepare(ensemble, X, background, weights, pairwise);
+  const std::size_t M = static_cast<std::size_t>(ensemble.n_features);
+  const int K = ensemble.n_outputs;
+  const std::size_t per_row = M * K;
+  check_output(out, X.n_rows() * per_row);
+  std::fill(out.begin(), out.end(), 0.0);
+
+  add_pattern_trees(ensemble, layouts, pairwise, setup, X, options.n_jobs, progress, false, out);
   if (std::none_of(pairwise.begin(), pairwise.end(), [](bool p) { return p; })) return;
 
   // Trees walked pairwise.
@@ -567,36 +655,44 @@ void interventional_shap_values(const TreeEnsemble& ensemble, const TableView& X
 }
 
 void interventional_interaction_values(const TreeEnsemble& ensemble, const TableView& X, const TableView& background,
-                                       std::span<const double> weights, std::span<double> out, int n_jobs,
-                                       const Progress& progress) {
-  const Setup setup = prepare(ensemble, X, background, weights, std::vector<bool>(ensemble.n_trees(), true));
+                                       std::span<const double> weights, std::span<double> out,
+                                       const InterventionalOptions& options, const Progress& progress) {
+  check_table(ensemble, X);
+  if (options.transform != OutputTransform::identity) {
+    throw InvalidArgument("interaction values: only the raw output has interaction values");
+  }
   const std::size_t M = static_cast<std::size_t>(ensemble.n_features);
   const std::size_t K = static_cast<std::size_t>(ensemble.n_outputs);
   const std::size_t per_row = M * M * K;
   check_output(out, X.n_rows() * per_row);
+  // The values first: the diagonal holds the main effects phi_i - sum_{j != i} Phi_ij.
+  std::vector<double> phi(X.n_rows() * M * K);
+  interventional_shap_values(ensemble, X, background, weights, phi, options);
+  const auto [layouts, pairwise] = plan(ensemble, X.n_rows(), background.n_rows(), options.algorithm, true);
+  const Setup setup = prepare(ensemble, X, background, weights, pairwise);
+  std::fill(out.begin(), out.end(), 0.0);
+  add_pattern_trees(ensemble, layouts, pairwise, setup, X, options.n_jobs, progress, true, out);
   struct State {
-    PairWalk values, interactions;
-    std::vector<double> phi;
+    PairWalk interactions;
     std::vector<std::uint8_t> row_left;
   };
   auto make_state = [&] {
-    return State{PairWalk(ensemble, setup.shapley, false), PairWalk(ensemble, setup.shapley, true),
-                 std::vector<double>(M * K), std::vector<std::uint8_t>(ensemble.nodes.size())};
+    return State{PairWalk(ensemble, setup.shapley, true), std::vector<std::uint8_t>(ensemble.nodes.size())};
   };
-  for_each_row(X, n_jobs, progress, make_state, [&](State& state, std::size_t i, const double* x) {
+  const bool any_pairwise = std::any_of(pairwise.begin(), pairwise.end(), [](bool p) { return p; });
+  for_each_row(X, options.n_jobs, progress, make_state, [&](State& state, std::size_t i, const double* x) {
     double* matrix = out.data() + i * per_row;
-    std::fill(matrix, matrix + per_row, 0.0);
-    std::fill(state.phi.begin(), state.phi.end(), 0.0);
-    decide(ensemble, x, state.row_left.data());
-    for (std::size_t t = 0; t < ensemble.n_trees(); ++t) {
-      const std::uint8_t* row_left = state.row_left.data() + ensemble.tree_offsets[t];
-      for (std::size_t b = 0; b < setup.n_background; ++b) {
-        const std::uint8_t* reference_left = reference_decisions(setup, ensemble, t, b);
-        state.values.add_tree(t, row_left, reference_left, setup.weights[b], state.phi.data());
-        state.interactions.add_tree(t, row_left, reference_left, setup.weights[b], matrix);
+    if (any_pairwise) {
+      decide(ensemble, x, state.row_left.data());
+      for (std::size_t t = 0; t < ensemble.n_trees(); ++t) {
+        if (!pairwise[t]) continue;
+        const std::uint8_t* row_left = state.row_left.data() + ensemble.tree_offsets[t];
+        for (std::size_t b = 0; b < setup.n_background; ++b) {
+          state.interactions.add_tree(t, row_left, reference_decisions(setup, ensemble, t, b), setup.weights[b], matrix);
+        }
       }
     }
-    set_main_effects(matrix, state.phi.data(), M, K);
+    set_main_effects(matrix, phi.data() + i * M * K, M, K);
   });
 }
 

@@ -213,7 +213,7 @@ class TreeExplainer:
         if self.feature_perturbation == "interventional":
             values = _core.interventional_interaction_values(
                 self.tree_model.ensemble, frame.core_columns(), self.data.core_columns(),
-                np.ascontiguousarray(self.data_weights), self.n_jobs, callback,
+                np.ascontiguousarray(self.data_weights), self.n_jobs, callback, self.algorithm,
             )
         else:
             values = _core.tree_shap_interaction_values(self.tree_model.ensemble, frame.core_columns(), self.n_jobs, callback)

@@ -53,10 +53,12 @@ void interventional_shap_values(const TreeEnsemble& ensemble, const TableView& X
                                 const InterventionalOptions& options, const Progress& progress = {});
 
 // Interaction values (Shapley interaction index split in half; diagonal = main
-// effects), laid out (row, feature i, feature j, output). Raw output only.
+// effects), laid out (row, feature i, feature j, output). Raw output only (identity
+// transform). The pattern algorithm extends: a pair's interaction terms also depend
+// only on the two rows' patterns (table entries of |U|^2 values).
 void interventional_interaction_values(const TreeEnsemble& ensemble, const TableView& X, const TableView& background,
-                                       std::span<const double> weights, std::span<double> out, int n_jobs,
-                                       const Progress& progress = {});
+                                       std::span<const double> weights, std::span<double> out,
+                                       const InterventionalOptions& options, const Progress& progress = {});
 
 // The expected value of the explanation: the weighted mean over the background of
 // T(f(r)), per output; for a loss, per label in `labels` (one output only).
