@@ -284,16 +284,23 @@ TEST(ExplainLoaders, RejectMalformedLightGBM) {
   }
 }
 
+namespace {
+
+// A small XGBoost model with a categorical root split (JSON).
+const std::string kSmallXGBoostJson =
+    "{\"learner\":{\"learner_model_param\":{\"num_feature\":\"2\",\"base_score\":\"5E-1\"},"
+    "\"objective\":{\"name\":\"reg:squarederror\"},\"gradient_booster\":{\"name\":\"gbtree\","
+    "\"model\":{\"trees\":[{\"tree_param\":{\"num_nodes\":\"3\"},\"left_children\":[1,-1,-1],"
+    "\"right_children\":[2,-1,-1],\"split_indices\":[1,0,0],\"split_conditions\":[0.5,1,2],"
+    "\"default_left\":[1,0,0],\"sum_hessian\":[2,1,1],\"split_type\":[1,0,0],\"categories\":[3,40],"
+    "\"categories_nodes\":[0],\"categories_segments\":[0],\"categories_sizes\":[2]}],\"tree_info\":[0]}}}}";
+
+}  // namespace
+
 TEST(ExplainLoaders, MutatedModelsNeverCrash) {
   // Random byte changes to small valid models: each load either succeeds with a valid
   // ensemble (which the explainers then accept) or throws InvalidArgument.
-  const std::string xgboost =
-      "{\"learner\":{\"learner_model_param\":{\"num_feature\":\"2\",\"base_score\":\"5E-1\"},"
-      "\"objective\":{\"name\":\"reg:squarederror\"},\"gradient_booster\":{\"name\":\"gbtree\","
-      "\"model\":{\"trees\":[{\"tree_param\":{\"num_nodes\":\"3\"},\"left_children\":[1,-1,-1],"
-      "\"right_children\":[2,-1,-1],\"split_indices\":[1,0,0],\"split_conditions\":[0.5,1,2],"
-      "\"default_left\":[1,0,0],\"sum_hessian\":[2,1,1],\"split_type\":[1,0,0],\"categories\":[3,40],"
-      "\"categories_nodes\":[0],\"categories_segments\":[0],\"categories_sizes\":[2]}],\"tree_info\":[0]}}}}";
+  const std::string xgboost = kSmallXGBoostJson;
   const std::string lightgbm =
       "tree\nversion=v4\nnum_class=1\nnum_tree_per_iteration=1\nmax_feature_idx=1\nobjective=regression\n\n"
       "Tree=0\nnum_leaves=3\nnum_cat=1\nsplit_feature=1 0\nthreshold=0 0.5\ndecision_type=1 2\nleft_child=-1 -2\n"
@@ -350,15 +357,6 @@ std::string ubj_ints(const std::vector<std::int64_t>& values) {
   for (auto v : values) out += ubj_int32(v).substr(1);
   return out;
 }
-
-// The model of MutatedModelsNeverCrash (a categorical root split) in both formats.
-const std::string kSmallXGBoostJson =
-    "{\"learner\":{\"learner_model_param\":{\"num_feature\":\"2\",\"base_score\":\"5E-1\"},"
-    "\"objective\":{\"name\":\"reg:squarederror\"},\"gradient_booster\":{\"name\":\"gbtree\","
-    "\"model\":{\"trees\":[{\"tree_param\":{\"num_nodes\":\"3\"},\"left_children\":[1,-1,-1],"
-    "\"right_children\":[2,-1,-1],\"split_indices\":[1,0,0],\"split_conditions\":[0.5,1,2],"
-    "\"default_left\":[1,0,0],\"sum_hessian\":[2,1,1],\"split_type\":[1,0,0],\"categories\":[3,40],"
-    "\"categories_nodes\":[0],\"categories_segments\":[0],\"categories_sizes\":[2]}],\"tree_info\":[0]}}}}";
 
 std::string small_xgboost_ubjson() {
   const std::string tree = ubj_object({{"tree_param", ubj_object({{"num_nodes", ubj_string("3")}})},
