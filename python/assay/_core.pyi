@@ -138,3 +138,88 @@ def check(
     progress: ProgressCallback,
 ) -> CheckResult: ...
 def label_variants(labels: list[str]) -> list[list[str]]: ...
+
+# --- explain: tree ensembles (python/bindings/explain.cpp) ---------------------------
+
+FloatArray = npt.NDArray[np.float64]
+
+class TreeEnsemble:
+    """assay's tree-ensemble IR (cpp/include/assay/explain/tree_ensemble.hpp)."""
+
+    @property
+    def n_features(self) -> int: ...
+    @property
+    def n_outputs(self) -> int: ...
+    @property
+    def base_values(self) -> list[float]: ...
+    @property
+    def source(self) -> str: ...
+    @property
+    def objective(self) -> str: ...
+    @property
+    def n_trees(self) -> int: ...
+    @property
+    def n_nodes(self) -> int: ...
+    @property
+    def max_depth(self) -> int: ...
+    @property
+    def cover_kind(self) -> str: ...
+
+def tree_ensemble_from_arrays(
+    trees: list[dict[str, npt.ArrayLike]],
+    n_features: int,
+    n_outputs: int,
+    base_values: Sequence[float],
+    comparison: str,
+    float32_compare: bool,
+    cover_kind: str,
+    source: str,
+) -> TreeEnsemble: ...
+def load_xgboost_json(raw: bytes) -> TreeEnsemble: ...
+def load_xgboost_ubjson(raw: bytes) -> TreeEnsemble: ...
+def load_lightgbm_text(text: str) -> TreeEnsemble: ...
+def tree_expected_value(ensemble: TreeEnsemble) -> list[float]: ...
+def tree_shap_values(
+    ensemble: TreeEnsemble,
+    columns: list[ColumnSpec],
+    algorithm: str = ...,
+    n_jobs: int = ...,
+    progress: ProgressCallback = ...,
+) -> FloatArray: ...
+def tree_shap_values_matrix(
+    ensemble: TreeEnsemble,
+    X: npt.NDArray[np.float64] | npt.NDArray[np.float32],
+    algorithm: str = ...,
+    n_jobs: int = ...,
+) -> FloatArray: ...
+def tree_shap_interaction_values(
+    ensemble: TreeEnsemble, columns: list[ColumnSpec], n_jobs: int = ..., progress: ProgressCallback = ...
+) -> FloatArray: ...
+def interventional_shap_values(
+    ensemble: TreeEnsemble,
+    columns: list[ColumnSpec],
+    background: list[ColumnSpec],
+    weights: FloatArray,
+    transform: str = ...,
+    n_jobs: int = ...,
+    progress: ProgressCallback = ...,
+    algorithm: str = ...,
+    labels: FloatArray = ...,
+) -> FloatArray: ...
+def interventional_interaction_values(
+    ensemble: TreeEnsemble,
+    columns: list[ColumnSpec],
+    background: list[ColumnSpec],
+    weights: FloatArray,
+    n_jobs: int = ...,
+    progress: ProgressCallback = ...,
+    algorithm: str = ...,
+) -> FloatArray: ...
+def interventional_expected_value(
+    ensemble: TreeEnsemble,
+    background: list[ColumnSpec],
+    weights: FloatArray,
+    transform: str = ...,
+    labels: FloatArray = ...,
+) -> list[float]: ...
+def tree_predict(ensemble: TreeEnsemble, columns: list[ColumnSpec], n_jobs: int = ...) -> FloatArray: ...

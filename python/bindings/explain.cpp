@@ -86,11 +86,22 @@ ex::ShapAlgorithm algorithm_of(const std::string& name) {
 ex::OutputTransform transform_of(const std::string& name) {
   if (name == "identity") return ex::OutputTransform::identity;
   if (name == "logistic") return ex::OutputTransform::logistic;
-  throw InvalidArgument("transform must be 'identity' or 'logistic', got '" + name + "'");
+  if (name == "logistic_log_loss") return ex::OutputTransform::logistic_log_loss;
+  if (name == "squared_loss") return ex::OutputTransform::squared_loss;
+  throw InvalidArgument("transform must be 'identity', 'logistic', 'logistic_log_loss' or 'squared_loss', got '" +
+                        name + "'");
 }
 
-std::span<const double> weights_of(const py::array_t<double, py::array::c_style | py::array::forcecast>& weights) {
-  if (weights.ndim() != 1) throw InvalidArgument("weights: expected a 1-D array");
+ex::InterventionalAlgorithm interventional_algorithm_of(const std::string& name) {
+  if (name == "auto") return ex::InterventionalAlgorithm::automatic;
+  if (name == "patterns") return ex::InterventionalAlgorithm::patterns;
+  if (name == "pairwise") return ex::InterventionalAlgorithm::pairwise;
+  throw InvalidArgument("algorithm must be 'auto', 'patterns' or 'pairwise', got '" + name + "'");
+}
+
+std::span<const double> weights_of(const py::array_t<double, py::array::c_style | py::array::forcecast>& weights,
+                                   const char* argument = "weights") {
+  if (weights.ndim() != 1) throw InvalidArgument(std::string(argument) + ": expected a 1-D array");
   return {weights.data(), static_cast<std::size_t>(weights.size())};
 }
 
@@ -122,6 +133,14 @@ void bind_explain(py::module_& m) {
       },
       py::arg("raw"));
   m.def(
+      "load_xgboost_ubjson",
+      [](const py::bytes& raw) {
+        std::string bytes = raw;
+        py::gil_scoped_release release;
+        return ex::load_xgboost_ubjson(bytes);
+      },
+      py::arg("raw"));
+  m.def(
       "load_lightgbm_text",
       [](const std::string& text) {
         py::gil_scoped_release release;
@@ -148,6 +167,42 @@ void bind_explain(py::module_& m) {
       py::arg("ensemble"), py::arg("columns"), py::arg("algorithm") = "quadrature", py::arg("n_jobs") = 0,
       py::arg("progress") = py::none());
 
+  // The lean entry for a 2-D float32 / float64 numpy array (the one-row latency path):
+  // its columns are copied into float64 columns here, skipping the Python input layer.
+  m.def(
+      "tree_shap_values_matrix",
+      [](const ex::TreeEnsemble& ensemble, const py::array& X, const std::string& algorithm, int n_jobs) {
+        if (X.ndim() != 2) throw InvalidArgument("X: expected a 2-D array");
+        const auto n = X.shape(0), M = X.shape(1);
+        if (M != ensemble.n_features) {
+          throw InvalidArgument("X has " + std::to_string(M) + " columns but the model uses " +
+                                std::to_string(ensemble.n_features) + " features");
+        }
+        std::vector<double> columns(static_cast<std::size_t>(n * M));
+        auto copy = [&](auto typed) {
+          const auto view = typed.template unchecked<2>();
+          for (py::ssize_t j = 0; j < M; ++j) {
+            for (py::ssize_t i = 0; i < n; ++i) columns[j * n + i] = static_cast<double>(view(i, j));
+          }
+        };
+        if (py::isinstance<py::array_t<double>>(X)) copy(py::array_t<double>(X));
+        else if (py::isinstance<py::array_t<float>>(X)) copy(py::array_t<float>(X));
+        else throw InvalidType("X: expected a float32 or float64 array");
+        std::vector<ColumnView> views;
+        views.reserve(static_cast<std::size_t>(M));
+        for (py::ssize_t j = 0; j < M; ++j) {
+          views.push_back(ColumnView::numeric("x" + std::to_string(j), {columns.data() + j * n, static_cast<std::size_t>(n)}));
+        }
+        const TableView table(std::move(views));
+        py::array_t<double> out({n, M, static_cast<py::ssize_t>(ensemble.n_outputs)});
+        const ex::ShapOptions options{algorithm_of(algorithm), n_jobs};
+        std::span<double> view(out.mutable_data(), static_cast<std::size_t>(out.size()));
+        py::gil_scoped_release release;
+        ex::shap_values(ensemble, table, view, options);
+        return out;
+      },
+      py::arg("ensemble"), py::arg("X"), py::arg("algorithm") = "quadrature", py::arg("n_jobs") = 0);
+
   m.def(
       "tree_shap_interaction_values",
       [](const ex::TreeEnsemble& ensemble, const py::list& columns, int n_jobs, const py::object& progress) {
@@ -167,13 +222,15 @@ void bind_explain(py::module_& m) {
       "interventional_shap_values",
       [](const ex::TreeEnsemble& ensemble, const py::list& columns, const py::list& background,
          const py::array_t<double, py::array::c_style | py::array::forcecast>& weights, const std::string& transform,
-         int n_jobs, const py::object& progress) {
+         int n_jobs, const py::object& progress, const std::string& algorithm,
+         const py::array_t<double, py::array::c_style | py::array::forcecast>& labels) {
         Table table = to_table(columns);
         Table reference = to_table(background);
         const auto n = static_cast<py::ssize_t>(table.view.n_rows());
         py::array_t<double> out({n, static_cast<py::ssize_t>(ensemble.n_features),
                                  static_cast<py::ssize_t>(ensemble.n_outputs)});
-        const ex::InterventionalOptions options{transform_of(transform), n_jobs};
+        const ex::InterventionalOptions options{transform_of(transform), n_jobs, interventional_algorithm_of(algorithm),
+                                                weights_of(labels, "y")};
         const Progress report = make_progress(progress);
         std::span<double> view(out.mutable_data(), static_cast<std::size_t>(out.size()));
         const auto w = weights_of(weights);
@@ -182,13 +239,14 @@ void bind_explain(py::module_& m) {
         return out;
       },
       py::arg("ensemble"), py::arg("columns"), py::arg("background"), py::arg("weights"),
-      py::arg("transform") = "identity", py::arg("n_jobs") = 0, py::arg("progress") = py::none());
+      py::arg("transform") = "identity", py::arg("n_jobs") = 0, py::arg("progress") = py::none(),
+      py::arg("algorithm") = "auto", py::arg("labels") = py::array_t<double>(0));
 
   m.def(
       "interventional_interaction_values",
       [](const ex::TreeEnsemble& ensemble, const py::list& columns, const py::list& background,
          const py::array_t<double, py::array::c_style | py::array::forcecast>& weights, int n_jobs,
-         const py::object& progress) {
+         const py::object& progress, const std::string& algorithm) {
         Table table = to_table(columns);
         Table reference = to_table(background);
         const auto n = static_cast<py::ssize_t>(table.view.n_rows());
@@ -198,23 +256,27 @@ void bind_explain(py::module_& m) {
         std::span<double> view(out.mutable_data(), static_cast<std::size_t>(out.size()));
         const auto w = weights_of(weights);
         py::gil_scoped_release release;
-        ex::interventional_interaction_values(ensemble, table.view, reference.view, w, view, n_jobs, report);
+        ex::InterventionalOptions options{ex::OutputTransform::identity, n_jobs, interventional_algorithm_of(algorithm)};
+        ex::interventional_interaction_values(ensemble, table.view, reference.view, w, view, options, report);
         return out;
       },
       py::arg("ensemble"), py::arg("columns"), py::arg("background"), py::arg("weights"), py::arg("n_jobs") = 0,
-      py::arg("progress") = py::none());
+      py::arg("progress") = py::none(), py::arg("algorithm") = "auto");
 
   m.def(
       "interventional_expected_value",
       [](const ex::TreeEnsemble& ensemble, const py::list& background,
-         const py::array_t<double, py::array::c_style | py::array::forcecast>& weights, const std::string& transform) {
+         const py::array_t<double, py::array::c_style | py::array::forcecast>& weights, const std::string& transform,
+         const py::array_t<double, py::array::c_style | py::array::forcecast>& labels) {
         Table reference = to_table(background);
         const auto w = weights_of(weights);
         const auto t = transform_of(transform);
+        const auto y = weights_of(labels, "y");
         py::gil_scoped_release release;
-        return ex::interventional_expected_value(ensemble, reference.view, w, t);
+        return ex::interventional_expected_value(ensemble, reference.view, w, t, y);
       },
-      py::arg("ensemble"), py::arg("background"), py::arg("weights"), py::arg("transform") = "identity");
+      py::arg("ensemble"), py::arg("background"), py::arg("weights"), py::arg("transform") = "identity",
+      py::arg("labels") = py::array_t<double>(0));
 
   m.def(
       "tree_predict",

@@ -2,6 +2,7 @@
 // brute-force Shapley values of the path-dependent game on random small trees.
 #include <gtest/gtest.h>
 
+#include <bit>
 #include <cmath>
 #include <random>
 #include <string>
@@ -283,16 +284,23 @@ TEST(ExplainLoaders, RejectMalformedLightGBM) {
   }
 }
 
+namespace {
+
+// A small XGBoost model with a categorical root split (JSON).
+const std::string kSmallXGBoostJson =
+    "{\"learner\":{\"learner_model_param\":{\"num_feature\":\"2\",\"base_score\":\"5E-1\"},"
+    "\"objective\":{\"name\":\"reg:squarederror\"},\"gradient_booster\":{\"name\":\"gbtree\","
+    "\"model\":{\"trees\":[{\"tree_param\":{\"num_nodes\":\"3\"},\"left_children\":[1,-1,-1],"
+    "\"right_children\":[2,-1,-1],\"split_indices\":[1,0,0],\"split_conditions\":[0.5,1,2],"
+    "\"default_left\":[1,0,0],\"sum_hessian\":[2,1,1],\"split_type\":[1,0,0],\"categories\":[3,40],"
+    "\"categories_nodes\":[0],\"categories_segments\":[0],\"categories_sizes\":[2]}],\"tree_info\":[0]}}}}";
+
+}  // namespace
+
 TEST(ExplainLoaders, MutatedModelsNeverCrash) {
   // Random byte changes to small valid models: each load either succeeds with a valid
   // ensemble (which the explainers then accept) or throws InvalidArgument.
-  const std::string xgboost =
-      "{\"learner\":{\"learner_model_param\":{\"num_feature\":\"2\",\"base_score\":\"5E-1\"},"
-      "\"objective\":{\"name\":\"reg:squarederror\"},\"gradient_booster\":{\"name\":\"gbtree\","
-      "\"model\":{\"trees\":[{\"tree_param\":{\"num_nodes\":\"3\"},\"left_children\":[1,-1,-1],"
-      "\"right_children\":[2,-1,-1],\"split_indices\":[1,0,0],\"split_conditions\":[0.5,1,2],"
-      "\"default_left\":[1,0,0],\"sum_hessian\":[2,1,1],\"split_type\":[1,0,0],\"categories\":[3,40],"
-      "\"categories_nodes\":[0],\"categories_segments\":[0],\"categories_sizes\":[2]}],\"tree_info\":[0]}}}}";
+  const std::string xgboost = kSmallXGBoostJson;
   const std::string lightgbm =
       "tree\nversion=v4\nnum_class=1\nnum_tree_per_iteration=1\nmax_feature_idx=1\nobjective=regression\n\n"
       "Tree=0\nnum_leaves=3\nnum_cat=1\nsplit_feature=1 0\nthreshold=0 0.5\ndecision_type=1 2\nleft_child=-1 -2\n"
@@ -319,6 +327,92 @@ TEST(ExplainLoaders, MutatedModelsNeverCrash) {
     }
   }
   EXPECT_GT(loaded, 0);
+}
+
+namespace {
+
+// A little UBJSON writer (big-endian, as XGBoost writes: typed arrays with counts).
+std::string ubj_int32(std::int64_t v) {
+  std::string out = "l";
+  for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<char>((v >> shift) & 0xFF));
+  return out;
+}
+std::string ubj_key(const std::string& key) { return "U" + std::string(1, static_cast<char>(key.size())) + key; }
+std::string ubj_string(const std::string& text) { return "S" + ubj_key(text); }
+std::string ubj_object(const std::vector<std::pair<std::string, std::string>>& members) {
+  std::string out = "{";
+  for (const auto& [key, value] : members) out += ubj_key(key) + value;  // keys: a length, no marker
+  return out + "}";
+}
+std::string ubj_floats(const std::vector<float>& values) {
+  std::string out = "[$d#" + ubj_int32(static_cast<std::int64_t>(values.size()));
+  for (float v : values) {
+    const auto bits = std::bit_cast<std::uint32_t>(v);
+    for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<char>((bits >> shift) & 0xFF));
+  }
+  return out;
+}
+std::string ubj_ints(const std::vector<std::int64_t>& values) {
+  std::string out = "[$l#" + ubj_int32(static_cast<std::int64_t>(values.size()));
+  for (auto v : values) out += ubj_int32(v).substr(1);
+  return out;
+}
+
+std::string small_xgboost_ubjson() {
+  const std::string tree = ubj_object({{"tree_param", ubj_object({{"num_nodes", ubj_string("3")}})},
+                                       {"left_children", ubj_ints({1, -1, -1})},
+                                       {"right_children", ubj_ints({2, -1, -1})},
+                                       {"split_indices", ubj_ints({1, 0, 0})},
+                                       {"split_conditions", ubj_floats({0.5f, 1, 2})},
+                                       {"default_left", "[$U#" + ubj_int32(3) + std::string("\x01\x00\x00", 3)},
+                                       {"sum_hessian", ubj_floats({2, 1, 1})},
+                                       {"split_type", ubj_ints({1, 0, 0})},
+                                       {"categories", ubj_ints({3, 40})},
+                                       {"categories_nodes", ubj_ints({0})},
+                                       {"categories_segments", ubj_ints({0})},
+                                       {"categories_sizes", ubj_ints({2})}});
+  return ubj_object(
+      {{"learner",
+        ubj_object({{"learner_model_param", ubj_object({{"num_feature", ubj_string("2")}, {"base_score", ubj_string("5E-1")}})},
+                    {"objective", ubj_object({{"name", ubj_string("reg:squarederror")}})},
+                    {"gradient_booster",
+                     ubj_object({{"name", ubj_string("gbtree")},
+                                 {"model", ubj_object({{"trees", "[" + tree + "]"}, {"tree_info", "[" + ubj_int32(0) + "]"}})}})}})}});
+}
+
+}  // namespace
+
+TEST(ExplainLoaders, UbjsonGivesTheSameModelAsJson) {
+  const auto from_json = ex::load_xgboost_json(kSmallXGBoostJson);
+  const std::string ubjson = small_xgboost_ubjson();
+  const auto from_ubjson = ex::load_xgboost_ubjson(ubjson);
+  const auto rows = random_rows(5, 50, 2);
+  std::vector<double> a(100), b(100);
+  ex::shap_values(from_json, rows.view, a, {ex::ShapAlgorithm::quadrature, 1});
+  ex::shap_values(from_ubjson, rows.view, b, {ex::ShapAlgorithm::quadrature, 1});
+  EXPECT_EQ(a, b);
+  EXPECT_EQ(ex::expected_value(from_json), ex::expected_value(from_ubjson));
+  // Every truncation, huge or negative counts, unknown markers and deep nesting: errors.
+  for (std::size_t cut = 0; cut < ubjson.size(); ++cut) {
+    EXPECT_THROW(ex::load_xgboost_ubjson(ubjson.substr(0, cut)), assay::InvalidArgument) << cut;
+  }
+  for (const std::string& bad : {std::string("[$d#") + ubj_int32(1 << 30) + "abcd", std::string("[#") + ubj_int32(-1),
+                                 std::string("[$Z#L\x7f\xff\xff\xff\xff\xff\xff\xff", 12), std::string("Q"),
+                                 std::string("{Ux"), std::string(100000, '[')}) {
+    EXPECT_THROW(ex::load_xgboost_ubjson(bad), assay::InvalidArgument);
+  }
+  // Random byte changes: an error or a valid ensemble, never a crash.
+  std::mt19937_64 rng(11);
+  std::vector<double> out(100);
+  for (int trial = 0; trial < 3000; ++trial) {
+    std::string bytes = ubjson;
+    for (int m = 0; m < 1 + trial % 3; ++m) bytes[rng() % bytes.size()] = static_cast<char>(rng() % 256);
+    try {
+      const auto e = ex::load_xgboost_ubjson(bytes);
+      if (e.n_features == 2 && e.n_outputs == 1) ex::shap_values(e, rows.view, out, {ex::ShapAlgorithm::quadrature, 1});
+    } catch (const assay::InvalidArgument&) {
+    }
+  }
 }
 
 TEST(ExplainLoaders, ArraysThatAreNotTreesAreRejected) {
@@ -358,9 +452,16 @@ TEST(ExplainInterventional, MatchesBruteForceWithWeights) {
     const auto rows = random_rows(seed + 1, 3, M);
     const auto background = random_rows(seed + 2, 5, M);
     const std::vector<double> w{1.0, 0.5, 2.0, 0.0, 1.5};
-    std::vector<double> phi(3 * M), interactions(3 * M * M);
-    ex::interventional_shap_values(e, rows.view, background.view, w, phi, {ex::OutputTransform::identity, 2});
-    ex::interventional_interaction_values(e, rows.view, background.view, w, interactions, 1);
+    std::vector<double> phi(3 * M), by_patterns(3 * M), interactions(3 * M * M);
+    ex::interventional_shap_values(e, rows.view, background.view, w, phi,
+                                   {ex::OutputTransform::identity, 2, ex::InterventionalAlgorithm::pairwise});
+    ex::interventional_shap_values(e, rows.view, background.view, w, by_patterns,
+                                   {ex::OutputTransform::identity, 2, ex::InterventionalAlgorithm::patterns});
+    ex::interventional_interaction_values(e, rows.view, background.view, w, interactions,
+                                          {ex::OutputTransform::identity, 1, ex::InterventionalAlgorithm::pairwise});
+    std::vector<double> interactions_by_patterns(3 * M * M);
+    ex::interventional_interaction_values(e, rows.view, background.view, w, interactions_by_patterns,
+                                          {ex::OutputTransform::identity, 2, ex::InterventionalAlgorithm::patterns});
     const double expected = ex::interventional_expected_value(e, background.view, w, ex::OutputTransform::identity)[0];
     std::vector<double> factorial(M + 1, 1.0);
     for (int a = 1; a <= M; ++a) factorial[a] = factorial[a - 1] * a;
@@ -378,6 +479,7 @@ TEST(ExplainInterventional, MatchesBruteForceWithWeights) {
                      interventional_game(e, x.data(), background, w, mask, 0));
         }
         EXPECT_NEAR(phi[i * M + f], oracle, 1e-12) << "seed " << seed;
+        EXPECT_NEAR(by_patterns[i * M + f], oracle, 1e-12) << "seed " << seed;
         for (int g = 0; g < M; ++g) {
           if (g == f) continue;
           double pair = 0;
@@ -391,11 +493,51 @@ TEST(ExplainInterventional, MatchesBruteForceWithWeights) {
             pair += factorial[s] * factorial[M - s - 2] / (2 * factorial[M - 1]) * delta;
           }
           EXPECT_NEAR(interactions[(i * M + f) * M + g], pair, 1e-12) << "seed " << seed;
+          EXPECT_NEAR(interactions_by_patterns[(i * M + f) * M + g], pair, 1e-12) << "seed " << seed;
         }
         double row_sum = 0;
         for (int g = 0; g < M; ++g) row_sum += interactions[(i * M + f) * M + g];
         EXPECT_NEAR(row_sum, phi[i * M + f], 1e-12);
+        EXPECT_NEAR(interactions_by_patterns[(i * M + f) * M + f], interactions[(i * M + f) * M + f], 1e-12);
       }
+    }
+  }
+}
+
+TEST(ExplainInterventional, PatternsEqualPairwiseAndDoNotDependOnThreads) {
+  // Deeper trees, several outputs, weights with zeros, and the automatic choice.
+  for (std::uint64_t seed = 400; seed < 406; ++seed) {
+    const int M = 6;
+    const auto e = random_ensemble(seed, 6, 9, M, 2);
+    const auto rows = random_rows(seed + 1, 70, M);
+    const auto background = random_rows(seed + 2, 40, M);
+    std::vector<double> w(40);
+    for (std::size_t b = 0; b < w.size(); ++b) w[b] = (b % 7 == 3) ? 0.0 : 0.5 + static_cast<double>(b % 5);
+    const std::size_t size = 70 * M * 2;
+    std::vector<double> pairwise(size), patterns(size), patterns_serial(size), automatic(size);
+    using A = ex::InterventionalAlgorithm;
+    ex::interventional_shap_values(e, rows.view, background.view, w, pairwise, {ex::OutputTransform::identity, 2, A::pairwise});
+    ex::interventional_shap_values(e, rows.view, background.view, w, patterns, {ex::OutputTransform::identity, 2, A::patterns});
+    ex::interventional_shap_values(e, rows.view, background.view, w, patterns_serial,
+                                   {ex::OutputTransform::identity, 1, A::patterns});
+    ex::interventional_shap_values(e, rows.view, background.view, w, automatic, {ex::OutputTransform::identity, 3, A::automatic});
+    for (std::size_t i = 0; i < size; ++i) {
+      EXPECT_NEAR(patterns[i], pairwise[i], 1e-12) << "seed " << seed;
+      EXPECT_NEAR(automatic[i], pairwise[i], 1e-12) << "seed " << seed;
+      EXPECT_EQ(patterns[i], patterns_serial[i]);
+    }
+    // Interaction values, on the first 10 rows.
+    const auto head = random_rows(seed + 1, 10, M);
+    const std::size_t matrix_size = 10 * M * M * 2;
+    std::vector<double> by_pairs(matrix_size), by_patterns(matrix_size), by_patterns_serial(matrix_size);
+    ex::interventional_interaction_values(e, head.view, background.view, w, by_pairs, {ex::OutputTransform::identity, 2, A::pairwise});
+    ex::interventional_interaction_values(e, head.view, background.view, w, by_patterns,
+                                          {ex::OutputTransform::identity, 2, A::patterns});
+    ex::interventional_interaction_values(e, head.view, background.view, w, by_patterns_serial,
+                                          {ex::OutputTransform::identity, 1, A::patterns});
+    for (std::size_t i = 0; i < matrix_size; ++i) {
+      EXPECT_NEAR(by_patterns[i], by_pairs[i], 1e-12) << "seed " << seed;
+      EXPECT_EQ(by_patterns[i], by_patterns_serial[i]);
     }
   }
 }
@@ -412,6 +554,32 @@ TEST(ExplainInterventional, LogisticRescalingIsAdditive) {
     double total = expected;
     for (int j = 0; j < 4; ++j) total += phi[i * 4 + j];
     EXPECT_NEAR(total, 1 / (1 + std::exp(-margin[i])), 1e-12);
+  }
+}
+
+TEST(ExplainInterventional, LossesAreAdditive) {
+  const auto e = random_ensemble(32, 5, 4, 4, 1);
+  const auto rows = random_rows(3, 10, 4);
+  const auto background = random_rows(4, 7, 4);
+  const std::vector<double> w{1, 2, 0.5, 0, 1, 1, 3};
+  std::vector<double> phi(40), margin(10), labels(10);
+  for (int i = 0; i < 10; ++i) labels[i] = i % 3 == 0 ? 1.0 : 0.0;
+  ex::predict(e, rows.view, margin, 1);
+  for (const auto transform : {ex::OutputTransform::logistic_log_loss, ex::OutputTransform::squared_loss}) {
+    ex::InterventionalOptions options{transform, 2};
+    options.labels = labels;
+    ex::interventional_shap_values(e, rows.view, background.view, w, phi, options);
+    const auto expected = ex::interventional_expected_value(e, background.view, w, transform, labels);
+    for (int i = 0; i < 10; ++i) {
+      double total = expected[i];
+      for (int j = 0; j < 4; ++j) total += phi[i * 4 + j];
+      const double m = margin[i], y = labels[i];
+      const double loss = transform == ex::OutputTransform::squared_loss ? (m - y) * (m - y)
+                                                                          : std::log1p(std::exp(m)) - y * m;
+      EXPECT_NEAR(total, loss, 1e-12);
+    }
+    options.labels = std::span<const double>(labels).first(9);
+    EXPECT_THROW(ex::interventional_shap_values(e, rows.view, background.view, w, phi, options), assay::InvalidArgument);
   }
 }
 

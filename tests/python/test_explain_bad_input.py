@@ -112,9 +112,13 @@ def test_bad_options(forest, data):
     with pytest.raises(ValueError, match="feature_perturbation"):
         TreeExplainer(forest, feature_perturbation="causal")
     with pytest.raises(ValueError, match="model_output"):
-        TreeExplainer(forest, model_output="log_loss")
+        TreeExplainer(forest, model_output="log_loss")  # path-dependent
+    with pytest.raises(ValueError, match="model_output"):
+        TreeExplainer(forest, model_output="margin")
     with pytest.raises(ValueError, match="algorithm"):
         TreeExplainer(forest, algorithm="fast")
+    with pytest.raises(ValueError, match="algorithm"):
+        TreeExplainer(forest, algorithm="pairwise")  # an interventional algorithm without data
     with pytest.raises(ValueError, match="n_jobs"):
         TreeExplainer(forest, n_jobs=0)
     with pytest.raises(ValueError, match="data: feature_perturbation='interventional' needs background"):

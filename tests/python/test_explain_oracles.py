@@ -122,6 +122,57 @@ def test_xgboost_dart_weights():
     assert np.abs(explainer.shap_values(X) - contribs[:, :-1]).max() <= 2e-5 * scale_of(contribs, contribs)
 
 
+def test_xgboost_iteration_range_matches_pred_contribs():
+    X, _, _, y_multi = make_data(seed=19)
+    params = {"objective": "multi:softprob", "num_class": 3, "max_depth": 3, "num_parallel_tree": 2, "nthread": 1}
+    booster = xgb.train(params, xgb.DMatrix(X, label=y_multi), 8)
+    rows = X[:60]
+    for iteration_range in [(0, 8), (0, 3), (2, 5), (7, 8), (0, 0)]:
+        explainer = TreeExplainer(booster, iteration_range=iteration_range)
+        ours = explainer.shap_values(rows)
+        # XGBoost's pred_contribs takes ranges starting at 0 only (else: slice the model).
+        begin, end = iteration_range
+        native, native_range = (booster, iteration_range) if begin == 0 else (booster[begin:end], (0, 0))
+        theirs = xgb_contribs(native, rows, pred_contribs=True, iteration_range=native_range).transpose(0, 2, 1)
+        s = scale_of(ours, theirs)
+        assert np.abs(ours - theirs[:, :-1]).max() <= 2e-5 * s
+        assert np.abs(explainer.expected_value - theirs[0, -1]).max() <= 1e-6 * s
+        margin = xgb_contribs(booster, rows, output_margin=True, iteration_range=iteration_range)
+        assert_additive(explainer, rows, margin, 1e-5 * math.sqrt(16))
+    for bad in [(3, 2), (0, 9), (-1, 2), "all"]:
+        with pytest.raises(ValueError, match="iteration_range"):
+            TreeExplainer(booster, iteration_range=bad)
+
+
+def test_xgboost_ubjson_and_json_give_the_same_model():
+    # The adapter reads UBJSON; the JSON loader must give the identical model.
+    X, y_reg, *_ = make_data(seed=20)
+    frame = pd.DataFrame(X, columns=[f"f{j}" for j in range(X.shape[1])])
+    frame["f5"] = pd.Categorical(np.random.default_rng(20).integers(0, 12, len(X)))
+    booster = xgb.train({"max_depth": 4, "nthread": 1, "max_cat_to_onehot": 1}, xgb.DMatrix(frame, label=y_reg,
+                        enable_categorical=True), 6)
+    from_json = assay.explain.TreeModel(assay._core.load_xgboost_json(bytes(booster.save_raw("json"))), None, None, "raw")
+    from_ubjson = assay.explain.TreeModel(assay._core.load_xgboost_ubjson(bytes(booster.save_raw("ubj"))), None, None, "raw")
+    rows = np.column_stack([X[:, :5], frame["f5"].cat.codes.to_numpy(float)])
+    a = TreeExplainer(from_json).shap_values(rows)
+    assert np.array_equal(a, TreeExplainer(from_ubjson).shap_values(rows))
+    assert np.array_equal(a, TreeExplainer(booster).shap_values(frame))
+    with pytest.raises(ValueError, match="UBJSON"):
+        assay._core.load_xgboost_ubjson(bytes(booster.save_raw("ubj"))[:-3])
+
+
+def test_lightgbm_iteration_range():
+    X, y, *_ = make_data(seed=21)
+    model = lgb.train({"verbose": -1, "num_leaves": 8, "num_threads": 1}, lgb.Dataset(X, label=y), 10)
+    explainer = TreeExplainer(model, iteration_range=(3, 7))
+    ours = explainer.shap_values(X[:50])
+    theirs = model.predict(X[:50], pred_contrib=True, start_iteration=3, num_iteration=4)
+    assert np.abs(ours - theirs[:, :-1]).max() <= 1e-9 * scale_of(ours, theirs)
+    assert_additive(explainer, X[:50], model.predict(X[:50], raw_score=True, start_iteration=3, num_iteration=4), 1e-10)
+    with pytest.raises(ValueError, match="iteration_range"):
+        TreeExplainer(sklearn_tree.DecisionTreeRegressor(max_depth=2).fit(X, y), iteration_range=(0, 1))
+
+
 def test_xgboost_sklearn_wrapper_and_output_names():
     X, _, _, y_multi = make_data(seed=4)
     model = xgb.XGBClassifier(n_estimators=5, max_depth=3, n_jobs=1).fit(X, y_multi)
@@ -318,6 +369,42 @@ def test_interventional_matches_shap():
     assert our_error <= shap_error
 
 
+@pytest.mark.parametrize("algorithm", ["patterns", "pairwise"])
+def test_interventional_lightgbm_matches_shap(algorithm):
+    shap = pytest.importorskip("shap")
+    X, y, *_ = make_data(seed=16, missing=0.0)
+    model = lgb.train({"verbose": -1, "num_leaves": 20, "max_depth": 6, "num_threads": 1}, lgb.Dataset(X, label=y), 15)
+    background = X[:60]
+    ours = TreeExplainer(model, data=background, algorithm=algorithm)
+    masker = shap.maskers.Independent(background, max_samples=len(background))
+    theirs = shap.TreeExplainer(model, data=masker, feature_perturbation="interventional")
+    a, b = ours.shap_values(X[60:100]), theirs.shap_values(X[60:100], check_additivity=False)
+    assert np.abs(a - b).max() <= 1e-6 * scale_of(a, b)  # shap's kernel is float32 (see above)
+    assert_additive(ours, X[60:100], model.predict(X[60:100], raw_score=True), 1e-10)
+
+
+def test_interventional_patterns_equal_pairwise_with_missing_and_categories():
+    # NaN routing, LightGBM categorical splits, several outputs and weights: the pattern
+    # algorithm against the pairwise walk (shap has no categorical interventional splits).
+    rng = np.random.default_rng(17)
+    X, _, _, y_multi = make_data(n=600, seed=17, missing=0.1)
+    X[:, 4] = rng.integers(0, 40, size=len(X)).astype(float)
+    X[rng.random(len(X)) < 0.05, 4] = np.nan
+    y_multi = np.where(X[:, 4] % 3 == 0, 2, y_multi)
+    params = {"verbose": -1, "objective": "multiclass", "num_class": 3, "num_leaves": 15, "num_threads": 1,
+              "min_data_per_group": 5, "cat_smooth": 1}
+    model = lgb.train(params, lgb.Dataset(X, label=y_multi, categorical_feature=[4]), 8)
+    background, weights = X[:80], rng.random(80)
+    patterns = TreeExplainer(model, data=background, data_weights=weights, algorithm="patterns")
+    pairwise = TreeExplainer(model, data=background, data_weights=weights, algorithm="pairwise")
+    a, b = patterns.shap_values(X[100:160]), pairwise.shap_values(X[100:160])
+    assert np.abs(a - b).max() <= 1e-12 * scale_of(a, b)
+    c, d = patterns.shap_interaction_values(X[100:110]), pairwise.shap_interaction_values(X[100:110])
+    assert np.abs(c - d).max() <= 1e-12 * scale_of(c, d)
+    np.testing.assert_allclose(c.sum(axis=2), a[:10], atol=1e-12 * scale_of(a, b))
+    assert_additive(patterns, X[100:160], model.predict(X[100:160], raw_score=True), 1e-10)
+
+
 def test_interventional_probability_matches_shap():
     shap = pytest.importorskip("shap")
     X, _, y_bin, _ = make_data(seed=13, missing=0.0)
@@ -329,6 +416,35 @@ def test_interventional_probability_matches_shap():
     assert np.abs(a - b).max() <= 1e-6  # shap's interventional kernel is float32 (see above)
     total = a.sum(axis=1) + ours.expected_value
     np.testing.assert_allclose(total, model.predict_proba(X[40:70])[:, 1], atol=1e-10)
+
+
+@pytest.mark.parametrize("kind", ["classifier", "regressor"])
+def test_interventional_log_loss_matches_shap(kind):
+    shap = pytest.importorskip("shap")
+    X, y_reg, y_bin, _ = make_data(seed=18, missing=0.0)
+    # shap knows the loss of XGBoost and LightGBM objectives (not of scikit-learn models).
+    objective, y = ("binary", y_bin) if kind == "classifier" else ("regression", y_reg)
+    model = lgb.train({"verbose": -1, "objective": objective, "num_leaves": 8, "num_threads": 1}, lgb.Dataset(X, label=y), 10)
+    margin = model.predict(X, raw_score=True)
+    loss = np.log1p(np.exp(margin)) - y * margin if kind == "classifier" else (margin - y) ** 2
+    background = X[:40]
+    ours = TreeExplainer(model, data=background, model_output="log_loss")
+    masker = shap.maskers.Independent(background, max_samples=len(background))
+    theirs = shap.TreeExplainer(model, data=masker, feature_perturbation="interventional", model_output="log_loss")
+    rows = slice(40, 70)
+    a = ours.shap_values(X[rows], y[rows])
+    b = np.asarray(theirs.shap_values(X[rows], y[rows], check_additivity=False))
+    assert np.abs(a - b).max() <= 1e-6 * scale_of(a, loss[rows])  # shap's kernel is float32 (see above)
+    base = ours.expected_value(y[rows])
+    their_base = [float(np.ravel(theirs.expected_value(label))[0]) for label in y[rows]]  # shap's takes one label
+    np.testing.assert_allclose(base, their_base, atol=1e-6 * scale_of(a, loss[rows]))
+    np.testing.assert_allclose(a.sum(axis=1) + base, loss[rows], atol=1e-10 * scale_of(a, loss[rows]))
+    explanation = ours(X[rows], y[rows])
+    np.testing.assert_array_equal(explanation.base_values, base)
+    with pytest.raises(ValueError, match="y"):
+        ours.shap_values(X[rows])
+    with pytest.raises(ValueError, match="y"):
+        ours.shap_values(X[rows], y[:3])
 
 
 def test_interventional_weights_equal_repeated_rows():

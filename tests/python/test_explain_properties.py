@@ -16,6 +16,7 @@ from assay.explain import TreeExplainer, TreeModel  # noqa: E402
 
 sklearn_tree = pytest.importorskip("sklearn.tree")
 sklearn_ensemble = pytest.importorskip("sklearn.ensemble")
+pd = pytest.importorskip("pandas")
 
 SETTINGS = settings(max_examples=25, deadline=None)
 
@@ -86,6 +87,11 @@ def test_precision_and_memory_order_do_not_matter(seed):
     wide = np.zeros((80, 10))
     wide[:, ::2] = X
     assert np.array_equal(explainer.shap_values(wide[:, ::2]), reference)  # a non-contiguous view
+    # A few rows take the lean array path; a frame always takes the input layer.
+    frame_values = explainer(pd.DataFrame(X.astype(np.float64))).values
+    for rows in (slice(0, 1), slice(3, 67), slice(10, 11)):
+        for variant in (X[rows], np.asfortranarray(X[rows]), X[rows].astype(np.float64), wide[rows, ::2]):
+            assert np.array_equal(explainer.shap_values(variant), frame_values[rows])
 
 
 @SETTINGS
@@ -99,4 +105,8 @@ def test_interventional_is_additive_and_thread_invariant(seed):
     two = TreeExplainer(model, data=X[:20], n_jobs=2)
     phi = one.shap_values(X[20:])
     assert np.array_equal(phi, two.shap_values(X[20:]))
+    for algorithm in ("patterns", "pairwise"):
+        forced = [TreeExplainer(model, data=X[:20], n_jobs=n, algorithm=algorithm).shap_values(X[20:]) for n in (1, 2)]
+        assert np.array_equal(forced[0], forced[1])
+        assert np.abs(forced[0] - phi).max() <= 1e-12
     assert np.abs(phi.sum(axis=1) + one.expected_value - model.predict(X[20:])).max() <= 1e-12

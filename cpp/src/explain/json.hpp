@@ -26,4 +26,8 @@ struct Value {
 // Parses `text`; throws InvalidArgument("<what>: ...") on malformed input.
 Value parse(std::string_view text, const std::string& what);
 
+// Parses Universal Binary JSON (ubjson.org, draft 12; XGBoost's "ubj" format) into the
+// same tree; the same guarantees on untrusted input (see ubjson.cpp).
+Value parse_ubjson(std::string_view bytes, const std::string& what);
+
 }  // namespace assay::explain::json

@@ -1,4 +1,5 @@
-// XGBoost's JSON model format (Booster.save_raw("json"), XGBoost 1.6 and later).
+// XGBoost's JSON model format (Booster.save_raw("json"), XGBoost 1.6 and later), and
+// the same document in UBJSON (Booster.save_raw("ubj"), .ubj files).
 //
 // Splits: a row goes left when float32(x) < threshold (XGBoost compares in float32);
 // categorical splits list the categories that go right; missing values follow
@@ -130,7 +131,9 @@ void add_tree(TreeEnsemble& ensemble, const Value& tree, std::size_t index, int 
       node.feature = static_cast<std::int32_t>(feature[i]);
       node.threshold = static_cast<double>(static_cast<float>(condition[i]));
     }
-    node.cover = hessian[i];
+    // XGBoost stores these in float32: round the JSON's decimal text to the float it
+    // denotes, so that JSON and UBJSON give the same model.
+    node.cover = static_cast<float>(hessian[i]);
     node.default_left = default_left[i] != 0;
     node.comparison = Comparison::less;
     node.float32_compare = true;
@@ -139,7 +142,7 @@ void add_tree(TreeEnsemble& ensemble, const Value& tree, std::size_t index, int 
     node.categories_go_left = false;  // XGBoost: listed categories go right
     ensemble.nodes.push_back(node);
     for (int k = 0; k < ensemble.n_outputs; ++k) {
-      ensemble.leaf_values.push_back(node.left < 0 && k == group ? condition[i] * weight : 0.0);
+      ensemble.leaf_values.push_back(node.left < 0 && k == group ? static_cast<float>(condition[i]) * weight : 0.0);
     }
   }
 
@@ -188,10 +191,8 @@ void add_tree(TreeEnsemble& ensemble, const Value& tree, std::size_t index, int 
   ensemble.tree_offsets.push_back(static_cast<std::int64_t>(ensemble.nodes.size()));
 }
 
-}  // namespace
-
-TreeEnsemble load_xgboost_json(std::string_view text) {
-  const Value document = json::parse(text, "XGBoost model");
+// The IR of a parsed model document (the same tree from JSON and from UBJSON).
+TreeEnsemble ensemble_of(const Value& document) {
   const Value& learner = member(document, "learner", "the document");
   const Value& params = member(learner, "learner_model_param", "learner");
   TreeEnsemble ensemble;
@@ -245,6 +246,14 @@ TreeEnsemble load_xgboost_json(std::string_view text) {
   }
   ensemble.finalize();
   return ensemble;
+}
+
+}  // namespace
+
+TreeEnsemble load_xgboost_json(std::string_view text) { return ensemble_of(json::parse(text, "XGBoost model")); }
+
+TreeEnsemble load_xgboost_ubjson(std::string_view bytes) {
+  return ensemble_of(json::parse_ubjson(bytes, "XGBoost model"));
 }
 
 }  // namespace assay::explain

@@ -57,7 +57,8 @@ void for_each_block(const TableView& X, int n_jobs, const Progress& progress, Ma
   const auto blocks = static_cast<std::ptrdiff_t>(n_blocks(X.n_rows(), kRowsPerBlock));
   const std::size_t width = X.n_columns();
   std::atomic<std::size_t> done{0};
-  parallel_for(blocks, resolve_threads(n_jobs), [&](std::ptrdiff_t b) {
+  // One block (a few rows): no threads to start.
+  parallel_for(blocks, blocks > 1 ? resolve_threads(n_jobs) : 1, [&](std::ptrdiff_t b) {
     const std::ptrdiff_t first = b * kRowsPerBlock;
     const std::ptrdiff_t n = std::min(n_rows, first + kRowsPerBlock) - first;
     std::vector<double> rows(static_cast<std::size_t>(n) * width);

@@ -101,15 +101,23 @@ class QuadratureShap : QuadraturePath {
   void add_tree(std::size_t t, const double* x, double* phi) {
     start_tree(t, x);
     phi_ = phi;
-    descend(0, 0);
+    // A fixed number of quadrature points lets the compiler unroll the loops over them.
+    switch (points_) {
+      case 1: descend<1>(0, 0); break;
+      case 2: descend<2>(0, 0); break;
+      case 3: descend<3>(0, 0); break;
+      case 4: descend<4>(0, 0); break;
+      default: descend<0>(0, 0); break;
+    }
   }
 
  private:
   // Fills sums_[depth] with G_q = sum over the subtree's leaves of value * P_q(leaf),
   // P_q being the product over the leaf's path features of t_q o_j + (1 - t_q) z_j, and
   // adds the contributions of the subtree's edges to phi.
+  template <int kPoints>
   void descend(std::int32_t id, int depth) {
-    const int Q = points_, K = kOutputs > 0 ? kOutputs : n_outputs_;
+    const int Q = kPoints > 0 ? kPoints : points_, K = kOutputs > 0 ? kOutputs : n_outputs_;
     double* sums = sums_.data() + static_cast<std::size_t>(depth) * Q * K;
     const double* products = products_.data() + static_cast<std::size_t>(depth) * Q;
     const Node& node = nodes_[id];
@@ -164,11 +172,20 @@ class QuadratureShap : QuadraturePath {
           coefficients[q] -= w_[q] * difference_before * inverse_before[q];
         }
       }
-      one_[f] = one;
-      zero_[f] = zero;
-      descend(child, depth + 1);
-      one_[f] = one_before;
-      zero_[f] = zero_before;
+      if (nodes_[child].left < 0) {
+        // A leaf child: its sums directly (what descend would do, without the call).
+        const double* value = ensemble_.leaf_value(tree_, child);
+        double* leaf_sums = sums + Q * K;
+        for (int q = 0; q < Q; ++q) {
+          for (int k = 0; k < K; ++k) leaf_sums[q * K + k] = child_products[q] * value[k];
+        }
+      } else {
+        one_[f] = one;
+        zero_[f] = zero;
+        descend<kPoints>(child, depth + 1);
+        one_[f] = one_before;
+        zero_[f] = zero_before;
+      }
       double* phi = phi_ + static_cast<std::size_t>(f) * K;
       for (int k = 0; k < K; ++k) {
         double sum = 0.0;

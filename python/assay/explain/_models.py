@@ -6,7 +6,7 @@ function returning the original library's own raw prediction, used by the tests 
 check additivity against the library rather than against the IR).
 
 scikit-learn models are read from their fitted arrays (``tree_``, ``_predictors``);
-XGBoost models from ``Booster.save_raw("json")`` and LightGBM models from
+XGBoost models from ``Booster.save_raw("ubj")`` and LightGBM models from
 ``Booster.model_to_string()``, both parsed in the core.
 """
 
@@ -51,16 +51,22 @@ def _names_in(model: Any) -> list[str] | None:
     return None if names is None else [str(n) for n in names]
 
 
-def tree_model(model: Any) -> TreeModel:
-    """The TreeModel of a fitted tree model; TypeError for a model assay cannot read."""
+def tree_model(model: Any, iteration_range: tuple[int, int] | None = None) -> TreeModel:
+    """The TreeModel of a fitted tree model; TypeError for a model assay cannot read.
+
+    ``iteration_range=(begin, end)`` keeps the boosting iterations [begin, end) of an
+    XGBoost or LightGBM model (XGBoost's ``iteration_range``).
+    """
+    module = _module_of(model)
+    if iteration_range is not None and (isinstance(model, TreeModel) or module not in {"xgboost", "lightgbm"}):
+        raise ValueError("iteration_range: only for XGBoost and LightGBM models")
     if isinstance(model, TreeModel):
         return model
-    module = _module_of(model)
     name = type(model).__name__
     if module == "xgboost":
-        return _from_xgboost(model)
+        return _from_xgboost(model, iteration_range)
     if module == "lightgbm":
-        return _from_lightgbm(model)
+        return _from_lightgbm(model, iteration_range)
     if module == "sklearn":
         if name in {"DecisionTreeRegressor", "DecisionTreeClassifier", "ExtraTreeRegressor", "ExtraTreeClassifier"}:
             return _from_sklearn_forest(model, [model], name.endswith("Classifier"))
@@ -246,13 +252,33 @@ def _hgb_category_bits(predictor: Any, nodes: np.ndarray, is_categorical: np.nda
 # --- XGBoost and LightGBM -------------------------------------------------------------
 
 
-def _from_xgboost(model: Any) -> TreeModel:
+def _iterations(iteration_range: tuple[int, int] | None, n_iterations: int) -> tuple[int, int]:
+    """[begin, end) checked against the model's iterations ((0, 0) or None: all)."""
+    if iteration_range is None:
+        return 0, n_iterations
+    try:
+        begin, end = (int(i) for i in iteration_range)
+    except (TypeError, ValueError):
+        raise ValueError(f"iteration_range: expected (begin, end), got {iteration_range!r}") from None
+    if (begin, end) == (0, 0):
+        return 0, n_iterations
+    if not 0 <= begin < end <= n_iterations:
+        raise ValueError(f"iteration_range: ({begin}, {end}) is not within the model's {n_iterations} iterations")
+    return begin, end
+
+
+def _from_xgboost(model: Any, iteration_range: tuple[int, int] | None = None) -> TreeModel:
     import xgboost
 
     booster = model.get_booster() if hasattr(model, "get_booster") else model
     if not isinstance(booster, xgboost.Booster):
         raise TypeError(f"model: {type(model).__name__} is not an XGBoost booster")
-    ensemble = _core.load_xgboost_json(bytes(booster.save_raw("json")))
+    if iteration_range is not None:
+        begin, end = _iterations(iteration_range, booster.num_boosted_rounds())
+        if (begin, end) != (0, booster.num_boosted_rounds()):
+            booster = booster[begin:end]  # XGBoost's own slicing keeps its iteration semantics
+    # The binary UBJSON document (parsed in the core) is smaller and faster than JSON.
+    ensemble = _core.load_xgboost_ubjson(bytes(booster.save_raw("ubj")))
     names = booster.feature_names
     objective = ensemble.objective
     kind = "log_odds" if objective in {"binary:logistic", "reg:logistic", "binary:logitraw"} or objective.startswith("multi:") else "raw"
@@ -270,13 +296,18 @@ def _from_xgboost(model: Any) -> TreeModel:
     return TreeModel(ensemble, None if names is None else list(names), output_names, kind, native)
 
 
-def _from_lightgbm(model: Any) -> TreeModel:
+def _from_lightgbm(model: Any, iteration_range: tuple[int, int] | None = None) -> TreeModel:
     import lightgbm
 
     booster = model.booster_ if hasattr(model, "booster_") else model
     if not isinstance(booster, lightgbm.Booster):
         raise TypeError(f"model: {type(model).__name__} is not a LightGBM booster")
-    ensemble = _core.load_lightgbm_text(booster.model_to_string())
+    # Without a range, LightGBM's own defaults (its best iteration when it has one).
+    iterations = {}
+    if iteration_range is not None:
+        begin, end = _iterations(iteration_range, booster.current_iteration())
+        iterations = {"start_iteration": begin, "num_iteration": end - begin}
+    ensemble = _core.load_lightgbm_text(booster.model_to_string(**iterations))
     objective = ensemble.objective
     kind = "log_odds" if objective in {"binary", "multiclass", "multiclassova", "cross_entropy"} else "raw"
     output_names = None
@@ -300,6 +331,6 @@ def _from_lightgbm(model: Any) -> TreeModel:
         return X
 
     def native(X: Any) -> np.ndarray:
-        return np.asarray(booster.predict(X, raw_score=True), dtype=np.float64).reshape(len(X), -1)
+        return np.asarray(booster.predict(X, raw_score=True, **iterations), dtype=np.float64).reshape(len(X), -1)
 
     return TreeModel(ensemble, list(booster.feature_name()), output_names, kind, native, prepare)

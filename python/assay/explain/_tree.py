@@ -3,7 +3,8 @@
 ``TreeExplainer(model, data=None, feature_perturbation="auto", model_output="raw")``
 follows shap's constructor. Path-dependent values (no background) use the
 quadrature algorithm in float64; interventional values (with a background ``data``,
-optionally weighted) walk every (row, background row) pair. See docs/explain.md for
+optionally weighted) tabulate each leaf's background by row pattern, so their cost
+grows with rows + background (deep trees fall back to walking every pair). See docs/explain.md for
 the definitions and every difference from shap.
 """
 
@@ -23,8 +24,14 @@ from ._models import TreeModel, tree_model
 __all__ = ["TreeExplainer"]
 
 _PERTURBATIONS = ("auto", "tree_path_dependent", "interventional")
-_OUTPUTS = ("raw", "probability")
-_ALGORITHMS = ("quadrature", "treeshap")
+_OUTPUTS = ("raw", "probability", "log_loss")
+# Objectives (XGBoost, LightGBM) whose loss is the squared error, for model_output="log_loss".
+_SQUARED_ERROR_OBJECTIVES = {"reg:squarederror", "reg:linear", "regression", "regression_l2", "l2", "mse",
+                             "mean_squared_error"}
+_SMALL_ARRAY_ROWS = 64  # the lean path takes arrays up to this many rows (they need no progress bar)
+_FLOAT_DTYPES = (np.dtype(np.float64), np.dtype(np.float32))
+_PATH_ALGORITHMS = ("quadrature", "treeshap")
+_INTERVENTIONAL_ALGORITHMS = ("patterns", "pairwise")
 
 
 class TreeExplainer:
@@ -47,16 +54,27 @@ class TreeExplainer:
         ``"raw"`` (default): the model's margin (log-odds for boosted classifiers,
         class fractions for forests). ``"probability"``: for log-odds models, the
         logistic of each output with shap's per-reference rescaling (interventional
-        only); for forests the raw output already is a probability.
+        only); for forests the raw output already is a probability. ``"log_loss"``
+        (interventional, one output): the row's loss against its label ``y`` (passed to
+        ``shap_values``), log(1 + e^m) - y m for logistic models and (m - y)^2 for
+        squared-error regressors, with shap's per-reference rescaling; then
+        ``expected_value`` is a function of the labels.
     n_jobs:
         Threads (None or -1: all cores). Results do not depend on it.
     data_weights:
         Optional non-negative weights of the background rows.
     algorithm:
-        Path-dependent algorithm: ``"quadrature"`` (default) or ``"treeshap"`` (the
-        classic recursion, as a reference).
+        ``"auto"`` (default) picks the fastest exact algorithm. Path-dependent:
+        ``"quadrature"`` or ``"treeshap"`` (the classic recursion, as a reference).
+        Interventional: ``"patterns"`` (cost grows with rows + background; trees with
+        more than 16 distinct features on a path are still walked pairwise) or
+        ``"pairwise"`` (every row with every background row); ``"auto"`` chooses per
+        tree by a cost estimate.
     progress:
         True / False / None (a bar after 2 s) or a callable(done, total).
+    iteration_range:
+        ``(begin, end)``: explain only the boosting iterations [begin, end) of an XGBoost
+        or LightGBM model (XGBoost's ``iteration_range``; ``(0, 0)`` or None: all).
     """
 
     def __init__(
@@ -68,16 +86,15 @@ class TreeExplainer:
         n_jobs: int | None = None,
         *,
         data_weights: Any = None,
-        algorithm: str = "quadrature",
+        algorithm: str = "auto",
         progress: Any = None,
+        iteration_range: tuple[int, int] | None = None,
     ) -> None:
         if feature_perturbation not in _PERTURBATIONS:
             raise ValueError(f"feature_perturbation must be one of {_PERTURBATIONS}, got {feature_perturbation!r}")
         if model_output not in _OUTPUTS:
             raise ValueError(f"model_output must be one of {_OUTPUTS}, got {model_output!r}")
-        if algorithm not in _ALGORITHMS:
-            raise ValueError(f"algorithm must be one of {_ALGORITHMS}, got {algorithm!r}")
-        self.tree_model: TreeModel = tree_model(model)
+        self.tree_model: TreeModel = tree_model(model, iteration_range)
         self.model = model
         self.n_jobs = n_jobs_arg(n_jobs)
         self.algorithm = algorithm
@@ -85,6 +102,12 @@ class TreeExplainer:
         if feature_perturbation == "auto":
             feature_perturbation = "interventional" if data is not None else "tree_path_dependent"
         self.feature_perturbation = feature_perturbation
+        allowed = _INTERVENTIONAL_ALGORITHMS if feature_perturbation == "interventional" else _PATH_ALGORITHMS
+        if algorithm != "auto" and algorithm not in allowed:
+            raise ValueError(
+                f"algorithm must be 'auto' or one of {allowed} with feature_perturbation={feature_perturbation!r}, "
+                f"got {algorithm!r}"
+            )
         if feature_perturbation == "tree_path_dependent" and data is not None:
             raise ValueError(
                 "data: a background is only used with feature_perturbation='interventional' (path-dependent values "
@@ -105,6 +128,12 @@ class TreeExplainer:
             raise ValueError(
                 f"model_output='probability': this model's raw output is not log-odds ({self.tree_model.output_kind})"
             )
+        elif model_output == "log_loss":
+            if feature_perturbation != "interventional":
+                raise ValueError(
+                    "model_output='log_loss' needs feature_perturbation='interventional' and background data (as in shap)"
+                )
+            self._transform = _loss_of(self.tree_model, model)
         self.data: Frame | None = None
         self.data_weights = None
         if data is not None:
@@ -113,8 +142,12 @@ class TreeExplainer:
             if data_weights is not None and weights.shape != (self.data.n_rows,):
                 raise ValueError(f"data_weights: expected {self.data.n_rows} weights, got shape {weights.shape}")
             self.data_weights = weights
-            expected = _core.interventional_expected_value(
-                self.tree_model.ensemble, self.data.core_columns(), np.ascontiguousarray(weights), self._transform
+            expected = (
+                np.empty(0)
+                if self.model_output == "log_loss"
+                else _core.interventional_expected_value(
+                    self.tree_model.ensemble, self.data.core_columns(), np.ascontiguousarray(weights), self._transform
+                )
             )
         else:
             if data_weights is not None:
@@ -125,19 +158,50 @@ class TreeExplainer:
     # -- public API (shap's names) --------------------------------------------------
 
     @property
-    def expected_value(self) -> float | np.ndarray:
-        """The output every explanation starts from: a float for one output, else an array."""
+    def expected_value(self) -> Any:
+        """The output every explanation starts from: a float for one output, else an array.
+
+        With ``model_output="log_loss"``, a function of the labels ``y`` returning each
+        row's expected loss over the background (as in shap).
+        """
+        if self.model_output == "log_loss":
+            return self._expected_loss
         return float(self._expected[0]) if len(self._expected) == 1 else self._expected.copy()
+
+    def _expected_loss(self, y: Any) -> np.ndarray:
+        return np.asarray(
+            _core.interventional_expected_value(
+                self.tree_model.ensemble, self.data.core_columns(), np.ascontiguousarray(self.data_weights),
+                self._transform, _labels(y, None),
+            )
+        )
 
     @property
     def feature_names(self) -> list[str]:
         names = self.tree_model.feature_names
         return list(names) if names is not None else [f"x{j}" for j in range(self.tree_model.n_features)]
 
-    def shap_values(self, X: Any) -> np.ndarray:
-        """SHAP values: (n_rows, n_features), or (n_rows, n_features, n_outputs) for several outputs."""
-        frame = self._frame(X, "X")
-        values = self._values(frame)
+    def shap_values(self, X: Any, y: Any = None) -> np.ndarray:
+        """SHAP values: (n_rows, n_features), or (n_rows, n_features, n_outputs) for several outputs.
+
+        ``y``: the rows' labels, with ``model_output="log_loss"`` only.
+        """
+        if self.model_output == "log_loss" or y is not None:
+            return self._values(self._frame(X, "X"), y)[..., 0]
+        if (
+            type(X) is np.ndarray
+            and X.ndim == 2
+            and 0 < X.shape[0] <= _SMALL_ARRAY_ROWS
+            and X.dtype in _FLOAT_DTYPES
+            and X.shape[1] == self.tree_model.n_features
+            and self.feature_perturbation == "tree_path_dependent"
+        ):
+            # A few rows of a float array (online serving): straight to the core, which
+            # copies them into float64 columns; same values as through the input layer.
+            algorithm = "quadrature" if self.algorithm == "auto" else self.algorithm
+            values = _core.tree_shap_values_matrix(self.tree_model.ensemble, X, algorithm, self.n_jobs)
+        else:
+            values = self._values(self._frame(X, "X"))
         return values[..., 0] if values.shape[-1] == 1 else values
 
     def shap_interaction_values(self, X: Any) -> np.ndarray:
@@ -149,17 +213,20 @@ class TreeExplainer:
         if self.feature_perturbation == "interventional":
             values = _core.interventional_interaction_values(
                 self.tree_model.ensemble, frame.core_columns(), self.data.core_columns(),
-                np.ascontiguousarray(self.data_weights), self.n_jobs, callback,
+                np.ascontiguousarray(self.data_weights), self.n_jobs, callback, self.algorithm,
             )
         else:
             values = _core.tree_shap_interaction_values(self.tree_model.ensemble, frame.core_columns(), self.n_jobs, callback)
         return values[..., 0] if values.shape[-1] == 1 else values
 
-    def __call__(self, X: Any, interactions: bool = False) -> Explanation:
-        """An :class:`Explanation` of the rows of X (interaction values when ``interactions``)."""
+    def __call__(self, X: Any, y: Any = None, interactions: bool = False) -> Explanation:
+        """An :class:`Explanation` of the rows of X (interaction values when ``interactions``;
+        ``y`` the labels for ``model_output="log_loss"``)."""
         frame = self._frame(X, "X")
-        values = self.shap_interaction_values(frame) if interactions else self.shap_values(frame)
-        if len(self._expected) == 1:
+        values = self.shap_interaction_values(frame) if interactions else self.shap_values(frame, y)
+        if self.model_output == "log_loss":
+            base = self._expected_loss(y)
+        elif len(self._expected) == 1:
             base = np.full(frame.n_rows, self._expected[0])
         else:
             base = np.tile(self._expected, (frame.n_rows, 1))
@@ -168,14 +235,18 @@ class TreeExplainer:
 
     # -- internals --------------------------------------------------------------------
 
-    def _values(self, frame: Frame) -> np.ndarray:
+    def _values(self, frame: Frame, y: Any = None) -> np.ndarray:
+        if y is not None and self.model_output != "log_loss":
+            raise ValueError("y: labels are only used with model_output='log_loss'")
         callback = progress_callback(self.progress, "SHAP values")
         if self.feature_perturbation == "interventional":
+            labels = _labels(y, frame.n_rows) if self.model_output == "log_loss" else np.empty(0)
             return _core.interventional_shap_values(
                 self.tree_model.ensemble, frame.core_columns(), self.data.core_columns(),
-                np.ascontiguousarray(self.data_weights), self._transform, self.n_jobs, callback,
+                np.ascontiguousarray(self.data_weights), self._transform, self.n_jobs, callback, self.algorithm, labels,
             )
-        return _core.tree_shap_values(self.tree_model.ensemble, frame.core_columns(), self.algorithm, self.n_jobs, callback)
+        algorithm = "quadrature" if self.algorithm == "auto" else self.algorithm
+        return _core.tree_shap_values(self.tree_model.ensemble, frame.core_columns(), algorithm, self.n_jobs, callback)
 
     def _frame(self, X: Any, argument: str) -> Frame:
         """X as a frame whose columns are the model's features, in the model's order."""
@@ -199,6 +270,35 @@ class TreeExplainer:
                     "or a pandas/Arrow categorical with the training categories"
                 )
         return frame
+
+
+def _loss_of(tree_model: TreeModel, model: Any) -> str:
+    """The core's loss transform for model_output='log_loss' (shap's choice per objective)."""
+    if tree_model.n_outputs != 1:
+        raise ValueError("model_output='log_loss': only single-output models (regression, binary classification)")
+    if tree_model.output_kind == "log_odds":
+        return "logistic_log_loss"
+    sklearn_loss = getattr(model, "loss", getattr(model, "criterion", None))
+    if tree_model.output_kind == "raw" and (
+        tree_model.ensemble.objective in _SQUARED_ERROR_OBJECTIVES
+        or (tree_model.ensemble.source == "sklearn" and sklearn_loss == "squared_error")
+    ):
+        return "squared_loss"
+    raise ValueError(
+        "model_output='log_loss': the loss is known for logistic classifiers and squared-error regressors, not for "
+        f"this model (objective {tree_model.ensemble.objective or sklearn_loss!r})"
+    )
+
+
+def _labels(y: Any, n_rows: int | None) -> np.ndarray:
+    if y is None:
+        raise ValueError("y: model_output='log_loss' needs the labels of the rows explained")
+    labels = np.ascontiguousarray(np.asarray(y, dtype=np.float64).reshape(-1))
+    if n_rows is not None and len(labels) != n_rows:
+        raise ValueError(f"y: {len(labels)} labels for {n_rows} rows")
+    if not np.isfinite(labels).all():
+        raise ValueError("y: labels must be finite")
+    return labels
 
 
 def _n_columns(X: Any) -> int:

@@ -11,12 +11,19 @@
 // does; that game's Shapley values are closed forms in |A| and |B|, so each tree is
 // walked once per (row, reference) pair, following both rows where they differ.
 // Cost: rows x background x (leaves reachable by the hybrids) per tree, parallel over
-// rows.
+// rows (the pairwise algorithm).
 //
-// Output transforms (shap's convention, Lundberg et al. 2020): with `logistic`, each
-// reference's attributions are rescaled by (s(f(x)) - s(f(r))) / (f(x) - f(r)), s the
-// logistic function, so they add up to s(f(x)) - mean_r s(f(r)). This is additive but
-// not the Shapley value of the transformed game.
+// Those closed forms depend on the pair only through each row's "pattern" at the leaf
+// (which of the path's features it passes the leaf's way), so the pattern algorithm
+// reduces the background to a histogram of patterns per leaf and tabulates the
+// attributions per row pattern: cost (rows + background) x nodes + 3^u u per leaf with
+// u distinct path features (see interventional.cpp). Trees are assigned to one or the
+// other by a cost estimate (pattern algorithm only for u <= 16); both are exact.
+//
+// Output transforms (shap's convention, Lundberg et al. 2020): with a transform T, each
+// reference's attributions are rescaled by (T(f(x)) - T(f(r))) / (f(x) - f(r)), so they
+// add up to T(f(x)) - mean_r T(f(r)). This is additive but not the Shapley value of the
+// transformed game. T is the logistic function, or a loss of the row's label y.
 #include <span>
 
 #include "assay/common/progress.hpp"
@@ -25,11 +32,18 @@
 
 namespace assay::explain {
 
-enum class OutputTransform { identity, logistic };
+// logistic_log_loss: T(m, y) = log(1 + e^m) - y m (the log-loss of a logistic model);
+// squared_loss: T(m, y) = (m - y)^2. Both need one label y per row explained.
+enum class OutputTransform { identity, logistic, logistic_log_loss, squared_loss };
+
+// automatic: per tree, whichever of the two algorithms a cost estimate finds cheaper.
+enum class InterventionalAlgorithm { automatic, patterns, pairwise };
 
 struct InterventionalOptions {
   OutputTransform transform = OutputTransform::identity;
   int n_jobs = 0;
+  InterventionalAlgorithm algorithm = InterventionalAlgorithm::automatic;
+  std::span<const double> labels;  // one per row explained, for the losses only
 };
 
 // `weights` is empty (uniform) or one non-negative weight per background row, not all
@@ -39,14 +53,17 @@ void interventional_shap_values(const TreeEnsemble& ensemble, const TableView& X
                                 const InterventionalOptions& options, const Progress& progress = {});
 
 // Interaction values (Shapley interaction index split in half; diagonal = main
-// effects), laid out (row, feature i, feature j, output). Raw output only.
+// effects), laid out (row, feature i, feature j, output). Raw output only (identity
+// transform). The pattern algorithm extends: a pair's interaction terms also depend
+// only on the two rows' patterns (table entries of |U|^2 values).
 void interventional_interaction_values(const TreeEnsemble& ensemble, const TableView& X, const TableView& background,
-                                       std::span<const double> weights, std::span<double> out, int n_jobs,
-                                       const Progress& progress = {});
+                                       std::span<const double> weights, std::span<double> out,
+                                       const InterventionalOptions& options, const Progress& progress = {});
 
 // The expected value of the explanation: the weighted mean over the background of
-// f(r) (identity) or s(f(r)) (logistic), per output.
+// T(f(r)), per output; for a loss, per label in `labels` (one output only).
 std::vector<double> interventional_expected_value(const TreeEnsemble& ensemble, const TableView& background,
-                                                  std::span<const double> weights, OutputTransform transform);
+                                                  std::span<const double> weights, OutputTransform transform,
+                                                  std::span<const double> labels = {});
 
 }  // namespace assay::explain

@@ -114,6 +114,9 @@ TreeEnsemble from_arrays(const std::vector<ArrayTree>& trees, std::int32_t n_fea
 // malformed or unsupported model, naming the field.
 TreeEnsemble load_xgboost_json(std::string_view json);
 
+// The same model in UBJSON (Booster.save_raw("ubj"), .ubj files); same errors.
+TreeEnsemble load_xgboost_ubjson(std::string_view bytes);
+
 // LightGBM's text model (Booster.model_to_string()).
 TreeEnsemble load_lightgbm_text(std::string_view text);
 
