@@ -212,30 +212,27 @@ void fill_masked_rows(std::span<const double> X, std::span<const double> backgro
   if (static_cast<std::int64_t>(out.size()) != (item_end - item_begin) * n_background * M) {
     throw InvalidArgument("out: wrong size for the masked rows");
   }
-  // Per coalition, the features taken from x (so the inner loop has no branch).
-  std::vector<std::int64_t> chosen_start(n_coalitions + 1, 0);
-  std::vector<std::int32_t> chosen;
-  for (std::int64_t c = 0; c < n_coalitions; ++c) {
-    for (std::int64_t j = 0; j < M; ++j) {
-      if (masks[c * M + j]) chosen.push_back(static_cast<std::int32_t>(j));
-    }
-    chosen_start[c + 1] = static_cast<std::int64_t>(chosen.size());
-  }
+  // Blocks of items; per item, the coalition's features taken from x are listed once so
+  // that the loop over background rows has no branch. Nothing is computed over the whole
+  // design, so a call for a few items costs only those items.
   constexpr std::int64_t kItemsPerBlock = 16;
   const std::int64_t n_items = item_end - item_begin;
   parallel_for(static_cast<std::ptrdiff_t>(n_blocks(n_items, kItemsPerBlock)), resolve_threads(n_jobs), [&](std::ptrdiff_t block) {
+    std::vector<std::int32_t> chosen(M);
     const std::int64_t end = std::min(n_items, (block + 1) * kItemsPerBlock);
     for (std::int64_t i = block * kItemsPerBlock; i < end; ++i) {
       const std::int64_t item = item_begin + i;
       const double* x = X.data() + (item / n_coalitions) * M;
-      const std::int64_t coalition = item % n_coalitions;
-      const std::int32_t* first = chosen.data() + chosen_start[coalition];
-      const std::int32_t* last = chosen.data() + chosen_start[coalition + 1];
+      const std::uint8_t* mask = masks.data() + (item % n_coalitions) * M;
+      std::int64_t n_chosen = 0;
+      for (std::int32_t j = 0; j < M; ++j) {
+        if (mask[j]) chosen[n_chosen++] = j;
+      }
       double* target = out.data() + i * n_background * M;
       std::copy(background.begin(), background.end(), target);
       for (std::int64_t b = 0; b < n_background; ++b) {
         double* row = target + b * M;
-        for (const std::int32_t* j = first; j != last; ++j) row[*j] = x[*j];
+        for (std::int64_t c = 0; c < n_chosen; ++c) row[chosen[c]] = x[chosen[c]];
       }
     }
   });
