@@ -100,6 +100,9 @@ TEST(Agnostic, SampledKernelIsAdditiveAndThreadInvariant) {
   std::vector<double> one(M), one_errors(M), two(M), two_errors(M);
   ex::kernel_shap_values(design, values, full, empty, 1, 1, one, one_errors, 1);
   ex::kernel_shap_values(design, values, full, empty, 1, 1, two, two_errors, 2);
+  // A progress callback that asks to stop interrupts the solve.
+  const assay::Progress stop([](std::size_t, std::size_t) { return false; });
+  EXPECT_THROW(ex::kernel_shap_values(design, values, full, empty, 1, 1, two, two_errors, 2, stop), assay::Interrupted);
   double total = 0;
   for (int i = 0; i < M; ++i) {
     total += one[i];

@@ -6,7 +6,10 @@
 // n_jobs; the parallelism here is assay's, over fixed blocks of rows.
 #define EIGEN_DONT_PARALLELIZE
 #include <Eigen/Dense>
+#include <omp.h>
+
 #include <algorithm>
+#include <atomic>
 #include <bit>
 #include <cmath>
 #include <limits>
@@ -309,7 +312,8 @@ void exact_shapley_values(const CoalitionDesign& design, std::span<const double>
 
 void kernel_shap_values(const CoalitionDesign& design, std::span<const double> values, std::span<const double> full,
                         std::span<const double> empty, std::int64_t n_rows, std::int32_t n_outputs,
-                        std::span<double> out, std::span<double> standard_errors, int n_jobs) {
+                        std::span<double> out, std::span<double> standard_errors, int n_jobs,
+                        const Progress& progress) {
   const std::int64_t M = design.n_features;
   const std::int64_t K = n_outputs;
   const auto C = static_cast<std::int64_t>(design.size());
@@ -397,6 +401,7 @@ void kernel_shap_values(const CoalitionDesign& design, std::span<const double> v
     replicates_ok = regular(solver_without.back());
   }
   constexpr std::int64_t kRowsPerBlock = 32;
+  std::atomic<std::size_t> rows_done{0};
   parallel_for(static_cast<std::ptrdiff_t>(n_blocks(n_rows, kRowsPerBlock)), resolve_threads(n_jobs), [&](std::ptrdiff_t block) {
     const std::int64_t row_begin = block * kRowsPerBlock, row_end = std::min(n_rows, row_begin + kRowsPerBlock);
     const std::int64_t width = (row_end - row_begin) * K;
@@ -447,6 +452,8 @@ void kernel_shap_values(const CoalitionDesign& design, std::span<const double> v
         }
       }
     }
+    const std::size_t solved = rows_done += static_cast<std::size_t>(row_end - row_begin);
+    if (progress.active() && omp_get_thread_num() == 0) progress.report(solved, static_cast<std::size_t>(n_rows));
   });
 }
 

@@ -21,6 +21,8 @@
 #include <span>
 #include <vector>
 
+#include "assay/common/progress.hpp"
+
 namespace assay::explain {
 
 enum class Link { identity, logit };
@@ -104,9 +106,11 @@ void exact_shapley_values(const CoalitionDesign& design, std::span<const double>
 // the design's groups (0 for an exact design; NaN when leaving a group out makes the
 // equations singular). Throws InvalidArgument when the design
 // does not determine the values (singular normal equations: budget too small).
+// Reports progress (rows solved) from the calling thread, so a caller can interrupt it.
 void kernel_shap_values(const CoalitionDesign& design, std::span<const double> values, std::span<const double> full,
                         std::span<const double> empty, std::int64_t n_rows, std::int32_t n_outputs,
-                        std::span<double> out, std::span<double> standard_errors, int n_jobs = 0);
+                        std::span<double> out, std::span<double> standard_errors, int n_jobs = 0,
+                        const Progress& progress = {});
 
 // n_permutations random permutations of 0..M-1 (row-major, n_permutations x M); the
 // k-th is a uniform shuffle drawn from CounterRng(seed, k).
