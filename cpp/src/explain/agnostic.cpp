@@ -169,10 +169,11 @@ CoalitionDesign kernel_coalitions(std::int32_t n_features, std::int64_t budget, 
   const std::size_t first_sampled_index = design.size();
   std::vector<std::int32_t> order(M);
   std::vector<std::uint8_t> mask(M);
-  std::int64_t new_pairs = 0;
+  std::int64_t new_pairs = 0, draws = 0;
   const std::int64_t max_draws = 4 * budget;
   CounterRng rng(seed, 0);
-  for (std::int64_t draw = 0; draw < max_draws && left >= 2; ++draw) {
+  for (; draws < max_draws && left >= 2; ++draws) {
+    const std::int64_t draw = draws;
     if (draw % kDrawsPerBlock == 0) rng = CounterRng(seed, static_cast<std::uint64_t>(draw / kDrawsPerBlock));
     const double u = rng.uniform() * cumulative.back();
     const auto cls = static_cast<std::int32_t>(std::upper_bound(cumulative.begin(), cumulative.end(), u) - cumulative.begin());
@@ -183,15 +184,30 @@ CoalitionDesign kernel_coalitions(std::int32_t n_features, std::int64_t budget, 
     std::fill(mask.begin(), mask.end(), 0);
     for (std::int32_t j = 0; j < size; ++j) mask[order[j]] = 1;
     const auto group = static_cast<std::int32_t>(new_pairs % n_groups);
-    const double weight = mass[size] / probability[size];
-    const bool added = builder.add(mask, weight, group);
-    builder.add(complement(mask), weight, group);
+    const bool added = builder.add(mask, 0.0, group);
+    builder.add(complement(mask), 0.0, group);
     if (added) {  // the complement was new too (both are always added together)
       left -= 2;
       ++new_pairs;
     }
   }
-  // Scale the draw weights to the kernel mass of the sampled classes.
+  // Each sampled coalition's weight: its kernel weight over the probability that its
+  // pair {S, N\S} was drawn at least once in the `draws` draws (the "c-kernel" of
+  // Olsen & Jullum 2024, "Improving the sampling strategy in KernelSHAP"), rather than
+  // its number of draws: unbiased over which pairs appear, and without the extra
+  // variance of the draw counts.
+  const double probability_total = cumulative.back();
+  for (std::size_t c = first_sampled_index; c < design.size(); ++c) {
+    const auto size = static_cast<std::int32_t>(
+        std::count(design.masks.begin() + c * M, design.masks.begin() + (c + 1) * M, std::uint8_t{1}));
+    const std::int32_t cls = std::min(size, M - size);
+    // A draw picks the class, then one of its C(M, cls) subsets of size cls: the pair is hit
+    // by S or by its complement, which for the middle class of an even M are two subsets.
+    const double hit = probability[cls] / probability_total / binomial(M, cls) * (cls <= n_paired ? 1.0 : 2.0);
+    const double drawn_at_least_once = -std::expm1(double(draws) * std::log1p(-hit));
+    design.weights[c] = mass[cls] / (binomial(M, cls) * (cls <= n_paired ? 2.0 : 1.0)) / drawn_at_least_once;
+  }
+  // Scale the sampled weights to the kernel mass of the sampled classes.
   double drawn = 0.0;
   for (std::size_t c = first_sampled_index; c < design.size(); ++c) drawn += design.weights[c];
   for (std::size_t c = first_sampled_index; c < design.size(); ++c) design.weights[c] *= remaining_mass / drawn;
