@@ -172,7 +172,7 @@ void bind_agnostic(py::module_& m) {
   m.def(
       "agnostic_kernel_values",
       [](const ex::CoalitionDesign& design, const py::handle& values, const py::handle& full,
-         const py::handle& empty, int n_jobs) {
+         const py::handle& empty, int n_jobs, const py::object& progress) {
         const auto v = doubles(values, 3, "values");
         const auto f = doubles(full, 2, "full");
         const auto e = doubles(empty, 1, "empty");
@@ -181,14 +181,16 @@ void bind_agnostic(py::module_& m) {
         Doubles errors({n, static_cast<py::ssize_t>(design.n_features), K});
         std::span<double> target(out.mutable_data(), static_cast<std::size_t>(out.size()));
         std::span<double> error_target(errors.mutable_data(), static_cast<std::size_t>(errors.size()));
+        const Progress report = make_progress(progress);  // checks Ctrl-C even without a callback
         {
           py::gil_scoped_release release;
           ex::kernel_shap_values(design, span_of(v), span_of(f), span_of(e), n, static_cast<std::int32_t>(K), target,
-                                 error_target, n_jobs);
+                                 error_target, n_jobs, report);
         }
         return py::make_tuple(out, errors);
       },
-      py::arg("design"), py::arg("values"), py::arg("full"), py::arg("empty"), py::arg("n_jobs") = 0);
+      py::arg("design"), py::arg("values"), py::arg("full"), py::arg("empty"), py::arg("n_jobs") = 0,
+      py::arg("progress") = py::none());
 
   m.def(
       "agnostic_random_permutations",

@@ -100,6 +100,9 @@ TEST(Agnostic, SampledKernelIsAdditiveAndThreadInvariant) {
   std::vector<double> one(M), one_errors(M), two(M), two_errors(M);
   ex::kernel_shap_values(design, values, full, empty, 1, 1, one, one_errors, 1);
   ex::kernel_shap_values(design, values, full, empty, 1, 1, two, two_errors, 2);
+  // A progress callback that asks to stop interrupts the solve.
+  const assay::Progress stop([](std::size_t, std::size_t) { return false; });
+  EXPECT_THROW(ex::kernel_shap_values(design, values, full, empty, 1, 1, two, two_errors, 2, stop), assay::Interrupted);
   double total = 0;
   for (int i = 0; i < M; ++i) {
     total += one[i];
@@ -253,4 +256,46 @@ TEST(Agnostic, TreeTablesEqualWalkingEveryMaskedRow) {
   ex::native_coalition_values(X, background, design, ex::tree_ensemble_model(ensemble), 1, weights,
                               ex::Link::identity, walked, 1);
   for (std::size_t i = 0; i < walked.size(); ++i) EXPECT_NEAR(tabulated[i], walked[i], 1e-12) << i;
+}
+
+TEST(Agnostic, LeafDecompositionEqualsWalkingEveryMaskedRow) {
+  // Random complete trees of depth 4 over 6 features: features repeat along paths, and
+  // trees read up to 6 features, so a small design sums leaves per coalition while a
+  // large one tabulates trees; two outputs; some missing values.
+  constexpr std::int32_t M = 6, depth = 4, n_nodes = (1 << (depth + 1)) - 1, n_trees = 5, K = 2;
+  std::mt19937_64 rng(7);
+  std::normal_distribution<double> normal;
+  std::vector<std::vector<std::int64_t>> left(n_trees), right(n_trees), feature(n_trees);
+  std::vector<std::vector<double>> threshold(n_trees), cover(n_trees), values(n_trees);
+  std::vector<std::vector<std::uint8_t>> default_left(n_trees);
+  std::vector<ex::ArrayTree> trees;
+  for (std::int32_t t = 0; t < n_trees; ++t) {
+    for (std::int32_t node = 0; node < n_nodes; ++node) {
+      const bool split = node < (1 << depth) - 1;
+      left[t].push_back(split ? 2 * node + 1 : -1);
+      right[t].push_back(split ? 2 * node + 2 : -1);
+      feature[t].push_back(split ? static_cast<std::int64_t>(rng() % (t == 0 ? 2 : M)) : -1);
+      threshold[t].push_back(0.5 * normal(rng));
+      cover[t].push_back(1.0);
+      for (std::int32_t k = 0; k < K; ++k) values[t].push_back(split ? 0.0 : normal(rng));
+      default_left[t].push_back(static_cast<std::uint8_t>(rng() % 2));
+    }
+    trees.push_back({left[t], right[t], feature[t], threshold[t], cover[t], values[t], default_left[t], {}, {}, {}, 0});
+  }
+  const std::vector<double> base{0.5, -1.0};
+  const auto ensemble = ex::from_arrays(trees, M, K, base, {}, "test");
+  // 40 background rows: more than a tree's 16 leaves, so the leaves pay off over walking.
+  std::vector<double> X(4 * M), background(40 * M), weights(40);
+  for (double& v : X) v = normal(rng);
+  for (double& v : background) v = normal(rng);
+  for (double& w : weights) w = 0.25 + (rng() % 8) / 2.0;
+  X[3] = NAN;
+  background[8] = NAN;
+  for (const auto& design : {ex::gray_code_coalitions(M), ex::kernel_coalitions(M, 10, 3), ex::kernel_coalitions(M, 40, 3)}) {
+    std::vector<double> decomposed(4 * design.size() * K), walked(decomposed.size());
+    ex::tree_coalition_values(X, background, design, ensemble, weights, ex::Link::identity, decomposed, 2);
+    ex::native_coalition_values(X, background, design, ex::tree_ensemble_model(ensemble), K, weights,
+                                ex::Link::identity, walked, 1);
+    for (std::size_t i = 0; i < walked.size(); ++i) EXPECT_NEAR(decomposed[i], walked[i], 1e-12) << design.size() << " " << i;
+  }
 }

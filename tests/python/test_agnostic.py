@@ -147,6 +147,10 @@ def test_sampled_kernel_is_additive_close_and_reports_errors(problem):
     assert np.all(errors > 0)
     # The estimate is close to the truth on the scale of its standard errors.
     assert np.abs(explanation.values - truth).max() < 8 * errors.max()
+    # Indexing keeps each value's standard error.
+    part = explanation[1:3, 2]
+    np.testing.assert_array_equal(part.standard_errors, errors[1:3, 2])
+    assert part.nsamples == explanation.nsamples
 
 
 def test_results_do_not_depend_on_threads_or_batch_size(problem):

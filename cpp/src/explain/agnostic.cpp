@@ -6,7 +6,10 @@
 // n_jobs; the parallelism here is assay's, over fixed blocks of rows.
 #define EIGEN_DONT_PARALLELIZE
 #include <Eigen/Dense>
+#include <omp.h>
+
 #include <algorithm>
+#include <atomic>
 #include <bit>
 #include <cmath>
 #include <limits>
@@ -166,10 +169,11 @@ CoalitionDesign kernel_coalitions(std::int32_t n_features, std::int64_t budget, 
   const std::size_t first_sampled_index = design.size();
   std::vector<std::int32_t> order(M);
   std::vector<std::uint8_t> mask(M);
-  std::int64_t new_pairs = 0;
+  std::int64_t new_pairs = 0, draws = 0;
   const std::int64_t max_draws = 4 * budget;
   CounterRng rng(seed, 0);
-  for (std::int64_t draw = 0; draw < max_draws && left >= 2; ++draw) {
+  for (; draws < max_draws && left >= 2; ++draws) {
+    const std::int64_t draw = draws;
     if (draw % kDrawsPerBlock == 0) rng = CounterRng(seed, static_cast<std::uint64_t>(draw / kDrawsPerBlock));
     const double u = rng.uniform() * cumulative.back();
     const auto cls = static_cast<std::int32_t>(std::upper_bound(cumulative.begin(), cumulative.end(), u) - cumulative.begin());
@@ -180,15 +184,30 @@ CoalitionDesign kernel_coalitions(std::int32_t n_features, std::int64_t budget, 
     std::fill(mask.begin(), mask.end(), 0);
     for (std::int32_t j = 0; j < size; ++j) mask[order[j]] = 1;
     const auto group = static_cast<std::int32_t>(new_pairs % n_groups);
-    const double weight = mass[size] / probability[size];
-    const bool added = builder.add(mask, weight, group);
-    builder.add(complement(mask), weight, group);
+    const bool added = builder.add(mask, 0.0, group);
+    builder.add(complement(mask), 0.0, group);
     if (added) {  // the complement was new too (both are always added together)
       left -= 2;
       ++new_pairs;
     }
   }
-  // Scale the draw weights to the kernel mass of the sampled classes.
+  // Each sampled coalition's weight: its kernel weight over the probability that its
+  // pair {S, N\S} was drawn at least once in the `draws` draws (the "c-kernel" of
+  // Olsen & Jullum 2024, "Improving the sampling strategy in KernelSHAP"), rather than
+  // its number of draws: unbiased over which pairs appear, and without the extra
+  // variance of the draw counts.
+  const double probability_total = cumulative.back();
+  for (std::size_t c = first_sampled_index; c < design.size(); ++c) {
+    const auto size = static_cast<std::int32_t>(
+        std::count(design.masks.begin() + c * M, design.masks.begin() + (c + 1) * M, std::uint8_t{1}));
+    const std::int32_t cls = std::min(size, M - size);
+    // A draw picks the class, then one of its C(M, cls) subsets of size cls: the pair is hit
+    // by S or by its complement, which for the middle class of an even M are two subsets.
+    const double hit = probability[cls] / probability_total / binomial(M, cls) * (cls <= n_paired ? 1.0 : 2.0);
+    const double drawn_at_least_once = -std::expm1(double(draws) * std::log1p(-hit));
+    design.weights[c] = mass[cls] / (binomial(M, cls) * (cls <= n_paired ? 2.0 : 1.0)) / drawn_at_least_once;
+  }
+  // Scale the sampled weights to the kernel mass of the sampled classes.
   double drawn = 0.0;
   for (std::size_t c = first_sampled_index; c < design.size(); ++c) drawn += design.weights[c];
   for (std::size_t c = first_sampled_index; c < design.size(); ++c) design.weights[c] *= remaining_mass / drawn;
@@ -212,30 +231,27 @@ void fill_masked_rows(std::span<const double> X, std::span<const double> backgro
   if (static_cast<std::int64_t>(out.size()) != (item_end - item_begin) * n_background * M) {
     throw InvalidArgument("out: wrong size for the masked rows");
   }
-  // Per coalition, the features taken from x (so the inner loop has no branch).
-  std::vector<std::int64_t> chosen_start(n_coalitions + 1, 0);
-  std::vector<std::int32_t> chosen;
-  for (std::int64_t c = 0; c < n_coalitions; ++c) {
-    for (std::int64_t j = 0; j < M; ++j) {
-      if (masks[c * M + j]) chosen.push_back(static_cast<std::int32_t>(j));
-    }
-    chosen_start[c + 1] = static_cast<std::int64_t>(chosen.size());
-  }
+  // Blocks of items; per item, the coalition's features taken from x are listed once so
+  // that the loop over background rows has no branch. Nothing is computed over the whole
+  // design, so a call for a few items costs only those items.
   constexpr std::int64_t kItemsPerBlock = 16;
   const std::int64_t n_items = item_end - item_begin;
   parallel_for(static_cast<std::ptrdiff_t>(n_blocks(n_items, kItemsPerBlock)), resolve_threads(n_jobs), [&](std::ptrdiff_t block) {
+    std::vector<std::int32_t> chosen(M);
     const std::int64_t end = std::min(n_items, (block + 1) * kItemsPerBlock);
     for (std::int64_t i = block * kItemsPerBlock; i < end; ++i) {
       const std::int64_t item = item_begin + i;
       const double* x = X.data() + (item / n_coalitions) * M;
-      const std::int64_t coalition = item % n_coalitions;
-      const std::int32_t* first = chosen.data() + chosen_start[coalition];
-      const std::int32_t* last = chosen.data() + chosen_start[coalition + 1];
+      const std::uint8_t* mask = masks.data() + (item % n_coalitions) * M;
+      std::int64_t n_chosen = 0;
+      for (std::int32_t j = 0; j < M; ++j) {
+        if (mask[j]) chosen[n_chosen++] = j;
+      }
       double* target = out.data() + i * n_background * M;
       std::copy(background.begin(), background.end(), target);
       for (std::int64_t b = 0; b < n_background; ++b) {
         double* row = target + b * M;
-        for (const std::int32_t* j = first; j != last; ++j) row[*j] = x[*j];
+        for (std::int64_t c = 0; c < n_chosen; ++c) row[chosen[c]] = x[chosen[c]];
       }
     }
   });
@@ -312,7 +328,8 @@ void exact_shapley_values(const CoalitionDesign& design, std::span<const double>
 
 void kernel_shap_values(const CoalitionDesign& design, std::span<const double> values, std::span<const double> full,
                         std::span<const double> empty, std::int64_t n_rows, std::int32_t n_outputs,
-                        std::span<double> out, std::span<double> standard_errors, int n_jobs) {
+                        std::span<double> out, std::span<double> standard_errors, int n_jobs,
+                        const Progress& progress) {
   const std::int64_t M = design.n_features;
   const std::int64_t K = n_outputs;
   const auto C = static_cast<std::int64_t>(design.size());
@@ -400,6 +417,7 @@ void kernel_shap_values(const CoalitionDesign& design, std::span<const double> v
     replicates_ok = regular(solver_without.back());
   }
   constexpr std::int64_t kRowsPerBlock = 32;
+  std::atomic<std::size_t> rows_done{0};
   parallel_for(static_cast<std::ptrdiff_t>(n_blocks(n_rows, kRowsPerBlock)), resolve_threads(n_jobs), [&](std::ptrdiff_t block) {
     const std::int64_t row_begin = block * kRowsPerBlock, row_end = std::min(n_rows, row_begin + kRowsPerBlock);
     const std::int64_t width = (row_end - row_begin) * K;
@@ -450,6 +468,8 @@ void kernel_shap_values(const CoalitionDesign& design, std::span<const double> v
         }
       }
     }
+    const std::size_t solved = rows_done += static_cast<std::size_t>(row_end - row_begin);
+    if (progress.active() && omp_get_thread_num() == 0) progress.report(solved, static_cast<std::size_t>(n_rows));
   });
 }
 

@@ -98,6 +98,11 @@ class Explanation:
         explanation.data = None if data is None else np.asarray(data)
         explanation.feature_names = names
         explanation.output_names = output_names
+        # Model-agnostic explainers attach a standard error per value: indexed alike.
+        if getattr(self, "standard_errors", None) is not None:
+            explanation.standard_errors = np.asarray(self.standard_errors[tuple(item)])
+        if hasattr(self, "nsamples"):
+            explanation.nsamples = self.nsamples
         return explanation
 
     def _feature_index(self, name: str) -> int:

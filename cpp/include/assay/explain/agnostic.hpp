@@ -21,6 +21,8 @@
 #include <span>
 #include <vector>
 
+#include "assay/common/progress.hpp"
+
 namespace assay::explain {
 
 enum class Link { identity, logit };
@@ -52,16 +54,19 @@ CoalitionDesign gray_code_coalitions(std::int32_t n_features);
 // whose coalitions (and their complements) all fit are enumerated from both ends
 // (sizes 1 and M-1 first); the other sizes are sampled, a size with probability
 // proportional to its kernel mass and then a uniform subset of that size, always
-// together with its complement (paired sampling, Covert & Lee 2021). Duplicates are
-// merged (their weight counts the draws) and the sampled weights are scaled to the
-// kernel mass of the sampled sizes. Random numbers come from CounterRng(seed, block)
-// over fixed blocks of draws. `budget` >= 2 (or M = 1).
+// together with its complement (paired sampling, Covert & Lee 2021), until the budget
+// holds that many distinct coalitions. Each sampled coalition is weighted by its
+// kernel weight over the probability that its pair was drawn at least once in the
+// draws made (the "c-kernel" of Olsen & Jullum 2024, "Improving the sampling strategy
+// in KernelSHAP"), not by its number of draws; the sampled weights are then scaled to
+// the kernel mass of the sampled sizes. Random numbers come from CounterRng(seed,
+// block) over fixed blocks of draws. `budget` >= 2 (or M = 1).
 //
 // With Sampling::leverage, the sampled sizes are drawn uniformly instead (every size
 // equally likely, i.e. coalitions with probability proportional to their leverage
 // score 1 / C(M, |S|); Musco & Witter 2025, "Provably accurate Shapley value
-// estimation via leverage score sampling"), and each draw is weighted by kernel over
-// sampling probability so that the regression stays the same in expectation.
+// estimation via leverage score sampling"); the weights follow the same rule with
+// these sampling probabilities.
 enum class Sampling { kernel, leverage };
 
 CoalitionDesign kernel_coalitions(std::int32_t n_features, std::int64_t budget, std::uint64_t seed,
@@ -104,9 +109,11 @@ void exact_shapley_values(const CoalitionDesign& design, std::span<const double>
 // the design's groups (0 for an exact design; NaN when leaving a group out makes the
 // equations singular). Throws InvalidArgument when the design
 // does not determine the values (singular normal equations: budget too small).
+// Reports progress (rows solved) from the calling thread, so a caller can interrupt it.
 void kernel_shap_values(const CoalitionDesign& design, std::span<const double> values, std::span<const double> full,
                         std::span<const double> empty, std::int64_t n_rows, std::int32_t n_outputs,
-                        std::span<double> out, std::span<double> standard_errors, int n_jobs = 0);
+                        std::span<double> out, std::span<double> standard_errors, int n_jobs = 0,
+                        const Progress& progress = {});
 
 // n_permutations random permutations of 0..M-1 (row-major, n_permutations x M); the
 // k-th is a uniform shuffle drawn from CounterRng(seed, k).

@@ -30,13 +30,21 @@ void native_coalition_values(std::span<const double> X, std::span<const double> 
                              const CoalitionDesign& design, const NativeModel& model, std::int32_t n_outputs,
                              std::span<const double> weights, Link link, std::span<double> out, int n_jobs = 0);
 
-// The same v(S) for a tree ensemble without walking every masked row: the ensemble's
-// output is a sum over trees, and tree t reads only its own features F_t, so
-// sum_b w_b t(x_S, b_notS) depends on S only through S n F_t. Per explained row, each
-// tree's background mean is tabulated for all 2^|F_t| patterns (|F_t| x R walks per
-// pattern), and v(S) is the sum of one table entry per tree. Ensembles with a tree on
-// more than 12 distinct features fall back to native_coalition_values. Reports
-// progress (rows done) from the calling thread.
+// The same v(S) for a tree ensemble without walking every masked row. The ensemble's
+// output is a sum over leaves; a leaf L whose path tests the features U (each possibly
+// several times) is reached by the hybrid row (x_S, b_notS) iff x satisfies the path's
+// conditions on every feature of S n U and b those on every feature of U \ S. With a_L
+// the features of U whose conditions x satisfies,
+//     sum_b w_b [b reaches L] = [S n U within a_L] * H_L(U \ S),
+// where H_L(Q) is the background weight of the rows satisfying the conditions of every
+// feature in Q: a histogram of the rows' satisfied patterns followed by a superset-sum
+// (zeta) transform over the 2^|U| subsets, computed once per call. Per explained row a
+// tree with no more patterns 2^|F_t| of its features F_t than coalitions is tabulated
+// over those patterns (each coalition then reads one entry); the other trees are summed
+// leaf by leaf per coalition. Equal to native_coalition_values up to rounding. When a
+// leaf tests more than 16 distinct features, the tables would not fit, or the trees have
+// more leaves than walking the background costs, it falls back to
+// native_coalition_values. Reports progress (rows done) from the calling thread.
 void tree_coalition_values(std::span<const double> X, std::span<const double> background,
                            const CoalitionDesign& design, const TreeEnsemble& ensemble,
                            std::span<const double> weights, Link link, std::span<double> out, int n_jobs = 0,
