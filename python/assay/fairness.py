@@ -25,6 +25,7 @@ from __future__ import annotations
 import functools
 import math
 import numbers
+import warnings
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping, Sequence
 
@@ -536,7 +537,9 @@ class _Evaluation:
             if builtin.core == "roc_auc":
                 values, reasons = _core_fair.roc_auc_by_group(rows, n, scores, labels, weights, self.n_jobs)
                 if self.convention == "fairlearn" and np.isin(reasons, [3, 4]).any():
-                    raise ValueError("Only one class is present in y_true. ROC AUC score is not defined in that case.")
+                    # What fairlearn gives with scikit-learn 1.9: a warning and NaN (older releases raised).
+                    warnings.warn("Only one class is present in y_true. ROC AUC score is not defined in that case.",
+                                  UserWarning, stacklevel=4)
             else:
                 calibration = _core_fair.calibration_by_group(rows, n, scores, labels, weights, 10, self.n_jobs)
                 values = calibration["ece"]
@@ -1140,7 +1143,7 @@ r2_score = _regression_function(
 @_builtin("roc_auc", "score")
 def roc_auc_score(y_true: Any, y_score: Any, *, sample_weight: Any = None, convention: str = "strict") -> float:
     """Exact ROC-AUC (ties count one half); the larger of the two labels is positive.
-    NaN when only one class is present (scikit-learn raises; so does convention='fairlearn')."""
+    NaN when only one class is present (convention='fairlearn' also warns, as scikit-learn does)."""
     return _single(roc_auc_score, y_true, y_score, sample_weight, convention)
 
 
