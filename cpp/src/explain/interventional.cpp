@@ -667,7 +667,7 @@ void interventional_interaction_values(const TreeEnsemble& ensemble, const Table
   check_output(out, X.n_rows() * per_row);
   // The values first: the diagonal holds the main effects phi_i - sum_{j != i} Phi_ij.
   std::vector<double> phi(X.n_rows() * M * K);
-  interventional_shap_values(ensemble, X, background, weights, phi, options);
+  interventional_shap_values(ensemble, X, background, weights, phi, options, progress);
   const auto [layouts, pairwise] = plan(ensemble, X.n_rows(), background.n_rows(), options.algorithm, true);
   const Setup setup = prepare(ensemble, X, background, weights, pairwise);
   std::fill(out.begin(), out.end(), 0.0);
