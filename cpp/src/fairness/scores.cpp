@@ -220,6 +220,25 @@ Calibration calibration_by_group(std::span<const std::int32_t> row_group, std::i
   return out;
 }
 
+namespace {
+
+// Replicate values of every group and level, NaN until computed.
+ReplicateValues nan_replicates(std::size_t groups, std::size_t levels, int n_boot) {
+  ReplicateValues out;
+  out.by_group.assign(groups * static_cast<std::size_t>(n_boot), kNaN);
+  out.by_level.assign(levels * static_cast<std::size_t>(n_boot), kNaN);
+  return out;
+}
+
+// How many times each row is drawn in replicate b.
+std::vector<std::uint8_t> replicate_multiplicities(std::uint64_t seed, std::size_t b, std::size_t n_rows) {
+  std::vector<std::uint8_t> times(n_rows);
+  poisson_multiplicities(seed, b, times);
+  return times;
+}
+
+}  // namespace
+
 ReplicateValues bootstrap_roc_auc(std::span<const std::int32_t> row_group, std::int32_t n_groups,
                                   std::span<const std::int32_t> group_level, std::int32_t n_levels,
                                   std::span<const double> scores, std::span<const std::int32_t> labels,
@@ -232,12 +251,9 @@ ReplicateValues bootstrap_roc_auc(std::span<const std::int32_t> row_group, std::
   const SortedScores by_group = sort_by_score_within_groups(row_group, n_groups, scores, labels, weights, n_jobs);
   const SortedScores by_level = sort_by_score_within_groups(row_level, n_levels, scores, labels, weights, n_jobs);
   const auto groups = static_cast<std::size_t>(n_groups), levels = static_cast<std::size_t>(n_levels);
-  ReplicateValues out;
-  out.by_group.assign(groups * static_cast<std::size_t>(n_boot), kNaN);
-  out.by_level.assign(levels * static_cast<std::size_t>(n_boot), kNaN);
+  ReplicateValues out = nan_replicates(groups, levels, n_boot);
   for_each_replicate(n_boot, n_jobs, progress, [&](std::size_t b) {
-    std::vector<std::uint8_t> times(row_group.size());
-    poisson_multiplicities(seed, b, times);
+    const std::vector<std::uint8_t> times = replicate_multiplicities(seed, b, row_group.size());
     auto times_of = [&](std::int64_t row) { return static_cast<double>(times[static_cast<std::size_t>(row)]); };
     Undefined reason;
     for (std::size_t g = 0; g < groups; ++g) exact_auc(by_group, g, times_of, out.by_group[b * groups + g], reason);
@@ -258,12 +274,9 @@ ReplicateValues bootstrap_calibration_error(std::span<const std::int32_t> row_gr
   const std::vector<std::int32_t> bin = score_bins(scores, n_bins);
   const auto groups = static_cast<std::size_t>(n_groups), levels = static_cast<std::size_t>(n_levels);
   const auto bins = static_cast<std::size_t>(n_bins);
-  ReplicateValues out;
-  out.by_group.assign(groups * static_cast<std::size_t>(n_boot), kNaN);
-  out.by_level.assign(levels * static_cast<std::size_t>(n_boot), kNaN);
+  ReplicateValues out = nan_replicates(groups, levels, n_boot);
   for_each_replicate(n_boot, n_jobs, progress, [&](std::size_t b) {
-    std::vector<std::uint8_t> times(row_group.size());
-    poisson_multiplicities(seed, b, times);
+    const std::vector<std::uint8_t> times = replicate_multiplicities(seed, b, row_group.size());
     // Cells [group][bin] of weight, positive weight and weighted score sum.
     std::vector<double> weight(groups * bins, 0.0), positive(groups * bins, 0.0), score_sum(groups * bins, 0.0);
     for (std::size_t i = 0; i < row_group.size(); ++i) {
