@@ -10,7 +10,7 @@ Three cases from issue 6, sized to keep the run within about five minutes on a s
 3. Accuracy: mean squared error to the exact Shapley values at equal budget, over
    several seeds (shap with l1_reg=False, its unregularised estimate).
 
-    .venv/bin/python benchmarks/run.py agnostic
+    ./dev.sh bench agnostic
 """
 
 from __future__ import annotations
@@ -123,7 +123,7 @@ def main() -> None:
     )
     print(markdown)
     update_doc("agnostic", "## Model-agnostic explainers (assay.explain)\n\n" + markdown,
-               ".venv/bin/python benchmarks/run.py agnostic")
+               "./dev.sh bench agnostic")
 
 
 if __name__ == "__main__":

@@ -37,7 +37,7 @@ from assay import drift
 
 SCALE = float(os.environ.get("ASSAY_BENCH_SCALE", "1.0"))
 N_NUMERIC, N_CATEGORICAL = 100, 20
-COMMAND = ".venv/bin/python benchmarks/run.py drift"
+COMMAND = "./dev.sh bench drift"
 ROOT = Path(__file__).resolve().parent.parent
 EVIDENTLY_FRACTION = 0.1  # Evidently takes about 10 minutes on the full data: time a part, scale linearly
 

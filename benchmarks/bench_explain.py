@@ -6,7 +6,7 @@ path-dependent work to XGBoost's pred_contribs / pred_interactions. Sizes are th
 issue's; the slowest contenders (shap's interventional mode, assay's pairwise walk) are
 timed on a subset of the rows and scaled linearly, as noted in the table.
 
-    .venv/bin/python benchmarks/run.py explain
+    ./dev.sh bench explain
 """
 
 from __future__ import annotations
@@ -127,7 +127,7 @@ def main() -> None:
         + "\n".join(f"- {n}" for n in notes)
     )
     print(markdown)
-    update_doc("explain", "## Tree explainers (assay.explain)\n\n" + markdown, ".venv/bin/python benchmarks/run.py explain")
+    update_doc("explain", "## Tree explainers (assay.explain)\n\n" + markdown, "./dev.sh bench explain")
 
 
 if __name__ == "__main__":

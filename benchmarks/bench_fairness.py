@@ -202,7 +202,7 @@ def main() -> None:
     table = results.markdown()
     print(table)
     update_doc("fairness", "## Fairness (assay.fairness vs fairlearn)\n\n" + table + "\n\n" + memory,
-               ".venv/bin/python benchmarks/run.py fairness")
+               "./dev.sh bench fairness")
 
 
 if __name__ == "__main__":
