@@ -6,6 +6,7 @@
 #include <array>
 #include <bit>
 #include <cmath>
+#include <limits>
 #include <memory>
 #include <utility>
 #include <vector>
@@ -82,9 +83,11 @@ std::span<const double> NonMissingSorter::sort(std::span<const double> input) {
   const std::size_t n = input.size();
   if (values_.size() < n) values_.resize(n);
   std::size_t kept = 0;
-  // Counting pays off once the column is much longer than the table it fills.
+  // Counting pays off once the column is much longer than the table it fills (and its
+  // 32-bit counts cannot overflow).
   constexpr std::size_t kCountingMinLength = 1 << 16;
-  if (n >= kCountingMinLength && sort_by_counting(input, kept)) return {values_.data(), kept};
+  const bool counts_fit = n <= std::numeric_limits<std::uint32_t>::max();
+  if (n >= kCountingMinLength && counts_fit && sort_by_counting(input, kept)) return {values_.data(), kept};
 
   if (keys_.size() < n) keys_.resize(n);
   // Branch-free compaction: every value is written, the end advances past non-NaN only.
