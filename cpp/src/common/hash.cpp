@@ -1,5 +1,7 @@
 #include "assay/common/hash.hpp"
 
+#include <algorithm>
+#include <array>
 #include <bit>
 #include <cmath>
 #include <cstring>
@@ -26,6 +28,46 @@ std::vector<std::uint64_t> hash_labels(std::span<const std::string> labels) {
   return hashes;
 }
 
+namespace {
+
+// The row hash's per-cell step, h = mix(h ^ cell) with one multiply and a shift; every
+// row hash gets a full mix at the end. Equal row hashes are verified cell by cell by
+// the callers, so this only has to make accidental collisions rare. The three loops
+// below are also compiled for x86-64-v4, where AVX-512 multiplies eight 64-bit lanes at
+// once; the loader picks the version the processor runs (integer work only, so both
+// versions give the same bits).
+constexpr std::uint64_t kRowStep = 0x9e3779b97f4a7c15ULL;
+
+[[gnu::target_clones("arch=x86-64-v4", "default")]]
+void fold_numeric(std::uint64_t* __restrict hashes, const double* __restrict values, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::uint64_t h = (hashes[i] ^ canonical_bits(values[i])) * kRowStep;
+    hashes[i] = h ^ (h >> 29);
+  }
+}
+
+[[gnu::target_clones("arch=x86-64-v4", "default")]]
+void fold_codes(std::uint64_t* __restrict hashes, const std::int32_t* __restrict codes,
+                const std::uint64_t* __restrict label_hashes, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::int32_t code = codes[i];
+    const std::uint64_t h = (hashes[i] ^ (code < 0 ? kMissingLabelHash : label_hashes[code])) * kRowStep;
+    hashes[i] = h ^ (h >> 29);
+  }
+}
+
+[[gnu::target_clones("arch=x86-64-v4", "default")]]
+void finish_hashes(std::uint64_t* __restrict hashes, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) hashes[i] = mix64(hashes[i]);
+}
+
+[[gnu::target_clones("arch=x86-64-v4", "default")]]
+void hash_doubles(const double* __restrict values, std::size_t n, std::uint64_t* __restrict hashes) {
+  for (std::size_t i = 0; i < n; ++i) hashes[i] = hash_double(values[i]);
+}
+
+}  // namespace
+
 std::vector<std::uint64_t> hash_rows(const TableView& table, std::span<const std::size_t> columns,
                                      int n_jobs) {
   const std::size_t n = table.n_rows();
@@ -35,31 +77,23 @@ std::vector<std::uint64_t> hash_rows(const TableView& table, std::span<const std
     const ColumnView& column = table.column(columns[k]);
     if (!column.is_numeric()) label_hashes[k] = hash_labels(column.labels);
   }
-  // Each cell costs one multiply and a shift (a column at a time, so rows pipeline);
-  // every row hash gets a full mix at the end. Equal row hashes are verified cell by
-  // cell by the callers, so this only has to make accidental collisions rare.
-  auto step = [](std::uint64_t h, std::uint64_t cell) {
-    h = (h ^ cell) * 0x9e3779b97f4a7c15ULL;
-    return h ^ (h >> 29);
-  };
+  // A block of rows at a time, a column at a time within it, so the block's hashes stay
+  // in cache.
   constexpr std::size_t kBlock = 1 << 12;
   const auto blocks = static_cast<std::ptrdiff_t>(n_blocks(n, kBlock));
   parallel_for(blocks, resolve_threads(n_jobs), [&](std::ptrdiff_t b) {
     const std::size_t begin = static_cast<std::size_t>(b) * kBlock;
-    const std::size_t end = std::min(n, begin + kBlock);
+    const std::size_t length = std::min(n, begin + kBlock) - begin;
+    std::uint64_t* block = hashes.data() + begin;
     for (std::size_t k = 0; k < columns.size(); ++k) {
       const ColumnView& column = table.column(columns[k]);
       if (column.is_numeric()) {
-        for (std::size_t i = begin; i < end; ++i) hashes[i] = step(hashes[i], canonical_bits(column.values[i]));
+        fold_numeric(block, column.values.data() + begin, length);
       } else {
-        const auto& by_code = label_hashes[k];
-        for (std::size_t i = begin; i < end; ++i) {
-          const std::int32_t code = column.codes[i];
-          hashes[i] = step(hashes[i], code < 0 ? kMissingLabelHash : by_code[static_cast<std::size_t>(code)]);
-        }
+        fold_codes(block, column.codes.data() + begin, label_hashes[k].data(), length);
       }
     }
-    for (std::size_t i = begin; i < end; ++i) hashes[i] = mix64(hashes[i]);
+    finish_hashes(block, length);
   });
   return hashes;
 }
@@ -84,6 +118,16 @@ HyperLogLog HyperLogLog::from_registers(std::vector<std::uint8_t> registers) {
   }
   sketch.registers_ = std::move(registers);
   return sketch;
+}
+
+void HyperLogLog::add_doubles(std::span<const double> values) {
+  constexpr std::size_t kBatch = 512;
+  std::array<std::uint64_t, kBatch> hashes;
+  for (std::size_t start = 0; start < values.size(); start += kBatch) {
+    const std::size_t length = std::min(kBatch, values.size() - start);
+    hash_doubles(values.data() + start, length, hashes.data());
+    for (std::size_t i = 0; i < length; ++i) add_hash(hashes[i]);
+  }
 }
 
 void HyperLogLog::merge(const HyperLogLog& other) {

@@ -48,14 +48,23 @@ double blocked_sum(const double* x, std::size_t n, Term term) {
   return sum + compensation;
 }
 
+// 1 + the number of positions where a sorted sequence changes value (0 when empty).
+[[gnu::target_clones("arch=x86-64-v4", "default")]]
+std::int64_t count_runs(const double* sorted, std::size_t n) {
+  if (n == 0) return 0;
+  std::int64_t changes = 0;
+  for (std::size_t i = 1; i < n; ++i) changes += sorted[i] != sorted[i - 1];
+  return 1 + changes;
+}
+
 // Keeps the `limit` most frequent values (descending count, ties by ascending value)
 // among values offered in ascending order.
 template <class Value>
 class TopValues {
  public:
   explicit TopValues(std::size_t limit) : limit_(limit) {}
+  bool full() const { return heap_.size() >= limit_; }
   void offer(const Value& value, std::int64_t count) {
-    ++offered_;
     if (limit_ == 0) return;
     if (heap_.size() < limit_) {
       heap_.push({value, count});
@@ -64,9 +73,10 @@ class TopValues {
       heap_.push({value, count});
     }
   }
-  ValueTable<Value> table() {
+  // The kept entries, most frequent first; complete when all n_values distinct values fit.
+  ValueTable<Value> table(std::int64_t n_values) {
     ValueTable<Value> result;
-    result.complete = offered_ <= limit_;
+    result.complete = static_cast<std::size_t>(n_values) <= limit_;
     while (!heap_.empty()) {
       result.entries.push_back(heap_.top());
       heap_.pop();
@@ -83,7 +93,6 @@ class TopValues {
     bool operator()(const ValueCount<Value>& a, const ValueCount<Value>& b) const { return better(a, b); }
   };
   std::size_t limit_;
-  std::size_t offered_ = 0;
   std::priority_queue<ValueCount<Value>, std::vector<ValueCount<Value>>, Worse> heap_;
 };
 
@@ -94,7 +103,7 @@ ValueTable<Value> merge_tables(const ValueTable<Value>& a, const ValueTable<Valu
   for (const auto& e : b.entries) counts[e.value] += e.count;
   TopValues<Value> top(limit);
   for (const auto& [value, count] : counts) top.offer(value, count);
-  ValueTable<Value> merged = top.table();
+  ValueTable<Value> merged = top.table(static_cast<std::int64_t>(counts.size()));
   merged.complete = merged.complete && a.complete && b.complete;
   return merged;
 }
@@ -213,19 +222,27 @@ NumericProfile profile_sorted(const ColumnView& column, const SortedColumn& sort
   fill_histogram(p, finite, nf, options.histogram_bins);
   p.summary = QuantileSummary::from_sorted(std::span<const double>(finite, nf), options.summary_capacity);
 
-  // One walk over runs of equal values: distinct count, value table, HLL.
+  // Equal values set the same register, so the sketch can take every value, runs and all.
   p.distinct_sketch = HyperLogLog(options.hll_precision);
+  p.distinct_sketch.add_doubles(v);
+  p.distinct = count_runs(v.data(), v.size());
+  // The value table from the runs of equal values. Once the table is full, a later run
+  // needs a larger count than the weakest entry to get in (it loses ties, its value being
+  // larger), so it repeats its first value: the walk jumps from repeat to repeat.
   TopValues<double> top(options.tracked_values);
+  const std::size_t n = v.size();
   std::size_t i = 0;
-  while (i < v.size()) {
+  while (i < n) {
+    if (top.full()) {
+      while (i + 1 < n && v[i] != v[i + 1]) ++i;
+      if (i + 1 >= n) break;
+    }
     std::size_t j = i + 1;
-    while (j < v.size() && v[j] == v[i]) ++j;
-    ++p.distinct;
+    while (j < n && v[j] == v[i]) ++j;
     top.offer(v[i], static_cast<std::int64_t>(j - i));
-    p.distinct_sketch.add_hash(hash_double(v[i]));
     i = j;
   }
-  p.values = top.table();
+  p.values = top.table(p.distinct);
   return p;
 }
 
@@ -264,7 +281,7 @@ CategoricalProfile profile_categorical(const ColumnView& column, const ProfileOp
     top.offer(column.labels[k], counts[k]);
     p.distinct_sketch.add_hash(hash_string(column.labels[k]));
   }
-  p.values = top.table();
+  p.values = top.table(p.distinct);
   return p;
 }
 

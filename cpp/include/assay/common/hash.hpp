@@ -54,6 +54,8 @@ class HyperLogLog {
     const int rank = rest == 0 ? 64 - precision_ + 1 : std::countl_zero(rest) + 1;
     if (registers_[index] < rank) registers_[index] = static_cast<std::uint8_t>(rank);
   }
+  // add_hash(hash_double(x)) for every x, the hashes computed in vectorised batches.
+  void add_doubles(std::span<const double> values);
   // Throws InvalidArgument when the precisions differ.
   void merge(const HyperLogLog& other);
   double estimate() const;
