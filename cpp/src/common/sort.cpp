@@ -63,6 +63,25 @@ void lsd_sort(std::size_t n, KeyOf key_of, Move move_pass) {
   }
 }
 
+// The order keys of x[0..n) (-0.0 as 0.0), with every NaN keyed above +inf, so the
+// NaNs sort last; returns how many NaNs there were. Integer work in a plain loop, so
+// it is also built for x86-64-v4 (AVX-512), chosen at load time.
+[[gnu::target_clones("arch=x86-64-v4", "default")]]
+std::size_t order_keys_nan_last(const double* __restrict x, std::size_t n, std::uint64_t* __restrict keys) {
+  std::size_t missing = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const bool is_nan = std::isnan(x[i]);
+    keys[i] = is_nan ? ~std::uint64_t{0} : order_key(x[i] == 0.0 ? 0.0 : x[i]);
+    missing += is_nan;
+  }
+  return missing;
+}
+
+[[gnu::target_clones("arch=x86-64-v4", "default")]]
+void values_from_order_keys(const std::uint64_t* __restrict keys, std::size_t n, double* __restrict values) {
+  for (std::size_t i = 0; i < n; ++i) values[i] = from_order_key(keys[i]);
+}
+
 }  // namespace
 
 void sort_keys(std::span<std::uint64_t> keys) {
@@ -90,14 +109,10 @@ std::span<const double> NonMissingSorter::sort(std::span<const double> input) {
   if (n >= kCountingMinLength && counts_fit && sort_by_counting(input, kept)) return {values_.data(), kept};
 
   if (keys_.size() < n) keys_.resize(n);
-  // Branch-free compaction: every value is written, the end advances past non-NaN only.
-  kept = 0;
-  for (const double x : input) {
-    keys_[kept] = order_key(x == 0.0 ? 0.0 : x);
-    kept += !std::isnan(x);
-  }
-  sort_keys(std::span<std::uint64_t>(keys_.data(), kept));
-  for (std::size_t i = 0; i < kept; ++i) values_[i] = from_order_key(keys_[i]);
+  const std::size_t missing = order_keys_nan_last(input.data(), n, keys_.data());
+  sort_keys(std::span<std::uint64_t>(keys_.data(), n));
+  kept = n - missing;
+  values_from_order_keys(keys_.data(), kept, values_.data());
   return {values_.data(), kept};
 }
 
