@@ -669,11 +669,13 @@ class DriftOverTime:
     """Drift statistics per chunk of the current data.
 
     ``chunks`` describes each chunk (index, label, first and last time, rows);
-    ``results[i]`` are the column results of chunk i.
+    ``results[i]`` are the column results of chunk i. ``correction`` is the
+    multiple-testing correction applied within each chunk (None: none).
     """
 
     chunks: list[dict[str, Any]]
     results: list[list[ColumnResult]]
+    correction: str | None = None
 
     def to_frame(self) -> Any:
         """A pandas DataFrame, one row per (chunk, column, test)."""
@@ -688,7 +690,10 @@ class DriftOverTime:
 
     def to_dict(self) -> dict[str, Any]:
         return json_safe(
-            {"chunks": [{**c, "columns": [asdict(r) for r in rs]} for c, rs in zip(self.chunks, self.results)]}
+            {
+                "correction": self.correction,
+                "chunks": [{**c, "columns": [asdict(r) for r in rs]} for c, rs in zip(self.chunks, self.results)],
+            }
         )
 
     def drift_counts(self) -> list[int]:
@@ -711,7 +716,9 @@ class DriftOverTime:
         counts = ", ".join(f"{c['label']}: {n}" for c, n in zip(self.chunks, self.drift_counts()))
         return (
             f"<div class='assay'>{_html.STYLE}<h3>Drift over time</h3>"
-            f"<p>{len(self.chunks)} chunks; drifted columns per chunk: {_html.escape(counts)}</p>{body}</div>"
+            f"<p>{len(self.chunks)} chunks; drifted columns per chunk: {_html.escape(counts)}"
+            f"{'' if self.correction is None else f'; p-values adjusted per chunk ({_html.escape(self.correction)})'}</p>"
+            f"{body}</div>"
         )
 
     def __repr__(self) -> str:
@@ -769,6 +776,7 @@ def over_time(
     columns: Sequence[str] | None = None,
     tests: Any = "auto",
     thresholds: Any = None,
+    correction: str | None = None,
     n_jobs: int | None = None,
     progress: Any = None,
 ) -> DriftOverTime:
@@ -779,7 +787,10 @@ def over_time(
     ``chunk_size`` rows, or ``n_chunks`` equal parts (default 10, NannyML's default);
     rows are taken in ``time`` order when it is given. 'auto' picks one test per column
     from the reference alone, so every chunk of a column uses the same test.
+    ``correction`` is as in :func:`report`, applied to each chunk's tests as one family
+    (the chunk's own report).
     """
+    method = _correction(correction, "correction")
     cur_frame = as_frame(current, argument="current")
     time_values = None
     exclude: set[str] = set()
@@ -801,7 +812,8 @@ def over_time(
     requests = _requests(checked, tests, thresholds)
     callback = progress_callback(progress, "drift over time")
     pairs = _core.drift_over_time(
-        ref.core_columns(checked), cur.core_columns(checked), labels, len(names), requests, n_jobs_arg(n_jobs), callback
+        ref.core_columns(checked), cur.core_columns(checked), labels, len(names), requests, n_jobs_arg(n_jobs), callback,
+        method,
     )
     results: list[list[ColumnResult]] = [[] for _ in names]
     for chunk, core in pairs:
@@ -818,7 +830,7 @@ def over_time(
         {"chunk": i, "label": name, "start": start, "end": end, "rows": int(n)}
         for i, (name, start, end, n) in enumerate(zip(names, starts, ends, counts))
     ]
-    return DriftOverTime(chunks, results)
+    return DriftOverTime(chunks, results, correction)
 
 
 # --- multivariate ------------------------------------------------------------------------

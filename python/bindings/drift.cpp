@@ -198,22 +198,23 @@ void bind_drift(py::module_& m) {
       "drift_over_time",
       [](const py::list& reference, const py::list& current,
          const py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>& chunk_of_row, std::int64_t n_chunks,
-         const py::list& requests, int n_jobs, const py::object& progress) {
+         const py::list& requests, int n_jobs, const py::object& progress, const std::string& correction) {
         Table ref = to_table(reference), cur = to_table(current);
         const auto parsed = to_requests(requests);
+        const drift::Correction parsed_correction = drift::parse_correction(correction);
         const Progress report_progress = make_progress(progress);
         const std::span<const std::int64_t> chunks(chunk_of_row.data(), static_cast<std::size_t>(chunk_of_row.size()));
         std::vector<drift::ChunkDrift> results;
         {
           py::gil_scoped_release release;
-          results = drift::drift_over_time(ref.view, cur.view, chunks, n_chunks, parsed, n_jobs, report_progress);
+          results = drift::drift_over_time(ref.view, cur.view, chunks, n_chunks, parsed, n_jobs, report_progress, parsed_correction);
         }
         py::list out;
         for (auto& r : results) out.append(py::make_tuple(r.chunk, std::move(r.drift)));
         return out;
       },
       py::arg("reference"), py::arg("current"), py::arg("chunk_of_row"), py::arg("n_chunks"), py::arg("requests"),
-      py::arg("n_jobs"), py::arg("progress"));
+      py::arg("n_jobs"), py::arg("progress"), py::arg("correction") = "none");
 
   m.def(
       "mmd_test",

@@ -364,6 +364,28 @@ def test_over_time_by_period_size_and_count(tables):
     assert "Drift over time" in by_count._repr_html_()
 
 
+def test_over_time_correction_is_each_chunks_report_with_that_correction(tables):
+    reference, current = tables
+    tests = {"stable": ["ks", "psi"], "shifted": ["ks", "mannw"], "few_values": ["chisquare"]}
+    chunk_size = 300
+    columns = list(tests)
+    plain = drift.over_time(reference, current, chunk_size=chunk_size, columns=columns, tests=tests)
+    for method in drift.CORRECTIONS:
+        corrected = drift.over_time(reference, current, chunk_size=chunk_size, columns=columns, tests=tests,
+                                    correction=method)
+        assert corrected.correction == method and corrected.to_dict()["correction"] == method
+        assert f"adjusted per chunk ({method})" in corrected._repr_html_()
+        for chunk, results in enumerate(corrected.results):
+            rows = current.iloc[chunk * chunk_size:(chunk + 1) * chunk_size]
+            expected = drift.report(reference, rows, columns=columns, tests=tests, correction=method).columns
+            assert [(r.column, r.test) for r in results] == [(r.column, r.test) for r in expected]
+            np.testing.assert_array_equal([r.pvalue_adjusted for r in results], [r.pvalue_adjusted for r in expected])
+            assert [r.drifted for r in results] == [r.drifted for r in expected]
+            assert [r.score for r in results] == [r.score for r in plain.results[chunk]]
+    with pytest.raises(ValueError, match="correction must be None or one of"):
+        drift.over_time(reference, current, correction="sidak")
+
+
 def test_over_time_bad_input(tables):
     reference, current = tables
     with pytest.raises(ValueError, match="at most one"):

@@ -403,6 +403,24 @@ std::vector<double> adjust_pvalues(std::span<const double> pvalues, Correction c
   return adjusted;
 }
 
+namespace {
+
+// Adjusts the p-values of one family of results together; the drift flags of p-value
+// tests then compare the adjusted p-values with the thresholds.
+void correct_family(const std::vector<ColumnDrift*>& family, Correction correction) {
+  if (correction == Correction::none) return;
+  std::vector<double> pvalues;
+  for (const ColumnDrift* result : family) pvalues.push_back(result->pvalue);
+  const std::vector<double> adjusted = adjust_pvalues(pvalues, correction);
+  for (std::size_t i = 0; i < family.size(); ++i) {
+    ColumnDrift& result = *family[i];
+    result.pvalue_adjusted = adjusted[i];
+    if (test_gives_pvalue(result.test)) result.drifted = is_drift(result.test, adjusted[i], result.threshold);
+  }
+}
+
+}  // namespace
+
 std::vector<ColumnDrift> drift_report(const TableView& reference, const TableView& current,
                                       const std::vector<ColumnRequest>& requests, int n_jobs,
                                       const Progress& progress, Correction correction) {
@@ -426,22 +444,16 @@ std::vector<ColumnDrift> drift_report(const TableView& reference, const TableVie
   std::vector<ColumnDrift> out;
   for (auto& results : per_request)
     for (auto& result : results) out.push_back(std::move(result));
-  if (correction != Correction::none) {
-    std::vector<double> pvalues;
-    for (const auto& result : out) pvalues.push_back(result.pvalue);
-    const std::vector<double> adjusted = adjust_pvalues(pvalues, correction);
-    for (std::size_t i = 0; i < out.size(); ++i) {
-      out[i].pvalue_adjusted = adjusted[i];
-      if (test_gives_pvalue(out[i].test)) out[i].drifted = is_drift(out[i].test, adjusted[i], out[i].threshold);
-    }
-  }
+  std::vector<ColumnDrift*> family;
+  for (auto& result : out) family.push_back(&result);
+  correct_family(family, correction);
   return out;
 }
 
 std::vector<ChunkDrift> drift_over_time(const TableView& reference, const TableView& current,
                                         std::span<const std::int64_t> chunk_of_row, std::int64_t n_chunks,
                                         const std::vector<ColumnRequest>& requests, int n_jobs,
-                                        const Progress& progress) {
+                                        const Progress& progress, Correction correction) {
   if (chunk_of_row.size() != current.n_rows())
     throw InvalidArgument("chunk labels have " + std::to_string(chunk_of_row.size()) +
                           " entries but the current data has " + std::to_string(current.n_rows()) + " rows");
@@ -488,6 +500,14 @@ std::vector<ChunkDrift> drift_over_time(const TableView& reference, const TableV
   std::vector<ChunkDrift> out;
   for (auto& results : per_task)
     for (auto& result : results) out.push_back(std::move(result));
+  // Each chunk's results are one family (a report of that chunk); they are contiguous.
+  for (std::size_t begin = 0; begin < out.size();) {
+    std::vector<ColumnDrift*> family;
+    std::size_t end = begin;
+    for (; end < out.size() && out[end].chunk == out[begin].chunk; ++end) family.push_back(&out[end].drift);
+    correct_family(family, correction);
+    begin = end;
+  }
   return out;
 }
 

@@ -132,7 +132,8 @@ std::vector<ColumnDrift> drift_report(const TableView& reference, const TableVie
 
 // The same per chunk of the current table: `chunk_of_row[i]` in [0, n_chunks) is the
 // chunk of current row i (-1 leaves the row out). Results are ordered by chunk, then
-// by request; the chunk is the index in `chunks`.
+// by request; the chunk is the index in `chunks`. With a correction, each chunk's
+// results form one family.
 struct ChunkDrift {
   std::int64_t chunk = 0;
   ColumnDrift drift;
@@ -140,6 +141,6 @@ struct ChunkDrift {
 std::vector<ChunkDrift> drift_over_time(const TableView& reference, const TableView& current,
                                         std::span<const std::int64_t> chunk_of_row, std::int64_t n_chunks,
                                         const std::vector<ColumnRequest>& requests, int n_jobs,
-                                        const Progress& progress = {});
+                                        const Progress& progress = {}, Correction correction = Correction::none);
 
 }  // namespace assay::drift
