@@ -63,6 +63,23 @@ def test_matches_fairlearn(constraints, objective, seed):
     assert list(table.index) == ["a", "b", "c"]
 
 
+@pytest.mark.parametrize("constraints", ["demographic_parity", "equalized_odds"])
+def test_matches_fairlearn_with_two_sensitive_features(constraints):
+    score, y, groups = data(2)
+    sensitive = pd.DataFrame({"group": groups, "sex": np.random.default_rng(12).choice(["m", "f"], len(y))})
+    X = score.reshape(-1, 1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        theirs = postprocessing.ThresholdOptimizer(estimator=Scores(), constraints=constraints, prefit=True,
+                                                   predict_method="predict", grid_size=200)
+        theirs.fit(X, y, sensitive_features=sensitive)
+        expected = theirs._pmf_predict(X, sensitive_features=sensitive)[:, 1]
+    ours = af.ThresholdOptimizer(constraints=constraints, grid_size=200).fit(score, y, sensitive_features=sensitive)
+    assert ours.x_best_ == theirs._x_best
+    np.testing.assert_allclose(ours.predict_proba(score, sensitive_features=sensitive)[:, 1], expected, rtol=1e-12, atol=1e-15)
+    assert list(ours.to_frame().index)[:3] == [("a", "f"), ("a", "m"), ("b", "f")]
+
+
 def test_the_constraint_holds_and_predictions_are_seeded():
     score, y, groups = data(3, n=20000)
     opt = af.ThresholdOptimizer(constraints="demographic_parity").fit(score, y, sensitive_features=groups)
