@@ -133,7 +133,7 @@ def test_bad_l1_reg(l1_reg, message):
         explainer(X, l1_reg=l1_reg)
 
 
-def test_information_criteria_need_enough_coalitions():
+def test_l1_reg_errors_in_the_core():
     # 2 coalitions give 4 augmented rows: too few to estimate the noise variance of 4 features.
     from assay import _core
 
@@ -146,6 +146,10 @@ def test_information_criteria_need_enough_coalitions():
         _core.agnostic_kernel_values(design, np.ones((1, 2, 1)), np.ones((1, 1)), np.zeros(1), 1, selection="lars")
     with pytest.raises(ValueError, match=r"l1_reg: num_features\(k\) needs k >= 1"):
         _core.agnostic_kernel_values(design, np.ones((1, 2, 1)), np.ones((1, 1)), np.zeros(1), 1, selection="num_features")
+    with pytest.raises(ValueError, match="values: l1_reg needs finite values"):
+        _core.agnostic_kernel_values(
+            design, np.full((1, 2, 1), np.nan), np.ones((1, 1)), np.zeros(1), 1, selection="num_features", num_features=2
+        )
 
 
 def test_too_many_features_for_exact():

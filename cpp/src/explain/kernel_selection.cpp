@@ -10,6 +10,7 @@
 #include <limits>
 #include <numbers>
 #include <string>
+#include <utility>
 
 #include "assay/common/error.hpp"
 #include "assay/common/parallel.hpp"
@@ -178,6 +179,13 @@ void kernel_shap_values_selected(const CoalitionDesign& design, std::span<const 
     throw InvalidArgument("l1_reg: '" + method_name(selection) + "' estimates the noise variance by least squares on " +
                           "2 x " + std::to_string(C) + " augmented rows, which needs more than " +
                           std::to_string(M + 1) + " (features + 1); raise nsamples or use num_features(k)");
+  }
+  if (C == 0) throw InvalidArgument("nsamples: no coalitions to select features from; raise nsamples");
+  // A non-finite target would silently end every selection with nothing selected.
+  for (const auto& [input, name] : {std::pair{values, "values"}, std::pair{full, "full"}, std::pair{empty, "empty"}}) {
+    if (!std::all_of(input.begin(), input.end(), [](double v) { return std::isfinite(v); })) {
+      throw InvalidArgument(std::string(name) + ": l1_reg needs finite values of v(S)");
+    }
   }
   const GroupSlots slots = group_slots(design);
   const std::int32_t G = slots.n_groups;

@@ -128,7 +128,8 @@ LarsPath lars_path(std::span<const double> gram, std::span<const double> xy, dou
       for (int attempt = 0; !std::isfinite(A); ++attempt) {  // lift the pivots until it is positive definite
         regularised.diagonal().array() += std::ldexp(kPivotFloor, attempt);
         direction = cholesky_solve(regularised, k, sign_vector);
-        A = 1.0 / std::sqrt(std::max(direction.dot(sign_vector), kPivotFloor));
+        const double length2 = direction.dot(sign_vector);
+        A = 1.0 / std::sqrt(length2 > kPivotFloor ? length2 : kPivotFloor);  // also when NaN
       }
       direction *= A;
     }

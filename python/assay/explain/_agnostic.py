@@ -529,7 +529,7 @@ def _l1_reg_arg(l1_reg: Any) -> tuple[str, int, float]:
                 raise ValueError(f"l1_reg: num_features(k) needs an integer k >= 1, got {l1_reg!r}")
             return "num_features", min(k, 2**31 - 1), 0.0
         raise ValueError(f"l1_reg must be {expected}, got {l1_reg!r}")
-    if l1_reg is False:
+    if isinstance(l1_reg, (bool, np.bool_)) and not l1_reg:
         return "none", 0, 0.0
     if isinstance(l1_reg, (bool, np.bool_)) or not isinstance(l1_reg, (int, float, np.integer, np.floating)):
         raise ValueError(f"l1_reg must be {expected}, got {l1_reg!r}")
