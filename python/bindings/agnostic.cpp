@@ -42,6 +42,16 @@ ex::Link link_of(const std::string& name) {
   throw InvalidArgument("link must be 'identity' or 'logit', got '" + name + "'");
 }
 
+// The feature selection of KernelSHAP's l1_reg, by name (the Python layer parses shap's spelling).
+ex::Selection selection_of(const std::string& name) {
+  if (name == "none") return ex::Selection::none;
+  if (name == "num_features") return ex::Selection::num_features;
+  if (name == "aic") return ex::Selection::aic;
+  if (name == "bic") return ex::Selection::bic;
+  if (name == "lasso") return ex::Selection::lasso;
+  throw InvalidArgument("l1_reg: selection must be 'none', 'num_features', 'aic', 'bic' or 'lasso', got '" + name + "'");
+}
+
 // A design given as arrays (e.g. the coalitions and weights shap sampled).
 ex::CoalitionDesign design_from_arrays(const py::handle& masks, const py::handle& weights) {
   const auto mask_array = doubles(masks, 2, "masks");
@@ -172,7 +182,9 @@ void bind_agnostic(py::module_& m) {
   m.def(
       "agnostic_kernel_values",
       [](const ex::CoalitionDesign& design, const py::handle& values, const py::handle& full,
-         const py::handle& empty, int n_jobs, const py::object& progress) {
+         const py::handle& empty, int n_jobs, const py::object& progress, const std::string& selection,
+         std::int32_t num_features, double alpha) {
+        const ex::L1Regularization l1_reg{selection_of(selection), num_features, alpha};
         const auto v = doubles(values, 3, "values");
         const auto f = doubles(full, 2, "full");
         const auto e = doubles(empty, 1, "empty");
@@ -185,12 +197,13 @@ void bind_agnostic(py::module_& m) {
         {
           py::gil_scoped_release release;
           ex::kernel_shap_values(design, span_of(v), span_of(f), span_of(e), n, static_cast<std::int32_t>(K), target,
-                                 error_target, n_jobs, report);
+                                 error_target, n_jobs, report, l1_reg);
         }
         return py::make_tuple(out, errors);
       },
       py::arg("design"), py::arg("values"), py::arg("full"), py::arg("empty"), py::arg("n_jobs") = 0,
-      py::arg("progress") = py::none());
+      py::arg("progress") = py::none(), py::arg("selection") = "none", py::arg("num_features") = 0,
+      py::arg("alpha") = 0.0);
 
   m.def(
       "agnostic_random_permutations",

@@ -11,6 +11,7 @@
 #include "assay/explain/agnostic.hpp"
 #include "assay/explain/background.hpp"
 #include "assay/explain/native_model.hpp"
+#include "assay/explain/sparse_regression.hpp"
 
 namespace ex = assay::explain;
 
@@ -298,4 +299,187 @@ TEST(Agnostic, LeafDecompositionEqualsWalkingEveryMaskedRow) {
                                 ex::Link::identity, walked, 1);
     for (std::size_t i = 0; i < walked.size(); ++i) EXPECT_NEAR(decomposed[i], walked[i], 1e-12) << design.size() << " " << i;
   }
+}
+
+namespace {
+
+// A regression problem in Gram form: X (n x M, uniform entries with pairwise correlated
+// columns when `correlated`) and y = X b + noise, from a portable generator.
+struct GramProblem {
+  int n, M;
+  std::vector<double> X, y, gram, xy;
+  double yy = 0.0;
+};
+
+GramProblem gram_problem(int n, int M, std::uint64_t seed, bool correlated) {
+  std::mt19937_64 rng(seed);
+  auto uniform = [&] { return double(rng() >> 11) * 0x1.0p-53 - 0.5; };
+  GramProblem p{n, M, std::vector<double>(n * M), std::vector<double>(n), std::vector<double>(M * M),
+                std::vector<double>(M)};
+  for (int i = 0; i < n; ++i) {
+    const double common = uniform();
+    for (int j = 0; j < M; ++j) p.X[i * M + j] = uniform() + (correlated ? 2.0 * common : 0.0);
+    for (int j = 0; j < M; ++j) p.y[i] += (j % 3 == 0 ? 1.0 : -0.5 * j / M) * p.X[i * M + j];
+    p.y[i] += 0.3 * uniform();
+  }
+  for (int a = 0; a < M; ++a) {
+    for (int i = 0; i < n; ++i) p.xy[a] += p.X[i * M + a] * p.y[i];
+    for (int b = 0; b < M; ++b) {
+      for (int i = 0; i < n; ++i) p.gram[a * M + b] += p.X[i * M + a] * p.X[i * M + b];
+    }
+  }
+  for (double v : p.y) p.yy += v * v;
+  return p;
+}
+
+// X^T (y - X b) from the Gram form.
+std::vector<double> correlations(const GramProblem& p, const double* b) {
+  std::vector<double> c(p.xy);
+  for (int a = 0; a < p.M; ++a) {
+    for (int j = 0; j < p.M; ++j) c[a] -= p.gram[a * p.M + j] * b[j];
+  }
+  return c;
+}
+
+}  // namespace
+
+TEST(SparseRegression, LeastAngleRegressionIsEquiangularAndEndsAtLeastSquares) {
+  const auto p = gram_problem(40, 6, 1, false);
+  const auto path = ex::lars_path(p.gram, p.xy, p.n, ex::LarsMethod::lar, 100);
+  ASSERT_EQ(path.active.size(), 6u);
+  ASSERT_EQ(path.size(), 7u);  // one step per feature, then the step to the least squares fit
+  for (std::size_t point = 1; point < path.size(); ++point) {
+    const auto c = correlations(p, path.coefs.data() + point * p.M);
+    const double C = path.alphas[point] * p.n;
+    EXPECT_LT(path.alphas[point], path.alphas[point - 1]);
+    // The features active before this point's step tie at the largest correlation C
+    // (Efron et al. 2004); the others lie below it.
+    for (std::size_t a = 0; a < path.active.size(); ++a) {
+      const double correlation = std::abs(c[path.active[a]]);
+      if (a < point) {
+        EXPECT_NEAR(correlation, point + 1 < path.size() ? C : 0.0, 1e-10 * path.alphas[0] * p.n) << point;
+      } else {
+        EXPECT_LE(correlation, C * (1 + 1e-12));
+      }
+    }
+  }
+  for (double c : correlations(p, path.coefs.data() + 6 * p.M)) EXPECT_NEAR(c, 0.0, 1e-10);  // least squares
+  const auto three = ex::lars_path(p.gram, p.xy, p.n, ex::LarsMethod::lar, 3);
+  EXPECT_EQ(std::vector<std::int32_t>(path.active.begin(), path.active.begin() + 3), three.active);
+  EXPECT_THROW(ex::lars_path(p.gram, std::vector<double>(5), p.n, ex::LarsMethod::lar, 3), assay::InvalidArgument);
+}
+
+TEST(SparseRegression, LassoPathByLarsMeetsTheOptimalityConditionsAndCoordinateDescent) {
+  int paths_with_drops = 0;
+  for (std::uint64_t seed = 0; seed < 12; ++seed) {
+    const auto p = gram_problem(30, 8, seed, true);
+    const auto path = ex::lars_path(p.gram, p.xy, p.n, ex::LarsMethod::lasso, 500);
+    int previous_non_zero = 0;
+    for (std::size_t point = 1; point < path.size(); ++point) {
+      const double* b = path.coefs.data() + point * p.M;
+      const auto c = correlations(p, b);
+      const double penalty = path.alphas[point] * p.n;
+      // Lasso optimality at penalty n alpha: X_j^T r = penalty sign(b_j) where b_j != 0, |X_j^T r| <= penalty elsewhere.
+      int non_zero = 0;
+      for (int j = 0; j < p.M; ++j) {
+        if (b[j] != 0.0) {
+          ++non_zero;
+          EXPECT_NEAR(c[j], b[j] > 0 ? penalty : -penalty, 1e-9) << seed << " " << point;
+        } else {
+          EXPECT_LE(std::abs(c[j]), penalty + 1e-9);
+        }
+      }
+      paths_with_drops += non_zero < previous_non_zero;
+      previous_non_zero = non_zero;
+    }
+    // Between two points the path is linear in alpha; coordinate descent at that alpha agrees.
+    const std::size_t point = path.size() / 2;
+    const double alpha = 0.5 * (path.alphas[point] + path.alphas[point + 1]);
+    const auto lasso = ex::lasso_coordinate_descent(p.gram, p.xy, p.yy, p.n, alpha, 1e-14, 100000);
+    for (int j = 0; j < p.M; ++j) {
+      const double interpolated = 0.5 * (path.coefs[point * p.M + j] + path.coefs[(point + 1) * p.M + j]);
+      EXPECT_NEAR(lasso[j], interpolated, 1e-7) << seed << " " << j;
+    }
+  }
+  EXPECT_GT(paths_with_drops, 0);  // the correlated problems exercise features leaving the path
+  const auto p = gram_problem(30, 8, 0, true);
+  EXPECT_THROW(ex::lasso_coordinate_descent(p.gram, p.xy, p.yy, p.n, 0.0), assay::InvalidArgument);
+  // A penalty above max |X^T y| / n: every coefficient is 0.
+  double largest = 0;
+  for (double v : p.xy) largest = std::max(largest, std::abs(v));
+  for (double b : ex::lasso_coordinate_descent(p.gram, p.xy, p.yy, p.n, 1.01 * largest / p.n)) EXPECT_EQ(b, 0.0);
+}
+
+TEST(Agnostic, FeatureSelectionKeepsAtMostKFeaturesAndEfficiency) {
+  const int M = 10;
+  const auto design = ex::kernel_coalitions(M, 300, 2);
+  // Three games (rows): additive with pairwise terms, at different scales.
+  std::mt19937_64 rng(4);
+  std::normal_distribution<double> normal;
+  std::vector<double> weight(3 * M);
+  for (double& w : weight) w = normal(rng);
+  auto game = [&](int row, std::uint32_t S) {
+    double value = (S & 3u) == 3u ? 0.7 : 0.0;
+    for (int i = 0; i < M; ++i) value += (S >> i & 1) * weight[row * M + i];
+    return value * (row + 1);
+  };
+  const std::int64_t C = static_cast<std::int64_t>(design.size());
+  std::vector<double> values(3 * C), full(3), empty{0.0};
+  for (int row = 0; row < 3; ++row) {
+    for (std::int64_t c = 0; c < C; ++c) values[row * C + c] = game(row, bits_of(design, c));
+    full[row] = game(row, (1u << M) - 1);
+  }
+  for (const ex::L1Regularization l1 : {ex::L1Regularization{ex::Selection::num_features, 4, 0.0},
+                                        ex::L1Regularization{ex::Selection::aic, 0, 0.0},
+                                        ex::L1Regularization{ex::Selection::lasso, 0, 1e-3}}) {
+    std::vector<double> one(3 * M), one_errors(3 * M), two(3 * M), two_errors(3 * M);
+    ex::kernel_shap_values(design, values, full, empty, 3, 1, one, one_errors, 1, {}, l1);
+    ex::kernel_shap_values(design, values, full, empty, 3, 1, two, two_errors, 2, {}, l1);
+    EXPECT_EQ(one, two);
+    EXPECT_EQ(one_errors, two_errors);
+    for (int row = 0; row < 3; ++row) {
+      double total = 0;
+      int selected = 0;
+      for (int i = 0; i < M; ++i) {
+        total += one[row * M + i];
+        selected += one[row * M + i] != 0.0;
+        if (one[row * M + i] == 0.0) EXPECT_EQ(one_errors[row * M + i], 0.0);
+        else EXPECT_GT(one_errors[row * M + i], 0.0);
+      }
+      if (l1.selection == ex::Selection::num_features) EXPECT_EQ(selected, 4);
+      EXPECT_GT(selected, 0);
+      EXPECT_NEAR(total, full[row], 1e-12);
+    }
+  }
+  // An additive game on three features, all coalitions: four LARS steps find those three
+  // (the fourth step ends at their exact fit) and their exact values.
+  const auto exact = ex::kernel_coalitions(M, (1 << M) - 2, 0);
+  std::vector<double> sparse_values(exact.size()), phi(M), errors(M);
+  const std::vector<double> contribution{0, 1.5, 0, 0, -2.0, 0, 0, 0.5, 0, 0};
+  for (std::size_t c = 0; c < exact.size(); ++c) {
+    for (int i = 0; i < M; ++i) sparse_values[c] += (bits_of(exact, c) >> i & 1) * contribution[i];
+  }
+  ex::kernel_shap_values(exact, sparse_values, std::vector<double>{0.0}, empty, 1, 1, phi, errors, 1, {},
+                         {ex::Selection::num_features, 4, 0.0});
+  for (int i = 0; i < M; ++i) EXPECT_NEAR(phi[i], contribution[i], 1e-12) << i;
+}
+
+TEST(Agnostic, FeatureSelectionSettingsAreChecked) {
+  const auto design = ex::kernel_coalitions(4, 14, 0);
+  std::vector<double> values(design.size()), phi(4), errors(4);
+  const std::vector<double> full{1.0}, empty{0.0};
+  auto solve = [&](const ex::CoalitionDesign& d, ex::L1Regularization l1) {
+    ex::kernel_shap_values(d, values, full, empty, 1, 1, phi, errors, 1, {}, l1);
+  };
+  EXPECT_THROW(solve(design, {ex::Selection::num_features, 0, 0.0}), assay::InvalidArgument);
+  EXPECT_THROW(solve(design, {ex::Selection::lasso, 0, -1.0}), assay::InvalidArgument);
+  EXPECT_THROW(solve(design, {ex::Selection::lasso, 0, NAN}), assay::InvalidArgument);
+  solve(design, {ex::Selection::aic, 0, 0.0});  // 28 augmented rows > 5
+  ex::CoalitionDesign two;  // 4 augmented rows: too few for the noise variance of 4 features
+  two.n_features = 4;
+  two.masks = {1, 0, 0, 0, 0, 1, 1, 1};
+  two.weights = {1, 1};
+  two.groups = {-1, -1};
+  values.assign(2, 0.5);
+  EXPECT_THROW(solve(two, {ex::Selection::bic, 0, 0.0}), assay::InvalidArgument);
 }

@@ -103,29 +103,114 @@ def test_logit_link_explains_log_odds_of_the_mean():
     np.testing.assert_allclose(exact.base_values + exact.values.sum(axis=1), np.log(p_x / (1 - p_x)), atol=1e-12)
 
 
-@pytest.mark.parametrize("link", ["identity", "logit"])
-def test_solver_with_shaps_sampled_coalitions_gives_shaps_values(link):
-    shap = pytest.importorskip("shap")
+# shap's l1_reg and the core's (selection, num_features, alpha) for it.
+L1_OPTIONS = [
+    (False, ("none", 0, 0.0)),
+    ("num_features(1)", ("num_features", 1, 0.0)),
+    ("num_features(4)", ("num_features", 4, 0.0)),
+    ("num_features(10)", ("num_features", 10, 0.0)),
+    ("num_features(20)", ("num_features", 20, 0.0)),  # more than M: every feature
+    ("aic", ("aic", 0, 0.0)),
+    ("bic", ("bic", 0, 0.0)),
+    (1e-4, ("lasso", 0, 1e-4)),
+    (1e-3, ("lasso", 0, 1e-3)),
+]
+
+
+def shap_problem(shap, link, scale, row, l1_reg):
+    """shap's KernelExplainer on one row (12 features, 300 coalitions): its values and the arrays it solved."""
     rng = np.random.default_rng(4)
     M = 12
-    background, x = rng.normal(size=(6, M)), rng.normal(size=(1, M))
+    background, X = rng.normal(size=(6, M)), rng.normal(size=(3, M))
     w = rng.normal(size=M)
 
     def model(Z):
-        return 1.0 / (1.0 + np.exp(-(Z @ w + Z[:, 0] * Z[:, 3]))) if link == "logit" else np.sin(Z @ w) + Z[:, 0] * Z[:, 3]
+        if link == "logit":
+            return 1.0 / (1.0 + np.exp(-(Z @ w + Z[:, 0] * Z[:, 3])))
+        return scale * (np.sin(Z @ w) + Z[:, 0] * Z[:, 3])
 
-    np.random.seed(0)
+    np.random.seed(row)
     explainer = shap.KernelExplainer(model, background, link=link)
-    expected = explainer.shap_values(x, nsamples=300, l1_reg=False, silent=True)
-    expected = np.asarray(expected).reshape(M)
+    expected = np.asarray(explainer.shap_values(X[row : row + 1], nsamples=300, l1_reg=l1_reg, silent=True)).reshape(M)
     to_link = explainer.link.f
     used = explainer.nsamplesAdded
     design = _core.agnostic_design_from_arrays(explainer.maskMatrix[:used], explainer.kernelWeights[:used])
     values = to_link(np.asarray(explainer.ey)[:used, 0])[None, :, None]
     full = np.array([[to_link(explainer.fx[0])]])
     empty = np.array([to_link(explainer.fnull[0])])
-    ours, errors = _core.agnostic_kernel_values(design, values, full, empty, 1)
-    np.testing.assert_allclose(ours[0, :, 0], expected, rtol=0, atol=1e-10)
+    return expected, (design, values, full, empty)
+
+
+@pytest.mark.parametrize("link, scale", [("identity", 1.0), ("logit", 1.0), ("identity", 1e-3)])
+def test_solver_with_shaps_sampled_coalitions_gives_shaps_values(link, scale):
+    """Fed shap's coalitions, weights and v(S), the core gives shap's values for every l1_reg option."""
+    shap = pytest.importorskip("shap")
+    counts = {}
+    for row in range(3):
+        for l1_reg, (selection, num_features, alpha) in L1_OPTIONS:
+            expected, arrays = shap_problem(shap, link, scale, row, l1_reg)
+            ours, errors = _core.agnostic_kernel_values(
+                *arrays, 1, selection=selection, num_features=num_features, alpha=alpha
+            )
+            ours = ours[0, :, 0]
+            # shap rounds |values| < 1e-10 to 0; the same features are selected.
+            np.testing.assert_array_equal(np.abs(ours) > 1e-10, expected != 0, err_msg=f"{l1_reg} row {row}")
+            np.testing.assert_allclose(ours, expected, rtol=0, atol=1e-10 * scale, err_msg=f"{l1_reg} row {row}")
+            counts[l1_reg, row] = int(np.count_nonzero(ours))
+            assert np.all(errors[0, ours == 0, 0] == 0)
+    # The options select different numbers of features, so the comparison tests selections.
+    assert all(counts["num_features(4)", row] == 4 for row in range(3))
+    if scale == 1.0:
+        assert all(counts["num_features(10)", row] == 10 for row in range(3))
+        assert all(counts["num_features(20)", row] == 12 for row in range(3))
+        assert len({counts[option, row] for option in ("aic", "bic", 1e-4, 1e-3) for row in range(3)}) >= 3
+    else:  # outputs varying by ~1e-3: shap's LARS path ends before 10 steps (float32 epsilon)
+        assert min(counts["num_features(10)", row] for row in range(3)) < 10
+
+
+def test_num_features_keeps_that_many_values_and_matches_shap_end_to_end():
+    shap = pytest.importorskip("shap")
+    rng = np.random.default_rng(8)
+    M = 11
+    background, X = rng.normal(size=(5, M)), rng.normal(size=(3, M))
+    w = rng.normal(size=M)
+
+    def model(Z):
+        return np.sin(Z @ w) + Z[:, 0] * Z[:, 3]
+
+    # All 2^M - 2 coalitions: the same design in both tools, so the same selection.
+    ours = KernelExplainer(model, background)(X, nsamples=2**M - 2, l1_reg="num_features(10)")
+    theirs = shap.KernelExplainer(model, background).shap_values(X, nsamples=2**M - 2, l1_reg="num_features(10)", silent=True)
+    assert np.all(np.count_nonzero(ours.values, axis=1) == 10)
+    np.testing.assert_allclose(ours.values, theirs, rtol=0, atol=1e-8)
+    np.testing.assert_allclose(ours.base_values + ours.values.sum(axis=1), model(X), atol=1e-12)
+    # Sampled coalitions, two outputs, 15 features: 10 values per row and output, still additive.
+    model15, background15, X15 = make_model(15), rng.normal(size=(4, 15)), rng.normal(size=(3, 15))
+    sampled = KernelExplainer(model15, background15, seed=1)(X15, nsamples=400, l1_reg="num_features(10)")
+    assert np.all(np.count_nonzero(sampled.values, axis=1) == 10)
+    np.testing.assert_allclose(sampled.base_values + sampled.values.sum(axis=1), model15(X15), atol=1e-12)
+    unselected = sampled.values == 0
+    assert np.all(sampled.standard_errors[unselected] == 0) and np.all(sampled.standard_errors[~unselected] > 0)
+
+
+def test_l1_reg_options_and_their_shap_spellings(problem):
+    model, background, X = problem  # 10 features
+    explainer = KernelExplainer(model, background, seed=2)
+    plain = explainer(X, nsamples=300).values
+    np.testing.assert_array_equal(explainer(X, nsamples=300, l1_reg=0).values, plain)
+    # num_features(k) with k >= M selects every feature: the unregularised values.
+    np.testing.assert_allclose(explainer(X, nsamples=300, l1_reg="num_features(25)").values, plain, atol=1e-10)
+    # "auto" is AIC below 20% of the 2^M - 2 coalitions evaluated, no selection above (shap's rule).
+    aic = explainer(X, nsamples=150, l1_reg="aic").values
+    np.testing.assert_array_equal(explainer(X, nsamples=150, l1_reg="auto").values, aic)
+    assert np.any(aic == 0)
+    np.testing.assert_array_equal(explainer(X, nsamples=300, l1_reg="auto").values, plain)
+    # A Lasso alpha large enough removes everything; shap then reports all zeros.
+    assert np.all(explainer(X, nsamples=300, l1_reg=10.0).values == 0)
+    # shap_values and the tolerance loop take it too.
+    np.testing.assert_array_equal(explainer.shap_values(X, nsamples=150, l1_reg="aic"), aic)
+    stopped = explainer(X, nsamples=1000, tolerance=0.1, l1_reg="num_features(3)")
+    assert np.all(np.count_nonzero(stopped.values, axis=1) == 3)
 
 
 def test_full_enumeration_equals_shap_kernel_explainer(problem):

@@ -113,6 +113,45 @@ def test_singular_design_is_an_error_not_a_number():
         _core.agnostic_kernel_values(design, np.zeros((1, 3, 1)), np.ones((1, 1)), np.zeros(1), 1)
 
 
+@pytest.mark.parametrize(
+    "l1_reg, message",
+    [
+        ("lars", "l1_reg must be False, 'num_features"),
+        ("num_features(ten)", r"l1_reg: num_features\(k\) needs an integer k >= 1"),
+        ("num_features(0)", r"l1_reg: num_features\(k\) needs an integer k >= 1"),
+        ("num_features(-3)", r"l1_reg: num_features\(k\) needs an integer k >= 1"),
+        (True, "l1_reg must be False"),
+        ([0.1], "l1_reg must be False"),
+        (-0.1, "l1_reg: a Lasso alpha must be a positive finite number"),
+        (float("nan"), "l1_reg: a Lasso alpha must be a positive finite number"),
+        (float("inf"), "l1_reg: a Lasso alpha must be a positive finite number"),
+    ],
+)
+def test_bad_l1_reg(l1_reg, message):
+    explainer = KernelExplainer(linear, BACKGROUND)
+    with pytest.raises(ValueError, match=message):
+        explainer(X, l1_reg=l1_reg)
+
+
+def test_l1_reg_errors_in_the_core():
+    # 2 coalitions give 4 augmented rows: too few to estimate the noise variance of 4 features.
+    from assay import _core
+
+    masks = np.array([[1, 0, 0, 0], [0, 1, 1, 1]], dtype=float)
+    design = _core.agnostic_design_from_arrays(masks, np.ones(2))
+    for criterion in ("aic", "bic"):
+        with pytest.raises(ValueError, match=f"l1_reg: '{criterion}' estimates the noise variance"):
+            _core.agnostic_kernel_values(design, np.ones((1, 2, 1)), np.ones((1, 1)), np.zeros(1), 1, selection=criterion)
+    with pytest.raises(ValueError, match="l1_reg: selection must be"):
+        _core.agnostic_kernel_values(design, np.ones((1, 2, 1)), np.ones((1, 1)), np.zeros(1), 1, selection="lars")
+    with pytest.raises(ValueError, match=r"l1_reg: num_features\(k\) needs k >= 1"):
+        _core.agnostic_kernel_values(design, np.ones((1, 2, 1)), np.ones((1, 1)), np.zeros(1), 1, selection="num_features")
+    with pytest.raises(ValueError, match="values: l1_reg needs finite values"):
+        _core.agnostic_kernel_values(
+            design, np.full((1, 2, 1), np.nan), np.ones((1, 1)), np.zeros(1), 1, selection="num_features", num_features=2
+        )
+
+
 def test_too_many_features_for_exact():
     background = rng.normal(size=(2, 17))
     with pytest.raises(ValueError, match=r"data has 17 features: ExactExplainer would evaluate 2\^17"):

@@ -2,10 +2,6 @@
 // exact Shapley sum and the KernelSHAP least squares. See agnostic.hpp.
 #include "assay/explain/agnostic.hpp"
 
-// Eigen would otherwise run its matrix products on OpenMP threads of its own, ignoring
-// n_jobs; the parallelism here is assay's, over fixed blocks of rows.
-#define EIGEN_DONT_PARALLELIZE
-#include <Eigen/Dense>
 #include <omp.h>
 
 #include <algorithm>
@@ -19,12 +15,13 @@
 #include "assay/common/error.hpp"
 #include "assay/common/parallel.hpp"
 #include "assay/common/rng.hpp"
+#include "kernel_solver.hpp"
 
 namespace assay::explain {
 
 namespace {
 
-using Matrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+using detail::Matrix;
 
 double binomial(std::int32_t n, std::int32_t k) {
   double result = 1.0;
@@ -326,13 +323,34 @@ void exact_shapley_values(const CoalitionDesign& design, std::span<const double>
   });
 }
 
+detail::GroupSlots detail::group_slots(const CoalitionDesign& design) {
+  const auto C = static_cast<std::int64_t>(design.size());
+  GroupSlots slots;
+  slots.n_groups = design.exact ? 0 : design.n_groups;
+  slots.order.resize(C);
+  for (std::int64_t c = 0; c < C; ++c) slots.order[c] = c;
+  std::stable_sort(slots.order.begin(), slots.order.end(),
+                   [&](std::int64_t a, std::int64_t b) { return design.groups[a] < design.groups[b]; });
+  slots.start.assign(slots.n_groups + 2, 0);
+  for (std::int64_t c = 0; c < C; ++c) {
+    const std::int32_t g = design.groups[c];
+    if (g >= slots.n_groups) {
+      throw InvalidArgument("design: coalition group " + std::to_string(g) + " outside the design's groups");
+    }
+    ++slots.start[g < 0 ? 1 : g + 2];  // counts, shifted by one for the prefix sum below
+  }
+  for (std::int32_t slot = 1; slot <= slots.n_groups + 1; ++slot) slots.start[slot] += slots.start[slot - 1];
+  return slots;
+}
+
 void kernel_shap_values(const CoalitionDesign& design, std::span<const double> values, std::span<const double> full,
                         std::span<const double> empty, std::int64_t n_rows, std::int32_t n_outputs,
                         std::span<double> out, std::span<double> standard_errors, int n_jobs,
-                        const Progress& progress) {
+                        const Progress& progress, const L1Regularization& l1_reg) {
   const std::int64_t M = design.n_features;
   const std::int64_t K = n_outputs;
   const auto C = static_cast<std::int64_t>(design.size());
+  detail::check_l1_regularization(l1_reg);
   if (M < 1 || K < 1) throw InvalidArgument("design: needs at least one feature and one output");
   if (static_cast<std::int64_t>(values.size()) != n_rows * C * K) throw InvalidArgument("values: wrong size");
   if (static_cast<std::int64_t>(full.size()) != n_rows * K) throw InvalidArgument("full: wrong size");
@@ -349,19 +367,14 @@ void kernel_shap_values(const CoalitionDesign& design, std::span<const double> v
     }
     return;
   }
-  // Order coalitions with the enumerated ones first, then group by group, so that
-  // each group's part of the normal equations is a contiguous block.
-  const std::int32_t G = design.exact ? 0 : design.n_groups;
-  std::vector<std::int64_t> order(C);
-  for (std::int64_t c = 0; c < C; ++c) order[c] = c;
-  std::stable_sort(order.begin(), order.end(), [&](std::int64_t a, std::int64_t b) { return design.groups[a] < design.groups[b]; });
-  std::vector<std::int64_t> group_start(G + 2, 0);  // slot 0: enumerated; slot g+1: group g
-  for (std::int64_t c = 0; c < C; ++c) {
-    const std::int32_t g = design.groups[c];
-    if (g >= G) throw InvalidArgument("design: coalition group " + std::to_string(g) + " outside the design's groups");
-    ++group_start[g < 0 ? 1 : g + 2];  // counts, shifted by one for the prefix sum below
+  if (l1_reg.selection != Selection::none) {
+    detail::kernel_shap_values_selected(design, values, full, empty, n_rows, n_outputs, out, standard_errors, n_jobs,
+                                        progress, l1_reg);
+    return;
   }
-  for (std::int32_t slot = 1; slot <= G + 1; ++slot) group_start[slot] += group_start[slot - 1];
+  const detail::GroupSlots slots = detail::group_slots(design);
+  const std::int32_t G = slots.n_groups;
+  const std::vector<std::int64_t>& order = slots.order;
   // Eliminating the last feature: D = Z[:, :M-1] - Z[:, M-1], weighted transpose WD^T.
   const std::int64_t P = M - 1;
   Matrix D(C, P);
@@ -374,12 +387,7 @@ void kernel_shap_values(const CoalitionDesign& design, std::span<const double> v
       weighted_transpose(j, p) = w * D(p, j);
     }
   }
-  // An LDLT factorisation is usable when no pivot vanishes relative to the largest.
-  auto regular = [](const Eigen::LDLT<Matrix>& solver) {
-    if (solver.info() != Eigen::Success) return false;
-    const Eigen::VectorXd pivots = solver.vectorD().cwiseAbs();
-    return pivots.minCoeff() > 1e-12 * pivots.maxCoeff() && solver.rcond() > 1e-13;
-  };
+  using detail::regular;
   // Products W D^T X over the coalitions, split by group slot: the enumerated part, each
   // sampled group's part and their total. A jackknife replicate drops group g and
   // scales the other sampled groups by G/(G-1) so that they keep their kernel mass.
@@ -392,7 +400,7 @@ void kernel_shap_values(const CoalitionDesign& design, std::span<const double> v
   };
   auto grouped_products = [&](const Matrix& right) {
     auto slot_product = [&](std::int32_t slot) {
-      const std::int64_t start = group_start[slot], length = group_start[slot + 1] - start;
+      const std::int64_t start = slots.begin(slot), length = slots.length(slot);
       return Matrix(weighted_transpose.middleCols(start, length) * right.middleRows(start, length));
     };
     GroupedProducts products{slot_product(0), Matrix(), {}};

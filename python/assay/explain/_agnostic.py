@@ -243,6 +243,13 @@ class KernelExplainer(_AgnosticExplainer):
         At most this many rows per model call.
     progress:
         True / False / None (a bar after 2 s) or a callable(done, total).
+
+    Notes
+    -----
+    By default every feature is estimated (``l1_reg=False``). shap's KernelExplainer
+    selects features first, by default ``l1_reg="num_features(10)"`` since shap 0.47,
+    which leaves at most 10 non-zero values per row; ``explainer(X, l1_reg="num_features(10)")``
+    does the same here (see :meth:`__call__` for every option).
     """
 
     def __init__(self, model: Callable[[np.ndarray], Any], data: Any, link: str = "identity", n_jobs: int | None = None,
@@ -257,16 +264,40 @@ class KernelExplainer(_AgnosticExplainer):
         """The coalitions and weights used for a budget (``nsamples``): the core's CoalitionDesign."""
         return _core.agnostic_kernel_design(self.n_features, self._budget(nsamples), self.seed, sampling=self.sampling)
 
-    def shap_values(self, X: Any, nsamples: int | str = "auto", tolerance: float | None = None) -> np.ndarray:
+    def shap_values(self, X: Any, nsamples: int | str = "auto", tolerance: float | None = None,
+                    l1_reg: str | float | bool = False) -> np.ndarray:
         """SHAP values: (n_rows, n_features), or (n_rows, n_features, n_outputs) for several outputs."""
-        return self(X, nsamples=nsamples, tolerance=tolerance).values
+        return self(X, nsamples=nsamples, tolerance=tolerance, l1_reg=l1_reg).values
 
-    def __call__(self, X: Any, nsamples: int | str = "auto", tolerance: float | None = None) -> Explanation:
+    def __call__(self, X: Any, nsamples: int | str = "auto", tolerance: float | None = None,
+                 l1_reg: str | float | bool = False) -> Explanation:
         """An :class:`Explanation` of the rows of X; ``.standard_errors`` holds a standard error per value.
 
         With ``nsamples`` at least 2^M - 2 all coalitions are enumerated and the values
         are exact (standard errors 0); otherwise coalitions are sampled in pairs and the
         standard errors are jackknife estimates over 16 groups of pairs.
+
+        ``l1_reg`` selects features before the regression, per row and output, with shap's
+        options and semantics (shap 0.51); the unselected features get exactly 0:
+
+        - ``False`` or ``0`` (assay's default): no selection, every feature is estimated.
+          shap's default since 0.47 is ``"num_features(10)"``; pass that to reproduce it.
+        - ``"num_features(k)"``: least-angle regression for k steps on shap's augmented
+          regression (scikit-learn's ``lars_path(max_iter=k)``); at most k features,
+          all of them when k >= M. Fewer when the path ends early, as shap's: it stops
+          once the largest correlation per augmented row falls below float32's epsilon,
+          which happens for outputs that vary by less than about 1e-3.
+        - ``"aic"`` / ``"bic"``: the lasso path by LARS with the point minimising the
+          Akaike / Bayesian information criterion (scikit-learn's ``LassoLarsIC`` on the
+          standardised augmented regression); needs twice the number of coalitions to
+          exceed M + 1.
+        - a positive number: the penalty alpha of scikit-learn's ``Lasso`` on the
+          augmented regression.
+        - ``"auto"``: ``"aic"`` when less than 20% of the 2^M - 2 coalitions are
+          evaluated, otherwise no selection (shap's rule; deprecated there).
+
+        Standard errors are then jackknife estimates with the selection held fixed
+        (0 for the unselected features).
 
         With a ``tolerance``, ``nsamples`` is the largest budget: the explainer starts at
         max(2M + 2, 128) coalitions and doubles the budget until every standard error is
@@ -276,13 +307,14 @@ class KernelExplainer(_AgnosticExplainer):
         """
         rows = self._rows(X)
         largest = self._budget(nsamples)
+        selection = _l1_reg_arg(l1_reg)
         if tolerance is None:
-            return self._explain(rows, largest)
+            return self._explain(rows, largest, selection)
         if isinstance(tolerance, bool) or not isinstance(tolerance, (int, float)) or not tolerance > 0:
             raise ValueError(f"tolerance must be a positive number, got {tolerance!r}")
         budget = min(largest, max(2 * self.n_features + 2, 128))
         while True:
-            explanation = self._explain(rows, budget)
+            explanation = self._explain(rows, budget, selection)
             errors = explanation.standard_errors
             if np.all(errors <= tolerance):
                 return explanation
@@ -306,14 +338,22 @@ class KernelExplainer(_AgnosticExplainer):
             raise ValueError(f"nsamples={nsamples}: need at least as many coalitions as features ({M})")
         return int(nsamples)
 
-    def _explain(self, rows: np.ndarray, budget: int) -> Explanation:
+    def _explain(self, rows: np.ndarray, budget: int, selection: tuple[str, int, float]) -> Explanation:
         design = self.design(budget)
         full = self._full_values(rows)
         coalition_values = (
             self._coalition_values(rows, design, "KernelSHAP")
             if len(design) else np.empty((len(rows), 0, self.n_outputs))
         )
-        values, errors = _core.agnostic_kernel_values(design, coalition_values, full, self._expected, self.n_jobs)
+        method, num_features, alpha = selection
+        if method == "auto":  # shap's rule: AIC when less than 20% of the coalitions are evaluated
+            M = self.n_features
+            all_coalitions = 2**M - 2 if M <= 30 else 2**30
+            method = "aic" if M > 1 and min(budget, all_coalitions) < 0.2 * all_coalitions else "none"
+        values, errors = _core.agnostic_kernel_values(
+            design, coalition_values, full, self._expected, self.n_jobs,
+            selection=method, num_features=num_features, alpha=alpha,
+        )
         explanation = self._explanation(rows, values, errors)
         explanation.nsamples = budget
         return explanation
@@ -472,6 +512,32 @@ def _unpack_background(data: Any, data_weights: Any, feature_names: Sequence[str
     if data_weights is not None:
         raise ValueError("data_weights: a Background already carries its weights")
     return data.data, data.weights, feature_names or data.feature_names
+
+
+def _l1_reg_arg(l1_reg: Any) -> tuple[str, int, float]:
+    """shap's ``l1_reg`` spelling as the core's (selection, num_features, alpha); "auto" is resolved per budget."""
+    expected = "False, 'num_features(k)', 'aic', 'bic', 'auto' or a positive Lasso alpha"
+    if isinstance(l1_reg, str):
+        if l1_reg in ("aic", "bic", "auto"):
+            return l1_reg, 0, 0.0
+        if l1_reg.startswith("num_features(") and l1_reg.endswith(")"):
+            try:
+                k = int(l1_reg[len("num_features("):-1])
+            except ValueError:
+                k = 0
+            if k < 1:
+                raise ValueError(f"l1_reg: num_features(k) needs an integer k >= 1, got {l1_reg!r}")
+            return "num_features", min(k, 2**31 - 1), 0.0
+        raise ValueError(f"l1_reg must be {expected}, got {l1_reg!r}")
+    if isinstance(l1_reg, (bool, np.bool_)) and not l1_reg:
+        return "none", 0, 0.0
+    if isinstance(l1_reg, (bool, np.bool_)) or not isinstance(l1_reg, (int, float, np.integer, np.floating)):
+        raise ValueError(f"l1_reg must be {expected}, got {l1_reg!r}")
+    if l1_reg == 0:
+        return "none", 0, 0.0
+    if not (np.isfinite(l1_reg) and l1_reg > 0):
+        raise ValueError(f"l1_reg: a Lasso alpha must be a positive finite number, got {l1_reg!r}")
+    return "lasso", 0, float(l1_reg)
 
 
 def _seed_arg(seed: Any) -> int:

@@ -100,6 +100,37 @@ double apply_link(double mean, Link link);
 void exact_shapley_values(const CoalitionDesign& design, std::span<const double> values, std::int64_t n_rows,
                           std::int32_t n_outputs, std::span<double> out, int n_jobs = 0);
 
+// Optional feature selection before the KernelSHAP regression, as shap's `l1_reg`
+// (shap 0.51, `KernelExplainer.solve`). For each row and output it runs on shap's
+// augmented problem: every coalition S (size s, weight w_S, indicator z_S) gives two rows,
+//     sqrt(w_S (M - s)) z_S        with target sqrt(w_S (M - s)) y_S and
+//     sqrt(w_S s) (z_S - 1)        with target sqrt(w_S s) (y_S - delta),
+// where y_S = v(S) - v0 and delta = v(N) - v0 (2C rows for C coalitions). Then
+//   num_features: least-angle regression (sparse_regression.hpp) for at most
+//                 `num_features` steps, no intercept (scikit-learn's `lars_path(max_iter=k)`);
+//                 the features active at its end are selected;
+//   aic, bic:     the lasso path by LARS with an intercept on the columns scaled to unit
+//                 standard deviation; the point of the path minimising
+//                 n log(2 pi sigma^2) + RSS / sigma^2 + c df (c = 2 for AIC, log n for BIC;
+//                 df = the number of non-zero coefficients, the lasso's degrees of freedom by
+//                 Zou, Hastie & Tibshirani 2007; sigma^2 = the residual variance of the
+//                 ordinary least squares fit, n - M - 1 degrees of freedom) gives the
+//                 selection (scikit-learn's `LassoLarsIC` after `StandardScaler(with_mean=False)`);
+//                 needs 2C > M + 1;
+//   lasso:        the lasso with an intercept and penalty `alpha` by coordinate descent
+//                 (scikit-learn's `Lasso(alpha)`, tolerance 1e-4); its non-zero
+//                 coefficients give the selection.
+// The regression below then runs on the selected features only (the others get exactly
+// 0; none selected gives all 0, as shap). Standard errors are the jackknife with the
+// selection held fixed: 0 for the unselected features.
+enum class Selection { none, num_features, aic, bic, lasso };
+
+struct L1Regularization {
+  Selection selection = Selection::none;
+  std::int32_t num_features = 0;  // Selection::num_features: at most this many features (>= 1)
+  double alpha = 0.0;             // Selection::lasso: the penalty (> 0)
+};
+
 // KernelSHAP: for each row and output, the weighted least squares
 //     min sum_S w_S (v(S) - v0 - sum_{i in S} phi_i)^2  subject to  sum_i phi_i = v(N) - v0,
 // solved by eliminating the last feature (as shap does): phi_{M-1} = delta - sum of the
@@ -110,10 +141,12 @@ void exact_shapley_values(const CoalitionDesign& design, std::span<const double>
 // equations singular). Throws InvalidArgument when the design
 // does not determine the values (singular normal equations: budget too small).
 // Reports progress (rows solved) from the calling thread, so a caller can interrupt it.
+// `l1_reg` selects features first (see L1Regularization); InvalidArgument names `l1_reg`
+// when its settings are invalid or the design is too small for them.
 void kernel_shap_values(const CoalitionDesign& design, std::span<const double> values, std::span<const double> full,
                         std::span<const double> empty, std::int64_t n_rows, std::int32_t n_outputs,
                         std::span<double> out, std::span<double> standard_errors, int n_jobs = 0,
-                        const Progress& progress = {});
+                        const Progress& progress = {}, const L1Regularization& l1_reg = {});
 
 // n_permutations random permutations of 0..M-1 (row-major, n_permutations x M); the
 // k-th is a uniform shuffle drawn from CounterRng(seed, k).
