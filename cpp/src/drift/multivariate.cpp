@@ -1,8 +1,8 @@
 // Multivariate drift detectors (see multivariate.hpp).
 //
-// Eigen's own threading is switched off here: parallelism comes from parallel_for over
-// fixed blocks, so that the sums are reduced in the same order for every n_jobs.
-#define EIGEN_DONT_PARALLELIZE
+// Parallelism comes from parallel_for over fixed blocks (Eigen's own threading is off for
+// the whole core, see CMakeLists.txt), so the sums are reduced in the same order for
+// every n_jobs.
 #include "assay/drift/multivariate.hpp"
 
 #include <omp.h>

@@ -2,7 +2,6 @@
 // What the two KernelSHAP solvers share (agnostic.cpp without feature selection,
 // kernel_selection.cpp with it): the coalitions ordered by jackknife group, and the test
 // that a factorised normal matrix is usable.
-#define EIGEN_DONT_PARALLELIZE  // assay parallelises over blocks of rows, not inside Eigen
 #include <Eigen/Dense>
 
 #include <cstdint>

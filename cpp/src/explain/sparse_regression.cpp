@@ -2,7 +2,6 @@
 // in Gram form. See sparse_regression.hpp.
 #include "assay/explain/sparse_regression.hpp"
 
-#define EIGEN_DONT_PARALLELIZE  // callers parallelise over problems
 #include <Eigen/Dense>
 
 #include <algorithm>
