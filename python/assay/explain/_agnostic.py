@@ -171,14 +171,12 @@ class _AgnosticExplainer:
             return rows
 
         with ThreadPoolExecutor(max_workers=1) if overlap else nullcontext() as writer:
-            pending = writer.submit(masked_rows, 0) if writer else None
+            pending = None  # the writer's task for the current chunk
             for chunk, (begin, end) in enumerate(chunks):  # one model call per chunk of items
-                if writer is None:
-                    rows = masked_rows(chunk)
-                else:
-                    rows = pending.result()
-                    if chunk + 1 < len(chunks):
-                        pending = writer.submit(masked_rows, chunk + 1)
+                # A chunk the writer has not started on yet (the machine is busy) is written here.
+                rows = pending.result() if pending is not None and not pending.cancel() else masked_rows(chunk)
+                if writer is not None and chunk + 1 < len(chunks):
+                    pending = writer.submit(masked_rows, chunk + 1)
                 outputs = self._call(rows)
                 values[begin:end] = _core.agnostic_coalition_values(outputs, end - begin, n_background, self.data_weights, self.link)
                 if report is not None:
