@@ -86,7 +86,7 @@ class _AgnosticExplainer:
         if batch_size is not None and (
             isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1
         ):
-            raise ValueError(f"batch_size must be a positive integer (or None: about 2 MB of rows per call), got {batch_size!r}")
+            raise ValueError(f"batch_size must be a positive integer (or None: about 2 MB per call), got {batch_size!r}")
         self.model = model
         self.link = link
         self.n_jobs = n_jobs_arg(n_jobs)
