@@ -94,7 +94,7 @@ def main() -> None:
                     f"{shap_rows} rows, scaled to 100 rows")
 
     # 3. Accuracy at equal budget: 12 features, exact values from ExactExplainer.
-    M, budget, n_rows, seeds = 12, 300, 10, 10
+    M, budget, n_rows, seeds = 12, 300, 10, 40
     X = rng.normal(size=(400, M))
     weights = rng.normal(size=(M,))
 

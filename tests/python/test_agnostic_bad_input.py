@@ -36,6 +36,40 @@ def test_model_that_raises_later(explainer):
         explainer(fails_on_large_batches, BACKGROUND)(X)
 
 
+def failing_on_call(number, error):
+    """The linear model, raising `error` on its `number`-th call (1 = the background)."""
+    calls = []
+
+    def model(Z):
+        calls.append(len(Z))
+        if len(calls) == number:
+            raise error
+        return linear(Z)
+
+    return model, calls
+
+
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_model_that_raises_mid_stream(n_jobs):
+    # Several chunks; with two threads the next chunk's rows are being written while the
+    # model fails on the current one: the error still names the model, and no chunk after
+    # it is evaluated.
+    model, calls = failing_on_call(4, RuntimeError("boom"))
+    explainer = KernelExplainer(model, BACKGROUND, n_jobs=n_jobs, batch_size=len(BACKGROUND) * 3)
+    with pytest.raises(ValueError, match=r"model: raised RuntimeError on a batch of shape \(15, 4\): boom"):
+        explainer(X, nsamples=10)
+    assert len(calls) == 4
+
+
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_keyboard_interrupt_in_the_model_stops_the_explainer(n_jobs):
+    model, calls = failing_on_call(3, KeyboardInterrupt())
+    explainer = KernelExplainer(model, BACKGROUND, n_jobs=n_jobs, batch_size=len(BACKGROUND) * 3)
+    with pytest.raises(KeyboardInterrupt):
+        explainer(X, nsamples=10)
+    assert len(calls) == 3
+
+
 @pytest.mark.parametrize(
     "bad_model, message",
     [

@@ -228,27 +228,44 @@ void fill_masked_rows(std::span<const double> X, std::span<const double> backgro
   if (static_cast<std::int64_t>(out.size()) != (item_end - item_begin) * n_background * M) {
     throw InvalidArgument("out: wrong size for the masked rows");
   }
-  // Blocks of items; per item, the coalition's features taken from x are listed once so
-  // that the loop over background rows has no branch. Nothing is computed over the whole
-  // design, so a call for a few items costs only those items.
+  // Blocks of items. A masked row is the background row with the coalition's columns
+  // from x, or equally x with the other columns from the background row: each item
+  // copies whole rows from the side that supplies more columns and patches the fewer
+  // others (listed once per item, so the loop over background rows has no branch).
+  // KernelSHAP designs are mostly coalitions near the empty or the full set, so the
+  // patches are short. Nothing is computed over the whole design, so a call for a few
+  // items costs only those items.
   constexpr std::int64_t kItemsPerBlock = 16;
   const std::int64_t n_items = item_end - item_begin;
   parallel_for(static_cast<std::ptrdiff_t>(n_blocks(n_items, kItemsPerBlock)), resolve_threads(n_jobs), [&](std::ptrdiff_t block) {
-    std::vector<std::int32_t> chosen(M);
+    std::vector<std::int32_t> from_x(M), from_background(M);
     const std::int64_t end = std::min(n_items, (block + 1) * kItemsPerBlock);
     for (std::int64_t i = block * kItemsPerBlock; i < end; ++i) {
       const std::int64_t item = item_begin + i;
       const double* x = X.data() + (item / n_coalitions) * M;
       const std::uint8_t* mask = masks.data() + (item % n_coalitions) * M;
-      std::int64_t n_chosen = 0;
+      std::int64_t n_from_x = 0, n_from_background = 0;
       for (std::int32_t j = 0; j < M; ++j) {
-        if (mask[j]) chosen[n_chosen++] = j;
+        if (mask[j]) {
+          from_x[n_from_x++] = j;
+        } else {
+          from_background[n_from_background++] = j;
+        }
       }
       double* target = out.data() + i * n_background * M;
-      std::copy(background.begin(), background.end(), target);
-      for (std::int64_t b = 0; b < n_background; ++b) {
-        double* row = target + b * M;
-        for (std::int64_t c = 0; c < n_chosen; ++c) row[chosen[c]] = x[chosen[c]];
+      if (n_from_x <= n_from_background) {
+        std::copy(background.begin(), background.end(), target);
+        for (std::int64_t b = 0; b < n_background; ++b) {
+          double* row = target + b * M;
+          for (std::int64_t c = 0; c < n_from_x; ++c) row[from_x[c]] = x[from_x[c]];
+        }
+      } else {
+        for (std::int64_t b = 0; b < n_background; ++b) {
+          double* row = target + b * M;
+          const double* source = background.data() + b * M;
+          std::copy(x, x + M, row);
+          for (std::int64_t c = 0; c < n_from_background; ++c) row[from_background[c]] = source[from_background[c]];
+        }
       }
     }
   });

@@ -12,6 +12,8 @@ most, never once per row. See docs/explain_any_model.md.
 from __future__ import annotations
 
 import warnings
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from typing import Any, Callable, Sequence
 
 import numpy as np
@@ -25,6 +27,9 @@ from ._explanation import Explanation
 __all__ = ["Background", "ExactExplainer", "KernelExplainer", "LinearExplainer", "PermutationExplainer", "kmeans"]
 
 _LINKS = ("identity", "logit")
+# Default size of one chunk of masked rows (bytes): small enough to stay in cache between
+# the core writing the rows and the model reading them.
+_CHUNK_BYTES = 2 << 20
 
 
 class Background:
@@ -66,7 +71,7 @@ class _AgnosticExplainer:
         *,
         data_weights: Any = None,
         feature_names: Sequence[str] | None = None,
-        batch_size: int = 1 << 18,
+        batch_size: int | None = None,
         progress: Any = None,
     ) -> None:
         self._native = _native_model(model)
@@ -78,12 +83,14 @@ class _AgnosticExplainer:
             )
         if link not in _LINKS:
             raise ValueError(f"link must be one of {_LINKS}, got {link!r}")
-        if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
-            raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
+        if batch_size is not None and (
+            isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1
+        ):
+            raise ValueError(f"batch_size must be a positive integer (or None: about 2 MB per call), got {batch_size!r}")
         self.model = model
         self.link = link
         self.n_jobs = n_jobs_arg(n_jobs)
-        self.batch_size = int(batch_size)
+        self.batch_size = None if batch_size is None else int(batch_size)
         self.progress = progress
         data, data_weights, feature_names = _unpack_background(data, data_weights, feature_names)
         self.data, self.feature_names = _matrix(data, "data", feature_names)
@@ -146,18 +153,42 @@ class _AgnosticExplainer:
         n_background = len(self.data)
         n_items = len(X) * len(design)
         values = np.empty((n_items, self.n_outputs))
-        items_per_call = max(1, self.batch_size // n_background)
+        items_per_call = max(1, self._rows_per_call() // n_background)
+        chunks = [(begin, min(n_items, begin + items_per_call)) for begin in range(0, n_items, items_per_call)]
         report = progress_callback(self.progress, description)
-        buffer = np.empty((min(n_items, items_per_call) * n_background, self.n_features))
-        for begin in range(0, n_items, items_per_call):  # one model call per chunk of items
-            end = min(n_items, begin + items_per_call)
-            rows = buffer[: (end - begin) * n_background]
-            _core.agnostic_masked_rows(X, self.data, design, begin, end, self.n_jobs, rows)
-            outputs = self._call(rows)
-            values[begin:end] = _core.agnostic_coalition_values(outputs, end - begin, n_background, self.data_weights, self.link)
-            if report is not None:
-                report(end, n_items)
+        # With two threads or more, a writer thread fills the masked rows of the next chunk
+        # (in the core, without the GIL) while the model runs on the current one; the two
+        # buffers alternate. Results are the same either way. The core writes each chunk on
+        # one thread: a team of threads started per chunk would compete for the cores with
+        # the model's own threads (BLAS, OpenMP), and each would wait for the other's.
+        overlap = len(chunks) > 1 and _core.resolve_threads(self.n_jobs) > 1
+        buffers = [np.empty((min(n_items, items_per_call) * n_background, self.n_features)) for _ in range(1 + overlap)]
+
+        def masked_rows(chunk: int) -> np.ndarray:
+            begin, end = chunks[chunk]
+            rows = buffers[chunk % len(buffers)][: (end - begin) * n_background]
+            _core.agnostic_masked_rows(X, self.data, design, begin, end, 1, rows)
+            return rows
+
+        with ThreadPoolExecutor(max_workers=1) if overlap else nullcontext() as writer:
+            pending = None  # the writer's task for the current chunk
+            for chunk, (begin, end) in enumerate(chunks):  # one model call per chunk of items
+                # A chunk the writer has not started on yet (the machine is busy) is written here.
+                rows = pending.result() if pending is not None and not pending.cancel() else masked_rows(chunk)
+                if writer is not None and chunk + 1 < len(chunks):
+                    pending = writer.submit(masked_rows, chunk + 1)
+                outputs = self._call(rows)
+                values[begin:end] = _core.agnostic_coalition_values(outputs, end - begin, n_background, self.data_weights, self.link)
+                if report is not None:
+                    report(end, n_items)
         return values.reshape(len(X), len(design), self.n_outputs)
+
+    def _rows_per_call(self) -> int:
+        """batch_size, or by default as many rows as fill about 2 MB, so that the masked rows
+        are still in the processor's cache when the model reads them."""
+        if self.batch_size is not None:
+            return self.batch_size
+        return max(1, _CHUNK_BYTES // (8 * self.n_features))
 
     def _full_values(self, X: np.ndarray) -> np.ndarray:
         """v(all features) = link(f(x)) per row: (n_rows, n_outputs)."""
@@ -240,7 +271,8 @@ class KernelExplainer(_AgnosticExplainer):
         kernel) or ``"leverage"`` (sizes drawn uniformly: leverage-score sampling,
         Musco & Witter 2025), both paired.
     batch_size:
-        At most this many rows per model call.
+        At most this many rows per model call; None (default): as many as fill about 2 MB
+        (so that the rows are still in cache when the model reads them).
     progress:
         True / False / None (a bar after 2 s) or a callable(done, total).
 
