@@ -206,16 +206,25 @@ void kernel_shap_values_selected(const CoalitionDesign& design, std::span<const 
   // Normal matrices Z^T W Z: all coalitions, and each jackknife replicate (group g left
   // out, the other sampled groups scaled by G / (G - 1) to keep their kernel mass).
   const double scale = G > 1 ? double(G) / (G - 1) : 0.0;
-  const Matrix gram_enumerated = slot_product(0, Z);
-  std::vector<Matrix> gram_groups;
-  Matrix gram_total = gram_enumerated;
-  for (std::int32_t g = 0; g < G; ++g) {
-    gram_groups.push_back(slot_product(g + 1, Z));
-    gram_total += gram_groups.back();
-  }
+  // Z^T W R split by slot: the enumerated coalitions, each jackknife group, and the total.
+  struct SlotProducts {
+    Matrix enumerated;
+    std::vector<Matrix> groups;
+    Matrix total;
+  };
+  auto slot_products = [&](const Matrix& right) {
+    SlotProducts products{slot_product(0, right), {}, {}};
+    products.total = products.enumerated;
+    for (std::int32_t g = 0; g < G; ++g) {
+      products.groups.push_back(slot_product(g + 1, right));
+      products.total += products.groups.back();
+    }
+    return products;
+  };
+  const SlotProducts gram = slot_products(Z);
   std::vector<Matrix> gram_without;
   for (std::int32_t g = 0; g < G && G > 1; ++g) {
-    gram_without.push_back(gram_enumerated + scale * (gram_total - gram_enumerated - gram_groups[g]));
+    gram_without.push_back(gram.enumerated + scale * (gram.total - gram.enumerated - gram.groups[g]));
   }
   const AugmentedProblem problem = augmented_problem(Z, weights, selection);
   const bool centred = selection != Selection::num_features;
@@ -246,13 +255,7 @@ void kernel_shap_values_selected(const CoalitionDesign& design, std::span<const 
     Eigen::MatrixXd qty;
     if (selection == Selection::aic || selection == Selection::bic) qty = problem.qr.householderQ().adjoint() * augmented;
     // h = Z^T W y per slot.
-    const Matrix h_enumerated = slot_product(0, target);
-    std::vector<Matrix> h_groups;
-    Matrix h_total = h_enumerated;
-    for (std::int32_t g = 0; g < G; ++g) {
-      h_groups.push_back(slot_product(g + 1, target));
-      h_total += h_groups.back();
-    }
+    const SlotProducts h = slot_products(target);
     Eigen::VectorXd phi(M), replicate(M), h_without(M);
     Eigen::MatrixXd replicates(M, G);
     for (std::int64_t col = 0; col < width; ++col) {
@@ -261,7 +264,7 @@ void kernel_shap_values_selected(const CoalitionDesign& design, std::span<const 
       const std::vector<std::int32_t> selected =
           select_features(problem, l1_reg, {xy_col.data(), static_cast<std::size_t>(M)},
                           augmented.col(col).squaredNorm(), qty_col);
-      if (!solve_selected(gram_total, h_total.col(col), delta[col], selected, phi)) {
+      if (!solve_selected(gram.total, h.total.col(col), delta[col], selected, phi)) {
         throw InvalidArgument("nsamples: the " + std::to_string(C) + " coalitions do not determine the values of the " +
                               std::to_string(selected.size()) +
                               " features l1_reg selected (singular least squares); raise nsamples");
@@ -269,7 +272,7 @@ void kernel_shap_values_selected(const CoalitionDesign& design, std::span<const 
       // Jackknife with the selection held fixed.
       bool replicates_ok = G > 1;
       for (std::int32_t g = 0; g < G && replicates_ok; ++g) {
-        h_without = h_enumerated.col(col) + scale * (h_total.col(col) - h_enumerated.col(col) - h_groups[g].col(col));
+        h_without = h.enumerated.col(col) + scale * (h.total.col(col) - h.enumerated.col(col) - h.groups[g].col(col));
         replicates_ok = solve_selected(gram_without[g], h_without, delta[col], selected, replicate);
         replicates.col(g) = replicate;
       }
