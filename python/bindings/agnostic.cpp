@@ -36,6 +36,21 @@ py::array_t<T> to_numpy(const std::vector<T>& values, std::vector<py::ssize_t> s
   return result;
 }
 
+// Values and standard errors of n rows x M features x K outputs, filled by the core.
+struct AttributionArrays {
+  Doubles values, errors;
+  AttributionArrays(py::ssize_t n, py::ssize_t M, py::ssize_t K) : values({n, M, K}), errors({n, M, K}) {}
+  std::span<double> values_span() { return {values.mutable_data(), static_cast<std::size_t>(values.size())}; }
+  std::span<double> errors_span() { return {errors.mutable_data(), static_cast<std::size_t>(errors.size())}; }
+};
+
+ex::Sampling sampling_of(const std::string& name) {
+  if (name != "kernel" && name != "leverage") {
+    throw InvalidArgument("sampling must be 'kernel' or 'leverage', got '" + name + "'");
+  }
+  return name == "kernel" ? ex::Sampling::kernel : ex::Sampling::leverage;
+}
+
 ex::Link link_of(const std::string& name) {
   if (name == "identity") return ex::Link::identity;
   if (name == "logit") return ex::Link::logit;
@@ -96,6 +111,10 @@ void bind_agnostic(py::module_& m) {
       })
       .def_property_readonly("groups", [](const ex::CoalitionDesign& d) {
         return to_numpy(d.groups, {static_cast<py::ssize_t>(d.size())});
+      })
+      .def_property_readonly("per_background", &ex::CoalitionDesign::per_background)
+      .def_property_readonly("background_of", [](const ex::CoalitionDesign& d) {
+        return to_numpy(d.background_of, {static_cast<py::ssize_t>(d.background_of.size())});
       });
 
   m.def("agnostic_gray_code_design", &ex::gray_code_coalitions, py::arg("n_features"));
@@ -103,14 +122,21 @@ void bind_agnostic(py::module_& m) {
       "agnostic_kernel_design",
       [](std::int32_t n_features, std::int64_t budget, std::uint64_t seed, std::int32_t n_groups,
          const std::string& sampling) {
-        if (sampling != "kernel" && sampling != "leverage") {
-          throw InvalidArgument("sampling must be 'kernel' or 'leverage', got '" + sampling + "'");
-        }
-        const auto chosen = sampling == "kernel" ? ex::Sampling::kernel : ex::Sampling::leverage;
+        const auto chosen = sampling_of(sampling);
         py::gil_scoped_release release;
         return ex::kernel_coalitions(n_features, budget, seed, n_groups, chosen);
       },
       py::arg("n_features"), py::arg("budget"), py::arg("seed"), py::arg("n_groups") = 16,
+      py::arg("sampling") = "kernel");
+  m.def(
+      "agnostic_kernel_design_per_background",
+      [](std::int32_t n_features, std::int64_t budget, std::uint64_t seed, std::int32_t n_background,
+         const std::string& sampling) {
+        const auto chosen = sampling_of(sampling);
+        py::gil_scoped_release release;
+        return ex::kernel_coalitions_per_background(n_features, budget, seed, n_background, 16, chosen);
+      },
+      py::arg("n_features"), py::arg("budget"), py::arg("seed"), py::arg("n_background"),
       py::arg("sampling") = "kernel");
   m.def("agnostic_design_from_arrays", &design_from_arrays, py::arg("masks"), py::arg("weights"));
 
@@ -123,23 +149,28 @@ void bind_agnostic(py::module_& m) {
         const py::ssize_t M = design.n_features;
         if (rows.shape(1) != M || bg.shape(1) != M) throw InvalidArgument("X and data must have one column per feature");
         const py::ssize_t n_items = std::max<std::int64_t>(0, item_end - item_begin);
+        const py::ssize_t rows_per_item = design.per_background() ? 1 : bg.shape(0);
         // Writing into the caller's buffer (reused across chunks) saves fresh pages per call.
         Doubles out;
         if (buffer.is_none()) {
-          out = Doubles({n_items * bg.shape(0), M});
+          out = Doubles({n_items * rows_per_item, M});
         } else {
           if (!py::isinstance<Doubles>(buffer)) throw InvalidType("buffer: expected a float64 array");
           out = py::reinterpret_borrow<Doubles>(buffer);
           if (!(out.flags() & py::array::c_style) || !out.writeable() || out.ndim() != 2 ||
-              out.shape(0) != n_items * bg.shape(0) || out.shape(1) != M) {
+              out.shape(0) != n_items * rows_per_item || out.shape(1) != M) {
             throw InvalidArgument("buffer: expected a writeable C-contiguous array of the masked rows' shape");
           }
         }
         std::span<double> target(out.mutable_data(), static_cast<std::size_t>(out.size()));
         {
           py::gil_scoped_release release;
-          ex::fill_masked_rows(span_of(rows), span_of(bg), design.n_features, design.masks, item_begin, item_end,
-                               target, n_jobs);
+          if (design.per_background()) {
+            ex::fill_masked_rows_per_background(span_of(rows), span_of(bg), design, item_begin, item_end, target);
+          } else {
+            ex::fill_masked_rows(span_of(rows), span_of(bg), design.n_features, design.masks, item_begin, item_end,
+                                 target, n_jobs);
+          }
         }
         return out;
       },
@@ -189,21 +220,39 @@ void bind_agnostic(py::module_& m) {
         const auto f = doubles(full, 2, "full");
         const auto e = doubles(empty, 1, "empty");
         const py::ssize_t n = v.shape(0), K = v.shape(2);
-        Doubles out({n, static_cast<py::ssize_t>(design.n_features), K});
-        Doubles errors({n, static_cast<py::ssize_t>(design.n_features), K});
-        std::span<double> target(out.mutable_data(), static_cast<std::size_t>(out.size()));
-        std::span<double> error_target(errors.mutable_data(), static_cast<std::size_t>(errors.size()));
+        AttributionArrays result(n, design.n_features, K);
         const Progress report = make_progress(progress);  // checks Ctrl-C even without a callback
         {
           py::gil_scoped_release release;
-          ex::kernel_shap_values(design, span_of(v), span_of(f), span_of(e), n, static_cast<std::int32_t>(K), target,
-                                 error_target, n_jobs, report, l1_reg);
+          ex::kernel_shap_values(design, span_of(v), span_of(f), span_of(e), n, static_cast<std::int32_t>(K),
+                                 result.values_span(), result.errors_span(), n_jobs, report, l1_reg);
         }
-        return py::make_tuple(out, errors);
+        return py::make_tuple(result.values, result.errors);
       },
       py::arg("design"), py::arg("values"), py::arg("full"), py::arg("empty"), py::arg("n_jobs") = 0,
       py::arg("progress") = py::none(), py::arg("selection") = "none", py::arg("num_features") = 0,
       py::arg("alpha") = 0.0);
+
+  m.def(
+      "agnostic_kernel_values_per_background",
+      [](const ex::CoalitionDesign& design, const py::handle& values, const py::handle& full,
+         const py::handle& background_outputs, const py::handle& weights, int n_jobs) {
+        const auto v = doubles(values, 3, "values");
+        const auto f = doubles(full, 2, "full");
+        const auto e = doubles(background_outputs, 2, "background_outputs");
+        const auto w = doubles(weights, 1, "data_weights");
+        const py::ssize_t n = v.shape(0), K = v.shape(2);
+        AttributionArrays result(n, design.n_features, K);
+        {
+          py::gil_scoped_release release;
+          ex::kernel_shap_values_per_background(design, span_of(v), span_of(f), span_of(e), span_of(w), n,
+                                                static_cast<std::int32_t>(K), result.values_span(),
+                                                result.errors_span(), n_jobs);
+        }
+        return py::make_tuple(result.values, result.errors);
+      },
+      py::arg("design"), py::arg("values"), py::arg("full"), py::arg("background_outputs"), py::arg("weights"),
+      py::arg("n_jobs") = 0);
 
   m.def(
       "agnostic_random_permutations",

@@ -483,3 +483,49 @@ TEST(Agnostic, FeatureSelectionSettingsAreChecked) {
   values.assign(2, 0.5);
   EXPECT_THROW(solve(two, {ex::Selection::bic, 0, 0.0}), assay::InvalidArgument);
 }
+
+// Per-background designs: one block of coalitions per background row, rows written from
+// that row only, and with every coalition the mean of the rows' exact values.
+TEST(Agnostic, PerBackgroundDesignsWriteOneRowPerItemAndAverageTheGames) {
+  const std::int32_t M = 3, B = 2;
+  const ex::CoalitionDesign design = ex::kernel_coalitions_per_background(M, 6, 1, B);
+  ASSERT_TRUE(design.per_background() && design.exact);
+  ASSERT_EQ(design.size(), 12u);  // 2^3 - 2 coalitions for each background row
+  for (std::size_t c = 0; c < design.size(); ++c) EXPECT_EQ(design.background_of[c], c < 6 ? 0 : 1);
+  const std::vector<double> x = {1, 2, 3}, background = {10, 20, 30, 40, 50, 60};
+  std::vector<double> rows(design.size() * M);
+  ex::fill_masked_rows_per_background(x, background, design, 0, static_cast<std::int64_t>(design.size()), rows);
+  for (std::size_t c = 0; c < design.size(); ++c) {
+    for (std::int32_t j = 0; j < M; ++j) {
+      const double expected = design.masks[c * M + j] ? x[j] : background[design.background_of[c] * M + j];
+      EXPECT_EQ(rows[c * M + j], expected);
+    }
+  }
+  // f(z) = z0 * z1 + z2: its per-row games are solved exactly and averaged with the weights.
+  auto f = [](const double* z) { return z[0] * z[1] + z[2]; };
+  std::vector<double> values(design.size()), background_outputs(B);
+  for (std::size_t c = 0; c < design.size(); ++c) values[c] = f(rows.data() + c * M);
+  for (std::int32_t b = 0; b < B; ++b) background_outputs[b] = f(background.data() + b * M);
+  const std::vector<double> full = {f(x.data())}, weights = {1.0, 3.0};
+  std::vector<double> out(M), errors(M);
+  ex::kernel_shap_values_per_background(design, values, full, background_outputs, weights, 1, 1, out, errors);
+  // Exact values of each game: phi_0 = (x0 - b0)(x1 + b1) / 2, phi_1 = (x1 - b1)(x0 + b0) / 2,
+  // phi_2 = x2 - b2.
+  std::vector<double> expected(M, 0.0);
+  for (std::int32_t b = 0; b < B; ++b) {
+    const double* row = background.data() + b * M;
+    const double share = weights[b] / 4.0;
+    expected[0] += share * (x[0] - row[0]) * (x[1] + row[1]) / 2;
+    expected[1] += share * (x[1] - row[1]) * (x[0] + row[0]) / 2;
+    expected[2] += share * (x[2] - row[2]);
+  }
+  for (std::int32_t j = 0; j < M; ++j) {
+    EXPECT_NEAR(out[j], expected[j], 1e-9);
+    EXPECT_EQ(errors[j], 0.0);
+  }
+  values[3] = std::nan("");
+  EXPECT_THROW(ex::kernel_shap_values_per_background(design, values, full, background_outputs, weights, 1, 1, out, errors),
+               assay::InvalidArgument);
+  const ex::CoalitionDesign shared = ex::kernel_coalitions(M, 6, 1);
+  EXPECT_THROW(ex::fill_masked_rows_per_background(x, background, shared, 0, 1, rows), assay::InvalidArgument);
+}

@@ -212,6 +212,52 @@ CoalitionDesign kernel_coalitions(std::int32_t n_features, std::int64_t budget, 
   return design;
 }
 
+CoalitionDesign kernel_coalitions_per_background(std::int32_t n_features, std::int64_t budget, std::uint64_t seed,
+                                                 std::int32_t n_background, std::int32_t n_groups, Sampling sampling) {
+  if (n_background < 1) throw InvalidArgument("data: need at least one background row");
+  CoalitionDesign all;
+  all.n_features = n_features;
+  all.exact = true;
+  for (std::int32_t b = 0; b < n_background; ++b) {
+    const CoalitionDesign one =
+        kernel_coalitions(n_features, budget, mix64(seed ^ (0x9e3779b97f4a7c15ULL * (std::uint64_t(b) + 1))), n_groups, sampling);
+    all.masks.insert(all.masks.end(), one.masks.begin(), one.masks.end());
+    all.weights.insert(all.weights.end(), one.weights.begin(), one.weights.end());
+    all.groups.insert(all.groups.end(), one.groups.begin(), one.groups.end());
+    all.background_of.insert(all.background_of.end(), one.size(), b);
+    all.n_groups = std::max(all.n_groups, one.n_groups);
+    all.exact = all.exact && one.exact;
+  }
+  return all;
+}
+
+void fill_masked_rows_per_background(std::span<const double> X, std::span<const double> background,
+                                     const CoalitionDesign& design, std::int64_t item_begin, std::int64_t item_end,
+                                     std::span<double> out) {
+  const std::int64_t M = design.n_features;
+  const auto n_coalitions = static_cast<std::int64_t>(design.size());
+  const std::int64_t n_rows = static_cast<std::int64_t>(X.size()) / M;
+  const std::int64_t n_background = static_cast<std::int64_t>(background.size()) / M;
+  if (!design.per_background() || n_coalitions < 1) throw InvalidArgument("design: not a per-background design");
+  if (item_begin < 0 || item_end < item_begin || item_end > n_rows * n_coalitions) {
+    throw InvalidArgument("item range [" + std::to_string(item_begin) + ", " + std::to_string(item_end) +
+                          ") outside the (row, coalition) grid");
+  }
+  if (static_cast<std::int64_t>(out.size()) != (item_end - item_begin) * M) {
+    throw InvalidArgument("out: wrong size for the masked rows");
+  }
+  for (std::int64_t item = item_begin; item < item_end; ++item) {
+    const std::int64_t coalition = item % n_coalitions;
+    const std::int64_t b = design.background_of[coalition];
+    if (b >= n_background) throw InvalidArgument("design: made for more background rows than data has");
+    const double* x = X.data() + (item / n_coalitions) * M;
+    const double* source = background.data() + b * M;
+    const std::uint8_t* mask = design.masks.data() + coalition * M;
+    double* row = out.data() + (item - item_begin) * M;
+    for (std::int64_t j = 0; j < M; ++j) row[j] = mask[j] ? x[j] : source[j];
+  }
+}
+
 void fill_masked_rows(std::span<const double> X, std::span<const double> background, std::int32_t n_features,
                       std::span<const std::uint8_t> masks, std::int64_t item_begin, std::int64_t item_end,
                       std::span<double> out, int n_jobs) {
@@ -496,6 +542,68 @@ void kernel_shap_values(const CoalitionDesign& design, std::span<const double> v
     const std::size_t solved = rows_done += static_cast<std::size_t>(row_end - row_begin);
     if (progress.active() && omp_get_thread_num() == 0) progress.report(solved, static_cast<std::size_t>(n_rows));
   });
+}
+
+void kernel_shap_values_per_background(const CoalitionDesign& design, std::span<const double> values,
+                                       std::span<const double> full, std::span<const double> background_outputs,
+                                       std::span<const double> weights, std::int64_t n_rows, std::int32_t n_outputs,
+                                       std::span<double> out, std::span<double> standard_errors, int n_jobs) {
+  const std::int64_t M = design.n_features, K = n_outputs;
+  const auto C = static_cast<std::int64_t>(design.size());
+  if (!design.per_background() && C > 0) throw InvalidArgument("design: not a per-background design");
+  if (K < 1 || static_cast<std::int64_t>(background_outputs.size()) % K != 0) {
+    throw InvalidArgument("background_outputs: wrong size");
+  }
+  const std::int64_t B = static_cast<std::int64_t>(background_outputs.size()) / K;
+  if (B < 1) throw InvalidArgument("background_outputs: need at least one background row");
+  if (!weights.empty() && static_cast<std::int64_t>(weights.size()) != B) {
+    throw InvalidArgument("data_weights: expected one weight per background row");
+  }
+  if (static_cast<std::int64_t>(values.size()) != n_rows * C * K) throw InvalidArgument("values: wrong size");
+  if (static_cast<std::int64_t>(out.size()) != n_rows * M * K || standard_errors.size() != out.size()) {
+    throw InvalidArgument("out: wrong size");
+  }
+  for (const double v : values) {
+    if (!std::isfinite(v)) throw InvalidArgument("model: returned a non-finite output (NaN or inf) for a masked row");
+  }
+  // Each background row's coalitions: a contiguous range of the design.
+  std::vector<std::int64_t> first(B + 1, C);
+  for (std::int64_t c = C - 1; c >= 0; --c) first[design.background_of[c]] = c;
+  for (std::int64_t b = B - 1; b >= 0; --b) first[b] = std::min(first[b], first[b + 1]);
+  // Per background row: values and standard errors, n_rows x M x K each.
+  std::vector<double> per_row_values(B * n_rows * M * K), per_row_errors(B * n_rows * M * K);
+  parallel_for(static_cast<std::ptrdiff_t>(B), resolve_threads(n_jobs), [&](std::ptrdiff_t b) {
+    CoalitionDesign game;
+    game.n_features = design.n_features;
+    game.exact = design.exact;
+    const std::int64_t begin = first[b], end = first[b + 1], count = end - begin;
+    game.masks.assign(design.masks.begin() + begin * M, design.masks.begin() + end * M);
+    game.weights.assign(design.weights.begin() + begin, design.weights.begin() + end);
+    game.groups.assign(design.groups.begin() + begin, design.groups.begin() + end);
+    for (const std::int32_t g : game.groups) game.n_groups = std::max(game.n_groups, g + 1);
+    std::vector<double> game_values(n_rows * count * K);
+    for (std::int64_t r = 0; r < n_rows; ++r) {
+      std::copy(values.begin() + (r * C + begin) * K, values.begin() + (r * C + end) * K,
+                game_values.begin() + r * count * K);
+    }
+    const std::size_t offset = static_cast<std::size_t>(b * n_rows * M * K);
+    kernel_shap_values(game, game_values, full, background_outputs.subspan(b * K, K), n_rows, n_outputs,
+                       std::span<double>(per_row_values).subspan(offset, n_rows * M * K),
+                       std::span<double>(per_row_errors).subspan(offset, n_rows * M * K), 1);
+  });
+  // The weighted mean over background rows, in row order (the same for every n_jobs).
+  double weight_sum = weights.empty() ? static_cast<double>(B) : 0.0;
+  for (const double w : weights) weight_sum += w;
+  std::fill(out.begin(), out.end(), 0.0);
+  std::fill(standard_errors.begin(), standard_errors.end(), 0.0);
+  for (std::int64_t b = 0; b < B; ++b) {
+    const double w = (weights.empty() ? 1.0 : weights[b]) / weight_sum;
+    for (std::size_t i = 0; i < out.size(); ++i) {
+      out[i] += w * per_row_values[b * out.size() + i];
+      standard_errors[i] += w * w * per_row_errors[b * out.size() + i] * per_row_errors[b * out.size() + i];
+    }
+  }
+  for (double& e : standard_errors) e = std::sqrt(e);
 }
 
 std::vector<std::int32_t> random_permutations(std::int32_t n_features, std::int64_t n_permutations,

@@ -38,8 +38,13 @@ struct CoalitionDesign {
   std::vector<std::int32_t> groups;
   std::int32_t n_groups = 0;
   bool exact = false;  // every coalition except the empty and full ones is present
+  // Empty: every coalition is evaluated on every background row. Otherwise (a design
+  // from kernel_coalitions_per_background) the background row each coalition is
+  // evaluated on alone; each row's coalitions are contiguous and form its own design.
+  std::vector<std::int32_t> background_of;
 
   std::size_t size() const { return weights.size(); }
+  bool per_background() const { return !background_of.empty(); }
 };
 
 // All 2^M coalitions in Gray-code order (consecutive masks differ in one feature),
@@ -71,6 +76,24 @@ enum class Sampling { kernel, leverage };
 
 CoalitionDesign kernel_coalitions(std::int32_t n_features, std::int64_t budget, std::uint64_t seed,
                                   std::int32_t n_groups = 16, Sampling sampling = Sampling::kernel);
+
+// One independent KernelSHAP design per background row b = 0..n_background-1, each from
+// kernel_coalitions with its own seed (derived from `seed` and b), concatenated. With
+// the identity link, v(S) is the mean over background rows of the games
+// v_b(S) = f(x_S, b_notS), so the Shapley values are the mean of the games' values; each
+// game is estimated from its own coalitions, evaluated on its background row only. The
+// model is called as often as for one shared design (budget x n_background), but the
+// sampling errors of the games are independent and average out.
+CoalitionDesign kernel_coalitions_per_background(std::int32_t n_features, std::int64_t budget, std::uint64_t seed,
+                                                 std::int32_t n_background, std::int32_t n_groups = 16,
+                                                 Sampling sampling = Sampling::kernel);
+
+// The hybrid row of each item [item_begin, item_end) of the (row, coalition) grid of a
+// per-background design: x on the coalition's features, its background row elsewhere
+// (one row per item).
+void fill_masked_rows_per_background(std::span<const double> X, std::span<const double> background,
+                                     const CoalitionDesign& design, std::int64_t item_begin, std::int64_t item_end,
+                                     std::span<double> out);
 
 // Writes the hybrid rows for items [item_begin, item_end) of the (row, coalition) grid,
 // item = row * n_coalitions + coalition: for each item, `n_background` rows equal to
@@ -147,6 +170,18 @@ void kernel_shap_values(const CoalitionDesign& design, std::span<const double> v
                         std::span<const double> empty, std::int64_t n_rows, std::int32_t n_outputs,
                         std::span<double> out, std::span<double> standard_errors, int n_jobs = 0,
                         const Progress& progress = {}, const L1Regularization& l1_reg = {});
+
+// KernelSHAP over a per-background design: values is n_rows x n_coalitions x n_outputs
+// (the model's output on each item's single hybrid row, identity link), full is
+// n_rows x n_outputs (f(x)), background_outputs n_background x n_outputs (f(b) =
+// v_b(empty)), weights the background weights (empty: equal). Each background row's
+// game is solved by kernel_shap_values on its coalitions; the values are the weighted
+// mean over background rows, the standard errors sqrt(sum w_b^2 se_b^2) / sum w_b.
+// Throws InvalidArgument on a non-finite model output.
+void kernel_shap_values_per_background(const CoalitionDesign& design, std::span<const double> values,
+                                       std::span<const double> full, std::span<const double> background_outputs,
+                                       std::span<const double> weights, std::int64_t n_rows, std::int32_t n_outputs,
+                                       std::span<double> out, std::span<double> standard_errors, int n_jobs = 0);
 
 // n_permutations random permutations of 0..M-1 (row-major, n_permutations x M); the
 // k-th is a uniform shuffle drawn from CounterRng(seed, k).
