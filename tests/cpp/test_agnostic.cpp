@@ -526,6 +526,10 @@ TEST(Agnostic, PerBackgroundDesignsWriteOneRowPerItemAndAverageTheGames) {
   values[3] = std::nan("");
   EXPECT_THROW(ex::kernel_shap_values_per_background(design, values, full, background_outputs, weights, 1, 1, out, errors),
                assay::InvalidArgument);
+  values[3] = 1.0;
+  const std::vector<double> one_background_output = {background_outputs[0]};
+  EXPECT_THROW(ex::kernel_shap_values_per_background(design, values, full, one_background_output, {}, 1, 1, out, errors),
+               assay::InvalidArgument);
   const ex::CoalitionDesign shared = ex::kernel_coalitions(M, 6, 1);
   EXPECT_THROW(ex::fill_masked_rows_per_background(x, background, shared, 0, 1, rows), assay::InvalidArgument);
 }

@@ -9,6 +9,7 @@
 #include <bit>
 #include <cmath>
 #include <limits>
+#include <numeric>
 #include <string>
 #include <unordered_map>
 
@@ -566,10 +567,13 @@ void kernel_shap_values_per_background(const CoalitionDesign& design, std::span<
   for (const double v : values) {
     if (!std::isfinite(v)) throw InvalidArgument("model: returned a non-finite output (NaN or inf) for a masked row");
   }
-  // Each background row's coalitions: a contiguous range of the design.
-  std::vector<std::int64_t> first(B + 1, C);
-  for (std::int64_t c = C - 1; c >= 0; --c) first[design.background_of[c]] = c;
-  for (std::int64_t b = B - 1; b >= 0; --b) first[b] = std::min(first[b], first[b + 1]);
+  // Each background row's coalitions: a contiguous range [first[b], first[b + 1]).
+  std::vector<std::int64_t> first(B + 1, 0);
+  for (const std::int32_t b : design.background_of) {
+    if (b < 0 || b >= B) throw InvalidArgument("design: made for more background rows than background_outputs has");
+    ++first[b + 1];
+  }
+  std::partial_sum(first.begin(), first.end(), first.begin());
   // Per background row: values and standard errors, n_rows x M x K each.
   std::vector<double> per_row_values(B * n_rows * M * K), per_row_errors(B * n_rows * M * K);
   parallel_for(static_cast<std::ptrdiff_t>(B), resolve_threads(n_jobs), [&](std::ptrdiff_t b) {
