@@ -169,11 +169,22 @@ TEST(Sort, NonMissingSorterCountsOrSortsAlike) {
         if (!std::isnan(x)) expected.push_back(x == 0.0 ? 0.0 : x);
       }
       std::sort(expected.begin(), expected.end());
-      const auto sorted = sorter.sort(column);
+      const OrderedValues sorted = sorter.sort(column);
+      // Long columns of at most 2^14 distinct values are counted into runs.
+      std::vector<double> distinct_values = expected;
+      const auto observed = static_cast<std::size_t>(
+          std::unique(distinct_values.begin(), distinct_values.end()) - distinct_values.begin());
+      EXPECT_EQ(sorted.by_runs, n >= 65536 && observed <= 16384) << "distinct=" << distinct << " n=" << n;
       ASSERT_EQ(sorted.size(), expected.size()) << "distinct=" << distinct << " n=" << n;
       for (std::size_t i = 0; i < sorted.size(); ++i) {
         ASSERT_EQ(std::bit_cast<std::uint64_t>(sorted[i]), std::bit_cast<std::uint64_t>(expected[i]))
             << "distinct=" << distinct << " n=" << n << " i=" << i;
+      }
+      for (const double x : {-1e300, -2.5, -1.0, 0.0, 1.0, 3.5, std::numeric_limits<double>::infinity()}) {
+        const auto below = static_cast<std::size_t>(std::lower_bound(expected.begin(), expected.end(), x) - expected.begin());
+        const auto at_most = static_cast<std::size_t>(std::upper_bound(expected.begin(), expected.end(), x) - expected.begin());
+        ASSERT_EQ(sorted.count_below(x), below) << "distinct=" << distinct << " n=" << n << " x=" << x;
+        ASSERT_EQ(sorted.count_at_most(x), at_most) << "distinct=" << distinct << " n=" << n << " x=" << x;
       }
     }
   }

@@ -67,8 +67,12 @@ def test_categorical_profile_matches_pandas(rng, column):
     assert dict(stats["values"]) == {str(k): v for k, v in counts.items()}
 
 
-def test_infinities_are_counted_and_excluded_from_moments(rng):
-    x = rng.normal(size=1000)
+# 70,000 rounded values are held as runs of equal values, 1,000 continuous ones one by one.
+@pytest.mark.parametrize("n, decimals", [(1000, None), (70_000, 1)])
+def test_infinities_are_counted_and_excluded_from_moments(rng, n, decimals):
+    x = rng.normal(size=n)
+    if decimals is not None:
+        x = np.round(x, decimals)
     x[:3] = np.inf
     x[3] = -np.inf
     stats = assay.profile({"x": x})["x"]
@@ -76,7 +80,12 @@ def test_infinities_are_counted_and_excluded_from_moments(rng):
     assert stats["infinities"] == 4
     assert stats["distinct"] == pd.Series(x).nunique()
     assert stats["mean"] == pytest.approx(finite.mean(), rel=1e-13)
+    assert stats["std"] == pytest.approx(finite.std(), rel=1e-12)
     assert stats["max"] == finite.max()
+    assert stats["min"] == finite.min()
+    np.testing.assert_allclose(
+        list(stats["quantiles"].values()), finite.quantile(list(PROFILE_QUANTILES)).to_numpy(), rtol=1e-14, atol=1e-14
+    )
 
 
 def test_duplicates_match_pandas(rng):
@@ -99,8 +108,11 @@ def test_missing_rate_matches_isna(rng):
     assert list(finding.rows) == list(range(5))
 
 
-def test_outlier_counts_match_definitions(rng):
-    x = np.concatenate([rng.normal(size=2000), rng.normal(20, 1, 60)])
+@pytest.mark.parametrize("n, decimals", [(2000, None), (80_000, 1)])
+def test_outlier_counts_match_definitions(rng, n, decimals):
+    x = np.concatenate([rng.normal(size=n), rng.normal(20, 1, 3 * n // 100)])
+    if decimals is not None:
+        x = np.round(x, decimals)
     report = assay.check({"x": x})
     q1, q3 = np.percentile(x, [25, 75])
     iqr = q3 - q1

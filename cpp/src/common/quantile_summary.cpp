@@ -9,29 +9,7 @@
 namespace assay {
 
 QuantileSummary QuantileSummary::from_sorted(std::span<const double> sorted, std::size_t capacity) {
-  if (capacity < 2) throw InvalidArgument("QuantileSummary capacity must be at least 2");
-  QuantileSummary summary;
-  summary.capacity_ = capacity;
-  const std::size_t n = sorted.size();
-  if (n <= capacity) {
-    summary.values_.assign(sorted.begin(), sorted.end());
-    summary.weights_.assign(n, 1.0);
-    return summary;
-  }
-  // Points at the centres of `capacity` equal slices of the ranks, each standing for
-  // its slice's weight; the extremes are kept exactly.
-  summary.values_.reserve(capacity);
-  summary.weights_.reserve(capacity);
-  std::size_t start = 0;
-  for (std::size_t k = 0; k < capacity; ++k) {
-    const std::size_t end = (k + 1) * n / capacity;
-    std::size_t pick = k == 0 ? 0 : (k + 1 == capacity ? n - 1 : (start + end - 1) / 2);
-    summary.values_.push_back(sorted[pick]);
-    summary.weights_.push_back(static_cast<double>(end - start));
-    start = end;
-  }
-  summary.rank_error_ = 1.0 / static_cast<double>(capacity);
-  return summary;
+  return from_ranks(sorted.size(), [sorted](std::size_t rank) { return sorted[rank]; }, capacity);
 }
 
 QuantileSummary QuantileSummary::from_points(std::vector<double> values, std::vector<double> weights,

@@ -98,53 +98,108 @@ void sort_values(std::span<double> values) {
   for (std::size_t i = 0; i < values.size(); ++i) values[i] = from_order_key(keys[i]);
 }
 
-std::span<const double> NonMissingSorter::sort(std::span<const double> input) {
-  const std::size_t n = input.size();
-  if (values_.size() < n) values_.resize(n);
-  std::size_t kept = 0;
-  // Counting pays off once the column is much longer than the table it fills (and its
-  // 32-bit counts cannot overflow).
-  constexpr std::size_t kCountingMinLength = 1 << 16;
-  const bool counts_fit = n <= std::numeric_limits<std::uint32_t>::max();
-  if (n >= kCountingMinLength && counts_fit && sort_by_counting(input, kept)) return {values_.data(), kept};
+double OrderedValues::operator[](std::size_t rank) const {
+  if (!by_runs) return values[rank];
+  return run_values[static_cast<std::size_t>(std::upper_bound(run_ends.begin(), run_ends.end(), rank) - run_ends.begin())];
+}
 
+std::size_t OrderedValues::count_below(double x) const {
+  if (!by_runs) return static_cast<std::size_t>(std::lower_bound(values.begin(), values.end(), x) - values.begin());
+  const auto k = static_cast<std::size_t>(std::lower_bound(run_values.begin(), run_values.end(), x) - run_values.begin());
+  return k == 0 ? 0 : run_ends[k - 1];
+}
+
+std::size_t OrderedValues::count_at_most(double x) const {
+  if (!by_runs) return static_cast<std::size_t>(std::upper_bound(values.begin(), values.end(), x) - values.begin());
+  const auto k = static_cast<std::size_t>(std::upper_bound(run_values.begin(), run_values.end(), x) - run_values.begin());
+  return k == 0 ? 0 : run_ends[k - 1];
+}
+
+OrderedValues NonMissingSorter::sort(std::span<const double> input) {
+  const std::size_t n = input.size();
+  // Counting pays off once the column is much longer than the table it fills.
+  constexpr std::size_t kCountingMinLength = 1 << 16;
+  if (n >= kCountingMinLength && count_runs(input)) {
+    OrderedValues runs;
+    runs.by_runs = true;
+    runs.run_values = run_values_;
+    runs.run_ends = run_ends_;
+    return runs;
+  }
+  if (values_.size() < n) values_.resize(n);
   if (keys_.size() < n) keys_.resize(n);
   const std::size_t missing = order_keys_nan_last(input.data(), n, keys_.data());
   sort_keys(std::span<std::uint64_t>(keys_.data(), n));
-  kept = n - missing;
+  const std::size_t kept = n - missing;
   values_from_order_keys(keys_.data(), kept, values_.data());
-  return {values_.data(), kept};
+  OrderedValues sorted;
+  sorted.values = std::span<const double>(values_.data(), kept);
+  return sorted;
 }
 
-bool NonMissingSorter::sort_by_counting(std::span<const double> input, std::size_t& kept) {
-  // Open addressing on the order keys; key 0 marks an empty slot (it is the key of a
-  // NaN, never stored). 2^15 slots hold up to 2^14 distinct values and stay in cache.
-  constexpr int kTableBits = 15;
-  constexpr std::size_t kSlots = std::size_t{1} << kTableBits;
-  constexpr std::size_t kMaxDistinct = kSlots / 2;
-  table_keys_.assign(kSlots, 0);
-  table_counts_.assign(kSlots, 0);
-  std::size_t distinct = 0;
+bool NonMissingSorter::count_runs(std::span<const double> input) {
+  // Open addressing on the order keys. The table doubles whenever it is a quarter full,
+  // from 2^12 slots (few distinct values stay in L1) to 2^16 (2^14 distinct values,
+  // still in L2): a sparse table keeps probe sequences short, and their lengths, which
+  // are branches, predictable.
+  constexpr int kFirstBits = 12, kLastBits = 16;
+  constexpr std::uint64_t kMultiplier = 0x9e3779b97f4a7c15ULL;
+  if (input.size() > std::numeric_limits<std::uint32_t>::max()) return false;  // 32-bit counts
+  int bits = kFirstBits;
+  table_keys_.assign(std::size_t{1} << bits, 0);
+  table_counts_.assign(std::size_t{1} << bits, 0);
+  // The hot loop works on local copies of the table's pointers and shape, renewed when
+  // the table grows, so that the compiler keeps them in registers.
+  std::uint64_t* keys = table_keys_.data();
+  std::uint32_t* counts = table_counts_.data();
+  std::size_t mask = table_keys_.size() - 1;
+  std::size_t distinct = 0, capacity = table_keys_.size() / 4;
+  auto find = [&keys, &mask, &bits](std::uint64_t key) {
+    std::size_t slot = (key * kMultiplier) >> (64 - bits);
+    while (keys[slot] != key && keys[slot] != 0) slot = (slot + 1) & mask;
+    return slot;
+  };
   for (const double x : input) {
     if (std::isnan(x)) continue;
     const std::uint64_t key = order_key(x == 0.0 ? 0.0 : x);
-    std::size_t slot = (key * 0x9e3779b97f4a7c15ULL) >> (64 - kTableBits);
-    while (table_keys_[slot] != key && table_keys_[slot] != 0) slot = (slot + 1) & (kSlots - 1);
-    if (table_keys_[slot] == 0) {
-      if (++distinct > kMaxDistinct) return false;
-      table_keys_[slot] = key;
+    std::size_t slot = find(key);
+    if (keys[slot] == 0) {
+      if (distinct == capacity) {
+        if (bits == kLastBits) return false;
+        std::vector<std::uint64_t> old_keys(table_keys_.size() * 2, 0);
+        std::vector<std::uint32_t> old_counts(table_keys_.size() * 2, 0);
+        old_keys.swap(table_keys_);
+        old_counts.swap(table_counts_);
+        ++bits;
+        keys = table_keys_.data();
+        counts = table_counts_.data();
+        mask = table_keys_.size() - 1;
+        capacity = table_keys_.size() / 4;
+        for (std::size_t k = 0; k < old_keys.size(); ++k) {
+          if (old_keys[k] == 0) continue;
+          const std::size_t target = find(old_keys[k]);
+          keys[target] = old_keys[k];
+          counts[target] = old_counts[k];
+        }
+        slot = find(key);
+      }
+      keys[slot] = key;
+      ++distinct;
     }
-    ++table_counts_[slot];
+    ++counts[slot];
   }
   runs_.clear();
-  for (std::size_t slot = 0; slot < kSlots; ++slot) {
-    if (table_keys_[slot] != 0) runs_.emplace_back(table_keys_[slot], table_counts_[slot]);
+  for (std::size_t k = 0; k < table_keys_.size(); ++k) {
+    if (table_keys_[k] != 0) runs_.emplace_back(table_keys_[k], table_counts_[k]);
   }
   std::sort(runs_.begin(), runs_.end());
-  kept = 0;
-  for (const auto& [key, count] : runs_) {
-    std::fill_n(values_.data() + kept, count, from_order_key(key));
-    kept += count;
+  run_values_.resize(runs_.size());
+  run_ends_.resize(runs_.size());
+  std::uint64_t end = 0;
+  for (std::size_t k = 0; k < runs_.size(); ++k) {
+    run_values_[k] = from_order_key(runs_[k].first);
+    end += runs_[k].second;
+    run_ends_[k] = end;
   }
   return true;
 }

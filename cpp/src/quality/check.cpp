@@ -241,17 +241,15 @@ void check_constant(const std::string& name, std::int64_t non_missing, std::int6
 
 void check_outliers(const ColumnView& column, const NumericProfile& p, const detail::SortedColumn& sorted,
                     const CheckOptions& o, std::vector<Finding>& out) {
-  const std::size_t nf = sorted.finite_end - sorted.finite_begin;
+  const detail::FiniteValues finite = sorted.finite();
+  const std::size_t nf = finite.size();
   if (nf < 4) return;
-  const double* begin = sorted.values.data() + sorted.finite_begin;
-  const double* end = begin + nf;
   auto report = [&](const char* check, double lo, double hi, const std::string& rule) {
-    const auto below = std::lower_bound(begin, end, lo) - begin;
-    const auto above = end - std::upper_bound(begin, end, hi);
-    const double share = static_cast<double>(below + above) / static_cast<double>(nf);
+    const std::size_t outside = finite.count_below(lo) + (nf - finite.count_at_most(hi));
+    const double share = static_cast<double>(outside) / static_cast<double>(nf);
     if (share < o.outlier_rate) return;
     Finding f{check, column.name, Severity::warning, share, o.outlier_rate,
-              percent(share) + " of finite values (" + std::to_string(below + above) + ") lie outside [" +
+              percent(share) + " of finite values (" + std::to_string(outside) + ") lie outside [" +
                   format_number(lo) + ", " + format_number(hi) + "] (" + rule + ")",
               {}};
     f.rows = first_rows(column.size(), o.max_examples, [&](std::size_t i) {
@@ -266,7 +264,7 @@ void check_outliers(const ColumnView& column, const NumericProfile& p, const det
     report("outliers_iqr", q1 - o.outlier_iqr_k * iqr, q3 + o.outlier_iqr_k * iqr,
            "Tukey fences, k = " + format_number(o.outlier_iqr_k));
   }
-  const double mad = detail::sorted_mad(begin, nf, median);
+  const double mad = detail::mad(finite, median);
   if (mad > 0) {
     // robust z = 0.6745 (x - median) / MAD exceeds the cut-off.
     const double reach = o.outlier_mad_z * mad / 0.6745;
@@ -288,11 +286,10 @@ void check_leakage(const std::string& name, const Target& target, const std::vec
 // Bins of a numeric column for the leakage check: quantile bins, missing last.
 std::vector<std::int32_t> numeric_bins(const ColumnView& column, const detail::SortedColumn& sorted, int n_quantile_bins,
                                        std::size_t& n_bins) {
-  const double* finite = sorted.values.data() + sorted.finite_begin;
-  const std::size_t nf = sorted.finite_end - sorted.finite_begin;
+  const detail::FiniteValues finite = sorted.finite();
   std::vector<double> edges;
   for (int k = 1; k < n_quantile_bins; ++k) {
-    const double edge = detail::sorted_quantile(finite, nf, static_cast<double>(k) / n_quantile_bins);
+    const double edge = detail::quantile(finite, static_cast<double>(k) / n_quantile_bins);
     if (!std::isnan(edge) && (edges.empty() || edge > edges.back())) edges.push_back(edge);
   }
   n_bins = edges.size() + 2;

@@ -110,11 +110,12 @@ ValueTable<Value> merge_tables(const ValueTable<Value>& a, const ValueTable<Valu
 
 // Equal-width histogram of ascending finite values over [lo, hi], numpy-style: bins
 // are half-open but the last includes hi; a degenerate range is widened by 0.5.
-void fill_histogram(NumericProfile& p, const double* sorted, std::size_t n, int bins) {
+void fill_histogram(NumericProfile& p, const detail::FiniteValues& finite, int bins) {
   p.histogram_edges.clear();
   p.histogram_counts.clear();
+  const std::size_t n = finite.size();
   if (n == 0 || bins <= 0) return;
-  double lo = sorted[0], hi = sorted[n - 1];
+  double lo = finite[0], hi = finite[n - 1];
   if (lo == hi) {
     lo -= 0.5;
     hi += 0.5;
@@ -124,23 +125,24 @@ void fill_histogram(NumericProfile& p, const double* sorted, std::size_t n, int 
   p.histogram_edges[bins] = hi;
   std::size_t previous = 0;
   for (int k = 1; k <= bins; ++k) {
-    const std::size_t below =
-        k == bins ? n : static_cast<std::size_t>(std::lower_bound(sorted, sorted + n, p.histogram_edges[k]) - sorted);
+    const std::size_t below = k == bins ? n : finite.count_below(p.histogram_edges[k]);
     p.histogram_counts.push_back(static_cast<std::int64_t>(below - previous));
     previous = below;
   }
 }
 
-}  // namespace
+// An ascending array read like FiniteValues, for the public pointer-based helpers.
+struct SortedArray {
+  const double* sorted;
+  std::size_t n;
+  std::size_t size() const { return n; }
+  double operator[](std::size_t i) const { return sorted[i]; }
+  std::size_t count_below(double x) const { return static_cast<std::size_t>(std::lower_bound(sorted, sorted + n, x) - sorted); }
+};
 
-double NumericProfile::variance() const {
-  const std::int64_t n = finite();
-  return n > 1 ? m2 / static_cast<double>(n - 1) : kNaN;
-}
-
-namespace detail {
-
-double sorted_quantile(const double* sorted, std::size_t n, double p) {
+template <class Sorted>
+double quantile_of(const Sorted& sorted, double p) {
+  const std::size_t n = sorted.size();
   if (n == 0) return kNaN;
   const double h = static_cast<double>(n - 1) * p;
   const auto lo = static_cast<std::size_t>(std::floor(h));
@@ -151,12 +153,14 @@ double sorted_quantile(const double* sorted, std::size_t n, double p) {
   return t < 0.5 ? a + (b - a) * t : b - (b - a) * (1.0 - t);
 }
 
-double sorted_mad(const double* sorted, std::size_t n, double median) {
+template <class Sorted>
+double mad_of(const Sorted& sorted, double median) {
+  const std::size_t n = sorted.size();
   if (n == 0) return kNaN;
   // The deviations below the median, read downward (L), and above it, read upward (R),
   // are two ascending sequences: the MAD needs the middle ranks of their merge, found
   // by binary search on how many of the smallest come from L.
-  const std::size_t split = static_cast<std::size_t>(std::lower_bound(sorted, sorted + n, median) - sorted);
+  const std::size_t split = sorted.count_below(median);
   const std::size_t n_left = split, n_right = n - split;
   auto left = [&](std::size_t i) { return median - sorted[split - 1 - i]; };
   auto right = [&](std::size_t j) { return sorted[split + j] - median; };
@@ -181,14 +185,48 @@ double sorted_mad(const double* sorted, std::size_t n, double median) {
   return a + (b - a) * 0.5;
 }
 
+// Mean and sum of squared deviations of the finite values held as runs (value, count).
+void run_moments(const OrderedValues& v, std::size_t n_finite, double& mean, double& m2) {
+  double sum = 0.0, compensation = 0.0;
+  std::uint64_t start = 0;
+  for (std::size_t k = 0; k < v.run_values.size(); ++k) {
+    const double x = v.run_values[k];
+    const auto count = static_cast<double>(v.run_ends[k] - start);
+    start = v.run_ends[k];
+    if (std::isfinite(x)) compensated_add(sum, compensation, x * count);
+  }
+  mean = (sum + compensation) / static_cast<double>(n_finite);
+  sum = compensation = 0.0;
+  start = 0;
+  for (std::size_t k = 0; k < v.run_values.size(); ++k) {
+    const double x = v.run_values[k];
+    const auto count = static_cast<double>(v.run_ends[k] - start);
+    start = v.run_ends[k];
+    if (std::isfinite(x)) compensated_add(sum, compensation, (x - mean) * (x - mean) * count);
+  }
+  m2 = sum + compensation;
+}
+
+}  // namespace
+
+double NumericProfile::variance() const {
+  const std::int64_t n = finite();
+  return n > 1 ? m2 / static_cast<double>(n - 1) : kNaN;
+}
+
+namespace detail {
+
+double sorted_quantile(const double* sorted, std::size_t n, double p) { return quantile_of(SortedArray{sorted, n}, p); }
+double sorted_mad(const double* sorted, std::size_t n, double median) { return mad_of(SortedArray{sorted, n}, median); }
+double quantile(const FiniteValues& finite, double p) { return quantile_of(finite, p); }
+double mad(const FiniteValues& finite, double median) { return mad_of(finite, median); }
+
 SortedColumn sort_column(const ColumnView& column, NonMissingSorter& sorter) {
   SortedColumn result;
   result.values = sorter.sort(column.values);
   result.missing = static_cast<std::int64_t>(column.values.size() - result.values.size());
-  const double* begin = result.values.data();
-  const double* end = begin + result.values.size();
-  result.finite_begin = static_cast<std::size_t>(std::upper_bound(begin, end, -kInf) - begin);
-  result.finite_end = static_cast<std::size_t>(std::lower_bound(begin, end, kInf) - begin);
+  result.finite_begin = result.values.count_at_most(-kInf);
+  result.finite_end = result.values.count_below(kInf);
   return result;
 }
 
@@ -197,14 +235,12 @@ NumericProfile profile_sorted(const ColumnView& column, const SortedColumn& sort
   p.name = column.name;
   p.count = static_cast<std::int64_t>(column.values.size());
   p.missing = sorted.missing;
-  const auto& v = sorted.values;
-  const double* finite = v.data() + sorted.finite_begin;
-  const std::size_t nf = sorted.finite_end - sorted.finite_begin;
+  const OrderedValues& v = sorted.values;
+  const FiniteValues finite = sorted.finite();
+  const std::size_t nf = finite.size();
   p.infinities = static_cast<std::int64_t>(v.size() - nf);
-  const double* all_begin = v.data();
-  const double* all_end = all_begin + v.size();
-  p.negatives = std::lower_bound(all_begin, all_end, 0.0) - all_begin;
-  p.zeros = std::upper_bound(all_begin, all_end, 0.0) - all_begin - p.negatives;
+  p.negatives = static_cast<std::int64_t>(v.count_below(0.0));
+  p.zeros = static_cast<std::int64_t>(v.count_at_most(0.0)) - p.negatives;
 
   if (nf == 0) {
     p.min = p.max = p.mean = kNaN;
@@ -212,35 +248,52 @@ NumericProfile profile_sorted(const ColumnView& column, const SortedColumn& sort
   } else {
     p.min = finite[0];
     p.max = finite[nf - 1];
-    p.mean = blocked_sum(finite, nf, [](double x) { return x; }) / static_cast<double>(nf);
-    const double mean = p.mean;
-    p.m2 = blocked_sum(finite, nf, [mean](double x) { return (x - mean) * (x - mean); });
+    if (v.by_runs) {
+      run_moments(v, nf, p.mean, p.m2);
+    } else {
+      const double* values = v.values.data() + sorted.finite_begin;
+      p.mean = blocked_sum(values, nf, [](double x) { return x; }) / static_cast<double>(nf);
+      const double mean = p.mean;
+      p.m2 = blocked_sum(values, nf, [mean](double x) { return (x - mean) * (x - mean); });
+    }
   }
 
   p.quantiles.clear();
-  for (double q : kProfileQuantiles) p.quantiles.push_back(sorted_quantile(finite, nf, q));
-  fill_histogram(p, finite, nf, options.histogram_bins);
-  p.summary = QuantileSummary::from_sorted(std::span<const double>(finite, nf), options.summary_capacity);
+  for (double q : kProfileQuantiles) p.quantiles.push_back(quantile_of(finite, q));
+  fill_histogram(p, finite, options.histogram_bins);
+  p.summary = QuantileSummary::from_ranks(
+      nf, [&finite](std::size_t rank) { return finite[rank]; }, options.summary_capacity);
 
   // Equal values set the same register, so the sketch can take every value, runs and all.
   p.distinct_sketch = HyperLogLog(options.hll_precision);
-  p.distinct_sketch.add_doubles(v);
-  p.distinct = count_runs(v.data(), v.size());
-  // The value table from the runs of equal values. Once the table is full, a later run
-  // needs a larger count than the weakest entry to get in (it loses ties, its value being
-  // larger), so it repeats its first value: the walk jumps from repeat to repeat.
   TopValues<double> top(options.tracked_values);
-  const std::size_t n = v.size();
-  std::size_t i = 0;
-  while (i < n) {
-    if (top.full()) {
-      while (i + 1 < n && v[i] != v[i + 1]) ++i;
-      if (i + 1 >= n) break;
+  if (v.by_runs) {
+    p.distinct_sketch.add_doubles(v.run_values);
+    p.distinct = static_cast<std::int64_t>(v.run_values.size());
+    std::uint64_t start = 0;
+    for (std::size_t k = 0; k < v.run_values.size(); ++k) {
+      top.offer(v.run_values[k], static_cast<std::int64_t>(v.run_ends[k] - start));
+      start = v.run_ends[k];
     }
-    std::size_t j = i + 1;
-    while (j < n && v[j] == v[i]) ++j;
-    top.offer(v[i], static_cast<std::int64_t>(j - i));
-    i = j;
+  } else {
+    p.distinct_sketch.add_doubles(v.values);
+    p.distinct = count_runs(v.values.data(), v.values.size());
+    // The value table from the runs of equal values. Once the table is full, a later run
+    // needs a larger count than the weakest entry to get in (it loses ties, its value
+    // being larger), so it repeats its first value: the walk jumps from repeat to repeat.
+    const std::span<const double> x = v.values;
+    const std::size_t n = x.size();
+    std::size_t i = 0;
+    while (i < n) {
+      if (top.full()) {
+        while (i + 1 < n && x[i] != x[i + 1]) ++i;
+        if (i + 1 >= n) break;
+      }
+      std::size_t j = i + 1;
+      while (j < n && x[j] == x[i]) ++j;
+      top.offer(x[i], static_cast<std::int64_t>(j - i));
+      i = j;
+    }
   }
   p.values = top.table(p.distinct);
   return p;

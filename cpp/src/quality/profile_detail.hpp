@@ -1,21 +1,39 @@
 #pragma once
 // Internal to the quality engine: the sorted form of a numeric column that profiles
 // and checks both read, so a column is sorted once per call.
+#include <algorithm>
 #include <cstdint>
-#include <span>
 
 #include "assay/common/sort.hpp"
 #include "assay/quality/profile.hpp"
 
 namespace assay::quality::detail {
 
+// The finite values of a sorted column: ranks [begin, end) of its ordered values.
+struct FiniteValues {
+  const OrderedValues* all = nullptr;
+  std::size_t begin = 0, end = 0;
+
+  std::size_t size() const { return end - begin; }
+  double operator[](std::size_t i) const { return (*all)[begin + i]; }
+  // Finite values below x, and at most x (x may be infinite).
+  std::size_t count_below(double x) const { return std::clamp(all->count_below(x), begin, end) - begin; }
+  std::size_t count_at_most(double x) const { return std::clamp(all->count_at_most(x), begin, end) - begin; }
+};
+
 struct SortedColumn {
-  std::span<const double> values;  // non-missing values ascending (-inf first, +inf last), in the sorter's buffer
+  OrderedValues values;  // non-missing values ascending (-inf first, +inf last), in the sorter's buffers
   std::size_t finite_begin = 0, finite_end = 0;
   std::int64_t missing = 0;
+
+  FiniteValues finite() const { return {&values, finite_begin, finite_end}; }
 };
 
 SortedColumn sort_column(const ColumnView& column, NonMissingSorter& sorter);
 NumericProfile profile_sorted(const ColumnView& column, const SortedColumn& sorted, const ProfileOptions& options);
+
+// sorted_quantile and sorted_mad over the finite values of a sorted column.
+double quantile(const FiniteValues& finite, double p);
+double mad(const FiniteValues& finite, double median);
 
 }  // namespace assay::quality::detail
