@@ -135,7 +135,12 @@ case "${1:-}" in
     evidently_env
     # ydata-profiling pins an older numpy: it gets a virtual environment of its own.
     side_venv "$ROOT/.venv-ydata" ydata-profiling pyarrow
-    ASSAY_YDATA_PYTHON="$ROOT/.venv-ydata/bin/python" "$PY" benchmarks/run.py "$@"
+    say "building the C++ benchmarks"
+    "$(cmake_bin)" -S . -B build/bench -G Ninja -DASSAY_BUILD_BENCHMARKS=ON -DCMAKE_BUILD_TYPE=Release \
+      -DCMAKE_MAKE_PROGRAM="$VENV/bin/ninja" >/dev/null
+    "$(cmake_bin)" --build build/bench --target assay_quality_floor
+    ASSAY_YDATA_PYTHON="$ROOT/.venv-ydata/bin/python" ASSAY_QUALITY_FLOOR="$ROOT/build/bench/assay_quality_floor" \
+      "$PY" benchmarks/run.py "$@"
     ;;
   *)
     sed -n '2,12p' "$0"

@@ -1,10 +1,10 @@
 """Data quality: assay.check (profile + every check) against the same statistics written
 by hand in pandas, against ydata-profiling in minimal mode, and against a read-once
-bound (one numpy pass over the numeric data). It also times an ordering floor: numpy's
-np.sort (AVX-512 on this machine) of the 20 columns with about a million distinct values, on
-two threads, which is what exact quantiles, distinct counts and most frequent values of
-those columns need at least (a selection is slower: np.partition at the seven profile
-quantiles takes longer than the sort).
+bound (one numpy pass over the numeric data). Then, when ASSAY_QUALITY_FLOOR names the
+C++ program benchmarks/cpp/quality_floor.cpp (`./dev.sh bench` builds it), it runs it: the
+same recipe in C++, timing check without Python and the pieces that exact statistics need
+at least (ordering the high-cardinality columns, counting the others, the distinct-count
+sketch, the row hashes), each against a read-once pass.
 
 Data: ASSAY_BENCH_ROWS rows (default 1,000,000) x 50 columns: 40 float64 (normal,
 lognormal, integer-valued, rounded; 2% NaN) and 10 pandas Categoricals (5 to 1,000
@@ -19,7 +19,6 @@ import os
 import subprocess
 import sys
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -84,10 +83,18 @@ def read_once(numeric: list[np.ndarray]) -> float:
     return sum(float(np.sum(column)) for column in numeric)
 
 
-def ordering_floor(columns: list[np.ndarray]) -> None:
-    """np.sort of every column, two threads (np.sort releases the GIL)."""
-    with ThreadPoolExecutor(2) as pool:
-        list(pool.map(np.sort, columns))
+def floor_pieces() -> str:
+    """The table of benchmarks/cpp/quality_floor.cpp, or "" when it is not built."""
+    program = os.environ.get("ASSAY_QUALITY_FLOOR")
+    if not program or not Path(program).exists():
+        print("  (C++ pieces skipped: set ASSAY_QUALITY_FLOOR, as ./dev.sh bench does)")
+        return ""
+    table = subprocess.run([program, str(N_ROWS)], capture_output=True, text=True, check=True).stdout.strip()
+    print(table)
+    return (
+        "\n\nThe same recipe in C++ (`benchmarks/cpp/quality_floor.cpp`, same run): check without Python, "
+        "and the pieces that the exact statistics need at least, each against a read-once pass in C++.\n\n" + table
+    )
 
 
 YDATA_SCRIPT = """
@@ -136,9 +143,6 @@ def main() -> None:
     if ydata is not None:
         results.add(case, "ydata-profiling (minimal)", ydata, "one run")
     bound = results.add(case, "read-once bound (numpy sum)", time_call(lambda: read_once(numeric), repeat=5))
-    high_cardinality = [column for column in numeric if len(np.unique(column[:10_000])) > 9_000]
-    floor = results.add(case, f"ordering floor (np.sort of the {len(high_cardinality)} high-cardinality columns, 2 threads)",
-                        time_call(lambda: ordering_floor(high_cardinality), repeat=5))
     before, after = peak_memory(_setup, _run_assay)
     memory = (f"Peak memory of `assay.check`: {after / 2**20:.0f} MiB resident at peak, of which the input is "
               f"{input_bytes / 2**20:.0f} MiB and the process before the call {before / 2**20:.0f} MiB: "
@@ -146,12 +150,12 @@ def main() -> None:
     print(" ", memory)
     summary = (f"assay is {ours and results.rows[2].seconds / ours:.1f}x faster than pandas by hand"
                + (f", {ydata / ours:.0f}x faster than ydata-profiling" if ydata else "")
-               + f", and takes {ours / bound:.0f}x the read-once bound ({format_seconds(bound)}). Sorting the "
-               f"high-cardinality columns alone, which exact order statistics need, takes {floor / bound:.1f}x the bound.")
+               + f", and takes {ours / bound:.0f}x the read-once bound ({format_seconds(bound)}).")
     print(" ", summary)
+    pieces = floor_pieces()
     update_doc(
         "quality",
-        f"## Data quality: profile + check\n\n{results.markdown()}\n\n{summary}\n\n{memory}",
+        f"## Data quality: profile + check\n\n{results.markdown()}\n\n{summary}\n\n{memory}" + pieces,
         "./dev.sh bench quality",
     )
 

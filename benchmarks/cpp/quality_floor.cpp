@@ -1,0 +1,146 @@
+// Where the time of assay::quality::check goes, measured in C++ on the data recipe of
+// benchmarks/bench_quality.py (1M rows x 40 float64 + 10 categorical columns), against
+// a read-once pass over the numeric data. It times, besides check itself, the pieces
+// that any profile with the exact statistics needs at least:
+//   - ordering the 20 columns with about a million distinct values (vqsort),
+//   - counting the 20 columns with few distinct values into runs,
+//   - the HyperLogLog sketch of every numeric column (kept for merging profiles),
+//   - the row hashes of all 50 columns (duplicate rows).
+// Prints a markdown table (median of the repeats, 2 threads unless said otherwise).
+//
+//   assay_quality_floor [rows=1000000] [repeats=5]
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <omp.h>
+
+#include "assay/common/hash.hpp"
+#include "assay/common/parallel.hpp"
+#include "assay/common/rng.hpp"
+#include "assay/common/sort.hpp"
+#include "assay/quality/check.hpp"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double median_seconds(int repeats, const std::function<void()>& work) {
+  work();  // warm-up
+  std::vector<double> seconds;
+  for (int r = 0; r < repeats; ++r) {
+    const auto start = Clock::now();
+    work();
+    seconds.push_back(std::chrono::duration<double>(Clock::now() - start).count());
+  }
+  std::sort(seconds.begin(), seconds.end());
+  return seconds[seconds.size() / 2];
+}
+
+// One numeric column of kind j % 4, as in bench_quality.py: normal, lognormal,
+// integers 0..99, normal(50, 10) rounded to 2 decimals; 2% NaN.
+std::vector<double> numeric_column(std::size_t rows, int j) {
+  assay::CounterRng rng(0, static_cast<std::uint64_t>(j));
+  std::vector<double> x(rows);
+  for (double& v : x) {
+    switch (j % 4) {
+      case 0: v = rng.normal(); break;
+      case 1: v = std::exp(rng.normal()); break;
+      case 2: v = static_cast<double>(rng.below(100)); break;
+      default: v = std::round((50.0 + 10.0 * rng.normal()) * 100.0) / 100.0;
+    }
+    if (rng.uniform() < 0.02) v = NAN;
+  }
+  return x;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::size_t rows = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 1'000'000;
+  const int repeats = argc > 2 ? std::atoi(argv[2]) : 5;
+  const int threads = assay::resolve_threads(0);
+
+  std::vector<std::vector<double>> numeric;
+  for (int j = 0; j < 40; ++j) numeric.push_back(numeric_column(rows, j));
+  std::vector<std::vector<std::int32_t>> codes;
+  std::vector<std::vector<std::string>> labels;
+  for (int j = 0; j < 10; ++j) {
+    const int cardinality = std::vector<int>{5, 20, 100, 1000, 10}[j % 5];
+    assay::CounterRng rng(1, static_cast<std::uint64_t>(j));
+    codes.emplace_back(rows);
+    for (auto& c : codes.back()) c = static_cast<std::int32_t>(rng.below(static_cast<std::uint64_t>(cardinality)));
+    labels.emplace_back();
+    for (int k = 0; k < cardinality; ++k) labels.back().push_back("v" + std::to_string(k));
+  }
+  std::vector<assay::ColumnView> views;
+  for (int j = 0; j < 40; ++j) views.push_back(assay::ColumnView::numeric("num" + std::to_string(j), numeric[j]));
+  for (int j = 0; j < 10; ++j) {
+    views.push_back(assay::ColumnView::categorical("cat" + std::to_string(j), codes[j], labels[j]));
+  }
+  const assay::TableView table(views);
+  std::vector<const std::vector<double>*> high, low;  // kinds 0-1: ~1M distinct; 2-3: few
+  for (int j = 0; j < 40; ++j) (j % 4 < 2 ? high : low).push_back(&numeric[j]);
+
+  volatile double sink = 0;
+  const double read_once = median_seconds(repeats, [&] {
+    double total = 0;
+    for (const auto& column : numeric) {
+      double lanes[8] = {};
+      std::size_t i = 0;
+      for (; i + 8 <= rows; i += 8) {
+        for (int l = 0; l < 8; ++l) lanes[l] += column[i + l];
+      }
+      for (; i < rows; ++i) lanes[0] += column[i];
+      for (double lane : lanes) total += lane;
+    }
+    sink = total;
+  });
+  auto over_columns = [&](const std::vector<const std::vector<double>*>& columns, auto&& work) {
+    std::vector<assay::NonMissingSorter> sorters(static_cast<std::size_t>(threads));
+    assay::parallel_for(static_cast<std::ptrdiff_t>(columns.size()), threads, [&](std::ptrdiff_t k) {
+      work(*columns[static_cast<std::size_t>(k)], sorters[static_cast<std::size_t>(omp_get_thread_num())]);
+    });
+  };
+  std::vector<const std::vector<double>*> all_numeric;
+  for (const auto& column : numeric) all_numeric.push_back(&column);
+  std::vector<std::size_t> all_columns(table.n_columns());
+  for (std::size_t j = 0; j < all_columns.size(); ++j) all_columns[j] = j;
+
+  struct Row {
+    std::string what;
+    double seconds;
+  };
+  const std::vector<Row> results = {
+      {"assay::quality::check (profile + every check)",
+       median_seconds(repeats, [&] { sink = static_cast<double>(assay::quality::check(table, "", nullptr, {}).findings.size()); })},
+      {"assay::quality::check, n_jobs=1",
+       median_seconds(repeats, [&] { sink = static_cast<double>(assay::quality::check(table, "", nullptr, {}, {}, {}, 1).findings.size()); })},
+      {"piece: order the 20 columns with ~1M distinct values (vqsort)",
+       median_seconds(repeats, [&] { over_columns(high, [&](const auto& c, auto& sorter) { sink = sorter.sort(c).size(); }); })},
+      {"piece: count the 20 columns with few distinct values into runs",
+       median_seconds(repeats, [&] { over_columns(low, [&](const auto& c, auto& sorter) { sink = sorter.sort(c).size(); }); })},
+      {"piece: HyperLogLog sketch of the 40 numeric columns",
+       median_seconds(repeats, [&] {
+         over_columns(all_numeric, [&](const auto& c, auto&) {
+           assay::HyperLogLog sketch;
+           sketch.add_doubles(c);
+           sink = sketch.estimate();
+         });
+       })},
+      {"piece: row hashes of the 50 columns (duplicate rows)",
+       median_seconds(repeats, [&] { sink = static_cast<double>(assay::hash_rows(table, all_columns, 0)[0]); })},
+  };
+  std::printf("| %zu rows x 50 columns, %d threads | median time | time / read-once pass |\n|---|---:|---:|\n", rows,
+              threads);
+  std::printf("| read-once pass over the numeric data (1 thread) | %.1f ms | 1.0x |\n", read_once * 1e3);
+  for (const Row& row : results) {
+    std::printf("| %s | %.1f ms | %.1fx |\n", row.what.c_str(), row.seconds * 1e3, row.seconds / read_once);
+  }
+  return 0;
+}
