@@ -185,26 +185,18 @@ double mad_of(const Sorted& sorted, double median) {
   return a + (b - a) * 0.5;
 }
 
-// Mean and sum of squared deviations of the finite values held as runs (value, count).
-void run_moments(const OrderedValues& v, std::size_t n_finite, double& mean, double& m2) {
+// Compensated sum of term(x) x count over the runs of finite values x of v.
+template <class Term>
+double run_sum(const OrderedValues& v, Term term) {
   double sum = 0.0, compensation = 0.0;
   std::uint64_t start = 0;
   for (std::size_t k = 0; k < v.run_values.size(); ++k) {
     const double x = v.run_values[k];
     const auto count = static_cast<double>(v.run_ends[k] - start);
     start = v.run_ends[k];
-    if (std::isfinite(x)) compensated_add(sum, compensation, x * count);
+    if (std::isfinite(x)) compensated_add(sum, compensation, term(x) * count);
   }
-  mean = (sum + compensation) / static_cast<double>(n_finite);
-  sum = compensation = 0.0;
-  start = 0;
-  for (std::size_t k = 0; k < v.run_values.size(); ++k) {
-    const double x = v.run_values[k];
-    const auto count = static_cast<double>(v.run_ends[k] - start);
-    start = v.run_ends[k];
-    if (std::isfinite(x)) compensated_add(sum, compensation, (x - mean) * (x - mean) * count);
-  }
-  m2 = sum + compensation;
+  return sum + compensation;
 }
 
 }  // namespace
@@ -249,7 +241,9 @@ NumericProfile profile_sorted(const ColumnView& column, const SortedColumn& sort
     p.min = finite[0];
     p.max = finite[nf - 1];
     if (v.by_runs) {
-      run_moments(v, nf, p.mean, p.m2);
+      p.mean = run_sum(v, [](double x) { return x; }) / static_cast<double>(nf);
+      const double mean = p.mean;
+      p.m2 = run_sum(v, [mean](double x) { return (x - mean) * (x - mean); });
     } else {
       const double* values = v.values.data() + sorted.finite_begin;
       p.mean = blocked_sum(values, nf, [](double x) { return x; }) / static_cast<double>(nf);
