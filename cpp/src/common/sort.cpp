@@ -82,6 +82,14 @@ void values_from_order_keys(const std::uint64_t* __restrict keys, std::size_t n,
   for (std::size_t i = 0; i < n; ++i) values[i] = from_order_key(keys[i]);
 }
 
+// The slot of `key` in an open-addressing table of mask + 1 slots (linear probing from
+// a multiplicative hash), or the empty slot where it belongs.
+inline std::size_t probe(const std::uint64_t* keys, std::size_t mask, int shift, std::uint64_t key) {
+  std::size_t slot = (key * 0x9e3779b97f4a7c15ULL) >> shift;
+  while (keys[slot] != key && keys[slot] != 0) slot = (slot + 1) & mask;
+  return slot;
+}
+
 }  // namespace
 
 void sort_keys(std::span<std::uint64_t> keys) {
@@ -143,26 +151,21 @@ bool NonMissingSorter::count_runs(std::span<const double> input) {
   // still in L2): a sparse table keeps probe sequences short, and their lengths, which
   // are branches, predictable.
   constexpr int kFirstBits = 12, kLastBits = 16;
-  constexpr std::uint64_t kMultiplier = 0x9e3779b97f4a7c15ULL;
   if (input.size() > std::numeric_limits<std::uint32_t>::max()) return false;  // 32-bit counts
   int bits = kFirstBits;
   table_keys_.assign(std::size_t{1} << bits, 0);
   table_counts_.assign(std::size_t{1} << bits, 0);
-  // The hot loop works on local copies of the table's pointers and shape, renewed when
-  // the table grows, so that the compiler keeps them in registers.
+  // The hot loop reads the table through local copies of its pointers and shape, renewed
+  // when it grows, which the compiler keeps in registers.
   std::uint64_t* keys = table_keys_.data();
   std::uint32_t* counts = table_counts_.data();
   std::size_t mask = table_keys_.size() - 1;
+  int shift = 64 - bits;
   std::size_t distinct = 0, capacity = table_keys_.size() / 4;
-  auto find = [&keys, &mask, &bits](std::uint64_t key) {
-    std::size_t slot = (key * kMultiplier) >> (64 - bits);
-    while (keys[slot] != key && keys[slot] != 0) slot = (slot + 1) & mask;
-    return slot;
-  };
   for (const double x : input) {
     if (std::isnan(x)) continue;
     const std::uint64_t key = order_key(x == 0.0 ? 0.0 : x);
-    std::size_t slot = find(key);
+    std::size_t slot = probe(keys, mask, shift, key);
     if (keys[slot] == 0) {
       if (distinct == capacity) {
         if (bits == kLastBits) return false;
@@ -174,14 +177,15 @@ bool NonMissingSorter::count_runs(std::span<const double> input) {
         keys = table_keys_.data();
         counts = table_counts_.data();
         mask = table_keys_.size() - 1;
+        shift = 64 - bits;
         capacity = table_keys_.size() / 4;
         for (std::size_t k = 0; k < old_keys.size(); ++k) {
           if (old_keys[k] == 0) continue;
-          const std::size_t target = find(old_keys[k]);
+          const std::size_t target = probe(keys, mask, shift, old_keys[k]);
           keys[target] = old_keys[k];
           counts[target] = old_counts[k];
         }
-        slot = find(key);
+        slot = probe(keys, mask, shift, key);
       }
       keys[slot] = key;
       ++distinct;
