@@ -712,7 +712,7 @@ CheckResult check(const TableView& data, const std::string& target_name, const T
         check_leakage(column.name, target, bins, n_bins, o, findings);
       }
     } else {
-      CategoricalProfile& p = categorical[static_cast<std::size_t>(j)] = profile_categorical(column, profile_options);
+      CategoricalProfile& p = categorical[static_cast<std::size_t>(j)] = detail::profile_valid_codes(column, profile_options);
       check_missing(column, p.count, p.missing, o, findings);
       check_constant(column.name, p.count - p.missing, p.distinct, p.values, o, findings);
       check_categorical(column, p, o, findings);

@@ -304,6 +304,10 @@ NumericProfile profile_numeric(const ColumnView& column, const ProfileOptions& o
 CategoricalProfile profile_categorical(const ColumnView& column, const ProfileOptions& options) {
   if (column.is_numeric()) throw InvalidType("column '" + column.name + "' is not categorical");
   validate_codes(column);
+  return detail::profile_valid_codes(column, options);
+}
+
+CategoricalProfile detail::profile_valid_codes(const ColumnView& column, const ProfileOptions& options) {
   CategoricalProfile p;
   p.name = column.name;
   p.count = static_cast<std::int64_t>(column.codes.size());
@@ -352,7 +356,7 @@ TableProfile profile_table(const TableView& table, const ProfileOptions& options
       result.numeric[k] = detail::profile_sorted(column, detail::sort_column(column, sorter), options);
     } else {
       const std::size_t c = k - numeric.size();
-      result.categorical[c] = profile_categorical(table.column(categorical[c]), options);
+      result.categorical[c] = detail::profile_valid_codes(table.column(categorical[c]), options);  // TableView validated them
     }
   });
   return result;

@@ -32,6 +32,10 @@ struct SortedColumn {
 SortedColumn sort_column(const ColumnView& column, NonMissingSorter& sorter);
 NumericProfile profile_sorted(const ColumnView& column, const SortedColumn& sorted, const ProfileOptions& options);
 
+// profile_categorical without validating the codes again: for the columns of a TableView,
+// which checked them when it was made.
+CategoricalProfile profile_valid_codes(const ColumnView& column, const ProfileOptions& options);
+
 // sorted_quantile and sorted_mad over the finite values of a sorted column.
 double quantile(const FiniteValues& finite, double p);
 double mad(const FiniteValues& finite, double median);
