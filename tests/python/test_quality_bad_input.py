@@ -22,13 +22,18 @@ def test_one_row():
     assert any(f.check == "single_class" for f in report.findings)
 
 
-def test_all_nan_and_all_inf_columns():
-    report = assay.check({"nan": np.full(10, np.nan), "inf": np.full(10, np.inf)})
+# 70,000 rows: long columns with few distinct values are held as runs (here none, or one).
+@pytest.mark.parametrize("n", [10, 70_000])
+def test_all_nan_and_all_inf_columns(n):
+    report = assay.check({"nan": np.full(n, np.nan), "inf": np.full(n, np.inf)})
     by_column = {(f.check, f.column) for f in report.findings}
     assert ("missing", "nan") in by_column
     assert ("infinite_values", "inf") in by_column
     stats = report.profile["inf"]
-    assert stats["infinities"] == 10 and np.isnan(stats["mean"]) and stats["distinct"] == 1
+    assert stats["infinities"] == n and np.isnan(stats["mean"]) and stats["distinct"] == 1
+    assert all(np.isnan(q) for q in stats["quantiles"].values())
+    empty = report.profile["nan"]
+    assert empty["missing"] == n and empty["distinct"] == 0 and np.isnan(empty["min"]) and empty["values"] == []
 
 
 def test_mismatched_lengths_name_the_argument():

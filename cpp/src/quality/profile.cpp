@@ -131,17 +131,27 @@ void fill_histogram(NumericProfile& p, const detail::FiniteValues& finite, int b
   }
 }
 
-// An ascending array read like FiniteValues, for the public pointer-based helpers.
-struct SortedArray {
-  const double* sorted;
-  std::size_t n;
-  std::size_t size() const { return n; }
-  double operator[](std::size_t i) const { return sorted[i]; }
-  std::size_t count_below(double x) const { return static_cast<std::size_t>(std::lower_bound(sorted, sorted + n, x) - sorted); }
-};
+// Compensated sum of term(x) x count over the runs of finite values x of v.
+template <class Term>
+double run_sum(const OrderedValues& v, Term term) {
+  double sum = 0.0, compensation = 0.0;
+  for (std::size_t k = 0; k < v.run_values.size(); ++k) {
+    const double x = v.run_values[k];
+    if (std::isfinite(x)) compensated_add(sum, compensation, term(x) * static_cast<double>(v.run_count(k)));
+  }
+  return sum + compensation;
+}
 
-template <class Sorted>
-double quantile_of(const Sorted& sorted, double p) {
+}  // namespace
+
+double NumericProfile::variance() const {
+  const std::int64_t n = finite();
+  return n > 1 ? m2 / static_cast<double>(n - 1) : kNaN;
+}
+
+namespace detail {
+
+double quantile(const FiniteValues& sorted, double p) {
   const std::size_t n = sorted.size();
   if (n == 0) return kNaN;
   const double h = static_cast<double>(n - 1) * p;
@@ -153,8 +163,7 @@ double quantile_of(const Sorted& sorted, double p) {
   return t < 0.5 ? a + (b - a) * t : b - (b - a) * (1.0 - t);
 }
 
-template <class Sorted>
-double mad_of(const Sorted& sorted, double median) {
+double mad(const FiniteValues& sorted, double median) {
   const std::size_t n = sorted.size();
   if (n == 0) return kNaN;
   // The deviations below the median, read downward (L), and above it, read upward (R),
@@ -185,33 +194,24 @@ double mad_of(const Sorted& sorted, double median) {
   return a + (b - a) * 0.5;
 }
 
-// Compensated sum of term(x) x count over the runs of finite values x of v.
-template <class Term>
-double run_sum(const OrderedValues& v, Term term) {
-  double sum = 0.0, compensation = 0.0;
-  std::uint64_t start = 0;
-  for (std::size_t k = 0; k < v.run_values.size(); ++k) {
-    const double x = v.run_values[k];
-    const auto count = static_cast<double>(v.run_ends[k] - start);
-    start = v.run_ends[k];
-    if (std::isfinite(x)) compensated_add(sum, compensation, term(x) * count);
-  }
-  return sum + compensation;
+namespace {
+// An ascending, finite array held as the ordered values of a column.
+OrderedValues ordered_array(const double* sorted, std::size_t n) {
+  OrderedValues all;
+  all.values = std::span<const double>(sorted, n);
+  return all;
 }
-
 }  // namespace
 
-double NumericProfile::variance() const {
-  const std::int64_t n = finite();
-  return n > 1 ? m2 / static_cast<double>(n - 1) : kNaN;
+double sorted_quantile(const double* sorted, std::size_t n, double p) {
+  const OrderedValues all = ordered_array(sorted, n);
+  return quantile({&all, 0, n}, p);
 }
 
-namespace detail {
-
-double sorted_quantile(const double* sorted, std::size_t n, double p) { return quantile_of(SortedArray{sorted, n}, p); }
-double sorted_mad(const double* sorted, std::size_t n, double median) { return mad_of(SortedArray{sorted, n}, median); }
-double quantile(const FiniteValues& finite, double p) { return quantile_of(finite, p); }
-double mad(const FiniteValues& finite, double median) { return mad_of(finite, median); }
+double sorted_mad(const double* sorted, std::size_t n, double median) {
+  const OrderedValues all = ordered_array(sorted, n);
+  return mad({&all, 0, n}, median);
+}
 
 SortedColumn sort_column(const ColumnView& column, NonMissingSorter& sorter) {
   SortedColumn result;
@@ -253,23 +253,21 @@ NumericProfile profile_sorted(const ColumnView& column, const SortedColumn& sort
   }
 
   p.quantiles.clear();
-  for (double q : kProfileQuantiles) p.quantiles.push_back(quantile_of(finite, q));
+  for (double q : kProfileQuantiles) p.quantiles.push_back(quantile(finite, q));
   fill_histogram(p, finite, options.histogram_bins);
   p.summary = QuantileSummary::from_ranks(
       nf, [&finite](std::size_t rank) { return finite[rank]; }, options.summary_capacity);
 
-  // Equal values set the same register, so the sketch can take every value, runs and all.
   p.distinct_sketch = HyperLogLog(options.hll_precision);
   TopValues<double> top(options.tracked_values);
   if (v.by_runs) {
     p.distinct_sketch.add_doubles(v.run_values);
     p.distinct = static_cast<std::int64_t>(v.run_values.size());
-    std::uint64_t start = 0;
     for (std::size_t k = 0; k < v.run_values.size(); ++k) {
-      top.offer(v.run_values[k], static_cast<std::int64_t>(v.run_ends[k] - start));
-      start = v.run_ends[k];
+      top.offer(v.run_values[k], static_cast<std::int64_t>(v.run_count(k)));
     }
   } else {
+    // Equal values set the same register, so the sketch can take every value, runs and all.
     p.distinct_sketch.add_doubles(v.values);
     p.distinct = count_runs(v.values.data(), v.values.size());
     // The value table from the runs of equal values. Once the table is full, a later run

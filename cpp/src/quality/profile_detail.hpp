@@ -36,7 +36,7 @@ NumericProfile profile_sorted(const ColumnView& column, const SortedColumn& sort
 // which checked them when it was made.
 CategoricalProfile profile_valid_codes(const ColumnView& column, const ProfileOptions& options);
 
-// sorted_quantile and sorted_mad over the finite values of a sorted column.
+// sorted_quantile and sorted_mad (profile.hpp) over the finite values of a sorted column.
 double quantile(const FiniteValues& finite, double p);
 double mad(const FiniteValues& finite, double median);
 

@@ -27,6 +27,8 @@ struct OrderedValues {
 
   std::size_t size() const { return by_runs ? (run_ends.empty() ? 0 : run_ends.back()) : values.size(); }
   bool empty() const { return size() == 0; }
+  // Held as runs: how many values run k holds.
+  std::uint64_t run_count(std::size_t k) const { return run_ends[k] - (k == 0 ? 0 : run_ends[k - 1]); }
   // The value of rank `rank` (0-based) in ascending order; rank < size().
   double operator[](std::size_t rank) const;
   // How many values are below x, and how many are at most x.
