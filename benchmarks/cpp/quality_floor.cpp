@@ -65,6 +65,10 @@ std::vector<double> numeric_column(std::size_t rows, int j) {
 int main(int argc, char** argv) {
   const std::size_t rows = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 1'000'000;
   const int repeats = argc > 2 ? std::atoi(argv[2]) : 5;
+  if (rows == 0 || repeats < 1) {
+    std::fprintf(stderr, "usage: assay_quality_floor [rows >= 1] [repeats >= 1]\n");
+    return 2;
+  }
   const int threads = assay::resolve_threads(0);
 
   std::vector<std::vector<double>> numeric;
