@@ -61,15 +61,32 @@ Progress make_progress(const py::object& callback) {
 }
 
 void bind_common(py::module_& m) {
+  // The core's errors become the classes of assay.errors (importing it here is safe: it
+  // imports nothing from the package). The handles are leaked on purpose so that no Python
+  // object is released after the interpreter has finalised.
+  const auto errors = py::module_::import("assay.errors");
+  static PyObject* const invalid_input = errors.attr("InvalidInputError").inc_ref().ptr();
+  static PyObject* const invalid_type = errors.attr("InvalidTypeError").inc_ref().ptr();
+  static PyObject* const resource_limit = errors.attr("ResourceLimitError").inc_ref().ptr();
+  static PyObject* const unsupported_model = errors.attr("UnsupportedModelError").inc_ref().ptr();
+  static PyObject* const corrupted_state = errors.attr("CorruptedStateError").inc_ref().ptr();
   py::register_exception_translator([](std::exception_ptr p) {
     try {
       if (p) std::rethrow_exception(p);
     } catch (const InvalidType& e) {
-      PyErr_SetString(PyExc_TypeError, e.what());
+      PyErr_SetString(invalid_type, e.what());
     } catch (const Interrupted&) {
       PyErr_SetNone(PyExc_KeyboardInterrupt);
+    } catch (const ResourceLimit& e) {
+      PyErr_SetString(resource_limit, e.what());
+    } catch (const UnsupportedModel& e) {
+      PyErr_SetString(unsupported_model, e.what());
+    } catch (const CorruptedState& e) {
+      PyErr_SetString(corrupted_state, e.what());
     } catch (const Error& e) {
-      PyErr_SetString(PyExc_ValueError, e.what());
+      PyErr_SetString(invalid_input, e.what());
+    } catch (const std::bad_alloc&) {
+      PyErr_SetString(resource_limit, "out of memory: the inputs or the requested sizes are too large for this machine");
     }
   });
   m.def("resolve_threads", &resolve_threads, py::arg("n_jobs"),
