@@ -3,16 +3,28 @@
 from __future__ import annotations
 
 import math
+import numbers
 from typing import Any
+
+from .errors import InvalidInputError, InvalidTypeError
 
 
 def n_jobs_arg(n_jobs: int | None) -> int:
-    """n_jobs for the core: None or -1 means all cores (0 in the core), else >= 1."""
-    if n_jobs is None or n_jobs == -1:
+    """n_jobs for the core: None or -1 means all cores (0 in the core), else >= 1.
+
+    Python and numpy integers are accepted; the core runs at most four threads per core
+    whatever is asked (results never depend on the thread count).
+    """
+    if n_jobs is None:
         return 0
-    if isinstance(n_jobs, bool) or not isinstance(n_jobs, int) or n_jobs < 1:
-        raise ValueError(f"n_jobs must be None, -1 or a positive integer, got {n_jobs!r}")
-    return n_jobs
+    if isinstance(n_jobs, bool) or not isinstance(n_jobs, numbers.Integral):
+        raise InvalidTypeError(f"n_jobs must be None, -1 or a positive integer, got {n_jobs!r}")
+    n_jobs = int(n_jobs)
+    if n_jobs == -1:
+        return 0
+    if n_jobs < 1:
+        raise InvalidInputError(f"n_jobs must be None, -1 or a positive integer, got {n_jobs!r}")
+    return min(n_jobs, 2**31 - 1)
 
 
 def json_safe(value: Any) -> Any:

@@ -65,11 +65,11 @@ void bind_common(py::module_& m) {
   // imports nothing from the package). The handles are leaked on purpose so that no Python
   // object is released after the interpreter has finalised.
   const auto errors = py::module_::import("assay.errors");
-  static PyObject* const invalid_input = errors.attr("InvalidInputError").inc_ref().ptr();
-  static PyObject* const invalid_type = errors.attr("InvalidTypeError").inc_ref().ptr();
-  static PyObject* const resource_limit = errors.attr("ResourceLimitError").inc_ref().ptr();
-  static PyObject* const unsupported_model = errors.attr("UnsupportedModelError").inc_ref().ptr();
-  static PyObject* const corrupted_state = errors.attr("CorruptedStateError").inc_ref().ptr();
+  static PyObject* const invalid_input = py::object(errors.attr("InvalidInputError")).release().ptr();
+  static PyObject* const invalid_type = py::object(errors.attr("InvalidTypeError")).release().ptr();
+  static PyObject* const resource_limit = py::object(errors.attr("ResourceLimitError")).release().ptr();
+  static PyObject* const unsupported_model = py::object(errors.attr("UnsupportedModelError")).release().ptr();
+  static PyObject* const corrupted_state = py::object(errors.attr("CorruptedStateError")).release().ptr();
   py::register_exception_translator([](std::exception_ptr p) {
     try {
       if (p) std::rethrow_exception(p);
