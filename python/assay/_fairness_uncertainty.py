@@ -202,6 +202,7 @@ def _bootstrap_block(frame: "MetricFrame", specs: dict, scheme: str, first: int,
             stats = regression_stats(weights, builtin.core != "mean_prediction")
             values, _ = _core_fair.regression_metric(stats, builtin.core, convention)
             overall, _ = _core_fair.regression_metric(stats.sum_groups(target, count * n_levels), builtin.core, convention)
+            values, overall = (_unscale(v, builtin.core, evaluation.regression_exponent) for v in (values, overall))
         else:
             stats = confusion(None if builtin.rule == "count" else weights)
             total = stats.sum_groups(target, count * n_levels)
@@ -214,6 +215,12 @@ def _bootstrap_block(frame: "MetricFrame", specs: dict, scheme: str, first: int,
                 values, _ = _core_fair.classification_metric(stats, builtin.core, positive, convention)
                 overall, _ = _core_fair.classification_metric(total, builtin.core, positive, convention)
         store(name, first, count, np.asarray(values), np.asarray(overall))
+
+
+def _unscale(values: np.ndarray, core: str, exponent: int | None) -> np.ndarray:
+    from .fairness import _unscale as unscale
+
+    return unscale(values, core, exponent)
 
 
 def _numeric_scores(evaluation: Any) -> np.ndarray:
@@ -270,9 +277,15 @@ def _prediction_mean_of_labels(builtin: Any, evaluation: Any) -> bool:
 
 
 def _mean_label(predicted: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    from .fairness import _scale_exponent
+
+    # Labels near the double range are scaled by a power of two (exact) so that the sums
+    # cannot overflow, and the means scaled back.
+    exponent = _scale_exponent(labels)
     rows = predicted.sum(axis=1).astype(np.float64)
     with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(rows > 0, (predicted @ labels) / np.where(rows > 0, rows, 1), np.nan)
+        means = np.where(rows > 0, (predicted @ np.ldexp(labels, -exponent)) / np.where(rows > 0, rows, 1), np.nan)
+    return np.ldexp(means, exponent)
 
 
 # --- analytic intervals and the four-fifths rule --------------------------------------------

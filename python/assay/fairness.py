@@ -472,6 +472,25 @@ def _natural(values: np.ndarray) -> np.ndarray:
         return values
 
 
+# Regression inputs larger than this are scaled down by a power of two (exact) so that
+# sums of w * e * e cannot overflow while the metric itself is finite; the metric is
+# scaled back (means by 2**k, squared errors by 4**k, R^2 unchanged).
+_SCALE_LIMIT_EXPONENT = 500
+
+
+def _scale_exponent(*arrays: np.ndarray) -> int:
+    largest = max((float(np.max(np.abs(a))) for a in arrays if len(a)), default=0.0)
+    exponent = int(np.frexp(largest)[1]) if largest > 0 else 0
+    return max(0, exponent - _SCALE_LIMIT_EXPONENT)
+
+
+def _unscale(values: np.ndarray, core: str, exponent: int | None) -> np.ndarray:
+    if not exponent or core == "r2":
+        return values
+    with np.errstate(over="ignore"):
+        return np.ldexp(values, 2 * exponent if core == "mean_squared_error" else exponent)
+
+
 class _Evaluation:
     """Caches the statistics a set of metrics needs: one pass per distinct weighting."""
 
@@ -522,10 +541,20 @@ class _Evaluation:
         return self.groups.group_control
 
     def regression_inputs(self, needs_true: bool) -> tuple[np.ndarray, np.ndarray]:
+        """y_true and y_pred as finite float64, scaled by 2**-regression_exponent (exact)
+        when their magnitude could overflow the sums of the metrics."""
         y_pred = _numeric(self.y_pred, "y_pred")
         # mean_prediction ignores y_true, which may then be labels.
         y_true = _numeric(self.y_true, "y_true") if needs_true or self.y_true.dtype.kind in "biuf" else y_pred
+        exponent = _scale_exponent(y_true, y_pred)
+        if self.regression_exponent is None:
+            self.regression_exponent = exponent
+        exponent = self.regression_exponent
+        if exponent:
+            y_true, y_pred = np.ldexp(y_true, -exponent), np.ldexp(y_pred, -exponent)
         return y_true, y_pred
+
+    regression_exponent: int | None = None
 
     def score_labels(self) -> np.ndarray:
         """y_true as 1 (the larger of its two labels, scikit-learn's positive class) or 0."""
@@ -577,6 +606,7 @@ class _Evaluation:
             total = stats.sum_groups(self.overall_target(), groups.n_control)
             values, reasons = _core_fair.regression_metric(stats, builtin.core, self.convention)
             overall, overall_reasons = _core_fair.regression_metric(total, builtin.core, self.convention)
+            values, overall = (_unscale(v, builtin.core, self.regression_exponent) for v in (values, overall))
             return values, reasons, overall, overall_reasons, -1
         stats = self.confusion(weights)
         total = stats.sum_groups(self.overall_target(), groups.n_control)

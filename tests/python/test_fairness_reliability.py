@@ -559,3 +559,21 @@ def test_reasons_name_partial_functions():
     frame = af.MetricFrame(metrics={"tpr1": metric}, y_true=Y4, y_pred=P4, sensitive_features=G4)
     with pytest.warns(UndefinedMetricWarning, match="tpr1"):
         assert np.isnan(frame.difference()["tpr1"])
+
+
+def test_regression_metrics_of_huge_values_do_not_overflow():
+    y = np.array([1e308, 1e308, -1e308, 5.0])
+    p = np.array([1e308, 1e308, 1e308, 6.0])
+    g = np.array(["a", "a", "b", "b"])
+    assert af.mean_prediction(y, p) == pytest.approx(7.5e307)
+    frame = af.MetricFrame(metrics={"mp": af.mean_prediction, "me": af.mean_error, "mae": af.mean_absolute_error,
+                                    "mse": af.mean_squared_error, "rmse": af.root_mean_squared_error},
+                           y_true=y, y_pred=p, sensitive_features=g)
+    np.testing.assert_allclose(frame.by_group["mp"], [1e308, 5e307])
+    np.testing.assert_allclose(frame.by_group["mae"], [0.0, 1e308])
+    np.testing.assert_allclose(frame.by_group["rmse"], [0.0, np.sqrt(2) * 1e308])
+    assert frame.by_group["mse"]["b"] == np.inf  # the true value, 2e616, exceeds the double range
+    np.testing.assert_allclose(frame.overall[["mp", "me", "mae"]].astype(float), [7.5e307, 5e307, 5e307])
+    boot = af.MetricFrame(metrics=af.mean_prediction, y_true=np.tile(y, 10), y_pred=np.tile(p, 10),
+                          sensitive_features=np.tile(g, 10), n_boot=20, ci_quantiles=[0.5], random_state=1)
+    assert np.all(np.isfinite(boot.by_group_ci[0]))
