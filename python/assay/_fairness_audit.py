@@ -183,9 +183,15 @@ def _benefits(y_true: Any, y_pred: Any, pos_label: Any, sensitive_features: Any 
 
 
 def _check_alpha(alpha: float) -> float:
-    if isinstance(alpha, bool) or not isinstance(alpha, (int, float)) or not np.isfinite(alpha):
+    if isinstance(alpha, bool) or not isinstance(alpha, (int, float, np.number)):
+        raise InvalidTypeError(f"alpha must be a finite number, got {alpha!r}")
+    try:
+        value = float(alpha)
+    except (OverflowError, TypeError) as error:
+        raise InvalidInputError(f"alpha must be a finite number, got {alpha!r}") from error
+    if not np.isfinite(value):
         raise InvalidInputError(f"alpha must be a finite number, got {alpha!r}")
-    return float(alpha)
+    return value
 
 
 def generalized_entropy_index(y_true: Any, y_pred: Any, *, alpha: float = 2, pos_label: Any = 1) -> float:

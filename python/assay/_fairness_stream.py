@@ -36,7 +36,7 @@ class _GroupAccumulator:
             raise InvalidInputError("levels: at least one sensitive feature is required")
         self.levels = {}
         for name, values in levels.items():
-            if isinstance(values, (str, bytes)) or not hasattr(values, "__len__"):
+            if isinstance(values, (str, bytes, Mapping)) or np.ndim(values) != 1:
                 raise InvalidTypeError(f"levels['{name}'] must be a list of values, got {type(values).__name__}")
             self.levels[str(name)] = list(values)
         for name, values in self.levels.items():
@@ -60,7 +60,14 @@ class _GroupAccumulator:
         from .fairness import _to_numpy
 
         array = _to_numpy(values, argument)
-        codes = index.get_indexer(array)
+        if array.dtype.kind == "f":
+            array = array.astype(np.float64)  # pandas indexes refuse float16
+        elif array.dtype.kind in "cmM":
+            raise InvalidTypeError(f"{argument}: unsupported dtype {array.dtype}")
+        try:
+            codes = index.get_indexer(array)
+        except (TypeError, ValueError, NotImplementedError) as error:
+            raise InvalidTypeError(f"{argument}: values cannot be matched to the declared ones ({error})") from error
         if (codes < 0).any():
             unknown = np.unique(array[codes < 0].astype(str))[:5].tolist()
             raise InvalidInputError(f"{argument}: values not declared: {unknown}")
@@ -175,7 +182,7 @@ class ConfusionAccumulator(_GroupAccumulator):
         import pandas as pd
 
         super().__init__(levels, weighted)
-        if isinstance(labels, (str, bytes)) or not hasattr(labels, "__len__"):
+        if isinstance(labels, (str, bytes)) or np.ndim(labels) != 1:
             raise InvalidTypeError(f"labels must be a list of class labels, got {type(labels).__name__}")
         self.labels = list(labels)
         if len(self.labels) > 2**15:

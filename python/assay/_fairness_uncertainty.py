@@ -447,6 +447,13 @@ class FourFifths:
         return four_fifths_html(self)
 
 
+def _same_label(group: Any, reference: Any) -> bool:
+    try:
+        return bool(group == reference)
+    except (TypeError, ValueError):
+        return False
+
+
 def four_fifths_from_counts(groups: list, rows: np.ndarray, selected: np.ndarray, reference: Any, threshold: float,
                             confidence: float, min_support: int) -> FourFifths:
     rows = rows.astype(np.float64)
@@ -461,7 +468,9 @@ def four_fifths_from_counts(groups: list, rows: np.ndarray, selected: np.ndarray
         candidates = np.where(np.isnan(rate) | ~supported, -np.inf, rate)
         ref = int(np.argmax(candidates))
     else:
-        matches = [i for i, g in enumerate(groups) if g == reference]
+        if np.ndim(reference) != 0 and not isinstance(reference, tuple):
+            raise InvalidInputError(f"reference: expected one group label, got {type(reference).__name__}")
+        matches = [i for i, g in enumerate(groups) if _same_label(g, reference)]
         if not matches:
             raise InvalidInputError(f"reference: {reference!r} is not one of the groups {groups}")
         ref = matches[0]

@@ -38,7 +38,7 @@ from ._fairness_checks import weights as _checked_weights
 from ._fairness_uncertainty import bootstrap_metric_frame
 from ._frame import as_column
 from ._util import json_safe
-from .errors import InvalidInputError, InvalidTypeError, ResourceLimitError
+from .errors import AssayError, InvalidInputError, InvalidTypeError, ResourceLimitError
 from .warnings import UndefinedMetricWarning
 
 __all__ = [
@@ -247,8 +247,15 @@ def _encode_classes(y_true: np.ndarray, y_pred: np.ndarray) -> _Classes:
         )
     if numeric_true != numeric_pred:
         raise InvalidTypeError("y_true and y_pred must both be numbers or both be labels (strings)")
-    true_column = as_column(y_true, name="y_true")
-    pred_column = as_column(y_pred, name="y_pred")
+    try:
+        true_column = as_column(y_true, name="y_true")
+        pred_column = as_column(y_pred, name="y_pred")
+    except AssayError:
+        raise
+    except TypeError as error:
+        raise InvalidTypeError(str(error)) from error
+    except ValueError as error:
+        raise InvalidInputError(str(error)) from error
     for column in (true_column, pred_column):
         if column.labels is None:
             raise InvalidTypeError(f"{column.name}: expected labels")
@@ -559,7 +566,10 @@ class _Evaluation:
     def score_labels(self) -> np.ndarray:
         """y_true as 1 (the larger of its two labels, scikit-learn's positive class) or 0."""
         if self._score_labels is None:
-            labels = np.unique(self.y_true)
+            try:
+                labels = np.unique(self.y_true)
+            except TypeError as error:
+                raise InvalidTypeError(f"y_true: labels of different types cannot be ordered ({error})") from error
             if len(labels) > 2:
                 raise InvalidInputError(f"y_true: score metrics need binary labels, found {len(labels)} distinct values")
             if self.y_true.dtype.kind == "f" and np.isnan(labels).any():
@@ -761,6 +771,8 @@ class MetricFrame:
             self._run_user_metrics(user_metrics, y_t, y_p)
 
         self._bootstrap = None
+        if ci_quantiles is not None and (np.ndim(ci_quantiles) != 1 or isinstance(ci_quantiles, (str, bytes))):
+            raise InvalidTypeError(f"ci_quantiles must be a list of floats strictly between 0 and 1, got {ci_quantiles!r}")
         self._ci_quantiles = None if ci_quantiles is None else list(ci_quantiles)
         self._n_boot = n_boot
         has_quantiles = ci_quantiles is not None and len(ci_quantiles) > 0

@@ -577,3 +577,23 @@ def test_regression_metrics_of_huge_values_do_not_overflow():
     boot = af.MetricFrame(metrics=af.mean_prediction, y_true=np.tile(y, 10), y_pred=np.tile(p, 10),
                           sensitive_features=np.tile(g, 10), n_boot=20, ci_quantiles=[0.5], random_state=1)
     assert np.all(np.isfinite(boot.by_group_ci[0]))
+
+
+@pytest.mark.parametrize("call", [
+    lambda: af.MetricFrame(metrics=af.selection_rate, y_true=Y2, y_pred=P2, sensitive_features=G2, n_boot=3,
+                           ci_quantiles=0.5),
+    lambda: af.four_fifths(P2, sensitive_features=G2, reference=np.array(["a", "b"])),
+    lambda: af.ThresholdOptimizer().fit(P2, Y2.astype(complex), sensitive_features=G2),
+    lambda: af.reweighing(Y2.astype(complex), sensitive_features=G2),
+    lambda: af.ConfusionAccumulator(levels={"g": ["a", "b"]}, labels=np.array(3.0)),
+    lambda: af.ConfusionAccumulator(levels={"g": "ab"}, labels=[0, 1]),
+    lambda: af.ConfusionAccumulator(levels={"g": [0.0, 1.0]}, labels=[0, 1]).update(
+        Y2, P2, sensitive_features={"g": np.zeros(8, dtype=np.float16)}).update(
+        Y2, P2, sensitive_features={"g": np.arange(8).astype("datetime64[D]")}),
+    lambda: af.generalized_entropy_index(Y2, P2, alpha=2**2000),
+    lambda: af.roc_auc_score(np.array([0, 1, None, 1, 0, 1, 0, 1], dtype=object), P2),
+], ids=["ci_quantiles scalar", "reference array", "complex y (threshold)", "complex y (reweighing)", "0-d labels",
+        "string levels", "float16 and datetime chunks", "huge alpha", "mixed labels"])
+def test_policy_walk_odd_arguments_are_assay_errors(call):
+    with pytest.raises(AssayError):
+        call()
