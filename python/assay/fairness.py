@@ -972,7 +972,17 @@ class MetricFrame:
         )
 
     def _aggregate(self, key: str, errors: str) -> Any:
-        return self._per_level({r.name: self._aggregates(r, errors, warn=True)[key] for r in self._results})
+        columns = {}
+        for r in self._results:
+            aggregates = self._aggregates(r, errors, warn=True)
+            if key.startswith("ratio") and self._convention == "strict":
+                # Defined group values but a NaN ratio: every compared value is 0 (0 / 0).
+                zero = np.isnan(aggregates[key]) & ~np.isnan(aggregates["group_max"])
+                if zero.any():
+                    warnings.warn(f"metric '{r.name}': the ratio is 0 / 0 (the values compared are all 0), so it is "
+                                  "undefined (NaN)", UndefinedMetricWarning, stacklevel=3)
+            columns[r.name] = aggregates[key]
+        return self._per_level(columns)
 
     def group_min(self, errors: str = "raise") -> Any:
         return self._aggregate("group_min", errors)

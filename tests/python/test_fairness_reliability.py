@@ -597,3 +597,8 @@ def test_regression_metrics_of_huge_values_do_not_overflow():
 def test_policy_walk_odd_arguments_are_assay_errors(call):
     with pytest.raises(AssayError):
         call()
+
+
+def test_ratio_of_all_zero_rates_is_nan_with_reason():
+    with pytest.warns(UndefinedMetricWarning, match="0 / 0"):
+        assert np.isnan(af.demographic_parity_ratio(Y4, np.zeros(4, int), sensitive_features=G4))
