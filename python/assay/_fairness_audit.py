@@ -151,7 +151,11 @@ def calibration_by_group(
     scores = _numeric(evaluation.y_pred, "y_prob")
     weights = _weights(sample_weight, len(y))
     c = _core_fair.calibration_by_group(groups.row_group, groups.n_groups, scores, y, weights, n_bins, evaluation.n_jobs)
-    return CalibrationByGroup(labels, n_bins, c["weight"], c["mean_score"], c["positive_rate"], c["ece"], c["mce"])
+    bin_weight = c["weight"]
+    if weights is not None:
+        with np.errstate(over="ignore"):
+            bin_weight = bin_weight * weight_scale(sample_weight)  # back to the caller's scale
+    return CalibrationByGroup(labels, n_bins, bin_weight, c["mean_score"], c["positive_rate"], c["ece"], c["mce"])
 
 
 def roc_auc_by_group(
@@ -240,7 +244,7 @@ def smoothed_edf(
         raise InvalidInputError(f"concentration must be a non-negative number, got {concentration!r}")
     groups, evaluation, _ = _grouped(y, y, sensitive_features, n_jobs)
     indicator = _indicator(evaluation.y_true, pos_label, "y")
-    weights = _weights(sample_weight, len(indicator))
+    weights = _weights(sample_weight, len(indicator), normalise=False)  # the prior is on the weights' scale
     stats = _core_fair.accumulate_confusion(groups.row_group, groups.n_groups, indicator, indicator, 2, weights, evaluation.n_jobs)
     positives = np.ascontiguousarray(stats.weights[:, 1, 1])
     rows = np.ascontiguousarray(stats.weights[:, 0, 0] + stats.weights[:, 1, 1])

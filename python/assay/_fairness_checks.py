@@ -82,11 +82,15 @@ def require_fits(argument: str, nbytes: int, what: str) -> None:
         )
 
 
-def weights(values: Any, n: int, argument: str = "sample_weight") -> np.ndarray | None:
+def weights(values: Any, n: int, argument: str = "sample_weight", normalise: bool = True) -> np.ndarray | None:
     """Checked sample weights as contiguous float64 (a new array, never the caller's):
-    numbers, one per row, finite and non-negative. Weights whose sum overflows (1e308 each,
-    say) are divided by their maximum; every metric that takes weights is a ratio of weight
-    sums, so this leaves the values unchanged (and reweighing rescales its result back)."""
+    numbers, one per row, finite and non-negative.
+
+    normalise=True (metrics that are ratios of weight sums, so scale-invariant): weights
+    above 2**64, whose sums (or weight x value products) could overflow, are divided by
+    their maximum (1e308 each, say); the values are unchanged (reweighing and calibration
+    scale what they report back). normalise=False (a state that merges with other chunks,
+    or a statistic that is not scale-invariant): weights whose sum overflows are an error."""
     from .fairness import _to_numpy
 
     if values is None:
@@ -103,15 +107,23 @@ def weights(values: Any, n: int, argument: str = "sample_weight") -> np.ndarray 
         raise InvalidInputError(
             f"{argument}: value {array[i]!r} at row {i} is not a finite non-negative number"
         )
-    if len(array) and _needs_scaling(array):
+    if not len(array):
+        return array
+    if normalise and _needs_scaling(array):
         array /= array.max()
+    elif not normalise:
+        with np.errstate(over="ignore"):
+            total = array.sum()
+        if not np.isfinite(total):
+            raise InvalidInputError(f"{argument}: the sum of the weights overflows ({array.max():.3g} x {n} rows); "
+                                    "scale the weights down")
     return array
 
 
 def _needs_scaling(array: np.ndarray) -> bool:
     """True when sums of the weights (or of weight x value products) could overflow."""
     with np.errstate(over="ignore"):
-        return bool(not np.isfinite(array.sum()) or array.max() > 1e100)
+        return bool(not np.isfinite(array.sum()) or array.max() > 2.0**64)
 
 
 def weight_scale(values: Any) -> float:

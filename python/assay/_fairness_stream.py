@@ -83,7 +83,7 @@ class _GroupAccumulator:
             raise InvalidInputError(f"sensitive_features: missing features {sorted(missing)}")
         if self.weighted != (sample_weight is not None):
             raise InvalidInputError("sample_weight: give it on every update of a weighted accumulator, and only then")
-        weights = _weights(sample_weight, n)
+        weights = _weights(sample_weight, n, normalise=False)  # chunks must share one scale
         specs = []
         for name, index in self._level_index.items():
             codes = self._codes(sensitive_features[name], index, f"sensitive_features['{name}']")

@@ -187,8 +187,8 @@ def _to_numpy(values: Any, argument: str) -> np.ndarray:
     return array
 
 
-def _weights(values: Any, n: int, argument: str = "sample_weight") -> np.ndarray | None:
-    return _checked_weights(values, n, argument)
+def _weights(values: Any, n: int, argument: str = "sample_weight", normalise: bool = True) -> np.ndarray | None:
+    return _checked_weights(values, n, argument, normalise)
 
 
 def _numeric(values: np.ndarray, argument: str) -> np.ndarray:
@@ -482,7 +482,7 @@ def _natural(values: np.ndarray) -> np.ndarray:
 # Regression inputs larger than this are scaled down by a power of two (exact) so that
 # sums of w * e * e cannot overflow while the metric itself is finite; the metric is
 # scaled back (means by 2**k, squared errors by 4**k, R^2 unchanged).
-_SCALE_LIMIT_EXPONENT = 500
+_SCALE_LIMIT_EXPONENT = 400
 
 
 def _scale_exponent(*arrays: np.ndarray) -> int:

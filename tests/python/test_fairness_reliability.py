@@ -602,3 +602,27 @@ def test_policy_walk_odd_arguments_are_assay_errors(call):
 def test_ratio_of_all_zero_rates_is_nan_with_reason():
     with pytest.warns(UndefinedMetricWarning, match="0 / 0"):
         assert np.isnan(af.demographic_parity_ratio(Y4, np.zeros(4, int), sensitive_features=G4))
+
+
+def test_weights_that_are_not_scale_free_overflow_with_a_clear_error():
+    huge = np.full(N, 1e308)
+    accumulator = af.ConfusionAccumulator(levels={"g": ["a", "b", "c"]}, labels=[0, 1], weighted=True)
+    with pytest.raises(InvalidInputError, match="sample_weight.*overflow"):
+        accumulator.update(Y, P, sensitive_features={"g": G}, sample_weight=huge)
+    half = np.full(N, 1e305)
+    accumulator.update(Y, P, sensitive_features={"g": G}, sample_weight=half)
+    with pytest.raises(InvalidInputError, match="sample_weight.*overflow"):  # the merged sums overflow
+        for _ in range(100):
+            accumulator.update(Y, P, sensitive_features={"g": G}, sample_weight=half)
+    with pytest.raises(InvalidInputError, match="sample_weight.*overflow"):
+        af.smoothed_edf(Y, sensitive_features=G, sample_weight=huge)
+    regression = af.RegressionAccumulator(levels={"g": ["a", "b", "c"]})
+    with pytest.raises(InvalidInputError, match="overflow"):
+        regression.update(np.full(N, 1e200), np.full(N, -1e200), sensitive_features={"g": G})
+
+
+def test_calibration_reports_bin_weights_on_the_callers_scale():
+    plain = af.calibration_by_group(Y, S, sensitive_features=G, sample_weight=np.full(N, 2.0))
+    huge = af.calibration_by_group(Y, S, sensitive_features=G, sample_weight=np.full(N, 1e300))
+    np.testing.assert_allclose(huge.weight / 1e300, plain.weight / 2.0)
+    np.testing.assert_array_equal(huge.ece, plain.ece)

@@ -45,6 +45,29 @@ void check_group(std::int32_t g, std::int32_t n_groups, std::size_t i) {
   }
 }
 
+// Sums that overflowed the double range (finite inputs, infinite sum) would make every
+// metric of the group inf/inf = NaN or inf: refuse them with the argument to scale down.
+void check_weight_sums(const std::vector<double>& sums) {
+  for (const double s : sums) {
+    if (!std::isfinite(s)) {
+      throw InvalidArgument("sample_weight: the weight sums overflow the double range; scale the weights down");
+    }
+  }
+}
+
+void check_regression_sums(const RegressionStats& s) {
+  check_weight_sums(s.weight);
+  for (const auto* v : {&s.mean_true, &s.m2_true, &s.sum_pred, &s.sum_error, &s.sum_sq_error, &s.sum_abs_error}) {
+    for (const double x : *v) {
+      if (!std::isfinite(x)) {
+        throw InvalidArgument(
+            "y_true / y_pred: sums of (weighted) values or squared errors overflow the double range; scale the "
+            "values (or the weights) down");
+      }
+    }
+  }
+}
+
 // Welford/West running statistics merged by Chan et al.'s pairwise formula.
 void merge_moments(double& weight, double& mean, double& m2, double other_weight, double other_mean,
                    double other_m2) {
@@ -191,6 +214,8 @@ ConfusionStats accumulate_confusion(std::span<const std::int32_t> row_group, std
   }
   if (!stats.weighted) {
     for (std::size_t c = 0; c < cells; ++c) stats.weights[c] = static_cast<double>(stats.counts[c]);
+  } else {
+    check_weight_sums(stats.weights);
   }
   return stats;
 }
@@ -254,6 +279,7 @@ RegressionStats accumulate_regression(std::span<const std::int32_t> row_group, s
     v->assign(groups, 0.0);
   }
   for (const auto& block : partial) stats = merge(stats, block);
+  check_regression_sums(stats);
   return stats;
 }
 
@@ -266,6 +292,7 @@ ConfusionStats merge(const ConfusionStats& a, const ConfusionStats& b) {
     out.counts[c] += b.counts[c];
     out.weights[c] += b.weights[c];
   }
+  check_weight_sums(out.weights);
   return out;
 }
 
@@ -282,6 +309,7 @@ RegressionStats merge(const RegressionStats& a, const RegressionStats& b) {
     out.sum_sq_error[g] += b.sum_sq_error[g];
     out.sum_abs_error[g] += b.sum_abs_error[g];
   }
+  check_regression_sums(out);
   return out;
 }
 
