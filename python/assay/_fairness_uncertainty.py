@@ -100,6 +100,7 @@ def bootstrap_metric_frame(frame: "MetricFrame", user_metrics: list, n_boot: int
     # Kept for the result: per metric, by_group, overall and six aggregates per replicate;
     # the quantiles then copy one metric's replicates.
     result_bytes = 8 * n_boot * (n_metrics * (n_groups + 7 * n_levels) + n_groups)
+    result_bytes += 8 * n_boot * len(user_metrics) * (n_groups + n_levels)  # user callables' values, gathered first
     # Working memory per replicate of a block: confusion counts and weights of the groups
     # and of their control-level sums (16 bytes a cell), regression sums, metric values.
     per_replicate = 16 * (n_groups + n_levels) * (n_classes * n_classes + 8) + 64 * (n_groups + n_levels)
@@ -474,6 +475,10 @@ def four_fifths_from_counts(groups: list, rows: np.ndarray, selected: np.ndarray
         if not matches:
             raise InvalidInputError(f"reference: {reference!r} is not one of the groups {groups}")
         ref = matches[0]
+    if not selected[ref] > 0:
+        warnings.warn(f"four_fifths: the reference group {groups[ref]!r} has no selections (y_pred == pos_label never "
+                      "holds there), so the selection-rate ratios to it are undefined (NaN or inf) and no verdict "
+                      "can pass", UndefinedMetricWarning, stacklevel=3)
     ref_x = np.full(len(groups), selected[ref])
     ref_n = np.full(len(groups), rows[ref])
     with np.errstate(invalid="ignore", divide="ignore"):

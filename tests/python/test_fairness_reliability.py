@@ -626,3 +626,9 @@ def test_calibration_reports_bin_weights_on_the_callers_scale():
     huge = af.calibration_by_group(Y, S, sensitive_features=G, sample_weight=np.full(N, 1e300))
     np.testing.assert_allclose(huge.weight / 1e300, plain.weight / 2.0)
     np.testing.assert_array_equal(huge.ece, plain.ece)
+
+
+def test_four_fifths_without_selections_warns():
+    with pytest.warns(UndefinedMetricWarning, match="no selections"):
+        result = af.four_fifths(np.zeros(N, int), sensitive_features=G)
+    assert result.verdict == "inconclusive" and np.isnan(result.disparate_impact)
