@@ -68,6 +68,18 @@ void check_regression_sums(const RegressionStats& s) {
   }
 }
 
+// Row counts of a state never exceed this (2^62): far above any data, and their sums stay
+// representable in int64 wherever counts are added up (groups, levels, merges).
+constexpr std::int64_t kMaxRows = std::int64_t{1} << 62;
+
+// Adds row counts, refusing totals above kMaxRows.
+std::int64_t add_rows(std::int64_t a, std::int64_t b) {
+  if (a < 0 || b < 0 || a > kMaxRows - b) {
+    throw InvalidArgument("merge: the row counts exceed 2^62; these states cannot describe real data");
+  }
+  return a + b;
+}
+
 // Welford/West running statistics merged by Chan et al.'s pairwise formula.
 void merge_moments(double& weight, double& mean, double& m2, double other_weight, double other_mean,
                    double other_m2) {
@@ -288,8 +300,10 @@ ConfusionStats merge(const ConfusionStats& a, const ConfusionStats& b) {
     throw InvalidArgument("cannot merge confusion statistics with different groups, classes or weighting");
   }
   ConfusionStats out = a;
+  std::int64_t total = 0;
   for (std::size_t c = 0; c < out.counts.size(); ++c) {
-    out.counts[c] += b.counts[c];
+    out.counts[c] = add_rows(out.counts[c], b.counts[c]);
+    total = add_rows(total, out.counts[c]);
     out.weights[c] += b.weights[c];
   }
   check_weight_sums(out.weights);
@@ -301,8 +315,10 @@ RegressionStats merge(const RegressionStats& a, const RegressionStats& b) {
     throw InvalidArgument("cannot merge regression statistics with different groups or weighting");
   }
   RegressionStats out = a;
+  std::int64_t total = 0;
   for (std::size_t g = 0; g < out.count.size(); ++g) {
-    out.count[g] += b.count[g];
+    out.count[g] = add_rows(out.count[g], b.count[g]);
+    total = add_rows(total, out.count[g]);
     merge_moments(out.weight[g], out.mean_true[g], out.m2_true[g], b.weight[g], b.mean_true[g], b.m2_true[g]);
     out.sum_pred[g] += b.sum_pred[g];
     out.sum_error[g] += b.sum_error[g];
@@ -399,8 +415,11 @@ ConfusionStats confusion_from_bytes(const std::string& bytes) {
   s.counts = r.array<std::int64_t>(cells, "the counts");
   s.weights = r.array<double>(cells, "the weights");
   r.finish();
+  std::int64_t total = 0;
   for (std::size_t c = 0; c < cells; ++c) {
     if (s.counts[c] < 0) r.fail("a negative count");
+    if (s.counts[c] > kMaxRows - total) r.fail("row counts summing beyond 2^62");
+    total += s.counts[c];
     if (!(s.weights[c] >= 0) || !std::isfinite(s.weights[c])) r.fail("a weight that is negative, NaN or infinite");
     if (!s.weighted && s.weights[c] != static_cast<double>(s.counts[c])) {
       r.fail("unweighted statistics whose weights differ from their counts");
@@ -428,8 +447,11 @@ RegressionStats regression_from_bytes(const std::string& bytes) {
     *v = r.array<double>(n, names[field++]);
   }
   r.finish();
+  std::int64_t total = 0;
   for (std::size_t g = 0; g < n; ++g) {
     if (s.count[g] < 0) r.fail("a negative row count");
+    if (s.count[g] > kMaxRows - total) r.fail("row counts summing beyond 2^62");
+    total += s.count[g];
     if (!(s.weight[g] >= 0) || !std::isfinite(s.weight[g])) r.fail("a weight sum that is negative, NaN or infinite");
     if (!std::isfinite(s.mean_true[g]) || !(s.m2_true[g] >= 0) || std::isnan(s.m2_true[g])) {
       r.fail("a mean or squared deviation of y_true that is not finite or negative");
