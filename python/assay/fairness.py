@@ -423,6 +423,9 @@ class _Groups:
         self.group_rows: np.ndarray = index["group_rows"]
         self.missing_rows = dict(zip(names, index["missing_rows"].tolist()))
         self.dropped_rows: int = index["dropped_rows"]
+        if self.dropped_rows and self.dropped_rows == len(self.row_group):
+            raise InvalidInputError(f"sensitive_features: every one of the {self.dropped_rows} rows has a missing value "
+                                    f"and missing='drop' dropped them all; nothing is left to compare")
         self.observed = observed
         # Control level of each group: the mixed-radix number of its control keys
         # (every combination of control levels, as fairlearn indexes `overall`).

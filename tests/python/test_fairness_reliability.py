@@ -632,3 +632,9 @@ def test_four_fifths_without_selections_warns():
     with pytest.warns(UndefinedMetricWarning, match="no selections"):
         result = af.four_fifths(np.zeros(N, int), sensitive_features=G)
     assert result.verdict == "inconclusive" and np.isnan(result.disparate_impact)
+
+
+def test_dropping_every_row_is_an_error():
+    with pytest.raises(InvalidInputError, match="dropped them all"):
+        af.MetricFrame(metrics=af.selection_rate, y_true=Y4, y_pred=P4, sensitive_features=np.full(4, np.nan),
+                       missing="drop")
