@@ -71,14 +71,14 @@ def memory_limit() -> int:
     return int(_core_fair.memory_limit())
 
 
-def require_fits(argument: str, nbytes: int, what: str) -> None:
+def require_fits(argument: str, nbytes: int, what: str, hint: str = "ask for less") -> None:
     """ResourceLimitError naming `argument` when `nbytes` (a Python int: no overflow)
     exceeds the memory limit; called before allocating."""
     limit = memory_limit()
     if nbytes > limit:
         raise ResourceLimitError(
             f"{argument}: {what} needs {nbytes / 2**30:.3g} GiB, more than the limit of {limit / 2**30:.3g} GiB "
-            "(half the physical memory); ask for less"
+            f"(half the physical memory); {hint}"
         )
 
 

@@ -412,8 +412,8 @@ class _Groups:
             # labels of the pandas index (about 256 bytes each, before any metric).
             require_fits(
                 "sensitive_features", 256 * combinations,
-                f"the full Cartesian product of the levels ({combinations} combinations, observed=False); pass "
-                "observed=True to keep only the combinations that occur",
+                f"the full Cartesian product of the levels ({combinations} combinations, observed=False)",
+                "pass observed=True to keep only the combinations that occur",
             )
         specs = [(f.name, f.codes, len(f.levels)) for f in self.features]
         index = _core_fair.build_group_index(specs, missing, observed, n_jobs)
