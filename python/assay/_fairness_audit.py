@@ -10,7 +10,10 @@ import numpy as np
 
 from . import _core
 from ._fairness_uncertainty import FourFifths, four_fifths_from_counts
-from ._util import json_safe, n_jobs_arg
+from ._fairness_checks import INT32_MAX, positive_int, weight_scale
+from ._fairness_checks import jobs as n_jobs_arg
+from ._util import json_safe
+from .errors import InvalidInputError, InvalidTypeError
 
 _core_fair = _core.fairness
 
@@ -22,9 +25,9 @@ def _grouped(y_true: Any, y_pred: Any, sensitive_features: Any, n_jobs: int | No
     y_t = _to_numpy(y_true, "y_true")
     y_p = _to_numpy(y_pred, "y_pred")
     if len(y_t) != len(y_p):
-        raise ValueError(f"y_true has {len(y_t)} rows but y_pred has {len(y_p)}")
+        raise InvalidInputError(f"y_true has {len(y_t)} rows but y_pred has {len(y_p)}")
     if len(y_t) == 0:
-        raise ValueError("y_true: no rows")
+        raise InvalidInputError("y_true: no rows")
     jobs = n_jobs_arg(n_jobs)
     features = _features(sensitive_features, "sensitive_feature_", len(y_t), "sensitive_features")
     groups = _Groups(features, [], missing, True, jobs)
@@ -39,7 +42,7 @@ def _grouped(y_true: Any, y_pred: Any, sensitive_features: Any, n_jobs: int | No
 def _indicator(values: np.ndarray, pos_label: Any, argument: str) -> np.ndarray:
     """1 where values == pos_label, else 0 (int32), with missing labels rejected."""
     if values.dtype.kind == "f" and np.isnan(values).any():
-        raise ValueError(f"{argument} contains NaN; labels must not be missing")
+        raise InvalidInputError(f"{argument} contains NaN; labels must not be missing")
     return np.ascontiguousarray(values == pos_label, dtype=np.int32)
 
 
@@ -59,10 +62,10 @@ def four_fifths(
     the ratios and Newcombe intervals for the differences, and a verdict that says
     whether adverse impact holds with the chosen confidence. Unweighted (the intervals
     are for row counts)."""
-    if not 0 < threshold <= 1:
-        raise ValueError(f"threshold must lie in (0, 1], got {threshold!r}")
+    if isinstance(threshold, bool) or not isinstance(threshold, (int, float, np.number)) or not 0 < threshold <= 1:
+        raise InvalidInputError(f"threshold must lie in (0, 1], got {threshold!r}")
     if isinstance(min_support, bool) or not isinstance(min_support, int) or min_support < 0:
-        raise ValueError(f"min_support must be a non-negative integer, got {min_support!r}")
+        raise InvalidInputError(f"min_support must be a non-negative integer, got {min_support!r}")
     groups, evaluation, labels = _grouped(y_pred, y_pred, sensitive_features, n_jobs)
     selected = _indicator(evaluation.y_pred, pos_label, "y_pred")
     stats = _core_fair.accumulate_confusion(groups.row_group, groups.n_groups, selected, selected, 2, None, evaluation.n_jobs)
@@ -142,14 +145,17 @@ def calibration_by_group(
     expected / maximum calibration error per group."""
     from .fairness import _numeric, _weights
 
-    if isinstance(n_bins, bool) or not isinstance(n_bins, int) or n_bins < 1:
-        raise ValueError(f"n_bins must be a positive integer, got {n_bins!r}")
+    n_bins = positive_int(n_bins, "n_bins")
     groups, evaluation, labels = _grouped(y_true, y_prob, sensitive_features, n_jobs)
     y = _indicator(evaluation.y_true, pos_label, "y_true")
     scores = _numeric(evaluation.y_pred, "y_prob")
     weights = _weights(sample_weight, len(y))
     c = _core_fair.calibration_by_group(groups.row_group, groups.n_groups, scores, y, weights, n_bins, evaluation.n_jobs)
-    return CalibrationByGroup(labels, n_bins, c["weight"], c["mean_score"], c["positive_rate"], c["ece"], c["mce"])
+    bin_weight = c["weight"]
+    if weights is not None:
+        with np.errstate(over="ignore"):
+            bin_weight = bin_weight * weight_scale(sample_weight)  # back to the caller's scale
+    return CalibrationByGroup(labels, n_bins, bin_weight, c["mean_score"], c["positive_rate"], c["ece"], c["mce"])
 
 
 def roc_auc_by_group(
@@ -181,9 +187,15 @@ def _benefits(y_true: Any, y_pred: Any, pos_label: Any, sensitive_features: Any 
 
 
 def _check_alpha(alpha: float) -> float:
-    if isinstance(alpha, bool) or not isinstance(alpha, (int, float)) or not np.isfinite(alpha):
-        raise ValueError(f"alpha must be a finite number, got {alpha!r}")
-    return float(alpha)
+    if isinstance(alpha, bool) or not isinstance(alpha, (int, float, np.number)):
+        raise InvalidTypeError(f"alpha must be a finite number, got {alpha!r}")
+    try:
+        value = float(alpha)
+    except (OverflowError, TypeError) as error:
+        raise InvalidInputError(f"alpha must be a finite number, got {alpha!r}") from error
+    if not np.isfinite(value):
+        raise InvalidInputError(f"alpha must be a finite number, got {alpha!r}")
+    return value
 
 
 def generalized_entropy_index(y_true: Any, y_pred: Any, *, alpha: float = 2, pos_label: Any = 1) -> float:
@@ -229,10 +241,10 @@ def smoothed_edf(
     from .fairness import _weights
 
     if isinstance(concentration, bool) or not isinstance(concentration, (int, float)) or not concentration >= 0:
-        raise ValueError(f"concentration must be a non-negative number, got {concentration!r}")
+        raise InvalidInputError(f"concentration must be a non-negative number, got {concentration!r}")
     groups, evaluation, _ = _grouped(y, y, sensitive_features, n_jobs)
     indicator = _indicator(evaluation.y_true, pos_label, "y")
-    weights = _weights(sample_weight, len(indicator))
+    weights = _weights(sample_weight, len(indicator), normalise=False)  # the prior is on the weights' scale
     stats = _core_fair.accumulate_confusion(groups.row_group, groups.n_groups, indicator, indicator, 2, weights, evaluation.n_jobs)
     positives = np.ascontiguousarray(stats.weights[:, 1, 1])
     rows = np.ascontiguousarray(stats.weights[:, 0, 0] + stats.weights[:, 1, 1])
@@ -255,7 +267,13 @@ def reweighing(y_true: Any, *, sensitive_features: Any, sample_weight: Any = Non
                                             len(classes.labels), weights, evaluation.n_jobs)
     table = _core_fair.reweighing(stats)
     result = table[groups.row_group, classes.y_true]
-    return result if weights is None else result * weights
+    if weights is None:
+        return result
+    with np.errstate(over="ignore"):
+        result = result * weights * weight_scale(sample_weight)
+    if not np.all(np.isfinite(result)):
+        raise InvalidInputError("sample_weight: the reweighed weights overflow (weights near 1e308); scale the weights down")
+    return result
 
 
 _CONSTRAINTS = {
@@ -291,19 +309,18 @@ class ThresholdOptimizer:
                  objective: str = "accuracy_score", grid_size: int = 1000, flip: bool = False, prefit: bool = False,
                  predict_method: str = "auto", tol: float | None = None, pos_label: Any = 1, n_jobs: int | None = None):
         if constraints not in _CONSTRAINTS:
-            raise ValueError(f"constraints must be one of {sorted(_CONSTRAINTS)}, got {constraints!r}")
+            raise InvalidInputError(f"constraints must be one of {sorted(_CONSTRAINTS)}, got {constraints!r}")
         if objective not in _OBJECTIVES:
-            raise ValueError(f"objective must be one of {list(_OBJECTIVES)}, got {objective!r}")
+            raise InvalidInputError(f"objective must be one of {list(_OBJECTIVES)}, got {objective!r}")
         if constraints == "equalized_odds" and objective not in _OBJECTIVES[:2]:
-            raise ValueError(f"objective: equalized_odds supports {list(_OBJECTIVES[:2])}, got {objective!r}")
-        if isinstance(grid_size, bool) or not isinstance(grid_size, int) or grid_size < 1:
-            raise ValueError(f"grid_size must be a positive integer, got {grid_size!r}")
+            raise InvalidInputError(f"objective: equalized_odds supports {list(_OBJECTIVES[:2])}, got {objective!r}")
+        grid_size = positive_int(grid_size, "grid_size", INT32_MAX - 1)
         if predict_method not in _PREDICT_METHODS:
-            raise ValueError(f"predict_method must be one of {list(_PREDICT_METHODS)}, got {predict_method!r}")
+            raise InvalidInputError(f"predict_method must be one of {list(_PREDICT_METHODS)}, got {predict_method!r}")
         if tol is not None and (isinstance(tol, bool) or not isinstance(tol, (int, float)) or not 0 <= tol < np.inf):
-            raise ValueError(f"tol must be None or a non-negative number, got {tol!r}")
+            raise InvalidInputError(f"tol must be None or a non-negative number, got {tol!r}")
         if tol and constraints == "equalized_odds":
-            raise ValueError("tol: relaxed constraints are not supported for equalized_odds")
+            raise InvalidInputError("tol: relaxed constraints are not supported for equalized_odds")
         self.estimator, self.constraints, self.objective, self.grid_size = estimator, constraints, objective, grid_size
         self.flip, self.prefit, self.predict_method, self.tol = bool(flip), bool(prefit), predict_method, tol
         self.pos_label, self.n_jobs = pos_label, n_jobs
@@ -318,7 +335,7 @@ class ThresholdOptimizer:
     def set_params(self, **params: Any) -> "ThresholdOptimizer":
         unknown = set(params) - set(self._PARAMS)
         if unknown:
-            raise ValueError(f"ThresholdOptimizer: unknown parameters {sorted(unknown)}")
+            raise InvalidInputError(f"ThresholdOptimizer: unknown parameters {sorted(unknown)}")
         self.__init__(**{**self.get_params(), **params})  # type: ignore[misc]
         return self
 
@@ -335,14 +352,14 @@ class ThresholdOptimizer:
         output = np.asarray(getattr(self.estimator_, method)(X))
         if method == "predict_proba":
             if output.ndim != 2 or output.shape[1] < 2:
-                raise ValueError(f"estimator.predict_proba returned shape {output.shape}; expected (rows, 2)")
+                raise InvalidInputError(f"estimator.predict_proba returned shape {output.shape}; expected (rows, 2)")
             output = output[:, 1]
         return _numeric(_to_numpy(output, f"estimator.{method}(X)"), f"estimator.{method}(X)")
 
     def _fitted_estimator(self, X: Any, y: Any, fit_params: dict) -> Any:
         if self.estimator is None:
             if fit_params:
-                raise ValueError(f"fit: parameters {sorted(fit_params)} need an estimator")
+                raise InvalidInputError(f"fit: parameters {sorted(fit_params)} need an estimator")
             return None
         if self.prefit:
             try:
@@ -369,17 +386,17 @@ class ThresholdOptimizer:
     def fit(self, X: Any, y: Any, *, sensitive_features: Any, **fit_params: Any) -> "ThresholdOptimizer":
         """Fits the estimator (unless prefit) and the per-group thresholds. Without an
         estimator, X is the scores. fit_params go to the estimator's fit."""
-        from .fairness import _Evaluation, _features, _Groups, _to_numpy
+        from .fairness import _features, _Groups, _to_numpy
 
         labels = _to_numpy(y, "y")
         self.estimator_ = self._fitted_estimator(X, y, fit_params)
         scores = self._scores(X, "X")
         if len(labels) != len(scores):
-            raise ValueError(f"y has {len(labels)} rows but the scores have {len(scores)}")
+            raise InvalidInputError(f"y has {len(labels)} rows but the scores have {len(scores)}")
         jobs = n_jobs_arg(self.n_jobs)
         features = _features(sensitive_features, "sensitive_feature_", len(scores), "sensitive_features")
         groups = _Groups(features, [], "error", False, jobs)
-        _Evaluation(groups, labels, labels, "strict", jobs)  # same checks as the metrics
+        self._check_labels(labels)
         rules = _core_fair.optimize_thresholds(groups.row_group, groups.n_groups, scores,
                                                _indicator(labels, self.pos_label, "y"),
                                                _CONSTRAINTS[self.constraints], self.objective, self.grid_size,
@@ -394,6 +411,20 @@ class ThresholdOptimizer:
         self._group_index = groups.group_index()
         return self
 
+    def _check_labels(self, labels: np.ndarray) -> None:
+        """y holds at most two classes, one of them pos_label (fairlearn refuses
+        non-binary y; a third label must not silently count as negative)."""
+        from .fairness import _encode_classes
+
+        classes = _encode_classes(labels, labels)  # NaN and mixed types are errors here
+        found = classes.labels.tolist()
+        if len(found) > 2:
+            raise InvalidInputError(f"y: ThresholdOptimizer needs binary labels, found {len(found)} distinct values "
+                                    f"{found[:5]}{' ...' if len(found) > 5 else ''}")
+        if classes.code_of(self.pos_label) < 0:
+            raise InvalidInputError(f"y: pos_label={self.pos_label!r} is not one of the labels {found}; pass the "
+                                    "positive class as pos_label")
+
     def _rows(self, X: Any, sensitive_features: Any) -> tuple[np.ndarray, np.ndarray]:
         """Scores and each row's group id in the fitted Cartesian index."""
         import pandas as pd
@@ -401,17 +432,17 @@ class ThresholdOptimizer:
         from .fairness import _features
 
         if not hasattr(self, "rules_"):
-            raise ValueError("ThresholdOptimizer: call fit first")
+            raise InvalidInputError("ThresholdOptimizer: call fit first")
         scores = self._scores(X, "X")
         features = _features(sensitive_features, "sensitive_feature_", len(scores), "sensitive_features")
         if len(features) != len(self.levels_):
-            raise ValueError(f"sensitive_features: expected {len(self.levels_)} features, got {len(features)}")
+            raise InvalidInputError(f"sensitive_features: expected {len(self.levels_)} features, got {len(features)}")
         group = np.zeros(len(scores), dtype=np.int64)
         for feature, fitted in zip(features, self.levels_):
             position = pd.Index(fitted).get_indexer(pd.Index(feature.levels))
             unknown = [level for level, p in zip(feature.levels, position) if p < 0]
             if unknown or (feature.codes < 0).any():
-                raise ValueError(f"sensitive feature '{feature.name}': values not seen in fit: {unknown or ['missing']}")
+                raise InvalidInputError(f"sensitive feature '{feature.name}': values not seen in fit: {unknown or ['missing']}")
             group = group * len(fitted) + position[feature.codes]
         return scores, group
 
@@ -439,9 +470,11 @@ class ThresholdOptimizer:
         elif isinstance(random_state, np.random.RandomState):
             rng = random_state
         elif isinstance(random_state, (int, np.integer)) and not isinstance(random_state, bool):
-            rng = np.random.RandomState(random_state)
+            if not 0 <= int(random_state) < 2**32:
+                raise InvalidInputError(f"random_state must lie in [0, 2**32) (numpy's RandomState), got {random_state}")
+            rng = np.random.RandomState(int(random_state))
         else:
-            raise TypeError(f"random_state must be an int, a numpy RandomState or None, got {type(random_state).__name__}")
+            raise InvalidTypeError(f"random_state must be an int, a numpy RandomState or None, got {type(random_state).__name__}")
         positive = self.predict_proba(X, sensitive_features=sensitive_features)[:, 1]
         return (positive >= rng.rand(len(positive))).astype(np.int64)
 

@@ -4,13 +4,17 @@ not fit in one call."""
 
 from __future__ import annotations
 
+import inspect
 import json
+import math
 from typing import Any, Mapping, Sequence
 
 import numpy as np
 
 from . import _core
-from ._util import n_jobs_arg
+from ._fairness_checks import INT32_MAX, require_fits
+from ._fairness_checks import jobs as n_jobs_arg
+from .errors import CorruptedStateError, InvalidInputError, InvalidTypeError, ResourceLimitError
 
 _core_fair = _core.fairness
 _FORMAT = 1
@@ -26,15 +30,24 @@ class _GroupAccumulator:
     def __init__(self, levels: Mapping[str, Sequence[Any]], weighted: bool):
         import pandas as pd
 
+        if not isinstance(levels, Mapping):
+            raise InvalidTypeError(f"levels must map each sensitive feature to its values, got {type(levels).__name__}")
         if not levels:
-            raise ValueError("levels: at least one sensitive feature is required")
-        self.levels = {str(name): list(values) for name, values in levels.items()}
+            raise InvalidInputError("levels: at least one sensitive feature is required")
+        self.levels = {}
+        for name, values in levels.items():
+            if isinstance(values, (str, bytes, Mapping)) or np.ndim(values) != 1:
+                raise InvalidTypeError(f"levels['{name}'] must be a list of values, got {type(values).__name__}")
+            self.levels[str(name)] = list(values)
         for name, values in self.levels.items():
             if not values or len(set(map(repr, values))) != len(values):
-                raise ValueError(f"levels['{name}'] must list distinct values")
+                raise InvalidInputError(f"levels['{name}'] must list distinct values")
         self.weighted = bool(weighted)
+        self.n_groups = math.prod(len(v) for v in self.levels.values())
+        if self.n_groups > INT32_MAX:
+            raise ResourceLimitError(f"levels: {self.n_groups} combinations of levels exceed the {INT32_MAX} groups an "
+                                     "accumulator can index")
         self._level_index = {name: pd.Index(values) for name, values in self.levels.items()}
-        self.n_groups = int(np.prod([len(v) for v in self.levels.values()]))
 
     def _header(self) -> dict:
         return {"levels": self.levels, "weighted": self.weighted}
@@ -47,10 +60,17 @@ class _GroupAccumulator:
         from .fairness import _to_numpy
 
         array = _to_numpy(values, argument)
-        codes = index.get_indexer(array)
+        if array.dtype.kind == "f":
+            array = array.astype(np.float64)  # pandas indexes refuse float16
+        elif array.dtype.kind in "cmM":
+            raise InvalidTypeError(f"{argument}: unsupported dtype {array.dtype}")
+        try:
+            codes = index.get_indexer(array)
+        except (TypeError, ValueError, NotImplementedError) as error:
+            raise InvalidTypeError(f"{argument}: values cannot be matched to the declared ones ({error})") from error
         if (codes < 0).any():
             unknown = np.unique(array[codes < 0].astype(str))[:5].tolist()
-            raise ValueError(f"{argument}: values not declared: {unknown}")
+            raise InvalidInputError(f"{argument}: values not declared: {unknown}")
         return codes.astype(np.int32)
 
     def _chunk(self, n: int, sensitive_features: Mapping[str, Any], sample_weight: Any,
@@ -60,15 +80,15 @@ class _GroupAccumulator:
 
         missing = set(self.levels) - set(sensitive_features)
         if missing:
-            raise ValueError(f"sensitive_features: missing features {sorted(missing)}")
+            raise InvalidInputError(f"sensitive_features: missing features {sorted(missing)}")
         if self.weighted != (sample_weight is not None):
-            raise ValueError("sample_weight: give it on every update of a weighted accumulator, and only then")
-        weights = _weights(sample_weight, n)
+            raise InvalidInputError("sample_weight: give it on every update of a weighted accumulator, and only then")
+        weights = _weights(sample_weight, n, normalise=False)  # chunks must share one scale
         specs = []
         for name, index in self._level_index.items():
             codes = self._codes(sensitive_features[name], index, f"sensitive_features['{name}']")
             if len(codes) != n:
-                raise ValueError(f"sensitive_features['{name}'] has {len(codes)} rows but y_true has {n}")
+                raise InvalidInputError(f"sensitive_features['{name}'] has {len(codes)} rows but y_true has {n}")
             specs.append((name, codes, len(index)))
         jobs = n_jobs_arg(n_jobs)
         return _core_fair.build_group_index(specs, "error", False, jobs)["row_group"], weights, jobs
@@ -76,7 +96,7 @@ class _GroupAccumulator:
     def merge(self, other: Any) -> Any:
         """A new accumulator holding the rows of both."""
         if not self._same_kind(other):
-            raise ValueError("cannot merge accumulators with different levels, labels, weighting or kind")
+            raise InvalidInputError("cannot merge accumulators with different levels, labels, weighting or kind")
         merged = type(self)(**self._header())
         merged._stats = self._stats.merge(other._stats)
         return merged
@@ -88,22 +108,47 @@ class _GroupAccumulator:
 
     @classmethod
     def from_bytes(cls, data: bytes) -> Any:
+        """The accumulator serialised by to_bytes. Bytes that do not decode (truncated,
+        another kind, another format version, inconsistent counts) raise
+        CorruptedStateError saying why."""
         name = cls.__name__
+        if not isinstance(data, (bytes, bytearray, memoryview)):
+            raise InvalidTypeError(f"data: expected bytes, got {type(data).__name__}")
+        data = bytes(data)
+
+        def corrupted(why: str) -> CorruptedStateError:
+            return CorruptedStateError(f"data: not a serialised {name}: {why}")
+
         if len(data) < 8:
-            raise ValueError(f"bytes are not a serialised {name}")
+            raise corrupted(f"{len(data)} bytes, shorter than the 8-byte header length")
         size = int.from_bytes(data[:8], "little")
+        if size > len(data) - 8:
+            raise corrupted(f"the header length {size} exceeds the {len(data) - 8} bytes that follow (truncated?)")
         try:
             header = json.loads(data[8 : 8 + size].decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as error:
-            raise ValueError(f"bytes are not a serialised {name}") from error
-        if header.pop("format", None) != _FORMAT:
-            raise ValueError(f"unsupported {name} format")
-        if header.pop("kind", name) != name:
-            raise ValueError(f"bytes are not a serialised {name}")
-        result = cls(**header)
-        stats = cls._stats_type.from_bytes(data[8 + size :])
+        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
+            raise corrupted("the header is not JSON") from error
+        if not isinstance(header, dict):
+            raise corrupted("the header is not a JSON object")
+        version = header.pop("format", None)
+        if version != _FORMAT:
+            raise corrupted(f"format version {version!r} is not supported (this version reads {_FORMAT})")
+        kind = header.pop("kind", name)
+        if kind != name:
+            raise corrupted(f"the bytes hold a {kind!r}")
+        expected = set(inspect.signature(cls.__init__).parameters) - {"self"}
+        if set(header) != expected:
+            raise corrupted(f"header fields {sorted(header)} differ from {sorted(expected)}")
+        try:
+            result = cls(**header)
+        except (InvalidInputError, TypeError, ValueError) as error:
+            raise corrupted(f"the header does not describe an accumulator ({error})") from error
+        try:
+            stats = cls._stats_type.from_bytes(data[8 + size :])
+        except CorruptedStateError as error:
+            raise corrupted(str(error)) from error
         if stats.n_groups != result.n_groups or stats.weighted != result.weighted or not result._fits(stats):
-            raise ValueError(f"bytes are not a serialised {name} of these levels")
+            raise corrupted("the counts do not match the levels, labels or weighting of the header")
         result._stats = stats
         return result
 
@@ -137,10 +182,16 @@ class ConfusionAccumulator(_GroupAccumulator):
         import pandas as pd
 
         super().__init__(levels, weighted)
+        if isinstance(labels, (str, bytes)) or np.ndim(labels) != 1:
+            raise InvalidTypeError(f"labels must be a list of class labels, got {type(labels).__name__}")
         self.labels = list(labels)
+        if len(self.labels) > 2**15:
+            raise ResourceLimitError(f"labels: {len(self.labels)} class labels; at most {2**15} are supported")
         if len(self.labels) < 1 or len(set(map(repr, self.labels))) != len(self.labels):
-            raise ValueError("labels must list distinct class labels")
+            raise InvalidInputError("labels must list distinct class labels")
         self._label_index = pd.Index(self.labels)
+        require_fits("levels", 32 * self.n_groups * len(self.labels) ** 2,
+                     f"confusion counts of {self.n_groups} groups x {len(self.labels)} labels")
         empty = np.zeros(0, dtype=np.int32)
         self._stats = _core_fair.accumulate_confusion(
             empty, self.n_groups, empty, empty, len(self.labels), np.zeros(0) if self.weighted else None, 1
@@ -158,7 +209,7 @@ class ConfusionAccumulator(_GroupAccumulator):
         t = self._codes(y_true, self._label_index, "y_true")
         p = self._codes(y_pred, self._label_index, "y_pred")
         if len(p) != len(t):
-            raise ValueError(f"y_true has {len(t)} rows but y_pred has {len(p)}")
+            raise InvalidInputError(f"y_true has {len(t)} rows but y_pred has {len(p)}")
         row_group, weights, jobs = self._chunk(len(t), sensitive_features, sample_weight, n_jobs)
         chunk = _core_fair.accumulate_confusion(row_group, self.n_groups, t, p, len(self.labels), weights, jobs)
         self._stats = self._stats.merge(chunk)
@@ -194,6 +245,7 @@ class RegressionAccumulator(_GroupAccumulator):
 
     def __init__(self, *, levels: Mapping[str, Sequence[Any]], weighted: bool = False):
         super().__init__(levels, weighted)
+        require_fits("levels", 128 * self.n_groups, f"regression sums of {self.n_groups} groups")
         empty = np.zeros(0)
         self._stats = _core_fair.accumulate_regression(
             np.zeros(0, dtype=np.int32), self.n_groups, empty, empty, empty if self.weighted else None, 1
@@ -207,7 +259,7 @@ class RegressionAccumulator(_GroupAccumulator):
         t = _numeric(_to_numpy(y_true, "y_true"), "y_true")
         p = _numeric(_to_numpy(y_pred, "y_pred"), "y_pred")
         if len(p) != len(t):
-            raise ValueError(f"y_true has {len(t)} rows but y_pred has {len(p)}")
+            raise InvalidInputError(f"y_true has {len(t)} rows but y_pred has {len(p)}")
         row_group, weights, jobs = self._chunk(len(t), sensitive_features, sample_weight, n_jobs)
         self._stats = self._stats.merge(_core_fair.accumulate_regression(row_group, self.n_groups, t, p, weights, jobs))
         return self

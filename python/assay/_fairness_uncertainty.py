@@ -10,8 +10,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from . import _core
+from ._fairness_checks import INT32_MAX, require_fits, seed_from
 from ._progress import progress_callback
 from ._util import json_safe
+from .errors import InvalidInputError, InvalidTypeError
+from .warnings import UndefinedMetricWarning
 
 if TYPE_CHECKING:
     from .fairness import MetricFrame
@@ -25,19 +28,6 @@ AGGREGATE_KEYS = (
     "ratio_between_groups",
     "ratio_to_overall",
 )
-
-
-def seed_from(random_state: Any) -> int:
-    """A 64-bit seed from fairlearn's random_state (int, RandomState or None)."""
-    if random_state is None:
-        return int(np.random.SeedSequence().entropy) & (2**64 - 1)
-    if isinstance(random_state, np.random.RandomState):
-        return int(random_state.randint(0, 2**31 - 1))
-    if isinstance(random_state, (int, np.integer)) and not isinstance(random_state, bool):
-        if random_state < 0:
-            raise ValueError(f"random_state must be non-negative, got {random_state}")
-        return int(random_state)
-    raise TypeError(f"random_state must be an int, a numpy RandomState or None, got {type(random_state).__name__}")
 
 
 class Bootstrap:
@@ -67,8 +57,14 @@ class Bootstrap:
         return results
 
 
+# Replicates are computed in blocks whose working memory (replicate statistics, their
+# sums per control level, metric values) stays near this many bytes; replicate b always
+# draws from (seed, b), so the values do not depend on the block size (nor on n_jobs).
+BLOCK_BYTES = 64 << 20
+
+
 def bootstrap_metric_frame(frame: "MetricFrame", user_metrics: list, n_boot: int, random_state: Any, n_jobs: int,
-                           progress: Any) -> Bootstrap:
+                           progress: Any, block_bytes: int | None = None) -> Bootstrap:
     """Bootstrap replicates of every metric of the frame.
 
     Unweighted classification metrics alone use the multinomial count bootstrap (a
@@ -79,6 +75,12 @@ def bootstrap_metric_frame(frame: "MetricFrame", user_metrics: list, n_boot: int
     same resampled rows, whatever n_jobs. User callables are then called once per
     replicate and group on that replicate's rows (a Python call each, as fairlearn's
     bootstrap makes); built-in metrics never leave C++.
+
+    Replicates are streamed in blocks: only the replicate values of the result
+    (n_boot x (groups + 7 levels) doubles per metric) are kept, never the statistics of
+    every replicate at once. The size of the result is checked against the memory limit
+    before anything is drawn (ResourceLimitError naming n_boot), and the progress
+    callback (and Ctrl-C) is consulted after every replicate and every block.
     """
     evaluation = frame._evaluation
     groups = frame._groups
@@ -91,6 +93,70 @@ def bootstrap_metric_frame(frame: "MetricFrame", user_metrics: list, n_boot: int
     scores = any(builtin.rule == "score" for builtin, _, _, _ in specs.values())
     scheme = "poisson" if weighted or regression or scores or user_metrics else "multinomial"
     callback = progress_callback(progress, "bootstrap")
+    n_groups, n_levels = groups.n_groups, groups.n_control
+    n_metrics = len(frame._results)
+    classification = any(b.rule not in ("regression", "score") for b, _, _, _ in specs.values()) or scheme == "multinomial"
+    n_classes = len(evaluation.classes.labels) if classification and specs else 1
+    # Kept for the result: per metric, by_group, overall and six aggregates per replicate;
+    # the quantiles then copy one metric's replicates.
+    result_bytes = 8 * n_boot * (n_metrics * (n_groups + 7 * n_levels) + n_groups)
+    result_bytes += 8 * n_boot * len(user_metrics) * (n_groups + n_levels)  # user callables' values, gathered first
+    # Working memory per replicate of a block: confusion counts and weights of the groups
+    # and of their control-level sums (16 bytes a cell), regression sums, metric values.
+    per_replicate = 16 * (n_groups + n_levels) * (n_classes * n_classes + 8) + 64 * (n_groups + n_levels)
+    budget = BLOCK_BYTES if block_bytes is None else block_bytes
+    block = max(1, min(n_boot, budget // per_replicate, INT32_MAX // max(n_groups, 1), INT32_MAX // max(n_levels, 1)))
+    require_fits("n_boot", result_bytes + block * per_replicate,
+                 f"bootstrap replicates ({n_boot} replicates x {n_groups} groups x {n_metrics} metrics)")
+
+    kept = frame._aggregate_control() >= 0
+    convention = evaluation.convention
+    replicates: dict[str, dict[str, np.ndarray]] = {
+        r.name: {
+            "by_group": np.empty((n_boot, n_groups)),
+            "overall": np.empty((n_boot, n_levels)),
+            **{key: np.empty((n_boot, n_levels)) for key in AGGREGATE_KEYS},
+        }
+        for r in frame._results
+    }
+
+    def store(name: str, first: int, count: int, values: np.ndarray, overall: np.ndarray) -> None:
+        values, overall = np.ascontiguousarray(values.ravel(), dtype=np.float64), np.ascontiguousarray(overall.ravel(), dtype=np.float64)
+        target = (np.arange(count, dtype=np.int64)[:, None] * n_levels + groups.group_control[None, :]).ravel()
+        control = np.where(np.tile(kept, count), target, -1).astype(np.int32)
+        aggregates = _core_fair.aggregate(values, control, count * n_levels, overall, convention)
+        out = replicates[name]
+        out["by_group"][first:first + count] = values.reshape(count, n_groups)
+        out["overall"][first:first + count] = overall.reshape(count, n_levels)
+        for key in AGGREGATE_KEYS:
+            out[key][first:first + count] = aggregates[key].reshape(count, n_levels)
+
+    for first in range(0, n_boot, block):
+        count = min(block, n_boot - first)
+        block_callback = None if callback is None else _offset_callback(callback, first, n_boot)
+        _bootstrap_block(frame, specs, scheme, first, count, seed, n_jobs, block_callback, convention, store)
+    if user_metrics:
+        for name, (values, overall) in _user_replicates(frame, user_metrics, n_boot, seed, callback).items():
+            for first in range(0, n_boot, block):
+                count = min(block, n_boot - first)
+                store(name, first, count, values[first:first + count], overall[first:first + count])
+    return Bootstrap(frame, replicates, scheme)
+
+
+def _offset_callback(callback: Any, first: int, n_boot: int) -> Any:
+    """The progress callback of a block, reporting replicates done over the whole run."""
+    def report(done: int, total: int) -> None:
+        callback(first + done, n_boot)
+
+    return report
+
+
+def _bootstrap_block(frame: "MetricFrame", specs: dict, scheme: str, first: int, count: int, seed: int, n_jobs: int,
+                     callback: Any, convention: str, store: Any) -> None:
+    """Replicates first .. first + count - 1 of every built-in metric, handed to store."""
+    evaluation = frame._evaluation
+    groups = frame._groups
+    n_groups, n_levels = groups.n_groups, groups.n_control
     boot_confusion: dict[int, Any] = {}
     boot_regression: dict[int, Any] = {}
 
@@ -98,12 +164,13 @@ def bootstrap_metric_frame(frame: "MetricFrame", user_metrics: list, n_boot: int
         key = 0 if weights is None else id(weights)
         if key not in boot_confusion:
             if scheme == "multinomial":
-                boot_confusion[key] = _core_fair.bootstrap_counts(evaluation.confusion(None), n_boot, seed, n_jobs, callback)
+                boot_confusion[key] = _core_fair.bootstrap_counts(evaluation.confusion(None), count, seed, n_jobs,
+                                                                  callback, first)
             else:
                 classes = evaluation.classes
                 boot_confusion[key] = _core_fair.bootstrap_rows_confusion(
                     groups.row_group, groups.n_groups, classes.y_true, classes.y_pred, len(classes.labels),
-                    weights, n_boot, seed, n_jobs, callback,
+                    weights, count, seed, n_jobs, callback, first,
                 )
         return boot_confusion[key]
 
@@ -112,33 +179,18 @@ def bootstrap_metric_frame(frame: "MetricFrame", user_metrics: list, n_boot: int
         if key not in boot_regression:
             y_true, y_pred = evaluation.regression_inputs(needs_true)
             boot_regression[key] = _core_fair.bootstrap_rows_regression(
-                groups.row_group, groups.n_groups, y_true, y_pred, weights, n_boot, seed, n_jobs, callback
+                groups.row_group, groups.n_groups, y_true, y_pred, weights, count, seed, n_jobs, callback, first
             )
         return boot_regression[key]
 
-    n_groups, n_levels = groups.n_groups, groups.n_control
     # Replicate b's group g is b * n_groups + g; its control level is b * n_levels + level.
-    replicate_level = (np.arange(n_boot, dtype=np.int64)[:, None] * n_levels + groups.group_control[None, :]).ravel()
-    target = replicate_level.astype(np.int32)
-    kept = np.tile(frame._keep_groups(), n_boot)
-    aggregate_control = np.where(kept, target, -1).astype(np.int32)
-
-    def entry(values: np.ndarray, overall: np.ndarray) -> dict[str, np.ndarray]:
-        values, overall = np.ascontiguousarray(values.ravel()), np.ascontiguousarray(overall.ravel())
-        aggregates = _core_fair.aggregate(values, aggregate_control, n_boot * n_levels, overall)
-        return {
-            "by_group": values.reshape(n_boot, n_groups),
-            "overall": overall.reshape(n_boot, n_levels),
-            **{key: aggregates[key].reshape(n_boot, n_levels) for key in AGGREGATE_KEYS},
-        }
-
-    convention = evaluation.convention
-    replicates: dict[str, dict[str, np.ndarray]] = {}
+    target = (np.arange(count, dtype=np.int64)[:, None] * n_levels + groups.group_control[None, :]).ravel().astype(np.int32)
     for name, (builtin, _, weights, positive) in specs.items():
         if builtin.rule == "score":
             values, overall = _core_fair.bootstrap_scores(
                 builtin.core, groups.row_group, n_groups, groups.group_control, n_levels,
-                _numeric_scores(evaluation), evaluation.score_labels(), weights, 10, n_boot, seed, n_jobs, callback,
+                _numeric_scores(evaluation), evaluation.score_labels(), weights, 10, count, seed, n_jobs, callback,
+                first,
             )
         elif scheme == "multinomial" and builtin.rule == "regression":
             # The mean of label-valued predictions is a function of the class counts.
@@ -146,14 +198,15 @@ def bootstrap_metric_frame(frame: "MetricFrame", user_metrics: list, n_boot: int
             labels = evaluation.classes.labels.astype(np.float64)
             predicted = stats.counts.sum(axis=1)  # (groups, classes): rows per predicted class
             values = _mean_label(predicted, labels)
-            overall = _mean_label(stats.sum_groups(target, n_boot * n_levels).counts.sum(axis=1), labels)
+            overall = _mean_label(stats.sum_groups(target, count * n_levels).counts.sum(axis=1), labels)
         elif builtin.rule == "regression":
             stats = regression_stats(weights, builtin.core != "mean_prediction")
             values, _ = _core_fair.regression_metric(stats, builtin.core, convention)
-            overall, _ = _core_fair.regression_metric(stats.sum_groups(target, n_boot * n_levels), builtin.core, convention)
+            overall, _ = _core_fair.regression_metric(stats.sum_groups(target, count * n_levels), builtin.core, convention)
+            values, overall = (_unscale(v, builtin.core, evaluation.regression_exponent) for v in (values, overall))
         else:
             stats = confusion(None if builtin.rule == "count" else weights)
-            total = stats.sum_groups(target, n_boot * n_levels)
+            total = stats.sum_groups(target, count * n_levels)
             if builtin.rule == "count":
                 values = stats.counts.reshape(stats.n_groups, -1).sum(axis=1).astype(np.float64)
                 values[values == 0] = np.nan
@@ -162,12 +215,13 @@ def bootstrap_metric_frame(frame: "MetricFrame", user_metrics: list, n_boot: int
             else:
                 values, _ = _core_fair.classification_metric(stats, builtin.core, positive, convention)
                 overall, _ = _core_fair.classification_metric(total, builtin.core, positive, convention)
-        replicates[name] = entry(values, overall)
-    if user_metrics:
-        for name, (values, overall) in _user_replicates(frame, user_metrics, n_boot, seed, callback).items():
-            replicates[name] = entry(values, overall)
-    ordered = {r.name: replicates[r.name] for r in frame._results}
-    return Bootstrap(frame, ordered, scheme)
+        store(name, first, count, np.asarray(values), np.asarray(overall))
+
+
+def _unscale(values: np.ndarray, core: str, exponent: int | None) -> np.ndarray:
+    from .fairness import _unscale as unscale
+
+    return unscale(values, core, exponent)
 
 
 def _numeric_scores(evaluation: Any) -> np.ndarray:
@@ -224,37 +278,83 @@ def _prediction_mean_of_labels(builtin: Any, evaluation: Any) -> bool:
 
 
 def _mean_label(predicted: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    from .fairness import _scale_exponent
+
+    # Labels near the double range are scaled by a power of two (exact) so that the sums
+    # cannot overflow, and the means scaled back.
+    exponent = _scale_exponent(labels)
     rows = predicted.sum(axis=1).astype(np.float64)
     with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(rows > 0, (predicted @ labels) / np.where(rows > 0, rows, 1), np.nan)
+        means = np.where(rows > 0, (predicted @ np.ldexp(labels, -exponent)) / np.where(rows > 0, rows, 1), np.nan)
+    return np.ldexp(means, exponent)
 
 
 # --- analytic intervals and the four-fifths rule --------------------------------------------
 
 
 def z_value(confidence: float) -> float:
-    if not isinstance(confidence, float) or not 0 < confidence < 1:
-        raise ValueError(f"confidence must be a float strictly between 0 and 1, got {confidence!r}")
-    return _core_fair.normal_quantile(0.5 + confidence / 2)
+    if isinstance(confidence, bool) or not isinstance(confidence, (float, np.floating)) or not 0 < confidence < 1:
+        raise InvalidInputError(f"confidence must be a float strictly between 0 and 1, got {confidence!r}")
+    return _core_fair.normal_quantile(0.5 + float(confidence) / 2)
+
+
+def _count_arrays(arguments: dict[str, Any]) -> list[np.ndarray]:
+    """The counts as broadcast 1-D float64 arrays (a scalar becomes one value). Types
+    are checked here; values (finite, whole, non-negative, successes <= trials) in C++,
+    whose errors name the argument."""
+    arrays = []
+    for name, values in arguments.items():
+        array = np.asarray(values)
+        if array.dtype.kind not in "biuf":
+            raise InvalidTypeError(f"{name}: expected counts (numbers), got dtype {array.dtype}")
+        if array.ndim > 1:
+            raise InvalidInputError(f"{name}: expected a number or a 1-D array of counts, got shape {array.shape}")
+        arrays.append(np.atleast_1d(array).astype(np.float64))
+    try:
+        broadcast = np.broadcast_arrays(*arrays)
+    except ValueError as error:
+        shapes = ", ".join(f"{name} {a.shape}" for name, a in zip(arguments, arrays))
+        raise InvalidInputError(f"counts of different lengths: {shapes}") from error
+    return [np.ascontiguousarray(a) for a in broadcast]
+
+
+def _warn_undefined(undefined: np.ndarray, what: str) -> None:
+    if undefined.any():
+        warnings.warn(f"{int(undefined.sum())} interval(s) are NaN: {what}", UndefinedMetricWarning, stacklevel=3)
 
 
 def wilson_interval(successes: Any, trials: Any, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
-    """Wilson score interval for proportions successes / trials (arrays); NaN where trials = 0."""
-    x = np.ascontiguousarray(successes, dtype=np.float64)
-    n = np.ascontiguousarray(trials, dtype=np.float64)
-    return _core_fair.wilson(x, n, z_value(confidence))
+    """Wilson score interval for proportions successes / trials (numbers or 1-D arrays).
+
+    Counts must be finite non-negative whole numbers with successes <= trials
+    (InvalidInputError naming the argument otherwise). Where trials = 0 the proportion is
+    undefined: the bounds are NaN and an UndefinedMetricWarning says so."""
+    z = z_value(confidence)
+    x, n = _count_arrays({"successes": successes, "trials": trials})
+    low, high = _core_fair.wilson(x, n, z)
+    _warn_undefined(n == 0, "no trials (trials = 0), so the proportion is undefined")
+    return low, high
 
 
 def newcombe_interval(x1: Any, n1: Any, x2: Any, n2: Any, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
-    """Newcombe's hybrid score interval for p1 - p2."""
-    arrays = [np.ascontiguousarray(a, dtype=np.float64) for a in (x1, n1, x2, n2)]
-    return _core_fair.newcombe(*arrays, z_value(confidence))
+    """Newcombe's hybrid score interval for p1 - p2 (counts checked as wilson_interval's;
+    NaN with an UndefinedMetricWarning where n1 = 0 or n2 = 0)."""
+    z = z_value(confidence)
+    arrays = _count_arrays({"x1": x1, "n1": n1, "x2": x2, "n2": n2})
+    low, high = _core_fair.newcombe(*arrays, z)
+    _warn_undefined((arrays[1] == 0) | (arrays[3] == 0), "n1 = 0 or n2 = 0, so a proportion is undefined")
+    return low, high
 
 
 def katz_interval(x1: Any, n1: Any, x2: Any, n2: Any, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
-    """Katz's log interval for p1 / p2; NaN where x1 = 0 or x2 = 0."""
-    arrays = [np.ascontiguousarray(a, dtype=np.float64) for a in (x1, n1, x2, n2)]
-    return _core_fair.katz(*arrays, z_value(confidence))
+    """Katz's log interval for p1 / p2 (counts checked as wilson_interval's); NaN with an
+    UndefinedMetricWarning where x1 = 0 or x2 = 0 (the log ratio's variance divides by the
+    counts)."""
+    z = z_value(confidence)
+    arrays = _count_arrays({"x1": x1, "n1": n1, "x2": x2, "n2": n2})
+    low, high = _core_fair.katz(*arrays, z)
+    _warn_undefined((arrays[0] == 0) | (arrays[2] == 0), "x1 = 0 or x2 = 0, where the Katz interval is undefined")
+    return low, high
 
 
 @dataclass
@@ -348,30 +448,45 @@ class FourFifths:
         return four_fifths_html(self)
 
 
+def _same_label(group: Any, reference: Any) -> bool:
+    try:
+        return bool(group == reference)
+    except (TypeError, ValueError):
+        return False
+
+
 def four_fifths_from_counts(groups: list, rows: np.ndarray, selected: np.ndarray, reference: Any, threshold: float,
                             confidence: float, min_support: int) -> FourFifths:
     rows = rows.astype(np.float64)
     selected = selected.astype(np.float64)
     with np.errstate(invalid="ignore", divide="ignore"):
         rate = selected / rows
-    rate_low, rate_high = wilson_interval(selected, rows, confidence)
+    z = z_value(confidence)
+    rate_low, rate_high = _core_fair.wilson(np.ascontiguousarray(selected), np.ascontiguousarray(rows), z)
     if reference is None:
         # The highest rate among groups with enough support (all groups if none has).
         supported = rows >= min_support if (rows >= min_support).any() else rows > 0
         candidates = np.where(np.isnan(rate) | ~supported, -np.inf, rate)
         ref = int(np.argmax(candidates))
     else:
-        matches = [i for i, g in enumerate(groups) if g == reference]
+        if np.ndim(reference) != 0 and not isinstance(reference, tuple):
+            raise InvalidInputError(f"reference: expected one group label, got {type(reference).__name__}")
+        matches = [i for i, g in enumerate(groups) if _same_label(g, reference)]
         if not matches:
-            raise ValueError(f"reference: {reference!r} is not one of the groups {groups}")
+            raise InvalidInputError(f"reference: {reference!r} is not one of the groups {groups}")
         ref = matches[0]
+    if not selected[ref] > 0:
+        warnings.warn(f"four_fifths: the reference group {groups[ref]!r} has no selections (y_pred == pos_label never "
+                      "holds there), so the selection-rate ratios to it are undefined (NaN or inf) and no verdict "
+                      "can pass", UndefinedMetricWarning, stacklevel=3)
     ref_x = np.full(len(groups), selected[ref])
     ref_n = np.full(len(groups), rows[ref])
     with np.errstate(invalid="ignore", divide="ignore"):
         ratio = rate / rate[ref]
-    ratio_low, ratio_high = katz_interval(selected, rows, ref_x, ref_n, confidence)
+    counts = [np.ascontiguousarray(a) for a in (selected, rows, ref_x, ref_n)]
+    ratio_low, ratio_high = _core_fair.katz(*counts, z)
     difference = rate - rate[ref]
-    difference_low, difference_high = newcombe_interval(selected, rows, ref_x, ref_n, confidence)
+    difference_low, difference_high = _core_fair.newcombe(*counts, z)
     verdicts = []
     for i in range(len(groups)):
         if i == ref:

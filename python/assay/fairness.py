@@ -32,9 +32,14 @@ from typing import Any, Callable, Mapping, Sequence
 import numpy as np
 
 from . import _core
+from ._fairness_checks import jobs as n_jobs_arg
+from ._fairness_checks import positive_int, require_fits, seed_from
+from ._fairness_checks import weights as _checked_weights
 from ._fairness_uncertainty import bootstrap_metric_frame
 from ._frame import as_column
-from ._util import json_safe, n_jobs_arg
+from ._util import json_safe
+from .errors import AssayError, InvalidInputError, InvalidTypeError, ResourceLimitError
+from .warnings import UndefinedMetricWarning
 
 __all__ = [
     "MetricFrame",
@@ -167,7 +172,7 @@ def _recognise(metric: Callable) -> tuple[_Builtin, dict[str, Any]] | None:
 def _to_numpy(values: Any, argument: str) -> np.ndarray:
     """A 1-D numpy view (or conversion) of an array-like, for labels and scores."""
     if values is None:
-        raise TypeError(f"{argument}: expected an array, got None")
+        raise InvalidTypeError(f"{argument}: expected an array, got None")
     module = type(values).__module__.split(".")[0]
     if module == "pandas" and hasattr(values, "to_numpy"):
         array = values.to_numpy()
@@ -178,30 +183,20 @@ def _to_numpy(values: Any, argument: str) -> np.ndarray:
     if array.ndim == 2 and 1 in array.shape:
         array = array.reshape(-1)
     if array.ndim != 1:
-        raise ValueError(f"{argument}: expected a 1-D array, got shape {array.shape}")
+        raise InvalidInputError(f"{argument}: expected a 1-D array, got shape {array.shape}")
     return array
 
 
-def _weights(values: Any, n: int, argument: str = "sample_weight") -> np.ndarray | None:
-    if values is None:
-        return None
-    array = _to_numpy(values, argument)
-    if array.dtype.kind not in "biuf":
-        raise TypeError(f"{argument}: expected numbers, got dtype {array.dtype}")
-    if len(array) != n:
-        raise ValueError(f"{argument} has {len(array)} rows but y_true has {n}")
-    array = np.ascontiguousarray(array, dtype=np.float64)
-    if not np.all(np.isfinite(array)) or np.any(array < 0):
-        raise ValueError(f"{argument}: weights must be finite and non-negative")
-    return array
+def _weights(values: Any, n: int, argument: str = "sample_weight", normalise: bool = True) -> np.ndarray | None:
+    return _checked_weights(values, n, argument, normalise)
 
 
 def _numeric(values: np.ndarray, argument: str) -> np.ndarray:
     if values.dtype.kind not in "biuf":
-        raise TypeError(f"{argument}: expected numbers for this metric, got dtype {values.dtype}")
+        raise InvalidTypeError(f"{argument}: expected numbers for this metric, got dtype {values.dtype}")
     array = np.ascontiguousarray(values, dtype=np.float64)
     if not np.all(np.isfinite(array)):
-        raise ValueError(f"{argument} contains NaN or infinite values")
+        raise InvalidInputError(f"{argument} contains NaN or infinite values")
     return array
 
 
@@ -236,13 +231,13 @@ def _encode_classes(y_true: np.ndarray, y_pred: np.ndarray) -> _Classes:
     if numeric_true and numeric_pred:
         for values, argument in ((y_true, "y_true"), (y_pred, "y_pred")):
             if values.dtype.kind == "f" and np.isnan(values).any():
-                raise ValueError(f"{argument} contains NaN; labels must not be missing")
+                raise InvalidInputError(f"{argument} contains NaN; labels must not be missing")
         if _all_in(y_true, (0, 1)) and _all_in(y_pred, (0, 1)):  # the common case, without sorting
             labels = np.array([0, 1], dtype=np.result_type(y_true.dtype, y_pred.dtype))
             return _Classes(labels, y_true.astype(np.int32), y_pred.astype(np.int32))
         labels = np.unique(np.concatenate([np.unique(y_true), np.unique(y_pred)]))
         if len(labels) > MAX_CLASSES:
-            raise ValueError(
+            raise InvalidInputError(
                 f"y_true and y_pred hold {len(labels)} distinct values; classification metrics need class labels"
             )
         return _Classes(
@@ -251,17 +246,24 @@ def _encode_classes(y_true: np.ndarray, y_pred: np.ndarray) -> _Classes:
             np.searchsorted(labels, y_pred).astype(np.int32),
         )
     if numeric_true != numeric_pred:
-        raise TypeError("y_true and y_pred must both be numbers or both be labels (strings)")
-    true_column = as_column(y_true, name="y_true")
-    pred_column = as_column(y_pred, name="y_pred")
+        raise InvalidTypeError("y_true and y_pred must both be numbers or both be labels (strings)")
+    try:
+        true_column = as_column(y_true, name="y_true")
+        pred_column = as_column(y_pred, name="y_pred")
+    except AssayError:
+        raise
+    except TypeError as error:
+        raise InvalidTypeError(str(error)) from error
+    except ValueError as error:
+        raise InvalidInputError(str(error)) from error
     for column in (true_column, pred_column):
         if column.labels is None:
-            raise TypeError(f"{column.name}: expected labels")
+            raise InvalidTypeError(f"{column.name}: expected labels")
         if (column.values < 0).any():
-            raise ValueError(f"{column.name} contains missing values; labels must not be missing")
+            raise InvalidInputError(f"{column.name} contains missing values; labels must not be missing")
     labels = np.array(sorted(set(true_column.labels) | set(pred_column.labels)), dtype=object)
     if len(labels) > MAX_CLASSES:
-        raise ValueError(f"y_true and y_pred hold {len(labels)} distinct labels; at most {MAX_CLASSES} are supported")
+        raise InvalidInputError(f"y_true and y_pred hold {len(labels)} distinct labels; at most {MAX_CLASSES} are supported")
     position = {label: i for i, label in enumerate(labels)}
     remap_true = np.array([position[x] for x in true_column.labels], dtype=np.int32)
     remap_pred = np.array([position[x] for x in pred_column.labels], dtype=np.int32)
@@ -315,34 +317,35 @@ def _factorize(values: Any, name: str) -> _Feature:
         try:
             import pandas as pd
         except ImportError as error:  # pragma: no cover - pandas is in every test environment
-            raise TypeError(f"sensitive feature '{name}': object arrays need pandas") from error
+            raise InvalidTypeError(f"sensitive feature '{name}': object arrays need pandas") from error
         try:
             codes, uniques = pd.factorize(array, sort=True, use_na_sentinel=True)
         except TypeError as error:
-            raise TypeError(f"sensitive feature '{name}': values of different types cannot be ordered ({error})") from error
+            raise InvalidTypeError(f"sensitive feature '{name}': values of different types cannot be ordered ({error})") from error
         return _Feature(name, codes.astype(np.int32), list(uniques))
-    raise TypeError(f"sensitive feature '{name}': unsupported dtype {array.dtype}")
+    raise InvalidTypeError(f"sensitive feature '{name}': unsupported dtype {array.dtype}")
 
 
 def _features(features: Any, base_name: str, n: int, argument: str) -> list[_Feature]:
     """Splits fairlearn's feature containers into named 1-D features."""
     if features is None:
-        raise TypeError(f"{argument}: expected features, got None")
+        raise InvalidTypeError(f"{argument}: expected features, got None")
     module = type(features).__module__.split(".")[0]
     columns: list[tuple[str, Any]] = []
     if module == "pandas" and hasattr(features, "columns"):
         for i, column in enumerate(features.columns):
             if not isinstance(column, str):
-                raise ValueError(f"{argument}: column names must be strings, got {column!r}")
+                raise InvalidInputError(f"{argument}: column names must be strings, got {column!r}")
             columns.append((column, features.iloc[:, i]))
     elif module == "pandas" and hasattr(features, "dtype"):
-        if features.name is not None and not isinstance(features.name, str):
-            raise ValueError(f"{argument}: the Series name must be a string, got {features.name!r}")
-        columns.append((features.name if features.name is not None else f"{base_name}0", features))
+        feature_name = getattr(features, "name", None)  # a Categorical has none
+        if feature_name is not None and not isinstance(feature_name, str):
+            raise InvalidInputError(f"{argument}: the Series name must be a string, got {feature_name!r}")
+        columns.append((feature_name if feature_name is not None else f"{base_name}0", features))
     elif isinstance(features, Mapping):
         for name, values in features.items():
             if not isinstance(name, str):
-                raise ValueError(f"{argument}: feature names must be strings, got {name!r}")
+                raise InvalidInputError(f"{argument}: feature names must be strings, got {name!r}")
             columns.append((name, values))
     elif module == "polars" and hasattr(features, "columns"):
         columns.extend((name, features[name].to_numpy()) for name in features.columns)
@@ -357,15 +360,15 @@ def _features(features: Any, base_name: str, n: int, argument: str) -> list[_Fea
         elif array.ndim == 2:
             columns.extend((f"{base_name}{j}", array[:, j]) for j in range(array.shape[1]))
         else:
-            raise ValueError(f"{argument}: expected 1-D or 2-D features, got {array.ndim} dimensions")
+            raise InvalidInputError(f"{argument}: expected 1-D or 2-D features, got {array.ndim} dimensions")
     result = []
     for name, values in columns:
         feature = _factorize(values, name)
         if len(feature.codes) != n:
-            raise ValueError(f"{argument}: feature '{name}' has {len(feature.codes)} rows but y_true has {n}")
+            raise InvalidInputError(f"{argument}: feature '{name}' has {len(feature.codes)} rows but y_true has {n}")
         result.append(feature)
     if not result:
-        raise ValueError(f"{argument}: no features given")
+        raise InvalidInputError(f"{argument}: no features given")
     return result
 
 
@@ -401,8 +404,17 @@ class _Groups:
         names = [f.name for f in self.features]
         duplicates = sorted({x for x in names if names.count(x) > 1})
         if duplicates:
-            raise ValueError(f"feature names repeat: {duplicates}")
+            raise InvalidInputError(f"feature names repeat: {duplicates}")
         self.missing = missing
+        if not observed and len(self.features) > 1:
+            combinations = math.prod(len(f.levels) + (missing == "own_group") for f in self.features)
+            # Every combination is a row of by_group: its keys, statistics, values and
+            # labels of the pandas index (about 256 bytes each, before any metric).
+            require_fits(
+                "sensitive_features", 256 * combinations,
+                f"the full Cartesian product of the levels ({combinations} combinations, observed=False)",
+                "pass observed=True to keep only the combinations that occur",
+            )
         specs = [(f.name, f.codes, len(f.levels)) for f in self.features]
         index = _core_fair.build_group_index(specs, missing, observed, n_jobs)
         self.n_groups: int = index["n_groups"]
@@ -411,14 +423,23 @@ class _Groups:
         self.group_rows: np.ndarray = index["group_rows"]
         self.missing_rows = dict(zip(names, index["missing_rows"].tolist()))
         self.dropped_rows: int = index["dropped_rows"]
+        if self.dropped_rows and self.dropped_rows == len(self.row_group):
+            raise InvalidInputError(f"sensitive_features: every one of the {self.dropped_rows} rows has a missing value "
+                                    f"and missing='drop' dropped them all; nothing is left to compare")
         self.observed = observed
         # Control level of each group: the mixed-radix number of its control keys
         # (every combination of control levels, as fairlearn indexes `overall`).
         radices = [len(f.levels) + (missing == "own_group") for f in control]
+        n_control = math.prod(radices)
+        if n_control > 2**31 - 1:
+            raise ResourceLimitError(f"control_features: {n_control} combinations of control levels exceed the "
+                                     f"{2**31 - 1} levels an aggregate can index")
+        # Every combination of control levels gets the overall value and six aggregates.
+        require_fits("control_features", 128 * n_control, f"{n_control} combinations of control levels")
         level = np.zeros(self.n_groups, dtype=np.int64)
         for key, radix in zip(self.keys[: len(control)], radices):
             level = level * radix + key
-        self.n_control = int(np.prod(radices)) if control else 1
+        self.n_control = math.prod(radices) if control else 1
         self.group_control = level.astype(np.int32)
         self._order: tuple[np.ndarray, np.ndarray] | None = None
 
@@ -459,6 +480,25 @@ def _natural(values: np.ndarray) -> np.ndarray:
         return pd.Series(values, dtype=object).infer_objects().to_numpy()
     except ImportError:  # pragma: no cover
         return values
+
+
+# Regression inputs larger than this are scaled down by a power of two (exact) so that
+# sums of w * e * e cannot overflow while the metric itself is finite; the metric is
+# scaled back (means by 2**k, squared errors by 4**k, R^2 unchanged).
+_SCALE_LIMIT_EXPONENT = 400
+
+
+def _scale_exponent(*arrays: np.ndarray) -> int:
+    largest = max((float(np.max(np.abs(a))) for a in arrays if len(a)), default=0.0)
+    exponent = int(np.frexp(largest)[1]) if largest > 0 else 0
+    return max(0, exponent - _SCALE_LIMIT_EXPONENT)
+
+
+def _unscale(values: np.ndarray, core: str, exponent: int | None) -> np.ndarray:
+    if not exponent or core == "r2":
+        return values
+    with np.errstate(over="ignore"):
+        return np.ldexp(values, 2 * exponent if core == "mean_squared_error" else exponent)
 
 
 class _Evaluation:
@@ -511,19 +551,32 @@ class _Evaluation:
         return self.groups.group_control
 
     def regression_inputs(self, needs_true: bool) -> tuple[np.ndarray, np.ndarray]:
+        """y_true and y_pred as finite float64, scaled by 2**-regression_exponent (exact)
+        when their magnitude could overflow the sums of the metrics."""
         y_pred = _numeric(self.y_pred, "y_pred")
         # mean_prediction ignores y_true, which may then be labels.
         y_true = _numeric(self.y_true, "y_true") if needs_true or self.y_true.dtype.kind in "biuf" else y_pred
+        exponent = _scale_exponent(y_true, y_pred)
+        if self.regression_exponent is None:
+            self.regression_exponent = exponent
+        exponent = self.regression_exponent
+        if exponent:
+            y_true, y_pred = np.ldexp(y_true, -exponent), np.ldexp(y_pred, -exponent)
         return y_true, y_pred
+
+    regression_exponent: int | None = None
 
     def score_labels(self) -> np.ndarray:
         """y_true as 1 (the larger of its two labels, scikit-learn's positive class) or 0."""
         if self._score_labels is None:
-            labels = np.unique(self.y_true)
+            try:
+                labels = np.unique(self.y_true)
+            except TypeError as error:
+                raise InvalidTypeError(f"y_true: labels of different types cannot be ordered ({error})") from error
             if len(labels) > 2:
-                raise ValueError(f"y_true: score metrics need binary labels, found {len(labels)} distinct values")
+                raise InvalidInputError(f"y_true: score metrics need binary labels, found {len(labels)} distinct values")
             if self.y_true.dtype.kind == "f" and np.isnan(labels).any():
-                raise ValueError("y_true contains NaN; labels must not be missing")
+                raise InvalidInputError("y_true contains NaN; labels must not be missing")
             self._score_labels = (self.y_true == labels[-1]).astype(np.int32)
         return self._score_labels
 
@@ -566,6 +619,7 @@ class _Evaluation:
             total = stats.sum_groups(self.overall_target(), groups.n_control)
             values, reasons = _core_fair.regression_metric(stats, builtin.core, self.convention)
             overall, overall_reasons = _core_fair.regression_metric(total, builtin.core, self.convention)
+            values, overall = (_unscale(v, builtin.core, self.regression_exponent) for v in (values, overall))
             return values, reasons, overall, overall_reasons, -1
         stats = self.confusion(weights)
         total = stats.sum_groups(self.overall_target(), groups.n_control)
@@ -595,17 +649,17 @@ class _Evaluation:
             minus_one_one = np.isin(classes.labels, [-1, 1]) if numeric else np.zeros(len(classes.labels), bool)
             fits = ~(present & ~zero_one).any(axis=1) | ~(present & ~minus_one_one).any(axis=1)
             if not fits.all():
-                raise ValueError(_RESTRICTED_LABELS)
+                raise InvalidInputError(_RESTRICTED_LABELS)
             pos_label = 1
         positive = classes.code_of(pos_label)
         one_vs_rest = self.convention == "strict" and explicit
         if (n_labels > 2).any() and not one_vs_rest:
-            raise ValueError(_TOO_MANY_LABELS)
+            raise InvalidInputError(_TOO_MANY_LABELS)
         two = n_labels == 2
         has_positive = present[:, positive] if positive >= 0 else np.zeros(len(n_labels), bool)
         if (two & ~has_positive).any() and not one_vs_rest:
             group = int(np.nonzero(two & ~has_positive)[0][0])
-            raise ValueError(_POS_LABEL_ABSENT.format(pos_label, classes.labels[present[group]].tolist()))
+            raise InvalidInputError(_POS_LABEL_ABSENT.format(pos_label, classes.labels[present[group]].tolist()))
         return positive
 
 
@@ -668,25 +722,27 @@ class MetricFrame:
         min_support: int = 30,
     ):
         if convention not in CONVENTIONS:
-            raise ValueError(f"convention must be one of {CONVENTIONS}, got {convention!r}")
+            raise InvalidInputError(f"convention must be one of {CONVENTIONS}, got {convention!r}")
         if missing not in MISSING_POLICIES:
-            raise ValueError(f"missing must be one of {MISSING_POLICIES}, got {missing!r}")
+            raise InvalidInputError(f"missing must be one of {MISSING_POLICIES}, got {missing!r}")
         if isinstance(min_support, bool) or not isinstance(min_support, numbers.Integral) or min_support < 0:
-            raise ValueError(f"min_support must be a non-negative integer, got {min_support!r}")
+            raise InvalidInputError(f"min_support must be a non-negative integer, got {min_support!r}")
         self._convention = convention
         self._min_support = int(min_support)
         jobs = n_jobs_arg(n_jobs)
+        if random_state is not None and not isinstance(random_state, (np.random.RandomState, np.random.Generator)):
+            seed_from(random_state)  # a clear error now, not after the metrics
         y_t = _to_numpy(y_true, "y_true")
         y_p = _to_numpy(y_pred, "y_pred")
         if len(y_t) != len(y_p):
-            raise ValueError(f"y_true has {len(y_t)} rows but y_pred has {len(y_p)}")
+            raise InvalidInputError(f"y_true has {len(y_t)} rows but y_pred has {len(y_p)}")
         n = len(y_t)
         if n == 0:
-            raise ValueError("y_true: no rows")
+            raise InvalidInputError("y_true: no rows")
         self._user_supplied_callable = not isinstance(metrics, dict)
         metric_dict = {_metric_name(metrics): metrics} if self._user_supplied_callable else dict(metrics)
         if not metric_dict:
-            raise ValueError("metrics: no metrics given")
+            raise InvalidInputError("metrics: no metrics given")
         params = _sample_params(sample_params, metric_dict, self._user_supplied_callable, n)
 
         sensitive = _features(sensitive_features, "sensitive_feature_", n, "sensitive_features")
@@ -700,7 +756,7 @@ class MetricFrame:
         user_metrics = []
         for name, metric in metric_dict.items():
             if not callable(metric):
-                raise TypeError(f"metrics: '{name}' is not callable")
+                raise InvalidTypeError(f"metrics: '{name}' is not callable")
             recognised = _recognise(metric)
             metric_params = params.get(name, {})
             if recognised is not None and set(metric_params) <= {"sample_weight"}:
@@ -718,21 +774,23 @@ class MetricFrame:
             self._run_user_metrics(user_metrics, y_t, y_p)
 
         self._bootstrap = None
+        if ci_quantiles is not None and (np.ndim(ci_quantiles) != 1 or isinstance(ci_quantiles, (str, bytes))):
+            raise InvalidTypeError(f"ci_quantiles must be a list of floats strictly between 0 and 1, got {ci_quantiles!r}")
         self._ci_quantiles = None if ci_quantiles is None else list(ci_quantiles)
         self._n_boot = n_boot
         has_quantiles = ci_quantiles is not None and len(ci_quantiles) > 0
         if n_boot is not None and has_quantiles:
-            if isinstance(n_boot, bool) or not isinstance(n_boot, numbers.Integral) or n_boot < 1:
-                raise ValueError(f"n_boot must be a positive integer, got {n_boot!r}")
+            n_boot = positive_int(n_boot, "n_boot")
+            self._n_boot = n_boot
             for q in self._ci_quantiles:
-                if not isinstance(q, float) or not 0 < q < 1:
-                    raise ValueError(f"ci_quantiles must be floats strictly between 0 and 1, got {q!r}")
+                if isinstance(q, bool) or not isinstance(q, (float, np.floating)) or not 0 < q < 1:
+                    raise InvalidInputError(f"ci_quantiles must be floats strictly between 0 and 1, got {q!r}")
             non_scalar = [r.name for r in self._results if not r.scalar]
             if non_scalar:
-                raise ValueError(f"n_boot: metrics {non_scalar} return non-scalar values; intervals need scalars")
+                raise InvalidInputError(f"n_boot: metrics {non_scalar} return non-scalar values; intervals need scalars")
             self._bootstrap = bootstrap_metric_frame(self, user_metrics, int(n_boot), random_state, jobs, progress)
         elif (n_boot is not None) != has_quantiles:
-            raise ValueError("n_boot and ci_quantiles must be given together")
+            raise InvalidInputError("n_boot and ci_quantiles must be given together")
 
     # -- user-defined metrics --------------------------------------------------------------
 
@@ -876,18 +934,58 @@ class MetricFrame:
 
     # -- aggregates -------------------------------------------------------------------------------
 
-    def _aggregates(self, result: _MetricResult, errors: str) -> dict[str, np.ndarray]:
+    def _aggregate_control(self) -> np.ndarray:
+        """The control level of each group the aggregates compare, -1 for the others:
+        groups left out of by_group (observed=True) and, under the strict convention,
+        groups without rows (an empty intersection is not a group of the data)."""
+        keep = self._keep_groups()
+        if self._convention == "strict":
+            keep = keep & (self._groups.group_rows > 0)
+        return np.where(keep, self._groups.group_control, -1).astype(np.int32)
+
+    def _aggregates(self, result: _MetricResult, errors: str, warn: bool = False) -> dict[str, np.ndarray]:
         if errors not in ("raise", "coerce"):
-            raise ValueError(f"errors must be 'raise' or 'coerce', got {errors!r}")
+            raise InvalidInputError(f"errors must be 'raise' or 'coerce', got {errors!r}")
         if not result.scalar and errors == "raise":
-            raise ValueError(f"metric '{result.name}' returns non-scalar values; use errors='coerce'")
+            raise InvalidInputError(f"metric '{result.name}' returns non-scalar values; use errors='coerce'")
         values = _as_float(result.by_group)
         overall = _as_float(result.overall)
-        control = np.where(self._keep_groups(), self._groups.group_control, -1).astype(np.int32)
-        return _core_fair.aggregate(values, control, self._groups.n_control, overall)
+        control = self._aggregate_control()
+        aggregates = _core_fair.aggregate(values, control, self._groups.n_control, overall, self._convention)
+        if warn and self._convention == "strict":
+            self._warn_undefined(result, values, control)
+        return aggregates
+
+    def _warn_undefined(self, result: _MetricResult, values: np.ndarray, control: np.ndarray) -> None:
+        """UndefinedMetricWarning naming the groups whose undefined value makes the
+        aggregates of their level NaN (strict convention)."""
+        undefined = np.nonzero((control >= 0) & np.isnan(values))[0]
+        if len(undefined) == 0:
+            return
+        labels = self._groups.group_index()[undefined[:5]].tolist()
+        reasons = _core_fair.UNDEFINED_REASONS
+        why = sorted({reasons[c] for c in result.reasons[undefined[:5]].tolist() if c} or {"the metric returned NaN"})
+        more = f" and {len(undefined) - 5} more" if len(undefined) > 5 else ""
+        warnings.warn(
+            f"metric '{result.name}': groups {labels}{more} have an undefined value ({'; '.join(why)}), so the "
+            "comparison over groups (group_min, group_max, difference, ratio) is NaN: the disparity is unknown, not "
+            "zero. convention='fairlearn' gives fairlearn's numbers (such rates count as 0).",
+            UndefinedMetricWarning,
+            stacklevel=4,
+        )
 
     def _aggregate(self, key: str, errors: str) -> Any:
-        return self._per_level({r.name: self._aggregates(r, errors)[key] for r in self._results})
+        columns = {}
+        for r in self._results:
+            aggregates = self._aggregates(r, errors, warn=True)
+            if key.startswith("ratio") and self._convention == "strict":
+                # Defined group values but a NaN ratio: every compared value is 0 (0 / 0).
+                zero = np.isnan(aggregates[key]) & ~np.isnan(aggregates["group_max"])
+                if zero.any():
+                    warnings.warn(f"metric '{r.name}': the ratio is 0 / 0 (the values compared are all 0), so it is "
+                                  "undefined (NaN)", UndefinedMetricWarning, stacklevel=3)
+            columns[r.name] = aggregates[key]
+        return self._per_level(columns)
 
     def group_min(self, errors: str = "raise") -> Any:
         return self._aggregate("group_min", errors)
@@ -905,7 +1003,7 @@ class MetricFrame:
 
     def _ci(self, key: str) -> list:
         if self._bootstrap is None:
-            raise ValueError("confidence intervals need n_boot and ci_quantiles")
+            raise InvalidInputError("confidence intervals need n_boot and ci_quantiles")
         return self._bootstrap.quantiles(key)
 
     @property
@@ -986,7 +1084,7 @@ class MetricFrame:
 
 def _method(method: str) -> str:
     if method not in ("between_groups", "to_overall"):
-        raise ValueError(f"method must be 'between_groups' or 'to_overall', got {method!r}")
+        raise InvalidInputError(f"method must be 'between_groups' or 'to_overall', got {method!r}")
     return method
 
 
@@ -1011,18 +1109,18 @@ def _sample_params(sample_params: Any, metrics: dict, single: bool, n: int) -> d
     if sample_params is None:
         return {}
     if not isinstance(sample_params, dict):
-        raise ValueError("sample_params must be a dict")
+        raise InvalidInputError("sample_params must be a dict")
     if single:
         nested = {next(iter(metrics)): sample_params}
     else:
         unknown = set(sample_params) - set(metrics)
         if unknown:
-            raise ValueError(f"sample_params: keys {sorted(unknown)} are not metric names")
+            raise InvalidInputError(f"sample_params: keys {sorted(unknown)} are not metric names")
         nested = sample_params
     result: dict[str, dict[str, Any]] = {}
     for name, params in nested.items():
         if not isinstance(params, dict):
-            raise ValueError(f"sample_params['{name}'] must be a dict of arrays")
+            raise InvalidInputError(f"sample_params['{name}'] must be a dict of arrays")
         checked = {}
         for key, value in params.items():
             if value is None:
@@ -1031,8 +1129,9 @@ def _sample_params(sample_params: Any, metrics: dict, single: bool, n: int) -> d
                 checked[key] = _weights(value, n, f"sample_params['{name}']['sample_weight']")
             else:
                 array = np.asarray(value)
-                if len(array) != n:
-                    raise ValueError(f"sample_params['{name}']['{key}'] has {len(array)} rows but y_true has {n}")
+                if array.ndim != 1 or len(array) != n:
+                    rows = len(array) if array.ndim else "no"
+                    raise InvalidInputError(f"sample_params['{name}']['{key}'] has {rows} rows but y_true has {n}")
                 checked[key] = array
         result[name] = checked
     return result
@@ -1043,12 +1142,12 @@ def _sample_params(sample_params: Any, metrics: dict, single: bool, n: int) -> d
 
 def _single(builtin_function: Callable, y_true: Any, y_pred: Any, sample_weight: Any, convention: str, **bound: Any) -> float:
     if convention not in CONVENTIONS:
-        raise ValueError(f"convention must be one of {CONVENTIONS}, got {convention!r}")
+        raise InvalidInputError(f"convention must be one of {CONVENTIONS}, got {convention!r}")
     y_t, y_p = _to_numpy(y_true, "y_true"), _to_numpy(y_pred, "y_pred")
     if len(y_t) != len(y_p):
-        raise ValueError(f"y_true has {len(y_t)} rows but y_pred has {len(y_p)}")
+        raise InvalidInputError(f"y_true has {len(y_t)} rows but y_pred has {len(y_p)}")
     if len(y_t) == 0:
-        raise ValueError("y_true: no rows")
+        raise InvalidInputError("y_true: no rows")
     everyone = _Feature("all", np.zeros(len(y_t), dtype=np.int32), ["all"])
     groups = _Groups([everyone], [], "error", False, 1)
     evaluation = _Evaluation(groups, y_t, y_p, convention, 1)
@@ -1171,7 +1270,7 @@ def _require_two_groups(frame: MetricFrame) -> None:
     """A disparity compares groups: under the strict convention one group is an error
     (fairlearn returns 0 difference and ratio 1 there)."""
     if frame.convention == "strict" and int((frame._groups.group_rows > 0).sum()) < 2:
-        raise ValueError("sensitive_features: the data hold only one group; a disparity needs at least two")
+        raise InvalidInputError("sensitive_features: the data hold only one group; a disparity needs at least two")
 
 
 def _selection(pos_label: Any) -> Callable:
@@ -1215,7 +1314,7 @@ def equal_opportunity_ratio(y_true: Any, y_pred: Any, *, sensitive_features: Any
 def _equalized_odds(kind: str, y_true: Any, y_pred: Any, sensitive_features: Any, method: str, sample_weight: Any,
                     agg: str, pos_label: Any, convention: str, n_jobs: int | None) -> float:
     if agg not in ("worst_case", "mean"):
-        raise ValueError(f"agg must be one of 'worst_case' or 'mean', got {agg}")
+        raise InvalidInputError(f"agg must be one of 'worst_case' or 'mean', got {agg}")
     weights = None if sample_weight is None else {"sample_weight": sample_weight}
     frame = MetricFrame(
         metrics={"tpr": _with_pos_label(true_positive_rate, pos_label), "fpr": _with_pos_label(false_positive_rate, pos_label)},

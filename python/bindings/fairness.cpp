@@ -5,6 +5,7 @@
 #include "assay/fairness/groups.hpp"
 #include "assay/fairness/inequality.hpp"
 #include "assay/fairness/intervals.hpp"
+#include "assay/fairness/limits.hpp"
 #include "assay/fairness/metrics.hpp"
 #include "assay/fairness/mitigation.hpp"
 #include "assay/fairness/resample.hpp"
@@ -254,14 +255,16 @@ void bind_fairness(py::module_& parent) {
 
   m.def(
       "aggregate",
-      [](const py::object& values, const py::object& control, std::int32_t n_levels, const py::object& overall) {
+      [](const py::object& values, const py::object& control, std::int32_t n_levels, const py::object& overall,
+         const std::string& convention) {
+        const Convention how = convention_of(convention);
         const auto v = span_of<double>(values, "values", "float64");
         const auto c = span_of<std::int32_t>(control, "control", "int32");
         const auto o = span_of<double>(overall, "overall", "float64");
         Aggregates a;
         {
           py::gil_scoped_release release;
-          a = aggregate(v, c, n_levels, o);
+          a = aggregate(v, c, n_levels, o, how);
         }
         py::dict out;
         out["group_min"] = to_numpy(std::move(a.group_min));
@@ -272,49 +275,55 @@ void bind_fairness(py::module_& parent) {
         out["ratio_to_overall"] = to_numpy(std::move(a.ratio_to_overall));
         return out;
       },
-      py::arg("values"), py::arg("control"), py::arg("n_levels"), py::arg("overall"));
+      py::arg("values"), py::arg("control"), py::arg("n_levels"), py::arg("overall"), py::arg("convention") = "strict");
 
   m.def(
       "bootstrap_counts",
-      [](const ConfusionStats& stats, int n_boot, std::uint64_t seed, int n_jobs, const py::object& progress) {
+      [](const ConfusionStats& stats, int n_boot, std::uint64_t seed, int n_jobs, const py::object& progress,
+         std::uint64_t first_replicate) {
         const Progress report = make_progress(progress);
         py::gil_scoped_release release;
-        return bootstrap_counts(stats, n_boot, seed, n_jobs, report);
+        return bootstrap_counts(stats, n_boot, seed, n_jobs, report, first_replicate);
       },
-      py::arg("stats"), py::arg("n_boot"), py::arg("seed"), py::arg("n_jobs"), py::arg("progress"));
+      py::arg("stats"), py::arg("n_boot"), py::arg("seed"), py::arg("n_jobs"), py::arg("progress"),
+      py::arg("first_replicate") = 0);
 
   m.def(
       "bootstrap_rows_confusion",
       [](const py::object& row_group, std::int32_t n_groups, const py::object& y_true, const py::object& y_pred,
          std::int32_t n_classes, const py::object& weights, int n_boot, std::uint64_t seed, int n_jobs,
-         const py::object& progress) {
+         const py::object& progress, std::uint64_t first_replicate) {
         const auto rows = span_of<std::int32_t>(row_group, "row_group", "int32");
         const auto t = span_of<std::int32_t>(y_true, "y_true codes", "int32");
         const auto p = span_of<std::int32_t>(y_pred, "y_pred codes", "int32");
         const auto w = weights_or_empty(weights);
         const Progress report = make_progress(progress);
         py::gil_scoped_release release;
-        return bootstrap_rows_confusion(rows, n_groups, t, p, n_classes, w, n_boot, seed, n_jobs, report);
+        return bootstrap_rows_confusion(rows, n_groups, t, p, n_classes, w, n_boot, seed, n_jobs, report,
+                                        first_replicate);
       },
       py::arg("row_group"), py::arg("n_groups"), py::arg("y_true"), py::arg("y_pred"), py::arg("n_classes"),
-      py::arg("sample_weight"), py::arg("n_boot"), py::arg("seed"), py::arg("n_jobs"), py::arg("progress"));
+      py::arg("sample_weight"), py::arg("n_boot"), py::arg("seed"), py::arg("n_jobs"), py::arg("progress"),
+      py::arg("first_replicate") = 0);
 
   m.def(
       "bootstrap_rows_regression",
       [](const py::object& row_group, std::int32_t n_groups, const py::object& y_true, const py::object& y_pred,
-         const py::object& weights, int n_boot, std::uint64_t seed, int n_jobs, const py::object& progress) {
+         const py::object& weights, int n_boot, std::uint64_t seed, int n_jobs, const py::object& progress,
+         std::uint64_t first_replicate) {
         const auto rows = span_of<std::int32_t>(row_group, "row_group", "int32");
         const auto t = span_of<double>(y_true, "y_true", "float64");
         const auto p = span_of<double>(y_pred, "y_pred", "float64");
         const auto w = weights_or_empty(weights);
         const Progress report = make_progress(progress);
         py::gil_scoped_release release;
-        return bootstrap_rows_regression(rows, n_groups, t, p, w, n_boot, seed, n_jobs, report);
+        return bootstrap_rows_regression(rows, n_groups, t, p, w, n_boot, seed, n_jobs, report, first_replicate);
       },
       py::arg("row_group"), py::arg("n_groups"), py::arg("y_true"), py::arg("y_pred"), py::arg("sample_weight"),
-      py::arg("n_boot"), py::arg("seed"), py::arg("n_jobs"), py::arg("progress"));
+      py::arg("n_boot"), py::arg("seed"), py::arg("n_jobs"), py::arg("progress"), py::arg("first_replicate") = 0);
 
   m.def("normal_quantile", &normal_quantile, py::arg("p"));
+  m.def("memory_limit", &memory_limit, "The most bytes one fairness call allocates for a size the caller chose.");
 
   // Intervals for arrays of counts: (low, high) arrays.
   m.def(
@@ -418,7 +427,8 @@ void bind_fairness(py::module_& parent) {
       "bootstrap_scores",
       [](const std::string& metric, const py::object& row_group, std::int32_t n_groups, const py::object& group_level,
          std::int32_t n_levels, const py::object& scores, const py::object& labels, const py::object& weights,
-         std::int32_t n_bins, int n_boot, std::uint64_t seed, int n_jobs, const py::object& progress) {
+         std::int32_t n_bins, int n_boot, std::uint64_t seed, int n_jobs, const py::object& progress,
+         std::uint64_t first_replicate) {
         if (metric != "roc_auc" && metric != "ece") throw InvalidArgument("unknown score metric '" + metric + "'");
         const auto rows = span_of<std::int32_t>(row_group, "row_group", "int32");
         const auto levels = span_of<std::int32_t>(group_level, "group_level", "int32");
@@ -430,16 +440,17 @@ void bind_fairness(py::module_& parent) {
         {
           py::gil_scoped_release release;
           values = metric == "roc_auc"
-                       ? bootstrap_roc_auc(rows, n_groups, levels, n_levels, s, y, w, n_boot, seed, n_jobs, report)
+                       ? bootstrap_roc_auc(rows, n_groups, levels, n_levels, s, y, w, n_boot, seed, n_jobs, report,
+                                           first_replicate)
                        : bootstrap_calibration_error(rows, n_groups, levels, n_levels, s, y, w, n_bins, n_boot, seed,
-                                                     n_jobs, report);
+                                                     n_jobs, report, first_replicate);
         }
         return py::make_tuple(to_numpy(std::move(values.by_group)).reshape({n_boot, n_groups}),
                               to_numpy(std::move(values.by_level)).reshape({n_boot, n_levels}));
       },
       py::arg("metric"), py::arg("row_group"), py::arg("n_groups"), py::arg("group_level"), py::arg("n_levels"),
       py::arg("y_score"), py::arg("y_true"), py::arg("sample_weight"), py::arg("n_bins"), py::arg("n_boot"),
-      py::arg("seed"), py::arg("n_jobs"), py::arg("progress"));
+      py::arg("seed"), py::arg("n_jobs"), py::arg("progress"), py::arg("first_replicate") = 0);
 
   m.def(
       "resample_grouped_rows",

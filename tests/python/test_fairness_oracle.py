@@ -19,6 +19,7 @@ fairlearn_metrics = pytest.importorskip("fairlearn.metrics")
 skm = pytest.importorskip("sklearn.metrics")
 
 from assay import fairness as af  # noqa: E402
+from assay.warnings import UndefinedMetricWarning  # noqa: E402
 
 ACCESSORS = [
     ("overall", None),
@@ -238,8 +239,10 @@ def test_worked_example_from_the_reference_notes():
     assert af.equal_opportunity_difference(**kwargs, convention="fairlearn") == 0.5
     assert af.equal_opportunity_ratio(**kwargs, convention="fairlearn") == 0.0
     assert af.equalized_odds_difference(**kwargs, convention="fairlearn") == 0.5
-    # strict: group b has no positives, so its TPR is NaN and only group a is compared.
-    assert af.equal_opportunity_difference(**kwargs) == 0.0
+    # strict: group b has no positives, so its TPR is NaN and the disparity is unknown
+    # (NaN with an UndefinedMetricWarning), not 0 (issue 19).
+    with pytest.warns(UndefinedMetricWarning, match="no actual positives"):
+        assert np.isnan(af.equal_opportunity_difference(**kwargs))
     frame = af.MetricFrame(metrics=af.true_positive_rate, **kwargs)
     assert np.isnan(frame.by_group["b"])
     assert "no actual positives" in frame.undefined.loc["b", "true_positive_rate"]

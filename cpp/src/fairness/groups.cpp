@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "assay/common/error.hpp"
+#include "assay/fairness/limits.hpp"
 #include "assay/common/parallel.hpp"
 
 namespace assay::fairness {
@@ -40,8 +41,15 @@ GroupIndex build_group_index(std::span<const GroupFeature> features, MissingPoli
     n_combinations *= radix[f];
   }
   if (!observed && n_combinations > static_cast<std::uint64_t>(std::numeric_limits<std::int32_t>::max())) {
-    throw InvalidArgument("sensitive_features: the Cartesian product of the levels has " +
-                          std::to_string(n_combinations) + " combinations; use observed groups");
+    throw ResourceLimit("sensitive_features: the Cartesian product of the levels has " +
+                        std::to_string(n_combinations) + " combinations; use observed groups");
+  }
+  if (!observed) {
+    // Every combination is a group: its code, keys and row count.
+    require_fits("sensitive_features",
+                 saturating_product({n_combinations, 16 + 4 * static_cast<std::uint64_t>(n_features)}),
+                 "the Cartesian product of the levels (" + std::to_string(n_combinations) +
+                     " combinations; use observed groups)");
   }
 
   GroupIndex index;

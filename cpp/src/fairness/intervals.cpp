@@ -1,7 +1,10 @@
 #include "assay/fairness/intervals.hpp"
 
 #include <cmath>
+#include <algorithm>
 #include <limits>
+#include <sstream>
+#include <string>
 
 #include "assay/common/error.hpp"
 
@@ -42,16 +45,59 @@ double normal_quantile(double p) {
   return x - u / (1 + x * u / 2);
 }
 
-Interval wilson(double x, double n, double z) {
-  if (!(n > 0) || x < 0 || x > n) return {kNaN, kNaN};
+namespace {
+
+std::string number(double v) {
+  std::ostringstream out;
+  out.precision(17);
+  out << v;
+  return out.str();
+}
+
+// A count: finite, non-negative and a whole number.
+void check_count(double value, const char* name) {
+  if (std::isnan(value)) throw InvalidArgument(std::string(name) + ": NaN is not a count");
+  if (!std::isfinite(value)) throw InvalidArgument(std::string(name) + ": " + number(value) + " is not a finite count");
+  if (value < 0) throw InvalidArgument(std::string(name) + ": " + number(value) + " is negative; counts are >= 0");
+  if (value != std::floor(value)) {
+    throw InvalidArgument(std::string(name) + ": " + number(value) + " is not a whole number of rows");
+  }
+}
+
+void check_pair(double x, double n, const char* x_name, const char* n_name) {
+  check_count(x, x_name);
+  check_count(n, n_name);
+  if (x > n) {
+    throw InvalidArgument(std::string(x_name) + ": " + number(x) + " successes exceed the " + number(n) + " trials of " +
+                          n_name);
+  }
+}
+
+void check_z(double z) {
+  if (!(z > 0) || !std::isfinite(z)) throw InvalidArgument("z: the normal quantile must be a finite positive number");
+}
+
+Interval wilson_checked(double x, double n, double z) {
+  if (n == 0) return {kNaN, kNaN};
   const double p = x / n, z2 = z * z;
   const double centre = (p + z2 / (2 * n)) / (1 + z2 / n);
   const double half = z / (1 + z2 / n) * std::sqrt(p * (1 - p) / n + z2 / (4 * n * n));
   return {std::max(0.0, centre - half), std::min(1.0, centre + half)};
 }
 
+}  // namespace
+
+Interval wilson(double x, double n, double z) {
+  check_pair(x, n, "successes", "trials");
+  check_z(z);
+  return wilson_checked(x, n, z);
+}
+
 Interval newcombe(double x1, double n1, double x2, double n2, double z) {
-  const Interval a = wilson(x1, n1, z), b = wilson(x2, n2, z);
+  check_pair(x1, n1, "x1", "n1");
+  check_pair(x2, n2, "x2", "n2");
+  check_z(z);
+  const Interval a = wilson_checked(x1, n1, z), b = wilson_checked(x2, n2, z);
   if (std::isnan(a.low) || std::isnan(b.low)) return {kNaN, kNaN};
   const double p1 = x1 / n1, p2 = x2 / n2, d = p1 - p2;
   const double lower = d - std::sqrt((p1 - a.low) * (p1 - a.low) + (b.high - p2) * (b.high - p2));
@@ -60,7 +106,10 @@ Interval newcombe(double x1, double n1, double x2, double n2, double z) {
 }
 
 Interval katz(double x1, double n1, double x2, double n2, double z) {
-  if (!(x1 > 0) || !(x2 > 0) || !(n1 > 0) || !(n2 > 0)) return {kNaN, kNaN};
+  check_pair(x1, n1, "x1", "n1");
+  check_pair(x2, n2, "x2", "n2");
+  check_z(z);
+  if (x1 == 0 || x2 == 0) return {kNaN, kNaN};  // n > 0 follows from x <= n
   const double p1 = x1 / n1, p2 = x2 / n2;
   const double log_ratio = std::log(p1 / p2);
   const double se = std::sqrt((1 - p1) / x1 + (1 - p2) / x2);

@@ -172,7 +172,7 @@ MetricValues regression_metric(const RegressionStats& stats, RegressionMetric me
 }
 
 Aggregates aggregate(std::span<const double> values, std::span<const std::int32_t> control, std::int32_t n_levels,
-                     std::span<const double> overall) {
+                     std::span<const double> overall, Convention convention) {
   if (control.size() != values.size()) throw InvalidArgument("control: one entry per group value");
   if (n_levels < 0 || overall.size() != static_cast<std::size_t>(n_levels)) {
     throw InvalidArgument("overall: one value per control level");
@@ -183,11 +183,16 @@ Aggregates aggregate(std::span<const double> values, std::span<const std::int32_
                   &a.ratio_to_overall}) {
     v->assign(levels, kNaN);
   }
+  std::vector<std::uint8_t> undefined(convention == Convention::strict ? levels : 0, 0);
   for (std::size_t g = 0; g < values.size(); ++g) {
     const std::int32_t level = control[g];
     if (level < -1 || level >= n_levels) throw InvalidArgument("control: entry out of range");
     const double v = values[g];
-    if (level < 0 || std::isnan(v)) continue;
+    if (level < 0) continue;
+    if (std::isnan(v)) {
+      if (!undefined.empty()) undefined[static_cast<std::size_t>(level)] = 1;
+      continue;
+    }
     const auto k = static_cast<std::size_t>(level);
     if (std::isnan(a.group_min[k]) || v < a.group_min[k]) a.group_min[k] = v;
     if (std::isnan(a.group_max[k]) || v > a.group_max[k]) a.group_max[k] = v;
@@ -202,6 +207,13 @@ Aggregates aggregate(std::span<const double> values, std::span<const std::int32_
   for (std::size_t k = 0; k < levels; ++k) {
     a.difference_between[k] = a.group_max[k] - a.group_min[k];
     a.ratio_between[k] = a.group_min[k] / a.group_max[k];
+    if (!undefined.empty() && undefined[k]) {
+      for (auto* v : {&a.group_min, &a.group_max, &a.difference_between, &a.difference_to_overall, &a.ratio_between,
+                      &a.ratio_to_overall}) {
+        (*v)[k] = kNaN;
+      }
+    }
+    if (!undefined.empty() && std::isnan(overall[k])) a.difference_to_overall[k] = a.ratio_to_overall[k] = kNaN;
   }
   return a;
 }

@@ -38,6 +38,7 @@ std::vector<double> reweighing(const ConfusionStats& stats) {
 #include <string>
 
 #include "assay/common/error.hpp"
+#include "assay/fairness/limits.hpp"
 #include "assay/common/parallel.hpp"
 #include "assay/fairness/groups.hpp"
 
@@ -164,6 +165,17 @@ Curves group_curves(std::span<const std::int32_t> row_group, std::int32_t n_grou
     if (labels[i] != 0 && labels[i] != 1) throw InvalidArgument("y_true: labels must be coded 0 or 1");
   }
   const GroupOrder order = sort_rows_by_group(row_group, n_groups);
+  {
+    // Per grid point: the grid, the overall objective and y_min (24 bytes), and per
+    // non-empty group its interpolated curve (5 doubles and 2 flags) plus, with tol, its
+    // weighted objective: about 56 bytes.
+    std::uint64_t present = 0;
+    for (std::size_t g = 0; g + 1 < order.offsets.size(); ++g) present += order.offsets[g + 1] > order.offsets[g];
+    const std::uint64_t per_point = saturating_sum({24, saturating_product({present, 56})});
+    require_fits("grid_size", saturating_product({static_cast<std::uint64_t>(grid_size) + 1, per_point}),
+                 "threshold curves on " + std::to_string(grid_size) + " grid points for " + std::to_string(present) +
+                     " groups");
+  }
   Curves out;
   out.grid.resize(static_cast<std::size_t>(grid_size) + 1);
   // numpy.linspace(0, 1, grid_size + 1): k * step, the last value exactly 1.

@@ -11,6 +11,7 @@
 #include "assay/common/error.hpp"
 #include "assay/common/parallel.hpp"
 #include "assay/common/rng.hpp"
+#include "assay/fairness/limits.hpp"
 
 namespace assay::fairness {
 
@@ -49,6 +50,23 @@ class PoissonOne {
 };
 
 const PoissonOne kPoissonOne;
+
+// Replicate groups are numbered b * n_groups + g in int32.
+void require_replicate_groups(std::int32_t n_groups, int n_boot) {
+  if (static_cast<std::uint64_t>(std::max(n_groups, 0)) * static_cast<std::uint64_t>(std::max(n_boot, 0)) >
+      static_cast<std::uint64_t>(std::numeric_limits<std::int32_t>::max())) {
+    throw ResourceLimit("n_boot: " + std::to_string(n_boot) + " replicates x " + std::to_string(n_groups) +
+                        " groups exceed the 2^31 - 1 replicate groups one call can index; compute fewer replicates per "
+                        "call (first_replicate streams them)");
+  }
+}
+
+// The replicate statistics hold n_boot x cells counts and weights (16 bytes a cell).
+void require_replicates(std::uint64_t cells, int n_boot) {
+  require_fits("n_boot", saturating_product({cells, static_cast<std::uint64_t>(std::max(n_boot, 0)), 16}),
+               "statistics of " + std::to_string(n_boot) + " bootstrap replicates x " + std::to_string(cells) +
+                   " cells");
+}
 
 }  // namespace
 
@@ -92,10 +110,12 @@ ResampledRows resample_grouped_rows(std::span<const std::int64_t> order, std::sp
 }
 
 ConfusionStats bootstrap_counts(const ConfusionStats& stats, int n_boot, std::uint64_t seed, int n_jobs,
-                                const Progress& progress) {
+                                const Progress& progress, std::uint64_t first_replicate) {
   if (n_boot < 1) throw InvalidArgument("n_boot must be a positive integer");
   if (stats.weighted) throw InvalidArgument("the count bootstrap needs unweighted statistics");
   const std::size_t cells = stats.counts.size();
+  require_replicate_groups(stats.n_groups, n_boot);
+  require_replicates(cells, n_boot);
   std::int64_t total = 0;
   for (const auto c : stats.counts) total += c;
   ConfusionStats out;
@@ -105,7 +125,7 @@ ConfusionStats bootstrap_counts(const ConfusionStats& stats, int n_boot, std::ui
   out.counts.assign(cells * static_cast<std::size_t>(n_boot), 0);
   out.weights.assign(out.counts.size(), 0.0);
   for_each_replicate(n_boot, n_jobs, progress, [&](std::size_t b) {
-    CounterRng rng(seed, b);
+    CounterRng rng(seed, first_replicate + b);
     Bits bits{rng};
     std::int64_t rows_left = total, mass_left = total;
     std::int64_t* counts = &out.counts[b * cells];
@@ -132,12 +152,15 @@ ConfusionStats bootstrap_counts(const ConfusionStats& stats, int n_boot, std::ui
 ConfusionStats bootstrap_rows_confusion(std::span<const std::int32_t> row_group, std::int32_t n_groups,
                                         std::span<const std::int32_t> y_true, std::span<const std::int32_t> y_pred,
                                         std::int32_t n_classes, std::span<const double> weights, int n_boot,
-                                        std::uint64_t seed, int n_jobs, const Progress& progress) {
+                                        std::uint64_t seed, int n_jobs, const Progress& progress,
+                                        std::uint64_t first_replicate) {
   if (n_boot < 1) throw InvalidArgument("n_boot must be a positive integer");
   // Validates every input once (the replicates then trust them).
   const Weights sample_weight = weights.empty() ? Weights{} : Weights{weights};
   const ConfusionStats whole = accumulate_confusion(row_group, n_groups, y_true, y_pred, n_classes, sample_weight, n_jobs);
   const std::size_t cells = whole.counts.size();
+  require_replicate_groups(n_groups, n_boot);
+  require_replicates(cells, n_boot);
   ConfusionStats out;
   out.n_groups = n_groups * n_boot;
   out.n_classes = n_classes;
@@ -146,7 +169,7 @@ ConfusionStats bootstrap_rows_confusion(std::span<const std::int32_t> row_group,
   out.weights.assign(out.counts.size(), 0.0);
   for_each_replicate(n_boot, n_jobs, progress, [&](std::size_t b) {
     std::vector<std::uint8_t> multiplicity(row_group.size());
-    poisson_multiplicities(seed, b, multiplicity);
+    poisson_multiplicities(seed, first_replicate + b, multiplicity);
     std::int64_t* counts = &out.counts[b * cells];
     double* sums = &out.weights[b * cells];
     for (std::size_t i = 0; i < row_group.size(); ++i) {
@@ -164,15 +187,17 @@ ConfusionStats bootstrap_rows_confusion(std::span<const std::int32_t> row_group,
 RegressionStats bootstrap_rows_regression(std::span<const std::int32_t> row_group, std::int32_t n_groups,
                                           std::span<const double> y_true, std::span<const double> y_pred,
                                           std::span<const double> weights, int n_boot, std::uint64_t seed,
-                                          int n_jobs, const Progress& progress) {
+                                          int n_jobs, const Progress& progress, std::uint64_t first_replicate) {
   if (n_boot < 1) throw InvalidArgument("n_boot must be a positive integer");
   // Validates the inputs once.
+  require_replicate_groups(n_groups, n_boot);
+  require_replicates(static_cast<std::uint64_t>(std::max(n_groups, 0)) * 4, n_boot);
   accumulate_regression(row_group, n_groups, y_true, y_pred, weights.empty() ? Weights{} : Weights{weights}, n_jobs);
   std::vector<RegressionStats> replicates(static_cast<std::size_t>(n_boot));
   for_each_replicate(n_boot, n_jobs, progress, [&](std::size_t b) {
     // The replicate's rows: row i repeated Poisson(1) times, as a weight multiplier.
     std::vector<std::uint8_t> multiplicity(row_group.size());
-    poisson_multiplicities(seed, b, multiplicity);
+    poisson_multiplicities(seed, first_replicate + b, multiplicity);
     std::vector<double> multiplied(row_group.size());
     std::vector<std::int32_t> groups(row_group.begin(), row_group.end());
     for (std::size_t i = 0; i < row_group.size(); ++i) {

@@ -6,6 +6,7 @@
 #include <numeric>
 
 #include "assay/common/error.hpp"
+#include "assay/fairness/limits.hpp"
 #include "assay/common/parallel.hpp"
 #include "assay/fairness/groups.hpp"
 #include "assay/fairness/resample.hpp"
@@ -159,6 +160,21 @@ std::vector<std::int32_t> row_levels(std::span<const std::int32_t> row_group, st
   return out;
 }
 
+
+// n_groups x n_bins cells must fit the int32 ids of the accumulators and the memory
+// limit (about 200 bytes per cell: confusion and regression sums, the result tables).
+void check_calibration_size(std::int32_t n_groups, std::int32_t n_bins, std::uint64_t replicas) {
+  if (n_bins < 1) throw InvalidArgument("n_bins must be a positive integer");
+  const std::uint64_t cells = saturating_product({static_cast<std::uint64_t>(std::max(n_groups, 0)),
+                                                  static_cast<std::uint64_t>(n_bins)});
+  if (cells > static_cast<std::uint64_t>(std::numeric_limits<std::int32_t>::max())) {
+    throw ResourceLimit("n_bins: " + std::to_string(n_groups) + " groups x " + std::to_string(n_bins) +
+                        " bins exceed the 2^31 - 1 cells the calibration tables can index; use fewer bins");
+  }
+  require_fits("n_bins", saturating_product({saturating_sum({cells, static_cast<std::uint64_t>(n_bins)}), 200, replicas}),
+               "calibration bins (" + std::to_string(n_groups) + " groups x " + std::to_string(n_bins) + " bins)");
+}
+
 }  // namespace
 
 MetricValues roc_auc_by_group(std::span<const std::int32_t> row_group, std::int32_t n_groups,
@@ -179,7 +195,7 @@ MetricValues roc_auc_by_group(std::span<const std::int32_t> row_group, std::int3
 Calibration calibration_by_group(std::span<const std::int32_t> row_group, std::int32_t n_groups,
                                  std::span<const double> scores, std::span<const std::int32_t> labels,
                                  std::span<const double> weights, std::int32_t n_bins, int n_jobs) {
-  if (n_bins < 1) throw InvalidArgument("n_bins must be a positive integer");
+  check_calibration_size(n_groups, n_bins, 1);
   check_inputs(row_group, scores, labels, weights, true);
   const auto bins = static_cast<std::size_t>(n_bins);
   const auto groups = static_cast<std::size_t>(n_groups);
@@ -224,6 +240,10 @@ namespace {
 
 // Replicate values of every group and level, NaN until computed.
 ReplicateValues nan_replicates(std::size_t groups, std::size_t levels, int n_boot) {
+  require_fits("n_boot",
+               saturating_product({saturating_sum({groups, levels}), static_cast<std::uint64_t>(std::max(n_boot, 0)), 8}),
+               "replicate values (" + std::to_string(n_boot) + " replicates x " + std::to_string(groups + levels) +
+                   " groups and levels)");
   ReplicateValues out;
   out.by_group.assign(groups * static_cast<std::size_t>(n_boot), kNaN);
   out.by_level.assign(levels * static_cast<std::size_t>(n_boot), kNaN);
@@ -243,7 +263,7 @@ ReplicateValues bootstrap_roc_auc(std::span<const std::int32_t> row_group, std::
                                   std::span<const std::int32_t> group_level, std::int32_t n_levels,
                                   std::span<const double> scores, std::span<const std::int32_t> labels,
                                   std::span<const double> weights, int n_boot, std::uint64_t seed, int n_jobs,
-                                  const Progress& progress) {
+                                  const Progress& progress, std::uint64_t first_replicate) {
   check_inputs(row_group, scores, labels, weights, false);
   if (n_boot < 1) throw InvalidArgument("n_boot must be a positive integer");
   const std::vector<std::int32_t> row_level = row_levels(row_group, n_groups, group_level, n_levels);
@@ -253,7 +273,7 @@ ReplicateValues bootstrap_roc_auc(std::span<const std::int32_t> row_group, std::
   const auto groups = static_cast<std::size_t>(n_groups), levels = static_cast<std::size_t>(n_levels);
   ReplicateValues out = nan_replicates(groups, levels, n_boot);
   for_each_replicate(n_boot, n_jobs, progress, [&](std::size_t b) {
-    const std::vector<std::uint8_t> times = replicate_multiplicities(seed, b, row_group.size());
+    const std::vector<std::uint8_t> times = replicate_multiplicities(seed, first_replicate + b, row_group.size());
     auto times_of = [&](std::int64_t row) { return static_cast<double>(times[static_cast<std::size_t>(row)]); };
     Undefined reason;
     for (std::size_t g = 0; g < groups; ++g) exact_auc(by_group, g, times_of, out.by_group[b * groups + g], reason);
@@ -266,8 +286,9 @@ ReplicateValues bootstrap_calibration_error(std::span<const std::int32_t> row_gr
                                             std::span<const std::int32_t> group_level, std::int32_t n_levels,
                                             std::span<const double> scores, std::span<const std::int32_t> labels,
                                             std::span<const double> weights, std::int32_t n_bins, int n_boot,
-                                            std::uint64_t seed, int n_jobs, const Progress& progress) {
-  if (n_bins < 1) throw InvalidArgument("n_bins must be a positive integer");
+                                            std::uint64_t seed, int n_jobs, const Progress& progress,
+                                            std::uint64_t first_replicate) {
+  check_calibration_size(n_groups, n_bins, static_cast<std::uint64_t>(std::max(resolve_threads(n_jobs), 1)));
   check_inputs(row_group, scores, labels, weights, true);
   if (n_boot < 1) throw InvalidArgument("n_boot must be a positive integer");
   row_levels(row_group, n_groups, group_level, n_levels);  // validates the levels
@@ -276,7 +297,7 @@ ReplicateValues bootstrap_calibration_error(std::span<const std::int32_t> row_gr
   const auto bins = static_cast<std::size_t>(n_bins);
   ReplicateValues out = nan_replicates(groups, levels, n_boot);
   for_each_replicate(n_boot, n_jobs, progress, [&](std::size_t b) {
-    const std::vector<std::uint8_t> times = replicate_multiplicities(seed, b, row_group.size());
+    const std::vector<std::uint8_t> times = replicate_multiplicities(seed, first_replicate + b, row_group.size());
     // Cells [group][bin] of weight, positive weight and weighted score sum.
     std::vector<double> weight(groups * bins, 0.0), positive(groups * bins, 0.0), score_sum(groups * bins, 0.0);
     for (std::size_t i = 0; i < row_group.size(); ++i) {

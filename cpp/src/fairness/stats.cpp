@@ -6,6 +6,7 @@
 
 #include "assay/common/error.hpp"
 #include "assay/common/parallel.hpp"
+#include "assay/fairness/limits.hpp"
 
 namespace assay::fairness {
 
@@ -42,6 +43,41 @@ void check_group(std::int32_t g, std::int32_t n_groups, std::size_t i) {
     throw InvalidArgument("group index: group " + std::to_string(g) + " at row " + std::to_string(i) +
                           " is out of range");
   }
+}
+
+// Sums that overflowed the double range (finite inputs, infinite sum) would make every
+// metric of the group inf/inf = NaN or inf: refuse them with the argument to scale down.
+void check_weight_sums(const std::vector<double>& sums) {
+  for (const double s : sums) {
+    if (!std::isfinite(s)) {
+      throw InvalidArgument("sample_weight: the weight sums overflow the double range; scale the weights down");
+    }
+  }
+}
+
+void check_regression_sums(const RegressionStats& s) {
+  check_weight_sums(s.weight);
+  for (const auto* v : {&s.mean_true, &s.m2_true, &s.sum_pred, &s.sum_error, &s.sum_sq_error, &s.sum_abs_error}) {
+    for (const double x : *v) {
+      if (!std::isfinite(x)) {
+        throw InvalidArgument(
+            "y_true / y_pred: sums of (weighted) values or squared errors overflow the double range; scale the "
+            "values (or the weights) down");
+      }
+    }
+  }
+}
+
+// Row counts of a state never exceed this (2^62): far above any data, and their sums stay
+// representable in int64 wherever counts are added up (groups, levels, merges).
+constexpr std::int64_t kMaxRows = std::int64_t{1} << 62;
+
+// Adds row counts, refusing totals above kMaxRows.
+std::int64_t add_rows(std::int64_t a, std::int64_t b) {
+  if (a < 0 || b < 0 || a > kMaxRows - b) {
+    throw InvalidArgument("merge: the row counts exceed 2^62; these states cannot describe real data");
+  }
+  return a + b;
 }
 
 // Welford/West running statistics merged by Chan et al.'s pairwise formula.
@@ -82,33 +118,50 @@ class Writer {
   std::string out_;
 };
 
+// Reads the byte format: a 3-byte magic naming the kind ("AFC" confusion, "AFR"
+// regression), a format version byte ('1'), then the fields. Every failure is
+// CorruptedState naming what is wrong; no size read from the bytes is allocated before
+// it has been checked against the bytes that remain.
 class Reader {
  public:
   Reader(const std::string& bytes, const char* magic, const char* what) : bytes_(bytes), what_(what) {
-    if (bytes.size() < 4 || std::memcmp(bytes.data(), magic, 4) != 0) fail();
+    if (bytes.size() < 4 || std::memcmp(bytes.data(), magic, 3) != 0) {
+      fail("the bytes do not start with the " + std::string(magic, 3) + " marker (truncated, or another kind of state)");
+    }
+    if (bytes[3] != magic[3]) {
+      // The byte as a number: the message must stay valid text whatever the bytes hold.
+      fail("format version byte " + std::to_string(static_cast<unsigned char>(bytes[3])) +
+           " is not supported (this build reads version '" + std::string(1, magic[3]) + "')");
+    }
     pos_ = 4;
   }
   template <class T>
-  T value() {
-    if (pos_ + sizeof(T) > bytes_.size()) fail();
+  T value(const char* field) {
+    if (bytes_.size() - pos_ < sizeof(T)) fail(std::string("truncated before ") + field);
     T v;
     std::memcpy(&v, bytes_.data() + pos_, sizeof(T));
     pos_ += sizeof(T);
     return v;
   }
   template <class T>
-  std::vector<T> array(std::size_t expected) {
-    const auto size = value<std::uint64_t>();
-    if (size != expected || pos_ + size * sizeof(T) > bytes_.size()) fail();
+  std::vector<T> array(std::size_t expected, const char* field) {
+    const auto size = value<std::uint64_t>(field);
+    if (size != expected) {
+      fail(std::string(field) + " holds " + std::to_string(size) + " values where the header implies " +
+           std::to_string(expected));
+    }
+    if (size > (bytes_.size() - pos_) / sizeof(T)) fail(std::string("truncated inside ") + field);
     std::vector<T> v(size);
     if (size > 0) std::memcpy(v.data(), bytes_.data() + pos_, size * sizeof(T));
     pos_ += size * sizeof(T);
     return v;
   }
   void finish() const {
-    if (pos_ != bytes_.size()) fail();
+    if (pos_ != bytes_.size()) fail(std::to_string(bytes_.size() - pos_) + " unexpected bytes after the state");
   }
-  [[noreturn]] void fail() const { throw InvalidArgument(std::string("bytes are not a serialised ") + what_); }
+  [[noreturn]] void fail(const std::string& why) const {
+    throw CorruptedState(std::string("bytes: not a valid serialised ") + what_ + ": " + why);
+  }
 
  private:
   const std::string& bytes_;
@@ -124,6 +177,15 @@ ConfusionStats accumulate_confusion(std::span<const std::int32_t> row_group, std
   const std::span<const double> weights = sample_weight.value_or(std::span<const double>{});
   check_rows(row_group, n_groups, y_true.size(), y_pred.size(), sample_weight);
   if (n_classes < 1) throw InvalidArgument("n_classes must be at least 1");
+  {
+    const std::uint64_t cells = saturating_product(
+        {static_cast<std::uint64_t>(n_groups), static_cast<std::uint64_t>(n_classes), static_cast<std::uint64_t>(n_classes)});
+    // counts and weights, in the blocks and the result (at least two copies)
+    const std::uint64_t blocks = std::max<std::uint64_t>(1, n_blocks(row_group.size(), block_rows(cells)));
+    require_fits("n_groups", saturating_product({cells, 16, saturating_sum({blocks, 1})}),
+                 "a confusion matrix per group (" + std::to_string(n_groups) + " groups, " + std::to_string(n_classes) +
+                     " classes)");
+  }
   ConfusionStats stats;
   stats.n_groups = n_groups;
   stats.n_classes = n_classes;
@@ -164,6 +226,8 @@ ConfusionStats accumulate_confusion(std::span<const std::int32_t> row_group, std
   }
   if (!stats.weighted) {
     for (std::size_t c = 0; c < cells; ++c) stats.weights[c] = static_cast<double>(stats.counts[c]);
+  } else {
+    check_weight_sums(stats.weights);
   }
   return stats;
 }
@@ -176,6 +240,10 @@ RegressionStats accumulate_regression(std::span<const std::int32_t> row_group, s
   const std::size_t groups = static_cast<std::size_t>(n_groups);
   const std::size_t n = row_group.size();
   const std::size_t rows_per_block = block_rows(groups * 8);
+  require_fits("n_groups",
+               saturating_product({static_cast<std::uint64_t>(groups), 64,
+                                   saturating_sum({n_blocks(n, rows_per_block), 2})}),
+               "regression sums per group (" + std::to_string(n_groups) + " groups)");
   const std::size_t blocks = n_blocks(n, rows_per_block);
   std::vector<RegressionStats> partial(blocks);
   parallel_for(static_cast<std::ptrdiff_t>(blocks), resolve_threads(n_jobs), [&](std::ptrdiff_t b) {
@@ -223,6 +291,7 @@ RegressionStats accumulate_regression(std::span<const std::int32_t> row_group, s
     v->assign(groups, 0.0);
   }
   for (const auto& block : partial) stats = merge(stats, block);
+  check_regression_sums(stats);
   return stats;
 }
 
@@ -231,10 +300,13 @@ ConfusionStats merge(const ConfusionStats& a, const ConfusionStats& b) {
     throw InvalidArgument("cannot merge confusion statistics with different groups, classes or weighting");
   }
   ConfusionStats out = a;
+  std::int64_t total = 0;
   for (std::size_t c = 0; c < out.counts.size(); ++c) {
-    out.counts[c] += b.counts[c];
+    out.counts[c] = add_rows(out.counts[c], b.counts[c]);
+    total = add_rows(total, out.counts[c]);
     out.weights[c] += b.weights[c];
   }
+  check_weight_sums(out.weights);
   return out;
 }
 
@@ -243,14 +315,17 @@ RegressionStats merge(const RegressionStats& a, const RegressionStats& b) {
     throw InvalidArgument("cannot merge regression statistics with different groups or weighting");
   }
   RegressionStats out = a;
+  std::int64_t total = 0;
   for (std::size_t g = 0; g < out.count.size(); ++g) {
-    out.count[g] += b.count[g];
+    out.count[g] = add_rows(out.count[g], b.count[g]);
+    total = add_rows(total, out.count[g]);
     merge_moments(out.weight[g], out.mean_true[g], out.m2_true[g], b.weight[g], b.mean_true[g], b.m2_true[g]);
     out.sum_pred[g] += b.sum_pred[g];
     out.sum_error[g] += b.sum_error[g];
     out.sum_sq_error[g] += b.sum_sq_error[g];
     out.sum_abs_error[g] += b.sum_abs_error[g];
   }
+  check_regression_sums(out);
   return out;
 }
 
@@ -328,29 +403,70 @@ std::string to_bytes(const RegressionStats& stats) {
 ConfusionStats confusion_from_bytes(const std::string& bytes) {
   Reader r(bytes, "AFC1", "confusion accumulator");
   ConfusionStats s;
-  s.n_groups = r.value<std::int32_t>();
-  s.n_classes = r.value<std::int32_t>();
-  s.weighted = r.value<std::uint8_t>() != 0;
-  if (s.n_groups < 0 || s.n_classes < 1 || s.n_classes > (1 << 15)) r.fail();
-  const std::size_t cells = static_cast<std::size_t>(s.n_groups) * s.n_classes * s.n_classes;
-  s.counts = r.array<std::int64_t>(cells);
-  s.weights = r.array<double>(cells);
+  s.n_groups = r.value<std::int32_t>("the group count");
+  s.n_classes = r.value<std::int32_t>("the class count");
+  const auto weighted = r.value<std::uint8_t>("the weighted flag");
+  if (weighted > 1) r.fail("the weighted flag is " + std::to_string(weighted) + ", not 0 or 1");
+  s.weighted = weighted == 1;
+  if (s.n_groups < 0) r.fail("negative group count " + std::to_string(s.n_groups));
+  if (s.n_classes < 1 || s.n_classes > (1 << 15)) r.fail("class count " + std::to_string(s.n_classes) + " out of range");
+  const std::size_t cells = static_cast<std::size_t>(s.n_groups) * static_cast<std::size_t>(s.n_classes) *
+                            static_cast<std::size_t>(s.n_classes);
+  s.counts = r.array<std::int64_t>(cells, "the counts");
+  s.weights = r.array<double>(cells, "the weights");
   r.finish();
+  std::int64_t total = 0;
+  for (std::size_t c = 0; c < cells; ++c) {
+    if (s.counts[c] < 0) r.fail("a negative count");
+    if (s.counts[c] > kMaxRows - total) r.fail("row counts summing beyond 2^62");
+    total += s.counts[c];
+    if (!(s.weights[c] >= 0) || !std::isfinite(s.weights[c])) r.fail("a weight that is negative, NaN or infinite");
+    if (!s.weighted && s.weights[c] != static_cast<double>(s.counts[c])) {
+      r.fail("unweighted statistics whose weights differ from their counts");
+    }
+    if (s.counts[c] == 0 && s.weights[c] != 0) r.fail("weight in a cell without rows");
+  }
   return s;
 }
 
 RegressionStats regression_from_bytes(const std::string& bytes) {
   Reader r(bytes, "AFR1", "regression accumulator");
   RegressionStats s;
-  s.n_groups = r.value<std::int32_t>();
-  s.weighted = r.value<std::uint8_t>() != 0;
-  if (s.n_groups < 0) r.fail();
+  s.n_groups = r.value<std::int32_t>("the group count");
+  const auto weighted = r.value<std::uint8_t>("the weighted flag");
+  if (weighted > 1) r.fail("the weighted flag is " + std::to_string(weighted) + ", not 0 or 1");
+  s.weighted = weighted == 1;
+  if (s.n_groups < 0) r.fail("negative group count " + std::to_string(s.n_groups));
   const auto n = static_cast<std::size_t>(s.n_groups);
-  s.count = r.array<std::int64_t>(n);
+  s.count = r.array<std::int64_t>(n, "the row counts");
+  static const char* const names[] = {"the weights",      "the means of y_true", "the squared deviations",
+                                      "the sums of y_pred", "the error sums",      "the squared error sums",
+                                      "the absolute error sums"};
+  std::size_t field = 0;
   for (auto* v : {&s.weight, &s.mean_true, &s.m2_true, &s.sum_pred, &s.sum_error, &s.sum_sq_error, &s.sum_abs_error}) {
-    *v = r.array<double>(n);
+    *v = r.array<double>(n, names[field++]);
   }
   r.finish();
+  std::int64_t total = 0;
+  for (std::size_t g = 0; g < n; ++g) {
+    if (s.count[g] < 0) r.fail("a negative row count");
+    if (s.count[g] > kMaxRows - total) r.fail("row counts summing beyond 2^62");
+    total += s.count[g];
+    if (!(s.weight[g] >= 0) || !std::isfinite(s.weight[g])) r.fail("a weight sum that is negative, NaN or infinite");
+    if (!std::isfinite(s.mean_true[g]) || !(s.m2_true[g] >= 0) || std::isnan(s.m2_true[g])) {
+      r.fail("a mean or squared deviation of y_true that is not finite or negative");
+    }
+    if (std::isnan(s.sum_pred[g]) || std::isnan(s.sum_error[g]) || std::isnan(s.sum_sq_error[g]) ||
+        std::isnan(s.sum_abs_error[g]) || s.sum_sq_error[g] < 0 || s.sum_abs_error[g] < 0) {
+      r.fail("a sum that is NaN, or a negative sum of squared or absolute errors");
+    }
+    if (s.count[g] == 0 && (s.weight[g] != 0 || s.sum_sq_error[g] != 0 || s.sum_abs_error[g] != 0)) {
+      r.fail("sums in a group without rows");
+    }
+    if (!s.weighted && s.weight[g] != static_cast<double>(s.count[g])) {
+      r.fail("unweighted statistics whose weight sums differ from their row counts");
+    }
+  }
   return s;
 }
 

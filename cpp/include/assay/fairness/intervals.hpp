@@ -5,8 +5,11 @@
 //    from the two Wilson intervals (Newcombe 1998, method 10).
 //  - Katz's log interval for a ratio of proportions p1 / p2 (Katz et al. 1978):
 //    exp(ln(p1/p2) +- z sqrt((1-p1)/x1 + (1-p2)/x2)).
-// Undefined cases give NaN bounds: n = 0 (Wilson, Newcombe); x1 = 0 or x2 = 0 (Katz,
-// whose variance has the counts in denominators).
+// Counts must be finite, non-negative whole numbers with successes <= trials, else
+// InvalidArgument naming the argument (successes / trials, x1 / n1 / x2 / n2); z must be
+// finite and positive. Valid but undefined cases give NaN bounds: n = 0 (Wilson,
+// Newcombe: no trials); x1 = 0 or x2 = 0 (Katz, whose variance has the counts in
+// denominators).
 #include <cstdint>
 
 namespace assay::fairness {

@@ -71,14 +71,21 @@ MetricValues classification_metric(const ConfusionStats& stats, ClassificationMe
 MetricValues regression_metric(const RegressionStats& stats, RegressionMetric metric, Convention convention);
 
 // Aggregates of one metric over groups, per control level (a single level when there
-// are no control features). NaN group values are skipped, as pandas does; a level
-// whose groups are all NaN gets NaN.
+// are no control features):
 //   group_min / group_max
 //   difference_between = group_max - group_min
 //   difference_to_overall = max over groups of |value - overall|
 //   ratio_between = group_min / group_max
 //   ratio_to_overall = min over groups of r(value / overall), r(x) = 1/x if x > 1 else x
 // All divisions are IEEE (x/0 = inf, 0/0 = NaN), as fairlearn's.
+//
+// Undefined (NaN) group values:
+//  - Convention::fairlearn skips them, as pandas does (a level whose groups are all NaN
+//    gets NaN). This reproduces fairlearn's numbers.
+//  - Convention::strict: a comparison over groups is only known when every compared
+//    group's value is, so a NaN value of an included group makes all six aggregates of
+//    its level NaN (a group without a defined rate must never make a disparity read as
+//    "no disparity"). Leave groups out (control -1) to exclude them, e.g. empty groups.
 struct Aggregates {
   std::vector<double> group_min, group_max, difference_between, difference_to_overall, ratio_between,
       ratio_to_overall;
@@ -86,6 +93,6 @@ struct Aggregates {
 // values[g] belongs to control level control[g] (in [0, n_levels), or -1 to leave the
 // group out); overall[k] is the metric over all rows of level k.
 Aggregates aggregate(std::span<const double> values, std::span<const std::int32_t> control, std::int32_t n_levels,
-                     std::span<const double> overall);
+                     std::span<const double> overall, Convention convention = Convention::strict);
 
 }  // namespace assay::fairness

@@ -46,17 +46,23 @@ struct ResampledRows {
 ResampledRows resample_grouped_rows(std::span<const std::int64_t> order, std::span<const std::int64_t> group_offsets,
                                     std::size_t n_rows, std::uint64_t seed, std::uint64_t replicate);
 
+// Each computes the n_boot replicates first_replicate, first_replicate + 1, ...; replicate
+// r draws from CounterRng(seed, r) only, so a caller may stream replicates in blocks of
+// any size and get the same values as one call. Refuses (ResourceLimit naming n_boot)
+// replicate statistics that cannot fit in memory, before allocating them.
 ConfusionStats bootstrap_counts(const ConfusionStats& stats, int n_boot, std::uint64_t seed, int n_jobs,
-                                const Progress& progress = {});
+                                const Progress& progress = {}, std::uint64_t first_replicate = 0);
 
 ConfusionStats bootstrap_rows_confusion(std::span<const std::int32_t> row_group, std::int32_t n_groups,
                                         std::span<const std::int32_t> y_true, std::span<const std::int32_t> y_pred,
                                         std::int32_t n_classes, std::span<const double> weights, int n_boot,
-                                        std::uint64_t seed, int n_jobs, const Progress& progress = {});
+                                        std::uint64_t seed, int n_jobs, const Progress& progress = {},
+                                        std::uint64_t first_replicate = 0);
 
 RegressionStats bootstrap_rows_regression(std::span<const std::int32_t> row_group, std::int32_t n_groups,
                                           std::span<const double> y_true, std::span<const double> y_pred,
                                           std::span<const double> weights, int n_boot, std::uint64_t seed,
-                                          int n_jobs, const Progress& progress = {});
+                                          int n_jobs, const Progress& progress = {},
+                                          std::uint64_t first_replicate = 0);
 
 }  // namespace assay::fairness

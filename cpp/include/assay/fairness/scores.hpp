@@ -45,7 +45,9 @@ Calibration calibration_by_group(std::span<const std::int32_t> row_group, std::i
 //    ties, so each replicate value is the exact weighted AUC of the resampled rows.
 //  - ECE: every row's bin is found once; a replicate sums (group, bin) cells in one
 //    pass; a level's cells are the sums of its groups' cells.
-// Parallel over replicates; identical for every n_jobs.
+// Parallel over replicates; identical for every n_jobs. The n_boot replicates computed
+// are first_replicate, first_replicate + 1, ... (so a caller can stream them in blocks:
+// the values do not depend on how the replicates are split into calls).
 struct ReplicateValues {
   std::vector<double> by_group;  // [replicate][group]
   std::vector<double> by_level;  // [replicate][level]
@@ -55,12 +57,13 @@ ReplicateValues bootstrap_roc_auc(std::span<const std::int32_t> row_group, std::
                                   std::span<const std::int32_t> group_level, std::int32_t n_levels,
                                   std::span<const double> scores, std::span<const std::int32_t> labels,
                                   std::span<const double> weights, int n_boot, std::uint64_t seed, int n_jobs,
-                                  const Progress& progress = {});
+                                  const Progress& progress = {}, std::uint64_t first_replicate = 0);
 
 ReplicateValues bootstrap_calibration_error(std::span<const std::int32_t> row_group, std::int32_t n_groups,
                                             std::span<const std::int32_t> group_level, std::int32_t n_levels,
                                             std::span<const double> scores, std::span<const std::int32_t> labels,
                                             std::span<const double> weights, std::int32_t n_bins, int n_boot,
-                                            std::uint64_t seed, int n_jobs, const Progress& progress = {});
+                                            std::uint64_t seed, int n_jobs, const Progress& progress = {},
+                                            std::uint64_t first_replicate = 0);
 
 }  // namespace assay::fairness
