@@ -3,16 +3,29 @@
 from __future__ import annotations
 
 import math
+import os
 from typing import Any
+
+import numpy as np
 
 
 def n_jobs_arg(n_jobs: int | None) -> int:
-    """n_jobs for the core: None or -1 means all cores (0 in the core), else >= 1."""
-    if n_jobs is None or n_jobs == -1:
+    """n_jobs for the core: None or -1 means all cores (0 in the core), else >= 1.
+
+    Counts above the machine's core count are capped at four times that count (more
+    threads only compete for the cores; results never depend on n_jobs).
+    """
+    from .errors import InvalidInputError, InvalidTypeError
+
+    if n_jobs is None:
         return 0
-    if isinstance(n_jobs, bool) or not isinstance(n_jobs, int) or n_jobs < 1:
-        raise ValueError(f"n_jobs must be None, -1 or a positive integer, got {n_jobs!r}")
-    return n_jobs
+    if isinstance(n_jobs, (bool, np.bool_)) or not isinstance(n_jobs, (int, np.integer)):
+        raise InvalidTypeError(f"n_jobs must be None, -1 or a positive integer, got {n_jobs!r}")
+    if n_jobs == -1:
+        return 0
+    if n_jobs < 1:
+        raise InvalidInputError(f"n_jobs must be None, -1 or a positive integer, got {n_jobs!r}")
+    return int(min(n_jobs, 4 * (os.cpu_count() or 1)))
 
 
 def json_safe(value: Any) -> Any:

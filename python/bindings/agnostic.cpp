@@ -364,17 +364,20 @@ void bind_agnostic(py::module_& m) {
 
   m.def(
       "agnostic_kmeans",
-      [](const py::handle& data, std::int32_t k, std::uint64_t seed, bool round_values, int n_jobs) {
+      [](const py::handle& data, std::int32_t k, std::uint64_t seed, bool round_values, int n_jobs,
+         const py::object& progress) {
         const auto rows = doubles(data, 2, "data");
         const auto M = static_cast<std::int32_t>(rows.shape(1));
+        const Progress report = make_progress(progress);  // checks Ctrl-C even without a callback
         ex::BackgroundSummary summary;
         {
           py::gil_scoped_release release;
-          summary = ex::kmeans_summary(span_of(rows), M, k, seed, round_values, 100, n_jobs);
+          summary = ex::kmeans_summary(span_of(rows), M, k, seed, round_values, 100, n_jobs, report);
         }
         return py::make_tuple(to_numpy(summary.centers, {k, M}), to_numpy(summary.weights, {k}));
       },
-      py::arg("data"), py::arg("k"), py::arg("seed"), py::arg("round_values"), py::arg("n_jobs") = 0);
+      py::arg("data"), py::arg("k"), py::arg("seed"), py::arg("round_values"), py::arg("n_jobs") = 0,
+      py::arg("progress") = py::none());
 }
 
 }  // namespace assay::bindings
