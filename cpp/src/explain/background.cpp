@@ -71,7 +71,7 @@ BackgroundSummary kmeans_summary(std::span<const double> data, std::int32_t n_fe
     // Squared distances and sums would overflow: cluster the data scaled by a power of two
     // (exact, and the same clustering), then scale the centres back and round them on the
     // original values.
-    const double scale = std::ldexp(1.0, std::ilogb(largest) + 1);
+    const double scale = std::ldexp(1.0, std::ilogb(largest));  // scaled values lie in (-2, 2)
     std::vector<double> scaled(data.begin(), data.end());
     for (double& value : scaled) value /= scale;
     BackgroundSummary summary =
