@@ -212,13 +212,13 @@ class _AgnosticExplainer:
             items_per_call = max(1, self._rows_per_call() // rows_per_item)
             chunk = 2 * 8 * (M + K) * min(n_items, items_per_call) * rows_per_item
         if values >= chunk:
-            _check_memory(values + chunk, argument,
-                          f"{what} ({n_rows} rows x {n_coalitions} coalitions x {K} outputs)")
+            _check_memory(values + chunk, argument, f"{what} ({n_rows} rows x {n_coalitions} coalitions x {K} outputs)",
+                          None if argument != "X" else "explain fewer rows at a time")
         elif self.batch_size is not None:
             _check_memory(values + chunk, "batch_size", f"the masked rows of one model call ({M} features each)")
         else:
             _check_memory(values + chunk, "data", f"the masked rows of one model call ({B} background rows x "
-                          f"{M} features per coalition); summarise the background with assay.explain.kmeans")
+                          f"{M} features per coalition)", "summarise the background with assay.explain.kmeans")
 
     def _full_values(self, X: np.ndarray) -> np.ndarray:
         """v(all features) = link(f(x)) per row: (n_rows, n_outputs)."""
@@ -725,14 +725,14 @@ def _memory_limit() -> int:
         return 1 << 40
 
 
-def _check_memory(n_bytes: int, argument: str, what: str) -> None:
+def _check_memory(n_bytes: int, argument: str, what: str, advice: str | None = None) -> None:
     """ResourceLimitError naming ``argument`` when ``what`` needs more bytes than the machine has
     (computed with Python integers, so the products cannot overflow)."""
     limit = _memory_limit()
     if n_bytes > limit:
         raise ResourceLimitError(
             f"{argument}: {what} would need about {_bytes(n_bytes)}, more than this machine's memory "
-            f"({_bytes(limit)}); lower {argument}"
+            f"({_bytes(limit)}); {advice or f'lower {argument}'}"
         )
 
 

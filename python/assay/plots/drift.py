@@ -38,7 +38,8 @@ def drift_distribution(reference: Any, current: Any, column: str, *, bins: int =
     """Reference and current distributions of one column on shared axes.
 
     Numeric columns: density histograms on common bins spanning both samples (missing
-    and infinite values left out; an error when neither sample has a finite value).
+    and infinite values left out; an error when neither sample has a finite value; values
+    beyond 1e300 in magnitude are drawn divided by a power of ten, named on the axis).
     Categorical columns: the share of each category, side by side. ``bins`` is an integer
     from 1 to 10,000. Returns the matplotlib Axes.
     """
@@ -69,6 +70,11 @@ def drift_distribution(reference: Any, current: Any, column: str, *, bins: int =
         both = np.concatenate([ref_values, cur_values])
         if both.size == 0:
             raise InvalidInputError(f"column '{column}' has no finite values")
+        magnitude = float(np.max(np.abs(both)))
+        if magnitude > 1e300:  # matplotlib's axes overflow near the largest double: draw column / 10^k
+            scale = 10.0 ** np.floor(np.log10(magnitude))
+            ref_values, cur_values, both = ref_values / scale, cur_values / scale, both / scale
+            ax.set_xlabel(f"{column} / {scale:.0e}")
         edges = _edges(both.min(), both.max(), int(bins))
         # Densities from the counts (a histogram's own density divides by widths that may
         # overflow or underflow at the extremes of float64).

@@ -111,10 +111,21 @@ def _top(importance: np.ndarray, max_display: int) -> tuple[np.ndarray, np.ndarr
     return order[: max_display - 1], order[max_display - 1 :]
 
 
+# Coordinates beyond this magnitude break matplotlib's axes (its tick locators and
+# transforms subtract and scale the limits, which overflows near the largest double and
+# ends in "Singular matrix" or OverflowError).
+DRAWABLE = 1e307
+
+
 def _finite_drawing(function: str, *quantities: Any) -> None:
-    """Sums of finite values that overflow cannot be drawn: a clear error instead of a broken figure."""
-    if not all(np.all(np.isfinite(q)) for q in quantities):
-        raise InvalidInputError(f"{function}: the values are too large to draw (their sums overflow float64)")
+    """Everything drawn must be finite and at most DRAWABLE in magnitude: a clear error instead
+    of a broken figure."""
+    drawn = np.concatenate([np.ravel(np.asarray(q, dtype=np.float64)) for q in quantities])
+    if drawn.size and not np.max(np.abs(drawn)) <= DRAWABLE:
+        raise InvalidInputError(
+            f"{function}: the values are too large to draw (up to {np.max(np.abs(drawn)):.3g}; matplotlib's axes "
+            f"hold magnitudes up to about {DRAWABLE:.0e}); scale them down first"
+        )
 
 
 def bar(explanation: Any, max_display: int = 10, ax: Any = None) -> Any:
@@ -154,13 +165,13 @@ def beeswarm(explanation: Any, max_display: int = 10, ax: Any = None, color_map:
     except KeyError as error:
         raise InvalidInputError(f"color_map: {color_map!r} is not a matplotlib colormap") from error
     shown, rest = _top(_mean_abs(values), max_display)
-    ax = _axes(ax, 0.45 * (len(shown) + bool(len(rest))) + 1)
-    rng = np.random.default_rng(0)  # fixed jitter: the same figure every time
     rows = [(names[j], values[:, j], None if data is None else data[:, j]) for j in shown]
     if len(rest):
         with np.errstate(over="ignore", invalid="ignore"):
             rows.append((f"sum of {len(rest)} other features", values[:, rest].sum(axis=1), None))
-        _finite_drawing("beeswarm", rows[-1][1])
+    _finite_drawing("beeswarm", *[row[1] for row in rows])
+    ax = _axes(ax, 0.45 * (len(shown) + bool(len(rest))) + 1)
+    rng = np.random.default_rng(0)  # fixed jitter: the same figure every time
     scatter = None
     for position, (_, shap_values, feature_values) in zip(range(len(rows) - 1, -1, -1), rows):
         jitter = _swarm_offsets(shap_values, rng)
@@ -216,7 +227,7 @@ def waterfall(explanation: Any, max_display: int = 10, ax: Any = None) -> Any:
     names = _names(explanation, len(values))
     data = _data(explanation, values.shape)
     with np.errstate(over="ignore", invalid="ignore"):
-        _finite_drawing("waterfall", base + np.cumsum(values))
+        _finite_drawing("waterfall", base, base + np.cumsum(values))
     shown, rest = _top(np.abs(values), max_display)
     labels = [f"{names[j]} = {data[j]:.4g}" if data is not None else names[j] for j in shown]
     steps = list(values[shown])
@@ -259,6 +270,8 @@ def dependence(explanation: Any, feature: int | str, color: int | str | None = N
     shown = np.isfinite(data[:, j])
     if not shown.any():
         raise InvalidInputError(f"dependence: feature {names[j]!r} has no finite values to plot")
+    _finite_drawing("dependence", values[shown, j])
+    _finite_drawing("dependence", data[shown, j])
     ax = _axes(ax)
     if c is None:
         ax.scatter(data[shown, j], values[shown, j], s=10, color=NEGATIVE)

@@ -85,6 +85,9 @@ def _draw(labels: list[str], values: np.ndarray, interval: tuple[np.ndarray, np.
     import matplotlib.pyplot as plt
 
     defined = np.isfinite(values)
+    if np.any(np.abs(values[defined]) > 1e307):
+        raise InvalidInputError(
+            f"{metric}: values beyond 1e307 in magnitude cannot be drawn (matplotlib's axes overflow)")
     if ax is None:
         _, ax = plt.subplots(figsize=(6, 0.3 * max(len(labels), 4) + 1))
     positions = np.arange(len(labels))[defined]
