@@ -123,8 +123,9 @@ void bind_agnostic(py::module_& m) {
       [](std::int32_t n_features, std::int64_t budget, std::uint64_t seed, std::int32_t n_groups,
          const std::string& sampling) {
         const auto chosen = sampling_of(sampling);
+        const Progress report = make_progress(py::none());  // Ctrl-C while a large design is drawn
         py::gil_scoped_release release;
-        return ex::kernel_coalitions(n_features, budget, seed, n_groups, chosen);
+        return ex::kernel_coalitions(n_features, budget, seed, n_groups, chosen, report);
       },
       py::arg("n_features"), py::arg("budget"), py::arg("seed"), py::arg("n_groups") = 16,
       py::arg("sampling") = "kernel");
@@ -133,8 +134,9 @@ void bind_agnostic(py::module_& m) {
       [](std::int32_t n_features, std::int64_t budget, std::uint64_t seed, std::int32_t n_background,
          const std::string& sampling) {
         const auto chosen = sampling_of(sampling);
+        const Progress report = make_progress(py::none());  // Ctrl-C while a large design is drawn
         py::gil_scoped_release release;
-        return ex::kernel_coalitions_per_background(n_features, budget, seed, n_background, 16, chosen);
+        return ex::kernel_coalitions_per_background(n_features, budget, seed, n_background, 16, chosen, report);
       },
       py::arg("n_features"), py::arg("budget"), py::arg("seed"), py::arg("n_background"),
       py::arg("sampling") = "kernel");

@@ -123,3 +123,20 @@ TEST(AgnosticReliability, BackgroundMeansOfHugeOutputsAndWeightsAreFinite) {
   const std::vector<double> bad_weights = {1.0, std::nan(""), 1.0};
   EXPECT_THROW(ex::coalition_values(outputs, 2, 3, 1, bad_weights, ex::Link::identity, out), assay::InvalidArgument);
 }
+
+TEST(AgnosticReliability, KernelDesignStopsWhileDrawingWhenAsked) {
+  int calls = 0;
+  const assay::Progress stop([&](std::size_t done, std::size_t total) {
+    ++calls;
+    EXPECT_LE(done, total);
+    return false;
+  });
+  // 200,000 coalitions of 30 features: the first report, after 2^16 coalitions, stops it.
+  EXPECT_THROW(ex::kernel_coalitions(30, 200'000, 0, 16, ex::Sampling::kernel, stop), assay::Interrupted);
+  EXPECT_EQ(calls, 1);
+  int reports = 0;
+  const assay::Progress count([&](std::size_t, std::size_t) { return ++reports > 0; });
+  const auto design = ex::kernel_coalitions(30, 200'000, 0, 16, ex::Sampling::kernel, count);
+  EXPECT_GE(reports, 2);
+  EXPECT_EQ(design.size(), ex::kernel_coalitions(30, 200'000, 0).size());  // reporting changes nothing
+}

@@ -57,10 +57,15 @@ double binomial(std::int32_t n, std::int32_t k) {
 // Collects coalitions, merging duplicates (the weight then counts the draws).
 class DesignBuilder {
  public:
-  explicit DesignBuilder(std::int32_t n_features) { design_.n_features = n_features; }
+  DesignBuilder(std::int32_t n_features, const Progress& progress, std::int64_t budget)
+      : progress_(progress), budget_(static_cast<std::size_t>(std::max<std::int64_t>(budget, 0))) {
+    design_.n_features = n_features;
+  }
 
-  // Returns true when the mask was new.
+  // Returns true when the mask was new. Every 2^16 calls, reports (coalitions so far,
+  // budget) so that a caller can interrupt a large design while it is drawn.
   bool add(const std::vector<std::uint8_t>& mask, double weight, std::int32_t group) {
+    if (progress_.active() && (++calls_ & 0xFFFF) == 0) progress_.report(design_.size(), budget_);
     std::string key(mask.begin(), mask.end());
     auto [it, inserted] = index_.try_emplace(std::move(key), static_cast<std::int64_t>(design_.weights.size()));
     if (!inserted) {
@@ -77,6 +82,9 @@ class DesignBuilder {
  private:
   CoalitionDesign design_;
   std::unordered_map<std::string, std::int64_t> index_;
+  const Progress& progress_;
+  std::size_t budget_ = 0;
+  std::uint64_t calls_ = 0;
 };
 
 // Calls visit(mask) for every subset of {0..M-1} of the given size (lexicographic).
@@ -127,11 +135,11 @@ CoalitionDesign gray_code_coalitions(std::int32_t n_features) {
 }
 
 CoalitionDesign kernel_coalitions(std::int32_t n_features, std::int64_t budget, std::uint64_t seed,
-                                  std::int32_t n_groups, Sampling sampling) {
+                                  std::int32_t n_groups, Sampling sampling, const Progress& progress) {
   const std::int32_t M = n_features;
   if (M < 1) throw InvalidArgument("n_features: KernelSHAP needs at least one feature");
   if (n_groups < 2) throw InvalidArgument("n_groups: need at least 2 jackknife groups");
-  DesignBuilder builder(M);
+  DesignBuilder builder(M, progress, budget);
   CoalitionDesign& design = builder.design();
   if (M == 1) {  // no coalition strictly between empty and full: the constraint decides
     design.exact = true;
@@ -247,14 +255,16 @@ CoalitionDesign kernel_coalitions(std::int32_t n_features, std::int64_t budget, 
 }
 
 CoalitionDesign kernel_coalitions_per_background(std::int32_t n_features, std::int64_t budget, std::uint64_t seed,
-                                                 std::int32_t n_background, std::int32_t n_groups, Sampling sampling) {
+                                                 std::int32_t n_background, std::int32_t n_groups, Sampling sampling,
+                                                 const Progress& progress) {
   if (n_background < 1) throw InvalidArgument("data: need at least one background row");
   CoalitionDesign all;
   all.n_features = n_features;
   all.exact = true;
   for (std::int32_t b = 0; b < n_background; ++b) {
     const CoalitionDesign one =
-        kernel_coalitions(n_features, budget, mix64(seed ^ (0x9e3779b97f4a7c15ULL * (std::uint64_t(b) + 1))), n_groups, sampling);
+        kernel_coalitions(n_features, budget, mix64(seed ^ (0x9e3779b97f4a7c15ULL * (std::uint64_t(b) + 1))), n_groups,
+                          sampling, progress);
     all.masks.insert(all.masks.end(), one.masks.begin(), one.masks.end());
     all.weights.insert(all.weights.end(), one.weights.begin(), one.weights.end());
     all.groups.insert(all.groups.end(), one.groups.begin(), one.groups.end());

@@ -213,7 +213,8 @@ class _AgnosticExplainer:
             chunk = 2 * 8 * (M + K) * min(n_items, items_per_call) * rows_per_item
         if values >= chunk:
             _check_memory(values + chunk, argument, f"{what} ({n_rows} rows x {n_coalitions} coalitions x {K} outputs)",
-                          None if argument != "X" else "explain fewer rows at a time")
+                          "explain fewer rows at a time" if argument == "X"
+                          else f"lower {argument} or explain fewer rows at a time")
         elif self.batch_size is not None:
             _check_memory(values + chunk, "batch_size", f"the masked rows of one model call ({M} features each)")
         else:
