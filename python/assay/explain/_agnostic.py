@@ -11,7 +11,6 @@ most, never once per row. See docs/explain_any_model.md.
 
 from __future__ import annotations
 
-import math
 import os
 import warnings
 from concurrent.futures import ThreadPoolExecutor
@@ -233,6 +232,10 @@ class _AgnosticExplainer:
 
     def _explanation(self, X: np.ndarray, values: np.ndarray, standard_errors: np.ndarray) -> Explanation:
         if not np.all(np.isfinite(values)):
+            if not np.all(np.isfinite(X)) or not np.all(np.isfinite(self.data)):
+                raise InvalidInputError(
+                    "X: NaN or inf in X or data give the model non-finite outputs, so the attributions are not "
+                    "finite; impute them, or use a model that handles missing values")
             raise InvalidInputError(
                 "model: the attributions overflow float64 (differences of the model's outputs are not finite); "
                 "scale the model's output down")
