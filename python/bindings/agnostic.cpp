@@ -123,8 +123,9 @@ void bind_agnostic(py::module_& m) {
       [](std::int32_t n_features, std::int64_t budget, std::uint64_t seed, std::int32_t n_groups,
          const std::string& sampling) {
         const auto chosen = sampling_of(sampling);
+        const Progress report = make_progress(py::none());  // Ctrl-C while a large design is drawn
         py::gil_scoped_release release;
-        return ex::kernel_coalitions(n_features, budget, seed, n_groups, chosen);
+        return ex::kernel_coalitions(n_features, budget, seed, n_groups, chosen, report);
       },
       py::arg("n_features"), py::arg("budget"), py::arg("seed"), py::arg("n_groups") = 16,
       py::arg("sampling") = "kernel");
@@ -133,8 +134,9 @@ void bind_agnostic(py::module_& m) {
       [](std::int32_t n_features, std::int64_t budget, std::uint64_t seed, std::int32_t n_background,
          const std::string& sampling) {
         const auto chosen = sampling_of(sampling);
+        const Progress report = make_progress(py::none());  // Ctrl-C while a large design is drawn
         py::gil_scoped_release release;
-        return ex::kernel_coalitions_per_background(n_features, budget, seed, n_background, 16, chosen);
+        return ex::kernel_coalitions_per_background(n_features, budget, seed, n_background, 16, chosen, report);
       },
       py::arg("n_features"), py::arg("budget"), py::arg("seed"), py::arg("n_background"),
       py::arg("sampling") = "kernel");
@@ -364,17 +366,20 @@ void bind_agnostic(py::module_& m) {
 
   m.def(
       "agnostic_kmeans",
-      [](const py::handle& data, std::int32_t k, std::uint64_t seed, bool round_values, int n_jobs) {
+      [](const py::handle& data, std::int32_t k, std::uint64_t seed, bool round_values, int n_jobs,
+         const py::object& progress) {
         const auto rows = doubles(data, 2, "data");
         const auto M = static_cast<std::int32_t>(rows.shape(1));
+        const Progress report = make_progress(progress);  // checks Ctrl-C even without a callback
         ex::BackgroundSummary summary;
         {
           py::gil_scoped_release release;
-          summary = ex::kmeans_summary(span_of(rows), M, k, seed, round_values, 100, n_jobs);
+          summary = ex::kmeans_summary(span_of(rows), M, k, seed, round_values, 100, n_jobs, report);
         }
         return py::make_tuple(to_numpy(summary.centers, {k, M}), to_numpy(summary.weights, {k}));
       },
-      py::arg("data"), py::arg("k"), py::arg("seed"), py::arg("round_values"), py::arg("n_jobs") = 0);
+      py::arg("data"), py::arg("k"), py::arg("seed"), py::arg("round_values"), py::arg("n_jobs") = 0,
+      py::arg("progress") = py::none());
 }
 
 }  // namespace assay::bindings

@@ -3,11 +3,13 @@
 #include "assay/explain/agnostic.hpp"
 
 #include <omp.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <bit>
 #include <cmath>
+#include <initializer_list>
 #include <limits>
 #include <numeric>
 #include <string>
@@ -24,6 +26,28 @@ namespace {
 
 using detail::Matrix;
 
+// The product of sizes, or ResourceLimit naming `what` when it does not fit in int64 (the
+// checks below compare sizes in int64; a wrapped product must never pass as a match).
+std::int64_t checked_size(std::initializer_list<std::int64_t> factors, const char* what) {
+  std::int64_t result = 1;
+  for (const std::int64_t factor : factors) {
+    if (factor < 0) throw InvalidArgument(std::string(what) + ": negative size");
+    if (__builtin_mul_overflow(result, factor, &result)) {
+      throw ResourceLimit(std::string(what) + ": the size overflows 64-bit integers");
+    }
+  }
+  return result;
+}
+
+// Bytes of physical memory (0 when unknown): no design larger than this is built.
+std::uint64_t physical_memory_bytes() {
+#if defined(_SC_PHYS_PAGES) && defined(_SC_PAGE_SIZE)
+  const long pages = sysconf(_SC_PHYS_PAGES), page_size = sysconf(_SC_PAGE_SIZE);
+  if (pages > 0 && page_size > 0) return static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(page_size);
+#endif
+  return 0;
+}
+
 double binomial(std::int32_t n, std::int32_t k) {
   double result = 1.0;
   for (std::int32_t i = 1; i <= k; ++i) result = result * (n - k + i) / i;
@@ -33,10 +57,15 @@ double binomial(std::int32_t n, std::int32_t k) {
 // Collects coalitions, merging duplicates (the weight then counts the draws).
 class DesignBuilder {
  public:
-  explicit DesignBuilder(std::int32_t n_features) { design_.n_features = n_features; }
+  DesignBuilder(std::int32_t n_features, const Progress& progress, std::int64_t budget)
+      : progress_(progress), budget_(static_cast<std::size_t>(std::max<std::int64_t>(budget, 0))) {
+    design_.n_features = n_features;
+  }
 
-  // Returns true when the mask was new.
+  // Returns true when the mask was new. Every 2^16 calls, reports (coalitions so far,
+  // budget) so that a caller can interrupt a large design while it is drawn.
   bool add(const std::vector<std::uint8_t>& mask, double weight, std::int32_t group) {
+    if (progress_.active() && (++calls_ & 0xFFFF) == 0) progress_.report(design_.size(), budget_);
     std::string key(mask.begin(), mask.end());
     auto [it, inserted] = index_.try_emplace(std::move(key), static_cast<std::int64_t>(design_.weights.size()));
     if (!inserted) {
@@ -53,6 +82,9 @@ class DesignBuilder {
  private:
   CoalitionDesign design_;
   std::unordered_map<std::string, std::int64_t> index_;
+  const Progress& progress_;
+  std::size_t budget_ = 0;
+  std::uint64_t calls_ = 0;
 };
 
 // Calls visit(mask) for every subset of {0..M-1} of the given size (lexicographic).
@@ -103,17 +135,26 @@ CoalitionDesign gray_code_coalitions(std::int32_t n_features) {
 }
 
 CoalitionDesign kernel_coalitions(std::int32_t n_features, std::int64_t budget, std::uint64_t seed,
-                                  std::int32_t n_groups, Sampling sampling) {
+                                  std::int32_t n_groups, Sampling sampling, const Progress& progress) {
   const std::int32_t M = n_features;
   if (M < 1) throw InvalidArgument("n_features: KernelSHAP needs at least one feature");
   if (n_groups < 2) throw InvalidArgument("n_groups: need at least 2 jackknife groups");
-  DesignBuilder builder(M);
+  DesignBuilder builder(M, progress, budget);
   CoalitionDesign& design = builder.design();
   if (M == 1) {  // no coalition strictly between empty and full: the constraint decides
     design.exact = true;
     return design;
   }
   if (budget < 2) throw InvalidArgument("nsamples: need at least 2 coalitions, got " + std::to_string(budget));
+  // Refuse, before drawing, a design that cannot fit: its masks, weights and groups, and
+  // the index of distinct coalitions kept while drawing (about 2M + 108 bytes each).
+  const std::int64_t coalitions = M <= 62 ? std::min<std::int64_t>(budget, (std::int64_t{1} << M) - 2) : budget;
+  checked_size({budget, 4}, "nsamples");
+  const std::uint64_t memory = physical_memory_bytes();
+  if (memory > 0 && static_cast<double>(coalitions) * (2.0 * M + 108.0) > static_cast<double>(memory)) {
+    throw ResourceLimit("nsamples: a KernelSHAP design of " + std::to_string(coalitions) + " coalitions of " +
+                        std::to_string(M) + " features would need more than this machine's memory; lower nsamples");
+  }
   const bool all_fit = M <= 30 && budget >= (std::int64_t{1} << M) - 2;
   if (all_fit) {
     const std::uint64_t count = std::uint64_t{1} << M;
@@ -214,14 +255,16 @@ CoalitionDesign kernel_coalitions(std::int32_t n_features, std::int64_t budget, 
 }
 
 CoalitionDesign kernel_coalitions_per_background(std::int32_t n_features, std::int64_t budget, std::uint64_t seed,
-                                                 std::int32_t n_background, std::int32_t n_groups, Sampling sampling) {
+                                                 std::int32_t n_background, std::int32_t n_groups, Sampling sampling,
+                                                 const Progress& progress) {
   if (n_background < 1) throw InvalidArgument("data: need at least one background row");
   CoalitionDesign all;
   all.n_features = n_features;
   all.exact = true;
   for (std::int32_t b = 0; b < n_background; ++b) {
     const CoalitionDesign one =
-        kernel_coalitions(n_features, budget, mix64(seed ^ (0x9e3779b97f4a7c15ULL * (std::uint64_t(b) + 1))), n_groups, sampling);
+        kernel_coalitions(n_features, budget, mix64(seed ^ (0x9e3779b97f4a7c15ULL * (std::uint64_t(b) + 1))), n_groups,
+                          sampling, progress);
     all.masks.insert(all.masks.end(), one.masks.begin(), one.masks.end());
     all.weights.insert(all.weights.end(), one.weights.begin(), one.weights.end());
     all.groups.insert(all.groups.end(), one.groups.begin(), one.groups.end());
@@ -240,11 +283,11 @@ void fill_masked_rows_per_background(std::span<const double> X, std::span<const 
   const std::int64_t n_rows = static_cast<std::int64_t>(X.size()) / M;
   const std::int64_t n_background = static_cast<std::int64_t>(background.size()) / M;
   if (!design.per_background() || n_coalitions < 1) throw InvalidArgument("design: not a per-background design");
-  if (item_begin < 0 || item_end < item_begin || item_end > n_rows * n_coalitions) {
+  if (item_begin < 0 || item_end < item_begin || item_end > checked_size({n_rows, n_coalitions}, "X")) {
     throw InvalidArgument("item range [" + std::to_string(item_begin) + ", " + std::to_string(item_end) +
                           ") outside the (row, coalition) grid");
   }
-  if (static_cast<std::int64_t>(out.size()) != (item_end - item_begin) * M) {
+  if (static_cast<std::int64_t>(out.size()) != checked_size({item_end - item_begin, M}, "out")) {
     throw InvalidArgument("out: wrong size for the masked rows");
   }
   for (std::int64_t item = item_begin; item < item_end; ++item) {
@@ -268,11 +311,11 @@ void fill_masked_rows(std::span<const double> X, std::span<const double> backgro
   const std::int64_t n_rows = static_cast<std::int64_t>(X.size()) / M;
   const std::int64_t n_background = static_cast<std::int64_t>(background.size()) / M;
   if (n_coalitions < 1 || n_background < 1) throw InvalidArgument("masks and background must not be empty");
-  if (item_begin < 0 || item_end < item_begin || item_end > n_rows * n_coalitions) {
+  if (item_begin < 0 || item_end < item_begin || item_end > checked_size({n_rows, n_coalitions}, "X")) {
     throw InvalidArgument("item range [" + std::to_string(item_begin) + ", " + std::to_string(item_end) +
                           ") outside the (row, coalition) grid");
   }
-  if (static_cast<std::int64_t>(out.size()) != (item_end - item_begin) * n_background * M) {
+  if (static_cast<std::int64_t>(out.size()) != checked_size({item_end - item_begin, n_background, M}, "out")) {
     throw InvalidArgument("out: wrong size for the masked rows");
   }
   // Blocks of items. A masked row is the background row with the coalition's columns
@@ -331,25 +374,41 @@ void coalition_values(std::span<const double> outputs, std::int64_t n_items, std
                       std::int32_t n_outputs, std::span<const double> weights, Link link, std::span<double> out) {
   const std::int64_t K = n_outputs;
   if (n_background < 1 || K < 1) throw InvalidArgument("n_background and n_outputs must be positive");
-  if (static_cast<std::int64_t>(outputs.size()) != n_items * n_background * K) {
+  if (static_cast<std::int64_t>(outputs.size()) != checked_size({n_items, n_background, K}, "model output")) {
     throw InvalidArgument("model: returned " + std::to_string(outputs.size()) + " values, expected " +
                           std::to_string(n_items * n_background * K));
   }
-  if (static_cast<std::int64_t>(out.size()) != n_items * K) throw InvalidArgument("out: wrong size");
+  if (static_cast<std::int64_t>(out.size()) != checked_size({n_items, K}, "out")) throw InvalidArgument("out: wrong size");
   if (!weights.empty() && static_cast<std::int64_t>(weights.size()) != n_background) {
     throw InvalidArgument("data_weights: expected one weight per background row");
   }
-  double weight_sum = weights.empty() ? n_background : 0.0;
-  for (double w : weights) weight_sum += w;
+  // Weights normalised to sum 1 first (scaled by the largest, so the sum cannot overflow):
+  // then every partial sum of w_b f_b is at most max |f| and the mean of finite outputs is
+  // finite.
+  std::vector<double> share(n_background, 1.0 / static_cast<double>(n_background));
+  if (!weights.empty()) {
+    double largest = 0.0;
+    for (double w : weights) {
+      if (!(std::isfinite(w) && w >= 0.0)) throw InvalidArgument("data_weights: must be finite and non-negative");
+      largest = std::max(largest, w);
+    }
+    if (!(largest > 0.0)) throw InvalidArgument("data_weights: must not be all zero");
+    double sum = 0.0;
+    for (double w : weights) sum += w / largest;
+    for (std::int64_t b = 0; b < n_background; ++b) share[b] = weights[b] / largest / sum;
+  }
   for (std::int64_t item = 0; item < n_items; ++item) {
     for (std::int64_t k = 0; k < K; ++k) {
-      double sum = 0.0;
+      double mean = 0.0;
       for (std::int64_t b = 0; b < n_background; ++b) {
         const double f = outputs[(item * n_background + b) * K + k];
         if (!std::isfinite(f)) throw InvalidArgument("model: returned a non-finite output (NaN or inf) for a masked row");
-        sum += (weights.empty() ? 1.0 : weights[b]) * f;
+        mean += share[b] * f;
       }
-      out[item * K + k] = apply_link(sum / weight_sum, link);
+      if (!std::isfinite(mean)) {  // only by rounding, with outputs at the largest doubles
+        throw InvalidArgument("model: the mean output over the background overflows; scale the model's output down");
+      }
+      out[item * K + k] = apply_link(mean, link);
     }
   }
 }
@@ -360,8 +419,10 @@ void exact_shapley_values(const CoalitionDesign& design, std::span<const double>
   const std::int64_t K = n_outputs;
   const auto n_coalitions = static_cast<std::int64_t>(design.size());
   if (M < 1 || n_coalitions != (std::int64_t{1} << M)) throw InvalidArgument("design: not a full Gray-code design");
-  if (static_cast<std::int64_t>(values.size()) != n_rows * n_coalitions * K) throw InvalidArgument("values: wrong size");
-  if (static_cast<std::int64_t>(out.size()) != n_rows * M * K) throw InvalidArgument("out: wrong size");
+  if (static_cast<std::int64_t>(values.size()) != checked_size({n_rows, n_coalitions, K}, "values")) {
+    throw InvalidArgument("values: wrong size");
+  }
+  if (static_cast<std::int64_t>(out.size()) != checked_size({n_rows, M, K}, "out")) throw InvalidArgument("out: wrong size");
   // c(s) = s!(M-s-1)!/M! = 1 / (M C(M-1, s)): the weight of a coalition of size s
   // not containing the feature.
   std::vector<double> coefficient(M);
@@ -416,10 +477,10 @@ void kernel_shap_values(const CoalitionDesign& design, std::span<const double> v
   const auto C = static_cast<std::int64_t>(design.size());
   detail::check_l1_regularization(l1_reg);
   if (M < 1 || K < 1) throw InvalidArgument("design: needs at least one feature and one output");
-  if (static_cast<std::int64_t>(values.size()) != n_rows * C * K) throw InvalidArgument("values: wrong size");
+  if (static_cast<std::int64_t>(values.size()) != checked_size({n_rows, C, K}, "values")) throw InvalidArgument("values: wrong size");
   if (static_cast<std::int64_t>(full.size()) != n_rows * K) throw InvalidArgument("full: wrong size");
   if (static_cast<std::int64_t>(empty.size()) != K) throw InvalidArgument("empty: wrong size");
-  if (static_cast<std::int64_t>(out.size()) != n_rows * M * K || standard_errors.size() != out.size()) {
+  if (static_cast<std::int64_t>(out.size()) != checked_size({n_rows, M, K}, "out") || standard_errors.size() != out.size()) {
     throw InvalidArgument("out: wrong size");
   }
   if (M == 1) {  // efficiency alone: phi = v(N) - v0
@@ -560,8 +621,8 @@ void kernel_shap_values_per_background(const CoalitionDesign& design, std::span<
   if (!weights.empty() && static_cast<std::int64_t>(weights.size()) != B) {
     throw InvalidArgument("data_weights: expected one weight per background row");
   }
-  if (static_cast<std::int64_t>(values.size()) != n_rows * C * K) throw InvalidArgument("values: wrong size");
-  if (static_cast<std::int64_t>(out.size()) != n_rows * M * K || standard_errors.size() != out.size()) {
+  if (static_cast<std::int64_t>(values.size()) != checked_size({n_rows, C, K}, "values")) throw InvalidArgument("values: wrong size");
+  if (static_cast<std::int64_t>(out.size()) != checked_size({n_rows, M, K}, "out") || standard_errors.size() != out.size()) {
     throw InvalidArgument("out: wrong size");
   }
   for (const double v : values) {
@@ -613,7 +674,7 @@ void kernel_shap_values_per_background(const CoalitionDesign& design, std::span<
 std::vector<std::int32_t> random_permutations(std::int32_t n_features, std::int64_t n_permutations,
                                               std::uint64_t seed) {
   if (n_features < 1 || n_permutations < 1) throw InvalidArgument("need at least one feature and one permutation");
-  std::vector<std::int32_t> permutations(n_permutations * n_features);
+  std::vector<std::int32_t> permutations(checked_size({n_permutations, n_features, 4}, "n_permutations") / 4);
   for (std::int64_t k = 0; k < n_permutations; ++k) {
     CounterRng rng(seed, static_cast<std::uint64_t>(k));
     std::int32_t* order = permutations.data() + k * n_features;
@@ -631,7 +692,7 @@ CoalitionDesign permutation_coalitions(std::span<const std::int32_t> permutation
   const std::int64_t K = static_cast<std::int64_t>(permutations.size()) / M;
   CoalitionDesign design;
   design.n_features = n_features;
-  design.masks.assign(K * (2 * M + 1) * M, 0);
+  design.masks.assign(checked_size({K, 2 * M + 1, M}, "permutations"), 0);
   std::vector<std::uint8_t> mask(M), seen(M);
   for (std::int64_t k = 0; k < K; ++k) {
     std::fill(seen.begin(), seen.end(), 0);
@@ -663,8 +724,10 @@ void permutation_shapley_values(std::span<const std::int32_t> permutations, std:
   const std::int64_t P = M > 0 ? static_cast<std::int64_t>(permutations.size()) / M : 0;
   const std::int64_t steps = 2 * M + 1;
   if (M < 1 || P < 1) throw InvalidArgument("permutations: need at least one permutation of at least one feature");
-  if (static_cast<std::int64_t>(values.size()) != n_rows * P * steps * K) throw InvalidArgument("values: wrong size");
-  if (static_cast<std::int64_t>(out.size()) != n_rows * M * K || standard_errors.size() != out.size()) {
+  if (static_cast<std::int64_t>(values.size()) != checked_size({n_rows, P, steps, K}, "values")) {
+    throw InvalidArgument("values: wrong size");
+  }
+  if (static_cast<std::int64_t>(out.size()) != checked_size({n_rows, M, K}, "out") || standard_errors.size() != out.size()) {
     throw InvalidArgument("out: wrong size");
   }
   parallel_for(static_cast<std::ptrdiff_t>(n_rows), resolve_threads(n_jobs), [&](std::ptrdiff_t row) {

@@ -11,6 +11,7 @@ most, never once per row. See docs/explain_any_model.md.
 
 from __future__ import annotations
 
+import os
 import warnings
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
@@ -22,6 +23,7 @@ from .. import _core
 from .._frame import as_frame
 from .._progress import progress_callback
 from .._util import n_jobs_arg
+from ..errors import AssayError, InvalidInputError, InvalidTypeError, ResourceLimitError
 from ._explanation import Explanation
 
 __all__ = ["Background", "ExactExplainer", "KernelExplainer", "LinearExplainer", "PermutationExplainer", "kmeans"]
@@ -45,17 +47,29 @@ class Background:
         return f"Background({len(self.data)} weighted rows x {self.data.shape[1]} features)"
 
 
-def kmeans(data: Any, k: int, *, seed: int = 0, round_values: bool = True, n_jobs: int | None = None) -> Background:
+def kmeans(data: Any, k: int, *, seed: int | None = 0, round_values: bool = True, n_jobs: int | None = None,
+           progress: Any = None) -> Background:
     """Summarises background rows by ``k`` k-means centres weighted by their clusters' shares (as ``shap.kmeans``).
 
     k-means++ seeding and Lloyd iterations run in the core (the same result for every
     ``n_jobs``). With ``round_values`` every centre coordinate is replaced by the nearest
     value of that feature in the data. Pass the result as ``data`` to any explainer.
+    ``data`` must be finite (NaN or inf is an error); ``k`` is an integer from 1 to the
+    number of rows. The core checks for Ctrl-C (and calls ``progress``, as the
+    explainers') at least every few million distance terms.
     """
+    seed = _seed_arg(seed)
     matrix, names = _matrix(data, "data", None)
-    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 1 <= k <= len(matrix):
-        raise ValueError(f"k must be an integer between 1 and the number of rows ({len(matrix)}), got {k!r}")
-    centers, weights = _core.agnostic_kmeans(matrix, int(k), _seed_arg(seed), bool(round_values), n_jobs_arg(n_jobs))
+    expected = f"an integer between 1 and the number of rows ({len(matrix)})"
+    k = _count_arg(k, "k", expected=expected)
+    if k > len(matrix):
+        raise InvalidInputError(f"k must be {expected}, got {k}")
+    if k > _INT32_MAX:
+        raise ResourceLimitError(f"k={k}: at most {_INT32_MAX} centres")
+    if not isinstance(round_values, (bool, np.bool_)):
+        raise InvalidTypeError(f"round_values must be True or False, got {round_values!r}")
+    centers, weights = _core.agnostic_kmeans(matrix, k, seed, bool(round_values), n_jobs_arg(n_jobs),
+                                             progress_callback(progress, "k-means"))
     return Background(centers, weights, names)
 
 
@@ -77,20 +91,17 @@ class _AgnosticExplainer:
         self._native = _native_model(model)
         if self._native is None and not callable(model):
             hint = " such as model.predict" if hasattr(model, "predict") else ""
-            raise TypeError(
+            raise InvalidTypeError(
                 f"model: expected a callable on a 2-D array{hint}, or a fitted tree ensemble or linear model, "
                 f"got {type(model).__name__}"
             )
-        if link not in _LINKS:
-            raise ValueError(f"link must be one of {_LINKS}, got {link!r}")
-        if batch_size is not None and (
-            isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1
-        ):
-            raise ValueError(f"batch_size must be a positive integer (or None: about 2 MB per call), got {batch_size!r}")
+        if not isinstance(link, str) or link not in _LINKS:
+            raise InvalidInputError(f"link must be one of {_LINKS}, got {link!r}")
         self.model = model
         self.link = link
         self.n_jobs = n_jobs_arg(n_jobs)
-        self.batch_size = None if batch_size is None else int(batch_size)
+        self.batch_size = None if batch_size is None else _count_arg(
+            batch_size, "batch_size", expected="a positive integer (or None: about 2 MB per call)")
         self.progress = progress
         data, data_weights, feature_names = _unpack_background(data, data_weights, feature_names)
         self.data, self.feature_names = _matrix(data, "data", feature_names)
@@ -99,7 +110,8 @@ class _AgnosticExplainer:
         if self._native is not None:
             self.n_outputs = self._native.n_outputs
             if self._native.n_features != self.n_features:
-                raise ValueError(f"data has {self.n_features} columns but the model uses {self._native.n_features} features")
+                raise InvalidInputError(
+                    f"data has {self.n_features} columns but the model uses {self._native.n_features} features")
             empty = _core.agnostic_design_from_arrays(np.zeros((1, self.n_features)), np.ones(1))
             self._expected = self._coalition_values(self.data[:1], empty, "")[0, 0]
         else:
@@ -107,6 +119,10 @@ class _AgnosticExplainer:
             self._background_outputs = self._call(self.data)
             self._expected = _core.agnostic_coalition_values(
                 self._background_outputs, 1, n_background, self.data_weights, link)[0]
+        if not np.all(np.isfinite(self._expected)):
+            raise InvalidInputError(
+                "model: the (weighted) mean output over the background rows is not finite (the outputs are too "
+                "large for float64); scale the model's output down")
 
     @property
     def n_features(self) -> int:
@@ -124,27 +140,15 @@ class _AgnosticExplainer:
         try:
             result = self.model(batch)
         except Exception as error:
-            raise ValueError(
+            raise InvalidInputError(
                 f"model: raised {type(error).__name__} on a batch of shape {batch.shape}: {error}"
             ) from error
-        try:
-            outputs = np.asarray(result, dtype=np.float64)
-        except (TypeError, ValueError) as error:
-            raise TypeError(f"model: returned {type(result).__name__}, which is not numeric") from error
-        if outputs.ndim == 1:
-            outputs = outputs[:, None]
-        if outputs.ndim != 2 or outputs.shape[0] != len(batch):
-            raise ValueError(
-                f"model: returned shape {np.shape(result)} for a batch of {len(batch)} rows; expected "
-                f"({len(batch)},) or ({len(batch)}, n_outputs)"
-            )
+        outputs = _model_outputs(result, len(batch))
         if self.n_outputs == 0:
-            if outputs.shape[1] == 0:
-                raise ValueError("model: returned no outputs")
             self.n_outputs = outputs.shape[1]
         elif outputs.shape[1] != self.n_outputs:
-            raise ValueError(f"model: returned {outputs.shape[1]} outputs, earlier {self.n_outputs}")
-        return np.ascontiguousarray(outputs)
+            raise InvalidInputError(f"model: returned {outputs.shape[1]} outputs, earlier {self.n_outputs}")
+        return outputs
 
     def _coalition_values(self, X: np.ndarray, design: Any, description: str) -> np.ndarray:
         """v(S) for every row of X and coalition of the design: (n_rows, n_coalitions, n_outputs)."""
@@ -194,6 +198,28 @@ class _AgnosticExplainer:
             return self.batch_size
         return max(1, _CHUNK_BYTES // (8 * self.n_features))
 
+    def _check_evaluation(self, n_rows: int, n_coalitions: int, argument: str, what: str, extra: int = 0) -> None:
+        """Refuses, before anything is allocated, an evaluation whose arrays cannot fit in memory:
+        v(S) for every (row, coalition, output) and the attributions (``extra`` bytes more, e.g.
+        a solver's), and the masked rows and outputs of one model call."""
+        M, B, K = self.n_features, len(self.data), max(self.n_outputs, 1)
+        n_items = n_rows * n_coalitions
+        values = 8 * K * (2 * n_items + 2 * n_rows * M) + extra
+        chunk = 0
+        if self._native is None:
+            rows_per_item = 1 if getattr(self, "per_background", False) else B
+            items_per_call = max(1, self._rows_per_call() // rows_per_item)
+            chunk = 2 * 8 * (M + K) * min(n_items, items_per_call) * rows_per_item
+        if values >= chunk:
+            _check_memory(values + chunk, argument, f"{what} ({n_rows} rows x {n_coalitions} coalitions x {K} outputs)",
+                          "explain fewer rows at a time" if argument == "X"
+                          else f"lower {argument} or explain fewer rows at a time")
+        elif self.batch_size is not None:
+            _check_memory(values + chunk, "batch_size", f"the masked rows of one model call ({M} features each)")
+        else:
+            _check_memory(values + chunk, "data", f"the masked rows of one model call ({B} background rows x "
+                          f"{M} features per coalition)", "summarise the background with assay.explain.kmeans")
+
     def _full_values(self, X: np.ndarray) -> np.ndarray:
         """v(all features) = link(f(x)) per row: (n_rows, n_outputs)."""
         if self._native is not None:
@@ -202,13 +228,17 @@ class _AgnosticExplainer:
         return _core.agnostic_coalition_values(self._call(X), len(X), 1, np.empty(0), self.link)
 
     def _rows(self, X: Any) -> np.ndarray:
-        names = self.feature_names if np.ndim(X) == 2 and np.shape(X)[1] == self.n_features else None
-        matrix, _ = _matrix(X, "X", names, order=self.feature_names)
-        if matrix.shape[1] != self.n_features:
-            raise ValueError(f"X has {matrix.shape[1]} columns but data has {self.n_features}")
-        return matrix
+        return _rows_arg(X, self.feature_names)
 
     def _explanation(self, X: np.ndarray, values: np.ndarray, standard_errors: np.ndarray) -> Explanation:
+        if not np.all(np.isfinite(values)):
+            if not np.all(np.isfinite(X)) or not np.all(np.isfinite(self.data)):
+                raise InvalidInputError(
+                    "X: NaN or inf in X or data give the model non-finite outputs, so the attributions are not "
+                    "finite; impute them, or use a model that handles missing values")
+            raise InvalidInputError(
+                "model: the attributions overflow float64 (differences of the model's outputs are not finite); "
+                "scale the model's output down")
         single = self.n_outputs == 1
         base = np.broadcast_to(self._expected[0] if single else self._expected, (len(X), *self._expected.shape[: not single])).copy()
         explanation = Explanation(values[..., 0] if single else values, base, X.copy(), self.feature_names)
@@ -227,13 +257,16 @@ class ExactExplainer(_AgnosticExplainer):
 
     def __init__(self, model: Callable[[np.ndarray], Any], data: Any, link: str = "identity", n_jobs: int | None = None,
                  *, max_evals: int = 1 << 16, **options: Any) -> None:
+        max_evals = _count_arg(max_evals, "max_evals", expected="an integer of at least 1")
         super().__init__(model, data, link, n_jobs, **options)
-        if self.n_features > 30 or (1 << self.n_features) > max_evals:
-            raise ValueError(
-                f"data has {self.n_features} features: ExactExplainer would evaluate 2^{self.n_features} coalitions "
+        M = self.n_features
+        if M > 30 or (1 << M) > max_evals:
+            raise InvalidInputError(
+                f"data has {M} features: ExactExplainer would evaluate 2^{M} coalitions "
                 f"per row, more than max_evals={max_evals}; use KernelExplainer for many features"
             )
-        self._design = _core.agnostic_gray_code_design(self.n_features)
+        _check_memory((1 << M) * (M + 12), "max_evals", f"the exact design of 2^{M} coalitions of {M} features")
+        self._design = _core.agnostic_gray_code_design(M)
 
     def shap_values(self, X: Any) -> np.ndarray:
         """Shapley values: (n_rows, n_features), or (n_rows, n_features, n_outputs) for several outputs."""
@@ -241,6 +274,7 @@ class ExactExplainer(_AgnosticExplainer):
 
     def __call__(self, X: Any) -> Explanation:
         rows = self._rows(X)
+        self._check_evaluation(len(rows), len(self._design), "X", "exact Shapley values")
         coalition_values = self._coalition_values(rows, self._design, "Exact Shapley values")
         values = _core.agnostic_exact_values(self._design, coalition_values, self.n_jobs)
         return self._explanation(rows, values, np.zeros_like(values))
@@ -298,27 +332,58 @@ class KernelExplainer(_AgnosticExplainer):
     """
 
     def __init__(self, model: Callable[[np.ndarray], Any], data: Any, link: str = "identity", n_jobs: int | None = None,
-                 *, seed: int = 0, sampling: str = "kernel", per_background: bool = False, **options: Any) -> None:
+                 *, seed: int | None = 0, sampling: str = "kernel", per_background: bool = False,
+                 **options: Any) -> None:
         if not isinstance(per_background, (bool, np.bool_)):
-            raise ValueError(f"per_background must be True or False, got {per_background!r}")
+            raise InvalidTypeError(f"per_background must be True or False, got {per_background!r}")
         if per_background and link != "identity":
-            raise ValueError("per_background=True needs link='identity': with 'logit' the link of the mean output "
-                             "is not the mean of the background rows' games")
+            raise InvalidInputError("per_background=True needs link='identity': with 'logit' the link of the mean "
+                                    "output is not the mean of the background rows' games")
+        seed = _seed_arg(seed)
+        if not isinstance(sampling, str) or sampling not in ("kernel", "leverage"):
+            raise InvalidInputError(f"sampling must be 'kernel' or 'leverage', got {sampling!r}")
+        self.per_background = bool(per_background)
         super().__init__(model, data, link, n_jobs, **options)
         if per_background and self._native is not None:
-            raise ValueError("per_background=True needs a callable model; pass e.g. model.predict")
-        self.seed = _seed_arg(seed)
-        if sampling not in ("kernel", "leverage"):
-            raise ValueError(f"sampling must be 'kernel' or 'leverage', got {sampling!r}")
+            raise InvalidInputError("per_background=True needs a callable model; pass e.g. model.predict")
+        self.seed = seed
         self.sampling = sampling
-        self.per_background = bool(per_background)
 
     def design(self, nsamples: int | str = "auto") -> Any:
         """The coalitions and weights used for a budget (``nsamples``): the core's CoalitionDesign."""
+        budget = self._budget(nsamples)
+        self._check_design(budget)
         if self.per_background:
             return _core.agnostic_kernel_design_per_background(
-                self.n_features, self._budget(nsamples), self.seed, len(self.data), sampling=self.sampling)
-        return _core.agnostic_kernel_design(self.n_features, self._budget(nsamples), self.seed, sampling=self.sampling)
+                self.n_features, budget, self.seed, len(self.data), sampling=self.sampling)
+        return _core.agnostic_kernel_design(self.n_features, budget, self.seed, sampling=self.sampling)
+
+    def _n_coalitions(self, budget: int) -> int:
+        """How many coalitions a budget gives (at most the 2^M - 2 that exist), over every background row
+        for a per-background design."""
+        M = self.n_features
+        count = 0 if M == 1 else min(budget, 2**M - 2)
+        return count * (len(self.data) if self.per_background else 1)
+
+    def _check_design(self, budget: int) -> None:
+        M = self.n_features
+        per_design = 0 if M == 1 else min(budget, 2**M - 2)
+        # The design (masks, weights, groups), and the index of distinct coalitions kept while drawing.
+        needed = self._n_coalitions(budget) * (M + 12) + per_design * (2 * M + 96)
+        _check_memory(needed, "nsamples", f"the KernelSHAP design of {per_design} coalitions of {M} features"
+                      + (f" for each of {len(self.data)} background rows" if self.per_background else ""))
+
+    def _check_kernel(self, n_rows: int, budget: int) -> None:
+        """Refuses a budget whose design, v(S) and regression cannot fit, before drawing anything."""
+        self._check_design(budget)
+        M, K = self.n_features, max(self.n_outputs, 1)
+        C = self._n_coalitions(budget)
+        threads = _core.resolve_threads(self.n_jobs)
+        if self.per_background:  # each background row's values and errors, and a copy of its game's v(S)
+            solver = 8 * K * (2 * len(self.data) * n_rows * M + n_rows * C)
+        else:  # the eliminated design twice, and one block of 32 rows' targets per thread
+            solver = 8 * C * (2 * M + 32 * K * min(threads, 64))
+        self._check_evaluation(n_rows, C, "nsamples", "KernelSHAP", extra=solver)
 
     def shap_values(self, X: Any, nsamples: int | str = "auto", tolerance: float | None = None,
                     l1_reg: str | float | bool = False) -> np.ndarray:
@@ -365,11 +430,15 @@ class KernelExplainer(_AgnosticExplainer):
         largest = self._budget(nsamples)
         selection = _l1_reg_arg(l1_reg)
         if self.per_background and selection[0] != "none":
-            raise ValueError("l1_reg: feature selection is not available with per_background=True")
+            raise InvalidInputError("l1_reg: feature selection is not available with per_background=True")
+        if tolerance is not None and (
+            isinstance(tolerance, (bool, np.bool_)) or not isinstance(tolerance, (int, float, np.integer, np.floating))
+            or not tolerance > 0
+        ):
+            raise InvalidInputError(f"tolerance must be a positive number, got {tolerance!r}")
+        self._check_kernel(len(rows), largest)
         if tolerance is None:
             return self._explain(rows, largest, selection)
-        if isinstance(tolerance, bool) or not isinstance(tolerance, (int, float)) or not tolerance > 0:
-            raise ValueError(f"tolerance must be a positive number, got {tolerance!r}")
         budget = min(largest, max(2 * self.n_features + 2, 128))
         while True:
             explanation = self._explain(rows, budget, selection)
@@ -388,13 +457,18 @@ class KernelExplainer(_AgnosticExplainer):
 
     def _budget(self, nsamples: int | str) -> int:
         M = self.n_features
-        if nsamples == "auto":
+        if isinstance(nsamples, str) and nsamples == "auto":
             return 2 * M + 2048  # shap's default budget
-        if isinstance(nsamples, bool) or not isinstance(nsamples, (int, np.integer)):
-            raise ValueError(f"nsamples must be 'auto' or an integer, got {nsamples!r}")
-        if M > 1 and nsamples < M:
-            raise ValueError(f"nsamples={nsamples}: need at least as many coalitions as features ({M})")
-        return int(nsamples)
+        if isinstance(nsamples, str):
+            raise InvalidInputError(f"nsamples must be 'auto' or an integer, got {nsamples!r}")
+        budget = _count_arg(nsamples, "nsamples", expected="'auto' or an integer")
+        if M > 1 and budget < max(M, 2):
+            raise InvalidInputError(f"nsamples={budget}: need at least as many coalitions as features ({M})")
+        if budget > _INT64_MAX // 4:  # the core indexes draws in int64
+            if M <= 30:  # every coalition fits long before: the same (exact) design
+                return max(2, 2**M - 2)
+            raise ResourceLimitError(f"nsamples={budget}: more coalitions than can be indexed; lower nsamples")
+        return budget
 
     def _explain(self, rows: np.ndarray, budget: int, selection: tuple[str, int, float]) -> Explanation:
         design = self.design(budget)
@@ -432,9 +506,10 @@ class PermutationExplainer(_AgnosticExplainer):
     """
 
     def __init__(self, model: Callable[[np.ndarray], Any], data: Any, link: str = "identity", n_jobs: int | None = None,
-                 *, seed: int = 0, **options: Any) -> None:
+                 *, seed: int | None = 0, **options: Any) -> None:
+        seed = _seed_arg(seed)
         super().__init__(model, data, link, n_jobs, **options)
-        self.seed = _seed_arg(seed)
+        self.seed = seed
 
     def shap_values(self, X: Any, max_evals: int = 500) -> np.ndarray:
         """SHAP values: (n_rows, n_features), or (n_rows, n_features, n_outputs) for several outputs."""
@@ -450,20 +525,27 @@ class PermutationExplainer(_AgnosticExplainer):
         rows = self._rows(X)
         M = self.n_features
         if permutations is None:
-            if isinstance(max_evals, bool) or not isinstance(max_evals, (int, np.integer)):
-                raise ValueError(f"max_evals must be an integer, got {max_evals!r}")
-            n_permutations = int(max_evals) // (2 * M + 1)
+            max_evals = _count_arg(max_evals, "max_evals", expected="an integer of at least 1")
+            n_permutations = max_evals // (2 * M + 1)
             if n_permutations < 1:
-                raise ValueError(f"max_evals={max_evals} is too small: one permutation of {M} features takes {2 * M + 1}")
+                raise InvalidInputError(
+                    f"max_evals={max_evals} is too small: one permutation of {M} features takes {2 * M + 1}")
+            self._check_permutations(len(rows), n_permutations, "max_evals")
             permutations = _core.agnostic_random_permutations(M, n_permutations, self.seed)
         else:
-            permutations = np.asarray(permutations)
-            if permutations.ndim != 2 or permutations.shape[1] != M or not np.issubdtype(permutations.dtype, np.integer):
-                raise ValueError(f"permutations: expected an integer array of shape (n_permutations, {M})")
+            permutations = _permutations_arg(permutations, M)
+            self._check_permutations(len(rows), len(permutations), "permutations")
         design = _core.agnostic_permutation_design(permutations)
         coalition_values = self._coalition_values(rows, design, "Permutation SHAP")
         values, errors = _core.agnostic_permutation_values(permutations, coalition_values, self.n_jobs)
         return self._explanation(rows, values, errors)
+
+    def _check_permutations(self, n_rows: int, n_permutations: int, argument: str) -> None:
+        M = self.n_features
+        n_coalitions = n_permutations * (2 * M + 1)
+        design = 4 * n_permutations * M + n_coalitions * (M + 12)
+        _check_memory(design, argument, f"{n_permutations} permutations of {M} features and their coalitions")
+        self._check_evaluation(n_rows, n_coalitions, argument, "permutation SHAP", extra=design)
 
 
 class LinearExplainer:
@@ -490,27 +572,28 @@ class LinearExplainer:
         elif hasattr(model, "coef_") and hasattr(model, "intercept_"):
             coef, intercept = model.coef_, model.intercept_
         else:
-            raise TypeError(
+            raise InvalidTypeError(
                 f"model: expected a fitted linear model with coef_ and intercept_, or a (coef, intercept) pair, "
                 f"got {type(model).__name__}"
             )
-        coef = np.atleast_2d(np.asarray(coef, dtype=np.float64))
-        intercept = np.broadcast_to(np.asarray(intercept, dtype=np.float64).reshape(-1), (coef.shape[0],)).copy()
-        if coef.ndim != 2 or not np.all(np.isfinite(coef)) or not np.all(np.isfinite(intercept)):
-            raise ValueError("model: coefficients must be a finite 1-D or 2-D array with one intercept per output")
+        coef, intercept = _linear_coefficients(coef, intercept)
         self.n_jobs = n_jobs_arg(n_jobs)
         data, data_weights, feature_names = _unpack_background(data, data_weights, feature_names)
         data_matrix, self.feature_names = _matrix(data, "data", feature_names)
         if data_matrix.shape[1] != coef.shape[1]:
-            raise ValueError(f"data has {data_matrix.shape[1]} columns but the model has {coef.shape[1]} coefficients")
+            raise InvalidInputError(
+                f"data has {data_matrix.shape[1]} columns but the model has {coef.shape[1]} coefficients")
         weights = None if data_weights is None else _weights_arg(data_weights, len(data_matrix))
-        with np.errstate(invalid="ignore"):
-            self.mean = np.average(data_matrix, axis=0, weights=weights)
-        if not np.all(np.isfinite(self.mean)):
-            raise ValueError("data: the background mean is not finite (missing or infinite values)")
-        self.coef = np.ascontiguousarray(coef)
+        if not np.all(np.isfinite(data_matrix)):
+            raise InvalidInputError("data: the background mean is not finite (missing or infinite values)")
+        self.mean = _finite_mean(data_matrix, weights)
+        self.coef = coef
         self.intercept = intercept
-        self._expected = self.coef @ self.mean + intercept
+        with np.errstate(over="ignore", invalid="ignore"):
+            self._expected = self.coef @ self.mean + intercept
+        if not np.all(np.isfinite(self._expected)):
+            raise InvalidInputError("model: the expected value coef @ mean + intercept overflows float64; "
+                                    "scale the coefficients or the data down")
 
     @property
     def expected_value(self) -> float | np.ndarray:
@@ -520,12 +603,14 @@ class LinearExplainer:
         return self(X).values
 
     def __call__(self, X: Any) -> Explanation:
-        M = self.coef.shape[1]
-        names = self.feature_names if np.ndim(X) == 2 and np.shape(X)[1] == M else None
-        rows, _ = _matrix(X, "X", names, order=self.feature_names)
-        if rows.shape[1] != M:
-            raise ValueError(f"X has {rows.shape[1]} columns but the model has {M} coefficients")
+        rows = _rows_arg(X, self.feature_names, "the model has {M} coefficients")
+        if np.isinf(rows).any():
+            raise InvalidInputError("X: infinite values; a linear model's output is not finite there "
+                                    "(NaN, a missing value, gives NaN values for its feature)")
         values = _core.agnostic_linear_values(self.coef, rows, self.mean, self.n_jobs)
+        if not np.all(np.isfinite(values) | np.isnan(rows)[:, :, None]):
+            raise InvalidInputError("X: coef * (x - mean) overflows float64 for some values; scale the data or the "
+                                    "coefficients down")
         single = len(self._expected) == 1
         base = np.broadcast_to(self._expected[0] if single else self._expected, (len(rows), *self._expected.shape[: not single])).copy()
         return Explanation(values[..., 0] if single else values, base, rows, self.feature_names)
@@ -547,8 +632,7 @@ def _native_model(model: Any) -> _NativeModel | None:
     if callable(model):
         return None
     if hasattr(model, "coef_") and hasattr(model, "intercept_"):
-        coef = np.ascontiguousarray(np.atleast_2d(np.asarray(model.coef_, dtype=np.float64)))
-        intercept = np.broadcast_to(np.asarray(model.intercept_, dtype=np.float64).reshape(-1), (coef.shape[0],)).copy()
+        coef, intercept = _linear_coefficients(model.coef_, model.intercept_)
 
         def linear(*args: Any) -> np.ndarray:  # fast: one pass per coalition, no progress to report
             return _core.agnostic_linear_model_values(coef, intercept, *args[:-1])
@@ -572,7 +656,7 @@ def _unpack_background(data: Any, data_weights: Any, feature_names: Sequence[str
     if not isinstance(data, Background):
         return data, data_weights, feature_names
     if data_weights is not None:
-        raise ValueError("data_weights: a Background already carries its weights")
+        raise InvalidInputError("data_weights: a Background already carries its weights")
     return data.data, data.weights, feature_names or data.feature_names
 
 
@@ -588,33 +672,192 @@ def _l1_reg_arg(l1_reg: Any) -> tuple[str, int, float]:
             except ValueError:
                 k = 0
             if k < 1:
-                raise ValueError(f"l1_reg: num_features(k) needs an integer k >= 1, got {l1_reg!r}")
+                raise InvalidInputError(f"l1_reg: num_features(k) needs an integer k >= 1, got {l1_reg!r}")
             return "num_features", min(k, 2**31 - 1), 0.0
-        raise ValueError(f"l1_reg must be {expected}, got {l1_reg!r}")
+        raise InvalidInputError(f"l1_reg must be {expected}, got {l1_reg!r}")
     if isinstance(l1_reg, (bool, np.bool_)) and not l1_reg:
         return "none", 0, 0.0
     if isinstance(l1_reg, (bool, np.bool_)) or not isinstance(l1_reg, (int, float, np.integer, np.floating)):
-        raise ValueError(f"l1_reg must be {expected}, got {l1_reg!r}")
+        raise InvalidTypeError(f"l1_reg must be {expected}, got {l1_reg!r}")
     if l1_reg == 0:
         return "none", 0, 0.0
     if not (np.isfinite(l1_reg) and l1_reg > 0):
-        raise ValueError(f"l1_reg: a Lasso alpha must be a positive finite number, got {l1_reg!r}")
+        raise InvalidInputError(f"l1_reg: a Lasso alpha must be a positive finite number, got {l1_reg!r}")
     return "lasso", 0, float(l1_reg)
 
 
-def _seed_arg(seed: Any) -> int:
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+_INT32_MAX = 2**31 - 1
+_INT64_MAX = 2**63 - 1
+
+
+def _seed_arg(seed: Any, argument: str = "seed") -> int:
+    """A seed for the core's counter-based generator: an integer in [0, 2**64), numpy integers
+    included; None draws a fresh one from the operating system (then the results vary)."""
+    if seed is None:
+        return int(np.random.SeedSequence().generate_state(1, np.uint64)[0])
+    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)):
+        raise InvalidTypeError(f"{argument} must be a non-negative integer below 2**64 (or None), got {type(seed).__name__} {seed!r}")
+    if not 0 <= int(seed) < 2**64:
+        raise InvalidInputError(f"{argument} must be a non-negative integer below 2**64 (or None), got {seed!r}")
     return int(seed)
 
 
+def _count_arg(value: Any, argument: str, minimum: int = 1, expected: str | None = None) -> int:
+    """A size or count argument: an integer (numpy integers and integral floats such as 1e4
+    accepted) of at least ``minimum``; bools, strings and non-integral numbers are errors."""
+    expected = expected or ("a positive integer" if minimum == 1 else f"an integer of at least {minimum}")
+    if isinstance(value, (bool, np.bool_)):
+        raise InvalidTypeError(f"{argument} must be {expected}, got {value!r}")
+    if isinstance(value, (int, np.integer)):
+        number = int(value)
+    elif isinstance(value, (float, np.floating)):
+        if not float(value).is_integer():
+            raise InvalidInputError(f"{argument} must be {expected}, got {value!r} (not a whole number)")
+        number = int(value)
+    else:
+        raise InvalidTypeError(f"{argument} must be {expected}, got {type(value).__name__} {value!r}")
+    if number < minimum:
+        raise InvalidInputError(f"{argument} must be {expected}, got {number}")
+    return number
+
+
+def _memory_limit() -> int:
+    """Bytes one call may plan to allocate: the machine's physical memory."""
+    try:
+        return int(os.sysconf("SC_PAGE_SIZE")) * int(os.sysconf("SC_PHYS_PAGES"))
+    except (AttributeError, ValueError, OSError):  # pragma: no cover - platforms without sysconf
+        return 1 << 40
+
+
+def _check_memory(n_bytes: int, argument: str, what: str, advice: str | None = None) -> None:
+    """ResourceLimitError naming ``argument`` when ``what`` needs more bytes than the machine has
+    (computed with Python integers, so the products cannot overflow)."""
+    limit = _memory_limit()
+    if n_bytes > limit:
+        raise ResourceLimitError(
+            f"{argument}: {what} would need about {_bytes(n_bytes)}, more than this machine's memory "
+            f"({_bytes(limit)}); {advice or f'lower {argument}'}"
+        )
+
+
+def _bytes(n: int) -> str:
+    for unit, size in (("TB", 1 << 40), ("GB", 1 << 30), ("MB", 1 << 20)):
+        if n >= size:
+            return f"{n / size:.3g} {unit}"
+    return f"{n} bytes"
+
+
+def _model_outputs(result: Any, n_rows: int) -> np.ndarray:
+    """A model's result on a batch of n_rows rows as a C-contiguous (n_rows, n_outputs) float64
+    array, or an error that names the model's output and what is wrong with it."""
+    expected = f"expected shape ({n_rows},) or ({n_rows}, n_outputs)"
+    if result is None:
+        raise InvalidTypeError(f"model: returned None for a batch of {n_rows} rows; {expected}")
+    try:
+        array = np.asarray(result)
+    except Exception as error:  # ragged sequences and the like
+        raise InvalidTypeError(f"model: returned {type(result).__name__}, which is not a numeric array") from error
+    kind = array.dtype.kind
+    if kind == "O":
+        try:
+            array = array.astype(np.float64)
+        except (TypeError, ValueError) as error:
+            raise InvalidTypeError(
+                f"model: returned {type(result).__name__}, which is not numeric (objects that are not numbers)"
+            ) from error
+        kind = "f"
+    if kind not in "biuf":
+        raise InvalidTypeError(
+            f"model: returned {type(result).__name__}, which is not numeric (dtype {array.dtype}); "
+            "expected numbers (float, int or bool)")
+    outputs = array.astype(np.float64, copy=False)
+    if outputs.ndim == 1:
+        outputs = outputs[:, None]
+    if outputs.ndim != 2 or outputs.shape[0] != n_rows:
+        raise InvalidInputError(f"model: returned shape {array.shape} for a batch of {n_rows} rows; {expected}")
+    if outputs.shape[1] == 0:
+        raise InvalidInputError(f"model: returned no outputs (shape {array.shape})")
+    finite = np.isfinite(outputs)
+    if not finite.all():
+        bad = int(np.count_nonzero(~finite.all(axis=1)))
+        raise InvalidInputError(
+            f"model: returned a non-finite output (NaN or inf) for {bad} of {n_rows} rows of a batch; the explainers need finite outputs "
+            "(NaN or inf in X or data reach the model as they are: use a model that handles them, or impute)"
+        )
+    return np.ascontiguousarray(outputs)
+
+
+def _linear_coefficients(coef: Any, intercept: Any) -> tuple[np.ndarray, np.ndarray]:
+    """A linear model's coefficients as a finite (n_outputs, M) array and one intercept per output."""
+    arrays = []
+    for name, value in (("coef", coef), ("intercept", intercept)):
+        try:
+            array = np.asarray(value)
+        except Exception as error:
+            raise InvalidTypeError(f"model: {name} is not a numeric array") from error
+        if array.dtype.kind not in "biuf":
+            raise InvalidTypeError(f"model: {name} has dtype {array.dtype}; expected numbers")
+        arrays.append(array.astype(np.float64))
+    coef, intercept = arrays
+    if coef.ndim > 2 or coef.size == 0:
+        raise InvalidInputError(f"model: coef must be a non-empty 1-D or 2-D array, got shape {coef.shape}")
+    coef = np.ascontiguousarray(np.atleast_2d(coef))
+    intercept = intercept.reshape(-1)
+    if len(intercept) not in (1, coef.shape[0]):
+        raise InvalidInputError(
+            f"model: {len(intercept)} intercepts for {coef.shape[0]} outputs; expected one per output (or one)")
+    intercept = np.broadcast_to(intercept, (coef.shape[0],)).copy()
+    if not np.all(np.isfinite(coef)) or not np.all(np.isfinite(intercept)):
+        raise InvalidInputError("model: coefficients must be a finite 1-D or 2-D array with one intercept per output")
+    return coef, intercept
+
+
+def _finite_mean(matrix: np.ndarray, weights: np.ndarray | None) -> np.ndarray:
+    """The (weighted) column means of a finite matrix without overflow: each column is scaled by
+    its largest magnitude first, so a mean of values near 1e308 stays finite."""
+    scale = np.abs(matrix).max(axis=0)
+    scale[scale == 0] = 1.0
+    return np.average(matrix / scale, axis=0, weights=weights) * scale
+
+
 def _weights_arg(data_weights: Any, n_background: int) -> np.ndarray:
-    weights = np.asarray(data_weights, dtype=np.float64)
+    """Background weights: finite, non-negative, not all zero; returned scaled to a largest weight
+    of 1 (so their sum cannot overflow; the explainers normalise them anyway)."""
+    weights = np.asarray(data_weights)
+    if weights.dtype.kind not in "biuf":
+        raise InvalidTypeError(f"data_weights: expected numbers, got dtype {weights.dtype}")
+    weights = weights.astype(np.float64)
     if weights.shape != (n_background,):
-        raise ValueError(f"data_weights: expected {n_background} weights, got shape {weights.shape}")
-    if not np.all(np.isfinite(weights)) or np.any(weights < 0) or weights.sum() <= 0:
-        raise ValueError("data_weights: weights must be finite, non-negative and not all zero")
-    return np.ascontiguousarray(weights)
+        raise InvalidInputError(f"data_weights: expected {n_background} weights, got shape {weights.shape}")
+    if not np.all(np.isfinite(weights)) or np.any(weights < 0) or not np.any(weights > 0):
+        raise InvalidInputError("data_weights: weights must be finite, non-negative and not all zero")
+    return np.ascontiguousarray(weights / weights.max())
+
+
+def _permutations_arg(permutations: Any, n_features: int) -> np.ndarray:
+    array = np.asarray(permutations)
+    if array.dtype.kind not in "iu" or array.ndim != 2 or array.shape[1] != n_features or len(array) == 0:
+        raise InvalidInputError(
+            f"permutations: expected an integer array of shape (n_permutations, {n_features}), "
+            f"got {array.dtype} of shape {array.shape}")
+    if array.min() < 0 or array.max() >= n_features:
+        raise InvalidInputError(f"permutations: entries must be feature indices 0..{n_features - 1}")
+    return np.ascontiguousarray(array, dtype=np.int32)
+
+
+def _rows_arg(X: Any, feature_names: Sequence[str], reference: str = "data has {M}") -> np.ndarray:
+    """The rows to explain: a 2-D table with one column per feature (reordered by name when a
+    table holds them all)."""
+    M = len(feature_names)
+    ndim = _ndim(X)
+    if ndim is not None and ndim != 2:
+        hint = f"; for one row pass X.reshape(1, -1)" if ndim == 1 else ""
+        raise InvalidInputError(f"X: expected a 2-D array (rows x {M} features), got {ndim} dimension(s){hint}")
+    names = feature_names if ndim == 2 and np.shape(X)[1] == M else None
+    matrix, _ = _matrix(X, "X", names, order=feature_names)
+    if matrix.shape[1] != M:
+        raise InvalidInputError(f"X has {matrix.shape[1]} columns but {reference.format(M=M)}")
+    return matrix
 
 
 def _matrix(
@@ -623,17 +866,28 @@ def _matrix(
     """A table as a C-contiguous float64 matrix (numeric columns only) and its column names.
 
     A table (not an array) holding all the names in ``order`` is reordered to match them.
+    Arrays must be 2-D; datetime columns enter as seconds since the epoch (the input layer's rule).
     """
-    frame = as_frame(data, argument=argument, feature_names=feature_names if _is_array(data) else None)
-    if order is not None and not _is_array(data) and frame.names != list(order) and set(order) <= set(frame.names):
-        frame = frame.select(order)
+    ndim = _ndim(data)
+    if ndim is not None and ndim != 2:
+        raise InvalidInputError(f"{argument}: expected a 2-D array (rows x features), got {ndim} dimension(s)")
+    try:
+        frame = as_frame(data, argument=argument, feature_names=feature_names if _is_array(data) else None)
+        if order is not None and not _is_array(data) and frame.names != list(order) and set(order) <= set(frame.names):
+            frame = frame.select(order)
+    except AssayError:
+        raise
+    except TypeError as error:  # the input layer's errors, as assay's classes
+        raise InvalidTypeError(f"{argument}: {error}") from error
+    except ValueError as error:
+        raise InvalidInputError(str(error) if str(error).startswith(argument) else f"{argument}: {error}") from error
     if frame.n_rows == 0:
-        raise ValueError(f"{argument}: no rows")
+        raise InvalidInputError(f"{argument}: no rows")
     if not frame.columns:
-        raise ValueError(f"{argument}: no columns")
+        raise InvalidInputError(f"{argument}: no columns")
     for column in frame.columns:
         if column.labels is not None:
-            raise TypeError(
+            raise InvalidTypeError(
                 f"{argument}: column '{column.name}' is not numeric ({column.source_dtype}); model-agnostic explainers "
                 "pass a float array to the model, so encode it first"
             )
@@ -643,3 +897,14 @@ def _matrix(
 
 def _is_array(data: Any) -> bool:
     return isinstance(data, (np.ndarray, list, tuple))
+
+
+def _ndim(data: Any) -> int | None:
+    """The number of dimensions of an array or nested sequence (None for tables and ragged input,
+    which the input layer judges)."""
+    if not _is_array(data):
+        return None
+    try:
+        return int(np.ndim(data))
+    except ValueError:
+        return None

@@ -12,16 +12,24 @@ The fields follow ``shap.Explanation`` so that switching is an import change and
 
 For every row, ``base_values + values.sum(over features)`` equals the explained
 model output (additivity).
+
+Construction checks that the fields agree (numeric values of at least one dimension,
+one base value per row, one name per feature, data of the values' shape) and raises
+:class:`assay.errors.InvalidInputError` / :class:`~assay.errors.InvalidTypeError`
+otherwise. Indexing follows numpy (an index out of range is an ``IndexError``); an
+unknown feature or output name is a ``KeyError``, as for a mapping.
 """
 
 from __future__ import annotations
 
+import warnings
 from typing import Any, Sequence
 
 import numpy as np
 
 from .. import _html
 from .._util import json_safe
+from ..errors import InvalidInputError, InvalidTypeError, MissingDependencyError
 
 __all__ = ["Explanation"]
 
@@ -37,15 +45,26 @@ class Explanation:
         feature_names: Sequence[str] | None = None,
         output_names: Sequence[str] | None = None,
     ) -> None:
-        self.values = np.asarray(values, dtype=np.float64)
+        self.values = _numeric(values, "values")
         if self.values.ndim < 1:
-            raise ValueError("values: expected at least one dimension (features)")
-        self.base_values = None if base_values is None else np.asarray(base_values, dtype=np.float64)
+            raise InvalidInputError("values: expected at least one dimension (features)")
+        self.base_values = None if base_values is None else _numeric(base_values, "base_values")
         self.data = None if data is None else np.asarray(data)
-        self.feature_names = None if feature_names is None else [str(n) for n in feature_names]
-        self.output_names = None if output_names is None else [str(n) for n in output_names]
+        self.feature_names = _names(feature_names, "feature_names")
+        self.output_names = _names(output_names, "output_names")
         if self.data is not None and self.data.shape[: min(2, self.data.ndim)] != self.values.shape[: min(2, self.data.ndim)]:
-            raise ValueError(f"data: shape {self.data.shape} does not match values {self.values.shape}")
+            raise InvalidInputError(f"data: shape {self.data.shape} does not match values {self.values.shape}")
+        n_features = self.values.shape[1] if self.values.ndim >= 2 else self.values.shape[0]
+        if self.feature_names is not None and len(self.feature_names) != n_features:
+            raise InvalidInputError(f"feature_names: {len(self.feature_names)} names for {n_features} features")
+        if self.output_names is not None and self.values.ndim >= 3 and len(self.output_names) != self.values.shape[-1]:
+            raise InvalidInputError(
+                f"output_names: {len(self.output_names)} names for {self.values.shape[-1]} outputs")
+        if (self.base_values is not None and self.base_values.ndim >= 1 and self.values.ndim >= 2
+                and self.base_values.shape[0] != self.values.shape[0]):
+            raise InvalidInputError(
+                f"base_values: shape {self.base_values.shape} does not give one base value per row of values "
+                f"{self.values.shape}")
 
     # -- array-like behaviour ------------------------------------------------------
 
@@ -127,7 +146,7 @@ class Explanation:
         try:
             import shap
         except ImportError as error:  # pragma: no cover - depends on the environment
-            raise ImportError("to_shap() needs the shap package: pip install shap") from error
+            raise MissingDependencyError("to_shap() needs the shap package: pip install shap") from error
         return shap.Explanation(
             values=self.values,
             base_values=self.base_values,
@@ -155,7 +174,7 @@ class Explanation:
             if self.base_values is not None:
                 frame.insert(2, "base_value", np.broadcast_to(self.base_values, (n, k)).reshape(-1))
             return frame
-        raise ValueError("to_frame() needs values of 2 or 3 dimensions (use .values for interactions)")
+        raise InvalidInputError("to_frame() needs values of 2 or 3 dimensions (use .values for interactions)")
 
     def to_dict(self) -> dict:
         """JSON-safe dictionary of all fields (NaN becomes None)."""
@@ -170,8 +189,19 @@ class Explanation:
         )
 
     def mean_abs(self) -> np.ndarray:
-        """Mean |value| per feature (and output): the global importance."""
-        return np.abs(self.values).mean(axis=0)
+        """Mean |value| per feature (and output): the global importance (NaN with a
+        DegenerateInputWarning when the explanation has no rows; finite for values near the
+        largest double)."""
+        if len(self.values) == 0:
+            from ..warnings import DegenerateInputWarning
+
+            warnings.warn("mean_abs: the explanation has no rows; the importance is NaN", DegenerateInputWarning,
+                          stacklevel=2)
+            return np.full(self.values.shape[1:], np.nan)
+        magnitude = np.abs(self.values)
+        scale = magnitude.max(axis=0)
+        scale = np.where(scale > 0, scale, 1.0)  # NaN stays NaN
+        return (magnitude / scale).mean(axis=0) * scale
 
     def __repr__(self) -> str:
         return f"Explanation(values shape {self.values.shape}, features {self.feature_names})"
@@ -186,3 +216,31 @@ class Explanation:
         header = f"<p>Explanation of {self.values.shape[0]} rows, values shape {self.values.shape}</p>"
         table = _html.table(["feature", "mean |value|"], rows, [False, True])
         return f"<div class='assay'>{_html.STYLE}{header}{table}</div>"
+
+
+def _numeric(value: Any, argument: str) -> np.ndarray:
+    """A float64 array of numbers (bool, int, float); strings, objects that are not numbers,
+    complex and datetime values are an InvalidTypeError naming the argument."""
+    try:
+        array = np.asarray(value)
+    except Exception as error:  # ragged sequences
+        raise InvalidTypeError(f"{argument}: expected a numeric array") from error
+    if array.dtype.kind == "O":
+        try:
+            return array.astype(np.float64)
+        except (TypeError, ValueError) as error:
+            raise InvalidTypeError(f"{argument}: expected numbers, got objects that are not") from error
+    if array.dtype.kind not in "biuf":
+        raise InvalidTypeError(f"{argument}: expected numbers, got dtype {array.dtype}")
+    return array.astype(np.float64)
+
+
+def _names(names: Any, argument: str) -> list[str] | None:
+    if names is None:
+        return None
+    if isinstance(names, (str, bytes)):
+        raise InvalidTypeError(f"{argument}: expected a sequence of names, got a single string {names!r}")
+    try:
+        return [str(name) for name in names]
+    except TypeError as error:
+        raise InvalidTypeError(f"{argument}: expected a sequence of names, got {type(names).__name__}") from error

@@ -9,6 +9,10 @@ import numpy as np
 
 from .._frame import CATEGORICAL, Column, as_frame
 from ..drift import DriftOverTime, ReconstructionDrift
+from ..errors import AssayError, InvalidInputError, InvalidTypeError
+
+# More bins than a figure can show: refused before numpy allocates the edges.
+MAX_BINS = 10_000
 
 __all__ = ["drift_distribution", "drift_over_time", "reconstruction_error"]
 
@@ -34,17 +38,23 @@ def drift_distribution(reference: Any, current: Any, column: str, *, bins: int =
     """Reference and current distributions of one column on shared axes.
 
     Numeric columns: density histograms on common bins spanning both samples (missing
-    and infinite values left out). Categorical columns: the share of each category, side
-    by side. Returns the matplotlib Axes.
+    and infinite values left out; an error when neither sample has a finite value; values
+    beyond 1e300 in magnitude are drawn divided by a power of ten, named on the axis).
+    Categorical columns: the share of each category, side by side. ``bins`` is an integer
+    from 1 to 10,000. Returns the matplotlib Axes.
     """
-    ref_frame, cur_frame = as_frame(reference, argument="reference"), as_frame(current, argument="current")
+    if not isinstance(column, str):
+        raise InvalidTypeError(f"column must be a column name (str), got {type(column).__name__} {column!r}")
+    if isinstance(bins, (bool, np.bool_)) or not isinstance(bins, (int, np.integer)):
+        raise InvalidTypeError(f"bins must be a positive integer, got {bins!r}")
+    if not 1 <= bins <= MAX_BINS:
+        raise InvalidInputError(f"bins must be between 1 and {MAX_BINS}, got {bins}")
+    ref_frame, cur_frame = _frame(reference, "reference"), _frame(current, "current")
     if column not in ref_frame or column not in cur_frame:
-        raise ValueError(f"column '{column}' must be in both the reference and the current data")
+        raise InvalidInputError(f"column '{column}' must be in both the reference and the current data")
     ref_column, cur_column = ref_frame.column(column), cur_frame.column(column)
     if ref_column.kind != cur_column.kind:
-        raise TypeError(f"column '{column}' is numeric in one table and categorical in the other")
-    if isinstance(bins, bool) or not isinstance(bins, int) or bins < 1:
-        raise ValueError(f"bins must be a positive integer, got {bins!r}")
+        raise InvalidTypeError(f"column '{column}' is numeric in one table and categorical in the other")
     ax = _axes(ax)
     if ref_column.kind == CATEGORICAL:
         ref_shares, cur_shares = _category_shares(ref_column), _category_shares(cur_column)
@@ -59,32 +69,75 @@ def drift_distribution(reference: Any, current: Any, column: str, *, bins: int =
         cur_values = cur_column.values[np.isfinite(cur_column.values)]
         both = np.concatenate([ref_values, cur_values])
         if both.size == 0:
-            raise ValueError(f"column '{column}' has no finite values")
-        edges = np.histogram_bin_edges(both, bins=bins)
-        ax.hist(ref_values, edges, density=True, alpha=0.55, label="reference", color=REFERENCE_COLOR)
-        ax.hist(cur_values, edges, density=True, alpha=0.55, label="current", color=CURRENT_COLOR)
+            raise InvalidInputError(f"column '{column}' has no finite values")
+        magnitude = float(np.max(np.abs(both)))
+        if magnitude > 1e300:  # matplotlib's axes overflow near the largest double: draw column / 10^k
+            scale = 10.0 ** np.floor(np.log10(magnitude))
+            ref_values, cur_values, both = ref_values / scale, cur_values / scale, both / scale
+            ax.set_xlabel(f"{column} / {scale:.0e}")
+        edges = _edges(both.min(), both.max(), int(bins))
+        # Densities from the counts (a histogram's own density divides by widths that may
+        # overflow or underflow at the extremes of float64).
+        for values, label, colour in ((ref_values, "reference", REFERENCE_COLOR), (cur_values, "current", CURRENT_COLOR)):
+            counts, _ = np.histogram(values, edges)
+            total = max(len(values), 1)
+            with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+                density = counts / total / (edges[1:] / 2 - edges[:-1] / 2) / 2
+            density = np.where(np.isfinite(density), density, 0.0)
+            # One point per bin, at its left edge, weighted by the bin's density: bars of that height.
+            ax.hist(edges[:-1], edges, weights=density, alpha=0.55, label=label, color=colour)
         ax.set_ylabel("density")
     ax.set_title(column)
     ax.legend()
     return ax
 
 
+def _frame(data: Any, argument: str) -> Any:
+    """The input layer's frame, its errors as assay's classes."""
+    try:
+        return as_frame(data, argument=argument)
+    except AssayError:
+        raise
+    except TypeError as error:
+        raise InvalidTypeError(f"{argument}: {error}") from error
+    except ValueError as error:
+        raise InvalidInputError(str(error) if str(error).startswith(argument) else f"{argument}: {error}") from error
+
+
+def _edges(low: float, high: float, bins: int) -> np.ndarray:
+    """bins + 1 equal-width edges from low to high, finite even when high - low overflows."""
+    if not high > low:
+        low, high = low - 0.5, high + 0.5
+        if not high > low:  # at the largest doubles, +-0.5 is lost
+            low, high = low - abs(low) * 1e-9, high + abs(high) * 1e-9
+    t = np.linspace(0.0, 1.0, bins + 1)
+    edges = low * (1 - t) + high * t
+    edges[0], edges[-1] = low, high
+    return edges
+
+
 def drift_over_time(result: DriftOverTime, column: str | None = None, *, ax: Any = None) -> Any:
     """The score of each column's first test per chunk, with its threshold; drifted
-    chunks are marked. ``column`` restricts the figure to one column."""
+    chunks are marked. ``column`` restricts the figure to one column. Non-finite scores
+    and thresholds are not drawn."""
     if not isinstance(result, DriftOverTime):
-        raise TypeError(f"result must be a DriftOverTime from assay.drift.over_time, got {type(result).__name__}")
+        raise InvalidTypeError(f"result must be a DriftOverTime from assay.drift.over_time, got {type(result).__name__}")
     frame = result.to_frame()
     if column is not None:
+        if not isinstance(column, str):
+            raise InvalidTypeError(f"column must be a column name (str) or None, got {type(column).__name__}")
         if column not in set(frame["column"]):
-            raise ValueError(f"column '{column}' is not in the result")
+            raise InvalidInputError(f"column '{column}' is not in the result")
         frame = frame[frame["column"] == column]
     frame = frame.groupby(["chunk", "column"], sort=False).head(1)  # the first test of each column
     ax = _axes(ax)
     for name, rows in frame.groupby("column", sort=False):
-        line = ax.plot(rows["chunk"], rows["score"], marker="o", markersize=3, label=f"{name} ({rows['test'].iloc[0]})")
-        ax.axhline(rows["threshold"].iloc[0], color=line[0].get_color(), linestyle=":", linewidth=1)
-        flagged = rows[rows["drifted"]]
+        scores = rows["score"].astype(float).where(np.isfinite(rows["score"].astype(float)))
+        line = ax.plot(rows["chunk"], scores, marker="o", markersize=3, label=f"{name} ({rows['test'].iloc[0]})")
+        threshold = float(rows["threshold"].iloc[0])
+        if np.isfinite(threshold):
+            ax.axhline(threshold, color=line[0].get_color(), linestyle=":", linewidth=1)
+        flagged = rows[rows["drifted"].astype(bool) & np.isfinite(rows["score"].astype(float))]
         ax.scatter(flagged["chunk"], flagged["score"], color=DRIFT_COLOR, zorder=3, s=25)
     labels = [str(c["label"]) for c in result.chunks]
     step = max(1, len(labels) // 12)
@@ -99,7 +152,7 @@ def drift_over_time(result: DriftOverTime, column: str | None = None, *, ax: Any
 def reconstruction_error(result: ReconstructionDrift, *, ax: Any = None) -> Any:
     """PCA reconstruction error per chunk with the reference band."""
     if not isinstance(result, ReconstructionDrift):
-        raise TypeError(f"result must be a ReconstructionDrift, got {type(result).__name__}")
+        raise InvalidTypeError(f"result must be a ReconstructionDrift, got {type(result).__name__}")
     ax = _axes(ax)
     chunks = np.arange(len(result.errors))
     ax.plot(chunks, result.errors, marker="o", color=CURRENT_COLOR, label="reconstruction error")

@@ -2,17 +2,37 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 
+from ..errors import InvalidInputError, InvalidTypeError
+
 
 def plot_metric_by_group(frame: Any, metric: str | None = None, *, ax: Any = None, show_overall: bool = True) -> Any:
-    """Points for a MetricFrame's metric by group, with bootstrap intervals when the
-    frame has them (the first and last of ``ci_quantiles``) and the overall value as a
-    line. Undefined groups are left out and listed in the title. Returns the Axes."""
-    import matplotlib.pyplot as plt
+    """Points for a metric by group. Returns the Axes.
 
+    ``frame`` is a :class:`assay.fairness.MetricFrame`: its metric ``metric`` (default the
+    first) by group, with bootstrap intervals when the frame has them (the first and last
+    of ``ci_quantiles``) and the overall value as a line. Or a mapping of group to value
+    (a dict or a pandas Series, e.g. ``frame.by_group["tpr"].to_dict()``): points without
+    intervals, ``metric`` naming the axis (default "value").
+
+    Groups whose value is NaN (undefined) or infinite are left out and listed in the
+    title. Anything else as ``frame`` is an InvalidTypeError.
+    """
+    if metric is not None and not isinstance(metric, str):
+        raise InvalidTypeError(f"metric must be a metric name (str) or None, got {type(metric).__name__} {metric!r}")
+    if isinstance(frame, Mapping) or _is_series(frame):
+        labels, values = _mapping_values(frame)
+        return _draw(labels, values, None, metric or "value", None, ax)
+    from ..fairness import MetricFrame
+
+    if not isinstance(frame, MetricFrame):
+        raise InvalidTypeError(
+            "frame: expected an assay.fairness.MetricFrame or a mapping of group to value, "
+            f"got {type(frame).__name__}")
     by_group = frame.by_group
     if frame._user_supplied_callable:
         by_group = by_group.to_frame()
@@ -20,37 +40,76 @@ def plot_metric_by_group(frame: Any, metric: str | None = None, *, ax: Any = Non
     if metric is None:
         metric = names[0]
     if metric not in names:
-        raise ValueError(f"metric: {metric!r} is not one of {names}")
+        raise InvalidInputError(f"metric: {metric!r} is not one of {names}")
     if frame.control_levels:
-        raise ValueError("plot_metric_by_group: frames with control features are not supported; select a level first")
+        raise InvalidInputError(
+            "plot_metric_by_group: frames with control features are not supported; select a level first")
     values = by_group[metric].to_numpy(dtype=float)
-    labels = [" / ".join(map(str, k)) if isinstance(k, tuple) else str(k) for k in by_group.index]
-    defined = ~np.isnan(values)
-    if ax is None:
-        _, ax = plt.subplots(figsize=(6, 0.3 * max(len(labels), 4) + 1))
-    positions = np.arange(len(labels))[defined]
+    labels = [_label(k) for k in by_group.index]
+    interval = None
     if frame.n_boot is not None:
         cis = frame.by_group_ci
         low = cis[0] if not frame._user_supplied_callable else cis[0].to_frame()
         high = cis[-1] if not frame._user_supplied_callable else cis[-1].to_frame()
-        low = np.asarray(low[metric], dtype=float)[defined]
-        high = np.asarray(high[metric], dtype=float)[defined]
+        interval = (np.asarray(low[metric], dtype=float), np.asarray(high[metric], dtype=float))
+    overall = None
+    if show_overall:
+        overall = float(frame.overall if frame._user_supplied_callable else frame.overall[metric])
+    return _draw(labels, values, interval, metric, overall, ax)
+
+
+def _is_series(value: Any) -> bool:
+    return type(value).__module__.split(".")[0] == "pandas" and hasattr(value, "index") and hasattr(value, "to_dict") \
+        and getattr(value, "ndim", 0) == 1
+
+
+def _label(key: Any) -> str:
+    return " / ".join(map(str, key)) if isinstance(key, tuple) else str(key)
+
+
+def _mapping_values(mapping: Any) -> tuple[list[str], np.ndarray]:
+    items = list(mapping.items())
+    if not items:
+        raise InvalidInputError("frame: the mapping of group to value is empty")
+    labels = [_label(key) for key, _ in items]
+    values = []
+    for label, (_, value) in zip(labels, items):
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+            raise InvalidTypeError(f"frame: the value of group {label!r} is not a number ({type(value).__name__})")
+        values.append(float(value))
+    return labels, np.asarray(values)
+
+
+def _draw(labels: list[str], values: np.ndarray, interval: tuple[np.ndarray, np.ndarray] | None, metric: str,
+          overall: float | None, ax: Any) -> Any:
+    import matplotlib.pyplot as plt
+
+    defined = np.isfinite(values)
+    if np.any(np.abs(values[defined]) > 1e307):
+        raise InvalidInputError(
+            f"{metric}: values beyond 1e307 in magnitude cannot be drawn (matplotlib's axes overflow)")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6, 0.3 * max(len(labels), 4) + 1))
+    positions = np.arange(len(labels))[defined]
+    if interval is not None:
         centre = values[defined]
-        errors = np.vstack([np.clip(centre - low, 0, None), np.clip(high - centre, 0, None)])
+        low, high = interval[0][defined], interval[1][defined]
+        with np.errstate(invalid="ignore"):
+            errors = np.vstack([np.clip(centre - low, 0, None), np.clip(high - centre, 0, None)])
+        errors = np.where(np.isfinite(errors), errors, np.nan)  # an unknown or unbounded interval is not drawn
         ax.errorbar(centre, positions, xerr=errors, fmt="o", capsize=3)
     else:
         ax.plot(values[defined], positions, "o")
-    if show_overall:
-        overall = frame.overall if frame._user_supplied_callable else frame.overall[metric]
-        if np.isfinite(float(overall)):
-            ax.axvline(float(overall), color="grey", linestyle="--", linewidth=1, label="overall")
-            ax.legend(loc="best")
+    if overall is not None and np.isfinite(overall):
+        ax.axvline(overall, color="grey", linestyle="--", linewidth=1, label="overall")
+        ax.legend(loc="best")
     ax.set_yticks(positions)
     ax.set_yticklabels([label for label, d in zip(labels, defined) if d])
     ax.set_xlabel(metric)
-    missing = [label for label, d in zip(labels, defined) if not d]
     title = f"{metric} by group"
-    if missing:
-        title += f" ({len(missing)} undefined: {', '.join(missing[:5])}{'...' if len(missing) > 5 else ''})"
+    for name, left_out in (("undefined", np.isnan(values)), ("infinite", np.isinf(values))):
+        missing = [label for label, m in zip(labels, left_out) if m]
+        if missing:
+            title += f" ({len(missing)} {name}: {', '.join(missing[:5])}{'...' if len(missing) > 5 else ''})"
     ax.set_title(title)
     return ax

@@ -74,8 +74,13 @@ CoalitionDesign gray_code_coalitions(std::int32_t n_features);
 // these sampling probabilities.
 enum class Sampling { kernel, leverage };
 
+//
+// Throws ResourceLimit when the design cannot fit in physical memory or its draw count
+// overflows int64, before drawing. Reports (coalitions so far, budget) to `progress` every
+// 2^16 coalitions added, from the calling thread, so that a caller can interrupt it.
 CoalitionDesign kernel_coalitions(std::int32_t n_features, std::int64_t budget, std::uint64_t seed,
-                                  std::int32_t n_groups = 16, Sampling sampling = Sampling::kernel);
+                                  std::int32_t n_groups = 16, Sampling sampling = Sampling::kernel,
+                                  const Progress& progress = {});
 
 // One independent KernelSHAP design per background row b = 0..n_background-1, each from
 // kernel_coalitions with its own seed (derived from `seed` and b), concatenated. With
@@ -86,7 +91,7 @@ CoalitionDesign kernel_coalitions(std::int32_t n_features, std::int64_t budget, 
 // sampling errors of the games are independent and average out.
 CoalitionDesign kernel_coalitions_per_background(std::int32_t n_features, std::int64_t budget, std::uint64_t seed,
                                                  std::int32_t n_background, std::int32_t n_groups = 16,
-                                                 Sampling sampling = Sampling::kernel);
+                                                 Sampling sampling = Sampling::kernel, const Progress& progress = {});
 
 // The hybrid row of each item [item_begin, item_end) of the (row, coalition) grid of a
 // per-background design: x on the coalition's features, its background row elsewhere
