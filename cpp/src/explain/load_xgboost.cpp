@@ -15,12 +15,16 @@
 #include "assay/common/error.hpp"
 #include "assay/explain/tree_ensemble.hpp"
 #include "json.hpp"
+#include "model_file.hpp"
 
 namespace assay::explain {
 
 namespace {
 
 using json::Value;
+
+// The pool of categorical bitsets holds at most this many words (256 MiB).
+constexpr std::size_t kMaxCategoryWords = std::size_t{1} << 26;
 
 [[noreturn]] void bad(const std::string& message) { throw InvalidArgument("XGBoost model: " + message); }
 
@@ -113,6 +117,7 @@ void add_tree(TreeEnsemble& ensemble, const Value& tree, std::size_t index, int 
   if (tree.find("split_type") != nullptr) split_type = array_of(tree, "split_type", n, where);
 
   const std::int64_t first = static_cast<std::int64_t>(ensemble.nodes.size());
+  detail::check_leaf_value_entries(ensemble.nodes.size() + n, static_cast<std::size_t>(ensemble.n_outputs));
   for (std::size_t i = 0; i < n; ++i) {
     Node node;
     if (left[i] == -1) {
@@ -174,8 +179,13 @@ void add_tree(TreeEnsemble& ensemble, const Value& tree, std::size_t index, int 
         }
         largest = std::max(largest, categories[c]);
       }
+      const auto words = static_cast<std::size_t>(largest + 1 + 31) / 32;
+      if (ensemble.category_bits.size() + words > kMaxCategoryWords) {
+        throw ResourceLimit("XGBoost model: the category sets need more than " + std::to_string(kMaxCategoryWords) +
+                            " bitset words");
+      }
       node.category_offset = static_cast<std::int32_t>(ensemble.category_bits.size());
-      node.category_words = static_cast<std::int32_t>(largest + 1 + 31) / 32;
+      node.category_words = static_cast<std::int32_t>(words);
       ensemble.category_bits.resize(ensemble.category_bits.size() + node.category_words, 0u);
       for (std::size_t c = begin; c < end; ++c) {
         const auto category = static_cast<std::uint32_t>(categories[c]);
@@ -208,7 +218,7 @@ TreeEnsemble ensemble_of(const Value& document) {
   ensemble.n_outputs = static_cast<std::int32_t>(std::max({n_class, n_target, 1L}));
 
   const Value& objective = member(learner, "objective", "learner");
-  ensemble.objective = member(objective, "name", "learner.objective").text;
+  ensemble.objective = detail::printable(member(objective, "name", "learner.objective").text);
 
   const Value& booster = member(learner, "gradient_booster", "learner");
   const std::string booster_name = member(booster, "name", "gradient_booster").text;
@@ -250,10 +260,12 @@ TreeEnsemble ensemble_of(const Value& document) {
 
 }  // namespace
 
-TreeEnsemble load_xgboost_json(std::string_view text) { return ensemble_of(json::parse(text, "XGBoost model")); }
+TreeEnsemble load_xgboost_json(std::string_view text) {
+  return detail::load_model_file("XGBoost model", [&] { return ensemble_of(json::parse(text, "XGBoost model")); });
+}
 
 TreeEnsemble load_xgboost_ubjson(std::string_view bytes) {
-  return ensemble_of(json::parse_ubjson(bytes, "XGBoost model"));
+  return detail::load_model_file("XGBoost model", [&] { return ensemble_of(json::parse_ubjson(bytes, "XGBoost model")); });
 }
 
 }  // namespace assay::explain

@@ -34,6 +34,17 @@ inline void check_table(const TreeEnsemble& ensemble, const TableView& X) {
   }
 }
 
+// The recursive tree walks of the SHAP algorithms need a bounded depth.
+inline void check_depth(const TreeEnsemble& ensemble) {
+  for (std::size_t t = 0; t < ensemble.tree_depths.size(); ++t) {
+    if (ensemble.tree_depths[t] > kMaxExplainedDepth) {
+      throw UnsupportedModel("model: tree " + std::to_string(t) + " is " + std::to_string(ensemble.tree_depths[t]) +
+                             " splits deep; SHAP values of trees deeper than " + std::to_string(kMaxExplainedDepth) +
+                             " are not supported (the model-agnostic explainers take any depth)");
+    }
+  }
+}
+
 // Row i of X as doubles: numeric values, or categorical codes with NaN for -1.
 inline void gather_row(const TableView& X, std::size_t i, double* row) {
   for (std::size_t j = 0; j < X.n_columns(); ++j) {
@@ -79,6 +90,55 @@ void for_each_row(const TableView& X, int n_jobs, const Progress& progress, Make
     for (std::size_t i = 0; i < n; ++i) body(state, first + i, rows + i * width);
   });
 }
+
+// Interrupt checks at a bounded amount of work, however long a block of rows takes (a
+// pairwise walk over a large background can take seconds per block). Work loops call
+// add(pending, units) with a counter of their own thread; every kUnitsPerCheck units
+// the thread throws Interrupted once the call is stopping, and the calling thread
+// (OpenMP's thread 0, the only one that reports) asks the caller's Progress again with
+// the last (done, total) reported. Pass reporting() to for_each_block so that a stop
+// asked at a block's report also stops the other threads.
+class StopCheck {
+ public:
+  static constexpr std::size_t kUnitsPerCheck = std::size_t{1} << 14;
+
+  StopCheck(const Progress& progress, std::size_t total) : progress_(progress), total_(total) {}
+  StopCheck(const StopCheck&) = delete;
+  StopCheck& operator=(const StopCheck&) = delete;
+
+  // A Progress forwarding to the caller's, for the loops of this call.
+  Progress reporting() {
+    if (!progress_.active()) return {};
+    return Progress([this](std::size_t done, std::size_t total) {
+      done_ = done;
+      total_ = total;
+      ask();
+      return true;
+    });
+  }
+
+  void add(std::size_t& pending, std::size_t units) {
+    pending += units;
+    if (pending < kUnitsPerCheck) return;
+    pending = 0;
+    if (stopping_.load(std::memory_order_relaxed)) throw Interrupted();
+    if (progress_.active() && omp_get_thread_num() == 0) ask();
+  }
+
+ private:
+  void ask() {
+    try {
+      progress_.report(done_, total_);
+    } catch (...) {
+      stopping_.store(true, std::memory_order_relaxed);
+      throw;
+    }
+  }
+
+  const Progress& progress_;
+  std::size_t done_ = 0, total_;  // thread 0 only
+  std::atomic<bool> stopping_{false};
+};
 
 inline void check_output(std::span<double> out, std::size_t expected) {
   if (out.size() != expected) throw InvalidArgument("out: expected " + std::to_string(expected) + " entries");

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <string>
 #include <utility>
 #include <vector>
@@ -13,8 +14,33 @@ namespace assay::explain {
 
 namespace {
 
+std::string number(double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.6g", value);
+  return text;
+}
+
 std::string where(std::size_t tree, std::int64_t node) {
   return "tree " + std::to_string(tree) + ", node " + std::to_string(node);
+}
+
+// The path-dependent algorithms weight a split's children by cover(child) / cover(node):
+// with covers that do not add up (a node cover of 5e-324 or 1.8e308 over children of
+// 10 and 20) those weights are no distribution and the values are not finite. So the
+// children's covers must add up to their node's (to 1e-3 relative, for covers rounded
+// to float32); a node of cover 0 has children of cover 0 (weights 1/2 each).
+void check_cover_split(std::size_t t, std::int64_t id, double cover, double left, double right) {
+  if (cover == 0) {
+    if (left == 0 && right == 0) return;
+  } else {
+    const double left_fraction = left / cover, right_fraction = right / cover;
+    if (std::isfinite(left_fraction) && std::isfinite(right_fraction) &&
+        std::fabs(left_fraction + right_fraction - 1) <= 1e-3) {
+      return;
+    }
+  }
+  throw InvalidArgument("model: " + where(t, id) + " has cover " + number(cover) + " but its children's covers " +
+                        number(left) + " and " + number(right) + " do not add up to it");
 }
 
 }  // namespace
@@ -25,6 +51,9 @@ void TreeEnsemble::validate() const {
   if (tree_offsets.empty() || tree_offsets.front() != 0 ||
       tree_offsets.back() != static_cast<std::int64_t>(nodes.size())) {
     throw InvalidArgument("model: tree offsets do not cover the node array");
+  }
+  for (std::size_t t = 0; t < n_trees(); ++t) {
+    if (tree_offsets[t + 1] <= tree_offsets[t]) throw InvalidArgument("model: tree " + std::to_string(t) + " is empty");
   }
   if (leaf_values.size() != nodes.size() * static_cast<std::size_t>(n_outputs)) {
     throw InvalidArgument("model: leaf values do not match the nodes and outputs");
@@ -38,7 +67,6 @@ void TreeEnsemble::validate() const {
   std::vector<std::uint8_t> seen;
   std::vector<std::int32_t> stack;
   for (std::size_t t = 0; t < n_trees(); ++t) {
-    if (tree_offsets[t + 1] <= tree_offsets[t]) throw InvalidArgument("model: tree " + std::to_string(t) + " is empty");
     const auto tree_nodes = tree(t);
     const auto n = static_cast<std::int64_t>(tree_nodes.size());
     if (n > INT32_MAX) throw InvalidArgument("model: tree " + std::to_string(t) + " has too many nodes");
@@ -80,6 +108,7 @@ void TreeEnsemble::validate() const {
       } else if (std::isnan(node.threshold)) {
         throw InvalidArgument("model: " + where(t, id) + " has a NaN threshold");
       }
+      check_cover_split(t, id, node.cover, tree_nodes[node.left].cover, tree_nodes[node.right].cover);
     }
     if (reached != n) throw InvalidArgument("model: tree " + std::to_string(t) + " has nodes unreachable from its root");
   }

@@ -24,6 +24,12 @@
 
 namespace assay::explain {
 
+// The deepest tree (splits on its longest root-to-leaf path) that the SHAP algorithms
+// explain: they recurse once per level of a tree. Deeper trees are an UnsupportedModel
+// error there; predictions, expected values and the model-agnostic explainers take
+// trees of any depth.
+constexpr int kMaxExplainedDepth = 2048;
+
 enum class Comparison : std::uint8_t { less_equal, less };
 enum class MissingType : std::uint8_t { nan_default, none_as_zero, zero_default };
 enum class CoverKind : std::uint8_t { count, hessian };
