@@ -140,12 +140,12 @@ std::vector<double> normalised_weights(std::span<const double> weights, std::siz
   for (std::size_t b = 0; b < weights.size(); ++b) {
     const double w = weights[b];
     if (!(w >= 0) || !std::isfinite(w)) {
-      throw InvalidArgument("data_weights: weight " + std::to_string(b) + " is " + std::to_string(w) +
-                            "; weights must be finite and non-negative");
+      throw InvalidArgument("data_weights: must be finite and non-negative (weight " + std::to_string(b) + " is " +
+                            std::to_string(w) + ")");
     }
     largest = std::max(largest, w);
   }
-  if (!(largest > 0)) throw InvalidArgument("data_weights: the weights are all zero");
+  if (!(largest > 0)) throw InvalidArgument("data_weights: must not all be zero");
   std::vector<double> out(weights.begin(), weights.end());
   double total = 0;
   for (double& w : out) {

@@ -196,6 +196,7 @@ TreeEnsemble read_lightgbm_text(std::string_view text) {
     add_tree(ensemble, trees[t], t, static_cast<int>(t % static_cast<std::size_t>(per_iteration)));
   }
   ensemble.finalize();
+  ensemble.check_covers();
   return ensemble;
 }
 

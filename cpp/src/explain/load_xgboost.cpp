@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -202,7 +203,7 @@ void add_tree(TreeEnsemble& ensemble, const Value& tree, std::size_t index, int 
 }
 
 // The IR of a parsed model document (the same tree from JSON and from UBJSON).
-TreeEnsemble ensemble_of(const Value& document) {
+TreeEnsemble ensemble_of(const Value& document, double missing) {
   const Value& learner = member(document, "learner", "the document");
   const Value& params = member(learner, "learner_model_param", "learner");
   TreeEnsemble ensemble;
@@ -254,18 +255,31 @@ TreeEnsemble ensemble_of(const Value& document) {
     }
     add_tree(ensemble, trees.items[t], t, static_cast<int>(group), tree_weights.empty() ? 1.0 : tree_weights[t]);
   }
+  if (!std::isnan(missing)) {
+    // XGBoost drops the entries equal to the sentinel (compared in float32) from its
+    // DMatrix: they take the default child at every split, as NaN does.
+    for (Node& node : ensemble.nodes) {
+      node.missing = MissingType::nan_or_value_default;
+      node.missing_value = std::fabs(missing) > std::numeric_limits<float>::max()
+                               ? static_cast<float>(std::copysign(INFINITY, missing))
+                               : static_cast<float>(missing);
+    }
+  }
   ensemble.finalize();
+  ensemble.check_covers();
   return ensemble;
 }
 
 }  // namespace
 
-TreeEnsemble load_xgboost_json(std::string_view text) {
-  return detail::load_model_file("XGBoost model", [&] { return ensemble_of(json::parse(text, "XGBoost model")); });
+TreeEnsemble load_xgboost_json(std::string_view text, double missing) {
+  return detail::load_model_file("XGBoost model",
+                                 [&] { return ensemble_of(json::parse(text, "XGBoost model"), missing); });
 }
 
-TreeEnsemble load_xgboost_ubjson(std::string_view bytes) {
-  return detail::load_model_file("XGBoost model", [&] { return ensemble_of(json::parse_ubjson(bytes, "XGBoost model")); });
+TreeEnsemble load_xgboost_ubjson(std::string_view bytes, double missing) {
+  return detail::load_model_file("XGBoost model",
+                                 [&] { return ensemble_of(json::parse_ubjson(bytes, "XGBoost model"), missing); });
 }
 
 }  // namespace assay::explain

@@ -34,6 +34,11 @@ inline void check_table(const TreeEnsemble& ensemble, const TableView& X) {
   }
 }
 
+// The path-dependent algorithms read covers, which must add up.
+inline void check_covers(const TreeEnsemble& ensemble) {
+  if (!ensemble.covers_add_up) ensemble.check_covers();
+}
+
 // The recursive tree walks of the SHAP algorithms need a bounded depth.
 inline void check_depth(const TreeEnsemble& ensemble) {
   for (std::size_t t = 0; t < ensemble.tree_depths.size(); ++t) {

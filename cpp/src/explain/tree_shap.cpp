@@ -484,6 +484,7 @@ void gauss_legendre_unit(int n, std::vector<double>& nodes, std::vector<double>&
 
 std::vector<double> expected_value(const TreeEnsemble& ensemble) {
   check_finalized(ensemble);
+  check_covers(ensemble);
   std::vector<double> out(ensemble.base_values);
   for (std::size_t t = 0; t < ensemble.n_trees(); ++t) add_expected_leaf(ensemble, t, out.data());
   return out;
@@ -493,6 +494,7 @@ void shap_values(const TreeEnsemble& ensemble, const TableView& X, std::span<dou
                  const Progress& progress) {
   check_table(ensemble, X);
   check_depth(ensemble);
+  check_covers(ensemble);
   const std::size_t per_row = static_cast<std::size_t>(ensemble.n_features) * ensemble.n_outputs;
   check_output(out, X.n_rows() * per_row);
   const QuadratureRules rules(ensemble);
@@ -523,6 +525,7 @@ void shap_interaction_values(const TreeEnsemble& ensemble, const TableView& X, s
                              const ShapOptions& options, const Progress& progress) {
   check_table(ensemble, X);
   check_depth(ensemble);
+  check_covers(ensemble);
   const std::size_t M = static_cast<std::size_t>(ensemble.n_features);
   const std::size_t K = static_cast<std::size_t>(ensemble.n_outputs);
   const std::size_t per_row = M * M * K;
