@@ -11,10 +11,12 @@
 
 #include "assay/common/error.hpp"
 #include "assay/common/parallel.hpp"
+#include "rows.hpp"
 
 namespace assay::explain {
 
 NativeModel tree_ensemble_model(const TreeEnsemble& ensemble) {
+  detail::check_finalized(ensemble);
   return [&ensemble](std::span<const double> rows, std::span<double> out) {
     const std::int64_t M = ensemble.n_features, K = ensemble.n_outputs;
     const std::int64_t n = static_cast<std::int64_t>(rows.size()) / M;
@@ -281,6 +283,7 @@ void tree_coalition_values(std::span<const double> X, std::span<const double> ba
                            const CoalitionDesign& design, const TreeEnsemble& ensemble,
                            std::span<const double> weights, Link link, std::span<double> out, int n_jobs,
                            const Progress& progress) {
+  detail::check_finalized(ensemble);
   const std::int64_t M = design.n_features, K = ensemble.n_outputs;
   if (M != ensemble.n_features) throw InvalidArgument("X: one column per feature of the model expected");
   const std::size_t T = ensemble.n_trees();

@@ -21,7 +21,10 @@ namespace assay::explain::detail {
 constexpr std::ptrdiff_t kRowsPerBlock = 32;
 
 inline void check_finalized(const TreeEnsemble& ensemble) {
-  if (ensemble.child_fractions.size() != 2 * ensemble.nodes.size() || ensemble.tree_depths.size() != ensemble.n_trees()) {
+  if (ensemble.child_fractions.size() != 2 * ensemble.nodes.size() || ensemble.tree_offsets.empty() ||
+      ensemble.tree_depths.size() != ensemble.n_trees() || ensemble.n_outputs < 1 ||
+      ensemble.base_values.size() != static_cast<std::size_t>(ensemble.n_outputs) ||
+      ensemble.leaf_values.size() != ensemble.nodes.size() * static_cast<std::size_t>(ensemble.n_outputs)) {
     throw InvalidArgument("model: the tree ensemble is not finalized (call finalize() after building it)");
   }
 }

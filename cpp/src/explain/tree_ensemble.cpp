@@ -132,6 +132,10 @@ void TreeEnsemble::check_covers() const {
 }
 
 void TreeEnsemble::finalize() {
+  // Until validated, the ensemble counts as not finalized (the algorithms refuse it),
+  // also when it was finalized before and then changed.
+  tree_depths.clear();
+  child_fractions.clear();
   validate();
   covers_add_up = true;
   tree_depths.assign(n_trees(), 0);
