@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from .. import _core
-from ..errors import InvalidInputError, InvalidTypeError, UnsupportedModelError
+from ..errors import AssayError, InvalidInputError, InvalidTypeError, UnsupportedModelError
 from .._frame import Frame, as_frame
 from .._progress import progress_callback
 from .._util import n_jobs_arg
@@ -188,6 +188,8 @@ class TreeExplainer:
 
         ``y``: the rows' labels, with ``model_output="log_loss"`` only.
         """
+        if _is_one_row(X):  # one row as a 1-D array: its values as a 1-D array (as in shap)
+            return self.shap_values(np.asarray(X).reshape(1, -1), y)[0]
         if self.model_output == "log_loss" or y is not None:
             return self._values(self._frame(X, "X"), y)[..., 0]
         if (
@@ -210,6 +212,8 @@ class TreeExplainer:
         """Interaction values: (n_rows, n_features, n_features[, n_outputs]); rows of a matrix sum to the SHAP values."""
         if self._transform != "identity":
             raise InvalidInputError("shap_interaction_values: only model_output='raw' has interaction values")
+        if _is_one_row(X):
+            return self.shap_interaction_values(np.asarray(X).reshape(1, -1))[0]
         frame = self._frame(X, "X")
         callback = progress_callback(self.progress, "SHAP interaction values")
         if self.feature_perturbation == "interventional":
@@ -258,7 +262,21 @@ class TreeExplainer:
         X = model.prepare(X)
         names = model.feature_names
         is_array = isinstance(X, (np.ndarray, list, tuple))
-        frame = as_frame(X, argument=argument, feature_names=names if is_array and names is not None and len(names) == _n_columns(X) else None)
+        if is_array:
+            X = _as_rows(X, argument, model.n_features)
+        try:
+            frame = as_frame(
+                X, argument=argument,
+                feature_names=names if is_array and names is not None and len(names) == _n_columns(X) else None,
+            )
+        except AssayError:
+            raise
+        except TypeError as error:  # an unsupported dtype (complex, ...)
+            message = str(error)
+            raise InvalidTypeError(message if message.startswith(argument) else f"{argument}: {message}") from None
+        except ValueError as error:
+            message = str(error)
+            raise InvalidInputError(message if message.startswith(argument) else f"{argument}: {message}") from None
         if frame.n_rows == 0:
             raise InvalidInputError(f"{argument}: no rows to explain")
         if not is_array and names is not None and frame.names != list(names) and set(names) <= set(frame.names):
@@ -303,6 +321,25 @@ def _labels(y: Any, n_rows: int | None) -> np.ndarray:
     return labels
 
 
+def _as_rows(X: Any, argument: str, n_features: int) -> Any:
+    """An array-like as rows: a 1-D array of n_features values is one row (as in shap);
+    0-D and 3-D or higher arrays are an InvalidInputError naming the argument."""
+    try:
+        array = np.asarray(X)
+    except (TypeError, ValueError) as error:  # ragged lists
+        raise InvalidInputError(f"{argument}: not a table of rows ({error})") from None
+    if array.ndim == 1:
+        if len(array) != n_features:
+            raise InvalidInputError(
+                f"{argument}: a 1-D array is one row, and this one has {len(array)} values but the model uses "
+                f"{n_features} features"
+            )
+        return array.reshape(1, -1)
+    if array.ndim != 2:
+        raise InvalidInputError(f"{argument}: expected a 2-D table (rows x features), got an array of {array.ndim} dimensions")
+    return X
+
+
 def _n_jobs(n_jobs: Any) -> int:
     """n_jobs for the core, at most one thread per core (more never helps, and thousands of
     threads could fail to start); InvalidInputError for anything but None, -1 or n >= 1."""
@@ -319,6 +356,10 @@ def _float_array(values: Any, argument: str) -> np.ndarray:
     if array.dtype.kind not in "biuf":
         raise InvalidTypeError(f"{argument}: expected numbers, got an array of dtype {array.dtype}")
     return array.astype(np.float64)
+
+
+def _is_one_row(X: Any) -> bool:
+    return isinstance(X, np.ndarray) and X.ndim == 1
 
 
 def _n_columns(X: Any) -> int:
