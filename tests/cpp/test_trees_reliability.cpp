@@ -310,7 +310,7 @@ void check_every_algorithm(const ex::TreeEnsemble& e, const Rows& X, const Rows&
   for (auto algorithm : {ex::InterventionalAlgorithm::automatic, ex::InterventionalAlgorithm::patterns,
                          ex::InterventionalAlgorithm::pairwise}) {
     std::vector<double> phi(n * M * K), matrix(n * M * M * K);
-    const ex::InterventionalOptions options{ex::OutputTransform::identity, 2, algorithm};
+    const ex::InterventionalOptions options{ex::OutputTransform::identity, 1, algorithm};
     ex::interventional_shap_values(e, X.view, background.view, w, phi, options);
     ex::interventional_interaction_values(e, X.view, background.view, w, matrix, options);
     for (std::size_t i = 0; i < n; ++i) {
@@ -574,7 +574,7 @@ TEST(TreesReliability, AMillionNodes) {
       node.left = 2 * id + 1;
       node.right = 2 * id + 2;
       node.feature = id % 3;
-      node.threshold = static_cast<double>((id * 7919) % 40);
+      node.threshold = static_cast<double>((std::int64_t{id} * 7919) % 40);
     } else {
       e.leaf_values[id] = static_cast<double>(id % 7) - 3;
     }

@@ -84,8 +84,10 @@ def _one_leaf_models(data):
         "lightgbm": lgb.LGBMRegressor(n_estimators=3, min_child_samples=200, verbose=-1).fit(X, y),
         "tree": DecisionTreeRegressor().fit(X, constant),
         "forest": RandomForestRegressor(n_estimators=3, random_state=0).fit(X, constant),
-        "forest_classifier": RandomForestClassifier(n_estimators=3, random_state=0).fit(X, np.zeros(len(X), int) + (np.arange(len(X)) % 2)),
-        "gradient_boosting": GradientBoostingClassifier(n_estimators=3, max_depth=2, min_samples_leaf=100).fit(X, y > 0),
+        "forest_classifier": RandomForestClassifier(n_estimators=3, max_depth=1, min_samples_leaf=100, random_state=0)
+        .fit(X, np.arange(len(X)) % 2),
+        "gradient_boosting": GradientBoostingClassifier(n_estimators=3, max_depth=2, min_samples_leaf=100)
+        .fit(X, y > 0),
         "hist_gradient_boosting": HistGradientBoostingRegressor(max_iter=3, min_samples_leaf=200).fit(X, y),
     }
 

@@ -311,6 +311,9 @@ Setup prepare(const TreeEnsemble& ensemble, const TableView& X, const TableView&
 
 constexpr int kMaxPatternFeatures = 16;
 
+// The pattern algorithm's tables of one chunk of trees, in doubles (256 MiB).
+constexpr std::size_t kTableBudget = std::size_t{1} << 25;
+
 // Per tree: the local index of each split's feature among the distinct features of its
 // root path, and per leaf its distinct features and the offset of its table.
 struct PatternTree {
@@ -523,7 +526,10 @@ std::vector<bool> choose_pairwise(const TreeEnsemble& ensemble, const std::vecto
   std::vector<bool> pairwise(ensemble.n_trees(), true);
   if (algorithm == InterventionalAlgorithm::pairwise) return pairwise;
   for (std::size_t t = 0; t < ensemble.n_trees(); ++t) {
-    if (!layouts[t].feasible) continue;
+    // Trees with a leaf of more than 16 distinct path features, or whose tables alone
+    // would exceed the table budget (many leaves of 14-16 features, more so for
+    // interactions), are walked pairwise whatever the algorithm asked: both are exact.
+    if (!layouts[t].feasible || layouts[t].table_size + layouts[t].histogram_size > kTableBudget) continue;
     if (algorithm == InterventionalAlgorithm::patterns) {
       pairwise[t] = false;
       continue;
@@ -546,7 +552,6 @@ std::vector<bool> choose_pairwise(const TreeEnsemble& ensemble, const std::vecto
 void add_pattern_trees(const TreeEnsemble& ensemble, const std::vector<PatternTree>& layouts,
                        const std::vector<bool>& pairwise, const Setup& setup, const TableView& X, int n_jobs,
                        StopCheck& stop, bool interactions, std::span<double> out) {
-  constexpr std::size_t kTableBudget = std::size_t{1} << 25;
   const std::size_t M = static_cast<std::size_t>(ensemble.n_features);
   const int K = ensemble.n_outputs;
   const std::size_t per_row = (interactions ? M * M : M) * K;

@@ -285,7 +285,9 @@ def _iterations(iteration_range: tuple[int, int] | None, n_iterations: int) -> t
     if (begin, end) == (0, 0):
         return 0, n_iterations
     if not 0 <= begin < end <= n_iterations:
-        raise InvalidInputError(f"iteration_range: ({begin}, {end}) is not within the model's {n_iterations} iterations")
+        raise InvalidInputError(
+            f"iteration_range: ({begin}, {end}) is not within the model's {n_iterations} iterations"
+        )
     return begin, end
 
 

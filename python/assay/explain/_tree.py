@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from .. import _core
-from ..errors import AssayError, InvalidInputError, InvalidTypeError, UnsupportedModelError
+from ..errors import AssayError, InvalidInputError, InvalidTypeError, ResourceLimitError, UnsupportedModelError
 from .._frame import Frame, as_frame
 from .._progress import progress_callback
 from .._util import n_jobs_arg
@@ -69,9 +69,9 @@ class TreeExplainer:
         ``"auto"`` (default) picks the fastest exact algorithm. Path-dependent:
         ``"quadrature"`` or ``"treeshap"`` (the classic recursion, as a reference).
         Interventional: ``"patterns"`` (cost grows with rows + background; trees with
-        more than 16 distinct features on a path are still walked pairwise) or
-        ``"pairwise"`` (every row with every background row); ``"auto"`` chooses per
-        tree by a cost estimate.
+        more than 16 distinct features on a path, or tables over 256 MiB, are still
+        walked pairwise) or ``"pairwise"`` (every row with every background row);
+        ``"auto"`` chooses per tree by a cost estimate.
     progress:
         True / False / None (a bar after 2 s) or a callable(done, total).
     iteration_range:
@@ -93,7 +93,9 @@ class TreeExplainer:
         iteration_range: tuple[int, int] | None = None,
     ) -> None:
         if feature_perturbation not in _PERTURBATIONS:
-            raise InvalidInputError(f"feature_perturbation must be one of {_PERTURBATIONS}, got {feature_perturbation!r}")
+            raise InvalidInputError(
+                f"feature_perturbation must be one of {_PERTURBATIONS}, got {feature_perturbation!r}"
+            )
         if model_output not in _OUTPUTS:
             raise InvalidInputError(f"model_output must be one of {_OUTPUTS}, got {model_output!r}")
         self.tree_model: TreeModel = tree_model(model, iteration_range)
@@ -215,6 +217,9 @@ class TreeExplainer:
         if _is_one_row(X):
             return self.shap_interaction_values(np.asarray(X).reshape(1, -1))[0]
         frame = self._frame(X, "X")
+        model = self.tree_model
+        per_row = model.n_features * model.n_features * model.n_outputs
+        _check_output_size(frame.n_rows, per_row, "shap_interaction_values")
         callback = progress_callback(self.progress, "SHAP interaction values")
         if self.feature_perturbation == "interventional":
             values = _core.interventional_interaction_values(
@@ -244,6 +249,7 @@ class TreeExplainer:
     def _values(self, frame: Frame, y: Any = None) -> np.ndarray:
         if y is not None and self.model_output != "log_loss":
             raise InvalidInputError("y: labels are only used with model_output='log_loss'")
+        _check_output_size(frame.n_rows, self.tree_model.n_features * self.tree_model.n_outputs, "shap_values")
         callback = progress_callback(self.progress, "SHAP values")
         if self.feature_perturbation == "interventional":
             labels = _labels(y, frame.n_rows) if self.model_output == "log_loss" else np.empty(0)
@@ -282,7 +288,9 @@ class TreeExplainer:
         if not is_array and names is not None and frame.names != list(names) and set(names) <= set(frame.names):
             frame = frame.select(names)  # tables are matched to the model's features by name
         if len(frame.columns) != model.n_features:
-            raise InvalidInputError(f"{argument} has {len(frame.columns)} columns but the model uses {model.n_features} features")
+            raise InvalidInputError(
+                f"{argument} has {len(frame.columns)} columns but the model uses {model.n_features} features"
+            )
         for column in frame.columns:
             if column.labels is not None and column.source_dtype != "category":
                 raise InvalidTypeError(
@@ -295,7 +303,9 @@ class TreeExplainer:
 def _loss_of(tree_model: TreeModel, model: Any) -> str:
     """The core's loss transform for model_output='log_loss' (shap's choice per objective)."""
     if tree_model.n_outputs != 1:
-        raise InvalidInputError("model_output='log_loss': only single-output models (regression, binary classification)")
+        raise InvalidInputError(
+            "model_output='log_loss': only single-output models (regression, binary classification)"
+        )
     if tree_model.output_kind == "log_odds":
         return "logistic_log_loss"
     sklearn_loss = getattr(model, "loss", getattr(model, "criterion", None))
@@ -321,6 +331,20 @@ def _labels(y: Any, n_rows: int | None) -> np.ndarray:
     return labels
 
 
+def _check_output_size(n_rows: int, per_row: int, what: str) -> None:
+    """ResourceLimitError, before allocating, when the float64 output cannot fit in memory."""
+    needed = 8 * n_rows * per_row
+    try:
+        memory = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (AttributeError, ValueError, OSError):
+        memory = 1 << 46
+    if needed > memory:
+        raise ResourceLimitError(
+            f"X: {what} of {n_rows} rows would take {needed / 2**30:.1f} GiB ({per_row} float64 values per row), "
+            f"more than this machine's {memory / 2**30:.1f} GiB of memory; explain fewer rows at a time"
+        )
+
+
 def _as_rows(X: Any, argument: str, n_features: int) -> Any:
     """An array-like as rows: a 1-D array of n_features values is one row (as in shap);
     0-D and 3-D or higher arrays are an InvalidInputError naming the argument."""
@@ -336,7 +360,9 @@ def _as_rows(X: Any, argument: str, n_features: int) -> Any:
             )
         return array.reshape(1, -1)
     if array.ndim != 2:
-        raise InvalidInputError(f"{argument}: expected a 2-D table (rows x features), got an array of {array.ndim} dimensions")
+        raise InvalidInputError(
+            f"{argument}: expected a 2-D table (rows x features), got an array of {array.ndim} dimensions"
+        )
     return X
 
 
