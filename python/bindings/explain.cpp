@@ -1,5 +1,6 @@
 // Bindings of the tree explainers (assay/explain): the tree-ensemble IR and its
 // loaders, path-dependent SHAP values and interaction values.
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -126,20 +127,20 @@ void bind_explain(py::module_& m) {
         py::arg("source"));
   m.def(
       "load_xgboost_json",
-      [](const py::bytes& raw) {
+      [](const py::bytes& raw, double missing) {
         std::string text = raw;
         py::gil_scoped_release release;
-        return ex::load_xgboost_json(text);
+        return ex::load_xgboost_json(text, missing);
       },
-      py::arg("raw"));
+      py::arg("raw"), py::arg("missing") = std::numeric_limits<double>::quiet_NaN());
   m.def(
       "load_xgboost_ubjson",
-      [](const py::bytes& raw) {
+      [](const py::bytes& raw, double missing) {
         std::string bytes = raw;
         py::gil_scoped_release release;
-        return ex::load_xgboost_ubjson(bytes);
+        return ex::load_xgboost_ubjson(bytes, missing);
       },
-      py::arg("raw"));
+      py::arg("raw"), py::arg("missing") = std::numeric_limits<double>::quiet_NaN());
   m.def(
       "load_lightgbm_text",
       [](const std::string& text) {

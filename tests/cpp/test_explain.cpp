@@ -44,11 +44,13 @@ void grow(ex::TreeEnsemble& e, std::mt19937_64& rng, int depth, int max_depth, s
   } else {
     node.threshold = unit(rng) * 40;
   }
-  // Occasionally a zero-cover child (or a zero-cover node).
+  // Occasionally a zero-cover child (or a zero-cover node); children's covers add up
+  // to their node's, as the IR requires.
   double share = unit(rng);
   if (unit(rng) < 0.1) share = 0.0;
+  if (unit(rng) < 0.05) share = 1.0;
   const double left_cover = cover * share;
-  const double right_cover = unit(rng) < 0.05 ? 0.0 : cover - left_cover;
+  const double right_cover = share == 1.0 ? 0.0 : cover - left_cover;
   node.left = static_cast<std::int32_t>(e.nodes.size() - first);
   e.nodes[first + id] = node;
   grow(e, rng, depth + 1, max_depth, n_features, left_cover, first);

@@ -127,21 +127,31 @@ class PairWalk {
   double* out_ = nullptr;
 };
 
-// Background weights normalised to sum 1 (uniform when none are given).
+// Background weights normalised to sum 1 (uniform when none are given). They are
+// divided by the largest first, so that no sum overflows (weights of 1e308 are fine).
 std::vector<double> normalised_weights(std::span<const double> weights, std::size_t n_background) {
   if (n_background == 0) throw InvalidArgument("data: the background set has no rows");
   if (weights.empty()) return std::vector<double>(n_background, 1.0 / static_cast<double>(n_background));
   if (weights.size() != n_background) {
-    throw InvalidArgument("weights: " + std::to_string(weights.size()) + " weights for " +
+    throw InvalidArgument("data_weights: " + std::to_string(weights.size()) + " weights for " +
                           std::to_string(n_background) + " background rows");
   }
+  double largest = 0;
+  for (std::size_t b = 0; b < weights.size(); ++b) {
+    const double w = weights[b];
+    if (!(w >= 0) || !std::isfinite(w)) {
+      throw InvalidArgument("data_weights: must be finite and non-negative (weight " + std::to_string(b) + " is " +
+                            std::to_string(w) + ")");
+    }
+    largest = std::max(largest, w);
+  }
+  if (!(largest > 0)) throw InvalidArgument("data_weights: must not all be zero");
+  std::vector<double> out(weights.begin(), weights.end());
   double total = 0;
-  for (double w : weights) {
-    if (!(w >= 0) || !std::isfinite(w)) throw InvalidArgument("weights: must be finite and non-negative");
+  for (double& w : out) {
+    w /= largest;
     total += w;
   }
-  if (!(total > 0)) throw InvalidArgument("weights: must not all be zero");
-  std::vector<double> out(weights.begin(), weights.end());
   for (double& w : out) w /= total;
   return out;
 }
@@ -223,6 +233,9 @@ struct Setup {
   std::size_t n_background;
 };
 
+// The largest table of background decisions the pairwise walk keeps (bytes).
+constexpr std::size_t kMaxDecisionBytes = std::size_t{1} << 32;
+
 // Tree t's decisions of background row b.
 const std::uint8_t* reference_decisions(const Setup& setup, const TreeEnsemble& ensemble, std::size_t t,
                                         std::size_t b) {
@@ -239,14 +252,15 @@ void check_background(const TreeEnsemble& ensemble, const TableView& background)
 // The background rows, weights and Shapley weights; the background decisions of the
 // trees with pairwise[t] set.
 Setup prepare(const TreeEnsemble& ensemble, const TableView& X, const TableView& background,
-              std::span<const double> weights, const std::vector<bool>& pairwise) {
+              std::span<const double> weights, const std::vector<bool>& pairwise, StopCheck& stop) {
   check_table(ensemble, X);
   check_background(ensemble, background);
   Setup setup;
   setup.n_background = background.n_rows();
   setup.weights = normalised_weights(weights, setup.n_background);
   setup.references = gather_rows(background);
-  setup.shapley = shapley_weights(ensemble.max_depth() + 1);
+  // |A| + |B| counts distinct features of a path: at most min(depth, n_features).
+  setup.shapley = shapley_weights(std::min(ensemble.max_depth(), ensemble.n_features) + 1);
   const std::size_t M = static_cast<std::size_t>(ensemble.n_features);
   setup.decision_offset.assign(ensemble.n_trees(), 0);
   std::size_t total = 0;
@@ -255,9 +269,17 @@ Setup prepare(const TreeEnsemble& ensemble, const TableView& X, const TableView&
     if (pairwise[t]) total += ensemble.tree(t).size() * setup.n_background;
   }
   if (total == 0) return setup;
+  if (total > kMaxDecisionBytes) {
+    throw ResourceLimit("data: the pairwise algorithm stores one byte per (tree node, background row): " +
+                        std::to_string(total) + " bytes here, more than the limit of " +
+                        std::to_string(kMaxDecisionBytes) + "; use fewer background rows (a summary such as "
+                        "assay.explain.kmeans) or algorithm='patterns'");
+  }
   setup.reference_left.resize(total);
   std::vector<std::uint8_t> decisions(ensemble.nodes.size());
+  std::size_t pending = 0;
   for (std::size_t b = 0; b < setup.n_background; ++b) {
+    stop.add(pending, ensemble.nodes.size());
     decide(ensemble, setup.references.data() + b * M, decisions.data());
     for (std::size_t t = 0; t < ensemble.n_trees(); ++t) {
       if (!pairwise[t]) continue;
@@ -288,6 +310,9 @@ Setup prepare(const TreeEnsemble& ensemble, const TableView& X, const TableView&
 // form above. Cost per tree: (rows + background) x nodes + sum over leaves 3^|U| |U|.
 
 constexpr int kMaxPatternFeatures = 16;
+
+// The pattern algorithm's tables of one chunk of trees, in doubles (256 MiB).
+constexpr std::size_t kTableBudget = std::size_t{1} << 25;
 
 // Per tree: the local index of each split's feature among the distinct features of its
 // root path, and per leaf its distinct features and the offset of its table.
@@ -460,7 +485,7 @@ void fill_interaction_table(int n, const double* histogram, const std::vector<st
 // Background histograms and tables of the trees in `trees`, in parallel over trees.
 std::vector<std::vector<double>> pattern_tables(const TreeEnsemble& ensemble, const std::vector<PatternTree>& layouts,
                                                 const std::vector<std::size_t>& trees, const Setup& setup, int n_jobs,
-                                                bool interactions) {
+                                                bool interactions, StopCheck& stop) {
   std::vector<std::vector<double>> tables(trees.size());
   const std::size_t M = static_cast<std::size_t>(ensemble.n_features);
   const std::uint32_t* bits = ensemble.category_bits.data();
@@ -473,7 +498,9 @@ std::vector<std::vector<double>> pattern_tables(const TreeEnsemble& ensemble, co
         histogram[layout.leaves[leaf].histogram + pattern] += setup.weights[b];
       };
     };
+    std::size_t pending = 0;
     for (std::size_t b = 0; b < setup.n_background; ++b) {
+      stop.add(pending, ensemble.tree(t).size());
       auto add = count(b);
       leaf_patterns(ensemble.tree(t).data(), layout, bits, setup.references.data() + b * M, 0, 0, add);
     }
@@ -481,6 +508,7 @@ std::vector<std::vector<double>> pattern_tables(const TreeEnsemble& ensemble, co
     for (const auto& leaf : layout.leaves) {
       const double* leaf_histogram = histogram.data() + leaf.histogram;
       double* table = tables[i].data() + leaf.table;
+      stop.add(pending, std::size_t{1} << (leaf.n_features + leaf.n_features / 2));  // about 3^n
       if (interactions) fill_interaction_table(leaf.n_features, leaf_histogram, setup.shapley, table);
       else fill_table(leaf.n_features, leaf_histogram, setup.shapley, table);
     }
@@ -498,7 +526,10 @@ std::vector<bool> choose_pairwise(const TreeEnsemble& ensemble, const std::vecto
   std::vector<bool> pairwise(ensemble.n_trees(), true);
   if (algorithm == InterventionalAlgorithm::pairwise) return pairwise;
   for (std::size_t t = 0; t < ensemble.n_trees(); ++t) {
-    if (!layouts[t].feasible) continue;
+    // Trees with a leaf of more than 16 distinct path features, or whose tables alone
+    // would exceed the table budget (many leaves of 14-16 features, more so for
+    // interactions), are walked pairwise whatever the algorithm asked: both are exact.
+    if (!layouts[t].feasible || layouts[t].table_size + layouts[t].histogram_size > kTableBudget) continue;
     if (algorithm == InterventionalAlgorithm::patterns) {
       pairwise[t] = false;
       continue;
@@ -520,16 +551,17 @@ std::vector<bool> choose_pairwise(const TreeEnsemble& ensemble, const std::vecto
 // tree's tables stay in cache.
 void add_pattern_trees(const TreeEnsemble& ensemble, const std::vector<PatternTree>& layouts,
                        const std::vector<bool>& pairwise, const Setup& setup, const TableView& X, int n_jobs,
-                       const Progress& progress, bool interactions, std::span<double> out) {
-  constexpr std::size_t kTableBudget = std::size_t{1} << 25;
+                       StopCheck& stop, bool interactions, std::span<double> out) {
   const std::size_t M = static_cast<std::size_t>(ensemble.n_features);
   const int K = ensemble.n_outputs;
   const std::size_t per_row = (interactions ? M * M : M) * K;
   std::vector<std::vector<std::size_t>> chunks;
-  std::size_t chunk_size = kTableBudget;
+  std::size_t chunk_size = 0;
   for (std::size_t t = 0; t < ensemble.n_trees(); ++t) {
     if (pairwise[t]) continue;
-    if (chunk_size + layouts[t].table_size > kTableBudget) {
+    // A new chunk for the first tree (whatever its size: a one-leaf tree has no table)
+    // and whenever the tables would exceed the budget.
+    if (chunks.empty() || chunk_size + layouts[t].table_size > kTableBudget) {
       chunks.emplace_back();
       chunk_size = 0;
     }
@@ -538,13 +570,14 @@ void add_pattern_trees(const TreeEnsemble& ensemble, const std::vector<PatternTr
   }
   const std::uint32_t* bits = ensemble.category_bits.data();
   for (const auto& trees : chunks) {
-    const auto tables = pattern_tables(ensemble, layouts, trees, setup, n_jobs, interactions);
-    for_each_block(X, n_jobs, progress, [] { return 0; },
-                   [&](int, std::size_t first, std::size_t n_block, const double* rows) {
+    const auto tables = pattern_tables(ensemble, layouts, trees, setup, n_jobs, interactions, stop);
+    for_each_block(X, n_jobs, stop.reporting(), [] { return std::size_t{0}; },
+                   [&](std::size_t& pending, std::size_t first, std::size_t n_block, const double* rows) {
       for (std::size_t c = 0; c < trees.size(); ++c) {
         const std::size_t t = trees[c];
         const PatternTree& layout = layouts[t];
         const double* table = tables[c].data();
+        stop.add(pending, n_block * ensemble.tree(t).size());
         for (std::size_t r = 0; r < n_block; ++r) {
           double* target = out.data() + (first + r) * per_row;
           auto add = [&](std::int32_t index, std::uint32_t pattern) {
@@ -589,20 +622,22 @@ void interventional_shap_values(const TreeEnsemble& ensemble, const TableView& X
                                 std::span<const double> weights, std::span<double> out,
                                 const InterventionalOptions& options, const Progress& progress) {
   check_table(ensemble, X);
+  check_depth(ensemble);
   check_background(ensemble, background);
   check_labels(options.transform, options.labels, X.n_rows(), ensemble.n_outputs);
   const bool rescale = options.transform != OutputTransform::identity;
   // The rescaling is per reference, so it needs the pairwise walk.
   const auto algorithm = rescale ? InterventionalAlgorithm::pairwise : options.algorithm;
   const auto [layouts, pairwise] = plan(ensemble, X.n_rows(), background.n_rows(), algorithm, false);
-  const Setup setup = prepare(ensemble, X, background, weights, pairwise);
+  StopCheck stop(progress, n_blocks(X.n_rows(), kRowsPerBlock));
+  const Setup setup = prepare(ensemble, X, background, weights, pairwise, stop);
   const std::size_t M = static_cast<std::size_t>(ensemble.n_features);
   const int K = ensemble.n_outputs;
   const std::size_t per_row = M * K;
   check_output(out, X.n_rows() * per_row);
   std::fill(out.begin(), out.end(), 0.0);
 
-  add_pattern_trees(ensemble, layouts, pairwise, setup, X, options.n_jobs, progress, false, out);
+  add_pattern_trees(ensemble, layouts, pairwise, setup, X, options.n_jobs, stop, false, out);
   if (std::none_of(pairwise.begin(), pairwise.end(), [](bool p) { return p; })) return;
 
   // Trees walked pairwise.
@@ -614,12 +649,13 @@ void interventional_shap_values(const TreeEnsemble& ensemble, const TableView& X
     PairWalk walk;
     std::vector<double> pair;
     std::vector<std::uint8_t> row_left;
+    std::size_t pending = 0;  // pair walks since the last interrupt check
   };
   auto make_state = [&] {
     return State{PairWalk(ensemble, setup.shapley, false), std::vector<double>(per_row),
                  std::vector<std::uint8_t>(ensemble.nodes.size())};
   };
-  for_each_row(X, options.n_jobs, progress, make_state, [&](State& state, std::size_t i, const double* x) {
+  for_each_row(X, options.n_jobs, stop.reporting(), make_state, [&](State& state, std::size_t i, const double* x) {
     double* phi = out.data() + i * per_row;
     decide(ensemble, x, state.row_left.data());
     auto row_left = [&](std::size_t t) { return state.row_left.data() + ensemble.tree_offsets[t]; };
@@ -628,6 +664,7 @@ void interventional_shap_values(const TreeEnsemble& ensemble, const TableView& X
       for (std::size_t t = 0; t < ensemble.n_trees(); ++t) {
         if (!pairwise[t]) continue;
         for (std::size_t b = 0; b < setup.n_background; ++b) {
+          stop.add(state.pending, 1);
           state.walk.add_tree(t, row_left(t), reference_decisions(setup, ensemble, t, b), setup.weights[b], phi);
         }
       }
@@ -637,6 +674,7 @@ void interventional_shap_values(const TreeEnsemble& ensemble, const TableView& X
     std::vector<double> row_margin(K);
     for (int k = 0; k < K; ++k) row_margin[k] = raw_output(ensemble, x, k);
     for (std::size_t b = 0; b < setup.n_background; ++b) {
+      stop.add(state.pending, ensemble.n_trees());
       std::fill(state.pair.begin(), state.pair.end(), 0.0);
       for (std::size_t t = 0; t < ensemble.n_trees(); ++t) {
         state.walk.add_tree(t, row_left(t), reference_decisions(setup, ensemble, t, b), 1.0, state.pair.data());
@@ -658,6 +696,7 @@ void interventional_interaction_values(const TreeEnsemble& ensemble, const Table
                                        std::span<const double> weights, std::span<double> out,
                                        const InterventionalOptions& options, const Progress& progress) {
   check_table(ensemble, X);
+  check_depth(ensemble);
   if (options.transform != OutputTransform::identity) {
     throw InvalidArgument("interaction values: only the raw output has interaction values");
   }
@@ -669,18 +708,20 @@ void interventional_interaction_values(const TreeEnsemble& ensemble, const Table
   std::vector<double> phi(X.n_rows() * M * K);
   interventional_shap_values(ensemble, X, background, weights, phi, options, progress);
   const auto [layouts, pairwise] = plan(ensemble, X.n_rows(), background.n_rows(), options.algorithm, true);
-  const Setup setup = prepare(ensemble, X, background, weights, pairwise);
+  StopCheck stop(progress, n_blocks(X.n_rows(), kRowsPerBlock));
+  const Setup setup = prepare(ensemble, X, background, weights, pairwise, stop);
   std::fill(out.begin(), out.end(), 0.0);
-  add_pattern_trees(ensemble, layouts, pairwise, setup, X, options.n_jobs, progress, true, out);
+  add_pattern_trees(ensemble, layouts, pairwise, setup, X, options.n_jobs, stop, true, out);
   struct State {
     PairWalk interactions;
     std::vector<std::uint8_t> row_left;
+    std::size_t pending = 0;
   };
   auto make_state = [&] {
     return State{PairWalk(ensemble, setup.shapley, true), std::vector<std::uint8_t>(ensemble.nodes.size())};
   };
   const bool any_pairwise = std::any_of(pairwise.begin(), pairwise.end(), [](bool p) { return p; });
-  for_each_row(X, options.n_jobs, progress, make_state, [&](State& state, std::size_t i, const double* x) {
+  for_each_row(X, options.n_jobs, stop.reporting(), make_state, [&](State& state, std::size_t i, const double* x) {
     double* matrix = out.data() + i * per_row;
     if (any_pairwise) {
       decide(ensemble, x, state.row_left.data());
@@ -688,6 +729,7 @@ void interventional_interaction_values(const TreeEnsemble& ensemble, const Table
         if (!pairwise[t]) continue;
         const std::uint8_t* row_left = state.row_left.data() + ensemble.tree_offsets[t];
         for (std::size_t b = 0; b < setup.n_background; ++b) {
+          stop.add(state.pending, 1);
           state.interactions.add_tree(t, row_left, reference_decisions(setup, ensemble, t, b), setup.weights[b], matrix);
         }
       }

@@ -14,6 +14,7 @@
 
 #include "assay/common/error.hpp"
 #include "assay/explain/tree_ensemble.hpp"
+#include "model_file.hpp"
 
 namespace assay::explain {
 
@@ -137,6 +138,7 @@ void add_tree(TreeEnsemble& ensemble, const Block& block, std::size_t index, int
     node.cover = leaf_count[j];
     ensemble.nodes.push_back(node);
   }
+  detail::check_leaf_value_entries(ensemble.nodes.size(), static_cast<std::size_t>(ensemble.n_outputs));
   for (std::size_t i = 0; i < n_inner; ++i) {
     for (int k = 0; k < ensemble.n_outputs; ++k) ensemble.leaf_values.push_back(0.0);
   }
@@ -146,9 +148,7 @@ void add_tree(TreeEnsemble& ensemble, const Block& block, std::size_t index, int
   ensemble.tree_offsets.push_back(static_cast<std::int64_t>(ensemble.nodes.size()));
 }
 
-}  // namespace
-
-TreeEnsemble load_lightgbm_text(std::string_view text) {
+TreeEnsemble read_lightgbm_text(std::string_view text) {
   TreeEnsemble ensemble;
   ensemble.source = "lightgbm";
   ensemble.cover_kind = CoverKind::count;
@@ -185,7 +185,7 @@ TreeEnsemble load_lightgbm_text(std::string_view text) {
   ensemble.n_outputs = static_cast<std::int32_t>(per_iteration);
   ensemble.base_values.assign(ensemble.n_outputs, 0.0);  // LightGBM folds its init score into the trees
   if (const auto it = header.find("objective"); it != header.end()) {
-    ensemble.objective = it->second.substr(0, it->second.find(' '));
+    ensemble.objective = detail::printable(it->second.substr(0, it->second.find(' ')));
   }
   if (trees.size() % static_cast<std::size_t>(per_iteration) != 0) {
     bad("the number of trees is not a multiple of num_tree_per_iteration");
@@ -196,7 +196,14 @@ TreeEnsemble load_lightgbm_text(std::string_view text) {
     add_tree(ensemble, trees[t], t, static_cast<int>(t % static_cast<std::size_t>(per_iteration)));
   }
   ensemble.finalize();
+  ensemble.check_covers();
   return ensemble;
+}
+
+}  // namespace
+
+TreeEnsemble load_lightgbm_text(std::string_view text) {
+  return detail::load_model_file("LightGBM model", [&] { return read_lightgbm_text(text); });
 }
 
 }  // namespace assay::explain

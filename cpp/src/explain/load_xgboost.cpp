@@ -9,18 +9,23 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <limits>
 #include <string>
 #include <vector>
 
 #include "assay/common/error.hpp"
 #include "assay/explain/tree_ensemble.hpp"
 #include "json.hpp"
+#include "model_file.hpp"
 
 namespace assay::explain {
 
 namespace {
 
 using json::Value;
+
+// The pool of categorical bitsets holds at most this many words (256 MiB).
+constexpr std::size_t kMaxCategoryWords = std::size_t{1} << 26;
 
 [[noreturn]] void bad(const std::string& message) { throw InvalidArgument("XGBoost model: " + message); }
 
@@ -113,6 +118,7 @@ void add_tree(TreeEnsemble& ensemble, const Value& tree, std::size_t index, int 
   if (tree.find("split_type") != nullptr) split_type = array_of(tree, "split_type", n, where);
 
   const std::int64_t first = static_cast<std::int64_t>(ensemble.nodes.size());
+  detail::check_leaf_value_entries(ensemble.nodes.size() + n, static_cast<std::size_t>(ensemble.n_outputs));
   for (std::size_t i = 0; i < n; ++i) {
     Node node;
     if (left[i] == -1) {
@@ -174,8 +180,13 @@ void add_tree(TreeEnsemble& ensemble, const Value& tree, std::size_t index, int 
         }
         largest = std::max(largest, categories[c]);
       }
+      const auto words = static_cast<std::size_t>(largest + 1 + 31) / 32;
+      if (ensemble.category_bits.size() + words > kMaxCategoryWords) {
+        throw ResourceLimit("XGBoost model: the category sets need more than " + std::to_string(kMaxCategoryWords) +
+                            " bitset words");
+      }
       node.category_offset = static_cast<std::int32_t>(ensemble.category_bits.size());
-      node.category_words = static_cast<std::int32_t>(largest + 1 + 31) / 32;
+      node.category_words = static_cast<std::int32_t>(words);
       ensemble.category_bits.resize(ensemble.category_bits.size() + node.category_words, 0u);
       for (std::size_t c = begin; c < end; ++c) {
         const auto category = static_cast<std::uint32_t>(categories[c]);
@@ -192,7 +203,7 @@ void add_tree(TreeEnsemble& ensemble, const Value& tree, std::size_t index, int 
 }
 
 // The IR of a parsed model document (the same tree from JSON and from UBJSON).
-TreeEnsemble ensemble_of(const Value& document) {
+TreeEnsemble ensemble_of(const Value& document, double missing) {
   const Value& learner = member(document, "learner", "the document");
   const Value& params = member(learner, "learner_model_param", "learner");
   TreeEnsemble ensemble;
@@ -208,7 +219,7 @@ TreeEnsemble ensemble_of(const Value& document) {
   ensemble.n_outputs = static_cast<std::int32_t>(std::max({n_class, n_target, 1L}));
 
   const Value& objective = member(learner, "objective", "learner");
-  ensemble.objective = member(objective, "name", "learner.objective").text;
+  ensemble.objective = detail::printable(member(objective, "name", "learner.objective").text);
 
   const Value& booster = member(learner, "gradient_booster", "learner");
   const std::string booster_name = member(booster, "name", "gradient_booster").text;
@@ -244,16 +255,31 @@ TreeEnsemble ensemble_of(const Value& document) {
     }
     add_tree(ensemble, trees.items[t], t, static_cast<int>(group), tree_weights.empty() ? 1.0 : tree_weights[t]);
   }
+  if (!std::isnan(missing)) {
+    // XGBoost drops the entries equal to the sentinel (compared in float32) from its
+    // DMatrix: they take the default child at every split, as NaN does.
+    for (Node& node : ensemble.nodes) {
+      node.missing = MissingType::nan_or_value_default;
+      node.missing_value = std::fabs(missing) > std::numeric_limits<float>::max()
+                               ? static_cast<float>(std::copysign(INFINITY, missing))
+                               : static_cast<float>(missing);
+    }
+  }
   ensemble.finalize();
+  ensemble.check_covers();
   return ensemble;
 }
 
 }  // namespace
 
-TreeEnsemble load_xgboost_json(std::string_view text) { return ensemble_of(json::parse(text, "XGBoost model")); }
+TreeEnsemble load_xgboost_json(std::string_view text, double missing) {
+  return detail::load_model_file("XGBoost model",
+                                 [&] { return ensemble_of(json::parse(text, "XGBoost model"), missing); });
+}
 
-TreeEnsemble load_xgboost_ubjson(std::string_view bytes) {
-  return ensemble_of(json::parse_ubjson(bytes, "XGBoost model"));
+TreeEnsemble load_xgboost_ubjson(std::string_view bytes, double missing) {
+  return detail::load_model_file("XGBoost model",
+                                 [&] { return ensemble_of(json::parse_ubjson(bytes, "XGBoost model"), missing); });
 }
 
 }  // namespace assay::explain

@@ -11,10 +11,12 @@
 
 #include "assay/common/error.hpp"
 #include "assay/common/parallel.hpp"
+#include "rows.hpp"
 
 namespace assay::explain {
 
 NativeModel tree_ensemble_model(const TreeEnsemble& ensemble) {
+  detail::check_finalized(ensemble);
   return [&ensemble](std::span<const double> rows, std::span<double> out) {
     const std::int64_t M = ensemble.n_features, K = ensemble.n_outputs;
     const std::int64_t n = static_cast<std::int64_t>(rows.size()) / M;
@@ -152,6 +154,32 @@ struct LeafPaths {
   }
 };
 
+// Whether the paths of every leaf are few and short enough to store: trees no deeper
+// than 64 and at most 2^24 (split, leaf) steps in all.
+bool leaf_paths_fit(const TreeEnsemble& ensemble) {
+  constexpr int kMaxDepth = 64;
+  constexpr double kMaxSteps = double(1 << 24);
+  if (ensemble.max_depth() > kMaxDepth) return false;
+  double steps = 0.0;
+  std::vector<std::pair<std::int32_t, int>> stack;
+  for (std::size_t t = 0; t < ensemble.n_trees(); ++t) {
+    const auto tree = ensemble.tree(t);
+    stack.assign(1, {0, 0});
+    while (!stack.empty()) {
+      const auto [node, depth] = stack.back();
+      stack.pop_back();
+      if (tree[node].left < 0) {
+        steps += depth;
+        continue;
+      }
+      stack.push_back({tree[node].left, depth + 1});
+      stack.push_back({tree[node].right, depth + 1});
+    }
+    if (steps > kMaxSteps) return false;
+  }
+  return true;
+}
+
 // Every root-to-leaf path of the ensemble; tree_features[t] are tree t's features, sorted.
 LeafPaths leaf_paths(const TreeEnsemble& ensemble, const std::vector<std::vector<std::int32_t>>& tree_features) {
   LeafPaths paths;
@@ -255,6 +283,7 @@ void tree_coalition_values(std::span<const double> X, std::span<const double> ba
                            const CoalitionDesign& design, const TreeEnsemble& ensemble,
                            std::span<const double> weights, Link link, std::span<double> out, int n_jobs,
                            const Progress& progress) {
+  detail::check_finalized(ensemble);
   const std::int64_t M = design.n_features, K = ensemble.n_outputs;
   if (M != ensemble.n_features) throw InvalidArgument("X: one column per feature of the model expected");
   const std::size_t T = ensemble.n_trees();
@@ -265,6 +294,13 @@ void tree_coalition_values(std::span<const double> X, std::span<const double> ba
     }
     std::sort(features[t].begin(), features[t].end());
     features[t].erase(std::unique(features[t].begin(), features[t].end()), features[t].end());
+  }
+  // The leaf decomposition stores every root-to-leaf path (recursing once per level):
+  // very deep trees, or paths too long in total, go to the walking evaluator.
+  if (!leaf_paths_fit(ensemble)) {
+    native_coalition_values(X, background, design, tree_ensemble_model(ensemble), static_cast<std::int32_t>(K),
+                            weights, link, out, n_jobs);
+    return;
   }
   LeafPaths paths = leaf_paths(ensemble, features);
   if (!paths.fits || !leaves_pay_off(paths, features, static_cast<std::int64_t>(design.size()), static_cast<std::int64_t>(background.size()) / M)) {

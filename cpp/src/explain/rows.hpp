@@ -21,7 +21,10 @@ namespace assay::explain::detail {
 constexpr std::ptrdiff_t kRowsPerBlock = 32;
 
 inline void check_finalized(const TreeEnsemble& ensemble) {
-  if (ensemble.child_fractions.size() != 2 * ensemble.nodes.size() || ensemble.tree_depths.size() != ensemble.n_trees()) {
+  if (ensemble.child_fractions.size() != 2 * ensemble.nodes.size() || ensemble.tree_offsets.empty() ||
+      ensemble.tree_depths.size() != ensemble.n_trees() || ensemble.n_outputs < 1 ||
+      ensemble.base_values.size() != static_cast<std::size_t>(ensemble.n_outputs) ||
+      ensemble.leaf_values.size() != ensemble.nodes.size() * static_cast<std::size_t>(ensemble.n_outputs)) {
     throw InvalidArgument("model: the tree ensemble is not finalized (call finalize() after building it)");
   }
 }
@@ -31,6 +34,22 @@ inline void check_table(const TreeEnsemble& ensemble, const TableView& X) {
   if (X.n_columns() != static_cast<std::size_t>(ensemble.n_features)) {
     throw InvalidArgument("X has " + std::to_string(X.n_columns()) + " columns but the model uses " +
                           std::to_string(ensemble.n_features) + " features");
+  }
+}
+
+// The path-dependent algorithms read covers, which must add up.
+inline void check_covers(const TreeEnsemble& ensemble) {
+  if (!ensemble.covers_add_up) ensemble.check_covers();
+}
+
+// The recursive tree walks of the SHAP algorithms need a bounded depth.
+inline void check_depth(const TreeEnsemble& ensemble) {
+  for (std::size_t t = 0; t < ensemble.tree_depths.size(); ++t) {
+    if (ensemble.tree_depths[t] > kMaxExplainedDepth) {
+      throw UnsupportedModel("model: tree " + std::to_string(t) + " is " + std::to_string(ensemble.tree_depths[t]) +
+                             " splits deep; SHAP values of trees deeper than " + std::to_string(kMaxExplainedDepth) +
+                             " are not supported (the model-agnostic explainers take any depth)");
+    }
   }
 }
 
@@ -79,6 +98,55 @@ void for_each_row(const TableView& X, int n_jobs, const Progress& progress, Make
     for (std::size_t i = 0; i < n; ++i) body(state, first + i, rows + i * width);
   });
 }
+
+// Interrupt checks at a bounded amount of work, however long a block of rows takes (a
+// pairwise walk over a large background can take seconds per block). Work loops call
+// add(pending, units) with a counter of their own thread; every kUnitsPerCheck units
+// the thread throws Interrupted once the call is stopping, and the calling thread
+// (OpenMP's thread 0, the only one that reports) asks the caller's Progress again with
+// the last (done, total) reported. Pass reporting() to for_each_block so that a stop
+// asked at a block's report also stops the other threads.
+class StopCheck {
+ public:
+  static constexpr std::size_t kUnitsPerCheck = std::size_t{1} << 14;
+
+  StopCheck(const Progress& progress, std::size_t total) : progress_(progress), total_(total) {}
+  StopCheck(const StopCheck&) = delete;
+  StopCheck& operator=(const StopCheck&) = delete;
+
+  // A Progress forwarding to the caller's, for the loops of this call.
+  Progress reporting() {
+    if (!progress_.active()) return {};
+    return Progress([this](std::size_t done, std::size_t total) {
+      done_ = done;
+      total_ = total;
+      ask();
+      return true;
+    });
+  }
+
+  void add(std::size_t& pending, std::size_t units) {
+    pending += units;
+    if (pending < kUnitsPerCheck) return;
+    pending = 0;
+    if (stopping_.load(std::memory_order_relaxed)) throw Interrupted();
+    if (progress_.active() && omp_get_thread_num() == 0) ask();
+  }
+
+ private:
+  void ask() {
+    try {
+      progress_.report(done_, total_);
+    } catch (...) {
+      stopping_.store(true, std::memory_order_relaxed);
+      throw;
+    }
+  }
+
+  const Progress& progress_;
+  std::size_t done_ = 0, total_;  // thread 0 only
+  std::atomic<bool> stopping_{false};
+};
 
 inline void check_output(std::span<double> out, std::size_t expected) {
   if (out.size() != expected) throw InvalidArgument("out: expected " + std::to_string(expected) + " entries");

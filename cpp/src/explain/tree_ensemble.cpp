@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <string>
 #include <utility>
 #include <vector>
@@ -13,8 +14,33 @@ namespace assay::explain {
 
 namespace {
 
+std::string number(double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.6g", value);
+  return text;
+}
+
 std::string where(std::size_t tree, std::int64_t node) {
   return "tree " + std::to_string(tree) + ", node " + std::to_string(node);
+}
+
+// Throws unless the children's covers add up to the node's (see check_covers).
+// The path-dependent algorithms weight a split's children by cover(child) / cover(node):
+// with covers that do not add up (a node cover of 5e-324 or 1.8e308 over children of
+// 10 and 20) those weights are no distribution and the values are not finite. So the
+// children's covers must add up to their node's (to 1e-3 relative, for covers rounded
+// to float32); a node of cover 0 has children of cover 0 (weights 1/2 each).
+bool cover_split_adds_up(double cover, double left, double right) {
+  if (cover == 0) return left == 0 && right == 0;
+  const double left_fraction = left / cover, right_fraction = right / cover;
+  return std::isfinite(left_fraction) && std::isfinite(right_fraction) &&
+         std::fabs(left_fraction + right_fraction - 1) <= 1e-3;
+}
+
+void check_cover_split(std::size_t t, std::int64_t id, double cover, double left, double right) {
+  if (cover_split_adds_up(cover, left, right)) return;
+  throw InvalidArgument("model: " + where(t, id) + " has cover " + number(cover) + " but its children's covers " +
+                        number(left) + " and " + number(right) + " do not add up to it");
 }
 
 }  // namespace
@@ -25,6 +51,9 @@ void TreeEnsemble::validate() const {
   if (tree_offsets.empty() || tree_offsets.front() != 0 ||
       tree_offsets.back() != static_cast<std::int64_t>(nodes.size())) {
     throw InvalidArgument("model: tree offsets do not cover the node array");
+  }
+  for (std::size_t t = 0; t < n_trees(); ++t) {
+    if (tree_offsets[t + 1] <= tree_offsets[t]) throw InvalidArgument("model: tree " + std::to_string(t) + " is empty");
   }
   if (leaf_values.size() != nodes.size() * static_cast<std::size_t>(n_outputs)) {
     throw InvalidArgument("model: leaf values do not match the nodes and outputs");
@@ -38,7 +67,6 @@ void TreeEnsemble::validate() const {
   std::vector<std::uint8_t> seen;
   std::vector<std::int32_t> stack;
   for (std::size_t t = 0; t < n_trees(); ++t) {
-    if (tree_offsets[t + 1] <= tree_offsets[t]) throw InvalidArgument("model: tree " + std::to_string(t) + " is empty");
     const auto tree_nodes = tree(t);
     const auto n = static_cast<std::int64_t>(tree_nodes.size());
     if (n > INT32_MAX) throw InvalidArgument("model: tree " + std::to_string(t) + " has too many nodes");
@@ -91,8 +119,25 @@ int TreeEnsemble::max_depth() const {
   return deepest;
 }
 
+void TreeEnsemble::check_covers() const {
+  for (std::size_t t = 0; t < n_trees(); ++t) {
+    const auto tree_nodes = tree(t);
+    for (std::size_t id = 0; id < tree_nodes.size(); ++id) {
+      const Node& node = tree_nodes[id];
+      if (node.left < 0) continue;
+      check_cover_split(t, static_cast<std::int64_t>(id), node.cover, tree_nodes[node.left].cover,
+                        tree_nodes[node.right].cover);
+    }
+  }
+}
+
 void TreeEnsemble::finalize() {
+  // Until validated, the ensemble counts as not finalized (the algorithms refuse it),
+  // also when it was finalized before and then changed.
+  tree_depths.clear();
+  child_fractions.clear();
   validate();
+  covers_add_up = true;
   tree_depths.assign(n_trees(), 0);
   child_fractions.assign(2 * nodes.size(), 0.0);
   std::vector<std::pair<std::int32_t, int>> stack;
@@ -108,6 +153,8 @@ void TreeEnsemble::finalize() {
         tree_depths[t] = std::max(tree_depths[t], depth);
         continue;
       }
+      covers_add_up = covers_add_up && cover_split_adds_up(node.cover, tree_nodes[node.left].cover,
+                                                           tree_nodes[node.right].cover);
       const bool covered = node.cover > 0;
       child_fractions[2 * (first + id)] = covered ? tree_nodes[node.left].cover / node.cover : 0.5;
       child_fractions[2 * (first + id) + 1] = covered ? tree_nodes[node.right].cover / node.cover : 0.5;

@@ -19,6 +19,13 @@ namespace {
 
 using namespace detail;
 
+// A feature's merged cover fraction z on a path below 1e-200 is taken as 0. The
+// algorithms divide by factors t o + (1 - t) z (and the classic one by z), which for
+// o = 0 and a z near the bottom of the float range (covers of 1e-310, or a path of
+// many tiny fractions) overflow, and 0 * inf would give NaN values. Branches of
+// weight below 1e-200 change no value by more than 1e-200 times a leaf value.
+inline double negligible_to_zero(double z) { return z < 1e-200 ? 0.0 : z; }
+
 // Per-tree quadrature rules: ceil(depth / 2) Gauss-Legendre points integrate the
 // leaf polynomials (degree < number of distinct features on a path <= depth) exactly.
 struct QuadratureRules {
@@ -29,8 +36,10 @@ struct QuadratureRules {
   int max_depth = 0;
 
   explicit QuadratureRules(const TreeEnsemble& ensemble) {
+    // A path's polynomial has one factor per distinct feature, so its degree is at most
+    // min(depth, n_features).
     for (int depth : ensemble.tree_depths) {
-      const int points = std::max(1, (depth + 1) / 2);
+      const int points = std::max(1, (std::min(depth, ensemble.n_features) + 1) / 2);
       points_of_tree.push_back(points);
       max_points = std::max(max_points, points);
       max_depth = std::max(max_depth, depth);
@@ -147,7 +156,7 @@ class QuadratureShap : QuadraturePath {
       const std::int32_t child = side == 0 ? node.left : node.right;
       // Merged fractions of feature f on the path: a repeated feature multiplies in.
       const double one = (side == 0) == left ? one_before : 0.0;
-      const double zero = zero_before * fractions[side];
+      const double zero = negligible_to_zero(zero_before * fractions[side]);
       if (one == 0.0 && zero == 0.0) continue;  // every leaf below has value 0 in every coalition
       // The leaves below credit f with w (o - z) / F(t) times their product P (F is f's
       // factor t o + (1 - t) z); an ancestor's edge on f already credited them with its
@@ -206,8 +215,11 @@ class QuadratureShap : QuadraturePath {
 // unwound at the leaves.
 class ClassicTreeShap {
  public:
+  // Each recursion level (at most max_depth + 1) copies the path of distinct features
+  // (at most min(max_depth, n_features) + 1 elements) after its parent's.
   explicit ClassicTreeShap(const TreeEnsemble& ensemble, int max_depth)
-      : ensemble_(ensemble), path_(static_cast<std::size_t>(max_depth + 2) * (max_depth + 3)) {}
+      : ensemble_(ensemble),
+        path_(static_cast<std::size_t>(max_depth + 3) * (std::min(max_depth, ensemble.n_features) + 3)) {}
 
   void add_tree(std::size_t t, const double* x, double* phi) {
     nodes_ = ensemble_.tree(t).data();
@@ -300,8 +312,8 @@ class ClassicTreeShap {
       --depth;
     }
     const double* fractions = ensemble_.child_fractions.data() + 2 * (first_node_ + id);
-    const double hot_zero = incoming_zero * fractions[left ? 0 : 1];
-    const double cold_zero = incoming_zero * fractions[left ? 1 : 0];
+    const double hot_zero = negligible_to_zero(incoming_zero * fractions[left ? 0 : 1]);
+    const double cold_zero = negligible_to_zero(incoming_zero * fractions[left ? 1 : 0]);
     if (hot_zero != 0 || incoming_one != 0) recurse(hot, path, depth + 1, hot_zero, incoming_one, node.feature);
     if (cold_zero != 0) recurse(cold, path, depth + 1, cold_zero, 0.0, node.feature);
   }
@@ -353,7 +365,7 @@ class QuadratureInteractions : QuadraturePath {
     for (int side = 0; side < 2; ++side) {
       const std::int32_t child = side == 0 ? node.left : node.right;
       const double one = (side == 0) == left ? one_before : 0.0;
-      const double zero = zero_before * fractions[side];
+      const double zero = negligible_to_zero(zero_before * fractions[side]);
       if (one == 0.0 && zero == 0.0) continue;
       for (int q = 0; q < Q; ++q) {
         const double before = t_[q] * one_before + (1 - t_[q]) * zero_before;
@@ -401,12 +413,24 @@ class QuadratureInteractions : QuadraturePath {
   double* out_ = nullptr;
 };
 
-double expected_leaf(const TreeEnsemble& ensemble, std::size_t t, std::int32_t id, int k) {
+// Adds the cover-weighted mean leaf of tree t to out (n_outputs), walking the tree with
+// an explicit stack (any depth).
+void add_expected_leaf(const TreeEnsemble& ensemble, std::size_t t, double* out) {
   const Node* nodes = ensemble.tree(t).data();
-  const Node& node = nodes[id];
-  if (node.left < 0) return ensemble.leaf_value(t, id)[k];
-  const double* fractions = ensemble.child_fractions.data() + 2 * (ensemble.tree_offsets[t] + id);
-  return fractions[0] * expected_leaf(ensemble, t, node.left, k) + fractions[1] * expected_leaf(ensemble, t, node.right, k);
+  const double* fractions = ensemble.child_fractions.data() + 2 * ensemble.tree_offsets[t];
+  std::vector<std::pair<std::int32_t, double>> stack{{0, 1.0}};
+  while (!stack.empty()) {
+    const auto [id, weight] = stack.back();
+    stack.pop_back();
+    const Node& node = nodes[id];
+    if (node.left < 0) {
+      const double* value = ensemble.leaf_value(t, id);
+      for (int k = 0; k < ensemble.n_outputs; ++k) out[k] += weight * value[k];
+      continue;
+    }
+    stack.push_back({node.right, weight * fractions[2 * id + 1]});
+    stack.push_back({node.left, weight * fractions[2 * id]});
+  }
 }
 
 
@@ -460,16 +484,17 @@ void gauss_legendre_unit(int n, std::vector<double>& nodes, std::vector<double>&
 
 std::vector<double> expected_value(const TreeEnsemble& ensemble) {
   check_finalized(ensemble);
+  check_covers(ensemble);
   std::vector<double> out(ensemble.base_values);
-  for (std::size_t t = 0; t < ensemble.n_trees(); ++t) {
-    for (int k = 0; k < ensemble.n_outputs; ++k) out[k] += expected_leaf(ensemble, t, 0, k);
-  }
+  for (std::size_t t = 0; t < ensemble.n_trees(); ++t) add_expected_leaf(ensemble, t, out.data());
   return out;
 }
 
 void shap_values(const TreeEnsemble& ensemble, const TableView& X, std::span<double> out, const ShapOptions& options,
                  const Progress& progress) {
   check_table(ensemble, X);
+  check_depth(ensemble);
+  check_covers(ensemble);
   const std::size_t per_row = static_cast<std::size_t>(ensemble.n_features) * ensemble.n_outputs;
   check_output(out, X.n_rows() * per_row);
   const QuadratureRules rules(ensemble);
@@ -499,6 +524,8 @@ void shap_values(const TreeEnsemble& ensemble, const TableView& X, std::span<dou
 void shap_interaction_values(const TreeEnsemble& ensemble, const TableView& X, std::span<double> out,
                              const ShapOptions& options, const Progress& progress) {
   check_table(ensemble, X);
+  check_depth(ensemble);
+  check_covers(ensemble);
   const std::size_t M = static_cast<std::size_t>(ensemble.n_features);
   const std::size_t K = static_cast<std::size_t>(ensemble.n_outputs);
   const std::size_t per_row = M * M * K;

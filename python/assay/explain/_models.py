@@ -18,8 +18,18 @@ from typing import Any, Callable
 import numpy as np
 
 from .. import _core
+from ..errors import InvalidInputError, UnsupportedModelError
 
-__all__ = ["TreeModel", "tree_model"]
+__all__ = ["TreeModel", "UnsupportedTreeModelError", "tree_model"]
+
+# Category values HistGradientBoosting models may use (bitsets over the raw values).
+_MAX_CATEGORY = 2**24 - 1
+
+
+class UnsupportedTreeModelError(UnsupportedModelError, TypeError):
+    """A model that assay's tree explainers cannot read (not a tree model, or a tree model
+    with a feature they do not support). Also a :class:`TypeError`, so that code falling
+    back to a model-agnostic explainer on ``TypeError`` keeps working."""
 
 
 @dataclass
@@ -52,14 +62,18 @@ def _names_in(model: Any) -> list[str] | None:
 
 
 def tree_model(model: Any, iteration_range: tuple[int, int] | None = None) -> TreeModel:
-    """The TreeModel of a fitted tree model; TypeError for a model assay cannot read.
+    """The TreeModel of a fitted tree model; UnsupportedTreeModelError (an
+    UnsupportedModelError and a TypeError) for a model assay cannot read,
+    UnsupportedModelError for an unfitted one.
 
     ``iteration_range=(begin, end)`` keeps the boosting iterations [begin, end) of an
-    XGBoost or LightGBM model (XGBoost's ``iteration_range``).
+    XGBoost or LightGBM model (XGBoost's ``iteration_range``). Without it, a model explains
+    what its ``predict`` computes: the scikit-learn wrappers of XGBoost and LightGBM use
+    their best iteration after early stopping.
     """
     module = _module_of(model)
     if iteration_range is not None and (isinstance(model, TreeModel) or module not in {"xgboost", "lightgbm"}):
-        raise ValueError("iteration_range: only for XGBoost and LightGBM models")
+        raise InvalidInputError("iteration_range: only for XGBoost and LightGBM models")
     if isinstance(model, TreeModel):
         return model
     name = type(model).__name__
@@ -77,7 +91,7 @@ def tree_model(model: Any, iteration_range: tuple[int, int] | None = None) -> Tr
             return _from_sklearn_gradient_boosting(model)
         if name in {"HistGradientBoostingRegressor", "HistGradientBoostingClassifier"}:
             return _from_sklearn_hist_gradient_boosting(model)
-    raise TypeError(
+    raise UnsupportedTreeModelError(
         f"model: {type(model).__module__}.{name} is not a supported tree model (supported: scikit-learn decision "
         "trees, random forests, extra trees, gradient boosting and histogram gradient boosting; XGBoost and "
         "LightGBM boosters and their scikit-learn wrappers)"
@@ -86,7 +100,7 @@ def tree_model(model: Any, iteration_range: tuple[int, int] | None = None) -> Tr
 
 def _check_fitted(model: Any, attribute: str) -> None:
     if not hasattr(model, attribute):
-        raise ValueError(f"model: {type(model).__name__} is not fitted")
+        raise UnsupportedModelError(f"model: {type(model).__name__} is not fitted")
 
 
 # --- scikit-learn ---------------------------------------------------------------------
@@ -116,7 +130,7 @@ def _from_sklearn_forest(model: Any, estimators: list, classifier: bool) -> Tree
         value = np.asarray(estimator.tree_.value, dtype=np.float64)  # (nodes, outputs, classes)
         if classifier:
             if value.shape[1] != 1:
-                raise TypeError("model: multi-output classifiers are not supported")
+                raise UnsupportedTreeModelError("model: multi-output classifiers are not supported")
             fractions = value[:, 0, :]
             totals = fractions.sum(axis=1, keepdims=True)
             values = np.divide(fractions, totals, out=np.zeros_like(fractions), where=totals > 0)
@@ -141,7 +155,7 @@ def _from_sklearn_gradient_boosting(model: Any) -> TreeModel:
     _check_fitted(model, "estimators_")
     init = model.init_
     if not (init == "zero" or type(init).__name__ in {"DummyRegressor", "DummyClassifier"}):
-        raise TypeError("model: GradientBoosting with a non-constant init estimator is not supported")
+        raise UnsupportedTreeModelError("model: GradientBoosting with a non-constant init estimator is not supported")
     n_features = int(model.n_features_in_)
     base = np.asarray(model._raw_predict_init(np.zeros((1, n_features), dtype=np.float32)), dtype=np.float64)[0]
     n_outputs = model.estimators_.shape[1]
@@ -178,20 +192,28 @@ def _from_sklearn_hist_gradient_boosting(model: Any) -> TreeModel:
             masks = [np.asarray(t[2], dtype=bool) for t in preprocessor.transformers_ if t[0] != "remainder"]
             encoder = preprocessor.named_transformers_["encoder"]
         except (AttributeError, KeyError, IndexError, TypeError) as error:
-            raise TypeError("model: this HistGradientBoosting version's categorical encoding is not supported") from error
+            raise UnsupportedTreeModelError(
+                "model: this HistGradientBoosting version's categorical encoding is not supported"
+            ) from error
         order = np.concatenate([np.flatnonzero(m) for m in masks])
         for position, column_categories in enumerate(encoder.categories_):
             values = np.asarray(column_categories)
             if values.dtype.kind == "f" and len(values) and np.isnan(values[-1]):
                 values = values[:-1]  # the encoder lists NaN last; it maps to NaN (missing) anyway
-            if values.dtype.kind not in "iuf" or not np.all(np.isfinite(values)) or np.any(values < 0) or np.any(values != np.floor(values)):
-                raise TypeError(
-                    "model: HistGradientBoosting categorical features with non-integer categories are not supported "
-                    "(encode the categories as non-negative integers before fitting)"
+            if (
+                values.dtype.kind not in "iuf"
+                or not np.all(np.isfinite(values))
+                or np.any(values < 0)
+                or np.any(values != np.floor(values))
+                or np.any(values > _MAX_CATEGORY)
+            ):
+                raise UnsupportedTreeModelError(
+                    "model: HistGradientBoosting categorical features are supported with categories encoded as "
+                    f"integers from 0 to {_MAX_CATEGORY} (encode the categories so before fitting)"
                 )
             categories[position] = values.astype(np.int64)
     if len(order) != n_features:
-        raise TypeError("model: cannot map HistGradientBoosting features back to the input columns")
+        raise UnsupportedTreeModelError("model: cannot map HistGradientBoosting features back to the input columns")
     baseline = np.asarray(model._baseline_prediction, dtype=np.float64).ravel()
     n_outputs = len(baseline)
     trees = []
@@ -259,26 +281,42 @@ def _iterations(iteration_range: tuple[int, int] | None, n_iterations: int) -> t
     try:
         begin, end = (int(i) for i in iteration_range)
     except (TypeError, ValueError):
-        raise ValueError(f"iteration_range: expected (begin, end), got {iteration_range!r}") from None
+        raise InvalidInputError(f"iteration_range: expected (begin, end), got {iteration_range!r}") from None
     if (begin, end) == (0, 0):
         return 0, n_iterations
     if not 0 <= begin < end <= n_iterations:
-        raise ValueError(f"iteration_range: ({begin}, {end}) is not within the model's {n_iterations} iterations")
+        raise InvalidInputError(
+            f"iteration_range: ({begin}, {end}) is not within the model's {n_iterations} iterations"
+        )
     return begin, end
 
 
 def _from_xgboost(model: Any, iteration_range: tuple[int, int] | None = None) -> TreeModel:
     import xgboost
 
-    booster = model.get_booster() if hasattr(model, "get_booster") else model
+    wrapper = hasattr(model, "get_booster")
+    try:
+        booster = model.get_booster() if wrapper else model
+    except Exception as error:  # the wrapper's NotFittedError
+        raise UnsupportedModelError(f"model: {type(model).__name__} is not fitted") from error
     if not isinstance(booster, xgboost.Booster):
-        raise TypeError(f"model: {type(model).__name__} is not an XGBoost booster")
+        raise UnsupportedTreeModelError(f"model: {type(model).__name__} is not an XGBoost booster")
+    n_rounds = booster.num_boosted_rounds()
+    if iteration_range is None and wrapper:
+        # The scikit-learn wrapper's predict stops at the best iteration after early
+        # stopping (a Booster's predict uses every tree): explain what predict computes.
+        best = _best_iteration(model)
+        if best is not None and 0 <= best < n_rounds:
+            iteration_range = (0, best + 1)
     if iteration_range is not None:
-        begin, end = _iterations(iteration_range, booster.num_boosted_rounds())
-        if (begin, end) != (0, booster.num_boosted_rounds()):
+        begin, end = _iterations(iteration_range, n_rounds)
+        if (begin, end) != (0, n_rounds):
             booster = booster[begin:end]  # XGBoost's own slicing keeps its iteration semantics
+    # The value the training data used for missing values: the wrapper's `missing`
+    # (a Booster does not record its DMatrix's; NaN then).
+    missing = _missing_of(model) if wrapper else float("nan")
     # The binary UBJSON document (parsed in the core) is smaller and faster than JSON.
-    ensemble = _core.load_xgboost_ubjson(bytes(booster.save_raw("ubj")))
+    ensemble = _core.load_xgboost_ubjson(bytes(booster.save_raw("ubj")), missing)
     names = booster.feature_names
     objective = ensemble.objective
     kind = "log_odds" if objective in {"binary:logistic", "reg:logistic", "binary:logitraw"} or objective.startswith("multi:") else "raw"
@@ -290,18 +328,46 @@ def _from_xgboost(model: Any, iteration_range: tuple[int, int] | None = None) ->
         ]
 
     def native(X: Any) -> np.ndarray:
-        data = xgboost.DMatrix(X, enable_categorical=True)
+        data = xgboost.DMatrix(X, enable_categorical=True, missing=missing)
         return np.asarray(booster.predict(data, output_margin=True), dtype=np.float64).reshape(data.num_row(), -1)
 
     return TreeModel(ensemble, None if names is None else list(names), output_names, kind, native)
 
 
+def _best_iteration(model: Any) -> int | None:
+    """The XGBoost wrapper's best iteration after early stopping, else None."""
+    try:
+        best = model.best_iteration
+    except (AttributeError, ValueError, TypeError):
+        return None
+    try:
+        return None if best is None else int(best)
+    except (TypeError, ValueError):
+        return None
+
+
+def _missing_of(model: Any) -> float:
+    """The XGBoost wrapper's ``missing`` sentinel as a float (NaN when none)."""
+    missing = getattr(model, "missing", np.nan)
+    if missing is None:
+        return float("nan")
+    try:
+        return float(missing)
+    except (TypeError, ValueError):
+        raise UnsupportedModelError(f"model: missing={missing!r} is not a number") from None
+
+
 def _from_lightgbm(model: Any, iteration_range: tuple[int, int] | None = None) -> TreeModel:
     import lightgbm
 
-    booster = model.booster_ if hasattr(model, "booster_") else model
+    booster = model
+    if not isinstance(model, lightgbm.Booster) and hasattr(type(model), "booster_"):  # a scikit-learn wrapper
+        try:
+            booster = model.booster_
+        except Exception as error:  # the wrapper's NotFittedError
+            raise UnsupportedModelError(f"model: {type(model).__name__} is not fitted") from error
     if not isinstance(booster, lightgbm.Booster):
-        raise TypeError(f"model: {type(model).__name__} is not a LightGBM booster")
+        raise UnsupportedTreeModelError(f"model: {type(model).__name__} is not a LightGBM booster")
     # Without a range, LightGBM's own defaults (its best iteration when it has one).
     iterations = {}
     if iteration_range is not None:

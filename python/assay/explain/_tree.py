@@ -10,11 +10,13 @@ the definitions and every difference from shap.
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import numpy as np
 
 from .. import _core
+from ..errors import AssayError, InvalidInputError, InvalidTypeError, ResourceLimitError, UnsupportedModelError
 from .._frame import Frame, as_frame
 from .._progress import progress_callback
 from .._util import n_jobs_arg
@@ -67,9 +69,9 @@ class TreeExplainer:
         ``"auto"`` (default) picks the fastest exact algorithm. Path-dependent:
         ``"quadrature"`` or ``"treeshap"`` (the classic recursion, as a reference).
         Interventional: ``"patterns"`` (cost grows with rows + background; trees with
-        more than 16 distinct features on a path are still walked pairwise) or
-        ``"pairwise"`` (every row with every background row); ``"auto"`` chooses per
-        tree by a cost estimate.
+        more than 16 distinct features on a path, or tables over 256 MiB, are still
+        walked pairwise) or ``"pairwise"`` (every row with every background row);
+        ``"auto"`` chooses per tree by a cost estimate.
     progress:
         True / False / None (a bar after 2 s) or a callable(done, total).
     iteration_range:
@@ -91,12 +93,14 @@ class TreeExplainer:
         iteration_range: tuple[int, int] | None = None,
     ) -> None:
         if feature_perturbation not in _PERTURBATIONS:
-            raise ValueError(f"feature_perturbation must be one of {_PERTURBATIONS}, got {feature_perturbation!r}")
+            raise InvalidInputError(
+                f"feature_perturbation must be one of {_PERTURBATIONS}, got {feature_perturbation!r}"
+            )
         if model_output not in _OUTPUTS:
-            raise ValueError(f"model_output must be one of {_OUTPUTS}, got {model_output!r}")
+            raise InvalidInputError(f"model_output must be one of {_OUTPUTS}, got {model_output!r}")
         self.tree_model: TreeModel = tree_model(model, iteration_range)
         self.model = model
-        self.n_jobs = n_jobs_arg(n_jobs)
+        self.n_jobs = _n_jobs(n_jobs)
         self.algorithm = algorithm
         self.progress = progress
         if feature_perturbation == "auto":
@@ -104,33 +108,33 @@ class TreeExplainer:
         self.feature_perturbation = feature_perturbation
         allowed = _INTERVENTIONAL_ALGORITHMS if feature_perturbation == "interventional" else _PATH_ALGORITHMS
         if algorithm != "auto" and algorithm not in allowed:
-            raise ValueError(
+            raise InvalidInputError(
                 f"algorithm must be 'auto' or one of {allowed} with feature_perturbation={feature_perturbation!r}, "
                 f"got {algorithm!r}"
             )
         if feature_perturbation == "tree_path_dependent" and data is not None:
-            raise ValueError(
+            raise InvalidInputError(
                 "data: a background is only used with feature_perturbation='interventional' (path-dependent values "
                 "use the trees' training covers)"
             )
         if feature_perturbation == "interventional" and data is None:
-            raise ValueError("data: feature_perturbation='interventional' needs background rows")
+            raise InvalidInputError("data: feature_perturbation='interventional' needs background rows")
         self.model_output = model_output
         self._transform = "identity"
         if model_output == "probability" and self.tree_model.output_kind == "log_odds":
             if feature_perturbation != "interventional":
-                raise ValueError(
+                raise InvalidInputError(
                     "model_output='probability' needs feature_perturbation='interventional' and background data "
                     "(as in shap): path-dependent values explain the raw margin"
                 )
             self._transform = "logistic"
         elif model_output == "probability" and self.tree_model.output_kind != "probability":
-            raise ValueError(
+            raise InvalidInputError(
                 f"model_output='probability': this model's raw output is not log-odds ({self.tree_model.output_kind})"
             )
         elif model_output == "log_loss":
             if feature_perturbation != "interventional":
-                raise ValueError(
+                raise InvalidInputError(
                     "model_output='log_loss' needs feature_perturbation='interventional' and background data (as in shap)"
                 )
             self._transform = _loss_of(self.tree_model, model)
@@ -138,9 +142,9 @@ class TreeExplainer:
         self.data_weights = None
         if data is not None:
             self.data = self._frame(data, "data")
-            weights = np.empty(0) if data_weights is None else np.asarray(data_weights, dtype=np.float64)
+            weights = np.empty(0) if data_weights is None else _float_array(data_weights, "data_weights")
             if data_weights is not None and weights.shape != (self.data.n_rows,):
-                raise ValueError(f"data_weights: expected {self.data.n_rows} weights, got shape {weights.shape}")
+                raise InvalidInputError(f"data_weights: expected {self.data.n_rows} weights, got shape {weights.shape}")
             self.data_weights = weights
             expected = (
                 np.empty(0)
@@ -151,7 +155,7 @@ class TreeExplainer:
             )
         else:
             if data_weights is not None:
-                raise ValueError("data_weights: given without data")
+                raise InvalidInputError("data_weights: given without data")
             expected = _core.tree_expected_value(self.tree_model.ensemble)
         self._expected = np.asarray(expected, dtype=np.float64)
 
@@ -186,6 +190,8 @@ class TreeExplainer:
 
         ``y``: the rows' labels, with ``model_output="log_loss"`` only.
         """
+        if _is_one_row(X):  # one row as a 1-D array: its values as a 1-D array (as in shap)
+            return self.shap_values(np.asarray(X).reshape(1, -1), y)[0]
         if self.model_output == "log_loss" or y is not None:
             return self._values(self._frame(X, "X"), y)[..., 0]
         if (
@@ -207,8 +213,13 @@ class TreeExplainer:
     def shap_interaction_values(self, X: Any) -> np.ndarray:
         """Interaction values: (n_rows, n_features, n_features[, n_outputs]); rows of a matrix sum to the SHAP values."""
         if self._transform != "identity":
-            raise ValueError("shap_interaction_values: only model_output='raw' has interaction values")
+            raise InvalidInputError("shap_interaction_values: only model_output='raw' has interaction values")
+        if _is_one_row(X):
+            return self.shap_interaction_values(np.asarray(X).reshape(1, -1))[0]
         frame = self._frame(X, "X")
+        model = self.tree_model
+        per_row = model.n_features * model.n_features * model.n_outputs
+        _check_output_size(frame.n_rows, per_row, "shap_interaction_values")
         callback = progress_callback(self.progress, "SHAP interaction values")
         if self.feature_perturbation == "interventional":
             values = _core.interventional_interaction_values(
@@ -237,7 +248,8 @@ class TreeExplainer:
 
     def _values(self, frame: Frame, y: Any = None) -> np.ndarray:
         if y is not None and self.model_output != "log_loss":
-            raise ValueError("y: labels are only used with model_output='log_loss'")
+            raise InvalidInputError("y: labels are only used with model_output='log_loss'")
+        _check_output_size(frame.n_rows, self.tree_model.n_features * self.tree_model.n_outputs, "shap_values")
         callback = progress_callback(self.progress, "SHAP values")
         if self.feature_perturbation == "interventional":
             labels = _labels(y, frame.n_rows) if self.model_output == "log_loss" else np.empty(0)
@@ -256,16 +268,32 @@ class TreeExplainer:
         X = model.prepare(X)
         names = model.feature_names
         is_array = isinstance(X, (np.ndarray, list, tuple))
-        frame = as_frame(X, argument=argument, feature_names=names if is_array and names is not None and len(names) == _n_columns(X) else None)
+        if is_array:
+            X = _as_rows(X, argument, model.n_features)
+        try:
+            frame = as_frame(
+                X, argument=argument,
+                feature_names=names if is_array and names is not None and len(names) == _n_columns(X) else None,
+            )
+        except AssayError:
+            raise
+        except TypeError as error:  # an unsupported dtype (complex, ...)
+            message = str(error)
+            raise InvalidTypeError(message if message.startswith(argument) else f"{argument}: {message}") from None
+        except ValueError as error:
+            message = str(error)
+            raise InvalidInputError(message if message.startswith(argument) else f"{argument}: {message}") from None
         if frame.n_rows == 0:
-            raise ValueError(f"{argument}: no rows to explain")
+            raise InvalidInputError(f"{argument}: no rows to explain")
         if not is_array and names is not None and frame.names != list(names) and set(names) <= set(frame.names):
             frame = frame.select(names)  # tables are matched to the model's features by name
         if len(frame.columns) != model.n_features:
-            raise ValueError(f"{argument} has {len(frame.columns)} columns but the model uses {model.n_features} features")
+            raise InvalidInputError(
+                f"{argument} has {len(frame.columns)} columns but the model uses {model.n_features} features"
+            )
         for column in frame.columns:
             if column.labels is not None and column.source_dtype != "category":
-                raise TypeError(
+                raise InvalidTypeError(
                     f"{argument}: column '{column.name}' holds {column.source_dtype} values; tree models need numbers "
                     "or a pandas/Arrow categorical with the training categories"
                 )
@@ -275,7 +303,9 @@ class TreeExplainer:
 def _loss_of(tree_model: TreeModel, model: Any) -> str:
     """The core's loss transform for model_output='log_loss' (shap's choice per objective)."""
     if tree_model.n_outputs != 1:
-        raise ValueError("model_output='log_loss': only single-output models (regression, binary classification)")
+        raise InvalidInputError(
+            "model_output='log_loss': only single-output models (regression, binary classification)"
+        )
     if tree_model.output_kind == "log_odds":
         return "logistic_log_loss"
     sklearn_loss = getattr(model, "loss", getattr(model, "criterion", None))
@@ -284,7 +314,7 @@ def _loss_of(tree_model: TreeModel, model: Any) -> str:
         or (tree_model.ensemble.source == "sklearn" and sklearn_loss == "squared_error")
     ):
         return "squared_loss"
-    raise ValueError(
+    raise UnsupportedModelError(
         "model_output='log_loss': the loss is known for logistic classifiers and squared-error regressors, not for "
         f"this model (objective {tree_model.ensemble.objective or sklearn_loss!r})"
     )
@@ -292,13 +322,70 @@ def _loss_of(tree_model: TreeModel, model: Any) -> str:
 
 def _labels(y: Any, n_rows: int | None) -> np.ndarray:
     if y is None:
-        raise ValueError("y: model_output='log_loss' needs the labels of the rows explained")
-    labels = np.ascontiguousarray(np.asarray(y, dtype=np.float64).reshape(-1))
+        raise InvalidInputError("y: model_output='log_loss' needs the labels of the rows explained")
+    labels = np.ascontiguousarray(_float_array(y, "y").reshape(-1))
     if n_rows is not None and len(labels) != n_rows:
-        raise ValueError(f"y: {len(labels)} labels for {n_rows} rows")
+        raise InvalidInputError(f"y: {len(labels)} labels for {n_rows} rows")
     if not np.isfinite(labels).all():
-        raise ValueError("y: labels must be finite")
+        raise InvalidInputError("y: labels must be finite")
     return labels
+
+
+def _check_output_size(n_rows: int, per_row: int, what: str) -> None:
+    """ResourceLimitError, before allocating, when the float64 output cannot fit in memory."""
+    needed = 8 * n_rows * per_row
+    try:
+        memory = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (AttributeError, ValueError, OSError):
+        memory = 1 << 46
+    if needed > memory:
+        raise ResourceLimitError(
+            f"X: {what} of {n_rows} rows would take {needed / 2**30:.1f} GiB ({per_row} float64 values per row), "
+            f"more than this machine's {memory / 2**30:.1f} GiB of memory; explain fewer rows at a time"
+        )
+
+
+def _as_rows(X: Any, argument: str, n_features: int) -> Any:
+    """An array-like as rows: a 1-D array of n_features values is one row (as in shap);
+    0-D and 3-D or higher arrays are an InvalidInputError naming the argument."""
+    try:
+        array = np.asarray(X)
+    except (TypeError, ValueError) as error:  # ragged lists
+        raise InvalidInputError(f"{argument}: not a table of rows ({error})") from None
+    if array.ndim == 1:
+        if len(array) != n_features:
+            raise InvalidInputError(
+                f"{argument}: a 1-D array is one row, and this one has {len(array)} values but the model uses "
+                f"{n_features} features"
+            )
+        return array.reshape(1, -1)
+    if array.ndim != 2:
+        raise InvalidInputError(
+            f"{argument}: expected a 2-D table (rows x features), got an array of {array.ndim} dimensions"
+        )
+    return X
+
+
+def _n_jobs(n_jobs: Any) -> int:
+    """n_jobs for the core, at most one thread per core (more never helps, and thousands of
+    threads could fail to start); InvalidInputError for anything but None, -1 or n >= 1."""
+    try:
+        threads = n_jobs_arg(n_jobs)
+    except ValueError as error:
+        raise InvalidInputError(str(error)) from None
+    return min(threads, os.cpu_count() or 1)
+
+
+def _float_array(values: Any, argument: str) -> np.ndarray:
+    """values as a float64 array, or InvalidTypeError naming the argument."""
+    array = np.asarray(values)
+    if array.dtype.kind not in "biuf":
+        raise InvalidTypeError(f"{argument}: expected numbers, got an array of dtype {array.dtype}")
+    return array.astype(np.float64)
+
+
+def _is_one_row(X: Any) -> bool:
+    return isinstance(X, np.ndarray) and X.ndim == 1
 
 
 def _n_columns(X: Any) -> int:

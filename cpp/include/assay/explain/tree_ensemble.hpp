@@ -13,25 +13,36 @@
 //  * categorical splits test membership of the (integral) value in a bitset of any
 //    cardinality; `categories_go_left` says which side the members take;
 //  * missing values (NaN) take the default child, with LightGBM's missing_type rules
-//    (None: NaN counts as 0; Zero: 0 and NaN take the default child).
+//    (None: NaN counts as 0; Zero: 0 and NaN take the default child) and XGBoost's
+//    `missing` sentinel (values equal to it in float32 are missing as well).
 // Leaves hold a vector of n_outputs values; covers are training counts or hessian sums
 // (recorded in `cover_kind`), the weights of the path-dependent expectation.
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <span>
 #include <string>
 #include <vector>
 
 namespace assay::explain {
 
+// The deepest tree (splits on its longest root-to-leaf path) that the SHAP algorithms
+// explain: they recurse once per level of a tree. Deeper trees are an UnsupportedModel
+// error there; predictions, expected values and the model-agnostic explainers take
+// trees of any depth.
+constexpr int kMaxExplainedDepth = 2048;
+
 enum class Comparison : std::uint8_t { less_equal, less };
-enum class MissingType : std::uint8_t { nan_default, none_as_zero, zero_default };
+// nan_or_value_default: NaN and values equal to the node's missing_value (compared in
+// float32, as XGBoost does with a DMatrix's `missing` sentinel) take the default child.
+enum class MissingType : std::uint8_t { nan_default, none_as_zero, zero_default, nan_or_value_default };
 enum class CoverKind : std::uint8_t { count, hessian };
 
 struct Node {
   std::int32_t left = -1;   // child ids relative to the tree's first node; -1 for a leaf
   std::int32_t right = -1;
   std::int32_t feature = -1;
+  float missing_value = 0.0f;  // the sentinel of MissingType::nan_or_value_default
   double threshold = 0.0;   // numeric splits
   double cover = 0.0;
   std::int32_t category_offset = 0;  // categorical splits: bitset words in category_bits
@@ -69,6 +80,8 @@ struct TreeEnsemble {
   // cover is 0).
   std::vector<int> tree_depths;
   std::vector<double> child_fractions;  // 2 per node
+  // Whether at every split the children's covers add up to the node's (see check_covers).
+  bool covers_add_up = true;
 
   // Largest tree depth (after finalize()).
   int max_depth() const;
@@ -78,6 +91,15 @@ struct TreeEnsemble {
   // features in range; throws InvalidArgument naming the tree and node otherwise), then
   // computes the derived fields. Every loader ends with it.
   void finalize();
+
+  // The path-dependent algorithms weight a split's children by cover(child) / cover(node),
+  // so they need covers that add up: at every split the children's covers sum to the
+  // node's (to 1e-3 relative, for covers rounded to float32), and a node of cover 0 has
+  // children of cover 0. Throws InvalidArgument naming the first split where they do not
+  // (covers of 5e-324 or 1.8e308 over children of 10 and 20 would give non-finite
+  // values). The loaders check it; the interventional and model-agnostic algorithms do
+  // not read covers and do not need it.
+  void check_covers() const;
 
  private:
   void validate() const;
@@ -110,14 +132,17 @@ TreeEnsemble from_arrays(const std::vector<ArrayTree>& trees, std::int32_t n_fea
                          std::span<const double> base_values, const ArrayTreeOptions& options,
                          const std::string& source);
 
-// XGBoost's JSON model (Booster.save_raw("json")). Throws InvalidArgument on a
+// XGBoost's JSON model (Booster.save_raw("json")). Throws UnsupportedModel on a
 // malformed or unsupported model, naming the field.
-TreeEnsemble load_xgboost_json(std::string_view json);
+// `missing` is the value that the model's training data used for missing values
+// (XGBoost's DMatrix / scikit-learn wrapper parameter; not recorded in the file): when
+// it is not NaN, values equal to it (in float32) take the default child, as NaN does.
+TreeEnsemble load_xgboost_json(std::string_view json, double missing = std::numeric_limits<double>::quiet_NaN());
 
 // The same model in UBJSON (Booster.save_raw("ubj"), .ubj files); same errors.
-TreeEnsemble load_xgboost_ubjson(std::string_view bytes);
+TreeEnsemble load_xgboost_ubjson(std::string_view bytes, double missing = std::numeric_limits<double>::quiet_NaN());
 
-// LightGBM's text model (Booster.model_to_string()).
+// LightGBM's text model (Booster.model_to_string()); same errors.
 TreeEnsemble load_lightgbm_text(std::string_view text);
 
 // --- definitions ---------------------------------------------------------------------
@@ -131,6 +156,9 @@ inline bool category_member(const Node& node, const std::uint32_t* category_bits
 inline bool goes_left(const Node& node, const std::uint32_t* category_bits, double value) {
   if (node.categorical) {
     if (value != value) return node.default_left;
+    if (node.missing == MissingType::nan_or_value_default && static_cast<float>(value) == node.missing_value) {
+      return node.default_left;
+    }
     return category_member(node, category_bits, value) == node.categories_go_left;
   }
   switch (node.missing) {
@@ -143,6 +171,9 @@ inline bool goes_left(const Node& node, const std::uint32_t* category_bits, doub
     case MissingType::zero_default:
       // LightGBM treats |x| <= 1e-35 as zero and NaN as zero here.
       if (value != value || (value >= -1e-35 && value <= 1e-35)) return node.default_left;
+      break;
+    case MissingType::nan_or_value_default:
+      if (value != value || static_cast<float>(value) == node.missing_value) return node.default_left;
       break;
   }
   const double compared = node.float32_compare ? static_cast<double>(static_cast<float>(value)) : value;
