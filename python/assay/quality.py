@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
+import numpy as np
+
 from . import _core, _html
 from ._frame import CATEGORICAL, Frame, as_column, as_frame
 from ._progress import progress_callback
@@ -471,7 +473,9 @@ def check(
     frame = as_frame(data)
     target_name = ""
     if target is not None:
-        if isinstance(target, str) and target in frame:
+        if isinstance(target, (int, np.integer)) and not isinstance(target, (bool, np.bool_)) and str(target) in frame:
+            target_name = str(target)  # a non-string column name, as the frame names it
+        elif isinstance(target, str) and target in frame:
             target_name = target
         elif isinstance(target, str):
             raise InvalidInputError(f"target: no column '{target}' in data")
