@@ -58,6 +58,8 @@ class NumericProfile(_ProfileBase):
     mean: float
     m2: float
     scale: float
+    sum: float
+    sum_low: float
     @property
     def variance(self) -> float: ...
     @property

@@ -23,7 +23,7 @@ import numpy as np
 from . import _core, _html
 from ._frame import CATEGORICAL, Frame, as_column, as_frame
 from ._progress import progress_callback
-from ._util import float_or_nan, json_safe, n_jobs_arg
+from ._util import json_safe, n_jobs_arg
 from .errors import AssayError, CorruptedStateError, InvalidInputError, InvalidTypeError, ResourceLimitError
 
 __all__ = ["profile", "check", "Profile", "QualityReport", "Finding", "RULE_KEYS", "SEVERITIES"]
@@ -43,8 +43,8 @@ DTYPE_NAMES = {
     "string": {"string"},
     "object": {"object"},
 }
-# Version 2 stores the power-of-two `scale` of the sum of squared deviations (m2 * scale**2);
-# version 1 states (scale 1) are still read.
+# Version 2 stores the power-of-two `scale` of the moments (the sum of squared deviations is
+# m2 * scale**2) and the sum of x / scale as a double-double; version 1 states are still read.
 _PROFILE_FORMAT = 2
 _PROFILE_FORMATS = (1, 2)
 # Value tables never hold more entries than distinct values, so a larger limit means "all".
@@ -269,6 +269,7 @@ def _column_state(p: Any) -> dict[str, Any]:
             mean=json_safe(p.mean),
             m2=p.m2,
             scale=p.scale,
+            sum=[p.sum, p.sum_low],
             quantiles=json_safe(list(p.quantiles)),
             quantiles_exact=p.quantiles_exact,
             histogram_edges=list(p.histogram_edges),
@@ -282,6 +283,15 @@ def _column_state(p: Any) -> dict[str, Any]:
             },
         )
     return state
+
+
+def _state_number(v: Any, key: str) -> float:
+    """A statistic of a stored state: a JSON number, or null for NaN."""
+    if v is None:
+        return math.nan
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        raise CorruptedStateError(f"{key}: expected a number or null, got {v!r}")
+    return float(v)
 
 
 def _state_float(v: Any) -> float:
@@ -312,10 +322,15 @@ def _restore_column(state: Mapping[str, Any], version: int) -> Any:
     p.values = [(_state_float(v), c) for v, c in state["values"]]
     for key in ("infinities", "zeros", "negatives", "m2", "quantiles_exact", "histogram_edges", "histogram_counts", "histogram_exact"):
         setattr(p, key, state[key])
-    p.scale = state["scale"] if version >= 2 else 1.0
     for key in ("min", "max", "mean"):
-        setattr(p, key, float_or_nan(state[key]))
-    p.quantiles = [float_or_nan(q) for q in state["quantiles"]]
+        setattr(p, key, _state_number(state[key], key))
+    if version >= 2:
+        p.scale = state["scale"]
+        p.sum, p.sum_low = state["sum"]
+    else:  # format 1: no scale, the sum from the mean
+        finite = p.count - p.missing - p.infinities
+        p.scale, p.sum, p.sum_low = 1.0, (p.mean * finite if finite > 0 else 0.0), 0.0
+    p.quantiles = [_state_number(q, "quantiles") for q in state["quantiles"]]
     summary = state["summary"]
     p.summary = _core.QuantileSummary.from_points(summary["values"], summary["weights"], summary["rank_error"], summary["capacity"])
     return p

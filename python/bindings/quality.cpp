@@ -79,6 +79,8 @@ void bind_quality(py::module_& m) {
       .def_readwrite("mean", &NumericProfile::mean)
       .def_readwrite("m2", &NumericProfile::m2)
       .def_readwrite("scale", &NumericProfile::scale)
+      .def_readwrite("sum", &NumericProfile::sum)
+      .def_readwrite("sum_low", &NumericProfile::sum_low)
       .def_property_readonly("variance", &NumericProfile::variance)
       .def_property_readonly("std", &NumericProfile::std_dev)
       .def_readwrite("quantiles", &NumericProfile::quantiles)

@@ -54,8 +54,19 @@ double blocked_sum(const double* x, std::size_t n, Term term) {
 // Sum of term(x[i]) with a Neumaier compensation in each of eight lanes: terms of mixed
 // signs that cancel (1e308, 1, -1e308) keep what plain summation loses; the error is
 // within a couple of roundings of the exact sum.
+struct DoubleSum {
+  double high = 0.0, low = 0.0;  // the sum is high + low, |low| <= ulp(high) / 2
+};
+
+// high + low of a running sum and its compensation (Knuth's two-sum).
+inline DoubleSum normalise(double sum, double compensation) {
+  const double high = sum + compensation;
+  const double z = high - sum;
+  return {high, (sum - (high - z)) + (compensation - z)};
+}
+
 template <class Term>
-double compensated_sum(const double* x, std::size_t n, Term term) {
+DoubleSum compensated_sum(const double* x, std::size_t n, Term term) {
   constexpr std::size_t kLanes = 8;
   double sums[kLanes] = {}, compensations[kLanes] = {};
   std::size_t i = 0;
@@ -73,7 +84,7 @@ double compensated_sum(const double* x, std::size_t n, Term term) {
     compensated_add(sum, compensation, sums[l]);
     compensated_add(sum, compensation, compensations[l]);
   }
-  return sum + compensation;
+  return normalise(sum, compensation);
 }
 
 // 1 + the number of positions where a sorted sequence changes value (0 when empty).
@@ -174,13 +185,13 @@ void fill_histogram(NumericProfile& p, const detail::FiniteValues& finite, int b
 
 // Compensated sum of term(x) x count over the runs of finite values x of v.
 template <class Term>
-double run_sum(const OrderedValues& v, Term term) {
+DoubleSum run_sum(const OrderedValues& v, Term term) {
   double sum = 0.0, compensation = 0.0;
   for (std::size_t k = 0; k < v.run_values.size(); ++k) {
     const double x = v.run_values[k];
     if (std::isfinite(x)) compensated_add(sum, compensation, term(x) * static_cast<double>(v.run_count(k)));
   }
-  return sum + compensation;
+  return normalise(sum, compensation);
 }
 
 }  // namespace
@@ -294,15 +305,14 @@ NumericProfile profile_sorted(const ColumnView& column, const SortedColumn& sort
     p.scale = moment_scale(std::max(std::abs(p.min), std::abs(p.max)));
     const double inv = 1.0 / p.scale;
     const double lo = p.min * inv, hi = p.max * inv;
-    double mean = 0.0;
-    if (v.by_runs) {
-      mean = std::clamp(run_sum(v, [inv](double x) { return x * inv; }) / static_cast<double>(nf), lo, hi);
-      p.m2 = run_sum(v, [inv, mean](double x) { return (x * inv - mean) * (x * inv - mean); });
-    } else {
-      const double* values = v.values.data() + sorted.finite_begin;
-      mean = std::clamp(compensated_sum(values, nf, [inv](double x) { return x * inv; }) / static_cast<double>(nf), lo, hi);
-      p.m2 = blocked_sum(values, nf, [inv, mean](double x) { return (x * inv - mean) * (x * inv - mean); });
-    }
+    const double* values = v.values.data() + sorted.finite_begin;
+    const DoubleSum sum = v.by_runs ? run_sum(v, [inv](double x) { return x * inv; })
+                                    : compensated_sum(values, nf, [inv](double x) { return x * inv; });
+    p.sum = sum.high;
+    p.sum_low = sum.low;
+    const double mean = std::clamp(sum.high / static_cast<double>(nf), lo, hi);
+    auto square = [inv, mean](double x) { return (x * inv - mean) * (x * inv - mean); };
+    p.m2 = v.by_runs ? run_sum(v, square).high : blocked_sum(values, nf, square);
     p.mean = std::clamp(mean * p.scale, p.min, p.max);
   }
 
@@ -412,6 +422,7 @@ void validate(const NumericProfile& p) {
       corrupted(p.name, "min, max and mean must be finite with min <= max");
     }
     if (!(p.m2 >= 0.0) || !std::isfinite(p.m2)) corrupted(p.name, "m2 must be finite and non-negative");
+    if (!std::isfinite(p.sum) || !std::isfinite(p.sum_low)) corrupted(p.name, "sum must be finite");
   }
   if (p.quantiles.size() != kProfileQuantiles.size()) {
     corrupted(p.name, "expected " + std::to_string(kProfileQuantiles.size()) + " quantiles");
@@ -588,6 +599,8 @@ NumericProfile merge(const NumericProfile& a, const NumericProfile& b, const Pro
     m.mean = only.mean;
     m.m2 = only.m2;
     m.scale = only.scale;
+    m.sum = only.sum;
+    m.sum_low = only.sum_low;
   } else {
     m.min = std::min(a.min, b.min);
     m.max = std::max(a.max, b.max);
@@ -598,9 +611,16 @@ NumericProfile merge(const NumericProfile& a, const NumericProfile& b, const Pro
     const double inv = 1.0 / m.scale;
     const double ra = a.scale * inv, rb = b.scale * inv;
     const double n = static_cast<double>(na + nb);
-    const double mean_a = a.mean * inv, delta = b.mean * inv - mean_a;
-    const double mean = mean_a + delta * static_cast<double>(nb) / n;
+    // The sums add as double-doubles, so that a mean that cancels across the two parts
+    // (3.4e38 in one, -3.4e38 + 1 in the other) keeps its low part.
+    double high = a.sum * ra, compensation = a.sum_low * ra + b.sum_low * rb;
+    compensated_add(high, compensation, b.sum * rb);
+    const DoubleSum sum = normalise(high, compensation);
+    m.sum = sum.high;
+    m.sum_low = sum.low;
+    const double mean = std::clamp(sum.high / n, m.min * inv, m.max * inv);
     m.mean = std::clamp(mean * m.scale, m.min, m.max);
+    const double delta = b.mean * inv - a.mean * inv;
     m.m2 = a.m2 * ra * ra + b.m2 * rb * rb + delta * delta * static_cast<double>(na) * static_cast<double>(nb) / n;
   }
   m.summary = a.summary.merged(b.summary);
@@ -651,8 +671,16 @@ TableProfile merge(const TableProfile& a, const TableProfile& b, const ProfileOp
   };
   validate(a);
   validate(b);
-  if (!same_names(a, b) || a.numeric.size() != b.numeric.size()) {
-    throw InvalidArgument("cannot merge profiles of tables with different columns or column kinds");
+  if (!same_names(a, b)) {
+    for (const auto& pair : {std::pair{&a, &b}, std::pair{&b, &a}}) {
+      for (const std::string& name : pair.first->column_order) {
+        if (std::find(pair.second->column_order.begin(), pair.second->column_order.end(), name) ==
+            pair.second->column_order.end()) {
+          throw InvalidArgument("cannot merge profiles of different columns: column '" + name + "' is in one profile only");
+        }
+      }
+    }
+    throw InvalidArgument("cannot merge profiles of different columns");
   }
   TableProfile m;
   m.column_order = a.column_order;

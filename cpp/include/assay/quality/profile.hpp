@@ -59,6 +59,9 @@ struct NumericProfile {
   // in range whenever the standard deviation does (see common/finite_math.hpp).
   double min = 0, max = 0, mean = 0, m2 = 0;
   double scale = 1.0;
+  // The sum of x / scale over finite values, as a double-double sum + sum_low: merges add
+  // these, so that the mean stays right when the parts' sums cancel.
+  double sum = 0, sum_low = 0;
   std::int64_t distinct = 0;    // distinct non-missing values, infinities included
   bool distinct_exact = true;
   std::vector<double> quantiles;  // at kProfileQuantiles, finite values
