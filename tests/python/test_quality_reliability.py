@@ -711,3 +711,23 @@ def test_cli_through_head(files):
     command = f"'{sys.executable}' -m assay.cli check data.csv --rules rules.yaml | head -c 1 >/dev/null"
     result = subprocess.run(["/bin/sh", "-c", command], cwd=files, capture_output=True, text=True, timeout=120)
     assert "Traceback" not in result.stderr
+
+
+def test_leakage_with_many_categories_and_many_classes():
+    """Categories x classes beyond a dense table (30,000 x 30,000 cells = 7 GB) is counted
+    sparsely, with the same score as the definition."""
+    n = 30000
+    ids = np.array([f"id{i}" for i in range(n)])
+    report = quality.check({"feature": ids}, target=np.array([f"t{i}" for i in range(n)]))
+    assert not any(f.check == "target_leakage" for f in report.findings)
+    pd = pytest.importorskip("pandas")
+    rng = np.random.default_rng(0)
+    f, y = rng.integers(0, 3000, 6000).astype(str), rng.integers(0, 2000, 6000).astype(str)
+    found = [x for x in quality.check({"f": f}, target=y, thresholds={"leakage": 0, "leakage_min_support": 2}).findings if x.check == "target_leakage"]
+    table = pd.crosstab(f, y)
+    majority = pd.Series(y).value_counts().sort_index(kind="stable")
+    majority_class = majority.index[np.argmax(majority.to_numpy())]
+    support = table.sum(axis=1)
+    correct = np.where(support >= 2, table.max(axis=1), table[majority_class]).sum()
+    base = majority.max() / len(y)
+    assert len(found) == 1 and found[0].value == pytest.approx((correct / len(y) - base) / (1 - base), rel=1e-12)

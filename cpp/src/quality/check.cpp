@@ -192,18 +192,47 @@ double predictive_power(const Target& target, const std::vector<std::int32_t>& b
   if (target.classification) {
     const std::size_t k = target.class_counts.size();
     if (k < 2) return std::numeric_limits<double>::quiet_NaN();
-    std::vector<std::int64_t> counts(n_bins * k, 0);
-    for (std::size_t i = 0; i < bins.size(); ++i) {
-      if (target.classes[i] >= 0) ++counts[static_cast<std::size_t>(bins[i]) * k + target.classes[i]];
-    }
     const auto majority = static_cast<std::size_t>(
         std::max_element(target.class_counts.begin(), target.class_counts.end()) - target.class_counts.begin());
     std::int64_t correct = 0;
-    for (std::size_t b = 0; b < n_bins; ++b) {
-      const std::int64_t* row = &counts[b * k];
-      std::int64_t support = 0;
-      for (std::size_t c = 0; c < k; ++c) support += row[c];
-      correct += support >= min_support ? *std::max_element(row, row + k) : row[majority];
+    // A dense bins x classes table when it is small; otherwise (many categories and many
+    // classes, up to rows x rows cells) the (bin, class) pairs that occur, sorted.
+    const bool dense = n_bins <= (std::size_t{1} << 22) / k || n_bins * k <= 8 * bins.size();
+    if (dense) {
+      std::vector<std::int64_t> counts(n_bins * k, 0);
+      for (std::size_t i = 0; i < bins.size(); ++i) {
+        if (target.classes[i] >= 0) ++counts[static_cast<std::size_t>(bins[i]) * k + target.classes[i]];
+      }
+      for (std::size_t b = 0; b < n_bins; ++b) {
+        const std::int64_t* row = &counts[b * k];
+        std::int64_t support = 0;
+        for (std::size_t c = 0; c < k; ++c) support += row[c];
+        correct += support >= min_support ? *std::max_element(row, row + k) : row[majority];
+      }
+    } else {
+      std::vector<std::uint64_t> keys;
+      keys.reserve(static_cast<std::size_t>(target.valid));
+      for (std::size_t i = 0; i < bins.size(); ++i) {
+        if (target.classes[i] >= 0) {
+          keys.push_back(static_cast<std::uint64_t>(bins[i]) * k + static_cast<std::uint64_t>(target.classes[i]));
+        }
+      }
+      sort_keys(keys);
+      std::size_t i = 0;
+      while (i < keys.size()) {  // one bin at a time
+        const std::uint64_t bin = keys[i] / k;
+        std::int64_t support = 0, best = 0, of_majority = 0;
+        while (i < keys.size() && keys[i] / k == bin) {
+          std::size_t j = i + 1;
+          while (j < keys.size() && keys[j] == keys[i]) ++j;
+          const auto run = static_cast<std::int64_t>(j - i);
+          support += run;
+          best = std::max(best, run);
+          if (keys[i] % k == majority) of_majority = run;
+          i = j;
+        }
+        correct += support >= min_support ? best : of_majority;
+      }
     }
     const double base = static_cast<double>(target.class_counts[majority]) / static_cast<double>(target.valid);
     const double accuracy = static_cast<double>(correct) / static_cast<double>(target.valid);
