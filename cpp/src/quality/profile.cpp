@@ -72,9 +72,11 @@ DoubleSum compensated_sum(const double* x, std::size_t n, Term term) {
   std::size_t i = 0;
   for (; i + kLanes <= n; i += kLanes) {
     for (std::size_t l = 0; l < kLanes; ++l) {
+      // Knuth's two-sum: the rounding error of sums + v, exactly and without a branch.
       const double v = term(x[i + l]);
       const double t = sums[l] + v;
-      compensations[l] += std::abs(sums[l]) >= std::abs(v) ? (sums[l] - t) + v : (v - t) + sums[l];
+      const double z = t - sums[l];
+      compensations[l] += (sums[l] - (t - z)) + (v - z);
       sums[l] = t;
     }
   }
