@@ -731,3 +731,12 @@ def test_leakage_with_many_categories_and_many_classes():
     correct = np.where(support >= 2, table.max(axis=1), table[majority_class]).sum()
     base = majority.max() / len(y)
     assert len(found) == 1 and found[0].value == pytest.approx((correct / len(y) - base) / (1 - base), rel=1e-12)
+
+
+def test_histogram_bins_are_also_limited_per_table():
+    wide = np.zeros((2, 200))
+    with pytest.raises(ResourceLimitError, match="histogram_bins"):
+        quality.profile(wide, histogram_bins=2**20)
+    with pytest.raises(ResourceLimitError, match="histogram_bins"):
+        quality.check(wide, histogram_bins=2**20)
+    assert len(quality.profile(wide[:, :2], histogram_bins=2**20)["x0"]["histogram"]["counts"]) == 2**20

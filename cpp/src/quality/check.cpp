@@ -758,6 +758,9 @@ CheckResult check(const TableView& data, const std::string& target_name, const T
                   int n_jobs, const Progress& progress) {
   validate(o);
   validate(profile_options);
+  std::size_t numeric_columns = 0;
+  for (std::size_t j = 0; j < data.n_columns(); ++j) numeric_columns += data.column(j).is_numeric() ? 1 : 0;
+  detail::check_histogram_budget(profile_options, numeric_columns);
   CheckResult result;
   std::ptrdiff_t target_index = -1;
   Target target;

@@ -377,6 +377,15 @@ void validate(const ProfileOptions& options) {
   }
 }
 
+void detail::check_histogram_budget(const ProfileOptions& options, std::size_t numeric_columns) {
+  const auto bins = static_cast<std::size_t>(std::max(options.histogram_bins, 0)) + 1;
+  if (numeric_columns > 0 && bins > kMaxHistogramCells / numeric_columns) {
+    throw ResourceLimit("histogram_bins = " + std::to_string(options.histogram_bins) + " for " +
+                        std::to_string(numeric_columns) + " numeric columns is beyond the limit of " +
+                        std::to_string(kMaxHistogramCells) + " histogram bins per table; ask for fewer bins");
+  }
+}
+
 namespace {
 
 [[noreturn]] void corrupted(const std::string& column, const std::string& problem) {
@@ -531,6 +540,7 @@ TableProfile profile_table(const TableView& table, const ProfileOptions& options
     result.column_order.push_back(table.column(j).name);
     (table.column(j).is_numeric() ? numeric : categorical).push_back(j);
   }
+  detail::check_histogram_budget(options, numeric.size());
   result.numeric.resize(numeric.size());
   result.categorical.resize(categorical.size());
   const auto tasks = static_cast<std::ptrdiff_t>(numeric.size() + categorical.size());

@@ -23,6 +23,9 @@ inline constexpr std::array<double, 7> kProfileQuantiles = {0.01, 0.05, 0.25, 0.
 // ResourceLimit error, raised before anything is allocated.
 inline constexpr int kMaxHistogramBins = 1 << 20;
 inline constexpr std::size_t kMaxSummaryCapacity = std::size_t{1} << 24;
+// The most histogram bins of a table's profile, over all its numeric columns (2 GiB of
+// edges and counts).
+inline constexpr std::size_t kMaxHistogramCells = std::size_t{1} << 27;
 
 struct ProfileOptions {
   int histogram_bins = 20;  // in [1, kMaxHistogramBins]
