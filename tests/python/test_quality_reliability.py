@@ -740,3 +740,17 @@ def test_histogram_bins_are_also_limited_per_table():
     with pytest.raises(ResourceLimitError, match="histogram_bins"):
         quality.check(wide, histogram_bins=2**20)
     assert len(quality.profile(wide[:, :2], histogram_bins=2**20)["x0"]["histogram"]["counts"]) == 2**20
+
+
+def test_merged_states_round_trip_through_json():
+    """Merged states (sketch estimates, rebinned histograms) stay valid states: the distinct
+    estimate is kept within the counts, so from_json accepts what to_json wrote."""
+    rng = np.random.default_rng(0)
+    parts = [(5000, 1.0, 0.0), (3000, 10.0, 5.0), (1, 1.0, 1e6), (70000, 1e300, 0.0), (0, 1.0, 0.0)]
+    merged = None
+    for n, scale, offset in parts:
+        part = quality.profile({"x": rng.normal(size=n) * scale + offset, "c": rng.integers(0, 100, n).astype(str)})
+        merged = part if merged is None else quality.Profile.from_json(merged.merge(part).to_json())
+    stats = merged["x"]
+    assert stats["count"] == 78001 and stats["distinct"] <= 78001 and sum(stats["histogram"]["counts"]) == 78001
+    assert math.isfinite(stats["std"]) and merged["c"]["distinct"] == 100

@@ -589,10 +589,14 @@ void merge_shared(const Profile& a, const Profile& b, const ProfileOptions& opti
   m.distinct_sketch.merge(b.distinct_sketch);
   // Complete value tables list every distinct value: their union is exact.
   m.distinct_exact = a.values.complete && b.values.complete;
+  m.values = merge_tables(a.values, b.values, options.tracked_values);
+  // The sketch's estimate, kept within what the counts allow: at least the values seen on
+  // either side, at most the non-missing rows.
+  const std::int64_t at_least =
+      std::max({static_cast<std::int64_t>(m.values.entries.size()), a.distinct, b.distinct});
   m.distinct = m.distinct_exact
                    ? static_cast<std::int64_t>(merge_tables(a.values, b.values, std::numeric_limits<std::size_t>::max()).entries.size())
-                   : std::llround(m.distinct_sketch.estimate());
-  m.values = merge_tables(a.values, b.values, options.tracked_values);
+                   : std::clamp<std::int64_t>(std::llround(m.distinct_sketch.estimate()), at_least, m.count - m.missing);
 }
 
 }  // namespace
