@@ -753,4 +753,4 @@ def test_merged_states_round_trip_through_json():
         merged = part if merged is None else quality.Profile.from_json(merged.merge(part).to_json())
     stats = merged["x"]
     assert stats["count"] == 78001 and stats["distinct"] <= 78001 and sum(stats["histogram"]["counts"]) == 78001
-    assert math.isfinite(stats["std"]) and merged["c"]["distinct"] == 100
+    assert math.isfinite(stats["std"]) and abs(merged["c"]["distinct"] - 100) <= 5  # HyperLogLog estimate
