@@ -29,7 +29,9 @@ target) and hands ``Frame.core_columns()`` to the compiled module. The conventio
 from __future__ import annotations
 
 import datetime as _dt
+import decimal
 import numbers
+import math
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Sequence
 
@@ -339,7 +341,7 @@ def _factorize_objects(name: str, values: np.ndarray) -> Column:
     # Typed values held in an object array: numbers, datetimes and timedeltas are numeric
     # columns, as their typed arrays would be (checked over the distinct values only).
     if uniques and all(_is_real(u) for u in uniques):
-        numbers_ = _object_numbers(name, uniques, float)
+        numbers_ = _object_numbers(name, uniques, _to_float)
         source = "integer" if all(isinstance(u, numbers.Integral) for u in uniques) else "float"
         return _from_codes(name, codes, numbers_, source)
     if uniques and all(isinstance(u, (_dt.date, np.datetime64)) for u in uniques):
@@ -358,7 +360,15 @@ _EPOCH_UTC = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc)
 
 
 def _is_real(u: Any) -> bool:
-    return isinstance(u, numbers.Real) and not isinstance(u, (bool, np.bool_))
+    return isinstance(u, (numbers.Real, decimal.Decimal)) and not isinstance(u, (bool, np.bool_))
+
+
+def _to_float(u: Any) -> float:
+    """float(u), refusing finite numbers beyond float64 (Decimal('1e400') would become inf)."""
+    x = float(u)
+    if math.isinf(x) and not (isinstance(u, (float, np.floating)) or (isinstance(u, decimal.Decimal) and u.is_infinite())):
+        raise OverflowError
+    return x
 
 
 def _object_numbers(name: str, uniques: Sequence[Any], convert: Any) -> np.ndarray:

@@ -526,6 +526,9 @@ def _walk_cases():
     yield "object dicts", {"o": np.array([{}, {}], dtype=object)}, InvalidTypeError
     yield "object lists", {"o": pd.Series([[1], [2]])}, InvalidTypeError
     yield "object huge int", {"o": np.array([10**400], dtype=object)}, InvalidInputError
+    yield "object huge decimal", {"o": np.array([__import__("decimal").Decimal("1e400")], dtype=object)}, InvalidInputError
+    yield "object decimals", {"o": np.array([__import__("decimal").Decimal("1.5"), None], dtype=object)}, "ok"
+    yield "pandas period", pd.DataFrame({"p": pd.period_range("2020", periods=2, freq="D")}), InvalidTypeError
     yield "0-d", np.float64(3.0), InvalidInputError
     yield "3-d", np.zeros((2, 2, 2)), InvalidInputError
     yield "2-d column in dict", {"a": np.zeros((2, 2))}, InvalidInputError
