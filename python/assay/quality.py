@@ -327,8 +327,10 @@ def _restore_column(state: Mapping[str, Any], version: int) -> Any:
     if version >= 2:
         p.scale = state["scale"]
         p.sum, p.sum_low = state["sum"]
-    else:  # format 1: no scale, the sum from the mean
+    else:  # format 1: no scale, the sum from the mean (which format 1 did not clamp to [min, max])
         finite = p.count - p.missing - p.infinities
+        if finite > 0 and p.min <= p.max:
+            p.mean = min(max(p.mean, p.min), p.max)
         p.scale, p.sum, p.sum_low = 1.0, (p.mean * finite if finite > 0 else 0.0), 0.0
     p.quantiles = [_state_number(q, "quantiles") for q in state["quantiles"]]
     summary = state["summary"]

@@ -429,8 +429,18 @@ void validate(const NumericProfile& p) {
     corrupted(p.name, "scale must be a positive power of two");
   }
   if (nf > 0) {
-    if (!std::isfinite(p.min) || !std::isfinite(p.max) || !std::isfinite(p.mean) || p.min > p.max) {
-      corrupted(p.name, "min, max and mean must be finite with min <= max");
+    if (!std::isfinite(p.min) || !std::isfinite(p.max) || !std::isfinite(p.mean) || p.min > p.max ||
+        p.mean < p.min || p.mean > p.max) {
+      corrupted(p.name, "min, max and mean must be finite with min <= mean <= max");
+    }
+    for (double q : p.quantiles) {
+      if (q < p.min || q > p.max) corrupted(p.name, "quantiles must lie in [min, max]");
+    }
+    for (double x : p.summary.values()) {
+      if (x < p.min || x > p.max) corrupted(p.name, "the quantile summary must lie in [min, max]");
+    }
+    if (!p.histogram_edges.empty() && (p.histogram_edges.front() > p.min || p.histogram_edges.back() < p.max)) {
+      corrupted(p.name, "the histogram edges must cover [min, max]");
     }
     if (!(p.m2 >= 0.0) || !std::isfinite(p.m2)) corrupted(p.name, "m2 must be finite and non-negative");
     if (!std::isfinite(p.sum) || !std::isfinite(p.sum_low)) corrupted(p.name, "sum must be finite");
