@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import datetime as dt
 import json
 import math
 import numbers
@@ -21,7 +22,7 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 
 from . import _core, _html
-from ._frame import CATEGORICAL, Frame, as_column, as_frame
+from ._frame import CATEGORICAL, Frame, _object_datetime_seconds, _object_timedelta_seconds, as_column, as_frame
 from ._progress import progress_callback
 from ._util import json_safe, n_jobs_arg
 from .errors import AssayError, CorruptedStateError, InvalidInputError, InvalidTypeError, ResourceLimitError
@@ -618,11 +619,17 @@ def _rules(rules: Mapping[str, Mapping[str, Any]] | None, frame: Frame) -> tuple
 
 def _rule_number(value: Any, where: str, expected: str = "expected a number") -> float:
     """A number of a rule: int or float (numpy too), not bool or NaN, within the doubles
-    (+-inf allowed for min and max)."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise InvalidTypeError(f"{where}: {expected}, got {value!r}")
+    (+-inf allowed for min and max). Datetimes and dates (Python, numpy, pandas) become
+    seconds since the epoch and timedeltas seconds, as datetime columns do."""
     try:
-        number = float(value)
+        if isinstance(value, (dt.date, np.datetime64)):
+            number = _object_datetime_seconds(value)
+        elif isinstance(value, (dt.timedelta, np.timedelta64)):
+            number = _object_timedelta_seconds(value)
+        elif isinstance(value, bool) or not isinstance(value, numbers.Real):
+            raise InvalidTypeError(f"{where}: {expected}, got {value!r}")
+        else:
+            number = float(value)
     except OverflowError:
         raise InvalidInputError(f"{where}: {value!r} is beyond the range of a float64") from None
     if math.isnan(number):

@@ -761,3 +761,12 @@ def test_merged_states_round_trip_through_json():
     stats = merged["x"]
     assert stats["count"] == 78001 and stats["distinct"] <= 78001 and sum(stats["histogram"]["counts"]) == 78001
     assert math.isfinite(stats["std"]) and abs(merged["c"]["distinct"] - 100) <= 5  # HyperLogLog estimate
+
+
+def test_rules_on_datetime_columns_take_datetimes():
+    d = np.array(["2020-01-01", "2021-06-01", "NaT"], dtype="datetime64[ns]")
+    report = quality.check({"d": d}, rules={"d": {"min": dt.date(2020, 6, 1), "max": np.datetime64("2030-01-01")}})
+    assert [f.rows for f in report.findings if f.check == "rule_min"] == [(0,)]
+    assert not any(f.check == "rule_max" for f in report.findings)
+    with pytest.raises(InvalidInputError, match="min"):
+        quality.check({"d": d}, rules={"d": {"min": np.datetime64("NaT")}})
