@@ -206,6 +206,10 @@ def _as_ndarray(data: Any, argument: str) -> np.ndarray:
             return np.asarray(data.data)
         if data.dtype.kind in "fiub":  # masked entries become NaN, in a copy
             filled = np.asarray(data.data, dtype=np.float64).copy()
+        elif data.dtype.kind in "mM":  # NaT, keeping the unit
+            filled = np.array(data.data, copy=True)
+            filled[mask] = np.array("NaT", dtype=filled.dtype)
+            return filled
         else:
             filled = np.asarray(data.data, dtype=object).copy()
         filled[mask] = np.nan if filled.dtype.kind == "f" else None

@@ -458,6 +458,10 @@ def test_frame_conversions():
     assert as_frame({"b": [True, False]}).column("b").values.tolist() == [1.0, 0.0]
     masked = np.ma.array([1.0, 99.0, 3.0], mask=[False, True, False])
     assert np.isnan(as_frame({"m": masked}).column("m").values[1])
+    masked_dates = np.ma.array(np.array(["1970-01-02", "2000-01-01"], dtype="datetime64[ns]"), mask=[False, True])
+    values = as_frame({"m": masked_dates}).column("m").values
+    assert values[0] == 86400.0 and np.isnan(values[1])
+    assert as_frame({"s": np.ma.array(["a", "b"], mask=[True, False])}).column("s").values.tolist() == [-1, 0]
 
 
 def test_datetimes_of_any_unit_become_seconds_without_overflow():
