@@ -545,6 +545,8 @@ def _check_options(thresholds: Mapping[str, Any] | None) -> _core.CheckOptions:
         if key not in known:
             raise InvalidInputError(f"thresholds: unknown key {key!r}; known keys: {', '.join(known)}")
         integer = isinstance(getattr(options, key), int)
+        if integer and isinstance(value, float) and value.is_integer():
+            value = int(value)  # 50.0 from a config file
         if isinstance(value, bool) or not isinstance(value, numbers.Integral if integer else numbers.Real):
             expected = "an integer" if integer else "a number"
             raise InvalidTypeError(f"thresholds['{key}']: expected {expected}, got {value!r}")
@@ -553,7 +555,7 @@ def _check_options(thresholds: Mapping[str, Any] | None) -> _core.CheckOptions:
             if integer and not -(2**63) <= value < 2**63:
                 raise OverflowError
         except OverflowError:
-            raise InvalidInputError(f"thresholds['{key}']: {value!r} is out of range") from None
+            raise InvalidInputError(f"thresholds['{key}']: {_shown(value)} is out of range") from None
         setattr(options, key, value)
     try:
         _core.validate_check_options(options)
@@ -617,6 +619,12 @@ def _rules(rules: Mapping[str, Mapping[str, Any]] | None, frame: Frame) -> tuple
     return core_rules, findings
 
 
+def _shown(value: Any, limit: int = 40) -> str:
+    """repr(value), shortened for messages (10**400 has 401 digits)."""
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[:limit - 12]}...({len(text)} characters)"
+
+
 def _rule_number(value: Any, where: str, expected: str = "expected a number") -> float:
     """A number of a rule: int or float (numpy too), not bool or NaN, within the doubles
     (+-inf allowed for min and max). Datetimes and dates (Python, numpy, pandas) become
@@ -631,7 +639,7 @@ def _rule_number(value: Any, where: str, expected: str = "expected a number") ->
         else:
             number = float(value)
     except OverflowError:
-        raise InvalidInputError(f"{where}: {value!r} is beyond the range of a float64") from None
+        raise InvalidInputError(f"{where}: {_shown(value)} is beyond the range of a float64") from None
     if math.isnan(number):
         raise InvalidInputError(f"{where}: {expected}, got NaN")
     return number
