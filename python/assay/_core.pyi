@@ -7,6 +7,8 @@ import numpy.typing as npt
 
 __version__: str
 PROFILE_QUANTILES: list[float]
+MAX_HISTOGRAM_BINS: int
+MAX_LEAKAGE_BINS: int
 
 ColumnSpec = tuple[str, npt.NDArray[np.float64]] | tuple[str, npt.NDArray[np.int32], list[str]]
 ProgressCallback = Callable[[int, int], None] | None
@@ -55,8 +57,13 @@ class NumericProfile(_ProfileBase):
     max: float
     mean: float
     m2: float
+    scale: float
+    sum: float
+    sum_low: float
     @property
     def variance(self) -> float: ...
+    @property
+    def std(self) -> float: ...
     quantiles: list[float]
     quantiles_exact: bool
     histogram_edges: list[float]
@@ -80,6 +87,9 @@ class ProfileOptions:
 
 def profile(columns: list[ColumnSpec], options: ProfileOptions, n_jobs: int) -> TableProfile: ...
 def merge_profiles(a: TableProfile, b: TableProfile, options: ProfileOptions) -> TableProfile: ...
+def validate_profile_options(options: ProfileOptions) -> None: ...
+def validate_profile(profile: TableProfile) -> None: ...
+def validate_check_options(options: CheckOptions) -> None: ...
 
 class Severity:
     info: Severity

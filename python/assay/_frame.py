@@ -5,18 +5,39 @@ target) and hands ``Frame.core_columns()`` to the compiled module. The conventio
 
 * numeric columns become contiguous float64 arrays, NaN for missing. float64 input
   that is already contiguous crosses without a copy; ints, bools, float32, nullable
-  pandas types and datetimes (as seconds since the epoch) are converted once.
+  pandas types, non-contiguous or negative-stride or byte-swapped arrays are converted
+  (copied) once. Integers beyond 2**53 in magnitude (int64 and uint64 extremes) become the
+  nearest float64, so they keep 15-16 significant digits.
+* datetimes become seconds since the epoch (1970-01-01 UTC, time-zone aware values
+  converted to UTC) and timedeltas seconds, as float64: about microsecond resolution for
+  present-day dates, whatever the unit; values of any unit convert without overflow.
 * strings, objects, pandas Categoricals and Arrow dictionaries become int32 codes with
-  -1 for missing; the labels (as strings) stay here and are passed alongside.
+  -1 for missing; the labels (as strings) stay here and are passed alongside. Object
+  columns whose values are all numbers (not bools), all datetimes / dates or all
+  timedeltas are numeric columns instead, as the typed arrays would be.
+* complex numbers, nested values (lists, dicts) and other types are an
+  InvalidTypeError naming the column; arrays that are not 1-D columns / 2-D tables, and
+  columns of different lengths, an InvalidInputError.
+* column names are strings: other names (ints of a numpy table or a DataFrame) are
+  converted with str(); names that repeat, also after that conversion, are an error.
+  A table without columns or without rows is allowed (every statistic of an empty column
+  is NaN).
+* masked numpy arrays: masked entries are missing.
 * the caller's data is never modified.
 """
 
 from __future__ import annotations
 
+import datetime as _dt
+import decimal
+import numbers
+import math
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
+
+from .errors import InvalidInputError, InvalidTypeError
 
 __all__ = ["Column", "Frame", "as_frame", "as_column"]
 
@@ -80,11 +101,11 @@ class Frame:
 
     def with_column(self, column: Column) -> Frame:
         if len(column) != self.n_rows:
-            raise ValueError(
+            raise InvalidInputError(
                 f"'{column.name}' has {len(column)} rows but the data has {self.n_rows}"
             )
         if column.name in self._index:
-            raise ValueError(f"column name '{column.name}' is already in the data")
+            raise InvalidInputError(f"column name '{column.name}' is already in the data")
         return Frame([*self.columns, column], self.n_rows)
 
     def core_columns(self, names: Iterable[str] | None = None) -> list[tuple]:
@@ -111,14 +132,14 @@ def as_frame(data: Any, *, argument: str = "data", feature_names: Sequence[str] 
         columns = [_from_arrow(str(name), data.column(i)) for i, name in enumerate(data.column_names)]
         n_rows = data.num_rows
     elif isinstance(data, Mapping):
-        columns = [_from_array(_column_name(name), values, argument) for name, values in data.items()]
+        columns = [as_column(values, name=_column_name(name), argument=argument) for name, values in data.items()]
         n_rows = len(columns[0]) if columns else 0
     else:
         array = _as_ndarray(data, argument)
         if array.ndim == 1:
             array = array.reshape(-1, 1)
         if array.ndim != 2:
-            raise ValueError(f"{argument}: expected a 2-D table, got an array of {array.ndim} dimensions")
+            raise InvalidInputError(f"{argument}: expected a 2-D table (or one column), got an array of shape {array.shape}")
         names = _feature_names(feature_names, array.shape[1], argument)
         if array.dtype.kind in "fiub" and array.dtype != np.float64 or not array.flags.f_contiguous:
             # One conversion to column-major float64 (for numeric input) so that every
@@ -128,11 +149,11 @@ def as_frame(data: Any, *, argument: str = "data", feature_names: Sequence[str] 
         n_rows = array.shape[0]
     lengths = {len(c) for c in columns}
     if len(lengths) > 1:
-        detail = ", ".join(f"'{c.name}': {len(c)}" for c in columns)
-        raise ValueError(f"{argument}: columns differ in length ({detail})")
+        detail = ", ".join(f"'{c.name}': {len(c)}" for c in columns[:20])
+        raise InvalidInputError(f"{argument}: columns differ in length ({detail})")
     names = [c.name for c in columns]
     if len(set(names)) != len(names):
-        raise ValueError(f"{argument}: column names repeat: {sorted({n for n in names if names.count(n) > 1})}")
+        raise InvalidInputError(f"{argument}: column names repeat: {sorted({n for n in names if names.count(n) > 1})}")
     return Frame(columns, n_rows)
 
 
@@ -158,36 +179,54 @@ def _column_name(name: Any) -> str:
 
 def _unique_names(columns: Any, argument: str, data: Any) -> list:
     if getattr(columns, "nlevels", 1) > 1:
-        raise TypeError(f"{argument}: columns with a MultiIndex are not supported; flatten them first")
+        raise InvalidTypeError(f"{argument}: columns with a MultiIndex are not supported; flatten them first")
     names = list(columns)
     as_text = [_column_name(n) for n in names]
     if len(set(as_text)) != len(as_text):
         repeated = sorted({n for n in as_text if as_text.count(n) > 1})
-        raise ValueError(f"{argument}: column names repeat: {repeated}")
+        raise InvalidInputError(f"{argument}: column names repeat (after conversion to text): {repeated}")
     return names
 
 
 def _feature_names(feature_names: Sequence[str] | None, n: int, argument: str) -> list[str]:
     if feature_names is None:
         return [f"x{j}" for j in range(n)]
+    if isinstance(feature_names, (str, bytes)):
+        raise InvalidTypeError(f"feature_names: expected a list of names, got {type(feature_names).__name__}")
     names = [_column_name(f) for f in feature_names]
     if len(names) != n:
-        raise ValueError(f"feature_names has {len(names)} names but {argument} has {n} columns")
+        raise InvalidInputError(f"feature_names has {len(names)} names but {argument} has {n} columns")
     return names
 
 
 def _as_ndarray(data: Any, argument: str) -> np.ndarray:
+    if np.ma.isMaskedArray(data):
+        mask = np.ma.getmaskarray(data)
+        if not mask.any():
+            return np.asarray(data.data)
+        if data.dtype.kind in "fiub":  # masked entries become NaN, in a copy
+            filled = np.asarray(data.data, dtype=np.float64).copy()
+        elif data.dtype.kind in "mM":  # NaT, keeping the unit
+            filled = np.array(data.data, copy=True)
+            filled[mask] = np.array("NaT", dtype=filled.dtype)
+            return filled
+        else:
+            filled = np.asarray(data.data, dtype=object).copy()
+        filled[mask] = np.nan if filled.dtype.kind == "f" else None
+        return filled
     if isinstance(data, np.ndarray):
         return data
     if data is None:
-        raise TypeError(f"{argument}: expected a table or an array, got None")
+        raise InvalidTypeError(f"{argument}: expected a table or an array, got None")
     try:
         return np.asarray(data)
     except Exception as error:  # numpy's message, with the argument named
-        raise TypeError(f"{argument}: cannot read {type(data).__name__} as an array ({error})") from error
+        raise InvalidTypeError(f"{argument}: cannot read {type(data).__name__} as an array ({error})") from error
 
 
 def _numeric(name: str, values: np.ndarray, source_dtype: str) -> Column:
+    # No copy for native, contiguous float64 (the core only reads it); any other layout or
+    # dtype is converted into a new array, never in place.
     array = np.ascontiguousarray(values, dtype=np.float64)
     return Column(name, array, None, source_dtype)
 
@@ -205,7 +244,7 @@ def _categorical(
 def _from_array(name: str, values: Any, argument: str) -> Column:
     array = _as_ndarray(values, argument)
     if array.ndim != 1:
-        raise ValueError(f"column '{name}': expected a 1-D array, got shape {array.shape}")
+        raise InvalidInputError(f"column '{name}': expected a 1-D array, got shape {array.shape}")
     kind = array.dtype.kind
     if kind == "f":
         return _numeric(name, array, "float")
@@ -222,21 +261,46 @@ def _from_array(name: str, values: Any, argument: str) -> Column:
         return _categorical(name, codes, uniques.tolist(), "string")
     if kind == "O":
         return _factorize_objects(name, array)
-    raise TypeError(f"column '{name}': unsupported dtype {array.dtype}")
+    if kind == "c":
+        raise InvalidTypeError(
+            f"column '{name}': unsupported dtype {array.dtype} (complex values); pass the real part, "
+            "the imaginary part or the magnitude as columns"
+        )
+    raise InvalidTypeError(f"column '{name}': unsupported dtype {array.dtype}")
+
+
+# Seconds per unit of numpy's linear datetime / timedelta units.
+_UNIT_SECONDS = {
+    "W": 604800.0, "D": 86400.0, "h": 3600.0, "m": 60.0, "s": 1.0,
+    "ms": 1e-3, "us": 1e-6, "ns": 1e-9, "ps": 1e-12, "fs": 1e-15, "as": 1e-18,
+}
+
+
+def _time_seconds(array: np.ndarray) -> np.ndarray:
+    """datetime64 (seconds since the epoch) or timedelta64 (seconds) as float64, NaT as NaN.
+
+    Reads the integer count of the array's own unit and scales it in floating point, so no
+    unit overflows (numpy's casts between units wrap around silently)."""
+    unit, count = np.datetime_data(array.dtype)
+    if unit == "generic":
+        if not np.isnat(array).all():
+            raise InvalidTypeError(f"unit-less {array.dtype} values cannot be converted to seconds")
+        return np.full(array.shape, np.nan)
+    if unit in ("Y", "M"):  # calendar units: through days (exact for any realistic year)
+        array = array.astype(array.dtype.str[:3] + "[D]")
+        unit, count = "D", 1
+    nat = np.isnat(array)
+    seconds = array.astype(np.int64).astype(np.float64) * (_UNIT_SECONDS[unit] * count)
+    seconds[nat] = np.nan
+    return seconds
 
 
 def _datetime_seconds(array: np.ndarray) -> np.ndarray:
-    nat = np.isnat(array)
-    seconds = array.astype("datetime64[ns]").astype(np.int64).astype(np.float64) / 1e9
-    seconds[nat] = np.nan
-    return seconds
+    return _time_seconds(np.asarray(array))
 
 
 def _timedelta_seconds(array: np.ndarray) -> np.ndarray:
-    nat = np.isnat(array)
-    seconds = array.astype("timedelta64[ns]").astype(np.int64).astype(np.float64) / 1e9
-    seconds[nat] = np.nan
-    return seconds
+    return _time_seconds(np.asarray(array))
 
 
 def _is_missing_object(values: np.ndarray) -> np.ndarray:
@@ -259,28 +323,89 @@ def _factorize_objects(name: str, values: np.ndarray) -> Column:
         try:
             codes, uniques = pd.factorize(values, use_na_sentinel=True)
         except TypeError as error:  # unhashable values such as dicts or lists
-            raise TypeError(f"column '{name}': object values that cannot be hashed ({error})") from None
+            raise InvalidTypeError(f"column '{name}': object values that cannot be hashed ({error})") from None
         uniques = list(uniques)
     else:
         present = values[~missing]
         try:
             uniques_array, inverse = np.unique(present, return_inverse=True)
-        except TypeError:  # mixed types that do not compare: factorize by (type, text)
+        except (TypeError, ValueError):  # mixed types that do not compare: factorize by (type, text)
             keys = np.array([f"{type(v).__name__}:{v!r}" for v in present])
             _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
             uniques_array = present[first]
         codes = np.full(len(values), -1, dtype=np.int64)
         codes[~missing] = inverse
         uniques = list(uniques_array)
+    codes = np.asarray(codes)
     type_names = [type(u).__name__ for u in uniques]
     counts = np.bincount(codes[codes >= 0], minlength=len(uniques))
     type_counts: dict[str, int] = {}
     for type_name, count in zip(type_names, counts.tolist()):
         type_counts[type_name] = type_counts.get(type_name, 0) + count
-    if any(not isinstance(u, (str, bytes, bool, int, float, np.generic)) for u in uniques):
-        unsupported = sorted({t for t, u in zip(type_names, uniques) if not isinstance(u, (str, bytes, bool, int, float, np.generic))})
-        raise TypeError(f"column '{name}': object values of type {', '.join(unsupported)} are not supported")
+    # Typed values held in an object array: numbers, datetimes and timedeltas are numeric
+    # columns, as their typed arrays would be (checked over the distinct values only).
+    if uniques and all(_is_real(u) for u in uniques):
+        numbers_ = _object_numbers(name, uniques, _to_float)
+        source = "integer" if all(isinstance(u, numbers.Integral) for u in uniques) else "float"
+        return _from_codes(name, codes, numbers_, source)
+    if uniques and all(isinstance(u, (_dt.date, np.datetime64)) for u in uniques):
+        return _from_codes(name, codes, _object_numbers(name, uniques, _object_datetime_seconds), "datetime")
+    if uniques and all(isinstance(u, (_dt.timedelta, np.timedelta64)) for u in uniques):
+        return _from_codes(name, codes, _object_numbers(name, uniques, _object_timedelta_seconds), "timedelta")
+    supported = (str, bytes, bool, int, float, np.generic)
+    if any(not isinstance(u, supported) or isinstance(u, (np.complexfloating, complex)) for u in uniques):
+        unsupported = sorted({t for t, u in zip(type_names, uniques) if not isinstance(u, supported) or isinstance(u, (np.complexfloating, complex))})
+        raise InvalidTypeError(f"column '{name}': object values of type {', '.join(unsupported)} are not supported")
     return _categorical(name, codes, uniques, "string" if set(type_counts) <= {"str"} else "object", type_counts)
+
+
+_EPOCH = _dt.datetime(1970, 1, 1)
+_EPOCH_UTC = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc)
+
+
+def _is_real(u: Any) -> bool:
+    return isinstance(u, (numbers.Real, decimal.Decimal)) and not isinstance(u, (bool, np.bool_))
+
+
+def _to_float(u: Any) -> float:
+    """float(u), refusing finite numbers beyond float64 (Decimal('1e400') would become inf)."""
+    x = float(u)
+    if math.isinf(x) and not (isinstance(u, (float, np.floating)) or (isinstance(u, decimal.Decimal) and u.is_infinite())):
+        raise OverflowError
+    return x
+
+
+def _object_numbers(name: str, uniques: Sequence[Any], convert: Any) -> np.ndarray:
+    try:
+        return np.array([convert(u) for u in uniques], dtype=np.float64)
+    except OverflowError:
+        raise InvalidInputError(f"column '{name}': a value is beyond the range of float64") from None
+    except (TypeError, ValueError) as error:
+        raise InvalidTypeError(f"column '{name}': values that cannot be read as numbers ({error})") from None
+
+
+def _object_datetime_seconds(u: Any) -> float:
+    if isinstance(u, np.datetime64):
+        return float(_time_seconds(np.array([u]))[0])
+    if not isinstance(u, _dt.datetime):  # a date: midnight
+        return float((u - _EPOCH.date()).days) * 86400.0
+    if u.tzinfo is None:
+        return (u - _EPOCH).total_seconds()
+    return (u - _EPOCH_UTC).total_seconds()
+
+
+def _object_timedelta_seconds(u: Any) -> float:
+    if isinstance(u, np.timedelta64):
+        return float(_time_seconds(np.array([u]))[0])
+    return u.total_seconds()
+
+
+def _from_codes(name: str, codes: np.ndarray, values: np.ndarray, source: str) -> Column:
+    """A numeric column from factorized codes (-1 missing) and the value of each code."""
+    out = np.full(len(codes), np.nan)
+    present = codes >= 0
+    out[present] = values[codes[present]]
+    return Column(name, out, None, source)
 
 
 def _from_pandas(name: str, series: Any) -> Column:
@@ -302,11 +427,9 @@ def _from_pandas(name: str, series: Any) -> Column:
     if pd.api.types.is_string_dtype(dtype) and not pd.api.types.is_object_dtype(dtype):
         codes, uniques = pd.factorize(series, use_na_sentinel=True)
         return _categorical(name, codes, uniques.tolist(), "string")
-    if pd.api.types.is_complex_dtype(dtype):
-        raise TypeError(f"column '{name}': unsupported dtype {dtype}")
-    if isinstance(dtype, np.dtype):
+    if isinstance(dtype, np.dtype):  # complex, datetime64, timedelta64, object: one set of rules
         return _from_array(name, series.to_numpy(), name)
-    raise TypeError(f"column '{name}': unsupported dtype {dtype}")
+    raise InvalidTypeError(f"column '{name}': unsupported dtype {dtype}")
 
 
 def _from_arrow(name: str, array: Any) -> Column:
@@ -323,18 +446,32 @@ def _from_arrow(name: str, array: Any) -> Column:
         encoded = pc.dictionary_encode(array)
         indices = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False)
         return _categorical(name, indices, encoded.dictionary.to_pylist(), "string")
+    if pa.types.is_null(kind):  # every value missing
+        return _numeric(name, np.full(len(array), np.nan), "float")
+    # safe=False: integers beyond 2**53 become the nearest float64 (Arrow's safe cast refuses).
     if pa.types.is_boolean(kind):
-        return _numeric(name, _arrow_to_float(pc.cast(array, pa.float64())), "bool")
+        return _numeric(name, _arrow_to_float(pc.cast(array, pa.float64(), safe=False)), "bool")
     if pa.types.is_integer(kind):
-        return _numeric(name, _arrow_to_float(pc.cast(array, pa.float64())), "integer")
+        return _numeric(name, _arrow_to_float(pc.cast(array, pa.float64(), safe=False)), "integer")
     if pa.types.is_floating(kind):
         return _numeric(name, _arrow_to_float(pc.cast(array, pa.float64())), "float")
-    if pa.types.is_timestamp(kind) or pa.types.is_date(kind):
-        values = array.to_numpy(zero_copy_only=False)
-        return _numeric(name, _datetime_seconds(values.astype("datetime64[ns]")), "datetime")
-    if pa.types.is_duration(kind):
-        return _numeric(name, _timedelta_seconds(array.to_numpy(zero_copy_only=False)), "timedelta")
-    raise TypeError(f"column '{name}': unsupported Arrow type {kind}")
+    if pa.types.is_decimal(kind):
+        return _numeric(name, _arrow_to_float(pc.cast(array, pa.float64(), safe=False)), "float")
+    if pa.types.is_timestamp(kind) or pa.types.is_date(kind) or pa.types.is_duration(kind):
+        # The integer count of the type's own unit (dates: days or milliseconds), scaled in
+        # floating point: no unit overflows; time zones are UTC instants already.
+        if pa.types.is_date32(kind):
+            unit = "D"
+        elif pa.types.is_date64(kind):
+            unit = "ms"
+        else:
+            unit = kind.unit
+        integers = array.view(pa.int32() if pa.types.is_date32(kind) else pa.int64())
+        counts = pc.fill_null(pc.cast(integers, pa.int64()), np.iinfo(np.int64).min).to_numpy(zero_copy_only=False)
+        letter = "m" if pa.types.is_duration(kind) else "M"
+        values = counts.astype(np.int64).view(f"{letter}8[{unit}]")
+        return _numeric(name, _time_seconds(values), "timedelta" if letter == "m" else "datetime")
+    raise InvalidTypeError(f"column '{name}': unsupported Arrow type {kind}")
 
 
 def _arrow_to_float(array: Any) -> np.ndarray:

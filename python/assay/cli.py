@@ -13,47 +13,108 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any, Sequence
 
 from . import __version__, datasets, quality
+from .errors import AssayError, InvalidInputError, InvalidTypeError, MissingDependencyError
+
+# Exit statuses of `assay check` (and of every command on a usage or input error).
+EXIT_PASSED, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+_TABLE_SUFFIXES = (".csv", ".parquet", ".json")
 
 
-def _read_table(path: str) -> Any:
+def _input_file(path: str, what: str) -> Path:
+    """An existing regular file, else an InvalidInputError naming it."""
+    file = Path(path)
+    if not file.exists():
+        raise InvalidInputError(f"{what} {path}: no such file")
+    if not file.is_file():
+        raise InvalidInputError(f"{what} {path}: not a file (a directory?)")
+    return file
+
+
+def _read_table(path: str, what: str = "data") -> Any:
+    file = _input_file(path, what)
+    suffix = file.suffix.lower()
+    if suffix not in _TABLE_SUFFIXES:
+        kind = f"type '{suffix}'" if suffix else "type (no extension)"
+        raise InvalidInputError(f"{what} {path}: unsupported file {kind}; use .csv, .parquet or .json")
     try:
         import pandas as pd
     except ImportError:
-        raise SystemExit("assay: reading files needs pandas: pip install 'assay[frames]'") from None
-    suffix = Path(path).suffix.lower()
+        raise MissingDependencyError(
+            "reading data files needs pandas, which is not installed: pip install 'assay[frames]'"
+        ) from None
     readers = {".csv": pd.read_csv, ".parquet": pd.read_parquet, ".json": pd.read_json}
-    if suffix not in readers:
-        raise SystemExit(f"assay: {path}: unsupported file type '{suffix}' (use .csv, .parquet or .json)")
-    return readers[suffix](path)
+    try:
+        return readers[suffix](file)
+    except ImportError as error:  # parquet without pyarrow
+        raise MissingDependencyError(
+            f"{what} {path}: reading {suffix} needs {error.name or 'pyarrow'}: pip install 'assay[frames]'"
+        ) from None
+    except (ValueError, OSError) as error:  # pandas' parser errors and pyarrow's are ValueErrors
+        raise InvalidInputError(f"{what} {path}: cannot read the file ({error})") from None
 
 
-def _read_rules(path: str) -> dict:
-    text = Path(path).read_text(encoding="utf-8")
-    if Path(path).suffix.lower() in (".yaml", ".yml"):
+def _read_rules(path: str) -> Any:
+    file = _input_file(path, "rules")
+    try:
+        text = file.read_text(encoding="utf-8")
+    except (UnicodeDecodeError, OSError) as error:
+        raise InvalidInputError(f"rules {path}: cannot read the file ({error})") from None
+    if file.suffix.lower() in (".yaml", ".yml"):
         try:
             import yaml
         except ImportError:
-            raise SystemExit("assay: YAML rules need PyYAML: pip install pyyaml") from None
-        return yaml.safe_load(text)
-    return json.loads(text)
+            raise MissingDependencyError(
+                "YAML rules need PyYAML, which is not installed: pip install pyyaml (or use a JSON rules file)"
+            ) from None
+        try:
+            rules = yaml.safe_load(text)  # plain data only: no !!python tags
+        except yaml.YAMLError as error:
+            raise InvalidInputError(f"rules {path}: not valid YAML rules ({error})") from None
+    else:
+        try:
+            rules = json.loads(text)
+        except ValueError as error:
+            raise InvalidInputError(f"rules {path}: not valid JSON ({error})") from None
+    if not isinstance(rules, dict):
+        raise InvalidTypeError(f"rules {path}: expected a mapping of column name to rule, got {type(rules).__name__}")
+    return rules
 
 
 def _emit(report: quality.QualityReport, html: str | None, json_path: str | None) -> None:
-    print(report.summary())
+    # Files first, so that a closed stdout (`| head`) does not lose them.
+    lines = [report.summary()]
     if html:
         report.to_html(html)
-        print(f"HTML report: {html}")
+        lines.append(f"HTML report: {html}")
     if json_path:
         Path(json_path).write_text(report.to_json(indent=2), encoding="utf-8")
-        print(f"JSON report: {json_path}")
+        lines.append(f"JSON report: {json_path}")
+    print("\n".join(lines))
+    sys.stdout.flush()
+
+
+def _silence_stdout() -> None:
+    """After a broken pipe: point stdout at /dev/null so that the interpreter's final flush
+    does not raise again (the approach of Python's signal documentation)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Runs the command; returns 0 (passed), 1 (a gate failed) or 2 (usage or input error).
+
+    A reader that closes stdout early (``assay check ... | head -1``) does not make it fail:
+    the files are written first and the status is the report's.
+    """
     parser = argparse.ArgumentParser(prog="assay", description="Checks for machine-learning data and models.")
     parser.add_argument("--version", action="version", version=f"assay {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -64,7 +125,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     demo.add_argument("--html", default="assay_demo_report.html")
     demo.add_argument("--json", default=None)
 
-    run = commands.add_parser("check", help="check a data file; exit 1 if the report fails")
+    run = commands.add_parser("check", help="check a data file; exit 1 if the report fails, 2 on an input error")
     run.add_argument("data")
     run.add_argument("--target")
     run.add_argument("--reference")
@@ -75,22 +136,31 @@ def main(argv: Sequence[str] | None = None) -> int:
     run.add_argument("--n-jobs", type=int, default=None)
 
     args = parser.parse_args(argv)
+    status = EXIT_PASSED
     try:
         if args.command == "demo":
             current, reference = datasets.make_quality_demo(args.rows, seed=args.seed)
             report = quality.check(current, target="churned", reference=reference, rules=datasets.DEMO_RULES)
-            _emit(report, args.html, args.json)
-            return 0
-        data = _read_table(args.data)
-        reference = _read_table(args.reference) if args.reference else None
-        rules = _read_rules(args.rules) if args.rules else None
-        report = quality.check(data, target=args.target, reference=reference, rules=rules,
-                               fail_on=args.fail_on, n_jobs=args.n_jobs)
+        else:
+            data = _read_table(args.data)
+            reference = _read_table(args.reference, "reference") if args.reference else None
+            rules = _read_rules(args.rules) if args.rules else None
+            report = quality.check(data, target=args.target, reference=reference, rules=rules,
+                                   fail_on=args.fail_on, n_jobs=args.n_jobs)
+            status = EXIT_PASSED if report.passed else EXIT_FAILED
         _emit(report, args.html, args.json)
-        return 0 if report.passed else 1
-    except (ValueError, TypeError, OSError) as error:
+        return status
+    except BrokenPipeError:
+        _silence_stdout()
+        return status
+    except (AssayError, ValueError, TypeError, OSError) as error:
+        # AssayError covers MissingDependencyError; ValueError and TypeError come from
+        # argument checks outside assay's own (numpy, pandas); OSError from writing files.
         print(f"assay: {error}", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("assay: interrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

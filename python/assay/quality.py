@@ -10,16 +10,22 @@ type information (``dtype`` and mixed types in object columns).
 from __future__ import annotations
 
 import base64
+import binascii
+import datetime as dt
 import json
 import math
+import numbers
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
+import numpy as np
+
 from . import _core, _html
-from ._frame import CATEGORICAL, Frame, as_column, as_frame
+from ._frame import CATEGORICAL, Frame, _object_datetime_seconds, _object_timedelta_seconds, as_column, as_frame
 from ._progress import progress_callback
-from ._util import float_or_nan, json_safe, n_jobs_arg
+from ._util import json_safe, n_jobs_arg
+from .errors import AssayError, CorruptedStateError, InvalidInputError, InvalidTypeError, ResourceLimitError
 
 __all__ = ["profile", "check", "Profile", "QualityReport", "Finding", "RULE_KEYS", "SEVERITIES"]
 
@@ -38,17 +44,34 @@ DTYPE_NAMES = {
     "string": {"string"},
     "object": {"object"},
 }
-_PROFILE_FORMAT = 1
+# Version 2 stores the power-of-two `scale` of the moments (the sum of squared deviations is
+# m2 * scale**2) and the sum of x / scale as a double-double; version 1 states are still read.
+_PROFILE_FORMAT = 2
+_PROFILE_FORMATS = (1, 2)
+# Value tables never hold more entries than distinct values, so a larger limit means "all".
+_MAX_TRACKED_VALUES = 2**62
 
 
-def _profile_options(histogram_bins: int, tracked_values: int) -> _core.ProfileOptions:
-    if not isinstance(histogram_bins, int) or histogram_bins < 1:
-        raise ValueError(f"histogram_bins must be a positive integer, got {histogram_bins!r}")
-    if not isinstance(tracked_values, int) or tracked_values < 1:
-        raise ValueError(f"tracked_values must be a positive integer, got {tracked_values!r}")
+def _positive_int(value: Any, name: str) -> int:
+    """A positive integer argument (Python or numpy integer, not bool)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise InvalidInputError(f"{name} must be a positive integer, got {value!r}")
+    value = int(value)
+    if value < 1:
+        raise InvalidInputError(f"{name} must be a positive integer, got {value}")
+    return value
+
+
+def _profile_options(histogram_bins: Any, tracked_values: Any) -> _core.ProfileOptions:
+    histogram_bins = _positive_int(histogram_bins, "histogram_bins")
+    tracked_values = _positive_int(tracked_values, "tracked_values")
+    if histogram_bins > _core.MAX_HISTOGRAM_BINS:
+        raise ResourceLimitError(
+            f"histogram_bins = {histogram_bins} is beyond the limit of {_core.MAX_HISTOGRAM_BINS} bins per column"
+        )
     options = _core.ProfileOptions()
     options.histogram_bins = histogram_bins
-    options.tracked_values = tracked_values
+    options.tracked_values = min(tracked_values, _MAX_TRACKED_VALUES)
     return options
 
 
@@ -85,9 +108,14 @@ class Profile:
         return _column_dict(self._columns[name])
 
     def merge(self, other: Profile) -> Profile:
-        """Profile of this data and ``other``'s together."""
+        """Profile of this data and ``other``'s together.
+
+        Both must profile the same columns with the same kinds (numeric or categorical);
+        otherwise :class:`~assay.errors.InvalidInputError` names the column. The merged
+        profile keeps this profile's options.
+        """
         if not isinstance(other, Profile):
-            raise TypeError(f"other: expected a Profile, got {type(other).__name__}")
+            raise InvalidTypeError(f"other: expected a Profile, got {type(other).__name__}")
         return Profile(_core.merge_profiles(self._table, other._table, self._options), self._options)
 
     def to_dict(self) -> dict[str, Any]:
@@ -106,21 +134,57 @@ class Profile:
 
     @classmethod
     def from_dict(cls, state: Mapping[str, Any]) -> Profile:
-        if not isinstance(state, Mapping) or state.get("format") != _PROFILE_FORMAT:
-            raise ValueError(f"not an assay profile (format {_PROFILE_FORMAT} expected)")
-        options = _profile_options(**state["options"])
-        table = _core.TableProfile()
-        numeric, categorical = [], []
-        for column in state["columns"]:
-            (numeric if column["kind"] == "numeric" else categorical).append(_restore_column(column))
-        table.numeric = numeric
-        table.categorical = categorical
-        table.column_order = [c["name"] for c in state["columns"]]
+        """The profile :meth:`to_dict` wrote. A state that is not such a dict, of another
+        format version, or whose fields are missing, mistyped or inconsistent raises
+        :class:`~assay.errors.CorruptedStateError`."""
+        if not isinstance(state, Mapping):
+            raise CorruptedStateError(f"profile state: expected a dict, got {type(state).__name__}")
+        version = state.get("format")
+        if isinstance(version, bool) or version not in _PROFILE_FORMATS:
+            raise CorruptedStateError(
+                f"profile state: format {version!r} is not an assay profile format "
+                f"(this version reads {', '.join(map(str, _PROFILE_FORMATS))})"
+            )
+        where = "options"
+        try:
+            stored = state["options"]
+            if not isinstance(stored, Mapping) or set(stored) != {"histogram_bins", "tracked_values"}:
+                raise CorruptedStateError("expected histogram_bins and tracked_values")
+            options = _profile_options(stored["histogram_bins"], stored["tracked_values"])
+            columns = state["columns"]
+            if not isinstance(columns, list):
+                raise CorruptedStateError(f"expected a list, got {type(columns).__name__}")
+            numeric, categorical = [], []
+            for k, column in enumerate(columns):
+                where = f"column {k}"
+                if not isinstance(column, Mapping) or column.get("kind") not in ("numeric", "categorical"):
+                    raise CorruptedStateError("expected a dict with kind 'numeric' or 'categorical'")
+                where = f"column {k} ({column.get('name')!r})"
+                (numeric if column["kind"] == "numeric" else categorical).append(_restore_column(column, version))
+            where = "columns"
+            table = _core.TableProfile()
+            table.numeric = numeric
+            table.categorical = categorical
+            table.column_order = [c["name"] for c in columns]
+            _core.validate_profile(table)
+        except CorruptedStateError as error:
+            raise CorruptedStateError(f"profile state: {where}: {error}") from None
+        except (KeyError, TypeError, ValueError, OverflowError, AttributeError, binascii.Error) as error:
+            problem = f"missing field {error}" if isinstance(error, KeyError) else str(error)
+            raise CorruptedStateError(f"profile state: {where}: {problem}") from None
         return cls(table, options)
 
     @classmethod
-    def from_json(cls, text: str) -> Profile:
-        return cls.from_dict(json.loads(text))
+    def from_json(cls, text: str | bytes | bytearray) -> Profile:
+        """The profile :meth:`to_json` wrote (str, bytes or bytearray). Malformed JSON or
+        JSON that is not a profile raises :class:`~assay.errors.CorruptedStateError`."""
+        if not isinstance(text, (str, bytes, bytearray)):
+            raise InvalidTypeError(f"text: expected the JSON text as str or bytes, got {type(text).__name__}")
+        try:
+            state = json.loads(text)
+        except (ValueError, RecursionError) as error:  # JSONDecodeError and bad encodings
+            raise CorruptedStateError(f"profile JSON: cannot decode ({error})") from None
+        return cls.from_dict(state)
 
     def to_frame(self):
         """One row per column (pandas DataFrame)."""
@@ -158,7 +222,7 @@ def _column_dict(p: Any) -> dict[str, Any]:
             "min": p.min,
             "max": p.max,
             "mean": p.mean,
-            "std": math.sqrt(p.variance) if finite > 1 else math.nan,
+            "std": p.std if finite > 1 else math.nan,
             "zeros": p.zeros,
             "negatives": p.negatives,
             "infinities": p.infinities,
@@ -205,6 +269,8 @@ def _column_state(p: Any) -> dict[str, Any]:
             max=json_safe(p.max),
             mean=json_safe(p.mean),
             m2=p.m2,
+            scale=p.scale,
+            sum=[p.sum, p.sum_low],
             quantiles=json_safe(list(p.quantiles)),
             quantiles_exact=p.quantiles_exact,
             histogram_edges=list(p.histogram_edges),
@@ -220,11 +286,29 @@ def _column_state(p: Any) -> dict[str, Any]:
     return state
 
 
+def _state_number(v: Any, key: str) -> float:
+    """A statistic of a stored state: a JSON number, or null for NaN."""
+    if v is None:
+        return math.nan
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        raise CorruptedStateError(f"{key}: expected a number or null, got {v!r}")
+    return float(v)
+
+
+def _state_float(v: Any) -> float:
+    """A value-table number of a stored state: a JSON number or 'inf' / '-inf'."""
+    if v in ("inf", "-inf"):
+        return float(v)
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        raise CorruptedStateError(f"value table: expected a number, got {v!r}")
+    return float(v)
+
+
 def _encode_float(x: float) -> float | str:
     return x if math.isfinite(x) else ("inf" if x > 0 else "-inf")
 
 
-def _restore_column(state: Mapping[str, Any]) -> Any:
+def _restore_column(state: Mapping[str, Any], version: int) -> Any:
     numeric = state["kind"] == "numeric"
     p = _core.NumericProfile() if numeric else _core.CategoricalProfile()
     p.name = state["name"]
@@ -232,14 +316,24 @@ def _restore_column(state: Mapping[str, Any]) -> Any:
         setattr(p, key, state[key])
     p.distinct_sketch = _core.HyperLogLog.from_registers(base64.b64decode(state["hll"]))
     if not numeric:
-        p.values = [(str(v), int(c)) for v, c in state["values"]]
+        if any(not isinstance(v, str) for v, _ in state["values"]):
+            raise CorruptedStateError("value table: categorical values must be strings")
+        p.values = [(v, c) for v, c in state["values"]]
         return p
-    p.values = [(float(v), int(c)) for v, c in state["values"]]
+    p.values = [(_state_float(v), c) for v, c in state["values"]]
     for key in ("infinities", "zeros", "negatives", "m2", "quantiles_exact", "histogram_edges", "histogram_counts", "histogram_exact"):
         setattr(p, key, state[key])
     for key in ("min", "max", "mean"):
-        setattr(p, key, float_or_nan(state[key]))
-    p.quantiles = [float_or_nan(q) for q in state["quantiles"]]
+        setattr(p, key, _state_number(state[key], key))
+    if version >= 2:
+        p.scale = state["scale"]
+        p.sum, p.sum_low = state["sum"]
+    else:  # format 1: no scale, the sum from the mean (which format 1 did not clamp to [min, max])
+        finite = p.count - p.missing - p.infinities
+        if finite > 0 and p.min <= p.max:
+            p.mean = min(max(p.mean, p.min), p.max)
+        p.scale, p.sum, p.sum_low = 1.0, (p.mean * finite if finite > 0 else 0.0), 0.0
+    p.quantiles = [_state_number(q, "quantiles") for q in state["quantiles"]]
     summary = state["summary"]
     p.summary = _core.QuantileSummary.from_points(summary["values"], summary["weights"], summary["rank_error"], summary["capacity"])
     return p
@@ -390,39 +484,42 @@ def check(
     thresholds : dict, optional
         Overrides of the check thresholds (see ``assay.quality.default_thresholds()``).
     """
-    if fail_on not in SEVERITIES[1:]:
-        raise ValueError(f"fail_on must be 'warning' or 'error', got {fail_on!r}")
+    if not isinstance(fail_on, str) or fail_on not in SEVERITIES[1:]:
+        raise InvalidInputError(f"fail_on must be 'warning' or 'error', got {fail_on!r}")
+    options = _check_options(thresholds)
+    profile_options = _profile_options(histogram_bins, 64)
     frame = as_frame(data)
     target_name = ""
     if target is not None:
-        if isinstance(target, str) and target in frame:
+        if isinstance(target, (int, np.integer)) and not isinstance(target, (bool, np.bool_)) and str(target) in frame:
+            target_name = str(target)  # a non-string column name, as the frame names it
+        elif isinstance(target, str) and target in frame:
             target_name = target
         elif isinstance(target, str):
-            raise ValueError(f"target: no column '{target}' in data")
+            raise InvalidInputError(f"target: no column '{target}' in data")
         else:
             target_name = _unused_name(frame, getattr(target, "name", None) or "target")
             column = as_column(target, name=target_name, argument="target")
             if len(column) != frame.n_rows:
-                raise ValueError(f"target has {len(column)} values but data has {frame.n_rows} rows")
+                raise InvalidInputError(f"target has {len(column)} values but data has {frame.n_rows} rows")
             frame = frame.with_column(column)
     reference_frame = as_frame(reference, argument="reference") if reference is not None else None
     core_rules, python_findings = _rules(rules, frame)
     python_findings += _mixed_type_findings(frame)
-    options = _check_options(thresholds)
     result = _core.check(
         frame.core_columns(),
         target_name,
         None if reference_frame is None else reference_frame.core_columns(),
         core_rules,
         options,
-        _profile_options(histogram_bins, 64),
+        profile_options,
         n_jobs_arg(n_jobs),
         progress_callback(progress, "quality"),
     )
     findings = [_finding(f) for f in result.findings] + python_findings
     findings.sort(key=lambda f: -SEVERITIES.index(f.severity))
     inputs = {"target": target_name or None, "reference_rows": None if reference_frame is None else reference_frame.n_rows}
-    return QualityReport(findings, Profile(result.profile, _profile_options(histogram_bins, 64)), frame.n_rows, fail_on, inputs)
+    return QualityReport(findings, Profile(result.profile, profile_options), frame.n_rows, fail_on, inputs)
 
 
 def default_thresholds() -> dict[str, Any]:
@@ -436,15 +533,34 @@ def _threshold_names() -> list[str]:
 
 
 def _check_options(thresholds: Mapping[str, Any] | None) -> _core.CheckOptions:
+    """CheckOptions from the user's overrides: known keys only, integers for the counts,
+    finite numbers in range for the rest (the core's validate() states the ranges)."""
     options = _core.CheckOptions()
+    if thresholds is None:
+        return options
+    if not isinstance(thresholds, Mapping):
+        raise InvalidTypeError(f"thresholds: expected a dict of threshold name to value, got {type(thresholds).__name__}")
     known = _threshold_names()
-    for key, value in (thresholds or {}).items():
+    for key, value in thresholds.items():
         if key not in known:
-            raise ValueError(f"thresholds: unknown key '{key}'; known keys: {', '.join(known)}")
+            raise InvalidInputError(f"thresholds: unknown key {key!r}; known keys: {', '.join(known)}")
+        integer = isinstance(getattr(options, key), int)
+        if integer and isinstance(value, float) and value.is_integer():
+            value = int(value)  # 50.0 from a config file
+        if isinstance(value, bool) or not isinstance(value, numbers.Integral if integer else numbers.Real):
+            expected = "an integer" if integer else "a number"
+            raise InvalidTypeError(f"thresholds['{key}']: expected {expected}, got {value!r}")
         try:
-            setattr(options, key, value)
-        except TypeError as error:
-            raise TypeError(f"thresholds['{key}']: {error}") from None
+            value = int(value) if integer else float(value)
+            if integer and not -(2**63) <= value < 2**63:
+                raise OverflowError
+        except OverflowError:
+            raise InvalidInputError(f"thresholds['{key}']: {_shown(value)} is out of range") from None
+        setattr(options, key, value)
+    try:
+        _core.validate_check_options(options)
+    except AssayError as error:
+        raise type(error)(f"thresholds: {error}") from None
     return options
 
 
@@ -464,49 +580,74 @@ def _rules(rules: Mapping[str, Mapping[str, Any]] | None, frame: Frame) -> tuple
     if rules is None:
         return [], []
     if not isinstance(rules, Mapping):
-        raise TypeError(f"rules: expected a mapping of column name to rule, got {type(rules).__name__}")
+        raise InvalidTypeError(f"rules: expected a mapping of column name to rule, got {type(rules).__name__}")
     core_rules, findings = [], []
     for column, spec in rules.items():
+        if not isinstance(column, str):
+            raise InvalidTypeError(f"rules: column names must be strings, got {column!r}")
         if not isinstance(spec, Mapping):
-            raise TypeError(f"rules['{column}']: expected a mapping, got {type(spec).__name__}")
-        unknown = set(spec) - set(RULE_KEYS)
+            raise InvalidTypeError(f"rules['{column}']: expected a mapping, got {type(spec).__name__}")
+        unknown = [k for k in spec if k not in RULE_KEYS]
         if unknown:
-            raise ValueError(f"rules['{column}']: unknown key(s) {sorted(unknown)}; known keys: {', '.join(RULE_KEYS)}")
+            raise InvalidInputError(f"rules['{column}']: unknown key(s) {sorted(map(str, unknown))}; known keys: {', '.join(RULE_KEYS)}")
         rule = _core.ColumnRule()
-        rule.column = str(column)
+        rule.column = column
         for key in ("nullable", "unique"):
             if key in spec:
                 if not isinstance(spec[key], bool):
-                    raise TypeError(f"rules['{column}']['{key}']: expected true or false")
+                    raise InvalidTypeError(f"rules['{column}']['{key}']: expected true or false, got {spec[key]!r}")
                 setattr(rule, key, spec[key])
         for key in ("min", "max", "max_missing"):
             if key in spec:
-                value = spec[key]
-                if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value):
-                    raise TypeError(f"rules['{column}']['{key}']: expected a number, got {value!r}")
-                setattr(rule, key, float(value))
-        if "max_missing" in spec and not 0 <= spec["max_missing"] <= 1:
-            raise ValueError(f"rules['{column}']['max_missing']: must be a fraction in [0, 1]")
+                setattr(rule, key, _rule_number(spec[key], f"rules['{column}']['{key}']"))
+        if "max_missing" in spec and not 0 <= rule.max_missing <= 1:
+            raise InvalidInputError(f"rules['{column}']['max_missing']: must be a fraction in [0, 1], got {spec['max_missing']!r}")
+        if rule.min is not None and rule.max is not None and rule.min > rule.max:
+            raise InvalidInputError(f"rules['{column}']: min ({spec['min']!r}) exceeds max ({spec['max']!r})")
         if "allowed" in spec:
             allowed = spec["allowed"]
-            if isinstance(allowed, (str, bytes)) or not isinstance(allowed, Sequence):
-                raise TypeError(f"rules['{column}']['allowed']: expected a list of values")
+            if isinstance(allowed, (str, bytes, Mapping)) or not isinstance(allowed, (Sequence, set, frozenset)):
+                raise InvalidTypeError(f"rules['{column}']['allowed']: expected a list of values, got {type(allowed).__name__}")
             if column in frame and frame.column(column).kind == CATEGORICAL:
                 rule.allowed_labels = [str(v) for v in allowed]
             else:
-                try:
-                    rule.allowed_values = [float(v) for v in allowed]
-                except (TypeError, ValueError):
-                    raise TypeError(f"rules['{column}']['allowed']: numeric column '{column}' needs numeric values") from None
+                where = f"rules['{column}']['allowed']"
+                rule.allowed_values = [_rule_number(v, where, f"numeric column '{column}' needs numeric values") for v in allowed]
         if "dtype" in spec:
             findings += _dtype_finding(str(column), spec["dtype"], frame)
         core_rules.append(rule)
     return core_rules, findings
 
 
+def _shown(value: Any, limit: int = 40) -> str:
+    """repr(value), shortened for messages (10**400 has 401 digits)."""
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[:limit - 12]}...({len(text)} characters)"
+
+
+def _rule_number(value: Any, where: str, expected: str = "expected a number") -> float:
+    """A number of a rule: int or float (numpy too), not bool or NaN, within the doubles
+    (+-inf allowed for min and max). Datetimes and dates (Python, numpy, pandas) become
+    seconds since the epoch and timedeltas seconds, as datetime columns do."""
+    try:
+        if isinstance(value, (dt.date, np.datetime64)):
+            number = _object_datetime_seconds(value)
+        elif isinstance(value, (dt.timedelta, np.timedelta64)):
+            number = _object_timedelta_seconds(value)
+        elif isinstance(value, bool) or not isinstance(value, numbers.Real):
+            raise InvalidTypeError(f"{where}: {expected}, got {value!r}")
+        else:
+            number = float(value)
+    except OverflowError:
+        raise InvalidInputError(f"{where}: {_shown(value)} is beyond the range of a float64") from None
+    if math.isnan(number):
+        raise InvalidInputError(f"{where}: {expected}, got NaN")
+    return number
+
+
 def _dtype_finding(column: str, dtype: Any, frame: Frame) -> list[Finding]:
-    if dtype not in DTYPE_NAMES:
-        raise ValueError(f"rules['{column}']['dtype']: unknown dtype {dtype!r}; known: {', '.join(DTYPE_NAMES)}")
+    if not isinstance(dtype, str) or dtype not in DTYPE_NAMES:
+        raise InvalidInputError(f"rules['{column}']['dtype']: unknown dtype {dtype!r}; known: {', '.join(DTYPE_NAMES)}")
     if column not in frame:
         return []  # the core reports the absent column
     actual = frame.column(column).source_dtype

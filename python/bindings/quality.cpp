@@ -78,7 +78,11 @@ void bind_quality(py::module_& m) {
       .def_readwrite("max", &NumericProfile::max)
       .def_readwrite("mean", &NumericProfile::mean)
       .def_readwrite("m2", &NumericProfile::m2)
+      .def_readwrite("scale", &NumericProfile::scale)
+      .def_readwrite("sum", &NumericProfile::sum)
+      .def_readwrite("sum_low", &NumericProfile::sum_low)
       .def_property_readonly("variance", &NumericProfile::variance)
+      .def_property_readonly("std", &NumericProfile::std_dev)
       .def_readwrite("quantiles", &NumericProfile::quantiles)
       .def_readwrite("quantiles_exact", &NumericProfile::quantiles_exact)
       .def_readwrite("histogram_edges", &NumericProfile::histogram_edges)
@@ -101,6 +105,10 @@ void bind_quality(py::module_& m) {
       .def_readwrite("tracked_values", &quality::ProfileOptions::tracked_values)
       .def_readwrite("summary_capacity", &quality::ProfileOptions::summary_capacity)
       .def_readwrite("hll_precision", &quality::ProfileOptions::hll_precision);
+  m.attr("MAX_HISTOGRAM_BINS") = quality::kMaxHistogramBins;
+  m.attr("MAX_LEAKAGE_BINS") = quality::kMaxLeakageBins;
+  m.def("validate_profile_options", [](const quality::ProfileOptions& o) { quality::validate(o); }, py::arg("options"));
+  m.def("validate_profile", [](const quality::TableProfile& t) { quality::validate(t); }, py::arg("profile"));
   m.attr("PROFILE_QUANTILES") = py::cast(std::vector<double>(quality::kProfileQuantiles.begin(), quality::kProfileQuantiles.end()));
 
   m.def(
@@ -150,6 +158,8 @@ void bind_quality(py::module_& m) {
       .def_readwrite("leakage_min_support", &CheckOptions::leakage_min_support)
       .def_readwrite("leakage_bins", &CheckOptions::leakage_bins)
       .def_readwrite("max_examples", &CheckOptions::max_examples);
+
+  m.def("validate_check_options", [](const CheckOptions& o) { quality::validate(o); }, py::arg("options"));
 
   using quality::ColumnRule;
   py::class_<ColumnRule>(m, "ColumnRule")

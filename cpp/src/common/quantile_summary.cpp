@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "assay/common/error.hpp"
+#include "assay/common/finite_math.hpp"
 
 namespace assay {
 
@@ -117,7 +118,7 @@ double QuantileSummary::quantile(double p) const {
     if (h <= last_rank || i + 1 == values_.size()) return values_[i];
     if (h < last_rank + 1.0) {  // between this point's last rank and the next point
       const double t = h - last_rank;
-      return values_[i] + t * (values_[i + 1] - values_[i]);
+      return lerp_finite(values_[i], values_[i + 1], t);  // also when the difference overflows
     }
     cumulative += weights_[i];
   }

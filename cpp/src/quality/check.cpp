@@ -11,12 +11,56 @@
 #include <unordered_set>
 
 #include "assay/common/error.hpp"
+#include "assay/common/finite_math.hpp"
 #include "assay/common/hash.hpp"
 #include "assay/common/parallel.hpp"
 #include "assay/common/sort.hpp"
 #include "profile_detail.hpp"
 
 namespace assay::quality {
+
+void validate(const CheckOptions& o) {
+  auto rate = [](const char* name, double value) {
+    if (!(value >= 0.0 && value <= 1.0)) {
+      std::ostringstream out;
+      out << name << " must be a share in [0, 1], got " << value;
+      throw InvalidArgument(out.str());
+    }
+  };
+  rate("missing_warning", o.missing_warning);
+  rate("missing_error", o.missing_error);
+  rate("near_constant", o.near_constant);
+  rate("high_cardinality_ratio", o.high_cardinality_ratio);
+  rate("outlier_rate", o.outlier_rate);
+  rate("imbalance_below", o.imbalance_below);
+  rate("leakage", o.leakage);
+  if (o.missing_warning > o.missing_error) {
+    throw InvalidArgument("missing_warning (" + std::to_string(o.missing_warning) +
+                          ") must not exceed missing_error (" + std::to_string(o.missing_error) + ")");
+  }
+  auto positive = [](const char* name, double value, bool zero_allowed) {
+    if (!std::isfinite(value) || value < 0.0 || (!zero_allowed && value == 0.0)) {
+      std::ostringstream out;
+      out << name << " must be a finite number " << (zero_allowed ? ">= 0" : "> 0") << ", got " << value;
+      throw InvalidArgument(out.str());
+    }
+  };
+  positive("outlier_iqr_k", o.outlier_iqr_k, true);
+  positive("outlier_mad_z", o.outlier_mad_z, false);
+  auto at_least = [](const char* name, std::int64_t value, std::int64_t low) {
+    if (value < low) {
+      throw InvalidArgument(std::string(name) + " must be at least " + std::to_string(low) + ", got " + std::to_string(value));
+    }
+  };
+  at_least("high_cardinality", o.high_cardinality, 1);
+  at_least("leakage_min_support", o.leakage_min_support, 1);
+  at_least("leakage_bins", o.leakage_bins, 1);
+  at_least("max_examples", o.max_examples, 0);
+  if (o.leakage_bins > kMaxLeakageBins) {
+    throw ResourceLimit("leakage_bins = " + std::to_string(o.leakage_bins) + " is beyond the limit of " +
+                        std::to_string(kMaxLeakageBins));
+  }
+}
 
 const char* severity_name(Severity severity) {
   switch (severity) {
@@ -148,28 +192,64 @@ double predictive_power(const Target& target, const std::vector<std::int32_t>& b
   if (target.classification) {
     const std::size_t k = target.class_counts.size();
     if (k < 2) return std::numeric_limits<double>::quiet_NaN();
-    std::vector<std::int64_t> counts(n_bins * k, 0);
-    for (std::size_t i = 0; i < bins.size(); ++i) {
-      if (target.classes[i] >= 0) ++counts[static_cast<std::size_t>(bins[i]) * k + target.classes[i]];
-    }
     const auto majority = static_cast<std::size_t>(
         std::max_element(target.class_counts.begin(), target.class_counts.end()) - target.class_counts.begin());
     std::int64_t correct = 0;
-    for (std::size_t b = 0; b < n_bins; ++b) {
-      const std::int64_t* row = &counts[b * k];
-      std::int64_t support = 0;
-      for (std::size_t c = 0; c < k; ++c) support += row[c];
-      correct += support >= min_support ? *std::max_element(row, row + k) : row[majority];
+    // A dense bins x classes table when it is small; otherwise (many categories and many
+    // classes, up to rows x rows cells) the (bin, class) pairs that occur, sorted.
+    const bool dense = n_bins <= (std::size_t{1} << 22) / k || n_bins * k <= 8 * bins.size();
+    if (dense) {
+      std::vector<std::int64_t> counts(n_bins * k, 0);
+      for (std::size_t i = 0; i < bins.size(); ++i) {
+        if (target.classes[i] >= 0) ++counts[static_cast<std::size_t>(bins[i]) * k + target.classes[i]];
+      }
+      for (std::size_t b = 0; b < n_bins; ++b) {
+        const std::int64_t* row = &counts[b * k];
+        std::int64_t support = 0;
+        for (std::size_t c = 0; c < k; ++c) support += row[c];
+        correct += support >= min_support ? *std::max_element(row, row + k) : row[majority];
+      }
+    } else {
+      std::vector<std::uint64_t> keys;
+      keys.reserve(static_cast<std::size_t>(target.valid));
+      for (std::size_t i = 0; i < bins.size(); ++i) {
+        if (target.classes[i] >= 0) {
+          keys.push_back(static_cast<std::uint64_t>(bins[i]) * k + static_cast<std::uint64_t>(target.classes[i]));
+        }
+      }
+      sort_keys(keys);
+      std::size_t i = 0;
+      while (i < keys.size()) {  // one bin at a time
+        const std::uint64_t bin = keys[i] / k;
+        std::int64_t support = 0, best = 0, of_majority = 0;
+        while (i < keys.size() && keys[i] / k == bin) {
+          std::size_t j = i + 1;
+          while (j < keys.size() && keys[j] == keys[i]) ++j;
+          const auto run = static_cast<std::int64_t>(j - i);
+          support += run;
+          best = std::max(best, run);
+          if (keys[i] % k == majority) of_majority = run;
+          i = j;
+        }
+        correct += support >= min_support ? best : of_majority;
+      }
     }
     const double base = static_cast<double>(target.class_counts[majority]) / static_cast<double>(target.valid);
     const double accuracy = static_cast<double>(correct) / static_cast<double>(target.valid);
     return (accuracy - base) / (1.0 - base);
   }
+  // Sums of y / scale (a power of two), so that targets near the largest double do not
+  // overflow the sums of squares; eta squared is a ratio and does not change.
+  double max_abs = 0.0;
+  for (double y : target.values) {
+    if (std::isfinite(y)) max_abs = std::max(max_abs, std::abs(y));
+  }
+  const double inv = 1.0 / moment_scale(max_abs);
   std::vector<double> sum(n_bins, 0.0), sum_sq(n_bins, 0.0);
   std::vector<std::int64_t> count(n_bins, 0);
   double total = 0.0;
   for (std::size_t i = 0; i < bins.size(); ++i) {
-    const double y = target.values[i];
+    const double y = target.values[i] * inv;
     if (!std::isfinite(y)) continue;
     const auto b = static_cast<std::size_t>(bins[i]);
     sum[b] += y;
@@ -180,7 +260,7 @@ double predictive_power(const Target& target, const std::vector<std::int32_t>& b
   const double mean = total / static_cast<double>(target.valid);
   double sst = 0.0, sse = 0.0;
   for (std::size_t i = 0; i < bins.size(); ++i) {
-    const double y = target.values[i];
+    const double y = target.values[i] * inv;
     if (std::isfinite(y)) sst += (y - mean) * (y - mean);
   }
   if (!(sst > 0.0)) return std::numeric_limits<double>::quiet_NaN();
@@ -259,16 +339,20 @@ void check_outliers(const ColumnView& column, const NumericProfile& p, const det
     out.push_back(std::move(f));
   };
   const double q1 = p.quantiles[2], median = p.quantiles[3], q3 = p.quantiles[4];
-  const double iqr = q3 - q1;
-  if (iqr > 0) {
-    report("outliers_iqr", q1 - o.outlier_iqr_k * iqr, q3 + o.outlier_iqr_k * iqr,
-           "Tukey fences, k = " + format_number(o.outlier_iqr_k));
+  // Fences from half distances, so that an IQR or MAD beyond the largest double (data
+  // near +-1.8e308) still gives the right finite fence, or an infinite one when the true
+  // fence lies beyond the doubles.
+  const double half_iqr = half_difference(q1, q3);
+  if (half_iqr > 0) {
+    report("outliers_iqr", add_scaled_distance(q1, -o.outlier_iqr_k, half_iqr),
+           add_scaled_distance(q3, o.outlier_iqr_k, half_iqr), "Tukey fences, k = " + format_number(o.outlier_iqr_k));
   }
   const double mad = detail::mad(finite, median);
   if (mad > 0) {
     // robust z = 0.6745 (x - median) / MAD exceeds the cut-off.
-    const double reach = o.outlier_mad_z * mad / 0.6745;
-    report("outliers_mad", median - reach, median + reach, "robust z-score above " + format_number(o.outlier_mad_z));
+    const double reach = o.outlier_mad_z / 0.6745;
+    report("outliers_mad", add_scaled_distance(median, -reach, mad * 0.5), add_scaled_distance(median, reach, mad * 0.5),
+           "robust z-score above " + format_number(o.outlier_mad_z));
   }
 }
 
@@ -672,7 +756,11 @@ void apply_rule(const TableView& data, const TableProfile& profile, const Column
 CheckResult check(const TableView& data, const std::string& target_name, const TableView* reference,
                   const std::vector<ColumnRule>& rules, const CheckOptions& o, const ProfileOptions& profile_options,
                   int n_jobs, const Progress& progress) {
-  if (o.max_examples < 0) throw InvalidArgument("max_examples must be non-negative");
+  validate(o);
+  validate(profile_options);
+  std::size_t numeric_columns = 0;
+  for (std::size_t j = 0; j < data.n_columns(); ++j) numeric_columns += data.column(j).is_numeric() ? 1 : 0;
+  detail::check_histogram_budget(profile_options, numeric_columns);
   CheckResult result;
   std::ptrdiff_t target_index = -1;
   Target target;

@@ -5,10 +5,13 @@
 #include <limits>
 #include <map>
 #include <queue>
+#include <string>
+#include <type_traits>
 
 #include <omp.h>
 
 #include "assay/common/error.hpp"
+#include "assay/common/finite_math.hpp"
 #include "assay/common/parallel.hpp"
 #include "assay/common/sort.hpp"
 #include "profile_detail.hpp"
@@ -26,9 +29,9 @@ inline void compensated_add(double& sum, double& compensation, double term) {
   sum = t;
 }
 
-// Sum of term(x[i]): eight independent lanes over short blocks (so the compiler can
-// vectorise), block sums added with Neumaier compensation. The error stays within a
-// few roundings per block, below numpy's pairwise summation.
+// Sum of non-negative terms term(x[i]): eight independent lanes over short blocks (so
+// the compiler can vectorise), block sums added with Neumaier compensation. Without
+// cancellation the error stays within a few roundings per block.
 template <class Term>
 double blocked_sum(const double* x, std::size_t n, Term term) {
   constexpr std::size_t kLanes = 8, kBlock = 256;
@@ -46,6 +49,44 @@ double blocked_sum(const double* x, std::size_t n, Term term) {
     compensated_add(sum, compensation, block);
   }
   return sum + compensation;
+}
+
+// Sum of term(x[i]) with a Neumaier compensation in each of eight lanes: terms of mixed
+// signs that cancel (1e308, 1, -1e308) keep what plain summation loses; the error is
+// within a couple of roundings of the exact sum.
+struct DoubleSum {
+  double high = 0.0, low = 0.0;  // the sum is high + low, |low| <= ulp(high) / 2
+};
+
+// high + low of a running sum and its compensation (Knuth's two-sum).
+inline DoubleSum normalise(double sum, double compensation) {
+  const double high = sum + compensation;
+  const double z = high - sum;
+  return {high, (sum - (high - z)) + (compensation - z)};
+}
+
+template <class Term>
+DoubleSum compensated_sum(const double* x, std::size_t n, Term term) {
+  constexpr std::size_t kLanes = 8;
+  double sums[kLanes] = {}, compensations[kLanes] = {};
+  std::size_t i = 0;
+  for (; i + kLanes <= n; i += kLanes) {
+    for (std::size_t l = 0; l < kLanes; ++l) {
+      // Knuth's two-sum: the rounding error of sums + v, exactly and without a branch.
+      const double v = term(x[i + l]);
+      const double t = sums[l] + v;
+      const double z = t - sums[l];
+      compensations[l] += (sums[l] - (t - z)) + (v - z);
+      sums[l] = t;
+    }
+  }
+  double sum = 0.0, compensation = 0.0;
+  for (; i < n; ++i) compensated_add(sum, compensation, term(x[i]));
+  for (std::size_t l = 0; l < kLanes; ++l) {
+    compensated_add(sum, compensation, sums[l]);
+    compensated_add(sum, compensation, compensations[l]);
+  }
+  return normalise(sum, compensation);
 }
 
 // 1 + the number of positions where a sorted sequence changes value (0 when empty).
@@ -108,6 +149,26 @@ ValueTable<Value> merge_tables(const ValueTable<Value>& a, const ValueTable<Valu
   return merged;
 }
 
+// Equal-width edges over [lo, hi] as numpy's linspace (lo + k * step), a degenerate range
+// widened by 0.5. When hi - lo overflows the step comes from the halves, so the edges stay
+// finite and ascending.
+void fill_edges(std::vector<double>& edges, double lo, double hi, int bins) {
+  if (lo == hi) {
+    lo -= 0.5;
+    hi += 0.5;
+  }
+  edges.resize(static_cast<std::size_t>(bins) + 1);
+  const double step = (hi - lo) / bins;
+  if (std::isfinite(step)) {
+    for (int k = 0; k < bins; ++k) edges[k] = std::min(hi, lo + k * step);
+  } else {
+    const double half_step = (hi * 0.5 - lo * 0.5) / bins;
+    for (int k = 0; k < bins; ++k) edges[k] = std::min(hi, (lo * 0.5 + k * half_step) * 2.0);
+  }
+  edges[0] = lo;
+  edges[bins] = hi;
+}
+
 // Equal-width histogram of ascending finite values over [lo, hi], numpy-style: bins
 // are half-open but the last includes hi; a degenerate range is widened by 0.5.
 void fill_histogram(NumericProfile& p, const detail::FiniteValues& finite, int bins) {
@@ -115,14 +176,7 @@ void fill_histogram(NumericProfile& p, const detail::FiniteValues& finite, int b
   p.histogram_counts.clear();
   const std::size_t n = finite.size();
   if (n == 0 || bins <= 0) return;
-  double lo = finite[0], hi = finite[n - 1];
-  if (lo == hi) {
-    lo -= 0.5;
-    hi += 0.5;
-  }
-  p.histogram_edges.resize(static_cast<std::size_t>(bins) + 1);
-  for (int k = 0; k <= bins; ++k) p.histogram_edges[k] = lo + (hi - lo) * k / bins;
-  p.histogram_edges[bins] = hi;
+  fill_edges(p.histogram_edges, finite[0], finite[n - 1], bins);
   std::size_t previous = 0;
   for (int k = 1; k <= bins; ++k) {
     const std::size_t below = k == bins ? n : finite.count_below(p.histogram_edges[k]);
@@ -133,20 +187,25 @@ void fill_histogram(NumericProfile& p, const detail::FiniteValues& finite, int b
 
 // Compensated sum of term(x) x count over the runs of finite values x of v.
 template <class Term>
-double run_sum(const OrderedValues& v, Term term) {
+DoubleSum run_sum(const OrderedValues& v, Term term) {
   double sum = 0.0, compensation = 0.0;
   for (std::size_t k = 0; k < v.run_values.size(); ++k) {
     const double x = v.run_values[k];
     if (std::isfinite(x)) compensated_add(sum, compensation, term(x) * static_cast<double>(v.run_count(k)));
   }
-  return sum + compensation;
+  return normalise(sum, compensation);
 }
 
 }  // namespace
 
 double NumericProfile::variance() const {
   const std::int64_t n = finite();
-  return n > 1 ? m2 / static_cast<double>(n - 1) : kNaN;
+  return n > 1 ? m2 / static_cast<double>(n - 1) * scale * scale : kNaN;
+}
+
+double NumericProfile::std_dev() const {
+  const std::int64_t n = finite();
+  return n > 1 ? std::sqrt(m2 / static_cast<double>(n - 1)) * scale : kNaN;
 }
 
 namespace detail {
@@ -158,9 +217,8 @@ double quantile(const FiniteValues& sorted, double p) {
   const auto lo = static_cast<std::size_t>(std::floor(h));
   if (lo + 1 >= n) return sorted[n - 1];
   const double t = h - static_cast<double>(lo);
-  const double a = sorted[lo], b = sorted[lo + 1];
-  // numpy's lerp: the form that is exact at the nearer end.
-  return t < 0.5 ? a + (b - a) * t : b - (b - a) * (1.0 - t);
+  // numpy's lerp: the form that is exact at the nearer end (and safe when b - a overflows).
+  return lerp_finite(sorted[lo], sorted[lo + 1], t);
 }
 
 double mad(const FiniteValues& sorted, double median) {
@@ -169,10 +227,13 @@ double mad(const FiniteValues& sorted, double median) {
   // The deviations below the median, read downward (L), and above it, read upward (R),
   // are two ascending sequences: the MAD needs the middle ranks of their merge, found
   // by binary search on how many of the smallest come from L.
+  // When the range overflows, so may deviations: they are then taken in halves (exact
+  // scaling of values this large) and doubled at the end.
+  const double f = std::isfinite(sorted[n - 1] - sorted[0]) ? 1.0 : 0.5;
   const std::size_t split = sorted.count_below(median);
   const std::size_t n_left = split, n_right = n - split;
-  auto left = [&](std::size_t i) { return median - sorted[split - 1 - i]; };
-  auto right = [&](std::size_t j) { return sorted[split + j] - median; };
+  auto left = [&](std::size_t i) { return median * f - sorted[split - 1 - i] * f; };
+  auto right = [&](std::size_t j) { return sorted[split + j] * f - median * f; };
   auto kth = [&](std::size_t k) {  // the k-th smallest deviation, 0-based
     std::size_t lo = k + 1 > n_right ? k + 1 - n_right : 0, hi = std::min(k + 1, n_left);
     while (true) {
@@ -189,9 +250,9 @@ double mad(const FiniteValues& sorted, double median) {
   const double h = static_cast<double>(n - 1) * 0.5;
   const auto lo = static_cast<std::size_t>(h);
   const double a = kth(lo);
-  if (static_cast<double>(lo) == h) return a;
+  if (static_cast<double>(lo) == h) return a / f;
   const double b = kth(lo + 1);
-  return a + (b - a) * 0.5;
+  return (a + (b - a) * 0.5) / f;
 }
 
 namespace {
@@ -240,16 +301,21 @@ NumericProfile profile_sorted(const ColumnView& column, const SortedColumn& sort
   } else {
     p.min = finite[0];
     p.max = finite[nf - 1];
-    if (v.by_runs) {
-      p.mean = run_sum(v, [](double x) { return x; }) / static_cast<double>(nf);
-      const double mean = p.mean;
-      p.m2 = run_sum(v, [mean](double x) { return (x - mean) * (x - mean); });
-    } else {
-      const double* values = v.values.data() + sorted.finite_begin;
-      p.mean = blocked_sum(values, nf, [](double x) { return x; }) / static_cast<double>(nf);
-      const double mean = p.mean;
-      p.m2 = blocked_sum(values, nf, [mean](double x) { return (x - mean) * (x - mean); });
-    }
+    // Moments of x / scale (a power of two): sums cannot overflow and squares of tiny
+    // deviations cannot all underflow; the mean is clamped into [min, max] against the
+    // last rounding.
+    p.scale = moment_scale(std::max(std::abs(p.min), std::abs(p.max)));
+    const double inv = 1.0 / p.scale;
+    const double lo = p.min * inv, hi = p.max * inv;
+    const double* values = v.values.data() + sorted.finite_begin;
+    const DoubleSum sum = v.by_runs ? run_sum(v, [inv](double x) { return x * inv; })
+                                    : compensated_sum(values, nf, [inv](double x) { return x * inv; });
+    p.sum = sum.high;
+    p.sum_low = sum.low;
+    const double mean = std::clamp(sum.high / static_cast<double>(nf), lo, hi);
+    auto square = [inv, mean](double x) { return (x * inv - mean) * (x * inv - mean); };
+    p.m2 = v.by_runs ? run_sum(v, square).high : blocked_sum(values, nf, square);
+    p.mean = std::clamp(mean * p.scale, p.min, p.max);
   }
 
   p.quantiles.clear();
@@ -293,13 +359,155 @@ NumericProfile profile_sorted(const ColumnView& column, const SortedColumn& sort
 
 }  // namespace detail
 
+void validate(const ProfileOptions& options) {
+  if (options.histogram_bins < 1) {
+    throw InvalidArgument("histogram_bins must be at least 1, got " + std::to_string(options.histogram_bins));
+  }
+  if (options.histogram_bins > kMaxHistogramBins) {
+    throw ResourceLimit("histogram_bins = " + std::to_string(options.histogram_bins) + " is beyond the limit of " +
+                        std::to_string(kMaxHistogramBins) + " bins per column");
+  }
+  if (options.summary_capacity < 2) throw InvalidArgument("summary_capacity must be at least 2");
+  if (options.summary_capacity > kMaxSummaryCapacity) {
+    throw ResourceLimit("summary_capacity = " + std::to_string(options.summary_capacity) + " is beyond the limit of " +
+                        std::to_string(kMaxSummaryCapacity));
+  }
+  if (options.hll_precision < 4 || options.hll_precision > 18) {
+    throw InvalidArgument("hll_precision must be in [4, 18], got " + std::to_string(options.hll_precision));
+  }
+}
+
+void detail::check_histogram_budget(const ProfileOptions& options, std::size_t numeric_columns) {
+  const auto bins = static_cast<std::size_t>(std::max(options.histogram_bins, 0)) + 1;
+  if (numeric_columns > 0 && bins > kMaxHistogramCells / numeric_columns) {
+    throw ResourceLimit("histogram_bins = " + std::to_string(options.histogram_bins) + " for " +
+                        std::to_string(numeric_columns) + " numeric columns is beyond the limit of " +
+                        std::to_string(kMaxHistogramCells) + " histogram bins per table; ask for fewer bins");
+  }
+}
+
+namespace {
+
+[[noreturn]] void corrupted(const std::string& column, const std::string& problem) {
+  throw CorruptedState("profile state of column '" + column + "': " + problem);
+}
+
+template <class Profile>
+void validate_shared(const Profile& p) {
+  if (p.count < 0 || p.missing < 0 || p.missing > p.count) {
+    corrupted(p.name, "count " + std::to_string(p.count) + " and missing " + std::to_string(p.missing) +
+                          " must satisfy 0 <= missing <= count");
+  }
+  const std::int64_t present = p.count - p.missing;
+  if (p.distinct < 0 || p.distinct > present) corrupted(p.name, "distinct must be in [0, count - missing]");
+  std::int64_t total = 0;
+  for (const auto& e : p.values.entries) {
+    if (e.count <= 0 || e.count > present - total) {
+      corrupted(p.name, "value table counts must be positive and add up to at most count - missing");
+    }
+    total += e.count;
+    if constexpr (std::is_floating_point_v<decltype(e.value)>) {
+      if (std::isnan(e.value)) corrupted(p.name, "the value table holds a NaN");
+    }
+  }
+  if (p.values.complete && (static_cast<std::int64_t>(p.values.entries.size()) != p.distinct || total != present)) {
+    corrupted(p.name, "a complete value table must list every distinct value and every non-missing row");
+  }
+}
+
+}  // namespace
+
+void validate(const NumericProfile& p) {
+  validate_shared(p);
+  if (p.infinities < 0 || p.infinities > p.count - p.missing) corrupted(p.name, "infinities must be in [0, count - missing]");
+  if (p.zeros < 0 || p.negatives < 0 || p.zeros > p.count - p.missing - p.negatives) {
+    corrupted(p.name, "zeros and negatives must be non-negative and at most count - missing together");
+  }
+  const std::int64_t nf = p.finite();
+  int exponent = 0;
+  if (!(p.scale > 0.0) || !std::isfinite(p.scale) || std::frexp(p.scale, &exponent) != 0.5) {
+    corrupted(p.name, "scale must be a positive power of two");
+  }
+  if (nf > 0) {
+    if (!std::isfinite(p.min) || !std::isfinite(p.max) || !std::isfinite(p.mean) || p.min > p.max ||
+        p.mean < p.min || p.mean > p.max) {
+      corrupted(p.name, "min, max and mean must be finite with min <= mean <= max");
+    }
+    for (double q : p.quantiles) {
+      if (q < p.min || q > p.max) corrupted(p.name, "quantiles must lie in [min, max]");
+    }
+    for (double x : p.summary.values()) {
+      if (x < p.min || x > p.max) corrupted(p.name, "the quantile summary must lie in [min, max]");
+    }
+    if (!p.histogram_edges.empty() && (p.histogram_edges.front() > p.min || p.histogram_edges.back() < p.max)) {
+      corrupted(p.name, "the histogram edges must cover [min, max]");
+    }
+    if (!(p.m2 >= 0.0) || !std::isfinite(p.m2)) corrupted(p.name, "m2 must be finite and non-negative");
+    if (!std::isfinite(p.sum) || !std::isfinite(p.sum_low)) corrupted(p.name, "sum must be finite");
+  }
+  if (p.quantiles.size() != kProfileQuantiles.size()) {
+    corrupted(p.name, "expected " + std::to_string(kProfileQuantiles.size()) + " quantiles");
+  }
+  for (double q : p.quantiles) {
+    if (nf > 0 ? !std::isfinite(q) : !std::isnan(q)) corrupted(p.name, "quantiles must be finite (NaN without finite values)");
+  }
+  if (p.histogram_edges.empty() != p.histogram_counts.empty() ||
+      (!p.histogram_edges.empty() && p.histogram_edges.size() != p.histogram_counts.size() + 1)) {
+    corrupted(p.name, "the histogram needs one edge more than counts");
+  }
+  if (p.histogram_counts.size() > static_cast<std::size_t>(kMaxHistogramBins)) {
+    corrupted(p.name, "the histogram has more than " + std::to_string(kMaxHistogramBins) + " bins");
+  }
+  for (std::size_t k = 0; k < p.histogram_edges.size(); ++k) {
+    if (!std::isfinite(p.histogram_edges[k]) || (k > 0 && p.histogram_edges[k] < p.histogram_edges[k - 1])) {
+      corrupted(p.name, "histogram edges must be finite and ascending");
+    }
+  }
+  std::int64_t binned = 0;
+  for (std::int64_t c : p.histogram_counts) {
+    if (c < 0 || c > nf - binned) corrupted(p.name, "histogram counts must be non-negative and add up to the finite values");
+    binned += c;
+  }
+  if (!p.histogram_counts.empty() && binned != nf) {
+    corrupted(p.name, "histogram counts must add up to the finite values");
+  }
+  for (double x : p.summary.values()) {
+    if (!std::isfinite(x)) corrupted(p.name, "the quantile summary must hold finite values");
+  }
+  if (p.summary.total_weight() != static_cast<double>(nf)) {
+    corrupted(p.name, "the quantile summary's weights must add up to the finite values");
+  }
+}
+
+void validate(const CategoricalProfile& p) { validate_shared(p); }
+
+void validate(const TableProfile& t) {
+  std::vector<std::string> names;
+  for (const auto& p : t.numeric) {
+    validate(p);
+    names.push_back(p.name);
+  }
+  for (const auto& p : t.categorical) {
+    validate(p);
+    names.push_back(p.name);
+  }
+  std::vector<std::string> order = t.column_order;
+  std::sort(names.begin(), names.end());
+  std::sort(order.begin(), order.end());
+  if (names != order || std::adjacent_find(names.begin(), names.end()) != names.end()) {
+    throw CorruptedState("profile state: column_order must list each profiled column once");
+  }
+}
+
 NumericProfile profile_numeric(const ColumnView& column, const ProfileOptions& options) {
+  validate(options);
   if (!column.is_numeric()) throw InvalidType("column '" + column.name + "' is not numeric");
   NonMissingSorter sorter;
   return detail::profile_sorted(column, detail::sort_column(column, sorter), options);
 }
 
 CategoricalProfile profile_categorical(const ColumnView& column, const ProfileOptions& options) {
+  validate(options);
   if (column.is_numeric()) throw InvalidType("column '" + column.name + "' is not categorical");
   validate_codes(column);
   return detail::profile_valid_codes(column, options);
@@ -335,12 +543,14 @@ CategoricalProfile detail::profile_valid_codes(const ColumnView& column, const P
 }
 
 TableProfile profile_table(const TableView& table, const ProfileOptions& options, int n_jobs) {
+  validate(options);
   TableProfile result;
   std::vector<std::size_t> numeric, categorical;
   for (std::size_t j = 0; j < table.n_columns(); ++j) {
     result.column_order.push_back(table.column(j).name);
     (table.column(j).is_numeric() ? numeric : categorical).push_back(j);
   }
+  detail::check_histogram_budget(options, numeric.size());
   result.numeric.resize(numeric.size());
   result.categorical.resize(categorical.size());
   const auto tasks = static_cast<std::ptrdiff_t>(numeric.size() + categorical.size());
@@ -370,7 +580,18 @@ void require_same_name(const std::string& a, const std::string& b) {
 // value table.
 template <class Profile>
 void merge_shared(const Profile& a, const Profile& b, const ProfileOptions& options, Profile& m) {
+  validate(options);
+  validate(a);
+  validate(b);
   require_same_name(a.name, b.name);
+  if (a.count > std::numeric_limits<std::int64_t>::max() - b.count) {
+    throw InvalidArgument("cannot merge profiles of column '" + a.name + "': the row count overflows");
+  }
+  if (a.distinct_sketch.precision() != b.distinct_sketch.precision()) {
+    throw InvalidArgument("cannot merge profiles of column '" + a.name + "': distinct-count sketches of precision " +
+                          std::to_string(a.distinct_sketch.precision()) + " and " +
+                          std::to_string(b.distinct_sketch.precision()));
+  }
   m.name = a.name;
   m.count = a.count + b.count;
   m.missing = a.missing + b.missing;
@@ -378,10 +599,14 @@ void merge_shared(const Profile& a, const Profile& b, const ProfileOptions& opti
   m.distinct_sketch.merge(b.distinct_sketch);
   // Complete value tables list every distinct value: their union is exact.
   m.distinct_exact = a.values.complete && b.values.complete;
+  m.values = merge_tables(a.values, b.values, options.tracked_values);
+  // The sketch's estimate, kept within what the counts allow: at least the values seen on
+  // either side, at most the non-missing rows.
+  const std::int64_t at_least =
+      std::max({static_cast<std::int64_t>(m.values.entries.size()), a.distinct, b.distinct});
   m.distinct = m.distinct_exact
                    ? static_cast<std::int64_t>(merge_tables(a.values, b.values, std::numeric_limits<std::size_t>::max()).entries.size())
-                   : std::llround(m.distinct_sketch.estimate());
-  m.values = merge_tables(a.values, b.values, options.tracked_values);
+                   : std::clamp<std::int64_t>(std::llround(m.distinct_sketch.estimate()), at_least, m.count - m.missing);
 }
 
 }  // namespace
@@ -399,14 +624,30 @@ NumericProfile merge(const NumericProfile& a, const NumericProfile& b, const Pro
     m.max = only.max;
     m.mean = only.mean;
     m.m2 = only.m2;
+    m.scale = only.scale;
+    m.sum = only.sum;
+    m.sum_low = only.sum_low;
   } else {
     m.min = std::min(a.min, b.min);
     m.max = std::max(a.max, b.max);
-    // Chan et al.'s pairwise update of mean and sum of squared deviations.
+    // Chan et al.'s pairwise update of mean and sum of squared deviations, in units of
+    // the larger scale (exact powers of two), so that the difference of the means and
+    // its square stay in range.
+    m.scale = std::max(a.scale, b.scale);
+    const double inv = 1.0 / m.scale;
+    const double ra = a.scale * inv, rb = b.scale * inv;
     const double n = static_cast<double>(na + nb);
-    const double delta = b.mean - a.mean;
-    m.mean = a.mean + delta * static_cast<double>(nb) / n;
-    m.m2 = a.m2 + b.m2 + delta * delta * static_cast<double>(na) * static_cast<double>(nb) / n;
+    // The sums add as double-doubles, so that a mean that cancels across the two parts
+    // (3.4e38 in one, -3.4e38 + 1 in the other) keeps its low part.
+    double high = a.sum * ra, compensation = a.sum_low * ra + b.sum_low * rb;
+    compensated_add(high, compensation, b.sum * rb);
+    const DoubleSum sum = normalise(high, compensation);
+    m.sum = sum.high;
+    m.sum_low = sum.low;
+    const double mean = std::clamp(sum.high / n, m.min * inv, m.max * inv);
+    m.mean = std::clamp(mean * m.scale, m.min, m.max);
+    const double delta = b.mean * inv - a.mean * inv;
+    m.m2 = a.m2 * ra * ra + b.m2 * rb * rb + delta * delta * static_cast<double>(na) * static_cast<double>(nb) / n;
   }
   m.summary = a.summary.merged(b.summary);
   m.quantiles_exact = m.summary.rank_error() == 0.0;
@@ -427,11 +668,7 @@ NumericProfile merge(const NumericProfile& a, const NumericProfile& b, const Pro
   } else {
     // Different edges: re-bin over the merged range from the quantile summary.
     const int bins = static_cast<int>(std::max(a.histogram_counts.size(), b.histogram_counts.size()));
-    const double lo = m.min == m.max ? m.min - 0.5 : m.min;
-    const double hi = m.min == m.max ? m.max + 0.5 : m.max;
-    m.histogram_edges.resize(static_cast<std::size_t>(bins) + 1);
-    for (int k = 0; k <= bins; ++k) m.histogram_edges[k] = lo + (hi - lo) * k / bins;
-    m.histogram_edges[bins] = hi;
+    fill_edges(m.histogram_edges, m.min, m.max, bins);
     const double total = m.summary.total_weight();
     std::int64_t previous = 0;
     for (int k = 1; k <= bins; ++k) {
@@ -458,8 +695,18 @@ TableProfile merge(const TableProfile& a, const TableProfile& b, const ProfileOp
     std::sort(ny.begin(), ny.end());
     return nx == ny;
   };
-  if (!same_names(a, b) || a.numeric.size() != b.numeric.size()) {
-    throw InvalidArgument("cannot merge profiles of tables with different columns or column kinds");
+  validate(a);
+  validate(b);
+  if (!same_names(a, b)) {
+    for (const auto& pair : {std::pair{&a, &b}, std::pair{&b, &a}}) {
+      for (const std::string& name : pair.first->column_order) {
+        if (std::find(pair.second->column_order.begin(), pair.second->column_order.end(), name) ==
+            pair.second->column_order.end()) {
+          throw InvalidArgument("cannot merge profiles of different columns: column '" + name + "' is in one profile only");
+        }
+      }
+    }
+    throw InvalidArgument("cannot merge profiles of different columns");
   }
   TableProfile m;
   m.column_order = a.column_order;

@@ -29,6 +29,10 @@ struct SortedColumn {
   FiniteValues finite() const { return {&values, finite_begin, finite_end}; }
 };
 
+// Throws ResourceLimit when the histograms of all numeric columns together would pass
+// kMaxHistogramCells (bins x columns), before anything is allocated.
+void check_histogram_budget(const ProfileOptions& options, std::size_t numeric_columns);
+
 SortedColumn sort_column(const ColumnView& column, NonMissingSorter& sorter);
 NumericProfile profile_sorted(const ColumnView& column, const SortedColumn& sorted, const ProfileOptions& options);
 

@@ -42,6 +42,15 @@ struct CheckOptions {
   std::int64_t max_examples = 5;       // example rows per finding
 };
 
+// The largest leakage_bins accepted (a ResourceLimit error beyond, before allocating).
+inline constexpr int kMaxLeakageBins = 1 << 20;
+
+// Throws InvalidArgument naming the field: rates and shares in [0, 1] (not NaN),
+// missing_warning <= missing_error, outlier_iqr_k >= 0 and outlier_mad_z > 0 finite,
+// high_cardinality, leakage_min_support and leakage_bins >= 1, max_examples >= 0;
+// ResourceLimit for leakage_bins beyond kMaxLeakageBins.
+void validate(const CheckOptions& options);
+
 // A declarative rule for one column; unset fields are not checked.
 struct ColumnRule {
   std::string column;

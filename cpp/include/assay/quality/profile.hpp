@@ -19,8 +19,16 @@ namespace assay::quality {
 // The quantile probabilities every numeric profile reports.
 inline constexpr std::array<double, 7> kProfileQuantiles = {0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99};
 
+// The largest histogram a profile keeps per numeric column (bins); larger requests are a
+// ResourceLimit error, raised before anything is allocated.
+inline constexpr int kMaxHistogramBins = 1 << 20;
+inline constexpr std::size_t kMaxSummaryCapacity = std::size_t{1} << 24;
+// The most histogram bins of a table's profile, over all its numeric columns (2 GiB of
+// edges and counts).
+inline constexpr std::size_t kMaxHistogramCells = std::size_t{1} << 27;
+
 struct ProfileOptions {
-  int histogram_bins = 20;
+  int histogram_bins = 20;  // in [1, kMaxHistogramBins]
   // Value tables keep every distinct value up to this many, else the most frequent.
   std::size_t tracked_values = 64;
   std::size_t summary_capacity = QuantileSummary::kDefaultCapacity;
@@ -48,8 +56,15 @@ struct NumericProfile {
   std::int64_t infinities = 0;  // +inf or -inf (counted, excluded from moments and quantiles)
   std::int64_t zeros = 0;
   std::int64_t negatives = 0;   // includes -inf
-  // Over finite values (NaN when there are none; std NaN below two values).
+  // Over finite values (NaN when there are none; std NaN below two values). The sum of
+  // squared deviations from the mean is m2 * scale^2: `scale` is a power of two, 1 for
+  // ordinary magnitudes and about max |x| beyond 2^400 or below 2^-400, so that m2 stays
+  // in range whenever the standard deviation does (see common/finite_math.hpp).
   double min = 0, max = 0, mean = 0, m2 = 0;
+  double scale = 1.0;
+  // The sum of x / scale over finite values, as a double-double sum + sum_low: merges add
+  // these, so that the mean stays right when the parts' sums cancel.
+  double sum = 0, sum_low = 0;
   std::int64_t distinct = 0;    // distinct non-missing values, infinities included
   bool distinct_exact = true;
   std::vector<double> quantiles;  // at kProfileQuantiles, finite values
@@ -62,7 +77,8 @@ struct NumericProfile {
   HyperLogLog distinct_sketch;
 
   std::int64_t finite() const { return count - missing - infinities; }
-  double variance() const;  // sample variance (ddof = 1)
+  double variance() const;  // sample variance (ddof = 1); +inf when beyond the largest double
+  double std_dev() const;   // its square root, computed without forming the variance
 };
 
 struct CategoricalProfile {
@@ -84,6 +100,17 @@ struct TableProfile {
 NumericProfile profile_numeric(const ColumnView& column, const ProfileOptions& options = {});
 CategoricalProfile profile_categorical(const ColumnView& column, const ProfileOptions& options = {});
 TableProfile profile_table(const TableView& table, const ProfileOptions& options = {}, int n_jobs = 0);
+
+// Checks the options: InvalidArgument for values out of range, ResourceLimit for sizes
+// beyond kMaxHistogramBins / kMaxSummaryCapacity.
+void validate(const ProfileOptions& options);
+
+// Checks a profile rebuilt from a serialised state (counts consistent, extremes, moments,
+// quantiles, histogram and sketches coherent); throws CorruptedState naming the column and
+// the field. Every merge validates its inputs.
+void validate(const NumericProfile& profile);
+void validate(const CategoricalProfile& profile);
+void validate(const TableProfile& profile);
 
 // Profile of the concatenated data. Throws InvalidArgument when names differ.
 NumericProfile merge(const NumericProfile& a, const NumericProfile& b, const ProfileOptions& options = {});
