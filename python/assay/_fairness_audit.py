@@ -11,8 +11,7 @@ import numpy as np
 from . import _core
 from ._fairness_uncertainty import FourFifths, four_fifths_from_counts
 from ._fairness_checks import INT32_MAX, positive_int, weight_scale
-from ._fairness_checks import jobs as n_jobs_arg
-from ._util import json_safe
+from ._util import json_safe, n_jobs_arg
 from .errors import InvalidInputError, InvalidTypeError
 
 _core_fair = _core.fairness

@@ -6,31 +6,13 @@ Every check raises a class of :mod:`assay.errors` whose message names the argume
 from __future__ import annotations
 
 import numbers
-import os
 from typing import Any
 
 import numpy as np
 
-from . import _core
 from .errors import InvalidInputError, InvalidTypeError, ResourceLimitError
 
-_core_fair = _core.fairness
 INT32_MAX = 2**31 - 1
-
-
-def jobs(n_jobs: Any, argument: str = "n_jobs") -> int:
-    """n_jobs for the core: None or -1 means all cores (0 in the core), a positive integer
-    at most the number of cores (larger values are capped: results never depend on it)."""
-    if n_jobs is None:
-        return 0
-    if isinstance(n_jobs, bool) or not isinstance(n_jobs, numbers.Integral):
-        raise InvalidTypeError(f"{argument} must be None, -1 or a positive integer, got {n_jobs!r}")
-    value = int(n_jobs)
-    if value == -1:
-        return 0
-    if value < 1:
-        raise InvalidInputError(f"{argument} must be None, -1 or a positive integer, got {value}")
-    return min(value, os.cpu_count() or 1)
 
 
 def positive_int(value: Any, argument: str, maximum: int = INT32_MAX) -> int:
@@ -63,23 +45,6 @@ def seed_from(random_state: Any, argument: str = "random_state") -> int:
     if not 0 <= value < 2**64:
         raise InvalidInputError(f"{argument} must lie in [0, 2**64), got {value}")
     return value
-
-
-def memory_limit() -> int:
-    """The most bytes one call may allocate for sizes the caller chose (half the
-    physical memory)."""
-    return int(_core_fair.memory_limit())
-
-
-def require_fits(argument: str, nbytes: int, what: str, hint: str = "ask for less") -> None:
-    """ResourceLimitError naming `argument` when `nbytes` (a Python int: no overflow)
-    exceeds the memory limit; called before allocating."""
-    limit = memory_limit()
-    if nbytes > limit:
-        raise ResourceLimitError(
-            f"{argument}: {what} needs {nbytes / 2**30:.3g} GiB, more than the limit of {limit / 2**30:.3g} GiB "
-            f"(half the physical memory); {hint}"
-        )
 
 
 def weights(values: Any, n: int, argument: str = "sample_weight", normalise: bool = True) -> np.ndarray | None:

@@ -12,8 +12,9 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 
 from . import _core
-from ._fairness_checks import INT32_MAX, require_fits
-from ._fairness_checks import jobs as n_jobs_arg
+from ._fairness_checks import INT32_MAX
+from ._util import require_fits
+from ._util import n_jobs_arg
 from .errors import CorruptedStateError, InvalidInputError, InvalidTypeError, ResourceLimitError
 
 _core_fair = _core.fairness

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from . import _core
-from ._fairness_checks import INT32_MAX, require_fits, seed_from
+from ._fairness_checks import INT32_MAX, seed_from
+from ._util import require_fits
 from ._progress import progress_callback
 from ._util import json_safe
 from .errors import InvalidInputError, InvalidTypeError

@@ -6,7 +6,7 @@ import math
 import numbers
 from typing import Any
 
-from .errors import InvalidInputError, InvalidTypeError
+from .errors import InvalidInputError, InvalidTypeError, ResourceLimitError
 
 
 def n_jobs_arg(n_jobs: int | None) -> int:
@@ -25,6 +25,29 @@ def n_jobs_arg(n_jobs: int | None) -> int:
     if n_jobs < 1:
         raise InvalidInputError(f"n_jobs must be None, -1 or a positive integer, got {n_jobs!r}")
     return min(n_jobs, 2**31 - 1)
+
+
+def memory_limit() -> int:
+    """The most bytes one call may allocate for sizes the caller chose: half the physical
+    memory (the core's ``assay::memory_limit``, which its own checks use too)."""
+    from . import _core
+
+    return int(_core.memory_limit())
+
+
+def require_fits(argument: str, n_bytes: int, what: str, hint: str | None = None) -> None:
+    """ResourceLimitError naming ``argument`` when ``what`` needs more than :func:`memory_limit`
+    bytes; called before allocating. ``n_bytes`` is a Python int, so products cannot overflow."""
+    limit = memory_limit()
+    if n_bytes > limit:
+        raise ResourceLimitError(
+            f"{argument}: {what} needs {_gib(n_bytes)}, more than the limit of {_gib(limit)} "
+            f"(half the physical memory); {hint or f'lower {argument}'}"
+        )
+
+
+def _gib(n_bytes: int) -> str:
+    return f"{n_bytes / 2**30:.3g} GiB"
 
 
 def json_safe(value: Any) -> Any:

@@ -70,7 +70,7 @@ def _read_rules(path: str) -> Any:
             import yaml
         except ImportError:
             raise MissingDependencyError(
-                "YAML rules need PyYAML, which is not installed: pip install pyyaml (or use a JSON rules file)"
+                "YAML rules need PyYAML, which is not installed: pip install 'assay[cli]' (or use a JSON rules file)"
             ) from None
         try:
             rules = yaml.safe_load(text)  # plain data only: no !!python tags

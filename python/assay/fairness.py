@@ -32,12 +32,11 @@ from typing import Any, Callable, Mapping, Sequence
 import numpy as np
 
 from . import _core
-from ._fairness_checks import jobs as n_jobs_arg
-from ._fairness_checks import positive_int, require_fits, seed_from
+from ._fairness_checks import positive_int, seed_from
 from ._fairness_checks import weights as _checked_weights
 from ._fairness_uncertainty import bootstrap_metric_frame
 from ._frame import as_column
-from ._util import json_safe
+from ._util import json_safe, n_jobs_arg, require_fits
 from .errors import AssayError, InvalidInputError, InvalidTypeError, ResourceLimitError
 from .warnings import UndefinedMetricWarning
 

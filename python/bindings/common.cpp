@@ -2,6 +2,7 @@
 
 #include "assay/common/error.hpp"
 #include "assay/common/hash.hpp"
+#include "assay/common/limits.hpp"
 #include "assay/common/parallel.hpp"
 
 namespace assay::bindings {
@@ -91,6 +92,8 @@ void bind_common(py::module_& m) {
   });
   m.def("resolve_threads", &resolve_threads, py::arg("n_jobs"),
         "Number of threads a call with this n_jobs uses (n_jobs <= 0: all cores).");
+  m.def("memory_limit", &memory_limit,
+        "The most bytes one call may allocate for sizes the caller chose (half the physical memory).");
   m.def("hash_string", &hash_string, py::arg("text"), "Stable 64-bit hash of a string (as the core hashes labels).");
 }
 

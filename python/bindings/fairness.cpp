@@ -5,7 +5,7 @@
 #include "assay/fairness/groups.hpp"
 #include "assay/fairness/inequality.hpp"
 #include "assay/fairness/intervals.hpp"
-#include "assay/fairness/limits.hpp"
+#include "assay/common/limits.hpp"
 #include "assay/fairness/metrics.hpp"
 #include "assay/fairness/mitigation.hpp"
 #include "assay/fairness/resample.hpp"
@@ -323,7 +323,6 @@ void bind_fairness(py::module_& parent) {
       py::arg("n_boot"), py::arg("seed"), py::arg("n_jobs"), py::arg("progress"), py::arg("first_replicate") = 0);
 
   m.def("normal_quantile", &normal_quantile, py::arg("p"));
-  m.def("memory_limit", &memory_limit, "The most bytes one fairness call allocates for a size the caller chose.");
 
   // Intervals for arrays of counts: (low, high) arrays.
   m.def(

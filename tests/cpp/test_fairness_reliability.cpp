@@ -15,7 +15,7 @@
 #include "assay/common/progress.hpp"
 #include "assay/fairness/groups.hpp"
 #include "assay/fairness/intervals.hpp"
-#include "assay/fairness/limits.hpp"
+#include "assay/common/limits.hpp"
 #include "assay/fairness/metrics.hpp"
 #include "assay/fairness/mitigation.hpp"
 #include "assay/fairness/resample.hpp"

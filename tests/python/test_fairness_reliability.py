@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from assay import _fairness_checks, _fairness_uncertainty
+from assay import _fairness_uncertainty, _util
 from assay import fairness as af
 from assay.errors import (
     AssayError,
@@ -348,8 +348,8 @@ def test_threshold_grid_too_large():
 
 
 def test_threshold_grid_of_the_issue_against_a_small_limit(monkeypatch):
-    monkeypatch.setattr(_fairness_checks, "memory_limit", lambda: 8 << 30)
-    frame_limit = af._core.fairness.memory_limit()
+    monkeypatch.setattr(_util, "memory_limit", lambda: 8 << 30)
+    frame_limit = af._core.memory_limit()
     if frame_limit > 14 << 30:
         pytest.skip("the core's limit (half the physical memory) admits this grid on this machine")
     with pytest.raises(ResourceLimitError, match="grid_size"):
@@ -360,7 +360,7 @@ def test_cartesian_product_too_large(monkeypatch):
     n = 2 * 10**4
     a = np.arange(n) % 10**4
     b = (np.arange(n) * 7919) % 10**4
-    monkeypatch.setattr(_fairness_checks, "memory_limit", lambda: 8 << 30)
+    monkeypatch.setattr(_util, "memory_limit", lambda: 8 << 30)
     with pytest.raises(ResourceLimitError, match="sensitive_features.*observed=True"):
         af.MetricFrame(metrics=af.selection_rate, y_true=np.zeros(n), y_pred=np.zeros(n),
                        sensitive_features={"a": a, "b": b})

@@ -23,7 +23,6 @@ import assay
 from assay import quality
 from assay._frame import as_frame
 from assay.errors import (
-    AssayError,
     CorruptedStateError,
     InvalidInputError,
     InvalidTypeError,

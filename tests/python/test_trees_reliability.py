@@ -316,7 +316,7 @@ def test_bad_input_policy_walk(data, forest):
     for n_jobs in (None, -1, 1, 1000):
         np.testing.assert_array_equal(TreeExplainer(forest, data=X[:10], n_jobs=n_jobs).shap_values(X[:40]), reference)
     for n_jobs in (0, -5, 2.5, True):
-        with pytest.raises(InvalidInputError, match="n_jobs"):
+        with pytest.raises((InvalidInputError, InvalidTypeError), match="n_jobs"):
             TreeExplainer(forest, n_jobs=n_jobs)
     # The caller's arrays are never modified.
     rows = X[:5].copy()

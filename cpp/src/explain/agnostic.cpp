@@ -3,7 +3,6 @@
 #include "assay/explain/agnostic.hpp"
 
 #include <omp.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -16,6 +15,7 @@
 #include <unordered_map>
 
 #include "assay/common/error.hpp"
+#include "assay/common/limits.hpp"
 #include "assay/common/parallel.hpp"
 #include "assay/common/rng.hpp"
 #include "kernel_solver.hpp"
@@ -37,15 +37,6 @@ std::int64_t checked_size(std::initializer_list<std::int64_t> factors, const cha
     }
   }
   return result;
-}
-
-// Bytes of physical memory (0 when unknown): no design larger than this is built.
-std::uint64_t physical_memory_bytes() {
-#if defined(_SC_PHYS_PAGES) && defined(_SC_PAGE_SIZE)
-  const long pages = sysconf(_SC_PHYS_PAGES), page_size = sysconf(_SC_PAGE_SIZE);
-  if (pages > 0 && page_size > 0) return static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(page_size);
-#endif
-  return 0;
 }
 
 double binomial(std::int32_t n, std::int32_t k) {
@@ -150,11 +141,9 @@ CoalitionDesign kernel_coalitions(std::int32_t n_features, std::int64_t budget, 
   // the index of distinct coalitions kept while drawing (about 2M + 108 bytes each).
   const std::int64_t coalitions = M <= 62 ? std::min<std::int64_t>(budget, (std::int64_t{1} << M) - 2) : budget;
   checked_size({budget, 4}, "nsamples");
-  const std::uint64_t memory = physical_memory_bytes();
-  if (memory > 0 && static_cast<double>(coalitions) * (2.0 * M + 108.0) > static_cast<double>(memory)) {
-    throw ResourceLimit("nsamples: a KernelSHAP design of " + std::to_string(coalitions) + " coalitions of " +
-                        std::to_string(M) + " features would need more than this machine's memory; lower nsamples");
-  }
+  require_fits("nsamples",
+               saturating_product({static_cast<std::uint64_t>(coalitions), 2 * static_cast<std::uint64_t>(M) + 108}),
+               "a KernelSHAP design of " + std::to_string(coalitions) + " coalitions of " + std::to_string(M) + " features");
   const bool all_fit = M <= 30 && budget >= (std::int64_t{1} << M) - 2;
   if (all_fit) {
     const std::uint64_t count = std::uint64_t{1} << M;

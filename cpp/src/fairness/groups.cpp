@@ -4,7 +4,7 @@
 #include <limits>
 
 #include "assay/common/error.hpp"
-#include "assay/fairness/limits.hpp"
+#include "assay/common/limits.hpp"
 #include "assay/common/parallel.hpp"
 
 namespace assay::fairness {

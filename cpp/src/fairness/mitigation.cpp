@@ -38,7 +38,7 @@ std::vector<double> reweighing(const ConfusionStats& stats) {
 #include <string>
 
 #include "assay/common/error.hpp"
-#include "assay/fairness/limits.hpp"
+#include "assay/common/limits.hpp"
 #include "assay/common/parallel.hpp"
 #include "assay/fairness/groups.hpp"
 

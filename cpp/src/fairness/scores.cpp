@@ -6,7 +6,7 @@
 #include <numeric>
 
 #include "assay/common/error.hpp"
-#include "assay/fairness/limits.hpp"
+#include "assay/common/limits.hpp"
 #include "assay/common/parallel.hpp"
 #include "assay/fairness/groups.hpp"
 #include "assay/fairness/resample.hpp"

@@ -6,7 +6,7 @@
 
 #include "assay/common/error.hpp"
 #include "assay/common/parallel.hpp"
-#include "assay/fairness/limits.hpp"
+#include "assay/common/limits.hpp"
 
 namespace assay::fairness {
 

@@ -11,7 +11,6 @@ most, never once per row. See docs/explain_any_model.md.
 
 from __future__ import annotations
 
-import os
 import warnings
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
@@ -22,7 +21,7 @@ import numpy as np
 from .. import _core
 from .._frame import as_frame
 from .._progress import progress_callback
-from .._util import n_jobs_arg
+from .._util import n_jobs_arg, require_fits
 from ..errors import AssayError, InvalidInputError, InvalidTypeError, ResourceLimitError
 from ._explanation import Explanation
 
@@ -211,14 +210,14 @@ class _AgnosticExplainer:
             items_per_call = max(1, self._rows_per_call() // rows_per_item)
             chunk = 2 * 8 * (M + K) * min(n_items, items_per_call) * rows_per_item
         if values >= chunk:
-            _check_memory(values + chunk, argument, f"{what} ({n_rows} rows x {n_coalitions} coalitions x {K} outputs)",
-                          "explain fewer rows at a time" if argument == "X"
-                          else f"lower {argument} or explain fewer rows at a time")
+            require_fits(argument, values + chunk, f"{what} ({n_rows} rows x {n_coalitions} coalitions x {K} outputs)",
+                         "explain fewer rows at a time" if argument == "X"
+                         else f"lower {argument} or explain fewer rows at a time")
         elif self.batch_size is not None:
-            _check_memory(values + chunk, "batch_size", f"the masked rows of one model call ({M} features each)")
+            require_fits("batch_size", values + chunk, f"the masked rows of one model call ({M} features each)")
         else:
-            _check_memory(values + chunk, "data", f"the masked rows of one model call ({B} background rows x "
-                          f"{M} features per coalition)", "summarise the background with assay.explain.kmeans")
+            require_fits("data", values + chunk, f"the masked rows of one model call ({B} background rows x "
+                         f"{M} features per coalition)", "summarise the background with assay.explain.kmeans")
 
     def _full_values(self, X: np.ndarray) -> np.ndarray:
         """v(all features) = link(f(x)) per row: (n_rows, n_outputs)."""
@@ -265,7 +264,7 @@ class ExactExplainer(_AgnosticExplainer):
                 f"data has {M} features: ExactExplainer would evaluate 2^{M} coalitions "
                 f"per row, more than max_evals={max_evals}; use KernelExplainer for many features"
             )
-        _check_memory((1 << M) * (M + 12), "max_evals", f"the exact design of 2^{M} coalitions of {M} features")
+        require_fits("max_evals", (1 << M) * (M + 12), f"the exact design of 2^{M} coalitions of {M} features")
         self._design = _core.agnostic_gray_code_design(M)
 
     def shap_values(self, X: Any) -> np.ndarray:
@@ -370,8 +369,8 @@ class KernelExplainer(_AgnosticExplainer):
         per_design = 0 if M == 1 else min(budget, 2**M - 2)
         # The design (masks, weights, groups), and the index of distinct coalitions kept while drawing.
         needed = self._n_coalitions(budget) * (M + 12) + per_design * (2 * M + 96)
-        _check_memory(needed, "nsamples", f"the KernelSHAP design of {per_design} coalitions of {M} features"
-                      + (f" for each of {len(self.data)} background rows" if self.per_background else ""))
+        require_fits("nsamples", needed, f"the KernelSHAP design of {per_design} coalitions of {M} features"
+                     + (f" for each of {len(self.data)} background rows" if self.per_background else ""))
 
     def _check_kernel(self, n_rows: int, budget: int) -> None:
         """Refuses a budget whose design, v(S) and regression cannot fit, before drawing anything."""
@@ -544,7 +543,7 @@ class PermutationExplainer(_AgnosticExplainer):
         M = self.n_features
         n_coalitions = n_permutations * (2 * M + 1)
         design = 4 * n_permutations * M + n_coalitions * (M + 12)
-        _check_memory(design, argument, f"{n_permutations} permutations of {M} features and their coalitions")
+        require_fits(argument, design, f"{n_permutations} permutations of {M} features and their coalitions")
         self._check_evaluation(n_rows, n_coalitions, argument, "permutation SHAP", extra=design)
 
 
@@ -721,32 +720,6 @@ def _count_arg(value: Any, argument: str, minimum: int = 1, expected: str | None
     return number
 
 
-def _memory_limit() -> int:
-    """Bytes one call may plan to allocate: the machine's physical memory."""
-    try:
-        return int(os.sysconf("SC_PAGE_SIZE")) * int(os.sysconf("SC_PHYS_PAGES"))
-    except (AttributeError, ValueError, OSError):  # pragma: no cover - platforms without sysconf
-        return 1 << 40
-
-
-def _check_memory(n_bytes: int, argument: str, what: str, advice: str | None = None) -> None:
-    """ResourceLimitError naming ``argument`` when ``what`` needs more bytes than the machine has
-    (computed with Python integers, so the products cannot overflow)."""
-    limit = _memory_limit()
-    if n_bytes > limit:
-        raise ResourceLimitError(
-            f"{argument}: {what} would need about {_bytes(n_bytes)}, more than this machine's memory "
-            f"({_bytes(limit)}); {advice or f'lower {argument}'}"
-        )
-
-
-def _bytes(n: int) -> str:
-    for unit, size in (("TB", 1 << 40), ("GB", 1 << 30), ("MB", 1 << 20)):
-        if n >= size:
-            return f"{n / size:.3g} {unit}"
-    return f"{n} bytes"
-
-
 def _model_outputs(result: Any, n_rows: int) -> np.ndarray:
     """A model's result on a batch of n_rows rows as a C-contiguous (n_rows, n_outputs) float64
     array, or an error that names the model's output and what is wrong with it."""
@@ -851,7 +824,7 @@ def _rows_arg(X: Any, feature_names: Sequence[str], reference: str = "data has {
     M = len(feature_names)
     ndim = _ndim(X)
     if ndim is not None and ndim != 2:
-        hint = f"; for one row pass X.reshape(1, -1)" if ndim == 1 else ""
+        hint = "; for one row pass X.reshape(1, -1)" if ndim == 1 else ""
         raise InvalidInputError(f"X: expected a 2-D array (rows x {M} features), got {ndim} dimension(s){hint}")
     names = feature_names if ndim == 2 and np.shape(X)[1] == M else None
     matrix, _ = _matrix(X, "X", names, order=feature_names)

@@ -10,16 +10,15 @@ the definitions and every difference from shap.
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import numpy as np
 
 from .. import _core
-from ..errors import AssayError, InvalidInputError, InvalidTypeError, ResourceLimitError, UnsupportedModelError
+from ..errors import AssayError, InvalidInputError, InvalidTypeError, UnsupportedModelError
 from .._frame import Frame, as_frame
 from .._progress import progress_callback
-from .._util import n_jobs_arg
+from .._util import n_jobs_arg, require_fits
 from ._explanation import Explanation
 from ._models import TreeModel, tree_model
 
@@ -100,7 +99,7 @@ class TreeExplainer:
             raise InvalidInputError(f"model_output must be one of {_OUTPUTS}, got {model_output!r}")
         self.tree_model: TreeModel = tree_model(model, iteration_range)
         self.model = model
-        self.n_jobs = _n_jobs(n_jobs)
+        self.n_jobs = n_jobs_arg(n_jobs)
         self.algorithm = algorithm
         self.progress = progress
         if feature_perturbation == "auto":
@@ -332,17 +331,9 @@ def _labels(y: Any, n_rows: int | None) -> np.ndarray:
 
 
 def _check_output_size(n_rows: int, per_row: int, what: str) -> None:
-    """ResourceLimitError, before allocating, when the float64 output cannot fit in memory."""
-    needed = 8 * n_rows * per_row
-    try:
-        memory = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
-    except (AttributeError, ValueError, OSError):
-        memory = 1 << 46
-    if needed > memory:
-        raise ResourceLimitError(
-            f"X: {what} of {n_rows} rows would take {needed / 2**30:.1f} GiB ({per_row} float64 values per row), "
-            f"more than this machine's {memory / 2**30:.1f} GiB of memory; explain fewer rows at a time"
-        )
+    """ResourceLimitError, before allocating, when the float64 output cannot fit."""
+    require_fits("X", 8 * n_rows * per_row, f"{what} of {n_rows} rows ({per_row} float64 values per row)",
+                 "explain fewer rows at a time")
 
 
 def _as_rows(X: Any, argument: str, n_features: int) -> Any:
@@ -364,16 +355,6 @@ def _as_rows(X: Any, argument: str, n_features: int) -> Any:
             f"{argument}: expected a 2-D table (rows x features), got an array of {array.ndim} dimensions"
         )
     return X
-
-
-def _n_jobs(n_jobs: Any) -> int:
-    """n_jobs for the core, at most one thread per core (more never helps, and thousands of
-    threads could fail to start); InvalidInputError for anything but None, -1 or n >= 1."""
-    try:
-        threads = n_jobs_arg(n_jobs)
-    except ValueError as error:
-        raise InvalidInputError(str(error)) from None
-    return min(threads, os.cpu_count() or 1)
 
 
 def _float_array(values: Any, argument: str) -> np.ndarray:

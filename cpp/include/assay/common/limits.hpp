@@ -1,6 +1,6 @@
 #pragma once
-// Size limits of the fairness engine: a size the caller chooses (groups, bins, grid
-// points, replicates) is checked against the memory it needs BEFORE anything of that
+// Size limits of every engine: a size the caller chooses (groups, bins, grid points,
+// replicates, samples) is checked against the memory it needs BEFORE anything of that
 // size is allocated, and refused with ResourceLimit naming the argument.
 //
 // The stated limit is half of the machine's physical memory (sysconf), so that one call
@@ -10,7 +10,7 @@
 #include <initializer_list>
 #include <string>
 
-namespace assay::fairness {
+namespace assay {
 
 // Half of the physical memory, in bytes (at least 1 GiB if the size cannot be read).
 std::uint64_t memory_limit();
@@ -23,4 +23,4 @@ std::uint64_t saturating_sum(std::initializer_list<std::uint64_t> terms);
 // (half the physical memory)") when bytes > memory_limit().
 void require_fits(const std::string& argument, std::uint64_t bytes, const std::string& what);
 
-}  // namespace assay::fairness
+}  // namespace assay

@@ -1,4 +1,4 @@
-#include "assay/fairness/limits.hpp"
+#include "assay/common/limits.hpp"
 
 #include <unistd.h>
 
@@ -7,7 +7,7 @@
 
 #include "assay/common/error.hpp"
 
-namespace assay::fairness {
+namespace assay {
 
 namespace {
 constexpr std::uint64_t kSaturated = std::numeric_limits<std::uint64_t>::max();
@@ -60,4 +60,4 @@ void require_fits(const std::string& argument, std::uint64_t bytes, const std::s
   }
 }
 
-}  // namespace assay::fairness
+}  // namespace assay
