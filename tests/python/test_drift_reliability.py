@@ -604,3 +604,90 @@ def test_report_walk_of_bad_columns_gives_nan_with_reasons():
         drift.report({"ok": np.arange(5.0)}, {"ok": np.array(list("abcde"))})
     with pytest.raises(AssayError):
         drift.report(np.zeros((2, 2, 2)), np.zeros((2, 2, 2)))
+
+
+def _battery():
+    """The bad-input battery of issue 19 for a 1-D argument (name -> values)."""
+    f32 = np.finfo(np.float32)
+    base = np.array([3.0, 1.0, 4.0, 1.0, 5.0, 9.0, 2.0, 6.0, 5.0, 3.0])
+    strided = np.arange(30.0)[::3]
+    return {
+        "nan": np.r_[base[:-1], np.nan],
+        "inf": np.r_[base[:-1], np.inf],
+        "-inf": np.r_[-np.inf, base[1:]],
+        "1e308": np.r_[base[:-2], 1e308, 1e308],
+        "float32 extremes": np.array([f32.max, f32.max, f32.tiny, 1e-45, 0, 1, 2, 3, 4, 5], dtype=np.float32),
+        "empty": np.array([]),
+        "one value": np.array([2.0]),
+        "all equal": np.full(10, 2.0),
+        "0-d": np.float64(2.0),
+        "3-d": base[:8].reshape(2, 2, 2),
+        "complex": base.astype(complex),
+        "object": np.array([1, "a", None, 2.0, 3, 4, 5, 6, 7, 8], dtype=object),
+        "datetime": np.arange(10).astype("datetime64[D]"),
+        "strided": strided,
+        "negative stride": strided[::-1],
+    }
+
+
+GOOD = np.array([2.0, 7.0, 1.0, 8.0, 2.0, 8.0, 1.0, 8.0, 2.0, 8.0])
+
+WALKED = {
+    # name: (call with the bad value in the argument named second, argument)
+    "chi2_contingency": (lambda v: drift.chi2_contingency(np.stack([v, v]) if np.ndim(v) == 1 and np.size(v) else v),
+                         "observed"),
+    "chisquare": (lambda v: drift.chisquare(v, np.ones(np.size(v)) if np.ndim(v) == 1 else v), "f_obs"),
+    "fisher_exact": (lambda v: drift.fisher_exact(np.reshape(v, (2, 2)) if np.size(v) == 4 else v), "table"),
+    "adjust_pvalues": (lambda v: drift.adjust_pvalues(v, "holm"), "pvalues"),
+    "psi": (lambda v: drift.psi(v, np.ones(np.size(v))), "p"),
+    "kl_divergence": (lambda v: drift.kl_divergence(v, np.ones(np.size(v))), "p"),
+    "jensenshannon": (lambda v: drift.jensenshannon(v, np.ones(np.size(v))), "p"),
+    "hellinger": (lambda v: drift.hellinger(v, np.ones(np.size(v))), "p"),
+    "total_variation": (lambda v: drift.total_variation(v, np.ones(np.size(v))), "p"),
+    "compare": (lambda v: drift.compare(v, GOOD, test="ks"), "reference"),
+    "report": (lambda v: drift.report({"a": v}, {"a": GOOD[: np.size(v)] if np.ndim(v) == 1 else v}, tests="ks"),
+               "reference"),
+    "over_time": (lambda v: drift.over_time({"a": GOOD}, {"a": GOOD}, time=v, n_chunks=2), "time"),
+    "mmd": (lambda v: drift.mmd(np.c_[v, v] if np.ndim(v) == 1 else v, np.c_[GOOD, GOOD], n_permutations=5),
+            "reference"),
+    "pca_reconstruction": (lambda v: drift.pca_reconstruction(np.c_[v, v] if np.ndim(v) == 1 else v,
+                                                              np.c_[GOOD, GOOD]), "reference"),
+    "domain_classifier": (lambda v: drift.domain_classifier(np.c_[v, v] if np.ndim(v) == 1 else v,
+                                                            np.c_[GOOD, GOOD], n_folds=2), "reference"),
+}
+
+
+def _numbers(result):
+    if isinstance(result, drift.TestResult):
+        return [result.pvalue]
+    if isinstance(result, drift.ColumnResult):
+        return [] if result.note else [result.score]
+    if isinstance(result, drift.DriftReport):
+        return [n for r in result.columns for n in _numbers(r)]
+    if isinstance(result, drift.DriftOverTime):
+        return [n for rs in result.results for r in rs for n in _numbers(r)]
+    if isinstance(result, (drift.MMDResult, drift.DomainClassifierResult)):
+        return [result.pvalue if isinstance(result, drift.MMDResult) else result.auc]
+    if isinstance(result, drift.ReconstructionDrift):
+        return list(result.errors)
+    return list(np.ravel(result))
+
+
+@pytest.mark.parametrize("name", sorted(WALKED))
+@pytest.mark.parametrize("bad", sorted(_battery()))
+def test_walk_every_function_with_the_battery(name, bad):
+    """Each case ends in an AssayError naming the argument, or in a result whose numbers are
+    not NaN (NaN only with a note, in the column reports)."""
+    call, argument = WALKED[name]
+    values = _battery()[bad]
+    kept = np.array(values, copy=True)
+    try:
+        result = call(values)
+    except AssayError as error:
+        assert argument in str(error) or name in ("report", "compare", "over_time", "mmd", "pca_reconstruction",
+                                                  "domain_classifier"), str(error)
+        return
+    finally:
+        np.testing.assert_array_equal(values, kept)  # never modified
+    numbers = _numbers(result)
+    assert not any(isinstance(n, float) and math.isnan(n) for n in numbers if n is not None), (name, bad, result)

@@ -232,6 +232,9 @@ TestResult ks_2samp(const SortedSample& x, const SortedSample& y, PMethod method
   const std::int64_t g = std::gcd(nx, ny);
   bool exact = method == PMethod::exact || (method == PMethod::automatic && std::max(nx, ny) <= 10000);
   if (exact && static_cast<double>(nx / g) >= 2147483647.0 / static_cast<double>(ny / g)) exact = false;
+  // The path count visits about n_x * n_y * 2D lattice points: above 1e9 (never the case
+  // under `automatic`) the asymptotic p-value is used and `method` says so.
+  if (exact && dnx * dny * std::min(1.0, 2 * d) > 1e9) exact = false;
   if (exact) {
     const double lcm = static_cast<double>(nx / g) * dny;
     const auto h = static_cast<std::int64_t>(std::nearbyint(d * lcm));
@@ -431,6 +434,7 @@ double percentile_sorted(const std::vector<double>& sorted, double q) {
   const std::size_t above = std::min(below + 1, sorted.size() - 1);
   const double t = position - static_cast<double>(below);
   const double a = sorted[below], b = sorted[above];
+  if (!std::isfinite(b - a)) return a * (1 - t) + b * t;  // neighbours of opposite sign near the largest double
   return t >= 0.5 ? b - (b - a) * (1 - t) : a + (b - a) * t;  // numpy's _lerp
 }
 
@@ -441,7 +445,8 @@ TestResult epps_singleton_2samp(const SortedSample& x, const SortedSample& y) {
   std::vector<double> pooled;
   pooled.reserve(x.size() + y.size());
   std::merge(x.begin(), x.end(), y.begin(), y.end(), std::back_inserter(pooled));
-  const double sigma = (percentile_sorted(pooled, 0.75) - percentile_sorted(pooled, 0.25)) / 2;
+  // Half the pooled interquartile range, halved before subtracting so that it cannot overflow.
+  const double sigma = percentile_sorted(pooled, 0.75) / 2 - percentile_sorted(pooled, 0.25) / 2;
   if (!(sigma > 0))
     throw InvalidArgument("the Epps-Singleton test needs a pooled interquartile range above 0");
   const double t[2] = {0.4 / sigma, 0.8 / sigma};
@@ -686,7 +691,9 @@ TestResult chi2_contingency(std::span<const double> counts, std::size_t n_rows, 
     for (std::size_t c = 0; c < n_cols; ++c) {
       expected[r * n_cols + c] = row_sum[r] * col_sum[c] / total;
       if (!(expected[r * n_cols + c] > 0))
-        throw InvalidArgument("the contingency table has a zero expected frequency (an empty row or column)");
+        throw InvalidArgument("observed has a zero expected frequency: " +
+                              (row_sum[r] > 0 ? "column " + std::to_string(c) : "row " + std::to_string(r)) +
+                              " is all zeros; drop empty rows and columns");
     }
   if (result.dof == 0) {
     result.statistic = 0.0;

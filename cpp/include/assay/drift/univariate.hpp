@@ -66,7 +66,9 @@ void require_finite(std::span<const double> values, const std::string& argument)
 // Two-sided two-sample Kolmogorov-Smirnov test. D = max |F_x - F_y|. Exact p-value
 // from counting lattice paths that stay inside the band |i/n_x - j/n_y| < D; the
 // asymptotic p-value is kolmogorov_sf(round(n_x n_y / (n_x + n_y)), D). `automatic`
-// is exact when max(n_x, n_y) <= 10000 (scipy's rule).
+// is exact when max(n_x, n_y) <= 10000 (scipy's rule). A requested exact p-value whose
+// path count would visit more than 1e9 lattice points (n_x n_y 2D) is asymptotic
+// instead, and `method` says so.
 TestResult ks_2samp(const SortedSample& x, const SortedSample& y, PMethod method = PMethod::automatic);
 
 // Two-sided Mann-Whitney U test with continuity correction; statistic is U of x.
