@@ -881,20 +881,22 @@ class DriftOverTime:
         return f"<assay DriftOverTime: {len(self.chunks)} chunks>"
 
 
-def _time_values(time: Any, frame: Frame) -> np.ndarray | None:
-    """``time`` (a column name of ``frame`` or an array) as float64 seconds; datetimes
-    are seconds since the epoch. Missing or infinite times are errors."""
+def _time_values(time: Any, frame: Frame | int) -> np.ndarray | None:
+    """``time`` (a column name of ``frame`` or an array with one value per row; ``frame``
+    may be just the number of rows then) as float64 seconds; datetimes are seconds since
+    the epoch. Missing or infinite times are errors."""
     if time is None:
         return None
+    n_rows = frame if isinstance(frame, int) else frame.n_rows
     if isinstance(time, str):
-        if time not in frame:
+        if isinstance(frame, int) or time not in frame:
             raise InvalidInputError(f"time column '{time}' is not in the current data")
         column = frame.column(time)
     else:
         column = _converted(lambda: as_column(_array(time, "time") if not hasattr(time, "dtype") else time,
                                               name="time", argument="time"), "time")
-        if len(column) != frame.n_rows:
-            raise InvalidInputError(f"time must have one value per current row ({frame.n_rows}), got {len(column)}")
+        if len(column) != n_rows:
+            raise InvalidInputError(f"time must have one value per current row ({n_rows}), got {len(column)}")
     if column.kind == CATEGORICAL:
         raise InvalidTypeError(f"time must hold numbers or datetimes, got {column.source_dtype} values")
     values = np.asarray(column.values, dtype=np.float64)
@@ -1016,19 +1018,59 @@ def over_time(
 
 
 def _matrix(frame: Frame, columns: Sequence[str], argument: str) -> np.ndarray:
-    """Row-major float64 matrix of numeric columns; non-finite values are an error."""
+    """Row-major float64 matrix of numeric columns; non-finite values are an error.
+
+    Filled in blocks of rows: cache-friendly, and each step is short enough for Ctrl-C.
+    """
     categorical = [c for c in columns if frame.column(c).kind == CATEGORICAL]
     if categorical:
         raise InvalidTypeError(f"{argument}: multivariate drift needs numeric columns; {categorical} are categorical")
     if not columns:
         raise InvalidInputError(f"{argument}: no columns to compare")
-    matrix = np.column_stack([frame.column(c).values for c in columns])
+    values = [frame.column(c).values for c in columns]
+    matrix = np.empty((frame.n_rows, len(columns)))
+    for begin in range(0, frame.n_rows, _ROW_BLOCK):
+        end = min(frame.n_rows, begin + _ROW_BLOCK)
+        matrix[begin:end] = np.column_stack([v[begin:end] for v in values])
+    _require_finite(matrix, argument, columns)
+    return matrix
+
+
+_ROW_BLOCK = 16384
+
+
+def _require_finite(matrix: np.ndarray, argument: str, columns: Sequence[Any]) -> None:
     bad = ~np.isfinite(matrix)
     if bad.any():
         row, col = np.argwhere(bad)[0]
         raise InvalidInputError(f"{argument}: column '{columns[col]}' holds NaN or infinite values (row {row}); "
                                 "drop or impute them first")
-    return np.ascontiguousarray(matrix)
+
+
+def _plain_matrix(values: Any) -> bool:
+    return isinstance(values, np.ndarray) and values.ndim == 2 and values.dtype.kind in "biuf"
+
+
+def _matrices(reference: Any, current: Any, columns: Any, exclude: set[str],
+              cur_frame: Frame | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The reference and current rows as row-major float64 matrices for the multivariate
+    detectors. Two 2-D numeric arrays (no ``columns``) are used as they are (no copy when
+    already C-ordered float64); tables go through the column checks of ``report``."""
+    if columns is None and not exclude and _plain_matrix(reference) and _plain_matrix(current) and cur_frame is None:
+        if reference.shape[0] == 0:
+            raise InvalidInputError("reference has no rows")
+        if reference.shape[1] != current.shape[1]:
+            raise InvalidInputError(f"reference and current have {reference.shape[1]} and {current.shape[1]} columns; "
+                                    "they must have the same columns")
+        if reference.shape[1] == 0:
+            raise InvalidInputError("reference: no columns to compare")
+        names = [f"x{j}" for j in range(reference.shape[1])]
+        x, y = (np.ascontiguousarray(m, dtype=np.float64) for m in (reference, current))
+        _require_finite(x, "reference", names)
+        _require_finite(y, "current", names)
+        return x, y
+    ref, cur, names = _frames(reference, current if cur_frame is None else cur_frame, columns, exclude)
+    return _matrix(ref, names, "reference"), _matrix(cur, names, "current")
 
 
 @dataclass(frozen=True)
@@ -1087,16 +1129,16 @@ def mmd(
     current rows, as alibi-detect). Permutation p of the pooled rows is drawn from
     CounterRng(seed, p), so results are the same for every ``n_jobs``.
     """
-    ref, cur, names = _frames(reference, current, columns, set())
     n_permutations = _count_arg(n_permutations, "n_permutations")
     width = 0.0 if bandwidth is None else _positive_real(bandwidth, "bandwidth")
     seed, jobs, callback = _seed(seed), _jobs(n_jobs), _progress(progress, "MMD permutations")
-    cells = (ref.n_rows + cur.n_rows) * (n_permutations + 1)
+    x, y = _matrices(reference, current, columns, set())
+    rows = x.shape[0] + y.shape[0]
+    cells = rows * (n_permutations + 1)
     if cells > MAX_MMD_CELLS:
-        raise ResourceLimitError(f"n_permutations: {ref.n_rows + cur.n_rows} rows x {n_permutations + 1} permutations "
+        raise ResourceLimitError(f"n_permutations: {rows} rows x {n_permutations + 1} permutations "
                                  f"need {cells * 8 / 2**30:.1f} GiB, above the limit of {MAX_MMD_CELLS * 8 / 2**30:.0f} GiB; "
                                  "use fewer permutations or a sample of the rows")
-    x, y = _matrix(ref, names, "reference"), _matrix(cur, names, "current")
     statistic, pvalue, used, permuted = _core.mmd_test(x, y, n_permutations, seed, width, jobs, callback)
     return MMDResult(float(statistic), float(pvalue), float(used), n_permutations, permuted)
 
@@ -1175,18 +1217,20 @@ def pca_reconstruction(
     if not 0 < share <= 1:
         raise InvalidInputError(f"variance must be in (0, 1], got {variance!r}")
     jobs, callback = _jobs(n_jobs), _progress(progress, "PCA fit")
-    cur_frame = _converted(lambda: as_frame(current, argument="current"), "current")
-    exclude = {time} if isinstance(time, str) else set()
-    time_values = _time_values(time, cur_frame)
-    ref, cur, names = _frames(reference, cur_frame, columns, exclude)
-    if cur.n_rows == 0:
+    if isinstance(time, str):  # a column of current: excluded from the columns compared
+        cur_frame = _converted(lambda: as_frame(current, argument="current"), "current")
+        time_values = _time_values(time, cur_frame)
+        x, y = _matrices(reference, current, columns, {time}, cur_frame)
+    else:
+        x, y = _matrices(reference, current, columns, set())
+        time_values = _time_values(time, y.shape[0])
+    if y.shape[0] == 0:
         raise InvalidInputError("current has no rows")
-    x, y = _matrix(ref, names, "reference"), _matrix(cur, names, "current")
-    labels, names_of_chunks = _chunk_labels(cur.n_rows, time_values, freq, chunk_size, n_chunks)
-    ref_labels, ref_names = _chunk_labels(ref.n_rows, None, None, chunk_size, n_chunks)
+    labels, names_of_chunks = _chunk_labels(y.shape[0], time_values, freq, chunk_size, n_chunks)
+    ref_labels, ref_names = _chunk_labels(x.shape[0], None, None, chunk_size, n_chunks)
     model = _core.fit_pca(x, share, callback)
-    errors = np.asarray(_core.reconstruction_error(model, y, labels, len(names_of_chunks), jobs))
-    reference_errors = np.asarray(_core.reconstruction_error(model, x, ref_labels, len(ref_names), jobs))
+    errors = np.asarray(_core.reconstruction_error(model, y, labels, len(names_of_chunks), jobs, callback))
+    reference_errors = np.asarray(_core.reconstruction_error(model, x, ref_labels, len(ref_names), jobs, callback))
     centre = float(np.mean(reference_errors))
     spread = float(np.std(reference_errors)) if len(reference_errors) > 1 else math.nan
     counts = np.bincount(labels, minlength=len(names_of_chunks))
@@ -1277,12 +1321,11 @@ def domain_classifier(
     if math.isnan(limit) or limit > 1:
         raise InvalidInputError(f"threshold must be an AUC in [0, 1], got {threshold!r}")
     seed, jobs, callback = _seed(seed), _jobs(n_jobs), _progress(progress, "domain classifier")
-    ref, cur, names = _frames(reference, current, columns, set())
-    for frame, argument in ((ref, "reference"), (cur, "current")):
-        if frame.n_rows < folds_wanted:
-            raise InvalidInputError(f"{argument} has {frame.n_rows} rows; each sample needs at least n_folds = "
+    x, y = _matrices(reference, current, columns, set())
+    for matrix, argument in ((x, "reference"), (y, "current")):
+        if matrix.shape[0] < folds_wanted:
+            raise InvalidInputError(f"{argument} has {matrix.shape[0]} rows; each sample needs at least n_folds = "
                                     f"{folds_wanted} rows")
-    x, y = _matrix(ref, names, "reference"), _matrix(cur, names, "current")
     auc, lower, upper, fold_auc, scores, folds = _core.domain_classifier(
         x, y, folds_wanted, classifier, penalty, trees, depth, rate, seed, jobs, callback
     )

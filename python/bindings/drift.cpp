@@ -307,13 +307,15 @@ void bind_drift(py::module_& m) {
       "reconstruction_error",
       [](const drift::PcaModel& model, const Array& data,
          const py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>& chunk_of_row, std::int64_t n_chunks,
-         int n_jobs) {
+         int n_jobs, const py::object& progress) {
         const auto view = matrix_of(data, "data");
         const std::span<const std::int64_t> chunks(chunk_of_row.data(), static_cast<std::size_t>(chunk_of_row.size()));
+        const Progress error_progress = make_progress(progress);
         py::gil_scoped_release release;
-        return drift::reconstruction_error(model, view, chunks, n_chunks, n_jobs);
+        return drift::reconstruction_error(model, view, chunks, n_chunks, n_jobs, error_progress);
       },
-      py::arg("model"), py::arg("data"), py::arg("chunk_of_row"), py::arg("n_chunks"), py::arg("n_jobs"));
+      py::arg("model"), py::arg("data"), py::arg("chunk_of_row"), py::arg("n_chunks"), py::arg("n_jobs"),
+      py::arg("progress") = py::none());
 }
 
 }  // namespace assay::bindings

@@ -268,7 +268,7 @@ PcaModel fit_pca(MatrixView reference, double variance, const Progress& progress
 
 std::vector<double> reconstruction_error(const PcaModel& model, MatrixView data,
                                          std::span<const std::int64_t> chunk_of_row, std::int64_t n_chunks,
-                                         int n_jobs) {
+                                         int n_jobs, const Progress& progress) {
   if (data.cols != model.n_features)
     throw InvalidArgument("data has " + std::to_string(data.cols) + " columns but the PCA was fitted on " +
                           std::to_string(model.n_features));
@@ -280,6 +280,7 @@ std::vector<double> reconstruction_error(const PcaModel& model, MatrixView data,
   std::vector<std::vector<double>> sums(row_blocks, std::vector<double>(static_cast<std::size_t>(n_chunks), 0.0));
   std::vector<std::vector<std::size_t>> counts(row_blocks,
                                                std::vector<std::size_t>(static_cast<std::size_t>(n_chunks), 0));
+  StopPoll poll(progress, row_blocks);
   parallel_for(static_cast<std::ptrdiff_t>(row_blocks), resolve_threads(n_jobs), [&](std::ptrdiff_t block) {
     std::vector<double> z(d), scores(k);
     const std::size_t begin = static_cast<std::size_t>(block) * 4096, end = std::min(data.rows, begin + 4096);
@@ -302,7 +303,9 @@ std::vector<double> reconstruction_error(const PcaModel& model, MatrixView data,
       sums[block][static_cast<std::size_t>(chunk)] += std::sqrt(error);
       ++counts[block][static_cast<std::size_t>(chunk)];
     }
+    poll.advance(1);
   });
+  poll.finish();
   std::vector<double> mean(static_cast<std::size_t>(n_chunks), 0.0);
   std::vector<std::size_t> rows(static_cast<std::size_t>(n_chunks), 0);
   for (std::size_t b = 0; b < row_blocks; ++b)

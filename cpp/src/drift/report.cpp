@@ -221,10 +221,10 @@ std::size_t PreparedColumn::size() const {
 
 namespace {
 
-// Sorts values ascending, polling between blocks: blocks of 2^22 values are sorted
+// Sorts values ascending, polling between blocks: blocks of 2^23 values are sorted
 // one by one, then merged pairwise (a merge level is one pass over the values).
 void sort_polled(std::vector<double>& values, StopPoll* poll) {
-  constexpr std::size_t kSortBlock = std::size_t{1} << 22;
+  constexpr std::size_t kSortBlock = std::size_t{1} << 23;
   if (poll == nullptr || values.size() <= kSortBlock) {
     sort_values(values);
     return;

@@ -61,10 +61,11 @@ struct PcaModel {
 inline constexpr std::size_t kMaxPcaColumns = 16384;
 PcaModel fit_pca(MatrixView reference, double variance, const Progress& progress = {});
 // Mean reconstruction error of the rows of each chunk: chunk_of_row[i] in
-// [0, n_chunks) (or -1 to skip the row). Chunks without rows give NaN.
+// [0, n_chunks) (or -1 to skip the row). Chunks without rows give NaN. `progress` counts
+// blocks of 4,096 rows and is asked after each.
 std::vector<double> reconstruction_error(const PcaModel& model, MatrixView data,
                                          std::span<const std::int64_t> chunk_of_row, std::int64_t n_chunks,
-                                         int n_jobs);
+                                         int n_jobs, const Progress& progress = {});
 
 // Domain-classifier drift: a classifier learns to tell current rows (label 1) from
 // reference rows (label 0). Rows are split into `n_folds` stratified folds (each class

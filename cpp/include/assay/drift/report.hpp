@@ -10,7 +10,8 @@
 // Progress and interrupts: `done`/`total` count values (of both samples) prepared, and
 // the Progress is asked every 2^20 values and between the tests of a column, so a stop
 // request ends the call after at most that much work per thread (plus the sort of the
-// current block of at most 2^22 values).
+// current block: columns of up to 2^23 values are sorted whole, longer ones in blocks
+// of 2^23 values that are then merged).
 #include <cstdint>
 #include <map>
 #include <optional>
