@@ -162,7 +162,8 @@ def _sample(values: Any, argument: str, minimum: int = 1) -> np.ndarray:
     if not finite.all():
         position = int(np.argmin(finite))
         kind = "NaN" if np.isnan(array[position]) else "an infinity"
-        raise InvalidInputError(f"{argument} holds {kind} at position {position}; drop or replace non-finite values first")
+        raise InvalidInputError(f"{argument} holds {kind} at position {position}; "
+                                "drop or replace non-finite values first")
     return array
 
 
@@ -197,7 +198,8 @@ def _jobs(n_jobs: Any) -> int:
 
 def _progress(progress: Any, description: str) -> Any:
     if progress is not None and not isinstance(progress, bool) and not callable(progress):
-        raise InvalidTypeError(f"progress must be None, a bool or a callable(done, total), got {type(progress).__name__}")
+        raise InvalidTypeError("progress must be None, a bool or a callable(done, total), "
+                               f"got {type(progress).__name__}")
     return progress_callback(progress, description)
 
 
@@ -380,7 +382,8 @@ def two_proportion_ztest(count1: float, nobs1: float, count2: float, nobs2: floa
     ``count1`` successes of ``nobs1`` trials against ``count2`` of ``nobs2``: whole
     numbers with 0 <= count <= nobs and nobs >= 1 (else InvalidInputError naming the
     argument). When both samples hold one and the same value, z = 0 and p = 1."""
-    values = [_real(v, name) for v, name in ((count1, "count1"), (nobs1, "nobs1"), (count2, "count2"), (nobs2, "nobs2"))]
+    arguments = ((count1, "count1"), (nobs1, "nobs1"), (count2, "count2"), (nobs2, "nobs2"))
+    values = [_real(v, name) for v, name in arguments]
     return _result(_core.two_proportion_z(*values))
 
 
@@ -550,7 +553,8 @@ def compare(reference: Any, current: Any, test: str = "auto", threshold: float |
     names = _test_names(test, "test")
     own = _threshold_value(threshold, "threshold")
     if names and _gives_pvalue(names[0]) and own > 1:
-        raise InvalidInputError(f"threshold is {own:g} but test '{names[0]}' compares a p-value; give a number in [0, 1]")
+        raise InvalidInputError(f"threshold is {own:g} but test '{names[0]}' compares a p-value; "
+                                "give a number in [0, 1]")
     requests = [("value", names, [own], {})]
     results = _core.drift_report(frame_ref.core_columns(), frame_cur.core_columns(), requests, 1, None)
     return _column_result(results[0])
@@ -582,7 +586,8 @@ def _requests(
         if unknown:
             raise InvalidInputError(f"tests: columns {unknown} are not checked")
     elif not isinstance(tests, (str, list, tuple)):
-        raise InvalidTypeError(f"tests must be 'auto', a test key, a list of keys or a mapping, got {type(tests).__name__}")
+        raise InvalidTypeError("tests must be 'auto', a test key, a list of keys or a mapping, "
+                               f"got {type(tests).__name__}")
     if thresholds is not None and not isinstance(thresholds, Mapping):
         if isinstance(thresholds, (bool, np.bool_)) or not isinstance(thresholds, numbers.Real):
             raise InvalidTypeError(f"thresholds must be None, a number or a mapping, got {type(thresholds).__name__}")
@@ -990,7 +995,8 @@ def over_time(
     results_made = len(names) * sum(max(1, len(r[1])) for r in requests)
     if results_made > MAX_OVER_TIME_RESULTS:
         chosen = "freq" if freq is not None else "chunk_size" if chunk_size is not None else "n_chunks"
-        raise ResourceLimitError(f"{chosen}: {len(names)} chunks x {len(requests)} columns make {results_made} results, "
+        raise ResourceLimitError(f"{chosen}: {len(names)} chunks x {len(requests)} columns make {results_made} "
+                                 "results, "
                                  f"above the limit of {MAX_OVER_TIME_RESULTS}; use fewer, larger chunks")
     jobs, callback = _jobs(n_jobs), _progress(progress, "drift over time")
     pairs = _core.drift_over_time(
@@ -1137,7 +1143,8 @@ def mmd(
     cells = rows * (n_permutations + 1)
     if cells > MAX_MMD_CELLS:
         raise ResourceLimitError(f"n_permutations: {rows} rows x {n_permutations + 1} permutations "
-                                 f"need {cells * 8 / 2**30:.1f} GiB, above the limit of {MAX_MMD_CELLS * 8 / 2**30:.0f} GiB; "
+                                 f"need {cells * 8 / 2**30:.1f} GiB, above the limit of "
+                                 f"{MAX_MMD_CELLS * 8 / 2**30:.0f} GiB; "
                                  "use fewer permutations or a sample of the rows")
     statistic, pvalue, used, permuted = _core.mmd_test(x, y, n_permutations, seed, width, jobs, callback)
     return MMDResult(float(statistic), float(pvalue), float(used), n_permutations, permuted)

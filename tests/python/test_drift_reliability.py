@@ -121,7 +121,8 @@ def test_extreme_values_give_the_finite_answer():
     # scipy overflows here (inf); the true distance is finite: integrate |F_u - F_v|.
     u = np.sort(big)
     w = drift.wasserstein_distance(big, small)
-    # Between -1e308 and 0: F_u = 2/6, F_v = 0; 0..1: F_v = 1/2; 1..5: |2/6 - 1|; 5..1e307: |3/6 - 1|; 1e307..1e308: |4/6 - 1|.
+    # Between -1e308 and 0: F_u = 2/6, F_v = 0; 0..1: F_v = 1/2; 1..5: |2/6 - 1|; 5..1e307: |3/6 - 1|;
+    # 1e307..1e308: |4/6 - 1|.
     expected = 1e308 / 6 * 2 + 1 / 6 + 4 * 4 / 6 + (1e307 - 5) * 0.5 + (1e308 - 1e307) / 6 * 2
     assert math.isfinite(w) and w == pytest.approx(expected, rel=1e-12)
     assert math.isfinite(drift.normalized_wasserstein(big, small))
