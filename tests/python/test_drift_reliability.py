@@ -692,3 +692,24 @@ def test_walk_every_function_with_the_battery(name, bad):
         np.testing.assert_array_equal(values, kept)  # never modified
     numbers = _numbers(result)
     assert not any(isinstance(n, float) and math.isnan(n) for n in numbers if n is not None), (name, bad, result)
+
+
+def test_n_jobs_policy_for_every_function_that_takes_it():
+    rng = np.random.default_rng(8)
+    ref, cur = rng.normal(size=(60, 2)), rng.normal(0.5, 1, size=(60, 2))
+    tables = _tables()
+    calls = {
+        "mmd": lambda jobs: drift.mmd(ref, cur, n_permutations=20, n_jobs=jobs).permuted.tolist(),
+        "pca_reconstruction": lambda jobs: drift.pca_reconstruction(ref, cur, n_jobs=jobs).errors.tolist(),
+        "domain_classifier": lambda jobs: drift.domain_classifier(ref, cur, classifier="gbt", n_trees=5,
+                                                                  n_jobs=jobs).scores.tolist(),
+        "over_time": lambda jobs: drift.over_time(*tables, n_chunks=3, n_jobs=jobs).to_dict(),
+    }
+    for name, call in calls.items():
+        serial = call(1)
+        for jobs in (-1, 2, 1000, None):
+            assert call(jobs) == serial, (name, jobs)
+        for jobs, error in ((0, InvalidInputError), (-5, InvalidInputError), (2.0, InvalidTypeError),
+                            ("4", InvalidTypeError)):
+            with pytest.raises(error, match="n_jobs"):
+                call(jobs)

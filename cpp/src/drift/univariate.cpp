@@ -689,7 +689,7 @@ TestResult chi2_contingency(std::span<const double> counts, std::size_t n_rows, 
   std::vector<double> expected(counts.size());
   for (std::size_t r = 0; r < n_rows; ++r)
     for (std::size_t c = 0; c < n_cols; ++c) {
-      expected[r * n_cols + c] = row_sum[r] * col_sum[c] / total;
+      expected[r * n_cols + c] = row_sum[r] / total * col_sum[c];
       if (!(expected[r * n_cols + c] > 0))
         throw InvalidArgument("observed has a zero expected frequency: " +
                               (row_sum[r] > 0 ? "column " + std::to_string(c) : "row " + std::to_string(r)) +
