@@ -689,7 +689,10 @@ TestResult chi2_contingency(std::span<const double> counts, std::size_t n_rows, 
   std::vector<double> expected(counts.size());
   for (std::size_t r = 0; r < n_rows; ++r)
     for (std::size_t c = 0; c < n_cols; ++c) {
-      expected[r * n_cols + c] = row_sum[r] / total * col_sum[c];
+      // scipy's order (row x column / total) keeps its rounding; dividing first only when
+      // the product would overflow.
+      const double product = row_sum[r] * col_sum[c];
+      expected[r * n_cols + c] = std::isfinite(product) ? product / total : row_sum[r] / total * col_sum[c];
       if (!(expected[r * n_cols + c] > 0))
         throw InvalidArgument("observed has a zero expected frequency: " +
                               (row_sum[r] > 0 ? "column " + std::to_string(c) : "row " + std::to_string(r)) +
@@ -739,7 +742,8 @@ TestResult chisquare_goodness_of_fit(std::span<const double> reference_counts, s
   }
   Sum statistic;
   for (std::size_t i = 0; i < reference_counts.size(); ++i) {
-    const double expected = reference_counts[i] / n_ref * n_cur;
+    const double product = reference_counts[i] * n_cur;  // scipy's order, unless it overflows
+    const double expected = std::isfinite(product) ? product / n_ref : reference_counts[i] / n_ref * n_cur;
     const double observed = current_counts[i], diff = observed - expected;
     if (!(expected > 0))
       statistic.add(observed > 0 ? std::numeric_limits<double>::infinity() : 0.0);
