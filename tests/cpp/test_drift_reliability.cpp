@@ -158,6 +158,25 @@ TEST(DriftReliability, ReportStopsWithinOneBlockOfValues) {
   const std::vector<ColumnRequest> two{{"a", {drift::Test::ks}, {}}, {"a", {drift::Test::wasserstein}, {}}};
   EXPECT_THROW(drift_report(ref, cur, two, 2, parallel.progress()), Interrupted);
   EXPECT_EQ(parallel.calls.size(), 1u);
+  // A small and a large column on two threads: whichever thread takes the small one,
+  // thread 0 keeps asking while the other works, so a request is always seen.
+  const std::vector<double> small(10, 1.0);
+  const TableView ref2({ColumnView::numeric("small", small), ColumnView::numeric("big", std::span(reference).first(10))}),
+      cur2({ColumnView::numeric("small", small), ColumnView::numeric("big", std::span(current).first(10))});
+  const TableView wide_ref({ColumnView::numeric("a", reference), ColumnView::numeric("b", reference)}),
+      wide_cur({ColumnView::numeric("a", current), ColumnView::numeric("b", current)});
+  for (int stop_at : {1, 3, 6}) {
+    Recorder mixed;
+    mixed.stop_at = static_cast<std::size_t>(stop_at);
+    const std::vector<ColumnRequest> both{{"a", {drift::Test::ks}, {}}, {"b", {drift::Test::ks}, {}}};
+    EXPECT_THROW(drift_report(wide_ref, wide_cur, both, 2, mixed.progress()), Interrupted);
+    EXPECT_EQ(mixed.calls.size(), static_cast<std::size_t>(stop_at));
+  }
+  // Without a callback nothing waits or polls: the same results for every n_jobs.
+  const std::vector<ColumnRequest> both{{"small", {drift::Test::ks}, {}}, {"big", {drift::Test::ks}, {}}};
+  const auto one = drift_report(ref2, cur2, both, 1), many = drift_report(ref2, cur2, both, 4);
+  ASSERT_EQ(one.size(), many.size());
+  for (std::size_t i = 0; i < one.size(); ++i) EXPECT_EQ(one[i].statistic, many[i].statistic);
 }
 
 TEST(DriftReliability, PcaFitAndBoostingStopWithinOneUnit) {

@@ -475,7 +475,7 @@ std::vector<ColumnDrift> drift_report(const TableView& reference, const TableVie
                          column_index(current, request.column, "current"));
   std::vector<std::vector<ColumnDrift>> per_request(requests.size());
   StopPoll poll(progress, requests.size() * (reference.n_rows() + current.n_rows()));
-  parallel_for(static_cast<std::ptrdiff_t>(requests.size()), resolve_threads(n_jobs), [&](std::ptrdiff_t r) {
+  parallel_polled(static_cast<std::ptrdiff_t>(requests.size()), resolve_threads(n_jobs), poll, [&](std::ptrdiff_t r) {
     const auto& request = requests[r];
     const PreparedColumn ref = prepare(reference.column(columns[r].first), {}, &poll);
     const PreparedColumn cur = prepare(current.column(columns[r].second), {}, &poll);
@@ -523,14 +523,14 @@ std::vector<ChunkDrift> drift_over_time(const TableView& reference, const TableV
   std::vector<std::vector<Test>> tests(requests.size());
   const auto n_tasks = static_cast<std::size_t>(n_chunks) * requests.size();
   StopPoll poll(progress, requests.size() * (reference.n_rows() + current.n_rows()));
-  parallel_for(static_cast<std::ptrdiff_t>(requests.size()), threads, [&](std::ptrdiff_t r) {
+  parallel_polled(static_cast<std::ptrdiff_t>(requests.size()), threads, poll, [&](std::ptrdiff_t r) {
     prepared[r] = prepare(reference.column(columns[r].first), {}, &poll);
     tests[r] = requests[r].tests.empty()
                    ? std::vector<Test>{auto_test(prepared[r].numeric, prepared[r].size(), distinct_values(prepared[r]))}
                    : requests[r].tests;
   });
   std::vector<std::vector<ChunkDrift>> per_task(n_tasks);
-  parallel_for(static_cast<std::ptrdiff_t>(n_tasks), threads, [&](std::ptrdiff_t task) {
+  parallel_polled(static_cast<std::ptrdiff_t>(n_tasks), threads, poll, [&](std::ptrdiff_t task) {
     const std::size_t chunk = static_cast<std::size_t>(task) / requests.size();
     const std::size_t r = static_cast<std::size_t>(task) % requests.size();
     const PreparedColumn cur =
