@@ -18,6 +18,8 @@ All statistics run in the C++ core; see docs/drift.md for definitions and defaul
 from __future__ import annotations
 
 import math
+import numbers
+import os
 from dataclasses import asdict, dataclass, field
 from typing import Any, Iterator, Mapping, Sequence
 
@@ -27,6 +29,7 @@ from . import _core, _html
 from ._frame import CATEGORICAL, Frame, as_column, as_frame
 from ._progress import progress_callback
 from ._util import json_safe, n_jobs_arg
+from .errors import AssayError, InvalidInputError, InvalidTypeError, ResourceLimitError
 
 __all__ = [
     "TestResult",
@@ -109,24 +112,95 @@ def _result(values: tuple) -> TestResult:
     return TestResult(float(statistic), float(pvalue), method, None if math.isnan(dof) else float(dof))
 
 
-def _sample(values: Any, argument: str) -> np.ndarray:
-    """A 1-D float64 sample; NaN and infinities are errors naming the argument."""
-    column = as_column(values, name=argument)
+# --- argument checks (one path for every function) ---------------------------------------
+
+
+def _converted(convert: Any, argument: str) -> Any:
+    """Runs a conversion of the user's input, turning plain ValueError/TypeError into
+    assay's errors that name the argument."""
+    try:
+        return convert()
+    except AssayError:
+        raise
+    except TypeError as error:
+        raise InvalidTypeError(f"{argument}: {error}") from error
+    except ValueError as error:
+        raise InvalidInputError(f"{argument}: {error}") from error
+
+
+def _array(values: Any, argument: str) -> np.ndarray:
+    """``values`` as a numpy array (not converted), or an error naming the argument."""
+    if values is None or isinstance(values, (str, bytes, dict)):
+        raise InvalidTypeError(f"{argument} must be an array of numbers, got {type(values).__name__}")
+    return _converted(lambda: np.asarray(values), argument)
+
+
+def _sample(values: Any, argument: str, minimum: int = 1) -> np.ndarray:
+    """A 1-D float64 sample for the two-sample functions.
+
+    Every test and distance on samples reads its input through here: a non-numeric or
+    complex dtype is an InvalidTypeError; a scalar or a 2-D+ array, fewer than
+    ``minimum`` values (empty included), NaN and infinities are InvalidInputErrors
+    naming the argument (the column reports drop and count non-finite values instead).
+    """
+    if isinstance(values, np.ndarray) or not hasattr(values, "dtype"):
+        array = _array(values, argument)
+        if array.ndim != 1:
+            shape = "a scalar" if array.ndim == 0 else f"shape {array.shape}"
+            raise InvalidInputError(f"{argument} must be a 1-D sample, got {shape}")
+        if array.dtype.kind == "c":
+            raise InvalidTypeError(f"{argument} must hold real numbers, got dtype {array.dtype}")
+        values = array
+    column = _converted(lambda: as_column(values, name=argument, argument=argument), argument)
     if column.kind == CATEGORICAL:
-        raise TypeError(f"{argument} must be numeric, got {column.source_dtype} values")
+        raise InvalidTypeError(f"{argument} must be numeric, got {column.source_dtype} values")
     array = column.values
-    if array.size == 0:
-        raise ValueError(f"{argument} is empty")
-    if not np.isfinite(array).all():
-        kind = "NaN" if np.isnan(array).any() else "infinite values"
-        raise ValueError(f"{argument} holds {kind}; drop or replace them first")
+    if array.size < minimum:
+        what = "is empty" if array.size == 0 else f"holds {array.size} value(s)"
+        raise InvalidInputError(f"{argument} {what}; it needs at least {minimum}")
+    finite = np.isfinite(array)
+    if not finite.all():
+        position = int(np.argmin(finite))
+        kind = "NaN" if np.isnan(array[position]) else "an infinity"
+        raise InvalidInputError(f"{argument} holds {kind} at position {position}; "
+                                "drop or replace non-finite values first")
     return array
 
 
-def _method(method: str) -> str:
-    if method not in ("auto", "exact", "asymp", "asymptotic"):
-        raise ValueError(f"method must be 'auto', 'exact' or 'asymp', got {method!r}")
+def _method(method: Any) -> str:
+    if not isinstance(method, str) or method not in ("auto", "exact", "asymp", "asymptotic"):
+        raise InvalidInputError(f"method must be 'auto', 'exact' or 'asymp', got {method!r}")
     return method
+
+
+def _real(value: Any, argument: str) -> float:
+    """A real number (int, float or numpy scalar; not bool), or InvalidTypeError."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise InvalidTypeError(f"{argument} must be a number, got {type(value).__name__}")
+    try:
+        return float(value)
+    except OverflowError as error:  # an int beyond the double range
+        raise InvalidInputError(f"{argument} is too large for a double ({value!r})") from error
+
+
+def _jobs(n_jobs: Any) -> int:
+    """n_jobs for the core: None or -1 = all cores; a positive integer (more than the
+    cores available uses all cores). 0, other negatives and non-integers are errors."""
+    if n_jobs is None:
+        return 0
+    if isinstance(n_jobs, (bool, np.bool_)) or not isinstance(n_jobs, numbers.Integral):
+        raise InvalidTypeError(f"n_jobs must be None, -1 or a positive integer, got {type(n_jobs).__name__}")
+    n_jobs = int(n_jobs)
+    if n_jobs != -1 and n_jobs < 1:
+        raise InvalidInputError(f"n_jobs must be None, -1 or a positive integer, got {n_jobs}")
+    return n_jobs_arg(n_jobs if n_jobs == -1 else min(n_jobs, os.cpu_count() or 1))
+
+
+def _progress(progress: Any, description: str) -> Any:
+    if progress is not None and not isinstance(progress, bool) and not callable(progress):
+        raise InvalidTypeError("progress must be None, a bool or a callable(done, total), "
+                               f"got {type(progress).__name__}")
+    return progress_callback(progress, description)
 
 
 # --- two-sample tests ------------------------------------------------------------------
@@ -147,11 +221,10 @@ def mannwhitneyu(x: Any, y: Any, method: str = "auto") -> TestResult:
 
 
 def cramervonmises_2samp(x: Any, y: Any, method: str = "auto") -> TestResult:
-    """Two-sample Cramer-von Mises test (as ``scipy.stats.cramervonmises_2samp``)."""
-    a, b = _sample(x, "x"), _sample(y, "y")
-    if a.size < 2 or b.size < 2:
-        raise ValueError("x and y must each hold at least two values")
-    return _result(_core.cramervonmises_2samp(a, b, _method(method)))
+    """Two-sample Cramer-von Mises test (as ``scipy.stats.cramervonmises_2samp``).
+
+    Needs at least two values per sample."""
+    return _result(_core.cramervonmises_2samp(_sample(x, "x", 2), _sample(y, "y", 2), _method(method)))
 
 
 def epps_singleton_2samp(x: Any, y: Any) -> TestResult:
@@ -160,34 +233,33 @@ def epps_singleton_2samp(x: Any, y: Any) -> TestResult:
     Needs at least 5 values per sample; a pooled interquartile range of 0 is an error
     (scipy returns NaN). ``dof`` is the chi-square degrees of freedom used.
     """
-    a, b = _sample(x, "x"), _sample(y, "y")
-    if a.size < 5 or b.size < 5:
-        raise ValueError("x and y must each hold at least 5 values")
-    return _result(_core.epps_singleton_2samp(a, b))
+    return _result(_core.epps_singleton_2samp(_sample(x, "x", 5), _sample(y, "y", 5)))
 
 
 def anderson_ksamp(samples: Sequence[Any]) -> TestResult:
     """k-sample Anderson-Darling test, midrank variant (scipy's default).
 
     The p-value interpolates Scholz & Stephens' table and is capped to [0.001, 0.25]
-    (``method`` is then "capped" or "floored").
+    (``method`` is then "capped" or "floored"). The pooled samples need at least two
+    distinct values.
     """
-    if isinstance(samples, np.ndarray) and samples.ndim == 1 or len(samples) < 2:
-        raise ValueError("samples must be a sequence of at least two samples")
+    if isinstance(samples, (str, bytes, Mapping)) or not isinstance(samples, (Sequence, np.ndarray)):
+        raise InvalidTypeError(f"samples must be a sequence of samples, got {type(samples).__name__}")
+    if isinstance(samples, np.ndarray) and samples.ndim < 2 or len(samples) < 2:
+        raise InvalidInputError("samples must be a sequence of at least two samples")
     return _result(_core.anderson_ksamp([_sample(s, f"samples[{i}]") for i, s in enumerate(samples)]))
 
 
 def _weights(weights: Any, n: int, argument: str) -> np.ndarray | None:
+    """Weights as float64 (values checked by the core: finite, >= 0, positive sum)."""
     if weights is None:
         return None
-    array = np.ascontiguousarray(weights, dtype=np.float64)
+    array = _array(weights, argument)
+    if array.dtype.kind not in "biuf":
+        raise InvalidTypeError(f"{argument} must hold real numbers, got dtype {array.dtype}")
     if array.shape != (n,):
-        raise ValueError(f"{argument} must have one weight per value ({n}), got shape {array.shape}")
-    if not np.isfinite(array).all() or (array < 0).any():
-        raise ValueError(f"{argument} must be finite and non-negative")
-    if array.sum() <= 0:
-        raise ValueError(f"{argument} must have a positive sum")
-    return array
+        raise InvalidInputError(f"{argument} must have one weight per value ({n}), got shape {array.shape}")
+    return np.ascontiguousarray(array, dtype=np.float64)
 
 
 def _cdf_distance(u_values: Any, v_values: Any, u_weights: Any, v_weights: Any, p: int) -> float:
@@ -196,7 +268,13 @@ def _cdf_distance(u_values: Any, v_values: Any, u_weights: Any, v_weights: Any, 
     if (uw is None) != (vw is None):  # one side weighted: the other has unit weights
         uw = np.ones(u.size) if uw is None else uw
         vw = np.ones(v.size) if vw is None else vw
-    return float(_core.cdf_distance(u, v, uw, vw, p))
+    if uw is None:
+        return float(_core.cdf_distance(u, v, None, None, p))
+    try:
+        return float(_core.cdf_distance(u, v, uw, vw, p))
+    except InvalidInputError as error:  # the core names x_weights / y_weights
+        message = str(error).replace("x_weights", "u_weights").replace("y_weights", "v_weights")
+        raise InvalidInputError(message) from None
 
 
 def wasserstein_distance(u_values: Any, v_values: Any, u_weights: Any = None, v_weights: Any = None) -> float:
@@ -210,27 +288,44 @@ def energy_distance(u_values: Any, v_values: Any, u_weights: Any = None, v_weigh
 
 
 def normalized_wasserstein(reference: Any, current: Any) -> float:
-    """Evidently's drift score: W1 / max(population std of reference, 0.001)."""
-    return compare(reference, current, test="wasserstein").statistic
+    """Evidently's drift score: W1 / max(population std of reference, 0.001).
+
+    Samples are checked as for every test here (NaN and infinities are errors); use
+    ``compare(reference, current, test='wasserstein')`` to drop and count them instead.
+    """
+    return float(_core.normalized_wasserstein(_sample(reference, "reference"), _sample(current, "current")))
+
+
+def _table(values: Any, argument: str, ndim: int) -> np.ndarray:
+    """A float64 array of counts of ``ndim`` dimensions (values checked by the core)."""
+    array = _array(values, argument)
+    if array.dtype.kind not in "biuf":
+        raise InvalidTypeError(f"{argument} must hold counts (real numbers), got dtype {array.dtype}")
+    if array.ndim != ndim or array.size == 0:
+        raise InvalidInputError(f"{argument} must be a non-empty {ndim}-D array of counts, got shape {array.shape}")
+    return np.ascontiguousarray(array, dtype=np.float64)
 
 
 def chi2_contingency(observed: Any, correction: bool = True, lambda_: str | None = None) -> TestResult:
     """Chi-square test of independence on a table of counts (scipy's definition).
 
     Yates' correction applies when there is one degree of freedom and ``correction``
-    is true; ``lambda_='log-likelihood'`` gives the G-test.
+    is true; ``lambda_='log-likelihood'`` gives the G-test. Counts must be finite and
+    >= 0 (they need not be whole, as in scipy); an empty row or column is an error.
     """
-    table = np.asarray(observed, dtype=np.float64)
-    if table.ndim != 2 or table.size == 0:
-        raise ValueError(f"observed must be a non-empty 2-D table of counts, got shape {table.shape}")
-    if not np.isfinite(table).all() or (table < 0).any():
-        raise ValueError("observed must hold finite, non-negative counts")
-    return _result(_core.chi2_contingency(np.ascontiguousarray(table), bool(correction), _log_likelihood(lambda_)))
+    table = _table(observed, "observed", 2)
+    return _result(_core.chi2_contingency(table, _flag(correction, "correction"), _log_likelihood(lambda_)))
+
+
+def _flag(value: Any, argument: str) -> bool:
+    if not isinstance(value, (bool, np.bool_)):
+        raise InvalidTypeError(f"{argument} must be True or False, got {value!r}")
+    return bool(value)
 
 
 def _log_likelihood(lambda_: str | None) -> bool:
-    if lambda_ not in (None, "pearson", "log-likelihood"):
-        raise ValueError(f"lambda_ must be None, 'pearson' or 'log-likelihood', got {lambda_!r}")
+    if lambda_ is not None and (not isinstance(lambda_, str) or lambda_ not in ("pearson", "log-likelihood")):
+        raise InvalidInputError(f"lambda_ must be None, 'pearson' or 'log-likelihood', got {lambda_!r}")
     return lambda_ == "log-likelihood"
 
 
@@ -240,33 +335,56 @@ def chisquare(f_obs: Any, f_exp: Any, lambda_: str | None = None) -> TestResult:
     With equal totals this is ``scipy.stats.chisquare`` (or ``power_divergence`` with
     ``lambda_='log-likelihood'``); rescaling is what Evidently's ``chisquare`` test does
     with reference counts. An observed category with zero expectation gives inf, p = 0.
+    Counts must be finite and >= 0, each vector with a positive total.
     """
-    observed = np.ascontiguousarray(f_obs, dtype=np.float64)
-    expected = np.ascontiguousarray(f_exp, dtype=np.float64)
-    if observed.ndim != 1 or observed.shape != expected.shape or observed.size == 0:
-        raise ValueError(f"f_obs and f_exp must be 1-D of the same length, got {observed.shape} and {expected.shape}")
-    for name, array in (("f_obs", observed), ("f_exp", expected)):
-        if not np.isfinite(array).all() or (array < 0).any():
-            raise ValueError(f"{name} must hold finite, non-negative counts")
+    observed, expected = _table(f_obs, "f_obs", 1), _table(f_exp, "f_exp", 1)
+    if observed.shape != expected.shape:
+        raise InvalidInputError(f"f_obs and f_exp must have the same length, got {observed.size} and {expected.size}")
     return _result(_core.chisquare(expected, observed, _log_likelihood(lambda_)))
 
 
+_MAX_EXACT_COUNT = 2.0**53
+
+
+def _whole_counts(values: np.ndarray, argument: str, names: Sequence[str]) -> list[int]:
+    """Whole, finite, non-negative counts of at most 2**53, as ints."""
+    for name, value in zip(names, values.tolist()):
+        if math.isnan(value):
+            raise InvalidInputError(f"{argument}{name} is NaN; it must be a count")
+        if math.isinf(value):
+            raise InvalidInputError(f"{argument}{name} is infinite; it must be a finite count")
+        if value < 0:
+            raise InvalidInputError(f"{argument}{name} is negative ({value:g}); counts are >= 0")
+        if value != math.floor(value):
+            raise InvalidInputError(f"{argument}{name} is {value!r}, not a whole number; it must be a count")
+        if value > _MAX_EXACT_COUNT:
+            raise InvalidInputError(f"{argument}{name} is {value:g}, above 2**53; counts that large are not exact")
+    return [int(v) for v in values.tolist()]
+
+
 def fisher_exact(table: Any) -> TestResult:
-    """Fisher's exact test on a 2x2 table, two-sided; statistic is the odds ratio."""
-    array = np.asarray(table)
+    """Fisher's exact test on a 2x2 table, two-sided; statistic is the odds ratio.
+
+    Counts must be whole, finite, >= 0 and total at most 2**53. Time grows with the
+    standard deviation of the table's hypergeometric law, memory is constant."""
+    array = _table(table, "table", 2)
     if array.shape != (2, 2):
-        raise ValueError(f"table must be 2x2, got shape {array.shape}")
-    if not np.issubdtype(array.dtype, np.number) or not np.isfinite(array).all() or (array < 0).any():
-        raise ValueError("table must hold non-negative integer counts")
-    if (array != np.round(array)).any():
-        raise ValueError("table must hold integer counts")
-    a, b, c, d = (int(v) for v in array.ravel())
+        raise InvalidInputError(f"table must be 2x2, got shape {array.shape}")
+    a, b, c, d = _whole_counts(array.ravel(), "table", ["[0, 0]", "[0, 1]", "[1, 0]", "[1, 1]"])
+    if float(a + b + c + d) > _MAX_EXACT_COUNT:
+        raise InvalidInputError(f"table: the total {a + b + c + d} is above 2**53; counts that large are not exact")
     return _result(_core.fisher_exact(a, b, c, d))
 
 
 def two_proportion_ztest(count1: float, nobs1: float, count2: float, nobs2: float) -> TestResult:
-    """Pooled two-proportion z-test, two-sided (Evidently's ``z`` test)."""
-    return _result(_core.two_proportion_z(float(count1), float(nobs1), float(count2), float(nobs2)))
+    """Pooled two-proportion z-test, two-sided (Evidently's ``z`` test).
+
+    ``count1`` successes of ``nobs1`` trials against ``count2`` of ``nobs2``: whole
+    numbers with 0 <= count <= nobs and nobs >= 1 (else InvalidInputError naming the
+    argument). When both samples hold one and the same value, z = 0 and p = 1."""
+    arguments = ((count1, "count1"), (nobs1, "nobs1"), (count2, "count2"), (nobs2, "nobs2"))
+    values = [_real(v, name) for v, name in arguments]
+    return _result(_core.two_proportion_z(*values))
 
 
 #: Multiple-testing corrections accepted by ``adjust_pvalues`` and ``report`` (statsmodels' names).
@@ -276,8 +394,8 @@ CORRECTIONS = ("bonferroni", "holm", "fdr_bh")
 def _correction(method: Any, argument: str) -> str:
     if method is None:
         return "none"
-    if method not in CORRECTIONS:
-        raise ValueError(f"{argument} must be None or one of {', '.join(CORRECTIONS)}, got {method!r}")
+    if not isinstance(method, str) or method not in CORRECTIONS:
+        raise InvalidInputError(f"{argument} must be None or one of {', '.join(CORRECTIONS)}, got {method!r}")
     return method
 
 
@@ -287,64 +405,60 @@ def adjust_pvalues(pvalues: Any, method: str) -> np.ndarray:
     ``method``: 'bonferroni' (min(1, m p)), 'holm' (Holm's step-down) or 'fdr_bh'
     (Benjamini-Hochberg). NaN entries are not part of the family and stay NaN.
     """
-    array = np.asarray(pvalues, dtype=np.float64)
+    array = _array(pvalues, "pvalues")
+    if array.dtype.kind not in "biuf":
+        raise InvalidTypeError(f"pvalues must hold real numbers, got dtype {array.dtype}")
+    array = np.ascontiguousarray(array, dtype=np.float64)
     if array.ndim != 1:
-        raise ValueError(f"pvalues must be 1-D, got shape {array.shape}")
+        raise InvalidInputError(f"pvalues must be 1-D, got shape {array.shape}")
     known = array[~np.isnan(array)]
     if ((known < 0) | (known > 1)).any():
-        raise ValueError("pvalues must lie in [0, 1] (or be NaN)")
+        raise InvalidInputError("pvalues must lie in [0, 1] (or be NaN)")
     if method is None:
-        raise ValueError(f"method must be one of {', '.join(CORRECTIONS)}")
+        raise InvalidInputError(f"method must be one of {', '.join(CORRECTIONS)}")
     return _core.adjust_pvalues(array, _correction(method, "method"))
 
 
 # --- distances between discrete distributions --------------------------------------------
 
 
-def _distribution(values: Any, argument: str) -> np.ndarray:
-    array = np.ascontiguousarray(values, dtype=np.float64)
-    if array.ndim != 1 or array.size == 0:
-        raise ValueError(f"{argument} must be a non-empty 1-D vector of proportions")
-    if not np.isfinite(array).all() or (array < 0).any():
-        raise ValueError(f"{argument} must hold finite, non-negative values")
-    return array
-
-
 def _distance(name: str, p: Any, q: Any) -> float:
-    pp, qq = _distribution(p, "p"), _distribution(q, "q")
-    if pp.size != qq.size:
-        raise ValueError(f"p and q must have the same length, got {pp.size} and {qq.size}")
-    if name != "psi" and (pp.sum() <= 0 or qq.sum() <= 0):
-        raise ValueError("p and q must have a positive sum")
-    return float(_core.distribution_distance(name, pp, qq))
+    """Every distance on weight vectors reads p and q through here; the core checks the
+    values (finite, >= 0, not all zero, same length) and normalises them to sum 1."""
+    return float(_core.distribution_distance(name, _table(p, "p", 1), _table(q, "q", 1)))
 
 
 def psi(p: Any, q: Any) -> float:
-    """Population stability index sum (p - q) ln(p / q) of two proportion vectors.
+    """Population stability index sum (p - q) ln(p / q) after normalising p and q to
+    sum 1 (so counts and proportions give the same value).
 
-    Zero bins give inf: use ``compare(..., test='psi')`` on samples for Evidently's
-    binning and zero filling.
+    A bin empty in one vector only gives inf: use ``compare(..., test='psi')`` on samples
+    for Evidently's binning and zero filling.
     """
     return _distance("psi", p, q)
 
 
 def kl_divergence(p: Any, q: Any) -> float:
-    """KL(p || q) in nats after normalising (``scipy.stats.entropy(p, q)``)."""
+    """KL(p || q) in nats after normalising p and q to sum 1 (``scipy.stats.entropy(p, q)``)."""
     return _distance("kl_div", p, q)
 
 
 def jensenshannon(p: Any, q: Any) -> float:
-    """Jensen-Shannon distance in nats (``scipy.spatial.distance.jensenshannon``)."""
+    """Jensen-Shannon distance in nats after normalising p and q to sum 1
+    (``scipy.spatial.distance.jensenshannon``)."""
     return _distance("jensenshannon", p, q)
 
 
 def hellinger(p: Any, q: Any) -> float:
-    """Hellinger distance ||sqrt(p) - sqrt(q)||_2 / sqrt(2) of the normalised vectors."""
+    """Hellinger distance ||sqrt(p) - sqrt(q)||_2 / sqrt(2) after normalising p and q to sum 1."""
     return _distance("hellinger", p, q)
 
 
 def total_variation(p: Any, q: Any) -> float:
-    """Total variation distance: half the L1 distance of the normalised vectors."""
+    """Total variation distance ½‖p − q‖₁ after normalising p and q to sum 1 (in [0, 1]).
+
+    ``total_variation([2, 3, 5], [1, 1, 2])`` compares (0.2, 0.3, 0.5) with (0.25, 0.25, 0.5): 0.05.
+    """
     return _distance("tvd", p, q)
 
 
@@ -405,38 +519,55 @@ def _column_result(core: Any, role: str = "feature") -> ColumnResult:
 
 
 def _test_names(tests: Any, argument: str) -> list[str]:
-    """'auto' -> [] (the core picks); a key or a list of keys -> validated list."""
+    """'auto' -> [] (the core picks); a key or a non-empty list of keys -> validated list."""
     if isinstance(tests, str):
-        tests = [] if tests == "auto" else [tests]
+        tests = "auto" if tests == "auto" else [tests]
+    if tests == "auto":
+        return []
+    if not isinstance(tests, (list, tuple)):
+        raise InvalidTypeError(f"{argument}: expected 'auto', a test key or a list of keys, got {type(tests).__name__}")
     names = list(tests)
-    if not names and not isinstance(tests, list):
-        raise ValueError(f"{argument}: expected 'auto', a test key or a list of keys")
+    if not names:
+        raise InvalidInputError(f"{argument}: the list of tests is empty; give 'auto', a test key or a list of keys")
     for name in names:
-        if name not in TESTS:
-            raise ValueError(f"{argument}: unknown test {name!r}; valid tests: {', '.join(TESTS)}")
+        if not isinstance(name, str) or name not in TESTS:
+            raise InvalidInputError(f"{argument}: unknown test {name!r}; valid tests: {', '.join(TESTS)}")
+    if len(set(names)) != len(names):
+        raise InvalidInputError(f"{argument}: a test is listed twice in {names}")
     return names
+
+
+def _gives_pvalue(test: str) -> bool:
+    return bool(_core.drift_test_info(test)[0])
 
 
 def compare(reference: Any, current: Any, test: str = "auto", threshold: float | None = None) -> ColumnResult:
     """One column-drift test between two 1-D samples (numeric or categorical).
 
-    Missing and infinite values are dropped and counted. ``test='auto'`` picks as
-    ``report`` does.
+    Missing and infinite values are dropped and counted (as in ``report``). ``test='auto'``
+    picks as ``report`` does.
     """
-    ref_column = as_column(reference, name="value", argument="reference")
-    cur_column = as_column(current, name="value", argument="current")
+    ref_column = _converted(lambda: as_column(reference, name="value", argument="reference"), "reference")
+    cur_column = _converted(lambda: as_column(current, name="value", argument="current"), "current")
     frame_ref, frame_cur = Frame([ref_column], len(ref_column)), Frame([cur_column], len(cur_column))
-    requests = [("value", _test_names(test, "test"), [_threshold_value(threshold, "threshold")], {})]
+    names = _test_names(test, "test")
+    own = _threshold_value(threshold, "threshold")
+    if names and _gives_pvalue(names[0]) and own > 1:
+        raise InvalidInputError(f"threshold is {own:g} but test '{names[0]}' compares a p-value; "
+                                "give a number in [0, 1]")
+    requests = [("value", names, [own], {})]
     results = _core.drift_report(frame_ref.core_columns(), frame_cur.core_columns(), requests, 1, None)
     return _column_result(results[0])
 
 
 def _threshold_value(value: Any, argument: str) -> float:
+    """A threshold: None (the test's default, NaN for the core) or a finite number >= 0."""
     if value is None:
         return math.nan
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
-        raise ValueError(f"{argument} must be a non-negative number, got {value!r}")
-    return float(value)
+    number = _real(value, argument)
+    if not math.isfinite(number) or number < 0:
+        raise InvalidInputError(f"{argument} must be a finite number >= 0, got {value!r}")
+    return number
 
 
 def _requests(
@@ -444,52 +575,82 @@ def _requests(
 ) -> list[tuple[str, list[str], list[float], dict[str, float]]]:
     """(column, tests, thresholds, thresholds by test) for the core.
 
-    ``tests``: 'auto', a key, a list of keys, or a mapping column -> any of those
-    (columns not in the mapping get 'auto'). ``thresholds``: None, a number for every
-    test, or a mapping whose keys are column names or test keys (a column entry wins;
-    a test entry also reaches columns whose test 'auto' picks).
+    ``tests``: 'auto', a key, a non-empty list of keys, or a mapping column -> any of
+    those (columns not in the mapping get 'auto'). ``thresholds``: None, a number for
+    every test, or a mapping whose keys are column names or test keys (a column entry
+    wins; a test entry also reaches columns whose test 'auto' picks). Thresholds are
+    finite numbers >= 0, at most 1 where they are compared with a p-value.
     """
     if isinstance(tests, Mapping):
-        unknown = sorted(set(tests) - set(columns))
+        unknown = sorted((str(c) for c in set(tests) - set(columns)))
         if unknown:
-            raise ValueError(f"tests: columns {unknown} are not checked")
+            raise InvalidInputError(f"tests: columns {unknown} are not checked")
     elif not isinstance(tests, (str, list, tuple)):
-        raise TypeError(f"tests must be 'auto', a test key, a list of keys or a mapping, got {type(tests).__name__}")
-    if thresholds is not None and not isinstance(thresholds, (Mapping, int, float)):
-        raise TypeError(f"thresholds must be None, a number or a mapping, got {type(thresholds).__name__}")
+        raise InvalidTypeError("tests must be 'auto', a test key, a list of keys or a mapping, "
+                               f"got {type(tests).__name__}")
+    if thresholds is not None and not isinstance(thresholds, Mapping):
+        if isinstance(thresholds, (bool, np.bool_)) or not isinstance(thresholds, numbers.Real):
+            raise InvalidTypeError(f"thresholds must be None, a number or a mapping, got {type(thresholds).__name__}")
     by_test: dict[str, float] = {}
     if isinstance(thresholds, Mapping):
-        unknown = sorted(k for k in thresholds if k not in TESTS and k not in columns)
+        unknown = sorted(str(k) for k in thresholds if k not in TESTS and k not in columns)
         if unknown:
-            raise ValueError(f"thresholds: {unknown} are neither checked columns nor test keys")
-        by_test = {k: _threshold_value(v, f"threshold for test '{k}'") for k, v in thresholds.items() if k in TESTS}
+            raise InvalidInputError(f"thresholds: {unknown} are neither checked columns nor test keys")
+        by_test = {k: _threshold_value(v, f"thresholds['{k}']") for k, v in thresholds.items() if k in TESTS}
+        for key, value in by_test.items():
+            if _gives_pvalue(key) and value > 1:
+                raise InvalidInputError(f"thresholds['{key}'] is {value:g} but '{key}' compares a p-value; "
+                                        "give a number in [0, 1]")
     requests = []
     for name in columns:
         chosen = tests.get(name, "auto") if isinstance(tests, Mapping) else tests
-        names = _test_names(list(chosen) if isinstance(chosen, tuple) else chosen, f"tests for column '{name}'")
+        names = _test_names(chosen, f"tests for column '{name}'" if isinstance(tests, Mapping) else "tests")
         if isinstance(thresholds, Mapping):
-            own = _threshold_value(thresholds.get(name), f"threshold for column '{name}'")
+            argument = f"thresholds['{name}']"
+            own = _threshold_value(thresholds.get(name), argument)
         else:
-            own = _threshold_value(thresholds, "thresholds")
+            argument = "thresholds"
+            own = _threshold_value(thresholds, argument)
+        pvalue_tests = [t for t in names if _gives_pvalue(t)]
+        if own > 1 and pvalue_tests:
+            raise InvalidInputError(f"{argument} is {own:g} but test '{pvalue_tests[0]}' of column '{name}' compares a "
+                                    "p-value; give a number in [0, 1]")
         requests.append((name, names, [own] * max(1, len(names)), by_test))
     return requests
 
 
+def _column_list(columns: Any, argument: str) -> list[Any]:
+    names = [columns] if isinstance(columns, str) else columns
+    if not isinstance(names, (list, tuple, np.ndarray)) and not hasattr(names, "__iter__"):
+        raise InvalidTypeError(f"{argument} must be a column name or a list of names, got {type(columns).__name__}")
+    names = list(names)
+    seen: set[Any] = set()
+    for name in names:
+        if not isinstance(name, str):
+            raise InvalidTypeError(f"{argument}: column names are strings, got {name!r}")
+        if name in seen:
+            raise InvalidInputError(f"{argument}: column {name!r} is listed twice")
+        seen.add(name)
+    return names
+
+
 def _frames(reference: Any, current: Any, columns: Sequence[str] | None, exclude: set[str]) -> tuple[Frame, Frame, list[str]]:
-    ref = as_frame(reference, argument="reference")
-    cur = as_frame(current, argument="current")
+    ref = _converted(lambda: as_frame(reference, argument="reference"), "reference")
+    cur = _converted(lambda: as_frame(current, argument="current"), "current")
     if ref.n_rows == 0:
-        raise ValueError("reference has no rows")
+        raise InvalidInputError("reference has no rows")
     if columns is None:
         columns = [c for c in ref.names if c not in exclude]
     else:
-        columns = [columns] if isinstance(columns, str) else list(columns)
+        columns = _column_list(columns, "columns")
+        if not columns:
+            raise InvalidInputError("columns is empty; give None (every column) or at least one name")
         unknown = [c for c in columns if c not in ref]
         if unknown:
-            raise ValueError(f"columns {unknown} are not in the reference data")
+            raise InvalidInputError(f"columns {unknown} are not in the reference data")
     missing = [c for c in [*columns, *sorted(exclude)] if c not in cur]
     if missing:
-        raise ValueError(f"columns {missing} are in the reference but not in the current data")
+        raise InvalidInputError(f"columns {missing} are in the reference but not in the current data")
     return ref, cur, list(columns)
 
 
@@ -606,10 +767,7 @@ def _results_table(results: Sequence[ColumnResult], extra: Sequence[tuple[str, S
 def _role_columns(value: Any, argument: str) -> list[str]:
     if value is None:
         return []
-    names = [value] if isinstance(value, str) else list(value)
-    if not all(isinstance(n, str) for n in names):
-        raise TypeError(f"{argument} must be a column name or a list of names")
-    return names
+    return _column_list(value, argument)
 
 
 def report(
@@ -640,25 +798,28 @@ def report(
     by ``pvalue_adjusted`` < threshold. Distances are not affected.
     """
     method = _correction(correction, "correction")
-    if not isinstance(drift_share, (int, float)) or not 0 <= drift_share <= 1:
-        raise ValueError(f"drift_share must be in [0, 1], got {drift_share!r}")
-    roles = {name: "target" for name in _role_columns(target, "target")}
-    roles.update({name: "prediction" for name in _role_columns(prediction, "prediction")})
+    share = _real(drift_share, "drift_share")
+    if not 0 <= share <= 1:
+        raise InvalidInputError(f"drift_share must be in [0, 1], got {drift_share!r}")
+    targets, predictions = _role_columns(target, "target"), _role_columns(prediction, "prediction")
+    both = sorted(set(targets) & set(predictions))
+    if both:
+        raise InvalidInputError(f"columns {both} are named both as target and as prediction")
+    roles = {name: "target" for name in targets}
+    roles.update({name: "prediction" for name in predictions})
     ref, cur, features = _frames(reference, current, columns, set(roles))
-    checked = features + [c for c in roles if c not in features]
     missing_roles = [c for c in roles if c not in ref]
     if missing_roles:
-        raise ValueError(f"target/prediction columns {missing_roles} are not in the reference data")
+        raise InvalidInputError(f"target/prediction columns {missing_roles} are not in the reference data")
+    checked = features + [c for c in roles if c not in features]
     requests = _requests(checked, tests, thresholds)
-    callback = progress_callback(progress, "drift report")
-    results = _core.drift_report(
-        ref.core_columns(checked), cur.core_columns(checked), requests, n_jobs_arg(n_jobs), callback, method
-    )
+    jobs, callback = _jobs(n_jobs), _progress(progress, "drift report")
+    results = _core.drift_report(ref.core_columns(checked), cur.core_columns(checked), requests, jobs, callback, method)
     by_role: dict[str, list[ColumnResult]] = {"feature": [], "target": [], "prediction": []}
     for core in results:
         role = roles.get(core.column, "feature")
         by_role[role].append(_column_result(core, role))
-    return DriftReport(by_role["feature"], float(drift_share), by_role["target"], by_role["prediction"], correction)
+    return DriftReport(by_role["feature"], share, by_role["target"], by_role["prediction"], correction)
 
 
 # --- over time ---------------------------------------------------------------------------
@@ -725,44 +886,76 @@ class DriftOverTime:
         return f"<assay DriftOverTime: {len(self.chunks)} chunks>"
 
 
+def _time_values(time: Any, frame: Frame | int) -> np.ndarray | None:
+    """``time`` (a column name of ``frame`` or an array with one value per row; ``frame``
+    may be just the number of rows then) as float64 seconds; datetimes are seconds since
+    the epoch. Missing or infinite times are errors."""
+    if time is None:
+        return None
+    n_rows = frame if isinstance(frame, int) else frame.n_rows
+    if isinstance(time, str):
+        if isinstance(frame, int) or time not in frame:
+            raise InvalidInputError(f"time column '{time}' is not in the current data")
+        column = frame.column(time)
+    else:
+        column = _converted(lambda: as_column(_array(time, "time") if not hasattr(time, "dtype") else time,
+                                              name="time", argument="time"), "time")
+        if len(column) != n_rows:
+            raise InvalidInputError(f"time must have one value per current row ({n_rows}), got {len(column)}")
+    if column.kind == CATEGORICAL:
+        raise InvalidTypeError(f"time must hold numbers or datetimes, got {column.source_dtype} values")
+    values = np.asarray(column.values, dtype=np.float64)
+    finite = np.isfinite(values)
+    if not finite.all():
+        raise InvalidInputError(f"time holds a missing or infinite value at row {int(np.argmin(finite))}")
+    return values
+
+
 def _chunk_labels(
     n_rows: int, time: np.ndarray | None, freq: str | None, chunk_size: int | None, n_chunks: int | None
 ) -> tuple[np.ndarray, list[Any]]:
-    """Chunk index of every current row, and a label per chunk."""
+    """Chunk index of every row, and a label per chunk. ``time`` is float64 seconds."""
     chosen = sum(x is not None for x in (freq, chunk_size, n_chunks))
     if chosen > 1:
-        raise ValueError("give at most one of freq, chunk_size and n_chunks")
+        raise InvalidInputError("give at most one of freq, chunk_size and n_chunks")
     if freq is not None:
+        if not isinstance(freq, str):
+            raise InvalidTypeError(f"freq must be a pandas period alias such as 'D', got {type(freq).__name__}")
         if time is None:
-            raise ValueError("freq needs time=")
+            raise InvalidInputError("freq needs time=")
         import pandas as pd
 
-        stamps = pd.to_datetime(pd.Series(time), unit="s") if np.issubdtype(time.dtype, np.number) else pd.Series(
-            pd.to_datetime(time)
-        )
         try:
-            periods = stamps.dt.to_period(freq)
-        except (ValueError, TypeError) as error:
-            raise ValueError(f"freq: {error}") from error
+            periods = pd.to_datetime(pd.Series(time), unit="s").dt.to_period(freq)
+        except (ValueError, TypeError, OverflowError) as error:
+            raise InvalidInputError(f"freq={freq!r} on time: {error}") from error
         codes, uniques = pd.factorize(periods, sort=True)
         return codes.astype(np.int64), [str(u) for u in uniques]
     order = np.arange(n_rows) if time is None else np.argsort(time, kind="stable")
-    if time is not None and np.isnan(np.asarray(time, dtype=np.float64)).any():
-        raise ValueError("time holds missing values")
     if chunk_size is not None:
-        if isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1:
-            raise ValueError(f"chunk_size must be a positive integer, got {chunk_size!r}")
-        per_position = np.arange(n_rows, dtype=np.int64) // chunk_size
+        size = _count_arg(chunk_size, "chunk_size")
+        per_position = np.arange(n_rows, dtype=np.int64) // size
     else:
-        count = 10 if n_chunks is None else n_chunks
-        if isinstance(count, bool) or not isinstance(count, int) or count < 1:
-            raise ValueError(f"n_chunks must be a positive integer, got {n_chunks!r}")
+        count = 10 if n_chunks is None else _count_arg(n_chunks, "n_chunks")
         count = min(count, max(n_rows, 1))
         per_position = (np.arange(n_rows, dtype=np.int64) * count) // max(n_rows, 1)
     labels = np.empty(n_rows, dtype=np.int64)
     labels[order] = per_position
     n = int(per_position[-1]) + 1 if n_rows else 0
     return labels, list(range(n))
+
+
+def _count_arg(value: Any, argument: str) -> int:
+    """A positive integer option (int or numpy integer; not bool)."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
+        raise InvalidTypeError(f"{argument} must be a positive integer, got {type(value).__name__}")
+    if value < 1:
+        raise InvalidInputError(f"{argument} must be a positive integer, got {value!r}")
+    return int(value)
+
+
+#: Most (chunk, column, test) results ``over_time`` makes in one call.
+MAX_OVER_TIME_RESULTS = 10_000_000
 
 
 def over_time(
@@ -791,36 +984,30 @@ def over_time(
     (the chunk's own report).
     """
     method = _correction(correction, "correction")
-    cur_frame = as_frame(current, argument="current")
-    time_values = None
-    exclude: set[str] = set()
-    if isinstance(time, str):
-        if time not in cur_frame:
-            raise ValueError(f"time column '{time}' is not in the current data")
-        time_values = cur_frame.column(time).values
-        exclude.add(time)
-    elif time is not None:
-        time_values = np.asarray(time)
-        if time_values.shape != (cur_frame.n_rows,):
-            raise ValueError(f"time must have one value per current row ({cur_frame.n_rows}), got {time_values.shape}")
-        if np.issubdtype(time_values.dtype, np.datetime64):
-            time_values = time_values.astype("datetime64[ns]").astype(np.int64) / 1e9
+    cur_frame = _converted(lambda: as_frame(current, argument="current"), "current")
+    time_values = _time_values(time, cur_frame)
+    exclude = {time} if isinstance(time, str) else set()
     ref, cur, checked = _frames(reference, cur_frame, columns, exclude)
     labels, names = _chunk_labels(cur.n_rows, time_values, freq, chunk_size, n_chunks)
     if not names:
-        raise ValueError("current has no rows")
+        raise InvalidInputError("current has no rows")
     requests = _requests(checked, tests, thresholds)
-    callback = progress_callback(progress, "drift over time")
+    results_made = len(names) * sum(max(1, len(r[1])) for r in requests)
+    if results_made > MAX_OVER_TIME_RESULTS:
+        chosen = "freq" if freq is not None else "chunk_size" if chunk_size is not None else "n_chunks"
+        raise ResourceLimitError(f"{chosen}: {len(names)} chunks x {len(requests)} columns make {results_made} "
+                                 "results, "
+                                 f"above the limit of {MAX_OVER_TIME_RESULTS}; use fewer, larger chunks")
+    jobs, callback = _jobs(n_jobs), _progress(progress, "drift over time")
     pairs = _core.drift_over_time(
-        ref.core_columns(checked), cur.core_columns(checked), labels, len(names), requests, n_jobs_arg(n_jobs), callback,
-        method,
+        ref.core_columns(checked), cur.core_columns(checked), labels, len(names), requests, jobs, callback, method,
     )
     results: list[list[ColumnResult]] = [[] for _ in names]
     for chunk, core in pairs:
         results[chunk].append(_column_result(core))
     counts = np.bincount(labels[labels >= 0], minlength=len(names))
     if time_values is not None:  # every chunk holds at least one row
-        sorted_time = np.asarray(time_values, dtype=np.float64)[np.argsort(labels, kind="stable")]
+        sorted_time = time_values[np.argsort(labels, kind="stable")]
         offsets = np.concatenate([[0], np.cumsum(counts)[:-1]])
         starts = np.minimum.reduceat(sorted_time, offsets).tolist()
         ends = np.maximum.reduceat(sorted_time, offsets).tolist()
@@ -837,19 +1024,59 @@ def over_time(
 
 
 def _matrix(frame: Frame, columns: Sequence[str], argument: str) -> np.ndarray:
-    """Row-major float64 matrix of numeric columns; non-finite values are an error."""
+    """Row-major float64 matrix of numeric columns; non-finite values are an error.
+
+    Filled in blocks of rows: cache-friendly, and each step is short enough for Ctrl-C.
+    """
     categorical = [c for c in columns if frame.column(c).kind == CATEGORICAL]
     if categorical:
-        raise TypeError(f"{argument}: multivariate drift needs numeric columns; {categorical} are categorical")
+        raise InvalidTypeError(f"{argument}: multivariate drift needs numeric columns; {categorical} are categorical")
     if not columns:
-        raise ValueError(f"{argument}: no columns to compare")
-    matrix = np.column_stack([frame.column(c).values for c in columns])
+        raise InvalidInputError(f"{argument}: no columns to compare")
+    values = [frame.column(c).values for c in columns]
+    matrix = np.empty((frame.n_rows, len(columns)))
+    for begin in range(0, frame.n_rows, _ROW_BLOCK):
+        end = min(frame.n_rows, begin + _ROW_BLOCK)
+        matrix[begin:end] = np.column_stack([v[begin:end] for v in values])
+    _require_finite(matrix, argument, columns)
+    return matrix
+
+
+_ROW_BLOCK = 16384
+
+
+def _require_finite(matrix: np.ndarray, argument: str, columns: Sequence[Any]) -> None:
     bad = ~np.isfinite(matrix)
     if bad.any():
         row, col = np.argwhere(bad)[0]
-        raise ValueError(f"{argument}: column '{columns[col]}' holds NaN or infinite values (row {row}); "
-                         "drop or impute them first")
-    return np.ascontiguousarray(matrix)
+        raise InvalidInputError(f"{argument}: column '{columns[col]}' holds NaN or infinite values (row {row}); "
+                                "drop or impute them first")
+
+
+def _plain_matrix(values: Any) -> bool:
+    return isinstance(values, np.ndarray) and values.ndim == 2 and values.dtype.kind in "biuf"
+
+
+def _matrices(reference: Any, current: Any, columns: Any, exclude: set[str],
+              cur_frame: Frame | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The reference and current rows as row-major float64 matrices for the multivariate
+    detectors. Two 2-D numeric arrays (no ``columns``) are used as they are (no copy when
+    already C-ordered float64); tables go through the column checks of ``report``."""
+    if columns is None and not exclude and _plain_matrix(reference) and _plain_matrix(current) and cur_frame is None:
+        if reference.shape[0] == 0:
+            raise InvalidInputError("reference has no rows")
+        if reference.shape[1] != current.shape[1]:
+            raise InvalidInputError(f"reference and current have {reference.shape[1]} and {current.shape[1]} columns; "
+                                    "they must have the same columns")
+        if reference.shape[1] == 0:
+            raise InvalidInputError("reference: no columns to compare")
+        names = [f"x{j}" for j in range(reference.shape[1])]
+        x, y = (np.ascontiguousarray(m, dtype=np.float64) for m in (reference, current))
+        _require_finite(x, "reference", names)
+        _require_finite(y, "current", names)
+        return x, y
+    ref, cur, names = _frames(reference, current if cur_frame is None else cur_frame, columns, exclude)
+    return _matrix(ref, names, "reference"), _matrix(cur, names, "current")
 
 
 @dataclass(frozen=True)
@@ -872,9 +1099,22 @@ class MMDResult:
 
 
 def _seed(seed: Any) -> int:
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**64:
-        raise ValueError(f"seed must be an integer in [0, 2**64), got {seed!r}")
+    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, numbers.Integral):
+        raise InvalidTypeError(f"seed must be an integer in [0, 2**64), got {type(seed).__name__}")
+    if not 0 <= seed < 2**64:
+        raise InvalidInputError(f"seed must be an integer in [0, 2**64), got {seed!r}")
     return int(seed)
+
+
+def _positive_real(value: Any, argument: str) -> float:
+    number = _real(value, argument)
+    if not (0 < number < math.inf):
+        raise InvalidInputError(f"{argument} must be a finite number > 0, got {value!r}")
+    return number
+
+
+#: Largest permutation matrix ``mmd`` builds: (rows of both samples) x (n_permutations + 1) doubles.
+MAX_MMD_CELLS = 2**30
 
 
 def mmd(
@@ -895,16 +1135,18 @@ def mmd(
     current rows, as alibi-detect). Permutation p of the pooled rows is drawn from
     CounterRng(seed, p), so results are the same for every ``n_jobs``.
     """
-    ref, cur, names = _frames(reference, current, columns, set())
-    if isinstance(n_permutations, bool) or not isinstance(n_permutations, int) or n_permutations < 1:
-        raise ValueError(f"n_permutations must be a positive integer, got {n_permutations!r}")
-    if bandwidth is not None and (not isinstance(bandwidth, (int, float)) or not bandwidth > 0):
-        raise ValueError(f"bandwidth must be a positive number, got {bandwidth!r}")
-    x, y = _matrix(ref, names, "reference"), _matrix(cur, names, "current")
-    statistic, pvalue, used, permuted = _core.mmd_test(
-        x, y, n_permutations, _seed(seed), float(bandwidth or 0.0), n_jobs_arg(n_jobs),
-        progress_callback(progress, "MMD permutations"),
-    )
+    n_permutations = _count_arg(n_permutations, "n_permutations")
+    width = 0.0 if bandwidth is None else _positive_real(bandwidth, "bandwidth")
+    seed, jobs, callback = _seed(seed), _jobs(n_jobs), _progress(progress, "MMD permutations")
+    x, y = _matrices(reference, current, columns, set())
+    rows = x.shape[0] + y.shape[0]
+    cells = rows * (n_permutations + 1)
+    if cells > MAX_MMD_CELLS:
+        raise ResourceLimitError(f"n_permutations: {rows} rows x {n_permutations + 1} permutations "
+                                 f"need {cells * 8 / 2**30:.1f} GiB, above the limit of "
+                                 f"{MAX_MMD_CELLS * 8 / 2**30:.0f} GiB; "
+                                 "use fewer permutations or a sample of the rows")
+    statistic, pvalue, used, permuted = _core.mmd_test(x, y, n_permutations, seed, width, jobs, callback)
     return MMDResult(float(statistic), float(pvalue), float(used), n_permutations, permuted)
 
 
@@ -964,6 +1206,7 @@ def pca_reconstruction(
     freq: str | None = None,
     sigma: float = 3.0,
     n_jobs: int | None = None,
+    progress: Any = None,
 ) -> ReconstructionDrift:
     """Fits a PCA on ``reference`` and reports the mean reconstruction error per chunk.
 
@@ -971,30 +1214,36 @@ def pca_reconstruction(
     explaining more than ``variance`` (NannyML's 0.65) are kept. The reference is cut
     into chunks the same way (``chunk_size`` or ``n_chunks``; 10 by default) to set the
     alert band mean +/- ``sigma`` standard deviations of the reference chunk errors.
+    The fit asks ``progress`` (as in :func:`report`) after every block of rows, so
+    Ctrl-C stops it promptly.
     """
-    if not isinstance(sigma, (int, float)) or not sigma >= 0:
-        raise ValueError(f"sigma must be a non-negative number, got {sigma!r}")
-    cur_frame = as_frame(current, argument="current")
-    exclude = {time} if isinstance(time, str) else set()
-    time_values = cur_frame.column(time).values if isinstance(time, str) and time in cur_frame else time
-    if isinstance(time, str) and time not in cur_frame:
-        raise ValueError(f"time column '{time}' is not in the current data")
-    ref, cur, names = _frames(reference, cur_frame, columns, exclude)
-    x, y = _matrix(ref, names, "reference"), _matrix(cur, names, "current")
-    if not isinstance(variance, (int, float)) or not 0 < variance <= 1:
-        raise ValueError(f"variance must be in (0, 1], got {variance!r}")
-    model = _core.fit_pca(x, float(variance))
-    time_array = None if time_values is None else np.asarray(time_values)
-    labels, names_of_chunks = _chunk_labels(cur.n_rows, time_array, freq, chunk_size, n_chunks)
-    ref_labels, ref_names = _chunk_labels(ref.n_rows, None, None, chunk_size, n_chunks)
-    jobs = n_jobs_arg(n_jobs)
-    errors = np.asarray(_core.reconstruction_error(model, y, labels, len(names_of_chunks), jobs))
-    reference_errors = np.asarray(_core.reconstruction_error(model, x, ref_labels, len(ref_names), jobs))
+    spread_factor = _real(sigma, "sigma")
+    if not 0 <= spread_factor < math.inf:
+        raise InvalidInputError(f"sigma must be a finite number >= 0, got {sigma!r}")
+    share = _real(variance, "variance")
+    if not 0 < share <= 1:
+        raise InvalidInputError(f"variance must be in (0, 1], got {variance!r}")
+    jobs, callback = _jobs(n_jobs), _progress(progress, "PCA fit")
+    if isinstance(time, str):  # a column of current: excluded from the columns compared
+        cur_frame = _converted(lambda: as_frame(current, argument="current"), "current")
+        time_values = _time_values(time, cur_frame)
+        x, y = _matrices(reference, current, columns, {time}, cur_frame)
+    else:
+        x, y = _matrices(reference, current, columns, set())
+        time_values = _time_values(time, y.shape[0])
+    if y.shape[0] == 0:
+        raise InvalidInputError("current has no rows")
+    labels, names_of_chunks = _chunk_labels(y.shape[0], time_values, freq, chunk_size, n_chunks)
+    ref_labels, ref_names = _chunk_labels(x.shape[0], None, None, chunk_size, n_chunks)
+    model = _core.fit_pca(x, share, callback)
+    errors = np.asarray(_core.reconstruction_error(model, y, labels, len(names_of_chunks), jobs, callback))
+    reference_errors = np.asarray(_core.reconstruction_error(model, x, ref_labels, len(ref_names), jobs, callback))
     centre = float(np.mean(reference_errors))
     spread = float(np.std(reference_errors)) if len(reference_errors) > 1 else math.nan
     counts = np.bincount(labels, minlength=len(names_of_chunks))
     chunks = [{"chunk": i, "label": str(n), "rows": int(c)} for i, (n, c) in enumerate(zip(names_of_chunks, counts))]
-    return ReconstructionDrift(chunks, errors, reference_errors, centre - sigma * spread, centre + sigma * spread,
+    return ReconstructionDrift(chunks, errors, reference_errors, centre - spread_factor * spread,
+                               centre + spread_factor * spread,
                                int(model.n_components), float(model.explained_variance))
 
 
@@ -1025,10 +1274,16 @@ class DomainClassifierResult:
                           "threshold": self.threshold, "drifted": self.drifted})
 
 
-def _positive_int(value: Any, argument: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{argument} must be a positive integer, got {value!r}")
-    return int(value)
+#: Largest ``n_trees`` and ``max_depth`` of the boosted domain classifier.
+MAX_TREES = 100_000
+MAX_DEPTH = 64
+
+
+def _positive_int(value: Any, argument: str, limit: int) -> int:
+    number = _count_arg(value, argument)
+    if number > limit:
+        raise InvalidInputError(f"{argument} is {number}, above the limit of {limit}")
+    return number
 
 
 def domain_classifier(
@@ -1045,6 +1300,7 @@ def domain_classifier(
     threshold: float = 0.55,
     seed: int = 0,
     n_jobs: int | None = None,
+    progress: Any = None,
 ) -> DomainClassifierResult:
     """Domain-classifier drift: cross-validated AUC of a model telling current rows from
     reference rows, trained in C++.
@@ -1058,19 +1314,27 @@ def domain_classifier(
     (NannyML uses 5). Drift is flagged when the lower end of the AUC interval exceeds
     ``threshold`` (Evidently's 0.55 for its absolute domain-classifier test).
     """
-    ref, cur, names = _frames(reference, current, columns, set())
-    if classifier not in ("logistic", "gbt"):
-        raise ValueError(f"classifier must be 'logistic' or 'gbt', got {classifier!r}")
-    if isinstance(n_folds, bool) or not isinstance(n_folds, int) or n_folds < 2:
-        raise ValueError(f"n_folds must be an integer >= 2, got {n_folds!r}")
-    if isinstance(l2, bool) or not isinstance(l2, (int, float)) or not 0 <= l2 < math.inf:
-        raise ValueError(f"l2 must be a finite number >= 0, got {l2!r}")
-    if isinstance(learning_rate, bool) or not isinstance(learning_rate, (int, float)) or not 0 < learning_rate < math.inf:
-        raise ValueError(f"learning_rate must be a finite number > 0, got {learning_rate!r}")
-    x, y = _matrix(ref, names, "reference"), _matrix(cur, names, "current")
+    if not isinstance(classifier, str) or classifier not in ("logistic", "gbt"):
+        raise InvalidInputError(f"classifier must be 'logistic' or 'gbt', got {classifier!r}")
+    folds_wanted = _count_arg(n_folds, "n_folds")
+    if folds_wanted < 2:
+        raise InvalidInputError(f"n_folds must be an integer >= 2, got {n_folds!r}")
+    penalty = _real(l2, "l2")
+    if not 0 <= penalty < math.inf:
+        raise InvalidInputError(f"l2 must be a finite number >= 0, got {l2!r}")
+    rate = _positive_real(learning_rate, "learning_rate")
+    trees, depth = _positive_int(n_trees, "n_trees", MAX_TREES), _positive_int(max_depth, "max_depth", MAX_DEPTH)
+    limit = _threshold_value(threshold, "threshold")
+    if math.isnan(limit) or limit > 1:
+        raise InvalidInputError(f"threshold must be an AUC in [0, 1], got {threshold!r}")
+    seed, jobs, callback = _seed(seed), _jobs(n_jobs), _progress(progress, "domain classifier")
+    x, y = _matrices(reference, current, columns, set())
+    for matrix, argument in ((x, "reference"), (y, "current")):
+        if matrix.shape[0] < folds_wanted:
+            raise InvalidInputError(f"{argument} has {matrix.shape[0]} rows; each sample needs at least n_folds = "
+                                    f"{folds_wanted} rows")
     auc, lower, upper, fold_auc, scores, folds = _core.domain_classifier(
-        x, y, n_folds, classifier, float(l2), _positive_int(n_trees, "n_trees"), _positive_int(max_depth, "max_depth"),
-        float(learning_rate), _seed(seed), n_jobs_arg(n_jobs)
+        x, y, folds_wanted, classifier, penalty, trees, depth, rate, seed, jobs, callback
     )
-    return DomainClassifierResult(float(auc), float(lower), float(upper), [float(a) for a in fold_auc],
-                                  float(_threshold_value(threshold, "threshold")), scores, folds)
+    return DomainClassifierResult(float(auc), float(lower), float(upper), [float(a) for a in fold_auc], limit, scores,
+                                  folds)

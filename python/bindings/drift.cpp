@@ -44,10 +44,10 @@ std::vector<drift::ColumnRequest> to_requests(const py::list& requests) {
 
 // Runs a two-sample function on sorted copies of x and y (sorting without the GIL).
 template <class Fn>
-auto on_sorted(const Array& x, const Array& y, Fn&& fn) {
+auto on_sorted(const Array& x, const Array& y, Fn&& fn, const char* x_name = "x", const char* y_name = "y") {
   py::gil_scoped_release release;
-  const auto xs = drift::sorted_sample(span_of(x), "x");
-  const auto ys = drift::sorted_sample(span_of(y), "y");
+  const auto xs = drift::SortedSample::sort(span_of(x), x_name);
+  const auto ys = drift::SortedSample::sort(span_of(y), y_name);
   return fn(xs, ys);
 }
 
@@ -82,7 +82,8 @@ void bind_drift(py::module_& m) {
       "ks_2samp",
       [](const Array& x, const Array& y, const std::string& method) {
         const auto how = parse_method(method);
-        return as_tuple(on_sorted(x, y, [&](const auto& a, const auto& b) { return drift::ks_2samp(a, b, how); }));
+        return as_tuple(on_sorted(
+            x, y, [&](const auto& a, const auto& b) { return drift::ks_2samp(a, b, how); }, "data1", "data2"));
       },
       py::arg("x"), py::arg("y"), py::arg("method"));
   m.def(
@@ -113,10 +114,11 @@ void bind_drift(py::module_& m) {
         drift::TestResult result;
         {
           py::gil_scoped_release release;
-          std::vector<std::vector<double>> sorted;
+          std::vector<drift::SortedSample> sorted;
           for (std::size_t i = 0; i < samples.size(); ++i)
-            sorted.push_back(drift::sorted_sample(span_of(samples[i]), "samples[" + std::to_string(i) + "]"));
-          result = drift::anderson_ksamp(std::vector<std::span<const double>>(sorted.begin(), sorted.end()));
+            sorted.push_back(drift::SortedSample::sort(span_of(samples[i]), "samples[" + std::to_string(i) + "]"));
+          result = drift::anderson_ksamp(
+              std::vector<std::reference_wrapper<const drift::SortedSample>>(sorted.begin(), sorted.end()));
         }
         return as_tuple(result);
       },
@@ -125,11 +127,11 @@ void bind_drift(py::module_& m) {
       "cdf_distance",
       [](const Array& x, const Array& y, const std::optional<Array>& wx, const std::optional<Array>& wy, int p) {
         py::gil_scoped_release release;
-        const auto xs = drift::sorted_sample(span_of(x), "u_values");
-        const auto ys = drift::sorted_sample(span_of(y), "v_values");
         if (wx && wy)  // weighted: the core sorts values with their weights
           return p == 1 ? drift::wasserstein(span_of(x), span_of(y), span_of(*wx), span_of(*wy))
                         : drift::energy_distance(span_of(x), span_of(y), span_of(*wx), span_of(*wy));
+        const auto xs = drift::SortedSample::sort(span_of(x), "u_values");
+        const auto ys = drift::SortedSample::sort(span_of(y), "v_values");
         return p == 1 ? drift::wasserstein(xs, ys) : drift::energy_distance(xs, ys);
       },
       py::arg("x"), py::arg("y"), py::arg("x_weights"), py::arg("y_weights"), py::arg("p"));
@@ -157,10 +159,18 @@ void bind_drift(py::module_& m) {
     return as_tuple(drift::two_proportion_z(k1, n1, k2, n2));
   });
   m.def(
+      "normalized_wasserstein",
+      [](const Array& reference, const Array& current) {
+        return on_sorted(
+            reference, current, [](const auto& a, const auto& b) { return drift::normalized_wasserstein(a, b); },
+            "reference", "current");
+      },
+      py::arg("reference"), py::arg("current"));
+  m.def(
       "distribution_distance",
       [](const std::string& name, const Array& p, const Array& q) {
         const auto a = span_of(p), b = span_of(q);
-        if (name == "psi") return drift::population_stability_index(a, b);
+        if (name == "psi") return drift::population_stability_index(a, b, true);
         if (name == "kl_div") return drift::kl_divergence(a, b);
         if (name == "jensenshannon") return drift::jensen_shannon(a, b);
         if (name == "hellinger") return drift::hellinger(a, b);
@@ -249,10 +259,12 @@ void bind_drift(py::module_& m) {
   m.def(
       "domain_classifier",
       [](const Array& x, const Array& y, std::size_t n_folds, const std::string& classifier, double l2,
-         std::size_t n_trees, std::size_t max_depth, double learning_rate, std::uint64_t seed, int n_jobs) {
+         std::size_t n_trees, std::size_t max_depth, double learning_rate, std::uint64_t seed, int n_jobs,
+         const py::object& progress) {
         const auto xm = matrix_of(x, "reference"), ym = matrix_of(y, "current");
+        const Progress fit_progress = make_progress(progress);
         if (classifier != "logistic" && classifier != "gbt")
-          throw py::value_error("classifier must be 'logistic' or 'gbt', got '" + classifier + "'");
+          throw InvalidArgument("classifier must be 'logistic' or 'gbt', got '" + classifier + "'");
         drift::DomainClassifierOptions options;
         options.model = classifier == "gbt" ? drift::DomainModel::gradient_boosting : drift::DomainModel::logistic;
         options.l2 = l2;
@@ -262,14 +274,14 @@ void bind_drift(py::module_& m) {
         drift::DomainClassifierResult r;
         {
           py::gil_scoped_release release;
-          r = drift::domain_classifier(xm, ym, n_folds, options, seed, n_jobs);
+          r = drift::domain_classifier(xm, ym, n_folds, options, seed, n_jobs, fit_progress);
         }
         return py::make_tuple(r.auc, r.lower, r.upper, r.fold_auc,
                               py::array_t<double>(r.scores.size(), r.scores.data()),
                               py::array_t<std::int32_t>(r.folds.size(), r.folds.data()));
       },
       py::arg("x"), py::arg("y"), py::arg("n_folds"), py::arg("classifier"), py::arg("l2"), py::arg("n_trees"),
-      py::arg("max_depth"), py::arg("learning_rate"), py::arg("seed"), py::arg("n_jobs"));
+      py::arg("max_depth"), py::arg("learning_rate"), py::arg("seed"), py::arg("n_jobs"), py::arg("progress") = py::none());
 
   py::class_<drift::PcaModel>(m, "PcaModel")
       .def_readonly("mean", &drift::PcaModel::mean)
@@ -284,23 +296,26 @@ void bind_drift(py::module_& m) {
       .def_readonly("explained_variance", &drift::PcaModel::explained_variance);
   m.def(
       "fit_pca",
-      [](const Array& reference, double variance) {
+      [](const Array& reference, double variance, const py::object& progress) {
         const auto view = matrix_of(reference, "reference");
+        const Progress fit_progress = make_progress(progress);
         py::gil_scoped_release release;
-        return drift::fit_pca(view, variance);
+        return drift::fit_pca(view, variance, fit_progress);
       },
-      py::arg("reference"), py::arg("variance"));
+      py::arg("reference"), py::arg("variance"), py::arg("progress") = py::none());
   m.def(
       "reconstruction_error",
       [](const drift::PcaModel& model, const Array& data,
          const py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>& chunk_of_row, std::int64_t n_chunks,
-         int n_jobs) {
+         int n_jobs, const py::object& progress) {
         const auto view = matrix_of(data, "data");
         const std::span<const std::int64_t> chunks(chunk_of_row.data(), static_cast<std::size_t>(chunk_of_row.size()));
+        const Progress error_progress = make_progress(progress);
         py::gil_scoped_release release;
-        return drift::reconstruction_error(model, view, chunks, n_chunks, n_jobs);
+        return drift::reconstruction_error(model, view, chunks, n_chunks, n_jobs, error_progress);
       },
-      py::arg("model"), py::arg("data"), py::arg("chunk_of_row"), py::arg("n_chunks"), py::arg("n_jobs"));
+      py::arg("model"), py::arg("data"), py::arg("chunk_of_row"), py::arg("n_chunks"), py::arg("n_jobs"),
+      py::arg("progress") = py::none());
 }
 
 }  // namespace assay::bindings

@@ -80,7 +80,8 @@ TEST(DriftSpecial, NormalSmirnovBesselCramerVonMises) {
 
 TEST(DriftTests, KolmogorovSmirnovExactSmallCases) {
   // x entirely below y: D = 1; the only outside path is the corner path, p = 2 / C(6, 3).
-  const std::vector<double> x{1, 2, 3}, y{4, 5, 6};
+  const auto x = SortedSample::sort(std::vector<double>{1, 2, 3}, "x");
+  const auto y = SortedSample::sort(std::vector<double>{4, 5, 6}, "y");
   const TestResult r = ks_2samp(x, y);
   EXPECT_DOUBLE_EQ(r.statistic, 1.0);
   EXPECT_NEAR(r.pvalue, 2.0 / 20.0, 1e-15);
@@ -91,7 +92,9 @@ TEST(DriftTests, KolmogorovSmirnovExactSmallCases) {
 }
 
 TEST(DriftTests, EppsSingletonNeedsSpreadAndFiveValues) {
-  const std::vector<double> constant(10, 1.0), few{1, 2, 3, 4}, spread{1, 2, 3, 4, 5, 6, 7, 8};
+  const auto constant = SortedSample::sort(std::vector<double>(10, 1.0), "constant");
+  const auto few = SortedSample::sort(std::vector<double>{1, 2, 3, 4}, "few");
+  const auto spread = SortedSample::sort(std::vector<double>{1, 2, 3, 4, 5, 6, 7, 8}, "spread");
   EXPECT_THROW(epps_singleton_2samp(constant, constant), InvalidArgument);
   EXPECT_THROW(epps_singleton_2samp(few, spread), InvalidArgument);
   const TestResult same = epps_singleton_2samp(spread, spread);
@@ -127,7 +130,8 @@ TEST(DriftTests, DistancesOnKnownDistributions) {
   std::vector<double> filled{0.5, 0.5, 0.0};
   evidently_fill_zeros(filled);
   EXPECT_EQ(filled[2], 1e-4);
-  const std::vector<double> x{0, 1}, y{1, 2};
+  const auto x = SortedSample::sort(std::vector<double>{0, 1}, "x");
+  const auto y = SortedSample::sort(std::vector<double>{1, 2}, "y");
   EXPECT_NEAR(wasserstein(x, y), 1.0, 1e-15);
   EXPECT_THROW(jensen_shannon(p, std::vector<double>{1.0}), InvalidArgument);
 }

@@ -34,8 +34,8 @@ double sigmoid(double raw) { return 1.0 / (1.0 + std::exp(-raw)); }
 class Booster {
  public:
   Booster(const BinnedMatrix& data, std::span<const std::uint8_t> labels, std::span<const std::size_t> train,
-          const DomainClassifierOptions& options)
-      : data_(data), labels_(labels), train_(train), options_(options), gradient_(train.size()),
+          const DomainClassifierOptions& options, StopPoll* poll)
+      : data_(data), labels_(labels), train_(train), options_(options), poll_(poll), gradient_(train.size()),
         hessian_(train.size()), raw_(train.size()), order_(train.size()),
         histogram_(data.cols * 256 * 3) {
     double positives = 0.0;
@@ -66,6 +66,7 @@ class Booster {
       std::vector<Pending> next;
       for (const Pending& item : level) {
         const Split split = depth < options_.max_depth ? best_split(item.begin, item.end) : Split{};
+        if (poll_) poll_->poll();
         if (split.feature < 0) {
           make_leaf(tree[item.node], item.begin, item.end);
           continue;
@@ -145,6 +146,7 @@ class Booster {
   std::span<const std::uint8_t> labels_;
   std::span<const std::size_t> train_;
   const DomainClassifierOptions& options_;
+  StopPoll* poll_;
   std::vector<double> gradient_, hessian_, raw_;
   std::vector<std::size_t> order_;
   std::vector<double> histogram_;  // (gradient, hessian, count) per feature and bin
@@ -161,7 +163,7 @@ double predict(const Tree& tree, const BinnedMatrix& data, std::size_t row) {
 
 }  // namespace
 
-BinnedMatrix bin_features(MatrixView data, std::size_t max_bins, int n_jobs) {
+BinnedMatrix bin_features(MatrixView data, std::size_t max_bins, int n_jobs, StopPoll* poll) {
   BinnedMatrix out;
   out.rows = data.rows;
   out.cols = data.cols;
@@ -188,18 +190,20 @@ BinnedMatrix bin_features(MatrixView data, std::size_t max_bins, int n_jobs) {
     for (std::size_t i = 0; i < data.rows; ++i)
       out.bins[j * data.rows + i] =
           static_cast<std::uint8_t>(std::lower_bound(cuts.begin(), cuts.end(), data(i, j)) - cuts.begin());
+    if (poll) poll->advance(1);
   });
   return out;
 }
 
 std::vector<double> fit_predict(const BinnedMatrix& data, std::span<const std::uint8_t> labels,
                                 std::span<const std::size_t> train, std::span<const std::size_t> test,
-                                const DomainClassifierOptions& options) {
-  Booster booster(data, labels, train, options);
+                                const DomainClassifierOptions& options, StopPoll* poll) {
+  Booster booster(data, labels, train, options, poll);
   std::vector<double> raw(test.size(), booster.base());
   for (std::size_t t = 0; t < options.n_trees; ++t) {
     const Tree tree = booster.grow();
     for (std::size_t k = 0; k < test.size(); ++k) raw[k] += predict(tree, data, test[k]);
+    if (poll) poll->advance(1);
   }
   for (double& value : raw) value = sigmoid(value);
   return raw;

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "assay/drift/multivariate.hpp"
+#include "interrupt.hpp"
 
 namespace assay::drift::boosting {
 
@@ -25,12 +26,14 @@ struct BinnedMatrix {
   std::uint8_t operator()(std::size_t i, std::size_t j) const { return bins[j * rows + i]; }
 };
 // Features are binned in parallel (each independently of the others).
-BinnedMatrix bin_features(MatrixView data, std::size_t max_bins, int n_jobs);
+// `poll` (optional) advances one unit per feature.
+BinnedMatrix bin_features(MatrixView data, std::size_t max_bins, int n_jobs, StopPoll* poll = nullptr);
 
 // Trains on the rows `train` (labels 0/1 per row of `data`) and returns the predicted
 // probability of label 1 for the rows `test`.
 std::vector<double> fit_predict(const BinnedMatrix& data, std::span<const std::uint8_t> labels,
                                 std::span<const std::size_t> train, std::span<const std::size_t> test,
-                                const DomainClassifierOptions& options);
+                                const DomainClassifierOptions& options, StopPoll* poll = nullptr);
+// `poll` (optional) is polled after every node and advances one unit per tree.
 
 }  // namespace assay::drift::boosting

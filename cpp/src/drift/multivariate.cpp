@@ -18,6 +18,7 @@
 #include "assay/common/parallel.hpp"
 #include "assay/common/rng.hpp"
 #include "boosting.hpp"
+#include "interrupt.hpp"
 
 namespace assay::drift {
 
@@ -26,14 +27,24 @@ namespace {
 using RowMatrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
 constexpr std::size_t kBlock = 256;  // rows per kernel block
+constexpr std::size_t kPcaBlock = 16384;  // rows per PCA pass block (one interrupt check each)
 // Streams of the median-heuristic subsample, apart from the permutation streams.
 constexpr std::uint64_t kSubsampleStream = 1ULL << 40;
 
+// Values must be finite, and small enough that squared distances and sums of squares
+// stay finite: |v| <= kMaxMagnitude (rescale larger columns).
+constexpr double kMaxMagnitude = 1e150;
+
 void require_finite(MatrixView m, const char* name) {
-  for (std::size_t i = 0; i < m.rows * m.cols; ++i)
+  for (std::size_t i = 0; i < m.rows * m.cols; ++i) {
     if (!std::isfinite(m.data[i]))
       throw InvalidArgument(std::string(name) + " holds NaN or infinite values (row " + std::to_string(i / m.cols) +
                             "); drop or impute them first");
+    if (std::fabs(m.data[i]) > kMaxMagnitude)
+      throw InvalidArgument(std::string(name) + " holds a value of magnitude above 1e150 (row " +
+                            std::to_string(i / m.cols) + ", column " + std::to_string(i % m.cols) +
+                            "); squared distances would overflow: rescale the column");
+  }
 }
 
 Eigen::Map<const RowMatrix> as_eigen(MatrixView m) {
@@ -181,23 +192,57 @@ MmdResult mmd_test(MatrixView x, MatrixView y, std::size_t n_permutations, std::
   return result;
 }
 
-PcaModel fit_pca(MatrixView reference, double variance) {
+PcaModel fit_pca(MatrixView reference, double variance, const Progress& progress) {
   if (!(variance > 0 && variance <= 1)) throw InvalidArgument("variance must be in (0, 1]");
   if (reference.rows < 2 || reference.cols == 0)
     throw InvalidArgument("PCA needs at least 2 reference rows and one column");
+  if (reference.cols > kMaxPcaColumns)
+    throw ResourceLimit("reference has " + std::to_string(reference.cols) + " columns; the PCA's " +
+                        std::to_string(reference.cols) + " x " + std::to_string(reference.cols) +
+                        " covariance matrix is limited to " + std::to_string(kMaxPcaColumns) + " columns");
   require_finite(reference, "reference");
   PcaModel model;
-  const auto n = static_cast<Eigen::Index>(reference.rows), d = static_cast<Eigen::Index>(reference.cols);
+  const std::size_t rows = reference.rows;
+  const auto n = static_cast<double>(rows);
+  const auto d = static_cast<Eigen::Index>(reference.cols);
   model.n_features = reference.cols;
-  RowMatrix z = as_eigen(reference);
-  const Eigen::RowVectorXd mean = z.colwise().mean();
-  z.rowwise() -= mean;
-  Eigen::RowVectorXd scale = (z.colwise().squaredNorm() / static_cast<double>(n)).cwiseSqrt();
+  const Eigen::Map<const RowMatrix> data = as_eigen(reference);
+  // Three passes over row blocks, with an interrupt check after each block: the mean,
+  // the population standard deviation, then the Gram matrix of the standardised rows
+  // (its eigenvectors are the principal axes, its eigenvalues the squared singular
+  // values of the standardised data).
+  const std::size_t blocks = n_blocks(rows, kPcaBlock);
+  StopPoll poll(progress, 3 * blocks);
+  auto block_rows = [&](std::size_t b) {
+    const std::size_t begin = b * kPcaBlock;
+    return data.middleRows(static_cast<Eigen::Index>(begin), static_cast<Eigen::Index>(std::min(kPcaBlock, rows - begin)));
+  };
+  Eigen::RowVectorXd mean = Eigen::RowVectorXd::Zero(d);
+  for (std::size_t b = 0; b < blocks; ++b) {
+    mean += block_rows(b).colwise().sum();
+    poll.advance(1);
+  }
+  mean /= n;
+  Eigen::RowVectorXd scale = Eigen::RowVectorXd::Zero(d);
+  for (std::size_t b = 0; b < blocks; ++b) {
+    scale += (block_rows(b).rowwise() - mean).colwise().squaredNorm();
+    poll.advance(1);
+  }
+  scale = (scale / n).cwiseSqrt();
   for (Eigen::Index c = 0; c < d; ++c)
     if (!(scale(c) > 0)) scale(c) = 1.0;  // a constant column: centred only
-  z.array().rowwise() /= scale.array();
-  Eigen::BDCSVD<Eigen::MatrixXd> svd(z, Eigen::ComputeThinV);
-  const Eigen::VectorXd energy = svd.singularValues().array().square();
+  Eigen::MatrixXd gram = Eigen::MatrixXd::Zero(d, d);
+  for (std::size_t b = 0; b < blocks; ++b) {
+    const Eigen::MatrixXd z = (block_rows(b).rowwise() - mean).array().rowwise() / scale.array();
+    gram.selfadjointView<Eigen::Lower>().rankUpdate(z.transpose());
+    poll.advance(1);
+  }
+  gram = gram.selfadjointView<Eigen::Lower>();
+  Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eigen(gram);
+  if (eigen.info() != Eigen::Success) throw InvalidArgument("reference: the PCA's eigen decomposition did not converge");
+  poll.poll();
+  // Eigenvalues ascending: read them (and their vectors) from the end.
+  const Eigen::VectorXd energy = eigen.eigenvalues().reverse().cwiseMax(0.0);
   const double sum = energy.sum();
   std::size_t k = 0;
   double cumulative = 0.0;
@@ -215,13 +260,15 @@ PcaModel fit_pca(MatrixView reference, double variance) {
   model.components.resize(model.n_components * reference.cols);
   for (std::size_t c = 0; c < model.n_components; ++c)
     for (Eigen::Index f = 0; f < d; ++f)
-      model.components[c * reference.cols + static_cast<std::size_t>(f)] = svd.matrixV()(f, static_cast<Eigen::Index>(c));
+      model.components[c * reference.cols + static_cast<std::size_t>(f)] =
+          eigen.eigenvectors()(f, d - 1 - static_cast<Eigen::Index>(c));
+  poll.finish();
   return model;
 }
 
 std::vector<double> reconstruction_error(const PcaModel& model, MatrixView data,
                                          std::span<const std::int64_t> chunk_of_row, std::int64_t n_chunks,
-                                         int n_jobs) {
+                                         int n_jobs, const Progress& progress) {
   if (data.cols != model.n_features)
     throw InvalidArgument("data has " + std::to_string(data.cols) + " columns but the PCA was fitted on " +
                           std::to_string(model.n_features));
@@ -233,6 +280,7 @@ std::vector<double> reconstruction_error(const PcaModel& model, MatrixView data,
   std::vector<std::vector<double>> sums(row_blocks, std::vector<double>(static_cast<std::size_t>(n_chunks), 0.0));
   std::vector<std::vector<std::size_t>> counts(row_blocks,
                                                std::vector<std::size_t>(static_cast<std::size_t>(n_chunks), 0));
+  StopPoll poll(progress, row_blocks);
   parallel_for(static_cast<std::ptrdiff_t>(row_blocks), resolve_threads(n_jobs), [&](std::ptrdiff_t block) {
     std::vector<double> z(d), scores(k);
     const std::size_t begin = static_cast<std::size_t>(block) * 4096, end = std::min(data.rows, begin + 4096);
@@ -255,7 +303,9 @@ std::vector<double> reconstruction_error(const PcaModel& model, MatrixView data,
       sums[block][static_cast<std::size_t>(chunk)] += std::sqrt(error);
       ++counts[block][static_cast<std::size_t>(chunk)];
     }
+    poll.advance(1);
   });
+  poll.finish();
   std::vector<double> mean(static_cast<std::size_t>(n_chunks), 0.0);
   std::vector<std::size_t> rows(static_cast<std::size_t>(n_chunks), 0);
   for (std::size_t b = 0; b < row_blocks; ++b)
@@ -297,7 +347,7 @@ namespace {
 
 // Newton's method for sum(log-loss) + l2/2 ||w||^2 with an unpenalised intercept
 // (the last coefficient). Converges in a handful of steps on standardised features.
-Eigen::VectorXd fit_logistic(const Eigen::MatrixXd& features, const Eigen::VectorXd& labels, double l2) {
+Eigen::VectorXd fit_logistic(const Eigen::MatrixXd& features, const Eigen::VectorXd& labels, double l2, StopPoll& poll) {
   const Eigen::Index n = features.rows(), d = features.cols();
   Eigen::MatrixXd design(n, d + 1);
   design << features, Eigen::VectorXd::Ones(n);
@@ -313,6 +363,7 @@ Eigen::VectorXd fit_logistic(const Eigen::MatrixXd& features, const Eigen::Vecto
     hessian.diagonal().array() += 1e-12;  // keeps the system definite when a feature is constant
     const Eigen::VectorXd step = hessian.ldlt().solve(gradient);
     beta -= step;
+    poll.poll();
     if (step.lpNorm<Eigen::Infinity>() < 1e-12 * (1 + beta.lpNorm<Eigen::Infinity>())) break;
   }
   return beta;
@@ -335,7 +386,7 @@ void check_options(const DomainClassifierOptions& options) {
 
 // Out-of-fold P(current) of every pooled row from the chosen model.
 void score_folds(MatrixView x, MatrixView y, const DomainClassifierOptions& options, std::size_t n_folds,
-                 int n_jobs, DomainClassifierResult& result) {
+                 int n_jobs, DomainClassifierResult& result, const Progress& progress) {
   const std::size_t nx = x.rows, n = x.rows + y.rows;
   std::vector<std::uint8_t> labels(n, 0);
   std::fill(labels.begin() + static_cast<std::ptrdiff_t>(nx), labels.end(), 1);
@@ -349,12 +400,15 @@ void score_folds(MatrixView x, MatrixView y, const DomainClassifierOptions& opti
     std::vector<double> pooled_values(n * x.cols);
     std::copy(x.data, x.data + nx * x.cols, pooled_values.begin());
     std::copy(y.data, y.data + y.rows * y.cols, pooled_values.begin() + static_cast<std::ptrdiff_t>(nx * x.cols));
-    const auto binned = boosting::bin_features({pooled_values.data(), n, x.cols}, options.max_bins, n_jobs);
+    // Progress: one unit per column binned and per tree grown.
+    StopPoll poll(progress, x.cols + n_folds * options.n_trees);
+    const auto binned = boosting::bin_features({pooled_values.data(), n, x.cols}, options.max_bins, n_jobs, &poll);
     parallel_for(static_cast<std::ptrdiff_t>(n_folds), threads, [&](std::ptrdiff_t fold) {
       const auto [train, test] = split(fold);
-      const auto probabilities = boosting::fit_predict(binned, labels, train, test, options);
+      const auto probabilities = boosting::fit_predict(binned, labels, train, test, options, &poll);
       for (std::size_t k = 0; k < test.size(); ++k) result.scores[test[k]] = probabilities[k];
     });
+    poll.finish();
     return;
   }
   Eigen::MatrixXd pooled(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(x.cols));
@@ -368,22 +422,26 @@ void score_folds(MatrixView x, MatrixView y, const DomainClassifierOptions& opti
   pooled.array().rowwise() /= scale.array();
   const Eigen::VectorXd targets = Eigen::Map<const Eigen::Matrix<std::uint8_t, Eigen::Dynamic, 1>>(
                                       labels.data(), static_cast<Eigen::Index>(n)).cast<double>();
+  StopPoll poll(progress, n_folds);  // one unit per fold; a check after every Newton step
   parallel_for(static_cast<std::ptrdiff_t>(n_folds), threads, [&](std::ptrdiff_t fold) {
     const auto [train, test] = split(fold);
     const std::vector<Eigen::Index> rows(train.begin(), train.end());
-    const Eigen::VectorXd beta = fit_logistic(pooled(rows, Eigen::all), targets(rows), options.l2);
+    const Eigen::VectorXd beta = fit_logistic(pooled(rows, Eigen::all), targets(rows), options.l2, poll);
     const Eigen::Index d = pooled.cols();
     for (const std::size_t i : test) {
       const double margin = pooled.row(static_cast<Eigen::Index>(i)).dot(beta.head(d)) + beta(d);
       result.scores[i] = 1.0 / (1.0 + std::exp(-margin));
     }
+    poll.advance(1);
   });
+  poll.finish();
 }
 
 }  // namespace
 
 DomainClassifierResult domain_classifier(MatrixView x, MatrixView y, std::size_t n_folds,
-                                         const DomainClassifierOptions& options, std::uint64_t seed, int n_jobs) {
+                                         const DomainClassifierOptions& options, std::uint64_t seed, int n_jobs,
+                                         const Progress& progress) {
   if (x.cols != y.cols)
     throw InvalidArgument("reference and current have " + std::to_string(x.cols) + " and " + std::to_string(y.cols) +
                           " columns; they must have the same columns");
@@ -405,7 +463,7 @@ DomainClassifierResult domain_classifier(MatrixView x, MatrixView y, std::size_t
       result.folds[begin + order[position]] = static_cast<std::int32_t>(position % n_folds);
   }
   result.scores.assign(n, 0.0);
-  score_folds(x, y, options, n_folds, n_jobs, result);
+  score_folds(x, y, options, n_folds, n_jobs, result, progress);
   std::vector<std::uint8_t> is_current(n, 0);
   std::fill(is_current.begin() + static_cast<std::ptrdiff_t>(nx), is_current.end(), 1);
   result.auc = roc_auc(result.scores, is_current);

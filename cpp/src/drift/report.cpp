@@ -11,6 +11,7 @@
 #include "assay/common/error.hpp"
 #include "assay/common/parallel.hpp"
 #include "assay/common/sort.hpp"
+#include "interrupt.hpp"
 #include "merge_walk.hpp"
 
 namespace assay::drift {
@@ -141,7 +142,7 @@ void compute(ColumnDrift& out, const PreparedColumn& reference, const PreparedCo
         evidently_fill_zeros(bins.reference);
         evidently_fill_zeros(bins.current);
       }
-      out.statistic = test == Test::psi             ? population_stability_index(bins.reference, bins.current)
+      out.statistic = test == Test::psi             ? population_stability_index(bins.reference, bins.current, false)
                       : test == Test::kl_div        ? kl_divergence(bins.reference, bins.current)
                       : test == Test::jensenshannon ? jensen_shannon(bins.reference, bins.current)
                       : test == Test::hellinger     ? hellinger(bins.reference, bins.current)
@@ -218,32 +219,69 @@ std::size_t PreparedColumn::size() const {
   return static_cast<std::size_t>(std::accumulate(category_counts.begin(), category_counts.end(), 0.0));
 }
 
-PreparedColumn prepare_column(const ColumnView& column, std::optional<std::span<const std::int64_t>> rows) {
+namespace {
+
+// Sorts values ascending, polling between blocks: blocks of 2^23 values are sorted
+// one by one, then merged pairwise (a merge level is one pass over the values).
+void sort_polled(std::vector<double>& values, StopPoll* poll) {
+  constexpr std::size_t kSortBlock = std::size_t{1} << 23;
+  if (poll == nullptr || values.size() <= kSortBlock) {
+    sort_values(values);
+    return;
+  }
+  for (std::size_t begin = 0; begin < values.size(); begin += kSortBlock) {
+    sort_values(std::span<double>(values).subspan(begin, std::min(kSortBlock, values.size() - begin)));
+    poll->poll();
+  }
+  std::vector<double> buffer(values.size());
+  for (std::size_t width = kSortBlock; width < values.size(); width *= 2) {
+    for (std::size_t begin = 0; begin < values.size(); begin += 2 * width) {
+      const std::size_t middle = std::min(begin + width, values.size()), end = std::min(begin + 2 * width, values.size());
+      std::merge(values.begin() + static_cast<std::ptrdiff_t>(begin), values.begin() + static_cast<std::ptrdiff_t>(middle),
+                 values.begin() + static_cast<std::ptrdiff_t>(middle), values.begin() + static_cast<std::ptrdiff_t>(end),
+                 buffer.begin() + static_cast<std::ptrdiff_t>(begin));
+      poll->poll();
+    }
+    values.swap(buffer);
+  }
+}
+
+PreparedColumn prepare(const ColumnView& column, std::optional<std::span<const std::int64_t>> rows, StopPoll* poll) {
   PreparedColumn out;
   out.numeric = column.is_numeric();
   const std::size_t n = rows ? rows->size() : column.size();
   auto row = [&](std::size_t i) { return rows ? static_cast<std::size_t>((*rows)[i]) : i; };
   if (out.numeric) {
-    out.sorted.reserve(n);
-    for (std::size_t i = 0; i < n; ++i) {
-      const double v = column.values[row(i)];
-      if (std::isnan(v))
-        ++out.missing;
-      else if (std::isinf(v))
-        ++out.infinite;
-      else
-        out.sorted.push_back(v);
+    std::vector<double> finite;
+    finite.reserve(n);
+    for (std::size_t begin = 0; begin < n; begin += kPollValues) {
+      const std::size_t end = std::min(n, begin + kPollValues);
+      for (std::size_t i = begin; i < end; ++i) {
+        const double v = column.values[row(i)];
+        if (std::isnan(v))
+          ++out.missing;
+        else if (std::isinf(v))
+          ++out.infinite;
+        else
+          finite.push_back(v);
+      }
+      if (poll) poll->advance(end - begin);
     }
-    sort_values(out.sorted);
+    sort_polled(finite, poll);
+    out.sorted = SortedSample::from_sorted(std::move(finite), "column '" + column.name + "'");
     return out;
   }
   std::vector<std::size_t> counts(column.labels.size(), 0);
-  for (std::size_t i = 0; i < n; ++i) {
-    const std::int32_t code = column.codes[row(i)];
-    if (code < 0)
-      ++out.missing;
-    else
-      ++counts[static_cast<std::size_t>(code)];
+  for (std::size_t begin = 0; begin < n; begin += kPollValues) {
+    const std::size_t end = std::min(n, begin + kPollValues);
+    for (std::size_t i = begin; i < end; ++i) {
+      const std::int32_t code = column.codes[row(i)];
+      if (code < 0)
+        ++out.missing;
+      else
+        ++counts[static_cast<std::size_t>(code)];
+    }
+    if (poll) poll->advance(end - begin);
   }
   std::vector<std::size_t> order;
   for (std::size_t c = 0; c < counts.size(); ++c)
@@ -254,6 +292,12 @@ PreparedColumn prepare_column(const ColumnView& column, std::optional<std::span<
     out.category_counts.push_back(static_cast<double>(counts[c]));
   }
   return out;
+}
+
+}  // namespace
+
+PreparedColumn prepare_column(const ColumnView& column, std::optional<std::span<const std::int64_t>> rows) {
+  return prepare(column, rows, nullptr);
 }
 
 BinnedProportions evidently_bins(const PreparedColumn& reference, const PreparedColumn& current) {
@@ -310,6 +354,10 @@ ColumnDrift compare_columns(const std::string& name, const PreparedColumn& refer
   out.column = name;
   out.test = test;
   out.threshold = std::isnan(threshold) ? default_threshold(test) : threshold;
+  if (!(out.threshold >= 0) || std::isinf(out.threshold) || (test_gives_pvalue(test) && out.threshold > 1))
+    throw InvalidArgument("the threshold of test '" + std::string(test_name(test)) + "' on column '" + name + "' is " +
+                          std::to_string(out.threshold) + "; it must be " +
+                          (test_gives_pvalue(test) ? "a p-value in [0, 1]" : "a finite distance >= 0"));
   out.n_reference = reference.size();
   out.n_current = current.size();
   out.missing_reference = reference.missing;
@@ -356,9 +404,6 @@ double threshold_for(const ColumnRequest& request, std::size_t t, Test test) {
   return by_test == request.test_thresholds.end() ? kNaN : by_test->second;
 }
 
-void report_progress(const Progress& progress, const std::atomic<std::size_t>& done, std::size_t total) {
-  if (progress.active() && omp_get_thread_num() == 0) progress.report(done.load(), total);
-}
 
 }  // namespace
 
@@ -429,18 +474,18 @@ std::vector<ColumnDrift> drift_report(const TableView& reference, const TableVie
     columns.emplace_back(column_index(reference, request.column, "reference"),
                          column_index(current, request.column, "current"));
   std::vector<std::vector<ColumnDrift>> per_request(requests.size());
-  std::atomic<std::size_t> done{0};
-  parallel_for(static_cast<std::ptrdiff_t>(requests.size()), resolve_threads(n_jobs), [&](std::ptrdiff_t r) {
+  StopPoll poll(progress, requests.size() * (reference.n_rows() + current.n_rows()));
+  parallel_polled(static_cast<std::ptrdiff_t>(requests.size()), resolve_threads(n_jobs), poll, [&](std::ptrdiff_t r) {
     const auto& request = requests[r];
-    const PreparedColumn ref = prepare_column(reference.column(columns[r].first));
-    const PreparedColumn cur = prepare_column(current.column(columns[r].second));
+    const PreparedColumn ref = prepare(reference.column(columns[r].first), {}, &poll);
+    const PreparedColumn cur = prepare(current.column(columns[r].second), {}, &poll);
     const std::vector<Test> tests = resolve_tests(request, ref, cur);
-    for (std::size_t t = 0; t < tests.size(); ++t)
+    for (std::size_t t = 0; t < tests.size(); ++t) {
       per_request[r].push_back(compare_columns(request.column, ref, cur, tests[t], threshold_for(request, t, tests[t])));
-    ++done;
-    report_progress(progress, done, requests.size());
+      poll.poll();
+    }
   });
-  progress.report(requests.size(), requests.size());
+  poll.finish();
   std::vector<ColumnDrift> out;
   for (auto& results : per_request)
     for (auto& result : results) out.push_back(std::move(result));
@@ -476,27 +521,28 @@ std::vector<ChunkDrift> drift_over_time(const TableView& reference, const TableV
   // that every chunk of a column uses the same test.
   std::vector<PreparedColumn> prepared(requests.size());
   std::vector<std::vector<Test>> tests(requests.size());
-  parallel_for(static_cast<std::ptrdiff_t>(requests.size()), threads, [&](std::ptrdiff_t r) {
-    prepared[r] = prepare_column(reference.column(columns[r].first));
+  const auto n_tasks = static_cast<std::size_t>(n_chunks) * requests.size();
+  StopPoll poll(progress, requests.size() * (reference.n_rows() + current.n_rows()));
+  parallel_polled(static_cast<std::ptrdiff_t>(requests.size()), threads, poll, [&](std::ptrdiff_t r) {
+    prepared[r] = prepare(reference.column(columns[r].first), {}, &poll);
     tests[r] = requests[r].tests.empty()
                    ? std::vector<Test>{auto_test(prepared[r].numeric, prepared[r].size(), distinct_values(prepared[r]))}
                    : requests[r].tests;
   });
-  const auto n_tasks = static_cast<std::size_t>(n_chunks) * requests.size();
   std::vector<std::vector<ChunkDrift>> per_task(n_tasks);
-  std::atomic<std::size_t> done{0};
-  parallel_for(static_cast<std::ptrdiff_t>(n_tasks), threads, [&](std::ptrdiff_t task) {
+  parallel_polled(static_cast<std::ptrdiff_t>(n_tasks), threads, poll, [&](std::ptrdiff_t task) {
     const std::size_t chunk = static_cast<std::size_t>(task) / requests.size();
     const std::size_t r = static_cast<std::size_t>(task) % requests.size();
-    const PreparedColumn cur = prepare_column(current.column(columns[r].second), std::span<const std::int64_t>(rows[chunk]));
-    for (std::size_t t = 0; t < tests[r].size(); ++t)
+    const PreparedColumn cur =
+        prepare(current.column(columns[r].second), std::span<const std::int64_t>(rows[chunk]), &poll);
+    for (std::size_t t = 0; t < tests[r].size(); ++t) {
       per_task[task].push_back({static_cast<std::int64_t>(chunk),
                                 compare_columns(requests[r].column, prepared[r], cur, tests[r][t],
                                                 threshold_for(requests[r], t, tests[r][t]))});
-    ++done;
-    report_progress(progress, done, n_tasks);
+      poll.poll();
+    }
   });
-  progress.report(n_tasks, n_tasks);
+  poll.finish();
   std::vector<ChunkDrift> out;
   for (auto& results : per_task)
     for (auto& result : results) out.push_back(std::move(result));

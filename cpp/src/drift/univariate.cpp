@@ -4,7 +4,10 @@
 #include <Eigen/Dense>
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <iterator>
+#include <tuple>
 #include <numeric>
 #include <unordered_map>
 
@@ -16,6 +19,18 @@
 namespace assay::drift {
 
 namespace {
+
+// A number for an error message (shortest form that reads back to the same double).
+std::string format_number(double value) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.17g", value);
+  for (int digits = 1; digits <= 17; ++digits) {
+    char shorter[32];
+    std::snprintf(shorter, sizeof shorter, "%.*g", digits, value);
+    if (std::strtod(shorter, nullptr) == value) return shorter;
+  }
+  return buffer;
+}
 
 // Compensated (Neumaier) summation: sums of many small terms stay accurate to a few
 // ulps whatever the sample size.
@@ -36,11 +51,10 @@ class Sum {
   double sum_ = 0.0, compensation_ = 0.0;
 };
 
-void require_samples(std::span<const double> x, std::span<const double> y, std::size_t minimum, const char* test) {
-  if (x.size() < minimum || y.size() < minimum)
+void require_samples(std::size_t nx, std::size_t ny, std::size_t minimum, const char* test) {
+  if (nx < minimum || ny < minimum)
     throw InvalidArgument(std::string(test) + " needs at least " + std::to_string(minimum) +
-                          " value(s) in each sample, got " + std::to_string(x.size()) + " and " +
-                          std::to_string(y.size()));
+                          " value(s) in each sample, got " + std::to_string(nx) + " and " + std::to_string(ny));
 }
 
 // P(D >= h / lcm) for the two-sided two-sample KS statistic by counting lattice
@@ -129,20 +143,44 @@ double cramer_von_mises_exact_pvalue(double u_statistic, std::int64_t m, std::in
   return static_cast<double>(at_least / binomial(m + n, m));
 }
 
+// p and q for a distance: the same length, finite, non-negative, not all zero.
 void require_distribution(std::span<const double> p, std::span<const double> q) {
+  for (const auto& [values, name] : {std::pair{p, "p"}, std::pair{q, "q"}}) {
+    if (values.empty()) throw InvalidArgument(std::string(name) + " is empty");
+    bool positive = false;
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      if (std::isnan(values[i]) || std::isinf(values[i]) || values[i] < 0)
+        throw InvalidArgument(std::string(name) + " holds " +
+                              (std::isnan(values[i]) ? "NaN" : std::isinf(values[i]) ? "an infinity" : "a negative value") +
+                              " at position " + std::to_string(i) + "; it must hold finite weights >= 0");
+      positive = positive || values[i] > 0;
+    }
+    if (!positive) throw InvalidArgument(std::string(name) + " is all zeros; it needs a positive weight");
+  }
   if (p.size() != q.size())
-    throw InvalidArgument("the two distributions have " + std::to_string(p.size()) + " and " +
-                          std::to_string(q.size()) + " bins; they must have the same bins");
+    throw InvalidArgument("p and q have " + std::to_string(p.size()) + " and " + std::to_string(q.size()) +
+                          " bins; they must have the same bins");
+}
+
+// A copy normalised to sum 1 (divided by its largest value first, so that the sum
+// cannot overflow).
+std::vector<double> normalised(std::span<const double> values) {
+  const double largest = *std::max_element(values.begin(), values.end());
+  std::vector<double> out(values.begin(), values.end());
+  Sum sum;
+  for (double& v : out) {
+    v /= largest;
+    sum.add(v);
+  }
+  const double total = sum.value();
+  for (double& v : out) v /= total;
+  return out;
 }
 
 // Copies normalised to sum 1.
 std::pair<std::vector<double>, std::vector<double>> normalised(std::span<const double> p, std::span<const double> q) {
   require_distribution(p, q);
-  std::vector<double> pn(p.begin(), p.end()), qn(q.begin(), q.end());
-  const double sp = std::accumulate(pn.begin(), pn.end(), 0.0), sq = std::accumulate(qn.begin(), qn.end(), 0.0);
-  for (double& v : pn) v /= sp;
-  for (double& v : qn) v /= sq;
-  return {pn, qn};
+  return {normalised(p), normalised(q)};
 }
 
 double relative_entropy_term(double p, double q) {  // scipy.special.rel_entr
@@ -153,18 +191,34 @@ double relative_entropy_term(double p, double q) {  // scipy.special.rel_entr
 
 }  // namespace
 
-std::vector<double> sorted_sample(std::span<const double> values, const std::string& argument) {
-  std::vector<double> sorted(values.begin(), values.end());
-  for (std::size_t i = 0; i < sorted.size(); ++i)
-    if (!std::isfinite(sorted[i]))
-      throw InvalidArgument(argument + " holds " + (std::isnan(sorted[i]) ? "NaN" : "an infinity") + " at position " +
+void require_finite(std::span<const double> values, const std::string& argument) {
+  for (std::size_t i = 0; i < values.size(); ++i)
+    if (!std::isfinite(values[i]))
+      throw InvalidArgument(argument + " holds " + (std::isnan(values[i]) ? "NaN" : "an infinity") + " at position " +
                             std::to_string(i) + "; drop or replace non-finite values first");
-  sort_values(sorted);
-  return sorted;
 }
 
-TestResult ks_2samp(std::span<const double> x, std::span<const double> y, PMethod method) {
-  require_samples(x, y, 1, "the Kolmogorov-Smirnov test");
+SortedSample SortedSample::sort(std::span<const double> values, const std::string& argument) {
+  return sort(std::vector<double>(values.begin(), values.end()), argument);
+}
+
+SortedSample SortedSample::sort(std::vector<double>&& values, const std::string& argument) {
+  require_finite(values, argument);
+  sort_values(values);
+  return SortedSample(std::move(values));
+}
+
+SortedSample SortedSample::from_sorted(std::vector<double>&& values, const std::string& argument) {
+  require_finite(values, argument);
+  for (std::size_t i = 1; i < values.size(); ++i)
+    if (values[i] < values[i - 1])
+      throw InvalidArgument(argument + " is not sorted ascending (position " + std::to_string(i) +
+                            "); use SortedSample::sort");
+  return SortedSample(std::move(values));
+}
+
+TestResult ks_2samp(const SortedSample& x, const SortedSample& y, PMethod method) {
+  require_samples(x.size(), y.size(), 1, "the Kolmogorov-Smirnov test");
   const auto nx = static_cast<std::int64_t>(x.size()), ny = static_cast<std::int64_t>(y.size());
   const double dnx = static_cast<double>(nx), dny = static_cast<double>(ny);
   double d = 0.0;
@@ -178,6 +232,9 @@ TestResult ks_2samp(std::span<const double> x, std::span<const double> y, PMetho
   const std::int64_t g = std::gcd(nx, ny);
   bool exact = method == PMethod::exact || (method == PMethod::automatic && std::max(nx, ny) <= 10000);
   if (exact && static_cast<double>(nx / g) >= 2147483647.0 / static_cast<double>(ny / g)) exact = false;
+  // The path count visits about n_x * n_y * 2D lattice points: above 1e9 (never the case
+  // under `automatic`) the asymptotic p-value is used and `method` says so.
+  if (exact && dnx * dny * std::min(1.0, 2 * d) > 1e9) exact = false;
   if (exact) {
     const double lcm = static_cast<double>(nx / g) * dny;
     const auto h = static_cast<std::int64_t>(std::nearbyint(d * lcm));
@@ -193,8 +250,8 @@ TestResult ks_2samp(std::span<const double> x, std::span<const double> y, PMetho
   return result;
 }
 
-TestResult mann_whitney_u(std::span<const double> x, std::span<const double> y, PMethod method) {
-  require_samples(x, y, 1, "the Mann-Whitney U test");
+TestResult mann_whitney_u(const SortedSample& x, const SortedSample& y, PMethod method) {
+  require_samples(x.size(), y.size(), 1, "the Mann-Whitney U test");
   const double n1 = static_cast<double>(x.size()), n2 = static_cast<double>(y.size()), n = n1 + n2;
   Sum rank_sum_x, tie_term;
   double position = 0.0;
@@ -232,8 +289,8 @@ TestResult mann_whitney_u(std::span<const double> x, std::span<const double> y, 
   return result;
 }
 
-TestResult cramer_von_mises_2samp(std::span<const double> x, std::span<const double> y, PMethod method) {
-  require_samples(x, y, 2, "the Cramer-von Mises test");
+TestResult cramer_von_mises_2samp(const SortedSample& x, const SortedSample& y, PMethod method) {
+  require_samples(x.size(), y.size(), 2, "the Cramer-von Mises test");
   const auto nx = static_cast<std::int64_t>(x.size()), ny = static_cast<std::int64_t>(y.size());
   Sum sx, sy;
   double position = 0.0, index_x = 0.0, index_y = 0.0;
@@ -270,7 +327,9 @@ TestResult cramer_von_mises_2samp(std::span<const double> x, std::span<const dou
   return result;
 }
 
-TestResult anderson_ksamp(const std::vector<std::span<const double>>& samples) {
+TestResult anderson_ksamp(const std::vector<std::reference_wrapper<const SortedSample>>& sorted_samples) {
+  std::vector<std::span<const double>> samples;
+  for (const SortedSample& sample : sorted_samples) samples.push_back(sample.values());
   const std::size_t k = samples.size();
   if (k < 2) throw InvalidArgument("the Anderson-Darling test needs at least two samples");
   std::vector<double> n(k);
@@ -375,23 +434,25 @@ double percentile_sorted(const std::vector<double>& sorted, double q) {
   const std::size_t above = std::min(below + 1, sorted.size() - 1);
   const double t = position - static_cast<double>(below);
   const double a = sorted[below], b = sorted[above];
+  if (!std::isfinite(b - a)) return a * (1 - t) + b * t;  // neighbours of opposite sign near the largest double
   return t >= 0.5 ? b - (b - a) * (1 - t) : a + (b - a) * t;  // numpy's _lerp
 }
 
 }  // namespace
 
-TestResult epps_singleton_2samp(std::span<const double> x, std::span<const double> y) {
-  require_samples(x, y, 5, "the Epps-Singleton test");
+TestResult epps_singleton_2samp(const SortedSample& x, const SortedSample& y) {
+  require_samples(x.size(), y.size(), 5, "the Epps-Singleton test");
   std::vector<double> pooled;
   pooled.reserve(x.size() + y.size());
   std::merge(x.begin(), x.end(), y.begin(), y.end(), std::back_inserter(pooled));
-  const double sigma = (percentile_sorted(pooled, 0.75) - percentile_sorted(pooled, 0.25)) / 2;
+  // Half the pooled interquartile range, halved before subtracting so that it cannot overflow.
+  const double sigma = percentile_sorted(pooled, 0.75) / 2 - percentile_sorted(pooled, 0.25) / 2;
   if (!(sigma > 0))
     throw InvalidArgument("the Epps-Singleton test needs a pooled interquartile range above 0");
   const double t[2] = {0.4 / sigma, 0.8 / sigma};
   // Characteristic-function features [cos t1 v, cos t2 v, sin t1 v, sin t2 v]: means and
   // biased covariances per sample.
-  auto moments = [&](std::span<const double> v) {
+  auto moments = [&](const SortedSample& v) {
     Eigen::MatrixXd g(static_cast<Eigen::Index>(v.size()), 4);
     for (std::size_t i = 0; i < v.size(); ++i) {
       const auto r = static_cast<Eigen::Index>(i);
@@ -434,17 +495,28 @@ TestResult epps_singleton_2samp(std::span<const double> x, std::span<const doubl
 
 namespace {
 
+// Values are multiplied by this before differences are taken: 1, or 1/2 when a value
+// is so large that the difference of two values could overflow although the distance
+// is representable. The integrals are divided by it at the end.
+double difference_scale(std::span<const double> x, std::span<const double> y) {
+  double largest = 0.0;
+  for (auto v : {x, y})
+    if (!v.empty()) largest = std::max({largest, std::fabs(v.front()), std::fabs(v.back())});
+  return largest > std::numeric_limits<double>::max() / 2 ? 0.5 : 1.0;
+}
+
 // Integral of |F_x - F_y|^p over the real line for sorted unweighted samples (p = 1
-// or 2): the empirical CDFs are step functions, so the integral is a sum over the gaps
-// between consecutive distinct values.
-double cdf_distance(std::span<const double> x, std::span<const double> y, int p) {
+// or 2), times `scale`: the empirical CDFs are step functions, so the integral is a
+// sum over the gaps between consecutive distinct values.
+double cdf_distance(std::span<const double> x, std::span<const double> y, int p, double scale) {
   const double nx = static_cast<double>(x.size()), ny = static_cast<double>(y.size());
   Sum total;
   std::size_t cum_x = 0, cum_y = 0;
   double previous = 0.0, previous_gap = 0.0;
   bool first = true;
   for_each_distinct(x, y, [&](double value, std::size_t cx, std::size_t cy) {
-    if (!first) total.add((p == 1 ? previous_gap : previous_gap * previous_gap) * (value - previous));
+    if (!first)
+      total.add((p == 1 ? previous_gap : previous_gap * previous_gap) * (value * scale - previous * scale));
     first = false;
     cum_x += cx;
     cum_y += cy;
@@ -456,27 +528,50 @@ double cdf_distance(std::span<const double> x, std::span<const double> y, int p)
 
 }  // namespace
 
-double wasserstein(std::span<const double> x, std::span<const double> y) {
-  require_samples(x, y, 1, "the Wasserstein distance");
-  return cdf_distance(x, y, 1);
+double wasserstein(const SortedSample& x, const SortedSample& y) {
+  require_samples(x.size(), y.size(), 1, "the Wasserstein distance");
+  const double scale = difference_scale(x, y);
+  return cdf_distance(x, y, 1, scale) / scale;
 }
 
-double energy_distance(std::span<const double> x, std::span<const double> y) {
-  require_samples(x, y, 1, "the energy distance");
-  return std::sqrt(2.0) * std::sqrt(cdf_distance(x, y, 2));
+double energy_distance(const SortedSample& x, const SortedSample& y) {
+  require_samples(x.size(), y.size(), 1, "the energy distance");
+  const double scale = difference_scale(x, y);
+  return std::sqrt(2.0) * std::sqrt(cdf_distance(x, y, 2, scale)) / std::sqrt(scale);
 }
 
 namespace {
 
-// Integral of |F_x - F_y|^p for weighted samples (p = 1 or 2).
-double weighted_cdf_distance(std::span<const double> x, std::span<const double> y, std::span<const double> wx,
-                             std::span<const double> wy, int p) {
-  require_samples(x, y, 1, p == 1 ? "the Wasserstein distance" : "the energy distance");
-  if (wx.size() != x.size() || wy.size() != y.size())
-    throw InvalidArgument("weights must have one value per sample value");
-  for (auto weights : {wx, wy})
-    for (double w : weights)
-      if (!(w >= 0) || std::isinf(w)) throw InvalidArgument("weights must be finite and non-negative");
+// Weights for a weighted distance: one per value, finite, non-negative, with a
+// positive sum. Returns the weights divided by the largest one, so that their sum
+// cannot overflow.
+std::vector<double> checked_weights(std::span<const double> weights, std::size_t n, const char* argument) {
+  if (weights.size() != n)
+    throw InvalidArgument(std::string(argument) + " has " + std::to_string(weights.size()) +
+                          " weights for " + std::to_string(n) + " values; it needs one weight per value");
+  double largest = 0.0;
+  for (std::size_t i = 0; i < weights.size(); ++i) {
+    const double w = weights[i];
+    if (std::isnan(w) || std::isinf(w) || w < 0)
+      throw InvalidArgument(std::string(argument) + " holds " +
+                            (std::isnan(w) ? "NaN" : std::isinf(w) ? "an infinity" : "a negative weight") +
+                            " at position " + std::to_string(i) + "; weights must be finite and >= 0");
+    largest = std::max(largest, w);
+  }
+  if (!(largest > 0)) throw InvalidArgument(std::string(argument) + " are all zero; they need a positive sum");
+  std::vector<double> scaled(weights.begin(), weights.end());
+  for (double& w : scaled) w /= largest;
+  return scaled;
+}
+
+// Integral of |F_x - F_y|^p for weighted samples (p = 1 or 2), times `scale` as above.
+double weighted_cdf_distance(std::span<const double> x, std::span<const double> y, std::span<const double> x_weights,
+                             std::span<const double> y_weights, int p, double& scale) {
+  require_samples(x.size(), y.size(), 1, p == 1 ? "the Wasserstein distance" : "the energy distance");
+  require_finite(x, "x");
+  require_finite(y, "y");
+  const std::vector<double> wx = checked_weights(x_weights, x.size(), "x_weights");
+  const std::vector<double> wy = checked_weights(y_weights, y.size(), "y_weights");
   auto sorted_order = [](std::span<const double> v) {
     std::vector<std::size_t> order(v.size());
     std::iota(order.begin(), order.end(), 0);
@@ -484,17 +579,22 @@ double weighted_cdf_distance(std::span<const double> x, std::span<const double> 
     return order;
   };
   const auto ox = sorted_order(x), oy = sorted_order(y);
-  double total_x = 0.0, total_y = 0.0;
-  for (std::size_t i : ox) total_x += wx[i];
-  for (std::size_t i : oy) total_y += wy[i];
-  if (!(total_x > 0) || !(total_y > 0)) throw InvalidArgument("weights must have a positive sum");
+  const double extreme[4] = {x[ox.front()], x[ox.back()], y[oy.front()], y[oy.back()]};
+  double largest = 0.0;
+  for (double v : extreme) largest = std::max(largest, std::fabs(v));
+  scale = largest > std::numeric_limits<double>::max() / 2 ? 0.5 : 1.0;
+  Sum sum_x, sum_y;
+  for (std::size_t i : ox) sum_x.add(wx[i]);
+  for (std::size_t i : oy) sum_y.add(wy[i]);
+  const double total_x = sum_x.value(), total_y = sum_y.value();
   std::size_t i = 0, j = 0;
   double cum_x = 0.0, cum_y = 0.0, previous = 0.0, previous_gap = 0.0;
   bool first = true;
   Sum total;
   while (i < ox.size() || j < oy.size()) {
     const double value = (j >= oy.size() || (i < ox.size() && x[ox[i]] <= y[oy[j]])) ? x[ox[i]] : y[oy[j]];
-    if (!first) total.add((p == 1 ? std::fabs(previous_gap) : previous_gap * previous_gap) * (value - previous));
+    if (!first)
+      total.add((p == 1 ? std::fabs(previous_gap) : previous_gap * previous_gap) * (value * scale - previous * scale));
     first = false;
     while (i < ox.size() && x[ox[i]] == value) cum_x += wx[ox[i++]];
     while (j < oy.size() && y[oy[j]] == value) cum_y += wy[oy[j++]];
@@ -504,42 +604,84 @@ double weighted_cdf_distance(std::span<const double> x, std::span<const double> 
   return total.value();
 }
 
+// Population standard deviation, computed on values divided by the largest magnitude
+// so that neither the sum nor the squares overflow.
+double population_std(std::span<const double> values) {
+  double largest = 0.0;
+  for (double v : values) largest = std::max(largest, std::fabs(v));
+  if (!(largest > 0)) return 0.0;
+  const double n = static_cast<double>(values.size());
+  Sum sum;
+  for (double v : values) sum.add(v / largest);
+  const double mean = sum.value() / n;
+  Sum squares;
+  for (double v : values) squares.add((v / largest - mean) * (v / largest - mean));
+  return std::sqrt(squares.value() / n) * largest;
+}
+
 }  // namespace
 
 double wasserstein(std::span<const double> x, std::span<const double> y, std::span<const double> x_weights,
                    std::span<const double> y_weights) {
-  return weighted_cdf_distance(x, y, x_weights, y_weights, 1);
+  double scale = 1.0;
+  const double integral = weighted_cdf_distance(x, y, x_weights, y_weights, 1, scale);
+  return integral / scale;
 }
 
 double energy_distance(std::span<const double> x, std::span<const double> y, std::span<const double> x_weights,
                        std::span<const double> y_weights) {
-  return std::sqrt(2.0) * std::sqrt(weighted_cdf_distance(x, y, x_weights, y_weights, 2));
+  double scale = 1.0;
+  const double integral = weighted_cdf_distance(x, y, x_weights, y_weights, 2, scale);
+  return std::sqrt(2.0) * std::sqrt(integral) / std::sqrt(scale);
 }
 
-double normalized_wasserstein(std::span<const double> reference, std::span<const double> current) {
+double normalized_wasserstein(const SortedSample& reference, const SortedSample& current) {
   const double w = wasserstein(reference, current);
-  Sum sum;
-  for (double v : reference) sum.add(v);
-  const double mean = sum.value() / static_cast<double>(reference.size());
-  Sum squares;
-  for (double v : reference) squares.add((v - mean) * (v - mean));
-  const double std_population = std::sqrt(squares.value() / static_cast<double>(reference.size()));
-  return w / std::max(std_population, 0.001);
+  return w / std::max(population_std(reference), 0.001);
 }
+
+namespace {
+
+constexpr double kMaxExactCount = 9007199254740992.0;  // 2^53
+
+// A count or frequency: finite and >= 0; whole (and at most 2^53) when `whole`.
+void require_count(double value, const std::string& argument, bool whole) {
+  if (std::isnan(value)) throw InvalidArgument(argument + " is NaN; it must be a count");
+  if (std::isinf(value)) throw InvalidArgument(argument + " is infinite; it must be a finite count");
+  if (value < 0) throw InvalidArgument(argument + " is negative (" + format_number(value) + "); counts are >= 0");
+  if (whole && value != std::floor(value))
+    throw InvalidArgument(argument + " is " + format_number(value) + ", not a whole number; it must be a count");
+  if (whole && value > kMaxExactCount)
+    throw InvalidArgument(argument + " is " + format_number(value) + ", above 2^53; counts that large are not exact");
+}
+
+// The sum of non-negative counts; an error naming `argument` when it overflows.
+double checked_total(std::span<const double> counts, const std::string& argument) {
+  Sum sum;
+  for (double v : counts) sum.add(v);
+  const double total = sum.value();
+  if (std::isinf(total))
+    throw InvalidArgument(argument + ": the total of the counts overflows; scale the counts down");
+  return total;
+}
+
+}  // namespace
 
 TestResult chi2_contingency(std::span<const double> counts, std::size_t n_rows, std::size_t n_cols, bool correction,
                             bool log_likelihood) {
-  if (counts.size() != n_rows * n_cols || n_rows == 0 || n_cols == 0)
-    throw InvalidArgument("the contingency table must hold n_rows * n_cols > 0 counts");
+  if (n_rows == 0 || n_cols == 0 || counts.size() != n_rows * n_cols)
+    throw InvalidArgument("observed must be a table of n_rows * n_cols > 0 counts, got " + std::to_string(n_rows) +
+                          " x " + std::to_string(n_cols) + " for " + std::to_string(counts.size()) + " counts");
+  for (std::size_t i = 0; i < counts.size(); ++i)
+    require_count(counts[i], "observed[" + std::to_string(i / n_cols) + ", " + std::to_string(i % n_cols) + "]",
+                  false);
+  const double total = checked_total(counts, "observed");
   std::vector<double> row_sum(n_rows, 0.0), col_sum(n_cols, 0.0);
-  double total = 0.0;
   for (std::size_t r = 0; r < n_rows; ++r)
     for (std::size_t c = 0; c < n_cols; ++c) {
       const double v = counts[r * n_cols + c];
-      if (!(v >= 0) || std::isinf(v)) throw InvalidArgument("contingency table counts must be finite and >= 0");
       row_sum[r] += v;
       col_sum[c] += v;
-      total += v;
     }
   TestResult result;
   result.dof = static_cast<double>(n_rows * n_cols - n_rows - n_cols + 1);
@@ -547,9 +689,14 @@ TestResult chi2_contingency(std::span<const double> counts, std::size_t n_rows, 
   std::vector<double> expected(counts.size());
   for (std::size_t r = 0; r < n_rows; ++r)
     for (std::size_t c = 0; c < n_cols; ++c) {
-      expected[r * n_cols + c] = row_sum[r] * col_sum[c] / total;
+      // scipy's order (row x column / total) keeps its rounding; dividing first only when
+      // the product would overflow.
+      const double product = row_sum[r] * col_sum[c];
+      expected[r * n_cols + c] = std::isfinite(product) ? product / total : row_sum[r] / total * col_sum[c];
       if (!(expected[r * n_cols + c] > 0))
-        throw InvalidArgument("the contingency table has a zero expected frequency (an empty row or column)");
+        throw InvalidArgument("observed has a zero expected frequency: " +
+                              (row_sum[r] > 0 ? "column " + std::to_string(c) : "row " + std::to_string(r)) +
+                              " is all zeros; drop empty rows and columns");
     }
   if (result.dof == 0) {
     result.statistic = 0.0;
@@ -575,10 +722,16 @@ TestResult chi2_contingency(std::span<const double> counts, std::size_t n_rows, 
 
 TestResult chisquare_goodness_of_fit(std::span<const double> reference_counts, std::span<const double> current_counts,
                                      bool log_likelihood) {
-  require_distribution(reference_counts, current_counts);
-  const double n_ref = std::accumulate(reference_counts.begin(), reference_counts.end(), 0.0);
-  const double n_cur = std::accumulate(current_counts.begin(), current_counts.end(), 0.0);
-  if (!(n_ref > 0) || !(n_cur > 0)) throw InvalidArgument("the chi-square test needs values in both samples");
+  if (reference_counts.size() != current_counts.size() || reference_counts.empty())
+    throw InvalidArgument("f_obs and f_exp have " + std::to_string(current_counts.size()) + " and " +
+                          std::to_string(reference_counts.size()) + " categories; they need the same number, at least 1");
+  for (std::size_t i = 0; i < reference_counts.size(); ++i) {
+    require_count(current_counts[i], "f_obs[" + std::to_string(i) + "]", false);
+    require_count(reference_counts[i], "f_exp[" + std::to_string(i) + "]", false);
+  }
+  const double n_ref = checked_total(reference_counts, "f_exp"), n_cur = checked_total(current_counts, "f_obs");
+  if (!(n_ref > 0)) throw InvalidArgument("f_exp is all zeros; the expected counts need a positive total");
+  if (!(n_cur > 0)) throw InvalidArgument("f_obs is all zeros; the observed counts need a positive total");
   TestResult result;
   result.method = log_likelihood ? "g-test" : "pearson";
   result.dof = static_cast<double>(reference_counts.size()) - 1;
@@ -589,7 +742,8 @@ TestResult chisquare_goodness_of_fit(std::span<const double> reference_counts, s
   }
   Sum statistic;
   for (std::size_t i = 0; i < reference_counts.size(); ++i) {
-    const double expected = reference_counts[i] * n_cur / n_ref;
+    const double product = reference_counts[i] * n_cur;  // scipy's order, unless it overflows
+    const double expected = std::isfinite(product) ? product / n_ref : reference_counts[i] / n_ref * n_cur;
     const double observed = current_counts[i], diff = observed - expected;
     if (!(expected > 0))
       statistic.add(observed > 0 ? std::numeric_limits<double>::infinity() : 0.0);
@@ -603,8 +757,86 @@ TestResult chisquare_goodness_of_fit(std::span<const double> reference_counts, s
   return result;
 }
 
+namespace {
+
+// Loader's saddle-point terms ("Fast and accurate computation of binomial
+// probabilities", 2000): the Stirling error log(n!) - log(sqrt(2 pi n) (n/e)^n) and the
+// deviance bd0(x, m) = x log(x/m) + m - x, each without cancellation.
+double stirling_error(double n) {
+  if (n <= 15) return std::lgamma(n + 1) - (n + 0.5) * std::log(n) + n - 0.5 * std::log(2 * M_PI);
+  const double nn = n * n;
+  constexpr double s0 = 1.0 / 12, s1 = 1.0 / 360, s2 = 1.0 / 1260, s3 = 1.0 / 1680, s4 = 1.0 / 1188;
+  if (n > 500) return (s0 - s1 / nn) / n;
+  if (n > 80) return (s0 - (s1 - s2 / nn) / nn) / n;
+  if (n > 35) return (s0 - (s1 - (s2 - s3 / nn) / nn) / nn) / n;
+  return (s0 - (s1 - (s2 - (s3 - s4 / nn) / nn) / nn) / nn) / n;
+}
+
+double deviance(double x, double m) {
+  if (std::fabs(x - m) < 0.1 * (x + m)) {  // series in v = (x - m) / (x + m)
+    double v = (x - m) / (x + m), sum = (x - m) * v, term = 2 * x * v;
+    v *= v;
+    for (int j = 1; j < 1000; ++j) {
+      term *= v;
+      const double next = sum + term / (2 * j + 1);
+      if (next == sum) break;
+      sum = next;
+    }
+    return sum;
+  }
+  return x * std::log(x / m) + m - x;
+}
+
+// log P(X = x) for X binomial(n, p), q = 1 - p given separately.
+double log_binomial_pmf(double x, double n, double p, double q) {
+  if (x == 0) return n == 0 ? 0.0 : (p < 0.1 ? -deviance(n, n * q) - n * p : n * std::log(q));
+  if (x == n) return q < 0.1 ? -deviance(n, n * p) - n * q : n * std::log(p);
+  const double lc = stirling_error(n) - stirling_error(x) - stirling_error(n - x) - deviance(x, n * p) -
+                    deviance(n - x, n * q);
+  return lc - 0.5 * (std::log(2 * M_PI) + std::log(x) + std::log1p(-x / n));
+}
+
+// The hypergeometric law of the top-left cell of a 2x2 table with margins row1, row2
+// (row sums) and column (first column sum): log P(k) = log C(row1, k) C(row2, column - k)
+// / C(row1 + row2, column), as ratios of binomial probabilities (Loader).
+struct Hypergeometric {
+  double row1, row2, column;
+  double log_pmf(double k) const {
+    const double total = row1 + row2, p = column / total, q = (total - column) / total;
+    return log_binomial_pmf(k, row1, p, q) + log_binomial_pmf(column - k, row2, p, q) -
+           log_binomial_pmf(column, total, p, q);
+  }
+  double ratio(double k) const {  // P(k + 1) / P(k)
+    return (row1 - k) * (column - k) / ((k + 1) * (row2 - column + k + 1));
+  }
+};
+
+// Sum over k = start, start + step, ... (within [low, high]) of P(k) / P(start),
+// stopping once the remaining terms, which shrink at least geometrically beyond the
+// mode (the law is log-concave), are below 1e-17 of the sum.
+double relative_tail(const Hypergeometric& law, double start, int step, double low, double high) {
+  double sum = 1.0, term = 1.0;
+  for (double k = start; step > 0 ? k < high : k > low; k += step) {
+    const double r = step > 0 ? law.ratio(k) : 1.0 / law.ratio(k - 1);  // P(k + step) / P(k)
+    term *= r;
+    sum += term;
+    if (r < 1 && term / (1 - r) < 1e-17 * sum) break;
+  }
+  return sum;
+}
+
+}  // namespace
+
 TestResult fisher_exact(std::int64_t a, std::int64_t b, std::int64_t c, std::int64_t d) {
-  if (a < 0 || b < 0 || c < 0 || d < 0) throw InvalidArgument("Fisher's exact test needs non-negative counts");
+  const std::int64_t cells[4] = {a, b, c, d};
+  const char* names[4] = {"table[0, 0]", "table[0, 1]", "table[1, 0]", "table[1, 1]"};
+  double total = 0.0;
+  for (int i = 0; i < 4; ++i) {
+    require_count(static_cast<double>(cells[i]), names[i], true);
+    total += static_cast<double>(cells[i]);
+  }
+  if (total > kMaxExactCount)
+    throw InvalidArgument("table: the total " + format_number(total) + " is above 2^53; counts that large are not exact");
   TestResult result;
   result.method = "exact";
   if (a + b == 0 || c + d == 0 || a + c == 0 || b + d == 0) {  // only one table has these margins
@@ -614,37 +846,44 @@ TestResult fisher_exact(std::int64_t a, std::int64_t b, std::int64_t c, std::int
   result.statistic = (c > 0 && b > 0) ? static_cast<double>(a) * static_cast<double>(d) /
                                             (static_cast<double>(c) * static_cast<double>(b))
                                       : std::numeric_limits<double>::infinity();
-  // a follows the hypergeometric law of the draws `column` from `row1` successes in
-  // `row1 + row2`. Probabilities relative to the mode, by the ratio of neighbours.
-  const std::int64_t row1 = a + b, row2 = c + d, column = a + c;
-  const std::int64_t low = std::max<std::int64_t>(0, column - row2), high = std::min(column, row1);
-  const auto mode = static_cast<std::int64_t>(static_cast<double>((column + 1)) * static_cast<double>(row1 + 1) /
-                                              static_cast<double>(row1 + row2 + 2));
-  std::vector<double> relative(static_cast<std::size_t>(high - low + 1), 0.0);
-  relative[mode - low] = 1.0;
-  auto ratio = [&](std::int64_t k) {  // P(k + 1) / P(k)
-    return static_cast<double>(row1 - k) * static_cast<double>(column - k) /
-           (static_cast<double>(k + 1) * static_cast<double>(row2 - column + k + 1));
-  };
-  for (std::int64_t k = mode; k < high; ++k) relative[k + 1 - low] = relative[k - low] * ratio(k);
-  for (std::int64_t k = mode; k > low; --k) relative[k - 1 - low] = relative[k - low] / ratio(k - 1);
-  const double observed = relative[a - low];
-  if (std::fabs(observed - 1.0) <= 1e-14) {
+  const Hypergeometric law{static_cast<double>(a + b), static_cast<double>(c + d), static_cast<double>(a + c)};
+  const double low = std::max(0.0, law.column - law.row2), high = std::min(law.column, law.row1);
+  const double mode =
+      std::floor((law.column + 1) * (law.row1 + 1) / (law.row1 + law.row2 + 2));
+  const double observed = static_cast<double>(a);
+  const double log_observed = law.log_pmf(observed), log_mode = law.log_pmf(mode);
+  constexpr double kSlack = 1e-14;  // scipy's relative tolerance for "as likely"
+  if (std::fabs(std::expm1(log_observed - log_mode)) <= kSlack) {
     result.pvalue = 1.0;
     return result;
   }
-  // Two-sided: every table no more likely than the observed one (relative slack 1e-14).
-  Sum total, tail;
-  for (double r : relative) total.add(r);
-  for (double r : relative)
-    if (r <= observed * (1 + 1e-14)) tail.add(r);
-  result.pvalue = std::min(1.0, tail.value() / total.value());
+  // The observed side: every table from the observed one outward.
+  const int outward = observed < mode ? -1 : 1;
+  double pvalue = std::exp(log_observed) * relative_tail(law, observed, outward, low, high);
+  // The other side: the first table beyond the mode at most as likely as the observed
+  // one (the law decreases away from the mode), then every table beyond it.
+  const double limit = log_observed + std::log1p(kSlack);
+  double inside = mode, outside = outward < 0 ? high + 1 : low - 1;  // P(inside) > limit >= P(outside)
+  if (law.log_pmf(outward < 0 ? high : low) <= limit) {
+    while (std::fabs(outside - inside) > 1) {
+      const double middle = std::floor((inside + outside) / 2);
+      (law.log_pmf(middle) <= limit ? outside : inside) = middle;
+    }
+    pvalue += std::exp(law.log_pmf(outside)) * relative_tail(law, outside, -outward, low, high);
+  }
+  result.pvalue = std::min(1.0, pvalue);
   return result;
 }
 
 TestResult two_proportion_z(double k1, double n1, double k2, double n2) {
-  if (!(n1 > 0) || !(n2 > 0) || k1 < 0 || k2 < 0 || k1 > n1 || k2 > n2)
-    throw InvalidArgument("the two-proportion z-test needs 0 <= successes <= trials and trials > 0");
+  require_count(k1, "count1", true);
+  require_count(n1, "nobs1", true);
+  require_count(k2, "count2", true);
+  require_count(n2, "nobs2", true);
+  if (n1 == 0) throw InvalidArgument("nobs1 is 0; each sample needs at least one trial");
+  if (n2 == 0) throw InvalidArgument("nobs2 is 0; each sample needs at least one trial");
+  if (k1 > n1) throw InvalidArgument("count1 (" + format_number(k1) + ") exceeds nobs1 (" + format_number(n1) + ")");
+  if (k2 > n2) throw InvalidArgument("count2 (" + format_number(k2) + ") exceeds nobs2 (" + format_number(n2) + ")");
   TestResult result;
   result.method = "asymptotic";
   const double p1 = k1 / n1, p2 = k2 / n2, pooled = (k1 + k2) / (n1 + n2);
@@ -658,10 +897,13 @@ TestResult two_proportion_z(double k1, double n1, double k2, double n2) {
   return result;
 }
 
-double population_stability_index(std::span<const double> p, std::span<const double> q) {
+double population_stability_index(std::span<const double> p, std::span<const double> q, bool normalise) {
   require_distribution(p, q);
+  std::vector<double> pn(p.begin(), p.end()), qn(q.begin(), q.end());
+  if (normalise) std::tie(pn, qn) = normalised(p, q);
   Sum total;
-  for (std::size_t i = 0; i < p.size(); ++i) total.add((p[i] - q[i]) * std::log(p[i] / q[i]));
+  for (std::size_t i = 0; i < pn.size(); ++i)
+    if (pn[i] != qn[i]) total.add((pn[i] - qn[i]) * std::log(pn[i] / qn[i]));  // equal bins (also 0, 0) add 0
   return total.value();
 }
 

@@ -2,7 +2,8 @@
 // Multivariate drift detectors: kernel maximum mean discrepancy with a permutation
 // test, and PCA reconstruction error per chunk.
 //
-// Samples are row-major matrices (n rows x d features) of finite values.
+// Samples are row-major matrices (n rows x d features) of finite values of magnitude
+// at most 1e150 (so that squared distances stay finite); others are InvalidArgument.
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -47,19 +48,24 @@ MmdResult mmd_test(MatrixView x, MatrixView y, std::size_t n_permutations, std::
 // reference means and population standard deviations (constant columns are centred
 // only), keep the fewest principal components (thin SVD) whose explained variance
 // reaches `variance` (0 < variance <= 1), and measure each row's Euclidean
-// reconstruction error in standardised units.
+// reconstruction error in standardised units. The fit streams over blocks of 16,384
+// rows (mean, standard deviation, Gram matrix of the standardised rows; memory
+// O(d^2), at most kMaxPcaColumns columns, else ResourceLimit) and asks `progress`
+// after each block; the axes are the eigenvectors of the d x d Gram matrix.
 struct PcaModel {
   std::vector<double> mean, scale;
   std::vector<double> components;  // k x d, row-major
   std::size_t n_components = 0, n_features = 0;
   double explained_variance = 0.0;
 };
-PcaModel fit_pca(MatrixView reference, double variance);
+inline constexpr std::size_t kMaxPcaColumns = 16384;
+PcaModel fit_pca(MatrixView reference, double variance, const Progress& progress = {});
 // Mean reconstruction error of the rows of each chunk: chunk_of_row[i] in
-// [0, n_chunks) (or -1 to skip the row). Chunks without rows give NaN.
+// [0, n_chunks) (or -1 to skip the row). Chunks without rows give NaN. `progress` counts
+// blocks of 4,096 rows and is asked after each.
 std::vector<double> reconstruction_error(const PcaModel& model, MatrixView data,
                                          std::span<const std::int64_t> chunk_of_row, std::int64_t n_chunks,
-                                         int n_jobs);
+                                         int n_jobs, const Progress& progress = {});
 
 // Domain-classifier drift: a classifier learns to tell current rows (label 1) from
 // reference rows (label 0). Rows are split into `n_folds` stratified folds (each class
@@ -91,9 +97,13 @@ struct DomainClassifierResult {
 };
 // Folds are fitted in parallel; results are the same for every n_jobs. Throws
 // InvalidArgument for bad options, differing column counts, non-finite values or
-// fewer than n_folds rows per sample.
+// fewer than n_folds rows per sample. `progress` counts columns binned and trees grown
+// (gradient boosting) or folds fitted (logistic) and is asked after every tree node,
+// binned column and Newton step, so a stop request ends the call within one node's
+// histogram (rows x columns) per thread.
 DomainClassifierResult domain_classifier(MatrixView x, MatrixView y, std::size_t n_folds,
-                                         const DomainClassifierOptions& options, std::uint64_t seed, int n_jobs);
+                                         const DomainClassifierOptions& options, std::uint64_t seed, int n_jobs,
+                                         const Progress& progress = {});
 
 // ROC AUC of scores for binary labels (1 = positive), ties counted one half.
 double roc_auc(std::span<const double> scores, std::span<const std::uint8_t> labels);

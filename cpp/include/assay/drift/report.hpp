@@ -6,6 +6,12 @@
 // numeric values sorted, categories counted by label) and every requested test reads
 // the prepared form. Columns (and chunks) run in parallel; each result depends only
 // on its own column, so results are the same for every n_jobs.
+//
+// Progress and interrupts: `done`/`total` count values (of both samples) prepared, and
+// the Progress is asked every 2^20 values and between the tests of a column, so a stop
+// request ends the call after at most that much work per thread (plus the sort of the
+// current block: columns of up to 2^23 values are sorted whole, longer ones in blocks
+// of 2^23 values that are then merged).
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -60,7 +66,7 @@ Test auto_test(bool numeric, std::size_t n_reference, std::size_t n_distinct);
 // One column of one sample, ready for the tests.
 struct PreparedColumn {
   bool numeric = true;
-  std::vector<double> sorted;               // numeric: finite values, ascending
+  SortedSample sorted;                      // numeric: finite values, ascending
   std::vector<std::string> categories;      // categorical: labels with a count > 0
   std::vector<double> category_counts;      // categorical: one count per label
   std::size_t missing = 0;                  // NaN / -1 codes
