@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import math
 import numbers
-import os
 from dataclasses import asdict, dataclass, field
 from typing import Any, Iterator, Mapping, Sequence
 
@@ -181,19 +180,6 @@ def _real(value: Any, argument: str) -> float:
         return float(value)
     except OverflowError as error:  # an int beyond the double range
         raise InvalidInputError(f"{argument} is too large for a double ({value!r})") from error
-
-
-def _jobs(n_jobs: Any) -> int:
-    """n_jobs for the core: None or -1 = all cores; a positive integer (more than the
-    cores available uses all cores). 0, other negatives and non-integers are errors."""
-    if n_jobs is None:
-        return 0
-    if isinstance(n_jobs, (bool, np.bool_)) or not isinstance(n_jobs, numbers.Integral):
-        raise InvalidTypeError(f"n_jobs must be None, -1 or a positive integer, got {type(n_jobs).__name__}")
-    n_jobs = int(n_jobs)
-    if n_jobs != -1 and n_jobs < 1:
-        raise InvalidInputError(f"n_jobs must be None, -1 or a positive integer, got {n_jobs}")
-    return n_jobs_arg(n_jobs if n_jobs == -1 else min(n_jobs, os.cpu_count() or 1))
 
 
 def _progress(progress: Any, description: str) -> Any:
@@ -813,7 +799,7 @@ def report(
         raise InvalidInputError(f"target/prediction columns {missing_roles} are not in the reference data")
     checked = features + [c for c in roles if c not in features]
     requests = _requests(checked, tests, thresholds)
-    jobs, callback = _jobs(n_jobs), _progress(progress, "drift report")
+    jobs, callback = n_jobs_arg(n_jobs), _progress(progress, "drift report")
     results = _core.drift_report(ref.core_columns(checked), cur.core_columns(checked), requests, jobs, callback, method)
     by_role: dict[str, list[ColumnResult]] = {"feature": [], "target": [], "prediction": []}
     for core in results:
@@ -998,7 +984,7 @@ def over_time(
         raise ResourceLimitError(f"{chosen}: {len(names)} chunks x {len(requests)} columns make {results_made} "
                                  "results, "
                                  f"above the limit of {MAX_OVER_TIME_RESULTS}; use fewer, larger chunks")
-    jobs, callback = _jobs(n_jobs), _progress(progress, "drift over time")
+    jobs, callback = n_jobs_arg(n_jobs), _progress(progress, "drift over time")
     pairs = _core.drift_over_time(
         ref.core_columns(checked), cur.core_columns(checked), labels, len(names), requests, jobs, callback, method,
     )
@@ -1137,7 +1123,7 @@ def mmd(
     """
     n_permutations = _count_arg(n_permutations, "n_permutations")
     width = 0.0 if bandwidth is None else _positive_real(bandwidth, "bandwidth")
-    seed, jobs, callback = _seed(seed), _jobs(n_jobs), _progress(progress, "MMD permutations")
+    seed, jobs, callback = _seed(seed), n_jobs_arg(n_jobs), _progress(progress, "MMD permutations")
     x, y = _matrices(reference, current, columns, set())
     rows = x.shape[0] + y.shape[0]
     cells = rows * (n_permutations + 1)
@@ -1223,7 +1209,7 @@ def pca_reconstruction(
     share = _real(variance, "variance")
     if not 0 < share <= 1:
         raise InvalidInputError(f"variance must be in (0, 1], got {variance!r}")
-    jobs, callback = _jobs(n_jobs), _progress(progress, "PCA fit")
+    jobs, callback = n_jobs_arg(n_jobs), _progress(progress, "PCA fit")
     if isinstance(time, str):  # a column of current: excluded from the columns compared
         cur_frame = _converted(lambda: as_frame(current, argument="current"), "current")
         time_values = _time_values(time, cur_frame)
@@ -1327,7 +1313,7 @@ def domain_classifier(
     limit = _threshold_value(threshold, "threshold")
     if math.isnan(limit) or limit > 1:
         raise InvalidInputError(f"threshold must be an AUC in [0, 1], got {threshold!r}")
-    seed, jobs, callback = _seed(seed), _jobs(n_jobs), _progress(progress, "domain classifier")
+    seed, jobs, callback = _seed(seed), n_jobs_arg(n_jobs), _progress(progress, "domain classifier")
     x, y = _matrices(reference, current, columns, set())
     for matrix, argument in ((x, "reference"), (y, "current")):
         if matrix.shape[0] < folds_wanted:
