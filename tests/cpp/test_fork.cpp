@@ -38,7 +38,7 @@ TEST(Fork, ChildAfterParallelCallRunsSeriallyAndFinishes) {
   EXPECT_EQ(WEXITSTATUS(status), 0);
   // The parent keeps its threads.
   EXPECT_EQ(sum_in_parallel(2), expected);
-  EXPECT_FALSE(assay::detail::openmp_unusable_after_fork());
+  EXPECT_FALSE(assay::openmp_unusable_after_fork());
 }
 
 TEST(Parallel, ThreadCountIsCappedAtFourPerCore) {

@@ -22,19 +22,15 @@ const bool fork_handler_registered = [] { return pthread_atfork(nullptr, nullptr
 
 }  // namespace
 
-namespace detail {
-
 bool openmp_unusable_after_fork() { return unusable_after_fork.load(std::memory_order_relaxed); }
 
-void note_threads_started() {
+void note_openmp_threads_started() {
   (void)fork_handler_registered;
   threads_started.store(true, std::memory_order_relaxed);
 }
 
-}  // namespace detail
-
 int resolve_threads(int n_jobs) {
-  if (detail::openmp_unusable_after_fork()) return 1;
+  if (openmp_unusable_after_fork()) return 1;
   const int cores = omp_get_num_procs();
   if (n_jobs <= 0) return cores;
   // More threads than this only cost memory and start-up (and thousands can exhaust the

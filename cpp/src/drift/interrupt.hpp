@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "assay/common/error.hpp"
+#include "assay/common/parallel.hpp"
 #include "assay/common/progress.hpp"
 
 namespace assay::drift {
@@ -75,7 +76,12 @@ void parallel_polled(std::ptrdiff_t n, int n_threads, StopPoll& poll, Body&& bod
     failed.store(true);
   };
   const int threads = static_cast<int>(std::max<std::ptrdiff_t>(1, std::min<std::ptrdiff_t>(n_threads, n)));
-#pragma omp parallel num_threads(threads) if (threads > 1)
+  if (threads == 1 || openmp_unusable_after_fork()) {  // never enter the runtime (fork safety)
+    for (std::ptrdiff_t i = 0; i < n; ++i) body(i);
+    return;
+  }
+  note_openmp_threads_started();
+#pragma omp parallel num_threads(threads)
   {
     const int team = omp_get_num_threads();
     while (!failed.load()) {

@@ -9,7 +9,9 @@
 // child created by fork() inherits as bookkeeping only (the threads themselves are not
 // copied), so the child's first parallel region waits forever for them. assay registers a
 // pthread_atfork child handler: in a child forked after the parent started OpenMP threads,
-// every parallel_for runs serially on the calling thread and never enters the runtime.
+// every parallel_for runs serially on the calling thread and never enters the runtime
+// (not even a region with if(false) or one thread, which also waits for the pool). Code
+// that opens an OpenMP region of its own must check openmp_unusable_after_fork() first.
 // Results are the same (they never depend on the thread count); only speed differs.
 #include <cstddef>
 #include <exception>
@@ -21,23 +23,21 @@ namespace assay {
 // process forked after its parent had started OpenMP threads.
 int resolve_threads(int n_jobs);  // at most 4 threads per core
 
-namespace detail {
 // True in a process forked after its parent had started OpenMP threads (see above).
 bool openmp_unusable_after_fork();
 // Records that this process is about to start OpenMP threads.
-void note_threads_started();
-}  // namespace detail
+void note_openmp_threads_started();
 
 // Calls body(i) for i in [0, n) on up to n_threads threads (dynamic schedule). The
 // first exception thrown by any body is rethrown on the calling thread once all
 // threads have finished; later iterations are skipped after it.
 template <class Body>
 void parallel_for(std::ptrdiff_t n, int n_threads, Body&& body) {
-  if (n_threads <= 1 || n <= 1 || detail::openmp_unusable_after_fork()) {
+  if (n_threads <= 1 || n <= 1 || openmp_unusable_after_fork()) {
     for (std::ptrdiff_t i = 0; i < n; ++i) body(i);
     return;
   }
-  detail::note_threads_started();
+  note_openmp_threads_started();
   std::exception_ptr first_error;
   std::mutex error_mutex;
   bool failed = false;
