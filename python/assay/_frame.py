@@ -37,7 +37,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
 
-from .errors import InvalidInputError, InvalidTypeError
+from .errors import AssayError, InvalidInputError, InvalidTypeError
 
 __all__ = ["Column", "Frame", "as_frame", "as_column"]
 
@@ -118,8 +118,15 @@ def as_frame(data: Any, *, argument: str = "data", feature_names: Sequence[str] 
 
     Accepts numpy 2-D arrays (columns named ``feature_names`` or x0, x1, ...), mappings
     of name to 1-D array, pandas and polars DataFrames and pyarrow Tables. ``argument``
-    names the input in error messages.
+    names the input in error messages: every error starts with it (``X: column 'x0': ...``).
     """
+    try:
+        return _as_frame(data, argument, feature_names)
+    except AssayError as error:
+        raise _named(error, argument) from error
+
+
+def _as_frame(data: Any, argument: str, feature_names: Sequence[str] | None) -> Frame:
     if isinstance(data, Frame):
         return data
     module = type(data).__module__.split(".")[0]
@@ -127,12 +134,12 @@ def as_frame(data: Any, *, argument: str = "data", feature_names: Sequence[str] 
         columns = [_from_pandas(_column_name(name), data[name]) for name in _unique_names(data.columns, argument, data)]
         n_rows = len(data)
     elif module == "polars" and hasattr(data, "to_arrow"):
-        return as_frame(data.to_arrow(), argument=argument)
+        return _as_frame(data.to_arrow(), argument, None)
     elif module == "pyarrow" and hasattr(data, "column_names"):
         columns = [_from_arrow(str(name), data.column(i)) for i, name in enumerate(data.column_names)]
         n_rows = data.num_rows
     elif isinstance(data, Mapping):
-        columns = [as_column(values, name=_column_name(name), argument=argument) for name, values in data.items()]
+        columns = [_as_column(values, _column_name(name), argument) for name, values in data.items()]
         n_rows = len(columns[0]) if columns else 0
     else:
         array = _as_ndarray(data, argument)
@@ -158,8 +165,25 @@ def as_frame(data: Any, *, argument: str = "data", feature_names: Sequence[str] 
 
 
 def as_column(values: Any, *, name: str, argument: str | None = None) -> Column:
-    """Turns one array-like (numpy, list, pandas Series, Arrow or polars array) into a Column."""
-    argument = argument or name
+    """Turns one array-like (numpy, list, pandas Series, Arrow or polars array) into a Column.
+
+    Errors name the column, and start with ``argument`` when it is given."""
+    if argument is None or argument == name:
+        return _as_column(values, name, name)
+    try:
+        return _as_column(values, name, argument)
+    except AssayError as error:
+        raise _named(error, argument) from error
+
+
+def _named(error: AssayError, argument: str) -> AssayError:
+    """The same error with its message starting with the argument it is about."""
+    if str(error).startswith(f"{argument}:"):
+        return error
+    return type(error)(f"{argument}: {error}")
+
+
+def _as_column(values: Any, name: str, argument: str) -> Column:
     module = type(values).__module__.split(".")[0]
     if module == "pandas" and hasattr(values, "dtype"):
         return _from_pandas(name, values)

@@ -278,7 +278,7 @@ def test_huge_model_outputs_give_right_values_or_a_clear_error():
     (np.zeros((2, M - 1)), "X has 3 columns but"),
     (np.zeros((2, M + 1)), "X has 5 columns but"),
     (np.zeros((2, M), dtype=complex), "X: .*complex"),
-    (np.zeros((2, M), dtype=object), "X: column 'x0' is not numeric"),
+    (np.full((2, M), "a", dtype=object), "X: column 'x0' is not numeric"),
     (np.array([["a"] * M] * 2), "X: column 'x0' is not numeric"),
     (np.zeros((2, 0)), "X: "),
 ])

@@ -9,6 +9,8 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+
+from assay.warnings import UndefinedMetricWarning
 from scipy import stats
 
 from assay import fairness as af
@@ -162,8 +164,10 @@ def test_wilson_newcombe_katz_formulas():
     se = np.sqrt((1 - 0.3) / 30 + (1 - 0.4) / 40)
     z = stats.norm.ppf(0.975)
     np.testing.assert_allclose([lo[0], hi[0]], np.exp(np.log(0.75) + np.array([-z, z]) * se), rtol=1e-12)
-    assert np.isnan(af.katz_interval([0], [10], [5], [10])[0][0])
-    assert np.isnan(af.wilson_interval([0], [0])[0][0])
+    with pytest.warns(UndefinedMetricWarning, match="Katz interval is undefined"):
+        assert np.isnan(af.katz_interval([0], [10], [5], [10])[0][0])
+    with pytest.warns(UndefinedMetricWarning, match="no trials"):
+        assert np.isnan(af.wilson_interval([0], [0])[0][0])
 
 
 def _exact_coverage(lower, upper, n, p):

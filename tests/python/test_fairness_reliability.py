@@ -58,8 +58,10 @@ def test_undefined_group_rate_makes_disparity_nan_with_reason(function, method):
 
 
 def test_equalized_odds_issue_example():
-    with pytest.warns(UndefinedMetricWarning, match=r"\['a'\].*no actual positives"):
+    with pytest.warns(UndefinedMetricWarning) as record:
         assert np.isnan(af.equalized_odds_difference(Y4, P4, sensitive_features=G4))
+    reasons = " ".join(str(w.message) for w in record)
+    assert "['a']" in reasons and "no actual positives" in reasons and "no actual negatives" in reasons
     assert af.equalized_odds_difference(Y4, P4, sensitive_features=G4, convention="fairlearn") == 0.5
 
 
