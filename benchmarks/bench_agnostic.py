@@ -39,11 +39,10 @@ class TimedModel:
 
 def main() -> None:
     import shap
+    from assay.explain import ExactExplainer, KernelExplainer
     from sklearn.ensemble import GradientBoostingRegressor
     from sklearn.linear_model import LogisticRegression
     from sklearn.svm import LinearSVC
-
-    from assay.explain import ExactExplainer, KernelExplainer
 
     results = Results("agnostic")
     notes: list[str] = []
@@ -66,9 +65,15 @@ def main() -> None:
     results.add(case + ": total", "assay", total)
     results.add(case + ": total", "shap KernelExplainer", shap_total)
     results.add(case + ": overhead (total - model)", "assay", total - ours.seconds, f"{ours.rows:,} model rows")
-    results.add(case + ": overhead (total - model)", "shap KernelExplainer", shap_total - theirs.seconds, f"{theirs.rows:,} model rows")
+    results.add(
+        case + ": overhead (total - model)",
+        "shap KernelExplainer",
+        shap_total - theirs.seconds,
+        f"{theirs.rows:,} model rows",
+    )
     notes.append(
-        f"#3943: time inside decision_function: assay {format_seconds(ours.seconds)}, shap {format_seconds(theirs.seconds)}; "
+        f"#3943: time inside decision_function: assay {format_seconds(ours.seconds)}, "
+        f"shap {format_seconds(theirs.seconds)}; "
         f"overhead ratio shap/assay = {(shap_total - theirs.seconds) / (total - ours.seconds):.1f}x."
     )
 
@@ -85,13 +90,24 @@ def main() -> None:
         case = f"native {name}, 20 features, 100 background, nsamples 500"
         n_rows, shap_rows = 100, 5
         # End to end (the explainer built in each call), median of warm calls, as elsewhere.
-        results.add(case, "assay", time_call(
-            lambda: KernelExplainer(model, background, n_jobs=THREADS, progress=False)(X[-n_rows:], nsamples=500)),
-            f"{n_rows} rows")
+        results.add(
+            case,
+            "assay",
+            time_call(
+                lambda model=model, n_rows=n_rows: KernelExplainer(model, background, n_jobs=THREADS, progress=False)(
+                    X[-n_rows:], nsamples=500
+                )
+            ),
+            f"{n_rows} rows",
+        )
         start = time.perf_counter()
         shap.KernelExplainer(function, background).shap_values(X[-shap_rows:], nsamples=500, l1_reg=False, silent=True)
-        results.add(case, "shap KernelExplainer", (time.perf_counter() - start) / shap_rows * 100,
-                    f"{shap_rows} rows, scaled to 100 rows")
+        results.add(
+            case,
+            "shap KernelExplainer",
+            (time.perf_counter() - start) / shap_rows * 100,
+            f"{shap_rows} rows, scaled to 100 rows",
+        )
 
     # 3. Accuracy at equal budget: 12 features, exact values from ExactExplainer.
     M, budget, n_rows, seeds = 12, 300, 10, 40
@@ -112,20 +128,25 @@ def main() -> None:
         np.random.seed(seed)
         theirs = shap.KernelExplainer(model, background).shap_values(rows, nsamples=budget, l1_reg=False, silent=True)
         mse["shap"].append(np.mean((np.asarray(theirs) - exact) ** 2))
-    kernel, leverage, per_background, reference = (np.mean(mse[k]) for k in ("kernel", "leverage", "per_background", "shap"))
+    kernel, leverage, per_background, reference = (
+        np.mean(mse[k]) for k in ("kernel", "leverage", "per_background", "shap")
+    )
     notes.append(
-        f"Accuracy, {M} features, {len(background)} background rows, budget {budget} coalitions, {n_rows} rows x {seeds} "
+        f"Accuracy, {M} features, {len(background)} background rows, budget {budget} coalitions, "
+        f"{n_rows} rows x {seeds} "
         f"seeds: MSE to the exact values assay {kernel:.3g} (sampling='kernel'), {leverage:.3g} (sampling='leverage'), "
         f"{per_background:.3g} (per_background=True); shap KernelExplainer (l1_reg=False) {reference:.3g}; ratios to "
         f"shap {kernel / reference:.2f}, {leverage / reference:.2f} and {per_background / reference:.2f}."
     )
 
     markdown = (
-        "assay with n_jobs=2; shap's KernelExplainer is single-threaded.\n\n" + results.markdown() + "\n\n" + "\n".join(f"- {n}" for n in notes)
+        "assay with n_jobs=2; shap's KernelExplainer is single-threaded.\n\n"
+        + results.markdown()
+        + "\n\n"
+        + "\n".join(f"- {n}" for n in notes)
     )
     print(markdown)
-    update_doc("agnostic", "## Model-agnostic explainers (assay.explain)\n\n" + markdown,
-               "./dev.sh bench agnostic")
+    update_doc("agnostic", "## Model-agnostic explainers (assay.explain)\n\n" + markdown, "./dev.sh bench agnostic")
 
 
 if __name__ == "__main__":

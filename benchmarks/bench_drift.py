@@ -29,11 +29,10 @@ import time
 from pathlib import Path
 
 import numpy as np
+from assay import drift
 from harness import Results, time_call, update_doc
 from scipy import stats
 from scipy.spatial.distance import jensenshannon
-
-from assay import drift
 
 SCALE = float(os.environ.get("ASSAY_BENCH_SCALE", "1.0"))
 N_NUMERIC, N_CATEGORICAL = 100, 20
@@ -81,7 +80,7 @@ def scipy_loop(reference: dict, current: dict) -> list:
         ref, cur = reference[f"c{j}"], current[f"c{j}"]
         keys, codes = np.unique(np.concatenate([ref, cur]), return_inverse=True)
         p = np.bincount(codes[: len(ref)], minlength=len(keys)).astype(float)
-        q = np.bincount(codes[len(ref):], minlength=len(keys)).astype(float)
+        q = np.bincount(codes[len(ref) :], minlength=len(keys)).astype(float)
         chi = stats.chisquare(q, p * q.sum() / p.sum())
         p, q = p / p.sum(), q / q.sum()
         out.append((chi.pvalue, psi(p, q), jensenshannon(p, q)))
@@ -109,8 +108,12 @@ def evidently_seconds(reference: dict, current: dict, n_rows: int) -> float | No
         for table, path in zip((reference, current), paths):
             pd.DataFrame({name: values[:n_rows] for name, values in table.items()}).to_parquet(path)
         paths[2].write_text(json.dumps(columns))
-        done = subprocess.run([python, str(ROOT / "tests" / "python" / "evidently_runner.py"), "preset",
-                               *map(str, paths)], capture_output=True, text=True, check=True)
+        done = subprocess.run(
+            [python, str(ROOT / "tests" / "python" / "evidently_runner.py"), "preset", *map(str, paths)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
     return float(json.loads(done.stdout.strip().splitlines()[-1])["seconds"])
 
 
@@ -128,24 +131,42 @@ def bench_report(results: Results) -> None:
     as_frame(reference, argument="reference")
     as_frame(current, argument="current")
     conversion = time.perf_counter() - start
-    assay_time = results.add(case, "assay", time_call(lambda: drift.report(ref_frame, cur_frame, tests=tests, progress=False), repeat=3))
-    results.add(case, "assay incl. input conversion", assay_time + conversion,
-                note="strings factorized once per table (pandas.factorize)")
-    single = time_call(lambda: drift.report(ref_frame, cur_frame, tests=tests, n_jobs=1, progress=False), repeat=1, warmup=0)
+    assay_time = results.add(
+        case, "assay", time_call(lambda: drift.report(ref_frame, cur_frame, tests=tests, progress=False), repeat=3)
+    )
+    results.add(
+        case,
+        "assay incl. input conversion",
+        assay_time + conversion,
+        note="strings factorized once per table (pandas.factorize)",
+    )
+    single = time_call(
+        lambda: drift.report(ref_frame, cur_frame, tests=tests, n_jobs=1, progress=False), repeat=1, warmup=0
+    )
     results.add(case, "assay, n_jobs=1", single)
-    auto = results.add(case, "assay, tests='auto' (the preset's tests)",
-                       time_call(lambda: drift.report(ref_frame, cur_frame, progress=False), repeat=3))
+    auto = results.add(
+        case,
+        "assay, tests='auto' (the preset's tests)",
+        time_call(lambda: drift.report(ref_frame, cur_frame, progress=False), repeat=3),
+    )
     results.add(case, "scipy/numpy loop", time_call(lambda: scipy_loop(reference, current), repeat=1, warmup=0))
     part = int(n_rows * EVIDENTLY_FRACTION)
     evidently = evidently_seconds(reference, current, part)
     if evidently is not None:
         scaled = evidently * n_rows / part
-        results.add(case, "Evidently DataDriftPreset", scaled,
-                    note=f"timed on {part:,}+{part:,} rows ({evidently:.1f} s), scaled linearly; "
-                         f"{scaled / auto:.0f}x assay with the same tests ('auto')")
-    results.add(case, "numpy sort of both samples (bound)", time_call(lambda: sort_bound(reference, current),
-                                                                     repeat=1, warmup=0),
-                note="numeric columns only")
+        results.add(
+            case,
+            "Evidently DataDriftPreset",
+            scaled,
+            note=f"timed on {part:,}+{part:,} rows ({evidently:.1f} s), scaled linearly; "
+            f"{scaled / auto:.0f}x assay with the same tests ('auto')",
+        )
+    results.add(
+        case,
+        "numpy sort of both samples (bound)",
+        time_call(lambda: sort_bound(reference, current), repeat=1, warmup=0),
+        note="numeric columns only",
+    )
 
 
 def numpy_mmd_indexing(x: np.ndarray, y: np.ndarray, n_permutations: int, seed: int) -> float:
@@ -154,7 +175,7 @@ def numpy_mmd_indexing(x: np.ndarray, y: np.ndarray, n_permutations: int, seed: 
     pooled = np.vstack([x, y])
     squared = (pooled**2).sum(1)
     distances = np.maximum(squared[:, None] + squared[None, :] - 2 * pooled @ pooled.T, 0)
-    cross = distances[: len(x), len(x):]
+    cross = distances[: len(x), len(x) :]
     kernel = np.exp(-distances / np.median(cross))  # 2 sigma^2 = median
     nx, ny = len(x), len(y)
     rng = np.random.default_rng(seed)
@@ -174,7 +195,7 @@ def numpy_mmd_matmul(x: np.ndarray, y: np.ndarray, n_permutations: int, seed: in
     pooled = np.vstack([x, y])
     squared = (pooled**2).sum(1)
     distances = np.maximum(squared[:, None] + squared[None, :] - 2 * pooled @ pooled.T, 0)
-    kernel = np.exp(-distances / np.median(distances[: len(x), len(x):]))
+    kernel = np.exp(-distances / np.median(distances[: len(x), len(x) :]))
     nx, ny, n = len(x), len(y), len(x) + len(y)
     rng = np.random.default_rng(seed)
     member = np.zeros((n, n_permutations + 1))
@@ -195,14 +216,23 @@ def bench_mmd(results: Results) -> None:
     rng = np.random.default_rng(1)
     x, y = rng.normal(size=(n, 20)), rng.normal(0.02, size=(n, 20))
     case = f"MMD {n:,}+{n:,} rows x 20, 1,000 permutations"
-    results.add(case, "assay", time_call(lambda: drift.mmd(x, y, n_permutations=1000, progress=False), repeat=2, warmup=0))
+    results.add(
+        case, "assay", time_call(lambda: drift.mmd(x, y, n_permutations=1000, progress=False), repeat=2, warmup=0)
+    )
     partial = 10
     timing = time_call(lambda: numpy_mmd_indexing(x, y, partial, 0), repeat=1, warmup=0)
-    results.add(case, "numpy, kernel indexing per permutation", timing.median * 1000 / partial,
-                note=f"timed with {partial} permutations, scaled linearly to 1,000")
-    results.add(case, "numpy, permutations as one matrix product",
-                time_call(lambda: numpy_mmd_matmul(x, y, 1000, 0), repeat=1, warmup=0),
-                note="kernel matrix held whole (0.8 GB at 10k rows)")
+    results.add(
+        case,
+        "numpy, kernel indexing per permutation",
+        timing.median * 1000 / partial,
+        note=f"timed with {partial} permutations, scaled linearly to 1,000",
+    )
+    results.add(
+        case,
+        "numpy, permutations as one matrix product",
+        time_call(lambda: numpy_mmd_matmul(x, y, 1000, 0), repeat=1, warmup=0),
+        note="kernel matrix held whole (0.8 GB at 10k rows)",
+    )
 
 
 def main() -> None:

@@ -30,9 +30,8 @@ def main() -> None:
     import lightgbm as lgb
     import shap
     import xgboost as xgb
-    from sklearn.ensemble import RandomForestRegressor
-
     from assay.explain import TreeExplainer
+    from sklearn.ensemble import RandomForestRegressor
 
     results = Results("explain")
     notes: list[str] = []
@@ -45,10 +44,18 @@ def main() -> None:
     explainer = TreeExplainer(booster, n_jobs=THREADS, progress=False)
     results.add(case, "assay", time_call(lambda: explainer.shap_values(rows), repeat=3))
     matrix = xgb.DMatrix(rows)
-    results.add(case, "xgboost pred_contribs", time_call(lambda: booster.predict(matrix, pred_contribs=True), repeat=1, warmup=0))
+    results.add(
+        case,
+        "xgboost pred_contribs",
+        time_call(lambda: booster.predict(matrix, pred_contribs=True), repeat=1, warmup=0),
+    )
     reference = shap.TreeExplainer(booster)
-    results.add(case, "shap TreeExplainer", time_call(lambda: reference.shap_values(rows), repeat=1, warmup=0),
-                "shap calls xgboost pred_contribs")
+    results.add(
+        case,
+        "shap TreeExplainer",
+        time_call(lambda: reference.shap_values(rows), repeat=1, warmup=0),
+        "shap calls xgboost pred_contribs",
+    )
 
     # 2. Path-dependent SHAP values, scikit-learn random forest 100 trees of depth 12.
     X, y = regression_data(4000, 20, seed=1)
@@ -58,8 +65,12 @@ def main() -> None:
     explainer = TreeExplainer(forest, n_jobs=THREADS, progress=False)
     results.add(case, "assay", time_call(lambda: explainer.shap_values(rows), repeat=3))
     reference = shap.TreeExplainer(forest)
-    results.add(case, "shap TreeExplainer", time_call(lambda: reference.shap_values(rows, check_additivity=False),
-                                                      repeat=1, warmup=0), "1 thread (shap has no threads)")
+    results.add(
+        case,
+        "shap TreeExplainer",
+        time_call(lambda: reference.shap_values(rows, check_additivity=False), repeat=1, warmup=0),
+        "1 thread (shap has no threads)",
+    )
 
     # 3. Interaction values, XGBoost 100 trees of depth 6, 2k rows x 30 features.
     X, y = regression_data(2000, 30, seed=2)
@@ -68,22 +79,32 @@ def main() -> None:
     explainer = TreeExplainer(booster, n_jobs=THREADS, progress=False)
     results.add(case, "assay", time_call(lambda: explainer.shap_interaction_values(X), repeat=3))
     matrix = xgb.DMatrix(X)
-    results.add(case, "xgboost pred_interactions",
-                time_call(lambda: booster.predict(matrix, pred_interactions=True), repeat=1, warmup=0))
+    results.add(
+        case,
+        "xgboost pred_interactions",
+        time_call(lambda: booster.predict(matrix, pred_interactions=True), repeat=1, warmup=0),
+    )
     reference = shap.TreeExplainer(booster)
-    results.add(case, "shap TreeExplainer", time_call(lambda: reference.shap_interaction_values(X), repeat=1, warmup=0),
-                "shap calls xgboost pred_interactions")
+    results.add(
+        case,
+        "shap TreeExplainer",
+        time_call(lambda: reference.shap_interaction_values(X), repeat=1, warmup=0),
+        "shap calls xgboost pred_interactions",
+    )
 
     # 4. Interventional SHAP values, LightGBM 100 trees of depth 6: rows = background = n
     # from 1k to 8k (disjoint rows), then the pairwise walk and shap at n = 2k.
     X, y = regression_data(16000, 20, seed=3)
-    model = lgb.train({"verbose": -1, "max_depth": 6, "num_leaves": 63, "num_threads": THREADS},
-                      lgb.Dataset(X, label=y), 100)
+    model = lgb.train(
+        {"verbose": -1, "max_depth": 6, "num_leaves": 63, "num_threads": THREADS}, lgb.Dataset(X, label=y), 100
+    )
     case = "interventional: LightGBM 100x depth 6, 2k rows, 2k background"
     scaling = []
     for n in (1000, 2000, 4000, 8000):
         explainer = TreeExplainer(model, data=X[-n:], n_jobs=THREADS, progress=False)
-        seconds = time_call(lambda: explainer.shap_values(X[:n]), repeat=3 if n <= 2000 else 1, warmup=0).median
+        seconds = time_call(
+            lambda explainer=explainer, n=n: explainer.shap_values(X[:n]), repeat=3 if n <= 2000 else 1, warmup=0
+        ).median
         scaling.append((n, seconds))
         if n == 2000:
             results.add(case, "assay", seconds)
@@ -102,8 +123,10 @@ def main() -> None:
     results.add(case, "shap TreeExplainer", per_row * 2000, f"timed on {sample} rows, scaled to 2k; 1 thread")
     notes.append(
         "Interventional scaling (assay, rows = background = n, so rows + background = 2n): "
-        + ", ".join(f"n={n}: {format_seconds(s)} ({format_seconds(s / (2 * n) * 1e3)} per 1k rows + background)"
-                    for n, s in scaling)
+        + ", ".join(
+            f"n={n}: {format_seconds(s)} ({format_seconds(s / (2 * n) * 1e3)} per 1k rows + background)"
+            for n, s in scaling
+        )
         + ". The pattern algorithm's cost is (rows + background) x nodes plus a per-leaf table independent of n, "
         "so the time per row stays flat as n grows; the pairwise walk's grows with n."
     )
@@ -114,11 +137,16 @@ def main() -> None:
     explainer = TreeExplainer(booster, n_jobs=1, progress=False)
     row = X[:1]
     case = "latency: 1 row, XGBoost 100x depth 6, 50 features"
-    results.add(case, "assay", time_call(lambda: explainer.shap_values(row), repeat=300, warmup=20), "median of 300 calls")
+    results.add(
+        case, "assay", time_call(lambda: explainer.shap_values(row), repeat=300, warmup=20), "median of 300 calls"
+    )
     matrix = xgb.DMatrix(row)
-    results.add(case, "xgboost pred_contribs",
-                time_call(lambda: booster.predict(matrix, pred_contribs=True), repeat=300, warmup=20),
-                "median of 300 calls, DMatrix built once")
+    results.add(
+        case,
+        "xgboost pred_contribs",
+        time_call(lambda: booster.predict(matrix, pred_contribs=True), repeat=300, warmup=20),
+        "median of 300 calls, DMatrix built once",
+    )
 
     markdown = (
         "Same threads for every contender that has a setting (2); shap's C++ TreeSHAP has none.\n\n"

@@ -21,10 +21,9 @@ import sys
 import tempfile
 from pathlib import Path
 
+import assay
 import numpy as np
 import pandas as pd
-
-import assay
 from harness import Results, format_seconds, peak_memory, time_call, update_doc
 
 N_ROWS = int(os.environ.get("ASSAY_BENCH_ROWS", 1_000_000))
@@ -69,9 +68,19 @@ def pandas_by_hand(df: pd.DataFrame) -> dict:
         median = q[0.5]
         mad = (finite - median).abs().median()
         out[name] = (
-            len(s), s.isna().sum(), s.nunique(), finite.min(), finite.max(), finite.mean(), finite.std(),
-            (s == 0).sum(), (s < 0).sum(), np.isinf(s).sum(), q,
-            np.histogram(finite.dropna(), bins=20), s.value_counts().head(64),
+            len(s),
+            s.isna().sum(),
+            s.nunique(),
+            finite.min(),
+            finite.max(),
+            finite.mean(),
+            finite.std(),
+            (s == 0).sum(),
+            (s < 0).sum(),
+            np.isinf(s).sum(),
+            q,
+            np.histogram(finite.dropna(), bins=20),
+            s.value_counts().head(64),
             ((finite < q[0.25] - 1.5 * iqr) | (finite > q[0.75] + 1.5 * iqr)).sum(),
             (0.6745 * (finite - median).abs() / mad > 3.5).sum(),
         )
@@ -144,13 +153,17 @@ def main() -> None:
         results.add(case, "ydata-profiling (minimal)", ydata, "one run")
     bound = results.add(case, "read-once bound (numpy sum)", time_call(lambda: read_once(numeric), repeat=5))
     before, after = peak_memory(_setup, _run_assay)
-    memory = (f"Peak memory of `assay.check`: {after / 2**20:.0f} MiB resident at peak, of which the input is "
-              f"{input_bytes / 2**20:.0f} MiB and the process before the call {before / 2**20:.0f} MiB: "
-              f"{(after - before) / 2**20:.0f} MiB extra = {(after - before) / input_bytes:.2f}x the input.")
+    memory = (
+        f"Peak memory of `assay.check`: {after / 2**20:.0f} MiB resident at peak, of which the input is "
+        f"{input_bytes / 2**20:.0f} MiB and the process before the call {before / 2**20:.0f} MiB: "
+        f"{(after - before) / 2**20:.0f} MiB extra = {(after - before) / input_bytes:.2f}x the input."
+    )
     print(" ", memory)
-    summary = (f"assay is {ours and results.rows[2].seconds / ours:.1f}x faster than pandas by hand"
-               + (f", {ydata / ours:.0f}x faster than ydata-profiling" if ydata else "")
-               + f", and takes {ours / bound:.0f}x the read-once bound ({format_seconds(bound)}).")
+    summary = (
+        f"assay is {ours and results.rows[2].seconds / ours:.1f}x faster than pandas by hand"
+        + (f", {ydata / ours:.0f}x faster than ydata-profiling" if ydata else "")
+        + f", and takes {ours / bound:.0f}x the read-once bound ({format_seconds(bound)})."
+    )
     print(" ", summary)
     pieces = floor_pieces()
     update_doc(

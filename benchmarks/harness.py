@@ -102,7 +102,7 @@ class Results:
         return seconds
 
     def markdown(self, baseline: str = "assay") -> str:
-        lines = [f"| case | contender | median time | time / assay's | note |", "|---|---|---:|---:|---|"]
+        lines = ["| case | contender | median time | time / assay's | note |", "|---|---|---:|---:|---|"]
         base = {r.case: r.seconds for r in self.rows if r.contender == baseline}
         for r in self.rows:
             ratio = r.seconds / base[r.case] if r.case in base and base[r.case] > 0 else float("nan")
@@ -133,8 +133,10 @@ def machine() -> str:
                 break
     except OSError:
         pass
-    return (f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, numpy {numpy.__version__}, "
-            f"assay {assay_version}")
+    return (
+        f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, numpy {numpy.__version__}, "
+        f"assay {assay_version}"
+    )
 
 
 def update_doc(section: str, markdown: str, command: str) -> None:
@@ -142,8 +144,10 @@ def update_doc(section: str, markdown: str, command: str) -> None:
     DOC.parent.mkdir(exist_ok=True)
     text = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n"
     stamp = time.strftime("%Y-%m-%d")
-    body = (f"<!-- begin {section} -->\n{markdown}\n\nMeasured {stamp} on {machine()}.\n"
-            f"Reproduce: `{command}`\n<!-- end {section} -->")
+    body = (
+        f"<!-- begin {section} -->\n{markdown}\n\nMeasured {stamp} on {machine()}.\n"
+        f"Reproduce: `{command}`\n<!-- end {section} -->"
+    )
     pattern = re.compile(rf"<!-- begin {re.escape(section)} -->.*?<!-- end {re.escape(section)} -->", re.S)
     text = pattern.sub(lambda _: body, text) if pattern.search(text) else text.rstrip() + "\n\n" + body + "\n"
     DOC.write_text(text, encoding="utf-8")

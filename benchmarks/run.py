@@ -1,7 +1,7 @@
 """Runs the benchmarks (all, or those named) and updates docs/benchmarks.md.
 
-    python benchmarks/run.py            # every benchmarks/bench_*.py
-    python benchmarks/run.py quality    # benchmarks/bench_quality.py only
+python benchmarks/run.py            # every benchmarks/bench_*.py
+python benchmarks/run.py quality    # benchmarks/bench_quality.py only
 """
 
 from __future__ import annotations

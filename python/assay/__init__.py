@@ -22,7 +22,21 @@ from .quality import Profile, QualityReport, check, profile
 __version__: str = _core.__version__
 
 __all__ = [
-    "__version__", "check", "datasets", "drift", "ExactExplainer", "explain", "Explanation", "fairness",
-    "KernelExplainer", "LinearExplainer", "MetricFrame", "PermutationExplainer", "profile", "Profile",
-    "QualityReport", "quality", "TreeExplainer",
+    "__version__",
+    "check",
+    "datasets",
+    "drift",
+    "ExactExplainer",
+    "explain",
+    "Explanation",
+    "fairness",
+    "KernelExplainer",
+    "LinearExplainer",
+    "MetricFrame",
+    "PermutationExplainer",
+    "profile",
+    "Profile",
+    "QualityReport",
+    "quality",
+    "TreeExplainer",
 ]

@@ -1,6 +1,7 @@
 """Type annotations of assay's compiled module (private: use the assay package)."""
 
-from typing import Callable, Sequence
+from collections.abc import Sequence
+from typing import Callable
 
 import numpy as np
 import numpy.typing as npt
@@ -18,7 +19,9 @@ def hash_string(text: str) -> int: ...
 
 class QuantileSummary:
     @staticmethod
-    def from_points(values: Sequence[float], weights: Sequence[float], rank_error: float, capacity: int = ...) -> QuantileSummary: ...
+    def from_points(
+        values: Sequence[float], weights: Sequence[float], rank_error: float, capacity: int = ...
+    ) -> QuantileSummary: ...
     @property
     def values(self) -> list[float]: ...
     @property

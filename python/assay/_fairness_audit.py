@@ -9,8 +9,8 @@ from typing import Any
 import numpy as np
 
 from . import _core
-from ._fairness_uncertainty import FourFifths, four_fifths_from_counts
 from ._fairness_checks import INT32_MAX, positive_int, weight_scale
+from ._fairness_uncertainty import FourFifths, four_fifths_from_counts
 from ._util import json_safe, n_jobs_arg
 from .errors import InvalidInputError, InvalidTypeError
 
@@ -57,8 +57,8 @@ def four_fifths(
     n_jobs: int | None = None,
 ) -> FourFifths:
     """The four-fifths rule: each group's selection rate against the reference group's
-    (default: the highest rate among groups with at least min_support rows), with Wilson intervals for the rates, Katz intervals for
-    the ratios and Newcombe intervals for the differences, and a verdict that says
+    (default: the highest rate among groups with at least min_support rows), with Wilson intervals
+    for the rates, Katz intervals for the ratios and Newcombe intervals for the differences, and a verdict that says
     whether adverse impact holds with the chosen confidence. Unweighted (the intervals
     are for row counts)."""
     if isinstance(threshold, bool) or not isinstance(threshold, (int, float, np.number)) or not 0 < threshold <= 1:
@@ -67,9 +67,13 @@ def four_fifths(
         raise InvalidInputError(f"min_support must be a non-negative integer, got {min_support!r}")
     groups, evaluation, labels = _grouped(y_pred, y_pred, sensitive_features, n_jobs)
     selected = _indicator(evaluation.y_pred, pos_label, "y_pred")
-    stats = _core_fair.accumulate_confusion(groups.row_group, groups.n_groups, selected, selected, 2, None, evaluation.n_jobs)
+    stats = _core_fair.accumulate_confusion(
+        groups.row_group, groups.n_groups, selected, selected, 2, None, evaluation.n_jobs
+    )
     counts = stats.counts
-    return four_fifths_from_counts(labels, groups.group_rows, counts[:, 1, 1], reference, threshold, confidence, min_support)
+    return four_fifths_from_counts(
+        labels, groups.group_rows, counts[:, 1, 1], reference, threshold, confidence, min_support
+    )
 
 
 def disparate_impact_ratio(
@@ -84,8 +88,9 @@ def disparate_impact_ratio(
     """The smallest ratio of a group's selection rate to the reference group's (default:
     the group with the highest rate, which makes it demographic_parity_ratio). y_true is
     ignored, as in fairlearn's selection_rate."""
-    return four_fifths(y_pred, sensitive_features=sensitive_features, pos_label=pos_label, reference=reference,
-                       n_jobs=n_jobs).disparate_impact
+    return four_fifths(
+        y_pred, sensitive_features=sensitive_features, pos_label=pos_label, reference=reference, n_jobs=n_jobs
+    ).disparate_impact
 
 
 @dataclass
@@ -94,8 +99,8 @@ class CalibrationByGroup:
 
     groups: list
     n_bins: int
-    weight: np.ndarray         # (groups, bins)
-    mean_score: np.ndarray     # (groups, bins), NaN for empty bins
+    weight: np.ndarray  # (groups, bins)
+    mean_score: np.ndarray  # (groups, bins), NaN for empty bins
     positive_rate: np.ndarray  # (groups, bins), NaN for empty bins
     ece: np.ndarray
     mce: np.ndarray
@@ -107,8 +112,11 @@ class CalibrationByGroup:
         g, b = np.nonzero(self.weight > 0)
         return pd.DataFrame(
             {
-                "group": [self.groups[i] for i in g], "bin": b, "weight": self.weight[g, b],
-                "mean_score": self.mean_score[g, b], "positive_rate": self.positive_rate[g, b],
+                "group": [self.groups[i] for i in g],
+                "bin": b,
+                "weight": self.weight[g, b],
+                "mean_score": self.mean_score[g, b],
+                "positive_rate": self.positive_rate[g, b],
             }
         )
 
@@ -118,8 +126,14 @@ class CalibrationByGroup:
                 "n_bins": self.n_bins,
                 "groups": [
                     {"group": g, "ece": e, "mce": m, "weight": w, "mean_score": s, "positive_rate": r}
-                    for g, e, m, w, s, r in zip(self.groups, self.ece.tolist(), self.mce.tolist(), self.weight.tolist(),
-                                                self.mean_score.tolist(), self.positive_rate.tolist())
+                    for g, e, m, w, s, r in zip(
+                        self.groups,
+                        self.ece.tolist(),
+                        self.mce.tolist(),
+                        self.weight.tolist(),
+                        self.mean_score.tolist(),
+                        self.positive_rate.tolist(),
+                    )
                 ],
             }
         )
@@ -149,7 +163,9 @@ def calibration_by_group(
     y = _indicator(evaluation.y_true, pos_label, "y_true")
     scores = _numeric(evaluation.y_pred, "y_prob")
     weights = _weights(sample_weight, len(y))
-    c = _core_fair.calibration_by_group(groups.row_group, groups.n_groups, scores, y, weights, n_bins, evaluation.n_jobs)
+    c = _core_fair.calibration_by_group(
+        groups.row_group, groups.n_groups, scores, y, weights, n_bins, evaluation.n_jobs
+    )
     bin_weight = c["weight"]
     if weights is not None:
         with np.errstate(over="ignore"):
@@ -164,8 +180,15 @@ def roc_auc_by_group(
     from .fairness import MetricFrame, roc_auc_score
 
     params = None if sample_weight is None else {"sample_weight": sample_weight}
-    return MetricFrame(metrics=roc_auc_score, y_true=y_true, y_pred=y_score, sensitive_features=sensitive_features,
-                       sample_params=params, observed=True, n_jobs=n_jobs).by_group
+    return MetricFrame(
+        metrics=roc_auc_score,
+        y_true=y_true,
+        y_pred=y_score,
+        sensitive_features=sensitive_features,
+        sample_params=params,
+        observed=True,
+        n_jobs=n_jobs,
+    ).by_group
 
 
 # --- AIF360's indices ---------------------------------------------------------------------------
@@ -211,7 +234,13 @@ def theil_index(y_true: Any, y_pred: Any, *, pos_label: Any = 1) -> float:
 
 
 def between_group_generalized_entropy_index(
-    y_true: Any, y_pred: Any, *, sensitive_features: Any, alpha: float = 2, pos_label: Any = 1, n_jobs: int | None = None
+    y_true: Any,
+    y_pred: Any,
+    *,
+    sensitive_features: Any,
+    alpha: float = 2,
+    pos_label: Any = 1,
+    n_jobs: int | None = None,
 ) -> float:
     """GE(alpha) after replacing every benefit by its group's mean benefit."""
     counts = _benefits(y_true, y_pred, pos_label, sensitive_features, n_jobs)
@@ -224,14 +253,21 @@ def between_group_generalized_entropy_index(
     )
 
 
-def between_group_theil_index(y_true: Any, y_pred: Any, *, sensitive_features: Any, pos_label: Any = 1,
-                              n_jobs: int | None = None) -> float:
-    return between_group_generalized_entropy_index(y_true, y_pred, sensitive_features=sensitive_features, alpha=1,
-                                                   pos_label=pos_label, n_jobs=n_jobs)
+def between_group_theil_index(
+    y_true: Any, y_pred: Any, *, sensitive_features: Any, pos_label: Any = 1, n_jobs: int | None = None
+) -> float:
+    return between_group_generalized_entropy_index(
+        y_true, y_pred, sensitive_features=sensitive_features, alpha=1, pos_label=pos_label, n_jobs=n_jobs
+    )
 
 
 def smoothed_edf(
-    y: Any, *, sensitive_features: Any, concentration: float = 1.0, pos_label: Any = 1, sample_weight: Any = None,
+    y: Any,
+    *,
+    sensitive_features: Any,
+    concentration: float = 1.0,
+    pos_label: Any = 1,
+    sample_weight: Any = None,
     n_jobs: int | None = None,
 ) -> float:
     """Smoothed empirical differential fairness epsilon of the outcomes y (labels or
@@ -244,7 +280,9 @@ def smoothed_edf(
     groups, evaluation, _ = _grouped(y, y, sensitive_features, n_jobs)
     indicator = _indicator(evaluation.y_true, pos_label, "y")
     weights = _weights(sample_weight, len(indicator), normalise=False)  # the prior is on the weights' scale
-    stats = _core_fair.accumulate_confusion(groups.row_group, groups.n_groups, indicator, indicator, 2, weights, evaluation.n_jobs)
+    stats = _core_fair.accumulate_confusion(
+        groups.row_group, groups.n_groups, indicator, indicator, 2, weights, evaluation.n_jobs
+    )
     positives = np.ascontiguousarray(stats.weights[:, 1, 1])
     rows = np.ascontiguousarray(stats.weights[:, 0, 0] + stats.weights[:, 1, 1])
     return _core_fair.smoothed_edf(positives, rows, float(concentration))
@@ -253,7 +291,9 @@ def smoothed_edf(
 # --- mitigation -----------------------------------------------------------------------------------
 
 
-def reweighing(y_true: Any, *, sensitive_features: Any, sample_weight: Any = None, n_jobs: int | None = None) -> np.ndarray:
+def reweighing(
+    y_true: Any, *, sensitive_features: Any, sample_weight: Any = None, n_jobs: int | None = None
+) -> np.ndarray:
     """Per-row weights W_g W_y / (W W_gy) that make group and label independent
     (Kamiran & Calders 2012, AIF360's Reweighing), multiplied into sample_weight when
     given (as AIF360 multiplies instance weights)."""
@@ -262,8 +302,15 @@ def reweighing(y_true: Any, *, sensitive_features: Any, sample_weight: Any = Non
     groups, evaluation, _ = _grouped(y_true, y_true, sensitive_features, n_jobs)
     classes = _encode_classes(evaluation.y_true, evaluation.y_true)
     weights = _weights(sample_weight, len(classes.y_true))
-    stats = _core_fair.accumulate_confusion(groups.row_group, groups.n_groups, classes.y_true, classes.y_true,
-                                            len(classes.labels), weights, evaluation.n_jobs)
+    stats = _core_fair.accumulate_confusion(
+        groups.row_group,
+        groups.n_groups,
+        classes.y_true,
+        classes.y_true,
+        len(classes.labels),
+        weights,
+        evaluation.n_jobs,
+    )
     table = _core_fair.reweighing(stats)
     result = table[groups.row_group, classes.y_true]
     if weights is None:
@@ -271,7 +318,9 @@ def reweighing(y_true: Any, *, sensitive_features: Any, sample_weight: Any = Non
     with np.errstate(over="ignore"):
         result = result * weights * weight_scale(sample_weight)
     if not np.all(np.isfinite(result)):
-        raise InvalidInputError("sample_weight: the reweighed weights overflow (weights near 1e308); scale the weights down")
+        raise InvalidInputError(
+            "sample_weight: the reweighed weights overflow (weights near 1e308); scale the weights down"
+        )
     return result
 
 
@@ -284,7 +333,13 @@ _CONSTRAINTS = {
     "false_negative_rate_parity": "false_negative_rate",
     "equalized_odds": "equalized_odds",
 }
-_OBJECTIVES = ("accuracy_score", "balanced_accuracy_score", "selection_rate", "true_positive_rate", "true_negative_rate")
+_OBJECTIVES = (
+    "accuracy_score",
+    "balanced_accuracy_score",
+    "selection_rate",
+    "true_positive_rate",
+    "true_negative_rate",
+)
 
 
 _PREDICT_METHODS = ("auto", "predict_proba", "decision_function", "predict")
@@ -304,9 +359,20 @@ class ThresholdOptimizer:
     Labels are 0/1 (or pass ``pos_label``).
     """
 
-    def __init__(self, *, estimator: Any = None, constraints: str = "demographic_parity",
-                 objective: str = "accuracy_score", grid_size: int = 1000, flip: bool = False, prefit: bool = False,
-                 predict_method: str = "auto", tol: float | None = None, pos_label: Any = 1, n_jobs: int | None = None):
+    def __init__(
+        self,
+        *,
+        estimator: Any = None,
+        constraints: str = "demographic_parity",
+        objective: str = "accuracy_score",
+        grid_size: int = 1000,
+        flip: bool = False,
+        prefit: bool = False,
+        predict_method: str = "auto",
+        tol: float | None = None,
+        pos_label: Any = 1,
+        n_jobs: int | None = None,
+    ):
         if constraints not in _CONSTRAINTS:
             raise InvalidInputError(f"constraints must be one of {sorted(_CONSTRAINTS)}, got {constraints!r}")
         if objective not in _OBJECTIVES:
@@ -324,14 +390,24 @@ class ThresholdOptimizer:
         self.flip, self.prefit, self.predict_method, self.tol = bool(flip), bool(prefit), predict_method, tol
         self.pos_label, self.n_jobs = pos_label, n_jobs
 
-    _PARAMS = ("estimator", "constraints", "objective", "grid_size", "flip", "prefit", "predict_method", "tol",
-               "pos_label", "n_jobs")
+    _PARAMS = (
+        "estimator",
+        "constraints",
+        "objective",
+        "grid_size",
+        "flip",
+        "prefit",
+        "predict_method",
+        "tol",
+        "pos_label",
+        "n_jobs",
+    )
 
     def get_params(self, deep: bool = True) -> dict:
         """The constructor arguments (scikit-learn's estimator protocol, so clone works)."""
         return {name: getattr(self, name) for name in self._PARAMS}
 
-    def set_params(self, **params: Any) -> "ThresholdOptimizer":
+    def set_params(self, **params: Any) -> ThresholdOptimizer:
         unknown = set(params) - set(self._PARAMS)
         if unknown:
             raise InvalidInputError(f"ThresholdOptimizer: unknown parameters {sorted(unknown)}")
@@ -382,7 +458,7 @@ class ThresholdOptimizer:
             clone = copy.deepcopy
         return clone(self.estimator).fit(X, y, **fit_params)
 
-    def fit(self, X: Any, y: Any, *, sensitive_features: Any, **fit_params: Any) -> "ThresholdOptimizer":
+    def fit(self, X: Any, y: Any, *, sensitive_features: Any, **fit_params: Any) -> ThresholdOptimizer:
         """Fits the estimator (unless prefit) and the per-group thresholds. Without an
         estimator, X is the scores. fit_params go to the estimator's fit."""
         from .fairness import _features, _Groups, _to_numpy
@@ -396,15 +472,24 @@ class ThresholdOptimizer:
         features = _features(sensitive_features, "sensitive_feature_", len(scores), "sensitive_features")
         groups = _Groups(features, [], "error", False, jobs)
         self._check_labels(labels)
-        rules = _core_fair.optimize_thresholds(groups.row_group, groups.n_groups, scores,
-                                               _indicator(labels, self.pos_label, "y"),
-                                               _CONSTRAINTS[self.constraints], self.objective, self.grid_size,
-                                               self.flip, float(self.tol or 0), jobs)
+        rules = _core_fair.optimize_thresholds(
+            groups.row_group,
+            groups.n_groups,
+            scores,
+            _indicator(labels, self.pos_label, "y"),
+            _CONSTRAINTS[self.constraints],
+            self.objective,
+            self.grid_size,
+            self.flip,
+            float(self.tol or 0),
+            jobs,
+        )
         self.levels_ = [f.levels for f in features]
         self.feature_names_ = [f.name for f in features]
         self.x_best_ = rules["x_best"]
-        self.rules_ = {k: rules[k] for k in ("x_group", "p0", "threshold0", "below0", "p1", "threshold1", "below1",
-                                             "p_ignore")}
+        self.rules_ = {
+            k: rules[k] for k in ("x_group", "p0", "threshold0", "below0", "p1", "threshold1", "below1", "p_ignore")
+        }
         self.constant_ = rules["constant"]
         self.objective_curve_ = rules["objective"]
         self._group_index = groups.group_index()
@@ -418,11 +503,15 @@ class ThresholdOptimizer:
         classes = _encode_classes(labels, labels)  # NaN and mixed types are errors here
         found = classes.labels.tolist()
         if len(found) > 2:
-            raise InvalidInputError(f"y: ThresholdOptimizer needs binary labels, found {len(found)} distinct values "
-                                    f"{found[:5]}{' ...' if len(found) > 5 else ''}")
+            raise InvalidInputError(
+                f"y: ThresholdOptimizer needs binary labels, found {len(found)} distinct values "
+                f"{found[:5]}{' ...' if len(found) > 5 else ''}"
+            )
         if classes.code_of(self.pos_label) < 0:
-            raise InvalidInputError(f"y: pos_label={self.pos_label!r} is not one of the labels {found}; pass the "
-                                    "positive class as pos_label")
+            raise InvalidInputError(
+                f"y: pos_label={self.pos_label!r} is not one of the labels {found}; pass the "
+                "positive class as pos_label"
+            )
 
     def _rows(self, X: Any, sensitive_features: Any) -> tuple[np.ndarray, np.ndarray]:
         """Scores and each row's group id in the fitted Cartesian index."""
@@ -441,7 +530,9 @@ class ThresholdOptimizer:
             position = pd.Index(fitted).get_indexer(pd.Index(feature.levels))
             unknown = [level for level, p in zip(feature.levels, position) if p < 0]
             if unknown or (feature.codes < 0).any():
-                raise InvalidInputError(f"sensitive feature '{feature.name}': values not seen in fit: {unknown or ['missing']}")
+                raise InvalidInputError(
+                    f"sensitive feature '{feature.name}': values not seen in fit: {unknown or ['missing']}"
+                )
             group = group * len(fitted) + position[feature.codes]
         return scores, group
 
@@ -470,10 +561,14 @@ class ThresholdOptimizer:
             rng = random_state
         elif isinstance(random_state, (int, np.integer)) and not isinstance(random_state, bool):
             if not 0 <= int(random_state) < 2**32:
-                raise InvalidInputError(f"random_state must lie in [0, 2**32) (numpy's RandomState), got {random_state}")
+                raise InvalidInputError(
+                    f"random_state must lie in [0, 2**32) (numpy's RandomState), got {random_state}"
+                )
             rng = np.random.RandomState(int(random_state))
         else:
-            raise InvalidTypeError(f"random_state must be an int, a numpy RandomState or None, got {type(random_state).__name__}")
+            raise InvalidTypeError(
+                f"random_state must be an int, a numpy RandomState or None, got {type(random_state).__name__}"
+            )
         positive = self.predict_proba(X, sensitive_features=sensitive_features)[:, 1]
         return (positive >= rng.rand(len(positive))).astype(np.int64)
 

@@ -69,9 +69,7 @@ def weights(values: Any, n: int, argument: str = "sample_weight", normalise: boo
     bad = ~np.isfinite(array) | (array < 0)
     if bad.any():
         i = int(np.argmax(bad))
-        raise InvalidInputError(
-            f"{argument}: value {array[i]!r} at row {i} is not a finite non-negative number"
-        )
+        raise InvalidInputError(f"{argument}: value {array[i]!r} at row {i} is not a finite non-negative number")
     if not len(array):
         return array
     if normalise and _needs_scaling(array):
@@ -80,8 +78,9 @@ def weights(values: Any, n: int, argument: str = "sample_weight", normalise: boo
         with np.errstate(over="ignore"):
             total = array.sum()
         if not np.isfinite(total):
-            raise InvalidInputError(f"{argument}: the sum of the weights overflows ({array.max():.3g} x {n} rows); "
-                                    "scale the weights down")
+            raise InvalidInputError(
+                f"{argument}: the sum of the weights overflows ({array.max():.3g} x {n} rows); scale the weights down"
+            )
     return array
 
 

@@ -7,14 +7,14 @@ from __future__ import annotations
 import inspect
 import json
 import math
-from typing import Any, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
 from . import _core
 from ._fairness_checks import INT32_MAX
-from ._util import require_fits
-from ._util import n_jobs_arg
+from ._util import n_jobs_arg, require_fits
 from .errors import CorruptedStateError, InvalidInputError, InvalidTypeError, ResourceLimitError
 
 _core_fair = _core.fairness
@@ -46,8 +46,9 @@ class _GroupAccumulator:
         self.weighted = bool(weighted)
         self.n_groups = math.prod(len(v) for v in self.levels.values())
         if self.n_groups > INT32_MAX:
-            raise ResourceLimitError(f"levels: {self.n_groups} combinations of levels exceed the {INT32_MAX} groups an "
-                                     "accumulator can index")
+            raise ResourceLimitError(
+                f"levels: {self.n_groups} combinations of levels exceed the {INT32_MAX} groups an accumulator can index"
+            )
         self._level_index = {name: pd.Index(values) for name, values in self.levels.items()}
 
     def _header(self) -> dict:
@@ -74,8 +75,9 @@ class _GroupAccumulator:
             raise InvalidInputError(f"{argument}: values not declared: {unknown}")
         return codes.astype(np.int32)
 
-    def _chunk(self, n: int, sensitive_features: Mapping[str, Any], sample_weight: Any,
-               n_jobs: int | None) -> tuple[np.ndarray, np.ndarray | None, int]:
+    def _chunk(
+        self, n: int, sensitive_features: Mapping[str, Any], sample_weight: Any, n_jobs: int | None
+    ) -> tuple[np.ndarray, np.ndarray | None, int]:
         """(row groups, weights, threads) of a chunk of n rows, checked."""
         from .fairness import _weights
 
@@ -191,8 +193,11 @@ class ConfusionAccumulator(_GroupAccumulator):
         if len(self.labels) < 1 or len(set(map(repr, self.labels))) != len(self.labels):
             raise InvalidInputError("labels must list distinct class labels")
         self._label_index = pd.Index(self.labels)
-        require_fits("levels", 32 * self.n_groups * len(self.labels) ** 2,
-                     f"confusion counts of {self.n_groups} groups x {len(self.labels)} labels")
+        require_fits(
+            "levels",
+            32 * self.n_groups * len(self.labels) ** 2,
+            f"confusion counts of {self.n_groups} groups x {len(self.labels)} labels",
+        )
         empty = np.zeros(0, dtype=np.int32)
         self._stats = _core_fair.accumulate_confusion(
             empty, self.n_groups, empty, empty, len(self.labels), np.zeros(0) if self.weighted else None, 1
@@ -204,8 +209,15 @@ class ConfusionAccumulator(_GroupAccumulator):
     def _fits(self, stats: Any) -> bool:
         return stats.n_classes == len(self.labels)
 
-    def update(self, y_true: Any, y_pred: Any, *, sensitive_features: Mapping[str, Any], sample_weight: Any = None,
-               n_jobs: int | None = None) -> "ConfusionAccumulator":
+    def update(
+        self,
+        y_true: Any,
+        y_pred: Any,
+        *,
+        sensitive_features: Mapping[str, Any],
+        sample_weight: Any = None,
+        n_jobs: int | None = None,
+    ) -> ConfusionAccumulator:
         """Adds a chunk of rows (in place) and returns self."""
         t = self._codes(y_true, self._label_index, "y_true")
         p = self._codes(y_pred, self._label_index, "y_pred")
@@ -221,14 +233,19 @@ class ConfusionAccumulator(_GroupAccumulator):
         """Row counts, shape (groups, true class, predicted class)."""
         return self._stats.counts
 
-    def by_group(self, metrics: Sequence[str] = ("count", "selection_rate", "true_positive_rate", "false_positive_rate",
-                                                 "accuracy"), *, pos_label: Any = 1, convention: str = "strict") -> Any:
+    def by_group(
+        self,
+        metrics: Sequence[str] = ("count", "selection_rate", "true_positive_rate", "false_positive_rate", "accuracy"),
+        *,
+        pos_label: Any = 1,
+        convention: str = "strict",
+    ) -> Any:
         """A DataFrame of built-in metrics (names of the core's classification metrics)
         per group, indexed by every combination of the declared levels."""
         positive = self.labels.index(pos_label) if pos_label in self.labels else -1
-        return self._frame({
-            name: _core_fair.classification_metric(self._stats, name, positive, convention)[0] for name in metrics
-        })
+        return self._frame(
+            {name: _core_fair.classification_metric(self._stats, name, positive, convention)[0] for name in metrics}
+        )
 
 
 class RegressionAccumulator(_GroupAccumulator):
@@ -241,8 +258,14 @@ class RegressionAccumulator(_GroupAccumulator):
     """
 
     _stats_type = _core_fair.RegressionStats
-    METRICS = ("mean_prediction", "mean_error", "mean_absolute_error", "mean_squared_error", "root_mean_squared_error",
-               "r2")
+    METRICS = (
+        "mean_prediction",
+        "mean_error",
+        "mean_absolute_error",
+        "mean_squared_error",
+        "root_mean_squared_error",
+        "r2",
+    )
 
     def __init__(self, *, levels: Mapping[str, Sequence[Any]], weighted: bool = False):
         super().__init__(levels, weighted)
@@ -252,8 +275,15 @@ class RegressionAccumulator(_GroupAccumulator):
             np.zeros(0, dtype=np.int32), self.n_groups, empty, empty, empty if self.weighted else None, 1
         )
 
-    def update(self, y_true: Any, y_pred: Any, *, sensitive_features: Mapping[str, Any], sample_weight: Any = None,
-               n_jobs: int | None = None) -> "RegressionAccumulator":
+    def update(
+        self,
+        y_true: Any,
+        y_pred: Any,
+        *,
+        sensitive_features: Mapping[str, Any],
+        sample_weight: Any = None,
+        n_jobs: int | None = None,
+    ) -> RegressionAccumulator:
         """Adds a chunk of rows (in place) and returns self."""
         from .fairness import _numeric, _to_numpy
 
@@ -273,6 +303,4 @@ class RegressionAccumulator(_GroupAccumulator):
     def by_group(self, metrics: Sequence[str] = METRICS, *, convention: str = "strict") -> Any:
         """A DataFrame of regression metrics per group (r2 is R^2; see docs/fairness.md
         for the undefined cases), indexed by every combination of the declared levels."""
-        return self._frame({
-            name: _core_fair.regression_metric(self._stats, name, convention)[0] for name in metrics
-        })
+        return self._frame({name: _core_fair.regression_metric(self._stats, name, convention)[0] for name in metrics})

@@ -11,9 +11,8 @@ import numpy as np
 
 from . import _core
 from ._fairness_checks import INT32_MAX, seed_from
-from ._util import require_fits
 from ._progress import progress_callback
-from ._util import json_safe
+from ._util import json_safe, require_fits
 from .errors import InvalidInputError, InvalidTypeError
 from .warnings import UndefinedMetricWarning
 
@@ -34,7 +33,7 @@ AGGREGATE_KEYS = (
 class Bootstrap:
     """Replicate values of every built-in metric of a MetricFrame and their quantiles."""
 
-    def __init__(self, frame: "MetricFrame", replicates: dict[str, dict[str, np.ndarray]], scheme: str):
+    def __init__(self, frame: MetricFrame, replicates: dict[str, dict[str, np.ndarray]], scheme: str):
         self.frame = frame
         self.replicates = replicates  # metric -> {"by_group": (B, G), "overall": (B, C), aggregate: (B, C)}
         self.scheme = scheme
@@ -64,8 +63,15 @@ class Bootstrap:
 BLOCK_BYTES = 64 << 20
 
 
-def bootstrap_metric_frame(frame: "MetricFrame", user_metrics: list, n_boot: int, random_state: Any, n_jobs: int,
-                           progress: Any, block_bytes: int | None = None) -> Bootstrap:
+def bootstrap_metric_frame(
+    frame: MetricFrame,
+    user_metrics: list,
+    n_boot: int,
+    random_state: Any,
+    n_jobs: int,
+    progress: Any,
+    block_bytes: int | None = None,
+) -> Bootstrap:
     """Bootstrap replicates of every metric of the frame.
 
     Unweighted classification metrics alone use the multinomial count bootstrap (a
@@ -89,14 +95,17 @@ def bootstrap_metric_frame(frame: "MetricFrame", user_metrics: list, n_boot: int
     specs = frame._builtin_specs
     weighted = any(weights is not None for _, _, weights, _ in specs.values())
     regression = any(
-        builtin.rule == "regression" and not _prediction_mean_of_labels(builtin, evaluation) for builtin, _, _, _ in specs.values()
+        builtin.rule == "regression" and not _prediction_mean_of_labels(builtin, evaluation)
+        for builtin, _, _, _ in specs.values()
     )
     scores = any(builtin.rule == "score" for builtin, _, _, _ in specs.values())
     scheme = "poisson" if weighted or regression or scores or user_metrics else "multinomial"
     callback = progress_callback(progress, "bootstrap")
     n_groups, n_levels = groups.n_groups, groups.n_control
     n_metrics = len(frame._results)
-    classification = any(b.rule not in ("regression", "score") for b, _, _, _ in specs.values()) or scheme == "multinomial"
+    classification = (
+        any(b.rule not in ("regression", "score") for b, _, _, _ in specs.values()) or scheme == "multinomial"
+    )
     n_classes = len(evaluation.classes.labels) if classification and specs else 1
     # Kept for the result: per metric, by_group, overall and six aggregates per replicate;
     # the quantiles then copy one metric's replicates.
@@ -107,8 +116,11 @@ def bootstrap_metric_frame(frame: "MetricFrame", user_metrics: list, n_boot: int
     per_replicate = 16 * (n_groups + n_levels) * (n_classes * n_classes + 8) + 64 * (n_groups + n_levels)
     budget = BLOCK_BYTES if block_bytes is None else block_bytes
     block = max(1, min(n_boot, budget // per_replicate, INT32_MAX // max(n_groups, 1), INT32_MAX // max(n_levels, 1)))
-    require_fits("n_boot", result_bytes + block * per_replicate,
-                 f"bootstrap replicates ({n_boot} replicates x {n_groups} groups x {n_metrics} metrics)")
+    require_fits(
+        "n_boot",
+        result_bytes + block * per_replicate,
+        f"bootstrap replicates ({n_boot} replicates x {n_groups} groups x {n_metrics} metrics)",
+    )
 
     kept = frame._aggregate_control() >= 0
     convention = evaluation.convention
@@ -122,15 +134,18 @@ def bootstrap_metric_frame(frame: "MetricFrame", user_metrics: list, n_boot: int
     }
 
     def store(name: str, first: int, count: int, values: np.ndarray, overall: np.ndarray) -> None:
-        values, overall = np.ascontiguousarray(values.ravel(), dtype=np.float64), np.ascontiguousarray(overall.ravel(), dtype=np.float64)
+        values, overall = (
+            np.ascontiguousarray(values.ravel(), dtype=np.float64),
+            np.ascontiguousarray(overall.ravel(), dtype=np.float64),
+        )
         target = (np.arange(count, dtype=np.int64)[:, None] * n_levels + groups.group_control[None, :]).ravel()
         control = np.where(np.tile(kept, count), target, -1).astype(np.int32)
         aggregates = _core_fair.aggregate(values, control, count * n_levels, overall, convention)
         out = replicates[name]
-        out["by_group"][first:first + count] = values.reshape(count, n_groups)
-        out["overall"][first:first + count] = overall.reshape(count, n_levels)
+        out["by_group"][first : first + count] = values.reshape(count, n_groups)
+        out["overall"][first : first + count] = overall.reshape(count, n_levels)
         for key in AGGREGATE_KEYS:
-            out[key][first:first + count] = aggregates[key].reshape(count, n_levels)
+            out[key][first : first + count] = aggregates[key].reshape(count, n_levels)
 
     for first in range(0, n_boot, block):
         count = min(block, n_boot - first)
@@ -140,20 +155,31 @@ def bootstrap_metric_frame(frame: "MetricFrame", user_metrics: list, n_boot: int
         for name, (values, overall) in _user_replicates(frame, user_metrics, n_boot, seed, callback).items():
             for first in range(0, n_boot, block):
                 count = min(block, n_boot - first)
-                store(name, first, count, values[first:first + count], overall[first:first + count])
+                store(name, first, count, values[first : first + count], overall[first : first + count])
     return Bootstrap(frame, replicates, scheme)
 
 
 def _offset_callback(callback: Any, first: int, n_boot: int) -> Any:
     """The progress callback of a block, reporting replicates done over the whole run."""
+
     def report(done: int, total: int) -> None:
         callback(first + done, n_boot)
 
     return report
 
 
-def _bootstrap_block(frame: "MetricFrame", specs: dict, scheme: str, first: int, count: int, seed: int, n_jobs: int,
-                     callback: Any, convention: str, store: Any) -> None:
+def _bootstrap_block(
+    frame: MetricFrame,
+    specs: dict,
+    scheme: str,
+    first: int,
+    count: int,
+    seed: int,
+    n_jobs: int,
+    callback: Any,
+    convention: str,
+    store: Any,
+) -> None:
     """Replicates first .. first + count - 1 of every built-in metric, handed to store."""
     evaluation = frame._evaluation
     groups = frame._groups
@@ -165,13 +191,23 @@ def _bootstrap_block(frame: "MetricFrame", specs: dict, scheme: str, first: int,
         key = 0 if weights is None else id(weights)
         if key not in boot_confusion:
             if scheme == "multinomial":
-                boot_confusion[key] = _core_fair.bootstrap_counts(evaluation.confusion(None), count, seed, n_jobs,
-                                                                  callback, first)
+                boot_confusion[key] = _core_fair.bootstrap_counts(
+                    evaluation.confusion(None), count, seed, n_jobs, callback, first
+                )
             else:
                 classes = evaluation.classes
                 boot_confusion[key] = _core_fair.bootstrap_rows_confusion(
-                    groups.row_group, groups.n_groups, classes.y_true, classes.y_pred, len(classes.labels),
-                    weights, count, seed, n_jobs, callback, first,
+                    groups.row_group,
+                    groups.n_groups,
+                    classes.y_true,
+                    classes.y_pred,
+                    len(classes.labels),
+                    weights,
+                    count,
+                    seed,
+                    n_jobs,
+                    callback,
+                    first,
                 )
         return boot_confusion[key]
 
@@ -185,12 +221,25 @@ def _bootstrap_block(frame: "MetricFrame", specs: dict, scheme: str, first: int,
         return boot_regression[key]
 
     # Replicate b's group g is b * n_groups + g; its control level is b * n_levels + level.
-    target = (np.arange(count, dtype=np.int64)[:, None] * n_levels + groups.group_control[None, :]).ravel().astype(np.int32)
+    target = (
+        (np.arange(count, dtype=np.int64)[:, None] * n_levels + groups.group_control[None, :]).ravel().astype(np.int32)
+    )
     for name, (builtin, _, weights, positive) in specs.items():
         if builtin.rule == "score":
             values, overall = _core_fair.bootstrap_scores(
-                builtin.core, groups.row_group, n_groups, groups.group_control, n_levels,
-                _numeric_scores(evaluation), evaluation.score_labels(), weights, 10, count, seed, n_jobs, callback,
+                builtin.core,
+                groups.row_group,
+                n_groups,
+                groups.group_control,
+                n_levels,
+                _numeric_scores(evaluation),
+                evaluation.score_labels(),
+                weights,
+                10,
+                count,
+                seed,
+                n_jobs,
+                callback,
                 first,
             )
         elif scheme == "multinomial" and builtin.rule == "regression":
@@ -203,7 +252,9 @@ def _bootstrap_block(frame: "MetricFrame", specs: dict, scheme: str, first: int,
         elif builtin.rule == "regression":
             stats = regression_stats(weights, builtin.core != "mean_prediction")
             values, _ = _core_fair.regression_metric(stats, builtin.core, convention)
-            overall, _ = _core_fair.regression_metric(stats.sum_groups(target, count * n_levels), builtin.core, convention)
+            overall, _ = _core_fair.regression_metric(
+                stats.sum_groups(target, count * n_levels), builtin.core, convention
+            )
             values, overall = (_unscale(v, builtin.core, evaluation.regression_exponent) for v in (values, overall))
         else:
             stats = confusion(None if builtin.rule == "count" else weights)
@@ -231,8 +282,9 @@ def _numeric_scores(evaluation: Any) -> np.ndarray:
     return _numeric(evaluation.y_pred, "y_pred")
 
 
-def _user_replicates(frame: "MetricFrame", user_metrics: list, n_boot: int, seed: int,
-                     callback: Any) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+def _user_replicates(
+    frame: MetricFrame, user_metrics: list, n_boot: int, seed: int, callback: Any
+) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """Replicate values of user-defined callables: per replicate, the resampled rows
     (drawn in C++, grouped) are gathered once per column, and each callable is called
     on the contiguous slice of every group and control level."""
@@ -242,8 +294,10 @@ def _user_replicates(frame: "MetricFrame", user_metrics: list, n_boot: int, seed
     n_rows = len(evaluation.y_true)
     # Groups of a control level are consecutive (control features lead the group key).
     first_group = np.searchsorted(groups.group_control, np.arange(groups.n_control + 1)).astype(np.int64)
-    results = {name: (np.full((n_boot, groups.n_groups), np.nan), np.full((n_boot, groups.n_control), np.nan))
-               for name, _, _ in user_metrics}
+    results = {
+        name: (np.full((n_boot, groups.n_groups), np.nan), np.full((n_boot, groups.n_control), np.nan))
+        for name, _, _ in user_metrics
+    }
     for b in range(n_boot):
         rows, group_start = _core_fair.resample_grouped_rows(order, offsets, n_rows, seed, b)
         level_start = group_start[first_group]
@@ -251,21 +305,25 @@ def _user_replicates(frame: "MetricFrame", user_metrics: list, n_boot: int, seed
         for name, metric, params in user_metrics:
             values, overall = results[name]
             sliced = {key: np.asarray(value)[rows] for key, value in params.items()}
-
-            def call(start: int, stop: int, where: str) -> float:
-                try:
-                    return metric(y_t[start:stop], y_p[start:stop], **{k: v[start:stop] for k, v in sliced.items()})
-                except Exception as error:
-                    error.add_note(f"assay: raised by metric '{name}' on {where} of bootstrap replicate {b}")
-                    raise
-
+            replicate = (name, metric, b, y_t, y_p, sliced)
             for g in np.nonzero(np.diff(group_start))[0].tolist():
-                values[b, g] = call(group_start[g], group_start[g + 1], f"group {g}")
+                values[b, g] = _call_on_slice(replicate, group_start[g], group_start[g + 1], f"group {g}")
             for k in np.nonzero(np.diff(level_start))[0].tolist():
-                overall[b, k] = call(level_start[k], level_start[k + 1], "the overall rows")
+                overall[b, k] = _call_on_slice(replicate, level_start[k], level_start[k + 1], "the overall rows")
         if callback is not None:
             callback(b + 1, n_boot)
     return results
+
+
+def _call_on_slice(replicate: tuple, start: int, stop: int, where: str) -> float:
+    """One user metric on rows start:stop of one bootstrap replicate (name, metric, index, y_true,
+    y_pred, sliced parameters); an error says which metric, slice and replicate raised it."""
+    name, metric, b, y_t, y_p, sliced = replicate
+    try:
+        return metric(y_t[start:stop], y_p[start:stop], **{k: v[start:stop] for k, v in sliced.items()})
+    except Exception as error:
+        error.add_note(f"assay: raised by metric '{name}' on {where} of bootstrap replicate {b}")
+        raise
 
 
 def _prediction_mean_of_labels(builtin: Any, evaluation: Any) -> bool:
@@ -415,29 +473,61 @@ class FourFifths:
 
         return pd.DataFrame(
             {
-                "group": self.groups, "rows": self.rows, "selected": self.selected, "selection_rate": self.rate,
-                "rate_low": self.rate_low, "rate_high": self.rate_high, "ratio": self.ratio, "ratio_low": self.ratio_low,
-                "ratio_high": self.ratio_high, "difference": self.difference, "difference_low": self.difference_low,
-                "difference_high": self.difference_high, "verdict": self.verdicts, "small": self.small,
+                "group": self.groups,
+                "rows": self.rows,
+                "selected": self.selected,
+                "selection_rate": self.rate,
+                "rate_low": self.rate_low,
+                "rate_high": self.rate_high,
+                "ratio": self.ratio,
+                "ratio_low": self.ratio_low,
+                "ratio_high": self.ratio_high,
+                "difference": self.difference,
+                "difference_low": self.difference_low,
+                "difference_high": self.difference_high,
+                "verdict": self.verdicts,
+                "small": self.small,
             }
         )
 
     def to_dict(self) -> dict:
         return json_safe(
             {
-                "reference": self.reference, "threshold": self.threshold, "confidence": self.confidence,
-                "min_support": self.min_support, "verdict": self.verdict, "disparate_impact": self.disparate_impact,
+                "reference": self.reference,
+                "threshold": self.threshold,
+                "confidence": self.confidence,
+                "min_support": self.min_support,
+                "verdict": self.verdict,
+                "disparate_impact": self.disparate_impact,
                 "groups": [
                     {
-                        "group": g, "rows": int(n), "selected": int(s), "selection_rate": r,
-                        "rate_interval": [lo, hi], "ratio": q, "ratio_interval": [qlo, qhi],
-                        "difference": d, "difference_interval": [dlo, dhi], "verdict": v, "small": bool(sm),
+                        "group": g,
+                        "rows": int(n),
+                        "selected": int(s),
+                        "selection_rate": r,
+                        "rate_interval": [lo, hi],
+                        "ratio": q,
+                        "ratio_interval": [qlo, qhi],
+                        "difference": d,
+                        "difference_interval": [dlo, dhi],
+                        "verdict": v,
+                        "small": bool(sm),
                     }
                     for g, n, s, r, lo, hi, q, qlo, qhi, d, dlo, dhi, v, sm in zip(
-                        self.groups, self.rows, self.selected, self.rate.tolist(), self.rate_low.tolist(),
-                        self.rate_high.tolist(), self.ratio.tolist(), self.ratio_low.tolist(), self.ratio_high.tolist(),
-                        self.difference.tolist(), self.difference_low.tolist(), self.difference_high.tolist(),
-                        self.verdicts, self.small,
+                        self.groups,
+                        self.rows,
+                        self.selected,
+                        self.rate.tolist(),
+                        self.rate_low.tolist(),
+                        self.rate_high.tolist(),
+                        self.ratio.tolist(),
+                        self.ratio_low.tolist(),
+                        self.ratio_high.tolist(),
+                        self.difference.tolist(),
+                        self.difference_low.tolist(),
+                        self.difference_high.tolist(),
+                        self.verdicts,
+                        self.small,
                     )
                 ],
             }
@@ -456,8 +546,15 @@ def _same_label(group: Any, reference: Any) -> bool:
         return False
 
 
-def four_fifths_from_counts(groups: list, rows: np.ndarray, selected: np.ndarray, reference: Any, threshold: float,
-                            confidence: float, min_support: int) -> FourFifths:
+def four_fifths_from_counts(
+    groups: list,
+    rows: np.ndarray,
+    selected: np.ndarray,
+    reference: Any,
+    threshold: float,
+    confidence: float,
+    min_support: int,
+) -> FourFifths:
     rows = rows.astype(np.float64)
     selected = selected.astype(np.float64)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -477,9 +574,13 @@ def four_fifths_from_counts(groups: list, rows: np.ndarray, selected: np.ndarray
             raise InvalidInputError(f"reference: {reference!r} is not one of the groups {groups}")
         ref = matches[0]
     if not selected[ref] > 0:
-        warnings.warn(f"four_fifths: the reference group {groups[ref]!r} has no selections (y_pred == pos_label never "
-                      "holds there), so the selection-rate ratios to it are undefined (NaN or inf) and no verdict "
-                      "can pass", UndefinedMetricWarning, stacklevel=3)
+        warnings.warn(
+            f"four_fifths: the reference group {groups[ref]!r} has no selections (y_pred == pos_label never "
+            "holds there), so the selection-rate ratios to it are undefined (NaN or inf) and no verdict "
+            "can pass",
+            UndefinedMetricWarning,
+            stacklevel=3,
+        )
     ref_x = np.full(len(groups), selected[ref])
     ref_n = np.full(len(groups), rows[ref])
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -503,7 +604,22 @@ def four_fifths_from_counts(groups: list, rows: np.ndarray, selected: np.ndarray
         else:
             verdicts.append("inconclusive")
     return FourFifths(
-        groups, rows.astype(np.int64), selected.astype(np.int64), rate, rate_low, rate_high, ratio, ratio_low,
-        ratio_high, difference, difference_low, difference_high, verdicts, rows < min_support, groups[ref],
-        float(threshold), confidence, int(min_support),
+        groups,
+        rows.astype(np.int64),
+        selected.astype(np.int64),
+        rate,
+        rate_low,
+        rate_high,
+        ratio,
+        ratio_low,
+        ratio_high,
+        difference,
+        difference_low,
+        difference_high,
+        verdicts,
+        rows < min_support,
+        groups[ref],
+        float(threshold),
+        confidence,
+        int(min_support),
     )

@@ -30,10 +30,11 @@ from __future__ import annotations
 
 import datetime as _dt
 import decimal
-import numbers
 import math
+import numbers
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -101,9 +102,7 @@ class Frame:
 
     def with_column(self, column: Column) -> Frame:
         if len(column) != self.n_rows:
-            raise InvalidInputError(
-                f"'{column.name}' has {len(column)} rows but the data has {self.n_rows}"
-            )
+            raise InvalidInputError(f"'{column.name}' has {len(column)} rows but the data has {self.n_rows}")
         if column.name in self._index:
             raise InvalidInputError(f"column name '{column.name}' is already in the data")
         return Frame([*self.columns, column], self.n_rows)
@@ -146,7 +145,9 @@ def _as_frame(data: Any, argument: str, feature_names: Sequence[str] | None) -> 
         if array.ndim == 1:
             array = array.reshape(-1, 1)
         if array.ndim != 2:
-            raise InvalidInputError(f"{argument}: expected a 2-D table (or one column), got an array of shape {array.shape}")
+            raise InvalidInputError(
+                f"{argument}: expected a 2-D table (or one column), got an array of shape {array.shape}"
+            )
         names = _feature_names(feature_names, array.shape[1], argument)
         if array.dtype.kind in "fiub" and array.dtype != np.float64 or not array.flags.f_contiguous:
             # One conversion to column-major float64 (for numeric input) so that every
@@ -295,8 +296,17 @@ def _from_array(name: str, values: Any, argument: str) -> Column:
 
 # Seconds per unit of numpy's linear datetime / timedelta units.
 _UNIT_SECONDS = {
-    "W": 604800.0, "D": 86400.0, "h": 3600.0, "m": 60.0, "s": 1.0,
-    "ms": 1e-3, "us": 1e-6, "ns": 1e-9, "ps": 1e-12, "fs": 1e-15, "as": 1e-18,
+    "W": 604800.0,
+    "D": 86400.0,
+    "h": 3600.0,
+    "m": 60.0,
+    "s": 1.0,
+    "ms": 1e-3,
+    "us": 1e-6,
+    "ns": 1e-9,
+    "ps": 1e-12,
+    "fs": 1e-15,
+    "as": 1e-18,
 }
 
 
@@ -378,7 +388,13 @@ def _factorize_objects(name: str, values: np.ndarray) -> Column:
         return _from_codes(name, codes, _object_numbers(name, uniques, _object_timedelta_seconds), "timedelta")
     supported = (str, bytes, bool, int, float, np.generic)
     if any(not isinstance(u, supported) or isinstance(u, (np.complexfloating, complex)) for u in uniques):
-        unsupported = sorted({t for t, u in zip(type_names, uniques) if not isinstance(u, supported) or isinstance(u, (np.complexfloating, complex))})
+        unsupported = sorted(
+            {
+                t
+                for t, u in zip(type_names, uniques)
+                if not isinstance(u, supported) or isinstance(u, (np.complexfloating, complex))
+            }
+        )
         raise InvalidTypeError(f"column '{name}': object values of type {', '.join(unsupported)} are not supported")
     return _categorical(name, codes, uniques, "string" if set(type_counts) <= {"str"} else "object", type_counts)
 
@@ -394,7 +410,9 @@ def _is_real(u: Any) -> bool:
 def _to_float(u: Any) -> float:
     """float(u), refusing finite numbers beyond float64 (Decimal('1e400') would become inf)."""
     x = float(u)
-    if math.isinf(x) and not (isinstance(u, (float, np.floating)) or (isinstance(u, decimal.Decimal) and u.is_infinite())):
+    if math.isinf(x) and not (
+        isinstance(u, (float, np.floating)) or (isinstance(u, decimal.Decimal) and u.is_infinite())
+    ):
         raise OverflowError
     return x
 
@@ -439,7 +457,9 @@ def _from_pandas(name: str, series: Any) -> Column:
     if isinstance(dtype, pd.CategoricalDtype):
         return _categorical(name, series.cat.codes.to_numpy(), dtype.categories.tolist(), "category")
     if isinstance(dtype, pd.DatetimeTZDtype):
-        return _numeric(name, _datetime_seconds(series.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy()), "datetime")
+        return _numeric(
+            name, _datetime_seconds(series.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy()), "datetime"
+        )
     if pd.api.types.is_bool_dtype(dtype):
         return _numeric(name, series.to_numpy(dtype=np.float64, na_value=np.nan), "bool")
     if pd.api.types.is_integer_dtype(dtype):

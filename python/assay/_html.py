@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import html
 import math
-from typing import TYPE_CHECKING, Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .quality import Profile, QualityReport
@@ -73,8 +74,11 @@ def findings_table(findings: Sequence[Any]) -> str:
         )
         for f in findings
     ]
-    return table(["severity", "check", "column", "value", "threshold", "message", "example rows"], rows,
-                 [False, False, False, True, True, False, False])
+    return table(
+        ["severity", "check", "column", "value", "threshold", "message", "example rows"],
+        rows,
+        [False, False, False, True, True, False, False],
+    )
 
 
 def profile_table(profile: Profile) -> str:

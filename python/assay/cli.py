@@ -15,8 +15,9 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from . import __version__, datasets, quality
 from .errors import AssayError, InvalidInputError, InvalidTypeError, MissingDependencyError
@@ -145,8 +146,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             data = _read_table(args.data)
             reference = _read_table(args.reference, "reference") if args.reference else None
             rules = _read_rules(args.rules) if args.rules else None
-            report = quality.check(data, target=args.target, reference=reference, rules=rules,
-                                   fail_on=args.fail_on, n_jobs=args.n_jobs)
+            report = quality.check(
+                data, target=args.target, reference=reference, rules=rules, fail_on=args.fail_on, n_jobs=args.n_jobs
+            )
             status = EXIT_PASSED if report.passed else EXIT_FAILED
         _emit(report, args.html, args.json)
         return status

@@ -86,7 +86,9 @@ def make_quality_demo(n_rows: int = 20_000, *, seed: int = 0, as_pandas: bool | 
     current["churned"][flipped] = 1 - current["churned"][flipped]
     n_overlap = n_rows // 200
     from_reference = rng.choice(n_rows, n_overlap, replace=False)
-    into_current = rng.choice(np.setdiff1d(np.arange(n_rows), np.concatenate([source, target_rows])), n_overlap, replace=False)
+    into_current = rng.choice(
+        np.setdiff1d(np.arange(n_rows), np.concatenate([source, target_rows])), n_overlap, replace=False
+    )
     for name, values in current.items():
         values[into_current] = reference[name][from_reference]
 

@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import math
 import numbers
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any, Iterator, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -161,8 +162,9 @@ def _sample(values: Any, argument: str, minimum: int = 1) -> np.ndarray:
     if not finite.all():
         position = int(np.argmin(finite))
         kind = "NaN" if np.isnan(array[position]) else "an infinity"
-        raise InvalidInputError(f"{argument} holds {kind} at position {position}; "
-                                "drop or replace non-finite values first")
+        raise InvalidInputError(
+            f"{argument} holds {kind} at position {position}; drop or replace non-finite values first"
+        )
     return array
 
 
@@ -184,8 +186,9 @@ def _real(value: Any, argument: str) -> float:
 
 def _progress(progress: Any, description: str) -> Any:
     if progress is not None and not isinstance(progress, bool) and not callable(progress):
-        raise InvalidTypeError("progress must be None, a bool or a callable(done, total), "
-                               f"got {type(progress).__name__}")
+        raise InvalidTypeError(
+            f"progress must be None, a bool or a callable(done, total), got {type(progress).__name__}"
+        )
     return progress_callback(progress, description)
 
 
@@ -539,8 +542,9 @@ def compare(reference: Any, current: Any, test: str = "auto", threshold: float |
     names = _test_names(test, "test")
     own = _threshold_value(threshold, "threshold")
     if names and _gives_pvalue(names[0]) and own > 1:
-        raise InvalidInputError(f"threshold is {own:g} but test '{names[0]}' compares a p-value; "
-                                "give a number in [0, 1]")
+        raise InvalidInputError(
+            f"threshold is {own:g} but test '{names[0]}' compares a p-value; give a number in [0, 1]"
+        )
     requests = [("value", names, [own], {})]
     results = _core.drift_report(frame_ref.core_columns(), frame_cur.core_columns(), requests, 1, None)
     return _column_result(results[0])
@@ -568,12 +572,13 @@ def _requests(
     finite numbers >= 0, at most 1 where they are compared with a p-value.
     """
     if isinstance(tests, Mapping):
-        unknown = sorted((str(c) for c in set(tests) - set(columns)))
+        unknown = sorted(str(c) for c in set(tests) - set(columns))
         if unknown:
             raise InvalidInputError(f"tests: columns {unknown} are not checked")
     elif not isinstance(tests, (str, list, tuple)):
-        raise InvalidTypeError("tests must be 'auto', a test key, a list of keys or a mapping, "
-                               f"got {type(tests).__name__}")
+        raise InvalidTypeError(
+            f"tests must be 'auto', a test key, a list of keys or a mapping, got {type(tests).__name__}"
+        )
     if thresholds is not None and not isinstance(thresholds, Mapping):
         if isinstance(thresholds, (bool, np.bool_)) or not isinstance(thresholds, numbers.Real):
             raise InvalidTypeError(f"thresholds must be None, a number or a mapping, got {type(thresholds).__name__}")
@@ -585,8 +590,9 @@ def _requests(
         by_test = {k: _threshold_value(v, f"thresholds['{k}']") for k, v in thresholds.items() if k in TESTS}
         for key, value in by_test.items():
             if _gives_pvalue(key) and value > 1:
-                raise InvalidInputError(f"thresholds['{key}'] is {value:g} but '{key}' compares a p-value; "
-                                        "give a number in [0, 1]")
+                raise InvalidInputError(
+                    f"thresholds['{key}'] is {value:g} but '{key}' compares a p-value; give a number in [0, 1]"
+                )
     requests = []
     for name in columns:
         chosen = tests.get(name, "auto") if isinstance(tests, Mapping) else tests
@@ -599,8 +605,10 @@ def _requests(
             own = _threshold_value(thresholds, argument)
         pvalue_tests = [t for t in names if _gives_pvalue(t)]
         if own > 1 and pvalue_tests:
-            raise InvalidInputError(f"{argument} is {own:g} but test '{pvalue_tests[0]}' of column '{name}' compares a "
-                                    "p-value; give a number in [0, 1]")
+            raise InvalidInputError(
+                f"{argument} is {own:g} but test '{pvalue_tests[0]}' of column '{name}' compares a "
+                "p-value; give a number in [0, 1]"
+            )
         requests.append((name, names, [own] * max(1, len(names)), by_test))
     return requests
 
@@ -620,7 +628,9 @@ def _column_list(columns: Any, argument: str) -> list[Any]:
     return names
 
 
-def _frames(reference: Any, current: Any, columns: Sequence[str] | None, exclude: set[str]) -> tuple[Frame, Frame, list[str]]:
+def _frames(
+    reference: Any, current: Any, columns: Sequence[str] | None, exclude: set[str]
+) -> tuple[Frame, Frame, list[str]]:
     ref = _converted(lambda: as_frame(reference, argument="reference"), "reference")
     cur = _converted(lambda: as_frame(current, argument="current"), "current")
     if ref.n_rows == 0:
@@ -737,14 +747,31 @@ class DriftReport:
 
 
 def _results_table(results: Sequence[ColumnResult], extra: Sequence[tuple[str, Sequence[Any]]] = ()) -> str:
-    headers = [name for name, _ in extra] + ["column", "role", "test", "score", "threshold", "drifted", "method", "note"]
+    headers = [name for name, _ in extra] + [
+        "column",
+        "role",
+        "test",
+        "score",
+        "threshold",
+        "drifted",
+        "method",
+        "note",
+    ]
     rows = []
     for i, r in enumerate(results):
         flag = "<span class='failed'>drift</span>" if r.drifted else "no"
         rows.append(
             [_html.escape(values[i]) for _, values in extra]
-            + [_html.escape(r.column), _html.escape(r.role), _html.escape(r.test), _html.number(r.score),
-               _html.number(r.threshold), flag, _html.escape(r.method), _html.escape(r.note)]
+            + [
+                _html.escape(r.column),
+                _html.escape(r.role),
+                _html.escape(r.test),
+                _html.number(r.score),
+                _html.number(r.threshold),
+                flag,
+                _html.escape(r.method),
+                _html.escape(r.note),
+            ]
         )
     numeric = [False] * len(extra) + [False, False, False, True, True, False, False, False]
     return _html.table(headers, rows, numeric)
@@ -831,8 +858,15 @@ class DriftOverTime:
         rows = []
         for chunk, results in zip(self.chunks, self.results):
             for r in results:
-                rows.append({"chunk": chunk["chunk"], "label": chunk["label"], "start": chunk["start"],
-                             "end": chunk["end"], **asdict(r)})
+                rows.append(
+                    {
+                        "chunk": chunk["chunk"],
+                        "label": chunk["label"],
+                        "start": chunk["start"],
+                        "end": chunk["end"],
+                        **asdict(r),
+                    }
+                )
         return pd.DataFrame(rows)
 
     def to_dict(self) -> dict[str, Any]:
@@ -864,7 +898,8 @@ class DriftOverTime:
         return (
             f"<div class='assay'>{_html.STYLE}<h3>Drift over time</h3>"
             f"<p>{len(self.chunks)} chunks; drifted columns per chunk: {_html.escape(counts)}"
-            f"{'' if self.correction is None else f'; p-values adjusted per chunk ({_html.escape(self.correction)})'}</p>"
+            f"{'' if self.correction is None else f'; p-values adjusted per chunk ({_html.escape(self.correction)})'}"
+            "</p>"
             f"{body}</div>"
         )
 
@@ -884,8 +919,12 @@ def _time_values(time: Any, frame: Frame | int) -> np.ndarray | None:
             raise InvalidInputError(f"time column '{time}' is not in the current data")
         column = frame.column(time)
     else:
-        column = _converted(lambda: as_column(_array(time, "time") if not hasattr(time, "dtype") else time,
-                                              name="time", argument="time"), "time")
+        column = _converted(
+            lambda: as_column(
+                _array(time, "time") if not hasattr(time, "dtype") else time, name="time", argument="time"
+            ),
+            "time",
+        )
         if len(column) != n_rows:
             raise InvalidInputError(f"time must have one value per current row ({n_rows}), got {len(column)}")
     if column.kind == CATEGORICAL:
@@ -981,12 +1020,21 @@ def over_time(
     results_made = len(names) * sum(max(1, len(r[1])) for r in requests)
     if results_made > MAX_OVER_TIME_RESULTS:
         chosen = "freq" if freq is not None else "chunk_size" if chunk_size is not None else "n_chunks"
-        raise ResourceLimitError(f"{chosen}: {len(names)} chunks x {len(requests)} columns make {results_made} "
-                                 "results, "
-                                 f"above the limit of {MAX_OVER_TIME_RESULTS}; use fewer, larger chunks")
+        raise ResourceLimitError(
+            f"{chosen}: {len(names)} chunks x {len(requests)} columns make {results_made} "
+            "results, "
+            f"above the limit of {MAX_OVER_TIME_RESULTS}; use fewer, larger chunks"
+        )
     jobs, callback = n_jobs_arg(n_jobs), _progress(progress, "drift over time")
     pairs = _core.drift_over_time(
-        ref.core_columns(checked), cur.core_columns(checked), labels, len(names), requests, jobs, callback, method,
+        ref.core_columns(checked),
+        cur.core_columns(checked),
+        labels,
+        len(names),
+        requests,
+        jobs,
+        callback,
+        method,
     )
     results: list[list[ColumnResult]] = [[] for _ in names]
     for chunk, core in pairs:
@@ -1035,16 +1083,18 @@ def _require_finite(matrix: np.ndarray, argument: str, columns: Sequence[Any]) -
     bad = ~np.isfinite(matrix)
     if bad.any():
         row, col = np.argwhere(bad)[0]
-        raise InvalidInputError(f"{argument}: column '{columns[col]}' holds NaN or infinite values (row {row}); "
-                                "drop or impute them first")
+        raise InvalidInputError(
+            f"{argument}: column '{columns[col]}' holds NaN or infinite values (row {row}); drop or impute them first"
+        )
 
 
 def _plain_matrix(values: Any) -> bool:
     return isinstance(values, np.ndarray) and values.ndim == 2 and values.dtype.kind in "biuf"
 
 
-def _matrices(reference: Any, current: Any, columns: Any, exclude: set[str],
-              cur_frame: Frame | None = None) -> tuple[np.ndarray, np.ndarray]:
+def _matrices(
+    reference: Any, current: Any, columns: Any, exclude: set[str], cur_frame: Frame | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """The reference and current rows as row-major float64 matrices for the multivariate
     detectors. Two 2-D numeric arrays (no ``columns``) are used as they are (no copy when
     already C-ordered float64); tables go through the column checks of ``report``."""
@@ -1052,8 +1102,10 @@ def _matrices(reference: Any, current: Any, columns: Any, exclude: set[str],
         if reference.shape[0] == 0:
             raise InvalidInputError("reference has no rows")
         if reference.shape[1] != current.shape[1]:
-            raise InvalidInputError(f"reference and current have {reference.shape[1]} and {current.shape[1]} columns; "
-                                    "they must have the same columns")
+            raise InvalidInputError(
+                f"reference and current have {reference.shape[1]} and {current.shape[1]} columns; "
+                "they must have the same columns"
+            )
         if reference.shape[1] == 0:
             raise InvalidInputError("reference: no columns to compare")
         names = [f"x{j}" for j in range(reference.shape[1])]
@@ -1080,8 +1132,14 @@ class MMDResult:
         return iter((self.statistic, self.pvalue))
 
     def to_dict(self) -> dict[str, Any]:
-        return json_safe({"statistic": self.statistic, "pvalue": self.pvalue, "bandwidth": self.bandwidth,
-                          "n_permutations": self.n_permutations})
+        return json_safe(
+            {
+                "statistic": self.statistic,
+                "pvalue": self.pvalue,
+                "bandwidth": self.bandwidth,
+                "n_permutations": self.n_permutations,
+            }
+        )
 
 
 def _seed(seed: Any) -> int:
@@ -1128,10 +1186,12 @@ def mmd(
     rows = x.shape[0] + y.shape[0]
     cells = rows * (n_permutations + 1)
     if cells > MAX_MMD_CELLS:
-        raise ResourceLimitError(f"n_permutations: {rows} rows x {n_permutations + 1} permutations "
-                                 f"need {cells * 8 / 2**30:.1f} GiB, above the limit of "
-                                 f"{MAX_MMD_CELLS * 8 / 2**30:.0f} GiB; "
-                                 "use fewer permutations or a sample of the rows")
+        raise ResourceLimitError(
+            f"n_permutations: {rows} rows x {n_permutations + 1} permutations "
+            f"need {cells * 8 / 2**30:.1f} GiB, above the limit of "
+            f"{MAX_MMD_CELLS * 8 / 2**30:.0f} GiB; "
+            "use fewer permutations or a sample of the rows"
+        )
     statistic, pvalue, used, permuted = _core.mmd_test(x, y, n_permutations, seed, width, jobs, callback)
     return MMDResult(float(statistic), float(pvalue), float(used), n_permutations, permuted)
 
@@ -1166,18 +1226,29 @@ class ReconstructionDrift:
         return frame
 
     def to_dict(self) -> dict[str, Any]:
-        return json_safe({"chunks": self.chunks, "errors": self.errors.tolist(),
-                          "reference_errors": self.reference_errors.tolist(), "lower": self.lower,
-                          "upper": self.upper, "alerts": self.alerts.tolist(), "n_components": self.n_components,
-                          "explained_variance": self.explained_variance})
+        return json_safe(
+            {
+                "chunks": self.chunks,
+                "errors": self.errors.tolist(),
+                "reference_errors": self.reference_errors.tolist(),
+                "lower": self.lower,
+                "upper": self.upper,
+                "alerts": self.alerts.tolist(),
+                "n_components": self.n_components,
+                "explained_variance": self.explained_variance,
+            }
+        )
 
     def _repr_html_(self) -> str:
-        rows = [[_html.escape(c["label"]), _html.number(float(e)),
-                 "<span class='failed'>alert</span>" if a else "no"]
-                for c, e, a in zip(self.chunks, self.errors, self.alerts)]
+        rows = [
+            [_html.escape(c["label"]), _html.number(float(e)), "<span class='failed'>alert</span>" if a else "no"]
+            for c, e, a in zip(self.chunks, self.errors, self.alerts)
+        ]
         band = f"band [{_html.number(self.lower)}, {_html.number(self.upper)}]"
-        return (f"<div class='assay'>{_html.STYLE}<h3>PCA reconstruction drift</h3><p>{self.n_components} components, "
-                f"{band}</p>{_html.table(['chunk', 'error', 'alert'], rows, [False, True, False])}</div>")
+        return (
+            f"<div class='assay'>{_html.STYLE}<h3>PCA reconstruction drift</h3><p>{self.n_components} components, "
+            f"{band}</p>{_html.table(['chunk', 'error', 'alert'], rows, [False, True, False])}</div>"
+        )
 
 
 def pca_reconstruction(
@@ -1228,9 +1299,15 @@ def pca_reconstruction(
     spread = float(np.std(reference_errors)) if len(reference_errors) > 1 else math.nan
     counts = np.bincount(labels, minlength=len(names_of_chunks))
     chunks = [{"chunk": i, "label": str(n), "rows": int(c)} for i, (n, c) in enumerate(zip(names_of_chunks, counts))]
-    return ReconstructionDrift(chunks, errors, reference_errors, centre - spread_factor * spread,
-                               centre + spread_factor * spread,
-                               int(model.n_components), float(model.explained_variance))
+    return ReconstructionDrift(
+        chunks,
+        errors,
+        reference_errors,
+        centre - spread_factor * spread,
+        centre + spread_factor * spread,
+        int(model.n_components),
+        float(model.explained_variance),
+    )
 
 
 @dataclass(frozen=True)
@@ -1256,8 +1333,16 @@ class DomainClassifierResult:
         return bool(self.lower > self.threshold)
 
     def to_dict(self) -> dict[str, Any]:
-        return json_safe({"auc": self.auc, "lower": self.lower, "upper": self.upper, "fold_auc": self.fold_auc,
-                          "threshold": self.threshold, "drifted": self.drifted})
+        return json_safe(
+            {
+                "auc": self.auc,
+                "lower": self.lower,
+                "upper": self.upper,
+                "fold_auc": self.fold_auc,
+                "threshold": self.threshold,
+                "drifted": self.drifted,
+            }
+        )
 
 
 #: Largest ``n_trees`` and ``max_depth`` of the boosted domain classifier.
@@ -1317,10 +1402,12 @@ def domain_classifier(
     x, y = _matrices(reference, current, columns, set())
     for matrix, argument in ((x, "reference"), (y, "current")):
         if matrix.shape[0] < folds_wanted:
-            raise InvalidInputError(f"{argument} has {matrix.shape[0]} rows; each sample needs at least n_folds = "
-                                    f"{folds_wanted} rows")
+            raise InvalidInputError(
+                f"{argument} has {matrix.shape[0]} rows; each sample needs at least n_folds = {folds_wanted} rows"
+            )
     auc, lower, upper, fold_auc, scores, folds = _core.domain_classifier(
         x, y, folds_wanted, classifier, penalty, trees, depth, rate, seed, jobs, callback
     )
-    return DomainClassifierResult(float(auc), float(lower), float(upper), [float(a) for a in fold_auc], limit, scores,
-                                  folds)
+    return DomainClassifierResult(
+        float(auc), float(lower), float(upper), [float(a) for a in fold_auc], limit, scores, folds
+    )

@@ -26,8 +26,9 @@ import functools
 import math
 import numbers
 import warnings
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Callable
 
 import numpy as np
 
@@ -262,7 +263,9 @@ def _encode_classes(y_true: np.ndarray, y_pred: np.ndarray) -> _Classes:
             raise InvalidInputError(f"{column.name} contains missing values; labels must not be missing")
     labels = np.array(sorted(set(true_column.labels) | set(pred_column.labels)), dtype=object)
     if len(labels) > MAX_CLASSES:
-        raise InvalidInputError(f"y_true and y_pred hold {len(labels)} distinct labels; at most {MAX_CLASSES} are supported")
+        raise InvalidInputError(
+            f"y_true and y_pred hold {len(labels)} distinct labels; at most {MAX_CLASSES} are supported"
+        )
     position = {label: i for i, label in enumerate(labels)}
     remap_true = np.array([position[x] for x in true_column.labels], dtype=np.int32)
     remap_pred = np.array([position[x] for x in pred_column.labels], dtype=np.int32)
@@ -320,7 +323,9 @@ def _factorize(values: Any, name: str) -> _Feature:
         try:
             codes, uniques = pd.factorize(array, sort=True, use_na_sentinel=True)
         except TypeError as error:
-            raise InvalidTypeError(f"sensitive feature '{name}': values of different types cannot be ordered ({error})") from error
+            raise InvalidTypeError(
+                f"sensitive feature '{name}': values of different types cannot be ordered ({error})"
+            ) from error
         return _Feature(name, codes.astype(np.int32), list(uniques))
     raise InvalidTypeError(f"sensitive feature '{name}': unsupported dtype {array.dtype}")
 
@@ -410,7 +415,8 @@ class _Groups:
             # Every combination is a row of by_group: its keys, statistics, values and
             # labels of the pandas index (about 256 bytes each, before any metric).
             require_fits(
-                "sensitive_features", 256 * combinations,
+                "sensitive_features",
+                256 * combinations,
                 f"the full Cartesian product of the levels ({combinations} combinations, observed=False)",
                 "pass observed=True to keep only the combinations that occur",
             )
@@ -423,16 +429,20 @@ class _Groups:
         self.missing_rows = dict(zip(names, index["missing_rows"].tolist()))
         self.dropped_rows: int = index["dropped_rows"]
         if self.dropped_rows and self.dropped_rows == len(self.row_group):
-            raise InvalidInputError(f"sensitive_features: every one of the {self.dropped_rows} rows has a missing value "
-                                    f"and missing='drop' dropped them all; nothing is left to compare")
+            raise InvalidInputError(
+                f"sensitive_features: every one of the {self.dropped_rows} rows has a missing value "
+                f"and missing='drop' dropped them all; nothing is left to compare"
+            )
         self.observed = observed
         # Control level of each group: the mixed-radix number of its control keys
         # (every combination of control levels, as fairlearn indexes `overall`).
         radices = [len(f.levels) + (missing == "own_group") for f in control]
         n_control = math.prod(radices)
         if n_control > 2**31 - 1:
-            raise ResourceLimitError(f"control_features: {n_control} combinations of control levels exceed the "
-                                     f"{2**31 - 1} levels an aggregate can index")
+            raise ResourceLimitError(
+                f"control_features: {n_control} combinations of control levels exceed the "
+                f"{2**31 - 1} levels an aggregate can index"
+            )
         # Every combination of control levels gets the overall value and six aggregates.
         require_fits("control_features", 128 * n_control, f"{n_control} combinations of control levels")
         level = np.zeros(self.n_groups, dtype=np.int64)
@@ -459,7 +469,10 @@ class _Groups:
 
         if not self.control:
             return None
-        lists = [_natural(np.asarray(self.level_labels(f)[: len(f.levels) + (self.missing == "own_group")], dtype=object)) for f in self.control]
+        lists = [
+            _natural(np.asarray(self.level_labels(f)[: len(f.levels) + (self.missing == "own_group")], dtype=object))
+            for f in self.control
+        ]
         if len(lists) == 1:
             return pd.Index(lists[0], name=self.control[0].name)
         return pd.MultiIndex.from_product(lists, names=[f.name for f in self.control])
@@ -532,8 +545,13 @@ class _Evaluation:
         if key not in self._confusion:
             classes = self.classes
             self._confusion[key] = _core_fair.accumulate_confusion(
-                self.groups.row_group, self.groups.n_groups, classes.y_true, classes.y_pred,
-                len(classes.labels), weights, self.n_jobs,
+                self.groups.row_group,
+                self.groups.n_groups,
+                classes.y_true,
+                classes.y_pred,
+                len(classes.labels),
+                weights,
+                self.n_jobs,
             )
         return self._confusion[key]
 
@@ -573,7 +591,9 @@ class _Evaluation:
             except TypeError as error:
                 raise InvalidTypeError(f"y_true: labels of different types cannot be ordered ({error})") from error
             if len(labels) > 2:
-                raise InvalidInputError(f"y_true: score metrics need binary labels, found {len(labels)} distinct values")
+                raise InvalidInputError(
+                    f"y_true: score metrics need binary labels, found {len(labels)} distinct values"
+                )
             if self.y_true.dtype.kind == "f" and np.isnan(labels).any():
                 raise InvalidInputError("y_true contains NaN; labels must not be missing")
             self._score_labels = (self.y_true == labels[-1]).astype(np.int32)
@@ -583,15 +603,20 @@ class _Evaluation:
         groups = self.groups
         labels = self.score_labels()
         scores = _numeric(self.y_pred, "y_pred")
-        row_level = np.where(groups.row_group >= 0, groups.group_control[np.maximum(groups.row_group, 0)], -1).astype(np.int32)
+        row_level = np.where(groups.row_group >= 0, groups.group_control[np.maximum(groups.row_group, 0)], -1).astype(
+            np.int32
+        )
         results = []
         for rows, n in ((groups.row_group, groups.n_groups), (row_level, groups.n_control)):
             if builtin.core == "roc_auc":
                 values, reasons = _core_fair.roc_auc_by_group(rows, n, scores, labels, weights, self.n_jobs)
                 if self.convention == "fairlearn" and np.isin(reasons, [3, 4]).any():
                     # What fairlearn gives with scikit-learn 1.9: a warning and NaN (older releases raised).
-                    warnings.warn("Only one class is present in y_true. ROC AUC score is not defined in that case.",
-                                  UserWarning, stacklevel=4)
+                    warnings.warn(
+                        "Only one class is present in y_true. ROC AUC score is not defined in that case.",
+                        UserWarning,
+                        stacklevel=4,
+                    )
             else:
                 calibration = _core_fair.calibration_by_group(rows, n, scores, labels, weights, 10, self.n_jobs)
                 values = calibration["ece"]
@@ -673,9 +698,9 @@ def _metric_name(metric: Callable) -> str:
 class _MetricResult:
     name: str
     by_group: np.ndarray  # float64, or object for user metrics returning non-scalars
-    overall: np.ndarray   # per control level
-    reasons: np.ndarray   # uint8 per group (built-ins), zeros for user metrics
-    scalar: bool          # every value is a scalar (else only errors='coerce' aggregates)
+    overall: np.ndarray  # per control level
+    reasons: np.ndarray  # uint8 per group (built-ins), zeros for user metrics
+    scalar: bool  # every value is a scalar (else only errors='coerce' aggregates)
 
 
 class MetricFrame:
@@ -745,7 +770,9 @@ class MetricFrame:
         params = _sample_params(sample_params, metric_dict, self._user_supplied_callable, n)
 
         sensitive = _features(sensitive_features, "sensitive_feature_", n, "sensitive_features")
-        control = [] if control_features is None else _features(control_features, "control_feature_", n, "control_features")
+        control = (
+            [] if control_features is None else _features(control_features, "control_feature_", n, "control_features")
+        )
         self._groups = _Groups(sensitive, control, missing, bool(observed), jobs)
         self._evaluation = _Evaluation(self._groups, y_t, y_p, convention, jobs)
 
@@ -774,7 +801,9 @@ class MetricFrame:
 
         self._bootstrap = None
         if ci_quantiles is not None and (np.ndim(ci_quantiles) != 1 or isinstance(ci_quantiles, (str, bytes))):
-            raise InvalidTypeError(f"ci_quantiles must be a list of floats strictly between 0 and 1, got {ci_quantiles!r}")
+            raise InvalidTypeError(
+                f"ci_quantiles must be a list of floats strictly between 0 and 1, got {ci_quantiles!r}"
+            )
         self._ci_quantiles = None if ci_quantiles is None else list(ci_quantiles)
         self._n_boot = n_boot
         has_quantiles = ci_quantiles is not None and len(ci_quantiles) > 0
@@ -786,7 +815,9 @@ class MetricFrame:
                     raise InvalidInputError(f"ci_quantiles must be floats strictly between 0 and 1, got {q!r}")
             non_scalar = [r.name for r in self._results if not r.scalar]
             if non_scalar:
-                raise InvalidInputError(f"n_boot: metrics {non_scalar} return non-scalar values; intervals need scalars")
+                raise InvalidInputError(
+                    f"n_boot: metrics {non_scalar} return non-scalar values; intervals need scalars"
+                )
             self._bootstrap = bootstrap_metric_frame(self, user_metrics, int(n_boot), random_state, jobs, progress)
         elif (n_boot is not None) != has_quantiles:
             raise InvalidInputError("n_boot and ci_quantiles must be given together")
@@ -815,13 +846,17 @@ class MetricFrame:
             if groups.control:
                 for k in np.nonzero(level_rows)[0].tolist():
                     a, b = level_start[k], level_start[k + 1]
-                    overall[k] = metric(sorted_true[a:b], sorted_pred[a:b], **{p: v[a:b] for p, v in sorted_params.items()})
+                    overall[k] = metric(
+                        sorted_true[a:b], sorted_pred[a:b], **{p: v[a:b] for p, v in sorted_params.items()}
+                    )
             else:
                 kept = groups.row_group >= 0
                 if kept.all():
                     overall[0] = metric(y_t, y_p, **{k: np.asarray(v) for k, v in metric_params.items()})
                 else:
-                    overall[0] = metric(y_t[kept], y_p[kept], **{k: np.asarray(v)[kept] for k, v in metric_params.items()})
+                    overall[0] = metric(
+                        y_t[kept], y_p[kept], **{k: np.asarray(v)[kept] for k, v in metric_params.items()}
+                    )
             scalar = all(np.isscalar(v) or v is None for v in values) and all(np.isscalar(v) for v in overall)
             if scalar:
                 values = np.array([np.nan if v is None else v for v in values], dtype=np.float64)
@@ -981,8 +1016,12 @@ class MetricFrame:
                 # Defined group values but a NaN ratio: every compared value is 0 (0 / 0).
                 zero = np.isnan(aggregates[key]) & ~np.isnan(aggregates["group_max"])
                 if zero.any():
-                    warnings.warn(f"metric '{r.name}': the ratio is 0 / 0 (the values compared are all 0), so it is "
-                                  "undefined (NaN)", UndefinedMetricWarning, stacklevel=3)
+                    warnings.warn(
+                        f"metric '{r.name}': the ratio is 0 / 0 (the values compared are all 0), so it is "
+                        "undefined (NaN)",
+                        UndefinedMetricWarning,
+                        stacklevel=3,
+                    )
             columns[r.name] = aggregates[key]
         return self._per_level(columns)
 
@@ -1078,7 +1117,10 @@ class MetricFrame:
         return metric_frame_html(self)
 
     def __repr__(self) -> str:
-        return f"MetricFrame(metrics={[r.name for r in self._results]}, groups={self._groups.n_groups}, convention={self._convention!r})"
+        return (
+            f"MetricFrame(metrics={[r.name for r in self._results]}, groups={self._groups.n_groups}, "
+            f"convention={self._convention!r})"
+        )
 
 
 def _method(method: str) -> str:
@@ -1139,7 +1181,9 @@ def _sample_params(sample_params: Any, metrics: dict, single: bool, n: int) -> d
 # --- named metric functions (one group: the whole data) -------------------------------------------
 
 
-def _single(builtin_function: Callable, y_true: Any, y_pred: Any, sample_weight: Any, convention: str, **bound: Any) -> float:
+def _single(
+    builtin_function: Callable, y_true: Any, y_pred: Any, sample_weight: Any, convention: str, **bound: Any
+) -> float:
     if convention not in CONVENTIONS:
         raise InvalidInputError(f"convention must be one of {CONVENTIONS}, got {convention!r}")
     y_t, y_p = _to_numpy(y_true, "y_true"), _to_numpy(y_pred, "y_pred")
@@ -1166,13 +1210,17 @@ def count(y_true: Any, y_pred: Any) -> int:
 
 
 @_builtin("selection_rate", "selection", default_pos_label=1)
-def selection_rate(y_true: Any, y_pred: Any, *, pos_label: Any = 1, sample_weight: Any = None, convention: str = "strict") -> float:
+def selection_rate(
+    y_true: Any, y_pred: Any, *, pos_label: Any = 1, sample_weight: Any = None, convention: str = "strict"
+) -> float:
     """Weighted fraction of rows with ``y_pred == pos_label``."""
     return _single(selection_rate, y_true, y_pred, sample_weight, convention, pos_label=pos_label)
 
 
 def _rate_function(core: str, doc: str) -> Callable:
-    def rate(y_true: Any, y_pred: Any, sample_weight: Any = None, pos_label: Any = None, *, convention: str = "strict") -> float:
+    def rate(
+        y_true: Any, y_pred: Any, sample_weight: Any = None, pos_label: Any = None, *, convention: str = "strict"
+    ) -> float:
         return _single(rate, y_true, y_pred, sample_weight, convention, pos_label=pos_label)
 
     rate.__name__ = rate.__qualname__ = core
@@ -1190,7 +1238,9 @@ false_negative_rate = _rate_function("false_negative_rate", "FN / (FN + TP).")
 
 
 def _binary_function(name: str, core: str, doc: str) -> Callable:
-    def score(y_true: Any, y_pred: Any, *, pos_label: Any = 1, sample_weight: Any = None, convention: str = "strict") -> float:
+    def score(
+        y_true: Any, y_pred: Any, *, pos_label: Any = 1, sample_weight: Any = None, convention: str = "strict"
+    ) -> float:
         return _single(score, y_true, y_pred, sample_weight, convention, pos_label=pos_label)
 
     score.__name__ = score.__qualname__ = name
@@ -1210,7 +1260,9 @@ def accuracy_score(y_true: Any, y_pred: Any, *, sample_weight: Any = None, conve
 
 
 @_builtin("balanced_accuracy", "multiclass")
-def balanced_accuracy_score(y_true: Any, y_pred: Any, *, sample_weight: Any = None, convention: str = "strict") -> float:
+def balanced_accuracy_score(
+    y_true: Any, y_pred: Any, *, sample_weight: Any = None, convention: str = "strict"
+) -> float:
     """Mean recall over the classes present in y_true (scikit-learn's definition)."""
     return _single(balanced_accuracy_score, y_true, y_pred, sample_weight, convention)
 
@@ -1226,15 +1278,20 @@ def _regression_function(name: str, core: str, doc: str) -> Callable:
 
 mean_prediction = _regression_function("mean_prediction", "mean_prediction", "Weighted mean of y_pred.")
 mean_error = _regression_function("mean_error", "mean_error", "Weighted mean of y_pred - y_true (signed bias).")
-mean_absolute_error = _regression_function("mean_absolute_error", "mean_absolute_error", "Weighted mean of |y_pred - y_true|.")
-mean_squared_error = _regression_function("mean_squared_error", "mean_squared_error", "Weighted mean of (y_pred - y_true)^2.")
+mean_absolute_error = _regression_function(
+    "mean_absolute_error", "mean_absolute_error", "Weighted mean of |y_pred - y_true|."
+)
+mean_squared_error = _regression_function(
+    "mean_squared_error", "mean_squared_error", "Weighted mean of (y_pred - y_true)^2."
+)
 root_mean_squared_error = _regression_function(
     "root_mean_squared_error", "root_mean_squared_error", "Square root of the mean squared error."
 )
 r2_score = _regression_function(
     "r2_score",
     "r2",
-    "1 - SS_res / SS_tot. Undefined for one row, or constant y_true (NaN; scikit-learn's 1 or 0 with convention='fairlearn').",
+    "1 - SS_res / SS_tot. Undefined for one row, or constant y_true "
+    "(NaN; scikit-learn's 1 or 0 with convention='fairlearn').",
 )
 
 
@@ -1246,7 +1303,9 @@ def roc_auc_score(y_true: Any, y_score: Any, *, sample_weight: Any = None, conve
 
 
 @_builtin("ece", "score")
-def expected_calibration_error(y_true: Any, y_prob: Any, *, sample_weight: Any = None, convention: str = "strict") -> float:
+def expected_calibration_error(
+    y_true: Any, y_prob: Any, *, sample_weight: Any = None, convention: str = "strict"
+) -> float:
     """Expected calibration error over 10 equal-width bins of y_prob (see calibration_by_group)."""
     return _single(expected_calibration_error, y_true, y_prob, sample_weight, convention)
 
@@ -1254,12 +1313,25 @@ def expected_calibration_error(y_true: Any, y_prob: Any, *, sample_weight: Any =
 # --- disparity functions ---------------------------------------------------------------------------
 
 
-def _disparity(metric: Callable, kind: str, y_true: Any, y_pred: Any, sensitive_features: Any, method: str,
-               sample_weight: Any, convention: str, n_jobs: int | None) -> float:
+def _disparity(
+    metric: Callable,
+    kind: str,
+    y_true: Any,
+    y_pred: Any,
+    sensitive_features: Any,
+    method: str,
+    sample_weight: Any,
+    convention: str,
+    n_jobs: int | None,
+) -> float:
     frame = MetricFrame(
-        metrics=metric, y_true=y_true, y_pred=y_pred, sensitive_features=sensitive_features,
+        metrics=metric,
+        y_true=y_true,
+        y_pred=y_pred,
+        sensitive_features=sensitive_features,
         sample_params=None if sample_weight is None else {"sample_weight": sample_weight},
-        convention=convention, n_jobs=n_jobs,
+        convention=convention,
+        n_jobs=n_jobs,
     )
     _require_two_groups(frame)
     return float(frame.difference(method=method) if kind == "difference" else frame.ratio(method=method))
@@ -1276,50 +1348,128 @@ def _selection(pos_label: Any) -> Callable:
     return selection_rate if pos_label == 1 else functools.partial(selection_rate, pos_label=pos_label)
 
 
-def demographic_parity_difference(y_true: Any, y_pred: Any, *, sensitive_features: Any, method: str = "between_groups",
-                                  sample_weight: Any = None, pos_label: Any = 1, convention: str = "strict",
-                                  n_jobs: int | None = None) -> float:
+def demographic_parity_difference(
+    y_true: Any,
+    y_pred: Any,
+    *,
+    sensitive_features: Any,
+    method: str = "between_groups",
+    sample_weight: Any = None,
+    pos_label: Any = 1,
+    convention: str = "strict",
+    n_jobs: int | None = None,
+) -> float:
     """Largest difference in selection rate between groups (or to the overall rate)."""
-    return _disparity(_selection(pos_label), "difference", y_true, y_pred, sensitive_features, method, sample_weight, convention, n_jobs)
+    return _disparity(
+        _selection(pos_label),
+        "difference",
+        y_true,
+        y_pred,
+        sensitive_features,
+        method,
+        sample_weight,
+        convention,
+        n_jobs,
+    )
 
 
-def demographic_parity_ratio(y_true: Any, y_pred: Any, *, sensitive_features: Any, method: str = "between_groups",
-                             sample_weight: Any = None, pos_label: Any = 1, convention: str = "strict",
-                             n_jobs: int | None = None) -> float:
+def demographic_parity_ratio(
+    y_true: Any,
+    y_pred: Any,
+    *,
+    sensitive_features: Any,
+    method: str = "between_groups",
+    sample_weight: Any = None,
+    pos_label: Any = 1,
+    convention: str = "strict",
+    n_jobs: int | None = None,
+) -> float:
     """Smallest ratio of selection rates between groups (or to the overall rate)."""
-    return _disparity(_selection(pos_label), "ratio", y_true, y_pred, sensitive_features, method, sample_weight, convention, n_jobs)
+    return _disparity(
+        _selection(pos_label), "ratio", y_true, y_pred, sensitive_features, method, sample_weight, convention, n_jobs
+    )
 
 
 def _with_pos_label(function: Callable, pos_label: Any) -> Callable:
     return function if pos_label is None else functools.partial(function, pos_label=pos_label)
 
 
-def equal_opportunity_difference(y_true: Any, y_pred: Any, *, sensitive_features: Any, method: str = "between_groups",
-                                 sample_weight: Any = None, pos_label: Any = None, convention: str = "strict",
-                                 n_jobs: int | None = None) -> float:
+def equal_opportunity_difference(
+    y_true: Any,
+    y_pred: Any,
+    *,
+    sensitive_features: Any,
+    method: str = "between_groups",
+    sample_weight: Any = None,
+    pos_label: Any = None,
+    convention: str = "strict",
+    n_jobs: int | None = None,
+) -> float:
     """Largest difference in true-positive rate between groups (or to the overall rate)."""
-    return _disparity(_with_pos_label(true_positive_rate, pos_label), "difference", y_true, y_pred, sensitive_features,
-                      method, sample_weight, convention, n_jobs)
+    return _disparity(
+        _with_pos_label(true_positive_rate, pos_label),
+        "difference",
+        y_true,
+        y_pred,
+        sensitive_features,
+        method,
+        sample_weight,
+        convention,
+        n_jobs,
+    )
 
 
-def equal_opportunity_ratio(y_true: Any, y_pred: Any, *, sensitive_features: Any, method: str = "between_groups",
-                            sample_weight: Any = None, pos_label: Any = None, convention: str = "strict",
-                            n_jobs: int | None = None) -> float:
+def equal_opportunity_ratio(
+    y_true: Any,
+    y_pred: Any,
+    *,
+    sensitive_features: Any,
+    method: str = "between_groups",
+    sample_weight: Any = None,
+    pos_label: Any = None,
+    convention: str = "strict",
+    n_jobs: int | None = None,
+) -> float:
     """Smallest ratio of true-positive rates between groups (or to the overall rate)."""
-    return _disparity(_with_pos_label(true_positive_rate, pos_label), "ratio", y_true, y_pred, sensitive_features,
-                      method, sample_weight, convention, n_jobs)
+    return _disparity(
+        _with_pos_label(true_positive_rate, pos_label),
+        "ratio",
+        y_true,
+        y_pred,
+        sensitive_features,
+        method,
+        sample_weight,
+        convention,
+        n_jobs,
+    )
 
 
-def _equalized_odds(kind: str, y_true: Any, y_pred: Any, sensitive_features: Any, method: str, sample_weight: Any,
-                    agg: str, pos_label: Any, convention: str, n_jobs: int | None) -> float:
+def _equalized_odds(
+    kind: str,
+    y_true: Any,
+    y_pred: Any,
+    sensitive_features: Any,
+    method: str,
+    sample_weight: Any,
+    agg: str,
+    pos_label: Any,
+    convention: str,
+    n_jobs: int | None,
+) -> float:
     if agg not in ("worst_case", "mean"):
         raise InvalidInputError(f"agg must be one of 'worst_case' or 'mean', got {agg}")
     weights = None if sample_weight is None else {"sample_weight": sample_weight}
     frame = MetricFrame(
-        metrics={"tpr": _with_pos_label(true_positive_rate, pos_label), "fpr": _with_pos_label(false_positive_rate, pos_label)},
-        y_true=y_true, y_pred=y_pred, sensitive_features=sensitive_features,
+        metrics={
+            "tpr": _with_pos_label(true_positive_rate, pos_label),
+            "fpr": _with_pos_label(false_positive_rate, pos_label),
+        },
+        y_true=y_true,
+        y_pred=y_pred,
+        sensitive_features=sensitive_features,
         sample_params=None if weights is None else {"tpr": weights, "fpr": weights},
-        convention=convention, n_jobs=n_jobs,
+        convention=convention,
+        n_jobs=n_jobs,
     )
     _require_two_groups(frame)
     values = frame.difference(method=method) if kind == "difference" else frame.ratio(method=method)
@@ -1346,18 +1496,40 @@ def _combine_odds(tpr: float, fpr: float, kind: str, agg: str, convention: str) 
     return max(tpr, fpr) if kind == "difference" else min(tpr, fpr)
 
 
-def equalized_odds_difference(y_true: Any, y_pred: Any, *, sensitive_features: Any, method: str = "between_groups",
-                              sample_weight: Any = None, agg: str = "worst_case", pos_label: Any = None,
-                              convention: str = "strict", n_jobs: int | None = None) -> float:
+def equalized_odds_difference(
+    y_true: Any,
+    y_pred: Any,
+    *,
+    sensitive_features: Any,
+    method: str = "between_groups",
+    sample_weight: Any = None,
+    agg: str = "worst_case",
+    pos_label: Any = None,
+    convention: str = "strict",
+    n_jobs: int | None = None,
+) -> float:
     """The worst (or mean) of the TPR and FPR differences between groups."""
-    return _equalized_odds("difference", y_true, y_pred, sensitive_features, method, sample_weight, agg, pos_label, convention, n_jobs)
+    return _equalized_odds(
+        "difference", y_true, y_pred, sensitive_features, method, sample_weight, agg, pos_label, convention, n_jobs
+    )
 
 
-def equalized_odds_ratio(y_true: Any, y_pred: Any, *, sensitive_features: Any, method: str = "between_groups",
-                         sample_weight: Any = None, agg: str = "worst_case", pos_label: Any = None,
-                         convention: str = "strict", n_jobs: int | None = None) -> float:
+def equalized_odds_ratio(
+    y_true: Any,
+    y_pred: Any,
+    *,
+    sensitive_features: Any,
+    method: str = "between_groups",
+    sample_weight: Any = None,
+    agg: str = "worst_case",
+    pos_label: Any = None,
+    convention: str = "strict",
+    n_jobs: int | None = None,
+) -> float:
     """The worst (or mean) of the TPR and FPR ratios between groups."""
-    return _equalized_odds("ratio", y_true, y_pred, sensitive_features, method, sample_weight, agg, pos_label, convention, n_jobs)
+    return _equalized_odds(
+        "ratio", y_true, y_pred, sensitive_features, method, sample_weight, agg, pos_label, convention, n_jobs
+    )
 
 
 # --- audits, intervals, inequality indices, mitigation (defined in private modules) -----------------

@@ -15,9 +15,10 @@ import datetime as dt
 import json
 import math
 import numbers
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -229,7 +230,11 @@ def _column_dict(p: Any) -> dict[str, Any]:
             "quantiles": dict(zip(PROFILE_QUANTILES, p.quantiles)),
             "quantiles_exact": p.quantiles_exact,
             "quantile_rank_error": p.summary.rank_error,
-            "histogram": {"edges": list(p.histogram_edges), "counts": list(p.histogram_counts), "exact": p.histogram_exact},
+            "histogram": {
+                "edges": list(p.histogram_edges),
+                "counts": list(p.histogram_counts),
+                "exact": p.histogram_exact,
+            },
             "values": [(v, c) for v, c in p.values],
             "values_exact": p.values_complete,
         }
@@ -321,7 +326,16 @@ def _restore_column(state: Mapping[str, Any], version: int) -> Any:
         p.values = [(v, c) for v, c in state["values"]]
         return p
     p.values = [(_state_float(v), c) for v, c in state["values"]]
-    for key in ("infinities", "zeros", "negatives", "m2", "quantiles_exact", "histogram_edges", "histogram_counts", "histogram_exact"):
+    for key in (
+        "infinities",
+        "zeros",
+        "negatives",
+        "m2",
+        "quantiles_exact",
+        "histogram_edges",
+        "histogram_counts",
+        "histogram_exact",
+    ):
         setattr(p, key, state[key])
     for key in ("min", "max", "mean"):
         setattr(p, key, _state_number(state[key], key))
@@ -335,7 +349,9 @@ def _restore_column(state: Mapping[str, Any], version: int) -> Any:
         p.scale, p.sum, p.sum_low = 1.0, (p.mean * finite if finite > 0 else 0.0), 0.0
     p.quantiles = [_state_number(q, "quantiles") for q in state["quantiles"]]
     summary = state["summary"]
-    p.summary = _core.QuantileSummary.from_points(summary["values"], summary["weights"], summary["rank_error"], summary["capacity"])
+    p.summary = _core.QuantileSummary.from_points(
+        summary["values"], summary["weights"], summary["rank_error"], summary["capacity"]
+    )
     return p
 
 
@@ -518,7 +534,10 @@ def check(
     )
     findings = [_finding(f) for f in result.findings] + python_findings
     findings.sort(key=lambda f: -SEVERITIES.index(f.severity))
-    inputs = {"target": target_name or None, "reference_rows": None if reference_frame is None else reference_frame.n_rows}
+    inputs = {
+        "target": target_name or None,
+        "reference_rows": None if reference_frame is None else reference_frame.n_rows,
+    }
     return QualityReport(findings, Profile(result.profile, profile_options), frame.n_rows, fail_on, inputs)
 
 
@@ -539,7 +558,9 @@ def _check_options(thresholds: Mapping[str, Any] | None) -> _core.CheckOptions:
     if thresholds is None:
         return options
     if not isinstance(thresholds, Mapping):
-        raise InvalidTypeError(f"thresholds: expected a dict of threshold name to value, got {type(thresholds).__name__}")
+        raise InvalidTypeError(
+            f"thresholds: expected a dict of threshold name to value, got {type(thresholds).__name__}"
+        )
     known = _threshold_names()
     for key, value in thresholds.items():
         if key not in known:
@@ -589,7 +610,9 @@ def _rules(rules: Mapping[str, Mapping[str, Any]] | None, frame: Frame) -> tuple
             raise InvalidTypeError(f"rules['{column}']: expected a mapping, got {type(spec).__name__}")
         unknown = [k for k in spec if k not in RULE_KEYS]
         if unknown:
-            raise InvalidInputError(f"rules['{column}']: unknown key(s) {sorted(map(str, unknown))}; known keys: {', '.join(RULE_KEYS)}")
+            raise InvalidInputError(
+                f"rules['{column}']: unknown key(s) {sorted(map(str, unknown))}; known keys: {', '.join(RULE_KEYS)}"
+            )
         rule = _core.ColumnRule()
         rule.column = column
         for key in ("nullable", "unique"):
@@ -601,18 +624,24 @@ def _rules(rules: Mapping[str, Mapping[str, Any]] | None, frame: Frame) -> tuple
             if key in spec:
                 setattr(rule, key, _rule_number(spec[key], f"rules['{column}']['{key}']"))
         if "max_missing" in spec and not 0 <= rule.max_missing <= 1:
-            raise InvalidInputError(f"rules['{column}']['max_missing']: must be a fraction in [0, 1], got {spec['max_missing']!r}")
+            raise InvalidInputError(
+                f"rules['{column}']['max_missing']: must be a fraction in [0, 1], got {spec['max_missing']!r}"
+            )
         if rule.min is not None and rule.max is not None and rule.min > rule.max:
             raise InvalidInputError(f"rules['{column}']: min ({spec['min']!r}) exceeds max ({spec['max']!r})")
         if "allowed" in spec:
             allowed = spec["allowed"]
             if isinstance(allowed, (str, bytes, Mapping)) or not isinstance(allowed, (Sequence, set, frozenset)):
-                raise InvalidTypeError(f"rules['{column}']['allowed']: expected a list of values, got {type(allowed).__name__}")
+                raise InvalidTypeError(
+                    f"rules['{column}']['allowed']: expected a list of values, got {type(allowed).__name__}"
+                )
             if column in frame and frame.column(column).kind == CATEGORICAL:
                 rule.allowed_labels = [str(v) for v in allowed]
             else:
                 where = f"rules['{column}']['allowed']"
-                rule.allowed_values = [_rule_number(v, where, f"numeric column '{column}' needs numeric values") for v in allowed]
+                rule.allowed_values = [
+                    _rule_number(v, where, f"numeric column '{column}' needs numeric values") for v in allowed
+                ]
         if "dtype" in spec:
             findings += _dtype_finding(str(column), spec["dtype"], frame)
         core_rules.append(rule)
@@ -622,7 +651,7 @@ def _rules(rules: Mapping[str, Mapping[str, Any]] | None, frame: Frame) -> tuple
 def _shown(value: Any, limit: int = 40) -> str:
     """repr(value), shortened for messages (10**400 has 401 digits)."""
     text = repr(value)
-    return text if len(text) <= limit else f"{text[:limit - 12]}...({len(text)} characters)"
+    return text if len(text) <= limit else f"{text[: limit - 12]}...({len(text)} characters)"
 
 
 def _rule_number(value: Any, where: str, expected: str = "expected a number") -> float:
@@ -664,6 +693,13 @@ def _mixed_type_findings(frame: Frame) -> list[Finding]:
         if len(present) > 1:
             detail = ", ".join(f"{t}: {c}" for t, c in sorted(present.items(), key=lambda kv: -kv[1]))
             findings.append(
-                Finding("mixed_types", column.name, "warning", float(len(present)), 1.0, f"values of {len(present)} Python types ({detail})")
+                Finding(
+                    "mixed_types",
+                    column.name,
+                    "warning",
+                    float(len(present)),
+                    1.0,
+                    f"values of {len(present)} Python types ({detail})",
+                )
             )
     return findings

@@ -33,9 +33,9 @@ from evidently.legacy.calculations.stattests import (  # noqa: E402
     jensenshannon_stat_test,
     kl_div_stat_test,
     psi_stat_test,
+    registry,  # noqa: E402
     wasserstein_stat_test,
 )
-from evidently.legacy.calculations.stattests import registry  # noqa: E402
 from evidently.legacy.core import ColumnType  # noqa: E402
 
 
@@ -73,8 +73,11 @@ def preset(reference_path: str, current_path: str, columns_path: str) -> dict:
     for metric in snapshot.dict()["metrics"]:
         config = metric["config"]
         if config["type"].endswith("ValueDrift"):
-            result["columns"][config["column"]] = {"test": keys[config["method"]], "score": metric["value"],
-                                                   "threshold": config["threshold"]}
+            result["columns"][config["column"]] = {
+                "test": keys[config["method"]],
+                "score": metric["value"],
+                "threshold": config["threshold"],
+            }
         elif config["type"].endswith("DriftedColumnsCount"):
             result["count"], result["share"] = metric["value"]["count"], metric["value"]["share"]
     return result

@@ -7,7 +7,6 @@ import math
 
 import numpy as np
 import pytest
-
 from assay import _core
 from assay.explain import ExactExplainer, KernelExplainer
 
@@ -66,7 +65,8 @@ def test_exact_and_full_kernel_equal_brute_force(n_features):
     exact = ExactExplainer(model, background, data_weights=weights)(X)
     kernel = KernelExplainer(model, background, data_weights=weights)(X, nsamples=max(2, 2**n_features - 2))
     per_background = KernelExplainer(model, background, data_weights=weights, per_background=True)(
-        X, nsamples=max(2, 2**n_features - 2))
+        X, nsamples=max(2, 2**n_features - 2)
+    )
     np.testing.assert_allclose(exact.values, truth, rtol=0, atol=1e-10)
     np.testing.assert_allclose(kernel.values, truth, rtol=0, atol=1e-10)
     np.testing.assert_allclose(per_background.values, truth, rtol=0, atol=1e-10)
@@ -100,7 +100,12 @@ def test_logit_link_explains_log_odds_of_the_mean():
             for i in np.flatnonzero(~m):
                 with_i = m.copy()
                 with_i[i] = True
-                phi[i] += math.factorial(size) * math.factorial(5 - size) / math.factorial(6) * (v[tuple(with_i)] - v[tuple(m)])
+                phi[i] += (
+                    math.factorial(size)
+                    * math.factorial(5 - size)
+                    / math.factorial(6)
+                    * (v[tuple(with_i)] - v[tuple(m)])
+                )
         np.testing.assert_allclose(exact.values[row], phi, atol=1e-10)
         np.testing.assert_allclose(kernel.values[row], phi, atol=1e-10)
     p_x = probability(X)
@@ -184,7 +189,9 @@ def test_num_features_keeps_that_many_values_and_matches_shap_end_to_end():
 
     # All 2^M - 2 coalitions: the same design in both tools, so the same selection.
     ours = KernelExplainer(model, background)(X, nsamples=2**M - 2, l1_reg="num_features(10)")
-    theirs = shap.KernelExplainer(model, background).shap_values(X, nsamples=2**M - 2, l1_reg="num_features(10)", silent=True)
+    theirs = shap.KernelExplainer(model, background).shap_values(
+        X, nsamples=2**M - 2, l1_reg="num_features(10)", silent=True
+    )
     assert np.all(np.count_nonzero(ours.values, axis=1) == 10)
     np.testing.assert_allclose(ours.values, theirs, rtol=0, atol=1e-8)
     np.testing.assert_allclose(ours.base_values + ours.values.sum(axis=1), model(X), atol=1e-12)
@@ -315,7 +322,9 @@ def test_native_models_equal_their_python_predictions():
     data = rng.normal(size=(300, 7))
     target = data[:, 0] + data[:, 1] * data[:, 2] + np.sin(data[:, 3])
     background, X = data[:15], data[-4:]
-    boosting = sklearn_ensemble.GradientBoostingRegressor(n_estimators=30, max_depth=3, random_state=0).fit(data, target)
+    boosting = sklearn_ensemble.GradientBoostingRegressor(n_estimators=30, max_depth=3, random_state=0).fit(
+        data, target
+    )
     booster = xgb.XGBClassifier(n_estimators=20, max_depth=3, n_jobs=1).fit(data, target > 0)
     logistic = sklearn_linear.LogisticRegression().fit(data, target > 0)
     cases = [
@@ -328,7 +337,9 @@ def test_native_models_equal_their_python_predictions():
             ours = explainer(native, background)(X)
             reference = explainer(python, background)(X)
             np.testing.assert_allclose(ours.values, reference.values, rtol=0, atol=1e-5 if native is booster else 1e-12)
-            np.testing.assert_allclose(ours.base_values, reference.base_values, rtol=0, atol=1e-5 if native is booster else 1e-12)
+            np.testing.assert_allclose(
+                ours.base_values, reference.base_values, rtol=0, atol=1e-5 if native is booster else 1e-12
+            )
     sampled = KernelExplainer(boosting, background, seed=2)(X, nsamples=40)
     np.testing.assert_allclose(sampled.base_values + sampled.values.sum(axis=1), boosting.predict(X), atol=1e-10)
     with pytest.raises(ValueError, match="data has 3 columns but the model uses 7 features"):
@@ -372,11 +383,15 @@ def test_progress_is_reported_for_python_and_native_models(problem):
     sklearn_ensemble = pytest.importorskip("sklearn.ensemble")
     model, background, X = problem
     python_reports, native_reports = [], []
-    KernelExplainer(model, background, batch_size=100, progress=lambda done, total: python_reports.append((done, total)))(X, nsamples=50)
+    KernelExplainer(
+        model, background, batch_size=100, progress=lambda done, total: python_reports.append((done, total))
+    )(X, nsamples=50)
     assert python_reports[-1][0] == python_reports[-1][1] == len(X) * 50 and len(python_reports) > 1
     data = np.random.default_rng(0).normal(size=(100, 10))
     forest = sklearn_ensemble.GradientBoostingRegressor(n_estimators=5, max_depth=2).fit(data, data[:, 0])
-    KernelExplainer(forest, background, progress=lambda done, total: native_reports.append((done, total)))(X, nsamples=50)
+    KernelExplainer(forest, background, progress=lambda done, total: native_reports.append((done, total)))(
+        X, nsamples=50
+    )
     assert native_reports[-1] == (len(X), len(X))
 
 
@@ -424,6 +439,8 @@ def test_per_background_designs_lower_the_error_at_equal_budget():
     errors = {False: [], True: []}
     for seed in range(6):
         for per_background in (False, True):
-            values = KernelExplainer(model, background, seed=seed, per_background=per_background)(rows, nsamples=budget).values
+            values = KernelExplainer(model, background, seed=seed, per_background=per_background)(
+                rows, nsamples=budget
+            ).values
             errors[per_background].append(np.mean((values - exact) ** 2))
     assert np.mean(errors[True]) < 0.5 * np.mean(errors[False])

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from assay.explain import ExactExplainer, KernelExplainer
 
 rng = np.random.default_rng(0)
@@ -175,14 +174,24 @@ def test_l1_reg_errors_in_the_core():
     design = _core.agnostic_design_from_arrays(masks, np.ones(2))
     for criterion in ("aic", "bic"):
         with pytest.raises(ValueError, match=f"l1_reg: '{criterion}' estimates the noise variance"):
-            _core.agnostic_kernel_values(design, np.ones((1, 2, 1)), np.ones((1, 1)), np.zeros(1), 1, selection=criterion)
+            _core.agnostic_kernel_values(
+                design, np.ones((1, 2, 1)), np.ones((1, 1)), np.zeros(1), 1, selection=criterion
+            )
     with pytest.raises(ValueError, match="l1_reg: selection must be"):
         _core.agnostic_kernel_values(design, np.ones((1, 2, 1)), np.ones((1, 1)), np.zeros(1), 1, selection="lars")
     with pytest.raises(ValueError, match=r"l1_reg: num_features\(k\) needs k >= 1"):
-        _core.agnostic_kernel_values(design, np.ones((1, 2, 1)), np.ones((1, 1)), np.zeros(1), 1, selection="num_features")
+        _core.agnostic_kernel_values(
+            design, np.ones((1, 2, 1)), np.ones((1, 1)), np.zeros(1), 1, selection="num_features"
+        )
     with pytest.raises(ValueError, match="values: l1_reg needs finite values"):
         _core.agnostic_kernel_values(
-            design, np.full((1, 2, 1), np.nan), np.ones((1, 1)), np.zeros(1), 1, selection="num_features", num_features=2
+            design,
+            np.full((1, 2, 1), np.nan),
+            np.ones((1, 1)),
+            np.zeros(1),
+            1,
+            selection="num_features",
+            num_features=2,
         )
 
 

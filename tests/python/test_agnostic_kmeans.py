@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from assay.explain import ExactExplainer, KernelExplainer, LinearExplainer, kmeans
 
 rng = np.random.default_rng(2)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from assay.explain import ExactExplainer, LinearExplainer, PermutationExplainer
 
 rng = np.random.default_rng(11)
@@ -28,7 +27,9 @@ def test_same_permutations_as_shap_give_shaps_values():
     shap = pytest.importorskip("shap")
     n_permutations, seed = 5, 3
     model = lambda Z: nonlinear(Z)[:, 0]  # noqa: E731
-    theirs = shap.PermutationExplainer(model, shap.maskers.Independent(BACKGROUND, max_samples=len(BACKGROUND)), seed=seed)
+    theirs = shap.PermutationExplainer(
+        model, shap.maskers.Independent(BACKGROUND, max_samples=len(BACKGROUND)), seed=seed
+    )
     expected = theirs(X[:1], max_evals=n_permutations * (2 * M + 1))
     np.random.seed(seed)  # shap's draws: in-place shuffles of the feature indices
     order = np.arange(M)
@@ -82,13 +83,17 @@ def test_linear_explainer_on_scikit_learn_models():
     explanation = LinearExplainer(regression, data, data_weights=weights)(X)
     mean = np.average(data, axis=0, weights=weights)
     np.testing.assert_allclose(explanation.values, regression.coef_ * (X - mean), rtol=0, atol=1e-14)
-    np.testing.assert_allclose(explanation.base_values + explanation.values.sum(axis=1), regression.predict(X), atol=1e-12)
+    np.testing.assert_allclose(
+        explanation.base_values + explanation.values.sum(axis=1), regression.predict(X), atol=1e-12
+    )
 
     labels = np.digitize(target, np.quantile(target, [0.33, 0.66]))
     multinomial = sklearn_linear.LogisticRegression(max_iter=500).fit(data, labels)
     multi = LinearExplainer(multinomial, data)(X)
     assert multi.values.shape == (4, M, 3)
-    np.testing.assert_allclose(multi.base_values + multi.values.sum(axis=1), multinomial.decision_function(X), atol=1e-12)
+    np.testing.assert_allclose(
+        multi.base_values + multi.values.sum(axis=1), multinomial.decision_function(X), atol=1e-12
+    )
 
     binary = sklearn_linear.LogisticRegression().fit(data, labels > 0)
     single = LinearExplainer(binary, data)(X)

@@ -8,10 +8,15 @@ import warnings
 
 import numpy as np
 import pytest
-
 from assay import _util, errors
 from assay.explain import (
-    Background, ExactExplainer, Explanation, KernelExplainer, LinearExplainer, PermutationExplainer, kmeans,
+    Background,
+    ExactExplainer,
+    Explanation,
+    KernelExplainer,
+    LinearExplainer,
+    PermutationExplainer,
+    kmeans,
 )
 
 rng = np.random.default_rng(0)
@@ -31,7 +36,11 @@ def kernel(data=BACKGROUND, **options):
 
 CALLABLE_EXPLAINERS = [
     ("kernel", lambda data=BACKGROUND, **o: KernelExplainer(linear, data, **o), lambda e, x: e(x, nsamples=14)),
-    ("permutation", lambda data=BACKGROUND, **o: PermutationExplainer(linear, data, **o), lambda e, x: e(x, max_evals=27)),
+    (
+        "permutation",
+        lambda data=BACKGROUND, **o: PermutationExplainer(linear, data, **o),
+        lambda e, x: e(x, max_evals=27),
+    ),
     ("exact", lambda data=BACKGROUND, **o: ExactExplainer(linear, data, **o), lambda e, x: e(x)),
     ("linear", lambda data=BACKGROUND, **o: LinearExplainer((COEF, 0.5), data, **o), lambda e, x: e(x)),
 ]
@@ -41,11 +50,15 @@ IDS = [name for name, _, _ in CALLABLE_EXPLAINERS]
 # -- seeds (item 1) ------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("make", [
-    lambda seed: KernelExplainer(linear, BACKGROUND, seed=seed),
-    lambda seed: PermutationExplainer(linear, BACKGROUND, seed=seed),
-    lambda seed: kmeans(BACKGROUND, 2, seed=seed),
-], ids=["kernel", "permutation", "kmeans"])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda seed: KernelExplainer(linear, BACKGROUND, seed=seed),
+        lambda seed: PermutationExplainer(linear, BACKGROUND, seed=seed),
+        lambda seed: kmeans(BACKGROUND, 2, seed=seed),
+    ],
+    ids=["kernel", "permutation", "kmeans"],
+)
 def test_seeds_are_validated_in_python(make):
     with pytest.raises(errors.InvalidInputError, match=r"seed must be a non-negative integer below 2\*\*64"):
         make(2**70)
@@ -72,7 +85,9 @@ def test_absurd_nsamples_is_refused_up_front():
     wide = rng.normal(size=(20, 40))
     explainer = KernelExplainer(lambda Z: Z.sum(axis=1), wide)
     for nsamples in (10**9, 1e9, 10**12, 2**70):
-        with pytest.raises(errors.ResourceLimitError, match=r"nsamples.* (more than the limit|more coalitions than can be indexed)"):
+        with pytest.raises(
+            errors.ResourceLimitError, match=r"nsamples.* (more than the limit|more coalitions than can be indexed)"
+        ):
             explainer(wide[:2], nsamples=nsamples)
     with pytest.raises(errors.ResourceLimitError, match="nsamples"):
         explainer.design(10**9)
@@ -175,7 +190,9 @@ def test_huge_batch_size_is_bounded_by_the_work():
 
 def test_kmeans_sizes():
     for bad in (0, -1, len(BACKGROUND) + 1, 2**40):
-        with pytest.raises(errors.InvalidInputError, match=r"k must be an integer between 1 and the number of rows \(6\)"):
+        with pytest.raises(
+            errors.InvalidInputError, match=r"k must be an integer between 1 and the number of rows \(6\)"
+        ):
             kmeans(BACKGROUND, bad)
     for bad in (True, "2", None):
         with pytest.raises(errors.InvalidTypeError, match="k must be"):
@@ -216,7 +233,12 @@ BAD_MODELS = [
     ("no outputs", lambda Z: np.zeros((len(Z), 0)), errors.InvalidInputError, "model: returned no outputs"),
     ("nan", lambda Z: np.full(len(Z), np.nan), errors.InvalidInputError, "model: returned a non-finite output"),
     ("inf", lambda Z: np.full(len(Z), -np.inf), errors.InvalidInputError, "model: returned a non-finite output"),
-    ("strings", lambda Z: np.array(["a"] * len(Z)), errors.InvalidTypeError, "model: returned ndarray, which is not numeric"),
+    (
+        "strings",
+        lambda Z: np.array(["a"] * len(Z)),
+        errors.InvalidTypeError,
+        "model: returned ndarray, which is not numeric",
+    ),
     ("objects", lambda Z: [object()] * len(Z), errors.InvalidTypeError, "model: returned list, which is not numeric"),
     ("complex", lambda Z: linear(Z) + 1j, errors.InvalidTypeError, "model: returned ndarray, which is not numeric"),
     ("datetime", lambda Z: np.zeros(len(Z), dtype="datetime64[s]"), errors.InvalidTypeError, "not numeric"),
@@ -270,18 +292,21 @@ def test_huge_model_outputs_give_right_values_or_a_clear_error():
 
 
 @pytest.mark.parametrize("name, make, explain", CALLABLE_EXPLAINERS, ids=IDS)
-@pytest.mark.parametrize("bad, message", [
-    (np.zeros((0, M)), "X: no rows"),
-    (np.zeros(M), r"X: expected a 2-D array .* got 1 dimension\(s\); for one row pass X.reshape\(1, -1\)"),
-    (np.float64(1.0), r"X: expected a 2-D"),
-    (np.zeros((2, 2, M)), r"X: expected a 2-D array .* got 3 dimension"),
-    (np.zeros((2, M - 1)), "X has 3 columns but"),
-    (np.zeros((2, M + 1)), "X has 5 columns but"),
-    (np.zeros((2, M), dtype=complex), "X: .*complex"),
-    (np.full((2, M), "a", dtype=object), "X: column 'x0' is not numeric"),
-    (np.array([["a"] * M] * 2), "X: column 'x0' is not numeric"),
-    (np.zeros((2, 0)), "X: "),
-])
+@pytest.mark.parametrize(
+    "bad, message",
+    [
+        (np.zeros((0, M)), "X: no rows"),
+        (np.zeros(M), r"X: expected a 2-D array .* got 1 dimension\(s\); for one row pass X.reshape\(1, -1\)"),
+        (np.float64(1.0), r"X: expected a 2-D"),
+        (np.zeros((2, 2, M)), r"X: expected a 2-D array .* got 3 dimension"),
+        (np.zeros((2, M - 1)), "X has 3 columns but"),
+        (np.zeros((2, M + 1)), "X has 5 columns but"),
+        (np.zeros((2, M), dtype=complex), "X: .*complex"),
+        (np.full((2, M), "a", dtype=object), "X: column 'x0' is not numeric"),
+        (np.array([["a"] * M] * 2), "X: column 'x0' is not numeric"),
+        (np.zeros((2, 0)), "X: "),
+    ],
+)
 def test_bad_rows(name, make, explain, bad, message):
     explainer = make()
     with pytest.raises(errors.AssayError, match=message):
@@ -289,13 +314,16 @@ def test_bad_rows(name, make, explain, bad, message):
 
 
 @pytest.mark.parametrize("name, make, explain", CALLABLE_EXPLAINERS, ids=IDS)
-@pytest.mark.parametrize("bad, message", [
-    (np.zeros((0, M)), "data: no rows"),
-    (np.zeros(M), r"data: expected a 2-D array"),
-    (np.zeros((2, 2, M)), r"data: expected a 2-D array"),
-    (np.zeros((2, M), dtype=complex), "data: .*complex"),
-    (np.array([["a"] * M] * 2), "data: column 'x0' is not numeric"),
-])
+@pytest.mark.parametrize(
+    "bad, message",
+    [
+        (np.zeros((0, M)), "data: no rows"),
+        (np.zeros(M), r"data: expected a 2-D array"),
+        (np.zeros((2, 2, M)), r"data: expected a 2-D array"),
+        (np.zeros((2, M), dtype=complex), "data: .*complex"),
+        (np.array([["a"] * M] * 2), "data: column 'x0' is not numeric"),
+    ],
+)
 def test_bad_background(name, make, explain, bad, message):
     with pytest.raises(errors.AssayError, match=message):
         make(bad)
@@ -355,8 +383,15 @@ def test_float32_extremes():
 
 
 @pytest.mark.parametrize("name, make, explain", CALLABLE_EXPLAINERS, ids=IDS)
-@pytest.mark.parametrize("n_jobs, error", [(0, errors.InvalidInputError), (-2, errors.InvalidInputError),
-                                           (1.5, errors.InvalidTypeError), (True, errors.InvalidTypeError)])
+@pytest.mark.parametrize(
+    "n_jobs, error",
+    [
+        (0, errors.InvalidInputError),
+        (-2, errors.InvalidInputError),
+        (1.5, errors.InvalidTypeError),
+        (True, errors.InvalidTypeError),
+    ],
+)
 def test_bad_n_jobs(name, make, explain, n_jobs, error):
     with pytest.raises(error, match="n_jobs must be None, -1 or a positive integer"):
         make(n_jobs=n_jobs)
@@ -370,15 +405,18 @@ def test_results_do_not_depend_on_n_jobs(name, make, explain):
 
 
 @pytest.mark.parametrize("name, make, explain", CALLABLE_EXPLAINERS, ids=IDS)
-@pytest.mark.parametrize("weights, error, message", [
-    ([np.nan, 1, 1, 1, 1, 1], errors.InvalidInputError, "data_weights: weights must be finite, non-negative"),
-    ([-1, 1, 1, 1, 1, 1], errors.InvalidInputError, "data_weights: weights must be finite, non-negative"),
-    ([np.inf, 1, 1, 1, 1, 1], errors.InvalidInputError, "data_weights: weights must be finite, non-negative"),
-    (np.zeros(6), errors.InvalidInputError, "not all zero"),
-    (np.ones(5), errors.InvalidInputError, "data_weights: expected 6 weights"),
-    (np.ones((6, 1)), errors.InvalidInputError, "data_weights: expected 6 weights"),
-    (["a"] * 6, errors.InvalidTypeError, "data_weights: expected numbers"),
-])
+@pytest.mark.parametrize(
+    "weights, error, message",
+    [
+        ([np.nan, 1, 1, 1, 1, 1], errors.InvalidInputError, "data_weights: weights must be finite, non-negative"),
+        ([-1, 1, 1, 1, 1, 1], errors.InvalidInputError, "data_weights: weights must be finite, non-negative"),
+        ([np.inf, 1, 1, 1, 1, 1], errors.InvalidInputError, "data_weights: weights must be finite, non-negative"),
+        (np.zeros(6), errors.InvalidInputError, "not all zero"),
+        (np.ones(5), errors.InvalidInputError, "data_weights: expected 6 weights"),
+        (np.ones((6, 1)), errors.InvalidInputError, "data_weights: expected 6 weights"),
+        (["a"] * 6, errors.InvalidTypeError, "data_weights: expected numbers"),
+    ],
+)
 def test_bad_weights(name, make, explain, weights, error, message):
     with pytest.raises(error, match=message):
         make(data_weights=weights)

@@ -10,12 +10,11 @@ import warnings
 
 import numpy as np
 import pytest
+from assay import drift
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy import stats
 from scipy.spatial.distance import jensenshannon
-
-from assay import drift
 
 STAT_RTOL = 1e-12
 P_RTOL, P_ATOL = 1e-10, 1e-12
@@ -131,7 +130,9 @@ def test_wasserstein_and_energy_match_scipy(pair, weighted):
         rng = np.random.default_rng(len(x) * 7 + len(y))
         weights = {"u_weights": rng.random(len(x)) + 0.01, "v_weights": rng.random(len(y)) + 0.01}
     np.testing.assert_allclose(
-        drift.wasserstein_distance(x, y, **weights), stats.wasserstein_distance(x, y, **weights), rtol=STAT_RTOL,
+        drift.wasserstein_distance(x, y, **weights),
+        stats.wasserstein_distance(x, y, **weights),
+        rtol=STAT_RTOL,
         atol=1e-15,
     )
     np.testing.assert_allclose(

@@ -16,13 +16,11 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
-
 from assay import drift
 
 HERE = Path(__file__).resolve().parent
@@ -35,8 +33,11 @@ PVALUE_TOLERANCE = {"rtol": 1e-10, "atol": 1e-12}
 def evidently_python() -> str:
     python = os.environ.get("ASSAY_EVIDENTLY_PYTHON") or str(HERE.parents[1] / ".venv-evidently" / "bin" / "python")
     if not Path(python).exists():
-        pytest.fail(f"Evidently's environment is missing ({python}): run ./dev.sh test, which creates "
-                    ".venv-evidently, or set ASSAY_EVIDENTLY_PYTHON", pytrace=False)
+        pytest.fail(
+            f"Evidently's environment is missing ({python}): run ./dev.sh test, which creates "
+            ".venv-evidently, or set ASSAY_EVIDENTLY_PYTHON",
+            pytrace=False,
+        )
     return python
 
 
@@ -61,7 +62,11 @@ def stattest_cases() -> list[tuple[str, np.ndarray, np.ndarray]]:
         ("num", np.full(100, 1.5), rng.choice([1.5, 2.5], 120)),  # constant reference: std floored at 0.001
         ("num", np.arange(40.0), np.arange(40.0)),  # identical
         ("cat", rng.choice(labels[:5], 3000), rng.choice(labels[2:8], 2000)),  # categories on either side only
-        ("cat", rng.choice(labels, 5000), rng.choice(labels, 5000, p=np.linspace(1, 2, 60) / np.linspace(1, 2, 60).sum())),
+        (
+            "cat",
+            rng.choice(labels, 5000),
+            rng.choice(labels, 5000, p=np.linspace(1, 2, 60) / np.linspace(1, 2, 60).sum()),
+        ),
         ("cat", rng.choice(labels[:3], 6), rng.choice(labels[:3], 5)),  # tiny
         ("cat", rare, rng.choice(["common", "new"], 20_000, p=[0.99, 0.01])),
     ]
@@ -102,14 +107,16 @@ def preset_tables(n_ref: int, n_cur: int, seed: int) -> tuple[pd.DataFrame, pd.D
     rng = np.random.default_rng(seed)
 
     def table(n: int, shift: float, cities: list[str]) -> pd.DataFrame:
-        frame = pd.DataFrame({
-            "normal": rng.normal(shift, size=n),
-            "skewed": rng.exponential(1 + shift, size=n),
-            "few_values": rng.integers(0, 4, n).astype(float),
-            "binary": rng.integers(0, 2, n).astype(float),
-            "city": rng.choice(cities, n),
-            "flag": rng.choice(["yes", "no"], n, p=[0.3 + shift / 4, 0.7 - shift / 4]),
-        })
+        frame = pd.DataFrame(
+            {
+                "normal": rng.normal(shift, size=n),
+                "skewed": rng.exponential(1 + shift, size=n),
+                "few_values": rng.integers(0, 4, n).astype(float),
+                "binary": rng.integers(0, 2, n).astype(float),
+                "city": rng.choice(cities, n),
+                "flag": rng.choice(["yes", "no"], n, p=[0.3 + shift / 4, 0.7 - shift / 4]),
+            }
+        )
         frame.loc[rng.choice(n, n // 50, replace=False), "normal"] = np.nan
         # Infinities together with NaN: Evidently's column count drops infinities only from
         # columns that also hold NaN (its ValueDrift drops them always; see docs/drift.md).
@@ -130,8 +137,11 @@ def test_report_equals_evidentlys_data_drift_preset(evidently_python, tmp_path, 
     reference.to_parquet(tmp_path / "reference.parquet")
     current.to_parquet(tmp_path / "current.parquet")
     (tmp_path / "columns.json").write_text(json.dumps(columns))
-    expected = run_evidently(evidently_python, "preset", *(str(tmp_path / f) for f in
-                                                            ("reference.parquet", "current.parquet", "columns.json")))
+    expected = run_evidently(
+        evidently_python,
+        "preset",
+        *(str(tmp_path / f) for f in ("reference.parquet", "current.parquet", "columns.json")),
+    )
     result = drift.report(reference, current)
     assert {r.column: r.test for r in result.columns} == {c: e["test"] for c, e in expected["columns"].items()}
     for r in result.columns:

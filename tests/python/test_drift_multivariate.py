@@ -6,7 +6,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-
 from assay import _core, drift
 
 
@@ -22,12 +21,16 @@ def numpy_mmd(x: np.ndarray, y: np.ndarray, n_permutations: int, seed: int):
     def statistic(in_x: np.ndarray) -> float:
         in_y = np.setdiff1d(np.arange(len(pooled)), in_x)
         kxx, kyy, kxy = kernel[np.ix_(in_x, in_x)], kernel[np.ix_(in_y, in_y)], kernel[np.ix_(in_x, in_y)]
-        return ((kxx.sum() - np.trace(kxx)) / (nx * (nx - 1)) + (kyy.sum() - np.trace(kyy)) / (ny * (ny - 1))
-                - 2 * kxy.mean())
+        return (
+            (kxx.sum() - np.trace(kxx)) / (nx * (nx - 1))
+            + (kyy.sum() - np.trace(kyy)) / (ny * (ny - 1))
+            - 2 * kxy.mean()
+        )
 
     observed = statistic(np.arange(nx))
-    permuted = np.array([statistic(_core.mmd_permutation(nx + ny, seed, p)[:nx].astype(np.int64))
-                         for p in range(n_permutations)])
+    permuted = np.array(
+        [statistic(_core.mmd_permutation(nx + ny, seed, p)[:nx].astype(np.int64)) for p in range(n_permutations)]
+    )
     pvalue = (1 + (permuted >= observed).sum()) / (1 + n_permutations)
     return bandwidth, observed, permuted, pvalue
 
@@ -63,8 +66,9 @@ def test_pca_reconstruction_matches_numpy_svd():
     latent = rng.normal(size=(2000, 2))
     mixing = rng.normal(size=(2, 6))
     reference = latent @ mixing + 0.1 * rng.normal(size=(2000, 6))
-    current = np.vstack([latent[:1000] @ mixing + 0.1 * rng.normal(size=(1000, 6)),
-                         rng.normal(size=(1000, 6))])  # the correlation breaks in the second half
+    current = np.vstack(
+        [latent[:1000] @ mixing + 0.1 * rng.normal(size=(1000, 6)), rng.normal(size=(1000, 6))]
+    )  # the correlation breaks in the second half
     result = drift.pca_reconstruction(reference, current, chunk_size=500)
     mean, std = reference.mean(0), reference.std(0)
     z = (reference - mean) / std
@@ -141,9 +145,14 @@ def test_gradient_boosting_catches_a_variance_change_that_logistic_misses():
     assert not logistic.drifted and abs(logistic.auc - 0.5) < 0.05
     assert boosted.drifted and boosted.auc > 0.58
     assert boosted.lower < boosted.auc < boosted.upper
-    np.testing.assert_allclose(boosted.fold_auc, [
-        roc_auc(boosted.scores[boosted.folds == f], np.r_[np.zeros(1000), np.ones(1000)][boosted.folds == f])
-        for f in range(5)], rtol=1e-12)
+    np.testing.assert_allclose(
+        boosted.fold_auc,
+        [
+            roc_auc(boosted.scores[boosted.folds == f], np.r_[np.zeros(1000), np.ones(1000)][boosted.folds == f])
+            for f in range(5)
+        ],
+        rtol=1e-12,
+    )
     rng = np.random.default_rng(6)
     same = drift.domain_classifier(x, rng.normal(size=(1000, 4)), classifier="gbt", seed=3)
     assert not same.drifted and abs(same.auc - 0.5) < 0.05
@@ -180,8 +189,15 @@ def test_gradient_boosting_auc_is_close_to_sklearns_on_the_same_folds():
     expected = np.empty(len(labels))
     for fold in range(5):
         test = result.folds == fold
-        model = HistGradientBoostingClassifier(max_iter=50, learning_rate=0.1, max_depth=3, max_leaf_nodes=8,
-                                               min_samples_leaf=20, l2_regularization=1.0, early_stopping=False)
+        model = HistGradientBoostingClassifier(
+            max_iter=50,
+            learning_rate=0.1,
+            max_depth=3,
+            max_leaf_nodes=8,
+            min_samples_leaf=20,
+            l2_regularization=1.0,
+            early_stopping=False,
+        )
         expected[test] = model.fit(pooled[~test], labels[~test]).predict_proba(pooled[test])[:, 1]
     assert abs(result.auc - roc_auc(expected, labels)) < 0.02
     assert np.corrcoef(result.scores, expected)[0, 1] > 0.95
@@ -189,8 +205,13 @@ def test_gradient_boosting_auc_is_close_to_sklearns_on_the_same_folds():
 
 @pytest.mark.parametrize(
     ("options", "match"),
-    [({"classifier": "forest"}, "classifier must be"), ({"n_trees": 0}, "n_trees"), ({"max_depth": 0}, "max_depth"),
-     ({"learning_rate": 0.0}, "learning_rate"), ({"l2": -1.0}, "l2")],
+    [
+        ({"classifier": "forest"}, "classifier must be"),
+        ({"n_trees": 0}, "n_trees"),
+        ({"max_depth": 0}, "max_depth"),
+        ({"learning_rate": 0.0}, "learning_rate"),
+        ({"l2": -1.0}, "l2"),
+    ],
 )
 def test_gradient_boosting_bad_input(options, match):
     x, y = variance_shift(9, n=50)

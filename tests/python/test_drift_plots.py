@@ -41,7 +41,8 @@ def test_over_time_and_reconstruction_figures(data):
     assert len(ax.get_lines()) == 2
     with pytest.raises(TypeError, match="DriftOverTime"):
         plots.drift_over_time("nope")
-    pca = drift.pca_reconstruction(reference[["x"]].assign(y=reference["x"] * 2),
-                                   current[["x"]].assign(y=-current["x"]), chunk_size=200)
+    pca = drift.pca_reconstruction(
+        reference[["x"]].assign(y=reference["x"] * 2), current[["x"]].assign(y=-current["x"]), chunk_size=200
+    )
     ax = plots.reconstruction_error(pca)
     assert len(ax.get_lines()) == 1

@@ -13,11 +13,10 @@ import math
 
 import numpy as np
 import pytest
-from scipy import stats
-from scipy.spatial import distance as scipy_distance
-
 from assay import drift
 from assay.errors import AssayError, InvalidInputError, InvalidTypeError, ResourceLimitError
+from scipy import stats
+from scipy.spatial import distance as scipy_distance
 
 RNG = np.random.default_rng(19)
 X = RNG.normal(size=40)
@@ -129,16 +128,21 @@ def test_extreme_values_give_the_finite_answer():
     assert math.isfinite(drift.energy_distance(big, small))
     assert u[0] == -1e308  # the caller's array is unchanged by the calls above
     assert big[0] == 1e308
-    f32 = np.array([np.finfo(np.float32).max, -np.finfo(np.float32).max, np.finfo(np.float32).tiny, 1e-45, 0, 1],
-                   dtype=np.float32)
+    f32 = np.array(
+        [np.finfo(np.float32).max, -np.finfo(np.float32).max, np.finfo(np.float32).tiny, 1e-45, 0, 1], dtype=np.float32
+    )
     assert drift.ks_2samp(f32, f32.astype(np.float64)).statistic == 0.0
     assert drift.wasserstein_distance(f32, f32[::-1]) == 0.0
 
 
 def test_weights_are_checked_and_huge_weights_work():
     w = np.ones(X.size)
-    for bad, words in ((np.full(X.size, np.nan), "NaN"), (-w, "negative"), (0 * w, "all zero"),
-                       (np.full(X.size, np.inf), "infinity")):
+    for bad, words in (
+        (np.full(X.size, np.nan), "NaN"),
+        (-w, "negative"),
+        (0 * w, "all zero"),
+        (np.full(X.size, np.inf), "infinity"),
+    ):
         with pytest.raises(InvalidInputError, match=words) as raised:
             drift.wasserstein_distance(X, Y, u_weights=bad)
         assert "u_weights" in str(raised.value)
@@ -158,7 +162,8 @@ def test_layouts_are_read_as_they_are_and_never_modified():
     copy = base.copy()
     assert drift.ks_2samp(strided, reversed_).pvalue == pytest.approx(stats.ks_2samp(strided, reversed_).pvalue)
     assert drift.wasserstein_distance(strided, reversed_) == pytest.approx(
-        stats.wasserstein_distance(strided, reversed_), rel=1e-12)
+        stats.wasserstein_distance(strided, reversed_), rel=1e-12
+    )
     np.testing.assert_array_equal(base, copy)
 
 
@@ -271,8 +276,9 @@ def test_every_distance_normalises_counts_like_proportions():
     assert drift.total_variation(huge, [1.0, 1.0, 0.0]) == 0.0
 
 
-@pytest.mark.parametrize("function", [drift.psi, drift.kl_divergence, drift.jensenshannon, drift.hellinger,
-                                      drift.total_variation])
+@pytest.mark.parametrize(
+    "function", [drift.psi, drift.kl_divergence, drift.jensenshannon, drift.hellinger, drift.total_variation]
+)
 @pytest.mark.parametrize(
     "p, q, words",
     [
@@ -426,12 +432,32 @@ def test_multivariate_options():
 # --- item 6: Fisher's exact test without memory in proportion to the counts ----------------
 
 FISHER_TABLES = [
-    [[1, 2], [3, 4]], [[100, 2], [1000, 5]], [[2, 7], [8, 2]], [[5, 1], [10, 10]], [[5, 15], [20, 20]],
-    [[5, 16], [20, 25]], [[10, 5], [10, 1]], [[10, 5], [10, 0]], [[5, 0], [1, 4]], [[0, 5], [1, 4]],
-    [[5, 1], [0, 4]], [[0, 1], [3, 2]], [[200, 7], [8, 300]], [[28, 21], [6, 1957]], [[190, 800], [200, 900]],
-    [[1000, 1000], [1000, 1000]], [[3, 1], [1, 3]], [[1, 0], [0, 1]], [[7, 0], [0, 7]], [[0, 0], [2, 3]],
-    [[100000, 30000], [40000, 160000]], [[1000000, 2000], [2000, 1000000]], [[5000, 5001], [5001, 5000]],
-    [[10**6, 10**6 + 3000], [10**6 + 2500, 10**6]], [[10**9, 3], [2, 10**9]], [[12, 10**8], [10**8, 7]],
+    [[1, 2], [3, 4]],
+    [[100, 2], [1000, 5]],
+    [[2, 7], [8, 2]],
+    [[5, 1], [10, 10]],
+    [[5, 15], [20, 20]],
+    [[5, 16], [20, 25]],
+    [[10, 5], [10, 1]],
+    [[10, 5], [10, 0]],
+    [[5, 0], [1, 4]],
+    [[0, 5], [1, 4]],
+    [[5, 1], [0, 4]],
+    [[0, 1], [3, 2]],
+    [[200, 7], [8, 300]],
+    [[28, 21], [6, 1957]],
+    [[190, 800], [200, 900]],
+    [[1000, 1000], [1000, 1000]],
+    [[3, 1], [1, 3]],
+    [[1, 0], [0, 1]],
+    [[7, 0], [0, 7]],
+    [[0, 0], [2, 3]],
+    [[100000, 30000], [40000, 160000]],
+    [[1000000, 2000], [2000, 1000000]],
+    [[5000, 5001], [5001, 5000]],
+    [[10**6, 10**6 + 3000], [10**6 + 2500, 10**6]],
+    [[10**9, 3], [2, 10**9]],
+    [[12, 10**8], [10**8, 7]],
 ]
 
 
@@ -458,8 +484,9 @@ def test_fisher_exact_on_huge_counts_runs_in_constant_memory():
     # scipy's own error grows with the counts (2.6e-11 relative at 1e5, against the exact
     # sum below); assay's stays at a few ulps.
     balanced = drift.fisher_exact([[10**8, 10**8 + 20000], [10**8 + 20000, 10**8]])
-    assert balanced.pvalue == pytest.approx(stats.fisher_exact([[10**8, 10**8 + 20000],
-                                                                [10**8 + 20000, 10**8]]).pvalue, rel=1e-7)
+    assert balanced.pvalue == pytest.approx(
+        stats.fisher_exact([[10**8, 10**8 + 20000], [10**8 + 20000, 10**8]]).pvalue, rel=1e-7
+    )
     table = [[20000, 20400], [20400, 20000]]
     assert drift.fisher_exact(table).pvalue == pytest.approx(_fisher_by_integers(table), rel=1e-13)
 
@@ -556,9 +583,23 @@ def test_pca_fit_and_boosting_stop_at_the_request():
 
 def test_every_public_function_is_walked():
     walked = {
-        *SAMPLE_FUNCTIONS, "chi2_contingency", "chisquare", "fisher_exact", "two_proportion_ztest", "adjust_pvalues",
-        "psi", "kl_divergence", "jensenshannon", "hellinger", "total_variation", "compare", "report", "over_time",
-        "mmd", "pca_reconstruction", "domain_classifier",
+        *SAMPLE_FUNCTIONS,
+        "chi2_contingency",
+        "chisquare",
+        "fisher_exact",
+        "two_proportion_ztest",
+        "adjust_pvalues",
+        "psi",
+        "kl_divergence",
+        "jensenshannon",
+        "hellinger",
+        "total_variation",
+        "compare",
+        "report",
+        "over_time",
+        "mmd",
+        "pca_reconstruction",
+        "domain_classifier",
     }
     functions = {name for name in drift.__all__ if callable(getattr(drift, name)) and name[0].islower()}
     assert functions <= walked, functions - walked
@@ -588,10 +629,20 @@ def test_adjust_pvalues_and_compare_bad_input():
 
 def test_report_walk_of_bad_columns_gives_nan_with_reasons():
     n = 50
-    reference = {"nan": np.full(n, np.nan), "inf": np.full(n, np.inf), "const": np.ones(n),
-                 "big": np.tile([1e308, -1e308], n // 2), "ok": np.arange(n, dtype=float)}
-    current = {"nan": np.arange(n, dtype=float), "inf": np.arange(n, dtype=float), "const": np.ones(n),
-               "big": np.full(n, 1e308), "ok": np.arange(n, dtype=float)}
+    reference = {
+        "nan": np.full(n, np.nan),
+        "inf": np.full(n, np.inf),
+        "const": np.ones(n),
+        "big": np.tile([1e308, -1e308], n // 2),
+        "ok": np.arange(n, dtype=float),
+    }
+    current = {
+        "nan": np.arange(n, dtype=float),
+        "inf": np.arange(n, dtype=float),
+        "const": np.ones(n),
+        "big": np.full(n, 1e308),
+        "ok": np.arange(n, dtype=float),
+    }
     result = drift.report(reference, current, tests=["ks", "wasserstein", "anderson", "psi"])
     by = {(r.column, r.test): r for r in result.columns}
     for column in ("nan", "inf"):
@@ -635,8 +686,10 @@ GOOD = np.array([2.0, 7.0, 1.0, 8.0, 2.0, 8.0, 1.0, 8.0, 2.0, 8.0])
 
 WALKED = {
     # name: (call with the bad value in the argument named second, argument)
-    "chi2_contingency": (lambda v: drift.chi2_contingency(np.stack([v, v]) if np.ndim(v) == 1 and np.size(v) else v),
-                         "observed"),
+    "chi2_contingency": (
+        lambda v: drift.chi2_contingency(np.stack([v, v]) if np.ndim(v) == 1 and np.size(v) else v),
+        "observed",
+    ),
     "chisquare": (lambda v: drift.chisquare(v, np.ones(np.size(v)) if np.ndim(v) == 1 else v), "f_obs"),
     "fisher_exact": (lambda v: drift.fisher_exact(np.reshape(v, (2, 2)) if np.size(v) == 4 else v), "table"),
     "adjust_pvalues": (lambda v: drift.adjust_pvalues(v, "holm"), "pvalues"),
@@ -646,15 +699,23 @@ WALKED = {
     "hellinger": (lambda v: drift.hellinger(v, np.ones(np.size(v))), "p"),
     "total_variation": (lambda v: drift.total_variation(v, np.ones(np.size(v))), "p"),
     "compare": (lambda v: drift.compare(v, GOOD, test="ks"), "reference"),
-    "report": (lambda v: drift.report({"a": v}, {"a": GOOD[: np.size(v)] if np.ndim(v) == 1 else v}, tests="ks"),
-               "reference"),
+    "report": (
+        lambda v: drift.report({"a": v}, {"a": GOOD[: np.size(v)] if np.ndim(v) == 1 else v}, tests="ks"),
+        "reference",
+    ),
     "over_time": (lambda v: drift.over_time({"a": GOOD}, {"a": GOOD}, time=v, n_chunks=2), "time"),
-    "mmd": (lambda v: drift.mmd(np.c_[v, v] if np.ndim(v) == 1 else v, np.c_[GOOD, GOOD], n_permutations=5),
-            "reference"),
-    "pca_reconstruction": (lambda v: drift.pca_reconstruction(np.c_[v, v] if np.ndim(v) == 1 else v,
-                                                              np.c_[GOOD, GOOD]), "reference"),
-    "domain_classifier": (lambda v: drift.domain_classifier(np.c_[v, v] if np.ndim(v) == 1 else v,
-                                                            np.c_[GOOD, GOOD], n_folds=2), "reference"),
+    "mmd": (
+        lambda v: drift.mmd(np.c_[v, v] if np.ndim(v) == 1 else v, np.c_[GOOD, GOOD], n_permutations=5),
+        "reference",
+    ),
+    "pca_reconstruction": (
+        lambda v: drift.pca_reconstruction(np.c_[v, v] if np.ndim(v) == 1 else v, np.c_[GOOD, GOOD]),
+        "reference",
+    ),
+    "domain_classifier": (
+        lambda v: drift.domain_classifier(np.c_[v, v] if np.ndim(v) == 1 else v, np.c_[GOOD, GOOD], n_folds=2),
+        "reference",
+    ),
 }
 
 
@@ -685,8 +746,14 @@ def test_walk_every_function_with_the_battery(name, bad):
     try:
         result = call(values)
     except AssayError as error:
-        assert argument in str(error) or name in ("report", "compare", "over_time", "mmd", "pca_reconstruction",
-                                                  "domain_classifier"), str(error)
+        assert argument in str(error) or name in (
+            "report",
+            "compare",
+            "over_time",
+            "mmd",
+            "pca_reconstruction",
+            "domain_classifier",
+        ), str(error)
         return
     finally:
         np.testing.assert_array_equal(values, kept)  # never modified
@@ -701,15 +768,20 @@ def test_n_jobs_policy_for_every_function_that_takes_it():
     calls = {
         "mmd": lambda jobs: drift.mmd(ref, cur, n_permutations=20, n_jobs=jobs).permuted.tolist(),
         "pca_reconstruction": lambda jobs: drift.pca_reconstruction(ref, cur, n_jobs=jobs).errors.tolist(),
-        "domain_classifier": lambda jobs: drift.domain_classifier(ref, cur, classifier="gbt", n_trees=5,
-                                                                  n_jobs=jobs).scores.tolist(),
+        "domain_classifier": lambda jobs: drift.domain_classifier(
+            ref, cur, classifier="gbt", n_trees=5, n_jobs=jobs
+        ).scores.tolist(),
         "over_time": lambda jobs: drift.over_time(*tables, n_chunks=3, n_jobs=jobs).to_dict(),
     }
     for name, call in calls.items():
         serial = call(1)
         for jobs in (-1, 2, 1000, None):
             assert call(jobs) == serial, (name, jobs)
-        for jobs, error in ((0, InvalidInputError), (-5, InvalidInputError), (2.0, InvalidTypeError),
-                            ("4", InvalidTypeError)):
+        for jobs, error in (
+            (0, InvalidInputError),
+            (-5, InvalidInputError),
+            (2.0, InvalidTypeError),
+            ("4", InvalidTypeError),
+        ):
             with pytest.raises(error, match="n_jobs"):
                 call(jobs)

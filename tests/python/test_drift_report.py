@@ -8,11 +8,10 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from assay import drift
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
-
-from assay import drift
 
 
 @pytest.fixture(scope="module")
@@ -103,8 +102,12 @@ def test_auto_rules_follow_evidentlys_defaults(tables):
     reference, current = tables
     big = drift.report(reference, current, target="target", prediction="prediction")
     tests = {r.column: r.test for r in big.columns}
-    assert tests == {"stable": "wasserstein", "shifted": "wasserstein", "few_values": "jensenshannon",
-                     "city": "jensenshannon"}
+    assert tests == {
+        "stable": "wasserstein",
+        "shifted": "wasserstein",
+        "few_values": "jensenshannon",
+        "city": "jensenshannon",
+    }
     assert big.target[0].test == "jensenshannon" and big.prediction[0].test == "wasserstein"
     small = drift.report(reference.iloc[:500], current.iloc[:400], target="target")
     tests = {r.column: r.test for r in [*small.columns, *small.target]}
@@ -167,7 +170,8 @@ def test_same_report_for_every_n_jobs_and_row_order(tables):
     one = drift.report(reference, current, tests=["psi", "jensenshannon"], n_jobs=1)
     two = drift.report(reference, current, tests=["psi", "jensenshannon"], n_jobs=2)
     shuffled = drift.report(
-        reference.sample(frac=1, random_state=0), current.sample(frac=1, random_state=1),
+        reference.sample(frac=1, random_state=0),
+        current.sample(frac=1, random_state=1),
         tests=["psi", "jensenshannon"],
     )
     assert [r.score for r in one.columns] == [r.score for r in two.columns]
@@ -205,14 +209,20 @@ def test_correction_adjusts_the_reports_pvalues_and_flags_only(tables):
             if r.test == "psi":  # distances keep their flags
                 assert math.isnan(r.pvalue_adjusted) and r.drifted == (r.score >= r.threshold)
             elif not math.isnan(r.pvalue):
-                assert r.drifted == (r.pvalue_adjusted <= r.threshold if r.test == "ks" else r.pvalue_adjusted < r.threshold)
+                assert r.drifted == (
+                    r.pvalue_adjusted <= r.threshold if r.test == "ks" else r.pvalue_adjusted < r.threshold
+                )
         assert corrected.to_dict()["correction"] == method and f"adjusted ({method})" in corrected._repr_html_()
     # Bonferroni turns a borderline p-value into no drift.
-    borderline = drift.report(reference, current, tests={"stable": "ks", "shifted": "ks"},
-                              thresholds={"stable": 0.99})
+    borderline = drift.report(reference, current, tests={"stable": "ks", "shifted": "ks"}, thresholds={"stable": 0.99})
     assert borderline["stable"].drifted
-    bonferroni = drift.report(reference, current, tests={"stable": "ks", "shifted": "ks"},
-                              thresholds={"stable": 0.99}, correction="bonferroni")
+    bonferroni = drift.report(
+        reference,
+        current,
+        tests={"stable": "ks", "shifted": "ks"},
+        thresholds={"stable": 0.99},
+        correction="bonferroni",
+    )
     assert bonferroni["stable"].pvalue_adjusted == min(1.0, 2 * borderline["stable"].pvalue)
     assert bonferroni["stable"].drifted == (bonferroni["stable"].pvalue_adjusted <= 0.99)
     assert all(r.pvalue_adjusted == r.pvalue or math.isnan(r.pvalue) for r in plain.columns)
@@ -371,12 +381,13 @@ def test_over_time_correction_is_each_chunks_report_with_that_correction(tables)
     columns = list(tests)
     plain = drift.over_time(reference, current, chunk_size=chunk_size, columns=columns, tests=tests)
     for method in drift.CORRECTIONS:
-        corrected = drift.over_time(reference, current, chunk_size=chunk_size, columns=columns, tests=tests,
-                                    correction=method)
+        corrected = drift.over_time(
+            reference, current, chunk_size=chunk_size, columns=columns, tests=tests, correction=method
+        )
         assert corrected.correction == method and corrected.to_dict()["correction"] == method
         assert f"adjusted per chunk ({method})" in corrected._repr_html_()
         for chunk, results in enumerate(corrected.results):
-            rows = current.iloc[chunk * chunk_size:(chunk + 1) * chunk_size]
+            rows = current.iloc[chunk * chunk_size : (chunk + 1) * chunk_size]
             expected = drift.report(reference, rows, columns=columns, tests=tests, correction=method).columns
             assert [(r.column, r.test) for r in results] == [(r.column, r.test) for r in expected]
             np.testing.assert_array_equal([r.pvalue_adjusted for r in results], [r.pvalue_adjusted for r in expected])

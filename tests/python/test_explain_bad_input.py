@@ -6,7 +6,6 @@ import json
 
 import numpy as np
 import pytest
-
 from assay import _core
 from assay.explain import Explanation, TreeExplainer
 
@@ -95,8 +94,9 @@ def test_nan_and_inf_rows_follow_the_model(data):
     explainer = TreeExplainer(booster)
     values = explainer.shap_values(rows)
     assert np.isfinite(values).all()
-    np.testing.assert_allclose(values.sum(axis=1) + explainer.expected_value, booster.predict(rows, raw_score=True),
-                               atol=1e-10)
+    np.testing.assert_allclose(
+        values.sum(axis=1) + explainer.expected_value, booster.predict(rows, raw_score=True), atol=1e-10
+    )
     np.testing.assert_allclose(values, booster.predict(rows, pred_contrib=True)[:, :-1], atol=1e-10)
 
 

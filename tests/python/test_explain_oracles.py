@@ -7,10 +7,9 @@ from __future__ import annotations
 import itertools
 import math
 
+import assay
 import numpy as np
 import pytest
-
-import assay
 from assay.explain import TreeExplainer
 
 xgb = pytest.importorskip("xgboost")
@@ -149,10 +148,17 @@ def test_xgboost_ubjson_and_json_give_the_same_model():
     X, y_reg, *_ = make_data(seed=20)
     frame = pd.DataFrame(X, columns=[f"f{j}" for j in range(X.shape[1])])
     frame["f5"] = pd.Categorical(np.random.default_rng(20).integers(0, 12, len(X)))
-    booster = xgb.train({"max_depth": 4, "nthread": 1, "max_cat_to_onehot": 1}, xgb.DMatrix(frame, label=y_reg,
-                        enable_categorical=True), 6)
-    from_json = assay.explain.TreeModel(assay._core.load_xgboost_json(bytes(booster.save_raw("json"))), None, None, "raw")
-    from_ubjson = assay.explain.TreeModel(assay._core.load_xgboost_ubjson(bytes(booster.save_raw("ubj"))), None, None, "raw")
+    booster = xgb.train(
+        {"max_depth": 4, "nthread": 1, "max_cat_to_onehot": 1},
+        xgb.DMatrix(frame, label=y_reg, enable_categorical=True),
+        6,
+    )
+    from_json = assay.explain.TreeModel(
+        assay._core.load_xgboost_json(bytes(booster.save_raw("json"))), None, None, "raw"
+    )
+    from_ubjson = assay.explain.TreeModel(
+        assay._core.load_xgboost_ubjson(bytes(booster.save_raw("ubj"))), None, None, "raw"
+    )
     rows = np.column_stack([X[:, :5], frame["f5"].cat.codes.to_numpy(float)])
     a = TreeExplainer(from_json).shap_values(rows)
     assert np.array_equal(a, TreeExplainer(from_ubjson).shap_values(rows))
@@ -223,8 +229,14 @@ def test_lightgbm_categorical_with_many_categories():
     effect = rng.normal(size=120)
     y = frame["x"] + np.nan_to_num(effect[frame["city"].cat.codes.clip(0)]) * 3
     booster = lgb.train(
-        {"verbose": -1, "num_leaves": 16, "num_threads": 1, "max_cat_threshold": 64, "min_data_per_group": 5,
-         "cat_smooth": 1},
+        {
+            "verbose": -1,
+            "num_leaves": 16,
+            "num_threads": 1,
+            "max_cat_threshold": 64,
+            "min_data_per_group": 5,
+            "cat_smooth": 1,
+        },
         lgb.Dataset(frame, label=y),
         15,
     )
@@ -326,7 +338,9 @@ def brute_force_path_dependent(tree, x, scale=1.0):
         f = tree.feature[node]
         if f in S:
             return expectation(left[node] if np.float32(x[f]) <= tree.threshold[node] else right[node], S)
-        return (cover[left[node]] * expectation(left[node], S) + cover[right[node]] * expectation(right[node], S)) / cover[node]
+        return (
+            cover[left[node]] * expectation(left[node], S) + cover[right[node]] * expectation(right[node], S)
+        ) / cover[node]
 
     phi = np.zeros(M)
     for size in range(M):
@@ -391,8 +405,15 @@ def test_interventional_patterns_equal_pairwise_with_missing_and_categories():
     X[:, 4] = rng.integers(0, 40, size=len(X)).astype(float)
     X[rng.random(len(X)) < 0.05, 4] = np.nan
     y_multi = np.where(X[:, 4] % 3 == 0, 2, y_multi)
-    params = {"verbose": -1, "objective": "multiclass", "num_class": 3, "num_leaves": 15, "num_threads": 1,
-              "min_data_per_group": 5, "cat_smooth": 1}
+    params = {
+        "verbose": -1,
+        "objective": "multiclass",
+        "num_class": 3,
+        "num_leaves": 15,
+        "num_threads": 1,
+        "min_data_per_group": 5,
+        "cat_smooth": 1,
+    }
     model = lgb.train(params, lgb.Dataset(X, label=y_multi, categorical_feature=[4]), 8)
     background, weights = X[:80], rng.random(80)
     patterns = TreeExplainer(model, data=background, data_weights=weights, algorithm="patterns")
@@ -411,7 +432,9 @@ def test_interventional_probability_matches_shap():
     model = sklearn_ensemble.GradientBoostingClassifier(n_estimators=10, max_depth=3, random_state=0).fit(X, y_bin)
     background = X[:40]
     ours = TreeExplainer(model, data=background, model_output="probability")
-    theirs = shap.TreeExplainer(model, data=background, feature_perturbation="interventional", model_output="probability")
+    theirs = shap.TreeExplainer(
+        model, data=background, feature_perturbation="interventional", model_output="probability"
+    )
     a, b = ours.shap_values(X[40:70]), np.asarray(theirs.shap_values(X[40:70]))
     assert np.abs(a - b).max() <= 1e-6  # shap's interventional kernel is float32 (see above)
     total = a.sum(axis=1) + ours.expected_value
@@ -424,7 +447,9 @@ def test_interventional_log_loss_matches_shap(kind):
     X, y_reg, y_bin, _ = make_data(seed=18, missing=0.0)
     # shap knows the loss of XGBoost and LightGBM objectives (not of scikit-learn models).
     objective, y = ("binary", y_bin) if kind == "classifier" else ("regression", y_reg)
-    model = lgb.train({"verbose": -1, "objective": objective, "num_leaves": 8, "num_threads": 1}, lgb.Dataset(X, label=y), 10)
+    model = lgb.train(
+        {"verbose": -1, "objective": objective, "num_leaves": 8, "num_threads": 1}, lgb.Dataset(X, label=y), 10
+    )
     margin = model.predict(X, raw_score=True)
     loss = np.log1p(np.exp(margin)) - y * margin if kind == "classifier" else (margin - y) ** 2
     background = X[:40]

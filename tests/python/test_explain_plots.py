@@ -24,7 +24,9 @@ def explanation():
 def test_bar_orders_by_mean_abs_and_groups_the_rest(explanation):
     ax = plots.bar(explanation, max_display=5)
     ticks = {round(t.get_position()[1]): t.get_text() for t in ax.get_yticklabels()}
-    assert ticks[4] == f"f{np.argmax(np.abs(explanation.values).mean(axis=0))}" and ticks[0] == "sum of 8 other features"  # most important on top
+    assert (
+        ticks[4] == f"f{np.argmax(np.abs(explanation.values).mean(axis=0))}" and ticks[0] == "sum of 8 other features"
+    )  # most important on top
     importance = np.abs(explanation.values).mean(axis=0)
     widths = [p.get_width() for p in ax.patches]
     order = np.argsort(-importance)

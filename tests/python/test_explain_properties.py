@@ -8,11 +8,10 @@ import numpy as np
 import pytest
 
 hypothesis = pytest.importorskip("hypothesis")
-from hypothesis import given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
-
 from assay import _core  # noqa: E402
 from assay.explain import TreeExplainer, TreeModel  # noqa: E402
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
 
 sklearn_tree = pytest.importorskip("sklearn.tree")
 sklearn_ensemble = pytest.importorskip("sklearn.ensemble")

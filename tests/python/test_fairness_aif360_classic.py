@@ -10,7 +10,6 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
-
 from assay import fairness as af
 
 
@@ -42,13 +41,18 @@ def _data(seed, n=1200):
 def _metrics(sex, race, y, p, weight):
     datasets, metrics = _classic()
     frame = pd.DataFrame({"sex": sex, "race": race, "y": y, "w": weight})
-    truth = datasets.BinaryLabelDataset(df=frame, label_names=["y"], protected_attribute_names=["sex", "race"],
-                                        instance_weights_name="w", favorable_label=1.0, unfavorable_label=0.0)
+    truth = datasets.BinaryLabelDataset(
+        df=frame,
+        label_names=["y"],
+        protected_attribute_names=["sex", "race"],
+        instance_weights_name="w",
+        favorable_label=1.0,
+        unfavorable_label=0.0,
+    )
     predicted = truth.copy(deepcopy=True)
     predicted.labels = p.reshape(-1, 1)
     groups = dict(unprivileged_groups=[{"sex": 0.0}], privileged_groups=[{"sex": 1.0}])
-    return (metrics.ClassificationMetric(truth, predicted, **groups),
-            metrics.BinaryLabelDatasetMetric(truth, **groups))
+    return (metrics.ClassificationMetric(truth, predicted, **groups), metrics.BinaryLabelDatasetMetric(truth, **groups))
 
 
 @pytest.mark.parametrize("seed", [0, 1])
@@ -56,10 +60,18 @@ def test_classification_metric_matches(seed):
     sex, race, y, p, weight = _data(seed)
     classic, dataset_metric = _metrics(sex, race, y, p, weight)
     w = {"sample_weight": weight}
-    by = af.MetricFrame(metrics={"sel": af.selection_rate, "tpr": af.true_positive_rate,
-                                 "fpr": af.false_positive_rate, "acc": af.accuracy_score},
-                        y_true=y, y_pred=p, sensitive_features=sex,
-                        sample_params={m: w for m in ("sel", "tpr", "fpr", "acc")}).by_group
+    by = af.MetricFrame(
+        metrics={
+            "sel": af.selection_rate,
+            "tpr": af.true_positive_rate,
+            "fpr": af.false_positive_rate,
+            "acc": af.accuracy_score,
+        },
+        y_true=y,
+        y_pred=p,
+        sensitive_features=sex,
+        sample_params={m: w for m in ("sel", "tpr", "fpr", "acc")},
+    ).by_group
     u, v = by.loc[0.0], by.loc[1.0]  # unprivileged, privileged
     expected = {
         "disparate_impact": u.sel / v.sel,
@@ -71,32 +83,44 @@ def test_classification_metric_matches(seed):
     for name, value in expected.items():
         assert getattr(classic, name)() == pytest.approx(value, rel=1e-12, abs=1e-15), name
     assert classic.average_abs_odds_difference() == pytest.approx(
-        af.equalized_odds_difference(y, p, sensitive_features=sex, sample_weight=weight, agg="mean"), rel=1e-12)
+        af.equalized_odds_difference(y, p, sensitive_features=sex, sample_weight=weight, agg="mean"), rel=1e-12
+    )
     assert abs(classic.statistical_parity_difference()) == pytest.approx(
-        af.demographic_parity_difference(y, p, sensitive_features=sex, sample_weight=weight), rel=1e-12)
+        af.demographic_parity_difference(y, p, sensitive_features=sex, sample_weight=weight), rel=1e-12
+    )
     # The inequality indices are unweighted in AIF360 and in assay.
     for alpha in (0.5, 1, 2, 3):
         assert classic.generalized_entropy_index(alpha) == pytest.approx(
-            af.generalized_entropy_index(y, p, alpha=alpha), rel=1e-12)
+            af.generalized_entropy_index(y, p, alpha=alpha), rel=1e-12
+        )
         assert classic.between_group_generalized_entropy_index(alpha) == pytest.approx(
-            af.between_group_generalized_entropy_index(y, p, sensitive_features=sex, alpha=alpha), rel=1e-12)
+            af.between_group_generalized_entropy_index(y, p, sensitive_features=sex, alpha=alpha), rel=1e-12
+        )
         assert classic.between_all_groups_generalized_entropy_index(alpha) == pytest.approx(
-            af.between_group_generalized_entropy_index(y, p, sensitive_features={"sex": sex, "race": race},
-                                                       alpha=alpha), rel=1e-12)
+            af.between_group_generalized_entropy_index(
+                y, p, sensitive_features={"sex": sex, "race": race}, alpha=alpha
+            ),
+            rel=1e-12,
+        )
     assert classic.theil_index() == pytest.approx(af.theil_index(y, p), rel=1e-12)
     assert classic.between_group_theil_index() == pytest.approx(
-        af.between_group_theil_index(y, p, sensitive_features=sex), rel=1e-12)
+        af.between_group_theil_index(y, p, sensitive_features=sex), rel=1e-12
+    )
     assert classic.between_all_groups_theil_index() == pytest.approx(
-        af.between_group_theil_index(y, p, sensitive_features=np.stack([sex, race], axis=1)), rel=1e-12)
+        af.between_group_theil_index(y, p, sensitive_features=np.stack([sex, race], axis=1)), rel=1e-12
+    )
     # BinaryLabelDatasetMetric reads the (weighted) true labels.
-    base = af.MetricFrame(metrics=af.selection_rate, y_true=y, y_pred=y, sensitive_features=sex,
-                          sample_params={"sample_weight": weight}).by_group
+    base = af.MetricFrame(
+        metrics=af.selection_rate, y_true=y, y_pred=y, sensitive_features=sex, sample_params={"sample_weight": weight}
+    ).by_group
     assert dataset_metric.disparate_impact() == pytest.approx(base.loc[0.0] / base.loc[1.0], rel=1e-12)
     assert dataset_metric.smoothed_empirical_differential_fairness() == pytest.approx(
-        af.smoothed_edf(y, sensitive_features={"sex": sex, "race": race}, sample_weight=weight), rel=1e-12)
+        af.smoothed_edf(y, sensitive_features={"sex": sex, "race": race}, sample_weight=weight), rel=1e-12
+    )
     assert dataset_metric.smoothed_empirical_differential_fairness(concentration=0.3) == pytest.approx(
         af.smoothed_edf(y, sensitive_features={"sex": sex, "race": race}, sample_weight=weight, concentration=0.3),
-        rel=1e-12)
+        rel=1e-12,
+    )
 
 
 def test_undefined_rates_are_nan_in_both():
@@ -108,7 +132,12 @@ def test_undefined_rates_are_nan_in_both():
     with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore")
         theirs = classic.equal_opportunity_difference()
-    ours = af.MetricFrame(metrics=af.true_positive_rate, y_true=y, y_pred=p, sensitive_features=sex,
-                          sample_params={"sample_weight": weight})
+    ours = af.MetricFrame(
+        metrics=af.true_positive_rate,
+        y_true=y,
+        y_pred=p,
+        sensitive_features=sex,
+        sample_params={"sample_weight": weight},
+    )
     assert math.isnan(theirs) and math.isnan(ours.by_group.loc[0.0])
     assert ours.undefined.loc[0.0].iloc[0] != ""

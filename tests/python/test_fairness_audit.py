@@ -9,11 +9,9 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
-
+from assay import fairness as af
 from assay.warnings import UndefinedMetricWarning
 from scipy import stats
-
-from assay import fairness as af
 
 skm = pytest.importorskip("sklearn.metrics")
 calibration = pytest.importorskip("sklearn.calibration")
@@ -47,7 +45,9 @@ def test_generalized_entropy_matches_aif360(alpha):
     y_true = pd.Series(y, index=pd.Index(groups, name="g"))
     expected_between = m.between_group_generalized_entropy_error(y_true, p, prot_attr=prot.to_numpy(), alpha=alpha)
     np.testing.assert_allclose(
-        af.between_group_generalized_entropy_index(y, p, sensitive_features=groups, alpha=alpha), expected_between, rtol=1e-12
+        af.between_group_generalized_entropy_index(y, p, sensitive_features=groups, alpha=alpha),
+        expected_between,
+        rtol=1e-12,
     )
 
 
@@ -72,8 +72,9 @@ def test_smoothed_edf_matches_aif360_when_every_group_has_both_classes():
     np.testing.assert_allclose(actual, expected, rtol=1e-12)
     w = rng.random(len(y))
     expected_weighted = m.smoothed_edf(y_true, prot_attr=["g", "s"], concentration=2.0, sample_weight=w)
-    np.testing.assert_allclose(af.smoothed_edf(y, sensitive_features=prot, concentration=2.0, sample_weight=w),
-                               expected_weighted, rtol=1e-12)
+    np.testing.assert_allclose(
+        af.smoothed_edf(y, sensitive_features=prot, concentration=2.0, sample_weight=w), expected_weighted, rtol=1e-12
+    )
 
 
 def test_smoothed_edf_uses_the_classic_two_class_smoothing_for_one_class_groups():
@@ -93,7 +94,9 @@ def test_reweighing_matches_aif360():
     w = rng.random(len(y)) + 0.5
     X = pd.DataFrame({"x": np.arange(len(y))}, index=pd.Index(groups, name="g"))
     for weights in (None, w):
-        _, expected = preprocessing.Reweighing(prot_attr="g").fit_transform(X, pd.Series(y, index=X.index), sample_weight=weights)
+        _, expected = preprocessing.Reweighing(prot_attr="g").fit_transform(
+            X, pd.Series(y, index=X.index), sample_weight=weights
+        )
         actual = af.reweighing(y, sensitive_features=groups, sample_weight=weights)
         np.testing.assert_allclose(actual, expected, rtol=1e-12)
     # Under the new weights, label and group are independent.
@@ -111,7 +114,9 @@ def test_roc_auc_by_group_is_exact():
     for g in "abcd":
         mask = groups == g
         np.testing.assert_allclose(auc[g], skm.roc_auc_score(y[mask], score[mask]), rtol=1e-12)
-        np.testing.assert_allclose(weighted[g], skm.roc_auc_score(y[mask], score[mask], sample_weight=w[mask]), rtol=1e-12)
+        np.testing.assert_allclose(
+            weighted[g], skm.roc_auc_score(y[mask], score[mask], sample_weight=w[mask]), rtol=1e-12
+        )
     assert af.roc_auc_score(y, score) == pytest.approx(skm.roc_auc_score(y, score), rel=1e-12)
     # A single-class group: NaN with a reason (strict); NaN and a warning (fairlearn with the
     # installed scikit-learn, which older scikit-learn releases raised on).
@@ -121,11 +126,13 @@ def test_roc_auc_by_group_is_exact():
     from fairlearn.metrics import MetricFrame as FairlearnFrame
 
     with pytest.warns(UserWarning, match="Only one class"):
-        reference = FairlearnFrame(metrics=skm.roc_auc_score, y_true=one_class, y_pred=score,
-                                   sensitive_features=groups).by_group
+        reference = FairlearnFrame(
+            metrics=skm.roc_auc_score, y_true=one_class, y_pred=score, sensitive_features=groups
+        ).by_group
     with pytest.warns(UserWarning, match="Only one class"):
-        ours = af.MetricFrame(metrics=skm.roc_auc_score, y_true=one_class, y_pred=score, sensitive_features=groups,
-                              convention="fairlearn").by_group
+        ours = af.MetricFrame(
+            metrics=skm.roc_auc_score, y_true=one_class, y_pred=score, sensitive_features=groups, convention="fairlearn"
+        ).by_group
     np.testing.assert_allclose(np.asarray(ours, dtype=float), np.asarray(reference, dtype=float), rtol=1e-12)
 
 
@@ -146,7 +153,9 @@ def test_calibration_by_group_matches_scikit_learn():
     frame = result.to_frame()
     assert set(frame.columns) == {"group", "bin", "weight", "mean_score", "positive_rate"}
     assert result.to_dict()["n_bins"] == 5
-    ece = af.MetricFrame(metrics=af.expected_calibration_error, y_true=y, y_pred=score, sensitive_features=groups).by_group
+    ece = af.MetricFrame(
+        metrics=af.expected_calibration_error, y_true=y, y_pred=score, sensitive_features=groups
+    ).by_group
     assert list(ece.index) == list("abcd")
 
 
@@ -205,8 +214,15 @@ def test_bootstrap_interval_coverage_by_simulation():
     trials = 150
     for t in range(trials):
         y_pred = np.concatenate([rng.random(s) < r for s, r in zip(sizes, rates)]).astype(int)
-        frame = af.MetricFrame(metrics=af.selection_rate, y_true=y_pred, y_pred=y_pred, sensitive_features=groups,
-                               n_boot=400, ci_quantiles=[0.025, 0.975], random_state=t)
+        frame = af.MetricFrame(
+            metrics=af.selection_rate,
+            y_true=y_pred,
+            y_pred=y_pred,
+            sensitive_features=groups,
+            n_boot=400,
+            ci_quantiles=[0.025, 0.975],
+            random_state=t,
+        )
         low, high = frame.difference_ci()
         covered += low <= 0.15 <= high
     assert 0.89 <= covered / trials <= 0.99
@@ -216,11 +232,25 @@ def test_bootstrap_agrees_in_distribution_with_fairlearn():
     fairlearn_metrics = pytest.importorskip("fairlearn.metrics")
     y, p, _, groups, _ = _data(n=1500)
     metrics = {"sel": af.selection_rate, "tpr": af.true_positive_rate}
-    ours = af.MetricFrame(metrics=metrics, y_true=y, y_pred=p, sensitive_features=groups, n_boot=2000,
-                          ci_quantiles=[0.05, 0.5, 0.95], random_state=0, convention="fairlearn")
+    ours = af.MetricFrame(
+        metrics=metrics,
+        y_true=y,
+        y_pred=p,
+        sensitive_features=groups,
+        n_boot=2000,
+        ci_quantiles=[0.05, 0.5, 0.95],
+        random_state=0,
+        convention="fairlearn",
+    )
     theirs = fairlearn_metrics.MetricFrame(
         metrics={"sel": fairlearn_metrics.selection_rate, "tpr": fairlearn_metrics.true_positive_rate},
-        y_true=y, y_pred=p, sensitive_features=groups, n_boot=100, ci_quantiles=[0.05, 0.5, 0.95], random_state=0)
+        y_true=y,
+        y_pred=p,
+        sensitive_features=groups,
+        n_boot=100,
+        ci_quantiles=[0.05, 0.5, 0.95],
+        random_state=0,
+    )
     for q in range(3):
         np.testing.assert_allclose(ours.by_group_ci[q].to_numpy(), theirs.by_group_ci[q].to_numpy(), atol=0.03)
         np.testing.assert_allclose(ours.difference_ci()[q].to_numpy(), theirs.difference_ci()[q].to_numpy(), atol=0.04)
@@ -229,11 +259,25 @@ def test_bootstrap_agrees_in_distribution_with_fairlearn():
 
 def test_count_and_row_bootstraps_agree_in_distribution():
     y, p, _, groups, _ = _data(n=1000)
-    multinomial = af.MetricFrame(metrics={"sel": af.selection_rate}, y_true=y, y_pred=p, sensitive_features=groups,
-                                 n_boot=3000, ci_quantiles=[0.5], random_state=1)
-    poisson = af.MetricFrame(metrics={"sel": af.selection_rate}, y_true=y, y_pred=p, sensitive_features=groups,
-                             sample_params={"sel": {"sample_weight": np.ones(len(y))}}, n_boot=3000,
-                             ci_quantiles=[0.5], random_state=1)
+    multinomial = af.MetricFrame(
+        metrics={"sel": af.selection_rate},
+        y_true=y,
+        y_pred=p,
+        sensitive_features=groups,
+        n_boot=3000,
+        ci_quantiles=[0.5],
+        random_state=1,
+    )
+    poisson = af.MetricFrame(
+        metrics={"sel": af.selection_rate},
+        y_true=y,
+        y_pred=p,
+        sensitive_features=groups,
+        sample_params={"sel": {"sample_weight": np.ones(len(y))}},
+        n_boot=3000,
+        ci_quantiles=[0.5],
+        random_state=1,
+    )
     assert multinomial._bootstrap.scheme == "multinomial" and poisson._bootstrap.scheme == "poisson"
     a = multinomial._bootstrap.replicates["sel"]["difference_between_groups"][:, 0]
     b = poisson._bootstrap.replicates["sel"]["difference_between_groups"][:, 0]
@@ -246,9 +290,17 @@ def test_bootstrap_is_identical_for_every_n_jobs(weighted):
     y, p, _, groups, rng = _data(n=3000)
     params = {"sel": {"sample_weight": rng.random(len(y))}} if weighted else None
     frames = [
-        af.MetricFrame(metrics={"sel": af.selection_rate, "acc": af.accuracy_score}, y_true=y, y_pred=p,
-                       sensitive_features=groups, sample_params=params, n_boot=64, ci_quantiles=[0.1, 0.9],
-                       random_state=3, n_jobs=jobs)
+        af.MetricFrame(
+            metrics={"sel": af.selection_rate, "acc": af.accuracy_score},
+            y_true=y,
+            y_pred=p,
+            sensitive_features=groups,
+            sample_params=params,
+            n_boot=64,
+            ci_quantiles=[0.1, 0.9],
+            random_state=3,
+            n_jobs=jobs,
+        )
         for jobs in (1, 2, 3)
     ]
     for other in frames[1:]:
@@ -259,8 +311,14 @@ def test_bootstrap_is_identical_for_every_n_jobs(weighted):
 
 def test_bootstrap_of_regression_metrics_and_seeds():
     y, _, score, groups, _ = _data(n=800)
-    kwargs = dict(metrics={"mae": af.mean_absolute_error}, y_true=score, y_pred=score + 0.1 * y,
-                  sensitive_features=groups, n_boot=50, ci_quantiles=[0.1, 0.9])
+    kwargs = dict(
+        metrics={"mae": af.mean_absolute_error},
+        y_true=score,
+        y_pred=score + 0.1 * y,
+        sensitive_features=groups,
+        n_boot=50,
+        ci_quantiles=[0.1, 0.9],
+    )
     a = af.MetricFrame(**kwargs, random_state=7)
     b = af.MetricFrame(**kwargs, random_state=np.random.RandomState(7))
     c = af.MetricFrame(**kwargs, random_state=7)
@@ -276,15 +334,16 @@ def test_four_fifths_verdicts():
     y_pred = (rng.random(len(groups)) < rates).astype(int)
     result = af.four_fifths(y_pred, sensitive_features=groups)
     verdict = dict(zip(result.groups, result.verdicts))
-    assert verdict["b"] == "fails"      # ratio about 0.5, clearly below 0.8
-    assert verdict["c"] == "passes"     # ratio about 0.96 with a tight interval
+    assert verdict["b"] == "fails"  # ratio about 0.5, clearly below 0.8
+    assert verdict["c"] == "passes"  # ratio about 0.96 with a tight interval
     assert verdict["a"] == "reference"  # the highest rate among groups with 30 rows or more
     assert verdict["d"] == "inconclusive"  # 12 rows
     assert result.small[result.groups.index("d")]
     assert result.verdict == "fails" and not result.holds
     large = groups != "d"
     assert af.disparate_impact_ratio(y_pred[large], y_pred[large], sensitive_features=groups[large]) == pytest.approx(
-        af.demographic_parity_ratio(y_pred[large], y_pred[large], sensitive_features=groups[large]), rel=1e-12)
+        af.demographic_parity_ratio(y_pred[large], y_pred[large], sensitive_features=groups[large]), rel=1e-12
+    )
     assert result.to_dict()["verdict"] == "fails"
     assert "Four-fifths" in result._repr_html_()
     fair = af.four_fifths((rng.random(6000) < 0.5).astype(int), sensitive_features=groups[:6000])
@@ -295,14 +354,29 @@ def test_four_fifths_verdicts():
 
 def test_mean_prediction_of_labels_uses_the_count_bootstrap():
     y, p, _, groups, _ = _data(n=2000)
-    frame = af.MetricFrame(metrics={"mp": af.mean_prediction, "sel": af.selection_rate}, y_true=y, y_pred=p,
-                           sensitive_features=groups, n_boot=200, ci_quantiles=[0.1, 0.9], random_state=4)
+    frame = af.MetricFrame(
+        metrics={"mp": af.mean_prediction, "sel": af.selection_rate},
+        y_true=y,
+        y_pred=p,
+        sensitive_features=groups,
+        n_boot=200,
+        ci_quantiles=[0.1, 0.9],
+        random_state=4,
+    )
     assert frame._bootstrap.scheme == "multinomial"
     # With 0/1 predictions the mean prediction is the selection rate, replicate by replicate.
-    np.testing.assert_allclose(frame._bootstrap.replicates["mp"]["by_group"], frame._bootstrap.replicates["sel"]["by_group"],
-                               rtol=1e-12)
-    scores = af.MetricFrame(metrics={"mp": af.mean_prediction}, y_true=y, y_pred=p + 0.5 * np.sin(np.arange(2000)),
-                            sensitive_features=groups, n_boot=20, ci_quantiles=[0.5], random_state=4)
+    np.testing.assert_allclose(
+        frame._bootstrap.replicates["mp"]["by_group"], frame._bootstrap.replicates["sel"]["by_group"], rtol=1e-12
+    )
+    scores = af.MetricFrame(
+        metrics={"mp": af.mean_prediction},
+        y_true=y,
+        y_pred=p + 0.5 * np.sin(np.arange(2000)),
+        sensitive_features=groups,
+        n_boot=20,
+        ci_quantiles=[0.5],
+        random_state=4,
+    )
     assert scores._bootstrap.scheme == "poisson"
 
 
@@ -310,11 +384,19 @@ def test_bootstrap_shapes_with_control_features_match_fairlearn():
     fairlearn_metrics = pytest.importorskip("fairlearn.metrics")
     y, p, _, groups, rng = _data(n=600)
     control = pd.Series(rng.choice(["u", "v"], len(y)), name="region")
-    kwargs = dict(y_true=y, y_pred=p, sensitive_features=groups, control_features=control, n_boot=20,
-                  ci_quantiles=[0.1, 0.9], random_state=0)
+    kwargs = dict(
+        y_true=y,
+        y_pred=p,
+        sensitive_features=groups,
+        control_features=control,
+        n_boot=20,
+        ci_quantiles=[0.1, 0.9],
+        random_state=0,
+    )
     ours = af.MetricFrame(metrics={"sel": af.selection_rate, "n": af.count}, convention="fairlearn", **kwargs)
-    theirs = fairlearn_metrics.MetricFrame(metrics={"sel": fairlearn_metrics.selection_rate, "n": fairlearn_metrics.count},
-                                           **kwargs)
+    theirs = fairlearn_metrics.MetricFrame(
+        metrics={"sel": fairlearn_metrics.selection_rate, "n": fairlearn_metrics.count}, **kwargs
+    )
     for accessor in ("by_group_ci", "overall_ci"):
         for a, b in zip(getattr(ours, accessor), getattr(theirs, accessor)):
             assert a.index.equals(b.index) and list(a.columns) == list(b.columns)
@@ -328,8 +410,13 @@ def test_small_groups_are_flagged_everywhere():
     race = np.repeat(["a", "b", "c"], [500, 300, 12])
     sex = rng.choice(["f", "m"], len(race))
     y = rng.integers(0, 2, len(race))
-    frame = af.MetricFrame(metrics={"sel": af.selection_rate, "acc": af.accuracy_score}, y_true=y, y_pred=y,
-                           sensitive_features={"race": race, "sex": sex}, min_support=20)
+    frame = af.MetricFrame(
+        metrics={"sel": af.selection_rate, "acc": af.accuracy_score},
+        y_true=y,
+        y_pred=y,
+        sensitive_features={"race": race, "sex": sex},
+        min_support=20,
+    )
     rows = pd.Series(1, index=pd.MultiIndex.from_arrays([race, sex])).groupby(level=[0, 1]).sum()
     small = frame.small_groups
     assert small.index.equals(frame.by_group.index) and frame.min_support == 20
@@ -341,7 +428,9 @@ def test_small_groups_are_flagged_everywhere():
     assert long.loc[long.race == "c", "small"].all() and not long.loc[long.race == "a", "small"].any()
     assert "small" in frame._repr_html_() and "fewer than 20 rows" in frame._repr_html_()
     # The default is four_fifths' 30 rows; zero flags nothing but empty groups.
-    assert af.MetricFrame(metrics=af.selection_rate, y_true=y, y_pred=y, sensitive_features=race).small_groups.tolist() == [
-        False, False, True]
-    assert not af.MetricFrame(metrics=af.selection_rate, y_true=y, y_pred=y, sensitive_features=race,
-                              min_support=0).small_groups.any()
+    assert af.MetricFrame(
+        metrics=af.selection_rate, y_true=y, y_pred=y, sensitive_features=race
+    ).small_groups.tolist() == [False, False, True]
+    assert not af.MetricFrame(
+        metrics=af.selection_rate, y_true=y, y_pred=y, sensitive_features=race, min_support=0
+    ).small_groups.any()

@@ -6,7 +6,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-
 from assay import fairness as af
 
 Y = np.array([0, 1, 1, 0, 1, 0])
@@ -15,7 +14,9 @@ G = np.array(["a", "a", "b", "b", "c", "c"])
 
 
 def frame(**kwargs):
-    base = dict(metrics={"sel": af.selection_rate, "tpr": af.true_positive_rate}, y_true=Y, y_pred=P, sensitive_features=G)
+    base = dict(
+        metrics={"sel": af.selection_rate, "tpr": af.true_positive_rate}, y_true=Y, y_pred=P, sensitive_features=G
+    )
     base.update(kwargs)
     return af.MetricFrame(**base)
 
@@ -33,8 +34,11 @@ def frame(**kwargs):
         (dict(y_true=np.array([0, 1, 2, 0, 1, 0])), ValueError, r"\{0, 1\} or \{-1, 1\}"),
         (dict(y_true=np.array(list("nyynyn")), y_pred=np.array(list("nyynyn"))), ValueError, r"\{0, 1\}"),
         (dict(y_true=np.array([]), y_pred=np.array([]), sensitive_features=np.array([])), ValueError, "no rows"),
-        (dict(sensitive_features=np.array(["a", None, "b", "b", "c", "c"], dtype=object)), ValueError,
-         "sensitive feature 'sensitive_feature_0' has 1 missing"),
+        (
+            dict(sensitive_features=np.array(["a", None, "b", "b", "c", "c"], dtype=object)),
+            ValueError,
+            "sensitive feature 'sensitive_feature_0' has 1 missing",
+        ),
         (dict(convention="aif"), ValueError, "convention"),
         (dict(missing="ignore"), ValueError, "missing"),
         (dict(min_support=-1), ValueError, "min_support"),
@@ -63,7 +67,7 @@ def test_bootstrap_needs_scalar_metrics():
     with pytest.raises(ValueError, match="non-scalar"):
         frame(metrics={"m": lambda y, p: np.array([0.0, 1.0])}, n_boot=5, ci_quantiles=[0.5])
     with pytest.raises(ValueError, match="confidence intervals need"):
-        frame().overall_ci
+        _ = frame().overall_ci
 
 
 def test_accessor_arguments_are_checked():
@@ -87,7 +91,8 @@ def test_degenerate_but_valid_input_gives_nan_with_reasons():
     # One row, one class, empty intersections, zero weights.
     f = af.MetricFrame(
         metrics={"tpr": af.true_positive_rate, "sel": af.selection_rate, "r2": af.r2_score},
-        y_true=np.array([1.0, 0.0, 0.0]), y_pred=np.array([1.0, 0.0, 1.0]),
+        y_true=np.array([1.0, 0.0, 0.0]),
+        y_pred=np.array([1.0, 0.0, 1.0]),
         sensitive_features=pd.DataFrame({"a": ["x", "y", "y"], "b": ["u", "v", "v"]}),
         sample_params={"sel": {"sample_weight": np.array([1.0, 0.0, 0.0])}},
     )
@@ -122,8 +127,9 @@ def test_inputs_are_not_modified_and_non_contiguous_arrays_work():
     g = np.array(list("abcabcabcabc"))
     copies = (y.copy(), p.copy(), g.copy())
     f = af.MetricFrame(metrics=af.selection_rate, y_true=y[::2], y_pred=p[::2], sensitive_features=g[::2])
-    expected = af.MetricFrame(metrics=af.selection_rate, y_true=y[::2].copy(), y_pred=p[::2].copy(),
-                              sensitive_features=g[::2].copy())
+    expected = af.MetricFrame(
+        metrics=af.selection_rate, y_true=y[::2].copy(), y_pred=p[::2].copy(), sensitive_features=g[::2].copy()
+    )
     pd.testing.assert_series_equal(f.by_group, expected.by_group)
     for a, b in zip((y, p, g), copies):
         np.testing.assert_array_equal(a, b)

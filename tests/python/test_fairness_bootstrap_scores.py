@@ -9,7 +9,6 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-
 from assay import fairness as af
 
 metrics_module = pytest.importorskip("sklearn.metrics")
@@ -55,11 +54,20 @@ def test_builtin_replicates_equal_sklearn_on_the_same_resampled_rows(control, we
     y, score, groups, region, weight = _data()
     w = {"sample_weight": weight} if weighted else {}
     frame = af.MetricFrame(
-        metrics={"auc": af.roc_auc_score, "auc_user": sklearn_auc, "ece": af.expected_calibration_error,
-                 "ece_user": numpy_ece},
-        y_true=y, y_pred=score, sensitive_features=groups, control_features=region if control else None,
+        metrics={
+            "auc": af.roc_auc_score,
+            "auc_user": sklearn_auc,
+            "ece": af.expected_calibration_error,
+            "ece_user": numpy_ece,
+        },
+        y_true=y,
+        y_pred=score,
+        sensitive_features=groups,
+        control_features=region if control else None,
         sample_params={name: w for name in ("auc", "auc_user", "ece", "ece_user")} if weighted else None,
-        n_boot=40, ci_quantiles=[0.05, 0.95], random_state=3,
+        n_boot=40,
+        ci_quantiles=[0.05, 0.95],
+        random_state=3,
     )
     replicates = frame._bootstrap.replicates
     assert frame._bootstrap.scheme == "poisson"
@@ -86,22 +94,42 @@ def test_all_metrics_of_a_frame_share_the_resampled_rows():
     def share_selected(y_true, y_pred):
         return float(np.mean(y_pred > 0.5))
 
-    frame = af.MetricFrame(metrics={"sel": af.selection_rate, "mine": share_selected, "auc": af.roc_auc_score},
-                           y_true=y, y_pred=score, sensitive_features=groups, n_boot=30, ci_quantiles=[0.5],
-                           random_state=2)
-    reference = af.MetricFrame(metrics={"sel": af.selection_rate}, y_true=y, y_pred=predicted,
-                               sensitive_features=groups, sample_params={"sel": {"sample_weight": np.ones(len(y))}},
-                               n_boot=30, ci_quantiles=[0.5], random_state=2)
+    frame = af.MetricFrame(
+        metrics={"sel": af.selection_rate, "mine": share_selected, "auc": af.roc_auc_score},
+        y_true=y,
+        y_pred=score,
+        sensitive_features=groups,
+        n_boot=30,
+        ci_quantiles=[0.5],
+        random_state=2,
+    )
+    reference = af.MetricFrame(
+        metrics={"sel": af.selection_rate},
+        y_true=y,
+        y_pred=predicted,
+        sensitive_features=groups,
+        sample_params={"sel": {"sample_weight": np.ones(len(y))}},
+        n_boot=30,
+        ci_quantiles=[0.5],
+        random_state=2,
+    )
     del frame._bootstrap.replicates["sel"]  # selection_rate of scores is not defined; only "mine" is compared
-    np.testing.assert_allclose(frame._bootstrap.replicates["mine"]["by_group"],
-                               reference._bootstrap.replicates["sel"]["by_group"], rtol=1e-14)
+    np.testing.assert_allclose(
+        frame._bootstrap.replicates["mine"]["by_group"], reference._bootstrap.replicates["sel"]["by_group"], rtol=1e-14
+    )
 
 
 def test_seeded_and_identical_for_every_n_jobs():
     y, score, groups, _, weight = _data(seed=2)
-    kwargs = dict(metrics={"auc": af.roc_auc_score, "ece": af.expected_calibration_error, "user": numpy_ece},
-                  y_true=y, y_pred=score, sensitive_features=groups, n_boot=25, ci_quantiles=[0.1, 0.9],
-                  sample_params={"auc": {"sample_weight": weight}})
+    kwargs = dict(
+        metrics={"auc": af.roc_auc_score, "ece": af.expected_calibration_error, "user": numpy_ece},
+        y_true=y,
+        y_pred=score,
+        sensitive_features=groups,
+        n_boot=25,
+        ci_quantiles=[0.1, 0.9],
+        sample_params={"auc": {"sample_weight": weight}},
+    )
     frames = [af.MetricFrame(**kwargs, random_state=9, n_jobs=jobs) for jobs in (1, 2, 3)]
     for other in frames[1:]:
         for q in range(2):
@@ -122,8 +150,15 @@ def test_auc_interval_coverage_by_simulation():
         y = np.repeat([0, 1], [150, 150])
         score = rng.normal(mu * y, 1.0)
         groups = np.tile(["a", "b"], 150)
-        frame = af.MetricFrame(metrics=af.roc_auc_score, y_true=y, y_pred=score, sensitive_features=groups,
-                               n_boot=300, ci_quantiles=[0.05, 0.95], random_state=t)
+        frame = af.MetricFrame(
+            metrics=af.roc_auc_score,
+            y_true=y,
+            y_pred=score,
+            sensitive_features=groups,
+            n_boot=300,
+            ci_quantiles=[0.05, 0.95],
+            random_state=t,
+        )
         low, high = frame.overall_ci
         covered += low <= truth <= high
     assert 0.82 <= covered / trials <= 0.97
@@ -139,6 +174,13 @@ def test_user_callable_errors_say_where():
 
     small = np.where(np.arange(60) < 4, "tiny", groups)  # a 4-row group soon misses a class
     with pytest.raises(ValueError) as error:
-        af.MetricFrame(metrics={"auc": strict_auc}, y_true=y, y_pred=score, sensitive_features=small, n_boot=200,
-                       ci_quantiles=[0.5], random_state=0)
+        af.MetricFrame(
+            metrics={"auc": strict_auc},
+            y_true=y,
+            y_pred=score,
+            sensitive_features=small,
+            n_boot=200,
+            ci_quantiles=[0.5],
+            random_state=0,
+        )
     assert any("bootstrap replicate" in note for note in error.value.__notes__)

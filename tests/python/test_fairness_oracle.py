@@ -89,7 +89,11 @@ def datasets(draw, weighted: bool = False, control: bool = False):
     labels, pos_label = LABELS[draw(st.sampled_from(sorted(LABELS)))]
     y_true = np.array(draw(st.lists(st.sampled_from(labels), min_size=n, max_size=n)))
     all_negative = draw(st.booleans())
-    y_pred = np.array([labels[0]] * n) if all_negative else np.array(draw(st.lists(st.sampled_from(labels), min_size=n, max_size=n)))
+    y_pred = (
+        np.array([labels[0]] * n)
+        if all_negative
+        else np.array(draw(st.lists(st.sampled_from(labels), min_size=n, max_size=n)))
+    )
     n_features = draw(st.integers(1, 2))
     features = {}
     for j in range(n_features):
@@ -101,7 +105,9 @@ def datasets(draw, weighted: bool = False, control: bool = False):
         weights = np.array(draw(st.lists(st.sampled_from([0.0, 0.5, 1.0, 2.5, 3.25]), min_size=n, max_size=n)))
         weights[0] = 1.0
     if control:
-        data["control_features"] = pd.Series(np.array(draw(st.lists(st.sampled_from([0, 1, 2]), min_size=n, max_size=n))), name="c")
+        data["control_features"] = pd.Series(
+            np.array(draw(st.lists(st.sampled_from([0, 1, 2]), min_size=n, max_size=n))), name="c"
+        )
     return data, pos_label, weights
 
 
@@ -164,8 +170,11 @@ def test_metric_frame_with_control_features(case):
 @given(datasets())
 def test_single_callable_shapes(case):
     data, pos_label, _ = case
-    metric = fairlearn_metrics.true_positive_rate if pos_label is None else functools.partial(
-        fairlearn_metrics.true_positive_rate, pos_label=pos_label)
+    metric = (
+        fairlearn_metrics.true_positive_rate
+        if pos_label is None
+        else functools.partial(fairlearn_metrics.true_positive_rate, pos_label=pos_label)
+    )
     compare_frames({**data, "metrics": metric}, rtol=0)
 
 
@@ -287,10 +296,16 @@ def test_regression_metrics_by_group_match_scikit_learn():
     }
     for weights in (None, w):
         params = None if weights is None else {k: {"sample_weight": weights} for k in references}
-        expected = fairlearn_metrics.MetricFrame(metrics=references, y_true=y, y_pred=p, sensitive_features=groups, sample_params=params)
+        expected = fairlearn_metrics.MetricFrame(
+            metrics=references, y_true=y, y_pred=p, sensitive_features=groups, sample_params=params
+        )
         actual = af.MetricFrame(
-            metrics={k: getattr(af, k) for k in references}, y_true=y, y_pred=p, sensitive_features=groups,
-            sample_params=params, convention="fairlearn",
+            metrics={k: getattr(af, k) for k in references},
+            y_true=y,
+            y_pred=p,
+            sensitive_features=groups,
+            sample_params=params,
+            convention="fairlearn",
         )
         assert_same(expected.by_group, actual.by_group, rtol=1e-10)
         assert_same(expected.overall, actual.overall, rtol=1e-10)
@@ -315,8 +330,14 @@ def test_user_callables_match_fairlearn_and_see_contiguous_slices():
         seen.append(y_true.flags.c_contiguous and y_pred.flags.c_contiguous and sample_weight.flags.c_contiguous)
         return float(np.sum(sample_weight * (y_true != y_pred)) / np.sum(sample_weight))
 
-    kwargs = dict(metrics={"err": weighted_error, "cm": skm.confusion_matrix}, y_true=y, y_pred=p, sensitive_features=sf,
-                  sample_params={"err": {"sample_weight": w}}, control_features=pd.Series(rng.integers(0, 2, n), name="c"))
+    kwargs = dict(
+        metrics={"err": weighted_error, "cm": skm.confusion_matrix},
+        y_true=y,
+        y_pred=p,
+        sensitive_features=sf,
+        sample_params={"err": {"sample_weight": w}},
+        control_features=pd.Series(rng.integers(0, 2, n), name="c"),
+    )
     expected = fairlearn_metrics.MetricFrame(**kwargs)
     actual = af.MetricFrame(**kwargs, convention="fairlearn")
     assert all(seen)

@@ -15,8 +15,15 @@ def test_plot_with_intervals_and_undefined_groups():
     groups = rng.choice(["a", "b", "c"], 600)
     y = np.where(groups == "c", 0, rng.integers(0, 2, 600))
     p = rng.integers(0, 2, 600)
-    frame = af.MetricFrame(metrics={"tpr": af.true_positive_rate, "sel": af.selection_rate}, y_true=y, y_pred=p,
-                           sensitive_features=groups, n_boot=50, ci_quantiles=[0.025, 0.975], random_state=0)
+    frame = af.MetricFrame(
+        metrics={"tpr": af.true_positive_rate, "sel": af.selection_rate},
+        y_true=y,
+        y_pred=p,
+        sensitive_features=groups,
+        n_boot=50,
+        ci_quantiles=[0.025, 0.975],
+        random_state=0,
+    )
     ax = plot_metric_by_group(frame, "tpr")
     assert "1 undefined: c" in ax.get_title()
     assert [t.get_text() for t in ax.get_yticklabels()] == ["a", "b"]

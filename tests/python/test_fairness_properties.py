@@ -6,11 +6,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
 from assay import _core
 from assay import fairness as af
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 core = _core.fairness
 
@@ -59,11 +58,17 @@ def test_bytes_that_are_not_an_accumulator_are_rejected():
 
     with pytest.raises(ValueError, match="serialised"):
         core.ConfusionStats.from_bytes(b"nonsense")
-    stats = core.accumulate_confusion(np.zeros(3, np.int32), 1, np.zeros(3, np.int32), np.zeros(3, np.int32), 2, None, 1)
+    stats = core.accumulate_confusion(
+        np.zeros(3, np.int32), 1, np.zeros(3, np.int32), np.zeros(3, np.int32), 2, None, 1
+    )
     with pytest.raises(ValueError, match="serialised"):
         core.ConfusionStats.from_bytes(stats.to_bytes()[:-3])
     with pytest.raises(ValueError, match="merge"):
-        stats.merge(core.accumulate_confusion(np.zeros(3, np.int32), 2, np.zeros(3, np.int32), np.zeros(3, np.int32), 2, None, 1))
+        stats.merge(
+            core.accumulate_confusion(
+                np.zeros(3, np.int32), 2, np.zeros(3, np.int32), np.zeros(3, np.int32), 2, None, 1
+            )
+        )
 
 
 @SETTINGS
@@ -73,15 +78,30 @@ def test_row_order_and_n_jobs_do_not_change_results(data):
     codes, n_levels, y, p, w, rng = data
     y2, p2 = (y > 0).astype(int), (p > 0).astype(int)
     groups = np.where(codes < 0, 0, codes)
-    metrics = {"sel": af.selection_rate, "tpr": af.true_positive_rate, "acc": af.accuracy_score, "mp": af.mean_prediction}
+    metrics = {
+        "sel": af.selection_rate,
+        "tpr": af.true_positive_rate,
+        "acc": af.accuracy_score,
+        "mp": af.mean_prediction,
+    }
     params = {"sel": {"sample_weight": w}, "mp": {"sample_weight": w}}
-    base = af.MetricFrame(metrics=metrics, y_true=y2, y_pred=p2, sensitive_features=groups, sample_params=params, n_jobs=1)
+    base = af.MetricFrame(
+        metrics=metrics, y_true=y2, y_pred=p2, sensitive_features=groups, sample_params=params, n_jobs=1
+    )
     order = rng.permutation(len(y))
-    shuffled = af.MetricFrame(metrics=metrics, y_true=y2[order], y_pred=p2[order], sensitive_features=groups[order],
-                              sample_params={k: {"sample_weight": w[order]} for k in params}, n_jobs=2)
+    shuffled = af.MetricFrame(
+        metrics=metrics,
+        y_true=y2[order],
+        y_pred=p2[order],
+        sensitive_features=groups[order],
+        sample_params={k: {"sample_weight": w[order]} for k in params},
+        n_jobs=2,
+    )
     pd.testing.assert_frame_equal(base.by_group, shuffled.by_group, rtol=1e-12)
     pd.testing.assert_series_equal(base.difference(), shuffled.difference(), rtol=1e-12)
-    threads = af.MetricFrame(metrics=metrics, y_true=y2, y_pred=p2, sensitive_features=groups, sample_params=params, n_jobs=3)
+    threads = af.MetricFrame(
+        metrics=metrics, y_true=y2, y_pred=p2, sensitive_features=groups, sample_params=params, n_jobs=3
+    )
     pd.testing.assert_frame_equal(base.by_group, threads.by_group, rtol=0, atol=0)
 
 
@@ -93,8 +113,14 @@ def test_large_input_is_identical_across_thread_counts():
     w = rng.random(n)
     g = pd.DataFrame({"a": rng.integers(0, 7, n), "b": rng.integers(0, 5, n)})
     frames = [
-        af.MetricFrame(metrics={"sel": af.selection_rate, "fpr": af.false_positive_rate}, y_true=y, y_pred=p,
-                       sensitive_features=g, sample_params={"sel": {"sample_weight": w}}, n_jobs=jobs)
+        af.MetricFrame(
+            metrics={"sel": af.selection_rate, "fpr": af.false_positive_rate},
+            y_true=y,
+            y_pred=p,
+            sensitive_features=g,
+            sample_params={"sel": {"sample_weight": w}},
+            n_jobs=jobs,
+        )
         for jobs in (1, 2, 4)
     ]
     for other in frames[1:]:
@@ -104,7 +130,9 @@ def test_large_input_is_identical_across_thread_counts():
 def test_observed_groups_and_group_order():
     g = pd.DataFrame({"a": ["z", "y", "z", "x"], "b": [2, 1, 1, 2]})
     full = af.MetricFrame(metrics=af.count, y_true=[0, 1, 1, 0], y_pred=[0, 1, 0, 0], sensitive_features=g)
-    observed = af.MetricFrame(metrics=af.count, y_true=[0, 1, 1, 0], y_pred=[0, 1, 0, 0], sensitive_features=g, observed=True)
+    observed = af.MetricFrame(
+        metrics=af.count, y_true=[0, 1, 1, 0], y_pred=[0, 1, 0, 0], sensitive_features=g, observed=True
+    )
     assert len(full.by_group) == 6 and full.by_group.isna().sum() == 2
     assert observed.by_group.index.tolist() == [("x", 2), ("y", 1), ("z", 1), ("z", 2)]
     assert observed.by_group.tolist() == [1, 1, 1, 1]
@@ -113,8 +141,12 @@ def test_observed_groups_and_group_order():
 def test_exports_are_json_safe():
     import json
 
-    f = af.MetricFrame(metrics={"tpr": af.true_positive_rate, "n": af.count}, y_true=[0, 0, 1, 1], y_pred=[0, 1, 1, 0],
-                       sensitive_features=pd.DataFrame({"a": ["x", "y", "x", "z"], "b": [1, 1, 2, 2]}))
+    f = af.MetricFrame(
+        metrics={"tpr": af.true_positive_rate, "n": af.count},
+        y_true=[0, 0, 1, 1],
+        y_pred=[0, 1, 1, 0],
+        sensitive_features=pd.DataFrame({"a": ["x", "y", "x", "z"], "b": [1, 1, 2, 2]}),
+    )
     text = json.dumps(f.to_dict())
     assert "NaN" not in text
     long = f.to_frame()

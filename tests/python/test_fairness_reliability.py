@@ -13,7 +13,6 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
-
 from assay import _fairness_uncertainty, _util
 from assay import fairness as af
 from assay.errors import (
@@ -75,8 +74,9 @@ def test_demographic_parity_with_zero_weight_group_is_nan():
 
 @pytest.mark.parametrize("accessor", ["group_min", "group_max", "difference", "ratio"])
 def test_metric_frame_aggregates_nan_when_a_group_is_undefined(accessor):
-    frame = af.MetricFrame(metrics={"tpr": af.true_positive_rate, "sel": af.selection_rate}, y_true=Y4, y_pred=P4,
-                           sensitive_features=G4)
+    frame = af.MetricFrame(
+        metrics={"tpr": af.true_positive_rate, "sel": af.selection_rate}, y_true=Y4, y_pred=P4, sensitive_features=G4
+    )
     with pytest.warns(UndefinedMetricWarning, match="'tpr'"):
         result = getattr(frame, accessor)()
     assert np.isnan(result["tpr"])
@@ -85,8 +85,12 @@ def test_metric_frame_aggregates_nan_when_a_group_is_undefined(accessor):
 
 def test_empty_intersections_are_not_undefined_groups():
     # observed=False adds the empty combination (b, y); it is not a group of the data.
-    frame = af.MetricFrame(metrics=af.selection_rate, y_true=Y4, y_pred=P4,
-                           sensitive_features={"f": G4, "h": np.array(["x", "y", "x", "x"])})
+    frame = af.MetricFrame(
+        metrics=af.selection_rate,
+        y_true=Y4,
+        y_pred=P4,
+        sensitive_features={"f": G4, "h": np.array(["x", "y", "x", "x"])},
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("error", UndefinedMetricWarning)
         assert frame.difference() == 1.0  # groups (a,x) 0, (a,y) 1, (b,x) 0.5; (b,y) is empty
@@ -98,9 +102,17 @@ def test_defined_disparities_are_unchanged():
 
 
 @pytest.mark.parametrize("method", ["between_groups", "to_overall"])
-@pytest.mark.parametrize("name", ["equalized_odds_difference", "equalized_odds_ratio", "equal_opportunity_difference",
-                                  "equal_opportunity_ratio", "demographic_parity_difference",
-                                  "demographic_parity_ratio"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "equalized_odds_difference",
+        "equalized_odds_ratio",
+        "equal_opportunity_difference",
+        "equal_opportunity_ratio",
+        "demographic_parity_difference",
+        "demographic_parity_ratio",
+    ],
+)
 @pytest.mark.parametrize("case", ["issue", "zero_weights", "random"])
 def test_fairlearn_convention_gives_fairlearn_numbers(name, method, case):
     fairlearn_metrics = pytest.importorskip("fairlearn.metrics")
@@ -121,17 +133,25 @@ def test_fairlearn_convention_gives_fairlearn_numbers(name, method, case):
 
 def test_fairlearn_convention_metric_frame_aggregates_match():
     fairlearn_metrics = pytest.importorskip("fairlearn.metrics")
-    kwargs = dict(metrics={"tpr": af.true_positive_rate, "fpr": af.false_positive_rate}, y_true=Y4, y_pred=P4,
-                  sensitive_features=G4)
+    kwargs = dict(
+        metrics={"tpr": af.true_positive_rate, "fpr": af.false_positive_rate},
+        y_true=Y4,
+        y_pred=P4,
+        sensitive_features=G4,
+    )
     ours = af.MetricFrame(**kwargs, convention="fairlearn")
     theirs = fairlearn_metrics.MetricFrame(
         metrics={"tpr": fairlearn_metrics.true_positive_rate, "fpr": fairlearn_metrics.false_positive_rate},
-        y_true=Y4, y_pred=P4, sensitive_features=G4)
+        y_true=Y4,
+        y_pred=P4,
+        sensitive_features=G4,
+    )
     for accessor in ("group_min", "group_max", "difference", "ratio"):
         np.testing.assert_allclose(getattr(ours, accessor)().astype(float), getattr(theirs, accessor)().astype(float))
 
 
 # --- 2. ThresholdOptimizer refuses labels outside the two classes -----------------------------
+
 
 def test_threshold_optimizer_refuses_a_third_label():
     y = Y.copy()
@@ -148,35 +168,59 @@ def test_threshold_optimizer_refuses_labels_without_pos_label():
 
 # --- 3. weights ----------------------------------------------------------------------------------
 
+
 def test_huge_weights_do_not_overflow():
-    frame = af.MetricFrame(metrics={"sel": af.selection_rate, "mae": af.mean_absolute_error}, y_true=Y, y_pred=P,
-                           sensitive_features=G)
-    huge = af.MetricFrame(metrics={"sel": af.selection_rate, "mae": af.mean_absolute_error}, y_true=Y, y_pred=P,
-                          sensitive_features=G, sample_params={"sel": {"sample_weight": np.full(N, 1e308)},
-                                                               "mae": {"sample_weight": np.full(N, 1e308)}})
+    frame = af.MetricFrame(
+        metrics={"sel": af.selection_rate, "mae": af.mean_absolute_error}, y_true=Y, y_pred=P, sensitive_features=G
+    )
+    huge = af.MetricFrame(
+        metrics={"sel": af.selection_rate, "mae": af.mean_absolute_error},
+        y_true=Y,
+        y_pred=P,
+        sensitive_features=G,
+        sample_params={"sel": {"sample_weight": np.full(N, 1e308)}, "mae": {"sample_weight": np.full(N, 1e308)}},
+    )
     pd.testing.assert_frame_equal(frame.by_group, huge.by_group)
     assert af.selection_rate(Y, P, sample_weight=np.full(N, 1e308)) == af.selection_rate(Y, P)
-    assert af.demographic_parity_difference(Y, P, sensitive_features=G, sample_weight=np.full(N, 1e308)) == \
-        pytest.approx(af.demographic_parity_difference(Y, P, sensitive_features=G))
+    assert af.demographic_parity_difference(
+        Y, P, sensitive_features=G, sample_weight=np.full(N, 1e308)
+    ) == pytest.approx(af.demographic_parity_difference(Y, P, sensitive_features=G))
 
 
 @pytest.mark.parametrize("bad", [np.nan, -1.0, np.inf])
-@pytest.mark.parametrize("call", [
-    lambda w: af.selection_rate(Y, P, sample_weight=w),
-    lambda w: af.MetricFrame(metrics=af.selection_rate, y_true=Y, y_pred=P, sensitive_features=G,
-                             sample_params={"sample_weight": w}),
-    lambda w: af.demographic_parity_difference(Y, P, sensitive_features=G, sample_weight=w),
-    lambda w: af.equalized_odds_difference(Y, P, sensitive_features=G, sample_weight=w),
-    lambda w: af.calibration_by_group(Y, S, sensitive_features=G, sample_weight=w),
-    lambda w: af.smoothed_edf(Y, sensitive_features=G, sample_weight=w),
-    lambda w: af.reweighing(Y, sensitive_features=G, sample_weight=w),
-    lambda w: af.roc_auc_by_group(Y, S, sensitive_features=G, sample_weight=w),
-    lambda w: af.ConfusionAccumulator(levels={"g": ["a", "b", "c"]}, labels=[0, 1], weighted=True).update(
-        Y, P, sensitive_features={"g": G}, sample_weight=w),
-    lambda w: af.RegressionAccumulator(levels={"g": ["a", "b", "c"]}, weighted=True).update(
-        S, S, sensitive_features={"g": G}, sample_weight=w),
-], ids=["selection_rate", "MetricFrame", "dp_difference", "eo_difference", "calibration", "smoothed_edf",
-        "reweighing", "roc_auc", "ConfusionAccumulator", "RegressionAccumulator"])
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda w: af.selection_rate(Y, P, sample_weight=w),
+        lambda w: af.MetricFrame(
+            metrics=af.selection_rate, y_true=Y, y_pred=P, sensitive_features=G, sample_params={"sample_weight": w}
+        ),
+        lambda w: af.demographic_parity_difference(Y, P, sensitive_features=G, sample_weight=w),
+        lambda w: af.equalized_odds_difference(Y, P, sensitive_features=G, sample_weight=w),
+        lambda w: af.calibration_by_group(Y, S, sensitive_features=G, sample_weight=w),
+        lambda w: af.smoothed_edf(Y, sensitive_features=G, sample_weight=w),
+        lambda w: af.reweighing(Y, sensitive_features=G, sample_weight=w),
+        lambda w: af.roc_auc_by_group(Y, S, sensitive_features=G, sample_weight=w),
+        lambda w: af.ConfusionAccumulator(levels={"g": ["a", "b", "c"]}, labels=[0, 1], weighted=True).update(
+            Y, P, sensitive_features={"g": G}, sample_weight=w
+        ),
+        lambda w: af.RegressionAccumulator(levels={"g": ["a", "b", "c"]}, weighted=True).update(
+            S, S, sensitive_features={"g": G}, sample_weight=w
+        ),
+    ],
+    ids=[
+        "selection_rate",
+        "MetricFrame",
+        "dp_difference",
+        "eo_difference",
+        "calibration",
+        "smoothed_edf",
+        "reweighing",
+        "roc_auc",
+        "ConfusionAccumulator",
+        "RegressionAccumulator",
+    ],
+)
 def test_bad_weights_are_invalid_input_naming_sample_weight(call, bad):
     w = np.ones(N)
     w[3] = bad
@@ -197,19 +241,23 @@ def test_reweighing_with_huge_weights():
 
 # --- 4. intervals ----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("call, argument", [
-    (lambda: af.wilson_interval(np.nan, 10), "successes"),
-    (lambda: af.wilson_interval(12, 10), "successes"),
-    (lambda: af.wilson_interval(-1, 10), "successes"),
-    (lambda: af.wilson_interval(3, np.inf), "trials"),
-    (lambda: af.wilson_interval(2.5, 10), "successes"),
-    (lambda: af.newcombe_interval(13, 10, 5, 12), "x1"),
-    (lambda: af.newcombe_interval(3, 10, 5, -12), "n2"),
-    (lambda: af.katz_interval(-3, 10, 5, 12), "x1"),
-    (lambda: af.katz_interval(3, 10, np.nan, 12), "x2"),
-    (lambda: af.wilson_interval([1, 2], [3, 4, 5]), "different lengths"),
-    (lambda: af.wilson_interval(1, 10, confidence=1.5), "confidence"),
-])
+
+@pytest.mark.parametrize(
+    "call, argument",
+    [
+        (lambda: af.wilson_interval(np.nan, 10), "successes"),
+        (lambda: af.wilson_interval(12, 10), "successes"),
+        (lambda: af.wilson_interval(-1, 10), "successes"),
+        (lambda: af.wilson_interval(3, np.inf), "trials"),
+        (lambda: af.wilson_interval(2.5, 10), "successes"),
+        (lambda: af.newcombe_interval(13, 10, 5, 12), "x1"),
+        (lambda: af.newcombe_interval(3, 10, 5, -12), "n2"),
+        (lambda: af.katz_interval(-3, 10, 5, 12), "x1"),
+        (lambda: af.katz_interval(3, 10, np.nan, 12), "x2"),
+        (lambda: af.wilson_interval([1, 2], [3, 4, 5]), "different lengths"),
+        (lambda: af.wilson_interval(1, 10, confidence=1.5), "confidence"),
+    ],
+)
 def test_invalid_counts_are_errors_naming_the_argument(call, argument):
     with pytest.raises(InvalidInputError, match=argument):
         call()
@@ -234,14 +282,22 @@ def test_zero_trials_is_nan_with_reason():
 
 # --- 5. clear errors: seeds, accumulator sizes, corrupted bytes --------------------------------
 
+
 def boot(**kwargs):
-    return af.MetricFrame(metrics=af.selection_rate, y_true=Y, y_pred=P, sensitive_features=G, n_boot=5,
-                          ci_quantiles=[0.5], **kwargs)
+    return af.MetricFrame(
+        metrics=af.selection_rate, y_true=Y, y_pred=P, sensitive_features=G, n_boot=5, ci_quantiles=[0.5], **kwargs
+    )
 
 
-@pytest.mark.parametrize("seed, error", [
-    (2**70, InvalidInputError), (-1, InvalidInputError), ("abc", InvalidTypeError), (1.5, InvalidTypeError),
-])
+@pytest.mark.parametrize(
+    "seed, error",
+    [
+        (2**70, InvalidInputError),
+        (-1, InvalidInputError),
+        ("abc", InvalidTypeError),
+        (1.5, InvalidTypeError),
+    ],
+)
 def test_random_state_is_validated(seed, error):
     with pytest.raises(error, match="random_state"):
         boot(random_state=seed)
@@ -268,9 +324,11 @@ def test_accumulator_over_too_many_groups():
 
 def accumulators():
     confusion = af.ConfusionAccumulator(levels={"g": ["a", "b", "c"]}, labels=[0, 1]).update(
-        Y, P, sensitive_features={"g": G})
+        Y, P, sensitive_features={"g": G}
+    )
     regression = af.RegressionAccumulator(levels={"g": ["a", "b", "c"]}, weighted=True).update(
-        S, S * 2, sensitive_features={"g": G}, sample_weight=np.ones(N))
+        S, S * 2, sensitive_features={"g": G}, sample_weight=np.ones(N)
+    )
     return [confusion, regression]
 
 
@@ -285,13 +343,13 @@ def test_corrupted_bytes_are_corrupted_state(kind):
         "truncated": data[:-3],
         "truncated header": data[:20],
         "empty": b"",
-        "wrong magic": data[:header] + b"XXX" + data[header + 3:],
-        "wrong version": data[:header + 3] + b"9" + data[header + 4:],
+        "wrong magic": data[:header] + b"XXX" + data[header + 3 :],
+        "wrong version": data[: header + 3] + b"9" + data[header + 4 :],
         "huge header length": (2**63).to_bytes(8, "little") + data[8:],
         "not json": data[:8] + b"\xff" * (header - 8) + data[header:],
         "wrong kind": accumulators()[1 - kind].to_bytes(),
     }
-    for name, corrupted in cases.items():
+    for corrupted in cases.values():
         with pytest.raises(CorruptedStateError):
             cls.from_bytes(corrupted)
     with pytest.raises(InvalidTypeError, match="data"):
@@ -311,12 +369,12 @@ def test_from_bytes_fuzz_never_crashes(kind):
             if what < 0.6:
                 mutated[random_source.randrange(len(mutated))] ^= 1 << random_source.randrange(8)
             elif what < 0.8:
-                del mutated[random_source.randrange(len(mutated)):]
+                del mutated[random_source.randrange(len(mutated)) :]
                 if not mutated:
                     break
             else:
                 position = random_source.randrange(len(mutated))
-                mutated[position:position + 8] = random_source.randbytes(8)
+                mutated[position : position + 8] = random_source.randbytes(8)
         try:
             result = cls.from_bytes(bytes(mutated))
         except CorruptedStateError:
@@ -328,12 +386,13 @@ def test_from_bytes_fuzz_never_crashes(kind):
 def test_core_stats_reject_inconsistent_counts():
     stats = accumulators()[0]._stats
     data = bytearray(stats.to_bytes())
-    data[4 + 4 + 4 + 1 + 8:4 + 4 + 4 + 1 + 16] = (-5).to_bytes(8, "little", signed=True)  # first count
+    data[4 + 4 + 4 + 1 + 8 : 4 + 4 + 4 + 1 + 16] = (-5).to_bytes(8, "little", signed=True)  # first count
     with pytest.raises(CorruptedStateError, match="negative count"):
         type(stats).from_bytes(bytes(data))
 
 
 # --- 6. sizes that cannot fit are refused before allocating ---------------------------------
+
 
 def test_calibration_n_bins_too_large():
     with pytest.raises(ResourceLimitError, match="n_bins"):
@@ -364,45 +423,70 @@ def test_cartesian_product_too_large(monkeypatch):
     b = (np.arange(n) * 7919) % 10**4
     monkeypatch.setattr(_util, "memory_limit", lambda: 8 << 30)
     with pytest.raises(ResourceLimitError, match="sensitive_features.*observed=True"):
-        af.MetricFrame(metrics=af.selection_rate, y_true=np.zeros(n), y_pred=np.zeros(n),
-                       sensitive_features={"a": a, "b": b})
+        af.MetricFrame(
+            metrics=af.selection_rate, y_true=np.zeros(n), y_pred=np.zeros(n), sensitive_features={"a": a, "b": b}
+        )
     monkeypatch.undo()
     c = np.arange(n) % 100
     with pytest.raises(ResourceLimitError, match="sensitive_features"):
-        af.MetricFrame(metrics=af.selection_rate, y_true=np.zeros(n), y_pred=np.zeros(n),
-                       sensitive_features={"a": a, "b": b, "c": c})
+        af.MetricFrame(
+            metrics=af.selection_rate,
+            y_true=np.zeros(n),
+            y_pred=np.zeros(n),
+            sensitive_features={"a": a, "b": b, "c": c},
+        )
     # Observed combinations only: fine.
-    frame = af.MetricFrame(metrics=af.selection_rate, y_true=np.zeros(n), y_pred=np.zeros(n),
-                           sensitive_features={"a": a, "b": b}, observed=True)
+    frame = af.MetricFrame(
+        metrics=af.selection_rate,
+        y_true=np.zeros(n),
+        y_pred=np.zeros(n),
+        sensitive_features={"a": a, "b": b},
+        observed=True,
+    )
     assert len(frame.by_group) <= n
 
 
 @pytest.mark.parametrize("n_boot", [10**9, 2**40])
 def test_n_boot_too_large(n_boot):
     with pytest.raises(ResourceLimitError, match="n_boot"):
-        af.MetricFrame(metrics=af.selection_rate, y_true=Y, y_pred=P, sensitive_features=G, n_boot=n_boot,
-                       ci_quantiles=[0.5])
+        af.MetricFrame(
+            metrics=af.selection_rate, y_true=Y, y_pred=P, sensitive_features=G, n_boot=n_boot, ci_quantiles=[0.5]
+        )
 
 
 @pytest.mark.parametrize("n_boot", [1e9, "10", 0, -3])
 def test_n_boot_type_and_value(n_boot):
     with pytest.raises(AssayError, match="n_boot"):
-        af.MetricFrame(metrics=af.selection_rate, y_true=Y, y_pred=P, sensitive_features=G, n_boot=n_boot,
-                       ci_quantiles=[0.5])
+        af.MetricFrame(
+            metrics=af.selection_rate, y_true=Y, y_pred=P, sensitive_features=G, n_boot=n_boot, ci_quantiles=[0.5]
+        )
 
 
 # --- 7, 8. bootstrap in blocks; interrupts ---------------------------------------------------------
 
+
 def ci_frame(metrics, n_jobs=1, **kwargs):
-    return af.MetricFrame(metrics=metrics, y_true=Y, y_pred=P, sensitive_features=G, n_boot=37,
-                          ci_quantiles=[0.1, 0.5, 0.9], random_state=3, n_jobs=n_jobs, **kwargs)
+    return af.MetricFrame(
+        metrics=metrics,
+        y_true=Y,
+        y_pred=P,
+        sensitive_features=G,
+        n_boot=37,
+        ci_quantiles=[0.1, 0.5, 0.9],
+        random_state=3,
+        n_jobs=n_jobs,
+        **kwargs,
+    )
 
 
-@pytest.mark.parametrize("metrics, kwargs", [
-    ({"sel": af.selection_rate, "tpr": af.true_positive_rate}, {}),  # count bootstrap
-    ({"sel": af.selection_rate, "mae": af.mean_absolute_error}, {}),  # row bootstrap
-    ({"sel": af.selection_rate}, {"sample_params": {"sel": {"sample_weight": np.linspace(0.5, 2, N)}}}),
-])
+@pytest.mark.parametrize(
+    "metrics, kwargs",
+    [
+        ({"sel": af.selection_rate, "tpr": af.true_positive_rate}, {}),  # count bootstrap
+        ({"sel": af.selection_rate, "mae": af.mean_absolute_error}, {}),  # row bootstrap
+        ({"sel": af.selection_rate}, {"sample_params": {"sel": {"sample_weight": np.linspace(0.5, 2, N)}}}),
+    ],
+)
 def test_bootstrap_does_not_depend_on_block_size_or_threads(monkeypatch, metrics, kwargs):
     whole = ci_frame(metrics, **kwargs)
     monkeypatch.setattr(_fairness_uncertainty, "BLOCK_BYTES", 1)  # one replicate per block
@@ -427,8 +511,16 @@ def test_bootstrap_stops_when_progress_asks(monkeypatch):
     groups = np.arange(N) % 50
     monkeypatch.setattr(_fairness_uncertainty, "BLOCK_BYTES", 1 << 16)
     with pytest.raises(Stop):
-        af.MetricFrame(metrics=af.selection_rate, y_true=Y, y_pred=P, sensitive_features=groups, n_boot=100_000,
-                       ci_quantiles=[0.5], progress=progress, n_jobs=1)
+        af.MetricFrame(
+            metrics=af.selection_rate,
+            y_true=Y,
+            y_pred=P,
+            sensitive_features=groups,
+            n_boot=100_000,
+            ci_quantiles=[0.5],
+            progress=progress,
+            n_jobs=1,
+        )
     assert len(calls) == 1
     done, total = calls[0]
     assert total == 100_000 and done <= 100  # stopped within the first block, after its first replicate
@@ -436,12 +528,18 @@ def test_bootstrap_stops_when_progress_asks(monkeypatch):
 
 # --- 9, 10. the bad-input policy walk ---------------------------------------------------------------
 
+
 def run_all(y, p, g, w=None, n_jobs=None):
     """Every public entry point on one input; returns nothing, raises what they raise."""
     kwargs = dict(sensitive_features=g)
-    af.MetricFrame(metrics={"sel": af.selection_rate, "tpr": af.true_positive_rate}, y_true=y, y_pred=p,
-                   sample_params=None if w is None else {"sel": {"sample_weight": w}, "tpr": {"sample_weight": w}},
-                   n_jobs=n_jobs, **kwargs).difference()
+    af.MetricFrame(
+        metrics={"sel": af.selection_rate, "tpr": af.true_positive_rate},
+        y_true=y,
+        y_pred=p,
+        sample_params=None if w is None else {"sel": {"sample_weight": w}, "tpr": {"sample_weight": w}},
+        n_jobs=n_jobs,
+        **kwargs,
+    ).difference()
     af.demographic_parity_difference(y, p, sample_weight=w, n_jobs=n_jobs, **kwargs)
     af.equalized_odds_ratio(y, p, sample_weight=w, n_jobs=n_jobs, **kwargs)
     af.four_fifths(p, n_jobs=n_jobs, **kwargs)
@@ -492,8 +590,9 @@ def test_policy_walk_bad_inputs(name):
         assert error is not None and match in str(error), (name, error)
 
 
-@pytest.mark.parametrize("case", ["one row", "one class", "one group", "empty group", "many groups",
-                                  "non-contiguous", "negative stride"])
+@pytest.mark.parametrize(
+    "case", ["one row", "one class", "one group", "empty group", "many groups", "non-contiguous", "negative stride"]
+)
 def test_policy_walk_degenerate_inputs(case):
     y_big = np.tile(Y2, 50)
     p_big = np.tile(P2, 50)
@@ -514,8 +613,9 @@ def test_policy_walk_degenerate_inputs(case):
 
 def test_policy_strided_inputs_give_the_contiguous_result():
     y_big, p_big, g_big = np.tile(Y2, 50), np.tile(P2, 50), np.tile(G2, 50)
-    expected = af.demographic_parity_difference(y_big[::-1].copy(), p_big[::-1].copy(),
-                                                sensitive_features=g_big[::-1].copy())
+    expected = af.demographic_parity_difference(
+        y_big[::-1].copy(), p_big[::-1].copy(), sensitive_features=g_big[::-1].copy()
+    )
     assert af.demographic_parity_difference(y_big[::-1], p_big[::-1], sensitive_features=g_big[::-1]) == expected
 
 
@@ -568,34 +668,66 @@ def test_regression_metrics_of_huge_values_do_not_overflow():
     p = np.array([1e308, 1e308, 1e308, 6.0])
     g = np.array(["a", "a", "b", "b"])
     assert af.mean_prediction(y, p) == pytest.approx(7.5e307)
-    frame = af.MetricFrame(metrics={"mp": af.mean_prediction, "me": af.mean_error, "mae": af.mean_absolute_error,
-                                    "mse": af.mean_squared_error, "rmse": af.root_mean_squared_error},
-                           y_true=y, y_pred=p, sensitive_features=g)
+    frame = af.MetricFrame(
+        metrics={
+            "mp": af.mean_prediction,
+            "me": af.mean_error,
+            "mae": af.mean_absolute_error,
+            "mse": af.mean_squared_error,
+            "rmse": af.root_mean_squared_error,
+        },
+        y_true=y,
+        y_pred=p,
+        sensitive_features=g,
+    )
     np.testing.assert_allclose(frame.by_group["mp"], [1e308, 5e307])
     np.testing.assert_allclose(frame.by_group["mae"], [0.0, 1e308])
     np.testing.assert_allclose(frame.by_group["rmse"], [0.0, np.sqrt(2) * 1e308])
     assert frame.by_group["mse"]["b"] == np.inf  # the true value, 2e616, exceeds the double range
     np.testing.assert_allclose(frame.overall[["mp", "me", "mae"]].astype(float), [7.5e307, 5e307, 5e307])
-    boot = af.MetricFrame(metrics=af.mean_prediction, y_true=np.tile(y, 10), y_pred=np.tile(p, 10),
-                          sensitive_features=np.tile(g, 10), n_boot=20, ci_quantiles=[0.5], random_state=1)
+    boot = af.MetricFrame(
+        metrics=af.mean_prediction,
+        y_true=np.tile(y, 10),
+        y_pred=np.tile(p, 10),
+        sensitive_features=np.tile(g, 10),
+        n_boot=20,
+        ci_quantiles=[0.5],
+        random_state=1,
+    )
     assert np.all(np.isfinite(boot.by_group_ci[0]))
 
 
-@pytest.mark.parametrize("call", [
-    lambda: af.MetricFrame(metrics=af.selection_rate, y_true=Y2, y_pred=P2, sensitive_features=G2, n_boot=3,
-                           ci_quantiles=0.5),
-    lambda: af.four_fifths(P2, sensitive_features=G2, reference=np.array(["a", "b"])),
-    lambda: af.ThresholdOptimizer().fit(P2, Y2.astype(complex), sensitive_features=G2),
-    lambda: af.reweighing(Y2.astype(complex), sensitive_features=G2),
-    lambda: af.ConfusionAccumulator(levels={"g": ["a", "b"]}, labels=np.array(3.0)),
-    lambda: af.ConfusionAccumulator(levels={"g": "ab"}, labels=[0, 1]),
-    lambda: af.ConfusionAccumulator(levels={"g": [0.0, 1.0]}, labels=[0, 1]).update(
-        Y2, P2, sensitive_features={"g": np.zeros(8, dtype=np.float16)}).update(
-        Y2, P2, sensitive_features={"g": np.arange(8).astype("datetime64[D]")}),
-    lambda: af.generalized_entropy_index(Y2, P2, alpha=2**2000),
-    lambda: af.roc_auc_score(np.array([0, 1, None, 1, 0, 1, 0, 1], dtype=object), P2),
-], ids=["ci_quantiles scalar", "reference array", "complex y (threshold)", "complex y (reweighing)", "0-d labels",
-        "string levels", "float16 and datetime chunks", "huge alpha", "mixed labels"])
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: af.MetricFrame(
+            metrics=af.selection_rate, y_true=Y2, y_pred=P2, sensitive_features=G2, n_boot=3, ci_quantiles=0.5
+        ),
+        lambda: af.four_fifths(P2, sensitive_features=G2, reference=np.array(["a", "b"])),
+        lambda: af.ThresholdOptimizer().fit(P2, Y2.astype(complex), sensitive_features=G2),
+        lambda: af.reweighing(Y2.astype(complex), sensitive_features=G2),
+        lambda: af.ConfusionAccumulator(levels={"g": ["a", "b"]}, labels=np.array(3.0)),
+        lambda: af.ConfusionAccumulator(levels={"g": "ab"}, labels=[0, 1]),
+        lambda: (
+            af.ConfusionAccumulator(levels={"g": [0.0, 1.0]}, labels=[0, 1])
+            .update(Y2, P2, sensitive_features={"g": np.zeros(8, dtype=np.float16)})
+            .update(Y2, P2, sensitive_features={"g": np.arange(8).astype("datetime64[D]")})
+        ),
+        lambda: af.generalized_entropy_index(Y2, P2, alpha=2**2000),
+        lambda: af.roc_auc_score(np.array([0, 1, None, 1, 0, 1, 0, 1], dtype=object), P2),
+    ],
+    ids=[
+        "ci_quantiles scalar",
+        "reference array",
+        "complex y (threshold)",
+        "complex y (reweighing)",
+        "0-d labels",
+        "string levels",
+        "float16 and datetime chunks",
+        "huge alpha",
+        "mixed labels",
+    ],
+)
 def test_policy_walk_odd_arguments_are_assay_errors(call):
     with pytest.raises(AssayError):
         call()
@@ -638,5 +770,6 @@ def test_four_fifths_without_selections_warns():
 
 def test_dropping_every_row_is_an_error():
     with pytest.raises(InvalidInputError, match="dropped them all"):
-        af.MetricFrame(metrics=af.selection_rate, y_true=Y4, y_pred=P4, sensitive_features=np.full(4, np.nan),
-                       missing="drop")
+        af.MetricFrame(
+            metrics=af.selection_rate, y_true=Y4, y_pred=P4, sensitive_features=np.full(4, np.nan), missing="drop"
+        )

@@ -5,16 +5,20 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-
 from assay import fairness as af
 
 
 def chunks(n=5000, seed=0):
     rng = np.random.default_rng(seed)
-    data = pd.DataFrame({
-        "race": rng.choice(["A", "B", "C"], n), "sex": rng.choice(["f", "m"], n),
-        "y": rng.integers(0, 2, n), "p": rng.integers(0, 2, n), "w": rng.random(n),
-    })
+    data = pd.DataFrame(
+        {
+            "race": rng.choice(["A", "B", "C"], n),
+            "sex": rng.choice(["f", "m"], n),
+            "y": rng.integers(0, 2, n),
+            "p": rng.integers(0, 2, n),
+            "w": rng.random(n),
+        }
+    )
     return data, [data.iloc[i : i + 1200] for i in range(0, n, 1200)]
 
 
@@ -33,12 +37,15 @@ def test_chunks_merge_to_the_whole(weighted):
     for other in accumulators[1:]:
         merged = merged.merge(other)
     whole = af.ConfusionAccumulator(levels=LEVELS, labels=[0, 1], weighted=weighted).update(
-        data["y"], data["p"], sensitive_features=data, sample_weight=data["w"] if weighted else None)
+        data["y"], data["p"], sensitive_features=data, sample_weight=data["w"] if weighted else None
+    )
     np.testing.assert_array_equal(merged.counts, whole.counts)
     metrics = ["selection_rate", "true_positive_rate", "accuracy"]
     expected = af.MetricFrame(
         metrics={m: f for m, f in zip(metrics, [af.selection_rate, af.true_positive_rate, af.accuracy_score])},
-        y_true=data["y"], y_pred=data["p"], sensitive_features=data[["race", "sex"]],
+        y_true=data["y"],
+        y_pred=data["p"],
+        sensitive_features=data[["race", "sex"]],
         sample_params={m: {"sample_weight": data["w"]} for m in metrics} if weighted else None,
     ).by_group
     pd.testing.assert_frame_equal(merged.by_group(metrics), expected, rtol=1e-12, check_names=True)
@@ -77,12 +84,22 @@ def test_regression_chunks_merge_to_the_whole(weighted):
         acc.update(part["t"], part["q"], sensitive_features=part, sample_weight=part["w"] if weighted else None)
         acc = af.RegressionAccumulator.from_bytes(acc.to_bytes())
         merged = acc if merged is None else merged.merge(acc)
-    names = {"mean_prediction": af.mean_prediction, "mean_error": af.mean_error, "mean_absolute_error":
-             af.mean_absolute_error, "mean_squared_error": af.mean_squared_error,
-             "root_mean_squared_error": af.root_mean_squared_error, "r2": af.r2_score}
+    names = {
+        "mean_prediction": af.mean_prediction,
+        "mean_error": af.mean_error,
+        "mean_absolute_error": af.mean_absolute_error,
+        "mean_squared_error": af.mean_squared_error,
+        "root_mean_squared_error": af.root_mean_squared_error,
+        "r2": af.r2_score,
+    }
     weights = {"sample_weight": data["w"].to_numpy()} if weighted else None
-    expected = af.MetricFrame(metrics=names, y_true=data["t"], y_pred=data["q"], sensitive_features=data[["race", "sex"]],
-                              sample_params={m: weights for m in names} if weighted else None).by_group
+    expected = af.MetricFrame(
+        metrics=names,
+        y_true=data["t"],
+        y_pred=data["q"],
+        sensitive_features=data[["race", "sex"]],
+        sample_params={m: weights for m in names} if weighted else None,
+    ).by_group
     result = merged.by_group()
     np.testing.assert_allclose(result.to_numpy(), expected.rename(columns={"r2_score": "r2"}).to_numpy(), rtol=1e-12)
     assert result.index.equals(expected.index)

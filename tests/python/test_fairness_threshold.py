@@ -7,7 +7,6 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
-
 from assay import fairness as af
 
 postprocessing = pytest.importorskip("fairlearn.postprocessing")
@@ -51,14 +50,23 @@ def test_matches_fairlearn(constraints, objective, seed):
     X = score.reshape(-1, 1)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        theirs = postprocessing.ThresholdOptimizer(estimator=Scores(), constraints=constraints, objective=objective,
-                                                   prefit=True, predict_method="predict", grid_size=200)
+        theirs = postprocessing.ThresholdOptimizer(
+            estimator=Scores(),
+            constraints=constraints,
+            objective=objective,
+            prefit=True,
+            predict_method="predict",
+            grid_size=200,
+        )
         theirs.fit(X, y, sensitive_features=groups)
         expected = theirs._pmf_predict(X, sensitive_features=groups)[:, 1]
     ours = af.ThresholdOptimizer(constraints=constraints, objective=objective, grid_size=200).fit(
-        score, y, sensitive_features=groups)
+        score, y, sensitive_features=groups
+    )
     assert ours.x_best_ == theirs._x_best
-    np.testing.assert_allclose(ours.predict_proba(score, sensitive_features=groups)[:, 1], expected, rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(
+        ours.predict_proba(score, sensitive_features=groups)[:, 1], expected, rtol=1e-12, atol=1e-15
+    )
     table = ours.to_frame()
     assert list(table.index) == ["a", "b", "c"]
 
@@ -70,13 +78,16 @@ def test_matches_fairlearn_with_two_sensitive_features(constraints):
     X = score.reshape(-1, 1)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        theirs = postprocessing.ThresholdOptimizer(estimator=Scores(), constraints=constraints, prefit=True,
-                                                   predict_method="predict", grid_size=200)
+        theirs = postprocessing.ThresholdOptimizer(
+            estimator=Scores(), constraints=constraints, prefit=True, predict_method="predict", grid_size=200
+        )
         theirs.fit(X, y, sensitive_features=sensitive)
         expected = theirs._pmf_predict(X, sensitive_features=sensitive)[:, 1]
     ours = af.ThresholdOptimizer(constraints=constraints, grid_size=200).fit(score, y, sensitive_features=sensitive)
     assert ours.x_best_ == theirs._x_best
-    np.testing.assert_allclose(ours.predict_proba(score, sensitive_features=sensitive)[:, 1], expected, rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(
+        ours.predict_proba(score, sensitive_features=sensitive)[:, 1], expected, rtol=1e-12, atol=1e-15
+    )
     assert list(ours.to_frame().index)[:3] == [("a", "f"), ("a", "m"), ("b", "f")]
 
 
@@ -167,12 +178,17 @@ def test_estimator_api_matches_fairlearn(settings):
     ours = af.ThresholdOptimizer(**kwargs).fit(X, y, sensitive_features=groups)
     X_new, _, groups_new = estimator_data(6, n=500)
     expected = theirs._pmf_predict(X_new, sensitive_features=groups_new)
-    np.testing.assert_allclose(ours.predict_proba(X_new, sensitive_features=groups_new), expected, rtol=1e-12, atol=1e-15)
-    np.testing.assert_array_equal(ours.predict(X_new, sensitive_features=groups_new, random_state=3),
-                                  theirs.predict(X_new, sensitive_features=groups_new, random_state=3))
+    np.testing.assert_allclose(
+        ours.predict_proba(X_new, sensitive_features=groups_new), expected, rtol=1e-12, atol=1e-15
+    )
+    np.testing.assert_array_equal(
+        ours.predict(X_new, sensitive_features=groups_new, random_state=3),
+        theirs.predict(X_new, sensitive_features=groups_new, random_state=3),
+    )
     if settings.get("tol"):
-        np.testing.assert_array_equal(ours.to_frame()["x_group"].to_numpy(),
-                                      [theirs._x_best_per_group[g] for g in ["a", "b", "c"]])
+        np.testing.assert_array_equal(
+            ours.to_frame()["x_group"].to_numpy(), [theirs._x_best_per_group[g] for g in ["a", "b", "c"]]
+        )
     else:
         assert ours.x_best_ == theirs._x_best
     assert ours.estimator_ is model if settings["prefit"] else ours.estimator_ is not kwargs["estimator"]
@@ -192,18 +208,27 @@ def test_flip_matches_fairlearn(constraints, objective, tol):
     X = score.reshape(-1, 1)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        theirs = postprocessing.ThresholdOptimizer(estimator=Scores(), constraints=constraints, objective=objective,
-                                                   prefit=True, predict_method="predict", grid_size=200, flip=True,
-                                                   tol=tol)
+        theirs = postprocessing.ThresholdOptimizer(
+            estimator=Scores(),
+            constraints=constraints,
+            objective=objective,
+            prefit=True,
+            predict_method="predict",
+            grid_size=200,
+            flip=True,
+            tol=tol,
+        )
         theirs.fit(X, y, sensitive_features=groups)
         expected = theirs._pmf_predict(X, sensitive_features=groups)
     ours = af.ThresholdOptimizer(constraints=constraints, objective=objective, grid_size=200, flip=True, tol=tol).fit(
-        score, y, sensitive_features=groups)
+        score, y, sensitive_features=groups
+    )
     np.testing.assert_allclose(ours.predict_proba(score, sensitive_features=groups), expected, rtol=1e-12, atol=1e-15)
     table = ours.to_frame()
     assert table.loc["c", ["below0", "below1"]].any()  # group c uses flipped rules
     unflipped = af.ThresholdOptimizer(constraints=constraints, objective=objective, grid_size=200, tol=tol).fit(
-        score, y, sensitive_features=groups)
+        score, y, sensitive_features=groups
+    )
     assert not unflipped.to_frame()[["below0", "below1"]].to_numpy().any()
 
 

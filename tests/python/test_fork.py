@@ -8,10 +8,9 @@ import multiprocessing
 import os
 import sys
 
+import assay
 import numpy as np
 import pytest
-
-import assay
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="fork start method (Linux)")
 

@@ -2,13 +2,11 @@
 
 import datetime as dt
 
+import assay
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 import polars as pl
-import pytest
-
-import assay
+import pyarrow as pa
 from assay._frame import as_column, as_frame
 
 

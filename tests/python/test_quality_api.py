@@ -4,11 +4,9 @@ import json
 import subprocess
 import sys
 
-import numpy as np
-import pandas as pd
-import pytest
-
 import assay
+import numpy as np
+import pytest
 from assay import cli
 
 
@@ -70,10 +68,20 @@ def test_cli_check_gates_with_exit_status(tmp_path, demo):
     current.to_csv(tmp_path / "current.csv", index=False)
     reference.to_csv(tmp_path / "reference.csv", index=False)
     (tmp_path / "rules.json").write_text(json.dumps({"age": {"max": 120}}))
-    status = cli.main([
-        "check", str(tmp_path / "current.csv"), "--target", "churned", "--reference", str(tmp_path / "reference.csv"),
-        "--rules", str(tmp_path / "rules.json"), "--json", str(tmp_path / "out.json"),
-    ])
+    status = cli.main(
+        [
+            "check",
+            str(tmp_path / "current.csv"),
+            "--target",
+            "churned",
+            "--reference",
+            str(tmp_path / "reference.csv"),
+            "--rules",
+            str(tmp_path / "rules.json"),
+            "--json",
+            str(tmp_path / "out.json"),
+        ]
+    )
     assert status == 1
     saved = json.loads((tmp_path / "out.json").read_text())
     assert any(f["check"] == "rule_max" for f in saved["findings"])
@@ -85,7 +93,9 @@ def test_cli_check_gates_with_exit_status(tmp_path, demo):
 def test_cli_demo_runs_as_a_command(tmp_path):
     result = subprocess.run(
         [sys.executable, "-m", "assay.cli", "demo", "--rows", "1000", "--html", str(tmp_path / "demo.html")],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert "assay quality: FAILED" in result.stdout
     assert (tmp_path / "demo.html").exists()

@@ -1,10 +1,9 @@
 """Bad input: a clear error naming the argument, or a documented result; never a crash."""
 
+import assay
 import numpy as np
 import pandas as pd
 import pytest
-
-import assay
 
 
 def test_empty_inputs_give_empty_profiles():

@@ -2,11 +2,10 @@
 
 import math
 
+import assay
 import numpy as np
 import pandas as pd
 import pytest
-
-import assay
 from assay.quality import PROFILE_QUANTILES
 
 

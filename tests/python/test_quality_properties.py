@@ -3,13 +3,12 @@
 import json
 import math
 
+import assay
 import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
-
-import assay
 
 floats = st.floats(allow_nan=False, allow_infinity=False, width=64, min_value=-1e12, max_value=1e12) | st.sampled_from(
     [np.nan, np.inf, -np.inf, 0.0, -0.0, 1.0]
@@ -44,8 +43,9 @@ def test_merge_equals_whole(values, split):
     # Small columns: every sketch holds all values, so the merge is exact throughout.
     assert merged["x"]["distinct"] == whole["x"]["distinct"]
     assert merged["x"]["values"] == whole["x"]["values"] or not merged["x"]["values_exact"]
-    np.testing.assert_allclose(list(merged["x"]["quantiles"].values()), list(whole["x"]["quantiles"].values()),
-                               rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(
+        list(merged["x"]["quantiles"].values()), list(whole["x"]["quantiles"].values()), rtol=1e-12, atol=1e-12
+    )
 
 
 @given(columns, st.randoms(use_true_random=False))

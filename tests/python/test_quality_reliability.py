@@ -16,10 +16,9 @@ import sys
 import textwrap
 from fractions import Fraction
 
+import assay
 import numpy as np
 import pytest
-
-import assay
 from assay import quality
 from assay._frame import as_frame
 from assay.errors import (
@@ -117,7 +116,9 @@ def test_issue_examples():
     stats = quality.profile({"x": EXTREME_COLUMNS["issue_mixed_signs"]})["x"]
     assert stats["mean"] == pytest.approx(2.625e307, rel=1e-15)
     assert math.isfinite(stats["std"]) and stats["histogram"]["edges"][0] == -1e308
-    assert quality.profile({"x": EXTREME_COLUMNS["issue_all_huge"]})["x"]["mean"] == pytest.approx(exact_mean(EXTREME_COLUMNS["issue_all_huge"].tolist()), rel=1e-15)
+    assert quality.profile({"x": EXTREME_COLUMNS["issue_all_huge"]})["x"]["mean"] == pytest.approx(
+        exact_mean(EXTREME_COLUMNS["issue_all_huge"].tolist()), rel=1e-15
+    )
     assert quality.profile({"x": EXTREME_COLUMNS["float32_extremes"]})["x"]["mean"] == pytest.approx(1 / 6, rel=1e-12)
 
 
@@ -138,7 +139,9 @@ def test_infinities_are_counted_and_excluded_next_to_huge_values():
     assert all(math.isfinite(e) for e in stats["histogram"]["edges"])
 
 
-@pytest.mark.parametrize("name", ["issue_mixed_signs", "issue_all_huge", "float32_extremes", "f64_limits", "many_huge", "subnormals"])
+@pytest.mark.parametrize(
+    "name", ["issue_mixed_signs", "issue_all_huge", "float32_extremes", "f64_limits", "many_huge", "subnormals"]
+)
 def test_merged_halves_keep_exact_moments(name):
     values = finite_float64(EXTREME_COLUMNS[name])
     for cut in (1, len(values) // 2, len(values) - 1):
@@ -212,7 +215,9 @@ def test_bad_thresholds_are_errors_naming_the_key(thresholds, error, key):
 
 
 def test_valid_thresholds_still_work():
-    report = quality.check(DATA, thresholds={"missing_warning": np.float64(0.01), "max_examples": np.int64(3), "leakage": 1})
+    report = quality.check(
+        DATA, thresholds={"missing_warning": np.float64(0.01), "max_examples": np.int64(3), "leakage": 1}
+    )
     assert report.passed
 
 
@@ -271,7 +276,10 @@ def test_size_arguments_are_checked_before_allocating(call, kwargs, error):
         getattr(quality, call)(DATA, **kwargs)
 
 
-@pytest.mark.parametrize("value, error", [(0, InvalidInputError), (-1, InvalidInputError), (1.5, InvalidInputError), (None, InvalidInputError)])
+@pytest.mark.parametrize(
+    "value, error",
+    [(0, InvalidInputError), (-1, InvalidInputError), (1.5, InvalidInputError), (None, InvalidInputError)],
+)
 def test_tracked_values_is_a_positive_integer(value, error):
     with pytest.raises(error, match="tracked_values"):
         quality.profile(DATA, tracked_values=value)
@@ -403,7 +411,9 @@ def test_corrupted_states_are_refused(state, label, mutate):
         quality.Profile.from_json(json.dumps(broken))
 
 
-@pytest.mark.parametrize("text", ["", "{", "[]", "null", "5", '"profile"', '{"format": 2}', "\xff", b"\xff\xfe", "[" * 100000])
+@pytest.mark.parametrize(
+    "text", ["", "{", "[]", "null", "5", '"profile"', '{"format": 2}', "\xff", b"\xff\xfe", "[" * 100000]
+)
 def test_malformed_json_is_a_corrupted_state(text):
     with pytest.raises(CorruptedStateError):
         quality.Profile.from_json(text)
@@ -476,7 +486,9 @@ def test_datetimes_of_any_unit_become_seconds_without_overflow():
     spans = as_frame({"t": np.array([dt.timedelta(minutes=1)], dtype=object)}).column("t")
     assert spans.source_dtype == "timedelta" and spans.values[0] == 60.0
     pa = pytest.importorskip("pyarrow")
-    table = pa.table({"ts": pa.array([dt.datetime(3000, 1, 1), None], pa.timestamp("s")), "d": pa.array([dt.date(1970, 1, 2), None])})
+    table = pa.table(
+        {"ts": pa.array([dt.datetime(3000, 1, 1), None], pa.timestamp("s")), "d": pa.array([dt.date(1970, 1, 2), None])}
+    )
     frame = as_frame(table)
     assert frame.column("ts").values[0] == 32503680000.0 and np.isnan(frame.column("ts").values[1])
     assert frame.column("d").values[0] == 86400.0
@@ -533,7 +545,11 @@ def _walk_cases():
     yield "object dicts", {"o": np.array([{}, {}], dtype=object)}, InvalidTypeError
     yield "object lists", {"o": pd.Series([[1], [2]])}, InvalidTypeError
     yield "object huge int", {"o": np.array([10**400], dtype=object)}, InvalidInputError
-    yield "object huge decimal", {"o": np.array([__import__("decimal").Decimal("1e400")], dtype=object)}, InvalidInputError
+    yield (
+        "object huge decimal",
+        {"o": np.array([__import__("decimal").Decimal("1e400")], dtype=object)},
+        InvalidInputError,
+    )
     yield "object decimals", {"o": np.array([__import__("decimal").Decimal("1.5"), None], dtype=object)}, "ok"
     yield "pandas period", pd.DataFrame({"p": pd.period_range("2020", periods=2, freq="D")}), InvalidTypeError
     yield "0-d", np.float64(3.0), InvalidInputError
@@ -543,7 +559,11 @@ def _walk_cases():
     yield "names equal as text", {1: [1.0], "1": [2.0]}, InvalidInputError
     yield "None", None, InvalidTypeError
     yield "ragged", [[1, 2], [3]], InvalidTypeError
-    yield "multiindex", pd.DataFrame([[1, 2]], columns=pd.MultiIndex.from_tuples([("a", "b"), ("a", "c")])), InvalidTypeError
+    yield (
+        "multiindex",
+        pd.DataFrame([[1, 2]], columns=pd.MultiIndex.from_tuples([("a", "b"), ("a", "c")])),
+        InvalidTypeError,
+    )
 
 
 @pytest.mark.parametrize("label, data, expected", list(_walk_cases()), ids=[c[0] for c in _walk_cases()])
@@ -659,10 +679,17 @@ print(json.dumps(out))
 def test_cli_input_errors_exit_2_with_a_message(files):
     # The real command, as a pipeline runs it.
     for args in (["check", "data.txt"], ["check", "folder.csv"]):
-        result = subprocess.run([sys.executable, "-m", "assay.cli", *args], cwd=files, capture_output=True, text=True, timeout=120)
+        result = subprocess.run(
+            [sys.executable, "-m", "assay.cli", *args], cwd=files, capture_output=True, text=True, timeout=120
+        )
         assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
-    cases = [args for args, _ in CLI_ERRORS] + [["check", "data.csv", "--rules", "rules.yaml"], ["check", "data.csv", "--rules", "fail.json"]]
-    result = subprocess.run([sys.executable, "-c", BATCH, json.dumps(cases)], cwd=files, capture_output=True, text=True, timeout=120)
+    cases = [args for args, _ in CLI_ERRORS] + [
+        ["check", "data.csv", "--rules", "rules.yaml"],
+        ["check", "data.csv", "--rules", "fail.json"],
+    ]
+    result = subprocess.run(
+        [sys.executable, "-c", BATCH, json.dumps(cases)], cwd=files, capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stderr
     outcomes = json.loads(result.stdout)
     for (args, message), (status, err, printed) in zip(CLI_ERRORS, outcomes):
@@ -705,7 +732,11 @@ def test_cli_into_a_closed_pipe_is_not_a_traceback(files):
     try:
         result = subprocess.run(
             [sys.executable, "-c", code, "check", "wide.csv", "--json", "out.json"],
-            cwd=files, stdout=write, stderr=subprocess.PIPE, text=True, timeout=120,
+            cwd=files,
+            stdout=write,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
         )
     finally:
         os.close(write)
@@ -733,7 +764,11 @@ def test_leakage_with_many_categories_and_many_classes():
     pd = pytest.importorskip("pandas")
     rng = np.random.default_rng(0)
     f, y = rng.integers(0, 3000, 6000).astype(str), rng.integers(0, 2000, 6000).astype(str)
-    found = [x for x in quality.check({"f": f}, target=y, thresholds={"leakage": 0, "leakage_min_support": 2}).findings if x.check == "target_leakage"]
+    found = [
+        x
+        for x in quality.check({"f": f}, target=y, thresholds={"leakage": 0, "leakage_min_support": 2}).findings
+        if x.check == "target_leakage"
+    ]
     table = pd.crosstab(f, y)
     majority = pd.Series(y).value_counts().sort_index(kind="stable")
     majority_class = majority.index[np.argmax(majority.to_numpy())]

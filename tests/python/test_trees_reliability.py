@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from assay import _core
 from assay.errors import AssayError, InvalidInputError, InvalidTypeError, UnsupportedModelError
 from assay.explain import ExactExplainer, TreeExplainer
@@ -84,10 +83,12 @@ def _one_leaf_models(data):
         "lightgbm": lgb.LGBMRegressor(n_estimators=3, min_child_samples=200, verbose=-1).fit(X, y),
         "tree": DecisionTreeRegressor().fit(X, constant),
         "forest": RandomForestRegressor(n_estimators=3, random_state=0).fit(X, constant),
-        "forest_classifier": RandomForestClassifier(n_estimators=3, max_depth=1, min_samples_leaf=100, random_state=0)
-        .fit(X, np.arange(len(X)) % 2),
-        "gradient_boosting": GradientBoostingClassifier(n_estimators=3, max_depth=2, min_samples_leaf=100)
-        .fit(X, y > 0),
+        "forest_classifier": RandomForestClassifier(
+            n_estimators=3, max_depth=1, min_samples_leaf=100, random_state=0
+        ).fit(X, np.arange(len(X)) % 2),
+        "gradient_boosting": GradientBoostingClassifier(n_estimators=3, max_depth=2, min_samples_leaf=100).fit(
+            X, y > 0
+        ),
         "hist_gradient_boosting": HistGradientBoostingRegressor(max_iter=3, min_samples_leaf=200).fit(X, y),
     }
 
@@ -95,7 +96,7 @@ def _one_leaf_models(data):
 @pytest.mark.parametrize("algorithm", ALGORITHMS)
 def test_one_leaf_trees_in_every_family_and_algorithm(data, algorithm):
     X, _ = data
-    for name, model in _one_leaf_models(data).items():
+    for model in _one_leaf_models(data).values():
         explainer = TreeExplainer(model, data=X[:20], algorithm=algorithm)
         _check_additive(explainer, model, X[:3])
         if algorithm == "auto":
@@ -113,15 +114,16 @@ def test_first_tree_a_leaf_then_real_trees(data):
 # --- model files -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("raw", [b"\xff", b"", b"{", b"\xff\xfe\x00", b"[$Z#L\x7f\xff\xff\xff\xff\xff\xff\xff",
-                                 b"{U\x03\xe9\xe9\xe9Z}"])
+@pytest.mark.parametrize(
+    "raw", [b"\xff", b"", b"{", b"\xff\xfe\x00", b"[$Z#L\x7f\xff\xff\xff\xff\xff\xff\xff", b"{U\x03\xe9\xe9\xe9Z}"]
+)
 def test_malformed_ubjson_is_an_unsupported_model(raw):
     with pytest.raises(UnsupportedModelError, match="^XGBoost model: "):
         _core.load_xgboost_ubjson(raw)
 
 
 def test_malformed_json_and_lightgbm_text_are_unsupported_models():
-    for raw in (b"\xff", b"{\"learner\": 1}", b"[" * 100000):
+    for raw in (b"\xff", b'{"learner": 1}', b"[" * 100000):
         with pytest.raises(UnsupportedModelError, match="XGBoost model"):
             _core.load_xgboost_json(raw)
     for text in ("", "tree\n\xff\n", "tree\nversion=v4\nmax_feature_idx=1\n"):
@@ -159,7 +161,7 @@ def test_lightgbm_covers_that_do_not_add_up_are_rejected_at_load(data, count):
     text = lgb.LGBMRegressor(n_estimators=2, num_leaves=4, verbose=-1).fit(X, y).booster_.model_to_string()
     start = text.index("internal_count=") + len("internal_count=")
     first = text[start:].split()[0]
-    corrupted = text[:start] + count + text[start + len(first):]
+    corrupted = text[:start] + count + text[start + len(first) :]
     with pytest.raises(UnsupportedModelError, match="LightGBM model: .*cover"):
         _core.load_lightgbm_text(corrupted)
 
@@ -208,8 +210,9 @@ def test_xgboost_missing_sentinel_is_honoured_everywhere(data, missing):
 
 def test_xgboost_early_stopping_explains_the_best_iteration(data):
     X, y = data
-    model = xgb.XGBClassifier(n_estimators=200, max_depth=3, learning_rate=0.5, early_stopping_rounds=2,
-                              eval_metric="logloss")
+    model = xgb.XGBClassifier(
+        n_estimators=200, max_depth=3, learning_rate=0.5, early_stopping_rounds=2, eval_metric="logloss"
+    )
     model.fit(X[:80], y[:80] > 0, eval_set=[(X[80:], y[80:] > 0)], verbose=False)
     assert model.best_iteration + 1 < model.get_booster().num_boosted_rounds()
     rows = X[:10]
@@ -232,8 +235,9 @@ def test_pairwise_checks_for_interrupts_at_bounded_work(data):
     rng = np.random.default_rng(1)
     background = rng.normal(size=(20000, 4))
     calls = []
-    explainer = TreeExplainer(model, data=background, algorithm="pairwise", n_jobs=1,
-                              progress=lambda done, total: calls.append(done))
+    explainer = TreeExplainer(
+        model, data=background, algorithm="pairwise", n_jobs=1, progress=lambda done, total: calls.append(done)
+    )
     explainer.shap_values(X[:8])  # one block of rows
     n_calls = len(calls)
     # Asked at least once per 2^14 pair walks (8 x 20,000 x 2 here), not once per block of rows.
@@ -282,8 +286,12 @@ def test_bad_input_policy_walk(data, forest):
     for kwargs in ({}, {"data": X[:10]}):
         explainer = TreeExplainer(forest, **kwargs)
         # NaN is a missing value (default child of each split); inf and 1e308 route by comparison.
-        for rows in (np.array([[np.nan, 1.0, 2.0, 3.0]]), np.array([[np.inf, -np.inf, 1e308, -1e308]]),
-                     np.full((2, 4), np.nan), np.array([[3.4e38, -3.4e38, 1e-45, 0.0]], dtype=np.float32)):
+        for rows in (
+            np.array([[np.nan, 1.0, 2.0, 3.0]]),
+            np.array([[np.inf, -np.inf, 1e308, -1e308]]),
+            np.full((2, 4), np.nan),
+            np.array([[3.4e38, -3.4e38, 1e-45, 0.0]], dtype=np.float32),
+        ):
             _check_additive(explainer, None, rows)
         # One row, a 1-D row (values of shape (n_features,), as in shap), non-contiguous and
         # negative-stride arrays: the same values as a plain 2-D array.

@@ -11,6 +11,14 @@ from ._models import TreeModel, tree_model
 from ._tree import TreeExplainer
 
 __all__ = [
-    "Background", "ExactExplainer", "Explanation", "KernelExplainer", "LinearExplainer", "PermutationExplainer",
-    "TreeExplainer", "TreeModel", "kmeans", "tree_model",
+    "Background",
+    "ExactExplainer",
+    "Explanation",
+    "KernelExplainer",
+    "LinearExplainer",
+    "PermutationExplainer",
+    "TreeExplainer",
+    "TreeModel",
+    "kmeans",
+    "tree_model",
 ]

@@ -12,9 +12,10 @@ most, never once per row. See docs/explain_any_model.md.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
-from typing import Any, Callable, Sequence
+from typing import Any, Callable
 
 import numpy as np
 
@@ -46,8 +47,15 @@ class Background:
         return f"Background({len(self.data)} weighted rows x {self.data.shape[1]} features)"
 
 
-def kmeans(data: Any, k: int, *, seed: int | None = 0, round_values: bool = True, n_jobs: int | None = None,
-           progress: Any = None) -> Background:
+def kmeans(
+    data: Any,
+    k: int,
+    *,
+    seed: int | None = 0,
+    round_values: bool = True,
+    n_jobs: int | None = None,
+    progress: Any = None,
+) -> Background:
     """Summarises background rows by ``k`` k-means centres weighted by their clusters' shares (as ``shap.kmeans``).
 
     k-means++ seeding and Lloyd iterations run in the core (the same result for every
@@ -67,8 +75,9 @@ def kmeans(data: Any, k: int, *, seed: int | None = 0, round_values: bool = True
         raise ResourceLimitError(f"k={k}: at most {_INT32_MAX} centres")
     if not isinstance(round_values, (bool, np.bool_)):
         raise InvalidTypeError(f"round_values must be True or False, got {round_values!r}")
-    centers, weights = _core.agnostic_kmeans(matrix, k, seed, bool(round_values), n_jobs_arg(n_jobs),
-                                             progress_callback(progress, "k-means"))
+    centers, weights = _core.agnostic_kmeans(
+        matrix, k, seed, bool(round_values), n_jobs_arg(n_jobs), progress_callback(progress, "k-means")
+    )
     return Background(centers, weights, names)
 
 
@@ -99,8 +108,11 @@ class _AgnosticExplainer:
         self.model = model
         self.link = link
         self.n_jobs = n_jobs_arg(n_jobs)
-        self.batch_size = None if batch_size is None else _count_arg(
-            batch_size, "batch_size", expected="a positive integer (or None: about 2 MB per call)")
+        self.batch_size = (
+            None
+            if batch_size is None
+            else _count_arg(batch_size, "batch_size", expected="a positive integer (or None: about 2 MB per call)")
+        )
         self.progress = progress
         data, data_weights, feature_names = _unpack_background(data, data_weights, feature_names)
         self.data, self.feature_names = _matrix(data, "data", feature_names)
@@ -110,18 +122,21 @@ class _AgnosticExplainer:
             self.n_outputs = self._native.n_outputs
             if self._native.n_features != self.n_features:
                 raise InvalidInputError(
-                    f"data has {self.n_features} columns but the model uses {self._native.n_features} features")
+                    f"data has {self.n_features} columns but the model uses {self._native.n_features} features"
+                )
             empty = _core.agnostic_design_from_arrays(np.zeros((1, self.n_features)), np.ones(1))
             self._expected = self._coalition_values(self.data[:1], empty, "")[0, 0]
         else:
             self.n_outputs = 0  # learnt from the first call
             self._background_outputs = self._call(self.data)
             self._expected = _core.agnostic_coalition_values(
-                self._background_outputs, 1, n_background, self.data_weights, link)[0]
+                self._background_outputs, 1, n_background, self.data_weights, link
+            )[0]
         if not np.all(np.isfinite(self._expected)):
             raise InvalidInputError(
                 "model: the (weighted) mean output over the background rows is not finite (the outputs are too "
-                "large for float64); scale the model's output down")
+                "large for float64); scale the model's output down"
+            )
 
     @property
     def n_features(self) -> int:
@@ -152,8 +167,15 @@ class _AgnosticExplainer:
     def _coalition_values(self, X: np.ndarray, design: Any, description: str) -> np.ndarray:
         """v(S) for every row of X and coalition of the design: (n_rows, n_coalitions, n_outputs)."""
         if self._native is not None:  # the whole evaluation in the core, no Python call
-            return self._native(X, self.data, design, self.data_weights, self.link, self.n_jobs,
-                                progress_callback(self.progress, description) if description else None)
+            return self._native(
+                X,
+                self.data,
+                design,
+                self.data_weights,
+                self.link,
+                self.n_jobs,
+                progress_callback(self.progress, description) if description else None,
+            )
         # A shared design evaluates each coalition on every background row and averages;
         # a per-background design evaluates it on its own background row only.
         n_background = 1 if design.per_background else len(self.data)
@@ -184,8 +206,13 @@ class _AgnosticExplainer:
                 if writer is not None and chunk + 1 < len(chunks):
                     pending = writer.submit(masked_rows, chunk + 1)
                 outputs = self._call(rows)
-                values[begin:end] = outputs if design.per_background else _core.agnostic_coalition_values(
-                    outputs, end - begin, n_background, self.data_weights, self.link)
+                values[begin:end] = (
+                    outputs
+                    if design.per_background
+                    else _core.agnostic_coalition_values(
+                        outputs, end - begin, n_background, self.data_weights, self.link
+                    )
+                )
                 if report is not None:
                     report(end, n_items)
         return values.reshape(len(X), len(design), self.n_outputs)
@@ -210,14 +237,23 @@ class _AgnosticExplainer:
             items_per_call = max(1, self._rows_per_call() // rows_per_item)
             chunk = 2 * 8 * (M + K) * min(n_items, items_per_call) * rows_per_item
         if values >= chunk:
-            require_fits(argument, values + chunk, f"{what} ({n_rows} rows x {n_coalitions} coalitions x {K} outputs)",
-                         "explain fewer rows at a time" if argument == "X"
-                         else f"lower {argument} or explain fewer rows at a time")
+            require_fits(
+                argument,
+                values + chunk,
+                f"{what} ({n_rows} rows x {n_coalitions} coalitions x {K} outputs)",
+                "explain fewer rows at a time"
+                if argument == "X"
+                else f"lower {argument} or explain fewer rows at a time",
+            )
         elif self.batch_size is not None:
             require_fits("batch_size", values + chunk, f"the masked rows of one model call ({M} features each)")
         else:
-            require_fits("data", values + chunk, f"the masked rows of one model call ({B} background rows x "
-                         f"{M} features per coalition)", "summarise the background with assay.explain.kmeans")
+            require_fits(
+                "data",
+                values + chunk,
+                f"the masked rows of one model call ({B} background rows x {M} features per coalition)",
+                "summarise the background with assay.explain.kmeans",
+            )
 
     def _full_values(self, X: np.ndarray) -> np.ndarray:
         """v(all features) = link(f(x)) per row: (n_rows, n_outputs)."""
@@ -234,12 +270,16 @@ class _AgnosticExplainer:
             if not np.all(np.isfinite(X)) or not np.all(np.isfinite(self.data)):
                 raise InvalidInputError(
                     "X: NaN or inf in X or data give the model non-finite outputs, so the attributions are not "
-                    "finite; impute them, or use a model that handles missing values")
+                    "finite; impute them, or use a model that handles missing values"
+                )
             raise InvalidInputError(
                 "model: the attributions overflow float64 (differences of the model's outputs are not finite); "
-                "scale the model's output down")
+                "scale the model's output down"
+            )
         single = self.n_outputs == 1
-        base = np.broadcast_to(self._expected[0] if single else self._expected, (len(X), *self._expected.shape[: not single])).copy()
+        base = np.broadcast_to(
+            self._expected[0] if single else self._expected, (len(X), *self._expected.shape[: not single])
+        ).copy()
         explanation = Explanation(values[..., 0] if single else values, base, X.copy(), self.feature_names)
         explanation.standard_errors = standard_errors[..., 0] if single else standard_errors
         return explanation
@@ -254,8 +294,16 @@ class ExactExplainer(_AgnosticExplainer):
     every ``standard_errors`` is 0.
     """
 
-    def __init__(self, model: Callable[[np.ndarray], Any], data: Any, link: str = "identity", n_jobs: int | None = None,
-                 *, max_evals: int = 1 << 16, **options: Any) -> None:
+    def __init__(
+        self,
+        model: Callable[[np.ndarray], Any],
+        data: Any,
+        link: str = "identity",
+        n_jobs: int | None = None,
+        *,
+        max_evals: int = 1 << 16,
+        **options: Any,
+    ) -> None:
         max_evals = _count_arg(max_evals, "max_evals", expected="an integer of at least 1")
         super().__init__(model, data, link, n_jobs, **options)
         M = self.n_features
@@ -330,14 +378,25 @@ class KernelExplainer(_AgnosticExplainer):
     does the same here (see :meth:`__call__` for every option).
     """
 
-    def __init__(self, model: Callable[[np.ndarray], Any], data: Any, link: str = "identity", n_jobs: int | None = None,
-                 *, seed: int | None = 0, sampling: str = "kernel", per_background: bool = False,
-                 **options: Any) -> None:
+    def __init__(
+        self,
+        model: Callable[[np.ndarray], Any],
+        data: Any,
+        link: str = "identity",
+        n_jobs: int | None = None,
+        *,
+        seed: int | None = 0,
+        sampling: str = "kernel",
+        per_background: bool = False,
+        **options: Any,
+    ) -> None:
         if not isinstance(per_background, (bool, np.bool_)):
             raise InvalidTypeError(f"per_background must be True or False, got {per_background!r}")
         if per_background and link != "identity":
-            raise InvalidInputError("per_background=True needs link='identity': with 'logit' the link of the mean "
-                                    "output is not the mean of the background rows' games")
+            raise InvalidInputError(
+                "per_background=True needs link='identity': with 'logit' the link of the mean "
+                "output is not the mean of the background rows' games"
+            )
         seed = _seed_arg(seed)
         if not isinstance(sampling, str) or sampling not in ("kernel", "leverage"):
             raise InvalidInputError(f"sampling must be 'kernel' or 'leverage', got {sampling!r}")
@@ -354,7 +413,8 @@ class KernelExplainer(_AgnosticExplainer):
         self._check_design(budget)
         if self.per_background:
             return _core.agnostic_kernel_design_per_background(
-                self.n_features, budget, self.seed, len(self.data), sampling=self.sampling)
+                self.n_features, budget, self.seed, len(self.data), sampling=self.sampling
+            )
         return _core.agnostic_kernel_design(self.n_features, budget, self.seed, sampling=self.sampling)
 
     def _n_coalitions(self, budget: int) -> int:
@@ -369,8 +429,12 @@ class KernelExplainer(_AgnosticExplainer):
         per_design = 0 if M == 1 else min(budget, 2**M - 2)
         # The design (masks, weights, groups), and the index of distinct coalitions kept while drawing.
         needed = self._n_coalitions(budget) * (M + 12) + per_design * (2 * M + 96)
-        require_fits("nsamples", needed, f"the KernelSHAP design of {per_design} coalitions of {M} features"
-                     + (f" for each of {len(self.data)} background rows" if self.per_background else ""))
+        require_fits(
+            "nsamples",
+            needed,
+            f"the KernelSHAP design of {per_design} coalitions of {M} features"
+            + (f" for each of {len(self.data)} background rows" if self.per_background else ""),
+        )
 
     def _check_kernel(self, n_rows: int, budget: int) -> None:
         """Refuses a budget whose design, v(S) and regression cannot fit, before drawing anything."""
@@ -384,13 +448,15 @@ class KernelExplainer(_AgnosticExplainer):
             solver = 8 * C * (2 * M + 32 * K * min(threads, 64))
         self._check_evaluation(n_rows, C, "nsamples", "KernelSHAP", extra=solver)
 
-    def shap_values(self, X: Any, nsamples: int | str = "auto", tolerance: float | None = None,
-                    l1_reg: str | float | bool = False) -> np.ndarray:
+    def shap_values(
+        self, X: Any, nsamples: int | str = "auto", tolerance: float | None = None, l1_reg: str | float | bool = False
+    ) -> np.ndarray:
         """SHAP values: (n_rows, n_features), or (n_rows, n_features, n_outputs) for several outputs."""
         return self(X, nsamples=nsamples, tolerance=tolerance, l1_reg=l1_reg).values
 
-    def __call__(self, X: Any, nsamples: int | str = "auto", tolerance: float | None = None,
-                 l1_reg: str | float | bool = False) -> Explanation:
+    def __call__(
+        self, X: Any, nsamples: int | str = "auto", tolerance: float | None = None, l1_reg: str | float | bool = False
+    ) -> Explanation:
         """An :class:`Explanation` of the rows of X; ``.standard_errors`` holds a standard error per value.
 
         With ``nsamples`` at least 2^M - 2 all coalitions are enumerated and the values
@@ -431,7 +497,8 @@ class KernelExplainer(_AgnosticExplainer):
         if self.per_background and selection[0] != "none":
             raise InvalidInputError("l1_reg: feature selection is not available with per_background=True")
         if tolerance is not None and (
-            isinstance(tolerance, (bool, np.bool_)) or not isinstance(tolerance, (int, float, np.integer, np.floating))
+            isinstance(tolerance, (bool, np.bool_))
+            or not isinstance(tolerance, (int, float, np.integer, np.floating))
             or not tolerance > 0
         ):
             raise InvalidInputError(f"tolerance must be a positive number, got {tolerance!r}")
@@ -474,7 +541,8 @@ class KernelExplainer(_AgnosticExplainer):
         full = self._full_values(rows)
         coalition_values = (
             self._coalition_values(rows, design, "KernelSHAP")
-            if len(design) else np.empty((len(rows), 0, self.n_outputs))
+            if len(design)
+            else np.empty((len(rows), 0, self.n_outputs))
         )
         method, num_features, alpha = selection
         if method == "auto":  # shap's rule: AIC when less than 20% of the coalitions are evaluated
@@ -483,11 +551,18 @@ class KernelExplainer(_AgnosticExplainer):
             method = "aic" if M > 1 and min(budget, all_coalitions) < 0.2 * all_coalitions else "none"
         if self.per_background:
             values, errors = _core.agnostic_kernel_values_per_background(
-                design, coalition_values, full, self._background_outputs, self.data_weights, self.n_jobs)
+                design, coalition_values, full, self._background_outputs, self.data_weights, self.n_jobs
+            )
         else:
             values, errors = _core.agnostic_kernel_values(
-                design, coalition_values, full, self._expected, self.n_jobs,
-                selection=method, num_features=num_features, alpha=alpha,
+                design,
+                coalition_values,
+                full,
+                self._expected,
+                self.n_jobs,
+                selection=method,
+                num_features=num_features,
+                alpha=alpha,
             )
         explanation = self._explanation(rows, values, errors)
         explanation.nsamples = budget
@@ -504,8 +579,16 @@ class PermutationExplainer(_AgnosticExplainer):
     (``seed``, permutation index). Parameters as :class:`KernelExplainer`.
     """
 
-    def __init__(self, model: Callable[[np.ndarray], Any], data: Any, link: str = "identity", n_jobs: int | None = None,
-                 *, seed: int | None = 0, **options: Any) -> None:
+    def __init__(
+        self,
+        model: Callable[[np.ndarray], Any],
+        data: Any,
+        link: str = "identity",
+        n_jobs: int | None = None,
+        *,
+        seed: int | None = 0,
+        **options: Any,
+    ) -> None:
         seed = _seed_arg(seed)
         super().__init__(model, data, link, n_jobs, **options)
         self.seed = seed
@@ -528,7 +611,8 @@ class PermutationExplainer(_AgnosticExplainer):
             n_permutations = max_evals // (2 * M + 1)
             if n_permutations < 1:
                 raise InvalidInputError(
-                    f"max_evals={max_evals} is too small: one permutation of {M} features takes {2 * M + 1}")
+                    f"max_evals={max_evals} is too small: one permutation of {M} features takes {2 * M + 1}"
+                )
             self._check_permutations(len(rows), n_permutations, "max_evals")
             permutations = _core.agnostic_random_permutations(M, n_permutations, self.seed)
         else:
@@ -564,8 +648,15 @@ class LinearExplainer:
         As :class:`KernelExplainer`.
     """
 
-    def __init__(self, model: Any, data: Any, n_jobs: int | None = None, *, data_weights: Any = None,
-                 feature_names: Sequence[str] | None = None) -> None:
+    def __init__(
+        self,
+        model: Any,
+        data: Any,
+        n_jobs: int | None = None,
+        *,
+        data_weights: Any = None,
+        feature_names: Sequence[str] | None = None,
+    ) -> None:
         if isinstance(model, tuple) and len(model) == 2:
             coef, intercept = model
         elif hasattr(model, "coef_") and hasattr(model, "intercept_"):
@@ -581,7 +672,8 @@ class LinearExplainer:
         data_matrix, self.feature_names = _matrix(data, "data", feature_names)
         if data_matrix.shape[1] != coef.shape[1]:
             raise InvalidInputError(
-                f"data has {data_matrix.shape[1]} columns but the model has {coef.shape[1]} coefficients")
+                f"data has {data_matrix.shape[1]} columns but the model has {coef.shape[1]} coefficients"
+            )
         weights = None if data_weights is None else _weights_arg(data_weights, len(data_matrix))
         if not np.all(np.isfinite(data_matrix)):
             raise InvalidInputError("data: the background mean is not finite (missing or infinite values)")
@@ -591,8 +683,10 @@ class LinearExplainer:
         with np.errstate(over="ignore", invalid="ignore"):
             self._expected = self.coef @ self.mean + intercept
         if not np.all(np.isfinite(self._expected)):
-            raise InvalidInputError("model: the expected value coef @ mean + intercept overflows float64; "
-                                    "scale the coefficients or the data down")
+            raise InvalidInputError(
+                "model: the expected value coef @ mean + intercept overflows float64; "
+                "scale the coefficients or the data down"
+            )
 
     @property
     def expected_value(self) -> float | np.ndarray:
@@ -604,14 +698,19 @@ class LinearExplainer:
     def __call__(self, X: Any) -> Explanation:
         rows = _rows_arg(X, self.feature_names, "the model has {M} coefficients")
         if np.isinf(rows).any():
-            raise InvalidInputError("X: infinite values; a linear model's output is not finite there "
-                                    "(NaN, a missing value, gives NaN values for its feature)")
+            raise InvalidInputError(
+                "X: infinite values; a linear model's output is not finite there "
+                "(NaN, a missing value, gives NaN values for its feature)"
+            )
         values = _core.agnostic_linear_values(self.coef, rows, self.mean, self.n_jobs)
         if not np.all(np.isfinite(values) | np.isnan(rows)[:, :, None]):
-            raise InvalidInputError("X: coef * (x - mean) overflows float64 for some values; scale the data or the "
-                                    "coefficients down")
+            raise InvalidInputError(
+                "X: coef * (x - mean) overflows float64 for some values; scale the data or the coefficients down"
+            )
         single = len(self._expected) == 1
-        base = np.broadcast_to(self._expected[0] if single else self._expected, (len(rows), *self._expected.shape[: not single])).copy()
+        base = np.broadcast_to(
+            self._expected[0] if single else self._expected, (len(rows), *self._expected.shape[: not single])
+        ).copy()
         return Explanation(values[..., 0] if single else values, base, rows, self.feature_names)
 
 
@@ -621,8 +720,16 @@ class _NativeModel:
     def __init__(self, evaluate: Callable[..., np.ndarray], n_features: int, n_outputs: int) -> None:
         self.evaluate, self.n_features, self.n_outputs = evaluate, n_features, n_outputs
 
-    def __call__(self, X: np.ndarray, background: np.ndarray, design: Any, weights: np.ndarray, link: str, n_jobs: int,
-                 progress: Any) -> np.ndarray:
+    def __call__(
+        self,
+        X: np.ndarray,
+        background: np.ndarray,
+        design: Any,
+        weights: np.ndarray,
+        link: str,
+        n_jobs: int,
+        progress: Any,
+    ) -> np.ndarray:
         return self.evaluate(X, background, design, weights, link, n_jobs, progress)
 
 
@@ -667,7 +774,7 @@ def _l1_reg_arg(l1_reg: Any) -> tuple[str, int, float]:
             return l1_reg, 0, 0.0
         if l1_reg.startswith("num_features(") and l1_reg.endswith(")"):
             try:
-                k = int(l1_reg[len("num_features("):-1])
+                k = int(l1_reg[len("num_features(") : -1])
             except ValueError:
                 k = 0
             if k < 1:
@@ -695,7 +802,9 @@ def _seed_arg(seed: Any, argument: str = "seed") -> int:
     if seed is None:
         return int(np.random.SeedSequence().generate_state(1, np.uint64)[0])
     if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)):
-        raise InvalidTypeError(f"{argument} must be a non-negative integer below 2**64 (or None), got {type(seed).__name__} {seed!r}")
+        raise InvalidTypeError(
+            f"{argument} must be a non-negative integer below 2**64 (or None), got {type(seed).__name__} {seed!r}"
+        )
     if not 0 <= int(seed) < 2**64:
         raise InvalidInputError(f"{argument} must be a non-negative integer below 2**64 (or None), got {seed!r}")
     return int(seed)
@@ -742,7 +851,8 @@ def _model_outputs(result: Any, n_rows: int) -> np.ndarray:
     if kind not in "biuf":
         raise InvalidTypeError(
             f"model: returned {type(result).__name__}, which is not numeric (dtype {array.dtype}); "
-            "expected numbers (float, int or bool)")
+            "expected numbers (float, int or bool)"
+        )
     outputs = array.astype(np.float64, copy=False)
     if outputs.ndim == 1:
         outputs = outputs[:, None]
@@ -754,7 +864,8 @@ def _model_outputs(result: Any, n_rows: int) -> np.ndarray:
     if not finite.all():
         bad = int(np.count_nonzero(~finite.all(axis=1)))
         raise InvalidInputError(
-            f"model: returned a non-finite output (NaN or inf) for {bad} of {n_rows} rows of a batch; the explainers need finite outputs "
+            f"model: returned a non-finite output (NaN or inf) for {bad} of {n_rows} rows of a batch; "
+            "the explainers need finite outputs "
             "(NaN or inf in X or data reach the model as they are: use a model that handles them, or impute)"
         )
     return np.ascontiguousarray(outputs)
@@ -778,7 +889,8 @@ def _linear_coefficients(coef: Any, intercept: Any) -> tuple[np.ndarray, np.ndar
     intercept = intercept.reshape(-1)
     if len(intercept) not in (1, coef.shape[0]):
         raise InvalidInputError(
-            f"model: {len(intercept)} intercepts for {coef.shape[0]} outputs; expected one per output (or one)")
+            f"model: {len(intercept)} intercepts for {coef.shape[0]} outputs; expected one per output (or one)"
+        )
     intercept = np.broadcast_to(intercept, (coef.shape[0],)).copy()
     if not np.all(np.isfinite(coef)) or not np.all(np.isfinite(intercept)):
         raise InvalidInputError("model: coefficients must be a finite 1-D or 2-D array with one intercept per output")
@@ -812,7 +924,8 @@ def _permutations_arg(permutations: Any, n_features: int) -> np.ndarray:
     if array.dtype.kind not in "iu" or array.ndim != 2 or array.shape[1] != n_features or len(array) == 0:
         raise InvalidInputError(
             f"permutations: expected an integer array of shape (n_permutations, {n_features}), "
-            f"got {array.dtype} of shape {array.shape}")
+            f"got {array.dtype} of shape {array.shape}"
+        )
     if array.min() < 0 or array.max() >= n_features:
         raise InvalidInputError(f"permutations: entries must be feature indices 0..{n_features - 1}")
     return np.ascontiguousarray(array, dtype=np.int32)

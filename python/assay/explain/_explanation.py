@@ -23,7 +23,8 @@ unknown feature or output name is a ``KeyError``, as for a mapping.
 from __future__ import annotations
 
 import warnings
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -52,19 +53,26 @@ class Explanation:
         self.data = None if data is None else np.asarray(data)
         self.feature_names = _names(feature_names, "feature_names")
         self.output_names = _names(output_names, "output_names")
-        if self.data is not None and self.data.shape[: min(2, self.data.ndim)] != self.values.shape[: min(2, self.data.ndim)]:
+        if (
+            self.data is not None
+            and self.data.shape[: min(2, self.data.ndim)] != self.values.shape[: min(2, self.data.ndim)]
+        ):
             raise InvalidInputError(f"data: shape {self.data.shape} does not match values {self.values.shape}")
         n_features = self.values.shape[1] if self.values.ndim >= 2 else self.values.shape[0]
         if self.feature_names is not None and len(self.feature_names) != n_features:
             raise InvalidInputError(f"feature_names: {len(self.feature_names)} names for {n_features} features")
         if self.output_names is not None and self.values.ndim >= 3 and len(self.output_names) != self.values.shape[-1]:
-            raise InvalidInputError(
-                f"output_names: {len(self.output_names)} names for {self.values.shape[-1]} outputs")
-        if (self.base_values is not None and self.base_values.ndim >= 1 and self.values.ndim >= 2
-                and self.base_values.shape[0] != self.values.shape[0]):
+            raise InvalidInputError(f"output_names: {len(self.output_names)} names for {self.values.shape[-1]} outputs")
+        if (
+            self.base_values is not None
+            and self.base_values.ndim >= 1
+            and self.values.ndim >= 2
+            and self.base_values.shape[0] != self.values.shape[0]
+        ):
             raise InvalidInputError(
                 f"base_values: shape {self.base_values.shape} does not give one base value per row of values "
-                f"{self.values.shape}")
+                f"{self.values.shape}"
+            )
 
     # -- array-like behaviour ------------------------------------------------------
 
@@ -195,8 +203,9 @@ class Explanation:
         if len(self.values) == 0:
             from ..warnings import DegenerateInputWarning
 
-            warnings.warn("mean_abs: the explanation has no rows; the importance is NaN", DegenerateInputWarning,
-                          stacklevel=2)
+            warnings.warn(
+                "mean_abs: the explanation has no rows; the importance is NaN", DegenerateInputWarning, stacklevel=2
+            )
             return np.full(self.values.shape[1:], np.nan)
         magnitude = np.abs(self.values)
         scale = magnitude.max(axis=0)

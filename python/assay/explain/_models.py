@@ -110,7 +110,9 @@ def _sklearn_tree_arrays(tree: Any, values: np.ndarray) -> dict:
     """One fitted sklearn ``tree_`` as the core's array layout (leaves: left == -1)."""
     left = np.asarray(tree.children_left, dtype=np.int64)
     missing_left = getattr(tree, "missing_go_to_left", None)
-    default_left = np.ones(tree.node_count, dtype=np.uint8) if missing_left is None else np.asarray(missing_left, np.uint8)
+    default_left = (
+        np.ones(tree.node_count, dtype=np.uint8) if missing_left is None else np.asarray(missing_left, np.uint8)
+    )
     return {
         "left": left,
         "right": np.asarray(tree.children_right, dtype=np.int64),
@@ -173,7 +175,12 @@ def _from_sklearn_gradient_boosting(model: Any) -> TreeModel:
     output_names = None
     if classifier and n_outputs > 1:
         output_names = [str(c) for c in model.classes_]
-    native = lambda X: np.asarray(model.decision_function(X) if classifier else model.predict(X), np.float64).reshape(len(X), -1)  # noqa: E731
+
+    def native(X):
+        return np.asarray(model.decision_function(X) if classifier else model.predict(X), np.float64).reshape(
+            len(X), -1
+        )
+
     return TreeModel(ensemble, _names_in(model), output_names, "log_odds" if classifier else "raw", native)
 
 
@@ -241,7 +248,12 @@ def _from_sklearn_hist_gradient_boosting(model: Any) -> TreeModel:
     )
     classifier = type(model).__name__.endswith("Classifier")
     output_names = [str(c) for c in model.classes_] if classifier and n_outputs > 1 else None
-    native = lambda X: np.asarray(model.decision_function(X) if classifier else model.predict(X), np.float64).reshape(len(X), -1)  # noqa: E731
+
+    def native(X):
+        return np.asarray(model.decision_function(X) if classifier else model.predict(X), np.float64).reshape(
+            len(X), -1
+        )
+
     return TreeModel(ensemble, _names_in(model), output_names, "log_odds" if classifier else "raw", native)
 
 
@@ -319,13 +331,19 @@ def _from_xgboost(model: Any, iteration_range: tuple[int, int] | None = None) ->
     ensemble = _core.load_xgboost_ubjson(bytes(booster.save_raw("ubj")), missing)
     names = booster.feature_names
     objective = ensemble.objective
-    kind = "log_odds" if objective in {"binary:logistic", "reg:logistic", "binary:logitraw"} or objective.startswith("multi:") else "raw"
+    kind = (
+        "log_odds"
+        if objective in {"binary:logistic", "reg:logistic", "binary:logitraw"} or objective.startswith("multi:")
+        else "raw"
+    )
     output_names = None
     if ensemble.n_outputs > 1:
         classes = getattr(model, "classes_", None)
-        output_names = [str(c) for c in classes] if classes is not None and len(classes) == ensemble.n_outputs else [
-            f"output {k}" for k in range(ensemble.n_outputs)
-        ]
+        output_names = (
+            [str(c) for c in classes]
+            if classes is not None and len(classes) == ensemble.n_outputs
+            else [f"output {k}" for k in range(ensemble.n_outputs)]
+        )
 
     def native(X: Any) -> np.ndarray:
         data = xgboost.DMatrix(X, enable_categorical=True, missing=missing)
@@ -379,9 +397,11 @@ def _from_lightgbm(model: Any, iteration_range: tuple[int, int] | None = None) -
     output_names = None
     if ensemble.n_outputs > 1:
         classes = getattr(model, "classes_", None)
-        output_names = [str(c) for c in classes] if classes is not None and len(classes) == ensemble.n_outputs else [
-            f"output {k}" for k in range(ensemble.n_outputs)
-        ]
+        output_names = (
+            [str(c) for c in classes]
+            if classes is not None and len(classes) == ensemble.n_outputs
+            else [f"output {k}" for k in range(ensemble.n_outputs)]
+        )
     training_categories = getattr(booster, "pandas_categorical", None)
 
     def prepare(X: Any) -> Any:

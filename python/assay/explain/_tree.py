@@ -15,10 +15,10 @@ from typing import Any
 import numpy as np
 
 from .. import _core
-from ..errors import AssayError, InvalidInputError, InvalidTypeError, UnsupportedModelError
 from .._frame import Frame, as_frame
 from .._progress import progress_callback
 from .._util import n_jobs_arg, require_fits
+from ..errors import AssayError, InvalidInputError, InvalidTypeError, UnsupportedModelError
 from ._explanation import Explanation
 from ._models import TreeModel, tree_model
 
@@ -27,8 +27,15 @@ __all__ = ["TreeExplainer"]
 _PERTURBATIONS = ("auto", "tree_path_dependent", "interventional")
 _OUTPUTS = ("raw", "probability", "log_loss")
 # Objectives (XGBoost, LightGBM) whose loss is the squared error, for model_output="log_loss".
-_SQUARED_ERROR_OBJECTIVES = {"reg:squarederror", "reg:linear", "regression", "regression_l2", "l2", "mse",
-                             "mean_squared_error"}
+_SQUARED_ERROR_OBJECTIVES = {
+    "reg:squarederror",
+    "reg:linear",
+    "regression",
+    "regression_l2",
+    "l2",
+    "mse",
+    "mean_squared_error",
+}
 _SMALL_ARRAY_ROWS = 64  # the lean path takes arrays up to this many rows (they need no progress bar)
 _FLOAT_DTYPES = (np.dtype(np.float64), np.dtype(np.float32))
 _PATH_ALGORITHMS = ("quadrature", "treeshap")
@@ -134,7 +141,8 @@ class TreeExplainer:
         elif model_output == "log_loss":
             if feature_perturbation != "interventional":
                 raise InvalidInputError(
-                    "model_output='log_loss' needs feature_perturbation='interventional' and background data (as in shap)"
+                    "model_output='log_loss' needs feature_perturbation='interventional' "
+                    "and background data (as in shap)"
                 )
             self._transform = _loss_of(self.tree_model, model)
         self.data: Frame | None = None
@@ -174,8 +182,11 @@ class TreeExplainer:
     def _expected_loss(self, y: Any) -> np.ndarray:
         return np.asarray(
             _core.interventional_expected_value(
-                self.tree_model.ensemble, self.data.core_columns(), np.ascontiguousarray(self.data_weights),
-                self._transform, _labels(y, None),
+                self.tree_model.ensemble,
+                self.data.core_columns(),
+                np.ascontiguousarray(self.data_weights),
+                self._transform,
+                _labels(y, None),
             )
         )
 
@@ -210,7 +221,8 @@ class TreeExplainer:
         return values[..., 0] if values.shape[-1] == 1 else values
 
     def shap_interaction_values(self, X: Any) -> np.ndarray:
-        """Interaction values: (n_rows, n_features, n_features[, n_outputs]); rows of a matrix sum to the SHAP values."""
+        """Interaction values: (n_rows, n_features, n_features[, n_outputs]);
+        rows of a matrix sum to the SHAP values."""
         if self._transform != "identity":
             raise InvalidInputError("shap_interaction_values: only model_output='raw' has interaction values")
         if _is_one_row(X):
@@ -222,11 +234,18 @@ class TreeExplainer:
         callback = progress_callback(self.progress, "SHAP interaction values")
         if self.feature_perturbation == "interventional":
             values = _core.interventional_interaction_values(
-                self.tree_model.ensemble, frame.core_columns(), self.data.core_columns(),
-                np.ascontiguousarray(self.data_weights), self.n_jobs, callback, self.algorithm,
+                self.tree_model.ensemble,
+                frame.core_columns(),
+                self.data.core_columns(),
+                np.ascontiguousarray(self.data_weights),
+                self.n_jobs,
+                callback,
+                self.algorithm,
             )
         else:
-            values = _core.tree_shap_interaction_values(self.tree_model.ensemble, frame.core_columns(), self.n_jobs, callback)
+            values = _core.tree_shap_interaction_values(
+                self.tree_model.ensemble, frame.core_columns(), self.n_jobs, callback
+            )
         return values[..., 0] if values.shape[-1] == 1 else values
 
     def __call__(self, X: Any, y: Any = None, interactions: bool = False) -> Explanation:
@@ -253,8 +272,15 @@ class TreeExplainer:
         if self.feature_perturbation == "interventional":
             labels = _labels(y, frame.n_rows) if self.model_output == "log_loss" else np.empty(0)
             return _core.interventional_shap_values(
-                self.tree_model.ensemble, frame.core_columns(), self.data.core_columns(),
-                np.ascontiguousarray(self.data_weights), self._transform, self.n_jobs, callback, self.algorithm, labels,
+                self.tree_model.ensemble,
+                frame.core_columns(),
+                self.data.core_columns(),
+                np.ascontiguousarray(self.data_weights),
+                self._transform,
+                self.n_jobs,
+                callback,
+                self.algorithm,
+                labels,
             )
         algorithm = "quadrature" if self.algorithm == "auto" else self.algorithm
         return _core.tree_shap_values(self.tree_model.ensemble, frame.core_columns(), algorithm, self.n_jobs, callback)
@@ -271,7 +297,8 @@ class TreeExplainer:
             X = _as_rows(X, argument, model.n_features)
         try:
             frame = as_frame(
-                X, argument=argument,
+                X,
+                argument=argument,
                 feature_names=names if is_array and names is not None and len(names) == _n_columns(X) else None,
             )
         except AssayError:
@@ -332,8 +359,12 @@ def _labels(y: Any, n_rows: int | None) -> np.ndarray:
 
 def _check_output_size(n_rows: int, per_row: int, what: str) -> None:
     """ResourceLimitError, before allocating, when the float64 output cannot fit."""
-    require_fits("X", 8 * n_rows * per_row, f"{what} of {n_rows} rows ({per_row} float64 values per row)",
-                 "explain fewer rows at a time")
+    require_fits(
+        "X",
+        8 * n_rows * per_row,
+        f"{what} of {n_rows} rows ({per_row} float64 values per row)",
+        "explain fewer rows at a time",
+    )
 
 
 def _as_rows(X: Any, argument: str, n_features: int) -> Any:

@@ -12,6 +12,15 @@ from .explain import bar, beeswarm, dependence, waterfall
 from .fairness import plot_metric_by_group
 
 __all__ = [
-    "drift", "explain", "fairness", "bar", "beeswarm", "dependence", "drift_distribution", "drift_over_time",
-    "plot_metric_by_group", "reconstruction_error", "waterfall",
+    "drift",
+    "explain",
+    "fairness",
+    "bar",
+    "beeswarm",
+    "dependence",
+    "drift_distribution",
+    "drift_over_time",
+    "plot_metric_by_group",
+    "reconstruction_error",
+    "waterfall",
 ]

@@ -78,7 +78,10 @@ def drift_distribution(reference: Any, current: Any, column: str, *, bins: int =
         edges = _edges(both.min(), both.max(), int(bins))
         # Densities from the counts (a histogram's own density divides by widths that may
         # overflow or underflow at the extremes of float64).
-        for values, label, colour in ((ref_values, "reference", REFERENCE_COLOR), (cur_values, "current", CURRENT_COLOR)):
+        for values, label, colour in (
+            (ref_values, "reference", REFERENCE_COLOR),
+            (cur_values, "current", CURRENT_COLOR),
+        ):
             counts, _ = np.histogram(values, edges)
             total = max(len(values), 1)
             with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
@@ -121,7 +124,9 @@ def drift_over_time(result: DriftOverTime, column: str | None = None, *, ax: Any
     chunks are marked. ``column`` restricts the figure to one column. Non-finite scores
     and thresholds are not drawn."""
     if not isinstance(result, DriftOverTime):
-        raise InvalidTypeError(f"result must be a DriftOverTime from assay.drift.over_time, got {type(result).__name__}")
+        raise InvalidTypeError(
+            f"result must be a DriftOverTime from assay.drift.over_time, got {type(result).__name__}"
+        )
     frame = result.to_frame()
     if column is not None:
         if not isinstance(column, str):

@@ -39,7 +39,7 @@ def _axes(ax: Any, height: float = 4.0) -> Any:
 
 def _one_output(explanation: Any, ndim: int, function: str) -> np.ndarray:
     """The explanation's values as finite float64 of ``ndim`` dimensions, or a clear error."""
-    if not hasattr(explanation, "values") or callable(getattr(explanation, "values")):
+    if not hasattr(explanation, "values") or callable(explanation.values):
         raise InvalidTypeError(f"{function}: expected an assay.explain.Explanation, got {type(explanation).__name__}")
     try:
         values = np.asarray(explanation.values, dtype=np.float64)
@@ -185,8 +185,9 @@ def beeswarm(explanation: Any, max_display: int = 10, ax: Any = None, color_map:
         with np.errstate(over="ignore", invalid="ignore"):
             colour = np.clip((feature_values / 2 - low / 2) / (high / 2 - low / 2), 0, 1)
         ax.scatter(shap_values[missing], position + jitter[missing], s=8, color="#bbbbbb")
-        scatter = ax.scatter(shap_values[~missing], position + jitter[~missing], s=8, c=colour[~missing],
-                             cmap=color_map, vmin=0, vmax=1)
+        scatter = ax.scatter(
+            shap_values[~missing], position + jitter[~missing], s=8, c=colour[~missing], cmap=color_map, vmin=0, vmax=1
+        )
     ax.set_yticks(range(len(rows) - 1, -1, -1), [r[0] for r in rows])
     ax.axvline(0, color="#999999", linewidth=0.8)
     ax.set_xlabel("SHAP value (impact on model output)")
@@ -242,8 +243,14 @@ def waterfall(explanation: Any, max_display: int = 10, ax: Any = None) -> Any:
     start = base
     for position, step in enumerate(steps):
         ax.barh(position, step, left=start, color=POSITIVE if step >= 0 else NEGATIVE)
-        ax.text(start + step, position, f" {step:+.3g}" if step >= 0 else f"{step:+.3g} ", va="center",
-                ha="left" if step >= 0 else "right", fontsize=8)
+        ax.text(
+            start + step,
+            position,
+            f" {step:+.3g}" if step >= 0 else f"{step:+.3g} ",
+            va="center",
+            ha="left" if step >= 0 else "right",
+            fontsize=8,
+        )
         start += step
     ax.set_yticks(range(len(labels)), labels)
     ax.axvline(base, color="#999999", linestyle="--", linewidth=0.8)
@@ -279,8 +286,16 @@ def dependence(explanation: Any, feature: int | str, color: int | str | None = N
         colour = data[shown, c]
         finite = np.isfinite(colour)
         low, high = (colour[finite].min(), colour[finite].max()) if finite.any() else (0.0, 1.0)
-        points = ax.scatter(data[shown, j], values[shown, j], s=10, c=np.where(finite, colour, np.nan),
-                            cmap="coolwarm", vmin=low, vmax=high if high > low else low + 1.0, plotnonfinite=True)
+        points = ax.scatter(
+            data[shown, j],
+            values[shown, j],
+            s=10,
+            c=np.where(finite, colour, np.nan),
+            cmap="coolwarm",
+            vmin=low,
+            vmax=high if high > low else low + 1.0,
+            plotnonfinite=True,
+        )
         ax.figure.colorbar(points, ax=ax).set_label(names[c])
     ax.axhline(0, color="#999999", linewidth=0.8)
     ax.set_xlabel(names[j])
@@ -299,8 +314,10 @@ def _feature(feature: Any, names: list[str], argument: str) -> int:
         return names.index(feature)
     if isinstance(feature, (bool, np.bool_)) or not isinstance(feature, (int, np.integer)):
         raise InvalidTypeError(
-            f"{argument}: expected a feature name or an integer index, got {type(feature).__name__} {feature!r}")
+            f"{argument}: expected a feature name or an integer index, got {type(feature).__name__} {feature!r}"
+        )
     if not 0 <= feature < len(names):
         raise InvalidInputError(
-            f"{argument}: index {feature} is out of range for {len(names)} features (0 to {len(names) - 1})")
+            f"{argument}: index {feature} is out of range for {len(names)} features (0 to {len(names) - 1})"
+        )
     return int(feature)

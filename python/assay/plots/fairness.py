@@ -31,8 +31,8 @@ def plot_metric_by_group(frame: Any, metric: str | None = None, *, ax: Any = Non
 
     if not isinstance(frame, MetricFrame):
         raise InvalidTypeError(
-            "frame: expected an assay.fairness.MetricFrame or a mapping of group to value, "
-            f"got {type(frame).__name__}")
+            f"frame: expected an assay.fairness.MetricFrame or a mapping of group to value, got {type(frame).__name__}"
+        )
     by_group = frame.by_group
     if frame._user_supplied_callable:
         by_group = by_group.to_frame()
@@ -43,7 +43,8 @@ def plot_metric_by_group(frame: Any, metric: str | None = None, *, ax: Any = Non
         raise InvalidInputError(f"metric: {metric!r} is not one of {names}")
     if frame.control_levels:
         raise InvalidInputError(
-            "plot_metric_by_group: frames with control features are not supported; select a level first")
+            "plot_metric_by_group: frames with control features are not supported; select a level first"
+        )
     values = by_group[metric].to_numpy(dtype=float)
     labels = [_label(k) for k in by_group.index]
     interval = None
@@ -59,8 +60,12 @@ def plot_metric_by_group(frame: Any, metric: str | None = None, *, ax: Any = Non
 
 
 def _is_series(value: Any) -> bool:
-    return type(value).__module__.split(".")[0] == "pandas" and hasattr(value, "index") and hasattr(value, "to_dict") \
+    return (
+        type(value).__module__.split(".")[0] == "pandas"
+        and hasattr(value, "index")
+        and hasattr(value, "to_dict")
         and getattr(value, "ndim", 0) == 1
+    )
 
 
 def _label(key: Any) -> str:
@@ -80,14 +85,21 @@ def _mapping_values(mapping: Any) -> tuple[list[str], np.ndarray]:
     return labels, np.asarray(values)
 
 
-def _draw(labels: list[str], values: np.ndarray, interval: tuple[np.ndarray, np.ndarray] | None, metric: str,
-          overall: float | None, ax: Any) -> Any:
+def _draw(
+    labels: list[str],
+    values: np.ndarray,
+    interval: tuple[np.ndarray, np.ndarray] | None,
+    metric: str,
+    overall: float | None,
+    ax: Any,
+) -> Any:
     import matplotlib.pyplot as plt
 
     defined = np.isfinite(values)
     if np.any(np.abs(values[defined]) > 1e307):
         raise InvalidInputError(
-            f"{metric}: values beyond 1e307 in magnitude cannot be drawn (matplotlib's axes overflow)")
+            f"{metric}: values beyond 1e307 in magnitude cannot be drawn (matplotlib's axes overflow)"
+        )
     if ax is None:
         _, ax = plt.subplots(figsize=(6, 0.3 * max(len(labels), 4) + 1))
     positions = np.arange(len(labels))[defined]
