@@ -2,9 +2,11 @@
 # assay's task runner. The README's two commands are `./dev.sh demo` and `./dev.sh test`.
 #
 #   ./dev.sh demo    install assay in .venv and audit the built-in demo data set
-#   ./dev.sh test    install assay[test] in .venv (and Evidently in .venv-evidently); run the
-#                    C++ tests (also under ASan+UBSan), build the C++ consumer against the
-#                    installed core, run pytest (oracles, properties, bad input, notebooks)
+#   ./dev.sh test    install assay[test] in .venv (and Evidently in .venv-evidently); lint the
+#                    Python code (ruff check, ruff format --check); run the C++ tests (also
+#                    under ASan+UBSan), build the C++ consumer against the installed core,
+#                    run pytest (oracles, properties, bad input, notebooks)
+#   ./dev.sh lint    only the lint step (ruff from the test extra)
 #   ./dev.sh bench   run the benchmarks and rewrite docs/benchmarks.md
 #
 # Missing system packages (Eigen, GoogleTest) are installed with apt-get; Python packages
@@ -104,6 +106,14 @@ evidently_env() {
   export ASSAY_EVIDENTLY_PYTHON="$EVIDENTLY_VENV/bin/python"
 }
 
+# ruff with the rules in pyproject.toml; any finding, or a file ruff format would change,
+# fails the command. Notebooks are not linted.
+lint() {
+  say "lint: ruff check, ruff format --check"
+  "$PY" -m ruff check python tests benchmarks
+  "$PY" -m ruff format --check python tests benchmarks
+}
+
 python_tests() {
   say "Python tests"
   "$PY" -m pytest "$@"
@@ -123,9 +133,15 @@ case "${1:-}" in
     system_deps test
     python_env
     install_assay test
+    lint
     evidently_env
     cpp_tests
     python_tests "$@"
+    ;;
+  lint)
+    python_env
+    "$PY" -m ruff --version >/dev/null 2>&1 || "$PY" -m pip install -q "ruff>=0.6"
+    lint
     ;;
   bench)
     shift
@@ -143,7 +159,7 @@ case "${1:-}" in
       "$PY" benchmarks/run.py "$@"
     ;;
   *)
-    sed -n '2,12p' "$0"
+    sed -n '2,13p' "$0"
     exit 2
     ;;
 esac
