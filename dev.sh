@@ -66,20 +66,20 @@ cpp_tests() {
   cmake=$(cmake_bin)
   ctest="$VENV/bin/ctest"
   say "C++ tests (Release)"
-  "$cmake" -S . -B build/cpp -G Ninja -DASSAY_BUILD_TESTS=ON -DCMAKE_BUILD_TYPE=Release \
+  "$cmake" -S . -B build/cpp -G Ninja -DASSAY_BUILD_TESTS=ON -DASSAY_WERROR=ON -DCMAKE_BUILD_TYPE=Release \
     -DCMAKE_INSTALL_PREFIX="$ROOT/build/prefix" -DCMAKE_MAKE_PROGRAM="$VENV/bin/ninja" >/dev/null
   "$cmake" --build build/cpp
   (cd build/cpp && "$ctest" --output-on-failure -j 2)
   "$cmake" --install build/cpp >/dev/null
 
   say "C++ tests under AddressSanitizer + UndefinedBehaviorSanitizer"
-  "$cmake" -S . -B build/asan -G Ninja -DASSAY_BUILD_TESTS=ON -DASSAY_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug \
-    -DCMAKE_CXX_FLAGS_DEBUG="-g -O1" -DCMAKE_MAKE_PROGRAM="$VENV/bin/ninja" >/dev/null
+  "$cmake" -S . -B build/asan -G Ninja -DASSAY_BUILD_TESTS=ON -DASSAY_WERROR=ON -DASSAY_SANITIZE=ON \
+    -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-g -O1" -DCMAKE_MAKE_PROGRAM="$VENV/bin/ninja" >/dev/null
   "$cmake" --build build/asan
   (cd build/asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 "$ctest" --output-on-failure -j 2)
 
   say "C++ consumer: find_package(assay) against the installed core"
-  "$cmake" -S tests/consumer -B build/consumer -G Ninja -DCMAKE_PREFIX_PATH="$ROOT/build/prefix" \
+  "$cmake" -S tests/consumer -B build/consumer -G Ninja -DCMAKE_PREFIX_PATH="$ROOT/build/prefix" -DASSAY_WERROR=ON \
     -DCMAKE_MAKE_PROGRAM="$VENV/bin/ninja" >/dev/null
   "$cmake" --build build/consumer
   ./build/consumer/assay_consumer

@@ -257,7 +257,8 @@ void bind_explain(py::module_& m) {
         std::span<double> view(out.mutable_data(), static_cast<std::size_t>(out.size()));
         const auto w = weights_of(weights);
         py::gil_scoped_release release;
-        ex::InterventionalOptions options{ex::OutputTransform::identity, n_jobs, interventional_algorithm_of(algorithm)};
+        const ex::InterventionalOptions options{ex::OutputTransform::identity, n_jobs,
+                                                interventional_algorithm_of(algorithm)};
         ex::interventional_interaction_values(ensemble, table.view, reference.view, w, view, options, report);
         return out;
       },

@@ -1,4 +1,6 @@
 // Bindings of the data-quality engine (assay/quality) and the sketches it stores.
+#include <utility>
+
 #include "assay/quality/check.hpp"
 #include "assay/quality/profile.hpp"
 #include "common.hpp"
@@ -23,8 +25,8 @@ void set_table_entries(quality::ValueTable<Value>& table, const std::vector<std:
 // Properties shared by both profile kinds.
 template <class Profile>
 void bind_profile_common(py::class_<Profile>& cls) {
-  using Value = decltype(Profile{}.values.entries)::value_type;
-  using ValueType = decltype(Value{}.value);
+  using Value = typename decltype(std::declval<Profile&>().values.entries)::value_type;
+  using ValueType = decltype(std::declval<Value&>().value);
   cls.def(py::init<>())
       .def_readwrite("name", &Profile::name)
       .def_readwrite("count", &Profile::count)

@@ -46,7 +46,7 @@ TEST(Agnostic, GrayCodeVisitsEveryCoalitionOnceChangingOneFeature) {
   std::vector<int> seen(64, 0);
   for (std::size_t c = 0; c < design.size(); ++c) {
     ++seen[bits_of(design, c)];
-    if (c > 0) EXPECT_EQ(std::popcount(bits_of(design, c) ^ bits_of(design, c - 1)), 1);
+    if (c > 0) { EXPECT_EQ(std::popcount(bits_of(design, c) ^ bits_of(design, c - 1)), 1); }
   }
   for (int count : seen) EXPECT_EQ(count, 1);
   EXPECT_THROW(ex::gray_code_coalitions(31), assay::InvalidArgument);
@@ -446,7 +446,7 @@ TEST(Agnostic, FeatureSelectionKeepsAtMostKFeaturesAndEfficiency) {
         if (one[row * M + i] == 0.0) EXPECT_EQ(one_errors[row * M + i], 0.0);
         else EXPECT_GT(one_errors[row * M + i], 0.0);
       }
-      if (l1.selection == ex::Selection::num_features) EXPECT_EQ(selected, 4);
+      if (l1.selection == ex::Selection::num_features) { EXPECT_EQ(selected, 4); }
       EXPECT_GT(selected, 0);
       EXPECT_NEAR(total, full[row], 1e-12);
     }

@@ -200,7 +200,7 @@ TEST(Sort, PairsAreStable) {
   sort_pairs(keys, payload);
   for (std::size_t i = 1; i < keys.size(); ++i) {
     ASSERT_LE(keys[i - 1], keys[i]);
-    if (keys[i - 1] == keys[i]) ASSERT_LT(payload[i - 1], payload[i]);
+    if (keys[i - 1] == keys[i]) { ASSERT_LT(payload[i - 1], payload[i]); }
   }
 }
 

@@ -156,7 +156,7 @@ TEST(DriftReport, SameResultForEveryThreadCountAndDegenerateColumns) {
   ASSERT_EQ(serial.size(), 5u);
   for (std::size_t i = 0; i < serial.size(); ++i) {
     EXPECT_EQ(std::isnan(serial[i].score), std::isnan(parallel[i].score));
-    if (!std::isnan(serial[i].score)) EXPECT_EQ(serial[i].score, parallel[i].score);
+    if (!std::isnan(serial[i].score)) { EXPECT_EQ(serial[i].score, parallel[i].score); }
   }
   EXPECT_TRUE(serial[0].drifted);  // a 0.3 sd shift on 3000 rows
   EXPECT_TRUE(std::isnan(serial[3].score));  // a constant column: Anderson-Darling undefined

@@ -215,7 +215,7 @@ TEST(ExplainShap, InteractionsMatchBruteForce) {
         for (std::size_t j = 0; j < M; ++j) {
           const double value = out[(r * M + i) * M + j];
           row_sum += value;
-          if (i != j) EXPECT_NEAR(value, brute_force_interaction(e, x.data(), i, j, 0), 1e-12) << "seed " << seed;
+          if (i != j) { EXPECT_NEAR(value, brute_force_interaction(e, x.data(), i, j, 0), 1e-12) << "seed " << seed; }
         }
         EXPECT_NEAR(row_sum, phi[r * M + i], 1e-12);
       }

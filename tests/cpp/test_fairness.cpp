@@ -209,7 +209,7 @@ TEST(FairnessResample, MultinomialKeepsTotalsAndIsDeterministic) {
       const std::int64_t x = one.counts[static_cast<std::size_t>(b) * cells + c];
       total += x;
       mean[c] += static_cast<double>(x) / 200.0;
-      if (s.counts[c] == 0) EXPECT_EQ(x, 0);
+      if (s.counts[c] == 0) { EXPECT_EQ(x, 0); }
     }
     EXPECT_EQ(total, 3000);
   }

@@ -499,7 +499,7 @@ TEST(TreesReliability, StumpsRepeatedAndUnusedFeatures) {
   ex::shap_values(repeated, X.view, phi, {});
   for (std::size_t i = 0; i < 5; ++i) {
     for (int j = 0; j < 6; ++j) {
-      if (j != 2) EXPECT_EQ(phi[i * 6 + j], 0.0);
+      if (j != 2) { EXPECT_EQ(phi[i * 6 + j], 0.0); }
     }
   }
 }

@@ -43,7 +43,7 @@ struct InterventionalOptions {
   OutputTransform transform = OutputTransform::identity;
   int n_jobs = 0;
   InterventionalAlgorithm algorithm = InterventionalAlgorithm::automatic;
-  std::span<const double> labels;  // one per row explained, for the losses only
+  std::span<const double> labels{};  // one per row explained, for the losses only
 };
 
 // `weights` is empty (uniform) or one non-negative weight per background row, not all
