@@ -3,9 +3,9 @@
 #
 #   ./dev.sh demo    install assay in .venv and audit the built-in demo data set
 #   ./dev.sh test    install assay[test] in .venv (and Evidently in .venv-evidently); lint the
-#                    Python code (ruff check, ruff format --check); run the C++ tests (also
-#                    under ASan+UBSan), build the C++ consumer against the installed core,
-#                    run pytest (oracles, properties, bad input, notebooks)
+#                    Python code (ruff check, ruff format --check); run the C++ tests (built
+#                    with -Werror, also under ASan+UBSan), build the C++ consumer against the
+#                    installed core, run pytest (oracles, properties, bad input, notebooks)
 #   ./dev.sh lint    only the lint step (ruff from the test extra)
 #   ./dev.sh bench   run the benchmarks and rewrite docs/benchmarks.md
 #
