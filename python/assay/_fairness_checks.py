@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from ._util import seed_arg
 from .errors import InvalidInputError, InvalidTypeError, ResourceLimitError
 
 INT32_MAX = 2**31 - 1
@@ -32,7 +33,7 @@ def seed_from(random_state: Any, argument: str = "random_state") -> int:
     """A 64-bit seed from fairlearn's random_state: an int in [0, 2**64) (numpy integers
     too), a numpy RandomState or Generator, or None (fresh entropy)."""
     if random_state is None:
-        return int(np.random.SeedSequence().entropy) & (2**64 - 1)
+        return seed_arg(None, argument)
     if isinstance(random_state, np.random.RandomState):
         return int(random_state.randint(0, 2**31 - 1))
     if isinstance(random_state, np.random.Generator):
@@ -41,10 +42,7 @@ def seed_from(random_state: Any, argument: str = "random_state") -> int:
         raise InvalidTypeError(
             f"{argument} must be an int, a numpy RandomState or None, got {type(random_state).__name__}"
         )
-    value = int(random_state)
-    if not 0 <= value < 2**64:
-        raise InvalidInputError(f"{argument} must lie in [0, 2**64), got {value}")
-    return value
+    return seed_arg(random_state, argument)
 
 
 def weights(values: Any, n: int, argument: str = "sample_weight", normalise: bool = True) -> np.ndarray | None:

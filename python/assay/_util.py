@@ -27,6 +27,22 @@ def n_jobs_arg(n_jobs: int | None) -> int:
     return min(n_jobs, 2**31 - 1)
 
 
+def seed_arg(seed: Any, argument: str = "seed", *, allow_none: bool = True) -> int:
+    """A seed for the core's counter-based generator: an integer in [0, 2**64), numpy integers
+    included; None (where allowed) draws a fresh one from the operating system (then the
+    results vary from call to call)."""
+    expected = f"{argument} must be a non-negative integer below 2**64" + (" (or None)" if allow_none else "")
+    if seed is None and allow_none:
+        import numpy as np
+
+        return int(np.random.SeedSequence().generate_state(1, np.uint64)[0])
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
+        raise InvalidTypeError(f"{expected}, got {type(seed).__name__} {seed!r}")
+    if not 0 <= int(seed) < 2**64:
+        raise InvalidInputError(f"{expected}, got {seed!r}")
+    return int(seed)
+
+
 def memory_limit() -> int:
     """The most bytes one call may allocate for sizes the caller chose: half the physical
     memory (the core's ``assay::memory_limit``, which its own checks use too)."""

@@ -28,7 +28,7 @@ import numpy as np
 from . import _core, _html
 from ._frame import CATEGORICAL, Frame, as_column, as_frame
 from ._progress import progress_callback
-from ._util import json_safe, n_jobs_arg
+from ._util import json_safe, n_jobs_arg, seed_arg
 from .errors import AssayError, InvalidInputError, InvalidTypeError, ResourceLimitError
 
 __all__ = [
@@ -1142,14 +1142,6 @@ class MMDResult:
         )
 
 
-def _seed(seed: Any) -> int:
-    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, numbers.Integral):
-        raise InvalidTypeError(f"seed must be an integer in [0, 2**64), got {type(seed).__name__}")
-    if not 0 <= seed < 2**64:
-        raise InvalidInputError(f"seed must be an integer in [0, 2**64), got {seed!r}")
-    return int(seed)
-
-
 def _positive_real(value: Any, argument: str) -> float:
     number = _real(value, argument)
     if not (0 < number < math.inf):
@@ -1181,7 +1173,7 @@ def mmd(
     """
     n_permutations = _count_arg(n_permutations, "n_permutations")
     width = 0.0 if bandwidth is None else _positive_real(bandwidth, "bandwidth")
-    seed, jobs, callback = _seed(seed), n_jobs_arg(n_jobs), _progress(progress, "MMD permutations")
+    seed, jobs, callback = seed_arg(seed, allow_none=False), n_jobs_arg(n_jobs), _progress(progress, "MMD permutations")
     x, y = _matrices(reference, current, columns, set())
     rows = x.shape[0] + y.shape[0]
     cells = rows * (n_permutations + 1)
@@ -1398,7 +1390,11 @@ def domain_classifier(
     limit = _threshold_value(threshold, "threshold")
     if math.isnan(limit) or limit > 1:
         raise InvalidInputError(f"threshold must be an AUC in [0, 1], got {threshold!r}")
-    seed, jobs, callback = _seed(seed), n_jobs_arg(n_jobs), _progress(progress, "domain classifier")
+    seed, jobs, callback = (
+        seed_arg(seed, allow_none=False),
+        n_jobs_arg(n_jobs),
+        _progress(progress, "domain classifier"),
+    )
     x, y = _matrices(reference, current, columns, set())
     for matrix, argument in ((x, "reference"), (y, "current")):
         if matrix.shape[0] < folds_wanted:

@@ -22,7 +22,7 @@ import numpy as np
 from .. import _core
 from .._frame import as_frame
 from .._progress import progress_callback
-from .._util import n_jobs_arg, require_fits
+from .._util import n_jobs_arg, require_fits, seed_arg
 from ..errors import AssayError, InvalidInputError, InvalidTypeError, ResourceLimitError
 from ._explanation import Explanation
 
@@ -65,7 +65,7 @@ def kmeans(
     number of rows. The core checks for Ctrl-C (and calls ``progress``, as the
     explainers') at least every few million distance terms.
     """
-    seed = _seed_arg(seed)
+    seed = seed_arg(seed)
     matrix, names = _matrix(data, "data", None)
     expected = f"an integer between 1 and the number of rows ({len(matrix)})"
     k = _count_arg(k, "k", expected=expected)
@@ -397,7 +397,7 @@ class KernelExplainer(_AgnosticExplainer):
                 "per_background=True needs link='identity': with 'logit' the link of the mean "
                 "output is not the mean of the background rows' games"
             )
-        seed = _seed_arg(seed)
+        seed = seed_arg(seed)
         if not isinstance(sampling, str) or sampling not in ("kernel", "leverage"):
             raise InvalidInputError(f"sampling must be 'kernel' or 'leverage', got {sampling!r}")
         self.per_background = bool(per_background)
@@ -589,7 +589,7 @@ class PermutationExplainer(_AgnosticExplainer):
         seed: int | None = 0,
         **options: Any,
     ) -> None:
-        seed = _seed_arg(seed)
+        seed = seed_arg(seed)
         super().__init__(model, data, link, n_jobs, **options)
         self.seed = seed
 
@@ -794,20 +794,6 @@ def _l1_reg_arg(l1_reg: Any) -> tuple[str, int, float]:
 
 _INT32_MAX = 2**31 - 1
 _INT64_MAX = 2**63 - 1
-
-
-def _seed_arg(seed: Any, argument: str = "seed") -> int:
-    """A seed for the core's counter-based generator: an integer in [0, 2**64), numpy integers
-    included; None draws a fresh one from the operating system (then the results vary)."""
-    if seed is None:
-        return int(np.random.SeedSequence().generate_state(1, np.uint64)[0])
-    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)):
-        raise InvalidTypeError(
-            f"{argument} must be a non-negative integer below 2**64 (or None), got {type(seed).__name__} {seed!r}"
-        )
-    if not 0 <= int(seed) < 2**64:
-        raise InvalidInputError(f"{argument} must be a non-negative integer below 2**64 (or None), got {seed!r}")
-    return int(seed)
 
 
 def _count_arg(value: Any, argument: str, minimum: int = 1, expected: str | None = None) -> int:
