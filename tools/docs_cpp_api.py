@@ -40,7 +40,8 @@ def _header_sections() -> str:
             summary = _opening_comment(text.splitlines())
             if summary:
                 sections.append(summary + "\n")
-            sections.append(f'??? note "{include}"\n\n' + "\n".join("    " + line for line in ["```cpp"] + text.splitlines() + ["```"]) + "\n")
+            code = ["```cpp", *text.splitlines(), "```"]
+            sections.append(f'??? note "{include}"\n\n' + "\n".join("    " + line for line in code) + "\n")
     return "\n".join(sections)
 
 
