@@ -11,6 +11,8 @@ from typing import Any
 
 import numpy as np
 
+from .errors import InvalidInputError
+
 __all__ = ["make_quality_demo"]
 
 CITIES = np.array(["Berlin", "Paris", "Madrid", "Rome", "Vienna"])
@@ -61,7 +63,7 @@ def make_quality_demo(n_rows: int = 20_000, *, seed: int = 0, as_pandas: bool | 
     dicts of numpy arrays.
     """
     if not isinstance(n_rows, int) or n_rows < 200:
-        raise ValueError(f"n_rows must be an integer of at least 200, got {n_rows!r}")
+        raise InvalidInputError(f"n_rows must be an integer of at least 200, got {n_rows!r}")
     rng = np.random.default_rng(seed)
     reference = _customers(rng, n_rows, first_id=0)
     current = _customers(rng, n_rows, first_id=n_rows)
