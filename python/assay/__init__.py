@@ -1,8 +1,9 @@
 """assay: checks for machine-learning data and models.
 
-Engines: :mod:`assay.quality` (data quality), :mod:`assay.drift` (drift), :mod:`assay.fairness`
-(group metrics), :mod:`assay.explain` (explanations). The compiled core lives in the private
-module ``assay._core``; everything public is re-exported here or in the submodules.
+Engines: ``assay.quality`` (data quality), ``assay.drift`` (drift), ``assay.fairness``
+(group metrics), ``assay.explain`` (explanations), with figures in ``assay.plots``. The
+compiled core lives in the private module ``assay._core``; everything public is re-exported
+here or in the submodules.
 """
 
 from __future__ import annotations

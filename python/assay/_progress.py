@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import sys
 import time
-from typing import Callable
+from typing import Callable, cast
+
+from .typing import Progress
 
 ProgressCallback = Callable[[int, int], None]
 
@@ -39,10 +41,11 @@ class ProgressBar:
         self.drawn = True
 
 
-def progress_callback(progress: bool | ProgressCallback | None, description: str) -> ProgressCallback | None:
+def progress_callback(progress: Progress, description: str) -> ProgressCallback | None:
     """The callback to hand the core for a user's ``progress`` argument."""
     if callable(progress):
-        return progress
+        # The core ignores what the callback returns, so a user's callable of any return type will do.
+        return cast(ProgressCallback, progress)
     if progress is False:
         return None
     return ProgressBar(description, show=progress)

@@ -3,16 +3,38 @@
 Two-sample tests with scipy's names and results (``.statistic``, ``.pvalue``), distances
 between distributions, and column reports:
 
-* ``report(reference, current)`` checks every column with the test that Evidently's
-  defaults would pick (or the tests you name), flags drifted columns and gives the
-  share of drifted feature columns; target and prediction columns are reported apart.
-* ``over_time(reference, current, ...)`` does the same for every chunk of the current
+* [`report`][assay.drift.report] checks every column of a current table against a
+  reference table with the test that Evidently's defaults would pick (or the tests you
+  name), flags drifted columns and gives the share of drifted feature columns; target and
+  prediction columns are reported apart. [`compare`][assay.drift.compare] does the same
+  for one pair of samples.
+* [`over_time`][assay.drift.over_time] does the same for every chunk of the current
   data (by time period, by size or by count), for monitoring plots.
-* ``mmd``, ``domain_classifier`` and ``pca_reconstruction`` look at all columns
-  together (kernel two-sample test; a classifier telling the samples apart; NannyML's
+* [`mmd`][assay.drift.mmd], [`domain_classifier`][assay.drift.domain_classifier] and
+  [`pca_reconstruction`][assay.drift.pca_reconstruction] look at all columns together
+  (kernel two-sample test; a classifier telling the samples apart; NannyML's
   reconstruction-error drift).
 
-All statistics run in the C++ core; see docs/drift.md for definitions and defaults.
+The two-sample tests ([`ks_2samp`][assay.drift.ks_2samp] and its kin) and the sample
+distances ([`wasserstein_distance`][assay.drift.wasserstein_distance] and its kin) take
+two 1-D numeric samples and refuse NaN and infinities; the distances between discrete
+distributions ([`psi`][assay.drift.psi] and its kin) take two vectors of counts or
+weights. All statistics run in the C++ core; the drift guide gives definitions and
+defaults.
+
+Examples
+--------
+>>> import numpy as np
+>>> from assay import drift
+>>> rng = np.random.default_rng(0)
+>>> reference = {"age": rng.normal(40, 10, 500), "plan": rng.choice(["basic", "pro"], 500)}
+>>> current = {"age": rng.normal(45, 10, 500), "plan": rng.choice(["basic", "pro"], 500)}
+>>> result = drift.report(reference, current)
+>>> result.drifted_columns, result.dataset_drift
+(['age'], True)
+>>> statistic, pvalue = drift.ks_2samp(reference["age"], current["age"])
+>>> round(statistic, 3), pvalue < 0.001
+(0.208, True)
 """
 
 from __future__ import annotations
@@ -27,9 +49,10 @@ import numpy as np
 
 from . import _core, _html
 from ._frame import CATEGORICAL, Frame, as_column, as_frame
-from ._progress import progress_callback
+from ._progress import ProgressCallback, progress_callback
 from ._util import json_safe, n_jobs_arg, seed_arg
 from .errors import AssayError, InvalidInputError, InvalidTypeError, ResourceLimitError
+from .typing import ArrayLike, NJobs, Progress, TableLike
 
 __all__ = [
     "TestResult",
@@ -67,8 +90,7 @@ __all__ = [
     "CORRECTIONS",
 ]
 
-#: Test keys accepted by ``compare``, ``report`` and ``over_time`` (Evidently's names).
-TESTS = (
+TESTS: tuple[str, ...] = (
     "ks",
     "wasserstein",
     "psi",
@@ -86,14 +108,35 @@ TESTS = (
     "mannw",
     "es",
 )
+"""Test keys accepted by [`compare`][assay.drift.compare], [`report`][assay.drift.report]
+and [`over_time`][assay.drift.over_time] (Evidently's names)."""
 
 
 @dataclass(frozen=True)
 class TestResult:
     """Outcome of a two-sample test, shaped like scipy's results.
 
-    ``method`` tells how the p-value was computed ("exact", "asymptotic", ...);
-    ``dof`` is set for the chi-square family. Unpacks as ``statistic, pvalue``.
+    Unpacks as ``statistic, pvalue``. The fields are also the attributes.
+
+    Parameters
+    ----------
+    statistic : float
+        The test statistic (e.g. D of Kolmogorov-Smirnov, U of x for Mann-Whitney).
+    pvalue : float
+        The p-value.
+    method : str, default ''
+        How the p-value was computed: "exact", "asymptotic", "interpolated", "capped",
+        "floored", "pearson", "g-test", ...
+    dof : float or None, default None
+        Degrees of freedom of the chi-square family; None for the other tests.
+
+    Examples
+    --------
+    >>> from assay import drift
+    >>> result = drift.ks_2samp([1.0, 2.0, 3.0, 4.0, 5.0], [3.0, 4.0, 5.0, 6.0, 7.0, 8.0])
+    >>> statistic, pvalue = result
+    >>> statistic, round(pvalue, 4), result.method
+    (0.5, 0.3571, 'exact')
     """
 
     __test__ = False  # not a pytest test class
@@ -184,7 +227,7 @@ def _real(value: Any, argument: str) -> float:
         raise InvalidInputError(f"{argument} is too large for a double ({value!r})") from error
 
 
-def _progress(progress: Any, description: str) -> Any:
+def _progress(progress: Progress, description: str) -> ProgressCallback | None:
     if progress is not None and not isinstance(progress, bool) and not callable(progress):
         raise InvalidTypeError(
             f"progress must be None, a bool or a callable(done, total), got {type(progress).__name__}"
@@ -195,42 +238,183 @@ def _progress(progress: Any, description: str) -> Any:
 # --- two-sample tests ------------------------------------------------------------------
 
 
-def ks_2samp(data1: Any, data2: Any, method: str = "auto") -> TestResult:
+def ks_2samp(data1: ArrayLike, data2: ArrayLike, method: str = "auto") -> TestResult:
     """Two-sided two-sample Kolmogorov-Smirnov test (as ``scipy.stats.ks_2samp``).
 
-    ``method='auto'`` is exact when both samples have at most 10,000 values, else the
-    finite-n Kolmogorov distribution at n = round(n1 n2 / (n1 + n2)).
+    The statistic is D = max |F1 - F2| of the two empirical distribution functions.
+
+    Parameters
+    ----------
+    data1, data2 : ArrayLike
+        The two samples: 1-D arrays of finite real numbers.
+    method : str, default 'auto'
+        ``"exact"`` (Hodges' lattice-path count), ``"asymp"`` (the finite-n Kolmogorov
+        distribution at n = round(n1 n2 / (n1 + n2))) or ``"auto"``: exact when both
+        samples have at most 10,000 values, as scipy. An exact request too large to
+        count falls back to asymp, and ``method`` of the result says so.
+
+    Returns
+    -------
+    TestResult
+        D, the p-value and the method used.
+
+    Raises
+    ------
+    InvalidTypeError
+        A sample is not an array of real numbers (strings, complex numbers).
+    InvalidInputError
+        A sample is not 1-D, holds fewer than 1 value(s), or holds NaN or an infinity
+        (the message names the argument and the position), or ``method`` is not 'auto', 'exact' or 'asymp'.
+
+    Examples
+    --------
+    >>> from assay import drift
+    >>> result = drift.ks_2samp([1.0, 2.0, 3.0, 4.0, 5.0], [3.0, 4.0, 5.0, 6.0, 7.0, 8.0])
+    >>> result.statistic, round(result.pvalue, 4), result.method
+    (0.5, 0.3571, 'exact')
     """
     return _result(_core.ks_2samp(_sample(data1, "data1"), _sample(data2, "data2"), _method(method)))
 
 
-def mannwhitneyu(x: Any, y: Any, method: str = "auto") -> TestResult:
-    """Two-sided Mann-Whitney U test with continuity correction; statistic is U of x."""
+def mannwhitneyu(x: ArrayLike, y: ArrayLike, method: str = "auto") -> TestResult:
+    """Two-sided Mann-Whitney U test with continuity correction (as ``scipy.stats.mannwhitneyu``).
+
+    The statistic is U of x, with average ranks for ties.
+
+    Parameters
+    ----------
+    x, y : ArrayLike
+        The two samples: 1-D arrays of finite real numbers.
+    method : str, default 'auto'
+        ``"exact"`` (the distribution of U, without ties), ``"asymp"`` (normal
+        approximation with tie and continuity corrections) or ``"auto"``: exact when there
+        are no ties and the smaller sample has at most 8 values. Above n_x n_y = 10**6 the
+        normal approximation is used and the result's ``method`` says so.
+
+    Returns
+    -------
+    TestResult
+        U of x, the p-value and the method used.
+
+    Raises
+    ------
+    InvalidTypeError
+        A sample is not an array of real numbers (strings, complex numbers).
+    InvalidInputError
+        A sample is not 1-D, holds fewer than 1 value(s), or holds NaN or an infinity
+        (the message names the argument and the position), or ``method`` is not 'auto', 'exact' or 'asymp'.
+
+    Examples
+    --------
+    >>> from assay import drift
+    >>> result = drift.mannwhitneyu([1.0, 2.0, 3.0, 4.0, 5.0], [3.0, 4.0, 5.0, 6.0, 7.0, 8.0])
+    >>> result.statistic, round(result.pvalue, 4), result.method
+    (4.5, 0.066, 'asymptotic')
+    """
     return _result(_core.mannwhitneyu(_sample(x, "x"), _sample(y, "y"), _method(method)))
 
 
-def cramervonmises_2samp(x: Any, y: Any, method: str = "auto") -> TestResult:
+def cramervonmises_2samp(x: ArrayLike, y: ArrayLike, method: str = "auto") -> TestResult:
     """Two-sample Cramer-von Mises test (as ``scipy.stats.cramervonmises_2samp``).
 
-    Needs at least two values per sample."""
+    Parameters
+    ----------
+    x, y : ArrayLike
+        The two samples: 1-D arrays of at least two finite real numbers each.
+    method : str, default 'auto'
+        ``"exact"`` (enumeration; at most 60 values per sample), ``"asymp"`` (the
+        limiting distribution) or ``"auto"``: exact when both samples have at most 20
+        values.
+
+    Returns
+    -------
+    TestResult
+        T, the p-value and the method used.
+
+    Raises
+    ------
+    InvalidTypeError
+        A sample is not an array of real numbers (strings, complex numbers).
+    InvalidInputError
+        A sample is not 1-D, holds fewer than 2 value(s), or holds NaN or an infinity
+        (the message names the argument and the position), or ``method`` is not 'auto', 'exact' or 'asymp'.
+
+    Examples
+    --------
+    >>> from assay import drift
+    >>> result = drift.cramervonmises_2samp([1.0, 2.0, 3.0, 4.0, 5.0], [3.0, 4.0, 5.0, 6.0, 7.0, 8.0])
+    >>> round(result.statistic, 4), round(result.pvalue, 4), result.method
+    (0.3977, 0.0779, 'exact')
+    """
     return _result(_core.cramervonmises_2samp(_sample(x, "x", 2), _sample(y, "y", 2), _method(method)))
 
 
-def epps_singleton_2samp(x: Any, y: Any) -> TestResult:
+def epps_singleton_2samp(x: ArrayLike, y: ArrayLike) -> TestResult:
     """Epps-Singleton test with t = (0.4, 0.8) (as ``scipy.stats.epps_singleton_2samp``).
 
-    Needs at least 5 values per sample; a pooled interquartile range of 0 is an error
-    (scipy returns NaN). ``dof`` is the chi-square degrees of freedom used.
+    Compares the empirical characteristic functions of the samples (Epps & Singleton 1986).
+
+    Parameters
+    ----------
+    x, y : ArrayLike
+        The two samples: 1-D arrays of at least 5 finite real numbers each.
+
+    Returns
+    -------
+    TestResult
+        W, the p-value, and in ``dof`` the chi-square degrees of freedom used.
+
+    Raises
+    ------
+    InvalidTypeError
+        A sample is not an array of real numbers (strings, complex numbers).
+    InvalidInputError
+        A sample is not 1-D, holds fewer than 5 value(s), or holds NaN or an infinity
+        (the message names the argument and the position), or the pooled interquartile range is 0 (scipy returns NaN).
+
+    Examples
+    --------
+    >>> from assay import drift
+    >>> result = drift.epps_singleton_2samp([1.0, 2.0, 3.0, 4.0, 5.0, 6.0], [3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0])
+    >>> round(result.statistic, 3), round(result.pvalue, 3), result.dof
+    (3.015, 0.555, 4.0)
     """
     return _result(_core.epps_singleton_2samp(_sample(x, "x", 5), _sample(y, "y", 5)))
 
 
-def anderson_ksamp(samples: Sequence[Any]) -> TestResult:
+def anderson_ksamp(samples: Sequence[ArrayLike]) -> TestResult:
     """k-sample Anderson-Darling test, midrank variant (scipy's default).
 
-    The p-value interpolates Scholz & Stephens' table and is capped to [0.001, 0.25]
-    (``method`` is then "capped" or "floored"). The pooled samples need at least two
-    distinct values.
+    The statistic is Scholz & Stephens' (1987) normalised A2akN.
+
+    Parameters
+    ----------
+    samples : Sequence[ArrayLike]
+        Two or more samples, each a 1-D array of finite real numbers (or a 2-D array, one
+        sample per row). The pooled samples need at least two distinct values.
+
+    Returns
+    -------
+    TestResult
+        The statistic and the p-value, which interpolates Scholz & Stephens' table and is
+        capped to [0.001, 0.25] (``method`` is then "capped" or "floored", where scipy
+        warns; else "interpolated").
+
+    Raises
+    ------
+    InvalidTypeError
+        ``samples`` is not a sequence of samples, or a sample is not an array of real
+        numbers.
+    InvalidInputError
+        There are fewer than two samples, a sample is empty, not 1-D or holds NaN or an
+        infinity (the message names it, e.g. ``samples[1]``), or all values are equal.
+
+    Examples
+    --------
+    >>> from assay import drift
+    >>> result = drift.anderson_ksamp([[1.0, 2.0, 3.0, 4.0, 5.0], [3.0, 4.0, 5.0, 6.0, 7.0, 8.0]])
+    >>> round(result.statistic, 3), round(result.pvalue, 3), result.method
+    (2.054, 0.046, 'interpolated')
     """
     if isinstance(samples, (str, bytes, Mapping)) or not isinstance(samples, (Sequence, np.ndarray)):
         raise InvalidTypeError(f"samples must be a sequence of samples, got {type(samples).__name__}")
@@ -266,21 +450,110 @@ def _cdf_distance(u_values: Any, v_values: Any, u_weights: Any, v_weights: Any, 
         raise InvalidInputError(message) from None
 
 
-def wasserstein_distance(u_values: Any, v_values: Any, u_weights: Any = None, v_weights: Any = None) -> float:
-    """First Wasserstein distance between two (weighted) samples, as scipy's."""
+def wasserstein_distance(
+    u_values: ArrayLike, v_values: ArrayLike, u_weights: ArrayLike | None = None, v_weights: ArrayLike | None = None
+) -> float:
+    """First Wasserstein distance between two (weighted) samples (as ``scipy.stats.wasserstein_distance``).
+
+    W1 is the area between the two distribution functions, in data units.
+
+    Parameters
+    ----------
+    u_values, v_values : ArrayLike
+        The two samples: 1-D arrays of finite real numbers.
+    u_weights, v_weights : ArrayLike, optional
+        A weight per value (finite, >= 0, with a positive sum); when only one side is
+        weighted the other has unit weights.
+
+    Returns
+    -------
+    float
+        The distance, >= 0.
+
+    Raises
+    ------
+    InvalidTypeError
+        A sample or weight vector is not an array of real numbers.
+    InvalidInputError
+        A sample is empty, not 1-D or holds NaN or an infinity; a weight vector does not
+        have one weight per value, or holds a negative or non-finite weight, or sums to 0.
+
+    Examples
+    --------
+    >>> from assay import drift
+    >>> drift.wasserstein_distance([0.0, 1.0, 3.0], [5.0, 6.0, 8.0])
+    5.0
+    >>> drift.wasserstein_distance([0.0, 1.0], [0.0, 1.0], [3.0, 1.0], [1.0, 3.0])
+    0.5
+    """
     return _cdf_distance(u_values, v_values, u_weights, v_weights, 1)
 
 
-def energy_distance(u_values: Any, v_values: Any, u_weights: Any = None, v_weights: Any = None) -> float:
-    """Energy distance sqrt(2) * ||F_u - F_v||_2, as scipy's (in data units)."""
+def energy_distance(
+    u_values: ArrayLike, v_values: ArrayLike, u_weights: ArrayLike | None = None, v_weights: ArrayLike | None = None
+) -> float:
+    """Energy distance sqrt(2) * ||F_u - F_v||_2 between two (weighted) samples (as ``scipy.stats.energy_distance``).
+
+    In data units, like scipy's.
+
+    Parameters
+    ----------
+    u_values, v_values : ArrayLike
+        The two samples: 1-D arrays of finite real numbers.
+    u_weights, v_weights : ArrayLike, optional
+        A weight per value (finite, >= 0, with a positive sum); when only one side is
+        weighted the other has unit weights.
+
+    Returns
+    -------
+    float
+        The distance, >= 0.
+
+    Raises
+    ------
+    InvalidTypeError
+        A sample or weight vector is not an array of real numbers.
+    InvalidInputError
+        A sample is empty, not 1-D or holds NaN or an infinity; a weight vector does not
+        have one weight per value, or holds a negative or non-finite weight, or sums to 0.
+
+    Examples
+    --------
+    >>> from assay import drift
+    >>> round(drift.energy_distance([0.0, 1.0, 3.0], [5.0, 6.0, 8.0]), 4)
+    2.708
+    """
     return _cdf_distance(u_values, v_values, u_weights, v_weights, 2)
 
 
-def normalized_wasserstein(reference: Any, current: Any) -> float:
+def normalized_wasserstein(reference: ArrayLike, current: ArrayLike) -> float:
     """Evidently's drift score: W1 / max(population std of reference, 0.001).
 
     Samples are checked as for every test here (NaN and infinities are errors); use
     ``compare(reference, current, test='wasserstein')`` to drop and count them instead.
+
+    Parameters
+    ----------
+    reference, current : ArrayLike
+        The two samples: 1-D arrays of finite real numbers.
+
+    Returns
+    -------
+    float
+        The first Wasserstein distance in units of the reference's standard deviation.
+
+    Raises
+    ------
+    InvalidTypeError
+        A sample is not an array of real numbers.
+    InvalidInputError
+        A sample is empty, not 1-D or holds NaN or an infinity.
+
+    Examples
+    --------
+    >>> from assay import drift
+    >>> round(drift.normalized_wasserstein([0.0, 1.0, 3.0], [5.0, 6.0, 8.0]), 4)
+    4.0089
     """
     return float(_core.normalized_wasserstein(_sample(reference, "reference"), _sample(current, "current")))
 
@@ -295,12 +568,45 @@ def _table(values: Any, argument: str, ndim: int) -> np.ndarray:
     return np.ascontiguousarray(array, dtype=np.float64)
 
 
-def chi2_contingency(observed: Any, correction: bool = True, lambda_: str | None = None) -> TestResult:
-    """Chi-square test of independence on a table of counts (scipy's definition).
+def chi2_contingency(observed: ArrayLike, correction: bool = True, lambda_: str | None = None) -> TestResult:
+    """Chi-square test of independence on a table of counts (as ``scipy.stats.chi2_contingency``).
 
-    Yates' correction applies when there is one degree of freedom and ``correction``
-    is true; ``lambda_='log-likelihood'`` gives the G-test. Counts must be finite and
-    >= 0 (they need not be whole, as in scipy); an empty row or column is an error.
+    Expected counts are row total x column total / N. Counts must be finite and >= 0 (they
+    need not be whole, as in scipy); a table without degrees of freedom gives statistic 0
+    and p = 1.
+
+    Parameters
+    ----------
+    observed : ArrayLike
+        A non-empty 2-D table of counts.
+    correction : bool, default True
+        Apply Yates' continuity correction when there is one degree of freedom.
+    lambda_ : str, optional
+        None or ``"pearson"`` for Pearson's statistic, ``"log-likelihood"`` for the G-test.
+
+    Returns
+    -------
+    TestResult
+        The statistic, the p-value (chi-square tail), the method ("pearson" or "g-test")
+        and ``dof``.
+
+    Raises
+    ------
+    InvalidTypeError
+        ``observed`` is not an array of real numbers, or ``correction`` is not a bool.
+    InvalidInputError
+        ``observed`` is not a non-empty 2-D table, holds a negative or non-finite count, or
+        has an empty row or column (a zero expected frequency; the message names it), or
+        ``lambda_`` is unknown.
+
+    Examples
+    --------
+    >>> from assay import drift
+    >>> result = drift.chi2_contingency([[10, 20], [30, 40]])
+    >>> round(result.statistic, 4), round(result.pvalue, 4), result.dof
+    (0.4464, 0.504, 1.0)
+    >>> drift.chi2_contingency([[10, 20], [30, 40]], lambda_="log-likelihood").method
+    'g-test'
     """
     table = _table(observed, "observed", 2)
     return _result(_core.chi2_contingency(table, _flag(correction, "correction"), _log_likelihood(lambda_)))
@@ -318,13 +624,43 @@ def _log_likelihood(lambda_: str | None) -> bool:
     return lambda_ == "log-likelihood"
 
 
-def chisquare(f_obs: Any, f_exp: Any, lambda_: str | None = None) -> TestResult:
+def chisquare(f_obs: ArrayLike, f_exp: ArrayLike, lambda_: str | None = None) -> TestResult:
     """Goodness of fit of observed counts to expected counts rescaled to the same total.
 
     With equal totals this is ``scipy.stats.chisquare`` (or ``power_divergence`` with
     ``lambda_='log-likelihood'``); rescaling is what Evidently's ``chisquare`` test does
     with reference counts. An observed category with zero expectation gives inf, p = 0.
-    Counts must be finite and >= 0, each vector with a positive total.
+
+    Parameters
+    ----------
+    f_obs : ArrayLike
+        Observed counts per category: finite, >= 0, with a positive total.
+    f_exp : ArrayLike
+        Expected counts (or reference counts) of the same categories, finite, >= 0, with a
+        positive total; rescaled to the total of ``f_obs``.
+    lambda_ : str, optional
+        None or ``"pearson"`` for Pearson's statistic, ``"log-likelihood"`` for the G-test.
+
+    Returns
+    -------
+    TestResult
+        The statistic, the p-value (chi-square tail with k - 1 degrees of freedom) and
+        ``dof``.
+
+    Raises
+    ------
+    InvalidTypeError
+        A table is not an array of real numbers.
+    InvalidInputError
+        A vector is not a non-empty 1-D array, holds a negative or non-finite count or
+        sums to 0; the two have different lengths; ``lambda_`` is unknown.
+
+    Examples
+    --------
+    >>> from assay import drift
+    >>> result = drift.chisquare([18, 22, 20], [1, 1, 1])
+    >>> round(result.statistic, 4), round(result.pvalue, 4), result.dof
+    (0.4, 0.8187, 2.0)
     """
     observed, expected = _table(f_obs, "f_obs", 1), _table(f_exp, "f_exp", 1)
     if observed.shape != expected.shape:
@@ -351,11 +687,38 @@ def _whole_counts(values: np.ndarray, argument: str, names: Sequence[str]) -> li
     return [int(v) for v in values.tolist()]
 
 
-def fisher_exact(table: Any) -> TestResult:
-    """Fisher's exact test on a 2x2 table, two-sided; statistic is the odds ratio.
+def fisher_exact(table: ArrayLike) -> TestResult:
+    """Fisher's exact test on a 2x2 table, two-sided (as ``scipy.stats.fisher_exact``).
 
-    Counts must be whole, finite, >= 0 and total at most 2**53. Time grows with the
-    standard deviation of the table's hypergeometric law, memory is constant."""
+    The p-value sums the hypergeometric probabilities of the tables at most as likely as
+    the observed one. Time grows with the standard deviation of the table's
+    hypergeometric law, memory is constant; an empty row or column gives NaN and p = 1.
+
+    Parameters
+    ----------
+    table : ArrayLike
+        A 2x2 table of whole, finite counts >= 0 with a total of at most 2**53.
+
+    Returns
+    -------
+    TestResult
+        The sample odds ratio (inf when b c = 0) and the p-value.
+
+    Raises
+    ------
+    InvalidTypeError
+        ``table`` is not an array of real numbers.
+    InvalidInputError
+        ``table`` is not 2x2, or a count is negative, not whole, not finite or above
+        2**53 (the message names the cell), or the total is above 2**53.
+
+    Examples
+    --------
+    >>> from assay import drift
+    >>> result = drift.fisher_exact([[8, 2], [1, 5]])
+    >>> result.statistic, round(result.pvalue, 4)
+    (20.0, 0.035)
+    """
     array = _table(table, "table", 2)
     if array.shape != (2, 2):
         raise InvalidInputError(f"table must be 2x2, got shape {array.shape}")
@@ -368,16 +731,49 @@ def fisher_exact(table: Any) -> TestResult:
 def two_proportion_ztest(count1: float, nobs1: float, count2: float, nobs2: float) -> TestResult:
     """Pooled two-proportion z-test, two-sided (Evidently's ``z`` test).
 
-    ``count1`` successes of ``nobs1`` trials against ``count2`` of ``nobs2``: whole
-    numbers with 0 <= count <= nobs and nobs >= 1 (else InvalidInputError naming the
-    argument). When both samples hold one and the same value, z = 0 and p = 1."""
+    z = (p1 - p2) / sqrt(P (1 - P) (1/n1 + 1/n2)) with the pooled proportion P; the
+    p-value is 2 (1 - Phi(|z|)), computed from the survival function. When both samples
+    hold one and the same value, z = 0 and p = 1.
+
+    Parameters
+    ----------
+    count1 : float
+        Successes in the first sample: a whole number, 0 <= count1 <= nobs1.
+    nobs1 : float
+        Trials of the first sample: a whole number >= 1.
+    count2 : float
+        Successes in the second sample: a whole number, 0 <= count2 <= nobs2.
+    nobs2 : float
+        Trials of the second sample: a whole number >= 1.
+
+    Returns
+    -------
+    TestResult
+        z and the two-sided p-value.
+
+    Raises
+    ------
+    InvalidTypeError
+        An argument is not a real number.
+    InvalidInputError
+        An argument is not a whole number, a count is negative or exceeds its trials, or
+        trials are below 1; the message names the argument.
+
+    Examples
+    --------
+    >>> from assay import drift
+    >>> result = drift.two_proportion_ztest(30, 100, 45, 100)
+    >>> round(result.statistic, 4), round(result.pvalue, 4)
+    (-2.1909, 0.0285)
+    """
     arguments = ((count1, "count1"), (nobs1, "nobs1"), (count2, "count2"), (nobs2, "nobs2"))
     values = [_real(v, name) for v, name in arguments]
     return _result(_core.two_proportion_z(*values))
 
 
-#: Multiple-testing corrections accepted by ``adjust_pvalues`` and ``report`` (statsmodels' names).
-CORRECTIONS = ("bonferroni", "holm", "fdr_bh")
+CORRECTIONS: tuple[str, ...] = ("bonferroni", "holm", "fdr_bh")
+"""Multiple-testing corrections accepted by [`adjust_pvalues`][assay.drift.adjust_pvalues],
+[`report`][assay.drift.report] and [`over_time`][assay.drift.over_time] (statsmodels' names)."""
 
 
 def _correction(method: Any, argument: str) -> str:
@@ -388,11 +784,38 @@ def _correction(method: Any, argument: str) -> str:
     return method
 
 
-def adjust_pvalues(pvalues: Any, method: str) -> np.ndarray:
+def adjust_pvalues(pvalues: ArrayLike, method: str) -> np.ndarray:
     """Adjusted p-values for multiple testing, as ``statsmodels``' ``multipletests``.
 
-    ``method``: 'bonferroni' (min(1, m p)), 'holm' (Holm's step-down) or 'fdr_bh'
-    (Benjamini-Hochberg). NaN entries are not part of the family and stay NaN.
+    Parameters
+    ----------
+    pvalues : ArrayLike
+        A 1-D array of p-values in [0, 1]. NaN entries are not part of the family and stay
+        NaN.
+    method : str
+        ``"bonferroni"`` (min(1, m p)), ``"holm"`` (Holm's step-down) or ``"fdr_bh"``
+        (Benjamini-Hochberg); see [`CORRECTIONS`][assay.drift.CORRECTIONS].
+
+    Returns
+    -------
+    numpy.ndarray
+        The adjusted p-values (float64), in the order of ``pvalues``.
+
+    Raises
+    ------
+    InvalidTypeError
+        ``pvalues`` is not an array of real numbers.
+    InvalidInputError
+        ``pvalues`` is not 1-D or holds a value outside [0, 1], or ``method`` is unknown.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from assay import drift
+    >>> drift.adjust_pvalues([0.01, 0.04, 0.03, np.nan], "holm").round(4).tolist()
+    [0.03, 0.06, 0.06, nan]
+    >>> drift.adjust_pvalues([0.01, 0.04, 0.03], "fdr_bh").round(4).tolist()
+    [0.03, 0.04, 0.04]
     """
     array = _array(pvalues, "pvalues")
     if array.dtype.kind not in "biuf":
@@ -417,36 +840,180 @@ def _distance(name: str, p: Any, q: Any) -> float:
     return float(_core.distribution_distance(name, _table(p, "p", 1), _table(q, "q", 1)))
 
 
-def psi(p: Any, q: Any) -> float:
-    """Population stability index sum (p - q) ln(p / q) after normalising p and q to
-    sum 1 (so counts and proportions give the same value).
+def psi(p: ArrayLike, q: ArrayLike) -> float:
+    """Population stability index sum (p - q) ln(p / q) between two discrete distributions.
 
+    p and q are normalised to sum 1 first (so counts and proportions give the same value).
     A bin empty in one vector only gives inf: use ``compare(..., test='psi')`` on samples
     for Evidently's binning and zero filling.
+
+    Parameters
+    ----------
+    p, q : ArrayLike
+        Two 1-D vectors of counts or weights over the same bins: finite, >= 0, not all
+        zero; each is normalised to sum 1.
+
+    Returns
+    -------
+    float
+        The index, >= 0 (inf when a bin is empty in one vector only).
+
+    Raises
+    ------
+    InvalidTypeError
+        A vector is not an array of real numbers.
+    InvalidInputError
+        A vector is not a non-empty 1-D array, holds a negative or non-finite value or is
+        all zeros, or the two have different lengths.
+
+    Examples
+    --------
+    >>> from assay import drift
+    >>> round(drift.psi([0.2, 0.3, 0.5], [0.25, 0.25, 0.5]), 4)
+    0.0203
+    >>> drift.psi([2, 3, 5], [1, 1, 2]) == drift.psi([0.2, 0.3, 0.5], [0.25, 0.25, 0.5])
+    True
     """
     return _distance("psi", p, q)
 
 
-def kl_divergence(p: Any, q: Any) -> float:
-    """KL(p || q) in nats after normalising p and q to sum 1 (``scipy.stats.entropy(p, q)``)."""
+def kl_divergence(p: ArrayLike, q: ArrayLike) -> float:
+    """Kullback-Leibler divergence KL(p || q) in nats (as ``scipy.stats.entropy(p, q)``).
+
+    p and q are normalised to sum 1 first.
+
+    Parameters
+    ----------
+    p, q : ArrayLike
+        Two 1-D vectors of counts or weights over the same bins: finite, >= 0, not all
+        zero; each is normalised to sum 1.
+
+    Returns
+    -------
+    float
+        The divergence, >= 0 (inf when q is zero where p is not).
+
+    Raises
+    ------
+    InvalidTypeError
+        A vector is not an array of real numbers.
+    InvalidInputError
+        A vector is not a non-empty 1-D array, holds a negative or non-finite value or is
+        all zeros, or the two have different lengths.
+
+    Examples
+    --------
+    >>> from assay import drift
+    >>> round(drift.kl_divergence([0.2, 0.3, 0.5], [0.25, 0.25, 0.5]), 4)
+    0.0101
+    >>> drift.kl_divergence([2, 3, 5], [1, 1, 2]) == drift.kl_divergence([0.2, 0.3, 0.5], [0.25, 0.25, 0.5])
+    True
+    """
     return _distance("kl_div", p, q)
 
 
-def jensenshannon(p: Any, q: Any) -> float:
-    """Jensen-Shannon distance in nats after normalising p and q to sum 1
-    (``scipy.spatial.distance.jensenshannon``)."""
+def jensenshannon(p: ArrayLike, q: ArrayLike) -> float:
+    """Jensen-Shannon distance in nats (as ``scipy.spatial.distance.jensenshannon``).
+
+    The square root of the Jensen-Shannon divergence; p and q are normalised to sum 1 first.
+
+    Parameters
+    ----------
+    p, q : ArrayLike
+        Two 1-D vectors of counts or weights over the same bins: finite, >= 0, not all
+        zero; each is normalised to sum 1.
+
+    Returns
+    -------
+    float
+        The distance, in [0, sqrt(ln 2)].
+
+    Raises
+    ------
+    InvalidTypeError
+        A vector is not an array of real numbers.
+    InvalidInputError
+        A vector is not a non-empty 1-D array, holds a negative or non-finite value or is
+        all zeros, or the two have different lengths.
+
+    Examples
+    --------
+    >>> from assay import drift
+    >>> round(drift.jensenshannon([0.2, 0.3, 0.5], [0.25, 0.25, 0.5]), 4)
+    0.0503
+    >>> drift.jensenshannon([2, 3, 5], [1, 1, 2]) == drift.jensenshannon([0.2, 0.3, 0.5], [0.25, 0.25, 0.5])
+    True
+    """
     return _distance("jensenshannon", p, q)
 
 
-def hellinger(p: Any, q: Any) -> float:
-    """Hellinger distance ||sqrt(p) - sqrt(q)||_2 / sqrt(2) after normalising p and q to sum 1."""
+def hellinger(p: ArrayLike, q: ArrayLike) -> float:
+    """Hellinger distance ||sqrt(p) - sqrt(q)||_2 / sqrt(2) between two discrete distributions.
+
+    p and q are normalised to sum 1 first.
+
+    Parameters
+    ----------
+    p, q : ArrayLike
+        Two 1-D vectors of counts or weights over the same bins: finite, >= 0, not all
+        zero; each is normalised to sum 1.
+
+    Returns
+    -------
+    float
+        The distance, in [0, 1].
+
+    Raises
+    ------
+    InvalidTypeError
+        A vector is not an array of real numbers.
+    InvalidInputError
+        A vector is not a non-empty 1-D array, holds a negative or non-finite value or is
+        all zeros, or the two have different lengths.
+
+    Examples
+    --------
+    >>> from assay import drift
+    >>> round(drift.hellinger([0.2, 0.3, 0.5], [0.25, 0.25, 0.5]), 4)
+    0.0503
+    >>> drift.hellinger([2, 3, 5], [1, 1, 2]) == drift.hellinger([0.2, 0.3, 0.5], [0.25, 0.25, 0.5])
+    True
+    """
     return _distance("hellinger", p, q)
 
 
-def total_variation(p: Any, q: Any) -> float:
-    """Total variation distance ½‖p − q‖₁ after normalising p and q to sum 1 (in [0, 1]).
+def total_variation(p: ArrayLike, q: ArrayLike) -> float:
+    """Total variation distance ½‖p − q‖₁ between two discrete distributions.
 
-    ``total_variation([2, 3, 5], [1, 1, 2])`` compares (0.2, 0.3, 0.5) with (0.25, 0.25, 0.5): 0.05.
+    p and q are normalised to sum 1 first: ``total_variation([2, 3, 5], [1, 1, 2])``
+    compares (0.2, 0.3, 0.5) with (0.25, 0.25, 0.5), which gives 0.05.
+
+    Parameters
+    ----------
+    p, q : ArrayLike
+        Two 1-D vectors of counts or weights over the same bins: finite, >= 0, not all
+        zero; each is normalised to sum 1.
+
+    Returns
+    -------
+    float
+        The distance, in [0, 1].
+
+    Raises
+    ------
+    InvalidTypeError
+        A vector is not an array of real numbers.
+    InvalidInputError
+        A vector is not a non-empty 1-D array, holds a negative or non-finite value or is
+        all zeros, or the two have different lengths.
+
+    Examples
+    --------
+    >>> from assay import drift
+    >>> round(drift.total_variation([0.2, 0.3, 0.5], [0.25, 0.25, 0.5]), 4)
+    0.05
+    >>> drift.total_variation([2, 3, 5], [1, 1, 2]) == drift.total_variation([0.2, 0.3, 0.5], [0.25, 0.25, 0.5])
+    True
     """
     return _distance("tvd", p, q)
 
@@ -454,13 +1021,52 @@ def total_variation(p: Any, q: Any) -> float:
 # --- column drift ----------------------------------------------------------------------
 
 
+# What the core's drift_report takes per column: (column, tests, thresholds, thresholds by test).
+_Request = tuple[str, list[str], list[float], dict[str, float]]
+
+
 @dataclass(frozen=True)
 class ColumnResult:
-    """One test on one column.
+    """One drift test on one column, an entry of [`DriftReport`][assay.drift.DriftReport].
 
     ``score`` is the p-value for tests and the distance for distances; it is compared
-    to ``threshold`` to give ``drifted``, except that with a report's ``correction``
-    p-value tests compare ``pvalue_adjusted`` instead. ``note`` explains a NaN score.
+    to ``threshold`` to give ``drifted`` (a p-value below, a distance at or above the
+    threshold), except that with a report's ``correction`` p-value tests compare
+    ``pvalue_adjusted`` instead. ``note`` explains a NaN score. The fields are also the
+    attributes.
+
+    Parameters
+    ----------
+    column : str
+        The column's name.
+    test : str
+        The test's key (one of [`TESTS`][assay.drift.TESTS]).
+    statistic : float
+        The test statistic, or the distance.
+    pvalue : float
+        The p-value; NaN for distances.
+    pvalue_adjusted : float
+        The p-value after the report's multiple-testing correction (the p-value itself
+        without one); NaN for distances.
+    score : float
+        What is compared with the threshold: the p-value (tests) or the distance.
+    threshold : float
+        The threshold: the user's, or the test's default (Evidently's).
+    drifted : bool
+        Whether the column drifted by this test.
+    method : str
+        How the p-value was computed, or how a distance binned the values.
+    n_reference, n_current : int
+        Values used from the reference and the current sample (missing and infinite
+        values dropped).
+    missing_reference, missing_current : int
+        Missing values dropped from each sample.
+    infinite_reference, infinite_current : int
+        Infinite values dropped from each sample.
+    note : str
+        Why the score is NaN (e.g. a sample without values), else empty.
+    role : str, default 'feature'
+        ``"feature"``, ``"target"`` or ``"prediction"``.
     """
 
     column: str
@@ -482,6 +1088,13 @@ class ColumnResult:
     role: str = "feature"
 
     def to_dict(self) -> dict[str, Any]:
+        """The result as a JSON-safe dict.
+
+        Returns
+        -------
+        dict
+            The fields by name, NaN as None.
+        """
         return json_safe(asdict(self))
 
 
@@ -530,11 +1143,54 @@ def _gives_pvalue(test: str) -> bool:
     return bool(_core.drift_test_info(test)[0])
 
 
-def compare(reference: Any, current: Any, test: str = "auto", threshold: float | None = None) -> ColumnResult:
+def compare(
+    reference: ArrayLike, current: ArrayLike, test: str = "auto", threshold: float | None = None
+) -> ColumnResult:
     """One column-drift test between two 1-D samples (numeric or categorical).
 
-    Missing and infinite values are dropped and counted (as in ``report``). ``test='auto'``
-    picks as ``report`` does.
+    Missing and infinite values are dropped and counted, and distances bin the samples as
+    Evidently does, as in [`report`][assay.drift.report].
+
+    Parameters
+    ----------
+    reference, current : ArrayLike
+        The two samples: 1-D arrays of numbers, datetimes, strings or categories, both
+        numeric or both categorical.
+    test : str, default 'auto'
+        A key of [`TESTS`][assay.drift.TESTS], or ``"auto"`` to pick as
+        [`report`][assay.drift.report] does (Evidently's defaults).
+    threshold : float, optional
+        A finite number >= 0 (at most 1 for a test that compares a p-value); by default
+        the test's own (Evidently's).
+
+    Returns
+    -------
+    ColumnResult
+        The result, for a column named "value".
+
+    Raises
+    ------
+    InvalidTypeError
+        A sample is not a 1-D array of a supported type, or the test does not apply to
+        the samples' kind (e.g. ``"ks"`` on categories).
+    InvalidInputError
+        ``test`` is unknown, or ``threshold`` is negative, not finite, or above 1 for a
+        p-value test.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from assay import drift
+    >>> rng = np.random.default_rng(0)
+    >>> reference, current = rng.normal(40, 10, 500), rng.normal(45, 10, 500)
+    >>> result = drift.compare(reference, current)
+    >>> result.test, result.drifted
+    ('ks', True)
+    >>> result = drift.compare(reference, current, test="psi")
+    >>> round(result.score, 3), result.threshold, result.drifted
+    (0.263, 0.1, True)
+    >>> drift.compare(["a", "b", "b", "a"], ["a", "a", "b", "a"]).test
+    'z'
     """
     ref_column = _converted(lambda: as_column(reference, name="value", argument="reference"), "reference")
     cur_column = _converted(lambda: as_column(current, name="value", argument="current"), "current")
@@ -545,7 +1201,7 @@ def compare(reference: Any, current: Any, test: str = "auto", threshold: float |
         raise InvalidInputError(
             f"threshold is {own:g} but test '{names[0]}' compares a p-value; give a number in [0, 1]"
         )
-    requests = [("value", names, [own], {})]
+    requests: list[_Request] = [("value", names, [own], {})]
     results = _core.drift_report(frame_ref.core_columns(), frame_cur.core_columns(), requests, 1, None)
     return _column_result(results[0])
 
@@ -560,9 +1216,7 @@ def _threshold_value(value: Any, argument: str) -> float:
     return number
 
 
-def _requests(
-    columns: Sequence[str], tests: Any, thresholds: Any
-) -> list[tuple[str, list[str], list[float], dict[str, float]]]:
+def _requests(columns: Sequence[str], tests: Any, thresholds: Any) -> list[_Request]:
     """(column, tests, thresholds, thresholds by test) for the core.
 
     ``tests``: 'auto', a key, a non-empty list of keys, or a mapping column -> any of
@@ -593,7 +1247,7 @@ def _requests(
                 raise InvalidInputError(
                     f"thresholds['{key}'] is {value:g} but '{key}' compares a p-value; give a number in [0, 1]"
                 )
-    requests = []
+    requests: list[_Request] = []
     for name in columns:
         chosen = tests.get(name, "auto") if isinstance(tests, Mapping) else tests
         names = _test_names(chosen, f"tests for column '{name}'" if isinstance(tests, Mapping) else "tests")
@@ -654,10 +1308,36 @@ def _frames(
 class DriftReport:
     """Drift of every checked column between a reference and a current table.
 
-    ``columns`` holds one :class:`ColumnResult` per (column, test); a column counts
-    as drifted when its first test flags it. ``share_drifted`` is the share of drifted
-    feature columns (target and prediction are reported apart) and
-    ``dataset_drift`` is ``share_drifted >= drift_share`` (Evidently's rule).
+    The result of [`report`][assay.drift.report]. A column counts as drifted when its
+    first test flags it. ``report[name]`` is the first result of a column (feature,
+    target or prediction; a ``KeyError`` when there is none). In a notebook the report
+    shows as an HTML table, drifted columns first. The fields are also the attributes.
+
+    Parameters
+    ----------
+    columns : list of ColumnResult
+        One result per (feature column, test), in column order.
+    drift_share : float
+        The share of drifted feature columns from which the dataset counts as drifted.
+    target : list of ColumnResult, default []
+        The results of the target column(s).
+    prediction : list of ColumnResult, default []
+        The results of the prediction column(s).
+    correction : str or None, default None
+        The multiple-testing correction applied to the report's p-values.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from assay import drift
+    >>> rng = np.random.default_rng(0)
+    >>> reference = {"age": rng.normal(40, 10, 500), "score": rng.normal(size=500)}
+    >>> current = {"age": rng.normal(45, 10, 500), "score": rng.normal(size=500)}
+    >>> result = drift.report(reference, current, target="score")
+    >>> result.n_columns, result.n_drifted, result["age"].test, result.target[0].role
+    (1, 1, 'ks', 'target')
+    >>> result.to_dict()["drifted_columns"]
+    ['age']
     """
 
     columns: list[ColumnResult]
@@ -677,22 +1357,27 @@ class DriftReport:
 
     @property
     def drifted_columns(self) -> list[str]:
+        """The drifted feature columns, in column order."""
         return [r.column for r in self._primary() if r.drifted]
 
     @property
     def n_columns(self) -> int:
+        """The number of feature columns checked."""
         return len(self._primary())
 
     @property
     def n_drifted(self) -> int:
+        """The number of drifted feature columns."""
         return len(self.drifted_columns)
 
     @property
     def share_drifted(self) -> float:
+        """The share of drifted feature columns (NaN when no feature column was checked)."""
         return self.n_drifted / self.n_columns if self.n_columns else math.nan
 
     @property
     def dataset_drift(self) -> bool:
+        """Whether ``share_drifted >= drift_share`` (Evidently's rule); False without feature columns."""
         return self.n_columns > 0 and self.share_drifted >= self.drift_share
 
     def __getitem__(self, column: str) -> ColumnResult:
@@ -708,12 +1393,29 @@ class DriftReport:
         return sorted(everything, key=lambda r: r.column not in drifted)
 
     def to_frame(self) -> Any:
-        """A pandas DataFrame, one row per (column, test), drifted columns first."""
+        """The results as a table (needs pandas).
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per (column, test), with the fields of
+            [`ColumnResult`][assay.drift.ColumnResult] as columns; drifted columns first,
+            then target, prediction and features in column order.
+        """
         import pandas as pd
 
         return pd.DataFrame([asdict(r) for r in self._ordered()])
 
     def to_dict(self) -> dict[str, Any]:
+        """The report as a JSON-safe dict.
+
+        Returns
+        -------
+        dict
+            The summary (``dataset_drift``, ``share_drifted``, ``n_drifted``,
+            ``n_columns``, ``drift_share``, ``correction``, ``drifted_columns``) and the
+            results of ``columns``, ``target`` and ``prediction`` as dicts; NaN as None.
+        """
         return json_safe(
             {
                 "dataset_drift": self.dataset_drift,
@@ -784,31 +1486,105 @@ def _role_columns(value: Any, argument: str) -> list[str]:
 
 
 def report(
-    reference: Any,
-    current: Any,
+    reference: TableLike,
+    current: TableLike,
     columns: Sequence[str] | None = None,
-    tests: Any = "auto",
-    thresholds: Any = None,
+    tests: str | Sequence[str] | Mapping[str, str | Sequence[str]] = "auto",
+    thresholds: float | Mapping[str, float] | None = None,
     *,
     target: str | Sequence[str] | None = None,
     prediction: str | Sequence[str] | None = None,
     drift_share: float = 0.5,
     correction: str | None = None,
-    n_jobs: int | None = None,
-    progress: Any = None,
+    n_jobs: NJobs = None,
+    progress: Progress = None,
 ) -> DriftReport:
     """Checks every column of ``current`` against ``reference`` for drift.
 
-    ``columns`` defaults to every reference column except ``target`` and
-    ``prediction``, which are checked too but reported apart. ``tests`` is 'auto'
-    (Evidently's defaults: see docs/drift.md), a test key from :data:`TESTS`, a list of
-    keys, or a mapping column -> key(s). ``thresholds`` is a number, or a mapping of
-    column names or test keys to numbers; unset thresholds are Evidently's defaults.
-    Each numeric column is sorted once and every test reads the sorted copy.
+    Missing values (NaN, None) and infinities are dropped per column and counted; a column
+    with no values left gets a NaN score and a note, and is not flagged. ``'auto'`` picks
+    Evidently's default test from the reference column's size and number of distinct
+    values (the drift guide has the table): ``z``, ``chisquare`` or ``ks`` up to 1,000
+    reference values, ``jensenshannon`` or ``wasserstein`` above. Each numeric column is
+    sorted once and every test reads the sorted copy.
 
-    ``correction`` ('bonferroni', 'holm' or 'fdr_bh'; None: none, as Evidently) adjusts
-    the p-values of all the report's tests as one family; p-value tests are then flagged
-    by ``pvalue_adjusted`` < threshold. Distances are not affected.
+    Parameters
+    ----------
+    reference : TableLike
+        The reference table (e.g. training data), with at least one row.
+    current : TableLike
+        The current table; it needs every checked column, of the same kind (numeric or
+        categorical) as in the reference.
+    columns : Sequence[str], optional
+        The feature columns to check; by default every reference column except
+        ``target`` and ``prediction``.
+    tests : str or Sequence[str] or Mapping, default 'auto'
+        ``"auto"``, a key of [`TESTS`][assay.drift.TESTS], a list of keys (every test
+        runs; the first decides whether the column counts as drifted), or a mapping of
+        column name to any of those (columns not in it get ``"auto"``).
+    thresholds : float or Mapping[str, float], optional
+        A threshold for every test, or a mapping whose keys are column names or test keys
+        (a column entry wins; a test entry also reaches columns whose test ``"auto"``
+        picks). Thresholds are finite numbers >= 0, at most 1 where they are compared with
+        a p-value; unset thresholds are the tests' defaults (Evidently's).
+    target : str or Sequence[str], optional
+        Target column(s): checked too but reported apart (``.target``), and not counted in
+        the share of drifted columns.
+    prediction : str or Sequence[str], optional
+        Prediction column(s), reported apart (``.prediction``) like the target.
+    drift_share : float, default 0.5
+        The share of drifted feature columns, in [0, 1], from which the dataset counts as
+        drifted (Evidently's rule).
+    correction : str, optional
+        ``"bonferroni"``, ``"holm"`` or ``"fdr_bh"`` adjusts the p-values of all the
+        report's tests as one family, and p-value tests are then flagged by
+        ``pvalue_adjusted`` < threshold; distances are not affected. None (the default,
+        as Evidently) applies none.
+    n_jobs : NJobs, default None
+        Threads: None or -1 for all cores, else a positive integer. The result does not
+        depend on it.
+    progress : Progress, default None
+        Progress display: True always, False never, None after two seconds of work, or a
+        callable ``callback(done, total)``.
+
+    Returns
+    -------
+    DriftReport
+        One [`ColumnResult`][assay.drift.ColumnResult] per (column, test), and the
+        dataset verdict.
+
+    Raises
+    ------
+    InvalidTypeError
+        A table is not a table; a column is numeric in one table and categorical in the
+        other, or a test does not apply to a column's kind; ``tests`` or ``thresholds``
+        has the wrong type.
+    InvalidInputError
+        The reference has no rows; a column is missing from a table, listed twice, or
+        named both as target and as prediction; a test key is unknown; a threshold is out
+        of range; ``drift_share`` is outside [0, 1] or ``correction`` is unknown.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from assay import drift
+    >>> rng = np.random.default_rng(0)
+    >>> reference = {"age": rng.normal(40, 10, 500), "plan": rng.choice(["basic", "pro"], 500)}
+    >>> current = {"age": rng.normal(45, 10, 500), "plan": rng.choice(["basic", "pro"], 500)}
+    >>> result = drift.report(reference, current)
+    >>> [(r.column, r.test, r.drifted) for r in result.columns]
+    [('age', 'ks', True), ('plan', 'z', False)]
+    >>> result.share_drifted, result.dataset_drift
+    (0.5, True)
+
+    Several tests, a threshold for one of them, and a correction of the p-values:
+
+    >>> result = drift.report(
+    ...     reference, current, tests={"age": ["ks", "wasserstein"], "plan": "psi"},
+    ...     thresholds={"wasserstein": 0.2}, correction="holm",
+    ... )
+    >>> [(r.column, r.test, r.threshold, r.drifted) for r in result.columns]
+    [('age', 'ks', 0.05, True), ('age', 'wasserstein', 0.2, True), ('plan', 'psi', 0.1, False)]
     """
     method = _correction(correction, "correction")
     share = _real(drift_share, "drift_share")
@@ -840,11 +1616,20 @@ def report(
 
 @dataclass
 class DriftOverTime:
-    """Drift statistics per chunk of the current data.
+    """Drift statistics per chunk of the current data, the result of [`over_time`][assay.drift.over_time].
 
-    ``chunks`` describes each chunk (index, label, first and last time, rows);
-    ``results[i]`` are the column results of chunk i. ``correction`` is the
-    multiple-testing correction applied within each chunk (None: none).
+    The fields are also the attributes; in a notebook the result shows as an HTML table.
+
+    Parameters
+    ----------
+    chunks : list of dict
+        One dict per chunk: ``chunk`` (its index), ``label`` (the period, or the index),
+        ``start`` and ``end`` (first and last time in seconds since the epoch; NaN without
+        ``time``) and ``rows``.
+    results : list of list of ColumnResult
+        ``results[i]`` are the column results of chunk i.
+    correction : str or None, default None
+        The multiple-testing correction applied within each chunk (None: none).
     """
 
     chunks: list[dict[str, Any]]
@@ -852,7 +1637,14 @@ class DriftOverTime:
     correction: str | None = None
 
     def to_frame(self) -> Any:
-        """A pandas DataFrame, one row per (chunk, column, test)."""
+        """The results as a table (needs pandas).
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per (chunk, column, test): ``chunk``, ``label``, ``start``, ``end``
+            and the fields of [`ColumnResult`][assay.drift.ColumnResult].
+        """
         import pandas as pd
 
         rows = []
@@ -870,6 +1662,14 @@ class DriftOverTime:
         return pd.DataFrame(rows)
 
     def to_dict(self) -> dict[str, Any]:
+        """The results as a JSON-safe dict.
+
+        Returns
+        -------
+        dict
+            ``correction`` and ``chunks``: each chunk's dict with its column results
+            under ``columns``; NaN as None.
+        """
         return json_safe(
             {
                 "correction": self.correction,
@@ -878,7 +1678,13 @@ class DriftOverTime:
         )
 
     def drift_counts(self) -> list[int]:
-        """Drifted columns (first test of each) per chunk."""
+        """The number of drifted columns per chunk.
+
+        Returns
+        -------
+        list of int
+            For each chunk, the columns whose first test flags drift.
+        """
         counts = []
         for results in self.results:
             seen: set[str] = set()
@@ -979,34 +1785,98 @@ def _count_arg(value: Any, argument: str) -> int:
     return int(value)
 
 
-#: Most (chunk, column, test) results ``over_time`` makes in one call.
 MAX_OVER_TIME_RESULTS = 10_000_000
+"""Most (chunk, column, test) results [`over_time`][assay.drift.over_time] makes in one call."""
 
 
 def over_time(
-    reference: Any,
-    current: Any,
+    reference: TableLike,
+    current: TableLike,
     *,
-    time: str | Any = None,
+    time: str | ArrayLike | None = None,
     freq: str | None = None,
     chunk_size: int | None = None,
     n_chunks: int | None = None,
     columns: Sequence[str] | None = None,
-    tests: Any = "auto",
-    thresholds: Any = None,
+    tests: str | Sequence[str] | Mapping[str, str | Sequence[str]] = "auto",
+    thresholds: float | Mapping[str, float] | None = None,
     correction: str | None = None,
-    n_jobs: int | None = None,
-    progress: Any = None,
+    n_jobs: NJobs = None,
+    progress: Progress = None,
 ) -> DriftOverTime:
-    """Drift of every column per chunk of ``current``.
+    """Drift of every column per chunk of ``current``, for monitoring.
 
-    Chunks are calendar periods of ``time`` (a column name of ``current`` or an array)
-    with ``freq`` (a pandas period alias such as 'D', 'W', 'M'), consecutive runs of
-    ``chunk_size`` rows, or ``n_chunks`` equal parts (default 10, NannyML's default);
-    rows are taken in ``time`` order when it is given. 'auto' picks one test per column
-    from the reference alone, so every chunk of a column uses the same test.
-    ``correction`` is as in :func:`report`, applied to each chunk's tests as one family
-    (the chunk's own report).
+    Chunks are calendar periods of ``time`` with ``freq``, consecutive runs of
+    ``chunk_size`` rows, or ``n_chunks`` equal parts (default 10, NannyML's default); rows
+    are taken in ``time`` order when it is given. Give at most one of ``freq``,
+    ``chunk_size`` and ``n_chunks``. ``'auto'`` picks one test per column from the
+    reference alone, so every chunk of a column uses the same test.
+
+    Parameters
+    ----------
+    reference : TableLike
+        The reference table, with at least one row.
+    current : TableLike
+        The current table, with at least one row and every checked column.
+    time : str or ArrayLike, optional
+        A column name of ``current`` (then not checked for drift) or an array with one
+        value per current row: numbers or datetimes, without missing or infinite values.
+    freq : str, optional
+        A pandas period alias such as ``"D"``, ``"W"`` or ``"M"``: one chunk per calendar
+        period of ``time`` (needs ``time`` and pandas).
+    chunk_size : int, optional
+        Rows per chunk (the last chunk may be smaller).
+    n_chunks : int, optional
+        The number of (nearly) equal chunks; 10 when none of ``freq``, ``chunk_size``
+        and ``n_chunks`` is given.
+    columns : Sequence[str], optional
+        The columns to check; by default every reference column (but ``time``).
+    tests : str or Sequence[str] or Mapping, default 'auto'
+        As in [`report`][assay.drift.report].
+    thresholds : float or Mapping[str, float], optional
+        As in [`report`][assay.drift.report].
+    correction : str, optional
+        As in [`report`][assay.drift.report], applied to each chunk's tests as one family
+        (the chunk's own report).
+    n_jobs : NJobs, default None
+        Threads: None or -1 for all cores, else a positive integer. The result does not
+        depend on it.
+    progress : Progress, default None
+        Progress display: True always, False never, None after two seconds of work, or a
+        callable ``callback(done, total)``.
+
+    Returns
+    -------
+    DriftOverTime
+        The chunks and the column results of each.
+
+    Raises
+    ------
+    InvalidTypeError
+        As in [`report`][assay.drift.report]; also ``time`` holding strings, or ``freq``
+        not a string.
+    InvalidInputError
+        As in [`report`][assay.drift.report]; also more than one of ``freq``,
+        ``chunk_size`` and ``n_chunks``, ``freq`` without ``time`` or not a period alias,
+        a ``time`` column absent, of the wrong length or with missing values, a chunk
+        count or size that is not a positive integer, or no current rows.
+    ResourceLimitError
+        The chunks would make more than
+        [`MAX_OVER_TIME_RESULTS`][assay.drift.MAX_OVER_TIME_RESULTS] results.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from assay import drift
+    >>> rng = np.random.default_rng(0)
+    >>> reference = {"age": rng.normal(40, 10, 500)}
+    >>> current = {"age": np.concatenate([rng.normal(40, 10, 300), rng.normal(55, 10, 300)])}
+    >>> drift.over_time(reference, current, n_chunks=3).drift_counts()
+    [0, 1, 1]
+    >>> days = np.arange("2024-01-01", "2024-01-07", dtype="datetime64[D]").repeat(100)
+    >>> result = drift.over_time(reference, current, time=days, freq="D", tests="ks")
+    >>> [(chunk["label"], count) for chunk, count in zip(result.chunks, result.drift_counts())]
+    [('2024-01-01', 0), ('2024-01-02', 0), ('2024-01-03', 0), ('2024-01-04', 1), ('2024-01-05', 1), ('2024-01-06', 1)]
     """
     method = _correction(correction, "correction")
     cur_frame = _converted(lambda: as_frame(current, argument="current"), "current")
@@ -1119,8 +1989,23 @@ def _matrices(
 
 @dataclass(frozen=True)
 class MMDResult:
-    """Kernel two-sample test: ``statistic`` is the unbiased MMD^2, ``pvalue`` the
-    permutation p-value (1 + #{permuted >= observed}) / (1 + n_permutations)."""
+    """The result of [`mmd`][assay.drift.mmd], a kernel two-sample test.
+
+    Unpacks as ``statistic, pvalue``. The fields are also the attributes.
+
+    Parameters
+    ----------
+    statistic : float
+        The unbiased estimate of MMD^2.
+    pvalue : float
+        The permutation p-value (1 + #{permuted >= observed}) / (1 + n_permutations).
+    bandwidth : float
+        The RBF kernel's bandwidth used (the median heuristic's, unless given).
+    n_permutations : int
+        The number of permutations.
+    permuted : numpy.ndarray
+        The statistic of each permutation.
+    """
 
     statistic: float
     pvalue: float
@@ -1132,6 +2017,14 @@ class MMDResult:
         return iter((self.statistic, self.pvalue))
 
     def to_dict(self) -> dict[str, Any]:
+        """The result as a JSON-safe dict.
+
+        Returns
+        -------
+        dict
+            ``statistic``, ``pvalue``, ``bandwidth`` and ``n_permutations`` (not the
+            permuted statistics); NaN as None.
+        """
         return json_safe(
             {
                 "statistic": self.statistic,
@@ -1149,20 +2042,21 @@ def _positive_real(value: Any, argument: str) -> float:
     return number
 
 
-#: Largest permutation matrix ``mmd`` builds: (rows of both samples) x (n_permutations + 1) doubles.
 MAX_MMD_CELLS = 2**30
+"""Largest permutation matrix [`mmd`][assay.drift.mmd] builds: (rows of both samples) x
+(n_permutations + 1) doubles."""
 
 
 def mmd(
-    reference: Any,
-    current: Any,
+    reference: TableLike,
+    current: TableLike,
     *,
     columns: Sequence[str] | None = None,
     n_permutations: int = 100,
     bandwidth: float | None = None,
     seed: int = 0,
-    n_jobs: int | None = None,
-    progress: Any = None,
+    n_jobs: NJobs = None,
+    progress: Progress = None,
 ) -> MMDResult:
     """Maximum mean discrepancy with an RBF kernel and a permutation p-value.
 
@@ -1170,6 +2064,56 @@ def mmd(
     from the median heuristic (half the median squared distance between reference and
     current rows, as alibi-detect). Permutation p of the pooled rows is drawn from
     CounterRng(seed, p), so results are the same for every ``n_jobs``.
+
+    Parameters
+    ----------
+    reference : TableLike
+        The reference rows: a 2-D numeric array (used as it is, without a copy when it is
+        C-ordered float64) or a table of numeric columns.
+    current : TableLike
+        The current rows, with the same columns.
+    columns : Sequence[str], optional
+        The columns to compare (tables only); by default every reference column.
+    n_permutations : int, default 100
+        Permutations of the pooled rows for the p-value, a positive integer.
+    bandwidth : float, optional
+        The kernel's bandwidth, a finite number > 0; by default the median heuristic.
+    seed : int, default 0
+        Seed of the permutations: a non-negative integer below 2**64.
+    n_jobs : NJobs, default None
+        Threads: None or -1 for all cores, else a positive integer. The result does not
+        depend on it.
+    progress : Progress, default None
+        Progress display: True always, False never, None after two seconds of work, or a
+        callable ``callback(done, total)``.
+
+    Returns
+    -------
+    MMDResult
+        The statistic, the p-value and the bandwidth used.
+
+    Raises
+    ------
+    InvalidTypeError
+        A table is not a table, or a compared column is categorical.
+    InvalidInputError
+        A sample has no rows, the samples have different columns, there is no column to
+        compare, or a value is NaN or infinite (the message names the column and row); ``n_permutations``,
+        ``bandwidth`` or ``seed`` is out of range (InvalidTypeError when not a number).
+    ResourceLimitError
+        The permutation matrix would have more than
+        [`MAX_MMD_CELLS`][assay.drift.MAX_MMD_CELLS] cells.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from assay import drift
+    >>> rng = np.random.default_rng(0)
+    >>> reference = rng.normal(size=(300, 2))
+    >>> current = rng.normal(size=(300, 2)) + [0.5, 0.0]
+    >>> result = drift.mmd(reference, current, n_permutations=200, seed=1)
+    >>> round(result.statistic, 3), round(result.pvalue, 4)
+    (0.029, 0.005)
     """
     n_permutations = _count_arg(n_permutations, "n_permutations")
     width = 0.0 if bandwidth is None else _positive_real(bandwidth, "bandwidth")
@@ -1192,9 +2136,26 @@ def mmd(
 class ReconstructionDrift:
     """PCA reconstruction error per chunk (NannyML's data-reconstruction drift).
 
-    ``reference_errors`` are the errors of the reference chunks, which set the band
-    ``lower``/``upper`` = mean -/+ ``sigma`` standard deviations; a current chunk whose
-    error leaves the band raises an alert.
+    The result of [`pca_reconstruction`][assay.drift.pca_reconstruction]. A current chunk
+    whose error leaves the band [``lower``, ``upper``] raises an alert. The fields are also
+    the attributes.
+
+    Parameters
+    ----------
+    chunks : list of dict
+        One dict per current chunk: ``chunk`` (its index), ``label`` and ``rows``.
+    errors : numpy.ndarray
+        The mean reconstruction error of each current chunk.
+    reference_errors : numpy.ndarray
+        The errors of the reference chunks, which set the band.
+    lower : float
+        Mean minus ``sigma`` standard deviations of ``reference_errors``.
+    upper : float
+        Mean plus ``sigma`` standard deviations of ``reference_errors``.
+    n_components : int
+        The principal components kept.
+    explained_variance : float
+        The share of the reference's variance they explain.
     """
 
     chunks: list[dict[str, Any]]
@@ -1207,9 +2168,18 @@ class ReconstructionDrift:
 
     @property
     def alerts(self) -> np.ndarray:
+        """Per current chunk, whether its error leaves the band (a bool array)."""
         return (self.errors < self.lower) | (self.errors > self.upper)
 
     def to_frame(self) -> Any:
+        """The chunks as a table (needs pandas).
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per current chunk: ``chunk``, ``label``, ``rows``, ``error``,
+            ``lower``, ``upper`` and ``alert``.
+        """
         import pandas as pd
 
         frame = pd.DataFrame(self.chunks)
@@ -1218,6 +2188,13 @@ class ReconstructionDrift:
         return frame
 
     def to_dict(self) -> dict[str, Any]:
+        """The result as a JSON-safe dict.
+
+        Returns
+        -------
+        dict
+            The fields and ``alerts``, arrays as lists; NaN as None.
+        """
         return json_safe(
             {
                 "chunks": self.chunks,
@@ -1244,27 +2221,84 @@ class ReconstructionDrift:
 
 
 def pca_reconstruction(
-    reference: Any,
-    current: Any,
+    reference: TableLike,
+    current: TableLike,
     *,
     columns: Sequence[str] | None = None,
     variance: float = 0.65,
     chunk_size: int | None = None,
     n_chunks: int | None = None,
-    time: Any = None,
+    time: str | ArrayLike | None = None,
     freq: str | None = None,
     sigma: float = 3.0,
-    n_jobs: int | None = None,
-    progress: Any = None,
+    n_jobs: NJobs = None,
+    progress: Progress = None,
 ) -> ReconstructionDrift:
     """Fits a PCA on ``reference`` and reports the mean reconstruction error per chunk.
 
     Columns are standardised with reference statistics; the fewest components
-    explaining more than ``variance`` (NannyML's 0.65) are kept. The reference is cut
-    into chunks the same way (``chunk_size`` or ``n_chunks``; 10 by default) to set the
-    alert band mean +/- ``sigma`` standard deviations of the reference chunk errors.
-    The fit asks ``progress`` (as in :func:`report`) after every block of rows, so
-    Ctrl-C stops it promptly.
+    explaining more than ``variance`` (NannyML's 0.65) are kept. Current rows are
+    chunked as in [`over_time`][assay.drift.over_time]; the reference is cut into chunks
+    the same way (``chunk_size`` or ``n_chunks``; 10 by default) to set the alert band
+    mean +/- ``sigma`` standard deviations of the reference chunk errors. The error grows
+    when the correlations between columns change, even if no column drifts alone.
+
+    Parameters
+    ----------
+    reference : TableLike
+        The reference rows: a 2-D numeric array (used as it is, without a copy when it is
+        C-ordered float64) or a table of numeric columns.
+    current : TableLike
+        The current rows, with the same columns.
+    columns : Sequence[str], optional
+        The columns to compare (tables only); by default every reference column.
+    variance : float, default 0.65
+        The share of variance, in (0, 1], that the kept components must exceed.
+    chunk_size : int, optional
+        Rows per chunk.
+    n_chunks : int, optional
+        The number of (nearly) equal chunks; 10 when neither ``chunk_size`` nor ``freq``
+        is given.
+    time : str or ArrayLike, optional
+        A column name of ``current`` (then not compared) or an array with one value per
+        current row, to order the current rows and to chunk them with ``freq``.
+    freq : str, optional
+        A pandas period alias such as ``"D"``: one current chunk per period of ``time``.
+    sigma : float, default 3.0
+        The band's half-width in standard deviations, a finite number >= 0.
+    n_jobs : NJobs, default None
+        Threads: None or -1 for all cores, else a positive integer. The result does not
+        depend on it.
+    progress : Progress, default None
+        As in [`report`][assay.drift.report]; the fit asks it after every block of rows,
+        so Ctrl-C stops it promptly.
+
+    Returns
+    -------
+    ReconstructionDrift
+        The error of every current chunk, the reference band and the alerts.
+
+    Raises
+    ------
+    InvalidTypeError
+        A table is not a table, or a compared column is categorical.
+    InvalidInputError
+        A sample has no rows, the samples have different columns, there is no column to
+        compare, or a value is NaN or infinite (the message names the column and row); ``variance`` or ``sigma``
+        is out of range, or the chunking options are invalid (as in
+        [`over_time`][assay.drift.over_time]).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from assay import drift
+    >>> rng = np.random.default_rng(0)
+    >>> z = rng.normal(size=(1000, 1))
+    >>> reference = np.hstack([z, z + 0.1 * rng.normal(size=(1000, 1))])  # two correlated columns
+    >>> current = rng.normal(size=(400, 2))  # the correlation is gone
+    >>> result = drift.pca_reconstruction(reference, current, n_chunks=4)
+    >>> result.n_components, result.alerts.tolist()
+    (1, [True, True, True, True])
     """
     spread_factor = _real(sigma, "sigma")
     if not 0 <= spread_factor < math.inf:
@@ -1306,10 +2340,25 @@ def pca_reconstruction(
 class DomainClassifierResult:
     """Cross-validated ROC AUC of a classifier telling current rows from reference rows.
 
-    ``auc`` near 0.5: the samples look alike; ``lower``/``upper``: 95% interval
-    (Hanley & McNeil standard error); ``drifted``: the interval lies above ``threshold``.
-    ``scores`` are the out-of-fold P(current) (reference rows first), ``folds`` the fold
-    of each row.
+    The result of [`domain_classifier`][assay.drift.domain_classifier]. The fields are
+    also the attributes.
+
+    Parameters
+    ----------
+    auc : float
+        The out-of-fold ROC AUC; near 0.5 when the samples look alike.
+    lower : float
+        Lower end of the 95% interval of the AUC (Hanley & McNeil standard error).
+    upper : float
+        Upper end of that interval.
+    fold_auc : list of float
+        The AUC of each fold.
+    threshold : float
+        The AUC above which the interval must lie for drift.
+    scores : numpy.ndarray
+        The out-of-fold P(current) of every row, reference rows first.
+    folds : numpy.ndarray
+        The fold of every row, in the same order.
     """
 
     auc: float
@@ -1322,9 +2371,18 @@ class DomainClassifierResult:
 
     @property
     def drifted(self) -> bool:
+        """Whether the AUC's interval lies above ``threshold``."""
         return bool(self.lower > self.threshold)
 
     def to_dict(self) -> dict[str, Any]:
+        """The result as a JSON-safe dict.
+
+        Returns
+        -------
+        dict
+            ``auc``, ``lower``, ``upper``, ``fold_auc``, ``threshold`` and ``drifted`` (not
+            the scores and folds); NaN as None.
+        """
         return json_safe(
             {
                 "auc": self.auc,
@@ -1337,9 +2395,11 @@ class DomainClassifierResult:
         )
 
 
-#: Largest ``n_trees`` and ``max_depth`` of the boosted domain classifier.
 MAX_TREES = 100_000
+"""Largest ``n_trees`` of the boosted [`domain_classifier`][assay.drift.domain_classifier]."""
+
 MAX_DEPTH = 64
+"""Largest ``max_depth`` of the boosted [`domain_classifier`][assay.drift.domain_classifier]."""
 
 
 def _positive_int(value: Any, argument: str, limit: int) -> int:
@@ -1350,8 +2410,8 @@ def _positive_int(value: Any, argument: str, limit: int) -> int:
 
 
 def domain_classifier(
-    reference: Any,
-    current: Any,
+    reference: TableLike,
+    current: TableLike,
     *,
     columns: Sequence[str] | None = None,
     classifier: str = "logistic",
@@ -1362,20 +2422,79 @@ def domain_classifier(
     learning_rate: float = 0.1,
     threshold: float = 0.55,
     seed: int = 0,
-    n_jobs: int | None = None,
-    progress: Any = None,
+    n_jobs: NJobs = None,
+    progress: Progress = None,
 ) -> DomainClassifierResult:
-    """Domain-classifier drift: cross-validated AUC of a model telling current rows from
-    reference rows, trained in C++.
+    """Domain-classifier drift: cross-validated AUC of a model telling current rows from reference rows.
 
-    ``classifier='logistic'``: L2-regularised logistic regression on standardised
-    columns (Eigen); ``l2`` equals 1/C of scikit-learn's LogisticRegression.
-    ``classifier='gbt'``: gradient-boosted trees on the log-loss (``n_trees`` trees of
-    depth <= ``max_depth``, ``learning_rate``, histogram splits on at most 255 bins per
-    column, at least 20 rows per leaf, ``l2`` on the leaf values), which also catches
-    non-linear shifts such as a change of variance. ``n_folds`` stratified folds
-    (NannyML uses 5). Drift is flagged when the lower end of the AUC interval exceeds
-    ``threshold`` (Evidently's 0.55 for its absolute domain-classifier test).
+    The model is trained in C++. ``classifier='logistic'``: L2-regularised logistic
+    regression on standardised columns (Eigen). ``classifier='gbt'``: gradient-boosted
+    trees on the log-loss (histogram splits on at most 255 bins per column, at least 20
+    rows per leaf), which also catches non-linear shifts such as a change of variance.
+    Drift is flagged when the lower end of the AUC interval exceeds ``threshold``
+    (Evidently's 0.55 for its absolute domain-classifier test).
+
+    Parameters
+    ----------
+    reference : TableLike
+        The reference rows: a 2-D numeric array (used as it is, without a copy when it is
+        C-ordered float64) or a table of numeric columns.
+    current : TableLike
+        The current rows, with the same columns.
+    columns : Sequence[str], optional
+        The columns to compare (tables only); by default every reference column.
+    classifier : str, default 'logistic'
+        ``"logistic"`` or ``"gbt"``.
+    n_folds : int, default 5
+        Stratified folds of the cross-validation (NannyML uses 5), an integer >= 2; each
+        sample needs at least that many rows.
+    l2 : float, default 1.0
+        L2 penalty, a finite number >= 0: 1/C of scikit-learn's LogisticRegression for
+        ``"logistic"``, the penalty on the leaf values for ``"gbt"``.
+    n_trees : int, default 100
+        Trees of ``"gbt"``, at most [`MAX_TREES`][assay.drift.MAX_TREES].
+    max_depth : int, default 3
+        Depth limit of each tree of ``"gbt"``, at most [`MAX_DEPTH`][assay.drift.MAX_DEPTH].
+    learning_rate : float, default 0.1
+        Shrinkage of ``"gbt"``, a finite number > 0.
+    threshold : float, default 0.55
+        The AUC, in [0, 1], that the interval's lower end must exceed for drift.
+    seed : int, default 0
+        Seed of the fold assignment: a non-negative integer below 2**64.
+    n_jobs : NJobs, default None
+        Threads: None or -1 for all cores, else a positive integer. The result does not
+        depend on it.
+    progress : Progress, default None
+        Progress display: True always, False never, None after two seconds of work, or a
+        callable ``callback(done, total)``.
+
+    Returns
+    -------
+    DomainClassifierResult
+        The AUC, its interval, the verdict and the out-of-fold scores.
+
+    Raises
+    ------
+    InvalidTypeError
+        A table is not a table, or a compared column is categorical.
+    InvalidInputError
+        A sample has no rows, the samples have different columns, there is no column to
+        compare, or a value is NaN or infinite (the message names the column and row); ``classifier`` is
+        unknown; a sample has fewer rows than ``n_folds``; a numeric option is out of range
+        (InvalidTypeError when not a number).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from assay import drift
+    >>> rng = np.random.default_rng(0)
+    >>> reference = rng.normal(size=(300, 2))
+    >>> current = rng.normal(size=(300, 2)) + [0.5, 0.0]
+    >>> result = drift.domain_classifier(reference, current, seed=1)
+    >>> round(result.auc, 2), result.drifted
+    (0.64, True)
+    >>> drift.domain_classifier(reference, current, classifier="gbt", n_trees=20, seed=1).drifted
+    True
     """
     if not isinstance(classifier, str) or classifier not in ("logistic", "gbt"):
         raise InvalidInputError(f"classifier must be 'logistic' or 'gbt', got {classifier!r}")

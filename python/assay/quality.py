@@ -1,10 +1,23 @@
 """Data quality: column profiles and checks with pass/fail gates.
 
-``profile(data)`` describes every column; profiles merge and round-trip through JSON.
-``check(data, target=None, reference=None, rules=None)`` returns a
-:class:`QualityReport` of findings. The statistics and checks run in the C++ core; this
-module converts inputs, renders results and evaluates the two rules that need Python
-type information (``dtype`` and mixed types in object columns).
+[`profile`][assay.quality.profile] describes every column of a table; profiles merge
+and round-trip through JSON. [`check`][assay.quality.check] returns a
+[`QualityReport`][assay.quality.QualityReport] of findings (missing values, outliers,
+constant and high-cardinality columns, duplicates, class imbalance, conflicting labels,
+target leakage, train/test overlap, unseen categories and declarative rules). The
+statistics and checks run in the C++ core; this module converts inputs, renders results
+and evaluates the two rules that need Python type information (``dtype`` and mixed types
+in object columns).
+
+Examples
+--------
+>>> import numpy as np
+>>> from assay import quality
+>>> data = {"age": np.array([23.0, 35.0, np.nan, 51.0]), "plan": np.array(["basic", "pro", "basic", "pro"])}
+>>> quality.profile(data)["age"]["missing"]
+1
+>>> quality.check(data, rules={"age": {"max": 50}}).passed
+False
 """
 
 from __future__ import annotations
@@ -27,13 +40,20 @@ from ._frame import CATEGORICAL, Frame, _object_datetime_seconds, _object_timede
 from ._progress import progress_callback
 from ._util import json_safe, n_jobs_arg
 from .errors import AssayError, CorruptedStateError, InvalidInputError, InvalidTypeError, ResourceLimitError
+from .typing import ArrayLike, NJobs, Progress, TableLike
 
 __all__ = ["profile", "check", "Profile", "QualityReport", "Finding", "RULE_KEYS", "SEVERITIES"]
 
 PROFILE_QUANTILES: tuple[float, ...] = tuple(_core.PROFILE_QUANTILES)
-SEVERITIES = ("info", "warning", "error")
-RULE_KEYS = ("dtype", "nullable", "min", "max", "allowed", "unique", "max_missing")
-DTYPE_NAMES = {
+"""The probabilities at which a numeric column profile gives quantiles (0.01 to 0.99)."""
+
+SEVERITIES: tuple[str, ...] = ("info", "warning", "error")
+"""The severities of a [`Finding`][assay.quality.Finding], least severe first."""
+
+RULE_KEYS: tuple[str, ...] = ("dtype", "nullable", "min", "max", "allowed", "unique", "max_missing")
+"""The keys a column rule of [`check`][assay.quality.check] may hold."""
+
+DTYPE_NAMES: dict[str, set[str]] = {
     "numeric": {"float", "integer", "bool"},
     "float": {"float"},
     "integer": {"integer"},
@@ -45,6 +65,7 @@ DTYPE_NAMES = {
     "string": {"string"},
     "object": {"object"},
 }
+"""The values of a rule's ``dtype`` key, each with the column types it accepts."""
 # Version 2 stores the power-of-two `scale` of the moments (the sum of squared deviations is
 # m2 * scale**2) and the sum of x / scale as a double-double; version 1 states are still read.
 _PROFILE_FORMAT = 2
@@ -80,21 +101,42 @@ def _profile_options(histogram_bins: Any, tracked_values: Any) -> _core.ProfileO
 
 
 class Profile:
-    """Per-column statistics of a table.
+    """Per-column statistics of a table, as made by [`profile`][assay.quality.profile].
 
-    ``profile[name]`` gives one column's statistics as a dict. Counts, extremes, mean
-    and standard deviation are exact, also after :meth:`merge`; distinct counts,
-    quantiles, histograms and value tables are exact when computed from data and
-    sketch estimates after a merge (see ``*_exact`` flags and ``quantile_rank_error``).
+    ``profile[name]`` gives one column's statistics as a dict (see
+    [`profile`][assay.quality.profile] for its keys); a name that is not a column raises
+    ``KeyError``. ``len(profile)`` is the number of columns and ``name in profile`` tests
+    for one. Counts, extremes, mean and standard deviation are exact, also after
+    [`merge`][assay.quality.Profile.merge]; distinct counts, quantiles, histograms and
+    value tables are exact when computed from data and sketch estimates after a merge
+    (see the ``*_exact`` flags and ``quantile_rank_error``).
+
+    Parameters
+    ----------
+    table : assay._core.TableProfile
+        The core's statistics of every column (internal: make a profile with
+        [`profile`][assay.quality.profile] or [`from_dict`][assay.quality.Profile.from_dict]).
+    options : assay._core.ProfileOptions
+        The histogram and value-table sizes the statistics were made with.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from assay import quality
+    >>> p = quality.profile({"x": np.array([1.0, 2.0, 2.0, np.nan])})
+    >>> len(p), "x" in p, p["x"]["count"], p["x"]["missing"]
+    (1, True, 4, 1)
     """
 
     def __init__(self, table: _core.TableProfile, options: _core.ProfileOptions):
         self._table = table
         self._options = options
-        self._columns = {p.name: p for p in [*table.numeric, *table.categorical]}
+        profiles: list[_core.NumericProfile | _core.CategoricalProfile] = [*table.numeric, *table.categorical]
+        self._columns = {p.name: p for p in profiles}
 
     @property
     def columns(self) -> list[str]:
+        """The profiled column names, in the table's order."""
         return list(self._table.column_order)
 
     def __len__(self) -> int:
@@ -111,16 +153,60 @@ class Profile:
     def merge(self, other: Profile) -> Profile:
         """Profile of this data and ``other``'s together.
 
-        Both must profile the same columns with the same kinds (numeric or categorical);
-        otherwise :class:`~assay.errors.InvalidInputError` names the column. The merged
-        profile keeps this profile's options.
+        The merged profile keeps this profile's options. Counts, extremes and moments stay
+        exact; distinct counts, quantiles, histograms and value tables become sketch
+        estimates (their ``*_exact`` flags say so).
+
+        Parameters
+        ----------
+        other : Profile
+            A profile of the same columns with the same kinds (numeric or categorical),
+            e.g. of another batch of rows.
+
+        Returns
+        -------
+        Profile
+            A new profile; neither input changes.
+
+        Raises
+        ------
+        InvalidTypeError
+            ``other`` is not a Profile.
+        InvalidInputError
+            The profiles differ in their columns or in a column's kind; the message names
+            the column.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from assay import quality
+        >>> monday = quality.profile({"x": np.array([1.0, 2.0, 3.0])})
+        >>> tuesday = quality.profile({"x": np.array([4.0, 5.0])})
+        >>> both = monday.merge(tuesday)
+        >>> both["x"]["count"], both["x"]["max"], both["x"]["mean"]
+        (5, 5.0, 3.0)
         """
         if not isinstance(other, Profile):
             raise InvalidTypeError(f"other: expected a Profile, got {type(other).__name__}")
         return Profile(_core.merge_profiles(self._table, other._table, self._options), self._options)
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-safe dict (NaN as None) that :meth:`from_dict` reads back exactly."""
+        """The whole profile, sketches included, as a JSON-safe dict.
+
+        Returns
+        -------
+        dict
+            ``{"format", "options", "columns"}`` with NaN stored as None;
+            [`from_dict`][assay.quality.Profile.from_dict] reads it back exactly.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from assay import quality
+        >>> state = quality.profile({"x": np.array([1.0, 2.0])}).to_dict()
+        >>> quality.Profile.from_dict(state)["x"]["mean"]
+        1.5
+        """
         return {
             "format": _PROFILE_FORMAT,
             "options": {
@@ -131,13 +217,50 @@ class Profile:
         }
 
     def to_json(self, **kwargs: Any) -> str:
+        """The profile as JSON text (the dict of [`to_dict`][assay.quality.Profile.to_dict]).
+
+        Parameters
+        ----------
+        **kwargs : Any
+            Passed to ``json.dumps`` (e.g. ``indent=2``).
+
+        Returns
+        -------
+        str
+            Strict JSON (no NaN or Infinity literals) that
+            [`from_json`][assay.quality.Profile.from_json] reads back exactly.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from assay import quality
+        >>> text = quality.profile({"x": np.array([1.0, np.nan])}).to_json()
+        >>> quality.Profile.from_json(text)["x"]["missing"]
+        1
+        """
         return json.dumps(self.to_dict(), allow_nan=False, **kwargs)
 
     @classmethod
     def from_dict(cls, state: Mapping[str, Any]) -> Profile:
-        """The profile :meth:`to_dict` wrote. A state that is not such a dict, of another
-        format version, or whose fields are missing, mistyped or inconsistent raises
-        :class:`~assay.errors.CorruptedStateError`."""
+        """The profile that [`to_dict`][assay.quality.Profile.to_dict] wrote.
+
+        Parameters
+        ----------
+        state : Mapping[str, Any]
+            A dict of [`to_dict`][assay.quality.Profile.to_dict], of this format version or
+            an earlier one.
+
+        Returns
+        -------
+        Profile
+            The profile, equal to the one that was saved.
+
+        Raises
+        ------
+        CorruptedStateError
+            ``state`` is not such a dict, is of another format version, or has fields that
+            are missing, mistyped or inconsistent; the message names the column and field.
+        """
         if not isinstance(state, Mapping):
             raise CorruptedStateError(f"profile state: expected a dict, got {type(state).__name__}")
         version = state.get("format")
@@ -155,13 +278,17 @@ class Profile:
             columns = state["columns"]
             if not isinstance(columns, list):
                 raise CorruptedStateError(f"expected a list, got {type(columns).__name__}")
-            numeric, categorical = [], []
+            numeric: list[_core.NumericProfile] = []
+            categorical: list[_core.CategoricalProfile] = []
             for k, column in enumerate(columns):
                 where = f"column {k}"
                 if not isinstance(column, Mapping) or column.get("kind") not in ("numeric", "categorical"):
                     raise CorruptedStateError("expected a dict with kind 'numeric' or 'categorical'")
                 where = f"column {k} ({column.get('name')!r})"
-                (numeric if column["kind"] == "numeric" else categorical).append(_restore_column(column, version))
+                if column["kind"] == "numeric":
+                    numeric.append(_restore_numeric(column, version))
+                else:
+                    categorical.append(_restore_categorical(column))
             where = "columns"
             table = _core.TableProfile()
             table.numeric = numeric
@@ -177,8 +304,26 @@ class Profile:
 
     @classmethod
     def from_json(cls, text: str | bytes | bytearray) -> Profile:
-        """The profile :meth:`to_json` wrote (str, bytes or bytearray). Malformed JSON or
-        JSON that is not a profile raises :class:`~assay.errors.CorruptedStateError`."""
+        """The profile that [`to_json`][assay.quality.Profile.to_json] wrote.
+
+        Parameters
+        ----------
+        text : str or bytes or bytearray
+            The JSON text (bytes in UTF-8, UTF-16 or UTF-32).
+
+        Returns
+        -------
+        Profile
+            The profile, equal to the one that was saved.
+
+        Raises
+        ------
+        InvalidTypeError
+            ``text`` is not a str, bytes or bytearray.
+        CorruptedStateError
+            The text is not valid JSON, or is JSON that is not a profile (see
+            [`from_dict`][assay.quality.Profile.from_dict]).
+        """
         if not isinstance(text, (str, bytes, bytearray)):
             raise InvalidTypeError(f"text: expected the JSON text as str or bytes, got {type(text).__name__}")
         try:
@@ -187,8 +332,24 @@ class Profile:
             raise CorruptedStateError(f"profile JSON: cannot decode ({error})") from None
         return cls.from_dict(state)
 
-    def to_frame(self):
-        """One row per column (pandas DataFrame)."""
+    def to_frame(self) -> Any:
+        """The statistics as a table, one row per column (needs pandas).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by column name; the scalar statistics of
+            [`profile`][assay.quality.profile] as columns, the quantiles as ``q01`` to
+            ``q99`` (histograms and value tables are left out).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from assay import quality
+        >>> frame = quality.profile({"x": np.array([1.0, 2.0, 3.0])}).to_frame()
+        >>> float(frame.loc["x", "q50"])
+        2.0
+        """
         import pandas as pd
 
         rows = [self[name] for name in self.columns]
@@ -209,7 +370,7 @@ class Profile:
         return self[self.columns[0]]["count"] if self.columns else 0
 
 
-def _column_dict(p: Any) -> dict[str, Any]:
+def _column_dict(p: _core.NumericProfile | _core.CategoricalProfile) -> dict[str, Any]:
     """The user-facing statistics of one column profile."""
     if isinstance(p, _core.NumericProfile):
         finite = p.count - p.missing - p.infinities
@@ -250,9 +411,9 @@ def _column_dict(p: Any) -> dict[str, Any]:
     }
 
 
-def _column_state(p: Any) -> dict[str, Any]:
+def _column_state(p: _core.NumericProfile | _core.CategoricalProfile) -> dict[str, Any]:
     """Everything needed to rebuild a column profile (sketches included), JSON-safe."""
-    state = {
+    state: dict[str, Any] = {
         "name": p.name,
         "kind": "numeric" if isinstance(p, _core.NumericProfile) else "categorical",
         "count": p.count,
@@ -313,18 +474,26 @@ def _encode_float(x: float) -> float | str:
     return x if math.isfinite(x) else ("inf" if x > 0 else "-inf")
 
 
-def _restore_column(state: Mapping[str, Any], version: int) -> Any:
-    numeric = state["kind"] == "numeric"
-    p = _core.NumericProfile() if numeric else _core.CategoricalProfile()
+def _restore_common(p: _core.NumericProfile | _core.CategoricalProfile, state: Mapping[str, Any]) -> None:
+    """The fields numeric and categorical column profiles share."""
     p.name = state["name"]
     for key in ("count", "missing", "distinct", "distinct_exact", "values_complete"):
         setattr(p, key, state[key])
     p.distinct_sketch = _core.HyperLogLog.from_registers(base64.b64decode(state["hll"]))
-    if not numeric:
-        if any(not isinstance(v, str) for v, _ in state["values"]):
-            raise CorruptedStateError("value table: categorical values must be strings")
-        p.values = [(v, c) for v, c in state["values"]]
-        return p
+
+
+def _restore_categorical(state: Mapping[str, Any]) -> _core.CategoricalProfile:
+    p = _core.CategoricalProfile()
+    _restore_common(p, state)
+    if any(not isinstance(v, str) for v, _ in state["values"]):
+        raise CorruptedStateError("value table: categorical values must be strings")
+    p.values = [(v, c) for v, c in state["values"]]
+    return p
+
+
+def _restore_numeric(state: Mapping[str, Any], version: int) -> _core.NumericProfile:
+    p = _core.NumericProfile()
+    _restore_common(p, state)
     p.values = [(_state_float(v), c) for v, c in state["values"]]
     for key in (
         "infinities",
@@ -356,19 +525,60 @@ def _restore_column(state: Mapping[str, Any], version: int) -> Any:
 
 
 def profile(
-    data: Any,
+    data: TableLike,
     *,
     histogram_bins: int = 20,
     tracked_values: int = 64,
-    n_jobs: int | None = None,
+    n_jobs: NJobs = None,
 ) -> Profile:
     """Profiles every column of ``data``.
 
-    Numeric columns: count, missing (NaN), distinct, min, max, mean, std (ddof=1),
-    zeros, negatives, infinities, quantiles at 1, 5, 25, 50, 75, 95 and 99 % (numpy's
-    linear interpolation), an equal-width histogram and the most frequent values.
-    Moments, extremes and quantiles are over finite values; infinities are counted.
-    Categorical columns: count, missing, distinct and the most frequent values.
+    Numeric columns: ``count``, ``missing`` (NaN), ``distinct``, ``min``, ``max``,
+    ``mean``, ``std`` (ddof=1), ``zeros``, ``negatives``, ``infinities``, ``quantiles`` at
+    1, 5, 25, 50, 75, 95 and 99 % (numpy's linear interpolation), an equal-width
+    ``histogram`` and the most frequent ``values``. Moments, extremes and quantiles are
+    over finite values; infinities are counted. Categorical columns (strings, objects,
+    categoricals): ``count``, ``missing``, ``distinct`` and the most frequent ``values``.
+    Every statistic computed from data is exact (see the data quality guide).
+
+    Parameters
+    ----------
+    data : TableLike
+        The table: a 2-D numpy array, a mapping of column names to 1-D arrays, a pandas
+        or polars DataFrame or a pyarrow Table.
+    histogram_bins : int, default 20
+        Equal-width bins of each numeric column's histogram, at most 2**20.
+    tracked_values : int, default 64
+        How many of the most frequent values each column keeps, with their counts.
+    n_jobs : NJobs, default None
+        Threads: None or -1 for all cores, else a positive integer. The result does not
+        depend on it.
+
+    Returns
+    -------
+    Profile
+        ``profile[name]`` is a dict of the column's statistics.
+
+    Raises
+    ------
+    InvalidTypeError
+        ``data`` is not a table, or a column holds values of an unsupported type
+        (complex numbers, nested lists); the message names the column.
+    InvalidInputError
+        ``histogram_bins`` or ``tracked_values`` is not a positive integer, ``n_jobs`` is
+        out of range, or the columns have different lengths.
+    ResourceLimitError
+        ``histogram_bins`` is above 2**20.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from assay import quality
+    >>> p = quality.profile({"age": np.array([23.0, 35.0, np.nan, 51.0, 35.0])})
+    >>> p["age"]["count"], p["age"]["missing"], p["age"]["distinct"], p["age"]["mean"]
+    (5, 1, 3, 36.0)
+    >>> p["age"]["quantiles"][0.5]
+    35.0
     """
     frame = as_frame(data)
     options = _profile_options(histogram_bins, tracked_values)
@@ -380,8 +590,29 @@ def profile(
 
 @dataclass(frozen=True)
 class Finding:
-    """One thing a check found: which check, on which column (None: the whole table),
-    how severe, the measured value against its threshold, and example rows."""
+    """One thing a check of [`check`][assay.quality.check] found.
+
+    The fields are also the attributes.
+
+    Parameters
+    ----------
+    check : str
+        The check's name, e.g. ``"missing"``, ``"outliers_iqr"``, ``"target_leakage"`` or
+        ``"rule_max"`` (the data quality guide lists them).
+    column : str or None
+        The column the finding is about; None for the whole table (e.g. duplicate rows).
+    severity : str
+        One of [`SEVERITIES`][assay.quality.SEVERITIES]: ``"info"``, ``"warning"`` or
+        ``"error"``.
+    value : float
+        The measured value (a rate, a count, a score); NaN when the check measures none.
+    threshold : float
+        The threshold the value was compared with; NaN when there is none.
+    message : str
+        A sentence that explains the finding.
+    rows : tuple of int, default ()
+        Up to ``max_examples`` (5 by default) example rows, as 0-based positions.
+    """
 
     check: str
     column: str | None
@@ -392,6 +623,13 @@ class Finding:
     rows: tuple[int, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
+        """The finding as a JSON-safe dict.
+
+        Returns
+        -------
+        dict
+            The fields by name; NaN as None and ``rows`` as a list.
+        """
         return json_safe(
             {
                 "check": self.check,
@@ -407,10 +645,41 @@ class Finding:
 
 @dataclass
 class QualityReport:
-    """The result of :func:`check`.
+    """The result of [`check`][assay.quality.check]: findings and a pass/fail verdict.
 
-    ``passed`` is False when any finding is at least as severe as ``fail_on``
-    ('error' by default); ``findings`` lists them most severe first.
+    [`passed`][assay.quality.QualityReport.passed] is False when any finding is at least
+    as severe as ``fail_on`` ('error' by default). In a notebook the report shows as an
+    HTML table; [`summary`][assay.quality.QualityReport.summary] is a text version for logs. The fields are also
+    the attributes.
+
+    Parameters
+    ----------
+    findings : list of Finding
+        What the checks found, most severe first.
+    profile : Profile
+        The profile of the checked data (target column included).
+    n_rows : int
+        Rows of the checked data.
+    fail_on : str, default 'error'
+        The least severe finding that fails the report: ``"error"`` or ``"warning"``.
+    inputs : dict, default {}
+        What was checked besides the data: the ``target`` column name and the
+        ``reference_rows``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from assay import quality
+    >>> data = {"age": np.array([23.0, 35.0, np.nan, 51.0, 35.0])}
+    >>> report = quality.check(data, rules={"age": {"max": 50}})
+    >>> report.passed
+    False
+    >>> [(f.check, f.severity) for f in report.findings]
+    [('rule_max', 'error'), ('missing', 'warning'), ('outliers_iqr', 'warning'), ('duplicate_rows', 'warning')]
+    >>> print(report.summary())
+    assay quality: FAILED (1 error, 3 warning, 0 info) on 5 rows x 1 columns
+      [error  ] rule_max             age: 1 values above the maximum 50
+    ...
     """
 
     findings: list[Finding]
@@ -421,13 +690,35 @@ class QualityReport:
 
     @property
     def passed(self) -> bool:
+        """False when a finding is at least as severe as ``fail_on``, else True."""
         level = SEVERITIES.index(self.fail_on)
         return not any(SEVERITIES.index(f.severity) >= level for f in self.findings)
 
     def by_severity(self, severity: str) -> list[Finding]:
+        """The findings of one severity.
+
+        Parameters
+        ----------
+        severity : str
+            ``"info"``, ``"warning"`` or ``"error"``; any other string matches nothing.
+
+        Returns
+        -------
+        list of Finding
+            In the report's order.
+        """
         return [f for f in self.findings if f.severity == severity]
 
     def to_dict(self) -> dict[str, Any]:
+        """The report as a JSON-safe dict (the CLI's ``--json`` output).
+
+        Returns
+        -------
+        dict
+            ``passed``, ``fail_on``, ``n_rows``, ``n_columns``, ``inputs``, ``counts`` by
+            severity, ``findings`` (dicts of [`Finding.to_dict`][assay.quality.Finding.to_dict])
+            and ``profile`` (the dict of [`Profile.to_dict`][assay.quality.Profile.to_dict]).
+        """
         return {
             "passed": self.passed,
             "fail_on": self.fail_on,
@@ -440,23 +731,60 @@ class QualityReport:
         }
 
     def to_json(self, **kwargs: Any) -> str:
+        """The report as JSON text (the dict of [`to_dict`][assay.quality.QualityReport.to_dict]).
+
+        Parameters
+        ----------
+        **kwargs : Any
+            Passed to ``json.dumps`` (e.g. ``indent=2``).
+
+        Returns
+        -------
+        str
+            Strict JSON (no NaN or Infinity literals).
+        """
         return json.dumps(self.to_dict(), allow_nan=False, **kwargs)
 
-    def to_frame(self):
-        """One row per finding (pandas DataFrame)."""
+    def to_frame(self) -> Any:
+        """The findings as a table, one row per finding (needs pandas).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``check``, ``column``, ``severity``, ``value``, ``threshold``,
+            ``message`` and ``rows``.
+        """
         import pandas as pd
 
         columns = ["check", "column", "severity", "value", "threshold", "message", "rows"]
         return pd.DataFrame([[getattr(f, c) for c in columns] for f in self.findings], columns=columns)
 
     def to_html(self, path: str | Path | None = None) -> str:
-        """A standalone HTML page; written to ``path`` when given."""
+        """The report as a standalone HTML page.
+
+        Parameters
+        ----------
+        path : str or pathlib.Path, optional
+            Where to write the page (UTF-8); by default it is only returned.
+
+        Returns
+        -------
+        str
+            The page.
+        """
         page = _html.report_page(self)
         if path is not None:
             Path(path).write_text(page, encoding="utf-8")
         return page
 
     def summary(self) -> str:
+        """A text summary: the verdict and one line per finding.
+
+        Returns
+        -------
+        str
+            Lines ``[severity] check column: message``, most severe first.
+        """
         counts = ", ".join(f"{len(self.by_severity(s))} {s}" for s in reversed(SEVERITIES))
         status = "PASSED" if self.passed else "FAILED"
         lines = [f"assay quality: {status} ({counts}) on {self.n_rows} rows x {len(self.profile)} columns"]
@@ -473,32 +801,90 @@ class QualityReport:
 
 
 def check(
-    data: Any,
-    target: Any = None,
-    reference: Any = None,
+    data: TableLike,
+    target: str | ArrayLike | None = None,
+    reference: TableLike | None = None,
     rules: Mapping[str, Mapping[str, Any]] | None = None,
     *,
     fail_on: str = "error",
     thresholds: Mapping[str, Any] | None = None,
     histogram_bins: int = 20,
-    n_jobs: int | None = None,
-    progress: Any = None,
+    n_jobs: NJobs = None,
+    progress: Progress = None,
 ) -> QualityReport:
-    """Checks ``data`` and returns a :class:`QualityReport`.
+    """Checks ``data`` for data-quality problems and returns a [`QualityReport`][assay.quality.QualityReport].
+
+    The column checks (missing values, constant and near-constant columns, infinities,
+    outliers by IQR and MAD, high cardinality, label variants, mixed types) always run, as
+    does the duplicate-rows check; a ``target`` adds class imbalance, single class,
+    conflicting labels and target leakage; a ``reference`` adds train/test overlap and
+    unseen categories; ``rules`` add one finding per broken rule. The data quality guide
+    defines every check and its threshold.
 
     Parameters
     ----------
-    data : table (numpy 2-D array, pandas / polars DataFrame, pyarrow Table, dict of arrays)
-    target : column name in ``data``, or an array of one value per row
-        Enables class imbalance, conflicting labels and target-leakage checks.
-    reference : table, optional
+    data : TableLike
+        The table to check: a 2-D numpy array, a mapping of column names to 1-D arrays, a
+        pandas or polars DataFrame or a pyarrow Table.
+    target : str or ArrayLike, optional
+        The target: a column name of ``data`` (an integer name of a numpy table too), or
+        an array of one value per row. Enables the class imbalance, single class,
+        conflicting labels and target-leakage checks.
+    reference : TableLike, optional
         Training data: enables the train/test overlap and unseen-category checks.
-    rules : {column: {key: value}}, optional
-        Declarative schema; keys: dtype, nullable, min, max, allowed, unique, max_missing.
-    fail_on : 'error' or 'warning'
-        The least severe finding that makes ``passed`` False.
-    thresholds : dict, optional
-        Overrides of the check thresholds (see ``assay.quality.default_thresholds()``).
+    rules : Mapping[str, Mapping[str, Any]], optional
+        A declarative schema, column name to rule; the keys of a rule are
+        [`RULE_KEYS`][assay.quality.RULE_KEYS]: ``dtype`` (a key of
+        [`DTYPE_NAMES`][assay.quality.DTYPE_NAMES]), ``nullable`` and ``unique`` (bools),
+        ``min`` and ``max`` (numbers, datetimes or timedeltas), ``allowed`` (a list of
+        values) and ``max_missing`` (a fraction in [0, 1]).
+    fail_on : str, default 'error'
+        The least severe finding that makes ``passed`` False: ``"error"`` or ``"warning"``.
+    thresholds : Mapping[str, Any], optional
+        Overrides of the check thresholds, by name (see
+        [`default_thresholds`][assay.quality.default_thresholds]); the others keep their
+        defaults.
+    histogram_bins : int, default 20
+        Equal-width bins of the profile's numeric histograms, at most 2**20.
+    n_jobs : NJobs, default None
+        Threads: None or -1 for all cores, else a positive integer. The result does not
+        depend on it.
+    progress : Progress, default None
+        Progress display: True always, False never, None after two seconds of work, or a
+        callable ``callback(done, total)``.
+
+    Returns
+    -------
+    QualityReport
+        The findings, most severe first, the verdict and the data's profile.
+
+    Raises
+    ------
+    InvalidTypeError
+        ``data`` or ``reference`` is not a table, a column holds values of an unsupported
+        type, or ``rules`` or ``thresholds`` is not a mapping of the right types.
+    InvalidInputError
+        ``fail_on`` is not 'error' or 'warning'; ``target`` names no column or has the
+        wrong length; a rule or threshold has an unknown key or a value out of range (the
+        message names the key); ``histogram_bins`` or ``n_jobs`` is out of range.
+    ResourceLimitError
+        ``histogram_bins`` or the ``leakage_bins`` threshold is above 2**20.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from assay import quality
+    >>> data = {
+    ...     "age": np.array([23.0, 35.0, 41.0, 51.0, 29.0, 62.0]),
+    ...     "plan": np.array(["basic", "pro", "basic", "pro", "basic", "pro"]),
+    ...     "churned": np.array([0, 1, 0, 1, 0, 1]),
+    ... }
+    >>> rules = {"age": {"min": 18, "max": 60}}
+    >>> report = quality.check(data, target="churned", rules=rules, thresholds={"leakage_min_support": 2})
+    >>> report.passed
+    False
+    >>> [(f.check, f.column) for f in report.by_severity("error")]
+    [('target_leakage', 'plan'), ('rule_max', 'age')]
     """
     if not isinstance(fail_on, str) or fail_on not in SEVERITIES[1:]:
         raise InvalidInputError(f"fail_on must be 'warning' or 'error', got {fail_on!r}")
@@ -542,7 +928,24 @@ def check(
 
 
 def default_thresholds() -> dict[str, Any]:
-    """The thresholds :func:`check` uses unless overridden."""
+    """The thresholds [`check`][assay.quality.check] uses unless overridden.
+
+    Returns
+    -------
+    dict
+        Threshold name to default value: rates and shares in [0, 1] (``missing_warning``,
+        ``missing_error``, ``near_constant``, ``high_cardinality_ratio``, ``outlier_rate``,
+        ``imbalance_below``, ``leakage``), the outlier cut-offs ``outlier_iqr_k`` and
+        ``outlier_mad_z``, and integer counts (``high_cardinality``,
+        ``leakage_min_support``, ``leakage_bins``, ``max_examples``).
+
+    Examples
+    --------
+    >>> from assay import quality
+    >>> thresholds = quality.default_thresholds()
+    >>> thresholds["missing_warning"], thresholds["outlier_iqr_k"]
+    (0.05, 1.5)
+    """
     options = _core.CheckOptions()
     return {name: getattr(options, name) for name in _threshold_names()}
 
@@ -568,7 +971,7 @@ def _check_options(thresholds: Mapping[str, Any] | None) -> _core.CheckOptions:
         integer = isinstance(getattr(options, key), int)
         if integer and isinstance(value, float) and value.is_integer():
             value = int(value)  # 50.0 from a config file
-        if isinstance(value, bool) or not isinstance(value, numbers.Integral if integer else numbers.Real):
+        if not _is_threshold_number(value, integer):
             expected = "an integer" if integer else "a number"
             raise InvalidTypeError(f"thresholds['{key}']: expected {expected}, got {value!r}")
         try:
@@ -585,6 +988,11 @@ def _check_options(thresholds: Mapping[str, Any] | None) -> _core.CheckOptions:
     return options
 
 
+def _is_threshold_number(value: Any, integer: bool) -> bool:
+    """An integer (Python or numpy) for a count threshold, any real number otherwise; never a bool."""
+    return not isinstance(value, bool) and isinstance(value, numbers.Integral if integer else numbers.Real)
+
+
 def _unused_name(frame: Frame, name: str) -> str:
     name = str(name)
     while name in frame:
@@ -596,13 +1004,14 @@ def _finding(f: Any) -> Finding:
     return Finding(f.check, f.column or None, f.severity.name, f.value, f.threshold, f.message, tuple(f.rows))
 
 
-def _rules(rules: Mapping[str, Mapping[str, Any]] | None, frame: Frame) -> tuple[list, list[Finding]]:
+def _rules(rules: Mapping[str, Mapping[str, Any]] | None, frame: Frame) -> tuple[list[_core.ColumnRule], list[Finding]]:
     """Core rules plus the findings of dtype rules, which need the source dtypes."""
     if rules is None:
         return [], []
     if not isinstance(rules, Mapping):
         raise InvalidTypeError(f"rules: expected a mapping of column name to rule, got {type(rules).__name__}")
-    core_rules, findings = [], []
+    core_rules: list[_core.ColumnRule] = []
+    findings: list[Finding] = []
     for column, spec in rules.items():
         if not isinstance(column, str):
             raise InvalidTypeError(f"rules: column names must be strings, got {column!r}")
@@ -620,10 +1029,14 @@ def _rules(rules: Mapping[str, Mapping[str, Any]] | None, frame: Frame) -> tuple
                 if not isinstance(spec[key], bool):
                     raise InvalidTypeError(f"rules['{column}']['{key}']: expected true or false, got {spec[key]!r}")
                 setattr(rule, key, spec[key])
-        for key in ("min", "max", "max_missing"):
-            if key in spec:
-                setattr(rule, key, _rule_number(spec[key], f"rules['{column}']['{key}']"))
-        if "max_missing" in spec and not 0 <= rule.max_missing <= 1:
+        bounds = {
+            key: _rule_number(spec[key], f"rules['{column}']['{key}']")
+            for key in ("min", "max", "max_missing")
+            if key in spec
+        }
+        for key, number in bounds.items():
+            setattr(rule, key, number)
+        if not 0 <= bounds.get("max_missing", 0.0) <= 1:
             raise InvalidInputError(
                 f"rules['{column}']['max_missing']: must be a fraction in [0, 1], got {spec['max_missing']!r}"
             )

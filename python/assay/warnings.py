@@ -1,9 +1,15 @@
 """The warnings assay emits.
 
-Every warning is an :class:`AssayWarning` (a :class:`UserWarning`), so one filter silences or
-escalates all of them::
+Every warning is an [`AssayWarning`][assay.warnings.AssayWarning] (a ``UserWarning``), so
+one filter silences or escalates all of them.
 
-    warnings.simplefilter("error", assay.warnings.AssayWarning)
+Examples
+--------
+>>> import warnings
+>>> import assay.warnings
+>>> with warnings.catch_warnings():
+...     warnings.simplefilter("error", assay.warnings.AssayWarning)  # every assay warning raises
+...     warnings.simplefilter("ignore", assay.warnings.UndefinedMetricWarning)  # but this one
 """
 
 from __future__ import annotations
@@ -16,10 +22,14 @@ class AssayWarning(UserWarning):
 
 
 class UndefinedMetricWarning(AssayWarning):
-    """A metric is undefined on the data given (no positives, one class, an empty group); its
-    value is NaN and the warning says why."""
+    """A metric is undefined on the data given (no positives, one class, an empty group).
+
+    Its value is NaN and the warning says why.
+    """
 
 
 class DegenerateInputWarning(AssayWarning):
-    """Valid input on which a result is degenerate or less reliable than usual (a constant column,
-    too few rows for an interval, a fallback the call took)."""
+    """Valid input on which a result is degenerate or less reliable than usual.
+
+    A constant column, too few rows for an interval, a fallback the call took.
+    """

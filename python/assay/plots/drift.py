@@ -3,13 +3,17 @@ statistics over time. matplotlib is imported when a figure is drawn."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from .._frame import CATEGORICAL, Column, as_frame
 from ..drift import DriftOverTime, ReconstructionDrift
 from ..errors import AssayError, InvalidInputError, InvalidTypeError
+from ..typing import TableLike
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 # More bins than a figure can show: refused before numpy allocates the edges.
 MAX_BINS = 10_000
@@ -19,7 +23,7 @@ __all__ = ["drift_distribution", "drift_over_time", "reconstruction_error"]
 REFERENCE_COLOR, CURRENT_COLOR, DRIFT_COLOR = "#4c72b0", "#dd8452", "#b00020"
 
 
-def _axes(ax: Any) -> Any:
+def _axes(ax: Axes | None) -> Axes:
     if ax is not None:
         return ax
     import matplotlib.pyplot as plt
@@ -28,20 +32,64 @@ def _axes(ax: Any) -> Any:
 
 
 def _category_shares(column: Column) -> dict[str, float]:
+    labels = column.labels
+    assert labels is not None  # a categorical column always carries its labels
     codes = column.values[column.values >= 0]
-    counts = np.bincount(codes, minlength=len(column.labels))
+    counts = np.bincount(codes, minlength=len(labels))
     total = max(int(counts.sum()), 1)
-    return {label: count / total for label, count in zip(column.labels, counts.tolist())}
+    return {label: count / total for label, count in zip(labels, counts.tolist())}
 
 
-def drift_distribution(reference: Any, current: Any, column: str, *, bins: int = 30, ax: Any = None) -> Any:
+def drift_distribution(
+    reference: TableLike, current: TableLike, column: str, *, bins: int = 30, ax: Axes | None = None
+) -> Axes:
     """Reference and current distributions of one column on shared axes.
 
     Numeric columns: density histograms on common bins spanning both samples (missing
-    and infinite values left out; an error when neither sample has a finite value; values
-    beyond 1e300 in magnitude are drawn divided by a power of ten, named on the axis).
-    Categorical columns: the share of each category, side by side. ``bins`` is an integer
-    from 1 to 10,000. Returns the matplotlib Axes.
+    and infinite values left out; values beyond 1e300 in magnitude are drawn divided by a
+    power of ten, named on the axis). Categorical columns: the share of each category,
+    side by side.
+
+    Parameters
+    ----------
+    reference : TableLike
+        The reference table (see [`assay.drift.report`][assay.drift.report]).
+    current : TableLike
+        The current table.
+    column : str
+        The column to draw; it must be in both tables, of the same kind.
+    bins : int, default 30
+        Histogram bins of a numeric column, from 1 to 10,000.
+    ax : matplotlib.axes.Axes, optional
+        The axes to draw on; by default a new figure.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn on.
+
+    Raises
+    ------
+    InvalidTypeError
+        ``column`` is not a string, ``bins`` is not an integer, a table is not a table, or
+        the column is numeric in one table and categorical in the other.
+    InvalidInputError
+        ``bins`` is out of range, the column is missing from a table, or neither sample
+        has a finite value.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from assay import plots
+    >>> rng = np.random.default_rng(0)
+    >>> reference = {"age": rng.normal(40, 10, 500), "plan": rng.choice(["basic", "pro"], 500)}
+    >>> current = {"age": rng.normal(45, 10, 500), "plan": rng.choice(["basic", "pro"], 500)}
+    >>> ax = plots.drift_distribution(reference, current, "age", bins=20)
+    >>> ax.get_title(), ax.get_ylabel()
+    ('age', 'density')
+    >>> ax = plots.drift_distribution(reference, current, "plan")
+    >>> [label.get_text() for label in ax.get_xticklabels()]
+    ['basic', 'pro']
     """
     if not isinstance(column, str):
         raise InvalidTypeError(f"column must be a column name (str), got {type(column).__name__} {column!r}")
@@ -88,7 +136,7 @@ def drift_distribution(reference: Any, current: Any, column: str, *, bins: int =
                 density = counts / total / (edges[1:] / 2 - edges[:-1] / 2) / 2
             density = np.where(np.isfinite(density), density, 0.0)
             # One point per bin, at its left edge, weighted by the bin's density: bars of that height.
-            ax.hist(edges[:-1], edges, weights=density, alpha=0.55, label=label, color=colour)
+            ax.hist(edges[:-1], edges.tolist(), weights=density, alpha=0.55, label=label, color=colour)
         ax.set_ylabel("density")
     ax.set_title(column)
     ax.legend()
@@ -119,10 +167,44 @@ def _edges(low: float, high: float, bins: int) -> np.ndarray:
     return edges
 
 
-def drift_over_time(result: DriftOverTime, column: str | None = None, *, ax: Any = None) -> Any:
-    """The score of each column's first test per chunk, with its threshold; drifted
-    chunks are marked. ``column`` restricts the figure to one column. Non-finite scores
-    and thresholds are not drawn."""
+def drift_over_time(result: DriftOverTime, column: str | None = None, *, ax: Axes | None = None) -> Axes:
+    """The score of each column's first test per chunk, with its threshold.
+
+    Drifted chunks are marked in red; non-finite scores and thresholds are not drawn.
+
+    Parameters
+    ----------
+    result : DriftOverTime
+        The result of [`assay.drift.over_time`][assay.drift.over_time].
+    column : str, optional
+        Draw this column only; by default every column.
+    ax : matplotlib.axes.Axes, optional
+        The axes to draw on; by default a new figure.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn on.
+
+    Raises
+    ------
+    InvalidTypeError
+        ``result`` is not a DriftOverTime, or ``column`` is not a string.
+    InvalidInputError
+        ``column`` is not in the result.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from assay import drift, plots
+    >>> rng = np.random.default_rng(0)
+    >>> reference = {"age": rng.normal(40, 10, 500), "plan": rng.choice(["basic", "pro"], 500)}
+    >>> current = {"age": rng.normal(45, 10, 500), "plan": rng.choice(["basic", "pro"], 500)}
+    >>> result = drift.over_time(reference, current, n_chunks=4)
+    >>> ax = plots.drift_over_time(result)
+    >>> [text.get_text() for text in ax.get_legend().get_texts()]
+    ['age (ks)', 'plan (z)']
+    """
     if not isinstance(result, DriftOverTime):
         raise InvalidTypeError(
             f"result must be a DriftOverTime from assay.drift.over_time, got {type(result).__name__}"
@@ -154,8 +236,36 @@ def drift_over_time(result: DriftOverTime, column: str | None = None, *, ax: Any
     return ax
 
 
-def reconstruction_error(result: ReconstructionDrift, *, ax: Any = None) -> Any:
-    """PCA reconstruction error per chunk with the reference band."""
+def reconstruction_error(result: ReconstructionDrift, *, ax: Axes | None = None) -> Axes:
+    """PCA reconstruction error per chunk with the reference band; alerts are marked.
+
+    Parameters
+    ----------
+    result : ReconstructionDrift
+        The result of [`assay.drift.pca_reconstruction`][assay.drift.pca_reconstruction].
+    ax : matplotlib.axes.Axes, optional
+        The axes to draw on; by default a new figure.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn on.
+
+    Raises
+    ------
+    InvalidTypeError
+        ``result`` is not a ReconstructionDrift.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from assay import drift, plots
+    >>> rng = np.random.default_rng(0)
+    >>> result = drift.pca_reconstruction(rng.normal(size=(400, 2)), rng.normal(size=(200, 2)), n_chunks=4)
+    >>> ax = plots.reconstruction_error(result)
+    >>> ax.get_ylabel()
+    'mean error'
+    """
     if not isinstance(result, ReconstructionDrift):
         raise InvalidTypeError(f"result must be a ReconstructionDrift, got {type(result).__name__}")
     ax = _axes(ax)

@@ -1,4 +1,4 @@
-"""Plots of an :class:`assay.explain.Explanation`: bar, beeswarm, waterfall, dependence.
+"""Plots of an [`Explanation`][assay.explain.Explanation]: bar, beeswarm, waterfall, dependence.
 
 They take an explanation of one output (values of shape (rows, features), or
 (features,) for a waterfall); select an output of a multi-output explanation first,
@@ -6,21 +6,40 @@ e.g. ``explanation[:, :, 1]`` or ``explanation[:, :, "yes"]``. Every function dr
 on ``ax`` (a new figure when None) and returns the axes. matplotlib is imported
 lazily.
 
-Bad input is an :class:`assay.errors.AssayError` that names the problem: SHAP values
+Bad input is an [`AssayError`][assay.errors.AssayError] that names the problem: SHAP values
 that are not finite (NaN or inf; a figure of them would be wrong or empty, so select the
 finite rows first), an empty explanation, feature names or data that do not match the
 values, a feature that is neither an index in range nor a name. Feature *data* may hold
 NaN or inf (missing values): a beeswarm colours those points grey and a dependence plot
 leaves them out and says how many in its title.
+
+Examples
+--------
+>>> import numpy as np
+>>> from assay import plots
+>>> from assay.explain import Explanation
+>>> explanation = Explanation(
+...     values=np.array([[0.5, -0.2, 0.1], [0.3, 0.1, -0.4]]),
+...     base_values=np.array([1.0, 1.0]),
+...     data=np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]),
+...     feature_names=["age", "income", "tenure"],
+... )
+>>> [label.get_text() for label in plots.bar(explanation).get_yticklabels()]
+['age', 'tenure', 'income']
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ..errors import InvalidInputError, InvalidTypeError
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+    from ..explain import Explanation
 
 __all__ = ["bar", "beeswarm", "dependence", "waterfall"]
 
@@ -28,7 +47,7 @@ POSITIVE = "#d62728"
 NEGATIVE = "#1f77b4"
 
 
-def _axes(ax: Any, height: float = 4.0) -> Any:
+def _axes(ax: Axes | None, height: float = 4.0) -> Axes:
     if ax is not None:
         return ax
     import matplotlib.pyplot as plt
@@ -128,8 +147,48 @@ def _finite_drawing(function: str, *quantities: Any) -> None:
         )
 
 
-def bar(explanation: Any, max_display: int = 10, ax: Any = None) -> Any:
-    """Global importance: mean |SHAP value| per feature, largest on top."""
+def bar(explanation: Explanation, max_display: int = 10, ax: Axes | None = None) -> Axes:
+    """Global importance: mean |SHAP value| per feature, largest on top.
+
+    Parameters
+    ----------
+    explanation : Explanation
+        An explanation of one output: values of shape (rows, features).
+    max_display : int, default 10
+        The most bars: beyond it, the least important features share one bar
+        "sum of k other features".
+    ax : matplotlib.axes.Axes, optional
+        The axes to draw on; by default a new figure.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn on.
+
+    Raises
+    ------
+    InvalidTypeError
+        ``explanation`` is not an Explanation, or ``max_display`` is not an integer.
+    InvalidInputError
+        The values are not 2-D (several outputs: select one first), are empty or not
+        finite; the feature names do not match; ``max_display`` is below 1; a value is
+        too large to draw.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from assay import plots
+    >>> from assay.explain import Explanation
+    >>> explanation = Explanation(
+    ...     values=np.array([[0.5, -0.2, 0.1], [0.3, 0.1, -0.4]]),
+    ...     base_values=np.array([1.0, 1.0]),
+    ...     data=np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]),
+    ...     feature_names=["age", "income", "tenure"],
+    ... )
+    >>> ax = plots.bar(explanation, max_display=2)
+    >>> [label.get_text() for label in ax.get_yticklabels()], ax.get_xlabel()
+    (['age', 'sum of 2 other features'], 'mean(|SHAP value|)')
+    """
     values = _one_output(explanation, 2, "bar")
     max_display = _max_display(max_display)
     names = _names(explanation, values.shape[1])
@@ -152,8 +211,55 @@ def bar(explanation: Any, max_display: int = 10, ax: Any = None) -> Any:
     return ax
 
 
-def beeswarm(explanation: Any, max_display: int = 10, ax: Any = None, color_map: str = "coolwarm") -> Any:
-    """Every row's SHAP value per feature, coloured by the feature's value (low blue, high red)."""
+def beeswarm(
+    explanation: Explanation, max_display: int = 10, ax: Axes | None = None, color_map: str = "coolwarm"
+) -> Axes:
+    """Every row's SHAP value per feature, coloured by the feature's value (low blue, high red).
+
+    Features are ordered by mean |SHAP value|; missing or infinite feature values are
+    drawn grey, and every point is grey when the explanation has no data.
+
+    Parameters
+    ----------
+    explanation : Explanation
+        An explanation of one output: values of shape (rows, features).
+    max_display : int, default 10
+        The most rows of points: beyond it, the least important features share one row
+        (the sum of their SHAP values).
+    ax : matplotlib.axes.Axes, optional
+        The axes to draw on; by default a new figure.
+    color_map : str, default 'coolwarm'
+        A matplotlib colormap name for the feature values (5th to 95th percentile).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn on.
+
+    Raises
+    ------
+    InvalidTypeError
+        ``explanation`` is not an Explanation, its data are not numeric, or
+        ``max_display`` is not an integer.
+    InvalidInputError
+        As for [`bar`][assay.plots.explain.bar]; also data of another shape than the
+        values, or an unknown ``color_map``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from assay import plots
+    >>> from assay.explain import Explanation
+    >>> explanation = Explanation(
+    ...     values=np.array([[0.5, -0.2, 0.1], [0.3, 0.1, -0.4]]),
+    ...     base_values=np.array([1.0, 1.0]),
+    ...     data=np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]),
+    ...     feature_names=["age", "income", "tenure"],
+    ... )
+    >>> ax = plots.beeswarm(explanation)
+    >>> [label.get_text() for label in ax.get_yticklabels()]
+    ['age', 'tenure', 'income']
+    """
     values = _one_output(explanation, 2, "beeswarm")
     max_display = _max_display(max_display)
     data = _data(explanation, values.shape)
@@ -212,8 +318,48 @@ def _swarm_offsets(values: np.ndarray, rng: np.random.Generator, width: float = 
     return (rng.random(len(values)) - 0.5) * 2 * width * density
 
 
-def waterfall(explanation: Any, max_display: int = 10, ax: Any = None) -> Any:
-    """One row: from the base value, each feature's SHAP value to the model output."""
+def waterfall(explanation: Explanation, max_display: int = 10, ax: Axes | None = None) -> Axes:
+    """One row: from the base value, each feature's SHAP value to the model output.
+
+    Parameters
+    ----------
+    explanation : Explanation
+        The explanation of one row and one output: values of shape (features,) and a
+        scalar base value, e.g. ``explanation[0]``.
+    max_display : int, default 10
+        The most bars: beyond it, the least important features share one bar.
+    ax : matplotlib.axes.Axes, optional
+        The axes to draw on; by default a new figure.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn on.
+
+    Raises
+    ------
+    InvalidTypeError
+        ``explanation`` is not an Explanation, its base value is not a number, or
+        ``max_display`` is not an integer.
+    InvalidInputError
+        The values are not 1-D, are empty or not finite; there is no scalar base value or
+        it is not finite; the feature names or data do not match; ``max_display`` is
+        below 1; a value is too large to draw.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from assay import plots
+    >>> from assay.explain import Explanation
+    >>> explanation = Explanation(
+    ...     values=np.array([[0.5, -0.2, 0.1], [0.3, 0.1, -0.4]]),
+    ...     base_values=np.array([1.0, 1.0]),
+    ...     data=np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]),
+    ...     feature_names=["age", "income", "tenure"],
+    ... )
+    >>> plots.waterfall(explanation[0]).get_xlabel()
+    'model output: E[f(X)] = 1 -> f(x) = 1.4'
+    """
     values = _one_output(explanation, 1, "waterfall")
     max_display = _max_display(max_display)
     base_values = getattr(explanation, "base_values", None)
@@ -259,13 +405,55 @@ def waterfall(explanation: Any, max_display: int = 10, ax: Any = None) -> Any:
     return ax
 
 
-def dependence(explanation: Any, feature: int | str, color: int | str | None = None, ax: Any = None) -> Any:
+def dependence(
+    explanation: Explanation, feature: int | str, color: int | str | None = None, ax: Axes | None = None
+) -> Axes:
     """SHAP value of one feature against its value, optionally coloured by another feature.
 
-    ``feature`` and ``color`` are a feature's name or its integer index (0 to M - 1);
-    bools, floats and negative indices are errors. Rows whose feature value is missing or
-    infinite are left out (the title says how many); a missing or infinite colour value
-    is drawn grey.
+    Rows whose feature value is missing or infinite are left out (the title says how
+    many); a missing or infinite colour value is drawn grey.
+
+    Parameters
+    ----------
+    explanation : Explanation
+        An explanation of one output with data: values and data of shape (rows, features).
+    feature : int or str
+        The feature: its name or its integer index (0 to M - 1); bools, floats and
+        negative indices are errors.
+    color : int or str, optional
+        A feature, named or indexed the same way, whose values colour the points.
+    ax : matplotlib.axes.Axes, optional
+        The axes to draw on; by default a new figure.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn on.
+
+    Raises
+    ------
+    InvalidTypeError
+        ``explanation`` is not an Explanation, its data are not numeric, or ``feature`` or
+        ``color`` is neither a name nor an integer.
+    InvalidInputError
+        As for [`bar`][assay.plots.explain.bar]; also an explanation without data, a
+        feature name that is unknown or an index out of range, or a feature without a
+        finite value.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from assay import plots
+    >>> from assay.explain import Explanation
+    >>> explanation = Explanation(
+    ...     values=np.array([[0.5, -0.2, 0.1], [0.3, 0.1, -0.4]]),
+    ...     base_values=np.array([1.0, 1.0]),
+    ...     data=np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]),
+    ...     feature_names=["age", "income", "tenure"],
+    ... )
+    >>> ax = plots.dependence(explanation, "age", color="income")
+    >>> ax.get_xlabel(), ax.get_ylabel()
+    ('age', 'SHAP value of age')
     """
     values = _one_output(explanation, 2, "dependence")
     data = _data(explanation, values.shape)

@@ -1,26 +1,80 @@
-"""Figures for assay.fairness: a metric by group with its interval."""
+"""Figures for assay.fairness: a metric by group with its interval. matplotlib is imported when a
+figure is drawn."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ..errors import InvalidInputError, InvalidTypeError
 
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
-def plot_metric_by_group(frame: Any, metric: str | None = None, *, ax: Any = None, show_overall: bool = True) -> Any:
-    """Points for a metric by group. Returns the Axes.
+    from ..fairness import MetricFrame
 
-    ``frame`` is a :class:`assay.fairness.MetricFrame`: its metric ``metric`` (default the
-    first) by group, with bootstrap intervals when the frame has them (the first and last
-    of ``ci_quantiles``) and the overall value as a line. Or a mapping of group to value
-    (a dict or a pandas Series, e.g. ``frame.by_group["tpr"].to_dict()``): points without
-    intervals, ``metric`` naming the axis (default "value").
+__all__ = ["plot_metric_by_group"]
+
+
+def plot_metric_by_group(
+    frame: MetricFrame | Mapping[Any, float],
+    metric: str | None = None,
+    *,
+    ax: Axes | None = None,
+    show_overall: bool = True,
+) -> Axes:
+    """Points for a metric by group, with intervals when the frame has them.
 
     Groups whose value is NaN (undefined) or infinite are left out and listed in the
-    title. Anything else as ``frame`` is an InvalidTypeError.
+    title.
+
+    Parameters
+    ----------
+    frame : MetricFrame or Mapping or pandas.Series
+        A [`MetricFrame`][assay.fairness.MetricFrame]: its metric ``metric`` by group, with
+        bootstrap intervals when the frame has them (the first and last of
+        ``ci_quantiles``) and the overall value as a line. Or a mapping of group to value
+        (a dict or a pandas Series, e.g. ``frame.by_group["tpr"].to_dict()``): points
+        without intervals.
+    metric : str, optional
+        The metric to draw, by name; by default the frame's first metric. For a mapping,
+        the name of the axis (default "value").
+    ax : matplotlib.axes.Axes, optional
+        The axes to draw on; by default a new figure.
+    show_overall : bool, default True
+        Draw the frame's overall value as a dashed line.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn on.
+
+    Raises
+    ------
+    InvalidTypeError
+        ``frame`` is neither a MetricFrame nor a mapping of group to number, or
+        ``metric`` is not a string.
+    InvalidInputError
+        ``metric`` is not a metric of the frame, the frame has control features, the
+        mapping is empty, or a value is too large to draw.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from assay import fairness, plots
+    >>> frame = fairness.MetricFrame(
+    ...     metrics={"accuracy": fairness.accuracy_score, "selection_rate": fairness.selection_rate},
+    ...     y_true=np.array([1, 0, 1, 1, 0, 1, 0, 0]),
+    ...     y_pred=np.array([1, 0, 0, 1, 0, 1, 1, 0]),
+    ...     sensitive_features=np.array(["a", "a", "a", "a", "b", "b", "b", "b"]),
+    ... )
+    >>> ax = plots.plot_metric_by_group(frame, "accuracy")
+    >>> ax.get_title(), [label.get_text() for label in ax.get_yticklabels()]
+    ('accuracy by group', ['a', 'b'])
+    >>> plots.plot_metric_by_group({"a": 0.8, "b": 0.6, "c": float("nan")}, "tpr").get_title()
+    'tpr by group (1 undefined: c)'
     """
     if metric is not None and not isinstance(metric, str):
         raise InvalidTypeError(f"metric must be a metric name (str) or None, got {type(metric).__name__} {metric!r}")
@@ -91,8 +145,8 @@ def _draw(
     interval: tuple[np.ndarray, np.ndarray] | None,
     metric: str,
     overall: float | None,
-    ax: Any,
-) -> Any:
+    ax: Axes | None,
+) -> Axes:
     import matplotlib.pyplot as plt
 
     defined = np.isfinite(values)

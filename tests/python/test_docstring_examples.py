@@ -1,0 +1,51 @@
+"""The examples of the public docstrings run and print what they show.
+
+Every module listed below is searched with ``doctest.DocTestFinder`` (module, classes,
+functions, methods and properties defined in it) and its examples are run with ELLIPSIS and
+NORMALIZE_WHITESPACE. Add a module here when its docstrings gain examples.
+"""
+
+import doctest
+import importlib
+
+import pytest
+
+MODULES = [
+    "assay.quality",
+    "assay.drift",
+    "assay.datasets",
+    "assay.errors",
+    "assay.warnings",
+    "assay.typing",
+    "assay.plots.drift",
+    "assay.plots.explain",
+    "assay.plots.fairness",
+]
+
+FIGURE_MODULES = {name for name in MODULES if name.startswith("assay.plots")}
+
+
+@pytest.fixture
+def figures(request):
+    """A non-interactive matplotlib backend for the figure examples; their figures closed afterwards."""
+    if request.node.callspec.params["module_name"] not in FIGURE_MODULES:
+        yield
+        return
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    yield
+    plt.close("all")
+
+
+@pytest.mark.parametrize("module_name", MODULES)
+def test_docstring_examples(module_name, figures):
+    module = importlib.import_module(module_name)
+    tests = [test for test in doctest.DocTestFinder().find(module) if test.examples]
+    assert tests, f"{module_name} has no docstring examples"
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    for test in tests:
+        runner.run(test)
+    result = runner.summarize(verbose=False)
+    assert result.failed == 0, f"{result.failed} of {result.attempted} examples of {module_name} failed (output above)"
