@@ -10,6 +10,7 @@ import jsonschema
 import pytest
 import yaml
 from assay import audit, cli, drift, fairness
+from assay.audit._schema import FAIRNESS_DISPARITIES, FAIRNESS_GROUP_METRICS
 from assay.errors import InvalidInputError, InvalidTypeError, MissingDependencyError
 
 
@@ -64,8 +65,9 @@ def test_defaults_use_the_engines_words_and_values():
 
 
 def test_vocabularies_match_the_engines():
-    for name in audit.METRICS["fairness"][:19] + audit.METRICS["fairness"][19:25]:
+    for name in FAIRNESS_GROUP_METRICS + FAIRNESS_DISPARITIES:
         assert callable(getattr(fairness, name)), name
+        assert name in audit.METRICS["fairness"]
     schema = audit.config_schema()["properties"]["drift"]["properties"]["method"]["properties"]
     assert set(schema["numeric"]["enum"]) == {"auto", *drift.TESTS}
     assert set(schema["categorical"]["enum"]) < set(schema["numeric"]["enum"])
@@ -371,17 +373,20 @@ def test_exclusions_overrides_and_disabled_checks_reach_the_gates():
     assert not gates["quality.constant"].enabled and gates["quality.missing"].enabled
     assert gates["drift.drifted_share"].exclude == ("id",)  # left out of the share too
     assert "age" not in gates["drift.column_drift"].overrides  # the method is the engine's, not the gate's
-    assert gates["explain.mean_abs_shap"].enabled is False  # the section is disabled
+    assert gates["explain.gates[0]"].enabled is False  # the section is disabled
 
 
-def test_listed_gates_get_default_names_numbered_when_repeated():
+def test_listed_gates_are_named_by_their_place_unless_named():
     gate = {"metric": "missing", "op": ">", "threshold": 0.2}
     config = audit.load_config({"quality": {"gates": [gate, gate, {**gate, "name": "mine"}]}})
-    assert [g.name for g in config.quality.gates] == ["quality.missing#2", "quality.missing#3", "mine"]
+    assert [g.name for g in config.quality.gates] == ["quality.gates[0]", "quality.gates[1]", "mine"]
+    assert _error({"quality": {"gates": [gate, {**gate, "name": "quality.gates[0]"}]}}) == (
+        'quality.gates[1].name: "quality.gates[0]" is already the name of quality.gates[0]'
+    )
     compare = {"metric": "roc_auc", "op": "<", "dataset": "current", "compare": {"dataset": "reference"}}
     (built,) = audit.load_config({"performance": {"gates": [compare]}}).performance.gates
     back = audit.Comparison(dataset="reference")
-    expected = audit.Gate("performance.roc_auc", "performance", "roc_auc", "<", dataset="current", compare=back)
+    expected = audit.Gate("performance.gates[0]", "performance", "roc_auc", "<", dataset="current", compare=back)
     assert built == expected
 
 

@@ -482,6 +482,9 @@ def _check_rules(data: Mapping[str, Any], problems: _Problems) -> None:
             for name in _check_gate_names(section, check, data[section]["checks"][check.name]):
                 names[name] = (section, "checks", check.name)
         for i, gate in enumerate(data[section]["gates"]):
+            if "name" not in gate:  # named by its place, which an explicit name may not take
+                names[_format_path((section, "gates", i))] = (section, "gates", i)
+        for i, gate in enumerate(data[section]["gates"]):
             at = (section, "gates", i)
             if "name" in gate:
                 if gate["name"] in names:
@@ -871,8 +874,8 @@ class AuditConfig:
         -------
         tuple of Gate
             Names are unique: ``"<section>.<check>"`` for checks (``"performance.degradation.<metric>"``
-            for the degradation check), the given name or ``"<section>.<metric>"`` (numbered when
-            repeated) for listed gates.
+            for the degradation check); for listed gates the given name, or their place in the
+            configuration (``"fairness.gates[0]"``).
         """
         gates: list[Gate] = []
         for section in SECTIONS:
@@ -985,16 +988,10 @@ def _check_gates(
     ]
 
 
-def _listed_gates(section: str, gates: list[Mapping[str, Any]], taken: set[str]) -> tuple[Gate, ...]:
+def _listed_gates(section: str, gates: list[Mapping[str, Any]]) -> tuple[Gate, ...]:
     out = []
-    for spec in gates:
-        name = spec.get("name")
-        if name is None:
-            name = base = f"{section}.{spec['metric']}"
-            number = 2
-            while name in taken:
-                name, number = f"{base}#{number}", number + 1
-        taken.add(name)
+    for i, spec in enumerate(gates):
+        name = spec.get("name", _format_path((section, "gates", i)))
         compare = spec.get("compare")
         share = spec.get("share")
         out.append(
@@ -1037,13 +1034,11 @@ def _resolve(data: dict[str, Any], base: Path | None) -> None:
 
 
 def _build(data: dict[str, Any], source: str | None) -> AuditConfig:
-    taken = {name for section in SECTIONS for name in _derived_names(section, data)}
-    taken |= {g["name"] for section in SECTIONS for g in data[section]["gates"] if "name" in g}
     sections: dict[str, Any] = {}
     for section in SECTIONS:
         settings = dict(data[section])
         checks = {d.name: _check_config(d, settings["checks"][d.name]) for d in CHECKS[section]}
-        gates = _listed_gates(section, settings.pop("gates"), taken)
+        gates = _listed_gates(section, settings.pop("gates"))
         settings.pop("checks", None)
         fields = {k: (tuple(v) if isinstance(v, list) else _frozen(v)) for k, v in settings.items()}
         sections[section] = _SECTION_CLASSES[section](**fields, checks=MappingProxyType(checks), gates=gates)
@@ -1063,10 +1058,6 @@ def _build(data: dict[str, Any], source: str | None) -> AuditConfig:
         _resolved=_frozen(data),
         **sections,
     )
-
-
-def _derived_names(section: str, data: Mapping[str, Any]) -> list[str]:
-    return [n for d in CHECKS[section] for n in _check_gate_names(section, d, data[section]["checks"][d.name])]
 
 
 def _from_data(data: Any, source: str | None, lines: Mapping[tuple, int] | None, base: Path | None) -> AuditConfig:

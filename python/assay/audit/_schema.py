@@ -284,7 +284,7 @@ QUALITY_CHECKS = (
     CheckDef(
         "label_variants",
         "Category labels that differ only in letter case or whitespace ('Berlin', ' berlin').",
-        "the number of groups of such labels",
+        "the number of groups of labels that differ only in case or whitespace",
         "categorical column",
         ">=",
         "warning",
@@ -333,7 +333,7 @@ QUALITY_CHECKS = (
     _flag(
         "conflicting_labels",
         "Rows with identical features but different targets.",
-        "the share of such rows",
+        "the share of rows whose features repeat with another target",
         "target",
         per_subject=False,
     ),
@@ -373,7 +373,7 @@ QUALITY_CHECKS = (
         "rules",
         "The declarative column rules of quality.rules (dtype, nullable, min, max, allowed, unique, max_missing).",
         "the number of rules the column breaks",
-        "column named in quality.rules",
+        "column with a rule",
         ">",
         "error",
         0.0,
@@ -412,8 +412,8 @@ DRIFT_CHECKS = (
         "drifted_share",
         "Dataset drift: the share of drifted feature columns (columns excluded from column_drift are "
         "left out). The default, 0.5 with >=, is assay.drift.report's drift_share (Evidently's).",
-        "the share of feature columns whose `drifted` is 1",
-        "the feature columns together",
+        "the share of them whose `drifted` is 1",
+        "feature column",
         ">=",
         "error",
         0.5,
@@ -457,8 +457,8 @@ PERFORMANCE_CHECKS = (
         "for a metric where higher is better, when the current upper bound is under the reference lower "
         "bound (for log_loss, brier_score, ece, mae, rmse: when the current lower bound is over the "
         "reference upper bound); with `decision: point`, when the current value is worse.",
-        "the metric on each dataset",
-        "overall and each group",
+        "on both datasets",
+        "overall and per group",
         "<",
         "error",
         configurable=False,
@@ -569,7 +569,7 @@ def _gate_schema(section: str) -> dict[str, Any]:
         "required": ["metric", "op"],
         "properties": {
             "name": {"type": "string", "minLength": 1, "description": "shown in results; unique (default: "
-                     f"'{section}.<metric>')"},
+                     f"its place, '{section}.gates[<index>]')"},
             "metric": {"enum": metrics, "description": metric_text},
             "subject": {"type": "string", "minLength": 1, "description": "only this subject (column, group, "
                         f"sensitive feature, '{OVERALL}' or '{TABLE}'); a named subject not measured is undefined"},
@@ -640,16 +640,20 @@ def _gate_schema(section: str) -> dict[str, Any]:
 
 
 def _check_schema(check: CheckDef) -> dict[str, Any]:
-    fails = {
-        "point": f"Fails when the value {check.op} threshold",
-        "share": f"Fails when the share {check.op} threshold",
-        "degradation": "Fails when the current value is worse than the reference value",
-    }[check.kind]
-    description = (
-        f"{check.summary} Measurement `{check.measured}`: {check.measures}, one per {check.subject}. {fails}"
-        + ("" if check.configurable or check.kind == "degradation" else f" (fixed at {check.threshold:g})")
-        + "."
-    )
+    if check.kind == "degradation":
+        measured = f"Measurements: each metric of `metrics`, {check.measures}, {check.subject}."
+    elif check.kind == "share":
+        measured = (
+            f"Measurements: `{check.measured}` of each {check.subject}. "
+            f"Fails when {check.measures} {check.op} threshold."
+        )
+    else:
+        fixed = "" if check.configurable else f" (fixed at {check.threshold:g})"
+        measured = (
+            f"Measurement `{check.measured}`: {check.measures}, one per {check.subject}. "
+            f"Fails when the value {check.op} threshold{fixed}."
+        )
+    description = f"{check.summary} {measured}"
     properties: dict[str, Any] = {
         "enabled": {"type": "boolean", "default": check.enabled},
         "severity": {"enum": list(SEVERITIES), "default": check.severity, "description": _SEVERITY_TEXT},
