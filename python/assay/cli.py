@@ -3,10 +3,13 @@
     assay demo [--rows N] [--html PATH] [--json PATH]
     assay check DATA [--target COL] [--reference REF] [--rules RULES] [--fail-on LEVEL]
                      [--html PATH] [--json PATH]
+    assay config schema | init [PATH] [--force] | validate PATH
 
 ``check`` exits 0 when the report passes, 1 when it fails, 2 on a usage or input error,
 so that a pipeline step can gate on it. DATA and REF are .csv, .parquet or .json
-files (pandas needed); RULES is a JSON or YAML file (PyYAML needed for YAML).
+files (pandas needed); RULES is a JSON or YAML file (PyYAML needed for YAML). ``config``
+prints the audit configuration's JSON Schema, writes a commented default configuration
+(``-`` for stdout) or validates one, exiting 2 when it is invalid.
 """
 
 from __future__ import annotations
@@ -100,6 +103,24 @@ def _emit(report: quality.QualityReport, html: str | None, json_path: str | None
     sys.stdout.flush()
 
 
+def _config(args: argparse.Namespace) -> int:
+    from . import audit
+
+    if args.action == "schema":
+        print(json.dumps(audit.config_schema(), indent=2))
+    elif args.action == "validate":
+        config = audit.load_config(Path(args.path))
+        print(f"{args.path}: a valid assay audit configuration (version {config.version}, {len(config.gates())} gates)")
+    elif args.path == "-":
+        sys.stdout.write(audit.config_template())
+    else:
+        if Path(args.path).exists() and not args.force:
+            raise InvalidInputError(f"{args.path}: the file exists; pass --force to overwrite it")
+        Path(args.path).write_text(audit.config_template(), encoding="utf-8")
+        print(f"wrote {args.path}")
+    return EXIT_PASSED
+
+
 def _silence_stdout() -> None:
     """After a broken pipe: point stdout at /dev/null so that the interpreter's final flush
     does not raise again (the approach of Python's signal documentation)."""
@@ -136,9 +157,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     run.add_argument("--json")
     run.add_argument("--n-jobs", type=int, default=None)
 
+    config = commands.add_parser("config", help="the audit configuration: its schema, a default, a validation")
+    actions = config.add_subparsers(dest="action", required=True)
+    actions.add_parser("schema", help="print the JSON Schema of the audit configuration")
+    init = actions.add_parser("init", help="write a commented default configuration (- for stdout)")
+    init.add_argument("path", nargs="?", default="audit.yaml")
+    init.add_argument("--force", action="store_true", help="overwrite an existing file")
+    actions.add_parser("validate", help="check a configuration file; exit 2 when invalid").add_argument("path")
+
     args = parser.parse_args(argv)
     status = EXIT_PASSED
     try:
+        if args.command == "config":
+            return _config(args)
         if args.command == "demo":
             current, reference = datasets.make_quality_demo(args.rows, seed=args.seed)
             report = quality.check(current, target="churned", reference=reference, rules=datasets.DEMO_RULES)
