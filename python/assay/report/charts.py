@@ -1010,8 +1010,9 @@ def reliability_curve(
     """
     title = _title(title)
     predicted = _vector(mean_predicted, "mean_predicted")
-    rate = _optional_vector(observed, "observed", len(predicted))
-    assert rate is not None
+    rate = _vector(observed, "observed")
+    if len(rate) != len(predicted):
+        raise InvalidInputError(f"observed: expected {len(predicted)} values like mean_predicted, got {len(rate)}")
     low, high = _optional_vector(lower, "lower", len(predicted)), _optional_vector(upper, "upper", len(predicted))
     sizes = _optional_vector(counts, "counts", len(predicted))
     for name, arr in (("mean_predicted", predicted), ("observed", rate), ("lower", low), ("upper", high)):
