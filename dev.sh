@@ -5,11 +5,12 @@
 #   ./dev.sh test    install assay[test] in .venv (and Evidently in .venv-evidently); lint the
 #                    Python code (ruff check, ruff format --check); run the C++ tests (built
 #                    with -Werror, also under ASan+UBSan), build the C++ consumer against the
-#                    installed core, run pytest (oracles, properties, bad input, notebooks)
+#                    installed core, run pytest (oracles, properties, bad input, notebooks,
+#                    report pages in headless Chromium)
 #   ./dev.sh lint    only the lint step (ruff from the test extra)
 #   ./dev.sh bench   run the benchmarks and rewrite docs/benchmarks.md
 #
-# Missing system packages (Eigen, GoogleTest) are installed with apt-get; Python packages
+# Missing system packages (Eigen, GoogleTest, Chromium) are installed with apt-get; Python packages
 # come from PyPI into the virtual environment ($ASSAY_VENV, default .venv).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -33,12 +34,14 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${packages[@]}" >/dev/null
 }
 
-system_deps() {  # $1 = "test" to include GoogleTest
+system_deps() {  # $1 = "test" to include GoogleTest and Chromium
   local missing=()
   [ -f /usr/include/eigen3/Eigen/Core ] || missing+=(libeigen3-dev)
   [ -f /usr/include/hwy/contrib/sort/vqsort.h ] || missing+=(libhwy-dev)
   if [ "${1:-}" = test ]; then
     [ -f /usr/include/gtest/gtest.h ] || missing+=(libgtest-dev)
+    # The report tests render pages in a real headless browser (Playwright drives Debian's chromium).
+    command -v chromium >/dev/null || missing+=(chromium)
   fi
   command -v g++ >/dev/null || missing+=(g++)
   apt_install "${missing[@]}"
@@ -159,7 +162,7 @@ case "${1:-}" in
       "$PY" benchmarks/run.py "$@"
     ;;
   *)
-    sed -n '2,13p' "$0"
+    sed -n '2,14p' "$0"
     exit 2
     ;;
 esac
