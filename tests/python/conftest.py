@@ -16,8 +16,8 @@ def rng():
 
 # -- A real browser for the report tests ----------------------------------------------------
 # One headless Chromium (Debian's `chromium`, which `./dev.sh test` installs) per test session,
-# driven by Playwright. Without a browser the tests that need one are skipped, unless CI is
-# set: there a missing browser is a failure.
+# driven by Playwright. Without a browser the tests that need one are skipped, unless CI or
+# ASSAY_REQUIRE_BROWSER (which ./dev.sh test sets) is set: there a missing browser is a failure.
 
 
 def _chromium_executable():
@@ -60,8 +60,8 @@ def browser_render(tmp_path_factory):
     if executable is None or sync_playwright is None:
         missing = "chromium" if executable is None else "the playwright package"
         message = f"{missing} is not installed (./dev.sh test installs it)"
-        if os.environ.get("CI"):
-            pytest.fail(f"{message}; CI is set, so the browser tests must run")
+        if os.environ.get("CI") or os.environ.get("ASSAY_REQUIRE_BROWSER"):
+            pytest.fail(f"{message}; the test command requires the browser tests to run")
         pytest.skip(message)
     folder = tmp_path_factory.mktemp("browser")
     with sync_playwright() as playwright:
