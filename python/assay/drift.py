@@ -47,9 +47,11 @@ from typing import Any
 
 import numpy as np
 
-from . import _core, _html
+from . import _core
+from . import report as _report
 from ._frame import CATEGORICAL, Frame, as_column, as_frame
 from ._progress import ProgressCallback, progress_callback
+from ._results import Exportable, nan_if_none
 from ._util import json_safe, n_jobs_arg, seed_arg
 from .errors import AssayError, InvalidInputError, InvalidTypeError, ResourceLimitError
 from .typing import ArrayLike, NJobs, Progress, TableLike
@@ -1305,7 +1307,7 @@ def _frames(
 
 
 @dataclass
-class DriftReport:
+class DriftReport(Exportable):
     """Drift of every checked column between a reference and a current table.
 
     The result of [`report`][assay.drift.report]. A column counts as drifted when its
@@ -1431,15 +1433,38 @@ class DriftReport:
             }
         )
 
-    def _repr_html_(self) -> str:
-        verdict = "failed" if self.dataset_drift else "passed"
-        summary = (
-            f"<p><span class='{verdict}'>{'Dataset drift' if self.dataset_drift else 'No dataset drift'}</span>: "
-            f"{self.n_drifted} of {self.n_columns} feature columns drifted "
-            f"(share {_html.number(self.share_drifted)}, limit {_html.number(self.drift_share)})"
-            f"{'' if self.correction is None else f'; p-values adjusted ({_html.escape(self.correction)})'}</p>"
+    _kind = "DriftReport"
+    _title = "assay drift report"
+
+    @classmethod
+    def _from_dict(cls, data: dict[str, Any]) -> DriftReport:
+        return cls(
+            columns=[_column_result_from_dict(r) for r in data["columns"]],
+            drift_share=float(data["drift_share"]),
+            target=[_column_result_from_dict(r) for r in data["target"]],
+            prediction=[_column_result_from_dict(r) for r in data["prediction"]],
+            correction=data["correction"],
         )
-        return f"<div class='assay'>{_html.STYLE}<h3>Drift report</h3>{summary}{_results_table(self._ordered())}</div>"
+
+    def _tiles(self) -> list[_report.Tile]:
+        verdict = "failed" if self.dataset_drift else "passed"
+        return [
+            _report.Tile(
+                "dataset drift", _report.Badge(verdict, "yes" if self.dataset_drift else "no"), verdict=verdict
+            ),
+            _report.Tile("feature columns", _report.Number(self.n_columns, format="count")),
+            _report.Tile("drifted", _report.Number(self.n_drifted, format="count")),
+            _report.Tile(
+                "share drifted",
+                _report.Number(self.share_drifted, format="percent", reason="no feature column"),
+                detail=f"limit {self.drift_share:.0%}",
+            ),
+        ]
+
+    def _sections(self) -> list[_report.Section]:
+        note = f"p-values adjusted ({self.correction})." if self.correction else "p-values not adjusted."
+        table = _results_table(self._ordered())
+        return [_report.Section("Drift by column", [_report.Text(note), table], anchor="drift-columns")]
 
     def __repr__(self) -> str:
         return (
@@ -1448,8 +1473,8 @@ class DriftReport:
         )
 
 
-def _results_table(results: Sequence[ColumnResult], extra: Sequence[tuple[str, Sequence[Any]]] = ()) -> str:
-    headers = [name for name, _ in extra] + [
+def _results_table(results: Sequence[ColumnResult], extra: Sequence[tuple[str, Sequence[Any]]] = ()) -> _report.Table:
+    columns = [name for name, _ in extra] + [
         "column",
         "role",
         "test",
@@ -1459,24 +1484,21 @@ def _results_table(results: Sequence[ColumnResult], extra: Sequence[tuple[str, S
         "method",
         "note",
     ]
-    rows = []
+    rows: list[list[_report.Cell]] = []
     for i, r in enumerate(results):
-        flag = "<span class='failed'>drift</span>" if r.drifted else "no"
+        flag = _report.Badge("failed", "drift") if r.drifted else "no"
+        score = _report.Number(r.score, reason=r.note or None)
         rows.append(
-            [_html.escape(values[i]) for _, values in extra]
-            + [
-                _html.escape(r.column),
-                _html.escape(r.role),
-                _html.escape(r.test),
-                _html.number(r.score),
-                _html.number(r.threshold),
-                flag,
-                _html.escape(r.method),
-                _html.escape(r.note),
-            ]
+            [str(values[i]) for _, values in extra]
+            + [r.column, r.role, r.test, score, r.threshold, flag, r.method, r.note]
         )
-    numeric = [False] * len(extra) + [False, False, False, True, True, False, False, False]
-    return _html.table(headers, rows, numeric)
+    return _report.Table(columns, rows)
+
+
+def _column_result_from_dict(data: dict[str, Any]) -> ColumnResult:
+    """A ColumnResult from its ``to_dict`` form (null numbers back to NaN)."""
+    numbers = {"statistic", "pvalue", "pvalue_adjusted", "score", "threshold"}
+    return ColumnResult(**{k: nan_if_none(v) if k in numbers else v for k, v in data.items()})
 
 
 def _role_columns(value: Any, argument: str) -> list[str]:
@@ -1615,7 +1637,7 @@ def report(
 
 
 @dataclass
-class DriftOverTime:
+class DriftOverTime(Exportable):
     """Drift statistics per chunk of the current data, the result of [`over_time`][assay.drift.over_time].
 
     The fields are also the attributes; in a notebook the result shows as an HTML table.
@@ -1696,18 +1718,25 @@ class DriftOverTime:
             counts.append(count)
         return counts
 
-    def _repr_html_(self) -> str:
+    _kind = "DriftOverTime"
+    _title = "assay drift over time"
+
+    @classmethod
+    def _from_dict(cls, data: dict[str, Any]) -> DriftOverTime:
+        chunks = [{k: v for k, v in c.items() if k != "columns"} for c in data["chunks"]]
+        for chunk in chunks:
+            chunk["start"], chunk["end"] = nan_if_none(chunk["start"]), nan_if_none(chunk["end"])
+        results = [[_column_result_from_dict(r) for r in c["columns"]] for c in data["chunks"]]
+        return cls(chunks=chunks, results=results, correction=data["correction"])
+
+    def _sections(self) -> list[_report.Section]:
+        labels = [str(c["label"]) for c in self.chunks]
+        counts = _report.charts.line(labels, self.drift_counts(), title="Drifted columns per chunk", y_label="columns")
         flagged = [(c, r) for c, rs in zip(self.chunks, self.results) for r in rs]
         flagged.sort(key=lambda item: not item[1].drifted)
-        body = _results_table([r for _, r in flagged], [("chunk", [str(c["label"]) for c, _ in flagged])])
-        counts = ", ".join(f"{c['label']}: {n}" for c, n in zip(self.chunks, self.drift_counts()))
-        return (
-            f"<div class='assay'>{_html.STYLE}<h3>Drift over time</h3>"
-            f"<p>{len(self.chunks)} chunks; drifted columns per chunk: {_html.escape(counts)}"
-            f"{'' if self.correction is None else f'; p-values adjusted per chunk ({_html.escape(self.correction)})'}"
-            "</p>"
-            f"{body}</div>"
-        )
+        table = _results_table([r for _, r in flagged], [("chunk", [str(c["label"]) for c, _ in flagged])])
+        note = f"p-values adjusted per chunk ({self.correction})." if self.correction else "p-values not adjusted."
+        return [_report.Section("Drift over time", [_report.Text(note), counts, table], anchor="drift-over-time")]
 
     def __repr__(self) -> str:
         return f"<assay DriftOverTime: {len(self.chunks)} chunks>"
@@ -2133,7 +2162,7 @@ def mmd(
 
 
 @dataclass
-class ReconstructionDrift:
+class ReconstructionDrift(Exportable):
     """PCA reconstruction error per chunk (NannyML's data-reconstruction drift).
 
     The result of [`pca_reconstruction`][assay.drift.pca_reconstruction]. A current chunk
@@ -2208,16 +2237,43 @@ class ReconstructionDrift:
             }
         )
 
-    def _repr_html_(self) -> str:
-        rows = [
-            [_html.escape(c["label"]), _html.number(float(e)), "<span class='failed'>alert</span>" if a else "no"]
-            for c, e, a in zip(self.chunks, self.errors, self.alerts)
-        ]
-        band = f"band [{_html.number(self.lower)}, {_html.number(self.upper)}]"
-        return (
-            f"<div class='assay'>{_html.STYLE}<h3>PCA reconstruction drift</h3><p>{self.n_components} components, "
-            f"{band}</p>{_html.table(['chunk', 'error', 'alert'], rows, [False, True, False])}</div>"
+    _kind = "ReconstructionDrift"
+    _title = "assay PCA reconstruction drift"
+
+    @classmethod
+    def _from_dict(cls, data: dict[str, Any]) -> ReconstructionDrift:
+        return cls(
+            chunks=data["chunks"],
+            errors=np.array([nan_if_none(e) for e in data["errors"]]),
+            reference_errors=np.array([nan_if_none(e) for e in data["reference_errors"]]),
+            lower=nan_if_none(data["lower"]),
+            upper=nan_if_none(data["upper"]),
+            n_components=int(data["n_components"]),
+            explained_variance=nan_if_none(data["explained_variance"]),
         )
+
+    def _sections(self) -> list[_report.Section]:
+        labels = [str(c["label"]) for c in self.chunks]
+        n = len(labels)
+        chart = _report.charts.line(
+            labels,
+            self.errors,
+            title="Reconstruction error per chunk",
+            lower=[self.lower] * n,
+            upper=[self.upper] * n,
+            y_label="mean error",
+            band_label="reference band",
+        )
+        rows: list[list[_report.Cell]] = [
+            [label, float(e), _report.Badge("failed", "alert") if a else "no"]
+            for label, e, a in zip(labels, self.errors, self.alerts)
+        ]
+        facts = _report.Text(
+            f"{self.n_components} components explain {self.explained_variance:.1%} of the reference's variance; "
+            f"band [{_report.format_number(self.lower)}, {_report.format_number(self.upper)}]."
+        )
+        table = _report.Table(["chunk", "error", "alert"], rows)
+        return [_report.Section("PCA reconstruction drift", [facts, chart, table], anchor="reconstruction")]
 
 
 def pca_reconstruction(

@@ -35,7 +35,7 @@ from typing import Any
 
 import numpy as np
 
-from . import _core, _html
+from . import _core, report
 from ._frame import CATEGORICAL, Frame, _object_datetime_seconds, _object_timedelta_seconds, as_column, as_frame
 from ._progress import progress_callback
 from ._util import json_safe, n_jobs_arg
@@ -361,7 +361,7 @@ class Profile:
         return pd.DataFrame(rows).set_index("name")
 
     def _repr_html_(self) -> str:
-        return _html.profile_html(self)
+        return report.render_fragment("assay profile", [_profile_section(self)])
 
     def __repr__(self) -> str:
         return f"<assay Profile: {len(self)} columns, {self._rows()} rows>"
@@ -772,9 +772,9 @@ class QualityReport:
         str
             The page.
         """
-        page = _html.report_page(self)
+        page = report.render_page("assay quality report", _report_sections(self), summary=_report_tiles(self))
         if path is not None:
-            Path(path).write_text(page, encoding="utf-8")
+            report.write_page(path, page)
         return page
 
     def summary(self) -> str:
@@ -794,7 +794,7 @@ class QualityReport:
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
-        return _html.report_html(self)
+        return report.render_fragment("assay quality report", _report_sections(self), summary=_report_tiles(self))
 
     def __repr__(self) -> str:
         return f"<assay QualityReport: {'passed' if self.passed else 'failed'}, {len(self.findings)} findings>"
@@ -1116,3 +1116,72 @@ def _mixed_type_findings(frame: Frame) -> list[Finding]:
                 )
             )
     return findings
+
+
+# -- What the report layer shows (assay.report renders it; no markup here) ------------------------
+
+_BADGE_OF_SEVERITY = {"error": "failed", "warning": "warning", "info": "info"}
+
+
+def _report_tiles(result: QualityReport) -> list[report.Tile]:
+    verdict = "passed" if result.passed else "failed"
+    tiles = [report.Tile("verdict", report.Badge(verdict), detail=f"fails on {result.fail_on}", verdict=verdict)]
+    tiles += [report.Tile("rows", report.Number(result.n_rows, format="count"))]
+    tiles += [report.Tile("columns", report.Number(len(result.profile), format="count"))]
+    for severity in reversed(SEVERITIES):
+        count = len(result.by_severity(severity))
+        tiles.append(report.Tile(f"{severity} findings", report.Number(count, format="count")))
+    return tiles
+
+
+def _findings_table(findings: Sequence[Finding]) -> report.Block:
+    if not findings:
+        return report.Text("No findings.")
+    rows: list[list[report.Cell]] = [
+        [
+            report.Badge(_BADGE_OF_SEVERITY[f.severity], f.severity),
+            f.check,
+            f.column or "(table)",
+            f.value,
+            f.threshold,
+            f.message,
+            ", ".join(map(str, f.rows)),
+        ]
+        for f in findings
+    ]
+    columns = ["severity", "check", "column", "value", "threshold", "message", "example rows"]
+    return report.Table(columns, rows)
+
+
+def _report_sections(result: QualityReport) -> list[report.Section]:
+    verdict = "passed" if result.passed else "failed"
+    findings = report.Section("Findings", [_findings_table(result.findings)], anchor="findings", verdict=verdict)
+    return [findings, _profile_section(result.profile)]
+
+
+def _profile_section(profile: Profile) -> report.Section:
+    """One row per column: counts, moments, median and most frequent value."""
+    rows: list[list[report.Cell]] = []
+    for name in profile.columns:
+        column = profile[name]
+        numeric = column["kind"] == "numeric"
+        top_value = f"{column['values'][0][0]} ({column['values'][0][1]:,})" if column["values"] else ""
+        distinct = report.Number(column["distinct"], format="count")
+        rows.append(
+            [
+                name,
+                column["kind"],
+                report.Number(column["count"], format="count"),
+                report.Number(column["missing"], format="count"),
+                distinct if column["distinct_exact"] else f"≈ {column['distinct']:,}",
+                *(
+                    [column["mean"], column["std"], column["min"], column["quantiles"][0.5], column["max"]]
+                    if numeric
+                    else [None] * 5
+                ),
+                top_value,
+            ]
+        )
+    columns = ["column", "kind", "count", "missing", "distinct", "mean", "std", "min", "median", "max", "top value"]
+    table = report.Table(columns, rows, caption=f"{len(profile)} columns")
+    return report.Section("Column profile", [table], anchor="profile")
