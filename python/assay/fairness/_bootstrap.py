@@ -9,15 +9,15 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from . import _core
-from ._fairness_checks import INT32_MAX, seed_from
-from ._progress import progress_callback
-from ._util import json_safe, require_fits
-from .errors import InvalidInputError, InvalidTypeError
-from .warnings import UndefinedMetricWarning
+from .. import _core
+from .._progress import progress_callback
+from .._util import json_safe, require_fits
+from ..errors import InvalidInputError, InvalidTypeError
+from ..warnings import UndefinedMetricWarning
+from ._checks import INT32_MAX, seed_from
 
 if TYPE_CHECKING:
-    from .fairness import MetricFrame
+    from ._metric_frame import MetricFrame
 
 _core_fair = _core.fairness
 AGGREGATE_KEYS = (
@@ -271,13 +271,13 @@ def _bootstrap_block(
 
 
 def _unscale(values: np.ndarray, core: str, exponent: int | None) -> np.ndarray:
-    from .fairness import _unscale as unscale
+    from ._metric_frame import _unscale as unscale
 
     return unscale(values, core, exponent)
 
 
 def _numeric_scores(evaluation: Any) -> np.ndarray:
-    from .fairness import _numeric
+    from ._metric_frame import _numeric
 
     return _numeric(evaluation.y_pred, "y_pred")
 
@@ -337,7 +337,7 @@ def _prediction_mean_of_labels(builtin: Any, evaluation: Any) -> bool:
 
 
 def _mean_label(predicted: np.ndarray, labels: np.ndarray) -> np.ndarray:
-    from .fairness import _scale_exponent
+    from ._metric_frame import _scale_exponent
 
     # Labels near the double range are scaled by a power of two (exact) so that the sums
     # cannot overflow, and the means scaled back.
@@ -534,7 +534,7 @@ class FourFifths:
         )
 
     def _repr_html_(self) -> str:
-        from ._fairness_html import four_fifths_html
+        from ._html import four_fifths_html
 
         return four_fifths_html(self)
 

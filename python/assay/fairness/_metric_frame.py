@@ -32,14 +32,14 @@ from typing import Any, Callable
 
 import numpy as np
 
-from . import _core
-from ._fairness_checks import positive_int, seed_from
-from ._fairness_checks import weights as _checked_weights
-from ._fairness_uncertainty import bootstrap_metric_frame
-from ._frame import as_column
-from ._util import json_safe, n_jobs_arg, require_fits
-from .errors import AssayError, InvalidInputError, InvalidTypeError, ResourceLimitError
-from .warnings import UndefinedMetricWarning
+from .. import _core
+from .._frame import as_column
+from .._util import json_safe, n_jobs_arg, require_fits
+from ..errors import AssayError, InvalidInputError, InvalidTypeError, ResourceLimitError
+from ..warnings import UndefinedMetricWarning
+from ._bootstrap import bootstrap_metric_frame
+from ._checks import positive_int, seed_from
+from ._checks import weights as _checked_weights
 
 __all__ = [
     "MetricFrame",
@@ -1112,7 +1112,7 @@ class MetricFrame:
         )
 
     def _repr_html_(self) -> str:
-        from ._fairness_html import metric_frame_html
+        from ._html import metric_frame_html
 
         return metric_frame_html(self)
 
@@ -1534,7 +1534,7 @@ def equalized_odds_ratio(
 
 # --- audits, intervals, inequality indices, mitigation (defined in private modules) -----------------
 
-from ._fairness_audit import (  # noqa: E402
+from ._audit import (  # noqa: E402
     CalibrationByGroup,
     ThresholdOptimizer,
     between_group_generalized_entropy_index,
@@ -1548,8 +1548,8 @@ from ._fairness_audit import (  # noqa: E402
     smoothed_edf,
     theil_index,
 )
-from ._fairness_stream import ConfusionAccumulator, RegressionAccumulator  # noqa: E402
-from ._fairness_uncertainty import FourFifths, katz_interval, newcombe_interval, wilson_interval  # noqa: E402
+from ._bootstrap import FourFifths, katz_interval, newcombe_interval, wilson_interval  # noqa: E402
+from ._stream import ConfusionAccumulator, RegressionAccumulator  # noqa: E402
 
 __all__ += [
     "CalibrationByGroup",

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ._html import STYLE, escape, number, table
+from .._html import STYLE, escape, number, table
 
 if TYPE_CHECKING:
-    from ._fairness_audit import CalibrationByGroup
-    from ._fairness_uncertainty import FourFifths
-    from .fairness import MetricFrame
+    from ._audit import CalibrationByGroup
+    from ._bootstrap import FourFifths
+    from ._metric_frame import MetricFrame
 
 MAX_ROWS = 50
 

@@ -8,18 +8,18 @@ from typing import Any
 
 import numpy as np
 
-from . import _core
-from ._fairness_checks import INT32_MAX, positive_int, weight_scale
-from ._fairness_uncertainty import FourFifths, four_fifths_from_counts
-from ._util import json_safe, n_jobs_arg
-from .errors import InvalidInputError, InvalidTypeError
+from .. import _core
+from .._util import json_safe, n_jobs_arg
+from ..errors import InvalidInputError, InvalidTypeError
+from ._bootstrap import FourFifths, four_fifths_from_counts
+from ._checks import INT32_MAX, positive_int, weight_scale
 
 _core_fair = _core.fairness
 
 
 def _grouped(y_true: Any, y_pred: Any, sensitive_features: Any, n_jobs: int | None, missing: str = "error"):
     """(groups, evaluation, group labels) for the functions below: observed groups only."""
-    from .fairness import _Evaluation, _features, _Groups, _to_numpy
+    from ._metric_frame import _Evaluation, _features, _Groups, _to_numpy
 
     y_t = _to_numpy(y_true, "y_true")
     y_p = _to_numpy(y_pred, "y_pred")
@@ -139,7 +139,7 @@ class CalibrationByGroup:
         )
 
     def _repr_html_(self) -> str:
-        from ._fairness_html import calibration_html
+        from ._html import calibration_html
 
         return calibration_html(self)
 
@@ -156,7 +156,7 @@ def calibration_by_group(
 ) -> CalibrationByGroup:
     """Reliability bins (scikit-learn's calibration_curve, strategy="uniform") and the
     expected / maximum calibration error per group."""
-    from .fairness import _numeric, _weights
+    from ._metric_frame import _numeric, _weights
 
     n_bins = positive_int(n_bins, "n_bins")
     groups, evaluation, labels = _grouped(y_true, y_prob, sensitive_features, n_jobs)
@@ -177,7 +177,7 @@ def roc_auc_by_group(
     y_true: Any, y_score: Any, *, sensitive_features: Any, sample_weight: Any = None, n_jobs: int | None = None
 ) -> Any:
     """Exact ROC-AUC per observed group (a pandas Series; NaN for single-class groups)."""
-    from .fairness import MetricFrame, roc_auc_score
+    from ._metric_frame import MetricFrame, roc_auc_score
 
     params = None if sample_weight is None else {"sample_weight": sample_weight}
     return MetricFrame(
@@ -196,7 +196,7 @@ def roc_auc_by_group(
 
 def _benefits(y_true: Any, y_pred: Any, pos_label: Any, sensitive_features: Any = None, n_jobs: int | None = None):
     """Per group: row counts of the benefits b = y_pred - y_true + 1 in {0, 1, 2}."""
-    from .fairness import _to_numpy
+    from ._metric_frame import _to_numpy
 
     if sensitive_features is None:
         sensitive_features = np.zeros(len(_to_numpy(y_true, "y_true")), dtype=np.int8)
@@ -273,7 +273,7 @@ def smoothed_edf(
     """Smoothed empirical differential fairness epsilon of the outcomes y (labels or
     predictions) over the observed intersections (Foulds et al. 2018, AIF360's classic
     BinaryLabelDatasetMetric): p_s = (positives_s + concentration/2) / (rows_s + concentration)."""
-    from .fairness import _weights
+    from ._metric_frame import _weights
 
     if isinstance(concentration, bool) or not isinstance(concentration, (int, float)) or not concentration >= 0:
         raise InvalidInputError(f"concentration must be a non-negative number, got {concentration!r}")
@@ -297,7 +297,7 @@ def reweighing(
     """Per-row weights W_g W_y / (W W_gy) that make group and label independent
     (Kamiran & Calders 2012, AIF360's Reweighing), multiplied into sample_weight when
     given (as AIF360 multiplies instance weights)."""
-    from .fairness import _encode_classes, _weights
+    from ._metric_frame import _encode_classes, _weights
 
     groups, evaluation, _ = _grouped(y_true, y_true, sensitive_features, n_jobs)
     classes = _encode_classes(evaluation.y_true, evaluation.y_true)
@@ -417,7 +417,7 @@ class ThresholdOptimizer:
     def _scores(self, X: Any, argument: str) -> np.ndarray:
         """The scores of the rows: X itself without an estimator, else the estimator's
         output through predict_method (fairlearn's rule for 'auto')."""
-        from .fairness import _numeric, _to_numpy
+        from ._metric_frame import _numeric, _to_numpy
 
         if self.estimator_ is None:
             return _numeric(_to_numpy(X, argument), argument)
@@ -461,7 +461,7 @@ class ThresholdOptimizer:
     def fit(self, X: Any, y: Any, *, sensitive_features: Any, **fit_params: Any) -> ThresholdOptimizer:
         """Fits the estimator (unless prefit) and the per-group thresholds. Without an
         estimator, X is the scores. fit_params go to the estimator's fit."""
-        from .fairness import _features, _Groups, _to_numpy
+        from ._metric_frame import _features, _Groups, _to_numpy
 
         labels = _to_numpy(y, "y")
         self.estimator_ = self._fitted_estimator(X, y, fit_params)
@@ -498,7 +498,7 @@ class ThresholdOptimizer:
     def _check_labels(self, labels: np.ndarray) -> None:
         """y holds at most two classes, one of them pos_label (fairlearn refuses
         non-binary y; a third label must not silently count as negative)."""
-        from .fairness import _encode_classes
+        from ._metric_frame import _encode_classes
 
         classes = _encode_classes(labels, labels)  # NaN and mixed types are errors here
         found = classes.labels.tolist()
@@ -517,7 +517,7 @@ class ThresholdOptimizer:
         """Scores and each row's group id in the fitted Cartesian index."""
         import pandas as pd
 
-        from .fairness import _features
+        from ._metric_frame import _features
 
         if not hasattr(self, "rules_"):
             raise InvalidInputError("ThresholdOptimizer: call fit first")

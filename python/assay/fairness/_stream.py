@@ -12,10 +12,10 @@ from typing import Any
 
 import numpy as np
 
-from . import _core
-from ._fairness_checks import INT32_MAX
-from ._util import n_jobs_arg, require_fits
-from .errors import CorruptedStateError, InvalidInputError, InvalidTypeError, ResourceLimitError
+from .. import _core
+from .._util import n_jobs_arg, require_fits
+from ..errors import CorruptedStateError, InvalidInputError, InvalidTypeError, ResourceLimitError
+from ._checks import INT32_MAX
 
 _core_fair = _core.fairness
 _FORMAT = 1
@@ -59,7 +59,7 @@ class _GroupAccumulator:
 
     @staticmethod
     def _codes(values: Any, index: Any, argument: str) -> np.ndarray:
-        from .fairness import _to_numpy
+        from ._metric_frame import _to_numpy
 
         array = _to_numpy(values, argument)
         if array.dtype.kind == "f":
@@ -79,7 +79,7 @@ class _GroupAccumulator:
         self, n: int, sensitive_features: Mapping[str, Any], sample_weight: Any, n_jobs: int | None
     ) -> tuple[np.ndarray, np.ndarray | None, int]:
         """(row groups, weights, threads) of a chunk of n rows, checked."""
-        from .fairness import _weights
+        from ._metric_frame import _weights
 
         missing = set(self.levels) - set(sensitive_features)
         if missing:
@@ -285,7 +285,7 @@ class RegressionAccumulator(_GroupAccumulator):
         n_jobs: int | None = None,
     ) -> RegressionAccumulator:
         """Adds a chunk of rows (in place) and returns self."""
-        from .fairness import _numeric, _to_numpy
+        from ._metric_frame import _numeric, _to_numpy
 
         t = _numeric(_to_numpy(y_true, "y_true"), "y_true")
         p = _numeric(_to_numpy(y_pred, "y_pred"), "y_pred")

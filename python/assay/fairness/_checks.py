@@ -10,8 +10,8 @@ from typing import Any
 
 import numpy as np
 
-from ._util import seed_arg
-from .errors import InvalidInputError, InvalidTypeError, ResourceLimitError
+from .._util import seed_arg
+from ..errors import InvalidInputError, InvalidTypeError, ResourceLimitError
 
 INT32_MAX = 2**31 - 1
 
@@ -54,7 +54,7 @@ def weights(values: Any, n: int, argument: str = "sample_weight", normalise: boo
     their maximum (1e308 each, say); the values are unchanged (reweighing and calibration
     scale what they report back). normalise=False (a state that merges with other chunks,
     or a statistic that is not scale-invariant): weights whose sum overflows are an error."""
-    from .fairness import _to_numpy
+    from ._metric_frame import _to_numpy
 
     if values is None:
         return None
