@@ -1,4 +1,4 @@
-"""Argument checks shared by the fairness modules: threads, seeds, weights and sizes.
+"""Checks of the fairness functions' scalar arguments: counts and seeds.
 
 Every check raises a class of :mod:`assay.errors` whose message names the argument.
 """
@@ -43,52 +43,3 @@ def seed_from(random_state: Any, argument: str = "random_state") -> int:
             f"{argument} must be an int, a numpy RandomState or None, got {type(random_state).__name__}"
         )
     return seed_arg(random_state, argument)
-
-
-def weights(values: Any, n: int, argument: str = "sample_weight", normalise: bool = True) -> np.ndarray | None:
-    """Checked sample weights as contiguous float64 (a new array, never the caller's):
-    numbers, one per row, finite and non-negative.
-
-    normalise=True (metrics that are ratios of weight sums, so scale-invariant): weights
-    above 2**64, whose sums (or weight x value products) could overflow, are divided by
-    their maximum (1e308 each, say); the values are unchanged (reweighing and calibration
-    scale what they report back). normalise=False (a state that merges with other chunks,
-    or a statistic that is not scale-invariant): weights whose sum overflows are an error."""
-    from ._metric_frame import _to_numpy
-
-    if values is None:
-        return None
-    array = _to_numpy(values, argument)
-    if array.dtype.kind not in "biuf":
-        raise InvalidTypeError(f"{argument}: expected numbers, got dtype {array.dtype}")
-    if len(array) != n:
-        raise InvalidInputError(f"{argument} has {len(array)} rows but y_true has {n}")
-    array = np.array(array, dtype=np.float64, order="C", copy=True)
-    bad = ~np.isfinite(array) | (array < 0)
-    if bad.any():
-        i = int(np.argmax(bad))
-        raise InvalidInputError(f"{argument}: value {array[i]!r} at row {i} is not a finite non-negative number")
-    if not len(array):
-        return array
-    if normalise and _needs_scaling(array):
-        array /= array.max()
-    elif not normalise:
-        with np.errstate(over="ignore"):
-            total = array.sum()
-        if not np.isfinite(total):
-            raise InvalidInputError(
-                f"{argument}: the sum of the weights overflows ({array.max():.3g} x {n} rows); scale the weights down"
-            )
-    return array
-
-
-def _needs_scaling(array: np.ndarray) -> bool:
-    """True when sums of the weights (or of weight x value products) could overflow."""
-    with np.errstate(over="ignore"):
-        return bool(not np.isfinite(array.sum()) or array.max() > 2.0**64)
-
-
-def weight_scale(values: Any) -> float:
-    """The factor `weights` divided the weights by (1.0 unless their sum overflows)."""
-    array = np.asarray(values, dtype=np.float64)
-    return float(array.max()) if len(array) and _needs_scaling(array) else 1.0

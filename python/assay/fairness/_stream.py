@@ -16,6 +16,7 @@ from .. import _core
 from .._util import n_jobs_arg, require_fits
 from ..errors import CorruptedStateError, InvalidInputError, InvalidTypeError, ResourceLimitError
 from ._checks import INT32_MAX
+from ._inputs import as_numeric, as_weights, to_numpy
 
 _core_fair = _core.fairness
 _FORMAT = 1
@@ -59,9 +60,7 @@ class _GroupAccumulator:
 
     @staticmethod
     def _codes(values: Any, index: Any, argument: str) -> np.ndarray:
-        from ._metric_frame import _to_numpy
-
-        array = _to_numpy(values, argument)
+        array = to_numpy(values, argument)
         if array.dtype.kind == "f":
             array = array.astype(np.float64)  # pandas indexes refuse float16
         elif array.dtype.kind in "cmM":
@@ -79,14 +78,12 @@ class _GroupAccumulator:
         self, n: int, sensitive_features: Mapping[str, Any], sample_weight: Any, n_jobs: int | None
     ) -> tuple[np.ndarray, np.ndarray | None, int]:
         """(row groups, weights, threads) of a chunk of n rows, checked."""
-        from ._metric_frame import _weights
-
         missing = set(self.levels) - set(sensitive_features)
         if missing:
             raise InvalidInputError(f"sensitive_features: missing features {sorted(missing)}")
         if self.weighted != (sample_weight is not None):
             raise InvalidInputError("sample_weight: give it on every update of a weighted accumulator, and only then")
-        weights = _weights(sample_weight, n, normalise=False)  # chunks must share one scale
+        weights = as_weights(sample_weight, n, normalise=False)  # chunks must share one scale
         specs = []
         for name, index in self._level_index.items():
             codes = self._codes(sensitive_features[name], index, f"sensitive_features['{name}']")
@@ -285,10 +282,8 @@ class RegressionAccumulator(_GroupAccumulator):
         n_jobs: int | None = None,
     ) -> RegressionAccumulator:
         """Adds a chunk of rows (in place) and returns self."""
-        from ._metric_frame import _numeric, _to_numpy
-
-        t = _numeric(_to_numpy(y_true, "y_true"), "y_true")
-        p = _numeric(_to_numpy(y_pred, "y_pred"), "y_pred")
+        t = as_numeric(to_numpy(y_true, "y_true"), "y_true")
+        p = as_numeric(to_numpy(y_pred, "y_pred"), "y_pred")
         if len(p) != len(t):
             raise InvalidInputError(f"y_true has {len(t)} rows but y_pred has {len(p)}")
         row_group, weights, jobs = self._chunk(len(t), sensitive_features, sample_weight, n_jobs)
