@@ -38,6 +38,11 @@ __all__ = ["Explanation"]
 class Explanation:
     """Attributions of a model's outputs to the features of some rows."""
 
+    # Set by the model-agnostic explainers only: a standard error per value (indexed like
+    # ``values``) and, for KernelExplainer, the coalition budget used.
+    standard_errors: np.ndarray
+    nsamples: int
+
     def __init__(
         self,
         values: Any,

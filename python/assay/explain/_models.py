@@ -144,6 +144,7 @@ def _from_sklearn_forest(model: Any, estimators: list, classifier: bool) -> Tree
     ensemble = _core.tree_ensemble_from_arrays(
         trees, int(model.n_features_in_), n_outputs, [0.0] * n_outputs, "<=", True, "count", "sklearn"
     )
+    output_names: list[str] | None
     if classifier:
         output_names = [str(c) for c in model.classes_]
         native = model.predict_proba
@@ -387,11 +388,14 @@ def _from_lightgbm(model: Any, iteration_range: tuple[int, int] | None = None) -
     if not isinstance(booster, lightgbm.Booster):
         raise UnsupportedTreeModelError(f"model: {type(model).__name__} is not a LightGBM booster")
     # Without a range, LightGBM's own defaults (its best iteration when it has one).
-    iterations = {}
+    start_iteration: int = 0
+    num_iteration: int | None = None
     if iteration_range is not None:
         begin, end = _iterations(iteration_range, booster.current_iteration())
-        iterations = {"start_iteration": begin, "num_iteration": end - begin}
-    ensemble = _core.load_lightgbm_text(booster.model_to_string(**iterations))
+        start_iteration, num_iteration = begin, end - begin
+    ensemble = _core.load_lightgbm_text(
+        booster.model_to_string(num_iteration=num_iteration, start_iteration=start_iteration)
+    )
     objective = ensemble.objective
     kind = "log_odds" if objective in {"binary", "multiclass", "multiclassova", "cross_entropy"} else "raw"
     output_names = None
@@ -417,6 +421,7 @@ def _from_lightgbm(model: Any, iteration_range: tuple[int, int] | None = None) -
         return X
 
     def native(X: Any) -> np.ndarray:
-        return np.asarray(booster.predict(X, raw_score=True, **iterations), dtype=np.float64).reshape(len(X), -1)
+        scores = booster.predict(X, start_iteration=start_iteration, num_iteration=num_iteration, raw_score=True)
+        return np.asarray(scores, dtype=np.float64).reshape(len(X), -1)
 
     return TreeModel(ensemble, list(booster.feature_name()), output_names, kind, native, prepare)

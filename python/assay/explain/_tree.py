@@ -146,7 +146,7 @@ class TreeExplainer:
                 )
             self._transform = _loss_of(self.tree_model, model)
         self.data: Frame | None = None
-        self.data_weights = None
+        self.data_weights: np.ndarray | None = None
         if data is not None:
             self.data = self._frame(data, "data")
             weights = np.empty(0) if data_weights is None else _float_array(data_weights, "data_weights")
@@ -180,15 +180,19 @@ class TreeExplainer:
         return float(self._expected[0]) if len(self._expected) == 1 else self._expected.copy()
 
     def _expected_loss(self, y: Any) -> np.ndarray:
+        background, weights = self._background()
         return np.asarray(
             _core.interventional_expected_value(
-                self.tree_model.ensemble,
-                self.data.core_columns(),
-                np.ascontiguousarray(self.data_weights),
-                self._transform,
-                _labels(y, None),
-            )
+                self.tree_model.ensemble, background, weights, self._transform, _labels(y, None)
+            ),
+            dtype=np.float64,
         )
+
+    def _background(self) -> tuple[list[tuple], np.ndarray]:
+        """The background's columns and weights for the core (interventional explainers only)."""
+        # Both are set in __init__ whenever feature_perturbation is "interventional".
+        assert self.data is not None and self.data_weights is not None
+        return self.data.core_columns(), np.ascontiguousarray(self.data_weights)
 
     @property
     def feature_names(self) -> list[str]:
@@ -233,11 +237,12 @@ class TreeExplainer:
         _check_output_size(frame.n_rows, per_row, "shap_interaction_values")
         callback = progress_callback(self.progress, "SHAP interaction values")
         if self.feature_perturbation == "interventional":
+            background, weights = self._background()
             values = _core.interventional_interaction_values(
                 self.tree_model.ensemble,
                 frame.core_columns(),
-                self.data.core_columns(),
-                np.ascontiguousarray(self.data_weights),
+                background,
+                weights,
                 self.n_jobs,
                 callback,
                 self.algorithm,
@@ -271,11 +276,12 @@ class TreeExplainer:
         callback = progress_callback(self.progress, "SHAP values")
         if self.feature_perturbation == "interventional":
             labels = _labels(y, frame.n_rows) if self.model_output == "log_loss" else np.empty(0)
+            background, weights = self._background()
             return _core.interventional_shap_values(
                 self.tree_model.ensemble,
                 frame.core_columns(),
-                self.data.core_columns(),
-                np.ascontiguousarray(self.data_weights),
+                background,
+                weights,
                 self._transform,
                 self.n_jobs,
                 callback,

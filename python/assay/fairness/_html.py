@@ -6,7 +6,7 @@ this module imports none of the modules whose results it renders.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any, Protocol
 
 import numpy as np
@@ -40,7 +40,7 @@ class _FourFifthsFields(Protocol):
 class _CalibrationFields(Protocol):
     """What calibration_html shows of a CalibrationByGroup."""
 
-    groups: Sequence[Any]
+    groups: list[Any]
     n_bins: int
     ece: np.ndarray
     mce: np.ndarray

@@ -95,8 +95,8 @@ class MetricFrame:
             raise InvalidInputError(f"missing must be one of {MISSING_POLICIES}, got {missing!r}")
         if isinstance(min_support, bool) or not isinstance(min_support, numbers.Integral) or min_support < 0:
             raise InvalidInputError(f"min_support must be a non-negative integer, got {min_support!r}")
-        self._convention = convention
-        self._min_support = int(min_support)
+        self._convention: str = convention
+        self._min_support: int = int(min_support)
         jobs = n_jobs_arg(n_jobs)
         if random_state is not None and not isinstance(random_state, (np.random.RandomState, np.random.Generator)):
             seed_from(random_state)  # a clear error now, not after the metrics
@@ -107,7 +107,7 @@ class MetricFrame:
         n = len(y_t)
         if n == 0:
             raise InvalidInputError("y_true: no rows")
-        self._user_supplied_callable = not isinstance(metrics, dict)
+        self._user_supplied_callable: bool = not isinstance(metrics, dict)
         metric_dict = dict(metrics) if isinstance(metrics, dict) else {_metric_name(metrics): metrics}
         if not metric_dict:
             raise InvalidInputError("metrics: no metrics given")
@@ -119,8 +119,8 @@ class MetricFrame:
             if control_features is None
             else split_features(control_features, "control_feature_", n, "control_features")
         )
-        self._groups = Groups(sensitive, control, missing, bool(observed), jobs)
-        self._evaluation = Evaluation(self._groups, y_t, y_p, convention, jobs)
+        self._groups: Groups = Groups(sensitive, control, missing, bool(observed), jobs)
+        self._evaluation: Evaluation = Evaluation(self._groups, y_t, y_p, convention, jobs)
 
         results: dict[str, _MetricResult] = {}
         # The built-in metrics as computed, for the bootstrap.
@@ -150,7 +150,7 @@ class MetricFrame:
                 f"ci_quantiles must be a list of floats strictly between 0 and 1, got {ci_quantiles!r}"
             )
         self._ci_quantiles: list[float] | None = None if ci_quantiles is None else list(ci_quantiles)
-        self._n_boot = n_boot
+        self._n_boot: int | None = n_boot
         if n_boot is not None and self._ci_quantiles:
             n_boot = positive_int(n_boot, "n_boot")
             self._n_boot = n_boot

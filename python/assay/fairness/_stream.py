@@ -28,6 +28,7 @@ class _GroupAccumulator:
     header, then the core statistics' bytes)."""
 
     _stats_type: Any  # the core's ConfusionStats or RegressionStats
+    _stats: Any  # the accumulated statistics, an instance of _stats_type
 
     def __init__(self, levels: Mapping[str, Sequence[Any]], weighted: bool):
         import pandas as pd
