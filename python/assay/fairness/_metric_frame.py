@@ -20,6 +20,7 @@ import numpy as np
 from .. import _core
 from .._util import json_safe, n_jobs_arg
 from ..errors import InvalidInputError, InvalidTypeError
+from ..typing import ArrayLike, NJobs, Progress, Seed, TableLike
 from ..warnings import UndefinedMetricWarning
 from ._bootstrap import Bootstrap, bootstrap_metric_frame
 from ._checks import positive_int, seed_from
@@ -50,43 +51,127 @@ class _MetricResult:
 class MetricFrame:
     """Metrics disaggregated by group, with fairlearn's signature and accessors.
 
-    Parameters follow ``fairlearn.metrics.MetricFrame``; in addition:
+    ``fairlearn.metrics.MetricFrame``'s constructor and accessors, so that switching is an
+    import change. The sensitive (and control) features become one group index in the
+    core; one pass accumulates a confusion matrix (or regression sums) per group for each
+    distinct weighting, and every built-in metric and aggregate is computed from those
+    statistics. assay's metric functions, fairlearn's and scikit-learn's functions of the
+    same definition, and ``functools.partial`` of them binding ``pos_label`` are recognised
+    and computed so; any other callable is called once per non-empty group on contiguous
+    slices of the rows (and once per control level for ``overall``). See the fairness guide
+    (docs/fairness.md) for every definition and each difference from fairlearn.
 
-    convention : {"strict", "fairlearn"}
-        How undefined values are reported (see the module docstring).
-    missing : {"error", "own_group", "drop"}
-        What a missing sensitive or control value does: raise (default, as fairlearn
-        0.15), form its own level "(missing)", or drop the row from every result.
-        ``missing_rows`` and ``dropped_rows`` report what happened.
-    observed : bool
-        False (default): with more than one grouping feature, every combination of
-        levels is a row of ``by_group`` (empty ones NaN), as fairlearn does. True: only
-        combinations that occur.
-    n_jobs : int or None
-        Threads for the core (None: all cores); results do not depend on it.
-    min_support : int
-        Groups with fewer rows than this (unweighted, default 30, as ``four_fifths``)
-        are flagged: ``small_groups`` lists them, and ``to_dict()``, ``to_frame()`` and
-        the notebook table mark them. Their values are still computed.
+    Parameters
+    ----------
+    metrics : callable or dict of str to callable
+        One metric ``f(y_true, y_pred, **sample_params) -> value`` or several by name. With
+        one callable the accessors return fairlearn's single-metric shapes (a Series per
+        group, a scalar overall).
+    y_true : ArrayLike
+        True labels or values, one per row.
+    y_pred : ArrayLike
+        Predictions (labels, values or scores), one per row.
+    sensitive_features : ArrayLike or TableLike
+        One feature (an array, a list, a pandas Series) or several (a 2-D array, a pandas or
+        polars DataFrame, a dict of name to array). A row's group is the combination of its
+        levels; levels are in sorted order (pandas' groupby order). Unnamed features are
+        called ``sensitive_feature_0``, ``sensitive_feature_1``, ...
+    control_features : ArrayLike or TableLike, optional
+        Features within whose levels the groups are compared: ``overall`` and every
+        aggregate are given per control level (unnamed: ``control_feature_0``, ...).
+    sample_params : dict, optional
+        Per-row parameters of the metrics: for one metric a dict of parameter name to array
+        (``{"sample_weight": w}``), for a dict of metrics a dict of metric name to such a
+        dict. None values are skipped.
+    n_boot : int, optional
+        Bootstrap replicates for the ``*_ci`` accessors (given with ``ci_quantiles``).
+        Unweighted classification metrics use the multinomial count bootstrap, anything
+        else the Poisson row bootstrap; replicates are drawn in the core.
+    ci_quantiles : sequence of float, optional
+        Quantiles of the replicates the ``*_ci`` accessors return, each strictly between 0
+        and 1 (``[0.025, 0.975]`` for a 95% interval).
+    random_state : int, numpy RandomState or Generator, optional
+        Seed of the bootstrap: an integer in [0, 2**64), a numpy ``RandomState`` or
+        ``Generator`` (one draw seeds the core), or None for fresh entropy.
+    convention : {"strict", "fairlearn"}, default "strict"
+        ``"strict"``: a value whose definition divides by zero (the true-positive rate of a
+        group without positives, say) is NaN, ``undefined`` says why, and an aggregate over
+        a group with an undefined value is NaN (with an ``UndefinedMetricWarning``).
+        ``"fairlearn"``: fairlearn's numbers, quirks included (such a rate is 0, NaN group
+        values are skipped by the aggregates).
+    missing : {"error", "own_group", "drop"}, default "error"
+        What a missing sensitive or control value does: raise (as fairlearn 0.15), form its
+        own level ``"(missing)"``, or drop the row from every result. ``missing_rows`` and
+        ``dropped_rows`` report what happened.
+    observed : bool, default False
+        False: with more than one grouping feature, every combination of levels is a row of
+        ``by_group`` (empty ones NaN), as fairlearn does. True: only the combinations that
+        occur.
+    n_jobs : NJobs, optional
+        Threads for the core (None or -1: all cores); results do not depend on it.
+    progress : Progress, optional
+        Progress of the bootstrap: True, False, None (a bar after two seconds of work) or a
+        callable ``callback(done, total)``; Ctrl-C stops it.
+    min_support : int, default 30
+        Groups with fewer rows than this (unweighted) are flagged: ``small_groups`` lists
+        them, and ``to_dict()``, ``to_frame()`` and the notebook table mark them. Their
+        values are still computed.
+
+    Raises
+    ------
+    InvalidInputError
+        ``y_true`` and ``y_pred`` differ in length or are empty; a feature has another
+        length, a missing value (with ``missing="error"``) or repeats a name; an option has
+        an unknown value; ``n_boot`` and ``ci_quantiles`` are not given together; a metric
+        with intervals returns non-scalars; or the labels, values or weights are invalid for
+        a built-in metric (NaN, non-finite, negative weights, ...).
+    InvalidTypeError
+        A metric is not callable, or an argument has a type the call does not accept (a
+        string ``random_state``, a float ``n_boot``, ...).
+    ResourceLimitError
+        The groups of ``observed=False`` or the bootstrap replicates cannot fit in memory.
+
+    Examples
+    --------
+    >>> from assay.fairness import MetricFrame, selection_rate, true_positive_rate
+    >>> mf = MetricFrame(
+    ...     metrics={"selection_rate": selection_rate, "tpr": true_positive_rate},
+    ...     y_true=[1, 0, 1, 1, 0, 1, 0, 0],
+    ...     y_pred=[1, 0, 1, 0, 1, 1, 1, 0],
+    ...     sensitive_features=["f", "f", "f", "f", "m", "m", "m", "m"],
+    ... )
+    >>> mf.by_group
+                         selection_rate       tpr
+    sensitive_feature_0
+    f                              0.50  0.666667
+    m                              0.75  1.000000
+    >>> mf.difference()
+    selection_rate    0.250000
+    tpr               0.333333
+    dtype: float64
+    >>> mf.ratio()
+    selection_rate    0.666667
+    tpr               0.666667
+    dtype: float64
     """
 
     def __init__(
         self,
         *,
         metrics: Callable[..., Any] | dict[str, Callable[..., Any]],
-        y_true: Any,
-        y_pred: Any,
-        sensitive_features: Any,
-        control_features: Any = None,
+        y_true: ArrayLike,
+        y_pred: ArrayLike,
+        sensitive_features: ArrayLike | TableLike,
+        control_features: ArrayLike | TableLike | None = None,
         sample_params: dict[str, Any] | None = None,
         n_boot: int | None = None,
         ci_quantiles: Sequence[float] | None = None,
-        random_state: int | np.random.RandomState | np.random.Generator | None = None,
+        random_state: Seed | np.random.RandomState | np.random.Generator = None,
         convention: str = "strict",
         missing: str = "error",
         observed: bool = False,
-        n_jobs: int | None = None,
-        progress: Any = None,
+        n_jobs: NJobs = None,
+        progress: Progress = None,
         min_support: int = 30,
     ) -> None:
         if convention not in CONVENTIONS:
@@ -256,6 +341,23 @@ class MetricFrame:
 
     @property
     def overall(self) -> Any:
+        """The metrics on all rows (per control level with control features).
+
+        Returns
+        -------
+        scalar, pandas Series or DataFrame
+            fairlearn's shapes: one metric callable and no control features, a scalar; a
+            dict of metrics, a Series by metric name; with control features, a Series (one
+            metric) or DataFrame indexed by control level.
+
+        Examples
+        --------
+        >>> from assay.fairness import MetricFrame, selection_rate
+        >>> mf = MetricFrame(metrics=selection_rate, y_true=[1, 0, 1, 1, 0, 1, 0, 0],
+        ...                  y_pred=[1, 0, 1, 0, 1, 1, 1, 0], sensitive_features=list("ffffmmmm"))
+        >>> mf.overall
+        0.625
+        """
         return self._per_level({r.name: r.overall for r in self._results})
 
     def _shape_groups(self, columns: dict[str, np.ndarray]) -> Any:
@@ -269,11 +371,52 @@ class MetricFrame:
 
     @property
     def by_group(self) -> Any:
+        """The metrics of each group.
+
+        Returns
+        -------
+        pandas Series or DataFrame
+            Indexed by the groups (a MultiIndex for several features, control features
+            first); a Series for one metric callable, else one column per metric. Empty
+            groups (``observed=False``) are NaN.
+
+        Examples
+        --------
+        >>> from assay.fairness import MetricFrame, selection_rate
+        >>> mf = MetricFrame(metrics=selection_rate, y_true=[1, 0, 1, 1, 0, 1, 0, 0],
+        ...                  y_pred=[1, 0, 1, 0, 1, 1, 1, 0], sensitive_features=list("ffffmmmm"))
+        >>> mf.by_group
+        sensitive_feature_0
+        f    0.50
+        m    0.75
+        Name: selection_rate, dtype: float64
+        """
         return self._shape_groups({r.name: r.by_group for r in self._results})
 
     @property
     def undefined(self) -> Any:
-        """Why a built-in value is NaN (strict) or was replaced (fairlearn), per group."""
+        """Why a built-in value is NaN (strict) or was replaced (fairlearn), per group.
+
+        Returns
+        -------
+        pandas DataFrame
+            Indexed like ``by_group``, one column per metric: the reason (such as "the
+            group has no actual positives (TP + FN = 0)"), or an empty string where the
+            value is defined.
+
+        Examples
+        --------
+        >>> from assay.fairness import MetricFrame, true_positive_rate
+        >>> mf = MetricFrame(metrics={"tpr": true_positive_rate}, y_true=[0, 0, 1, 1],
+        ...                  y_pred=[0, 1, 1, 0], sensitive_features=["a", "a", "b", "b"])
+        >>> mf.by_group
+                             tpr
+        sensitive_feature_0
+        a                    NaN
+        b                    0.5
+        >>> mf.undefined.loc["a", "tpr"]
+        'the group has no actual positives (TP + FN = 0)'
+        """
         import pandas as pd
 
         reasons = _core_fair.UNDEFINED_REASONS
@@ -283,6 +426,13 @@ class MetricFrame:
 
     @property
     def min_support(self) -> int:
+        """The number of rows under which a group is flagged as small (the constructor's ``min_support``).
+
+        Returns
+        -------
+        int
+            The threshold, in unweighted rows.
+        """
         return self._min_support
 
     def _small(self) -> np.ndarray:
@@ -290,8 +440,21 @@ class MetricFrame:
 
     @property
     def small_groups(self) -> Any:
-        """True for groups with fewer than ``min_support`` rows (a boolean Series indexed
-        like ``by_group``; empty intersections count as small)."""
+        """Which groups have fewer than ``min_support`` rows.
+
+        Returns
+        -------
+        pandas Series of bool
+            Indexed like ``by_group``, named "small"; empty intersections count as small.
+
+        Examples
+        --------
+        >>> from assay.fairness import MetricFrame, selection_rate
+        >>> mf = MetricFrame(metrics=selection_rate, y_true=[1, 0, 1, 1, 0, 1, 0, 0],
+        ...                  y_pred=[1, 0, 1, 0, 1, 1, 1, 0], sensitive_features=list("ffffmmmm"))
+        >>> mf.small_groups.tolist()
+        [True, True]
+        """
         import pandas as pd
 
         keep = self._keep_groups()
@@ -299,31 +462,80 @@ class MetricFrame:
 
     @property
     def sensitive_levels(self) -> list[str]:
+        """The names of the sensitive features (fairlearn's name for them).
+
+        Returns
+        -------
+        list of str
+            In the order of the group index.
+        """
         return [f.name for f in self._groups.sensitive]
 
     @property
     def control_levels(self) -> list[str] | None:
+        """The names of the control features, or None without control features.
+
+        Returns
+        -------
+        list of str or None
+            In the order of the group index.
+        """
         return [f.name for f in self._groups.control] or None
 
     @property
     def convention(self) -> str:
+        """The convention for undefined values, ``"strict"`` or ``"fairlearn"``.
+
+        Returns
+        -------
+        str
+            The constructor's ``convention``.
+        """
         return self._convention
 
     @property
     def missing_rows(self) -> dict[str, int]:
-        """Rows with a missing value, per sensitive or control feature."""
+        """Rows with a missing value, per sensitive or control feature.
+
+        Returns
+        -------
+        dict of str to int
+            Feature name to its number of missing values (0 for every feature unless
+            ``missing`` is ``"own_group"`` or ``"drop"``).
+        """
         return dict(self._groups.missing_rows)
 
     @property
     def dropped_rows(self) -> int:
+        """Rows left out of every result because of a missing value (``missing="drop"``).
+
+        Returns
+        -------
+        int
+            The number of rows dropped.
+        """
         return self._groups.dropped_rows
 
     @property
     def n_boot(self) -> int | None:
+        """The number of bootstrap replicates, or None without intervals.
+
+        Returns
+        -------
+        int or None
+            The constructor's ``n_boot``.
+        """
         return self._n_boot
 
     @property
     def ci_quantiles(self) -> list[float] | None:
+        """The quantiles the ``*_ci`` accessors return, or None without intervals.
+
+        Returns
+        -------
+        list of float or None
+            The constructor's ``ci_quantiles``.
+        """
         return self._ci_quantiles
 
     # -- aggregates -------------------------------------------------------------------------------
@@ -386,15 +598,154 @@ class MetricFrame:
         return self._per_level(columns)
 
     def group_min(self, errors: str = "raise") -> Any:
+        """The smallest value over the groups of each metric (per control level).
+
+        Under the strict convention the result is NaN where a group with rows has an
+        undefined value, with an ``UndefinedMetricWarning`` naming the groups: the
+        disparity is then unknown, not zero.
+
+        Parameters
+        ----------
+        errors : {"raise", "coerce"}, default "raise"
+            What a metric returning non-scalar values does: raise an
+            ``InvalidInputError``, or count as NaN.
+
+        Returns
+        -------
+        scalar, pandas Series or DataFrame
+            Shaped like ``overall``: a scalar for one metric callable without control
+            features, else per metric (and per control level).
+
+        Raises
+        ------
+        InvalidInputError
+            ``errors`` is not ``"raise"`` or ``"coerce"``, or (``errors="raise"``) a metric
+            returns non-scalar values.
+
+        Examples
+        --------
+        >>> from assay.fairness import MetricFrame, selection_rate
+        >>> mf = MetricFrame(metrics=selection_rate, y_true=[1, 0, 1, 1, 0, 1, 0, 0],
+        ...                  y_pred=[1, 0, 1, 0, 1, 1, 1, 0], sensitive_features=list("ffffmmmm"))
+        >>> mf.group_min()
+        0.5
+        """
         return self._aggregate("group_min", errors)
 
     def group_max(self, errors: str = "raise") -> Any:
+        """The largest value over the groups of each metric (per control level).
+
+        Under the strict convention the result is NaN where a group with rows has an
+        undefined value, with an ``UndefinedMetricWarning`` naming the groups: the
+        disparity is then unknown, not zero.
+
+        Parameters
+        ----------
+        errors : {"raise", "coerce"}, default "raise"
+            What a metric returning non-scalar values does: raise an
+            ``InvalidInputError``, or count as NaN.
+
+        Returns
+        -------
+        scalar, pandas Series or DataFrame
+            Shaped like ``overall``: a scalar for one metric callable without control
+            features, else per metric (and per control level).
+
+        Raises
+        ------
+        InvalidInputError
+            ``errors`` is not ``"raise"`` or ``"coerce"``, or (``errors="raise"``) a metric
+            returns non-scalar values.
+
+        Examples
+        --------
+        >>> from assay.fairness import MetricFrame, selection_rate
+        >>> mf = MetricFrame(metrics=selection_rate, y_true=[1, 0, 1, 1, 0, 1, 0, 0],
+        ...                  y_pred=[1, 0, 1, 0, 1, 1, 1, 0], sensitive_features=list("ffffmmmm"))
+        >>> mf.group_max()
+        0.75
+        """
         return self._aggregate("group_max", errors)
 
     def difference(self, method: str = "between_groups", errors: str = "coerce") -> Any:
+        """The largest difference of each metric between groups, or to the overall value.
+
+        Under the strict convention the result is NaN where a group with rows has an
+        undefined value, with an ``UndefinedMetricWarning`` naming the groups: the
+        disparity is then unknown, not zero.
+
+        Parameters
+        ----------
+        method : {"between_groups", "to_overall"}, default "between_groups"
+            ``"between_groups"``: max - min over the groups. ``"to_overall"``: the
+            largest |value - overall| over the groups.
+        errors : {"raise", "coerce"}, default "coerce"
+            What a metric returning non-scalar values does: raise an
+            ``InvalidInputError``, or count as NaN.
+
+        Returns
+        -------
+        scalar, pandas Series or DataFrame
+            Shaped like ``overall``: a scalar for one metric callable without control
+            features, else per metric (and per control level).
+
+        Raises
+        ------
+        InvalidInputError
+            ``errors`` is not ``"raise"`` or ``"coerce"`` or ``method`` is unknown, or (``errors="raise"``) a metric
+            returns non-scalar values.
+
+        Examples
+        --------
+        >>> from assay.fairness import MetricFrame, selection_rate
+        >>> mf = MetricFrame(metrics=selection_rate, y_true=[1, 0, 1, 1, 0, 1, 0, 0],
+        ...                  y_pred=[1, 0, 1, 0, 1, 1, 1, 0], sensitive_features=list("ffffmmmm"))
+        >>> mf.difference()
+        0.25
+        >>> mf.difference(method="to_overall")
+        0.125
+        """
         return self._aggregate(f"difference_{_method(method)}", errors)
 
     def ratio(self, method: str = "between_groups", errors: str = "coerce") -> Any:
+        """The smallest ratio of each metric between groups, or to the overall value.
+
+        Under the strict convention the result is NaN where a group with rows has an
+        undefined value, with an ``UndefinedMetricWarning`` naming the groups: the
+        disparity is then unknown, not zero.
+        A ratio of all-zero values (0 / 0) is NaN with an ``UndefinedMetricWarning``.
+
+        Parameters
+        ----------
+        method : {"between_groups", "to_overall"}, default "between_groups"
+            ``"between_groups"``: min / max over the groups. ``"to_overall"``: the
+            smallest r(value / overall) over the groups, with r(x) = 1 / x for x > 1, else x.
+        errors : {"raise", "coerce"}, default "coerce"
+            What a metric returning non-scalar values does: raise an
+            ``InvalidInputError``, or count as NaN.
+
+        Returns
+        -------
+        scalar, pandas Series or DataFrame
+            Shaped like ``overall``: a scalar for one metric callable without control
+            features, else per metric (and per control level).
+
+        Raises
+        ------
+        InvalidInputError
+            ``errors`` is not ``"raise"`` or ``"coerce"`` or ``method`` is unknown, or (``errors="raise"``) a metric
+            returns non-scalar values.
+
+        Examples
+        --------
+        >>> from assay.fairness import MetricFrame, selection_rate
+        >>> mf = MetricFrame(metrics=selection_rate, y_true=[1, 0, 1, 1, 0, 1, 0, 0],
+        ...                  y_pred=[1, 0, 1, 0, 1, 1, 1, 0], sensitive_features=list("ffffmmmm"))
+        >>> round(mf.ratio(), 4)
+        0.6667
+        >>> mf.ratio(method="to_overall")
+        0.8
+        """
         return self._aggregate(f"ratio_{_method(method)}", errors)
 
     # -- bootstrap intervals -------------------------------------------------------------------------
@@ -406,29 +757,211 @@ class MetricFrame:
         return [shape(columns) for columns in self._bootstrap.quantiles(key, self._ci_quantiles)]
 
     @property
-    def overall_ci(self) -> list:
+    def overall_ci(self) -> list[Any]:
+        """Bootstrap quantiles of ``overall``.
+
+        Returns
+        -------
+        list
+            One result per quantile of ``ci_quantiles``, each shaped like ``overall``.
+
+        Raises
+        ------
+        InvalidInputError
+            The frame has no intervals (``n_boot`` and ``ci_quantiles`` were not given).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from assay.fairness import MetricFrame, selection_rate
+        >>> rng = np.random.default_rng(0)
+        >>> group = rng.choice(["a", "b"], size=400)
+        >>> y_true = rng.integers(0, 2, size=400)
+        >>> y_pred = (rng.random(400) < np.where(group == "a", 0.6, 0.4)).astype(int)
+        >>> mf = MetricFrame(metrics=selection_rate, y_true=y_true, y_pred=y_pred, sensitive_features=group,
+        ...                  n_boot=500, ci_quantiles=[0.025, 0.975], random_state=0)
+        >>> [round(bound, 3) for bound in mf.overall_ci]
+        [0.454, 0.546]
+        """
         return self._ci("overall")
 
     @property
-    def by_group_ci(self) -> list:
+    def by_group_ci(self) -> list[Any]:
+        """Bootstrap quantiles of ``by_group`` (replicates where a group's value is NaN are skipped).
+
+        Returns
+        -------
+        list
+            One result per quantile of ``ci_quantiles``, each shaped like ``by_group``.
+
+        Raises
+        ------
+        InvalidInputError
+            The frame has no intervals (``n_boot`` and ``ci_quantiles`` were not given).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from assay.fairness import MetricFrame, selection_rate
+        >>> rng = np.random.default_rng(0)
+        >>> group = rng.choice(["a", "b"], size=400)
+        >>> y_true = rng.integers(0, 2, size=400)
+        >>> y_pred = (rng.random(400) < np.where(group == "a", 0.6, 0.4)).astype(int)
+        >>> mf = MetricFrame(metrics=selection_rate, y_true=y_true, y_pred=y_pred, sensitive_features=group,
+        ...                  n_boot=500, ci_quantiles=[0.025, 0.975], random_state=0)
+        >>> low, high = mf.by_group_ci
+        >>> low.round(3).tolist(), high.round(3).tolist()
+        ([0.496, 0.372], [0.639, 0.5])
+        """
         return self._ci("by_group")
 
-    def group_min_ci(self) -> list:
+    def group_min_ci(self) -> list[Any]:
+        """Bootstrap quantiles of ``group_min()``.
+
+        Returns
+        -------
+        list
+            One result per quantile of ``ci_quantiles``, each shaped like ``group_min()``.
+
+        Raises
+        ------
+        InvalidInputError
+            The frame has no intervals (``n_boot`` and ``ci_quantiles`` were not given).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from assay.fairness import MetricFrame, selection_rate
+        >>> rng = np.random.default_rng(0)
+        >>> group = rng.choice(["a", "b"], size=400)
+        >>> y_true = rng.integers(0, 2, size=400)
+        >>> y_pred = (rng.random(400) < np.where(group == "a", 0.6, 0.4)).astype(int)
+        >>> mf = MetricFrame(metrics=selection_rate, y_true=y_true, y_pred=y_pred, sensitive_features=group,
+        ...                  n_boot=500, ci_quantiles=[0.025, 0.975], random_state=0)
+        >>> [round(bound, 3) for bound in mf.group_min_ci()]
+        [0.372, 0.5]
+        """
         return self._ci("group_min")
 
-    def group_max_ci(self) -> list:
+    def group_max_ci(self) -> list[Any]:
+        """Bootstrap quantiles of ``group_max()``.
+
+        Returns
+        -------
+        list
+            One result per quantile of ``ci_quantiles``, each shaped like ``group_max()``.
+
+        Raises
+        ------
+        InvalidInputError
+            The frame has no intervals (``n_boot`` and ``ci_quantiles`` were not given).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from assay.fairness import MetricFrame, selection_rate
+        >>> rng = np.random.default_rng(0)
+        >>> group = rng.choice(["a", "b"], size=400)
+        >>> y_true = rng.integers(0, 2, size=400)
+        >>> y_pred = (rng.random(400) < np.where(group == "a", 0.6, 0.4)).astype(int)
+        >>> mf = MetricFrame(metrics=selection_rate, y_true=y_true, y_pred=y_pred, sensitive_features=group,
+        ...                  n_boot=500, ci_quantiles=[0.025, 0.975], random_state=0)
+        >>> [round(bound, 3) for bound in mf.group_max_ci()]
+        [0.497, 0.639]
+        """
         return self._ci("group_max")
 
-    def difference_ci(self, method: str = "between_groups") -> list:
+    def difference_ci(self, method: str = "between_groups") -> list[Any]:
+        """Bootstrap quantiles of ``difference(method)``.
+
+        A replicate in which a compared group's value is undefined has a NaN difference, so
+        such replicates make the bounds NaN (as fairlearn's plain quantiles).
+
+        Parameters
+        ----------
+        method : {"between_groups", "to_overall"}, default "between_groups"
+            As in ``difference``.
+
+        Returns
+        -------
+        list
+            One result per quantile of ``ci_quantiles``, each shaped like ``difference()``.
+
+        Raises
+        ------
+        InvalidInputError
+            The frame has no intervals (``n_boot`` and ``ci_quantiles`` were not given) or ``method`` is unknown.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from assay.fairness import MetricFrame, selection_rate
+        >>> rng = np.random.default_rng(0)
+        >>> group = rng.choice(["a", "b"], size=400)
+        >>> y_true = rng.integers(0, 2, size=400)
+        >>> y_pred = (rng.random(400) < np.where(group == "a", 0.6, 0.4)).astype(int)
+        >>> mf = MetricFrame(metrics=selection_rate, y_true=y_true, y_pred=y_pred, sensitive_features=group,
+        ...                  n_boot=500, ci_quantiles=[0.025, 0.975], random_state=0)
+        >>> [round(bound, 3) for bound in mf.difference_ci()]
+        [0.034, 0.226]
+        """
         return self._ci(f"difference_{_method(method)}")
 
-    def ratio_ci(self, method: str = "between_groups") -> list:
+    def ratio_ci(self, method: str = "between_groups") -> list[Any]:
+        """Bootstrap quantiles of ``ratio(method)``.
+
+        Parameters
+        ----------
+        method : {"between_groups", "to_overall"}, default "between_groups"
+            As in ``ratio``.
+
+        Returns
+        -------
+        list
+            One result per quantile of ``ci_quantiles``, each shaped like ``ratio()``.
+
+        Raises
+        ------
+        InvalidInputError
+            The frame has no intervals (``n_boot`` and ``ci_quantiles`` were not given) or ``method`` is unknown.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from assay.fairness import MetricFrame, selection_rate
+        >>> rng = np.random.default_rng(0)
+        >>> group = rng.choice(["a", "b"], size=400)
+        >>> y_true = rng.integers(0, 2, size=400)
+        >>> y_pred = (rng.random(400) < np.where(group == "a", 0.6, 0.4)).astype(int)
+        >>> mf = MetricFrame(metrics=selection_rate, y_true=y_true, y_pred=y_pred, sensitive_features=group,
+        ...                  n_boot=500, ci_quantiles=[0.025, 0.975], random_state=0)
+        >>> [round(bound, 3) for bound in mf.ratio_ci()]
+        [0.632, 0.936]
+        """
         return self._ci(f"ratio_{_method(method)}")
 
     # -- export --------------------------------------------------------------------------------------
 
     def to_frame(self) -> Any:
-        """Long format: one row per (group, metric) with value and undefined reason."""
+        """The values in long format: one row per (group, metric).
+
+        Returns
+        -------
+        pandas DataFrame
+            Columns: the grouping features, ``metric``, ``value``, ``undefined`` (the reason
+            a value is undefined, else empty) and ``small`` (fewer rows than
+            ``min_support``).
+
+        Examples
+        --------
+        >>> from assay.fairness import MetricFrame, selection_rate
+        >>> mf = MetricFrame(metrics=selection_rate, y_true=[1, 0, 1, 1, 0, 1, 0, 0],
+        ...                  y_pred=[1, 0, 1, 0, 1, 1, 1, 0], sensitive_features=list("ffffmmmm"))
+        >>> mf.to_frame()[["sensitive_feature_0", "metric", "value"]]
+          sensitive_feature_0          metric  value
+        0                   f  selection_rate   0.50
+        1                   m  selection_rate   0.75
+        """
         import pandas as pd
 
         frame = self.by_group if not self._user_supplied_callable else self.by_group.to_frame()
@@ -439,7 +972,26 @@ class MetricFrame:
         long.index = long.index.set_names([*long.index.names[:-1], "metric"])
         return long.reset_index() if isinstance(long, pd.DataFrame) else long
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
+        """Everything the frame computed, as a JSON-safe dictionary (NaN as None).
+
+        Returns
+        -------
+        dict
+            ``convention``, ``features``, ``control_features``, ``groups`` (the levels of
+            each group), ``group_rows``, ``min_support``, ``small``, ``missing_rows``,
+            ``dropped_rows`` and ``metrics``: per metric its values by group, undefined
+            reasons, overall values and the six aggregates per control level.
+
+        Examples
+        --------
+        >>> from assay.fairness import MetricFrame, selection_rate
+        >>> mf = MetricFrame(metrics=selection_rate, y_true=[1, 0, 1, 1, 0, 1, 0, 0],
+        ...                  y_pred=[1, 0, 1, 0, 1, 1, 1, 0], sensitive_features=list("ffffmmmm"))
+        >>> data = mf.to_dict()
+        >>> data["groups"], data["metrics"]["selection_rate"]["by_group"]
+        ([['f'], ['m']], [0.5, 0.75])
+        """
         groups = self._groups
         keep = self._keep_groups()
         labels = [
