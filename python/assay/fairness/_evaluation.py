@@ -19,6 +19,8 @@ from ._inputs import Classes, as_numeric, encode_classes, split_features, to_num
 
 _core_fair = _core.fairness
 CONVENTIONS = ("strict", "fairlearn")
+"""The values of ``convention=``: ``"strict"`` (a value whose definition divides by zero is NaN,
+with its reason) and ``"fairlearn"`` (fairlearn's numbers, quirks included)."""
 
 _RESTRICTED_LABELS = "If pos_label is not specified, values must be from {0, 1} or {-1, 1}"
 _TOO_MANY_LABELS = "Must have no more than two unique y values"

@@ -10,6 +10,7 @@ import numpy as np
 
 from .. import _core
 from ..errors import InvalidInputError, InvalidTypeError
+from ..typing import ArrayLike
 from ..warnings import UndefinedMetricWarning
 
 _core_fair = _core.fairness
@@ -47,12 +48,41 @@ def _warn_undefined(undefined: np.ndarray, what: str) -> None:
         warnings.warn(f"{int(undefined.sum())} interval(s) are NaN: {what}", UndefinedMetricWarning, stacklevel=3)
 
 
-def wilson_interval(successes: Any, trials: Any, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
-    """Wilson score interval for proportions successes / trials (numbers or 1-D arrays).
+def wilson_interval(successes: ArrayLike, trials: ArrayLike, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+    """Wilson score interval for proportions ``successes / trials``.
 
-    Counts must be finite non-negative whole numbers with successes <= trials
-    (InvalidInputError naming the argument otherwise). Where trials = 0 the proportion is
-    undefined: the bounds are NaN and an UndefinedMetricWarning says so."""
+    Counts are numbers or 1-D arrays, broadcast together. Where ``trials = 0`` the
+    proportion is undefined: the bounds are NaN and an ``UndefinedMetricWarning`` says so.
+
+    Parameters
+    ----------
+    successes : ArrayLike
+        Successes: finite non-negative whole numbers, at most ``trials``.
+    trials : ArrayLike
+        Trials: finite non-negative whole numbers.
+    confidence : float, default 0.95
+        The confidence level, strictly between 0 and 1.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        The lower and upper bounds, one per broadcast count.
+
+    Raises
+    ------
+    InvalidInputError
+        A count that is negative, not whole or not finite, ``successes > trials``, counts
+        of different lengths, or ``confidence`` outside (0, 1).
+    InvalidTypeError
+        Counts that are not numbers.
+
+    Examples
+    --------
+    >>> from assay.fairness import wilson_interval
+    >>> low, high = wilson_interval([30, 5], [100, 10])
+    >>> low.round(4), high.round(4)
+    (array([0.2189, 0.2366]), array([0.3958, 0.7634]))
+    """
     z = z_value(confidence)
     x, n = _count_arrays({"successes": successes, "trials": trials})
     low, high = _core_fair.wilson(x, n, z)
@@ -60,9 +90,43 @@ def wilson_interval(successes: Any, trials: Any, confidence: float = 0.95) -> tu
     return low, high
 
 
-def newcombe_interval(x1: Any, n1: Any, x2: Any, n2: Any, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
-    """Newcombe's hybrid score interval for p1 - p2 (counts checked as wilson_interval's;
-    NaN with an UndefinedMetricWarning where n1 = 0 or n2 = 0)."""
+def newcombe_interval(
+    x1: ArrayLike, n1: ArrayLike, x2: ArrayLike, n2: ArrayLike, confidence: float = 0.95
+) -> tuple[np.ndarray, np.ndarray]:
+    """Newcombe's hybrid score interval (method 10) for a difference of proportions p1 - p2.
+
+    p1 = x1 / n1 and p2 = x2 / n2; counts are numbers or 1-D arrays, broadcast together
+    and checked as ``wilson_interval``'s. Where ``n1 = 0`` or ``n2 = 0`` the bounds are NaN
+    with an ``UndefinedMetricWarning``.
+
+    Parameters
+    ----------
+    x1, n1 : ArrayLike
+        Successes and trials of the first proportion.
+    x2, n2 : ArrayLike
+        Successes and trials of the second proportion.
+    confidence : float, default 0.95
+        The confidence level, strictly between 0 and 1.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        The lower and upper bounds of p1 - p2.
+
+    Raises
+    ------
+    InvalidInputError
+        Invalid counts (as ``wilson_interval``) or ``confidence`` outside (0, 1).
+    InvalidTypeError
+        Counts that are not numbers.
+
+    Examples
+    --------
+    >>> from assay.fairness import newcombe_interval
+    >>> low, high = newcombe_interval(30, 100, 20, 100)
+    >>> low.round(4), high.round(4)
+    (array([-0.0202]), array([0.2167]))
+    """
     z = z_value(confidence)
     arrays = _count_arrays({"x1": x1, "n1": n1, "x2": x2, "n2": n2})
     low, high = _core_fair.newcombe(*arrays, z)
@@ -70,10 +134,43 @@ def newcombe_interval(x1: Any, n1: Any, x2: Any, n2: Any, confidence: float = 0.
     return low, high
 
 
-def katz_interval(x1: Any, n1: Any, x2: Any, n2: Any, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
-    """Katz's log interval for p1 / p2 (counts checked as wilson_interval's); NaN with an
-    UndefinedMetricWarning where x1 = 0 or x2 = 0 (the log ratio's variance divides by the
-    counts)."""
+def katz_interval(
+    x1: ArrayLike, n1: ArrayLike, x2: ArrayLike, n2: ArrayLike, confidence: float = 0.95
+) -> tuple[np.ndarray, np.ndarray]:
+    """Katz's log interval for a ratio of proportions p1 / p2.
+
+    p1 = x1 / n1 and p2 = x2 / n2; counts are numbers or 1-D arrays, broadcast together
+    and checked as ``wilson_interval``'s. Where ``x1 = 0`` or ``x2 = 0`` (the log ratio's
+    variance divides by the counts) the bounds are NaN with an ``UndefinedMetricWarning``.
+
+    Parameters
+    ----------
+    x1, n1 : ArrayLike
+        Successes and trials of the numerator proportion.
+    x2, n2 : ArrayLike
+        Successes and trials of the denominator proportion.
+    confidence : float, default 0.95
+        The confidence level, strictly between 0 and 1.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        The lower and upper bounds of p1 / p2.
+
+    Raises
+    ------
+    InvalidInputError
+        Invalid counts (as ``wilson_interval``) or ``confidence`` outside (0, 1).
+    InvalidTypeError
+        Counts that are not numbers.
+
+    Examples
+    --------
+    >>> from assay.fairness import katz_interval
+    >>> low, high = katz_interval(30, 100, 20, 100)
+    >>> low.round(4), high.round(4)
+    (array([0.916]), array([2.4564]))
+    """
     z = z_value(confidence)
     arrays = _count_arrays({"x1": x1, "n1": n1, "x2": x2, "n2": n2})
     low, high = _core_fair.katz(*arrays, z)

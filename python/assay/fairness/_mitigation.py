@@ -3,6 +3,7 @@ randomised thresholds (fairlearn's post-processing), both computed in the core."
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -10,6 +11,7 @@ import numpy as np
 from .. import _core
 from .._util import n_jobs_arg
 from ..errors import InvalidInputError, InvalidTypeError
+from ..typing import ArrayLike, NJobs, TableLike
 from ._checks import INT32_MAX, positive_int
 from ._evaluation import observed_groups
 from ._groups import Groups
@@ -19,11 +21,51 @@ _core_fair = _core.fairness
 
 
 def reweighing(
-    y_true: Any, *, sensitive_features: Any, sample_weight: Any = None, n_jobs: int | None = None
+    y_true: ArrayLike,
+    *,
+    sensitive_features: ArrayLike | TableLike,
+    sample_weight: ArrayLike | None = None,
+    n_jobs: NJobs = None,
 ) -> np.ndarray:
-    """Per-row weights W_g W_y / (W W_gy) that make group and label independent
-    (Kamiran & Calders 2012, AIF360's Reweighing), multiplied into sample_weight when
-    given (as AIF360 multiplies instance weights)."""
+    """Per-row weights that make group and label independent (Kamiran & Calders 2012).
+
+    A row of group g and label y weighs W_g W_y / (W W_gy), with W the total weight, W_g
+    the weight of group g, W_y that of label y and W_gy that of both: AIF360's
+    ``Reweighing``. Training on these weights removes the association between the groups
+    and the labels. With ``sample_weight`` the result is multiplied into it (as AIF360
+    multiplies instance weights).
+
+    Parameters
+    ----------
+    y_true : ArrayLike
+        Labels, one per row (any number of classes).
+    sensitive_features : ArrayLike or TableLike
+        The groups: one feature or several (their observed intersections), as in
+        ``MetricFrame``.
+    sample_weight : ArrayLike, optional
+        Non-negative finite weights, one per row.
+    n_jobs : NJobs, optional
+        Threads for the core (None or -1: all cores); results do not depend on it.
+
+    Returns
+    -------
+    numpy.ndarray
+        One weight per row (float64).
+
+    Raises
+    ------
+    InvalidInputError
+        No rows, NaN labels, a missing sensitive value, bad weights, or reweighed weights
+        that overflow.
+    InvalidTypeError
+        Weights that are not numbers, or a sensitive feature of an unsupported type.
+
+    Examples
+    --------
+    >>> from assay.fairness import reweighing
+    >>> reweighing([1, 0, 1, 1, 0, 1, 0, 0], sensitive_features=list("ffffmmmm")).round(3)
+    array([0.667, 2.   , 0.667, 0.667, 0.667, 2.   , 0.667, 0.667])
+    """
     groups, evaluation, _ = observed_groups(y_true, y_true, sensitive_features, n_jobs)
     classes = encode_classes(evaluation.y_true, evaluation.y_true)
     weights = as_weights(sample_weight, len(classes.y_true))
@@ -71,17 +113,93 @@ _PREDICT_METHODS = ("auto", "predict_proba", "decision_function", "predict")
 
 
 class ThresholdOptimizer:
-    """Per-group randomised thresholds on a model's scores that equalise a rate across
-    groups while maximising an objective: fairlearn's ThresholdOptimizer (same hulls,
-    grid, choice, ``flip`` and ``tol``; see docs/fairness.md), computed in C++.
+    """Per-group randomised thresholds on a model's scores that equalise a rate across groups.
 
-    With fairlearn's estimator API: ``estimator`` (fitted with ``prefit=True``, else a
-    clone is fitted in ``fit``) gives the scores through ``predict_method``; then
-    ``fit(X, y, sensitive_features=...)``, ``predict(X, sensitive_features=...,
-    random_state=...)`` and ``predict_proba(X, sensitive_features=...)`` (the
-    probabilities of predicting 0 and 1, fairlearn's ``_pmf_predict``). Without an
+    fairlearn's ``ThresholdOptimizer`` (Hardt, Price & Srebro 2016; the same hulls, grid,
+    choice, ``flip`` and ``tol``), computed in the core, parallel over groups. Per group,
+    every threshold between distinct scores gives a point (rate, objective); the upper
+    convex hull of the points is interpolated on the grid 0, 1/grid_size, ..., 1; the grid
+    value maximising the group-size-weighted objective is chosen, and each group gets the
+    mixture of two threshold rules that reaches it. See the fairness guide for equalized
+    odds, ``tol`` and the differences from fairlearn.
+
+    With fairlearn's estimator API, ``estimator`` (used as is with ``prefit=True``, else a
+    clone is fitted in ``fit``) gives the scores through ``predict_method``. Without an
     estimator, X is the scores themselves: ``fit(y_score, y_true, sensitive_features=...)``.
     Labels are 0/1 (or pass ``pos_label``).
+
+    Parameters
+    ----------
+    estimator : object, optional
+        A scikit-learn style model; None: X is the scores.
+    constraints : str, default "demographic_parity"
+        The rate to equalise: ``"demographic_parity"`` (or ``"selection_rate_parity"``),
+        ``"true_positive_rate_parity"`` (equal opportunity), ``"false_positive_rate_parity"``,
+        ``"true_negative_rate_parity"``, ``"false_negative_rate_parity"`` or
+        ``"equalized_odds"`` (true- and false-positive rates).
+    objective : str, default "accuracy_score"
+        What to maximise: ``"accuracy_score"``, ``"balanced_accuracy_score"``,
+        ``"selection_rate"``, ``"true_positive_rate"`` or ``"true_negative_rate"`` (the
+        first two only with equalized odds).
+    grid_size : int, default 1000
+        Points of the grid of constraint values.
+    flip : bool, default False
+        Also consider "score < threshold" rules.
+    prefit : bool, default False
+        Use ``estimator`` as fitted instead of fitting a clone.
+    predict_method : {"auto", "predict_proba", "decision_function", "predict"}, default "auto"
+        How the estimator gives scores; ``"auto"``: ``predict_proba``'s second column, else
+        ``decision_function``, else ``predict`` (fairlearn's rule).
+    tol : float, optional
+        fairlearn's relaxed constraint: the groups' constraint values may differ by up to
+        ``tol`` (not with equalized odds). None or 0: the exact constraint.
+    pos_label : label, default 1
+        The positive label of ``y``.
+    n_jobs : NJobs, optional
+        Threads for the core (None or -1: all cores); results do not depend on it.
+
+    Attributes
+    ----------
+    estimator_ : object or None
+        The fitted estimator (None without one).
+    x_best_ : float
+        The chosen constraint value (NaN with ``tol``, where each group has its own).
+    rules_ : dict of str to numpy.ndarray
+        Per group: ``x_group``, the probabilities ``p0``, ``p1`` of the two threshold rules,
+        their thresholds and directions (``below``: "score < threshold"), and ``p_ignore``.
+    constant_ : float
+        The constant rate predicted with probability ``p_ignore`` (equalized odds).
+    objective_curve_ : numpy.ndarray
+        The weighted objective at every grid point.
+
+    Raises
+    ------
+    InvalidInputError
+        An unknown ``constraints``, ``objective`` or ``predict_method``, an objective that
+        ``"equalized_odds"`` does not support, a negative ``tol`` (or any with equalized
+        odds), or ``grid_size`` below 1.
+    InvalidTypeError
+        ``grid_size`` not an integer.
+    ResourceLimitError
+        ``grid_size`` beyond the int32 index range.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from assay.fairness import ThresholdOptimizer
+    >>> rng = np.random.default_rng(0)
+    >>> group = np.repeat(["a", "b"], 100)
+    >>> y = rng.integers(0, 2, 200)
+    >>> score = np.clip(0.5 * y + rng.normal(np.where(group == "a", 0.3, 0.1), 0.2), 0, 1)
+    >>> optimizer = ThresholdOptimizer(constraints="demographic_parity").fit(score, y, sensitive_features=group)
+    >>> optimizer.to_frame()[["x_group", "p0", "p1"]].round(3)
+                         x_group     p0     p1
+    sensitive_feature_0
+    a                       0.57  0.333  0.667
+    b                       0.57  1.000  0.000
+    >>> y_pred = optimizer.predict(score, sensitive_features=group, random_state=0)
+    >>> [float(y_pred[group == g].mean()) for g in ("a", "b")]
+    [0.57, 0.57]
     """
 
     def __init__(
@@ -96,8 +214,8 @@ class ThresholdOptimizer:
         predict_method: str = "auto",
         tol: float | None = None,
         pos_label: Any = 1,
-        n_jobs: int | None = None,
-    ):
+        n_jobs: NJobs = None,
+    ) -> None:
         if constraints not in _CONSTRAINTS:
             raise InvalidInputError(f"constraints must be one of {sorted(_CONSTRAINTS)}, got {constraints!r}")
         if objective not in _OBJECTIVES:
@@ -128,11 +246,52 @@ class ThresholdOptimizer:
         "n_jobs",
     )
 
-    def get_params(self, deep: bool = True) -> dict:
-        """The constructor arguments (scikit-learn's estimator protocol, so clone works)."""
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
+        """The constructor arguments (scikit-learn's estimator protocol, so ``clone`` works).
+
+        Parameters
+        ----------
+        deep : bool, default True
+            Accepted for scikit-learn's protocol; the estimator's own parameters are not
+            included.
+
+        Returns
+        -------
+        dict
+            Parameter name to value.
+
+        Examples
+        --------
+        >>> from assay.fairness import ThresholdOptimizer
+        >>> ThresholdOptimizer(grid_size=100).get_params()["grid_size"]
+        100
+        """
         return {name: getattr(self, name) for name in self._PARAMS}
 
     def set_params(self, **params: Any) -> ThresholdOptimizer:
+        """Sets constructor arguments, checked as in the constructor (scikit-learn's estimator protocol).
+
+        Parameters
+        ----------
+        **params
+            Constructor arguments by name.
+
+        Returns
+        -------
+        ThresholdOptimizer
+            self.
+
+        Raises
+        ------
+        InvalidInputError
+            An unknown parameter name, or a value the constructor refuses.
+
+        Examples
+        --------
+        >>> from assay.fairness import ThresholdOptimizer
+        >>> ThresholdOptimizer().set_params(flip=True).flip
+        True
+        """
         unknown = set(params) - set(self._PARAMS)
         if unknown:
             raise InvalidInputError(f"ThresholdOptimizer: unknown parameters {sorted(unknown)}")
@@ -154,7 +313,7 @@ class ThresholdOptimizer:
             output = output[:, 1]
         return as_numeric(to_numpy(output, f"estimator.{method}(X)"), f"estimator.{method}(X)")
 
-    def _fitted_estimator(self, X: Any, y: Any, fit_params: dict) -> Any:
+    def _fitted_estimator(self, X: Any, y: ArrayLike, fit_params: dict[str, Any]) -> Any:
         if self.estimator is None:
             if fit_params:
                 raise InvalidInputError(f"fit: parameters {sorted(fit_params)} need an estimator")
@@ -167,8 +326,6 @@ class ThresholdOptimizer:
                 try:
                     check_is_fitted(self.estimator)
                 except NotFittedError:
-                    import warnings
-
                     warnings.warn("prefit=True, but the estimator does not look fitted", stacklevel=3)
             except ImportError:  # pragma: no cover - scikit-learn is in every test environment
                 pass
@@ -181,9 +338,49 @@ class ThresholdOptimizer:
             clone = copy.deepcopy
         return clone(self.estimator).fit(X, y, **fit_params)
 
-    def fit(self, X: Any, y: Any, *, sensitive_features: Any, **fit_params: Any) -> ThresholdOptimizer:
-        """Fits the estimator (unless prefit) and the per-group thresholds. Without an
-        estimator, X is the scores. fit_params go to the estimator's fit."""
+    def fit(
+        self, X: Any, y: ArrayLike, *, sensitive_features: ArrayLike | TableLike, **fit_params: Any
+    ) -> ThresholdOptimizer:
+        """Fits the estimator (unless ``prefit``) and the per-group thresholds.
+
+        Parameters
+        ----------
+        X : TableLike or ArrayLike
+            The estimator's input rows; without an estimator, the scores (one per row).
+        y : ArrayLike
+            Binary labels, one per row, one of them ``pos_label``.
+        sensitive_features : ArrayLike or TableLike
+            The groups: one feature or several, as in ``MetricFrame``; every combination
+            of levels is a group.
+        **fit_params
+            Passed to the estimator's ``fit``.
+
+        Returns
+        -------
+        ThresholdOptimizer
+            self, fitted.
+
+        Raises
+        ------
+        InvalidInputError
+            Lengths differ, more than two labels or none equal to ``pos_label``, a missing
+            sensitive value, non-finite scores, a group with one class, or ``fit_params``
+            without an estimator.
+        InvalidTypeError
+            Scores that are not numbers.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from assay.fairness import ThresholdOptimizer
+        >>> rng = np.random.default_rng(0)
+        >>> group = np.repeat(["a", "b"], 100)
+        >>> y = rng.integers(0, 2, 200)
+        >>> score = np.clip(0.5 * y + rng.normal(np.where(group == "a", 0.3, 0.1), 0.2), 0, 1)
+        >>> optimizer = ThresholdOptimizer(constraints="demographic_parity").fit(score, y, sensitive_features=group)
+        >>> round(float(optimizer.x_best_), 3)
+        0.57
+        """
         labels = to_numpy(y, "y")
         self.estimator_ = self._fitted_estimator(X, y, fit_params)
         scores = self._scores(X, "X")
@@ -253,9 +450,39 @@ class ThresholdOptimizer:
             group = group * len(fitted) + position[feature.codes]
         return scores, group
 
-    def predict_proba(self, X: Any, *, sensitive_features: Any) -> np.ndarray:
-        """The probabilities of predicting 0 and 1 for each row, shape (rows, 2)
-        (fairlearn's ``_pmf_predict``)."""
+    def predict_proba(self, X: Any, *, sensitive_features: ArrayLike | TableLike) -> np.ndarray:
+        """The probabilities of predicting 0 and 1 for each row (fairlearn's ``_pmf_predict``).
+
+        Parameters
+        ----------
+        X : TableLike or ArrayLike
+            The estimator's input rows; without an estimator, the scores.
+        sensitive_features : ArrayLike or TableLike
+            The groups of the rows, with the features and levels seen in ``fit``.
+
+        Returns
+        -------
+        numpy.ndarray
+            Shape (rows, 2): P(0) and P(1) per row.
+
+        Raises
+        ------
+        InvalidInputError
+            The optimizer is not fitted, or a feature or level was not seen in ``fit``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from assay.fairness import ThresholdOptimizer
+        >>> rng = np.random.default_rng(0)
+        >>> group = np.repeat(["a", "b"], 100)
+        >>> y = rng.integers(0, 2, 200)
+        >>> score = np.clip(0.5 * y + rng.normal(np.where(group == "a", 0.3, 0.1), 0.2), 0, 1)
+        >>> optimizer = ThresholdOptimizer(constraints="demographic_parity").fit(score, y, sensitive_features=group)
+        >>> optimizer.predict_proba(score[:2], sensitive_features=group[:2]).round(3)
+        array([[0.333, 0.667],
+               [0.333, 0.667]])
+        """
         scores, group = self._rows(X, sensitive_features)
         r = self.rules_
 
@@ -268,10 +495,52 @@ class ThresholdOptimizer:
         positive = p_ignore * self.constant_ + (1 - p_ignore) * thresholded
         return np.stack([1.0 - positive, positive], axis=1)
 
-    def predict(self, X: Any, *, sensitive_features: Any, random_state: Any = None) -> np.ndarray:
-        """0/1 predictions: 1 where P(1) >= a uniform draw of random_state (an int, a
-        numpy RandomState, or None for numpy's global one, as scikit-learn's
-        check_random_state), fairlearn's rule."""
+    def predict(
+        self,
+        X: Any,
+        *,
+        sensitive_features: ArrayLike | TableLike,
+        random_state: int | np.random.RandomState | None = None,
+    ) -> np.ndarray:
+        """Randomised 0/1 predictions: 1 where P(1) >= a uniform draw (fairlearn's rule).
+
+        The same ``random_state`` gives the same predictions as fairlearn's.
+
+        Parameters
+        ----------
+        X : TableLike or ArrayLike
+            The estimator's input rows; without an estimator, the scores.
+        sensitive_features : ArrayLike or TableLike
+            The groups of the rows, with the features and levels seen in ``fit``.
+        random_state : int or numpy RandomState, optional
+            The uniform draws: an integer in [0, 2**32), a numpy ``RandomState``, or None
+            for numpy's global one (scikit-learn's ``check_random_state``).
+
+        Returns
+        -------
+        numpy.ndarray
+            0 or 1 per row (int64).
+
+        Raises
+        ------
+        InvalidInputError
+            The optimizer is not fitted, a feature or level was not seen in ``fit``, or
+            ``random_state`` is out of range.
+        InvalidTypeError
+            ``random_state`` of another type.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from assay.fairness import ThresholdOptimizer
+        >>> rng = np.random.default_rng(0)
+        >>> group = np.repeat(["a", "b"], 100)
+        >>> y = rng.integers(0, 2, 200)
+        >>> score = np.clip(0.5 * y + rng.normal(np.where(group == "a", 0.3, 0.1), 0.2), 0, 1)
+        >>> optimizer = ThresholdOptimizer(constraints="demographic_parity").fit(score, y, sensitive_features=group)
+        >>> optimizer.predict(score[:5], sensitive_features=group[:5], random_state=0)
+        array([1, 0, 1, 0, 0])
+        """
         if random_state is None:
             rng = np.random.mtrand._rand
         elif isinstance(random_state, np.random.RandomState):
@@ -290,9 +559,17 @@ class ThresholdOptimizer:
         return (positive >= rng.rand(len(positive))).astype(np.int64)
 
     def to_frame(self) -> Any:
-        """One row per group: its constraint value on the grid, the two threshold rules
-        (below: "score < threshold"), the probability of using each, and (equalized
-        odds) the probability of the constant prediction instead."""
+        """The fitted rules: one row per group.
+
+        Returns
+        -------
+        pandas DataFrame
+            Indexed by group: ``x_group`` (its constraint value on the grid), the two
+            threshold rules (``threshold0``, ``below0``, ``threshold1``, ``below1``; below
+            means "score < threshold"), the probability of using each (``p0``, ``p1``) and,
+            for equalized odds, the probability ``p_ignore`` of the constant prediction
+            instead.
+        """
         import pandas as pd
 
         return pd.DataFrame(self.rules_, index=self._group_index)
