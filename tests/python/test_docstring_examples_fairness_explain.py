@@ -7,10 +7,9 @@ import doctest
 import importlib
 import pkgutil
 
-import pytest
-
 import assay.explain
 import assay.fairness
+import pytest
 
 PACKAGES = (assay.fairness, assay.explain)
 OPTIONS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE

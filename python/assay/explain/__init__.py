@@ -1,6 +1,6 @@
-"""Explanations of models: exact SHAP values of tree ensembles (:class:`TreeExplainer`),
-model-agnostic explainers (:class:`KernelExplainer`, :class:`PermutationExplainer`,
-:class:`ExactExplainer`, :class:`LinearExplainer`) and the :class:`Explanation` result
+"""Explanations of models: exact SHAP values of tree ensembles (``TreeExplainer``),
+model-agnostic explainers (``KernelExplainer``, ``PermutationExplainer``,
+``ExactExplainer``, ``LinearExplainer``) and the ``Explanation`` result
 that every explainer returns."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
-"""Model-agnostic explainers: :class:`ExactExplainer`, :class:`KernelExplainer`,
-:class:`PermutationExplainer`, and the closed form :class:`LinearExplainer`.
+"""Model-agnostic explainers: ``ExactExplainer``, ``KernelExplainer``,
+``PermutationExplainer``, and the closed form ``LinearExplainer``.
 
 The first three explain any model given as a callable on a 2-D float array, with the
 interventional game v(S) = link(sum_b w_b f(x_S, b_notS)) over background rows b.
@@ -1384,7 +1384,7 @@ def _native_model(model: Any) -> _NativeModel | None:
 
 
 def _unpack_background(data: Any, data_weights: Any, feature_names: Sequence[str] | None) -> tuple[Any, Any, Any]:
-    """A :class:`Background` as (rows, weights, names); anything else unchanged."""
+    """A ``Background`` as (rows, weights, names); anything else unchanged."""
     if not isinstance(data, Background):
         return data, data_weights, feature_names
     if data_weights is not None:

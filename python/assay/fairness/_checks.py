@@ -1,6 +1,6 @@
 """Checks of the fairness functions' scalar arguments: counts and seeds.
 
-Every check raises a class of :mod:`assay.errors` whose message names the argument.
+Every check raises a class of ``assay.errors`` whose message names the argument.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Conversion of the fairness functions' per-row inputs into checked numpy arrays: labels
 and scores, sample weights, class labels as codes, and sensitive features as sorted codes.
 
-Every error is a class of :mod:`assay.errors` whose message names the argument.
+Every error is a class of ``assay.errors`` whose message names the argument.
 """
 
 from __future__ import annotations
@@ -98,7 +98,7 @@ def _needs_scaling(array: np.ndarray) -> bool:
 
 
 def weight_scale(values: Any) -> float:
-    """The factor :func:`as_weights` divided the weights by (1.0 unless their sum overflows)."""
+    """The factor ``as_weights`` divided the weights by (1.0 unless their sum overflows)."""
     array = np.asarray(values, dtype=np.float64)
     return float(array.max()) if len(array) and _needs_scaling(array) else 1.0
 

@@ -476,6 +476,7 @@ class RegressionAccumulator(_GroupAccumulator):
         "root_mean_squared_error",
         "r2",
     )
+    """The regression metrics ``by_group`` computes by default (``r2`` is R^2)."""
 
     def __init__(self, *, levels: Mapping[str, Sequence[Any]], weighted: bool = False) -> None:
         super().__init__(levels, weighted)
