@@ -1,5 +1,6 @@
 """Model-agnostic explainers: ``ExactExplainer``, ``KernelExplainer``,
-``PermutationExplainer``, and the closed form ``LinearExplainer``.
+[`PermutationExplainer`][assay.explain.PermutationExplainer], and the closed form
+[`LinearExplainer`][assay.explain.LinearExplainer].
 
 The first three explain any model given as a callable on a 2-D float array, with the
 interventional game v(S) = link(sum_b w_b f(x_S, b_notS)) over background rows b.
@@ -37,7 +38,7 @@ _CHUNK_BYTES = 2 << 20
 
 
 class Background:
-    """Weighted background rows (e.g. from ``kmeans``); every explainer takes it as ``data``.
+    """Weighted background rows (e.g. from [`kmeans`][assay.explain.kmeans]); every explainer takes it as ``data``.
 
     Parameters
     ----------
@@ -373,21 +374,21 @@ class ExactExplainer(_AgnosticExplainer):
         A callable taking a 2-D float64 array (rows x features) and returning one output
         per row (shape (n,)) or several (shape (n, k)), e.g. ``model.predict`` or
         ``model.predict_proba``; it is called with large batches of masked rows. A fitted
-        tree ensemble (what ``TreeExplainer`` takes) or linear model (``coef_``,
+        tree ensemble (what [`TreeExplainer`][assay.explain.TreeExplainer] takes) or linear model (``coef_``,
         ``intercept_``) given as the object itself is evaluated inside the core with no
         Python call; its raw output (margin, log-odds for classifiers) is explained.
     data : TableLike or Background
         Background rows (any table the input layer reads; all columns numeric), or a
-        ``Background`` from ``kmeans``.
+        [`Background`][assay.explain.Background] from [`kmeans`][assay.explain.kmeans].
     link : {"identity", "logit"}, default "identity"
         The values explain link(mean output over the background).
     n_jobs : NJobs, optional
         Threads for the core (None or -1: all cores). Results do not depend on it.
     max_evals : int, default 65536
-        The most coalitions per row: more than 2^M is refused (use ``KernelExplainer``).
+        The most coalitions per row: more than 2^M is refused (use [`KernelExplainer`][assay.explain.KernelExplainer]).
     data_weights : ArrayLike, optional
         Non-negative weights of the background rows (normalised to sum 1); not with a
-        ``Background``, which carries its own.
+        [`Background`][assay.explain.Background], which carries its own.
     feature_names : sequence of str, optional
         Names of the features when ``data`` is an array (default ``x0``, ``x1``, ...).
     batch_size : int, optional
@@ -495,7 +496,7 @@ class ExactExplainer(_AgnosticExplainer):
         return self(X).values
 
     def __call__(self, X: TableLike) -> Explanation:
-        """An ``Explanation`` of the rows of X with the exact Shapley values.
+        """An [`Explanation`][assay.explain.Explanation] of the rows of X with the exact Shapley values.
 
         Parameters
         ----------
@@ -553,12 +554,12 @@ class KernelExplainer(_AgnosticExplainer):
         A callable taking a 2-D float64 array (rows x features) and returning one output
         per row (shape (n,)) or several (shape (n, k)), e.g. ``model.predict`` or
         ``model.predict_proba``; it is called with large batches of masked rows. A fitted
-        tree ensemble (what ``TreeExplainer`` takes) or linear model (``coef_``,
+        tree ensemble (what [`TreeExplainer`][assay.explain.TreeExplainer] takes) or linear model (``coef_``,
         ``intercept_``) given as the object itself is evaluated inside the core with no
         Python call; its raw output (margin, log-odds for classifiers) is explained.
     data : TableLike or Background
         Background rows (any table the input layer reads; all columns numeric), or a
-        ``Background`` from ``kmeans``.
+        [`Background`][assay.explain.Background] from [`kmeans`][assay.explain.kmeans].
     link : {"identity", "logit"}, default "identity"
         The values explain link(mean output over the background).
     n_jobs : NJobs, optional
@@ -580,7 +581,7 @@ class KernelExplainer(_AgnosticExplainer):
         callable model and ``l1_reg=False``.
     data_weights : ArrayLike, optional
         Non-negative weights of the background rows (normalised to sum 1); not with a
-        ``Background``, which carries its own.
+        [`Background`][assay.explain.Background], which carries its own.
     feature_names : sequence of str, optional
         Names of the features when ``data`` is an array (default ``x0``, ``x1``, ...).
     batch_size : int, optional
@@ -968,12 +969,12 @@ class PermutationExplainer(_AgnosticExplainer):
         A callable taking a 2-D float64 array (rows x features) and returning one output
         per row (shape (n,)) or several (shape (n, k)), e.g. ``model.predict`` or
         ``model.predict_proba``; it is called with large batches of masked rows. A fitted
-        tree ensemble (what ``TreeExplainer`` takes) or linear model (``coef_``,
+        tree ensemble (what [`TreeExplainer`][assay.explain.TreeExplainer] takes) or linear model (``coef_``,
         ``intercept_``) given as the object itself is evaluated inside the core with no
         Python call; its raw output (margin, log-odds for classifiers) is explained.
     data : TableLike or Background
         Background rows (any table the input layer reads; all columns numeric), or a
-        ``Background`` from ``kmeans``.
+        [`Background`][assay.explain.Background] from [`kmeans`][assay.explain.kmeans].
     link : {"identity", "logit"}, default "identity"
         The values explain link(mean output over the background).
     n_jobs : NJobs, optional
@@ -982,7 +983,7 @@ class PermutationExplainer(_AgnosticExplainer):
         Seed of the permutations (counter-based: the same for every ``n_jobs``).
     data_weights : ArrayLike, optional
         Non-negative weights of the background rows (normalised to sum 1); not with a
-        ``Background``, which carries its own.
+        [`Background`][assay.explain.Background], which carries its own.
     feature_names : sequence of str, optional
         Names of the features when ``data`` is an array (default ``x0``, ``x1``, ...).
     batch_size : int, optional
@@ -1288,7 +1289,7 @@ class LinearExplainer:
         return self(X).values
 
     def __call__(self, X: TableLike) -> Explanation:
-        """An ``Explanation`` of the rows of X: coef_i (x_i - mean_i) per feature.
+        """An [`Explanation`][assay.explain.Explanation] of the rows of X: coef_i (x_i - mean_i) per feature.
 
         A missing value (NaN) gives NaN values for its feature.
 
@@ -1384,7 +1385,7 @@ def _native_model(model: Any) -> _NativeModel | None:
 
 
 def _unpack_background(data: Any, data_weights: Any, feature_names: Sequence[str] | None) -> tuple[Any, Any, Any]:
-    """A ``Background`` as (rows, weights, names); anything else unchanged."""
+    """A [`Background`][assay.explain.Background] as (rows, weights, names); anything else unchanged."""
     if not isinstance(data, Background):
         return data, data_weights, feature_names
     if data_weights is not None:

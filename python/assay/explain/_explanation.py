@@ -67,7 +67,7 @@ class Explanation:
         Set by the model-agnostic explainers: a standard error per value, indexed like
         ``values``.
     nsamples : int
-        Set by ``KernelExplainer``: the coalition budget used.
+        Set by [`KernelExplainer`][assay.explain.KernelExplainer]: the coalition budget used.
 
     Raises
     ------

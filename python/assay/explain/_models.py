@@ -1,6 +1,6 @@
 """Model adapters: scikit-learn, XGBoost and LightGBM models -> assay's tree IR.
 
-Each adapter returns a ``TreeModel``: the core ensemble plus what the Python
+Each adapter returns a [`TreeModel`][assay.explain.TreeModel]: the core ensemble plus what the Python
 layer needs around it (feature names, output names, what the raw output means, and a
 function returning the original library's own raw prediction, used by the tests to
 check additivity against the library rather than against the IR).
@@ -117,7 +117,7 @@ def tree_model(model: Any, iteration_range: tuple[int, int] | None = None) -> Tr
     model : fitted tree model or TreeModel
         scikit-learn decision trees, random forests, extra trees, gradient boosting and
         histogram gradient boosting; XGBoost and LightGBM boosters and their scikit-learn
-        wrappers. A ``TreeModel`` is returned as it is.
+        wrappers. A [`TreeModel`][assay.explain.TreeModel] is returned as it is.
     iteration_range : tuple of int, optional
         ``(begin, end)``: keep the boosting iterations [begin, end) of an XGBoost or
         LightGBM model (XGBoost's ``iteration_range``; ``(0, 0)`` or None: all).

@@ -386,7 +386,7 @@ class TreeExplainer:
         return values[..., 0] if values.shape[-1] == 1 else values
 
     def __call__(self, X: TableLike, y: ArrayLike | None = None, interactions: bool = False) -> Explanation:
-        """An ``Explanation`` of the rows of X.
+        """An [`Explanation`][assay.explain.Explanation] of the rows of X.
 
         Parameters
         ----------

@@ -1,19 +1,21 @@
 """Fairness: metrics by group, their disparities, intervals and mitigation.
 
-``MetricFrame`` has fairlearn's signature and accessors, so that switching is an import
-change; the named functions (``selection_rate``, ``demographic_parity_difference``,
-``equalized_odds_ratio``, ...) take fairlearn's arguments too. The work happens in the
-C++ core: the sensitive features become one group index (mixed-radix intersection
-codes), one pass accumulates a confusion matrix (or regression sums) per group, and
-every built-in metric and aggregate is computed from those statistics. User-defined
-metric callables are still accepted: they are called once per group on contiguous
-slices of the rows, sorted once by group.
+[`MetricFrame`][assay.fairness.MetricFrame] has fairlearn's signature and accessors, so that
+switching is an import change; the named functions
+([`selection_rate`][assay.fairness.selection_rate],
+[`demographic_parity_difference`][assay.fairness.demographic_parity_difference],
+[`equalized_odds_ratio`][assay.fairness.equalized_odds_ratio], ...) take fairlearn's
+arguments too. The work happens in the C++ core: the sensitive features become one group
+index (mixed-radix intersection codes), one pass accumulates a confusion matrix (or
+regression sums) per group, and every built-in metric and aggregate is computed from those
+statistics. User-defined metric callables are still accepted: they are called once per group
+on contiguous slices of the rows, sorted once by group.
 
 Two conventions (``convention=``):
 
 * ``"strict"`` (default): a value whose definition divides by zero (the true-positive
-  rate of a group without positives, say) is NaN, and ``MetricFrame.undefined`` says
-  why.
+  rate of a group without positives, say) is NaN, and
+  [`MetricFrame.undefined`][assay.fairness.MetricFrame.undefined] says why.
 * ``"fairlearn"``: fairlearn's numbers, including its quirks (such a rate is 0, the
   built-in ``max``/``min`` order rule of ``equalized_odds_*``).
 

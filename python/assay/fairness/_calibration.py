@@ -150,7 +150,7 @@ def calibration_by_group(
         Predicted probabilities of ``pos_label``, one per row, in [0, 1].
     sensitive_features : ArrayLike or TableLike
         The groups: one feature or several (their observed intersections), as in
-        ``MetricFrame``.
+        [`MetricFrame`][assay.fairness.MetricFrame].
     n_bins : int, default 10
         Number of bins.
     pos_label : label, default 1
@@ -216,7 +216,7 @@ def roc_auc_by_group(
     y_score : ArrayLike
         Scores, one per row (finite numbers).
     sensitive_features : ArrayLike or TableLike
-        The groups, as in ``MetricFrame``.
+        The groups, as in [`MetricFrame`][assay.fairness.MetricFrame].
     sample_weight : ArrayLike, optional
         Non-negative finite weights, one per row.
     n_jobs : NJobs, optional
@@ -225,7 +225,7 @@ def roc_auc_by_group(
     Returns
     -------
     pandas Series
-        The AUC per observed group; NaN for a group with one class only (``MetricFrame``'s
+        The AUC per observed group; NaN for a group with one class only ([`MetricFrame`][assay.fairness.MetricFrame]'s
         ``undefined`` reason).
 
     Raises

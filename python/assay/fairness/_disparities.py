@@ -65,17 +65,17 @@ def demographic_parity_difference(
         Predicted labels, one per row.
     sensitive_features : ArrayLike or TableLike
         The groups: one feature or several (a 2-D array, a DataFrame, a dict of name to
-        array), as in ``MetricFrame``.
+        array), as in [`MetricFrame`][assay.fairness.MetricFrame].
     method : {"between_groups", "to_overall"}, default "between_groups"
         Compare the groups with each other, or each group with the overall value (see
-        ``MetricFrame.difference``).
+        [`MetricFrame.difference`][assay.fairness.MetricFrame.difference]).
     sample_weight : ArrayLike, optional
         Non-negative finite weights, one per row.
     pos_label : label, default 1
         The label that counts as selected.
     convention : {"strict", "fairlearn"}, default "strict"
         ``"strict"``: a group with an undefined value makes the result NaN (with an
-        ``UndefinedMetricWarning``), and data with a single group is an error.
+        [`UndefinedMetricWarning`][assay.warnings.UndefinedMetricWarning]), and data with a single group is an error.
         ``"fairlearn"``: fairlearn's numbers (such values count as 0, one group gives 0).
     n_jobs : NJobs, optional
         Threads for the core (None or -1: all cores); results do not depend on it.
@@ -139,17 +139,17 @@ def demographic_parity_ratio(
         Predicted labels, one per row.
     sensitive_features : ArrayLike or TableLike
         The groups: one feature or several (a 2-D array, a DataFrame, a dict of name to
-        array), as in ``MetricFrame``.
+        array), as in [`MetricFrame`][assay.fairness.MetricFrame].
     method : {"between_groups", "to_overall"}, default "between_groups"
         Compare the groups with each other, or each group with the overall value (see
-        ``MetricFrame.ratio``).
+        [`MetricFrame.ratio`][assay.fairness.MetricFrame.ratio]).
     sample_weight : ArrayLike, optional
         Non-negative finite weights, one per row.
     pos_label : label, default 1
         The label that counts as selected.
     convention : {"strict", "fairlearn"}, default "strict"
         ``"strict"``: a group with an undefined value makes the result NaN (with an
-        ``UndefinedMetricWarning``), and data with a single group is an error.
+        [`UndefinedMetricWarning`][assay.warnings.UndefinedMetricWarning]), and data with a single group is an error.
         ``"fairlearn"``: fairlearn's numbers (such values count as 0, one group gives 1).
     n_jobs : NJobs, optional
         Threads for the core (None or -1: all cores); results do not depend on it.
@@ -198,7 +198,8 @@ def equal_opportunity_difference(
     """Largest difference in true-positive rate between groups (or to the overall rate).
 
     fairlearn's ``equal_opportunity_difference``: the ``difference`` of
-    ``true_positive_rate`` by group. A group without actual positives has an undefined rate.
+    [`true_positive_rate`][assay.fairness.true_positive_rate] by group. A group without actual
+    positives has an undefined rate.
 
     Parameters
     ----------
@@ -208,17 +209,17 @@ def equal_opportunity_difference(
         Predicted labels, one per row.
     sensitive_features : ArrayLike or TableLike
         The groups: one feature or several (a 2-D array, a DataFrame, a dict of name to
-        array), as in ``MetricFrame``.
+        array), as in [`MetricFrame`][assay.fairness.MetricFrame].
     method : {"between_groups", "to_overall"}, default "between_groups"
         Compare the groups with each other, or each group with the overall value (see
-        ``MetricFrame.difference``).
+        [`MetricFrame.difference`][assay.fairness.MetricFrame.difference]).
     sample_weight : ArrayLike, optional
         Non-negative finite weights, one per row.
     pos_label : label, optional
         The positive label (default: labels {0, 1} or {-1, 1}, 1 positive).
     convention : {"strict", "fairlearn"}, default "strict"
         ``"strict"``: a group with an undefined value makes the result NaN (with an
-        ``UndefinedMetricWarning``), and data with a single group is an error.
+        [`UndefinedMetricWarning`][assay.warnings.UndefinedMetricWarning]), and data with a single group is an error.
         ``"fairlearn"``: fairlearn's numbers (such values count as 0, one group gives 0).
     n_jobs : NJobs, optional
         Threads for the core (None or -1: all cores); results do not depend on it.
@@ -270,7 +271,8 @@ def equal_opportunity_ratio(
 ) -> float:
     """Smallest ratio of true-positive rates between groups (or to the overall rate).
 
-    fairlearn's ``equal_opportunity_ratio``: the ``ratio`` of ``true_positive_rate`` by group.
+    fairlearn's ``equal_opportunity_ratio``: the ``ratio`` of
+    [`true_positive_rate`][assay.fairness.true_positive_rate] by group.
 
     Parameters
     ----------
@@ -280,17 +282,17 @@ def equal_opportunity_ratio(
         Predicted labels, one per row.
     sensitive_features : ArrayLike or TableLike
         The groups: one feature or several (a 2-D array, a DataFrame, a dict of name to
-        array), as in ``MetricFrame``.
+        array), as in [`MetricFrame`][assay.fairness.MetricFrame].
     method : {"between_groups", "to_overall"}, default "between_groups"
         Compare the groups with each other, or each group with the overall value (see
-        ``MetricFrame.ratio``).
+        [`MetricFrame.ratio`][assay.fairness.MetricFrame.ratio]).
     sample_weight : ArrayLike, optional
         Non-negative finite weights, one per row.
     pos_label : label, optional
         The positive label (default: labels {0, 1} or {-1, 1}, 1 positive).
     convention : {"strict", "fairlearn"}, default "strict"
         ``"strict"``: a group with an undefined value makes the result NaN (with an
-        ``UndefinedMetricWarning``), and data with a single group is an error.
+        [`UndefinedMetricWarning`][assay.warnings.UndefinedMetricWarning]), and data with a single group is an error.
         ``"fairlearn"``: fairlearn's numbers (such values count as 0, one group gives 1).
     n_jobs : NJobs, optional
         Threads for the core (None or -1: all cores); results do not depend on it.
@@ -409,10 +411,10 @@ def equalized_odds_difference(
         Predicted labels, one per row.
     sensitive_features : ArrayLike or TableLike
         The groups: one feature or several (a 2-D array, a DataFrame, a dict of name to
-        array), as in ``MetricFrame``.
+        array), as in [`MetricFrame`][assay.fairness.MetricFrame].
     method : {"between_groups", "to_overall"}, default "between_groups"
         Compare the groups with each other, or each group with the overall value (see
-        ``MetricFrame.difference``).
+        [`MetricFrame.difference`][assay.fairness.MetricFrame.difference]).
     sample_weight : ArrayLike, optional
         Non-negative finite weights, one per row.
     agg : {"worst_case", "mean"}, default "worst_case"
@@ -421,7 +423,7 @@ def equalized_odds_difference(
         The positive label (default: labels {0, 1} or {-1, 1}, 1 positive).
     convention : {"strict", "fairlearn"}, default "strict"
         ``"strict"``: a group with an undefined value makes the result NaN (with an
-        ``UndefinedMetricWarning``), and data with a single group is an error.
+        [`UndefinedMetricWarning`][assay.warnings.UndefinedMetricWarning]), and data with a single group is an error.
         ``"fairlearn"``: fairlearn's numbers (such values count as 0, one group gives 0).
     n_jobs : NJobs, optional
         Threads for the core (None or -1: all cores); results do not depend on it.
@@ -467,7 +469,7 @@ def equalized_odds_ratio(
     """The worst (or mean) of the TPR and FPR ratios between groups.
 
     fairlearn's ``equalized_odds_ratio``: the smaller (or the mean) of the TPR and FPR
-    ratios, with the same NaN rules as ``equalized_odds_difference``.
+    ratios, with the same NaN rules as [`equalized_odds_difference`][assay.fairness.equalized_odds_difference].
 
     Parameters
     ----------
@@ -477,10 +479,10 @@ def equalized_odds_ratio(
         Predicted labels, one per row.
     sensitive_features : ArrayLike or TableLike
         The groups: one feature or several (a 2-D array, a DataFrame, a dict of name to
-        array), as in ``MetricFrame``.
+        array), as in [`MetricFrame`][assay.fairness.MetricFrame].
     method : {"between_groups", "to_overall"}, default "between_groups"
         Compare the groups with each other, or each group with the overall value (see
-        ``MetricFrame.ratio``).
+        [`MetricFrame.ratio`][assay.fairness.MetricFrame.ratio]).
     sample_weight : ArrayLike, optional
         Non-negative finite weights, one per row.
     agg : {"worst_case", "mean"}, default "worst_case"
@@ -489,7 +491,7 @@ def equalized_odds_ratio(
         The positive label (default: labels {0, 1} or {-1, 1}, 1 positive).
     convention : {"strict", "fairlearn"}, default "strict"
         ``"strict"``: a group with an undefined value makes the result NaN (with an
-        ``UndefinedMetricWarning``), and data with a single group is an error.
+        [`UndefinedMetricWarning`][assay.warnings.UndefinedMetricWarning]), and data with a single group is an error.
         ``"fairlearn"``: fairlearn's numbers (such values count as 0, one group gives 1).
     n_jobs : NJobs, optional
         Threads for the core (None or -1: all cores); results do not depend on it.

@@ -155,7 +155,7 @@ class FourFifths:
         Returns
         -------
         pandas DataFrame
-            Columns ``group``, ``rows``, ``selected``, ``selection_rate``, ``rate_low``,
+            Columns ``group``, ``rows``, ``selected``, [`selection_rate`][assay.fairness.selection_rate], ``rate_low``,
             ``rate_high``, ``ratio``, ``ratio_low``, ``ratio_high``, ``difference``,
             ``difference_low``, ``difference_high``, ``verdict``, ``small``.
         """
@@ -252,7 +252,7 @@ def four_fifths_from_counts(
     confidence: float,
     min_support: int,
 ) -> FourFifths:
-    """The four-fifths rule from each group's rows and selections (see ``four_fifths``)."""
+    """The four-fifths rule from each group's rows and selections (see [`four_fifths`][assay.fairness.four_fifths])."""
     rows = rows.astype(np.float64)
     selected = selected.astype(np.float64)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -347,7 +347,7 @@ def four_fifths(
         Predicted labels (the decisions), one per row.
     sensitive_features : ArrayLike or TableLike
         The groups: one feature or several (their observed intersections), as in
-        ``MetricFrame``.
+        [`MetricFrame`][assay.fairness.MetricFrame].
     pos_label : label, default 1
         The label that counts as selected.
     reference : label, optional
@@ -419,9 +419,9 @@ def disparate_impact_ratio(
 ) -> float:
     """The smallest ratio of a group's selection rate to the reference group's (AIF360's disparate impact).
 
-    With the default reference, the group with the highest rate (among groups with at
-    least 30 rows), this is ``demographic_parity_ratio``. ``y_true`` is ignored, as in
-    fairlearn's ``selection_rate``.
+    With the default reference, the group with the highest rate (among groups with at least 30
+    rows), this is [`demographic_parity_ratio`][assay.fairness.demographic_parity_ratio].
+    ``y_true`` is ignored, as in fairlearn's ``selection_rate``.
 
     Parameters
     ----------
@@ -430,7 +430,7 @@ def disparate_impact_ratio(
     y_pred : ArrayLike
         Predicted labels (the decisions), one per row.
     sensitive_features : ArrayLike or TableLike
-        The groups, as in ``MetricFrame``.
+        The groups, as in [`MetricFrame`][assay.fairness.MetricFrame].
     reference : label, optional
         The reference group's label; default: the highest rate.
     pos_label : label, default 1

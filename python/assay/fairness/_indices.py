@@ -151,7 +151,7 @@ def between_group_generalized_entropy_index(
         Predicted labels, one per row.
     sensitive_features : ArrayLike or TableLike
         The groups: one feature or several (their observed intersections), as in
-        ``MetricFrame``.
+        [`MetricFrame`][assay.fairness.MetricFrame].
     alpha : float, default 2
         The index's parameter: any finite number.
     pos_label : label, default 1
@@ -209,7 +209,7 @@ def between_group_theil_index(
         Predicted labels, one per row.
     sensitive_features : ArrayLike or TableLike
         The groups: one feature or several (their observed intersections), as in
-        ``MetricFrame``.
+        [`MetricFrame`][assay.fairness.MetricFrame].
     pos_label : label, default 1
         The positive label of ``y_true`` and ``y_pred``.
     n_jobs : NJobs, optional
@@ -264,7 +264,7 @@ def smoothed_edf(
         The outcomes (labels or predictions), one per row.
     sensitive_features : ArrayLike or TableLike
         The groups: one feature or several (their observed intersections), as in
-        ``MetricFrame``.
+        [`MetricFrame`][assay.fairness.MetricFrame].
     concentration : float, default 1.0
         The Dirichlet smoothing, a non-negative number (0: no smoothing).
     pos_label : label, default 1

@@ -51,8 +51,9 @@ def _warn_undefined(undefined: np.ndarray, what: str) -> None:
 def wilson_interval(successes: ArrayLike, trials: ArrayLike, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
     """Wilson score interval for proportions ``successes / trials``.
 
-    Counts are numbers or 1-D arrays, broadcast together. Where ``trials = 0`` the
-    proportion is undefined: the bounds are NaN and an ``UndefinedMetricWarning`` says so.
+    Counts are numbers or 1-D arrays, broadcast together. Where ``trials = 0`` the proportion is
+    undefined: the bounds are NaN and an
+    [`UndefinedMetricWarning`][assay.warnings.UndefinedMetricWarning] says so.
 
     Parameters
     ----------
@@ -95,9 +96,10 @@ def newcombe_interval(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Newcombe's hybrid score interval (method 10) for a difference of proportions p1 - p2.
 
-    p1 = x1 / n1 and p2 = x2 / n2; counts are numbers or 1-D arrays, broadcast together
-    and checked as ``wilson_interval``'s. Where ``n1 = 0`` or ``n2 = 0`` the bounds are NaN
-    with an ``UndefinedMetricWarning``.
+    p1 = x1 / n1 and p2 = x2 / n2; counts are numbers or 1-D arrays, broadcast together and
+    checked as [`wilson_interval`][assay.fairness.wilson_interval]'s. Where ``n1 = 0`` or ``n2 =
+    0`` the bounds are NaN with an
+    [`UndefinedMetricWarning`][assay.warnings.UndefinedMetricWarning].
 
     Parameters
     ----------
@@ -116,7 +118,7 @@ def newcombe_interval(
     Raises
     ------
     InvalidInputError
-        Invalid counts (as ``wilson_interval``) or ``confidence`` outside (0, 1).
+        Invalid counts (as [`wilson_interval`][assay.fairness.wilson_interval]) or ``confidence`` outside (0, 1).
     InvalidTypeError
         Counts that are not numbers.
 
@@ -139,9 +141,10 @@ def katz_interval(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Katz's log interval for a ratio of proportions p1 / p2.
 
-    p1 = x1 / n1 and p2 = x2 / n2; counts are numbers or 1-D arrays, broadcast together
-    and checked as ``wilson_interval``'s. Where ``x1 = 0`` or ``x2 = 0`` (the log ratio's
-    variance divides by the counts) the bounds are NaN with an ``UndefinedMetricWarning``.
+    p1 = x1 / n1 and p2 = x2 / n2; counts are numbers or 1-D arrays, broadcast together and
+    checked as [`wilson_interval`][assay.fairness.wilson_interval]'s. Where ``x1 = 0`` or ``x2 =
+    0`` (the log ratio's variance divides by the counts) the bounds are NaN with an
+    [`UndefinedMetricWarning`][assay.warnings.UndefinedMetricWarning].
 
     Parameters
     ----------
@@ -160,7 +163,7 @@ def katz_interval(
     Raises
     ------
     InvalidInputError
-        Invalid counts (as ``wilson_interval``) or ``confidence`` outside (0, 1).
+        Invalid counts (as [`wilson_interval`][assay.fairness.wilson_interval]) or ``confidence`` outside (0, 1).
     InvalidTypeError
         Counts that are not numbers.
 

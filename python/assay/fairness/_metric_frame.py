@@ -96,9 +96,10 @@ class MetricFrame:
     convention : {"strict", "fairlearn"}, default "strict"
         ``"strict"``: a value whose definition divides by zero (the true-positive rate of a
         group without positives, say) is NaN, ``undefined`` says why, and an aggregate over
-        a group with an undefined value is NaN (with an ``UndefinedMetricWarning``).
-        ``"fairlearn"``: fairlearn's numbers, quirks included (such a rate is 0, NaN group
-        values are skipped by the aggregates).
+        a group with an undefined value is NaN (with an
+        [`UndefinedMetricWarning`][assay.warnings.UndefinedMetricWarning]). ``"fairlearn"``:
+        fairlearn's numbers, quirks included (such a rate is 0, NaN group values are skipped
+        by the aggregates).
     missing : {"error", "own_group", "drop"}, default "error"
         What a missing sensitive or control value does: raise (as fairlearn 0.15), form its
         own level ``"(missing)"``, or drop the row from every result. ``missing_rows`` and
@@ -601,8 +602,9 @@ class MetricFrame:
         """The smallest value over the groups of each metric (per control level).
 
         Under the strict convention the result is NaN where a group with rows has an
-        undefined value, with an ``UndefinedMetricWarning`` naming the groups: the
-        disparity is then unknown, not zero.
+        undefined value, with an
+        [`UndefinedMetricWarning`][assay.warnings.UndefinedMetricWarning] naming the groups:
+        the disparity is then unknown, not zero.
 
         Parameters
         ----------
@@ -636,8 +638,9 @@ class MetricFrame:
         """The largest value over the groups of each metric (per control level).
 
         Under the strict convention the result is NaN where a group with rows has an
-        undefined value, with an ``UndefinedMetricWarning`` naming the groups: the
-        disparity is then unknown, not zero.
+        undefined value, with an
+        [`UndefinedMetricWarning`][assay.warnings.UndefinedMetricWarning] naming the groups:
+        the disparity is then unknown, not zero.
 
         Parameters
         ----------
@@ -671,8 +674,9 @@ class MetricFrame:
         """The largest difference of each metric between groups, or to the overall value.
 
         Under the strict convention the result is NaN where a group with rows has an
-        undefined value, with an ``UndefinedMetricWarning`` naming the groups: the
-        disparity is then unknown, not zero.
+        undefined value, with an
+        [`UndefinedMetricWarning`][assay.warnings.UndefinedMetricWarning] naming the groups:
+        the disparity is then unknown, not zero.
 
         Parameters
         ----------
@@ -711,9 +715,10 @@ class MetricFrame:
         """The smallest ratio of each metric between groups, or to the overall value.
 
         Under the strict convention the result is NaN where a group with rows has an
-        undefined value, with an ``UndefinedMetricWarning`` naming the groups: the
-        disparity is then unknown, not zero.
-        A ratio of all-zero values (0 / 0) is NaN with an ``UndefinedMetricWarning``.
+        undefined value, with an
+        [`UndefinedMetricWarning`][assay.warnings.UndefinedMetricWarning] naming the groups:
+        the disparity is then unknown, not zero. A ratio of all-zero values (0 / 0) is NaN
+        with an [`UndefinedMetricWarning`][assay.warnings.UndefinedMetricWarning].
 
         Parameters
         ----------

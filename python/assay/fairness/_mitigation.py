@@ -41,7 +41,7 @@ def reweighing(
         Labels, one per row (any number of classes).
     sensitive_features : ArrayLike or TableLike
         The groups: one feature or several (their observed intersections), as in
-        ``MetricFrame``.
+        [`MetricFrame`][assay.fairness.MetricFrame].
     sample_weight : ArrayLike, optional
         Non-negative finite weights, one per row.
     n_jobs : NJobs, optional
@@ -350,7 +350,7 @@ class ThresholdOptimizer:
         y : ArrayLike
             Binary labels, one per row, one of them ``pos_label``.
         sensitive_features : ArrayLike or TableLike
-            The groups: one feature or several, as in ``MetricFrame``; every combination
+            The groups: one feature or several, as in [`MetricFrame`][assay.fairness.MetricFrame]; every combination
             of levels is a group.
         **fit_params
             Passed to the estimator's ``fit``.

@@ -431,11 +431,12 @@ class RegressionAccumulator(_GroupAccumulator):
     """Per-group regression sums over declared levels, updated chunk by chunk.
 
     Per group: the (weighted) row count, mean and sum of squared deviations of ``y_true``
-    (merged with Chan et al.'s formula, so R^2 keeps its precision), and sums of
-    ``y_pred``, the error ``y_pred - y_true``, its square and its absolute value.
-    ``update``, ``merge``, ``to_bytes`` / ``from_bytes`` as ``ConfusionAccumulator``;
-    ``by_group`` computes the regression metrics from the sums, equal to ``MetricFrame``
-    on all rows.
+    (merged with Chan et al.'s formula, so R^2 keeps its precision), and sums of ``y_pred``, the
+    error ``y_pred - y_true``, its square and its absolute value. ``update``, ``merge``,
+    ``to_bytes`` / ``from_bytes`` as
+    [`ConfusionAccumulator`][assay.fairness.ConfusionAccumulator]; ``by_group`` computes the
+    regression metrics from the sums, equal to [`MetricFrame`][assay.fairness.MetricFrame] on
+    all rows.
 
     Parameters
     ----------
