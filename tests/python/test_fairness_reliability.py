@@ -13,7 +13,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
-from assay import _fairness_uncertainty, _util
+from assay import _core, _util
 from assay import fairness as af
 from assay.errors import (
     AssayError,
@@ -22,6 +22,7 @@ from assay.errors import (
     InvalidTypeError,
     ResourceLimitError,
 )
+from assay.fairness import _bootstrap
 from assay.warnings import UndefinedMetricWarning
 
 # The issue's example: group a has no positives (TPR undefined), group b no negatives
@@ -410,7 +411,7 @@ def test_threshold_grid_too_large():
 
 def test_threshold_grid_of_the_issue_against_a_small_limit(monkeypatch):
     monkeypatch.setattr(_util, "memory_limit", lambda: 8 << 30)
-    frame_limit = af._core.memory_limit()
+    frame_limit = _core.memory_limit()
     if frame_limit > 14 << 30:
         pytest.skip("the core's limit (half the physical memory) admits this grid on this machine")
     with pytest.raises(ResourceLimitError, match="grid_size"):
@@ -489,7 +490,7 @@ def ci_frame(metrics, n_jobs=1, **kwargs):
 )
 def test_bootstrap_does_not_depend_on_block_size_or_threads(monkeypatch, metrics, kwargs):
     whole = ci_frame(metrics, **kwargs)
-    monkeypatch.setattr(_fairness_uncertainty, "BLOCK_BYTES", 1)  # one replicate per block
+    monkeypatch.setattr(_bootstrap, "BLOCK_BYTES", 1)  # one replicate per block
     blocks = ci_frame(metrics, n_jobs=2, **kwargs)
     for accessor in ("by_group_ci", "overall_ci"):
         for a, b in zip(getattr(whole, accessor), getattr(blocks, accessor)):
@@ -509,7 +510,7 @@ def test_bootstrap_stops_when_progress_asks(monkeypatch):
         raise Stop
 
     groups = np.arange(N) % 50
-    monkeypatch.setattr(_fairness_uncertainty, "BLOCK_BYTES", 1 << 16)
+    monkeypatch.setattr(_bootstrap, "BLOCK_BYTES", 1 << 16)
     with pytest.raises(Stop):
         af.MetricFrame(
             metrics=af.selection_rate,

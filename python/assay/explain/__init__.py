@@ -1,6 +1,9 @@
-"""Explanations of models: exact SHAP values of tree ensembles (:class:`TreeExplainer`),
-model-agnostic explainers (:class:`KernelExplainer`, :class:`PermutationExplainer`,
-:class:`ExactExplainer`, :class:`LinearExplainer`) and the :class:`Explanation` result
+"""Explanations of models: exact SHAP values of tree ensembles ([`TreeExplainer`][assay.explain.TreeExplainer]),
+model-agnostic explainers ([`KernelExplainer`][assay.explain.KernelExplainer],
+[`PermutationExplainer`][assay.explain.PermutationExplainer],
+[`ExactExplainer`][assay.explain.ExactExplainer],
+[`LinearExplainer`][assay.explain.LinearExplainer]) and the
+[`Explanation`][assay.explain.Explanation] result
 that every explainer returns."""
 
 from __future__ import annotations

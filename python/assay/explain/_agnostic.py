@@ -1,5 +1,6 @@
-"""Model-agnostic explainers: :class:`ExactExplainer`, :class:`KernelExplainer`,
-:class:`PermutationExplainer`, and the closed form :class:`LinearExplainer`.
+"""Model-agnostic explainers: ``ExactExplainer``, ``KernelExplainer``,
+[`PermutationExplainer`][assay.explain.PermutationExplainer], and the closed form
+[`LinearExplainer`][assay.explain.LinearExplainer].
 
 The first three explain any model given as a callable on a 2-D float array, with the
 interventional game v(S) = link(sum_b w_b f(x_S, b_notS)) over background rows b.
@@ -24,7 +25,9 @@ from .._frame import as_frame
 from .._progress import progress_callback
 from .._util import n_jobs_arg, require_fits, seed_arg
 from ..errors import AssayError, InvalidInputError, InvalidTypeError, ResourceLimitError
+from ..typing import ArrayLike, NJobs, Progress, Seed, TableLike
 from ._explanation import Explanation
+from ._models import tree_model
 
 __all__ = ["Background", "ExactExplainer", "KernelExplainer", "LinearExplainer", "PermutationExplainer", "kmeans"]
 
@@ -35,7 +38,25 @@ _CHUNK_BYTES = 2 << 20
 
 
 class Background:
-    """Weighted background rows (e.g. from :func:`kmeans`); explainers take it as ``data``."""
+    """Weighted background rows (e.g. from [`kmeans`][assay.explain.kmeans]); every explainer takes it as ``data``.
+
+    Parameters
+    ----------
+    data : numpy.ndarray
+        The rows, shape (rows, features).
+    weights : numpy.ndarray
+        One non-negative weight per row.
+    feature_names : sequence of str
+        The names of the features.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from assay.explain import Background
+    >>> background = Background(np.array([[0.0, 1.0], [2.0, 3.0]]), np.array([0.25, 0.75]), ["a", "b"])
+    >>> background, len(background)
+    (Background(2 weighted rows x 2 features), 2)
+    """
 
     def __init__(self, data: np.ndarray, weights: np.ndarray, feature_names: Sequence[str]) -> None:
         self.data, self.weights, self.feature_names = data, weights, list(feature_names)
@@ -48,22 +69,62 @@ class Background:
 
 
 def kmeans(
-    data: Any,
+    data: TableLike,
     k: int,
     *,
-    seed: int | None = 0,
+    seed: Seed = 0,
     round_values: bool = True,
-    n_jobs: int | None = None,
-    progress: Any = None,
+    n_jobs: NJobs = None,
+    progress: Progress = None,
 ) -> Background:
     """Summarises background rows by ``k`` k-means centres weighted by their clusters' shares (as ``shap.kmeans``).
 
     k-means++ seeding and Lloyd iterations run in the core (the same result for every
-    ``n_jobs``). With ``round_values`` every centre coordinate is replaced by the nearest
-    value of that feature in the data. Pass the result as ``data`` to any explainer.
-    ``data`` must be finite (NaN or inf is an error); ``k`` is an integer from 1 to the
-    number of rows. The core checks for Ctrl-C (and calls ``progress``, as the
-    explainers') at least every few million distance terms.
+    ``n_jobs``). Pass the result as ``data`` to any explainer: a model-agnostic explainer
+    then evaluates ``k`` background rows instead of all of them. The core checks for
+    Ctrl-C (and calls ``progress``) at least every few million distance terms.
+
+    Parameters
+    ----------
+    data : TableLike
+        The rows to summarise: numeric and finite (NaN or inf is an error).
+    k : int
+        The number of centres, from 1 to the number of rows.
+    seed : Seed, default 0
+        Seed of the k-means++ seeding (None: a fresh one).
+    round_values : bool, default True
+        Replace every centre coordinate by the nearest value of that feature in the data.
+    n_jobs : NJobs, optional
+        Threads for the core (None or -1: all cores); the result does not depend on it.
+    progress : Progress, optional
+        True, False, None (a bar after two seconds of work) or a callable
+        ``callback(done, total)``.
+
+    Returns
+    -------
+    Background
+        The centres, their clusters' shares of the rows as weights, and the feature names.
+
+    Raises
+    ------
+    InvalidInputError
+        Non-finite data, no rows or columns, or ``k`` out of range.
+    InvalidTypeError
+        A non-numeric column, a ``k`` or ``seed`` that is not an integer, or a
+        ``round_values`` that is not a bool.
+    ResourceLimitError
+        ``k`` beyond the int32 index range.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from assay.explain import kmeans
+    >>> X = np.random.default_rng(0).normal(size=(50, 3))
+    >>> background = kmeans(X, 5, seed=0)
+    >>> background
+    Background(5 weighted rows x 3 features)
+    >>> background.weights.round(2)
+    array([0.18, 0.14, 0.08, 0.2 , 0.4 ])
     """
     seed = seed_arg(seed)
     matrix, names = _matrix(data, "data", None)
@@ -82,19 +143,19 @@ def kmeans(
 
 
 class _AgnosticExplainer:
-    """What both explainers share: the model, the background and the batched evaluation of v(S)."""
+    """What the sampling explainers share: the model, the background and the batched evaluation of v(S)."""
 
     def __init__(
         self,
-        model: Callable[[np.ndarray], Any],
-        data: Any,
+        model: Any,
+        data: TableLike | Background,
         link: str = "identity",
-        n_jobs: int | None = None,
+        n_jobs: NJobs = None,
         *,
-        data_weights: Any = None,
+        data_weights: ArrayLike | None = None,
         feature_names: Sequence[str] | None = None,
         batch_size: int | None = None,
-        progress: Any = None,
+        progress: Progress = None,
     ) -> None:
         self._native = _native_model(model)
         if self._native is None and not callable(model):
@@ -140,11 +201,25 @@ class _AgnosticExplainer:
 
     @property
     def n_features(self) -> int:
+        """The number of features (columns of the background).
+
+        Returns
+        -------
+        int
+            M, the number of features.
+        """
         return self.data.shape[1]
 
     @property
     def expected_value(self) -> float | np.ndarray:
-        """v(empty set): link of the (weighted) mean output over the background; an array for several outputs."""
+        """v(empty set): the link of the (weighted) mean output over the background.
+
+        Returns
+        -------
+        float or numpy.ndarray
+            A float for one output, else one value per output. Every explanation starts
+            from it: ``expected_value + values.sum(over features)`` is the explained output.
+        """
         return float(self._expected[0]) if self.n_outputs == 1 else self._expected.copy()
 
     # -- evaluation of the model --------------------------------------------------
@@ -288,24 +363,91 @@ class _AgnosticExplainer:
 class ExactExplainer(_AgnosticExplainer):
     """Exact interventional Shapley values of any model, by evaluating all 2^M coalitions.
 
-    The coalitions are visited in Gray-code order (consecutive ones differ in one
-    feature) and each row costs 2^M x len(data) model evaluations, so this is meant for
-    up to about 16 features (``max_evals``). Parameters as :class:`KernelExplainer`;
-    every ``standard_errors`` is 0.
+    The game is v(S) = link(sum_b w_b f(x_S, b_notS)) over the background rows b. The
+    coalitions are visited in Gray-code order (consecutive ones differ in one feature)
+    and each row costs 2^M x len(data) model evaluations, so this is meant for up to about
+    16 features (``max_evals``). Every ``standard_errors`` is 0.
+
+    Parameters
+    ----------
+    model : callable or fitted model
+        A callable taking a 2-D float64 array (rows x features) and returning one output
+        per row (shape (n,)) or several (shape (n, k)), e.g. ``model.predict`` or
+        ``model.predict_proba``; it is called with large batches of masked rows. A fitted
+        tree ensemble (what [`TreeExplainer`][assay.explain.TreeExplainer] takes) or linear model (``coef_``,
+        ``intercept_``) given as the object itself is evaluated inside the core with no
+        Python call; its raw output (margin, log-odds for classifiers) is explained.
+    data : TableLike or Background
+        Background rows (any table the input layer reads; all columns numeric), or a
+        [`Background`][assay.explain.Background] from [`kmeans`][assay.explain.kmeans].
+    link : {"identity", "logit"}, default "identity"
+        The values explain link(mean output over the background).
+    n_jobs : NJobs, optional
+        Threads for the core (None or -1: all cores). Results do not depend on it.
+    max_evals : int, default 65536
+        The most coalitions per row: more than 2^M is refused (use [`KernelExplainer`][assay.explain.KernelExplainer]).
+    data_weights : ArrayLike, optional
+        Non-negative weights of the background rows (normalised to sum 1); not with a
+        [`Background`][assay.explain.Background], which carries its own.
+    feature_names : sequence of str, optional
+        Names of the features when ``data`` is an array (default ``x0``, ``x1``, ...).
+    batch_size : int, optional
+        At most this many rows per model call; None (default): as many as fill about 2 MB
+        (so that the rows are still in cache when the model reads them).
+    progress : Progress, optional
+        True, False, None (a bar after two seconds of work) or a callable
+        ``callback(done, total)``; Ctrl-C stops the work.
+
+    Raises
+    ------
+    InvalidInputError
+        2^M above ``max_evals``, an unknown ``link``, background rows that are empty or whose number of columns
+        differs from the model's, bad ``data_weights``, or a model whose mean output over
+        the background is not finite (or that raises, or returns the wrong shape, on it).
+    InvalidTypeError
+        A model that is neither callable nor a supported fitted model, a non-numeric
+        column, or an argument of the wrong type.
+    ResourceLimitError
+        The design of 2^M coalitions cannot fit in memory.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.linear_model import LinearRegression
+    >>> from assay.explain import ExactExplainer
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(50, 3))
+    >>> model = LinearRegression().fit(X, 2 * X[:, 0] - X[:, 1] + 0.5 * X[:, 2])
+    >>> explainer = ExactExplainer(model.predict, X[:20])
+    >>> explainer(X[:2]).values.round(3)
+    array([[0.214, 0.146, 0.221],
+           [0.172, 0.55 , 0.081]])
     """
 
     def __init__(
         self,
-        model: Callable[[np.ndarray], Any],
-        data: Any,
+        model: Any,
+        data: TableLike | Background,
         link: str = "identity",
-        n_jobs: int | None = None,
+        n_jobs: NJobs = None,
         *,
         max_evals: int = 1 << 16,
-        **options: Any,
+        data_weights: ArrayLike | None = None,
+        feature_names: Sequence[str] | None = None,
+        batch_size: int | None = None,
+        progress: Progress = None,
     ) -> None:
         max_evals = _count_arg(max_evals, "max_evals", expected="an integer of at least 1")
-        super().__init__(model, data, link, n_jobs, **options)
+        super().__init__(
+            model,
+            data,
+            link,
+            n_jobs,
+            data_weights=data_weights,
+            feature_names=feature_names,
+            batch_size=batch_size,
+            progress=progress,
+        )
         M = self.n_features
         if M > 30 or (1 << M) > max_evals:
             raise InvalidInputError(
@@ -315,11 +457,82 @@ class ExactExplainer(_AgnosticExplainer):
         require_fits("max_evals", (1 << M) * (M + 12), f"the exact design of 2^{M} coalitions of {M} features")
         self._design = _core.agnostic_gray_code_design(M)
 
-    def shap_values(self, X: Any) -> np.ndarray:
-        """Shapley values: (n_rows, n_features), or (n_rows, n_features, n_outputs) for several outputs."""
+    def shap_values(self, X: TableLike) -> np.ndarray:
+        """The Shapley values of the rows of X (``self(X).values``).
+
+        Parameters
+        ----------
+        X : TableLike
+            The rows to explain, with the background's columns.
+
+        Returns
+        -------
+        numpy.ndarray
+            Shape (n_rows, n_features), or (n_rows, n_features, n_outputs) for several outputs.
+
+        Raises
+        ------
+        InvalidInputError
+            X is not 2-D, has other columns than the background, gives the model
+            non-finite outputs, or the model raises or returns the wrong shape.
+        InvalidTypeError
+            A non-numeric column, or a model output that is not numeric.
+        ResourceLimitError
+            The evaluation cannot fit in memory (the message names the argument to lower).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sklearn.linear_model import LinearRegression
+        >>> from assay.explain import ExactExplainer
+        >>> rng = np.random.default_rng(0)
+        >>> X = rng.normal(size=(50, 3))
+        >>> model = LinearRegression().fit(X, 2 * X[:, 0] - X[:, 1] + 0.5 * X[:, 2])
+        >>> explainer = ExactExplainer(model.predict, X[:20])
+        >>> explainer.shap_values(X[:2]).round(3)
+        array([[0.214, 0.146, 0.221],
+               [0.172, 0.55 , 0.081]])
+        """
         return self(X).values
 
-    def __call__(self, X: Any) -> Explanation:
+    def __call__(self, X: TableLike) -> Explanation:
+        """An [`Explanation`][assay.explain.Explanation] of the rows of X with the exact Shapley values.
+
+        Parameters
+        ----------
+        X : TableLike
+            The rows to explain, with the background's columns (a table with all the
+            background's column names is matched by name).
+
+        Returns
+        -------
+        Explanation
+            The values, ``expected_value`` as base value of every row, the rows as data,
+            and ``standard_errors`` (all 0).
+
+        Raises
+        ------
+        InvalidInputError
+            X is not 2-D, has other columns than the background, gives the model
+            non-finite outputs, or the model raises or returns the wrong shape.
+        InvalidTypeError
+            A non-numeric column, or a model output that is not numeric.
+        ResourceLimitError
+            The evaluation cannot fit in memory (the message names the argument to lower).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sklearn.linear_model import LinearRegression
+        >>> from assay.explain import ExactExplainer
+        >>> rng = np.random.default_rng(0)
+        >>> X = rng.normal(size=(50, 3))
+        >>> model = LinearRegression().fit(X, 2 * X[:, 0] - X[:, 1] + 0.5 * X[:, 2])
+        >>> explainer = ExactExplainer(model.predict, X[:20])
+        >>> explanation = explainer(X[:2])
+        >>> bool(np.allclose(explanation.base_values + explanation.values.sum(axis=1), model.predict(X[:2])))
+        True
+        """
         rows = self._rows(X)
         self._check_evaluation(len(rows), len(self._design), "X", "exact Shapley values")
         coalition_values = self._coalition_values(rows, self._design, "Exact Shapley values")
@@ -330,52 +543,87 @@ class ExactExplainer(_AgnosticExplainer):
 class KernelExplainer(_AgnosticExplainer):
     """Kernel SHAP (Lundberg & Lee 2017) for any model, with the sampling and solving in assay's core.
 
+    Estimates the interventional Shapley values of v(S) = link(sum_b w_b f(x_S, b_notS))
+    over the background rows b by a weighted regression on sampled coalitions (all of
+    them when the budget allows, which makes the values exact). Each value comes with a
+    standard error.
+
     Parameters
     ----------
-    model:
+    model : callable or fitted model
         A callable taking a 2-D float64 array (rows x features) and returning one output
         per row (shape (n,)) or several (shape (n, k)), e.g. ``model.predict`` or
-        ``model.predict_proba``. It is called with large batches of masked rows. A fitted
-        tree ensemble (what TreeExplainer takes) or linear model (``coef_``,
+        ``model.predict_proba``; it is called with large batches of masked rows. A fitted
+        tree ensemble (what [`TreeExplainer`][assay.explain.TreeExplainer] takes) or linear model (``coef_``,
         ``intercept_``) given as the object itself is evaluated inside the core with no
         Python call; its raw output (margin, log-odds for classifiers) is explained.
-    data:
-        Background rows (any table the input layer reads; all columns numeric).
-    link:
-        ``"identity"`` (default) or ``"logit"``: the values explain link(mean output).
-    n_jobs:
+    data : TableLike or Background
+        Background rows (any table the input layer reads; all columns numeric), or a
+        [`Background`][assay.explain.Background] from [`kmeans`][assay.explain.kmeans].
+    link : {"identity", "logit"}, default "identity"
+        The values explain link(mean output over the background).
+    n_jobs : NJobs, optional
         Threads for the core (None or -1: all cores). Results do not depend on it.
-    data_weights:
-        Optional non-negative weights of the background rows (normalised to sum 1).
-    feature_names:
-        Names of the features when ``data`` is an array.
-    seed:
+    seed : Seed, default 0
         Seed of the coalition sampling (counter-based: the same for every ``n_jobs``).
-    sampling:
-        ``"kernel"`` (default, as shap: subset sizes drawn in proportion to the Shapley
-        kernel) or ``"leverage"`` (sizes drawn uniformly: leverage-score sampling,
-        Musco & Witter 2025), both paired.
-    per_background:
-        False (default): one coalition design, every coalition evaluated on every
-        background row. True: an independent design for each background row, each
-        coalition evaluated on its row only, and the values averaged over the rows
-        (valid because v(S) is the mean of the games v_b(S) = f(x_S, b_notS)). The same
-        number of model evaluations, but the rows' sampling errors are independent and
-        average out: usually several times lower error when not every coalition is
-        evaluated (the gain depends on the game), at the cost of one regression per
-        background row. Needs ``link="identity"``, a callable model and ``l1_reg=False``.
-    batch_size:
+    sampling : {"kernel", "leverage"}, default "kernel"
+        ``"kernel"`` (as shap: subset sizes drawn in proportion to the Shapley kernel) or
+        ``"leverage"`` (sizes drawn uniformly: leverage-score sampling, Musco & Witter
+        2025), both paired.
+    per_background : bool, default False
+        False: one coalition design, every coalition evaluated on every background row.
+        True: an independent design for each background row, each coalition evaluated on
+        its row only, and the values averaged over the rows (valid because v(S) is the mean
+        of the games v_b(S) = f(x_S, b_notS)). The same number of model evaluations, but
+        the rows' sampling errors are independent and average out: usually several times
+        lower error when not every coalition is evaluated (the gain depends on the game),
+        at the cost of one regression per background row. Needs ``link="identity"``, a
+        callable model and ``l1_reg=False``.
+    data_weights : ArrayLike, optional
+        Non-negative weights of the background rows (normalised to sum 1); not with a
+        [`Background`][assay.explain.Background], which carries its own.
+    feature_names : sequence of str, optional
+        Names of the features when ``data`` is an array (default ``x0``, ``x1``, ...).
+    batch_size : int, optional
         At most this many rows per model call; None (default): as many as fill about 2 MB
         (so that the rows are still in cache when the model reads them).
-    progress:
-        True / False / None (a bar after 2 s) or a callable(done, total).
+    progress : Progress, optional
+        True, False, None (a bar after two seconds of work) or a callable
+        ``callback(done, total)``; Ctrl-C stops the work.
+
+    Raises
+    ------
+    InvalidInputError
+        An unknown ``link`` or ``sampling``, ``per_background`` with another link or a
+        model object, background rows that are empty or whose number of columns
+        differs from the model's, bad ``data_weights``, or a model whose mean output over
+        the background is not finite (or that raises, or returns the wrong shape, on it).
+    InvalidTypeError
+        A model that is neither callable nor a supported fitted model, a non-numeric
+        column, or an argument of the wrong type.
 
     Notes
     -----
     By default every feature is estimated (``l1_reg=False``). shap's KernelExplainer
     selects features first, by default ``l1_reg="num_features(10)"`` since shap 0.47,
     which leaves at most 10 non-zero values per row; ``explainer(X, l1_reg="num_features(10)")``
-    does the same here (see :meth:`__call__` for every option).
+    does the same here (see ``__call__`` for every option).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.linear_model import LinearRegression
+    >>> from assay.explain import KernelExplainer
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(50, 3))
+    >>> model = LinearRegression().fit(X, 2 * X[:, 0] - X[:, 1] + 0.5 * X[:, 2])
+    >>> explainer = KernelExplainer(model.predict, X[:20])
+    >>> explanation = explainer(X[:2])
+    >>> explanation.values.round(3)
+    array([[0.214, 0.146, 0.221],
+           [0.172, 0.55 , 0.081]])
+    >>> round(explainer.expected_value, 3)
+    0.123
     """
 
     def __init__(
@@ -385,10 +633,13 @@ class KernelExplainer(_AgnosticExplainer):
         link: str = "identity",
         n_jobs: int | None = None,
         *,
-        seed: int | None = 0,
+        seed: Seed = 0,
         sampling: str = "kernel",
         per_background: bool = False,
-        **options: Any,
+        data_weights: ArrayLike | None = None,
+        feature_names: Sequence[str] | None = None,
+        batch_size: int | None = None,
+        progress: Progress = None,
     ) -> None:
         if not isinstance(per_background, (bool, np.bool_)):
             raise InvalidTypeError(f"per_background must be True or False, got {per_background!r}")
@@ -401,14 +652,53 @@ class KernelExplainer(_AgnosticExplainer):
         if not isinstance(sampling, str) or sampling not in ("kernel", "leverage"):
             raise InvalidInputError(f"sampling must be 'kernel' or 'leverage', got {sampling!r}")
         self.per_background = bool(per_background)
-        super().__init__(model, data, link, n_jobs, **options)
+        super().__init__(
+            model,
+            data,
+            link,
+            n_jobs,
+            data_weights=data_weights,
+            feature_names=feature_names,
+            batch_size=batch_size,
+            progress=progress,
+        )
         if per_background and self._native is not None:
             raise InvalidInputError("per_background=True needs a callable model; pass e.g. model.predict")
         self.seed = seed
         self.sampling = sampling
 
     def design(self, nsamples: int | str = "auto") -> Any:
-        """The coalitions and weights used for a budget (``nsamples``): the core's CoalitionDesign."""
+        """The coalitions and weights the explainer evaluates for a budget.
+
+        Parameters
+        ----------
+        nsamples : int or "auto", default "auto"
+            The budget of coalitions (``"auto"``: 2M + 2048, as shap).
+
+        Returns
+        -------
+        CoalitionDesign
+            The core's design: the coalition masks, their kernel weights and pairing.
+
+        Raises
+        ------
+        InvalidInputError
+            A budget below the number of features, or not ``"auto"`` or an integer.
+        ResourceLimitError
+            A design that cannot fit in memory.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sklearn.linear_model import LinearRegression
+        >>> from assay.explain import KernelExplainer
+        >>> rng = np.random.default_rng(0)
+        >>> X = rng.normal(size=(50, 3))
+        >>> model = LinearRegression().fit(X, 2 * X[:, 0] - X[:, 1] + 0.5 * X[:, 2])
+        >>> explainer = KernelExplainer(model.predict, X[:20])
+        >>> len(explainer.design())  # every one of the 2^3 - 2 proper coalitions
+        6
+        """
         budget = self._budget(nsamples)
         self._check_design(budget)
         if self.per_background:
@@ -449,15 +739,63 @@ class KernelExplainer(_AgnosticExplainer):
         self._check_evaluation(n_rows, C, "nsamples", "KernelSHAP", extra=solver)
 
     def shap_values(
-        self, X: Any, nsamples: int | str = "auto", tolerance: float | None = None, l1_reg: str | float | bool = False
+        self,
+        X: TableLike,
+        nsamples: int | str = "auto",
+        tolerance: float | None = None,
+        l1_reg: str | float | bool = False,
     ) -> np.ndarray:
-        """SHAP values: (n_rows, n_features), or (n_rows, n_features, n_outputs) for several outputs."""
+        """The SHAP values of the rows of X (``self(X, ...).values``; see ``__call__``).
+
+        Parameters
+        ----------
+        X : TableLike
+            The rows to explain, with the background's columns.
+        nsamples : int or "auto", default "auto"
+            The budget of coalitions per row (the largest one with ``tolerance``).
+        tolerance : float, optional
+            Raise the budget until every standard error is at most this.
+        l1_reg : str, float or bool, default False
+            Feature selection before the regression (see ``__call__``).
+
+        Returns
+        -------
+        numpy.ndarray
+            Shape (n_rows, n_features), or (n_rows, n_features, n_outputs) for several outputs.
+
+        Raises
+        ------
+        InvalidInputError
+            X is not 2-D, has other columns than the background, gives the model
+            non-finite outputs, or the model raises or returns the wrong shape.
+        InvalidTypeError
+            A non-numeric column, or a model output that is not numeric.
+        ResourceLimitError
+            The evaluation cannot fit in memory (the message names the argument to lower).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sklearn.linear_model import LinearRegression
+        >>> from assay.explain import KernelExplainer
+        >>> rng = np.random.default_rng(0)
+        >>> X = rng.normal(size=(50, 3))
+        >>> model = LinearRegression().fit(X, 2 * X[:, 0] - X[:, 1] + 0.5 * X[:, 2])
+        >>> explainer = KernelExplainer(model.predict, X[:20])
+        >>> explainer.shap_values(X[:2]).round(3)
+        array([[0.214, 0.146, 0.221],
+               [0.172, 0.55 , 0.081]])
+        """
         return self(X, nsamples=nsamples, tolerance=tolerance, l1_reg=l1_reg).values
 
     def __call__(
-        self, X: Any, nsamples: int | str = "auto", tolerance: float | None = None, l1_reg: str | float | bool = False
+        self,
+        X: TableLike,
+        nsamples: int | str = "auto",
+        tolerance: float | None = None,
+        l1_reg: str | float | bool = False,
     ) -> Explanation:
-        """An :class:`Explanation` of the rows of X; ``.standard_errors`` holds a standard error per value.
+        """An ``Explanation`` of the rows of X; ``.standard_errors`` holds a standard error per value.
 
         With ``nsamples`` at least 2^M - 2 all coalitions are enumerated and the values
         are exact (standard errors 0); otherwise coalitions are sampled in pairs and the
@@ -490,6 +828,53 @@ class KernelExplainer(_AgnosticExplainer):
         at most ``tolerance`` (or the budget reaches ``nsamples``, with a warning); the
         budget used is in ``.nsamples``. Each round draws a new design, so the work is at
         most about twice that of the final budget.
+
+        Parameters
+        ----------
+        X : TableLike
+            The rows to explain, with the background's columns (a table with all the
+            background's column names is matched by name).
+        nsamples : int or "auto", default "auto"
+            The budget of coalitions per row (``"auto"``: 2M + 2048, as shap); at least M.
+        tolerance : float, optional
+            A positive target for every standard error (see above).
+        l1_reg : str, float or bool, default False
+            Feature selection before the regression (see above).
+
+        Returns
+        -------
+        Explanation
+            The values, ``expected_value`` as base value of every row, the rows as data,
+            ``standard_errors`` and ``nsamples`` (the budget used).
+
+        Raises
+        ------
+        InvalidInputError
+            A bad ``nsamples``, ``tolerance`` or ``l1_reg``; X is not 2-D, has other
+            columns than the background, gives the model non-finite outputs, or the model
+            raises or returns the wrong shape.
+        InvalidTypeError
+            A non-numeric column, or a model output that is not numeric.
+        ResourceLimitError
+            The evaluation cannot fit in memory (the message names the argument to lower).
+
+        Warns
+        -----
+        RuntimeWarning
+            With ``tolerance``: standard errors remain above it at the largest budget.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sklearn.linear_model import LinearRegression
+        >>> from assay.explain import KernelExplainer
+        >>> rng = np.random.default_rng(0)
+        >>> X = rng.normal(size=(50, 3))
+        >>> model = LinearRegression().fit(X, 2 * X[:, 0] - X[:, 1] + 0.5 * X[:, 2])
+        >>> explainer = KernelExplainer(model.predict, X[:20])
+        >>> explanation = explainer(X[:2], nsamples=100)
+        >>> explanation.nsamples, float(explanation.standard_errors.max())
+        (100, 0.0)
         """
         rows = self._rows(X)
         largest = self._budget(nsamples)
@@ -576,7 +961,60 @@ class PermutationExplainer(_AgnosticExplainer):
     order (2M + 1 coalitions), which gives the forward and the reversed permutation's
     marginal contributions; the values are exactly additive for any number of
     permutations. Permutations are drawn from a counter-based generator keyed by
-    (``seed``, permutation index). Parameters as :class:`KernelExplainer`.
+    (``seed``, permutation index).
+
+    Parameters
+    ----------
+    model : callable or fitted model
+        A callable taking a 2-D float64 array (rows x features) and returning one output
+        per row (shape (n,)) or several (shape (n, k)), e.g. ``model.predict`` or
+        ``model.predict_proba``; it is called with large batches of masked rows. A fitted
+        tree ensemble (what [`TreeExplainer`][assay.explain.TreeExplainer] takes) or linear model (``coef_``,
+        ``intercept_``) given as the object itself is evaluated inside the core with no
+        Python call; its raw output (margin, log-odds for classifiers) is explained.
+    data : TableLike or Background
+        Background rows (any table the input layer reads; all columns numeric), or a
+        [`Background`][assay.explain.Background] from [`kmeans`][assay.explain.kmeans].
+    link : {"identity", "logit"}, default "identity"
+        The values explain link(mean output over the background).
+    n_jobs : NJobs, optional
+        Threads for the core (None or -1: all cores). Results do not depend on it.
+    seed : Seed, default 0
+        Seed of the permutations (counter-based: the same for every ``n_jobs``).
+    data_weights : ArrayLike, optional
+        Non-negative weights of the background rows (normalised to sum 1); not with a
+        [`Background`][assay.explain.Background], which carries its own.
+    feature_names : sequence of str, optional
+        Names of the features when ``data`` is an array (default ``x0``, ``x1``, ...).
+    batch_size : int, optional
+        At most this many rows per model call; None (default): as many as fill about 2 MB
+        (so that the rows are still in cache when the model reads them).
+    progress : Progress, optional
+        True, False, None (a bar after two seconds of work) or a callable
+        ``callback(done, total)``; Ctrl-C stops the work.
+
+    Raises
+    ------
+    InvalidInputError
+        An unknown ``link``, background rows that are empty or whose number of columns
+        differs from the model's, bad ``data_weights``, or a model whose mean output over
+        the background is not finite (or that raises, or returns the wrong shape, on it).
+    InvalidTypeError
+        A model that is neither callable nor a supported fitted model, a non-numeric
+        column, or an argument of the wrong type.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.linear_model import LinearRegression
+    >>> from assay.explain import PermutationExplainer
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(50, 3))
+    >>> model = LinearRegression().fit(X, 2 * X[:, 0] - X[:, 1] + 0.5 * X[:, 2])
+    >>> explainer = PermutationExplainer(model.predict, X[:20])
+    >>> explainer(X[:2]).values.round(3)
+    array([[0.214, 0.146, 0.221],
+           [0.172, 0.55 , 0.081]])
     """
 
     def __init__(
@@ -586,23 +1024,110 @@ class PermutationExplainer(_AgnosticExplainer):
         link: str = "identity",
         n_jobs: int | None = None,
         *,
-        seed: int | None = 0,
-        **options: Any,
+        seed: Seed = 0,
+        data_weights: ArrayLike | None = None,
+        feature_names: Sequence[str] | None = None,
+        batch_size: int | None = None,
+        progress: Progress = None,
     ) -> None:
         seed = seed_arg(seed)
-        super().__init__(model, data, link, n_jobs, **options)
+        super().__init__(
+            model,
+            data,
+            link,
+            n_jobs,
+            data_weights=data_weights,
+            feature_names=feature_names,
+            batch_size=batch_size,
+            progress=progress,
+        )
         self.seed = seed
 
-    def shap_values(self, X: Any, max_evals: int = 500) -> np.ndarray:
-        """SHAP values: (n_rows, n_features), or (n_rows, n_features, n_outputs) for several outputs."""
+    def shap_values(self, X: TableLike, max_evals: int = 500) -> np.ndarray:
+        """The SHAP values of the rows of X (``self(X, max_evals).values``).
+
+        Parameters
+        ----------
+        X : TableLike
+            The rows to explain, with the background's columns.
+        max_evals : int, default 500
+            Coalitions per row: ``max_evals // (2M + 1)`` permutations.
+
+        Returns
+        -------
+        numpy.ndarray
+            Shape (n_rows, n_features), or (n_rows, n_features, n_outputs) for several outputs.
+
+        Raises
+        ------
+        InvalidInputError
+            X is not 2-D, has other columns than the background, gives the model
+            non-finite outputs, or the model raises or returns the wrong shape.
+        InvalidTypeError
+            A non-numeric column, or a model output that is not numeric.
+        ResourceLimitError
+            The evaluation cannot fit in memory (the message names the argument to lower).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sklearn.linear_model import LinearRegression
+        >>> from assay.explain import PermutationExplainer
+        >>> rng = np.random.default_rng(0)
+        >>> X = rng.normal(size=(50, 3))
+        >>> model = LinearRegression().fit(X, 2 * X[:, 0] - X[:, 1] + 0.5 * X[:, 2])
+        >>> explainer = PermutationExplainer(model.predict, X[:20])
+        >>> explainer.shap_values(X[:2]).round(3)
+        array([[0.214, 0.146, 0.221],
+               [0.172, 0.55 , 0.081]])
+        """
         return self(X, max_evals=max_evals).values
 
-    def __call__(self, X: Any, max_evals: int = 500, permutations: Any = None) -> Explanation:
-        """An :class:`Explanation` with ``max_evals // (2M + 1)`` permutations per row (shap's rule).
+    def __call__(self, X: TableLike, max_evals: int = 500, permutations: ArrayLike | None = None) -> Explanation:
+        """An ``Explanation`` with ``max_evals // (2M + 1)`` permutations per row (shap's rule).
 
-        ``permutations`` (an (n_permutations, M) integer array) replaces the random ones,
-        e.g. to reproduce another tool's draws; ``.standard_errors`` is the standard
-        deviation of the per-permutation estimates over sqrt(n_permutations) (NaN for one).
+        Parameters
+        ----------
+        X : TableLike
+            The rows to explain, with the background's columns (a table with all the
+            background's column names is matched by name).
+        max_evals : int, default 500
+            Coalitions per row; at least 2M + 1 (one permutation).
+        permutations : ArrayLike, optional
+            An (n_permutations, M) integer array of feature orders that replaces the
+            random ones, e.g. to reproduce another tool's draws.
+
+        Returns
+        -------
+        Explanation
+            The values, ``expected_value`` as base value of every row, the rows as data,
+            and ``standard_errors``: the standard deviation of the per-permutation estimates
+            over sqrt(n_permutations) (NaN for one permutation).
+
+        Raises
+        ------
+        InvalidInputError
+            ``max_evals`` below 2M + 1, ``permutations`` that are not orders of the
+            features; X is not 2-D, has other columns than the background, gives the model
+            non-finite outputs, or the model raises or returns the wrong shape.
+        InvalidTypeError
+            A non-numeric column, or a model output that is not numeric.
+        ResourceLimitError
+            The evaluation cannot fit in memory (the message names the argument to lower).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sklearn.linear_model import LinearRegression
+        >>> from assay.explain import PermutationExplainer
+        >>> rng = np.random.default_rng(0)
+        >>> X = rng.normal(size=(50, 3))
+        >>> model = LinearRegression().fit(X, 2 * X[:, 0] - X[:, 1] + 0.5 * X[:, 2])
+        >>> explainer = PermutationExplainer(model.predict, X[:20])
+        >>> explanation = explainer(X[:2], permutations=[[0, 1, 2], [2, 1, 0]])
+        >>> explanation.values.round(3)
+        array([[0.214, 0.146, 0.221],
+               [0.172, 0.55 , 0.081]])
         """
         rows = self._rows(X)
         M = self.n_features
@@ -636,25 +1161,53 @@ class LinearExplainer:
 
     Parameters
     ----------
-    model:
+    model : fitted linear model or (coef, intercept)
         A fitted scikit-learn linear model (anything with ``coef_`` and ``intercept_``:
         LinearRegression, Ridge, Lasso, LogisticRegression, LinearSVC, ...) or a
         ``(coef, intercept)`` pair. Classifiers are explained in log-odds (their
         ``decision_function``).
-    data:
+    data : TableLike or Background
         Background rows; only their (weighted) mean is used (features treated as
         independent, as shap's default ``Independent`` masker).
-    n_jobs, data_weights, feature_names:
-        As :class:`KernelExplainer`.
+    n_jobs : NJobs, optional
+        Threads for the core (None or -1: all cores). Results do not depend on it.
+    data_weights : ArrayLike, optional
+        Non-negative weights of the background rows.
+    feature_names : sequence of str, optional
+        Names of the features when ``data`` is an array (default ``x0``, ``x1``, ...).
+
+    Raises
+    ------
+    InvalidInputError
+        Coefficients that are not finite or do not match the background's columns, a
+        background mean that is not finite, or an expected value that overflows.
+    InvalidTypeError
+        A model without ``coef_`` and ``intercept_`` (or a pair), or non-numeric
+        coefficients or columns.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.linear_model import LinearRegression
+    >>> from assay.explain import LinearExplainer
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(50, 3))
+    >>> model = LinearRegression().fit(X, 2 * X[:, 0] - X[:, 1] + 0.5 * X[:, 2])
+    >>> explainer = LinearExplainer(model, X[:20])
+    >>> explainer(X[:2]).values.round(3)
+    array([[0.214, 0.146, 0.221],
+           [0.172, 0.55 , 0.081]])
+    >>> explainer.coef.round(3)
+    array([[ 2. , -1. ,  0.5]])
     """
 
     def __init__(
         self,
         model: Any,
-        data: Any,
-        n_jobs: int | None = None,
+        data: TableLike | Background,
+        n_jobs: NJobs = None,
         *,
-        data_weights: Any = None,
+        data_weights: ArrayLike | None = None,
         feature_names: Sequence[str] | None = None,
     ) -> None:
         if isinstance(model, tuple) and len(model) == 2:
@@ -690,12 +1243,88 @@ class LinearExplainer:
 
     @property
     def expected_value(self) -> float | np.ndarray:
+        """The model's output at the background mean: coef @ mean + intercept.
+
+        Returns
+        -------
+        float or numpy.ndarray
+            A float for one output, else one value per output.
+        """
         return float(self._expected[0]) if len(self._expected) == 1 else self._expected.copy()
 
-    def shap_values(self, X: Any) -> np.ndarray:
+    def shap_values(self, X: TableLike) -> np.ndarray:
+        """The SHAP values of the rows of X (``self(X).values``).
+
+        Parameters
+        ----------
+        X : TableLike
+            The rows to explain, with the background's columns.
+
+        Returns
+        -------
+        numpy.ndarray
+            Shape (n_rows, n_features), or (n_rows, n_features, n_outputs) for several outputs.
+
+        Raises
+        ------
+        InvalidInputError
+            X is not 2-D, has other columns than the coefficients, holds infinite values,
+            or coef * (x - mean) overflows.
+        InvalidTypeError
+            A non-numeric column.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sklearn.linear_model import LinearRegression
+        >>> from assay.explain import LinearExplainer
+        >>> rng = np.random.default_rng(0)
+        >>> X = rng.normal(size=(50, 3))
+        >>> model = LinearRegression().fit(X, 2 * X[:, 0] - X[:, 1] + 0.5 * X[:, 2])
+        >>> explainer = LinearExplainer(model, X[:20])
+        >>> explainer.shap_values(X[:2]).round(3)
+        array([[0.214, 0.146, 0.221],
+               [0.172, 0.55 , 0.081]])
+        """
         return self(X).values
 
-    def __call__(self, X: Any) -> Explanation:
+    def __call__(self, X: TableLike) -> Explanation:
+        """An [`Explanation`][assay.explain.Explanation] of the rows of X: coef_i (x_i - mean_i) per feature.
+
+        A missing value (NaN) gives NaN values for its feature.
+
+        Parameters
+        ----------
+        X : TableLike
+            The rows to explain, with the background's columns (a table with all the
+            background's column names is matched by name).
+
+        Returns
+        -------
+        Explanation
+            The values, ``expected_value`` as base value of every row and the rows as data.
+
+        Raises
+        ------
+        InvalidInputError
+            X is not 2-D, has other columns than the coefficients, holds infinite values,
+            or coef * (x - mean) overflows.
+        InvalidTypeError
+            A non-numeric column.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sklearn.linear_model import LinearRegression
+        >>> from assay.explain import LinearExplainer
+        >>> rng = np.random.default_rng(0)
+        >>> X = rng.normal(size=(50, 3))
+        >>> model = LinearRegression().fit(X, 2 * X[:, 0] - X[:, 1] + 0.5 * X[:, 2])
+        >>> explainer = LinearExplainer(model, X[:20])
+        >>> explanation = explainer(X[:2])
+        >>> bool(np.allclose(explanation.base_values + explanation.values.sum(axis=1), model.predict(X[:2])))
+        True
+        """
         rows = _rows_arg(X, self.feature_names, "the model has {M} coefficients")
         if np.isinf(rows).any():
             raise InvalidInputError(
@@ -745,8 +1374,6 @@ def _native_model(model: Any) -> _NativeModel | None:
 
         return _NativeModel(linear, coef.shape[1], coef.shape[0])
     try:
-        from ._models import tree_model
-
         trees = tree_model(model)
     except TypeError:  # not a tree model either (an unfitted one is a ValueError from tree_model)
         return None
@@ -758,7 +1385,7 @@ def _native_model(model: Any) -> _NativeModel | None:
 
 
 def _unpack_background(data: Any, data_weights: Any, feature_names: Sequence[str] | None) -> tuple[Any, Any, Any]:
-    """A :class:`Background` as (rows, weights, names); anything else unchanged."""
+    """A [`Background`][assay.explain.Background] as (rows, weights, names); anything else unchanged."""
     if not isinstance(data, Background):
         return data, data_weights, feature_names
     if data_weights is not None:

@@ -15,9 +15,9 @@ model output (additivity).
 
 Construction checks that the fields agree (numeric values of at least one dimension,
 one base value per row, one name per feature, data of the values' shape) and raises
-:class:`assay.errors.InvalidInputError` / :class:`~assay.errors.InvalidTypeError`
-otherwise. Indexing follows numpy (an index out of range is an ``IndexError``); an
-unknown feature or output name is a ``KeyError``, as for a mapping.
+``assay.errors.InvalidInputError`` / ``InvalidTypeError`` otherwise. Indexing follows
+numpy (an index out of range is an ``IndexError``); an unknown feature or output name is
+a ``KeyError``, as for a mapping.
 """
 
 from __future__ import annotations
@@ -31,18 +31,77 @@ import numpy as np
 from .. import _html
 from .._util import json_safe
 from ..errors import InvalidInputError, InvalidTypeError, MissingDependencyError
+from ..typing import ArrayLike
+from ..warnings import DegenerateInputWarning
 
 __all__ = ["Explanation"]
 
 
 class Explanation:
-    """Attributions of a model's outputs to the features of some rows."""
+    """Attributions of a model's outputs to the features of some rows; what every explainer returns.
+
+    The fields follow ``shap.Explanation``, so ``to_shap()`` hands the same arrays to
+    shap's plots. For every row, ``base_values + values.sum(over features)`` equals the
+    explained model output (additivity). Indexing follows numpy (rows, then features,
+    then outputs); a feature or output may also be given by name.
+
+    Parameters
+    ----------
+    values : ArrayLike
+        The attributions: (n_rows, n_features) for one output, (n_rows, n_features,
+        n_outputs) for several; interaction values add a feature axis after the first.
+    base_values : ArrayLike, optional
+        The model output the attributions start from, per row: (n_rows,) or (n_rows,
+        n_outputs).
+    data : ArrayLike, optional
+        The explained rows, (n_rows, n_features) (categorical columns as their codes, NaN
+        for missing).
+    feature_names : sequence of str, optional
+        One name per feature.
+    output_names : sequence of str, optional
+        One name per output (several outputs only).
+
+    Attributes
+    ----------
+    standard_errors : numpy.ndarray
+        Set by the model-agnostic explainers: a standard error per value, indexed like
+        ``values``.
+    nsamples : int
+        Set by [`KernelExplainer`][assay.explain.KernelExplainer]: the coalition budget used.
+
+    Raises
+    ------
+    InvalidInputError
+        Fields that disagree: values without a dimension, a base value count or data shape
+        that does not match the rows, or a name count that does not match the features or
+        outputs.
+    InvalidTypeError
+        Values or base values that are not numbers, or names given as one string.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from assay.explain import Explanation
+    >>> explanation = Explanation(
+    ...     np.array([[0.5, -0.2], [0.1, 0.3]]), base_values=[1.0, 1.0], data=[[1.0, 2.0], [3.0, 4.0]],
+    ...     feature_names=["age", "income"],
+    ... )
+    >>> explanation.mean_abs()
+    array([0.3 , 0.25])
+    >>> explanation[:, "income"].values
+    array([-0.2,  0.3])
+    """
+
+    # Set by the model-agnostic explainers only: a standard error per value (indexed like
+    # ``values``) and, for KernelExplainer, the coalition budget used.
+    standard_errors: np.ndarray
+    nsamples: int
 
     def __init__(
         self,
-        values: Any,
-        base_values: Any = None,
-        data: Any = None,
+        values: ArrayLike,
+        base_values: ArrayLike | None = None,
+        data: ArrayLike | None = None,
         feature_names: Sequence[str] | None = None,
         output_names: Sequence[str] | None = None,
     ) -> None:
@@ -78,15 +137,51 @@ class Explanation:
 
     @property
     def shape(self) -> tuple[int, ...]:
+        """The shape of ``values``.
+
+        Returns
+        -------
+        tuple of int
+            (n_rows, n_features) or (n_rows, n_features, n_outputs).
+        """
         return self.values.shape
 
     def __len__(self) -> int:
         return len(self.values)
 
     def __getitem__(self, item: Any) -> Explanation:
-        """Index like the values array (rows, then features, then outputs).
+        """Index like the values array (rows, then features, then outputs); the other fields follow.
 
-        A feature may be given by name, an output by name; the other fields follow.
+        Parameters
+        ----------
+        item : index
+            A numpy index; the feature position may be a feature name and the output
+            position an output name.
+
+        Returns
+        -------
+        Explanation
+            The selected values with their base values, data, names and standard errors.
+
+        Raises
+        ------
+        KeyError
+            An unknown feature or output name.
+        IndexError
+            An index out of range.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from assay.explain import Explanation
+        >>> explanation = Explanation(
+        ...     np.array([[0.5, -0.2], [0.1, 0.3]]), base_values=[1.0, 1.0], data=[[1.0, 2.0], [3.0, 4.0]],
+        ...     feature_names=["age", "income"],
+        ... )
+        >>> explanation[0].values
+        array([ 0.5, -0.2])
+        >>> explanation[:, "age"].feature_names
+        ['age']
         """
         if not isinstance(item, tuple):
             item = (item,)
@@ -139,6 +234,13 @@ class Explanation:
 
     @property
     def abs(self) -> Explanation:
+        """The same explanation with the absolute values (as ``shap.Explanation.abs``).
+
+        Returns
+        -------
+        Explanation
+            ``|values|``, every other field unchanged.
+        """
         return self._with_values(np.abs(self.values))
 
     def _with_values(self, values: np.ndarray) -> Explanation:
@@ -150,7 +252,18 @@ class Explanation:
     # -- conversions ------------------------------------------------------------------
 
     def to_shap(self) -> Any:
-        """The same explanation as a ``shap.Explanation`` (requires shap)."""
+        """The same explanation as a ``shap.Explanation``, for shap's plots.
+
+        Returns
+        -------
+        shap.Explanation
+            With the same values, base values, data and names.
+
+        Raises
+        ------
+        MissingDependencyError
+            shap is not installed.
+        """
         try:
             import shap
         except ImportError as error:  # pragma: no cover - depends on the environment
@@ -164,7 +277,32 @@ class Explanation:
         )
 
     def to_frame(self) -> Any:
-        """A pandas DataFrame of the values: one row per explained row (and output), one column per feature."""
+        """The values as a pandas DataFrame: one row per explained row (and output), one column per feature.
+
+        Returns
+        -------
+        pandas DataFrame
+            A ``base_value`` column first when there are base values; with several outputs
+            also ``row`` and ``output`` columns.
+
+        Raises
+        ------
+        InvalidInputError
+            Values of another number of dimensions than 2 or 3 (interaction values).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from assay.explain import Explanation
+        >>> explanation = Explanation(
+        ...     np.array([[0.5, -0.2], [0.1, 0.3]]), base_values=[1.0, 1.0], data=[[1.0, 2.0], [3.0, 4.0]],
+        ...     feature_names=["age", "income"],
+        ... )
+        >>> explanation.to_frame()
+           base_value  age  income
+        0         1.0  0.5    -0.2
+        1         1.0  0.1     0.3
+        """
         import pandas as pd
 
         names = self.feature_names or [f"x{j}" for j in range(self.values.shape[1])]
@@ -184,8 +322,26 @@ class Explanation:
             return frame
         raise InvalidInputError("to_frame() needs values of 2 or 3 dimensions (use .values for interactions)")
 
-    def to_dict(self) -> dict:
-        """JSON-safe dictionary of all fields (NaN becomes None)."""
+    def to_dict(self) -> dict[str, Any]:
+        """Every field as a JSON-safe dictionary (NaN as None).
+
+        Returns
+        -------
+        dict
+            ``values``, ``base_values``, ``data``, ``feature_names`` and ``output_names`` as
+            nested lists.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from assay.explain import Explanation
+        >>> explanation = Explanation(
+        ...     np.array([[0.5, -0.2], [0.1, 0.3]]), base_values=[1.0, 1.0], data=[[1.0, 2.0], [3.0, 4.0]],
+        ...     feature_names=["age", "income"],
+        ... )
+        >>> explanation.to_dict()["values"]
+        [[0.5, -0.2], [0.1, 0.3]]
+        """
         return json_safe(
             {
                 "values": self.values.tolist(),
@@ -197,12 +353,33 @@ class Explanation:
         )
 
     def mean_abs(self) -> np.ndarray:
-        """Mean |value| per feature (and output): the global importance (NaN with a
-        DegenerateInputWarning when the explanation has no rows; finite for values near the
-        largest double)."""
-        if len(self.values) == 0:
-            from ..warnings import DegenerateInputWarning
+        """Mean |value| per feature (and output) over the rows: the global importance.
 
+        Finite for values near the largest double (each feature is scaled by its largest
+        magnitude first).
+
+        Returns
+        -------
+        numpy.ndarray
+            Shape (n_features,) or (n_features, n_outputs); NaN when there are no rows.
+
+        Warns
+        -----
+        DegenerateInputWarning
+            The explanation has no rows.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from assay.explain import Explanation
+        >>> explanation = Explanation(
+        ...     np.array([[0.5, -0.2], [0.1, 0.3]]), base_values=[1.0, 1.0], data=[[1.0, 2.0], [3.0, 4.0]],
+        ...     feature_names=["age", "income"],
+        ... )
+        >>> explanation.mean_abs()
+        array([0.3 , 0.25])
+        """
+        if len(self.values) == 0:
             warnings.warn(
                 "mean_abs: the explanation has no rows; the importance is NaN", DegenerateInputWarning, stacklevel=2
             )

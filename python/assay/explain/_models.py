@@ -1,6 +1,6 @@
 """Model adapters: scikit-learn, XGBoost and LightGBM models -> assay's tree IR.
 
-Each adapter returns a :class:`TreeModel`: the core ensemble plus what the Python
+Each adapter returns a [`TreeModel`][assay.explain.TreeModel]: the core ensemble plus what the Python
 layer needs around it (feature names, output names, what the raw output means, and a
 function returning the original library's own raw prediction, used by the tests to
 check additivity against the library rather than against the IR).
@@ -28,27 +28,69 @@ _MAX_CATEGORY = 2**24 - 1
 
 class UnsupportedTreeModelError(UnsupportedModelError, TypeError):
     """A model that assay's tree explainers cannot read (not a tree model, or a tree model
-    with a feature they do not support). Also a :class:`TypeError`, so that code falling
+    with a feature they do not support). Also a ``TypeError``, so that code falling
     back to a model-agnostic explainer on ``TypeError`` keeps working."""
 
 
 @dataclass
 class TreeModel:
+    """A tree model read into assay's core, with what the Python layer needs around it.
+
+    Attributes
+    ----------
+    ensemble : TreeEnsemble
+        The trees in the core's representation.
+    feature_names : list of str or None
+        The model's feature names, when it records them.
+    output_names : list of str or None
+        The names of several outputs (a classifier's classes).
+    output_kind : str
+        What the raw output is: ``"log_odds"`` (margins of logistic or softmax models),
+        ``"probability"`` (trees that average class fractions) or ``"raw"``.
+    native_predict : callable or None
+        The original library's own raw prediction (rows x outputs), for checks against it.
+    prepare : callable
+        What the rows go through before the library's prediction (LightGBM's categories).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.tree import DecisionTreeRegressor
+    >>> from assay.explain import tree_model
+    >>> X = np.arange(20.0).reshape(10, 2)
+    >>> model = DecisionTreeRegressor(max_depth=2, random_state=0).fit(X, X[:, 0] ** 2)
+    >>> trees = tree_model(model)
+    >>> trees.n_features, trees.n_outputs, trees.output_kind
+    (2, 1, 'raw')
+    """
+
     ensemble: Any  # assay._core.TreeEnsemble
     feature_names: list[str] | None
     output_names: list[str] | None
-    # "log_odds" (binary/multiclass margins of logistic/softmax models), "probability"
-    # (trees that average class fractions) or "raw" (anything else).
     output_kind: str
     native_predict: Callable[[Any], np.ndarray] | None = field(default=None, repr=False)
     prepare: Callable[[Any], Any] = field(default=lambda X: X, repr=False)
 
     @property
     def n_features(self) -> int:
+        """The number of features the trees use.
+
+        Returns
+        -------
+        int
+            The model's number of input columns.
+        """
         return self.ensemble.n_features
 
     @property
     def n_outputs(self) -> int:
+        """The number of outputs (classes of a multiclass model, else 1).
+
+        Returns
+        -------
+        int
+            The number of raw outputs per row.
+        """
         return self.ensemble.n_outputs
 
 
@@ -62,14 +104,48 @@ def _names_in(model: Any) -> list[str] | None:
 
 
 def tree_model(model: Any, iteration_range: tuple[int, int] | None = None) -> TreeModel:
-    """The TreeModel of a fitted tree model; UnsupportedTreeModelError (an
-    UnsupportedModelError and a TypeError) for a model assay cannot read,
-    UnsupportedModelError for an unfitted one.
+    """Reads a fitted tree model into assay's core.
 
-    ``iteration_range=(begin, end)`` keeps the boosting iterations [begin, end) of an
-    XGBoost or LightGBM model (XGBoost's ``iteration_range``). Without it, a model explains
-    what its ``predict`` computes: the scikit-learn wrappers of XGBoost and LightGBM use
-    their best iteration after early stopping.
+    scikit-learn models are read from their fitted arrays; XGBoost models from
+    ``Booster.save_raw("ubj")`` and LightGBM models from ``Booster.model_to_string()``,
+    both parsed in the core. Without ``iteration_range`` a model explains what its
+    ``predict`` computes: the scikit-learn wrappers of XGBoost and LightGBM use their best
+    iteration after early stopping.
+
+    Parameters
+    ----------
+    model : fitted tree model or TreeModel
+        scikit-learn decision trees, random forests, extra trees, gradient boosting and
+        histogram gradient boosting; XGBoost and LightGBM boosters and their scikit-learn
+        wrappers. A [`TreeModel`][assay.explain.TreeModel] is returned as it is.
+    iteration_range : tuple of int, optional
+        ``(begin, end)``: keep the boosting iterations [begin, end) of an XGBoost or
+        LightGBM model (XGBoost's ``iteration_range``; ``(0, 0)`` or None: all).
+
+    Returns
+    -------
+    TreeModel
+        The trees, feature and output names, and what the raw output means.
+
+    Raises
+    ------
+    UnsupportedModelError
+        An unfitted model, or (as ``UnsupportedTreeModelError``, also a ``TypeError``) a
+        model assay cannot read: not a tree model, or one with a feature not supported.
+    InvalidInputError
+        ``iteration_range`` outside the model's iterations, or given for a model that is
+        not XGBoost or LightGBM.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.ensemble import RandomForestClassifier
+    >>> from assay.explain import tree_model
+    >>> X = np.arange(40.0).reshape(20, 2)
+    >>> model = RandomForestClassifier(n_estimators=3, max_depth=2, random_state=0).fit(X, X[:, 0] > 15)
+    >>> trees = tree_model(model)
+    >>> trees.output_kind, trees.output_names
+    ('probability', ['False', 'True'])
     """
     module = _module_of(model)
     if iteration_range is not None and (isinstance(model, TreeModel) or module not in {"xgboost", "lightgbm"}):
@@ -144,6 +220,7 @@ def _from_sklearn_forest(model: Any, estimators: list, classifier: bool) -> Tree
     ensemble = _core.tree_ensemble_from_arrays(
         trees, int(model.n_features_in_), n_outputs, [0.0] * n_outputs, "<=", True, "count", "sklearn"
     )
+    output_names: list[str] | None
     if classifier:
         output_names = [str(c) for c in model.classes_]
         native = model.predict_proba
@@ -387,11 +464,14 @@ def _from_lightgbm(model: Any, iteration_range: tuple[int, int] | None = None) -
     if not isinstance(booster, lightgbm.Booster):
         raise UnsupportedTreeModelError(f"model: {type(model).__name__} is not a LightGBM booster")
     # Without a range, LightGBM's own defaults (its best iteration when it has one).
-    iterations = {}
+    start_iteration: int = 0
+    num_iteration: int | None = None
     if iteration_range is not None:
         begin, end = _iterations(iteration_range, booster.current_iteration())
-        iterations = {"start_iteration": begin, "num_iteration": end - begin}
-    ensemble = _core.load_lightgbm_text(booster.model_to_string(**iterations))
+        start_iteration, num_iteration = begin, end - begin
+    ensemble = _core.load_lightgbm_text(
+        booster.model_to_string(num_iteration=num_iteration, start_iteration=start_iteration)
+    )
     objective = ensemble.objective
     kind = "log_odds" if objective in {"binary", "multiclass", "multiclassova", "cross_entropy"} else "raw"
     output_names = None
@@ -417,6 +497,7 @@ def _from_lightgbm(model: Any, iteration_range: tuple[int, int] | None = None) -
         return X
 
     def native(X: Any) -> np.ndarray:
-        return np.asarray(booster.predict(X, raw_score=True, **iterations), dtype=np.float64).reshape(len(X), -1)
+        scores = booster.predict(X, start_iteration=start_iteration, num_iteration=num_iteration, raw_score=True)
+        return np.asarray(scores, dtype=np.float64).reshape(len(X), -1)
 
     return TreeModel(ensemble, list(booster.feature_name()), output_names, kind, native, prepare)

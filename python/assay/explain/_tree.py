@@ -19,6 +19,7 @@ from .._frame import Frame, as_frame
 from .._progress import progress_callback
 from .._util import n_jobs_arg, require_fits
 from ..errors import AssayError, InvalidInputError, InvalidTypeError, UnsupportedModelError
+from ..typing import ArrayLike, NJobs, Progress, TableLike
 from ._explanation import Explanation
 from ._models import TreeModel, tree_model
 
@@ -45,20 +46,25 @@ _INTERVENTIONAL_ALGORITHMS = ("patterns", "pairwise")
 class TreeExplainer:
     """Explains tree ensembles (scikit-learn, XGBoost, LightGBM) with exact SHAP values.
 
+    Path-dependent values (no background) use the quadrature algorithm in float64;
+    interventional values (with a background ``data``, optionally weighted) tabulate each
+    leaf's background by row pattern, so their cost grows with rows + background. See the
+    guide (docs/explain.md) for the definitions and every difference from shap.
+
     Parameters
     ----------
-    model:
+    model : fitted tree model
         A fitted tree model: scikit-learn trees, forests, gradient boosting and histogram
         gradient boosting; XGBoost and LightGBM boosters or their scikit-learn wrappers.
-    data:
+    data : TableLike, optional
         Background rows for ``feature_perturbation="interventional"`` (any table the
         input layer reads).
-    feature_perturbation:
+    feature_perturbation : {"auto", "tree_path_dependent", "interventional"}, default "auto"
         ``"tree_path_dependent"``: features outside a coalition are averaged by the
         trees' training covers (no background). ``"interventional"``: they take the
         background rows' values. ``"auto"`` (default): interventional when ``data`` is
         given, else path-dependent (as shap).
-    model_output:
+    model_output : {"raw", "probability", "log_loss"}, default "raw"
         ``"raw"`` (default): the model's margin (log-odds for boosted classifiers,
         class fractions for forests). ``"probability"``: for log-odds models, the
         logistic of each output with shap's per-reference rescaling (interventional
@@ -67,35 +73,65 @@ class TreeExplainer:
         ``shap_values``), log(1 + e^m) - y m for logistic models and (m - y)^2 for
         squared-error regressors, with shap's per-reference rescaling; then
         ``expected_value`` is a function of the labels.
-    n_jobs:
+    n_jobs : NJobs, optional
         Threads (None or -1: all cores). Results do not depend on it.
-    data_weights:
-        Optional non-negative weights of the background rows.
-    algorithm:
+    data_weights : ArrayLike, optional
+        Non-negative weights of the background rows.
+    algorithm : str, default "auto"
         ``"auto"`` (default) picks the fastest exact algorithm. Path-dependent:
         ``"quadrature"`` or ``"treeshap"`` (the classic recursion, as a reference).
         Interventional: ``"patterns"`` (cost grows with rows + background; trees with
         more than 16 distinct features on a path, or tables over 256 MiB, are still
         walked pairwise) or ``"pairwise"`` (every row with every background row);
         ``"auto"`` chooses per tree by a cost estimate.
-    progress:
-        True / False / None (a bar after 2 s) or a callable(done, total).
-    iteration_range:
+    progress : Progress, optional
+        True, False, None (a bar after two seconds of work) or a callable
+        ``callback(done, total)``; Ctrl-C stops the work.
+    iteration_range : tuple of int, optional
         ``(begin, end)``: explain only the boosting iterations [begin, end) of an XGBoost
         or LightGBM model (XGBoost's ``iteration_range``; ``(0, 0)`` or None: all).
+
+    Raises
+    ------
+    UnsupportedModelError
+        A model assay cannot read (also a ``TypeError``: ``UnsupportedTreeModelError``), or
+        an unfitted one, or ``model_output="log_loss"`` with a loss assay does not know.
+    InvalidInputError
+        An unknown option value, a combination shap does not allow either (a background
+        with path-dependent values, ``"probability"`` or ``"log_loss"`` without one), or
+        bad ``data_weights``.
+    InvalidTypeError
+        A background column that is neither numeric nor a categorical.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.ensemble import GradientBoostingRegressor
+    >>> from assay.explain import TreeExplainer
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(200, 3))
+    >>> model = GradientBoostingRegressor(n_estimators=20, max_depth=2, random_state=0)
+    >>> model = model.fit(X, 2 * X[:, 0] - X[:, 1] + 0.5 * X[:, 2])
+    >>> explainer = TreeExplainer(model)
+    >>> explanation = explainer(X[:2])
+    >>> explanation.values.round(3)
+    array([[0.06 , 0.149, 0.106],
+           [0.034, 0.568, 0.106]])
+    >>> bool(np.allclose(explanation.base_values + explanation.values.sum(axis=1), model.predict(X[:2])))
+    True
     """
 
     def __init__(
         self,
         model: Any,
-        data: Any = None,
+        data: TableLike | None = None,
         feature_perturbation: str = "auto",
         model_output: str = "raw",
-        n_jobs: int | None = None,
+        n_jobs: NJobs = None,
         *,
-        data_weights: Any = None,
+        data_weights: ArrayLike | None = None,
         algorithm: str = "auto",
-        progress: Any = None,
+        progress: Progress = None,
         iteration_range: tuple[int, int] | None = None,
     ) -> None:
         if feature_perturbation not in _PERTURBATIONS:
@@ -146,7 +182,7 @@ class TreeExplainer:
                 )
             self._transform = _loss_of(self.tree_model, model)
         self.data: Frame | None = None
-        self.data_weights = None
+        self.data_weights: np.ndarray | None = None
         if data is not None:
             self.data = self._frame(data, "data")
             weights = np.empty(0) if data_weights is None else _float_array(data_weights, "data_weights")
@@ -170,35 +206,99 @@ class TreeExplainer:
 
     @property
     def expected_value(self) -> Any:
-        """The output every explanation starts from: a float for one output, else an array.
+        """The output every explanation starts from.
 
-        With ``model_output="log_loss"``, a function of the labels ``y`` returning each
-        row's expected loss over the background (as in shap).
+        Returns
+        -------
+        float, numpy.ndarray or callable
+            A float for one output, else one value per output. With
+            ``model_output="log_loss"``, a function of the labels ``y`` returning each
+            row's expected loss over the background (as in shap).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sklearn.ensemble import GradientBoostingRegressor
+        >>> from assay.explain import TreeExplainer
+        >>> rng = np.random.default_rng(0)
+        >>> X = rng.normal(size=(200, 3))
+        >>> model = GradientBoostingRegressor(n_estimators=20, max_depth=2, random_state=0)
+        >>> model = model.fit(X, 2 * X[:, 0] - X[:, 1] + 0.5 * X[:, 2])
+        >>> explainer = TreeExplainer(model)
+        >>> round(explainer.expected_value, 3)
+        -0.189
         """
         if self.model_output == "log_loss":
             return self._expected_loss
         return float(self._expected[0]) if len(self._expected) == 1 else self._expected.copy()
 
     def _expected_loss(self, y: Any) -> np.ndarray:
+        background, weights = self._background()
         return np.asarray(
             _core.interventional_expected_value(
-                self.tree_model.ensemble,
-                self.data.core_columns(),
-                np.ascontiguousarray(self.data_weights),
-                self._transform,
-                _labels(y, None),
-            )
+                self.tree_model.ensemble, background, weights, self._transform, _labels(y, None)
+            ),
+            dtype=np.float64,
         )
+
+    def _background(self) -> tuple[list[tuple], np.ndarray]:
+        """The background's columns and weights for the core (interventional explainers only)."""
+        # Both are set in __init__ whenever feature_perturbation is "interventional".
+        assert self.data is not None and self.data_weights is not None
+        return self.data.core_columns(), np.ascontiguousarray(self.data_weights)
 
     @property
     def feature_names(self) -> list[str]:
+        """The model's feature names (``x0``, ``x1``, ... when it has none).
+
+        Returns
+        -------
+        list of str
+            One name per feature, in the model's order.
+        """
         names = self.tree_model.feature_names
         return list(names) if names is not None else [f"x{j}" for j in range(self.tree_model.n_features)]
 
-    def shap_values(self, X: Any, y: Any = None) -> np.ndarray:
-        """SHAP values: (n_rows, n_features), or (n_rows, n_features, n_outputs) for several outputs.
+    def shap_values(self, X: TableLike, y: ArrayLike | None = None) -> np.ndarray:
+        """The SHAP values of the rows of X.
 
-        ``y``: the rows' labels, with ``model_output="log_loss"`` only.
+        Parameters
+        ----------
+        X : TableLike
+            The rows to explain: any table the input layer reads, matched to the model's
+            features by name when it has them (pandas and Arrow categoricals with the
+            training categories included); one row may be a 1-D array.
+        y : ArrayLike, optional
+            The rows' labels, with ``model_output="log_loss"`` only.
+
+        Returns
+        -------
+        numpy.ndarray
+            Shape (n_rows, n_features), or (n_rows, n_features, n_outputs) for several
+            outputs; (n_features, ...) for one row given as a 1-D array.
+
+        Raises
+        ------
+        InvalidInputError
+            No rows, other columns than the model's features, or (``log_loss``) labels
+            that are missing, not finite or of another length.
+        InvalidTypeError
+            A column that is neither numeric nor a categorical.
+        ResourceLimitError
+            The values cannot fit in memory.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sklearn.ensemble import GradientBoostingRegressor
+        >>> from assay.explain import TreeExplainer
+        >>> rng = np.random.default_rng(0)
+        >>> X = rng.normal(size=(200, 3))
+        >>> model = GradientBoostingRegressor(n_estimators=20, max_depth=2, random_state=0)
+        >>> model = model.fit(X, 2 * X[:, 0] - X[:, 1] + 0.5 * X[:, 2])
+        >>> explainer = TreeExplainer(model)
+        >>> explainer.shap_values(X[0]).round(3)
+        array([0.06 , 0.149, 0.106])
         """
         if _is_one_row(X):  # one row as a 1-D array: its values as a 1-D array (as in shap)
             return self.shap_values(np.asarray(X).reshape(1, -1), y)[0]
@@ -220,9 +320,45 @@ class TreeExplainer:
             values = self._values(self._frame(X, "X"))
         return values[..., 0] if values.shape[-1] == 1 else values
 
-    def shap_interaction_values(self, X: Any) -> np.ndarray:
-        """Interaction values: (n_rows, n_features, n_features[, n_outputs]);
-        rows of a matrix sum to the SHAP values."""
+    def shap_interaction_values(self, X: TableLike) -> np.ndarray:
+        """SHAP interaction values of the rows of X: the rows of each matrix sum to the SHAP values.
+
+        Parameters
+        ----------
+        X : TableLike
+            The rows to explain: any table the input layer reads, matched to the model's
+            features by name when it has them (pandas and Arrow categoricals with the
+            training categories included); one row may be a 1-D array.
+
+        Returns
+        -------
+        numpy.ndarray
+            Shape (n_rows, n_features, n_features), with a last axis of outputs for several.
+
+        Raises
+        ------
+        InvalidInputError
+            ``model_output`` other than ``"raw"``, no rows, or other columns than the
+            model's features.
+        InvalidTypeError
+            A column that is neither numeric nor a categorical.
+        ResourceLimitError
+            The values cannot fit in memory.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sklearn.ensemble import GradientBoostingRegressor
+        >>> from assay.explain import TreeExplainer
+        >>> rng = np.random.default_rng(0)
+        >>> X = rng.normal(size=(200, 3))
+        >>> model = GradientBoostingRegressor(n_estimators=20, max_depth=2, random_state=0)
+        >>> model = model.fit(X, 2 * X[:, 0] - X[:, 1] + 0.5 * X[:, 2])
+        >>> explainer = TreeExplainer(model)
+        >>> interactions = explainer.shap_interaction_values(X[:1])
+        >>> interactions.shape, interactions.sum(axis=2).round(3)
+        ((1, 3, 3), array([[0.06 , 0.149, 0.106]]))
+        """
         if self._transform != "identity":
             raise InvalidInputError("shap_interaction_values: only model_output='raw' has interaction values")
         if _is_one_row(X):
@@ -233,11 +369,12 @@ class TreeExplainer:
         _check_output_size(frame.n_rows, per_row, "shap_interaction_values")
         callback = progress_callback(self.progress, "SHAP interaction values")
         if self.feature_perturbation == "interventional":
+            background, weights = self._background()
             values = _core.interventional_interaction_values(
                 self.tree_model.ensemble,
                 frame.core_columns(),
-                self.data.core_columns(),
-                np.ascontiguousarray(self.data_weights),
+                background,
+                weights,
                 self.n_jobs,
                 callback,
                 self.algorithm,
@@ -248,9 +385,51 @@ class TreeExplainer:
             )
         return values[..., 0] if values.shape[-1] == 1 else values
 
-    def __call__(self, X: Any, y: Any = None, interactions: bool = False) -> Explanation:
-        """An :class:`Explanation` of the rows of X (interaction values when ``interactions``;
-        ``y`` the labels for ``model_output="log_loss"``)."""
+    def __call__(self, X: TableLike, y: ArrayLike | None = None, interactions: bool = False) -> Explanation:
+        """An [`Explanation`][assay.explain.Explanation] of the rows of X.
+
+        Parameters
+        ----------
+        X : TableLike
+            The rows to explain: any table the input layer reads, matched to the model's
+            features by name when it has them (pandas and Arrow categoricals with the
+            training categories included); one row may be a 1-D array.
+        y : ArrayLike, optional
+            The rows' labels, with ``model_output="log_loss"`` only.
+        interactions : bool, default False
+            Explain with interaction values instead of SHAP values.
+
+        Returns
+        -------
+        Explanation
+            The values, ``expected_value`` as base value of every row, the rows as float
+            data (categories as their codes, NaN for missing), feature and output names.
+
+        Raises
+        ------
+        InvalidInputError
+            No rows, other columns than the model's features, or (``log_loss``) labels
+            that are missing, not finite or of another length.
+        InvalidTypeError
+            A column that is neither numeric nor a categorical.
+        ResourceLimitError
+            The values cannot fit in memory.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sklearn.ensemble import GradientBoostingRegressor
+        >>> from assay.explain import TreeExplainer
+        >>> rng = np.random.default_rng(0)
+        >>> X = rng.normal(size=(200, 3))
+        >>> model = GradientBoostingRegressor(n_estimators=20, max_depth=2, random_state=0)
+        >>> model = model.fit(X, 2 * X[:, 0] - X[:, 1] + 0.5 * X[:, 2])
+        >>> explainer = TreeExplainer(model)
+        >>> explainer(X[:2]).to_frame().round(3)
+           base_value     x0     x1     x2
+        0      -0.189  0.060  0.149  0.106
+        1      -0.189  0.034  0.568  0.106
+        """
         frame = self._frame(X, "X")
         values = self.shap_interaction_values(frame) if interactions else self.shap_values(frame, y)
         if self.model_output == "log_loss":
@@ -271,11 +450,12 @@ class TreeExplainer:
         callback = progress_callback(self.progress, "SHAP values")
         if self.feature_perturbation == "interventional":
             labels = _labels(y, frame.n_rows) if self.model_output == "log_loss" else np.empty(0)
+            background, weights = self._background()
             return _core.interventional_shap_values(
                 self.tree_model.ensemble,
                 frame.core_columns(),
-                self.data.core_columns(),
-                np.ascontiguousarray(self.data_weights),
+                background,
+                weights,
                 self._transform,
                 self.n_jobs,
                 callback,

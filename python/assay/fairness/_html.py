@@ -1,25 +1,57 @@
-"""Notebook rendering of fairness results (escaped, plain tables; shared style)."""
+"""Notebook rendering of fairness results (escaped, plain tables; shared style).
+
+The functions take a result's dictionary or the fields they show (declared below), so that
+this module imports none of the modules whose results it renders.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping
+from typing import Any, Protocol
 
-from ._html import STYLE, escape, number, table
+import numpy as np
 
-if TYPE_CHECKING:
-    from ._fairness_audit import CalibrationByGroup
-    from ._fairness_uncertainty import FourFifths
-    from .fairness import MetricFrame
+from .._html import STYLE, escape, number, table
 
 MAX_ROWS = 50
+
+
+class _FourFifthsFields(Protocol):
+    """What four_fifths_html shows of a FourFifths."""
+
+    groups: list[Any]
+    rows: np.ndarray
+    rate: np.ndarray
+    rate_low: np.ndarray
+    rate_high: np.ndarray
+    ratio: np.ndarray
+    ratio_low: np.ndarray
+    ratio_high: np.ndarray
+    verdicts: list[str]
+    small: np.ndarray
+    reference: Any
+    threshold: float
+    confidence: float
+
+    @property
+    def verdict(self) -> str: ...
+
+
+class _CalibrationFields(Protocol):
+    """What calibration_html shows of a CalibrationByGroup."""
+
+    groups: list[Any]
+    n_bins: int
+    ece: np.ndarray
+    mce: np.ndarray
 
 
 def _group_text(label: Any) -> str:
     return escape(" / ".join(map(str, label)) if isinstance(label, (list, tuple)) else label)
 
 
-def metric_frame_html(frame: MetricFrame) -> str:
-    data = frame.to_dict()
+def metric_frame_html(data: Mapping[str, Any]) -> str:
+    """A MetricFrame from its ``to_dict()``: values by group (undefined ones with their reason), aggregates."""
     names = list(data["metrics"])
     rows = []
     for i, label in enumerate(data["groups"][:MAX_ROWS]):
@@ -58,7 +90,7 @@ def metric_frame_html(frame: MetricFrame) -> str:
     )
 
 
-def four_fifths_html(result: FourFifths) -> str:
+def four_fifths_html(result: _FourFifthsFields) -> str:
     css = {"fails": "failed", "passes": "passed"}
     rows = []
     for i, g in enumerate(result.groups[:MAX_ROWS]):
@@ -90,7 +122,7 @@ def four_fifths_html(result: FourFifths) -> str:
     )
 
 
-def calibration_html(result: CalibrationByGroup) -> str:
+def calibration_html(result: _CalibrationFields) -> str:
     rows = [
         [_group_text(g), number(float(e)), number(float(m))] for g, e, m in zip(result.groups, result.ece, result.mce)
     ]

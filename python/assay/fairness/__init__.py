@@ -1,0 +1,117 @@
+"""Fairness: metrics by group, their disparities, intervals and mitigation.
+
+[`MetricFrame`][assay.fairness.MetricFrame] has fairlearn's signature and accessors, so that
+switching is an import change; the named functions
+([`selection_rate`][assay.fairness.selection_rate],
+[`demographic_parity_difference`][assay.fairness.demographic_parity_difference],
+[`equalized_odds_ratio`][assay.fairness.equalized_odds_ratio], ...) take fairlearn's
+arguments too. The work happens in the C++ core: the sensitive features become one group
+index (mixed-radix intersection codes), one pass accumulates a confusion matrix (or
+regression sums) per group, and every built-in metric and aggregate is computed from those
+statistics. User-defined metric callables are still accepted: they are called once per group
+on contiguous slices of the rows, sorted once by group.
+
+Two conventions (``convention=``):
+
+* ``"strict"`` (default): a value whose definition divides by zero (the true-positive
+  rate of a group without positives, say) is NaN, and
+  [`MetricFrame.undefined`][assay.fairness.MetricFrame.undefined] says why.
+* ``"fairlearn"``: fairlearn's numbers, including its quirks (such a rate is 0, the
+  built-in ``max``/``min`` order rule of ``equalized_odds_*``).
+
+See docs/fairness.md for every definition and difference.
+"""
+
+from __future__ import annotations
+
+from ._calibration import CalibrationByGroup, calibration_by_group, roc_auc_by_group
+from ._disparities import (
+    demographic_parity_difference,
+    demographic_parity_ratio,
+    equal_opportunity_difference,
+    equal_opportunity_ratio,
+    equalized_odds_difference,
+    equalized_odds_ratio,
+)
+from ._evaluation import CONVENTIONS
+from ._four_fifths import FourFifths, disparate_impact_ratio, four_fifths
+from ._indices import (
+    between_group_generalized_entropy_index,
+    between_group_theil_index,
+    generalized_entropy_index,
+    smoothed_edf,
+    theil_index,
+)
+from ._intervals import katz_interval, newcombe_interval, wilson_interval
+from ._metric_frame import MetricFrame
+from ._metrics import (
+    accuracy_score,
+    balanced_accuracy_score,
+    count,
+    expected_calibration_error,
+    f1_score,
+    false_negative_rate,
+    false_positive_rate,
+    mean_absolute_error,
+    mean_error,
+    mean_prediction,
+    mean_squared_error,
+    precision_score,
+    r2_score,
+    recall_score,
+    roc_auc_score,
+    root_mean_squared_error,
+    selection_rate,
+    true_negative_rate,
+    true_positive_rate,
+)
+from ._mitigation import ThresholdOptimizer, reweighing
+from ._stream import ConfusionAccumulator, RegressionAccumulator
+
+__all__ = [
+    "MetricFrame",
+    "count",
+    "selection_rate",
+    "true_positive_rate",
+    "false_positive_rate",
+    "true_negative_rate",
+    "false_negative_rate",
+    "accuracy_score",
+    "precision_score",
+    "recall_score",
+    "f1_score",
+    "balanced_accuracy_score",
+    "mean_prediction",
+    "mean_error",
+    "mean_absolute_error",
+    "mean_squared_error",
+    "root_mean_squared_error",
+    "r2_score",
+    "roc_auc_score",
+    "expected_calibration_error",
+    "demographic_parity_difference",
+    "demographic_parity_ratio",
+    "equalized_odds_difference",
+    "equalized_odds_ratio",
+    "equal_opportunity_difference",
+    "equal_opportunity_ratio",
+    "CONVENTIONS",
+    "CalibrationByGroup",
+    "ConfusionAccumulator",
+    "RegressionAccumulator",
+    "ThresholdOptimizer",
+    "FourFifths",
+    "between_group_generalized_entropy_index",
+    "between_group_theil_index",
+    "calibration_by_group",
+    "disparate_impact_ratio",
+    "four_fifths",
+    "generalized_entropy_index",
+    "katz_interval",
+    "newcombe_interval",
+    "reweighing",
+    "roc_auc_by_group",
+    "smoothed_edf",
+    "theil_index",
+    "wilson_interval",
+]

@@ -1,0 +1,124 @@
+"""The group index of the fairness functions: rows split into groups by (control features,
+sensitive features), built in the core as mixed-radix codes of the features' levels, with
+the pandas indexes that label results by group and by control level."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from .. import _core
+from .._util import require_fits
+from ..errors import InvalidInputError, ResourceLimitError
+from ._inputs import Feature
+
+_core_fair = _core.fairness
+MISSING_POLICIES = ("error", "own_group", "drop")
+MISSING_LABEL = "(missing)"
+
+
+class Groups:
+    """Rows split into groups by (control features, sensitive features)."""
+
+    def __init__(
+        self,
+        sensitive: list[Feature],
+        control: list[Feature],
+        missing: str,
+        observed: bool,
+        n_jobs: int,
+    ) -> None:
+        self.sensitive, self.control = sensitive, control
+        self.features = control + sensitive
+        names = [f.name for f in self.features]
+        duplicates = sorted({x for x in names if names.count(x) > 1})
+        if duplicates:
+            raise InvalidInputError(f"feature names repeat: {duplicates}")
+        self.missing = missing
+        if not observed and len(self.features) > 1:
+            combinations = math.prod(len(f.levels) + (missing == "own_group") for f in self.features)
+            # Every combination is a row of by_group: its keys, statistics, values and
+            # labels of the pandas index (about 256 bytes each, before any metric).
+            require_fits(
+                "sensitive_features",
+                256 * combinations,
+                f"the full Cartesian product of the levels ({combinations} combinations, observed=False)",
+                "pass observed=True to keep only the combinations that occur",
+            )
+        specs = [(f.name, f.codes, len(f.levels)) for f in self.features]
+        index = _core_fair.build_group_index(specs, missing, observed, n_jobs)
+        self.n_groups: int = index["n_groups"]
+        self.row_group: np.ndarray = index["row_group"]
+        self.keys: list[np.ndarray] = index["keys"]
+        self.group_rows: np.ndarray = index["group_rows"]
+        self.missing_rows: dict[str, int] = dict(zip(names, index["missing_rows"].tolist()))
+        self.dropped_rows: int = index["dropped_rows"]
+        if self.dropped_rows and self.dropped_rows == len(self.row_group):
+            raise InvalidInputError(
+                f"sensitive_features: every one of the {self.dropped_rows} rows has a missing value "
+                f"and missing='drop' dropped them all; nothing is left to compare"
+            )
+        self.observed = observed
+        # Control level of each group: the mixed-radix number of its control keys
+        # (every combination of control levels, as fairlearn indexes `overall`).
+        radices = [len(f.levels) + (missing == "own_group") for f in control]
+        n_control = math.prod(radices)
+        if n_control > 2**31 - 1:
+            raise ResourceLimitError(
+                f"control_features: {n_control} combinations of control levels exceed the "
+                f"{2**31 - 1} levels an aggregate can index"
+            )
+        # Every combination of control levels gets the overall value and six aggregates.
+        require_fits("control_features", 128 * n_control, f"{n_control} combinations of control levels")
+        level = np.zeros(self.n_groups, dtype=np.int64)
+        for key, radix in zip(self.keys[: len(control)], radices):
+            level = level * radix + key
+        self.n_control: int = math.prod(radices) if control else 1
+        self.group_control: np.ndarray = level.astype(np.int32)
+        self._order: tuple[np.ndarray, np.ndarray] | None = None
+
+    def level_labels(self, feature: Feature) -> list[Any]:
+        """The labels of a feature's level codes: its levels, then the missing level."""
+        return feature.levels + [MISSING_LABEL]
+
+    def group_index(self) -> Any:
+        """The pandas Index (one feature) or MultiIndex of the groups, in group order."""
+        import pandas as pd
+
+        arrays = [np.asarray(self.level_labels(f), dtype=object)[key] for f, key in zip(self.features, self.keys)]
+        names = [f.name for f in self.features]
+        if len(arrays) == 1:
+            return pd.Index(_natural(arrays[0]), name=names[0])
+        return pd.MultiIndex.from_arrays([_natural(a) for a in arrays], names=names)
+
+    def control_index(self) -> Any:
+        """The pandas index of every combination of control levels (None without control features)."""
+        import pandas as pd
+
+        if not self.control:
+            return None
+        lists = [
+            _natural(np.asarray(self.level_labels(f)[: len(f.levels) + (self.missing == "own_group")], dtype=object))
+            for f in self.control
+        ]
+        if len(lists) == 1:
+            return pd.Index(lists[0], name=self.control[0].name)
+        return pd.MultiIndex.from_product(lists, names=[f.name for f in self.control])
+
+    def order(self) -> tuple[np.ndarray, np.ndarray]:
+        """Row order sorted by group (stable) and the group offsets into it."""
+        if self._order is None:
+            self._order = _core_fair.sort_rows_by_group(self.row_group, self.n_groups)
+        return self._order
+
+
+def _natural(values: np.ndarray) -> np.ndarray:
+    """An object array of levels as the dtype pandas would infer (ints stay ints)."""
+    try:
+        import pandas as pd
+
+        return pd.Series(values, dtype=object).infer_objects().to_numpy()
+    except ImportError:  # pragma: no cover
+        return values
