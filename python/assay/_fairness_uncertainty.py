@@ -140,7 +140,7 @@ def bootstrap_metric_frame(
         )
         target = (np.arange(count, dtype=np.int64)[:, None] * n_levels + groups.group_control[None, :]).ravel()
         control = np.where(np.tile(kept, count), target, -1).astype(np.int32)
-        aggregates = _core_fair.aggregate(values, control, count * n_levels, overall, convention)
+        aggregates = _core_fair.aggregate(values, control, count * n_levels, overall, _core_fair.Convention[convention])
         out = replicates[name]
         out["by_group"][first : first + count] = values.reshape(count, n_groups)
         out["overall"][first : first + count] = overall.reshape(count, n_levels)
@@ -226,8 +226,7 @@ def _bootstrap_block(
     )
     for name, (builtin, _, weights, positive) in specs.items():
         if builtin.rule == "score":
-            values, overall = _core_fair.bootstrap_scores(
-                builtin.core,
+            scores = (
                 groups.row_group,
                 n_groups,
                 groups.group_control,
@@ -235,13 +234,13 @@ def _bootstrap_block(
                 _numeric_scores(evaluation),
                 evaluation.score_labels(),
                 weights,
-                10,
-                count,
-                seed,
-                n_jobs,
-                callback,
-                first,
             )
+            if builtin.core == "roc_auc":
+                values, overall = _core_fair.bootstrap_roc_auc(*scores, count, seed, n_jobs, callback, first)
+            else:  # the expected calibration error over 10 bins
+                values, overall = _core_fair.bootstrap_calibration_error(
+                    *scores, 10, count, seed, n_jobs, callback, first
+                )
         elif scheme == "multinomial" and builtin.rule == "regression":
             # The mean of label-valued predictions is a function of the class counts.
             stats = confusion(None)
@@ -251,10 +250,9 @@ def _bootstrap_block(
             overall = _mean_label(stats.sum_groups(target, count * n_levels).counts.sum(axis=1), labels)
         elif builtin.rule == "regression":
             stats = regression_stats(weights, builtin.core != "mean_prediction")
-            values, _ = _core_fair.regression_metric(stats, builtin.core, convention)
-            overall, _ = _core_fair.regression_metric(
-                stats.sum_groups(target, count * n_levels), builtin.core, convention
-            )
+            regression, how = _core_fair.RegressionMetric[builtin.core], _core_fair.Convention[convention]
+            values, _ = _core_fair.regression_metric(stats, regression, how)
+            overall, _ = _core_fair.regression_metric(stats.sum_groups(target, count * n_levels), regression, how)
             values, overall = (_unscale(v, builtin.core, evaluation.regression_exponent) for v in (values, overall))
         else:
             stats = confusion(None if builtin.rule == "count" else weights)
@@ -265,8 +263,9 @@ def _bootstrap_block(
                 overall = total.counts.reshape(total.n_groups, -1).sum(axis=1).astype(np.float64)
                 overall[overall == 0] = np.nan
             else:
-                values, _ = _core_fair.classification_metric(stats, builtin.core, positive, convention)
-                overall, _ = _core_fair.classification_metric(total, builtin.core, positive, convention)
+                classification, how = _core_fair.ClassificationMetric[builtin.core], _core_fair.Convention[convention]
+                values, _ = _core_fair.classification_metric(stats, classification, positive, how)
+                overall, _ = _core_fair.classification_metric(total, classification, positive, how)
         store(name, first, count, np.asarray(values), np.asarray(overall))
 
 
@@ -400,7 +399,7 @@ def newcombe_interval(x1: Any, n1: Any, x2: Any, n2: Any, confidence: float = 0.
     NaN with an UndefinedMetricWarning where n1 = 0 or n2 = 0)."""
     z = z_value(confidence)
     arrays = _count_arrays({"x1": x1, "n1": n1, "x2": x2, "n2": n2})
-    low, high = _core_fair.newcombe(*arrays, z)
+    low, high = _core_fair.newcombe(arrays[0], arrays[1], arrays[2], arrays[3], z)
     _warn_undefined((arrays[1] == 0) | (arrays[3] == 0), "n1 = 0 or n2 = 0, so a proportion is undefined")
     return low, high
 
@@ -411,7 +410,7 @@ def katz_interval(x1: Any, n1: Any, x2: Any, n2: Any, confidence: float = 0.95) 
     counts)."""
     z = z_value(confidence)
     arrays = _count_arrays({"x1": x1, "n1": n1, "x2": x2, "n2": n2})
-    low, high = _core_fair.katz(*arrays, z)
+    low, high = _core_fair.katz(arrays[0], arrays[1], arrays[2], arrays[3], z)
     _warn_undefined((arrays[0] == 0) | (arrays[2] == 0), "x1 = 0 or x2 = 0, where the Katz interval is undefined")
     return low, high
 
@@ -585,10 +584,10 @@ def four_fifths_from_counts(
     ref_n = np.full(len(groups), rows[ref])
     with np.errstate(invalid="ignore", divide="ignore"):
         ratio = rate / rate[ref]
-    counts = [np.ascontiguousarray(a) for a in (selected, rows, ref_x, ref_n)]
-    ratio_low, ratio_high = _core_fair.katz(*counts, z)
+    x1, n1, x2, n2 = (np.ascontiguousarray(a) for a in (selected, rows, ref_x, ref_n))
+    ratio_low, ratio_high = _core_fair.katz(x1, n1, x2, n2, z)
     difference = rate - rate[ref]
-    difference_low, difference_high = _core_fair.newcombe(*counts, z)
+    difference_low, difference_high = _core_fair.newcombe(x1, n1, x2, n2, z)
     verdicts = []
     for i in range(len(groups)):
         if i == ref:

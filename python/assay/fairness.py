@@ -421,7 +421,7 @@ class _Groups:
                 "pass observed=True to keep only the combinations that occur",
             )
         specs = [(f.name, f.codes, len(f.levels)) for f in self.features]
-        index = _core_fair.build_group_index(specs, missing, observed, n_jobs)
+        index = _core_fair.build_group_index(specs, _core_fair.MissingPolicy[missing], observed, n_jobs)
         self.n_groups: int = index["n_groups"]
         self.row_group: np.ndarray = index["row_group"]
         self.keys: list[np.ndarray] = index["keys"]
@@ -634,15 +634,18 @@ class _Evaluation:
             rows = groups.group_rows.astype(np.float64)
             reasons = np.where(rows == 0, 1, 0).astype(np.uint8)
             rows[rows == 0] = np.nan
-            overall = np.bincount(groups.group_control, weights=groups.group_rows, minlength=groups.n_control)
+            overall: np.ndarray = np.bincount(
+                groups.group_control, weights=groups.group_rows, minlength=groups.n_control
+            )
             overall_reasons = np.where(overall == 0, 1, 0).astype(np.uint8)
             overall[overall == 0] = np.nan
             return rows, reasons, overall, overall_reasons, -1
         if builtin.rule == "regression":
             stats = self.regression(weights, needs_true=builtin.core != "mean_prediction")
             total = stats.sum_groups(self.overall_target(), groups.n_control)
-            values, reasons = _core_fair.regression_metric(stats, builtin.core, self.convention)
-            overall, overall_reasons = _core_fair.regression_metric(total, builtin.core, self.convention)
+            regression, how = _core_fair.RegressionMetric[builtin.core], _core_fair.Convention[self.convention]
+            values, reasons = _core_fair.regression_metric(stats, regression, how)
+            overall, overall_reasons = _core_fair.regression_metric(total, regression, how)
             values, overall = (_unscale(v, builtin.core, self.regression_exponent) for v in (values, overall))
             return values, reasons, overall, overall_reasons, -1
         stats = self.confusion(weights)
@@ -653,8 +656,9 @@ class _Evaluation:
             pos_label = bound.get("pos_label", builtin.default_pos_label)
             positive = self._positive_class(builtin, pos_label, explicit, stats)
             self._positive_class(builtin, pos_label, explicit, total)
-        values, reasons = _core_fair.classification_metric(stats, builtin.core, positive, self.convention)
-        overall, overall_reasons = _core_fair.classification_metric(total, builtin.core, positive, self.convention)
+        classification, how = _core_fair.ClassificationMetric[builtin.core], _core_fair.Convention[self.convention]
+        values, reasons = _core_fair.classification_metric(stats, classification, positive, how)
+        overall, overall_reasons = _core_fair.classification_metric(total, classification, positive, how)
         return values, reasons, overall, overall_reasons, positive
 
     def _positive_class(self, builtin: _Builtin, pos_label: Any, explicit: bool, stats: Any) -> int:
@@ -985,7 +989,9 @@ class MetricFrame:
         values = _as_float(result.by_group)
         overall = _as_float(result.overall)
         control = self._aggregate_control()
-        aggregates = _core_fair.aggregate(values, control, self._groups.n_control, overall, self._convention)
+        aggregates = _core_fair.aggregate(
+            values, control, self._groups.n_control, overall, _core_fair.Convention[self._convention]
+        )
         if warn and self._convention == "strict":
             self._warn_undefined(result, values, control)
         return aggregates

@@ -22,7 +22,8 @@ from typing import Any
 
 import numpy as np
 
-from . import _core, _html
+from . import _html
+from ._core import quality as _core_quality
 from ._frame import CATEGORICAL, Frame, _object_datetime_seconds, _object_timedelta_seconds, as_column, as_frame
 from ._progress import progress_callback
 from ._util import json_safe, n_jobs_arg
@@ -30,7 +31,7 @@ from .errors import AssayError, CorruptedStateError, InvalidInputError, InvalidT
 
 __all__ = ["profile", "check", "Profile", "QualityReport", "Finding", "RULE_KEYS", "SEVERITIES"]
 
-PROFILE_QUANTILES: tuple[float, ...] = tuple(_core.PROFILE_QUANTILES)
+PROFILE_QUANTILES: tuple[float, ...] = tuple(_core_quality.PROFILE_QUANTILES)
 SEVERITIES = ("info", "warning", "error")
 RULE_KEYS = ("dtype", "nullable", "min", "max", "allowed", "unique", "max_missing")
 DTYPE_NAMES = {
@@ -63,14 +64,13 @@ def _positive_int(value: Any, name: str) -> int:
     return value
 
 
-def _profile_options(histogram_bins: Any, tracked_values: Any) -> _core.ProfileOptions:
+def _profile_options(histogram_bins: Any, tracked_values: Any) -> _core_quality.ProfileOptions:
     histogram_bins = _positive_int(histogram_bins, "histogram_bins")
     tracked_values = _positive_int(tracked_values, "tracked_values")
-    if histogram_bins > _core.MAX_HISTOGRAM_BINS:
-        raise ResourceLimitError(
-            f"histogram_bins = {histogram_bins} is beyond the limit of {_core.MAX_HISTOGRAM_BINS} bins per column"
-        )
-    options = _core.ProfileOptions()
+    limit = _core_quality.MAX_HISTOGRAM_BINS
+    if histogram_bins > limit:
+        raise ResourceLimitError(f"histogram_bins = {histogram_bins} is beyond the limit of {limit} bins per column")
+    options = _core_quality.ProfileOptions()
     options.histogram_bins = histogram_bins
     options.tracked_values = min(tracked_values, _MAX_TRACKED_VALUES)
     return options
@@ -88,7 +88,7 @@ class Profile:
     sketch estimates after a merge (see ``*_exact`` flags and ``quantile_rank_error``).
     """
 
-    def __init__(self, table: _core.TableProfile, options: _core.ProfileOptions):
+    def __init__(self, table: _core_quality.TableProfile, options: _core_quality.ProfileOptions):
         self._table = table
         self._options = options
         self._columns = {p.name: p for p in [*table.numeric, *table.categorical]}
@@ -117,7 +117,7 @@ class Profile:
         """
         if not isinstance(other, Profile):
             raise InvalidTypeError(f"other: expected a Profile, got {type(other).__name__}")
-        return Profile(_core.merge_profiles(self._table, other._table, self._options), self._options)
+        return Profile(_core_quality.merge_profiles(self._table, other._table, self._options), self._options)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe dict (NaN as None) that :meth:`from_dict` reads back exactly."""
@@ -163,11 +163,11 @@ class Profile:
                 where = f"column {k} ({column.get('name')!r})"
                 (numeric if column["kind"] == "numeric" else categorical).append(_restore_column(column, version))
             where = "columns"
-            table = _core.TableProfile()
+            table = _core_quality.TableProfile()
             table.numeric = numeric
             table.categorical = categorical
             table.column_order = [c["name"] for c in columns]
-            _core.validate_profile(table)
+            _core_quality.validate_profile(table)
         except CorruptedStateError as error:
             raise CorruptedStateError(f"profile state: {where}: {error}") from None
         except (KeyError, TypeError, ValueError, OverflowError, AttributeError, binascii.Error) as error:
@@ -211,7 +211,7 @@ class Profile:
 
 def _column_dict(p: Any) -> dict[str, Any]:
     """The user-facing statistics of one column profile."""
-    if isinstance(p, _core.NumericProfile):
+    if isinstance(p, _core_quality.NumericProfile):
         finite = p.count - p.missing - p.infinities
         return {
             "name": p.name,
@@ -254,7 +254,7 @@ def _column_state(p: Any) -> dict[str, Any]:
     """Everything needed to rebuild a column profile (sketches included), JSON-safe."""
     state = {
         "name": p.name,
-        "kind": "numeric" if isinstance(p, _core.NumericProfile) else "categorical",
+        "kind": "numeric" if isinstance(p, _core_quality.NumericProfile) else "categorical",
         "count": p.count,
         "missing": p.missing,
         "distinct": p.distinct,
@@ -263,7 +263,7 @@ def _column_state(p: Any) -> dict[str, Any]:
         "values_complete": p.values_complete,
         "hll": base64.b64encode(p.distinct_sketch.registers).decode("ascii"),
     }
-    if isinstance(p, _core.NumericProfile):
+    if isinstance(p, _core_quality.NumericProfile):
         # Infinite values in a value table are stored as strings, which JSON allows.
         state["values"] = [[_encode_float(v), c] for v, c in p.values]
         state.update(
@@ -315,11 +315,11 @@ def _encode_float(x: float) -> float | str:
 
 def _restore_column(state: Mapping[str, Any], version: int) -> Any:
     numeric = state["kind"] == "numeric"
-    p = _core.NumericProfile() if numeric else _core.CategoricalProfile()
+    p = _core_quality.NumericProfile() if numeric else _core_quality.CategoricalProfile()
     p.name = state["name"]
     for key in ("count", "missing", "distinct", "distinct_exact", "values_complete"):
         setattr(p, key, state[key])
-    p.distinct_sketch = _core.HyperLogLog.from_registers(base64.b64decode(state["hll"]))
+    p.distinct_sketch = _core_quality.HyperLogLog.from_registers(base64.b64decode(state["hll"]))
     if not numeric:
         if any(not isinstance(v, str) for v, _ in state["values"]):
             raise CorruptedStateError("value table: categorical values must be strings")
@@ -349,7 +349,7 @@ def _restore_column(state: Mapping[str, Any], version: int) -> Any:
         p.scale, p.sum, p.sum_low = 1.0, (p.mean * finite if finite > 0 else 0.0), 0.0
     p.quantiles = [_state_number(q, "quantiles") for q in state["quantiles"]]
     summary = state["summary"]
-    p.summary = _core.QuantileSummary.from_points(
+    p.summary = _core_quality.QuantileSummary.from_points(
         summary["values"], summary["weights"], summary["rank_error"], summary["capacity"]
     )
     return p
@@ -372,7 +372,7 @@ def profile(
     """
     frame = as_frame(data)
     options = _profile_options(histogram_bins, tracked_values)
-    return Profile(_core.profile(frame.core_columns(), options, n_jobs_arg(n_jobs)), options)
+    return Profile(_core_quality.profile(frame.core_columns(), options, n_jobs_arg(n_jobs)), options)
 
 
 # --- checks --------------------------------------------------------------------------
@@ -522,7 +522,7 @@ def check(
     reference_frame = as_frame(reference, argument="reference") if reference is not None else None
     core_rules, python_findings = _rules(rules, frame)
     python_findings += _mixed_type_findings(frame)
-    result = _core.check(
+    result = _core_quality.check(
         frame.core_columns(),
         target_name,
         None if reference_frame is None else reference_frame.core_columns(),
@@ -543,18 +543,18 @@ def check(
 
 def default_thresholds() -> dict[str, Any]:
     """The thresholds :func:`check` uses unless overridden."""
-    options = _core.CheckOptions()
+    options = _core_quality.CheckOptions()
     return {name: getattr(options, name) for name in _threshold_names()}
 
 
 def _threshold_names() -> list[str]:
-    return [n for n in dir(_core.CheckOptions) if not n.startswith("_")]
+    return [n for n in dir(_core_quality.CheckOptions) if not n.startswith("_")]
 
 
-def _check_options(thresholds: Mapping[str, Any] | None) -> _core.CheckOptions:
+def _check_options(thresholds: Mapping[str, Any] | None) -> _core_quality.CheckOptions:
     """CheckOptions from the user's overrides: known keys only, integers for the counts,
     finite numbers in range for the rest (the core's validate() states the ranges)."""
-    options = _core.CheckOptions()
+    options = _core_quality.CheckOptions()
     if thresholds is None:
         return options
     if not isinstance(thresholds, Mapping):
@@ -579,7 +579,7 @@ def _check_options(thresholds: Mapping[str, Any] | None) -> _core.CheckOptions:
             raise InvalidInputError(f"thresholds['{key}']: {_shown(value)} is out of range") from None
         setattr(options, key, value)
     try:
-        _core.validate_check_options(options)
+        _core_quality.validate_check_options(options)
     except AssayError as error:
         raise type(error)(f"thresholds: {error}") from None
     return options
@@ -613,7 +613,7 @@ def _rules(rules: Mapping[str, Mapping[str, Any]] | None, frame: Frame) -> tuple
             raise InvalidInputError(
                 f"rules['{column}']: unknown key(s) {sorted(map(str, unknown))}; known keys: {', '.join(RULE_KEYS)}"
             )
-        rule = _core.ColumnRule()
+        rule = _core_quality.ColumnRule()
         rule.column = column
         for key in ("nullable", "unique"):
             if key in spec:

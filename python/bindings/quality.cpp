@@ -58,10 +58,13 @@ void bind_quality(py::module_& m) {
 
   py::class_<HyperLogLog>(m, "HyperLogLog")
       .def(py::init<int>(), py::arg("precision") = HyperLogLog::kDefaultPrecision)
-      .def_static("from_registers", [](const py::bytes& data) {
-        const std::string raw = data;
-        return HyperLogLog::from_registers(std::vector<std::uint8_t>(raw.begin(), raw.end()));
-      })
+      .def_static(
+          "from_registers",
+          [](const py::bytes& data) {
+            const std::string raw = data;
+            return HyperLogLog::from_registers(std::vector<std::uint8_t>(raw.begin(), raw.end()));
+          },
+          py::arg("data"))
       .def_property_readonly("registers", [](const HyperLogLog& h) {
         const auto& r = h.registers();
         return py::bytes(reinterpret_cast<const char*>(r.data()), r.size());
@@ -129,10 +132,11 @@ void bind_quality(py::module_& m) {
       },
       py::arg("a"), py::arg("b"), py::arg("options"));
 
-  py::enum_<quality::Severity>(m, "Severity")
+  py::native_enum<quality::Severity>(m, "Severity", "enum.Enum")
       .value("info", quality::Severity::info)
       .value("warning", quality::Severity::warning)
-      .value("error", quality::Severity::error);
+      .value("error", quality::Severity::error)
+      .finalize();
 
   py::class_<quality::Finding>(m, "Finding")
       .def(py::init<>())
