@@ -75,15 +75,16 @@ void bind_agnostic(py::module_& m) {
       .def_property_readonly("exact", [](const ex::CoalitionDesign& d) { return d.exact; })
       .def_property_readonly("n_groups", [](const ex::CoalitionDesign& d) { return d.n_groups; })
       .def("__len__", &ex::CoalitionDesign::size)
-      .def_property_readonly("masks", [](const ex::CoalitionDesign& d) {
-        return to_numpy(d.masks, {static_cast<py::ssize_t>(d.size()), d.n_features});
-      })
-      .def_property_readonly("weights", [](const ex::CoalitionDesign& d) {
-        return to_numpy(d.weights, {static_cast<py::ssize_t>(d.size())});
-      })
-      .def_property_readonly("groups", [](const ex::CoalitionDesign& d) {
-        return to_numpy(d.groups, {static_cast<py::ssize_t>(d.size())});
-      })
+      .def_property_readonly("masks",
+                             [](const ex::CoalitionDesign& d) {
+                               return to_numpy(d.masks, {static_cast<py::ssize_t>(d.size()), d.n_features});
+                             })
+      .def_property_readonly(
+          "weights",
+          [](const ex::CoalitionDesign& d) { return to_numpy(d.weights, {static_cast<py::ssize_t>(d.size())}); })
+      .def_property_readonly(
+          "groups",
+          [](const ex::CoalitionDesign& d) { return to_numpy(d.groups, {static_cast<py::ssize_t>(d.size())}); })
       .def_property_readonly("per_background", &ex::CoalitionDesign::per_background)
       .def_property_readonly("background_of", [](const ex::CoalitionDesign& d) {
         return to_numpy(d.background_of, {static_cast<py::ssize_t>(d.background_of.size())});
@@ -114,12 +115,13 @@ void bind_agnostic(py::module_& m) {
 
   m.def(
       "masked_rows",
-      [](const py::handle& X, const py::handle& background, const ex::CoalitionDesign& design,
-         std::int64_t item_begin, std::int64_t item_end, int n_jobs, const py::object& buffer) {
+      [](const py::handle& X, const py::handle& background, const ex::CoalitionDesign& design, std::int64_t item_begin,
+         std::int64_t item_end, int n_jobs, const py::object& buffer) {
         const auto rows = c_array<double>(X, 2, "X");
         const auto bg = c_array<double>(background, 2, "data");
         const py::ssize_t M = design.n_features;
-        if (rows.shape(1) != M || bg.shape(1) != M) throw InvalidArgument("X and data must have one column per feature");
+        if (rows.shape(1) != M || bg.shape(1) != M)
+          throw InvalidArgument("X and data must have one column per feature");
         const py::ssize_t n_items = std::max<std::int64_t>(0, item_end - item_begin);
         const py::ssize_t rows_per_item = design.per_background() ? 1 : bg.shape(0);
         // Writing into the caller's buffer (reused across chunks) saves fresh pages per call.
@@ -183,9 +185,8 @@ void bind_agnostic(py::module_& m) {
 
   m.def(
       "kernel_values",
-      [](const ex::CoalitionDesign& design, const py::handle& values, const py::handle& full,
-         const py::handle& empty, int n_jobs, const py::object& progress, ex::Selection selection,
-         std::int32_t num_features, double alpha) {
+      [](const ex::CoalitionDesign& design, const py::handle& values, const py::handle& full, const py::handle& empty,
+         int n_jobs, const py::object& progress, ex::Selection selection, std::int32_t num_features, double alpha) {
         const ex::L1Regularization l1_reg{selection, num_features, alpha};
         const auto v = c_array<double>(values, 3, "values");
         const auto f = c_array<double>(full, 2, "full");
@@ -294,7 +295,8 @@ void bind_agnostic(py::module_& m) {
         if (rows.shape(1) != ensemble.n_features || bg.shape(1) != ensemble.n_features) {
           throw InvalidArgument("X and data must have one column per feature of the model");
         }
-        Doubles out({rows.shape(0), static_cast<py::ssize_t>(design.size()), static_cast<py::ssize_t>(ensemble.n_outputs)});
+        Doubles out(
+            {rows.shape(0), static_cast<py::ssize_t>(design.size()), static_cast<py::ssize_t>(ensemble.n_outputs)});
         std::span<double> target(out.mutable_data(), static_cast<std::size_t>(out.size()));
         const Progress report = make_progress(progress);
         {
@@ -304,8 +306,8 @@ void bind_agnostic(py::module_& m) {
         }
         return out;
       },
-      py::arg("ensemble"), py::arg("X"), py::arg("background"), py::arg("design"), py::arg("weights"),
-      py::arg("link"), py::arg("n_jobs") = 0, py::arg("progress") = py::none());
+      py::arg("ensemble"), py::arg("X"), py::arg("background"), py::arg("design"), py::arg("weights"), py::arg("link"),
+      py::arg("n_jobs") = 0, py::arg("progress") = py::none());
 
   m.def(
       "linear_model_values",
@@ -328,8 +330,8 @@ void bind_agnostic(py::module_& m) {
         }
         return out;
       },
-      py::arg("coef"), py::arg("intercept"), py::arg("X"), py::arg("background"),
-      py::arg("design"), py::arg("weights"), py::arg("link"), py::arg("n_jobs") = 0);
+      py::arg("coef"), py::arg("intercept"), py::arg("X"), py::arg("background"), py::arg("design"), py::arg("weights"),
+      py::arg("link"), py::arg("n_jobs") = 0);
 
   m.def(
       "kmeans",

@@ -23,8 +23,8 @@ Table to_table(const py::list& columns) {
     } else if (spec.size() == 3) {
       auto codes = prepared_1d<std::int32_t>(spec[1], "column '" + name + "'", "int32 codes");
       table.labels.push_back(spec[2].cast<std::vector<std::string>>());
-      views.push_back(ColumnView::categorical(name, {codes.data(), static_cast<std::size_t>(codes.size())},
-                                              table.labels.back()));
+      views.push_back(
+          ColumnView::categorical(name, {codes.data(), static_cast<std::size_t>(codes.size())}, table.labels.back()));
       table.keep_alive.push_back(codes);
     } else {
       throw InvalidArgument("column '" + name + "': malformed column specification");
@@ -72,7 +72,8 @@ void bind_common(py::module_& m) {
     } catch (const Error& e) {
       PyErr_SetString(invalid_input, e.what());
     } catch (const std::bad_alloc&) {
-      PyErr_SetString(resource_limit, "out of memory: the inputs or the requested sizes are too large for this machine");
+      PyErr_SetString(resource_limit,
+                      "out of memory: the inputs or the requested sizes are too large for this machine");
     }
   });
   m.def("resolve_threads", &resolve_threads, py::arg("n_jobs"),

@@ -99,7 +99,8 @@ void bind_drift(py::module_& m) {
   m.def(
       "mannwhitneyu",
       [](const Array& x, const Array& y, drift::PMethod how) {
-        return as_tuple(on_sorted(x, y, [&](const auto& a, const auto& b) { return drift::mann_whitney_u(a, b, how); }));
+        return as_tuple(
+            on_sorted(x, y, [&](const auto& a, const auto& b) { return drift::mann_whitney_u(a, b, how); }));
       },
       py::arg("x"), py::arg("y"), py::arg("method"));
   m.def(
@@ -155,8 +156,8 @@ void bind_drift(py::module_& m) {
   m.def(
       "chisquare",
       [](const Array& reference_counts, const Array& current_counts, bool log_likelihood) {
-        return as_tuple(drift::chisquare_goodness_of_fit(span_of(reference_counts), span_of(current_counts),
-                                                         log_likelihood));
+        return as_tuple(
+            drift::chisquare_goodness_of_fit(span_of(reference_counts), span_of(current_counts), log_likelihood));
       },
       py::arg("reference_counts"), py::arg("current_counts"), py::arg("log_likelihood"));
   m.def(
@@ -288,7 +289,8 @@ void bind_drift(py::module_& m) {
                               to_numpy(std::move(r.folds)));
       },
       py::arg("x"), py::arg("y"), py::arg("n_folds"), py::arg("classifier"), py::arg("l2"), py::arg("n_trees"),
-      py::arg("max_depth"), py::arg("learning_rate"), py::arg("seed"), py::arg("n_jobs"), py::arg("progress") = py::none());
+      py::arg("max_depth"), py::arg("learning_rate"), py::arg("seed"), py::arg("n_jobs"),
+      py::arg("progress") = py::none());
 
   py::class_<drift::PcaModel>(m, "PcaModel")
       .def_readonly("mean", &drift::PcaModel::mean)

@@ -46,8 +46,17 @@ ex::TreeEnsemble from_array_trees(const py::list& trees, std::int32_t n_features
     auto cover = node_array<double>(tree, "cover", t);
     auto values = node_array<double>(tree, "values", t);
     auto default_left = node_array<std::uint8_t>(tree, "default_left", t);
-    ex::ArrayTree a{span_of(left), span_of(right), span_of(feature), span_of(threshold),
-                    span_of(cover), span_of(values), span_of(default_left), {}, {}, {}, 0};
+    ex::ArrayTree a{span_of(left),
+                    span_of(right),
+                    span_of(feature),
+                    span_of(threshold),
+                    span_of(cover),
+                    span_of(values),
+                    span_of(default_left),
+                    {},
+                    {},
+                    {},
+                    0};
     keep_alive.insert(keep_alive.end(), {left, right, feature, threshold, cover, values, default_left});
     if (tree.contains("is_categorical")) {
       auto is_categorical = node_array<std::uint8_t>(tree, "is_categorical", t);
@@ -93,7 +102,8 @@ void bind_options(py::module_& m) {
       .value("logistic_log_loss", ex::OutputTransform::logistic_log_loss)
       .value("squared_loss", ex::OutputTransform::squared_loss)
       .finalize();
-  py::native_enum<ex::Comparison>(m, "Comparison", "enum.Enum", "How a split compares: x <= threshold or x < threshold.")
+  py::native_enum<ex::Comparison>(m, "Comparison", "enum.Enum",
+                                  "How a split compares: x <= threshold or x < threshold.")
       .value("less_equal", ex::Comparison::less_equal)
       .value("less", ex::Comparison::less)
       .finalize();
@@ -152,8 +162,8 @@ void bind_explain(py::module_& m) {
          const py::object& progress) {
         Table table = to_table(columns);
         const auto n = static_cast<py::ssize_t>(table.view.n_rows());
-        py::array_t<double> out({n, static_cast<py::ssize_t>(ensemble.n_features),
-                                 static_cast<py::ssize_t>(ensemble.n_outputs)});
+        py::array_t<double> out(
+            {n, static_cast<py::ssize_t>(ensemble.n_features), static_cast<py::ssize_t>(ensemble.n_outputs)});
         const ex::ShapOptions options{algorithm, n_jobs};
         const Progress report = make_progress(progress);
         std::span<double> view(out.mutable_data(), static_cast<std::size_t>(out.size()));
@@ -209,14 +219,14 @@ void bind_explain(py::module_& m) {
 
   m.def(
       "interventional_shap_values",
-      [](const ex::TreeEnsemble& ensemble, const py::list& columns, const py::list& background,
-         const Doubles& weights, ex::OutputTransform transform, int n_jobs, const py::object& progress,
-         ex::InterventionalAlgorithm algorithm, const Doubles& labels) {
+      [](const ex::TreeEnsemble& ensemble, const py::list& columns, const py::list& background, const Doubles& weights,
+         ex::OutputTransform transform, int n_jobs, const py::object& progress, ex::InterventionalAlgorithm algorithm,
+         const Doubles& labels) {
         Table table = to_table(columns);
         Table reference = to_table(background);
         const auto n = static_cast<py::ssize_t>(table.view.n_rows());
-        py::array_t<double> out({n, static_cast<py::ssize_t>(ensemble.n_features),
-                                 static_cast<py::ssize_t>(ensemble.n_outputs)});
+        py::array_t<double> out(
+            {n, static_cast<py::ssize_t>(ensemble.n_features), static_cast<py::ssize_t>(ensemble.n_outputs)});
         const ex::InterventionalOptions options{transform, n_jobs, algorithm, weights_of(labels, "y")};
         const Progress report = make_progress(progress);
         std::span<double> view(out.mutable_data(), static_cast<std::size_t>(out.size()));
@@ -231,8 +241,8 @@ void bind_explain(py::module_& m) {
 
   m.def(
       "interventional_interaction_values",
-      [](const ex::TreeEnsemble& ensemble, const py::list& columns, const py::list& background,
-         const Doubles& weights, int n_jobs, const py::object& progress, ex::InterventionalAlgorithm algorithm) {
+      [](const ex::TreeEnsemble& ensemble, const py::list& columns, const py::list& background, const Doubles& weights,
+         int n_jobs, const py::object& progress, ex::InterventionalAlgorithm algorithm) {
         Table table = to_table(columns);
         Table reference = to_table(background);
         const auto n = static_cast<py::ssize_t>(table.view.n_rows());
@@ -251,23 +261,23 @@ void bind_explain(py::module_& m) {
 
   m.def(
       "interventional_expected_value",
-      [](const ex::TreeEnsemble& ensemble, const py::list& background,
-         const Doubles& weights, ex::OutputTransform transform, const Doubles& labels) {
+      [](const ex::TreeEnsemble& ensemble, const py::list& background, const Doubles& weights,
+         ex::OutputTransform transform, const Doubles& labels) {
         Table reference = to_table(background);
         const auto w = weights_of(weights);
         const auto y = weights_of(labels, "y");
         py::gil_scoped_release release;
         return ex::interventional_expected_value(ensemble, reference.view, w, transform, y);
       },
-      py::arg("ensemble"), py::arg("background"), py::arg("weights"), py::arg("transform") = ex::OutputTransform::identity,
-      py::arg("labels") = py::array_t<double>(0));
+      py::arg("ensemble"), py::arg("background"), py::arg("weights"),
+      py::arg("transform") = ex::OutputTransform::identity, py::arg("labels") = py::array_t<double>(0));
 
   m.def(
       "tree_predict",
       [](const ex::TreeEnsemble& ensemble, const py::list& columns, int n_jobs) {
         Table table = to_table(columns);
-        py::array_t<double> out({static_cast<py::ssize_t>(table.view.n_rows()),
-                                 static_cast<py::ssize_t>(ensemble.n_outputs)});
+        py::array_t<double> out(
+            {static_cast<py::ssize_t>(table.view.n_rows()), static_cast<py::ssize_t>(ensemble.n_outputs)});
         std::span<double> view(out.mutable_data(), static_cast<std::size_t>(out.size()));
         py::gil_scoped_release release;
         ex::predict(ensemble, table.view, view, n_jobs);

@@ -151,10 +151,8 @@ void bind_fairness(py::module_& m) {
       .def_readonly("n_groups", &ConfusionStats::n_groups)
       .def_readonly("n_classes", &ConfusionStats::n_classes)
       .def_readonly("weighted", &ConfusionStats::weighted)
-      .def_property_readonly("counts",
-                             [](const ConfusionStats& s) {
-                               return to_numpy(s.counts, {s.n_groups, s.n_classes, s.n_classes});
-                             })
+      .def_property_readonly(
+          "counts", [](const ConfusionStats& s) { return to_numpy(s.counts, {s.n_groups, s.n_classes, s.n_classes}); })
       .def_property_readonly("weights", [](const ConfusionStats& s) { return cube(s.weights, s); })
       .def("to_bytes", [](const ConfusionStats& s) { return py::bytes(to_bytes(s)); })
       .def_static(
@@ -221,8 +219,7 @@ void bind_fairness(py::module_& m) {
 
   m.def(
       "classification_metric",
-      [](const ConfusionStats& stats, ClassificationMetric metric, std::int32_t positive_class,
-         Convention convention) {
+      [](const ConfusionStats& stats, ClassificationMetric metric, std::int32_t positive_class, Convention convention) {
         MetricValues values;
         {
           py::gil_scoped_release release;
@@ -345,7 +342,8 @@ void bind_fairness(py::module_& m) {
           }
           std::vector<double> low(a.size()), high(a.size());
           for (std::size_t i = 0; i < a.size(); ++i) {
-            const Interval interval = is_newcombe ? newcombe(a[i], b[i], c[i], d[i], z) : katz(a[i], b[i], c[i], d[i], z);
+            const Interval interval =
+                is_newcombe ? newcombe(a[i], b[i], c[i], d[i], z) : katz(a[i], b[i], c[i], d[i], z);
             low[i] = interval.low;
             high[i] = interval.high;
           }
@@ -365,8 +363,8 @@ void bind_fairness(py::module_& m) {
   m.def(
       "smoothed_edf",
       [](const py::object& positives, const py::object& rows, double concentration) {
-        return smoothed_edf(span_of<double>(positives, "positives", "float64"), span_of<double>(rows, "rows", "float64"),
-                            concentration);
+        return smoothed_edf(span_of<double>(positives, "positives", "float64"),
+                            span_of<double>(rows, "rows", "float64"), concentration);
       },
       py::arg("positives"), py::arg("rows"), py::arg("concentration"));
 
@@ -416,8 +414,8 @@ void bind_fairness(py::module_& m) {
   m.def(
       "bootstrap_roc_auc",
       [](const py::object& row_group, std::int32_t n_groups, const py::object& group_level, std::int32_t n_levels,
-         const py::object& scores, const py::object& labels, const py::object& weights, int n_boot,
-         std::uint64_t seed, int n_jobs, const py::object& progress, std::uint64_t first_replicate) {
+         const py::object& scores, const py::object& labels, const py::object& weights, int n_boot, std::uint64_t seed,
+         int n_jobs, const py::object& progress, std::uint64_t first_replicate) {
         const auto rows = span_of<std::int32_t>(row_group, "row_group", "int32");
         const auto levels = span_of<std::int32_t>(group_level, "group_level", "int32");
         const auto s = span_of<double>(scores, "y_score", "float64");
@@ -439,8 +437,8 @@ void bind_fairness(py::module_& m) {
   m.def(
       "bootstrap_calibration_error",
       [](const py::object& row_group, std::int32_t n_groups, const py::object& group_level, std::int32_t n_levels,
-         const py::object& scores, const py::object& labels, const py::object& weights, std::int32_t n_bins,
-         int n_boot, std::uint64_t seed, int n_jobs, const py::object& progress, std::uint64_t first_replicate) {
+         const py::object& scores, const py::object& labels, const py::object& weights, std::int32_t n_bins, int n_boot,
+         std::uint64_t seed, int n_jobs, const py::object& progress, std::uint64_t first_replicate) {
         const auto rows = span_of<std::int32_t>(row_group, "row_group", "int32");
         const auto levels = span_of<std::int32_t>(group_level, "group_level", "int32");
         const auto s = span_of<double>(scores, "y_prob", "float64");
@@ -450,8 +448,8 @@ void bind_fairness(py::module_& m) {
         ReplicateValues values;
         {
           py::gil_scoped_release release;
-          values = bootstrap_calibration_error(rows, n_groups, levels, n_levels, s, y, w, n_bins, n_boot, seed,
-                                               n_jobs, report, first_replicate);
+          values = bootstrap_calibration_error(rows, n_groups, levels, n_levels, s, y, w, n_bins, n_boot, seed, n_jobs,
+                                               report, first_replicate);
         }
         return py::make_tuple(to_numpy(std::move(values.by_group), {n_boot, n_groups}),
                               to_numpy(std::move(values.by_level), {n_boot, n_levels}));
@@ -477,9 +475,7 @@ void bind_fairness(py::module_& m) {
 
   m.def(
       "reweighing",
-      [](const ConfusionStats& stats) {
-        return to_numpy(reweighing(stats), {stats.n_groups, stats.n_classes});
-      },
+      [](const ConfusionStats& stats) { return to_numpy(reweighing(stats), {stats.n_groups, stats.n_classes}); },
       py::arg("stats"));
 
   // fairlearn's ThresholdOptimizer: one rate equalised across groups, or equalized odds.

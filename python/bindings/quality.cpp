@@ -65,10 +65,11 @@ void bind_quality(py::module_& m) {
             return HyperLogLog::from_registers(std::vector<std::uint8_t>(raw.begin(), raw.end()));
           },
           py::arg("data"))
-      .def_property_readonly("registers", [](const HyperLogLog& h) {
-        const auto& r = h.registers();
-        return py::bytes(reinterpret_cast<const char*>(r.data()), r.size());
-      })
+      .def_property_readonly("registers",
+                             [](const HyperLogLog& h) {
+                               const auto& r = h.registers();
+                               return py::bytes(reinterpret_cast<const char*>(r.data()), r.size());
+                             })
       .def_property_readonly("precision", &HyperLogLog::precision)
       .def("estimate", &HyperLogLog::estimate);
 
@@ -114,7 +115,8 @@ void bind_quality(py::module_& m) {
   m.attr("MAX_LEAKAGE_BINS") = quality::kMaxLeakageBins;
   m.def("validate_profile_options", [](const quality::ProfileOptions& o) { quality::validate(o); }, py::arg("options"));
   m.def("validate_profile", [](const quality::TableProfile& t) { quality::validate(t); }, py::arg("profile"));
-  m.attr("PROFILE_QUANTILES") = py::cast(std::vector<double>(quality::kProfileQuantiles.begin(), quality::kProfileQuantiles.end()));
+  m.attr("PROFILE_QUANTILES") =
+      py::cast(std::vector<double>(quality::kProfileQuantiles.begin(), quality::kProfileQuantiles.end()));
 
   m.def(
       "profile",
