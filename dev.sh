@@ -3,11 +3,12 @@
 #
 #   ./dev.sh demo    install assay in .venv and audit the built-in demo data set
 #   ./dev.sh test    install assay[test] in .venv (and Evidently in .venv-evidently); lint the
-#                    Python code (ruff check, ruff format --check); run the C++ tests (built
+#                    Python code (ruff check, ruff format --check) and check the compiled
+#                    module's stubs (mypy.stubtest assay._core); run the C++ tests (built
 #                    with -Werror, also under ASan+UBSan), build the C++ consumer against the
 #                    installed core, run pytest (oracles, properties, bad input, notebooks,
 #                    report pages in headless Chromium)
-#   ./dev.sh lint    only the lint step (ruff from the test extra)
+#   ./dev.sh lint    only the lint step (installs assay: stubtest reads the compiled module)
 #   ./dev.sh bench   run the benchmarks and rewrite docs/benchmarks.md
 #
 # Missing system packages (Eigen, GoogleTest, Chromium) are installed with apt-get; Python packages
@@ -53,7 +54,7 @@ python_env() {
     python3 -m venv "$VENV"
   fi
   "$PY" -m pip install -q --upgrade pip
-  "$PY" -m pip install -q "scikit-build-core>=0.10" "pybind11>=2.12" cmake ninja
+  "$PY" -m pip install -q "scikit-build-core>=0.10" "pybind11>=3.0" cmake ninja
 }
 
 install_assay() {  # $1 = extras, e.g. "test"
@@ -110,11 +111,14 @@ evidently_env() {
 }
 
 # ruff with the rules in pyproject.toml; any finding, or a file ruff format would change,
-# fails the command. Notebooks are not linted.
+# fails the command. Notebooks are not linted. stubtest compares the installed compiled
+# module with its stubs (python/assay/_core/*.pyi): a name bound but not annotated, or the
+# reverse, fails too.
 lint() {
-  say "lint: ruff check, ruff format --check"
+  say "lint: ruff check, ruff format --check, stubtest"
   "$PY" -m ruff check python tests benchmarks
   "$PY" -m ruff format --check python tests benchmarks
+  "$PY" -m mypy.stubtest assay._core
 }
 
 python_tests() {
@@ -146,6 +150,8 @@ case "${1:-}" in
   lint)
     python_env
     "$PY" -m ruff --version >/dev/null 2>&1 || "$PY" -m pip install -q "ruff>=0.6"
+    "$PY" -m mypy --version >/dev/null 2>&1 || "$PY" -m pip install -q "mypy>=1.11"
+    install_assay ""
     lint
     ;;
   bench)

@@ -41,14 +41,14 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
 
-from . import _core
 from . import report as _report
+from ._core import drift as _core_drift
 from ._frame import CATEGORICAL, Frame, as_column, as_frame
 from ._progress import ProgressCallback, progress_callback
 from ._results import Exportable, nan_if_none
@@ -213,10 +213,10 @@ def _sample(values: Any, argument: str, minimum: int = 1) -> np.ndarray:
     return array
 
 
-def _method(method: Any) -> str:
+def _method(method: Any) -> _core_drift.PMethod:
     if not isinstance(method, str) or method not in ("auto", "exact", "asymp", "asymptotic"):
         raise InvalidInputError(f"method must be 'auto', 'exact' or 'asymp', got {method!r}")
-    return method
+    return _core_drift.PMethod["asymptotic" if method == "asymp" else method]
 
 
 def _real(value: Any, argument: str) -> float:
@@ -275,7 +275,7 @@ def ks_2samp(data1: ArrayLike, data2: ArrayLike, method: str = "auto") -> TestRe
     >>> result.statistic, round(result.pvalue, 4), result.method
     (0.5, 0.3571, 'exact')
     """
-    return _result(_core.ks_2samp(_sample(data1, "data1"), _sample(data2, "data2"), _method(method)))
+    return _result(_core_drift.ks_2samp(_sample(data1, "data1"), _sample(data2, "data2"), _method(method)))
 
 
 def mannwhitneyu(x: ArrayLike, y: ArrayLike, method: str = "auto") -> TestResult:
@@ -313,7 +313,7 @@ def mannwhitneyu(x: ArrayLike, y: ArrayLike, method: str = "auto") -> TestResult
     >>> result.statistic, round(result.pvalue, 4), result.method
     (4.5, 0.066, 'asymptotic')
     """
-    return _result(_core.mannwhitneyu(_sample(x, "x"), _sample(y, "y"), _method(method)))
+    return _result(_core_drift.mannwhitneyu(_sample(x, "x"), _sample(y, "y"), _method(method)))
 
 
 def cramervonmises_2samp(x: ArrayLike, y: ArrayLike, method: str = "auto") -> TestResult:
@@ -348,7 +348,7 @@ def cramervonmises_2samp(x: ArrayLike, y: ArrayLike, method: str = "auto") -> Te
     >>> round(result.statistic, 4), round(result.pvalue, 4), result.method
     (0.3977, 0.0779, 'exact')
     """
-    return _result(_core.cramervonmises_2samp(_sample(x, "x", 2), _sample(y, "y", 2), _method(method)))
+    return _result(_core_drift.cramervonmises_2samp(_sample(x, "x", 2), _sample(y, "y", 2), _method(method)))
 
 
 def epps_singleton_2samp(x: ArrayLike, y: ArrayLike) -> TestResult:
@@ -381,7 +381,7 @@ def epps_singleton_2samp(x: ArrayLike, y: ArrayLike) -> TestResult:
     >>> round(result.statistic, 3), round(result.pvalue, 3), result.dof
     (3.015, 0.555, 4.0)
     """
-    return _result(_core.epps_singleton_2samp(_sample(x, "x", 5), _sample(y, "y", 5)))
+    return _result(_core_drift.epps_singleton_2samp(_sample(x, "x", 5), _sample(y, "y", 5)))
 
 
 def anderson_ksamp(samples: Sequence[ArrayLike]) -> TestResult:
@@ -422,7 +422,7 @@ def anderson_ksamp(samples: Sequence[ArrayLike]) -> TestResult:
         raise InvalidTypeError(f"samples must be a sequence of samples, got {type(samples).__name__}")
     if isinstance(samples, np.ndarray) and samples.ndim < 2 or len(samples) < 2:
         raise InvalidInputError("samples must be a sequence of at least two samples")
-    return _result(_core.anderson_ksamp([_sample(s, f"samples[{i}]") for i, s in enumerate(samples)]))
+    return _result(_core_drift.anderson_ksamp([_sample(s, f"samples[{i}]") for i, s in enumerate(samples)]))
 
 
 def _weights(weights: Any, n: int, argument: str) -> np.ndarray | None:
@@ -444,9 +444,9 @@ def _cdf_distance(u_values: Any, v_values: Any, u_weights: Any, v_weights: Any, 
         uw = np.ones(u.size) if uw is None else uw
         vw = np.ones(v.size) if vw is None else vw
     if uw is None:
-        return float(_core.cdf_distance(u, v, None, None, p))
+        return float(_core_drift.cdf_distance(u, v, None, None, p))
     try:
-        return float(_core.cdf_distance(u, v, uw, vw, p))
+        return float(_core_drift.cdf_distance(u, v, uw, vw, p))
     except InvalidInputError as error:  # the core names x_weights / y_weights
         message = str(error).replace("x_weights", "u_weights").replace("y_weights", "v_weights")
         raise InvalidInputError(message) from None
@@ -557,7 +557,7 @@ def normalized_wasserstein(reference: ArrayLike, current: ArrayLike) -> float:
     >>> round(drift.normalized_wasserstein([0.0, 1.0, 3.0], [5.0, 6.0, 8.0]), 4)
     4.0089
     """
-    return float(_core.normalized_wasserstein(_sample(reference, "reference"), _sample(current, "current")))
+    return float(_core_drift.normalized_wasserstein(_sample(reference, "reference"), _sample(current, "current")))
 
 
 def _table(values: Any, argument: str, ndim: int) -> np.ndarray:
@@ -611,7 +611,7 @@ def chi2_contingency(observed: ArrayLike, correction: bool = True, lambda_: str 
     'g-test'
     """
     table = _table(observed, "observed", 2)
-    return _result(_core.chi2_contingency(table, _flag(correction, "correction"), _log_likelihood(lambda_)))
+    return _result(_core_drift.chi2_contingency(table, _flag(correction, "correction"), _log_likelihood(lambda_)))
 
 
 def _flag(value: Any, argument: str) -> bool:
@@ -667,7 +667,7 @@ def chisquare(f_obs: ArrayLike, f_exp: ArrayLike, lambda_: str | None = None) ->
     observed, expected = _table(f_obs, "f_obs", 1), _table(f_exp, "f_exp", 1)
     if observed.shape != expected.shape:
         raise InvalidInputError(f"f_obs and f_exp must have the same length, got {observed.size} and {expected.size}")
-    return _result(_core.chisquare(expected, observed, _log_likelihood(lambda_)))
+    return _result(_core_drift.chisquare(expected, observed, _log_likelihood(lambda_)))
 
 
 _MAX_EXACT_COUNT = 2.0**53
@@ -727,7 +727,7 @@ def fisher_exact(table: ArrayLike) -> TestResult:
     a, b, c, d = _whole_counts(array.ravel(), "table", ["[0, 0]", "[0, 1]", "[1, 0]", "[1, 1]"])
     if float(a + b + c + d) > _MAX_EXACT_COUNT:
         raise InvalidInputError(f"table: the total {a + b + c + d} is above 2**53; counts that large are not exact")
-    return _result(_core.fisher_exact(a, b, c, d))
+    return _result(_core_drift.fisher_exact(a, b, c, d))
 
 
 def two_proportion_ztest(count1: float, nobs1: float, count2: float, nobs2: float) -> TestResult:
@@ -770,7 +770,7 @@ def two_proportion_ztest(count1: float, nobs1: float, count2: float, nobs2: floa
     """
     arguments = ((count1, "count1"), (nobs1, "nobs1"), (count2, "count2"), (nobs2, "nobs2"))
     values = [_real(v, name) for v, name in arguments]
-    return _result(_core.two_proportion_z(*values))
+    return _result(_core_drift.two_proportion_z(*values))
 
 
 CORRECTIONS: tuple[str, ...] = ("bonferroni", "holm", "fdr_bh")
@@ -778,12 +778,12 @@ CORRECTIONS: tuple[str, ...] = ("bonferroni", "holm", "fdr_bh")
 [`report`][assay.drift.report] and [`over_time`][assay.drift.over_time] (statsmodels' names)."""
 
 
-def _correction(method: Any, argument: str) -> str:
+def _correction(method: Any, argument: str) -> _core_drift.Correction:
     if method is None:
-        return "none"
+        return _core_drift.Correction.none
     if not isinstance(method, str) or method not in CORRECTIONS:
         raise InvalidInputError(f"{argument} must be None or one of {', '.join(CORRECTIONS)}, got {method!r}")
-    return method
+    return _core_drift.Correction[method]
 
 
 def adjust_pvalues(pvalues: ArrayLike, method: str) -> np.ndarray:
@@ -830,16 +830,16 @@ def adjust_pvalues(pvalues: ArrayLike, method: str) -> np.ndarray:
         raise InvalidInputError("pvalues must lie in [0, 1] (or be NaN)")
     if method is None:
         raise InvalidInputError(f"method must be one of {', '.join(CORRECTIONS)}")
-    return _core.adjust_pvalues(array, _correction(method, "method"))
+    return _core_drift.adjust_pvalues(array, _correction(method, "method"))
 
 
 # --- distances between discrete distributions --------------------------------------------
 
 
-def _distance(name: str, p: Any, q: Any) -> float:
+def _distance(distance: Callable[[np.ndarray, np.ndarray], float], p: Any, q: Any) -> float:
     """Every distance on weight vectors reads p and q through here; the core checks the
     values (finite, >= 0, not all zero, same length) and normalises them to sum 1."""
-    return float(_core.distribution_distance(name, _table(p, "p", 1), _table(q, "q", 1)))
+    return float(distance(_table(p, "p", 1), _table(q, "q", 1)))
 
 
 def psi(p: ArrayLike, q: ArrayLike) -> float:
@@ -876,7 +876,7 @@ def psi(p: ArrayLike, q: ArrayLike) -> float:
     >>> drift.psi([2, 3, 5], [1, 1, 2]) == drift.psi([0.2, 0.3, 0.5], [0.25, 0.25, 0.5])
     True
     """
-    return _distance("psi", p, q)
+    return _distance(_core_drift.psi, p, q)
 
 
 def kl_divergence(p: ArrayLike, q: ArrayLike) -> float:
@@ -911,7 +911,7 @@ def kl_divergence(p: ArrayLike, q: ArrayLike) -> float:
     >>> drift.kl_divergence([2, 3, 5], [1, 1, 2]) == drift.kl_divergence([0.2, 0.3, 0.5], [0.25, 0.25, 0.5])
     True
     """
-    return _distance("kl_div", p, q)
+    return _distance(_core_drift.kl_divergence, p, q)
 
 
 def jensenshannon(p: ArrayLike, q: ArrayLike) -> float:
@@ -946,7 +946,7 @@ def jensenshannon(p: ArrayLike, q: ArrayLike) -> float:
     >>> drift.jensenshannon([2, 3, 5], [1, 1, 2]) == drift.jensenshannon([0.2, 0.3, 0.5], [0.25, 0.25, 0.5])
     True
     """
-    return _distance("jensenshannon", p, q)
+    return _distance(_core_drift.jensenshannon, p, q)
 
 
 def hellinger(p: ArrayLike, q: ArrayLike) -> float:
@@ -981,7 +981,7 @@ def hellinger(p: ArrayLike, q: ArrayLike) -> float:
     >>> drift.hellinger([2, 3, 5], [1, 1, 2]) == drift.hellinger([0.2, 0.3, 0.5], [0.25, 0.25, 0.5])
     True
     """
-    return _distance("hellinger", p, q)
+    return _distance(_core_drift.hellinger, p, q)
 
 
 def total_variation(p: ArrayLike, q: ArrayLike) -> float:
@@ -1017,14 +1017,10 @@ def total_variation(p: ArrayLike, q: ArrayLike) -> float:
     >>> drift.total_variation([2, 3, 5], [1, 1, 2]) == drift.total_variation([0.2, 0.3, 0.5], [0.25, 0.25, 0.5])
     True
     """
-    return _distance("tvd", p, q)
+    return _distance(_core_drift.total_variation, p, q)
 
 
 # --- column drift ----------------------------------------------------------------------
-
-
-# What the core's drift_report takes per column: (column, tests, thresholds, thresholds by test).
-_Request = tuple[str, list[str], list[float], dict[str, float]]
 
 
 @dataclass(frozen=True)
@@ -1142,7 +1138,17 @@ def _test_names(tests: Any, argument: str) -> list[str]:
 
 
 def _gives_pvalue(test: str) -> bool:
-    return bool(_core.drift_test_info(test)[0])
+    return _core_drift.test_info(_core_drift.Test[test])[0]
+
+
+# One column's request to the core: (column, tests, thresholds, thresholds by test).
+_CoreRequest = tuple[str, list[_core_drift.Test], list[float], dict[_core_drift.Test, float]]
+
+
+def _core_request(column: str, tests: list[str], thresholds: list[float], by_test: dict[str, float]) -> _CoreRequest:
+    """One column's request for the core, test keys as the core's Test members."""
+    Test = _core_drift.Test
+    return column, [Test[t] for t in tests], thresholds, {Test[t]: value for t, value in by_test.items()}
 
 
 def compare(
@@ -1203,8 +1209,8 @@ def compare(
         raise InvalidInputError(
             f"threshold is {own:g} but test '{names[0]}' compares a p-value; give a number in [0, 1]"
         )
-    requests: list[_Request] = [("value", names, [own], {})]
-    results = _core.drift_report(frame_ref.core_columns(), frame_cur.core_columns(), requests, 1, None)
+    requests = [_core_request("value", names, [own], {})]
+    results = _core_drift.report(frame_ref.core_columns(), frame_cur.core_columns(), requests, 1, None)
     return _column_result(results[0])
 
 
@@ -1218,7 +1224,7 @@ def _threshold_value(value: Any, argument: str) -> float:
     return number
 
 
-def _requests(columns: Sequence[str], tests: Any, thresholds: Any) -> list[_Request]:
+def _requests(columns: Sequence[str], tests: Any, thresholds: Any) -> list[_CoreRequest]:
     """(column, tests, thresholds, thresholds by test) for the core.
 
     ``tests``: 'auto', a key, a non-empty list of keys, or a mapping column -> any of
@@ -1249,7 +1255,7 @@ def _requests(columns: Sequence[str], tests: Any, thresholds: Any) -> list[_Requ
                 raise InvalidInputError(
                     f"thresholds['{key}'] is {value:g} but '{key}' compares a p-value; give a number in [0, 1]"
                 )
-    requests: list[_Request] = []
+    requests: list[_CoreRequest] = []
     for name in columns:
         chosen = tests.get(name, "auto") if isinstance(tests, Mapping) else tests
         names = _test_names(chosen, f"tests for column '{name}'" if isinstance(tests, Mapping) else "tests")
@@ -1265,7 +1271,7 @@ def _requests(columns: Sequence[str], tests: Any, thresholds: Any) -> list[_Requ
                 f"{argument} is {own:g} but test '{pvalue_tests[0]}' of column '{name}' compares a "
                 "p-value; give a number in [0, 1]"
             )
-        requests.append((name, names, [own] * max(1, len(names)), by_test))
+        requests.append(_core_request(name, names, [own] * max(1, len(names)), by_test))
     return requests
 
 
@@ -1488,17 +1494,16 @@ def _results_table(results: Sequence[ColumnResult], extra: Sequence[tuple[str, S
     for i, r in enumerate(results):
         flag = _report.Badge("failed", "drift") if r.drifted else "no"
         score = _report.Number(r.score, reason=r.note or None)
-        rows.append(
-            [str(values[i]) for _, values in extra]
-            + [r.column, r.role, r.test, score, r.threshold, flag, r.method, r.note]
-        )
+        row: list[_report.Cell] = [str(values[i]) for _, values in extra]
+        rows.append(row + [r.column, r.role, r.test, score, r.threshold, flag, r.method, r.note])
     return _report.Table(columns, rows)
 
 
 def _column_result_from_dict(data: dict[str, Any]) -> ColumnResult:
     """A ColumnResult from its ``to_dict`` form (null numbers back to NaN)."""
     numbers = {"statistic", "pvalue", "pvalue_adjusted", "score", "threshold"}
-    return ColumnResult(**{k: nan_if_none(v) if k in numbers else v for k, v in data.items()})
+    fields: dict[str, Any] = {k: nan_if_none(v) if k in numbers else v for k, v in data.items()}
+    return ColumnResult(**fields)
 
 
 def _role_columns(value: Any, argument: str) -> list[str]:
@@ -1625,7 +1630,7 @@ def report(
     checked = features + [c for c in roles if c not in features]
     requests = _requests(checked, tests, thresholds)
     jobs, callback = n_jobs_arg(n_jobs), _progress(progress, "drift report")
-    results = _core.drift_report(ref.core_columns(checked), cur.core_columns(checked), requests, jobs, callback, method)
+    results = _core_drift.report(ref.core_columns(checked), cur.core_columns(checked), requests, jobs, callback, method)
     by_role: dict[str, list[ColumnResult]] = {"feature": [], "target": [], "prediction": []}
     for core in results:
         role = roles.get(core.column, "feature")
@@ -1925,7 +1930,7 @@ def over_time(
             f"above the limit of {MAX_OVER_TIME_RESULTS}; use fewer, larger chunks"
         )
     jobs, callback = n_jobs_arg(n_jobs), _progress(progress, "drift over time")
-    pairs = _core.drift_over_time(
+    pairs = _core_drift.over_time(
         ref.core_columns(checked),
         cur.core_columns(checked),
         labels,
@@ -2157,7 +2162,7 @@ def mmd(
             f"{MAX_MMD_CELLS * 8 / 2**30:.0f} GiB; "
             "use fewer permutations or a sample of the rows"
         )
-    statistic, pvalue, used, permuted = _core.mmd_test(x, y, n_permutations, seed, width, jobs, callback)
+    statistic, pvalue, used, permuted = _core_drift.mmd_test(x, y, n_permutations, seed, width, jobs, callback)
     return MMDResult(float(statistic), float(pvalue), float(used), n_permutations, permuted)
 
 
@@ -2374,9 +2379,11 @@ def pca_reconstruction(
         raise InvalidInputError("current has no rows")
     labels, names_of_chunks = _chunk_labels(y.shape[0], time_values, freq, chunk_size, n_chunks)
     ref_labels, ref_names = _chunk_labels(x.shape[0], None, None, chunk_size, n_chunks)
-    model = _core.fit_pca(x, share, callback)
-    errors = np.asarray(_core.reconstruction_error(model, y, labels, len(names_of_chunks), jobs, callback))
-    reference_errors = np.asarray(_core.reconstruction_error(model, x, ref_labels, len(ref_names), jobs, callback))
+    model = _core_drift.fit_pca(x, share, callback)
+    errors = np.asarray(_core_drift.reconstruction_error(model, y, labels, len(names_of_chunks), jobs, callback))
+    reference_errors = np.asarray(
+        _core_drift.reconstruction_error(model, x, ref_labels, len(ref_names), jobs, callback)
+    )
     centre = float(np.mean(reference_errors))
     spread = float(np.std(reference_errors)) if len(reference_errors) > 1 else math.nan
     counts = np.bincount(labels, minlength=len(names_of_chunks))
@@ -2576,8 +2583,8 @@ def domain_classifier(
             raise InvalidInputError(
                 f"{argument} has {matrix.shape[0]} rows; each sample needs at least n_folds = {folds_wanted} rows"
             )
-    auc, lower, upper, fold_auc, scores, folds = _core.domain_classifier(
-        x, y, folds_wanted, classifier, penalty, trees, depth, rate, seed, jobs, callback
+    auc, lower, upper, fold_auc, scores, folds = _core_drift.domain_classifier(
+        x, y, folds_wanted, _core_drift.DomainModel[classifier], penalty, trees, depth, rate, seed, jobs, callback
     )
     return DomainClassifierResult(
         float(auc), float(lower), float(upper), [float(a) for a in fold_auc], limit, scores, folds

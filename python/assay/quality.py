@@ -35,7 +35,8 @@ from typing import Any
 
 import numpy as np
 
-from . import _core, report
+from . import report
+from ._core import quality as _core_quality
 from ._frame import CATEGORICAL, Frame, _object_datetime_seconds, _object_timedelta_seconds, as_column, as_frame
 from ._progress import progress_callback
 from ._util import json_safe, n_jobs_arg
@@ -44,7 +45,7 @@ from .typing import ArrayLike, NJobs, Progress, TableLike
 
 __all__ = ["profile", "check", "Profile", "QualityReport", "Finding", "RULE_KEYS", "SEVERITIES"]
 
-PROFILE_QUANTILES: tuple[float, ...] = tuple(_core.PROFILE_QUANTILES)
+PROFILE_QUANTILES: tuple[float, ...] = tuple(_core_quality.PROFILE_QUANTILES)
 """The probabilities at which a numeric column profile gives quantiles (0.01 to 0.99)."""
 
 SEVERITIES: tuple[str, ...] = ("info", "warning", "error")
@@ -84,14 +85,13 @@ def _positive_int(value: Any, name: str) -> int:
     return value
 
 
-def _profile_options(histogram_bins: Any, tracked_values: Any) -> _core.ProfileOptions:
+def _profile_options(histogram_bins: Any, tracked_values: Any) -> _core_quality.ProfileOptions:
     histogram_bins = _positive_int(histogram_bins, "histogram_bins")
     tracked_values = _positive_int(tracked_values, "tracked_values")
-    if histogram_bins > _core.MAX_HISTOGRAM_BINS:
-        raise ResourceLimitError(
-            f"histogram_bins = {histogram_bins} is beyond the limit of {_core.MAX_HISTOGRAM_BINS} bins per column"
-        )
-    options = _core.ProfileOptions()
+    limit = _core_quality.MAX_HISTOGRAM_BINS
+    if histogram_bins > limit:
+        raise ResourceLimitError(f"histogram_bins = {histogram_bins} is beyond the limit of {limit} bins per column")
+    options = _core_quality.ProfileOptions()
     options.histogram_bins = histogram_bins
     options.tracked_values = min(tracked_values, _MAX_TRACKED_VALUES)
     return options
@@ -113,10 +113,10 @@ class Profile:
 
     Parameters
     ----------
-    table : assay._core.TableProfile
+    table : assay._core_quality.TableProfile
         The core's statistics of every column (internal: make a profile with
         [`profile`][assay.quality.profile] or [`from_dict`][assay.quality.Profile.from_dict]).
-    options : assay._core.ProfileOptions
+    options : assay._core_quality.ProfileOptions
         The histogram and value-table sizes the statistics were made with.
 
     Examples
@@ -128,10 +128,13 @@ class Profile:
     (1, True, 4, 1)
     """
 
-    def __init__(self, table: _core.TableProfile, options: _core.ProfileOptions):
+    def __init__(self, table: _core_quality.TableProfile, options: _core_quality.ProfileOptions):
         self._table = table
         self._options = options
-        profiles: list[_core.NumericProfile | _core.CategoricalProfile] = [*table.numeric, *table.categorical]
+        profiles: list[_core_quality.NumericProfile | _core_quality.CategoricalProfile] = [
+            *table.numeric,
+            *table.categorical,
+        ]
         self._columns = {p.name: p for p in profiles}
 
     @property
@@ -188,7 +191,7 @@ class Profile:
         """
         if not isinstance(other, Profile):
             raise InvalidTypeError(f"other: expected a Profile, got {type(other).__name__}")
-        return Profile(_core.merge_profiles(self._table, other._table, self._options), self._options)
+        return Profile(_core_quality.merge_profiles(self._table, other._table, self._options), self._options)
 
     def to_dict(self) -> dict[str, Any]:
         """The whole profile, sketches included, as a JSON-safe dict.
@@ -278,8 +281,8 @@ class Profile:
             columns = state["columns"]
             if not isinstance(columns, list):
                 raise CorruptedStateError(f"expected a list, got {type(columns).__name__}")
-            numeric: list[_core.NumericProfile] = []
-            categorical: list[_core.CategoricalProfile] = []
+            numeric: list[_core_quality.NumericProfile] = []
+            categorical: list[_core_quality.CategoricalProfile] = []
             for k, column in enumerate(columns):
                 where = f"column {k}"
                 if not isinstance(column, Mapping) or column.get("kind") not in ("numeric", "categorical"):
@@ -290,11 +293,11 @@ class Profile:
                 else:
                     categorical.append(_restore_categorical(column))
             where = "columns"
-            table = _core.TableProfile()
+            table = _core_quality.TableProfile()
             table.numeric = numeric
             table.categorical = categorical
             table.column_order = [c["name"] for c in columns]
-            _core.validate_profile(table)
+            _core_quality.validate_profile(table)
         except CorruptedStateError as error:
             raise CorruptedStateError(f"profile state: {where}: {error}") from None
         except (KeyError, TypeError, ValueError, OverflowError, AttributeError, binascii.Error) as error:
@@ -370,9 +373,9 @@ class Profile:
         return self[self.columns[0]]["count"] if self.columns else 0
 
 
-def _column_dict(p: _core.NumericProfile | _core.CategoricalProfile) -> dict[str, Any]:
+def _column_dict(p: _core_quality.NumericProfile | _core_quality.CategoricalProfile) -> dict[str, Any]:
     """The user-facing statistics of one column profile."""
-    if isinstance(p, _core.NumericProfile):
+    if isinstance(p, _core_quality.NumericProfile):
         finite = p.count - p.missing - p.infinities
         return {
             "name": p.name,
@@ -411,11 +414,11 @@ def _column_dict(p: _core.NumericProfile | _core.CategoricalProfile) -> dict[str
     }
 
 
-def _column_state(p: _core.NumericProfile | _core.CategoricalProfile) -> dict[str, Any]:
+def _column_state(p: _core_quality.NumericProfile | _core_quality.CategoricalProfile) -> dict[str, Any]:
     """Everything needed to rebuild a column profile (sketches included), JSON-safe."""
     state: dict[str, Any] = {
         "name": p.name,
-        "kind": "numeric" if isinstance(p, _core.NumericProfile) else "categorical",
+        "kind": "numeric" if isinstance(p, _core_quality.NumericProfile) else "categorical",
         "count": p.count,
         "missing": p.missing,
         "distinct": p.distinct,
@@ -424,7 +427,7 @@ def _column_state(p: _core.NumericProfile | _core.CategoricalProfile) -> dict[st
         "values_complete": p.values_complete,
         "hll": base64.b64encode(p.distinct_sketch.registers).decode("ascii"),
     }
-    if isinstance(p, _core.NumericProfile):
+    if isinstance(p, _core_quality.NumericProfile):
         # Infinite values in a value table are stored as strings, which JSON allows.
         state["values"] = [[_encode_float(v), c] for v, c in p.values]
         state.update(
@@ -474,16 +477,18 @@ def _encode_float(x: float) -> float | str:
     return x if math.isfinite(x) else ("inf" if x > 0 else "-inf")
 
 
-def _restore_common(p: _core.NumericProfile | _core.CategoricalProfile, state: Mapping[str, Any]) -> None:
+def _restore_common(
+    p: _core_quality.NumericProfile | _core_quality.CategoricalProfile, state: Mapping[str, Any]
+) -> None:
     """The fields numeric and categorical column profiles share."""
     p.name = state["name"]
     for key in ("count", "missing", "distinct", "distinct_exact", "values_complete"):
         setattr(p, key, state[key])
-    p.distinct_sketch = _core.HyperLogLog.from_registers(base64.b64decode(state["hll"]))
+    p.distinct_sketch = _core_quality.HyperLogLog.from_registers(base64.b64decode(state["hll"]))
 
 
-def _restore_categorical(state: Mapping[str, Any]) -> _core.CategoricalProfile:
-    p = _core.CategoricalProfile()
+def _restore_categorical(state: Mapping[str, Any]) -> _core_quality.CategoricalProfile:
+    p = _core_quality.CategoricalProfile()
     _restore_common(p, state)
     if any(not isinstance(v, str) for v, _ in state["values"]):
         raise CorruptedStateError("value table: categorical values must be strings")
@@ -491,8 +496,8 @@ def _restore_categorical(state: Mapping[str, Any]) -> _core.CategoricalProfile:
     return p
 
 
-def _restore_numeric(state: Mapping[str, Any], version: int) -> _core.NumericProfile:
-    p = _core.NumericProfile()
+def _restore_numeric(state: Mapping[str, Any], version: int) -> _core_quality.NumericProfile:
+    p = _core_quality.NumericProfile()
     _restore_common(p, state)
     p.values = [(_state_float(v), c) for v, c in state["values"]]
     for key in (
@@ -518,7 +523,7 @@ def _restore_numeric(state: Mapping[str, Any], version: int) -> _core.NumericPro
         p.scale, p.sum, p.sum_low = 1.0, (p.mean * finite if finite > 0 else 0.0), 0.0
     p.quantiles = [_state_number(q, "quantiles") for q in state["quantiles"]]
     summary = state["summary"]
-    p.summary = _core.QuantileSummary.from_points(
+    p.summary = _core_quality.QuantileSummary.from_points(
         summary["values"], summary["weights"], summary["rank_error"], summary["capacity"]
     )
     return p
@@ -582,7 +587,7 @@ def profile(
     """
     frame = as_frame(data)
     options = _profile_options(histogram_bins, tracked_values)
-    return Profile(_core.profile(frame.core_columns(), options, n_jobs_arg(n_jobs)), options)
+    return Profile(_core_quality.profile(frame.core_columns(), options, n_jobs_arg(n_jobs)), options)
 
 
 # --- checks --------------------------------------------------------------------------
@@ -908,7 +913,7 @@ def check(
     reference_frame = as_frame(reference, argument="reference") if reference is not None else None
     core_rules, python_findings = _rules(rules, frame)
     python_findings += _mixed_type_findings(frame)
-    result = _core.check(
+    result = _core_quality.check(
         frame.core_columns(),
         target_name,
         None if reference_frame is None else reference_frame.core_columns(),
@@ -946,18 +951,18 @@ def default_thresholds() -> dict[str, Any]:
     >>> thresholds["missing_warning"], thresholds["outlier_iqr_k"]
     (0.05, 1.5)
     """
-    options = _core.CheckOptions()
+    options = _core_quality.CheckOptions()
     return {name: getattr(options, name) for name in _threshold_names()}
 
 
 def _threshold_names() -> list[str]:
-    return [n for n in dir(_core.CheckOptions) if not n.startswith("_")]
+    return [n for n in dir(_core_quality.CheckOptions) if not n.startswith("_")]
 
 
-def _check_options(thresholds: Mapping[str, Any] | None) -> _core.CheckOptions:
+def _check_options(thresholds: Mapping[str, Any] | None) -> _core_quality.CheckOptions:
     """CheckOptions from the user's overrides: known keys only, integers for the counts,
     finite numbers in range for the rest (the core's validate() states the ranges)."""
-    options = _core.CheckOptions()
+    options = _core_quality.CheckOptions()
     if thresholds is None:
         return options
     if not isinstance(thresholds, Mapping):
@@ -982,7 +987,7 @@ def _check_options(thresholds: Mapping[str, Any] | None) -> _core.CheckOptions:
             raise InvalidInputError(f"thresholds['{key}']: {_shown(value)} is out of range") from None
         setattr(options, key, value)
     try:
-        _core.validate_check_options(options)
+        _core_quality.validate_check_options(options)
     except AssayError as error:
         raise type(error)(f"thresholds: {error}") from None
     return options
@@ -1004,13 +1009,15 @@ def _finding(f: Any) -> Finding:
     return Finding(f.check, f.column or None, f.severity.name, f.value, f.threshold, f.message, tuple(f.rows))
 
 
-def _rules(rules: Mapping[str, Mapping[str, Any]] | None, frame: Frame) -> tuple[list[_core.ColumnRule], list[Finding]]:
+def _rules(
+    rules: Mapping[str, Mapping[str, Any]] | None, frame: Frame
+) -> tuple[list[_core_quality.ColumnRule], list[Finding]]:
     """Core rules plus the findings of dtype rules, which need the source dtypes."""
     if rules is None:
         return [], []
     if not isinstance(rules, Mapping):
         raise InvalidTypeError(f"rules: expected a mapping of column name to rule, got {type(rules).__name__}")
-    core_rules: list[_core.ColumnRule] = []
+    core_rules: list[_core_quality.ColumnRule] = []
     findings: list[Finding] = []
     for column, spec in rules.items():
         if not isinstance(column, str):
@@ -1022,7 +1029,7 @@ def _rules(rules: Mapping[str, Mapping[str, Any]] | None, frame: Frame) -> tuple
             raise InvalidInputError(
                 f"rules['{column}']: unknown key(s) {sorted(map(str, unknown))}; known keys: {', '.join(RULE_KEYS)}"
             )
-        rule = _core.ColumnRule()
+        rule = _core_quality.ColumnRule()
         rule.column = column
         for key in ("nullable", "unique"):
             if key in spec:

@@ -3,7 +3,6 @@
 #include <string>
 #include <vector>
 
-#include "assay/common/error.hpp"
 #include "assay/explain/agnostic.hpp"
 #include "assay/explain/background.hpp"
 #include "assay/explain/native_model.hpp"
@@ -14,27 +13,6 @@ namespace assay::bindings {
 namespace {
 
 namespace ex = assay::explain;
-using Doubles = py::array_t<double, py::array::c_style | py::array::forcecast>;
-
-// A C-contiguous float64 array of the given number of dimensions (copied only when needed).
-Doubles doubles(const py::handle& value, int ndim, const char* argument) {
-  auto array = Doubles::ensure(value);
-  if (!array) throw InvalidType(std::string(argument) + ": expected a numeric array");
-  if (array.ndim() != ndim) {
-    throw InvalidArgument(std::string(argument) + ": expected " + std::to_string(ndim) + " dimensions, got " +
-                          std::to_string(array.ndim()));
-  }
-  return array;
-}
-
-std::span<const double> span_of(const Doubles& array) { return {array.data(), static_cast<std::size_t>(array.size())}; }
-
-template <class T>
-py::array_t<T> to_numpy(const std::vector<T>& values, std::vector<py::ssize_t> shape) {
-  py::array_t<T> result(shape);
-  std::copy(values.begin(), values.end(), result.mutable_data());
-  return result;
-}
 
 // Values and standard errors of n rows x M features x K outputs, filled by the core.
 struct AttributionArrays {
@@ -44,33 +22,10 @@ struct AttributionArrays {
   std::span<double> errors_span() { return {errors.mutable_data(), static_cast<std::size_t>(errors.size())}; }
 };
 
-ex::Sampling sampling_of(const std::string& name) {
-  if (name != "kernel" && name != "leverage") {
-    throw InvalidArgument("sampling must be 'kernel' or 'leverage', got '" + name + "'");
-  }
-  return name == "kernel" ? ex::Sampling::kernel : ex::Sampling::leverage;
-}
-
-ex::Link link_of(const std::string& name) {
-  if (name == "identity") return ex::Link::identity;
-  if (name == "logit") return ex::Link::logit;
-  throw InvalidArgument("link must be 'identity' or 'logit', got '" + name + "'");
-}
-
-// The feature selection of KernelSHAP's l1_reg, by name (the Python layer parses shap's spelling).
-ex::Selection selection_of(const std::string& name) {
-  if (name == "none") return ex::Selection::none;
-  if (name == "num_features") return ex::Selection::num_features;
-  if (name == "aic") return ex::Selection::aic;
-  if (name == "bic") return ex::Selection::bic;
-  if (name == "lasso") return ex::Selection::lasso;
-  throw InvalidArgument("l1_reg: selection must be 'none', 'num_features', 'aic', 'bic' or 'lasso', got '" + name + "'");
-}
-
 // A design given as arrays (e.g. the coalitions and weights shap sampled).
 ex::CoalitionDesign design_from_arrays(const py::handle& masks, const py::handle& weights) {
-  const auto mask_array = doubles(masks, 2, "masks");
-  const auto weight_array = doubles(weights, 1, "weights");
+  const auto mask_array = c_array<double>(masks, 2, "masks");
+  const auto weight_array = c_array<double>(weights, 1, "weights");
   if (weight_array.shape(0) != mask_array.shape(0)) throw InvalidArgument("weights: expected one weight per mask row");
   ex::CoalitionDesign design;
   design.n_features = static_cast<std::int32_t>(mask_array.shape(1));
@@ -84,72 +39,89 @@ ex::CoalitionDesign design_from_arrays(const py::handle& masks, const py::handle
   return design;
 }
 
-using Ints = py::array_t<std::int32_t, py::array::c_style | py::array::forcecast>;
-
 // Permutations as a C-contiguous (n_permutations, n_features) int32 array.
-Ints permutation_array(const py::handle& value) {
-  auto array = Ints::ensure(value);
+CArray<std::int32_t> permutation_array(const py::handle& value) {
+  auto array = CArray<std::int32_t>::ensure(value);
   if (!array || array.ndim() != 2) throw InvalidArgument("permutations: expected a 2-D integer array");
   return array;
 }
 
-std::span<const std::int32_t> span_of(const Ints& array) { return {array.data(), static_cast<std::size_t>(array.size())}; }
+// The option enums, their members named as the Python API spells them.
+void bind_options(py::module_& m) {
+  py::native_enum<ex::Sampling>(m, "Sampling", "enum.Enum", "How KernelSHAP draws coalition sizes.")
+      .value("kernel", ex::Sampling::kernel)
+      .value("leverage", ex::Sampling::leverage)
+      .finalize();
+  py::native_enum<ex::Link>(m, "Link", "enum.Enum", "The link under which values are additive.")
+      .value("identity", ex::Link::identity)
+      .value("logit", ex::Link::logit)
+      .finalize();
+  // KernelSHAP's feature selection (shap's l1_reg, parsed by the Python layer).
+  py::native_enum<ex::Selection>(m, "Selection", "enum.Enum", "Feature selection before KernelSHAP's regression.")
+      .value("none", ex::Selection::none)
+      .value("num_features", ex::Selection::num_features)
+      .value("aic", ex::Selection::aic)
+      .value("bic", ex::Selection::bic)
+      .value("lasso", ex::Selection::lasso)
+      .finalize();
+}
 
 }  // namespace
 
 void bind_agnostic(py::module_& m) {
+  bind_options(m);
   py::class_<ex::CoalitionDesign>(m, "CoalitionDesign")
       .def_property_readonly("n_features", [](const ex::CoalitionDesign& d) { return d.n_features; })
       .def_property_readonly("exact", [](const ex::CoalitionDesign& d) { return d.exact; })
       .def_property_readonly("n_groups", [](const ex::CoalitionDesign& d) { return d.n_groups; })
       .def("__len__", &ex::CoalitionDesign::size)
-      .def_property_readonly("masks", [](const ex::CoalitionDesign& d) {
-        return to_numpy(d.masks, {static_cast<py::ssize_t>(d.size()), d.n_features});
-      })
-      .def_property_readonly("weights", [](const ex::CoalitionDesign& d) {
-        return to_numpy(d.weights, {static_cast<py::ssize_t>(d.size())});
-      })
-      .def_property_readonly("groups", [](const ex::CoalitionDesign& d) {
-        return to_numpy(d.groups, {static_cast<py::ssize_t>(d.size())});
-      })
+      .def_property_readonly("masks",
+                             [](const ex::CoalitionDesign& d) {
+                               return to_numpy(d.masks, {static_cast<py::ssize_t>(d.size()), d.n_features});
+                             })
+      .def_property_readonly(
+          "weights",
+          [](const ex::CoalitionDesign& d) { return to_numpy(d.weights, {static_cast<py::ssize_t>(d.size())}); })
+      .def_property_readonly(
+          "groups",
+          [](const ex::CoalitionDesign& d) { return to_numpy(d.groups, {static_cast<py::ssize_t>(d.size())}); })
       .def_property_readonly("per_background", &ex::CoalitionDesign::per_background)
       .def_property_readonly("background_of", [](const ex::CoalitionDesign& d) {
         return to_numpy(d.background_of, {static_cast<py::ssize_t>(d.background_of.size())});
       });
 
-  m.def("agnostic_gray_code_design", &ex::gray_code_coalitions, py::arg("n_features"));
+  m.def("gray_code_design", &ex::gray_code_coalitions, py::arg("n_features"));
   m.def(
-      "agnostic_kernel_design",
+      "kernel_design",
       [](std::int32_t n_features, std::int64_t budget, std::uint64_t seed, std::int32_t n_groups,
-         const std::string& sampling) {
-        const auto chosen = sampling_of(sampling);
+         ex::Sampling sampling) {
         const Progress report = make_progress(py::none());  // Ctrl-C while a large design is drawn
         py::gil_scoped_release release;
-        return ex::kernel_coalitions(n_features, budget, seed, n_groups, chosen, report);
+        return ex::kernel_coalitions(n_features, budget, seed, n_groups, sampling, report);
       },
       py::arg("n_features"), py::arg("budget"), py::arg("seed"), py::arg("n_groups") = 16,
-      py::arg("sampling") = "kernel");
+      py::arg("sampling") = ex::Sampling::kernel);
   m.def(
-      "agnostic_kernel_design_per_background",
+      "kernel_design_per_background",
       [](std::int32_t n_features, std::int64_t budget, std::uint64_t seed, std::int32_t n_background,
-         const std::string& sampling) {
-        const auto chosen = sampling_of(sampling);
+         ex::Sampling sampling) {
         const Progress report = make_progress(py::none());  // Ctrl-C while a large design is drawn
         py::gil_scoped_release release;
-        return ex::kernel_coalitions_per_background(n_features, budget, seed, n_background, 16, chosen, report);
+        return ex::kernel_coalitions_per_background(n_features, budget, seed, n_background, 16, sampling, report);
       },
       py::arg("n_features"), py::arg("budget"), py::arg("seed"), py::arg("n_background"),
-      py::arg("sampling") = "kernel");
-  m.def("agnostic_design_from_arrays", &design_from_arrays, py::arg("masks"), py::arg("weights"));
+      py::arg("sampling") = ex::Sampling::kernel);
+  m.def("design_from_arrays", &design_from_arrays, py::arg("masks"), py::arg("weights"));
 
   m.def(
-      "agnostic_masked_rows",
-      [](const py::handle& X, const py::handle& background, const ex::CoalitionDesign& design,
-         std::int64_t item_begin, std::int64_t item_end, int n_jobs, const py::object& buffer) {
-        const auto rows = doubles(X, 2, "X");
-        const auto bg = doubles(background, 2, "data");
+      "masked_rows",
+      [](const py::handle& X, const py::handle& background, const ex::CoalitionDesign& design, std::int64_t item_begin,
+         std::int64_t item_end, int n_jobs, const py::object& buffer) {
+        const auto rows = c_array<double>(X, 2, "X");
+        const auto bg = c_array<double>(background, 2, "data");
         const py::ssize_t M = design.n_features;
-        if (rows.shape(1) != M || bg.shape(1) != M) throw InvalidArgument("X and data must have one column per feature");
+        if (rows.shape(1) != M || bg.shape(1) != M)
+          throw InvalidArgument("X and data must have one column per feature");
         const py::ssize_t n_items = std::max<std::int64_t>(0, item_end - item_begin);
         const py::ssize_t rows_per_item = design.per_background() ? 1 : bg.shape(0);
         // Writing into the caller's buffer (reused across chunks) saves fresh pages per call.
@@ -180,27 +152,26 @@ void bind_agnostic(py::module_& m) {
       py::arg("n_jobs") = 0, py::arg("buffer") = py::none());
 
   m.def(
-      "agnostic_coalition_values",
+      "coalition_values",
       [](const py::handle& outputs, std::int64_t n_items, std::int32_t n_background, const py::handle& weights,
-         const std::string& link) {
-        const auto f = doubles(outputs, 2, "model output");
-        const auto w = doubles(weights, 1, "data_weights");
+         ex::Link link) {
+        const auto f = c_array<double>(outputs, 2, "model output");
+        const auto w = c_array<double>(weights, 1, "data_weights");
         const auto K = static_cast<std::int32_t>(f.shape(1));
         Doubles out({static_cast<py::ssize_t>(n_items), static_cast<py::ssize_t>(K)});
         std::span<double> target(out.mutable_data(), static_cast<std::size_t>(out.size()));
-        const auto chosen = link_of(link);
         {
           py::gil_scoped_release release;
-          ex::coalition_values(span_of(f), n_items, n_background, K, span_of(w), chosen, target);
+          ex::coalition_values(span_of(f), n_items, n_background, K, span_of(w), link, target);
         }
         return out;
       },
       py::arg("outputs"), py::arg("n_items"), py::arg("n_background"), py::arg("weights"), py::arg("link"));
 
   m.def(
-      "agnostic_exact_values",
+      "exact_values",
       [](const ex::CoalitionDesign& design, const py::handle& values, int n_jobs) {
-        const auto v = doubles(values, 3, "values");
+        const auto v = c_array<double>(values, 3, "values");
         const py::ssize_t n = v.shape(0), K = v.shape(2);
         Doubles out({n, static_cast<py::ssize_t>(design.n_features), K});
         std::span<double> target(out.mutable_data(), static_cast<std::size_t>(out.size()));
@@ -213,14 +184,13 @@ void bind_agnostic(py::module_& m) {
       py::arg("design"), py::arg("values"), py::arg("n_jobs") = 0);
 
   m.def(
-      "agnostic_kernel_values",
-      [](const ex::CoalitionDesign& design, const py::handle& values, const py::handle& full,
-         const py::handle& empty, int n_jobs, const py::object& progress, const std::string& selection,
-         std::int32_t num_features, double alpha) {
-        const ex::L1Regularization l1_reg{selection_of(selection), num_features, alpha};
-        const auto v = doubles(values, 3, "values");
-        const auto f = doubles(full, 2, "full");
-        const auto e = doubles(empty, 1, "empty");
+      "kernel_values",
+      [](const ex::CoalitionDesign& design, const py::handle& values, const py::handle& full, const py::handle& empty,
+         int n_jobs, const py::object& progress, ex::Selection selection, std::int32_t num_features, double alpha) {
+        const ex::L1Regularization l1_reg{selection, num_features, alpha};
+        const auto v = c_array<double>(values, 3, "values");
+        const auto f = c_array<double>(full, 2, "full");
+        const auto e = c_array<double>(empty, 1, "empty");
         const py::ssize_t n = v.shape(0), K = v.shape(2);
         AttributionArrays result(n, design.n_features, K);
         const Progress report = make_progress(progress);  // checks Ctrl-C even without a callback
@@ -232,17 +202,17 @@ void bind_agnostic(py::module_& m) {
         return py::make_tuple(result.values, result.errors);
       },
       py::arg("design"), py::arg("values"), py::arg("full"), py::arg("empty"), py::arg("n_jobs") = 0,
-      py::arg("progress") = py::none(), py::arg("selection") = "none", py::arg("num_features") = 0,
+      py::arg("progress") = py::none(), py::arg("selection") = ex::Selection::none, py::arg("num_features") = 0,
       py::arg("alpha") = 0.0);
 
   m.def(
-      "agnostic_kernel_values_per_background",
+      "kernel_values_per_background",
       [](const ex::CoalitionDesign& design, const py::handle& values, const py::handle& full,
          const py::handle& background_outputs, const py::handle& weights, int n_jobs) {
-        const auto v = doubles(values, 3, "values");
-        const auto f = doubles(full, 2, "full");
-        const auto e = doubles(background_outputs, 2, "background_outputs");
-        const auto w = doubles(weights, 1, "data_weights");
+        const auto v = c_array<double>(values, 3, "values");
+        const auto f = c_array<double>(full, 2, "full");
+        const auto e = c_array<double>(background_outputs, 2, "background_outputs");
+        const auto w = c_array<double>(weights, 1, "data_weights");
         const py::ssize_t n = v.shape(0), K = v.shape(2);
         AttributionArrays result(n, design.n_features, K);
         {
@@ -257,15 +227,15 @@ void bind_agnostic(py::module_& m) {
       py::arg("n_jobs") = 0);
 
   m.def(
-      "agnostic_random_permutations",
+      "random_permutations",
       [](std::int32_t n_features, std::int64_t n_permutations, std::uint64_t seed) {
         const auto permutations = ex::random_permutations(n_features, n_permutations, seed);
-        return to_numpy(permutations, {static_cast<py::ssize_t>(n_permutations), n_features});
+        return to_numpy(std::move(permutations), {static_cast<py::ssize_t>(n_permutations), n_features});
       },
       py::arg("n_features"), py::arg("n_permutations"), py::arg("seed"));
 
   m.def(
-      "agnostic_permutation_design",
+      "permutation_design",
       [](const py::handle& permutations) {
         const auto p = permutation_array(permutations);
         return ex::permutation_coalitions(span_of(p), static_cast<std::int32_t>(p.shape(1)));
@@ -273,10 +243,10 @@ void bind_agnostic(py::module_& m) {
       py::arg("permutations"));
 
   m.def(
-      "agnostic_permutation_values",
+      "permutation_values",
       [](const py::handle& permutations, const py::handle& values, int n_jobs) {
         const auto p = permutation_array(permutations);
-        const auto v = doubles(values, 3, "values");
+        const auto v = c_array<double>(values, 3, "values");
         const py::ssize_t n = v.shape(0), M = p.shape(1), K = v.shape(2);
         Doubles out({n, M, K});
         Doubles errors({n, M, K});
@@ -292,11 +262,11 @@ void bind_agnostic(py::module_& m) {
       py::arg("permutations"), py::arg("values"), py::arg("n_jobs") = 0);
 
   m.def(
-      "agnostic_linear_values",
+      "linear_values",
       [](const py::handle& coef, const py::handle& X, const py::handle& mean, int n_jobs) {
-        const auto c = doubles(coef, 2, "coef");
-        const auto rows = doubles(X, 2, "X");
-        const auto mu = doubles(mean, 1, "mean");
+        const auto c = c_array<double>(coef, 2, "coef");
+        const auto rows = c_array<double>(X, 2, "X");
+        const auto mu = c_array<double>(mean, 1, "mean");
         const py::ssize_t n = rows.shape(0), M = c.shape(1), K = c.shape(0);
         if (rows.shape(1) != M) throw InvalidArgument("X: expected one column per coefficient");
         Doubles out({n, M, K});
@@ -311,64 +281,63 @@ void bind_agnostic(py::module_& m) {
       py::arg("coef"), py::arg("X"), py::arg("mean"), py::arg("n_jobs") = 0);
 
   m.def(
-      "agnostic_tree_values",
+      "tree_values",
       [](const ex::TreeEnsemble& ensemble, const py::handle& X, const py::handle& background,
-         const ex::CoalitionDesign& design, const py::handle& weights, const std::string& link, int n_jobs,
+         const ex::CoalitionDesign& design, const py::handle& weights, ex::Link link, int n_jobs,
          const py::object& progress) {
         if (design.n_features != ensemble.n_features) {
           throw InvalidArgument("X: the model uses " + std::to_string(ensemble.n_features) + " features, got " +
                                 std::to_string(design.n_features));
         }
-        const auto rows = doubles(X, 2, "X");
-        const auto bg = doubles(background, 2, "data");
-        const auto w = doubles(weights, 1, "data_weights");
+        const auto rows = c_array<double>(X, 2, "X");
+        const auto bg = c_array<double>(background, 2, "data");
+        const auto w = c_array<double>(weights, 1, "data_weights");
         if (rows.shape(1) != ensemble.n_features || bg.shape(1) != ensemble.n_features) {
           throw InvalidArgument("X and data must have one column per feature of the model");
         }
-        Doubles out({rows.shape(0), static_cast<py::ssize_t>(design.size()), static_cast<py::ssize_t>(ensemble.n_outputs)});
+        Doubles out(
+            {rows.shape(0), static_cast<py::ssize_t>(design.size()), static_cast<py::ssize_t>(ensemble.n_outputs)});
         std::span<double> target(out.mutable_data(), static_cast<std::size_t>(out.size()));
-        const auto chosen = link_of(link);
         const Progress report = make_progress(progress);
         {
           py::gil_scoped_release release;
-          ex::tree_coalition_values(span_of(rows), span_of(bg), design, ensemble, span_of(w), chosen, target, n_jobs,
+          ex::tree_coalition_values(span_of(rows), span_of(bg), design, ensemble, span_of(w), link, target, n_jobs,
                                     report);
         }
         return out;
       },
-      py::arg("ensemble"), py::arg("X"), py::arg("background"), py::arg("design"), py::arg("weights"),
-      py::arg("link"), py::arg("n_jobs") = 0, py::arg("progress") = py::none());
+      py::arg("ensemble"), py::arg("X"), py::arg("background"), py::arg("design"), py::arg("weights"), py::arg("link"),
+      py::arg("n_jobs") = 0, py::arg("progress") = py::none());
 
   m.def(
-      "agnostic_linear_model_values",
+      "linear_model_values",
       [](const py::handle& coef, const py::handle& intercept, const py::handle& X, const py::handle& background,
-         const ex::CoalitionDesign& design, const py::handle& weights, const std::string& link, int n_jobs) {
-        const auto c = doubles(coef, 2, "coef");
-        const auto b = doubles(intercept, 1, "intercept");
-        const auto rows = doubles(X, 2, "X");
-        const auto bg = doubles(background, 2, "data");
-        const auto w = doubles(weights, 1, "data_weights");
+         const ex::CoalitionDesign& design, const py::handle& weights, ex::Link link, int n_jobs) {
+        const auto c = c_array<double>(coef, 2, "coef");
+        const auto b = c_array<double>(intercept, 1, "intercept");
+        const auto rows = c_array<double>(X, 2, "X");
+        const auto bg = c_array<double>(background, 2, "data");
+        const auto w = c_array<double>(weights, 1, "data_weights");
         if (c.shape(1) != design.n_features || rows.shape(1) != design.n_features || bg.shape(1) != design.n_features) {
           throw InvalidArgument("X and data must have one column per coefficient");
         }
         Doubles out({rows.shape(0), static_cast<py::ssize_t>(design.size()), b.shape(0)});
         std::span<double> target(out.mutable_data(), static_cast<std::size_t>(out.size()));
-        const auto chosen = link_of(link);
         {
           py::gil_scoped_release release;
-          ex::linear_coalition_values(span_of(c), span_of(b), span_of(rows), span_of(bg), design, span_of(w), chosen,
+          ex::linear_coalition_values(span_of(c), span_of(b), span_of(rows), span_of(bg), design, span_of(w), link,
                                       target, n_jobs);
         }
         return out;
       },
-      py::arg("coef"), py::arg("intercept"), py::arg("X"), py::arg("background"),
-      py::arg("design"), py::arg("weights"), py::arg("link"), py::arg("n_jobs") = 0);
+      py::arg("coef"), py::arg("intercept"), py::arg("X"), py::arg("background"), py::arg("design"), py::arg("weights"),
+      py::arg("link"), py::arg("n_jobs") = 0);
 
   m.def(
-      "agnostic_kmeans",
+      "kmeans",
       [](const py::handle& data, std::int32_t k, std::uint64_t seed, bool round_values, int n_jobs,
          const py::object& progress) {
-        const auto rows = doubles(data, 2, "data");
+        const auto rows = c_array<double>(data, 2, "data");
         const auto M = static_cast<std::int32_t>(rows.shape(1));
         const Progress report = make_progress(progress);  // checks Ctrl-C even without a callback
         ex::BackgroundSummary summary;
@@ -376,7 +345,7 @@ void bind_agnostic(py::module_& m) {
           py::gil_scoped_release release;
           summary = ex::kmeans_summary(span_of(rows), M, k, seed, round_values, 100, n_jobs, report);
         }
-        return py::make_tuple(to_numpy(summary.centers, {k, M}), to_numpy(summary.weights, {k}));
+        return py::make_tuple(to_numpy(std::move(summary.centers), {k, M}), to_numpy(std::move(summary.weights)));
       },
       py::arg("data"), py::arg("k"), py::arg("seed"), py::arg("round_values"), py::arg("n_jobs") = 0,
       py::arg("progress") = py::none());

@@ -1,3 +1,5 @@
+// The shared binding helpers and the top-level module assay._core (error translation,
+// thread count, memory limit, label hash).
 #include "common.hpp"
 
 #include "assay/common/error.hpp"
@@ -7,23 +9,6 @@
 
 namespace assay::bindings {
 
-namespace {
-
-template <class T>
-py::array_t<T> contiguous_1d(const py::handle& object, const std::string& name, const char* dtype_name) {
-  if (!py::isinstance<py::array_t<T>>(object)) {
-    throw InvalidType("column '" + name + "': expected a numpy array of " + dtype_name);
-  }
-  auto array = py::reinterpret_borrow<py::array_t<T>>(object);
-  if (array.ndim() != 1) throw InvalidArgument("column '" + name + "': expected a 1-D array");
-  if (!(array.flags() & py::array::c_style)) {
-    throw InvalidArgument("column '" + name + "': the array must be contiguous");
-  }
-  return array;
-}
-
-}  // namespace
-
 Table to_table(const py::list& columns) {
   Table table;
   table.labels.reserve(columns.size());
@@ -32,14 +17,14 @@ Table to_table(const py::list& columns) {
     const auto spec = item.cast<py::tuple>();
     const auto name = spec[0].cast<std::string>();
     if (spec.size() == 2) {
-      auto values = contiguous_1d<double>(spec[1], name, "float64");
+      auto values = prepared_1d<double>(spec[1], "column '" + name + "'", "float64");
       views.push_back(ColumnView::numeric(name, {values.data(), static_cast<std::size_t>(values.size())}));
       table.keep_alive.push_back(values);
     } else if (spec.size() == 3) {
-      auto codes = contiguous_1d<std::int32_t>(spec[1], name, "int32 codes");
+      auto codes = prepared_1d<std::int32_t>(spec[1], "column '" + name + "'", "int32 codes");
       table.labels.push_back(spec[2].cast<std::vector<std::string>>());
-      views.push_back(ColumnView::categorical(name, {codes.data(), static_cast<std::size_t>(codes.size())},
-                                              table.labels.back()));
+      views.push_back(
+          ColumnView::categorical(name, {codes.data(), static_cast<std::size_t>(codes.size())}, table.labels.back()));
       table.keep_alive.push_back(codes);
     } else {
       throw InvalidArgument("column '" + name + "': malformed column specification");
@@ -87,7 +72,8 @@ void bind_common(py::module_& m) {
     } catch (const Error& e) {
       PyErr_SetString(invalid_input, e.what());
     } catch (const std::bad_alloc&) {
-      PyErr_SetString(resource_limit, "out of memory: the inputs or the requested sizes are too large for this machine");
+      PyErr_SetString(resource_limit,
+                      "out of memory: the inputs or the requested sizes are too large for this machine");
     }
   });
   m.def("resolve_threads", &resolve_threads, py::arg("n_jobs"),

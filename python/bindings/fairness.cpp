@@ -1,11 +1,9 @@
 // Bindings of the fairness engine (assay/fairness): group index, accumulators,
 // metrics and aggregates. Arrays cross without copies where dtype and layout allow;
 // the GIL is released around every core call.
-#include "assay/common/error.hpp"
 #include "assay/fairness/groups.hpp"
 #include "assay/fairness/inequality.hpp"
 #include "assay/fairness/intervals.hpp"
-#include "assay/common/limits.hpp"
 #include "assay/fairness/metrics.hpp"
 #include "assay/fairness/mitigation.hpp"
 #include "assay/fairness/resample.hpp"
@@ -19,80 +17,8 @@ namespace {
 
 using namespace assay::fairness;
 
-// A 1-D contiguous array of T named `argument` (TypeError on a wrong dtype).
-template <class T>
-std::span<const T> span_of(const py::handle& object, const char* argument, const char* dtype_name) {
-  if (!py::isinstance<py::array_t<T>>(object)) {
-    throw InvalidType(std::string(argument) + ": expected a numpy array of " + dtype_name);
-  }
-  auto array = py::reinterpret_borrow<py::array_t<T>>(object);
-  if (array.ndim() != 1) throw InvalidArgument(std::string(argument) + ": expected a 1-D array");
-  if (!(array.flags() & py::array::c_style)) throw InvalidArgument(std::string(argument) + ": must be contiguous");
-  return {array.data(), static_cast<std::size_t>(array.size())};
-}
-
-template <class T>
-py::array_t<T> to_numpy(std::vector<T>&& values) {
-  auto* owner = new std::vector<T>(std::move(values));
-  py::capsule free_owner(owner, [](void* p) { delete static_cast<std::vector<T>*>(p); });
-  return py::array_t<T>(static_cast<py::ssize_t>(owner->size()), owner->data(), free_owner);
-}
-
-template <class T>
-py::array_t<T> to_numpy(const std::vector<T>& values) {
-  return to_numpy(std::vector<T>(values));
-}
-
 py::array_t<double> cube(const std::vector<double>& v, const ConfusionStats& s) {
-  return to_numpy(v).reshape({s.n_groups, s.n_classes, s.n_classes});
-}
-
-MissingPolicy missing_policy(const std::string& name) {
-  if (name == "error") return MissingPolicy::error;
-  if (name == "own_group") return MissingPolicy::own_group;
-  if (name == "drop") return MissingPolicy::drop;
-  throw InvalidArgument("missing must be 'error', 'own_group' or 'drop', got '" + name + "'");
-}
-
-Convention convention_of(const std::string& name) {
-  if (name == "strict") return Convention::strict;
-  if (name == "fairlearn") return Convention::fairlearn;
-  throw InvalidArgument("convention must be 'strict' or 'fairlearn', got '" + name + "'");
-}
-
-ClassificationMetric classification_metric_of(const std::string& name) {
-  static const std::pair<const char*, ClassificationMetric> names[] = {
-      {"count", ClassificationMetric::count},
-      {"selection_rate", ClassificationMetric::selection_rate},
-      {"true_positive_rate", ClassificationMetric::true_positive_rate},
-      {"false_positive_rate", ClassificationMetric::false_positive_rate},
-      {"true_negative_rate", ClassificationMetric::true_negative_rate},
-      {"false_negative_rate", ClassificationMetric::false_negative_rate},
-      {"precision", ClassificationMetric::precision},
-      {"f1", ClassificationMetric::f1},
-      {"accuracy", ClassificationMetric::accuracy},
-      {"error_rate", ClassificationMetric::error_rate},
-      {"balanced_accuracy", ClassificationMetric::balanced_accuracy},
-  };
-  for (const auto& [key, value] : names) {
-    if (name == key) return value;
-  }
-  throw InvalidArgument("unknown classification metric '" + name + "'");
-}
-
-RegressionMetric regression_metric_of(const std::string& name) {
-  static const std::pair<const char*, RegressionMetric> names[] = {
-      {"mean_prediction", RegressionMetric::mean_prediction},
-      {"mean_error", RegressionMetric::mean_error},
-      {"mean_absolute_error", RegressionMetric::mean_absolute_error},
-      {"mean_squared_error", RegressionMetric::mean_squared_error},
-      {"root_mean_squared_error", RegressionMetric::root_mean_squared_error},
-      {"r2", RegressionMetric::r2},
-  };
-  for (const auto& [key, value] : names) {
-    if (name == key) return value;
-  }
-  throw InvalidArgument("unknown regression metric '" + name + "'");
+  return to_numpy(v, {s.n_groups, s.n_classes, s.n_classes});
 }
 
 py::tuple metric_result(MetricValues&& result) {
@@ -111,14 +37,74 @@ std::span<const double> weights_or_empty(const py::object& weights) {
   return optional_weights(weights).value_or(std::span<const double>{});
 }
 
+// The option enums, their members named as the Python API spells them.
+void bind_options(py::module_& m) {
+  py::native_enum<MissingPolicy>(m, "MissingPolicy", "enum.Enum", "What a missing sensitive feature value does.")
+      .value("error", MissingPolicy::error)
+      .value("own_group", MissingPolicy::own_group)
+      .value("drop", MissingPolicy::drop)
+      .finalize();
+  py::native_enum<Convention>(m, "Convention", "enum.Enum", "What an undefined metric gives (NaN or fairlearn's 0).")
+      .value("strict", Convention::strict)
+      .value("fairlearn", Convention::fairlearn)
+      .finalize();
+  py::native_enum<ClassificationMetric>(m, "ClassificationMetric", "enum.Enum", "A metric of a confusion matrix.")
+      .value("count", ClassificationMetric::count)
+      .value("selection_rate", ClassificationMetric::selection_rate)
+      .value("true_positive_rate", ClassificationMetric::true_positive_rate)
+      .value("false_positive_rate", ClassificationMetric::false_positive_rate)
+      .value("true_negative_rate", ClassificationMetric::true_negative_rate)
+      .value("false_negative_rate", ClassificationMetric::false_negative_rate)
+      .value("precision", ClassificationMetric::precision)
+      .value("f1", ClassificationMetric::f1)
+      .value("accuracy", ClassificationMetric::accuracy)
+      .value("error_rate", ClassificationMetric::error_rate)
+      .value("balanced_accuracy", ClassificationMetric::balanced_accuracy)
+      .finalize();
+  py::native_enum<RegressionMetric>(m, "RegressionMetric", "enum.Enum", "A metric of regression residuals.")
+      .value("mean_prediction", RegressionMetric::mean_prediction)
+      .value("mean_error", RegressionMetric::mean_error)
+      .value("mean_absolute_error", RegressionMetric::mean_absolute_error)
+      .value("mean_squared_error", RegressionMetric::mean_squared_error)
+      .value("root_mean_squared_error", RegressionMetric::root_mean_squared_error)
+      .value("r2", RegressionMetric::r2)
+      .finalize();
+  // Named as fairlearn's ThresholdOptimizer spells constraints and objectives.
+  py::native_enum<RateMetric>(m, "RateMetric", "enum.Enum", "A rate the threshold optimizer equalises or maximises.")
+      .value("selection_rate", RateMetric::selection_rate)
+      .value("true_positive_rate", RateMetric::true_positive_rate)
+      .value("false_positive_rate", RateMetric::false_positive_rate)
+      .value("true_negative_rate", RateMetric::true_negative_rate)
+      .value("false_negative_rate", RateMetric::false_negative_rate)
+      .value("accuracy_score", RateMetric::accuracy)
+      .value("balanced_accuracy_score", RateMetric::balanced_accuracy)
+      .finalize();
+}
+
+py::dict threshold_rules(ThresholdRules&& rules) {
+  py::dict out;
+  out["x_best"] = rules.x_best;
+  out["constant"] = rules.constant;
+  out["p_ignore"] = to_numpy(std::move(rules.p_ignore));
+  out["p0"] = to_numpy(std::move(rules.p0));
+  out["threshold0"] = to_numpy(std::move(rules.threshold0));
+  out["p1"] = to_numpy(std::move(rules.p1));
+  out["threshold1"] = to_numpy(std::move(rules.threshold1));
+  out["below0"] = to_numpy(std::move(rules.below0)).attr("astype")("bool");
+  out["below1"] = to_numpy(std::move(rules.below1)).attr("astype")("bool");
+  out["x_group"] = to_numpy(std::move(rules.x_group));
+  out["objective"] = to_numpy(std::move(rules.objective));
+  return out;
+}
+
 }  // namespace
 
-void bind_fairness(py::module_& parent) {
-  py::module_ m = parent.def_submodule("fairness", "fairness engine");
+void bind_fairness(py::module_& m) {
+  bind_options(m);
 
   m.def(
       "build_group_index",
-      [](const py::list& features, const std::string& missing, bool observed, int n_jobs) {
+      [](const py::list& features, MissingPolicy missing, bool observed, int n_jobs) {
         std::vector<GroupFeature> specs;
         std::vector<py::object> keep_alive;
         for (const py::handle item : features) {
@@ -130,11 +116,10 @@ void bind_fairness(py::module_& parent) {
           keep_alive.push_back(spec[1].cast<py::object>());
           specs.push_back(std::move(feature));
         }
-        const MissingPolicy policy = missing_policy(missing);
         GroupIndex index;
         {
           py::gil_scoped_release release;
-          index = build_group_index(specs, policy, observed, n_jobs);
+          index = build_group_index(specs, missing, observed, n_jobs);
         }
         py::list keys;
         for (auto& key : index.keys) keys.append(to_numpy(std::move(key)));
@@ -166,17 +151,20 @@ void bind_fairness(py::module_& parent) {
       .def_readonly("n_groups", &ConfusionStats::n_groups)
       .def_readonly("n_classes", &ConfusionStats::n_classes)
       .def_readonly("weighted", &ConfusionStats::weighted)
-      .def_property_readonly("counts",
-                             [](const ConfusionStats& s) {
-                               return to_numpy(s.counts).reshape({s.n_groups, s.n_classes, s.n_classes});
-                             })
+      .def_property_readonly(
+          "counts", [](const ConfusionStats& s) { return to_numpy(s.counts, {s.n_groups, s.n_classes, s.n_classes}); })
       .def_property_readonly("weights", [](const ConfusionStats& s) { return cube(s.weights, s); })
       .def("to_bytes", [](const ConfusionStats& s) { return py::bytes(to_bytes(s)); })
-      .def_static("from_bytes", [](const py::bytes& b) { return confusion_from_bytes(std::string(b)); })
-      .def("merge", [](const ConfusionStats& a, const ConfusionStats& b) { return merge(a, b); })
-      .def("sum_groups", [](const ConfusionStats& s, const py::object& target, std::int32_t n_targets) {
-        return sum_groups(s, span_of<std::int32_t>(target, "target", "int32"), n_targets);
-      });
+      .def_static(
+          "from_bytes", [](const py::bytes& b) { return confusion_from_bytes(std::string(b)); }, py::arg("data"))
+      .def(
+          "merge", [](const ConfusionStats& a, const ConfusionStats& b) { return merge(a, b); }, py::arg("other"))
+      .def(
+          "sum_groups",
+          [](const ConfusionStats& s, const py::object& target, std::int32_t n_targets) {
+            return sum_groups(s, span_of<std::int32_t>(target, "target", "int32"), n_targets);
+          },
+          py::arg("target"), py::arg("n_targets"));
 
   py::class_<RegressionStats>(m, "RegressionStats")
       .def_readonly("n_groups", &RegressionStats::n_groups)
@@ -190,11 +178,16 @@ void bind_fairness(py::module_& parent) {
       .def_property_readonly("sum_sq_error", [](const RegressionStats& s) { return to_numpy(s.sum_sq_error); })
       .def_property_readonly("sum_abs_error", [](const RegressionStats& s) { return to_numpy(s.sum_abs_error); })
       .def("to_bytes", [](const RegressionStats& s) { return py::bytes(to_bytes(s)); })
-      .def_static("from_bytes", [](const py::bytes& b) { return regression_from_bytes(std::string(b)); })
-      .def("merge", [](const RegressionStats& a, const RegressionStats& b) { return merge(a, b); })
-      .def("sum_groups", [](const RegressionStats& s, const py::object& target, std::int32_t n_targets) {
-        return sum_groups(s, span_of<std::int32_t>(target, "target", "int32"), n_targets);
-      });
+      .def_static(
+          "from_bytes", [](const py::bytes& b) { return regression_from_bytes(std::string(b)); }, py::arg("data"))
+      .def(
+          "merge", [](const RegressionStats& a, const RegressionStats& b) { return merge(a, b); }, py::arg("other"))
+      .def(
+          "sum_groups",
+          [](const RegressionStats& s, const py::object& target, std::int32_t n_targets) {
+            return sum_groups(s, span_of<std::int32_t>(target, "target", "int32"), n_targets);
+          },
+          py::arg("target"), py::arg("n_targets"));
 
   m.def(
       "accumulate_confusion",
@@ -226,14 +219,11 @@ void bind_fairness(py::module_& parent) {
 
   m.def(
       "classification_metric",
-      [](const ConfusionStats& stats, const std::string& metric, std::int32_t positive_class,
-         const std::string& convention) {
-        const auto which = classification_metric_of(metric);
-        const auto how = convention_of(convention);
+      [](const ConfusionStats& stats, ClassificationMetric metric, std::int32_t positive_class, Convention convention) {
         MetricValues values;
         {
           py::gil_scoped_release release;
-          values = classification_metric(stats, which, positive_class, how);
+          values = classification_metric(stats, metric, positive_class, convention);
         }
         return metric_result(std::move(values));
       },
@@ -241,13 +231,11 @@ void bind_fairness(py::module_& parent) {
 
   m.def(
       "regression_metric",
-      [](const RegressionStats& stats, const std::string& metric, const std::string& convention) {
-        const auto which = regression_metric_of(metric);
-        const auto how = convention_of(convention);
+      [](const RegressionStats& stats, RegressionMetric metric, Convention convention) {
         MetricValues values;
         {
           py::gil_scoped_release release;
-          values = regression_metric(stats, which, how);
+          values = regression_metric(stats, metric, convention);
         }
         return metric_result(std::move(values));
       },
@@ -256,15 +244,14 @@ void bind_fairness(py::module_& parent) {
   m.def(
       "aggregate",
       [](const py::object& values, const py::object& control, std::int32_t n_levels, const py::object& overall,
-         const std::string& convention) {
-        const Convention how = convention_of(convention);
+         Convention convention) {
         const auto v = span_of<double>(values, "values", "float64");
         const auto c = span_of<std::int32_t>(control, "control", "int32");
         const auto o = span_of<double>(overall, "overall", "float64");
         Aggregates a;
         {
           py::gil_scoped_release release;
-          a = aggregate(v, c, n_levels, o, how);
+          a = aggregate(v, c, n_levels, o, convention);
         }
         py::dict out;
         out["group_min"] = to_numpy(std::move(a.group_min));
@@ -275,7 +262,8 @@ void bind_fairness(py::module_& parent) {
         out["ratio_to_overall"] = to_numpy(std::move(a.ratio_to_overall));
         return out;
       },
-      py::arg("values"), py::arg("control"), py::arg("n_levels"), py::arg("overall"), py::arg("convention") = "strict");
+      py::arg("values"), py::arg("control"), py::arg("n_levels"), py::arg("overall"),
+      py::arg("convention") = Convention::strict);
 
   m.def(
       "bootstrap_counts",
@@ -354,7 +342,8 @@ void bind_fairness(py::module_& parent) {
           }
           std::vector<double> low(a.size()), high(a.size());
           for (std::size_t i = 0; i < a.size(); ++i) {
-            const Interval interval = is_newcombe ? newcombe(a[i], b[i], c[i], d[i], z) : katz(a[i], b[i], c[i], d[i], z);
+            const Interval interval =
+                is_newcombe ? newcombe(a[i], b[i], c[i], d[i], z) : katz(a[i], b[i], c[i], d[i], z);
             low[i] = interval.low;
             high[i] = interval.high;
           }
@@ -374,8 +363,8 @@ void bind_fairness(py::module_& parent) {
   m.def(
       "smoothed_edf",
       [](const py::object& positives, const py::object& rows, double concentration) {
-        return smoothed_edf(span_of<double>(positives, "positives", "float64"), span_of<double>(rows, "rows", "float64"),
-                            concentration);
+        return smoothed_edf(span_of<double>(positives, "positives", "float64"),
+                            span_of<double>(rows, "rows", "float64"), concentration);
       },
       py::arg("positives"), py::arg("rows"), py::arg("concentration"));
 
@@ -411,9 +400,9 @@ void bind_fairness(py::module_& parent) {
           c = calibration_by_group(rows, n_groups, s, y, w, n_bins, n_jobs);
         }
         py::dict out;
-        out["weight"] = to_numpy(std::move(c.weight)).reshape({c.n_groups, c.n_bins});
-        out["mean_score"] = to_numpy(std::move(c.mean_score)).reshape({c.n_groups, c.n_bins});
-        out["positive_rate"] = to_numpy(std::move(c.positive_rate)).reshape({c.n_groups, c.n_bins});
+        out["weight"] = to_numpy(std::move(c.weight), {c.n_groups, c.n_bins});
+        out["mean_score"] = to_numpy(std::move(c.mean_score), {c.n_groups, c.n_bins});
+        out["positive_rate"] = to_numpy(std::move(c.positive_rate), {c.n_groups, c.n_bins});
         out["ece"] = to_numpy(std::move(c.ece));
         out["mce"] = to_numpy(std::move(c.mce));
         return out;
@@ -423,12 +412,10 @@ void bind_fairness(py::module_& parent) {
 
   // Score metrics under the Poisson row bootstrap: (by_group (n_boot, n_groups), by_level (n_boot, n_levels)).
   m.def(
-      "bootstrap_scores",
-      [](const std::string& metric, const py::object& row_group, std::int32_t n_groups, const py::object& group_level,
-         std::int32_t n_levels, const py::object& scores, const py::object& labels, const py::object& weights,
-         std::int32_t n_bins, int n_boot, std::uint64_t seed, int n_jobs, const py::object& progress,
-         std::uint64_t first_replicate) {
-        if (metric != "roc_auc" && metric != "ece") throw InvalidArgument("unknown score metric '" + metric + "'");
+      "bootstrap_roc_auc",
+      [](const py::object& row_group, std::int32_t n_groups, const py::object& group_level, std::int32_t n_levels,
+         const py::object& scores, const py::object& labels, const py::object& weights, int n_boot, std::uint64_t seed,
+         int n_jobs, const py::object& progress, std::uint64_t first_replicate) {
         const auto rows = span_of<std::int32_t>(row_group, "row_group", "int32");
         const auto levels = span_of<std::int32_t>(group_level, "group_level", "int32");
         const auto s = span_of<double>(scores, "y_score", "float64");
@@ -438,18 +425,38 @@ void bind_fairness(py::module_& parent) {
         ReplicateValues values;
         {
           py::gil_scoped_release release;
-          values = metric == "roc_auc"
-                       ? bootstrap_roc_auc(rows, n_groups, levels, n_levels, s, y, w, n_boot, seed, n_jobs, report,
-                                           first_replicate)
-                       : bootstrap_calibration_error(rows, n_groups, levels, n_levels, s, y, w, n_bins, n_boot, seed,
-                                                     n_jobs, report, first_replicate);
+          values = bootstrap_roc_auc(rows, n_groups, levels, n_levels, s, y, w, n_boot, seed, n_jobs, report,
+                                     first_replicate);
         }
-        return py::make_tuple(to_numpy(std::move(values.by_group)).reshape({n_boot, n_groups}),
-                              to_numpy(std::move(values.by_level)).reshape({n_boot, n_levels}));
+        return py::make_tuple(to_numpy(std::move(values.by_group), {n_boot, n_groups}),
+                              to_numpy(std::move(values.by_level), {n_boot, n_levels}));
       },
-      py::arg("metric"), py::arg("row_group"), py::arg("n_groups"), py::arg("group_level"), py::arg("n_levels"),
-      py::arg("y_score"), py::arg("y_true"), py::arg("sample_weight"), py::arg("n_bins"), py::arg("n_boot"),
-      py::arg("seed"), py::arg("n_jobs"), py::arg("progress"), py::arg("first_replicate") = 0);
+      py::arg("row_group"), py::arg("n_groups"), py::arg("group_level"), py::arg("n_levels"), py::arg("y_score"),
+      py::arg("y_true"), py::arg("sample_weight"), py::arg("n_boot"), py::arg("seed"), py::arg("n_jobs"),
+      py::arg("progress"), py::arg("first_replicate") = 0);
+  m.def(
+      "bootstrap_calibration_error",
+      [](const py::object& row_group, std::int32_t n_groups, const py::object& group_level, std::int32_t n_levels,
+         const py::object& scores, const py::object& labels, const py::object& weights, std::int32_t n_bins, int n_boot,
+         std::uint64_t seed, int n_jobs, const py::object& progress, std::uint64_t first_replicate) {
+        const auto rows = span_of<std::int32_t>(row_group, "row_group", "int32");
+        const auto levels = span_of<std::int32_t>(group_level, "group_level", "int32");
+        const auto s = span_of<double>(scores, "y_prob", "float64");
+        const auto y = span_of<std::int32_t>(labels, "y_true codes", "int32");
+        const auto w = weights_or_empty(weights);
+        const Progress report = make_progress(progress);
+        ReplicateValues values;
+        {
+          py::gil_scoped_release release;
+          values = bootstrap_calibration_error(rows, n_groups, levels, n_levels, s, y, w, n_bins, n_boot, seed, n_jobs,
+                                               report, first_replicate);
+        }
+        return py::make_tuple(to_numpy(std::move(values.by_group), {n_boot, n_groups}),
+                              to_numpy(std::move(values.by_level), {n_boot, n_levels}));
+      },
+      py::arg("row_group"), py::arg("n_groups"), py::arg("group_level"), py::arg("n_levels"), py::arg("y_prob"),
+      py::arg("y_true"), py::arg("sample_weight"), py::arg("n_bins"), py::arg("n_boot"), py::arg("seed"),
+      py::arg("n_jobs"), py::arg("progress"), py::arg("first_replicate") = 0);
 
   m.def(
       "resample_grouped_rows",
@@ -468,60 +475,44 @@ void bind_fairness(py::module_& parent) {
 
   m.def(
       "reweighing",
-      [](const ConfusionStats& stats) {
-        return to_numpy(reweighing(stats)).reshape({stats.n_groups, stats.n_classes});
-      },
+      [](const ConfusionStats& stats) { return to_numpy(reweighing(stats), {stats.n_groups, stats.n_classes}); },
       py::arg("stats"));
 
+  // fairlearn's ThresholdOptimizer: one rate equalised across groups, or equalized odds.
   m.def(
       "optimize_thresholds",
       [](const py::object& row_group, std::int32_t n_groups, const py::object& scores, const py::object& labels,
-         const std::string& constraint, const std::string& objective, std::int32_t grid_size, bool flip, double tol,
-         int n_jobs) {
-        static const std::pair<const char*, RateMetric> names[] = {
-            {"selection_rate", RateMetric::selection_rate},
-            {"true_positive_rate", RateMetric::true_positive_rate},
-            {"false_positive_rate", RateMetric::false_positive_rate},
-            {"true_negative_rate", RateMetric::true_negative_rate},
-            {"false_negative_rate", RateMetric::false_negative_rate},
-            {"accuracy_score", RateMetric::accuracy},
-            {"balanced_accuracy_score", RateMetric::balanced_accuracy},
-        };
-        auto metric_of = [&](const std::string& name) {
-          for (const auto& [key, value] : names) {
-            if (name == key) return value;
-          }
-          throw InvalidArgument("unknown rate '" + name + "'");
-        };
+         RateMetric constraint, RateMetric objective, std::int32_t grid_size, bool flip, double tol, int n_jobs) {
         const auto rows = span_of<std::int32_t>(row_group, "row_group", "int32");
         const auto s = span_of<double>(scores, "y_score", "float64");
         const auto y = span_of<std::int32_t>(labels, "y_true codes", "int32");
-        const RateMetric target = metric_of(objective);
-        const bool equalized_odds = constraint == "equalized_odds";
-        const RateMetric x = equalized_odds ? RateMetric::false_positive_rate : metric_of(constraint);
         const ThresholdOptions options{grid_size, flip, tol};
         ThresholdRules rules;
         {
           py::gil_scoped_release release;
-          rules = equalized_odds ? optimize_equalized_odds(rows, n_groups, s, y, target, options, n_jobs)
-                                 : optimize_thresholds(rows, n_groups, s, y, x, target, options, n_jobs);
+          rules = optimize_thresholds(rows, n_groups, s, y, constraint, objective, options, n_jobs);
         }
-        py::dict out;
-        out["x_best"] = rules.x_best;
-        out["constant"] = rules.constant;
-        out["p_ignore"] = to_numpy(std::move(rules.p_ignore));
-        out["p0"] = to_numpy(std::move(rules.p0));
-        out["threshold0"] = to_numpy(std::move(rules.threshold0));
-        out["p1"] = to_numpy(std::move(rules.p1));
-        out["threshold1"] = to_numpy(std::move(rules.threshold1));
-        out["below0"] = to_numpy(std::move(rules.below0)).attr("astype")("bool");
-        out["below1"] = to_numpy(std::move(rules.below1)).attr("astype")("bool");
-        out["x_group"] = to_numpy(std::move(rules.x_group));
-        out["objective"] = to_numpy(std::move(rules.objective));
-        return out;
+        return threshold_rules(std::move(rules));
       },
       py::arg("row_group"), py::arg("n_groups"), py::arg("y_score"), py::arg("y_true"), py::arg("constraint"),
       py::arg("objective"), py::arg("grid_size"), py::arg("flip"), py::arg("tol"), py::arg("n_jobs"));
+  m.def(
+      "optimize_equalized_odds",
+      [](const py::object& row_group, std::int32_t n_groups, const py::object& scores, const py::object& labels,
+         RateMetric objective, std::int32_t grid_size, bool flip, double tol, int n_jobs) {
+        const auto rows = span_of<std::int32_t>(row_group, "row_group", "int32");
+        const auto s = span_of<double>(scores, "y_score", "float64");
+        const auto y = span_of<std::int32_t>(labels, "y_true codes", "int32");
+        const ThresholdOptions options{grid_size, flip, tol};
+        ThresholdRules rules;
+        {
+          py::gil_scoped_release release;
+          rules = optimize_equalized_odds(rows, n_groups, s, y, objective, options, n_jobs);
+        }
+        return threshold_rules(std::move(rules));
+      },
+      py::arg("row_group"), py::arg("n_groups"), py::arg("y_score"), py::arg("y_true"), py::arg("objective"),
+      py::arg("grid_size"), py::arg("flip"), py::arg("tol"), py::arg("n_jobs"));
 
   py::list reasons;
   for (int r = 0; r <= static_cast<int>(Undefined::constant_target); ++r) {

@@ -58,14 +58,18 @@ void bind_quality(py::module_& m) {
 
   py::class_<HyperLogLog>(m, "HyperLogLog")
       .def(py::init<int>(), py::arg("precision") = HyperLogLog::kDefaultPrecision)
-      .def_static("from_registers", [](const py::bytes& data) {
-        const std::string raw = data;
-        return HyperLogLog::from_registers(std::vector<std::uint8_t>(raw.begin(), raw.end()));
-      })
-      .def_property_readonly("registers", [](const HyperLogLog& h) {
-        const auto& r = h.registers();
-        return py::bytes(reinterpret_cast<const char*>(r.data()), r.size());
-      })
+      .def_static(
+          "from_registers",
+          [](const py::bytes& data) {
+            const std::string raw = data;
+            return HyperLogLog::from_registers(std::vector<std::uint8_t>(raw.begin(), raw.end()));
+          },
+          py::arg("data"))
+      .def_property_readonly("registers",
+                             [](const HyperLogLog& h) {
+                               const auto& r = h.registers();
+                               return py::bytes(reinterpret_cast<const char*>(r.data()), r.size());
+                             })
       .def_property_readonly("precision", &HyperLogLog::precision)
       .def("estimate", &HyperLogLog::estimate);
 
@@ -111,7 +115,8 @@ void bind_quality(py::module_& m) {
   m.attr("MAX_LEAKAGE_BINS") = quality::kMaxLeakageBins;
   m.def("validate_profile_options", [](const quality::ProfileOptions& o) { quality::validate(o); }, py::arg("options"));
   m.def("validate_profile", [](const quality::TableProfile& t) { quality::validate(t); }, py::arg("profile"));
-  m.attr("PROFILE_QUANTILES") = py::cast(std::vector<double>(quality::kProfileQuantiles.begin(), quality::kProfileQuantiles.end()));
+  m.attr("PROFILE_QUANTILES") =
+      py::cast(std::vector<double>(quality::kProfileQuantiles.begin(), quality::kProfileQuantiles.end()));
 
   m.def(
       "profile",
@@ -129,10 +134,11 @@ void bind_quality(py::module_& m) {
       },
       py::arg("a"), py::arg("b"), py::arg("options"));
 
-  py::enum_<quality::Severity>(m, "Severity")
+  py::native_enum<quality::Severity>(m, "Severity", "enum.Enum")
       .value("info", quality::Severity::info)
       .value("warning", quality::Severity::warning)
-      .value("error", quality::Severity::error);
+      .value("error", quality::Severity::error)
+      .finalize();
 
   py::class_<quality::Finding>(m, "Finding")
       .def(py::init<>())

@@ -6,6 +6,7 @@
 #include <limits>
 #include <numeric>
 #include <random>
+#include <utility>
 
 #include "assay/assay.hpp"
 
@@ -32,6 +33,26 @@ TEST(Table, RejectsOutOfRangeCodes) {
   }
   std::vector<std::int32_t> negative{-2};
   EXPECT_THROW(TableView({ColumnView::categorical("c", negative, labels)}), InvalidArgument);
+}
+
+TEST(Table, MatrixTableHoldsTheColumnsOfARowMajorMatrix) {
+  const std::vector<double> rows{1, 2, 3, 4, 5, 6};  // 2 rows x 3 columns
+  const MatrixTable table(rows, 2, 3);
+  ASSERT_EQ(table.view().n_columns(), 3u);
+  EXPECT_EQ(table.view().n_rows(), 2u);
+  EXPECT_EQ(table.view().column(1).name, "x1");
+  EXPECT_EQ(std::vector<double>(table.view().column(0).values.begin(), table.view().column(0).values.end()),
+            (std::vector<double>{1, 4}));
+  EXPECT_EQ(std::vector<double>(table.view().column(2).values.begin(), table.view().column(2).values.end()),
+            (std::vector<double>{3, 6}));
+  // float32 values widen exactly; a move keeps the view on the moved buffer.
+  const std::vector<float> narrow{0.1f, 0.2f};
+  MatrixTable source(narrow, 1, 2);
+  const MatrixTable moved(std::move(source));
+  EXPECT_EQ(moved.view().column(1).values[0], static_cast<double>(0.2f));
+  EXPECT_THROW(MatrixTable(rows, 4, 2), InvalidArgument);
+  EXPECT_THROW(MatrixTable(rows, 1, 4), InvalidArgument);
+  EXPECT_EQ(MatrixTable(std::span<const double>{}, 0, 2).view().n_rows(), 0u);
 }
 
 TEST(Parallel, RethrowsTheFirstErrorAndResolvesThreads) {

@@ -143,7 +143,7 @@ def shap_problem(shap, link, scale, row, l1_reg):
     expected = np.asarray(explainer.shap_values(X[row : row + 1], nsamples=300, l1_reg=l1_reg, silent=True)).reshape(M)
     to_link = explainer.link.f
     used = explainer.nsamplesAdded
-    design = _core.agnostic_design_from_arrays(explainer.maskMatrix[:used], explainer.kernelWeights[:used])
+    design = _core.agnostic.design_from_arrays(explainer.maskMatrix[:used], explainer.kernelWeights[:used])
     values = to_link(np.asarray(explainer.ey)[:used, 0])[None, :, None]
     full = np.array([[to_link(explainer.fx[0])]])
     empty = np.array([to_link(explainer.fnull[0])])
@@ -158,8 +158,8 @@ def test_solver_with_shaps_sampled_coalitions_gives_shaps_values(link, scale):
     for row in range(3):
         for l1_reg, (selection, num_features, alpha) in L1_OPTIONS:
             expected, arrays = shap_problem(shap, link, scale, row, l1_reg)
-            ours, errors = _core.agnostic_kernel_values(
-                *arrays, 1, selection=selection, num_features=num_features, alpha=alpha
+            ours, errors = _core.agnostic.kernel_values(
+                *arrays, 1, selection=_core.agnostic.Selection[selection], num_features=num_features, alpha=alpha
             )
             ours = ours[0, :, 0]
             # shap rounds |values| < 1e-10 to 0; the same features are selected.
@@ -283,7 +283,7 @@ def test_integer_background_weights_equal_repeated_rows():
 
 
 def test_kernel_design_is_paired_and_weighted_like_the_shapley_kernel():
-    design = _core.agnostic_kernel_design(12, 500, 1)
+    design = _core.agnostic.kernel_design(12, 500, 1)
     masks, weights = design.masks, design.weights
     assert len(design) <= 500 and not design.exact
     present = {tuple(m) for m in masks}
@@ -297,7 +297,7 @@ def test_kernel_design_is_paired_and_weighted_like_the_shapley_kernel():
     ratio = weights[enumerated] / kernel[enumerated]
     np.testing.assert_allclose(ratio, ratio[0])
     np.testing.assert_allclose(weights.sum(), 1.0)
-    full = _core.agnostic_kernel_design(5, 30, 1)
+    full = _core.agnostic.kernel_design(5, 30, 1)
     assert full.exact and len(full) == 30
 
 
@@ -362,7 +362,7 @@ def test_tolerance_stops_once_standard_errors_are_small(problem):
 
 
 def test_leverage_sampling_draws_sizes_uniformly_and_stays_exact_when_everything_fits(problem):
-    design = _core.agnostic_kernel_design(16, 3000, 0, sampling="leverage")
+    design = _core.agnostic.kernel_design(16, 3000, 0, sampling=_core.agnostic.Sampling.leverage)
     sampled = design.groups >= 0
     sizes = design.masks[sampled].sum(axis=1)
     counts = np.bincount(np.minimum(sizes, 16 - sizes), minlength=9)[1:]

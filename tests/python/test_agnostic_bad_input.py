@@ -141,9 +141,9 @@ def test_singular_design_is_an_error_not_a_number():
     from assay import _core
 
     masks = np.array([[1, 0, 0, 0], [0, 1, 1, 1], [1, 0, 0, 0]], dtype=float)
-    design = _core.agnostic_design_from_arrays(masks, np.ones(3))
+    design = _core.agnostic.design_from_arrays(masks, np.ones(3))
     with pytest.raises(ValueError, match="nsamples: the 3 coalitions do not determine the 4 values"):
-        _core.agnostic_kernel_values(design, np.zeros((1, 3, 1)), np.ones((1, 1)), np.zeros(1), 1)
+        _core.agnostic.kernel_values(design, np.zeros((1, 3, 1)), np.ones((1, 1)), np.zeros(1), 1)
 
 
 @pytest.mark.parametrize(
@@ -171,26 +171,29 @@ def test_l1_reg_errors_in_the_core():
     from assay import _core
 
     masks = np.array([[1, 0, 0, 0], [0, 1, 1, 1]], dtype=float)
-    design = _core.agnostic_design_from_arrays(masks, np.ones(2))
+    design = _core.agnostic.design_from_arrays(masks, np.ones(2))
     for criterion in ("aic", "bic"):
         with pytest.raises(ValueError, match=f"l1_reg: '{criterion}' estimates the noise variance"):
-            _core.agnostic_kernel_values(
-                design, np.ones((1, 2, 1)), np.ones((1, 1)), np.zeros(1), 1, selection=criterion
+            _core.agnostic.kernel_values(
+                design,
+                np.ones((1, 2, 1)),
+                np.ones((1, 1)),
+                np.zeros(1),
+                1,
+                selection=_core.agnostic.Selection[criterion],
             )
-    with pytest.raises(ValueError, match="l1_reg: selection must be"):
-        _core.agnostic_kernel_values(design, np.ones((1, 2, 1)), np.ones((1, 1)), np.zeros(1), 1, selection="lars")
     with pytest.raises(ValueError, match=r"l1_reg: num_features\(k\) needs k >= 1"):
-        _core.agnostic_kernel_values(
-            design, np.ones((1, 2, 1)), np.ones((1, 1)), np.zeros(1), 1, selection="num_features"
+        _core.agnostic.kernel_values(
+            design, np.ones((1, 2, 1)), np.ones((1, 1)), np.zeros(1), 1, selection=_core.agnostic.Selection.num_features
         )
     with pytest.raises(ValueError, match="values: l1_reg needs finite values"):
-        _core.agnostic_kernel_values(
+        _core.agnostic.kernel_values(
             design,
             np.full((1, 2, 1), np.nan),
             np.ones((1, 1)),
             np.zeros(1),
             1,
-            selection="num_features",
+            selection=_core.agnostic.Selection.num_features,
             num_features=2,
         )
 

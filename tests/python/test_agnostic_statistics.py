@@ -20,17 +20,17 @@ def game(masks: np.ndarray) -> np.ndarray:
 
 
 def exact_values() -> np.ndarray:
-    design = _core.agnostic_gray_code_design(M)
+    design = _core.agnostic.gray_code_design(M)
     values = game(design.masks)[None, :, None]
-    return _core.agnostic_exact_values(design, values, 1)[0, :, 0]
+    return _core.agnostic.exact_values(design, values, 1)[0, :, 0]
 
 
 def estimate(budget: int, seed: int, sampling: str = "kernel") -> tuple[np.ndarray, np.ndarray, int]:
-    design = _core.agnostic_kernel_design(M, budget, seed, sampling=sampling)
+    design = _core.agnostic.kernel_design(M, budget, seed, sampling=_core.agnostic.Sampling[sampling])
     values = game(design.masks)[None, :, None]
     full = game(np.ones((1, M)))[None, :]
     empty = game(np.zeros((1, M)))
-    phi, errors = _core.agnostic_kernel_values(design, values, full, empty, 1)
+    phi, errors = _core.agnostic.kernel_values(design, values, full, empty, 1)
     return phi[0, :, 0], errors[0, :, 0], int((design.groups >= 0).sum())
 
 

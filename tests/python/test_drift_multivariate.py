@@ -29,7 +29,7 @@ def numpy_mmd(x: np.ndarray, y: np.ndarray, n_permutations: int, seed: int):
 
     observed = statistic(np.arange(nx))
     permuted = np.array(
-        [statistic(_core.mmd_permutation(nx + ny, seed, p)[:nx].astype(np.int64)) for p in range(n_permutations)]
+        [statistic(_core.drift.mmd_permutation(nx + ny, seed, p)[:nx].astype(np.int64)) for p in range(n_permutations)]
     )
     pvalue = (1 + (permuted >= observed).sum()) / (1 + n_permutations)
     return bandwidth, observed, permuted, pvalue

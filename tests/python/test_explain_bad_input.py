@@ -62,16 +62,16 @@ def test_malformed_model_files(data):
     raw = bytes(booster.save_raw("json"))
     for broken in (raw[: len(raw) // 2], raw.replace(b'"left_children"', b'"left_childrem"'), b"\x00\xff", b"{}"):
         with pytest.raises(ValueError, match="XGBoost model"):
-            _core.load_xgboost_json(broken)
+            _core.explain.load_xgboost_json(broken)
     model = json.loads(raw)
     model["learner"]["gradient_booster"]["model"]["trees"][0]["left_children"][0] = 10**6
     with pytest.raises(ValueError, match="child id out of range"):
-        _core.load_xgboost_json(json.dumps(model).encode())
+        _core.explain.load_xgboost_json(json.dumps(model).encode())
     text = lgb.train({"verbose": -1, "num_leaves": 4}, lgb.Dataset(X, label=y), 2).model_to_string()
     truncated = text[: text.index("end of trees") - 30]
     for broken in (truncated, text.replace("split_feature=", "split_feature=99 "), "", "tree\n"):
         with pytest.raises(ValueError, match="LightGBM model"):
-            _core.load_lightgbm_text(broken)
+            _core.explain.load_lightgbm_text(broken)
 
 
 def test_bad_X(forest, data):

@@ -154,17 +154,17 @@ def test_xgboost_ubjson_and_json_give_the_same_model():
         6,
     )
     from_json = assay.explain.TreeModel(
-        assay._core.load_xgboost_json(bytes(booster.save_raw("json"))), None, None, "raw"
+        assay._core.explain.load_xgboost_json(bytes(booster.save_raw("json"))), None, None, "raw"
     )
     from_ubjson = assay.explain.TreeModel(
-        assay._core.load_xgboost_ubjson(bytes(booster.save_raw("ubj"))), None, None, "raw"
+        assay._core.explain.load_xgboost_ubjson(bytes(booster.save_raw("ubj"))), None, None, "raw"
     )
     rows = np.column_stack([X[:, :5], frame["f5"].cat.codes.to_numpy(float)])
     a = TreeExplainer(from_json).shap_values(rows)
     assert np.array_equal(a, TreeExplainer(from_ubjson).shap_values(rows))
     assert np.array_equal(a, TreeExplainer(booster).shap_values(frame))
     with pytest.raises(ValueError, match="UBJSON"):
-        assay._core.load_xgboost_ubjson(bytes(booster.save_raw("ubj"))[:-3])
+        assay._core.explain.load_xgboost_ubjson(bytes(booster.save_raw("ubj"))[:-3])
 
 
 def test_lightgbm_iteration_range():

@@ -35,7 +35,9 @@ def stump_tree(first, second, thresholds, covers, values):
 
 
 def model_of(trees, n_features):
-    ensemble = _core.tree_ensemble_from_arrays(trees, n_features, 1, [0.0], "<=", False, "count", "test")
+    ensemble = _core.explain.tree_ensemble_from_arrays(
+        trees, n_features, 1, [0.0], _core.explain.Comparison.less_equal, False, _core.explain.CoverKind.count, "test"
+    )
     return TreeModel(ensemble, None, None, "raw")
 
 

@@ -35,7 +35,7 @@ SETTINGS = settings(max_examples=40, deadline=None)
 def test_merged_chunks_equal_the_whole(data, cut):
     codes, n_levels, y, p, w, rng = data
     cut = min(cut, len(y))
-    index = core.build_group_index([("g", codes, n_levels)], "own_group", False, 1)
+    index = core.build_group_index([("g", codes, n_levels)], core.MissingPolicy.own_group, False, 1)
     groups, n_groups = index["row_group"], index["n_groups"]
     whole = core.accumulate_confusion(groups, n_groups, y, p, 3, w, 1)
     a = core.accumulate_confusion(groups[:cut].copy(), n_groups, y[:cut].copy(), p[:cut].copy(), 3, w[:cut].copy(), 1)

@@ -444,7 +444,7 @@ def test_core_merge_validates_hand_made_states():
     numeric[0].histogram_counts = [1]  # 21 edges but one count: a merge used to read past it
     broken.numeric = numeric
     with pytest.raises(CorruptedStateError, match="histogram"):
-        assay._core.merge_profiles(table, broken, good._options)
+        assay._core.quality.merge_profiles(table, broken, good._options)
 
 
 # --- input conversion (_frame) --------------------------------------------------------

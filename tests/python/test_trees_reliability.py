@@ -61,7 +61,7 @@ def _check_additive(explainer, model, X, atol=1e-5):
     expected = np.atleast_1d(explainer.expected_value)
     assert np.isfinite(values).all()
     if model is None:
-        margin = _core.tree_predict(explainer.tree_model.ensemble, explainer._frame(X, "X").core_columns(), 1)
+        margin = _core.explain.tree_predict(explainer.tree_model.ensemble, explainer._frame(X, "X").core_columns(), 1)
     else:
         margin = _margin(model, X)
     np.testing.assert_allclose(values.sum(axis=1) + expected, margin, atol=atol)
@@ -119,16 +119,16 @@ def test_first_tree_a_leaf_then_real_trees(data):
 )
 def test_malformed_ubjson_is_an_unsupported_model(raw):
     with pytest.raises(UnsupportedModelError, match="^XGBoost model: "):
-        _core.load_xgboost_ubjson(raw)
+        _core.explain.load_xgboost_ubjson(raw)
 
 
 def test_malformed_json_and_lightgbm_text_are_unsupported_models():
     for raw in (b"\xff", b'{"learner": 1}', b"[" * 100000):
         with pytest.raises(UnsupportedModelError, match="XGBoost model"):
-            _core.load_xgboost_json(raw)
+            _core.explain.load_xgboost_json(raw)
     for text in ("", "tree\n\xff\n", "tree\nversion=v4\nmax_feature_idx=1\n"):
         with pytest.raises(UnsupportedModelError, match="LightGBM model"):
-            _core.load_lightgbm_text(text)
+            _core.explain.load_lightgbm_text(text)
 
 
 def test_mutated_model_files_load_or_raise_unsupported_model(data):
@@ -143,14 +143,14 @@ def test_mutated_model_files_load_or_raise_unsupported_model(data):
             raw[rng.integers(len(raw))] = rng.integers(256)
         mutated = bytes(raw[: len(raw) - (trial % 7) * 3])
         try:
-            _core.load_xgboost_ubjson(mutated)
+            _core.explain.load_xgboost_ubjson(mutated)
         except (UnsupportedModelError, MemoryError):
             pass
         chars = list(text)
         for _ in range(1 + trial % 3):
             chars[rng.integers(len(chars))] = chr(rng.choice([ord(c) for c in "0123456789-.e =\n"]))
         try:
-            _core.load_lightgbm_text("".join(chars))
+            _core.explain.load_lightgbm_text("".join(chars))
         except (UnsupportedModelError, MemoryError):
             pass
 
@@ -163,7 +163,7 @@ def test_lightgbm_covers_that_do_not_add_up_are_rejected_at_load(data, count):
     first = text[start:].split()[0]
     corrupted = text[:start] + count + text[start + len(first) :]
     with pytest.raises(UnsupportedModelError, match="LightGBM model: .*cover"):
-        _core.load_lightgbm_text(corrupted)
+        _core.explain.load_lightgbm_text(corrupted)
 
 
 # --- background weights ------------------------------------------------------------------------

@@ -53,6 +53,37 @@ TableView::TableView(std::vector<ColumnView> columns) : columns_(std::move(colum
   }
 }
 
+MatrixTable::MatrixTable(std::span<const double> row_major, std::size_t n_rows, std::size_t n_columns) {
+  fill(row_major, n_rows, n_columns);
+}
+
+MatrixTable::MatrixTable(std::span<const float> row_major, std::size_t n_rows, std::size_t n_columns) {
+  fill(row_major, n_rows, n_columns);
+}
+
+template <class T>
+void MatrixTable::fill(std::span<const T> row_major, std::size_t n_rows, std::size_t n_columns) {
+  const bool fits = n_columns == 0 ? row_major.empty()
+                                   : row_major.size() % n_columns == 0 && row_major.size() / n_columns == n_rows;
+  if (!fits) {
+    throw InvalidArgument("matrix of " + std::to_string(row_major.size()) + " values is not " +
+                          std::to_string(n_rows) + " x " + std::to_string(n_columns));
+  }
+  columns_.resize(row_major.size());
+  for (std::size_t j = 0; j < n_columns; ++j) {
+    for (std::size_t i = 0; i < n_rows; ++i) {
+      columns_[j * n_rows + i] = static_cast<double>(row_major[i * n_columns + j]);
+    }
+  }
+  std::vector<ColumnView> views;
+  views.reserve(n_columns);
+  for (std::size_t j = 0; j < n_columns; ++j) {
+    const std::span<const double> column = std::span<const double>(columns_).subspan(j * n_rows, n_rows);
+    views.push_back(ColumnView::numeric("x" + std::to_string(j), column));
+  }
+  view_ = TableView(std::move(views));
+}
+
 std::ptrdiff_t TableView::find(const std::string& name) const {
   for (std::size_t j = 0; j < columns_.size(); ++j) {
     if (columns_[j].name == name) return static_cast<std::ptrdiff_t>(j);

@@ -469,7 +469,7 @@ def _check_rules(data: Mapping[str, Any], problems: _Problems) -> None:
     if threshold is not None and threshold > 1:
         for kind in ("numeric", "categorical"):
             method = drift["method"][kind]
-            if method == "auto" or _core.drift_test_info(method)[0]:
+            if method == "auto" or _core.drift.test_info(_core.drift.Test[method])[0]:
                 problems.add(
                     ("drift", "threshold"),
                     f"{threshold:g} is compared with p-values by the {kind} method {method!r}; give a number in [0, 1] "

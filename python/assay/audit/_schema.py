@@ -383,11 +383,11 @@ QUALITY_CHECKS = (
 
 
 def _numeric_tests() -> list[str]:
-    return [t for t in TESTS if _core.drift_test_info(t)[1]]
+    return [t for t in TESTS if _core.drift.test_info(_core.drift.Test[t])[1]]
 
 
 def _categorical_tests() -> list[str]:
-    return [t for t in TESTS if _core.drift_test_info(t)[2]]
+    return [t for t in TESTS if _core.drift.test_info(_core.drift.Test[t])[2]]
 
 
 DRIFT_CHECKS = (

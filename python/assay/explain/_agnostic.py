@@ -20,7 +20,8 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .. import _core
+from .._core import agnostic as _core_agnostic
+from .._core import resolve_threads
 from .._frame import as_frame
 from .._progress import progress_callback
 from .._util import n_jobs_arg, require_fits, seed_arg
@@ -31,7 +32,7 @@ from ._models import tree_model
 
 __all__ = ["Background", "ExactExplainer", "KernelExplainer", "LinearExplainer", "PermutationExplainer", "kmeans"]
 
-_LINKS = ("identity", "logit")
+_LINKS = tuple(_core_agnostic.Link.__members__)  # ("identity", "logit")
 # Default size of one chunk of masked rows (bytes): small enough to stay in cache between
 # the core writing the rows and the model reading them.
 _CHUNK_BYTES = 2 << 20
@@ -136,7 +137,7 @@ def kmeans(
         raise ResourceLimitError(f"k={k}: at most {_INT32_MAX} centres")
     if not isinstance(round_values, (bool, np.bool_)):
         raise InvalidTypeError(f"round_values must be True or False, got {round_values!r}")
-    centers, weights = _core.agnostic_kmeans(
+    centers, weights = _core_agnostic.kmeans(
         matrix, k, seed, bool(round_values), n_jobs_arg(n_jobs), progress_callback(progress, "k-means")
     )
     return Background(centers, weights, names)
@@ -168,6 +169,7 @@ class _AgnosticExplainer:
             raise InvalidInputError(f"link must be one of {_LINKS}, got {link!r}")
         self.model = model
         self.link = link
+        self._link = _core_agnostic.Link[link]
         self.n_jobs = n_jobs_arg(n_jobs)
         self.batch_size = (
             None
@@ -185,13 +187,13 @@ class _AgnosticExplainer:
                 raise InvalidInputError(
                     f"data has {self.n_features} columns but the model uses {self._native.n_features} features"
                 )
-            empty = _core.agnostic_design_from_arrays(np.zeros((1, self.n_features)), np.ones(1))
+            empty = _core_agnostic.design_from_arrays(np.zeros((1, self.n_features)), np.ones(1))
             self._expected = self._coalition_values(self.data[:1], empty, "")[0, 0]
         else:
             self.n_outputs = 0  # learnt from the first call
             self._background_outputs = self._call(self.data)
-            self._expected = _core.agnostic_coalition_values(
-                self._background_outputs, 1, n_background, self.data_weights, link
+            self._expected = _core_agnostic.coalition_values(
+                self._background_outputs, 1, n_background, self.data_weights, self._link
             )[0]
         if not np.all(np.isfinite(self._expected)):
             raise InvalidInputError(
@@ -247,7 +249,7 @@ class _AgnosticExplainer:
                 self.data,
                 design,
                 self.data_weights,
-                self.link,
+                self._link,
                 self.n_jobs,
                 progress_callback(self.progress, description) if description else None,
             )
@@ -264,13 +266,13 @@ class _AgnosticExplainer:
         # buffers alternate. Results are the same either way. The core writes each chunk on
         # one thread: a team of threads started per chunk would compete for the cores with
         # the model's own threads (BLAS, OpenMP), and each would wait for the other's.
-        overlap = len(chunks) > 1 and _core.resolve_threads(self.n_jobs) > 1
+        overlap = len(chunks) > 1 and resolve_threads(self.n_jobs) > 1
         buffers = [np.empty((min(n_items, items_per_call) * n_background, self.n_features)) for _ in range(1 + overlap)]
 
         def masked_rows(chunk: int) -> np.ndarray:
             begin, end = chunks[chunk]
             rows = buffers[chunk % len(buffers)][: (end - begin) * n_background]
-            _core.agnostic_masked_rows(X, self.data, design, begin, end, 1, rows)
+            _core_agnostic.masked_rows(X, self.data, design, begin, end, 1, rows)
             return rows
 
         with ThreadPoolExecutor(max_workers=1) if overlap else nullcontext() as writer:
@@ -284,8 +286,8 @@ class _AgnosticExplainer:
                 values[begin:end] = (
                     outputs
                     if design.per_background
-                    else _core.agnostic_coalition_values(
-                        outputs, end - begin, n_background, self.data_weights, self.link
+                    else _core_agnostic.coalition_values(
+                        outputs, end - begin, n_background, self.data_weights, self._link
                     )
                 )
                 if report is not None:
@@ -333,9 +335,9 @@ class _AgnosticExplainer:
     def _full_values(self, X: np.ndarray) -> np.ndarray:
         """v(all features) = link(f(x)) per row: (n_rows, n_outputs)."""
         if self._native is not None:
-            full = _core.agnostic_design_from_arrays(np.ones((1, self.n_features)), np.ones(1))
+            full = _core_agnostic.design_from_arrays(np.ones((1, self.n_features)), np.ones(1))
             return np.ascontiguousarray(self._coalition_values(X, full, "")[:, 0, :])
-        return _core.agnostic_coalition_values(self._call(X), len(X), 1, np.empty(0), self.link)
+        return _core_agnostic.coalition_values(self._call(X), len(X), 1, np.empty(0), self._link)
 
     def _rows(self, X: Any) -> np.ndarray:
         return _rows_arg(X, self.feature_names)
@@ -455,7 +457,7 @@ class ExactExplainer(_AgnosticExplainer):
                 f"per row, more than max_evals={max_evals}; use KernelExplainer for many features"
             )
         require_fits("max_evals", (1 << M) * (M + 12), f"the exact design of 2^{M} coalitions of {M} features")
-        self._design = _core.agnostic_gray_code_design(M)
+        self._design = _core_agnostic.gray_code_design(M)
 
     def shap_values(self, X: TableLike) -> np.ndarray:
         """The Shapley values of the rows of X (``self(X).values``).
@@ -536,7 +538,7 @@ class ExactExplainer(_AgnosticExplainer):
         rows = self._rows(X)
         self._check_evaluation(len(rows), len(self._design), "X", "exact Shapley values")
         coalition_values = self._coalition_values(rows, self._design, "Exact Shapley values")
-        values = _core.agnostic_exact_values(self._design, coalition_values, self.n_jobs)
+        values = _core_agnostic.exact_values(self._design, coalition_values, self.n_jobs)
         return self._explanation(rows, values, np.zeros_like(values))
 
 
@@ -649,7 +651,7 @@ class KernelExplainer(_AgnosticExplainer):
                 "output is not the mean of the background rows' games"
             )
         seed = seed_arg(seed)
-        if not isinstance(sampling, str) or sampling not in ("kernel", "leverage"):
+        if not isinstance(sampling, str) or sampling not in _core_agnostic.Sampling.__members__:
             raise InvalidInputError(f"sampling must be 'kernel' or 'leverage', got {sampling!r}")
         self.per_background = bool(per_background)
         super().__init__(
@@ -702,10 +704,12 @@ class KernelExplainer(_AgnosticExplainer):
         budget = self._budget(nsamples)
         self._check_design(budget)
         if self.per_background:
-            return _core.agnostic_kernel_design_per_background(
-                self.n_features, budget, self.seed, len(self.data), sampling=self.sampling
+            return _core_agnostic.kernel_design_per_background(
+                self.n_features, budget, self.seed, len(self.data), sampling=_core_agnostic.Sampling[self.sampling]
             )
-        return _core.agnostic_kernel_design(self.n_features, budget, self.seed, sampling=self.sampling)
+        return _core_agnostic.kernel_design(
+            self.n_features, budget, self.seed, sampling=_core_agnostic.Sampling[self.sampling]
+        )
 
     def _n_coalitions(self, budget: int) -> int:
         """How many coalitions a budget gives (at most the 2^M - 2 that exist), over every background row
@@ -731,7 +735,7 @@ class KernelExplainer(_AgnosticExplainer):
         self._check_design(budget)
         M, K = self.n_features, max(self.n_outputs, 1)
         C = self._n_coalitions(budget)
-        threads = _core.resolve_threads(self.n_jobs)
+        threads = resolve_threads(self.n_jobs)
         if self.per_background:  # each background row's values and errors, and a copy of its game's v(S)
             solver = 8 * K * (2 * len(self.data) * n_rows * M + n_rows * C)
         else:  # the eliminated design twice, and one block of 32 rows' targets per thread
@@ -935,17 +939,17 @@ class KernelExplainer(_AgnosticExplainer):
             all_coalitions = 2**M - 2 if M <= 30 else 2**30
             method = "aic" if M > 1 and min(budget, all_coalitions) < 0.2 * all_coalitions else "none"
         if self.per_background:
-            values, errors = _core.agnostic_kernel_values_per_background(
+            values, errors = _core_agnostic.kernel_values_per_background(
                 design, coalition_values, full, self._background_outputs, self.data_weights, self.n_jobs
             )
         else:
-            values, errors = _core.agnostic_kernel_values(
+            values, errors = _core_agnostic.kernel_values(
                 design,
                 coalition_values,
                 full,
                 self._expected,
                 self.n_jobs,
-                selection=method,
+                selection=_core_agnostic.Selection[method],
                 num_features=num_features,
                 alpha=alpha,
             )
@@ -1139,13 +1143,13 @@ class PermutationExplainer(_AgnosticExplainer):
                     f"max_evals={max_evals} is too small: one permutation of {M} features takes {2 * M + 1}"
                 )
             self._check_permutations(len(rows), n_permutations, "max_evals")
-            permutations = _core.agnostic_random_permutations(M, n_permutations, self.seed)
+            permutations = _core_agnostic.random_permutations(M, n_permutations, self.seed)
         else:
             permutations = _permutations_arg(permutations, M)
             self._check_permutations(len(rows), len(permutations), "permutations")
-        design = _core.agnostic_permutation_design(permutations)
+        design = _core_agnostic.permutation_design(permutations)
         coalition_values = self._coalition_values(rows, design, "Permutation SHAP")
-        values, errors = _core.agnostic_permutation_values(permutations, coalition_values, self.n_jobs)
+        values, errors = _core_agnostic.permutation_values(permutations, coalition_values, self.n_jobs)
         return self._explanation(rows, values, errors)
 
     def _check_permutations(self, n_rows: int, n_permutations: int, argument: str) -> None:
@@ -1331,7 +1335,7 @@ class LinearExplainer:
                 "X: infinite values; a linear model's output is not finite there "
                 "(NaN, a missing value, gives NaN values for its feature)"
             )
-        values = _core.agnostic_linear_values(self.coef, rows, self.mean, self.n_jobs)
+        values = _core_agnostic.linear_values(self.coef, rows, self.mean, self.n_jobs)
         if not np.all(np.isfinite(values) | np.isnan(rows)[:, :, None]):
             raise InvalidInputError(
                 "X: coef * (x - mean) overflows float64 for some values; scale the data or the coefficients down"
@@ -1355,7 +1359,7 @@ class _NativeModel:
         background: np.ndarray,
         design: Any,
         weights: np.ndarray,
-        link: str,
+        link: _core_agnostic.Link,
         n_jobs: int,
         progress: Any,
     ) -> np.ndarray:
@@ -1370,7 +1374,7 @@ def _native_model(model: Any) -> _NativeModel | None:
         coef, intercept = _linear_coefficients(model.coef_, model.intercept_)
 
         def linear(*args: Any) -> np.ndarray:  # fast: one pass per coalition, no progress to report
-            return _core.agnostic_linear_model_values(coef, intercept, *args[:-1])
+            return _core_agnostic.linear_model_values(coef, intercept, *args[:-1])
 
         return _NativeModel(linear, coef.shape[1], coef.shape[0])
     try:
@@ -1379,7 +1383,7 @@ def _native_model(model: Any) -> _NativeModel | None:
         return None
 
     def tree(*args: Any) -> np.ndarray:
-        return _core.agnostic_tree_values(trees.ensemble, *args)
+        return _core_agnostic.tree_values(trees.ensemble, *args)
 
     return _NativeModel(tree, trees.n_features, trees.n_outputs)
 

@@ -17,8 +17,12 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .. import _core
+from .._core import explain as _core_explain
 from ..errors import InvalidInputError, UnsupportedModelError
+
+# scikit-learn's trees send x left when x <= threshold and store sample counts as covers.
+_LESS_EQUAL = _core_explain.Comparison.less_equal
+_COUNT = _core_explain.CoverKind.count
 
 __all__ = ["TreeModel", "UnsupportedTreeModelError", "tree_model"]
 
@@ -64,7 +68,7 @@ class TreeModel:
     (2, 1, 'raw')
     """
 
-    ensemble: Any  # assay._core.TreeEnsemble
+    ensemble: Any  # assay._core_explain.TreeEnsemble
     feature_names: list[str] | None
     output_names: list[str] | None
     output_kind: str
@@ -217,8 +221,8 @@ def _from_sklearn_forest(model: Any, estimators: list, classifier: bool) -> Tree
         trees.append(_sklearn_tree_arrays(estimator.tree_, values * scale))
     n_outputs = trees[0]["values"].shape[1]
     # scikit-learn compares float32(x) <= threshold (it casts X to float32).
-    ensemble = _core.tree_ensemble_from_arrays(
-        trees, int(model.n_features_in_), n_outputs, [0.0] * n_outputs, "<=", True, "count", "sklearn"
+    ensemble = _core_explain.tree_ensemble_from_arrays(
+        trees, int(model.n_features_in_), n_outputs, [0.0] * n_outputs, _LESS_EQUAL, True, _COUNT, "sklearn"
     )
     output_names: list[str] | None
     if classifier:
@@ -245,8 +249,8 @@ def _from_sklearn_gradient_boosting(model: Any) -> TreeModel:
             values = np.zeros((len(leaf), n_outputs))
             values[:, k] = leaf
             trees.append(_sklearn_tree_arrays(estimator.tree_, values))
-    ensemble = _core.tree_ensemble_from_arrays(
-        trees, n_features, n_outputs, base.tolist(), "<=", True, "count", "sklearn"
+    ensemble = _core_explain.tree_ensemble_from_arrays(
+        trees, n_features, n_outputs, base.tolist(), _LESS_EQUAL, True, _COUNT, "sklearn"
     )
     classifier = type(model).__name__.endswith("Classifier")
     output_names = None
@@ -320,8 +324,8 @@ def _from_sklearn_hist_gradient_boosting(model: Any) -> TreeModel:
             if is_categorical.any():
                 tree.update(_hgb_category_bits(predictor, nodes, is_categorical, categories))
             trees.append(tree)
-    ensemble = _core.tree_ensemble_from_arrays(
-        trees, n_features, n_outputs, baseline.tolist(), "<=", False, "count", "sklearn"
+    ensemble = _core_explain.tree_ensemble_from_arrays(
+        trees, n_features, n_outputs, baseline.tolist(), _LESS_EQUAL, False, _COUNT, "sklearn"
     )
     classifier = type(model).__name__.endswith("Classifier")
     output_names = [str(c) for c in model.classes_] if classifier and n_outputs > 1 else None
@@ -405,7 +409,7 @@ def _from_xgboost(model: Any, iteration_range: tuple[int, int] | None = None) ->
     # (a Booster does not record its DMatrix's; NaN then).
     missing = _missing_of(model) if wrapper else float("nan")
     # The binary UBJSON document (parsed in the core) is smaller and faster than JSON.
-    ensemble = _core.load_xgboost_ubjson(bytes(booster.save_raw("ubj")), missing)
+    ensemble = _core_explain.load_xgboost_ubjson(bytes(booster.save_raw("ubj")), missing)
     names = booster.feature_names
     objective = ensemble.objective
     kind = (
@@ -469,7 +473,7 @@ def _from_lightgbm(model: Any, iteration_range: tuple[int, int] | None = None) -
     if iteration_range is not None:
         begin, end = _iterations(iteration_range, booster.current_iteration())
         start_iteration, num_iteration = begin, end - begin
-    ensemble = _core.load_lightgbm_text(
+    ensemble = _core_explain.load_lightgbm_text(
         booster.model_to_string(num_iteration=num_iteration, start_iteration=start_iteration)
     )
     objective = ensemble.objective

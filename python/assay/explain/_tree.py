@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from .. import _core
+from .._core import explain as _core_explain
 from .._frame import Frame, as_frame
 from .._progress import progress_callback
 from .._util import n_jobs_arg, require_fits
@@ -162,14 +162,14 @@ class TreeExplainer:
         if feature_perturbation == "interventional" and data is None:
             raise InvalidInputError("data: feature_perturbation='interventional' needs background rows")
         self.model_output = model_output
-        self._transform = "identity"
+        self._transform = _core_explain.OutputTransform.identity
         if model_output == "probability" and self.tree_model.output_kind == "log_odds":
             if feature_perturbation != "interventional":
                 raise InvalidInputError(
                     "model_output='probability' needs feature_perturbation='interventional' and background data "
                     "(as in shap): path-dependent values explain the raw margin"
                 )
-            self._transform = "logistic"
+            self._transform = _core_explain.OutputTransform.logistic
         elif model_output == "probability" and self.tree_model.output_kind != "probability":
             raise InvalidInputError(
                 f"model_output='probability': this model's raw output is not log-odds ({self.tree_model.output_kind})"
@@ -192,14 +192,14 @@ class TreeExplainer:
             expected = (
                 np.empty(0)
                 if self.model_output == "log_loss"
-                else _core.interventional_expected_value(
+                else _core_explain.interventional_expected_value(
                     self.tree_model.ensemble, self.data.core_columns(), np.ascontiguousarray(weights), self._transform
                 )
             )
         else:
             if data_weights is not None:
                 raise InvalidInputError("data_weights: given without data")
-            expected = _core.tree_expected_value(self.tree_model.ensemble)
+            expected = _core_explain.tree_expected_value(self.tree_model.ensemble)
         self._expected = np.asarray(expected, dtype=np.float64)
 
     # -- public API (shap's names) --------------------------------------------------
@@ -235,7 +235,7 @@ class TreeExplainer:
     def _expected_loss(self, y: Any) -> np.ndarray:
         background, weights = self._background()
         return np.asarray(
-            _core.interventional_expected_value(
+            _core_explain.interventional_expected_value(
                 self.tree_model.ensemble, background, weights, self._transform, _labels(y, None)
             ),
             dtype=np.float64,
@@ -314,8 +314,9 @@ class TreeExplainer:
         ):
             # A few rows of a float array (online serving): straight to the core, which
             # copies them into float64 columns; same values as through the input layer.
-            algorithm = "quadrature" if self.algorithm == "auto" else self.algorithm
-            values = _core.tree_shap_values_matrix(self.tree_model.ensemble, X, algorithm, self.n_jobs)
+            values = _core_explain.tree_shap_values_matrix(
+                self.tree_model.ensemble, X, self._path_algorithm(), self.n_jobs
+            )
         else:
             values = self._values(self._frame(X, "X"))
         return values[..., 0] if values.shape[-1] == 1 else values
@@ -359,7 +360,7 @@ class TreeExplainer:
         >>> interactions.shape, interactions.sum(axis=2).round(3)
         ((1, 3, 3), array([[0.06 , 0.149, 0.106]]))
         """
-        if self._transform != "identity":
+        if self._transform != _core_explain.OutputTransform.identity:
             raise InvalidInputError("shap_interaction_values: only model_output='raw' has interaction values")
         if _is_one_row(X):
             return self.shap_interaction_values(np.asarray(X).reshape(1, -1))[0]
@@ -370,17 +371,17 @@ class TreeExplainer:
         callback = progress_callback(self.progress, "SHAP interaction values")
         if self.feature_perturbation == "interventional":
             background, weights = self._background()
-            values = _core.interventional_interaction_values(
+            values = _core_explain.interventional_interaction_values(
                 self.tree_model.ensemble,
                 frame.core_columns(),
                 background,
                 weights,
                 self.n_jobs,
                 callback,
-                self.algorithm,
+                _core_explain.InterventionalAlgorithm[self.algorithm],
             )
         else:
-            values = _core.tree_shap_interaction_values(
+            values = _core_explain.tree_shap_interaction_values(
                 self.tree_model.ensemble, frame.core_columns(), self.n_jobs, callback
             )
         return values[..., 0] if values.shape[-1] == 1 else values
@@ -451,7 +452,7 @@ class TreeExplainer:
         if self.feature_perturbation == "interventional":
             labels = _labels(y, frame.n_rows) if self.model_output == "log_loss" else np.empty(0)
             background, weights = self._background()
-            return _core.interventional_shap_values(
+            return _core_explain.interventional_shap_values(
                 self.tree_model.ensemble,
                 frame.core_columns(),
                 background,
@@ -459,11 +460,15 @@ class TreeExplainer:
                 self._transform,
                 self.n_jobs,
                 callback,
-                self.algorithm,
+                _core_explain.InterventionalAlgorithm[self.algorithm],
                 labels,
             )
-        algorithm = "quadrature" if self.algorithm == "auto" else self.algorithm
-        return _core.tree_shap_values(self.tree_model.ensemble, frame.core_columns(), algorithm, self.n_jobs, callback)
+        return _core_explain.tree_shap_values(
+            self.tree_model.ensemble, frame.core_columns(), self._path_algorithm(), self.n_jobs, callback
+        )
+
+    def _path_algorithm(self) -> _core_explain.ShapAlgorithm:
+        return _core_explain.ShapAlgorithm["quadrature" if self.algorithm == "auto" else self.algorithm]
 
     def _frame(self, X: Any, argument: str) -> Frame:
         """X as a frame whose columns are the model's features, in the model's order."""
@@ -506,20 +511,20 @@ class TreeExplainer:
         return frame
 
 
-def _loss_of(tree_model: TreeModel, model: Any) -> str:
+def _loss_of(tree_model: TreeModel, model: Any) -> _core_explain.OutputTransform:
     """The core's loss transform for model_output='log_loss' (shap's choice per objective)."""
     if tree_model.n_outputs != 1:
         raise InvalidInputError(
             "model_output='log_loss': only single-output models (regression, binary classification)"
         )
     if tree_model.output_kind == "log_odds":
-        return "logistic_log_loss"
+        return _core_explain.OutputTransform.logistic_log_loss
     sklearn_loss = getattr(model, "loss", getattr(model, "criterion", None))
     if tree_model.output_kind == "raw" and (
         tree_model.ensemble.objective in _SQUARED_ERROR_OBJECTIVES
         or (tree_model.ensemble.source == "sklearn" and sklearn_loss == "squared_error")
     ):
-        return "squared_loss"
+        return _core_explain.OutputTransform.squared_loss
     raise UnsupportedModelError(
         "model_output='log_loss': the loss is known for logistic classifiers and squared-error regressors, not for "
         f"this model (objective {tree_model.ensemble.objective or sklearn_loss!r})"

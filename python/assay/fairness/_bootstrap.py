@@ -141,7 +141,7 @@ def bootstrap_metric_frame(
         )
         target = (np.arange(count, dtype=np.int64)[:, None] * n_levels + groups.group_control[None, :]).ravel()
         control = np.where(np.tile(kept, count), target, -1).astype(np.int32)
-        aggregates = _core_fair.aggregate(values, control, count * n_levels, overall, convention)
+        aggregates = _core_fair.aggregate(values, control, count * n_levels, overall, _core_fair.Convention[convention])
         out = replicates[name]
         out["by_group"][first : first + count] = values.reshape(count, n_groups)
         out["overall"][first : first + count] = overall.reshape(count, n_levels)
@@ -227,8 +227,7 @@ def _bootstrap_block(
     )
     for name, (builtin, _, weights, positive) in specs.items():
         if builtin.rule == "score":
-            values, overall = _core_fair.bootstrap_scores(
-                builtin.core,
+            scores = (
                 groups.row_group,
                 n_groups,
                 groups.group_control,
@@ -236,13 +235,13 @@ def _bootstrap_block(
                 as_numeric(evaluation.y_pred, "y_pred"),
                 evaluation.score_labels(),
                 weights,
-                10,
-                count,
-                seed,
-                n_jobs,
-                callback,
-                first,
             )
+            if builtin.core == "roc_auc":
+                values, overall = _core_fair.bootstrap_roc_auc(*scores, count, seed, n_jobs, callback, first)
+            else:  # the expected calibration error over 10 bins
+                values, overall = _core_fair.bootstrap_calibration_error(
+                    *scores, 10, count, seed, n_jobs, callback, first
+                )
         elif scheme == "multinomial" and builtin.rule == "regression":
             # The mean of label-valued predictions is a function of the class counts.
             stats = confusion(None)
@@ -252,10 +251,9 @@ def _bootstrap_block(
             overall = _mean_label(stats.sum_groups(target, count * n_levels).counts.sum(axis=1), labels)
         elif builtin.rule == "regression":
             stats = regression_stats(weights, builtin.core != "mean_prediction")
-            values, _ = _core_fair.regression_metric(stats, builtin.core, convention)
-            overall, _ = _core_fair.regression_metric(
-                stats.sum_groups(target, count * n_levels), builtin.core, convention
-            )
+            regression, how = _core_fair.RegressionMetric[builtin.core], _core_fair.Convention[convention]
+            values, _ = _core_fair.regression_metric(stats, regression, how)
+            overall, _ = _core_fair.regression_metric(stats.sum_groups(target, count * n_levels), regression, how)
             values, overall = (unscale(v, builtin.core, evaluation.regression_exponent) for v in (values, overall))
         else:
             stats = confusion(None if builtin.rule == "count" else weights)
@@ -266,8 +264,9 @@ def _bootstrap_block(
                 overall = total.counts.reshape(total.n_groups, -1).sum(axis=1).astype(np.float64)
                 overall[overall == 0] = np.nan
             else:
-                values, _ = _core_fair.classification_metric(stats, builtin.core, positive, convention)
-                overall, _ = _core_fair.classification_metric(total, builtin.core, positive, convention)
+                classification, how = _core_fair.ClassificationMetric[builtin.core], _core_fair.Convention[convention]
+                values, _ = _core_fair.classification_metric(stats, classification, positive, how)
+                overall, _ = _core_fair.classification_metric(total, classification, positive, how)
         store(name, first, count, np.asarray(values), np.asarray(overall))
 
 

@@ -213,15 +213,18 @@ class Evaluation:
             rows = groups.group_rows.astype(np.float64)
             reasons = np.where(rows == 0, 1, 0).astype(np.uint8)
             rows[rows == 0] = np.nan
-            overall = np.bincount(groups.group_control, weights=groups.group_rows, minlength=groups.n_control)
+            overall: np.ndarray = np.bincount(
+                groups.group_control, weights=groups.group_rows, minlength=groups.n_control
+            )
             overall_reasons = np.where(overall == 0, 1, 0).astype(np.uint8)
             overall[overall == 0] = np.nan
             return MetricValues(rows, reasons, overall, overall_reasons, -1)
         if builtin.rule == "regression":
             stats = self.regression(weights, needs_true=builtin.core != "mean_prediction")
             total = stats.sum_groups(self.overall_target(), groups.n_control)
-            values, reasons = _core_fair.regression_metric(stats, builtin.core, self.convention)
-            overall, overall_reasons = _core_fair.regression_metric(total, builtin.core, self.convention)
+            regression, how = _core_fair.RegressionMetric[builtin.core], _core_fair.Convention[self.convention]
+            values, reasons = _core_fair.regression_metric(stats, regression, how)
+            overall, overall_reasons = _core_fair.regression_metric(total, regression, how)
             values, overall = (unscale(v, builtin.core, self.regression_exponent) for v in (values, overall))
             return MetricValues(values, reasons, overall, overall_reasons, -1)
         stats = self.confusion(weights)
@@ -232,8 +235,9 @@ class Evaluation:
             pos_label = bound.get("pos_label", builtin.default_pos_label)
             positive = self._positive_class(builtin, pos_label, explicit, stats)
             self._positive_class(builtin, pos_label, explicit, total)
-        values, reasons = _core_fair.classification_metric(stats, builtin.core, positive, self.convention)
-        overall, overall_reasons = _core_fair.classification_metric(total, builtin.core, positive, self.convention)
+        classification, how = _core_fair.ClassificationMetric[builtin.core], _core_fair.Convention[self.convention]
+        values, reasons = _core_fair.classification_metric(stats, classification, positive, how)
+        overall, overall_reasons = _core_fair.classification_metric(total, classification, positive, how)
         return MetricValues(values, reasons, overall, overall_reasons, positive)
 
     def _positive_class(self, builtin: Builtin, pos_label: Any, explicit: bool, stats: Any) -> int:

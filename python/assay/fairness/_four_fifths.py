@@ -283,10 +283,10 @@ def four_fifths_from_counts(
     ref_n = np.full(len(groups), rows[ref])
     with np.errstate(invalid="ignore", divide="ignore"):
         ratio = rate / rate[ref]
-    counts = [np.ascontiguousarray(a) for a in (selected, rows, ref_x, ref_n)]
-    ratio_low, ratio_high = _core_fair.katz(*counts, z)
+    x1, n1, x2, n2 = (np.ascontiguousarray(a) for a in (selected, rows, ref_x, ref_n))
+    ratio_low, ratio_high = _core_fair.katz(x1, n1, x2, n2, z)
     difference = rate - rate[ref]
-    difference_low, difference_high = _core_fair.newcombe(*counts, z)
+    difference_low, difference_high = _core_fair.newcombe(x1, n1, x2, n2, z)
     verdicts = []
     for i in range(len(groups)):
         if i == ref:

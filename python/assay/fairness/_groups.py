@@ -48,7 +48,7 @@ class Groups:
                 "pass observed=True to keep only the combinations that occur",
             )
         specs = [(f.name, f.codes, len(f.levels)) for f in self.features]
-        index = _core_fair.build_group_index(specs, missing, observed, n_jobs)
+        index = _core_fair.build_group_index(specs, _core_fair.MissingPolicy[missing], observed, n_jobs)
         self.n_groups: int = index["n_groups"]
         self.row_group: np.ndarray = index["row_group"]
         self.keys: list[np.ndarray] = index["keys"]

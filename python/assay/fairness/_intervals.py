@@ -131,7 +131,7 @@ def newcombe_interval(
     """
     z = z_value(confidence)
     arrays = _count_arrays({"x1": x1, "n1": n1, "x2": x2, "n2": n2})
-    low, high = _core_fair.newcombe(*arrays, z)
+    low, high = _core_fair.newcombe(arrays[0], arrays[1], arrays[2], arrays[3], z)
     _warn_undefined((arrays[1] == 0) | (arrays[3] == 0), "n1 = 0 or n2 = 0, so a proportion is undefined")
     return low, high
 
@@ -176,6 +176,6 @@ def katz_interval(
     """
     z = z_value(confidence)
     arrays = _count_arrays({"x1": x1, "n1": n1, "x2": x2, "n2": n2})
-    low, high = _core_fair.katz(*arrays, z)
+    low, high = _core_fair.katz(arrays[0], arrays[1], arrays[2], arrays[3], z)
     _warn_undefined((arrays[0] == 0) | (arrays[2] == 0), "x1 = 0 or x2 = 0, where the Katz interval is undefined")
     return low, high

@@ -558,7 +558,9 @@ class MetricFrame:
         values = _as_float(result.by_group)
         overall = _as_float(result.overall)
         control = self._aggregate_control()
-        aggregates = _core_fair.aggregate(values, control, self._groups.n_control, overall, self._convention)
+        aggregates = _core_fair.aggregate(
+            values, control, self._groups.n_control, overall, _core_fair.Convention[self._convention]
+        )
         if warn and self._convention == "strict":
             self._warn_undefined(result, values, control)
         return aggregates

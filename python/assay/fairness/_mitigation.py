@@ -390,18 +390,14 @@ class ThresholdOptimizer:
         features = split_features(sensitive_features, "sensitive_feature_", len(scores), "sensitive_features")
         groups = Groups(features, [], "error", False, jobs)
         self._check_labels(labels)
-        rules = _core_fair.optimize_thresholds(
-            groups.row_group,
-            groups.n_groups,
-            scores,
-            as_indicator(labels, self.pos_label, "y"),
-            _CONSTRAINTS[self.constraints],
-            self.objective,
-            self.grid_size,
-            self.flip,
-            float(self.tol or 0),
-            jobs,
-        )
+        data = (groups.row_group, groups.n_groups, scores, as_indicator(labels, self.pos_label, "y"))
+        options = (self.grid_size, self.flip, float(self.tol or 0), jobs)
+        objective = _core_fair.RateMetric[self.objective]
+        if self.constraints == "equalized_odds":
+            rules = _core_fair.optimize_equalized_odds(*data, objective, *options)
+        else:
+            constraint = _core_fair.RateMetric[_CONSTRAINTS[self.constraints]]
+            rules = _core_fair.optimize_thresholds(*data, constraint, objective, *options)
         self.levels_ = [f.levels for f in features]
         self.feature_names_ = [f.name for f in features]
         self.x_best_ = rules["x_best"]

@@ -93,7 +93,11 @@ class _GroupAccumulator:
                 raise InvalidInputError(f"sensitive_features['{name}'] has {len(codes)} rows but y_true has {n}")
             specs.append((name, codes, len(index)))
         jobs = n_jobs_arg(n_jobs)
-        return _core_fair.build_group_index(specs, "error", False, jobs)["row_group"], weights, jobs
+        return (
+            _core_fair.build_group_index(specs, _core_fair.MissingPolicy.error, False, jobs)["row_group"],
+            weights,
+            jobs,
+        )
 
     def merge(self, other: Any) -> Any:
         """A new accumulator holding the rows of both: its statistics equal one pass over all rows.
@@ -423,7 +427,12 @@ class ConfusionAccumulator(_GroupAccumulator):
         """
         positive = self.labels.index(pos_label) if pos_label in self.labels else -1
         return self._frame(
-            {name: _core_fair.classification_metric(self._stats, name, positive, convention)[0] for name in metrics}
+            {
+                name: _core_fair.classification_metric(
+                    self._stats, _core_fair.ClassificationMetric[name], positive, _core_fair.Convention[convention]
+                )[0]
+                for name in metrics
+            }
         )
 
 
@@ -588,4 +597,10 @@ class RegressionAccumulator(_GroupAccumulator):
         north   0.5
         south  -1.5
         """
-        return self._frame({name: _core_fair.regression_metric(self._stats, name, convention)[0] for name in metrics})
+        how = _core_fair.Convention[convention]
+        return self._frame(
+            {
+                name: _core_fair.regression_metric(self._stats, _core_fair.RegressionMetric[name], how)[0]
+                for name in metrics
+            }
+        )

@@ -52,4 +52,28 @@ class TableView {
 // Throws InvalidArgument unless every code lies in [-1, n_labels).
 void validate_codes(const ColumnView& column);
 
+// A numeric table that owns its values, made from a row-major n_rows x n_columns matrix of
+// float32 or float64: the values are copied column after column into one float64 buffer
+// (the layout a TableView reads) and the columns are named x0, x1, ... Movable but not
+// copyable: the view points into the buffer. Throws InvalidArgument when the matrix does
+// not hold n_rows * n_columns values.
+class MatrixTable {
+ public:
+  MatrixTable(std::span<const double> row_major, std::size_t n_rows, std::size_t n_columns);
+  MatrixTable(std::span<const float> row_major, std::size_t n_rows, std::size_t n_columns);
+  MatrixTable(const MatrixTable&) = delete;
+  MatrixTable& operator=(const MatrixTable&) = delete;
+  MatrixTable(MatrixTable&&) = default;
+  MatrixTable& operator=(MatrixTable&&) = default;
+
+  const TableView& view() const { return view_; }
+
+ private:
+  template <class T>
+  void fill(std::span<const T> row_major, std::size_t n_rows, std::size_t n_columns);
+
+  std::vector<double> columns_;
+  TableView view_;
+};
+
 }  // namespace assay

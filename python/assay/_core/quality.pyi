@@ -1,0 +1,154 @@
+"""assay._core.quality: profiles, sketches and checks (python/bindings/quality.cpp)."""
+
+import enum
+from collections.abc import Sequence
+
+from . import _ColumnSpec, _NativeEnum, _NotConstructible, _Progress, _Pybind11Object
+
+MAX_HISTOGRAM_BINS: int
+MAX_LEAKAGE_BINS: int
+PROFILE_QUANTILES: list[float]
+
+class QuantileSummary(_NotConstructible):
+    @staticmethod
+    def from_points(
+        values: Sequence[float], weights: Sequence[float], rank_error: float, capacity: int = ...
+    ) -> QuantileSummary: ...
+    @property
+    def values(self) -> list[float]: ...
+    @property
+    def weights(self) -> list[float]: ...
+    @property
+    def rank_error(self) -> float: ...
+    @property
+    def capacity(self) -> int: ...
+    def quantile(self, p: float) -> float: ...
+
+class HyperLogLog(_Pybind11Object):
+    def __init__(self, precision: int = ...) -> None: ...
+    @staticmethod
+    def from_registers(data: bytes) -> HyperLogLog: ...
+    @property
+    def registers(self) -> bytes: ...
+    @property
+    def precision(self) -> int: ...
+    def estimate(self) -> float: ...
+
+class _Profile(_Pybind11Object):
+    """What both profile kinds hold (a stub-only base: the runtime classes share no base)."""
+
+    name: str
+    count: int
+    missing: int
+    distinct: int
+    distinct_exact: bool
+    distinct_sketch: HyperLogLog
+    values_complete: bool
+
+class NumericProfile(_Profile):
+    def __init__(self) -> None: ...
+    values: list[tuple[float, int]]
+    infinities: int
+    zeros: int
+    negatives: int
+    min: float
+    max: float
+    mean: float
+    m2: float
+    scale: float
+    sum: float
+    sum_low: float
+    @property
+    def variance(self) -> float: ...
+    @property
+    def std(self) -> float: ...
+    quantiles: list[float]
+    quantiles_exact: bool
+    histogram_edges: list[float]
+    histogram_counts: list[int]
+    histogram_exact: bool
+    summary: QuantileSummary
+
+class CategoricalProfile(_Profile):
+    def __init__(self) -> None: ...
+    values: list[tuple[str, int]]
+
+class TableProfile(_Pybind11Object):
+    def __init__(self) -> None: ...
+    numeric: list[NumericProfile]
+    categorical: list[CategoricalProfile]
+    column_order: list[str]
+
+class ProfileOptions(_Pybind11Object):
+    def __init__(self) -> None: ...
+    histogram_bins: int
+    tracked_values: int
+    summary_capacity: int
+    hll_precision: int
+
+def validate_profile_options(options: ProfileOptions) -> None: ...
+def validate_profile(profile: TableProfile) -> None: ...
+def profile(columns: Sequence[_ColumnSpec], options: ProfileOptions, n_jobs: int) -> TableProfile: ...
+def merge_profiles(a: TableProfile, b: TableProfile, options: ProfileOptions) -> TableProfile: ...
+
+class Severity(_NativeEnum, enum.Enum):
+    info = 0
+    warning = 1
+    error = 2
+
+class Finding(_Pybind11Object):
+    def __init__(self) -> None: ...
+    check: str
+    column: str
+    severity: Severity
+    value: float
+    threshold: float
+    message: str
+    rows: list[int]
+
+class CheckOptions(_Pybind11Object):
+    def __init__(self) -> None: ...
+    missing_warning: float
+    missing_error: float
+    near_constant: float
+    high_cardinality: int
+    high_cardinality_ratio: float
+    outlier_iqr_k: float
+    outlier_mad_z: float
+    outlier_rate: float
+    imbalance_below: float
+    leakage: float
+    leakage_min_support: int
+    leakage_bins: int
+    max_examples: int
+
+def validate_check_options(options: CheckOptions) -> None: ...
+
+class ColumnRule(_Pybind11Object):
+    def __init__(self) -> None: ...
+    column: str
+    nullable: bool | None
+    min: float | None
+    max: float | None
+    allowed_labels: list[str] | None
+    allowed_values: list[float] | None
+    unique: bool | None
+    max_missing: float | None
+
+class CheckResult(_NotConstructible):
+    @property
+    def profile(self) -> TableProfile: ...
+    @property
+    def findings(self) -> list[Finding]: ...
+
+def check(
+    columns: Sequence[_ColumnSpec],
+    target: str,
+    reference: Sequence[_ColumnSpec] | None,
+    rules: Sequence[ColumnRule],
+    options: CheckOptions,
+    profile_options: ProfileOptions,
+    n_jobs: int,
+    progress: _Progress,
+) -> CheckResult: ...
+def label_variants(labels: Sequence[str]) -> list[list[str]]: ...
