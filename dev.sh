@@ -2,13 +2,15 @@
 # assay's task runner. The README's two commands are `./dev.sh demo` and `./dev.sh test`.
 #
 #   ./dev.sh demo    install assay in .venv and audit the built-in demo data set
-#   ./dev.sh test    install assay[test] in .venv (and Evidently in .venv-evidently); lint the
-#                    Python code (ruff check, ruff format --check) and check the compiled
-#                    module's stubs (mypy.stubtest assay._core); run the C++ tests (built
-#                    with -Werror, also under ASan+UBSan), build the C++ consumer against the
-#                    installed core, run pytest (oracles, properties, bad input, notebooks,
-#                    report pages in headless Chromium)
-#   ./dev.sh lint    only the lint step (installs assay: stubtest reads the compiled module)
+#   ./dev.sh test    install assay[test] in .venv (and Evidently in .venv-evidently); lint
+#                    (pre-commit's hooks: ruff check and format, mypy, stubtest of the
+#                    compiled module, clang-format) and build the docs site (mkdocs, strict);
+#                    clang-tidy the C++; run the C++ tests (built with -Werror, also under
+#                    ASan+UBSan), build the C++ consumer against the installed core, run
+#                    pytest (oracles, properties, bad input, notebooks, report pages in
+#                    headless Chromium)
+#   ./dev.sh lint    only the lint and docs steps (installs assay: stubtest reads the module)
+#   ./dev.sh tidy    only clang-tidy (.clang-tidy) on the C++ core, bindings, tests, benchmark
 #   ./dev.sh bench   run the benchmarks and rewrite docs/benchmarks.md
 #
 # Missing system packages (Eigen, GoogleTest, Chromium) are installed with apt-get; Python packages
@@ -110,15 +112,34 @@ evidently_env() {
   export ASSAY_EVIDENTLY_PYTHON="$EVIDENTLY_VENV/bin/python"
 }
 
-# ruff with the rules in pyproject.toml; any finding, or a file ruff format would change,
-# fails the command. Notebooks are not linted. stubtest compares the installed compiled
-# module with its stubs (python/assay/_core/*.pyi): a name bound but not annotated, or the
-# reverse, fails too.
+# The hooks of .pre-commit-config.yaml over every file (the same a commit runs after
+# `pre-commit install`): ruff check and ruff format (rules in pyproject.toml), mypy on
+# python/assay, stubtest (the installed compiled module against its stubs in
+# python/assay/_core/*.pyi) and clang-format on the C++. A finding, or a file a formatter
+# changes, fails the command. Then the documentation site, built strict: a broken link or a
+# docstring mkdocstrings cannot read fails it too.
 lint() {
-  say "lint: ruff check, ruff format --check, stubtest"
-  "$PY" -m ruff check python tests benchmarks
-  "$PY" -m ruff format --check python tests benchmarks
-  "$PY" -m mypy.stubtest assay._core
+  say "lint: pre-commit hooks (ruff check, ruff format, mypy, stubtest, clang-format)"
+  PATH="$VENV/bin:$PATH" "$VENV/bin/pre-commit" run --all-files --show-diff-on-failure
+  say "docs: mkdocs build --strict"
+  NO_MKDOCS_2_WARNING=1 "$PY" -m mkdocs build --strict --quiet
+}
+
+# clang-tidy (from the test extra) with the repository's .clang-tidy over every C++ file of
+# assay that CMake compiles: the core, the bindings, the C++ tests and the benchmark. The
+# build directory is only configured, for its compile_commands.json; nothing is compiled.
+# Any finding fails. GCC's flags are read by clang: warning options clang does not know are
+# ignored, -Werror is GCC's business (the C++ tests build with it), and omp.h, which the
+# clang-tidy wheel lacks, comes from GCC's own include directory, searched last.
+tidy() {
+  say "clang-tidy: C++ core, bindings, tests, benchmark"
+  "$(cmake_bin)" -S . -B build/tidy -G Ninja -DCMAKE_EXPORT_COMPILE_COMMANDS=ON -DASSAY_BUILD_TESTS=ON \
+    -DASSAY_BUILD_PYTHON=ON -DASSAY_BUILD_BENCHMARKS=ON -DPython_EXECUTABLE="$PY" \
+    -Dpybind11_DIR="$("$PY" -m pybind11 --cmakedir)" -DCMAKE_MAKE_PROGRAM="$VENV/bin/ninja" >/dev/null
+  "$PY" "$VENV/bin/run-clang-tidy.py" -p build/tidy -j "$(nproc)" -quiet -hide-progress \
+    -clang-tidy-binary "$VENV/bin/clang-tidy" -clang-apply-replacements-binary "$VENV/bin/clang-apply-replacements" \
+    -extra-arg=-Wno-unknown-warning-option -extra-arg=-Wno-error -extra-arg=-idirafter"$(g++ -print-file-name=include)" \
+    "$ROOT/(cpp/src|python/bindings|tests/cpp|benchmarks/cpp)/"
 }
 
 python_tests() {
@@ -143,16 +164,21 @@ case "${1:-}" in
     python_env
     install_assay test
     lint
+    tidy
     evidently_env
     cpp_tests
     python_tests "$@"
     ;;
   lint)
     python_env
-    "$PY" -m ruff --version >/dev/null 2>&1 || "$PY" -m pip install -q "ruff>=0.6"
-    "$PY" -m mypy --version >/dev/null 2>&1 || "$PY" -m pip install -q "mypy>=1.11"
-    install_assay ""
+    install_assay test
     lint
+    ;;
+  tidy)
+    system_deps test
+    python_env
+    [ -x "$VENV/bin/clang-tidy" ] || "$PY" -m pip install -q "clang-tidy==23.1.4"
+    tidy
     ;;
   bench)
     shift
@@ -170,7 +196,7 @@ case "${1:-}" in
       "$PY" benchmarks/run.py "$@"
     ;;
   *)
-    sed -n '2,14p' "$0"
+    sed -n '2,/^# come from PyPI/p' "$0"
     exit 2
     ;;
 esac

@@ -64,14 +64,16 @@ std::vector<double> numeric_column(std::size_t rows, int j) {
 
 int main(int argc, char** argv) {
   const std::size_t rows = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 1'000'000;
-  const int repeats = argc > 2 ? std::atoi(argv[2]) : 5;
-  if (rows == 0 || repeats < 1) {
-    std::fprintf(stderr, "usage: assay_quality_floor [rows >= 1] [repeats >= 1]\n");
+  const long repeats_arg = argc > 2 ? std::strtol(argv[2], nullptr, 10) : 5;
+  if (rows == 0 || repeats_arg < 1 || repeats_arg > 1000) {
+    std::fprintf(stderr, "usage: assay_quality_floor [rows >= 1] [1 <= repeats <= 1000]\n");
     return 2;
   }
+  const int repeats = static_cast<int>(repeats_arg);
   const int threads = assay::resolve_threads(0);
 
   std::vector<std::vector<double>> numeric;
+  numeric.reserve(40);
   for (int j = 0; j < 40; ++j) numeric.push_back(numeric_column(rows, j));
   std::vector<std::vector<std::int32_t>> codes;
   std::vector<std::vector<std::string>> labels;
@@ -84,6 +86,7 @@ int main(int argc, char** argv) {
     for (int k = 0; k < cardinality; ++k) labels.back().push_back("v" + std::to_string(k));
   }
   std::vector<assay::ColumnView> views;
+  views.reserve(50);
   for (int j = 0; j < 40; ++j) views.push_back(assay::ColumnView::numeric("num" + std::to_string(j), numeric[j]));
   for (int j = 0; j < 10; ++j) {
     views.push_back(assay::ColumnView::categorical("cat" + std::to_string(j), codes[j], labels[j]));

@@ -221,9 +221,9 @@ TEST(Agnostic, KmeansSummaryIsWeightedAndRounded) {
   EXPECT_EQ(one.weights, two.weights);
   EXPECT_NEAR(one.weights[0], 0.5, 1e-12);
   EXPECT_NEAR(one.weights[1], 0.5, 1e-12);
-  for (int c = 0; c < 2; ++c) {
+  for (std::size_t c = 0; c < 2; ++c) {
     bool found = false;
-    for (int i = 0; i < 40; ++i) found = found || data[2 * i] == one.centers[2 * c];
+    for (std::size_t i = 0; i < 40; ++i) found = found || data[2 * i] == one.centers[2 * c];
     EXPECT_TRUE(found);
   }
   EXPECT_THROW(ex::kmeans_summary(data, 2, 41, 0, true), assay::InvalidArgument);
@@ -263,16 +263,16 @@ TEST(Agnostic, LeafDecompositionEqualsWalkingEveryMaskedRow) {
   // Random complete trees of depth 4 over 6 features: features repeat along paths, and
   // trees read up to 6 features, so a small design sums leaves per coalition while a
   // large one tabulates trees; two outputs; some missing values.
-  constexpr std::int32_t M = 6, depth = 4, n_nodes = (1 << (depth + 1)) - 1, n_trees = 5, K = 2;
+  constexpr std::int32_t M = 6, kDepth = 4, kNodes = (1 << (kDepth + 1)) - 1, kTrees = 5, K = 2;
   std::mt19937_64 rng(7);
   std::normal_distribution<double> normal;
-  std::vector<std::vector<std::int64_t>> left(n_trees), right(n_trees), feature(n_trees);
-  std::vector<std::vector<double>> threshold(n_trees), cover(n_trees), values(n_trees);
-  std::vector<std::vector<std::uint8_t>> default_left(n_trees);
+  std::vector<std::vector<std::int64_t>> left(kTrees), right(kTrees), feature(kTrees);
+  std::vector<std::vector<double>> threshold(kTrees), cover(kTrees), values(kTrees);
+  std::vector<std::vector<std::uint8_t>> default_left(kTrees);
   std::vector<ex::ArrayTree> trees;
-  for (std::int32_t t = 0; t < n_trees; ++t) {
-    for (std::int32_t node = 0; node < n_nodes; ++node) {
-      const bool split = node < (1 << depth) - 1;
+  for (std::int32_t t = 0; t < kTrees; ++t) {
+    for (std::int32_t node = 0; node < kNodes; ++node) {
+      const bool split = node < (1 << kDepth) - 1;
       left[t].push_back(split ? 2 * node + 1 : -1);
       right[t].push_back(split ? 2 * node + 2 : -1);
       feature[t].push_back(split ? static_cast<std::int64_t>(rng() % (t == 0 ? 2 : M)) : -1);
@@ -314,7 +314,8 @@ struct GramProblem {
 GramProblem gram_problem(int n, int M, std::uint64_t seed, bool correlated) {
   std::mt19937_64 rng(seed);
   auto uniform = [&] { return double(rng() >> 11) * 0x1.0p-53 - 0.5; };
-  GramProblem p{n, M, std::vector<double>(n * M), std::vector<double>(n), std::vector<double>(M * M),
+  GramProblem p{n, M, std::vector<double>(static_cast<std::size_t>(n) * M), std::vector<double>(n),
+                std::vector<double>(static_cast<std::size_t>(M) * M),
                 std::vector<double>(M)};
   for (int i = 0; i < n; ++i) {
     const double common = uniform();
@@ -363,7 +364,7 @@ TEST(SparseRegression, LeastAngleRegressionIsEquiangularAndEndsAtLeastSquares) {
       }
     }
   }
-  for (double c : correlations(p, path.coefs.data() + 6 * p.M)) EXPECT_NEAR(c, 0.0, 1e-10);  // least squares
+  for (double c : correlations(p, path.coefs.data() + 6 * std::ptrdiff_t{p.M})) EXPECT_NEAR(c, 0.0, 1e-10);  // least squares
   const auto three = ex::lars_path(p.gram, p.xy, p.n, ex::LarsMethod::lar, 3);
   EXPECT_EQ(std::vector<std::int32_t>(path.active.begin(), path.active.begin() + 3), three.active);
   EXPECT_THROW(ex::lars_path(p.gram, std::vector<double>(5), p.n, ex::LarsMethod::lar, 3), assay::InvalidArgument);
@@ -505,7 +506,7 @@ TEST(Agnostic, PerBackgroundDesignsWriteOneRowPerItemAndAverageTheGames) {
   auto f = [](const double* z) { return z[0] * z[1] + z[2]; };
   std::vector<double> values(design.size()), background_outputs(B);
   for (std::size_t c = 0; c < design.size(); ++c) values[c] = f(rows.data() + c * M);
-  for (std::int32_t b = 0; b < B; ++b) background_outputs[b] = f(background.data() + b * M);
+  for (std::int32_t b = 0; b < B; ++b) background_outputs[b] = f(background.data() + std::ptrdiff_t{b} * M);
   const std::vector<double> full = {f(x.data())}, weights = {1.0, 3.0};
   std::vector<double> out(M), errors(M);
   ex::kernel_shap_values_per_background(design, values, full, background_outputs, weights, 1, 1, out, errors);
@@ -513,7 +514,7 @@ TEST(Agnostic, PerBackgroundDesignsWriteOneRowPerItemAndAverageTheGames) {
   // phi_2 = x2 - b2.
   std::vector<double> expected(M, 0.0);
   for (std::int32_t b = 0; b < B; ++b) {
-    const double* row = background.data() + b * M;
+    const double* row = background.data() + std::ptrdiff_t{b} * M;
     const double share = weights[b] / 4.0;
     expected[0] += share * (x[0] - row[0]) * (x[1] + row[1]) / 2;
     expected[1] += share * (x[1] - row[1]) * (x[0] + row[0]) / 2;

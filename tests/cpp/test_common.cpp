@@ -99,7 +99,8 @@ TEST(Hash, EqualValuesHashEqually) {
   EXPECT_EQ(hash_double(0.0), hash_double(-0.0));
   EXPECT_EQ(hash_double(std::nan("1")), hash_double(std::numeric_limits<double>::quiet_NaN()));
   EXPECT_NE(hash_double(1.0), hash_double(2.0));
-  EXPECT_EQ(hash_string("abc"), hash_string(std::string("abc")));
+  const std::string owned = "abc";
+  EXPECT_EQ(hash_string("abc"), hash_string(owned));
   EXPECT_NE(hash_string("abc"), hash_string("abd"));
 }
 
@@ -179,7 +180,8 @@ TEST(Sort, NonMissingSorterCountsOrSortsAlike) {
                                      std::size_t{200000}}) {
     for (const std::size_t n : {std::size_t{10}, std::size_t{70000}}) {
       std::vector<double> column(n);
-      for (auto& x : column) x = static_cast<double>(gen() % distinct) - static_cast<double>(distinct / 2);
+      const std::size_t half = distinct / 2;
+      for (auto& x : column) x = static_cast<double>(gen() % distinct) - static_cast<double>(half);
       column[1] = std::numeric_limits<double>::quiet_NaN();
       column[2] = -0.0;
       column[3] = std::numeric_limits<double>::infinity();

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <random>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "assay/common/error.hpp"
@@ -148,6 +149,7 @@ Columns random_rows(std::uint64_t seed, std::size_t n_rows, int n_features) {
     }
   }
   std::vector<assay::ColumnView> views;
+  views.reserve(n_features);
   for (int j = 0; j < n_features; ++j) views.push_back(assay::ColumnView::numeric("x" + std::to_string(j), c.data[j]));
   c.view = assay::TableView(std::move(views));
   return c;
@@ -188,9 +190,10 @@ TEST(ExplainShap, BothAlgorithmsMatchBruteForceShapley) {
         double total = expected[k];
         for (int j = 0; j < n_features; ++j) {
           const double scale = std::max(1.0, std::fabs(oracle[j]));
-          EXPECT_NEAR(quadrature[i * per_row + j * n_outputs + k], oracle[j], 1e-12 * scale) << "seed " << seed;
-          EXPECT_NEAR(classic[i * per_row + j * n_outputs + k], oracle[j], 1e-12 * scale) << "seed " << seed;
-          total += quadrature[i * per_row + j * n_outputs + k];
+          const std::size_t at = i * per_row + static_cast<std::size_t>(j) * n_outputs + k;
+          EXPECT_NEAR(quadrature[at], oracle[j], 1e-12 * scale) << "seed " << seed;
+          EXPECT_NEAR(classic[at], oracle[j], 1e-12 * scale) << "seed " << seed;
+          total += quadrature[at];
         }
         EXPECT_NEAR(total, full, 1e-12 * std::max(1.0, std::fabs(full)));
       }
@@ -240,7 +243,7 @@ TEST(ExplainShap, RejectsWrongColumnCount) {
 }
 
 TEST(ExplainLoaders, RejectMalformedXGBoost) {
-  for (const char* text : {"", "{", "[1,2", "{\"learner\": 1}", "{\"learner\": {}}", "nul", "{\"a\":\"\\u12\"}",
+  for (const char* text : {"", "{", "[1,2", "{\"learner\": 1}", "{\"learner\": {}}", "nul", R"({"a":"\u12"})",
                            "{\"learner\":{\"learner_model_param\":{\"num_feature\":\"2\",\"base_score\":\"0.5\"},"
                            "\"objective\":{\"name\":\"reg:squarederror\"},\"gradient_booster\":{\"name\":\"gbtree\","
                            "\"model\":{\"trees\":[{\"tree_param\":{\"num_nodes\":\"3\"},\"left_children\":[1,-1,-1],"
@@ -289,7 +292,7 @@ TEST(ExplainLoaders, RejectMalformedLightGBM) {
 namespace {
 
 // A small XGBoost model with a categorical root split (JSON).
-const std::string kSmallXGBoostJson =
+constexpr std::string_view kSmallXGBoostJson =
     "{\"learner\":{\"learner_model_param\":{\"num_feature\":\"2\",\"base_score\":\"5E-1\"},"
     "\"objective\":{\"name\":\"reg:squarederror\"},\"gradient_booster\":{\"name\":\"gbtree\","
     "\"model\":{\"trees\":[{\"tree_param\":{\"num_nodes\":\"3\"},\"left_children\":[1,-1,-1],"
@@ -302,7 +305,7 @@ const std::string kSmallXGBoostJson =
 TEST(ExplainLoaders, MutatedModelsNeverCrash) {
   // Random byte changes to small valid models: each load either succeeds with a valid
   // ensemble (which the explainers then accept) or throws InvalidArgument.
-  const std::string xgboost = kSmallXGBoostJson;
+  const std::string xgboost(kSmallXGBoostJson);
   const std::string lightgbm =
       "tree\nversion=v4\nnum_class=1\nnum_tree_per_iteration=1\nmax_feature_idx=1\nobjective=regression\n\n"
       "Tree=0\nnum_leaves=3\nnum_cat=1\nsplit_feature=1 0\nthreshold=0 0.5\ndecision_type=1 2\nleft_child=-1 -2\n"
@@ -313,7 +316,7 @@ TEST(ExplainLoaders, MutatedModelsNeverCrash) {
   const auto rows = random_rows(3, 4, 2);
   std::vector<double> out(8);
   std::mt19937_64 rng(7);
-  int loaded = 0;
+  int loaded = 0, rejected = 0;
   for (int trial = 0; trial < 3000; ++trial) {
     const bool json = trial % 2 == 0;
     std::string text = json ? xgboost : lightgbm;
@@ -326,9 +329,11 @@ TEST(ExplainLoaders, MutatedModelsNeverCrash) {
       ++loaded;
       if (e.n_features == 2 && e.n_outputs == 1) ex::shap_values(e, rows.view, out, {ex::ShapAlgorithm::quadrature, 1});
     } catch (const assay::InvalidArgument&) {
+      ++rejected;
     }
   }
   EXPECT_GT(loaded, 0);
+  EXPECT_GT(rejected, 0);
 }
 
 namespace {
@@ -406,15 +411,20 @@ TEST(ExplainLoaders, UbjsonGivesTheSameModelAsJson) {
   // Random byte changes: an error or a valid ensemble, never a crash.
   std::mt19937_64 rng(11);
   std::vector<double> out(100);
+  int loaded = 0, rejected = 0;
   for (int trial = 0; trial < 3000; ++trial) {
     std::string bytes = ubjson;
     for (int m = 0; m < 1 + trial % 3; ++m) bytes[rng() % bytes.size()] = static_cast<char>(rng() % 256);
     try {
       const auto e = ex::load_xgboost_ubjson(bytes);
+      ++loaded;
       if (e.n_features == 2 && e.n_outputs == 1) ex::shap_values(e, rows.view, out, {ex::ShapAlgorithm::quadrature, 1});
     } catch (const assay::InvalidArgument&) {
+      ++rejected;
     }
   }
+  EXPECT_GT(loaded, 0);
+  EXPECT_GT(rejected, 0);
 }
 
 TEST(ExplainLoaders, ArraysThatAreNotTreesAreRejected) {
@@ -454,14 +464,15 @@ TEST(ExplainInterventional, MatchesBruteForceWithWeights) {
     const auto rows = random_rows(seed + 1, 3, M);
     const auto background = random_rows(seed + 2, 5, M);
     const std::vector<double> w{1.0, 0.5, 2.0, 0.0, 1.5};
-    std::vector<double> phi(3 * M), by_patterns(3 * M), interactions(3 * M * M);
+    const auto m = static_cast<std::size_t>(M);
+    std::vector<double> phi(3 * m), by_patterns(3 * m), interactions(3 * m * m);
     ex::interventional_shap_values(e, rows.view, background.view, w, phi,
                                    {ex::OutputTransform::identity, 2, ex::InterventionalAlgorithm::pairwise});
     ex::interventional_shap_values(e, rows.view, background.view, w, by_patterns,
                                    {ex::OutputTransform::identity, 2, ex::InterventionalAlgorithm::patterns});
     ex::interventional_interaction_values(e, rows.view, background.view, w, interactions,
                                           {ex::OutputTransform::identity, 1, ex::InterventionalAlgorithm::pairwise});
-    std::vector<double> interactions_by_patterns(3 * M * M);
+    std::vector<double> interactions_by_patterns(3 * m * m);
     ex::interventional_interaction_values(e, rows.view, background.view, w, interactions_by_patterns,
                                           {ex::OutputTransform::identity, 2, ex::InterventionalAlgorithm::patterns});
     const double expected = ex::interventional_expected_value(e, background.view, w, ex::OutputTransform::identity)[0];

@@ -1,7 +1,6 @@
 // A process forked after its parent started OpenMP threads must not hang in its first
 // parallel call (GCC's libgomp pool is not copied by fork; see common/parallel.hpp).
 #include <gtest/gtest.h>
-#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 

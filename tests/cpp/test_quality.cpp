@@ -271,7 +271,7 @@ TEST(QualityCheck, RulesReportViolationsWithRows) {
   EXPECT_NE(finding(r, "rule_allowed").message.find("enterprise"), std::string::npos);
   EXPECT_TRUE(has_finding(r, "rule_column", "nope"));
   for (const auto& f : r.findings) {
-    if (f.check.rfind("rule_", 0) == 0) { EXPECT_EQ(f.severity, Severity::error); }
+    if (f.check.starts_with("rule_")) { EXPECT_EQ(f.severity, Severity::error); }
   }
   ColumnRule wrong_kind;
   wrong_kind.column = "plan";

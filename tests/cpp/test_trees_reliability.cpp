@@ -16,9 +16,11 @@
 #include <bit>
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <typeinfo>
 #include <random>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "assay/common/error.hpp"
@@ -48,6 +50,7 @@ Rows make_rows(std::vector<std::vector<double>> columns) {
   r.columns = std::move(columns);
   r.n = r.columns.empty() ? 0 : r.columns[0].size();
   std::vector<assay::ColumnView> views;
+  views.reserve(r.columns.size());
   for (std::size_t j = 0; j < r.columns.size(); ++j) {
     views.push_back(assay::ColumnView::numeric("x" + std::to_string(j), r.columns[j]));
   }
@@ -106,7 +109,8 @@ void grow(ex::TreeEnsemble& e, std::mt19937_64& rng, int depth, const ShapeOptio
     if (unit(rng) < 0.2) node.missing = ex::MissingType::nan_or_value_default, node.missing_value = 1e-8f;
   } else {
     const double t = unit(rng);
-    node.threshold = t < 0.05 ? INFINITY : t < 0.1 ? -INFINITY : std::floor(unit(rng) * 40) + (unit(rng) < 0.5 ? 0.5 : 0.0);
+    constexpr double kInf = std::numeric_limits<double>::infinity();
+    node.threshold = t < 0.05 ? kInf : t < 0.1 ? -kInf : std::floor(unit(rng) * 40) + (unit(rng) < 0.5 ? 0.5 : 0.0);
     node.comparison = unit(rng) < 0.5 ? ex::Comparison::less_equal : ex::Comparison::less;
     node.float32_compare = unit(rng) < 0.3;
     const auto missing = rng() % 4;
@@ -436,7 +440,7 @@ TEST(TreesReliability, RandomInvalidEnsemblesAreRejected) {
       case 16: e.base_values[0] = std::nan(""); break;
       case 17: e.n_outputs = 0; break;
       case 18: leaf.left = 1; leaf.right = -1; break;                  // a leaf with one child
-      case 19:                                                          // an unreachable node
+      default:                                                          // 19: an unreachable node
         e.nodes.emplace_back();
         for (int k = 0; k < e.n_outputs; ++k) e.leaf_values.push_back(1.0);
         e.tree_offsets.back() += 1;
@@ -446,7 +450,7 @@ TEST(TreesReliability, RandomInvalidEnsemblesAreRejected) {
     // A failed finalize leaves the ensemble unusable, never half-valid.
     const auto rows = random_rows(rng, 2, 3);
     std::vector<double> out(2 * 3 * 2 * 9);
-    EXPECT_THROW(ex::shap_values(e, rows.view, std::span<double>(out.data(), 2 * 3 * std::max(e.n_outputs, 1)), {}),
+    EXPECT_THROW(ex::shap_values(e, rows.view, std::span<double>(out.data(), std::size_t{6} * std::max(e.n_outputs, 1)), {}),
                  assay::InvalidArgument)
         << "mutation " << kind;
     EXPECT_THROW(ex::tree_ensemble_model(e), assay::InvalidArgument) << "mutation " << kind;
@@ -726,7 +730,7 @@ TEST(TreesReliability, PairwiseAsksForInterruptsAtBoundedWork) {
   ex::interventional_shap_values(e, X.view, background.view, {}, phi, options, count);
   const std::size_t n_total = calls;
   const std::size_t rows_per_check = (std::size_t{1} << 14) / e.nodes.size() + 1;
-  EXPECT_GE(n_total, 20000u / rows_per_check + 8u * 20000u * 2u / (std::size_t{1} << 14));
+  EXPECT_GE(n_total, 20000 / rows_per_check + std::size_t{8} * 20000 * 2 / (std::size_t{1} << 14));
   // Asked to stop two questions before the end (during the pair walks): stops there, with
   // no question after the stop request.
   calls = 0;
@@ -749,7 +753,7 @@ TEST(TreesReliability, PairwiseAsksForInterruptsAtBoundedWork) {
 
 namespace {
 
-const std::string kXGBoostJson =
+constexpr std::string_view kXGBoostJson =
     "{\"learner\":{\"attributes\":{},\"learner_model_param\":{\"num_feature\":\"3\",\"base_score\":\"[5E-1,5E-1,5E-1]\","
     "\"num_class\":\"3\",\"num_target\":\"1\"},\"objective\":{\"name\":\"multi:softprob\"},"
     "\"gradient_booster\":{\"name\":\"gbtree\",\"model\":{\"trees\":["
@@ -763,7 +767,7 @@ const std::string kXGBoostJson =
     "\"split_type\":[1,0,0],\"categories\":[3,40],\"categories_nodes\":[0],\"categories_segments\":[0],"
     "\"categories_sizes\":[2]}],\"tree_info\":[0,1,2]}}}}";
 
-const std::string kLightGBMText =
+constexpr std::string_view kLightGBMText =
     "tree\nversion=v4\nnum_class=1\nnum_tree_per_iteration=1\nlabel_index=0\nmax_feature_idx=2\n"
     "objective=binary sigmoid:1\nfeature_names=a b c\n\n"
     "Tree=0\nnum_leaves=3\nnum_cat=1\nsplit_feature=1 0\nsplit_gain=1 1\nthreshold=0 0.5\ndecision_type=1 10\n"
@@ -838,8 +842,8 @@ std::string xgboost_ubjson() {
 
 // One seeded mutation: byte flips, characters of the format's alphabet, truncation,
 // inserted or deleted bytes, a duplicated segment.
-std::string mutate(const std::string& seed_text, std::mt19937_64& rng, bool binary) {
-  std::string text = seed_text;
+std::string mutate(std::string_view seed_text, std::mt19937_64& rng, bool binary) {
+  std::string text(seed_text);
   const char alphabet[] = "0123456789-+.,[]{}\":= \neE$#lUSdi-1";
   const int n_mutations = 1 + static_cast<int>(rng() % 3);
   for (int m = 0; m < n_mutations && !text.empty(); ++m) {
@@ -850,7 +854,7 @@ std::string mutate(const std::string& seed_text, std::mt19937_64& rng, bool bina
       case 2: text.resize(at); break;
       case 3: text.insert(at, 1 + rng() % 4, static_cast<char>(binary ? rng() % 256 : alphabet[rng() % (sizeof alphabet - 1)])); break;
       case 4: text.erase(at, 1 + rng() % 8); break;
-      case 5: {
+      default: {  // 5: a copy of a piece
         const std::size_t length = std::min<std::size_t>(text.size() - at, 1 + rng() % 16);
         text.insert(rng() % text.size(), text.substr(at, length));
         break;
@@ -870,7 +874,7 @@ bool printable(const char* message) {
 // Loads every mutation: a valid ensemble (then explained: values or an assay::Error) or
 // UnsupportedModel / ResourceLimit with a printable message; anything else fails.
 template <class Load>
-int fuzz_loader(const std::string& seed_text, bool binary, std::uint64_t seed, int trials, Load&& load) {
+int fuzz_loader(std::string_view seed_text, bool binary, std::uint64_t seed, int trials, Load&& load) {
   std::mt19937_64 rng(seed);
   int loaded = 0;
   for (int trial = 0; trial < trials; ++trial) {
@@ -881,7 +885,7 @@ int fuzz_loader(const std::string& seed_text, bool binary, std::uint64_t seed, i
       if (e.n_features < 1 || e.n_features > 8 || e.n_outputs > 4 || e.nodes.size() > 10000) continue;
       const int M = e.n_features, K = e.n_outputs;
       const auto X = random_rows(rng, 2, M);
-      std::vector<double> phi(2 * M * K), matrix(2 * M * M * K);
+      std::vector<double> phi(2 * static_cast<std::size_t>(M) * K), matrix(2 * static_cast<std::size_t>(M) * M * K);
       try {
         ex::shap_values(e, X.view, phi, {ex::ShapAlgorithm::quadrature, 1});
         ex::shap_interaction_values(e, X.view, matrix, {});
@@ -932,7 +936,7 @@ TEST(TreesReliability, MalformedModelFilesAreUnsupportedModelWithPrintableMessag
   // A LightGBM model whose internal_count does not match its leaves' counts (1.8e308 is
   // beyond the float range: an infinite cover).
   for (const char* count : {"5e-324", "1.8e308", "1e9"}) {
-    std::string text = kLightGBMText;
+    std::string text(kLightGBMText);
     text.replace(text.find("internal_count=10\n"), 18, std::string("internal_count=") + count + "\n");
     try {
       ex::load_lightgbm_text(text);
@@ -942,7 +946,7 @@ TEST(TreesReliability, MalformedModelFilesAreUnsupportedModelWithPrintableMessag
     }
   }
   // An objective name that is not text stays printable.
-  std::string json = kXGBoostJson;
+  std::string json(kXGBoostJson);
   json.replace(json.find("multi:softprob"), 14, "multi:soft\xe9prob");
   EXPECT_TRUE(printable(ex::load_xgboost_json(json).objective.c_str()));
 }

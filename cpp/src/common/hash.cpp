@@ -136,7 +136,7 @@ void HyperLogLog::merge(const HyperLogLog& other) {
                           " and " + std::to_string(other.precision_));
   }
   for (std::size_t i = 0; i < registers_.size(); ++i) {
-    if (other.registers_[i] > registers_[i]) registers_[i] = other.registers_[i];
+    registers_[i] = std::max(registers_[i], other.registers_[i]);
   }
 }
 

@@ -18,13 +18,13 @@ void on_fork_child() {
   if (threads_started.load(std::memory_order_relaxed)) unusable_after_fork.store(true, std::memory_order_relaxed);
 }
 
-const bool fork_handler_registered = [] { return pthread_atfork(nullptr, nullptr, &on_fork_child) == 0; }();
-
 }  // namespace
 
 bool openmp_unusable_after_fork() { return unusable_after_fork.load(std::memory_order_relaxed); }
 
 void note_openmp_threads_started() {
+  // Registered once, before the first thread starts: a child forked earlier inherits no pool.
+  static const bool fork_handler_registered = pthread_atfork(nullptr, nullptr, &on_fork_child) == 0;
   (void)fork_handler_registered;
   threads_started.store(true, std::memory_order_relaxed);
 }

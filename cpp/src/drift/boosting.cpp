@@ -107,7 +107,7 @@ class Booster {
       const std::uint8_t* column = data_.bins.data() + j * data_.rows;
       for (std::size_t k = begin; k < end; ++k) {
         const std::size_t r = order_[k];
-        double* cell = cells + 3 * column[train_[r]];
+        double* cell = cells + std::size_t{3} * column[train_[r]];
         cell[0] += gradient_[r];
         cell[1] += hessian_[r];
         cell[2] += 1.0;

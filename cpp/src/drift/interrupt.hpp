@@ -70,8 +70,8 @@ void parallel_polled(std::ptrdiff_t n, int n_threads, StopPoll& poll, Body&& bod
   std::atomic<bool> failed{false};
   std::exception_ptr first_error;
   std::mutex error_mutex;
-  auto record = [&]() {
-    std::lock_guard<std::mutex> lock(error_mutex);
+  auto record = [&] {
+    std::scoped_lock lock(error_mutex);
     if (!first_error) first_error = std::current_exception();
     failed.store(true);
   };

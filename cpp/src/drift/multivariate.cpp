@@ -48,7 +48,7 @@ void require_finite(MatrixView m, const char* name) {
 }
 
 Eigen::Map<const RowMatrix> as_eigen(MatrixView m) {
-  return Eigen::Map<const RowMatrix>(m.data, static_cast<Eigen::Index>(m.rows), static_cast<Eigen::Index>(m.cols));
+  return {m.data, static_cast<Eigen::Index>(m.rows), static_cast<Eigen::Index>(m.cols)};
 }
 
 double squared_distance(MatrixView x, std::size_t i, MatrixView y, std::size_t j) {

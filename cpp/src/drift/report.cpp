@@ -455,6 +455,7 @@ namespace {
 void correct_family(const std::vector<ColumnDrift*>& family, Correction correction) {
   if (correction == Correction::none) return;
   std::vector<double> pvalues;
+  pvalues.reserve(family.size());
   for (const ColumnDrift* result : family) pvalues.push_back(result->pvalue);
   const std::vector<double> adjusted = adjust_pvalues(pvalues, correction);
   for (std::size_t i = 0; i < family.size(); ++i) {
@@ -470,6 +471,7 @@ std::vector<ColumnDrift> drift_report(const TableView& reference, const TableVie
                                       const std::vector<ColumnRequest>& requests, int n_jobs,
                                       const Progress& progress, Correction correction) {
   std::vector<std::pair<std::size_t, std::size_t>> columns;
+  columns.reserve(requests.size());
   for (const auto& request : requests)
     columns.emplace_back(column_index(reference, request.column, "reference"),
                          column_index(current, request.column, "current"));
@@ -490,6 +492,7 @@ std::vector<ColumnDrift> drift_report(const TableView& reference, const TableVie
   for (auto& results : per_request)
     for (auto& result : results) out.push_back(std::move(result));
   std::vector<ColumnDrift*> family;
+  family.reserve(out.size());
   for (auto& result : out) family.push_back(&result);
   correct_family(family, correction);
   return out;
@@ -513,6 +516,7 @@ std::vector<ChunkDrift> drift_over_time(const TableView& reference, const TableV
     if (c >= 0) rows[static_cast<std::size_t>(c)].push_back(static_cast<std::int64_t>(i));
   }
   std::vector<std::pair<std::size_t, std::size_t>> columns;
+  columns.reserve(requests.size());
   for (const auto& request : requests)
     columns.emplace_back(column_index(reference, request.column, "reference"),
                          column_index(current, request.column, "current"));

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <numbers>
 #include <tuple>
 #include <vector>
 
@@ -11,7 +12,7 @@ namespace assay::drift {
 
 namespace {
 
-constexpr double kPi = 3.14159265358979323846;
+constexpr double kPi = std::numbers::pi;
 constexpr int kScaleExponent = 128;  // rescale by 2^128 to keep products in range
 const double kBig = std::ldexp(1.0, kScaleExponent);
 const double kSmall = std::ldexp(1.0, -kScaleExponent);
@@ -32,18 +33,18 @@ double gamma_p_series(double a, double x) {
 
 // Q(a, x) by the modified Lentz continued fraction; converges for x > a + 1.
 double gamma_q_fraction(double a, double x) {
-  constexpr double tiny = 1e-300;
+  constexpr double kTiny = 1e-300;
   double b = x + 1.0 - a;
-  double c = 1.0 / tiny;
+  double c = 1.0 / kTiny;
   double d = 1.0 / b;
   double h = d;
   for (int i = 1; i < 100000; ++i) {
     const double an = -i * (i - a);
     b += 2.0;
     d = an * d + b;
-    if (std::fabs(d) < tiny) d = tiny;
+    if (std::fabs(d) < kTiny) d = kTiny;
     c = b + an / c;
-    if (std::fabs(c) < tiny) c = tiny;
+    if (std::fabs(c) < kTiny) c = kTiny;
     d = 1.0 / d;
     const double delta = d * c;
     h *= delta;
@@ -86,9 +87,9 @@ double kolmogorov_cdf_durbin(std::int64_t n, double d) {
   v[m - 1] = (1.0 + std::pow(std::max(2.0 * h - 1.0, 0.0), m) - 2.0 * std::pow(h, m)) * factorial_inverse;
   Matrix H(static_cast<std::size_t>(m) * m, 0.0);
   for (int col = 1; col < m; ++col)
-    for (int row = col - 1; row < m; ++row) H[row * m + col] = w[row - col + 1];
-  for (int row = 0; row < m; ++row) H[row * m] = v[row];
-  for (int col = 0; col < m; ++col) H[(m - 1) * m + col] = v[m - 1 - col];
+    for (int row = col - 1; row < m; ++row) H[static_cast<std::size_t>(row) * m + col] = w[row - col + 1];
+  for (int row = 0; row < m; ++row) H[static_cast<std::size_t>(row) * m] = v[row];
+  for (int col = 0; col < m; ++col) H[static_cast<std::size_t>(m - 1) * m + col] = v[m - 1 - col];
 
   Matrix power(static_cast<std::size_t>(m) * m, 0.0);
   for (int i = 0; i < m; ++i) power[i * m + i] = 1.0;
@@ -238,7 +239,7 @@ double kolmogorov_cdf_pelz_good(std::int64_t n, double x) {
   // The remaining terms run over all integers k.
   q = std::exp(-pi2 / 2 / z2);
   double k2_extra = 0.0, k3_extra = 0.0;
-  const double sqrt3z = std::sqrt(3.0) * z;
+  const double sqrt3z = std::numbers::sqrt3 * z;
   for (int k = max_k; k > 0; --k) {
     const double k2 = static_cast<double>(k) * k;
     const double q_power = std::pow(q, k2);
@@ -255,7 +256,7 @@ double kolmogorov_cdf_pelz_good(std::int64_t n, double x) {
 
 }  // namespace
 
-double normal_sf(double z) { return 0.5 * std::erfc(z / std::sqrt(2.0)); }
+double normal_sf(double z) { return 0.5 * std::erfc(z / std::numbers::sqrt2); }
 
 double chi2_sf(double x, double dof) {
   if (std::isnan(x) || std::isnan(dof) || dof <= 0) return std::numeric_limits<double>::quiet_NaN();
@@ -288,34 +289,34 @@ double smirnov_sf(std::int64_t n, double d) {
   return clip_probability(d * sum);
 }
 
-double kolmogorov_sf(std::int64_t n, double x) {
-  if (std::isnan(x) || n <= 0) return std::numeric_limits<double>::quiet_NaN();
-  if (x >= 1.0) return 0.0;
-  if (x <= 0.0) return 1.0;
+double kolmogorov_sf(std::int64_t n, double d) {
+  if (std::isnan(d) || n <= 0) return std::numeric_limits<double>::quiet_NaN();
+  if (d >= 1.0) return 0.0;
+  if (d <= 0.0) return 1.0;
   const double nn = static_cast<double>(n);
-  const double t = nn * x;
-  if (t <= 1.0) {  // Ruben & Gambino (1982): P(D_n <= x) = n!/n^n (2t - 1)^n for t <= 1
+  const double t = nn * d;
+  if (t <= 1.0) {  // Ruben & Gambino (1982): P(D_n <= d) = n!/n^n (2t - 1)^n for t <= 1
     if (t <= 0.5) return 1.0;
     const double cdf = std::exp(std::lgamma(nn + 1) - nn * std::log(nn) + nn * std::log(2 * t - 1));
     return clip_probability(1.0 - cdf);
   }
-  if (t >= nn - 1) return clip_probability(2 * std::pow(1.0 - x, nn));  // Ruben & Gambino
-  if (x >= 0.5) return clip_probability(2 * smirnov_sf(n, x));  // the two tails cannot both occur
-  const double n_x_squared = t * x;
+  if (t >= nn - 1) return clip_probability(2 * std::pow(1.0 - d, nn));  // Ruben & Gambino
+  if (d >= 0.5) return clip_probability(2 * smirnov_sf(n, d));  // the two tails cannot both occur
+  const double n_d_squared = t * d;
   if (n <= 140) {
-    if (n_x_squared <= 0.754693) return clip_probability(1.0 - kolmogorov_cdf_durbin(n, x));
-    if (n_x_squared <= 4) return clip_probability(1.0 - kolmogorov_cdf_pomeranz(n, x));
-    return clip_probability(2 * smirnov_sf(n, x));
+    if (n_d_squared <= 0.754693) return clip_probability(1.0 - kolmogorov_cdf_durbin(n, d));
+    if (n_d_squared <= 4) return clip_probability(1.0 - kolmogorov_cdf_pomeranz(n, d));
+    return clip_probability(2 * smirnov_sf(n, d));
   }
-  if (n_x_squared >= 370.0) return 0.0;
-  if (n_x_squared >= 2.2) return clip_probability(2 * smirnov_sf(n, x));
+  if (n_d_squared >= 370.0) return 0.0;
+  if (n_d_squared >= 2.2) return clip_probability(2 * smirnov_sf(n, d));
   double cdf;
-  if (n_x_squared >= 18.0)
+  if (n_d_squared >= 18.0)
     cdf = 1.0;
-  else if (n <= 100000 && nn * std::pow(x, 1.5) <= 1.4)
-    cdf = kolmogorov_cdf_durbin(n, x);
+  else if (n <= 100000 && nn * std::pow(d, 1.5) <= 1.4)
+    cdf = kolmogorov_cdf_durbin(n, d);
   else
-    cdf = kolmogorov_cdf_pelz_good(n, x);
+    cdf = kolmogorov_cdf_pelz_good(n, d);
   return clip_probability(1.0 - cdf);
 }
 
@@ -323,16 +324,16 @@ double bessel_k(double nu, double x) {
   if (!(x > 0)) return std::numeric_limits<double>::quiet_NaN();
   // exp(-x cosh t) cosh(nu t) decays doubly exponentially; step 0.05 gives full
   // double precision, and the integrand is negligible once x (cosh t - 1) > 745.
-  constexpr double step = 0.05;
+  constexpr double kStep = 0.05;
   double sum = 0.5 * std::exp(-x);
   for (int i = 1;; ++i) {
-    const double t = i * step;
+    const double t = i * kStep;
     const double exponent = -x * std::cosh(t) + std::fabs(nu) * t;
     const double term = std::exp(-x * std::cosh(t)) * std::cosh(nu * t);
     sum += term;
     if (exponent < -x - 745.0 || (term < sum * 1e-18 && t > 1)) break;
   }
-  return sum * step;
+  return sum * kStep;
 }
 
 double cramer_von_mises_limit_cdf(double x) {

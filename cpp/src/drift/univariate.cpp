@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <iterator>
+#include <numbers>
 #include <tuple>
 #include <numeric>
 #include <unordered_map>
@@ -231,12 +232,13 @@ TestResult ks_2samp(const SortedSample& x, const SortedSample& y, PMethod method
   TestResult result;
   const std::int64_t g = std::gcd(nx, ny);
   bool exact = method == PMethod::exact || (method == PMethod::automatic && std::max(nx, ny) <= 10000);
-  if (exact && static_cast<double>(nx / g) >= 2147483647.0 / static_cast<double>(ny / g)) exact = false;
+  const std::int64_t nx_over_g = nx / g, ny_over_g = ny / g;  // lcm(nx, ny) = nx_over_g * ny
+  if (exact && static_cast<double>(nx_over_g) >= 2147483647.0 / static_cast<double>(ny_over_g)) exact = false;
   // The path count visits about n_x * n_y * 2D lattice points: above 1e9 (never the case
   // under `automatic`) the asymptotic p-value is used and `method` says so.
   if (exact && dnx * dny * std::min(1.0, 2 * d) > 1e9) exact = false;
   if (exact) {
-    const double lcm = static_cast<double>(nx / g) * dny;
+    const double lcm = static_cast<double>(nx_over_g) * dny;
     const auto h = static_cast<std::int64_t>(std::nearbyint(d * lcm));
     result.statistic = static_cast<double>(h) / lcm;
     result.pvalue = h == 0 ? 1.0 : ks_exact_outside_probability(nx, ny, h);
@@ -329,6 +331,7 @@ TestResult cramer_von_mises_2samp(const SortedSample& x, const SortedSample& y, 
 
 TestResult anderson_ksamp(const std::vector<std::reference_wrapper<const SortedSample>>& sorted_samples) {
   std::vector<std::span<const double>> samples;
+  samples.reserve(sorted_samples.size());
   for (const SortedSample& sample : sorted_samples) samples.push_back(sample.values());
   const std::size_t k = samples.size();
   if (k < 2) throw InvalidArgument("the Anderson-Darling test needs at least two samples");
@@ -392,22 +395,22 @@ TestResult anderson_ksamp(const std::vector<std::reference_wrapper<const SortedS
   const double m = K - 1;
   TestResult result;
   result.statistic = (a2kn - m) / std::sqrt(sigma2);
-  // Critical values of Scholz & Stephens' Table 2 as b0 + b1/sqrt(m) + b2/m.
-  static constexpr double b0[7] = {0.675, 1.281, 1.645, 1.96, 2.326, 2.573, 3.085};
-  static constexpr double b1[7] = {-0.245, 0.25, 0.678, 1.149, 1.822, 2.364, 3.615};
-  static constexpr double b2[7] = {-0.105, -0.305, -0.362, -0.391, -0.396, -0.345, -0.154};
-  static constexpr double significance[7] = {0.25, 0.1, 0.05, 0.025, 0.01, 0.005, 0.001};
+  // Critical values of Scholz & Stephens' Table 2 as b0 + b1/sqrt(m) + b2/m (kB0, kB1, kB2).
+  static constexpr double kB0[7] = {0.675, 1.281, 1.645, 1.96, 2.326, 2.573, 3.085};
+  static constexpr double kB1[7] = {-0.245, 0.25, 0.678, 1.149, 1.822, 2.364, 3.615};
+  static constexpr double kB2[7] = {-0.105, -0.305, -0.362, -0.391, -0.396, -0.345, -0.154};
+  static constexpr double kSignificance[7] = {0.25, 0.1, 0.05, 0.025, 0.01, 0.005, 0.001};
   Eigen::Matrix<double, 7, 3> design;
   Eigen::Matrix<double, 7, 1> log_significance;
   double lowest = std::numeric_limits<double>::infinity(), highest = -lowest;
   for (int i = 0; i < 7; ++i) {
-    const double critical = b0[i] + b1[i] / std::sqrt(m) + b2[i] / m;
+    const double critical = kB0[i] + kB1[i] / std::sqrt(m) + kB2[i] / m;
     lowest = std::min(lowest, critical);
     highest = std::max(highest, critical);
     design(i, 0) = critical * critical;
     design(i, 1) = critical;
     design(i, 2) = 1.0;
-    log_significance(i) = std::log(significance[i]);
+    log_significance(i) = std::log(kSignificance[i]);
   }
   if (result.statistic < lowest) {
     result.pvalue = 0.25;
@@ -473,7 +476,7 @@ TestResult epps_singleton_2samp(const SortedSample& x, const SortedSample& y) {
   // Pseudo-inverse and its rank with numpy's cut-offs (pinv: 1e-15 * largest singular
   // value; matrix_rank: largest * size * machine epsilon).
   Eigen::JacobiSVD<Eigen::Matrix4d> svd(estimate, Eigen::ComputeFullU | Eigen::ComputeFullV);
-  const Eigen::Vector4d singular = svd.singularValues();
+  const Eigen::Vector4d& singular = svd.singularValues();
   Eigen::Vector4d inverse_singular = Eigen::Vector4d::Zero();
   for (int i = 0; i < 4; ++i)
     if (singular(i) > 1e-15 * singular(0)) inverse_singular(i) = 1.0 / singular(i);
@@ -537,7 +540,7 @@ double wasserstein(const SortedSample& x, const SortedSample& y) {
 double energy_distance(const SortedSample& x, const SortedSample& y) {
   require_samples(x.size(), y.size(), 1, "the energy distance");
   const double scale = difference_scale(x, y);
-  return std::sqrt(2.0) * std::sqrt(cdf_distance(x, y, 2, scale)) / std::sqrt(scale);
+  return std::numbers::sqrt2 * std::sqrt(cdf_distance(x, y, 2, scale)) / std::sqrt(scale);
 }
 
 namespace {
@@ -632,7 +635,7 @@ double energy_distance(std::span<const double> x, std::span<const double> y, std
                        std::span<const double> y_weights) {
   double scale = 1.0;
   const double integral = weighted_cdf_distance(x, y, x_weights, y_weights, 2, scale);
-  return std::sqrt(2.0) * std::sqrt(integral) / std::sqrt(scale);
+  return std::numbers::sqrt2 * std::sqrt(integral) / std::sqrt(scale);
 }
 
 double normalized_wasserstein(const SortedSample& reference, const SortedSample& current) {
@@ -763,13 +766,13 @@ namespace {
 // probabilities", 2000): the Stirling error log(n!) - log(sqrt(2 pi n) (n/e)^n) and the
 // deviance bd0(x, m) = x log(x/m) + m - x, each without cancellation.
 double stirling_error(double n) {
-  if (n <= 15) return std::lgamma(n + 1) - (n + 0.5) * std::log(n) + n - 0.5 * std::log(2 * M_PI);
+  if (n <= 15) return std::lgamma(n + 1) - (n + 0.5) * std::log(n) + n - 0.5 * std::log(2 * std::numbers::pi);
   const double nn = n * n;
-  constexpr double s0 = 1.0 / 12, s1 = 1.0 / 360, s2 = 1.0 / 1260, s3 = 1.0 / 1680, s4 = 1.0 / 1188;
-  if (n > 500) return (s0 - s1 / nn) / n;
-  if (n > 80) return (s0 - (s1 - s2 / nn) / nn) / n;
-  if (n > 35) return (s0 - (s1 - (s2 - s3 / nn) / nn) / nn) / n;
-  return (s0 - (s1 - (s2 - (s3 - s4 / nn) / nn) / nn) / nn) / n;
+  constexpr double kS0 = 1.0 / 12, kS1 = 1.0 / 360, kS2 = 1.0 / 1260, kS3 = 1.0 / 1680, kS4 = 1.0 / 1188;
+  if (n > 500) return (kS0 - kS1 / nn) / n;
+  if (n > 80) return (kS0 - (kS1 - kS2 / nn) / nn) / n;
+  if (n > 35) return (kS0 - (kS1 - (kS2 - kS3 / nn) / nn) / nn) / n;
+  return (kS0 - (kS1 - (kS2 - (kS3 - kS4 / nn) / nn) / nn) / nn) / n;
 }
 
 double deviance(double x, double m) {
@@ -793,7 +796,7 @@ double log_binomial_pmf(double x, double n, double p, double q) {
   if (x == n) return q < 0.1 ? -deviance(n, n * p) - n * q : n * std::log(p);
   const double lc = stirling_error(n) - stirling_error(x) - stirling_error(n - x) - deviance(x, n * p) -
                     deviance(n - x, n * q);
-  return lc - 0.5 * (std::log(2 * M_PI) + std::log(x) + std::log1p(-x / n));
+  return lc - 0.5 * (std::log(2 * std::numbers::pi) + std::log(x) + std::log1p(-x / n));
 }
 
 // The hypergeometric law of the top-left cell of a 2x2 table with margins row1, row2
@@ -816,7 +819,10 @@ struct Hypergeometric {
 // mode (the law is log-concave), are below 1e-17 of the sum.
 double relative_tail(const Hypergeometric& law, double start, int step, double low, double high) {
   double sum = 1.0, term = 1.0;
-  for (double k = start; step > 0 ? k < high : k > low; k += step) {
+  // Counted in integers; k stays an integer below 2^53, exact in double.
+  const auto n_terms = static_cast<std::int64_t>(step > 0 ? high - start : start - low);
+  for (std::int64_t i = 0; i < n_terms; ++i) {
+    const double k = start + static_cast<double>(i * step);
     const double r = step > 0 ? law.ratio(k) : 1.0 / law.ratio(k - 1);  // P(k + step) / P(k)
     term *= r;
     sum += term;

@@ -226,8 +226,8 @@ CoalitionDesign kernel_coalitions(std::int32_t n_features, std::int64_t budget, 
   // variance of the draw counts.
   const double probability_total = cumulative.back();
   for (std::size_t c = first_sampled_index; c < design.size(); ++c) {
-    const auto size = static_cast<std::int32_t>(
-        std::count(design.masks.begin() + c * M, design.masks.begin() + (c + 1) * M, std::uint8_t{1}));
+    const std::uint8_t* mask = design.masks.data() + c * M;
+    const auto size = static_cast<std::int32_t>(std::count(mask, mask + M, std::uint8_t{1}));
     const std::int32_t cls = std::min(size, M - size);
     // A draw picks the class, then one of its C(M, cls) subsets of size cls: the pair is hit
     // by S or by its complement, which for the middle class of an even M are two subsets.

@@ -66,10 +66,14 @@ class PairWalk {
     }
     const int f = node.feature;
     const bool row_left = row_left_[id] != 0;
-    if (side_[f] == kRow) return visit(row_left ? node.left : node.right, n_path, n_row, n_reference);
+    if (side_[f] == kRow) {
+      visit(row_left ? node.left : node.right, n_path, n_row, n_reference);
+      return;
+    }
     const bool reference_left = reference_left_[id] != 0;
     if (side_[f] == kReference || row_left == reference_left) {
-      return visit(reference_left ? node.left : node.right, n_path, n_row, n_reference);
+      visit(reference_left ? node.left : node.right, n_path, n_row, n_reference);
+      return;
     }
     path_[n_path] = f;
     side_[f] = kRow;
@@ -285,8 +289,7 @@ Setup prepare(const TreeEnsemble& ensemble, const TableView& X, const TableView&
       if (!pairwise[t]) continue;
       const auto first = static_cast<std::size_t>(ensemble.tree_offsets[t]);
       const std::size_t size = ensemble.tree(t).size();
-      std::copy(decisions.begin() + first, decisions.begin() + first + size,
-                setup.reference_left.begin() + setup.decision_offset[t] + b * size);
+      std::copy_n(decisions.data() + first, size, setup.reference_left.data() + setup.decision_offset[t] + b * size);
     }
   }
   return setup;
@@ -375,8 +378,8 @@ PatternTree pattern_layout(const TreeEnsemble& ensemble, std::size_t t, bool int
       local = 0;  // never used: the tree is walked pairwise
     }
     layout.local_bit[id] = static_cast<std::int8_t>(local);
-    stack.push_back({node.right, n_children});
-    stack.push_back({node.left, n_children});
+    stack.emplace_back(node.right, n_children);
+    stack.emplace_back(node.left, n_children);
   }
   return layout;
 }
@@ -443,11 +446,11 @@ void fill_table(int n, const double* histogram, const std::vector<std::vector<do
 // the diagonal is left 0 (main effects are set from the values).
 void fill_interaction_table(int n, const double* histogram, const std::vector<std::vector<double>>& shapley,
                             double* table) {
-  std::array<double, kMaxPatternFeatures * kMaxPatternFeatures> both_x{};
+  std::array<double, std::size_t{kMaxPatternFeatures} * kMaxPatternFeatures> both_x{};
   std::array<double, kMaxPatternFeatures> mixed{};
   for (std::uint32_t a = 0; a < (1u << n); ++a) {
     double both_z = 0;
-    std::fill(both_x.begin(), both_x.begin() + n * n, 0.0);
+    std::fill(both_x.begin(), both_x.begin() + static_cast<std::ptrdiff_t>(n) * n, 0.0);
     std::fill(mixed.begin(), mixed.begin() + n, 0.0);
     for_each_pattern_pair(n, histogram, a, [&](std::uint32_t c, int s, int t, double h) {
       if (t >= 2) both_z += 0.5 * h * shapley[s][t - 2];

@@ -1,6 +1,7 @@
 #include "json.hpp"
 
 #include <cstdlib>
+#include <utility>
 
 #include "assay/common/error.hpp"
 

@@ -6,10 +6,11 @@
 #include <memory>
 #include <string>
 #include <string_view>
-#include <utility>
 #include <vector>
 
 namespace assay::explain::json {
+
+struct Member;
 
 struct Value {
   enum class Kind { null, boolean, number, string, array, object } kind = Kind::null;
@@ -17,10 +18,17 @@ struct Value {
   double number = 0.0;
   std::string text;
   std::vector<Value> items;                            // arrays
-  std::vector<std::pair<std::string, Value>> members;  // objects
+  // Objects. A named struct rather than std::pair<std::string, Value>: std::vector allows an
+  // element type that is still incomplete here, std::pair does not (clang rejects it).
+  std::vector<Member> members;
 
   // The member `key` of an object, or nullptr.
   const Value* find(std::string_view key) const;
+};
+
+struct Member {
+  std::string key;
+  Value value;
 };
 
 // Parses `text`; throws InvalidArgument("<what>: ...") on malformed input.

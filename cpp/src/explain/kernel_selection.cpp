@@ -10,6 +10,7 @@
 #include <limits>
 #include <numbers>
 #include <string>
+#include <string_view>
 #include <utility>
 
 #include "assay/common/error.hpp"
@@ -24,7 +25,7 @@ namespace {
 // scikit-learn's LassoLarsIC: at most this many LARS steps.
 constexpr std::int32_t kInformationCriterionSteps = 500;
 
-std::string method_name(Selection selection) {
+std::string_view method_name(Selection selection) {
   switch (selection) {
     case Selection::num_features: return "num_features";
     case Selection::aic: return "aic";
@@ -176,7 +177,7 @@ void kernel_shap_values_selected(const CoalitionDesign& design, std::span<const 
   const auto C = static_cast<std::int64_t>(design.size());
   const Selection selection = l1_reg.selection;
   if ((selection == Selection::aic || selection == Selection::bic) && 2 * C <= M + 1) {
-    throw InvalidArgument("l1_reg: '" + method_name(selection) + "' estimates the noise variance by least squares on " +
+    throw InvalidArgument("l1_reg: '" + std::string(method_name(selection)) + "' estimates the noise variance by least squares on " +
                           "2 x " + std::to_string(C) + " augmented rows, which needs more than " +
                           std::to_string(M + 1) + " (features + 1); raise nsamples or use num_features(k)");
   }
@@ -223,8 +224,9 @@ void kernel_shap_values_selected(const CoalitionDesign& design, std::span<const 
   };
   const SlotProducts gram = slot_products(Z);
   std::vector<Matrix> gram_without;
+  if (G > 1) gram_without.reserve(G);
   for (std::int32_t g = 0; g < G && G > 1; ++g) {
-    gram_without.push_back(gram.enumerated + scale * (gram.total - gram.enumerated - gram.groups[g]));
+    gram_without.emplace_back(gram.enumerated + scale * (gram.total - gram.enumerated - gram.groups[g]));
   }
   const AugmentedProblem problem = augmented_problem(Z, weights, selection);
   const bool centred = selection != Selection::num_features;

@@ -31,13 +31,13 @@ std::vector<double> numbers(const Block& block, const std::string& key, std::siz
   const char* p = it->second.c_str();
   while (true) {
     while (*p == ' ') ++p;
-    if (*p == '\0') break;
     char* end = nullptr;
     const double number = std::strtod(p, &end);
-    if (end == p) bad(where + "." + key + " holds a non-number");
+    if (end == p) break;  // the end of the text, or something that is not a number
     out.push_back(number);
     p = end;
   }
+  if (*p != '\0') bad(where + "." + key + " holds a non-number");
   if (expected != static_cast<std::size_t>(-1) && out.size() != expected) {
     bad(where + "." + key + " has " + std::to_string(out.size()) + " entries, expected " + std::to_string(expected));
   }
@@ -63,7 +63,7 @@ void add_tree(TreeEnsemble& ensemble, const Block& block, std::size_t index, int
   const auto n_inner = n_leaf - 1;
   const auto leaf_value = numbers(block, "leaf_value", n_leaf, where);
   std::vector<double> leaf_count(n_leaf, 0.0);
-  if (n_inner > 0 || block.count("leaf_count")) leaf_count = numbers(block, "leaf_count", n_leaf, where);
+  if (n_inner > 0 || block.contains("leaf_count")) leaf_count = numbers(block, "leaf_count", n_leaf, where);
   std::vector<double> feature, threshold, decision, left, right, inner_count, cat_boundaries, cat_threshold;
   if (n_inner > 0) {
     feature = numbers(block, "split_feature", n_inner, where);
@@ -72,7 +72,7 @@ void add_tree(TreeEnsemble& ensemble, const Block& block, std::size_t index, int
     left = numbers(block, "left_child", n_inner, where);
     right = numbers(block, "right_child", n_inner, where);
     inner_count = numbers(block, "internal_count", n_inner, where);
-    const long n_cat = block.count("num_cat") ? integer(block, "num_cat", where) : 0;
+    const long n_cat = block.contains("num_cat") ? integer(block, "num_cat", where) : 0;
     if (n_cat < 0) bad(where + ".num_cat is negative");
     if (n_cat > 0) {
       cat_boundaries = numbers(block, "cat_boundaries", static_cast<std::size_t>(n_cat) + 1, where);
@@ -166,19 +166,19 @@ TreeEnsemble read_lightgbm_text(std::string_view text) {
     if (line.empty()) continue;
     if (line == "end of trees") {
       ended = true;
-    } else if (line.substr(0, 5) == "Tree=") {
+    } else if (line.starts_with("Tree=")) {
       trees.emplace_back();
       current = &trees.back();
     } else if (const auto eq = line.find('='); eq != std::string_view::npos) {
       (*current)[std::string(line.substr(0, eq))] = std::string(line.substr(eq + 1));
     }
   }
-  if (header.find("version") == header.end() || header.find("max_feature_idx") == header.end()) {
+  if (!header.contains("version") || !header.contains("max_feature_idx")) {
     bad("not a LightGBM text model (no version or max_feature_idx)");
   }
   if (!ended) bad("truncated: 'end of trees' is missing");
   const long max_feature = integer(header, "max_feature_idx", "header");
-  const long per_iteration = header.count("num_tree_per_iteration") ? integer(header, "num_tree_per_iteration", "header") : 1;
+  const long per_iteration = header.contains("num_tree_per_iteration") ? integer(header, "num_tree_per_iteration", "header") : 1;
   if (max_feature < 0 || max_feature >= INT32_MAX) bad("max_feature_idx is out of range");
   if (per_iteration < 1 || per_iteration > 100000) bad("num_tree_per_iteration is out of range");
   ensemble.n_features = static_cast<std::int32_t>(max_feature + 1);

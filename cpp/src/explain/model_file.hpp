@@ -52,8 +52,8 @@ auto load_model_file(std::string_view format, Load&& load) -> decltype(load()) {
   } catch (const InvalidArgument& error) {
     std::string message = printable(error.what());
     // The IR's own checks say "model: ..."; name the format instead.
-    if (message.rfind("model: ", 0) == 0) message.erase(0, 7);
-    if (message.rfind(format, 0) != 0) message = std::string(format) + ": " + message;
+    if (message.starts_with("model: ")) message.erase(0, 7);
+    if (!message.starts_with(format)) message = std::string(format) + ": " + message;
     throw UnsupportedModel(message);
   }
 }

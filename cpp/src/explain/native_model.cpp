@@ -172,8 +172,8 @@ bool leaf_paths_fit(const TreeEnsemble& ensemble) {
         steps += depth;
         continue;
       }
-      stack.push_back({tree[node].left, depth + 1});
-      stack.push_back({tree[node].right, depth + 1});
+      stack.emplace_back(tree[node].left, depth + 1);
+      stack.emplace_back(tree[node].right, depth + 1);
     }
     if (steps > kMaxSteps) return false;
   }

@@ -113,6 +113,9 @@ class StopCheck {
   StopCheck(const Progress& progress, std::size_t total) : progress_(progress), total_(total) {}
   StopCheck(const StopCheck&) = delete;
   StopCheck& operator=(const StopCheck&) = delete;
+  StopCheck(StopCheck&&) = delete;
+  StopCheck& operator=(StopCheck&&) = delete;
+  ~StopCheck() = default;
 
   // A Progress forwarding to the caller's, for the loops of this call.
   Progress reporting() {

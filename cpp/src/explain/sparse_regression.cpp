@@ -8,6 +8,7 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <ranges>
 #include <string>
 
 #include "assay/common/error.hpp"
@@ -178,9 +179,9 @@ LarsPath lars_path(std::span<const double> gram, std::span<const double> xy, dou
         active.erase(active.begin() + t);
         signs.erase(signs.begin() + t);
       }
-      for (auto it = left.rbegin(); it != left.rend(); ++it) {
-        inactive.insert(inactive.begin(), *it);
-        correlation.insert(correlation.begin(), xy[*it] - G.row(*it).dot(next));
+      for (const std::int32_t j : std::views::reverse(left)) {
+        inactive.insert(inactive.begin(), j);
+        correlation.insert(correlation.begin(), xy[j] - G.row(j).dot(next));
       }
       std::vector<std::int32_t> kept;
       for (const std::int32_t j : active) {  // refactor the smaller active set
@@ -205,27 +206,27 @@ std::vector<double> lasso_coordinate_descent(std::span<const double> gram, std::
   const ConstMatrixMap G(gram.data(), M, M);
   // In units of the objective times n_samples: 1/2 ||y - X b||^2 + penalty ||b||_1.
   const double penalty = alpha * n_samples;
-  std::vector<double> b(M, 0.0), Gb(M, 0.0), xtr(M);
-  auto move = [&](std::int64_t j, double value) {  // b_j = value, keeping Gb = G b
+  std::vector<double> b(M, 0.0), gram_b(M, 0.0), xtr(M);
+  auto move = [&](std::int64_t j, double value) {  // b_j = value, keeping gram_b = G b
     const double change = value - b[j];
     if (change == 0.0) return;
-    for (std::int64_t i = 0; i < M; ++i) Gb[i] += change * G(j, i);
+    for (std::int64_t i = 0; i < M; ++i) gram_b[i] += change * G(j, i);
     b[j] = value;
   };
   // The duality gap at b with the dual point r scaled into the feasible set
   // ||X^T theta||_inf <= penalty (Fercoq et al. 2015); also sets xtr = X^T r.
   double dual_norm = 0.0;
-  auto duality_gap = [&]() {
-    double b_xy = 0.0, b_Gb = 0.0, l1 = 0.0;
+  auto duality_gap = [&] {
+    double b_xy = 0.0, b_gram_b = 0.0, l1 = 0.0;
     dual_norm = 0.0;
     for (std::int64_t j = 0; j < M; ++j) {
-      xtr[j] = xy[j] - Gb[j];
+      xtr[j] = xy[j] - gram_b[j];
       dual_norm = std::max(dual_norm, std::abs(xtr[j]));
       b_xy += b[j] * xy[j];
-      b_Gb += b[j] * Gb[j];
+      b_gram_b += b[j] * gram_b[j];
       l1 += std::abs(b[j]);
     }
-    const double residual2 = yy - 2.0 * b_xy + b_Gb, residual_y = yy - b_xy;
+    const double residual2 = yy - 2.0 * b_xy + b_gram_b, residual_y = yy - b_xy;
     const double scale = dual_norm > penalty ? penalty / dual_norm : 1.0;
     const double primal = 0.5 * residual2 + penalty * l1;
     const double dual = -0.5 * scale * scale * residual2 + scale * residual_y;
@@ -238,7 +239,7 @@ std::vector<double> lasso_coordinate_descent(std::span<const double> gram, std::
   // boundary of the dual feasible set exceeds the radius sqrt(2 gap) / penalty.
   std::vector<std::uint8_t> excluded(M, 0);
   std::vector<std::int64_t> working;
-  auto screen = [&]() {
+  auto screen = [&] {
     working.clear();
     for (std::int64_t j = 0; j < M; ++j) {
       if (excluded[j]) continue;
@@ -258,7 +259,7 @@ std::vector<double> lasso_coordinate_descent(std::span<const double> gram, std::
     double largest = 0.0, largest_change = 0.0;
     for (const std::int64_t j : working) {
       const double previous = b[j];
-      const double z = xy[j] - Gb[j] + previous * G(j, j);  // X_j^T (r + b_j X_j)
+      const double z = xy[j] - gram_b[j] + previous * G(j, j);  // X_j^T (r + b_j X_j)
       const double soft = std::max(std::abs(z) - penalty, 0.0);
       move(j, (z > 0 ? soft : -soft) / G(j, j));
       largest_change = std::max(largest_change, std::abs(b[j] - previous));

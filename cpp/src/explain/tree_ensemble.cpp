@@ -158,8 +158,8 @@ void TreeEnsemble::finalize() {
       const bool covered = node.cover > 0;
       child_fractions[2 * (first + id)] = covered ? tree_nodes[node.left].cover / node.cover : 0.5;
       child_fractions[2 * (first + id) + 1] = covered ? tree_nodes[node.right].cover / node.cover : 0.5;
-      stack.push_back({node.left, depth + 1});
-      stack.push_back({node.right, depth + 1});
+      stack.emplace_back(node.left, depth + 1);
+      stack.emplace_back(node.right, depth + 1);
     }
   }
 }

@@ -65,7 +65,7 @@ class QuadraturePath {
         rules_(rules),
         one_(ensemble.n_features, 1.0),
         zero_(ensemble.n_features, 1.0),
-        products_((rules.max_depth + 2) * rules.max_points) {}
+        products_(static_cast<std::size_t>(rules.max_depth + 2) * rules.max_points) {}
 
   void start_tree(std::size_t t, const double* x) {
     nodes_ = ensemble_.tree(t).data();
@@ -102,9 +102,9 @@ class QuadratureShap : QuadraturePath {
   QuadratureShap(const TreeEnsemble& ensemble, const QuadratureRules& rules)
       : QuadraturePath(ensemble, rules),
         n_outputs_(ensemble.n_outputs),
-        sums_((rules.max_depth + 2) * rules.max_points * ensemble.n_outputs),
-        coefficients_((rules.max_depth + 2) * rules.max_points),
-        inverses_((rules.max_depth + 2) * rules.max_points) {}
+        sums_(static_cast<std::size_t>(rules.max_depth + 2) * rules.max_points * ensemble.n_outputs),
+        coefficients_(static_cast<std::size_t>(rules.max_depth + 2) * rules.max_points),
+        inverses_(static_cast<std::size_t>(rules.max_depth + 2) * rules.max_points) {}
 
   // Adds the tree's SHAP values for row x to phi (n_features * n_outputs).
   void add_tree(std::size_t t, const double* x, double* phi) {
@@ -137,7 +137,7 @@ class QuadratureShap : QuadraturePath {
       }
       return;
     }
-    std::fill(sums, sums + Q * K, 0.0);
+    std::fill(sums, sums + static_cast<std::ptrdiff_t>(Q) * K, 0.0);
     const bool left = goes_left(node, ensemble_.category_bits.data(), x_[node.feature]);
     const int f = node.feature;
     const double one_before = one_[f], zero_before = zero_[f];
@@ -150,7 +150,7 @@ class QuadratureShap : QuadraturePath {
     const double difference_before = one_before - zero_before;
     double* child_products = products_.data() + static_cast<std::size_t>(depth + 1) * Q;
     double* coefficients = coefficients_.data() + static_cast<std::size_t>(depth) * Q;
-    const double* child_sums = sums + Q * K;
+    const double* child_sums = sums + static_cast<std::ptrdiff_t>(Q) * K;
     const double* fractions = ensemble_.child_fractions.data() + 2 * (first_node_ + id);
     for (int side = 0; side < 2; ++side) {
       const std::int32_t child = side == 0 ? node.left : node.right;
@@ -184,7 +184,7 @@ class QuadratureShap : QuadraturePath {
       if (nodes_[child].left < 0) {
         // A leaf child: its sums directly (what descend would do, without the call).
         const double* value = ensemble_.leaf_value(tree_, child);
-        double* leaf_sums = sums + Q * K;
+        double* leaf_sums = sums + static_cast<std::ptrdiff_t>(Q) * K;
         for (int q = 0; q < Q; ++q) {
           for (int k = 0; k < K; ++k) leaf_sums[q * K + k] = child_products[q] * value[k];
         }
@@ -335,7 +335,7 @@ class QuadratureInteractions : QuadraturePath {
   QuadratureInteractions(const TreeEnsemble& ensemble, const QuadratureRules& rules)
       : QuadraturePath(ensemble, rules),
         path_features_(rules.max_depth + 1),
-        inverse_((rules.max_depth + 1) * rules.max_points) {}
+        inverse_(static_cast<std::size_t>(rules.max_depth + 1) * rules.max_points) {}
 
   // Adds the off-diagonal interactions of tree t for row x to out (M * M * K).
   void add_tree(std::size_t t, const double* x, double* out) {
@@ -428,8 +428,8 @@ void add_expected_leaf(const TreeEnsemble& ensemble, std::size_t t, double* out)
       for (int k = 0; k < ensemble.n_outputs; ++k) out[k] += weight * value[k];
       continue;
     }
-    stack.push_back({node.right, weight * fractions[2 * id + 1]});
-    stack.push_back({node.left, weight * fractions[2 * id]});
+    stack.emplace_back(node.right, weight * fractions[2 * std::ptrdiff_t{id} + 1]);
+    stack.emplace_back(node.left, weight * fractions[2 * std::ptrdiff_t{id}]);
   }
 }
 

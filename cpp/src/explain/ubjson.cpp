@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <cstring>
 #include <limits>
+#include <utility>
 
 #include "assay/common/error.hpp"
 #include "json.hpp"
@@ -48,11 +49,11 @@ class UbjsonParser {
   }
 
   // A big-endian number of N bytes as an unsigned integer.
-  template <int N>
+  template <int kBytes>
   std::uint64_t big_endian() {
-    if (left() < N) fail("truncated number");
+    if (left() < kBytes) fail("truncated number");
     std::uint64_t out = 0;
-    for (int i = 0; i < N; ++i) out = (out << 8) | static_cast<unsigned char>(bytes_[pos_++]);
+    for (int i = 0; i < kBytes; ++i) out = (out << 8) | static_cast<unsigned char>(bytes_[pos_++]);
     return out;
   }
 

@@ -41,7 +41,8 @@ double smoothed_edf(std::span<const double> positives, std::span<const double> r
   if (!(concentration >= 0) || !std::isfinite(concentration)) {
     throw InvalidArgument("concentration must be a finite non-negative number");
   }
-  double min_log = INFINITY, max_log = -INFINITY, min_log_not = INFINITY, max_log_not = -INFINITY;
+  constexpr double kInf = std::numeric_limits<double>::infinity();
+  double min_log = kInf, max_log = -kInf, min_log_not = kInf, max_log_not = -kInf;
   bool any = false;
   for (std::size_t g = 0; g < rows.size(); ++g) {
     if (rows[g] <= 0) continue;

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <algorithm>
 #include <limits>
+#include <numbers>
 #include <sstream>
 #include <string>
 
@@ -40,8 +41,8 @@ double normal_quantile(double p) {
         ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
   }
   // One Halley step: e = Phi(x) - p.
-  const double e = 0.5 * std::erfc(-x / std::sqrt(2.0)) - p;
-  const double u = e * std::sqrt(2 * M_PI) * std::exp(x * x / 2);
+  const double e = 0.5 * std::erfc(-x / std::numbers::sqrt2) - p;
+  const double u = e * std::sqrt(2 * std::numbers::pi) * std::exp(x * x / 2);
   return x - u / (1 + x * u / 2);
 }
 
@@ -87,10 +88,10 @@ Interval wilson_checked(double x, double n, double z) {
 
 }  // namespace
 
-Interval wilson(double x, double n, double z) {
-  check_pair(x, n, "successes", "trials");
+Interval wilson(double successes, double trials, double z) {
+  check_pair(successes, trials, "successes", "trials");
   check_z(z);
-  return wilson_checked(x, n, z);
+  return wilson_checked(successes, trials, z);
 }
 
 Interval newcombe(double x1, double n1, double x2, double n2, double z) {

@@ -24,7 +24,7 @@ void rate(double num, double den, Undefined reason, Convention convention, doubl
 
 }  // namespace
 
-std::string describe(Undefined reason) {
+std::string_view describe(Undefined reason) {
   switch (reason) {
     case Undefined::none: return "";
     case Undefined::empty_group: return "the group has no rows";

@@ -29,7 +29,7 @@ struct Bits {
 // Poisson(1) by inversion of its CDF.
 class PoissonOne {
  public:
-  PoissonOne() {
+  PoissonOne() noexcept {
     double p = std::exp(-1.0), sum = 0;
     for (int k = 0; k < kMax; ++k) {
       sum += p;

@@ -545,10 +545,9 @@ void check_conflicts(const TableView& data, std::size_t target_index, const Chec
   const ColumnView& target = data.column(target_index);
   auto groups = identical_row_groups(data, features, n_jobs);
   std::erase_if(groups, [&](const auto& g) {
-    for (std::int64_t r : g) {
-      if (!cells_equal(target, static_cast<std::size_t>(g.front()), target, static_cast<std::size_t>(r))) return false;
-    }
-    return true;
+    return std::ranges::all_of(g, [&](std::int64_t r) {
+      return cells_equal(target, static_cast<std::size_t>(g.front()), target, static_cast<std::size_t>(r));
+    });
   });
   if (groups.empty()) return;
   std::int64_t rows = 0;

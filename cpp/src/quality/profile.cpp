@@ -481,17 +481,17 @@ void validate(const NumericProfile& p) {
 
 void validate(const CategoricalProfile& p) { validate_shared(p); }
 
-void validate(const TableProfile& t) {
+void validate(const TableProfile& profile) {
   std::vector<std::string> names;
-  for (const auto& p : t.numeric) {
+  for (const auto& p : profile.numeric) {
     validate(p);
     names.push_back(p.name);
   }
-  for (const auto& p : t.categorical) {
+  for (const auto& p : profile.categorical) {
     validate(p);
     names.push_back(p.name);
   }
-  std::vector<std::string> order = t.column_order;
+  std::vector<std::string> order = profile.column_order;
   std::sort(names.begin(), names.end());
   std::sort(order.begin(), order.end());
   if (names != order || std::adjacent_find(names.begin(), names.end()) != names.end()) {

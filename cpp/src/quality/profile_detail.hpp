@@ -41,7 +41,7 @@ NumericProfile profile_sorted(const ColumnView& column, const SortedColumn& sort
 CategoricalProfile profile_valid_codes(const ColumnView& column, const ProfileOptions& options);
 
 // sorted_quantile and sorted_mad (profile.hpp) over the finite values of a sorted column.
-double quantile(const FiniteValues& finite, double p);
-double mad(const FiniteValues& finite, double median);
+double quantile(const FiniteValues& sorted, double p);
+double mad(const FiniteValues& sorted, double median);
 
 }  // namespace assay::quality::detail

@@ -50,7 +50,7 @@ void parallel_for(std::ptrdiff_t n, int n_threads, Body&& body) {
     try {
       body(i);
     } catch (...) {
-      std::lock_guard<std::mutex> lock(error_mutex);
+      std::scoped_lock lock(error_mutex);
       if (!first_error) first_error = std::current_exception();
 #pragma omp atomic write
       failed = true;

@@ -117,7 +117,7 @@ struct ColumnRequest {
   // Thresholds by test, for entries of `thresholds` that are NaN or missing (this is
   // how a threshold set for a test reaches a column whose test 'auto' picks); tests
   // not listed use default_threshold.
-  std::map<Test, double> test_thresholds{};
+  std::map<Test, double> test_thresholds{};  // NOLINT(readability-redundant-member-init): -Wmissing-field-initializers
 };
 
 // Multiple-testing corrections, with the adjusted p-values statsmodels' multipletests

@@ -43,7 +43,8 @@ class SortedSample {
   static SortedSample from_sorted(std::vector<double>&& values, const std::string& argument);
 
   std::span<const double> values() const { return values_; }
-  operator std::span<const double>() const { return values_; }  // NOLINT: read-only view
+  // Implicit on purpose: a SortedSample goes wherever a read-only span of values does.
+  operator std::span<const double>() const { return values_; }
   std::size_t size() const { return values_.size(); }
   bool empty() const { return values_.empty(); }
   double operator[](std::size_t i) const { return values_[i]; }
@@ -145,9 +146,10 @@ TestResult chisquare_goodness_of_fit(std::span<const double> reference_counts, s
 // counts.
 TestResult fisher_exact(std::int64_t a, std::int64_t b, std::int64_t c, std::int64_t d);
 
-// Pooled two-proportion z-test: `count1` successes of `nobs1` trials against `count2`
-// of `nobs2`, two-sided. Counts and trials are whole numbers, trials > 0.
-TestResult two_proportion_z(double count1, double nobs1, double count2, double nobs2);
+// Pooled two-proportion z-test: `k1` successes of `n1` trials against `k2` of `n2`
+// (statsmodels' count1, nobs1, count2, nobs2, the names its messages use), two-sided.
+// Counts and trials are whole numbers, trials > 0.
+TestResult two_proportion_z(double k1, double n1, double k2, double n2);
 
 // --- distances between discrete distributions ---------------------------------------
 // p and q are weights over the same bins (proportions, or counts): finite,

@@ -43,7 +43,8 @@ struct InterventionalOptions {
   OutputTransform transform = OutputTransform::identity;
   int n_jobs = 0;
   InterventionalAlgorithm algorithm = InterventionalAlgorithm::automatic;
-  std::span<const double> labels{};  // one per row explained, for the losses only
+  // One per row explained, for the losses only.
+  std::span<const double> labels{};  // NOLINT(readability-redundant-member-init): -Wmissing-field-initializers
 };
 
 // `weights` is empty (uniform) or one non-negative weight per background row, not all

@@ -137,7 +137,7 @@ TreeEnsemble from_arrays(const std::vector<ArrayTree>& trees, std::int32_t n_fea
 // `missing` is the value that the model's training data used for missing values
 // (XGBoost's DMatrix / scikit-learn wrapper parameter; not recorded in the file): when
 // it is not NaN, values equal to it (in float32) take the default child, as NaN does.
-TreeEnsemble load_xgboost_json(std::string_view json, double missing = std::numeric_limits<double>::quiet_NaN());
+TreeEnsemble load_xgboost_json(std::string_view text, double missing = std::numeric_limits<double>::quiet_NaN());
 
 // The same model in UBJSON (Booster.save_raw("ubj"), .ubj files); same errors.
 TreeEnsemble load_xgboost_ubjson(std::string_view bytes, double missing = std::numeric_limits<double>::quiet_NaN());

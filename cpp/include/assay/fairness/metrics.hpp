@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "assay/fairness/stats.hpp"
@@ -56,7 +57,7 @@ enum class Undefined : std::uint8_t {
   constant_target,        // R^2: y_true is constant in the group
 };
 
-std::string describe(Undefined reason);
+std::string_view describe(Undefined reason);
 
 struct MetricValues {
   std::vector<double> values;

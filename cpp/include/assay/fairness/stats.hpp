@@ -49,18 +49,18 @@ struct RegressionStats {
 };
 
 // row_group[i] in [-1, n_groups): -1 rows are skipped. y_true / y_pred are class codes
-// in [0, n_classes). `weights` is nullopt (unweighted: every row weighs 1) or one
+// in [0, n_classes). `sample_weight` is nullopt (unweighted: every row weighs 1) or one
 // finite, non-negative weight per row. Throws InvalidArgument naming the argument on
 // bad input.
 using Weights = std::optional<std::span<const double>>;
 ConfusionStats accumulate_confusion(std::span<const std::int32_t> row_group, std::int32_t n_groups,
                                     std::span<const std::int32_t> y_true, std::span<const std::int32_t> y_pred,
-                                    std::int32_t n_classes, const Weights& weights, int n_jobs);
+                                    std::int32_t n_classes, const Weights& sample_weight, int n_jobs);
 
 // y_true and y_pred must be finite.
 RegressionStats accumulate_regression(std::span<const std::int32_t> row_group, std::int32_t n_groups,
                                       std::span<const double> y_true, std::span<const double> y_pred,
-                                      const Weights& weights, int n_jobs);
+                                      const Weights& sample_weight, int n_jobs);
 
 // Statistics of the rows of a and b together (same groups, classes and weighting).
 ConfusionStats merge(const ConfusionStats& a, const ConfusionStats& b);
