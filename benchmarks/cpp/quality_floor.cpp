@@ -50,10 +50,17 @@ std::vector<double> numeric_column(std::size_t rows, int j) {
   std::vector<double> x(rows);
   for (double& v : x) {
     switch (j % 4) {
-      case 0: v = rng.normal(); break;
-      case 1: v = std::exp(rng.normal()); break;
-      case 2: v = static_cast<double>(rng.below(100)); break;
-      default: v = std::round((50.0 + 10.0 * rng.normal()) * 100.0) / 100.0;
+      case 0:
+        v = rng.normal();
+        break;
+      case 1:
+        v = std::exp(rng.normal());
+        break;
+      case 2:
+        v = static_cast<double>(rng.below(100));
+        break;
+      default:
+        v = std::round((50.0 + 10.0 * rng.normal()) * 100.0) / 100.0;
     }
     if (rng.uniform() < 0.02) v = NAN;
   }
@@ -124,21 +131,30 @@ int main(int argc, char** argv) {
   };
   const std::vector<Row> results = {
       {"assay::quality::check (profile + every check)",
-       median_seconds(repeats, [&] { sink = static_cast<double>(assay::quality::check(table, "", nullptr, {}).findings.size()); })},
+       median_seconds(
+           repeats,
+           [&] { sink = static_cast<double>(assay::quality::check(table, "", nullptr, {}).findings.size()); })},
       {"assay::quality::check, n_jobs=1",
-       median_seconds(repeats, [&] { sink = static_cast<double>(assay::quality::check(table, "", nullptr, {}, {}, {}, 1).findings.size()); })},
+       median_seconds(repeats,
+                      [&] {
+                        sink = static_cast<double>(
+                            assay::quality::check(table, "", nullptr, {}, {}, {}, 1).findings.size());
+                      })},
       {"piece: order the 20 columns with ~1M distinct values (vqsort)",
-       median_seconds(repeats, [&] { over_columns(high, [&](const auto& c, auto& sorter) { sink = sorter.sort(c).size(); }); })},
+       median_seconds(repeats,
+                      [&] { over_columns(high, [&](const auto& c, auto& sorter) { sink = sorter.sort(c).size(); }); })},
       {"piece: count the 20 columns with few distinct values into runs",
-       median_seconds(repeats, [&] { over_columns(low, [&](const auto& c, auto& sorter) { sink = sorter.sort(c).size(); }); })},
+       median_seconds(repeats,
+                      [&] { over_columns(low, [&](const auto& c, auto& sorter) { sink = sorter.sort(c).size(); }); })},
       {"piece: HyperLogLog sketch of the 20 high-cardinality columns",
-       median_seconds(repeats, [&] {
-         over_columns(high, [&](const auto& c, auto&) {
-           assay::HyperLogLog sketch;
-           sketch.add_doubles(c);
-           sink = sketch.estimate();
-         });
-       })},
+       median_seconds(repeats,
+                      [&] {
+                        over_columns(high, [&](const auto& c, auto&) {
+                          assay::HyperLogLog sketch;
+                          sketch.add_doubles(c);
+                          sink = sketch.estimate();
+                        });
+                      })},
       {"piece: row hashes of the 50 columns (duplicate rows)",
        median_seconds(repeats, [&] { sink = static_cast<double>(assay::hash_rows(table, all_columns, 0)[0]); })},
   };

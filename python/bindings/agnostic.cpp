@@ -229,7 +229,7 @@ void bind_agnostic(py::module_& m) {
   m.def(
       "random_permutations",
       [](std::int32_t n_features, std::int64_t n_permutations, std::uint64_t seed) {
-        const auto permutations = ex::random_permutations(n_features, n_permutations, seed);
+        auto permutations = ex::random_permutations(n_features, n_permutations, seed);
         return to_numpy(std::move(permutations), {static_cast<py::ssize_t>(n_permutations), n_features});
       },
       py::arg("n_features"), py::arg("n_permutations"), py::arg("seed"));

@@ -56,7 +56,8 @@ void bind_common(py::module_& m) {
   static PyObject* const resource_limit = py::object(errors.attr("ResourceLimitError")).release().ptr();
   static PyObject* const unsupported_model = py::object(errors.attr("UnsupportedModelError")).release().ptr();
   static PyObject* const corrupted_state = py::object(errors.attr("CorruptedStateError")).release().ptr();
-  py::register_exception_translator([](std::exception_ptr p) {
+  // pybind11 takes translators as void (*)(std::exception_ptr): the parameter is by value.
+  py::register_exception_translator([](std::exception_ptr p) {  // NOLINT(performance-unnecessary-value-param)
     try {
       if (p) std::rethrow_exception(p);
     } catch (const InvalidType& e) {

@@ -32,9 +32,9 @@ using CArray = py::array_t<T, py::array::c_style | py::array::forcecast>;
 using Doubles = CArray<double>;
 
 // The elements of a C-contiguous array, in memory order.
-template <class T, int Flags>
-  requires((Flags & py::array::c_style) != 0)
-std::span<const T> span_of(const py::array_t<T, Flags>& array) {
+template <class T, int kFlags>
+  requires((kFlags & py::array::c_style) != 0)
+std::span<const T> span_of(const py::array_t<T, kFlags>& array) {
   return {array.data(), static_cast<std::size_t>(array.size())};
 }
 

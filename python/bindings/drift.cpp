@@ -124,6 +124,7 @@ void bind_drift(py::module_& m) {
         {
           py::gil_scoped_release release;
           std::vector<drift::SortedSample> sorted;
+          sorted.reserve(samples.size());
           for (std::size_t i = 0; i < samples.size(); ++i)
             sorted.push_back(drift::SortedSample::sort(span_of(samples[i]), "samples[" + std::to_string(i) + "]"));
           result = drift::anderson_ksamp(

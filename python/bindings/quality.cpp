@@ -25,7 +25,7 @@ void set_table_entries(quality::ValueTable<Value>& table, const std::vector<std:
 // Properties shared by both profile kinds.
 template <class Profile>
 void bind_profile_common(py::class_<Profile>& cls) {
-  using Value = typename decltype(std::declval<Profile&>().values.entries)::value_type;
+  using Value = decltype(std::declval<Profile&>().values.entries)::value_type;
   using ValueType = decltype(std::declval<Value&>().value);
   cls.def(py::init<>())
       .def_readwrite("name", &Profile::name)

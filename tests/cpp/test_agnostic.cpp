@@ -46,7 +46,9 @@ TEST(Agnostic, GrayCodeVisitsEveryCoalitionOnceChangingOneFeature) {
   std::vector<int> seen(64, 0);
   for (std::size_t c = 0; c < design.size(); ++c) {
     ++seen[bits_of(design, c)];
-    if (c > 0) { EXPECT_EQ(std::popcount(bits_of(design, c) ^ bits_of(design, c - 1)), 1); }
+    if (c > 0) {
+      EXPECT_EQ(std::popcount(bits_of(design, c) ^ bits_of(design, c - 1)), 1);
+    }
   }
   for (int count : seen) EXPECT_EQ(count, 1);
   EXPECT_THROW(ex::gray_code_coalitions(31), assay::InvalidArgument);
@@ -115,7 +117,7 @@ TEST(Agnostic, SampledKernelIsAdditiveAndThreadInvariant) {
 }
 
 TEST(Agnostic, MaskedRowsAndBackgroundMeans) {
-  const std::vector<double> X{1, 2, 3, 4, 5, 6};     // 2 rows x 3 features
+  const std::vector<double> X{1, 2, 3, 4, 5, 6};              // 2 rows x 3 features
   const std::vector<double> background{0, 0, 0, -1, -1, -1};  // 2 rows
   ex::CoalitionDesign design;
   design.n_features = 3;
@@ -124,9 +126,9 @@ TEST(Agnostic, MaskedRowsAndBackgroundMeans) {
   design.groups = {-1, -1};
   std::vector<double> out(3 * 2 * 3);  // items 1..3 of the 2 x 2 grid
   ex::fill_masked_rows(X, background, 3, design.masks, 1, 4, out, 2);
-  const std::vector<double> expected{0, 2, 0, -1, 2, -1,   // row 0, {1}
-                                     4, 0, 6, 4, -1, 6,    // row 1, {0, 2}
-                                     0, 5, 0, -1, 5, -1};  // row 1, {1}
+  const std::vector<double> expected{0, 2, 0, -1, 2,  -1,   // row 0, {1}
+                                     4, 0, 6, 4,  -1, 6,    // row 1, {0, 2}
+                                     0, 5, 0, -1, 5,  -1};  // row 1, {1}
   EXPECT_EQ(out, expected);
   EXPECT_THROW(ex::fill_masked_rows(X, background, 3, design.masks, 3, 5, out, 1), assay::InvalidArgument);
 
@@ -240,9 +242,8 @@ TEST(Agnostic, TreeTablesEqualWalkingEveryMaskedRow) {
   const std::vector<std::int64_t> left1{1, -1, -1}, right1{2, -1, -1}, feature1{1, -1, -1};
   const std::vector<double> threshold1{-0.2, 0, 0}, cover1{2, 1, 1}, values1{0, 0.25, -0.75};
   const std::vector<std::uint8_t> default1{0, 0, 0};
-  std::vector<ex::ArrayTree> trees{
-      {left0, right0, feature0, threshold0, cover0, values0, default0, {}, {}, {}, 0},
-      {left1, right1, feature1, threshold1, cover1, values1, default1, {}, {}, {}, 0}};
+  std::vector<ex::ArrayTree> trees{{left0, right0, feature0, threshold0, cover0, values0, default0, {}, {}, {}, 0},
+                                   {left1, right1, feature1, threshold1, cover1, values1, default1, {}, {}, {}, 0}};
   const std::vector<double> base{0.5};
   const auto ensemble = ex::from_arrays(trees, 4, 1, base, {}, "test");
   std::mt19937_64 rng(1);
@@ -254,8 +255,8 @@ TEST(Agnostic, TreeTablesEqualWalkingEveryMaskedRow) {
   const auto design = ex::gray_code_coalitions(4);
   std::vector<double> tabulated(3 * design.size()), walked(3 * design.size());
   ex::tree_coalition_values(X, background, design, ensemble, weights, ex::Link::identity, tabulated, 2);
-  ex::native_coalition_values(X, background, design, ex::tree_ensemble_model(ensemble), 1, weights,
-                              ex::Link::identity, walked, 1);
+  ex::native_coalition_values(X, background, design, ex::tree_ensemble_model(ensemble), 1, weights, ex::Link::identity,
+                              walked, 1);
   for (std::size_t i = 0; i < walked.size(); ++i) EXPECT_NEAR(tabulated[i], walked[i], 1e-12) << i;
 }
 
@@ -292,12 +293,14 @@ TEST(Agnostic, LeafDecompositionEqualsWalkingEveryMaskedRow) {
   for (double& w : weights) w = 0.25 + (rng() % 8) / 2.0;
   X[3] = NAN;
   background[8] = NAN;
-  for (const auto& design : {ex::gray_code_coalitions(M), ex::kernel_coalitions(M, 10, 3), ex::kernel_coalitions(M, 40, 3)}) {
+  for (const auto& design :
+       {ex::gray_code_coalitions(M), ex::kernel_coalitions(M, 10, 3), ex::kernel_coalitions(M, 40, 3)}) {
     std::vector<double> decomposed(4 * design.size() * K), walked(decomposed.size());
     ex::tree_coalition_values(X, background, design, ensemble, weights, ex::Link::identity, decomposed, 2);
     ex::native_coalition_values(X, background, design, ex::tree_ensemble_model(ensemble), K, weights,
                                 ex::Link::identity, walked, 1);
-    for (std::size_t i = 0; i < walked.size(); ++i) EXPECT_NEAR(decomposed[i], walked[i], 1e-12) << design.size() << " " << i;
+    for (std::size_t i = 0; i < walked.size(); ++i)
+      EXPECT_NEAR(decomposed[i], walked[i], 1e-12) << design.size() << " " << i;
   }
 }
 
@@ -314,7 +317,10 @@ struct GramProblem {
 GramProblem gram_problem(int n, int M, std::uint64_t seed, bool correlated) {
   std::mt19937_64 rng(seed);
   auto uniform = [&] { return double(rng() >> 11) * 0x1.0p-53 - 0.5; };
-  GramProblem p{n, M, std::vector<double>(static_cast<std::size_t>(n) * M), std::vector<double>(n),
+  GramProblem p{n,
+                M,
+                std::vector<double>(static_cast<std::size_t>(n) * M),
+                std::vector<double>(n),
                 std::vector<double>(static_cast<std::size_t>(M) * M),
                 std::vector<double>(M)};
   for (int i = 0; i < n; ++i) {
@@ -364,7 +370,8 @@ TEST(SparseRegression, LeastAngleRegressionIsEquiangularAndEndsAtLeastSquares) {
       }
     }
   }
-  for (double c : correlations(p, path.coefs.data() + 6 * std::ptrdiff_t{p.M})) EXPECT_NEAR(c, 0.0, 1e-10);  // least squares
+  for (double c : correlations(p, path.coefs.data() + 6 * std::ptrdiff_t{p.M}))
+    EXPECT_NEAR(c, 0.0, 1e-10);  // least squares
   const auto three = ex::lars_path(p.gram, p.xy, p.n, ex::LarsMethod::lar, 3);
   EXPECT_EQ(std::vector<std::int32_t>(path.active.begin(), path.active.begin() + 3), three.active);
   EXPECT_THROW(ex::lars_path(p.gram, std::vector<double>(5), p.n, ex::LarsMethod::lar, 3), assay::InvalidArgument);
@@ -380,7 +387,8 @@ TEST(SparseRegression, LassoPathByLarsMeetsTheOptimalityConditionsAndCoordinateD
       const double* b = path.coefs.data() + point * p.M;
       const auto c = correlations(p, b);
       const double penalty = path.alphas[point] * p.n;
-      // Lasso optimality at penalty n alpha: X_j^T r = penalty sign(b_j) where b_j != 0, |X_j^T r| <= penalty elsewhere.
+      // Lasso optimality at penalty n alpha: X_j^T r = penalty sign(b_j) where b_j != 0, |X_j^T r| <= penalty
+      // elsewhere.
       int non_zero = 0;
       for (int j = 0; j < p.M; ++j) {
         if (b[j] != 0.0) {
@@ -430,9 +438,9 @@ TEST(Agnostic, FeatureSelectionKeepsAtMostKFeaturesAndEfficiency) {
     for (std::int64_t c = 0; c < C; ++c) values[row * C + c] = game(row, bits_of(design, c));
     full[row] = game(row, (1u << M) - 1);
   }
-  for (const ex::L1Regularization l1 : {ex::L1Regularization{ex::Selection::num_features, 4, 0.0},
-                                        ex::L1Regularization{ex::Selection::aic, 0, 0.0},
-                                        ex::L1Regularization{ex::Selection::lasso, 0, 1e-3}}) {
+  for (const ex::L1Regularization l1 :
+       {ex::L1Regularization{ex::Selection::num_features, 4, 0.0}, ex::L1Regularization{ex::Selection::aic, 0, 0.0},
+        ex::L1Regularization{ex::Selection::lasso, 0, 1e-3}}) {
     std::vector<double> one(3 * M), one_errors(3 * M), two(3 * M), two_errors(3 * M);
     ex::kernel_shap_values(design, values, full, empty, 3, 1, one, one_errors, 1, {}, l1);
     ex::kernel_shap_values(design, values, full, empty, 3, 1, two, two_errors, 2, {}, l1);
@@ -444,10 +452,14 @@ TEST(Agnostic, FeatureSelectionKeepsAtMostKFeaturesAndEfficiency) {
       for (int i = 0; i < M; ++i) {
         total += one[row * M + i];
         selected += one[row * M + i] != 0.0;
-        if (one[row * M + i] == 0.0) EXPECT_EQ(one_errors[row * M + i], 0.0);
-        else EXPECT_GT(one_errors[row * M + i], 0.0);
+        if (one[row * M + i] == 0.0)
+          EXPECT_EQ(one_errors[row * M + i], 0.0);
+        else
+          EXPECT_GT(one_errors[row * M + i], 0.0);
       }
-      if (l1.selection == ex::Selection::num_features) { EXPECT_EQ(selected, 4); }
+      if (l1.selection == ex::Selection::num_features) {
+        EXPECT_EQ(selected, 4);
+      }
       EXPECT_GT(selected, 0);
       EXPECT_NEAR(total, full[row], 1e-12);
     }
@@ -476,7 +488,7 @@ TEST(Agnostic, FeatureSelectionSettingsAreChecked) {
   EXPECT_THROW(solve(design, {ex::Selection::lasso, 0, -1.0}), assay::InvalidArgument);
   EXPECT_THROW(solve(design, {ex::Selection::lasso, 0, NAN}), assay::InvalidArgument);
   solve(design, {ex::Selection::aic, 0, 0.0});  // 28 augmented rows > 5
-  ex::CoalitionDesign two;  // 4 augmented rows: too few for the noise variance of 4 features
+  ex::CoalitionDesign two;                      // 4 augmented rows: too few for the noise variance of 4 features
   two.n_features = 4;
   two.masks = {1, 0, 0, 0, 0, 1, 1, 1};
   two.weights = {1, 1};
@@ -525,12 +537,14 @@ TEST(Agnostic, PerBackgroundDesignsWriteOneRowPerItemAndAverageTheGames) {
     EXPECT_EQ(errors[j], 0.0);
   }
   values[3] = std::nan("");
-  EXPECT_THROW(ex::kernel_shap_values_per_background(design, values, full, background_outputs, weights, 1, 1, out, errors),
-               assay::InvalidArgument);
+  EXPECT_THROW(
+      ex::kernel_shap_values_per_background(design, values, full, background_outputs, weights, 1, 1, out, errors),
+      assay::InvalidArgument);
   values[3] = 1.0;
   const std::vector<double> one_background_output = {background_outputs[0]};
-  EXPECT_THROW(ex::kernel_shap_values_per_background(design, values, full, one_background_output, {}, 1, 1, out, errors),
-               assay::InvalidArgument);
+  EXPECT_THROW(
+      ex::kernel_shap_values_per_background(design, values, full, one_background_output, {}, 1, 1, out, errors),
+      assay::InvalidArgument);
   const ex::CoalitionDesign shared = ex::kernel_coalitions(M, 6, 1);
   EXPECT_THROW(ex::fill_masked_rows_per_background(x, background, shared, 0, 1, rows), assay::InvalidArgument);
 }

@@ -58,9 +58,10 @@ TEST(Table, MatrixTableHoldsTheColumnsOfARowMajorMatrix) {
 TEST(Parallel, RethrowsTheFirstErrorAndResolvesThreads) {
   EXPECT_GE(resolve_threads(0), 1);
   EXPECT_EQ(resolve_threads(3), 3);
-  EXPECT_THROW(parallel_for(100, 2, [](std::ptrdiff_t i) {
-                 if (i == 37) throw InvalidArgument("boom");
-               }),
+  EXPECT_THROW(parallel_for(100, 2,
+                            [](std::ptrdiff_t i) {
+                              if (i == 37) throw InvalidArgument("boom");
+                            }),
                InvalidArgument);
   std::vector<int> hits(1000, 0);
   parallel_for(1000, 2, [&](std::ptrdiff_t i) { hits[static_cast<std::size_t>(i)]++; });
@@ -176,8 +177,8 @@ TEST(Sort, MatchesStdSort) {
 TEST(Sort, NonMissingSorterCountsOrSortsAlike) {
   std::mt19937_64 gen(11);
   NonMissingSorter sorter;  // reused across columns, as the engines do
-  for (const std::size_t distinct : {std::size_t{3}, std::size_t{5000}, std::size_t{16384}, std::size_t{16385},
-                                     std::size_t{200000}}) {
+  for (const std::size_t distinct :
+       {std::size_t{3}, std::size_t{5000}, std::size_t{16384}, std::size_t{16385}, std::size_t{200000}}) {
     for (const std::size_t n : {std::size_t{10}, std::size_t{70000}}) {
       std::vector<double> column(n);
       const std::size_t half = distinct / 2;
@@ -195,8 +196,8 @@ TEST(Sort, NonMissingSorterCountsOrSortsAlike) {
       const OrderedValues sorted = sorter.sort(column);
       // Long columns of at most 2^14 distinct values are counted into runs.
       std::vector<double> distinct_values = expected;
-      const auto observed = static_cast<std::size_t>(
-          std::unique(distinct_values.begin(), distinct_values.end()) - distinct_values.begin());
+      const auto observed = static_cast<std::size_t>(std::unique(distinct_values.begin(), distinct_values.end()) -
+                                                     distinct_values.begin());
       EXPECT_EQ(sorted.by_runs, n >= 65536 && observed <= 16384) << "distinct=" << distinct << " n=" << n;
       ASSERT_EQ(sorted.size(), expected.size()) << "distinct=" << distinct << " n=" << n;
       for (std::size_t i = 0; i < sorted.size(); ++i) {
@@ -204,8 +205,10 @@ TEST(Sort, NonMissingSorterCountsOrSortsAlike) {
             << "distinct=" << distinct << " n=" << n << " i=" << i;
       }
       for (const double x : {-1e300, -2.5, -1.0, 0.0, 1.0, 3.5, std::numeric_limits<double>::infinity()}) {
-        const auto below = static_cast<std::size_t>(std::lower_bound(expected.begin(), expected.end(), x) - expected.begin());
-        const auto at_most = static_cast<std::size_t>(std::upper_bound(expected.begin(), expected.end(), x) - expected.begin());
+        const auto below =
+            static_cast<std::size_t>(std::lower_bound(expected.begin(), expected.end(), x) - expected.begin());
+        const auto at_most =
+            static_cast<std::size_t>(std::upper_bound(expected.begin(), expected.end(), x) - expected.begin());
         ASSERT_EQ(sorted.count_below(x), below) << "distinct=" << distinct << " n=" << n << " x=" << x;
         ASSERT_EQ(sorted.count_at_most(x), at_most) << "distinct=" << distinct << " n=" << n << " x=" << x;
       }
@@ -223,7 +226,9 @@ TEST(Sort, PairsAreStable) {
   sort_pairs(keys, payload);
   for (std::size_t i = 1; i < keys.size(); ++i) {
     ASSERT_LE(keys[i - 1], keys[i]);
-    if (keys[i - 1] == keys[i]) { ASSERT_LT(payload[i - 1], payload[i]); }
+    if (keys[i - 1] == keys[i]) {
+      ASSERT_LT(payload[i - 1], payload[i]);
+    }
   }
 }
 

@@ -33,14 +33,22 @@ TEST(DriftSpecial, KolmogorovFiniteNAcrossAllMethods) {
   };
   // Each row exercises one branch: Ruben-Gambino ends, Durbin, Pomeranz, Smirnov, Pelz-Good.
   const Case cases[] = {
-      {1, 0.7, 0.6000000000000001},       {5, 0.1, 1.0},
-      {5, 0.95, 6.250000000000028e-07},   {10, 0.3, 0.27053557479999946},
-      {100, 0.05, 0.9532159710635725},    {100, 0.2, 0.0005551927327988775},
-      {100, 0.45, 5.324995419657099e-19}, {140, 0.6, 1.0052268370224967e-48},
-      {1000, 0.02, 0.8108971656895577},   {1000, 0.05, 0.013012074781090332},
-      {1000, 0.1, 3.703687096817711e-09}, {5000, 0.01, 0.6954557253913853},
-      {20000, 0.005, 0.6974088406327613}, {200000, 0.003, 0.0545369786611305},
-      {10, 0.04, 1.0},                    {100, 0.004, 1.0},
+      {1, 0.7, 0.6000000000000001},
+      {5, 0.1, 1.0},
+      {5, 0.95, 6.250000000000028e-07},
+      {10, 0.3, 0.27053557479999946},
+      {100, 0.05, 0.9532159710635725},
+      {100, 0.2, 0.0005551927327988775},
+      {100, 0.45, 5.324995419657099e-19},
+      {140, 0.6, 1.0052268370224967e-48},
+      {1000, 0.02, 0.8108971656895577},
+      {1000, 0.05, 0.013012074781090332},
+      {1000, 0.1, 3.703687096817711e-09},
+      {5000, 0.01, 0.6954557253913853},
+      {20000, 0.005, 0.6974088406327613},
+      {200000, 0.003, 0.0545369786611305},
+      {10, 0.04, 1.0},
+      {100, 0.004, 1.0},
   };
   for (const auto& c : cases) expect_relative(kolmogorov_sf(c.n, c.d), c.sf, 1e-9);
   EXPECT_EQ(kolmogorov_sf(50, 1.0), 0.0);
@@ -156,9 +164,11 @@ TEST(DriftReport, SameResultForEveryThreadCountAndDegenerateColumns) {
   ASSERT_EQ(serial.size(), 5u);
   for (std::size_t i = 0; i < serial.size(); ++i) {
     EXPECT_EQ(std::isnan(serial[i].score), std::isnan(parallel[i].score));
-    if (!std::isnan(serial[i].score)) { EXPECT_EQ(serial[i].score, parallel[i].score); }
+    if (!std::isnan(serial[i].score)) {
+      EXPECT_EQ(serial[i].score, parallel[i].score);
+    }
   }
-  EXPECT_TRUE(serial[0].drifted);  // a 0.3 sd shift on 3000 rows
+  EXPECT_TRUE(serial[0].drifted);            // a 0.3 sd shift on 3000 rows
   EXPECT_TRUE(std::isnan(serial[3].score));  // a constant column: Anderson-Darling undefined
   EXPECT_FALSE(serial[3].note.empty());
   EXPECT_TRUE(std::isnan(serial[4].score));  // no current values at all

@@ -89,7 +89,7 @@ TEST(DriftReliability, UnsortedInputIsSortedByTheOnlyFactory) {
 TEST(DriftReliability, DistancesStayFiniteNearTheLargestDouble) {
   const auto x = SortedSample::sort(std::vector<double>{-1e308, 1e308}, "x");
   const auto y = SortedSample::sort(std::vector<double>{1e308, 1e308}, "y");
-  EXPECT_DOUBLE_EQ(wasserstein(x, y), 1e308);  // half the mass moves 2e308
+  EXPECT_DOUBLE_EQ(wasserstein(x, y), 1e308);           // half the mass moves 2e308
   EXPECT_DOUBLE_EQ(normalized_wasserstein(x, y), 1.0);  // std of x is 1e308
   EXPECT_TRUE(std::isfinite(energy_distance(x, y)));
   const std::vector<double> wx{1e308, 1e308}, wy{1.0, 1.0}, raw_x{-1e308, 1e308}, raw_y{1e308, 1e308};
@@ -161,7 +161,8 @@ TEST(DriftReliability, ReportStopsWithinOneBlockOfValues) {
   // A small and a large column on two threads: whichever thread takes the small one,
   // thread 0 keeps asking while the other works, so a request is always seen.
   const std::vector<double> small(10, 1.0);
-  const TableView ref2({ColumnView::numeric("small", small), ColumnView::numeric("big", std::span(reference).first(10))}),
+  const TableView ref2(
+      {ColumnView::numeric("small", small), ColumnView::numeric("big", std::span(reference).first(10))}),
       cur2({ColumnView::numeric("small", small), ColumnView::numeric("big", std::span(current).first(10))});
   const TableView wide_ref({ColumnView::numeric("a", reference), ColumnView::numeric("b", reference)}),
       wide_cur({ColumnView::numeric("a", current), ColumnView::numeric("b", current)});

@@ -10,8 +10,8 @@
 #include <vector>
 
 #include "assay/common/error.hpp"
-#include "assay/explain/tree_ensemble.hpp"
 #include "assay/explain/interventional.hpp"
+#include "assay/explain/tree_ensemble.hpp"
 #include "assay/explain/tree_shap.hpp"
 
 namespace ex = assay::explain;
@@ -59,7 +59,8 @@ void grow(ex::TreeEnsemble& e, std::mt19937_64& rng, int depth, int max_depth, s
   grow(e, rng, depth + 1, max_depth, n_features, right_cover, first);
 }
 
-ex::TreeEnsemble random_ensemble(std::uint64_t seed, int n_trees, int max_depth, std::int32_t n_features, int n_outputs) {
+ex::TreeEnsemble random_ensemble(std::uint64_t seed, int n_trees, int max_depth, std::int32_t n_features,
+                                 int n_outputs) {
   std::mt19937_64 rng(seed);
   ex::TreeEnsemble e;
   e.n_features = n_features;
@@ -81,12 +82,13 @@ double conditional_expectation(const ex::TreeEnsemble& e, std::size_t t, std::in
   const ex::Node& node = nodes[id];
   if (node.left < 0) return e.leaf_value(t, id)[k];
   if (mask & (1u << node.feature)) {
-    return conditional_expectation(e, t, ex::goes_left(node, e.category_bits.data(), x[node.feature]) ? node.left : node.right,
-                                   x, mask, k);
+    return conditional_expectation(
+        e, t, ex::goes_left(node, e.category_bits.data(), x[node.feature]) ? node.left : node.right, x, mask, k);
   }
   const double wl = node.cover > 0 ? nodes[node.left].cover / node.cover : 0.5;
   const double wr = node.cover > 0 ? nodes[node.right].cover / node.cover : 0.5;
-  return wl * conditional_expectation(e, t, node.left, x, mask, k) + wr * conditional_expectation(e, t, node.right, x, mask, k);
+  return wl * conditional_expectation(e, t, node.left, x, mask, k) +
+         wr * conditional_expectation(e, t, node.right, x, mask, k);
 }
 
 double game(const ex::TreeEnsemble& e, const double* x, unsigned mask, int k) {
@@ -218,7 +220,9 @@ TEST(ExplainShap, InteractionsMatchBruteForce) {
         for (std::size_t j = 0; j < M; ++j) {
           const double value = out[(r * M + i) * M + j];
           row_sum += value;
-          if (i != j) { EXPECT_NEAR(value, brute_force_interaction(e, x.data(), i, j, 0), 1e-12) << "seed " << seed; }
+          if (i != j) {
+            EXPECT_NEAR(value, brute_force_interaction(e, x.data(), i, j, 0), 1e-12) << "seed " << seed;
+          }
         }
         EXPECT_NEAR(row_sum, phi[r * M + i], 1e-12);
       }
@@ -280,9 +284,12 @@ TEST(ExplainLoaders, RejectMalformedLightGBM) {
   for (std::size_t cut = 0; cut + 1 < good.size(); cut += 7) {
     EXPECT_THROW(ex::load_lightgbm_text(good.substr(0, cut)), assay::InvalidArgument) << cut;
   }
-  for (const auto& [from, to] : std::vector<std::pair<std::string, std::string>>{
-           {"split_feature=1", "split_feature=9"}, {"left_child=-1", "left_child=-7"}, {"leaf_value=1 2", "leaf_value=1"},
-           {"decision_type=2", "decision_type=1"}, {"is_linear=0", "is_linear=1"}, {"threshold=0.5", "threshold=x"}}) {
+  for (const auto& [from, to] : std::vector<std::pair<std::string, std::string>>{{"split_feature=1", "split_feature=9"},
+                                                                                 {"left_child=-1", "left_child=-7"},
+                                                                                 {"leaf_value=1 2", "leaf_value=1"},
+                                                                                 {"decision_type=2", "decision_type=1"},
+                                                                                 {"is_linear=0", "is_linear=1"},
+                                                                                 {"threshold=0.5", "threshold=x"}}) {
     std::string bad = good;
     bad.replace(bad.find(from), from.size(), to);
     EXPECT_THROW(ex::load_lightgbm_text(bad), assay::InvalidArgument) << to;
@@ -322,7 +329,8 @@ TEST(ExplainLoaders, MutatedModelsNeverCrash) {
     std::string text = json ? xgboost : lightgbm;
     const char alphabet[] = "0123456789-.,[]{}\":= \nabcE";
     for (int m = 0; m < 1 + trial % 3; ++m) {
-      text[rng() % text.size()] = trial % 5 == 0 ? static_cast<char>(rng() % 256) : alphabet[rng() % (sizeof alphabet - 1)];
+      text[rng() % text.size()] =
+          trial % 5 == 0 ? static_cast<char>(rng() % 256) : alphabet[rng() % (sizeof alphabet - 1)];
     }
     try {
       const auto e = json ? ex::load_xgboost_json(text) : ex::load_lightgbm_text(text);
@@ -379,12 +387,13 @@ std::string small_xgboost_ubjson() {
                                        {"categories_segments", ubj_ints({0})},
                                        {"categories_sizes", ubj_ints({2})}});
   return ubj_object(
-      {{"learner",
-        ubj_object({{"learner_model_param", ubj_object({{"num_feature", ubj_string("2")}, {"base_score", ubj_string("5E-1")}})},
-                    {"objective", ubj_object({{"name", ubj_string("reg:squarederror")}})},
-                    {"gradient_booster",
-                     ubj_object({{"name", ubj_string("gbtree")},
-                                 {"model", ubj_object({{"trees", "[" + tree + "]"}, {"tree_info", "[" + ubj_int32(0) + "]"}})}})}})}});
+      {{"learner", ubj_object({{"learner_model_param",
+                                ubj_object({{"num_feature", ubj_string("2")}, {"base_score", ubj_string("5E-1")}})},
+                               {"objective", ubj_object({{"name", ubj_string("reg:squarederror")}})},
+                               {"gradient_booster",
+                                ubj_object({{"name", ubj_string("gbtree")},
+                                            {"model", ubj_object({{"trees", "[" + tree + "]"},
+                                                                  {"tree_info", "[" + ubj_int32(0) + "]"}})}})}})}});
 }
 
 }  // namespace
@@ -529,11 +538,14 @@ TEST(ExplainInterventional, PatternsEqualPairwiseAndDoNotDependOnThreads) {
     const std::size_t size = 70 * M * 2;
     std::vector<double> pairwise(size), patterns(size), patterns_serial(size), automatic(size);
     using A = ex::InterventionalAlgorithm;
-    ex::interventional_shap_values(e, rows.view, background.view, w, pairwise, {ex::OutputTransform::identity, 2, A::pairwise});
-    ex::interventional_shap_values(e, rows.view, background.view, w, patterns, {ex::OutputTransform::identity, 2, A::patterns});
+    ex::interventional_shap_values(e, rows.view, background.view, w, pairwise,
+                                   {ex::OutputTransform::identity, 2, A::pairwise});
+    ex::interventional_shap_values(e, rows.view, background.view, w, patterns,
+                                   {ex::OutputTransform::identity, 2, A::patterns});
     ex::interventional_shap_values(e, rows.view, background.view, w, patterns_serial,
                                    {ex::OutputTransform::identity, 1, A::patterns});
-    ex::interventional_shap_values(e, rows.view, background.view, w, automatic, {ex::OutputTransform::identity, 3, A::automatic});
+    ex::interventional_shap_values(e, rows.view, background.view, w, automatic,
+                                   {ex::OutputTransform::identity, 3, A::automatic});
     for (std::size_t i = 0; i < size; ++i) {
       EXPECT_NEAR(patterns[i], pairwise[i], 1e-12) << "seed " << seed;
       EXPECT_NEAR(automatic[i], pairwise[i], 1e-12) << "seed " << seed;
@@ -543,7 +555,8 @@ TEST(ExplainInterventional, PatternsEqualPairwiseAndDoNotDependOnThreads) {
     const auto head = random_rows(seed + 1, 10, M);
     const std::size_t matrix_size = 10 * M * M * 2;
     std::vector<double> by_pairs(matrix_size), by_patterns(matrix_size), by_patterns_serial(matrix_size);
-    ex::interventional_interaction_values(e, head.view, background.view, w, by_pairs, {ex::OutputTransform::identity, 2, A::pairwise});
+    ex::interventional_interaction_values(e, head.view, background.view, w, by_pairs,
+                                          {ex::OutputTransform::identity, 2, A::pairwise});
     ex::interventional_interaction_values(e, head.view, background.view, w, by_patterns,
                                           {ex::OutputTransform::identity, 2, A::patterns});
     ex::interventional_interaction_values(e, head.view, background.view, w, by_patterns_serial,
@@ -587,12 +600,13 @@ TEST(ExplainInterventional, LossesAreAdditive) {
       double total = expected[i];
       for (int j = 0; j < 4; ++j) total += phi[i * 4 + j];
       const double m = margin[i], y = labels[i];
-      const double loss = transform == ex::OutputTransform::squared_loss ? (m - y) * (m - y)
-                                                                          : std::log1p(std::exp(m)) - y * m;
+      const double loss =
+          transform == ex::OutputTransform::squared_loss ? (m - y) * (m - y) : std::log1p(std::exp(m)) - y * m;
       EXPECT_NEAR(total, loss, 1e-12);
     }
     options.labels = std::span<const double>(labels).first(9);
-    EXPECT_THROW(ex::interventional_shap_values(e, rows.view, background.view, w, phi, options), assay::InvalidArgument);
+    EXPECT_THROW(ex::interventional_shap_values(e, rows.view, background.view, w, phi, options),
+                 assay::InvalidArgument);
   }
 }
 

@@ -105,11 +105,14 @@ TEST(FairnessStats, ConfusionCountsAndRatesByHand) {
   EXPECT_DOUBLE_EQ(strict.values[0], 0.5);
   EXPECT_TRUE(std::isnan(strict.values[1]));
   EXPECT_EQ(strict.reasons[1], Undefined::no_actual_positives);
-  const MetricValues compat = classification_metric(s, ClassificationMetric::true_positive_rate, 1, Convention::fairlearn);
+  const MetricValues compat =
+      classification_metric(s, ClassificationMetric::true_positive_rate, 1, Convention::fairlearn);
   EXPECT_EQ(compat.values[1], 0.0);
-  EXPECT_DOUBLE_EQ(classification_metric(s, ClassificationMetric::selection_rate, 1, Convention::strict).values[1], 0.5);
+  EXPECT_DOUBLE_EQ(classification_metric(s, ClassificationMetric::selection_rate, 1, Convention::strict).values[1],
+                   0.5);
   EXPECT_DOUBLE_EQ(classification_metric(s, ClassificationMetric::accuracy, 1, Convention::strict).values[0], 0.75);
-  EXPECT_DOUBLE_EQ(classification_metric(s, ClassificationMetric::balanced_accuracy, 1, Convention::strict).values[1], 0.5);
+  EXPECT_DOUBLE_EQ(classification_metric(s, ClassificationMetric::balanced_accuracy, 1, Convention::strict).values[1],
+                   0.5);
   EXPECT_DOUBLE_EQ(classification_metric(s, ClassificationMetric::f1, 1, Convention::strict).values[0], 2.0 / 3.0);
   EXPECT_EQ(classification_metric(s, ClassificationMetric::count, 1, Convention::strict).values[1], 2.0);
 }
@@ -136,8 +139,8 @@ TEST(FairnessStats, MergeAndBytesRoundTrip) {
   const std::size_t cut = 1234;
   auto part = [&](std::size_t begin, std::size_t end) {
     return accumulate_confusion(std::span(index.row_group).subspan(begin, end - begin), index.n_groups,
-                                std::span(d.y).subspan(begin, end - begin), std::span(d.p).subspan(begin, end - begin), 2,
-                                Weights{std::span(d.w).subspan(begin, end - begin)}, 1);
+                                std::span(d.y).subspan(begin, end - begin), std::span(d.p).subspan(begin, end - begin),
+                                2, Weights{std::span(d.w).subspan(begin, end - begin)}, 1);
   };
   const ConfusionStats whole = part(0, d.y.size());
   const ConfusionStats merged = merge(confusion_from_bytes(to_bytes(part(0, cut))), part(cut, d.y.size()));
@@ -209,12 +212,15 @@ TEST(FairnessResample, MultinomialKeepsTotalsAndIsDeterministic) {
       const std::int64_t x = one.counts[static_cast<std::size_t>(b) * cells + c];
       total += x;
       mean[c] += static_cast<double>(x) / 200.0;
-      if (s.counts[c] == 0) { EXPECT_EQ(x, 0); }
+      if (s.counts[c] == 0) {
+        EXPECT_EQ(x, 0);
+      }
     }
     EXPECT_EQ(total, 3000);
   }
   for (std::size_t c = 0; c < cells; ++c) {
-    EXPECT_NEAR(mean[c], static_cast<double>(s.counts[c]), 4 * std::sqrt(static_cast<double>(s.counts[c]) / 200.0) + 1e-9);
+    EXPECT_NEAR(mean[c], static_cast<double>(s.counts[c]),
+                4 * std::sqrt(static_cast<double>(s.counts[c]) / 200.0) + 1e-9);
   }
   EXPECT_NE(bootstrap_counts(s, 5, 43, 1).counts, bootstrap_counts(s, 5, 42, 1).counts);
   EXPECT_THROW(bootstrap_counts(s, 0, 1, 1), InvalidArgument);
@@ -282,7 +288,7 @@ TEST(FairnessResample, ScoreReplicatesEqualThePointMetricsOfTheResampledRows) {
   for (std::size_t i = 0; i < n; ++i) {
     g[i] = static_cast<std::int32_t>(gen() % 4) - 1;  // -1: a dropped row
     y[i] = static_cast<std::int32_t>(gen() % 2);
-    s[i] = static_cast<double>(gen() % 20) / 20.0;   // ties
+    s[i] = static_cast<double>(gen() % 20) / 20.0;  // ties
     w[i] = static_cast<double>(gen() % 5) / 2.0;
   }
   // Groups 0 and 1 form level 0, group 2 level 1.
@@ -355,7 +361,8 @@ TEST(FairnessMitigation, ThresholdsEqualiseSelectionRates) {
     double selected = 0;
     for (std::size_t i = 0; i < g.size(); ++i) {
       if (static_cast<std::size_t>(g[i]) != group) continue;
-      selected += rules.p0[group] * (s[i] > rules.threshold0[group]) + rules.p1[group] * (s[i] > rules.threshold1[group]);
+      selected +=
+          rules.p0[group] * (s[i] > rules.threshold0[group]) + rules.p1[group] * (s[i] > rules.threshold1[group]);
     }
     EXPECT_NEAR(selected / 4.0, rules.x_best, 1e-12);
   }
@@ -416,7 +423,8 @@ TEST(FairnessMitigation, ToleranceAndFlip) {
     }
     return correct / static_cast<double>(g.size());
   };
-  const ThresholdRules strict = optimize_thresholds(g, 3, s, y, RateMetric::selection_rate, RateMetric::accuracy, {100}, 1);
+  const ThresholdRules strict =
+      optimize_thresholds(g, 3, s, y, RateMetric::selection_rate, RateMetric::accuracy, {100}, 1);
   const ThresholdOptions relaxed_options{100, false, 0.1};
   const ThresholdRules relaxed =
       optimize_thresholds(g, 3, s, y, RateMetric::selection_rate, RateMetric::accuracy, relaxed_options, 2);

@@ -12,10 +12,10 @@
 #include <vector>
 
 #include "assay/common/error.hpp"
+#include "assay/common/limits.hpp"
 #include "assay/common/progress.hpp"
 #include "assay/fairness/groups.hpp"
 #include "assay/fairness/intervals.hpp"
-#include "assay/common/limits.hpp"
 #include "assay/fairness/metrics.hpp"
 #include "assay/fairness/mitigation.hpp"
 #include "assay/fairness/resample.hpp"
@@ -55,8 +55,8 @@ TEST(FairnessReliability, StrictAggregatesAreNanWhenAGroupIsUndefined) {
   const std::vector<std::int32_t> control{0, 0};
   const std::vector<double> overall{0.5};
   const Aggregates strict = aggregate(tpr, control, 1, overall, Convention::strict);
-  for (const auto* v : {&strict.group_min, &strict.group_max, &strict.difference_between,
-                        &strict.difference_to_overall, &strict.ratio_between, &strict.ratio_to_overall}) {
+  for (const auto* v : {&strict.group_min, &strict.group_max, &strict.difference_between, &strict.difference_to_overall,
+                        &strict.ratio_between, &strict.ratio_to_overall}) {
     EXPECT_TRUE(std::isnan((*v)[0]));
   }
   // fairlearn skips NaN values (pandas): one defined group, difference 0.
@@ -108,7 +108,8 @@ TEST(FairnessReliability, IntervalsRejectInvalidCounts) {
 
 TEST(FairnessReliability, SaturatingSizes) {
   EXPECT_EQ(saturating_product({1u << 20, 1u << 20, 16}), std::uint64_t{1} << 44);
-  EXPECT_EQ(saturating_product({std::uint64_t{1} << 40, std::uint64_t{1} << 40}), std::numeric_limits<std::uint64_t>::max());
+  EXPECT_EQ(saturating_product({std::uint64_t{1} << 40, std::uint64_t{1} << 40}),
+            std::numeric_limits<std::uint64_t>::max());
   EXPECT_EQ(saturating_product({0, std::numeric_limits<std::uint64_t>::max(), 7}), 0u);
   EXPECT_EQ(saturating_sum({std::numeric_limits<std::uint64_t>::max(), 1}), std::numeric_limits<std::uint64_t>::max());
   EXPECT_GE(memory_limit(), std::uint64_t{1} << 28);
@@ -142,8 +143,9 @@ TEST(FairnessReliability, SizesAreRefusedBeforeAllocating) {
   EXPECT_EQ(build_group_index(features, MissingPolicy::error, true, 1).n_groups, 1);
   // Accumulators over absurd group counts.
   const std::vector<std::int32_t> none;
-  EXPECT_THROW(accumulate_confusion(none, std::numeric_limits<std::int32_t>::max(), none, none, 1 << 15, std::nullopt, 1),
-               ResourceLimit);
+  EXPECT_THROW(
+      accumulate_confusion(none, std::numeric_limits<std::int32_t>::max(), none, none, 1 << 15, std::nullopt, 1),
+      ResourceLimit);
   // Replicates: n_boot x groups beyond what one call can hold.
   const ConfusionStats s = accumulate_confusion(r.group, 2, r.y, r.p, 2, std::nullopt, 1);
   EXPECT_THROW(bootstrap_counts(s, std::numeric_limits<int>::max(), 1, 1), ResourceLimit);
@@ -228,9 +230,15 @@ TEST(FairnessReliability, CorruptedBytesNeverCrash) {
       for (int e = 0; e < edits && !mutated.empty(); ++e) {
         const std::size_t at = gen() % mutated.size();
         switch (gen() % 3) {
-          case 0: mutated[at] = static_cast<char>(mutated[at] ^ (1 << (gen() % 8))); break;
-          case 1: mutated.resize(at); break;
-          default: mutated[at] = static_cast<char>(gen()); break;
+          case 0:
+            mutated[at] = static_cast<char>(mutated[at] ^ (1 << (gen() % 8)));
+            break;
+          case 1:
+            mutated.resize(at);
+            break;
+          default:
+            mutated[at] = static_cast<char>(gen());
+            break;
         }
       }
       try {

@@ -111,12 +111,15 @@ TEST(QualityProfile, MergeEqualsWholeForExactStatistics) {
   // Sketches: within their stated error.
   EXPECT_FALSE(merged.quantiles_exact);
   std::vector<double> sorted;
-  for (double v : all) if (!std::isnan(v)) sorted.push_back(v);
+  for (double v : all)
+    if (!std::isnan(v)) sorted.push_back(v);
   std::sort(sorted.begin(), sorted.end());
   for (std::size_t k = 0; k < kProfileQuantiles.size(); ++k) {
     const double q = merged.quantiles[k];
-    const double lo = static_cast<double>(std::lower_bound(sorted.begin(), sorted.end(), q) - sorted.begin()) / sorted.size();
-    const double hi = static_cast<double>(std::upper_bound(sorted.begin(), sorted.end(), q) - sorted.begin()) / sorted.size();
+    const double lo =
+        static_cast<double>(std::lower_bound(sorted.begin(), sorted.end(), q) - sorted.begin()) / sorted.size();
+    const double hi =
+        static_cast<double>(std::upper_bound(sorted.begin(), sorted.end(), q) - sorted.begin()) / sorted.size();
     EXPECT_LE(lo, kProfileQuantiles[k] + merged.summary.rank_error() + 1e-9);
     EXPECT_GE(hi, kProfileQuantiles[k] - merged.summary.rank_error() - 1e-9);
   }
@@ -228,7 +231,8 @@ TEST(QualityCheck, ConflictsOverlapUnseenAndOutliers) {
   std::vector<double> x{1, 1, 2, 3, 4, 5, 6, 7, 8, 1000}, y{0, 1, 0, 0, 1, 1, 0, 1, 0, 1};
   std::vector<std::int32_t> codes{0, 0, 0, 0, 0, 0, 1, 1, 1, 1};
   std::vector<std::string> labels{"a", "b"};
-  TableView data({ColumnView::numeric("x", x), ColumnView::categorical("c", codes, labels), ColumnView::numeric("y", y)});
+  TableView data(
+      {ColumnView::numeric("x", x), ColumnView::categorical("c", codes, labels), ColumnView::numeric("y", y)});
   std::vector<double> rx{2, 9};
   std::vector<std::int32_t> rcodes{0, 0};
   std::vector<std::string> rlabels{"a", "never seen in data"};
@@ -271,7 +275,9 @@ TEST(QualityCheck, RulesReportViolationsWithRows) {
   EXPECT_NE(finding(r, "rule_allowed").message.find("enterprise"), std::string::npos);
   EXPECT_TRUE(has_finding(r, "rule_column", "nope"));
   for (const auto& f : r.findings) {
-    if (f.check.starts_with("rule_")) { EXPECT_EQ(f.severity, Severity::error); }
+    if (f.check.starts_with("rule_")) {
+      EXPECT_EQ(f.severity, Severity::error);
+    }
   }
   ColumnRule wrong_kind;
   wrong_kind.column = "plan";

@@ -19,7 +19,9 @@ constexpr double kMax = std::numeric_limits<double>::max();
 void expect_finite_ascending_edges(const NumericProfile& p) {
   for (std::size_t k = 0; k < p.histogram_edges.size(); ++k) {
     EXPECT_TRUE(std::isfinite(p.histogram_edges[k])) << k;
-    if (k > 0) { EXPECT_LE(p.histogram_edges[k - 1], p.histogram_edges[k]) << k; }
+    if (k > 0) {
+      EXPECT_LE(p.histogram_edges[k - 1], p.histogram_edges[k]) << k;
+    }
   }
   std::int64_t total = 0;
   for (auto c : p.histogram_counts) total += c;

@@ -17,10 +17,10 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
-#include <typeinfo>
 #include <random>
 #include <string>
 #include <string_view>
+#include <typeinfo>
 #include <vector>
 
 #include "assay/common/error.hpp"
@@ -69,7 +69,10 @@ Rows random_rows(std::mt19937_64& rng, std::size_t n, int M, bool all_missing = 
   for (auto& column : columns) {
     for (std::size_t i = 0; i < n; ++i) {
       const double u = unit(rng);
-      column.push_back(all_missing || u < 0.1 ? std::nan("") : u < 0.15 ? 1e-8 : u < 0.2 ? 0.0 : std::floor(unit(rng) * 40));
+      column.push_back(all_missing || u < 0.1 ? std::nan("")
+                       : u < 0.15             ? 1e-8
+                       : u < 0.2              ? 0.0
+                                              : std::floor(unit(rng) * 40));
     }
   }
   return make_rows(std::move(columns));
@@ -92,7 +95,8 @@ void grow(ex::TreeEnsemble& e, std::mt19937_64& rng, int depth, const ShapeOptio
   e.nodes.back().cover = cover;
   for (int k = 0; k < e.n_outputs; ++k) e.leaf_values.push_back(0.0);
   if (depth >= shape.max_depth || (depth > 0 && unit(rng) < shape.leaf_probability)) {
-    for (int k = 0; k < e.n_outputs; ++k) e.leaf_values[(first + id) * e.n_outputs + k] = std::round(unit(rng) * 8 - 4) / 2;
+    for (int k = 0; k < e.n_outputs; ++k)
+      e.leaf_values[(first + id) * e.n_outputs + k] = std::round(unit(rng) * 8 - 4) / 2;
     return;
   }
   ex::Node node;
@@ -168,7 +172,8 @@ ex::TreeEnsemble random_ensemble(std::uint64_t seed) {
 double leaf_of(const ex::TreeEnsemble& e, std::size_t t, const double* x, int k) {
   const ex::Node* nodes = e.tree(t).data();
   std::int32_t id = 0;
-  while (nodes[id].left >= 0) id = ex::goes_left(nodes[id], e.category_bits.data(), x[nodes[id].feature]) ? nodes[id].left : nodes[id].right;
+  while (nodes[id].left >= 0)
+    id = ex::goes_left(nodes[id], e.category_bits.data(), x[nodes[id].feature]) ? nodes[id].left : nodes[id].right;
   return e.leaf_value(t, id)[k];
 }
 
@@ -184,7 +189,8 @@ double path_expectation(const ex::TreeEnsemble& e, std::size_t t, std::int32_t i
   const ex::Node& node = nodes[id];
   if (node.left < 0) return e.leaf_value(t, id)[k];
   if (S & (1u << node.feature)) {
-    return path_expectation(e, t, ex::goes_left(node, e.category_bits.data(), x[node.feature]) ? node.left : node.right, x, S, k);
+    return path_expectation(e, t, ex::goes_left(node, e.category_bits.data(), x[node.feature]) ? node.left : node.right,
+                            x, S, k);
   }
   const double wl = node.cover > 0 ? nodes[node.left].cover / node.cover : 0.5;
   const double wr = node.cover > 0 ? nodes[node.right].cover / node.cover : 0.5;
@@ -214,7 +220,8 @@ struct InterventionalGame : Game {
   const Rows& background;
   const std::vector<double>& w;
   int k;
-  InterventionalGame(const ex::TreeEnsemble& e, const double* x, const Rows& background, const std::vector<double>& w, int k)
+  InterventionalGame(const ex::TreeEnsemble& e, const double* x, const Rows& background, const std::vector<double>& w,
+                     int k)
       : e(e), x(x), background(background), w(w), k(k) {}
   double operator()(unsigned S) const override {
     const int M = e.n_features;
@@ -242,8 +249,10 @@ std::vector<double> shapley(const Game& v, int M) {
     const int s = std::popcount(S);
     const double value = v(S);
     for (int i = 0; i < M; ++i) {
-      if (S & (1u << i)) phi[i] += f[s - 1] * f[M - s] / f[M] * value;
-      else phi[i] -= f[s] * f[M - s - 1] / f[M] * value;
+      if (S & (1u << i))
+        phi[i] += f[s - 1] * f[M - s] / f[M] * value;
+      else
+        phi[i] -= f[s] * f[M - s - 1] / f[M] * value;
     }
   }
   return phi;
@@ -268,8 +277,8 @@ constexpr double kTolerance = 1e-9;
 
 // Every algorithm on (e, X, background, w): equal to brute force, additive, patterns equal
 // to pairwise, the native coalition values equal to v(S).
-void check_every_algorithm(const ex::TreeEnsemble& e, const Rows& X, const Rows& background, const std::vector<double>& w,
-                           const std::string& label) {
+void check_every_algorithm(const ex::TreeEnsemble& e, const Rows& X, const Rows& background,
+                           const std::vector<double>& w, const std::string& label) {
   SCOPED_TRACE(label);
   const int M = e.n_features, K = e.n_outputs;
   const std::size_t n = X.n;
@@ -286,7 +295,8 @@ void check_every_algorithm(const ex::TreeEnsemble& e, const Rows& X, const Rows&
         ASSERT_NEAR(sum, predict(e, X.row(i), k), kTolerance) << "path-dependent additivity, row " << i;
         if (!brute) continue;
         const auto reference = shapley(PathGame(e, X.row(i), k), M);
-        for (int j = 0; j < M; ++j) ASSERT_NEAR(phi[(i * M + j) * K + k], reference[j], kTolerance) << "row " << i << " feature " << j;
+        for (int j = 0; j < M; ++j)
+          ASSERT_NEAR(phi[(i * M + j) * K + k], reference[j], kTolerance) << "row " << i << " feature " << j;
       }
     }
   }
@@ -303,7 +313,8 @@ void check_every_algorithm(const ex::TreeEnsemble& e, const Rows& X, const Rows&
           if (!brute) continue;
           for (int b = a + 1; b < M; ++b) {
             const double reference = interaction(PathGame(e, X.row(i), k), M, a, b);
-            ASSERT_NEAR(matrix[((i * M + a) * M + b) * K + k], reference, kTolerance) << "path interaction " << a << "," << b;
+            ASSERT_NEAR(matrix[((i * M + a) * M + b) * K + k], reference, kTolerance)
+                << "path interaction " << a << "," << b;
           }
         }
       }
@@ -326,7 +337,8 @@ void check_every_algorithm(const ex::TreeEnsemble& e, const Rows& X, const Rows&
         const InterventionalGame game(e, X.row(i), background, w, k);
         const auto reference = shapley(game, M);
         for (int a = 0; a < M; ++a) {
-          ASSERT_NEAR(phi[(i * M + a) * K + k], reference[a], kTolerance) << "interventional row " << i << " feature " << a;
+          ASSERT_NEAR(phi[(i * M + a) * K + k], reference[a], kTolerance)
+              << "interventional row " << i << " feature " << a;
           for (int b = a + 1; b < M; ++b) {
             ASSERT_NEAR(matrix[((i * M + a) * M + b) * K + k], interaction(game, M, a, b), kTolerance)
                 << "interventional interaction " << a << "," << b;
@@ -421,26 +433,71 @@ TEST(TreesReliability, RandomInvalidEnsemblesAreRejected) {
     ex::Node& leaf = e.nodes[e.tree_offsets[1] - 1];
     const int kind = static_cast<int>(seed % 20);
     switch (kind) {
-      case 0: root.left = n0; break;                                   // child id out of range
-      case 1: root.right = -2; break;                                  // a split with one child
-      case 2: e.nodes[root.left].left = 0; e.nodes[root.left].right = root.right; break;  // a cycle
-      case 3: root.right = root.left; break;                           // a node reached twice
-      case 4: root.categorical = false; root.threshold = std::nan(""); break;
-      case 5: root.categorical = true; root.category_offset = static_cast<std::int32_t>(e.category_bits.size()) + 5; root.category_words = 1; break;
-      case 6: root.categorical = true; root.category_offset = 0; root.category_words = -1; break;
-      case 7: root.feature = 3; break;                                 // feature out of range
-      case 8: root.feature = -5; break;
-      case 9: e.nodes[1].cover = -1; break;
-      case 10: e.nodes[1].cover = std::nan(""); break;
-      case 11: e.leaf_values[(e.tree_offsets[1] - 1) * e.n_outputs] = INFINITY; break;
-      case 12: e.tree_offsets = {0, static_cast<std::int64_t>(e.nodes.size()) + 4, static_cast<std::int64_t>(e.nodes.size())}; break;
-      case 13: e.tree_offsets.back() -= 1; break;
-      case 14: e.tree_offsets.insert(e.tree_offsets.begin() + 1, 0); break;  // an empty tree
-      case 15: e.leaf_values.pop_back(); break;
-      case 16: e.base_values[0] = std::nan(""); break;
-      case 17: e.n_outputs = 0; break;
-      case 18: leaf.left = 1; leaf.right = -1; break;                  // a leaf with one child
-      default:                                                          // 19: an unreachable node
+      case 0:
+        root.left = n0;
+        break;  // child id out of range
+      case 1:
+        root.right = -2;
+        break;  // a split with one child
+      case 2:
+        e.nodes[root.left].left = 0;
+        e.nodes[root.left].right = root.right;
+        break;  // a cycle
+      case 3:
+        root.right = root.left;
+        break;  // a node reached twice
+      case 4:
+        root.categorical = false;
+        root.threshold = std::nan("");
+        break;
+      case 5:
+        root.categorical = true;
+        root.category_offset = static_cast<std::int32_t>(e.category_bits.size()) + 5;
+        root.category_words = 1;
+        break;
+      case 6:
+        root.categorical = true;
+        root.category_offset = 0;
+        root.category_words = -1;
+        break;
+      case 7:
+        root.feature = 3;
+        break;  // feature out of range
+      case 8:
+        root.feature = -5;
+        break;
+      case 9:
+        e.nodes[1].cover = -1;
+        break;
+      case 10:
+        e.nodes[1].cover = std::nan("");
+        break;
+      case 11:
+        e.leaf_values[(e.tree_offsets[1] - 1) * e.n_outputs] = INFINITY;
+        break;
+      case 12:
+        e.tree_offsets = {0, static_cast<std::int64_t>(e.nodes.size()) + 4, static_cast<std::int64_t>(e.nodes.size())};
+        break;
+      case 13:
+        e.tree_offsets.back() -= 1;
+        break;
+      case 14:
+        e.tree_offsets.insert(e.tree_offsets.begin() + 1, 0);
+        break;  // an empty tree
+      case 15:
+        e.leaf_values.pop_back();
+        break;
+      case 16:
+        e.base_values[0] = std::nan("");
+        break;
+      case 17:
+        e.n_outputs = 0;
+        break;
+      case 18:
+        leaf.left = 1;
+        leaf.right = -1;
+        break;  // a leaf with one child
+      default:  // 19: an unreachable node
         e.nodes.emplace_back();
         for (int k = 0; k < e.n_outputs; ++k) e.leaf_values.push_back(1.0);
         e.tree_offsets.back() += 1;
@@ -450,8 +507,9 @@ TEST(TreesReliability, RandomInvalidEnsemblesAreRejected) {
     // A failed finalize leaves the ensemble unusable, never half-valid.
     const auto rows = random_rows(rng, 2, 3);
     std::vector<double> out(2 * 3 * 2 * 9);
-    EXPECT_THROW(ex::shap_values(e, rows.view, std::span<double>(out.data(), std::size_t{6} * std::max(e.n_outputs, 1)), {}),
-                 assay::InvalidArgument)
+    EXPECT_THROW(
+        ex::shap_values(e, rows.view, std::span<double>(out.data(), std::size_t{6} * std::max(e.n_outputs, 1)), {}),
+        assay::InvalidArgument)
         << "mutation " << kind;
     EXPECT_THROW(ex::tree_ensemble_model(e), assay::InvalidArgument) << "mutation " << kind;
   }
@@ -503,7 +561,9 @@ TEST(TreesReliability, StumpsRepeatedAndUnusedFeatures) {
   ex::shap_values(repeated, X.view, phi, {});
   for (std::size_t i = 0; i < 5; ++i) {
     for (int j = 0; j < 6; ++j) {
-      if (j != 2) { EXPECT_EQ(phi[i * 6 + j], 0.0); }
+      if (j != 2) {
+        EXPECT_EQ(phi[i * 6 + j], 0.0);
+      }
     }
   }
 }
@@ -545,7 +605,8 @@ TEST(TreesReliability, DeeperThan2048IsAClearErrorForShapAndFineElsewhere) {
   EXPECT_THROW(ex::shap_values(e, X.view, phi, {ex::ShapAlgorithm::treeshap}), assay::UnsupportedModel);
   EXPECT_THROW(ex::shap_interaction_values(e, X.view, matrix, {}), assay::UnsupportedModel);
   EXPECT_THROW(ex::interventional_shap_values(e, X.view, background.view, {}, phi, {}), assay::UnsupportedModel);
-  EXPECT_THROW(ex::interventional_interaction_values(e, X.view, background.view, {}, matrix, {}), assay::UnsupportedModel);
+  EXPECT_THROW(ex::interventional_interaction_values(e, X.view, background.view, {}, matrix, {}),
+               assay::UnsupportedModel);
   // Predictions, expected values and the agnostic explainers' native model take any depth.
   std::vector<double> predictions(2);
   ex::predict(e, X.view, predictions, 1);
@@ -593,9 +654,12 @@ TEST(TreesReliability, AMillionNodes) {
   std::vector<double> phi(6), by_pairs(6);
   const double expected = ex::expected_value(e)[0];
   ex::shap_values(e, X.view, phi, {});
-  for (std::size_t i = 0; i < 2; ++i) EXPECT_NEAR(expected + phi[3 * i] + phi[3 * i + 1] + phi[3 * i + 2], predict(e, X.row(i), 0), 1e-8);
-  ex::interventional_shap_values(e, X.view, background.view, w, phi, {ex::OutputTransform::identity, 1, ex::InterventionalAlgorithm::patterns});
-  ex::interventional_shap_values(e, X.view, background.view, w, by_pairs, {ex::OutputTransform::identity, 1, ex::InterventionalAlgorithm::pairwise});
+  for (std::size_t i = 0; i < 2; ++i)
+    EXPECT_NEAR(expected + phi[3 * i] + phi[3 * i + 1] + phi[3 * i + 2], predict(e, X.row(i), 0), 1e-8);
+  ex::interventional_shap_values(e, X.view, background.view, w, phi,
+                                 {ex::OutputTransform::identity, 1, ex::InterventionalAlgorithm::patterns});
+  ex::interventional_shap_values(e, X.view, background.view, w, by_pairs,
+                                 {ex::OutputTransform::identity, 1, ex::InterventionalAlgorithm::pairwise});
   const double base = ex::interventional_expected_value(e, background.view, w, ex::OutputTransform::identity)[0];
   for (std::size_t i = 0; i < 2; ++i) {
     EXPECT_NEAR(base + phi[3 * i] + phi[3 * i + 1] + phi[3 * i + 2], predict(e, X.row(i), 0), 1e-8);
@@ -734,17 +798,20 @@ TEST(TreesReliability, PairwiseAsksForInterruptsAtBoundedWork) {
   // Asked to stop two questions before the end (during the pair walks): stops there, with
   // no question after the stop request.
   calls = 0;
-  EXPECT_THROW(ex::interventional_shap_values(e, X.view, background.view, {}, phi, options,
-                                              assay::Progress([&](std::size_t, std::size_t) { return ++calls < n_total - 2; })),
-               assay::Interrupted);
+  EXPECT_THROW(
+      ex::interventional_shap_values(e, X.view, background.view, {}, phi, options,
+                                     assay::Progress([&](std::size_t, std::size_t) { return ++calls < n_total - 2; })),
+      assay::Interrupted);
   EXPECT_EQ(calls, n_total - 2);
   for (int n_jobs : {1, 2}) {
-    const ex::InterventionalOptions threaded{ex::OutputTransform::identity, n_jobs, ex::InterventionalAlgorithm::pairwise};
+    const ex::InterventionalOptions threaded{ex::OutputTransform::identity, n_jobs,
+                                             ex::InterventionalAlgorithm::pairwise};
     calls = 0;
     std::vector<double> matrix(8 * 16);
-    EXPECT_THROW(ex::interventional_interaction_values(e, X.view, background.view, {}, matrix, threaded,
-                                                       assay::Progress([&](std::size_t, std::size_t) { return ++calls < 3; })),
-                 assay::Interrupted);
+    EXPECT_THROW(
+        ex::interventional_interaction_values(e, X.view, background.view, {}, matrix, threaded,
+                                              assay::Progress([&](std::size_t, std::size_t) { return ++calls < 3; })),
+        assay::Interrupted);
     EXPECT_EQ(calls, 3u);
   }
 }
@@ -754,7 +821,8 @@ TEST(TreesReliability, PairwiseAsksForInterruptsAtBoundedWork) {
 namespace {
 
 constexpr std::string_view kXGBoostJson =
-    "{\"learner\":{\"attributes\":{},\"learner_model_param\":{\"num_feature\":\"3\",\"base_score\":\"[5E-1,5E-1,5E-1]\","
+    "{\"learner\":{\"attributes\":{},\"learner_model_param\":{\"num_feature\":\"3\",\"base_score\":\"[5E-1,5E-1,5E-1]"
+    "\","
     "\"num_class\":\"3\",\"num_target\":\"1\"},\"objective\":{\"name\":\"multi:softprob\"},"
     "\"gradient_booster\":{\"name\":\"gbtree\",\"model\":{\"trees\":["
     "{\"tree_param\":{\"num_nodes\":\"5\",\"size_leaf_vector\":\"1\"},\"left_children\":[1,3,-1,-1,-1],"
@@ -831,13 +899,14 @@ std::string xgboost_ubjson() {
                                         {"categories_sizes", U::ints({2})}});
   return U::object(
       {{"learner",
-        U::object({{"learner_model_param",
-                    U::object({{"num_feature", U::str("3")}, {"base_score", U::str("5E-1")}, {"num_class", U::str("2")}})},
-                   {"objective", U::object({{"name", U::str("multi:softprob")}})},
-                   {"gradient_booster",
-                    U::object({{"name", U::str("gbtree")},
-                               {"model", U::object({{"trees", "[" + first + second + "]"},
-                                                    {"tree_info", "[" + U::int32(0) + U::int32(1) + "]"}})}})}})}});
+        U::object(
+            {{"learner_model_param",
+              U::object({{"num_feature", U::str("3")}, {"base_score", U::str("5E-1")}, {"num_class", U::str("2")}})},
+             {"objective", U::object({{"name", U::str("multi:softprob")}})},
+             {"gradient_booster",
+              U::object({{"name", U::str("gbtree")},
+                         {"model", U::object({{"trees", "[" + first + second + "]"},
+                                              {"tree_info", "[" + U::int32(0) + U::int32(1) + "]"}})}})}})}});
 }
 
 // One seeded mutation: byte flips, characters of the format's alphabet, truncation,
@@ -849,11 +918,22 @@ std::string mutate(std::string_view seed_text, std::mt19937_64& rng, bool binary
   for (int m = 0; m < n_mutations && !text.empty(); ++m) {
     const std::size_t at = rng() % text.size();
     switch (rng() % 6) {
-      case 0: text[at] = static_cast<char>(rng() % 256); break;
-      case 1: text[at] = binary ? static_cast<char>(rng() % 256) : alphabet[rng() % (sizeof alphabet - 1)]; break;
-      case 2: text.resize(at); break;
-      case 3: text.insert(at, 1 + rng() % 4, static_cast<char>(binary ? rng() % 256 : alphabet[rng() % (sizeof alphabet - 1)])); break;
-      case 4: text.erase(at, 1 + rng() % 8); break;
+      case 0:
+        text[at] = static_cast<char>(rng() % 256);
+        break;
+      case 1:
+        text[at] = binary ? static_cast<char>(rng() % 256) : alphabet[rng() % (sizeof alphabet - 1)];
+        break;
+      case 2:
+        text.resize(at);
+        break;
+      case 3:
+        text.insert(at, 1 + rng() % 4,
+                    static_cast<char>(binary ? rng() % 256 : alphabet[rng() % (sizeof alphabet - 1)]));
+        break;
+      case 4:
+        text.erase(at, 1 + rng() % 8);
+        break;
       default: {  // 5: a copy of a piece
         const std::size_t length = std::min<std::size_t>(text.size() - at, 1 + rng() % 16);
         text.insert(rng() % text.size(), text.substr(at, length));
@@ -914,15 +994,20 @@ TEST(TreesReliability, LoadersOfMutatedModelsLoadOrThrowUnsupportedModel) {
   ASSERT_NO_THROW(ex::load_lightgbm_text(kLightGBMText));
   const std::string ubjson = xgboost_ubjson();
   ASSERT_NO_THROW(ex::load_xgboost_ubjson(ubjson));
-  EXPECT_GT(fuzz_loader(kXGBoostJson, false, 21, 700, [](const std::string& t) { return ex::load_xgboost_json(t); }), 0);
-  EXPECT_GT(fuzz_loader(kXGBoostJson, false, 22, 100, [](const std::string& t) { return ex::load_xgboost_json(t, 1e-8); }), 0);
+  EXPECT_GT(fuzz_loader(kXGBoostJson, false, 21, 700, [](const std::string& t) { return ex::load_xgboost_json(t); }),
+            0);
+  EXPECT_GT(
+      fuzz_loader(kXGBoostJson, false, 22, 100, [](const std::string& t) { return ex::load_xgboost_json(t, 1e-8); }),
+      0);
   EXPECT_GT(fuzz_loader(ubjson, true, 23, 700, [](const std::string& t) { return ex::load_xgboost_ubjson(t); }), 0);
-  EXPECT_GT(fuzz_loader(kLightGBMText, false, 24, 700, [](const std::string& t) { return ex::load_lightgbm_text(t); }), 0);
+  EXPECT_GT(fuzz_loader(kLightGBMText, false, 24, 700, [](const std::string& t) { return ex::load_lightgbm_text(t); }),
+            0);
 }
 
 TEST(TreesReliability, MalformedModelFilesAreUnsupportedModelWithPrintableMessages) {
-  for (const std::string& bytes : {std::string("\xff"), std::string("\xff\xfe\x00", 3), std::string("{U\x03\xe9\xe9\xe9"),
-                                   std::string(""), std::string("[$Z#L\x7f\xff\xff\xff\xff\xff\xff\xff", 12)}) {
+  for (const std::string& bytes :
+       {std::string("\xff"), std::string("\xff\xfe\x00", 3), std::string("{U\x03\xe9\xe9\xe9"), std::string(""),
+        std::string("[$Z#L\x7f\xff\xff\xff\xff\xff\xff\xff", 12)}) {
     try {
       ex::load_xgboost_ubjson(bytes);
       ADD_FAILURE() << "accepted";

@@ -68,8 +68,7 @@ void hash_doubles(const double* __restrict values, std::size_t n, std::uint64_t*
 
 }  // namespace
 
-std::vector<std::uint64_t> hash_rows(const TableView& table, std::span<const std::size_t> columns,
-                                     int n_jobs) {
+std::vector<std::uint64_t> hash_rows(const TableView& table, std::span<const std::size_t> columns, int n_jobs) {
   const std::size_t n = table.n_rows();
   std::vector<std::uint64_t> hashes(n, 0x243f6a8885a308d3ULL);
   std::vector<std::vector<std::uint64_t>> label_hashes(columns.size());
@@ -132,8 +131,8 @@ void HyperLogLog::add_doubles(std::span<const double> values) {
 
 void HyperLogLog::merge(const HyperLogLog& other) {
   if (other.precision_ != precision_) {
-    throw InvalidArgument("cannot merge HyperLogLog sketches of precision " + std::to_string(precision_) +
-                          " and " + std::to_string(other.precision_));
+    throw InvalidArgument("cannot merge HyperLogLog sketches of precision " + std::to_string(precision_) + " and " +
+                          std::to_string(other.precision_));
   }
   for (std::size_t i = 0; i < registers_.size(); ++i) {
     registers_[i] = std::max(registers_[i], other.registers_[i]);

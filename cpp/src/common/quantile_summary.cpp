@@ -13,8 +13,8 @@ QuantileSummary QuantileSummary::from_sorted(std::span<const double> sorted, std
   return from_ranks(sorted.size(), [sorted](std::size_t rank) { return sorted[rank]; }, capacity);
 }
 
-QuantileSummary QuantileSummary::from_points(std::vector<double> values, std::vector<double> weights,
-                                             double rank_error, std::size_t capacity) {
+QuantileSummary QuantileSummary::from_points(std::vector<double> values, std::vector<double> weights, double rank_error,
+                                             std::size_t capacity) {
   if (values.size() != weights.size()) throw InvalidArgument("QuantileSummary: values and weights differ in length");
   if (capacity < 2) throw InvalidArgument("QuantileSummary capacity must be at least 2");
   for (std::size_t i = 0; i < values.size(); ++i) {

@@ -35,9 +35,7 @@ inline double from_order_key(std::uint64_t key) {
   return std::bit_cast<double>(key ^ (spread_negative | (std::uint64_t{1} << 63)));
 }
 
-inline std::size_t digit(std::uint64_t key, int pass) {
-  return (key >> (pass * kDigitBits)) & (kBuckets - 1);
-}
+inline std::size_t digit(std::uint64_t key, int pass) { return (key >> (pass * kDigitBits)) & (kBuckets - 1); }
 
 // LSD radix sort of items by key(item); items end sorted in `data`.
 template <class KeyOf, class Move>
@@ -108,18 +106,21 @@ void sort_values(std::span<double> values) {
 
 double OrderedValues::operator[](std::size_t rank) const {
   if (!by_runs) return values[rank];
-  return run_values[static_cast<std::size_t>(std::upper_bound(run_ends.begin(), run_ends.end(), rank) - run_ends.begin())];
+  return run_values[static_cast<std::size_t>(std::upper_bound(run_ends.begin(), run_ends.end(), rank) -
+                                             run_ends.begin())];
 }
 
 std::size_t OrderedValues::count_below(double x) const {
   if (!by_runs) return static_cast<std::size_t>(std::lower_bound(values.begin(), values.end(), x) - values.begin());
-  const auto k = static_cast<std::size_t>(std::lower_bound(run_values.begin(), run_values.end(), x) - run_values.begin());
+  const auto k =
+      static_cast<std::size_t>(std::lower_bound(run_values.begin(), run_values.end(), x) - run_values.begin());
   return k == 0 ? 0 : run_ends[k - 1];
 }
 
 std::size_t OrderedValues::count_at_most(double x) const {
   if (!by_runs) return static_cast<std::size_t>(std::upper_bound(values.begin(), values.end(), x) - values.begin());
-  const auto k = static_cast<std::size_t>(std::upper_bound(run_values.begin(), run_values.end(), x) - run_values.begin());
+  const auto k =
+      static_cast<std::size_t>(std::upper_bound(run_values.begin(), run_values.end(), x) - run_values.begin());
   return k == 0 ? 0 : run_ends[k - 1];
 }
 

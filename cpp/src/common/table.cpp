@@ -29,9 +29,8 @@ void validate_codes(const ColumnView& column) {
   for (std::size_t i = 0; i < column.codes.size(); ++i) {
     const std::int32_t code = column.codes[i];
     if (code < -1 || code >= n_labels) {
-      throw InvalidArgument("column '" + column.name + "': category code " + std::to_string(code) +
-                            " at row " + std::to_string(i) + " is outside [-1, " +
-                            std::to_string(n_labels) + ")");
+      throw InvalidArgument("column '" + column.name + "': category code " + std::to_string(code) + " at row " +
+                            std::to_string(i) + " is outside [-1, " + std::to_string(n_labels) + ")");
     }
   }
 }
@@ -46,8 +45,8 @@ TableView::TableView(std::vector<ColumnView> columns) : columns_(std::move(colum
     if (j == 0) {
       n_rows_ = column.size();
     } else if (column.size() != n_rows_) {
-      throw InvalidArgument("column '" + column.name + "' has " + std::to_string(column.size()) +
-                            " rows but column '" + columns_[0].name + "' has " + std::to_string(n_rows_));
+      throw InvalidArgument("column '" + column.name + "' has " + std::to_string(column.size()) + " rows but column '" +
+                            columns_[0].name + "' has " + std::to_string(n_rows_));
     }
     if (!column.is_numeric()) validate_codes(column);
   }
@@ -63,11 +62,11 @@ MatrixTable::MatrixTable(std::span<const float> row_major, std::size_t n_rows, s
 
 template <class T>
 void MatrixTable::fill(std::span<const T> row_major, std::size_t n_rows, std::size_t n_columns) {
-  const bool fits = n_columns == 0 ? row_major.empty()
-                                   : row_major.size() % n_columns == 0 && row_major.size() / n_columns == n_rows;
+  const bool fits =
+      n_columns == 0 ? row_major.empty() : row_major.size() % n_columns == 0 && row_major.size() / n_columns == n_rows;
   if (!fits) {
-    throw InvalidArgument("matrix of " + std::to_string(row_major.size()) + " values is not " +
-                          std::to_string(n_rows) + " x " + std::to_string(n_columns));
+    throw InvalidArgument("matrix of " + std::to_string(row_major.size()) + " values is not " + std::to_string(n_rows) +
+                          " x " + std::to_string(n_columns));
   }
   columns_.resize(row_major.size());
   for (std::size_t j = 0; j < n_columns; ++j) {

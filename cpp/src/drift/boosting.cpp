@@ -14,7 +14,7 @@ namespace {
 constexpr double kMinChildHessian = 1e-3;
 
 struct Node {
-  std::int32_t feature = -1;  // -1: a leaf
+  std::int32_t feature = -1;   // -1: a leaf
   std::uint8_t split_bin = 0;  // rows with bin <= split_bin go left
   std::int32_t left = -1, right = -1;
   double value = 0.0;  // leaf value (raw score added), learning rate included
@@ -35,8 +35,15 @@ class Booster {
  public:
   Booster(const BinnedMatrix& data, std::span<const std::uint8_t> labels, std::span<const std::size_t> train,
           const DomainClassifierOptions& options, StopPoll* poll)
-      : data_(data), labels_(labels), train_(train), options_(options), poll_(poll), gradient_(train.size()),
-        hessian_(train.size()), raw_(train.size()), order_(train.size()),
+      : data_(data),
+        labels_(labels),
+        train_(train),
+        options_(options),
+        poll_(poll),
+        gradient_(train.size()),
+        hessian_(train.size()),
+        raw_(train.size()),
+        order_(train.size()),
         histogram_(data.cols * 256 * 3) {
     double positives = 0.0;
     for (const std::size_t row : train) positives += labels[row];
@@ -71,9 +78,10 @@ class Booster {
           make_leaf(tree[item.node], item.begin, item.end);
           continue;
         }
-        const auto middle = std::stable_partition(
-            order_.begin() + static_cast<std::ptrdiff_t>(item.begin), order_.begin() + static_cast<std::ptrdiff_t>(item.end),
-            [&](std::size_t r) { return data_(train_[r], split.feature) <= split.bin; });
+        const auto middle =
+            std::stable_partition(order_.begin() + static_cast<std::ptrdiff_t>(item.begin),
+                                  order_.begin() + static_cast<std::ptrdiff_t>(item.end),
+                                  [&](std::size_t r) { return data_(train_[r], split.feature) <= split.bin; });
         const auto mid = static_cast<std::size_t>(middle - order_.begin());
         const auto left = static_cast<std::int32_t>(tree.size());
         tree.resize(tree.size() + 2);
@@ -157,7 +165,7 @@ double predict(const Tree& tree, const BinnedMatrix& data, std::size_t row) {
   std::int32_t node = 0;
   while (tree[node].feature >= 0)
     node = data(row, static_cast<std::size_t>(tree[node].feature)) <= tree[node].split_bin ? tree[node].left
-                                                                                            : tree[node].right;
+                                                                                           : tree[node].right;
   return tree[node].value;
 }
 
@@ -178,7 +186,8 @@ BinnedMatrix bin_features(MatrixView data, std::size_t max_bins, int n_jobs, Sto
     distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
     std::vector<double> cuts;  // bin b holds cuts[b-1] < v <= cuts[b]
     if (distinct.size() <= max_bins) {
-      for (std::size_t k = 1; k < distinct.size(); ++k) cuts.push_back(distinct[k - 1] + (distinct[k] - distinct[k - 1]) / 2);
+      for (std::size_t k = 1; k < distinct.size(); ++k)
+        cuts.push_back(distinct[k - 1] + (distinct[k] - distinct[k - 1]) / 2);
     } else {
       for (std::size_t k = 1; k < max_bins; ++k) {
         const double cut = sorted[k * data.rows / max_bins];

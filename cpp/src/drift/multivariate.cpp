@@ -26,7 +26,7 @@ namespace {
 
 using RowMatrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
-constexpr std::size_t kBlock = 256;  // rows per kernel block
+constexpr std::size_t kBlock = 256;       // rows per kernel block
 constexpr std::size_t kPcaBlock = 16384;  // rows per PCA pass block (one interrupt check each)
 // Streams of the median-heuristic subsample, apart from the permutation streams.
 constexpr std::uint64_t kSubsampleStream = 1ULL << 40;
@@ -215,7 +215,8 @@ PcaModel fit_pca(MatrixView reference, double variance, const Progress& progress
   StopPoll poll(progress, 3 * blocks);
   auto block_rows = [&](std::size_t b) {
     const std::size_t begin = b * kPcaBlock;
-    return data.middleRows(static_cast<Eigen::Index>(begin), static_cast<Eigen::Index>(std::min(kPcaBlock, rows - begin)));
+    return data.middleRows(static_cast<Eigen::Index>(begin),
+                           static_cast<Eigen::Index>(std::min(kPcaBlock, rows - begin)));
   };
   Eigen::RowVectorXd mean = Eigen::RowVectorXd::Zero(d);
   for (std::size_t b = 0; b < blocks; ++b) {
@@ -239,7 +240,8 @@ PcaModel fit_pca(MatrixView reference, double variance, const Progress& progress
   }
   gram = gram.selfadjointView<Eigen::Lower>();
   Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eigen(gram);
-  if (eigen.info() != Eigen::Success) throw InvalidArgument("reference: the PCA's eigen decomposition did not converge");
+  if (eigen.info() != Eigen::Success)
+    throw InvalidArgument("reference: the PCA's eigen decomposition did not converge");
   poll.poll();
   // Eigenvalues ascending: read them (and their vectors) from the end.
   const Eigen::VectorXd energy = eigen.eigenvalues().reverse().cwiseMax(0.0);
@@ -267,8 +269,8 @@ PcaModel fit_pca(MatrixView reference, double variance, const Progress& progress
 }
 
 std::vector<double> reconstruction_error(const PcaModel& model, MatrixView data,
-                                         std::span<const std::int64_t> chunk_of_row, std::int64_t n_chunks,
-                                         int n_jobs, const Progress& progress) {
+                                         std::span<const std::int64_t> chunk_of_row, std::int64_t n_chunks, int n_jobs,
+                                         const Progress& progress) {
   if (data.cols != model.n_features)
     throw InvalidArgument("data has " + std::to_string(data.cols) + " columns but the PCA was fitted on " +
                           std::to_string(model.n_features));
@@ -313,7 +315,8 @@ std::vector<double> reconstruction_error(const PcaModel& model, MatrixView data,
       mean[c] += sums[b][c];
       rows[c] += counts[b][c];
     }
-  for (std::size_t c = 0; c < mean.size(); ++c) mean[c] = rows[c] ? mean[c] / static_cast<double>(rows[c]) : std::numeric_limits<double>::quiet_NaN();
+  for (std::size_t c = 0; c < mean.size(); ++c)
+    mean[c] = rows[c] ? mean[c] / static_cast<double>(rows[c]) : std::numeric_limits<double>::quiet_NaN();
   return mean;
 }
 
@@ -347,7 +350,8 @@ namespace {
 
 // Newton's method for sum(log-loss) + l2/2 ||w||^2 with an unpenalised intercept
 // (the last coefficient). Converges in a handful of steps on standardised features.
-Eigen::VectorXd fit_logistic(const Eigen::MatrixXd& features, const Eigen::VectorXd& labels, double l2, StopPoll& poll) {
+Eigen::VectorXd fit_logistic(const Eigen::MatrixXd& features, const Eigen::VectorXd& labels, double l2,
+                             StopPoll& poll) {
   const Eigen::Index n = features.rows(), d = features.cols();
   Eigen::MatrixXd design(n, d + 1);
   design << features, Eigen::VectorXd::Ones(n);
@@ -385,8 +389,8 @@ void check_options(const DomainClassifierOptions& options) {
 }
 
 // Out-of-fold P(current) of every pooled row from the chosen model.
-void score_folds(MatrixView x, MatrixView y, const DomainClassifierOptions& options, std::size_t n_folds,
-                 int n_jobs, DomainClassifierResult& result, const Progress& progress) {
+void score_folds(MatrixView x, MatrixView y, const DomainClassifierOptions& options, std::size_t n_folds, int n_jobs,
+                 DomainClassifierResult& result, const Progress& progress) {
   const std::size_t nx = x.rows, n = x.rows + y.rows;
   std::vector<std::uint8_t> labels(n, 0);
   std::fill(labels.begin() + static_cast<std::ptrdiff_t>(nx), labels.end(), 1);
@@ -420,8 +424,9 @@ void score_folds(MatrixView x, MatrixView y, const DomainClassifierOptions& opti
   for (Eigen::Index c = 0; c < scale.size(); ++c)
     if (!(scale(c) > 0)) scale(c) = 1.0;
   pooled.array().rowwise() /= scale.array();
-  const Eigen::VectorXd targets = Eigen::Map<const Eigen::Matrix<std::uint8_t, Eigen::Dynamic, 1>>(
-                                      labels.data(), static_cast<Eigen::Index>(n)).cast<double>();
+  const Eigen::VectorXd targets =
+      Eigen::Map<const Eigen::Matrix<std::uint8_t, Eigen::Dynamic, 1>>(labels.data(), static_cast<Eigen::Index>(n))
+          .cast<double>();
   StopPoll poll(progress, n_folds);  // one unit per fold; a check after every Newton step
   parallel_for(static_cast<std::ptrdiff_t>(n_folds), threads, [&](std::ptrdiff_t fold) {
     const auto [train, test] = split(fold);

@@ -236,10 +236,12 @@ void sort_polled(std::vector<double>& values, StopPoll* poll) {
   std::vector<double> buffer(values.size());
   for (std::size_t width = kSortBlock; width < values.size(); width *= 2) {
     for (std::size_t begin = 0; begin < values.size(); begin += 2 * width) {
-      const std::size_t middle = std::min(begin + width, values.size()), end = std::min(begin + 2 * width, values.size());
-      std::merge(values.begin() + static_cast<std::ptrdiff_t>(begin), values.begin() + static_cast<std::ptrdiff_t>(middle),
-                 values.begin() + static_cast<std::ptrdiff_t>(middle), values.begin() + static_cast<std::ptrdiff_t>(end),
-                 buffer.begin() + static_cast<std::ptrdiff_t>(begin));
+      const std::size_t middle = std::min(begin + width, values.size()),
+                        end = std::min(begin + 2 * width, values.size());
+      std::merge(
+          values.begin() + static_cast<std::ptrdiff_t>(begin), values.begin() + static_cast<std::ptrdiff_t>(middle),
+          values.begin() + static_cast<std::ptrdiff_t>(middle), values.begin() + static_cast<std::ptrdiff_t>(end),
+          buffer.begin() + static_cast<std::ptrdiff_t>(begin));
       poll->poll();
     }
     values.swap(buffer);
@@ -286,7 +288,8 @@ PreparedColumn prepare(const ColumnView& column, std::optional<std::span<const s
   std::vector<std::size_t> order;
   for (std::size_t c = 0; c < counts.size(); ++c)
     if (counts[c] > 0) order.push_back(c);
-  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return column.labels[a] < column.labels[b]; });
+  std::sort(order.begin(), order.end(),
+            [&](std::size_t a, std::size_t b) { return column.labels[a] < column.labels[b]; });
   for (std::size_t c : order) {
     out.categories.push_back(column.labels[c]);
     out.category_counts.push_back(static_cast<double>(counts[c]));
@@ -319,10 +322,10 @@ BinnedProportions evidently_bins(const PreparedColumn& reference, const Prepared
       std::vector<double> proportions(n_bins);
       std::size_t start = 0;
       for (std::size_t i = 0; i < n_bins; ++i) {
-        const std::size_t end = i + 1 == n_bins
-                                    ? sorted.size()
-                                    : static_cast<std::size_t>(std::lower_bound(sorted.begin(), sorted.end(), edges[i + 1]) -
-                                                               sorted.begin());
+        const std::size_t end =
+            i + 1 == n_bins ? sorted.size()
+                            : static_cast<std::size_t>(std::lower_bound(sorted.begin(), sorted.end(), edges[i + 1]) -
+                                                       sorted.begin());
         proportions[i] = static_cast<double>(end - start) / size;
         start = end;
       }
@@ -346,7 +349,8 @@ ColumnDrift compare_columns(const std::string& name, const PreparedColumn& refer
                             Test test, double threshold) {
   if (reference.numeric != current.numeric)
     throw InvalidType("column '" + name + "' is " + (reference.numeric ? "numeric" : "categorical") +
-                      " in the reference but " + (current.numeric ? "numeric" : "categorical") + " in the current data");
+                      " in the reference but " + (current.numeric ? "numeric" : "categorical") +
+                      " in the current data");
   if (reference.numeric ? !test_accepts_numeric(test) : !test_accepts_categorical(test))
     throw InvalidType(std::string("test '") + test_name(test) + "' does not apply to " +
                       (reference.numeric ? "numeric" : "categorical") + " column '" + name + "'");
@@ -403,7 +407,6 @@ double threshold_for(const ColumnRequest& request, std::size_t t, Test test) {
   const auto by_test = request.test_thresholds.find(test);
   return by_test == request.test_thresholds.end() ? kNaN : by_test->second;
 }
-
 
 }  // namespace
 
@@ -468,8 +471,8 @@ void correct_family(const std::vector<ColumnDrift*>& family, Correction correcti
 }  // namespace
 
 std::vector<ColumnDrift> drift_report(const TableView& reference, const TableView& current,
-                                      const std::vector<ColumnRequest>& requests, int n_jobs,
-                                      const Progress& progress, Correction correction) {
+                                      const std::vector<ColumnRequest>& requests, int n_jobs, const Progress& progress,
+                                      Correction correction) {
   std::vector<std::pair<std::size_t, std::size_t>> columns;
   columns.reserve(requests.size());
   for (const auto& request : requests)
@@ -483,7 +486,8 @@ std::vector<ColumnDrift> drift_report(const TableView& reference, const TableVie
     const PreparedColumn cur = prepare(current.column(columns[r].second), {}, &poll);
     const std::vector<Test> tests = resolve_tests(request, ref, cur);
     for (std::size_t t = 0; t < tests.size(); ++t) {
-      per_request[r].push_back(compare_columns(request.column, ref, cur, tests[t], threshold_for(request, t, tests[t])));
+      per_request[r].push_back(
+          compare_columns(request.column, ref, cur, tests[t], threshold_for(request, t, tests[t])));
       poll.poll();
     }
   });
@@ -540,9 +544,9 @@ std::vector<ChunkDrift> drift_over_time(const TableView& reference, const TableV
     const PreparedColumn cur =
         prepare(current.column(columns[r].second), std::span<const std::int64_t>(rows[chunk]), &poll);
     for (std::size_t t = 0; t < tests[r].size(); ++t) {
-      per_task[task].push_back({static_cast<std::int64_t>(chunk),
-                                compare_columns(requests[r].column, prepared[r], cur, tests[r][t],
-                                                threshold_for(requests[r], t, tests[r][t]))});
+      per_task[task].push_back(
+          {static_cast<std::int64_t>(chunk), compare_columns(requests[r].column, prepared[r], cur, tests[r][t],
+                                                             threshold_for(requests[r], t, tests[r][t]))});
       poll.poll();
     }
   });

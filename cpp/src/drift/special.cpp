@@ -230,7 +230,7 @@ double kolmogorov_cdf_pelz_good(std::int64_t n, double x) {
     const double m = 2.0 * k - 1, m2 = m * m, m4 = m2 * m2, m6 = m4 * m2;
     const double q_power = std::pow(q, 8.0 * k);
     const double coefficients[4] = {1.0, k1a + k1b * m2, k2a + k2b * m2 + k2c * m4,
-                                     k3a + k3b * m2 + k3c * m4 + k3d * m6};
+                                    k3a + k3b * m2 + k3c * m4 + k3d * m6};
     for (int i = 0; i < 4; ++i) K[i] = K[i] * q_power + coefficients[i];
   }
   const double sqrt_2pi = std::sqrt(2 * kPi);
@@ -301,7 +301,7 @@ double kolmogorov_sf(std::int64_t n, double d) {
     return clip_probability(1.0 - cdf);
   }
   if (t >= nn - 1) return clip_probability(2 * std::pow(1.0 - d, nn));  // Ruben & Gambino
-  if (d >= 0.5) return clip_probability(2 * smirnov_sf(n, d));  // the two tails cannot both occur
+  if (d >= 0.5) return clip_probability(2 * smirnov_sf(n, d));          // the two tails cannot both occur
   const double n_d_squared = t * d;
   if (n <= 140) {
     if (n_d_squared <= 0.754693) return clip_probability(1.0 - kolmogorov_cdf_durbin(n, d));

@@ -8,8 +8,8 @@
 #include <cstdlib>
 #include <iterator>
 #include <numbers>
-#include <tuple>
 #include <numeric>
+#include <tuple>
 #include <unordered_map>
 
 #include "assay/common/error.hpp"
@@ -128,7 +128,7 @@ double cramer_von_mises_exact_pvalue(double u_statistic, std::int64_t m, std::in
     for (std::int64_t v = 0; v <= m; ++v) {
       Counts next;
       if (u == 0 && v == 0) next[0] = 1.0;
-      if (u > 0) next = std::move(column[v]);                       // from (u - 1, v)
+      if (u > 0) next = std::move(column[v]);  // from (u - 1, v)
       if (v > 0)
         for (const auto& [value, count] : column[v - 1]) next[value] += count;  // from (u, v - 1)
       const std::int64_t step = (a * v - b * u) * (a * v - b * u);
@@ -152,7 +152,9 @@ void require_distribution(std::span<const double> p, std::span<const double> q) 
     for (std::size_t i = 0; i < values.size(); ++i) {
       if (std::isnan(values[i]) || std::isinf(values[i]) || values[i] < 0)
         throw InvalidArgument(std::string(name) + " holds " +
-                              (std::isnan(values[i]) ? "NaN" : std::isinf(values[i]) ? "an infinity" : "a negative value") +
+                              (std::isnan(values[i])   ? "NaN"
+                               : std::isinf(values[i]) ? "an infinity"
+                                                       : "a negative value") +
                               " at position " + std::to_string(i) + "; it must hold finite weights >= 0");
       positive = positive || values[i] > 0;
     }
@@ -437,7 +439,7 @@ double percentile_sorted(const std::vector<double>& sorted, double q) {
   const std::size_t above = std::min(below + 1, sorted.size() - 1);
   const double t = position - static_cast<double>(below);
   const double a = sorted[below], b = sorted[above];
-  if (!std::isfinite(b - a)) return a * (1 - t) + b * t;  // neighbours of opposite sign near the largest double
+  if (!std::isfinite(b - a)) return a * (1 - t) + b * t;      // neighbours of opposite sign near the largest double
   return t >= 0.5 ? b - (b - a) * (1 - t) : a + (b - a) * t;  // numpy's _lerp
 }
 
@@ -450,8 +452,7 @@ TestResult epps_singleton_2samp(const SortedSample& x, const SortedSample& y) {
   std::merge(x.begin(), x.end(), y.begin(), y.end(), std::back_inserter(pooled));
   // Half the pooled interquartile range, halved before subtracting so that it cannot overflow.
   const double sigma = percentile_sorted(pooled, 0.75) / 2 - percentile_sorted(pooled, 0.25) / 2;
-  if (!(sigma > 0))
-    throw InvalidArgument("the Epps-Singleton test needs a pooled interquartile range above 0");
+  if (!(sigma > 0)) throw InvalidArgument("the Epps-Singleton test needs a pooled interquartile range above 0");
   const double t[2] = {0.4 / sigma, 0.8 / sigma};
   // Characteristic-function features [cos t1 v, cos t2 v, sin t1 v, sin t2 v]: means and
   // biased covariances per sample.
@@ -518,8 +519,7 @@ double cdf_distance(std::span<const double> x, std::span<const double> y, int p,
   double previous = 0.0, previous_gap = 0.0;
   bool first = true;
   for_each_distinct(x, y, [&](double value, std::size_t cx, std::size_t cy) {
-    if (!first)
-      total.add((p == 1 ? previous_gap : previous_gap * previous_gap) * (value * scale - previous * scale));
+    if (!first) total.add((p == 1 ? previous_gap : previous_gap * previous_gap) * (value * scale - previous * scale));
     first = false;
     cum_x += cx;
     cum_y += cy;
@@ -550,14 +550,16 @@ namespace {
 // cannot overflow.
 std::vector<double> checked_weights(std::span<const double> weights, std::size_t n, const char* argument) {
   if (weights.size() != n)
-    throw InvalidArgument(std::string(argument) + " has " + std::to_string(weights.size()) +
-                          " weights for " + std::to_string(n) + " values; it needs one weight per value");
+    throw InvalidArgument(std::string(argument) + " has " + std::to_string(weights.size()) + " weights for " +
+                          std::to_string(n) + " values; it needs one weight per value");
   double largest = 0.0;
   for (std::size_t i = 0; i < weights.size(); ++i) {
     const double w = weights[i];
     if (std::isnan(w) || std::isinf(w) || w < 0)
       throw InvalidArgument(std::string(argument) + " holds " +
-                            (std::isnan(w) ? "NaN" : std::isinf(w) ? "an infinity" : "a negative weight") +
+                            (std::isnan(w)   ? "NaN"
+                             : std::isinf(w) ? "an infinity"
+                                             : "a negative weight") +
                             " at position " + std::to_string(i) + "; weights must be finite and >= 0");
     largest = std::max(largest, w);
   }
@@ -663,8 +665,7 @@ double checked_total(std::span<const double> counts, const std::string& argument
   Sum sum;
   for (double v : counts) sum.add(v);
   const double total = sum.value();
-  if (std::isinf(total))
-    throw InvalidArgument(argument + ": the total of the counts overflows; scale the counts down");
+  if (std::isinf(total)) throw InvalidArgument(argument + ": the total of the counts overflows; scale the counts down");
   return total;
 }
 
@@ -676,8 +677,7 @@ TestResult chi2_contingency(std::span<const double> counts, std::size_t n_rows, 
     throw InvalidArgument("observed must be a table of n_rows * n_cols > 0 counts, got " + std::to_string(n_rows) +
                           " x " + std::to_string(n_cols) + " for " + std::to_string(counts.size()) + " counts");
   for (std::size_t i = 0; i < counts.size(); ++i)
-    require_count(counts[i], "observed[" + std::to_string(i / n_cols) + ", " + std::to_string(i % n_cols) + "]",
-                  false);
+    require_count(counts[i], "observed[" + std::to_string(i / n_cols) + ", " + std::to_string(i % n_cols) + "]", false);
   const double total = checked_total(counts, "observed");
   std::vector<double> row_sum(n_rows, 0.0), col_sum(n_cols, 0.0);
   for (std::size_t r = 0; r < n_rows; ++r)
@@ -727,7 +727,8 @@ TestResult chisquare_goodness_of_fit(std::span<const double> reference_counts, s
                                      bool log_likelihood) {
   if (reference_counts.size() != current_counts.size() || reference_counts.empty())
     throw InvalidArgument("f_obs and f_exp have " + std::to_string(current_counts.size()) + " and " +
-                          std::to_string(reference_counts.size()) + " categories; they need the same number, at least 1");
+                          std::to_string(reference_counts.size()) +
+                          " categories; they need the same number, at least 1");
   for (std::size_t i = 0; i < reference_counts.size(); ++i) {
     require_count(current_counts[i], "f_obs[" + std::to_string(i) + "]", false);
     require_count(reference_counts[i], "f_exp[" + std::to_string(i) + "]", false);
@@ -794,8 +795,8 @@ double deviance(double x, double m) {
 double log_binomial_pmf(double x, double n, double p, double q) {
   if (x == 0) return n == 0 ? 0.0 : (p < 0.1 ? -deviance(n, n * q) - n * p : n * std::log(q));
   if (x == n) return q < 0.1 ? -deviance(n, n * p) - n * q : n * std::log(p);
-  const double lc = stirling_error(n) - stirling_error(x) - stirling_error(n - x) - deviance(x, n * p) -
-                    deviance(n - x, n * q);
+  const double lc =
+      stirling_error(n) - stirling_error(x) - stirling_error(n - x) - deviance(x, n * p) - deviance(n - x, n * q);
   return lc - 0.5 * (std::log(2 * std::numbers::pi) + std::log(x) + std::log1p(-x / n));
 }
 
@@ -842,7 +843,8 @@ TestResult fisher_exact(std::int64_t a, std::int64_t b, std::int64_t c, std::int
     total += static_cast<double>(cells[i]);
   }
   if (total > kMaxExactCount)
-    throw InvalidArgument("table: the total " + format_number(total) + " is above 2^53; counts that large are not exact");
+    throw InvalidArgument("table: the total " + format_number(total) +
+                          " is above 2^53; counts that large are not exact");
   TestResult result;
   result.method = "exact";
   if (a + b == 0 || c + d == 0 || a + c == 0 || b + d == 0) {  // only one table has these margins
@@ -854,8 +856,7 @@ TestResult fisher_exact(std::int64_t a, std::int64_t b, std::int64_t c, std::int
                                       : std::numeric_limits<double>::infinity();
   const Hypergeometric law{static_cast<double>(a + b), static_cast<double>(c + d), static_cast<double>(a + c)};
   const double low = std::max(0.0, law.column - law.row2), high = std::min(law.column, law.row1);
-  const double mode =
-      std::floor((law.column + 1) * (law.row1 + 1) / (law.row1 + law.row2 + 2));
+  const double mode = std::floor((law.column + 1) * (law.row1 + 1) / (law.row1 + law.row2 + 2));
   const double observed = static_cast<double>(a);
   const double log_observed = law.log_pmf(observed), log_mode = law.log_pmf(mode);
   constexpr double kSlack = 1e-14;  // scipy's relative tolerance for "as likely"

@@ -141,9 +141,9 @@ CoalitionDesign kernel_coalitions(std::int32_t n_features, std::int64_t budget, 
   // the index of distinct coalitions kept while drawing (about 2M + 108 bytes each).
   const std::int64_t coalitions = M <= 62 ? std::min<std::int64_t>(budget, (std::int64_t{1} << M) - 2) : budget;
   checked_size({budget, 4}, "nsamples");
-  require_fits("nsamples",
-               saturating_product({static_cast<std::uint64_t>(coalitions), 2 * static_cast<std::uint64_t>(M) + 108}),
-               "a KernelSHAP design of " + std::to_string(coalitions) + " coalitions of " + std::to_string(M) + " features");
+  require_fits(
+      "nsamples", saturating_product({static_cast<std::uint64_t>(coalitions), 2 * static_cast<std::uint64_t>(M) + 108}),
+      "a KernelSHAP design of " + std::to_string(coalitions) + " coalitions of " + std::to_string(M) + " features");
   const bool all_fit = M <= 30 && budget >= (std::int64_t{1} << M) - 2;
   if (all_fit) {
     const std::uint64_t count = std::uint64_t{1} << M;
@@ -204,8 +204,10 @@ CoalitionDesign kernel_coalitions(std::int32_t n_features, std::int64_t budget, 
     const std::int64_t draw = draws;
     if (draw % kDrawsPerBlock == 0) rng = CounterRng(seed, static_cast<std::uint64_t>(draw / kDrawsPerBlock));
     const double u = rng.uniform() * cumulative.back();
-    const auto cls = static_cast<std::int32_t>(std::upper_bound(cumulative.begin(), cumulative.end(), u) - cumulative.begin());
-    const std::int32_t size = first_sampled + std::min<std::int32_t>(cls, static_cast<std::int32_t>(cumulative.size()) - 1);
+    const auto cls =
+        static_cast<std::int32_t>(std::upper_bound(cumulative.begin(), cumulative.end(), u) - cumulative.begin());
+    const std::int32_t size =
+        first_sampled + std::min<std::int32_t>(cls, static_cast<std::int32_t>(cumulative.size()) - 1);
     // A uniform subset of that size: the first `size` entries of a partial Fisher-Yates shuffle.
     for (std::int32_t j = 0; j < M; ++j) order[j] = j;
     for (std::int32_t j = 0; j < size; ++j) std::swap(order[j], order[j + static_cast<std::int32_t>(rng.below(M - j))]);
@@ -316,38 +318,40 @@ void fill_masked_rows(std::span<const double> X, std::span<const double> backgro
   // items costs only those items.
   constexpr std::int64_t kItemsPerBlock = 16;
   const std::int64_t n_items = item_end - item_begin;
-  parallel_for(static_cast<std::ptrdiff_t>(n_blocks(n_items, kItemsPerBlock)), resolve_threads(n_jobs), [&](std::ptrdiff_t block) {
-    std::vector<std::int32_t> from_x(M), from_background(M);
-    const std::int64_t end = std::min(n_items, (block + 1) * kItemsPerBlock);
-    for (std::int64_t i = block * kItemsPerBlock; i < end; ++i) {
-      const std::int64_t item = item_begin + i;
-      const double* x = X.data() + (item / n_coalitions) * M;
-      const std::uint8_t* mask = masks.data() + (item % n_coalitions) * M;
-      std::int64_t n_from_x = 0, n_from_background = 0;
-      for (std::int32_t j = 0; j < M; ++j) {
-        if (mask[j]) {
-          from_x[n_from_x++] = j;
-        } else {
-          from_background[n_from_background++] = j;
-        }
-      }
-      double* target = out.data() + i * n_background * M;
-      if (n_from_x <= n_from_background) {
-        std::copy(background.begin(), background.end(), target);
-        for (std::int64_t b = 0; b < n_background; ++b) {
-          double* row = target + b * M;
-          for (std::int64_t c = 0; c < n_from_x; ++c) row[from_x[c]] = x[from_x[c]];
-        }
-      } else {
-        for (std::int64_t b = 0; b < n_background; ++b) {
-          double* row = target + b * M;
-          const double* source = background.data() + b * M;
-          std::copy(x, x + M, row);
-          for (std::int64_t c = 0; c < n_from_background; ++c) row[from_background[c]] = source[from_background[c]];
-        }
-      }
-    }
-  });
+  parallel_for(static_cast<std::ptrdiff_t>(n_blocks(n_items, kItemsPerBlock)), resolve_threads(n_jobs),
+               [&](std::ptrdiff_t block) {
+                 std::vector<std::int32_t> from_x(M), from_background(M);
+                 const std::int64_t end = std::min(n_items, (block + 1) * kItemsPerBlock);
+                 for (std::int64_t i = block * kItemsPerBlock; i < end; ++i) {
+                   const std::int64_t item = item_begin + i;
+                   const double* x = X.data() + (item / n_coalitions) * M;
+                   const std::uint8_t* mask = masks.data() + (item % n_coalitions) * M;
+                   std::int64_t n_from_x = 0, n_from_background = 0;
+                   for (std::int32_t j = 0; j < M; ++j) {
+                     if (mask[j]) {
+                       from_x[n_from_x++] = j;
+                     } else {
+                       from_background[n_from_background++] = j;
+                     }
+                   }
+                   double* target = out.data() + i * n_background * M;
+                   if (n_from_x <= n_from_background) {
+                     std::copy(background.begin(), background.end(), target);
+                     for (std::int64_t b = 0; b < n_background; ++b) {
+                       double* row = target + b * M;
+                       for (std::int64_t c = 0; c < n_from_x; ++c) row[from_x[c]] = x[from_x[c]];
+                     }
+                   } else {
+                     for (std::int64_t b = 0; b < n_background; ++b) {
+                       double* row = target + b * M;
+                       const double* source = background.data() + b * M;
+                       std::copy(x, x + M, row);
+                       for (std::int64_t c = 0; c < n_from_background; ++c)
+                         row[from_background[c]] = source[from_background[c]];
+                     }
+                   }
+                 }
+               });
 }
 
 double apply_link(double mean, Link link) {
@@ -367,7 +371,8 @@ void coalition_values(std::span<const double> outputs, std::int64_t n_items, std
     throw InvalidArgument("model: returned " + std::to_string(outputs.size()) + " values, expected " +
                           std::to_string(n_items * n_background * K));
   }
-  if (static_cast<std::int64_t>(out.size()) != checked_size({n_items, K}, "out")) throw InvalidArgument("out: wrong size");
+  if (static_cast<std::int64_t>(out.size()) != checked_size({n_items, K}, "out"))
+    throw InvalidArgument("out: wrong size");
   if (!weights.empty() && static_cast<std::int64_t>(weights.size()) != n_background) {
     throw InvalidArgument("data_weights: expected one weight per background row");
   }
@@ -391,7 +396,8 @@ void coalition_values(std::span<const double> outputs, std::int64_t n_items, std
       double mean = 0.0;
       for (std::int64_t b = 0; b < n_background; ++b) {
         const double f = outputs[(item * n_background + b) * K + k];
-        if (!std::isfinite(f)) throw InvalidArgument("model: returned a non-finite output (NaN or inf) for a masked row");
+        if (!std::isfinite(f))
+          throw InvalidArgument("model: returned a non-finite output (NaN or inf) for a masked row");
         mean += share[b] * f;
       }
       if (!std::isfinite(mean)) {  // only by rounding, with outputs at the largest doubles
@@ -411,14 +417,16 @@ void exact_shapley_values(const CoalitionDesign& design, std::span<const double>
   if (static_cast<std::int64_t>(values.size()) != checked_size({n_rows, n_coalitions, K}, "values")) {
     throw InvalidArgument("values: wrong size");
   }
-  if (static_cast<std::int64_t>(out.size()) != checked_size({n_rows, M, K}, "out")) throw InvalidArgument("out: wrong size");
+  if (static_cast<std::int64_t>(out.size()) != checked_size({n_rows, M, K}, "out"))
+    throw InvalidArgument("out: wrong size");
   // c(s) = s!(M-s-1)!/M! = 1 / (M C(M-1, s)): the weight of a coalition of size s
   // not containing the feature.
   std::vector<double> coefficient(M);
   for (std::int32_t s = 0; s < M; ++s) coefficient[s] = 1.0 / (M * binomial(M - 1, s));
   std::vector<std::int32_t> sizes(n_coalitions);
   for (std::int64_t c = 0; c < n_coalitions; ++c) {
-    sizes[c] = static_cast<std::int32_t>(std::count(design.masks.begin() + c * M, design.masks.begin() + (c + 1) * M, 1));
+    sizes[c] =
+        static_cast<std::int32_t>(std::count(design.masks.begin() + c * M, design.masks.begin() + (c + 1) * M, 1));
   }
   parallel_for(static_cast<std::ptrdiff_t>(n_rows), resolve_threads(n_jobs), [&](std::ptrdiff_t row) {
     double* phi = out.data() + row * M * K;
@@ -459,17 +467,19 @@ detail::GroupSlots detail::group_slots(const CoalitionDesign& design) {
 
 void kernel_shap_values(const CoalitionDesign& design, std::span<const double> values, std::span<const double> full,
                         std::span<const double> empty, std::int64_t n_rows, std::int32_t n_outputs,
-                        std::span<double> out, std::span<double> standard_errors, int n_jobs,
-                        const Progress& progress, const L1Regularization& l1_reg) {
+                        std::span<double> out, std::span<double> standard_errors, int n_jobs, const Progress& progress,
+                        const L1Regularization& l1_reg) {
   const std::int64_t M = design.n_features;
   const std::int64_t K = n_outputs;
   const auto C = static_cast<std::int64_t>(design.size());
   detail::check_l1_regularization(l1_reg);
   if (M < 1 || K < 1) throw InvalidArgument("design: needs at least one feature and one output");
-  if (static_cast<std::int64_t>(values.size()) != checked_size({n_rows, C, K}, "values")) throw InvalidArgument("values: wrong size");
+  if (static_cast<std::int64_t>(values.size()) != checked_size({n_rows, C, K}, "values"))
+    throw InvalidArgument("values: wrong size");
   if (static_cast<std::int64_t>(full.size()) != n_rows * K) throw InvalidArgument("full: wrong size");
   if (static_cast<std::int64_t>(empty.size()) != K) throw InvalidArgument("empty: wrong size");
-  if (static_cast<std::int64_t>(out.size()) != checked_size({n_rows, M, K}, "out") || standard_errors.size() != out.size()) {
+  if (static_cast<std::int64_t>(out.size()) != checked_size({n_rows, M, K}, "out") ||
+      standard_errors.size() != out.size()) {
     throw InvalidArgument("out: wrong size");
   }
   if (M == 1) {  // efficiency alone: phi = v(N) - v0
@@ -508,9 +518,7 @@ void kernel_shap_values(const CoalitionDesign& design, std::span<const double> v
   struct GroupedProducts {
     Matrix enumerated, total;
     std::vector<Matrix> groups;
-    Matrix without(std::int32_t g, double scale) const {
-      return enumerated + scale * (total - enumerated - groups[g]);
-    }
+    Matrix without(std::int32_t g, double scale) const { return enumerated + scale * (total - enumerated - groups[g]); }
   };
   auto grouped_products = [&](const Matrix& right) {
     auto slot_product = [&](std::int32_t slot) {
@@ -540,59 +548,59 @@ void kernel_shap_values(const CoalitionDesign& design, std::span<const double> v
   }
   constexpr std::int64_t kRowsPerBlock = 32;
   std::atomic<std::size_t> rows_done{0};
-  parallel_for(static_cast<std::ptrdiff_t>(n_blocks(n_rows, kRowsPerBlock)), resolve_threads(n_jobs), [&](std::ptrdiff_t block) {
-    const std::int64_t row_begin = block * kRowsPerBlock, row_end = std::min(n_rows, row_begin + kRowsPerBlock);
-    const std::int64_t width = (row_end - row_begin) * K;
-    // Targets y'_c = v(S_c) - v0 - z_{c,M-1} delta, one column per (row, output).
-    Matrix target(C, width);
-    Eigen::RowVectorXd delta(width);
-    for (std::int64_t r = row_begin; r < row_end; ++r) {
-      for (std::int64_t k = 0; k < K; ++k) delta((r - row_begin) * K + k) = full[r * K + k] - empty[k];
-    }
-    for (std::int64_t p = 0; p < C; ++p) {
-      const double last = design.masks[order[p] * M + M - 1];
-      for (std::int64_t r = row_begin; r < row_end; ++r) {
-        for (std::int64_t k = 0; k < K; ++k) {
-          const std::int64_t col = (r - row_begin) * K + k;
-          target(p, col) = values[(r * C + order[p]) * K + k] - empty[k] - last * delta(col);
+  parallel_for(
+      static_cast<std::ptrdiff_t>(n_blocks(n_rows, kRowsPerBlock)), resolve_threads(n_jobs), [&](std::ptrdiff_t block) {
+        const std::int64_t row_begin = block * kRowsPerBlock, row_end = std::min(n_rows, row_begin + kRowsPerBlock);
+        const std::int64_t width = (row_end - row_begin) * K;
+        // Targets y'_c = v(S_c) - v0 - z_{c,M-1} delta, one column per (row, output).
+        Matrix target(C, width);
+        Eigen::RowVectorXd delta(width);
+        for (std::int64_t r = row_begin; r < row_end; ++r) {
+          for (std::int64_t k = 0; k < K; ++k) delta((r - row_begin) * K + k) = full[r * K + k] - empty[k];
         }
-      }
-    }
-    const GroupedProducts rhs = grouped_products(target);
-    // phi for all columns from beta: the first M-1 values, then delta - sum(beta).
-    auto attributions = [&](const Matrix& beta) {
-      Matrix phi(M, width);
-      phi.topRows(P) = beta;
-      phi.row(P) = delta - beta.colwise().sum();
-      return phi;
-    };
-    const Matrix phi = attributions(solver_total.solve(rhs.total));
-    Matrix spread = Matrix::Zero(M, width);
-    if (G > 1 && replicates_ok) {
-      std::vector<Matrix> replicates;
-      Matrix mean = Matrix::Zero(M, width);
-      for (std::int32_t g = 0; g < G; ++g) {
-        replicates.push_back(attributions(
-            solver_without[g].solve(rhs.without(g, scale))));
-        mean += replicates.back() / G;
-      }
-      for (const Matrix& replicate : replicates) spread += (replicate - mean).cwiseAbs2();
-      spread *= double(G - 1) / G;
-    }
-    const bool unknown_error = !design.exact && !replicates_ok;
-    for (std::int64_t r = row_begin; r < row_end; ++r) {
-      for (std::int64_t j = 0; j < M; ++j) {
-        for (std::int64_t k = 0; k < K; ++k) {
-          const std::int64_t col = (r - row_begin) * K + k;
-          out[(r * M + j) * K + k] = phi(j, col);
-          standard_errors[(r * M + j) * K + k] =
-              unknown_error ? std::numeric_limits<double>::quiet_NaN() : std::sqrt(spread(j, col));
+        for (std::int64_t p = 0; p < C; ++p) {
+          const double last = design.masks[order[p] * M + M - 1];
+          for (std::int64_t r = row_begin; r < row_end; ++r) {
+            for (std::int64_t k = 0; k < K; ++k) {
+              const std::int64_t col = (r - row_begin) * K + k;
+              target(p, col) = values[(r * C + order[p]) * K + k] - empty[k] - last * delta(col);
+            }
+          }
         }
-      }
-    }
-    const std::size_t solved = rows_done += static_cast<std::size_t>(row_end - row_begin);
-    if (progress.active() && omp_get_thread_num() == 0) progress.report(solved, static_cast<std::size_t>(n_rows));
-  });
+        const GroupedProducts rhs = grouped_products(target);
+        // phi for all columns from beta: the first M-1 values, then delta - sum(beta).
+        auto attributions = [&](const Matrix& beta) {
+          Matrix phi(M, width);
+          phi.topRows(P) = beta;
+          phi.row(P) = delta - beta.colwise().sum();
+          return phi;
+        };
+        const Matrix phi = attributions(solver_total.solve(rhs.total));
+        Matrix spread = Matrix::Zero(M, width);
+        if (G > 1 && replicates_ok) {
+          std::vector<Matrix> replicates;
+          Matrix mean = Matrix::Zero(M, width);
+          for (std::int32_t g = 0; g < G; ++g) {
+            replicates.push_back(attributions(solver_without[g].solve(rhs.without(g, scale))));
+            mean += replicates.back() / G;
+          }
+          for (const Matrix& replicate : replicates) spread += (replicate - mean).cwiseAbs2();
+          spread *= double(G - 1) / G;
+        }
+        const bool unknown_error = !design.exact && !replicates_ok;
+        for (std::int64_t r = row_begin; r < row_end; ++r) {
+          for (std::int64_t j = 0; j < M; ++j) {
+            for (std::int64_t k = 0; k < K; ++k) {
+              const std::int64_t col = (r - row_begin) * K + k;
+              out[(r * M + j) * K + k] = phi(j, col);
+              standard_errors[(r * M + j) * K + k] =
+                  unknown_error ? std::numeric_limits<double>::quiet_NaN() : std::sqrt(spread(j, col));
+            }
+          }
+        }
+        const std::size_t solved = rows_done += static_cast<std::size_t>(row_end - row_begin);
+        if (progress.active() && omp_get_thread_num() == 0) progress.report(solved, static_cast<std::size_t>(n_rows));
+      });
 }
 
 void kernel_shap_values_per_background(const CoalitionDesign& design, std::span<const double> values,
@@ -610,8 +618,10 @@ void kernel_shap_values_per_background(const CoalitionDesign& design, std::span<
   if (!weights.empty() && static_cast<std::int64_t>(weights.size()) != B) {
     throw InvalidArgument("data_weights: expected one weight per background row");
   }
-  if (static_cast<std::int64_t>(values.size()) != checked_size({n_rows, C, K}, "values")) throw InvalidArgument("values: wrong size");
-  if (static_cast<std::int64_t>(out.size()) != checked_size({n_rows, M, K}, "out") || standard_errors.size() != out.size()) {
+  if (static_cast<std::int64_t>(values.size()) != checked_size({n_rows, C, K}, "values"))
+    throw InvalidArgument("values: wrong size");
+  if (static_cast<std::int64_t>(out.size()) != checked_size({n_rows, M, K}, "out") ||
+      standard_errors.size() != out.size()) {
     throw InvalidArgument("out: wrong size");
   }
   for (const double v : values) {
@@ -716,7 +726,8 @@ void permutation_shapley_values(std::span<const std::int32_t> permutations, std:
   if (static_cast<std::int64_t>(values.size()) != checked_size({n_rows, P, steps, K}, "values")) {
     throw InvalidArgument("values: wrong size");
   }
-  if (static_cast<std::int64_t>(out.size()) != checked_size({n_rows, M, K}, "out") || standard_errors.size() != out.size()) {
+  if (static_cast<std::int64_t>(out.size()) != checked_size({n_rows, M, K}, "out") ||
+      standard_errors.size() != out.size()) {
     throw InvalidArgument("out: wrong size");
   }
   parallel_for(static_cast<std::ptrdiff_t>(n_rows), resolve_threads(n_jobs), [&](std::ptrdiff_t row) {
@@ -749,20 +760,23 @@ void permutation_shapley_values(std::span<const std::int32_t> permutations, std:
 void linear_shap_values(std::span<const double> coef, std::span<const double> X, std::span<const double> mean,
                         std::int32_t n_features, std::int32_t n_outputs, std::span<double> out, int n_jobs) {
   const std::int64_t M = n_features, K = n_outputs;
-  if (M < 1 || K < 1 || static_cast<std::int64_t>(coef.size()) != K * M) throw InvalidArgument("coef: expected n_outputs x n_features values");
+  if (M < 1 || K < 1 || static_cast<std::int64_t>(coef.size()) != K * M)
+    throw InvalidArgument("coef: expected n_outputs x n_features values");
   if (static_cast<std::int64_t>(mean.size()) != M) throw InvalidArgument("data: expected one mean per feature");
   const std::int64_t n_rows = static_cast<std::int64_t>(X.size()) / M;
   if (static_cast<std::int64_t>(X.size()) != n_rows * M || static_cast<std::int64_t>(out.size()) != n_rows * M * K) {
     throw InvalidArgument("X: wrong size");
   }
   constexpr std::int64_t kRowsPerBlock = 256;
-  parallel_for(static_cast<std::ptrdiff_t>(n_blocks(n_rows, kRowsPerBlock)), resolve_threads(n_jobs), [&](std::ptrdiff_t block) {
-    for (std::int64_t r = block * kRowsPerBlock; r < std::min(n_rows, (block + 1) * kRowsPerBlock); ++r) {
-      for (std::int64_t j = 0; j < M; ++j) {
-        for (std::int64_t k = 0; k < K; ++k) out[(r * M + j) * K + k] = coef[k * M + j] * (X[r * M + j] - mean[j]);
-      }
-    }
-  });
+  parallel_for(static_cast<std::ptrdiff_t>(n_blocks(n_rows, kRowsPerBlock)), resolve_threads(n_jobs),
+               [&](std::ptrdiff_t block) {
+                 for (std::int64_t r = block * kRowsPerBlock; r < std::min(n_rows, (block + 1) * kRowsPerBlock); ++r) {
+                   for (std::int64_t j = 0; j < M; ++j) {
+                     for (std::int64_t k = 0; k < K; ++k)
+                       out[(r * M + j) * K + k] = coef[k * M + j] * (X[r * M + j] - mean[j]);
+                   }
+                 }
+               });
 }
 
 }  // namespace assay::explain

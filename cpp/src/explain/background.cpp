@@ -43,10 +43,13 @@ void round_to_data(std::span<const double> data, std::int64_t M, std::int32_t k,
     for (std::int32_t c = 0; c < k; ++c) {
       double& value = centers[c * M + j];
       const auto above = std::lower_bound(column.begin(), column.end(), value);
-      if (above == column.end()) value = column.back();
-      else if (above == column.begin()) value = *above;
+      if (above == column.end())
+        value = column.back();
+      else if (above == column.begin())
+        value = *above;
       // Halves first: the difference of two values near the largest double would overflow.
-      else value = (value / 2 - *(above - 1) / 2 <= *above / 2 - value / 2) ? *(above - 1) : *above;
+      else
+        value = (value / 2 - *(above - 1) / 2 <= *above / 2 - value / 2) ? *(above - 1) : *above;
     }
   }
 }
@@ -58,7 +61,8 @@ BackgroundSummary kmeans_summary(std::span<const double> data, std::int32_t n_fe
                                  const Progress& progress) {
   const std::int64_t M = n_features;
   if (M < 1) throw InvalidArgument("data: needs at least one column");
-  if (data.size() % static_cast<std::size_t>(M) != 0) throw InvalidArgument("data: size is not a multiple of n_features");
+  if (data.size() % static_cast<std::size_t>(M) != 0)
+    throw InvalidArgument("data: size is not a multiple of n_features");
   const std::int64_t n = static_cast<std::int64_t>(data.size()) / M;
   if (k < 1 || k > n) throw InvalidArgument("k: must be between 1 and the number of rows (" + std::to_string(n) + ")");
   if (max_iterations < 1) throw InvalidArgument("max_iterations: must be at least 1");
@@ -74,8 +78,7 @@ BackgroundSummary kmeans_summary(std::span<const double> data, std::int32_t n_fe
     const double scale = std::ldexp(1.0, std::ilogb(largest));  // scaled values lie in (-2, 2)
     std::vector<double> scaled(data.begin(), data.end());
     for (double& value : scaled) value /= scale;
-    BackgroundSummary summary =
-        kmeans_summary(scaled, n_features, k, seed, false, max_iterations, n_jobs, progress);
+    BackgroundSummary summary = kmeans_summary(scaled, n_features, k, seed, false, max_iterations, n_jobs, progress);
     scaled = {};
     for (double& value : summary.centers) value *= scale;
     if (round_values) round_to_data(data, M, k, summary.centers);
@@ -135,20 +138,20 @@ BackgroundSummary kmeans_summary(std::span<const double> data, std::int32_t n_fe
       check(step);
       const std::int64_t batch = std::min(blocks_per_batch, n_row_blocks - first_block);
       parallel_for(static_cast<std::ptrdiff_t>(batch), threads, [&](std::ptrdiff_t offset) {
-      const std::int64_t block = first_block + offset;
-      for (std::int64_t i = block * kRowsPerBlock; i < std::min(n, (block + 1) * kRowsPerBlock); ++i) {
-        std::int32_t best = 0;
-        double best_distance = std::numeric_limits<double>::infinity();
-        for (std::int32_t c = 0; c < k; ++c) {
-          const double distance = squared_distance(data.data() + i * M, centers.data() + c * M, M);
-          if (distance < best_distance) {
-            best_distance = distance;
-            best = c;
+        const std::int64_t block = first_block + offset;
+        for (std::int64_t i = block * kRowsPerBlock; i < std::min(n, (block + 1) * kRowsPerBlock); ++i) {
+          std::int32_t best = 0;
+          double best_distance = std::numeric_limits<double>::infinity();
+          for (std::int32_t c = 0; c < k; ++c) {
+            const double distance = squared_distance(data.data() + i * M, centers.data() + c * M, M);
+            if (distance < best_distance) {
+              best_distance = distance;
+              best = c;
+            }
           }
+          if (assignment[i] != best) block_changed[block] = 1;
+          assignment[i] = best;
         }
-        if (assignment[i] != best) block_changed[block] = 1;
-        assignment[i] = best;
-      }
       });
     }
     if (std::find(block_changed.begin(), block_changed.end(), 1) == block_changed.end()) break;

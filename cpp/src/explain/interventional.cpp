@@ -166,7 +166,8 @@ double raw_output(const TreeEnsemble& ensemble, const double* x, int k) {
   for (std::size_t t = 0; t < ensemble.n_trees(); ++t) {
     const Node* nodes = ensemble.tree(t).data();
     std::int32_t id = 0;
-    while (nodes[id].left >= 0) id = goes_left(nodes[id], bits, x[nodes[id].feature]) ? nodes[id].left : nodes[id].right;
+    while (nodes[id].left >= 0)
+      id = goes_left(nodes[id], bits, x[nodes[id].feature]) ? nodes[id].left : nodes[id].right;
     total += ensemble.leaf_value(t, id)[k];
   }
   return total;
@@ -180,20 +181,28 @@ double softplus(double m) { return m > 0 ? m + std::log1p(std::exp(-m)) : std::l
 // The transformed output T(m) of a margin m for a row with label y, and its derivative.
 double transformed(OutputTransform transform, double m, double y) {
   switch (transform) {
-    case OutputTransform::identity: return m;
-    case OutputTransform::logistic: return logistic(m);
-    case OutputTransform::logistic_log_loss: return softplus(m) - y * m;
-    case OutputTransform::squared_loss: return (m - y) * (m - y);
+    case OutputTransform::identity:
+      return m;
+    case OutputTransform::logistic:
+      return logistic(m);
+    case OutputTransform::logistic_log_loss:
+      return softplus(m) - y * m;
+    case OutputTransform::squared_loss:
+      return (m - y) * (m - y);
   }
   return m;
 }
 
 double transformed_slope(OutputTransform transform, double m, double y) {
   switch (transform) {
-    case OutputTransform::identity: return 1.0;
-    case OutputTransform::logistic: return logistic(m) * (1 - logistic(m));
-    case OutputTransform::logistic_log_loss: return logistic(m) - y;
-    case OutputTransform::squared_loss: return 2 * (m - y);
+    case OutputTransform::identity:
+      return 1.0;
+    case OutputTransform::logistic:
+      return logistic(m) * (1 - logistic(m));
+    case OutputTransform::logistic_log_loss:
+      return logistic(m) - y;
+    case OutputTransform::squared_loss:
+      return 2 * (m - y);
   }
   return 1.0;
 }
@@ -274,10 +283,11 @@ Setup prepare(const TreeEnsemble& ensemble, const TableView& X, const TableView&
   }
   if (total == 0) return setup;
   if (total > kMaxDecisionBytes) {
-    throw ResourceLimit("data: the pairwise algorithm stores one byte per (tree node, background row): " +
-                        std::to_string(total) + " bytes here, more than the limit of " +
-                        std::to_string(kMaxDecisionBytes) + "; use fewer background rows (a summary such as "
-                        "assay.explain.kmeans) or algorithm='patterns'");
+    throw ResourceLimit(
+        "data: the pairwise algorithm stores one byte per (tree node, background row): " + std::to_string(total) +
+        " bytes here, more than the limit of " + std::to_string(kMaxDecisionBytes) +
+        "; use fewer background rows (a summary such as "
+        "assay.explain.kmeans) or algorithm='patterns'");
   }
   setup.reference_left.resize(total);
   std::vector<std::uint8_t> decisions(ensemble.nodes.size());
@@ -474,11 +484,16 @@ void fill_interaction_table(int n, const double* histogram, const std::vector<st
       for (int j = 0; j < n; ++j) {
         const bool x_i = (a >> i) & 1u, x_j = (a >> j) & 1u;
         double value = 0;
-        if (i == j) value = 0;
-        else if (x_i && x_j) value = both_x[std::min(i, j) * n + std::max(i, j)];
-        else if (x_i) value = mixed[i];
-        else if (x_j) value = mixed[j];
-        else value = both_z;
+        if (i == j)
+          value = 0;
+        else if (x_i && x_j)
+          value = both_x[std::min(i, j) * n + std::max(i, j)];
+        else if (x_i)
+          value = mixed[i];
+        else if (x_j)
+          value = mixed[j];
+        else
+          value = both_z;
         entry[i * n + j] = value;
       }
     }
@@ -512,8 +527,10 @@ std::vector<std::vector<double>> pattern_tables(const TreeEnsemble& ensemble, co
       const double* leaf_histogram = histogram.data() + leaf.histogram;
       double* table = tables[i].data() + leaf.table;
       stop.add(pending, std::size_t{1} << (leaf.n_features + leaf.n_features / 2));  // about 3^n
-      if (interactions) fill_interaction_table(leaf.n_features, leaf_histogram, setup.shapley, table);
-      else fill_table(leaf.n_features, leaf_histogram, setup.shapley, table);
+      if (interactions)
+        fill_interaction_table(leaf.n_features, leaf_histogram, setup.shapley, table);
+      else
+        fill_table(leaf.n_features, leaf_histogram, setup.shapley, table);
     }
   });
   return tables;
@@ -538,10 +555,11 @@ std::vector<bool> choose_pairwise(const TreeEnsemble& ensemble, const std::vecto
       continue;
     }
     const double depth = ensemble.tree_depths[t];
-    const double pairwise_cost = static_cast<double>(n_rows) * static_cast<double>(n_background) *
-                                 (2 * depth + 1) * (interactions ? depth + 1 : 1);
+    const double pairwise_cost = static_cast<double>(n_rows) * static_cast<double>(n_background) * (2 * depth + 1) *
+                                 (interactions ? depth + 1 : 1);
     const double pattern_cost =
-        static_cast<double>(n_rows + n_background) * static_cast<double>(ensemble.tree(t).size()) + layouts[t].table_work;
+        static_cast<double>(n_rows + n_background) * static_cast<double>(ensemble.tree(t).size()) +
+        layouts[t].table_work;
     pairwise[t] = pairwise_cost <= pattern_cost;
   }
   return pairwise;
@@ -574,43 +592,45 @@ void add_pattern_trees(const TreeEnsemble& ensemble, const std::vector<PatternTr
   const std::uint32_t* bits = ensemble.category_bits.data();
   for (const auto& trees : chunks) {
     const auto tables = pattern_tables(ensemble, layouts, trees, setup, n_jobs, interactions, stop);
-    for_each_block(X, n_jobs, stop.reporting(), [] { return std::size_t{0}; },
-                   [&](std::size_t& pending, std::size_t first, std::size_t n_block, const double* rows) {
-      for (std::size_t c = 0; c < trees.size(); ++c) {
-        const std::size_t t = trees[c];
-        const PatternTree& layout = layouts[t];
-        const double* table = tables[c].data();
-        stop.add(pending, n_block * ensemble.tree(t).size());
-        for (std::size_t r = 0; r < n_block; ++r) {
-          double* target = out.data() + (first + r) * per_row;
-          auto add = [&](std::int32_t index, std::uint32_t pattern) {
-            const auto& leaf = layout.leaves[index];
-            const int n = leaf.n_features;
-            const double* entry = table + leaf.table + static_cast<std::size_t>(pattern) * entry_width(n, interactions);
-            const double* value = ensemble.leaf_value(t, leaf.node);
-            for (int f = 0; f < n; ++f) {
-              const std::size_t row = static_cast<std::size_t>(leaf.features[f]);
-              if (!interactions) {
-                for (int k = 0; k < K; ++k) target[row * K + k] += entry[f] * value[k];
-                continue;
-              }
-              for (int g = 0; g < n; ++g) {
-                double* cell = target + (row * M + static_cast<std::size_t>(leaf.features[g])) * K;
-                for (int k = 0; k < K; ++k) cell[k] += entry[f * n + g] * value[k];
-              }
+    for_each_block(
+        X, n_jobs, stop.reporting(), [] { return std::size_t{0}; },
+        [&](std::size_t& pending, std::size_t first, std::size_t n_block, const double* rows) {
+          for (std::size_t c = 0; c < trees.size(); ++c) {
+            const std::size_t t = trees[c];
+            const PatternTree& layout = layouts[t];
+            const double* table = tables[c].data();
+            stop.add(pending, n_block * ensemble.tree(t).size());
+            for (std::size_t r = 0; r < n_block; ++r) {
+              double* target = out.data() + (first + r) * per_row;
+              auto add = [&](std::int32_t index, std::uint32_t pattern) {
+                const auto& leaf = layout.leaves[index];
+                const int n = leaf.n_features;
+                const double* entry =
+                    table + leaf.table + static_cast<std::size_t>(pattern) * entry_width(n, interactions);
+                const double* value = ensemble.leaf_value(t, leaf.node);
+                for (int f = 0; f < n; ++f) {
+                  const std::size_t row = static_cast<std::size_t>(leaf.features[f]);
+                  if (!interactions) {
+                    for (int k = 0; k < K; ++k) target[row * K + k] += entry[f] * value[k];
+                    continue;
+                  }
+                  for (int g = 0; g < n; ++g) {
+                    double* cell = target + (row * M + static_cast<std::size_t>(leaf.features[g])) * K;
+                    for (int k = 0; k < K; ++k) cell[k] += entry[f * n + g] * value[k];
+                  }
+                }
+              };
+              leaf_patterns(ensemble.tree(t).data(), layout, bits, rows + r * M, 0, 0, add);
             }
-          };
-          leaf_patterns(ensemble.tree(t).data(), layout, bits, rows + r * M, 0, 0, add);
-        }
-      }
-    });
+          }
+        });
   }
 }
 
 // The layouts and the choice of algorithm per tree.
 std::pair<std::vector<PatternTree>, std::vector<bool>> plan(const TreeEnsemble& ensemble, std::size_t n_rows,
-                                                            std::size_t n_background,
-                                                            InterventionalAlgorithm algorithm, bool interactions) {
+                                                            std::size_t n_background, InterventionalAlgorithm algorithm,
+                                                            bool interactions) {
   std::vector<PatternTree> layouts;
   if (algorithm != InterventionalAlgorithm::pairwise) {
     for (std::size_t t = 0; t < ensemble.n_trees(); ++t) layouts.push_back(pattern_layout(ensemble, t, interactions));
@@ -686,9 +706,10 @@ void interventional_shap_values(const TreeEnsemble& ensemble, const TableView& X
         const double m_x = row_margin[k], m_r = reference_margin[b * K + k];
         // (T(m_x) - T(m_r)) / (m_x - m_r), and T'(m_x) when the margins coincide (then
         // the attributions are zero up to rounding anyway).
-        const double factor = m_x != m_r ? (transformed(options.transform, m_x, label) -
-                                            transformed(options.transform, m_r, label)) / (m_x - m_r)
-                                         : transformed_slope(options.transform, m_x, label);
+        const double factor =
+            m_x != m_r ? (transformed(options.transform, m_x, label) - transformed(options.transform, m_r, label)) /
+                             (m_x - m_r)
+                       : transformed_slope(options.transform, m_x, label);
         for (std::size_t j = 0; j < M; ++j) phi[j * K + k] += setup.weights[b] * factor * state.pair[j * K + k];
       }
     }
@@ -733,7 +754,8 @@ void interventional_interaction_values(const TreeEnsemble& ensemble, const Table
         const std::uint8_t* row_left = state.row_left.data() + ensemble.tree_offsets[t];
         for (std::size_t b = 0; b < setup.n_background; ++b) {
           stop.add(state.pending, 1);
-          state.interactions.add_tree(t, row_left, reference_decisions(setup, ensemble, t, b), setup.weights[b], matrix);
+          state.interactions.add_tree(t, row_left, reference_decisions(setup, ensemble, t, b), setup.weights[b],
+                                      matrix);
         }
       }
     }

@@ -17,7 +17,7 @@ struct Value {
   bool boolean = false;
   double number = 0.0;
   std::string text;
-  std::vector<Value> items;                            // arrays
+  std::vector<Value> items;  // arrays
   // Objects. A named struct rather than std::pair<std::string, Value>: std::vector allows an
   // element type that is still incomplete here, std::pair does not (clang rejects it).
   std::vector<Member> members;

@@ -27,11 +27,16 @@ constexpr std::int32_t kInformationCriterionSteps = 500;
 
 std::string_view method_name(Selection selection) {
   switch (selection) {
-    case Selection::num_features: return "num_features";
-    case Selection::aic: return "aic";
-    case Selection::bic: return "bic";
-    case Selection::lasso: return "a Lasso alpha";
-    case Selection::none: break;
+    case Selection::num_features:
+      return "num_features";
+    case Selection::aic:
+      return "aic";
+    case Selection::bic:
+      return "bic";
+    case Selection::lasso:
+      return "a Lasso alpha";
+    case Selection::none:
+      break;
   }
   return "none";
 }
@@ -40,10 +45,10 @@ std::string_view method_name(Selection selection) {
 // the design matrix, centred for the methods with an intercept and scaled to unit
 // column standard deviations for the information criteria.
 struct AugmentedProblem {
-  std::int64_t n_samples = 0;          // 2C
-  Eigen::VectorXd top, bottom;         // per coalition: sqrt(w (M - s)) and sqrt(w s)
-  Eigen::MatrixXd X;                   // 2C x M
-  Matrix gram;                         // X^T X
+  std::int64_t n_samples = 0;                      // 2C
+  Eigen::VectorXd top, bottom;                     // per coalition: sqrt(w (M - s)) and sqrt(w s)
+  Eigen::MatrixXd X;                               // 2C x M
+  Matrix gram;                                     // X^T X
   Eigen::ColPivHouseholderQR<Eigen::MatrixXd> qr;  // of X, for the information criteria's residuals
 };
 
@@ -177,9 +182,10 @@ void kernel_shap_values_selected(const CoalitionDesign& design, std::span<const 
   const auto C = static_cast<std::int64_t>(design.size());
   const Selection selection = l1_reg.selection;
   if ((selection == Selection::aic || selection == Selection::bic) && 2 * C <= M + 1) {
-    throw InvalidArgument("l1_reg: '" + std::string(method_name(selection)) + "' estimates the noise variance by least squares on " +
-                          "2 x " + std::to_string(C) + " augmented rows, which needs more than " +
-                          std::to_string(M + 1) + " (features + 1); raise nsamples or use num_features(k)");
+    throw InvalidArgument("l1_reg: '" + std::string(method_name(selection)) +
+                          "' estimates the noise variance by least squares on " + "2 x " + std::to_string(C) +
+                          " augmented rows, which needs more than " + std::to_string(M + 1) +
+                          " (features + 1); raise nsamples or use num_features(k)");
   }
   if (C == 0) throw InvalidArgument("nsamples: no coalitions to select features from; raise nsamples");
   // A non-finite target would silently end every selection with nothing selected.
@@ -233,69 +239,72 @@ void kernel_shap_values_selected(const CoalitionDesign& design, std::span<const 
 
   constexpr std::int64_t kRowsPerBlock = 8;
   std::atomic<std::size_t> rows_done{0};
-  parallel_for(static_cast<std::ptrdiff_t>(n_blocks(n_rows, kRowsPerBlock)), resolve_threads(n_jobs), [&](std::ptrdiff_t block) {
-    const std::int64_t row_begin = block * kRowsPerBlock, row_end = std::min(n_rows, row_begin + kRowsPerBlock);
-    const std::int64_t width = (row_end - row_begin) * K;
-    // Targets y_S = v(S) - v0 (slot order), one column per (row, output), and delta.
-    Matrix target(C, width);
-    Eigen::VectorXd delta(width);
-    for (std::int64_t r = row_begin; r < row_end; ++r) {
-      for (std::int64_t k = 0; k < K; ++k) {
-        const std::int64_t col = (r - row_begin) * K + k;
-        delta[col] = full[r * K + k] - empty[k];
-        for (std::int64_t p = 0; p < C; ++p) target(p, col) = values[(r * C + slots.order[p]) * K + k] - empty[k];
-      }
-    }
-    // The augmented targets and their products with the augmented design.
-    Eigen::MatrixXd augmented(2 * C, width);
-    for (std::int64_t col = 0; col < width; ++col) {
-      augmented.col(col).head(C) = problem.top.cwiseProduct(target.col(col));
-      augmented.col(col).tail(C) = problem.bottom.cwiseProduct((target.col(col).array() - delta[col]).matrix());
-    }
-    if (centred) augmented.rowwise() -= augmented.colwise().mean();
-    const Eigen::MatrixXd xy = problem.X.transpose() * augmented;
-    Eigen::MatrixXd qty;
-    if (selection == Selection::aic || selection == Selection::bic) qty = problem.qr.householderQ().adjoint() * augmented;
-    // h = Z^T W y per slot.
-    const SlotProducts h = slot_products(target);
-    Eigen::VectorXd phi(M), replicate(M), h_without(M);
-    Eigen::MatrixXd replicates(M, G);
-    for (std::int64_t col = 0; col < width; ++col) {
-      const Eigen::VectorXd xy_col = xy.col(col);
-      const Eigen::VectorXd qty_col = qty.size() ? Eigen::VectorXd(qty.col(col)) : Eigen::VectorXd();
-      const std::vector<std::int32_t> selected =
-          select_features(problem, l1_reg, {xy_col.data(), static_cast<std::size_t>(M)},
-                          augmented.col(col).squaredNorm(), qty_col);
-      if (!solve_selected(gram.total, h.total.col(col), delta[col], selected, phi)) {
-        throw InvalidArgument("nsamples: the " + std::to_string(C) + " coalitions do not determine the values of the " +
-                              std::to_string(selected.size()) +
-                              " features l1_reg selected (singular least squares); raise nsamples");
-      }
-      // Jackknife with the selection held fixed.
-      bool replicates_ok = G > 1;
-      for (std::int32_t g = 0; g < G && replicates_ok; ++g) {
-        h_without = h.enumerated.col(col) + scale * (h.total.col(col) - h.enumerated.col(col) - h.groups[g].col(col));
-        replicates_ok = solve_selected(gram_without[g], h_without, delta[col], selected, replicate);
-        replicates.col(g) = replicate;
-      }
-      Eigen::VectorXd spread = Eigen::VectorXd::Zero(M);
-      if (replicates_ok) {
-        const Eigen::VectorXd mean = replicates.rowwise().mean();
-        spread = (replicates.colwise() - mean).cwiseAbs2().rowwise().sum() * (double(G - 1) / G);
-      }
-      const bool unknown_error = !design.exact && !replicates_ok;
-      const std::int64_t r = row_begin + col / K, k = col % K;
-      for (std::int64_t j = 0; j < M; ++j) {
-        out[(r * M + j) * K + k] = phi[j];
-        standard_errors[(r * M + j) * K + k] = std::sqrt(spread[j]);
-      }
-      if (unknown_error) {
-        for (const std::int32_t j : selected) standard_errors[(r * M + j) * K + k] = std::numeric_limits<double>::quiet_NaN();
-      }
-    }
-    const std::size_t solved = rows_done += static_cast<std::size_t>(row_end - row_begin);
-    if (progress.active() && omp_get_thread_num() == 0) progress.report(solved, static_cast<std::size_t>(n_rows));
-  });
+  parallel_for(
+      static_cast<std::ptrdiff_t>(n_blocks(n_rows, kRowsPerBlock)), resolve_threads(n_jobs), [&](std::ptrdiff_t block) {
+        const std::int64_t row_begin = block * kRowsPerBlock, row_end = std::min(n_rows, row_begin + kRowsPerBlock);
+        const std::int64_t width = (row_end - row_begin) * K;
+        // Targets y_S = v(S) - v0 (slot order), one column per (row, output), and delta.
+        Matrix target(C, width);
+        Eigen::VectorXd delta(width);
+        for (std::int64_t r = row_begin; r < row_end; ++r) {
+          for (std::int64_t k = 0; k < K; ++k) {
+            const std::int64_t col = (r - row_begin) * K + k;
+            delta[col] = full[r * K + k] - empty[k];
+            for (std::int64_t p = 0; p < C; ++p) target(p, col) = values[(r * C + slots.order[p]) * K + k] - empty[k];
+          }
+        }
+        // The augmented targets and their products with the augmented design.
+        Eigen::MatrixXd augmented(2 * C, width);
+        for (std::int64_t col = 0; col < width; ++col) {
+          augmented.col(col).head(C) = problem.top.cwiseProduct(target.col(col));
+          augmented.col(col).tail(C) = problem.bottom.cwiseProduct((target.col(col).array() - delta[col]).matrix());
+        }
+        if (centred) augmented.rowwise() -= augmented.colwise().mean();
+        const Eigen::MatrixXd xy = problem.X.transpose() * augmented;
+        Eigen::MatrixXd qty;
+        if (selection == Selection::aic || selection == Selection::bic)
+          qty = problem.qr.householderQ().adjoint() * augmented;
+        // h = Z^T W y per slot.
+        const SlotProducts h = slot_products(target);
+        Eigen::VectorXd phi(M), replicate(M), h_without(M);
+        Eigen::MatrixXd replicates(M, G);
+        for (std::int64_t col = 0; col < width; ++col) {
+          const Eigen::VectorXd xy_col = xy.col(col);
+          const Eigen::VectorXd qty_col = qty.size() ? Eigen::VectorXd(qty.col(col)) : Eigen::VectorXd();
+          const std::vector<std::int32_t> selected = select_features(
+              problem, l1_reg, {xy_col.data(), static_cast<std::size_t>(M)}, augmented.col(col).squaredNorm(), qty_col);
+          if (!solve_selected(gram.total, h.total.col(col), delta[col], selected, phi)) {
+            throw InvalidArgument("nsamples: the " + std::to_string(C) +
+                                  " coalitions do not determine the values of the " + std::to_string(selected.size()) +
+                                  " features l1_reg selected (singular least squares); raise nsamples");
+          }
+          // Jackknife with the selection held fixed.
+          bool replicates_ok = G > 1;
+          for (std::int32_t g = 0; g < G && replicates_ok; ++g) {
+            h_without =
+                h.enumerated.col(col) + scale * (h.total.col(col) - h.enumerated.col(col) - h.groups[g].col(col));
+            replicates_ok = solve_selected(gram_without[g], h_without, delta[col], selected, replicate);
+            replicates.col(g) = replicate;
+          }
+          Eigen::VectorXd spread = Eigen::VectorXd::Zero(M);
+          if (replicates_ok) {
+            const Eigen::VectorXd mean = replicates.rowwise().mean();
+            spread = (replicates.colwise() - mean).cwiseAbs2().rowwise().sum() * (double(G - 1) / G);
+          }
+          const bool unknown_error = !design.exact && !replicates_ok;
+          const std::int64_t r = row_begin + col / K, k = col % K;
+          for (std::int64_t j = 0; j < M; ++j) {
+            out[(r * M + j) * K + k] = phi[j];
+            standard_errors[(r * M + j) * K + k] = std::sqrt(spread[j]);
+          }
+          if (unknown_error) {
+            for (const std::int32_t j : selected)
+              standard_errors[(r * M + j) * K + k] = std::numeric_limits<double>::quiet_NaN();
+          }
+        }
+        const std::size_t solved = rows_done += static_cast<std::size_t>(row_end - row_begin);
+        if (progress.active() && omp_get_thread_num() == 0) progress.report(solved, static_cast<std::size_t>(n_rows));
+      });
 }
 
 }  // namespace assay::explain::detail

@@ -17,9 +17,9 @@ using Matrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowM
 // each group's part of a sum over coalitions is a contiguous block: slot 0 holds the
 // enumerated coalitions, slot g + 1 those of jackknife group g.
 struct GroupSlots {
-  std::int32_t n_groups = 0;           // 0 for an exact design
-  std::vector<std::int64_t> order;     // coalition index at each position
-  std::vector<std::int64_t> start;     // n_groups + 2 positions: slot s is [start[s], start[s + 1])
+  std::int32_t n_groups = 0;        // 0 for an exact design
+  std::vector<std::int64_t> order;  // coalition index at each position
+  std::vector<std::int64_t> start;  // n_groups + 2 positions: slot s is [start[s], start[s + 1])
   std::int64_t begin(std::int32_t slot) const { return start[slot]; }
   std::int64_t length(std::int32_t slot) const { return start[slot + 1] - start[slot]; }
 };

@@ -24,7 +24,8 @@ namespace {
 
 using Block = std::unordered_map<std::string, std::string>;
 
-std::vector<double> numbers(const Block& block, const std::string& key, std::size_t expected, const std::string& where) {
+std::vector<double> numbers(const Block& block, const std::string& key, std::size_t expected,
+                            const std::string& where) {
   const auto it = block.find(key);
   if (it == block.end()) bad(where + " has no '" + key + "'");
   std::vector<double> out;
@@ -89,16 +90,19 @@ void add_tree(TreeEnsemble& ensemble, const Block& block, std::size_t index, int
   // node 0, or leaf 0 for a one-leaf tree.
   auto child_id = [&](double encoded, std::size_t node) -> std::int32_t {
     if (encoded >= 0) {
-      if (!is_index(encoded, static_cast<double>(n_inner))) bad(where + ", node " + std::to_string(node) + ": child out of range");
+      if (!is_index(encoded, static_cast<double>(n_inner)))
+        bad(where + ", node " + std::to_string(node) + ": child out of range");
       return static_cast<std::int32_t>(encoded);
     }
     const double leaf = -encoded - 1;  // LightGBM stores leaf j as ~j
-    if (!is_index(leaf, static_cast<double>(n_leaf))) bad(where + ", node " + std::to_string(node) + ": leaf out of range");
+    if (!is_index(leaf, static_cast<double>(n_leaf)))
+      bad(where + ", node " + std::to_string(node) + ": leaf out of range");
     return static_cast<std::int32_t>(n_inner + static_cast<std::size_t>(leaf));
   };
   for (std::size_t i = 0; i < n_inner; ++i) {
     Node node;
-    if (!is_index(feature[i], ensemble.n_features)) bad(where + ", node " + std::to_string(i) + " splits on a feature out of range");
+    if (!is_index(feature[i], ensemble.n_features))
+      bad(where + ", node " + std::to_string(i) + " splits on a feature out of range");
     if (!is_index(decision[i], 256)) bad(where + ".decision_type is invalid");
     const auto type = static_cast<unsigned>(decision[i]);
     node.feature = static_cast<std::int32_t>(feature[i]);
@@ -178,7 +182,8 @@ TreeEnsemble read_lightgbm_text(std::string_view text) {
   }
   if (!ended) bad("truncated: 'end of trees' is missing");
   const long max_feature = integer(header, "max_feature_idx", "header");
-  const long per_iteration = header.contains("num_tree_per_iteration") ? integer(header, "num_tree_per_iteration", "header") : 1;
+  const long per_iteration =
+      header.contains("num_tree_per_iteration") ? integer(header, "num_tree_per_iteration", "header") : 1;
   if (max_feature < 0 || max_feature >= INT32_MAX) bad("max_feature_idx is out of range");
   if (per_iteration < 1 || per_iteration > 100000) bad("num_tree_per_iteration is out of range");
   ensemble.n_features = static_cast<std::int32_t>(max_feature + 1);

@@ -240,8 +240,8 @@ TreeEnsemble ensemble_of(const Value& document, double missing) {
 
   const auto base_scores = numbers_of(member(params, "base_score", "learner_model_param"), "base_score");
   if (base_scores.size() != 1 && base_scores.size() != static_cast<std::size_t>(ensemble.n_outputs)) {
-    bad("base_score has " + std::to_string(base_scores.size()) + " entries for " +
-        std::to_string(ensemble.n_outputs) + " outputs");
+    bad("base_score has " + std::to_string(base_scores.size()) + " entries for " + std::to_string(ensemble.n_outputs) +
+        " outputs");
   }
   for (int k = 0; k < ensemble.n_outputs; ++k) {
     const double score = static_cast<float>(base_scores.size() == 1 ? base_scores[0] : base_scores[k]);

@@ -71,14 +71,15 @@ void native_coalition_values(std::span<const double> X, std::span<const double> 
   // Blocks of items small enough that their masked rows stay in cache.
   const std::int64_t items_per_block = std::max<std::int64_t>(1, 4096 / std::max<std::int64_t>(1, R));
   const std::int64_t n_items = n_rows * C;
-  parallel_for(static_cast<std::ptrdiff_t>(n_blocks(n_items, items_per_block)), resolve_threads(n_jobs), [&](std::ptrdiff_t block) {
-    const std::int64_t begin = block * items_per_block, end = std::min(n_items, begin + items_per_block);
-    std::vector<double> rows((end - begin) * R * M), outputs((end - begin) * R * K);
-    fill_masked_rows(X, background, static_cast<std::int32_t>(M), design.masks, begin, end, rows, 1);
-    model(rows, outputs);
-    coalition_values(outputs, end - begin, static_cast<std::int32_t>(R), static_cast<std::int32_t>(K), weights, link,
-                     out.subspan(begin * K, (end - begin) * K));
-  });
+  parallel_for(static_cast<std::ptrdiff_t>(n_blocks(n_items, items_per_block)), resolve_threads(n_jobs),
+               [&](std::ptrdiff_t block) {
+                 const std::int64_t begin = block * items_per_block, end = std::min(n_items, begin + items_per_block);
+                 std::vector<double> rows((end - begin) * R * M), outputs((end - begin) * R * K);
+                 fill_masked_rows(X, background, static_cast<std::int32_t>(M), design.masks, begin, end, rows, 1);
+                 model(rows, outputs);
+                 coalition_values(outputs, end - begin, static_cast<std::int32_t>(R), static_cast<std::int32_t>(K),
+                                  weights, link, out.subspan(begin * K, (end - begin) * K));
+               });
 }
 
 namespace {
@@ -134,11 +135,11 @@ struct LeafPaths {
   };
   std::vector<Step> steps;
   std::vector<Leaf> leaves;
-  std::vector<std::int32_t> features;    // the features of each leaf's U, in path order
-  std::vector<std::uint8_t> positions;   // the same as positions among the tree's features
-  std::vector<std::int64_t> tree_leaves; // tree t's leaves: [tree_leaves[t], tree_leaves[t+1])
+  std::vector<std::int32_t> features;     // the features of each leaf's U, in path order
+  std::vector<std::uint8_t> positions;    // the same as positions among the tree's features
+  std::vector<std::int64_t> tree_leaves;  // tree t's leaves: [tree_leaves[t], tree_leaves[t+1])
   std::vector<double> superset_sums;
-  bool fits = true;                      // every |U| <= kMaxLeafFeatures
+  bool fits = true;  // every |U| <= kMaxLeafFeatures
 
   // The bits of U whose path conditions row z satisfies.
   std::uint32_t satisfied(const TreeEnsemble& ensemble, const Leaf& leaf, const double* z) const {
@@ -197,8 +198,14 @@ LeafPaths leaf_paths(const TreeEnsemble& ensemble, const std::vector<std::vector
         path.pop_back();
         return;
       }
-      LeafPaths::Leaf leaf{static_cast<std::int32_t>(t), node, static_cast<std::int64_t>(paths.steps.size()), 0,
-                           static_cast<std::int32_t>(paths.features.size()), 0, 0, 0};
+      LeafPaths::Leaf leaf{static_cast<std::int32_t>(t),
+                           node,
+                           static_cast<std::int64_t>(paths.steps.size()),
+                           0,
+                           static_cast<std::int32_t>(paths.features.size()),
+                           0,
+                           0,
+                           0};
       for (const auto& [split, left] : path) {
         const std::int32_t feature = tree[split].feature;
         const auto first = paths.features.begin() + leaf.first_feature;
@@ -206,7 +213,8 @@ LeafPaths leaf_paths(const TreeEnsemble& ensemble, const std::vector<std::vector
         if (bit == leaf.n_features) {
           paths.features.push_back(feature);
           // Positions among the tree's features matter only to tabulated trees (few features).
-          const auto position = F.size() <= kMaxTableFeatures ? std::lower_bound(F.begin(), F.end(), feature) - F.begin() : 0;
+          const auto position =
+              F.size() <= kMaxTableFeatures ? std::lower_bound(F.begin(), F.end(), feature) - F.begin() : 0;
           paths.positions.push_back(static_cast<std::uint8_t>(position));
           leaf.span |= std::uint32_t{1} << position;
           ++leaf.n_features;
@@ -238,7 +246,8 @@ void tabulate_superset_sums(LeafPaths& paths, const TreeEnsemble& ensemble, std:
   for (const auto& leaf : paths.leaves) {
     double* sums = paths.superset_sums.data() + leaf.first_sum;
     for (std::int64_t b = 0; b < R; ++b) {
-      sums[paths.satisfied(ensemble, leaf, background.data() + b * M)] += (weights.empty() ? 1.0 : weights[b]) / weight_sum;
+      sums[paths.satisfied(ensemble, leaf, background.data() + b * M)] +=
+          (weights.empty() ? 1.0 : weights[b]) / weight_sum;
     }
     const std::uint32_t count = std::uint32_t{1} << leaf.n_features;
     for (std::int32_t i = 0; i < leaf.n_features; ++i) {
@@ -270,8 +279,9 @@ bool leaves_pay_off(const LeafPaths& paths, const std::vector<std::vector<std::i
       sums += std::ldexp(1.0, paths.leaves[l].n_features);
     }
     const double leaves = static_cast<double>(paths.tree_leaves[t + 1] - paths.tree_leaves[t]);
-    leaf_cost += steps + (tabulated_tree(features[t].size(), C) ? leaves * std::ldexp(1.0, int(features[t].size())) + double(C)
-                                                               : double(C) * steps);
+    leaf_cost +=
+        steps + (tabulated_tree(features[t].size(), C) ? leaves * std::ldexp(1.0, int(features[t].size())) + double(C)
+                                                       : double(C) * steps);
     walk_cost += double(C) * double(R) * steps / leaves;
   }
   return sums <= kMaxSupersetSums && leaf_cost <= walk_cost;
@@ -279,10 +289,9 @@ bool leaves_pay_off(const LeafPaths& paths, const std::vector<std::vector<std::i
 
 }  // namespace
 
-void tree_coalition_values(std::span<const double> X, std::span<const double> background,
-                           const CoalitionDesign& design, const TreeEnsemble& ensemble,
-                           std::span<const double> weights, Link link, std::span<double> out, int n_jobs,
-                           const Progress& progress) {
+void tree_coalition_values(std::span<const double> X, std::span<const double> background, const CoalitionDesign& design,
+                           const TreeEnsemble& ensemble, std::span<const double> weights, Link link,
+                           std::span<double> out, int n_jobs, const Progress& progress) {
   detail::check_finalized(ensemble);
   const std::int64_t M = design.n_features, K = ensemble.n_outputs;
   if (M != ensemble.n_features) throw InvalidArgument("X: one column per feature of the model expected");
@@ -298,14 +307,15 @@ void tree_coalition_values(std::span<const double> X, std::span<const double> ba
   // The leaf decomposition stores every root-to-leaf path (recursing once per level):
   // very deep trees, or paths too long in total, go to the walking evaluator.
   if (!leaf_paths_fit(ensemble)) {
-    native_coalition_values(X, background, design, tree_ensemble_model(ensemble), static_cast<std::int32_t>(K),
-                            weights, link, out, n_jobs);
+    native_coalition_values(X, background, design, tree_ensemble_model(ensemble), static_cast<std::int32_t>(K), weights,
+                            link, out, n_jobs);
     return;
   }
   LeafPaths paths = leaf_paths(ensemble, features);
-  if (!paths.fits || !leaves_pay_off(paths, features, static_cast<std::int64_t>(design.size()), static_cast<std::int64_t>(background.size()) / M)) {
-    native_coalition_values(X, background, design, tree_ensemble_model(ensemble), static_cast<std::int32_t>(K),
-                            weights, link, out, n_jobs);
+  if (!paths.fits || !leaves_pay_off(paths, features, static_cast<std::int64_t>(design.size()),
+                                     static_cast<std::int64_t>(background.size()) / M)) {
+    native_coalition_values(X, background, design, tree_ensemble_model(ensemble), static_cast<std::int32_t>(K), weights,
+                            link, out, n_jobs);
     return;
   }
   const CoalitionShape shape = coalition_shape(X, background, design, weights, M, K, out);
@@ -397,10 +407,9 @@ void tree_coalition_values(std::span<const double> X, std::span<const double> ba
   if (progress.active()) progress.report(static_cast<std::size_t>(n_rows), static_cast<std::size_t>(n_rows));
 }
 
-void linear_coalition_values(std::span<const double> coef, std::span<const double> intercept,
-                             std::span<const double> X, std::span<const double> background,
-                             const CoalitionDesign& design, std::span<const double> weights, Link link,
-                             std::span<double> out, int n_jobs) {
+void linear_coalition_values(std::span<const double> coef, std::span<const double> intercept, std::span<const double> X,
+                             std::span<const double> background, const CoalitionDesign& design,
+                             std::span<const double> weights, Link link, std::span<double> out, int n_jobs) {
   const std::int64_t M = design.n_features, K = static_cast<std::int64_t>(intercept.size());
   if (M < 1 || K < 1 || static_cast<std::int64_t>(coef.size()) != K * M) {
     throw InvalidArgument("model: expected n_outputs x n_features coefficients and one intercept per output");
@@ -420,7 +429,8 @@ void linear_coalition_values(std::span<const double> coef, std::span<const doubl
       for (std::int64_t k = 0; k < K; ++k) {
         double sum = intercept[k];
         for (std::int64_t j = 0; j < M; ++j) sum += coef[k * M + j] * (mask[j] ? x[j] : mean[j]);
-        if (!std::isfinite(sum)) throw InvalidArgument("model: returned a non-finite output (NaN or inf) for a masked row");
+        if (!std::isfinite(sum))
+          throw InvalidArgument("model: returned a non-finite output (NaN or inf) for a masked row");
         out[(row * C + c) * K + k] = apply_link(sum, link);
       }
     }

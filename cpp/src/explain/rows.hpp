@@ -94,9 +94,10 @@ void for_each_block(const TableView& X, int n_jobs, const Progress& progress, Ma
 template <class MakeState, class Body>
 void for_each_row(const TableView& X, int n_jobs, const Progress& progress, MakeState&& make_state, Body&& body) {
   const std::size_t width = X.n_columns();
-  for_each_block(X, n_jobs, progress, make_state, [&](auto& state, std::size_t first, std::size_t n, const double* rows) {
-    for (std::size_t i = 0; i < n; ++i) body(state, first + i, rows + i * width);
-  });
+  for_each_block(X, n_jobs, progress, make_state,
+                 [&](auto& state, std::size_t first, std::size_t n, const double* rows) {
+                   for (std::size_t i = 0; i < n; ++i) body(state, first + i, rows + i * width);
+                 });
 }
 
 // Interrupt checks at a bounded amount of work, however long a block of rows takes (a

@@ -76,8 +76,8 @@ LarsPath lars_path(std::span<const double> gram, std::span<const double> xy, dou
   std::vector<std::int32_t> inactive(M);
   std::iota(inactive.begin(), inactive.end(), 0);
   std::vector<double> correlation(xy.begin(), xy.end());
-  std::vector<double> signs;          // sign of each active feature's correlation
-  Eigen::MatrixXd L(M, M);            // Cholesky factor of G[active, active], in order of entry
+  std::vector<double> signs;  // sign of each active feature's correlation
+  Eigen::MatrixXd L(M, M);    // Cholesky factor of G[active, active], in order of entry
   Eigen::VectorXd coef = Eigen::VectorXd::Zero(M), row;
   path.coefs.assign(M, 0.0);
   bool dropped = false;  // the last step ended where a coefficient reached 0

@@ -85,7 +85,8 @@ void TreeEnsemble::validate() const {
         if (node.right >= 0) throw InvalidArgument("model: " + where(t, id) + " has only one child");
         const double* value = leaf_value(t, id);
         for (int k = 0; k < n_outputs; ++k) {
-          if (!std::isfinite(value[k])) throw InvalidArgument("model: " + where(t, id) + " has a non-finite leaf value");
+          if (!std::isfinite(value[k]))
+            throw InvalidArgument("model: " + where(t, id) + " has a non-finite leaf value");
         }
         continue;
       }
@@ -109,7 +110,8 @@ void TreeEnsemble::validate() const {
         throw InvalidArgument("model: " + where(t, id) + " has a NaN threshold");
       }
     }
-    if (reached != n) throw InvalidArgument("model: tree " + std::to_string(t) + " has nodes unreachable from its root");
+    if (reached != n)
+      throw InvalidArgument("model: tree " + std::to_string(t) + " has nodes unreachable from its root");
   }
 }
 
@@ -153,8 +155,8 @@ void TreeEnsemble::finalize() {
         tree_depths[t] = std::max(tree_depths[t], depth);
         continue;
       }
-      covers_add_up = covers_add_up && cover_split_adds_up(node.cover, tree_nodes[node.left].cover,
-                                                           tree_nodes[node.right].cover);
+      covers_add_up =
+          covers_add_up && cover_split_adds_up(node.cover, tree_nodes[node.left].cover, tree_nodes[node.right].cover);
       const bool covered = node.cover > 0;
       child_fractions[2 * (first + id)] = covered ? tree_nodes[node.left].cover / node.cover : 0.5;
       child_fractions[2 * (first + id) + 1] = covered ? tree_nodes[node.right].cover / node.cover : 0.5;

@@ -112,11 +112,21 @@ class QuadratureShap : QuadraturePath {
     phi_ = phi;
     // A fixed number of quadrature points lets the compiler unroll the loops over them.
     switch (points_) {
-      case 1: descend<1>(0, 0); break;
-      case 2: descend<2>(0, 0); break;
-      case 3: descend<3>(0, 0); break;
-      case 4: descend<4>(0, 0); break;
-      default: descend<0>(0, 0); break;
+      case 1:
+        descend<1>(0, 0);
+        break;
+      case 2:
+        descend<2>(0, 0);
+        break;
+      case 3:
+        descend<3>(0, 0);
+        break;
+      case 4:
+        descend<4>(0, 0);
+        break;
+      default:
+        descend<0>(0, 0);
+        break;
     }
   }
 
@@ -356,9 +366,9 @@ class QuadratureInteractions : QuadraturePath {
     const bool left = goes_left(node, ensemble_.category_bits.data(), x_[node.feature]);
     const int f = node.feature;
     const double one_before = one_[f], zero_before = zero_[f];
-    const bool new_feature = one_before == 1.0 && zero_before == 1.0 &&
-                             std::find(path_features_.begin(), path_features_.begin() + n_path, f) ==
-                                 path_features_.begin() + n_path;
+    const bool new_feature =
+        one_before == 1.0 && zero_before == 1.0 &&
+        std::find(path_features_.begin(), path_features_.begin() + n_path, f) == path_features_.begin() + n_path;
     if (new_feature) path_features_[n_path] = f;
     double* child_products = products_.data() + static_cast<std::size_t>(depth + 1) * Q;
     const double* fractions = ensemble_.child_fractions.data() + 2 * (first_node_ + id);
@@ -432,7 +442,6 @@ void add_expected_leaf(const TreeEnsemble& ensemble, std::size_t t, double* out)
     stack.emplace_back(node.left, weight * fractions[2 * std::ptrdiff_t{id}]);
   }
 }
-
 
 }  // namespace
 
@@ -536,7 +545,9 @@ void shap_interaction_values(const TreeEnsemble& ensemble, const TableView& X, s
     QuadratureInteractions interactions;
     std::vector<double> phi;
   };
-  auto make_state = [&] { return State{QuadratureShap<0>(ensemble, rules), QuadratureInteractions(ensemble, rules), {}}; };
+  auto make_state = [&] {
+    return State{QuadratureShap<0>(ensemble, rules), QuadratureInteractions(ensemble, rules), {}};
+  };
   const std::size_t width = X.n_columns();
   for_each_block(X, options.n_jobs, progress, make_state,
                  [&](State& state, std::size_t first, std::size_t n, const double* rows) {
@@ -549,7 +560,8 @@ void shap_interaction_values(const TreeEnsemble& ensemble, const TableView& X, s
                        state.interactions.add_tree(t, rows + i * width, block + i * per_row);
                      }
                    }
-                   for (std::size_t i = 0; i < n; ++i) set_main_effects(block + i * per_row, state.phi.data() + i * M * K, M, K);
+                   for (std::size_t i = 0; i < n; ++i)
+                     set_main_effects(block + i * per_row, state.phi.data() + i * M * K, M, K);
                  });
 }
 
@@ -558,17 +570,20 @@ void predict(const TreeEnsemble& ensemble, const TableView& X, std::span<double>
   const std::size_t K = static_cast<std::size_t>(ensemble.n_outputs);
   check_output(out, X.n_rows() * K);
   const std::uint32_t* bits = ensemble.category_bits.data();
-  for_each_row(X, n_jobs, Progress{}, [] { return 0; }, [&](int, std::size_t i, const double* x) {
-    double* y = out.data() + i * K;
-    for (std::size_t k = 0; k < K; ++k) y[k] = ensemble.base_values[k];
-    for (std::size_t t = 0; t < ensemble.n_trees(); ++t) {
-      const Node* nodes = ensemble.tree(t).data();
-      std::int32_t id = 0;
-      while (nodes[id].left >= 0) id = goes_left(nodes[id], bits, x[nodes[id].feature]) ? nodes[id].left : nodes[id].right;
-      const double* value = ensemble.leaf_value(t, id);
-      for (std::size_t k = 0; k < K; ++k) y[k] += value[k];
-    }
-  });
+  for_each_row(
+      X, n_jobs, Progress{}, [] { return 0; },
+      [&](int, std::size_t i, const double* x) {
+        double* y = out.data() + i * K;
+        for (std::size_t k = 0; k < K; ++k) y[k] = ensemble.base_values[k];
+        for (std::size_t t = 0; t < ensemble.n_trees(); ++t) {
+          const Node* nodes = ensemble.tree(t).data();
+          std::int32_t id = 0;
+          while (nodes[id].left >= 0)
+            id = goes_left(nodes[id], bits, x[nodes[id].feature]) ? nodes[id].left : nodes[id].right;
+          const double* value = ensemble.leaf_value(t, id);
+          for (std::size_t k = 0; k < K; ++k) y[k] += value[k];
+        }
+      });
 }
 
 }  // namespace assay::explain

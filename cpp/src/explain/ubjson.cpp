@@ -60,12 +60,18 @@ class UbjsonParser {
   // An integer of the given marker (i, U, I, l, L), or fail.
   std::int64_t integer(char marker) {
     switch (marker) {
-      case 'i': return static_cast<std::int8_t>(big_endian<1>());
-      case 'U': return static_cast<std::uint8_t>(big_endian<1>());
-      case 'I': return static_cast<std::int16_t>(big_endian<2>());
-      case 'l': return static_cast<std::int32_t>(big_endian<4>());
-      case 'L': return static_cast<std::int64_t>(big_endian<8>());
-      default: fail(std::string("expected an integer, got marker '") + marker + "'");
+      case 'i':
+        return static_cast<std::int8_t>(big_endian<1>());
+      case 'U':
+        return static_cast<std::uint8_t>(big_endian<1>());
+      case 'I':
+        return static_cast<std::int16_t>(big_endian<2>());
+      case 'l':
+        return static_cast<std::int32_t>(big_endian<4>());
+      case 'L':
+        return static_cast<std::int64_t>(big_endian<8>());
+      default:
+        fail(std::string("expected an integer, got marker '") + marker + "'");
     }
   }
 
@@ -87,12 +93,25 @@ class UbjsonParser {
   // Bytes that a value of this marker occupies at least (after its marker).
   static std::size_t minimum_size(char marker) {
     switch (marker) {
-      case 'Z': case 'T': case 'F': case 'N': return 0;
-      case 'i': case 'U': case 'C': return 1;
-      case 'I': return 2;
-      case 'l': case 'd': return 4;
-      case 'L': case 'D': return 8;
-      default: return 1;  // strings, numbers in text, containers: at least one byte
+      case 'Z':
+      case 'T':
+      case 'F':
+      case 'N':
+        return 0;
+      case 'i':
+      case 'U':
+      case 'C':
+        return 1;
+      case 'I':
+        return 2;
+      case 'l':
+      case 'd':
+        return 4;
+      case 'L':
+      case 'D':
+        return 8;
+      default:
+        return 1;  // strings, numbers in text, containers: at least one byte
     }
   }
 
@@ -107,7 +126,11 @@ class UbjsonParser {
         value.kind = Value::Kind::boolean;
         value.boolean = marker == 'T';
         return value;
-      case 'i': case 'U': case 'I': case 'l': case 'L':
+      case 'i':
+      case 'U':
+      case 'I':
+      case 'l':
+      case 'L':
         value.kind = Value::Kind::number;
         value.number = static_cast<double>(integer(marker));
         return value;
@@ -164,8 +187,10 @@ class UbjsonParser {
       // booleans) are limited to one per byte of input as well.
       const std::size_t per_entry = std::max<std::size_t>(1, (type ? minimum_size(type) : 1) + (object ? 2 : 0));
       const std::size_t count = length(std::max<std::size_t>(left(), 1) / per_entry + 1);
-      if (object) value.members.reserve(count);
-      else value.items.reserve(count);
+      if (object)
+        value.members.reserve(count);
+      else
+        value.items.reserve(count);
       for (std::size_t i = 0; i < count; ++i) entry(value, object, type, nesting);
       return;
     }

@@ -19,8 +19,7 @@ constexpr std::uint64_t kDenseLimit = std::uint64_t{1} << 24;
 
 }  // namespace
 
-GroupIndex build_group_index(std::span<const GroupFeature> features, MissingPolicy missing, bool observed,
-                             int n_jobs) {
+GroupIndex build_group_index(std::span<const GroupFeature> features, MissingPolicy missing, bool observed, int n_jobs) {
   if (features.empty()) throw InvalidArgument("sensitive_features: at least one feature is required");
   const std::size_t n = features[0].codes.size();
   const std::size_t n_features = features.size();
@@ -172,7 +171,8 @@ GroupOrder sort_rows_by_group(std::span<const std::int32_t> row_group, std::int3
   for (std::size_t i = 0; i < row_group.size(); ++i) {
     const std::int32_t g = row_group[i];
     if (g < -1 || g >= n_groups) {
-      throw InvalidArgument("row_group: group " + std::to_string(g) + " at row " + std::to_string(i) + " is out of range");
+      throw InvalidArgument("row_group: group " + std::to_string(g) + " at row " + std::to_string(i) +
+                            " is out of range");
     }
     if (g >= 0) ++result.offsets[static_cast<std::size_t>(g) + 1];
   }
@@ -181,7 +181,8 @@ GroupOrder sort_rows_by_group(std::span<const std::int32_t> row_group, std::int3
   std::vector<std::int64_t> next(result.offsets.begin(), result.offsets.end() - 1);
   for (std::size_t i = 0; i < row_group.size(); ++i) {
     const std::int32_t g = row_group[i];
-    if (g >= 0) result.order[static_cast<std::size_t>(next[static_cast<std::size_t>(g)]++)] = static_cast<std::int64_t>(i);
+    if (g >= 0)
+      result.order[static_cast<std::size_t>(next[static_cast<std::size_t>(g)]++)] = static_cast<std::int64_t>(i);
   }
   return result;
 }

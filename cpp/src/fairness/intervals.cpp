@@ -1,7 +1,7 @@
 #include "assay/fairness/intervals.hpp"
 
-#include <cmath>
 #include <algorithm>
+#include <cmath>
 #include <limits>
 #include <numbers>
 #include <sstream>
@@ -17,10 +17,10 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 double normal_quantile(double p) {
   if (!(p > 0.0 && p < 1.0)) throw InvalidArgument("normal_quantile: p must lie in (0, 1)");
-  static const double a[] = {-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02,
+  static const double a[] = {-3.969683028665376e+01, 2.209460984245205e+02,  -2.759285104469687e+02,
                              1.383577518672690e+02,  -3.066479806614716e+01, 2.506628277459239e+00};
   static const double b[] = {-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02,
-                             6.680131188771972e+01,  -1.328068155288572e+01};
+                             6.680131188771972e+01, -1.328068155288572e+01};
   static const double c[] = {-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00,
                              -2.549732539343734e+00, 4.374664141464968e+00,  2.938163982698783e+00};
   static const double d[] = {7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00,
@@ -69,8 +69,8 @@ void check_pair(double x, double n, const char* x_name, const char* n_name) {
   check_count(x, x_name);
   check_count(n, n_name);
   if (x > n) {
-    throw InvalidArgument(std::string(x_name) + ": " + number(x) + " successes exceed the " + number(n) + " trials of " +
-                          n_name);
+    throw InvalidArgument(std::string(x_name) + ": " + number(x) + " successes exceed the " + number(n) +
+                          " trials of " + n_name);
   }
 }
 

@@ -26,15 +26,24 @@ void rate(double num, double den, Undefined reason, Convention convention, doubl
 
 std::string_view describe(Undefined reason) {
   switch (reason) {
-    case Undefined::none: return "";
-    case Undefined::empty_group: return "the group has no rows";
-    case Undefined::zero_weight: return "the group's sample weights sum to zero";
-    case Undefined::no_actual_positives: return "the group has no actual positives (TP + FN = 0)";
-    case Undefined::no_actual_negatives: return "the group has no actual negatives (TN + FP = 0)";
-    case Undefined::no_predicted_positives: return "the group has no predicted positives (TP + FP = 0)";
-    case Undefined::no_positives_at_all: return "the group has no actual or predicted positives";
-    case Undefined::single_row: return "R^2 needs at least two rows";
-    case Undefined::constant_target: return "y_true is constant in the group (R^2 divides by zero)";
+    case Undefined::none:
+      return "";
+    case Undefined::empty_group:
+      return "the group has no rows";
+    case Undefined::zero_weight:
+      return "the group's sample weights sum to zero";
+    case Undefined::no_actual_positives:
+      return "the group has no actual positives (TP + FN = 0)";
+    case Undefined::no_actual_negatives:
+      return "the group has no actual negatives (TN + FP = 0)";
+    case Undefined::no_predicted_positives:
+      return "the group has no predicted positives (TP + FP = 0)";
+    case Undefined::no_positives_at_all:
+      return "the group has no actual or predicted positives";
+    case Undefined::single_row:
+      return "R^2 needs at least two rows";
+    case Undefined::constant_target:
+      return "y_true is constant in the group (R^2 divides by zero)";
   }
   return "";
 }
@@ -73,7 +82,8 @@ MetricValues classification_metric(const ConfusionStats& stats, ClassificationMe
     // Ratios over all rows are 0/0 when every weight is zero; fairlearn returns NaN
     // there too (numpy's division), so there is no fallback.
     switch (metric) {
-      case ClassificationMetric::count: break;
+      case ClassificationMetric::count:
+        break;
       case ClassificationMetric::selection_rate:
         rate(tp + fp, total, Undefined::zero_weight, Convention::strict, 0, value, why);
         break;
@@ -141,8 +151,12 @@ MetricValues regression_metric(const RegressionStats& stats, RegressionMetric me
     const double w = stats.weight[g];
     const Convention plain = Convention::strict;  // means over all rows: 0/0 is NaN everywhere
     switch (metric) {
-      case RegressionMetric::mean_prediction: rate(stats.sum_pred[g], w, Undefined::zero_weight, plain, 0, value, why); break;
-      case RegressionMetric::mean_error: rate(stats.sum_error[g], w, Undefined::zero_weight, plain, 0, value, why); break;
+      case RegressionMetric::mean_prediction:
+        rate(stats.sum_pred[g], w, Undefined::zero_weight, plain, 0, value, why);
+        break;
+      case RegressionMetric::mean_error:
+        rate(stats.sum_error[g], w, Undefined::zero_weight, plain, 0, value, why);
+        break;
       case RegressionMetric::mean_absolute_error:
         rate(stats.sum_abs_error[g], w, Undefined::zero_weight, plain, 0, value, why);
         break;

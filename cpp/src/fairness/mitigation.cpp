@@ -11,7 +11,8 @@ std::vector<double> reweighing(const ConfusionStats& stats) {
     for (std::size_t y = 0; y < classes; ++y) {
       double w = 0;
       for (std::size_t p = 0; p < classes; ++p) {
-        w += stats.weights[stats.cell(static_cast<std::int32_t>(g), static_cast<std::int32_t>(y), static_cast<std::int32_t>(p))];
+        w += stats.weights[stats.cell(static_cast<std::int32_t>(g), static_cast<std::int32_t>(y),
+                                      static_cast<std::int32_t>(p))];
       }
       cell[g * classes + y] = w;
       group_weight[g] += w;
@@ -53,13 +54,20 @@ struct Counts {
 double rate_of(RateMetric metric, const Counts& c) {
   const double positives = c.tp + c.fn, negatives = c.fp + c.tn, n = positives + negatives;
   switch (metric) {
-    case RateMetric::selection_rate: return (c.tp + c.fp) / n;
-    case RateMetric::true_positive_rate: return c.tp / positives;
-    case RateMetric::false_positive_rate: return c.fp / negatives;
-    case RateMetric::true_negative_rate: return c.tn / negatives;
-    case RateMetric::false_negative_rate: return c.fn / positives;
-    case RateMetric::accuracy: return (c.tp + c.tn) / n;
-    case RateMetric::balanced_accuracy: return 0.5 * c.tp / positives + 0.5 * c.tn / negatives;
+    case RateMetric::selection_rate:
+      return (c.tp + c.fp) / n;
+    case RateMetric::true_positive_rate:
+      return c.tp / positives;
+    case RateMetric::false_positive_rate:
+      return c.fp / negatives;
+    case RateMetric::true_negative_rate:
+      return c.tn / negatives;
+    case RateMetric::false_negative_rate:
+      return c.fn / positives;
+    case RateMetric::accuracy:
+      return (c.tp + c.tn) / n;
+    case RateMetric::balanced_accuracy:
+      return 0.5 * c.tp / positives + 0.5 * c.tn / negatives;
   }
   return 0;
 }
@@ -172,9 +180,9 @@ Curves group_curves(std::span<const std::int32_t> row_group, std::int32_t n_grou
     std::uint64_t present = 0;
     for (std::size_t g = 0; g + 1 < order.offsets.size(); ++g) present += order.offsets[g + 1] > order.offsets[g];
     const std::uint64_t per_point = saturating_sum({24, saturating_product({present, 56})});
-    require_fits("grid_size", saturating_product({static_cast<std::uint64_t>(grid_size) + 1, per_point}),
-                 "threshold curves on " + std::to_string(grid_size) + " grid points for " + std::to_string(present) +
-                     " groups");
+    require_fits(
+        "grid_size", saturating_product({static_cast<std::uint64_t>(grid_size) + 1, per_point}),
+        "threshold curves on " + std::to_string(grid_size) + " grid points for " + std::to_string(present) + " groups");
   }
   Curves out;
   out.grid.resize(static_cast<std::size_t>(grid_size) + 1);

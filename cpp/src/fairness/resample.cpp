@@ -9,9 +9,9 @@
 #include <random>
 
 #include "assay/common/error.hpp"
+#include "assay/common/limits.hpp"
 #include "assay/common/parallel.hpp"
 #include "assay/common/rng.hpp"
-#include "assay/common/limits.hpp"
 
 namespace assay::fairness {
 
@@ -63,9 +63,9 @@ void require_replicate_groups(std::int32_t n_groups, int n_boot) {
 
 // The replicate statistics hold n_boot x cells counts and weights (16 bytes a cell).
 void require_replicates(std::uint64_t cells, int n_boot) {
-  require_fits("n_boot", saturating_product({cells, static_cast<std::uint64_t>(std::max(n_boot, 0)), 16}),
-               "statistics of " + std::to_string(n_boot) + " bootstrap replicates x " + std::to_string(cells) +
-                   " cells");
+  require_fits(
+      "n_boot", saturating_product({cells, static_cast<std::uint64_t>(std::max(n_boot, 0)), 16}),
+      "statistics of " + std::to_string(n_boot) + " bootstrap replicates x " + std::to_string(cells) + " cells");
 }
 
 }  // namespace
@@ -75,7 +75,8 @@ void poisson_multiplicities(std::uint64_t seed, std::uint64_t replicate, std::sp
   for (auto& t : times) t = static_cast<std::uint8_t>(kPoissonOne(rng));
 }
 
-void for_each_replicate(int n_boot, int n_jobs, const Progress& progress, const std::function<void(std::size_t)>& body) {
+void for_each_replicate(int n_boot, int n_jobs, const Progress& progress,
+                        const std::function<void(std::size_t)>& body) {
   if (n_boot < 1) throw InvalidArgument("n_boot must be a positive integer");
   std::atomic<std::size_t> done{0};
   parallel_for(n_boot, resolve_threads(n_jobs), [&](std::ptrdiff_t b) {
@@ -101,7 +102,8 @@ ResampledRows resample_grouped_rows(std::span<const std::int64_t> order, std::sp
   for (std::size_t g = 0; g + 1 < group_offsets.size(); ++g) {
     for (auto r = group_offsets[g]; r < group_offsets[g + 1]; ++r) {
       const std::int64_t row = order[static_cast<std::size_t>(r)];
-      if (row < 0 || static_cast<std::size_t>(row) >= n_rows) throw InvalidArgument("n_rows: smaller than a grouped row");
+      if (row < 0 || static_cast<std::size_t>(row) >= n_rows)
+        throw InvalidArgument("n_rows: smaller than a grouped row");
       out.rows.insert(out.rows.end(), times[static_cast<std::size_t>(row)], row);
     }
     out.offsets[g + 1] = static_cast<std::int64_t>(out.rows.size());
@@ -157,7 +159,8 @@ ConfusionStats bootstrap_rows_confusion(std::span<const std::int32_t> row_group,
   if (n_boot < 1) throw InvalidArgument("n_boot must be a positive integer");
   // Validates every input once (the replicates then trust them).
   const Weights sample_weight = weights.empty() ? Weights{} : Weights{weights};
-  const ConfusionStats whole = accumulate_confusion(row_group, n_groups, y_true, y_pred, n_classes, sample_weight, n_jobs);
+  const ConfusionStats whole =
+      accumulate_confusion(row_group, n_groups, y_true, y_pred, n_classes, sample_weight, n_jobs);
   const std::size_t cells = whole.counts.size();
   require_replicate_groups(n_groups, n_boot);
   require_replicates(cells, n_boot);
@@ -186,8 +189,8 @@ ConfusionStats bootstrap_rows_confusion(std::span<const std::int32_t> row_group,
 
 RegressionStats bootstrap_rows_regression(std::span<const std::int32_t> row_group, std::int32_t n_groups,
                                           std::span<const double> y_true, std::span<const double> y_pred,
-                                          std::span<const double> weights, int n_boot, std::uint64_t seed,
-                                          int n_jobs, const Progress& progress, std::uint64_t first_replicate) {
+                                          std::span<const double> weights, int n_boot, std::uint64_t seed, int n_jobs,
+                                          const Progress& progress, std::uint64_t first_replicate) {
   if (n_boot < 1) throw InvalidArgument("n_boot must be a positive integer");
   // Validates the inputs once.
   require_replicate_groups(n_groups, n_boot);

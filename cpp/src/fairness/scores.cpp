@@ -20,7 +20,8 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 void check_inputs(std::span<const std::int32_t> row_group, std::span<const double> scores,
                   std::span<const std::int32_t> labels, std::span<const double> weights, bool unit_interval) {
   const std::size_t n = row_group.size();
-  if (scores.size() != n) throw InvalidArgument("y_score has " + std::to_string(scores.size()) + " rows but y_true has " + std::to_string(n));
+  if (scores.size() != n)
+    throw InvalidArgument("y_score has " + std::to_string(scores.size()) + " rows but y_true has " + std::to_string(n));
   if (labels.size() != n) throw InvalidArgument("y_true: length differs from the group index");
   if (!weights.empty() && weights.size() != n) throw InvalidArgument("sample_weight: length differs from y_true");
   for (std::size_t i = 0; i < n; ++i) {
@@ -43,7 +44,7 @@ void check_inputs(std::span<const std::int32_t> row_group, std::span<const doubl
 struct SortedScores {
   std::vector<std::int64_t> rows, offsets;  // group g: positions [offsets[g], offsets[g + 1])
   std::vector<std::uint8_t> positive, starts_block;
-  std::vector<double> weight;               // empty when unweighted
+  std::vector<double> weight;  // empty when unweighted
 };
 
 SortedScores sort_by_score_within_groups(std::span<const std::int32_t> row_group, std::int32_t n_groups,
@@ -160,18 +161,18 @@ std::vector<std::int32_t> row_levels(std::span<const std::int32_t> row_group, st
   return out;
 }
 
-
 // n_groups x n_bins cells must fit the int32 ids of the accumulators and the memory
 // limit (about 200 bytes per cell: confusion and regression sums, the result tables).
 void check_calibration_size(std::int32_t n_groups, std::int32_t n_bins, std::uint64_t replicas) {
   if (n_bins < 1) throw InvalidArgument("n_bins must be a positive integer");
-  const std::uint64_t cells = saturating_product({static_cast<std::uint64_t>(std::max(n_groups, 0)),
-                                                  static_cast<std::uint64_t>(n_bins)});
+  const std::uint64_t cells =
+      saturating_product({static_cast<std::uint64_t>(std::max(n_groups, 0)), static_cast<std::uint64_t>(n_bins)});
   if (cells > static_cast<std::uint64_t>(std::numeric_limits<std::int32_t>::max())) {
     throw ResourceLimit("n_bins: " + std::to_string(n_groups) + " groups x " + std::to_string(n_bins) +
                         " bins exceed the 2^31 - 1 cells the calibration tables can index; use fewer bins");
   }
-  require_fits("n_bins", saturating_product({saturating_sum({cells, static_cast<std::uint64_t>(n_bins)}), 200, replicas}),
+  require_fits("n_bins",
+               saturating_product({saturating_sum({cells, static_cast<std::uint64_t>(n_bins)}), 200, replicas}),
                "calibration bins (" + std::to_string(n_groups) + " groups x " + std::to_string(n_bins) + " bins)");
 }
 
@@ -208,8 +209,10 @@ Calibration calibration_by_group(std::span<const std::int32_t> row_group, std::i
   // Per (group, bin) cell: a 2 x 2 confusion of (label, label) gives weight and
   // positive weight; the score sums come from the regression accumulator's prediction sums.
   const Weights sample_weight = weights.empty() ? Weights{} : Weights{weights};
-  const ConfusionStats cells = accumulate_confusion(bin_group, n_groups * n_bins, labels, labels, 2, sample_weight, n_jobs);
-  const RegressionStats sums = accumulate_regression(bin_group, n_groups * n_bins, scores, scores, sample_weight, n_jobs);
+  const ConfusionStats cells =
+      accumulate_confusion(bin_group, n_groups * n_bins, labels, labels, 2, sample_weight, n_jobs);
+  const RegressionStats sums =
+      accumulate_regression(bin_group, n_groups * n_bins, scores, scores, sample_weight, n_jobs);
   Calibration out;
   out.n_groups = n_groups;
   out.n_bins = n_bins;
@@ -240,10 +243,11 @@ namespace {
 
 // Replicate values of every group and level, NaN until computed.
 ReplicateValues nan_replicates(std::size_t groups, std::size_t levels, int n_boot) {
-  require_fits("n_boot",
-               saturating_product({saturating_sum({groups, levels}), static_cast<std::uint64_t>(std::max(n_boot, 0)), 8}),
-               "replicate values (" + std::to_string(n_boot) + " replicates x " + std::to_string(groups + levels) +
-                   " groups and levels)");
+  require_fits(
+      "n_boot",
+      saturating_product({saturating_sum({groups, levels}), static_cast<std::uint64_t>(std::max(n_boot, 0)), 8}),
+      "replicate values (" + std::to_string(n_boot) + " replicates x " + std::to_string(groups + levels) +
+          " groups and levels)");
   ReplicateValues out;
   out.by_group.assign(groups * static_cast<std::size_t>(n_boot), kNaN);
   out.by_level.assign(levels * static_cast<std::size_t>(n_boot), kNaN);
@@ -310,8 +314,8 @@ ReplicateValues bootstrap_calibration_error(std::span<const std::int32_t> row_gr
     }
     double mce;
     for (std::size_t g = 0; g < groups; ++g) {
-      calibration_errors(&weight[g * bins], &positive[g * bins], &score_sum[g * bins], bins, out.by_group[b * groups + g],
-                         mce);
+      calibration_errors(&weight[g * bins], &positive[g * bins], &score_sum[g * bins], bins,
+                         out.by_group[b * groups + g], mce);
     }
     std::vector<double> level_weight(levels * bins, 0.0), level_positive(levels * bins, 0.0),
         level_score(levels * bins, 0.0);

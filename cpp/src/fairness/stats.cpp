@@ -5,8 +5,8 @@
 #include <cstring>
 
 #include "assay/common/error.hpp"
-#include "assay/common/parallel.hpp"
 #include "assay/common/limits.hpp"
+#include "assay/common/parallel.hpp"
 
 namespace assay::fairness {
 
@@ -16,8 +16,8 @@ namespace {
 // values) is small next to the rows it covers. Depends on n and the cell count only.
 std::size_t block_rows(std::size_t cells) { return std::max<std::size_t>(std::size_t{1} << 16, 16 * cells); }
 
-void check_rows(std::span<const std::int32_t> row_group, std::int32_t n_groups, std::size_t n_true,
-                std::size_t n_pred, const Weights& weights) {
+void check_rows(std::span<const std::int32_t> row_group, std::int32_t n_groups, std::size_t n_true, std::size_t n_pred,
+                const Weights& weights) {
   const std::size_t n = row_group.size();
   if (n_groups < 0) throw InvalidArgument("n_groups must be non-negative");
   if (n_true != n) {
@@ -81,8 +81,7 @@ std::int64_t add_rows(std::int64_t a, std::int64_t b) {
 }
 
 // Welford/West running statistics merged by Chan et al.'s pairwise formula.
-void merge_moments(double& weight, double& mean, double& m2, double other_weight, double other_mean,
-                   double other_m2) {
+void merge_moments(double& weight, double& mean, double& m2, double other_weight, double other_mean, double other_m2) {
   if (other_weight == 0.0) {
     m2 += other_m2;
     return;
@@ -126,7 +125,8 @@ class Reader {
  public:
   Reader(const std::string& bytes, const char* magic, const char* what) : bytes_(bytes), what_(what) {
     if (bytes.size() < 4 || std::memcmp(bytes.data(), magic, 3) != 0) {
-      fail("the bytes do not start with the " + std::string(magic, 3) + " marker (truncated, or another kind of state)");
+      fail("the bytes do not start with the " + std::string(magic, 3) +
+           " marker (truncated, or another kind of state)");
     }
     if (bytes[3] != magic[3]) {
       // The byte as a number: the message must stay valid text whatever the bytes hold.
@@ -178,8 +178,9 @@ ConfusionStats accumulate_confusion(std::span<const std::int32_t> row_group, std
   check_rows(row_group, n_groups, y_true.size(), y_pred.size(), sample_weight);
   if (n_classes < 1) throw InvalidArgument("n_classes must be at least 1");
   {
-    const std::uint64_t cells = saturating_product(
-        {static_cast<std::uint64_t>(n_groups), static_cast<std::uint64_t>(n_classes), static_cast<std::uint64_t>(n_classes)});
+    const std::uint64_t cells =
+        saturating_product({static_cast<std::uint64_t>(n_groups), static_cast<std::uint64_t>(n_classes),
+                            static_cast<std::uint64_t>(n_classes)});
     // counts and weights, in the blocks and the result (at least two copies)
     const std::uint64_t blocks = std::max<std::uint64_t>(1, n_blocks(row_group.size(), block_rows(cells)));
     require_fits("n_groups", saturating_product({cells, 16, saturating_sum({blocks, 1})}),
@@ -240,10 +241,10 @@ RegressionStats accumulate_regression(std::span<const std::int32_t> row_group, s
   const std::size_t groups = static_cast<std::size_t>(n_groups);
   const std::size_t n = row_group.size();
   const std::size_t rows_per_block = block_rows(groups * 8);
-  require_fits("n_groups",
-               saturating_product({static_cast<std::uint64_t>(groups), 64,
-                                   saturating_sum({n_blocks(n, rows_per_block), 2})}),
-               "regression sums per group (" + std::to_string(n_groups) + " groups)");
+  require_fits(
+      "n_groups",
+      saturating_product({static_cast<std::uint64_t>(groups), 64, saturating_sum({n_blocks(n, rows_per_block), 2})}),
+      "regression sums per group (" + std::to_string(n_groups) + " groups)");
   const std::size_t blocks = n_blocks(n, rows_per_block);
   std::vector<RegressionStats> partial(blocks);
   parallel_for(static_cast<std::ptrdiff_t>(blocks), resolve_threads(n_jobs), [&](std::ptrdiff_t b) {
@@ -251,7 +252,8 @@ RegressionStats accumulate_regression(std::span<const std::int32_t> row_group, s
     s.n_groups = n_groups;
     s.weighted = sample_weight.has_value();
     s.count.assign(groups, 0);
-    for (auto* v : {&s.weight, &s.mean_true, &s.m2_true, &s.sum_pred, &s.sum_error, &s.sum_sq_error, &s.sum_abs_error}) {
+    for (auto* v :
+         {&s.weight, &s.mean_true, &s.m2_true, &s.sum_pred, &s.sum_error, &s.sum_sq_error, &s.sum_abs_error}) {
       v->assign(groups, 0.0);
     }
     const std::size_t begin = static_cast<std::size_t>(b) * rows_per_block, end = std::min(n, begin + rows_per_block);
@@ -350,8 +352,7 @@ ConfusionStats sum_groups(const ConfusionStats& stats, std::span<const std::int3
   return out;
 }
 
-RegressionStats sum_groups(const RegressionStats& stats, std::span<const std::int32_t> target,
-                           std::int32_t n_targets) {
+RegressionStats sum_groups(const RegressionStats& stats, std::span<const std::int32_t> target, std::int32_t n_targets) {
   if (target.size() != static_cast<std::size_t>(stats.n_groups)) throw InvalidArgument("target: one entry per group");
   RegressionStats out;
   out.n_groups = n_targets;
@@ -409,7 +410,8 @@ ConfusionStats confusion_from_bytes(const std::string& bytes) {
   if (weighted > 1) r.fail("the weighted flag is " + std::to_string(weighted) + ", not 0 or 1");
   s.weighted = weighted == 1;
   if (s.n_groups < 0) r.fail("negative group count " + std::to_string(s.n_groups));
-  if (s.n_classes < 1 || s.n_classes > (1 << 15)) r.fail("class count " + std::to_string(s.n_classes) + " out of range");
+  if (s.n_classes < 1 || s.n_classes > (1 << 15))
+    r.fail("class count " + std::to_string(s.n_classes) + " out of range");
   const std::size_t cells = static_cast<std::size_t>(s.n_groups) * static_cast<std::size_t>(s.n_classes) *
                             static_cast<std::size_t>(s.n_classes);
   s.counts = r.array<std::int64_t>(cells, "the counts");
@@ -439,9 +441,9 @@ RegressionStats regression_from_bytes(const std::string& bytes) {
   if (s.n_groups < 0) r.fail("negative group count " + std::to_string(s.n_groups));
   const auto n = static_cast<std::size_t>(s.n_groups);
   s.count = r.array<std::int64_t>(n, "the row counts");
-  static const char* const names[] = {"the weights",      "the means of y_true", "the squared deviations",
-                                      "the sums of y_pred", "the error sums",      "the squared error sums",
-                                      "the absolute error sums"};
+  static const char* const names[] = {
+      "the weights",    "the means of y_true",    "the squared deviations", "the sums of y_pred",
+      "the error sums", "the squared error sums", "the absolute error sums"};
   std::size_t field = 0;
   for (auto* v : {&s.weight, &s.mean_true, &s.m2_true, &s.sum_pred, &s.sum_error, &s.sum_sq_error, &s.sum_abs_error}) {
     *v = r.array<double>(n, names[field++]);

@@ -49,7 +49,8 @@ void validate(const CheckOptions& o) {
   positive("outlier_mad_z", o.outlier_mad_z, false);
   auto at_least = [](const char* name, std::int64_t value, std::int64_t low) {
     if (value < low) {
-      throw InvalidArgument(std::string(name) + " must be at least " + std::to_string(low) + ", got " + std::to_string(value));
+      throw InvalidArgument(std::string(name) + " must be at least " + std::to_string(low) + ", got " +
+                            std::to_string(value));
     }
   };
   at_least("high_cardinality", o.high_cardinality, 1);
@@ -64,9 +65,12 @@ void validate(const CheckOptions& o) {
 
 const char* severity_name(Severity severity) {
   switch (severity) {
-    case Severity::info: return "info";
-    case Severity::warning: return "warning";
-    case Severity::error: return "error";
+    case Severity::info:
+      return "info";
+    case Severity::warning:
+      return "warning";
+    case Severity::error:
+      return "error";
   }
   return "unknown";
 }
@@ -294,7 +298,10 @@ void check_missing(const ColumnView& column, std::int64_t count, std::int64_t mi
   const double rate = static_cast<double>(missing) / static_cast<double>(count);
   if (rate < o.missing_warning) return;
   const bool error = rate >= o.missing_error;
-  Finding f{"missing", column.name, error ? Severity::error : Severity::warning, rate,
+  Finding f{"missing",
+            column.name,
+            error ? Severity::error : Severity::warning,
+            rate,
             error ? o.missing_error : o.missing_warning,
             percent(rate) + " of values are missing (" + std::to_string(missing) + " of " + std::to_string(count) + ")",
             {}};
@@ -314,8 +321,13 @@ void check_constant(const std::string& name, std::int64_t non_missing, std::int6
   }
   const double share = static_cast<double>(values.entries.front().count) / static_cast<double>(non_missing);
   if (share >= o.near_constant) {
-    out.push_back({"near_constant", name, Severity::warning, share, o.near_constant,
-                   percent(share) + " of non-missing values are the most frequent value", {}});
+    out.push_back({"near_constant",
+                   name,
+                   Severity::warning,
+                   share,
+                   o.near_constant,
+                   percent(share) + " of non-missing values are the most frequent value",
+                   {}});
   }
 }
 
@@ -328,9 +340,13 @@ void check_outliers(const ColumnView& column, const NumericProfile& p, const det
     const std::size_t outside = finite.count_below(lo) + (nf - finite.count_at_most(hi));
     const double share = static_cast<double>(outside) / static_cast<double>(nf);
     if (share < o.outlier_rate) return;
-    Finding f{check, column.name, Severity::warning, share, o.outlier_rate,
-              percent(share) + " of finite values (" + std::to_string(outside) + ") lie outside [" +
-                  format_number(lo) + ", " + format_number(hi) + "] (" + rule + ")",
+    Finding f{check,
+              column.name,
+              Severity::warning,
+              share,
+              o.outlier_rate,
+              percent(share) + " of finite values (" + std::to_string(outside) + ") lie outside [" + format_number(lo) +
+                  ", " + format_number(hi) + "] (" + rule + ")",
               {}};
     f.rows = first_rows(column.size(), o.max_examples, [&](std::size_t i) {
       const double x = column.values[i];
@@ -351,8 +367,8 @@ void check_outliers(const ColumnView& column, const NumericProfile& p, const det
   if (mad > 0) {
     // robust z = 0.6745 (x - median) / MAD exceeds the cut-off.
     const double reach = o.outlier_mad_z / 0.6745;
-    report("outliers_mad", add_scaled_distance(median, -reach, mad * 0.5), add_scaled_distance(median, reach, mad * 0.5),
-           "robust z-score above " + format_number(o.outlier_mad_z));
+    report("outliers_mad", add_scaled_distance(median, -reach, mad * 0.5),
+           add_scaled_distance(median, reach, mad * 0.5), "robust z-score above " + format_number(o.outlier_mad_z));
   }
 }
 
@@ -360,16 +376,20 @@ void check_leakage(const std::string& name, const Target& target, const std::vec
                    std::size_t n_bins, const CheckOptions& o, std::vector<Finding>& out) {
   const double power = predictive_power(target, bins, n_bins, o.leakage_min_support);
   if (!(power >= o.leakage)) return;
-  out.push_back({"target_leakage", name, Severity::error, power, o.leakage,
+  out.push_back({"target_leakage",
+                 name,
+                 Severity::error,
+                 power,
+                 o.leakage,
                  std::string("this column alone predicts the target (") +
-                     (target.classification ? "majority-class accuracy above baseline" : "correlation ratio") +
-                     " " + format_number(power) + "): check that it is not derived from the target",
+                     (target.classification ? "majority-class accuracy above baseline" : "correlation ratio") + " " +
+                     format_number(power) + "): check that it is not derived from the target",
                  {}});
 }
 
 // Bins of a numeric column for the leakage check: quantile bins, missing last.
-std::vector<std::int32_t> numeric_bins(const ColumnView& column, const detail::SortedColumn& sorted, int n_quantile_bins,
-                                       std::size_t& n_bins) {
+std::vector<std::int32_t> numeric_bins(const ColumnView& column, const detail::SortedColumn& sorted,
+                                       int n_quantile_bins, std::size_t& n_bins) {
   const detail::FiniteValues finite = sorted.finite();
   std::vector<double> edges;
   for (int k = 1; k < n_quantile_bins; ++k) {
@@ -381,8 +401,9 @@ std::vector<std::int32_t> numeric_bins(const ColumnView& column, const detail::S
   std::vector<std::int32_t> bins(column.values.size());
   for (std::size_t i = 0; i < bins.size(); ++i) {
     const double x = column.values[i];
-    bins[i] = std::isnan(x) ? missing_bin
-                            : static_cast<std::int32_t>(std::upper_bound(edges.begin(), edges.end(), x) - edges.begin());
+    bins[i] = std::isnan(x)
+                  ? missing_bin
+                  : static_cast<std::int32_t>(std::upper_bound(edges.begin(), edges.end(), x) - edges.begin());
   }
   return bins;
 }
@@ -419,7 +440,10 @@ void check_categorical(const ColumnView& column, const CategoricalProfile& p, co
                        std::vector<Finding>& out) {
   const std::int64_t non_missing = p.count - p.missing;
   if (is_high_cardinality(p, o)) {
-    out.push_back({"high_cardinality", column.name, Severity::warning, static_cast<double>(p.distinct),
+    out.push_back({"high_cardinality",
+                   column.name,
+                   Severity::warning,
+                   static_cast<double>(p.distinct),
                    static_cast<double>(o.high_cardinality),
                    std::to_string(p.distinct) + " distinct categories in " + std::to_string(non_missing) +
                        " non-missing rows: an identifier, or a column to encode differently",
@@ -438,7 +462,11 @@ void check_categorical(const ColumnView& column, const CategoricalProfile& p, co
     std::string text;
     for (std::size_t g = 0; g < groups.size() && g < 3; ++g) text += (g ? "; " : "") + join_labels(groups[g], 5);
     if (groups.size() > 3) text += "; ...";
-    out.push_back({"label_variants", column.name, Severity::warning, static_cast<double>(groups.size()), 1.0,
+    out.push_back({"label_variants",
+                   column.name,
+                   Severity::warning,
+                   static_cast<double>(groups.size()),
+                   1.0,
                    std::to_string(groups.size()) + " group(s) of labels differ only in case or whitespace: " + text,
                    {}});
   }
@@ -602,12 +630,14 @@ void check_overlap(const TableView& data, const TableView& reference, const std:
   if (count == 0) return;
   const double share = static_cast<double>(count) / static_cast<double>(data.n_rows());
   out.push_back({"train_test_overlap", "", Severity::warning, static_cast<double>(count), 1.0,
-                 std::to_string(count) + " rows (" + percent(share) + ") also appear in the reference data (compared on " +
-                     std::to_string(data_columns.size()) + " shared column(s))",
+                 std::to_string(count) + " rows (" + percent(share) +
+                     ") also appear in the reference data (compared on " + std::to_string(data_columns.size()) +
+                     " shared column(s))",
                  first_rows(data.n_rows(), o.max_examples, [&](std::size_t i) { return shared[i] != 0; })});
 }
 
-void check_unseen(const ColumnView& column, const ColumnView& reference, const CheckOptions& o, std::vector<Finding>& out) {
+void check_unseen(const ColumnView& column, const ColumnView& reference, const CheckOptions& o,
+                  std::vector<Finding>& out) {
   std::unordered_set<std::string> known;
   std::vector<char> observed(reference.labels.size(), 0);
   for (std::int32_t code : reference.codes) {
@@ -632,8 +662,8 @@ void check_unseen(const ColumnView& column, const ColumnView& reference, const C
     if (rows_per_label[k] > 0) labels.push_back(column.labels[k]);
   }
   out.push_back({"unseen_categories", column.name, Severity::warning, static_cast<double>(rows), 1.0,
-                 std::to_string(labels.size()) + " categor" + (labels.size() == 1 ? "y" : "ies") + " absent from the reference, in " +
-                     std::to_string(rows) + " rows: " + join_labels(labels, 10),
+                 std::to_string(labels.size()) + " categor" + (labels.size() == 1 ? "y" : "ies") +
+                     " absent from the reference, in " + std::to_string(rows) + " rows: " + join_labels(labels, 10),
                  first_rows(column.size(), o.max_examples, [&](std::size_t i) {
                    const std::int32_t code = column.codes[i];
                    return code >= 0 && unseen[static_cast<std::size_t>(code)] != 0;
@@ -643,15 +673,24 @@ void check_unseen(const ColumnView& column, const ColumnView& reference, const C
 void check_target(const std::string& name, const Target& target, const CheckOptions& o, std::vector<Finding>& out) {
   if (!target.classification || target.valid == 0) return;
   if (target.class_counts.size() == 1) {
-    out.push_back({"single_class", name, Severity::error, 1.0, 2.0,
-                   "the target has a single class ('" + target.class_names[0] + "')", {}});
+    out.push_back({"single_class",
+                   name,
+                   Severity::error,
+                   1.0,
+                   2.0,
+                   "the target has a single class ('" + target.class_names[0] + "')",
+                   {}});
     return;
   }
   const auto minority = std::min_element(target.class_counts.begin(), target.class_counts.end());
   const double share = static_cast<double>(*minority) / static_cast<double>(target.valid);
   if (share >= o.imbalance_below) return;
   const std::string label = target.class_names[static_cast<std::size_t>(minority - target.class_counts.begin())];
-  out.push_back({"class_imbalance", name, Severity::warning, share, o.imbalance_below,
+  out.push_back({"class_imbalance",
+                 name,
+                 Severity::warning,
+                 share,
+                 o.imbalance_below,
                  "the rarest class '" + label + "' has " + percent(share) + " of the target's rows (" +
                      std::to_string(*minority) + ")",
                  {}});
@@ -661,23 +700,28 @@ void apply_rule(const TableView& data, const TableProfile& profile, const Column
                 std::vector<Finding>& out) {
   const std::ptrdiff_t index = data.find(rule.column);
   if (index < 0) {
-    out.push_back({"rule_column", rule.column, Severity::error, 0.0, 1.0, "the column required by a rule is absent", {}});
+    out.push_back(
+        {"rule_column", rule.column, Severity::error, 0.0, 1.0, "the column required by a rule is absent", {}});
     return;
   }
   const ColumnView& column = data.column(static_cast<std::size_t>(index));
   std::int64_t count = 0, missing = 0, distinct = 0;
   if (column.is_numeric()) {
-    const auto& p = *std::find_if(profile.numeric.begin(), profile.numeric.end(), [&](auto& x) { return x.name == rule.column; });
+    const auto& p =
+        *std::find_if(profile.numeric.begin(), profile.numeric.end(), [&](auto& x) { return x.name == rule.column; });
     count = p.count, missing = p.missing, distinct = p.distinct;
   } else {
-    const auto& p = *std::find_if(profile.categorical.begin(), profile.categorical.end(), [&](auto& x) { return x.name == rule.column; });
+    const auto& p = *std::find_if(profile.categorical.begin(), profile.categorical.end(),
+                                  [&](auto& x) { return x.name == rule.column; });
     count = p.count, missing = p.missing, distinct = p.distinct;
   }
   auto violation = [&](const char* check, double value, double threshold, std::string message, auto&& predicate) {
     out.push_back({check, column.name, Severity::error, value, threshold, std::move(message),
                    first_rows(column.size(), o.max_examples, predicate)});
   };
-  auto is_missing = [&](std::size_t i) { return column.is_numeric() ? std::isnan(column.values[i]) : column.codes[i] < 0; };
+  auto is_missing = [&](std::size_t i) {
+    return column.is_numeric() ? std::isnan(column.values[i]) : column.codes[i] < 0;
+  };
   if (rule.nullable.has_value() && !*rule.nullable && missing > 0) {
     violation("rule_nullable", static_cast<double>(missing), 0.0,
               std::to_string(missing) + " missing values in a column declared not nullable", is_missing);
@@ -690,12 +734,18 @@ void apply_rule(const TableView& data, const TableProfile& profile, const Column
     }
   }
   if (rule.unique.has_value() && *rule.unique && distinct < count - missing) {
-    out.push_back({"rule_unique", column.name, Severity::error, static_cast<double>(count - missing - distinct), 0.0,
-                   std::to_string(count - missing - distinct) + " non-missing values repeat an earlier value in a column declared unique",
+    out.push_back({"rule_unique",
+                   column.name,
+                   Severity::error,
+                   static_cast<double>(count - missing - distinct),
+                   0.0,
+                   std::to_string(count - missing - distinct) +
+                       " non-missing values repeat an earlier value in a column declared unique",
                    {}});
   }
   if ((rule.min.has_value() || rule.max.has_value() || rule.allowed_values.has_value()) && !column.is_numeric()) {
-    throw InvalidArgument("rules for column '" + column.name + "': min, max and numeric allowed values need a numeric column");
+    throw InvalidArgument("rules for column '" + column.name +
+                          "': min, max and numeric allowed values need a numeric column");
   }
   if (rule.allowed_labels.has_value() && column.is_numeric()) {
     throw InvalidArgument("rules for column '" + column.name + "': allowed labels need a categorical column");
@@ -709,14 +759,16 @@ void apply_rule(const TableView& data, const TableProfile& profile, const Column
     const double lo = *rule.min;
     auto below = [&](std::size_t i) { return column.values[i] < lo; };
     if (const std::int64_t c = count_rows(below)) {
-      violation("rule_min", static_cast<double>(c), lo, std::to_string(c) + " values below the minimum " + format_number(lo), below);
+      violation("rule_min", static_cast<double>(c), lo,
+                std::to_string(c) + " values below the minimum " + format_number(lo), below);
     }
   }
   if (rule.max.has_value()) {
     const double hi = *rule.max;
     auto above = [&](std::size_t i) { return column.values[i] > hi; };
     if (const std::int64_t c = count_rows(above)) {
-      violation("rule_max", static_cast<double>(c), hi, std::to_string(c) + " values above the maximum " + format_number(hi), above);
+      violation("rule_max", static_cast<double>(c), hi,
+                std::to_string(c) + " values above the maximum " + format_number(hi), above);
     }
   }
   if (rule.allowed_values.has_value()) {
@@ -727,14 +779,17 @@ void apply_rule(const TableView& data, const TableProfile& profile, const Column
       return !std::isnan(x) && !std::binary_search(allowed.begin(), allowed.end(), x);
     };
     if (const std::int64_t c = count_rows(outside)) {
-      violation("rule_allowed", static_cast<double>(c), 0.0, std::to_string(c) + " values outside the allowed set", outside);
+      violation("rule_allowed", static_cast<double>(c), 0.0, std::to_string(c) + " values outside the allowed set",
+                outside);
     }
   }
   if (rule.allowed_labels.has_value()) {
     const std::unordered_set<std::string> allowed(rule.allowed_labels->begin(), rule.allowed_labels->end());
     std::vector<char> ok(column.labels.size());
     for (std::size_t k = 0; k < ok.size(); ++k) ok[k] = allowed.contains(column.labels[k]);
-    auto outside = [&](std::size_t i) { return column.codes[i] >= 0 && !ok[static_cast<std::size_t>(column.codes[i])]; };
+    auto outside = [&](std::size_t i) {
+      return column.codes[i] >= 0 && !ok[static_cast<std::size_t>(column.codes[i])];
+    };
     if (const std::int64_t c = count_rows(outside)) {
       std::vector<std::string> bad;
       std::vector<char> listed(column.labels.size(), 0);
@@ -784,13 +839,15 @@ CheckResult check(const TableView& data, const std::string& target_name, const T
     if (column.is_numeric()) {
       const detail::SortedColumn sorted =
           detail::sort_column(column, sorters[static_cast<std::size_t>(omp_get_thread_num())]);
-      NumericProfile& p = numeric[static_cast<std::size_t>(j)] = detail::profile_sorted(column, sorted, profile_options);
+      NumericProfile& p = numeric[static_cast<std::size_t>(j)] =
+          detail::profile_sorted(column, sorted, profile_options);
       check_missing(column, p.count, p.missing, o, findings);
       check_constant(column.name, p.count - p.missing, p.distinct, p.values, o, findings);
       if (p.infinities > 0) {
-        findings.push_back({"infinite_values", column.name, Severity::warning, static_cast<double>(p.infinities), 1.0,
-                            std::to_string(p.infinities) + " infinite values",
-                            first_rows(column.size(), o.max_examples, [&](std::size_t i) { return std::isinf(column.values[i]); })});
+        findings.push_back(
+            {"infinite_values", column.name, Severity::warning, static_cast<double>(p.infinities), 1.0,
+             std::to_string(p.infinities) + " infinite values",
+             first_rows(column.size(), o.max_examples, [&](std::size_t i) { return std::isinf(column.values[i]); })});
       }
       if (!is_target) check_outliers(column, p, sorted, o, findings);
       if (target.present && !is_target) {
@@ -799,7 +856,8 @@ CheckResult check(const TableView& data, const std::string& target_name, const T
         check_leakage(column.name, target, bins, n_bins, o, findings);
       }
     } else {
-      CategoricalProfile& p = categorical[static_cast<std::size_t>(j)] = detail::profile_valid_codes(column, profile_options);
+      CategoricalProfile& p = categorical[static_cast<std::size_t>(j)] =
+          detail::profile_valid_codes(column, profile_options);
       check_missing(column, p.count, p.missing, o, findings);
       check_constant(column.name, p.count - p.missing, p.distinct, p.values, o, findings);
       check_categorical(column, p, o, findings);

@@ -321,8 +321,8 @@ NumericProfile profile_sorted(const ColumnView& column, const SortedColumn& sort
   p.quantiles.clear();
   for (double q : kProfileQuantiles) p.quantiles.push_back(quantile(finite, q));
   fill_histogram(p, finite, options.histogram_bins);
-  p.summary = QuantileSummary::from_ranks(
-      nf, [&finite](std::size_t rank) { return finite[rank]; }, options.summary_capacity);
+  p.summary =
+      QuantileSummary::from_ranks(nf, [&finite](std::size_t rank) { return finite[rank]; }, options.summary_capacity);
 
   p.distinct_sketch = HyperLogLog(options.hll_precision);
   TopValues<double> top(options.tracked_values);
@@ -419,7 +419,8 @@ void validate_shared(const Profile& p) {
 
 void validate(const NumericProfile& p) {
   validate_shared(p);
-  if (p.infinities < 0 || p.infinities > p.count - p.missing) corrupted(p.name, "infinities must be in [0, count - missing]");
+  if (p.infinities < 0 || p.infinities > p.count - p.missing)
+    corrupted(p.name, "infinities must be in [0, count - missing]");
   if (p.zeros < 0 || p.negatives < 0 || p.zeros > p.count - p.missing - p.negatives) {
     corrupted(p.name, "zeros and negatives must be non-negative and at most count - missing together");
   }
@@ -429,8 +430,8 @@ void validate(const NumericProfile& p) {
     corrupted(p.name, "scale must be a positive power of two");
   }
   if (nf > 0) {
-    if (!std::isfinite(p.min) || !std::isfinite(p.max) || !std::isfinite(p.mean) || p.min > p.max ||
-        p.mean < p.min || p.mean > p.max) {
+    if (!std::isfinite(p.min) || !std::isfinite(p.max) || !std::isfinite(p.mean) || p.min > p.max || p.mean < p.min ||
+        p.mean > p.max) {
       corrupted(p.name, "min, max and mean must be finite with min <= mean <= max");
     }
     for (double q : p.quantiles) {
@@ -449,7 +450,8 @@ void validate(const NumericProfile& p) {
     corrupted(p.name, "expected " + std::to_string(kProfileQuantiles.size()) + " quantiles");
   }
   for (double q : p.quantiles) {
-    if (nf > 0 ? !std::isfinite(q) : !std::isnan(q)) corrupted(p.name, "quantiles must be finite (NaN without finite values)");
+    if (nf > 0 ? !std::isfinite(q) : !std::isnan(q))
+      corrupted(p.name, "quantiles must be finite (NaN without finite values)");
   }
   if (p.histogram_edges.empty() != p.histogram_counts.empty() ||
       (!p.histogram_edges.empty() && p.histogram_edges.size() != p.histogram_counts.size() + 1)) {
@@ -465,7 +467,8 @@ void validate(const NumericProfile& p) {
   }
   std::int64_t binned = 0;
   for (std::int64_t c : p.histogram_counts) {
-    if (c < 0 || c > nf - binned) corrupted(p.name, "histogram counts must be non-negative and add up to the finite values");
+    if (c < 0 || c > nf - binned)
+      corrupted(p.name, "histogram counts must be non-negative and add up to the finite values");
     binned += c;
   }
   if (!p.histogram_counts.empty() && binned != nf) {
@@ -564,7 +567,8 @@ TableProfile profile_table(const TableView& table, const ProfileOptions& options
       result.numeric[k] = detail::profile_sorted(column, detail::sort_column(column, sorter), options);
     } else {
       const std::size_t c = k - numeric.size();
-      result.categorical[c] = detail::profile_valid_codes(table.column(categorical[c]), options);  // TableView validated them
+      result.categorical[c] =
+          detail::profile_valid_codes(table.column(categorical[c]), options);  // TableView validated them
     }
   });
   return result;
@@ -602,11 +606,12 @@ void merge_shared(const Profile& a, const Profile& b, const ProfileOptions& opti
   m.values = merge_tables(a.values, b.values, options.tracked_values);
   // The sketch's estimate, kept within what the counts allow: at least the values seen on
   // either side, at most the non-missing rows.
-  const std::int64_t at_least =
-      std::max({static_cast<std::int64_t>(m.values.entries.size()), a.distinct, b.distinct});
-  m.distinct = m.distinct_exact
-                   ? static_cast<std::int64_t>(merge_tables(a.values, b.values, std::numeric_limits<std::size_t>::max()).entries.size())
-                   : std::clamp<std::int64_t>(std::llround(m.distinct_sketch.estimate()), at_least, m.count - m.missing);
+  const std::int64_t at_least = std::max({static_cast<std::int64_t>(m.values.entries.size()), a.distinct, b.distinct});
+  m.distinct =
+      m.distinct_exact
+          ? static_cast<std::int64_t>(
+                merge_tables(a.values, b.values, std::numeric_limits<std::size_t>::max()).entries.size())
+          : std::clamp<std::int64_t>(std::llround(m.distinct_sketch.estimate()), at_least, m.count - m.missing);
 }
 
 }  // namespace
@@ -654,7 +659,6 @@ NumericProfile merge(const NumericProfile& a, const NumericProfile& b, const Pro
   m.quantiles.clear();
   for (double q : kProfileQuantiles) m.quantiles.push_back(m.summary.quantile(q));
 
-
   if (a.histogram_edges == b.histogram_edges) {
     m.histogram_edges = a.histogram_edges;
     m.histogram_counts = a.histogram_counts;
@@ -672,8 +676,9 @@ NumericProfile merge(const NumericProfile& a, const NumericProfile& b, const Pro
     const double total = m.summary.total_weight();
     std::int64_t previous = 0;
     for (int k = 1; k <= bins; ++k) {
-      const std::int64_t below =
-          k == bins ? static_cast<std::int64_t>(total) : std::llround(m.summary.rank(std::nextafter(m.histogram_edges[k], -INFINITY)));
+      const std::int64_t below = k == bins
+                                     ? static_cast<std::int64_t>(total)
+                                     : std::llround(m.summary.rank(std::nextafter(m.histogram_edges[k], -INFINITY)));
       m.histogram_counts.push_back(std::max<std::int64_t>(0, below - previous));
       previous = std::max(previous, below);
     }
@@ -702,7 +707,8 @@ TableProfile merge(const TableProfile& a, const TableProfile& b, const ProfileOp
       for (const std::string& name : pair.first->column_order) {
         if (std::find(pair.second->column_order.begin(), pair.second->column_order.end(), name) ==
             pair.second->column_order.end()) {
-          throw InvalidArgument("cannot merge profiles of different columns: column '" + name + "' is in one profile only");
+          throw InvalidArgument("cannot merge profiles of different columns: column '" + name +
+                                "' is in one profile only");
         }
       }
     }
@@ -716,7 +722,8 @@ TableProfile merge(const TableProfile& a, const TableProfile& b, const ProfileOp
     m.numeric.push_back(merge(pa, *it, options));
   }
   for (const auto& pa : a.categorical) {
-    auto it = std::find_if(b.categorical.begin(), b.categorical.end(), [&](const auto& pb) { return pb.name == pa.name; });
+    auto it =
+        std::find_if(b.categorical.begin(), b.categorical.end(), [&](const auto& pb) { return pb.name == pa.name; });
     if (it == b.categorical.end()) throw InvalidArgument("column '" + pa.name + "' is categorical in one profile only");
     m.categorical.push_back(merge(pa, *it, options));
   }

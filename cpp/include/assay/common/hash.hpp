@@ -34,8 +34,7 @@ inline constexpr std::uint64_t kMissingLabelHash = 0x6d697373696e6721ULL;
 std::vector<std::uint64_t> hash_labels(std::span<const std::string> labels);
 
 // One 64-bit hash per row over the given columns (in the given order).
-std::vector<std::uint64_t> hash_rows(const TableView& table, std::span<const std::size_t> columns,
-                                     int n_jobs);
+std::vector<std::uint64_t> hash_rows(const TableView& table, std::span<const std::size_t> columns, int n_jobs);
 
 // HyperLogLog with 2^precision registers (Flajolet et al. 2007), with the small-range
 // correction (linear counting) of Heule, Nunkesser & Hall 2013. Relative standard

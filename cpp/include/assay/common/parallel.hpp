@@ -60,8 +60,6 @@ void parallel_for(std::ptrdiff_t n, int n_threads, Body&& body) {
 }
 
 // Number of blocks of block_size covering n items.
-constexpr std::size_t n_blocks(std::size_t n, std::size_t block_size) {
-  return (n + block_size - 1) / block_size;
-}
+constexpr std::size_t n_blocks(std::size_t n, std::size_t block_size) { return (n + block_size - 1) / block_size; }
 
 }  // namespace assay

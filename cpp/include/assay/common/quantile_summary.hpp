@@ -27,8 +27,8 @@ class QuantileSummary {
   template <class ValueAt>
   static QuantileSummary from_ranks(std::size_t n, ValueAt value_at, std::size_t capacity = kDefaultCapacity);
   // From stored points; throws InvalidArgument unless values ascend and weights are positive.
-  static QuantileSummary from_points(std::vector<double> values, std::vector<double> weights,
-                                     double rank_error, std::size_t capacity = kDefaultCapacity);
+  static QuantileSummary from_points(std::vector<double> values, std::vector<double> weights, double rank_error,
+                                     std::size_t capacity = kDefaultCapacity);
 
   QuantileSummary merged(const QuantileSummary& other) const;
   // The p-quantile (p in [0, 1]) with linear interpolation between points, matching

@@ -17,9 +17,9 @@ enum class ColumnKind { numeric, categorical };
 struct ColumnView {
   std::string name;
   ColumnKind kind = ColumnKind::numeric;
-  std::span<const double> values;        // numeric columns
-  std::span<const std::int32_t> codes;   // categorical columns
-  std::span<const std::string> labels;   // categorical columns: one label per code
+  std::span<const double> values;       // numeric columns
+  std::span<const std::int32_t> codes;  // categorical columns
+  std::span<const std::string> labels;  // categorical columns: one label per code
 
   static ColumnView numeric(std::string name, std::span<const double> values);
   static ColumnView categorical(std::string name, std::span<const std::int32_t> codes,
@@ -65,6 +65,7 @@ class MatrixTable {
   MatrixTable& operator=(const MatrixTable&) = delete;
   MatrixTable(MatrixTable&&) = default;
   MatrixTable& operator=(MatrixTable&&) = default;
+  ~MatrixTable() = default;
 
   const TableView& view() const { return view_; }
 

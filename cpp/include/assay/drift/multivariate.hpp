@@ -20,9 +20,9 @@ struct MatrixView {
 };
 
 struct MmdResult {
-  double statistic = 0.0;  // unbiased MMD^2 (Gretton et al. 2012, eq. 3)
-  double pvalue = 1.0;     // (1 + #{permuted >= observed}) / (1 + n_permutations)
-  double bandwidth = 0.0;  // sigma of the kernel exp(-||a - b||^2 / (2 sigma^2))
+  double statistic = 0.0;        // unbiased MMD^2 (Gretton et al. 2012, eq. 3)
+  double pvalue = 1.0;           // (1 + #{permuted >= observed}) / (1 + n_permutations)
+  double bandwidth = 0.0;        // sigma of the kernel exp(-||a - b||^2 / (2 sigma^2))
   std::vector<double> permuted;  // the statistic under each permutation
 };
 
@@ -64,8 +64,8 @@ PcaModel fit_pca(MatrixView reference, double variance, const Progress& progress
 // [0, n_chunks) (or -1 to skip the row). Chunks without rows give NaN. `progress` counts
 // blocks of 4,096 rows and is asked after each.
 std::vector<double> reconstruction_error(const PcaModel& model, MatrixView data,
-                                         std::span<const std::int64_t> chunk_of_row, std::int64_t n_chunks,
-                                         int n_jobs, const Progress& progress = {});
+                                         std::span<const std::int64_t> chunk_of_row, std::int64_t n_chunks, int n_jobs,
+                                         const Progress& progress = {});
 
 // Domain-classifier drift: a classifier learns to tell current rows (label 1) from
 // reference rows (label 0). Rows are split into `n_folds` stratified folds (each class

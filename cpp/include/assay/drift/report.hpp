@@ -66,12 +66,12 @@ Test auto_test(bool numeric, std::size_t n_reference, std::size_t n_distinct);
 // One column of one sample, ready for the tests.
 struct PreparedColumn {
   bool numeric = true;
-  SortedSample sorted;                      // numeric: finite values, ascending
-  std::vector<std::string> categories;      // categorical: labels with a count > 0
-  std::vector<double> category_counts;      // categorical: one count per label
-  std::size_t missing = 0;                  // NaN / -1 codes
-  std::size_t infinite = 0;                 // +-inf (numeric), dropped like missing
-  std::size_t size() const;                 // values that take part in the tests
+  SortedSample sorted;                  // numeric: finite values, ascending
+  std::vector<std::string> categories;  // categorical: labels with a count > 0
+  std::vector<double> category_counts;  // categorical: one count per label
+  std::size_t missing = 0;              // NaN / -1 codes
+  std::size_t infinite = 0;             // +-inf (numeric), dropped like missing
+  std::size_t size() const;             // values that take part in the tests
 };
 
 // Prepares column `column`, restricted to `rows` when given (indices into the column).
@@ -81,17 +81,17 @@ PreparedColumn prepare_column(const ColumnView& column, std::optional<std::span<
 struct ColumnDrift {
   std::string column;
   Test test = Test::ks;
-  double statistic = kNaN;   // the test statistic, or the distance
-  double pvalue = kNaN;      // NaN for distances
-  double score = kNaN;       // the p-value or the distance
+  double statistic = kNaN;        // the test statistic, or the distance
+  double pvalue = kNaN;           // NaN for distances
+  double score = kNaN;            // the p-value or the distance
   double pvalue_adjusted = kNaN;  // the p-value after the report's correction (the p-value without one)
   double threshold = kNaN;
   bool drifted = false;
-  std::string method;        // how the p-value was computed, or the binning used
+  std::string method;  // how the p-value was computed, or the binning used
   std::size_t n_reference = 0, n_current = 0;
   std::size_t missing_reference = 0, missing_current = 0;
   std::size_t infinite_reference = 0, infinite_current = 0;
-  std::string note;          // why the score is NaN, when it is
+  std::string note;  // why the score is NaN, when it is
 };
 
 // Runs `test` on the prepared samples; degenerate input (an empty sample, a constant

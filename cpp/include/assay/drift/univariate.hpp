@@ -81,8 +81,7 @@ TestResult mann_whitney_u(const SortedSample& x, const SortedSample& y, PMethod 
 // Two-sample Cramer-von Mises test (Anderson 1962), statistic T from average ranks.
 // `automatic`: exact when max(n_x, n_y) <= 20 (Xiao, Gordon & Yakovlev 2006 path
 // enumeration), else the Csorgo-Faraway limit. Needs at least 2 values per sample.
-TestResult cramer_von_mises_2samp(const SortedSample& x, const SortedSample& y,
-                                  PMethod method = PMethod::automatic);
+TestResult cramer_von_mises_2samp(const SortedSample& x, const SortedSample& y, PMethod method = PMethod::automatic);
 
 // k-sample Anderson-Darling test, midrank variant for ties (Scholz & Stephens 1987,
 // eq. 7), statistic normalised as scipy's. The p-value interpolates the tabulated

@@ -190,8 +190,7 @@ void kernel_shap_values_per_background(const CoalitionDesign& design, std::span<
 
 // n_permutations random permutations of 0..M-1 (row-major, n_permutations x M); the
 // k-th is a uniform shuffle drawn from CounterRng(seed, k).
-std::vector<std::int32_t> random_permutations(std::int32_t n_features, std::int64_t n_permutations,
-                                              std::uint64_t seed);
+std::vector<std::int32_t> random_permutations(std::int32_t n_features, std::int64_t n_permutations, std::uint64_t seed);
 
 // The coalitions an antithetic permutation estimator evaluates (as shap's
 // PermutationExplainer): per permutation pi, 2M + 1 masks: the empty set, then the

@@ -45,17 +45,15 @@ void native_coalition_values(std::span<const double> X, std::span<const double> 
 // leaf tests more than 16 distinct features, the tables would not fit, or the trees have
 // more leaves than walking the background costs, it falls back to
 // native_coalition_values. Reports progress (rows done) from the calling thread.
-void tree_coalition_values(std::span<const double> X, std::span<const double> background,
-                           const CoalitionDesign& design, const TreeEnsemble& ensemble,
-                           std::span<const double> weights, Link link, std::span<double> out, int n_jobs = 0,
-                           const Progress& progress = {});
+void tree_coalition_values(std::span<const double> X, std::span<const double> background, const CoalitionDesign& design,
+                           const TreeEnsemble& ensemble, std::span<const double> weights, Link link,
+                           std::span<double> out, int n_jobs = 0, const Progress& progress = {});
 
 // The same v(S) for a linear model without masked rows: the background mean of
 // coef (x_S, b_notS) + intercept is coef (x_S, mean_notS) + intercept, so each
 // coalition costs M operations per output. Throws InvalidArgument on a non-finite output.
-void linear_coalition_values(std::span<const double> coef, std::span<const double> intercept,
-                             std::span<const double> X, std::span<const double> background,
-                             const CoalitionDesign& design, std::span<const double> weights, Link link,
-                             std::span<double> out, int n_jobs = 0);
+void linear_coalition_values(std::span<const double> coef, std::span<const double> intercept, std::span<const double> X,
+                             std::span<const double> background, const CoalitionDesign& design,
+                             std::span<const double> weights, Link link, std::span<double> out, int n_jobs = 0);
 
 }  // namespace assay::explain

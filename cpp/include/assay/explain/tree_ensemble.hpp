@@ -39,18 +39,18 @@ enum class MissingType : std::uint8_t { nan_default, none_as_zero, zero_default,
 enum class CoverKind : std::uint8_t { count, hessian };
 
 struct Node {
-  std::int32_t left = -1;   // child ids relative to the tree's first node; -1 for a leaf
+  std::int32_t left = -1;  // child ids relative to the tree's first node; -1 for a leaf
   std::int32_t right = -1;
   std::int32_t feature = -1;
   float missing_value = 0.0f;  // the sentinel of MissingType::nan_or_value_default
-  double threshold = 0.0;   // numeric splits
+  double threshold = 0.0;      // numeric splits
   double cover = 0.0;
   std::int32_t category_offset = 0;  // categorical splits: bitset words in category_bits
   std::int32_t category_words = 0;
   bool categorical = false;
-  bool default_left = true;          // where missing values go
-  bool categories_go_left = true;    // categorical splits: members of the set go left
-  bool float32_compare = false;      // compare float(x) with the threshold
+  bool default_left = true;        // where missing values go
+  bool categories_go_left = true;  // categorical splits: members of the set go left
+  bool float32_compare = false;    // compare float(x) with the threshold
   Comparison comparison = Comparison::less_equal;
   MissingType missing = MissingType::nan_default;
 };
@@ -64,8 +64,8 @@ struct TreeEnsemble {
   std::int32_t n_features = 0;
   std::int32_t n_outputs = 1;
   CoverKind cover_kind = CoverKind::count;
-  std::string source;                          // "sklearn", "xgboost", "lightgbm"
-  std::string objective;                       // the source's objective name when known
+  std::string source;     // "sklearn", "xgboost", "lightgbm"
+  std::string objective;  // the source's objective name when known
 
   std::size_t n_trees() const { return tree_offsets.size() - 1; }
   std::span<const Node> tree(std::size_t t) const {

@@ -26,23 +26,22 @@ enum class MissingPolicy {
 struct GroupFeature {
   std::string name;
   std::span<const std::int32_t> codes;  // -1 = missing
-  std::int32_t n_levels = 0;             // codes lie in [-1, n_levels)
+  std::int32_t n_levels = 0;            // codes lie in [-1, n_levels)
 };
 
 struct GroupIndex {
   std::int32_t n_groups = 0;
-  std::vector<std::int32_t> row_group;             // per row; -1 for dropped rows
-  std::vector<std::vector<std::int32_t>> keys;     // keys[f][g]: level of feature f in group g
-  std::vector<std::int64_t> group_rows;            // rows per group (0 for empty intersections)
-  std::vector<std::int64_t> missing_rows;          // per feature: rows with a missing level
-  std::int64_t dropped_rows = 0;                   // rows with row_group = -1
+  std::vector<std::int32_t> row_group;          // per row; -1 for dropped rows
+  std::vector<std::vector<std::int32_t>> keys;  // keys[f][g]: level of feature f in group g
+  std::vector<std::int64_t> group_rows;         // rows per group (0 for empty intersections)
+  std::vector<std::int64_t> missing_rows;       // per feature: rows with a missing level
+  std::int64_t dropped_rows = 0;                // rows with row_group = -1
 };
 
 // Throws InvalidArgument when features differ in length, a code lies outside
 // [-1, n_levels), the policy is `error` and a value is missing, or (Cartesian product)
 // the number of combinations exceeds 2^31 - 1.
-GroupIndex build_group_index(std::span<const GroupFeature> features, MissingPolicy missing, bool observed,
-                             int n_jobs);
+GroupIndex build_group_index(std::span<const GroupFeature> features, MissingPolicy missing, bool observed, int n_jobs);
 
 // A stable counting sort of the rows by group: rows of group g are
 // order[offsets[g] .. offsets[g + 1]) in their original order. Dropped rows are left

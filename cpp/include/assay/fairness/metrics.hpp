@@ -36,25 +36,25 @@ enum class ClassificationMetric {
 };
 
 enum class RegressionMetric {
-  mean_prediction,      // weighted mean of y_pred
-  mean_error,           // weighted mean of y_pred - y_true
+  mean_prediction,  // weighted mean of y_pred
+  mean_error,       // weighted mean of y_pred - y_true
   mean_absolute_error,
   mean_squared_error,
   root_mean_squared_error,
-  r2,                   // 1 - SS_res / SS_tot
+  r2,  // 1 - SS_res / SS_tot
 };
 
 // Why a value is NaN (strict convention) or was replaced (fairlearn convention).
 enum class Undefined : std::uint8_t {
   none,
-  empty_group,            // the group has no rows
-  zero_weight,            // the group's weights sum to zero
-  no_actual_positives,    // TP + FN = 0
-  no_actual_negatives,    // TN + FP = 0
-  no_predicted_positives, // TP + FP = 0
-  no_positives_at_all,    // TP + FP + FN = 0 (F1)
-  single_row,             // R^2 needs two rows
-  constant_target,        // R^2: y_true is constant in the group
+  empty_group,             // the group has no rows
+  zero_weight,             // the group's weights sum to zero
+  no_actual_positives,     // TP + FN = 0
+  no_actual_negatives,     // TN + FP = 0
+  no_predicted_positives,  // TP + FP = 0
+  no_positives_at_all,     // TP + FP + FN = 0 (F1)
+  single_row,              // R^2 needs two rows
+  constant_target,         // R^2: y_true is constant in the group
 };
 
 std::string_view describe(Undefined reason);
@@ -88,8 +88,7 @@ MetricValues regression_metric(const RegressionStats& stats, RegressionMetric me
 //    its level NaN (a group without a defined rate must never make a disparity read as
 //    "no disparity"). Leave groups out (control -1) to exclude them, e.g. empty groups.
 struct Aggregates {
-  std::vector<double> group_min, group_max, difference_between, difference_to_overall, ratio_between,
-      ratio_to_overall;
+  std::vector<double> group_min, group_max, difference_between, difference_to_overall, ratio_between, ratio_to_overall;
 };
 // values[g] belongs to control level control[g] (in [0, n_levels), or -1 to leave the
 // group out); overall[k] is the metric over all rows of level k.

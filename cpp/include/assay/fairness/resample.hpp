@@ -61,8 +61,7 @@ ConfusionStats bootstrap_rows_confusion(std::span<const std::int32_t> row_group,
 
 RegressionStats bootstrap_rows_regression(std::span<const std::int32_t> row_group, std::int32_t n_groups,
                                           std::span<const double> y_true, std::span<const double> y_pred,
-                                          std::span<const double> weights, int n_boot, std::uint64_t seed,
-                                          int n_jobs, const Progress& progress = {},
-                                          std::uint64_t first_replicate = 0);
+                                          std::span<const double> weights, int n_boot, std::uint64_t seed, int n_jobs,
+                                          const Progress& progress = {}, std::uint64_t first_replicate = 0);
 
 }  // namespace assay::fairness

@@ -39,13 +39,13 @@ struct RegressionStats {
   std::int32_t n_groups = 0;
   bool weighted = false;
   std::vector<std::int64_t> count;
-  std::vector<double> weight;        // sum of weights
-  std::vector<double> mean_true;     // weighted mean of y
-  std::vector<double> m2_true;       // weighted sum of squared deviations of y from its mean
-  std::vector<double> sum_pred;      // sum of w * y_pred
-  std::vector<double> sum_error;     // sum of w * (y_pred - y)
-  std::vector<double> sum_sq_error;  // sum of w * (y_pred - y)^2
-  std::vector<double> sum_abs_error; // sum of w * |y_pred - y|
+  std::vector<double> weight;         // sum of weights
+  std::vector<double> mean_true;      // weighted mean of y
+  std::vector<double> m2_true;        // weighted sum of squared deviations of y from its mean
+  std::vector<double> sum_pred;       // sum of w * y_pred
+  std::vector<double> sum_error;      // sum of w * (y_pred - y)
+  std::vector<double> sum_sq_error;   // sum of w * (y_pred - y)^2
+  std::vector<double> sum_abs_error;  // sum of w * |y_pred - y|
 };
 
 // row_group[i] in [-1, n_groups): -1 rows are skipped. y_true / y_pred are class codes
@@ -68,8 +68,7 @@ RegressionStats merge(const RegressionStats& a, const RegressionStats& b);
 
 // Sums groups into targets: target[g] in [-1, n_targets), -1 groups are left out.
 ConfusionStats sum_groups(const ConfusionStats& stats, std::span<const std::int32_t> target, std::int32_t n_targets);
-RegressionStats sum_groups(const RegressionStats& stats, std::span<const std::int32_t> target,
-                           std::int32_t n_targets);
+RegressionStats sum_groups(const RegressionStats& stats, std::span<const std::int32_t> target, std::int32_t n_targets);
 
 // A portable little-endian byte string and back (throws InvalidArgument on bytes that
 // are not a serialised accumulator of that kind).

@@ -27,19 +27,19 @@ struct Finding {
 // Thresholds of the built-in checks. A check reports a finding when its measured
 // value reaches the threshold (>=), or falls below it for the *_below thresholds.
 struct CheckOptions {
-  double missing_warning = 0.05;       // missing rate
+  double missing_warning = 0.05;  // missing rate
   double missing_error = 0.5;
-  double near_constant = 0.95;         // share of non-missing rows holding the top value
-  std::int64_t high_cardinality = 50;  // distinct categories
-  double high_cardinality_ratio = 0.5; // ... and distinct / non-missing rows
-  double outlier_iqr_k = 1.5;          // Tukey fences: outside [Q1 - k IQR, Q3 + k IQR]
-  double outlier_mad_z = 3.5;          // robust z = 0.6745 |x - median| / MAD (Iglewicz & Hoaglin 1993)
-  double outlier_rate = 0.01;          // share of finite values flagged as outliers
-  double imbalance_below = 0.1;        // minority class share of the target
-  double leakage = 0.8;                // predictive power of one feature for the target
+  double near_constant = 0.95;            // share of non-missing rows holding the top value
+  std::int64_t high_cardinality = 50;     // distinct categories
+  double high_cardinality_ratio = 0.5;    // ... and distinct / non-missing rows
+  double outlier_iqr_k = 1.5;             // Tukey fences: outside [Q1 - k IQR, Q3 + k IQR]
+  double outlier_mad_z = 3.5;             // robust z = 0.6745 |x - median| / MAD (Iglewicz & Hoaglin 1993)
+  double outlier_rate = 0.01;             // share of finite values flagged as outliers
+  double imbalance_below = 0.1;           // minority class share of the target
+  double leakage = 0.8;                   // predictive power of one feature for the target
   std::int64_t leakage_min_support = 10;  // smaller bins predict the overall majority / mean
   int leakage_bins = 20;
-  std::int64_t max_examples = 5;       // example rows per finding
+  std::int64_t max_examples = 5;  // example rows per finding
 };
 
 // The largest leakage_bins accepted (a ResourceLimit error beyond, before allocating).
@@ -72,14 +72,12 @@ struct CheckResult {
 // column of `data` (empty: none); `reference`, when given, is compared by column name.
 CheckResult check(const TableView& data, const std::string& target, const TableView* reference,
                   const std::vector<ColumnRule>& rules, const CheckOptions& options = {},
-                  const ProfileOptions& profile_options = {}, int n_jobs = 0,
-                  const Progress& progress = {});
+                  const ProfileOptions& profile_options = {}, int n_jobs = 0, const Progress& progress = {});
 
 // Groups of rows equal on the given columns (NaN equals NaN, -0.0 equals 0.0); only
 // groups of two or more rows, each ascending, groups ordered by their first row.
 std::vector<std::vector<std::int64_t>> identical_row_groups(const TableView& table,
-                                                            const std::vector<std::size_t>& columns,
-                                                            int n_jobs = 0);
+                                                            const std::vector<std::size_t>& columns, int n_jobs = 0);
 
 // Labels that differ only in letter case or surrounding / repeated whitespace, grouped
 // (each group has two or more labels, in their original order).

@@ -55,7 +55,7 @@ struct NumericProfile {
   std::int64_t missing = 0;     // NaN
   std::int64_t infinities = 0;  // +inf or -inf (counted, excluded from moments and quantiles)
   std::int64_t zeros = 0;
-  std::int64_t negatives = 0;   // includes -inf
+  std::int64_t negatives = 0;  // includes -inf
   // Over finite values (NaN when there are none; std NaN below two values). The sum of
   // squared deviations from the mean is m2 * scale^2: `scale` is a power of two, 1 for
   // ordinary magnitudes and about max |x| beyond 2^400 or below 2^-400, so that m2 stays
@@ -65,7 +65,7 @@ struct NumericProfile {
   // The sum of x / scale over finite values, as a double-double sum + sum_low: merges add
   // these, so that the mean stays right when the parts' sums cancel.
   double sum = 0, sum_low = 0;
-  std::int64_t distinct = 0;    // distinct non-missing values, infinities included
+  std::int64_t distinct = 0;  // distinct non-missing values, infinities included
   bool distinct_exact = true;
   std::vector<double> quantiles;  // at kProfileQuantiles, finite values
   bool quantiles_exact = true;
@@ -85,7 +85,7 @@ struct CategoricalProfile {
   std::string name;
   std::int64_t count = 0;
   std::int64_t missing = 0;
-  std::int64_t distinct = 0;    // observed categories
+  std::int64_t distinct = 0;  // observed categories
   bool distinct_exact = true;
   ValueTable<std::string> values;
   HyperLogLog distinct_sketch;
@@ -114,8 +114,7 @@ void validate(const TableProfile& profile);
 
 // Profile of the concatenated data. Throws InvalidArgument when names differ.
 NumericProfile merge(const NumericProfile& a, const NumericProfile& b, const ProfileOptions& options = {});
-CategoricalProfile merge(const CategoricalProfile& a, const CategoricalProfile& b,
-                         const ProfileOptions& options = {});
+CategoricalProfile merge(const CategoricalProfile& a, const CategoricalProfile& b, const ProfileOptions& options = {});
 // Columns are matched by name; a column present on one side only is an error.
 TableProfile merge(const TableProfile& a, const TableProfile& b, const ProfileOptions& options = {});
 
