@@ -14,7 +14,7 @@ from .._util import json_safe
 from ..typing import ArrayLike, NJobs, TableLike
 from ._checks import positive_int
 from ._evaluation import observed_groups
-from ._inputs import as_indicator, as_numeric, as_weights, weight_scale
+from ._inputs import as_indicator, as_numeric, as_weights, json_label, weight_scale
 from ._metric_frame import MetricFrame
 from ._metrics import roc_auc_score
 from ._report import calibration_sections
@@ -112,7 +112,7 @@ class CalibrationByGroup(Exportable):
             {
                 "n_bins": self.n_bins,
                 "groups": [
-                    {"group": g, "ece": e, "mce": m, "weight": w, "mean_score": s, "positive_rate": r}
+                    {"group": json_label(g), "ece": e, "mce": m, "weight": w, "mean_score": s, "positive_rate": r}
                     for g, e, m, w, s, r in zip(
                         self.groups,
                         self.ece.tolist(),

@@ -17,7 +17,7 @@ from ..errors import InvalidInputError
 from ..typing import ArrayLike, NJobs, TableLike
 from ..warnings import UndefinedMetricWarning
 from ._evaluation import observed_groups
-from ._inputs import as_indicator
+from ._inputs import as_indicator, json_label
 from ._intervals import z_value
 from ._report import four_fifths_sections, four_fifths_tiles
 
@@ -195,7 +195,7 @@ class FourFifths(Exportable):
         """
         return json_safe(
             {
-                "reference": self.reference,
+                "reference": json_label(self.reference),
                 "threshold": self.threshold,
                 "confidence": self.confidence,
                 "min_support": self.min_support,
@@ -203,7 +203,7 @@ class FourFifths(Exportable):
                 "disparate_impact": self.disparate_impact,
                 "groups": [
                     {
-                        "group": g,
+                        "group": json_label(g),
                         "rows": int(n),
                         "selected": int(s),
                         "selection_rate": r,

@@ -27,7 +27,7 @@ from ._bootstrap import AGGREGATE_KEYS, Bootstrap, StoredQuantiles, bootstrap_me
 from ._checks import positive_int, seed_from
 from ._evaluation import CONVENTIONS, BuiltinSpec, Evaluation, UserMetric
 from ._groups import MISSING_POLICIES, Groups
-from ._inputs import Feature, as_weights, split_features, to_numpy
+from ._inputs import Feature, as_weights, json_label, split_features, to_numpy
 from ._metrics import recognise
 from ._report import metric_frame_sections
 
@@ -1020,7 +1020,7 @@ class MetricFrame(Exportable):
         groups = self._groups
         keep = self._keep_groups()
         labels = [
-            [_json_label(groups.level_labels(f)[k]) for f, k in zip(groups.features, keys)]
+            [json_label(groups.level_labels(f)[k]) for f, k in zip(groups.features, keys)]
             for keys in zip(*[key.tolist() for key in groups.keys])
         ]
         labels = [lab for lab, k in zip(labels, keep) if k]
@@ -1049,7 +1049,7 @@ class MetricFrame(Exportable):
                 "convention": self._convention,
                 "features": [f.name for f in groups.features],
                 "control_features": [f.name for f in groups.control],
-                "levels": {f.name: [_json_label(level) for level in f.levels] for f in groups.features},
+                "levels": {f.name: [json_label(level) for level in f.levels] for f in groups.features},
                 "missing": groups.missing,
                 "observed": groups.observed,
                 "single_metric": self._user_supplied_callable,
@@ -1107,6 +1107,10 @@ class MetricFrame(Exportable):
             codes = np.array([reason_code[reason] for reason in metric["undefined"]], dtype=np.uint8)
             frame._results.append(_MetricResult(name, by_group, overall, codes, scalar and scalar_overall))
             if "ci" in metric:
+                if frame._ci_quantiles is None or any(
+                    len(metric["ci"][key]) != len(frame._ci_quantiles) for key in CI_KEYS
+                ):
+                    raise ValueError(f"{name}.ci: expected one list per quantile of ci_quantiles")
                 stored[name] = {
                     key: [
                         _values_from_json(q, n_groups if key == "by_group" else n_levels, f"{name}.ci.{key}")[0]
@@ -1114,9 +1118,9 @@ class MetricFrame(Exportable):
                     ]
                     for key in CI_KEYS
                 }
-        if frame._ci_quantiles is not None and stored and len(stored) != len(frame._results):
-            raise ValueError("some metrics have intervals and others not")
-        frame._bootstrap = StoredQuantiles(stored) if stored and frame._ci_quantiles is not None else None
+        if not frame._results or (stored and len(stored) != len(frame._results)):
+            raise ValueError("no metrics, or intervals for some metrics only")
+        frame._bootstrap = StoredQuantiles(stored) if stored else None
         frame._builtin_specs = {}
         return frame
 
@@ -1142,13 +1146,6 @@ def _scalar(value: Any) -> Any:
     if isinstance(value, np.ndarray):  # a user metric's non-scalar value
         return value.tolist()
     return value
-
-
-def _json_label(level: Any) -> Any:
-    """A group level as JSON holds it: numbers, text, booleans as they are, anything else as text."""
-    if isinstance(level, np.generic):
-        level = level.item()
-    return level if level is None or isinstance(level, (str, bool, int, float)) else str(level)
 
 
 def _values_from_json(values: list[Any], length: int, key: str) -> tuple[np.ndarray, bool]:
