@@ -30,7 +30,6 @@ import math
 import numbers
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -39,6 +38,7 @@ from . import report
 from ._core import quality as _core_quality
 from ._frame import CATEGORICAL, Frame, _object_datetime_seconds, _object_timedelta_seconds, as_column, as_frame
 from ._progress import progress_callback
+from ._results import Exportable, nan_if_none
 from ._util import json_safe, n_jobs_arg
 from .errors import AssayError, CorruptedStateError, InvalidInputError, InvalidTypeError, ResourceLimitError
 from .typing import ArrayLike, NJobs, Progress, TableLike
@@ -649,13 +649,14 @@ class Finding:
 
 
 @dataclass
-class QualityReport:
+class QualityReport(Exportable):
     """The result of [`check`][assay.quality.check]: findings and a pass/fail verdict.
 
     [`passed`][assay.quality.QualityReport.passed] is False when any finding is at least
     as severe as ``fail_on`` ('error' by default). In a notebook the report shows as an
-    HTML table; [`summary`][assay.quality.QualityReport.summary] is a text version for logs. The fields are also
-    the attributes.
+    HTML table; [`summary`][assay.quality.QualityReport.summary] is a text version for logs;
+    ``to_json()`` / ``QualityReport.from_json()`` write and read it and ``to_html()`` gives a
+    standalone page. The fields are also the attributes.
 
     Parameters
     ----------
@@ -735,20 +736,32 @@ class QualityReport:
             "profile": self.profile.to_dict(),
         }
 
-    def to_json(self, **kwargs: Any) -> str:
-        """The report as JSON text (the dict of [`to_dict`][assay.quality.QualityReport.to_dict]).
+    _kind = "QualityReport"
+    _title = "assay quality report"
 
-        Parameters
-        ----------
-        **kwargs : Any
-            Passed to ``json.dumps`` (e.g. ``indent=2``).
+    @classmethod
+    def _from_dict(cls, data: dict[str, Any]) -> QualityReport:
+        findings = [
+            Finding(
+                check=f["check"],
+                column=f["column"],
+                severity=f["severity"],
+                value=nan_if_none(f["value"]),
+                threshold=nan_if_none(f["threshold"]),
+                message=f["message"],
+                rows=tuple(int(r) for r in f["rows"]),
+            )
+            for f in data["findings"]
+        ]
+        if any(f.severity not in SEVERITIES for f in findings) or data["fail_on"] not in SEVERITIES:
+            raise ValueError(f"a severity that is not one of {SEVERITIES}")
+        return cls(findings, Profile.from_dict(data["profile"]), int(data["n_rows"]), data["fail_on"], data["inputs"])
 
-        Returns
-        -------
-        str
-            Strict JSON (no NaN or Infinity literals).
-        """
-        return json.dumps(self.to_dict(), allow_nan=False, **kwargs)
+    def _tiles(self) -> list[report.Tile]:
+        return _report_tiles(self)
+
+    def _sections(self) -> list[report.Section]:
+        return _report_sections(self)
 
     def to_frame(self) -> Any:
         """The findings as a table, one row per finding (needs pandas).
@@ -763,24 +776,6 @@ class QualityReport:
 
         columns = ["check", "column", "severity", "value", "threshold", "message", "rows"]
         return pd.DataFrame([[getattr(f, c) for c in columns] for f in self.findings], columns=columns)
-
-    def to_html(self, path: str | Path | None = None) -> str:
-        """The report as a standalone HTML page.
-
-        Parameters
-        ----------
-        path : str or pathlib.Path, optional
-            Where to write the page (UTF-8); by default it is only returned.
-
-        Returns
-        -------
-        str
-            The page.
-        """
-        page = report.render_page("assay quality report", _report_sections(self), summary=_report_tiles(self))
-        if path is not None:
-            report.write_page(path, page)
-        return page
 
     def summary(self) -> str:
         """A text summary: the verdict and one line per finding.
@@ -797,9 +792,6 @@ class QualityReport:
             where = f.column if f.column else "(table)"
             lines.append(f"  [{f.severity:7}] {f.check:20} {where}: {f.message}")
         return "\n".join(lines)
-
-    def _repr_html_(self) -> str:
-        return report.render_fragment("assay quality report", _report_sections(self), summary=_report_tiles(self))
 
     def __repr__(self) -> str:
         return f"<assay QualityReport: {'passed' if self.passed else 'failed'}, {len(self.findings)} findings>"

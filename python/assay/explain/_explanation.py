@@ -13,6 +13,10 @@ The fields follow ``shap.Explanation`` so that switching is an import change and
 For every row, ``base_values + values.sum(over features)`` equals the explained
 model output (additivity).
 
+``to_json()`` / ``Explanation.from_json()`` write and read every field (arrays as nested
+lists with their shapes, NaN as null); ``to_html()`` and the notebook view show the
+importance bars, a beeswarm and the top features through ``assay.report``.
+
 Construction checks that the fields agree (numeric values of at least one dimension,
 one base value per row, one name per feature, data of the values' shape) and raises
 ``assay.errors.InvalidInputError`` / ``InvalidTypeError`` otherwise. Indexing follows
@@ -28,22 +32,27 @@ from typing import Any
 
 import numpy as np
 
-from .. import _html
+from .. import report
+from .._results import Exportable
 from .._util import json_safe
 from ..errors import InvalidInputError, InvalidTypeError, MissingDependencyError
 from ..typing import ArrayLike
 from ..warnings import DegenerateInputWarning
+from ._report import explanation_sections
 
 __all__ = ["Explanation"]
 
 
-class Explanation:
+class Explanation(Exportable):
     """Attributions of a model's outputs to the features of some rows; what every explainer returns.
 
     The fields follow ``shap.Explanation``, so ``to_shap()`` hands the same arrays to
     shap's plots. For every row, ``base_values + values.sum(over features)`` equals the
     explained model output (additivity). Indexing follows numpy (rows, then features,
-    then outputs); a feature or output may also be given by name.
+    then outputs); a feature or output may also be given by name. ``to_json()`` and
+    ``Explanation.from_json()`` write and read every field; ``to_html()`` gives a
+    standalone page (importance bars, a beeswarm, the top features), which a notebook shows
+    too.
 
     Parameters
     ----------
@@ -323,13 +332,15 @@ class Explanation:
         raise InvalidInputError("to_frame() needs values of 2 or 3 dimensions (use .values for interactions)")
 
     def to_dict(self) -> dict[str, Any]:
-        """Every field as a JSON-safe dictionary (NaN as None).
+        """Every field as a JSON-safe dictionary (NaN as None); ``from_json`` reads its JSON back.
 
         Returns
         -------
         dict
-            ``values``, ``base_values``, ``data``, ``feature_names`` and ``output_names`` as
-            nested lists.
+            ``values``, ``base_values``, ``data`` and ``standard_errors`` as nested lists
+            (None when absent; data of numbers as floats, other data as text), ``shapes``
+            (each array's shape, so that empty arrays keep theirs), ``feature_names``,
+            ``output_names`` and ``nsamples`` (None when absent).
 
         Examples
         --------
@@ -341,16 +352,58 @@ class Explanation:
         ... )
         >>> explanation.to_dict()["values"]
         [[0.5, -0.2], [0.1, 0.3]]
+        >>> Explanation.from_json(explanation.to_json()).feature_names
+        ['age', 'income']
         """
+        errors = getattr(self, "standard_errors", None)
+        arrays = {
+            "values": self.values,
+            "base_values": self.base_values,
+            "data": None if self.data is None else _data_for_json(self.data),
+            "standard_errors": None if errors is None else np.asarray(errors, dtype=np.float64),
+        }
         return json_safe(
             {
-                "values": self.values.tolist(),
-                "base_values": None if self.base_values is None else self.base_values.tolist(),
-                "data": None if self.data is None else np.asarray(self.data, dtype=np.float64).tolist(),
+                **{key: None if array is None else array.tolist() for key, array in arrays.items()},
+                "shapes": {key: None if array is None else list(array.shape) for key, array in arrays.items()},
                 "feature_names": self.feature_names,
                 "output_names": self.output_names,
+                "nsamples": getattr(self, "nsamples", None),
             }
         )
+
+    _kind = "Explanation"
+    _title = "assay explanation"
+
+    @classmethod
+    def _from_dict(cls, data: dict[str, Any]) -> Explanation:
+        shapes = data["shapes"]
+
+        def array(key: str) -> np.ndarray | None:
+            if data[key] is None:
+                return None
+            if key == "data":
+                cells = np.array(data[key], dtype=object).reshape(shapes[key])
+                if any(isinstance(cell, str) for cell in cells.flat):
+                    return cells  # data of text (None where missing)
+            return np.array(data[key], dtype=np.float64).reshape(shapes[key])  # null is read as NaN
+
+        # The fields as written, without the constructor's checks: an indexed explanation (one
+        # feature of many rows, say) has fields the constructor would not take.
+        explanation = cls.__new__(cls)
+        explanation.values = np.array(data["values"], dtype=np.float64).reshape(shapes["values"])
+        explanation.base_values = array("base_values")
+        explanation.data = array("data")
+        explanation.feature_names = _names(data["feature_names"], "feature_names")
+        explanation.output_names = _names(data["output_names"], "output_names")
+        errors = array("standard_errors")
+        if errors is not None:
+            if errors.shape != explanation.values.shape:
+                raise ValueError(f"standard_errors: shape {errors.shape} unlike values {explanation.values.shape}")
+            explanation.standard_errors = errors
+        if data["nsamples"] is not None:
+            explanation.nsamples = int(data["nsamples"])
+        return explanation
 
     def mean_abs(self) -> np.ndarray:
         """Mean |value| per feature (and output) over the rows: the global importance.
@@ -384,24 +437,79 @@ class Explanation:
                 "mean_abs: the explanation has no rows; the importance is NaN", DegenerateInputWarning, stacklevel=2
             )
             return np.full(self.values.shape[1:], np.nan)
-        magnitude = np.abs(self.values)
-        scale = magnitude.max(axis=0)
-        scale = np.where(scale > 0, scale, 1.0)  # NaN stays NaN
-        return (magnitude / scale).mean(axis=0) * scale
+        return _scaled_mean_abs(self.values)
 
     def __repr__(self) -> str:
         return f"Explanation(values shape {self.values.shape}, features {self.feature_names})"
 
-    def _repr_html_(self) -> str:
-        importance = self.mean_abs() if self.values.ndim >= 2 else np.abs(self.values)
-        if importance.ndim > 1:
-            importance = importance.reshape(importance.shape[0], -1).sum(axis=1)
-        names = self.feature_names or [f"x{j}" for j in range(len(importance))]
-        order = np.argsort(-importance, kind="stable")[:20]
-        rows = [[_html.escape(names[j]), _html.number(float(importance[j]))] for j in order]
-        header = f"<p>Explanation of {self.values.shape[0]} rows, values shape {self.values.shape}</p>"
-        table = _html.table(["feature", "mean |value|"], rows, [False, True])
-        return f"<div class='assay'>{_html.STYLE}{header}{table}</div>"
+    def _by_output(self) -> tuple[np.ndarray, list[str]]:
+        """The values as (rows, features, outputs) and a label per output, for the report.
+
+        Values of one dimension are one row (one feature of many rows when a single
+        feature name goes with several values); interaction values (a second feature axis)
+        are summed over it, which gives each feature's SHAP value.
+        """
+        values = self.values
+        if values.ndim == 1:
+            column = self.feature_names is not None and len(self.feature_names) == 1 and len(values) != 1
+            values = values[:, None, None] if column else values[None, :, None]
+        elif values.ndim == 2:
+            values = values[:, :, None]
+        elif values.ndim > 3:
+            values = values.reshape(values.shape[0], values.shape[1], -1, values.shape[-1]).sum(axis=2)
+        n_outputs = values.shape[2]
+        names = self.output_names if self.output_names is not None and len(self.output_names) == n_outputs else None
+        return values, names or [f"output {o}" for o in range(n_outputs)]
+
+    def _feature_values(self, shape: tuple[int, int]) -> np.ndarray | None:
+        """The data that colours the beeswarm: numbers of the values' (rows, features) shape, else None."""
+        if self.data is None or self.data.dtype.kind not in "biuf":
+            return None
+        data = np.asarray(self.data, dtype=np.float64)
+        if data.size == shape[0] * shape[1] and data.ndim <= 2:
+            return data.reshape(shape)
+        return None
+
+    def _tiles(self) -> list[report.Tile]:
+        values, outputs = self._by_output()
+        tiles = [
+            report.Tile("rows", report.Number(values.shape[0], format="count")),
+            report.Tile("features", report.Number(values.shape[1], format="count")),
+        ]
+        if len(outputs) > 1:
+            tiles.append(report.Tile("outputs", report.Number(len(outputs), format="count")))
+        return tiles
+
+    def _sections(self) -> list[report.Section]:
+        values, outputs = self._by_output()
+        n_rows, n_features, _ = values.shape
+        names = self.feature_names or [f"x{j}" for j in range(n_features)]
+        importance = _scaled_mean_abs(values) if n_rows else np.full(values.shape[1:], np.nan)
+        return explanation_sections(values, importance, self._feature_values((n_rows, n_features)), names, outputs)
+
+
+def _scaled_mean_abs(values: np.ndarray) -> np.ndarray:
+    """Mean |value| over the first axis, each column scaled by its largest magnitude first so
+    that values near the largest double do not overflow the sum."""
+    magnitude = np.abs(values)
+    scale = magnitude.max(axis=0)
+    scale = np.where(scale > 0, scale, 1.0)  # NaN stays NaN
+    return (magnitude / scale).mean(axis=0) * scale
+
+
+def _data_for_json(data: np.ndarray) -> np.ndarray:
+    """The explained rows as JSON holds them: numbers as floats, anything else as text (None stays)."""
+    if data.dtype.kind in "biuf":
+        return np.asarray(data, dtype=np.float64)
+    return np.frompyfunc(_json_cell, 1, 1)(data) if data.ndim else np.asarray(_json_cell(data.item()), dtype=object)
+
+
+def _json_cell(value: Any) -> Any:
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    if isinstance(value, (int, float, np.number)) and not isinstance(value, bool):
+        return float(value)
+    return str(value)
 
 
 def _numeric(value: Any, argument: str) -> np.ndarray:

@@ -55,6 +55,19 @@ class Bootstrap:
         return [{name: q[i] for name, q in per_metric.items()} for i in range(len(quantiles))]
 
 
+class StoredQuantiles:
+    """The quantiles of a MetricFrame's replicates as ``to_json`` writes them: what a frame
+    read from JSON has in place of the replicates (the same ``quantiles`` answers, for the
+    frame's own ``ci_quantiles``)."""
+
+    def __init__(self, values: dict[str, dict[str, list[np.ndarray]]]) -> None:
+        self.values = values  # metric -> key ("by_group", "overall", aggregate) -> one array per quantile
+
+    def quantiles(self, key: str, quantiles: Sequence[float]) -> list[dict[str, np.ndarray]]:
+        """Per quantile: each metric's stored quantile of ``key``."""
+        return [{name: per_key[key][i] for name, per_key in self.values.items()} for i in range(len(quantiles))]
+
+
 # Replicates are computed in blocks whose working memory (replicate statistics, their
 # sums per control level, metric values) stays near this many bytes; replicate b always
 # draws from (seed, b), so the values do not depend on the block size (nor on n_jobs).

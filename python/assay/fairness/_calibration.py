@@ -8,22 +8,27 @@ from typing import Any
 
 import numpy as np
 
-from .. import _core
+from .. import _core, report
+from .._results import Exportable, nan_if_none
 from .._util import json_safe
 from ..typing import ArrayLike, NJobs, TableLike
 from ._checks import positive_int
 from ._evaluation import observed_groups
-from ._html import calibration_html
-from ._inputs import as_indicator, as_numeric, as_weights, weight_scale
+from ._inputs import as_indicator, as_numeric, as_weights, json_label, weight_scale
 from ._metric_frame import MetricFrame
 from ._metrics import roc_auc_score
+from ._report import calibration_sections
 
 _core_fair = _core.fairness
 
 
 @dataclass
-class CalibrationByGroup:
+class CalibrationByGroup(Exportable):
     """Reliability bins and calibration errors per group (see ``calibration_by_group``).
+
+    ``to_json()`` / ``CalibrationByGroup.from_json()`` write and read the result,
+    ``to_html()`` gives a standalone page (the ECE and MCE table and a reliability curve per
+    group), and a notebook shows the same.
 
     Attributes
     ----------
@@ -107,7 +112,7 @@ class CalibrationByGroup:
             {
                 "n_bins": self.n_bins,
                 "groups": [
-                    {"group": g, "ece": e, "mce": m, "weight": w, "mean_score": s, "positive_rate": r}
+                    {"group": json_label(g), "ece": e, "mce": m, "weight": w, "mean_score": s, "positive_rate": r}
                     for g, e, m, w, s, r in zip(
                         self.groups,
                         self.ece.tolist(),
@@ -120,8 +125,32 @@ class CalibrationByGroup:
             }
         )
 
-    def _repr_html_(self) -> str:
-        return calibration_html(self)
+    _kind = "CalibrationByGroup"
+    _title = "assay calibration by group"
+
+    @classmethod
+    def _from_dict(cls, data: dict[str, Any]) -> CalibrationByGroup:
+        rows = data["groups"]
+        n_bins = int(data["n_bins"])
+
+        def bins(key: str) -> np.ndarray:
+            table = np.array([[nan_if_none(v) for v in r[key]] for r in rows], dtype=np.float64)
+            if table.shape != (len(rows), n_bins) and rows:
+                raise ValueError(f"{key}: expected {n_bins} bins per group")
+            return table.reshape(len(rows), n_bins)
+
+        return cls(
+            groups=[tuple(r["group"]) if isinstance(r["group"], list) else r["group"] for r in rows],
+            n_bins=n_bins,
+            weight=bins("weight"),
+            mean_score=bins("mean_score"),
+            positive_rate=bins("positive_rate"),
+            ece=np.array([nan_if_none(r["ece"]) for r in rows], dtype=np.float64),
+            mce=np.array([nan_if_none(r["mce"]) for r in rows], dtype=np.float64),
+        )
+
+    def _sections(self) -> list[report.Section]:
+        return calibration_sections(self)
 
 
 def calibration_by_group(

@@ -10,21 +10,22 @@ from typing import Any
 
 import numpy as np
 
-from .. import _core
+from .. import _core, report
+from .._results import Exportable, nan_if_none
 from .._util import json_safe
 from ..errors import InvalidInputError
 from ..typing import ArrayLike, NJobs, TableLike
 from ..warnings import UndefinedMetricWarning
 from ._evaluation import observed_groups
-from ._html import four_fifths_html
-from ._inputs import as_indicator
+from ._inputs import as_indicator, json_label
 from ._intervals import z_value
+from ._report import four_fifths_sections, four_fifths_tiles
 
 _core_fair = _core.fairness
 
 
 @dataclass
-class FourFifths:
+class FourFifths(Exportable):
     """The four-fifths (80%) rule with intervals, per group against a reference group (see ``four_fifths``).
 
     A group "fails" when the upper bound of the Katz interval of its selection-rate
@@ -34,7 +35,9 @@ class FourFifths:
     selections, where Katz's interval is undefined, fails when the Wilson upper bound of
     its rate is below ``threshold`` times the reference rate. ``small`` flags groups with
     fewer than ``min_support`` rows. The arrays hold one value per group, in the order of
-    ``groups``.
+    ``groups``. ``to_json()`` / ``FourFifths.from_json()`` write and read the result,
+    ``to_html()`` gives a standalone page (the verdict, the ratios charted against the
+    threshold, the table), and a notebook shows the same.
 
     Attributes
     ----------
@@ -192,7 +195,7 @@ class FourFifths:
         """
         return json_safe(
             {
-                "reference": self.reference,
+                "reference": json_label(self.reference),
                 "threshold": self.threshold,
                 "confidence": self.confidence,
                 "min_support": self.min_support,
@@ -200,7 +203,7 @@ class FourFifths:
                 "disparate_impact": self.disparate_impact,
                 "groups": [
                     {
-                        "group": g,
+                        "group": json_label(g),
                         "rows": int(n),
                         "selected": int(s),
                         "selection_rate": r,
@@ -232,8 +235,47 @@ class FourFifths:
             }
         )
 
-    def _repr_html_(self) -> str:
-        return four_fifths_html(self)
+    _kind = "FourFifths"
+    _title = "assay four-fifths rule"
+
+    @classmethod
+    def _from_dict(cls, data: dict[str, Any]) -> FourFifths:
+        rows = data["groups"]
+
+        def numbers(key: str, index: int | None = None) -> np.ndarray:
+            return np.array([nan_if_none(r[key] if index is None else r[key][index]) for r in rows], dtype=np.float64)
+
+        return cls(
+            groups=[_label_from_json(r["group"]) for r in rows],
+            rows=np.array([int(r["rows"]) for r in rows], dtype=np.int64),
+            selected=np.array([int(r["selected"]) for r in rows], dtype=np.int64),
+            rate=numbers("selection_rate"),
+            rate_low=numbers("rate_interval", 0),
+            rate_high=numbers("rate_interval", 1),
+            ratio=numbers("ratio"),
+            ratio_low=numbers("ratio_interval", 0),
+            ratio_high=numbers("ratio_interval", 1),
+            difference=numbers("difference"),
+            difference_low=numbers("difference_interval", 0),
+            difference_high=numbers("difference_interval", 1),
+            verdicts=[str(r["verdict"]) for r in rows],
+            small=np.array([bool(r["small"]) for r in rows], dtype=bool),
+            reference=_label_from_json(data["reference"]),
+            threshold=float(data["threshold"]),
+            confidence=float(data["confidence"]),
+            min_support=int(data["min_support"]),
+        )
+
+    def _tiles(self) -> list[report.Tile]:
+        return four_fifths_tiles(self)
+
+    def _sections(self) -> list[report.Section]:
+        return four_fifths_sections(self)
+
+
+def _label_from_json(label: Any) -> Any:
+    """A group label from JSON: a tuple of levels (several features) comes back from a list."""
+    return tuple(label) if isinstance(label, list) else label
 
 
 def _same_label(group: Any, reference: Any) -> bool:

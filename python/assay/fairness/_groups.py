@@ -61,9 +61,53 @@ class Groups:
                 f"and missing='drop' dropped them all; nothing is left to compare"
             )
         self.observed = observed
+        self._set_control_levels()
+        self._order: tuple[np.ndarray, np.ndarray] | None = None
+
+    @classmethod
+    def restored(
+        cls,
+        sensitive: list[Feature],
+        control: list[Feature],
+        missing: str,
+        observed: bool,
+        labels: list[list[Any]],
+        group_rows: list[int],
+        missing_rows: dict[str, int],
+        dropped_rows: int,
+    ) -> Groups:
+        """The groups of a MetricFrame read from JSON: each group's levels (``labels``, one
+        per feature, control features first) and row count, without the rows themselves.
+
+        Raises ValueError when a label is not a level of its feature or the counts disagree.
+        """
+        groups = cls.__new__(cls)
+        groups.sensitive, groups.control = sensitive, control
+        groups.features = control + sensitive
+        groups.missing, groups.observed = missing, observed
+        if len(group_rows) != len(labels):
+            raise ValueError(f"{len(labels)} groups but {len(group_rows)} row counts")
+        keys = []
+        for j, feature in enumerate(groups.features):
+            code = {label: k for k, label in enumerate(groups.level_labels(feature))}
+            try:
+                keys.append(np.array([code[levels[j]] for levels in labels], dtype=np.int32))
+            except (KeyError, IndexError, TypeError):
+                raise ValueError(f"a group's level of '{feature.name}' is not one of its levels") from None
+        groups.keys = keys
+        groups.n_groups = len(labels)
+        groups.group_rows = np.asarray(group_rows, dtype=np.int64)
+        groups.row_group = np.empty(0, dtype=np.int32)  # the rows are not part of the JSON
+        groups.missing_rows = {str(name): int(count) for name, count in missing_rows.items()}
+        groups.dropped_rows = int(dropped_rows)
+        groups._set_control_levels()
+        groups._order = None
+        return groups
+
+    def _set_control_levels(self) -> None:
         # Control level of each group: the mixed-radix number of its control keys
         # (every combination of control levels, as fairlearn indexes `overall`).
-        radices = [len(f.levels) + (missing == "own_group") for f in control]
+        radices = [len(f.levels) + (self.missing == "own_group") for f in self.control]
         n_control = math.prod(radices)
         if n_control > 2**31 - 1:
             raise ResourceLimitError(
@@ -73,11 +117,10 @@ class Groups:
         # Every combination of control levels gets the overall value and six aggregates.
         require_fits("control_features", 128 * n_control, f"{n_control} combinations of control levels")
         level = np.zeros(self.n_groups, dtype=np.int64)
-        for key, radix in zip(self.keys[: len(control)], radices):
+        for key, radix in zip(self.keys[: len(self.control)], radices):
             level = level * radix + key
-        self.n_control: int = math.prod(radices) if control else 1
+        self.n_control: int = n_control if self.control else 1
         self.group_control: np.ndarray = level.astype(np.int32)
-        self._order: tuple[np.ndarray, np.ndarray] | None = None
 
     def level_labels(self, feature: Feature) -> list[Any]:
         """The labels of a feature's level codes: its levels, then the missing level."""

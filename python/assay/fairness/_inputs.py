@@ -242,6 +242,16 @@ def factorize(values: Any, name: str) -> Feature:
     raise InvalidTypeError(f"sensitive feature '{name}': unsupported dtype {array.dtype}")
 
 
+def json_label(label: Any) -> Any:
+    """A group label as JSON holds it: numbers, text and booleans as they are, a tuple of
+    levels as a list, anything else (a date, say) as its text."""
+    if isinstance(label, tuple):
+        return [json_label(level) for level in label]
+    if isinstance(label, np.generic):
+        label = label.item()
+    return label if label is None or isinstance(label, (str, bool, int, float)) else str(label)
+
+
 def split_features(features: Any, base_name: str, n: int, argument: str) -> list[Feature]:
     """Splits fairlearn's feature containers into named 1-D features."""
     if features is None:

@@ -17,20 +17,23 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .. import _core
+from .. import _core, report
+from .._results import Exportable
 from .._util import json_safe, n_jobs_arg
 from ..errors import InvalidInputError, InvalidTypeError
 from ..typing import ArrayLike, NJobs, Progress, Seed, TableLike
 from ..warnings import UndefinedMetricWarning
-from ._bootstrap import Bootstrap, bootstrap_metric_frame
+from ._bootstrap import AGGREGATE_KEYS, Bootstrap, StoredQuantiles, bootstrap_metric_frame
 from ._checks import positive_int, seed_from
 from ._evaluation import CONVENTIONS, BuiltinSpec, Evaluation, UserMetric
 from ._groups import MISSING_POLICIES, Groups
-from ._html import metric_frame_html
-from ._inputs import as_weights, split_features, to_numpy
+from ._inputs import Feature, as_weights, json_label, split_features, to_numpy
 from ._metrics import recognise
+from ._report import metric_frame_sections
 
 _core_fair = _core.fairness
+# What the ``*_ci`` accessors give quantiles of, as stored by ``to_dict``.
+CI_KEYS = ("by_group", "overall", *AGGREGATE_KEYS)
 
 
 def _metric_name(metric: Callable[..., Any]) -> str:
@@ -48,7 +51,7 @@ class _MetricResult:
     scalar: bool  # every value is a scalar (else only errors='coerce' aggregates)
 
 
-class MetricFrame:
+class MetricFrame(Exportable):
     """Metrics disaggregated by group, with fairlearn's signature and accessors.
 
     ``fairlearn.metrics.MetricFrame``'s constructor and accessors, so that switching is an
@@ -60,6 +63,15 @@ class MetricFrame:
     and computed so; any other callable is called once per non-empty group on contiguous
     slices of the rows (and once per control level for ``overall``). See the fairness guide
     (docs/fairness.md) for every definition and each difference from fairlearn.
+
+    The frame exports as the other results of assay do: ``to_dict()`` / ``to_json()``
+    (values, undefined reasons, aggregates and the bootstrap quantiles of the ``*_ci``
+    accessors), ``to_html()`` (a standalone page with tables and a chart with intervals per
+    metric) and its notebook view. ``MetricFrame.from_json`` reads a frame back as results
+    only: every accessor returns what the original returned, but it holds no rows, so its
+    intervals are the stored quantiles (not the replicates), values of metrics that return
+    non-scalars come back as lists, and group levels that are not numbers, text or booleans
+    (dates, say) come back as their text.
 
     Parameters
     ----------
@@ -230,7 +242,7 @@ class MetricFrame:
         results.update(self._run_user_metrics(user_metrics, y_t, y_p))
         self._results: list[_MetricResult] = [results[name] for name in metric_dict]
 
-        self._bootstrap: Bootstrap | None = None
+        self._bootstrap: Bootstrap | StoredQuantiles | None = None
         if ci_quantiles is not None and (np.ndim(ci_quantiles) != 1 or isinstance(ci_quantiles, (str, bytes))):
             raise InvalidTypeError(
                 f"ci_quantiles must be a list of floats strictly between 0 and 1, got {ci_quantiles!r}"
@@ -982,13 +994,19 @@ class MetricFrame:
     def to_dict(self) -> dict[str, Any]:
         """Everything the frame computed, as a JSON-safe dictionary (NaN as None).
 
+        ``MetricFrame.from_json`` reads the JSON of this dictionary back (see ``to_json``).
+
         Returns
         -------
         dict
-            ``convention``, ``features``, ``control_features``, ``groups`` (the levels of
-            each group), ``group_rows``, ``min_support``, ``small``, ``missing_rows``,
-            ``dropped_rows`` and ``metrics``: per metric its values by group, undefined
-            reasons, overall values and the six aggregates per control level.
+            ``convention``, ``features``, ``control_features``, ``levels`` (each feature's
+            levels), ``missing``, ``observed``, ``single_metric`` (one metric callable was
+            given), ``groups`` (the levels of each group), ``group_rows``, ``min_support``,
+            ``small``, ``missing_rows``, ``dropped_rows``, ``n_boot``, ``ci_quantiles`` and
+            ``metrics``: per metric its values by group, undefined reasons, overall values,
+            the six aggregates per control level and, with intervals, ``ci``: for
+            ``by_group``, ``overall`` and each aggregate one list per quantile of
+            ``ci_quantiles``.
 
         Examples
         --------
@@ -998,15 +1016,22 @@ class MetricFrame:
         >>> data = mf.to_dict()
         >>> data["groups"], data["metrics"]["selection_rate"]["by_group"]
         ([['f'], ['m']], [0.5, 0.75])
+        >>> MetricFrame.from_json(mf.to_json()).difference()
+        0.25
         """
         groups = self._groups
         keep = self._keep_groups()
         labels = [
-            [groups.level_labels(f)[k] for f, k in zip(groups.features, keys)]
+            [json_label(groups.level_labels(f)[k]) for f, k in zip(groups.features, keys)]
             for keys in zip(*[key.tolist() for key in groups.keys])
         ]
         labels = [lab for lab, k in zip(labels, keep) if k]
         reasons = _core_fair.UNDEFINED_REASONS
+        intervals = (
+            None
+            if self._bootstrap is None or self._ci_quantiles is None
+            else {key: self._bootstrap.quantiles(key, self._ci_quantiles) for key in CI_KEYS}
+        )
         metrics = {}
         for r in self._results:
             aggregates = self._aggregates(r, "coerce")
@@ -1016,23 +1041,93 @@ class MetricFrame:
                 "overall": [_scalar(v) for v in r.overall],
                 **{k: v.tolist() for k, v in aggregates.items()},
             }
+            if intervals is not None:
+                metrics[r.name]["ci"] = {
+                    key: [(q[r.name][keep] if key == "by_group" else q[r.name]).tolist() for q in per_quantile]
+                    for key, per_quantile in intervals.items()
+                }
         return json_safe(
             {
                 "convention": self._convention,
                 "features": [f.name for f in groups.features],
                 "control_features": [f.name for f in groups.control],
+                "levels": {f.name: [json_label(level) for level in f.levels] for f in groups.features},
+                "missing": groups.missing,
+                "observed": groups.observed,
+                "single_metric": self._user_supplied_callable,
                 "groups": labels,
                 "group_rows": groups.group_rows[keep].tolist(),
                 "min_support": self._min_support,
                 "small": self._small()[keep].tolist(),
                 "missing_rows": groups.missing_rows,
                 "dropped_rows": groups.dropped_rows,
+                "n_boot": self._n_boot,
+                "ci_quantiles": self._ci_quantiles,
                 "metrics": metrics,
             }
         )
 
-    def _repr_html_(self) -> str:
-        return metric_frame_html(self.to_dict())
+    _kind = "MetricFrame"
+    _title = "assay MetricFrame"
+
+    @classmethod
+    def _from_dict(cls, data: dict[str, Any]) -> MetricFrame:
+        """A results-only frame from ``to_dict``'s form: the groups' labels and counts, the
+        values, reasons and stored quantiles; no rows."""
+        if data["convention"] not in CONVENTIONS or data["missing"] not in MISSING_POLICIES:
+            raise ValueError(f"convention {data['convention']!r} or missing {data['missing']!r} is unknown")
+        levels = data["levels"]
+        control = [Feature(name, np.empty(0, np.int32), list(levels[name])) for name in data["control_features"]]
+        sensitive = [
+            Feature(name, np.empty(0, np.int32), list(levels[name])) for name in data["features"][len(control) :]
+        ]
+        frame = cls.__new__(cls)
+        frame._convention = data["convention"]
+        frame._min_support = int(data["min_support"])
+        frame._user_supplied_callable = bool(data["single_metric"])
+        frame._groups = Groups.restored(
+            sensitive,
+            control,
+            data["missing"],
+            bool(data["observed"]),
+            data["groups"],
+            data["group_rows"],
+            data["missing_rows"],
+            data["dropped_rows"],
+        )
+        n_groups, n_levels = frame._groups.n_groups, frame._groups.n_control
+        reason_code = {reason: code for code, reason in enumerate(_core_fair.UNDEFINED_REASONS)}
+        frame._results = []
+        stored: dict[str, dict[str, list[np.ndarray]]] = {}
+        frame._n_boot = None if data["n_boot"] is None else int(data["n_boot"])
+        frame._ci_quantiles = None if data["ci_quantiles"] is None else [float(q) for q in data["ci_quantiles"]]
+        for name, metric in data["metrics"].items():
+            by_group, scalar = _values_from_json(metric["by_group"], n_groups, f"{name}.by_group")
+            overall, scalar_overall = _values_from_json(metric["overall"], n_levels, f"{name}.overall")
+            if len(metric["undefined"]) != n_groups:
+                raise ValueError(f"{name}.undefined: expected {n_groups} reasons")
+            codes = np.array([reason_code[reason] for reason in metric["undefined"]], dtype=np.uint8)
+            frame._results.append(_MetricResult(name, by_group, overall, codes, scalar and scalar_overall))
+            if "ci" in metric:
+                if frame._ci_quantiles is None or any(
+                    len(metric["ci"][key]) != len(frame._ci_quantiles) for key in CI_KEYS
+                ):
+                    raise ValueError(f"{name}.ci: expected one list per quantile of ci_quantiles")
+                stored[name] = {
+                    key: [
+                        _values_from_json(q, n_groups if key == "by_group" else n_levels, f"{name}.ci.{key}")[0]
+                        for q in metric["ci"][key]
+                    ]
+                    for key in CI_KEYS
+                }
+        if not frame._results or (stored and len(stored) != len(frame._results)):
+            raise ValueError("no metrics, or intervals for some metrics only")
+        frame._bootstrap = StoredQuantiles(stored) if stored else None
+        frame._builtin_specs = {}
+        return frame
+
+    def _sections(self) -> list[report.Section]:
+        return metric_frame_sections(self.to_dict())
 
     def __repr__(self) -> str:
         return (
@@ -1050,7 +1145,21 @@ def _method(method: str) -> str:
 def _scalar(value: Any) -> Any:
     if isinstance(value, np.generic):
         return value.item()
+    if isinstance(value, np.ndarray):  # a user metric's non-scalar value
+        return value.tolist()
     return value
+
+
+def _values_from_json(values: list[Any], length: int, key: str) -> tuple[np.ndarray, bool]:
+    """A metric's values from JSON (None back to NaN), and whether every value is a number."""
+    if not isinstance(values, list) or len(values) != length:
+        raise ValueError(f"{key}: expected a list of {length} values")
+    scalar = all(v is None or (isinstance(v, (int, float)) and not isinstance(v, bool)) for v in values)
+    if scalar:
+        return np.array([np.nan if v is None else float(v) for v in values], dtype=np.float64), True
+    array = np.empty(length, dtype=object)
+    array[:] = [np.nan if v is None else v for v in values]
+    return array, False
 
 
 def _as_float(values: np.ndarray) -> np.ndarray:
