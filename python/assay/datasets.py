@@ -4,6 +4,8 @@
 with planted problems, so that every data-quality check has something to find; the
 planted problems are listed in its docstring and asserted by the tests.
 [`DEMO_RULES`][assay.datasets.DEMO_RULES] are rules that some of them break.
+[`make_audit_demo`][assay.datasets.make_audit_demo] adds what a whole audit looks for: a
+sensitive feature with a planted disparity, and a current period that drifted.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import numpy as np
 
 from .errors import InvalidInputError
 
-__all__ = ["DEMO_RULES", "make_quality_demo"]
+__all__ = ["DEMO_RULES", "make_audit_demo", "make_quality_demo"]
 
 CITIES = np.array(["Berlin", "Paris", "Madrid", "Rome", "Vienna"])
 
@@ -127,6 +129,11 @@ def make_quality_demo(n_rows: int = 20_000, *, seed: int = 0, as_pandas: bool | 
     for name, values in current.items():
         values[into_current] = reference[name][from_reference]
 
+    return _as_tables(current, reference, as_pandas)
+
+
+def _as_tables(first: dict[str, np.ndarray], second: dict[str, np.ndarray], as_pandas: bool | None) -> tuple[Any, Any]:
+    """The two tables as pandas DataFrames (when asked, or by default when pandas is installed)."""
     if as_pandas is None:
         try:
             import pandas  # noqa: F401
@@ -137,8 +144,8 @@ def make_quality_demo(n_rows: int = 20_000, *, seed: int = 0, as_pandas: bool | 
     if as_pandas:
         import pandas as pd
 
-        return pd.DataFrame(current), pd.DataFrame(reference)
-    return current, reference
+        return pd.DataFrame(first), pd.DataFrame(second)
+    return first, second
 
 
 DEMO_RULES: dict[str, dict[str, Any]] = {
@@ -150,3 +157,64 @@ DEMO_RULES: dict[str, dict[str, Any]] = {
 """Rules for [`assay.quality.check`][assay.quality.check] on the tables of
 [`make_quality_demo`][assay.datasets.make_quality_demo]: the planted ages of 999 break
 ``max: 120`` and the repeated customers break ``unique``."""
+
+
+def make_audit_demo(n_rows: int = 20_000, *, seed: int = 0, as_pandas: bool | None = None) -> tuple[Any, Any]:
+    """A (reference, current) pair for a whole audit: quality problems, drift, a disparity, a leak.
+
+    The tables of [`make_quality_demo`][assay.datasets.make_quality_demo] (its planted
+    quality problems and the leaky ``refund_requested`` are in ``current``), plus a
+    sensitive feature ``sex`` (``"F"``/``"M"``) and a planted disparity: in both periods the
+    recorded churn of ``F`` customers is inflated (a share of their non-churners is labelled
+    churned), so a model trained on the reference selects ``F`` customers for churn more
+    often; ``monthly_spend`` carries part of that signal (``F`` customers spend more), so the
+    model learns it without seeing ``sex``. ``current`` is a later period that drifted:
+    ``income`` is 15% higher, ``monthly_spend`` 20% higher and the plan mix moved towards
+    ``pro``.
+
+    Parameters
+    ----------
+    n_rows : int, default 20000
+        Rows of each table, at least 200.
+    seed : int, default 0
+        Seed of ``numpy.random.default_rng``: the same seed gives the same tables.
+    as_pandas : bool, optional
+        True for pandas DataFrames, False for dicts of numpy arrays; by default
+        DataFrames when pandas is installed.
+
+    Returns
+    -------
+    reference : pandas.DataFrame or dict of numpy.ndarray
+        The training period (clean but for the disparity and the leak).
+    current : pandas.DataFrame or dict of numpy.ndarray
+        The later period with every planted problem.
+
+    Raises
+    ------
+    InvalidInputError
+        ``n_rows`` is not an integer of at least 200.
+
+    Examples
+    --------
+    >>> from assay import datasets
+    >>> reference, current = datasets.make_audit_demo(2000, as_pandas=False)
+    >>> sorted(set(current["sex"].tolist()))
+    ['F', 'M']
+    >>> bool(current["income"][~np.isnan(current["income"])].mean() > reference["income"].mean())
+    True
+    """
+    current, reference = make_quality_demo(n_rows, seed=seed, as_pandas=False)
+    rng = np.random.default_rng([seed, 1])
+    for table, drifted in ((reference, False), (current, True)):
+        n = len(table["churned"])
+        female = rng.random(n) < 0.5
+        table["sex"] = np.where(female, "F", "M")
+        table["monthly_spend"] = np.round(table["monthly_spend"] * np.where(female, 1.35, 1.0), 2)
+        inflated = female & (table["churned"] == 0) & (rng.random(n) < 0.15)
+        table["churned"] = np.where(inflated, 1, table["churned"])
+        if drifted:
+            table["income"] = np.round(table["income"] * 1.15, 2)
+            table["monthly_spend"] = np.round(table["monthly_spend"] * 1.2, 2)
+            moved = rng.random(n) < 0.25
+            table["plan"] = np.where(moved, "pro", table["plan"])
+    return _as_tables(reference, current, as_pandas)

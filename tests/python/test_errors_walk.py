@@ -88,6 +88,7 @@ BAD_CALLS: dict[str, list[Callable[[], Any]]] = {
         lambda: quality.Profile.from_json(json.dumps({})),
     ],
     "datasets.make_quality_demo": [lambda: assay.datasets.make_quality_demo(n_rows=-5)],
+    "datasets.make_audit_demo": [lambda: assay.datasets.make_audit_demo(n_rows=10)],
     # drift: tests and distances
     "drift.ks_2samp": _pair_tests(drift.ks_2samp) + [lambda: drift.ks_2samp([1.0], [2.0], method="exactly")],
     "drift.mannwhitneyu": _pair_tests(drift.mannwhitneyu),
