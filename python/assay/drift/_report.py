@@ -1,41 +1,4 @@
-"""Drift: has the data moved away from the reference?
-
-Two-sample tests with scipy's names and results (``.statistic``, ``.pvalue``), distances
-between distributions, and column reports:
-
-* [`report`][assay.drift.report] checks every column of a current table against a
-  reference table with the test that Evidently's defaults would pick (or the tests you
-  name), flags drifted columns and gives the share of drifted feature columns; target and
-  prediction columns are reported apart. [`compare`][assay.drift.compare] does the same
-  for one pair of samples.
-* [`over_time`][assay.drift.over_time] does the same for every chunk of the current
-  data (by time period, by size or by count), for monitoring plots.
-* [`mmd`][assay.drift.mmd], [`domain_classifier`][assay.drift.domain_classifier] and
-  [`pca_reconstruction`][assay.drift.pca_reconstruction] look at all columns together
-  (kernel two-sample test; a classifier telling the samples apart; NannyML's
-  reconstruction-error drift).
-
-The two-sample tests ([`ks_2samp`][assay.drift.ks_2samp] and its kin) and the sample
-distances ([`wasserstein_distance`][assay.drift.wasserstein_distance] and its kin) take
-two 1-D numeric samples and refuse NaN and infinities; the distances between discrete
-distributions ([`psi`][assay.drift.psi] and its kin) take two vectors of counts or
-weights. All statistics run in the C++ core; the drift guide gives definitions and
-defaults.
-
-Examples
---------
->>> import numpy as np
->>> from assay import drift
->>> rng = np.random.default_rng(0)
->>> reference = {"age": rng.normal(40, 10, 500), "plan": rng.choice(["basic", "pro"], 500)}
->>> current = {"age": rng.normal(45, 10, 500), "plan": rng.choice(["basic", "pro"], 500)}
->>> result = drift.report(reference, current)
->>> result.drifted_columns, result.dataset_drift
-(['age'], True)
->>> statistic, pvalue = drift.ks_2samp(reference["age"], current["age"])
->>> round(statistic, 3), pvalue < 0.001
-(0.208, True)
-"""
+"""Drift of the data: tests, distances, column reports, drift over time and multivariate detectors."""
 
 from __future__ import annotations
 
@@ -47,14 +10,14 @@ from typing import Any
 
 import numpy as np
 
-from . import report as _report
-from ._core import drift as _core_drift
-from ._frame import CATEGORICAL, Frame, as_column, as_frame
-from ._progress import ProgressCallback, progress_callback
-from ._results import Exportable, nan_if_none
-from ._util import json_safe, n_jobs_arg, seed_arg
-from .errors import AssayError, InvalidInputError, InvalidTypeError, ResourceLimitError
-from .typing import ArrayLike, NJobs, Progress, TableLike
+from .. import report as _report
+from .._core import drift as _core_drift
+from .._frame import CATEGORICAL, Frame, as_column, as_frame
+from .._progress import ProgressCallback, progress_callback
+from .._results import Exportable, nan_if_none
+from .._util import json_safe, n_jobs_arg, seed_arg
+from ..errors import AssayError, InvalidInputError, InvalidTypeError, ResourceLimitError
+from ..typing import ArrayLike, NJobs, Progress, TableLike
 
 __all__ = [
     "TestResult",

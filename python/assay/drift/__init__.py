@@ -1,0 +1,124 @@
+"""Drift: has the data moved away from the reference?
+
+Two-sample tests with scipy's names and results (``.statistic``, ``.pvalue``), distances
+between distributions, and column reports:
+
+* [`report`][assay.drift.report] checks every column of a current table against a
+  reference table with the test that Evidently's defaults would pick (or the tests you
+  name), flags drifted columns and gives the share of drifted feature columns; target and
+  prediction columns are reported apart. [`compare`][assay.drift.compare] does the same
+  for one pair of samples.
+* [`over_time`][assay.drift.over_time] does the same for every chunk of the current
+  data (by time period, by size or by count), for monitoring plots.
+* [`mmd`][assay.drift.mmd], [`domain_classifier`][assay.drift.domain_classifier] and
+  [`pca_reconstruction`][assay.drift.pca_reconstruction] look at all columns together
+  (kernel two-sample test; a classifier telling the samples apart; NannyML's
+  reconstruction-error drift).
+
+The two-sample tests ([`ks_2samp`][assay.drift.ks_2samp] and its kin) and the sample
+distances ([`wasserstein_distance`][assay.drift.wasserstein_distance] and its kin) take
+two 1-D numeric samples and refuse NaN and infinities; the distances between discrete
+distributions ([`psi`][assay.drift.psi] and its kin) take two vectors of counts or
+weights. All statistics run in the C++ core; the drift guide gives definitions and
+defaults.
+
+Examples
+--------
+>>> import numpy as np
+>>> from assay import drift
+>>> rng = np.random.default_rng(0)
+>>> reference = {"age": rng.normal(40, 10, 500), "plan": rng.choice(["basic", "pro"], 500)}
+>>> current = {"age": rng.normal(45, 10, 500), "plan": rng.choice(["basic", "pro"], 500)}
+>>> result = drift.report(reference, current)
+>>> result.drifted_columns, result.dataset_drift
+(['age'], True)
+>>> statistic, pvalue = drift.ks_2samp(reference["age"], current["age"])
+>>> round(statistic, 3), pvalue < 0.001
+(0.208, True)
+"""
+
+from __future__ import annotations
+
+from ._report import (
+    CORRECTIONS,
+    TESTS,
+    ColumnResult,
+    DomainClassifierResult,
+    DriftOverTime,
+    DriftReport,
+    MMDResult,
+    ReconstructionDrift,
+    TestResult,
+    adjust_pvalues,
+    anderson_ksamp,
+    chi2_contingency,
+    chisquare,
+    compare,
+    cramervonmises_2samp,
+    domain_classifier,
+    energy_distance,
+    epps_singleton_2samp,
+    fisher_exact,
+    hellinger,
+    jensenshannon,
+    kl_divergence,
+    ks_2samp,
+    mannwhitneyu,
+    mmd,
+    normalized_wasserstein,
+    over_time,
+    pca_reconstruction,
+    psi,
+    report,
+    total_variation,
+    two_proportion_ztest,
+    wasserstein_distance,
+)
+from ._report import (
+    MAX_DEPTH as MAX_DEPTH,
+)
+from ._report import (
+    MAX_MMD_CELLS as MAX_MMD_CELLS,
+)
+from ._report import (
+    MAX_OVER_TIME_RESULTS as MAX_OVER_TIME_RESULTS,
+)
+from ._report import (
+    MAX_TREES as MAX_TREES,
+)
+
+__all__ = [
+    "TestResult",
+    "ks_2samp",
+    "mannwhitneyu",
+    "cramervonmises_2samp",
+    "anderson_ksamp",
+    "epps_singleton_2samp",
+    "wasserstein_distance",
+    "energy_distance",
+    "normalized_wasserstein",
+    "chi2_contingency",
+    "chisquare",
+    "fisher_exact",
+    "two_proportion_ztest",
+    "adjust_pvalues",
+    "psi",
+    "kl_divergence",
+    "jensenshannon",
+    "hellinger",
+    "total_variation",
+    "compare",
+    "report",
+    "over_time",
+    "mmd",
+    "pca_reconstruction",
+    "domain_classifier",
+    "DomainClassifierResult",
+    "MMDResult",
+    "ReconstructionDrift",
+    "ColumnResult",
+    "DriftReport",
+    "DriftOverTime",
+    "TESTS",
+    "CORRECTIONS",
+]
