@@ -1,12 +1,14 @@
 """The examples of the public docstrings run and print what they show.
 
 Every module listed below is searched with ``doctest.DocTestFinder`` (module, classes,
-functions, methods and properties defined in it) and its examples are run with ELLIPSIS and
-NORMALIZE_WHITESPACE. Add a module here when its docstrings gain examples.
+functions, methods and properties defined in it; for a package, in its modules too, since the
+finder only takes the objects defined in the module it is given) and its examples are run with
+ELLIPSIS and NORMALIZE_WHITESPACE. Add a module here when its docstrings gain examples.
 """
 
 import doctest
 import importlib
+import pkgutil
 
 import pytest
 
@@ -42,7 +44,12 @@ def figures(request):
 @pytest.mark.parametrize("module_name", MODULES)
 def test_docstring_examples(module_name, figures):
     module = importlib.import_module(module_name)
-    tests = [test for test in doctest.DocTestFinder().find(module) if test.examples]
+    modules = [module]
+    if hasattr(module, "__path__"):  # a package: its public names are defined in its modules
+        prefix = module_name + "."
+        modules += [importlib.import_module(info.name) for info in pkgutil.iter_modules(module.__path__, prefix)]
+    finder = doctest.DocTestFinder()
+    tests = [test for m in modules for test in finder.find(m) if test.examples]
     assert tests, f"{module_name} has no docstring examples"
     runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
     for test in tests:

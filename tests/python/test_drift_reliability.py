@@ -14,6 +14,7 @@ import math
 import numpy as np
 import pytest
 from assay import drift
+from assay.drift import _over_time
 from assay.errors import AssayError, InvalidInputError, InvalidTypeError, ResourceLimitError
 from scipy import stats
 from scipy.spatial import distance as scipy_distance
@@ -375,13 +376,13 @@ def test_over_time_options():
     ]:
         with pytest.raises(error, match=words):
             drift.over_time(reference, current, **kwargs)
-    monkey_limit = drift.MAX_OVER_TIME_RESULTS
+    monkey_limit = _over_time.MAX_OVER_TIME_RESULTS  # over_time reads the limit of its own module
     try:
-        drift.MAX_OVER_TIME_RESULTS = 50
+        _over_time.MAX_OVER_TIME_RESULTS = 50
         with pytest.raises(ResourceLimitError, match="chunk_size"):
             drift.over_time(reference, current, chunk_size=1)
     finally:
-        drift.MAX_OVER_TIME_RESULTS = monkey_limit
+        _over_time.MAX_OVER_TIME_RESULTS = monkey_limit
     over = drift.over_time(reference, current, n_chunks=10**9)  # clamped to one row per chunk
     assert len(over.chunks) == 60
 
