@@ -17,7 +17,17 @@ from .. import _core
 from .._frame import CATEGORICAL, Column, Frame, as_frame
 from ..errors import InvalidInputError, InvalidTypeError
 
-__all__ = ["Roles", "Table", "fingerprint", "group_values", "load_table", "resolve_roles", "sample", "unused_name"]
+__all__ = [
+    "Roles",
+    "Table",
+    "class_array",
+    "fingerprint",
+    "group_values",
+    "load_table",
+    "resolve_roles",
+    "sample",
+    "unused_name",
+]
 
 MISSING_LEVEL = "(missing)"
 
@@ -120,6 +130,16 @@ def load_table(data: Any, which: str, sample_size: int | None, seed: int) -> Tab
         return Table(which, data, frame, n_given)
     # One generator per dataset, so that the reference sample does not depend on the current's.
     return sample(Table(which, data, frame, n_given), sample_size, seed, 0 if which == "reference" else 1)
+
+
+def class_array(classes: Sequence[Any]) -> np.ndarray:
+    """Class labels as an array whose type matches the target's: int64 for integers, float64 for
+    floats, else objects (so that labels compare equal with the target column)."""
+    if all(isinstance(c, (int, np.integer)) and not isinstance(c, bool) for c in classes):
+        return np.asarray(classes, dtype=np.int64)
+    if all(isinstance(c, (float, np.floating)) for c in classes):
+        return np.asarray(classes, dtype=np.float64)
+    return np.asarray(classes, dtype=object)
 
 
 def unused_name(name: str, taken: Sequence[str]) -> str:

@@ -4,8 +4,8 @@ It is the mean of a per-row loss, so the audit computes the per-row loss here (v
 and hands it to :class:`assay.fairness.MetricFrame` as ``mean_prediction``: the values per
 group and the bootstrap intervals then come from the core like every other metric. The
 definition follows scikit-learn's ``log_loss``: natural logarithm, probabilities clipped to
-``[eps, 1 - eps]`` with eps the float64 machine epsilon, rows of a probability matrix
-rescaled to sum to one. (The Brier score needs nothing here: it is
+``[eps, 1 - eps]`` with eps the float64 machine epsilon (rows of a probability matrix are
+taken as they are, as scikit-learn 1.9 does). (The Brier score needs nothing here: it is
 ``assay.fairness.mean_squared_error`` of the 0/1 outcome and the positive-class probability.)
 """
 
@@ -29,8 +29,7 @@ def log_loss_per_row(y_true: np.ndarray, y_prob: np.ndarray) -> np.ndarray:
         With a 1-D ``y_prob``: 1 for the positive class, 0 otherwise. With a 2-D ``y_prob``:
         the column index of each row's true class.
     y_prob : numpy.ndarray
-        The positive class's probability (1-D), or one column per class (2-D; each row is
-        rescaled to sum to one, as scikit-learn does).
+        The positive class's probability (1-D), or one column per class (2-D).
 
     Returns
     -------
@@ -54,7 +53,6 @@ def log_loss_per_row(y_true: np.ndarray, y_prob: np.ndarray) -> np.ndarray:
     index = y.astype(np.int64)
     if len(index) and (index.min() < 0 or index.max() >= prob.shape[1]):
         raise InvalidInputError(f"y_true: class indices must lie in [0, {prob.shape[1]})")
-    clipped = clipped / clipped.sum(axis=1, keepdims=True)
     return -np.log(clipped[np.arange(len(index)), index])
 
 

@@ -23,7 +23,7 @@ from .. import _core
 from .._frame import CATEGORICAL, Frame
 from ..errors import InvalidInputError, InvalidTypeError, UnsupportedModelError
 from ..explain import TreeModel, tree_model
-from ._data import Table
+from ._data import Table, class_array
 
 __all__ = ["Model", "Predictions", "load_model"]
 
@@ -372,12 +372,7 @@ class Model:
     def _from_proba(self, proba: np.ndarray, classes: list[Any] | None, labels: list[Any] | None = None) -> Predictions:
         if classes is None:
             classes = labels if labels is not None and len(labels) == proba.shape[1] else list(range(proba.shape[1]))
-        predicted = np.asarray(classes, dtype=object)[np.argmax(proba, axis=1)]
-        if all(isinstance(c, (int, np.integer)) for c in classes):
-            predicted = predicted.astype(np.int64)
-        elif all(isinstance(c, (float, np.floating)) for c in classes):
-            predicted = predicted.astype(np.float64)
-        return Predictions(predicted, proba, list(classes))
+        return Predictions(class_array(classes)[np.argmax(proba, axis=1)], proba, list(classes))
 
 
 def _is_probability(output: np.ndarray, labels: list[Any]) -> bool:

@@ -19,7 +19,7 @@ from ..errors import InvalidInputError, InvalidTypeError
 from ..typing import NJobs, Progress, TableLike
 from ._config import AuditConfig, load_config
 from ._context import Context, Outputs, SectionResult, Skip, column_labels, is_missing
-from ._data import Table, fingerprint, load_table, resolve_roles
+from ._data import Table, class_array, fingerprint, load_table, resolve_roles
 from ._gates import OVERALL, Measurement, evaluate_gates
 from ._model import Model, Predictions
 from ._result import Audit
@@ -168,7 +168,7 @@ def _outputs(
             if proba.shape[1] == 2 and len(config.columns.prediction_score) == 1 and classes.index(pos_label) == 0:
                 proba = proba[:, ::-1]  # the one score column is the positive class's
             if y_pred is None:
-                y_pred = np.asarray(classes, dtype=object)[np.argmax(proba, axis=1)]
+                y_pred = class_array(classes)[np.argmax(proba, axis=1)]
         if task == "regression":
             y_pred = None if y_pred is None else np.asarray(y_pred, dtype=np.float64)
         source = "columns" if y_pred is not None else "none"
@@ -366,7 +366,7 @@ def audit(
     (True, {'fairness': 'no sensitive features (columns.sensitive_features or the sensitive_features argument)', \
 'explain': 'no model (predictions from columns cannot be explained)'})
     >>> round(result.sections["performance"]["datasets"]["current"]["overall"]["roc_auc"]["value"], 2)
-    0.81
+    0.84
     """
     settings = load_config(config)
     jobs = n_jobs_arg(n_jobs)

@@ -10,7 +10,10 @@ majority class, rescaled so that 0 is the accuracy of the overall majority class
 perfect; for a numeric target it is the correlation ratio eta squared of the bin means.
 Bins with fewer than ``min_support`` rows are predicted by the overall majority / mean.
 
-Intervals (percentile bootstrap over rows, the bins held fixed):
+Intervals: bootstrap over rows, the bins held fixed. Both scores are biased upwards under
+resampling (a resample fits its bins better, like any in-sample fit: about bins / rows for
+eta squared), so the interval is the replicates' percentile interval moved by the
+difference between their median and the estimate, clipped to [0, 1]. The replicates:
 
 * classification: the score depends on the data only through the bins x classes table of
   counts, and a row bootstrap draws that table from a multinomial distribution with the
@@ -112,13 +115,15 @@ def _regression_scores(count: np.ndarray, total: np.ndarray, squares: np.ndarray
         return np.where(sst > 0, np.maximum(0.0, 1.0 - sse / sst), np.nan)
 
 
-def _interval(replicates: np.ndarray, confidence_level: float) -> tuple[float, float]:
+def _interval(score: float, replicates: np.ndarray, confidence_level: float) -> tuple[float, float]:
+    """The percentile interval of the replicates, moved by the replicates' median bias."""
     defined = replicates[~np.isnan(replicates)]
-    if not len(defined):
+    if not len(defined) or math.isnan(score):
         return math.nan, math.nan
     alpha = 1.0 - confidence_level
-    low, high = np.quantile(defined, [alpha / 2, 1 - alpha / 2])
-    return float(low), float(high)
+    low, median, high = np.quantile(defined, [alpha / 2, 0.5, 1 - alpha / 2])
+    shift = median - score
+    return float(np.clip(low - shift, 0.0, 1.0)), float(np.clip(high - shift, 0.0, 1.0))
 
 
 def leakage_scores(
@@ -185,7 +190,7 @@ def leakage_scores(
             replicates = np.empty(0)
             if n_boot > 0:
                 replicates = _regression_replicates(count, moments, n_boot, min_support, rng)
-        lower, upper = _interval(replicates, confidence_level) if n_boot > 0 else (math.nan, math.nan)
+        lower, upper = _interval(score, replicates, confidence_level) if n_boot > 0 else (math.nan, math.nan)
         note = "" if not math.isnan(score) else "the score is undefined (no spread of the target)"
         out.append(LeakageScore(column.name, score, lower, upper, note))
     return out

@@ -10,6 +10,9 @@ equalized odds the worse of the true- and false-positive rates' (largest differe
 smallest ratio). The equalized-odds interval is made of the two rates' intervals at level
 1 - alpha/2 each (Bonferroni), so that it covers with probability at least 1 - alpha.
 The four-fifths rule is :func:`assay.fairness.four_fifths` with the check's threshold.
+For regression, the group metrics are the regression metrics of ``fairness.metrics``, or
+else ``mean_prediction``, ``mean_error`` and ``mean_absolute_error``; disparities and the
+four-fifths rule are for classification only.
 
 ``Audit.sections["fairness"]``: ``sensitive_features``, ``intersection``, ``metrics``,
 ``skipped_metrics``, ``confidence_level``, ``n_boot``, ``min_support``, ``convention``, and
@@ -56,6 +59,8 @@ _REGRESSION = {
     "root_mean_squared_error",
     "r2_score",
 }
+# A regression's group metrics when fairness.metrics names none for regression.
+_REGRESSION_DEFAULT = ("mean_prediction", "mean_error", "mean_absolute_error")
 _DISPARITIES = {
     "demographic_parity": "selection_rate",
     "equal_opportunity": "true_positive_rate",
@@ -88,6 +93,8 @@ def _chosen(ctx: Context, has_target: bool, skipped: dict[str, str]) -> tuple[li
                 scores.append(name)
         else:
             labels.append(name)
+    if ctx.task == "regression" and not labels:
+        labels = [m for m in _REGRESSION_DEFAULT if has_target or m in _PREDICTIONS_ONLY]
     return labels, scores
 
 

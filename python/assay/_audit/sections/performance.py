@@ -198,11 +198,12 @@ def _dataset(ctx: Context, which: str, families: dict[str, list[str]], notes: di
         "by_group": {label: [] for label, _, _ in groups},
     }
     for metrics, truth, predicted in inputs.values():
-        for label, names, sensitive in [everyone, *groups]:
+        for i, (label, names, sensitive) in enumerate(groups or [everyone]):
             frame = metric_frame(metrics, truth, predicted, sensitive, settings)
             found = frame_values(frame, config.confidence_level)
-            if label == _ALL:
+            if i == 0:  # every grouping's overall values are the same (the bootstrap draws the same rows)
                 result["overall"].update(found["overall"])
+            if label == _ALL:
                 continue
             merged = {tuple(g["group"]): g for g in result["by_group"][label]}
             for group in found["groups"]:

@@ -151,7 +151,7 @@ def _table_measurements(
             rule_counts[finding.column] = rule_counts.get(finding.column, 0) + 1
     target = ctx.roles.target if table.has(ctx.roles.target) else None
     n = table.n_rows
-    for name in columns:
+    for name in columns + ([target] if target is not None else []):
         column = table.frame.column(name)
         stats = report.profile[name]
         _column_measurements(out, column, stats, flagged, thresholds)
