@@ -112,6 +112,17 @@ class Audit:
 
     # -- serialisation ----------------------------------------------------------------------
 
+    @staticmethod
+    def schema() -> dict[str, Any]:
+        """The JSON Schema (draft 2020-12) that :meth:`to_json`'s output follows.
+
+        Returns
+        -------
+        dict
+            The packaged ``card.schema.json``, a new copy on each call.
+        """
+        return card_schema()
+
     def to_dict(self) -> dict[str, Any]:
         """The model card as a JSON-safe dict (NaN as None).
 
