@@ -456,3 +456,23 @@ def test_lineage_and_sampling():
     assert data["reference"]["fingerprint"]["value"] == fingerprint(as_frame(reference))["value"]
     assert result.lineage["config"] == result.config.to_dict()
     assert result.lineage["created"].endswith("Z")
+
+
+def test_quality_rules_and_overrides_from_the_config():
+    reference, current = _two_tables(22)
+    config = {
+        **CONFIG,
+        "quality": {
+            "rules": {"x0": {"max": 1.0}, "plan": {"allowed": [0, 1, 2]}},
+            "checks": {
+                "missing": {"threshold": 0.02, "warning_threshold": None, "overrides": {"x1": {"threshold": 0.5}}}
+            },
+        },
+    }
+    result = assay.audit(reference, current, config=config)
+    rules = _measured(result, "quality", "rules", "current")
+    assert rules["x0"].value == 1 and rules["plan"].value == 0
+    failed = {(g.name, g.subject) for g in result.gates if g.failed}
+    assert ("quality.rules", "x0") in failed and ("quality.rules", "plan") not in failed
+    assert ("quality.missing", "x2") in failed  # about 3% missing, over the 2% threshold
+    assert result.sections["quality"]["thresholds"]["missing_error"] == 0.02

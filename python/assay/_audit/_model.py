@@ -372,7 +372,8 @@ class Model:
     def _from_proba(self, proba: np.ndarray, classes: list[Any] | None, labels: list[Any] | None = None) -> Predictions:
         if classes is None:
             classes = labels if labels is not None and len(labels) == proba.shape[1] else list(range(proba.shape[1]))
-        return Predictions(class_array(classes)[np.argmax(proba, axis=1)], proba, list(classes))
+        classes = [c.item() if isinstance(c, np.generic) else c for c in classes]  # numpy scalars as Python's
+        return Predictions(class_array(classes)[np.argmax(proba, axis=1)], proba, classes)
 
 
 def _is_probability(output: np.ndarray, labels: list[Any]) -> bool:

@@ -79,6 +79,7 @@ def metric_frame(
         min_support=settings.min_support,
         convention=settings.convention,
         observed=True,
+        progress=False,
     )
 
 

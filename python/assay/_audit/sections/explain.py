@@ -74,7 +74,7 @@ def _explanation(ctx: Context) -> tuple[Any, str, str, Table, int]:
         raise UnsupportedModelError(f"explain.explainer: 'tree', but {model.name} is not a tree model assay reads")
     if trees is not None:
         rows = sample(ctx.current, config.sample_size, seed, 2)
-        explainer = explain.TreeExplainer(trees, n_jobs=ctx.n_jobs)
+        explainer = explain.TreeExplainer(trees, n_jobs=ctx.n_jobs, progress=False)
         output = {"log_odds": "raw margin (log-odds)", "probability": "class probability"}.get(
             trees.output_kind, "raw prediction"
         )
@@ -92,12 +92,16 @@ def _explanation(ctx: Context) -> tuple[Any, str, str, Table, int]:
     output = "positive-class probability" if hasattr(model.model, "predict_proba") else "prediction"
     names = list(features)
     if kind == "kernel":
-        kernel = explain.KernelExplainer(function, data, n_jobs=ctx.n_jobs, seed=seed, feature_names=names)
+        kernel = explain.KernelExplainer(
+            function, data, n_jobs=ctx.n_jobs, seed=seed, feature_names=names, progress=False
+        )
         return kernel(X), "KernelExplainer", output, rows, background.n_rows
     if kind == "exact":
-        exact = explain.ExactExplainer(function, data, n_jobs=ctx.n_jobs, feature_names=names)
+        exact = explain.ExactExplainer(function, data, n_jobs=ctx.n_jobs, feature_names=names, progress=False)
         return exact(X), "ExactExplainer", output, rows, background.n_rows
-    permutation = explain.PermutationExplainer(function, data, n_jobs=ctx.n_jobs, seed=seed, feature_names=names)
+    permutation = explain.PermutationExplainer(
+        function, data, n_jobs=ctx.n_jobs, seed=seed, feature_names=names, progress=False
+    )
     return permutation(X), "PermutationExplainer", output, rows, background.n_rows
 
 
