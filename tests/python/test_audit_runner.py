@@ -3,6 +3,7 @@ the gates they fail, skipped sections, the card's JSON (round trip, schema), lin
 
 import json
 import math
+import sys
 
 import assay
 import jsonschema
@@ -14,7 +15,7 @@ from assay._audit import card_schema
 from assay._audit._data import fingerprint
 from assay._audit._metrics import log_loss
 from assay._frame import as_frame
-from assay.errors import CorruptedStateError, InvalidInputError, InvalidTypeError
+from assay.errors import CorruptedStateError, InvalidInputError, InvalidTypeError, MissingDependencyError
 
 sklearn = pytest.importorskip("sklearn")
 from sklearn.ensemble import HistGradientBoostingClassifier  # noqa: E402
@@ -476,3 +477,20 @@ def test_quality_rules_and_overrides_from_the_config():
     assert ("quality.rules", "x0") in failed and ("quality.rules", "plan") not in failed
     assert ("quality.missing", "x2") in failed  # about 3% missing, over the 2% threshold
     assert result.sections["quality"]["thresholds"]["missing_error"] == 0.02
+
+
+def test_missing_pandas_is_a_missing_dependency(monkeypatch):
+    reference, current = _two_tables(23)
+    arrays = {
+        name: {c: data[c].to_numpy() for c in ("x0", "x1", "sex", "y")}
+        for name, data in (("reference", reference), ("current", current))
+    }
+    monkeypatch.setitem(sys.modules, "pandas", None)
+    config = {**CONFIG, "columns": {"prediction": "x1"}}
+    with pytest.raises(MissingDependencyError, match=r"^the performance section needs pandas.*assay\[frames\]"):
+        assay.audit(arrays["reference"], arrays["current"], target="y", config=config)
+    without = {**config, "performance": {"enabled": False}, "fairness": {"enabled": False}}
+    assert assay.audit(arrays["reference"], arrays["current"], target="y", config=without).sections.keys() == {
+        "quality",
+        "drift",
+    }

@@ -10,10 +10,23 @@ from typing import Any, Callable
 import numpy as np
 
 from ... import fairness
+from ...errors import MissingDependencyError
 from .._context import Context, interval_quantiles
 from .._data import group_values
 
-__all__ = ["FrameSettings", "Grouping", "frame_values", "groupings", "metric_frame"]
+__all__ = ["FrameSettings", "Grouping", "frame_values", "groupings", "metric_frame", "require_pandas"]
+
+
+def require_pandas(section: str) -> None:
+    """MissingDependencyError when pandas, which MetricFrame's results need, is not installed."""
+    try:
+        import pandas  # noqa: F401
+    except ImportError:
+        raise MissingDependencyError(
+            f"the {section} section needs pandas, which is not installed: pip install 'assay[frames]' "
+            f"(or disable the section: {section}: {{enabled: false}})"
+        ) from None
+
 
 #: One way of splitting rows into groups: (subject label, feature names, {name: group labels}).
 Grouping = tuple[str, tuple[str, ...], dict[str, Any]]

@@ -33,7 +33,7 @@ import numpy as np
 from ... import fairness
 from .._context import Context, SectionResult, Skip, is_missing, measurement
 from .._gates import Measurement
-from ._frames import FrameSettings, Grouping, frame_values, groupings, metric_frame
+from ._frames import FrameSettings, Grouping, frame_values, groupings, metric_frame, require_pandas
 
 __all__ = ["run"]
 
@@ -247,6 +247,7 @@ def run(ctx: Context) -> SectionResult:
         raise Skip("no sensitive features (columns.sensitive_features or the sensitive_features argument)")
     if all(ctx.outputs[w].y_pred is None for w in ("reference", "current")):
         raise Skip("no predictions: give a model or a prediction column")
+    require_pandas(SECTION)
     skipped: dict[str, str] = {}
     has_target = any(ctx.outputs[w].y_true is not None for w in ("reference", "current"))
     labels, scores = _chosen(ctx, has_target, skipped)

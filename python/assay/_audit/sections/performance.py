@@ -32,7 +32,7 @@ from .._context import Context, SectionResult, Skip, interval_quantiles, is_miss
 from .._gates import OVERALL, Measurement
 from .._metrics import log_loss_per_row
 from .._schema import PERFORMANCE_TASK_METRICS
-from ._frames import FrameSettings, frame_values, groupings, metric_frame
+from ._frames import FrameSettings, frame_values, groupings, metric_frame, require_pandas
 
 __all__ = ["run"]
 
@@ -271,6 +271,7 @@ def run(ctx: Context) -> SectionResult:
         raise Skip("no predictions: give a model or a prediction column")
     if ctx.task is None:
         raise Skip("the task (classification or regression) is unknown")
+    require_pandas(SECTION)
     metrics = list(config.metrics or PERFORMANCE_TASK_METRICS[ctx.task])
     skipped: dict[str, str] = {}
     families = _families(ctx, metrics, skipped)
