@@ -1,14 +1,17 @@
 """assay: checks for machine-learning data and models.
 
 Engines: ``assay.quality`` (data quality), ``assay.drift`` (drift), ``assay.fairness``
-(group metrics), ``assay.explain`` (explanations), with figures in ``assay.plots``. The
-compiled core lives in the private module ``assay._core``; everything public is re-exported
-here or in the submodules.
+(group metrics), ``assay.explain`` (explanations), with figures in ``assay.plots``;
+:func:`assay.audit` runs them all on a reference and a current dataset and applies the gates
+of one configuration (:func:`assay.load_audit_config`). The compiled core lives in the private
+module ``assay._core``; everything public is re-exported here or in the submodules.
 """
 
 from __future__ import annotations
 
 from . import _core, datasets, drift, explain, fairness, quality
+from ._audit import Audit, AuditConfig, Gate, GateResult, Measurement, audit
+from ._audit import load_config as load_audit_config
 from .explain import (
     ExactExplainer,
     Explanation,
@@ -24,6 +27,9 @@ __version__: str = _core.__version__
 
 __all__ = [
     "__version__",
+    "audit",
+    "Audit",
+    "AuditConfig",
     "check",
     "datasets",
     "drift",
@@ -31,8 +37,12 @@ __all__ = [
     "explain",
     "Explanation",
     "fairness",
+    "Gate",
+    "GateResult",
     "KernelExplainer",
     "LinearExplainer",
+    "load_audit_config",
+    "Measurement",
     "MetricFrame",
     "PermutationExplainer",
     "profile",

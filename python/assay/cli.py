@@ -1,15 +1,20 @@
-"""The ``assay`` command: quality gates for pipelines.
+"""The ``assay`` command: quality gates and audits for pipelines.
 
     assay demo [--rows N] [--html PATH] [--json PATH]
     assay check DATA [--target COL] [--reference REF] [--rules RULES] [--fail-on LEVEL]
                      [--html PATH] [--json PATH]
+    assay audit [--config FILE] [--reference REF] [--current CUR] [--target COL]
+                [--prediction COL] [--model FILE] [--sensitive COL ...] [--json PATH|-]
+                [--markdown PATH|-] [--n-jobs N]
     assay config schema | init [PATH] [--force] | validate PATH
 
-``check`` exits 0 when the report passes, 1 when it fails, 2 on a usage or input error,
-so that a pipeline step can gate on it. DATA and REF are .csv, .parquet or .json
-files (pandas needed); RULES is a JSON or YAML file (PyYAML needed for YAML). ``config``
-prints the audit configuration's JSON Schema, writes a commented default configuration
-(``-`` for stdout) or validates one, exiting 2 when it is invalid.
+``check`` and ``audit`` exit 0 when every gate passes, 1 when one fails, 2 on a usage or
+input error (a bad configuration, an unreadable file, an unsupported format, a missing
+optional dependency), so that a pipeline step can gate on them. Data files are .csv,
+.parquet or .json (pandas needed); RULES is a JSON or YAML file (PyYAML needed for YAML);
+an audit's model file is XGBoost JSON / UBJSON or LightGBM text. ``config`` prints the audit
+configuration's JSON Schema, writes a commented default configuration (``-`` for stdout) or
+validates one, exiting 2 when it is invalid.
 """
 
 from __future__ import annotations
@@ -23,48 +28,15 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__, datasets, quality
+from ._files import input_file, read_table
 from .errors import AssayError, InvalidInputError, InvalidTypeError, MissingDependencyError
 
 # Exit statuses of `assay check` (and of every command on a usage or input error).
 EXIT_PASSED, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-_TABLE_SUFFIXES = (".csv", ".parquet", ".json")
-
-
-def _input_file(path: str, what: str) -> Path:
-    """An existing regular file, else an InvalidInputError naming it."""
-    file = Path(path)
-    if not file.exists():
-        raise InvalidInputError(f"{what} {path}: no such file")
-    if not file.is_file():
-        raise InvalidInputError(f"{what} {path}: not a file (a directory?)")
-    return file
-
-
-def _read_table(path: str, what: str = "data") -> Any:
-    file = _input_file(path, what)
-    suffix = file.suffix.lower()
-    if suffix not in _TABLE_SUFFIXES:
-        kind = f"type '{suffix}'" if suffix else "type (no extension)"
-        raise InvalidInputError(f"{what} {path}: unsupported file {kind}; use .csv, .parquet or .json")
-    try:
-        import pandas as pd
-    except ImportError:
-        raise MissingDependencyError(
-            "reading data files needs pandas, which is not installed: pip install 'assay[frames]'"
-        ) from None
-    readers = {".csv": pd.read_csv, ".parquet": pd.read_parquet, ".json": pd.read_json}
-    try:
-        return readers[suffix](file)
-    except ImportError as error:  # parquet without pyarrow
-        raise MissingDependencyError(
-            f"{what} {path}: reading {suffix} needs {error.name or 'pyarrow'}: pip install 'assay[frames]'"
-        ) from None
-    except (ValueError, OSError) as error:  # pandas' parser errors and pyarrow's are ValueErrors
-        raise InvalidInputError(f"{what} {path}: cannot read the file ({error})") from None
 
 
 def _read_rules(path: str) -> Any:
-    file = _input_file(path, "rules")
+    file = input_file(path, "rules")
     try:
         text = file.read_text(encoding="utf-8")
     except (UnicodeDecodeError, OSError) as error:
@@ -104,7 +76,7 @@ def _emit(report: quality.QualityReport, html: str | None, json_path: str | None
 
 
 def _config(args: argparse.Namespace) -> int:
-    from . import audit
+    from . import _audit as audit
 
     if args.action == "schema":
         print(json.dumps(audit.config_schema(), indent=2))
@@ -119,6 +91,49 @@ def _config(args: argparse.Namespace) -> int:
         Path(args.path).write_text(audit.config_template(), encoding="utf-8")
         print(f"wrote {args.path}")
     return EXIT_PASSED
+
+
+def _write(text: str, path: str) -> None:
+    if path == "-":
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    else:
+        Path(path).write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+
+
+def _audit(args: argparse.Namespace) -> Any:
+    from ._audit import audit, load_config
+
+    config = load_config(Path(args.config)) if args.config else load_config()
+    reference = read_table(args.reference, "reference") if args.reference else None
+    current = read_table(args.current, "current") if args.current else None
+    result = audit(
+        reference,
+        current,
+        target=args.target,
+        prediction=args.prediction,
+        model=args.model,
+        sensitive_features=args.sensitive,
+        config=config,
+        n_jobs=args.n_jobs,
+        progress=False,
+    )
+    return result
+
+
+def _emit_audit(result: Any, args: argparse.Namespace) -> None:
+    # Files first, so that a closed stdout (`| head`) does not lose them; the summary goes to
+    # stderr when stdout carries the JSON or the markdown.
+    lines = [result.summary()]
+    for kind, path in (("JSON", args.json), ("markdown", args.markdown)):
+        if path and path != "-":
+            _write(result.to_json() if kind == "JSON" else result.to_markdown(), path)
+            lines.append(f"{kind} card: {path}")
+    for kind, path in (("JSON", args.json), ("markdown", args.markdown)):
+        if path == "-":
+            _write(result.to_json() if kind == "JSON" else result.to_markdown(), path)
+    to_stdout = "-" in (args.json, args.markdown)
+    print("\n".join(lines), file=sys.stderr if to_stdout else sys.stdout)
+    sys.stdout.flush()
 
 
 def _silence_stdout() -> None:
@@ -157,6 +172,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     run.add_argument("--json")
     run.add_argument("--n-jobs", type=int, default=None)
 
+    audit = commands.add_parser(
+        "audit", help="audit a model and its data; exit 1 if a gate fails, 2 on a usage or input error"
+    )
+    audit.add_argument("--config", help="the audit configuration (YAML or JSON); data paths may come from it")
+    audit.add_argument("--reference", help="the reference (training) data: .csv, .parquet or .json")
+    audit.add_argument("--current", help="the current data: .csv, .parquet or .json")
+    audit.add_argument("--target", help="the target column")
+    audit.add_argument("--prediction", help="the prediction column (without --model)")
+    audit.add_argument("--model", help="a model file: XGBoost .json / .ubj or LightGBM .txt")
+    audit.add_argument("--sensitive", action="append", help="a sensitive feature column (repeat for several)")
+    audit.add_argument("--json", help="write the model card as JSON (- for stdout)")
+    audit.add_argument("--markdown", help="write a markdown summary for a pull request (- for stdout)")
+    audit.add_argument("--n-jobs", type=int, default=None)
+
     config = commands.add_parser("config", help="the audit configuration: its schema, a default, a validation")
     actions = config.add_subparsers(dest="action", required=True)
     actions.add_parser("schema", help="print the JSON Schema of the audit configuration")
@@ -170,12 +199,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "config":
             return _config(args)
+        if args.command == "audit":
+            result = _audit(args)
+            status = EXIT_PASSED if result.passed else EXIT_FAILED
+            _emit_audit(result, args)
+            return status
         if args.command == "demo":
             current, reference = datasets.make_quality_demo(args.rows, seed=args.seed)
             report = quality.check(current, target="churned", reference=reference, rules=datasets.DEMO_RULES)
         else:
-            data = _read_table(args.data)
-            reference = _read_table(args.reference, "reference") if args.reference else None
+            data = read_table(args.data)
+            reference = read_table(args.reference, "reference") if args.reference else None
             rules = _read_rules(args.rules) if args.rules else None
             report = quality.check(
                 data, target=args.target, reference=reference, rules=rules, fail_on=args.fail_on, n_jobs=args.n_jobs

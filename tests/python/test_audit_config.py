@@ -9,8 +9,9 @@ import assay
 import jsonschema
 import pytest
 import yaml
-from assay import audit, cli, drift, fairness
-from assay.audit._schema import FAIRNESS_DISPARITIES, FAIRNESS_GROUP_METRICS
+from assay import _audit as audit
+from assay import cli, drift, fairness
+from assay._audit._schema import FAIRNESS_DISPARITIES, FAIRNESS_GROUP_METRICS
 from assay.errors import InvalidInputError, InvalidTypeError, MissingDependencyError
 
 

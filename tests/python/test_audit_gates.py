@@ -3,7 +3,7 @@
 import math
 
 import pytest
-from assay.audit import (
+from assay._audit import (
     Comparison,
     Gate,
     GateResult,

@@ -1,19 +1,19 @@
-"""The audit's configuration and gates.
+"""The audit: one run of every engine on a reference and a current dataset, its configuration
+and its gates (public as ``assay.audit``, ``assay.Audit``, ``assay.load_audit_config``, ...).
 
 One configuration file (YAML or JSON, versioned JSON Schema) says what an audit checks and when
-it fails; gates turn the sections' measurements into verdicts.
-
-The pieces an audit runner calls::
+it fails; :func:`audit` runs the sections (``sections/``: quality, drift, performance,
+fairness, explain), each reporting :class:`Measurement` records named with :data:`METRICS`;
+the configuration's checks and ``gates:`` lists become :class:`Gate` objects
+(:meth:`AuditConfig.gates`) and :func:`evaluate_gates` gives :class:`GateResult` verdicts::
 
     config = load_config("audit.yaml")              # or a dict, YAML/JSON text, None
-    measurements = [...]                            # Measurement records of every section run
-    results = evaluate_gates(config.gates(), measurements, skipped={"fairness": "no sensitive features"})
-    passed(results)                                 # False when a gate failed: exit status 1
+    result = audit(reference, current, model=model, config=config)
+    result.passed                                   # False when a gate failed: exit status 1
 
-Sections report :class:`Measurement` records named with :data:`METRICS`; the configuration's
-checks and ``gates:`` lists become :class:`Gate` objects (:meth:`AuditConfig.gates`);
-:func:`evaluate_gates` gives :class:`GateResult` verdicts. ``assay config schema`` prints the
-schema, ``assay config init`` writes :func:`config_template`. See docs/audit_config.md.
+``assay config schema`` prints the schema, ``assay config init`` writes
+:func:`config_template`, ``assay audit`` runs an audit. See docs/audit.md and
+docs/audit_config.md.
 """
 
 from __future__ import annotations
@@ -51,6 +51,8 @@ from ._gates import (
     evaluate_gates,
     passed,
 )
+from ._result import Audit, card_schema
+from ._runner import audit
 from ._schema import CONFIG_VERSIONS, HIGHER_IS_BETTER, METRICS, PERFORMANCE_TASK_METRICS, SECTIONS
 
 __all__ = [
@@ -66,6 +68,7 @@ __all__ = [
     "SEVERITIES",
     "TABLE",
     "VERDICTS",
+    "Audit",
     "AuditConfig",
     "CheckConfig",
     "ColumnsConfig",
@@ -82,6 +85,8 @@ __all__ = [
     "PerformanceConfig",
     "QualityConfig",
     "ShareRule",
+    "audit",
+    "card_schema",
     "config_schema",
     "config_template",
     "default_config",

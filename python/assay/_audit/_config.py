@@ -6,7 +6,7 @@ and returns a read-only :class:`AuditConfig`. Every problem is an
 :class:`~assay.errors.InvalidInputError` whose message starts with the key path, e.g.
 ``fairness.gates[2].threshold: expected a number, got "x"``, followed, for a YAML file, by the
 file and line. :meth:`AuditConfig.gates` turns the checks' settings and the ``gates:`` lists
-into the :class:`~assay.audit.Gate` objects that :func:`~assay.audit.evaluate_gates` applies.
+into the :class:`~assay.Gate` objects that :func:`~assay._audit.evaluate_gates` applies.
 """
 
 from __future__ import annotations
@@ -708,7 +708,7 @@ class PerformanceConfig:
     enabled : bool
     task : {"auto", "classification", "regression"}
     metrics : tuple of str or None
-        None: every metric of the task (``assay.audit.PERFORMANCE_TASK_METRICS``).
+        None: every metric of the task (``assay._audit.PERFORMANCE_TASK_METRICS``).
     by_group : bool
     calibration_bins : int
     n_boot : int

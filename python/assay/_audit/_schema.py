@@ -1,7 +1,7 @@
 """The JSON Schema (draft 2020-12) of the audit configuration, version 1.
 
 The schema is the single source of truth for the structure, types, allowed values and
-defaults of a configuration: :mod:`assay.audit._config` validates against it and fills
+defaults of a configuration: :mod:`assay._audit._config` validates against it and fills
 defaults from it, and ``assay config schema`` prints it. It is built here from tables (the
 checks of each section, the metric vocabulary of each section's measurements) so that a
 check is declared once; every subschema is written out in full (no ``$ref``), which keeps the

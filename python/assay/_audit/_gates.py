@@ -117,7 +117,7 @@ class Measurement:
         The section that measured it ("quality", "drift", "performance", "fairness",
         "explain", ...).
     metric : str
-        What was measured, in the section's vocabulary (``assay.audit.METRICS``).
+        What was measured, in the section's vocabulary (``assay._audit.METRICS``).
     subject : str
         What it was measured on: a column name, a group (``"sex=F"``, intersections joined
         with ``" & "``), a sensitive feature, :data:`OVERALL` or :data:`TABLE`.
