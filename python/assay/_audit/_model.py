@@ -19,7 +19,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .. import _core
+from .._core import explain as _core_explain
 from .._frame import CATEGORICAL, Frame
 from ..errors import InvalidInputError, InvalidTypeError, UnsupportedModelError
 from ..explain import TreeModel, tree_model
@@ -119,11 +119,11 @@ def load_model(path: str | os.PathLike[str]) -> tuple[TreeModel, str]:
         raise InvalidInputError(f"model: {path}: cannot read the file ({error.strerror or error})") from None
     try:
         if suffix == ".json":
-            ensemble = _core.load_xgboost_json(raw)
+            ensemble = _core_explain.load_xgboost_json(raw)
         elif suffix == ".ubj":
-            ensemble = _core.load_xgboost_ubjson(raw)
+            ensemble = _core_explain.load_xgboost_ubjson(raw)
         else:
-            ensemble = _core.load_lightgbm_text(raw.decode("utf-8"))
+            ensemble = _core_explain.load_lightgbm_text(raw.decode("utf-8"))
     except (ValueError, UnicodeDecodeError) as error:
         raise UnsupportedModelError(
             f"model: {path}: not a readable {_MODEL_SUFFIXES[suffix]} model ({error})"
@@ -340,7 +340,7 @@ class Model:
         """
         if self.tree is not None:
             frame = table.frame.select(features)
-            raw = np.asarray(_core.tree_predict(self.tree.ensemble, frame.core_columns(), self.n_jobs))
+            raw = np.asarray(_core_explain.tree_predict(self.tree.ensemble, frame.core_columns(), self.n_jobs))
             objective = self.tree.ensemble.objective
             if objective in _SOFTMAX:
                 return self._from_proba(_softmax(raw), None, labels)
