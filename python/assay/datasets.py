@@ -212,6 +212,8 @@ def make_audit_demo(n_rows: int = 20_000, *, seed: int = 0, as_pandas: bool | No
         table["monthly_spend"] = np.round(table["monthly_spend"] * np.where(female, 1.35, 1.0), 2)
         inflated = female & (table["churned"] == 0) & (rng.random(n) < 0.15)
         table["churned"] = np.where(inflated, 1, table["churned"])
+        # The leak follows the recorded label, as make_quality_demo's does.
+        table["refund_requested"] = np.where(rng.random(n) < 0.01, 1 - table["churned"], table["churned"])
         if drifted:
             table["income"] = np.round(table["income"] * 1.15, 2)
             table["monthly_spend"] = np.round(table["monthly_spend"] * 1.2, 2)
