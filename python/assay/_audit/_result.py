@@ -3,6 +3,7 @@ as JSON (a superset of the Model Card Toolkit's schema v0.0.2) and markdown."""
 
 from __future__ import annotations
 
+import datetime
 import json
 import math
 import os
@@ -264,7 +265,11 @@ class Audit:
             The page.
         """
         page = report.render_page(
-            "assay model card", card_sections(self), summary=card_tiles(self), subtitle=self._subtitle()
+            "assay model card",
+            card_sections(self),
+            summary=card_tiles(self),
+            subtitle=self._subtitle(),
+            generated=self._created(),
         )
         if path is not None:
             report.write_page(Path(path), page)
@@ -272,6 +277,13 @@ class Audit:
 
     def _repr_html_(self) -> str:
         return report.render_fragment("assay audit", card_sections(self), summary=card_tiles(self))
+
+    def _created(self) -> datetime.datetime | None:
+        """When the audit ran (the page shows it rather than the time of rendering)."""
+        try:
+            return datetime.datetime.fromisoformat(str(self.lineage.get("created", "")).replace("Z", "+00:00"))
+        except ValueError:
+            return None
 
     def _subtitle(self) -> str:
         model = (self.lineage.get("model") or {}).get("name")
