@@ -65,11 +65,11 @@ double normal_quantile(double p) {
   return x - u / (1 + x * u / 2);
 }
 
-void check_proportion(double x, double n, const char* x_name, const char* n_name) {
-  check_count(x, x_name);
-  check_count(n, n_name);
-  if (x > n) {
-    throw InvalidArgument(std::string(x_name) + ": " + number(x) + " successes exceed the " + number(n) +
+void check_proportion(double successes, double trials, const char* x_name, const char* n_name) {
+  check_count(successes, x_name);
+  check_count(trials, n_name);
+  if (successes > trials) {
+    throw InvalidArgument(std::string(x_name) + ": " + number(successes) + " successes exceed the " + number(trials) +
                           " trials of " + n_name);
   }
 }
