@@ -60,7 +60,7 @@ def make_quality_demo(n_rows: int = 20_000, *, seed: int = 0, as_pandas: bool | 
     * ``source_system``: constant; ``customer_id``: one distinct value per row.
     * ``city``: 1% spelling variants ('berlin', ' Berlin', 'PARIS') and 2% 'Lyon', a city
       absent from the reference.
-    * ``refund_requested``: equals the target but for 1% of rows (target leakage).
+    * ``refund_requested``: equals the target but for 0.3% of rows (target leakage).
     * 1% duplicate rows, a fifth of them with the target flipped (conflicting labels).
     * 0.5% of rows copied from the reference (train/test overlap).
 
@@ -103,7 +103,7 @@ def make_quality_demo(n_rows: int = 20_000, *, seed: int = 0, as_pandas: bool | 
     reference = _customers(rng, n_rows, first_id=0)
     current = _customers(rng, n_rows, first_id=n_rows)
     for table in (reference, current):
-        leak_noise = rng.random(n_rows) < 0.01
+        leak_noise = rng.random(n_rows) < 0.003
         table["refund_requested"] = np.where(leak_noise, 1 - table["churned"], table["churned"])
 
     current["income"][rng.random(n_rows) < 0.12] = np.nan

@@ -617,6 +617,10 @@ class Finding:
         A sentence that explains the finding.
     rows : tuple of int, default ()
         Up to ``max_examples`` (5 by default) example rows, as 0-based positions.
+    lower, upper : float, default NaN
+        One-sided confidence bounds, each at the ``leakage_confidence`` level, of the
+        out-of-sample score of a ``target_leakage`` finding (``value`` is the in-sample
+        score); NaN for the other checks.
     """
 
     check: str
@@ -626,6 +630,8 @@ class Finding:
     threshold: float
     message: str
     rows: tuple[int, ...] = ()
+    lower: float = math.nan
+    upper: float = math.nan
 
     def to_dict(self) -> dict[str, Any]:
         """The finding as a JSON-safe dict.
@@ -644,6 +650,8 @@ class Finding:
                 "threshold": self.threshold,
                 "message": self.message,
                 "rows": list(self.rows),
+                "lower": self.lower,
+                "upper": self.upper,
             }
         )
 
@@ -750,6 +758,8 @@ class QualityReport(Exportable):
                 threshold=nan_if_none(f["threshold"]),
                 message=f["message"],
                 rows=tuple(int(r) for r in f["rows"]),
+                lower=nan_if_none(f.get("lower")),
+                upper=nan_if_none(f.get("upper")),
             )
             for f in data["findings"]
         ]
@@ -770,11 +780,11 @@ class QualityReport(Exportable):
         -------
         pandas.DataFrame
             Columns ``check``, ``column``, ``severity``, ``value``, ``threshold``,
-            ``message`` and ``rows``.
+            ``message``, ``rows``, ``lower`` and ``upper``.
         """
         import pandas as pd
 
-        columns = ["check", "column", "severity", "value", "threshold", "message", "rows"]
+        columns = ["check", "column", "severity", "value", "threshold", "message", "rows", "lower", "upper"]
         return pd.DataFrame([[getattr(f, c) for c in columns] for f in self.findings], columns=columns)
 
     def summary(self) -> str:
@@ -838,7 +848,8 @@ def check(
     fail_on : str, default 'error'
         The least severe finding that makes ``passed`` False: ``"error"`` or ``"warning"``.
     thresholds : Mapping[str, Any], optional
-        Overrides of the check thresholds, by name (see
+        Overrides of the check thresholds and of the target-leakage check's settings
+        (``leakage_decision``, ``leakage_confidence``, ``leakage_exclude``), by name (see
         [`default_thresholds`][assay.quality.default_thresholds]); the others keep their
         defaults.
     histogram_bins : int, default 20
@@ -863,7 +874,8 @@ def check(
     InvalidInputError
         ``fail_on`` is not 'error' or 'warning'; ``target`` names no column or has the
         wrong length; a rule or threshold has an unknown key or a value out of range (the
-        message names the key); ``histogram_bins`` or ``n_jobs`` is out of range.
+        message names the key), or ``leakage_exclude`` names a column not in ``data``;
+        ``histogram_bins`` or ``n_jobs`` is out of range.
     ResourceLimitError
         ``histogram_bins`` or the ``leakage_bins`` threshold is above 2**20.
 
@@ -877,7 +889,8 @@ def check(
     ...     "churned": np.array([0, 1, 0, 1, 0, 1]),
     ... }
     >>> rules = {"age": {"min": 18, "max": 60}}
-    >>> report = quality.check(data, target="churned", rules=rules, thresholds={"leakage_min_support": 2})
+    >>> thresholds = {"leakage_min_support": 2, "leakage_decision": "point"}  # 6 rows: too few for the bound
+    >>> report = quality.check(data, target="churned", rules=rules, thresholds=thresholds)
     >>> report.passed
     False
     >>> [(f.check, f.column) for f in report.by_severity("error")]
@@ -933,8 +946,12 @@ def default_thresholds() -> dict[str, Any]:
         Threshold name to default value: rates and shares in [0, 1] (``missing_warning``,
         ``missing_error``, ``near_constant``, ``high_cardinality_ratio``, ``outlier_rate``,
         ``imbalance_below``, ``leakage``), the outlier cut-offs ``outlier_iqr_k`` and
-        ``outlier_mad_z``, and integer counts (``high_cardinality``,
-        ``leakage_min_support``, ``leakage_bins``, ``max_examples``).
+        ``outlier_mad_z``, integer counts (``high_cardinality``, ``leakage_min_support``,
+        ``leakage_bins``, ``max_examples``), and the target-leakage decision:
+        ``leakage_decision`` (``"bound"``: a finding when the lower confidence bound of the
+        out-of-sample score reaches ``leakage``; ``"point"``: when the in-sample score
+        does), ``leakage_confidence`` (the level of that bound, in (0, 1)) and
+        ``leakage_exclude`` (a list of columns the leakage check does not test).
 
     Examples
     --------
@@ -942,9 +959,13 @@ def default_thresholds() -> dict[str, Any]:
     >>> thresholds = quality.default_thresholds()
     >>> thresholds["missing_warning"], thresholds["outlier_iqr_k"]
     (0.05, 1.5)
+    >>> thresholds["leakage_decision"], thresholds["leakage_confidence"], thresholds["leakage_exclude"]
+    ('bound', 0.95, [])
     """
     options = _core_quality.CheckOptions()
-    return {name: getattr(options, name) for name in _threshold_names()}
+    defaults = {name: getattr(options, name) for name in _threshold_names()}
+    defaults["leakage_decision"] = options.leakage_decision.name
+    return defaults
 
 
 def _threshold_names() -> list[str]:
@@ -953,7 +974,8 @@ def _threshold_names() -> list[str]:
 
 def _check_options(thresholds: Mapping[str, Any] | None) -> _core_quality.CheckOptions:
     """CheckOptions from the user's overrides: known keys only, integers for the counts,
-    finite numbers in range for the rest (the core's validate() states the ranges)."""
+    finite numbers in range for the rest (the core's validate() states the ranges), a
+    decision name and a list of column names for the leakage check."""
     options = _core_quality.CheckOptions()
     if thresholds is None:
         return options
@@ -965,6 +987,12 @@ def _check_options(thresholds: Mapping[str, Any] | None) -> _core_quality.CheckO
     for key, value in thresholds.items():
         if key not in known:
             raise InvalidInputError(f"thresholds: unknown key {key!r}; known keys: {', '.join(known)}")
+        if key == "leakage_decision":
+            options.leakage_decision = _leakage_decision(value)
+            continue
+        if key == "leakage_exclude":
+            options.leakage_exclude = _column_names(value, f"thresholds['{key}']")
+            continue
         integer = isinstance(getattr(options, key), int)
         if integer and isinstance(value, float) and value.is_integer():
             value = int(value)  # 50.0 from a config file
@@ -985,6 +1013,22 @@ def _check_options(thresholds: Mapping[str, Any] | None) -> _core_quality.CheckO
     return options
 
 
+def _leakage_decision(value: Any) -> _core_quality.LeakageDecision:
+    names = list(_core_quality.LeakageDecision.__members__)
+    if not isinstance(value, str) or value not in names:
+        raise InvalidInputError(f"thresholds['leakage_decision']: expected one of {names}, got {_shown(value)}")
+    return _core_quality.LeakageDecision[value]
+
+
+def _column_names(value: Any, where: str) -> list[str]:
+    if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
+        raise InvalidTypeError(f"{where}: expected a list of column names, got {type(value).__name__}")
+    bad = [v for v in value if not isinstance(v, str)]
+    if bad:
+        raise InvalidTypeError(f"{where}: column names must be strings, got {_shown(bad[0])}")
+    return list(value)
+
+
 def _is_threshold_number(value: Any, integer: bool) -> bool:
     """An integer (Python or numpy) for a count threshold, any real number otherwise; never a bool."""
     return not isinstance(value, bool) and isinstance(value, numbers.Integral if integer else numbers.Real)
@@ -998,7 +1042,9 @@ def _unused_name(frame: Frame, name: str) -> str:
 
 
 def _finding(f: Any) -> Finding:
-    return Finding(f.check, f.column or None, f.severity.name, f.value, f.threshold, f.message, tuple(f.rows))
+    return Finding(
+        f.check, f.column or None, f.severity.name, f.value, f.threshold, f.message, tuple(f.rows), f.lower, f.upper
+    )
 
 
 def _rules(

@@ -148,7 +148,15 @@ void bind_quality(py::module_& m) {
       .def_readwrite("value", &quality::Finding::value)
       .def_readwrite("threshold", &quality::Finding::threshold)
       .def_readwrite("message", &quality::Finding::message)
-      .def_readwrite("rows", &quality::Finding::rows);
+      .def_readwrite("rows", &quality::Finding::rows)
+      .def_readwrite("lower", &quality::Finding::lower)
+      .def_readwrite("upper", &quality::Finding::upper);
+
+  py::native_enum<quality::LeakageDecision>(m, "LeakageDecision", "enum.Enum",
+                                            "What the target-leakage check compares with its threshold.")
+      .value("bound", quality::LeakageDecision::bound)
+      .value("point", quality::LeakageDecision::point)
+      .finalize();
 
   using quality::CheckOptions;
   py::class_<CheckOptions>(m, "CheckOptions")
@@ -165,6 +173,9 @@ void bind_quality(py::module_& m) {
       .def_readwrite("leakage", &CheckOptions::leakage)
       .def_readwrite("leakage_min_support", &CheckOptions::leakage_min_support)
       .def_readwrite("leakage_bins", &CheckOptions::leakage_bins)
+      .def_readwrite("leakage_decision", &CheckOptions::leakage_decision)
+      .def_readwrite("leakage_confidence", &CheckOptions::leakage_confidence)
+      .def_readwrite("leakage_exclude", &CheckOptions::leakage_exclude)
       .def_readwrite("max_examples", &CheckOptions::max_examples);
 
   m.def("validate_check_options", [](const CheckOptions& o) { quality::validate(o); }, py::arg("options"));

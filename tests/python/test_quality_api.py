@@ -22,7 +22,17 @@ def test_report_exports(demo, tmp_path):
     json.dumps(state, allow_nan=False)
     assert state["passed"] is False and state["counts"]["error"] >= 2
     frame = report.to_frame()
-    assert list(frame.columns) == ["check", "column", "severity", "value", "threshold", "message", "rows"]
+    assert list(frame.columns) == [
+        "check",
+        "column",
+        "severity",
+        "value",
+        "threshold",
+        "message",
+        "rows",
+        "lower",
+        "upper",
+    ]
     assert len(frame) == len(report.findings)
     assert frame["severity"].iloc[0] == "error"  # most severe first
     page = report.to_html(tmp_path / "r.html")

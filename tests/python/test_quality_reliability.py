@@ -766,7 +766,9 @@ def test_leakage_with_many_categories_and_many_classes():
     f, y = rng.integers(0, 3000, 6000).astype(str), rng.integers(0, 2000, 6000).astype(str)
     found = [
         x
-        for x in quality.check({"f": f}, target=y, thresholds={"leakage": 0, "leakage_min_support": 2}).findings
+        for x in quality.check(
+            {"f": f}, target=y, thresholds={"leakage": 0, "leakage_min_support": 2, "leakage_decision": "point"}
+        ).findings
         if x.check == "target_leakage"
     ]
     table = pd.crosstab(f, y)

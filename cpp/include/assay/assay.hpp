@@ -3,6 +3,7 @@
 #include "assay/common/error.hpp"
 #include "assay/common/finite_math.hpp"
 #include "assay/common/hash.hpp"
+#include "assay/common/intervals.hpp"
 #include "assay/common/limits.hpp"
 #include "assay/common/parallel.hpp"
 #include "assay/common/progress.hpp"

@@ -9,10 +9,12 @@
 #include <sstream>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
 
 #include "assay/common/error.hpp"
 #include "assay/common/finite_math.hpp"
 #include "assay/common/hash.hpp"
+#include "assay/common/intervals.hpp"
 #include "assay/common/parallel.hpp"
 #include "assay/common/sort.hpp"
 #include "profile_detail.hpp"
@@ -57,6 +59,14 @@ void validate(const CheckOptions& o) {
   at_least("leakage_min_support", o.leakage_min_support, 1);
   at_least("leakage_bins", o.leakage_bins, 1);
   at_least("max_examples", o.max_examples, 0);
+  if (!(o.leakage_confidence > 0.0 && o.leakage_confidence < 1.0)) {
+    std::ostringstream out;
+    out << "leakage_confidence must lie in (0, 1), got " << o.leakage_confidence;
+    throw InvalidArgument(out.str());
+  }
+  if (o.leakage_decision != LeakageDecision::bound && o.leakage_decision != LeakageDecision::point) {
+    throw InvalidArgument("leakage_decision must be bound or point");
+  }
   if (o.leakage_bins > kMaxLeakageBins) {
     throw ResourceLimit("leakage_bins = " + std::to_string(o.leakage_bins) + " is beyond the limit of " +
                         std::to_string(kMaxLeakageBins));
@@ -184,66 +194,125 @@ Target encode_target(const ColumnView& column) {
   return t;
 }
 
-// How well one feature, cut into bins, predicts the target alone: for classes the
-// accuracy of predicting each bin's majority class, rescaled so that 0 is the
-// overall majority's accuracy and 1 is perfect; for regression the correlation ratio
-// (eta squared) of the bin means. Bins with fewer than min_support rows are pooled and
-// predicted by the overall majority / mean, so that identifier-like features with one
-// row per value do not look predictive.
-double predictive_power(const Target& target, const std::vector<std::int32_t>& bins, std::size_t n_bins,
-                        std::int64_t min_support) {
-  if (target.valid < 2) return std::numeric_limits<double>::quiet_NaN();
-  if (target.classification) {
-    const std::size_t k = target.class_counts.size();
-    if (k < 2) return std::numeric_limits<double>::quiet_NaN();
-    const auto majority = static_cast<std::size_t>(
-        std::max_element(target.class_counts.begin(), target.class_counts.end()) - target.class_counts.begin());
-    std::int64_t correct = 0;
-    // A dense bins x classes table when it is small; otherwise (many categories and many
-    // classes, up to rows x rows cells) the (bin, class) pairs that occur, sorted.
-    const bool dense = n_bins <= (std::size_t{1} << 22) / k || n_bins * k <= 8 * bins.size();
-    if (dense) {
-      std::vector<std::int64_t> counts(n_bins * k, 0);
-      for (std::size_t i = 0; i < bins.size(); ++i) {
-        if (target.classes[i] >= 0) ++counts[static_cast<std::size_t>(bins[i]) * k + target.classes[i]];
+// The (class, count) runs of one bin, classes ascending.
+struct ClassRun {
+  std::size_t cls;
+  std::int64_t count;
+};
+
+// Whether a class keeps the vote of `runs` when one of its rows is removed: its count
+// minus one beats every class before it and ties or beats every class after it (the
+// first of tied classes wins, as std::max_element).
+std::vector<char> wins_without_one(const std::vector<ClassRun>& runs) {
+  std::vector<char> wins(runs.size(), 0);
+  std::int64_t before = -1;
+  for (std::size_t r = 0; r < runs.size(); ++r) {
+    wins[r] = runs[r].count - 1 > before;
+    before = std::max(before, runs[r].count);
+  }
+  std::int64_t after = -1;
+  for (std::size_t r = runs.size(); r-- > 0;) {
+    wins[r] = wins[r] && runs[r].count - 1 >= after;
+    after = std::max(after, runs[r].count);
+  }
+  return wins;
+}
+
+// Correct predictions of one bin, in sample and leave-one-out (see LeakageScore).
+struct BinTally {
+  std::int64_t in_sample = 0, out_of_sample = 0;
+};
+
+BinTally tally_bin(const std::vector<ClassRun>& runs, std::size_t majority, const std::vector<char>& overall_wins,
+                   std::int64_t min_support) {
+  BinTally tally;
+  std::int64_t support = 0, best = 0;
+  for (const ClassRun& run : runs) {
+    support += run.count;
+    best = std::max(best, run.count);
+    if (run.cls == majority) tally.in_sample = run.count;
+  }
+  if (support >= min_support) tally.in_sample = best;
+  // Pooling is decided on all rows, as the bins are; a row alone in its bin has no other
+  // row to learn from and gets the overall vote.
+  if (support >= min_support && support >= 2) {
+    const std::vector<char> wins = wins_without_one(runs);
+    for (std::size_t r = 0; r < runs.size(); ++r) tally.out_of_sample += wins[r] ? runs[r].count : 0;
+  } else {
+    for (const ClassRun& run : runs) tally.out_of_sample += overall_wins[run.cls] ? run.count : 0;
+  }
+  return tally;
+}
+
+LeakageScore classification_score(const Target& target, const std::vector<std::int32_t>& bins, std::size_t n_bins,
+                                  std::int64_t min_support, double z) {
+  LeakageScore score;
+  const std::size_t k = target.class_counts.size();
+  if (k < 2) return score;
+  const auto majority = static_cast<std::size_t>(
+      std::max_element(target.class_counts.begin(), target.class_counts.end()) - target.class_counts.begin());
+  std::vector<ClassRun> all(k);
+  for (std::size_t c = 0; c < k; ++c) all[c] = {c, target.class_counts[c]};
+  const std::vector<char> overall_wins = wins_without_one(all);
+  BinTally total;
+  std::vector<ClassRun> runs;
+  auto add_bin = [&] {
+    const BinTally t = tally_bin(runs, majority, overall_wins, min_support);
+    total.in_sample += t.in_sample;
+    total.out_of_sample += t.out_of_sample;
+    runs.clear();
+  };
+  // A dense bins x classes table when it is small; otherwise (many categories and many
+  // classes, up to rows x rows cells) the (bin, class) pairs that occur, sorted.
+  const bool dense = n_bins <= (std::size_t{1} << 22) / k || n_bins * k <= 8 * bins.size();
+  if (dense) {
+    std::vector<std::int64_t> counts(n_bins * k, 0);
+    for (std::size_t i = 0; i < bins.size(); ++i) {
+      if (target.classes[i] >= 0) ++counts[static_cast<std::size_t>(bins[i]) * k + target.classes[i]];
+    }
+    for (std::size_t b = 0; b < n_bins; ++b) {
+      for (std::size_t c = 0; c < k; ++c) {
+        if (counts[b * k + c] > 0) runs.push_back({c, counts[b * k + c]});
       }
-      for (std::size_t b = 0; b < n_bins; ++b) {
-        const std::int64_t* row = &counts[b * k];
-        std::int64_t support = 0;
-        for (std::size_t c = 0; c < k; ++c) support += row[c];
-        correct += support >= min_support ? *std::max_element(row, row + k) : row[majority];
-      }
-    } else {
-      std::vector<std::uint64_t> keys;
-      keys.reserve(static_cast<std::size_t>(target.valid));
-      for (std::size_t i = 0; i < bins.size(); ++i) {
-        if (target.classes[i] >= 0) {
-          keys.push_back(static_cast<std::uint64_t>(bins[i]) * k + static_cast<std::uint64_t>(target.classes[i]));
-        }
-      }
-      sort_keys(keys);
-      std::size_t i = 0;
-      while (i < keys.size()) {  // one bin at a time
-        const std::uint64_t bin = keys[i] / k;
-        std::int64_t support = 0, best = 0, of_majority = 0;
-        while (i < keys.size() && keys[i] / k == bin) {
-          std::size_t j = i + 1;
-          while (j < keys.size() && keys[j] == keys[i]) ++j;
-          const auto run = static_cast<std::int64_t>(j - i);
-          support += run;
-          best = std::max(best, run);
-          if (keys[i] % k == majority) of_majority = run;
-          i = j;
-        }
-        correct += support >= min_support ? best : of_majority;
+      if (!runs.empty()) add_bin();
+    }
+  } else {
+    std::vector<std::uint64_t> keys;
+    keys.reserve(static_cast<std::size_t>(target.valid));
+    for (std::size_t i = 0; i < bins.size(); ++i) {
+      if (target.classes[i] >= 0) {
+        keys.push_back(static_cast<std::uint64_t>(bins[i]) * k + static_cast<std::uint64_t>(target.classes[i]));
       }
     }
-    const double base = static_cast<double>(target.class_counts[majority]) / static_cast<double>(target.valid);
-    const double accuracy = static_cast<double>(correct) / static_cast<double>(target.valid);
-    return (accuracy - base) / (1.0 - base);
+    sort_keys(keys);
+    std::size_t i = 0;
+    while (i < keys.size()) {  // one bin at a time
+      const std::uint64_t bin = keys[i] / k;
+      while (i < keys.size() && keys[i] / k == bin) {
+        std::size_t j = i + 1;
+        while (j < keys.size() && keys[j] == keys[i]) ++j;
+        runs.push_back({static_cast<std::size_t>(keys[i] % k), static_cast<std::int64_t>(j - i)});
+        i = j;
+      }
+      add_bin();
+    }
   }
+  const auto n = static_cast<double>(target.valid);
+  const double base = static_cast<double>(target.class_counts[majority]) / n;
+  auto rescale = [base](double accuracy) { return (accuracy - base) / (1.0 - base); };
+  score.point = rescale(static_cast<double>(total.in_sample) / n);
+  score.out_of_sample = rescale(static_cast<double>(total.out_of_sample) / n);
+  const Interval accuracy = wilson(static_cast<double>(total.out_of_sample), n, z);
+  score.lower = rescale(accuracy.low);
+  score.upper = rescale(accuracy.high);
+  return score;
+}
+
+LeakageScore regression_score(const Target& target, const std::vector<std::int32_t>& bins, std::size_t n_bins,
+                              std::int64_t min_support, double z) {
+  LeakageScore score;
   // Sums of y / scale (a power of two), so that targets near the largest double do not
-  // overflow the sums of squares; eta squared is a ratio and does not change.
+  // overflow the sums of squares; the scores are ratios and do not change.
   double max_abs = 0.0;
   for (double y : target.values) {
     if (std::isfinite(y)) max_abs = std::max(max_abs, std::abs(y));
@@ -261,13 +330,14 @@ double predictive_power(const Target& target, const std::vector<std::int32_t>& b
     ++count[b];
     total += y;
   }
-  const double mean = total / static_cast<double>(target.valid);
+  const auto n = static_cast<double>(target.valid);
+  const double mean = total / n;
   double sst = 0.0, sse = 0.0;
   for (std::size_t i = 0; i < bins.size(); ++i) {
     const double y = target.values[i] * inv;
     if (std::isfinite(y)) sst += (y - mean) * (y - mean);
   }
-  if (!(sst > 0.0)) return std::numeric_limits<double>::quiet_NaN();
+  if (!(sst > 0.0)) return score;
   for (std::size_t b = 0; b < n_bins; ++b) {
     if (count[b] == 0) continue;
     const double cb = static_cast<double>(count[b]);
@@ -276,7 +346,45 @@ double predictive_power(const Target& target, const std::vector<std::int32_t>& b
     const double centre = count[b] >= min_support ? sum[b] / cb : mean;
     sse += std::max(0.0, sum_sq[b] - 2.0 * centre * sum[b] + cb * centre * centre);
   }
-  return std::max(0.0, 1.0 - sse / sst);
+  score.point = std::max(0.0, 1.0 - sse / sst);
+  // Leave-one-out residual of row i: from its bin mean without it, or from the overall
+  // mean without it when the bin is pooled or holds no other row.
+  auto loo_residual = [&](std::size_t i, double y) {
+    const auto b = static_cast<std::size_t>(bins[i]);
+    const double cb = static_cast<double>(count[b]);
+    if (count[b] >= min_support && count[b] >= 2) return (y - sum[b] / cb) * (cb / (cb - 1.0));
+    return (y - mean) * (n / (n - 1.0));
+  };
+  double press = 0.0;
+  for (std::size_t i = 0; i < bins.size(); ++i) {
+    const double y = target.values[i] * inv;
+    if (std::isfinite(y)) press += loo_residual(i, y) * loo_residual(i, y);
+  }
+  const double ratio = press / sst;  // mean(a) / mean(d)
+  score.out_of_sample = 1.0 - ratio;
+  // se of the ratio by the delta method, on (a_i - R d_i) / mean(d) so that no fourth
+  // power of y is formed.
+  const double mean_d = sst / n;
+  double spread = 0.0;
+  for (std::size_t i = 0; i < bins.size(); ++i) {
+    const double y = target.values[i] * inv;
+    if (!std::isfinite(y)) continue;
+    const double e = loo_residual(i, y), d = y - mean;
+    const double t = (e * e - ratio * d * d) / mean_d;
+    spread += t * t;
+  }
+  const double se = std::sqrt(spread / (n - 1.0) / n);
+  score.lower = score.out_of_sample - z * se;
+  score.upper = std::min(1.0, score.out_of_sample + z * se);
+  return score;
+}
+
+// See LeakageScore; z is the normal quantile of the bounds' level.
+LeakageScore score_leakage(const Target& target, const std::vector<std::int32_t>& bins, std::size_t n_bins,
+                           std::int64_t min_support, double z) {
+  if (target.valid < 2) return {};
+  return target.classification ? classification_score(target, bins, n_bins, min_support, z)
+                               : regression_score(target, bins, n_bins, min_support, z);
 }
 
 // Everything the column checks learn from one column.
@@ -374,17 +482,23 @@ void check_outliers(const ColumnView& column, const NumericProfile& p, const det
 
 void check_leakage(const std::string& name, const Target& target, const std::vector<std::int32_t>& bins,
                    std::size_t n_bins, const CheckOptions& o, std::vector<Finding>& out) {
-  const double power = predictive_power(target, bins, n_bins, o.leakage_min_support);
-  if (!(power >= o.leakage)) return;
+  const double z = normal_quantile(o.leakage_confidence);
+  const LeakageScore score = score_leakage(target, bins, n_bins, o.leakage_min_support, z);
+  const double decided = o.leakage_decision == LeakageDecision::bound ? score.lower : score.point;
+  if (!(decided >= o.leakage)) return;
   out.push_back({"target_leakage",
                  name,
                  Severity::error,
-                 power,
+                 score.point,
                  o.leakage,
-                 std::string("this column alone predicts the target (") +
-                     (target.classification ? "majority-class accuracy above baseline" : "correlation ratio") + " " +
-                     format_number(power) + "): check that it is not derived from the target",
-                 {}});
+                 "this column alone predicts the target: score " + format_number(score.point) + " (" +
+                     format_number(100.0 * o.leakage_confidence) + "% lower bound " + format_number(score.lower) +
+                     " out of sample; " +
+                     (target.classification ? "majority-class accuracy above baseline" : "R^2 of the bin means") +
+                     "): check that it is not derived from the target",
+                 {},
+                 score.lower,
+                 score.upper});
 }
 
 // Bins of a numeric column for the leakage check: quantile bins, missing last.
@@ -406,6 +520,14 @@ std::vector<std::int32_t> numeric_bins(const ColumnView& column, const detail::S
                   : static_cast<std::int32_t>(std::upper_bound(edges.begin(), edges.end(), x) - edges.begin());
   }
   return bins;
+}
+
+// Bins of a categorical column for the leakage check: one per label, missing last.
+std::pair<std::vector<std::int32_t>, std::size_t> category_bins(const ColumnView& column) {
+  std::vector<std::int32_t> bins(column.codes.begin(), column.codes.end());
+  const auto missing_bin = static_cast<std::int32_t>(column.labels.size());
+  for (auto& b : bins) b = b < 0 ? missing_bin : b;
+  return {std::move(bins), column.labels.size() + 1};
 }
 
 std::string join_labels(const std::vector<std::string>& labels, std::size_t limit) {
@@ -807,6 +929,27 @@ void apply_rule(const TableView& data, const TableProfile& profile, const Column
 
 }  // namespace
 
+LeakageScore leakage_score(const ColumnView& feature, const ColumnView& target, const CheckOptions& o) {
+  validate(o);
+  if (feature.size() != target.size()) {
+    throw InvalidArgument("feature '" + feature.name + "' has " + std::to_string(feature.size()) +
+                          " rows but target '" + target.name + "' has " + std::to_string(target.size()));
+  }
+  if (!feature.is_numeric()) validate_codes(feature);
+  if (!target.is_numeric()) validate_codes(target);
+  const Target encoded = encode_target(target);
+  const double z = normal_quantile(o.leakage_confidence);
+  if (feature.is_numeric()) {
+    NonMissingSorter sorter;
+    const detail::SortedColumn sorted = detail::sort_column(feature, sorter);
+    std::size_t n_bins = 0;
+    const auto bins = numeric_bins(feature, sorted, o.leakage_bins, n_bins);
+    return score_leakage(encoded, bins, n_bins, o.leakage_min_support, z);
+  }
+  const auto [bins, n_bins] = category_bins(feature);
+  return score_leakage(encoded, bins, n_bins, o.leakage_min_support, z);
+}
+
 CheckResult check(const TableView& data, const std::string& target_name, const TableView* reference,
                   const std::vector<ColumnRule>& rules, const CheckOptions& o, const ProfileOptions& profile_options,
                   int n_jobs, const Progress& progress) {
@@ -823,6 +966,12 @@ CheckResult check(const TableView& data, const std::string& target_name, const T
     if (target_index < 0) throw InvalidArgument("target column '" + target_name + "' is not in the data");
     target = encode_target(data.column(static_cast<std::size_t>(target_index)));
   }
+  std::vector<char> leakage_excluded(data.n_columns(), 0);
+  for (const std::string& name : o.leakage_exclude) {
+    const std::ptrdiff_t j = data.find(name);
+    if (j < 0) throw InvalidArgument("leakage_exclude: no column '" + name + "' in the data");
+    leakage_excluded[static_cast<std::size_t>(j)] = 1;
+  }
 
   // Per column, in parallel: profile, then the checks that read the sorted column.
   const std::size_t n_columns = data.n_columns();
@@ -836,6 +985,7 @@ CheckResult check(const TableView& data, const std::string& target_name, const T
     const ColumnView& column = data.column(static_cast<std::size_t>(j));
     auto& findings = reports[static_cast<std::size_t>(j)].findings;
     const bool is_target = j == target_index;
+    const bool test_leakage = target.present && !is_target && !leakage_excluded[static_cast<std::size_t>(j)];
     if (column.is_numeric()) {
       const detail::SortedColumn sorted =
           detail::sort_column(column, sorters[static_cast<std::size_t>(omp_get_thread_num())]);
@@ -850,7 +1000,7 @@ CheckResult check(const TableView& data, const std::string& target_name, const T
              first_rows(column.size(), o.max_examples, [&](std::size_t i) { return std::isinf(column.values[i]); })});
       }
       if (!is_target) check_outliers(column, p, sorted, o, findings);
-      if (target.present && !is_target) {
+      if (test_leakage) {
         std::size_t n_bins = 0;
         const auto bins = numeric_bins(column, sorted, o.leakage_bins, n_bins);
         check_leakage(column.name, target, bins, n_bins, o, findings);
@@ -861,11 +1011,9 @@ CheckResult check(const TableView& data, const std::string& target_name, const T
       check_missing(column, p.count, p.missing, o, findings);
       check_constant(column.name, p.count - p.missing, p.distinct, p.values, o, findings);
       check_categorical(column, p, o, findings);
-      if (target.present && !is_target) {
-        std::vector<std::int32_t> bins(column.codes.begin(), column.codes.end());
-        const auto missing_bin = static_cast<std::int32_t>(column.labels.size());
-        for (auto& b : bins) b = b < 0 ? missing_bin : b;
-        check_leakage(column.name, target, bins, column.labels.size() + 1, o, findings);
+      if (test_leakage) {
+        const auto [bins, n_bins] = category_bins(column);
+        check_leakage(column.name, target, bins, n_bins, o, findings);
       }
       // Identifier-like columns are new in every batch by nature: no unseen-category finding.
       if (reference != nullptr && !is_high_cardinality(p, o)) {

@@ -105,6 +105,12 @@ class Finding(_Pybind11Object):
     threshold: float
     message: str
     rows: list[int]
+    lower: float
+    upper: float
+
+class LeakageDecision(_NativeEnum, enum.Enum):
+    bound = 0
+    point = 1
 
 class CheckOptions(_Pybind11Object):
     def __init__(self) -> None: ...
@@ -120,6 +126,9 @@ class CheckOptions(_Pybind11Object):
     leakage: float
     leakage_min_support: int
     leakage_bins: int
+    leakage_decision: LeakageDecision
+    leakage_confidence: float
+    leakage_exclude: list[str]
     max_examples: int
 
 def validate_check_options(options: CheckOptions) -> None: ...

@@ -1,6 +1,7 @@
 #pragma once
 // Analytic confidence intervals for rates and their comparisons.
-//  - Wilson score interval for a proportion x/n (Wilson 1927).
+//  - Wilson score interval for a proportion x/n (Wilson 1927), and the normal quantile:
+//    in common/intervals.hpp, which the quality engine shares.
 //  - Newcombe's hybrid score interval for a difference of proportions p1 - p2, built
 //    from the two Wilson intervals (Newcombe 1998, method 10).
 //  - Katz's log interval for a ratio of proportions p1 / p2 (Katz et al. 1978):
@@ -10,19 +11,14 @@
 // finite and positive. Valid but undefined cases give NaN bounds: n = 0 (Wilson,
 // Newcombe: no trials); x1 = 0 or x2 = 0 (Katz, whose variance has the counts in
 // denominators).
-#include <cstdint>
+#include "assay/common/intervals.hpp"
 
 namespace assay::fairness {
 
-struct Interval {
-  double low, high;
-};
+using assay::Interval;
+using assay::normal_quantile;
+using assay::wilson;
 
-// The standard normal quantile (Acklam's rational approximation, refined with one
-// Halley step on erfc; |error| < 1e-15 in double). p in (0, 1).
-double normal_quantile(double p);
-
-Interval wilson(double successes, double trials, double z);
 Interval newcombe(double x1, double n1, double x2, double n2, double z);
 Interval katz(double x1, double n1, double x2, double n2, double z);
 

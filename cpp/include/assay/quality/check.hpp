@@ -2,6 +2,7 @@
 // Data-quality checks: findings about a table, optionally with its target column and a
 // reference table (the training data), and declarative per-column rules.
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -22,7 +23,15 @@ struct Finding {
   double threshold = 0;  // what it was compared against
   std::string message;
   std::vector<std::int64_t> rows;  // example row indices (0-based)
+  // Confidence bounds when the check has them (target_leakage: of the out-of-sample
+  // score, see LeakageScore), else NaN.
+  double lower = std::numeric_limits<double>::quiet_NaN();
+  double upper = std::numeric_limits<double>::quiet_NaN();
 };
+
+// How the leakage check decides: on the lower confidence bound of the out-of-sample score
+// (bound), or on the in-sample score (point).
+enum class LeakageDecision { bound, point };
 
 // Thresholds of the built-in checks. A check reports a finding when its measured
 // value reaches the threshold (>=), or falls below it for the *_below thresholds.
@@ -39,7 +48,10 @@ struct CheckOptions {
   double leakage = 0.8;                   // predictive power of one feature for the target
   std::int64_t leakage_min_support = 10;  // smaller bins predict the overall majority / mean
   int leakage_bins = 20;
-  std::int64_t max_examples = 5;  // example rows per finding
+  LeakageDecision leakage_decision = LeakageDecision::bound;
+  double leakage_confidence = 0.95;          // level of each one-sided bound of the score
+  std::vector<std::string> leakage_exclude;  // columns the leakage check does not test
+  std::int64_t max_examples = 5;             // example rows per finding
 };
 
 // The largest leakage_bins accepted (a ResourceLimit error beyond, before allocating).
@@ -47,9 +59,51 @@ inline constexpr int kMaxLeakageBins = 1 << 20;
 
 // Throws InvalidArgument naming the field: rates and shares in [0, 1] (not NaN),
 // missing_warning <= missing_error, outlier_iqr_k >= 0 and outlier_mad_z > 0 finite,
-// high_cardinality, leakage_min_support and leakage_bins >= 1, max_examples >= 0;
-// ResourceLimit for leakage_bins beyond kMaxLeakageBins.
+// high_cardinality, leakage_min_support and leakage_bins >= 1, max_examples >= 0,
+// leakage_confidence in (0, 1), leakage_decision one of the enum's values;
+// ResourceLimit for leakage_bins beyond kMaxLeakageBins. (check() also rejects a
+// leakage_exclude name that is not a column of the data.)
 void validate(const CheckOptions& options);
+
+// The target-leakage score of one feature: how well the feature, cut into bins (numeric:
+// leakage_bins quantile bins, missing values in a bin of their own; categorical: one bin
+// per label and one for missing), predicts the target alone. Classification: the accuracy
+// of predicting each bin's majority class (ties to the class seen first), rescaled so that
+// 0 is the overall majority's accuracy and 1 is perfect; regression: R^2 of the bin means.
+// Bins with fewer than leakage_min_support rows are pooled and predicted by the overall
+// majority / mean, so that identifier-like features do not look predictive.
+//  - point: in-sample (regression: the correlation ratio eta^2, clipped at 0).
+//  - out_of_sample: the same predictor refit without each row in turn (leave-one-out),
+//    with the bins and which of them are pooled fixed from all rows (a row alone in its
+//    bin is predicted by the overall majority / mean of the others), in closed form from
+//    the per-(bin, class) counts / bin sums. Classes: a row of class c in a bin b that is
+//    not pooled is predicted correctly iff c still wins b's vote without that row (in a
+//    pooled bin: the overall vote without that row), with the same tie rule.
+//    Regression: the residual of y_i is (y_i - mean_b) n_b / (n_b - 1) (the PRESS shortcut
+//    e_i / (1 - h_ii) of a linear smoother with h_ii = 1 / n_b; Allen 1974), and the score
+//    is 1 - PRESS / SST.
+//  - lower, upper: one-sided bounds at leakage_confidence of the out-of-sample score.
+//    Classes: the Wilson score bounds (Wilson 1927) of the leave-one-out accuracy, taking
+//    the n leave-one-out outcomes as Bernoulli trials, rescaled as the score. Regression:
+//    out_of_sample -+ z se, with se from the delta method for the ratio of the means of
+//    the squared residuals a_i and squared deviations d_i (R = mean(a) / mean(d), se(R) =
+//    sd(a_i - R d_i) / (sqrt(n) mean(d)); Casella & Berger 2002, section 5.5.4); upper
+//    capped at 1. Leave-one-out outcomes are not independent (Bengio & Grandvalet 2004),
+//    so the bounds are approximate.
+// The target holds classes when it is categorical or numeric with at most 20 distinct
+// integer values, else it is a regression target. NaN scores when the target has fewer than two valid values, one
+// class, or no variance.
+struct LeakageScore {
+  double point = std::numeric_limits<double>::quiet_NaN();
+  double out_of_sample = std::numeric_limits<double>::quiet_NaN();
+  double lower = std::numeric_limits<double>::quiet_NaN();
+  double upper = std::numeric_limits<double>::quiet_NaN();
+};
+
+// The score of `feature` for `target` (rows with a missing target are left out), with the
+// options' leakage_bins, leakage_min_support and leakage_confidence. Throws InvalidArgument
+// when the columns differ in length, a code is out of range, or the options are invalid.
+LeakageScore leakage_score(const ColumnView& feature, const ColumnView& target, const CheckOptions& options = {});
 
 // A declarative rule for one column; unset fields are not checked.
 struct ColumnRule {
