@@ -43,7 +43,7 @@ from ._util import json_safe, n_jobs_arg
 from .errors import AssayError, CorruptedStateError, InvalidInputError, InvalidTypeError, ResourceLimitError
 from .typing import ArrayLike, NJobs, Progress, TableLike
 
-__all__ = ["profile", "check", "Profile", "QualityReport", "Finding", "RULE_KEYS", "SEVERITIES"]
+__all__ = ["profile", "check", "leakage_scores", "Profile", "QualityReport", "Finding", "RULE_KEYS", "SEVERITIES"]
 
 PROFILE_QUANTILES: tuple[float, ...] = tuple(_core_quality.PROFILE_QUANTILES)
 """The probabilities at which a numeric column profile gives quantiles (0.01 to 0.99)."""
@@ -900,21 +900,7 @@ def check(
         raise InvalidInputError(f"fail_on must be 'warning' or 'error', got {fail_on!r}")
     options = _check_options(thresholds)
     profile_options = _profile_options(histogram_bins, 64)
-    frame = as_frame(data)
-    target_name = ""
-    if target is not None:
-        if isinstance(target, (int, np.integer)) and not isinstance(target, (bool, np.bool_)) and str(target) in frame:
-            target_name = str(target)  # a non-string column name, as the frame names it
-        elif isinstance(target, str) and target in frame:
-            target_name = target
-        elif isinstance(target, str):
-            raise InvalidInputError(f"target: no column '{target}' in data")
-        else:
-            target_name = _unused_name(frame, getattr(target, "name", None) or "target")
-            column = as_column(target, name=target_name, argument="target")
-            if len(column) != frame.n_rows:
-                raise InvalidInputError(f"target has {len(column)} values but data has {frame.n_rows} rows")
-            frame = frame.with_column(column)
+    frame, target_name = _with_target(as_frame(data), target)
     reference_frame = as_frame(reference, argument="reference") if reference is not None else None
     core_rules, python_findings = _rules(rules, frame)
     python_findings += _mixed_type_findings(frame)
@@ -970,6 +956,86 @@ def default_thresholds() -> dict[str, Any]:
 
 def _threshold_names() -> list[str]:
     return [n for n in dir(_core_quality.CheckOptions) if not n.startswith("_")]
+
+
+def _with_target(frame: Frame, target: str | ArrayLike | None) -> tuple[Frame, str]:
+    """The frame with the target among its columns, and the target's name ("" without one):
+    a column name of ``frame``, or values added as a column under an unused name."""
+    if target is None:
+        return frame, ""
+    if isinstance(target, (int, np.integer)) and not isinstance(target, (bool, np.bool_)) and str(target) in frame:
+        return frame, str(target)  # a non-string column name, as the frame names it
+    if isinstance(target, str) and target in frame:
+        return frame, target
+    if isinstance(target, str):
+        raise InvalidInputError(f"target: no column '{target}' in data")
+    name = _unused_name(frame, getattr(target, "name", None) or "target")
+    column = as_column(target, name=name, argument="target")
+    if len(column) != frame.n_rows:
+        raise InvalidInputError(f"target has {len(column)} values but data has {frame.n_rows} rows")
+    return frame.with_column(column), name
+
+
+def leakage_scores(
+    data: TableLike,
+    target: str | ArrayLike,
+    *,
+    thresholds: Mapping[str, Any] | None = None,
+    n_jobs: NJobs = None,
+) -> dict[str, dict[str, float]]:
+    """The target-leakage score of every feature, flagged or not, with its confidence bounds.
+
+    The numbers the ``target_leakage`` check of [`check`][assay.quality.check] compares with
+    its threshold (see its definition in the data-quality guide), for every column of
+    ``data`` but the target: an audit gates on them, and a user can see how close a feature
+    comes to being flagged.
+
+    Parameters
+    ----------
+    data : TableLike
+        The features (and the target, when ``target`` names a column).
+    target : str or ArrayLike
+        The target: a column name of ``data`` or one value per row.
+    thresholds : Mapping[str, Any], optional
+        ``leakage_bins``, ``leakage_min_support`` and ``leakage_confidence`` as in
+        [`check`][assay.quality.check]; the other keys are accepted and not used.
+    n_jobs : NJobs, optional
+        Threads (over columns); the scores do not depend on it.
+
+    Returns
+    -------
+    dict
+        Feature name to ``{"score", "out_of_sample", "lower", "upper"}``: the in-sample
+        score, the leave-one-out score and its one-sided lower and upper bounds, each at the
+        ``leakage_confidence`` level; NaN when undefined (a target of one class).
+
+    Raises
+    ------
+    InvalidInputError
+        ``target`` names no column, has another length than ``data``, or a threshold is
+        out of range (the message names the key).
+    InvalidTypeError
+        ``data`` is not a table, or a threshold has the wrong type.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from assay import quality
+    >>> rng = np.random.default_rng(0)
+    >>> y = rng.integers(0, 2, 300)
+    >>> data = {"copy": y.astype(float), "noise": rng.normal(size=300), "y": y}
+    >>> scores = quality.leakage_scores(data, "y")
+    >>> round(scores["copy"]["score"], 3), bool(scores["copy"]["lower"] > 0.9), bool(scores["noise"]["lower"] < 0.2)
+    (1.0, True, True)
+    """
+    frame, target_name = _with_target(as_frame(data), target)
+    pairs = _core_quality.leakage_scores(
+        frame.core_columns(), target_name, _check_options(thresholds), n_jobs_arg(n_jobs)
+    )
+    return {
+        name: {"score": s.point, "out_of_sample": s.out_of_sample, "lower": s.lower, "upper": s.upper}
+        for name, s in pairs
+    }
 
 
 def _check_options(thresholds: Mapping[str, Any] | None) -> _core_quality.CheckOptions:

@@ -213,6 +213,22 @@ void bind_quality(py::module_& m) {
       py::arg("columns"), py::arg("target"), py::arg("reference"), py::arg("rules"), py::arg("options"),
       py::arg("profile_options"), py::arg("n_jobs"), py::arg("progress"));
 
+  py::class_<quality::LeakageScore>(m, "LeakageScore")
+      .def_readonly("point", &quality::LeakageScore::point)
+      .def_readonly("out_of_sample", &quality::LeakageScore::out_of_sample)
+      .def_readonly("lower", &quality::LeakageScore::lower)
+      .def_readonly("upper", &quality::LeakageScore::upper);
+
+  m.def(
+      "leakage_scores",
+      [](const py::list& columns, const std::string& target, const CheckOptions& options, int n_jobs) {
+        Table data = to_table(columns);
+        py::gil_scoped_release release;
+        return quality::leakage_scores(data.view, target, options, n_jobs);
+      },
+      py::arg("columns"), py::arg("target"), py::arg("options"), py::arg("n_jobs"),
+      "The target-leakage score of every column but the target: (name, LeakageScore) pairs.");
+
   m.def("label_variants", &quality::label_variants, py::arg("labels"),
         "Groups of labels that differ only in case or whitespace.");
 }

@@ -103,6 +103,10 @@ BAD_CALLS: dict[str, list[Callable[[], Any]]] = {
         lambda: quality.Profile.from_json("{not json"),
         lambda: quality.Profile.from_json(json.dumps({})),
     ],
+    "quality.leakage_scores": [
+        lambda: quality.leakage_scores(X, "nope"),
+        lambda: quality.leakage_scores({"a": [1.0, 2.0], "y": [0, 1]}, "y", thresholds={"leakage_confidence": 2}),
+    ],
     "datasets.make_quality_demo": [lambda: assay.datasets.make_quality_demo(n_rows=-5)],
     "datasets.make_audit_demo": [lambda: assay.datasets.make_audit_demo(n_rows=10)],
     # drift: tests and distances

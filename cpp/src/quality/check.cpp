@@ -950,6 +950,23 @@ LeakageScore leakage_score(const ColumnView& feature, const ColumnView& target, 
   return score_leakage(encoded, bins, n_bins, o.leakage_min_support, z);
 }
 
+std::vector<std::pair<std::string, LeakageScore>> leakage_scores(const TableView& table, const std::string& target_name,
+                                                                 const CheckOptions& o, int n_jobs) {
+  validate(o);
+  const std::ptrdiff_t target = table.find(target_name);
+  if (target < 0) throw InvalidArgument("target '" + target_name + "' is not a column of the table");
+  std::vector<std::pair<std::string, LeakageScore>> scores;
+  for (std::size_t j = 0; j < table.n_columns(); ++j) {
+    if (static_cast<std::ptrdiff_t>(j) != target) scores.emplace_back(table.column(j).name, LeakageScore{});
+  }
+  const ColumnView& target_column = table.column(static_cast<std::size_t>(target));
+  parallel_for(static_cast<std::ptrdiff_t>(scores.size()), resolve_threads(n_jobs), [&](std::ptrdiff_t i) {
+    auto& [name, score] = scores[static_cast<std::size_t>(i)];
+    score = leakage_score(table.column(static_cast<std::size_t>(table.find(name))), target_column, o);
+  });
+  return scores;
+}
+
 CheckResult check(const TableView& data, const std::string& target_name, const TableView* reference,
                   const std::vector<ColumnRule>& rules, const CheckOptions& o, const ProfileOptions& profile_options,
                   int n_jobs, const Progress& progress) {

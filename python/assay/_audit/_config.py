@@ -633,9 +633,9 @@ class QualityConfig:
         By quality check name (``missing``, ``target_leakage``, ...).
     rules : mapping of str to mapping
         Column rules for :func:`assay.quality.check`.
-    n_boot : int
-        Replicates of the leakage score's interval.
     confidence_level : float
+        The level of the target-leakage score's one-sided bounds (quality's
+        ``leakage_confidence``).
     gates : tuple of Gate
         The section's ``gates:`` list.
     """
@@ -643,7 +643,6 @@ class QualityConfig:
     enabled: bool
     checks: Mapping[str, CheckConfig]
     rules: Mapping[str, Mapping[str, Any]]
-    n_boot: int
     confidence_level: float
     gates: tuple[Gate, ...]
 

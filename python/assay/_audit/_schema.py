@@ -726,8 +726,9 @@ def _section_settings(section: str) -> dict[str, Any]:
                 "max_missing": _SHARE,
             },
         }
+        # The leakage score's bounds are closed-form (quality's leakage_confidence): no replicates.
         return {
-            **intervals,
+            "confidence_level": intervals["confidence_level"],
             "rules": {
                 "type": "object",
                 "default": {},

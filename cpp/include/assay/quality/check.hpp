@@ -105,6 +105,13 @@ struct LeakageScore {
 // when the columns differ in length, a code is out of range, or the options are invalid.
 LeakageScore leakage_score(const ColumnView& feature, const ColumnView& target, const CheckOptions& options = {});
 
+// The leakage score of every column of `table` but the target `target_name`, in table
+// order, computed over the columns on n_jobs threads (the same numbers for any n_jobs):
+// what the check compares with its threshold, for every feature, flagged or not (an
+// audit's gates test each one). Throws InvalidArgument when `target_name` is not a column.
+std::vector<std::pair<std::string, LeakageScore>> leakage_scores(const TableView& table, const std::string& target_name,
+                                                                 const CheckOptions& options = {}, int n_jobs = 0);
+
 // A declarative rule for one column; unset fields are not checked.
 struct ColumnRule {
   std::string column;

@@ -6,12 +6,14 @@ column's value. The values come from the finding where the engine made one, and 
 from the report's profile (missing, constant, near-constant, infinite values, high
 cardinality, class shares) or from vectorised numpy on the column with the profile's
 quartiles (outlier shares), with the engine's definitions, so that a flagged column's value
-is its finding's. Leakage scores and their intervals come from :mod:`._leakage`.
+is its finding's. Leakage scores and their bounds are the engine's
+(:func:`assay.quality.leakage_scores`) for every feature, flagged or not.
 
 ``Audit.sections["quality"]``: per dataset (``"reference"``, ``"current"``) the engine's
 report (``passed``, ``n_rows``, ``n_columns``, ``counts``, ``findings``, ``inputs``) and the
 profile of every column (``columns``: name to the statistics of ``assay.quality.profile``);
-``leakage``: per feature ``{feature, score, lower, upper, note}`` (reference and current);
+``leakage``: per feature ``{feature, score, lower, upper, note}`` (reference and current; the
+bounds are one-sided, each at ``confidence_level``);
 ``thresholds``: the engine thresholds the config set.
 """
 
@@ -28,14 +30,13 @@ from ..._frame import CATEGORICAL, Column
 from .._context import Context, SectionResult, measurement
 from .._data import Table
 from .._gates import TABLE, Measurement
-from ._leakage import leakage_scores, target_classes
 
 __all__ = ["run"]
 
 SECTION = "quality"
 
 
-def engine_thresholds(checks: Mapping[str, Any]) -> dict[str, Any]:
+def engine_thresholds(checks: Mapping[str, Any], confidence_level: float) -> dict[str, Any]:
     """The thresholds :func:`assay.quality.check` takes, from the config's checks."""
     missing = checks["missing"]
     warning = 0.05 if missing.warning_threshold is None else missing.warning_threshold
@@ -51,6 +52,8 @@ def engine_thresholds(checks: Mapping[str, Any]) -> dict[str, Any]:
         "outlier_rate": min(checks["outliers_iqr"].threshold, checks["outliers_mad"].threshold),
         "imbalance_below": checks["class_imbalance"].threshold,
         "leakage": leakage.threshold,
+        "leakage_decision": leakage.decision or "bound",
+        "leakage_confidence": confidence_level,
         "leakage_bins": int(leakage.options["bins"]),
         # The engine's smallest is 1; 0 and 1 select the same bins (an empty bin counts nothing).
         "leakage_min_support": max(1, int(leakage.options["min_support"])),
@@ -188,6 +191,31 @@ def _table_measurements(
     return out.items
 
 
+# The engine's rule: a numeric target with at most this many distinct integer values is classes.
+_MAX_INTEGER_CLASSES = 20
+
+
+def target_classes(column: Column) -> np.ndarray | None:
+    """Class codes (-1 for missing) when the engine treats the target as classes, else None."""
+    if column.kind == CATEGORICAL:
+        codes = np.asarray(column.values, dtype=np.int64)
+        present = codes[codes >= 0]
+        used = np.unique(present)
+        remap = np.full(len(column.labels or []) + 1, -1, dtype=np.int64)
+        remap[used] = np.arange(len(used))
+        return remap[codes]  # -1 indexes the last entry: missing stays -1
+    values = column.values
+    present = values[~np.isnan(values)]
+    if not np.isfinite(present).all() or (present != np.floor(present)).any():
+        return None
+    levels = np.unique(present)
+    if len(levels) > _MAX_INTEGER_CLASSES:
+        return None
+    codes = np.full(len(values), -1, dtype=np.int64)
+    codes[~np.isnan(values)] = np.searchsorted(levels, present)
+    return codes
+
+
 def _target_measurements(
     out: _Measurements, column: Column, stats: Mapping[str, Any], flagged: Mapping[tuple, float], n: int
 ) -> None:
@@ -217,7 +245,7 @@ def run(ctx: Context) -> SectionResult:
     SectionResult
     """
     config = ctx.config.quality
-    thresholds = engine_thresholds(config.checks)
+    thresholds = engine_thresholds(config.checks, config.confidence_level)
     leakage_check = config.checks["target_leakage"]
     roles = ctx.roles
     data: dict[str, Any] = {"thresholds": thresholds, "leakage": {}}
@@ -236,7 +264,9 @@ def run(ctx: Context) -> SectionResult:
             target=target,
             reference=reference,
             rules=rules or None,
-            thresholds=thresholds,
+            # Features the config excludes from the leakage check are not flagged in the report
+            # either (their scores are still measured; the gate skips them).
+            thresholds={**thresholds, "leakage_exclude": [c for c in leakage_check.exclude if c in checked]},
             n_jobs=ctx.n_jobs,
             progress=False,
         )
@@ -246,27 +276,19 @@ def run(ctx: Context) -> SectionResult:
         data[table.which] = summary
         measurements += _table_measurements(ctx, table, report, columns, thresholds, rules)
         if target is not None and leakage_check.enabled:
-            scores = leakage_scores(
-                table.frame.column(target),
-                [table.frame.column(c) for c in columns],
-                bins=thresholds["leakage_bins"],
-                min_support=thresholds["leakage_min_support"],
-                n_boot=config.n_boot,
-                confidence_level=config.confidence_level,
-                seed=ctx.config.seed,
+            scores = quality.leakage_scores(
+                table.frame.select(checked), target, thresholds=thresholds, n_jobs=ctx.n_jobs
             )
-            data["leakage"][table.which] = [vars(s) for s in scores]
-            for s in scores:
-                measurements.append(
-                    measurement(
-                        SECTION,
-                        "target_leakage",
-                        s.feature,
-                        s.score,
-                        (s.lower, s.upper),
-                        table.which,
-                        config.confidence_level,
-                        s.note,
-                    )
+            rows = []
+            for feature, s in scores.items():
+                note = "" if math.isfinite(s["score"]) else "undefined: the target has one class or no variance"
+                rows.append(
+                    {"feature": feature, "score": s["score"], "lower": s["lower"], "upper": s["upper"], "note": note}
                 )
+                interval = (s["lower"], s["upper"])
+                level = config.confidence_level
+                measurements.append(
+                    measurement(SECTION, "target_leakage", feature, s["score"], interval, table.which, level, note)
+                )
+            data["leakage"][table.which] = rows
     return SectionResult(data, measurements)
