@@ -4,8 +4,8 @@
     assay check DATA [--target COL] [--reference REF] [--rules RULES] [--fail-on LEVEL]
                      [--html PATH] [--json PATH]
     assay audit [--config FILE] [--reference REF] [--current CUR] [--target COL]
-                [--prediction COL] [--model FILE] [--sensitive COL ...] [--json PATH|-]
-                [--markdown PATH|-] [--n-jobs N]
+                [--prediction COL] [--model FILE] [--sensitive COL ...] [--html PATH]
+                [--json PATH|-] [--markdown PATH|-] [--n-jobs N]
     assay config schema | init [PATH] [--force] | validate PATH
 
 ``demo`` audits a model it trains on generated data with planted problems (it needs the
@@ -127,6 +127,9 @@ def _emit_audit(result: Any, args: argparse.Namespace) -> None:
     # Files first, so that a closed stdout (`| head`) does not lose them; the summary goes to
     # stderr when stdout carries the JSON or the markdown.
     lines = [result.summary()]
+    if args.html:
+        result.to_html(args.html)
+        lines.append(f"HTML card: {args.html}")
     for kind, path in (("JSON", args.json), ("markdown", args.markdown)):
         if path and path != "-":
             _write(result.to_json() if kind == "JSON" else result.to_markdown(), path)
@@ -212,6 +215,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     audit.add_argument("--prediction", help="the prediction column (without --model)")
     audit.add_argument("--model", help="a model file: XGBoost .json / .ubj or LightGBM .txt")
     audit.add_argument("--sensitive", action="append", help="a sensitive feature column (repeat for several)")
+    audit.add_argument("--html", help="write the model card as one self-contained HTML page")
     audit.add_argument("--json", help="write the model card as JSON (- for stdout)")
     audit.add_argument("--markdown", help="write a markdown summary for a pull request (- for stdout)")
     audit.add_argument("--n-jobs", type=int, default=None)

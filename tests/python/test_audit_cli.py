@@ -47,10 +47,9 @@ def _run(*args, cwd=None, code=None):
 
 
 def test_passing_audit_from_the_config_exits_0_and_writes_the_card(files, tmp_path, capsys):
-    json_path, markdown_path = tmp_path / "card.json", tmp_path / "card.md"
-    status = cli.main(
-        ["audit", "--config", str(files / "audit.yaml"), "--json", str(json_path), "--markdown", str(markdown_path)]
-    )
+    json_path, markdown_path, html_path = tmp_path / "card.json", tmp_path / "card.md", tmp_path / "card.html"
+    arguments = ["--json", str(json_path), "--markdown", str(markdown_path), "--html", str(html_path)]
+    status = cli.main(["audit", "--config", str(files / "audit.yaml"), *arguments])
     out = capsys.readouterr().out
     assert status == 0, out
     assert out.startswith("assay audit: PASSED")
@@ -59,6 +58,8 @@ def test_passing_audit_from_the_config_exits_0_and_writes_the_card(files, tmp_pa
     assert state["assay"]["passed"] is True
     assert Audit.from_json(json_path).to_dict() == state
     assert markdown_path.read_text(encoding="utf-8").startswith("## assay audit: PASSED")
+    page = html_path.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and "assay model card" in page
     assert state["assay"]["lineage"]["data"]["current"]["source"] == str(files / "current.parquet")
 
 

@@ -494,3 +494,37 @@ def test_missing_pandas_is_a_missing_dependency(monkeypatch):
         "quality",
         "drift",
     }
+
+
+# --- the HTML model card ----------------------------------------------------------------------
+
+
+def test_model_card_renders_in_a_browser_with_every_section(case, browser_render, tmp_path):
+    """The card works offline in a real browser: no console error, every section that ran,
+    a chart per drifted column, no external reference, a screenshot that is not blank."""
+    import io
+
+    from PIL import Image
+
+    result = case[3]
+    path = tmp_path / "card.html"
+    page_text = result.to_html(path)
+    assert path.read_text(encoding="utf-8") == page_text
+    assert "http://" not in page_text and "https://" not in page_text
+    page = browser_render(path)
+    assert page.errors == []
+    headings = page.texts("section > h2")
+    expected = ["Gates", "Data quality", "Drift", "Performance", "Fairness", "Explanations", "Lineage"]
+    for title in expected:
+        assert any(heading.startswith(title) for heading in headings), (title, headings)
+    assert page.count("svg[role=img]") >= 1 + len(result.sections["drift"]["report"]["drifted_columns"])
+    image = Image.open(io.BytesIO(page.screenshot())).convert("RGB")
+    colours = image.getcolors(maxcolors=1 << 20)
+    assert colours is not None and len(colours) > 200
+
+
+def test_model_card_from_json_renders_the_same_page(case):
+    result = case[3]
+    again = assay.Audit.from_json(result.to_json())
+    assert again.to_html() == result.to_html()  # the page shows when the audit ran, not when it was drawn
+    assert "assay-report" in result._repr_html_()

@@ -3,6 +3,7 @@ as JSON (a superset of the Model Card Toolkit's schema v0.0.2) and markdown."""
 
 from __future__ import annotations
 
+import datetime
 import json
 import math
 import os
@@ -12,8 +13,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from .. import report
 from .._util import json_safe
 from ..errors import CorruptedStateError, InvalidInputError
+from ._card import card_sections, card_tiles
 from ._config import AuditConfig, load_config
 from ._gates import GateResult, Measurement, passed
 from ._schema import SECTIONS
@@ -241,6 +244,50 @@ class Audit:
         return cls.from_dict(state)
 
     # -- summaries -------------------------------------------------------------------------
+
+    def to_html(self, path: str | os.PathLike[str] | None = None) -> str:
+        """The model card as one self-contained HTML page (styles, scripts and charts inline).
+
+        It works offline and prints readably: summary tiles (verdict, gates failed, rows, share
+        of drifted features, lowest selection-rate ratio, performance change), the gate table,
+        a section per engine that ran (reference-vs-current distributions, fairness charts with
+        intervals, SHAP importance and beeswarm), skipped sections, and the lineage with the
+        configuration that produced the card.
+
+        Parameters
+        ----------
+        path : str or os.PathLike, optional
+            Where to write the page (UTF-8); by default it is only returned.
+
+        Returns
+        -------
+        str
+            The page.
+        """
+        page = report.render_page(
+            "assay model card",
+            card_sections(self),
+            summary=card_tiles(self),
+            subtitle=self._subtitle(),
+            generated=self._created(),
+        )
+        if path is not None:
+            report.write_page(Path(path), page)
+        return page
+
+    def _repr_html_(self) -> str:
+        return report.render_fragment("assay audit", card_sections(self), summary=card_tiles(self))
+
+    def _created(self) -> datetime.datetime | None:
+        """When the audit ran (the page shows it rather than the time of rendering)."""
+        try:
+            return datetime.datetime.fromisoformat(str(self.lineage.get("created", "")).replace("Z", "+00:00"))
+        except ValueError:
+            return None
+
+    def _subtitle(self) -> str:
+        model = (self.lineage.get("model") or {}).get("name")
+        return f"{'PASSED' if self.passed else 'FAILED'}" + (f" - {model}" if model else "")
 
     def summary(self) -> str:
         """The verdict and the gate results that failed or warned, as plain text.
