@@ -210,15 +210,22 @@ def run(rows: int = 20_000, seed: int = 0, n_jobs: int | None = None) -> DemoRun
     in_training = np.random.default_rng([seed, 2]).permutation(rows) < rows // 2
     train = reference[in_training]
     held_out = reference[~in_training].reset_index(drop=True)
-    model = train_model(train, seed)
-    result = audit(
-        held_out,
-        current,
-        target=TARGET,
-        model=model,
-        sensitive_features=[SENSITIVE],
-        config=config(seed),
-        n_jobs=n_jobs,
-        progress=False,
-    )
+    from threadpoolctl import threadpool_limits  # a dependency of scikit-learn
+
+    # scikit-learn brings its own OpenMP runtime. Next to the core's, the idle threads of one
+    # spin while the other works: on two busy cores a 0.1 s fit took 30 s. The model is small,
+    # so it gets one thread; the core sets its threads per call (num_threads), which this
+    # limit does not reach.
+    with threadpool_limits(limits=1, user_api="openmp"):
+        model = train_model(train, seed)
+        result = audit(
+            held_out,
+            current,
+            target=TARGET,
+            model=model,
+            sensitive_features=[SENSITIVE],
+            config=config(seed),
+            n_jobs=n_jobs,
+            progress=False,
+        )
     return DemoRun(result, model, len(train))
