@@ -158,7 +158,7 @@ def _demo(args: argparse.Namespace) -> tuple[int, str]:
         path.parent.mkdir(parents=True, exist_ok=True)
     result.to_html(outputs["HTML card"])
     result.to_json(outputs["JSON card"])
-    _write(result.to_markdown(), str(outputs["markdown summary"]))
+    outputs["markdown summary"].write_text(result.to_markdown(), encoding="utf-8")
     lines = [run.describe(), result.summary(), ""]
     lines += [f"{kind}: {path}" for kind, path in outputs.items()]
     return (EXIT_PASSED if result.passed else EXIT_FAILED), "\n".join(lines)
@@ -188,9 +188,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "demo",
         help="audit a model trained on generated data with planted problems; exit 1 when a gate fails (it should)",
     )
-    demo.add_argument("--rows", type=int, default=20_000, help="rows of each period (half the reference trains)")
-    demo.add_argument("--seed", type=int, default=0)
-    demo.add_argument("--html", default="build/demo/audit_card.html", help="the model card as HTML")
+    demo.add_argument(
+        "--rows", type=int, default=20_000, help="rows of each period; half the reference period trains the model"
+    )
+    demo.add_argument("--seed", type=int, default=0, help="seed of the data, the model and the audit")
+    demo.add_argument("--html", default="build/demo/audit_card.html", help="the model card as HTML (%(default)s)")
     demo.add_argument("--json", help="the model card as JSON (default: next to --html)")
     demo.add_argument("--markdown", help="the markdown summary (default: next to --html)")
     demo.add_argument("--n-jobs", type=int, default=None)
