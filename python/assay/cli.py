@@ -1,6 +1,6 @@
 """The ``assay`` command: quality gates and audits for pipelines.
 
-    assay demo [--rows N] [--html PATH] [--json PATH]
+    assay demo [--rows N] [--seed S] [--html PATH] [--json PATH] [--markdown PATH] [--n-jobs N]
     assay check DATA [--target COL] [--reference REF] [--rules RULES] [--fail-on LEVEL]
                      [--html PATH] [--json PATH]
     assay audit [--config FILE] [--reference REF] [--current CUR] [--target COL]
@@ -8,7 +8,10 @@
                 [--json PATH|-] [--markdown PATH|-] [--n-jobs N]
     assay config schema | init [PATH] [--force] | validate PATH
 
-``check`` and ``audit`` exit 0 when every gate passes, 1 when one fails, 2 on a usage or
+``demo`` audits a model it trains on generated data with planted problems (it needs the
+``demo`` extra: scikit-learn and pandas) and writes the model card as HTML, JSON and
+markdown (by default build/demo/audit_card.html, .json, .md). ``demo``, ``check`` and
+``audit`` exit 0 when every gate passes, 1 when one fails, 2 on a usage or
 input error (a bad configuration, an unreadable file, an unsupported format, a missing
 optional dependency), so that a pipeline step can gate on them. Data files are .csv,
 .parquet or .json (pandas needed); RULES is a JSON or YAML file (PyYAML needed for YAML);
@@ -27,7 +30,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from . import __version__, datasets, quality
+from . import __version__, quality
 from ._files import input_file, read_table
 from .errors import AssayError, InvalidInputError, InvalidTypeError, MissingDependencyError
 
@@ -139,6 +142,28 @@ def _emit_audit(result: Any, args: argparse.Namespace) -> None:
     sys.stdout.flush()
 
 
+def _demo(args: argparse.Namespace) -> tuple[int, str]:
+    """Runs the demo and writes its files; returns the exit status and the text to print."""
+    from . import _demo as demo
+
+    html = Path(args.html)
+    outputs = {
+        "HTML card": html,
+        "JSON card": Path(args.json) if args.json else html.with_suffix(".json"),
+        "markdown summary": Path(args.markdown) if args.markdown else html.with_suffix(".md"),
+    }
+    run = demo.run(args.rows, args.seed, args.n_jobs)
+    result = run.audit
+    for path in outputs.values():
+        path.parent.mkdir(parents=True, exist_ok=True)
+    result.to_html(outputs["HTML card"])
+    result.to_json(outputs["JSON card"])
+    outputs["markdown summary"].write_text(result.to_markdown(), encoding="utf-8")
+    lines = [run.describe(), result.summary(), ""]
+    lines += [f"{kind}: {path}" for kind, path in outputs.items()]
+    return (EXIT_PASSED if result.passed else EXIT_FAILED), "\n".join(lines)
+
+
 def _silence_stdout() -> None:
     """After a broken pipe: point stdout at /dev/null so that the interpreter's final flush
     does not raise again (the approach of Python's signal documentation)."""
@@ -159,11 +184,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--version", action="version", version=f"assay {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
 
-    demo = commands.add_parser("demo", help="audit a built-in synthetic data set with planted problems")
-    demo.add_argument("--rows", type=int, default=20_000)
-    demo.add_argument("--seed", type=int, default=0)
-    demo.add_argument("--html", default="assay_demo_report.html")
-    demo.add_argument("--json", default=None)
+    demo = commands.add_parser(
+        "demo",
+        help="audit a model trained on generated data with planted problems; exit 1 when a gate fails (it should)",
+    )
+    demo.add_argument(
+        "--rows", type=int, default=20_000, help="rows of each period; half the reference period trains the model"
+    )
+    demo.add_argument("--seed", type=int, default=0, help="seed of the data, the model and the audit")
+    demo.add_argument("--html", default="build/demo/audit_card.html", help="the model card as HTML (%(default)s)")
+    demo.add_argument("--json", help="the model card as JSON (default: next to --html)")
+    demo.add_argument("--markdown", help="the markdown summary (default: next to --html)")
+    demo.add_argument("--n-jobs", type=int, default=None)
 
     run = commands.add_parser("check", help="check a data file; exit 1 if the report fails, 2 on an input error")
     run.add_argument("data")
@@ -209,16 +241,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             _emit_audit(result, args)
             return status
         if args.command == "demo":
-            current, reference = datasets.make_quality_demo(args.rows, seed=args.seed)
-            report = quality.check(current, target="churned", reference=reference, rules=datasets.DEMO_RULES)
-        else:
-            data = read_table(args.data)
-            reference = read_table(args.reference, "reference") if args.reference else None
-            rules = _read_rules(args.rules) if args.rules else None
-            report = quality.check(
-                data, target=args.target, reference=reference, rules=rules, fail_on=args.fail_on, n_jobs=args.n_jobs
-            )
-            status = EXIT_PASSED if report.passed else EXIT_FAILED
+            # Files first, so that a closed stdout (`| head`) does not lose them.
+            status, text = _demo(args)
+            print(text)
+            sys.stdout.flush()
+            return status
+        data = read_table(args.data)
+        reference = read_table(args.reference, "reference") if args.reference else None
+        rules = _read_rules(args.rules) if args.rules else None
+        report = quality.check(
+            data, target=args.target, reference=reference, rules=rules, fail_on=args.fail_on, n_jobs=args.n_jobs
+        )
+        status = EXIT_PASSED if report.passed else EXIT_FAILED
         _emit(report, args.html, args.json)
         return status
     except BrokenPipeError:

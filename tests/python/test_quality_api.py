@@ -102,17 +102,6 @@ def test_cli_check_gates_with_exit_status(tmp_path, demo):
     assert cli.main(["check", str(tmp_path / "clean.csv"), "--target", "nope"]) == 2
 
 
-def test_cli_demo_runs_as_a_command(tmp_path):
-    result = subprocess.run(
-        [sys.executable, "-m", "assay.cli", "demo", "--rows", "1000", "--html", str(tmp_path / "demo.html")],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert "assay quality: FAILED" in result.stdout
-    assert (tmp_path / "demo.html").exists()
-
-
 def test_yaml_rules(tmp_path):
     (tmp_path / "rules.yaml").write_text("a:\n  min: 0\n  nullable: false\n")
     (tmp_path / "d.csv").write_text("a\n1\n-1\n\n")
