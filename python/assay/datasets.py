@@ -170,7 +170,7 @@ def make_audit_demo(n_rows: int = 20_000, *, seed: int = 0, as_pandas: bool | No
     often; ``monthly_spend`` carries part of that signal (``F`` customers spend more), so the
     model learns it without seeing ``sex``. ``current`` is a later period that drifted:
     ``income`` is 15% higher, ``monthly_spend`` 20% higher and the plan mix moved towards
-    ``pro``.
+    ``pro``; 0.5% of its rows are copies of reference rows (train/test overlap).
 
     Parameters
     ----------
@@ -219,4 +219,11 @@ def make_audit_demo(n_rows: int = 20_000, *, seed: int = 0, as_pandas: bool | No
             table["monthly_spend"] = np.round(table["monthly_spend"] * 1.2, 2)
             moved = rng.random(n) < 0.25
             table["plan"] = np.where(moved, "pro", table["plan"])
+    # The quality demo's train/test overlap, planted again over the changed columns: 0.5% of
+    # the current rows are copies of reference rows.
+    n_overlap = n_rows // 200
+    from_reference = rng.choice(n_rows, n_overlap, replace=False)
+    into_current = rng.choice(n_rows, n_overlap, replace=False)
+    for name, values in current.items():
+        values[into_current] = reference[name][from_reference]
     return _as_tables(reference, current, as_pandas)
