@@ -36,6 +36,7 @@ import numpy as np
 
 from . import report
 from ._core import quality as _core_quality
+from ._fingerprint import as_dict as fingerprint_dict
 from ._frame import CATEGORICAL, Frame, _object_datetime_seconds, _object_timedelta_seconds, as_column, as_frame
 from ._progress import progress_callback
 from ._results import Exportable, nan_if_none
@@ -679,6 +680,12 @@ class QualityReport(Exportable):
     inputs : dict, default {}
         What was checked besides the data: the ``target`` column name and the
         ``reference_rows``.
+    fingerprint : dict or None, default None
+        The checked data's content fingerprint (target column included), which does not
+        depend on the order of the rows: ``method``, ``rows``, ``columns``, ``sum`` and
+        ``xor`` (16 hexadecimal digits each) and ``value`` (the two joined). The core folds
+        it from the row hashes the duplicate-rows check uses. None for a report read from
+        JSON written before reports carried it.
 
     Examples
     --------
@@ -701,6 +708,7 @@ class QualityReport(Exportable):
     n_rows: int
     fail_on: str = "error"
     inputs: dict[str, Any] = field(default_factory=dict)
+    fingerprint: dict[str, Any] | None = None
 
     @property
     def passed(self) -> bool:
@@ -730,8 +738,9 @@ class QualityReport(Exportable):
         -------
         dict
             ``passed``, ``fail_on``, ``n_rows``, ``n_columns``, ``inputs``, ``counts`` by
-            severity, ``findings`` (dicts of [`Finding.to_dict`][assay.quality.Finding.to_dict])
-            and ``profile`` (the dict of [`Profile.to_dict`][assay.quality.Profile.to_dict]).
+            severity, ``findings`` (dicts of [`Finding.to_dict`][assay.quality.Finding.to_dict]),
+            ``profile`` (the dict of [`Profile.to_dict`][assay.quality.Profile.to_dict]) and
+            ``fingerprint``.
         """
         return {
             "passed": self.passed,
@@ -742,6 +751,7 @@ class QualityReport(Exportable):
             "counts": {s: len(self.by_severity(s)) for s in SEVERITIES},
             "findings": [f.to_dict() for f in self.findings],
             "profile": self.profile.to_dict(),
+            "fingerprint": None if self.fingerprint is None else dict(self.fingerprint),
         }
 
     _kind = "QualityReport"
@@ -765,7 +775,14 @@ class QualityReport(Exportable):
         ]
         if any(f.severity not in SEVERITIES for f in findings) or data["fail_on"] not in SEVERITIES:
             raise ValueError(f"a severity that is not one of {SEVERITIES}")
-        return cls(findings, Profile.from_dict(data["profile"]), int(data["n_rows"]), data["fail_on"], data["inputs"])
+        return cls(
+            findings,
+            Profile.from_dict(data["profile"]),
+            int(data["n_rows"]),
+            data["fail_on"],
+            data["inputs"],
+            data.get("fingerprint"),
+        )
 
     def _tiles(self) -> list[report.Tile]:
         return _report_tiles(self)
@@ -920,7 +937,14 @@ def check(
         "target": target_name or None,
         "reference_rows": None if reference_frame is None else reference_frame.n_rows,
     }
-    return QualityReport(findings, Profile(result.profile, profile_options), frame.n_rows, fail_on, inputs)
+    return QualityReport(
+        findings,
+        Profile(result.profile, profile_options),
+        frame.n_rows,
+        fail_on,
+        inputs,
+        fingerprint_dict(result.fingerprint),
+    )
 
 
 def default_thresholds() -> dict[str, Any]:

@@ -1,6 +1,7 @@
 // Bindings of the data-quality engine (assay/quality) and the sketches it stores.
 #include <utility>
 
+#include "assay/common/fingerprint.hpp"
 #include "assay/quality/check.hpp"
 #include "assay/quality/profile.hpp"
 #include "common.hpp"
@@ -192,9 +193,27 @@ void bind_quality(py::module_& m) {
       .def_readwrite("unique", &ColumnRule::unique)
       .def_readwrite("max_missing", &ColumnRule::max_missing);
 
+  py::class_<TableFingerprint>(m, "TableFingerprint")
+      .def_readonly("sum", &TableFingerprint::sum)
+      .def_readonly("xor", &TableFingerprint::exclusive_or)
+      .def_readonly("rows", &TableFingerprint::rows)
+      .def_readonly("columns", &TableFingerprint::columns);
+  m.def(
+      "table_fingerprint",
+      [](const py::list& columns, int n_jobs) {
+        Table table = to_table(columns);
+        py::gil_scoped_release release;
+        return fingerprint_table(table.view, n_jobs);
+      },
+      py::arg("columns"), py::arg("n_jobs"), "The content fingerprint of a table, independent of row order.");
+  m.def(
+      "merge_fingerprints", [](const TableFingerprint& a, const TableFingerprint& b) { return merge(a, b); },
+      py::arg("a"), py::arg("b"), "The fingerprint of the rows of both tables.");
+
   py::class_<quality::CheckResult>(m, "CheckResult")
       .def_readonly("profile", &quality::CheckResult::profile)
-      .def_readonly("findings", &quality::CheckResult::findings);
+      .def_readonly("findings", &quality::CheckResult::findings)
+      .def_readonly("fingerprint", &quality::CheckResult::fingerprint);
 
   m.def(
       "check",

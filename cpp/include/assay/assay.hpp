@@ -1,6 +1,7 @@
 #pragma once
 // Umbrella header: the whole public C++ API of assay (every header under assay/).
 #include "assay/common/error.hpp"
+#include "assay/common/fingerprint.hpp"
 #include "assay/common/finite_math.hpp"
 #include "assay/common/hash.hpp"
 #include "assay/common/intervals.hpp"

@@ -5,6 +5,8 @@
 #include <bit>
 #include <cmath>
 #include <cstring>
+#include <string>
+#include <utility>
 
 #include "assay/common/error.hpp"
 #include "assay/common/parallel.hpp"
@@ -39,19 +41,19 @@ namespace {
 constexpr std::uint64_t kRowStep = 0x9e3779b97f4a7c15ULL;
 
 [[gnu::target_clones("arch=x86-64-v4", "default")]]
-void fold_numeric(std::uint64_t* __restrict hashes, const double* __restrict values, std::size_t n) {
+void fold_numeric(std::uint64_t* __restrict hashes, const double* __restrict values, std::uint64_t key, std::size_t n) {
   for (std::size_t i = 0; i < n; ++i) {
-    const std::uint64_t h = (hashes[i] ^ canonical_bits(values[i])) * kRowStep;
+    const std::uint64_t h = (hashes[i] ^ key ^ canonical_bits(values[i])) * kRowStep;
     hashes[i] = h ^ (h >> 29);
   }
 }
 
 [[gnu::target_clones("arch=x86-64-v4", "default")]]
 void fold_codes(std::uint64_t* __restrict hashes, const std::int32_t* __restrict codes,
-                const std::uint64_t* __restrict label_hashes, std::size_t n) {
+                const std::uint64_t* __restrict label_hashes, std::uint64_t missing_hash, std::size_t n) {
   for (std::size_t i = 0; i < n; ++i) {
     const std::int32_t code = codes[i];
-    const std::uint64_t h = (hashes[i] ^ (code < 0 ? kMissingLabelHash : label_hashes[code])) * kRowStep;
+    const std::uint64_t h = (hashes[i] ^ (code < 0 ? missing_hash : label_hashes[code])) * kRowStep;
     hashes[i] = h ^ (h >> 29);
   }
 }
@@ -68,31 +70,53 @@ void hash_doubles(const double* __restrict values, std::size_t n, std::uint64_t*
 
 }  // namespace
 
+RowHasher::RowHasher(const TableView& table, std::vector<std::size_t> columns, std::span<const std::uint64_t> keys)
+    : table_(&table),
+      columns_(std::move(columns)),
+      keys_(columns_.size(), 0),
+      label_hashes_(columns_.size()),
+      missing_hashes_(columns_.size(), kMissingLabelHash) {
+  if (!keys.empty() && keys.size() != columns_.size()) {
+    throw InvalidArgument("RowHasher: " + std::to_string(keys.size()) + " keys for " + std::to_string(columns_.size()) +
+                          " columns");
+  }
+  if (!keys.empty()) std::copy(keys.begin(), keys.end(), keys_.begin());
+  for (std::size_t k = 0; k < columns_.size(); ++k) {
+    const ColumnView& column = table.column(columns_[k]);
+    if (column.is_numeric()) continue;
+    // The key folded into the label hashes once, rather than into every cell.
+    label_hashes_[k] = hash_labels(column.labels);
+    for (std::uint64_t& h : label_hashes_[k]) h ^= keys_[k];
+    missing_hashes_[k] ^= keys_[k];
+  }
+}
+
+void RowHasher::hash(std::size_t begin, std::span<std::uint64_t> hashes) const {
+  std::uint64_t* block = hashes.data();
+  const std::size_t length = hashes.size();
+  std::fill(hashes.begin(), hashes.end(), 0x243f6a8885a308d3ULL);
+  for (std::size_t k = 0; k < columns_.size(); ++k) {
+    const ColumnView& column = table_->column(columns_[k]);
+    if (column.is_numeric()) {
+      fold_numeric(block, column.values.data() + begin, keys_[k], length);
+    } else {
+      fold_codes(block, column.codes.data() + begin, label_hashes_[k].data(), missing_hashes_[k], length);
+    }
+  }
+  finish_hashes(block, length);
+}
+
 std::vector<std::uint64_t> hash_rows(const TableView& table, std::span<const std::size_t> columns, int n_jobs) {
   const std::size_t n = table.n_rows();
-  std::vector<std::uint64_t> hashes(n, 0x243f6a8885a308d3ULL);
-  std::vector<std::vector<std::uint64_t>> label_hashes(columns.size());
-  for (std::size_t k = 0; k < columns.size(); ++k) {
-    const ColumnView& column = table.column(columns[k]);
-    if (!column.is_numeric()) label_hashes[k] = hash_labels(column.labels);
-  }
+  std::vector<std::uint64_t> hashes(n);
+  const RowHasher hasher(table, std::vector<std::size_t>(columns.begin(), columns.end()));
   // A block of rows at a time, a column at a time within it, so the block's hashes stay
   // in cache.
   constexpr std::size_t kBlock = 1 << 12;
   const auto blocks = static_cast<std::ptrdiff_t>(n_blocks(n, kBlock));
   parallel_for(blocks, resolve_threads(n_jobs), [&](std::ptrdiff_t b) {
     const std::size_t begin = static_cast<std::size_t>(b) * kBlock;
-    const std::size_t length = std::min(n, begin + kBlock) - begin;
-    std::uint64_t* block = hashes.data() + begin;
-    for (std::size_t k = 0; k < columns.size(); ++k) {
-      const ColumnView& column = table.column(columns[k]);
-      if (column.is_numeric()) {
-        fold_numeric(block, column.values.data() + begin, length);
-      } else {
-        fold_codes(block, column.codes.data() + begin, label_hashes[k].data(), length);
-      }
-    }
-    finish_hashes(block, length);
+    hasher.hash(begin, std::span<std::uint64_t>(hashes).subspan(begin, std::min(n, begin + kBlock) - begin));
   });
   return hashes;
 }

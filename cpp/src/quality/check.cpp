@@ -610,7 +610,12 @@ std::vector<std::vector<std::string>> label_variants(const std::vector<std::stri
 
 std::vector<std::vector<std::int64_t>> identical_row_groups(const TableView& table,
                                                             const std::vector<std::size_t>& columns, int n_jobs) {
-  const std::vector<std::uint64_t> hashes = hash_rows(table, columns, n_jobs);
+  return identical_row_groups(table, columns, hash_rows(table, columns, n_jobs));
+}
+
+std::vector<std::vector<std::int64_t>> identical_row_groups(const TableView& table,
+                                                            const std::vector<std::size_t>& columns,
+                                                            const std::vector<std::uint64_t>& hashes) {
   // Most rows are usually unique: find the hashes that repeat from a sorted copy, then
   // group only the rows that carry one of them.
   std::vector<std::uint64_t> sorted = hashes;
@@ -671,10 +676,11 @@ std::vector<std::int64_t> example_rows(const std::vector<std::vector<std::int64_
   return rows;
 }
 
-void check_duplicates(const TableView& data, const CheckOptions& o, int n_jobs, std::vector<Finding>& out) {
+void check_duplicates(const TableView& data, const std::vector<std::uint64_t>& row_hashes, const CheckOptions& o,
+                      std::vector<Finding>& out) {
   std::vector<std::size_t> all(data.n_columns());
   for (std::size_t j = 0; j < all.size(); ++j) all[j] = j;
-  const auto groups = identical_row_groups(data, all, n_jobs);
+  const auto groups = identical_row_groups(data, all, row_hashes);
   std::int64_t duplicates = 0;
   for (const auto& g : groups) duplicates += static_cast<std::int64_t>(g.size()) - 1;
   if (duplicates == 0) return;
@@ -1053,7 +1059,12 @@ CheckResult check(const TableView& data, const std::string& target_name, const T
     for (auto& f : reports[j].findings) result.findings.push_back(std::move(f));
   }
 
-  if (data.n_rows() > 1 && n_columns > 0) check_duplicates(data, o, n_jobs, result.findings);
+  {
+    // The fingerprint's row hashes cover every column, so they also find the duplicate rows.
+    const FingerprintedRows rows = fingerprint_rows(data, n_jobs);
+    result.fingerprint = rows.fingerprint;
+    if (data.n_rows() > 1 && n_columns > 0) check_duplicates(data, rows.hashes, o, result.findings);
+  }
   if (target.present) {
     check_target(target_name, target, o, result.findings);
     if (data.n_rows() > 1) check_conflicts(data, static_cast<std::size_t>(target_index), o, n_jobs, result.findings);

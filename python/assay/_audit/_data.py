@@ -13,9 +13,10 @@ from typing import Any
 
 import numpy as np
 
-from .. import _core
+from .._fingerprint import table_fingerprint
 from .._frame import CATEGORICAL, Column, Frame, as_frame
 from ..errors import InvalidInputError, InvalidTypeError
+from ..typing import NJobs
 
 __all__ = [
     "Roles",
@@ -246,47 +247,19 @@ def group_values(column: Column) -> Any:
     return pd.Categorical.from_codes(codes, categories=labels)
 
 
-# --- content fingerprints ----------------------------------------------------------------------
+def fingerprint(frame: Frame, n_jobs: NJobs = None) -> dict[str, Any]:
+    """An order-independent content fingerprint of a table, computed in the core.
 
-_MULTIPLIERS = (np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB))
-_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
-_MISSING_WORD = np.uint64(0x7FF8DEADBEEF0001)
-
-
-def _mix(x: np.ndarray) -> np.ndarray:
-    """SplitMix64's finaliser (Steele, Lea & Flood 2014): a bijective 64-bit mix."""
-    x = x ^ (x >> np.uint64(30))
-    x = x * _MULTIPLIERS[0]
-    x = x ^ (x >> np.uint64(27))
-    x = x * _MULTIPLIERS[1]
-    return x ^ (x >> np.uint64(31))
-
-
-def _words(column: Column) -> np.ndarray:
-    """One 64-bit word per row: the float64 bits of a number (-0.0 as 0.0, one NaN), or the
-    hash of a category's label (missing as a constant), so that equal content gives equal
-    words whatever the table's own category codes."""
-    if column.kind == CATEGORICAL:
-        labels = np.array([_core.hash_string(label) for label in column.labels or []] + [0], dtype=np.uint64)
-        labels[-1] = _MISSING_WORD
-        return labels[np.asarray(column.values, dtype=np.int64)]  # code -1 picks the missing word
-    values = np.where(column.values == 0, 0.0, column.values)
-    values = np.where(np.isnan(values), np.nan, values)
-    return values.view(np.uint64)
-
-
-def fingerprint(frame: Frame) -> dict[str, Any]:
-    """An order-independent content fingerprint of a table.
-
-    Each row is hashed by folding its columns (in name order, each keyed by its name and
-    kind) through a 64-bit mix; the row hashes are combined by their sum modulo 2**64 and
-    their exclusive or, which do not depend on the order of the rows (the sum also counts
-    repeated rows). Vectorised over rows here; the lead plans to compute it in the core's
-    single pass over the data.
+    Each row is hashed over its columns in name order (each keyed by its kind and name;
+    a number by its float64 bits with -0.0 as 0.0 and one NaN, a category by its label's
+    hash); the row hashes are combined by their sum modulo 2**64 and their exclusive or.
+    The quality check folds the same fingerprint from its duplicate-rows hashes.
 
     Parameters
     ----------
     frame : Frame
+    n_jobs : NJobs, default None
+        Threads; the result does not depend on it.
 
     Returns
     -------
@@ -294,20 +267,7 @@ def fingerprint(frame: Frame) -> dict[str, Any]:
         ``method``, ``rows``, ``columns``, ``sum`` and ``xor`` (16 hexadecimal digits each)
         and ``value`` (the two joined).
     """
-    hashes = np.zeros(frame.n_rows, dtype=np.uint64)
-    for column in sorted(frame.columns, key=lambda c: c.name):
-        key = np.uint64(_core.hash_string(f"{column.kind}:{column.name}"))
-        hashes = _mix((hashes * _GOLDEN) ^ _mix(_words(column) ^ key))
-    total = int(hashes.sum(dtype=np.uint64)) if len(hashes) else 0
-    folded = int(np.bitwise_xor.reduce(hashes)) if len(hashes) else 0
-    return {
-        "method": "splitmix64 row hash; sum mod 2^64 and xor over rows",
-        "rows": frame.n_rows,
-        "columns": len(frame.columns),
-        "sum": f"{total:016x}",
-        "xor": f"{folded:016x}",
-        "value": f"{total:016x}{folded:016x}",
-    }
+    return table_fingerprint(frame, n_jobs)
 
 
 def sample(table: Table, size: int, seed: int, stream: int) -> Table:

@@ -181,7 +181,19 @@ def _outputs(
     return outputs, task, classes, pos_label
 
 
-def _lineage(config: AuditConfig, tables: tuple[Table, Table], model: Model | None, sources: dict) -> dict[str, Any]:
+def _data_fingerprint(ctx: Context, table: Table) -> dict[str, Any]:
+    """The table's fingerprint: the quality section's (folded from its duplicate-rows hashes)
+    when that section checked every column of the table, else computed now."""
+    if "quality" in ctx.results:
+        checked = ctx.results["quality"].data[table.which].get("fingerprint")
+        # The section checks a subset of the table's columns; the same count means all of them.
+        if checked is not None and checked["columns"] == len(table.columns):
+            return dict(checked)
+    return fingerprint(table.frame, ctx.n_jobs)
+
+
+def _lineage(ctx: Context, model: Model | None, sources: dict) -> dict[str, Any]:
+    config = ctx.config
     return {
         "assay_version": _core.__version__,
         "created": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
@@ -194,13 +206,13 @@ def _lineage(config: AuditConfig, tables: tuple[Table, Table], model: Model | No
         else {"name": model.name, "library": model.source, "fingerprint": model.fingerprint},
         "data": {
             t.which: {
-                "fingerprint": fingerprint(t.frame),
+                "fingerprint": _data_fingerprint(ctx, t),
                 "rows": t.n_rows,
                 "rows_given": t.n_rows_given,
                 "columns": len(t.columns),
                 "source": sources[t.which],
             }
-            for t in tables
+            for t in ctx.tables
         },
     }
 
@@ -427,6 +439,6 @@ def audit(
         skipped=ordered_skips,
         measurements=measurements,
         config=settings,
-        lineage=_lineage(settings, tables, wrapped, sources),
+        lineage=_lineage(ctx, wrapped, sources),
         card=_card(ctx, sections, ordered_skips, gates),
     )

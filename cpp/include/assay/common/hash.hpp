@@ -33,7 +33,26 @@ inline constexpr std::uint64_t kMissingLabelHash = 0x6d697373696e6721ULL;
 // One hash per label of a categorical column.
 std::vector<std::uint64_t> hash_labels(std::span<const std::string> labels);
 
-// One 64-bit hash per row over the given columns (in the given order).
+// A row hash over chosen columns, a block of rows at a time: each row's cells are folded in
+// the columns' order, each cell combined with its column's key first (zero when no keys are
+// given), and the result fully mixed. Equal rows hash equally; the callers that group rows
+// verify equal hashes cell by cell. Keeps a pointer to the table, which must outlive it.
+class RowHasher {
+ public:
+  // `keys` is empty or holds one key per column.
+  RowHasher(const TableView& table, std::vector<std::size_t> columns, std::span<const std::uint64_t> keys = {});
+  // The hashes of rows [begin, begin + hashes.size()).
+  void hash(std::size_t begin, std::span<std::uint64_t> hashes) const;
+
+ private:
+  const TableView* table_;
+  std::vector<std::size_t> columns_;
+  std::vector<std::uint64_t> keys_;                       // numeric columns
+  std::vector<std::vector<std::uint64_t>> label_hashes_;  // categorical columns: label hash ^ key
+  std::vector<std::uint64_t> missing_hashes_;             // categorical columns: missing hash ^ key
+};
+
+// One 64-bit hash per row over the given columns (in the given order), without keys.
 std::vector<std::uint64_t> hash_rows(const TableView& table, std::span<const std::size_t> columns, int n_jobs);
 
 // HyperLogLog with 2^precision registers (Flajolet et al. 2007), with the small-range

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "assay/common/fingerprint.hpp"
 #include "assay/common/progress.hpp"
 #include "assay/common/table.hpp"
 #include "assay/quality/profile.hpp"
@@ -127,6 +128,9 @@ struct ColumnRule {
 struct CheckResult {
   TableProfile profile;
   std::vector<Finding> findings;
+  // The checked table's content fingerprint, folded from the row hashes that the
+  // duplicate-rows check groups rows by (one hashing pass for both).
+  TableFingerprint fingerprint;
 };
 
 // Runs every built-in check that the inputs allow, then the rules. `target` names a
@@ -139,6 +143,11 @@ CheckResult check(const TableView& data, const std::string& target, const TableV
 // groups of two or more rows, each ascending, groups ordered by their first row.
 std::vector<std::vector<std::int64_t>> identical_row_groups(const TableView& table,
                                                             const std::vector<std::size_t>& columns, int n_jobs = 0);
+// The same from row hashes already computed over those columns (any column order or keys:
+// equal rows must only hash equally).
+std::vector<std::vector<std::int64_t>> identical_row_groups(const TableView& table,
+                                                            const std::vector<std::size_t>& columns,
+                                                            const std::vector<std::uint64_t>& hashes);
 
 // Labels that differ only in letter case or surrounding / repeated whitespace, grouped
 // (each group has two or more labels, in their original order).
