@@ -175,6 +175,7 @@ def check(
     n_jobs: int,
     progress: _Progress,
 ) -> CheckResult: ...
+
 class LeakageScore(_NotConstructible):
     @property
     def point(self) -> float: ...
