@@ -290,7 +290,7 @@ class Audit:
         return f"{'PASSED' if self.passed else 'FAILED'}" + (f" - {model}" if model else "")
 
     def summary(self) -> str:
-        """The verdict and the gate results that failed or warned, as plain text.
+        """The verdict and the gate results that failed, were undefined or warned (in that order), as plain text.
 
         Returns
         -------
@@ -303,6 +303,8 @@ class Audit:
             f"{counts['undefined']} undefined, {counts['skipped']} skipped)"
         ]
         shown = [g for g in self.gates if g.failed or g.verdict in ("warn", "undefined")]
+        # Failures first, so that a pipeline's log shows why it stopped at the top.
+        shown.sort(key=lambda g: (not g.failed, g.verdict != "undefined"))
         for gate in shown:
             where = " ".join(x for x in (gate.subject, f"({gate.dataset})" if gate.dataset else None) if x)
             verdict = "FAIL" if gate.failed else gate.verdict
