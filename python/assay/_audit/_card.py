@@ -72,8 +72,9 @@ def card_tiles(audit: Audit) -> list[report.Tile]:
         ),
     ]
     data = audit.lineage.get("data", {})
-    rows = [f"{name} {data[name]['rows']:,}" for name in ("reference", "current") if name in data]
-    tiles.append(report.Tile("rows", " / ".join(rows) if rows else "n/a", detail="reference / current"))
+    present = [name for name in ("reference", "current") if name in data]
+    rows = " / ".join(f"{data[name]['rows']:,}" for name in present)
+    tiles.append(report.Tile("rows", rows or "n/a", detail=" / ".join(present)))
     drift = audit.sections.get("drift", {}).get("report")
     if drift:
         share = report.Number(_number(drift.get("share_drifted")), format="percent", reason="no feature column")
