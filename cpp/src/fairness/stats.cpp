@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "assay/common/bytes.hpp"
 #include "assay/common/error.hpp"
 #include "assay/common/limits.hpp"
 #include "assay/common/parallel.hpp"
@@ -98,76 +99,6 @@ void merge_moments(double& weight, double& mean, double& m2, double other_weight
   m2 += other_m2 + delta * delta * (weight * other_weight / total);
   weight = total;
 }
-
-class Writer {
- public:
-  explicit Writer(const char* magic) { out_.append(magic, 4); }
-  template <class T>
-  void value(T v) {
-    out_.append(reinterpret_cast<const char*>(&v), sizeof(T));
-  }
-  template <class T>
-  void array(const std::vector<T>& v) {
-    value<std::uint64_t>(v.size());
-    out_.append(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(T));
-  }
-  std::string take() { return std::move(out_); }
-
- private:
-  std::string out_;
-};
-
-// Reads the byte format: a 3-byte magic naming the kind ("AFC" confusion, "AFR"
-// regression), a format version byte ('1'), then the fields. Every failure is
-// CorruptedState naming what is wrong; no size read from the bytes is allocated before
-// it has been checked against the bytes that remain.
-class Reader {
- public:
-  Reader(const std::string& bytes, const char* magic, const char* what) : bytes_(bytes), what_(what) {
-    if (bytes.size() < 4 || std::memcmp(bytes.data(), magic, 3) != 0) {
-      fail("the bytes do not start with the " + std::string(magic, 3) +
-           " marker (truncated, or another kind of state)");
-    }
-    if (bytes[3] != magic[3]) {
-      // The byte as a number: the message must stay valid text whatever the bytes hold.
-      fail("format version byte " + std::to_string(static_cast<unsigned char>(bytes[3])) +
-           " is not supported (this build reads version '" + std::string(1, magic[3]) + "')");
-    }
-    pos_ = 4;
-  }
-  template <class T>
-  T value(const char* field) {
-    if (bytes_.size() - pos_ < sizeof(T)) fail(std::string("truncated before ") + field);
-    T v;
-    std::memcpy(&v, bytes_.data() + pos_, sizeof(T));
-    pos_ += sizeof(T);
-    return v;
-  }
-  template <class T>
-  std::vector<T> array(std::size_t expected, const char* field) {
-    const auto size = value<std::uint64_t>(field);
-    if (size != expected) {
-      fail(std::string(field) + " holds " + std::to_string(size) + " values where the header implies " +
-           std::to_string(expected));
-    }
-    if (size > (bytes_.size() - pos_) / sizeof(T)) fail(std::string("truncated inside ") + field);
-    std::vector<T> v(size);
-    if (size > 0) std::memcpy(v.data(), bytes_.data() + pos_, size * sizeof(T));
-    pos_ += size * sizeof(T);
-    return v;
-  }
-  void finish() const {
-    if (pos_ != bytes_.size()) fail(std::to_string(bytes_.size() - pos_) + " unexpected bytes after the state");
-  }
-  [[noreturn]] void fail(const std::string& why) const {
-    throw CorruptedState(std::string("bytes: not a valid serialised ") + what_ + ": " + why);
-  }
-
- private:
-  const std::string& bytes_;
-  const char* what_;
-  std::size_t pos_ = 0;
-};
 
 }  // namespace
 
@@ -380,7 +311,7 @@ RegressionStats sum_groups(const RegressionStats& stats, std::span<const std::in
 }
 
 std::string to_bytes(const ConfusionStats& stats) {
-  Writer w("AFC1");
+  ByteWriter w("AFC1");
   w.value<std::int32_t>(stats.n_groups);
   w.value<std::int32_t>(stats.n_classes);
   w.value<std::uint8_t>(stats.weighted ? 1 : 0);
@@ -390,7 +321,7 @@ std::string to_bytes(const ConfusionStats& stats) {
 }
 
 std::string to_bytes(const RegressionStats& stats) {
-  Writer w("AFR1");
+  ByteWriter w("AFR1");
   w.value<std::int32_t>(stats.n_groups);
   w.value<std::uint8_t>(stats.weighted ? 1 : 0);
   w.array(stats.count);
@@ -402,7 +333,7 @@ std::string to_bytes(const RegressionStats& stats) {
 }
 
 ConfusionStats confusion_from_bytes(const std::string& bytes) {
-  Reader r(bytes, "AFC1", "confusion accumulator");
+  ByteReader r(bytes, "AFC1", "confusion accumulator");
   ConfusionStats s;
   s.n_groups = r.value<std::int32_t>("the group count");
   s.n_classes = r.value<std::int32_t>("the class count");
@@ -432,7 +363,7 @@ ConfusionStats confusion_from_bytes(const std::string& bytes) {
 }
 
 RegressionStats regression_from_bytes(const std::string& bytes) {
-  Reader r(bytes, "AFR1", "regression accumulator");
+  ByteReader r(bytes, "AFR1", "regression accumulator");
   RegressionStats s;
   s.n_groups = r.value<std::int32_t>("the group count");
   const auto weighted = r.value<std::uint8_t>("the weighted flag");
