@@ -12,6 +12,7 @@ from __future__ import annotations
 from . import _core, datasets, drift, explain, fairness, quality
 from ._audit import Audit, AuditConfig, Gate, GateResult, Measurement, audit
 from ._audit import load_config as load_audit_config
+from ._progress import set_progress
 from .explain import (
     ExactExplainer,
     Explanation,
@@ -49,5 +50,6 @@ __all__ = [
     "Profile",
     "QualityReport",
     "quality",
+    "set_progress",
     "TreeExplainer",
 ]

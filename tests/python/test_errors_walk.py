@@ -95,6 +95,7 @@ BAD_CALLS: dict[str, list[Callable[[], Any]]] = {
         lambda: assay.Gate("g", "fairness", "count", "!=", 1.0),
         lambda: assay.Gate("g", "fairness", "count", "<"),
     ],
+    "assay.set_progress": [lambda: assay.set_progress("yes")],
     "assay.Measurement": [lambda: assay.Measurement("", "count"), lambda: assay.Measurement("s", "m", value="x")],
     # quality
     "quality.profile": [lambda: quality.profile("not a table"), lambda: quality.profile(X, histogram_bins=0)],
