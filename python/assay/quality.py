@@ -686,6 +686,13 @@ class QualityReport(Exportable):
         ``xor`` (16 hexadecimal digits each) and ``value`` (the two joined). The core folds
         it from the row hashes the duplicate-rows check uses. None for a report read from
         JSON written before reports carried it.
+    measures : list of dict, default []
+        Every check's value for every column it applies to (and the table's checks, with
+        ``column`` None), flagged or not: ``check``, ``column``, ``value`` (the quantity the
+        check's finding carries: a rate, a share or a count; NaN when undefined, with the
+        reason in ``note``), ``lower`` and ``upper`` (the leakage score's bounds, else NaN).
+        What a gate compares for every column (the audit reads them); the core computes
+        them in the same pass as the findings. The data quality guide lists them.
 
     Examples
     --------
@@ -709,6 +716,7 @@ class QualityReport(Exportable):
     fail_on: str = "error"
     inputs: dict[str, Any] = field(default_factory=dict)
     fingerprint: dict[str, Any] | None = None
+    measures: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def passed(self) -> bool:
@@ -739,8 +747,8 @@ class QualityReport(Exportable):
         dict
             ``passed``, ``fail_on``, ``n_rows``, ``n_columns``, ``inputs``, ``counts`` by
             severity, ``findings`` (dicts of [`Finding.to_dict`][assay.quality.Finding.to_dict]),
-            ``profile`` (the dict of [`Profile.to_dict`][assay.quality.Profile.to_dict]) and
-            ``fingerprint``.
+            ``profile`` (the dict of [`Profile.to_dict`][assay.quality.Profile.to_dict]),
+            ``fingerprint`` and ``measures`` (NaN written as null).
         """
         return {
             "passed": self.passed,
@@ -752,6 +760,7 @@ class QualityReport(Exportable):
             "findings": [f.to_dict() for f in self.findings],
             "profile": self.profile.to_dict(),
             "fingerprint": None if self.fingerprint is None else dict(self.fingerprint),
+            "measures": json_safe(self.measures),
         }
 
     _kind = "QualityReport"
@@ -782,6 +791,7 @@ class QualityReport(Exportable):
             data["fail_on"],
             data["inputs"],
             data.get("fingerprint"),
+            [{**m, **{k: nan_if_none(m[k]) for k in ("value", "lower", "upper")}} for m in data.get("measures", [])],
         )
 
     def _tiles(self) -> list[report.Tile]:
@@ -839,7 +849,8 @@ def check(
     """Checks ``data`` for data-quality problems and returns a [`QualityReport`][assay.quality.QualityReport].
 
     The column checks (missing values, constant and near-constant columns, infinities,
-    outliers by IQR and MAD, high cardinality, label variants, mixed types) always run, as
+    outliers (by the ``outlier_method`` threshold: Tukey's fences or the robust z-score),
+    high cardinality, label variants, mixed types) always run, as
     does the duplicate-rows check; a ``target`` adds class imbalance, single class,
     conflicting labels and target leakage; a ``reference`` adds train/test overlap and
     unseen categories; ``rules`` add one finding per broken rule. The data quality guide
@@ -932,6 +943,17 @@ def check(
         progress_callback(progress, "quality"),
     )
     findings = [_finding(f) for f in result.findings] + python_findings
+    measures = [
+        {
+            "check": m.check,
+            "column": m.column or None,
+            "value": m.value,
+            "lower": m.lower,
+            "upper": m.upper,
+            "note": m.note,
+        }
+        for m in result.measures
+    ]
     findings.sort(key=lambda f: -SEVERITIES.index(f.severity))
     inputs = {
         "target": target_name or None,
@@ -944,6 +966,7 @@ def check(
         fail_on,
         inputs,
         fingerprint_dict(result.fingerprint),
+        measures,
     )
 
 
@@ -957,7 +980,9 @@ def default_thresholds() -> dict[str, Any]:
         ``missing_error``, ``near_constant``, ``high_cardinality_ratio``, ``outlier_rate``,
         ``imbalance_below``, ``leakage``), the outlier cut-offs ``outlier_iqr_k`` and
         ``outlier_mad_z``, integer counts (``high_cardinality``, ``leakage_min_support``,
-        ``leakage_bins``, ``max_examples``), and the target-leakage decision:
+        ``leakage_bins``, ``max_examples``), ``outlier_method`` (``"iqr"``: the outlier
+        finding uses Tukey's fences; ``"mad"``: the robust z-score; one finding per column
+        either way, both shares are in ``QualityReport.measures``), and the target-leakage decision:
         ``leakage_decision`` (``"bound"``: a finding when the lower confidence bound of the
         out-of-sample score reaches ``leakage``; ``"point"``: when the in-sample score
         does), ``leakage_confidence`` (the level of that bound, in (0, 1)) and
@@ -975,6 +1000,7 @@ def default_thresholds() -> dict[str, Any]:
     options = _core_quality.CheckOptions()
     defaults = {name: getattr(options, name) for name in _threshold_names()}
     defaults["leakage_decision"] = options.leakage_decision.name
+    defaults["outlier_method"] = options.outlier_method.name
     return defaults
 
 
@@ -1078,7 +1104,10 @@ def _check_options(thresholds: Mapping[str, Any] | None) -> _core_quality.CheckO
         if key not in known:
             raise InvalidInputError(f"thresholds: unknown key {key!r}; known keys: {', '.join(known)}")
         if key == "leakage_decision":
-            options.leakage_decision = _leakage_decision(value)
+            options.leakage_decision = _enum_value(_core_quality.LeakageDecision, key, value)
+            continue
+        if key == "outlier_method":
+            options.outlier_method = _enum_value(_core_quality.OutlierMethod, key, value)
             continue
         if key == "leakage_exclude":
             options.leakage_exclude = _column_names(value, f"thresholds['{key}']")
@@ -1103,11 +1132,11 @@ def _check_options(thresholds: Mapping[str, Any] | None) -> _core_quality.CheckO
     return options
 
 
-def _leakage_decision(value: Any) -> _core_quality.LeakageDecision:
-    names = list(_core_quality.LeakageDecision.__members__)
+def _enum_value(enum: Any, key: str, value: Any) -> Any:
+    names = list(enum.__members__)
     if not isinstance(value, str) or value not in names:
-        raise InvalidInputError(f"thresholds['leakage_decision']: expected one of {names}, got {_shown(value)}")
-    return _core_quality.LeakageDecision[value]
+        raise InvalidInputError(f"thresholds['{key}']: expected one of {names}, got {_shown(value)}")
+    return enum[value]
 
 
 def _column_names(value: Any, where: str) -> list[str]:

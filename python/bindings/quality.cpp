@@ -159,6 +159,20 @@ void bind_quality(py::module_& m) {
       .value("point", quality::LeakageDecision::point)
       .finalize();
 
+  py::native_enum<quality::OutlierMethod>(m, "OutlierMethod", "enum.Enum",
+                                          "Which rule the outlier check reports findings by.")
+      .value("iqr", quality::OutlierMethod::iqr)
+      .value("mad", quality::OutlierMethod::mad)
+      .finalize();
+
+  py::class_<quality::Measure>(m, "Measure")
+      .def_readonly("check", &quality::Measure::check)
+      .def_readonly("column", &quality::Measure::column)
+      .def_readonly("value", &quality::Measure::value)
+      .def_readonly("lower", &quality::Measure::lower)
+      .def_readonly("upper", &quality::Measure::upper)
+      .def_readonly("note", &quality::Measure::note);
+
   using quality::CheckOptions;
   py::class_<CheckOptions>(m, "CheckOptions")
       .def(py::init<>())
@@ -170,6 +184,7 @@ void bind_quality(py::module_& m) {
       .def_readwrite("outlier_iqr_k", &CheckOptions::outlier_iqr_k)
       .def_readwrite("outlier_mad_z", &CheckOptions::outlier_mad_z)
       .def_readwrite("outlier_rate", &CheckOptions::outlier_rate)
+      .def_readwrite("outlier_method", &CheckOptions::outlier_method)
       .def_readwrite("imbalance_below", &CheckOptions::imbalance_below)
       .def_readwrite("leakage", &CheckOptions::leakage)
       .def_readwrite("leakage_min_support", &CheckOptions::leakage_min_support)
@@ -213,6 +228,7 @@ void bind_quality(py::module_& m) {
   py::class_<quality::CheckResult>(m, "CheckResult")
       .def_readonly("profile", &quality::CheckResult::profile)
       .def_readonly("findings", &quality::CheckResult::findings)
+      .def_readonly("measures", &quality::CheckResult::measures)
       .def_readonly("fingerprint", &quality::CheckResult::fingerprint);
 
   m.def(

@@ -252,6 +252,46 @@ TEST(QualityCheck, ConflictsOverlapUnseenAndOutliers) {
   EXPECT_EQ(finding(r, "unseen_categories").value, 4.0);
   ASSERT_TRUE(has_finding(r, "outliers_iqr", "x"));
   EXPECT_EQ(finding(r, "outliers_iqr").rows, (std::vector<std::int64_t>{9}));
+  // One outlier finding per column, by outlier_method; both shares measured regardless.
+  EXPECT_FALSE(has_finding(r, "outliers_mad", "x"));
+  options.outlier_method = OutlierMethod::mad;
+  const auto by_mad = check(data, "y", &reference, {}, options);
+  EXPECT_TRUE(has_finding(by_mad, "outliers_mad", "x"));
+  EXPECT_FALSE(has_finding(by_mad, "outliers_iqr", "x"));
+}
+
+// The value of every check for every column, flagged or not, equals the finding's value
+// where there is a finding.
+TEST(QualityCheck, MeasuresEveryCheckForEveryColumn) {
+  std::vector<double> x{1, 1, 2, 3, 4, 5, 6, 7, 8, 1000}, y{0, 1, 0, 0, 1, 1, 0, 1, 0, 1};
+  std::vector<double> flat{1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
+  TableView data({ColumnView::numeric("x", x), ColumnView::numeric("flat", flat), ColumnView::numeric("y", y)});
+  CheckOptions options;
+  options.outlier_rate = 0.05;
+  options.leakage_min_support = 1;
+  const auto r = check(data, "y", nullptr, {}, options);
+  auto measured = [&](const std::string& check_name, const std::string& column) {
+    for (const Measure& m : r.measures) {
+      if (m.check == check_name && m.column == column) return m;
+    }
+    ADD_FAILURE() << "no measure " << check_name << " of '" << column << "'";
+    return Measure{};
+  };
+  EXPECT_EQ(measured("outliers_iqr", "x").value, finding(r, "outliers_iqr").value);
+  EXPECT_EQ(measured("outliers_iqr", "flat").value, 0.0);  // not flagged, still measured
+  EXPECT_EQ(measured("missing", "flat").value, 0.0);
+  EXPECT_EQ(measured("constant", "flat").value, 0.0);
+  EXPECT_DOUBLE_EQ(measured("near_constant", "x").value, 0.2);
+  EXPECT_EQ(measured("class_imbalance", "y").value, 0.5);
+  EXPECT_EQ(measured("single_class", "y").value, 2.0);
+  EXPECT_EQ(measured("duplicate_rows", "").value, 0.0);
+  const Measure leak = measured("target_leakage", "flat");
+  EXPECT_LE(leak.lower, leak.upper);
+  EXPECT_FALSE(std::isnan(leak.value));
+  // The target is not tested for outliers or leakage.
+  for (const Measure& m : r.measures) {
+    EXPECT_FALSE(m.column == "y" && (m.check == "outliers_iqr" || m.check == "target_leakage")) << m.check;
+  }
 }
 
 TEST(QualityCheck, RulesReportViolationsWithRows) {

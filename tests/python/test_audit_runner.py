@@ -91,8 +91,8 @@ def _measured(result, section, metric, dataset=None):
 
 
 def test_quality_values_of_every_column_equal_the_engine_at_threshold_zero(case):
-    """With thresholds that flag everything the engine reports each column's value: the
-    audit's measurements (from the profile and numpy) equal them."""
+    """With thresholds that flag everything the engine reports each column's value as a
+    finding: the audit's measurements (the engine's measures) equal them."""
     reference, _, _, result = case
     columns = [*FEATURES, "sex", "region", "y"]
     everything = {
@@ -104,6 +104,8 @@ def test_quality_values_of_every_column_equal_the_engine_at_threshold_zero(case)
     }
     report = quality.check(reference[columns], target="y", thresholds=everything)
     found = {(f.check, f.column): f.value for f in report.findings}
+    by_mad = quality.check(reference[columns], target="y", thresholds={**everything, "outlier_method": "mad"})
+    found.update({(f.check, f.column): f.value for f in by_mad.findings if f.check == "outliers_mad"})
     for check in ("outliers_iqr", "outliers_mad", "near_constant", "target_leakage"):
         measured = _measured(result, "quality", check, "reference")
         engine = {column: value for (name, column), value in found.items() if name == check}

@@ -119,9 +119,16 @@ def test_outlier_counts_match_definitions(rng, n, decimals):
     median = np.median(x)
     mad = np.median(np.abs(x - median))
     expected_mad = np.mean(0.6745 * np.abs(x - median) / mad > 3.5)
+    measured = {m["check"]: m["value"] for m in report.measures if m["column"] == "x"}
+    assert measured["outliers_iqr"] == pytest.approx(expected_iqr, abs=1e-12)
+    assert measured["outliers_mad"] == pytest.approx(expected_mad, abs=1e-12)
+    # One outlier finding per column, by the configured rule, carrying the measured share.
     by_check = {f.check: f for f in report.findings}
-    assert by_check["outliers_iqr"].value == pytest.approx(expected_iqr, abs=1e-12)
-    assert by_check["outliers_mad"].value == pytest.approx(expected_mad, abs=1e-12)
+    assert "outliers_mad" not in by_check
+    assert by_check["outliers_iqr"].value == measured["outliers_iqr"]
+    by_mad = {f.check: f for f in assay.check({"x": x}, thresholds={"outlier_method": "mad"}).findings}
+    assert "outliers_iqr" not in by_mad
+    assert by_mad["outliers_mad"].value == measured["outliers_mad"]
 
 
 def test_demo_finds_every_planted_problem():

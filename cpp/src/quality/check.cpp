@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <cstring>
 #include <map>
 #include <sstream>
 #include <unordered_map>
@@ -63,6 +64,9 @@ void validate(const CheckOptions& o) {
     std::ostringstream out;
     out << "leakage_confidence must lie in (0, 1), got " << o.leakage_confidence;
     throw InvalidArgument(out.str());
+  }
+  if (o.outlier_method != OutlierMethod::iqr && o.outlier_method != OutlierMethod::mad) {
+    throw InvalidArgument("outlier_method must be iqr or mad");
   }
   if (o.leakage_decision != LeakageDecision::bound && o.leakage_decision != LeakageDecision::point) {
     throw InvalidArgument("leakage_decision must be bound or point");
@@ -390,7 +394,23 @@ LeakageScore score_leakage(const Target& target, const std::vector<std::int32_t>
 // Everything the column checks learn from one column.
 struct ColumnReport {
   std::vector<Finding> findings;
+  std::vector<Measure> measures;
 };
+
+constexpr double kUndefined = std::numeric_limits<double>::quiet_NaN();
+
+Measure measured(std::string check, std::string column, double value, std::string note = {}) {
+  Measure m;
+  m.check = std::move(check);
+  m.column = std::move(column);
+  m.value = value;
+  m.note = std::move(note);
+  return m;
+}
+
+double share_of(std::int64_t part, std::int64_t whole) {
+  return whole > 0 ? static_cast<double>(part) / static_cast<double>(whole) : kUndefined;
+}
 
 std::vector<std::int64_t> first_rows(std::size_t n, std::int64_t limit, auto&& predicate) {
   std::vector<std::int64_t> rows;
@@ -401,7 +421,9 @@ std::vector<std::int64_t> first_rows(std::size_t n, std::int64_t limit, auto&& p
 }
 
 void check_missing(const ColumnView& column, std::int64_t count, std::int64_t missing, const CheckOptions& o,
-                   std::vector<Finding>& out) {
+                   ColumnReport& report) {
+  std::vector<Finding>& out = report.findings;
+  report.measures.push_back(measured("missing", column.name, share_of(missing, count), count == 0 ? "no rows" : ""));
   if (count == 0 || missing == 0) return;
   const double rate = static_cast<double>(missing) / static_cast<double>(count);
   if (rate < o.missing_warning) return;
@@ -421,13 +443,21 @@ void check_missing(const ColumnView& column, std::int64_t count, std::int64_t mi
 
 template <class Value>
 void check_constant(const std::string& name, std::int64_t non_missing, std::int64_t distinct,
-                    const ValueTable<Value>& values, const CheckOptions& o, std::vector<Finding>& out) {
-  if (non_missing == 0) return;  // reported by the missing check
+                    const ValueTable<Value>& values, const CheckOptions& o, ColumnReport& report) {
+  std::vector<Finding>& out = report.findings;
+  if (non_missing == 0) {  // reported by the missing check
+    for (const char* check : {"constant", "near_constant"}) {
+      report.measures.push_back(measured(check, name, kUndefined, "no non-missing values"));
+    }
+    return;
+  }
+  const double share = share_of(values.entries.front().count, non_missing);
+  report.measures.push_back(measured("constant", name, distinct <= 1 ? 1.0 : 0.0));
+  report.measures.push_back(measured("near_constant", name, share));
   if (distinct <= 1) {
     out.push_back({"constant", name, Severity::warning, 1.0, 1.0, "every non-missing value is the same", {}});
     return;
   }
-  const double share = static_cast<double>(values.entries.front().count) / static_cast<double>(non_missing);
   if (share >= o.near_constant) {
     out.push_back({"near_constant",
                    name,
@@ -439,15 +469,26 @@ void check_constant(const std::string& name, std::int64_t non_missing, std::int6
   }
 }
 
+// Measures the share of finite values outside each rule's bounds; reports a finding for
+// the rule options.outlier_method names.
 void check_outliers(const ColumnView& column, const NumericProfile& p, const detail::SortedColumn& sorted,
-                    const CheckOptions& o, std::vector<Finding>& out) {
+                    const CheckOptions& o, ColumnReport& column_report) {
+  std::vector<Finding>& out = column_report.findings;
+  std::vector<Measure>& measures = column_report.measures;
   const detail::FiniteValues finite = sorted.finite();
   const std::size_t nf = finite.size();
-  if (nf < 4) return;
+  if (nf < 4) {
+    for (const char* check : {"outliers_iqr", "outliers_mad"}) {
+      measures.push_back(measured(check, column.name, kUndefined, "fewer than 4 finite values"));
+    }
+    return;
+  }
+  const char* reported = o.outlier_method == OutlierMethod::iqr ? "outliers_iqr" : "outliers_mad";
   auto report = [&](const char* check, double lo, double hi, const std::string& rule) {
     const std::size_t outside = finite.count_below(lo) + (nf - finite.count_at_most(hi));
     const double share = static_cast<double>(outside) / static_cast<double>(nf);
-    if (share < o.outlier_rate) return;
+    measures.push_back(measured(check, column.name, share));
+    if (share < o.outlier_rate || std::strcmp(check, reported) != 0) return;
     Finding f{check,
               column.name,
               Severity::warning,
@@ -470,6 +511,8 @@ void check_outliers(const ColumnView& column, const NumericProfile& p, const det
   if (half_iqr > 0) {
     report("outliers_iqr", add_scaled_distance(q1, -o.outlier_iqr_k, half_iqr),
            add_scaled_distance(q3, o.outlier_iqr_k, half_iqr), "Tukey fences, k = " + format_number(o.outlier_iqr_k));
+  } else {
+    measures.push_back(measured("outliers_iqr", column.name, 0.0, "the interquartile range is 0: no fences"));
   }
   const double mad = detail::mad(finite, median);
   if (mad > 0) {
@@ -477,28 +520,37 @@ void check_outliers(const ColumnView& column, const NumericProfile& p, const det
     const double reach = o.outlier_mad_z / 0.6745;
     report("outliers_mad", add_scaled_distance(median, -reach, mad * 0.5),
            add_scaled_distance(median, reach, mad * 0.5), "robust z-score above " + format_number(o.outlier_mad_z));
+  } else {
+    measures.push_back(measured("outliers_mad", column.name, 0.0, "the median absolute deviation is 0: no cut-off"));
   }
 }
 
+// Measures the feature's score; reports a finding unless the feature is `excluded`.
 void check_leakage(const std::string& name, const Target& target, const std::vector<std::int32_t>& bins,
-                   std::size_t n_bins, const CheckOptions& o, std::vector<Finding>& out) {
+                   std::size_t n_bins, const CheckOptions& o, bool excluded, ColumnReport& report) {
   const double z = normal_quantile(o.leakage_confidence);
   const LeakageScore score = score_leakage(target, bins, n_bins, o.leakage_min_support, z);
+  Measure m = measured("target_leakage", name, score.point,
+                       std::isnan(score.point) ? "undefined: the target has one class or no variance" : "");
+  m.lower = score.lower;
+  m.upper = score.upper;
+  report.measures.push_back(std::move(m));
   const double decided = o.leakage_decision == LeakageDecision::bound ? score.lower : score.point;
-  if (!(decided >= o.leakage)) return;
-  out.push_back({"target_leakage",
-                 name,
-                 Severity::error,
-                 score.point,
-                 o.leakage,
-                 "this column alone predicts the target: score " + format_number(score.point) + " (" +
-                     format_number(100.0 * o.leakage_confidence) + "% lower bound " + format_number(score.lower) +
-                     " out of sample; " +
-                     (target.classification ? "majority-class accuracy above baseline" : "R^2 of the bin means") +
-                     "): check that it is not derived from the target",
-                 {},
-                 score.lower,
-                 score.upper});
+  if (excluded || !(decided >= o.leakage)) return;
+  report.findings.push_back(
+      {"target_leakage",
+       name,
+       Severity::error,
+       score.point,
+       o.leakage,
+       "this column alone predicts the target: score " + format_number(score.point) + " (" +
+           format_number(100.0 * o.leakage_confidence) + "% lower bound " + format_number(score.lower) +
+           " out of sample; " +
+           (target.classification ? "majority-class accuracy above baseline" : "R^2 of the bin means") +
+           "): check that it is not derived from the target",
+       {},
+       score.lower,
+       score.upper});
 }
 
 // Bins of a numeric column for the leakage check: quantile bins, missing last.
@@ -559,8 +611,12 @@ bool is_high_cardinality(const CategoricalProfile& p, const CheckOptions& o) {
 }
 
 void check_categorical(const ColumnView& column, const CategoricalProfile& p, const CheckOptions& o,
-                       std::vector<Finding>& out) {
+                       ColumnReport& report) {
+  std::vector<Finding>& out = report.findings;
   const std::int64_t non_missing = p.count - p.missing;
+  const bool many =
+      non_missing > 0 && static_cast<double>(p.distinct) / static_cast<double>(non_missing) >= o.high_cardinality_ratio;
+  report.measures.push_back(measured("high_cardinality", column.name, many ? static_cast<double>(p.distinct) : 0.0));
   if (is_high_cardinality(p, o)) {
     out.push_back({"high_cardinality",
                    column.name,
@@ -580,6 +636,7 @@ void check_categorical(const ColumnView& column, const CategoricalProfile& p, co
     if (observed[k]) labels.push_back(column.labels[k]);
   }
   const auto groups = label_variants(labels);
+  report.measures.push_back(measured("label_variants", column.name, static_cast<double>(groups.size())));
   if (!groups.empty()) {
     std::string text;
     for (std::size_t g = 0; g < groups.size() && g < 3; ++g) text += (g ? "; " : "") + join_labels(groups[g], 5);
@@ -677,45 +734,50 @@ std::vector<std::int64_t> example_rows(const std::vector<std::vector<std::int64_
 }
 
 void check_duplicates(const TableView& data, const std::vector<std::uint64_t>& row_hashes, const CheckOptions& o,
-                      std::vector<Finding>& out) {
+                      ColumnReport& out) {
   std::vector<std::size_t> all(data.n_columns());
   for (std::size_t j = 0; j < all.size(); ++j) all[j] = j;
   const auto groups = identical_row_groups(data, all, row_hashes);
   std::int64_t duplicates = 0;
   for (const auto& g : groups) duplicates += static_cast<std::int64_t>(g.size()) - 1;
+  out.measures.push_back(measured("duplicate_rows", "", static_cast<double>(duplicates)));
   if (duplicates == 0) return;
   const double share = static_cast<double>(duplicates) / static_cast<double>(data.n_rows());
-  out.push_back({"duplicate_rows", "", Severity::warning, static_cast<double>(duplicates), 1.0,
-                 std::to_string(duplicates) + " rows (" + percent(share) + ") repeat an earlier row, in " +
-                     std::to_string(groups.size()) + " group(s)",
-                 example_rows(groups, o.max_examples)});
+  out.findings.push_back({"duplicate_rows", "", Severity::warning, static_cast<double>(duplicates), 1.0,
+                          std::to_string(duplicates) + " rows (" + percent(share) + ") repeat an earlier row, in " +
+                              std::to_string(groups.size()) + " group(s)",
+                          example_rows(groups, o.max_examples)});
 }
 
 void check_conflicts(const TableView& data, std::size_t target_index, const CheckOptions& o, int n_jobs,
-                     std::vector<Finding>& out) {
+                     ColumnReport& out) {
   std::vector<std::size_t> features;
   for (std::size_t j = 0; j < data.n_columns(); ++j) {
     if (j != target_index) features.push_back(j);
   }
-  if (features.empty()) return;
   const ColumnView& target = data.column(target_index);
+  if (features.empty()) {
+    out.measures.push_back(measured("conflicting_labels", target.name, 0.0, "no feature columns"));
+    return;
+  }
   auto groups = identical_row_groups(data, features, n_jobs);
   std::erase_if(groups, [&](const auto& g) {
     return std::ranges::all_of(g, [&](std::int64_t r) {
       return cells_equal(target, static_cast<std::size_t>(g.front()), target, static_cast<std::size_t>(r));
     });
   });
-  if (groups.empty()) return;
   std::int64_t rows = 0;
   for (const auto& g : groups) rows += static_cast<std::int64_t>(g.size());
-  out.push_back({"conflicting_labels", target.name, Severity::warning, static_cast<double>(rows), 1.0,
-                 std::to_string(rows) + " rows in " + std::to_string(groups.size()) +
-                     " group(s) have identical features but different targets",
-                 example_rows(groups, o.max_examples)});
+  out.measures.push_back(measured("conflicting_labels", target.name, static_cast<double>(rows)));
+  if (groups.empty()) return;
+  out.findings.push_back({"conflicting_labels", target.name, Severity::warning, static_cast<double>(rows), 1.0,
+                          std::to_string(rows) + " rows in " + std::to_string(groups.size()) +
+                              " group(s) have identical features but different targets",
+                          example_rows(groups, o.max_examples)});
 }
 
 void check_overlap(const TableView& data, const TableView& reference, const std::string& target, const CheckOptions& o,
-                   int n_jobs, std::vector<Finding>& out) {
+                   int n_jobs, ColumnReport& out) {
   std::vector<std::size_t> data_columns, reference_columns;
   for (std::size_t j = 0; j < data.n_columns(); ++j) {
     const ColumnView& column = data.column(j);
@@ -729,7 +791,11 @@ void check_overlap(const TableView& data, const TableView& reference, const std:
     data_columns.push_back(j);
     reference_columns.push_back(static_cast<std::size_t>(r));
   }
-  if (data_columns.empty() || reference.n_rows() == 0 || data.n_rows() == 0) return;
+  if (data_columns.empty() || reference.n_rows() == 0 || data.n_rows() == 0) {
+    out.measures.push_back(
+        measured("train_test_overlap", "", 0.0, data_columns.empty() ? "no shared columns" : "no rows to compare"));
+    return;
+  }
   const std::size_t m = reference.n_rows();
   std::vector<std::uint64_t> ref_keys = hash_rows(reference, reference_columns, n_jobs);
   std::vector<std::uint64_t> ref_rows(m);
@@ -755,17 +821,17 @@ void check_overlap(const TableView& data, const TableView& reference, const std:
                });
   std::int64_t count = 0;
   for (char s : shared) count += s;
+  out.measures.push_back(measured("train_test_overlap", "", static_cast<double>(count)));
   if (count == 0) return;
   const double share = static_cast<double>(count) / static_cast<double>(data.n_rows());
-  out.push_back({"train_test_overlap", "", Severity::warning, static_cast<double>(count), 1.0,
-                 std::to_string(count) + " rows (" + percent(share) +
-                     ") also appear in the reference data (compared on " + std::to_string(data_columns.size()) +
-                     " shared column(s))",
-                 first_rows(data.n_rows(), o.max_examples, [&](std::size_t i) { return shared[i] != 0; })});
+  out.findings.push_back({"train_test_overlap", "", Severity::warning, static_cast<double>(count), 1.0,
+                          std::to_string(count) + " rows (" + percent(share) +
+                              ") also appear in the reference data (compared on " +
+                              std::to_string(data_columns.size()) + " shared column(s))",
+                          first_rows(data.n_rows(), o.max_examples, [&](std::size_t i) { return shared[i] != 0; })});
 }
 
-void check_unseen(const ColumnView& column, const ColumnView& reference, const CheckOptions& o,
-                  std::vector<Finding>& out) {
+void check_unseen(const ColumnView& column, const ColumnView& reference, const CheckOptions& o, ColumnReport& out) {
   std::unordered_set<std::string> known;
   std::vector<char> observed(reference.labels.size(), 0);
   for (std::int32_t code : reference.codes) {
@@ -784,23 +850,28 @@ void check_unseen(const ColumnView& column, const ColumnView& reference, const C
       ++rows;
     }
   }
+  out.measures.push_back(measured("unseen_categories", column.name, static_cast<double>(rows)));
   if (rows == 0) return;
   std::vector<std::string> labels;
   for (std::size_t k = 0; k < column.labels.size(); ++k) {
     if (rows_per_label[k] > 0) labels.push_back(column.labels[k]);
   }
-  out.push_back({"unseen_categories", column.name, Severity::warning, static_cast<double>(rows), 1.0,
-                 std::to_string(labels.size()) + " categor" + (labels.size() == 1 ? "y" : "ies") +
-                     " absent from the reference, in " + std::to_string(rows) + " rows: " + join_labels(labels, 10),
-                 first_rows(column.size(), o.max_examples, [&](std::size_t i) {
-                   const std::int32_t code = column.codes[i];
-                   return code >= 0 && unseen[static_cast<std::size_t>(code)] != 0;
-                 })});
+  out.findings.push_back({"unseen_categories", column.name, Severity::warning, static_cast<double>(rows), 1.0,
+                          std::to_string(labels.size()) + " categor" + (labels.size() == 1 ? "y" : "ies") +
+                              " absent from the reference, in " + std::to_string(rows) +
+                              " rows: " + join_labels(labels, 10),
+                          first_rows(column.size(), o.max_examples, [&](std::size_t i) {
+                            const std::int32_t code = column.codes[i];
+                            return code >= 0 && unseen[static_cast<std::size_t>(code)] != 0;
+                          })});
 }
 
-void check_target(const std::string& name, const Target& target, const CheckOptions& o, std::vector<Finding>& out) {
+void check_target(const std::string& name, const Target& target, const CheckOptions& o, ColumnReport& report) {
   if (!target.classification || target.valid == 0) return;
+  std::vector<Finding>& out = report.findings;
+  report.measures.push_back(measured("single_class", name, static_cast<double>(target.class_counts.size())));
   if (target.class_counts.size() == 1) {
+    report.measures.push_back(measured("class_imbalance", name, kUndefined, "the target has fewer than two classes"));
     out.push_back({"single_class",
                    name,
                    Severity::error,
@@ -812,6 +883,7 @@ void check_target(const std::string& name, const Target& target, const CheckOpti
   }
   const auto minority = std::min_element(target.class_counts.begin(), target.class_counts.end());
   const double share = static_cast<double>(*minority) / static_cast<double>(target.valid);
+  report.measures.push_back(measured("class_imbalance", name, share));
   if (share >= o.imbalance_below) return;
   const std::string label = target.class_names[static_cast<std::size_t>(minority - target.class_counts.begin())];
   out.push_back({"class_imbalance",
@@ -1006,43 +1078,47 @@ CheckResult check(const TableView& data, const std::string& target_name, const T
   std::vector<NonMissingSorter> sorters(static_cast<std::size_t>(threads));
   parallel_for(static_cast<std::ptrdiff_t>(n_columns), threads, [&](std::ptrdiff_t j) {
     const ColumnView& column = data.column(static_cast<std::size_t>(j));
-    auto& findings = reports[static_cast<std::size_t>(j)].findings;
+    ColumnReport& report = reports[static_cast<std::size_t>(j)];
+    auto& findings = report.findings;
     const bool is_target = j == target_index;
-    const bool test_leakage = target.present && !is_target && !leakage_excluded[static_cast<std::size_t>(j)];
+    const bool test_leakage = target.present && !is_target;
+    const bool excluded = leakage_excluded[static_cast<std::size_t>(j)] != 0;
     if (column.is_numeric()) {
       const detail::SortedColumn sorted =
           detail::sort_column(column, sorters[static_cast<std::size_t>(omp_get_thread_num())]);
       NumericProfile& p = numeric[static_cast<std::size_t>(j)] =
           detail::profile_sorted(column, sorted, profile_options);
-      check_missing(column, p.count, p.missing, o, findings);
-      check_constant(column.name, p.count - p.missing, p.distinct, p.values, o, findings);
+      check_missing(column, p.count, p.missing, o, report);
+      check_constant(column.name, p.count - p.missing, p.distinct, p.values, o, report);
+      report.measures.push_back(
+          measured("infinite_values", column.name, share_of(p.infinities, p.count), p.count == 0 ? "no rows" : ""));
       if (p.infinities > 0) {
         findings.push_back(
             {"infinite_values", column.name, Severity::warning, static_cast<double>(p.infinities), 1.0,
              std::to_string(p.infinities) + " infinite values",
              first_rows(column.size(), o.max_examples, [&](std::size_t i) { return std::isinf(column.values[i]); })});
       }
-      if (!is_target) check_outliers(column, p, sorted, o, findings);
+      if (!is_target) check_outliers(column, p, sorted, o, report);
       if (test_leakage) {
         std::size_t n_bins = 0;
         const auto bins = numeric_bins(column, sorted, o.leakage_bins, n_bins);
-        check_leakage(column.name, target, bins, n_bins, o, findings);
+        check_leakage(column.name, target, bins, n_bins, o, excluded, report);
       }
     } else {
       CategoricalProfile& p = categorical[static_cast<std::size_t>(j)] =
           detail::profile_valid_codes(column, profile_options);
-      check_missing(column, p.count, p.missing, o, findings);
-      check_constant(column.name, p.count - p.missing, p.distinct, p.values, o, findings);
-      check_categorical(column, p, o, findings);
+      check_missing(column, p.count, p.missing, o, report);
+      check_constant(column.name, p.count - p.missing, p.distinct, p.values, o, report);
+      check_categorical(column, p, o, report);
       if (test_leakage) {
         const auto [bins, n_bins] = category_bins(column);
-        check_leakage(column.name, target, bins, n_bins, o, findings);
+        check_leakage(column.name, target, bins, n_bins, o, excluded, report);
       }
       // Identifier-like columns are new in every batch by nature: no unseen-category finding.
       if (reference != nullptr && !is_high_cardinality(p, o)) {
         const std::ptrdiff_t r = reference->find(column.name);
         if (r >= 0 && !reference->column(static_cast<std::size_t>(r)).is_numeric()) {
-          check_unseen(column, reference->column(static_cast<std::size_t>(r)), o, findings);
+          check_unseen(column, reference->column(static_cast<std::size_t>(r)), o, report);
         }
       }
     }
@@ -1057,19 +1133,32 @@ CheckResult check(const TableView& data, const std::string& target_name, const T
       result.profile.categorical.push_back(std::move(categorical[j]));
     }
     for (auto& f : reports[j].findings) result.findings.push_back(std::move(f));
+    for (auto& m : reports[j].measures) result.measures.push_back(std::move(m));
   }
+  // The table's checks, gathered as one more report and appended after the columns'.
+  ColumnReport table_report;
 
   {
     // The fingerprint's row hashes cover every column, so they also find the duplicate rows.
     const FingerprintedRows rows = fingerprint_rows(data, n_jobs);
     result.fingerprint = rows.fingerprint;
-    if (data.n_rows() > 1 && n_columns > 0) check_duplicates(data, rows.hashes, o, result.findings);
+    if (data.n_rows() > 1 && n_columns > 0) {
+      check_duplicates(data, rows.hashes, o, table_report);
+    } else {
+      table_report.measures.push_back(measured("duplicate_rows", "", 0.0, "fewer than two rows"));
+    }
   }
   if (target.present) {
-    check_target(target_name, target, o, result.findings);
-    if (data.n_rows() > 1) check_conflicts(data, static_cast<std::size_t>(target_index), o, n_jobs, result.findings);
+    check_target(target_name, target, o, table_report);
+    if (data.n_rows() > 1) {
+      check_conflicts(data, static_cast<std::size_t>(target_index), o, n_jobs, table_report);
+    } else {
+      table_report.measures.push_back(measured("conflicting_labels", target_name, 0.0, "fewer than two rows"));
+    }
   }
-  if (reference != nullptr) check_overlap(data, *reference, target_name, o, n_jobs, result.findings);
+  if (reference != nullptr) check_overlap(data, *reference, target_name, o, n_jobs, table_report);
+  for (auto& f : table_report.findings) result.findings.push_back(std::move(f));
+  for (auto& m : table_report.measures) result.measures.push_back(std::move(m));
   for (const ColumnRule& rule : rules) apply_rule(data, result.profile, rule, o, result.findings);
   progress.report(n_columns + 1, n_columns + 1);
   return result;

@@ -112,6 +112,24 @@ class LeakageDecision(_NativeEnum, enum.Enum):
     bound = 0
     point = 1
 
+class OutlierMethod(_NativeEnum, enum.Enum):
+    iqr = 0
+    mad = 1
+
+class Measure(_NotConstructible):
+    @property
+    def check(self) -> str: ...
+    @property
+    def column(self) -> str: ...
+    @property
+    def value(self) -> float: ...
+    @property
+    def lower(self) -> float: ...
+    @property
+    def upper(self) -> float: ...
+    @property
+    def note(self) -> str: ...
+
 class CheckOptions(_Pybind11Object):
     def __init__(self) -> None: ...
     missing_warning: float
@@ -122,6 +140,7 @@ class CheckOptions(_Pybind11Object):
     outlier_iqr_k: float
     outlier_mad_z: float
     outlier_rate: float
+    outlier_method: OutlierMethod
     imbalance_below: float
     leakage: float
     leakage_min_support: int
@@ -162,6 +181,8 @@ class CheckResult(_NotConstructible):
     def profile(self) -> TableProfile: ...
     @property
     def findings(self) -> list[Finding]: ...
+    @property
+    def measures(self) -> list[Measure]: ...
     @property
     def fingerprint(self) -> TableFingerprint: ...
 

@@ -30,6 +30,11 @@ struct Finding {
   double upper = std::numeric_limits<double>::quiet_NaN();
 };
 
+// Which rule the outlier check reports findings by (both shares are always measured, see
+// Measure): Tukey's fences (iqr) or the robust z-score (mad). One rule, so that a skewed
+// column gives one outlier finding, not two.
+enum class OutlierMethod { iqr, mad };
+
 // How the leakage check decides: on the lower confidence bound of the out-of-sample score
 // (bound), or on the in-sample score (point).
 enum class LeakageDecision { bound, point };
@@ -39,12 +44,13 @@ enum class LeakageDecision { bound, point };
 struct CheckOptions {
   double missing_warning = 0.05;  // missing rate
   double missing_error = 0.5;
-  double near_constant = 0.95;            // share of non-missing rows holding the top value
-  std::int64_t high_cardinality = 50;     // distinct categories
-  double high_cardinality_ratio = 0.5;    // ... and distinct / non-missing rows
-  double outlier_iqr_k = 1.5;             // Tukey fences: outside [Q1 - k IQR, Q3 + k IQR]
-  double outlier_mad_z = 3.5;             // robust z = 0.6745 |x - median| / MAD (Iglewicz & Hoaglin 1993)
-  double outlier_rate = 0.01;             // share of finite values flagged as outliers
+  double near_constant = 0.95;          // share of non-missing rows holding the top value
+  std::int64_t high_cardinality = 50;   // distinct categories
+  double high_cardinality_ratio = 0.5;  // ... and distinct / non-missing rows
+  double outlier_iqr_k = 1.5;           // Tukey fences: outside [Q1 - k IQR, Q3 + k IQR]
+  double outlier_mad_z = 3.5;           // robust z = 0.6745 |x - median| / MAD (Iglewicz & Hoaglin 1993)
+  double outlier_rate = 0.01;           // share of finite values flagged as outliers
+  OutlierMethod outlier_method = OutlierMethod::iqr;
   double imbalance_below = 0.1;           // minority class share of the target
   double leakage = 0.8;                   // predictive power of one feature for the target
   std::int64_t leakage_min_support = 10;  // smaller bins predict the overall majority / mean
@@ -125,9 +131,36 @@ struct ColumnRule {
   std::optional<double> max_missing;  // fraction in [0, 1]
 };
 
+// One check's measured value for one column (or the table, column empty), whether or not
+// it reached the check's threshold: what an audit's gates compare, for every column. The
+// value is the quantity the check's Finding carries (a rate, a share or a count); NaN with
+// a note when it is undefined for the column. Per column:
+//   missing (rate), constant (1 or 0), near_constant (share of the top value),
+//   infinite_values (share; numeric), outliers_iqr and outliers_mad (share of finite
+//   values; numeric features), high_cardinality (distinct categories when they are at least
+//   high_cardinality_ratio of the non-missing rows, else 0; categorical), label_variants
+//   (groups; categorical), target_leakage (in-sample score, with the one-sided bounds of
+//   the out-of-sample score; every feature when there is a target, excluded ones too),
+//   unseen_categories (rows; categorical columns also categorical in the reference, except
+//   identifier-like ones).
+// For the table: duplicate_rows (rows), and with a target conflicting_labels (rows),
+// single_class and class_imbalance (classification targets: classes, minority share), and
+// with a reference train_test_overlap (rows). Rules are reported as findings only.
+struct Measure {
+  std::string check;
+  std::string column;
+  double value = std::numeric_limits<double>::quiet_NaN();
+  double lower = std::numeric_limits<double>::quiet_NaN();
+  double upper = std::numeric_limits<double>::quiet_NaN();
+  std::string note;
+};
+
 struct CheckResult {
   TableProfile profile;
   std::vector<Finding> findings;
+  // Every check's value for every column it applies to, columns in table order, then the
+  // table's checks.
+  std::vector<Measure> measures;
   // The checked table's content fingerprint, folded from the row hashes that the
   // duplicate-rows check groups rows by (one hashing pass for both).
   TableFingerprint fingerprint;

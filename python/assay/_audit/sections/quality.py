@@ -2,12 +2,10 @@
 of every quality check as measurements.
 
 The engine reports a finding only when a check flags a column, but gates need every
-column's value. The values come from the finding where the engine made one, and otherwise
-from the report's profile (missing, constant, near-constant, infinite values, high
-cardinality, class shares) or from vectorised numpy on the column with the profile's
-quartiles (outlier shares), with the engine's definitions, so that a flagged column's value
-is its finding's. Leakage scores and their bounds are the engine's
-(:func:`assay.quality.leakage_scores`) for every feature, flagged or not.
+column's value: the engine measures those too, in the same pass
+(``QualityReport.measures``: every check's value for every column, flagged or not, and the
+leakage scores' bounds), and the section passes them on, counts of rows as shares of the
+rows. Mixed types and rule breaks are counted here from the frame and the findings.
 
 ``Audit.sections["quality"]``: per dataset (``"reference"``, ``"current"``) the engine's
 report (``passed``, ``n_rows``, ``n_columns``, ``counts``, ``findings``, ``inputs``) and the
@@ -23,10 +21,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-import numpy as np
-
 from ... import quality
-from ..._frame import CATEGORICAL, Column
 from .._context import Context, SectionResult, measurement
 from .._data import Table
 from .._gates import TABLE, Measurement
@@ -50,6 +45,8 @@ def engine_thresholds(checks: Mapping[str, Any], confidence_level: float) -> dic
         "outlier_iqr_k": checks["outliers_iqr"].options["iqr_k"],
         "outlier_mad_z": checks["outliers_mad"].options["mad_z"],
         "outlier_rate": min(checks["outliers_iqr"].threshold, checks["outliers_mad"].threshold),
+        # The engine's findings use one rule: MAD only when the config gates on MAD alone.
+        "outlier_method": "mad" if checks["outliers_mad"].enabled and not checks["outliers_iqr"].enabled else "iqr",
         "imbalance_below": checks["class_imbalance"].threshold,
         "leakage": leakage.threshold,
         "leakage_decision": leakage.decision or "bound",
@@ -68,46 +65,6 @@ def _thawed(value: Any) -> Any:
     return value
 
 
-def _outlier_shares(
-    column: Column, stats: Mapping[str, Any], iqr_k: float, mad_z: float
-) -> dict[str, tuple[float, str]]:
-    """(share, note) of values outside Tukey's fences and beyond the robust z cut-off."""
-    values = column.values
-    finite = values[np.isfinite(values)]
-    if len(finite) < 4:
-        return {name: (math.nan, "fewer than 4 finite values") for name in ("outliers_iqr", "outliers_mad")}
-    quantiles = stats["quantiles"]
-    q1, median, q3 = quantiles[0.25], quantiles[0.5], quantiles[0.75]
-    out: dict[str, tuple[float, str]] = {}
-    half_iqr = _half_difference(q1, q3)
-    if half_iqr > 0:
-        low, high = _scaled(q1, -iqr_k, half_iqr), _scaled(q3, iqr_k, half_iqr)
-        out["outliers_iqr"] = (int(np.count_nonzero((finite < low) | (finite > high))) / len(finite), "")
-    else:
-        out["outliers_iqr"] = (0.0, "the interquartile range is 0: no fences")
-    mad = float(np.median(np.abs(finite - median)))
-    if mad > 0:
-        reach = mad_z / 0.6745  # robust z = 0.6745 |x - median| / MAD (Iglewicz & Hoaglin 1993)
-        low, high = _scaled(median, -reach, mad * 0.5), _scaled(median, reach, mad * 0.5)
-        out["outliers_mad"] = (int(np.count_nonzero((finite < low) | (finite > high))) / len(finite), "")
-    else:
-        out["outliers_mad"] = (0.0, "the median absolute deviation is 0: no cut-off")
-    return out
-
-
-def _half_difference(a: float, b: float) -> float:
-    with np.errstate(over="ignore"):
-        d = b - a
-    return d * 0.5 if math.isfinite(d) else b * 0.5 - a * 0.5
-
-
-def _scaled(a: float, k: float, h: float) -> float:
-    """a + k (2h), as the engine's fences (finite when the true value is)."""
-    with np.errstate(over="ignore"):
-        direct = a + k * (2.0 * h)
-        return direct if math.isfinite(direct) else 4.0 * (a * 0.25 + k * (h * 0.5))
-
-
 def _share(count: float, rows: int) -> float:
     return count / rows if rows else math.nan
 
@@ -121,116 +78,48 @@ class _Measurements:
         self.items.append(measurement(SECTION, metric, subject, value, interval, self.dataset, level, note))
 
 
-def _column_measurements(
-    out: _Measurements, column: Column, stats: Mapping[str, Any], flagged: Mapping[tuple, float], thresholds: dict
-) -> None:
-    name = column.name
-    count, missing = stats["count"], stats["missing"]
-    non_missing = count - missing
-    out.add("missing", name, _share(missing, count))
-    if non_missing == 0:
-        out.add("constant", name, math.nan, "no non-missing values")
-        out.add("near_constant", name, math.nan, "no non-missing values")
-    else:
-        out.add("constant", name, 1.0 if stats["distinct"] <= 1 else 0.0)
-        out.add("near_constant", name, stats["values"][0][1] / non_missing)
-    if column.kind == CATEGORICAL:
-        ratio = stats["distinct"] / non_missing if non_missing else 0.0
-        out.add("high_cardinality", name, stats["distinct"] if ratio >= thresholds["high_cardinality_ratio"] else 0)
-        out.add("label_variants", name, flagged.get(("label_variants", name), 0.0))
-    else:
-        out.add("infinite_values", name, _share(stats["infinities"], count))
+# Checks whose engine value is a count of rows: the audit gates on their share of the rows.
+_ROW_COUNTS = {"duplicate_rows", "conflicting_labels", "train_test_overlap", "unseen_categories"}
+# The engine's measures the audit passes on; "target_leakage" goes through its own path (bounds).
+_MEASURED = {
+    "missing",
+    "constant",
+    "near_constant",
+    "infinite_values",
+    "outliers_iqr",
+    "outliers_mad",
+    "high_cardinality",
+    "label_variants",
+    "single_class",
+    "class_imbalance",
+} | _ROW_COUNTS
 
 
 def _table_measurements(
-    ctx: Context, table: Table, report: quality.QualityReport, columns: list[str], thresholds: dict, rules: dict
+    ctx: Context, table: Table, report: quality.QualityReport, columns: list[str], rules: dict
 ) -> list[Measurement]:
+    """The engine's measure of every check for every column (``report.measures``), counts
+    of rows as shares, plus what the audit measures itself: mixed types and rule breaks."""
     out = _Measurements(table.which)
-    flagged: dict[tuple, float] = {}
-    rule_counts: dict[str, int] = {}
-    for finding in report.findings:
-        flagged[(finding.check, finding.column)] = finding.value
-        if finding.check.startswith("rule_") and finding.column is not None:
-            rule_counts[finding.column] = rule_counts.get(finding.column, 0) + 1
-    target = ctx.roles.target if table.has(ctx.roles.target) else None
     n = table.n_rows
-    for name in columns + ([target] if target is not None else []):
-        column = table.frame.column(name)
-        stats = report.profile[name]
-        _column_measurements(out, column, stats, flagged, thresholds)
-        counts = column.type_counts
+    for m in report.measures:
+        check = m["check"]
+        if check not in _MEASURED:
+            continue
+        value = _share(m["value"], n) if check in _ROW_COUNTS else m["value"]
+        out.add(check, m["column"] or TABLE, value, m["note"])
+    target = [ctx.roles.target] if ctx.roles.target is not None and table.has(ctx.roles.target) else []
+    for name in columns + target:
+        counts = table.frame.column(name).type_counts
         if counts is not None:
             out.add("mixed_types", name, sum(1 for c in counts.values() if c > 0))
-        if column.kind != CATEGORICAL and name != target:
-            shares = _outlier_shares(column, stats, thresholds["outlier_iqr_k"], thresholds["outlier_mad_z"])
-            for check, (share, note) in shares.items():
-                out.add(check, name, flagged.get((check, name), share), note)
+    rule_counts: dict[str, int] = {}
+    for finding in report.findings:
+        if finding.check.startswith("rule_") and finding.column is not None:
+            rule_counts[finding.column] = rule_counts.get(finding.column, 0) + 1
     for name in rules:
         out.add("rules", name, rule_counts.get(name, 0))
-    out.add("duplicate_rows", TABLE, _share(flagged.get(("duplicate_rows", None), 0.0), n))
-    if target is not None:
-        _target_measurements(out, table.frame.column(target), report.profile[target], flagged, n)
-    if table.which == "current":
-        out.add("train_test_overlap", TABLE, _share(flagged.get(("train_test_overlap", None), 0.0), n))
-        for name in columns:
-            column = table.frame.column(name)
-            if column.kind != CATEGORICAL or not ctx.reference.has(name):
-                continue
-            if ctx.reference.frame.column(name).kind != CATEGORICAL:
-                continue
-            stats = report.profile[name]
-            non_missing = stats["count"] - stats["missing"]
-            identifier = (
-                non_missing > 0
-                and stats["distinct"] >= thresholds["high_cardinality"]
-                and stats["distinct"] / non_missing >= thresholds["high_cardinality_ratio"]
-            )
-            if identifier:  # the engine does not test identifier-like columns
-                continue
-            out.add("unseen_categories", name, _share(flagged.get(("unseen_categories", name), 0.0), n))
     return out.items
-
-
-# The engine's rule: a numeric target with at most this many distinct integer values is classes.
-_MAX_INTEGER_CLASSES = 20
-
-
-def target_classes(column: Column) -> np.ndarray | None:
-    """Class codes (-1 for missing) when the engine treats the target as classes, else None."""
-    if column.kind == CATEGORICAL:
-        codes = np.asarray(column.values, dtype=np.int64)
-        present = codes[codes >= 0]
-        used = np.unique(present)
-        remap = np.full(len(column.labels or []) + 1, -1, dtype=np.int64)
-        remap[used] = np.arange(len(used))
-        return remap[codes]  # -1 indexes the last entry: missing stays -1
-    values = column.values
-    present = values[~np.isnan(values)]
-    if not np.isfinite(present).all() or (present != np.floor(present)).any():
-        return None
-    levels = np.unique(present)
-    if len(levels) > _MAX_INTEGER_CLASSES:
-        return None
-    codes = np.full(len(values), -1, dtype=np.int64)
-    codes[~np.isnan(values)] = np.searchsorted(levels, present)
-    return codes
-
-
-def _target_measurements(
-    out: _Measurements, column: Column, stats: Mapping[str, Any], flagged: Mapping[tuple, float], n: int
-) -> None:
-    name = column.name
-    out.add("conflicting_labels", name, _share(flagged.get(("conflicting_labels", name), 0.0), n))
-    classes = target_classes(column)
-    if classes is None:
-        return
-    counts = np.bincount(classes[classes >= 0])
-    counts = counts[counts > 0]
-    out.add("single_class", name, len(counts))
-    if len(counts) >= 2:
-        out.add("class_imbalance", name, counts.min() / counts.sum())
-    else:
-        out.add("class_imbalance", name, math.nan, "the target has fewer than two classes")
 
 
 def run(ctx: Context) -> SectionResult:
@@ -274,21 +163,25 @@ def run(ctx: Context) -> SectionResult:
         summary.pop("profile")
         summary["columns"] = {name: report.profile[name] for name in checked}
         data[table.which] = summary
-        measurements += _table_measurements(ctx, table, report, columns, thresholds, rules)
+        measurements += _table_measurements(ctx, table, report, columns, rules)
         if target is not None and leakage_check.enabled:
-            scores = quality.leakage_scores(
-                table.frame.select(checked), target, thresholds=thresholds, n_jobs=ctx.n_jobs
-            )
             rows = []
-            for feature, s in scores.items():
-                note = "" if math.isfinite(s["score"]) else "undefined: the target has one class or no variance"
+            level = config.confidence_level
+            for m in report.measures:
+                if m["check"] != "target_leakage":
+                    continue
+                feature, interval = m["column"], (m["lower"], m["upper"])
                 rows.append(
-                    {"feature": feature, "score": s["score"], "lower": s["lower"], "upper": s["upper"], "note": note}
+                    {
+                        "feature": feature,
+                        "score": m["value"],
+                        "lower": m["lower"],
+                        "upper": m["upper"],
+                        "note": m["note"],
+                    }
                 )
-                interval = (s["lower"], s["upper"])
-                level = config.confidence_level
                 measurements.append(
-                    measurement(SECTION, "target_leakage", feature, s["score"], interval, table.which, level, note)
+                    measurement(SECTION, "target_leakage", feature, m["value"], interval, table.which, level, m["note"])
                 )
             data["leakage"][table.which] = rows
     return SectionResult(data, measurements)
