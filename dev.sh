@@ -61,24 +61,28 @@ python_env() {
   "$PY" -m pip install -q "scikit-build-core>=0.10" "pybind11>=3.0" cmake ninja
 }
 
-install_assay() {  # $1 = extras, e.g. "test"
-  say "building and installing assay${1:+[$1]}"
+install_assay() {  # $1 = extras, e.g. "test"; then CMake options for the build, e.g. -DASSAY_BUILD_TESTS=ON
+  local extras=${1:-}
+  shift || true
+  local defines=()
+  for option in "$@"; do defines+=("-Ccmake.define.${option#-D}"); done
+  say "building and installing assay${extras:+[$extras]}"
   # A persistent build directory makes rebuilds incremental.
-  "$PY" -m pip install -q --no-build-isolation -Cbuild-dir=build/python ".${1:+[$1]}"
+  "$PY" -m pip install -q --no-build-isolation -Cbuild-dir=build/python ${defines[@]+"${defines[@]}"} ".${extras:+[$extras]}"
 }
 
 cmake_bin() { echo "$VENV/bin/cmake"; }
 
+# The Release C++ tests were built with the Python module, in one build tree (build/python,
+# see install_assay's options in the test command): the core is compiled once for both, and
+# installed from there for the consumer.
 cpp_tests() {
   local cmake ctest
   cmake=$(cmake_bin)
   ctest="$VENV/bin/ctest"
   say "C++ tests (Release)"
-  "$cmake" -S . -B build/cpp -G Ninja -DASSAY_BUILD_TESTS=ON -DASSAY_WERROR=ON -DCMAKE_BUILD_TYPE=Release \
-    -DCMAKE_INSTALL_PREFIX="$ROOT/build/prefix" -DCMAKE_MAKE_PROGRAM="$VENV/bin/ninja" >/dev/null
-  "$cmake" --build build/cpp
-  (cd build/cpp && "$ctest" --output-on-failure -j 2)
-  "$cmake" --install build/cpp >/dev/null
+  (cd build/python && "$ctest" --output-on-failure -j 2)
+  "$cmake" --install build/python --component cpp --prefix "$ROOT/build/prefix" >/dev/null
 
   say "C++ tests under AddressSanitizer + UndefinedBehaviorSanitizer"
   "$cmake" -S . -B build/asan -G Ninja -DASSAY_BUILD_TESTS=ON -DASSAY_WERROR=ON -DASSAY_SANITIZE=ON \
@@ -148,7 +152,8 @@ python_tests() {
   say "Python tests"
   # system_deps installed chromium: the report tests must not skip for want of a browser.
   export ASSAY_REQUIRE_BROWSER=1
-  "$PY" -m pytest "$@"
+  # One pytest worker per core (pytest-xdist); arguments given to ./dev.sh test come after.
+  "$PY" -m pytest -n "$(nproc)" "$@"
 }
 
 case "${1:-}" in
@@ -167,7 +172,7 @@ case "${1:-}" in
     shift
     system_deps test
     python_env
-    install_assay test
+    install_assay test -DASSAY_BUILD_TESTS=ON -DASSAY_WERROR=ON
     lint
     tidy
     evidently_env

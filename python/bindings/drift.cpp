@@ -1,4 +1,5 @@
 // Bindings of the drift engine (assay/drift): two-sample tests, distances, reports.
+#include "assay/drift/histogram.hpp"
 #include "assay/drift/multivariate.hpp"
 #include "assay/drift/report.hpp"
 #include "assay/drift/univariate.hpp"
@@ -209,6 +210,20 @@ void bind_drift(py::module_& m) {
       },
       py::arg("reference"), py::arg("current"), py::arg("requests"), py::arg("n_jobs"), py::arg("progress"),
       py::arg("correction") = drift::Correction::none);
+  py::class_<drift::PairedHistogram>(m, "PairedHistogram")
+      .def_property_readonly("edges", [](const drift::PairedHistogram& h) { return to_numpy(h.edges); })
+      .def_property_readonly("reference", [](const drift::PairedHistogram& h) { return to_numpy(h.reference); })
+      .def_property_readonly("current", [](const drift::PairedHistogram& h) { return to_numpy(h.current); })
+      .def_readonly("reference_missing", &drift::PairedHistogram::reference_missing)
+      .def_readonly("current_missing", &drift::PairedHistogram::current_missing);
+  m.def(
+      "paired_histograms",
+      [](const py::list& reference, const py::list& current, int bins, int n_jobs) {
+        Table ref = to_table(reference), cur = to_table(current);
+        py::gil_scoped_release release;
+        return drift::paired_histograms(ref.view, cur.view, bins, n_jobs);
+      },
+      py::arg("reference"), py::arg("current"), py::arg("bins"), py::arg("n_jobs"));
   m.def(
       "adjust_pvalues",
       [](const Array& pvalues, drift::Correction method) {

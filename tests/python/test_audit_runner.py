@@ -145,6 +145,12 @@ def test_drift_section_is_the_engines_report(case):
     assert {c for c, m in drifted.items() if m.value == 1} == set(expected.drifted_columns)
     distribution = result.sections["drift"]["distributions"]["x1"]
     assert sum(distribution["reference"]) == len(reference) and sum(distribution["current"]) == len(current)
+    # numpy's histogram on the shared edges of both samples, bin for bin.
+    x_ref, x_cur = reference["x1"].to_numpy(), current["x1"].to_numpy()
+    edges = np.histogram_bin_edges(np.concatenate([x_ref, x_cur]), bins=len(distribution["edges"]) - 1)
+    assert distribution["edges"] == edges.tolist()
+    assert distribution["reference"] == np.histogram(x_ref, bins=edges)[0].tolist()
+    assert distribution["current"] == np.histogram(x_cur, bins=edges)[0].tolist()
 
 
 def test_performance_equals_the_fairness_metrics_and_scikit_learn(case):

@@ -786,3 +786,51 @@ def test_n_jobs_policy_for_every_function_that_takes_it():
         ):
             with pytest.raises(error, match="n_jobs"):
                 call(jobs)
+
+
+@pytest.mark.parametrize(
+    "reference, current",
+    [
+        ([0.1, 0.2, 0.3, 0.7], [0.3, 0.9, 1.0]),
+        ([5.0, 5.0, 5.0], [5.0]),  # one value: numpy widens the range to [4.5, 5.5]
+        ([1e308, -1e308, 0.0], [1e308]),  # a span beyond the largest double
+        ([np.nan, np.inf, 1.0, 2.0], [-np.inf, 3.0, np.nan]),  # NaN counted apart, infinities in no bin
+        (
+            np.round(np.random.default_rng(3).normal(size=2000), 1),
+            np.round(np.random.default_rng(4).normal(size=999), 1),
+        ),
+    ],
+)
+def test_paired_histograms_match_numpy(reference, current):
+    """The card's histograms (one core call for every numeric column) are numpy.histogram's
+    on numpy.histogram_bin_edges of both samples' finite values."""
+    from assay import _core
+    from assay._frame import as_frame
+
+    ref, cur = np.asarray(reference, dtype=float), np.asarray(current, dtype=float)
+    (pair,) = _core.drift.paired_histograms(
+        as_frame({"x": ref}).core_columns(), as_frame({"x": cur}).core_columns(), 7, 1
+    )
+    finite = [v[np.isfinite(v)] for v in (ref, cur)]
+    with np.errstate(over="ignore", invalid="ignore"):
+        edges = np.histogram_bin_edges(np.concatenate(finite), bins=7)
+    if np.isfinite(edges).all():
+        np.testing.assert_array_equal(pair.edges, edges)
+        assert pair.reference.tolist() == np.histogram(finite[0], bins=edges)[0].tolist()
+        assert pair.current.tolist() == np.histogram(finite[1], bins=edges)[0].tolist()
+    assert np.isfinite(pair.edges).all() and (np.diff(pair.edges) > 0).all()
+    assert pair.reference.sum() == len(finite[0]) and pair.current.sum() == len(finite[1])
+    assert (pair.reference_missing, pair.current_missing) == (int(np.isnan(ref).sum()), int(np.isnan(cur).sum()))
+
+
+def test_paired_histograms_refuse_bad_bins_and_categorical_columns():
+    from assay import _core
+    from assay._frame import as_frame
+    from assay.errors import InvalidInputError
+
+    numeric = as_frame({"x": np.arange(3.0)}).core_columns()
+    with pytest.raises(InvalidInputError, match="bins"):
+        _core.drift.paired_histograms(numeric, numeric, 0, 1)
+    words = as_frame({"x": np.array(["a", "b", "c"])}).core_columns()
+    with pytest.raises(InvalidInputError, match="not numeric"):
+        _core.drift.paired_histograms(words, words, 5, 1)

@@ -23,7 +23,10 @@ from typing import Any
 import numpy as np
 
 from ... import drift
+from ..._core import drift as _core_drift
 from ..._frame import CATEGORICAL, Column, Frame, as_column
+from ..._util import n_jobs_arg
+from ...typing import NJobs
 from .._context import Context, SectionResult, Skip, measurement
 from .._data import unused_name
 from .._gates import Measurement
@@ -62,24 +65,22 @@ def _model_outputs(ctx: Context, taken: list[str]) -> tuple[dict[str, dict[str, 
     return extra, names
 
 
-def _distribution(reference: Column, current: Column) -> dict[str, Any]:
-    if reference.kind == CATEGORICAL and current.kind == CATEGORICAL:
-        return _categorical_distribution(reference, current)
-    values = [c.values for c in (reference, current)]
-    finite = [v[np.isfinite(v)] for v in values]
-    both = np.concatenate(finite)
-    if not len(both):
-        edges = np.empty(0)
-        counts = [np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)]
-    else:
-        edges = np.histogram_bin_edges(both, bins=_BINS)
-        counts = [np.histogram(f, bins=edges)[0] for f in finite]
+def _numeric_distributions(frames: dict[str, Frame], names: list[str], n_jobs: NJobs) -> dict[str, dict[str, Any]]:
+    """Reference-vs-current histograms on shared bins (numpy.histogram's rule), one core
+    call over every numeric column, in parallel."""
+    if not names:
+        return {}
+    reference, current = (frames[which].select(names) for which in ("reference", "current"))
+    pairs = _core_drift.paired_histograms(reference.core_columns(), current.core_columns(), _BINS, n_jobs_arg(n_jobs))
     return {
-        "kind": "numeric",
-        "edges": edges.tolist(),
-        "reference": counts[0].tolist(),
-        "current": counts[1].tolist(),
-        "missing": [int(np.isnan(v).sum()) for v in values],
+        name: {
+            "kind": "numeric",
+            "edges": h.edges.tolist(),
+            "reference": h.reference.tolist(),
+            "current": h.current.tolist(),
+            "missing": [h.reference_missing, h.current_missing],
+        }
+        for name, h in zip(names, pairs)
     }
 
 
@@ -173,9 +174,14 @@ def run(ctx: Context) -> SectionResult:
         for result in results:
             note = f"{result.test}: {result.note}" if result.note else result.test
             measurements.append(measurement(SECTION, metric, result.column, float(result.drifted), note=note))
+    shown = features + ([target] if target else []) + predictions
+    categorical = [n for n in shown if any(frames[w].column(n).kind == CATEGORICAL for w in frames)]
+    numeric = _numeric_distributions(frames, [n for n in shown if n not in categorical], ctx.n_jobs)
     distributions = {
-        name: _distribution(frames["reference"].column(name), frames["current"].column(name))
-        for name in features + ([target] if target else []) + predictions
+        name: numeric[name]
+        if name in numeric
+        else _categorical_distribution(frames["reference"].column(name), frames["current"].column(name))
+        for name in shown
     }
     data = {
         "report": report.to_dict(),
