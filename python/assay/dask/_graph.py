@@ -102,7 +102,7 @@ def total_rows(collections: Sequence[Any]) -> list[int]:
         if isinstance(value, da.Array) and not any(size != size for size in value.chunks[0]):
             tasks.append(sum(value.chunks[0]))
         elif isinstance(value, da.Array):
-            tasks.append(value.map_blocks(_block_rows, chunks=(1,), drop_axis=list(range(1, value.ndim))).sum())
+            tasks.append(da.map_blocks(_block_rows, value, chunks=(1,), drop_axis=list(range(1, value.ndim))).sum())
         else:
             tasks.append(value.shape[0])
     return [int(n) for n in dask.compute(*tasks)]
