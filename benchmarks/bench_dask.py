@@ -102,12 +102,16 @@ def main() -> None:
         table_bytes = N_ROWS * (17 * 8 + 3 * 64)
 
         def measured(case: str, contender: str, run) -> None:
-            client.run(_reset_peak)
+            """Times ``run``; the peak is the workers' (the largest), or this process's for the
+            single-machine call."""
+            local = contender.startswith("single")
+            _reset_peak() if local else client.run(_reset_peak)
             start = time.perf_counter()
             run()
             seconds = time.perf_counter() - start
-            peak = max(client.run(_peak).values())
-            results.add(case, contender, seconds, f"peak {peak / 2**20:,.0f} MiB per worker")
+            peak = _peak() if local else max(client.run(_peak).values())
+            where = "in one process" if local else "per worker"
+            results.add(case, contender, seconds, f"peak {peak / 2**20:,.0f} MiB {where}")
 
         def assay_quality() -> None:
             adask.profile(current)
@@ -121,7 +125,7 @@ def main() -> None:
             frame = pd.read_parquet([str(p) for p in current_files])
             quality.profile(frame)
             if table_bytes <= adask.memory_budget():
-                quality.check(frame, target="y")
+                quality.check(frame, target="y", progress=False)
 
         case = "profile + check" if table_bytes <= adask.memory_budget() else "profile (check beyond the budget)"
         measured(case, "assay", assay_quality)
@@ -129,7 +133,7 @@ def main() -> None:
         measured(case, "single-machine assay", single_quality)
 
         def single_drift() -> None:
-            drift.report(pd.read_parquet(reference_files), pd.read_parquet(current_files))
+            drift.report(pd.read_parquet(reference_files), pd.read_parquet(current_files), progress=False)
 
         measured("drift report", "assay", lambda: adask.drift.report(reference, current))
         measured("drift report", "single-machine assay", single_drift)
@@ -151,7 +155,12 @@ def main() -> None:
         def single_fairness() -> None:
             frame = pd.read_parquet(current_files, columns=["group", "y", "pred"])
             fairness.MetricFrame(
-                metrics=metrics, y_true=frame["y"], y_pred=frame["pred"], sensitive_features=frame["group"], **boot
+                metrics=metrics,
+                y_true=frame["y"],
+                y_pred=frame["pred"],
+                sensitive_features=frame["group"],
+                progress=False,
+                **boot,
             )
 
         case = f"MetricFrame, {N_GROUPS:,} groups, {N_BOOT} replicates"
@@ -161,10 +170,13 @@ def main() -> None:
         client.close()
         cluster.close()
     budget = adask.memory_budget()
+    load = "/".join(f"{x:.1f}" for x in os.getloadavg()[:2])
     markdown = (
         f"{N_ROWS:,} rows x 20 columns in {len(current_files)} Parquet files (and a reference of the same size), "
         f"LocalCluster of 2 worker processes x 1 thread, memory budget {budget / 2**30:.3g} GiB. The time column "
-        'includes reading the files; "time / assay\'s" above 1 means assay.dask is faster.\n\n' + results.markdown()
+        'includes reading the files; "time / assay\'s" above 1 means assay.dask is faster.\n\n'
+        + results.markdown()
+        + f"\n\nLoad average (1/5 min) when the timings ended: {load} (a shared machine)."
     )
     print(markdown)
     update_doc("dask", markdown, f"ASSAY_BENCH_DASK_ROWS={N_ROWS} python benchmarks/run.py dask")

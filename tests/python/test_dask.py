@@ -27,7 +27,7 @@ N_ROWS = 600
 @pytest.fixture(scope="module")
 def client():
     cluster = distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, memory_limit="1GiB"
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0", memory_limit="1GiB"
     )
     with distributed.Client(cluster) as c:
         yield c
@@ -100,6 +100,12 @@ def test_profile_equals_single_machine(client, table, layout):
 def test_profile_for_any_cuts(client, table, cuts):
     frame = partitioned(table[["age", "plan"]], cuts)
     assert adask.profile(frame).to_json() == quality.profile(table[["age", "plan"]]).to_json()
+
+
+def test_profile_of_no_rows(client, table):
+    empty = table.iloc[:0]
+    frame = partitioned(empty, [0, 0])
+    assert adask.profile(frame).to_json() == quality.profile(empty).to_json()
 
 
 def test_profile_beyond_the_budget_merges_partition_profiles(client, table):

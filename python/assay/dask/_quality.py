@@ -22,17 +22,13 @@ def value_bytes(dtype: Any) -> int:
     return int(itemsize) if getattr(dtype, "kind", "O") in "biufcmM" and itemsize else _OBJECT_VALUE_BYTES
 
 
-def _column_profile(series: Any, histogram_bins: int, tracked_values: int) -> dict[str, Any] | None:
-    """The profile state of one column (None for an empty partition: nothing to merge)."""
-    if len(series) == 0:
-        return None
+def _column_profile(series: Any, histogram_bins: int, tracked_values: int) -> dict[str, Any]:
+    """The profile state of one column (or of its rows in one partition)."""
     result = quality.profile(series.to_frame(), histogram_bins=histogram_bins, tracked_values=tracked_values, n_jobs=1)
     return result.to_dict()
 
 
-def _merge_profiles(a: dict[str, Any] | None, b: dict[str, Any] | None) -> dict[str, Any] | None:
-    if a is None or b is None:
-        return a if b is None else b
+def _merge_profiles(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
     return quality.Profile.from_dict(a).merge(quality.Profile.from_dict(b)).to_dict()
 
 
@@ -99,8 +95,6 @@ def profile(data: Any, *, histogram_bins: int = 20, tracked_values: int = 64, cl
             ]
             tasks.append(_graph.tree_reduce(states, _merge_profiles))
     states = _graph.compute(tasks, client)
-    if any(state is None for state in states):
-        raise InvalidInputError("data has no rows")
     return quality.Profile.from_dict({**states[0], "columns": [state["columns"][0] for state in states]})
 
 
