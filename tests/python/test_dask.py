@@ -17,7 +17,7 @@ distributed = pytest.importorskip("distributed")
 
 from assay import dask as adask  # noqa: E402
 from assay import drift, explain, fairness, quality  # noqa: E402
-from assay.errors import InvalidInputError, InvalidTypeError, ResourceLimitError  # noqa: E402
+from assay.errors import CorruptedStateError, InvalidInputError, InvalidTypeError, ResourceLimitError  # noqa: E402
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
@@ -291,6 +291,20 @@ def test_a_killed_worker_is_retried_and_the_result_is_unchanged(client, table, t
     got = adask.profile(frame[["age", "plan"]], client=client)
     assert os.path.exists(marker)  # a worker did die
     assert got.to_json() == quality.profile(table[["age", "plan"]]).to_json()
+
+
+def test_partition_states_round_trip_and_corrupted_ones_are_refused(table):
+    from assay.dask._quality import _column_profile, _merge_profiles
+
+    first, second = (_column_profile(table["age"].iloc[a:b], 20, 64) for a, b in ((0, 200), (200, N_ROWS)))
+    merged = _merge_profiles(first, second)
+    assert quality.Profile.from_dict(merged).to_dict() == merged
+    assert quality.Profile.from_dict(merged)["age"]["count"] == N_ROWS
+    corrupted = {**second, "columns": [{**second["columns"][0], "count": -3}]}
+    with pytest.raises(CorruptedStateError, match="age"):
+        _merge_profiles(first, corrupted)
+    with pytest.raises(CorruptedStateError):
+        _merge_profiles(first, {"format": 99})
 
 
 def test_memory_budget_setting():
