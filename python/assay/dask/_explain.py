@@ -20,7 +20,7 @@ _WORKER_EXPLAINERS: dict[str, explain.TreeExplainer] = {}
 
 def _worker_explainer(token: str, arguments: dict[str, Any]) -> explain.TreeExplainer:
     if token not in _WORKER_EXPLAINERS:
-        _WORKER_EXPLAINERS[token] = explain.TreeExplainer(**arguments, n_jobs=1, progress=False)
+        _WORKER_EXPLAINERS[token] = explain.TreeExplainer(**arguments, n_jobs=_graph.task_threads(), progress=False)
     return _WORKER_EXPLAINERS[token]
 
 

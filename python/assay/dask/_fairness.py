@@ -48,7 +48,7 @@ def _gathered(value: Any) -> Any:
 
 
 def _metric_frame_json(**arguments: Any) -> str:
-    return fairness.MetricFrame(**arguments, n_jobs=1, progress=False).to_json()
+    return fairness.MetricFrame(**arguments, n_jobs=_graph.task_threads(), progress=False).to_json()
 
 
 def MetricFrame(
@@ -139,7 +139,11 @@ def MetricFrame(
 
 
 def _disparity(name: str, arguments: dict[str, Any], client: Any) -> float:
-    return float(_run(getattr(fairness, name), {**arguments, "n_jobs": 1}, client))
+    return float(_run(_named_disparity, {**arguments, "function_name": name}, client))
+
+
+def _named_disparity(function_name: str, **arguments: Any) -> float:
+    return float(getattr(fairness, function_name)(**arguments, n_jobs=_graph.task_threads()))
 
 
 def demographic_parity_difference(

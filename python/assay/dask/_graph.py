@@ -152,6 +152,18 @@ def _merge_all(states: list[Any], merge: Callable[[Any, Any], Any]) -> Any:
     return result
 
 
+def task_threads() -> int | None:
+    """Threads for the core inside a task: the thread count of the worker running it (the
+    tasks that run side by side then share its cores), all cores outside a worker. Results
+    never depend on it."""
+    try:
+        from distributed import get_worker
+
+        return int(get_worker().state.nthreads)
+    except (ImportError, ValueError, AttributeError):
+        return None
+
+
 def compute(tasks: Sequence[Any], client: Any) -> list[Any]:
     """Computes delayed tasks on ``client`` (a ``distributed.Client``), or on the current
     client or Dask's default scheduler when it is None."""

@@ -24,7 +24,9 @@ def value_bytes(dtype: Any) -> int:
 
 def _column_profile(series: Any, histogram_bins: int, tracked_values: int) -> dict[str, Any]:
     """The profile state of one column (or of its rows in one partition)."""
-    result = quality.profile(series.to_frame(), histogram_bins=histogram_bins, tracked_values=tracked_values, n_jobs=1)
+    result = quality.profile(
+        series.to_frame(), histogram_bins=histogram_bins, tracked_values=tracked_values, n_jobs=_graph.task_threads()
+    )
     return result.to_dict()
 
 
@@ -109,7 +111,8 @@ def _check(
         fail_on=fail_on,
         thresholds=thresholds,
         histogram_bins=histogram_bins,
-        n_jobs=1,
+        n_jobs=_graph.task_threads(),
+        progress=False,
     )
     return result.to_json()
 

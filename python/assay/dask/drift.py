@@ -101,7 +101,7 @@ def _budget(tables: list[Any], names: list[str], extra: list[str] | None = None)
 
 
 def _column_report(reference: Any, current: Any, **options: Any) -> drift.DriftReport:
-    return drift.report(reference, current, n_jobs=1, **options)
+    return drift.report(reference, current, n_jobs=_graph.task_threads(), progress=False, **options)
 
 
 def report(
@@ -201,7 +201,7 @@ def report(
 
 
 def _column_over_time(reference: Any, current: Any, **options: Any) -> drift.DriftOverTime:
-    return drift.over_time(reference, current, n_jobs=1, **options)
+    return drift.over_time(reference, current, n_jobs=_graph.task_threads(), progress=False, **options)
 
 
 def over_time(
