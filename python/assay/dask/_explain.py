@@ -14,12 +14,16 @@ from ..typing import TableLike
 from . import _graph
 
 # The explainers a worker process has built, by the token of their dask TreeExplainer: the
-# model is converted once per worker, not once per partition.
+# model is converted once per worker, not once per partition. The oldest is dropped beyond
+# _KEPT_EXPLAINERS, so a long-lived worker does not keep every model it has seen.
 _WORKER_EXPLAINERS: dict[str, explain.TreeExplainer] = {}
+_KEPT_EXPLAINERS = 4
 
 
 def _worker_explainer(token: str, arguments: dict[str, Any]) -> explain.TreeExplainer:
     if token not in _WORKER_EXPLAINERS:
+        while len(_WORKER_EXPLAINERS) >= _KEPT_EXPLAINERS:
+            del _WORKER_EXPLAINERS[next(iter(_WORKER_EXPLAINERS))]
         _WORKER_EXPLAINERS[token] = explain.TreeExplainer(**arguments, n_jobs=_graph.task_threads(), progress=False)
     return _WORKER_EXPLAINERS[token]
 
