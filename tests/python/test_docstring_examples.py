@@ -27,6 +27,7 @@ MODULES = [
     "assay.plots.drift",
     "assay.plots.explain",
     "assay.plots.fairness",
+    "assay.dask",
 ]
 
 FIGURE_MODULES = {name for name in MODULES if name.startswith("assay.plots")}
@@ -48,6 +49,8 @@ def figures(request):
 
 @pytest.mark.parametrize("module_name", MODULES)
 def test_docstring_examples(module_name, figures):
+    if module_name == "assay.dask":
+        pytest.importorskip("dask.dataframe")  # the dask extra
     module = importlib.import_module(module_name)
     modules = [module]
     if hasattr(module, "__path__"):  # a package: its public names are defined in its modules

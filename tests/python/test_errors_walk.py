@@ -27,6 +27,14 @@ import pytest
 from assay.errors import AssayError
 
 MODULES = [assay, quality, drift, fairness, explain, plots, assay.datasets]
+try:  # the dask extra
+    import assay.dask as adask
+    import assay.dask.drift
+    import pandas as pd
+
+    MODULES += [adask, assay.dask.drift]
+except ImportError:
+    adask = None
 
 # Result types: returned by assay, not entry points for raw input.
 RESULTS = {
@@ -249,6 +257,38 @@ BAD_CALLS: dict[str, list[Callable[[], Any]]] = {
     "plots.reconstruction_error": [lambda: plots.reconstruction_error("not a result")],
     "plots.plot_metric_by_group": [lambda: plots.plot_metric_by_group("not a frame")],
 }
+if adask is not None:
+    import dask
+
+    def _dask_disparity(function: Callable[..., Any]) -> list[Callable[[], Any]]:
+        return [lambda: function(Y, Y, sensitive_features=A), lambda: function("y", "p", sensitive_features=None)]
+
+    def _bad_budget() -> Any:
+        with dask.config.set({adask.MEMORY_BUDGET_KEY: "a lot"}):
+            return adask.memory_budget()
+
+    BAD_CALLS.update(
+        {
+            "dask.profile": [lambda: adask.profile(X), lambda: adask.profile(pd.DataFrame(X), histogram_bins=0)],
+            "dask.check": [lambda: adask.check("not a table")],
+            "dask.memory_budget": [_bad_budget],
+            "dask.MetricFrame": [lambda: adask.MetricFrame(metrics=len, y_true=Y, y_pred=Y, sensitive_features=A)],
+            "dask.TreeExplainer": [lambda: adask.TreeExplainer(object())],
+            "dask.drift.report": [lambda: adask.drift.report(pd.DataFrame(X), X)],
+            "dask.drift.over_time": [lambda: adask.drift.over_time(pd.DataFrame(X), "not a table")],
+            **{
+                f"dask.{name}": _dask_disparity(getattr(adask, name))
+                for name in (
+                    "demographic_parity_difference",
+                    "demographic_parity_ratio",
+                    "equal_opportunity_difference",
+                    "equal_opportunity_ratio",
+                    "equalized_odds_difference",
+                    "equalized_odds_ratio",
+                )
+            },
+        }
+    )
 
 
 def _public_callables() -> set[str]:

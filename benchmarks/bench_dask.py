@@ -1,0 +1,186 @@
+"""assay.dask on a LocalCluster of two worker processes (one thread each), against Dask's
+own equivalents and against single-machine assay on the same rows.
+
+Data: ASSAY_BENCH_DASK_ROWS rows (default 30,000,000) x 20 columns, written in chunks of
+1,000,000 rows (at least 8 chunks) as one Parquet file per chunk: 14 float64 (normal, lognormal,
+integer-valued; 2% NaN), 3 string categoricals (5, 50 and 1,000 values), ``group`` (1,000
+groups), ``y`` and ``pred`` (0/1); the reference is a second set of files of the same size
+with shifted distributions. Cases:
+
+* profile + check of the current files: ``assay.dask.profile`` and ``assay.dask.check``
+  (check runs only when the table fits the memory budget) against Dask's ``describe()``,
+  ``nunique()`` and ``value_counts()`` of every column;
+* drift report of every column against the reference (Dask has no two-sample tests);
+* MetricFrame of selection rate and true-positive rate over the 1,000 groups with 200
+  bootstrap replicates, against a Dask groupby of the two rates (no intervals).
+
+Single-machine assay reads the same files with pandas and makes the same call. Peak
+memory per worker is the largest resident set (VmHWM) of the worker processes during a case.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from harness import Results, update_doc
+
+N_ROWS = int(os.environ.get("ASSAY_BENCH_DASK_ROWS", 30_000_000))
+# A million rows per file, and at least eight files for smaller runs.
+CHUNK_ROWS = max(1, min(1_000_000, N_ROWS // 8))
+N_GROUPS = 1_000
+N_BOOT = 200
+
+
+def write_files(folder: Path, n_rows: int, shift: float, seed: int) -> list[Path]:
+    """Parquet files of CHUNK_ROWS rows each (the last one smaller), made chunk by chunk."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for k, start in enumerate(range(0, n_rows, CHUNK_ROWS)):
+        rows = min(CHUNK_ROWS, n_rows - start)
+        rng = np.random.default_rng([seed, k])
+        columns: dict[str, np.ndarray] = {}
+        for j in range(14):
+            kind = j % 3
+            if kind == 0:
+                x = rng.normal(shift, 1.0, rows)
+            elif kind == 1:
+                x = rng.lognormal(shift, 1.0, rows)
+            else:
+                x = rng.integers(0, 100, rows).astype(np.float64)
+            x[rng.random(rows) < 0.02] = np.nan
+            columns[f"num{j}"] = x
+        for j, cardinality in enumerate([5, 50, 1000]):
+            labels = np.array([f"v{i}" for i in range(cardinality)], dtype=object)
+            columns[f"cat{j}"] = labels[rng.integers(0, cardinality, rows)]
+        columns["group"] = rng.integers(0, N_GROUPS, rows).astype(np.int64)
+        columns["y"] = (rng.random(rows) < 0.3).astype(np.int64)
+        columns["pred"] = (rng.random(rows) < 0.3 + 0.1 * shift).astype(np.int64)
+        path = folder / f"part-{k:04d}.parquet"
+        pd.DataFrame(columns).to_parquet(path, index=False)
+        paths.append(path)
+    return paths
+
+
+def _reset_peak() -> None:
+    Path("/proc/self/clear_refs").write_text("5")
+
+
+def _peak() -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) * 1024
+    return 0
+
+
+def main() -> None:
+    import dask
+    import dask.dataframe as dd
+    import distributed
+    from assay import dask as adask
+    from assay import drift, fairness, quality
+
+    results = Results(f"assay.dask, {N_ROWS:,} rows x 20 columns")
+    with tempfile.TemporaryDirectory(prefix="assay-bench-dask-") as tmp:
+        start = time.perf_counter()
+        current_files = write_files(Path(tmp) / "current", N_ROWS, 0.0, 1)
+        reference_files = write_files(Path(tmp) / "reference", N_ROWS, 0.1, 2)
+        print(f"  wrote {2 * len(current_files)} files in {time.perf_counter() - start:.1f} s", flush=True)
+        cluster = distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, memory_limit=None
+        )
+        client = distributed.Client(cluster)
+        current = dd.read_parquet([str(p) for p in current_files])
+        reference = dd.read_parquet([str(p) for p in reference_files])
+        categorical = ["cat0", "cat1", "cat2"]
+        metrics = {"selection_rate": fairness.selection_rate, "tpr": fairness.true_positive_rate}
+        boot = {"n_boot": N_BOOT, "ci_quantiles": [0.025, 0.975], "random_state": 0}
+        table_bytes = N_ROWS * (17 * 8 + 3 * 64)
+
+        def measured(case: str, contender: str, run) -> None:
+            """Times ``run``; the peak is the workers' (the largest), or this process's for the
+            single-machine call."""
+            local = contender.startswith("single")
+            _reset_peak() if local else client.run(_reset_peak)
+            start = time.perf_counter()
+            run()
+            seconds = time.perf_counter() - start
+            peak = _peak() if local else max(client.run(_peak).values())
+            where = "in one process" if local else "per worker"
+            results.add(case, contender, seconds, f"peak {peak / 2**20:,.0f} MiB {where}")
+
+        def assay_quality() -> None:
+            adask.profile(current)
+            if table_bytes <= adask.memory_budget():
+                adask.check(current, target="y")
+
+        def dask_quality() -> None:
+            dask.compute(current.describe(), current.nunique(), *(current[c].value_counts() for c in categorical))
+
+        def single_quality() -> None:
+            frame = pd.read_parquet([str(p) for p in current_files])
+            quality.profile(frame)
+            if table_bytes <= adask.memory_budget():
+                quality.check(frame, target="y", progress=False)
+
+        case = "profile + check" if table_bytes <= adask.memory_budget() else "profile (check beyond the budget)"
+        measured(case, "assay", assay_quality)
+        measured(case, "dask describe+nunique+value_counts", dask_quality)
+        measured(case, "single-machine assay", single_quality)
+
+        def single_drift() -> None:
+            drift.report(pd.read_parquet(reference_files), pd.read_parquet(current_files), progress=False)
+
+        measured("drift report", "assay", lambda: adask.drift.report(reference, current))
+        measured("drift report", "single-machine assay", single_drift)
+
+        def assay_fairness() -> None:
+            adask.MetricFrame(
+                metrics=metrics,
+                y_true=current["y"],
+                y_pred=current["pred"],
+                sensitive_features=current["group"],
+                **boot,
+            )
+
+        def dask_fairness() -> None:
+            rows = current[["group", "y", "pred"]]
+            positives = rows[rows["y"] == 1]
+            dask.compute(rows.groupby("group")["pred"].mean(), positives.groupby("group")["pred"].mean())
+
+        def single_fairness() -> None:
+            frame = pd.read_parquet(current_files, columns=["group", "y", "pred"])
+            fairness.MetricFrame(
+                metrics=metrics,
+                y_true=frame["y"],
+                y_pred=frame["pred"],
+                sensitive_features=frame["group"],
+                progress=False,
+                **boot,
+            )
+
+        case = f"MetricFrame, {N_GROUPS:,} groups, {N_BOOT} replicates"
+        measured(case, "assay", assay_fairness)
+        measured(case, "dask groupby rates (no intervals)", dask_fairness)
+        measured(case, "single-machine assay", single_fairness)
+        client.close()
+        cluster.close()
+    budget = adask.memory_budget()
+    load = "/".join(f"{x:.1f}" for x in os.getloadavg()[:2])
+    markdown = (
+        f"{N_ROWS:,} rows x 20 columns in {len(current_files)} Parquet files (and a reference of the same size), "
+        f"LocalCluster of 2 worker processes x 1 thread, memory budget {budget / 2**30:.3g} GiB. The time column "
+        'includes reading the files; "time / assay\'s" above 1 means assay.dask is faster.\n\n'
+        + results.markdown()
+        + f"\n\nLoad average (1/5 min) when the timings ended: {load} (a shared machine)."
+    )
+    print(markdown)
+    update_doc("dask", markdown, f"ASSAY_BENCH_DASK_ROWS={N_ROWS} python benchmarks/run.py dask")
+
+
+if __name__ == "__main__":
+    main()
