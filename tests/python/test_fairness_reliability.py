@@ -406,7 +406,7 @@ def test_threshold_grid_too_large():
     with pytest.raises(ResourceLimitError, match="grid_size"):
         af.ThresholdOptimizer(grid_size=2 * 10**9).fit(S, Y, sensitive_features=G)
     with pytest.raises(ResourceLimitError, match="grid_size"):
-        af.ThresholdOptimizer(grid_size=2**40)
+        af.ThresholdOptimizer(grid_size=2**40).fit(S, Y, sensitive_features=G)
 
 
 def test_threshold_grid_of_the_issue_against_a_small_limit(monkeypatch):
