@@ -10,6 +10,10 @@ fairlearn").
 from __future__ import annotations
 
 import functools
+import json
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any, Callable
 
 import numpy as np
@@ -294,3 +298,56 @@ def test_threshold_optimizer_integer_column_names(threshold_data, constraints):
         lambda: theirs.predict(X, sensitive_features=group, random_state="seed"),
         lambda: mine.predict(X, sensitive_features=group, random_state="seed"),
     )
+
+
+# -- the harness that runs fairlearn's own suite (tools/peer_suites/fairlearn.py) ---------------
+
+_FAKE_SUITE = """
+import pytest
+import fairlearn.metrics as metrics
+
+
+def test_passes():
+    assert metrics.selection_rate([0, 1], [1, 1]) == 1.0
+
+
+def test_message_differs():
+    with pytest.raises(ValueError, match="fairlearn's own words"):
+        metrics.MetricFrame(metrics=metrics.count, y_true=[0, 1], y_pred=[0], sensitive_features=[0, 1])
+
+
+def test_result_differs():
+    assert metrics.count([0, 1], [0, 1]) == 3
+
+
+def test_private_attribute():
+    metrics.MetricFrame(metrics=metrics.count, y_true=[0], y_pred=[0], sensitive_features=[0])._process_features
+
+
+def test_does_not_call_assay():
+    assert metrics._generated_metric_dict
+"""
+
+
+def test_peer_suite_harness_counts(tmp_path):
+    suite = tmp_path / "test" / "unit"
+    (suite / "metrics").mkdir(parents=True)
+    (suite / "postprocessing").mkdir()
+    (suite / "metrics" / "test_fake.py").write_text(_FAKE_SUITE)
+    script = Path(__file__).resolve().parents[2] / "tools" / "peer_suites" / "fairlearn.py"
+    report = tmp_path / "report.json"
+    run = subprocess.run(
+        [sys.executable, str(script), str(tmp_path / "test"), "--report", str(report)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    counts = dict(line.rsplit(None, 1) for line in run.stdout.splitlines()[-4:])
+    assert {key.strip(): int(value) for key, value in counts.items()} == {
+        "pass": 1,
+        "fail (message)": 1,
+        "fail": 1,
+        "n/a": 2,
+    }, run.stdout
+    outcomes = json.loads(report.read_text())
+    assert outcomes["test/unit/metrics/test_fake.py::test_private_attribute"]["reason"] == "reads a private attribute"

@@ -58,7 +58,7 @@ class _DerivedMetric:
             # The name MetricFrame gives its one metric, as fairlearn names it.
             bound = "".join(f"_{k}_{v}" for k, v in sorted(params.items()))
             functools.update_wrapper(metric, self._metric)
-            metric.__name__ = f"{getattr(self._metric, '__name__', 'metric')}{bound}"  # type: ignore[union-attr]
+            metric.__name__ = f"{getattr(self._metric, '__name__', 'metric')}{bound}"
         frame = MetricFrame(
             metrics=metric,
             y_true=y_true,

@@ -76,13 +76,15 @@ class MetricFrame(Exportable):
     Parameters
     ----------
     metrics : callable or dict of str to callable
-        One metric ``f(y_true, y_pred, **sample_params) -> value`` or several by name. With
-        one callable the accessors return fairlearn's single-metric shapes (a Series per
-        group, a scalar overall).
+        One metric ``f(y_true, y_pred, **sample_params) -> value`` or several by name (an
+        empty dict gives empty results, as fairlearn). With one callable the accessors
+        return fairlearn's single-metric shapes (a Series per group, a scalar overall).
     y_true : ArrayLike
-        True labels or values, one per row.
+        True labels or values, one per row (for metric callables also a 2-D array of rows,
+        such as multi-output targets).
     y_pred : ArrayLike
-        Predictions (labels, values or scores), one per row.
+        Predictions (labels, values or scores), one per row (for metric callables also a
+        2-D array of rows, such as class probabilities).
     sensitive_features : ArrayLike or TableLike
         One feature (an array, a list, a pandas Series) or several (a 2-D array, a pandas or
         polars DataFrame, a dict of name to array). A row's group is the combination of its
@@ -133,7 +135,8 @@ class MetricFrame(Exportable):
     Raises
     ------
     InvalidInputError
-        ``y_true`` and ``y_pred`` differ in length or are empty; a feature has another
+        ``y_true`` and ``y_pred`` differ in length or are empty (or 2-D with a built-in
+        metric); a feature has another
         length, a missing value (with ``missing="error"``) or repeats a name; an option has
         an unknown value; ``n_boot`` and ``ci_quantiles`` are not given together; a metric
         with intervals returns non-scalars; or the labels, values or weights are invalid for
