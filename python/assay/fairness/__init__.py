@@ -6,9 +6,10 @@ switching is an import change; the named functions
 [`demographic_parity_difference`][assay.fairness.demographic_parity_difference],
 [`equalized_odds_ratio`][assay.fairness.equalized_odds_ratio], ...),
 [`make_derived_metric`][assay.fairness.make_derived_metric] and the metrics fairlearn
-generates with it (``accuracy_score_difference``, ...) take fairlearn's arguments too. The work happens in the C++ core: the sensitive features become one group
-index (mixed-radix intersection codes), one pass accumulates a confusion matrix (or
-regression sums) per group, and every built-in metric and aggregate is computed from those
+generates with it (``accuracy_score_difference``, ...) take fairlearn's arguments too.
+The work happens in the C++ core: the sensitive features become one group index
+(mixed-radix intersection codes), one pass accumulates a confusion matrix (or regression
+sums) per group, and every built-in metric and aggregate is computed from those
 statistics. User-defined metric callables are still accepted: they are called once per group
 on contiguous slices of the rows, sorted once by group.
 
