@@ -178,6 +178,7 @@ BAD_CALLS: dict[str, list[Callable[[], Any]]] = {
             "true_negative_rate",
             "false_negative_rate",
             "accuracy_score",
+            "zero_one_loss",
             "precision_score",
             "recall_score",
             "f1_score",
@@ -202,6 +203,14 @@ BAD_CALLS: dict[str, list[Callable[[], Any]]] = {
             "equal_opportunity_difference",
             "equal_opportunity_ratio",
         ]
+    },
+    "fairness.make_derived_metric": [
+        lambda: fairness.make_derived_metric(metric=fairness.accuracy_score, transform="mean"),
+        lambda: fairness.make_derived_metric(metric=42, transform="difference"),
+    ],
+    **{
+        f"fairness.{name}": [lambda name=name: getattr(fairness, name)(Y, Y, sensitive_features=A[:-1])]
+        for name in fairness.GENERATED_METRICS
     },
     # fairness: audit, intervals, indices, mitigation
     "fairness.ConfusionAccumulator": [lambda: fairness.ConfusionAccumulator(levels={"g": []}, labels=[0, 1])],

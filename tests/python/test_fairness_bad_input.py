@@ -47,7 +47,6 @@ def frame(**kwargs):
         (dict(n_boot=0, ci_quantiles=[0.5]), ValueError, "n_boot"),
         (dict(n_boot=10, ci_quantiles=[1.5]), ValueError, "ci_quantiles"),
         (dict(metrics={"x": 3}), TypeError, "not callable"),
-        (dict(metrics={}), ValueError, "no metrics"),
         (dict(n_jobs=0), ValueError, "n_jobs"),
         (dict(y_pred=np.ones((6, 2))), ValueError, "1-D"),
         (dict(sensitive_features=np.zeros((6, 2, 2))), ValueError, "dimensions"),

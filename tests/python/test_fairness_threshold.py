@@ -116,13 +116,17 @@ def test_equalized_odds_equalises_both_rates():
 
 def test_bad_input():
     score, y, groups = data(0, n=200)
+
+    def fit(**params):  # parameters are checked in fit (scikit-learn's convention)
+        return af.ThresholdOptimizer(**params).fit(score, y, sensitive_features=groups)
+
     with pytest.raises(ValueError, match="constraints"):
-        af.ThresholdOptimizer(constraints="bounded_group_loss")
+        fit(constraints="bounded_group_loss")
     with pytest.raises(ValueError, match="equalized_odds supports"):
-        af.ThresholdOptimizer(constraints="equalized_odds", objective="selection_rate")
+        fit(constraints="equalized_odds", objective="selection_rate")
     with pytest.raises(ValueError, match="objective"):
-        af.ThresholdOptimizer(objective="f1")
-    with pytest.raises(ValueError, match="fit first"):
+        fit(objective="f1")
+    with pytest.raises(ValueError, match="not fitted yet"):
         af.ThresholdOptimizer().predict_proba(score, sensitive_features=groups)
     with pytest.raises(ValueError, match="one class"):
         af.ThresholdOptimizer().fit(score, np.where(groups == "c", 0, y), sensitive_features=groups)
@@ -132,11 +136,11 @@ def test_bad_input():
     with pytest.raises(ValueError, match="X contains NaN"):
         af.ThresholdOptimizer().fit(np.full(200, np.nan), y, sensitive_features=groups)
     with pytest.raises(ValueError, match="tol"):
-        af.ThresholdOptimizer(tol=-0.1)
+        fit(tol=-0.1)
     with pytest.raises(ValueError, match="tol"):
-        af.ThresholdOptimizer(constraints="equalized_odds", tol=0.1)
+        fit(constraints="equalized_odds", tol=0.1)
     with pytest.raises(ValueError, match="predict_method"):
-        af.ThresholdOptimizer(predict_method="score")
+        fit(predict_method="score")
     with pytest.raises(ValueError, match="need an estimator"):
         af.ThresholdOptimizer().fit(score, y, sensitive_features=groups, sample_weight=np.ones(200))
 

@@ -4,10 +4,12 @@
 switching is an import change; the named functions
 ([`selection_rate`][assay.fairness.selection_rate],
 [`demographic_parity_difference`][assay.fairness.demographic_parity_difference],
-[`equalized_odds_ratio`][assay.fairness.equalized_odds_ratio], ...) take fairlearn's
-arguments too. The work happens in the C++ core: the sensitive features become one group
-index (mixed-radix intersection codes), one pass accumulates a confusion matrix (or
-regression sums) per group, and every built-in metric and aggregate is computed from those
+[`equalized_odds_ratio`][assay.fairness.equalized_odds_ratio], ...),
+[`make_derived_metric`][assay.fairness.make_derived_metric] and the metrics fairlearn
+generates with it (``accuracy_score_difference``, ...) take fairlearn's arguments too.
+The work happens in the C++ core: the sensitive features become one group index
+(mixed-radix intersection codes), one pass accumulates a confusion matrix (or regression
+sums) per group, and every built-in metric and aggregate is computed from those
 statistics. User-defined metric callables are still accepted: they are called once per group
 on contiguous slices of the rows, sorted once by group.
 
@@ -25,6 +27,35 @@ See docs/fairness.md for every definition and difference.
 from __future__ import annotations
 
 from ._calibration import CalibrationByGroup, calibration_by_group, roc_auc_by_group
+from ._derived import (
+    GENERATED_METRICS,
+    accuracy_score_difference,
+    accuracy_score_group_min,
+    accuracy_score_ratio,
+    balanced_accuracy_score_group_min,
+    f1_score_group_min,
+    false_negative_rate_difference,
+    false_negative_rate_ratio,
+    false_positive_rate_difference,
+    false_positive_rate_ratio,
+    log_loss_group_max,
+    make_derived_metric,
+    mean_absolute_error_group_max,
+    mean_squared_error_group_max,
+    precision_score_group_min,
+    r2_score_group_min,
+    recall_score_group_min,
+    roc_auc_score_group_min,
+    selection_rate_difference,
+    selection_rate_ratio,
+    true_negative_rate_difference,
+    true_negative_rate_ratio,
+    true_positive_rate_difference,
+    true_positive_rate_ratio,
+    zero_one_loss_difference,
+    zero_one_loss_group_max,
+    zero_one_loss_ratio,
+)
 from ._disparities import (
     demographic_parity_difference,
     demographic_parity_ratio,
@@ -64,6 +95,7 @@ from ._metrics import (
     selection_rate,
     true_negative_rate,
     true_positive_rate,
+    zero_one_loss,
 )
 from ._mitigation import ThresholdOptimizer, reweighing
 from ._stream import ConfusionAccumulator, RegressionAccumulator
@@ -95,6 +127,34 @@ __all__ = [
     "equalized_odds_ratio",
     "equal_opportunity_difference",
     "equal_opportunity_ratio",
+    "zero_one_loss",
+    "make_derived_metric",
+    "GENERATED_METRICS",
+    "true_positive_rate_difference",
+    "true_positive_rate_ratio",
+    "true_negative_rate_difference",
+    "true_negative_rate_ratio",
+    "false_positive_rate_difference",
+    "false_positive_rate_ratio",
+    "false_negative_rate_difference",
+    "false_negative_rate_ratio",
+    "selection_rate_difference",
+    "selection_rate_ratio",
+    "accuracy_score_difference",
+    "accuracy_score_ratio",
+    "accuracy_score_group_min",
+    "zero_one_loss_difference",
+    "zero_one_loss_ratio",
+    "zero_one_loss_group_max",
+    "balanced_accuracy_score_group_min",
+    "precision_score_group_min",
+    "recall_score_group_min",
+    "roc_auc_score_group_min",
+    "mean_absolute_error_group_max",
+    "mean_squared_error_group_max",
+    "r2_score_group_min",
+    "f1_score_group_min",
+    "log_loss_group_max",
     "CONVENTIONS",
     "CalibrationByGroup",
     "ConfusionAccumulator",

@@ -39,7 +39,8 @@ def seed_from(random_state: Any, argument: str = "random_state") -> int:
     if isinstance(random_state, np.random.Generator):
         return int(random_state.integers(0, 2**63 - 1))
     if isinstance(random_state, bool) or not isinstance(random_state, numbers.Integral):
-        raise InvalidTypeError(
+        # A ValueError only, as scikit-learn's check_random_state (which fairlearn uses) raises.
+        raise InvalidInputError(
             f"{argument} must be an int, a numpy RandomState or None, got {type(random_state).__name__}"
         )
     return seed_arg(random_state, argument)

@@ -39,6 +39,16 @@ def to_numpy(values: Any, argument: str) -> np.ndarray:
     return array
 
 
+def to_rows(values: Any, argument: str) -> np.ndarray:
+    """One entry per row: a 1-D array, or a 2-D array of rows (multi-output targets, class
+    probabilities), for MetricFrame's y_true and y_pred."""
+    if values is not None and type(values).__module__.split(".")[0] == "pandas" and hasattr(values, "columns"):
+        values = values.to_numpy()
+    if values is not None and np.ndim(values) == 2 and 1 not in np.shape(values):
+        return np.asarray(values)
+    return to_numpy(values, argument)
+
+
 def as_numeric(values: np.ndarray, argument: str) -> np.ndarray:
     """Finite numbers as contiguous float64 (scores, regression targets)."""
     if values.dtype.kind not in "biuf":
@@ -252,19 +262,23 @@ def json_label(label: Any) -> Any:
     return label if label is None or isinstance(label, (str, bool, int, float)) else str(label)
 
 
-def split_features(features: Any, base_name: str, n: int, argument: str) -> list[Feature]:
-    """Splits fairlearn's feature containers into named 1-D features."""
+def split_features(features: Any, base_name: str, n: int, argument: str, any_names: bool = False) -> list[Feature]:
+    """Splits fairlearn's feature containers into named 1-D features. Names must be strings
+    (MetricFrame's rule), unless ``any_names``: then others become their text (as
+    fairlearn's ThresholdOptimizer accepts a DataFrame with integer column names)."""
     if features is None:
-        raise InvalidTypeError(f"{argument}: expected features, got None")
+        raise InvalidInputError(f"{argument}: expected features, got None")
     module = type(features).__module__.split(".")[0]
     columns: list[tuple[str, Any]] = []
     if module == "pandas" and hasattr(features, "columns"):
         for i, column in enumerate(features.columns):
-            if not isinstance(column, str):
+            if not isinstance(column, str) and not any_names:
                 raise InvalidInputError(f"{argument}: column names must be strings, got {column!r}")
-            columns.append((column, features.iloc[:, i]))
+            columns.append((str(column), features.iloc[:, i]))
     elif module == "pandas" and hasattr(features, "dtype"):
         feature_name = getattr(features, "name", None)  # a Categorical has none
+        if feature_name is not None and any_names:
+            feature_name = str(feature_name)
         if feature_name is not None and not isinstance(feature_name, str):
             raise InvalidInputError(f"{argument}: the Series name must be a string, got {feature_name!r}")
         columns.append((feature_name if feature_name is not None else f"{base_name}0", features))

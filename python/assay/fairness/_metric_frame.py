@@ -27,7 +27,7 @@ from ._bootstrap import AGGREGATE_KEYS, Bootstrap, StoredQuantiles, bootstrap_me
 from ._checks import positive_int, seed_from
 from ._evaluation import CONVENTIONS, BuiltinSpec, Evaluation, UserMetric
 from ._groups import MISSING_POLICIES, Groups
-from ._inputs import Feature, as_weights, json_label, split_features, to_numpy
+from ._inputs import Feature, as_weights, json_label, split_features, to_rows
 from ._metrics import recognise
 from ._report import metric_frame_sections
 
@@ -76,13 +76,15 @@ class MetricFrame(Exportable):
     Parameters
     ----------
     metrics : callable or dict of str to callable
-        One metric ``f(y_true, y_pred, **sample_params) -> value`` or several by name. With
-        one callable the accessors return fairlearn's single-metric shapes (a Series per
-        group, a scalar overall).
+        One metric ``f(y_true, y_pred, **sample_params) -> value`` or several by name (an
+        empty dict gives empty results, as fairlearn). With one callable the accessors
+        return fairlearn's single-metric shapes (a Series per group, a scalar overall).
     y_true : ArrayLike
-        True labels or values, one per row.
+        True labels or values, one per row (for metric callables also a 2-D array of rows,
+        such as multi-output targets).
     y_pred : ArrayLike
-        Predictions (labels, values or scores), one per row.
+        Predictions (labels, values or scores), one per row (for metric callables also a
+        2-D array of rows, such as class probabilities).
     sensitive_features : ArrayLike or TableLike
         One feature (an array, a list, a pandas Series) or several (a 2-D array, a pandas or
         polars DataFrame, a dict of name to array). A row's group is the combination of its
@@ -133,14 +135,17 @@ class MetricFrame(Exportable):
     Raises
     ------
     InvalidInputError
-        ``y_true`` and ``y_pred`` differ in length or are empty; a feature has another
+        ``y_true`` and ``y_pred`` differ in length or are empty (or 2-D with a built-in
+        metric); a feature has another
         length, a missing value (with ``missing="error"``) or repeats a name; an option has
         an unknown value; ``n_boot`` and ``ci_quantiles`` are not given together; a metric
         with intervals returns non-scalars; or the labels, values or weights are invalid for
-        a built-in metric (NaN, non-finite, negative weights, ...).
+        a built-in metric (NaN, non-finite, negative weights, ...); ``random_state`` is not
+        an int, a numpy ``RandomState`` or ``Generator`` or None (a ValueError, as
+        scikit-learn's).
     InvalidTypeError
         A metric is not callable, or an argument has a type the call does not accept (a
-        string ``random_state``, a float ``n_boot``, ...).
+        float ``n_boot``, ...).
     ResourceLimitError
         The groups of ``observed=False`` or the bootstrap replicates cannot fit in memory.
 
@@ -198,8 +203,10 @@ class MetricFrame(Exportable):
         jobs = n_jobs_arg(n_jobs)
         if random_state is not None and not isinstance(random_state, (np.random.RandomState, np.random.Generator)):
             seed_from(random_state)  # a clear error now, not after the metrics
-        y_t = to_numpy(y_true, "y_true")
-        y_p = to_numpy(y_pred, "y_pred")
+        # 2-D y (one row per sample: multi-output targets, class probabilities) goes to
+        # metric callables as row slices; the built-in metrics take 1-D y.
+        y_t = to_rows(y_true, "y_true")
+        y_p = to_rows(y_pred, "y_pred")
         if len(y_t) != len(y_p):
             raise InvalidInputError(f"y_true has {len(y_t)} rows but y_pred has {len(y_p)}")
         n = len(y_t)
@@ -207,8 +214,6 @@ class MetricFrame(Exportable):
             raise InvalidInputError("y_true: no rows")
         self._user_supplied_callable: bool = not isinstance(metrics, dict)
         metric_dict = dict(metrics) if isinstance(metrics, dict) else {_metric_name(metrics): metrics}
-        if not metric_dict:
-            raise InvalidInputError("metrics: no metrics given")
         params = _sample_params(sample_params, metric_dict, self._user_supplied_callable, n)
 
         sensitive = split_features(sensitive_features, "sensitive_feature_", n, "sensitive_features")
@@ -227,7 +232,7 @@ class MetricFrame(Exportable):
         for name, metric in metric_dict.items():
             if not callable(metric):
                 raise InvalidTypeError(f"metrics: '{name}' is not callable")
-            recognised = recognise(metric)
+            recognised = recognise(metric) if y_t.ndim == y_p.ndim == 1 else None
             metric_params = params.get(name, {})
             if recognised is not None and set(metric_params) <= {"sample_weight"}:
                 builtin, bound = recognised
@@ -345,7 +350,8 @@ class MetricFrame(Exportable):
         if not self._groups.control:
             if self._user_supplied_callable:
                 return _scalar(columns[names[0]][0])
-            return pd.Series([_scalar(columns[m][0]) for m in names], index=names, dtype=object).infer_objects()
+            values = pd.Series([_scalar(columns[m][0]) for m in names], index=names, dtype=object)
+            return values.infer_objects() if names else values.astype(np.float64)  # no metrics: as pandas
         index = self._groups.control_index()[keep]
         frame = pd.DataFrame({m: columns[m][keep] for m in names}, index=index)
         if self._user_supplied_callable:
@@ -563,8 +569,7 @@ class MetricFrame(Exportable):
         return np.where(keep, self._groups.group_control, -1).astype(np.int32)
 
     def _aggregates(self, result: _MetricResult, errors: str, warn: bool = False) -> dict[str, np.ndarray]:
-        if errors not in ("raise", "coerce"):
-            raise InvalidInputError(f"errors must be 'raise' or 'coerce', got {errors!r}")
+        _errors(errors)
         if not result.scalar and errors == "raise":
             raise InvalidInputError(f"metric '{result.name}' returns non-scalar values; use errors='coerce'")
         values = _as_float(result.by_group)
@@ -596,6 +601,7 @@ class MetricFrame(Exportable):
         )
 
     def _aggregate(self, key: str, errors: str) -> Any:
+        _errors(errors)
         columns = {}
         for r in self._results:
             aggregates = self._aggregates(r, errors, warn=True)
@@ -1134,6 +1140,11 @@ class MetricFrame(Exportable):
             f"MetricFrame(metrics={[r.name for r in self._results]}, groups={self._groups.n_groups}, "
             f"convention={self._convention!r})"
         )
+
+
+def _errors(errors: str) -> None:
+    if errors not in ("raise", "coerce"):
+        raise InvalidInputError(f"errors must be 'raise' or 'coerce', got {errors!r}")
 
 
 def _method(method: str) -> str:

@@ -30,6 +30,7 @@ _FOREIGN = {
     ("fairlearn.metrics", "count"): "count",
     ("fairlearn.metrics", "mean_prediction"): "mean_prediction",
     ("sklearn.metrics", "accuracy_score"): "accuracy_score",
+    ("sklearn.metrics", "zero_one_loss"): "zero_one_loss",
     ("sklearn.metrics", "balanced_accuracy_score"): "balanced_accuracy_score",
     ("sklearn.metrics", "precision_score"): "precision_score",
     ("sklearn.metrics", "recall_score"): "recall_score",
@@ -59,14 +60,17 @@ def recognise(metric: Callable[..., Any]) -> tuple[Builtin, dict[str, Any]] | No
 
     Recognised: assay's functions, fairlearn's and scikit-learn's functions of the same
     definition, and functools.partial of those binding only pos_label (and, for
-    regression metrics, nothing).
+    regression metrics, nothing) and, for assay's functions, convention (the frame's
+    convention applies).
     """
     bound: dict[str, Any] = {}
     function: Any = metric
     if isinstance(metric, functools.partial):
-        if metric.args or set(metric.keywords) - {"pos_label"}:
+        if metric.args or set(metric.keywords) - {"pos_label", "convention"}:
             return None
-        bound = dict(metric.keywords)
+        if "convention" in metric.keywords and metric.func not in _BUILTINS:
+            return None
+        bound = {k: v for k, v in metric.keywords.items() if k != "convention"}
         function = metric.func
     builtin = _BUILTINS.get(function)
     if builtin is None:
@@ -94,7 +98,11 @@ def _single(
     """A built-in metric of all rows (one group)."""
     if convention not in CONVENTIONS:
         raise InvalidInputError(f"convention must be one of {CONVENTIONS}, got {convention!r}")
-    y_t, y_p = to_numpy(y_true, "y_true"), to_numpy(y_pred, "y_pred")
+    builtin = _BUILTINS[builtin_function]
+    y_p = _one_row_if_scalar(y_pred, "y_pred")
+    # selection_rate and mean_prediction ignore y_true: None is accepted there (as fairlearn does).
+    ignores_true = builtin.core in ("selection_rate", "mean_prediction")
+    y_t = y_p if ignores_true and y_true is None else _one_row_if_scalar(y_true, "y_true")
     if len(y_t) != len(y_p):
         raise InvalidInputError(f"y_true has {len(y_t)} rows but y_pred has {len(y_p)}")
     if len(y_t) == 0:
@@ -102,9 +110,16 @@ def _single(
     everyone = Feature("all", np.zeros(len(y_t), dtype=np.int32), ["all"])
     groups = Groups([everyone], [], "error", False, 1)
     evaluation = Evaluation(groups, y_t, y_p, convention, 1)
-    builtin = _BUILTINS[builtin_function]
     weights = None if builtin.rule == "count" else as_weights(sample_weight, len(y_t))
     return float(evaluation.builtin(builtin, bound, weights).values[0])
+
+
+def _one_row_if_scalar(values: Any, argument: str) -> np.ndarray:
+    """A metric's labels or values as a 1-D array; a scalar is one row (as fairlearn reads
+    ``selection_rate(1, 1)``)."""
+    if values is not None and np.ndim(values) == 0:
+        values = [values]
+    return to_numpy(values, argument)
 
 
 @_builtin("count", "count")
@@ -121,12 +136,12 @@ def count(y_true: ArrayLike, y_pred: ArrayLike) -> int:
     Returns
     -------
     int
-        The number of rows.
+        The number of rows (0 for empty input).
 
     Raises
     ------
     InvalidInputError
-        ``y_true`` and ``y_pred`` differ in length or are empty.
+        ``y_true`` and ``y_pred`` differ in length.
 
     Examples
     --------
@@ -134,12 +149,15 @@ def count(y_true: ArrayLike, y_pred: ArrayLike) -> int:
     >>> count([0, 1, 1], [0, 0, 1])
     3
     """
-    return int(_single(count, y_true, y_pred, None, "strict"))
+    rows, predictions = len(_one_row_if_scalar(y_true, "y_true")), len(_one_row_if_scalar(y_pred, "y_pred"))
+    if rows != predictions:
+        raise InvalidInputError(f"y_true has {rows} rows but y_pred has {predictions}")
+    return rows
 
 
 @_builtin("selection_rate", "selection", default_pos_label=1)
 def selection_rate(
-    y_true: ArrayLike,
+    y_true: ArrayLike | None,
     y_pred: ArrayLike,
     *,
     pos_label: Any = 1,
@@ -148,14 +166,14 @@ def selection_rate(
 ) -> float:
     """Weighted fraction of rows with ``y_pred == pos_label`` (fairlearn's ``selection_rate``).
 
-    ``y_true`` is not used but must have the rows' length. Predictions with more than 256
+    ``y_true`` is not used: None, or labels of the rows' length (checked). Predictions with more than 256
     distinct values are an error (they are not labels; fairlearn silently returns the
     share equal to 1).
 
     Parameters
     ----------
-    y_true : ArrayLike
-        True labels, one per row (ignored but checked).
+    y_true : ArrayLike or None
+        True labels, one per row (ignored but checked), or None.
     y_pred : ArrayLike
         Predicted labels, one per row.
     pos_label : label, default 1
@@ -444,6 +462,47 @@ def accuracy_score(
     return _single(accuracy_score, y_true, y_pred, sample_weight, convention)
 
 
+@_builtin("error_rate", "multiclass")
+def zero_one_loss(
+    y_true: ArrayLike, y_pred: ArrayLike, *, sample_weight: ArrayLike | None = None, convention: str = "strict"
+) -> float:
+    """Weighted fraction of rows with ``y_pred != y_true``: 1 - accuracy (scikit-learn's ``zero_one_loss``).
+
+    Parameters
+    ----------
+    y_true : ArrayLike
+        True labels, one per row.
+    y_pred : ArrayLike
+        Predicted labels, one per row.
+    sample_weight : ArrayLike, optional
+        Non-negative finite weights, one per row. Default None: every row weighs 1.
+    convention : {"strict", "fairlearn"}, default "strict"
+        What an undefined value (a zero denominator) is: NaN under ``"strict"``,
+        fairlearn's or scikit-learn's number under ``"fairlearn"``.
+
+    Returns
+    -------
+    float
+        The error rate; NaN when the weights sum to 0.
+
+    Raises
+    ------
+    InvalidInputError
+        ``y_true`` and ``y_pred`` differ in length or are empty, a label is missing (NaN),
+        ``sample_weight`` is not finite and non-negative or of another length, or
+        ``convention`` is unknown.
+    InvalidTypeError
+        ``y_true`` and ``y_pred`` mix numbers and strings, or the weights are not numbers.
+
+    Examples
+    --------
+    >>> from assay.fairness import zero_one_loss
+    >>> zero_one_loss(["a", "b", "c", "a"], ["a", "b", "a", "a"])
+    0.25
+    """
+    return _single(zero_one_loss, y_true, y_pred, sample_weight, convention)
+
+
 @_builtin("precision", "binary", default_pos_label=1)
 def precision_score(
     y_true: ArrayLike,
@@ -646,7 +705,11 @@ def balanced_accuracy_score(
 
 @_builtin("mean_prediction", "regression")
 def mean_prediction(
-    y_true: ArrayLike, y_pred: ArrayLike, *, sample_weight: ArrayLike | None = None, convention: str = "strict"
+    y_true: ArrayLike | None,
+    y_pred: ArrayLike,
+    sample_weight: ArrayLike | None = None,
+    *,
+    convention: str = "strict",
 ) -> float:
     """Weighted mean of ``y_pred`` (fairlearn's ``mean_prediction``).
 
@@ -655,8 +718,9 @@ def mean_prediction(
 
     Parameters
     ----------
-    y_true : ArrayLike
-        True values, one per row (finite numbers, or any labels: only ``y_pred`` is used).
+    y_true : ArrayLike or None
+        True values, one per row (finite numbers, or any labels: only ``y_pred`` is used),
+        or None.
     y_pred : ArrayLike
         Predicted values, one per row (finite numbers).
     sample_weight : ArrayLike, optional

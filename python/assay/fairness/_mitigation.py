@@ -10,7 +10,7 @@ import numpy as np
 
 from .. import _core
 from .._util import n_jobs_arg
-from ..errors import InvalidInputError, InvalidTypeError
+from ..errors import InvalidInputError
 from ..typing import ArrayLike, NJobs, TableLike
 from ._checks import INT32_MAX, positive_int
 from ._evaluation import observed_groups
@@ -175,13 +175,16 @@ class ThresholdOptimizer:
     Raises
     ------
     InvalidInputError
-        An unknown ``constraints``, ``objective`` or ``predict_method``, an objective that
-        ``"equalized_odds"`` does not support, a negative ``tol`` (or any with equalized
-        odds), or ``grid_size`` below 1.
+        In ``fit`` (the constructor only stores its arguments, as scikit-learn's estimators
+        do): an unknown ``constraints``, ``objective`` or ``predict_method``, an objective
+        that ``"equalized_odds"`` does not support, a negative ``tol`` (or any with
+        equalized odds), or ``grid_size`` below 1.
     InvalidTypeError
-        ``grid_size`` not an integer.
+        In ``fit``: ``grid_size`` not an integer.
     ResourceLimitError
-        ``grid_size`` beyond the int32 index range.
+        In ``fit``: ``grid_size`` beyond the int32 index range.
+    sklearn.exceptions.NotFittedError
+        ``predict`` or ``predict_proba`` before ``fit``.
 
     Examples
     --------
@@ -216,22 +219,30 @@ class ThresholdOptimizer:
         pos_label: Any = 1,
         n_jobs: NJobs = None,
     ) -> None:
+        # scikit-learn's convention: the constructor stores its arguments, fit checks them.
+        self.estimator, self.constraints, self.objective, self.grid_size = estimator, constraints, objective, grid_size
+        self.flip, self.prefit, self.predict_method, self.tol = flip, prefit, predict_method, tol
+        self.pos_label, self.n_jobs = pos_label, n_jobs
+
+    def _checked_grid_size(self) -> int:
+        """The parameters checked (at fit, as scikit-learn estimators do); the grid size."""
+        constraints, objective, tol = self.constraints, self.objective, self.tol
         if constraints not in _CONSTRAINTS:
             raise InvalidInputError(f"constraints must be one of {sorted(_CONSTRAINTS)}, got {constraints!r}")
         if objective not in _OBJECTIVES:
             raise InvalidInputError(f"objective must be one of {list(_OBJECTIVES)}, got {objective!r}")
         if constraints == "equalized_odds" and objective not in _OBJECTIVES[:2]:
             raise InvalidInputError(f"objective: equalized_odds supports {list(_OBJECTIVES[:2])}, got {objective!r}")
-        grid_size = positive_int(grid_size, "grid_size", INT32_MAX - 1)
-        if predict_method not in _PREDICT_METHODS:
-            raise InvalidInputError(f"predict_method must be one of {list(_PREDICT_METHODS)}, got {predict_method!r}")
+        grid_size = positive_int(self.grid_size, "grid_size", INT32_MAX - 1)
+        if self.predict_method not in _PREDICT_METHODS:
+            raise InvalidInputError(
+                f"predict_method must be one of {list(_PREDICT_METHODS)}, got {self.predict_method!r}"
+            )
         if tol is not None and (isinstance(tol, bool) or not isinstance(tol, (int, float)) or not 0 <= tol < np.inf):
             raise InvalidInputError(f"tol must be None or a non-negative number, got {tol!r}")
-        if tol and constraints == "equalized_odds":
+        if tol is not None and constraints == "equalized_odds":
             raise InvalidInputError("tol: relaxed constraints are not supported for equalized_odds")
-        self.estimator, self.constraints, self.objective, self.grid_size = estimator, constraints, objective, grid_size
-        self.flip, self.prefit, self.predict_method, self.tol = bool(flip), bool(prefit), predict_method, tol
-        self.pos_label, self.n_jobs = pos_label, n_jobs
+        return grid_size
 
     _PARAMS = (
         "estimator",
@@ -269,7 +280,7 @@ class ThresholdOptimizer:
         return {name: getattr(self, name) for name in self._PARAMS}
 
     def set_params(self, **params: Any) -> ThresholdOptimizer:
-        """Sets constructor arguments, checked as in the constructor (scikit-learn's estimator protocol).
+        """Sets constructor arguments (scikit-learn's estimator protocol); ``fit`` checks them.
 
         Parameters
         ----------
@@ -284,7 +295,7 @@ class ThresholdOptimizer:
         Raises
         ------
         InvalidInputError
-            An unknown parameter name, or a value the constructor refuses.
+            An unknown parameter name.
 
         Examples
         --------
@@ -295,7 +306,8 @@ class ThresholdOptimizer:
         unknown = set(params) - set(self._PARAMS)
         if unknown:
             raise InvalidInputError(f"ThresholdOptimizer: unknown parameters {sorted(unknown)}")
-        self.__init__(**{**self.get_params(), **params})  # type: ignore[misc]
+        for name, value in params.items():
+            setattr(self, name, value)
         return self
 
     def _scores(self, X: Any, argument: str) -> np.ndarray:
@@ -363,9 +375,10 @@ class ThresholdOptimizer:
         Raises
         ------
         InvalidInputError
-            Lengths differ, more than two labels or none equal to ``pos_label``, a missing
-            sensitive value, non-finite scores, a group with one class, or ``fit_params``
-            without an estimator.
+            A parameter the class documents as refused; ``X``, ``y`` or
+            ``sensitive_features`` None; lengths differ, more than two labels or none equal
+            to ``pos_label``, a missing sensitive value, non-finite scores, a group with one
+            class, or ``fit_params`` without an estimator.
         InvalidTypeError
             Scores that are not numbers.
 
@@ -381,17 +394,23 @@ class ThresholdOptimizer:
         >>> round(float(optimizer.x_best_), 3)
         0.57
         """
+        grid_size = self._checked_grid_size()
+        for value, argument in ((X, "X"), (y, "y"), (sensitive_features, "sensitive_features")):
+            if value is None:
+                raise InvalidInputError(f"{argument}: expected an array, got None")
         labels = to_numpy(y, "y")
         self.estimator_ = self._fitted_estimator(X, y, fit_params)
         scores = self._scores(X, "X")
         if len(labels) != len(scores):
             raise InvalidInputError(f"y has {len(labels)} rows but the scores have {len(scores)}")
         jobs = n_jobs_arg(self.n_jobs)
-        features = split_features(sensitive_features, "sensitive_feature_", len(scores), "sensitive_features")
+        features = split_features(
+            sensitive_features, "sensitive_feature_", len(scores), "sensitive_features", any_names=True
+        )
         groups = Groups(features, [], "error", False, jobs)
         self._check_labels(labels)
         data = (groups.row_group, groups.n_groups, scores, as_indicator(labels, self.pos_label, "y"))
-        options = (self.grid_size, self.flip, float(self.tol or 0), jobs)
+        options = (grid_size, bool(self.flip), float(self.tol or 0), jobs)
         objective = _core_fair.RateMetric[self.objective]
         if self.constraints == "equalized_odds":
             rules = _core_fair.optimize_equalized_odds(*data, objective, *options)
@@ -425,14 +444,31 @@ class ThresholdOptimizer:
                 "positive class as pos_label"
             )
 
+    def _require_fitted(self) -> None:
+        """scikit-learn's NotFittedError (a ValueError and AttributeError) before fit."""
+        if hasattr(self, "rules_"):
+            return
+        message = (
+            f"This {type(self).__name__} instance is not fitted yet. Call 'fit' with appropriate arguments "
+            "before using this estimator."
+        )
+        try:
+            from sklearn.exceptions import NotFittedError
+        except ImportError:  # pragma: no cover - scikit-learn is in every test environment
+            raise InvalidInputError(message) from None
+        raise NotFittedError(message)
+
     def _rows(self, X: Any, sensitive_features: Any) -> tuple[np.ndarray, np.ndarray]:
         """Scores and each row's group id in the fitted Cartesian index."""
         import pandas as pd
 
-        if not hasattr(self, "rules_"):
-            raise InvalidInputError("ThresholdOptimizer: call fit first")
+        self._require_fitted()
+        if X is None:
+            raise InvalidInputError("X: expected an array, got None")
         scores = self._scores(X, "X")
-        features = split_features(sensitive_features, "sensitive_feature_", len(scores), "sensitive_features")
+        features = split_features(
+            sensitive_features, "sensitive_feature_", len(scores), "sensitive_features", any_names=True
+        )
         if len(features) != len(self.levels_):
             raise InvalidInputError(f"sensitive_features: expected {len(self.levels_)} features, got {len(features)}")
         group = np.zeros(len(scores), dtype=np.int64)
@@ -463,8 +499,10 @@ class ThresholdOptimizer:
 
         Raises
         ------
+        sklearn.exceptions.NotFittedError
+            The optimizer is not fitted.
         InvalidInputError
-            The optimizer is not fitted, or a feature or level was not seen in ``fit``.
+            A feature or level was not seen in ``fit``.
 
         Examples
         --------
@@ -490,6 +528,9 @@ class ThresholdOptimizer:
         p_ignore = r["p_ignore"][group]
         positive = p_ignore * self.constant_ + (1 - p_ignore) * thresholded
         return np.stack([1.0 - positive, positive], axis=1)
+
+    # fairlearn's name for predict_proba (fairlearn has no public one), which its users call.
+    _pmf_predict = predict_proba
 
     def predict(
         self,
@@ -519,11 +560,11 @@ class ThresholdOptimizer:
 
         Raises
         ------
+        sklearn.exceptions.NotFittedError
+            The optimizer is not fitted.
         InvalidInputError
-            The optimizer is not fitted, a feature or level was not seen in ``fit``, or
-            ``random_state`` is out of range.
-        InvalidTypeError
-            ``random_state`` of another type.
+            A feature or level was not seen in ``fit``, or ``random_state`` is out of range
+            or of another type.
 
         Examples
         --------
@@ -537,6 +578,7 @@ class ThresholdOptimizer:
         >>> optimizer.predict(score[:5], sensitive_features=group[:5], random_state=0)
         array([1, 0, 1, 0, 0])
         """
+        self._require_fitted()
         if random_state is None:
             rng = np.random.mtrand._rand
         elif isinstance(random_state, np.random.RandomState):
@@ -547,8 +589,8 @@ class ThresholdOptimizer:
                     f"random_state must lie in [0, 2**32) (numpy's RandomState), got {random_state}"
                 )
             rng = np.random.RandomState(int(random_state))
-        else:
-            raise InvalidTypeError(
+        else:  # a ValueError only, as scikit-learn's check_random_state raises
+            raise InvalidInputError(
                 f"random_state must be an int, a numpy RandomState or None, got {type(random_state).__name__}"
             )
         positive = self.predict_proba(X, sensitive_features=sensitive_features)[:, 1]
