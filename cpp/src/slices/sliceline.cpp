@@ -20,8 +20,8 @@ namespace {
 
 using Word = std::uint64_t;
 constexpr std::size_t kBits = 64;
-constexpr std::ptrdiff_t kGenerateBlock = 64;   // parent slices per generation task
-constexpr std::ptrdiff_t kEvaluateBlock = 256;  // candidates per evaluation task
+constexpr std::ptrdiff_t kGenerateBlock = 64;    // parent slices per generation task
+constexpr std::ptrdiff_t kEvaluateBlock = 256;   // candidates per evaluation task
 constexpr std::size_t kEvaluateChunk = 1 << 15;  // candidates between progress reports
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
@@ -92,8 +92,7 @@ void check_inputs(std::span<const Feature> features, std::span<const double> err
 }
 
 // Level 1: one pass over each feature's codes (in row order), then a bitmap per predicate.
-Predicates level_one(std::span<const Feature> features, std::span<const double> errors, const Options& o,
-                     int threads) {
+Predicates level_one(std::span<const Feature> features, std::span<const double> errors, const Options& o, int threads) {
   const auto n_features = static_cast<std::ptrdiff_t>(features.size());
   std::vector<std::vector<Stats>> per_value(features.size());
   std::vector<std::int64_t> present(features.size(), 0);
@@ -114,9 +113,8 @@ Predicates level_one(std::span<const Feature> features, std::span<const double> 
       s.square_sum += e * e;
       s.max_error = std::max(s.max_error, e);
     }
-    present[static_cast<std::size_t>(j)] = std::count_if(stats.begin(), stats.end(), [](const Stats& s) {
-      return s.size > 0;
-    });
+    present[static_cast<std::size_t>(j)] =
+        std::count_if(stats.begin(), stats.end(), [](const Stats& s) { return s.size > 0; });
   });
   Predicates p;
   p.words = n_blocks(errors.size(), kBits);
@@ -159,8 +157,7 @@ struct ErrorData {
 };
 
 // The statistics of the rows in `prefix` (over its non-zero words) AND `last`, summed in row order.
-Stats evaluate(const Word* prefix, const std::vector<std::uint32_t>& nonzero, const Word* last,
-               const ErrorData& e) {
+Stats evaluate(const Word* prefix, const std::vector<std::uint32_t>& nonzero, const Word* last, const ErrorData& e) {
   Stats s;
   if (e.binary) {
     std::int64_t errors = 0;
@@ -223,8 +220,8 @@ void evaluate_candidates(const Predicates& p, const ErrorData& e, int level, con
 // in lexicographic order. `emit(key)` is called for each kept candidate of parent i.
 class Generator {
  public:
-  Generator(const LevelSlices& parents, const Predicates& p, const Options& o, double average_error,
-            double bound_n, double threshold)
+  Generator(const LevelSlices& parents, const Predicates& p, const Options& o, double average_error, double bound_n,
+            double threshold)
       : parents_(parents),
         p_(p),
         o_(o),
@@ -234,8 +231,8 @@ class Generator {
         group_end_(parents.size()) {
     const auto width = static_cast<std::size_t>(parents.level);
     for (std::size_t i = parents.size(); i-- > 0;) {
-      const bool same = i + 1 < parents.size() &&
-                        std::equal(parents.key(i), parents.key(i) + width - 1, parents.key(i + 1));
+      const bool same =
+          i + 1 < parents.size() && std::equal(parents.key(i), parents.key(i) + width - 1, parents.key(i + 1));
       group_end_[i] = same ? group_end_[i + 1] : i + 1;
     }
   }
@@ -274,7 +271,8 @@ class Generator {
     std::vector<std::uint32_t> parent(width);
     for (std::size_t t = 0; t + 1 < width; ++t) {
       std::copy_n(key.begin(), t, parent.begin());
-      std::copy(key.begin() + static_cast<std::ptrdiff_t>(t) + 1, key.end(), parent.begin() + static_cast<std::ptrdiff_t>(t));
+      std::copy(key.begin() + static_cast<std::ptrdiff_t>(t) + 1, key.end(),
+                parent.begin() + static_cast<std::ptrdiff_t>(t));
       const std::size_t found = find(parent);
       if (found == parents_.size()) return false;
       take_min(bound, parents_.stats[found]);
@@ -433,9 +431,11 @@ Result find_slices(std::span<const Feature> features, std::span<const double> er
       valid.stats.push_back(s);
       const double sc = score(s.error_sum, static_cast<double>(s.size), result.average_error, n, o.alpha);
       if (sc > 0 && (top.size() < k || sc >= top.back().score)) {
-        ranked.push_back({level, {keys.begin() + static_cast<std::ptrdiff_t>(c * width),
-                                  keys.begin() + static_cast<std::ptrdiff_t>((c + 1) * width)},
-                          s, sc});
+        ranked.push_back({level,
+                          {keys.begin() + static_cast<std::ptrdiff_t>(c * width),
+                           keys.begin() + static_cast<std::ptrdiff_t>((c + 1) * width)},
+                          s,
+                          sc});
       }
     }
     if (!ranked.empty()) {
@@ -475,8 +475,8 @@ Result find_slices(std::span<const Feature> features, std::span<const double> er
 
   require_fits("max_level", saturating_product({tested.size(), 3 * sizeof(double)}),
                "the Benjamini-Hochberg adjustment of the tested slices");
-  result.n_tested = static_cast<std::int64_t>(
-      std::count_if(tested.begin(), tested.end(), [](double v) { return !std::isnan(v); }));
+  result.n_tested =
+      static_cast<std::int64_t>(std::count_if(tested.begin(), tested.end(), [](double v) { return !std::isnan(v); }));
   // The adjusted p-value of a value depends on the value only (ties share it), so the top
   // slices' values are looked up among the sorted family.
   std::vector<double> family(tested);

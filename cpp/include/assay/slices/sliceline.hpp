@@ -31,7 +31,8 @@
 //     P * ceil(n / 64) * 8 bytes (bitmaps, P = valid predicates)
 //   + C * (4 L + 40) bytes (the C candidates of the largest level L)
 //   + T * 32 bytes (the p-values of the T tested slices and their adjustment)
-//   + a scratch bitmap per thread; the first two terms are checked against assay::memory_limit() before allocation (ResourceLimit).
+//   + a scratch bitmap per thread; the first two terms are checked against assay::memory_limit() before allocation
+//   (ResourceLimit).
 //
 // Per reported slice: size, error sum, mean and max error, score; a confidence interval of
 // the slice's mean error (Wilson's for 0/1 errors, else the normal interval mean +- z s /
@@ -63,13 +64,13 @@ struct Feature {
 enum class Pruning { exact, sliceline };
 
 struct Options {
-  double alpha = 0.95;              // (0, 1]: weight of the error ratio against the size
-  std::int32_t k = 10;              // >= 1: slices returned
-  std::int32_t max_level = 3;       // >= 1: predicates per slice at most
-  std::int64_t min_support = 32;    // >= 1: rows a slice must hold
-  double confidence_level = 0.95;   // (0, 1): of the interval of each slice's mean error
+  double alpha = 0.95;             // (0, 1]: weight of the error ratio against the size
+  std::int32_t k = 10;             // >= 1: slices returned
+  std::int32_t max_level = 3;      // >= 1: predicates per slice at most
+  std::int64_t min_support = 32;   // >= 1: rows a slice must hold
+  double confidence_level = 0.95;  // (0, 1): of the interval of each slice's mean error
   Pruning pruning = Pruning::exact;
-  int n_jobs = 0;                   // <= 0: all cores
+  int n_jobs = 0;  // <= 0: all cores
 };
 
 // The value -1 is the missing value.
