@@ -1,4 +1,5 @@
 // Bindings of the slice-finding engine (assay/slices): SliceLine over coded features.
+#include "assay/slices/binning.hpp"
 #include "assay/slices/sliceline.hpp"
 #include "common.hpp"
 
@@ -62,6 +63,27 @@ void bind_slices(py::module_& m) {
       .value("exact", Pruning::exact)
       .value("sliceline", Pruning::sliceline)
       .finalize();
+  py::native_enum<Binning>(m, "Binning", "enum.Enum", "How numeric features are binned.")
+      .value("quantile", Binning::quantile)
+      .value("uniform", Binning::uniform)
+      .finalize();
+
+  m.def(
+      "bin_columns",
+      [](const py::list& columns, int n_bins, Binning binning, int n_jobs) {
+        std::vector<std::span<const double>> views;
+        for (const py::handle column : columns) views.push_back(span_of<double>(column, "numeric column", "float64"));
+        std::vector<BinnedColumn> binned;
+        {
+          py::gil_scoped_release release;
+          binned = bin_columns(views, n_bins, binning, n_jobs);
+        }
+        py::list out;
+        for (auto& b : binned)
+          out.append(py::make_tuple(to_numpy(std::move(b.codes)), to_numpy(std::move(b.points)), b.distinct));
+        return out;
+      },
+      py::arg("columns"), py::arg("n_bins"), py::arg("binning"), py::arg("n_jobs"));
 
   m.def(
       "find_slices",

@@ -244,3 +244,32 @@ TEST(Slices, RejectsBadInputNamingIt) {
     EXPECT_THROW(find_slices(huge, errors, o), ResourceLimit);
   }
 }
+
+TEST(Slices, BinningFollowsTheStatedRule) {
+  const double nan = std::numeric_limits<double>::quiet_NaN(), inf = std::numeric_limits<double>::infinity();
+  std::vector<double> ramp(101);
+  for (std::size_t i = 0; i < ramp.size(); ++i) ramp[i] = static_cast<double>(100 - i);  // 100 .. 0
+  ramp[5] = nan;
+  ramp[6] = inf;
+  const std::vector<double> few{2, 1, nan, 2, -inf};
+  const std::vector<std::span<const double>> columns{ramp, few};
+  for (const int jobs : {1, 2}) {
+    const auto quantile = bin_columns(columns, 4, Binning::quantile, jobs);
+    // The 99 finite values 0..100 without 94 and 95: quartiles at sorted positions 24.5, 49, 73.5.
+    ASSERT_FALSE(quantile[0].distinct);
+    EXPECT_EQ(quantile[0].points, (std::vector<double>{24.5, 49.0, 73.5}));
+    EXPECT_EQ(quantile[0].codes[5], -1);        // NaN: missing
+    EXPECT_EQ(quantile[0].codes[6], 3);         // +inf: the last bin
+    EXPECT_EQ(quantile[0].codes[100 - 49], 2);  // 49 >= the edge 49: bins are [e_i, e_i+1)
+    EXPECT_EQ(quantile[0].codes[100 - 24], 0);
+    ASSERT_TRUE(quantile[1].distinct);
+    EXPECT_EQ(quantile[1].points, (std::vector<double>{-inf, 1, 2}));
+    EXPECT_EQ(quantile[1].codes, (std::vector<std::int32_t>{2, 1, -1, 2, 0}));
+  }
+  const auto uniform = bin_columns(columns, 4, Binning::uniform, 1);
+  EXPECT_EQ(uniform[0].points, (std::vector<double>{25, 50, 75}));
+  // Many bins take the sorting path: the same edges as the selection path would give.
+  const auto many = bin_columns(std::vector<std::span<const double>>{ramp}, 80, Binning::quantile, 1);
+  EXPECT_EQ(many[0].points.size(), 79u);
+  EXPECT_THROW(bin_columns(columns, 1, Binning::quantile, 1), InvalidArgument);
+}

@@ -12,6 +12,13 @@ class Pruning(_NativeEnum, enum.Enum):
     exact = 0
     sliceline = 1
 
+class Binning(_NativeEnum, enum.Enum):
+    quantile = 0
+    uniform = 1
+
+def bin_columns(
+    columns: list[npt.NDArray[np.float64]], n_bins: int, binning: Binning, n_jobs: int
+) -> list[tuple[npt.NDArray[np.int32], npt.NDArray[np.float64], bool]]: ...
 def find_slices(
     features: list[tuple[str, npt.NDArray[np.int32], int]],
     errors: npt.NDArray[np.float64],

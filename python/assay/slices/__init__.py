@@ -278,7 +278,8 @@ def find_slices(
     ['color = red and size = 2']
     """
     error_values, metric_name = row_errors(errors, y_true, y_pred, metric)
-    features = coded_features(X, n_bins, binning, feature_names)
+    threads = n_jobs_arg(n_jobs)
+    features = coded_features(X, n_bins, binning, feature_names, threads)
     n_rows = len(error_values)
     if len(features[0].codes) != n_rows:
         raise InvalidInputError(f"errors: {n_rows} rows, X {len(features[0].codes)}")
@@ -294,7 +295,7 @@ def find_slices(
         support,
         _real(confidence_level, "confidence_level"),
         _core.slices.Pruning[pruning],
-        n_jobs_arg(n_jobs),
+        threads,
         progress_callback(progress, "slices"),
     )
     offsets = raw["offsets"]

@@ -5,8 +5,11 @@ Binning rule of a numeric column (NaN is missing, its own value; +-inf fall in t
 * at most ``n_bins`` distinct values: each value is its own bin (``x = v``);
 * else ``"quantile"``: the inner edges are the distinct quantiles of the finite values at
   ``1/n_bins, ..., (n_bins-1)/n_bins`` (numpy's default linear interpolation), ``"uniform"``:
-  ``n_bins`` equal-width bins between the finite minimum and maximum. Bins are half-open,
-  ``[edge_i, edge_i+1)``; the first is ``x < edge_1`` and the last ``x >= edge_last``.
+  ``n_bins`` equal-width bins between the finite minimum and maximum (numpy.linspace's edges).
+  Bins are half-open, ``[edge_i, edge_i+1)``; the first is ``x < edge_1`` and the last
+  ``x >= edge_last``.
+
+The core computes the codes (cpp/include/assay/slices/binning.hpp), in parallel over columns.
 
 Categorical columns (strings, pandas categoricals, ...) keep their values, as ``assay._frame``
 codes them; a missing value is its own value.
@@ -21,7 +24,8 @@ from typing import Any
 
 import numpy as np
 
-from .._frame import Column, as_column, as_frame
+from .. import _core
+from .._frame import as_column, as_frame
 from ..errors import InvalidInputError, InvalidTypeError
 
 METRICS = ("error", "squared_error", "absolute_error", "log_loss")
@@ -48,31 +52,19 @@ def _number(value: float) -> str:
     return f"{value:.6g}"
 
 
-def _coded_numeric(column: Column, n_bins: int, binning: str) -> CodedFeature:
-    values = column.values
-    present = ~np.isnan(values)
-    distinct = np.unique(values[present])
-    name = column.name
-    codes = np.full(len(values), -1, dtype=np.int32)
-    if len(distinct) <= n_bins:
-        codes[present] = np.searchsorted(distinct, values[present])
-        return CodedFeature(name, codes, [f"{name} = {_number(v)}" for v in distinct], None)
-    finite = values[np.isfinite(values)]
-    if binning == "quantile":
-        inner = np.quantile(finite, np.arange(1, n_bins) / n_bins)
-    else:
-        inner = np.linspace(finite.min(), finite.max(), n_bins + 1)[1:-1]
-    inner = np.unique(inner)
-    codes[present] = np.searchsorted(inner, values[present], side="right")
-    text = [_number(e) for e in inner]
+def _described(name: str, codes: np.ndarray, points: np.ndarray, distinct: bool) -> CodedFeature:
+    text = [_number(p) for p in points]
+    if distinct:
+        return CodedFeature(name, codes, [f"{name} = {t}" for t in text], None)
     descriptions = [f"{name} < {text[0]}"]
     descriptions += [f"{name} in [{a}, {b})" for a, b in zip(text[:-1], text[1:])]
     descriptions.append(f"{name} >= {text[-1]}")
-    return CodedFeature(name, codes, descriptions, inner.tolist())
+    return CodedFeature(name, codes, descriptions, points.tolist())
 
 
-def coded_features(X: Any, n_bins: int, binning: str, feature_names: Any = None) -> list[CodedFeature]:
-    """The columns of ``X`` as value codes (see the module docstring)."""
+def coded_features(X: Any, n_bins: int, binning: str, feature_names: Any = None, n_jobs: int = 0) -> list[CodedFeature]:
+    """The columns of ``X`` as value codes (see the module docstring); numeric columns are binned
+    in the core, in parallel."""
     if isinstance(n_bins, bool) or not isinstance(n_bins, numbers.Integral):
         raise InvalidTypeError(f"n_bins: expected an integer, got {type(n_bins).__name__}")
     if not 2 <= n_bins <= 2**20:
@@ -82,14 +74,18 @@ def coded_features(X: Any, n_bins: int, binning: str, feature_names: Any = None)
     frame = as_frame(X, argument="X", feature_names=feature_names)
     if not frame.names:
         raise InvalidInputError("X: no column to slice by")
+    columns = [frame.column(name) for name in frame.names]
+    numeric = [c for c in columns if c.labels is None]
+    binned = iter(
+        _core.slices.bin_columns([c.values for c in numeric], int(n_bins), _core.slices.Binning[binning], n_jobs)
+    )
     out = []
-    for name in frame.names:  # a loop over columns; every row operation is vectorised
-        column = frame.column(name)
+    for column in columns:
         if column.labels is None:
-            out.append(_coded_numeric(column, int(n_bins), binning))
+            out.append(_described(column.name, *next(binned)))
         else:
             labels = column.labels
-            out.append(CodedFeature(name, column.values, [f"{name} = {label}" for label in labels], None))
+            out.append(CodedFeature(column.name, column.values, [f"{column.name} = {label}" for label in labels], None))
     return out
 
 
