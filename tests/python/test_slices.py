@@ -249,3 +249,30 @@ def test_degenerate_inputs_give_empty_or_clear_results():
 def test_bad_input_names_the_argument(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+def test_audit_section_reports_and_gates_the_worst_slices():
+    pd = pytest.importorskip("pandas")
+    import assay
+
+    rng = np.random.default_rng(1)
+
+    def table(n):
+        data = pd.DataFrame({"plan": rng.choice(["a", "b", "c"], n), "x": rng.normal(size=n)})
+        data["y"] = rng.integers(0, 2, n)
+        wrong = rng.random(n) < np.where(data["plan"] == "c", 0.5, 0.05)
+        data["pred"] = np.where(wrong, 1 - data["y"], data["y"])
+        return data
+
+    reference, current = table(500), table(500)
+    config = {"n_boot": 0, "explain": {"enabled": False}, "fairness": {"enabled": False}}
+    result = assay.audit(reference, current, target="y", prediction="pred", config=config)
+    section = result.sections["slices"]
+    columns = current[["plan", "x"]]
+    alone = find_slices(columns, y_true=current["y"], y_pred=current["pred"], max_level=2, min_support=0.01)
+    assert section["result"]["predicates"] == alone.to_dict()["predicates"]
+    assert section["result"]["p_value_adjusted"] == alone.to_dict()["p_value_adjusted"]
+    assert alone.descriptions[0] == "plan = c"
+    gate = next(g for g in result.gates if g.name == "slices.significant_slice")
+    assert gate.verdict == "warn"
+    assert "Worst slices" in result.to_html()

@@ -176,9 +176,11 @@ def support_rows(min_support: Any, n_rows: int) -> int:
     if isinstance(min_support, bool) or not isinstance(min_support, numbers.Real):
         raise InvalidTypeError(f"min_support: expected a number, got {type(min_support).__name__}")
     if isinstance(min_support, numbers.Integral):
-        if min_support < 1:
-            raise InvalidInputError(f"min_support: a row count must be >= 1, got {min_support}")
-        return int(min(min_support, 2**62))
-    if not 0 < min_support < 1:
-        raise InvalidInputError(f"min_support: a fraction must lie in (0, 1), got {min_support}")
-    return max(1, math.ceil(float(min_support) * n_rows))
+        count = int(min_support)
+        if count < 1:
+            raise InvalidInputError(f"min_support: a row count must be >= 1, got {count}")
+        return min(count, 2**62)
+    fraction = float(min_support)
+    if not 0 < fraction < 1:
+        raise InvalidInputError(f"min_support: a fraction must lie in (0, 1), got {fraction}")
+    return max(1, math.ceil(fraction * n_rows))

@@ -29,7 +29,7 @@ class SliceFields(Protocol):
 
 def slice_table(result: SliceFields) -> report.Table:
     """One row per slice: predicates, rows, mean error with its interval, ratio, score, p-values."""
-    rows = []
+    rows: list[list[report.Cell]] = []
     for i, predicates in enumerate(result.predicates):
         rows.append(
             [
