@@ -41,7 +41,9 @@ def _assay(data: tuple[np.ndarray, np.ndarray], max_level: int = 2, n_jobs: int 
 
     X, errors = data
     support = max(10, len(X) // 100)
-    return find_slices(X, errors, k=10, max_level=max_level, min_support=support, alpha=0.6, n_jobs=n_jobs)
+    return find_slices(
+        X, errors, k=10, max_level=max_level, min_support=support, alpha=0.6, n_jobs=n_jobs, progress=False
+    )
 
 
 def _sliceline(data: tuple[np.ndarray, np.ndarray]):

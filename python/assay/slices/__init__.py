@@ -86,7 +86,7 @@ class SliceResult(Exportable):
     levels: list[tuple[int, int]]
     parameters: dict[str, Any] = field(default_factory=dict)
 
-    _kind = "slices"
+    _kind = "SliceResult"
     _title = "Worst slices"
 
     def __len__(self) -> int:
