@@ -272,4 +272,10 @@ TEST(Slices, BinningFollowsTheStatedRule) {
   const auto many = bin_columns(std::vector<std::span<const double>>{ramp}, 80, Binning::quantile, 1);
   EXPECT_EQ(many[0].points.size(), 79u);
   EXPECT_THROW(bin_columns(columns, 1, Binning::quantile, 1), InvalidArgument);
+  // Empty and all-NaN columns: no value, every row missing.
+  const std::vector<double> all_nan{nan, nan}, empty;
+  const auto degenerate = bin_columns(std::vector<std::span<const double>>{all_nan, empty}, 4, Binning::quantile, 1);
+  EXPECT_TRUE(degenerate[0].points.empty());
+  EXPECT_EQ(degenerate[0].codes, (std::vector<std::int32_t>{-1, -1}));
+  EXPECT_TRUE(degenerate[1].codes.empty());
 }

@@ -213,6 +213,9 @@ def test_degenerate_inputs_give_empty_or_clear_results():
     assert len(one) == 0  # the only slice is all rows: score 0
     constant = find_slices({"a": [0, 1] * 50}, np.full(100, 0.5), min_support=1)
     assert len(constant) == 0
+    all_missing = find_slices({"a": [np.nan] * 4, "b": [0, 1, 0, 1]}, [1.0, 0.0, 1.0, 0.0], min_support=1)
+    # "a is missing" holds every row (score 0); with b = 0 it ties b = 0 alone, which goes first.
+    assert all_missing.descriptions == ["b = 0", "a is missing and b = 0"]
 
 
 @pytest.mark.parametrize(
@@ -243,6 +246,7 @@ def test_degenerate_inputs_give_empty_or_clear_results():
         (lambda: find_slices({"a": [0, 1]}, [1.0, 0.0], pruning="fast"), InvalidInputError, "pruning"),
         (lambda: find_slices({"a": [0, 1]}, [1.0, 0.0], confidence_level=1.0), InvalidInputError, "confidence"),
         (lambda: find_slices({}, [1.0, 0.0]), InvalidInputError, "X"),
+        (lambda: find_slices({"a": []}, []), InvalidInputError, "errors"),
         (lambda: find_slices({"a": [0, 1]}, [1.0, 0.0], n_jobs=0), InvalidInputError, "n_jobs"),
     ],
 )  # fmt: skip

@@ -57,35 +57,34 @@ void assign_codes(std::span<const double> values, BinnedColumn& out) {
   }
 }
 
-// The distinct non-NaN values when there are at most n_bins of them, else nothing.
-std::vector<double> few_distinct(std::span<const double> values, int n_bins) {
+// The distinct non-NaN values into `distinct` when there are at most n_bins of them (true; none
+// for a column of NaN only), else false.
+bool few_distinct(std::span<const double> values, int n_bins, std::vector<double>& distinct) {
   const auto limit = static_cast<std::size_t>(n_bins);
-  std::vector<double> distinct;
+  distinct.clear();
   if (n_bins <= kScanLimit) {
     for (const double v : values) {
       if (std::isnan(v)) continue;
       const auto at = std::lower_bound(distinct.begin(), distinct.end(), v);
       if (at != distinct.end() && *at == v) continue;
-      if (distinct.size() == limit) return {};
+      if (distinct.size() == limit) return false;
       distinct.insert(at, v);
     }
-    return distinct;
+    return true;
   }
   for (const double v : values) {
     if (!std::isnan(v)) distinct.push_back(v);
   }
   std::sort(distinct.begin(), distinct.end());
   distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
-  if (distinct.size() > limit) return {};
-  return distinct;
+  return distinct.size() <= limit;
 }
 
 BinnedColumn bin_column(std::span<const double> values, int n_bins, Binning binning) {
   BinnedColumn out;
   out.codes.assign(values.size(), -1);
-  out.points = few_distinct(values, n_bins);
-  out.distinct = !out.points.empty();
-  if (!out.distinct) {
+  out.distinct = few_distinct(values, n_bins, out.points);
+  if (!out.distinct) {  // more than n_bins distinct values, so at least n_bins - 1 >= 1 finite ones
     std::vector<double> finite;
     finite.reserve(values.size());
     for (const double v : values) {
