@@ -21,13 +21,14 @@ struct Data {
   std::vector<double> errors;
   std::vector<Feature> features() const {
     std::vector<Feature> out;
+    out.reserve(codes.size());
     for (std::size_t j = 0; j < codes.size(); ++j) out.push_back({"f" + std::to_string(j), codes[j], n_values[j]});
     return out;
   }
 };
 
 // Random codes (with some missing), errors that are larger on one planted slice.
-Data make_data(std::size_t n, std::vector<std::int32_t> cards, bool binary, unsigned seed) {
+Data make_data(std::size_t n, const std::vector<std::int32_t>& cards, bool binary, unsigned seed) {
   std::mt19937_64 rng(seed);
   Data d;
   d.n_values = cards;
@@ -72,7 +73,8 @@ std::vector<Found> brute_force(const Data& d, const Options& o) {
           error += d.errors[r];
         }
       }
-      const double sc = score(error, static_cast<double>(size), average, static_cast<double>(n), o.alpha);
+      const double error_sum = error;
+      const double sc = score(error_sum, static_cast<double>(size), average, static_cast<double>(n), o.alpha);
       if (size >= o.min_support && sc > 0) all.push_back({key, sc});
     }
     if (key.size() == static_cast<std::size_t>(o.max_level)) return;
@@ -179,7 +181,8 @@ TEST(Slices, UpperBoundIsAtLeastEveryChildScore) {
     const double ss = 10 + std::floor(u(rng) * 500), sm = 0.1 + u(rng), se = sm * ss * u(rng) + 1e-3;
     const double alpha = 0.05 + 0.95 * u(rng), avg = 0.05 + u(rng) * 0.5, min_sup = 10;
     const double ub = score_upper_bound(ss, se, sm, avg, 1000, min_sup, alpha);
-    for (double s = min_sup; s <= ss; s += 1) {
+    for (int size = static_cast<int>(min_sup); size <= static_cast<int>(ss); ++size) {
+      const double s = size;
       const double child_error = std::min(s * sm, se) * u(rng);
       EXPECT_LE(score(child_error, s, avg, 1000, alpha), ub + 1e-12);
     }
@@ -230,7 +233,7 @@ TEST(Slices, RejectsBadInputNamingIt) {
   EXPECT_NE(message([&] { find_slices(ok, errors, o); }).find("alpha"), std::string::npos);
   o = Options{};
   o.k = 0;
-  EXPECT_NE(message([&] { find_slices(ok, errors, o); }).find("k"), std::string::npos);
+  EXPECT_NE(message([&] { find_slices(ok, errors, o); }).find('k'), std::string::npos);
   o = Options{};
   o.min_support = 0;
   EXPECT_NE(message([&] { find_slices(ok, errors, o); }).find("min_support"), std::string::npos);

@@ -106,7 +106,7 @@ Predicates level_one(std::span<const Feature> features, std::span<const double> 
         throw InvalidArgument("features: '" + f.name + "' has the code " + std::to_string(code) +
                               " outside [-1, n_values)");
       }
-      auto& s = stats[static_cast<std::size_t>(code + 1)];
+      auto& s = stats[static_cast<std::size_t>(std::int64_t{code} + 1)];
       const double e = errors[r];
       ++s.size;
       s.error_sum += e;
@@ -142,7 +142,7 @@ Predicates level_one(std::span<const Feature> features, std::span<const double> 
     const auto& f = features[static_cast<std::size_t>(j)];
     const auto& ids = id_of[static_cast<std::size_t>(j)];
     for (std::size_t r = 0; r < f.codes.size(); ++r) {
-      const std::int64_t id = ids[static_cast<std::size_t>(f.codes[r] + 1)];
+      const std::int64_t id = ids[static_cast<std::size_t>(std::int64_t{f.codes[r]} + 1)];
       if (id >= 0) p.bits[static_cast<std::size_t>(id) * p.words + r / kBits] |= Word{1} << (r % kBits);
     }
   });

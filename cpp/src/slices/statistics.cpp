@@ -25,7 +25,7 @@ double score_upper_bound(double size, double error_sum, double max_error, double
   for (const double s : {min_support, knee, size}) {
     const double bounded_error = std::min(s * max_error, error_sum);
     const double value = score(bounded_error, s, average_error, n, alpha);
-    if (value > best) best = value;  // NaN (0/0) never wins
+    best = std::max(best, value);  // NaN (0/0) never wins
   }
   return best;
 }
