@@ -31,4 +31,6 @@ PYBIND11_MODULE(_core, m) {
   bindings::bind_explain(explain);
   auto agnostic = engine_module(m, "agnostic", "model-agnostic explainers: coalition designs, Shapley estimators");
   bindings::bind_agnostic(agnostic);
+  auto slices = engine_module(m, "slices", "slice finding: SliceLine over coded features");
+  bindings::bind_slices(slices);
 }

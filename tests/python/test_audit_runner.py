@@ -299,6 +299,7 @@ def test_sections_without_inputs_are_skipped_with_reasons():
         "performance": "no target column",
         "fairness": "no sensitive features (columns.sensitive_features or the sensitive_features argument)",
         "explain": "no model (predictions from columns cannot be explained)",
+        "slices": "no target column",
     }
     skipped_gates = [g for g in result.gates if g.section == "performance"]
     assert skipped_gates and all(g.verdict == "skipped" for g in skipped_gates)
@@ -513,6 +514,7 @@ def test_missing_pandas_is_a_missing_dependency(monkeypatch):
     assert assay.audit(arrays["reference"], arrays["current"], target="y", config=without).sections.keys() == {
         "quality",
         "drift",
+        "slices",  # needs no pandas
     }
 
 

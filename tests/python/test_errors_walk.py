@@ -22,11 +22,12 @@ import assay.explain as explain
 import assay.fairness as fairness
 import assay.plots as plots
 import assay.quality as quality
+import assay.slices as slices
 import numpy as np
 import pytest
 from assay.errors import AssayError
 
-MODULES = [assay, quality, drift, fairness, explain, plots, assay.datasets]
+MODULES = [assay, quality, drift, fairness, explain, plots, assay.datasets, slices]
 try:  # the dask extra
     import assay.dask as adask
     import assay.dask.drift
@@ -53,6 +54,7 @@ RESULTS = {
     "explain.TreeModel",
     "assay.AuditConfig",
     "assay.GateResult",
+    "slices.SliceResult",
 }
 
 Y = np.array([0, 1, 1, 0, 1, 0])
@@ -106,6 +108,13 @@ BAD_CALLS: dict[str, list[Callable[[], Any]]] = {
     "assay.set_progress": [lambda: assay.set_progress("yes")],
     "assay.Measurement": [lambda: assay.Measurement("", "count"), lambda: assay.Measurement("s", "m", value="x")],
     # quality
+    "slices.find_slices": [
+        lambda: slices.find_slices(X, [0.1, np.nan, 0.2, 0.3, 0.4, 0.5]),
+        lambda: slices.find_slices(X, [1.0] * 5),
+        lambda: slices.find_slices(X, Y.astype(float), k=0),
+        lambda: slices.find_slices(X, Y.astype(float), alpha="high"),
+        lambda: slices.find_slices(X, y_true=Y, y_pred=Y, metric="mystery"),
+    ],
     "quality.profile": [lambda: quality.profile("not a table"), lambda: quality.profile(X, histogram_bins=0)],
     "quality.check": [lambda: quality.check(X, target="missing"), lambda: quality.check(X, fail_on="sometimes")],
     "quality.Profile": [

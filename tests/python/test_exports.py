@@ -108,6 +108,15 @@ def _quality():
     return quality.check(current, rules={HOSTILE: {"max": 1.0}})
 
 
+def _slices():
+    from assay.slices import find_slices
+
+    rng = np.random.default_rng(3)
+    group = rng.choice(["a", HOSTILE], size=400)
+    errors = (rng.random(400) < np.where(group == HOSTILE, 0.5, 0.1)).astype(float)
+    return find_slices({"group": group, "x": rng.normal(size=400)}, errors, k=3, min_support=10)
+
+
 RESULTS = {
     "metric_frame": lambda: _metric_frame(intervals=False),
     "metric_frame_intervals": lambda: _metric_frame(intervals=True),
@@ -119,6 +128,7 @@ RESULTS = {
     "drift_over_time": _drift_over_time,
     "reconstruction": _reconstruction,
     "quality": _quality,
+    "slices": _slices,
 }
 
 

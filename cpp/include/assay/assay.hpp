@@ -33,3 +33,5 @@
 #include "assay/fairness/stats.hpp"
 #include "assay/quality/check.hpp"
 #include "assay/quality/profile.hpp"
+#include "assay/slices/binning.hpp"
+#include "assay/slices/sliceline.hpp"

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 from .. import report
 from ..report import charts
+from ..slices import SliceResult
+from ..slices._report import slice_table
 
 if TYPE_CHECKING:
     from ._gates import GateResult
@@ -35,6 +37,7 @@ _SECTION_TITLES = {
     "performance": "Performance",
     "fairness": "Fairness",
     "explain": "Explanations",
+    "slices": "Worst slices",
 }
 # Columns whose distributions are drawn full size (the others get a sparkline in the table).
 _MAX_FULL_CHARTS = 12
@@ -122,6 +125,7 @@ def card_sections(audit: Audit) -> list[report.Section]:
         "performance": _performance_section,
         "fairness": _fairness_section,
         "explain": _explain_section,
+        "slices": _slices_section,
     }
     for name, build in builders.items():
         if name in audit.sections:
@@ -357,6 +361,18 @@ def _fairness_section(section: Mapping[str, Any]) -> list[report.Block]:
             parts += [report.Text(note, tone="note") for note in grouping.get("notes", [])]
             blocks.append(report.Section(f"{grouping.get('label', name)} ({dataset})", parts))
     return blocks
+
+
+def _slices_section(section: Mapping[str, Any]) -> list[report.Block]:
+    result = SliceResult._from_dict(dict(section["result"]))
+    text = (
+        f"SliceLine on {section.get('n_rows', 0):,} rows of the current data ({section.get('metric')} per row; "
+        f"mean {report.format_number(result.overall_error)}); significant: BH-adjusted p under "
+        f"{section.get('significance_level')}."
+    )
+    if not len(result):
+        return [report.Text(text), report.Text("No slice has a positive score.")]
+    return [report.Text(text), slice_table(result)]
 
 
 def _explain_section(section: Mapping[str, Any]) -> list[report.Block]:

@@ -794,12 +794,41 @@ class ExplainConfig:
     gates: tuple[Gate, ...]
 
 
+@dataclass(frozen=True)
+class SlicesConfig:
+    """The ``slices`` section.
+
+    Parameters
+    ----------
+    enabled : bool
+    max_level, k, n_bins : int
+    min_support : float
+        A fraction of the rows below 1, else a row count.
+    alpha, significance_level, confidence_level : float
+    checks : mapping of str to CheckConfig
+        ``significant_slice``.
+    gates : tuple of Gate
+    """
+
+    enabled: bool
+    max_level: int
+    min_support: float
+    alpha: float
+    k: int
+    n_bins: int
+    significance_level: float
+    confidence_level: float
+    checks: Mapping[str, CheckConfig]
+    gates: tuple[Gate, ...]
+
+
 _SECTION_CLASSES = {
     "quality": QualityConfig,
     "drift": DriftConfig,
     "performance": PerformanceConfig,
     "fairness": FairnessConfig,
     "explain": ExplainConfig,
+    "slices": SlicesConfig,
 }
 
 
@@ -822,6 +851,7 @@ class AuditConfig:
     performance : PerformanceConfig
     fairness : FairnessConfig
     explain : ExplainConfig
+    slices : SlicesConfig
     source : str or None
         The file it was read from.
 
@@ -845,6 +875,7 @@ class AuditConfig:
     performance: PerformanceConfig
     fairness: FairnessConfig
     explain: ExplainConfig
+    slices: SlicesConfig
     source: str | None = field(default=None, compare=False)
     _resolved: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}), repr=False, compare=False)
 
@@ -853,11 +884,11 @@ class AuditConfig:
 
         Parameters
         ----------
-        name : {"quality", "drift", "performance", "fairness", "explain"}
+        name : {"quality", "drift", "performance", "fairness", "explain", "slices"}
 
         Returns
         -------
-        QualityConfig, DriftConfig, PerformanceConfig, FairnessConfig or ExplainConfig
+        QualityConfig, DriftConfig, PerformanceConfig, FairnessConfig, ExplainConfig or SlicesConfig
         """
         if name not in SECTIONS:
             raise InvalidInputError(f"name: expected one of {_choices(SECTIONS)}, got {_shown(name)}")

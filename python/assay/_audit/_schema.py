@@ -27,7 +27,7 @@ __all__ = ["CHECKS", "CONFIG_VERSIONS", "METRICS", "SECTIONS", "CheckDef", "buil
 #: Configuration versions this assay reads.
 CONFIG_VERSIONS = (1,)
 #: The audit's sections, in the order they run and are reported.
-SECTIONS = ("quality", "drift", "performance", "fairness", "explain")
+SECTIONS = ("quality", "drift", "performance", "fairness", "explain", "slices")
 
 # --- measurement vocabulary (what each section's Measurement records are called) ------------
 
@@ -123,6 +123,7 @@ METRICS: dict[str, tuple[str, ...]] = {
     "performance": PERFORMANCE_METRICS,
     "fairness": FAIRNESS_GROUP_METRICS + FAIRNESS_DISPARITIES + ("selection_rate_ratio", "selection_rate_difference"),
     "explain": ("mean_abs_shap",),
+    "slices": ("slice_error_ratio", "significant_error_ratio"),
 }
 
 # --- checks ------------------------------------------------------------------------------------
@@ -524,6 +525,24 @@ FAIRNESS_CHECKS = (
     _disparity("equal_opportunity_ratio", False, "warning"),
 )
 
+SLICES_CHECKS = (
+    CheckDef(
+        "significant_slice",
+        "A slice of the current data (assay.slices.find_slices) whose mean error is significantly above the "
+        "rest (Benjamini-Hochberg-adjusted p-value under significance_level) and large against the mean "
+        "error of all rows.",
+        "the slice's mean error over the mean error of all rows",
+        "significant slice",
+        ">",
+        "warning",
+        1.5,
+        {"type": "number", "minimum": 0},
+        per_subject=False,
+        metric="significant_error_ratio",
+        dataset="current",
+    ),
+)
+
 #: The checks of each section, in order.
 CHECKS: dict[str, tuple[CheckDef, ...]] = {
     "quality": QUALITY_CHECKS,
@@ -531,6 +550,7 @@ CHECKS: dict[str, tuple[CheckDef, ...]] = {
     "performance": PERFORMANCE_CHECKS,
     "fairness": FAIRNESS_CHECKS,
     "explain": (),
+    "slices": SLICES_CHECKS,
 }
 
 # --- schema pieces ----------------------------------------------------------------------------
@@ -808,6 +828,20 @@ def _section_settings(section: str) -> dict[str, Any]:
                            "values: NaN with a reason (strict) or fairlearn's numbers"},
             **intervals,
         }  # fmt: skip
+    if section == "slices":
+        return {
+            "max_level": {**_POSITIVE_INT, "maximum": 10, "default": 2, "description": "predicates per slice at most"},
+            "min_support": {"type": "number", "exclusiveMinimum": 0, "default": 0.01, "description": "rows a "
+                            "slice must hold: a fraction of the rows below 1, else a count"},
+            "alpha": {"type": "number", "exclusiveMinimum": 0, "maximum": 1, "default": 0.95, "description": "the "
+                      "weight of the error ratio against the size in SliceLine's score"},
+            "k": {**_POSITIVE_INT, "maximum": 1000, "default": 10, "description": "slices reported"},
+            "n_bins": {**_POSITIVE_INT, "minimum": 2, "maximum": 1000, "default": 10, "description": "quantile "
+                       "bins of a numeric feature"},
+            "significance_level": {**_LEVEL, "default": 0.05, "description": "a slice is significant when its "
+                                   "Benjamini-Hochberg-adjusted p-value is under this level"},
+            "confidence_level": intervals["confidence_level"],
+        }  # fmt: skip
     return {
         "explainer": {
             "enum": ["auto", "tree", "linear", "kernel", "permutation", "exact"],
@@ -832,6 +866,7 @@ _SECTION_TEXT = {
     "performance": "Model performance overall and per group, with bootstrap intervals, on both datasets.",
     "fairness": "Group metrics (assay.fairness.MetricFrame), disparities and the four-fifths rule, with intervals.",
     "explain": "Global importance (mean |SHAP| with intervals), top features and their dependence.",
+    "slices": "The worst slices of the current data (assay.slices.find_slices, exact SliceLine).",
 }
 
 

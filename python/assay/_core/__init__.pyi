@@ -1,9 +1,9 @@
 """Type annotations of assay's compiled module ``assay._core`` (private: use the assay package).
 
 The module is compiled (``python/bindings/``); this folder holds only its stubs, one per
-compiled submodule: ``quality``, ``drift``, ``fairness``, ``explain`` (tree explainers) and
-``agnostic`` (model-agnostic explainers). This file has what they share. Names starting with
-an underscore exist only here, for the annotations. ``mypy.stubtest assay._core`` checks that
+compiled submodule: ``quality``, ``drift``, ``fairness``, ``explain`` (tree explainers),
+``agnostic`` (model-agnostic explainers) and ``slices`` (slice finding). This file has what they
+share. Names starting with an underscore exist only here, for the annotations. ``mypy.stubtest assay._core`` checks that
 the stubs and the compiled module hold the same names.
 """
 
@@ -19,6 +19,7 @@ from . import drift as drift
 from . import explain as explain
 from . import fairness as fairness
 from . import quality as quality
+from . import slices as slices
 
 __version__: str
 
