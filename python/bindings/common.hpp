@@ -109,5 +109,6 @@ void bind_drift(py::module_& m);
 void bind_fairness(py::module_& m);
 void bind_explain(py::module_& m);
 void bind_agnostic(py::module_& m);
+void bind_review(py::module_& m);
 
 }  // namespace assay::bindings

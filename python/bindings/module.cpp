@@ -31,4 +31,6 @@ PYBIND11_MODULE(_core, m) {
   bindings::bind_explain(explain);
   auto agnostic = engine_module(m, "agnostic", "model-agnostic explainers: coalition designs, Shapley estimators");
   bindings::bind_agnostic(agnostic);
+  auto review = engine_module(m, "review", "review engine: conformal sets and intervals, routing to a person");
+  bindings::bind_review(review);
 }

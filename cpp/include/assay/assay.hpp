@@ -33,3 +33,4 @@
 #include "assay/fairness/stats.hpp"
 #include "assay/quality/check.hpp"
 #include "assay/quality/profile.hpp"
+#include "assay/review/conformal.hpp"

@@ -19,6 +19,7 @@ from . import drift as drift
 from . import explain as explain
 from . import fairness as fairness
 from . import quality as quality
+from . import review as review
 
 __version__: str
 
