@@ -38,7 +38,9 @@ def class_labels(values: Any, n_rows: int, argument: str = "y") -> np.ndarray:
     if len(array) != n_rows:
         raise InvalidInputError(f"{argument} has {len(array)} rows but the probabilities have {n_rows}")
     if len(array) and not (array.min() >= 0 and array.max() <= 2**31 - 1):
-        raise InvalidInputError(f"{argument}: class index {array.min() if array.min() < 0 else array.max()} out of range")
+        raise InvalidInputError(
+            f"{argument}: class index {array.min() if array.min() < 0 else array.max()} out of range"
+        )
     return np.ascontiguousarray(array, dtype=np.int32)
 
 
@@ -71,7 +73,7 @@ class Groups:
         keys = _keys(values, n_rows)
         if keys is None:
             return cls(np.array([], dtype=np.float64)), np.zeros(n_rows, dtype=np.int32)
-        labels, codes = np.unique(keys, return_inverse=True)
+        labels, codes = _factorize(keys)
         if len(labels) > 2**31 - 2:
             raise InvalidInputError("groups: too many distinct groups")
         return cls(labels), np.ascontiguousarray(codes.reshape(-1), dtype=np.int32)
@@ -84,7 +86,7 @@ class Groups:
             return np.zeros(n_rows, dtype=np.int32)
         if not len(self.labels):
             raise InvalidInputError("groups: the calibration had no groups; pass groups=None")
-        if (keys.dtype.kind == "U") != (self.labels.dtype.kind == "U"):
+        if (keys.dtype.kind == "U") != (self.labels.dtype.kind == "U"):  # text vs numbers
             raise InvalidTypeError("groups: the calibration groups and these differ in kind (text vs numbers)")
         position = np.minimum(np.searchsorted(self.labels, keys), len(self.labels) - 1)
         found = self.labels[position] == keys
@@ -93,6 +95,19 @@ class Groups:
     def names(self) -> list[Any]:
         """The group labels as Python values, then None for the unseen-group bucket."""
         return [*self.labels.tolist(), None]
+
+
+def _factorize(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(sorted distinct keys, each row's index among them); small integer keys by counting, O(n)."""
+    if keys.dtype.kind in "if" and len(keys):
+        low, high = keys.min(), keys.max()
+        if high - low < 2**24 and (keys.dtype.kind == "i" or np.array_equal(keys, np.round(keys))):
+            offsets = (keys - low).astype(np.int64)
+            present = np.bincount(offsets, minlength=1) > 0
+            index = np.cumsum(present) - 1
+            return np.flatnonzero(present) + low, index[offsets]
+    labels, codes = np.unique(keys, return_inverse=True)
+    return labels, codes
 
 
 def _keys(values: Any, n_rows: int) -> np.ndarray | None:
@@ -108,4 +123,6 @@ def _keys(values: Any, n_rows: int) -> np.ndarray | None:
         return np.asarray(column.labels, dtype=str)[column.values]
     if np.isnan(column.values).any():
         raise InvalidInputError("groups: missing values; give them a group of their own")
+    if column.source_dtype in ("integer", "bool") and np.all(np.abs(column.values) < 2**53):
+        return column.values.astype(np.int64)  # labels shown as the integers they were
     return column.values

@@ -83,10 +83,10 @@ class RoutingResult(Exportable):
     alpha: float
     budget: float | None
     tolerance: float | None
-    review: np.ndarray
-    risk: np.ndarray
-    group: np.ndarray
-    groups: dict[str, list[Any]]
+    review: np.ndarray = field(repr=False)
+    risk: np.ndarray = field(repr=False)
+    group: np.ndarray = field(repr=False)
+    groups: dict[str, list[Any]] = field(repr=False)
     sets: np.ndarray | None = field(default=None, repr=False)
     intervals: np.ndarray | None = field(default=None, repr=False)
 
