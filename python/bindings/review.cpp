@@ -24,8 +24,15 @@ void bind_review(py::module_& m) {
       .value("aps_randomized", review::ClassScore::aps_randomized)
       .finalize();
 
+  py::native_enum<review::RankRule>(m, "RankRule", "enum.Enum", "Which order statistic is the threshold.")
+      .value("exact", review::RankRule::exact)
+      .value("mapie", review::RankRule::mapie)
+      .value("crepes", review::RankRule::crepes)
+      .finalize();
+
   py::class_<Calibration>(m, "Calibration")
       .def_readonly("alpha", &Calibration::alpha)
+      .def_readonly("rule", &Calibration::rule)
       .def_readonly("n_groups", &Calibration::n_groups)
       .def_property_readonly("offsets", [](const Calibration& c) { return to_numpy(c.offsets); })
       .def_property_readonly("sorted_scores", [](const Calibration& c) { return to_numpy(c.sorted_scores); })
@@ -35,15 +42,15 @@ void bind_review(py::module_& m) {
                              [](const Calibration& c) { return to_numpy(c.infinite).attr("astype")("bool"); })
       .def_static(
           "from_sorted",
-          [](const py::object& sorted_scores, const py::object& offsets, double alpha) {
+          [](const py::object& sorted_scores, const py::object& offsets, double alpha, review::RankRule rule) {
             const auto scores = c_array<double>(sorted_scores, 1, "sorted_scores");
             const auto bounds = c_array<std::int64_t>(offsets, 1, "offsets");
             py::gil_scoped_release release;
-            return review::calibration_from_sorted(span_of(scores), span_of(bounds), alpha);
+            return review::calibration_from_sorted(span_of(scores), span_of(bounds), alpha, rule);
           },
-          py::arg("sorted_scores"), py::arg("offsets"), py::arg("alpha"));
+          py::arg("sorted_scores"), py::arg("offsets"), py::arg("alpha"), py::arg("rule"));
 
-  m.def("conformal_rank", &review::conformal_rank, py::arg("n"), py::arg("alpha"));
+  m.def("conformal_rank", &review::conformal_rank, py::arg("n"), py::arg("alpha"), py::arg("rule"));
   m.def(
       "class_scores",
       [](const py::object& probabilities, const py::object& labels, review::ClassScore score, std::uint64_t seed,
@@ -81,13 +88,14 @@ void bind_review(py::module_& m) {
       py::arg("y"), py::arg("lower"), py::arg("upper"), py::arg("n_jobs"));
   m.def(
       "calibrate",
-      [](const py::object& scores, const py::object& groups, std::int32_t n_groups, double alpha, int n_jobs) {
+      [](const py::object& scores, const py::object& groups, std::int32_t n_groups, double alpha, int n_jobs,
+         review::RankRule rule) {
         const auto s = c_array<double>(scores, 1, "scores");
         const auto g = c_array<std::int32_t>(groups, 1, "groups");
         py::gil_scoped_release release;
-        return review::calibrate(span_of(s), span_of(g), n_groups, alpha, n_jobs);
+        return review::calibrate(span_of(s), span_of(g), n_groups, alpha, n_jobs, rule);
       },
-      py::arg("scores"), py::arg("groups"), py::arg("n_groups"), py::arg("alpha"), py::arg("n_jobs"));
+      py::arg("scores"), py::arg("groups"), py::arg("n_groups"), py::arg("alpha"), py::arg("n_jobs"), py::arg("rule"));
   m.def(
       "predict_sets",
       [](const Calibration& calibration, const py::object& probabilities, const py::object& groups,

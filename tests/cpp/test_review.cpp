@@ -19,6 +19,14 @@ TEST(Review, ConformalRankIsTheExactFiniteSampleRank) {
   EXPECT_EQ(conformal_rank(8, 0.1), 9);     // 9 * 0.9 = 8.1 -> 9 > 8: infinite
   EXPECT_EQ(conformal_rank(0, 0.5), 1);
   EXPECT_EQ(conformal_rank(9, 0.7), 3);  // 10 * 0.3 = 3, although 10 * (1 - 0.7) is 3.0000000000000004 in binary
+  // The anchors' floating-point rules: MAPIE takes ceil(3.0000000000000004) = 4; crepes keeps a
+  // label whose p-value equals alpha, one more where alpha (n + 1) is an integer.
+  EXPECT_EQ(conformal_rank(9, 0.7, RankRule::mapie), 4);
+  EXPECT_EQ(conformal_rank(10, 0.1, RankRule::mapie), 10);
+  EXPECT_EQ(conformal_rank(9, 0.1, RankRule::crepes), 10);
+  EXPECT_EQ(conformal_rank(10, 0.1, RankRule::crepes), 10);
+  EXPECT_EQ(conformal_rank(99, 0.1, RankRule::crepes), 91);
+  EXPECT_EQ(conformal_rank(0, 0.1, RankRule::mapie), 1);
   EXPECT_THROW(conformal_rank(10, 0.0), InvalidArgument);
   EXPECT_THROW(conformal_rank(10, 1.0), InvalidArgument);
   EXPECT_THROW(conformal_rank(10, std::nan("")), InvalidArgument);

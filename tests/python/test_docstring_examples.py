@@ -27,6 +27,7 @@ MODULES = [
     "assay.plots.drift",
     "assay.plots.explain",
     "assay.plots.fairness",
+    "assay.review",
 ]
 
 FIGURE_MODULES = {name for name in MODULES if name.startswith("assay.plots")}

@@ -171,6 +171,41 @@ def test_lac_sets_equal_mapies(mapie, n):
     np.testing.assert_array_equal(ours, expected)
 
 
+def test_rank_rules_reproduce_mapie_and_crepes_where_they_differ(mapie):
+    from mapie.classification import SplitConformalClassifier
+    from sklearn.base import BaseEstimator, ClassifierMixin
+
+    class Given(ClassifierMixin, BaseEstimator, _Given):
+        pass
+
+    # MAPIE: alpha = 0.45, n = 99 takes rank 56 (100 * 0.55 = 55.000000000000007 in binary), exact is 55.
+    n, alpha = 99, 0.45
+    assert (conformal_rank(n, alpha), conformal_rank(n, alpha, "mapie"), _mapie_rank(n, alpha)) == (55, 56, 56)
+    rng = np.random.default_rng(11)
+    p_cal, p_test = _probabilities(rng, n, 4), _probabilities(rng, 2000, 4)
+    y_cal = _draw_labels(rng, p_cal)
+    reference = SplitConformalClassifier(Given(4), confidence_level=1 - alpha, conformity_score="lac", prefit=True)
+    expected = reference.conformalize(p_cal, y_cal).predict_set(p_test)[1][:, :, 0]
+    mapie_like = ConformalClassifier(alpha=alpha, rank="mapie").fit(p_cal, y_cal).predict_set(p_test)
+    np.testing.assert_array_equal(mapie_like, expected)
+    exact = ConformalClassifier(alpha=alpha).fit(p_cal, y_cal).predict_set(p_test)
+    assert exact.sum() < expected.sum()  # the exact sets are smaller, and still valid
+
+
+def test_rank_rule_crepes_reproduces_its_mondrian_sets():
+    crepes = pytest.importorskip("crepes")
+    rng = np.random.default_rng(12)
+    groups_cal = np.repeat(np.arange(20), 99)  # alpha (n + 1) = 10: crepes keeps p-value == alpha
+    p_cal, p_test = _probabilities(rng, len(groups_cal), 3), _probabilities(rng, 3000, 3)
+    y_cal, groups_test = _draw_labels(rng, p_cal), rng.integers(0, 20, 3000)
+    model = crepes.ConformalClassifier().fit(1 - p_cal[np.arange(len(y_cal)), y_cal], bins=groups_cal)
+    expected = model.predict_set(1 - p_test, bins=groups_test, confidence=0.9, smoothing=False).astype(bool)
+    ours = ConformalClassifier(alpha=0.1, rank="crepes").fit(p_cal, y_cal, groups_cal)
+    np.testing.assert_array_equal(ours.predict_set(p_test, groups_test), expected)
+    exact = ConformalClassifier(alpha=0.1).fit(p_cal, y_cal, groups_cal).predict_set(p_test, groups_test)
+    assert exact.sum() < expected.sum()
+
+
 @pytest.mark.parametrize("n", [50, 99, 1000])
 def test_absolute_residual_intervals_equal_mapies(mapie, n):
     from mapie.regression import SplitConformalRegressor
@@ -292,6 +327,7 @@ def test_bad_input_names_the_argument():
             "y_pred",
         ),
         (lambda: ReviewRouter(task="ranking"), InvalidInputError, "task"),
+        (lambda: ConformalRegressor(rank="higher"), InvalidInputError, "rank"),
         (lambda: ReviewRouter(tolerance=-1), InvalidInputError, "tolerance"),
         (lambda: ReviewRouter(budget="all"), InvalidTypeError, "budget"),
         (lambda: ReviewRouter().fit(np.ones((2, 2, 2)), [0, 1]), InvalidInputError, "scores"),

@@ -114,7 +114,7 @@ void set_thresholds(Calibration& c) {
   c.infinite.assign(static_cast<std::size_t>(c.n_groups), 1);
   for (std::int32_t g = 0; g < c.n_groups; ++g) {
     const std::int64_t n = c.group_size(g);
-    const std::int64_t k = conformal_rank(n, c.alpha);
+    const std::int64_t k = conformal_rank(n, c.alpha, c.rule);
     c.rank[g] = k;
     if (k <= n) {
       c.threshold[g] = c.sorted_scores[static_cast<std::size_t>(c.offsets[g] + k - 1)];
@@ -125,10 +125,22 @@ void set_thresholds(Calibration& c) {
 
 }  // namespace
 
-std::int64_t conformal_rank(std::int64_t n, double alpha) {
+std::int64_t conformal_rank(std::int64_t n, double alpha, RankRule rule) {
   check_alpha(alpha);
   if (n < 0) throw InvalidArgument("n: expected a count >= 0");
-  const double product = static_cast<double>(n + 1) * (1.0 - alpha);
+  const auto size = static_cast<double>(n);
+  if (rule == RankRule::mapie) {
+    const double level = std::ceil((size + 1.0) * (1.0 - alpha)) / size;
+    return n == 0 || level > 1.0 ? n + 1 : static_cast<std::int64_t>(std::floor(level * (size - 1.0))) + 1;
+  }
+  if (rule == RankRule::crepes) {
+    // The fewest calibration scores >= s that keep a label: the least c with (c + 1) / (n + 1) >= alpha'.
+    const double alpha_float = 1.0 - (1.0 - alpha);
+    auto c = std::max<std::int64_t>(0, static_cast<std::int64_t>(std::ceil(alpha_float * (size + 1.0))) - 2);
+    while (static_cast<double>(c + 1) / (size + 1.0) < alpha_float) ++c;
+    return n - c + 1;
+  }
+  const double product = (size + 1.0) * (1.0 - alpha);
   const double below = std::floor(product);
   const auto k = static_cast<std::int64_t>(product - below <= 1e-9 * product ? below : std::ceil(product));
   return std::max<std::int64_t>(k, 1);
@@ -197,7 +209,7 @@ std::vector<double> cqr_scores(std::span<const double> y, std::span<const double
 }
 
 Calibration calibrate(std::span<const double> scores, std::span<const std::int32_t> groups, std::int32_t n_groups,
-                      double alpha, int n_jobs) {
+                      double alpha, int n_jobs, RankRule rule) {
   check_alpha(alpha);
   if (n_groups < 1) throw InvalidArgument("n_groups: expected at least one group");
   require_fits("n_groups", saturating_product({static_cast<std::uint64_t>(n_groups) + 1, 4 * sizeof(std::int64_t)}),
@@ -208,6 +220,7 @@ Calibration calibrate(std::span<const double> scores, std::span<const std::int32
 
   Calibration c;
   c.alpha = alpha;
+  c.rule = rule;
   c.n_groups = n_groups;
   c.offsets.assign(static_cast<std::size_t>(n_groups) + 1, 0);
   for (std::int64_t i = 0; i < n; ++i) ++c.offsets[static_cast<std::size_t>(group_of(groups, i)) + 1];
@@ -227,7 +240,7 @@ Calibration calibrate(std::span<const double> scores, std::span<const std::int32
 }
 
 Calibration calibration_from_sorted(std::span<const double> sorted_scores, std::span<const std::int64_t> offsets,
-                                    double alpha) {
+                                    double alpha, RankRule rule) {
   check_alpha(alpha);
   if (offsets.size() < 2 || offsets.size() - 1 > static_cast<std::size_t>(std::numeric_limits<std::int32_t>::max())) {
     throw CorruptedState("offsets: expected n_groups + 1 >= 2 entries");
@@ -239,6 +252,7 @@ Calibration calibration_from_sorted(std::span<const double> sorted_scores, std::
   check_finite(sorted_scores, "sorted_scores");
   Calibration c;
   c.alpha = alpha;
+  c.rule = rule;
   c.n_groups = static_cast<std::int32_t>(offsets.size() - 1);
   c.offsets.assign(offsets.begin(), offsets.end());
   c.sorted_scores.assign(sorted_scores.begin(), sorted_scores.end());

@@ -12,9 +12,10 @@ from ..errors import InvalidInputError, InvalidTypeError
 from . import _inputs
 
 SCORES = ("lac", "aps", "aps_randomized")
+RANKS = ("exact", "mapie", "crepes")
 
 
-def conformal_rank(n: int, alpha: float) -> int:
+def conformal_rank(n: int, alpha: float, rank: str = "exact") -> int:
     """The rank of the split-conformal threshold among ``n`` calibration scores.
 
     ``ceil((n + 1) * (1 - alpha))``, the exact finite-sample rank (Lei et al., JASA 2018); a
@@ -28,6 +29,9 @@ def conformal_rank(n: int, alpha: float) -> int:
         The number of calibration scores (of one group, for Mondrian calibration).
     alpha : float
         The miscoverage level, in (0, 1).
+    rank : {"exact", "mapie", "crepes"}, default "exact"
+        ``"mapie"`` and ``"crepes"`` reproduce those libraries' floating-point computations,
+        which take one order statistic more for some ``n`` (see docs/review.md).
 
     Returns
     -------
@@ -42,7 +46,13 @@ def conformal_rank(n: int, alpha: float) -> int:
     """
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
         raise InvalidTypeError(f"n: expected an integer count, got {type(n).__name__}")
-    return int(_core.review.conformal_rank(int(n), _alpha(alpha)))
+    return int(_core.review.conformal_rank(int(n), _alpha(alpha), _rank(rank)))
+
+
+def _rank(rank: Any) -> Any:
+    if rank not in RANKS:
+        raise InvalidInputError(f"rank: expected one of {', '.join(RANKS)}, got {rank!r}")
+    return _core.review.RankRule[rank]
 
 
 def _alpha(alpha: Any) -> float:
@@ -62,8 +72,10 @@ def _check_fitted(model: Any) -> Any:
 class _Conformal:
     """What both conformal predictors share: alpha, n_jobs, the groups and the calibration."""
 
-    def __init__(self, alpha: float, n_jobs: int | None) -> None:
+    def __init__(self, alpha: float, n_jobs: int | None, rank: str) -> None:
         self.alpha = _alpha(alpha)
+        _rank(rank)
+        self.rank = rank
         self.n_jobs = n_jobs
         n_jobs_arg(n_jobs)
         self.calibration_: Any = None
@@ -72,7 +84,7 @@ class _Conformal:
     def _calibrate(self, scores: np.ndarray, groups: Any) -> None:
         self.groups_, codes = _inputs.Groups.fit(groups, len(scores))
         self.calibration_ = _core.review.calibrate(
-            scores, codes, self.groups_.n_groups, self.alpha, n_jobs_arg(self.n_jobs)
+            scores, codes, self.groups_.n_groups, self.alpha, n_jobs_arg(self.n_jobs), _rank(self.rank)
         )
 
     def _codes(self, groups: Any, n_rows: int) -> np.ndarray:
@@ -122,6 +134,9 @@ class ConformalClassifier(_Conformal):
         sets).
     n_jobs : int, optional
         Threads (None: all cores).
+    rank : {"exact", "mapie", "crepes"}, default "exact"
+        The order statistic taken as the threshold (see :func:`conformal_rank`); the other two
+        reproduce MAPIE's and crepes' sets.
 
     Examples
     --------
@@ -134,8 +149,16 @@ class ConformalClassifier(_Conformal):
            [ True,  True]])
     """
 
-    def __init__(self, alpha: float = 0.1, *, score: str = "lac", seed: int = 0, n_jobs: int | None = None) -> None:
-        super().__init__(alpha, n_jobs)
+    def __init__(
+        self,
+        alpha: float = 0.1,
+        *,
+        score: str = "lac",
+        seed: int = 0,
+        n_jobs: int | None = None,
+        rank: str = "exact",
+    ) -> None:
+        super().__init__(alpha, n_jobs, rank)
         if score not in SCORES:
             raise InvalidInputError(f"score: expected one of {', '.join(SCORES)}, got {score!r}")
         self.score = score
@@ -209,6 +232,8 @@ class ConformalRegressor(_Conformal):
         The miscoverage level: intervals hold the true value with probability >= 1 - alpha.
     n_jobs : int, optional
         Threads (None: all cores).
+    rank : {"exact", "mapie", "crepes"}, default "exact"
+        The order statistic taken as the threshold (see :func:`conformal_rank`).
 
     Examples
     --------
@@ -219,8 +244,8 @@ class ConformalRegressor(_Conformal):
     array([[ 9.6, 10.4]])
     """
 
-    def __init__(self, alpha: float = 0.1, *, n_jobs: int | None = None) -> None:
-        super().__init__(alpha, n_jobs)
+    def __init__(self, alpha: float = 0.1, *, n_jobs: int | None = None, rank: str = "exact") -> None:
+        super().__init__(alpha, n_jobs, rank)
 
     def fit(
         self, y: Any, y_pred: Any = None, *, y_lower: Any = None, y_upper: Any = None, groups: Any = None

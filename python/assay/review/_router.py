@@ -206,6 +206,8 @@ class ReviewRouter:
         Seeds ``"aps_randomized"``.
     n_jobs : int, optional
         Threads (None: all cores).
+    rank : {"exact", "mapie", "crepes"}, default "exact"
+        The order statistic taken as the threshold (see ConformalClassifier).
 
     Examples
     --------
@@ -227,14 +229,15 @@ class ReviewRouter:
         budget: float | None = None,
         seed: int = 0,
         n_jobs: int | None = None,
+        rank: str = "exact",
     ) -> None:
         if task not in TASKS:
             raise InvalidInputError(f"task: expected one of {', '.join(TASKS)}, got {task!r}")
         self.task = task
         self.tolerance = _optional_number(tolerance, "tolerance", 0.0, math.inf)
         self.budget = _optional_number(budget, "budget", 0.0, 1.0)
-        self.classifier = ConformalClassifier(alpha, score=score, seed=seed, n_jobs=n_jobs)
-        self.regressor = ConformalRegressor(alpha, n_jobs=n_jobs)
+        self.classifier = ConformalClassifier(alpha, score=score, seed=seed, n_jobs=n_jobs, rank=rank)
+        self.regressor = ConformalRegressor(alpha, n_jobs=n_jobs, rank=rank)
         self.task_: str | None = None
 
     def fit(self, scores: Any, labels: Any, groups: Any = None) -> ReviewRouter:

@@ -34,6 +34,16 @@ namespace assay::review {
 
 enum class ClassScore { lac, aps, aps_randomized };
 
+// Which order statistic is the threshold.
+//   exact:  k = ceil((n + 1)(1 - alpha)) in exact decimal arithmetic (see conformal_rank).
+//   mapie:  MAPIE 1.6's computation in binary floating point: level = ceil((n + 1)(1 - alpha)) / n,
+//           then numpy's quantile with method "lower", rank floor(level (n - 1)) + 1; one
+//           more than exact where the product lands just above an integer (alpha = 0.7, n = 9).
+//   crepes: crepes 0.9's non-smoothed sets {y : p(y) >= 1 - (1 - alpha)} with the p-value
+//           (1 + #{scores >= s}) / (n + 1) in floating point: one more than exact where
+//           alpha (n + 1) is an integer (it keeps a label whose p-value equals alpha).
+enum class RankRule { exact, mapie, crepes };
+
 // Class probabilities, row-major n_rows x n_classes, every entry finite in [0, 1].
 struct Probabilities {
   std::span<const double> values;
@@ -46,7 +56,7 @@ struct Probabilities {
 // binary value is not exact: a product within 1e-9 (relative) of an integer counts as
 // that integer, so (9 + 1)(1 - 0.1) gives 9, not 10. Throws InvalidArgument for alpha
 // outside (0, 1) or n < 0.
-std::int64_t conformal_rank(std::int64_t n, double alpha);
+std::int64_t conformal_rank(std::int64_t n, double alpha, RankRule rule = RankRule::exact);
 
 // Calibration scores of classification rows: the score of each row's true label.
 // `labels` are class indices in [0, n_classes). Randomised APS draws U from
@@ -64,6 +74,7 @@ std::vector<double> cqr_scores(std::span<const double> y, std::span<const double
 // threshold.
 struct Calibration {
   double alpha = 0.1;
+  RankRule rule = RankRule::exact;
   std::int32_t n_groups = 0;
   std::vector<std::int64_t> offsets;  // n_groups + 1: group g's scores are sorted_scores[offsets[g], offsets[g+1])
   std::vector<double> sorted_scores;
@@ -83,11 +94,11 @@ struct Calibration {
 // range, mismatched lengths, alpha outside (0, 1) or n_groups < 1; ResourceLimit when
 // n_groups is absurd.
 Calibration calibrate(std::span<const double> scores, std::span<const std::int32_t> groups, std::int32_t n_groups,
-                      double alpha, int n_jobs);
+                      double alpha, int n_jobs, RankRule rule = RankRule::exact);
 
 // Rebuilds a Calibration from its sorted scores (as stored), checking them.
 Calibration calibration_from_sorted(std::span<const double> sorted_scores, std::span<const std::int64_t> offsets,
-                                    double alpha);
+                                    double alpha, RankRule rule = RankRule::exact);
 
 // Prediction sets of classification rows, and each row's risk: the conformal p-value of
 // its runner-up label (the label with the second smallest score); a set with more than
