@@ -9,6 +9,8 @@ import numpy as np
 import pytest
 from assay.errors import AssayError, InvalidInputError, InvalidTypeError
 from assay.review import ConformalClassifier, ConformalRegressor, ReviewRouter, RoutingResult, conformal_rank
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 
 def _probabilities(rng: np.random.Generator, n: int, n_classes: int) -> np.ndarray:
@@ -49,6 +51,28 @@ def test_threshold_is_the_order_statistic_and_infinite_when_the_rank_exceeds_n()
         ConformalRegressor(alpha=0.1).fit([1.0, 2.0], y_pred=[1.0, 2.5]).predict_interval(y_pred=[0.0])[0, 1]
         == math.inf
     )
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(st.floats(0, 1), min_size=0, max_size=40),
+    st.sampled_from([0.05, 0.1, 0.2, 0.3, 0.45, 0.7]),
+    st.randoms(use_true_random=False),
+)
+def test_threshold_is_the_exact_order_statistic_whatever_the_row_order(values, alpha, random):
+    from fractions import Fraction
+
+    scores = np.array(values)
+    y = np.zeros(len(scores), dtype=int)
+    p = np.column_stack([1 - scores, scores])  # LAC score of label 0 is the value itself
+    k = math.ceil((len(scores) + 1) * (1 - Fraction(str(alpha))))
+    order = list(range(len(scores)))
+    random.shuffle(order)
+    for rows in (slice(None), order):
+        table = ConformalClassifier(alpha=alpha).fit(p[rows], y).calibration_table()
+        assert table["rank"][0] == k
+        expected = np.sort(1 - (1 - scores))[k - 1] if k <= len(scores) else math.inf
+        assert table["threshold"][0] == expected
 
 
 # --- coverage by simulation --------------------------------------------------------------
