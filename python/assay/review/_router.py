@@ -76,7 +76,7 @@ class RoutingResult(Exportable):
         Regression: the intervals (rows x 2); not stored by ``to_json``.
     """
 
-    _kind: ClassVar[str] = "routing"
+    _kind: ClassVar[str] = "RoutingResult"
     _title: ClassVar[str] = "Review routing"
 
     task: str
