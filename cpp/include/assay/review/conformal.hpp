@@ -54,7 +54,7 @@ struct Probabilities {
 // The rank k = ceil((n + 1)(1 - alpha)) (1-based) of the conformal threshold among n
 // scores; k > n means the threshold is infinite. alpha is a decimal such as 0.1, whose
 // binary value is not exact: a product within 1e-9 (relative) of an integer counts as
-// that integer, so (9 + 1)(1 - 0.1) gives 9, not 10. Throws InvalidArgument for alpha
+// that integer, so (9 + 1)(1 - 0.7) gives 3, not 4. Throws InvalidArgument for alpha
 // outside (0, 1) or n < 0.
 std::int64_t conformal_rank(std::int64_t n, double alpha, RankRule rule = RankRule::exact);
 
