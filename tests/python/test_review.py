@@ -374,3 +374,35 @@ def test_degenerate_input_is_handled():
     assert sets.shape == (25, 3)
     with pytest.raises(AssayError):
         RoutingResult.from_json('{"kind": "routing", "format": 1}')
+
+
+# --- the audit's review section -----------------------------------------------------------
+
+
+def test_audit_section_gates_current_coverage_per_group():
+    import assay
+
+    pd = pytest.importorskip("pandas")
+    rng = np.random.default_rng(8)
+
+    def table(n, noisy_group):
+        p = _probabilities(rng, n, 3)
+        y = _draw_labels(rng, p)
+        g = rng.choice(["a", "b"], n)
+        if noisy_group:
+            flip = (g == noisy_group) & (rng.random(n) < 0.6)
+            y[flip] = rng.integers(0, 3, flip.sum())
+        return pd.DataFrame({"p0": p[:, 0], "p1": p[:, 1], "p2": p[:, 2], "y": y, "g": g})
+
+    off = {"enabled": False}
+    config = {
+        "columns": {"prediction_score": ["p0", "p1", "p2"], "sensitive_features": ["g"]},
+        **{name: off for name in ("quality", "drift", "performance", "fairness", "explain")},
+    }
+    result = assay.audit(table(2000, None), table(2000, "b"), target="y", config=config)
+    section = result.sections["review"]
+    by_group = {g["group"]: g for g in section["groupings"][1]["groups"]}
+    assert by_group["a"]["coverage"] > 0.87 and by_group["b"]["coverage"] < 0.8
+    verdicts = {(g.name, g.subject): g.verdict for g in result.gates if g.section == "review"}
+    assert verdicts[("review.coverage", "g=b")] == "fail" and verdicts[("review.coverage", "g=a")] == "pass"
+    assert "Human review" in result.to_html()

@@ -38,6 +38,7 @@ __all__ = [
     "DataSource",
     "DriftConfig",
     "ExplainConfig",
+    "ReviewConfig",
     "FairnessConfig",
     "PerformanceConfig",
     "QualityConfig",
@@ -794,12 +795,38 @@ class ExplainConfig:
     gates: tuple[Gate, ...]
 
 
+@dataclass(frozen=True)
+class ReviewConfig:
+    """The ``review`` section.
+
+    Parameters
+    ----------
+    enabled : bool
+    alpha : float
+    score : {"lac", "aps", "aps_randomized"}
+    budget : float or None
+    tolerance : float or None
+    checks : mapping of str to CheckConfig
+        ``coverage`` and ``review_load``.
+    gates : tuple of Gate
+    """
+
+    enabled: bool
+    alpha: float
+    score: str
+    budget: float | None
+    tolerance: float | None
+    checks: Mapping[str, CheckConfig]
+    gates: tuple[Gate, ...]
+
+
 _SECTION_CLASSES = {
     "quality": QualityConfig,
     "drift": DriftConfig,
     "performance": PerformanceConfig,
     "fairness": FairnessConfig,
     "explain": ExplainConfig,
+    "review": ReviewConfig,
 }
 
 
@@ -822,6 +849,7 @@ class AuditConfig:
     performance : PerformanceConfig
     fairness : FairnessConfig
     explain : ExplainConfig
+    review : ReviewConfig
     source : str or None
         The file it was read from.
 
@@ -845,6 +873,7 @@ class AuditConfig:
     performance: PerformanceConfig
     fairness: FairnessConfig
     explain: ExplainConfig
+    review: ReviewConfig
     source: str | None = field(default=None, compare=False)
     _resolved: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}), repr=False, compare=False)
 

@@ -29,6 +29,7 @@ from .sections import explain as explain_section
 from .sections import fairness as fairness_section
 from .sections import performance as performance_section
 from .sections import quality as quality_section
+from .sections import review as review_section
 
 __all__ = ["audit"]
 
@@ -38,9 +39,10 @@ _RUNNERS: dict[str, Callable[[Context], SectionResult]] = {
     "performance": performance_section.run,
     "fairness": fairness_section.run,
     "explain": explain_section.run,
+    "review": review_section.run,
 }
 # Explanations first, so that drift can rank drifted features by their importance.
-_ORDER = ("quality", "explain", "drift", "performance", "fairness")
+_ORDER = ("quality", "explain", "drift", "performance", "fairness", "review")
 _MAX_INTEGER_CLASSES = 20
 
 

@@ -93,8 +93,9 @@ class Groups:
         return np.ascontiguousarray(np.where(found, position, len(self.labels)), dtype=np.int32)
 
     def names(self) -> list[Any]:
-        """The group labels as Python values, then None for the unseen-group bucket."""
-        return [*self.labels.tolist(), None]
+        """The group labels as Python values, then None for the unseen-group bucket; without
+        groups, ``["(all)"]``."""
+        return [*self.labels.tolist(), None] if len(self.labels) else ["(all)"]
 
 
 def _factorize(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
