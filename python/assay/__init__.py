@@ -1,7 +1,8 @@
 """assay: checks for machine-learning data and models.
 
 Engines: ``assay.quality`` (data quality), ``assay.drift`` (drift), ``assay.fairness``
-(group metrics), ``assay.explain`` (explanations), ``assay.slices`` (worst slices), with figures in ``assay.plots``;
+(group metrics), ``assay.explain`` (explanations), ``assay.slices`` (worst slices),
+``assay.review`` (conformal routing to a person), with figures in ``assay.plots``;
 :func:`assay.audit` runs them all on a reference and a current dataset and applies the gates
 of one configuration (:func:`assay.load_audit_config`). The compiled core lives in the private
 module ``assay._core``; everything public is re-exported here or in the submodules.
@@ -9,7 +10,7 @@ module ``assay._core``; everything public is re-exported here or in the submodul
 
 from __future__ import annotations
 
-from . import _core, datasets, drift, explain, fairness, quality, slices
+from . import _core, datasets, drift, explain, fairness, quality, review, slices
 from ._audit import Audit, AuditConfig, Gate, GateResult, Measurement, audit
 from ._audit import load_config as load_audit_config
 from ._progress import set_progress
@@ -51,6 +52,7 @@ __all__ = [
     "QualityReport",
     "quality",
     "set_progress",
+    "review",
     "slices",
     "TreeExplainer",
 ]

@@ -110,5 +110,6 @@ void bind_fairness(py::module_& m);
 void bind_explain(py::module_& m);
 void bind_agnostic(py::module_& m);
 void bind_slices(py::module_& m);
+void bind_review(py::module_& m);
 
 }  // namespace assay::bindings

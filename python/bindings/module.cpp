@@ -33,4 +33,6 @@ PYBIND11_MODULE(_core, m) {
   bindings::bind_agnostic(agnostic);
   auto slices = engine_module(m, "slices", "slice finding: SliceLine over coded features");
   bindings::bind_slices(slices);
+  auto review = engine_module(m, "review", "review engine: conformal sets and intervals, routing to a person");
+  bindings::bind_review(review);
 }

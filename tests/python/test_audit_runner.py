@@ -300,6 +300,7 @@ def test_sections_without_inputs_are_skipped_with_reasons():
         "fairness": "no sensitive features (columns.sensitive_features or the sensitive_features argument)",
         "explain": "no model (predictions from columns cannot be explained)",
         "slices": "no target column",
+        "review": "needs a target and the model's predictions",
     }
     skipped_gates = [g for g in result.gates if g.section == "performance"]
     assert skipped_gates and all(g.verdict == "skipped" for g in skipped_gates)

@@ -29,6 +29,7 @@ MODULES = [
     "assay.plots.explain",
     "assay.plots.fairness",
     "assay.dask",
+    "assay.review",
 ]
 
 FIGURE_MODULES = {name for name in MODULES if name.startswith("assay.plots")}

@@ -22,12 +22,13 @@ import assay.explain as explain
 import assay.fairness as fairness
 import assay.plots as plots
 import assay.quality as quality
+import assay.review as review
 import assay.slices as slices
 import numpy as np
 import pytest
 from assay.errors import AssayError
 
-MODULES = [assay, quality, drift, fairness, explain, plots, assay.datasets, slices]
+MODULES = [assay, quality, drift, fairness, explain, plots, assay.datasets, slices, review]
 try:  # the dask extra
     import assay.dask as adask
     import assay.dask.drift
@@ -55,6 +56,7 @@ RESULTS = {
     "assay.AuditConfig",
     "assay.GateResult",
     "slices.SliceResult",
+    "review.RoutingResult",
 }
 
 Y = np.array([0, 1, 1, 0, 1, 0])
@@ -274,6 +276,25 @@ BAD_CALLS: dict[str, list[Callable[[], Any]]] = {
     "plots.drift_over_time": [lambda: plots.drift_over_time("not a result")],
     "plots.reconstruction_error": [lambda: plots.reconstruction_error("not a result")],
     "plots.plot_metric_by_group": [lambda: plots.plot_metric_by_group("not a frame")],
+    # review
+    "review.conformal_rank": [lambda: review.conformal_rank(10, 1.5), lambda: review.conformal_rank(2.5, 0.1)],
+    "review.ConformalClassifier": [
+        lambda: review.ConformalClassifier(score="raps"),
+        lambda: review.ConformalClassifier().fit(X / 20, [0, 1, 2, 0, 1, 0]),
+        lambda: review.ConformalClassifier().fit(np.full((6, 2), np.nan), Y),
+        lambda: review.ConformalClassifier().predict_set(X / 20),
+    ],
+    "review.ConformalRegressor": [
+        lambda: review.ConformalRegressor(alpha=0).fit(X[:, 0], X[:, 1]),
+        lambda: review.ConformalRegressor().fit(WITH_NAN, [1.0, 2.0, 3.0]),
+        lambda: review.ConformalRegressor().fit(X[:, 0], X[:, 1], y_lower=X[:, 0], y_upper=X[:, 1]),
+    ],
+    "review.ReviewRouter": [
+        lambda: review.ReviewRouter(budget=1.5),
+        lambda: review.ReviewRouter().fit(X / 20, Y, groups=A[:-1]),
+        lambda: review.ReviewRouter().route(X / 20),
+        lambda: review.ReviewRouter().fit(X / 20, Y).route(X[:, 0]),
+    ],
 }
 if adask is not None:
     import dask

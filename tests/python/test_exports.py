@@ -14,7 +14,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
-from assay import drift, fairness, quality
+from assay import drift, fairness, quality, review
 from assay.errors import CorruptedStateError
 from assay.explain import Explanation
 
@@ -117,6 +117,14 @@ def _slices():
     return find_slices({"group": group, "x": rng.normal(size=400)}, errors, k=3, min_support=10)
 
 
+def _routing():
+    rng = np.random.default_rng(3)
+    p = rng.dirichlet(np.ones(3), size=300)
+    y = (rng.random(300)[:, None] > np.cumsum(p, axis=1)).sum(axis=1).clip(0, 2)
+    groups = rng.choice(["a", HOSTILE], size=300)
+    return review.ReviewRouter(alpha=0.2).fit(p, y, groups).route(p, groups)
+
+
 RESULTS = {
     "metric_frame": lambda: _metric_frame(intervals=False),
     "metric_frame_intervals": lambda: _metric_frame(intervals=True),
@@ -129,6 +137,7 @@ RESULTS = {
     "reconstruction": _reconstruction,
     "quality": _quality,
     "slices": _slices,
+    "routing": _routing,
 }
 
 

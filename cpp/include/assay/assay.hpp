@@ -35,3 +35,4 @@
 #include "assay/quality/profile.hpp"
 #include "assay/slices/binning.hpp"
 #include "assay/slices/sliceline.hpp"
+#include "assay/review/conformal.hpp"

@@ -38,6 +38,7 @@ _SECTION_TITLES = {
     "fairness": "Fairness",
     "explain": "Explanations",
     "slices": "Worst slices",
+    "review": "Human review",
 }
 # Columns whose distributions are drawn full size (the others get a sparkline in the table).
 _MAX_FULL_CHARTS = 12
@@ -126,6 +127,7 @@ def card_sections(audit: Audit) -> list[report.Section]:
         "fairness": _fairness_section,
         "explain": _explain_section,
         "slices": _slices_section,
+        "review": _review_section,
     }
     for name, build in builders.items():
         if name in audit.sections:
@@ -408,6 +410,28 @@ def _explain_section(section: Mapping[str, Any]) -> list[report.Block]:
                 title="SHAP values of the top features (colour: feature value)",
             )
         )
+    return blocks
+
+
+def _review_section(section: Mapping[str, Any]) -> list[report.Block]:
+    columns = ["group", "n_calibration", "rows", "coverage", "review_share", "max_auto_error"]
+    formats = {
+        "n_calibration": "count",
+        "rows": "count",
+        "coverage": "percent",
+        "review_share": "percent",
+        "max_auto_error": "percent",
+    }
+    blocks: list[report.Block] = [
+        report.Text(
+            f"Conformal {section.get('task')} calibrated on the reference at alpha = {section.get('alpha')} "
+            f"(nominal coverage {1 - float(section.get('alpha', 0.1)):.0%}), measured on the current data. "
+            + str(section.get("guarantee", ""))
+        )
+    ]
+    for grouping in section.get("groupings", []):
+        rows = [[g[c] if c == "group" else _number(g[c]) for c in columns] for g in grouping["groups"]]
+        blocks.append(report.Table(columns, rows, caption=f"by {grouping['feature']}", formats=formats))
     return blocks
 
 

@@ -41,6 +41,7 @@ __all__ = [
     "FairnessConfig",
     "PerformanceConfig",
     "QualityConfig",
+    "ReviewConfig",
     "config_schema",
     "config_template",
     "default_config",
@@ -822,6 +823,31 @@ class SlicesConfig:
     gates: tuple[Gate, ...]
 
 
+@dataclass(frozen=True)
+class ReviewConfig:
+    """The ``review`` section.
+
+    Parameters
+    ----------
+    enabled : bool
+    alpha : float
+    score : {"lac", "aps", "aps_randomized"}
+    budget : float or None
+    tolerance : float or None
+    checks : mapping of str to CheckConfig
+        ``coverage`` and ``review_load``.
+    gates : tuple of Gate
+    """
+
+    enabled: bool
+    alpha: float
+    score: str
+    budget: float | None
+    tolerance: float | None
+    checks: Mapping[str, CheckConfig]
+    gates: tuple[Gate, ...]
+
+
 _SECTION_CLASSES = {
     "quality": QualityConfig,
     "drift": DriftConfig,
@@ -829,6 +855,7 @@ _SECTION_CLASSES = {
     "fairness": FairnessConfig,
     "explain": ExplainConfig,
     "slices": SlicesConfig,
+    "review": ReviewConfig,
 }
 
 
@@ -852,6 +879,7 @@ class AuditConfig:
     fairness : FairnessConfig
     explain : ExplainConfig
     slices : SlicesConfig
+    review : ReviewConfig
     source : str or None
         The file it was read from.
 
@@ -876,6 +904,7 @@ class AuditConfig:
     fairness: FairnessConfig
     explain: ExplainConfig
     slices: SlicesConfig
+    review: ReviewConfig
     source: str | None = field(default=None, compare=False)
     _resolved: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}), repr=False, compare=False)
 
@@ -884,11 +913,12 @@ class AuditConfig:
 
         Parameters
         ----------
-        name : {"quality", "drift", "performance", "fairness", "explain", "slices"}
+        name : {"quality", "drift", "performance", "fairness", "explain", "slices", "review"}
 
         Returns
         -------
-        QualityConfig, DriftConfig, PerformanceConfig, FairnessConfig, ExplainConfig or SlicesConfig
+        QualityConfig, DriftConfig, PerformanceConfig, FairnessConfig, ExplainConfig, SlicesConfig or
+        ReviewConfig
         """
         if name not in SECTIONS:
             raise InvalidInputError(f"name: expected one of {_choices(SECTIONS)}, got {_shown(name)}")

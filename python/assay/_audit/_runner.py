@@ -29,6 +29,7 @@ from .sections import explain as explain_section
 from .sections import fairness as fairness_section
 from .sections import performance as performance_section
 from .sections import quality as quality_section
+from .sections import review as review_section
 from .sections import slices as slices_section
 
 __all__ = ["audit"]
@@ -40,9 +41,10 @@ _RUNNERS: dict[str, Callable[[Context], SectionResult]] = {
     "fairness": fairness_section.run,
     "explain": explain_section.run,
     "slices": slices_section.run,
+    "review": review_section.run,
 }
 # Explanations first, so that drift can rank drifted features by their importance.
-_ORDER = ("quality", "explain", "drift", "performance", "fairness", "slices")
+_ORDER = ("quality", "explain", "drift", "performance", "fairness", "slices", "review")
 _MAX_INTEGER_CLASSES = 20
 
 

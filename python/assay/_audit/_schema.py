@@ -27,7 +27,7 @@ __all__ = ["CHECKS", "CONFIG_VERSIONS", "METRICS", "SECTIONS", "CheckDef", "buil
 #: Configuration versions this assay reads.
 CONFIG_VERSIONS = (1,)
 #: The audit's sections, in the order they run and are reported.
-SECTIONS = ("quality", "drift", "performance", "fairness", "explain", "slices")
+SECTIONS = ("quality", "drift", "performance", "fairness", "explain", "slices", "review")
 
 # --- measurement vocabulary (what each section's Measurement records are called) ------------
 
@@ -124,6 +124,7 @@ METRICS: dict[str, tuple[str, ...]] = {
     "fairness": FAIRNESS_GROUP_METRICS + FAIRNESS_DISPARITIES + ("selection_rate_ratio", "selection_rate_difference"),
     "explain": ("mean_abs_shap",),
     "slices": ("slice_error_ratio", "significant_error_ratio"),
+    "review": ("coverage", "review_share"),
 }
 
 # --- checks ------------------------------------------------------------------------------------
@@ -544,6 +545,36 @@ SLICES_CHECKS = (
 )
 
 #: The checks of each section, in order.
+REVIEW_CHECKS = (
+    CheckDef(
+        "coverage",
+        "Coverage of the conformal sets (regression: intervals) calibrated on the reference, measured on "
+        "the current data, overall and per group of each sensitive feature; rows exchangeable with the "
+        "reference give at least 1 - alpha, so a lower coverage means drift or a changed model.",
+        "the share of current rows whose set (interval) holds the true label (value)",
+        "group",
+        "<",
+        "error",
+        0.85,
+        _SHARE,
+        metric="coverage",
+        dataset="current",
+    ),
+    CheckDef(
+        "review_load",
+        "The share of current rows the review router sends to a person, overall and per group.",
+        "the share of current rows sent to review",
+        "group",
+        ">",
+        "warning",
+        0.3,
+        _SHARE,
+        metric="review_share",
+        dataset="current",
+    ),
+)
+
+#: The checks of each section, in order.
 CHECKS: dict[str, tuple[CheckDef, ...]] = {
     "quality": QUALITY_CHECKS,
     "drift": DRIFT_CHECKS,
@@ -551,6 +582,7 @@ CHECKS: dict[str, tuple[CheckDef, ...]] = {
     "fairness": FAIRNESS_CHECKS,
     "explain": (),
     "slices": SLICES_CHECKS,
+    "review": REVIEW_CHECKS,
 }
 
 # --- schema pieces ----------------------------------------------------------------------------
@@ -842,6 +874,17 @@ def _section_settings(section: str) -> dict[str, Any]:
                                    "Benjamini-Hochberg-adjusted p-value is under this level"},
             "confidence_level": intervals["confidence_level"],
         }  # fmt: skip
+    if section == "review":
+        return {
+            "alpha": {"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 1, "default": 0.1,
+                      "description": "miscoverage level of the conformal sets / intervals"},
+            "score": {"enum": ["lac", "aps", "aps_randomized"], "default": "lac", "description": "the "
+                      "classification score (assay.review.ConformalClassifier)"},
+            "budget": {"type": ["number", "null"], "minimum": 0, "maximum": 1, "default": None,
+                       "description": "largest share of rows sent to review (null: every ambiguous row)"},
+            "tolerance": {"type": ["number", "null"], "minimum": 0, "default": None, "description": "regression: "
+                          "the widest interval decided automatically (null: only infinite ones go to review)"},
+        }  # fmt: skip
     return {
         "explainer": {
             "enum": ["auto", "tree", "linear", "kernel", "permutation", "exact"],
@@ -867,6 +910,8 @@ _SECTION_TEXT = {
     "fairness": "Group metrics (assay.fairness.MetricFrame), disparities and the four-fifths rule, with intervals.",
     "explain": "Global importance (mean |SHAP| with intervals), top features and their dependence.",
     "slices": "The worst slices of the current data (assay.slices.find_slices, exact SliceLine).",
+    "review": "Conformal sets calibrated on the reference: coverage and review load on the current data, per "
+    "group (assay.review.ReviewRouter).",
 }
 
 

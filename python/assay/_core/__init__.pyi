@@ -20,6 +20,7 @@ from . import explain as explain
 from . import fairness as fairness
 from . import quality as quality
 from . import slices as slices
+from . import review as review
 
 __version__: str
 
