@@ -19,8 +19,8 @@ from . import drift as drift
 from . import explain as explain
 from . import fairness as fairness
 from . import quality as quality
-from . import slices as slices
 from . import review as review
+from . import slices as slices
 
 __version__: str
 
