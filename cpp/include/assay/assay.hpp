@@ -3,6 +3,7 @@
 #include "assay/common/error.hpp"
 #include "assay/common/fingerprint.hpp"
 #include "assay/common/finite_math.hpp"
+#include "assay/common/frequent_values.hpp"
 #include "assay/common/hash.hpp"
 #include "assay/common/intervals.hpp"
 #include "assay/common/limits.hpp"
@@ -33,3 +34,4 @@
 #include "assay/fairness/stats.hpp"
 #include "assay/quality/check.hpp"
 #include "assay/quality/profile.hpp"
+#include "assay/quality/sketch.hpp"

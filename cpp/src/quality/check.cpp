@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <sstream>
 #include <unordered_map>
@@ -17,6 +18,7 @@
 #include "assay/common/intervals.hpp"
 #include "assay/common/parallel.hpp"
 #include "assay/common/sort.hpp"
+#include "assay/quality/sketch.hpp"
 #include "profile_detail.hpp"
 
 namespace assay::quality {
@@ -86,6 +88,9 @@ const char* severity_name(Severity severity) {
 }
 
 namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr double kInf = std::numeric_limits<double>::infinity();
 
 std::string format_number(double x) {
   std::ostringstream out;
@@ -427,25 +432,36 @@ void check_constant(const std::string& name, std::int64_t non_missing, std::int6
     out.push_back({"constant", name, Severity::warning, 1.0, 1.0, "every non-missing value is the same", {}});
     return;
   }
+  // A sketch's table can be empty: no value then reaches count_error / non_missing of the rows.
+  if (values.entries.empty()) return;
   const double share = static_cast<double>(values.entries.front().count) / static_cast<double>(non_missing);
   if (share >= o.near_constant) {
+    // A sketch's count is a lower bound: the share is then at least this, at most this plus the bound.
+    const std::string bound = values.count_error == 0
+                                  ? ""
+                                  : " (at least; a one-pass estimate, at most " +
+                                        percent(std::min(1.0, share + static_cast<double>(values.count_error) /
+                                                                          static_cast<double>(non_missing))) +
+                                        ")";
     out.push_back({"near_constant",
                    name,
                    Severity::warning,
                    share,
                    o.near_constant,
-                   percent(share) + " of non-missing values are the most frequent value",
+                   percent(share) + " of non-missing values are the most frequent value" + bound,
                    {}});
   }
 }
 
-void check_outliers(const ColumnView& column, const NumericProfile& p, const detail::SortedColumn& sorted,
-                    const CheckOptions& o, std::vector<Finding>& out) {
-  const detail::FiniteValues finite = sorted.finite();
-  const std::size_t nf = finite.size();
+// The outlier checks from the profile's quartiles and median: count_outside(lo, hi) counts the
+// finite values below lo or above hi; mad NaN skips the MAD check; `note` qualifies estimates.
+template <class CountOutside>
+void check_outliers(const ColumnView& column, const NumericProfile& p, double mad, CountOutside count_outside,
+                    const std::string& note, const CheckOptions& o, std::vector<Finding>& out) {
+  const std::int64_t nf = p.finite();
   if (nf < 4) return;
   auto report = [&](const char* check, double lo, double hi, const std::string& rule) {
-    const std::size_t outside = finite.count_below(lo) + (nf - finite.count_at_most(hi));
+    const std::int64_t outside = count_outside(lo, hi);
     const double share = static_cast<double>(outside) / static_cast<double>(nf);
     if (share < o.outlier_rate) return;
     Finding f{check,
@@ -454,7 +470,7 @@ void check_outliers(const ColumnView& column, const NumericProfile& p, const det
               share,
               o.outlier_rate,
               percent(share) + " of finite values (" + std::to_string(outside) + ") lie outside [" + format_number(lo) +
-                  ", " + format_number(hi) + "] (" + rule + ")",
+                  ", " + format_number(hi) + "] (" + rule + note + ")",
               {}};
     f.rows = first_rows(column.size(), o.max_examples, [&](std::size_t i) {
       const double x = column.values[i];
@@ -471,13 +487,28 @@ void check_outliers(const ColumnView& column, const NumericProfile& p, const det
     report("outliers_iqr", add_scaled_distance(q1, -o.outlier_iqr_k, half_iqr),
            add_scaled_distance(q3, o.outlier_iqr_k, half_iqr), "Tukey fences, k = " + format_number(o.outlier_iqr_k));
   }
-  const double mad = detail::mad(finite, median);
   if (mad > 0) {
     // robust z = 0.6745 (x - median) / MAD exceeds the cut-off.
     const double reach = o.outlier_mad_z / 0.6745;
     report("outliers_mad", add_scaled_distance(median, -reach, mad * 0.5),
            add_scaled_distance(median, reach, mad * 0.5), "robust z-score above " + format_number(o.outlier_mad_z));
   }
+}
+
+void check_infinities(const ColumnView& column, const NumericProfile& p, const CheckOptions& o,
+                      std::vector<Finding>& out) {
+  if (p.infinities == 0) return;
+  out.push_back(
+      {"infinite_values", column.name, Severity::warning, static_cast<double>(p.infinities), 1.0,
+       std::to_string(p.infinities) + " infinite values",
+       first_rows(column.size(), o.max_examples, [&](std::size_t i) { return std::isinf(column.values[i]); })});
+}
+
+// An info finding for a check the one-pass sketch mode does not run, with the reason.
+Finding skipped(const std::string& check, const std::string& column, const std::string& reason) {
+  return {"skipped", column, Severity::info,
+          kNaN,      kNaN,   check + ": not run in the one-pass sketch mode (exact=False): " + reason,
+          {}};
 }
 
 void check_leakage(const std::string& name, const Target& target, const std::vector<std::int32_t>& bins,
@@ -834,14 +865,15 @@ void apply_rule(const TableView& data, const TableProfile& profile, const Column
   }
   const ColumnView& column = data.column(static_cast<std::size_t>(index));
   std::int64_t count = 0, missing = 0, distinct = 0;
+  bool distinct_exact = true;
   if (column.is_numeric()) {
     const auto& p =
         *std::find_if(profile.numeric.begin(), profile.numeric.end(), [&](auto& x) { return x.name == rule.column; });
-    count = p.count, missing = p.missing, distinct = p.distinct;
+    count = p.count, missing = p.missing, distinct = p.distinct, distinct_exact = p.distinct_exact;
   } else {
     const auto& p = *std::find_if(profile.categorical.begin(), profile.categorical.end(),
                                   [&](auto& x) { return x.name == rule.column; });
-    count = p.count, missing = p.missing, distinct = p.distinct;
+    count = p.count, missing = p.missing, distinct = p.distinct, distinct_exact = p.distinct_exact;
   }
   auto violation = [&](const char* check, double value, double threshold, std::string message, auto&& predicate) {
     out.push_back({check, column.name, Severity::error, value, threshold, std::move(message),
@@ -861,7 +893,9 @@ void apply_rule(const TableView& data, const TableProfile& profile, const Column
                 "missing rate " + percent(rate) + " exceeds the allowed " + percent(*rule.max_missing), is_missing);
     }
   }
-  if (rule.unique.has_value() && *rule.unique && distinct < count - missing) {
+  if (rule.unique.has_value() && *rule.unique && !distinct_exact) {
+    out.push_back(skipped("rule_unique", column.name, "the distinct count is an estimate"));
+  } else if (rule.unique.has_value() && *rule.unique && distinct < count - missing) {
     out.push_back({"rule_unique",
                    column.name,
                    Severity::error,
@@ -1002,6 +1036,8 @@ CheckResult check(const TableView& data, const std::string& target_name, const T
   std::vector<NumericProfile> numeric(n_columns);
   std::vector<CategoricalProfile> categorical(n_columns);
   std::atomic<std::size_t> done{0};
+  const bool sketch = !profile_options.exact;
+  std::atomic<std::size_t> leakage_not_run{0};
   const int threads = resolve_threads(n_jobs);
   std::vector<NonMissingSorter> sorters(static_cast<std::size_t>(threads));
   parallel_for(static_cast<std::ptrdiff_t>(n_columns), threads, [&](std::ptrdiff_t j) {
@@ -1009,20 +1045,42 @@ CheckResult check(const TableView& data, const std::string& target_name, const T
     auto& findings = reports[static_cast<std::size_t>(j)].findings;
     const bool is_target = j == target_index;
     const bool test_leakage = target.present && !is_target && !leakage_excluded[static_cast<std::size_t>(j)];
-    if (column.is_numeric()) {
+    if (sketch && test_leakage && column.is_numeric()) ++leakage_not_run;
+    if (column.is_numeric() && sketch) {
+      // One pass: the profile from the column's sketch, the outlier share from its quantile summary.
+      NumericProfile& p = numeric[static_cast<std::size_t>(j)] =
+          to_profile(sketch_numeric(column, profile_options), profile_options);
+      check_missing(column, p.count, p.missing, o, findings);
+      check_constant(column.name, p.count - p.missing, p.distinct, p.values, o, findings);
+      check_infinities(column, p, o, findings);
+      if (!is_target) {
+        const QuantileSummary& summary = p.summary;
+        const std::string note = "; a one-pass estimate: the quartiles and the share are within " +
+                                 percent(2.0 * summary.rank_error()) + " of the finite values in rank";
+        check_outliers(
+            column, p, kNaN,
+            [&](double lo, double hi) {
+              return std::llround(summary.rank(std::nextafter(lo, -kInf)) + summary.total_weight() - summary.rank(hi));
+            },
+            note, o, findings);
+      }
+    } else if (column.is_numeric()) {
       const detail::SortedColumn sorted =
           detail::sort_column(column, sorters[static_cast<std::size_t>(omp_get_thread_num())]);
       NumericProfile& p = numeric[static_cast<std::size_t>(j)] =
           detail::profile_sorted(column, sorted, profile_options);
       check_missing(column, p.count, p.missing, o, findings);
       check_constant(column.name, p.count - p.missing, p.distinct, p.values, o, findings);
-      if (p.infinities > 0) {
-        findings.push_back(
-            {"infinite_values", column.name, Severity::warning, static_cast<double>(p.infinities), 1.0,
-             std::to_string(p.infinities) + " infinite values",
-             first_rows(column.size(), o.max_examples, [&](std::size_t i) { return std::isinf(column.values[i]); })});
+      check_infinities(column, p, o, findings);
+      if (!is_target) {
+        const detail::FiniteValues finite = sorted.finite();
+        check_outliers(
+            column, p, detail::mad(finite, p.quantiles[3]),
+            [&](double lo, double hi) {
+              return static_cast<std::int64_t>(finite.count_below(lo) + (finite.size() - finite.count_at_most(hi)));
+            },
+            "", o, findings);
       }
-      if (!is_target) check_outliers(column, p, sorted, o, findings);
       if (test_leakage) {
         std::size_t n_bins = 0;
         const auto bins = numeric_bins(column, sorted, o.leakage_bins, n_bins);
@@ -1059,7 +1117,24 @@ CheckResult check(const TableView& data, const std::string& target_name, const T
     for (auto& f : reports[j].findings) result.findings.push_back(std::move(f));
   }
 
-  {
+  result.profile.exact = !sketch;
+  if (sketch) {
+    // The fingerprint is a sum over rows: one pass. Grouping equal rows is not.
+    result.fingerprint = fingerprint_table(data, n_jobs);
+    std::size_t outlier_columns = 0;
+    for (std::size_t j = 0; j < n_columns; ++j) {
+      outlier_columns += data.column(j).is_numeric() && static_cast<std::ptrdiff_t>(j) != target_index;
+    }
+    if (outlier_columns > 0) {
+      result.findings.push_back(skipped("outliers_mad", "", "the median absolute deviation needs the ordered column"));
+    }
+    if (leakage_not_run > 0) {
+      result.findings.push_back(skipped("target_leakage", "",
+                                        "not for the " + std::to_string(leakage_not_run.load()) +
+                                            " numeric column(s): their quantile bins need the ordered column"));
+    }
+    result.findings.push_back(skipped("duplicate_rows", "", "finding equal rows needs every row's hash at once"));
+  } else {
     // The fingerprint's row hashes cover every column, so they also find the duplicate rows.
     const FingerprintedRows rows = fingerprint_rows(data, n_jobs);
     result.fingerprint = rows.fingerprint;
@@ -1067,9 +1142,19 @@ CheckResult check(const TableView& data, const std::string& target_name, const T
   }
   if (target.present) {
     check_target(target_name, target, o, result.findings);
-    if (data.n_rows() > 1) check_conflicts(data, static_cast<std::size_t>(target_index), o, n_jobs, result.findings);
+    if (sketch) {
+      result.findings.push_back(
+          skipped("conflicting_labels", target_name, "grouping equal feature rows needs every row's hash at once"));
+    } else if (data.n_rows() > 1) {
+      check_conflicts(data, static_cast<std::size_t>(target_index), o, n_jobs, result.findings);
+    }
   }
-  if (reference != nullptr) check_overlap(data, *reference, target_name, o, n_jobs, result.findings);
+  if (reference != nullptr && sketch) {
+    result.findings.push_back(
+        skipped("train_test_overlap", "", "matching rows with the reference needs every row's hash at once"));
+  } else if (reference != nullptr) {
+    check_overlap(data, *reference, target_name, o, n_jobs, result.findings);
+  }
   for (const ColumnRule& rule : rules) apply_rule(data, result.profile, rule, o, result.findings);
   progress.report(n_columns + 1, n_columns + 1);
   return result;
