@@ -96,7 +96,7 @@ std::map<double, std::int64_t> value_counts(const std::vector<double>& x) {
 }  // namespace
 
 TEST(QualitySketch, BoundsHoldOnAdversarialColumns) {
-  const std::size_t n = 60'000;  // 15 blocks: several levels of merges
+  const std::size_t n = 100'000;  // 7 blocks: three levels of merges
   for (const auto& [name, x] : adversarial(n)) {
     const auto sketch = sketch_numeric(ColumnView::numeric(name, x), sketch_options());
     const auto p = to_profile(sketch, sketch_options());

@@ -49,9 +49,25 @@ class FrequentValues {
     return f;
   }
 
-  // Adds runs of values: `values` strictly ascending, each seen counts[k] > 0 times.
+  // Adds runs of values: `values` strictly ascending, each seen counts[k] > 0 times. More runs
+  // than counters are first reduced to a summary of their own (the merge of two summaries, the
+  // bound unchanged), so that a block of mostly distinct values costs one pass over its runs.
   void add(std::span<const Value> values, std::span<const std::int64_t> counts) {
-    combine(values, counts);
+    if (values.size() <= capacity_) {
+      combine(values, counts);
+    } else {
+      const std::int64_t c = largest_after(counts, capacity_);
+      std::vector<Value> kept_values;
+      std::vector<std::int64_t> kept_counts;
+      for (std::size_t k = 0; k < values.size(); ++k) {
+        if (counts[k] > c) {
+          kept_values.push_back(values[k]);
+          kept_counts.push_back(counts[k] - c);
+        }
+      }
+      count_error_ += c;
+      combine(std::span<const Value>(kept_values), std::span<const std::int64_t>(kept_counts));
+    }
     prune();
   }
   // The summary of both inputs' values; the capacity is the smaller of the two.
@@ -91,12 +107,16 @@ class FrequentValues {
     values_ = std::move(merged_values);
     counts_ = std::move(merged_counts);
   }
+  // The (rank + 1)-th largest of counts (more than rank of them); 1 at once when every count is 1.
+  static std::int64_t largest_after(std::span<const std::int64_t> counts, std::size_t rank) {
+    if (*std::max_element(counts.begin(), counts.end()) == 1) return 1;
+    std::vector<std::int64_t> order(counts.begin(), counts.end());
+    std::nth_element(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(rank), order.end(), std::greater<>());
+    return order[rank];
+  }
   void prune() {
     if (values_.size() <= capacity_) return;
-    std::vector<std::int64_t> order = counts_;
-    std::nth_element(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(capacity_), order.end(),
-                     std::greater<>());
-    const std::int64_t c = order[capacity_];  // the (capacity + 1)-th largest count
+    const std::int64_t c = largest_after(counts_, capacity_);  // the (capacity + 1)-th largest count
     std::size_t kept = 0;
     for (std::size_t k = 0; k < values_.size(); ++k) {
       if (counts_[k] > c) {

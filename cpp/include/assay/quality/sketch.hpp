@@ -64,7 +64,7 @@ struct TableSketch {
 
 // One pass over each column (in blocks of kSketchBlock rows), columns on n_jobs threads; the
 // state does not depend on n_jobs.
-inline constexpr std::size_t kSketchBlock = 4096;
+inline constexpr std::size_t kSketchBlock = 16384;
 NumericSketch sketch_numeric(const ColumnView& column, const ProfileOptions& options = {});
 CategoricalSketch sketch_categorical(const ColumnView& column, const ProfileOptions& options = {});
 TableSketch sketch_table(const TableView& table, const ProfileOptions& options = {}, int n_jobs = 0);
