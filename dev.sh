@@ -212,7 +212,7 @@ case "${1:-}" in
     mkdir -p dist
     # auditwheel copies libgomp and Highway into the wheel and tags it with the oldest glibc
     # its symbols need; where it cannot, dist/ gets the plain wheel for this machine's kind.
-    if ! "$VENV/bin/auditwheel" repair -w dist build/wheelhouse/assay-*.whl; then
+    if ! PATH="$VENV/bin:$PATH" "$VENV/bin/auditwheel" repair -w dist build/wheelhouse/assay-*.whl; then
       echo "auditwheel could not repair the wheel: dist/ holds the unrepaired linux wheel" >&2
       cp build/wheelhouse/assay-*.whl dist/
     fi
