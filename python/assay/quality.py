@@ -69,9 +69,11 @@ DTYPE_NAMES: dict[str, set[str]] = {
 }
 """The values of a rule's ``dtype`` key, each with the column types it accepts."""
 # Version 2 stores the power-of-two `scale` of the moments (the sum of squared deviations is
-# m2 * scale**2) and the sum of x / scale as a double-double; version 1 states are still read.
-_PROFILE_FORMAT = 2
-_PROFILE_FORMATS = (1, 2)
+# m2 * scale**2) and the sum of x / scale as a double-double; version 3 adds the profile's mode
+# (`exact`), a sketch-mode profile's state (`sketch`, base64 of its bytes) and each value
+# table's `values_count_error`. Versions 1 and 2 are still read.
+_PROFILE_FORMAT = 3
+_PROFILE_FORMATS = (1, 2, 3)
 # Value tables never hold more entries than distinct values, so a larger limit means "all".
 _MAX_TRACKED_VALUES = 2**62
 
@@ -86,7 +88,9 @@ def _positive_int(value: Any, name: str) -> int:
     return value
 
 
-def _profile_options(histogram_bins: Any, tracked_values: Any) -> _core_quality.ProfileOptions:
+def _profile_options(histogram_bins: Any, tracked_values: Any, exact: Any = True) -> _core_quality.ProfileOptions:
+    if not isinstance(exact, (bool, np.bool_)):
+        raise InvalidTypeError(f"exact must be True or False, got {exact!r}")
     histogram_bins = _positive_int(histogram_bins, "histogram_bins")
     tracked_values = _positive_int(tracked_values, "tracked_values")
     limit = _core_quality.MAX_HISTOGRAM_BINS
@@ -95,6 +99,7 @@ def _profile_options(histogram_bins: Any, tracked_values: Any) -> _core_quality.
     options = _core_quality.ProfileOptions()
     options.histogram_bins = histogram_bins
     options.tracked_values = min(tracked_values, _MAX_TRACKED_VALUES)
+    options.exact = bool(exact)
     return options
 
 
@@ -110,7 +115,8 @@ class Profile:
     for one. Counts, extremes, mean and standard deviation are exact, also after
     [`merge`][assay.quality.Profile.merge]; distinct counts, quantiles, histograms and
     value tables are exact when computed from data and sketch estimates after a merge
-    (see the ``*_exact`` flags and ``quantile_rank_error``).
+    (see the ``*_exact`` flags and ``quantile_rank_error``). A profile of the one-pass
+    sketch mode (``exact=False``) says so in [`exact`][assay.quality.Profile.exact].
 
     Parameters
     ----------
@@ -119,6 +125,8 @@ class Profile:
         [`profile`][assay.quality.profile] or [`from_dict`][assay.quality.Profile.from_dict]).
     options : assay._core_quality.ProfileOptions
         The histogram and value-table sizes the statistics were made with.
+    sketch : assay._core_quality.TableSketch or None, default None
+        The one-pass state of a sketch-mode profile, which merges keeping every bound.
 
     Examples
     --------
@@ -129,14 +137,26 @@ class Profile:
     (1, True, 4, 1)
     """
 
-    def __init__(self, table: _core_quality.TableProfile, options: _core_quality.ProfileOptions):
+    def __init__(
+        self,
+        table: _core_quality.TableProfile,
+        options: _core_quality.ProfileOptions,
+        sketch: _core_quality.TableSketch | None = None,
+    ):
         self._table = table
         self._options = options
+        self._sketch = sketch
         profiles: list[_core_quality.NumericProfile | _core_quality.CategoricalProfile] = [
             *table.numeric,
             *table.categorical,
         ]
         self._columns = {p.name: p for p in profiles}
+
+    @property
+    def exact(self) -> bool:
+        """True for the exact profile; False for the one-pass sketch mode (``exact=False``) or
+        a merge with such a profile."""
+        return bool(self._table.exact)
 
     @property
     def columns(self) -> list[str]:
@@ -192,6 +212,9 @@ class Profile:
         """
         if not isinstance(other, Profile):
             raise InvalidTypeError(f"other: expected a Profile, got {type(other).__name__}")
+        if self._sketch is not None and other._sketch is not None:
+            sketch = _core_quality.merge_sketches(self._sketch, other._sketch)
+            return Profile(_core_quality.sketch_profile(sketch, self._options), self._options, sketch)
         return Profile(_core_quality.merge_profiles(self._table, other._table, self._options), self._options)
 
     def to_dict(self) -> dict[str, Any]:
@@ -211,14 +234,18 @@ class Profile:
         >>> quality.Profile.from_dict(state)["x"]["mean"]
         1.5
         """
-        return {
+        state = {
             "format": _PROFILE_FORMAT,
+            "exact": self.exact,
             "options": {
                 "histogram_bins": self._options.histogram_bins,
                 "tracked_values": self._options.tracked_values,
             },
             "columns": [_column_state(self._columns[name]) for name in self.columns],
         }
+        if self._sketch is not None:
+            state["sketch"] = base64.b64encode(self._sketch.to_bytes()).decode("ascii")
+        return state
 
     def to_json(self, **kwargs: Any) -> str:
         """The profile as JSON text (the dict of [`to_dict`][assay.quality.Profile.to_dict]).
@@ -298,13 +325,23 @@ class Profile:
             table.numeric = numeric
             table.categorical = categorical
             table.column_order = [c["name"] for c in columns]
+            exact = state.get("exact", True)
+            if not isinstance(exact, bool):
+                raise CorruptedStateError(f"exact: expected true or false, got {exact!r}")
+            table.exact = exact
             _core_quality.validate_profile(table)
+            sketch = None
+            if "sketch" in state:
+                where = "sketch"
+                sketch = _core_quality.TableSketch.from_bytes(base64.b64decode(state["sketch"], validate=True))
+                options.exact = False
+                table = _core_quality.sketch_profile(sketch, options)
         except CorruptedStateError as error:
             raise CorruptedStateError(f"profile state: {where}: {error}") from None
         except (KeyError, TypeError, ValueError, OverflowError, AttributeError, binascii.Error) as error:
             problem = f"missing field {error}" if isinstance(error, KeyError) else str(error)
             raise CorruptedStateError(f"profile state: {where}: {problem}") from None
-        return cls(table, options)
+        return cls(table, options, sketch)
 
     @classmethod
     def from_json(cls, text: str | bytes | bytearray) -> Profile:
@@ -402,6 +439,7 @@ def _column_dict(p: _core_quality.NumericProfile | _core_quality.CategoricalProf
             },
             "values": [(v, c) for v, c in p.values],
             "values_exact": p.values_complete,
+            "values_count_error": p.values_count_error,
         }
     return {
         "name": p.name,
@@ -412,6 +450,7 @@ def _column_dict(p: _core_quality.NumericProfile | _core_quality.CategoricalProf
         "distinct_exact": p.distinct_exact,
         "values": [(v, c) for v, c in p.values],
         "values_exact": p.values_complete,
+        "values_count_error": p.values_count_error,
     }
 
 
@@ -426,6 +465,7 @@ def _column_state(p: _core_quality.NumericProfile | _core_quality.CategoricalPro
         "distinct_exact": p.distinct_exact,
         "values": [[json_safe(v), c] for v, c in p.values],
         "values_complete": p.values_complete,
+        "values_count_error": p.values_count_error,
         "hll": base64.b64encode(p.distinct_sketch.registers).decode("ascii"),
     }
     if isinstance(p, _core_quality.NumericProfile):
@@ -488,12 +528,25 @@ def _restore_common(
     p.distinct_sketch = _core_quality.HyperLogLog.from_registers(base64.b64decode(state["hll"]))
 
 
+def _restore_count_error(
+    p: _core_quality.NumericProfile | _core_quality.CategoricalProfile, state: Mapping[str, Any]
+) -> None:
+    """The value table's count_error; before format 3, the bound a truncated exact table has
+    (its smallest count; every row when it lists nothing)."""
+    if "values_count_error" in state:
+        p.values_count_error = state["values_count_error"]
+    elif not p.values_complete:
+        counts = [c for _, c in p.values]
+        p.values_count_error = min(counts) if counts else p.count - p.missing
+
+
 def _restore_categorical(state: Mapping[str, Any]) -> _core_quality.CategoricalProfile:
     p = _core_quality.CategoricalProfile()
     _restore_common(p, state)
     if any(not isinstance(v, str) for v, _ in state["values"]):
         raise CorruptedStateError("value table: categorical values must be strings")
     p.values = [(v, c) for v, c in state["values"]]
+    _restore_count_error(p, state)
     return p
 
 
@@ -501,6 +554,7 @@ def _restore_numeric(state: Mapping[str, Any], version: int) -> _core_quality.Nu
     p = _core_quality.NumericProfile()
     _restore_common(p, state)
     p.values = [(_state_float(v), c) for v, c in state["values"]]
+    _restore_count_error(p, state)
     for key in (
         "infinities",
         "zeros",
@@ -535,6 +589,7 @@ def profile(
     *,
     histogram_bins: int = 20,
     tracked_values: int = 64,
+    exact: bool = True,
     n_jobs: NJobs = None,
 ) -> Profile:
     """Profiles every column of ``data``.
@@ -545,7 +600,8 @@ def profile(
     ``histogram`` and the most frequent ``values``. Moments, extremes and quantiles are
     over finite values; infinities are counted. Categorical columns (strings, objects,
     categoricals): ``count``, ``missing``, ``distinct`` and the most frequent ``values``.
-    Every statistic computed from data is exact (see the data quality guide).
+    Every statistic computed from data is exact (see the data quality guide), unless
+    ``exact=False``.
 
     Parameters
     ----------
@@ -556,6 +612,12 @@ def profile(
         Equal-width bins of each numeric column's histogram, at most 2**20.
     tracked_values : int, default 64
         How many of the most frequent values each column keeps, with their counts.
+    exact : bool, default True
+        False: the one-pass sketch mode. Each column is read once without being ordered;
+        counts, extremes, mean and standard deviation stay exact, quantiles, histograms,
+        distinct counts and value tables become estimates with stated bounds
+        (``quantile_rank_error``, ``values_count_error``; see the data quality guide), and
+        the profile merges keeping those bounds.
     n_jobs : NJobs, default None
         Threads: None or -1 for all cores, else a positive integer. The result does not
         depend on it.
@@ -563,13 +625,15 @@ def profile(
     Returns
     -------
     Profile
-        ``profile[name]`` is a dict of the column's statistics.
+        ``profile[name]`` is a dict of the column's statistics; ``profile.exact`` says which
+        mode made it.
 
     Raises
     ------
     InvalidTypeError
         ``data`` is not a table, or a column holds values of an unsupported type
-        (complex numbers, nested lists); the message names the column.
+        (complex numbers, nested lists); the message names the column; ``exact`` is not a
+        bool.
     InvalidInputError
         ``histogram_bins`` or ``tracked_values`` is not a positive integer, ``n_jobs`` is
         out of range, or the columns have different lengths.
@@ -585,10 +649,16 @@ def profile(
     (5, 1, 3, 36.0)
     >>> p["age"]["quantiles"][0.5]
     35.0
+    >>> q = quality.profile({"x": np.arange(100_000.0)}, exact=False)
+    >>> q.exact, q["x"]["mean"], q["x"]["quantiles_exact"], q["x"]["quantile_rank_error"] < 0.01
+    (False, 49999.5, False, True)
     """
     frame = as_frame(data)
-    options = _profile_options(histogram_bins, tracked_values)
-    return Profile(_core_quality.profile(frame.core_columns(), options, n_jobs_arg(n_jobs)), options)
+    options = _profile_options(histogram_bins, tracked_values, exact)
+    if exact:
+        return Profile(_core_quality.profile(frame.core_columns(), options, n_jobs_arg(n_jobs)), options)
+    sketch = _core_quality.sketch(frame.core_columns(), options, n_jobs_arg(n_jobs))
+    return Profile(_core_quality.sketch_profile(sketch, options), options, sketch)
 
 
 # --- checks --------------------------------------------------------------------------
@@ -824,7 +894,8 @@ class QualityReport(Exportable):
         """
         counts = ", ".join(f"{len(self.by_severity(s))} {s}" for s in reversed(SEVERITIES))
         status = "PASSED" if self.passed else "FAILED"
-        lines = [f"assay quality: {status} ({counts}) on {self.n_rows} rows x {len(self.profile)} columns"]
+        mode = "" if self.profile.exact else " (one-pass sketch mode)"
+        lines = [f"assay quality: {status} ({counts}) on {self.n_rows} rows x {len(self.profile)} columns{mode}"]
         for f in self.findings:
             where = f.column if f.column else "(table)"
             lines.append(f"  [{f.severity:7}] {f.check:20} {where}: {f.message}")
@@ -843,6 +914,7 @@ def check(
     fail_on: str = "error",
     thresholds: Mapping[str, Any] | None = None,
     histogram_bins: int = 20,
+    exact: bool = True,
     n_jobs: NJobs = None,
     progress: Progress = None,
 ) -> QualityReport:
@@ -882,6 +954,14 @@ def check(
         defaults.
     histogram_bins : int, default 20
         Equal-width bins of the profile's numeric histograms, at most 2**20.
+    exact : bool, default True
+        False: the one-pass sketch mode. Numeric columns are profiled by
+        [`profile`][assay.quality.profile]'s sketch mode; the outlier (IQR) and
+        near-constant findings say that they are estimates and state the bound; the checks
+        that need ordered columns or all row hashes at once (MAD outliers, target leakage of
+        numeric columns, duplicate rows, conflicting labels, train/test overlap, ``unique``
+        rules on estimated distinct counts) are not run, each reported by an ``info`` finding
+        ``skipped`` that names it and says why.
     n_jobs : NJobs, default None
         Threads: None or -1 for all cores, else a positive integer. The result does not
         depend on it.
@@ -898,7 +978,8 @@ def check(
     ------
     InvalidTypeError
         ``data`` or ``reference`` is not a table, a column holds values of an unsupported
-        type, or ``rules`` or ``thresholds`` is not a mapping of the right types.
+        type, or ``rules`` or ``thresholds`` is not a mapping of the right types, or
+        ``exact`` is not a bool.
     InvalidInputError
         ``fail_on`` is not 'error' or 'warning'; ``target`` names no column or has the
         wrong length; a rule or threshold has an unknown key or a value out of range (the
@@ -927,7 +1008,7 @@ def check(
     if not isinstance(fail_on, str) or fail_on not in SEVERITIES[1:]:
         raise InvalidInputError(f"fail_on must be 'warning' or 'error', got {fail_on!r}")
     options = _check_options(thresholds)
-    profile_options = _profile_options(histogram_bins, 64)
+    profile_options = _profile_options(histogram_bins, 64, exact)
     frame, target_name = _with_target(as_frame(data), target)
     reference_frame = as_frame(reference, argument="reference") if reference is not None else None
     core_rules, python_findings = _rules(rules, frame)

@@ -4,6 +4,7 @@
 #include "assay/common/fingerprint.hpp"
 #include "assay/quality/check.hpp"
 #include "assay/quality/profile.hpp"
+#include "assay/quality/sketch.hpp"
 #include "common.hpp"
 
 namespace assay::bindings {
@@ -42,7 +43,11 @@ void bind_profile_common(py::class_<Profile>& cls) {
       .def_property(
           "values_complete", [](const Profile& p) { return p.values.complete; },
           [](Profile& p, bool complete) { p.values.complete = complete; },
-          "True when `values` lists every distinct value.");
+          "True when `values` lists every distinct value.")
+      .def_property(
+          "values_count_error", [](const Profile& p) { return p.values.count_error; },
+          [](Profile& p, std::int64_t error) { p.values.count_error = error; },
+          "How far below its true count any value's count in `values` may be (0: exact).");
 }
 
 }  // namespace
@@ -102,6 +107,7 @@ void bind_quality(py::module_& m) {
 
   py::class_<quality::TableProfile>(m, "TableProfile")
       .def(py::init<>())
+      .def_readwrite("exact", &quality::TableProfile::exact)
       .def_readwrite("numeric", &quality::TableProfile::numeric)
       .def_readwrite("categorical", &quality::TableProfile::categorical)
       .def_readwrite("column_order", &quality::TableProfile::column_order);
@@ -111,7 +117,8 @@ void bind_quality(py::module_& m) {
       .def_readwrite("histogram_bins", &quality::ProfileOptions::histogram_bins)
       .def_readwrite("tracked_values", &quality::ProfileOptions::tracked_values)
       .def_readwrite("summary_capacity", &quality::ProfileOptions::summary_capacity)
-      .def_readwrite("hll_precision", &quality::ProfileOptions::hll_precision);
+      .def_readwrite("hll_precision", &quality::ProfileOptions::hll_precision)
+      .def_readwrite("exact", &quality::ProfileOptions::exact);
   m.attr("MAX_HISTOGRAM_BINS") = quality::kMaxHistogramBins;
   m.attr("MAX_LEAKAGE_BINS") = quality::kMaxLeakageBins;
   m.def("validate_profile_options", [](const quality::ProfileOptions& o) { quality::validate(o); }, py::arg("options"));
@@ -134,6 +141,51 @@ void bind_quality(py::module_& m) {
         return quality::merge(a, b, options);
       },
       py::arg("a"), py::arg("b"), py::arg("options"));
+
+  py::class_<quality::TableSketch>(m, "TableSketch",
+                                   "The one-pass, mergeable state of a sketch-mode profile (quality/sketch.hpp).")
+      .def_readonly("column_order", &quality::TableSketch::column_order)
+      .def(
+          "to_bytes",
+          [](const quality::TableSketch& s) {
+            std::string bytes;
+            {
+              py::gil_scoped_release release;
+              bytes = quality::to_bytes(s);
+            }
+            return py::bytes(bytes);
+          },
+          "The state as versioned bytes.")
+      .def_static(
+          "from_bytes",
+          [](const py::bytes& data) {
+            const std::string raw = data;
+            py::gil_scoped_release release;
+            return quality::table_sketch_from_bytes(raw);
+          },
+          py::arg("data"), "The state that to_bytes wrote; CorruptedStateError when the bytes are not one.");
+  m.def(
+      "sketch",
+      [](const py::list& columns, const quality::ProfileOptions& options, int n_jobs) {
+        Table table = to_table(columns);
+        py::gil_scoped_release release;
+        return quality::sketch_table(table.view, options, n_jobs);
+      },
+      py::arg("columns"), py::arg("options"), py::arg("n_jobs"));
+  m.def(
+      "merge_sketches",
+      [](const quality::TableSketch& a, const quality::TableSketch& b) {
+        py::gil_scoped_release release;
+        return quality::merge(a, b);
+      },
+      py::arg("a"), py::arg("b"));
+  m.def(
+      "sketch_profile",
+      [](const quality::TableSketch& s, const quality::ProfileOptions& options) {
+        py::gil_scoped_release release;
+        return quality::to_profile(s, options);
+      },
+      py::arg("sketch"), py::arg("options"));
 
   py::native_enum<quality::Severity>(m, "Severity", "enum.Enum")
       .value("info", quality::Severity::info)

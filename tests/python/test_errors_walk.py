@@ -117,8 +117,16 @@ BAD_CALLS: dict[str, list[Callable[[], Any]]] = {
         lambda: slices.find_slices(X, Y.astype(float), alpha="high"),
         lambda: slices.find_slices(X, y_true=Y, y_pred=Y, metric="mystery"),
     ],
-    "quality.profile": [lambda: quality.profile("not a table"), lambda: quality.profile(X, histogram_bins=0)],
-    "quality.check": [lambda: quality.check(X, target="missing"), lambda: quality.check(X, fail_on="sometimes")],
+    "quality.profile": [
+        lambda: quality.profile("not a table"),
+        lambda: quality.profile(X, histogram_bins=0),
+        lambda: quality.profile(X, exact="no"),
+    ],
+    "quality.check": [
+        lambda: quality.check(X, target="missing"),
+        lambda: quality.check(X, fail_on="sometimes"),
+        lambda: quality.check(X, exact=None),
+    ],
     "quality.Profile": [
         lambda: quality.Profile.from_json("{not json"),
         lambda: quality.Profile.from_json(json.dumps({})),

@@ -3,6 +3,7 @@
 #include "assay/common/error.hpp"
 #include "assay/common/fingerprint.hpp"
 #include "assay/common/finite_math.hpp"
+#include "assay/common/frequent_values.hpp"
 #include "assay/common/hash.hpp"
 #include "assay/common/intervals.hpp"
 #include "assay/common/limits.hpp"
@@ -36,3 +37,4 @@
 #include "assay/slices/binning.hpp"
 #include "assay/slices/sliceline.hpp"
 #include "assay/review/conformal.hpp"
+#include "assay/quality/sketch.hpp"

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <map>
 #include <sstream>
 #include <unordered_map>
@@ -18,6 +19,7 @@
 #include "assay/common/intervals.hpp"
 #include "assay/common/parallel.hpp"
 #include "assay/common/sort.hpp"
+#include "assay/quality/sketch.hpp"
 #include "profile_detail.hpp"
 
 namespace assay::quality {
@@ -398,6 +400,7 @@ struct ColumnReport {
 };
 
 constexpr double kUndefined = std::numeric_limits<double>::quiet_NaN();
+constexpr double kInf = std::numeric_limits<double>::infinity();
 
 Measure measured(std::string check, std::string column, double value, std::string note = {}) {
   Measure m;
@@ -451,9 +454,24 @@ void check_constant(const std::string& name, std::int64_t non_missing, std::int6
     }
     return;
   }
-  const double share = share_of(values.entries.front().count, non_missing);
   report.measures.push_back(measured("constant", name, distinct <= 1 ? 1.0 : 0.0));
-  report.measures.push_back(measured("near_constant", name, share));
+  // A sketch's table can be empty: no value then reaches count_error / non_missing of the rows.
+  if (values.entries.empty()) {
+    report.measures.push_back(measured("near_constant", name, kUndefined,
+                                       "a one-pass estimate: no value holds more than " +
+                                           percent(share_of(values.count_error, non_missing)) + " of the rows"));
+    return;
+  }
+  const double share = share_of(values.entries.front().count, non_missing);
+  // A sketch's count is a lower bound: the share is then at least this, at most this plus the bound.
+  const std::string bound = values.count_error == 0
+                                ? ""
+                                : " (at least; a one-pass estimate, at most " +
+                                      percent(std::min(1.0, share + static_cast<double>(values.count_error) /
+                                                                        static_cast<double>(non_missing))) +
+                                      ")";
+  report.measures.push_back(
+      measured("near_constant", name, share, values.count_error == 0 ? "" : "a lower bound" + bound));
   if (distinct <= 1) {
     out.push_back({"constant", name, Severity::warning, 1.0, 1.0, "every non-missing value is the same", {}});
     return;
@@ -464,19 +482,21 @@ void check_constant(const std::string& name, std::int64_t non_missing, std::int6
                    Severity::warning,
                    share,
                    o.near_constant,
-                   percent(share) + " of non-missing values are the most frequent value",
+                   percent(share) + " of non-missing values are the most frequent value" + bound,
                    {}});
   }
 }
 
-// Measures the share of finite values outside each rule's bounds; reports a finding for
-// the rule options.outlier_method names.
-void check_outliers(const ColumnView& column, const NumericProfile& p, const detail::SortedColumn& sorted,
-                    const CheckOptions& o, ColumnReport& column_report) {
+// Measures the share of finite values outside each rule's bounds, from the profile's
+// quartiles and median; reports a finding for the rule options.outlier_method names.
+// count_outside(lo, hi) counts the finite values below lo or above hi; a NaN `mad` means
+// the MAD is not known (the one-pass sketch mode); `note` qualifies estimates.
+template <class CountOutside>
+void check_outliers(const ColumnView& column, const NumericProfile& p, double mad, CountOutside count_outside,
+                    const std::string& note, const CheckOptions& o, ColumnReport& column_report) {
   std::vector<Finding>& out = column_report.findings;
   std::vector<Measure>& measures = column_report.measures;
-  const detail::FiniteValues finite = sorted.finite();
-  const std::size_t nf = finite.size();
+  const std::int64_t nf = p.finite();
   if (nf < 4) {
     for (const char* check : {"outliers_iqr", "outliers_mad"}) {
       measures.push_back(measured(check, column.name, kUndefined, "fewer than 4 finite values"));
@@ -485,9 +505,9 @@ void check_outliers(const ColumnView& column, const NumericProfile& p, const det
   }
   const char* reported = o.outlier_method == OutlierMethod::iqr ? "outliers_iqr" : "outliers_mad";
   auto report = [&](const char* check, double lo, double hi, const std::string& rule) {
-    const std::size_t outside = finite.count_below(lo) + (nf - finite.count_at_most(hi));
+    const std::int64_t outside = count_outside(lo, hi);
     const double share = static_cast<double>(outside) / static_cast<double>(nf);
-    measures.push_back(measured(check, column.name, share));
+    measures.push_back(measured(check, column.name, share, note.empty() ? "" : note.substr(2)));
     if (share < o.outlier_rate || std::strcmp(check, reported) != 0) return;
     Finding f{check,
               column.name,
@@ -495,7 +515,7 @@ void check_outliers(const ColumnView& column, const NumericProfile& p, const det
               share,
               o.outlier_rate,
               percent(share) + " of finite values (" + std::to_string(outside) + ") lie outside [" + format_number(lo) +
-                  ", " + format_number(hi) + "] (" + rule + ")",
+                  ", " + format_number(hi) + "] (" + rule + note + ")",
               {}};
     f.rows = first_rows(column.size(), o.max_examples, [&](std::size_t i) {
       const double x = column.values[i];
@@ -514,8 +534,10 @@ void check_outliers(const ColumnView& column, const NumericProfile& p, const det
   } else {
     measures.push_back(measured("outliers_iqr", column.name, 0.0, "the interquartile range is 0: no fences"));
   }
-  const double mad = detail::mad(finite, median);
-  if (mad > 0) {
+  if (std::isnan(mad)) {
+    measures.push_back(measured("outliers_mad", column.name, kUndefined,
+                                "not in the one-pass sketch mode: the MAD needs the ordered column"));
+  } else if (mad > 0) {
     // robust z = 0.6745 (x - median) / MAD exceeds the cut-off.
     const double reach = o.outlier_mad_z / 0.6745;
     report("outliers_mad", add_scaled_distance(median, -reach, mad * 0.5),
@@ -523,6 +545,23 @@ void check_outliers(const ColumnView& column, const NumericProfile& p, const det
   } else {
     measures.push_back(measured("outliers_mad", column.name, 0.0, "the median absolute deviation is 0: no cut-off"));
   }
+}
+
+void check_infinities(const ColumnView& column, const NumericProfile& p, const CheckOptions& o, ColumnReport& report) {
+  report.measures.push_back(
+      measured("infinite_values", column.name, share_of(p.infinities, p.count), p.count == 0 ? "no rows" : ""));
+  if (p.infinities == 0) return;
+  report.findings.push_back(
+      {"infinite_values", column.name, Severity::warning, static_cast<double>(p.infinities), 1.0,
+       std::to_string(p.infinities) + " infinite values",
+       first_rows(column.size(), o.max_examples, [&](std::size_t i) { return std::isinf(column.values[i]); })});
+}
+
+// An info finding for a check the one-pass sketch mode does not run, with the reason.
+Finding skipped(const std::string& check, const std::string& column, const std::string& reason) {
+  return {"skipped",  column,     Severity::info,
+          kUndefined, kUndefined, check + ": not run in the one-pass sketch mode (exact=False): " + reason,
+          {}};
 }
 
 // Measures the feature's score; reports a finding unless the feature is `excluded`.
@@ -906,14 +945,15 @@ void apply_rule(const TableView& data, const TableProfile& profile, const Column
   }
   const ColumnView& column = data.column(static_cast<std::size_t>(index));
   std::int64_t count = 0, missing = 0, distinct = 0;
+  bool distinct_exact = true;
   if (column.is_numeric()) {
     const auto& p =
         *std::find_if(profile.numeric.begin(), profile.numeric.end(), [&](auto& x) { return x.name == rule.column; });
-    count = p.count, missing = p.missing, distinct = p.distinct;
+    count = p.count, missing = p.missing, distinct = p.distinct, distinct_exact = p.distinct_exact;
   } else {
     const auto& p = *std::find_if(profile.categorical.begin(), profile.categorical.end(),
                                   [&](auto& x) { return x.name == rule.column; });
-    count = p.count, missing = p.missing, distinct = p.distinct;
+    count = p.count, missing = p.missing, distinct = p.distinct, distinct_exact = p.distinct_exact;
   }
   auto violation = [&](const char* check, double value, double threshold, std::string message, auto&& predicate) {
     out.push_back({check, column.name, Severity::error, value, threshold, std::move(message),
@@ -933,7 +973,9 @@ void apply_rule(const TableView& data, const TableProfile& profile, const Column
                 "missing rate " + percent(rate) + " exceeds the allowed " + percent(*rule.max_missing), is_missing);
     }
   }
-  if (rule.unique.has_value() && *rule.unique && distinct < count - missing) {
+  if (rule.unique.has_value() && *rule.unique && !distinct_exact) {
+    out.push_back(skipped("rule_unique", column.name, "the distinct count is an estimate"));
+  } else if (rule.unique.has_value() && *rule.unique && distinct < count - missing) {
     out.push_back({"rule_unique",
                    column.name,
                    Severity::error,
@@ -1068,7 +1110,10 @@ CheckResult check(const TableView& data, const std::string& target_name, const T
     leakage_excluded[static_cast<std::size_t>(j)] = 1;
   }
 
-  // Per column, in parallel: profile, then the checks that read the sorted column.
+  // Per column, in parallel: profile, then the checks that read the sorted column (in the
+  // one-pass sketch mode: the checks a column's sketch answers).
+  const bool sketch = !profile_options.exact;
+  std::atomic<std::size_t> leakage_not_run{0};
   const std::size_t n_columns = data.n_columns();
   std::vector<ColumnReport> reports(n_columns);
   std::vector<NumericProfile> numeric(n_columns);
@@ -1079,26 +1124,49 @@ CheckResult check(const TableView& data, const std::string& target_name, const T
   parallel_for(static_cast<std::ptrdiff_t>(n_columns), threads, [&](std::ptrdiff_t j) {
     const ColumnView& column = data.column(static_cast<std::size_t>(j));
     ColumnReport& report = reports[static_cast<std::size_t>(j)];
-    auto& findings = report.findings;
     const bool is_target = j == target_index;
     const bool test_leakage = target.present && !is_target;
     const bool excluded = leakage_excluded[static_cast<std::size_t>(j)] != 0;
-    if (column.is_numeric()) {
+    if (sketch && test_leakage && !excluded && column.is_numeric()) ++leakage_not_run;
+    if (column.is_numeric() && sketch) {
+      // One pass: the profile from the column's sketch, the outlier share from its quantile summary.
+      NumericProfile& p = numeric[static_cast<std::size_t>(j)] =
+          to_profile(sketch_numeric(column, profile_options), profile_options);
+      check_missing(column, p.count, p.missing, o, report);
+      check_constant(column.name, p.count - p.missing, p.distinct, p.values, o, report);
+      check_infinities(column, p, o, report);
+      if (!is_target) {
+        const QuantileSummary& summary = p.summary;
+        const std::string note = "; a one-pass estimate: the quartiles and the share are within " +
+                                 percent(2.0 * summary.rank_error()) + " of the finite values in rank";
+        check_outliers(
+            column, p, kUndefined,
+            [&](double lo, double hi) {
+              return std::llround(summary.rank(std::nextafter(lo, -kInf)) + summary.total_weight() - summary.rank(hi));
+            },
+            note, o, report);
+      }
+      if (test_leakage) {
+        report.measures.push_back(measured("target_leakage", column.name, kUndefined,
+                                           "not in the one-pass sketch mode: quantile bins need the ordered column"));
+      }
+    } else if (column.is_numeric()) {
       const detail::SortedColumn sorted =
           detail::sort_column(column, sorters[static_cast<std::size_t>(omp_get_thread_num())]);
       NumericProfile& p = numeric[static_cast<std::size_t>(j)] =
           detail::profile_sorted(column, sorted, profile_options);
       check_missing(column, p.count, p.missing, o, report);
       check_constant(column.name, p.count - p.missing, p.distinct, p.values, o, report);
-      report.measures.push_back(
-          measured("infinite_values", column.name, share_of(p.infinities, p.count), p.count == 0 ? "no rows" : ""));
-      if (p.infinities > 0) {
-        findings.push_back(
-            {"infinite_values", column.name, Severity::warning, static_cast<double>(p.infinities), 1.0,
-             std::to_string(p.infinities) + " infinite values",
-             first_rows(column.size(), o.max_examples, [&](std::size_t i) { return std::isinf(column.values[i]); })});
+      check_infinities(column, p, o, report);
+      if (!is_target) {
+        const detail::FiniteValues finite = sorted.finite();
+        check_outliers(
+            column, p, detail::mad(finite, p.quantiles[3]),
+            [&](double lo, double hi) {
+              return static_cast<std::int64_t>(finite.count_below(lo) + (finite.size() - finite.count_at_most(hi)));
+            },
+            "", o, report);
       }
-      if (!is_target) check_outliers(column, p, sorted, o, report);
       if (test_leakage) {
         std::size_t n_bins = 0;
         const auto bins = numeric_bins(column, sorted, o.leakage_bins, n_bins);
@@ -1137,8 +1205,26 @@ CheckResult check(const TableView& data, const std::string& target_name, const T
   }
   // The table's checks, gathered as one more report and appended after the columns'.
   ColumnReport table_report;
-
-  {
+  result.profile.exact = !sketch;
+  if (sketch) {
+    // The fingerprint is a sum over rows: one pass. Grouping equal rows is not.
+    result.fingerprint = fingerprint_table(data, n_jobs);
+    std::size_t outlier_columns = 0;
+    for (std::size_t j = 0; j < n_columns; ++j) {
+      outlier_columns += data.column(j).is_numeric() && static_cast<std::ptrdiff_t>(j) != target_index;
+    }
+    if (outlier_columns > 0) {
+      table_report.findings.push_back(
+          skipped("outliers_mad", "", "the median absolute deviation needs the ordered column"));
+    }
+    if (leakage_not_run > 0) {
+      table_report.findings.push_back(skipped("target_leakage", "",
+                                              "not for the " + std::to_string(leakage_not_run.load()) +
+                                                  " numeric column(s): their quantile bins need the ordered column"));
+    }
+    table_report.findings.push_back(skipped("duplicate_rows", "", "finding equal rows needs every row's hash at once"));
+    table_report.measures.push_back(measured("duplicate_rows", "", kUndefined, "not in the one-pass sketch mode"));
+  } else {
     // The fingerprint's row hashes cover every column, so they also find the duplicate rows.
     const FingerprintedRows rows = fingerprint_rows(data, n_jobs);
     result.fingerprint = rows.fingerprint;
@@ -1150,13 +1236,24 @@ CheckResult check(const TableView& data, const std::string& target_name, const T
   }
   if (target.present) {
     check_target(target_name, target, o, table_report);
-    if (data.n_rows() > 1) {
+    if (sketch) {
+      table_report.findings.push_back(
+          skipped("conflicting_labels", target_name, "grouping equal feature rows needs every row's hash at once"));
+      table_report.measures.push_back(
+          measured("conflicting_labels", target_name, kUndefined, "not in the one-pass sketch mode"));
+    } else if (data.n_rows() > 1) {
       check_conflicts(data, static_cast<std::size_t>(target_index), o, n_jobs, table_report);
     } else {
       table_report.measures.push_back(measured("conflicting_labels", target_name, 0.0, "fewer than two rows"));
     }
   }
-  if (reference != nullptr) check_overlap(data, *reference, target_name, o, n_jobs, table_report);
+  if (reference != nullptr && sketch) {
+    table_report.findings.push_back(
+        skipped("train_test_overlap", "", "matching rows with the reference needs every row's hash at once"));
+    table_report.measures.push_back(measured("train_test_overlap", "", kUndefined, "not in the one-pass sketch mode"));
+  } else if (reference != nullptr) {
+    check_overlap(data, *reference, target_name, o, n_jobs, table_report);
+  }
   for (auto& f : table_report.findings) result.findings.push_back(std::move(f));
   for (auto& m : table_report.measures) result.measures.push_back(std::move(m));
   for (const ColumnRule& rule : rules) apply_rule(data, result.profile, rule, o, result.findings);

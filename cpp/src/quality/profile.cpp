@@ -14,6 +14,7 @@
 #include "assay/common/finite_math.hpp"
 #include "assay/common/parallel.hpp"
 #include "assay/common/sort.hpp"
+#include "assay/quality/sketch.hpp"
 #include "profile_detail.hpp"
 
 namespace assay::quality {
@@ -106,18 +107,23 @@ class TopValues {
   explicit TopValues(std::size_t limit) : limit_(limit) {}
   bool full() const { return heap_.size() >= limit_; }
   void offer(const Value& value, std::int64_t count) {
-    if (limit_ == 0) return;
     if (heap_.size() < limit_) {
       heap_.push({value, count});
-    } else if (better(ValueCount<Value>{value, count}, heap_.top())) {
+    } else if (limit_ > 0 && better(ValueCount<Value>{value, count}, heap_.top())) {
+      largest_left_out_ = std::max(largest_left_out_, heap_.top().count);
       heap_.pop();
       heap_.push({value, count});
+    } else {
+      largest_left_out_ = std::max(largest_left_out_, count);
     }
   }
   // The kept entries, most frequent first; complete when all n_values distinct values fit.
+  // A value not offered counts 1 at most (see profile_sorted), so an incomplete table's
+  // count_error is the largest count left out, and at least 1.
   ValueTable<Value> table(std::int64_t n_values) {
     ValueTable<Value> result;
     result.complete = static_cast<std::size_t>(n_values) <= limit_;
+    result.count_error = result.complete ? 0 : std::max<std::int64_t>(largest_left_out_, 1);
     while (!heap_.empty()) {
       result.entries.push_back(heap_.top());
       heap_.pop();
@@ -134,6 +140,7 @@ class TopValues {
     bool operator()(const ValueCount<Value>& a, const ValueCount<Value>& b) const { return better(a, b); }
   };
   std::size_t limit_;
+  std::int64_t largest_left_out_ = 0;
   std::priority_queue<ValueCount<Value>, std::vector<ValueCount<Value>>, Worse> heap_;
 };
 
@@ -146,6 +153,10 @@ ValueTable<Value> merge_tables(const ValueTable<Value>& a, const ValueTable<Valu
   for (const auto& [value, count] : counts) top.offer(value, count);
   ValueTable<Value> merged = top.table(static_cast<std::int64_t>(counts.size()));
   merged.complete = merged.complete && a.complete && b.complete;
+  // A listed count is low by at most a.count_error + b.count_error; a value left out was
+  // counted at most the largest count left out on top of that.
+  const std::int64_t left_out = merged.entries.size() < counts.size() ? merged.count_error : 0;
+  merged.count_error = merged.complete ? 0 : a.count_error + b.count_error + left_out;
   return merged;
 }
 
@@ -274,6 +285,83 @@ double sorted_mad(const double* sorted, std::size_t n, double median) {
   return mad({&all, 0, n}, median);
 }
 
+Moments sorted_moments(const double* sorted, std::size_t n) {
+  Moments m;
+  m.n = static_cast<std::int64_t>(n);
+  if (n == 0) return m;
+  m.min = sorted[0];
+  m.max = sorted[n - 1];
+  // Moments of x / scale (a power of two): sums cannot overflow and squares of tiny
+  // deviations cannot all underflow; the mean is clamped into [min, max] against the
+  // last rounding.
+  m.scale = moment_scale(std::max(std::abs(m.min), std::abs(m.max)));
+  const double inv = 1.0 / m.scale;
+  const DoubleSum sum = compensated_sum(sorted, n, [inv](double x) { return x * inv; });
+  m.sum = sum.high;
+  m.sum_low = sum.low;
+  const double mean = std::clamp(sum.high / static_cast<double>(n), m.min * inv, m.max * inv);
+  m.m2 = blocked_sum(sorted, n, [inv, mean](double x) { return (x * inv - mean) * (x * inv - mean); });
+  m.mean = std::clamp(mean * m.scale, m.min, m.max);
+  return m;
+}
+
+Moments merge_moments(const Moments& a, const Moments& b) {
+  if (a.n == 0 || b.n == 0) return a.n == 0 ? b : a;
+  Moments m;
+  m.n = a.n + b.n;
+  m.min = std::min(a.min, b.min);
+  m.max = std::max(a.max, b.max);
+  // Chan et al.'s pairwise update of mean and sum of squared deviations, in units of
+  // the larger scale (exact powers of two), so that the difference of the means and
+  // its square stay in range.
+  m.scale = std::max(a.scale, b.scale);
+  const double inv = 1.0 / m.scale;
+  const double ra = a.scale * inv, rb = b.scale * inv;
+  const double n = static_cast<double>(m.n);
+  // The sums add as double-doubles, so that a mean that cancels across the two parts
+  // (3.4e38 in one, -3.4e38 + 1 in the other) keeps its low part.
+  double high = a.sum * ra, compensation = a.sum_low * ra + b.sum_low * rb;
+  compensated_add(high, compensation, b.sum * rb);
+  const DoubleSum sum = normalise(high, compensation);
+  m.sum = sum.high;
+  m.sum_low = sum.low;
+  const double mean = std::clamp(sum.high / n, m.min * inv, m.max * inv);
+  m.mean = std::clamp(mean * m.scale, m.min, m.max);
+  const double delta = b.mean * inv - a.mean * inv;
+  m.m2 = a.m2 * ra * ra + b.m2 * rb * rb + delta * delta * static_cast<double>(a.n) * static_cast<double>(b.n) / n;
+  return m;
+}
+
+Moments moments_of(const NumericProfile& p) {
+  return {p.finite(), p.min, p.max, p.mean, p.m2, p.scale, p.sum, p.sum_low};
+}
+
+void set_moments(NumericProfile& p, const Moments& m) {
+  p.min = m.min;
+  p.max = m.max;
+  p.mean = m.mean;
+  p.m2 = m.m2;
+  p.scale = m.scale;
+  p.sum = m.sum;
+  p.sum_low = m.sum_low;
+}
+
+void fill_histogram_from_summary(NumericProfile& p, int bins) {
+  p.histogram_edges.clear();
+  p.histogram_counts.clear();
+  if (p.finite() == 0 || bins <= 0) return;
+  fill_edges(p.histogram_edges, p.min, p.max, bins);
+  const double total = p.summary.total_weight();
+  std::int64_t previous = 0;
+  for (int k = 1; k <= bins; ++k) {
+    const std::int64_t below = k == bins
+                                   ? static_cast<std::int64_t>(total)
+                                   : std::llround(p.summary.rank(std::nextafter(p.histogram_edges[k], -INFINITY)));
+    p.histogram_counts.push_back(std::max<std::int64_t>(0, below - previous));
+    previous = std::max(previous, below);
+  }
+}
+
 SortedColumn sort_column(const ColumnView& column, NonMissingSorter& sorter) {
   SortedColumn result;
   result.values = sorter.sort(column.values);
@@ -298,6 +386,8 @@ NumericProfile profile_sorted(const ColumnView& column, const SortedColumn& sort
   if (nf == 0) {
     p.min = p.max = p.mean = kNaN;
     p.m2 = 0.0;
+  } else if (!v.by_runs) {
+    set_moments(p, sorted_moments(v.values.data() + sorted.finite_begin, nf));
   } else {
     p.min = finite[0];
     p.max = finite[nf - 1];
@@ -307,14 +397,12 @@ NumericProfile profile_sorted(const ColumnView& column, const SortedColumn& sort
     p.scale = moment_scale(std::max(std::abs(p.min), std::abs(p.max)));
     const double inv = 1.0 / p.scale;
     const double lo = p.min * inv, hi = p.max * inv;
-    const double* values = v.values.data() + sorted.finite_begin;
-    const DoubleSum sum = v.by_runs ? run_sum(v, [inv](double x) { return x * inv; })
-                                    : compensated_sum(values, nf, [inv](double x) { return x * inv; });
+    const DoubleSum sum = run_sum(v, [inv](double x) { return x * inv; });
     p.sum = sum.high;
     p.sum_low = sum.low;
     const double mean = std::clamp(sum.high / static_cast<double>(nf), lo, hi);
     auto square = [inv, mean](double x) { return (x * inv - mean) * (x * inv - mean); };
-    p.m2 = v.by_runs ? run_sum(v, square).high : blocked_sum(values, nf, square);
+    p.m2 = run_sum(v, square).high;
     p.mean = std::clamp(mean * p.scale, p.min, p.max);
   }
 
@@ -400,6 +488,9 @@ void validate_shared(const Profile& p) {
   }
   const std::int64_t present = p.count - p.missing;
   if (p.distinct < 0 || p.distinct > present) corrupted(p.name, "distinct must be in [0, count - missing]");
+  if (p.values.count_error < 0 || p.values.count_error > present || (p.values.complete && p.values.count_error != 0)) {
+    corrupted(p.name, "count_error must be in [0, count - missing], and 0 for a complete value table");
+  }
   std::int64_t total = 0;
   for (const auto& e : p.values.entries) {
     if (e.count <= 0 || e.count > present - total) {
@@ -505,6 +596,7 @@ void validate(const TableProfile& profile) {
 NumericProfile profile_numeric(const ColumnView& column, const ProfileOptions& options) {
   validate(options);
   if (!column.is_numeric()) throw InvalidType("column '" + column.name + "' is not numeric");
+  if (!options.exact) return to_profile(sketch_numeric(column, options), options);
   NonMissingSorter sorter;
   return detail::profile_sorted(column, detail::sort_column(column, sorter), options);
 }
@@ -513,6 +605,7 @@ CategoricalProfile profile_categorical(const ColumnView& column, const ProfileOp
   validate(options);
   if (column.is_numeric()) throw InvalidType("column '" + column.name + "' is not categorical");
   validate_codes(column);
+  if (!options.exact) return to_profile(sketch_categorical(column, options), options);
   return detail::profile_valid_codes(column, options);
 }
 
@@ -547,6 +640,7 @@ CategoricalProfile detail::profile_valid_codes(const ColumnView& column, const P
 
 TableProfile profile_table(const TableView& table, const ProfileOptions& options, int n_jobs) {
   validate(options);
+  if (!options.exact) return to_profile(sketch_table(table, options, n_jobs), options);
   TableProfile result;
   std::vector<std::size_t> numeric, categorical;
   for (std::size_t j = 0; j < table.n_columns(); ++j) {
@@ -623,37 +717,7 @@ NumericProfile merge(const NumericProfile& a, const NumericProfile& b, const Pro
   m.zeros = a.zeros + b.zeros;
   m.negatives = a.negatives + b.negatives;
   const std::int64_t na = a.finite(), nb = b.finite();
-  if (na == 0 || nb == 0) {
-    const NumericProfile& only = na == 0 ? b : a;
-    m.min = only.min;
-    m.max = only.max;
-    m.mean = only.mean;
-    m.m2 = only.m2;
-    m.scale = only.scale;
-    m.sum = only.sum;
-    m.sum_low = only.sum_low;
-  } else {
-    m.min = std::min(a.min, b.min);
-    m.max = std::max(a.max, b.max);
-    // Chan et al.'s pairwise update of mean and sum of squared deviations, in units of
-    // the larger scale (exact powers of two), so that the difference of the means and
-    // its square stay in range.
-    m.scale = std::max(a.scale, b.scale);
-    const double inv = 1.0 / m.scale;
-    const double ra = a.scale * inv, rb = b.scale * inv;
-    const double n = static_cast<double>(na + nb);
-    // The sums add as double-doubles, so that a mean that cancels across the two parts
-    // (3.4e38 in one, -3.4e38 + 1 in the other) keeps its low part.
-    double high = a.sum * ra, compensation = a.sum_low * ra + b.sum_low * rb;
-    compensated_add(high, compensation, b.sum * rb);
-    const DoubleSum sum = normalise(high, compensation);
-    m.sum = sum.high;
-    m.sum_low = sum.low;
-    const double mean = std::clamp(sum.high / n, m.min * inv, m.max * inv);
-    m.mean = std::clamp(mean * m.scale, m.min, m.max);
-    const double delta = b.mean * inv - a.mean * inv;
-    m.m2 = a.m2 * ra * ra + b.m2 * rb * rb + delta * delta * static_cast<double>(na) * static_cast<double>(nb) / n;
-  }
+  detail::set_moments(m, detail::merge_moments(detail::moments_of(a), detail::moments_of(b)));
   m.summary = a.summary.merged(b.summary);
   m.quantiles_exact = m.summary.rank_error() == 0.0;
   m.quantiles.clear();
@@ -671,17 +735,8 @@ NumericProfile merge(const NumericProfile& a, const NumericProfile& b, const Pro
     m.histogram_exact = only.histogram_exact;
   } else {
     // Different edges: re-bin over the merged range from the quantile summary.
-    const int bins = static_cast<int>(std::max(a.histogram_counts.size(), b.histogram_counts.size()));
-    fill_edges(m.histogram_edges, m.min, m.max, bins);
-    const double total = m.summary.total_weight();
-    std::int64_t previous = 0;
-    for (int k = 1; k <= bins; ++k) {
-      const std::int64_t below = k == bins
-                                     ? static_cast<std::int64_t>(total)
-                                     : std::llround(m.summary.rank(std::nextafter(m.histogram_edges[k], -INFINITY)));
-      m.histogram_counts.push_back(std::max<std::int64_t>(0, below - previous));
-      previous = std::max(previous, below);
-    }
+    detail::fill_histogram_from_summary(
+        m, static_cast<int>(std::max(a.histogram_counts.size(), b.histogram_counts.size())));
     m.histogram_exact = false;
   }
   return m;
@@ -715,6 +770,7 @@ TableProfile merge(const TableProfile& a, const TableProfile& b, const ProfileOp
     throw InvalidArgument("cannot merge profiles of different columns");
   }
   TableProfile m;
+  m.exact = a.exact && b.exact;
   m.column_order = a.column_order;
   for (const auto& pa : a.numeric) {
     auto it = std::find_if(b.numeric.begin(), b.numeric.end(), [&](const auto& pb) { return pb.name == pa.name; });

@@ -6,6 +6,7 @@
 
 #include "assay/common/sort.hpp"
 #include "assay/quality/profile.hpp"
+#include "assay/quality/sketch.hpp"
 
 namespace assay::quality::detail {
 
@@ -35,6 +36,16 @@ void check_histogram_budget(const ProfileOptions& options, std::size_t numeric_c
 
 SortedColumn sort_column(const ColumnView& column, NonMissingSorter& sorter);
 NumericProfile profile_sorted(const ColumnView& column, const SortedColumn& sorted, const ProfileOptions& options);
+
+// The moments of n ascending finite values, and of the union of two sets of values.
+Moments sorted_moments(const double* sorted, std::size_t n);
+Moments merge_moments(const Moments& a, const Moments& b);
+Moments moments_of(const NumericProfile& p);
+void set_moments(NumericProfile& p, const Moments& m);
+
+// An equal-width histogram over [p.min, p.max] read from p.summary (p's counts, extremes
+// and summary set).
+void fill_histogram_from_summary(NumericProfile& p, int bins);
 
 // profile_categorical without validating the codes again: for the columns of a TableView,
 // which checked them when it was made.

@@ -44,6 +44,7 @@ class _Profile(_Pybind11Object):
     distinct_exact: bool
     distinct_sketch: HyperLogLog
     values_complete: bool
+    values_count_error: int
 
 class NumericProfile(_Profile):
     def __init__(self) -> None: ...
@@ -75,6 +76,7 @@ class CategoricalProfile(_Profile):
 
 class TableProfile(_Pybind11Object):
     def __init__(self) -> None: ...
+    exact: bool
     numeric: list[NumericProfile]
     categorical: list[CategoricalProfile]
     column_order: list[str]
@@ -85,11 +87,23 @@ class ProfileOptions(_Pybind11Object):
     tracked_values: int
     summary_capacity: int
     hll_precision: int
+    exact: bool
 
 def validate_profile_options(options: ProfileOptions) -> None: ...
 def validate_profile(profile: TableProfile) -> None: ...
 def profile(columns: Sequence[_ColumnSpec], options: ProfileOptions, n_jobs: int) -> TableProfile: ...
 def merge_profiles(a: TableProfile, b: TableProfile, options: ProfileOptions) -> TableProfile: ...
+
+class TableSketch(_NotConstructible):
+    @property
+    def column_order(self) -> list[str]: ...
+    def to_bytes(self) -> bytes: ...
+    @staticmethod
+    def from_bytes(data: bytes) -> TableSketch: ...
+
+def sketch(columns: Sequence[_ColumnSpec], options: ProfileOptions, n_jobs: int) -> TableSketch: ...
+def merge_sketches(a: TableSketch, b: TableSketch) -> TableSketch: ...
+def sketch_profile(sketch: TableSketch, options: ProfileOptions) -> TableProfile: ...
 
 class Severity(_NativeEnum, enum.Enum):
     info = 0

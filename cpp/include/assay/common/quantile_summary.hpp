@@ -31,6 +31,9 @@ class QuantileSummary {
                                      std::size_t capacity = kDefaultCapacity);
 
   QuantileSummary merged(const QuantileSummary& other) const;
+  // The same points compacted to at most `capacity` (rank_error grows by 1 / capacity when
+  // points are dropped).
+  QuantileSummary compacted(std::size_t capacity) const;
   // The p-quantile (p in [0, 1]) with linear interpolation between points, matching
   // numpy's 'linear' method when the summary is exact. NaN when empty.
   double quantile(double p) const;
@@ -49,6 +52,25 @@ class QuantileSummary {
   std::vector<double> weights_;
   double rank_error_ = 0.0;
   std::size_t capacity_ = kDefaultCapacity;
+};
+
+// Builds a QuantileSummary in one pass from blocks of values arriving in any order: each
+// block's summary enters a binary counter of summaries, where two summaries of the same
+// level merge into one of the next level, and summary() merges the levels, lowest first.
+// A value passes through at most log2(blocks) + 1 compactions, so the rank error is at
+// most (log2(blocks) + 2) / capacity (the summary's rank_error() states the bound reached);
+// memory is O(capacity log(blocks)). The same blocks in the same order give the same summary.
+class QuantileStream {
+ public:
+  explicit QuantileStream(std::size_t capacity = QuantileSummary::kDefaultCapacity);
+  // Adds a block of ascending, NaN-free values.
+  void add_sorted(std::span<const double> sorted);
+  // The summary of every value added so far (empty when none), with capacity `capacity`.
+  QuantileSummary summary(std::size_t capacity) const;
+
+ private:
+  std::size_t capacity_;
+  std::vector<QuantileSummary> levels_;  // levels_[i] summarises 2^i blocks, or is empty
 };
 
 template <class ValueAt>

@@ -33,6 +33,9 @@ struct ProfileOptions {
   std::size_t tracked_values = 64;
   std::size_t summary_capacity = QuantileSummary::kDefaultCapacity;
   int hll_precision = HyperLogLog::kDefaultPrecision;
+  // false: the one-pass sketch mode of quality/sketch.hpp (nothing is ordered; quantiles,
+  // distinct counts, histograms and value tables are estimates with stated bounds).
+  bool exact = true;
 };
 
 template <class Value>
@@ -43,10 +46,15 @@ struct ValueCount {
 
 // Value tables: the most frequent values by descending count (ties by value).
 // `complete` means the table lists every distinct value, so counts of a merge are exact.
+// `count_error` bounds every count from below: for every value v, listed or not (an unlisted
+// value counting 0), table count(v) <= true count(v) <= table count(v) + count_error. It is 0
+// for a complete table, the smallest listed count for a truncated exact one, and carries the
+// Misra-Gries bound in the sketch mode (see common/frequent_values.hpp).
 template <class Value>
 struct ValueTable {
   std::vector<ValueCount<Value>> entries;
   bool complete = true;
+  std::int64_t count_error = 0;
 };
 
 struct NumericProfile {
@@ -92,6 +100,9 @@ struct CategoricalProfile {
 };
 
 struct TableProfile {
+  // true when made by the exact profile, false when made in the one-pass sketch mode or
+  // merged from a profile that was.
+  bool exact = true;
   std::vector<NumericProfile> numeric;
   std::vector<CategoricalProfile> categorical;
   std::vector<std::string> column_order;  // every column name as in the table
