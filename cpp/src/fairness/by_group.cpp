@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <limits>
 #include <map>
+#include <utility>
 
 #include "assay/common/error.hpp"
 #include "assay/fairness/groups.hpp"
@@ -113,6 +114,8 @@ MetricByGroup classification(ClassificationMetric metric, std::span<const std::i
   const ConfusionStats stats = accumulate_confusion(index.row_group, index.n_groups, y_true, y_pred, n_classes,
                                                     options.sample_weight, options.n_jobs);
   MetricByGroup result = describe_groups(index, levels);
+  // Every row is in a group (missing groups are refused), so the groups summed into one
+  // are the overall statistics.
   const std::vector<std::int32_t> all_to_one(static_cast<std::size_t>(index.n_groups), 0);
   finish(result, classification_metric(stats, metric, options.positive_class, options.convention),
          classification_metric(sum_groups(stats, all_to_one, 1), metric, options.positive_class, options.convention),
@@ -126,7 +129,7 @@ MetricByGroup regression(RegressionMetric metric, std::span<const double> y_true
   const RegressionStats stats =
       accumulate_regression(index.row_group, index.n_groups, y_true, y_pred, options.sample_weight, options.n_jobs);
   MetricByGroup result = describe_groups(index, levels);
-  const std::vector<std::int32_t> all_to_one(static_cast<std::size_t>(index.n_groups), 0);
+  const std::vector<std::int32_t> all_to_one(static_cast<std::size_t>(index.n_groups), 0);  // as above
   finish(result, regression_metric(stats, metric, options.convention),
          regression_metric(sum_groups(stats, all_to_one, 1), metric, options.convention), options.convention);
   return result;
