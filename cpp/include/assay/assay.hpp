@@ -14,6 +14,7 @@
 #include "assay/common/rng.hpp"
 #include "assay/common/sort.hpp"
 #include "assay/common/table.hpp"
+#include "assay/drift/histogram.hpp"
 #include "assay/drift/multivariate.hpp"
 #include "assay/drift/report.hpp"
 #include "assay/drift/simple.hpp"
