@@ -324,7 +324,7 @@ def test_report_bad_input(tables):
     with pytest.raises(ValueError, match="reference has no rows"):
         drift.report(reference.iloc[:0], current)
     with pytest.raises(ValueError, match="unknown test"):
-        drift.report(reference, current, tests={"stable": "t_test"})
+        drift.report(reference, current, tests={"stable": "welch_t"})
     with pytest.raises(ValueError, match="not checked"):
         drift.report(reference, current, columns=["stable"], tests={"city": "psi"})
     with pytest.raises(ValueError, match="neither checked columns nor test keys"):
