@@ -88,6 +88,15 @@ CASES = [
 ]
 # Permutation p-values: Monte Carlo estimates with this many permutations on each side.
 PERMUTATIONS = {"TVD": 1000, "empirical_mmd": 100}
+# Evidently compares TVDs as floats computed with the categories in set order, so a
+# permutation whose distance ties the observed one counts or not by rounding; assay
+# compares the exact integer distances and counts every tie (higher p on tied data).
+TIE_ALLOWANCE = {"TVD": 0.05}
+# Cases where Evidently's function, called directly, differs by decision: {case id: why}.
+DIFFERENCES = {
+    "z-2": "Evidently's z function counts a missing value as 'not the first category' when "
+    "called directly (its reports drop missing values first, as assay always does)",
+}
 
 
 def _ids() -> list[str]:
@@ -122,9 +131,18 @@ def test_stattest_case_agrees_with_evidently(evidently_scores, case):
     theirs = evidently_scores[case]
     assert "error" not in theirs, theirs
     ours = drift.compare(_assay_sample(ref, kind), _assay_sample(cur, kind), test=name, threshold=threshold)
+    if _ids()[case] in DIFFERENCES:  # assay's documented behaviour: missing values dropped
+        assert ours.missing_reference + ours.missing_current > 0
+        assert (
+            ours.score
+            == drift.compare(
+                *(_assay_sample([v for v in s if v is not None], kind) for s in (ref, cur)), test=name
+            ).score
+        )
+        return
     if name in PERMUTATIONS:
         p = min(max(theirs["score"], ours.score, 0.01), 0.99)
-        tolerance = 4 * math.sqrt(2 * p * (1 - p) / PERMUTATIONS[name])
+        tolerance = 4 * math.sqrt(2 * p * (1 - p) / PERMUTATIONS[name]) + TIE_ALLOWANCE.get(name, 0.0)
         assert abs(ours.score - theirs["score"]) <= tolerance, (ours.score, theirs["score"])
     else:
         np.testing.assert_allclose(ours.score, theirs["score"], rtol=1e-9, atol=1e-12)

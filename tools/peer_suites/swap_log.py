@@ -23,12 +23,19 @@ class Unsupported(Exception):
     """An option or input assay does not offer; the test is counted as unsupported."""
 
 
-# Per-test record: did an adapter run, and what was unsupported.
-_STATE: dict[str, Any] = {"called": False, "unsupported": None}
+# Per-test record: did an adapter run, what was unsupported, what differs by decision.
+_STATE: dict[str, Any] = {"called": False, "unsupported": None, "differs": None}
 
 
 def unsupported(reason: str) -> None:
     _STATE["unsupported"] = _STATE["unsupported"] or reason
+    raise Unsupported(reason)
+
+
+def differs(reason: str) -> None:
+    """Input on which assay differs from the peer by a documented decision (e.g. it
+    raises on an empty sample where scipy returns NaN); the test is counted apart."""
+    _STATE["differs"] = _STATE["differs"] or reason
     raise Unsupported(reason)
 
 
@@ -58,6 +65,7 @@ def recorded(function: Callable[..., Any]) -> Callable[..., Any]:
 def pytest_runtest_setup(item: pytest.Item) -> None:
     _STATE["called"] = False
     _STATE["unsupported"] = None
+    _STATE["differs"] = None
 
 
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> None:
@@ -65,12 +73,13 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> None:
         return
     if call.excinfo is not None and call.excinfo.errisinstance(Unsupported):
         _STATE["unsupported"] = _STATE["unsupported"] or str(call.excinfo.value)
-    difference = next((why for piece, why in DIFFERENCES.items() if piece in item.nodeid), None)
-    if _STATE["unsupported"]:
-        outcome = "unsupported"
-    elif difference and call.excinfo is not None:
+    listed = next((why for piece, why in DIFFERENCES.items() if piece in item.nodeid), None)
+    difference = _STATE["differs"] or (listed if call.excinfo is not None else None)
+    if difference:
         outcome = "differs"
         _STATE["unsupported"] = difference
+    elif _STATE["unsupported"]:
+        outcome = "unsupported"
     elif not _STATE["called"]:
         outcome = "n/a"
     else:

@@ -199,7 +199,7 @@ def ks_2samp(data1: ArrayLike, data2: ArrayLike, alternative: str = "two-sided",
     >>> result.statistic_location, result.statistic_sign
     (5.0, 1)
     >>> round(drift.ks_2samp([1.0, 2.0, 3.0, 4.0, 5.0], [3.0, 4.0, 5.0, 6.0, 7.0, 8.0], "greater").pvalue, 4)
-    0.1786
+    0.1797
     """
     x, y = as_sample(data1, "data1"), as_sample(data2, "data2")
     *values, location, sign = _core_drift.ks_2samp(x, y, _method(method), _alternative(alternative))
@@ -467,8 +467,9 @@ def _goodness_of_fit(f_obs: Any, f_exp: Any, ddof: Any, lambda_: Any) -> TestRes
     observed = as_counts(f_obs, "f_obs", 1)
     if f_exp is None:
         expected = np.ones_like(observed)
-    elif np.ndim(f_exp) == 0:
-        expected = np.full_like(observed, real_arg(f_exp, "f_exp"))
+    elif np.ndim(f_exp) == 0:  # a number, or a 0-d array
+        number = f_exp.item() if isinstance(f_exp, np.ndarray) else f_exp
+        expected = np.full_like(observed, real_arg(number, "f_exp"))
     else:
         expected = as_counts(f_exp, "f_exp", 1)
     if observed.shape != expected.shape:
