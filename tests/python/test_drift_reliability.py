@@ -227,7 +227,7 @@ def test_fisher_exact_invalid_tables(table, words):
         ([[1, 3], [2, math.inf]], r"observed\[1, 1\] is infinite"),
         ([[1e308, 1e308], [1e308, 1e308]], "overflows"),
         ([[0, 3], [0, 1]], "zero expected"),
-        ([1, 2, 3], "2-D"),
+        (np.ones((2, 2, 2)), "2-D"),
         ([[]], "non-empty"),
     ],
 )

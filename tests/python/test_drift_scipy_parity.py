@@ -93,6 +93,9 @@ def test_power_divergence_and_chi2_contingency_match_scipy(lambda_):
         ours = drift.power_divergence(observed, expected, ddof, lambda_=lambda_)
         assert_close(ours.statistic, ref.statistic, rtol=1e-12)
         assert_close(ours.pvalue, ref.pvalue)
+    one_row = drift.chi2_contingency([3, 5, 7], lambda_=lambda_)
+    assert (one_row.statistic, one_row.pvalue, one_row.dof) == (0.0, 1.0, 0.0)
+    np.testing.assert_array_equal(one_row.expected_freq, [3.0, 5.0, 7.0])
     table = np.array([[12, 30, 7], [25, 11, 9]])
     for correction in (True, False):
         statistic, pvalue, dof, expected_freq = drift.chi2_contingency(table, correction, lambda_)

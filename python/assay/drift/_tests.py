@@ -397,7 +397,7 @@ def chi2_contingency(
     Parameters
     ----------
     observed : ArrayLike
-        A non-empty 2-D table of counts.
+        A non-empty 2-D table of counts (a 1-D one is one row: statistic 0, p = 1).
     correction : bool, default True
         Apply Yates' continuity correction when there is one degree of freedom.
     lambda_ : str or float, optional
@@ -417,7 +417,7 @@ def chi2_contingency(
     InvalidTypeError
         ``observed`` is not an array of real numbers, or ``correction`` is not a bool.
     InvalidInputError
-        ``observed`` is not a non-empty 2-D table, holds a negative or non-finite count, or
+        ``observed`` is not a non-empty 1-D or 2-D table, holds a negative or non-finite count, or
         has an empty row or column (a zero expected frequency; the message names it), or
         ``lambda_`` is unknown.
 
@@ -433,9 +433,12 @@ def chi2_contingency(
     >>> expected.tolist()
     [[12.0, 18.0], [28.0, 42.0]]
     """
-    table = as_counts(observed, "observed", 2)
+    if np.ndim(observed) == 1:  # one row (scipy accepts it): no degrees of freedom
+        table = as_counts(observed, "observed", 1).reshape(1, -1)
+    else:
+        table = as_counts(observed, "observed", 2)
     values, expected = _core_drift.chi2_contingency(table, flag_arg(correction, "correction"), _lambda(lambda_))
-    return Chi2ContingencyResult(**_fields(values), expected_freq=expected)
+    return Chi2ContingencyResult(**_fields(values), expected_freq=expected.reshape(np.shape(observed)))
 
 
 # Cressie & Read's exponents under scipy.stats.power_divergence's names.
