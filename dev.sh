@@ -113,10 +113,11 @@ side_venv() {  # $1 = directory, then pip requirements
 }
 
 # Evidently 0.7.23 (the newest) does not import with pandas 3; the drift oracle tests and
-# the drift benchmark run it in this environment through a subprocess.
+# the drift benchmark run it in this environment through a subprocess (with jinja2 and
+# pytest, tools/peer_suites/scipy_evidently.py runs its own tests against assay there).
 EVIDENTLY_VENV="$ROOT/.venv-evidently"
 evidently_env() {
-  side_venv "$EVIDENTLY_VENV" "evidently==0.7.23" "pandas<3" "pyarrow"
+  side_venv "$EVIDENTLY_VENV" "evidently==0.7.23" "pandas<3" "pyarrow" "jinja2" "pytest"
   export ASSAY_EVIDENTLY_PYTHON="$EVIDENTLY_VENV/bin/python"
 }
 

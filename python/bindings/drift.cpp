@@ -47,9 +47,14 @@ void bind_drift(py::module_& m) {
       .value("exact", drift::PMethod::exact)
       .value("asymptotic", drift::PMethod::asymptotic)
       .finalize();
+  py::native_enum<drift::Alternative>(m, "Alternative", "enum.Enum", "The alternative hypothesis of a test.")
+      .value("two_sided", drift::Alternative::two_sided)
+      .value("less", drift::Alternative::less)
+      .value("greater", drift::Alternative::greater)
+      .finalize();
   // The column tests, named by the core's keys (Evidently's).
   py::native_enum<drift::Test> tests(m, "Test", "enum.Enum", "A column-drift test.");
-  for (int t = 0; t <= static_cast<int>(drift::Test::es); ++t) {
+  for (int t = 0; t <= static_cast<int>(drift::kLastTest); ++t) {
     tests.value(drift::test_name(static_cast<drift::Test>(t)), static_cast<drift::Test>(t));
   }
   tests.finalize();
@@ -92,18 +97,21 @@ void bind_drift(py::module_& m) {
 
   m.def(
       "ks_2samp",
-      [](const Array& x, const Array& y, drift::PMethod how) {
-        return as_tuple(on_sorted(
-            x, y, [&](const auto& a, const auto& b) { return drift::ks_2samp(a, b, how); }, "data1", "data2"));
+      [](const Array& x, const Array& y, drift::PMethod how, drift::Alternative alternative) {
+        const drift::KsResult r = on_sorted(
+            x, y, [&](const auto& a, const auto& b) { return drift::ks_2samp(a, b, how, alternative); }, "data1",
+            "data2");
+        return py::make_tuple(r.statistic, r.pvalue, r.method, r.dof, r.location, r.sign);
       },
-      py::arg("x"), py::arg("y"), py::arg("method"));
+      py::arg("x"), py::arg("y"), py::arg("method"), py::arg("alternative"));
   m.def(
       "mannwhitneyu",
-      [](const Array& x, const Array& y, drift::PMethod how) {
-        return as_tuple(
-            on_sorted(x, y, [&](const auto& a, const auto& b) { return drift::mann_whitney_u(a, b, how); }));
+      [](const Array& x, const Array& y, drift::PMethod how, drift::Alternative alternative, bool continuity) {
+        return as_tuple(on_sorted(x, y, [&](const auto& a, const auto& b) {
+          return drift::mann_whitney_u(a, b, how, alternative, continuity);
+        }));
       },
-      py::arg("x"), py::arg("y"), py::arg("method"));
+      py::arg("x"), py::arg("y"), py::arg("method"), py::arg("alternative"), py::arg("use_continuity"));
   m.def(
       "cramervonmises_2samp",
       [](const Array& x, const Array& y, drift::PMethod how) {
@@ -120,8 +128,8 @@ void bind_drift(py::module_& m) {
       py::arg("x"), py::arg("y"));
   m.def(
       "anderson_ksamp",
-      [](const std::vector<Array>& samples) {
-        drift::TestResult result;
+      [](const std::vector<Array>& samples, bool midrank) {
+        drift::AndersonResult result;
         {
           py::gil_scoped_release release;
           std::vector<drift::SortedSample> sorted;
@@ -129,11 +137,11 @@ void bind_drift(py::module_& m) {
           for (std::size_t i = 0; i < samples.size(); ++i)
             sorted.push_back(drift::SortedSample::sort(span_of(samples[i]), "samples[" + std::to_string(i) + "]"));
           result = drift::anderson_ksamp(
-              std::vector<std::reference_wrapper<const drift::SortedSample>>(sorted.begin(), sorted.end()));
+              std::vector<std::reference_wrapper<const drift::SortedSample>>(sorted.begin(), sorted.end()), midrank);
         }
-        return as_tuple(result);
+        return py::make_tuple(as_tuple(result), to_numpy(std::move(result.critical_values)));
       },
-      py::arg("samples"));
+      py::arg("samples"), py::arg("midrank"));
   m.def(
       "cdf_distance",
       [](const Array& x, const Array& y, const std::optional<Array>& wx, const std::optional<Array>& wy, int p) {
@@ -148,26 +156,26 @@ void bind_drift(py::module_& m) {
       py::arg("x"), py::arg("y"), py::arg("x_weights"), py::arg("y_weights"), py::arg("p"));
   m.def(
       "chi2_contingency",
-      [](const Array& observed, bool correction, bool log_likelihood) {
+      [](const Array& observed, bool correction, double lambda) {
         if (observed.ndim() != 2) throw InvalidArgument("observed must be a 2-D table of counts");
-        return as_tuple(drift::chi2_contingency(span_of(observed), static_cast<std::size_t>(observed.shape(0)),
-                                                static_cast<std::size_t>(observed.shape(1)), correction,
-                                                log_likelihood));
+        auto r = drift::chi2_contingency(span_of(observed), static_cast<std::size_t>(observed.shape(0)),
+                                         static_cast<std::size_t>(observed.shape(1)), correction, lambda);
+        return py::make_tuple(as_tuple(r), to_numpy(std::move(r.expected), {observed.shape(0), observed.shape(1)}));
       },
-      py::arg("observed"), py::arg("correction"), py::arg("log_likelihood"));
+      py::arg("observed"), py::arg("correction"), py::arg("lambda_"));
   m.def(
       "chisquare",
-      [](const Array& reference_counts, const Array& current_counts, bool log_likelihood) {
+      [](const Array& reference_counts, const Array& current_counts, double lambda, double ddof) {
         return as_tuple(
-            drift::chisquare_goodness_of_fit(span_of(reference_counts), span_of(current_counts), log_likelihood));
+            drift::chisquare_goodness_of_fit(span_of(reference_counts), span_of(current_counts), lambda, ddof));
       },
-      py::arg("reference_counts"), py::arg("current_counts"), py::arg("log_likelihood"));
+      py::arg("reference_counts"), py::arg("current_counts"), py::arg("lambda_"), py::arg("ddof"));
   m.def(
       "fisher_exact",
-      [](std::int64_t a, std::int64_t b, std::int64_t c, std::int64_t d) {
-        return as_tuple(drift::fisher_exact(a, b, c, d));
+      [](std::int64_t a, std::int64_t b, std::int64_t c, std::int64_t d, drift::Alternative alternative) {
+        return as_tuple(drift::fisher_exact(a, b, c, d, alternative));
       },
-      py::arg("a"), py::arg("b"), py::arg("c"), py::arg("d"));
+      py::arg("a"), py::arg("b"), py::arg("c"), py::arg("d"), py::arg("alternative"));
   m.def(
       "two_proportion_z",
       [](double k1, double n1, double k2, double n2) { return as_tuple(drift::two_proportion_z(k1, n1, k2, n2)); },
@@ -186,11 +194,21 @@ void bind_drift(py::module_& m) {
       [](const Array& p, const Array& q) { return drift::population_stability_index(span_of(p), span_of(q), true); },
       py::arg("p"), py::arg("q"));
   m.def(
-      "kl_divergence", [](const Array& p, const Array& q) { return drift::kl_divergence(span_of(p), span_of(q)); },
-      py::arg("p"), py::arg("q"));
+      "kl_divergence",
+      [](const Array& p, const Array& q, std::optional<double> base) {
+        return drift::kl_divergence(span_of(p), span_of(q), base);
+      },
+      py::arg("p"), py::arg("q"), py::arg("base"));
   m.def(
-      "jensenshannon", [](const Array& p, const Array& q) { return drift::jensen_shannon(span_of(p), span_of(q)); },
-      py::arg("p"), py::arg("q"));
+      "shannon_entropy",
+      [](const Array& p, std::optional<double> base) { return drift::shannon_entropy(span_of(p), base); }, py::arg("p"),
+      py::arg("base"));
+  m.def(
+      "jensenshannon",
+      [](const Array& p, const Array& q, std::optional<double> base) {
+        return drift::jensen_shannon(span_of(p), span_of(q), base);
+      },
+      py::arg("p"), py::arg("q"), py::arg("base"));
   m.def(
       "hellinger", [](const Array& p, const Array& q) { return drift::hellinger(span_of(p), span_of(q)); },
       py::arg("p"), py::arg("q"));
@@ -258,18 +276,18 @@ void bind_drift(py::module_& m) {
   m.def(
       "mmd_test",
       [](const Array& x, const Array& y, std::size_t n_permutations, std::uint64_t seed, double bandwidth, int n_jobs,
-         const py::object& progress) {
+         const py::object& progress, bool standardize) {
         const auto xm = matrix_of(x, "reference"), ym = matrix_of(y, "current");
         const Progress test_progress = make_progress(progress);
         drift::MmdResult result;
         {
           py::gil_scoped_release release;
-          result = drift::mmd_test(xm, ym, n_permutations, seed, bandwidth, n_jobs, test_progress);
+          result = drift::mmd_test(xm, ym, n_permutations, seed, bandwidth, n_jobs, test_progress, standardize);
         }
         return py::make_tuple(result.statistic, result.pvalue, result.bandwidth, to_numpy(std::move(result.permuted)));
       },
       py::arg("x"), py::arg("y"), py::arg("n_permutations"), py::arg("seed"), py::arg("bandwidth"), py::arg("n_jobs"),
-      py::arg("progress"));
+      py::arg("progress"), py::arg("standardize") = false);
   m.def(
       "mmd_permutation",
       [](std::size_t n_pooled, std::uint64_t seed, std::size_t p) {

@@ -267,3 +267,28 @@ TEST(DriftMultivariate, PcaReconstructsItsOwnSubspaceAndAucIsExact) {
   const std::vector<std::uint8_t> one_class{1, 1, 1, 1};
   EXPECT_TRUE(std::isnan(roc_auc(scores, one_class)));
 }
+
+// scipy 1.17.1's values for the options added for scipy parity (issue 14).
+TEST(DriftTests, ScipyAlternativesAndOptions) {
+  const auto x = SortedSample::sort(std::vector<double>{1, 2, 3, 4, 5}, "x");
+  const auto y = SortedSample::sort(std::vector<double>{3, 4, 5, 6, 7, 8}, "y");
+  const KsResult greater = ks_2samp(x, y, PMethod::automatic, Alternative::greater);
+  EXPECT_EQ(greater.statistic, 0.5);
+  EXPECT_NEAR(greater.pvalue, 0.17965367965367965, 1e-15);
+  EXPECT_EQ(greater.location, 5.0);
+  EXPECT_EQ(greater.sign, 1);
+  EXPECT_NEAR(mann_whitney_u(x, y, PMethod::automatic, Alternative::less).pvalue, 0.0330077157606155, 1e-15);
+  EXPECT_NEAR(fisher_exact(8, 2, 1, 5, Alternative::greater).pvalue, 0.024475524475524483, 1e-15);
+  EXPECT_NEAR(student_t_sf(2.5, 7), 0.020496109292876444, 1e-15);
+  const std::vector<double> h{38.7, 41.5, 43.8, 44.5, 45.5, 46.0, 47.7, 58.0};
+  const std::vector<double> o{39.2, 39.3, 39.7, 41.4, 41.8, 42.9, 43.3, 45.8};
+  const auto hs = SortedSample::sort(h, "h"), os = SortedSample::sort(o, "o");
+  const TestResult t = ttest_ind(hs, os);
+  EXPECT_NEAR(t.statistic, 1.8594523396226919, 1e-13);
+  EXPECT_NEAR(t.pvalue, 0.08410572024397057, 1e-13);
+  EXPECT_NEAR(anderson_ksamp({hs, os}, false).statistic, 1.687460962650454, 1e-12);
+  const std::vector<double> counts{16, 18, 16, 14, 12, 12}, uniform(6, 1.0);
+  EXPECT_NEAR(chisquare_goodness_of_fit(uniform, counts, kCressieRead).statistic, 2.000849125939156, 1e-13);
+  // Identical samples: every permutation's distance is at least the observed 0.
+  EXPECT_EQ(tvd_permutation_test(counts, counts, 50).pvalue, 1.0);
+}

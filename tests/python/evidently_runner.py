@@ -10,6 +10,11 @@ caller through files; it prints one JSON document on stdout.
         Jensen-Shannon distance and KL divergence, the normalised Wasserstein distance
         for numeric cases, and the name of the test Evidently's defaults pick.
 
+    python evidently_runner.py named CASES.json
+        CASES.json lists {"test", "reference", "current", "kind", "threshold"} (samples as
+        lists, None for a missing value). For each case: Evidently's (score, drifted) of
+        the stattest registered under that name, or the error it raised.
+
     python evidently_runner.py preset REFERENCE.parquet CURRENT.parquet COLUMNS.json
         Runs Report([DataDriftPreset()]) with the numeric and categorical columns named
         in COLUMNS.json ({"numerical": [...], "categorical": [...]}). Gives, per column,
@@ -54,6 +59,25 @@ def stattests(path: str) -> list[dict]:
     return out
 
 
+def named(path: str) -> list[dict]:
+    out = []
+    for case in json.loads(open(path).read()):
+        column_type = ColumnType.Numerical if case["kind"] == "num" else ColumnType.Categorical
+        values = (
+            [np.nan if v is None else v for v in case["reference"]],
+            [np.nan if v is None else v for v in case["current"]],
+        )
+        ref, cur = (pd.Series(v, dtype=float if case["kind"] == "num" else object) for v in values)
+        test = registry.get_stattest(ref, cur, column_type, case["test"])
+        np.random.seed(0)  # Evidently's own tests seed numpy before the MMD test
+        try:
+            score, drifted = test.func(ref, cur, column_type, case["threshold"])
+            out.append({"score": float(score), "drifted": bool(drifted)})
+        except ValueError as error:
+            out.append({"error": str(error)})
+    return out
+
+
 def preset(reference_path: str, current_path: str, columns_path: str) -> dict:
     from evidently import DataDefinition, Dataset, Report
     from evidently.presets import DataDriftPreset
@@ -85,4 +109,5 @@ def preset(reference_path: str, current_path: str, columns_path: str) -> dict:
 
 if __name__ == "__main__":
     mode, arguments = sys.argv[1], sys.argv[2:]
-    print(json.dumps(stattests(*arguments) if mode == "stattests" else preset(*arguments)))
+    modes = {"stattests": stattests, "named": named, "preset": preset}
+    print(json.dumps(modes[mode](*arguments)))

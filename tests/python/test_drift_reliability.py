@@ -227,7 +227,7 @@ def test_fisher_exact_invalid_tables(table, words):
         ([[1, 3], [2, math.inf]], r"observed\[1, 1\] is infinite"),
         ([[1e308, 1e308], [1e308, 1e308]], "overflows"),
         ([[0, 3], [0, 1]], "zero expected"),
-        ([1, 2, 3], "2-D"),
+        (np.ones((2, 2, 2)), "2-D"),
         ([[]], "non-empty"),
     ],
 )
@@ -245,6 +245,12 @@ def test_chisquare_invalid_counts_and_a_valid_case():
         drift.chisquare([1, 2, 3], [0, 0, 0])
     with pytest.raises(InvalidInputError, match="same length"):
         drift.chisquare([1, 2, 3], [1, 2])
+    with pytest.raises(InvalidInputError, match=r"f_obs\[0\] is negative"):
+        drift.power_divergence([-1, 2, 3], lambda_="neyman")
+    with pytest.raises(InvalidInputError, match="lambda_ must be a finite number"):
+        drift.power_divergence([1, 2, 3], lambda_=math.inf)
+    with pytest.raises(InvalidTypeError, match="ddof"):
+        drift.chisquare([1, 2, 3], ddof="1")
     ours, theirs = drift.chisquare([10, 20, 30], [20, 20, 20]), stats.chisquare([10, 20, 30], [20, 20, 20])
     assert (ours.statistic, ours.pvalue) == pytest.approx((theirs.statistic, theirs.pvalue), rel=1e-12)
     # Non-whole frequencies are accepted, as scipy does.
@@ -294,6 +300,21 @@ def test_every_distance_normalises_counts_like_proportions():
 def test_distances_reject_bad_weight_vectors(function, p, q, words):
     with pytest.raises(InvalidInputError, match=words):
         function(p, q)
+
+
+@pytest.mark.parametrize(
+    "pk, base, words",
+    [
+        ([0.5, -0.1, 0.6], None, "pk holds a negative value"),
+        ([0.5, math.nan], None, "pk holds NaN"),
+        ([0.0, 0.0], None, "pk is all zeros"),
+        ([0.5, 0.5], 1, "base must be a finite positive number other than 1"),
+        ([0.5, 0.5], -2.0, "base must be"),
+    ],
+)
+def test_entropy_rejects_bad_input(pk, base, words):
+    with pytest.raises(InvalidInputError, match=words):
+        drift.entropy(pk, base=base)
 
 
 # --- item 5: report options -----------------------------------------------------------------
@@ -587,6 +608,8 @@ def test_every_public_function_is_walked():
         *SAMPLE_FUNCTIONS,
         "chi2_contingency",
         "chisquare",
+        "power_divergence",
+        "entropy",
         "fisher_exact",
         "two_proportion_ztest",
         "adjust_pvalues",

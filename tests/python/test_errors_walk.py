@@ -41,6 +41,9 @@ except ImportError:
 # Result types: returned by assay, not entry points for raw input.
 RESULTS = {
     "drift.TestResult",
+    "drift.KstestResult",
+    "drift.AndersonKSampResult",
+    "drift.Chi2ContingencyResult",
     "drift.ColumnResult",
     "drift.DriftReport",
     "drift.DriftOverTime",
@@ -152,9 +155,14 @@ BAD_CALLS: dict[str, list[Callable[[], Any]]] = {
     "drift.normalized_wasserstein": _pair_tests(drift.normalized_wasserstein),
     "drift.chi2_contingency": [
         lambda: drift.chi2_contingency([[1, -1], [2, 3]]),
-        lambda: drift.chi2_contingency([1, 2]),
+        lambda: drift.chi2_contingency(np.ones((2, 2, 2))),
     ],
     "drift.chisquare": [lambda: drift.chisquare([1, 2], [1, 2, 3]), lambda: drift.chisquare([1, np.nan], [1, 2])],
+    "drift.power_divergence": [
+        lambda: drift.power_divergence([1, 2], lambda_="bogus"),
+        lambda: drift.power_divergence([1, 2], ddof="one"),
+    ],
+    "drift.entropy": [lambda: drift.entropy([1, -1]), lambda: drift.entropy([1, 2], base=1)],
     "drift.fisher_exact": [lambda: drift.fisher_exact([[1, 2], [3]]), lambda: drift.fisher_exact([[1, -2], [3, 4]])],
     "drift.two_proportion_ztest": [
         lambda: drift.two_proportion_ztest(5, 3, 1, 2),

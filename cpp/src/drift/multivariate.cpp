@@ -13,6 +13,7 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <utility>
 
 #include "assay/common/error.hpp"
 #include "assay/common/parallel.hpp"
@@ -106,8 +107,34 @@ double median_heuristic_bandwidth(MatrixView x, MatrixView y, std::uint64_t seed
   return sigma2 > 0 ? std::sqrt(sigma2) : 1.0;
 }
 
+namespace {
+
+// x and y rescaled column by column with the reference's (x's) mean and population
+// standard deviation; a column constant in x is centred only.
+std::pair<std::vector<double>, std::vector<double>> standardised_by_reference(MatrixView x, MatrixView y) {
+  std::vector<double> mean(x.cols, 0.0), scale(x.cols, 0.0);
+  for (std::size_t i = 0; i < x.rows; ++i)
+    for (std::size_t j = 0; j < x.cols; ++j) mean[j] += x(i, j);
+  for (double& m : mean) m /= static_cast<double>(x.rows);
+  for (std::size_t i = 0; i < x.rows; ++i)
+    for (std::size_t j = 0; j < x.cols; ++j) scale[j] += (x(i, j) - mean[j]) * (x(i, j) - mean[j]);
+  for (double& s : scale) {
+    s = std::sqrt(s / static_cast<double>(x.rows));
+    if (!(s > 0)) s = 1.0;
+  }
+  auto rescaled = [&](MatrixView m) {
+    std::vector<double> out(m.rows * m.cols);
+    for (std::size_t i = 0; i < m.rows; ++i)
+      for (std::size_t j = 0; j < m.cols; ++j) out[i * m.cols + j] = (m(i, j) - mean[j]) / scale[j];
+    return out;
+  };
+  return {rescaled(x), rescaled(y)};
+}
+
+}  // namespace
+
 MmdResult mmd_test(MatrixView x, MatrixView y, std::size_t n_permutations, std::uint64_t seed, double bandwidth,
-                   int n_jobs, const Progress& progress) {
+                   int n_jobs, const Progress& progress, bool standardize) {
   if (x.cols != y.cols)
     throw InvalidArgument("reference and current have " + std::to_string(x.cols) + " and " + std::to_string(y.cols) +
                           " columns; they must have the same columns");
@@ -115,6 +142,11 @@ MmdResult mmd_test(MatrixView x, MatrixView y, std::size_t n_permutations, std::
   if (x.cols == 0) throw InvalidArgument("the MMD test needs at least one column");
   require_finite(x, "reference");
   require_finite(y, "current");
+  if (standardize) {
+    const auto [xs, ys] = standardised_by_reference(x, y);
+    return mmd_test({xs.data(), x.rows, x.cols}, {ys.data(), y.rows, y.cols}, n_permutations, seed, bandwidth, n_jobs,
+                    progress, false);
+  }
   const std::size_t nx = x.rows, ny = y.rows, n = nx + ny, d = x.cols;
   MmdResult result;
   result.bandwidth = (bandwidth > 0) ? bandwidth : median_heuristic_bandwidth(x, y, seed);

@@ -5,12 +5,16 @@
 
 #include <algorithm>
 #include <atomic>
+#include <bit>
 #include <cmath>
+#include <cstdlib>
 #include <numeric>
 
 #include "assay/common/error.hpp"
 #include "assay/common/parallel.hpp"
+#include "assay/common/rng.hpp"
 #include "assay/common/sort.hpp"
+#include "assay/drift/multivariate.hpp"
 #include "interrupt.hpp"
 #include "merge_walk.hpp"
 
@@ -45,6 +49,11 @@ constexpr TestInfo kTests[] = {
     {Test::energy_distance, "energy_distance", false, true, false, 0.1},
     {Test::mannw, "mannw", true, true, false, 0.05},
     {Test::es, "es", true, true, false, 0.05},
+    {Test::ed, "ed", false, true, false, 0.1},
+    {Test::t_test, "t_test", true, true, false, 0.05},
+    {Test::mannwhitneyu, "mannwhitneyu", true, true, false, 0.05},
+    {Test::tvd_permutation, "TVD", true, true, true, 0.1},
+    {Test::empirical_mmd, "empirical_mmd", true, true, false, 0.1},
 };
 
 const TestInfo& info(Test test) {
@@ -113,9 +122,23 @@ void compute(ColumnDrift& out, const PreparedColumn& reference, const PreparedCo
     case Test::ks:
       fill_result(out, ks_2samp(reference.sorted, current.sorted));
       return;
-    case Test::mannw:
+    case Test::mannw:  // Evidently: mannwhitneyu(reference, current, alternative="less")
+      fill_result(out, mann_whitney_u(reference.sorted, current.sorted, PMethod::automatic, Alternative::less));
+      return;
+    case Test::mannwhitneyu:
       fill_result(out, mann_whitney_u(reference.sorted, current.sorted));
       return;
+    case Test::t_test:
+      fill_result(out, ttest_ind(reference.sorted, current.sorted));
+      return;
+    case Test::empirical_mmd:
+      fill_result(out, empirical_mmd_test(reference.sorted, current.sorted));
+      return;
+    case Test::tvd_permutation: {
+      const AlignedCounts counts = aligned_counts(reference, current);
+      fill_result(out, tvd_permutation_test(counts.reference, counts.current));
+      return;
+    }
     case Test::cramer_von_mises:
       fill_result(out, cramer_von_mises_2samp(reference.sorted, current.sorted));
       return;
@@ -129,6 +152,7 @@ void compute(ColumnDrift& out, const PreparedColumn& reference, const PreparedCo
       out.statistic = normalized_wasserstein(reference.sorted, current.sorted);
       return;
     case Test::energy_distance:
+    case Test::ed:
       out.statistic = energy_distance(reference.sorted, current.sorted);
       return;
     case Test::psi:
@@ -152,7 +176,8 @@ void compute(ColumnDrift& out, const PreparedColumn& reference, const PreparedCo
     case Test::chisquare:
     case Test::g_test: {
       const AlignedCounts counts = aligned_counts(reference, current);
-      fill_result(out, chisquare_goodness_of_fit(counts.reference, counts.current, test == Test::g_test));
+      fill_result(out, chisquare_goodness_of_fit(counts.reference, counts.current,
+                                                 test == Test::g_test ? kLogLikelihood : kPearson));
       return;
     }
     case Test::z:
@@ -179,6 +204,109 @@ void compute(ColumnDrift& out, const PreparedColumn& reference, const PreparedCo
 
 }  // namespace
 
+TestResult tvd_permutation_test(std::span<const double> reference_counts, std::span<const double> current_counts,
+                                std::size_t n_permutations, std::uint64_t seed) {
+  if (reference_counts.size() != current_counts.size())
+    throw InvalidArgument("the TVD test needs counts over the same categories");
+  std::vector<std::int64_t> ref, cur;
+  for (std::size_t i = 0; i < reference_counts.size(); ++i) {
+    ref.push_back(static_cast<std::int64_t>(reference_counts[i]));
+    cur.push_back(static_cast<std::int64_t>(current_counts[i]));
+  }
+  const std::int64_t n_ref = std::accumulate(ref.begin(), ref.end(), std::int64_t{0});
+  const std::int64_t n_cur = std::accumulate(cur.begin(), cur.end(), std::int64_t{0});
+  if (n_ref == 0 || n_cur == 0) throw InvalidArgument("the TVD test needs values in both samples");
+  // 2 n_r n_c TVD = sum |r_i n_c - c_i n_r|, exact in integers.
+  auto scaled_distance = [&](const std::vector<std::int64_t>& r) {
+    std::int64_t total = 0;
+    for (std::size_t i = 0; i < r.size(); ++i) {
+      const std::int64_t c = ref[i] + cur[i] - r[i];
+      total += std::llabs(r[i] * n_cur - c * n_ref);
+    }
+    return total;
+  };
+  TestResult result;
+  result.method = "permutation";
+  const std::int64_t observed = scaled_distance(ref);
+  result.statistic = static_cast<double>(observed) / (2.0 * static_cast<double>(n_ref) * static_cast<double>(n_cur));
+  // The pooled values as category indices; each split draws the smaller group (a
+  // partial Fisher-Yates shuffle), the other group is the rest.
+  std::vector<std::uint32_t> pooled;
+  for (std::size_t i = 0; i < ref.size(); ++i)
+    pooled.insert(pooled.end(), static_cast<std::size_t>(ref[i] + cur[i]), static_cast<std::uint32_t>(i));
+  const bool draw_reference = n_ref <= n_cur;
+  const auto drawn = static_cast<std::size_t>(draw_reference ? n_ref : n_cur);
+  std::size_t at_least = 0;
+  std::vector<std::int64_t> counts(ref.size());
+  for (std::size_t p = 0; p < n_permutations; ++p) {
+    CounterRng rng(seed, p);
+    std::fill(counts.begin(), counts.end(), 0);
+    for (std::size_t t = 0; t < drawn; ++t) {
+      std::swap(pooled[t], pooled[t + rng.below(pooled.size() - t)]);
+      ++counts[pooled[t]];
+    }
+    if (!draw_reference)  // the drawn group is the current one: the reference is the rest
+      for (std::size_t i = 0; i < counts.size(); ++i) counts[i] = ref[i] + cur[i] - counts[i];
+    if (scaled_distance(counts) >= observed) ++at_least;
+  }
+  result.pvalue = static_cast<double>(at_least) / static_cast<double>(n_permutations);
+  return result;
+}
+
+namespace {
+
+// The k-th smallest (0-based) of the n^2 values |x_i - x_j| over all ordered pairs of a
+// sorted sample, diagonal included: bisection over the doubles (ordered as their bit
+// patterns when >= 0), counting the pairs within a distance with two pointers.
+double kth_pairwise_distance(std::span<const double> sorted, std::size_t k) {
+  const std::size_t n = sorted.size();
+  auto pairs_within = [&](double t) {  // ordered pairs with |x_i - x_j| <= t
+    std::size_t count = n, start = 0;
+    for (std::size_t j = 0; j < n; ++j) {
+      while (sorted[j] - sorted[start] > t) ++start;
+      count += 2 * (j - start);
+    }
+    return count;
+  };
+  std::uint64_t low = 0, high = std::bit_cast<std::uint64_t>(sorted.back() - sorted.front());
+  while (low < high) {  // the smallest t with more than k pairs within it
+    const std::uint64_t middle = low + (high - low) / 2;
+    if (pairs_within(std::bit_cast<double>(middle)) > k)
+      high = middle;
+    else
+      low = middle + 1;
+  }
+  return std::bit_cast<double>(low);
+}
+
+}  // namespace
+
+TestResult empirical_mmd_test(const SortedSample& reference, const SortedSample& current, std::size_t n_permutations,
+                              std::uint64_t seed) {
+  if (reference.size() < 2 || current.size() < 2)
+    throw InvalidArgument("empirical_mmd needs at least 2 values in each sample");
+  if (reference.size() + current.size() > kMaxEmpiricalMmdValues)
+    throw InvalidArgument("empirical_mmd is limited to " + std::to_string(kMaxEmpiricalMmdValues) +
+                          " values in both samples together (its kernel is O(n^2)); use mmd on a sample");
+  // numpy.percentile(..., 50, method="nearest") of the n^2 squared distances: the index
+  // (N - 1) / 2 rounded half to even.
+  const std::size_t n_pairs = reference.size() * reference.size();
+  std::size_t k = (n_pairs - 1) / 2;
+  if ((n_pairs - 1) % 2 == 1 && k % 2 == 1) ++k;
+  const double distance = kth_pairwise_distance(reference, k);
+  double sigma = std::sqrt(0.5 * distance * distance);
+  if (sigma == 0) sigma = std::sqrt(0.5);
+  const MmdResult mmd = mmd_test({reference.values().data(), reference.size(), 1},
+                                 {current.values().data(), current.size(), 1}, n_permutations, seed, sigma, 1);
+  TestResult result;
+  result.method = "permutation";
+  result.statistic = mmd.statistic;
+  const auto at_least =
+      std::count_if(mmd.permuted.begin(), mmd.permuted.end(), [&](double v) { return v >= mmd.statistic; });
+  result.pvalue = static_cast<double>(at_least) / static_cast<double>(n_permutations);
+  return result;
+}
+
 const char* test_name(Test test) { return info(test).name; }
 
 Test parse_test(const std::string& name) {
@@ -200,7 +328,7 @@ bool is_drift(Test test, double score, double threshold) {
   if (std::isnan(score)) return false;
   if (test == Test::ks || test == Test::cramer_von_mises) return score <= threshold;
   if (test_gives_pvalue(test)) return score < threshold;
-  if (test == Test::energy_distance) return score > threshold;
+  if (test == Test::energy_distance || test == Test::ed) return score > threshold;
   return score >= threshold;
 }
 

@@ -53,6 +53,48 @@ double gamma_q_fraction(double a, double x) {
   return std::exp(-x + a * std::log(x) - std::lgamma(a)) * h;
 }
 
+// The continued fraction of the regularised incomplete beta function I_x(a, b)
+// (modified Lentz; Numerical Recipes 3rd ed., section 6.4), converging for
+// x < (a + 1) / (a + b + 2).
+double beta_fraction(double a, double b, double x) {
+  constexpr double kTiny = 1e-300;
+  const double qab = a + b, qap = a + 1, qam = a - 1;
+  double c = 1.0, d = 1.0 - qab * x / qap;
+  if (std::fabs(d) < kTiny) d = kTiny;
+  d = 1.0 / d;
+  double h = d;
+  for (int m = 1; m < 100000; ++m) {
+    const double m2 = 2.0 * m;
+    double aa = m * (b - m) * x / ((qam + m2) * (a + m2));
+    d = 1.0 + aa * d;
+    if (std::fabs(d) < kTiny) d = kTiny;
+    c = 1.0 + aa / c;
+    if (std::fabs(c) < kTiny) c = kTiny;
+    d = 1.0 / d;
+    h *= d * c;
+    aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2));
+    d = 1.0 + aa * d;
+    if (std::fabs(d) < kTiny) d = kTiny;
+    c = 1.0 + aa / c;
+    if (std::fabs(c) < kTiny) c = kTiny;
+    d = 1.0 / d;
+    const double delta = d * c;
+    h *= delta;
+    if (std::fabs(delta - 1.0) < 1e-16) break;
+  }
+  return h;
+}
+
+// I_x(a, b), from the continued fraction on whichever side converges.
+double incomplete_beta(double a, double b, double x) {
+  if (x <= 0) return 0.0;
+  if (x >= 1) return 1.0;
+  const double front =
+      std::exp(std::lgamma(a + b) - std::lgamma(a) - std::lgamma(b) + a * std::log(x) + b * std::log1p(-x));
+  if (x < (a + 1) / (a + b + 2)) return front * beta_fraction(a, b, x) / a;
+  return 1.0 - front * beta_fraction(b, a, 1 - x) / b;
+}
+
 using Matrix = std::vector<double>;  // row-major m x m
 
 Matrix multiply(const Matrix& a, const Matrix& b, int m) {
@@ -265,6 +307,14 @@ double chi2_sf(double x, double dof) {
   const double a = dof / 2, half_x = x / 2;
   if (half_x < a + 1) return clip_probability(1.0 - gamma_p_series(a, half_x));
   return clip_probability(gamma_q_fraction(a, half_x));
+}
+
+double student_t_sf(double t, double dof) {
+  if (std::isnan(t) || std::isnan(dof) || dof <= 0) return std::numeric_limits<double>::quiet_NaN();
+  if (std::isinf(t)) return t > 0 ? 0.0 : 1.0;
+  // P(T >= |t|) = I_{dof / (dof + t^2)}(dof / 2, 1 / 2) / 2.
+  const double tail = incomplete_beta(dof / 2, 0.5, dof / (dof + t * t)) / 2;
+  return clip_probability(t >= 0 ? tail : 1.0 - tail);
 }
 
 double smirnov_sf(std::int64_t n, double d) {

@@ -58,24 +58,25 @@ void require_samples(std::size_t nx, std::size_t ny, std::size_t minimum, const 
                           " value(s) in each sample, got " + std::to_string(nx) + " and " + std::to_string(ny));
 }
 
-// P(D >= h / lcm) for the two-sided two-sample KS statistic by counting lattice
-// paths (Hodges 1958). A path takes a step in i for each x and in j for each y; it
-// stays inside when |i b - j a| < h with a = n_x/g, b = n_y/g. The recursion carries,
-// for every point, the share of paths reaching it that have already left the band;
-// points outside the band have share 1. Working with shares instead of counts keeps
-// every number in [0, 1] and gives small p-values without cancellation.
-double ks_exact_outside_probability(std::int64_t nx, std::int64_t ny, std::int64_t h) {
+// P(D >= h / lcm) for the two-sample KS statistic by counting lattice paths (Hodges
+// 1958). A path takes a step in i for each x and in j for each y; it stays inside when
+// i b - j a < h and, two-sided, also j a - i b < h, with a = n_x/g, b = n_y/g. The
+// recursion carries, for every point, the share of paths reaching it that have already
+// left the band; points outside the band have share 1. Working with shares instead of
+// counts keeps every number in [0, 1] and gives small p-values without cancellation.
+double ks_exact_outside_probability(std::int64_t nx, std::int64_t ny, std::int64_t h, bool two_sided) {
   const std::int64_t g = std::gcd(nx, ny);
   const std::int64_t a = nx / g, b = ny / g;
   std::vector<double> share(static_cast<std::size_t>(ny) + 1, 1.0);
   auto floor_div = [](std::int64_t p, std::int64_t q) { return p >= 0 ? p / q : -((-p + q - 1) / q); };
-  // Row i = 0: points (0, j) are inside while j a < h.
-  std::int64_t low = 0, high = std::min(ny, floor_div(h - 1, a));
+  auto upper = [&](std::int64_t i) { return two_sided ? std::min(ny, floor_div(i * b + h - 1, a)) : ny; };
+  // Row i = 0: points (0, j) are inside while j a < h (always, one-sided).
+  std::int64_t low = 0, high = upper(0);
   for (std::int64_t j = low; j <= high; ++j) share[j] = 0.0;
   for (std::int64_t i = 1; i <= nx; ++i) {
-    // Inside: i b - h < j a < i b + h.
+    // Inside: i b - h < j a (< i b + h two-sided).
     const std::int64_t new_low = std::max<std::int64_t>(0, floor_div(i * b - h, a) + 1);
-    const std::int64_t new_high = std::min(ny, floor_div(i * b + h - 1, a));
+    const std::int64_t new_high = upper(i);
     for (std::int64_t j = low; j < std::min(new_low, high + 1); ++j) share[j] = 1.0;
     low = new_low;
     high = new_high;
@@ -220,41 +221,73 @@ SortedSample SortedSample::from_sorted(std::vector<double>&& values, const std::
   return SortedSample(std::move(values));
 }
 
-TestResult ks_2samp(const SortedSample& x, const SortedSample& y, PMethod method) {
+KsResult ks_2samp(const SortedSample& x, const SortedSample& y, PMethod method, Alternative alternative) {
   require_samples(x.size(), y.size(), 1, "the Kolmogorov-Smirnov test");
   const auto nx = static_cast<std::int64_t>(x.size()), ny = static_cast<std::int64_t>(y.size());
   const double dnx = static_cast<double>(nx), dny = static_cast<double>(ny);
-  double d = 0.0;
+  // The largest F_x - F_y and F_y - F_x with where they are reached. scipy evaluates the
+  // differences at the values of x, then of y, and reports the first value reaching the
+  // extreme in that order: the smallest such value of x, else the smallest of y.
+  struct Extreme {
+    double difference = -1.0, in_x = kNaN, in_y = kNaN;
+    void offer(double diff, double value, bool from_x, bool from_y) {
+      if (diff > difference) *this = {diff, kNaN, kNaN};
+      if (diff == difference) {
+        if (from_x && std::isnan(in_x)) in_x = value;
+        if (from_y && std::isnan(in_y)) in_y = value;
+      }
+    }
+    double location() const { return std::isnan(in_x) ? in_y : in_x; }
+  } plus, minus;
   std::size_t cum_x = 0, cum_y = 0;
-  for_each_distinct(x, y, [&](double, std::size_t cx, std::size_t cy) {
+  for_each_distinct(x, y, [&](double value, std::size_t cx, std::size_t cy) {
     cum_x += cx;
     cum_y += cy;
-    d = std::max(d, std::fabs(static_cast<double>(cum_x) / dnx - static_cast<double>(cum_y) / dny));
+    const double diff = static_cast<double>(cum_x) / dnx - static_cast<double>(cum_y) / dny;
+    plus.offer(diff, value, cx > 0, cy > 0);
+    minus.offer(-diff, value, cx > 0, cy > 0);
   });
-  TestResult result;
+  KsResult result;
+  const bool negative =
+      alternative == Alternative::less || (alternative == Alternative::two_sided && minus.difference > plus.difference);
+  const Extreme& chosen = negative ? minus : plus;
+  const double d = std::clamp(chosen.difference, 0.0, 1.0);
+  result.sign = negative ? -1 : 1;
+  result.location = chosen.location();
+  const bool two_sided = alternative == Alternative::two_sided;
   const std::int64_t g = std::gcd(nx, ny);
   bool exact = method == PMethod::exact || (method == PMethod::automatic && std::max(nx, ny) <= 10000);
   const std::int64_t nx_over_g = nx / g, ny_over_g = ny / g;  // lcm(nx, ny) = nx_over_g * ny
   if (exact && static_cast<double>(nx_over_g) >= 2147483647.0 / static_cast<double>(ny_over_g)) exact = false;
-  // The path count visits about n_x * n_y * 2D lattice points: above 1e9 (never the case
-  // under `automatic`) the asymptotic p-value is used and `method` says so.
-  if (exact && dnx * dny * std::min(1.0, 2 * d) > 1e9) exact = false;
+  // The path count visits about n_x * n_y * 2D lattice points (n_x * n_y one-sided):
+  // above 1e9 (never the case under `automatic`) the asymptotic p-value is used.
+  if (exact && dnx * dny * (two_sided ? std::min(1.0, 2 * d) : 1.0) > 1e9) exact = false;
+  // scipy counts one-sided paths in doubles and falls back when C(n_x + n_y, n_x) overflows.
+  if (exact && !two_sided && nx != ny &&
+      std::lgamma(dnx + dny + 1) - std::lgamma(dnx + 1) - std::lgamma(dny + 1) > std::log(1.7976931348623157e308))
+    exact = false;
   if (exact) {
     const double lcm = static_cast<double>(nx_over_g) * dny;
     const auto h = static_cast<std::int64_t>(std::nearbyint(d * lcm));
     result.statistic = static_cast<double>(h) / lcm;
-    result.pvalue = h == 0 ? 1.0 : ks_exact_outside_probability(nx, ny, h);
+    result.pvalue = h == 0 ? 1.0 : ks_exact_outside_probability(nx, ny, h, two_sided);
     result.method = "exact";
   } else {
     const double m = std::max(dnx, dny), n = std::min(dnx, dny);
     result.statistic = d;
-    result.pvalue = kolmogorov_sf(static_cast<std::int64_t>(std::nearbyint(m * n / (m + n))), d);
+    if (two_sided) {
+      result.pvalue = kolmogorov_sf(static_cast<std::int64_t>(std::nearbyint(m * n / (m + n))), d);
+    } else {
+      const double z = std::sqrt(m * n / (m + n)) * d;
+      result.pvalue = std::clamp(std::exp(-2 * z * z - 2 * z * (m + 2 * n) / std::sqrt(m * n * (m + n)) / 3), 0.0, 1.0);
+    }
     result.method = "asymptotic";
   }
   return result;
 }
 
-TestResult mann_whitney_u(const SortedSample& x, const SortedSample& y, PMethod method) {
+TestResult mann_whitney_u(const SortedSample& x, const SortedSample& y, PMethod method, Alternative alternative,
+                          bool continuity) {
   require_samples(x.size(), y.size(), 1, "the Mann-Whitney U test");
   const double n1 = static_cast<double>(x.size()), n2 = static_cast<double>(y.size()), n = n1 + n2;
   Sum rank_sum_x, tie_term;
@@ -271,25 +304,60 @@ TestResult mann_whitney_u(const SortedSample& x, const SortedSample& y, PMethod 
   });
   const double u1 = rank_sum_x.value() - n1 * (n1 + 1) / 2;
   const double u2 = n1 * n2 - u1;
-  const double u = std::max(u1, u2);
+  // The upper tail P(U >= u) is what every alternative needs (scipy's choice of U).
+  const double u = alternative == Alternative::greater ? u1 : alternative == Alternative::less ? u2 : std::max(u1, u2);
+  const double sides = alternative == Alternative::two_sided ? 2.0 : 1.0;
   TestResult result;
   result.statistic = u1;
   bool exact = method == PMethod::exact || (method == PMethod::automatic && !(n1 > 8 && n2 > 8) && !ties);
   if (exact && n1 * n2 > 1e6) exact = false;  // the exact recurrence is O((n1 n2)^2)
   if (exact) {
     const auto small = static_cast<std::int64_t>(std::min(n1, n2)), large = static_cast<std::int64_t>(std::max(n1, n2));
-    const auto complement = static_cast<std::int64_t>(n1 * n2 - u);  // P(U >= u) = P(U <= n1 n2 - u)
-    const auto f = mann_whitney_frequencies(small, large, complement);
+    const auto whole_u = static_cast<std::int64_t>(std::floor(u));  // scipy reads U as an integer here
+    const auto n_pairs = small * large;
+    // P(U >= u) = P(U <= n1 n2 - u); the recurrence runs up to its argument, so past the
+    // middle the complement 1 - P(U <= u - 1) is cheaper.
+    const bool direct = whole_u <= 0 || n_pairs - whole_u <= whole_u - 1;
+    const auto f = mann_whitney_frequencies(small, large, direct ? n_pairs - whole_u : whole_u - 1);
     long double cdf = 0.0L;
     for (long double v : f) cdf += v;
-    result.pvalue = std::clamp(static_cast<double>(2.0L * cdf / binomial(small + large, small)), 0.0, 1.0);
+    const long double tail =
+        direct ? cdf / binomial(small + large, small) : 1.0L - cdf / binomial(small + large, small);
+    result.pvalue = std::clamp(static_cast<double>(sides * tail), 0.0, 1.0);
     result.method = "exact";
   } else {
     const double sigma = std::sqrt(n1 * n2 / 12 * ((n + 1) - tie_term.value() / (n * (n - 1))));
-    const double z = (u - n1 * n2 / 2 - 0.5) / sigma;
-    result.pvalue = std::clamp(2 * normal_sf(z), 0.0, 1.0);
+    const double z = (u - n1 * n2 / 2 - (continuity ? 0.5 : 0.0)) / sigma;
+    result.pvalue = std::clamp(sides * normal_sf(z), 0.0, 1.0);
     result.method = "asymptotic";
   }
+  return result;
+}
+
+TestResult ttest_ind(const SortedSample& x, const SortedSample& y) {
+  require_samples(x.size(), y.size(), 1, "the t-test");
+  // Mean and sum of squared deviations by Welford's update (stable for any offset).
+  auto moments = [](const SortedSample& sample) {
+    double mean = 0.0, squares = 0.0, count = 0.0;
+    for (double v : sample) {
+      count += 1;
+      const double delta = v - mean;
+      mean += delta / count;
+      squares += delta * (v - mean);
+    }
+    return std::pair{mean, squares};
+  };
+  const auto [mean_x, squares_x] = moments(x);
+  const auto [mean_y, squares_y] = moments(y);
+  const double nx = static_cast<double>(x.size()), ny = static_cast<double>(y.size());
+  TestResult result;
+  result.method = "student";
+  result.dof = nx + ny - 2;
+  if (!(result.dof > 0)) return result;
+  const double pooled = (squares_x + squares_y) / result.dof;
+  result.statistic = (mean_x - mean_y) / std::sqrt(pooled * (1 / nx + 1 / ny));
+  result.pvalue =
+      std::isnan(result.statistic) ? kNaN : std::min(1.0, 2 * student_t_sf(std::fabs(result.statistic), result.dof));
   return result;
 }
 
@@ -331,7 +399,8 @@ TestResult cramer_von_mises_2samp(const SortedSample& x, const SortedSample& y, 
   return result;
 }
 
-TestResult anderson_ksamp(const std::vector<std::reference_wrapper<const SortedSample>>& sorted_samples) {
+AndersonResult anderson_ksamp(const std::vector<std::reference_wrapper<const SortedSample>>& sorted_samples,
+                              bool midrank) {
   std::vector<std::span<const double>> samples;
   samples.reserve(sorted_samples.size());
   for (const SortedSample& sample : sorted_samples) samples.push_back(sample.values());
@@ -344,7 +413,8 @@ TestResult anderson_ksamp(const std::vector<std::reference_wrapper<const SortedS
     n[i] = static_cast<double>(samples[i].size());
     N += n[i];
   }
-  // k-way walk over the distinct pooled values (Scholz & Stephens 1987, eq. 7).
+  // k-way walk over the distinct pooled values (Scholz & Stephens 1987, eq. 7 with
+  // midranks; eq. 6, right-continuous, without: there the last value takes no part).
   std::vector<std::size_t> next(k, 0);
   std::vector<double> below(k, 0.0);  // values of sample i below the current value
   std::vector<Sum> inner(k);
@@ -364,12 +434,14 @@ TestResult anderson_ksamp(const std::vector<std::reference_wrapper<const SortedS
     double l = 0.0;
     for (std::size_t i = 0; i < k; ++i)
       while (next[i] < samples[i].size() && samples[i][next[i]] == value) ++next[i], ++ties[i], ++l;
-    const double B = pooled_below + l / 2;
-    const double denominator = B * (N - B) - N * l / 4;
+    const bool last = pooled_below + l == N;
+    const double B = pooled_below + (midrank ? l / 2 : l);
+    const double denominator = midrank ? B * (N - B) - N * l / 4 : B * (N - B);
     for (std::size_t i = 0; i < k; ++i) {
-      const double M = below[i] + ties[i] / 2;  // midrank count of sample i up to the value
+      // Count of sample i up to the value: midrank (half the ties) or right-continuous.
+      const double M = below[i] + (midrank ? ties[i] / 2 : ties[i]);
       const double diff = N * M - B * n[i];
-      inner[i].add(l / N * diff * diff / denominator);
+      if (midrank || !last) inner[i].add(l / N * diff * diff / denominator);
       below[i] += ties[i];
     }
     pooled_below += l;
@@ -377,7 +449,7 @@ TestResult anderson_ksamp(const std::vector<std::reference_wrapper<const SortedS
   if (n_distinct < 2) throw InvalidArgument("the Anderson-Darling test needs more than one distinct value");
   double a2kn = 0.0;
   for (std::size_t i = 0; i < k; ++i) a2kn += inner[i].value() / n[i];
-  a2kn *= (N - 1) / N;
+  if (midrank) a2kn *= (N - 1) / N;
 
   double H = 0.0;
   for (double ni : n) H += 1.0 / ni;
@@ -395,24 +467,24 @@ TestResult anderson_ksamp(const std::vector<std::reference_wrapper<const SortedS
   const double cd = (2 * h + 6) * K * K - 4 * h * K;
   const double sigma2 = (ca * N * N * N + cb * N * N + cc * N + cd) / ((N - 1) * (N - 2) * (N - 3));
   const double m = K - 1;
-  TestResult result;
+  AndersonResult result;
   result.statistic = (a2kn - m) / std::sqrt(sigma2);
   // Critical values of Scholz & Stephens' Table 2 as b0 + b1/sqrt(m) + b2/m (kB0, kB1, kB2).
   static constexpr double kB0[7] = {0.675, 1.281, 1.645, 1.96, 2.326, 2.573, 3.085};
   static constexpr double kB1[7] = {-0.245, 0.25, 0.678, 1.149, 1.822, 2.364, 3.615};
   static constexpr double kB2[7] = {-0.105, -0.305, -0.362, -0.391, -0.396, -0.345, -0.154};
-  static constexpr double kSignificance[7] = {0.25, 0.1, 0.05, 0.025, 0.01, 0.005, 0.001};
   Eigen::Matrix<double, 7, 3> design;
   Eigen::Matrix<double, 7, 1> log_significance;
   double lowest = std::numeric_limits<double>::infinity(), highest = -lowest;
   for (int i = 0; i < 7; ++i) {
     const double critical = kB0[i] + kB1[i] / std::sqrt(m) + kB2[i] / m;
+    result.critical_values.push_back(critical);
     lowest = std::min(lowest, critical);
     highest = std::max(highest, critical);
     design(i, 0) = critical * critical;
     design(i, 1) = critical;
     design(i, 2) = 1.0;
-    log_significance(i) = std::log(kSignificance[i]);
+    log_significance(i) = std::log(kAndersonSignificance[i]);
   }
   if (result.statistic < lowest) {
     result.pvalue = 0.25;
@@ -671,8 +743,26 @@ double checked_total(std::span<const double> counts, const std::string& argument
 
 }  // namespace
 
-TestResult chi2_contingency(std::span<const double> counts, std::size_t n_rows, std::size_t n_cols, bool correction,
-                            bool log_likelihood) {
+double power_divergence_term(double observed, double expected, double lambda) {
+  if (lambda == kPearson) return (observed - expected) * (observed - expected) / expected;
+  auto xlogy = [](double x, double y) { return x == 0 && !std::isnan(y) ? 0.0 : x * std::log(y); };
+  if (lambda == kLogLikelihood) return 2 * xlogy(observed, observed / expected);
+  if (lambda == kModLogLikelihood) return 2 * xlogy(expected, expected / observed);
+  return observed * (std::pow(observed / expected, lambda) - 1) / (0.5 * lambda * (lambda + 1));
+}
+
+namespace {
+
+const char* power_divergence_name(double lambda) {
+  if (lambda == kPearson) return "pearson";
+  if (lambda == kLogLikelihood) return "g-test";
+  return "power-divergence";
+}
+
+}  // namespace
+
+ContingencyResult chi2_contingency(std::span<const double> counts, std::size_t n_rows, std::size_t n_cols,
+                                   bool correction, double lambda) {
   if (n_rows == 0 || n_cols == 0 || counts.size() != n_rows * n_cols)
     throw InvalidArgument("observed must be a table of n_rows * n_cols > 0 counts, got " + std::to_string(n_rows) +
                           " x " + std::to_string(n_cols) + " for " + std::to_string(counts.size()) + " counts");
@@ -686,10 +776,12 @@ TestResult chi2_contingency(std::span<const double> counts, std::size_t n_rows, 
       row_sum[r] += v;
       col_sum[c] += v;
     }
-  TestResult result;
+  if (!std::isfinite(lambda)) throw InvalidArgument("lambda_ must be a finite number");
+  ContingencyResult result;
   result.dof = static_cast<double>(n_rows * n_cols - n_rows - n_cols + 1);
-  result.method = log_likelihood ? "g-test" : "pearson";
-  std::vector<double> expected(counts.size());
+  result.method = power_divergence_name(lambda);
+  std::vector<double>& expected = result.expected;
+  expected.resize(counts.size());
   for (std::size_t r = 0; r < n_rows; ++r)
     for (std::size_t c = 0; c < n_cols; ++c) {
       // scipy's order (row x column / total) keeps its rounding; dividing first only when
@@ -713,10 +805,7 @@ TestResult chi2_contingency(std::span<const double> counts, std::size_t n_rows, 
       const double diff = expected[i] - observed;
       observed += std::copysign(std::min(0.5, std::fabs(diff)), diff) * (diff != 0);
     }
-    if (log_likelihood)
-      statistic.add(observed > 0 ? 2 * observed * std::log(observed / expected[i]) : 0.0);
-    else
-      statistic.add((observed - expected[i]) * (observed - expected[i]) / expected[i]);
+    statistic.add(power_divergence_term(observed, expected[i], lambda));
   }
   result.statistic = statistic.value();
   result.pvalue = chi2_sf(result.statistic, result.dof);
@@ -724,7 +813,7 @@ TestResult chi2_contingency(std::span<const double> counts, std::size_t n_rows, 
 }
 
 TestResult chisquare_goodness_of_fit(std::span<const double> reference_counts, std::span<const double> current_counts,
-                                     bool log_likelihood) {
+                                     double lambda, double ddof) {
   if (reference_counts.size() != current_counts.size() || reference_counts.empty())
     throw InvalidArgument("f_obs and f_exp have " + std::to_string(current_counts.size()) + " and " +
                           std::to_string(reference_counts.size()) +
@@ -736,10 +825,12 @@ TestResult chisquare_goodness_of_fit(std::span<const double> reference_counts, s
   const double n_ref = checked_total(reference_counts, "f_exp"), n_cur = checked_total(current_counts, "f_obs");
   if (!(n_ref > 0)) throw InvalidArgument("f_exp is all zeros; the expected counts need a positive total");
   if (!(n_cur > 0)) throw InvalidArgument("f_obs is all zeros; the observed counts need a positive total");
+  if (!std::isfinite(lambda)) throw InvalidArgument("lambda_ must be a finite number");
+  if (!std::isfinite(ddof)) throw InvalidArgument("ddof must be a finite number");
   TestResult result;
-  result.method = log_likelihood ? "g-test" : "pearson";
-  result.dof = static_cast<double>(reference_counts.size()) - 1;
-  if (result.dof == 0) {  // one category: nothing can differ
+  result.method = power_divergence_name(lambda);
+  result.dof = static_cast<double>(reference_counts.size()) - 1 - ddof;
+  if (reference_counts.size() == 1 && ddof == 0) {  // one category: nothing can differ
     result.statistic = 0.0;
     result.pvalue = 1.0;
     return result;
@@ -751,13 +842,16 @@ TestResult chisquare_goodness_of_fit(std::span<const double> reference_counts, s
     const double observed = current_counts[i], diff = observed - expected;
     if (!(expected > 0))
       statistic.add(observed > 0 ? std::numeric_limits<double>::infinity() : 0.0);
-    else if (log_likelihood)
-      statistic.add(observed > 0 ? 2 * observed * std::log(observed / expected) : 0.0);
-    else
+    else if (lambda == kPearson)
       statistic.add(diff * diff / expected);
+    else
+      statistic.add(power_divergence_term(observed, expected, lambda));
   }
   result.statistic = statistic.value();
-  result.pvalue = std::isinf(result.statistic) ? 0.0 : chi2_sf(result.statistic, result.dof);
+  if (!(result.dof > 0))  // no degrees of freedom left (ddof too large): scipy's chi2.sf is NaN
+    result.pvalue = kNaN;
+  else
+    result.pvalue = std::isinf(result.statistic) ? 0.0 : chi2_sf(result.statistic, result.dof);
   return result;
 }
 
@@ -834,7 +928,7 @@ double relative_tail(const Hypergeometric& law, double start, int step, double l
 
 }  // namespace
 
-TestResult fisher_exact(std::int64_t a, std::int64_t b, std::int64_t c, std::int64_t d) {
+TestResult fisher_exact(std::int64_t a, std::int64_t b, std::int64_t c, std::int64_t d, Alternative alternative) {
   const std::int64_t cells[4] = {a, b, c, d};
   const char* names[4] = {"table[0, 0]", "table[0, 1]", "table[1, 0]", "table[1, 1]"};
   double total = 0.0;
@@ -858,6 +952,17 @@ TestResult fisher_exact(std::int64_t a, std::int64_t b, std::int64_t c, std::int
   const double low = std::max(0.0, law.column - law.row2), high = std::min(law.column, law.row1);
   const double mode = std::floor((law.column + 1) * (law.row1 + 1) / (law.row1 + law.row2 + 2));
   const double observed = static_cast<double>(a);
+  if (alternative != Alternative::two_sided) {
+    // P(A <= k) (step -1) or P(A >= k) (step +1), summed outward when k is beyond the mode.
+    auto tail = [&](double k, int step) {
+      if (k < low || k > high) return 0.0;
+      return std::exp(law.log_pmf(k)) * relative_tail(law, k, step, low, high);
+    };
+    const int step = alternative == Alternative::less ? -1 : 1;
+    const bool beyond_mode = step < 0 ? observed < mode : observed > mode;
+    result.pvalue = std::clamp(beyond_mode ? tail(observed, step) : 1.0 - tail(observed - step, -step), 0.0, 1.0);
+    return result;
+  }
   const double log_observed = law.log_pmf(observed), log_mode = law.log_pmf(mode);
   constexpr double kSlack = 1e-14;  // scipy's relative tolerance for "as likely"
   if (std::fabs(std::expm1(log_observed - log_mode)) <= kSlack) {
@@ -914,14 +1019,36 @@ double population_stability_index(std::span<const double> p, std::span<const dou
   return total.value();
 }
 
-double kl_divergence(std::span<const double> p, std::span<const double> q) {
+namespace {
+
+// ln(base), the divisor that turns nats into units of log `base` (1 for nats).
+double log_of_base(std::optional<double> base) {
+  if (!base) return 1.0;
+  if (!(std::isfinite(*base) && *base > 0 && *base != 1))
+    throw InvalidArgument("base must be a finite positive number other than 1, got " + format_number(*base));
+  return std::log(*base);
+}
+
+}  // namespace
+
+double kl_divergence(std::span<const double> p, std::span<const double> q, std::optional<double> base) {
+  const double divisor = log_of_base(base);
   const auto [pn, qn] = normalised(p, q);
   Sum total;
   for (std::size_t i = 0; i < pn.size(); ++i) total.add(relative_entropy_term(pn[i], qn[i]));
-  return total.value();
+  return total.value() / divisor;
 }
 
-double jensen_shannon(std::span<const double> p, std::span<const double> q) {
+double shannon_entropy(std::span<const double> p, std::optional<double> base) {
+  const double divisor = log_of_base(base);
+  require_distribution(p, p);
+  Sum total;
+  for (double v : normalised(p)) total.add(v > 0 ? -v * std::log(v) : 0.0);
+  return total.value() / divisor;
+}
+
+double jensen_shannon(std::span<const double> p, std::span<const double> q, std::optional<double> base) {
+  const double divisor = log_of_base(base);
   const auto [pn, qn] = normalised(p, q);
   Sum left, right;
   for (std::size_t i = 0; i < pn.size(); ++i) {
@@ -929,7 +1056,8 @@ double jensen_shannon(std::span<const double> p, std::span<const double> q) {
     left.add(relative_entropy_term(pn[i], m));
     right.add(relative_entropy_term(qn[i], m));
   }
-  return std::sqrt(std::max(0.0, (left.value() + right.value()) / 2));
+  // A base below 1 makes the divergence negative: NaN, as scipy's square root gives.
+  return std::sqrt(std::max(0.0, (left.value() + right.value()) / 2) / divisor);
 }
 
 double hellinger(std::span<const double> p, std::span<const double> q) {

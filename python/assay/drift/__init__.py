@@ -42,6 +42,7 @@ from __future__ import annotations
 from ._corrections import CORRECTIONS, adjust_pvalues
 from ._distances import (
     energy_distance,
+    entropy,
     hellinger,
     jensenshannon,
     kl_divergence,
@@ -65,6 +66,9 @@ from ._over_time import MAX_OVER_TIME_RESULTS as MAX_OVER_TIME_RESULTS
 from ._over_time import DriftOverTime, over_time
 from ._report import TESTS, ColumnResult, DriftReport, compare, report
 from ._tests import (
+    AndersonKSampResult,
+    Chi2ContingencyResult,
+    KstestResult,
     TestResult,
     anderson_ksamp,
     chi2_contingency,
@@ -74,6 +78,7 @@ from ._tests import (
     fisher_exact,
     ks_2samp,
     mannwhitneyu,
+    power_divergence,
     two_proportion_ztest,
 )
 
@@ -81,6 +86,9 @@ from ._tests import (
 # apart in docs/api/drift.md).
 __all__ = [
     "TestResult",
+    "KstestResult",
+    "AndersonKSampResult",
+    "Chi2ContingencyResult",
     "ks_2samp",
     "mannwhitneyu",
     "cramervonmises_2samp",
@@ -91,11 +99,13 @@ __all__ = [
     "normalized_wasserstein",
     "chi2_contingency",
     "chisquare",
+    "power_divergence",
     "fisher_exact",
     "two_proportion_ztest",
     "adjust_pvalues",
     "psi",
     "kl_divergence",
+    "entropy",
     "jensenshannon",
     "hellinger",
     "total_variation",

@@ -12,7 +12,7 @@ import numpy as np
 from .._core import drift as _core_drift
 from ..errors import InvalidInputError
 from ..typing import ArrayLike
-from ._inputs import as_counts, as_sample, as_weights
+from ._inputs import as_counts, as_sample, as_weights, real_arg
 
 
 def _cdf_distance(u_values: Any, v_values: Any, u_weights: Any, v_weights: Any, p: int) -> float:
@@ -181,8 +181,14 @@ def psi(p: ArrayLike, q: ArrayLike) -> float:
     return _distance(_core_drift.psi, p, q)
 
 
-def kl_divergence(p: ArrayLike, q: ArrayLike) -> float:
-    """Kullback-Leibler divergence KL(p || q) in nats (as ``scipy.stats.entropy(p, q)``).
+def _base(base: Any) -> float | None:
+    if base is None:
+        return None
+    return real_arg(base, "base")  # the core checks that it is finite, positive and not 1
+
+
+def kl_divergence(p: ArrayLike, q: ArrayLike, base: float | None = None) -> float:
+    """Kullback-Leibler divergence KL(p || q) (as ``scipy.stats.entropy(p, q, base=base)``).
 
     p and q are normalised to sum 1 first.
 
@@ -191,6 +197,8 @@ def kl_divergence(p: ArrayLike, q: ArrayLike) -> float:
     p, q : ArrayLike
         Two 1-D vectors of counts or weights over the same bins: finite, >= 0, not all
         zero; each is normalised to sum 1.
+    base : float, optional
+        The logarithm's base (2: bits); natural logarithm (nats) by default.
 
     Returns
     -------
@@ -200,10 +208,11 @@ def kl_divergence(p: ArrayLike, q: ArrayLike) -> float:
     Raises
     ------
     InvalidTypeError
-        A vector is not an array of real numbers.
+        A vector is not an array of real numbers, or ``base`` is not a number.
     InvalidInputError
         A vector is not a non-empty 1-D array, holds a negative or non-finite value or is
-        all zeros, or the two have different lengths.
+        all zeros, the two have different lengths, or ``base`` is not a finite positive
+        number other than 1.
 
     Examples
     --------
@@ -212,12 +221,59 @@ def kl_divergence(p: ArrayLike, q: ArrayLike) -> float:
     0.0101
     >>> drift.kl_divergence([2, 3, 5], [1, 1, 2]) == drift.kl_divergence([0.2, 0.3, 0.5], [0.25, 0.25, 0.5])
     True
+    >>> round(drift.kl_divergence([0.2, 0.3, 0.5], [0.25, 0.25, 0.5], base=2), 4)
+    0.0145
     """
-    return _distance(_core_drift.kl_divergence, p, q)
+    divisor = _base(base)
+    return _distance(lambda a, b: _core_drift.kl_divergence(a, b, divisor), p, q)
 
 
-def jensenshannon(p: ArrayLike, q: ArrayLike) -> float:
-    """Jensen-Shannon distance in nats (as ``scipy.spatial.distance.jensenshannon``).
+def entropy(pk: ArrayLike, qk: ArrayLike | None = None, base: float | None = None) -> float:
+    """Shannon entropy of pk, or KL(pk || qk) when qk is given (as ``scipy.stats.entropy``).
+
+    pk (and qk) are normalised to sum 1 first.
+
+    Parameters
+    ----------
+    pk : ArrayLike
+        A 1-D vector of counts or weights: finite, >= 0, not all zero.
+    qk : ArrayLike, optional
+        A second vector over the same bins: then the result is
+        [`kl_divergence`][assay.drift.kl_divergence] (pk, qk).
+    base : float, optional
+        The logarithm's base (2: bits); natural logarithm (nats) by default.
+
+    Returns
+    -------
+    float
+        The entropy (or divergence), >= 0.
+
+    Raises
+    ------
+    InvalidTypeError
+        A vector is not an array of real numbers, or ``base`` is not a number.
+    InvalidInputError
+        A vector is not a non-empty 1-D array, holds a negative or non-finite value or is
+        all zeros, the two have different lengths, or ``base`` is not a finite positive
+        number other than 1.
+
+    Examples
+    --------
+    >>> from assay import drift
+    >>> drift.entropy([1, 1, 1, 1], base=2)
+    2.0
+    """
+    if qk is not None:
+        return kl_divergence(pk, qk, base)
+    try:
+        return float(_core_drift.shannon_entropy(as_counts(pk, "pk", 1), _base(base)))
+    except InvalidInputError as error:  # the core names the vector p
+        message = str(error)
+        raise InvalidInputError("pk" + message[1:] if message.startswith("p ") else message) from None
+
+
+def jensenshannon(p: ArrayLike, q: ArrayLike, base: float | None = None) -> float:
+    """Jensen-Shannon distance (as ``scipy.spatial.distance.jensenshannon``).
 
     The square root of the Jensen-Shannon divergence; p and q are normalised to sum 1 first.
 
@@ -226,19 +282,23 @@ def jensenshannon(p: ArrayLike, q: ArrayLike) -> float:
     p, q : ArrayLike
         Two 1-D vectors of counts or weights over the same bins: finite, >= 0, not all
         zero; each is normalised to sum 1.
+    base : float, optional
+        The logarithm's base of the divergence (2 gives a distance in [0, 1]); natural
+        logarithm by default.
 
     Returns
     -------
     float
-        The distance, in [0, sqrt(ln 2)].
+        The distance, in [0, sqrt(ln 2)] (in [0, sqrt(log_base 2)] with ``base``).
 
     Raises
     ------
     InvalidTypeError
-        A vector is not an array of real numbers.
+        A vector is not an array of real numbers, or ``base`` is not a number.
     InvalidInputError
         A vector is not a non-empty 1-D array, holds a negative or non-finite value or is
-        all zeros, or the two have different lengths.
+        all zeros, the two have different lengths, or ``base`` is not a finite positive
+        number other than 1.
 
     Examples
     --------
@@ -247,8 +307,11 @@ def jensenshannon(p: ArrayLike, q: ArrayLike) -> float:
     0.0503
     >>> drift.jensenshannon([2, 3, 5], [1, 1, 2]) == drift.jensenshannon([0.2, 0.3, 0.5], [0.25, 0.25, 0.5])
     True
+    >>> drift.jensenshannon([1.0, 0.0], [0.0, 1.0], base=2)
+    1.0
     """
-    return _distance(_core_drift.jensenshannon, p, q)
+    divisor = _base(base)
+    return _distance(lambda a, b: _core_drift.jensenshannon(a, b, divisor), p, q)
 
 
 def hellinger(p: ArrayLike, q: ArrayLike) -> float:

@@ -19,7 +19,7 @@ from .._util import json_safe, n_jobs_arg, seed_arg
 from ..errors import InvalidInputError, InvalidTypeError, ResourceLimitError
 from ..typing import ArrayLike, NJobs, Progress, TableLike
 from ._chunks import chunk_labels, time_seconds
-from ._inputs import checked_frames, converted, count_arg, progress_arg, real_arg, threshold_arg
+from ._inputs import checked_frames, converted, count_arg, flag_arg, progress_arg, real_arg, threshold_arg
 
 
 def _matrix(frame: Frame, columns: Sequence[str], argument: str) -> np.ndarray:
@@ -149,6 +149,7 @@ def mmd(
     columns: Sequence[str] | None = None,
     n_permutations: int = 100,
     bandwidth: float | None = None,
+    standardize: bool = False,
     seed: int = 0,
     n_jobs: NJobs = None,
     progress: Progress = None,
@@ -159,6 +160,12 @@ def mmd(
     from the median heuristic (half the median squared distance between reference and
     current rows, as alibi-detect). Permutation p of the pooled rows is drawn from
     CounterRng(seed, p), so results are the same for every ``n_jobs``.
+
+    On raw values the kernel sees distances in data units, so the columns with the
+    largest scale decide alone: on features of very different scales a shift in a
+    small-scale column goes unseen (in the drift guide's breast-cancer example the raw
+    test gives p = 0.95, the standardised one p = 0.02, while KS on the shifted column
+    gives p = 4e-9). Pass ``standardize=True`` for such data.
 
     Parameters
     ----------
@@ -173,6 +180,10 @@ def mmd(
         Permutations of the pooled rows for the p-value, a positive integer.
     bandwidth : float, optional
         The kernel's bandwidth, a finite number > 0; by default the median heuristic.
+    standardize : bool, default False
+        Rescale every column of both samples with the reference's mean and population
+        standard deviation first (a column constant in the reference is centred only);
+        the bandwidth then applies to the standardised values.
     seed : int, default 0
         Seed of the permutations: a non-negative integer below 2**64.
     n_jobs : NJobs, default None
@@ -212,6 +223,7 @@ def mmd(
     """
     n_permutations = count_arg(n_permutations, "n_permutations")
     width = 0.0 if bandwidth is None else _positive_real(bandwidth, "bandwidth")
+    scaled = flag_arg(standardize, "standardize")
     seed, jobs, callback = (
         seed_arg(seed, allow_none=False),
         n_jobs_arg(n_jobs),
@@ -227,7 +239,7 @@ def mmd(
             f"{MAX_MMD_CELLS * 8 / 2**30:.0f} GiB; "
             "use fewer permutations or a sample of the rows"
         )
-    statistic, pvalue, used, permuted = _core_drift.mmd_test(x, y, n_permutations, seed, width, jobs, callback)
+    statistic, pvalue, used, permuted = _core_drift.mmd_test(x, y, n_permutations, seed, width, jobs, callback, scaled)
     return MMDResult(float(statistic), float(pvalue), float(used), n_permutations, permuted)
 
 

@@ -120,8 +120,13 @@ class DriftOverTime(Exportable):
         counts = report.charts.line(labels, self.drift_counts(), title="Drifted columns per chunk", y_label="columns")
         flagged = [(c, r) for c, rs in zip(self.chunks, self.results) for r in rs]
         flagged.sort(key=lambda item: not item[1].drifted)
-        table = results_table([r for _, r in flagged], [("chunk", [str(c["label"]) for c, _ in flagged])])
-        note = f"p-values adjusted per chunk ({self.correction})." if self.correction else "p-values not adjusted."
+        chunk_labels = [("chunk", [str(c["label"]) for c, _ in flagged])]
+        table = results_table([r for _, r in flagged], chunk_labels, adjusted=bool(self.correction))
+        note = (
+            f"p-values adjusted per chunk ({self.correction}): a test's score is its adjusted p-value."
+            if self.correction
+            else "p-values not adjusted."
+        )
         return [report.Section("Drift over time", [report.Text(note), counts, table], anchor="drift-over-time")]
 
     def __repr__(self) -> str:

@@ -38,6 +38,11 @@ TESTS: tuple[str, ...] = (
     "energy_distance",
     "mannw",
     "es",
+    "ed",
+    "t_test",
+    "mannwhitneyu",
+    "TVD",
+    "empirical_mmd",
 )
 """Test keys accepted by [`compare`][assay.drift.compare], [`report`][assay.drift.report]
 and [`over_time`][assay.drift.over_time] (Evidently's names)."""
@@ -441,8 +446,12 @@ class DriftReport(Exportable):
         ]
 
     def _sections(self) -> list[report_layer.Section]:
-        note = f"p-values adjusted ({self.correction})." if self.correction else "p-values not adjusted."
-        table = results_table(self._ordered())
+        note = (
+            f"p-values adjusted ({self.correction}): a test's score is its adjusted p-value."
+            if self.correction
+            else "p-values not adjusted."
+        )
+        table = results_table(self._ordered(), adjusted=bool(self.correction))
         return [report_layer.Section("Drift by column", [report_layer.Text(note), table], anchor="drift-columns")]
 
     def __repr__(self) -> str:
@@ -453,8 +462,10 @@ class DriftReport(Exportable):
 
 
 def results_table(
-    results: Sequence[ColumnResult], extra: Sequence[tuple[str, Sequence[Any]]] = ()
+    results: Sequence[ColumnResult], extra: Sequence[tuple[str, Sequence[Any]]] = (), adjusted: bool = False
 ) -> report_layer.Table:
+    """The results as a page table; ``adjusted``: the score of a p-value test is its
+    adjusted p-value, the one its drift flag compares with the threshold."""
     columns = [name for name, _ in extra] + [
         "column",
         "role",
@@ -468,7 +479,8 @@ def results_table(
     rows: list[list[report_layer.Cell]] = []
     for i, r in enumerate(results):
         flag = report_layer.Badge("failed", "drift") if r.drifted else "no"
-        score = report_layer.Number(r.score, reason=r.note or None)
+        shown = r.pvalue_adjusted if adjusted and _gives_pvalue(r.test) else r.score
+        score = report_layer.Number(shown, reason=r.note or None)
         row: list[report_layer.Cell] = [str(values[i]) for _, values in extra]
         rows.append(row + [r.column, r.role, r.test, score, r.threshold, flag, r.method, r.note])
     return report_layer.Table(columns, rows)

@@ -41,8 +41,12 @@ double median_heuristic_bandwidth(MatrixView x, MatrixView y, std::uint64_t seed
 // whole) and the statistic of all permutations is accumulated from each block with
 // matrix products; memory is O((n_x + n_y) n_permutations). Throws InvalidArgument for
 // fewer than 2 rows per sample, differing column counts or non-finite values.
+// `standardize` first rescales every column of both samples with the reference's mean
+// and population standard deviation (a column constant in the reference is centred
+// only), so that no column weighs in the kernel by its units alone; the bandwidth (and
+// the median heuristic) then applies to the standardised values.
 MmdResult mmd_test(MatrixView x, MatrixView y, std::size_t n_permutations, std::uint64_t seed, double bandwidth,
-                   int n_jobs, const Progress& progress = {});
+                   int n_jobs, const Progress& progress = {}, bool standardize = false);
 
 // PCA fitted on a reference (NannyML's data-reconstruction drift): standardise with the
 // reference means and population standard deviations (constant columns are centred

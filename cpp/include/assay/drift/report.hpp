@@ -41,9 +41,33 @@ enum class Test {
   anderson,          // Anderson-Darling k-sample, k = 2 (p-value)
   cramer_von_mises,  // Cramer-von Mises two-sample (p-value)
   energy_distance,   // energy distance in data units (distance)
-  mannw,             // Mann-Whitney U (p-value)
+  mannw,             // Mann-Whitney U, Evidently's: one-sided, reference smaller (p-value)
   es,                // Epps-Singleton (p-value)
+  ed,                // Evidently's energy distance (the same as energy_distance)
+  t_test,            // Student's t-test, pooled variance (p-value)
+  mannwhitneyu,      // Mann-Whitney U, two-sided (scipy's default; p-value)
+  tvd_permutation,   // Evidently's `TVD`: permutation p-value of the total variation distance
+  empirical_mmd,     // Evidently's `empirical_mmd`: 1-D RBF MMD with a permutation p-value
 };
+inline constexpr Test kLastTest = Test::empirical_mmd;
+
+// Evidently's `TVD` test: the total variation distance between the category (or value)
+// proportions and the share of `n_permutations` random splits of the pooled sample into
+// groups of the two sizes whose distance is at least the observed one (Evidently's
+// p-value, without the +1). Splits are drawn from CounterRng(seed, permutation); the
+// distances are compared exactly, in integers (sum |r_i n_c - c_i n_r|). Time
+// O(n_permutations min(n_r, n_c)).
+TestResult tvd_permutation_test(std::span<const double> reference_counts, std::span<const double> current_counts,
+                                std::size_t n_permutations = 1000, std::uint64_t seed = 0);
+
+// Evidently's `empirical_mmd` on one numeric column: the unbiased RBF MMD^2 with
+// sigma^2 = half the median ("nearest" rank, numpy's) of the squared differences of
+// all ordered pairs of reference values (sqrt(1/2) when that is 0), and the share of
+// `n_permutations` permutations whose statistic is at least the observed one. At most
+// kMaxEmpiricalMmdValues values in both samples together (the kernel is O(n^2) work).
+inline constexpr std::size_t kMaxEmpiricalMmdValues = 20000;
+TestResult empirical_mmd_test(const SortedSample& reference, const SortedSample& current,
+                              std::size_t n_permutations = 100, std::uint64_t seed = 0);
 
 const char* test_name(Test test);
 // Throws InvalidArgument naming the valid keys.
@@ -53,7 +77,7 @@ bool test_accepts_numeric(Test test);
 bool test_accepts_categorical(Test test);
 double default_threshold(Test test);
 // Evidently's rule: p-value tests drift when p < threshold (p <= threshold for ks and
-// cramer_von_mises); distances when distance >= threshold (> for energy_distance).
+// cramer_von_mises); distances when distance >= threshold (> for energy_distance and ed).
 bool is_drift(Test test, double score, double threshold);
 
 // 'auto' (Evidently's defaults): with at most 1000 reference values, a column with

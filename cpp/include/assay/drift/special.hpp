@@ -16,6 +16,10 @@ double normal_sf(double z);
 // fraction above; Numerical Recipes 3rd ed., section 6.2).
 double chi2_sf(double x, double dof);
 
+// P(T >= t) for T Student's t with `dof` > 0 degrees of freedom, from the regularised
+// incomplete beta function (Numerical Recipes 3rd ed., section 6.4).
+double student_t_sf(double t, double dof);
+
 // P(D_n >= d) for the two-sided one-sample Kolmogorov-Smirnov statistic D_n at
 // sample size n (the finite-n Kolmogorov distribution, scipy's `kstwo`). Follows the
 // method selection of Simard & L'Ecuyer, "Computing the Two-Sided Kolmogorov-Smirnov

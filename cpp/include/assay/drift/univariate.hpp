@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <functional>
 #include <limits>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -19,6 +20,10 @@ inline constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 // How a p-value is computed: `automatic` follows scipy's rule for the test.
 enum class PMethod { automatic, exact, asymptotic };
+
+// The alternative hypothesis of a test, with scipy's meaning for each test: `less` and
+// `greater` are one-sided (see each test for what they compare).
+enum class Alternative { two_sided, less, greater };
 
 struct TestResult {
   double statistic = kNaN;
@@ -64,29 +69,53 @@ void require_finite(std::span<const double> values, const std::string& argument)
 
 // --- rank and CDF based tests ---------------------------------------
 
-// Two-sided two-sample Kolmogorov-Smirnov test. D = max |F_x - F_y|. Exact p-value
-// from counting lattice paths that stay inside the band |i/n_x - j/n_y| < D; the
-// asymptotic p-value is kolmogorov_sf(round(n_x n_y / (n_x + n_y)), D). `automatic`
-// is exact when max(n_x, n_y) <= 10000 (scipy's rule). A requested exact p-value whose
-// path count would visit more than 1e9 lattice points (n_x n_y 2D) is asymptotic
-// instead, and `method` says so.
-TestResult ks_2samp(const SortedSample& x, const SortedSample& y, PMethod method = PMethod::automatic);
+// The Kolmogorov-Smirnov result also says where the statistic is reached and its sign
+// (scipy's statistic_location and statistic_sign).
+struct KsResult : TestResult {
+  double location = kNaN;  // the value at which |F_x - F_y| (or the one-sided difference) is largest
+  int sign = 0;            // +1 when F_x - F_y is the largest difference there, -1 when F_y - F_x
+};
 
-// Two-sided Mann-Whitney U test with continuity correction; statistic is U of x.
-// `automatic`: exact when no ties and min(n_x, n_y) <= 8, else normal approximation
-// with tie correction (scipy's rule). The exact distribution costs O((n_x n_y)^2);
-// above n_x n_y = 1e6 the asymptotic p-value is used and `method` says so.
-TestResult mann_whitney_u(const SortedSample& x, const SortedSample& y, PMethod method = PMethod::automatic);
+// Two-sample Kolmogorov-Smirnov test. Two-sided: D = max |F_x - F_y|; `greater`:
+// D+ = max(F_x - F_y) (the alternative that x tends to be smaller); `less`:
+// D- = max(F_y - F_x). Exact p-value from counting lattice paths that stay inside the
+// band (|i/n_x - j/n_y| < D two-sided, i/n_x - j/n_y < D one-sided); the asymptotic
+// p-value is kolmogorov_sf(round(n_x n_y / (n_x + n_y)), D) two-sided and Hodges'
+// approximation exp(-2z^2 - 2z(m + 2n)/sqrt(mn(m + n))/3), z = sqrt(mn/(m + n)) D,
+// m >= n, one-sided (scipy's). `automatic` is exact when max(n_x, n_y) <= 10000
+// (scipy's rule). A requested exact p-value whose path count would visit more than 1e9
+// lattice points is asymptotic instead, and so is a one-sided one where scipy's path
+// count overflows a double (C(n_x + n_y, n_x) > 1.8e308); `method` says so.
+KsResult ks_2samp(const SortedSample& x, const SortedSample& y, PMethod method = PMethod::automatic,
+                  Alternative alternative = Alternative::two_sided);
+
+// Mann-Whitney U test; statistic is U of x. `greater`: x tends to be larger than y
+// (p = P(U >= U_x)); `less`: smaller (p = P(U >= U_y)); two-sided doubles the tail of
+// max(U_x, U_y). `continuity` subtracts 0.5 in the normal approximation (scipy's
+// use_continuity). `automatic`: exact when no ties and min(n_x, n_y) <= 8, else normal
+// approximation with tie correction (scipy's rule). The exact distribution costs
+// O((n_x n_y)^2); above n_x n_y = 1e6 the asymptotic p-value is used and `method` says so.
+TestResult mann_whitney_u(const SortedSample& x, const SortedSample& y, PMethod method = PMethod::automatic,
+                          Alternative alternative = Alternative::two_sided, bool continuity = true);
 
 // Two-sample Cramer-von Mises test (Anderson 1962), statistic T from average ranks.
 // `automatic`: exact when max(n_x, n_y) <= 20 (Xiao, Gordon & Yakovlev 2006 path
 // enumeration), else the Csorgo-Faraway limit. Needs at least 2 values per sample.
 TestResult cramer_von_mises_2samp(const SortedSample& x, const SortedSample& y, PMethod method = PMethod::automatic);
 
-// k-sample Anderson-Darling test, midrank variant for ties (Scholz & Stephens 1987,
-// eq. 7), statistic normalised as scipy's. The p-value interpolates the tabulated
-// critical values and is capped to [0.001, 0.25] (method "capped"/"floored").
-TestResult anderson_ksamp(const std::vector<std::reference_wrapper<const SortedSample>>& samples);
+// The Anderson-Darling result also carries the critical values of the statistic at the
+// significance levels kAndersonSignificance (scipy's critical_values).
+inline constexpr double kAndersonSignificance[7] = {0.25, 0.1, 0.05, 0.025, 0.01, 0.005, 0.001};
+struct AndersonResult : TestResult {
+  std::vector<double> critical_values;  // one per entry of kAndersonSignificance
+};
+
+// k-sample Anderson-Darling test (Scholz & Stephens 1987): `midrank` uses the midrank
+// variant for ties (eq. 7, A2akN, scipy's default), else the right-continuous one
+// (eq. 6, A2kN); statistic normalised as scipy's. The p-value interpolates the
+// tabulated critical values and is capped to [0.001, 0.25] (method "capped"/"floored").
+AndersonResult anderson_ksamp(const std::vector<std::reference_wrapper<const SortedSample>>& samples,
+                              bool midrank = true);
 
 // Epps-Singleton test (Epps & Singleton 1986) with t = (0.4, 0.8) scaled by half the
 // pooled interquartile range (numpy's linear percentiles), as scipy: the statistic
@@ -95,6 +124,11 @@ TestResult anderson_ksamp(const std::vector<std::reference_wrapper<const SortedS
 // the chi-square tail with rank(pinv(S)) degrees of freedom (in `dof`). Needs at least
 // 5 values per sample; a pooled IQR of 0 is an InvalidArgument.
 TestResult epps_singleton_2samp(const SortedSample& x, const SortedSample& y);
+
+// Student's two-sample t-test with pooled variance (scipy.stats.ttest_ind,
+// equal_var=True; Evidently's `t_test`), two-sided; statistic t of mean(x) - mean(y),
+// `dof` n_x + n_y - 2. NaN when the pooled variance is 0 or there are no degrees of freedom.
+TestResult ttest_ind(const SortedSample& x, const SortedSample& y);
 
 // --- distances between samples ----------------------------------------------------
 // Finite whenever the true distance is representable (values up to the largest
@@ -120,30 +154,49 @@ double normalized_wasserstein(const SortedSample& reference, const SortedSample&
 // 2^53, a count above its number of trials and zero trials throw InvalidArgument
 // naming the argument.
 
+// Cressie & Read's (1984) power-divergence exponents under scipy's names.
+inline constexpr double kPearson = 1.0, kLogLikelihood = 0.0, kFreemanTukey = -0.5, kModLogLikelihood = -1.0,
+                        kNeyman = -2.0, kCressieRead = 2.0 / 3.0;
+
+// One cell's term of the power-divergence statistic 2/(l(l+1)) sum obs((obs/exp)^l - 1)
+// (Cressie & Read 1984) with the limits l = 0 (2 obs ln(obs/exp), the G-test) and l = -1
+// (2 exp ln(exp/obs)); l = 1 is Pearson's (obs - exp)^2 / exp. As scipy.stats.power_divergence.
+double power_divergence_term(double observed, double expected, double lambda);
+
+// The chi-square test of independence also gives the expected frequencies.
+struct ContingencyResult : TestResult {
+  std::vector<double> expected;  // row total x column total / N, row-major like the table
+};
+
 // Chi-square test of independence on an r x c table of counts (row-major; argument
 // `observed`; frequencies need not be whole, as scipy), with Yates' correction when
-// dof == 1 and `correction` is set; `log_likelihood` gives the G-test. Throws
-// InvalidArgument when an expected frequency is zero.
-TestResult chi2_contingency(std::span<const double> counts, std::size_t n_rows, std::size_t n_cols,
-                            bool correction = true, bool log_likelihood = false);
+// dof == 1 and `correction` is set; `lambda` is the power-divergence exponent (kPearson,
+// kLogLikelihood for the G-test, ...). Throws InvalidArgument when an expected frequency
+// is zero.
+ContingencyResult chi2_contingency(std::span<const double> counts, std::size_t n_rows, std::size_t n_cols,
+                                   bool correction = true, double lambda = kPearson);
 
 // Goodness-of-fit chi-square of current counts (`f_obs`) against reference counts
 // (`f_exp`) rescaled to the current total (Evidently's `chisquare`;
 // scipy.stats.chisquare). A category seen only in the current sample gives statistic
-// inf and p-value 0. `log_likelihood` gives the G-test (scipy.stats.power_divergence
-// with lambda_='log-likelihood').
+// inf and p-value 0. `lambda` is the power-divergence exponent (kLogLikelihood gives the
+// G-test, scipy.stats.power_divergence's lambda_); the chi-square tail has
+// k - 1 - `ddof` degrees of freedom (NaN p-value when that is not positive, as scipy).
 TestResult chisquare_goodness_of_fit(std::span<const double> reference_counts, std::span<const double> current_counts,
-                                     bool log_likelihood = false);
+                                     double lambda = kPearson, double ddof = 0.0);
 
 // Fisher's exact test on the 2x2 table [[a, b], [c, d]] (argument `table`; whole
 // counts, total at most 2^53); statistic is the sample odds ratio, two-sided p-value
 // sums the hypergeometric probabilities of the tables at most (1 + 1e-14) times as
-// likely as the observed one (scipy's rule). The probabilities are evaluated with
-// Loader's saddle-point formula and summed outward from the observed table and from
-// the first table on the other side of the mode, stopping once the remaining terms
-// are below 1e-17 of the sum: time O(standard deviation), memory O(1), whatever the
-// counts.
-TestResult fisher_exact(std::int64_t a, std::int64_t b, std::int64_t c, std::int64_t d);
+// likely as the observed one (scipy's rule); `less` is P(A <= a) and `greater`
+// P(A >= a) for the top-left cell A under the hypergeometric law of the margins. The
+// probabilities are evaluated with Loader's saddle-point formula and summed outward
+// from the observed table and from the first table on the other side of the mode
+// (a one-sided tail that holds the mode is 1 minus the opposite tail), stopping once
+// the remaining terms are below 1e-17 of the sum: time O(standard deviation), memory
+// O(1), whatever the counts.
+TestResult fisher_exact(std::int64_t a, std::int64_t b, std::int64_t c, std::int64_t d,
+                        Alternative alternative = Alternative::two_sided);
 
 // Pooled two-proportion z-test: `k1` successes of `n1` trials against `k2` of `n2`
 // (statsmodels' count1, nobs1, count2, nobs2, the names its messages use), two-sided.
@@ -159,10 +212,14 @@ TestResult two_proportion_z(double k1, double n1, double k2, double n2);
 // gives inf. `normalise = false` uses the vectors as given (the report's
 // Evidently-filled proportions, see evidently_fill_zeros).
 double population_stability_index(std::span<const double> p, std::span<const double> q, bool normalise = true);
-// KL(p || q) in nats (scipy.stats.entropy).
-double kl_divergence(std::span<const double> p, std::span<const double> q);
-// Jensen-Shannon distance sqrt(JSD) in nats (scipy's jensenshannon).
-double jensen_shannon(std::span<const double> p, std::span<const double> q);
+// KL(p || q) (scipy.stats.entropy(p, q)), in nats, or in units of log `base` when given.
+double kl_divergence(std::span<const double> p, std::span<const double> q, std::optional<double> base = {});
+// Shannon entropy -sum p ln p of p normalised to sum 1 (scipy.stats.entropy(p)), in nats
+// or in units of log `base`.
+double shannon_entropy(std::span<const double> p, std::optional<double> base = {});
+// Jensen-Shannon distance sqrt(JSD) (scipy's jensenshannon), the divergence in nats or
+// in units of log `base`.
+double jensen_shannon(std::span<const double> p, std::span<const double> q, std::optional<double> base = {});
 // Hellinger distance ||sqrt(p) - sqrt(q)||_2 / sqrt(2).
 double hellinger(std::span<const double> p, std::span<const double> q);
 // Total variation distance: half the L1 distance, in [0, 1].
