@@ -7,21 +7,22 @@
 
 namespace assay::drift {
 
-TestResult ks_2samp(std::span<const double> x, std::span<const double> y, PMethod method) {
-  return ks_2samp(SortedSample::sort(x, "x"), SortedSample::sort(y, "y"), method);
+KsResult ks_2samp(std::span<const double> x, std::span<const double> y, PMethod method, Alternative alternative) {
+  return ks_2samp(SortedSample::sort(x, "x"), SortedSample::sort(y, "y"), method, alternative);
 }
 
-TestResult mann_whitney_u(std::span<const double> x, std::span<const double> y, PMethod method) {
-  return mann_whitney_u(SortedSample::sort(x, "x"), SortedSample::sort(y, "y"), method);
+TestResult mann_whitney_u(std::span<const double> x, std::span<const double> y, PMethod method, Alternative alternative,
+                          bool continuity) {
+  return mann_whitney_u(SortedSample::sort(x, "x"), SortedSample::sort(y, "y"), method, alternative, continuity);
 }
 
 TestResult cramer_von_mises_2samp(std::span<const double> x, std::span<const double> y, PMethod method) {
   return cramer_von_mises_2samp(SortedSample::sort(x, "x"), SortedSample::sort(y, "y"), method);
 }
 
-TestResult anderson_ksamp(std::span<const double> x, std::span<const double> y) {
+AndersonResult anderson_ksamp(std::span<const double> x, std::span<const double> y, bool midrank) {
   const SortedSample sorted_x = SortedSample::sort(x, "x"), sorted_y = SortedSample::sort(y, "y");
-  return anderson_ksamp({std::cref(sorted_x), std::cref(sorted_y)});
+  return anderson_ksamp({std::cref(sorted_x), std::cref(sorted_y)}, midrank);
 }
 
 TestResult epps_singleton_2samp(std::span<const double> x, std::span<const double> y) {

@@ -16,12 +16,14 @@
 namespace assay::drift {
 
 // --- two-sample tests and distances on unsorted finite samples ---------------------
-TestResult ks_2samp(std::span<const double> x, std::span<const double> y, PMethod method = PMethod::automatic);
-TestResult mann_whitney_u(std::span<const double> x, std::span<const double> y, PMethod method = PMethod::automatic);
+KsResult ks_2samp(std::span<const double> x, std::span<const double> y, PMethod method = PMethod::automatic,
+                  Alternative alternative = Alternative::two_sided);
+TestResult mann_whitney_u(std::span<const double> x, std::span<const double> y, PMethod method = PMethod::automatic,
+                          Alternative alternative = Alternative::two_sided, bool continuity = true);
 TestResult cramer_von_mises_2samp(std::span<const double> x, std::span<const double> y,
                                   PMethod method = PMethod::automatic);
 // The k-sample Anderson-Darling test with k = 2.
-TestResult anderson_ksamp(std::span<const double> x, std::span<const double> y);
+AndersonResult anderson_ksamp(std::span<const double> x, std::span<const double> y, bool midrank = true);
 TestResult epps_singleton_2samp(std::span<const double> x, std::span<const double> y);
 double wasserstein(std::span<const double> x, std::span<const double> y);
 double energy_distance(std::span<const double> x, std::span<const double> y);
