@@ -1,7 +1,8 @@
 """assay: checks for machine-learning data and models.
 
 Engines: ``assay.quality`` (data quality), ``assay.drift`` (drift), ``assay.fairness``
-(group metrics), ``assay.explain`` (explanations), with figures in ``assay.plots``;
+(group metrics), ``assay.explain`` (explanations), ``assay.monitor`` (performance without
+labels), with figures in ``assay.plots``;
 :func:`assay.audit` runs them all on a reference and a current dataset and applies the gates
 of one configuration (:func:`assay.load_audit_config`). The compiled core lives in the private
 module ``assay._core``; everything public is re-exported here or in the submodules.
@@ -10,6 +11,7 @@ module ``assay._core``; everything public is re-exported here or in the submodul
 from __future__ import annotations
 
 from . import _core, datasets, drift, explain, fairness, quality
+from . import monitor as monitor
 from ._audit import Audit, AuditConfig, Gate, GateResult, Measurement, audit
 from ._audit import load_config as load_audit_config
 from .explain import (
@@ -44,6 +46,7 @@ __all__ = [
     "load_audit_config",
     "Measurement",
     "MetricFrame",
+    "monitor",
     "PermutationExplainer",
     "profile",
     "Profile",

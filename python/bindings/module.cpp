@@ -31,4 +31,6 @@ PYBIND11_MODULE(_core, m) {
   bindings::bind_explain(explain);
   auto agnostic = engine_module(m, "agnostic", "model-agnostic explainers: coalition designs, Shapley estimators");
   bindings::bind_agnostic(agnostic);
+  auto monitor = engine_module(m, "monitor", "monitor engine: performance estimation without labels (CBPE)");
+  bindings::bind_monitor(monitor);
 }

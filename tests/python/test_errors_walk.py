@@ -20,13 +20,14 @@ import assay.datasets
 import assay.drift as drift
 import assay.explain as explain
 import assay.fairness as fairness
+import assay.monitor as monitor
 import assay.plots as plots
 import assay.quality as quality
 import numpy as np
 import pytest
 from assay.errors import AssayError
 
-MODULES = [assay, quality, drift, fairness, explain, plots, assay.datasets]
+MODULES = [assay, quality, drift, fairness, explain, plots, assay.datasets, monitor]
 
 # Result types: returned by assay, not entry points for raw input.
 RESULTS = {
@@ -45,6 +46,7 @@ RESULTS = {
     "explain.TreeModel",
     "assay.AuditConfig",
     "assay.GateResult",
+    "monitor.CBPEResult",
 }
 
 Y = np.array([0, 1, 1, 0, 1, 0])
@@ -247,6 +249,14 @@ BAD_CALLS: dict[str, list[Callable[[], Any]]] = {
     "plots.drift_over_time": [lambda: plots.drift_over_time("not a result")],
     "plots.reconstruction_error": [lambda: plots.reconstruction_error("not a result")],
     "plots.plot_metric_by_group": [lambda: plots.plot_metric_by_group("not a frame")],
+    # monitor
+    "monitor.CBPE": [
+        lambda: monitor.CBPE(metrics=["auc"]),
+        lambda: monitor.CBPE(convention="evidently"),
+        lambda: monitor.CBPE().fit(Y, WITH_NAN * 2),
+        lambda: monitor.CBPE().fit(Y * 2, X[:, 0]),
+        lambda: monitor.CBPE().estimate(X[:, 0]),
+    ],
 }
 
 

@@ -31,5 +31,6 @@
 #include "assay/fairness/resample.hpp"
 #include "assay/fairness/scores.hpp"
 #include "assay/fairness/stats.hpp"
+#include "assay/monitor/cbpe.hpp"
 #include "assay/quality/check.hpp"
 #include "assay/quality/profile.hpp"

@@ -1,10 +1,10 @@
 """Type annotations of assay's compiled module ``assay._core`` (private: use the assay package).
 
 The module is compiled (``python/bindings/``); this folder holds only its stubs, one per
-compiled submodule: ``quality``, ``drift``, ``fairness``, ``explain`` (tree explainers) and
-``agnostic`` (model-agnostic explainers). This file has what they share. Names starting with
-an underscore exist only here, for the annotations. ``mypy.stubtest assay._core`` checks that
-the stubs and the compiled module hold the same names.
+compiled submodule: ``quality``, ``drift``, ``fairness``, ``explain`` (tree explainers),
+``agnostic`` (model-agnostic explainers) and ``monitor`` (CBPE). This file has what they
+share. Names starting with an underscore exist only here, for the annotations.
+``mypy.stubtest assay._core`` checks that the stubs and the compiled module hold the same names.
 """
 
 from collections.abc import Callable
@@ -18,6 +18,7 @@ from . import agnostic as agnostic
 from . import drift as drift
 from . import explain as explain
 from . import fairness as fairness
+from . import monitor as monitor
 from . import quality as quality
 
 __version__: str
