@@ -433,6 +433,8 @@ ChunkEstimates estimate_chunks(std::span<const double> probability, std::span<co
         case Metric::roc_auc: {
           const std::vector<std::size_t> descending(ascending.rbegin(), ascending.rend());
           out.plug_in[at] = plug_in_roc_auc(descending, probability, score);
+          std::vector<double> sorted_probability(ascending.size());
+          for (std::size_t k = 0; k < ascending.size(); ++k) sorted_probability[k] = probability[ascending[k]];
           std::vector<double> draws;
           draws.reserve(options.auc_draws);
           const auto n = static_cast<double>(rows.size());
@@ -441,10 +443,10 @@ ChunkEstimates estimate_chunks(std::span<const double> probability, std::span<co
             double positives = 0.0;
             double rank_sum = 0.0;
             for (std::size_t k = 0; k < ascending.size(); ++k) {
-              if (rng.uniform() < probability[ascending[k]]) {
-                positives += 1.0;
-                rank_sum += rank[k];
-              }
+              // Branch-free: the draw is a coin flip the branch predictor cannot learn.
+              const double positive = rng.uniform() < sorted_probability[k] ? 1.0 : 0.0;
+              positives += positive;
+              rank_sum += positive * rank[k];
             }
             const double auc = auc_from_rank_sum(rank_sum, positives, n);
             if (!std::isnan(auc)) draws.push_back(auc);
