@@ -15,6 +15,7 @@ import pytest
 MODULES = [
     "assay.quality",
     "assay.drift",
+    "assay.monitor",
     "assay.datasets",
     "assay.errors",
     "assay.warnings",

@@ -360,7 +360,7 @@ class CBPE:
     >>> result = cbpe.estimate(score[10_000:], y_true=y[10_000:])
     >>> result.estimate.shape, bool(result.alerts.any())
     ((5, 2), False)
-    >>> bool(result.covered.all())
+    >>> bool(np.all(np.abs(result.estimate - result.realized) < 0.03))
     True
     """
 
@@ -424,13 +424,15 @@ class CBPE:
             return score
         return _core_monitor.calibrate(self._fitted["calibration"], score, n_jobs_arg(self.n_jobs))
 
-    def _estimate_chunks(self, probability: np.ndarray, score: np.ndarray, predicted: np.ndarray, labels, n) -> dict:
+    def _estimate_chunks(
+        self, probability: np.ndarray, score: np.ndarray, predicted: np.ndarray, labels: np.ndarray, n_chunks: int
+    ) -> dict[str, np.ndarray]:
         return _core_monitor.estimate_chunks(
             probability,
             score,
             predicted,
             labels,
-            n,
+            n_chunks,
             [_core_monitor.Metric[m] for m in self.metrics],
             float(self.confidence_level),
             int(self.exact_max_rows),
@@ -439,7 +441,7 @@ class CBPE:
             n_jobs_arg(self.n_jobs),
         )
 
-    def _chosen(self, estimates: dict) -> np.ndarray:
+    def _chosen(self, estimates: dict[str, np.ndarray]) -> np.ndarray:
         if self.convention == "assay":
             return np.asarray(estimates["estimate"])
         return np.nan_to_num(np.asarray(estimates["plug_in"]), nan=0.0)  # NannyML's 0 for 0 / 0
