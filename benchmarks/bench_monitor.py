@@ -112,7 +112,7 @@ def main() -> None:
         "(500 label vectors of 10,000 rows per chunk). Measured while other jobs loaded the machine "
         "(load average about "
         f"{os.getloadavg()[0]:.0f} on {os.cpu_count()} cores): the wall times are inflated, the CPU "
-        "seconds less so.\n\n" + table,
+        "seconds less so. One run each (the median of one).\n\n" + table,
         "python benchmarks/run.py monitor",
     )
 

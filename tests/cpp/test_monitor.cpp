@@ -121,6 +121,10 @@ TEST(MonitorIsotonic, PoolsViolatorsAndInterpolatesBetweenKnots) {
   const auto flat = fit_isotonic(std::vector<double>{5, 5, 5}, std::vector<std::uint8_t>{1, 0, 0});
   EXPECT_EQ(flat.knot_score.size(), 1u);
   EXPECT_DOUBLE_EQ(flat(-3), 1.0 / 3.0);
+  // Knots a distance beyond the largest double apart still interpolate.
+  const auto wide = fit_isotonic(std::vector<double>{-1.5e308, 1.5e308}, std::vector<std::uint8_t>{0, 1});
+  EXPECT_DOUBLE_EQ(wide(0.0), 0.5);
+  EXPECT_DOUBLE_EQ(wide(1.5e308), 1.0);
 }
 
 TEST(MonitorIsotonic, FittedValuesAreMonotoneAndKeepTheMean) {

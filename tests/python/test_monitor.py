@@ -190,6 +190,14 @@ def _fitted() -> monitor.CBPE:
     return monitor.CBPE(n_folds=2, chunk_size=4).fit([0, 1, 0, 1, 1, 0, 0, 1], np.linspace(0, 1, 8))
 
 
+def test_extreme_scores_calibrate():
+    # Scores near +-DBL_MAX: the interpolation between knots must not overflow to NaN.
+    y = np.tile([0, 1, 0, 1, 1, 0, 0, 1], 50)
+    score = np.tile([-1e308, -1.0, 0.0, 1.0, 1e308, 2.0, 3.0, 1.7e308], 50)
+    result = monitor.CBPE(chunk_size=100, auc_draws=10).fit(y, score).estimate([-1.5e308, 0.5, 1.5e308, 1.0])
+    assert np.isfinite(result.estimate[:, :5]).all()
+
+
 def test_degenerate_chunks_are_nan_with_a_reason():
     # No predicted positive in the chunk: precision is undefined (NaN), never a made-up 0.
     result = _fitted().estimate([0.1, 0.2, 0.1, 0.3], y_pred=[0, 0, 0, 0])

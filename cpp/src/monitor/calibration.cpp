@@ -7,6 +7,7 @@
 #include <string>
 
 #include "assay/common/error.hpp"
+#include "assay/common/finite_math.hpp"
 #include "assay/common/parallel.hpp"
 #include "assay/common/rng.hpp"
 #include "assay/monitor/cbpe.hpp"
@@ -56,12 +57,18 @@ double IsotonicCalibration::operator()(double score) const {
   if (m == 1) return knot_probability[0];
   const double s = std::clamp(score, knot_score.front(), knot_score.back());
   // scipy's interp1d(kind="linear") on the knots, formula for formula, so that the values
-  // are those of scikit-learn to the last bit.
+  // are those of scikit-learn to the last bit (but for the clamp below).
   auto hi = static_cast<std::size_t>(std::lower_bound(knot_score.begin(), knot_score.end(), s) - knot_score.begin());
   hi = std::clamp<std::size_t>(hi, 1, m - 1);
   const std::size_t lo = hi - 1;
-  const double slope = (knot_probability[hi] - knot_probability[lo]) / (knot_score[hi] - knot_score[lo]);
-  return slope * (s - knot_score[lo]) + knot_probability[lo];
+  const double width = knot_score[hi] - knot_score[lo];
+  if (!std::isfinite(width)) {  // knots beyond +-DBL_MAX / 2: the same line from half-distances
+    const double t = half_difference(knot_score[lo], s) / half_difference(knot_score[lo], knot_score[hi]);
+    return std::min(knot_probability[lo] + t * (knot_probability[hi] - knot_probability[lo]), knot_probability[hi]);
+  }
+  const double slope = (knot_probability[hi] - knot_probability[lo]) / width;
+  // Rounding may overshoot the upper knot by an ulp: clamped, so probabilities stay in [0, 1].
+  return std::min(slope * (s - knot_score[lo]) + knot_probability[lo], knot_probability[hi]);
 }
 
 IsotonicCalibration fit_isotonic(std::span<const double> score, std::span<const std::uint8_t> label) {
