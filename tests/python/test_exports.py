@@ -14,7 +14,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
-from assay import drift, fairness, quality
+from assay import drift, fairness, monitor, quality
 from assay.errors import CorruptedStateError
 from assay.explain import Explanation
 
@@ -108,6 +108,15 @@ def _quality():
     return quality.check(current, rules={HOSTILE: {"max": 1.0}})
 
 
+def _cbpe():
+    rng = np.random.default_rng(3)
+    p = rng.beta(2, 3, 2000)
+    y = (rng.random(p.size) < p).astype(int)
+    cbpe = monitor.CBPE(metrics=["f1", "roc_auc"], n_chunks=4, auc_draws=20).fit(y[:1000], p[:1000])
+    key = np.repeat([HOSTILE, "later"], 500)  # chunk labels are the text it shows
+    return cbpe.estimate(p[1000:], chunk=key, y_true=y[1000:])
+
+
 RESULTS = {
     "metric_frame": lambda: _metric_frame(intervals=False),
     "metric_frame_intervals": lambda: _metric_frame(intervals=True),
@@ -119,6 +128,7 @@ RESULTS = {
     "drift_over_time": _drift_over_time,
     "reconstruction": _reconstruction,
     "quality": _quality,
+    "cbpe": _cbpe,
 }
 
 
