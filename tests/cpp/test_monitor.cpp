@@ -18,8 +18,9 @@ using namespace assay::monitor;
 
 namespace {
 
-const std::vector<Metric> kAll = {Metric::accuracy, Metric::precision,   Metric::recall,
-                                  Metric::f1,       Metric::specificity, Metric::roc_auc};
+std::vector<Metric> all_metrics() {
+  return {Metric::accuracy, Metric::precision, Metric::recall, Metric::f1, Metric::specificity, Metric::roc_auc};
+}
 
 // The metric of one labelled chunk, NaN where undefined.
 double metric_of(Metric metric, const std::vector<int>& y, const std::vector<std::uint8_t>& pred,
@@ -74,7 +75,7 @@ Enumerated enumerate(Metric metric, const std::vector<double>& p, const std::vec
     std::vector<int> y(n);
     double probability = 1;
     for (std::size_t i = 0; i < n; ++i) {
-      y[i] = (bits >> i) & 1u;
+      y[i] = static_cast<int>((bits >> i) & 1u);
       probability *= y[i] ? p[i] : 1 - p[i];
     }
     const double value = metric_of(metric, y, pred, score);
@@ -215,20 +216,21 @@ TEST(MonitorPoissonBinomial, RefinedNormalApproximationError) {
 }
 
 TEST(MonitorEstimate, MatchesEnumerationOfAllLabelVectors) {
+  const auto all = all_metrics();
   const std::vector<double> p = {0.9, 0.8, 0.35, 0.6, 0.2, 0.05, 0.45, 0.7, 0.1, 0.5, 0.3};
   const std::vector<double> score = {0.95, 0.81, 0.4, 0.62, 0.3, 0.01, 0.5, 0.77, 0.2, 0.55, 0.4};
   const std::vector<std::uint8_t> pred = {1, 1, 0, 1, 0, 0, 0, 1, 0, 1, 0};
   const std::vector<std::int64_t> chunk(p.size(), 0);
   EstimateOptions options;
-  options.metrics = kAll;
+  options.metrics = all;
   options.confidence_level = 0.8;
   options.auc_draws = 200'000;
   const auto got = estimate_chunks(p, score, pred, chunk, 1, options, 2);
   ASSERT_EQ(got.rows[0], 11);
-  for (std::size_t m = 0; m < kAll.size(); ++m) {
-    const auto expected = enumerate(kAll[m], p, pred, score, options.confidence_level);
-    SCOPED_TRACE(metric_name(kAll[m]));
-    if (kAll[m] == Metric::roc_auc) {  // drawn: within 4 Monte Carlo standard errors
+  for (std::size_t m = 0; m < all.size(); ++m) {
+    const auto expected = enumerate(all[m], p, pred, score, options.confidence_level);
+    SCOPED_TRACE(metric_name(all[m]));
+    if (all[m] == Metric::roc_auc) {  // drawn: within 4 Monte Carlo standard errors
       EXPECT_NEAR(got.estimate[m], expected.mean, 4 * 0.2 / std::sqrt(200'000.0));
       EXPECT_NEAR(got.undefined_probability[m], expected.undefined, 2e-3);
       continue;
@@ -254,6 +256,7 @@ TEST(MonitorEstimate, MatchesEnumerationOfAllLabelVectors) {
 }
 
 TEST(MonitorEstimate, ChunksAreIndependentOfThreadsAndOrder) {
+  const auto all = all_metrics();
   std::mt19937_64 gen(5);
   std::uniform_real_distribution<double> u(0, 1);
   const std::size_t n = 3000;
@@ -268,7 +271,7 @@ TEST(MonitorEstimate, ChunksAreIndependentOfThreadsAndOrder) {
     chunk[i] = static_cast<std::int64_t>(i % 7) - 1;  // chunk -1: left out
   }
   EstimateOptions options;
-  options.metrics = kAll;
+  options.metrics = all;
   options.auc_draws = 50;
   const auto one = estimate_chunks(p, score, pred, chunk, 6, options, 1);
   const auto two = estimate_chunks(p, score, pred, chunk, 6, options, 2);
@@ -276,11 +279,11 @@ TEST(MonitorEstimate, ChunksAreIndependentOfThreadsAndOrder) {
   EXPECT_EQ(one.lower, two.lower);
   EXPECT_EQ(one.upper, two.upper);
   EXPECT_EQ(one.rows, (std::vector<std::int64_t>{429, 429, 429, 428, 428, 428}));  // 3000 rows, residue 0 left out
-  const auto realized = realized_chunks(label, score, pred, chunk, 6, kAll, 2);
-  EXPECT_EQ(realized, realized_chunks(label, score, pred, chunk, 6, kAll, 1));
+  const auto realized = realized_chunks(label, score, pred, chunk, 6, all, 2);
+  EXPECT_EQ(realized, realized_chunks(label, score, pred, chunk, 6, all, 1));
   for (std::size_t c = 0; c < 6; ++c) {
-    for (std::size_t m = 0; m < kAll.size(); ++m) {
-      const std::size_t at = c * kAll.size() + m;
+    for (std::size_t m = 0; m < all.size(); ++m) {
+      const std::size_t at = c * all.size() + m;
       EXPECT_GE(one.upper[at], one.lower[at]);
       EXPECT_GE(realized[at], 0.0);
       EXPECT_LE(realized[at], 1.0);
@@ -292,17 +295,18 @@ TEST(MonitorEstimate, ChunksAreIndependentOfThreadsAndOrder) {
   const auto empty = estimate_chunks(p, score, none, one_chunk, 2, options, 1);
   EXPECT_TRUE(std::isnan(empty.estimate[1]));  // precision of chunk 0
   EXPECT_DOUBLE_EQ(empty.undefined_probability[1], 1.0);
-  EXPECT_TRUE(std::isnan(empty.estimate[kAll.size()]));  // chunk 1 has no rows
+  EXPECT_TRUE(std::isnan(empty.estimate[all.size()]));  // chunk 1 has no rows
   EXPECT_EQ(empty.rows[1], 0);
 }
 
 TEST(MonitorEstimate, BadInputIsRefused) {
+  const auto all = all_metrics();
   const std::vector<double> p = {0.2, 0.7};
   const std::vector<double> score = {0.1, 0.9};
   const std::vector<std::uint8_t> pred = {0, 1};
   const std::vector<std::int64_t> chunk = {0, 0};
   EstimateOptions options;
-  options.metrics = kAll;
+  options.metrics = all;
   EXPECT_THROW(estimate_chunks(p, std::vector<double>{0.1}, pred, chunk, 1, options, 1), InvalidArgument);
   EXPECT_THROW(estimate_chunks(p, std::vector<double>{0.1, std::nan("")}, pred, chunk, 1, options, 1), InvalidArgument);
   EXPECT_THROW(estimate_chunks(std::vector<double>{0.2, 1.5}, score, pred, chunk, 1, options, 1), InvalidArgument);
@@ -318,5 +322,5 @@ TEST(MonitorEstimate, BadInputIsRefused) {
   EXPECT_THROW(fit_isotonic(std::vector<double>{}, std::vector<std::uint8_t>{}), InvalidArgument);
   EXPECT_THROW(fit_isotonic(std::vector<double>{1.0}, std::vector<std::uint8_t>{2}), InvalidArgument);
   EXPECT_THROW(fit_isotonic(std::vector<double>{INFINITY}, std::vector<std::uint8_t>{1}), InvalidArgument);
-  EXPECT_THROW(realized_chunks(std::vector<std::uint8_t>{0, 3}, score, pred, chunk, 1, kAll, 1), InvalidArgument);
+  EXPECT_THROW(realized_chunks(std::vector<std::uint8_t>{0, 3}, score, pred, chunk, 1, all, 1), InvalidArgument);
 }

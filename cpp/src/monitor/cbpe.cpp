@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <numbers>
 #include <numeric>
 #include <string>
 
@@ -61,7 +62,7 @@ Pmf exact_poisson_binomial(std::span<const double> p) {
   return pmf;
 }
 
-double standard_normal_cdf(double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); }
+double standard_normal_cdf(double x) { return 0.5 * std::erfc(-x / std::numbers::sqrt2); }
 
 // Volkova's refined normal approximation of the CDF at k (with the continuity correction).
 Pmf refined_normal_poisson_binomial(std::span<const double> p, double mean, double variance) {
@@ -76,14 +77,15 @@ Pmf refined_normal_poisson_binomial(std::span<const double> p, double mean, doub
     if (k < 0.0) return 0.0;
     if (k >= n) return 1.0;
     const double x = (k + 0.5 - mean) / sd;
-    const double density = std::exp(-0.5 * x * x) / std::sqrt(2.0 * M_PI);
+    const double density = std::exp(-0.5 * x * x) * std::numbers::inv_sqrtpi / std::numbers::sqrt2;
     return std::clamp(standard_normal_cdf(x) + skew * (1.0 - x * x) * density / 6.0, 0.0, 1.0);
   };
   Pmf pmf{static_cast<std::int64_t>(lo), {}};
   pmf.mass.reserve(static_cast<std::size_t>(hi - lo) + 1);
   double total = 0.0;
-  for (double k = lo; k <= hi; k += 1.0) {
-    pmf.mass.push_back(std::max(0.0, cdf(k) - cdf(k - 1.0)));
+  for (auto k = static_cast<std::int64_t>(lo); k <= static_cast<std::int64_t>(hi); ++k) {
+    const auto at = static_cast<double>(k);
+    pmf.mass.push_back(std::max(0.0, cdf(at) - cdf(at - 1.0)));
     total += pmf.mass.back();
   }
   for (double& v : pmf.mass) v /= total;
@@ -477,7 +479,9 @@ std::vector<double> realized_chunks(std::span<const std::uint8_t> label, std::sp
                                     std::int64_t n_chunks, std::span<const Metric> metrics, int n_jobs) {
   check_rows(label.size(), score, predicted, chunk_of_row);
   for (std::size_t i = 0; i < label.size(); ++i) {
-    if (label[i] > 1) throw InvalidArgument("y_true: must be 0 or 1, got " + std::to_string(label[i]));
+    if (label[i] > 1) {
+      throw InvalidArgument("y_true: must be 0 or 1, got " + std::to_string(label[i]) + " at row " + std::to_string(i));
+    }
   }
   const auto grouped = group_rows(chunk_of_row, n_chunks);
   const auto chunks = static_cast<std::size_t>(n_chunks);
