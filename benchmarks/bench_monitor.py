@@ -108,7 +108,7 @@ def main() -> None:
         "convention also computes each metric's exact distribution, the intervals, the cross-fitted "
         "reference and 500 ROC-AUC draws per chunk; NannyML computes the plug-in ratios only. "
         "Memory is the growth of the peak resident memory during fit + estimate (for NannyML, after "
-        "its data frames were built). About two thirds of assay's CPU time is the ROC-AUC draws "
+        "its data frames were built). About half of assay's CPU time is the ROC-AUC draws "
         "(500 label vectors of 10,000 rows per chunk). Measured while other jobs loaded the machine "
         "(load average about "
         f"{os.getloadavg()[0]:.0f} on {os.cpu_count()} cores): the wall times are inflated, the CPU "

@@ -435,8 +435,10 @@ ChunkEstimates estimate_chunks(std::span<const double> probability, std::span<co
         case Metric::roc_auc: {
           const std::vector<std::size_t> descending(ascending.rbegin(), ascending.rend());
           out.plug_in[at] = plug_in_roc_auc(descending, probability, score);
-          std::vector<double> sorted_probability(ascending.size());
-          for (std::size_t k = 0; k < ascending.size(); ++k) sorted_probability[k] = probability[ascending[k]];
+          // Each label is drawn from 32 random bits, two per 64-bit draw: y = 1 when the bits,
+          // as an integer below 2^32, fall below p 2^32 (P(y = 1) within 2^-32 of p).
+          std::vector<double> threshold(ascending.size());
+          for (std::size_t k = 0; k < ascending.size(); ++k) threshold[k] = probability[ascending[k]] * 0x1p32;
           std::vector<double> draws;
           draws.reserve(options.auc_draws);
           const auto n = static_cast<double>(rows.size());
@@ -444,9 +446,11 @@ ChunkEstimates estimate_chunks(std::span<const double> probability, std::span<co
             CounterRng rng(options.seed, static_cast<std::uint64_t>(chunk) * kMaxAucDraws + b);
             double positives = 0.0;
             double rank_sum = 0.0;
+            std::uint64_t bits = 0;
             for (std::size_t k = 0; k < ascending.size(); ++k) {
+              bits = (k % 2 == 0) ? rng.next() : bits >> 32;
               // Branch-free: the draw is a coin flip the branch predictor cannot learn.
-              const double positive = rng.uniform() < sorted_probability[k] ? 1.0 : 0.0;
+              const double positive = static_cast<double>(bits & 0xffffffffULL) < threshold[k] ? 1.0 : 0.0;
               positives += positive;
               rank_sum += positive * rank[k];
             }
