@@ -4,7 +4,7 @@
 #   ./dev.sh demo    install assay[demo] in .venv; train a model on generated data with planted
 #                    problems, audit it, print the verdict and write build/demo/audit_card.html,
 #                    .json and .md
-#   ./dev.sh test    install assay[test] in .venv (and Evidently in .venv-evidently); lint
+#   ./dev.sh test    install assay[test] in .venv (Evidently, NannyML in .venv-evidently, -nannyml); lint
 #                    (pre-commit's hooks: ruff check and format, mypy, stubtest of the
 #                    compiled module, clang-format) and build the docs site (mkdocs, strict);
 #                    clang-tidy the C++; run the C++ tests (built with -Werror, also under
@@ -121,6 +121,15 @@ evidently_env() {
   export ASSAY_EVIDENTLY_PYTHON="$EVIDENTLY_VENV/bin/python"
 }
 
+# NannyML 0.13.1 pins lightgbm < 4.6 and plotly < 6, below the test extra's; the monitor oracle
+# test and the monitor benchmark run it in this environment through a subprocess (made once, in
+# about 2.5 minutes; statsmodels is a dependency NannyML imports but does not declare).
+NANNYML_VENV="$ROOT/.venv-nannyml"
+nannyml_env() {
+  side_venv "$NANNYML_VENV" "nannyml==0.13.1" "statsmodels"
+  export ASSAY_NANNYML_PYTHON="$NANNYML_VENV/bin/python"
+}
+
 # The hooks of .pre-commit-config.yaml over every file (the same a commit runs after
 # `pre-commit install`): ruff check and ruff format (rules in pyproject.toml), mypy on
 # python/assay, stubtest (the installed compiled module against its stubs in
@@ -179,6 +188,7 @@ case "${1:-}" in
     lint
     tidy
     evidently_env
+    nannyml_env
     cpp_tests
     python_tests "$@"
     ;;
@@ -199,6 +209,7 @@ case "${1:-}" in
     python_env
     install_assay "test,bench"
     evidently_env
+    nannyml_env
     # ydata-profiling pins an older numpy: it gets a virtual environment of its own.
     side_venv "$ROOT/.venv-ydata" ydata-profiling pyarrow
     say "building the C++ benchmarks"

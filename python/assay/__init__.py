@@ -2,7 +2,8 @@
 
 Engines: ``assay.quality`` (data quality), ``assay.drift`` (drift), ``assay.fairness``
 (group metrics), ``assay.explain`` (explanations), ``assay.slices`` (worst slices),
-``assay.review`` (conformal routing to a person), with figures in ``assay.plots``;
+``assay.review`` (conformal routing to a person), ``assay.monitor`` (performance without
+labels), with figures in ``assay.plots``;
 :func:`assay.audit` runs them all on a reference and a current dataset and applies the gates
 of one configuration (:func:`assay.load_audit_config`). The compiled core lives in the private
 module ``assay._core``; everything public is re-exported here or in the submodules.
@@ -10,7 +11,7 @@ module ``assay._core``; everything public is re-exported here or in the submodul
 
 from __future__ import annotations
 
-from . import _core, datasets, drift, explain, fairness, quality, review, slices
+from . import _core, datasets, drift, explain, fairness, monitor, quality, review, slices
 from ._audit import Audit, AuditConfig, Gate, GateResult, Measurement, audit
 from ._audit import load_config as load_audit_config
 from ._progress import set_progress
@@ -46,6 +47,7 @@ __all__ = [
     "load_audit_config",
     "Measurement",
     "MetricFrame",
+    "monitor",
     "PermutationExplainer",
     "profile",
     "Profile",

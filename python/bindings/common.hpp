@@ -103,7 +103,8 @@ Progress make_progress(const py::object& callback);
 // The top-level module: the error translation and what every engine uses.
 void bind_common(py::module_& m);
 // One submodule each: assay._core.quality, .drift, .fairness, .explain (tree explainers
-// and the tree-ensemble IR), .agnostic (model-agnostic explainers) and .slices.
+// and the tree-ensemble IR), .agnostic (model-agnostic explainers), .slices, .review
+// (conformal sets) and .monitor (CBPE).
 void bind_quality(py::module_& m);
 void bind_drift(py::module_& m);
 void bind_fairness(py::module_& m);
@@ -111,5 +112,6 @@ void bind_explain(py::module_& m);
 void bind_agnostic(py::module_& m);
 void bind_slices(py::module_& m);
 void bind_review(py::module_& m);
+void bind_monitor(py::module_& m);
 
 }  // namespace assay::bindings

@@ -35,4 +35,6 @@ PYBIND11_MODULE(_core, m) {
   bindings::bind_slices(slices);
   auto review = engine_module(m, "review", "review engine: conformal sets and intervals, routing to a person");
   bindings::bind_review(review);
+  auto monitor = engine_module(m, "monitor", "monitor engine: performance estimation without labels (CBPE)");
+  bindings::bind_monitor(monitor);
 }

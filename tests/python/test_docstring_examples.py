@@ -16,6 +16,7 @@ MODULES = [
     "assay.quality",
     "assay.drift",
     "assay.slices",
+    "assay.monitor",
     "assay.datasets",
     "assay.errors",
     "assay.warnings",

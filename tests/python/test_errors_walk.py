@@ -20,6 +20,7 @@ import assay.datasets
 import assay.drift as drift
 import assay.explain as explain
 import assay.fairness as fairness
+import assay.monitor as monitor
 import assay.plots as plots
 import assay.quality as quality
 import assay.review as review
@@ -28,7 +29,7 @@ import numpy as np
 import pytest
 from assay.errors import AssayError
 
-MODULES = [assay, quality, drift, fairness, explain, plots, assay.datasets, slices, review]
+MODULES = [assay, quality, drift, fairness, explain, plots, assay.datasets, slices, review, monitor]
 try:  # the dask extra
     import assay.dask as adask
     import assay.dask.drift
@@ -60,6 +61,7 @@ RESULTS = {
     "assay.GateResult",
     "slices.SliceResult",
     "review.RoutingResult",
+    "monitor.CBPEResult",
 }
 
 Y = np.array([0, 1, 1, 0, 1, 0])
@@ -310,6 +312,14 @@ BAD_CALLS: dict[str, list[Callable[[], Any]]] = {
         lambda: review.ReviewRouter().fit(X / 20, Y, groups=A[:-1]),
         lambda: review.ReviewRouter().route(X / 20),
         lambda: review.ReviewRouter().fit(X / 20, Y).route(X[:, 0]),
+    ],
+    # monitor
+    "monitor.CBPE": [
+        lambda: monitor.CBPE(metrics=["auc"]),
+        lambda: monitor.CBPE(convention="evidently"),
+        lambda: monitor.CBPE().fit(Y, WITH_NAN * 2),
+        lambda: monitor.CBPE().fit(Y * 2, X[:, 0]),
+        lambda: monitor.CBPE().estimate(X[:, 0]),
     ],
 }
 if adask is not None:

@@ -14,7 +14,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
-from assay import drift, fairness, quality, review
+from assay import drift, fairness, monitor, quality, review
 from assay.errors import CorruptedStateError
 from assay.explain import Explanation
 
@@ -125,6 +125,15 @@ def _routing():
     return review.ReviewRouter(alpha=0.2).fit(p, y, groups).route(p, groups)
 
 
+def _cbpe():
+    rng = np.random.default_rng(3)
+    p = rng.beta(2, 3, 2000)
+    y = (rng.random(p.size) < p).astype(int)
+    cbpe = monitor.CBPE(metrics=["f1", "roc_auc"], n_chunks=4, auc_draws=20).fit(y[:1000], p[:1000])
+    key = np.repeat([HOSTILE, "later"], 500)  # chunk labels are the text it shows
+    return cbpe.estimate(p[1000:], chunk=key, y_true=y[1000:])
+
+
 RESULTS = {
     "metric_frame": lambda: _metric_frame(intervals=False),
     "metric_frame_intervals": lambda: _metric_frame(intervals=True),
@@ -138,6 +147,7 @@ RESULTS = {
     "quality": _quality,
     "slices": _slices,
     "routing": _routing,
+    "cbpe": _cbpe,
 }
 
 

@@ -37,6 +37,7 @@
 #include "assay/fairness/resample.hpp"
 #include "assay/fairness/scores.hpp"
 #include "assay/fairness/stats.hpp"
+#include "assay/monitor/cbpe.hpp"
 #include "assay/quality/check.hpp"
 #include "assay/quality/profile.hpp"
 #include "assay/slices/binning.hpp"

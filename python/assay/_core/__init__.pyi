@@ -2,9 +2,10 @@
 
 The module is compiled (``python/bindings/``); this folder holds only its stubs, one per
 compiled submodule: ``quality``, ``drift``, ``fairness``, ``explain`` (tree explainers),
-``agnostic`` (model-agnostic explainers) and ``slices`` (slice finding). This file has what they
-share. Names starting with an underscore exist only here, for the annotations. ``mypy.stubtest assay._core`` checks that
-the stubs and the compiled module hold the same names.
+``agnostic`` (model-agnostic explainers), ``slices`` (slice finding), ``review`` (conformal
+sets) and ``monitor`` (CBPE). This file has what they share. Names starting with an underscore
+exist only here, for the annotations. ``mypy.stubtest assay._core`` checks that the stubs and
+the compiled module hold the same names.
 """
 
 from collections.abc import Callable
@@ -18,6 +19,7 @@ from . import agnostic as agnostic
 from . import drift as drift
 from . import explain as explain
 from . import fairness as fairness
+from . import monitor as monitor
 from . import quality as quality
 from . import review as review
 from . import slices as slices
