@@ -190,15 +190,21 @@ def pytest_runtest_logreport(report):
                 message = str(report.longrepr[-1]) if isinstance(report.longrepr, tuple) else ""
             RESULTS[report.nodeid] = state if state != "passed" or outcome is None else outcome
             RESULTS[report.nodeid + "::message"] = message
+            _write()
 
 
-def pytest_sessionfinish(session, exitstatus):
+def _write():
+    """The outcomes so far (a run stopped early still leaves them)."""
     path = os.environ.get("ASSAY_PEER_RESULTS")
-    if path and not hasattr(session.config, "workerinput"):  # the controller writes, not xdist's workers
+    if path and os.environ.get("PYTEST_XDIST_WORKER") is None:
         import json
 
         with open(path, "w") as f:
             json.dump(RESULTS, f, indent=1)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    _write()
 '''
 
 
@@ -228,15 +234,16 @@ def main() -> int:
     parser.add_argument("--original", action="store_true", help="run on shap itself (no swap), as a control")
     parser.add_argument("--list", choices=["pass", "fail", "n/a", "all"], help="also list these tests")
     parser.add_argument("--json", type=Path, help="write every test's outcome to this file")
-    parser.add_argument("pytest_args", nargs="*", help="more pytest arguments (after --)")
-    args = parser.parse_args()
+    parser.add_argument("--log", type=Path, help="write pytest's output to this file")
+    args, pytest_args = parser.parse_known_args()  # anything else goes to pytest, e.g. -- -n 2 -k tree
+    pytest_args = [a for a in pytest_args if a != "--"]
     if not (args.tests / "explainers" / "test_tree.py").is_file():
         parser.error(f"{args.tests} is not shap's tests folder (no explainers/test_tree.py)")
     with tempfile.TemporaryDirectory(prefix="assay-shap-suite-") as work:
         suite = Path(work) / "tests"
         shutil.copytree(args.tests, suite)
         (Path(work) / "assay_shap_swap.py").write_text(PLUGIN)
-        results_path = Path(work) / "results.json"
+        results_path = args.json.with_suffix(".raw.json").resolve() if args.json else Path(work) / "results.json"
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join([work, *filter(None, [env.get("PYTHONPATH")])])
         env["ASSAY_PEER_RESULTS"] = str(results_path)
@@ -256,9 +263,10 @@ def main() -> int:
             "--rootdir",
             str(suite),
             *TEST_FILES,
-            *args.pytest_args,
+            *pytest_args,
         ]
-        subprocess.run(command, cwd=suite, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        with open(args.log or os.devnull, "w", buffering=1) as log:
+            subprocess.run(command, cwd=suite, env=env, stdout=log, stderr=subprocess.STDOUT)
         if not results_path.is_file():
             print("pytest did not run (see: " + " ".join(command) + ")", file=sys.stderr)
             return 2

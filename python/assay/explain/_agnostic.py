@@ -835,6 +835,31 @@ class KernelExplainer(_AgnosticExplainer):
             self.n_features, budget, self.seed, sampling=_core_agnostic.Sampling[self.sampling]
         )
 
+    def explain(self, incoming_instance: Any, **kwargs: Any) -> np.ndarray:
+        """The SHAP values of one row (shap's legacy ``KernelExplainer.explain``).
+
+        Parameters
+        ----------
+        incoming_instance : ArrayLike
+            One row: a 1-D array, a Series or a table of one row.
+        **kwargs
+            ``nsamples``, ``l1_reg`` and ``silent``, as for ``shap_values``.
+
+        Returns
+        -------
+        numpy.ndarray
+            Shape (n_features,), or (n_features, n_outputs) for several outputs.
+
+        Raises
+        ------
+        InvalidInputError
+            More than one row, or what ``shap_values`` raises.
+        """
+        rows = self._rows(incoming_instance)
+        if len(rows) != 1:
+            raise InvalidInputError(f"incoming_instance: expected one row, got {len(rows)}")
+        return self.shap_values(rows, **kwargs)[0]
+
     def _n_coalitions(self, budget: int) -> int:
         """How many coalitions a budget gives (at most the 2^M - 2 that exist), over every background row
         for a per-background design."""

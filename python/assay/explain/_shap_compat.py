@@ -18,6 +18,8 @@ from ..errors import InvalidInputError, InvalidTypeError
 __all__ = ["Independent"]
 
 _FORMAT = "assay.explain explainer v1"
+# Sparse input is densified up to this many cells (1 GiB of float64).
+_DENSE_CELLS = 1 << 27
 
 
 class Independent:
@@ -147,6 +149,14 @@ def _rows_of(X: Any) -> Any:
 
             return pd.DataFrame(rows, columns=list(names))
         return rows
+    if type(X).__module__.startswith("scipy.sparse") and hasattr(X, "toarray"):
+        rows, columns = X.shape
+        if rows * columns > _DENSE_CELLS:
+            raise InvalidInputError(
+                f"X: a sparse matrix of {rows} x {columns} is too large to explain densely (assay reads dense rows); "
+                "select the columns the model uses or explain fewer rows at a time"
+            )
+        return X.toarray()
     if isinstance(X, (list, tuple)) and len(X) and np.ndim(X) == 1:
         return np.asarray(X)
     return X
