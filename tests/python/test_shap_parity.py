@@ -61,6 +61,9 @@ def test_one_row_as_array_or_series_is_one_row(boosted, table):
         a, b = ours.shap_values(row), theirs.shap_values(row)
         assert a.shape == b.shape == (4,)
         np.testing.assert_allclose(a, b, atol=1e-8)
+    a, b = ours(X.iloc[3], interactions=True), theirs(X.iloc[3], interactions=True)
+    assert a.values.shape == b.values.shape == (4, 4)
+    assert a.values.sum() + a.base_values[0] == pytest.approx(b.values.sum() + b.base_values[0])
 
 
 def test_saabas_values_match_shap_approximate(table):
@@ -259,4 +262,7 @@ def test_plots_take_shaps_arguments(boosted, table):
     low, high = ax.get_xlim()
     assert all(low <= text.get_position()[0] <= high for text in ax.texts)
     shap.plots.bar(explanation.to_shap(), show=False)  # shap's own plots take the converted explanation
+    shap.plots.heatmap(explanation, show=False)  # ... and these read assay's as it is
+    shap.plots.force(explanation[0])
+    shap.plots.violin(explanation, show=False)
     plt.close("all")

@@ -170,7 +170,12 @@ class _AgnosticExplainer:
         link = _link_name(link)
         if not isinstance(link, str) or link not in _LINKS:
             raise InvalidInputError(f"link must be one of {_LINKS}, got {link!r}")
-        self._init_args = {"link": link, "n_jobs": n_jobs, "feature_names": feature_names, "batch_size": batch_size}
+        self._init_args: dict[str, Any] = {
+            "link": link,
+            "n_jobs": n_jobs,
+            "feature_names": feature_names,
+            "batch_size": batch_size,
+        }
         self.model = model
         self.link = link
         self._link = _core_agnostic.Link[link]

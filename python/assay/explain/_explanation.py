@@ -119,6 +119,17 @@ class Explanation(Exportable):
     # ``values``) and, for KernelExplainer, the coalition budget used.
     standard_errors: np.ndarray
     nsamples: int
+    display_data: Any
+    instance_names: Any
+    output_indexes: Any
+    lower_bounds: Any
+    upper_bounds: Any
+    error_std: Any
+    main_effects: Any
+    hierarchical_values: Any
+    clustering: Any
+    compute_time: float | None
+    _axes: tuple[str, ...]
 
     def __init__(
         self,
@@ -202,6 +213,11 @@ class Explanation(Exportable):
 
     def __len__(self) -> int:
         return len(self.values)
+
+    def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
+        """The values as a numpy array (``numpy.asarray(explanation)``, as code written for shap expects)."""
+        values = np.asarray(self.values, dtype=dtype)
+        return values.copy() if copy else values
 
     def __getitem__(self, item: Any) -> Explanation:
         """Index like the values array (rows, then features, then outputs); the other fields follow.
@@ -301,9 +317,9 @@ class Explanation(Exportable):
         if field.ndim == 0 or field.ndim != len(positions):
             if field.ndim >= 1 and positions and field.shape[0] == self.values.shape[positions[0]]:
                 positions = positions[:1]  # base values of one output per row, data of one row, ...
-                return np.asarray(field[(items[positions[0]],)]) if field.ndim == 1 else field
+                return _array_or_scalar(field[(items[positions[0]],)]) if field.ndim == 1 else field
             return field
-        return np.asarray(field[tuple(items[p] for p in positions)])
+        return _array_or_scalar(field[tuple(items[p] for p in positions)])
 
     # -- shap's operations -----------------------------------------------------------
 
@@ -501,6 +517,40 @@ class Explanation(Exportable):
         rows = np.random.RandomState(random_state).choice(n, size=min(int(max_samples), n), replace=replace)
         return self[list(rows)]
 
+    def hclust(self, metric: str = "sqeuclidean", axis: int = 0) -> np.ndarray:
+        """An order of the rows (axis 0) or features (axis 1) that puts similar ones together (as shap).
+
+        scipy's complete-linkage clustering of the values, with the optimal leaf ordering.
+
+        Parameters
+        ----------
+        metric : str, default "sqeuclidean"
+            A scipy distance metric.
+        axis : {0, 1}, default 0
+            Order the rows (0) or the features (1).
+
+        Returns
+        -------
+        numpy.ndarray
+            The positions in that order.
+
+        Raises
+        ------
+        InvalidInputError
+            Values that are not 2-D, or an axis other than 0 or 1.
+        """
+        from scipy.cluster.hierarchy import complete, leaves_list, optimal_leaf_ordering
+        from scipy.spatial.distance import pdist
+
+        values = np.asarray(self.values, dtype=np.float64)
+        if values.ndim != 2 or axis not in (0, 1):
+            raise InvalidInputError(f"hclust: needs 2-D values and axis 0 or 1, got shape {values.shape}, axis {axis}")
+        points = values if axis == 0 else values.T
+        if len(points) < 2:
+            return np.arange(len(points))
+        distances = pdist(points, metric)
+        return leaves_list(optimal_leaf_ordering(complete(distances), distances))
+
     def hstack(self, other: Explanation) -> Explanation:
         """The features of ``other`` appended after these (same rows and base values), as shap.
 
@@ -522,7 +572,9 @@ class Explanation(Exportable):
         if self.values.shape[0] != other.values.shape[0]:
             raise InvalidInputError("Can't hstack explanations with different numbers of rows")
         if (self.base_values is None) != (other.base_values is None) or (
-            self.base_values is not None and not np.allclose(self.base_values, other.base_values, atol=1e-6)
+            self.base_values is not None
+            and other.base_values is not None
+            and not np.allclose(self.base_values, other.base_values, atol=1e-6)
         ):
             raise InvalidInputError("Can't hstack explanations with different base values")
         data = None
@@ -786,7 +838,8 @@ class Explanation(Exportable):
     def __repr__(self) -> str:  # shap's layout
         text = f".values =\n{self.values!r}"
         if self.base_values is not None:
-            text += f"\n\n.base_values =\n{self.base_values!r}"
+            base = self.base_values
+            text += f"\n\n.base_values =\n{base.item() if isinstance(base, np.ndarray) and base.ndim == 0 else base!r}"
         if self.data is not None:
             text += f"\n\n.data =\n{self.data!r}"
         return text
@@ -990,6 +1043,11 @@ def _auto_cohorts(explanation: Explanation, max_cohorts: int) -> Cohorts:
         conditions[right] = [*conditions[node], f"{feature} > {threshold:.4g}"]
     leaves = tree.apply(data)
     return Cohorts(**{" & ".join(conditions[leaf]) or "all": explanation[leaves == leaf] for leaf in np.unique(leaves)})
+
+
+def _array_or_scalar(picked: Any) -> Any:
+    """An indexed field: numpy's scalar for one element (as shap's base value of one row), else an array."""
+    return picked if isinstance(picked, np.generic) else np.asarray(picked)
 
 
 def _default_axes(ndim: int) -> tuple[str, ...]:

@@ -56,8 +56,8 @@ class Independent:
     >>> masker.shape
     (100, 2)
     >>> masker(np.array([True, False]), np.array([-1.0, -2.0]))[:2]
-    array([[-1., 51.],
-           [-1., 17.]])
+    array([[ -1., 417.],
+           [ -1., 377.]])
     """
 
     clustering = None

@@ -157,7 +157,7 @@ class TreeExplainer:
                 UserWarning,
                 stacklevel=2,
             )
-        self._init_args = {
+        self._init_args: dict[str, Any] = {
             "feature_perturbation": feature_perturbation,
             "model_output": model_output,
             "n_jobs": n_jobs,
@@ -662,8 +662,10 @@ class TreeExplainer:
         if interactions and approximate:
             raise InvalidInputError("approximate=True: Saabas values have no interaction values")
         X = _rows_of(X)
-        if _is_one_row(X):
-            X = _one_row_table(X)
+        if _is_one_row(X):  # one row: the explanation of that row (values without a row axis), as shap
+            row = self(_one_row_table(X), y, interactions, check_additivity, approximate, silent)[0]
+            row.base_values = np.atleast_1d(row.base_values)[:1] if np.ndim(row.base_values) == 0 else row.base_values
+            return row
         frame = self._frame(X, "X")
         progress, self.progress = self.progress, False if silent else self.progress
         try:

@@ -484,6 +484,8 @@ def waterfall(shap_values: Any, max_display: int = 10, show: bool = False, ax: A
     values = _one_output(explanation, 1, "waterfall")
     max_display = _max_display(max_display)
     base_values = getattr(explanation, "base_values", None)
+    if base_values is not None and np.size(base_values) == 1:  # a row's base value, also as an array of one
+        base_values = np.ravel(base_values)[0]
     if base_values is None or np.ndim(base_values) != 0:
         raise InvalidInputError("waterfall: expected one row with a scalar base value, e.g. explanation[0]")
     try:
@@ -528,7 +530,7 @@ def waterfall(shap_values: Any, max_display: int = 10, show: bool = False, ax: A
     ax.axvline(start, color="#333333", linestyle="--", linewidth=0.8)
     ax.set_xlabel(f"model output: E[f(X)] = {base:.4g} -> f(x) = {start:.4g}")
     if created:
-        ax.figure.tight_layout()
+        ax.get_figure().tight_layout()  # type: ignore[union-attr]
     _show(show)
     return ax
 
@@ -733,7 +735,7 @@ def scatter(
     data = getattr(shap_values, "data", None)
     if data is None:
         raise InvalidInputError("scatter: the explanation has no data (feature values) to draw against")
-    data = _data(shap_values, values.shape).reshape(columns.shape)
+    data = np.asarray(_data(shap_values, values.shape)).reshape(columns.shape)
     names = _names(shap_values, columns.shape[1])
     if columns.shape[1] > 1 and ax is not None:
         raise InvalidInputError("scatter: several columns need their own axes; pass ax=None")
@@ -741,7 +743,7 @@ def scatter(
         import matplotlib.pyplot as plt
 
         _, grid = plt.subplots(1, columns.shape[1], figsize=(4.5 * columns.shape[1], 4), sharey=True)
-        axes = list(np.ravel(grid))
+        axes = list(np.ravel(np.asarray(grid, dtype=object)))
     else:
         axes = [_axes(ax)]
     colour_values = None
