@@ -142,19 +142,26 @@ def test_kernel_matches_shap_when_every_coalition_is_evaluated(table):
 
 
 def test_permutation_and_exact_take_shaps_call_arguments(table):
-    X, _ = table
-    data = X[:10].to_numpy()
+    # shap's test_exact_second_order: a second-order game with a zero background has a closed form.
+    data = np.random.default_rng(42).integers(0, 2, size=(20, 5)).astype(float)
 
     def model(rows):
-        return rows[:, 0] * rows[:, 2] + rows[:, 1]
+        return rows[:, 0] * rows[:, 2] + rows[:, 1] + rows[:, 2] + rows[:, 2] * rows[:, 3]
 
-    exact = explain.ExactExplainer(model, data)(data[:3], max_evals="auto", batch_size=64, silent=True)
-    reference = shap.ExactExplainer(model, data)(data[:3])
-    np.testing.assert_allclose(exact.values, reference.values, atol=1e-8)
-    permutation = explain.PermutationExplainer(model, data, seed=0)(data[:3], max_evals="auto", silent=True)
-    np.testing.assert_allclose(permutation.values.sum(1) + permutation.base_values, model(data[:3]))
+    expected = np.zeros(data.shape)
+    expected[:, [0, 2]] += (data[:, 0] * data[:, 2] / 2)[:, None]
+    expected[:, 1] += data[:, 1]
+    expected[:, 2] += data[:, 2]
+    expected[:, [2, 3]] += (data[:, 2] * data[:, 3] / 2)[:, None]
+    zeros = np.zeros((1, 5))
+    exact = explain.ExactExplainer(model, zeros)(data, max_evals="auto", batch_size=64, silent=True)
+    np.testing.assert_allclose(exact.values, expected, atol=1e-12)
+    permutation = explain.PermutationExplainer(model, zeros, seed=0)(data, max_evals="auto", silent=True)
+    np.testing.assert_allclose(permutation.values, expected, atol=1e-12)  # exact for second-order games
     with pytest.raises(errors.InvalidInputError, match="main_effects"):
-        explain.PermutationExplainer(model, data)(data[:3], main_effects=True)
+        explain.PermutationExplainer(model, zeros)(data, main_effects=True)
+    with pytest.raises(errors.InvalidInputError, match="max_evals"):
+        explain.ExactExplainer(model, zeros)(data, max_evals=8)
 
 
 # -- Explanation ------------------------------------------------------------------------

@@ -664,7 +664,8 @@ class TreeExplainer:
         X = _rows_of(X)
         if _is_one_row(X):  # one row: the explanation of that row (values without a row axis), as shap
             row = self(_one_row_table(X), y, interactions, check_additivity, approximate, silent)[0]
-            row.base_values = np.atleast_1d(row.base_values)[:1] if np.ndim(row.base_values) == 0 else row.base_values
+            base: Any = row.base_values
+            row.base_values = np.atleast_1d(base)[:1] if np.ndim(base) == 0 else base
             return row
         frame = self._frame(X, "X")
         progress, self.progress = self.progress, False if silent else self.progress

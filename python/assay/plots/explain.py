@@ -59,9 +59,7 @@ def _axes(ax: Axes | None, height: float = 4.0) -> Axes:
 def _one_output(explanation: Any, ndim: int | tuple[int, ...], function: str) -> np.ndarray:
     """The explanation's values as finite float64 of ``ndim`` dimensions, or a clear error."""
     if not hasattr(explanation, "values") or callable(explanation.values):
-        raise InvalidTypeError(
-            f"{function}: the {function} plot requires an `Explanation` object, got {type(explanation).__name__}"
-        )
+        raise InvalidTypeError(f"{function}: expected an assay.explain.Explanation, got {type(explanation).__name__}")
     if isinstance(ndim, tuple):
         ndim = int(np.ndim(explanation.values)) if np.ndim(explanation.values) in ndim else ndim[-1]
     try:
@@ -373,7 +371,7 @@ def beeswarm(
     max_display = _max_display(max_display)
     data = _data(explanation, values.shape)
     names = _names(explanation, values.shape[1])
-    cmap, single = _colouring(color if color is not None else color_map)
+    cmap, single = _colouring(color, "color") if color is not None else _colouring(color_map, "color_map")
     shown, rest = _top(_ranking(order, explanation, _mean_abs(values), clustering, "beeswarm"), max_display)
     rows = [(names[j], values[:, j], None if data is None else data[:, j]) for j in shown]
     if len(rest) and group_remaining_features:
@@ -770,7 +768,7 @@ def scatter(
             )
             axis.figure.colorbar(points, ax=axis).set_label(colour_name)
         else:
-            _, single = _colouring(color)
+            _, single = _colouring(color, "color")
             axis.scatter(x[shown] + jitter[shown], y[shown], s=dot_size, alpha=alpha, color=single or "#1E88E5")
         for name, lines in (overlay or {}).items():
             line_x, line_y = lines[j]
@@ -822,7 +820,7 @@ def _margin_for_labels(ax: Axes) -> None:
     ax.set_xlim(low - (0.12 * span if low < 0 else 0.0), high + 0.12 * span)
 
 
-def _colouring(color: Any) -> tuple[Any, Any]:
+def _colouring(color: Any, argument: str) -> tuple[Any, Any]:
     """(colormap, None) for a colormap or its name, (None, colour) for one colour."""
     import matplotlib
     from matplotlib.colors import Colormap, is_color_like
@@ -836,7 +834,7 @@ def _colouring(color: Any) -> tuple[Any, Any]:
     array = np.asarray(color, dtype=object)
     if array.ndim == 1 and len(array) in (3, 4):
         return None, tuple(float(c) for c in array)
-    raise InvalidInputError(f"color: {color!r} is neither a matplotlib colormap nor a colour")
+    raise InvalidInputError(f"{argument}: {color!r} is neither a matplotlib colormap nor a colour")
 
 
 def _cohorts_of(shap_values: Any) -> dict[str, Any]:
@@ -850,8 +848,8 @@ def _cohorts_of(shap_values: Any) -> dict[str, Any]:
     if isinstance(shap_values, dict) and shap_values and all(isinstance(v, Explanation) for v in shap_values.values()):
         return {str(k): v for k, v in shap_values.items()}
     raise InvalidTypeError(
-        "bar: The shap_values argument must be an Explanation object, Cohorts object, or dictionary of Explanation "
-        f"objects, got {type(shap_values).__name__}"
+        "bar: expected an assay.explain.Explanation, Cohorts or a dict of Explanations, "
+        f"got {type(shap_values).__name__}"
     )
 
 
