@@ -829,8 +829,8 @@ def _colouring(color: Any, argument: str) -> tuple[Any, Any]:
         return color, None
     if isinstance(color, str) and color in matplotlib.colormaps:
         return matplotlib.colormaps[color], None
-    if is_color_like(color):
-        return None, color
+    if is_color_like(color):  # an RGB(A) array as a tuple, so that it is one colour, not an array of them
+        return None, tuple(float(c) for c in np.ravel(color)) if isinstance(color, np.ndarray) else color
     array = np.asarray(color, dtype=object)
     if array.ndim == 1 and len(array) in (3, 4):
         return None, tuple(float(c) for c in array)
