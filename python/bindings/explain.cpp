@@ -88,6 +88,7 @@ void bind_options(py::module_& m) {
   py::native_enum<ex::ShapAlgorithm>(m, "ShapAlgorithm", "enum.Enum", "Path-dependent TreeSHAP algorithm.")
       .value("quadrature", ex::ShapAlgorithm::quadrature)
       .value("treeshap", ex::ShapAlgorithm::treeshap)
+      .value("saabas", ex::ShapAlgorithm::saabas)
       .finalize();
   py::native_enum<ex::InterventionalAlgorithm>(m, "InterventionalAlgorithm", "enum.Enum",
                                                "Interventional TreeSHAP algorithm.")

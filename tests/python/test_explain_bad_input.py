@@ -121,8 +121,10 @@ def test_bad_options(forest, data):
         TreeExplainer(forest, algorithm="pairwise")  # an interventional algorithm without data
     with pytest.raises(ValueError, match="n_jobs"):
         TreeExplainer(forest, n_jobs=0)
-    with pytest.raises(ValueError, match="data: feature_perturbation='interventional' needs background"):
-        TreeExplainer(forest, feature_perturbation="interventional")
+    with pytest.warns(UserWarning, match="needs background data; without it the values are path-dependent"):
+        assert TreeExplainer(forest, feature_perturbation="interventional").feature_perturbation == (
+            "tree_path_dependent"
+        )  # as shap: a warning and path-dependent values
     with pytest.raises(ValueError, match="data: a background is only used"):
         TreeExplainer(forest, data=X, feature_perturbation="tree_path_dependent")
     with pytest.raises(ValueError, match="data: no rows|background set has no rows"):

@@ -423,6 +423,65 @@ class QuadratureInteractions : QuadraturePath {
   double* out_ = nullptr;
 };
 
+// Saabas values (see tree_shap.hpp): each split on the row's path credits its feature
+// with the change of the subtree mean, E[child] - E[node].
+class SaabasValues {
+ public:
+  SaabasValues(const TreeEnsemble& ensemble, const std::vector<double>& node_means)
+      : ensemble_(ensemble), node_means_(node_means) {}
+
+  void add_tree(std::size_t t, const double* x, double* phi) const {
+    const Node* nodes = ensemble_.tree(t).data();
+    const std::size_t K = static_cast<std::size_t>(ensemble_.n_outputs);
+    const double* means = node_means_.data() + static_cast<std::size_t>(ensemble_.tree_offsets[t]) * K;
+    std::int32_t id = 0;
+    while (nodes[id].left >= 0) {
+      const Node& node = nodes[id];
+      const std::int32_t child =
+          goes_left(node, ensemble_.category_bits.data(), x[node.feature]) ? node.left : node.right;
+      double* out = phi + static_cast<std::size_t>(node.feature) * K;
+      for (std::size_t k = 0; k < K; ++k) out[k] += means[child * K + k] - means[id * K + k];
+      id = child;
+    }
+  }
+
+ private:
+  const TreeEnsemble& ensemble_;
+  const std::vector<double>& node_means_;
+};
+
+// Every node's cover-weighted mean leaf (n_outputs per node, all trees), children before
+// parents by an explicit post-order walk (any depth).
+std::vector<double> subtree_means(const TreeEnsemble& ensemble) {
+  const std::size_t K = static_cast<std::size_t>(ensemble.n_outputs);
+  std::vector<double> means(ensemble.nodes.size() * K, 0.0);
+  for (std::size_t t = 0; t < ensemble.n_trees(); ++t) {
+    const Node* nodes = ensemble.tree(t).data();
+    const std::size_t first = static_cast<std::size_t>(ensemble.tree_offsets[t]);
+    const double* fractions = ensemble.child_fractions.data() + 2 * first;
+    std::vector<std::pair<std::int32_t, bool>> stack{{0, false}};
+    while (!stack.empty()) {
+      const auto [id, children_done] = stack.back();
+      stack.pop_back();
+      const Node& node = nodes[id];
+      double* mean = means.data() + (first + id) * K;
+      if (node.left < 0) {
+        std::copy_n(ensemble.leaf_value(t, id), K, mean);
+      } else if (!children_done) {
+        stack.emplace_back(id, true);
+        stack.emplace_back(node.left, false);
+        stack.emplace_back(node.right, false);
+      } else {
+        const double* left = means.data() + (first + node.left) * K;
+        const double* right = means.data() + (first + node.right) * K;
+        for (std::size_t k = 0; k < K; ++k)
+          mean[k] = fractions[2 * std::ptrdiff_t{id}] * left[k] + fractions[2 * std::ptrdiff_t{id} + 1] * right[k];
+      }
+    }
+  }
+  return means;
+}
+
 // Adds the cover-weighted mean leaf of tree t to out (n_outputs), walking the tree with
 // an explicit stack (any depth).
 void add_expected_leaf(const TreeEnsemble& ensemble, std::size_t t, double* out) {
@@ -521,6 +580,9 @@ void shap_values(const TreeEnsemble& ensemble, const TableView& X, std::span<dou
   };
   if (options.algorithm == ShapAlgorithm::treeshap) {
     run([&] { return ClassicTreeShap(ensemble, rules.max_depth); });
+  } else if (options.algorithm == ShapAlgorithm::saabas) {
+    const std::vector<double> means = subtree_means(ensemble);
+    run([&] { return SaabasValues(ensemble, means); });
   } else {
     if (ensemble.n_outputs == 1) {
       run([&] { return QuadratureShap<1>(ensemble, rules); });

@@ -13,6 +13,7 @@ _Floats = npt.NDArray[np.float64]
 class ShapAlgorithm(_NativeEnum, enum.Enum):
     quadrature = 0
     treeshap = 1
+    saabas = 2
 
 class InterventionalAlgorithm(_NativeEnum, enum.Enum):
     auto = 0

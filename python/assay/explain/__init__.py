@@ -8,20 +8,25 @@ that every explainer returns."""
 
 from __future__ import annotations
 
+from . import maskers  # noqa: E402  (shap's namespace: maskers.Independent)
 from ._agnostic import Background, ExactExplainer, KernelExplainer, LinearExplainer, PermutationExplainer, kmeans
-from ._explanation import Explanation
+from ._explanation import Cohorts, Explanation
 from ._models import TreeModel, tree_model
+from ._shap_compat import Independent
 from ._tree import TreeExplainer
 
 __all__ = [
     "Background",
+    "Cohorts",
     "ExactExplainer",
     "Explanation",
+    "Independent",
     "KernelExplainer",
     "LinearExplainer",
     "PermutationExplainer",
     "TreeExplainer",
     "TreeModel",
     "kmeans",
+    "maskers",
     "tree_model",
 ]

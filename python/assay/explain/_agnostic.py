@@ -12,6 +12,7 @@ most, never once per row. See docs/explain_any_model.md.
 
 from __future__ import annotations
 
+import contextlib
 import warnings
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -29,6 +30,7 @@ from ..errors import AssayError, InvalidInputError, InvalidTypeError, ResourceLi
 from ..typing import ArrayLike, NJobs, Progress, Seed, TableLike
 from ._explanation import Explanation
 from ._models import tree_model
+from ._shap_compat import Independent, _background_of, _load_explainer, _rows_of, _save_explainer
 
 __all__ = ["Background", "ExactExplainer", "KernelExplainer", "LinearExplainer", "PermutationExplainer", "kmeans"]
 
@@ -165,8 +167,15 @@ class _AgnosticExplainer:
                 f"model: expected a callable on a 2-D array{hint}, or a fitted tree ensemble or linear model, "
                 f"got {type(model).__name__}"
             )
+        link = _link_name(link)
         if not isinstance(link, str) or link not in _LINKS:
             raise InvalidInputError(f"link must be one of {_LINKS}, got {link!r}")
+        self._init_args: dict[str, Any] = {
+            "link": link,
+            "n_jobs": n_jobs,
+            "feature_names": feature_names,
+            "batch_size": batch_size,
+        }
         self.model = model
         self.link = link
         self._link = _core_agnostic.Link[link]
@@ -177,8 +186,9 @@ class _AgnosticExplainer:
             else _count_arg(batch_size, "batch_size", expected="a positive integer (or None: about 2 MB per call)")
         )
         self.progress = progress
+        data, data_weights = _background_of(data, data_weights)
         data, data_weights, feature_names = _unpack_background(data, data_weights, feature_names)
-        self.data, self.feature_names = _matrix(data, "data", feature_names)
+        self.data, self.feature_names = _matrix(_rows_of(data), "data", feature_names)
         n_background = len(self.data)
         self.data_weights = np.empty(0) if data_weights is None else _weights_arg(data_weights, n_background)
         if self._native is not None:
@@ -200,6 +210,57 @@ class _AgnosticExplainer:
                 "model: the (weighted) mean output over the background rows is not finite (the outputs are too "
                 "large for float64); scale the model's output down"
             )
+
+    @property
+    def masker(self) -> Independent:
+        """The background as shap's masker (``maskers.Independent`` of every background row).
+
+        Returns
+        -------
+        Independent
+            ``masker(mask, x)`` gives the background rows with the masked-in features of x.
+        """
+        return Independent(self.data, max_samples=None)
+
+    def save(self, out_file: Any, model_saver: Any = ".save", masker_saver: Any = ".save") -> None:
+        """Writes the explainer to an open binary file (shap's ``Explainer.save``; see
+        [`TreeExplainer.save`][assay.explain.TreeExplainer.save]).
+
+        Parameters
+        ----------
+        out_file : binary file
+            An open file.
+        model_saver : ".save", callable or False, default ".save"
+            How to write the model: pickled (".save"), by ``model_saver(model, file)``, or not at all.
+        masker_saver : ".save", callable or False, default ".save"
+            How to write the background rows, alike.
+        """
+        _save_explainer(self, out_file, model_saver, masker_saver, self._init_args)
+
+    @classmethod
+    def load(cls, in_file: Any, model_loader: Any = ".load", masker_loader: Any = ".load") -> Any:
+        """Reads an explainer that ``save`` wrote (shap's ``Explainer.load``).
+
+        Parameters
+        ----------
+        in_file : binary file
+            The open file ``save`` wrote to.
+        model_loader : ".load" or callable, default ".load"
+            ``model_loader(file)`` returns the model when it was saved by a callable or left out.
+        masker_loader : ".load" or callable, default ".load"
+            The same for the background rows.
+
+        Returns
+        -------
+        explainer
+            An explainer of this class with the same model, background and options.
+
+        Raises
+        ------
+        InvalidInputError
+            A file that ``save`` did not write, or a part left out without its loader.
+        """
+        return _load_explainer(cls, in_file, model_loader, masker_loader)
 
     @property
     def n_features(self) -> int:
@@ -301,6 +362,18 @@ class _AgnosticExplainer:
             return self.batch_size
         return max(1, _CHUNK_BYTES // (8 * self.n_features))
 
+    @contextlib.contextmanager
+    def _call_options(self, batch_size: Any, silent: Any) -> Any:
+        """shap's per-call ``batch_size`` and ``silent`` for the duration of one call."""
+        saved = self.batch_size, self.progress
+        if not (isinstance(batch_size, str) and batch_size == "auto") and batch_size is not None:
+            self.batch_size = _count_arg(batch_size, "batch_size", expected="a positive integer or 'auto'")
+        self.progress = _silent_progress(self.progress, silent)
+        try:
+            yield
+        finally:
+            self.batch_size, self.progress = saved
+
     def _check_evaluation(self, n_rows: int, n_coalitions: int, argument: str, what: str, extra: int = 0) -> None:
         """Refuses, before anything is allocated, an evaluation whose arrays cannot fit in memory:
         v(S) for every (row, coalition, output) and the attributions (``extra`` bytes more, e.g.
@@ -340,6 +413,9 @@ class _AgnosticExplainer:
         return _core_agnostic.coalition_values(self._call(X), len(X), 1, np.empty(0), self._link)
 
     def _rows(self, X: Any) -> np.ndarray:
+        X = _rows_of(X)
+        if (isinstance(X, np.ndarray) and X.ndim == 1) or type(X).__name__ == "Series":
+            X = _one_row(X)
         return _rows_arg(X, self.feature_names)
 
     def _explanation(self, X: np.ndarray, values: np.ndarray, standard_errors: np.ndarray) -> Explanation:
@@ -438,6 +514,7 @@ class ExactExplainer(_AgnosticExplainer):
         feature_names: Sequence[str] | None = None,
         batch_size: int | None = None,
         progress: Progress = None,
+        linearize_link: bool = True,
     ) -> None:
         max_evals = _count_arg(max_evals, "max_evals", expected="an integer of at least 1")
         super().__init__(
@@ -458,8 +535,9 @@ class ExactExplainer(_AgnosticExplainer):
             )
         require_fits("max_evals", (1 << M) * (M + 12), f"the exact design of 2^{M} coalitions of {M} features")
         self._design = _core_agnostic.gray_code_design(M)
+        self._init_args.update(max_evals=max_evals, data_weights=data_weights, progress=progress)
 
-    def shap_values(self, X: TableLike) -> np.ndarray:
+    def shap_values(self, X: TableLike, **kwargs: Any) -> np.ndarray:
         """The Shapley values of the rows of X (``self(X).values``).
 
         Parameters
@@ -495,16 +573,43 @@ class ExactExplainer(_AgnosticExplainer):
         array([[0.214, 0.146, 0.221],
                [0.172, 0.55 , 0.081]])
         """
-        return self(X).values
+        return self(X, **kwargs).values
 
-    def __call__(self, X: TableLike) -> Explanation:
+    def __call__(
+        self,
+        X: TableLike,
+        max_evals: int | str = "auto",
+        main_effects: bool = False,
+        error_bounds: bool = False,
+        batch_size: int | str = "auto",
+        interactions: int = 1,
+        silent: bool = False,
+    ) -> Explanation:
         """An [`Explanation`][assay.explain.Explanation] of the rows of X with the exact Shapley values.
+
+        The other arguments are shap's: ``max_evals`` (an integer below 2^M is an error,
+        as the values would not be exact), ``batch_size`` (as the constructor's;
+        ``"auto"``: the constructor's) and ``silent`` (no progress bar) are used;
+        ``main_effects``, ``error_bounds`` and interaction orders above 1 are not
+        computed and raise.
 
         Parameters
         ----------
         X : TableLike
             The rows to explain, with the background's columns (a table with all the
             background's column names is matched by name).
+        max_evals : int or "auto", default "auto"
+            At least 2^M (the constructor's limit applies too).
+        main_effects : bool, default False
+            Must be False.
+        error_bounds : bool, default False
+            Must be False (the values are exact; ``standard_errors`` are 0).
+        batch_size : int or "auto", default "auto"
+            Rows per model call for this call.
+        interactions : int, default 1
+            Must be 1 (Shapley values).
+        silent : bool, default False
+            No progress bar.
 
         Returns
         -------
@@ -535,9 +640,14 @@ class ExactExplainer(_AgnosticExplainer):
         >>> bool(np.allclose(explanation.base_values + explanation.values.sum(axis=1), model.predict(X[:2])))
         True
         """
+        _unsupported_options(main_effects=main_effects, error_bounds=error_bounds, interactions=interactions != 1)
+        M = self.n_features
+        if max_evals != "auto" and _count_arg(max_evals, "max_evals") < (1 << M):
+            raise InvalidInputError(f"max_evals={max_evals}: exact values of {M} features need 2^{M} evaluations")
         rows = self._rows(X)
-        self._check_evaluation(len(rows), len(self._design), "X", "exact Shapley values")
-        coalition_values = self._coalition_values(rows, self._design, "Exact Shapley values")
+        with self._call_options(batch_size, silent):
+            self._check_evaluation(len(rows), len(self._design), "X", "exact Shapley values")
+            coalition_values = self._coalition_values(rows, self._design, "Exact Shapley values")
         values = _core_agnostic.exact_values(self._design, coalition_values, self.n_jobs)
         return self._explanation(rows, values, np.zeros_like(values))
 
@@ -642,7 +752,17 @@ class KernelExplainer(_AgnosticExplainer):
         feature_names: Sequence[str] | None = None,
         batch_size: int | None = None,
         progress: Progress = None,
+        nsamples: int | str = "auto",
+        l1_reg: str | float | bool = False,
+        random_state: Seed | None = None,
+        keep_index: bool = False,
+        keep_index_ordered: bool = False,
     ) -> None:
+        if random_state is not None:  # shap's name for the seed
+            seed = random_state
+        self.nsamples = nsamples
+        self.l1_reg = l1_reg
+        self.keep_index, self.keep_index_ordered = keep_index, keep_index_ordered
         if not isinstance(per_background, (bool, np.bool_)):
             raise InvalidTypeError(f"per_background must be True or False, got {per_background!r}")
         if per_background and link != "identity":
@@ -668,6 +788,15 @@ class KernelExplainer(_AgnosticExplainer):
             raise InvalidInputError("per_background=True needs a callable model; pass e.g. model.predict")
         self.seed = seed
         self.sampling = sampling
+        self._init_args.update(
+            seed=seed,
+            sampling=sampling,
+            per_background=per_background,
+            data_weights=data_weights,
+            progress=progress,
+            nsamples=nsamples,
+            l1_reg=l1_reg,
+        )
 
     def design(self, nsamples: int | str = "auto") -> Any:
         """The coalitions and weights the explainer evaluates for a budget.
@@ -711,6 +840,31 @@ class KernelExplainer(_AgnosticExplainer):
             self.n_features, budget, self.seed, sampling=_core_agnostic.Sampling[self.sampling]
         )
 
+    def explain(self, incoming_instance: Any, **kwargs: Any) -> np.ndarray:
+        """The SHAP values of one row (shap's legacy ``KernelExplainer.explain``).
+
+        Parameters
+        ----------
+        incoming_instance : ArrayLike
+            One row: a 1-D array, a Series or a table of one row.
+        **kwargs
+            ``nsamples``, ``l1_reg`` and ``silent``, as for ``shap_values``.
+
+        Returns
+        -------
+        numpy.ndarray
+            Shape (n_features,), or (n_features, n_outputs) for several outputs.
+
+        Raises
+        ------
+        InvalidInputError
+            More than one row, or what ``shap_values`` raises.
+        """
+        rows = self._rows(incoming_instance)
+        if len(rows) != 1:
+            raise InvalidInputError(f"incoming_instance: expected one row, got {len(rows)}")
+        return self.shap_values(rows, **kwargs)[0]
+
     def _n_coalitions(self, budget: int) -> int:
         """How many coalitions a budget gives (at most the 2^M - 2 that exist), over every background row
         for a per-background design."""
@@ -745,27 +899,37 @@ class KernelExplainer(_AgnosticExplainer):
     def shap_values(
         self,
         X: TableLike,
-        nsamples: int | str = "auto",
+        nsamples: int | str | None = None,
         tolerance: float | None = None,
-        l1_reg: str | float | bool = False,
+        l1_reg: str | float | bool | None = None,
+        silent: bool = False,
+        gc_collect: bool = False,
     ) -> np.ndarray:
         """The SHAP values of the rows of X (``self(X, ...).values``; see ``__call__``).
 
         Parameters
         ----------
         X : TableLike
-            The rows to explain, with the background's columns.
-        nsamples : int or "auto", default "auto"
-            The budget of coalitions per row (the largest one with ``tolerance``).
+            The rows to explain, with the background's columns; one row may be a 1-D
+            array or a pandas Series.
+        nsamples : int or "auto", optional
+            The budget of coalitions per row (the largest one with ``tolerance``); None:
+            the constructor's (``"auto"`` by default).
         tolerance : float, optional
             Raise the budget until every standard error is at most this.
-        l1_reg : str, float or bool, default False
-            Feature selection before the regression (see ``__call__``).
+        l1_reg : str, float or bool, optional
+            Feature selection before the regression (see ``__call__``); None: the
+            constructor's (False by default).
+        silent : bool, default False
+            No progress bar.
+        gc_collect : bool, default False
+            Accepted for shap's signature (assay frees memory per call anyway).
 
         Returns
         -------
         numpy.ndarray
-            Shape (n_rows, n_features), or (n_rows, n_features, n_outputs) for several outputs.
+            Shape (n_rows, n_features), or (n_rows, n_features, n_outputs) for several
+            outputs; (n_features, ...) for one row given as a 1-D array or a Series.
 
         Raises
         ------
@@ -790,14 +954,17 @@ class KernelExplainer(_AgnosticExplainer):
         array([[0.214, 0.146, 0.221],
                [0.172, 0.55 , 0.081]])
         """
-        return self(X, nsamples=nsamples, tolerance=tolerance, l1_reg=l1_reg).values
+        one_row = (isinstance(X, np.ndarray) and X.ndim == 1) or type(X).__name__ == "Series"
+        values = self(X, nsamples=nsamples, tolerance=tolerance, l1_reg=l1_reg, silent=silent).values
+        return values[0] if one_row else values
 
     def __call__(
         self,
         X: TableLike,
-        nsamples: int | str = "auto",
+        nsamples: int | str | None = None,
         tolerance: float | None = None,
-        l1_reg: str | float | bool = False,
+        l1_reg: str | float | bool | None = None,
+        silent: bool = False,
     ) -> Explanation:
         """An ``Explanation`` of the rows of X; ``.standard_errors`` holds a standard error per value.
 
@@ -838,12 +1005,15 @@ class KernelExplainer(_AgnosticExplainer):
         X : TableLike
             The rows to explain, with the background's columns (a table with all the
             background's column names is matched by name).
-        nsamples : int or "auto", default "auto"
+        nsamples : int or "auto", optional
             The budget of coalitions per row (``"auto"``: 2M + 2048, as shap); at least M.
+            None: the constructor's.
         tolerance : float, optional
             A positive target for every standard error (see above).
-        l1_reg : str, float or bool, default False
-            Feature selection before the regression (see above).
+        l1_reg : str, float or bool, optional
+            Feature selection before the regression (see above); None: the constructor's.
+        silent : bool, default False
+            No progress bar.
 
         Returns
         -------
@@ -880,7 +1050,13 @@ class KernelExplainer(_AgnosticExplainer):
         >>> explanation.nsamples, float(explanation.standard_errors.max())
         (100, 0.0)
         """
+        nsamples = self.nsamples if nsamples is None else nsamples
+        l1_reg = self.l1_reg if l1_reg is None else l1_reg
         rows = self._rows(X)
+        with self._call_options(None, silent):
+            return self._explain_within(rows, nsamples, tolerance, l1_reg)
+
+    def _explain_within(self, rows: np.ndarray, nsamples: Any, tolerance: Any, l1_reg: Any) -> Explanation:
         largest = self._budget(nsamples)
         selection = _l1_reg_arg(l1_reg)
         if self.per_background and selection[0] != "none":
@@ -1033,6 +1209,7 @@ class PermutationExplainer(_AgnosticExplainer):
         feature_names: Sequence[str] | None = None,
         batch_size: int | None = None,
         progress: Progress = None,
+        linearize_link: bool = True,
     ) -> None:
         seed = seed_arg(seed)
         super().__init__(
@@ -1046,14 +1223,36 @@ class PermutationExplainer(_AgnosticExplainer):
             progress=progress,
         )
         self.seed = seed
+        self._init_args.update(seed=seed, data_weights=data_weights, progress=progress)
 
-    def shap_values(self, X: TableLike, max_evals: int = 500) -> np.ndarray:
+    def shap_values(
+        self,
+        X: TableLike,
+        npermutations: int | None = None,
+        main_effects: bool = False,
+        error_bounds: bool = False,
+        batch_evals: bool = True,
+        silent: bool = False,
+        *,
+        max_evals: int = 500,
+    ) -> np.ndarray:
         """The SHAP values of the rows of X (``self(X, max_evals).values``).
 
         Parameters
         ----------
         X : TableLike
             The rows to explain, with the background's columns.
+        npermutations : int, optional
+            The number of permutations (shap's argument); when given it sets ``max_evals``
+            to ``npermutations * (2M + 1)``.
+        main_effects : bool, default False
+            Must be False (not computed).
+        error_bounds : bool, default False
+            Must be False (the explanation's ``standard_errors`` hold them).
+        batch_evals : bool, default True
+            Accepted for shap's signature (assay always batches).
+        silent : bool, default False
+            No progress bar.
         max_evals : int, default 500
             Coalitions per row: ``max_evals // (2M + 1)`` permutations.
 
@@ -1085,9 +1284,22 @@ class PermutationExplainer(_AgnosticExplainer):
         array([[0.214, 0.146, 0.221],
                [0.172, 0.55 , 0.081]])
         """
-        return self(X, max_evals=max_evals).values
+        if npermutations is not None:
+            max_evals = _count_arg(npermutations, "npermutations") * (2 * self.n_features + 1)
+        explanation = self(X, max_evals, main_effects=main_effects, error_bounds=error_bounds, silent=silent)
+        return explanation.values
 
-    def __call__(self, X: TableLike, max_evals: int = 500, permutations: ArrayLike | None = None) -> Explanation:
+    def __call__(
+        self,
+        X: TableLike,
+        max_evals: int | str = 500,
+        main_effects: bool = False,
+        error_bounds: bool = False,
+        batch_size: int | str = "auto",
+        outputs: Any = None,
+        silent: bool = False,
+        permutations: ArrayLike | None = None,
+    ) -> Explanation:
         """An ``Explanation`` with ``max_evals // (2M + 1)`` permutations per row (shap's rule).
 
         Parameters
@@ -1095,8 +1307,18 @@ class PermutationExplainer(_AgnosticExplainer):
         X : TableLike
             The rows to explain, with the background's columns (a table with all the
             background's column names is matched by name).
-        max_evals : int, default 500
-            Coalitions per row; at least 2M + 1 (one permutation).
+        max_evals : int or "auto", default 500
+            Coalitions per row; at least 2M + 1 (one permutation). ``"auto"``: 20M (shap's).
+        main_effects : bool, default False
+            Must be False (not computed).
+        error_bounds : bool, default False
+            Must be False (``standard_errors`` hold the sampling errors).
+        batch_size : int or "auto", default "auto"
+            Rows per model call for this call (``"auto"``: the constructor's).
+        outputs : optional
+            Must be None (every output is explained).
+        silent : bool, default False
+            No progress bar.
         permutations : ArrayLike, optional
             An (n_permutations, M) integer array of feature orders that replaces the
             random ones, e.g. to reproduce another tool's draws.
@@ -1133,7 +1355,15 @@ class PermutationExplainer(_AgnosticExplainer):
         array([[0.214, 0.146, 0.221],
                [0.172, 0.55 , 0.081]])
         """
+        _unsupported_options(main_effects=main_effects, error_bounds=error_bounds, outputs=outputs is not None)
         rows = self._rows(X)
+        M = self.n_features
+        if isinstance(max_evals, str) and max_evals == "auto":
+            max_evals = 10 * 2 * M
+        with self._call_options(batch_size, silent):
+            return self._permute(rows, max_evals, permutations)
+
+    def _permute(self, rows: np.ndarray, max_evals: Any, permutations: Any) -> Explanation:
         M = self.n_features
         if permutations is None:
             max_evals = _count_arg(max_evals, "max_evals", expected="an integer of at least 1")
@@ -1179,6 +1409,13 @@ class LinearExplainer:
         Non-negative weights of the background rows.
     feature_names : sequence of str, optional
         Names of the features when ``data`` is an array (default ``x0``, ``x1``, ...).
+    link : str, default "identity"
+        shap's argument; only the identity (the linear output) is explained.
+    nsamples : int, default 1000
+        shap's argument for its sampled correlation-dependent values; not used (the
+        values here are exact).
+    feature_perturbation : {None, "interventional"}, optional
+        shap's deprecated argument; ``"correlation_dependent"`` is not supported.
 
     Raises
     ------
@@ -1213,7 +1450,21 @@ class LinearExplainer:
         *,
         data_weights: ArrayLike | None = None,
         feature_names: Sequence[str] | None = None,
+        link: Any = "identity",
+        nsamples: int = 1000,
+        feature_perturbation: str | None = None,
     ) -> None:
+        if feature_perturbation not in (None, "interventional"):
+            if feature_perturbation in ("correlation_dependent", "correlation"):
+                raise InvalidInputError(
+                    "feature_perturbation: correlation-dependent values (shap's Impute masker) are not computed by "
+                    "assay; LinearExplainer gives interventional values"
+                )
+            raise InvalidInputError(
+                f"feature_perturbation must be one of (None, 'interventional'), got {feature_perturbation!r}"
+            )
+        if _link_name(link) != "identity":
+            raise InvalidInputError("link: LinearExplainer explains the linear output (link='identity')")
         if isinstance(model, tuple) and len(model) == 2:
             coef, intercept = model
         elif hasattr(model, "coef_") and hasattr(model, "intercept_"):
@@ -1225,8 +1476,9 @@ class LinearExplainer:
             )
         coef, intercept = _linear_coefficients(coef, intercept)
         self.n_jobs = n_jobs_arg(n_jobs)
+        data, data_weights = _background_of(data, data_weights)
         data, data_weights, feature_names = _unpack_background(data, data_weights, feature_names)
-        data_matrix, self.feature_names = _matrix(data, "data", feature_names)
+        data_matrix, self.feature_names = _matrix(_rows_of(data), "data", feature_names)
         if data_matrix.shape[1] != coef.shape[1]:
             raise InvalidInputError(
                 f"data has {data_matrix.shape[1]} columns but the model has {coef.shape[1]} coefficients"
@@ -1290,7 +1542,9 @@ class LinearExplainer:
         array([[0.214, 0.146, 0.221],
                [0.172, 0.55 , 0.081]])
         """
-        return self(X).values
+        one_row = (isinstance(X, np.ndarray) and X.ndim == 1) or type(X).__name__ == "Series"
+        values = self(X).values
+        return values[0] if one_row else values
 
     def __call__(self, X: TableLike) -> Explanation:
         """An [`Explanation`][assay.explain.Explanation] of the rows of X: coef_i (x_i - mean_i) per feature.
@@ -1329,6 +1583,9 @@ class LinearExplainer:
         >>> bool(np.allclose(explanation.base_values + explanation.values.sum(axis=1), model.predict(X[:2])))
         True
         """
+        X = _rows_of(X)
+        if (isinstance(X, np.ndarray) and X.ndim == 1) or type(X).__name__ == "Series":
+            X = _one_row(X)
         rows = _rows_arg(X, self.feature_names, "the model has {M} coefficients")
         if np.isinf(rows).any():
             raise InvalidInputError(
@@ -1395,6 +1652,32 @@ def _unpack_background(data: Any, data_weights: Any, feature_names: Sequence[str
     if data_weights is not None:
         raise InvalidInputError("data_weights: a Background already carries its weights")
     return data.data, data.weights, feature_names or data.feature_names
+
+
+def _one_row(X: Any) -> Any:
+    """One row (a 1-D array or a pandas Series) as a table of one row."""
+    if type(X).__name__ == "Series":
+        return X.to_frame().T.infer_objects()
+    return np.asarray(X).reshape(1, -1)
+
+
+def _link_name(link: Any) -> Any:
+    """shap's link functions and objects (``shap.links.logit``, ``IdentityLink()``) by their names."""
+    if isinstance(link, str) or link is None:
+        return "identity" if link is None else link
+    name = getattr(link, "__name__", None) or str(link)
+    return {"IdentityLink": "identity", "LogitLink": "logit"}.get(type(link).__name__, name)
+
+
+def _unsupported_options(**options: bool) -> None:
+    """shap's call options that assay does not compute: an error naming them when asked for."""
+    asked = [name for name, value in options.items() if value]
+    if asked:
+        raise InvalidInputError(f"{', '.join(asked)}: not computed by assay's explainers (see docs/parity_shap.md)")
+
+
+def _silent_progress(progress: Progress, silent: Any) -> Progress:
+    return False if silent else progress
 
 
 def _l1_reg_arg(l1_reg: Any) -> tuple[str, int, float]:

@@ -10,6 +10,10 @@ the definitions and every difference from shap.
 
 from __future__ import annotations
 
+import copy
+import dataclasses
+import warnings
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -22,6 +26,15 @@ from ..errors import AssayError, InvalidInputError, InvalidTypeError, Unsupporte
 from ..typing import ArrayLike, NJobs, Progress, TableLike
 from ._explanation import Explanation
 from ._models import TreeModel, tree_model
+from ._shap_compat import (
+    Independent,
+    _background_of,
+    _load_explainer,
+    _names_arg,
+    _one_row_table,
+    _rows_of,
+    _save_explainer,
+)
 
 __all__ = ["TreeExplainer"]
 
@@ -133,7 +146,41 @@ class TreeExplainer:
         algorithm: str = "auto",
         progress: Progress = None,
         iteration_range: tuple[int, int] | None = None,
+        feature_names: Sequence[str] | None = None,
+        link: Any = None,
+        linearize_link: Any = None,
     ) -> None:
+        if link is not None or linearize_link is not None:
+            # shap accepts and ignores them (shap/shap#3513); model_output chooses the output here.
+            warnings.warn(
+                "TreeExplainer: link and linearize_link have no effect (as in shap); use model_output",
+                UserWarning,
+                stacklevel=2,
+            )
+        self._init_args: dict[str, Any] = {
+            "feature_perturbation": feature_perturbation,
+            "model_output": model_output,
+            "n_jobs": n_jobs,
+            "data_weights": data_weights,
+            "algorithm": algorithm,
+            "iteration_range": iteration_range,
+            "feature_names": feature_names,
+        }
+        data, data_weights = _background_of(data, data_weights)
+        self.masker = None if data is None else Independent(data, max_samples=None)
+        if feature_perturbation == "interventional" and data is None:
+            warnings.warn(
+                "feature_perturbation='interventional' needs background data; without it the values are "
+                "path-dependent (feature_perturbation='tree_path_dependent'), as shap does",
+                UserWarning,
+                stacklevel=2,
+            )
+            feature_perturbation = "tree_path_dependent"
+        self._predict_proba_pair = False
+        if model_output == "predict_proba":
+            # shap's name for "the output of model.predict_proba": class probabilities.
+            model_output = "probability"
+            self._predict_proba_pair = True
         if feature_perturbation not in _PERTURBATIONS:
             raise InvalidInputError(
                 f"feature_perturbation must be one of {_PERTURBATIONS}, got {feature_perturbation!r}"
@@ -141,6 +188,9 @@ class TreeExplainer:
         if model_output not in _OUTPUTS:
             raise InvalidInputError(f"model_output must be one of {_OUTPUTS}, got {model_output!r}")
         self.tree_model: TreeModel = tree_model(model, iteration_range)
+        if feature_names is not None:
+            names = _names_arg(feature_names, self.tree_model.n_features)
+            self.tree_model = dataclasses.replace(self.tree_model, feature_names=names)
         self.model = model
         self.n_jobs = n_jobs_arg(n_jobs)
         self.algorithm = algorithm
@@ -171,6 +221,8 @@ class TreeExplainer:
                 )
             self._transform = _core_explain.OutputTransform.logistic
         elif model_output == "probability" and self.tree_model.output_kind != "probability":
+            if self._predict_proba_pair and self.tree_model.output_kind == "raw":
+                raise InvalidInputError("model_output='predict_proba': this model has no class probabilities")
             raise InvalidInputError(
                 f"model_output='probability': this model's raw output is not log-odds ({self.tree_model.output_kind})"
             )
@@ -181,19 +233,21 @@ class TreeExplainer:
                     "and background data (as in shap)"
                 )
             self._transform = _loss_of(self.tree_model, model)
-        self.data: Frame | None = None
+        self._data: Frame | None = None
         self.data_weights: np.ndarray | None = None
         if data is not None:
-            self.data = self._frame(data, "data")
+            self._data = self._frame(data, "data")
             weights = np.empty(0) if data_weights is None else _float_array(data_weights, "data_weights")
-            if data_weights is not None and weights.shape != (self.data.n_rows,):
-                raise InvalidInputError(f"data_weights: expected {self.data.n_rows} weights, got shape {weights.shape}")
+            if data_weights is not None and weights.shape != (self._data.n_rows,):
+                raise InvalidInputError(
+                    f"data_weights: expected {self._data.n_rows} weights, got shape {weights.shape}"
+                )
             self.data_weights = weights
             expected = (
                 np.empty(0)
                 if self.model_output == "log_loss"
                 else _core_explain.interventional_expected_value(
-                    self.tree_model.ensemble, self.data.core_columns(), np.ascontiguousarray(weights), self._transform
+                    self.tree_model.ensemble, self._data.core_columns(), np.ascontiguousarray(weights), self._transform
                 )
             )
         else:
@@ -201,6 +255,14 @@ class TreeExplainer:
                 raise InvalidInputError("data_weights: given without data")
             expected = _core_explain.tree_expected_value(self.tree_model.ensemble)
         self._expected = np.asarray(expected, dtype=np.float64)
+        # predict_proba of a binary log-odds model has two columns: 1 - p and p.
+        self._predict_proba_pair = (
+            self._predict_proba_pair
+            and self._transform == _core_explain.OutputTransform.logistic
+            and self.tree_model.n_outputs == 1
+        )
+        if self._predict_proba_pair:
+            self._expected = np.array([1.0 - self._expected[0], self._expected[0]])
 
     # -- public API (shap's names) --------------------------------------------------
 
@@ -232,6 +294,51 @@ class TreeExplainer:
             return self._expected_loss
         return float(self._expected[0]) if len(self._expected) == 1 else self._expected.copy()
 
+    # -- shap's persistence -----------------------------------------------------------
+
+    def save(self, out_file: Any, model_saver: Any = ".save", masker_saver: Any = ".save") -> None:
+        """Writes the explainer to an open binary file (shap's ``Explainer.save``).
+
+        The model and the background are pickled; ``model_saver=False`` leaves the model
+        out (then ``load`` needs a ``model_loader``), a callable ``model_saver(model, file)``
+        writes it its own way, and ``masker_saver`` does the same for the background.
+
+        Parameters
+        ----------
+        out_file : binary file
+            An open file (``open(path, "wb")``, ``tempfile.TemporaryFile()``).
+        model_saver : ".save", callable or False, default ".save"
+            How to write the model: pickled (".save"), by the callable, or not at all.
+        masker_saver : ".save", callable or False, default ".save"
+            How to write the background rows, alike.
+        """
+        _save_explainer(self, out_file, model_saver, masker_saver, self._init_args)
+
+    @classmethod
+    def load(cls, in_file: Any, model_loader: Any = ".load", masker_loader: Any = ".load") -> TreeExplainer:
+        """Reads an explainer that [`save`][assay.explain.TreeExplainer.save] wrote (shap's ``Explainer.load``).
+
+        Parameters
+        ----------
+        in_file : binary file
+            The open file ``save`` wrote to.
+        model_loader : ".load" or callable, default ".load"
+            ``model_loader(file)`` returns the model when it was saved by a callable or left out.
+        masker_loader : ".load" or callable, default ".load"
+            The same for the background rows.
+
+        Returns
+        -------
+        TreeExplainer
+            An explainer with the same model, background and options.
+
+        Raises
+        ------
+        InvalidInputError
+            A file that ``save`` did not write, or a model left out without a ``model_loader``.
+        """
+        return _load_explainer(cls, in_file, model_loader, masker_loader)
+
     def _expected_loss(self, y: Any) -> np.ndarray:
         background, weights = self._background()
         return np.asarray(
@@ -244,8 +351,19 @@ class TreeExplainer:
     def _background(self) -> tuple[list[tuple], np.ndarray]:
         """The background's columns and weights for the core (interventional explainers only)."""
         # Both are set in __init__ whenever feature_perturbation is "interventional".
-        assert self.data is not None and self.data_weights is not None
-        return self.data.core_columns(), np.ascontiguousarray(self.data_weights)
+        assert self._data is not None and self.data_weights is not None
+        return self._data.core_columns(), np.ascontiguousarray(self.data_weights)
+
+    @property
+    def data(self) -> np.ndarray | None:
+        """The background rows as a float array (categories as their codes), None without one (as shap).
+
+        Returns
+        -------
+        numpy.ndarray or None
+            (n_background, n_features).
+        """
+        return None if self._data is None else _float_matrix(self._data)
 
     @property
     def feature_names(self) -> list[str]:
@@ -259,7 +377,15 @@ class TreeExplainer:
         names = self.tree_model.feature_names
         return list(names) if names is not None else [f"x{j}" for j in range(self.tree_model.n_features)]
 
-    def shap_values(self, X: TableLike, y: ArrayLike | None = None) -> np.ndarray:
+    def shap_values(
+        self,
+        X: TableLike,
+        y: ArrayLike | None = None,
+        tree_limit: int | None = None,
+        approximate: bool = False,
+        check_additivity: bool = True,
+        from_call: bool = False,
+    ) -> np.ndarray:
         """The SHAP values of the rows of X.
 
         Parameters
@@ -270,12 +396,25 @@ class TreeExplainer:
             training categories included); one row may be a 1-D array.
         y : ArrayLike, optional
             The rows' labels, with ``model_output="log_loss"`` only.
+        tree_limit : int, optional
+            Explain only the first ``tree_limit`` boosting iterations of an XGBoost or
+            LightGBM model (shap's name for ``iteration_range=(0, tree_limit)``); None or
+            -1: all.
+        approximate : bool, default False
+            Saabas values instead of SHAP values (path-dependent only): along the row's
+            path each split credits its feature with the change of the subtree's mean
+            output. Additive and fast, but not Shapley values (as shap's ``approximate``).
+        check_additivity : bool, default True
+            Check that ``expected_value`` plus the values' sum equals the model library's
+            own prediction (raw output; as shap, to 1e-2), and raise otherwise.
+        from_call : bool, default False
+            Accepted for shap's signature; it changes nothing.
 
         Returns
         -------
         numpy.ndarray
             Shape (n_rows, n_features), or (n_rows, n_features, n_outputs) for several
-            outputs; (n_features, ...) for one row given as a 1-D array.
+            outputs; (n_features, ...) for one row given as a 1-D array or a pandas Series.
 
         Raises
         ------
@@ -300,8 +439,19 @@ class TreeExplainer:
         >>> explainer.shap_values(X[0]).round(3)
         array([0.06 , 0.149, 0.106])
         """
-        if _is_one_row(X):  # one row as a 1-D array: its values as a 1-D array (as in shap)
-            return self.shap_values(np.asarray(X).reshape(1, -1), y)[0]
+        if tree_limit is not None and tree_limit != -1:
+            return self._limited(tree_limit).shap_values(X, y, None, approximate, check_additivity)
+        X = _rows_of(X)
+        if _is_one_row(X):  # one row as a 1-D array or a Series: its values as a 1-D array (as in shap)
+            return self.shap_values(_one_row_table(X), y, None, approximate, check_additivity)[0]
+        if approximate:
+            return self._saabas(X, check_additivity)
+        values = self._shap_values(X, y)
+        if check_additivity:
+            self._check_additivity(X, values)
+        return values
+
+    def _shap_values(self, X: Any, y: Any) -> np.ndarray:
         if self.model_output == "log_loss" or y is not None:
             return self._values(self._frame(X, "X"), y)[..., 0]
         if (
@@ -319,9 +469,63 @@ class TreeExplainer:
             )
         else:
             values = self._values(self._frame(X, "X"))
+        return self._outputs(values)
+
+    def _outputs(self, values: np.ndarray) -> np.ndarray:
+        """The core's (rows, features, outputs) values as shap lays them out."""
+        if self._predict_proba_pair:  # predict_proba of a binary model: 1 - p and p
+            return np.concatenate([-values, values], axis=-1)
         return values[..., 0] if values.shape[-1] == 1 else values
 
-    def shap_interaction_values(self, X: TableLike) -> np.ndarray:
+    def _saabas(self, X: Any, check_additivity: bool) -> np.ndarray:
+        if self.feature_perturbation != "tree_path_dependent":
+            raise InvalidInputError("approximate=True: Saabas values are path-dependent; give no background data")
+        frame = self._frame(X, "X")
+        _check_output_size(frame.n_rows, self.tree_model.n_features * self.tree_model.n_outputs, "shap_values")
+        values = _core_explain.tree_shap_values(
+            self.tree_model.ensemble,
+            frame.core_columns(),
+            _core_explain.ShapAlgorithm.saabas,
+            self.n_jobs,
+            progress_callback(self.progress, "Saabas values"),
+        )
+        values = self._outputs(values)
+        if check_additivity:
+            self._check_additivity(frame, values)
+        return values
+
+    def _limited(self, tree_limit: Any) -> TreeExplainer:
+        """The same explainer on the first ``tree_limit`` boosting iterations."""
+        if isinstance(tree_limit, (bool, np.bool_)) or not isinstance(tree_limit, (int, np.integer)) or tree_limit < 1:
+            raise InvalidInputError(f"tree_limit must be a positive integer, -1 or None, got {tree_limit!r}")
+        limited = copy.copy(self)
+        limited.tree_model = tree_model(self.model, (0, int(tree_limit)))
+        if self.tree_model.feature_names != limited.tree_model.feature_names:
+            limited.tree_model = dataclasses.replace(limited.tree_model, feature_names=self.tree_model.feature_names)
+        return limited
+
+    def _check_additivity(self, X: Any, values: np.ndarray) -> None:
+        """Raises when expected_value + sum(values) differs from the trees' prediction of the rows
+        (shap's check and tolerance, against the core's own prediction as shap checks against its
+        own); only for the raw output."""
+        if self._transform != _core_explain.OutputTransform.identity or self._predict_proba_pair:
+            return
+        frame = X if isinstance(X, Frame) else self._frame(X, "X")
+        predicted = _core_explain.tree_predict(self.tree_model.ensemble, frame.core_columns(), self.n_jobs)
+        total = np.asarray(values, dtype=np.float64).reshape(frame.n_rows, self.tree_model.n_features, -1)
+        with np.errstate(over="ignore", invalid="ignore"):
+            total = total.sum(axis=1) + self._expected
+            finite = np.isfinite(predicted) & np.isfinite(total)
+            if not np.allclose(total[finite], predicted[finite], rtol=1e-2, atol=1e-2):
+                raise AssayError(
+                    "check_additivity: expected_value + the SHAP values' sum differs from the trees' prediction by up "
+                    f"to {np.max(np.abs(total - predicted)[finite]):.3g}; please report it (check_additivity=False "
+                    "skips the check)"
+                )
+
+    def shap_interaction_values(
+        self, X: TableLike, y: ArrayLike | None = None, tree_limit: int | None = None
+    ) -> np.ndarray:
         """SHAP interaction values of the rows of X: the rows of each matrix sum to the SHAP values.
 
         Parameters
@@ -330,6 +534,11 @@ class TreeExplainer:
             The rows to explain: any table the input layer reads, matched to the model's
             features by name when it has them (pandas and Arrow categoricals with the
             training categories included); one row may be a 1-D array.
+        y : ArrayLike, optional
+            Accepted for shap's signature: interaction values explain the raw output,
+            which has no labels; must be None.
+        tree_limit : int, optional
+            Explain only the first ``tree_limit`` boosting iterations (see ``shap_values``).
 
         Returns
         -------
@@ -362,8 +571,13 @@ class TreeExplainer:
         """
         if self._transform != _core_explain.OutputTransform.identity:
             raise InvalidInputError("shap_interaction_values: only model_output='raw' has interaction values")
+        if y is not None:
+            raise InvalidInputError("y: interaction values explain the raw output, which uses no labels")
+        if tree_limit is not None and tree_limit != -1:
+            return self._limited(tree_limit).shap_interaction_values(X)
+        X = _rows_of(X)
         if _is_one_row(X):
-            return self.shap_interaction_values(np.asarray(X).reshape(1, -1))[0]
+            return self.shap_interaction_values(_one_row_table(X))[0]
         frame = self._frame(X, "X")
         model = self.tree_model
         per_row = model.n_features * model.n_features * model.n_outputs
@@ -386,7 +600,15 @@ class TreeExplainer:
             )
         return values[..., 0] if values.shape[-1] == 1 else values
 
-    def __call__(self, X: TableLike, y: ArrayLike | None = None, interactions: bool = False) -> Explanation:
+    def __call__(
+        self,
+        X: TableLike,
+        y: ArrayLike | None = None,
+        interactions: bool = False,
+        check_additivity: bool = True,
+        approximate: bool = False,
+        silent: bool = False,
+    ) -> Explanation:
         """An [`Explanation`][assay.explain.Explanation] of the rows of X.
 
         Parameters
@@ -399,6 +621,12 @@ class TreeExplainer:
             The rows' labels, with ``model_output="log_loss"`` only.
         interactions : bool, default False
             Explain with interaction values instead of SHAP values.
+        check_additivity : bool, default True
+            As in ``shap_values``.
+        approximate : bool, default False
+            Saabas values instead of SHAP values (see ``shap_values``).
+        silent : bool, default False
+            No progress bar (``progress=False`` for this call).
 
         Returns
         -------
@@ -431,16 +659,38 @@ class TreeExplainer:
         0      -0.189  0.060  0.149  0.106
         1      -0.189  0.034  0.568  0.106
         """
+        if interactions and approximate:
+            raise InvalidInputError("approximate=True: Saabas values have no interaction values")
+        X = _rows_of(X)
+        if _is_one_row(X):  # one row: the explanation of that row (values without a row axis), as shap
+            row = self(_one_row_table(X), y, interactions, check_additivity, approximate, silent)[0]
+            base: Any = row.base_values
+            row.base_values = np.atleast_1d(base)[:1] if np.ndim(base) == 0 else base
+            return row
         frame = self._frame(X, "X")
-        values = self.shap_interaction_values(frame) if interactions else self.shap_values(frame, y)
+        progress, self.progress = self.progress, False if silent else self.progress
+        try:
+            values = (
+                self.shap_interaction_values(frame)
+                if interactions
+                else self.shap_values(frame, y, approximate=approximate, check_additivity=check_additivity)
+            )
+        finally:
+            self.progress = progress
         if self.model_output == "log_loss":
             base = self._expected_loss(y)
         elif len(self._expected) == 1:
             base = np.full(frame.n_rows, self._expected[0])
         else:
             base = np.tile(self._expected, (frame.n_rows, 1))
-        data = np.column_stack([_as_float(c) for c in frame.columns]) if frame.columns else np.empty((frame.n_rows, 0))
-        return Explanation(values, base, data, frame.names, self.tree_model.output_names)
+        output_names = self.tree_model.output_names
+        if self._predict_proba_pair:
+            classes = getattr(self.model, "classes_", None)
+            output_names = [str(c) for c in classes] if classes is not None and len(classes) == 2 else None
+        explanation = Explanation(values, base, _float_matrix(frame), frame.names, output_names)
+        if interactions:
+            explanation._axes = ("rows", "features", "features", *(("outputs",) if values.ndim == 4 else ()))
+        return explanation
 
     # -- internals --------------------------------------------------------------------
 
@@ -582,7 +832,14 @@ def _float_array(values: Any, argument: str) -> np.ndarray:
 
 
 def _is_one_row(X: Any) -> bool:
-    return isinstance(X, np.ndarray) and X.ndim == 1
+    return (isinstance(X, np.ndarray) and X.ndim == 1) or type(X).__name__ == "Series"
+
+
+def _float_matrix(frame: Frame) -> np.ndarray:
+    """A frame's rows as float64 (categories as their codes, NaN for missing)."""
+    if not frame.columns:
+        return np.empty((frame.n_rows, 0))
+    return np.column_stack([_as_float(c) for c in frame.columns])
 
 
 def _n_columns(X: Any) -> int:

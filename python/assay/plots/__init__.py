@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from . import drift, explain, fairness
 from .drift import drift_distribution, drift_over_time, reconstruction_error
-from .explain import bar, beeswarm, dependence, waterfall
+from .explain import bar, beeswarm, dependence, scatter, waterfall
 from .fairness import plot_metric_by_group
 
 __all__ = [
@@ -22,5 +22,6 @@ __all__ = [
     "drift_over_time",
     "plot_metric_by_group",
     "reconstruction_error",
+    "scatter",
     "waterfall",
 ]

@@ -18,6 +18,11 @@
 //    accumulated bottom-up, so a tree costs O(nodes x points) per row.
 //  * treeshap: the classic TreeSHAP recursion (Algorithm 2 of the paper above), kept as
 //    an independent reference.
+// And one approximation (not Shapley values; shap's `approximate=True`, XGBoost's
+// `approx_contribs`):
+//  * saabas: Saabas's path attribution ("Interpreting random forests", 2014): along the
+//    row's path each split credits its feature with E[child] - E[node], E the subtree's
+//    cover-weighted mean leaf. Additive like the SHAP values, in O(depth) per tree.
 #include <cstddef>
 #include <span>
 #include <vector>
@@ -28,7 +33,7 @@
 
 namespace assay::explain {
 
-enum class ShapAlgorithm { quadrature, treeshap };
+enum class ShapAlgorithm { quadrature, treeshap, saabas };
 
 struct ShapOptions {
   ShapAlgorithm algorithm = ShapAlgorithm::quadrature;
