@@ -184,12 +184,18 @@ case "${1:-}" in
     shift
     system_deps test
     python_env
+    # The reference libraries' side environments download while the C++ builds and checks run;
+    # made here, the calls below only set their variables.
+    mkdir -p build
+    (evidently_env && nannyml_env) >build/side_venvs.log 2>&1 &
+    side_venvs=$!
     install_assay test -DASSAY_BUILD_TESTS=ON -DASSAY_WERROR=ON
     lint
     tidy
+    cpp_tests
+    wait "$side_venvs" || { cat build/side_venvs.log >&2; exit 1; }
     evidently_env
     nannyml_env
-    cpp_tests
     python_tests "$@"
     ;;
   lint)

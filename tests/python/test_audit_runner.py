@@ -301,6 +301,7 @@ def test_sections_without_inputs_are_skipped_with_reasons():
         "explain": "no model (predictions from columns cannot be explained)",
         "slices": "no target column",
         "review": "needs a target and the model's predictions",
+        "monitor": "needs a binary classifier's predicted probabilities",
     }
     skipped_gates = [g for g in result.gates if g.section == "performance"]
     assert skipped_gates and all(g.verdict == "skipped" for g in skipped_gates)
@@ -551,3 +552,27 @@ def test_model_card_from_json_renders_the_same_page(case):
     again = assay.Audit.from_json(result.to_json())
     assert again.to_html() == result.to_html()  # the page shows when the audit ran, not when it was drawn
     assert "assay-report" in result._repr_html_()
+
+
+def test_monitor_section_equals_cbpe_and_alerts_on_a_shift():
+    """The monitor section is assay.monitor.CBPE fitted on the reference's labels and scores and
+    estimated on the current scores; a shifted current period leaves the reference band."""
+    from assay import monitor
+
+    rng = np.random.default_rng(21)
+
+    def table(n, shift):
+        x = rng.normal(shift, 1.0, n)
+        return {"x": x, "y": (x + rng.normal(0, 1, n) > 0).astype(int), "p": 1 / (1 + np.exp(-2 * x))}
+
+    reference, current = table(2000, 0.0), table(2000, 1.0)
+    config = {"n_boot": 0, "columns": {"prediction_score": "p"}, "monitor": {"n_chunks": 5}}
+    result = assay.audit(reference, current, target="y", config=config)
+    section = result.sections["monitor"]
+    cbpe = monitor.CBPE(n_chunks=5, seed=result.config.seed).fit(reference["y"], reference["p"])
+    expected = cbpe.estimate(current["p"], y_true=current["y"]).to_dict()
+    assert section["result"] == expected
+    alerts = {g.subject: g.value for g in result.gates if g.name == "monitor.estimated_performance"}
+    assert alerts["accuracy"] > 0 and set(alerts) == set(section["metrics"])
+    same = assay.audit(reference, table(2000, 0.0), target="y", config=config)
+    assert same.sections["monitor"]["result"]["alerts"] != section["result"]["alerts"]

@@ -39,6 +39,7 @@ _SECTION_TITLES = {
     "explain": "Explanations",
     "slices": "Worst slices",
     "review": "Human review",
+    "monitor": "Performance without labels",
 }
 # Columns whose distributions are drawn full size (the others get a sparkline in the table).
 _MAX_FULL_CHARTS = 12
@@ -128,6 +129,7 @@ def card_sections(audit: Audit) -> list[report.Section]:
         "explain": _explain_section,
         "slices": _slices_section,
         "review": _review_section,
+        "monitor": _monitor_section,
     }
     for name, build in builders.items():
         if name in audit.sections:
@@ -411,6 +413,26 @@ def _explain_section(section: Mapping[str, Any]) -> list[report.Block]:
             )
         )
     return blocks
+
+
+def _monitor_section(section: Mapping[str, Any]) -> list[report.Block]:
+    result = section.get("result", {})
+    metrics = list(section.get("metrics", []))
+    columns = ["chunk", "metric", "estimate", "lower", "upper", "band_lower", "band_upper", "alert"]
+    formats = {c: "number" for c in columns[2:7]}
+    rows = []
+    for i, chunk in enumerate(result.get("chunks", [])):
+        for k, metric in enumerate(metrics):
+            values = [_number(result[name][i][k]) for name in ("estimate", "lower", "upper")]
+            band = [_number(result[name][k]) for name in ("band_lower", "band_upper")]
+            rows.append([str(chunk.get("label", i)), metric, *values, *band, "yes" if result["alerts"][i][k] else ""])
+    return [
+        report.Text(
+            f"Estimated from the model's scores before the labels arrive (CBPE), in {section.get('n_chunks')} chunks "
+            "of each dataset; an alert is a current chunk whose estimate leaves the band of the reference's chunks."
+        ),
+        report.Table(columns, rows, caption="estimates per chunk", formats=formats),
+    ]
 
 
 def _review_section(section: Mapping[str, Any]) -> list[report.Block]:

@@ -40,6 +40,7 @@ __all__ = [
     "ExplainConfig",
     "FairnessConfig",
     "PerformanceConfig",
+    "MonitorConfig",
     "QualityConfig",
     "ReviewConfig",
     "config_schema",
@@ -848,6 +849,29 @@ class ReviewConfig:
     gates: tuple[Gate, ...]
 
 
+@dataclass(frozen=True)
+class MonitorConfig:
+    """The ``monitor`` section.
+
+    Parameters
+    ----------
+    enabled : bool
+    metrics : tuple of str
+    n_chunks : int
+    sigma : float
+    checks : mapping of str to CheckConfig
+        ``estimated_performance``.
+    gates : tuple of Gate
+    """
+
+    enabled: bool
+    metrics: tuple[str, ...]
+    n_chunks: int
+    sigma: float
+    checks: Mapping[str, CheckConfig]
+    gates: tuple[Gate, ...]
+
+
 _SECTION_CLASSES = {
     "quality": QualityConfig,
     "drift": DriftConfig,
@@ -856,6 +880,7 @@ _SECTION_CLASSES = {
     "explain": ExplainConfig,
     "slices": SlicesConfig,
     "review": ReviewConfig,
+    "monitor": MonitorConfig,
 }
 
 
@@ -880,6 +905,7 @@ class AuditConfig:
     explain : ExplainConfig
     slices : SlicesConfig
     review : ReviewConfig
+    monitor : MonitorConfig
     source : str or None
         The file it was read from.
 
@@ -905,6 +931,7 @@ class AuditConfig:
     explain: ExplainConfig
     slices: SlicesConfig
     review: ReviewConfig
+    monitor: MonitorConfig
     source: str | None = field(default=None, compare=False)
     _resolved: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}), repr=False, compare=False)
 
@@ -913,12 +940,12 @@ class AuditConfig:
 
         Parameters
         ----------
-        name : {"quality", "drift", "performance", "fairness", "explain", "slices", "review"}
+        name : {"quality", "drift", "performance", "fairness", "explain", "slices", "review", "monitor"}
 
         Returns
         -------
-        QualityConfig, DriftConfig, PerformanceConfig, FairnessConfig, ExplainConfig, SlicesConfig or
-        ReviewConfig
+        QualityConfig, DriftConfig, PerformanceConfig, FairnessConfig, ExplainConfig, SlicesConfig,
+        ReviewConfig or MonitorConfig
         """
         if name not in SECTIONS:
             raise InvalidInputError(f"name: expected one of {_choices(SECTIONS)}, got {_shown(name)}")

@@ -27,6 +27,7 @@ from ._schema import SECTIONS
 from .sections import drift as drift_section
 from .sections import explain as explain_section
 from .sections import fairness as fairness_section
+from .sections import monitor as monitor_section
 from .sections import performance as performance_section
 from .sections import quality as quality_section
 from .sections import review as review_section
@@ -42,9 +43,10 @@ _RUNNERS: dict[str, Callable[[Context], SectionResult]] = {
     "explain": explain_section.run,
     "slices": slices_section.run,
     "review": review_section.run,
+    "monitor": monitor_section.run,
 }
 # Explanations first, so that drift can rank drifted features by their importance.
-_ORDER = ("quality", "explain", "drift", "performance", "fairness", "slices", "review")
+_ORDER = ("quality", "explain", "drift", "performance", "fairness", "slices", "review", "monitor")
 _MAX_INTEGER_CLASSES = 20
 
 

@@ -19,6 +19,7 @@ from typing import Any
 
 from .. import _core
 from ..drift import CORRECTIONS, TESTS
+from ..monitor._cbpe import METRICS as _CBPE_METRICS
 from ..quality import DTYPE_NAMES, SEVERITIES
 from ._gates import BOUNDS, DATASETS, OPERATORS, OVERALL, TABLE
 
@@ -27,7 +28,7 @@ __all__ = ["CHECKS", "CONFIG_VERSIONS", "METRICS", "SECTIONS", "CheckDef", "buil
 #: Configuration versions this assay reads.
 CONFIG_VERSIONS = (1,)
 #: The audit's sections, in the order they run and are reported.
-SECTIONS = ("quality", "drift", "performance", "fairness", "explain", "slices", "review")
+SECTIONS = ("quality", "drift", "performance", "fairness", "explain", "slices", "review", "monitor")
 
 # --- measurement vocabulary (what each section's Measurement records are called) ------------
 
@@ -125,6 +126,7 @@ METRICS: dict[str, tuple[str, ...]] = {
     "explain": ("mean_abs_shap",),
     "slices": ("slice_error_ratio", "significant_error_ratio"),
     "review": ("coverage", "review_share"),
+    "monitor": ("alert_chunks",),
 }
 
 # --- checks ------------------------------------------------------------------------------------
@@ -575,6 +577,22 @@ REVIEW_CHECKS = (
 )
 
 #: The checks of each section, in order.
+MONITOR_CHECKS = (
+    CheckDef(
+        "estimated_performance",
+        "A metric of the current data, estimated from the model's scores before the labels arrive "
+        "(assay.monitor.CBPE), leaves the band of the reference's chunks in some chunk.",
+        "the current chunks whose estimated metric leaves the reference band",
+        "metric",
+        ">",
+        "warning",
+        0.0,
+        {"type": "number", "minimum": 0},
+        metric="alert_chunks",
+        dataset="current",
+    ),
+)
+
 CHECKS: dict[str, tuple[CheckDef, ...]] = {
     "quality": QUALITY_CHECKS,
     "drift": DRIFT_CHECKS,
@@ -583,6 +601,7 @@ CHECKS: dict[str, tuple[CheckDef, ...]] = {
     "explain": (),
     "slices": SLICES_CHECKS,
     "review": REVIEW_CHECKS,
+    "monitor": MONITOR_CHECKS,
 }
 
 # --- schema pieces ----------------------------------------------------------------------------
@@ -874,6 +893,15 @@ def _section_settings(section: str) -> dict[str, Any]:
                                    "Benjamini-Hochberg-adjusted p-value is under this level"},
             "confidence_level": intervals["confidence_level"],
         }  # fmt: skip
+    if section == "monitor":
+        return {
+            "metrics": {"type": "array", "items": {"enum": list(_CBPE_METRICS)}, "uniqueItems": True, "minItems": 1,
+                        "default": list(_CBPE_METRICS), "description": "the metrics estimated"},
+            "n_chunks": {**_POSITIVE_INT, "maximum": 10_000, "default": 10, "description": "chunks of each "
+                         "dataset (the reference's give the band)"},
+            "sigma": {"type": "number", "exclusiveMinimum": 0, "default": 3.0, "description": "half-width of the "
+                      "band in standard deviations of the reference chunks' estimates"},
+        }  # fmt: skip
     if section == "review":
         return {
             "alpha": {"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 1, "default": 0.1,
@@ -912,6 +940,8 @@ _SECTION_TEXT = {
     "slices": "The worst slices of the current data (assay.slices.find_slices, exact SliceLine).",
     "review": "Conformal sets calibrated on the reference: coverage and review load on the current data, per "
     "group (assay.review.ReviewRouter).",
+    "monitor": "Performance of the current data estimated from the model's scores before the labels arrive "
+    "(assay.monitor.CBPE), per chunk, against the reference band.",
 }
 
 
