@@ -67,7 +67,7 @@ def test_permutation_bad_input():
     with pytest.raises(ValueError, match=r"max_evals=12 is too small: one permutation of 6 features takes 13"):
         explainer(X, max_evals=12)
     with pytest.raises(ValueError, match="max_evals must be an integer"):
-        explainer(X, max_evals="auto")
+        explainer(X, max_evals="many")
     with pytest.raises(ValueError, match=r"permutations: expected an integer array of shape \(n_permutations, 6\)"):
         explainer(X, permutations=np.zeros((2, 5), dtype=int))
     with pytest.raises(ValueError, match="permutations: row 1 is not a permutation of 0..5"):

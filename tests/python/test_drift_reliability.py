@@ -835,8 +835,11 @@ def test_paired_histograms_match_numpy(reference, current):
         as_frame({"x": ref}).core_columns(), as_frame({"x": cur}).core_columns(), 7, 1
     )
     finite = [v[np.isfinite(v)] for v in (ref, cur)]
-    with np.errstate(over="ignore", invalid="ignore"):
-        edges = np.histogram_bin_edges(np.concatenate(finite), bins=7)
+    try:  # numpy refuses a range beyond the largest double; assay steps it in halves
+        with np.errstate(over="ignore", invalid="ignore"):
+            edges = np.histogram_bin_edges(np.concatenate(finite), bins=7)
+    except ValueError:
+        edges = np.array([np.inf])
     if np.isfinite(edges).all():
         np.testing.assert_array_equal(pair.edges, edges)
         assert pair.reference.tolist() == np.histogram(finite[0], bins=edges)[0].tolist()

@@ -77,7 +77,7 @@ class Audit:
     >>> current = {"x": rng.normal(1.0, 1.0, 500), "y": rng.integers(0, 2, 500)}
     >>> result = assay.audit(reference, current, target="y", config={"n_boot": 50})
     >>> result.passed, sorted(result.skipped)
-    (False, ['explain', 'fairness', 'performance', 'review'])
+    (False, ['explain', 'fairness', 'monitor', 'performance', 'review', 'slices'])
     >>> [g.name for g in result.gates if g.failed]
     ['drift.drifted_share']
     """
