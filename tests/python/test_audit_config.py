@@ -192,7 +192,8 @@ def test_every_problem_is_reported_on_its_own_line():
         "n_boot: expected an integer >= 0, got -1",
         'drift.method.numeric: expected one of "auto", "ks", "wasserstein", "psi", "jensenshannon", "kl_div", '
         '"hellinger", "tvd", "chisquare", "g_test", "z", "fisher_exact", "anderson", "cramer_von_mises", '
-        '"energy_distance", "mannw", "es", "ed", "t_test", "mannwhitneyu", "TVD", "empirical_mmd", got "kss" (did you mean "ks"?)',
+        '"energy_distance", "mannw", "es", "ed", "t_test", "mannwhitneyu", "TVD", "empirical_mmd", '
+        'got "kss" (did you mean "ks"?)',
     ]
 
 
