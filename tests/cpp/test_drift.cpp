@@ -90,7 +90,7 @@ TEST(DriftTests, KolmogorovSmirnovExactSmallCases) {
   // x entirely below y: D = 1; the only outside path is the corner path, p = 2 / C(6, 3).
   const auto x = SortedSample::sort(std::vector<double>{1, 2, 3}, "x");
   const auto y = SortedSample::sort(std::vector<double>{4, 5, 6}, "y");
-  const TestResult r = ks_2samp(x, y);
+  const auto r = ks_2samp(x, y);
   EXPECT_DOUBLE_EQ(r.statistic, 1.0);
   EXPECT_NEAR(r.pvalue, 2.0 / 20.0, 1e-15);
   EXPECT_EQ(r.method, "exact");
@@ -121,7 +121,7 @@ TEST(DriftTests, FisherAndZAndContingency) {
   EXPECT_EQ(z.statistic, 0.0);
   EXPECT_EQ(z.pvalue, 1.0);
   const std::vector<double> table{10, 20, 30, 40};
-  const TestResult c = chi2_contingency(table, 2, 2, false);
+  const auto c = chi2_contingency(table, 2, 2, false);
   // expected = [[12, 18], [28, 42]]: 4/12 + 4/18 + 4/28 + 4/42.
   EXPECT_NEAR(c.statistic, 4.0 / 12 + 4.0 / 18 + 4.0 / 28 + 4.0 / 42, 1e-14);
   EXPECT_EQ(c.dof, 1.0);

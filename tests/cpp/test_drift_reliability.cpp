@@ -63,8 +63,8 @@ TEST(DriftReliability, UnsortedInputIsSortedByTheOnlyFactory) {
   std::vector<double> xs = x, ys = y;
   std::sort(xs.begin(), xs.end());
   std::sort(ys.begin(), ys.end());
-  const TestResult from_unsorted = ks_2samp(SortedSample::sort(x, "x"), SortedSample::sort(y, "y"));
-  const TestResult from_sorted =
+  const auto from_unsorted = ks_2samp(SortedSample::sort(x, "x"), SortedSample::sort(y, "y"));
+  const auto from_sorted =
       ks_2samp(SortedSample::from_sorted(std::move(xs), "x"), SortedSample::from_sorted(std::move(ys), "y"));
   EXPECT_EQ(from_unsorted.statistic, from_sorted.statistic);
   EXPECT_EQ(from_unsorted.pvalue, from_sorted.pvalue);

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <limits>
 #include <random>
 #include <string>
 #include <vector>
@@ -129,7 +130,8 @@ GroupRows group_rows() {
 }
 
 void expect_aggregates_of(const fa::MetricByGroup& r) {
-  double lo = INFINITY, hi = -INFINITY, gap = 0, ratio = 1;
+  double lo = std::numeric_limits<double>::infinity(), hi = -std::numeric_limits<double>::infinity(), gap = 0,
+         ratio = 1;
   for (const double v : r.by_group) {
     lo = std::min(lo, v);
     hi = std::max(hi, v);

@@ -233,7 +233,8 @@ Calibration calibrate(std::span<const double> scores, std::span<const std::int32
   }
   parallel_for(n_groups, resolve_threads(n_jobs), [&](std::ptrdiff_t g) {
     sort_values(std::span<double>(c.sorted_scores)
-                    .subspan(static_cast<std::size_t>(c.offsets[g]), static_cast<std::size_t>(c.group_size(g))));
+                    .subspan(static_cast<std::size_t>(c.offsets[g]),
+                             static_cast<std::size_t>(c.group_size(static_cast<std::int32_t>(g)))));
   });
   set_thresholds(c);
   return c;

@@ -20,7 +20,8 @@
 namespace assay::fairness {
 
 struct ByGroupOptions {
-  Weights sample_weight{};                     // nullopt: every row weighs 1
+  // nullopt: every row weighs 1
+  Weights sample_weight{};  // NOLINT(readability-redundant-member-init): -Wmissing-field-initializers
   Convention convention = Convention::strict;  // see metrics.hpp
   std::int32_t positive_class = 1;             // classification: the class code counted as positive
   int n_jobs = 0;                              // <= 0: all cores
