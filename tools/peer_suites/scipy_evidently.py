@@ -92,9 +92,16 @@ def summary(outcomes: list[dict]) -> dict:
     }
 
 
+def _source_tree() -> list[Path]:
+    """The repository's python/ folder when it holds a compiled module (a developer's build);
+    otherwise nothing, so that the installed assay is imported (a fresh clone has no module in
+    python/assay)."""
+    return [ROOT / "python"] if any((ROOT / "python" / "assay").glob("_core*.so")) else []
+
+
 def scipy_counts(scipy_dir: Path) -> dict:
     present = [t for t in SCIPY_SUITE if (scipy_dir / t.split("::")[0]).exists()]
-    return summary(run(sys.executable, present, "scipy_swap", scipy_dir, [HERE, ROOT / "python"]))
+    return summary(run(sys.executable, present, "scipy_swap", scipy_dir, [HERE, *_source_tree()]))
 
 
 def evidently_counts(checkout: Path, python: str) -> dict:

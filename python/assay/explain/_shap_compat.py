@@ -157,8 +157,8 @@ def _rows_of(X: Any) -> Any:
                 "select the columns the model uses or explain fewer rows at a time"
             )
         return X.toarray()
-    if isinstance(X, (list, tuple)) and len(X) and np.ndim(X) == 1:
-        return np.asarray(X)
+    if isinstance(X, (list, tuple)) and len(X) and not any(isinstance(v, (list, tuple, np.ndarray)) for v in X):
+        return np.asarray(X)  # one row as a list of values; nested (even ragged) lists are tables
     return X
 
 
