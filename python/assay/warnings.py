@@ -14,7 +14,7 @@ Examples
 
 from __future__ import annotations
 
-__all__ = ["AssayWarning", "DegenerateInputWarning", "UndefinedMetricWarning"]
+__all__ = ["AssayWarning", "DegenerateInputWarning", "UndefinedDistanceWarning", "UndefinedMetricWarning"]
 
 
 class AssayWarning(UserWarning):
@@ -25,6 +25,15 @@ class UndefinedMetricWarning(AssayWarning):
     """A metric is undefined on the data given (no positives, one class, an empty group).
 
     Its value is NaN and the warning says why.
+    """
+
+
+class UndefinedDistanceWarning(UndefinedMetricWarning, RuntimeWarning):
+    """A sample distance is undefined (NaN): the same infinity in both samples, or an
+    infinity of weight 0.
+
+    Also a ``RuntimeWarning``, the class scipy's users catch for the same NaN (numpy's
+    "invalid value" of inf - inf).
     """
 
 

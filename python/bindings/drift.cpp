@@ -31,13 +31,17 @@ std::vector<drift::ColumnRequest> to_requests(const py::list& requests) {
 }
 
 // Runs a two-sample function on sorted copies of x and y (sorting without the GIL).
+// The rank tests pass Infinities::ranked: they accept -inf and +inf, as scipy's.
 template <class Fn>
-auto on_sorted(const Array& x, const Array& y, Fn&& fn, const char* x_name = "x", const char* y_name = "y") {
+auto on_sorted(const Array& x, const Array& y, Fn&& fn, const char* x_name = "x", const char* y_name = "y",
+               drift::SortedSample::Infinities infinities = drift::SortedSample::Infinities::refused) {
   py::gil_scoped_release release;
-  const auto xs = drift::SortedSample::sort(span_of(x), x_name);
-  const auto ys = drift::SortedSample::sort(span_of(y), y_name);
+  const auto xs = drift::SortedSample::sort(span_of(x), x_name, infinities);
+  const auto ys = drift::SortedSample::sort(span_of(y), y_name, infinities);
   return fn(xs, ys);
 }
+
+constexpr auto kRanked = drift::SortedSample::Infinities::ranked;
 
 }  // namespace
 
@@ -100,23 +104,25 @@ void bind_drift(py::module_& m) {
       [](const Array& x, const Array& y, drift::PMethod how, drift::Alternative alternative) {
         const drift::KsResult r = on_sorted(
             x, y, [&](const auto& a, const auto& b) { return drift::ks_2samp(a, b, how, alternative); }, "data1",
-            "data2");
+            "data2", kRanked);
         return py::make_tuple(r.statistic, r.pvalue, r.method, r.dof, r.location, r.sign);
       },
       py::arg("x"), py::arg("y"), py::arg("method"), py::arg("alternative"));
   m.def(
       "mannwhitneyu",
       [](const Array& x, const Array& y, drift::PMethod how, drift::Alternative alternative, bool continuity) {
-        return as_tuple(on_sorted(x, y, [&](const auto& a, const auto& b) {
-          return drift::mann_whitney_u(a, b, how, alternative, continuity);
-        }));
+        return as_tuple(on_sorted(
+            x, y,
+            [&](const auto& a, const auto& b) { return drift::mann_whitney_u(a, b, how, alternative, continuity); },
+            "x", "y", kRanked));
       },
       py::arg("x"), py::arg("y"), py::arg("method"), py::arg("alternative"), py::arg("use_continuity"));
   m.def(
       "cramervonmises_2samp",
       [](const Array& x, const Array& y, drift::PMethod how) {
-        return as_tuple(
-            on_sorted(x, y, [&](const auto& a, const auto& b) { return drift::cramer_von_mises_2samp(a, b, how); }));
+        return as_tuple(on_sorted(
+            x, y, [&](const auto& a, const auto& b) { return drift::cramer_von_mises_2samp(a, b, how); }, "x", "y",
+            kRanked));
       },
       py::arg("x"), py::arg("y"), py::arg("method"));
   m.def(
@@ -135,7 +141,8 @@ void bind_drift(py::module_& m) {
           std::vector<drift::SortedSample> sorted;
           sorted.reserve(samples.size());
           for (std::size_t i = 0; i < samples.size(); ++i)
-            sorted.push_back(drift::SortedSample::sort(span_of(samples[i]), "samples[" + std::to_string(i) + "]"));
+            sorted.push_back(
+                drift::SortedSample::sort(span_of(samples[i]), "samples[" + std::to_string(i) + "]", kRanked));
           result = drift::anderson_ksamp(
               std::vector<std::reference_wrapper<const drift::SortedSample>>(sorted.begin(), sorted.end()), midrank);
         }
@@ -149,8 +156,8 @@ void bind_drift(py::module_& m) {
         if (wx && wy)  // weighted: the core sorts values with their weights
           return p == 1 ? drift::wasserstein(span_of(x), span_of(y), span_of(*wx), span_of(*wy))
                         : drift::energy_distance(span_of(x), span_of(y), span_of(*wx), span_of(*wy));
-        const auto xs = drift::SortedSample::sort(span_of(x), "u_values");
-        const auto ys = drift::SortedSample::sort(span_of(y), "v_values");
+        const auto xs = drift::SortedSample::sort(span_of(x), "u_values", kRanked);
+        const auto ys = drift::SortedSample::sort(span_of(y), "v_values", kRanked);
         return p == 1 ? drift::wasserstein(xs, ys) : drift::energy_distance(xs, ys);
       },
       py::arg("x"), py::arg("y"), py::arg("x_weights"), py::arg("y_weights"), py::arg("p"));

@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 #include <random>
+#include <vector>
 
 #include "assay/common/error.hpp"
 #include "assay/drift/multivariate.hpp"
@@ -291,4 +293,41 @@ TEST(DriftTests, ScipyAlternativesAndOptions) {
   EXPECT_NEAR(chisquare_goodness_of_fit(uniform, counts, kCressieRead).statistic, 2.000849125939156, 1e-13);
   // Identical samples: every permutation's distance is at least the observed 0.
   EXPECT_EQ(tvd_permutation_test(counts, counts, 50).pvalue, 1.0);
+}
+
+// -inf and +inf: the rank tests rank them first and last (replacing the extremes of a
+// sample by infinities changes nothing); the distances follow scipy's arithmetic (inf,
+// or NaN when the same infinity occurs twice); the tests on values refuse them.
+TEST(DriftTests, InfinitiesInRankTestsAndDistances) {
+  using Infinities = SortedSample::Infinities;
+  const std::vector<double> x = {0.5, 1.0, 2.0, 3.5, 7.0}, y = {-3.0, 0.0, 1.5, 2.0, 4.0, 5.0};
+  std::vector<double> x_inf = x, y_inf = y;
+  x_inf.back() = std::numeric_limits<double>::infinity();
+  y_inf.front() = -std::numeric_limits<double>::infinity();
+  const auto xs = SortedSample::sort(x, "x"), ys = SortedSample::sort(y, "y");
+  const auto xi = SortedSample::sort(x_inf, "x", Infinities::ranked),
+             yi = SortedSample::sort(y_inf, "y", Infinities::ranked);
+  EXPECT_TRUE(xi.has_infinities());
+  EXPECT_FALSE(xs.has_infinities());
+  EXPECT_EQ(ks_2samp(xi, yi).statistic, ks_2samp(xs, ys).statistic);
+  EXPECT_EQ(ks_2samp(xi, yi).pvalue, ks_2samp(xs, ys).pvalue);
+  EXPECT_EQ(mann_whitney_u(xi, yi).statistic, mann_whitney_u(xs, ys).statistic);
+  EXPECT_EQ(mann_whitney_u(xi, yi).pvalue, mann_whitney_u(xs, ys).pvalue);
+  EXPECT_EQ(cramer_von_mises_2samp(xi, yi).statistic, cramer_von_mises_2samp(xs, ys).statistic);
+  EXPECT_EQ(anderson_ksamp({xi, yi}).statistic, anderson_ksamp({xs, ys}).statistic);
+
+  const double inf = std::numeric_limits<double>::infinity();
+  EXPECT_EQ(wasserstein(xi, ys), inf);
+  EXPECT_EQ(energy_distance(xi, yi), inf);  // -inf once and +inf once
+  const auto twice = SortedSample::sort(std::vector<double>{1.0, inf}, "y", Infinities::ranked);
+  EXPECT_TRUE(std::isnan(wasserstein(xi, twice)));  // +inf in both: inf - inf
+  const std::vector<double> ones = {1.0, 1.0}, zero_weight = {1.0, 0.0};
+  EXPECT_TRUE(std::isnan(wasserstein(std::vector<double>{1.0, inf}, ones, zero_weight, ones)));
+  EXPECT_EQ(energy_distance(std::vector<double>{1.0, inf}, ones, ones, ones), inf);
+
+  EXPECT_THROW(SortedSample::sort(x_inf, "x"), InvalidArgument);  // refused by default
+  EXPECT_THROW(SortedSample::sort(std::vector<double>{1.0, std::nan("")}, "x", Infinities::ranked), InvalidArgument);
+  EXPECT_THROW(ttest_ind(xi, ys), InvalidArgument);
+  EXPECT_THROW(epps_singleton_2samp(xi, ys), InvalidArgument);
+  EXPECT_THROW(normalized_wasserstein(xs, yi), InvalidArgument);
 }

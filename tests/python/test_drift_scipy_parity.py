@@ -15,6 +15,8 @@ import warnings
 import numpy as np
 import pytest
 from assay import drift
+from assay.errors import InvalidInputError
+from assay.warnings import UndefinedDistanceWarning
 from scipy import stats
 from scipy.spatial.distance import jensenshannon
 
@@ -184,3 +186,72 @@ def test_report_page_shows_the_adjusted_pvalue():
     page = result.to_html()
     assert "adjusted p-value" in page
     assert f"{first.pvalue_adjusted:.3g}"[:4] in page
+
+
+INF = np.inf
+INFINITE_PAIRS = [
+    ([1.0, 2.0, 3.0, 4.0], [3, 6, 7, 8, INF, 3, 2, 1, 4, 4, 5]),  # scipy's gh-11355 case
+    ([-INF, 0.5, 1.0, 2.5, INF], [0.0, 0.7, 1.5, 3.0, 4.0, -INF]),
+    ([INF, INF, 1.0], [-INF, 2.0, 3.0, 0.5]),
+]
+
+
+@pytest.mark.parametrize("pair", range(len(INFINITE_PAIRS)))
+def test_rank_tests_accept_infinities_as_scipy(pair):
+    x, y = (np.asarray(v, dtype=float) for v in INFINITE_PAIRS[pair])
+    for alternative in ALTERNATIVES:
+        ours, ref = drift.ks_2samp(x, y, alternative=alternative), stats.ks_2samp(x, y, alternative=alternative)
+        assert_close(ours.statistic, ref.statistic)
+        assert_close(ours.pvalue, ref.pvalue)
+        assert ours.statistic_location == ref.statistic_location
+        ours, ref = drift.mannwhitneyu(x, y, alternative=alternative), stats.mannwhitneyu(x, y, alternative=alternative)
+        assert_close(ours.statistic, ref.statistic)
+        assert_close(ours.pvalue, ref.pvalue)
+    ours, ref = drift.cramervonmises_2samp(x, y), stats.cramervonmises_2samp(x, y)
+    assert_close(ours.statistic, ref.statistic)
+    assert_close(ours.pvalue, ref.pvalue)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # scipy's p-value capping warning
+        ref_ad = stats.anderson_ksamp([x, y])
+    assert_close(drift.anderson_ksamp([x, y]).statistic, ref_ad.statistic)
+
+
+@pytest.mark.parametrize(
+    ("u", "v"),
+    [
+        ([1, 2, INF], [1, 1]),
+        ([1, 2, INF], [-INF, 1]),
+        ([1, -INF, INF], [1, 1]),
+        ([1, 2, INF], [INF, 1]),  # the same infinity twice: undefined
+        ([INF, INF, 0.0], [1.0]),
+    ],
+)
+def test_distances_with_infinities_match_scipy(u, v):
+    weights = np.ones(len(u)), np.ones(len(v))
+    cases = [
+        (lambda: drift.wasserstein_distance(u, v), lambda: stats.wasserstein_distance(u, v)),
+        (lambda: drift.energy_distance(u, v), lambda: stats.energy_distance(u, v)),
+        (lambda: drift.wasserstein_distance(u, v, *weights), lambda: stats.wasserstein_distance(u, v)),
+    ]
+    for ours_call, ref_call in cases:
+        with np.errstate(invalid="ignore"):
+            ref = ref_call()
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            ours = ours_call()
+        if math.isnan(ref):  # undefined: NaN with a warning scipy's users catch (RuntimeWarning)
+            assert math.isnan(ours)
+            assert [w.category for w in caught] == [UndefinedDistanceWarning]
+            assert issubclass(UndefinedDistanceWarning, RuntimeWarning)
+        else:
+            assert ours == ref
+            assert not caught
+
+
+def test_tests_on_values_refuse_infinities():
+    x, y = [0.0, 1.0, 2.0, 3.0, INF], [0.5, 1.5, 2.5, 3.5, 4.5]
+    for call in (drift.epps_singleton_2samp, drift.normalized_wasserstein):
+        with pytest.raises(InvalidInputError, match="infinity"):
+            call(x, y)
+    with pytest.raises(ValueError, match="NaN"):
+        drift.ks_2samp([0.0, np.nan], y)

@@ -202,12 +202,30 @@ void require_finite(std::span<const double> values, const std::string& argument)
                             std::to_string(i) + "; drop or replace non-finite values first");
 }
 
-SortedSample SortedSample::sort(std::span<const double> values, const std::string& argument) {
-  return sort(std::vector<double>(values.begin(), values.end()), argument);
+namespace {
+
+// NaN is never a sample value; infinities only where the caller asks for ranked ones.
+void require_sample_values(std::span<const double> values, const std::string& argument,
+                           SortedSample::Infinities infinities) {
+  if (infinities == SortedSample::Infinities::refused) return require_finite(values, argument);
+  for (std::size_t i = 0; i < values.size(); ++i)
+    if (std::isnan(values[i]))
+      throw InvalidArgument(argument + " holds NaN at position " + std::to_string(i) + "; drop or replace NaN first");
 }
 
-SortedSample SortedSample::sort(std::vector<double>&& values, const std::string& argument) {
-  require_finite(values, argument);
+// For the functions that compute with the values themselves (not only their order).
+void require_no_infinities(const SortedSample& sample, const std::string& argument, const char* what) {
+  if (sample.has_infinities()) throw InvalidArgument(argument + " holds an infinity; " + what + " needs finite values");
+}
+
+}  // namespace
+
+SortedSample SortedSample::sort(std::span<const double> values, const std::string& argument, Infinities infinities) {
+  return sort(std::vector<double>(values.begin(), values.end()), argument, infinities);
+}
+
+SortedSample SortedSample::sort(std::vector<double>&& values, const std::string& argument, Infinities infinities) {
+  require_sample_values(values, argument, infinities);
   sort_values(values);
   return SortedSample(std::move(values));
 }
@@ -336,6 +354,8 @@ TestResult mann_whitney_u(const SortedSample& x, const SortedSample& y, PMethod 
 
 TestResult ttest_ind(const SortedSample& x, const SortedSample& y) {
   require_samples(x.size(), y.size(), 1, "the t-test");
+  require_no_infinities(x, "x", "the t-test");
+  require_no_infinities(y, "y", "the t-test");
   // Mean and sum of squared deviations by Welford's update (stable for any offset).
   auto moments = [](const SortedSample& sample) {
     double mean = 0.0, squares = 0.0, count = 0.0;
@@ -519,6 +539,8 @@ double percentile_sorted(const std::vector<double>& sorted, double q) {
 
 TestResult epps_singleton_2samp(const SortedSample& x, const SortedSample& y) {
   require_samples(x.size(), y.size(), 5, "the Epps-Singleton test");
+  require_no_infinities(x, "x", "the Epps-Singleton test");
+  require_no_infinities(y, "y", "the Epps-Singleton test");
   std::vector<double> pooled;
   pooled.reserve(x.size() + y.size());
   std::merge(x.begin(), x.end(), y.begin(), y.end(), std::back_inserter(pooled));
@@ -603,14 +625,39 @@ double cdf_distance(std::span<const double> x, std::span<const double> y, int p,
 
 }  // namespace
 
+namespace {
+
+// The distance of samples holding -inf or +inf, by the arithmetic of scipy's integral
+// over the gaps of the pooled values (scipy.stats._stats_py._cdf_distance): a gap
+// between two equal infinities has no width (inf - inf), which makes the distance NaN
+// (undefined); otherwise an infinite gap next to an infinity carries the CDF
+// difference of that value's mass, so the distance is inf, or NaN (0 x inf) when the
+// value has weight 0. `weights` are empty for unweighted samples.
+double infinite_cdf_distance(std::span<const double> x, std::span<const double> x_weights, std::span<const double> y,
+                             std::span<const double> y_weights) {
+  std::size_t negative = 0, positive = 0;
+  bool weightless = false;
+  for (const auto& [values, weights] : {std::pair{x, x_weights}, std::pair{y, y_weights}})
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      if (!std::isinf(values[i])) continue;
+      ++(values[i] < 0 ? negative : positive);
+      weightless = weightless || (!weights.empty() && weights[i] == 0);
+    }
+  return negative > 1 || positive > 1 || weightless ? kNaN : std::numeric_limits<double>::infinity();
+}
+
+}  // namespace
+
 double wasserstein(const SortedSample& x, const SortedSample& y) {
   require_samples(x.size(), y.size(), 1, "the Wasserstein distance");
+  if (x.has_infinities() || y.has_infinities()) return infinite_cdf_distance(x, {}, y, {});
   const double scale = difference_scale(x, y);
   return cdf_distance(x, y, 1, scale) / scale;
 }
 
 double energy_distance(const SortedSample& x, const SortedSample& y) {
   require_samples(x.size(), y.size(), 1, "the energy distance");
+  if (x.has_infinities() || y.has_infinities()) return infinite_cdf_distance(x, {}, y, {});
   const double scale = difference_scale(x, y);
   return std::numbers::sqrt2 * std::sqrt(cdf_distance(x, y, 2, scale)) / std::sqrt(scale);
 }
@@ -645,10 +692,13 @@ std::vector<double> checked_weights(std::span<const double> weights, std::size_t
 double weighted_cdf_distance(std::span<const double> x, std::span<const double> y, std::span<const double> x_weights,
                              std::span<const double> y_weights, int p, double& scale) {
   require_samples(x.size(), y.size(), 1, p == 1 ? "the Wasserstein distance" : "the energy distance");
-  require_finite(x, "x");
-  require_finite(y, "y");
+  require_sample_values(x, "x", SortedSample::Infinities::ranked);
+  require_sample_values(y, "y", SortedSample::Infinities::ranked);
   const std::vector<double> wx = checked_weights(x_weights, x.size(), "x_weights");
   const std::vector<double> wy = checked_weights(y_weights, y.size(), "y_weights");
+  const auto is_infinite = [](double v) { return std::isinf(v); };
+  if (std::ranges::any_of(x, is_infinite) || std::ranges::any_of(y, is_infinite))
+    return infinite_cdf_distance(x, wx, y, wy);
   auto sorted_order = [](std::span<const double> v) {
     std::vector<std::size_t> order(v.size());
     std::iota(order.begin(), order.end(), 0);
@@ -713,6 +763,8 @@ double energy_distance(std::span<const double> x, std::span<const double> y, std
 }
 
 double normalized_wasserstein(const SortedSample& reference, const SortedSample& current) {
+  require_no_infinities(reference, "reference", "the normalised Wasserstein distance");
+  require_no_infinities(current, "current", "the normalised Wasserstein distance");
   const double w = wasserstein(reference, current);
   return w / std::max(population_std(reference), 0.001);
 }

@@ -4,6 +4,8 @@ Jensen-Shannon, Hellinger, total variation)."""
 
 from __future__ import annotations
 
+import math
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -12,22 +14,29 @@ import numpy as np
 from .._core import drift as _core_drift
 from ..errors import InvalidInputError
 from ..typing import ArrayLike
+from ..warnings import UndefinedDistanceWarning
 from ._inputs import as_counts, as_sample, as_weights, real_arg
 
 
 def _cdf_distance(u_values: Any, v_values: Any, u_weights: Any, v_weights: Any, p: int) -> float:
-    u, v = as_sample(u_values, "u_values"), as_sample(v_values, "v_values")
+    u, v = as_sample(u_values, "u_values", infinities=True), as_sample(v_values, "v_values", infinities=True)
     uw, vw = as_weights(u_weights, u.size, "u_weights"), as_weights(v_weights, v.size, "v_weights")
     if (uw is None) != (vw is None):  # one side weighted: the other has unit weights
         uw = np.ones(u.size) if uw is None else uw
         vw = np.ones(v.size) if vw is None else vw
-    if uw is None:
-        return float(_core_drift.cdf_distance(u, v, None, None, p))
     try:
-        return float(_core_drift.cdf_distance(u, v, uw, vw, p))
+        distance = float(_core_drift.cdf_distance(u, v, uw, vw, p))
     except InvalidInputError as error:  # the core names x_weights / y_weights
         message = str(error).replace("x_weights", "u_weights").replace("y_weights", "v_weights")
         raise InvalidInputError(message) from None
+    if math.isnan(distance):
+        warnings.warn(
+            "invalid value: the distance is undefined (NaN): an infinity occurs twice among the values of "
+            "u_values and v_values (inf - inf), or has weight 0",
+            UndefinedDistanceWarning,
+            stacklevel=3,
+        )
+    return distance
 
 
 def wasserstein_distance(
@@ -40,7 +49,9 @@ def wasserstein_distance(
     Parameters
     ----------
     u_values, v_values : ArrayLike
-        The two samples: 1-D arrays of finite real numbers.
+        The two samples: 1-D arrays of real numbers without NaN. With -inf or +inf the
+        distance is inf, or NaN (undefined, as in scipy) when the same infinity occurs
+        twice in the pooled values or has weight 0.
     u_weights, v_weights : ArrayLike, optional
         A weight per value (finite, >= 0, with a positive sum); when only one side is
         weighted the other has unit weights.
@@ -79,7 +90,9 @@ def energy_distance(
     Parameters
     ----------
     u_values, v_values : ArrayLike
-        The two samples: 1-D arrays of finite real numbers.
+        The two samples: 1-D arrays of real numbers without NaN. With -inf or +inf the
+        distance is inf, or NaN (undefined, as in scipy) when the same infinity occurs
+        twice in the pooled values or has weight 0.
     u_weights, v_weights : ArrayLike, optional
         A weight per value (finite, >= 0, with a positive sum); when only one side is
         weighted the other has unit weights.

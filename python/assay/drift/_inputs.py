@@ -39,13 +39,15 @@ def as_array(values: Any, argument: str) -> np.ndarray:
     return converted(lambda: np.asarray(values), argument)
 
 
-def as_sample(values: Any, argument: str, minimum: int = 1) -> np.ndarray:
+def as_sample(values: Any, argument: str, minimum: int = 1, *, infinities: bool = False) -> np.ndarray:
     """A 1-D float64 sample for the two-sample functions.
 
     Every test and distance on samples reads its input through here: a non-numeric or
     complex dtype is an InvalidTypeError; a scalar or a 2-D+ array, fewer than
-    ``minimum`` values (empty included), NaN and infinities are InvalidInputErrors
-    naming the argument (the column reports drop and count non-finite values instead).
+    ``minimum`` values (empty included), NaN, and infinities unless ``infinities`` (the
+    rank tests and the Wasserstein and energy distances take them, as scipy's) are
+    InvalidInputErrors naming the argument (the column reports drop and count non-finite
+    values instead).
     """
     if isinstance(values, np.ndarray) or not hasattr(values, "dtype"):
         array = as_array(values, argument)
@@ -62,7 +64,7 @@ def as_sample(values: Any, argument: str, minimum: int = 1) -> np.ndarray:
     if array.size < minimum:
         what = "is empty" if array.size == 0 else f"holds {array.size} value(s)"
         raise InvalidInputError(f"{argument} {what}; it needs at least {minimum}")
-    finite = np.isfinite(array)
+    finite = ~np.isnan(array) if infinities else np.isfinite(array)
     if not finite.all():
         position = int(np.argmin(finite))
         kind = "NaN" if np.isnan(array[position]) else "an infinity"

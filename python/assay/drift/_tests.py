@@ -166,7 +166,8 @@ def ks_2samp(data1: ArrayLike, data2: ArrayLike, alternative: str = "two-sided",
     Parameters
     ----------
     data1, data2 : ArrayLike
-        The two samples: 1-D arrays of finite real numbers.
+        The two samples: 1-D arrays of real numbers without NaN; -inf and +inf rank
+        first and last (as in scipy).
     alternative : str, default 'two-sided'
         ``"two-sided"``, ``"less"`` or ``"greater"``, with scipy's meaning.
     method : str, default 'auto'
@@ -201,7 +202,7 @@ def ks_2samp(data1: ArrayLike, data2: ArrayLike, alternative: str = "two-sided",
     >>> round(drift.ks_2samp([1.0, 2.0, 3.0, 4.0, 5.0], [3.0, 4.0, 5.0, 6.0, 7.0, 8.0], "greater").pvalue, 4)
     0.1797
     """
-    x, y = as_sample(data1, "data1"), as_sample(data2, "data2")
+    x, y = as_sample(data1, "data1", infinities=True), as_sample(data2, "data2", infinities=True)
     *values, location, sign = _core_drift.ks_2samp(x, y, _method(method), _alternative(alternative))
     return KstestResult(**_fields(tuple(values)), statistic_location=float(location), statistic_sign=int(sign))
 
@@ -216,7 +217,8 @@ def mannwhitneyu(
     Parameters
     ----------
     x, y : ArrayLike
-        The two samples: 1-D arrays of finite real numbers.
+        The two samples: 1-D arrays of real numbers without NaN; -inf and +inf rank
+        first and last (as in scipy).
     use_continuity : bool, default True
         Apply the continuity correction (0.5) in the normal approximation.
     alternative : str, default 'two-sided'
@@ -254,7 +256,11 @@ def mannwhitneyu(
     continuity = flag_arg(use_continuity, "use_continuity")
     return _result(
         _core_drift.mannwhitneyu(
-            as_sample(x, "x"), as_sample(y, "y"), _method(method), _alternative(alternative), continuity
+            as_sample(x, "x", infinities=True),
+            as_sample(y, "y", infinities=True),
+            _method(method),
+            _alternative(alternative),
+            continuity,
         )
     )
 
@@ -265,7 +271,8 @@ def cramervonmises_2samp(x: ArrayLike, y: ArrayLike, method: str = "auto") -> Te
     Parameters
     ----------
     x, y : ArrayLike
-        The two samples: 1-D arrays of at least two finite real numbers each.
+        The two samples: 1-D arrays of at least two real numbers each, without NaN
+        (-inf and +inf rank first and last).
     method : str, default 'auto'
         ``"exact"`` (enumeration; at most 60 values per sample), ``"asymp"`` (the
         limiting distribution) or ``"auto"``: exact when both samples have at most 20
@@ -291,7 +298,11 @@ def cramervonmises_2samp(x: ArrayLike, y: ArrayLike, method: str = "auto") -> Te
     >>> round(result.statistic, 4), round(result.pvalue, 4), result.method
     (0.3977, 0.0779, 'exact')
     """
-    return _result(_core_drift.cramervonmises_2samp(as_sample(x, "x", 2), as_sample(y, "y", 2), _method(method)))
+    return _result(
+        _core_drift.cramervonmises_2samp(
+            as_sample(x, "x", 2, infinities=True), as_sample(y, "y", 2, infinities=True), _method(method)
+        )
+    )
 
 
 def epps_singleton_2samp(x: ArrayLike, y: ArrayLike) -> TestResult:
@@ -338,8 +349,9 @@ def anderson_ksamp(
     Parameters
     ----------
     samples : Sequence[ArrayLike]
-        Two or more samples, each a 1-D array of finite real numbers (or a 2-D array, one
-        sample per row). The pooled samples need at least two distinct values.
+        Two or more samples, each a 1-D array of real numbers without NaN, -inf and +inf
+        ranked first and last (or a 2-D array, one sample per row). The pooled samples
+        need at least two distinct values.
     midrank : bool, default True
         The midrank variant (True) or the right-continuous one (False).
     variant : str, optional
@@ -380,7 +392,7 @@ def anderson_ksamp(
         raise InvalidTypeError(f"samples must be a sequence of samples, got {type(samples).__name__}")
     if isinstance(samples, np.ndarray) and samples.ndim < 2 or len(samples) < 2:
         raise InvalidInputError("samples must be a sequence of at least two samples")
-    checked = [as_sample(s, f"samples[{i}]") for i, s in enumerate(samples)]
+    checked = [as_sample(s, f"samples[{i}]", infinities=True) for i, s in enumerate(samples)]
     values, critical = _core_drift.anderson_ksamp(checked, flag_arg(midrank, "midrank"))
     return AndersonKSampResult(**_fields(values), critical_values=tuple(float(v) for v in critical))
 

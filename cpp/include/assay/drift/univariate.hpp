@@ -6,6 +6,7 @@
 // report sorts every column once and reuses it for every test). Each function follows the
 // definition that scipy.stats implements, so that statistics and p-values agree with
 // it; docs/drift.md states the definitions and every deliberate difference.
+#include <cmath>
 #include <cstdint>
 #include <functional>
 #include <limits>
@@ -32,21 +33,32 @@ struct TestResult {
   double dof = kNaN;   // degrees of freedom (chi-square family)
 };
 
-// A sample sorted ascending that holds only finite values. Only the factories below
-// make one, so a function taking a SortedSample can rely on both properties.
+// A sample sorted ascending, without NaN. Only the factories below make one, so a
+// function taking a SortedSample can rely on both properties. By default the values are
+// finite too; a sample made with Infinities::ranked may also hold -inf and +inf, which
+// only the functions that say so accept (the rank tests, which rank them first and
+// last as scipy does, and the Wasserstein and energy distances); the others throw.
 class SortedSample {
  public:
+  enum class Infinities { refused, ranked };
+
   SortedSample() = default;  // the empty sample
 
   // A sorted copy of `values`. Throws InvalidArgument naming `argument` (and the
-  // position) when a value is NaN or infinite.
-  static SortedSample sort(std::span<const double> values, const std::string& argument);
+  // position) when a value is NaN, or infinite unless `infinities` is ranked.
+  static SortedSample sort(std::span<const double> values, const std::string& argument,
+                           Infinities infinities = Infinities::refused);
   // The same, sorting `values` in place (no copy).
-  static SortedSample sort(std::vector<double>&& values, const std::string& argument);
+  static SortedSample sort(std::vector<double>&& values, const std::string& argument,
+                           Infinities infinities = Infinities::refused);
   // Adopts values the caller has sorted already, after checking in one pass that they
   // are finite and ascending (InvalidArgument naming `argument` otherwise).
   static SortedSample from_sorted(std::vector<double>&& values, const std::string& argument);
 
+  // True when the sample holds -inf or +inf (then they are its first or last values).
+  bool has_infinities() const {
+    return !values_.empty() && (std::isinf(values_.front()) || std::isinf(values_.back()));
+  }
   std::span<const double> values() const { return values_; }
   // Implicit on purpose: a SortedSample goes wherever a read-only span of values does.
   operator std::span<const double>() const { return values_; }
@@ -132,20 +144,23 @@ TestResult ttest_ind(const SortedSample& x, const SortedSample& y);
 
 // --- distances between samples ----------------------------------------------------
 // Finite whenever the true distance is representable (values up to the largest
-// double: the integrals are summed in scaled units).
+// double: the integrals are summed in scaled units). With -inf or +inf among the values
+// they follow scipy's arithmetic: inf, or NaN (undefined) when the same infinity occurs
+// twice among the pooled values or has weight 0.
 
 // Wasserstein-1 distance: integral of |F_x - F_y|.
 double wasserstein(const SortedSample& x, const SortedSample& y);
 // Energy distance: sqrt(2) * sqrt(integral of (F_x - F_y)^2) (scipy's definition).
 double energy_distance(const SortedSample& x, const SortedSample& y);
 // Weighted versions on unsorted samples (sorted inside, with their weights): values
-// must be finite; weights finite, non-negative, one per value, with a positive sum;
+// must not be NaN; weights finite, non-negative, one per value, with a positive sum;
 // they are normalised to sum 1 (as scipy). Errors name x, y, x_weights, y_weights.
 double wasserstein(std::span<const double> x, std::span<const double> y, std::span<const double> x_weights,
                    std::span<const double> y_weights);
 double energy_distance(std::span<const double> x, std::span<const double> y, std::span<const double> x_weights,
                        std::span<const double> y_weights);
-// Evidently's normalised Wasserstein: W1 / max(population std of reference, 0.001).
+// Evidently's normalised Wasserstein: W1 / max(population std of reference, 0.001);
+// infinities are an InvalidArgument (as for the t-test and the Epps-Singleton test).
 double normalized_wasserstein(const SortedSample& reference, const SortedSample& current);
 
 // --- tests on counts ---------------------------------------------------------------
