@@ -12,7 +12,11 @@ with shifted distributions. Cases:
   ``nunique()`` and ``value_counts()`` of every column;
 * drift report of every column against the reference (Dask has no two-sample tests);
 * MetricFrame of selection rate and true-positive rate over the 1,000 groups with 200
-  bootstrap replicates, against a Dask groupby of the two rates (no intervals).
+  bootstrap replicates (per-partition confusion counts merged in a tree, the count bootstrap
+  on the merged counts), against a Dask groupby of the two rates (no intervals).
+
+ASSAY_BENCH_DASK_CASES (default "quality,drift,fairness") picks the cases; a subset writes its
+own section of docs/benchmarks.md ("dask-fairness", say) and leaves the full run's alone.
 
 Single-machine assay reads the same files with pandas and makes the same call. Peak
 memory per worker is the largest resident set (VmHWM) of the worker processes during a case.
@@ -34,6 +38,7 @@ N_ROWS = int(os.environ.get("ASSAY_BENCH_DASK_ROWS", 30_000_000))
 CHUNK_ROWS = max(1, min(1_000_000, N_ROWS // 8))
 N_GROUPS = 1_000
 N_BOOT = 200
+CASES = sorted(set(os.environ.get("ASSAY_BENCH_DASK_CASES", "quality,drift,fairness").split(",")))
 
 
 def write_files(folder: Path, n_rows: int, shift: float, seed: int) -> list[Path]:
@@ -88,7 +93,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="assay-bench-dask-") as tmp:
         start = time.perf_counter()
         current_files = write_files(Path(tmp) / "current", N_ROWS, 0.0, 1)
-        reference_files = write_files(Path(tmp) / "reference", N_ROWS, 0.1, 2)
+        reference_files = write_files(Path(tmp) / "reference", N_ROWS, 0.1, 2) if "drift" in CASES else []
         print(f"  wrote {2 * len(current_files)} files in {time.perf_counter() - start:.1f} s", flush=True)
         cluster = distributed.LocalCluster(
             n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, memory_limit=None
@@ -128,15 +133,17 @@ def main() -> None:
                 quality.check(frame, target="y", progress=False)
 
         case = "profile + check" if table_bytes <= adask.memory_budget() else "profile (check beyond the budget)"
-        measured(case, "assay", assay_quality)
-        measured(case, "dask describe+nunique+value_counts", dask_quality)
-        measured(case, "single-machine assay", single_quality)
+        if "quality" in CASES:
+            measured(case, "assay", assay_quality)
+            measured(case, "dask describe+nunique+value_counts", dask_quality)
+            measured(case, "single-machine assay", single_quality)
 
         def single_drift() -> None:
             drift.report(pd.read_parquet(reference_files), pd.read_parquet(current_files), progress=False)
 
-        measured("drift report", "assay", lambda: adask.drift.report(reference, current))
-        measured("drift report", "single-machine assay", single_drift)
+        if "drift" in CASES:
+            measured("drift report", "assay", lambda: adask.drift.report(reference, current))
+            measured("drift report", "single-machine assay", single_drift)
 
         def assay_fairness() -> None:
             adask.MetricFrame(
@@ -164,9 +171,10 @@ def main() -> None:
             )
 
         case = f"MetricFrame, {N_GROUPS:,} groups, {N_BOOT} replicates"
-        measured(case, "assay", assay_fairness)
-        measured(case, "dask groupby rates (no intervals)", dask_fairness)
-        measured(case, "single-machine assay", single_fairness)
+        if "fairness" in CASES:
+            measured(case, "assay", assay_fairness)
+            measured(case, "dask groupby rates (no intervals)", dask_fairness)
+            measured(case, "single-machine assay", single_fairness)
         client.close()
         cluster.close()
     budget = adask.memory_budget()
@@ -179,7 +187,14 @@ def main() -> None:
         + f"\n\nLoad average (1/5 min) when the timings ended: {load} (a shared machine)."
     )
     print(markdown)
-    update_doc("dask", markdown, f"ASSAY_BENCH_DASK_ROWS={N_ROWS} python benchmarks/run.py dask")
+    if CASES == ["drift", "fairness", "quality"]:
+        update_doc("dask", markdown, f"ASSAY_BENCH_DASK_ROWS={N_ROWS} python benchmarks/run.py dask")
+    else:
+        update_doc(
+            "dask-" + "-".join(CASES),
+            markdown,
+            f"ASSAY_BENCH_DASK_ROWS={N_ROWS} ASSAY_BENCH_DASK_CASES={','.join(CASES)} python benchmarks/run.py dask",
+        )
 
 
 if __name__ == "__main__":

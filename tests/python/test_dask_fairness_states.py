@@ -1,0 +1,253 @@
+"""assay.dask's MetricFrame and named disparities through per-partition confusion counts:
+equal (``==``, values and bootstrap intervals) to the single-machine call for 1, 3 and 17
+partitions, shuffled partition order, empty partitions and many groups; nothing gathered,
+so a tiny memory budget does not refuse them; corrupted state bytes are an error."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+pd = pytest.importorskip("pandas")
+dask = pytest.importorskip("dask")
+dd = pytest.importorskip("dask.dataframe")
+da = pytest.importorskip("dask.array")
+distributed = pytest.importorskip("distributed")
+
+from assay import dask as adask  # noqa: E402
+from assay import fairness  # noqa: E402
+from assay.dask import _fairness as dask_fairness  # noqa: E402
+from assay.errors import CorruptedStateError, InvalidInputError, ResourceLimitError  # noqa: E402
+
+N_ROWS = 900
+METRICS = {
+    "selection_rate": fairness.selection_rate,
+    "tpr": fairness.true_positive_rate,
+    "fpr": fairness.false_positive_rate,
+    "precision": fairness.precision_score,
+    "accuracy": fairness.accuracy_score,
+    "balanced_accuracy": fairness.balanced_accuracy_score,
+    "count": fairness.count,
+}
+BOOT = {"n_boot": 50, "ci_quantiles": [0.05, 0.5, 0.95], "random_state": 5}
+
+
+@pytest.fixture(scope="module")
+def client():
+    cluster = distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0", memory_limit="1GiB"
+    )
+    with distributed.Client(cluster) as c:
+        yield c
+    cluster.close()
+
+
+@pytest.fixture(scope="module")
+def table() -> pd.DataFrame:
+    rng = np.random.default_rng(21)
+    frame = pd.DataFrame(
+        {
+            "group": rng.choice(["a", "b", "c", "d"], N_ROWS, p=[0.4, 0.3, 0.2, 0.1]),
+            "region": pd.Categorical(rng.choice(["n", "s", "e"], N_ROWS)),
+            "age": rng.integers(0, 3, N_ROWS),
+            "many": rng.integers(0, 1000, N_ROWS),
+            "y": rng.integers(0, 2, N_ROWS),
+            "pred": rng.integers(0, 2, N_ROWS),
+            "label": rng.choice(["cat", "dog", "eel"], N_ROWS),
+            "guess": rng.choice(["cat", "dog", "eel"], N_ROWS),
+        }
+    )
+    frame.loc[::17, "group"] = None
+    return frame
+
+
+def partitioned(frame: pd.DataFrame, cuts: list[int], order: list[int] | None = None) -> dd.DataFrame:
+    """The frame cut at ``cuts`` (repeated cuts make empty partitions), partitions in ``order``."""
+    bounds = [0, *cuts, len(frame)]
+    pieces = [frame.iloc[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
+    if order is not None:
+        pieces = [pieces[k] for k in order]
+    return dd.from_delayed([dask.delayed(p) for p in pieces], meta=frame.iloc[:0])
+
+
+def frame_of(table: pd.DataFrame, layout: str) -> dd.DataFrame:
+    n = len(table)
+    even = {k: [n * i // k for i in range(1, k)] for k in (1, 3, 17)}
+    if layout == "shuffled":  # other data: the rows in another order
+        return partitioned(table, even[17], list(np.random.default_rng(3).permutation(17)))
+    if layout == "empty":
+        return partitioned(table, [0, 100, 100, 100, 400, n, n])
+    return partitioned(table, even[int(layout)])
+
+
+def equal(got, want) -> None:
+    """pandas results (or scalars) equal exactly, NaN in the same places."""
+    if isinstance(want, pd.DataFrame):
+        pd.testing.assert_frame_equal(got, want, check_exact=True)
+    elif isinstance(want, pd.Series):
+        pd.testing.assert_series_equal(got, want, check_exact=True)
+    else:
+        assert got == want or (np.isnan(got) and np.isnan(want))
+
+
+def same(got: fairness.MetricFrame, want: fairness.MetricFrame) -> None:
+    """Every value, aggregate and interval equal (``==``, NaN in the same places)."""
+    assert got.to_json() == want.to_json()
+    equal(got.by_group, want.by_group)
+    equal(got.overall, want.overall)
+    for method in ("between_groups", "to_overall"):
+        equal(got.difference(method=method), want.difference(method=method))
+        equal(got.ratio(method=method), want.ratio(method=method))
+    if want.n_boot is not None:
+        for g, w in zip(got.by_group_ci, want.by_group_ci):
+            equal(g, w)
+        for g, w in zip(got.difference_ci(), want.difference_ci()):
+            equal(g, w)
+
+
+@pytest.mark.parametrize("layout", ["1", "3", "17", "shuffled", "empty"])
+def test_count_metrics_with_bootstrap_equal_single_machine(client, table, layout):
+    frame = frame_of(table, layout)
+    computed = frame.compute()
+    options = {"metrics": METRICS, "missing": "own_group", "convention": "fairlearn", **BOOT}
+    got = adask.MetricFrame(
+        y_true=frame["y"], y_pred=frame["pred"], sensitive_features=frame[["group", "region"]], **options
+    )
+    want = fairness.MetricFrame(
+        y_true=computed["y"], y_pred=computed["pred"], sensitive_features=computed[["group", "region"]], **options
+    )
+    assert got._bootstrap.scheme == "multinomial"  # merged states, not gathered rows
+    same(got, want)
+
+
+@pytest.mark.parametrize("missing", ["drop", "own_group"])
+@pytest.mark.parametrize("observed", [False, True])
+def test_control_features_missing_and_observed(client, table, missing, observed):
+    frame = frame_of(table, "empty")
+    computed = frame.compute()
+    options = {"metrics": {"tpr": fairness.true_positive_rate}, "missing": missing, "observed": observed}
+    got = adask.MetricFrame(
+        y_true=frame["y"],
+        y_pred=frame["pred"],
+        sensitive_features=frame[["group", "age"]],
+        control_features=frame["region"],
+        **options,
+    )
+    want = fairness.MetricFrame(
+        y_true=computed["y"],
+        y_pred=computed["pred"],
+        sensitive_features=computed[["group", "age"]],
+        control_features=computed["region"],
+        **options,
+    )
+    assert got.missing_rows == want.missing_rows and got.dropped_rows == want.dropped_rows
+    same(got, want)
+
+
+def test_string_labels_and_pos_label(client, table):
+    frame = frame_of(table, "3")
+    computed = frame.compute()
+    import functools
+
+    metrics = {
+        "accuracy": fairness.accuracy_score,
+        "recall_dog": functools.partial(fairness.recall_score, pos_label="dog"),
+        "selected_cat": functools.partial(fairness.selection_rate, pos_label="cat"),
+    }
+    got = adask.MetricFrame(
+        metrics=metrics, y_true=frame["label"], y_pred=frame["guess"], sensitive_features=frame["age"], **BOOT
+    )
+    want = fairness.MetricFrame(
+        metrics=metrics, y_true=computed["label"], y_pred=computed["guess"], sensitive_features=computed["age"], **BOOT
+    )
+    same(got, want)
+
+
+def test_a_thousand_groups_on_dask_arrays(client, table):
+    columns = table[["many", "y", "pred"]].to_numpy()
+    arrays = da.from_array(columns, chunks=(N_ROWS // 7 + 1, 3))
+    got = adask.MetricFrame(
+        metrics=fairness.selection_rate, y_true=arrays[:, 1], y_pred=arrays[:, 2], sensitive_features=arrays[:, 0], **BOOT
+    )
+    want = fairness.MetricFrame(
+        metrics=fairness.selection_rate,
+        y_true=columns[:, 1],
+        y_pred=columns[:, 2],
+        sensitive_features=columns[:, 0],
+        **BOOT,
+    )
+    assert len(want.by_group) > 550  # most of the 1,000 values occur
+    same(got, want)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "demographic_parity_difference",
+        "demographic_parity_ratio",
+        "equal_opportunity_difference",
+        "equal_opportunity_ratio",
+        "equalized_odds_difference",
+        "equalized_odds_ratio",
+    ],
+)
+def test_disparities_through_states(client, table, name):
+    frame = frame_of(table, "shuffled")
+    computed = frame.compute()
+    features = ["group", "region"]
+    with dask.config.set({adask.MEMORY_BUDGET_KEY: 64}):  # nothing is gathered
+        got = getattr(adask, name)(frame["y"], frame["pred"], sensitive_features=frame[features].fillna("none"))
+    want = getattr(fairness, name)(computed["y"], computed["pred"], sensitive_features=computed[features].fillna("none"))
+    assert np.isfinite(want) and got == want
+
+
+def test_a_tiny_budget_refuses_only_what_is_gathered(client, table):
+    frame = frame_of(table, "17")
+    computed = frame.compute()
+    with dask.config.set({adask.MEMORY_BUDGET_KEY: 1000}):
+        got = adask.MetricFrame(
+            metrics=METRICS, y_true=frame["y"], y_pred=frame["pred"], sensitive_features=frame["region"], **BOOT
+        )
+        with pytest.raises(ResourceLimitError, match="memory budget"):  # weights are gathered
+            adask.MetricFrame(
+                metrics=fairness.selection_rate,
+                y_true=frame["y"],
+                y_pred=frame["pred"],
+                sensitive_features=frame["region"],
+                sample_params={"sample_weight": frame["age"]},
+            )
+    want = fairness.MetricFrame(
+        metrics=METRICS, y_true=computed["y"], y_pred=computed["pred"], sensitive_features=computed["region"], **BOOT
+    )
+    same(got, want)
+
+
+def test_errors_as_the_single_machine_call(client, table):
+    frame = frame_of(table, "3")
+    with pytest.raises(InvalidInputError, match="missing values"):  # missing="error" is the default
+        adask.MetricFrame(metrics=fairness.selection_rate, y_true=frame["y"], y_pred=frame["pred"],
+                          sensitive_features=frame["group"])
+    with pytest.raises(InvalidInputError, match="convention"):
+        adask.MetricFrame(metrics=fairness.selection_rate, y_true=frame["y"], y_pred=frame["pred"],
+                          sensitive_features=frame["age"], convention="nope")
+    empty = partitioned(table.iloc[:0], [0])
+    with pytest.raises(InvalidInputError, match="no rows"):
+        adask.MetricFrame(metrics=fairness.selection_rate, y_true=empty["y"], y_pred=empty["pred"],
+                          sensitive_features=empty["age"])
+    with pytest.raises(InvalidInputError, match="must be from"):  # fairlearn's rule for rates without pos_label
+        adask.MetricFrame(metrics=fairness.true_positive_rate, y_true=frame["age"], y_pred=frame["pred"],
+                          sensitive_features=frame["region"])
+
+
+def test_corrupted_state_bytes(client, table):
+    state = dask_fairness._partition_state(
+        table["y"], table["pred"], table[["region"]], None, [["e", "n", "s"]], np.array([0, 1])
+    )
+    merged = dask_fairness._merge_states(state, state, n_groups=4, n_classes=2)
+    assert dask_fairness._load(merged, 4, 2).counts.sum() == 2 * N_ROWS
+    with pytest.raises(CorruptedStateError):
+        dask_fairness._merge_states(state[: len(state) // 2], state, n_groups=4, n_classes=2)
+    with pytest.raises(CorruptedStateError):
+        dask_fairness._load(b"\x00" * 40, 4, 2)
+    with pytest.raises(CorruptedStateError, match="expected 5 x 2"):  # decodes, but not the groups expected
+        dask_fairness._load(state, 5, 2)
