@@ -250,10 +250,18 @@ def test_errors_as_the_single_machine_call(client, table):
         )
 
 
+def test_partitions_of_unequal_lengths_are_refused(client, table):
+    frame = frame_of(table, "3")
+    other = partitioned(table, [100, 700])  # three partitions too, cut elsewhere
+    with pytest.raises(InvalidInputError, match="partitioned alike"):
+        adask.MetricFrame(
+            metrics=fairness.selection_rate, y_true=frame["y"], y_pred=frame["pred"], sensitive_features=other["age"]
+        )
+
+
 def test_corrupted_state_bytes(client, table):
-    state = dask_fairness._partition_state(
-        table["y"], table["pred"], table[["region"]], None, [["e", "n", "s"]], np.array([0, 1])
-    )
+    rows = (table["y"], table["pred"], table[["region"]], None)
+    state = dask_fairness._partition_state(rows, None, [["e", "n", "s"]], np.array([0, 1]))
     merged = dask_fairness._merge_states(state, state, n_groups=4, n_classes=2)
     assert dask_fairness._load(merged, 4, 2).counts.sum() == 2 * N_ROWS
     with pytest.raises(CorruptedStateError):

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import math
+import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -127,9 +128,63 @@ def _distinct(values: Any) -> Any:
     return pd.unique(np.asarray(values))
 
 
-def _vocabulary(y_true: Any, y_pred: Any, sensitive: Any, control: Any, labels: bool) -> dict[str, Any]:
+_ARGUMENTS = ("y_true", "y_pred", "sensitive_features", "control_features")
+
+
+def _row_partitions(arguments: dict[str, Any]) -> tuple[list[Any], Any]:
+    """(one delayed object per partition holding the rows of every argument, the layout
+    that ``_unpack`` splits it with). Dask DataFrames and Series are put side by side in one
+    frame, each partition's index reset (the single-machine call pairs rows by position):
+    every partition is read once for all of them (Dask's concatenation refuses partitions of
+    unequal lengths). Dask arrays give their blocks."""
+    values = [arguments[name] for name in _ARGUMENTS]
+    if not isinstance(values[0], _graph.dd.Series):
+        blocks = [
+            [None] * len(_graph.partitions(values[0], "y_true")) if v is None else _graph.partitions(v, n)
+            for n, v in zip(_ARGUMENTS, values)
+        ]
+        return [tuple(rows) for rows in zip(*blocks)], None
+    pieces, layout = [], []
+    for k, value in enumerate(values):
+        if value is None:
+            layout.append(None)
+            continue
+        if isinstance(value, _graph.dd.Series):
+            columns = [f"__assay_{k}_0"]
+            piece = value.to_frame(name=columns[0])
+            layout.append(("series", columns, [value.name]))
+        else:
+            columns = [f"__assay_{k}_{j}" for j in range(len(value.columns))]
+            piece = value.rename(columns=dict(zip(value.columns, columns)))
+            layout.append(("frame", columns, list(value.columns)))
+        pieces.append(piece.reset_index(drop=True))
+    with warnings.catch_warnings():
+        # Unknown divisions: the partitions are paired by position, as intended.
+        warnings.filterwarnings("ignore", "Concatenating dataframes with unknown divisions", UserWarning)
+        return list(_graph.dd.concat(pieces, axis=1).to_delayed()), layout
+
+
+def _unpack(rows: Any, layout: Any) -> tuple[Any, Any, Any, Any]:
+    """A partition's (y_true, y_pred, sensitive, control) from ``_row_partitions``."""
+    if layout is None:
+        return rows
+    out = []
+    for spec in layout:
+        if spec is None:
+            out.append(None)
+            continue
+        kind, columns, names = spec
+        if kind == "series":
+            out.append(rows[columns[0]].rename(names[0]))
+        else:
+            out.append(rows[columns].set_axis(names, axis=1))
+    return out[0], out[1], out[2], out[3]
+
+
+def _vocabulary(rows: Any, layout: Any, labels: bool) -> dict[str, Any]:
     """A partition's rows (per argument) and distinct values: of each feature, and of the
     labels when ``labels``."""
+    y_true, y_pred, sensitive, control = _unpack(rows, layout)
     features = {
         "sensitive": feature_columns(sensitive, "sensitive_feature_", "sensitive_features"),
         "control": [] if control is None else feature_columns(control, "control_feature_", "control_features"),
@@ -165,16 +220,10 @@ def _global_codes(values: Any, name: str, levels: list[Any]) -> np.ndarray:
     return remap[local.codes].astype(np.int32)
 
 
-def _partition_state(
-    y_true: Any,
-    y_pred: Any,
-    sensitive: Any,
-    control: Any,
-    levels: list[list[Any]],
-    labels: np.ndarray | None,
-) -> bytes:
+def _partition_state(rows: Any, layout: Any, levels: list[list[Any]], labels: np.ndarray | None) -> bytes:
     """A partition's ConfusionStats as bytes: one group per combination of levels
     (control features first, each with its missing level last), in mixed-radix order."""
+    y_true, y_pred, sensitive, control = _unpack(rows, layout)
     n_classes = 1 if labels is None else len(labels)
     n_combinations = math.prod(len(lv) + 1 for lv in levels)
     columns = [] if control is None else feature_columns(control, "control_feature_", "control_features")
@@ -238,18 +287,19 @@ def _state_frame(arguments: dict[str, Any], client: Any) -> fairness.MetricFrame
     # As the single-machine call: the labels are encoded for a classification metric, or
     # for the count bootstrap (which draws confusion cells); count alone needs none.
     needs_labels = any(b.rule != "count" for b in builtins) or (bool(builtins) and arguments["n_boot"] is not None)
-    parts: dict[str, list[Any]] = {
-        name: _graph.partitions(arguments[name], name) for name in ("y_true", "y_pred", "sensitive_features")
-    }
-    n_parts = len(parts["y_true"])
     control = arguments["control_features"]
-    control_parts = [None] * n_parts if control is None else _graph.partitions(control, "control_features")
+    partitions, layout = _row_partitions(arguments)
     delayed = _graph.dask.delayed
-    vocabularies = [
-        delayed(_vocabulary, pure=True)(t, p, s, c, needs_labels)
-        for t, p, s, c in zip(parts["y_true"], parts["y_pred"], parts["sensitive_features"], control_parts)
-    ]
-    (vocabulary,) = _graph.compute([_graph.tree_reduce(vocabularies, _merge_vocabulary)], client)
+    vocabularies = [delayed(_vocabulary, pure=True)(rows, layout, needs_labels) for rows in partitions]
+    try:
+        (vocabulary,) = _graph.compute([_graph.tree_reduce(vocabularies, _merge_vocabulary)], client)
+    except ValueError as error:
+        if "different lengths" not in str(error):  # Dask's check of the side-by-side partitions
+            raise
+        raise InvalidInputError(
+            "y_true, y_pred and the features are not partitioned alike (a partition holds more rows of one "
+            "than of another); repartition them alike"
+        ) from error
 
     rows = np.array([[-1 if r is None else r for r in row] for row in vocabulary["rows"]], dtype=np.int64)
     n = int(rows[:, 0].sum())
@@ -282,10 +332,7 @@ def _state_frame(arguments: dict[str, Any], client: Any) -> fairness.MetricFrame
 
     levels = [f.levels for f in features]
     labels = None if classes is None else classes.labels
-    states = [
-        delayed(_partition_state, pure=True)(t, p, s, c, levels, labels)
-        for t, p, s, c in zip(parts["y_true"], parts["y_pred"], parts["sensitive_features"], control_parts)
-    ]
+    states = [delayed(_partition_state, pure=True)(rows, layout, levels, labels) for rows in partitions]
     merge = functools.partial(_merge_states, n_groups=n_combinations, n_classes=n_classes)
     (merged,) = _graph.compute([_graph.tree_reduce(states, merge)], client)
     stats = _load(merged, n_combinations, n_classes)
