@@ -144,7 +144,8 @@ def _row_partitions(arguments: dict[str, Any]) -> tuple[list[Any], Any]:
             for n, v in zip(_ARGUMENTS, values)
         ]
         return [tuple(rows) for rows in zip(*blocks)], None
-    pieces, layout = [], []
+    pieces: list[Any] = []
+    layout: list[tuple[str, list[str], list[Any]] | None] = []
     for k, value in enumerate(values):
         if value is None:
             layout.append(None)
@@ -168,7 +169,7 @@ def _unpack(rows: Any, layout: Any) -> tuple[Any, Any, Any, Any]:
     """A partition's (y_true, y_pred, sensitive, control) from ``_row_partitions``."""
     if layout is None:
         return rows
-    out = []
+    out: list[Any] = []
     for spec in layout:
         if spec is None:
             out.append(None)
