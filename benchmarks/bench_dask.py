@@ -82,6 +82,11 @@ def _peak() -> int:
     return 0
 
 
+def _import_assay() -> None:
+    import assay.dask  # noqa: F401
+    import assay.fairness  # noqa: F401
+
+
 def main() -> None:
     import dask
     import dask.dataframe as dd
@@ -173,6 +178,7 @@ def main() -> None:
 
         case = f"MetricFrame, {N_GROUPS:,} groups, {N_BOOT} replicates"
         if "fairness" in CASES:
+            client.run(_import_assay)  # warm workers, as after the other cases of a full run
             measured(case, "assay", assay_fairness)
             measured(case, "dask groupby rates (no intervals)", dask_fairness)
             measured(case, "single-machine assay", single_fairness)
