@@ -18,6 +18,8 @@ from assay import dask as adask  # noqa: E402
 from assay import fairness  # noqa: E402
 from assay.dask import _fairness as dask_fairness  # noqa: E402
 from assay.errors import CorruptedStateError, InvalidInputError, ResourceLimitError  # noqa: E402
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
 
 N_ROWS = 900
 METRICS = {
@@ -117,6 +119,16 @@ def test_count_metrics_with_bootstrap_equal_single_machine(client, table, layout
         y_true=computed["y"], y_pred=computed["pred"], sensitive_features=computed[["group", "region"]], **options
     )
     assert got._bootstrap.scheme == "multinomial"  # merged states, not gathered rows
+    same(got, want)
+
+
+@settings(max_examples=4, deadline=None)
+@given(cuts=st.lists(st.integers(0, N_ROWS), max_size=5).map(sorted), seed=st.integers(0, 2**32 - 1))
+def test_any_cuts_and_seed(client, table, cuts, seed):
+    frame = partitioned(table, cuts)
+    options = {"metrics": METRICS, "missing": "drop", "n_boot": 20, "ci_quantiles": [0.1, 0.9], "random_state": seed}
+    got = adask.MetricFrame(y_true=frame["y"], y_pred=frame["pred"], sensitive_features=frame["group"], **options)
+    want = fairness.MetricFrame(y_true=table["y"], y_pred=table["pred"], sensitive_features=table["group"], **options)
     same(got, want)
 
 
