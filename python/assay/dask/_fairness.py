@@ -331,14 +331,15 @@ def _state_frame(arguments: dict[str, Any], client: Any) -> fairness.MetricFrame
         # are gathered instead (within the budget, or refused).
         return _gathered_frame(arguments, client)
 
-    levels = [f.levels for f in features]
-    labels = None if classes is None else classes.labels
+    # The levels and labels travel once, as one key each, not embedded in every task.
+    levels = delayed([f.levels for f in features], pure=True, traverse=False)
+    labels = delayed(None if classes is None else classes.labels, pure=True, traverse=False)
     states = [delayed(_partition_state, pure=True)(rows, layout, levels, labels) for rows in partitions]
     merge = functools.partial(_merge_states, n_groups=n_combinations, n_classes=n_classes)
     (merged,) = _graph.compute([_graph.tree_reduce(states, merge)], client)
     stats = _load(merged, n_combinations, n_classes)
     groups, grouped = _groups_of(stats, sensitive, controls, arguments["missing"], bool(arguments["observed"]))
-    evaluation = Evaluation.from_confusion(groups, classes, grouped, arguments["convention"], -1)
+    evaluation = Evaluation.from_confusion(groups, classes, grouped, arguments["convention"], 0)
     return fairness.MetricFrame._from_statistics(
         metrics=arguments["metrics"],
         groups=groups,
