@@ -271,6 +271,23 @@ def test_partitions_of_unequal_lengths_are_refused(client, table):
         )
 
 
+@pytest.mark.parametrize(("y", "pred", "passes"), [("y", "pred", 1), ("label", "guess", 2)])
+def test_zero_one_labels_take_one_pass(client, table, monkeypatch, y, pred, passes):
+    calls = []
+    compute = dask_fairness._graph.compute
+
+    def counted(tasks, where):
+        calls.append(len(tasks))
+        return compute(tasks, where)
+
+    monkeypatch.setattr(dask_fairness._graph, "compute", counted)
+    frame = frame_of(table, "empty")
+    options = {"metrics": {"accuracy": fairness.accuracy_score}, "missing": "own_group", **BOOT}
+    got = adask.MetricFrame(y_true=frame[y], y_pred=frame[pred], sensitive_features=frame["group"], **options)
+    assert len(calls) == passes  # labels other than 0 / 1 need the merged labels before the counts
+    same(got, fairness.MetricFrame(y_true=table[y], y_pred=table[pred], sensitive_features=table["group"], **options))
+
+
 def test_corrupted_state_bytes(client, table):
     rows = (table["y"], table["pred"], table[["region"]], None)
     state = dask_fairness._partition_state(rows, None, [["e", "n", "s"]], np.array([0, 1]))
@@ -282,3 +299,5 @@ def test_corrupted_state_bytes(client, table):
         dask_fairness._load(b"\x00" * 40, 4, 2)
     with pytest.raises(CorruptedStateError, match="expected 5 x 2"):  # decodes, but not the groups expected
         dask_fairness._load(state, 5, 2)
+    with pytest.raises(CorruptedStateError, match="levels"):  # a one-pass state whose levels are not merged ones
+        dask_fairness._remapped(([["e", "n", "x"]], state), [["e", "n", "s"]], 2)

@@ -1,13 +1,15 @@
 """Fairness on Dask: ``MetricFrame`` and the named disparities of dask collections.
 
 Unweighted classification metrics (everything a confusion matrix per group gives, and
-``count``) run through states: one pass finds the levels of every sensitive and control
-feature and the class labels (each partition's distinct values, merged), ordered as the
-single-machine call orders them; a second pass reduces each partition to the core's
-``ConfusionStats`` of every combination of levels (the missing level included), as bytes,
-merged in a fixed tree. The frame is then computed from the merged counts by the
-single-machine code, count bootstrap included: integer counts merge exactly, so every value
-and interval equals the single-machine call for any partitioning.
+``count``) run through states: each partition gives the distinct values of every sensitive
+and control feature and of the labels, merged and ordered as the single-machine call orders
+them, and the core's ``ConfusionStats`` of every combination of levels (the missing level
+included), as bytes, merged in a fixed tree. With labels 0 / 1 (or ``count`` alone) one pass
+does both: each partition counts over its own levels, and a merge regroups both sides onto
+the union of their levels (exactly: integer counts); other labels need the merged labels
+first, so a second pass counts. The frame is then computed from the merged counts by the
+single-machine code, count bootstrap included, so every value and interval equals the
+single-machine call for any partitioning.
 
 Anything else (weights, regression, scores, metric callables, 2-D labels) gathers the
 label, prediction, group and weight columns into one task within the memory budget and runs
@@ -184,17 +186,64 @@ def _unpack(rows: Any, layout: Any) -> tuple[Any, Any, Any, Any]:
 
 def _vocabulary(rows: Any, layout: Any, labels: bool) -> dict[str, Any]:
     """A partition's rows (per argument) and distinct values: of each feature, and of the
-    labels when ``labels``."""
+    labels when ``labels``. When the classes are known without the other partitions (no
+    labels needed, or labels all 0 / 1, which the single-machine call encodes as [0, 1]
+    whatever else occurs), also the partition's state over its own levels (``state``: the
+    levels and the ConfusionStats bytes), so that one pass suffices."""
     y_true, y_pred, sensitive, control = _unpack(rows, layout)
     features = {
         "sensitive": feature_columns(sensitive, "sensitive_feature_", "sensitive_features"),
         "control": [] if control is None else feature_columns(control, "control_feature_", "control_features"),
     }
-    return {
+    vocabulary: dict[str, Any] = {
         "rows": [(len(y_true), len(y_pred), len(sensitive), None if control is None else len(control))],
         **{kind: [(name, _distinct(values)) for name, values in columns] for kind, columns in features.items()},
         "labels": (_distinct(np.asarray(y_true)), _distinct(np.asarray(y_pred))) if labels else None,
+        "state": None,
     }
+    zero_one = vocabulary["labels"] is None or all(_zero_one(values) for values in vocabulary["labels"])
+    if zero_one and len(y_true) == len(y_pred) == len(sensitive):
+        columns = vocabulary["control"] + vocabulary["sensitive"]
+        levels = [factorize(values, name).levels for name, values in columns]
+        if _state_fits(levels, 2 if labels else 1):
+            classes = _ZERO_ONE if labels else None
+            vocabulary["state"] = (levels, _state_bytes(y_true, y_pred, sensitive, control, levels, classes))
+    return vocabulary
+
+
+_ZERO_ONE = np.array([0, 1])
+
+
+def _zero_one(distinct: np.ndarray) -> bool:
+    """Whether distinct label values are numbers among 0 and 1."""
+    return distinct.dtype.kind in "biuf" and bool(np.isin(distinct, [0, 1]).all())
+
+
+def _state_fits(levels: list[list[Any]], n_classes: int) -> bool:
+    """Whether the counts of every combination of ``levels`` (and the missing level) fit the memory budget."""
+    return 16 * math.prod(len(lv) + 1 for lv in levels) * n_classes**2 <= _graph.memory_budget()
+
+
+def _remapped(state: tuple[list[list[Any]], bytes], union: list[list[Any]], n_classes: int) -> Any:
+    """A one-pass state's ConfusionStats over the combinations of ``union`` (each feature's
+    levels a superset of the state's, sorted): the same counts, regrouped exactly."""
+    import pandas as pd
+
+    levels, data = state
+    radix = tuple(len(lv) + 1 for lv in levels)
+    stats = _load(data, math.prod(radix), n_classes)
+    if levels == union:
+        return stats
+    keys = np.unravel_index(np.arange(math.prod(radix)), radix)
+    mapped = []
+    for key, own, merged in zip(keys, levels, union):  # a loop over features
+        remap = pd.Index(merged, dtype=object).get_indexer(pd.Index(own, dtype=object))
+        if (remap < 0).any():
+            raise CorruptedStateError("fairness state: its levels are not among the merged ones")
+        mapped.append(np.append(remap, len(merged))[key])
+    union_radix = tuple(len(lv) + 1 for lv in union)
+    target = np.ravel_multi_index(tuple(mapped), union_radix).astype(np.int32)
+    return stats.sum_groups(target, math.prod(union_radix))
 
 
 def _merge_vocabulary(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
@@ -206,6 +255,13 @@ def _merge_vocabulary(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
     merged["labels"] = None
     if a["labels"] is not None:
         merged["labels"] = tuple(_distinct(np.concatenate([x, y])) for x, y in zip(a["labels"], b["labels"]))
+    merged["state"] = None
+    if a["state"] is not None and b["state"] is not None:
+        union = [factorize(values, name).levels for name, values in merged["control"] + merged["sensitive"]]
+        n_classes = 1 if a["labels"] is None else 2
+        if _state_fits(union, n_classes):
+            stats = _remapped(a["state"], union, n_classes).merge(_remapped(b["state"], union, n_classes))
+            merged["state"] = (union, bytes(stats.to_bytes()))
     return merged
 
 
@@ -224,7 +280,13 @@ def _global_codes(values: Any, name: str, levels: list[Any]) -> np.ndarray:
 def _partition_state(rows: Any, layout: Any, levels: list[list[Any]], labels: np.ndarray | None) -> bytes:
     """A partition's ConfusionStats as bytes: one group per combination of levels
     (control features first, each with its missing level last), in mixed-radix order."""
-    y_true, y_pred, sensitive, control = _unpack(rows, layout)
+    return _state_bytes(*_unpack(rows, layout), levels, labels)
+
+
+def _state_bytes(
+    y_true: Any, y_pred: Any, sensitive: Any, control: Any, levels: list[list[Any]], labels: np.ndarray | None
+) -> bytes:
+    """``_partition_state`` of the unpacked rows."""
     n_classes = 1 if labels is None else len(labels)
     n_combinations = math.prod(len(lv) + 1 for lv in levels)
     columns = [] if control is None else feature_columns(control, "control_feature_", "control_features")
@@ -254,6 +316,8 @@ def _label_codes(y_true: Any, y_pred: Any, labels: np.ndarray) -> tuple[np.ndarr
     import pandas as pd
 
     local = encode_classes(np.asarray(y_true), np.asarray(y_pred))
+    if len(local.labels) == len(labels) and np.array_equal(local.labels, labels):
+        return local.y_true, local.y_pred  # the same labels ([0, 1] for 0 / 1 labels of any dtype)
     remap = pd.Index(labels).get_indexer(local.labels)
     t, p = remap[local.y_true], remap[local.y_pred]
     if len(t) and (min(t.min(), p.min()) < 0):  # cannot happen: the labels are the union of every partition's
@@ -331,13 +395,19 @@ def _state_frame(arguments: dict[str, Any], client: Any) -> fairness.MetricFrame
         # are gathered instead (within the budget, or refused).
         return _gathered_frame(arguments, client)
 
-    # The levels and labels travel once, as one key each, not embedded in every task.
-    levels = delayed([f.levels for f in features], pure=True, traverse=False)
-    labels = delayed(None if classes is None else classes.labels, pure=True, traverse=False)
-    states = [delayed(_partition_state, pure=True)(rows, layout, levels, labels) for rows in partitions]
-    merge = functools.partial(_merge_states, n_groups=n_combinations, n_classes=n_classes)
-    (merged,) = _graph.compute([_graph.tree_reduce(states, merge)], client)
-    stats = _load(merged, n_combinations, n_classes)
+    one_pass = vocabulary["state"]
+    if one_pass is not None and (classes is None or np.array_equal(classes.labels, _ZERO_ONE)):
+        # Labels all 0 / 1 (or none needed): the first pass's merged state over the levels
+        # every partition saw, sorted as the single-machine call sorts them, is the state.
+        stats = _remapped(one_pass, [f.levels for f in features], n_classes)
+    else:
+        # The levels and labels travel once, as one key each, not embedded in every task.
+        levels = delayed([f.levels for f in features], pure=True, traverse=False)
+        labels = delayed(None if classes is None else classes.labels, pure=True, traverse=False)
+        states = [delayed(_partition_state, pure=True)(rows, layout, levels, labels) for rows in partitions]
+        merge = functools.partial(_merge_states, n_groups=n_combinations, n_classes=n_classes)
+        (merged,) = _graph.compute([_graph.tree_reduce(states, merge)], client)
+        stats = _load(merged, n_combinations, n_classes)
     groups, grouped = _groups_of(stats, sensitive, controls, arguments["missing"], bool(arguments["observed"]))
     evaluation = Evaluation.from_confusion(groups, classes, grouped, arguments["convention"], 0)
     return fairness.MetricFrame._from_statistics(
@@ -445,10 +515,10 @@ def MetricFrame(
     Unweighted classification metrics (assay's, fairlearn's and scikit-learn's built-ins
     that a confusion matrix per group gives: selection rate, true/false positive and
     negative rates, precision, recall, F1, accuracy, error rate, balanced accuracy, and
-    ``count``) go through states: one pass finds every feature's levels and the class
-    labels, a second reduces each partition to the core's confusion counts per combination
-    of levels, merged in a tree of ``split_every`` = 8; the frame is computed from the
-    merged counts by the single-machine code, so it equals the single-machine frame for
+    ``count``) go through states: each partition is reduced to the core's confusion counts
+    per combination of levels, merged in a tree of ``split_every`` = 8 (one pass with labels
+    0 / 1; other labels take a first pass for the merged labels); the frame is computed from
+    the merged counts by the single-machine code, so it equals the single-machine frame for
     any partitioning, bootstrap intervals included (the multinomial count bootstrap draws
     from the merged counts). Nothing is gathered, so the memory budget does not limit the
     rows.
