@@ -288,6 +288,21 @@ def test_zero_one_labels_take_one_pass(client, table, monkeypatch, y, pred, pass
     same(got, fairness.MetricFrame(y_true=table[y], y_pred=table[pred], sensitive_features=table["group"], **options))
 
 
+def test_labels_are_those_that_occur(client):
+    # 0 / 1 labels in one partition, 0 / 2 in the other: the labels are [0, 2], as on one machine.
+    rows = pd.DataFrame({"y": [0, 0, 1, 2, 2, 0], "p": [0, 0, 1, 2, 0, 2], "g": list("aabbab")})
+    frame = partitioned(rows, [3])
+    options = {"metrics": {"accuracy": fairness.accuracy_score}, "n_boot": 10, "ci_quantiles": [0.5], "random_state": 0}
+    got = adask.MetricFrame(y_true=frame["y"], y_pred=frame["p"], sensitive_features=frame["g"], **options)
+    same(got, fairness.MetricFrame(y_true=rows["y"], y_pred=rows["p"], sensitive_features=rows["g"], **options))
+    only_zero = partitioned(rows.assign(y=[0, 0, 0, 2, 2, 0], p=[0, 0, 0, 2, 0, 2]), [3])
+    got = adask.MetricFrame(y_true=only_zero["y"], y_pred=only_zero["p"], sensitive_features=only_zero["g"], **options)
+    want = fairness.MetricFrame(
+        y_true=[0, 0, 0, 2, 2, 0], y_pred=[0, 0, 0, 2, 0, 2], sensitive_features=rows["g"], **options
+    )
+    same(got, want)
+
+
 def test_corrupted_state_bytes(client, table):
     rows = (table["y"], table["pred"], table[["region"]], None)
     state = dask_fairness._partition_state(rows, None, [["e", "n", "s"]], np.array([0, 1]))

@@ -31,7 +31,7 @@ from ..errors import CorruptedStateError, InvalidInputError, InvalidTypeError, R
 from ..fairness import _disparities
 from ..fairness._evaluation import Evaluation
 from ..fairness._groups import Groups
-from ..fairness._inputs import Classes, encode_classes, factorize, feature_columns
+from ..fairness._inputs import Classes, _all_in, encode_classes, factorize, feature_columns
 from ..fairness._metrics import recognise
 from . import _graph
 
@@ -198,25 +198,31 @@ def _vocabulary(rows: Any, layout: Any, labels: bool) -> dict[str, Any]:
     vocabulary: dict[str, Any] = {
         "rows": [(len(y_true), len(y_pred), len(sensitive), None if control is None else len(control))],
         **{kind: [(name, _distinct(values)) for name, values in columns] for kind, columns in features.items()},
-        "labels": (_distinct(np.asarray(y_true)), _distinct(np.asarray(y_pred))) if labels else None,
+        "labels": None,
         "state": None,
     }
-    zero_one = vocabulary["labels"] is None or all(_zero_one(values) for values in vocabulary["labels"])
-    if zero_one and len(y_true) == len(y_pred) == len(sensitive):
+    codes = None
+    if labels:
+        t, p = np.asarray(y_true), np.asarray(y_pred)
+        if t.dtype.kind in "biuf" and p.dtype.kind in "biuf" and _all_in(t, (0, 1)) and _all_in(p, (0, 1)):
+            # 0 / 1 labels: their codes are final ([0, 1] is what the single-machine call
+            # makes of them, whatever else occurs); the distinct values come from counts.
+            local = encode_classes(t, p)
+            codes = (local.y_true, local.y_pred)
+            vocabulary["labels"] = tuple(local.labels[np.bincount(c, minlength=2) > 0] for c in codes)
+        else:
+            vocabulary["labels"] = (_distinct(t), _distinct(p))
+    if (codes is not None or not labels) and len(y_true) == len(y_pred) == len(sensitive):
         columns = vocabulary["control"] + vocabulary["sensitive"]
         levels = [factorize(values, name).levels for name, values in columns]
         if _state_fits(levels, 2 if labels else 1):
             classes = _ZERO_ONE if labels else None
-            vocabulary["state"] = (levels, _state_bytes(y_true, y_pred, sensitive, control, levels, classes))
+            state = _state_bytes(y_true, y_pred, sensitive, control, levels, classes, codes)
+            vocabulary["state"] = (levels, state)
     return vocabulary
 
 
 _ZERO_ONE = np.array([0, 1])
-
-
-def _zero_one(distinct: np.ndarray) -> bool:
-    """Whether distinct label values are numbers among 0 and 1."""
-    return distinct.dtype.kind in "biuf" and bool(np.isin(distinct, [0, 1]).all())
 
 
 def _state_fits(levels: list[list[Any]], n_classes: int) -> bool:
@@ -284,9 +290,15 @@ def _partition_state(rows: Any, layout: Any, levels: list[list[Any]], labels: np
 
 
 def _state_bytes(
-    y_true: Any, y_pred: Any, sensitive: Any, control: Any, levels: list[list[Any]], labels: np.ndarray | None
+    y_true: Any,
+    y_pred: Any,
+    sensitive: Any,
+    control: Any,
+    levels: list[list[Any]],
+    labels: np.ndarray | None,
+    codes: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> bytes:
-    """``_partition_state`` of the unpacked rows."""
+    """``_partition_state`` of the unpacked rows (``codes``: their class codes, when known)."""
     n_classes = 1 if labels is None else len(labels)
     n_combinations = math.prod(len(lv) + 1 for lv in levels)
     columns = [] if control is None else feature_columns(control, "control_feature_", "control_features")
@@ -305,6 +317,8 @@ def _state_bytes(
         row_group = np.zeros(0, dtype=np.int32)
     if labels is None or not n:
         t = p = np.zeros(n, dtype=np.int32)
+    elif codes is not None:
+        t, p = codes
     else:
         t, p = _label_codes(y_true, y_pred, labels)
     stats = _core_fair.accumulate_confusion(row_group, n_combinations, t, p, n_classes, None, threads)
