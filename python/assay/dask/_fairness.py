@@ -209,7 +209,7 @@ def _vocabulary(rows: Any, layout: Any, labels: bool) -> dict[str, Any]:
             # makes of them, whatever else occurs); the distinct values come from counts.
             local = encode_classes(t, p)
             codes = (local.y_true, local.y_pred)
-            vocabulary["labels"] = tuple(local.labels[[not c.all(), c.any()]] for c in codes)
+            vocabulary["labels"] = tuple(local.labels[np.array([not c.all(), c.any()])] for c in codes)
         else:
             vocabulary["labels"] = (_distinct(t), _distinct(p))
     if (codes is not None or not labels) and len(y_true) == len(y_pred) == len(sensitive):
