@@ -12,7 +12,11 @@ with shifted distributions. Cases:
   ``nunique()`` and ``value_counts()`` of every column;
 * drift report of every column against the reference (Dask has no two-sample tests);
 * MetricFrame of selection rate and true-positive rate over the 1,000 groups with 200
-  bootstrap replicates, against a Dask groupby of the two rates (no intervals).
+  bootstrap replicates (per-partition confusion counts merged in a tree, the count bootstrap
+  on the merged counts), against a Dask groupby of the two rates (no intervals).
+
+ASSAY_BENCH_DASK_CASES (default "quality,drift,fairness") picks the cases; a subset writes its
+own section of docs/benchmarks.md ("dask-fairness", say) and leaves the full run's alone.
 
 Single-machine assay reads the same files with pandas and makes the same call. Peak
 memory per worker is the largest resident set (VmHWM) of the worker processes during a case.
@@ -34,6 +38,7 @@ N_ROWS = int(os.environ.get("ASSAY_BENCH_DASK_ROWS", 30_000_000))
 CHUNK_ROWS = max(1, min(1_000_000, N_ROWS // 8))
 N_GROUPS = 1_000
 N_BOOT = 200
+CASES = sorted(set(os.environ.get("ASSAY_BENCH_DASK_CASES", "quality,drift,fairness").split(",")))
 
 
 def write_files(folder: Path, n_rows: int, shift: float, seed: int) -> list[Path]:
@@ -77,6 +82,11 @@ def _peak() -> int:
     return 0
 
 
+def _import_assay() -> None:
+    import assay.dask  # noqa: F401
+    import assay.fairness  # noqa: F401
+
+
 def main() -> None:
     import dask
     import dask.dataframe as dd
@@ -88,14 +98,15 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="assay-bench-dask-") as tmp:
         start = time.perf_counter()
         current_files = write_files(Path(tmp) / "current", N_ROWS, 0.0, 1)
-        reference_files = write_files(Path(tmp) / "reference", N_ROWS, 0.1, 2)
-        print(f"  wrote {2 * len(current_files)} files in {time.perf_counter() - start:.1f} s", flush=True)
+        reference_files = write_files(Path(tmp) / "reference", N_ROWS, 0.1, 2) if "drift" in CASES else []
+        written = len(current_files) + len(reference_files)
+        print(f"  wrote {written} files in {time.perf_counter() - start:.1f} s", flush=True)
         cluster = distributed.LocalCluster(
             n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, memory_limit=None
         )
         client = distributed.Client(cluster)
         current = dd.read_parquet([str(p) for p in current_files])
-        reference = dd.read_parquet([str(p) for p in reference_files])
+        reference = dd.read_parquet([str(p) for p in reference_files]) if reference_files else None
         categorical = ["cat0", "cat1", "cat2"]
         metrics = {"selection_rate": fairness.selection_rate, "tpr": fairness.true_positive_rate}
         boot = {"n_boot": N_BOOT, "ci_quantiles": [0.025, 0.975], "random_state": 0}
@@ -128,15 +139,17 @@ def main() -> None:
                 quality.check(frame, target="y", progress=False)
 
         case = "profile + check" if table_bytes <= adask.memory_budget() else "profile (check beyond the budget)"
-        measured(case, "assay", assay_quality)
-        measured(case, "dask describe+nunique+value_counts", dask_quality)
-        measured(case, "single-machine assay", single_quality)
+        if "quality" in CASES:
+            measured(case, "assay", assay_quality)
+            measured(case, "dask describe+nunique+value_counts", dask_quality)
+            measured(case, "single-machine assay", single_quality)
 
         def single_drift() -> None:
             drift.report(pd.read_parquet(reference_files), pd.read_parquet(current_files), progress=False)
 
-        measured("drift report", "assay", lambda: adask.drift.report(reference, current))
-        measured("drift report", "single-machine assay", single_drift)
+        if "drift" in CASES:
+            measured("drift report", "assay", lambda: adask.drift.report(reference, current))
+            measured("drift report", "single-machine assay", single_drift)
 
         def assay_fairness() -> None:
             adask.MetricFrame(
@@ -164,22 +177,32 @@ def main() -> None:
             )
 
         case = f"MetricFrame, {N_GROUPS:,} groups, {N_BOOT} replicates"
-        measured(case, "assay", assay_fairness)
-        measured(case, "dask groupby rates (no intervals)", dask_fairness)
-        measured(case, "single-machine assay", single_fairness)
+        if "fairness" in CASES:
+            client.run(_import_assay)  # warm workers, as after the other cases of a full run
+            measured(case, "assay", assay_fairness)
+            measured(case, "dask groupby rates (no intervals)", dask_fairness)
+            measured(case, "single-machine assay", single_fairness)
         client.close()
         cluster.close()
     budget = adask.memory_budget()
     load = "/".join(f"{x:.1f}" for x in os.getloadavg()[:2])
     markdown = (
-        f"{N_ROWS:,} rows x 20 columns in {len(current_files)} Parquet files (and a reference of the same size), "
+        f"{N_ROWS:,} rows x 20 columns in {len(current_files)} Parquet files"
+        f"{' (and a reference of the same size)' if reference_files else ''}, "
         f"LocalCluster of 2 worker processes x 1 thread, memory budget {budget / 2**30:.3g} GiB. The time column "
         'includes reading the files; "time / assay\'s" above 1 means assay.dask is faster.\n\n'
         + results.markdown()
         + f"\n\nLoad average (1/5 min) when the timings ended: {load} (a shared machine)."
     )
     print(markdown)
-    update_doc("dask", markdown, f"ASSAY_BENCH_DASK_ROWS={N_ROWS} python benchmarks/run.py dask")
+    if CASES == ["drift", "fairness", "quality"]:
+        update_doc("dask", markdown, f"ASSAY_BENCH_DASK_ROWS={N_ROWS} python benchmarks/run.py dask")
+    else:
+        update_doc(
+            "dask-" + "-".join(CASES),
+            markdown,
+            f"ASSAY_BENCH_DASK_ROWS={N_ROWS} ASSAY_BENCH_DASK_CASES={','.join(CASES)} python benchmarks/run.py dask",
+        )
 
 
 if __name__ == "__main__":

@@ -7,8 +7,10 @@ current ``distributed`` client (or the one given as ``client=``, or Dask's defau
 * [`profile`][assay.dask.profile]: one task per column within the memory budget (the exact
   single-machine profile), else per-partition profiles merged in a fixed tree of
   ``SPLIT_EVERY`` (counts and moments exact, quantiles and distinct counts sketched);
-* [`check`][assay.dask.check], [`MetricFrame`][assay.dask.MetricFrame] and the named
-  disparities: one task over the gathered columns they need;
+* [`check`][assay.dask.check]: one task over the gathered table;
+* [`MetricFrame`][assay.dask.MetricFrame] and the named disparities: per-partition confusion
+  counts merged in a fixed tree for unweighted classification metrics (nothing gathered),
+  else one task over the gathered columns they need;
 * [`drift.report`][assay.dask.drift.report] and [`drift.over_time`][assay.dask.drift.over_time]:
   one task per column of both tables;
 * [`TreeExplainer`][assay.dask.TreeExplainer]: SHAP values per partition (a dask array back)

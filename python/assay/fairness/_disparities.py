@@ -23,8 +23,11 @@ def _disparity(
     sample_weight: ArrayLike | None,
     convention: str,
     n_jobs: NJobs,
+    frame_of: Callable[..., MetricFrame] = MetricFrame,
 ) -> float:
-    frame = MetricFrame(
+    """The disparity of one metric; ``frame_of`` builds the frame (``MetricFrame``, or the
+    Dask call's frame of merged states)."""
+    frame = frame_of(
         metrics=metric,
         y_true=y_true,
         y_pred=y_pred,
@@ -342,11 +345,12 @@ def _equalized_odds(
     pos_label: Any,
     convention: str,
     n_jobs: NJobs,
+    frame_of: Callable[..., MetricFrame] = MetricFrame,
 ) -> float:
     if agg not in ("worst_case", "mean"):
         raise InvalidInputError(f"agg must be one of 'worst_case' or 'mean', got {agg}")
     weights = None if sample_weight is None else {"sample_weight": sample_weight}
-    frame = MetricFrame(
+    frame = frame_of(
         metrics={
             "tpr": _with_pos_label(true_positive_rate, pos_label),
             "fpr": _with_pos_label(false_positive_rate, pos_label),

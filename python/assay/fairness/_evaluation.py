@@ -110,6 +110,21 @@ class Evaluation:
         # The power of two regression inputs are scaled down by (set by the first regression metric).
         self.regression_exponent: int | None = None
 
+    @classmethod
+    def from_confusion(
+        cls, groups: Groups, classes: Classes | None, confusion: Any, convention: str, n_jobs: int
+    ) -> Evaluation:
+        """The evaluation of unweighted confusion counts merged elsewhere (the Dask call's
+        per-partition states): only the classification metrics of those counts (and
+        ``count``) can be computed from it; ``classes`` holds the labels (None when only
+        ``count`` is asked)."""
+        no_rows = np.empty(0)
+        evaluation = cls(groups, no_rows, no_rows, convention, n_jobs)
+        if classes is not None:
+            evaluation._classes = classes
+        evaluation._confusion[evaluation._key(None)] = confusion
+        return evaluation
+
     @property
     def classes(self) -> Classes:
         if self._classes is None:

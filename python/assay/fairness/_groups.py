@@ -30,6 +30,21 @@ class Groups:
         observed: bool,
         n_jobs: int,
     ) -> None:
+        self._set_features(sensitive, control, missing, observed)
+        specs = [(f.name, f.codes, len(f.levels)) for f in self.features]
+        index = _core_fair.build_group_index(specs, _core_fair.MissingPolicy[missing], observed, n_jobs)
+        self.n_groups: int = index["n_groups"]
+        self.row_group: np.ndarray = index["row_group"]
+        self.keys: list[np.ndarray] = index["keys"]
+        self.group_rows: np.ndarray = index["group_rows"]
+        self.missing_rows: dict[str, int] = dict(zip([f.name for f in self.features], index["missing_rows"].tolist()))
+        self.dropped_rows: int = index["dropped_rows"]
+        self._check_dropped(len(self.row_group))
+        self._set_control_levels()
+        self._order: tuple[np.ndarray, np.ndarray] | None = None
+
+    def _set_features(self, sensitive: list[Feature], control: list[Feature], missing: str, observed: bool) -> None:
+        """The features and options, checked before the rows are indexed."""
         self.sensitive, self.control = sensitive, control
         self.features = control + sensitive
         names = [f.name for f in self.features]
@@ -37,6 +52,7 @@ class Groups:
         if duplicates:
             raise InvalidInputError(f"feature names repeat: {duplicates}")
         self.missing = missing
+        self.observed = observed
         if not observed and len(self.features) > 1:
             combinations = math.prod(len(f.levels) + (missing == "own_group") for f in self.features)
             # Every combination is a row of by_group: its keys, statistics, values and
@@ -47,22 +63,43 @@ class Groups:
                 f"the full Cartesian product of the levels ({combinations} combinations, observed=False)",
                 "pass observed=True to keep only the combinations that occur",
             )
-        specs = [(f.name, f.codes, len(f.levels)) for f in self.features]
-        index = _core_fair.build_group_index(specs, _core_fair.MissingPolicy[missing], observed, n_jobs)
-        self.n_groups: int = index["n_groups"]
-        self.row_group: np.ndarray = index["row_group"]
-        self.keys: list[np.ndarray] = index["keys"]
-        self.group_rows: np.ndarray = index["group_rows"]
-        self.missing_rows: dict[str, int] = dict(zip(names, index["missing_rows"].tolist()))
-        self.dropped_rows: int = index["dropped_rows"]
-        if self.dropped_rows and self.dropped_rows == len(self.row_group):
+
+    def _check_dropped(self, n_rows: int) -> None:
+        if self.dropped_rows and self.dropped_rows == n_rows:
             raise InvalidInputError(
                 f"sensitive_features: every one of the {self.dropped_rows} rows has a missing value "
                 f"and missing='drop' dropped them all; nothing is left to compare"
             )
-        self.observed = observed
-        self._set_control_levels()
-        self._order: tuple[np.ndarray, np.ndarray] | None = None
+
+    @classmethod
+    def from_counts(
+        cls,
+        sensitive: list[Feature],
+        control: list[Feature],
+        missing: str,
+        observed: bool,
+        keys: list[np.ndarray],
+        group_rows: np.ndarray,
+        missing_rows: list[int],
+        dropped_rows: int,
+    ) -> Groups:
+        """The groups of rows indexed elsewhere (the Dask call's merged per-partition
+        counts): ``keys[f][g]`` is group g's level code of feature f (control features
+        first; the missing level is ``len(levels)``), ``group_rows`` its rows, as
+        ``build_group_index`` gives them. The features' codes are not used; the checks
+        are those of the constructor. The frame holds no rows (``row_group`` is empty)."""
+        groups = cls.__new__(cls)
+        groups._set_features(sensitive, control, missing, observed)
+        groups.keys = [np.ascontiguousarray(k, dtype=np.int32) for k in keys]
+        groups.group_rows = np.ascontiguousarray(group_rows, dtype=np.int64)
+        groups.n_groups = len(groups.group_rows)
+        groups.row_group = np.empty(0, dtype=np.int32)
+        groups.missing_rows = {f.name: int(m) for f, m in zip(groups.features, missing_rows)}
+        groups.dropped_rows = int(dropped_rows)
+        groups._check_dropped(int(groups.group_rows.sum()) + groups.dropped_rows)
+        groups._set_control_levels()
+        groups._order = None
+        return groups
 
     @classmethod
     def restored(

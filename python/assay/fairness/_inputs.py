@@ -266,6 +266,18 @@ def split_features(features: Any, base_name: str, n: int, argument: str, any_nam
     """Splits fairlearn's feature containers into named 1-D features. Names must be strings
     (MetricFrame's rule), unless ``any_names``: then others become their text (as
     fairlearn's ThresholdOptimizer accepts a DataFrame with integer column names)."""
+    result = []
+    for name, values in feature_columns(features, base_name, argument, any_names):
+        feature = factorize(values, name)
+        if len(feature.codes) != n:
+            raise InvalidInputError(f"{argument}: feature '{name}' has {len(feature.codes)} rows but y_true has {n}")
+        result.append(feature)
+    return result
+
+
+def feature_columns(features: Any, base_name: str, argument: str, any_names: bool = False) -> list[tuple[str, Any]]:
+    """The named columns of fairlearn's feature containers, not yet factorized (as
+    ``split_features`` names them): what the Dask call reads per partition."""
     if features is None:
         raise InvalidInputError(f"{argument}: expected features, got None")
     module = type(features).__module__.split(".")[0]
@@ -301,15 +313,9 @@ def split_features(features: Any, base_name: str, n: int, argument: str, any_nam
             columns.extend((f"{base_name}{j}", array[:, j]) for j in range(array.shape[1]))
         else:
             raise InvalidInputError(f"{argument}: expected 1-D or 2-D features, got {array.ndim} dimensions")
-    result = []
-    for name, values in columns:
-        feature = factorize(values, name)
-        if len(feature.codes) != n:
-            raise InvalidInputError(f"{argument}: feature '{name}' has {len(feature.codes)} rows but y_true has {n}")
-        result.append(feature)
-    if not result:
+    if not columns:
         raise InvalidInputError(f"{argument}: no features given")
-    return result
+    return columns
 
 
 def _infer_object(array: np.ndarray) -> np.ndarray:

@@ -192,17 +192,8 @@ class MetricFrame(Exportable):
         progress: Progress = None,
         min_support: int = 30,
     ) -> None:
-        if convention not in CONVENTIONS:
-            raise InvalidInputError(f"convention must be one of {CONVENTIONS}, got {convention!r}")
-        if missing not in MISSING_POLICIES:
-            raise InvalidInputError(f"missing must be one of {MISSING_POLICIES}, got {missing!r}")
-        if isinstance(min_support, bool) or not isinstance(min_support, numbers.Integral) or min_support < 0:
-            raise InvalidInputError(f"min_support must be a non-negative integer, got {min_support!r}")
-        self._convention: str = convention
-        self._min_support: int = int(min_support)
+        self._set_options(convention, missing, min_support, random_state)
         jobs = n_jobs_arg(n_jobs)
-        if random_state is not None and not isinstance(random_state, (np.random.RandomState, np.random.Generator)):
-            seed_from(random_state)  # a clear error now, not after the metrics
         # 2-D y (one row per sample: multi-output targets, class probabilities) goes to
         # metric callables as row slices; the built-in metrics take 1-D y.
         y_t = to_rows(y_true, "y_true")
@@ -224,7 +215,63 @@ class MetricFrame(Exportable):
         )
         self._groups: Groups = Groups(sensitive, control, missing, bool(observed), jobs)
         self._evaluation: Evaluation = Evaluation(self._groups, y_t, y_p, convention, jobs)
+        self._compute(metric_dict, params, y_t, y_p, n_boot, ci_quantiles, random_state, jobs, progress)
 
+    def _set_options(self, convention: str, missing: str, min_support: int, random_state: Any) -> None:
+        """Checks and keeps the options every frame has, before any work."""
+        if convention not in CONVENTIONS:
+            raise InvalidInputError(f"convention must be one of {CONVENTIONS}, got {convention!r}")
+        if missing not in MISSING_POLICIES:
+            raise InvalidInputError(f"missing must be one of {MISSING_POLICIES}, got {missing!r}")
+        if isinstance(min_support, bool) or not isinstance(min_support, numbers.Integral) or min_support < 0:
+            raise InvalidInputError(f"min_support must be a non-negative integer, got {min_support!r}")
+        self._convention: str = convention
+        self._min_support: int = int(min_support)
+        if random_state is not None and not isinstance(random_state, (np.random.RandomState, np.random.Generator)):
+            seed_from(random_state)  # a clear error now, not after the metrics
+
+    @classmethod
+    def _from_statistics(
+        cls,
+        *,
+        metrics: Callable[..., Any] | dict[str, Callable[..., Any]],
+        groups: Groups,
+        evaluation: Evaluation,
+        n_boot: int | None,
+        ci_quantiles: Sequence[float] | None,
+        random_state: Any,
+        convention: str,
+        min_support: int,
+        n_jobs: NJobs = None,
+    ) -> MetricFrame:
+        """The frame of statistics merged elsewhere (the Dask call's per-partition confusion
+        counts): ``groups`` without rows, ``evaluation`` holding the merged unweighted counts.
+        Every metric must be a built-in computed from those counts (the caller checks); the
+        values, aggregates and the count bootstrap then run exactly as in ``__init__``."""
+        frame = cls.__new__(cls)
+        frame._set_options(convention, groups.missing, min_support, random_state)
+        frame._user_supplied_callable = not isinstance(metrics, dict)
+        metric_dict = dict(metrics) if isinstance(metrics, dict) else {_metric_name(metrics): metrics}
+        frame._groups = groups
+        frame._evaluation = evaluation
+        no_rows = np.empty(0)
+        jobs = n_jobs_arg(n_jobs)
+        frame._compute(metric_dict, {}, no_rows, no_rows, n_boot, ci_quantiles, random_state, jobs, None)
+        return frame
+
+    def _compute(
+        self,
+        metric_dict: dict[str, Callable[..., Any]],
+        params: dict[str, dict[str, Any]],
+        y_t: np.ndarray,
+        y_p: np.ndarray,
+        n_boot: int | None,
+        ci_quantiles: Sequence[float] | None,
+        random_state: Any,
+        jobs: int,
+        progress: Progress,
+    ) -> None:
+        """Every metric's values and the bootstrap, from the groups and the evaluation."""
         results: dict[str, _MetricResult] = {}
         # The built-in metrics as computed, for the bootstrap.
         self._builtin_specs: dict[str, BuiltinSpec] = {}
