@@ -116,6 +116,12 @@ struct ColumnDrift {
   std::size_t missing_reference = 0, missing_current = 0;
   std::size_t infinite_reference = 0, infinite_current = 0;
   std::string note;  // why the score is NaN, when it is
+  // Exact unless computed from merged sketches (sketched.hpp): then the exact statistic is
+  // within statistic_bound of `statistic`, and the exact p-value in [pvalue_low, pvalue_high]
+  // (NaN for distances and for exact results).
+  bool exact = true;
+  double statistic_bound = 0.0;
+  double pvalue_low = kNaN, pvalue_high = kNaN;
 };
 
 // Runs `test` on the prepared samples; degenerate input (an empty sample, a constant
