@@ -152,7 +152,7 @@ def test_result_says_it_is_sketched_and_round_trips(client):
     ks = data["columns"][0]
     assert ks["exact"] is False and ks["statistic_bound"] > 0 and len(ks["pvalue_interval"]) == 2
     again = drift.DriftReport.from_json(got.to_json())
-    assert again.columns == got.columns
+    assert again.to_json() == got.to_json() and again.columns[0].pvalue_interval == got.columns[0].pvalue_interval
     html = got.to_html()
     assert "p-value interval" in html and "sketch" in html
     assert "p-value interval" not in drift.report({"v": x}, {"v": y}).to_html()
@@ -168,10 +168,10 @@ def test_tests_without_a_sketch_are_refused(client):
     x, y = adversarial()["normal"]
     with dask.config.set(TINY):
         for test in ("anderson", "es", "t_test"):
-            with pytest.raises(ResourceLimitError, match=f"assay.memory-budget.*|{test}"):
+            with pytest.raises(ResourceLimitError, match=f"test '{test}' has no sketched form.*assay.memory-budget"):
                 adask.drift.report(*frames(x, y, 2), tests=test)
         with pytest.raises(ResourceLimitError, match="cannot be computed from the merged sketches"):
-            adask.drift.report(*frames(x, y, 2), tests="chisquare")  # counts of a continuous column
+            adask.drift.report(*frames(x, y, 2), tests="psi")  # Sturges bins of a continuous column
 
 
 def test_corrupted_state_bytes_are_refused():

@@ -537,43 +537,52 @@ Interval mann_whitney_tie_term_interval(const AlignedBins& b) {
 }
 
 // Cramer-von Mises (Anderson 1962, scipy's average ranks): U = n sum_i (r_i - i)^2 +
-// m sum_j (s_j - j)^2 with r_i the pooled average rank of the i-th smallest x. For the r
-// values of x in an atom with c values of y, r_i - i runs over C_k + (r + c + 1)/2 - q,
-// q = 1..r: the sum of squares is r (C_k + c/2)^2 + r (r^2 - 1)/12 exactly (and y's, with
-// the roles swapped, c (R_k + r/2)^2 + c (c^2 - 1)/12). For x_i in another bin, in a tie
-// group of a <= r values of x and b of y with Y values of y below it (C_k <= Y <= C_k + c
-// - b), r_i - i = Y + (a + b + 1)/2 - q with q in 1..a: it lies in [C_k - (r - 1)/2,
-// C_{k+1} + (r - 1)/2], so its square between the smallest and largest square there.
+// m sum_j (s_j - j)^2 with r_i the pooled average rank of the i-th smallest x. U is a sum
+// over bins of terms that depend only on the order of the values inside the bin and on
+// R_k, C_k. For x_i in bin k, r_i - i = C_k + a_i + d_i: a_i counts the y of the bin below
+// x_i (a tied y counts 1/2), d_i = (g + 1)/2 - q for the q-th of the g values of x tied
+// with x_i (d sums to 0 over a tie group, inside which a_i is constant); for y_j likewise
+// s_j - j = R_k + b_j + e_j. Every pair of the bin adds 1 to a or to b (1/2 to each when
+// tied), so with A = sum a_i: sum b_j = r c - A, and 0 <= a_i <= c, 0 <= b_j <= r. Then
+//   n sum (C + a_i + d_i)^2 + m sum (R + b_j + e_j)^2
+//     = n r C^2 + m c R^2 + 2 m R r c + (2 n C - 2 m R) A + n sum a_i^2 + m sum b_j^2
+//       + n sum d_i^2 + m sum e_j^2,
+// with A^2 / r <= sum a_i^2 <= c A (Cauchy-Schwarz; a_i <= c), (rc - A)^2 / c <= sum b_j^2
+// <= r (rc - A), and 0 <= sum d_i^2 <= r (r^2 - 1) / 12 (one tie group of all r values
+// is the largest), 0 <= sum e_j^2 <= c (c^2 - 1) / 12. The upper bound is linear in A
+// (its maximum at A = 0 or rc), the lower bound a convex quadratic in A (its minimum at the
+// stationary point clamped to [0, rc]). The coefficient 2 n C - 2 m R = 2nm (C/m - R/n) is
+// the CDF difference, which keeps the bound tight where the samples agree. An atom is one
+// tie group: a_i = c/2, b_j = r/2, d and e are the group's offsets, all known.
 Interval cramer_von_mises_u_interval(const AlignedBins& b) {
   require_samples(b);
   const long double n = b.n_reference, m = b.n_current;
-  long double R = 0, C = 0;
-  long double x_low = 0, x_high = 0, y_low = 0, y_high = 0;
+  long double R = 0, C = 0, low = 0, high = 0;
   for (std::size_t k = 0; k < b.low.size(); ++k) {
-    const long double r = b.reference[k], c = b.current[k];
+    const long double r = b.reference[k], c = b.current[k], pairs = r * c;
+    const long double base = n * r * C * C + m * c * R * R + 2 * m * R * pairs;
+    const long double slope = 2 * n * C - 2 * m * R;
+    const long double groups_x = r > 0 ? r * (r * r - 1) / 12 : 0, groups_y = c > 0 ? c * (c * c - 1) / 12 : 0;
     if (b.low[k] == b.high[k]) {
-      const long double sx = r * (C + c / 2) * (C + c / 2) + r * (r * r - 1) / 12;
-      const long double sy = c * (R + r / 2) * (R + r / 2) + c * (c * c - 1) / 12;
-      x_low += sx;
-      x_high += sx;
-      y_low += sy;
-      y_high += sy;
+      const long double exact = base + slope * pairs / 2 + n * r * (c / 2) * (c / 2) + m * c * (r / 2) * (r / 2) +
+                                n * groups_x + m * groups_y;
+      low += exact;
+      high += exact;
     } else {
-      if (r > 0) {
-        const auto [d, e] = magnitude_range(C - (r - 1) / 2, C + c + (r - 1) / 2);
-        x_low += r * static_cast<long double>(d) * d;
-        x_high += r * static_cast<long double>(e) * e;
-      }
-      if (c > 0) {
-        const auto [d, e] = magnitude_range(R - (c - 1) / 2, R + r + (c - 1) / 2);
-        y_low += c * static_cast<long double>(d) * d;
-        y_high += c * static_cast<long double>(e) * e;
+      const long double upper_at_zero = m * r * pairs, upper_at_all = slope * pairs + n * c * pairs;
+      high += base + std::max(upper_at_zero, upper_at_all) + n * groups_x + m * groups_y;
+      if (pairs == 0) {
+        low += base;
+      } else {
+        auto g = [&](long double a) { return slope * a + n * a * a / r + m * (pairs - a) * (pairs - a) / c; };
+        const long double stationary = (2 * m * r - slope) / (2 * n / r + 2 * m / c);
+        low += base + g(std::clamp(stationary, 0.0L, pairs));
       }
     }
     R += r;
     C += c;
   }
-  return {static_cast<double>(n * x_low + m * y_low), static_cast<double>(n * x_high + m * y_high)};
+  return {static_cast<double>(low), static_cast<double>(high)};
 }
 
 namespace {
