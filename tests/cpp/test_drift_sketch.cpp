@@ -111,8 +111,8 @@ TEST(DriftSketch, BoundsHoldOnAdversarialSamples) {
     const double t = cramer_von_mises_2samp(x, y).statistic;
     const double exact_u = (t + (4 * n * m - 1) / (6 * (n + m))) * n * m * (n + m);
     expect_inside(exact_u, cvm.low - 1e-9 * exact_u, cvm.high + 1e-9 * exact_u, p.name + " CvM U");
-    for (const DriftTest test :
-         {DriftTest::ks, DriftTest::wasserstein, DriftTest::energy_distance, DriftTest::mannw, DriftTest::mannwhitneyu, DriftTest::cramer_von_mises}) {
+    for (const DriftTest test : {DriftTest::ks, DriftTest::wasserstein, DriftTest::energy_distance, DriftTest::mannw,
+                                 DriftTest::mannwhitneyu, DriftTest::cramer_von_mises}) {
       if (!sketch_supports(test, r, c)) continue;
       const ColumnDrift exact = compare_columns("x", prepare_column(ColumnView::numeric("x", p.x)),
                                                 prepare_column(ColumnView::numeric("x", p.y)), test, kNaN);
@@ -139,7 +139,8 @@ TEST(DriftSketch, AtomsAreExact) {
   EXPECT_EQ(ks.low, ks.high);
   const Interval u = mann_whitney_u_interval(bins);
   EXPECT_EQ(u.low, u.high);
-  for (const DriftTest test : {DriftTest::chisquare, DriftTest::z, DriftTest::jensenshannon, DriftTest::psi, DriftTest::g_test}) {
+  for (const DriftTest test :
+       {DriftTest::chisquare, DriftTest::z, DriftTest::jensenshannon, DriftTest::psi, DriftTest::g_test}) {
     ASSERT_TRUE(sketch_supports(test, r, c)) << test_name(test);
     const ColumnDrift exact = compare_columns("x", prepare_column(ColumnView::numeric("x", p.x)),
                                               prepare_column(ColumnView::numeric("x", p.y)), test, kNaN);
@@ -170,11 +171,13 @@ TEST(DriftSketch, CategoricalCountsEqualTheExactTests) {
   const std::vector<std::int32_t> x = {0, 1, 1, 2, -1, 0, 0, 1, 2, 2, 2, 0}, y = {1, 1, 1, 0, 2, -1, -1, 1};
   const ColumnView cx = ColumnView::categorical("k", x, labels), cy = ColumnView::categorical("k", y, labels);
   const ColumnSketch r = sketch_column(cx), c = sketch_column(cy);
-  for (const DriftTest test : {DriftTest::chisquare, DriftTest::psi, DriftTest::jensenshannon, DriftTest::z, DriftTest::tvd, DriftTest::g_test}) {
+  for (const DriftTest test : {DriftTest::chisquare, DriftTest::psi, DriftTest::jensenshannon, DriftTest::z,
+                               DriftTest::tvd, DriftTest::g_test}) {
     const ColumnDrift exact = compare_columns("k", prepare_column(cx), prepare_column(cy), test, kNaN);
     const ColumnDrift sketched = compare_sketches("k", r, c, test, kNaN);
     EXPECT_TRUE(sketched.exact);
-    EXPECT_TRUE(sketched.statistic == exact.statistic || (std::isnan(sketched.statistic) && std::isnan(exact.statistic)))
+    EXPECT_TRUE(sketched.statistic == exact.statistic ||
+                (std::isnan(sketched.statistic) && std::isnan(exact.statistic)))
         << test_name(test);
     EXPECT_EQ(sketched.missing_reference, 1U);
     EXPECT_EQ(sketched.note, exact.note);
@@ -184,8 +187,8 @@ TEST(DriftSketch, CategoricalCountsEqualTheExactTests) {
 TEST(DriftSketch, BytesRoundTripAndCorruption) {
   const std::vector<std::string> labels = {"b", "a"};
   const std::vector<std::int32_t> codes = {0, 1, -1, 1};
-  for (const ColumnSketch& s : {sketch_of({1.0, 2.5, -3.0, std::nan(""), 1e300}),
-                                sketch_column(ColumnView::categorical("k", codes, labels))}) {
+  for (const ColumnSketch& s :
+       {sketch_of({1.0, 2.5, -3.0, std::nan(""), 1e300}), sketch_column(ColumnView::categorical("k", codes, labels))}) {
     const std::string bytes = to_bytes(s);
     EXPECT_EQ(to_bytes(column_sketch_from_bytes(bytes)), bytes);
     for (std::size_t cut = 0; cut < bytes.size(); ++cut)

@@ -128,8 +128,9 @@ def test_categorical_and_single_valued_columns_equal_single_machine(client):
     tests = {"plan": ["chisquare", "psi", "jensenshannon", "TVD"], "region": ["z", "g_test", "hellinger"]}
     options = {"tests": {**tests, "visits": ["chisquare", "psi", "kl_div"]}, "correction": "holm"}
     with dask.config.set(TINY):
-        got = adask.drift.report(dd.from_pandas(reference, npartitions=4), dd.from_pandas(current, npartitions=5),
-                                 **options)
+        got = adask.drift.report(
+            dd.from_pandas(reference, npartitions=4), dd.from_pandas(current, npartitions=5), **options
+        )
         auto = adask.drift.report(dd.from_pandas(reference, npartitions=4), dd.from_pandas(current, npartitions=5))
     assert got.to_json() == drift.report(reference, current, **options).to_json()
     assert auto.to_json() == drift.report(reference, current).to_json()
@@ -201,7 +202,9 @@ def test_bounds_hold_on_small_samples(a, b, scale):
 
     def state(values: np.ndarray, edges=None):
         half = len(values) // 2
-        parts = [core_drift.sketch_column([("v", np.ascontiguousarray(p))], edges) for p in (values[:half], values[half:])]
+        parts = [
+            core_drift.sketch_column([("v", np.ascontiguousarray(p))], edges) for p in (values[:half], values[half:])
+        ]
         return parts[0].merge(parts[1])
 
     r, c = state(x), state(y)

@@ -486,19 +486,22 @@ Interval reference_std_interval(const AlignedBins& b) {
   long double sum = 0, spread = 0;
   for (std::size_t k = 0; k < b.low.size(); ++k) {
     if (b.reference[k] == 0) continue;
-    sum += b.reference[k] * (static_cast<long double>(b.reference_low[k] / scale / 2) + b.reference_high[k] / scale / 2);
+    sum +=
+        b.reference[k] * (static_cast<long double>(b.reference_low[k] / scale / 2) + b.reference_high[k] / scale / 2);
   }
   const long double mean = sum / n;
   long double squares = 0;
   for (std::size_t k = 0; k < b.low.size(); ++k) {
     if (b.reference[k] == 0) continue;
-    const long double centre = static_cast<long double>(b.reference_low[k] / scale / 2) + b.reference_high[k] / scale / 2;
+    const long double centre =
+        static_cast<long double>(b.reference_low[k] / scale / 2) + b.reference_high[k] / scale / 2;
     const long double half = static_cast<long double>(b.reference_high[k] / scale / 2) - b.reference_low[k] / scale / 2;
     squares += b.reference[k] * (centre - mean) * (centre - mean);
     spread += b.reference[k] * half * half;
   }
   const long double centre_std = std::sqrt(squares / n), error = std::sqrt(spread / n);
-  return {static_cast<double>(std::max(0.0L, centre_std - error) * scale), static_cast<double>((centre_std + error) * scale)};
+  return {static_cast<double>(std::max(0.0L, centre_std - error) * scale),
+          static_cast<double>((centre_std + error) * scale)};
 }
 
 // U of x = #{(i, j): x_i > y_j} + #{(i, j): x_i = y_j} / 2. Pairs in different bins are
@@ -714,8 +717,8 @@ void rank_test(ColumnDrift& out, const AlignedBins& bins) {
       const double centre = static_cast<double>(n) * static_cast<double>(m) / 2;
       set_statistic(out, mann_whitney_u_interval(bins));
       const double tie_mid = tie.low / 2 + tie.high / 2;
-      const TestResult mid = mann_whitney_u_from_statistic(out.statistic, n, m, tie_mid, ties.ties, PMethod::automatic,
-                                                           alternative);
+      const TestResult mid =
+          mann_whitney_u_from_statistic(out.statistic, n, m, tie_mid, ties.ties, PMethod::automatic, alternative);
       out.pvalue = mid.pvalue;
       out.method = mid.method;
       // p is monotone in U on each side of the centre and in the tie term (through sigma):
@@ -773,9 +776,10 @@ Test resolve_sketch_test(const ColumnSketch& reference, const ColumnSketch& curr
   for (std::size_t k = 0; k < bins.low.size(); ++k) (bins.low[k] == bins.high[k] ? atoms : open) += 1;
   const std::size_t at_least = atoms + 2 * open;
   if (open > 0 && at_least <= 5)
-    throw InvalidArgument("the 'auto' test depends on whether the column has more than 5 distinct values, which the "
-                          "sketches cannot tell (at least " +
-                          std::to_string(at_least) + ")");
+    throw InvalidArgument(
+        "the 'auto' test depends on whether the column has more than 5 distinct values, which the "
+        "sketches cannot tell (at least " +
+        std::to_string(at_least) + ")");
   return auto_test(true, reference.size(), at_least);
 }
 
@@ -784,7 +788,8 @@ ColumnDrift compare_sketches(const std::string& name, const ColumnSketch& refere
   validate(reference);
   validate(current);
   require_same_kind(name, reference, current);
-  if (!reference.numeric) return compare_columns(name, categories_of(reference), categories_of(current), test, threshold);
+  if (!reference.numeric)
+    return compare_columns(name, categories_of(reference), categories_of(current), test, threshold);
   if (!sketch_supports(test, reference, current))
     throw InvalidArgument(std::string("test '") + test_name(test) + "' on column '" + name +
                           "' cannot be computed from sketches");

@@ -83,7 +83,7 @@ std::vector<double> refined_edges(const ColumnSketch& reference, const ColumnSke
 // [low[k], high[k]] (the smallest and largest of either sample), high[k] < low[k + 1].
 struct AlignedBins {
   std::vector<double> low, high;
-  std::vector<double> reference, current;            // counts (whole numbers)
+  std::vector<double> reference, current;             // counts (whole numbers)
   std::vector<double> reference_low, reference_high;  // the reference's own extremes (NaN when empty)
   double n_reference = 0, n_current = 0;
   bool all_atoms() const;
@@ -92,13 +92,13 @@ AlignedBins align(const ColumnSketch& reference, const ColumnSketch& current);
 
 // Intervals (assay::Interval, closed) holding the exact statistics of the two samples the bins summarise (x the
 // reference, y the current sample); each function's comment in sketched.cpp derives it.
-Interval ks_statistic_interval(const AlignedBins& bins);         // sup |F_x - F_y|
-Interval wasserstein_interval(const AlignedBins& bins);          // integral |F_x - F_y|
-Interval energy_distance_interval(const AlignedBins& bins);      // sqrt(2 integral (F_x - F_y)^2)
-Interval reference_std_interval(const AlignedBins& bins);        // population std of x
-Interval mann_whitney_u_interval(const AlignedBins& bins);       // U of x (ties count 1/2)
+Interval ks_statistic_interval(const AlignedBins& bins);           // sup |F_x - F_y|
+Interval wasserstein_interval(const AlignedBins& bins);            // integral |F_x - F_y|
+Interval energy_distance_interval(const AlignedBins& bins);        // sqrt(2 integral (F_x - F_y)^2)
+Interval reference_std_interval(const AlignedBins& bins);          // population std of x
+Interval mann_whitney_u_interval(const AlignedBins& bins);         // U of x (ties count 1/2)
 Interval mann_whitney_tie_term_interval(const AlignedBins& bins);  // sum (t^3 - t) over pooled distinct values
-Interval cramer_von_mises_u_interval(const AlignedBins& bins);   // n_x sum (r_i - i)^2 + n_y sum (s_j - j)^2
+Interval cramer_von_mises_u_interval(const AlignedBins& bins);     // n_x sum (r_i - i)^2 + n_y sum (s_j - j)^2
 
 // Whether compare_sketches runs `test` on numeric sketches (ks, wasserstein,
 // energy_distance, ed, mannw, mannwhitneyu, cramer_von_mises; and, when every bin of both
