@@ -123,8 +123,14 @@ void bind_drift(py::module_& m) {
   m.def("needs_refinement", &drift::needs_refinement, py::arg("reference"), py::arg("current"));
   m.def(
       "refined_edges",
+      [](const drift::ColumnSketch& reference, const drift::ColumnSketch& current, bool with_sturges) {
+        return to_numpy(drift::refined_edges(reference, current, with_sturges));
+      },
+      py::arg("reference"), py::arg("current"), py::arg("with_sturges") = false);
+  m.def(
+      "sturges_edges",
       [](const drift::ColumnSketch& reference, const drift::ColumnSketch& current) {
-        return to_numpy(drift::refined_edges(reference, current));
+        return to_numpy(drift::sturges_edges(reference, current));
       },
       py::arg("reference"), py::arg("current"));
   m.def("sketch_supports", &drift::sketch_supports, py::arg("test"), py::arg("reference"), py::arg("current"));

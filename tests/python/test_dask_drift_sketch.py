@@ -171,8 +171,20 @@ def test_tests_without_a_sketch_are_refused(client):
         for test in ("anderson", "es", "t_test"):
             with pytest.raises(ResourceLimitError, match=f"test '{test}' has no sketched form.*assay.memory-budget"):
                 adask.drift.report(*frames(x, y, 2), tests=test)
+        u = np.random.default_rng(4).uniform(0, 1, 6000)  # bins of several values after both passes
         with pytest.raises(ResourceLimitError, match="cannot be computed from the merged sketches"):
-            adask.drift.report(*frames(x, y, 2), tests="psi")  # Sturges bins of a continuous column
+            adask.drift.report(*frames(u[:3000], u[3000:], 2), tests="chisquare")
+
+
+@pytest.mark.parametrize("name", ["normal", "far_from_zero", "sizes", "heavy_ties", "two_points"])
+def test_binned_distances_equal_single_machine(client, name):
+    """Sturges bins (edges from the exact extremes and sizes, one more pass) or one bin per
+    value: the distances equal the single-machine ones bitwise."""
+    x, y = adversarial()[name]
+    tests = ["psi", "kl_div", "jensenshannon", "hellinger", "tvd"]
+    with dask.config.set(TINY):
+        got = adask.drift.report(*frames(x, y, 3), tests=tests)
+    assert got.to_json() == drift.report({"v": x}, {"v": y}, tests=tests).to_json()
 
 
 def test_corrupted_state_bytes_are_refused():

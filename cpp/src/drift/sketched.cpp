@@ -17,6 +17,7 @@
 #include <bit>
 #include <cmath>
 #include <cstdio>
+#include <iterator>
 #include <limits>
 #include <numeric>
 #include <unordered_map>
@@ -308,7 +309,6 @@ AlignedBins align(const ColumnSketch& reference, const ColumnSketch& current) {
   AlignedBins out;
   std::size_t i = 0, j = 0;
   const std::size_t nr = reference.keys.size(), nc = current.keys.size();
-  constexpr double nan = std::numeric_limits<double>::quiet_NaN();
   while (i < nr || j < nc) {
     const bool has_r = i < nr && (j >= nc || reference.keys[i] <= current.keys[j]);
     const bool has_c = j < nc && (i >= nr || current.keys[j] <= reference.keys[i]);
@@ -324,8 +324,8 @@ AlignedBins align(const ColumnSketch& reference, const ColumnSketch& current) {
     out.high.push_back(high);
     out.reference.push_back(r);
     out.current.push_back(c);
-    out.reference_low.push_back(has_r ? reference.low[i] : nan);
-    out.reference_high.push_back(has_r ? reference.high[i] : nan);
+    out.reference_low.push_back(has_r ? reference.low[i] : kNaN);
+    out.reference_high.push_back(has_r ? reference.high[i] : kNaN);
     out.n_reference += r;
     out.n_current += c;
     if (has_r) ++i;
@@ -351,7 +351,7 @@ bool needs_refinement(const ColumnSketch& reference, const ColumnSketch& current
   return false;
 }
 
-std::vector<double> refined_edges(const ColumnSketch& reference, const ColumnSketch& current) {
+std::vector<double> refined_edges(const ColumnSketch& reference, const ColumnSketch& current, bool with_sturges) {
   if (reference.binning != 0 || current.binning != 0) throw InvalidArgument("refined_edges: needs grid sketches");
   const AlignedBins bins = align(reference, current);
   std::vector<double> edges;
@@ -365,13 +365,21 @@ std::vector<double> refined_edges(const ColumnSketch& reference, const ColumnSke
     const double share = std::max(bins.n_reference > 0 ? bins.reference[k] / bins.n_reference : 0.0,
                                   bins.n_current > 0 ? bins.current[k] / bins.n_current : 0.0);
     if (share * kRefineTarget <= 1.0) continue;
-    const double pieces = std::min(std::ceil(share * kRefineTarget), kRefineTarget);
+    const auto pieces = static_cast<int>(std::min(std::ceil(share * kRefineTarget), kRefineTarget));
     const double width = high - low;
-    for (double p = 1; p < pieces; ++p) {
-      const double t = p / pieces;
+    for (int p = 1; p < pieces; ++p) {
+      const double t = static_cast<double>(p) / static_cast<double>(pieces);
       const double e = std::isfinite(width) ? low + width * t : low * (1 - t) + high * t;
       if (e > low && e <= high) push(e);
     }
+  }
+  if (with_sturges && !reference.counts.empty() && !current.counts.empty() && bins.low.front() < bins.high.back()) {
+    const std::vector<double> sturges = sturges_edges(reference, current);
+    std::vector<double> all;
+    all.reserve(edges.size() + sturges.size());
+    std::merge(edges.begin(), edges.end(), sturges.begin(), sturges.end(), std::back_inserter(all));
+    all.erase(std::unique(all.begin(), all.end()), all.end());
+    return all;
   }
   return edges;
 }
@@ -414,11 +422,11 @@ Interval ks_statistic_interval(const AlignedBins& b) {
   const double n = b.n_reference, m = b.n_current;
   double R = 0, C = 0, lower = 0, upper = 0;
   for (std::size_t k = 0; k < b.low.size(); ++k) {
-    const double R1 = R + b.reference[k], C1 = C + b.current[k];
-    if (b.low[k] < b.high[k]) upper = std::max({upper, share(R1, n) - share(C, m), share(C1, m) - share(R, n)});
-    lower = std::max(lower, std::fabs(share(R1, n) - share(C1, m)));
-    R = R1;
-    C = C1;
+    const double next_r = R + b.reference[k], next_c = C + b.current[k];
+    if (b.low[k] < b.high[k]) upper = std::max({upper, share(next_r, n) - share(C, m), share(next_c, m) - share(R, n)});
+    lower = std::max(lower, std::fabs(share(next_r, n) - share(next_c, m)));
+    R = next_r;
+    C = next_c;
   }
   return {lower, std::max(lower, upper)};
 }
@@ -433,21 +441,21 @@ Interval cdf_integral(const AlignedBins& b, int p, double scale) {
   long double R = 0, C = 0, lower = 0, upper = 0;
   auto power = [p](long double v) { return p == 1 ? v : v * v; };
   for (std::size_t k = 0; k < b.low.size(); ++k) {
-    const long double R1 = R + b.reference[k], C1 = C + b.current[k];
+    const long double next_r = R + b.reference[k], next_c = C + b.current[k];
     if (b.low[k] < b.high[k]) {
       const long double width = static_cast<long double>(b.high[k] / scale) - b.low[k] / scale;
-      const auto [d, e] = magnitude_range(R / n - C1 / m, R1 / n - C / m);
+      const auto [d, e] = magnitude_range(R / n - next_c / m, next_r / n - C / m);
       lower += width * power(d);
       upper += width * power(e);
     }
     if (k + 1 < b.low.size()) {
       const long double gap = static_cast<long double>(b.low[k + 1] / scale) - b.high[k] / scale;
-      const long double exact = power(std::fabs(R1 / n - C1 / m)) * gap;
+      const long double exact = power(std::fabs(next_r / n - next_c / m)) * gap;
       lower += exact;
       upper += exact;
     }
-    R = R1;
-    C = C1;
+    R = next_r;
+    C = next_c;
   }
   // Both this sum and the exact computation round each width (relative to the scale) and
   // each term: an absolute slack of 4 eps per bin and per value covers them.
@@ -752,8 +760,68 @@ void rank_test(ColumnDrift& out, const AlignedBins& bins) {
 
 }  // namespace
 
+std::vector<double> sturges_edges(const ColumnSketch& reference, const ColumnSketch& current) {
+  validate(reference);
+  validate(current);
+  if (!reference.numeric || !current.numeric) throw InvalidArgument("sturges_edges: both sketches must be numeric");
+  if (reference.counts.empty() || current.counts.empty())
+    throw InvalidArgument("sturges_edges: both samples need values");
+  const double first = std::min(reference.low.front(), current.low.front());
+  const double last = std::max(reference.high.back(), current.high.back());
+  if (!(first < last)) throw InvalidArgument("sturges_edges: the samples hold one value");
+  return sturges_edges(first, last, static_cast<double>(reference.size() + current.size()));
+}
+
+namespace {
+
+// The Sturges bin (evidently_bins: edges[i] <= v < edges[i + 1], the last bin closed) of v.
+std::size_t sturges_bin(const std::vector<double>& edges, double v) {
+  const auto above = static_cast<std::size_t>(std::upper_bound(edges.begin(), edges.end(), v) - edges.begin());
+  return std::clamp<std::size_t>(above, 1, edges.size() - 1) - 1;
+}
+
+// Whether the states tell evidently_bins' Sturges counts exactly: no bin of either sample
+// has values in two Sturges bins (true when the pass's edges include sturges_edges), and
+// the reference certainly has more than 20 distinct values (a bin whose extremes differ
+// holds at least two), which is when evidently_bins uses Sturges bins.
+bool sturges_resolvable(const ColumnSketch& reference, const ColumnSketch& current) {
+  if (reference.counts.empty() || current.counts.empty()) return false;
+  const double first = std::min(reference.low.front(), current.low.front());
+  const double last = std::max(reference.high.back(), current.high.back());
+  if (!(first < last)) return false;
+  const std::vector<double> edges = sturges_edges(reference, current);
+  for (const ColumnSketch* s : {&reference, &current})
+    for (std::size_t k = 0; k < s->counts.size(); ++k)
+      if (sturges_bin(edges, s->low[k]) != sturges_bin(edges, s->high[k])) return false;
+  std::size_t distinct = 0;
+  for (std::size_t k = 0; k < reference.counts.size(); ++k) distinct += reference.low[k] == reference.high[k] ? 1 : 2;
+  return distinct > 20;
+}
+
+// evidently_bins' Sturges proportions (counts / sample size) from resolvable states.
+BinnedProportions sturges_proportions(const ColumnSketch& reference, const ColumnSketch& current) {
+  const std::vector<double> edges = sturges_edges(reference, current);
+  const std::size_t n_bins = edges.size() - 1;
+  BinnedProportions out;
+  out.binning = "sturges";
+  auto proportions = [&](const ColumnSketch& s) {
+    std::vector<std::uint64_t> counts(n_bins, 0);
+    for (std::size_t k = 0; k < s.counts.size(); ++k) counts[sturges_bin(edges, s.low[k])] += s.counts[k];
+    std::vector<double> p(n_bins);
+    const auto size = static_cast<double>(s.size());
+    for (std::size_t i = 0; i < n_bins; ++i) p[i] = static_cast<double>(counts[i]) / size;
+    return p;
+  };
+  out.reference = proportions(reference);
+  out.current = proportions(current);
+  return out;
+}
+
+}  // namespace
+
 bool sketch_supports(Test test, const ColumnSketch& reference, const ColumnSketch& current) {
   if (!reference.numeric || !current.numeric) return test_accepts_categorical(test);
+  if (is_binned_distance(test) && sturges_resolvable(reference, current)) return true;
   const AlignedBins bins = align(reference, current);
   if (test == Test::mannw || test == Test::mannwhitneyu) return mann_whitney_ties(bins).known;
   if (is_rank_test(test)) return true;
@@ -793,6 +861,21 @@ ColumnDrift compare_sketches(const std::string& name, const ColumnSketch& refere
   if (!sketch_supports(test, reference, current))
     throw InvalidArgument(std::string("test '") + test_name(test) + "' on column '" + name +
                           "' cannot be computed from sketches");
+  if (is_binned_distance(test) && sturges_resolvable(reference, current)) {
+    ColumnDrift out = compare_columns(name, PreparedColumn{}, PreparedColumn{}, test, threshold);
+    out.n_reference = reference.size();
+    out.n_current = current.size();
+    out.missing_reference = reference.missing;
+    out.missing_current = current.missing;
+    out.infinite_reference = reference.infinite;
+    out.infinite_current = current.infinite;
+    out.note.clear();
+    out.method = "sturges";
+    out.statistic = out.score = binned_distance(test, sturges_proportions(reference, current));
+    if (std::isnan(out.score)) out.note = "the test is undefined for these samples";
+    out.drifted = is_drift(test, out.score, out.threshold);
+    return out;
+  }
   const AlignedBins bins = align(reference, current);
   if (!is_rank_test(test)) {
     const auto [ref, cur] = atoms_as_categories(bins, reference, current);

@@ -150,48 +150,67 @@ def _is_numeric(table: Any, name: str) -> bool:
     return table[name].dtype.kind in "biufcmM"
 
 
+_BINNED = ("psi", "jensenshannon", "kl_div", "hellinger", "tvd")
+"""Distances on Evidently's bins: on a numeric column with more than 20 distinct reference
+values, Sturges bins whose edges need only the exact extremes and sizes (the second pass
+counts on them)."""
+
+
+def _states(tasks: list[Any], client: Any) -> list[Any]:
+    """The merged states of the tasks, as the core's ColumnSketch objects."""
+    return [_core_drift.ColumnSketch.from_bytes(b) for b in _graph.compute(tasks, client)] if tasks else []
+
+
 def _sketched_results(
     ref: Any, cur: Any, requests: list[Any], roles: dict[str, str], client: Any
 ) -> list[ColumnResult]:
-    """The results of the requested columns from merged sketches (two passes over the data
-    for numeric columns whose grid bins are too coarse)."""
+    """The results of the requested columns from merged sketches: one pass on the grid, then
+    one more for the numeric columns whose grid bins are coarse (refined edges) or whose
+    binned distances need Sturges bins."""
     for name, tests, _, _ in requests:
         if _is_numeric(ref, name):
             never = [t.name for t in tests if t.name in _NEVER_SKETCHED]
             if never:
                 raise _over_budget(name, f"test '{never[0]}' has no sketched form")
-    tasks = [task for name, *_ in requests for task in (_sketch(ref, name, "reference"), _sketch(cur, name, "current"))]
-    states = [_core_drift.ColumnSketch.from_bytes(b) for b in _graph.compute(tasks, client)]
-    pairs = [(states[2 * i], states[2 * i + 1]) for i in range(len(requests))]
-    refine = [i for i, (r, c) in enumerate(pairs) if r.numeric and c.numeric and _core_drift.needs_refinement(r, c)]
-    if refine:
-        edges = {i: _core_drift.refined_edges(*pairs[i]) for i in refine}
-        tasks = [
-            task
-            for i in refine
-            for task in (
-                _sketch(ref, requests[i][0], "reference", edges[i]),
-                _sketch(cur, requests[i][0], "current", edges[i]),
-            )
-        ]
-        refined = [_core_drift.ColumnSketch.from_bytes(b) for b in _graph.compute(tasks, client)]
-        for k, i in enumerate(refine):
-            pairs[i] = (refined[2 * k], refined[2 * k + 1])
-    results = []
-    for (name, tests, thresholds, by_test), (r, c) in zip(requests, pairs):
+    grid = _states(
+        [t for name, *_ in requests for t in (_sketch(ref, name, "reference"), _sketch(cur, name, "current"))], client
+    )
+    pairs = [(grid[2 * i], grid[2 * i + 1]) for i in range(len(requests))]
+    chosen: list[list[Any]] = []
+    for (name, tests, _, _), (r, c) in zip(requests, pairs):
         if not tests:
             try:
                 tests = [_core_drift.resolve_sketch_test(r, c)]
             except InvalidInputError as error:
                 raise _over_budget(name, str(error)) from error
+        chosen.append(tests)
+    # A second pass for every numeric column at once whose grid bins are coarse or whose
+    # binned distances need the Sturges edges (refined_edges adds them).
+    second = []
+    for i, ((r, c), tests) in enumerate(zip(pairs, chosen)):
+        if r.numeric and c.numeric:
+            sturges = any(t.name in _BINNED and not _core_drift.sketch_supports(t, r, c) for t in tests)
+            if sturges or _core_drift.needs_refinement(r, c):
+                second.append((i, _core_drift.refined_edges(r, c, sturges)))
+    tasks = [
+        task
+        for i, edges in second
+        for task in (_sketch(ref, requests[i][0], "reference", edges), _sketch(cur, requests[i][0], "current", edges))
+    ]
+    states = _states(tasks, client)
+    for k, (i, _) in enumerate(second):
+        pairs[i] = (states[2 * k], states[2 * k + 1])
+    results = []
+    for i, ((name, _, thresholds, by_test), tests) in enumerate(zip(requests, chosen)):
         for t, test in enumerate(tests):
-            if not _core_drift.sketch_supports(test, r, c):
+            state = pairs[i]
+            if not _core_drift.sketch_supports(test, *state):
                 raise _over_budget(
                     name, f"test '{test.name}' cannot be computed from the merged sketches of its values"
                 )
             own = thresholds[t] if t < len(thresholds) else math.nan
             threshold = by_test.get(test, math.nan) if math.isnan(own) else own
-            core = _core_drift.compare_sketches(name, r, c, test, threshold)
+            core = _core_drift.compare_sketches(name, *state, test, threshold)
             results.append(column_result(core, roles.get(name, "feature")))
     return results
 
@@ -222,13 +241,15 @@ def report(
 
     A column whose values in both tables exceed the memory budget
     ([`memory_budget`][assay.dask.memory_budget]) is tested from states merged over the
-    partitions instead, and the same for any partitioning: categorical columns, and numeric
-    columns whose value bins each hold one distinct value, by the single-machine tests on
-    exact counts (the same result); KS, Cramer-von Mises, Mann-Whitney (``mannw``,
-    ``mannwhitneyu``), Wasserstein and energy distance on numeric columns as sketches, with
-    ``exact`` False, the statistic's ``statistic_bound`` and the ``pvalue_interval`` that
-    holds the exact p-value (numeric columns whose bins are coarse are read twice). The
-    docs' Dask page states the bounds.
+    partitions instead, and the same for any partitioning: categorical columns, the binned
+    distances (``psi``, ``jensenshannon``, ``kl_div``, ``hellinger``, ``tvd``) and, on numeric
+    columns whose value bins each hold one distinct value, every test on counts, by the
+    single-machine tests on exact counts (the same result); KS, Cramer-von Mises,
+    Mann-Whitney (``mannw``, ``mannwhitneyu``), Wasserstein and energy distance on numeric
+    columns as sketches, with ``exact`` False, the statistic's ``statistic_bound`` and the
+    ``pvalue_interval`` that holds the exact p-value (numeric columns are read twice when
+    their bins are coarse or the distances need Sturges bins). The docs' Dask page states the
+    bounds.
 
     Parameters
     ----------
@@ -255,10 +276,10 @@ def report(
         As in the single-machine call.
     ResourceLimitError
         A column of both tables exceeds the memory budget and one of its tests has no
-        sketched form (Anderson-Darling, Epps-Singleton, t-test, empirical MMD; the tests on
-        counts of a numeric column whose bins hold several values; ``mannw`` when neither
-        sample exceeds 8 values and ties are possible), or 'auto' cannot be resolved from
-        the sketches.
+        sketched form (Anderson-Darling, Epps-Singleton, t-test, empirical MMD; chisquare,
+        g_test, z, fisher_exact and TVD on a numeric column whose bins hold several values;
+        Mann-Whitney when a sample has at most 8 values and ties are possible), or 'auto'
+        cannot be resolved from the sketches.
 
     Examples
     --------

@@ -138,6 +138,12 @@ struct BinnedProportions {
   std::string binning;  // "sturges" or "values"
 };
 BinnedProportions evidently_bins(const PreparedColumn& reference, const PreparedColumn& current);
+// The Sturges edges evidently_bins uses for `n_values` values (both samples) between `first`
+// and `last` (the smallest and largest of both), first < last.
+std::vector<double> sturges_edges(double first, double last, double n_values);
+// psi, kl_div, jensenshannon, hellinger or tvd of binned proportions, as the report
+// computes them (psi and kl_div after Evidently's filling of empty bins).
+double binned_distance(Test test, BinnedProportions bins);
 
 // What to check in a column: its name and the tests (with thresholds).
 struct ColumnRequest {

@@ -76,8 +76,17 @@ std::uint64_t edges_fingerprint(std::span<const double> edges);
 // tightens the bounds).
 bool needs_refinement(const ColumnSketch& reference, const ColumnSketch& current);
 // Edges for a second pass from merged grid states: the smallest value of every non-empty
-// grid bin of either sample, and equal-width cuts of the heavy non-atom bins.
-std::vector<double> refined_edges(const ColumnSketch& reference, const ColumnSketch& current);
+// grid bin of either sample, and equal-width cuts of the heavy non-atom bins; with
+// `with_sturges`, also sturges_edges (when the samples hold two values or more), so that the
+// pass's states give the Sturges-binned distances exactly.
+std::vector<double> refined_edges(const ColumnSketch& reference, const ColumnSketch& current,
+                                  bool with_sturges = false);
+
+// The Sturges edges of evidently_bins (report.hpp) for the values the states hold (their
+// exact extremes and sizes): states whose bins do not straddle them give psi, kl_div,
+// jensenshannon, hellinger and tvd exactly when the reference certainly has more than 20
+// distinct values. InvalidArgument when a sample is empty or all values are equal.
+std::vector<double> sturges_edges(const ColumnSketch& reference, const ColumnSketch& current);
 
 // Two samples of a numeric column on the same bins, ascending: the values of bin k lie in
 // [low[k], high[k]] (the smallest and largest of either sample), high[k] < low[k + 1].
@@ -101,9 +110,10 @@ Interval mann_whitney_tie_term_interval(const AlignedBins& bins);  // sum (t^3 -
 Interval cramer_von_mises_u_interval(const AlignedBins& bins);     // n_x sum (r_i - i)^2 + n_y sum (s_j - j)^2
 
 // Whether compare_sketches runs `test` on numeric sketches (ks, wasserstein,
-// energy_distance, ed, mannw, mannwhitneyu, cramer_von_mises; and, when every bin of both
-// samples is an atom, the tests on counts). Categorical sketches run every test that
-// accepts categories.
+// energy_distance, ed, mannw, mannwhitneyu, cramer_von_mises; when every bin of both
+// samples is an atom, the tests on counts; when no bin straddles sturges_edges, psi,
+// kl_div, jensenshannon, hellinger and tvd, exactly). Categorical sketches run every test
+// that accepts categories.
 bool sketch_supports(Test test, const ColumnSketch& reference, const ColumnSketch& current);
 // The test `test` ('auto' resolved by the caller, see resolve_sketch_test) from merged
 // states, as compare_columns on the full samples: categorical columns and numeric columns
