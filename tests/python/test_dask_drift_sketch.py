@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import math
+from typing import Any
 
 import numpy as np
 import pytest
@@ -51,9 +52,9 @@ def adversarial() -> dict[str, tuple[np.ndarray, np.ndarray]]:
     }
 
 
-def frames(x: np.ndarray, y: np.ndarray, n_parts: int, order: list[int] | None = None) -> tuple:
+def frames(x: np.ndarray, y: np.ndarray, n_parts: int, order: list[int] | None = None, cuts: Any = None) -> tuple:
     reference = pd.DataFrame({"v": x})
-    cuts = np.linspace(0, len(y), n_parts + 1).astype(int)
+    cuts = np.linspace(0, len(y), n_parts + 1).astype(int) if cuts is None else cuts
     pieces = [pd.DataFrame({"v": y[a:b]}) for a, b in zip(cuts[:-1], cuts[1:])]
     if order is not None:
         pieces = [pieces[k] for k in order]
@@ -98,14 +99,16 @@ def test_all_equal_column_is_degenerate_as_on_one_machine(client):
         )
 
 
-@pytest.mark.parametrize("layout", ["3", "17", "shuffled"])
+@pytest.mark.parametrize("layout", ["3", "17", "shuffled", "empty"])
 def test_result_does_not_depend_on_partitions(client, layout):
     x, y = adversarial()["heavy_ties"]
     n_parts = 1 if layout == "1" else (3 if layout == "3" else 17)
     order = list(np.random.default_rng(5).permutation(17)) if layout == "shuffled" else None
+    cuts = [0, 100, 100, 100, 400, len(y)] if layout == "empty" else None
+    tests = [*RANK_TESTS, "psi"]
     with dask.config.set(TINY):
-        one = adask.drift.report(*frames(x, y, 1), tests=RANK_TESTS)
-        got = adask.drift.report(*frames(x, y, n_parts, order), tests=RANK_TESTS)
+        one = adask.drift.report(*frames(x, y, 1), tests=tests)
+        got = adask.drift.report(*frames(x, y, n_parts, order, cuts), tests=tests)
     assert got.to_json() == one.to_json()
 
 
