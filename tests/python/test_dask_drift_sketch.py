@@ -140,6 +140,15 @@ def test_categorical_and_single_valued_columns_equal_single_machine(client):
     assert all(r.exact for r in got.columns)
 
 
+def test_pandas_reference_is_sketched_on_the_client(client):
+    x, y = adversarial()["sorted"]
+    _, current = frames(x, y, 4)
+    with dask.config.set(TINY):
+        got = adask.drift.report(pd.DataFrame({"v": x}), current, tests=["ks", "psi"])
+        lazy = adask.drift.report(*frames(x, y, 4), tests=["ks", "psi"])
+    assert got.to_json() == lazy.to_json()
+
+
 def test_within_the_budget_nothing_is_sketched(client):
     x, y = adversarial()["normal"]
     reference, current = frames(x, y, 3)

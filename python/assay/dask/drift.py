@@ -132,8 +132,11 @@ def _merge_sketches(a: bytes, b: bytes) -> bytes:
 
 
 def _sketch(table: Any, name: str, argument: str, edges: Any = None) -> Any:
-    """One delayed state (bytes) of a column of every partition, merged in a fixed tree."""
-    parts = list(table[[name]].to_delayed()) if isinstance(table, _graph.dd.DataFrame) else [table[[name]]]
+    """One delayed state (bytes) of a column of every partition, merged in a fixed tree (a
+    pandas reference, already in the client's memory, is sketched there)."""
+    if not isinstance(table, _graph.dd.DataFrame):
+        return _graph.dask.delayed(_sketch_part(table, name, argument, edges))
+    parts = list(table[[name]].to_delayed())
     states = [_graph.dask.delayed(_sketch_part, pure=True)(part, name, argument, edges) for part in parts]
     return _graph.tree_reduce(states, _merge_sketches)
 

@@ -467,7 +467,16 @@ class DriftReport(Exportable):
             else "p-values not adjusted."
         )
         table = results_table(self._ordered(), adjusted=bool(self.correction))
-        return [report_layer.Section("Drift by column", [report_layer.Text(note), table], anchor="drift-columns")]
+        blocks: list[report_layer.Block] = [report_layer.Text(note)]
+        if any(not r.exact for r in self._ordered()):
+            blocks.append(
+                report_layer.Text(
+                    "Results marked 'sketch' come from states merged beyond the memory budget (assay.dask): "
+                    "the exact statistic is within '± bound' of the statistic shown and the exact p-value "
+                    "inside the p-value interval; the verdict compares the statistic's own p-value or distance."
+                )
+            )
+        return [report_layer.Section("Drift by column", [*blocks, table], anchor="drift-columns")]
 
     def __repr__(self) -> str:
         return (
