@@ -48,13 +48,18 @@ def main() -> None:
     single = time.perf_counter() - start
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster:
         with distributed.Client(cluster) as client, dask.config.set({adask.MEMORY_BUDGET_KEY: "1MiB"}):
-            ref, cur = dd.from_pandas(reference, npartitions=16).persist(), dd.from_pandas(current, npartitions=16).persist()
+            ref, cur = (
+                dd.from_pandas(reference, npartitions=16).persist(),
+                dd.from_pandas(current, npartitions=16).persist(),
+            )
             distributed.wait([ref, cur])
             start = time.perf_counter()
             got = adask.drift.report(ref, cur, tests=tests, client=client)
             sketched = time.perf_counter() - start
     print(f"{N_ROWS:,} rows per sample; single machine {single:.2f} s, sketched on Dask {sketched:.2f} s")
-    print(f"{'column':10} {'test':17} {'exact statistic':>16} {'sketched':>12} {'bound':>9} {'exact p':>10} {'p interval':>24}")
+    print(
+        f"{'column':10} {'test':17} {'exact statistic':>16} {'sketched':>12} {'bound':>9} {'exact p':>10} {'p interval':>24}"
+    )
     for g, e in zip(got.columns, exact.columns):
         interval = "" if g.pvalue_interval is None else f"[{g.pvalue_interval[0]:.3g}, {g.pvalue_interval[1]:.3g}]"
         p = "" if np.isnan(e.pvalue) else f"{e.pvalue:.3g}"

@@ -134,7 +134,7 @@ void bind_drift(py::module_& m) {
       },
       py::arg("reference"), py::arg("current"));
   m.def("sketch_supports", &drift::sketch_supports, py::arg("test"), py::arg("reference"), py::arg("current"));
-  m.def("resolve_sketch_test", &drift::resolve_sketch_test, py::arg("reference"), py::arg("current"));
+  m.def("resolve_sketch_test", &drift::resolve_sketch_test, py::arg("name"), py::arg("reference"), py::arg("current"));
   m.def("compare_sketches", &drift::compare_sketches, py::arg("name"), py::arg("reference"), py::arg("current"),
         py::arg("test"), py::arg("threshold"));
   m.def(

@@ -150,7 +150,7 @@ TEST(DriftSketch, AtomsAreExact) {
     EXPECT_TRUE(sketched.pvalue == exact.pvalue || (std::isnan(sketched.pvalue) && std::isnan(exact.pvalue)));
     EXPECT_EQ(sketched.method, exact.method);
   }
-  EXPECT_EQ(resolve_sketch_test(r, c), DriftTest::z);
+  EXPECT_EQ(resolve_sketch_test("x", r, c), DriftTest::z);
 }
 
 TEST(DriftSketch, MergeDoesNotDependOnTheSplit) {

@@ -20,7 +20,7 @@ distributed = pytest.importorskip("distributed")
 from assay import dask as adask  # noqa: E402
 from assay import drift  # noqa: E402
 from assay._core import drift as core_drift  # noqa: E402
-from assay.errors import CorruptedStateError, ResourceLimitError  # noqa: E402
+from assay.errors import CorruptedStateError, InvalidTypeError, ResourceLimitError  # noqa: E402
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
@@ -197,6 +197,16 @@ def test_binned_distances_equal_single_machine(client, name):
     with dask.config.set(TINY):
         got = adask.drift.report(*frames(x, y, 3), tests=tests)
     assert got.to_json() == drift.report({"v": x}, {"v": y}, tests=tests).to_json()
+
+
+def test_errors_are_the_single_machine_ones(client):
+    reference = pd.DataFrame({"plan": ["a", "b"] * 300, "v": np.arange(600.0)})
+    current = dd.from_pandas(pd.DataFrame({"plan": ["a", "c"] * 300, "v": ["x", "y"] * 300}), npartitions=3)
+    with dask.config.set(TINY):
+        with pytest.raises(InvalidTypeError, match="does not apply to categorical column 'plan'"):
+            adask.drift.report(reference, current, columns=["plan"], tests="ks")
+        with pytest.raises(InvalidTypeError, match="column 'v' is numeric in the reference but categorical"):
+            adask.drift.report(reference, current, columns=["v"])
 
 
 def test_corrupted_state_bytes_are_refused():

@@ -840,7 +840,8 @@ BinnedProportions sturges_proportions(const ColumnSketch& reference, const Colum
 }  // namespace
 
 bool sketch_supports(Test test, const ColumnSketch& reference, const ColumnSketch& current) {
-  if (!reference.numeric || !current.numeric) return test_accepts_categorical(test);
+  // Categories (or kinds that differ): compare_columns' rules, and errors, apply.
+  if (!reference.numeric || !current.numeric) return true;
   if (is_binned_distance(test) && sturges_resolvable(reference, current)) return true;
   const AlignedBins bins = align(reference, current);
   if (test == Test::mannw || test == Test::mannwhitneyu) return mann_whitney_ties(bins).known;
@@ -849,9 +850,9 @@ bool sketch_supports(Test test, const ColumnSketch& reference, const ColumnSketc
   return !is_binned_distance(test) || reference_distinct(bins) <= 20;
 }
 
-Test resolve_sketch_test(const ColumnSketch& reference, const ColumnSketch& current) {
+Test resolve_sketch_test(const std::string& name, const ColumnSketch& reference, const ColumnSketch& current) {
   if (!reference.numeric || !current.numeric) {
-    require_same_kind("the column", reference, current);
+    require_same_kind(name, reference, current);
     const PreparedColumn r = categories_of(reference), c = categories_of(current);
     std::vector<std::string> all = r.categories;
     all.insert(all.end(), c.categories.begin(), c.categories.end());

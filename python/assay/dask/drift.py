@@ -183,7 +183,7 @@ def _sketched_results(
     for (name, tests, _, _), (r, c) in zip(requests, pairs):
         if not tests:
             try:
-                tests = [_core_drift.resolve_sketch_test(r, c)]
+                tests = [_core_drift.resolve_sketch_test(name, r, c)]
             except InvalidInputError as error:
                 raise _over_budget(name, str(error)) from error
         chosen.append(tests)

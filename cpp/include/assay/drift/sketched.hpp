@@ -112,8 +112,9 @@ Interval cramer_von_mises_u_interval(const AlignedBins& bins);     // n_x sum (r
 // Whether compare_sketches runs `test` on numeric sketches (ks, wasserstein,
 // energy_distance, ed, mannw, mannwhitneyu, cramer_von_mises; when every bin of both
 // samples is an atom, the tests on counts; when no bin straddles sturges_edges, psi,
-// kl_div, jensenshannon, hellinger and tvd, exactly). Categorical sketches run every test
-// that accepts categories.
+// kl_div, jensenshannon, hellinger and tvd, exactly). Always true for categorical sketches:
+// compare_sketches then gives compare_columns' result, or its InvalidType for a test that
+// does not apply to categories (or for a column numeric in one sample only).
 bool sketch_supports(Test test, const ColumnSketch& reference, const ColumnSketch& current);
 // The test `test` ('auto' resolved by the caller, see resolve_sketch_test) from merged
 // states, as compare_columns on the full samples: categorical columns and numeric columns
@@ -123,8 +124,8 @@ bool sketch_supports(Test test, const ColumnSketch& reference, const ColumnSketc
 // InvalidArgument when sketch_supports is false.
 ColumnDrift compare_sketches(const std::string& name, const ColumnSketch& reference, const ColumnSketch& current,
                              Test test, double threshold);
-// The 'auto' test (auto_test) of the column; InvalidArgument when the states cannot tell
-// the number of distinct values it depends on.
-Test resolve_sketch_test(const ColumnSketch& reference, const ColumnSketch& current);
+// The 'auto' test (auto_test) of column `name`; InvalidArgument when the states cannot tell
+// the number of distinct values it depends on, InvalidType when the kinds differ.
+Test resolve_sketch_test(const std::string& name, const ColumnSketch& reference, const ColumnSketch& current);
 
 }  // namespace assay::drift
