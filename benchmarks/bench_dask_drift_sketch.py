@@ -37,7 +37,6 @@ def main() -> None:
     import dask
     import dask.dataframe as dd
     import distributed
-
     from assay import dask as adask
     from assay import drift
 
