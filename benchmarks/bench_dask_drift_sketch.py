@@ -57,7 +57,8 @@ def main() -> None:
             sketched = time.perf_counter() - start
     print(f"{N_ROWS:,} rows per sample; single machine {single:.2f} s, sketched on Dask {sketched:.2f} s")
     print(
-        f"{'column':10} {'test':17} {'exact statistic':>16} {'sketched':>12} {'bound':>9} {'exact p':>10} {'p interval':>24}"
+        f"{'column':10} {'test':17} {'exact statistic':>16} {'sketched':>12} {'bound':>9} "
+        f"{'exact p':>10} {'p interval':>24}"
     )
     for g, e in zip(got.columns, exact.columns):
         interval = "" if g.pvalue_interval is None else f"[{g.pvalue_interval[0]:.3g}, {g.pvalue_interval[1]:.3g}]"
