@@ -245,6 +245,11 @@ def test_bounds_hold_on_small_samples(a, b, scale):
     if core_drift.needs_refinement(r, c):
         edges = core_drift.refined_edges(r, c)
         r, c = state(x, edges), state(y, edges)
+    intervals = core_drift.sketch_intervals(r, c)
+    ks = drift.compare(x, y, test="ks").statistic
+    assert intervals["ks"][0] - 1e-12 <= ks <= intervals["ks"][1] + 1e-12
+    u = drift.compare(x, y, test="mannwhitneyu").statistic
+    assert intervals["mann_whitney_u"][0] <= u <= intervals["mann_whitney_u"][1]
     for test in RANK_TESTS:
         t = core_drift.Test[test]
         if not core_drift.sketch_supports(t, r, c):
