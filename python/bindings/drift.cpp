@@ -2,6 +2,7 @@
 #include "assay/drift/histogram.hpp"
 #include "assay/drift/multivariate.hpp"
 #include "assay/drift/report.hpp"
+#include "assay/drift/sketched.hpp"
 #include "assay/drift/univariate.hpp"
 #include "common.hpp"
 
@@ -89,7 +90,74 @@ void bind_drift(py::module_& m) {
       .def_readonly("missing_current", &drift::ColumnDrift::missing_current)
       .def_readonly("infinite_reference", &drift::ColumnDrift::infinite_reference)
       .def_readonly("infinite_current", &drift::ColumnDrift::infinite_current)
-      .def_readonly("note", &drift::ColumnDrift::note);
+      .def_readonly("note", &drift::ColumnDrift::note)
+      .def_readonly("exact", &drift::ColumnDrift::exact)
+      .def_readonly("statistic_bound", &drift::ColumnDrift::statistic_bound)
+      .def_readonly("pvalue_low", &drift::ColumnDrift::pvalue_low)
+      .def_readonly("pvalue_high", &drift::ColumnDrift::pvalue_high);
+
+  py::class_<drift::ColumnSketch>(m, "ColumnSketch")
+      .def_readonly("numeric", &drift::ColumnSketch::numeric)
+      .def_readonly("missing", &drift::ColumnSketch::missing)
+      .def_readonly("infinite", &drift::ColumnSketch::infinite)
+      .def_readonly("binning", &drift::ColumnSketch::binning)
+      .def_property_readonly("size", &drift::ColumnSketch::size)
+      .def_property_readonly("n_bins", [](const drift::ColumnSketch& s) { return s.counts.size(); })
+      .def_property_readonly("counts", [](const drift::ColumnSketch& s) { return to_numpy(s.counts); })
+      .def_property_readonly("low", [](const drift::ColumnSketch& s) { return to_numpy(s.low); })
+      .def_property_readonly("high", [](const drift::ColumnSketch& s) { return to_numpy(s.high); })
+      .def_readonly("categories", &drift::ColumnSketch::categories)
+      .def("to_bytes", [](const drift::ColumnSketch& s) { return py::bytes(drift::to_bytes(s)); })
+      .def_static(
+          "from_bytes", [](const py::bytes& b) { return drift::column_sketch_from_bytes(std::string(b)); },
+          py::arg("data"), "The state that to_bytes wrote; CorruptedStateError when the bytes are not one.")
+      .def(
+          "merge", [](const drift::ColumnSketch& a, const drift::ColumnSketch& b) { return drift::merge(a, b); },
+          py::arg("other"));
+  m.def(
+      "sketch_column",
+      [](const py::list& column, const std::optional<Array>& edges) {
+        Table table = to_table(column);
+        if (table.view.n_columns() != 1) throw InvalidArgument("sketch_column takes one column");
+        py::gil_scoped_release release;
+        return drift::sketch_column(table.view.column(0), edges ? span_of(*edges) : std::span<const double>{});
+      },
+      py::arg("column"), py::arg("edges") = py::none(),
+      "The ColumnSketch of one core column ([(name, values)] or [(name, codes, labels)]), on the grid or on edges.");
+  m.def("needs_refinement", &drift::needs_refinement, py::arg("reference"), py::arg("current"));
+  m.def(
+      "refined_edges",
+      [](const drift::ColumnSketch& reference, const drift::ColumnSketch& current, bool with_sturges) {
+        return to_numpy(drift::refined_edges(reference, current, with_sturges));
+      },
+      py::arg("reference"), py::arg("current"), py::arg("with_sturges") = false);
+  m.def(
+      "sturges_edges",
+      [](const drift::ColumnSketch& reference, const drift::ColumnSketch& current) {
+        return to_numpy(drift::sturges_edges(reference, current));
+      },
+      py::arg("reference"), py::arg("current"));
+  m.def("sketch_supports", &drift::sketch_supports, py::arg("test"), py::arg("reference"), py::arg("current"));
+  m.def("resolve_sketch_test", &drift::resolve_sketch_test, py::arg("name"), py::arg("reference"), py::arg("current"));
+  m.def("compare_sketches", &drift::compare_sketches, py::arg("name"), py::arg("reference"), py::arg("current"),
+        py::arg("test"), py::arg("threshold"));
+  m.def(
+      "sketch_intervals",
+      [](const drift::ColumnSketch& reference, const drift::ColumnSketch& current) {
+        const drift::AlignedBins bins = drift::align(reference, current);
+        auto pair = [](Interval v) { return py::make_tuple(v.low, v.high); };
+        py::dict out;
+        out["ks"] = pair(drift::ks_statistic_interval(bins));
+        out["wasserstein"] = pair(drift::wasserstein_interval(bins));
+        out["energy_distance"] = pair(drift::energy_distance_interval(bins));
+        out["reference_std"] = pair(drift::reference_std_interval(bins));
+        out["mann_whitney_u"] = pair(drift::mann_whitney_u_interval(bins));
+        out["tie_term"] = pair(drift::mann_whitney_tie_term_interval(bins));
+        out["cramer_von_mises_u"] = pair(drift::cramer_von_mises_u_interval(bins));
+        return out;
+      },
+      py::arg("reference"), py::arg("current"),
+      "The intervals (low, high) that hold the exact statistics, from merged numeric sketches.");
 
   m.def(
       "test_info",

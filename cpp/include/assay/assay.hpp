@@ -18,6 +18,7 @@
 #include "assay/drift/multivariate.hpp"
 #include "assay/drift/report.hpp"
 #include "assay/drift/simple.hpp"
+#include "assay/drift/sketched.hpp"
 #include "assay/drift/special.hpp"
 #include "assay/drift/univariate.hpp"
 #include "assay/explain/agnostic.hpp"

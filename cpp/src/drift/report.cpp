@@ -162,15 +162,7 @@ void compute(ColumnDrift& out, const PreparedColumn& reference, const PreparedCo
     case Test::tvd: {
       BinnedProportions bins = evidently_bins(reference, current);
       out.method = bins.binning;
-      if (test == Test::psi || test == Test::kl_div) {
-        evidently_fill_zeros(bins.reference);
-        evidently_fill_zeros(bins.current);
-      }
-      out.statistic = test == Test::psi             ? population_stability_index(bins.reference, bins.current, false)
-                      : test == Test::kl_div        ? kl_divergence(bins.reference, bins.current)
-                      : test == Test::jensenshannon ? jensen_shannon(bins.reference, bins.current)
-                      : test == Test::hellinger     ? hellinger(bins.reference, bins.current)
-                                                    : total_variation(bins.reference, bins.current);
+      out.statistic = binned_distance(test, std::move(bins));
       return;
     }
     case Test::chisquare:
@@ -431,20 +423,47 @@ PreparedColumn prepare_column(const ColumnView& column, std::optional<std::span<
   return prepare(column, rows, nullptr);
 }
 
+std::vector<double> sturges_edges(double first, double last, double n_values) {
+  const double range = last - first;
+  // numpy's 'sturges' width, then its count of equal bins and linspace edges.
+  const double width = range / (std::log2(n_values) + 1.0);
+  const auto n_bins = static_cast<std::size_t>(std::ceil(range / width));
+  const double step = range / static_cast<double>(n_bins);
+  std::vector<double> edges(n_bins + 1);
+  for (std::size_t i = 0; i < n_bins; ++i) edges[i] = static_cast<double>(i) * step + first;
+  edges[n_bins] = last;
+  return edges;
+}
+
+double binned_distance(Test test, BinnedProportions bins) {
+  if (test == Test::psi || test == Test::kl_div) {
+    evidently_fill_zeros(bins.reference);
+    evidently_fill_zeros(bins.current);
+  }
+  switch (test) {
+    case Test::psi:
+      return population_stability_index(bins.reference, bins.current, false);
+    case Test::kl_div:
+      return kl_divergence(bins.reference, bins.current);
+    case Test::jensenshannon:
+      return jensen_shannon(bins.reference, bins.current);
+    case Test::hellinger:
+      return hellinger(bins.reference, bins.current);
+    case Test::tvd:
+      return total_variation(bins.reference, bins.current);
+    default:
+      throw InvalidArgument(std::string("test '") + test_name(test) + "' is not a distance between binned proportions");
+  }
+}
+
 BinnedProportions evidently_bins(const PreparedColumn& reference, const PreparedColumn& current) {
   BinnedProportions out;
   const double n_ref = static_cast<double>(reference.size()), n_cur = static_cast<double>(current.size());
   if (reference.numeric && count_distinct(reference.sorted) > 20) {
     const std::span<const double> r = reference.sorted, c = current.sorted;
-    const double first = std::min(r.front(), c.front()), last = std::max(r.back(), c.back());
-    const double range = last - first;
-    // numpy's 'sturges' width, then its count of equal bins and linspace edges.
-    const double width = range / (std::log2(n_ref + n_cur) + 1.0);
-    const auto n_bins = static_cast<std::size_t>(std::ceil(range / width));
-    const double step = range / static_cast<double>(n_bins);
-    std::vector<double> edges(n_bins + 1);
-    for (std::size_t i = 0; i < n_bins; ++i) edges[i] = static_cast<double>(i) * step + first;
-    edges[n_bins] = last;
+    const std::vector<double> edges =
+        sturges_edges(std::min(r.front(), c.front()), std::max(r.back(), c.back()), n_ref + n_cur);
+    const std::size_t n_bins = edges.size() - 1;
     auto histogram = [&](std::span<const double> sorted, double size) {
       // Bin i holds edges[i] <= v < edges[i+1]; the last bin also holds its upper edge.
       std::vector<double> proportions(n_bins);

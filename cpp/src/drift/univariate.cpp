@@ -272,6 +272,20 @@ KsResult ks_2samp(const SortedSample& x, const SortedSample& y, PMethod method, 
   const double d = std::clamp(chosen.difference, 0.0, 1.0);
   result.sign = negative ? -1 : 1;
   result.location = chosen.location();
+  const TestResult p = ks_2samp_from_statistic(d, x.size(), y.size(), method, alternative);
+  result.statistic = p.statistic;
+  result.pvalue = p.pvalue;
+  result.method = p.method;
+  return result;
+}
+
+TestResult ks_2samp_from_statistic(double d, std::size_t n_x, std::size_t n_y, PMethod method,
+                                   Alternative alternative) {
+  require_samples(n_x, n_y, 1, "the Kolmogorov-Smirnov test");
+  const auto nx = static_cast<std::int64_t>(n_x), ny = static_cast<std::int64_t>(n_y);
+  const double dnx = static_cast<double>(nx), dny = static_cast<double>(ny);
+  d = std::clamp(d, 0.0, 1.0);
+  TestResult result;
   const bool two_sided = alternative == Alternative::two_sided;
   const std::int64_t g = std::gcd(nx, ny);
   bool exact = method == PMethod::exact || (method == PMethod::automatic && std::max(nx, ny) <= 10000);
@@ -307,7 +321,7 @@ KsResult ks_2samp(const SortedSample& x, const SortedSample& y, PMethod method, 
 TestResult mann_whitney_u(const SortedSample& x, const SortedSample& y, PMethod method, Alternative alternative,
                           bool continuity) {
   require_samples(x.size(), y.size(), 1, "the Mann-Whitney U test");
-  const double n1 = static_cast<double>(x.size()), n2 = static_cast<double>(y.size()), n = n1 + n2;
+  const double n1 = static_cast<double>(x.size());
   Sum rank_sum_x, tie_term;
   double position = 0.0;
   bool ties = false;
@@ -320,7 +334,14 @@ TestResult mann_whitney_u(const SortedSample& x, const SortedSample& y, PMethod 
     }
     position += t;
   });
-  const double u1 = rank_sum_x.value() - n1 * (n1 + 1) / 2;
+  return mann_whitney_u_from_statistic(rank_sum_x.value() - n1 * (n1 + 1) / 2, x.size(), y.size(), tie_term.value(),
+                                       ties, method, alternative, continuity);
+}
+
+TestResult mann_whitney_u_from_statistic(double u1, std::size_t n_x, std::size_t n_y, double tie_term, bool ties,
+                                         PMethod method, Alternative alternative, bool continuity) {
+  require_samples(n_x, n_y, 1, "the Mann-Whitney U test");
+  const double n1 = static_cast<double>(n_x), n2 = static_cast<double>(n_y), n = n1 + n2;
   const double u2 = n1 * n2 - u1;
   // The upper tail P(U >= u) is what every alternative needs (scipy's choice of U).
   const double u = alternative == Alternative::greater ? u1 : alternative == Alternative::less ? u2 : std::max(u1, u2);
@@ -344,7 +365,7 @@ TestResult mann_whitney_u(const SortedSample& x, const SortedSample& y, PMethod 
     result.pvalue = std::clamp(static_cast<double>(sides * tail), 0.0, 1.0);
     result.method = "exact";
   } else {
-    const double sigma = std::sqrt(n1 * n2 / 12 * ((n + 1) - tie_term.value() / (n * (n - 1))));
+    const double sigma = std::sqrt(n1 * n2 / 12 * ((n + 1) - tie_term / (n * (n - 1))));
     const double z = (u - n1 * n2 / 2 - (continuity ? 0.5 : 0.0)) / sigma;
     result.pvalue = std::clamp(sides * normal_sf(z), 0.0, 1.0);
     result.method = "asymptotic";
@@ -399,7 +420,13 @@ TestResult cramer_von_mises_2samp(const SortedSample& x, const SortedSample& y, 
     position += static_cast<double>(cx + cy);
   });
   const double dnx = static_cast<double>(nx), dny = static_cast<double>(ny);
-  const double u = dnx * sx.value() + dny * sy.value();
+  return cramer_von_mises_from_u(dnx * sx.value() + dny * sy.value(), x.size(), y.size(), method);
+}
+
+TestResult cramer_von_mises_from_u(double u, std::size_t n_x, std::size_t n_y, PMethod method) {
+  require_samples(n_x, n_y, 2, "the Cramer-von Mises test");
+  const auto nx = static_cast<std::int64_t>(n_x), ny = static_cast<std::int64_t>(n_y);
+  const double dnx = static_cast<double>(nx), dny = static_cast<double>(ny);
   const double k = dnx * dny, N = dnx + dny;
   TestResult result;
   result.statistic = u / (k * N) - (4 * k - 1) / (6 * N);

@@ -12,7 +12,8 @@ current ``distributed`` client (or the one given as ``client=``, or Dask's defau
   counts merged in a fixed tree for unweighted classification metrics (nothing gathered),
   else one task over the gathered columns they need;
 * [`drift.report`][assay.dask.drift.report] and [`drift.over_time`][assay.dask.drift.over_time]:
-  one task per column of both tables;
+  one task per column of both tables; beyond the budget, ``drift.report`` merges per-partition
+  column sketches (exact counts: the tests on counts exact, the rank tests with stated bounds);
 * [`TreeExplainer`][assay.dask.TreeExplainer]: SHAP values per partition (a dask array back)
   and the mean |SHAP| importance.
 

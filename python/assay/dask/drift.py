@@ -6,6 +6,13 @@ Each checked column of the reference and of the current table is gathered into o
 there by the single-machine engine, so every statistic and p-value, the rank tests' too,
 equals the single-machine result bitwise; a multiple-testing ``correction`` is then applied
 over all columns' p-values together, as the single-machine call does.
+
+Beyond the budget, ``report`` merges per-partition states of the core instead
+(``assay._core.drift.ColumnSketch``: exact counts of the categories, or exact counts with
+the extremes of value bins), in a fixed tree; the merge is exact, so the result does not
+depend on the partitions. Categorical columns, and numeric columns whose bins each hold one
+value, give the single-machine result; the rank tests give a sketched result whose bounds
+the result states (``exact``, ``statistic_bound``, ``pvalue_interval``).
 """
 
 from __future__ import annotations
@@ -16,8 +23,10 @@ from dataclasses import replace
 from typing import Any
 
 from .. import drift
-from ..drift._report import TESTS, ColumnResult, _gives_pvalue, core_requests
-from ..errors import InvalidInputError, InvalidTypeError
+from .._core import drift as _core_drift
+from .._frame import as_frame
+from ..drift._report import TESTS, ColumnResult, _gives_pvalue, column_result, core_requests
+from ..errors import InvalidInputError, InvalidTypeError, ResourceLimitError
 from . import _graph
 from ._quality import value_bytes
 
@@ -92,12 +101,121 @@ def _checked(reference: Any, current: Any, columns: Any, exclude: set[str]) -> l
     return checked
 
 
-def _budget(tables: list[Any], names: list[str], extra: list[str] | None = None) -> None:
+def _budget(tables: list[Any], names: list[str], extra: list[str] | None = None, *, sketch: bool = False) -> list[str]:
+    """The columns over the memory budget (ResourceLimitError unless ``sketch``)."""
     rows = _rows(tables)
+    over = []
     for name in names:
         needed = sum(n * value_bytes(t[name].dtype) for n, t in zip(rows, tables))
         needed += sum(rows[1] * value_bytes(tables[1][c].dtype) for c in extra or [])
-        _graph.require_budget("current", needed, f"column '{name}' of both tables")
+        if sketch and needed > _graph.memory_budget():
+            over.append(name)
+        else:
+            _graph.require_budget("current", needed, f"column '{name}' of both tables")
+    return over
+
+
+# --- beyond the memory budget: merged column sketches -----------------------------------
+
+_NEVER_SKETCHED = ("anderson", "es", "t_test", "empirical_mmd")
+"""Numeric tests with no sketched form: beyond the budget they raise ResourceLimitError."""
+
+
+def _sketch_part(part: Any, name: str, argument: str, edges: Any) -> bytes:
+    """The state of one partition's column, as bytes."""
+    column = as_frame(part[[name]], argument=argument).core_columns([name])
+    return bytes(_core_drift.sketch_column(column, edges).to_bytes())
+
+
+def _merge_sketches(a: bytes, b: bytes) -> bytes:
+    return bytes(_core_drift.ColumnSketch.from_bytes(a).merge(_core_drift.ColumnSketch.from_bytes(b)).to_bytes())
+
+
+def _sketch(table: Any, name: str, argument: str, edges: Any = None) -> Any:
+    """One delayed state (bytes) of a column of every partition, merged in a fixed tree (a
+    pandas reference, already in the client's memory, is sketched there)."""
+    if not isinstance(table, _graph.dd.DataFrame):
+        return _graph.dask.delayed(_sketch_part(table, name, argument, edges))
+    parts = list(table[[name]].to_delayed())
+    states = [_graph.dask.delayed(_sketch_part, pure=True)(part, name, argument, edges) for part in parts]
+    return _graph.tree_reduce(states, _merge_sketches)
+
+
+def _over_budget(name: str, why: str) -> ResourceLimitError:
+    budget = _graph.memory_budget()
+    return ResourceLimitError(
+        f"current: column '{name}' of both tables exceeds the memory budget of {budget / 2**20:.4g} MiB and {why}; "
+        f"raise the budget with dask.config.set({{'{_graph.MEMORY_BUDGET_KEY}': '8GiB'}})"
+    )
+
+
+def _is_numeric(table: Any, name: str) -> bool:
+    return table[name].dtype.kind in "biufcmM"
+
+
+_BINNED = ("psi", "jensenshannon", "kl_div", "hellinger", "tvd")
+"""Distances on Evidently's bins: on a numeric column with more than 20 distinct reference
+values, Sturges bins whose edges need only the exact extremes and sizes (the second pass
+counts on them)."""
+
+
+def _states(tasks: list[Any], client: Any) -> list[Any]:
+    """The merged states of the tasks, as the core's ColumnSketch objects."""
+    return [_core_drift.ColumnSketch.from_bytes(b) for b in _graph.compute(tasks, client)] if tasks else []
+
+
+def _sketched_results(
+    ref: Any, cur: Any, requests: list[Any], roles: dict[str, str], client: Any
+) -> list[ColumnResult]:
+    """The results of the requested columns from merged sketches: one pass on the grid, then
+    one more for the numeric columns whose grid bins are coarse (refined edges) or whose
+    binned distances need Sturges bins."""
+    for name, tests, _, _ in requests:
+        if _is_numeric(ref, name):
+            never = [t.name for t in tests if t.name in _NEVER_SKETCHED]
+            if never:
+                raise _over_budget(name, f"test '{never[0]}' has no sketched form")
+    grid = _states(
+        [t for name, *_ in requests for t in (_sketch(ref, name, "reference"), _sketch(cur, name, "current"))], client
+    )
+    pairs = [(grid[2 * i], grid[2 * i + 1]) for i in range(len(requests))]
+    chosen: list[list[Any]] = []
+    for (name, tests, _, _), (r, c) in zip(requests, pairs):
+        if not tests:
+            try:
+                tests = [_core_drift.resolve_sketch_test(name, r, c)]
+            except InvalidInputError as error:
+                raise _over_budget(name, str(error)) from error
+        chosen.append(tests)
+    # A second pass for every numeric column at once whose grid bins are coarse or whose
+    # binned distances need the Sturges edges (refined_edges adds them).
+    second = []
+    for i, ((r, c), tests) in enumerate(zip(pairs, chosen)):
+        if r.numeric and c.numeric:
+            sturges = any(t.name in _BINNED and not _core_drift.sketch_supports(t, r, c) for t in tests)
+            if sturges or _core_drift.needs_refinement(r, c):
+                second.append((i, _core_drift.refined_edges(r, c, sturges)))
+    tasks = [
+        task
+        for i, edges in second
+        for task in (_sketch(ref, requests[i][0], "reference", edges), _sketch(cur, requests[i][0], "current", edges))
+    ]
+    states = _states(tasks, client)
+    for k, (i, _) in enumerate(second):
+        pairs[i] = (states[2 * k], states[2 * k + 1])
+    results = []
+    for i, ((name, _, thresholds, by_test), tests) in enumerate(zip(requests, chosen)):
+        for t, test in enumerate(tests):
+            state = pairs[i]
+            if not _core_drift.sketch_supports(test, *state):
+                raise _over_budget(
+                    name, f"test '{test.name}' cannot be computed from the merged sketches of its values"
+                )
+            own = thresholds[t] if t < len(thresholds) else math.nan
+            threshold = by_test.get(test, math.nan) if math.isnan(own) else own
+            core = _core_drift.compare_sketches(name, *state, test, threshold)
+            results.append(column_result(core, roles.get(name, "feature")))
+    return results
 
 
 def _column_report(reference: Any, current: Any, **options: Any) -> drift.DriftReport:
@@ -124,6 +242,18 @@ def report(
     tables, bitwise, for every test (the rank tests KS, Cramer-von Mises, Anderson-Darling,
     Mann-Whitney, Wasserstein and energy included).
 
+    A column whose values in both tables exceed the memory budget
+    ([`memory_budget`][assay.dask.memory_budget]) is tested from states merged over the
+    partitions instead, and the same for any partitioning: categorical columns, the binned
+    distances (``psi``, ``jensenshannon``, ``kl_div``, ``hellinger``, ``tvd``) and, on numeric
+    columns whose value bins each hold one distinct value, every test on counts, by the
+    single-machine tests on exact counts (the same result); KS, Cramer-von Mises,
+    Mann-Whitney (``mannw``, ``mannwhitneyu``), Wasserstein and energy distance on numeric
+    columns as sketches, with ``exact`` False, the statistic's ``statistic_bound`` and the
+    ``pvalue_interval`` that holds the exact p-value (numeric columns are read twice when
+    their bins are coarse or the distances need Sturges bins). The docs' Dask page states the
+    bounds.
+
     Parameters
     ----------
     reference : dask or pandas DataFrame
@@ -148,7 +278,11 @@ def report(
     InvalidInputError
         As in the single-machine call.
     ResourceLimitError
-        A column of both tables exceeds the memory budget.
+        A column of both tables exceeds the memory budget and one of its tests has no
+        sketched form (Anderson-Darling, Epps-Singleton, t-test, empirical MMD; chisquare,
+        g_test, z, fisher_exact and TVD on a numeric column whose bins hold several values;
+        Mann-Whitney when a sample has at most 8 values and ties are possible), or 'auto'
+        cannot be resolved from the sketches.
 
     Examples
     --------
@@ -161,6 +295,14 @@ def report(
     >>> current = dd.from_pandas(pd.DataFrame({"age": rng.normal(45, 10, 500)}), npartitions=4)
     >>> adask.drift.report(reference, current).drifted_columns
     ['age']
+
+    Beyond the memory budget the KS test is sketched, with its bounds:
+
+    >>> import dask
+    >>> with dask.config.set({"assay.memory-budget": "4KiB"}):
+    ...     result = adask.drift.report(reference, current, tests="ks")["age"]
+    >>> result.exact, result.drifted, result.statistic_bound < 0.01
+    (False, True, True)
     """
     ref, cur = _table(reference, "reference"), _table(current, "current")
     roles: dict[str, str] = {}
@@ -181,17 +323,26 @@ def report(
         raise InvalidInputError(f"drift_share must be in [0, 1], got {drift_share!r}")
     if correction is not None:
         drift.adjust_pvalues([0.5], correction)  # an unknown correction fails here
-    _budget([ref, cur], checked)
+    over = set(_budget([ref, cur], checked, sketch=True))
+    requests = [r for r in core_requests(checked, tests, thresholds) if r[0] in over]
+    sketched = (
+        _sketched_results(ref, cur, requests, {n: roles.get(n, "feature") for n in over if n not in features}, client)
+        if requests
+        else []
+    )
     tasks = []
-    for name in checked:
+    for name in [c for c in checked if c not in over]:
         column_tests, column_thresholds = _column_options(name, tests, thresholds)
         role = roles.get(name, "feature") if name not in features else "feature"
         options: dict[str, Any] = {"tests": column_tests, "thresholds": column_thresholds}
         options.update({role: name} if role != "feature" else {"columns": [name]})
         tasks.append(_graph.gathered(_column_report, _column_parts(ref, [name]), _column_parts(cur, [name]), **options))
-    reports = _graph.compute(tasks, client)
-    every = [r for rep in reports for r in [*rep.columns, *rep.target, *rep.prediction]]
-    every = _corrected(every, correction)
+    reports = _graph.compute(tasks, client) if tasks else []
+    gathered = [r for rep in reports for r in [*rep.columns, *rep.target, *rep.prediction]]
+    by_column: dict[str, list[ColumnResult]] = {}
+    for result in [*gathered, *sketched]:
+        by_column.setdefault(result.column, []).append(result)
+    every = _corrected([r for name in checked for r in by_column.get(name, [])], correction)
     by_role: dict[str, list[ColumnResult]] = {"feature": [], "target": [], "prediction": []}
     for result in every:
         by_role[result.role].append(result)

@@ -90,6 +90,15 @@ class ColumnResult:
         Why the score is NaN (e.g. a sample without values), else empty.
     role : str, default 'feature'
         ``"feature"``, ``"target"`` or ``"prediction"``.
+    exact : bool, default True
+        Whether the result is the exact one. False for a rank test that
+        [`assay.dask.drift.report`][assay.dask.drift.report] computed from merged sketches
+        beyond its memory budget: then ``statistic_bound`` and ``pvalue_interval`` bound it.
+    statistic_bound : float, default 0.0
+        The exact statistic lies within this distance of ``statistic`` (0 when exact).
+    pvalue_interval : tuple of float, optional
+        ``(low, high)``, an interval that holds the exact p-value of a sketched p-value test;
+        None otherwise. ``pvalue`` (what ``drifted`` compares) is the p-value of ``statistic``.
     """
 
     column: str
@@ -109,6 +118,9 @@ class ColumnResult:
     infinite_current: int
     note: str
     role: str = "feature"
+    exact: bool = True
+    statistic_bound: float = 0.0
+    pvalue_interval: tuple[float, float] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The result as a JSON-safe dict.
@@ -140,6 +152,9 @@ def column_result(core: Any, role: str = "feature") -> ColumnResult:
         infinite_current=core.infinite_current,
         note=core.note,
         role=role,
+        exact=bool(core.exact),
+        statistic_bound=core.statistic_bound,
+        pvalue_interval=None if math.isnan(core.pvalue_low) else (core.pvalue_low, core.pvalue_high),
     )
 
 
@@ -452,7 +467,16 @@ class DriftReport(Exportable):
             else "p-values not adjusted."
         )
         table = results_table(self._ordered(), adjusted=bool(self.correction))
-        return [report_layer.Section("Drift by column", [report_layer.Text(note), table], anchor="drift-columns")]
+        blocks: list[report_layer.Block] = [report_layer.Text(note)]
+        if any(not r.exact for r in self._ordered()):
+            blocks.append(
+                report_layer.Text(
+                    "Results marked 'sketch' come from states merged beyond the memory budget (assay.dask): "
+                    "the exact statistic is within '± bound' of the statistic shown and the exact p-value "
+                    "inside the p-value interval; the verdict compares the statistic's own p-value or distance."
+                )
+            )
+        return [report_layer.Section("Drift by column", [*blocks, table], anchor="drift-columns")]
 
     def __repr__(self) -> str:
         return (
@@ -466,6 +490,7 @@ def results_table(
 ) -> report_layer.Table:
     """The results as a page table; ``adjusted``: the score of a p-value test is its
     adjusted p-value, the one its drift flag compares with the threshold."""
+    sketched = any(not r.exact for r in results)
     columns = [name for name, _ in extra] + [
         "column",
         "role",
@@ -476,20 +501,30 @@ def results_table(
         "method",
         "note",
     ]
+    if sketched:  # results of merged sketches (assay.dask beyond its memory budget) carry bounds
+        columns[-1:-1] = ["exact", "statistic", "± bound", "p-value interval"]
     rows: list[list[report_layer.Cell]] = []
     for i, r in enumerate(results):
         flag = report_layer.Badge("failed", "drift") if r.drifted else "no"
         shown = r.pvalue_adjusted if adjusted and _gives_pvalue(r.test) else r.score
         score = report_layer.Number(shown, reason=r.note or None)
         row: list[report_layer.Cell] = [str(values[i]) for _, values in extra]
-        rows.append(row + [r.column, r.role, r.test, score, r.threshold, flag, r.method, r.note])
+        row += [r.column, r.role, r.test, score, r.threshold, flag, r.method]
+        if sketched:
+            interval = "" if r.pvalue_interval is None else f"[{r.pvalue_interval[0]:.4g}, {r.pvalue_interval[1]:.4g}]"
+            exact = "yes" if r.exact else report_layer.Badge("info", "sketch")
+            bound = report_layer.Number(r.statistic_bound) if not r.exact else ""
+            row += [exact, report_layer.Number(r.statistic, reason=r.note or None), bound, interval]
+        rows.append(row + [r.note])
     return report_layer.Table(columns, rows)
 
 
 def column_result_from_dict(data: dict[str, Any]) -> ColumnResult:
     """A ColumnResult from its ``to_dict`` form (null numbers back to NaN)."""
-    numbers = {"statistic", "pvalue", "pvalue_adjusted", "score", "threshold"}
+    numbers = {"statistic", "pvalue", "pvalue_adjusted", "score", "threshold", "statistic_bound"}
     fields: dict[str, Any] = {k: nan_if_none(v) if k in numbers else v for k, v in data.items()}
+    if fields.get("pvalue_interval") is not None:
+        fields["pvalue_interval"] = tuple(nan_if_none(v) for v in fields["pvalue_interval"])
     return ColumnResult(**fields)
 
 

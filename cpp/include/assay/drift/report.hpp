@@ -116,6 +116,12 @@ struct ColumnDrift {
   std::size_t missing_reference = 0, missing_current = 0;
   std::size_t infinite_reference = 0, infinite_current = 0;
   std::string note;  // why the score is NaN, when it is
+  // Exact unless computed from merged sketches (sketched.hpp): then the exact statistic is
+  // within statistic_bound of `statistic`, and the exact p-value in [pvalue_low, pvalue_high]
+  // (NaN for distances and for exact results).
+  bool exact = true;
+  double statistic_bound = 0.0;
+  double pvalue_low = kNaN, pvalue_high = kNaN;
 };
 
 // Runs `test` on the prepared samples; degenerate input (an empty sample, a constant
@@ -132,6 +138,12 @@ struct BinnedProportions {
   std::string binning;  // "sturges" or "values"
 };
 BinnedProportions evidently_bins(const PreparedColumn& reference, const PreparedColumn& current);
+// The Sturges edges evidently_bins uses for `n_values` values (both samples) between `first`
+// and `last` (the smallest and largest of both), first < last.
+std::vector<double> sturges_edges(double first, double last, double n_values);
+// psi, kl_div, jensenshannon, hellinger or tvd of binned proportions, as the report
+// computes them (psi and kl_div after Evidently's filling of empty bins).
+double binned_distance(Test test, BinnedProportions bins);
 
 // What to check in a column: its name and the tests (with thresholds).
 struct ColumnRequest {

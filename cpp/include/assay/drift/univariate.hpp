@@ -101,6 +101,11 @@ struct KsResult : TestResult {
 KsResult ks_2samp(const SortedSample& x, const SortedSample& y, PMethod method = PMethod::automatic,
                   Alternative alternative = Alternative::two_sided);
 
+// The p-value (and statistic, rounded to the lattice of an exact p-value) of a KS
+// statistic `d` of samples of n_x and n_y values, by the rules of ks_2samp (which calls it).
+TestResult ks_2samp_from_statistic(double d, std::size_t n_x, std::size_t n_y, PMethod method = PMethod::automatic,
+                                   Alternative alternative = Alternative::two_sided);
+
 // Mann-Whitney U test; statistic is U of x. `greater`: x tends to be larger than y
 // (p = P(U >= U_x)); `less`: smaller (p = P(U >= U_y)); two-sided doubles the tail of
 // max(U_x, U_y). `continuity` subtracts 0.5 in the normal approximation (scipy's
@@ -110,10 +115,19 @@ KsResult ks_2samp(const SortedSample& x, const SortedSample& y, PMethod method =
 TestResult mann_whitney_u(const SortedSample& x, const SortedSample& y, PMethod method = PMethod::automatic,
                           Alternative alternative = Alternative::two_sided, bool continuity = true);
 
+// The result of mann_whitney_u (which calls it) from U of x (`u1`), the sample sizes, the
+// tie term sum (t^3 - t) over the pooled distinct values and whether any value is tied.
+TestResult mann_whitney_u_from_statistic(double u1, std::size_t n_x, std::size_t n_y, double tie_term, bool ties,
+                                         PMethod method = PMethod::automatic,
+                                         Alternative alternative = Alternative::two_sided, bool continuity = true);
+
 // Two-sample Cramer-von Mises test (Anderson 1962), statistic T from average ranks.
 // `automatic`: exact when max(n_x, n_y) <= 20 (Xiao, Gordon & Yakovlev 2006 path
 // enumeration), else the Csorgo-Faraway limit. Needs at least 2 values per sample.
 TestResult cramer_von_mises_2samp(const SortedSample& x, const SortedSample& y, PMethod method = PMethod::automatic);
+// The same from U = n_x sum (r_i - i)^2 + n_y sum (s_j - j)^2 (average ranks r, s in the
+// pooled sample): T = U / (n_x n_y N) - (4 n_x n_y - 1) / (6 N), N = n_x + n_y, and its p-value.
+TestResult cramer_von_mises_from_u(double u, std::size_t n_x, std::size_t n_y, PMethod method = PMethod::automatic);
 
 // The Anderson-Darling result also carries the critical values of the statistic at the
 // significance levels kAndersonSignificance (scipy's critical_values).
