@@ -49,6 +49,9 @@ system_deps() {  # $1 = "test" to include GoogleTest and Chromium
     [ -f /usr/include/gtest/gtest.h ] || missing+=(libgtest-dev)
     # The report tests render pages in a real headless browser (Playwright drives Debian's chromium).
     command -v chromium >/dev/null || missing+=(chromium)
+    # The Spark tests start a local Spark session (pyspark 4 runs on Java 17 or later, which
+    # bookworm's default-jre-headless is).
+    command -v java >/dev/null || missing+=(default-jre-headless)
   fi
   command -v g++ >/dev/null || missing+=(g++)
   apt_install "${missing[@]}"
