@@ -98,9 +98,7 @@ def _state_bytes(state: Any, position: int) -> bytes:
     return state
 
 
-def profile_states(
-    batches: Iterable[Any], *, histogram_bins: int = 20, tracked_values: int = 64
-) -> Iterator[Any]:
+def profile_states(batches: Iterable[Any], *, histogram_bins: int = 20, tracked_values: int = 64) -> Iterator[Any]:
     """The ``mapInArrow`` function of a sketch profile: one row holding the partition's state.
 
     Each record batch is profiled by ``quality.profile(batch, exact=False)``; the batches'
@@ -246,7 +244,8 @@ def confusion_states(
     >>> import pyarrow as pa
     >>> from assay import spark as aspark
     >>> batch = pa.record_batch({"y": [1, 0, 1], "p": [1, 1, 1], "sex": ["f", "m", "m"]})
-    >>> (row,) = aspark.confusion_states(iter([batch]), y_true="y", y_pred="p", levels={"sex": ["f", "m"]}, labels=[0, 1])
+    >>> spec = {"y_true": "y", "y_pred": "p", "levels": {"sex": ["f", "m"]}, "labels": [0, 1]}
+    >>> (row,) = aspark.confusion_states(iter([batch]), **spec)
     >>> aspark.merge_confusion(row.column("state").to_pylist()).counts.tolist()
     [[[0, 0], [0, 1]], [[0, 1], [0, 1]]]
     """
@@ -295,7 +294,9 @@ def merge_confusion(states: Iterable[Any]) -> ConfusionAccumulator:
     >>> import pyarrow as pa
     >>> from assay import spark as aspark
     >>> spec = {"y_true": "y", "y_pred": "p", "levels": {"g": ["a", "b"]}, "labels": [0, 1]}
-    >>> parts = [pa.record_batch({"y": [1, 0], "p": [1, 1], "g": ["a", "b"]}), pa.record_batch({"y": [1], "p": [0], "g": ["a"]})]
+    >>> first = pa.record_batch({"y": [1, 0], "p": [1, 1], "g": ["a", "b"]})
+    >>> second = pa.record_batch({"y": [1], "p": [0], "g": ["a"]})
+    >>> parts = [first, second]
     >>> states = [next(aspark.confusion_states(iter([part]), **spec)).column("state")[0].as_py() for part in parts]
     >>> aspark.merge_confusion(states).by_group(["count", "true_positive_rate"])
        count  true_positive_rate
