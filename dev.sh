@@ -17,8 +17,8 @@
 #   ./dev.sh wheel   build a wheel for workers and pipelines into dist/, repaired for manylinux
 #                    with auditwheel (the compiled module's shared libraries copied inside)
 #
-# Missing system packages (Eigen, GoogleTest, Chromium) are installed with apt-get; Python packages
-# come from PyPI into the virtual environment ($ASSAY_VENV, default .venv).
+# Missing system packages (Eigen, GoogleTest, Chromium, a Java runtime for Spark) are installed
+# with apt-get; Python packages come from PyPI into the virtual environment ($ASSAY_VENV, default .venv).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 cd "$ROOT"
@@ -168,7 +168,9 @@ python_tests() {
   # system_deps installed chromium: the report tests must not skip for want of a browser.
   export ASSAY_REQUIRE_BROWSER=1
   # One pytest worker per core (pytest-xdist); arguments given to ./dev.sh test come after.
-  "$PY" -m pytest -n "$(nproc)" "$@"
+  # loadgroup keeps the tests of one xdist_group on one worker (the Spark tests share one
+  # local Spark session, a JVM); unmarked tests are spread as before.
+  "$PY" -m pytest -n "$(nproc)" --dist loadgroup "$@"
 }
 
 case "${1:-}" in

@@ -25,13 +25,17 @@ from pyspark.sql import functions as F  # noqa: E402
 
 # PySpark 4.3 warns that it does not fully support pandas 3 (the test extra's); the recipe
 # itself passes Arrow batches, and these tests check every number they use.
-pytestmark = pytest.mark.filterwarnings("ignore:PySpark does not yet fully support pandas:FutureWarning")
+# One worker of pytest-xdist runs them all (./dev.sh test distributes by group): one session.
+pytestmark = [
+    pytest.mark.filterwarnings("ignore:PySpark does not yet fully support pandas:FutureWarning"),
+    pytest.mark.xdist_group("spark"),
+]
 
 N_ROWS = 3000
 LEVELS = {"group": ["a", "b", "c"], "region": ["n", "s"]}
 LABELS = [0, 1]
 METRICS = ["count", "selection_rate", "true_positive_rate", "false_positive_rate", "accuracy"]
-LAYOUTS = ["1", "3", "7", "shuffled"]
+LAYOUTS = ["1", "3", "7", "shuffled", "empty"]
 
 
 @pytest.fixture(scope="module")
@@ -43,6 +47,7 @@ def spark():
         .appName("assay-tests")
         .config("spark.ui.enabled", "false")
         .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.default.parallelism", "2")
         .config("spark.sql.execution.arrow.pyspark.enabled", "true")
         .config("spark.sql.execution.arrow.maxRecordsPerBatch", "500")  # several batches per partition
         .config("spark.driver.memory", "512m")
@@ -75,14 +80,16 @@ def table() -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def frames(spark, table):
-    """The table on Spark, in each layout: contiguous ranges of rows in 1, 3 or 7 partitions, or
-    rows spread over 5 partitions by a seeded random key (rows out of their order)."""
+    """The table on Spark, in each layout: contiguous ranges of rows in 1, 3 or 7 partitions,
+    rows spread over 5 partitions by a seeded random key (rows out of their order), or over 8
+    partitions by the hash of a column of three values (empty partitions)."""
     df = spark.createDataFrame(table).cache()
     return {
         "1": df.coalesce(1),
         "3": df.repartitionByRange(3, "id"),
         "7": df.repartitionByRange(7, "id"),
         "shuffled": df.repartition(5, F.rand(seed=3)),
+        "empty": df.repartition(8, "group"),  # three groups hashed to 8 partitions: most are empty
     }
 
 
@@ -194,3 +201,14 @@ def test_undeclared_values_fail_the_job_with_the_message(frames):
     )
     with pytest.raises(Exception, match="values not declared"):
         states(frames["1"], function)
+
+
+def test_without_pyspark_the_import_names_the_extra(monkeypatch):
+    import importlib
+
+    from assay.errors import MissingDependencyError
+
+    monkeypatch.setitem(sys.modules, "pyspark", None)  # as if it were not installed
+    monkeypatch.delitem(sys.modules, "assay.spark")
+    with pytest.raises(MissingDependencyError, match=r"assay\[spark\]"):
+        importlib.import_module("assay.spark")
