@@ -63,7 +63,9 @@ python_env() {
     python3 -m venv "$VENV"
   fi
   "$PY" -m pip install -q --upgrade pip
-  "$PY" -m pip install -q "scikit-build-core>=0.10" "pybind11>=3.0" cmake ninja
+  # wheel: the test extra's pyspark is a source distribution, and install_assay builds without
+  # isolation, so its setup.py needs bdist_wheel from this environment.
+  "$PY" -m pip install -q "scikit-build-core>=0.10" "pybind11>=3.0" cmake ninja wheel
 }
 
 install_assay() {  # $1 = extras, e.g. "test"; then CMake options for the build, e.g. -DASSAY_BUILD_TESTS=ON
