@@ -10,7 +10,7 @@
 #                    clang-tidy the C++; run the C++ tests (built with -Werror, also under
 #                    ASan+UBSan), build the C++ consumer against the installed core, run
 #                    pytest (oracles, properties, bad input, notebooks, report pages in
-#                    headless Chromium)
+#                    headless Chromium, the Spark recipe on a local Spark session)
 #   ./dev.sh lint    only the lint and docs steps (installs assay: stubtest reads the module)
 #   ./dev.sh tidy    only clang-tidy (.clang-tidy) on the C++ core, bindings, tests, benchmark
 #   ./dev.sh bench   run the benchmarks and rewrite docs/benchmarks.md
