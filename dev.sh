@@ -10,15 +10,15 @@
 #                    clang-tidy the C++; run the C++ tests (built with -Werror, also under
 #                    ASan+UBSan), build the C++ consumer against the installed core, run
 #                    pytest (oracles, properties, bad input, notebooks, report pages in
-#                    headless Chromium)
+#                    headless Chromium, the Spark recipe on a local Spark session)
 #   ./dev.sh lint    only the lint and docs steps (installs assay: stubtest reads the module)
 #   ./dev.sh tidy    only clang-tidy (.clang-tidy) on the C++ core, bindings, tests, benchmark
 #   ./dev.sh bench   run the benchmarks and rewrite docs/benchmarks.md
 #   ./dev.sh wheel   build a wheel for workers and pipelines into dist/, repaired for manylinux
 #                    with auditwheel (the compiled module's shared libraries copied inside)
 #
-# Missing system packages (Eigen, GoogleTest, Chromium) are installed with apt-get; Python packages
-# come from PyPI into the virtual environment ($ASSAY_VENV, default .venv).
+# Missing system packages (Eigen, GoogleTest, Chromium, a Java runtime for Spark) are installed
+# with apt-get; Python packages come from PyPI into the virtual environment ($ASSAY_VENV, default .venv).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 cd "$ROOT"
@@ -49,6 +49,9 @@ system_deps() {  # $1 = "test" to include GoogleTest and Chromium
     [ -f /usr/include/gtest/gtest.h ] || missing+=(libgtest-dev)
     # The report tests render pages in a real headless browser (Playwright drives Debian's chromium).
     command -v chromium >/dev/null || missing+=(chromium)
+    # The Spark tests start a local Spark session (pyspark 4 runs on Java 17 or later, which
+    # bookworm's default-jre-headless is).
+    command -v java >/dev/null || missing+=(default-jre-headless)
   fi
   command -v g++ >/dev/null || missing+=(g++)
   apt_install "${missing[@]}"
@@ -60,7 +63,9 @@ python_env() {
     python3 -m venv "$VENV"
   fi
   "$PY" -m pip install -q --upgrade pip
-  "$PY" -m pip install -q "scikit-build-core>=0.10" "pybind11>=3.0" cmake ninja
+  # wheel: the test extra's pyspark is a source distribution, and install_assay builds without
+  # isolation, so its setup.py needs bdist_wheel from this environment.
+  "$PY" -m pip install -q "scikit-build-core>=0.10" "pybind11>=3.0" cmake ninja wheel
 }
 
 install_assay() {  # $1 = extras, e.g. "test"; then CMake options for the build, e.g. -DASSAY_BUILD_TESTS=ON
@@ -165,7 +170,9 @@ python_tests() {
   # system_deps installed chromium: the report tests must not skip for want of a browser.
   export ASSAY_REQUIRE_BROWSER=1
   # One pytest worker per core (pytest-xdist); arguments given to ./dev.sh test come after.
-  "$PY" -m pytest -n "$(nproc)" "$@"
+  # loadgroup keeps the tests of one xdist_group on one worker (the Spark tests share one
+  # local Spark session, a JVM); unmarked tests are spread as before.
+  "$PY" -m pytest -n "$(nproc)" --dist loadgroup "$@"
 }
 
 case "${1:-}" in

@@ -30,6 +30,7 @@ MODULES = [
     "assay.plots.explain",
     "assay.plots.fairness",
     "assay.dask",
+    "assay.spark",
     "assay.review",
 ]
 
@@ -54,6 +55,8 @@ def figures(request):
 def test_docstring_examples(module_name, figures):
     if module_name == "assay.dask":
         pytest.importorskip("dask.dataframe")  # the dask extra
+    if module_name == "assay.spark":
+        pytest.importorskip("pyspark")  # the spark extra
     module = importlib.import_module(module_name)
     modules = [module]
     if hasattr(module, "__path__"):  # a package: its public names are defined in its modules
