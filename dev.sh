@@ -63,9 +63,7 @@ python_env() {
     python3 -m venv "$VENV"
   fi
   "$PY" -m pip install -q --upgrade pip
-  # wheel: the test extra's pyspark is a source distribution, and install_assay builds without
-  # isolation, so its setup.py needs bdist_wheel from this environment.
-  "$PY" -m pip install -q "scikit-build-core>=0.10" "pybind11>=3.0" cmake ninja wheel
+  "$PY" -m pip install -q "scikit-build-core>=0.10" "pybind11>=3.0" cmake ninja
 }
 
 install_assay() {  # $1 = extras, e.g. "test"; then CMake options for the build, e.g. -DASSAY_BUILD_TESTS=ON
@@ -115,6 +113,18 @@ side_venv() {  # $1 = directory, then pip requirements
     "$dir/bin/pip" install -q "$@"
     echo "$*" >"$dir/.requirements"
   fi
+}
+
+# PySpark (a 456 MB source distribution that pip builds into a wheel: minutes on a new machine)
+# is installed apart, into build/pyspark, while the C++ builds and checks run; pytest finds it
+# on PYTHONPATH (the Spark recipe's tests, tests/python/test_spark.py). `pip install
+# 'assay[spark]'` is how a user gets it.
+SPARK_SITE="$ROOT/build/pyspark"
+spark_site() {
+  [ -f "$SPARK_SITE/pyspark/__init__.py" ] && return 0
+  say "installing pyspark into $SPARK_SITE"
+  rm -rf "$SPARK_SITE"
+  "$PY" -m pip install -q --target "$SPARK_SITE" "pyspark>=3.5,<5"
 }
 
 # Evidently 0.7.23 (the newest) does not import with pandas 3; the drift oracle tests and
@@ -169,6 +179,8 @@ python_tests() {
   say "Python tests"
   # system_deps installed chromium: the report tests must not skip for want of a browser.
   export ASSAY_REQUIRE_BROWSER=1
+  # ... nor the Spark tests for want of pyspark (installed by spark_site).
+  export ASSAY_REQUIRE_SPARK=1
   # One pytest worker per core (pytest-xdist); arguments given to ./dev.sh test come after.
   # loadgroup keeps the tests of one xdist_group on one worker (the Spark tests share one
   # local Spark session, a JVM); unmarked tests are spread as before.
@@ -194,7 +206,7 @@ case "${1:-}" in
     # The reference libraries' side environments download while the C++ builds and checks run;
     # made here, the calls below only set their variables.
     mkdir -p build
-    (evidently_env && nannyml_env) >build/side_venvs.log 2>&1 &
+    (evidently_env && nannyml_env && spark_site) >build/side_venvs.log 2>&1 &
     side_venvs=$!
     install_assay test -DASSAY_BUILD_TESTS=ON -DASSAY_WERROR=ON
     lint
@@ -203,7 +215,7 @@ case "${1:-}" in
     wait "$side_venvs" || { cat build/side_venvs.log >&2; exit 1; }
     evidently_env
     nannyml_env
-    python_tests "$@"
+    PYTHONPATH="$SPARK_SITE${PYTHONPATH:+:$PYTHONPATH}" python_tests "$@"
     ;;
   lint)
     python_env
