@@ -822,6 +822,8 @@ def test_n_jobs_policy_for_every_function_that_takes_it():
             np.round(np.random.default_rng(3).normal(size=2000), 1),
             np.round(np.random.default_rng(4).normal(size=999), 1),
         ),
+        (np.linspace(-3.0, 4.0, 701), np.linspace(-0.7, 0.7, 15) * 10),  # values on and beside the edges
+        (np.random.default_rng(5).normal(size=5000) * 1e-300, [0.0]),  # a tiny span
     ],
 )
 def test_paired_histograms_match_numpy(reference, current):

@@ -51,11 +51,25 @@ std::vector<std::int64_t> count(std::span<const double> values, const std::vecto
   const std::size_t bins = edges.size() - 1;
   std::vector<std::int64_t> counts(bins, 0);
   const double low = edges.front(), high = edges.back();
+  // numpy's rule for equal-width bins: the bin from the value's offset times bins / span,
+  // then moved by one where rounding put it beside the bin its edges give (bins are
+  // [e_k, e_k+1), the last closed). A span beyond the largest double searches the edges.
+  const double scale = static_cast<double>(bins) / (high - low);
+  const bool arithmetic = std::isfinite(scale) && scale > 0;
   for (const double x : values) {
     if (!(x >= low && x <= high)) continue;  // NaN, infinities (the edges span every finite value)
-    // The first edge above x, among the inner edges: bins are [e_k, e_k+1), the last closed.
-    const auto inner_begin = edges.begin() + 1, inner_end = edges.end() - 1;
-    const std::size_t k = static_cast<std::size_t>(std::upper_bound(inner_begin, inner_end, x) - inner_begin);
+    std::size_t k = 0;
+    if (arithmetic) {
+      k = std::min(static_cast<std::size_t>((x - low) * scale), bins - 1);
+      if (x < edges[k]) {
+        --k;
+      } else if (k + 1 < bins && x >= edges[k + 1]) {
+        ++k;
+      }
+    } else {
+      const auto inner_begin = edges.begin() + 1, inner_end = edges.end() - 1;
+      k = static_cast<std::size_t>(std::upper_bound(inner_begin, inner_end, x) - inner_begin);
+    }
     ++counts[k];
   }
   return counts;
