@@ -207,7 +207,10 @@ namespace {
 // NaN is never a sample value; infinities only where the caller asks for ranked ones.
 void require_sample_values(std::span<const double> values, const std::string& argument,
                            SortedSample::Infinities infinities) {
-  if (infinities == SortedSample::Infinities::refused) return require_finite(values, argument);
+  if (infinities == SortedSample::Infinities::refused) {
+    require_finite(values, argument);
+    return;
+  }
   for (std::size_t i = 0; i < values.size(); ++i)
     if (std::isnan(values[i]))
       throw InvalidArgument(argument + " holds NaN at position " + std::to_string(i) + "; drop or replace NaN first");
