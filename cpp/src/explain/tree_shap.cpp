@@ -627,25 +627,4 @@ void shap_interaction_values(const TreeEnsemble& ensemble, const TableView& X, s
                  });
 }
 
-void predict(const TreeEnsemble& ensemble, const TableView& X, std::span<double> out, int n_jobs) {
-  check_table(ensemble, X);
-  const std::size_t K = static_cast<std::size_t>(ensemble.n_outputs);
-  check_output(out, X.n_rows() * K);
-  const std::uint32_t* bits = ensemble.category_bits.data();
-  for_each_row(
-      X, n_jobs, Progress{}, [] { return 0; },
-      [&](int, std::size_t i, const double* x) {
-        double* y = out.data() + i * K;
-        for (std::size_t k = 0; k < K; ++k) y[k] = ensemble.base_values[k];
-        for (std::size_t t = 0; t < ensemble.n_trees(); ++t) {
-          const Node* nodes = ensemble.tree(t).data();
-          std::int32_t id = 0;
-          while (nodes[id].left >= 0)
-            id = goes_left(nodes[id], bits, x[nodes[id].feature]) ? nodes[id].left : nodes[id].right;
-          const double* value = ensemble.leaf_value(t, id);
-          for (std::size_t k = 0; k < K; ++k) y[k] += value[k];
-        }
-      });
-}
-
 }  // namespace assay::explain
