@@ -389,6 +389,40 @@ def test_model_file_is_read_and_fingerprinted(tmp_path):
         assay.audit(reference, current, model=str(tmp_path / "model.pkl"))
 
 
+def test_xgboost_models_are_evaluated_in_the_core_unless_the_config_says_model():
+    xgboost = pytest.importorskip("xgboost")
+    rng = np.random.default_rng(21)
+    reference, current = _table(600, rng), _table(500, rng, shift=0.3)
+    current.loc[::7, "x0"] = np.nan  # missing values take the trees' default sides
+    current["y3"] = np.digitize(current["x1"], [-0.5, 0.5])
+    reference["y3"] = np.digitize(reference["x1"], [-0.5, 0.5])
+    config = {"n_boot": 0, "slices": {"enabled": False}, "review": {"enabled": False}, "monitor": {"enabled": False}}
+    classifier = xgboost.XGBClassifier(n_estimators=30, max_depth=4).fit(reference[FEATURES], reference["y"])
+    multiclass = xgboost.XGBClassifier(n_estimators=20, max_depth=3).fit(reference[FEATURES], reference["y3"])
+    regressor = xgboost.XGBRegressor(n_estimators=20, max_depth=3).fit(reference[FEATURES], reference["x1"])
+    for model, target, metrics in (
+        (classifier, "y", ("log_loss", "brier_score", "roc_auc", "accuracy")),
+        (multiclass, "y3", ("log_loss", "accuracy")),
+        (regressor, "x1", ("mae", "rmse", "r2")),
+    ):
+        data = [t.drop(columns=[c for c in ("y", "y3") if c != target]) for t in (reference, current)]
+        core = assay.audit(*data, target=target, model=model, config=config)
+        own = assay.audit(*data, target=target, model=model, config={**config, "model": {"evaluation": "model"}})
+        got = core.sections["performance"]["datasets"]["current"]["overall"]
+        expected = own.sections["performance"]["datasets"]["current"]["overall"]
+        for metric in metrics:
+            assert got[metric]["value"] == pytest.approx(expected[metric]["value"], rel=1e-6, abs=1e-7), metric
+    # "model" calls the model's own predict_proba: its numbers exactly.
+    proba = classifier.predict_proba(current[FEATURES])[:, 1]
+    data = [t.drop(columns=["y3"]) for t in (reference, current)]
+    own = assay.audit(*data, target="y", model=classifier, config={**config, "model": {"evaluation": "model"}})
+    overall = own.sections["performance"]["datasets"]["current"]["overall"]
+    expected_brier = brier_score_loss(current["y"], proba.astype(np.float64))
+    assert overall["brier_score"]["value"] == pytest.approx(expected_brier, rel=1e-12)
+    with pytest.raises(InvalidInputError, match=r"^model\.evaluation: "):
+        assay.audit(*data, target="y", model=classifier, config={"model": {"evaluation": "core"}})
+
+
 # --- the card ------------------------------------------------------------------------------------
 
 

@@ -39,6 +39,7 @@ __all__ = [
     "DriftConfig",
     "ExplainConfig",
     "FairnessConfig",
+    "ModelConfig",
     "PerformanceConfig",
     "MonitorConfig",
     "QualityConfig",
@@ -553,6 +554,20 @@ class DataConfig:
 
 
 @dataclass(frozen=True)
+class ModelConfig:
+    """The ``model`` section.
+
+    Parameters
+    ----------
+    evaluation : {"auto", "model"}
+        ``auto``: XGBoost classifiers and regressors of a known objective are evaluated in
+        assay's core; ``model``: always by the model's own ``predict_proba`` / ``predict``.
+    """
+
+    evaluation: str
+
+
+@dataclass(frozen=True)
 class ColumnsConfig:
     """The ``columns`` section: which column plays which role.
 
@@ -897,6 +912,7 @@ class AuditConfig:
     version, seed, n_boot : int
     confidence_level : float
     data : DataConfig
+    model : ModelConfig
     columns : ColumnsConfig
     quality : QualityConfig
     drift : DriftConfig
@@ -923,6 +939,7 @@ class AuditConfig:
     n_boot: int
     confidence_level: float
     data: DataConfig
+    model: ModelConfig
     columns: ColumnsConfig
     quality: QualityConfig
     drift: DriftConfig
@@ -1140,6 +1157,7 @@ def _build(data: dict[str, Any], source: str | None) -> AuditConfig:
         n_boot=data["n_boot"],
         confidence_level=float(data["confidence_level"]),
         data=DataConfig(DataSource(**data["data"]["reference"]), DataSource(**data["data"]["current"])),
+        model=ModelConfig(**data["model"]),
         columns=ColumnsConfig(**columns),
         source=source,
         _resolved=_frozen(data),

@@ -8,6 +8,7 @@ and boosters are evaluated in assay's core, so they need neither library install
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -30,6 +31,9 @@ __all__ = ["Model", "Predictions", "load_model"]
 # Objectives whose raw output is a log-odds (logistic) or a softmax margin.
 _LOGISTIC = {"binary:logistic", "reg:logistic", "binary:logitraw", "binary", "cross_entropy", "multiclassova"}
 _SOFTMAX = {"multi:softprob", "multi:softmax", "multiclass", "softmax"}
+# The XGBoost objectives whose predict_proba / predict the core reproduces from the raw sums
+# (the sigmoid, the softmax, the identity).
+_CORE_OBJECTIVES = {"binary:logistic", "multi:softprob", "reg:squarederror"}
 _MODEL_SUFFIXES = {".json": "XGBoost JSON", ".ubj": "XGBoost UBJSON", ".txt": "LightGBM text"}
 _UNNAMED = re.compile(r"^(Column_|f)\d+$")
 
@@ -198,10 +202,14 @@ class Model:
         See the module docstring.
     n_jobs : int
         For predictions in the core.
+    evaluation : {"auto", "model"}, default "auto"
+        The configuration's ``model.evaluation``: whether scikit-learn wrappers of XGBoost
+        models are evaluated in the core (see :meth:`predict`).
     """
 
-    def __init__(self, model: Any, n_jobs: int):
+    def __init__(self, model: Any, n_jobs: int, evaluation: str = "auto"):
         self.n_jobs = n_jobs
+        self.evaluation = evaluation
         file_digest = None
         if isinstance(model, (str, os.PathLike)):
             self.name = Path(model).name
@@ -241,16 +249,22 @@ class Model:
                 return bool(is_classifier(self.model))
         return None
 
+    @functools.cached_property
+    def trees(self) -> TreeModel | None:
+        """The model read into assay's core (read once), or None when it is not a tree model
+        that assay reads."""
+        if self.tree is not None:
+            return self.tree
+        try:
+            return tree_model(self.model)
+        except (TypeError, UnsupportedModelError, InvalidInputError):
+            return None
+
     @property
     def parameters(self) -> dict[str, Any]:
         """What the card's model_parameters say about the model (kind, library, trees)."""
         out: dict[str, Any] = {"class": self.name, "library": self.source}
-        tree = self.tree
-        if tree is None:
-            try:
-                tree = tree_model(self.model)
-            except (TypeError, UnsupportedModelError, InvalidInputError):
-                tree = None
+        tree = self.trees
         if tree is not None:
             ensemble = tree.ensemble
             out.update(
@@ -338,10 +352,11 @@ class Model:
             When the model raises on the data (its message quoted) or returns the wrong
             number of rows.
         """
-        if self.tree is not None:
+        core = self._core_trees(table, features)
+        if core is not None:
             frame = table.frame.select(features)
-            raw = np.asarray(_core_explain.tree_predict(self.tree.ensemble, frame.core_columns(), self.n_jobs))
-            objective = self.tree.ensemble.objective
+            raw = np.asarray(_core_explain.tree_predict(core.ensemble, frame.core_columns(), self.n_jobs))
+            objective = core.ensemble.objective
             if objective in _SOFTMAX:
                 return self._from_proba(_softmax(raw), None, labels)
             if objective in _LOGISTIC:
@@ -368,6 +383,23 @@ class Model:
         if labels is not None and len(labels) == 2 and output.dtype.kind == "f" and _is_probability(output, labels):
             return self._from_proba(np.column_stack([1 - output, output]), None, labels)
         return Predictions(output, None, None)
+
+    def _core_trees(self, table: Table, features: tuple[str, ...]) -> TreeModel | None:
+        """The trees that predict in the core: always for boosters, files and TreeModels
+        (they have no predict of their own here); for the scikit-learn wrappers of XGBoost
+        when ``evaluation`` is "auto", the objective's output is known to the core
+        (:data:`_CORE_OBJECTIVES`) and every feature is numeric (no category codes to match
+        with the wrapper's). The core sums the trees in float64 where XGBoost sums in
+        float32: probabilities agree to about 1e-7."""
+        if self.tree is not None:
+            return self.tree
+        if self.evaluation != "auto" or _module_of(self.model) != "xgboost":
+            return None
+        trees = self.trees
+        if trees is None or trees.ensemble.objective not in _CORE_OBJECTIVES:
+            return None
+        frame = table.frame.select(features)
+        return trees if all(c.kind != CATEGORICAL for c in frame.columns) else None
 
     def _from_proba(self, proba: np.ndarray, classes: list[Any] | None, labels: list[Any] | None = None) -> Predictions:
         if classes is None:

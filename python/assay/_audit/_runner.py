@@ -399,7 +399,7 @@ def audit(
         sensitive_features=_names(sensitive_features, "sensitive_features") or settings.fairness.sensitive_features,
         exclude=columns.exclude,
     )
-    wrapped = None if model is None else Model(model, jobs)
+    wrapped = None if model is None else Model(model, jobs, settings.model.evaluation)
     features = roles.features if wrapped is None else wrapped.features(roles.features, tables)
     outputs, task, classes, pos_label = _outputs(settings, tables, roles.target, roles.prediction, wrapped, features)
     ctx = Context(settings, *tables, roles, wrapped, features, task, classes, pos_label, outputs, n_jobs)

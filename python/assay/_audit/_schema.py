@@ -23,10 +23,12 @@ from ..monitor._cbpe import METRICS as _CBPE_METRICS
 from ..quality import DTYPE_NAMES, SEVERITIES
 from ._gates import BOUNDS, DATASETS, OPERATORS, OVERALL, TABLE
 
-__all__ = ["CHECKS", "CONFIG_VERSIONS", "METRICS", "SECTIONS", "CheckDef", "build_schema"]
+__all__ = ["CHECKS", "CONFIG_VERSIONS", "METRICS", "MODEL_EVALUATIONS", "SECTIONS", "CheckDef", "build_schema"]
 
 #: Configuration versions this assay reads.
 CONFIG_VERSIONS = (1,)
+#: How the audit evaluates a model (``model.evaluation``).
+MODEL_EVALUATIONS = ("auto", "model")
 #: The audit's sections, in the order they run and are reported.
 SECTIONS = ("quality", "drift", "performance", "fairness", "explain", "slices", "review", "monitor")
 
@@ -1019,6 +1021,19 @@ def build_schema() -> dict[str, Any]:
                 "default": {},
                 "additionalProperties": False,
                 "properties": {"reference": _data_source("reference (training)"), "current": _data_source("current")},
+            },
+            "model": {
+                "type": "object",
+                "description": "how the audit evaluates the model given to it",
+                "default": {},
+                "additionalProperties": False,
+                "properties": {
+                    "evaluation": {"enum": list(MODEL_EVALUATIONS), "default": "auto", "description": "auto: "
+                                   "XGBoost classifiers and regressors of a known objective are evaluated in "
+                                   "assay's core (the trees summed in float64; probabilities agree with the "
+                                   "model's own to about 1e-7, several times faster); model: always call the "
+                                   "model's predict_proba / predict (its own numbers, bit for bit)"},
+                },
             },
             "columns": {
                 "type": "object",

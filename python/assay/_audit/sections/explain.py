@@ -40,14 +40,8 @@ _BOOT_BLOCK = 128
 
 
 def _tree(ctx: Context) -> Any:
-    model = ctx.model
-    assert model is not None
-    if model.tree is not None:
-        return model.tree
-    try:
-        return explain.tree_model(model.model)
-    except TypeError:  # not a tree model (UnsupportedTreeModelError is also a TypeError)
-        return None
+    assert ctx.model is not None
+    return ctx.model.trees
 
 
 def _numeric_matrix(table: Any, features: tuple[str, ...]) -> np.ndarray:
