@@ -98,6 +98,17 @@ def _state_bytes(state: Any, position: int) -> bytes:
     return state
 
 
+def _merged_states(
+    states: Iterable[Any], load: Callable[[bytes], _T], merge: Callable[[_T, _T], _T], if_none: str
+) -> _T:
+    """The collected states, each checked to be bytes and loaded, merged by ``_tree``; no
+    states at all is an InvalidInputError saying ``if_none``."""
+    merged = _tree((load(_state_bytes(state, k)) for k, state in enumerate(states)), merge)
+    if merged is None:
+        raise InvalidInputError(if_none)
+    return merged
+
+
 def profile_states(batches: Iterable[Any], *, histogram_bins: int = 20, tracked_values: int = 64) -> Iterator[Any]:
     """The ``mapInArrow`` function of a sketch profile: one row holding the partition's state.
 
@@ -190,11 +201,8 @@ def merge_profiles(states: Iterable[Any]) -> quality.Profile:
     >>> merged["x"]["count"], merged["x"]["min"], merged["x"]["max"], merged["x"]["mean"]
     (30, 0.0, 29.0, 14.5)
     """
-    profiles = (quality.Profile.from_json(_state_bytes(state, k)) for k, state in enumerate(states))
-    merged = _tree(profiles, quality.Profile.merge)
-    if merged is None:
-        raise InvalidInputError("states: no states to merge (every partition was empty)")
-    return merged
+    if_none = "states: no states to merge (every partition was empty)"
+    return _merged_states(states, quality.Profile.from_json, quality.Profile.merge, if_none)
 
 
 def confusion_states(
@@ -304,8 +312,5 @@ def merge_confusion(states: Iterable[Any]) -> ConfusionAccumulator:
     a    2.0                 0.5
     b    1.0                 NaN
     """
-    accumulators = (ConfusionAccumulator.from_bytes(_state_bytes(state, k)) for k, state in enumerate(states))
-    merged = _tree(accumulators, ConfusionAccumulator.merge)
-    if merged is None:
-        raise InvalidInputError("states: no states to merge")
-    return merged
+    if_none = "states: no states to merge"
+    return _merged_states(states, ConfusionAccumulator.from_bytes, ConfusionAccumulator.merge, if_none)

@@ -121,6 +121,7 @@ void bind_quality(py::module_& m) {
       .def_readwrite("exact", &quality::ProfileOptions::exact);
   m.attr("MAX_HISTOGRAM_BINS") = quality::kMaxHistogramBins;
   m.attr("MAX_LEAKAGE_BINS") = quality::kMaxLeakageBins;
+  m.attr("MAX_INTEGER_CLASSES") = quality::kMaxIntegerClasses;
   m.def("validate_profile_options", [](const quality::ProfileOptions& o) { quality::validate(o); }, py::arg("options"));
   m.def("validate_profile", [](const quality::TableProfile& t) { quality::validate(t); }, py::arg("profile"));
   m.attr("PROFILE_QUANTILES") =

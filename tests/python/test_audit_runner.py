@@ -610,3 +610,15 @@ def test_monitor_section_equals_cbpe_and_alerts_on_a_shift():
     assert alerts["accuracy"] > 0 and set(alerts) == set(section["metrics"])
     same = assay.audit(reference, table(2000, 0.0), target="y", config=config)
     assert same.sections["monitor"]["result"]["alerts"] != section["result"]["alerts"]
+
+
+def test_integer_targets_are_classes_up_to_the_quality_engines_limit():
+    # The audit reads a numeric target as classes by the quality engine's rule, one constant.
+    from assay import _core
+    from assay._audit._runner import _is_classes
+
+    limit = _core.quality.MAX_INTEGER_CLASSES
+    assert limit == 20  # as docs/quality.md states
+    assert _is_classes(np.arange(limit, dtype=np.float64))
+    assert not _is_classes(np.arange(limit + 1, dtype=np.float64))
+    assert not _is_classes(np.arange(limit, dtype=np.float64) + 0.5)

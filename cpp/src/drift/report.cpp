@@ -15,6 +15,7 @@
 #include "assay/common/rng.hpp"
 #include "assay/common/sort.hpp"
 #include "assay/drift/multivariate.hpp"
+#include "column_result.hpp"
 #include "interrupt.hpp"
 #include "merge_walk.hpp"
 
@@ -509,27 +510,8 @@ ColumnDrift compare_columns(const std::string& name, const PreparedColumn& refer
     throw InvalidArgument("the threshold of test '" + std::string(test_name(test)) + "' on column '" + name + "' is " +
                           std::to_string(out.threshold) + "; it must be " +
                           (test_gives_pvalue(test) ? "a p-value in [0, 1]" : "a finite distance >= 0"));
-  out.n_reference = reference.size();
-  out.n_current = current.size();
-  out.missing_reference = reference.missing;
-  out.missing_current = current.missing;
-  out.infinite_reference = reference.infinite;
-  out.infinite_current = current.infinite;
-  if (out.n_reference == 0 || out.n_current == 0) {
-    out.note = std::string("no values left in the ") + (out.n_reference == 0 ? "reference" : "current") +
-               " sample after dropping missing and infinite ones";
-  } else {
-    try {
-      compute(out, reference, current);
-    } catch (const InvalidArgument& degenerate) {  // e.g. a test that needs two distinct values
-      out.statistic = out.pvalue = kNaN;
-      out.note = degenerate.what();
-    }
-  }
-  out.score = test_gives_pvalue(test) ? out.pvalue : out.statistic;
-  out.pvalue_adjusted = out.pvalue;
-  if (std::isnan(out.score) && out.note.empty()) out.note = "the test is undefined for these samples";
-  out.drifted = is_drift(test, out.score, out.threshold);
+  set_sample_counts(out, reference, current);
+  compute_and_judge(out, [&](ColumnDrift& result) { compute(result, reference, current); });
   return out;
 }
 

@@ -26,6 +26,7 @@
 #include "assay/common/bytes.hpp"
 #include "assay/common/error.hpp"
 #include "assay/common/rng.hpp"
+#include "column_result.hpp"
 
 namespace assay::drift {
 
@@ -872,6 +873,20 @@ Test resolve_sketch_test(const std::string& name, const ColumnSketch& reference,
   return auto_test(true, reference.size(), at_least);
 }
 
+namespace {
+
+// A numeric column's result before its statistic: compare_columns' checks of the test and
+// the threshold (on empty samples, which compute nothing), then the sketches' counts.
+ColumnDrift numeric_result(const std::string& name, const ColumnSketch& reference, const ColumnSketch& current,
+                           Test test, double threshold) {
+  ColumnDrift out = compare_columns(name, PreparedColumn{}, PreparedColumn{}, test, threshold);
+  set_sample_counts(out, reference, current);
+  out.note.clear();
+  return out;
+}
+
+}  // namespace
+
 ColumnDrift compare_sketches(const std::string& name, const ColumnSketch& reference, const ColumnSketch& current,
                              Test test, double threshold) {
   validate(reference);
@@ -883,18 +898,10 @@ ColumnDrift compare_sketches(const std::string& name, const ColumnSketch& refere
     throw InvalidArgument(std::string("test '") + test_name(test) + "' on column '" + name +
                           "' cannot be computed from sketches");
   if (is_binned_distance(test) && sturges_resolvable(reference, current)) {
-    ColumnDrift out = compare_columns(name, PreparedColumn{}, PreparedColumn{}, test, threshold);
-    out.n_reference = reference.size();
-    out.n_current = current.size();
-    out.missing_reference = reference.missing;
-    out.missing_current = current.missing;
-    out.infinite_reference = reference.infinite;
-    out.infinite_current = current.infinite;
-    out.note.clear();
+    ColumnDrift out = numeric_result(name, reference, current, test, threshold);
     out.method = "sturges";
-    out.statistic = out.score = binned_distance(test, sturges_proportions(reference, current));
-    if (std::isnan(out.score)) out.note = "the test is undefined for these samples";
-    out.drifted = is_drift(test, out.score, out.threshold);
+    out.statistic = binned_distance(test, sturges_proportions(reference, current));
+    set_verdict(out);
     return out;
   }
   const AlignedBins bins = align(reference, current);
@@ -902,31 +909,9 @@ ColumnDrift compare_sketches(const std::string& name, const ColumnSketch& refere
     const auto [ref, cur] = atoms_as_categories(bins, reference, current);
     return compare_columns(name, ref, cur, test, threshold);
   }
-  // A numeric empty column gives compare_columns' note and threshold checks.
-  ColumnDrift out = compare_columns(name, PreparedColumn{}, PreparedColumn{}, test, threshold);
-  out.n_reference = reference.size();
-  out.n_current = current.size();
-  out.missing_reference = reference.missing;
-  out.missing_current = current.missing;
-  out.infinite_reference = reference.infinite;
-  out.infinite_current = current.infinite;
-  out.note.clear();
+  ColumnDrift out = numeric_result(name, reference, current, test, threshold);
   out.exact = false;
-  if (out.n_reference == 0 || out.n_current == 0) {
-    out.note = std::string("no values left in the ") + (out.n_reference == 0 ? "reference" : "current") +
-               " sample after dropping missing and infinite ones";
-  } else {
-    try {
-      rank_test(out, bins);
-    } catch (const InvalidArgument& degenerate) {
-      out.statistic = out.pvalue = out.pvalue_low = out.pvalue_high = kNaN;
-      out.note = degenerate.what();
-    }
-  }
-  out.score = test_gives_pvalue(test) ? out.pvalue : out.statistic;
-  out.pvalue_adjusted = out.pvalue;
-  if (std::isnan(out.score) && out.note.empty()) out.note = "the test is undefined for these samples";
-  out.drifted = is_drift(test, out.score, out.threshold);
+  compute_and_judge(out, [&](ColumnDrift& result) { rank_test(result, bins); });
   return out;
 }
 

@@ -134,8 +134,6 @@ struct Target {
   std::int64_t valid = 0;
 };
 
-constexpr std::size_t kMaxIntegerClasses = 20;
-
 Target encode_target(const ColumnView& column) {
   Target t;
   t.present = true;

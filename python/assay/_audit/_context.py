@@ -122,6 +122,21 @@ class Context:
         proba, index = self.outputs[which].proba, self.positive_index
         return None if proba is None or index is None else proba[:, index]
 
+    def valid_rows(self, which: str) -> np.ndarray | None:
+        """The rows of a dataset with both a label and a prediction (None without either column)."""
+        outputs = self.outputs[which]
+        if outputs.y_true is None or outputs.y_pred is None:
+            return None
+        return ~is_missing(outputs.y_true) & ~is_missing(outputs.y_pred)
+
+    def class_index(self, y: np.ndarray) -> np.ndarray:
+        """Each row's class position among ``classes`` (-1 for a class the model does not know)."""
+        classes = self.classes or []
+        index = np.full(len(y), -1, dtype=np.int64)
+        for position, label in enumerate(classes):
+            index[y == label] = position
+        return index
+
 
 def column_labels(column: Column) -> np.ndarray:
     """A column's values as labels: category labels (missing as None) or numbers (integers

@@ -47,7 +47,6 @@ _RUNNERS: dict[str, Callable[[Context], SectionResult]] = {
 }
 # Explanations first, so that drift can rank drifted features by their importance.
 _ORDER = ("quality", "explain", "drift", "performance", "fairness", "slices", "review", "monitor")
-_MAX_INTEGER_CLASSES = 20
 
 
 def _table(data: Any, which: str, config: AuditConfig) -> Table:
@@ -82,7 +81,7 @@ def _is_classes(values: np.ndarray) -> bool:
         return True
     if not len(present) or not np.isfinite(present).all() or (present != np.round(present)).any():
         return False
-    return len(np.unique(present)) <= _MAX_INTEGER_CLASSES
+    return len(np.unique(present)) <= _core.quality.MAX_INTEGER_CLASSES
 
 
 def _task(config: AuditConfig, model: Model | None, outputs: dict[str, Outputs]) -> str | None:

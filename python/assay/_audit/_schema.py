@@ -19,7 +19,7 @@ from typing import Any
 
 from .. import _core
 from ..drift import CORRECTIONS, TESTS
-from ..monitor._cbpe import METRICS as _CBPE_METRICS
+from ..monitor import METRICS as _CBPE_METRICS
 from ..quality import DTYPE_NAMES, SEVERITIES
 from ._gates import BOUNDS, DATASETS, OPERATORS, OVERALL, TABLE
 

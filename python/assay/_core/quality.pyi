@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from . import _ColumnSpec, _NativeEnum, _NotConstructible, _Progress, _Pybind11Object
 
 MAX_HISTOGRAM_BINS: int
+MAX_INTEGER_CLASSES: int
 MAX_LEAKAGE_BINS: int
 PROFILE_QUANTILES: list[float]
 

@@ -29,7 +29,6 @@ from .. import _core, fairness
 from .._util import n_jobs_arg
 from ..errors import CorruptedStateError, InvalidInputError, InvalidTypeError, ResourceLimitError
 from ..fairness import _disparities
-from ..fairness._evaluation import Evaluation
 from ..fairness._groups import Groups
 from ..fairness._inputs import Classes, _all_in, encode_classes, factorize, feature_columns
 from ..fairness._metrics import recognise
@@ -359,7 +358,7 @@ def _merge_states(a: bytes, b: bytes, n_groups: int, n_classes: int) -> bytes:
 def _state_frame(arguments: dict[str, Any], client: Any) -> fairness.MetricFrame:
     """The MetricFrame of unweighted count metrics, through per-partition states."""
     # The options' own checks first, as the single-machine call makes them, before any pass.
-    fairness.MetricFrame.__new__(fairness.MetricFrame)._set_options(
+    fairness.MetricFrame._check_options(
         arguments["convention"], arguments["missing"], arguments["min_support"], arguments["random_state"]
     )
     builtins = _state_builtins(arguments["metrics"]) or []
@@ -423,11 +422,11 @@ def _state_frame(arguments: dict[str, Any], client: Any) -> fairness.MetricFrame
         (merged,) = _graph.compute([_graph.tree_reduce(states, merge)], client)
         stats = _load(merged, n_combinations, n_classes)
     groups, grouped = _groups_of(stats, sensitive, controls, arguments["missing"], bool(arguments["observed"]))
-    evaluation = Evaluation.from_confusion(groups, classes, grouped, arguments["convention"], 0)
-    return fairness.MetricFrame._from_statistics(
+    return fairness.MetricFrame._from_confusion(
         metrics=arguments["metrics"],
         groups=groups,
-        evaluation=evaluation,
+        confusion=grouped,
+        classes=classes,
         n_boot=arguments["n_boot"],
         ci_quantiles=arguments["ci_quantiles"],
         random_state=arguments["random_state"],
@@ -618,37 +617,32 @@ def _frame_of(client: Any) -> Callable[..., fairness.MetricFrame]:
     return frame_of
 
 
+# The arguments of the single-machine disparities, passed on by name.
+_DISPARITY_ARGUMENTS = ("y_true", "y_pred", "sensitive_features", "method", "sample_weight", "convention")
+_ODDS_ARGUMENTS = (*_DISPARITY_ARGUMENTS, "agg", "pos_label")
+
+
+def _on_frames(
+    disparity: Callable[..., float],
+    leading: tuple[Any, ...],
+    names: tuple[str, ...],
+    arguments: dict[str, Any],
+    client: Any,
+) -> float:
+    """A single-machine disparity (of ``fairness._disparities``) of the call's ``arguments``
+    named ``names``, after ``leading``, its frame built by this module's MetricFrame."""
+    named = {name: arguments[name] for name in names}
+    return disparity(*leading, **named, n_jobs=None, frame_of=_frame_of(client))
+
+
 def _disparity(metric: Callable[..., Any], kind: str, arguments: dict[str, Any], client: Any) -> float:
     """A disparity of one metric, as the single-machine function computes it from its frame."""
-    return _disparities._disparity(
-        metric,
-        kind,
-        arguments["y_true"],
-        arguments["y_pred"],
-        arguments["sensitive_features"],
-        arguments["method"],
-        arguments["sample_weight"],
-        arguments["convention"],
-        None,
-        frame_of=_frame_of(client),
-    )
+    return _on_frames(_disparities._disparity, (metric, kind), _DISPARITY_ARGUMENTS, arguments, client)
 
 
 def _odds(kind: str, arguments: dict[str, Any], client: Any) -> float:
     """Equalized odds (worst case or mean of the TPR and FPR disparities) from one frame."""
-    return _disparities._equalized_odds(
-        kind,
-        arguments["y_true"],
-        arguments["y_pred"],
-        arguments["sensitive_features"],
-        arguments["method"],
-        arguments["sample_weight"],
-        arguments["agg"],
-        arguments["pos_label"],
-        arguments["convention"],
-        None,
-        frame_of=_frame_of(client),
-    )
+    return _on_frames(_disparities._equalized_odds, (kind,), _ODDS_ARGUMENTS, arguments, client)
 
 
 def demographic_parity_difference(

@@ -27,7 +27,7 @@ from ._bootstrap import AGGREGATE_KEYS, Bootstrap, StoredQuantiles, bootstrap_me
 from ._checks import positive_int, seed_from
 from ._evaluation import CONVENTIONS, BuiltinSpec, Evaluation, UserMetric
 from ._groups import MISSING_POLICIES, Groups
-from ._inputs import Feature, as_weights, json_label, split_features, to_rows
+from ._inputs import Classes, Feature, as_weights, json_label, split_features, to_rows
 from ._metrics import recognise
 from ._report import metric_frame_sections
 
@@ -217,26 +217,33 @@ class MetricFrame(Exportable):
         self._evaluation: Evaluation = Evaluation(self._groups, y_t, y_p, convention, jobs)
         self._compute(metric_dict, params, y_t, y_p, n_boot, ci_quantiles, random_state, jobs, progress)
 
-    def _set_options(self, convention: str, missing: str, min_support: int, random_state: Any) -> None:
-        """Checks and keeps the options every frame has, before any work."""
+    @staticmethod
+    def _check_options(convention: str, missing: str, min_support: int, random_state: Any) -> None:
+        """The checks of the options every frame has, made before any work (also by the
+        Dask call, before its passes over the partitions)."""
         if convention not in CONVENTIONS:
             raise InvalidInputError(f"convention must be one of {CONVENTIONS}, got {convention!r}")
         if missing not in MISSING_POLICIES:
             raise InvalidInputError(f"missing must be one of {MISSING_POLICIES}, got {missing!r}")
         if isinstance(min_support, bool) or not isinstance(min_support, numbers.Integral) or min_support < 0:
             raise InvalidInputError(f"min_support must be a non-negative integer, got {min_support!r}")
-        self._convention: str = convention
-        self._min_support: int = int(min_support)
         if random_state is not None and not isinstance(random_state, (np.random.RandomState, np.random.Generator)):
             seed_from(random_state)  # a clear error now, not after the metrics
 
+    def _set_options(self, convention: str, missing: str, min_support: int, random_state: Any) -> None:
+        """Checks and keeps the options every frame has, before any work."""
+        self._check_options(convention, missing, min_support, random_state)
+        self._convention: str = convention
+        self._min_support: int = int(min_support)
+
     @classmethod
-    def _from_statistics(
+    def _from_confusion(
         cls,
         *,
         metrics: Callable[..., Any] | dict[str, Callable[..., Any]],
         groups: Groups,
-        evaluation: Evaluation,
+        confusion: Any,
+        classes: Classes | None,
         n_boot: int | None,
         ci_quantiles: Sequence[float] | None,
         random_state: Any,
@@ -244,18 +251,20 @@ class MetricFrame(Exportable):
         min_support: int,
         n_jobs: NJobs = None,
     ) -> MetricFrame:
-        """The frame of statistics merged elsewhere (the Dask call's per-partition confusion
-        counts): ``groups`` without rows, ``evaluation`` holding the merged unweighted counts.
-        Every metric must be a built-in computed from those counts (the caller checks); the
-        values, aggregates and the count bootstrap then run exactly as in ``__init__``."""
+        """The frame of unweighted confusion counts merged elsewhere (the Dask call's
+        per-partition states): ``groups`` without rows, ``confusion`` the core's
+        ConfusionStats of those groups, ``classes`` their labels (None when only ``count``
+        is asked). Every metric must be a built-in computed from those counts (the caller
+        checks, see ``_check_options`` for the options); the values, aggregates and the
+        count bootstrap then run exactly as in ``__init__``."""
         frame = cls.__new__(cls)
         frame._set_options(convention, groups.missing, min_support, random_state)
+        jobs = n_jobs_arg(n_jobs)
         frame._user_supplied_callable = not isinstance(metrics, dict)
         metric_dict = dict(metrics) if isinstance(metrics, dict) else {_metric_name(metrics): metrics}
         frame._groups = groups
-        frame._evaluation = evaluation
+        frame._evaluation = Evaluation.from_confusion(groups, classes, confusion, convention, jobs)
         no_rows = np.empty(0)
-        jobs = n_jobs_arg(n_jobs)
         frame._compute(metric_dict, {}, no_rows, no_rows, n_boot, ci_quantiles, random_state, jobs, None)
         return frame
 

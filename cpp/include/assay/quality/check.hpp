@@ -1,6 +1,7 @@
 #pragma once
 // Data-quality checks: findings about a table, optionally with its target column and a
 // reference table (the training data), and declarative per-column rules.
+#include <cstddef>
 #include <cstdint>
 #include <limits>
 #include <optional>
@@ -63,6 +64,10 @@ struct CheckOptions {
 
 // The largest leakage_bins accepted (a ResourceLimit error beyond, before allocating).
 inline constexpr int kMaxLeakageBins = 1 << 20;
+
+// The most distinct values a numeric target of finite integers may hold and still be read
+// as classes (more, or any non-integer, make it a regression target).
+inline constexpr std::size_t kMaxIntegerClasses = 20;
 
 // Throws InvalidArgument naming the field: rates and shares in [0, 1] (not NaN),
 // missing_warning <= missing_error, outlier_iqr_k >= 0 and outlier_mad_z > 0 finite,

@@ -19,7 +19,6 @@ from ...errors import AssayError
 from ...monitor import CBPE
 from .._context import Context, SectionResult, Skip, measurement
 from .._gates import Measurement
-from .performance import _class_index
 
 __all__ = ["run"]
 
@@ -31,7 +30,7 @@ def _positive(ctx: Context, which: str) -> np.ndarray | None:
     y_true = ctx.outputs[which].y_true
     if y_true is None:
         return None
-    index = _class_index(ctx, y_true)
+    index = ctx.class_index(y_true)
     return np.where(index < 0, -1, (index == ctx.positive_index).astype(np.int64))
 
 

@@ -28,7 +28,7 @@ from typing import Any, Callable
 import numpy as np
 
 from ... import fairness
-from .._context import Context, SectionResult, Skip, interval_quantiles, is_missing, measurement
+from .._context import Context, SectionResult, Skip, interval_quantiles, measurement
 from .._gates import OVERALL, Measurement
 from .._metrics import log_loss_per_row
 from .._schema import PERFORMANCE_TASK_METRICS
@@ -94,22 +94,6 @@ def _families(ctx: Context, metrics: list[str], skipped: dict[str, str]) -> dict
     return families
 
 
-def _valid_rows(ctx: Context, which: str) -> np.ndarray | None:
-    outputs = ctx.outputs[which]
-    if outputs.y_true is None or outputs.y_pred is None:
-        return None
-    return ~is_missing(outputs.y_true) & ~is_missing(outputs.y_pred)
-
-
-def _class_index(ctx: Context, y: np.ndarray) -> np.ndarray:
-    """Each row's class position among ctx.classes (-1 for a class the model does not know)."""
-    classes = ctx.classes or []
-    index = np.full(len(y), -1, dtype=np.int64)
-    for position, label in enumerate(classes):
-        index[y == label] = position
-    return index
-
-
 def _residuals(y_true: np.ndarray, y_pred: np.ndarray) -> dict[str, Any]:
     residual = np.asarray(y_pred, dtype=np.float64) - np.asarray(y_true, dtype=np.float64)
     residual = residual[np.isfinite(residual)]
@@ -146,7 +130,7 @@ def _calibration(ctx: Context, which: str, rows: np.ndarray, groups: list, bins:
 
 def _dataset(ctx: Context, which: str, families: dict[str, list[str]], notes: dict[str, str]) -> dict[str, Any] | None:
     config = ctx.config.performance
-    rows = _valid_rows(ctx, which)
+    rows = ctx.valid_rows(which)
     if rows is None or not rows.any():
         return None
     outputs = ctx.outputs[which]
@@ -180,7 +164,7 @@ def _dataset(ctx: Context, which: str, families: dict[str, list[str]], notes: di
     if families["log_loss"]:
         proba = outputs.proba
         assert proba is not None
-        index = _class_index(ctx, y_true)
+        index = ctx.class_index(y_true)
         known = index >= 0
         losses = np.full(len(y_true), -np.log(np.finfo(np.float64).eps))
         losses[known] = log_loss_per_row(index[known], proba[rows][known])

@@ -26,7 +26,6 @@ from ...review._router import GUARANTEE
 from .._context import Context, SectionResult, Skip, measurement, subject_of
 from .._data import group_values
 from .._gates import OVERALL, Measurement
-from .performance import _class_index, _valid_rows
 
 __all__ = ["run"]
 
@@ -37,13 +36,13 @@ _ALL = "(all)"
 def _inputs(ctx: Context, which: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(rows used, the model's scores, the labels) of one dataset."""
     outputs = ctx.outputs[which]
-    rows = _valid_rows(ctx, which)
+    rows = ctx.valid_rows(which)
     if rows is None or outputs.y_true is None:
         raise Skip("needs the target and the model's predictions in both datasets")
     if ctx.task == "classification":
         if outputs.proba is None:
             raise Skip("needs predicted probabilities (a model with predict_proba or columns.prediction_score)")
-        labels = _class_index(ctx, outputs.y_true)
+        labels = ctx.class_index(outputs.y_true)
         rows &= labels >= 0
         return rows, outputs.proba[rows], labels[rows]
     prediction = np.asarray(outputs.y_pred, dtype=np.float64)
