@@ -11,12 +11,15 @@
 //    same leaf). Every row then takes exactly d steps, slot -> 2 * slot + 1 + right,
 //    with no test for leaves, and the rows of a block walk a tree in lockstep, so the
 //    CPU overlaps their independent loads;
-//  * every split becomes `value <= threshold`, NaN taking the default side, on a
-//    prepared copy of the row. A copy ("view") applies what goes_left does before it
-//    compares: the missing-value rule (LightGBM's NaN as zero, its zero as missing,
-//    XGBoost's `missing` sentinel become 0 or NaN) and the rounding to float32; `x < t`
-//    becomes `x <= t'` with t' the largest double below t. The decision is therefore the
-//    same as goes_left's for every double, NaN and infinities included.
+//  * every split becomes `value <= threshold` on a prepared copy of the row. A copy
+//    ("view") applies what goes_left does before it compares: the missing-value rule
+//    (LightGBM's NaN as zero, its zero as missing, XGBoost's `missing` sentinel), the
+//    rounding to float32, and it replaces a missing value by -inf for splits whose
+//    default side is left and by +inf for the others: -inf <= t for every threshold,
+//    +inf <= t for none but t = +inf (such a split with its default on the right keeps
+//    the node walk). `x < t` becomes `x <= t'` with t' the largest double below t. The
+//    decision is therefore the same as goes_left's for every double, NaN and
+//    infinities included, with no test for NaN in the walk.
 //
 // Each row's outputs are summed in tree order whichever way a tree is walked, so the
 // predictions are bitwise those of the reference walk and do not depend on n_jobs.
@@ -50,45 +53,50 @@ constexpr std::size_t kMaxViews = 8;
 // Rows walking a tree in lockstep, and rows per parallel block.
 constexpr std::size_t kLockstepRows = 8;
 constexpr std::ptrdiff_t kPredictBlockRows = 256;
+constexpr double kInf = std::numeric_limits<double>::infinity();
 
 // What a split does to a value before it compares it with its threshold.
 struct View {
   MissingType missing = MissingType::nan_default;
   bool float32_compare = false;
+  bool default_left = true;
   float sentinel = 0.0f;  // MissingType::nan_or_value_default only
 
   bool operator==(const View& other) const {
-    if (missing != other.missing || float32_compare != other.float32_compare) return false;
+    if (missing != other.missing || float32_compare != other.float32_compare || default_left != other.default_left) {
+      return false;
+    }
     if (missing != MissingType::nan_or_value_default) return true;
     // Sentinels compare by their bits (a NaN sentinel is a view of its own).
     return std::bit_cast<std::uint32_t>(sentinel) == std::bit_cast<std::uint32_t>(other.sentinel);
   }
 
-  // The value the split compares, NaN where it takes its default side.
+  // The value the split compares: -inf or +inf where it takes its default side.
   double prepare(double value) const {
+    const double missing_value = default_left ? -kInf : kInf;
     switch (missing) {
       case MissingType::nan_default:
+        if (value != value) return missing_value;
         break;
       case MissingType::none_as_zero:
         if (value != value) value = 0.0;
         break;
       case MissingType::zero_default:
-        if (value >= -1e-35 && value <= 1e-35) return std::numeric_limits<double>::quiet_NaN();
+        if (value != value || (value >= -1e-35 && value <= 1e-35)) return missing_value;
         break;
       case MissingType::nan_or_value_default:
-        if (static_cast<float>(value) == sentinel) return std::numeric_limits<double>::quiet_NaN();
+        if (value != value || static_cast<float>(value) == sentinel) return missing_value;
         break;
     }
     return float32_compare ? static_cast<double>(static_cast<float>(value)) : value;
   }
 };
 
-View view_of(const Node& node) { return {node.missing, node.float32_compare, node.missing_value}; }
+View view_of(const Node& node) { return {node.missing, node.float32_compare, node.default_left, node.missing_value}; }
 
 struct Split {
-  double threshold = std::numeric_limits<double>::infinity();  // goes left when value <= threshold
-  std::uint32_t column = 0;                                    // view * n_features + feature
-  std::uint32_t default_left = 1;                              // where NaN goes
+  double threshold = kInf;   // goes left when value <= threshold
+  std::uint32_t column = 0;  // view * n_features + feature
 };
 
 struct LaidOutTree {
@@ -150,10 +158,7 @@ class Forest {
     for (int level = 0; level < tree.depth; ++level) {
       for (std::size_t r = 0; r < kRows; ++r) {
         const Split& split = splits[slot[r]];
-        const double value = rows[r * stride + split.column];
-        const std::uint32_t left = static_cast<std::uint32_t>(value <= split.threshold) |
-                                   (static_cast<std::uint32_t>(value != value) & split.default_left);
-        slot[r] = 2 * slot[r] + 2 - left;
+        slot[r] = 2 * slot[r] + 2 - static_cast<std::uint32_t>(rows[r * stride + split.column] <= split.threshold);
       }
     }
     const std::uint32_t first_leaf_slot = (std::uint32_t{1} << tree.depth) - 1;
@@ -176,7 +181,7 @@ class Forest {
 
   // Tree t in the complete layout, or nullopt for the node walk: categorical splits, a
   // depth above kMaxLaidOutDepth, a `<` split at -inf (no threshold of `<=` sends nothing
-  // left), or one preparation too many.
+  // left), a `<=` split at +inf whose default side is right, or one preparation too many.
   std::optional<LaidOutTree> lay_out(std::size_t t) {
     const std::span<const Node> nodes = ensemble_.tree(t);
     const int depth = ensemble_.tree_depths[t];
@@ -206,17 +211,19 @@ class Forest {
         std::fill_n(leaf_of_slot.begin() + static_cast<std::ptrdiff_t>(first_leaf), std::size_t{1} << below, visit.id);
         continue;
       }
-      const double inf = std::numeric_limits<double>::infinity();
-      const std::optional<std::uint32_t> view = view_index(view_of(node));
-      if (node.categorical || !view || (node.comparison == Comparison::less && node.threshold == -inf)) {
+      const bool less = node.comparison == Comparison::less;
+      const bool unrepresentable =
+          (less && node.threshold == -kInf) || (!less && node.threshold == kInf && !node.default_left);
+      const std::optional<std::uint32_t> view =
+          node.categorical || unrepresentable ? std::nullopt : view_index(view_of(node));
+      if (!view) {
         ok = false;
         break;
       }
       Split& split = splits[visit.slot];
-      split.threshold = node.comparison == Comparison::less ? std::nextafter(node.threshold, -inf) : node.threshold;
+      split.threshold = less ? std::nextafter(node.threshold, -kInf) : node.threshold;
       split.column =
           *view * static_cast<std::uint32_t>(ensemble_.n_features) + static_cast<std::uint32_t>(node.feature);
-      split.default_left = node.default_left ? 1 : 0;
       stack.push_back({2 * visit.slot + 1, node.left, visit.level + 1});
       stack.push_back({2 * visit.slot + 2, node.right, visit.level + 1});
     }
