@@ -775,3 +775,19 @@ def test_dropping_every_row_is_an_error():
         af.MetricFrame(
             metrics=af.selection_rate, y_true=Y4, y_pred=P4, sensitive_features=np.full(4, np.nan), missing="drop"
         )
+
+
+def test_categorical_groups_read_by_their_codes_equal_the_same_labels_as_values():
+    # A bare Categorical, a categorical Series and the labels as objects: one set of groups,
+    # with unused categories left out, missing values apart and the levels in sorted order.
+    rng = np.random.default_rng(5)
+    labels = np.array(["north", "east", "west", None], dtype=object)[rng.integers(0, 4, 300)]
+    y, p = rng.integers(0, 2, 300), rng.integers(0, 2, 300)
+    categorical = pd.Categorical(labels, categories=["west", "unused", "north", "east"])
+    frames = [
+        af.MetricFrame(metrics=af.selection_rate, y_true=y, y_pred=p, sensitive_features=g, missing="own_group")
+        for g in (categorical, pd.Series(categorical, name="sensitive_feature_0"), labels)
+    ]
+    for frame in frames[:2]:
+        pd.testing.assert_series_equal(frame.by_group, frames[2].by_group)
+    assert list(frames[0].by_group.index) == ["east", "north", "west", "(missing)"]

@@ -204,9 +204,11 @@ class Feature:
 def factorize(values: Any, name: str) -> Feature:
     """Codes in sorted order of the values (pandas' groupby order); missing is -1."""
     module = type(values).__module__.split(".")[0]
-    if module == "pandas" and hasattr(values, "cat"):
-        codes = values.cat.codes.to_numpy()
-        categories = np.asarray(values.cat.categories, dtype=object)
+    # A categorical Series or a bare Categorical: its codes, with no pass over the values.
+    categorical = values.cat if module == "pandas" and hasattr(values, "cat") else values
+    if module == "pandas" and hasattr(categorical, "codes") and hasattr(categorical, "categories"):
+        codes = np.asarray(categorical.codes)
+        categories = np.asarray(categorical.categories, dtype=object)
         used = np.bincount(codes[codes >= 0], minlength=len(categories)) > 0
         order = sorted(np.nonzero(used)[0], key=lambda i: categories[i])
         remap = np.full(len(categories) + 1, -1, dtype=np.int32)
