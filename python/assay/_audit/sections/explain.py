@@ -110,14 +110,15 @@ def _magnitudes(ctx: Context, values: np.ndarray) -> tuple[np.ndarray, str]:
 
 
 def _bootstrap(magnitudes: np.ndarray, n_boot: int, level: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """Percentile intervals of the mean over rows, replicates reweighting rows by multinomial counts."""
+    """Percentile intervals of the mean over rows, replicates reweighting rows by multinomial counts
+    (each replicate's n row draws counted per row: a block of replicates is one bincount)."""
     n = len(magnitudes)
     rng = np.random.default_rng([seed, 4])
     replicates = np.empty((n_boot, magnitudes.shape[1]))
-    uniform = np.full(n, 1.0 / n)
     for first in range(0, n_boot, _BOOT_BLOCK):
         count = min(_BOOT_BLOCK, n_boot - first)
-        weights = rng.multinomial(n, uniform, size=count).astype(np.float64)
+        draws = rng.integers(0, n, size=(count, n)) + (np.arange(count) * n)[:, None]
+        weights = np.bincount(draws.ravel(), minlength=count * n).reshape(count, n).astype(np.float64)
         replicates[first : first + count] = weights @ magnitudes / n
     low, high = np.quantile(replicates, interval_quantiles(level), axis=0)
     return low, high
