@@ -227,6 +227,13 @@ class ExactCounter {
     }
     return values.size();
   }
+  // Calls visit(value, count) for each distinct value, in no particular order.
+  template <class Visit>
+  void for_each(Visit visit) const {
+    for (std::size_t k = 0; k < kSlots; ++k) {
+      if (keys_[k] != kEmpty) visit(std::bit_cast<double>(keys_[k]), counts_[k]);
+    }
+  }
   // The distinct values ascending, with their counts.
   void runs(std::vector<double>& values, std::vector<std::int64_t>& counts) const {
     std::vector<std::pair<double, std::int64_t>> pairs;
@@ -255,72 +262,108 @@ class ExactCounter {
   std::size_t size_ = 0;
 };
 
+constexpr double kLargest = std::numeric_limits<double>::max();
+constexpr std::size_t kMagnitudeBuckets = std::size_t{1} << 15;  // per sign
+constexpr std::uint64_t kSignBit = std::uint64_t{1} << 63;
+
+// For each raw value its hash_double and its magnitude bucket's slot (see MagnitudeBuckets;
+// zeros, infinities and NaN go to the spare slot 2 kMagnitudeBuckets), branch-free so that
+// the loop vectorises.
+[[gnu::target_clones("arch=x86-64-v4", "default")]]
+void hash_and_bucket(const double* __restrict x, std::size_t n, const std::uint64_t* __restrict shift,
+                     std::uint64_t* __restrict hashes, std::uint32_t* __restrict slots) {
+  for (std::size_t i = 0; i < n; ++i) hashes[i] = hash_double(x[i]);
+  const std::uint64_t negative_shift = shift[0], positive_shift = shift[1];
+  constexpr std::uint64_t kExponentBits = 0x7ff0000000000000ULL, kSpare = 2 * kMagnitudeBuckets;
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto bits = std::bit_cast<std::uint64_t>(x[i]);
+    const std::uint64_t magnitude = bits & ~kSignBit;
+    const bool positive = (bits & kSignBit) == 0;
+    const std::uint64_t k = (magnitude >> (positive ? positive_shift : negative_shift)) % kMagnitudeBuckets;
+    // Counted: not zero (magnitude 0) and finite (exponent bits not all set), in integers.
+    const bool counted = magnitude != 0 && (magnitude & kExponentBits) != kExponentBits;
+    slots[i] = static_cast<std::uint32_t>(counted ? k + (positive ? kMagnitudeBuckets : 0) : kSpare);
+  }
+}
+
 // Counts of a column's finite non-zero values in buckets of their magnitude bits: the bits of
 // a positive double order like the double, so a bucket is an interval of values. Negative and
-// positive values have kBuckets buckets each; bucket k of a side holds the magnitudes whose
-// bits shifted right by the side's shift are base + k, the shift the least that spans the
-// magnitudes seen so far. Widening the range only coarsens (adding pairs of buckets exactly),
-// so the final counts are those of the least shift over the column's range: they do not
-// depend on the order of the values or where blocks start.
+// positive values have kBuckets buckets each: bucket k holds the magnitudes whose bits shifted
+// right by the side's shift are k, the shift the least for which the magnitudes seen so far
+// span fewer than kBuckets buckets, stored at k mod kBuckets (so that a new extreme within
+// the span moves nothing). Widening the span past kBuckets only coarsens (adding pairs of
+// buckets exactly), so the final counts are those of the least shift over the column's range:
+// they do not depend on the order of the values or where blocks start.
 class MagnitudeBuckets {
  public:
-  static constexpr std::size_t kBuckets = std::size_t{1} << 15;
+  static constexpr std::size_t kBuckets = kMagnitudeBuckets;
 
-  MagnitudeBuckets() : counts_(2 * kBuckets, 0) {}
+  MagnitudeBuckets() : counts_(2 * kBuckets + 1, 0) {}  // and a spare slot for values not counted
   // Makes the side (0 negative, 1 positive) span magnitudes [low, high] too.
   void cover(std::size_t side, double low, double high) {
     if (!(low <= high)) return;  // nothing on this side
     const auto lo = std::bit_cast<std::uint64_t>(low), hi = std::bit_cast<std::uint64_t>(high);
     Side& d = sides_[side];
     const std::uint64_t new_low = d.used ? std::min(d.low, lo) : lo, new_high = d.used ? std::max(d.high, hi) : hi;
-    int shift = d.shift;
+    std::uint64_t shift = d.shift;
     while ((new_high >> shift) - (new_low >> shift) >= kBuckets) ++shift;
-    const std::uint64_t base = new_low >> shift;
-    if (d.used && (shift != d.shift || base != d.base)) {
-      std::vector<std::int64_t> moved(kBuckets, 0);
+    if (d.used && shift != d.shift) {
+      std::vector<std::int64_t> coarser(kBuckets, 0);
       std::int64_t* counts = counts_.data() + side * kBuckets;
-      for (std::size_t k = 0; k < kBuckets; ++k) {
-        if (counts[k] != 0) moved[((d.base + k) >> (shift - d.shift)) - base] += counts[k];
+      for (std::size_t j = 0; j < kBuckets; ++j) {
+        const std::uint64_t k = (d.low >> d.shift) + j;  // the buckets in order from the lowest
+        coarser[(k >> (shift - d.shift)) % kBuckets] += counts[k % kBuckets];
       }
-      std::copy(moved.begin(), moved.end(), counts);
+      std::copy(coarser.begin(), coarser.end(), counts);
     }
-    d = {new_low, new_high, base, shift, true};
+    d = {new_low, new_high, shift, true};
   }
-  // The bucket of a finite non-zero x inside the covered range: [0, kBuckets) negative,
+  // The slot of a finite non-zero x inside the covered range: [0, kBuckets) negative,
   // [kBuckets, 2 kBuckets) positive.
-  std::size_t bucket(double x) const {
+  std::size_t slot(double x) const {
     const auto bits = std::bit_cast<std::uint64_t>(x);
     const std::size_t side = (bits >> 63) ^ 1;
-    const Side& d = sides_[side];
-    return side * kBuckets + static_cast<std::size_t>(((bits & ~kSignBit) >> d.shift) - d.base);
+    return side * kBuckets + static_cast<std::size_t>(((bits & ~kSignBit) >> sides_[side].shift) % kBuckets);
   }
-  void add(double x, std::int64_t count) { counts_[bucket(x)] += count; }
-  void add(std::span<const double> values) {
-    for (double x : values) {
-      if (x != 0.0 && std::abs(x) <= std::numeric_limits<double>::max()) ++counts_[bucket(x)];
+  // The slot of a side's j-th bucket from its smallest magnitude.
+  std::size_t slot(std::size_t side, std::size_t j) const {
+    return side * kBuckets + static_cast<std::size_t>(((sides_[side].low >> sides_[side].shift) + j) % kBuckets);
+  }
+  void add(double x, std::int64_t count) { counts_[slot(x)] += count; }
+  // Counts the finite non-zero values among raw values (inside the covered range), and adds
+  // every finite value to the distinct-count sketch.
+  void add(std::span<const double> values, HyperLogLog& sketch) {
+    constexpr std::size_t kBatch = 512;
+    std::array<std::uint64_t, kBatch> hashes{};
+    std::array<std::uint32_t, kBatch> slots{};
+    const std::uint64_t shift[2] = {sides_[0].shift, sides_[1].shift};
+    for (std::size_t start = 0; start < values.size(); start += kBatch) {
+      const std::size_t length = std::min(kBatch, values.size() - start);
+      hash_and_bucket(values.data() + start, length, shift, hashes.data(), slots.data());
+      for (std::size_t i = 0; i < length; ++i) {
+        ++counts_[slots[i]];
+        if (std::abs(values[start + i]) <= kLargest) sketch.add_hash(hashes[i]);
+      }
     }
   }
-  const std::vector<std::int64_t>& counts() const { return counts_; }
-  // The largest value a bucket can hold, within the covered range.
-  double largest_value(std::size_t b) const {
-    const Side& d = sides_[b / kBuckets];
-    const std::uint64_t k = d.base + (b % kBuckets);
-    if (b < kBuckets) return -std::bit_cast<double>(std::max(k << d.shift, d.low));
+  std::span<const std::int64_t> counts() const { return {counts_.data(), 2 * kBuckets}; }
+  // The largest value a side's j-th bucket from its smallest magnitude can hold, within the
+  // covered range.
+  double largest_value(std::size_t side, std::size_t j) const {
+    const Side& d = sides_[side];
+    const std::uint64_t k = (d.low >> d.shift) + j;
+    if (side == 0) return -std::bit_cast<double>(std::max(k << d.shift, d.low));
     return std::bit_cast<double>(std::min((k << d.shift) | ((std::uint64_t{1} << d.shift) - 1), d.high));
   }
 
  private:
-  static constexpr std::uint64_t kSignBit = std::uint64_t{1} << 63;
   struct Side {
-    std::uint64_t low = 0, high = 0, base = 0;
-    int shift = 0;
+    std::uint64_t low = 0, high = 0, shift = 0;
     bool used = false;
   };
   std::vector<std::int64_t> counts_;
   Side sides_[2];
 };
-
-constexpr double kLargest = std::numeric_limits<double>::max();
 
 // The counts and extremes of n raw values, in eight independent lanes without branches so
 // that the loop vectorises.
@@ -387,25 +430,6 @@ RawCounts add_block_stats(const double* x, std::size_t n, BlockStats& stats) {
   return c;
 }
 
-// hash_double of each value, vectorised.
-[[gnu::target_clones("arch=x86-64-v4", "default")]]
-void hash_block(const double* __restrict x, std::size_t n, std::uint64_t* __restrict hashes) {
-  for (std::size_t i = 0; i < n; ++i) hashes[i] = hash_double(x[i]);
-}
-
-// Adds the finite values among raw values to the distinct-count sketch.
-void add_finite(HyperLogLog& sketch, std::span<const double> values) {
-  constexpr std::size_t kBatch = 512;
-  std::array<std::uint64_t, kBatch> hashes{};
-  for (std::size_t start = 0; start < values.size(); start += kBatch) {
-    const std::size_t length = std::min(kBatch, values.size() - start);
-    hash_block(values.data() + start, length, hashes.data());
-    for (std::size_t i = 0; i < length; ++i) {
-      if (std::abs(values[start + i]) <= kLargest) sketch.add_hash(hashes[i]);
-    }
-  }
-}
-
 // The quantile summary and value counters of a column with more distinct values than
 // ExactCounter holds, from its magnitude buckets and, when some buckets are heavy (hold more
 // than `threshold` values, or more than (the light values) / (tracked values + 1)), one more
@@ -417,7 +441,7 @@ void add_finite(HyperLogLog& sketch, std::span<const double> values) {
 // counters' count_error starts at, within the Misra-Gries bound.
 void sketch_from_buckets(std::span<const double> column, const BlockStats& stats, const MagnitudeBuckets& buckets,
                          const ProfileOptions& options, NumericSketch& s) {
-  const std::vector<std::int64_t>& counts = buckets.counts();
+  const std::span<const std::int64_t> counts = buckets.counts();
   std::vector<std::int64_t> heap;  // the non-empty buckets' counts, largest first out
   for (std::int64_t c : counts) {
     if (c > 0) heap.push_back(c);
@@ -449,7 +473,7 @@ void sketch_from_buckets(std::span<const double> column, const BlockStats& stats
       const std::size_t end = std::min(column.size(), start + kSketchBlock);
       for (std::size_t i = start; i < end; ++i) {
         const double x = column[i];
-        if (x != 0.0 && std::isfinite(x) && counts[buckets.bucket(x)] > largest_light) heavy.push_back(x);
+        if (x != 0.0 && std::isfinite(x) && counts[buckets.slot(x)] > largest_light) heavy.push_back(x);
       }
     }
     sort_values(heavy);
@@ -462,25 +486,26 @@ void sketch_from_buckets(std::span<const double> column, const BlockStats& stats
   // the zeros, positive buckets up.
   std::vector<double> values, weights;
   std::size_t next_run = 0;
-  auto add_bucket = [&](std::size_t b) {
-    if (counts[b] == 0) return;
-    if (counts[b] <= largest_light) {
-      values.push_back(buckets.largest_value(b));
-      weights.push_back(static_cast<double>(counts[b]));
+  auto add_bucket = [&](std::size_t side, std::size_t j) {
+    const std::int64_t count = counts[buckets.slot(side, j)];
+    if (count == 0) return;
+    if (count <= largest_light) {
+      values.push_back(buckets.largest_value(side, j));
+      weights.push_back(static_cast<double>(count));
       return;
     }
-    for (std::int64_t taken = 0; taken < counts[b]; taken += run_counts[next_run++]) {
+    for (std::int64_t taken = 0; taken < count; taken += run_counts[next_run++]) {
       values.push_back(run_values[next_run]);
       weights.push_back(static_cast<double>(run_counts[next_run]));
     }
   };
-  for (std::size_t b = MagnitudeBuckets::kBuckets; b-- > 0;) add_bucket(b);
+  for (std::size_t j = MagnitudeBuckets::kBuckets; j-- > 0;) add_bucket(0, j);
   const std::size_t negative_runs = next_run;
   if (s.zeros > 0) {
     values.push_back(0.0);
     weights.push_back(static_cast<double>(s.zeros));
   }
-  for (std::size_t b = MagnitudeBuckets::kBuckets; b < 2 * MagnitudeBuckets::kBuckets; ++b) add_bucket(b);
+  for (std::size_t j = 0; j < MagnitudeBuckets::kBuckets; ++j) add_bucket(1, j);
   const double rank_error = finite > 0 ? static_cast<double>(largest_light) / static_cast<double>(finite) : 0.0;
   s.summary = QuantileSummary::from_points(std::move(values), std::move(weights), std::min(rank_error, 1.0),
                                            options.summary_capacity);
@@ -535,17 +560,15 @@ NumericSketch sketch_numeric(const ColumnView& column, const ProfileOptions& opt
       // Too many distinct values: the counts so far move into the buckets and the sketch.
       buckets = std::make_unique<MagnitudeBuckets>();
       cover(stats.smallest_positive, stats.moments.max, stats.moments.min, stats.largest_negative);
-      exact.runs(run_values, run_counts);
-      for (std::size_t k = 0; k < run_values.size(); ++k) {
-        if (run_values[k] != 0.0) buckets->add(run_values[k], run_counts[k]);
-        s.distinct.add_hash(hash_double(run_values[k]));
-      }
+      exact.for_each([&](double value, std::int64_t count) {
+        if (value != 0.0) buckets->add(value, count);
+        s.distinct.add_hash(hash_double(value));
+      });
     } else {
       cover(c.smallest_positive, c.high, c.low, c.largest_negative);
     }
     const std::span<const double> rest = block.subspan(taken);
-    buckets->add(rest);
-    add_finite(s.distinct, rest);
+    buckets->add(rest, s.distinct);
   }
   s.missing = stats.missing;
   s.infinities = stats.positive_infinities + stats.negative_infinities;
@@ -575,10 +598,9 @@ NumericSketch sketch_numeric(const ColumnView& column, const ProfileOptions& opt
   return s;
 }
 
-CategoricalSketch sketch_categorical(const ColumnView& column, const ProfileOptions& options) {
-  validate(options);
-  if (column.is_numeric()) throw InvalidType("column '" + column.name + "' is not categorical");
-  validate_codes(column);
+namespace {
+
+CategoricalSketch sketch_valid_codes(const ColumnView& column, const ProfileOptions& options) {
   CategoricalSketch s;
   s.name = column.name;
   s.count = static_cast<std::int64_t>(column.codes.size());
@@ -613,6 +635,15 @@ CategoricalSketch sketch_categorical(const ColumnView& column, const ProfileOpti
   return s;
 }
 
+}  // namespace
+
+CategoricalSketch sketch_categorical(const ColumnView& column, const ProfileOptions& options) {
+  validate(options);
+  if (column.is_numeric()) throw InvalidType("column '" + column.name + "' is not categorical");
+  validate_codes(column);
+  return sketch_valid_codes(column, options);
+}
+
 TableSketch sketch_table(const TableView& table, const ProfileOptions& options, int n_jobs) {
   validate(options);
   TableSketch result;
@@ -630,7 +661,8 @@ TableSketch sketch_table(const TableView& table, const ProfileOptions& options, 
                    result.numeric[k] = sketch_numeric(table.column(numeric[k]), options);
                  } else {
                    const std::size_t c = k - numeric.size();
-                   result.categorical[c] = sketch_categorical(table.column(categorical[c]), options);
+                   result.categorical[c] =
+                       sketch_valid_codes(table.column(categorical[c]), options);  // TableView validated them
                  }
                });
   return result;
