@@ -266,23 +266,30 @@ constexpr double kLargest = std::numeric_limits<double>::max();
 constexpr std::size_t kMagnitudeBuckets = std::size_t{1} << 15;  // per sign
 constexpr std::uint64_t kSignBit = std::uint64_t{1} << 63;
 
-// For each raw value its hash_double and its magnitude bucket's slot (see MagnitudeBuckets;
-// zeros, infinities and NaN go to the spare slot 2 kMagnitudeBuckets), branch-free so that
-// the loop vectorises.
+// For each raw value its magnitude bucket's slot (see MagnitudeBuckets; zeros, infinities
+// and NaN go to the spare slot 2 kMagnitudeBuckets) and its HyperLogLog register and rank
+// (HyperLogLog::add_hash of hash_double; rank 0, which changes no register, for infinities and
+// NaN), branch-free so that the loops vectorise.
 [[gnu::target_clones("arch=x86-64-v4", "default")]]
-void hash_and_bucket(const double* __restrict x, std::size_t n, const std::uint64_t* __restrict shift,
-                     std::uint64_t* __restrict hashes, std::uint32_t* __restrict slots) {
-  for (std::size_t i = 0; i < n; ++i) hashes[i] = hash_double(x[i]);
+void bucket_and_rank(const double* __restrict x, std::size_t n, const std::uint64_t* __restrict shift, int precision,
+                     std::uint32_t* __restrict slots, std::uint32_t* __restrict registers,
+                     std::uint8_t* __restrict ranks) {
   const std::uint64_t negative_shift = shift[0], positive_shift = shift[1];
   constexpr std::uint64_t kExponentBits = 0x7ff0000000000000ULL, kSpare = 2 * kMagnitudeBuckets;
+  const auto p = static_cast<std::uint64_t>(precision);
   for (std::size_t i = 0; i < n; ++i) {
     const auto bits = std::bit_cast<std::uint64_t>(x[i]);
     const std::uint64_t magnitude = bits & ~kSignBit;
     const bool positive = (bits & kSignBit) == 0;
     const std::uint64_t k = (magnitude >> (positive ? positive_shift : negative_shift)) % kMagnitudeBuckets;
-    // Counted: not zero (magnitude 0) and finite (exponent bits not all set), in integers.
-    const bool counted = magnitude != 0 && (magnitude & kExponentBits) != kExponentBits;
-    slots[i] = static_cast<std::uint32_t>(counted ? k + (positive ? kMagnitudeBuckets : 0) : kSpare);
+    // Finite: exponent bits not all set; counted: finite and not zero.
+    const bool finite = (magnitude & kExponentBits) != kExponentBits;
+    slots[i] = static_cast<std::uint32_t>(finite && magnitude != 0 ? k + (positive ? kMagnitudeBuckets : 0) : kSpare);
+    const std::uint64_t hash = hash_double(x[i]);
+    const std::uint64_t rest = hash << p;
+    registers[i] = static_cast<std::uint32_t>(hash >> (64 - p));
+    const std::uint64_t rank = rest == 0 ? 64 - p + 1 : static_cast<std::uint64_t>(std::countl_zero(rest)) + 1;
+    ranks[i] = static_cast<std::uint8_t>(finite ? rank : 0);
   }
 }
 
@@ -331,18 +338,19 @@ class MagnitudeBuckets {
   }
   void add(double x, std::int64_t count) { counts_[slot(x)] += count; }
   // Counts the finite non-zero values among raw values (inside the covered range), and adds
-  // every finite value to the distinct-count sketch.
-  void add(std::span<const double> values, HyperLogLog& sketch) {
+  // every finite value to the registers of a HyperLogLog of that precision.
+  void add(std::span<const double> values, std::vector<std::uint8_t>& registers, int precision) {
     constexpr std::size_t kBatch = 512;
-    std::array<std::uint64_t, kBatch> hashes{};
-    std::array<std::uint32_t, kBatch> slots{};
+    std::array<std::uint32_t, kBatch> slots{}, register_of{};
+    std::array<std::uint8_t, kBatch> ranks{};
     const std::uint64_t shift[2] = {sides_[0].shift, sides_[1].shift};
     for (std::size_t start = 0; start < values.size(); start += kBatch) {
       const std::size_t length = std::min(kBatch, values.size() - start);
-      hash_and_bucket(values.data() + start, length, shift, hashes.data(), slots.data());
+      bucket_and_rank(values.data() + start, length, shift, precision, slots.data(), register_of.data(), ranks.data());
       for (std::size_t i = 0; i < length; ++i) {
         ++counts_[slots[i]];
-        if (std::abs(values[start + i]) <= kLargest) sketch.add_hash(hashes[i]);
+        std::uint8_t& r = registers[register_of[i]];
+        r = std::max(r, ranks[i]);
       }
     }
   }
@@ -544,6 +552,7 @@ NumericSketch sketch_numeric(const ColumnView& column, const ProfileOptions& opt
   BlockStats stats;
   ExactCounter exact;
   std::unique_ptr<MagnitudeBuckets> buckets;
+  std::vector<std::uint8_t> registers;  // HyperLogLog registers of the values after the exact counts
   std::vector<double> run_values;
   std::vector<std::int64_t> run_counts;
   auto cover = [&](double smallest_positive, double high, double low, double largest_negative) {
@@ -559,6 +568,7 @@ NumericSketch sketch_numeric(const ColumnView& column, const ProfileOptions& opt
       if (taken == block.size()) continue;
       // Too many distinct values: the counts so far move into the buckets and the sketch.
       buckets = std::make_unique<MagnitudeBuckets>();
+      registers.assign(std::size_t{1} << options.hll_precision, 0);
       cover(stats.smallest_positive, stats.moments.max, stats.moments.min, stats.largest_negative);
       exact.for_each([&](double value, std::int64_t count) {
         if (value != 0.0) buckets->add(value, count);
@@ -568,7 +578,7 @@ NumericSketch sketch_numeric(const ColumnView& column, const ProfileOptions& opt
       cover(c.smallest_positive, c.high, c.low, c.largest_negative);
     }
     const std::span<const double> rest = block.subspan(taken);
-    buckets->add(rest, s.distinct);
+    buckets->add(rest, registers, options.hll_precision);
   }
   s.missing = stats.missing;
   s.infinities = stats.positive_infinities + stats.negative_infinities;
@@ -576,6 +586,7 @@ NumericSketch sketch_numeric(const ColumnView& column, const ProfileOptions& opt
   s.negatives = stats.negatives;
   s.moments = stats.moments;
   if (buckets) {
+    s.distinct.merge(HyperLogLog::from_registers(std::move(registers)));
     sketch_from_buckets(values, stats, *buckets, options, s);
     if (stats.negative_infinities > 0) s.distinct.add_hash(hash_double(-kInf));
     if (stats.positive_infinities > 0) s.distinct.add_hash(hash_double(kInf));
