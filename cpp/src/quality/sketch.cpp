@@ -208,7 +208,7 @@ class ExactCounter {
  public:
   static constexpr std::size_t kExactValues = kSketchExactValues;
 
-  ExactCounter() : keys_(kSlots, kEmpty), counts_(kSlots, 0) {}
+  ExactCounter() : slots_(kSlots, Slot{kEmpty, 0}) {}
   // Counts the finite values among raw values, up to the first one that would pass
   // kExactValues; returns how many raw values it took (all of them while the counts are exact).
   std::size_t add(std::span<const double> values) {
@@ -217,13 +217,13 @@ class ExactCounter {
       if (!(std::abs(raw) <= std::numeric_limits<double>::max())) continue;  // NaN and infinities
       const auto bits = std::bit_cast<std::uint64_t>(raw + 0.0);             // -0.0 as 0.0
       std::size_t slot = slot_of(bits);
-      while (keys_[slot] != bits && keys_[slot] != kEmpty) slot = (slot + 1) & (kSlots - 1);
-      if (keys_[slot] == kEmpty) {
+      while (slots_[slot].key != bits && slots_[slot].key != kEmpty) slot = (slot + 1) & (kSlots - 1);
+      if (slots_[slot].key == kEmpty) {
         if (size_ == kExactValues) return i;
-        keys_[slot] = bits;
+        slots_[slot].key = bits;
         ++size_;
       }
-      ++counts_[slot];
+      ++slots_[slot].count;
     }
     return values.size();
   }
@@ -231,7 +231,7 @@ class ExactCounter {
   template <class Visit>
   void for_each(Visit visit) const {
     for (std::size_t k = 0; k < kSlots; ++k) {
-      if (keys_[k] != kEmpty) visit(std::bit_cast<double>(keys_[k]), counts_[k]);
+      if (slots_[k].key != kEmpty) visit(std::bit_cast<double>(slots_[k].key), slots_[k].count);
     }
   }
   // The distinct values ascending, with their counts.
@@ -239,7 +239,7 @@ class ExactCounter {
     std::vector<std::pair<double, std::int64_t>> pairs;
     pairs.reserve(size_);
     for (std::size_t k = 0; k < kSlots; ++k) {
-      if (keys_[k] != kEmpty) pairs.emplace_back(std::bit_cast<double>(keys_[k]), counts_[k]);
+      if (slots_[k].key != kEmpty) pairs.emplace_back(std::bit_cast<double>(slots_[k].key), slots_[k].count);
     }
     std::sort(pairs.begin(), pairs.end());
     values.clear();
@@ -257,8 +257,11 @@ class ExactCounter {
     const std::uint64_t h = bits * 0x9e3779b97f4a7c15ULL;
     return static_cast<std::size_t>((h ^ (h >> 31)) >> (64 - std::countr_zero(kSlots)));
   }
-  std::vector<std::uint64_t> keys_;
-  std::vector<std::int64_t> counts_;
+  struct Slot {  // key and count side by side: one cache line per probe
+    std::uint64_t key;
+    std::int64_t count;
+  };
+  std::vector<Slot> slots_;
   std::size_t size_ = 0;
 };
 
