@@ -29,7 +29,8 @@ ProfileOptions sketch_options() {
 std::map<std::string, std::vector<double>> adversarial(std::size_t n) {
   std::map<std::string, std::vector<double>> data;
   std::mt19937_64 rng(7);
-  std::vector<double> sorted(n), reverse(n), equal(n, 3.5), ties(n), two_point(n), mixed(n);
+  std::vector<double> sorted(n), reverse(n), equal(n, 3.5), ties(n), two_point(n), mixed(n), cluster(n), spike(n);
+  std::normal_distribution<double> normal;
   for (std::size_t i = 0; i < n; ++i) {
     sorted[i] = static_cast<double>(i);
     reverse[i] = static_cast<double>(n - i);
@@ -37,7 +38,13 @@ std::map<std::string, std::vector<double>> adversarial(std::size_t n) {
     two_point[i] = (rng() % 10 < 3) ? -1e300 : 1e300;
     const auto r = rng() % 20;
     mixed[i] = r == 0 ? NAN : r == 1 ? kInf : r == 2 ? -kInf : static_cast<double>(rng() % 1000) / 7.0;
+    // Distinct values packed into a sliver of a range that tiny and huge outliers stretch
+    // (the value buckets are coarse there), and distinct values around one heavy value.
+    cluster[i] = i == 0 ? 1e-300 : i == 1 ? -1e300 : 1.0 + static_cast<double>(rng() % 1'000'000) * 1e-12;
+    spike[i] = rng() % 10 < 3 ? 5.0 : 5.0 + normal(rng);
   }
+  data["cluster"] = cluster;
+  data["spike"] = spike;
   data["sorted"] = sorted;
   data["reverse"] = reverse;
   data["equal"] = equal;
@@ -110,17 +117,41 @@ TEST(QualitySketch, BoundsHoldOnAdversarialColumns) {
     EXPECT_EQ(p.finite(), static_cast<std::int64_t>(f.size())) << name;
     EXPECT_EQ(p.min, f.front()) << name;
     EXPECT_EQ(p.max, f.back()) << name;
-    EXPECT_FALSE(p.quantiles_exact);
+    // Columns of few distinct values are counted exactly, the others summarised.
     const auto distinct = static_cast<double>(value_counts(x).size());
+    const auto exact = profile_numeric(ColumnView::numeric(name, x));
+    EXPECT_EQ(p.quantiles_exact, distinct <= static_cast<double>(kSketchExactValues)) << name;
+    if (p.quantiles_exact) {
+      EXPECT_EQ(p.quantiles, exact.quantiles) << name;
+    }
     if (p.distinct_exact) {
       EXPECT_EQ(p.distinct, static_cast<std::int64_t>(distinct)) << name;
     } else {  // four standard errors of HyperLogLog at precision 12
       EXPECT_NEAR(static_cast<double>(p.distinct), distinct, distinct * 4 * 1.04 / 64.0) << name;
     }
     // The moments match the exact profile up to rounding.
-    const auto exact = profile_numeric(ColumnView::numeric(name, x));
     EXPECT_NEAR(p.mean, exact.mean, 1e-12 * std::max(1.0, std::abs(exact.max - exact.min))) << name;
     EXPECT_NEAR(p.std_dev(), exact.std_dev(), 1e-9 * std::max(1e-300, exact.std_dev())) << name;
+  }
+}
+
+TEST(QualitySketch, RowOrderDoesNotChangeTheEstimates) {
+  // The value buckets, exact counts and HyperLogLog registers do not depend on the order of the
+  // rows (nor on where the blocks start), so neither do the summary and the counters.
+  std::mt19937_64 rng(13);
+  for (auto& [name, x] : adversarial(50'000)) {
+    const auto a = sketch_numeric(ColumnView::numeric(name, x), sketch_options());
+    std::shuffle(x.begin(), x.end(), rng);
+    const auto b = sketch_numeric(ColumnView::numeric(name, x), sketch_options());
+    EXPECT_EQ(a.summary.values(), b.summary.values()) << name;
+    EXPECT_EQ(a.summary.weights(), b.summary.weights()) << name;
+    EXPECT_EQ(a.summary.rank_error(), b.summary.rank_error()) << name;
+    EXPECT_EQ(a.values.values(), b.values.values()) << name;
+    EXPECT_EQ(a.values.counts(), b.values.counts()) << name;
+    EXPECT_EQ(a.values.count_error(), b.values.count_error()) << name;
+    EXPECT_EQ(a.distinct.registers(), b.distinct.registers()) << name;
+    EXPECT_EQ(a.moments.min, b.moments.min) << name;
+    EXPECT_EQ(a.moments.max, b.moments.max) << name;
   }
 }
 

@@ -70,36 +70,6 @@ QuantileSummary QuantileSummary::compacted(std::size_t capacity) const {
   return result;
 }
 
-QuantileStream::QuantileStream(std::size_t capacity) : capacity_(capacity) {
-  if (capacity < 2) throw InvalidArgument("QuantileStream capacity must be at least 2");
-}
-
-void QuantileStream::add_sorted(std::span<const double> sorted) {
-  if (sorted.empty()) return;
-  QuantileSummary carry = QuantileSummary::from_sorted(sorted, capacity_);
-  for (QuantileSummary& level : levels_) {
-    if (level.values().empty()) {
-      level = std::move(carry);
-      return;
-    }
-    carry = level.merged(carry);
-    level = QuantileSummary();
-  }
-  levels_.push_back(std::move(carry));
-}
-
-QuantileSummary QuantileStream::summary(std::size_t capacity) const {
-  QuantileSummary result;
-  bool any = false;
-  for (const QuantileSummary& level : levels_) {
-    if (level.values().empty()) continue;
-    result = any ? result.merged(level) : level;
-    any = true;
-  }
-  if (!any) return QuantileSummary::from_sorted({}, capacity);
-  return result.compacted(capacity);
-}
-
 void QuantileSummary::compact() {
   const std::size_t n = values_.size();
   if (n <= capacity_) return;

@@ -37,8 +37,11 @@ void check_histogram_budget(const ProfileOptions& options, std::size_t numeric_c
 SortedColumn sort_column(const ColumnView& column, NonMissingSorter& sorter);
 NumericProfile profile_sorted(const ColumnView& column, const SortedColumn& sorted, const ProfileOptions& options);
 
-// The moments of n ascending finite values, and of the union of two sets of values.
+// The moments of n ascending finite values; of the `finite` finite ones among n values in
+// any order (NaN and infinities left out), whose extremes are min and max; and of the union
+// of two sets of values.
 Moments sorted_moments(const double* sorted, std::size_t n);
+Moments finite_moments(const double* x, std::size_t n, std::int64_t finite, double min, double max);
 Moments merge_moments(const Moments& a, const Moments& b);
 Moments moments_of(const NumericProfile& p);
 void set_moments(NumericProfile& p, const Moments& m);

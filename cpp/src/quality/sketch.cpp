@@ -1,8 +1,11 @@
 #include "assay/quality/sketch.hpp"
 
 #include <algorithm>
+#include <array>
+#include <bit>
 #include <cmath>
 #include <limits>
+#include <memory>
 #include <numeric>
 #include <type_traits>
 
@@ -16,12 +19,6 @@ namespace assay::quality {
 namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
-
-// The stream inside a column keeps four times the state's points, so that the merges of
-// its blocks cost a quarter of what one more compaction to the state's capacity costs.
-std::size_t stream_capacity(const ProfileOptions& options) {
-  return std::min(4 * options.summary_capacity, kMaxSummaryCapacity);
-}
 
 std::size_t frequent_capacity(const ProfileOptions& options) {
   return std::max<std::size_t>(options.tracked_values, 1);
@@ -194,6 +191,355 @@ FrequentValues<Value> read_counters(ByteReader& r) {
 
 }  // namespace
 
+namespace {
+
+// The counts, extremes and moments of a column's blocks, each block in cache once.
+struct BlockStats {
+  // negatives counts -inf too, as NumericSketch::negatives does.
+  std::int64_t missing = 0, positive_infinities = 0, negative_infinities = 0, zeros = 0, negatives = 0;
+  Moments moments;
+  double smallest_positive = kInf, largest_negative = -kInf;
+};
+
+// Exact counts of a column's distinct finite values (by canonical bits, -0.0 as 0.0) while
+// there are at most kExactValues of them: an open-addressing table in cache, one probe per
+// value. A column with more distinct values leaves it after its first few thousand values.
+class ExactCounter {
+ public:
+  static constexpr std::size_t kExactValues = kSketchExactValues;
+
+  ExactCounter() : slots_(kSlots, Slot{kEmpty, 0}) {}
+  // Counts the finite values among raw values, up to the first one that would pass
+  // kExactValues; returns how many raw values it took (all of them while the counts are exact).
+  std::size_t add(std::span<const double> values) {
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      const double raw = values[i];
+      if (!(std::abs(raw) <= std::numeric_limits<double>::max())) continue;  // NaN and infinities
+      const auto bits = std::bit_cast<std::uint64_t>(raw + 0.0);             // -0.0 as 0.0
+      std::size_t slot = slot_of(bits);
+      while (slots_[slot].key != bits && slots_[slot].key != kEmpty) slot = (slot + 1) & (kSlots - 1);
+      if (slots_[slot].key == kEmpty) {
+        if (size_ == kExactValues) return i;
+        slots_[slot].key = bits;
+        ++size_;
+      }
+      ++slots_[slot].count;
+    }
+    return values.size();
+  }
+  // Calls visit(value, count) for each distinct value, in no particular order.
+  template <class Visit>
+  void for_each(Visit visit) const {
+    for (std::size_t k = 0; k < kSlots; ++k) {
+      if (slots_[k].key != kEmpty) visit(std::bit_cast<double>(slots_[k].key), slots_[k].count);
+    }
+  }
+  // The distinct values ascending, with their counts.
+  void runs(std::vector<double>& values, std::vector<std::int64_t>& counts) const {
+    std::vector<std::pair<double, std::int64_t>> pairs;
+    pairs.reserve(size_);
+    for (std::size_t k = 0; k < kSlots; ++k) {
+      if (slots_[k].key != kEmpty) pairs.emplace_back(std::bit_cast<double>(slots_[k].key), slots_[k].count);
+    }
+    std::sort(pairs.begin(), pairs.end());
+    values.clear();
+    counts.clear();
+    for (const auto& [value, count] : pairs) {
+      values.push_back(value);
+      counts.push_back(count);
+    }
+  }
+
+ private:
+  static constexpr std::size_t kSlots = 2 * kExactValues;         // a power of two, at most half full
+  static constexpr std::uint64_t kEmpty = 0x7ff8dead0000beefULL;  // a NaN: no finite value's bits
+  static std::size_t slot_of(std::uint64_t bits) {
+    const std::uint64_t h = bits * 0x9e3779b97f4a7c15ULL;
+    return static_cast<std::size_t>((h ^ (h >> 31)) >> (64 - std::countr_zero(kSlots)));
+  }
+  struct Slot {  // key and count side by side: one cache line per probe
+    std::uint64_t key;
+    std::int64_t count;
+  };
+  std::vector<Slot> slots_;
+  std::size_t size_ = 0;
+};
+
+constexpr double kLargest = std::numeric_limits<double>::max();
+constexpr std::size_t kMagnitudeBuckets = std::size_t{1} << 15;  // per sign
+constexpr std::uint64_t kSignBit = std::uint64_t{1} << 63;
+
+// For each raw value its magnitude bucket's slot (see MagnitudeBuckets; zeros, infinities
+// and NaN go to the spare slot 2 kMagnitudeBuckets) and its HyperLogLog register and rank
+// (HyperLogLog::add_hash of hash_double; rank 0, which changes no register, for infinities and
+// NaN), branch-free so that the loops vectorise.
+[[gnu::target_clones("arch=x86-64-v4", "default")]]
+void bucket_and_rank(const double* __restrict x, std::size_t n, const std::uint64_t* __restrict shift, int precision,
+                     std::uint32_t* __restrict slots, std::uint32_t* __restrict registers,
+                     std::uint8_t* __restrict ranks) {
+  const std::uint64_t negative_shift = shift[0], positive_shift = shift[1];
+  constexpr std::uint64_t kExponentBits = 0x7ff0000000000000ULL, kSpare = 2 * kMagnitudeBuckets;
+  const auto p = static_cast<std::uint64_t>(precision);
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto bits = std::bit_cast<std::uint64_t>(x[i]);
+    const std::uint64_t magnitude = bits & ~kSignBit;
+    const bool positive = (bits & kSignBit) == 0;
+    const std::uint64_t k = (magnitude >> (positive ? positive_shift : negative_shift)) % kMagnitudeBuckets;
+    // Finite: exponent bits not all set; counted: finite and not zero.
+    const bool finite = (magnitude & kExponentBits) != kExponentBits;
+    slots[i] = static_cast<std::uint32_t>(finite && magnitude != 0 ? k + (positive ? kMagnitudeBuckets : 0) : kSpare);
+    const std::uint64_t hash = hash_double(x[i]);
+    const std::uint64_t rest = hash << p;
+    registers[i] = static_cast<std::uint32_t>(hash >> (64 - p));
+    const std::uint64_t rank = rest == 0 ? 64 - p + 1 : static_cast<std::uint64_t>(std::countl_zero(rest)) + 1;
+    ranks[i] = static_cast<std::uint8_t>(finite ? rank : 0);
+  }
+}
+
+// Counts of a column's finite non-zero values in buckets of their magnitude bits: the bits of
+// a positive double order like the double, so a bucket is an interval of values. Negative and
+// positive values have kBuckets buckets each: bucket k holds the magnitudes whose bits shifted
+// right by the side's shift are k, the shift the least for which the magnitudes seen so far
+// span fewer than kBuckets buckets, stored at k mod kBuckets (so that a new extreme within
+// the span moves nothing). Widening the span past kBuckets only coarsens (adding pairs of
+// buckets exactly), so the final counts are those of the least shift over the column's range:
+// they do not depend on the order of the values or where blocks start.
+class MagnitudeBuckets {
+ public:
+  static constexpr std::size_t kBuckets = kMagnitudeBuckets;
+
+  MagnitudeBuckets() : counts_(2 * kBuckets + 1, 0) {}  // and a spare slot for values not counted
+  // Makes the side (0 negative, 1 positive) span magnitudes [low, high] too.
+  void cover(std::size_t side, double low, double high) {
+    if (!(low <= high)) return;  // nothing on this side
+    const auto lo = std::bit_cast<std::uint64_t>(low), hi = std::bit_cast<std::uint64_t>(high);
+    Side& d = sides_[side];
+    const std::uint64_t new_low = d.used ? std::min(d.low, lo) : lo, new_high = d.used ? std::max(d.high, hi) : hi;
+    std::uint64_t shift = d.shift;
+    while ((new_high >> shift) - (new_low >> shift) >= kBuckets) ++shift;
+    if (d.used && shift != d.shift) {
+      std::vector<std::int64_t> coarser(kBuckets, 0);
+      std::int64_t* counts = counts_.data() + side * kBuckets;
+      for (std::size_t j = 0; j < kBuckets; ++j) {
+        const std::uint64_t k = (d.low >> d.shift) + j;  // the buckets in order from the lowest
+        coarser[(k >> (shift - d.shift)) % kBuckets] += counts[k % kBuckets];
+      }
+      std::copy(coarser.begin(), coarser.end(), counts);
+    }
+    d = {new_low, new_high, shift, true};
+  }
+  // The slot of a finite non-zero x inside the covered range: [0, kBuckets) negative,
+  // [kBuckets, 2 kBuckets) positive.
+  std::size_t slot(double x) const {
+    const auto bits = std::bit_cast<std::uint64_t>(x);
+    const std::size_t side = (bits >> 63) ^ 1;
+    return side * kBuckets + static_cast<std::size_t>(((bits & ~kSignBit) >> sides_[side].shift) % kBuckets);
+  }
+  // The slot of a side's j-th bucket from its smallest magnitude.
+  std::size_t slot(std::size_t side, std::size_t j) const {
+    return side * kBuckets + static_cast<std::size_t>(((sides_[side].low >> sides_[side].shift) + j) % kBuckets);
+  }
+  void add(double x, std::int64_t count) { counts_[slot(x)] += count; }
+  // Counts the finite non-zero values among raw values (inside the covered range), and adds
+  // every finite value to the registers of a HyperLogLog of that precision.
+  void add(std::span<const double> values, std::vector<std::uint8_t>& registers, int precision) {
+    constexpr std::size_t kBatch = 512;
+    std::array<std::uint32_t, kBatch> slots{}, register_of{};
+    std::array<std::uint8_t, kBatch> ranks{};
+    const std::uint64_t shift[2] = {sides_[0].shift, sides_[1].shift};
+    for (std::size_t start = 0; start < values.size(); start += kBatch) {
+      const std::size_t length = std::min(kBatch, values.size() - start);
+      bucket_and_rank(values.data() + start, length, shift, precision, slots.data(), register_of.data(), ranks.data());
+      for (std::size_t i = 0; i < length; ++i) {
+        ++counts_[slots[i]];
+        std::uint8_t& r = registers[register_of[i]];
+        r = std::max(r, ranks[i]);
+      }
+    }
+  }
+  std::span<const std::int64_t> counts() const { return {counts_.data(), 2 * kBuckets}; }
+  // The largest value a side's j-th bucket from its smallest magnitude can hold, within the
+  // covered range.
+  double largest_value(std::size_t side, std::size_t j) const {
+    const Side& d = sides_[side];
+    const std::uint64_t k = (d.low >> d.shift) + j;
+    if (side == 0) return -std::bit_cast<double>(std::max(k << d.shift, d.low));
+    return std::bit_cast<double>(std::min((k << d.shift) | ((std::uint64_t{1} << d.shift) - 1), d.high));
+  }
+
+ private:
+  struct Side {
+    std::uint64_t low = 0, high = 0, shift = 0;
+    bool used = false;
+  };
+  std::vector<std::int64_t> counts_;
+  Side sides_[2];
+};
+
+// The counts and extremes of n raw values, in eight independent lanes without branches so
+// that the loop vectorises.
+struct RawCounts {
+  std::int64_t missing = 0, positive_infinities = 0, negative_infinities = 0, zeros = 0, negatives = 0;
+  double low = kInf, high = -kInf, smallest_positive = kInf, largest_negative = -kInf;
+};
+
+[[gnu::target_clones("arch=x86-64-v4", "default")]]
+RawCounts count_block(const double* __restrict x, std::size_t n) {
+  constexpr std::size_t kLanes = 8;
+  std::int64_t missing[kLanes] = {}, positive_inf[kLanes] = {}, negative_inf[kLanes] = {}, zeros[kLanes] = {},
+               negatives[kLanes] = {};
+  double low[kLanes], high[kLanes], smallest_positive[kLanes], largest_negative[kLanes];
+  for (std::size_t l = 0; l < kLanes; ++l) {
+    low[l] = smallest_positive[l] = kInf;
+    high[l] = largest_negative[l] = -kInf;
+  }
+  auto add = [&](std::size_t l, double v) {
+    missing[l] += v != v ? 1 : 0;
+    positive_inf[l] += v == kInf ? 1 : 0;
+    negative_inf[l] += v == -kInf ? 1 : 0;
+    zeros[l] += v == 0.0 ? 1 : 0;
+    negatives[l] += v < 0.0 ? 1 : 0;  // -inf included
+    low[l] = v < low[l] && v >= -kLargest ? v : low[l];
+    high[l] = v > high[l] && v <= kLargest ? v : high[l];
+    smallest_positive[l] = v > 0.0 && v < smallest_positive[l] ? v : smallest_positive[l];
+    largest_negative[l] = v < 0.0 && v > largest_negative[l] ? v : largest_negative[l];
+  };
+  std::size_t i = 0;
+  for (; i + kLanes <= n; i += kLanes) {
+    for (std::size_t l = 0; l < kLanes; ++l) add(l, x[i + l]);
+  }
+  for (std::size_t l = 0; i < n; ++i, ++l) add(l, x[i]);
+  RawCounts c;
+  for (std::size_t l = 0; l < kLanes; ++l) {
+    c.missing += missing[l];
+    c.positive_infinities += positive_inf[l];
+    c.negative_infinities += negative_inf[l];
+    c.zeros += zeros[l];
+    c.negatives += negatives[l];
+    c.low = std::min(c.low, low[l]);
+    c.high = std::max(c.high, high[l]);
+    c.smallest_positive = std::min(c.smallest_positive, smallest_positive[l]);
+    c.largest_negative = std::max(c.largest_negative, largest_negative[l]);
+  }
+  c.low += 0.0;  // -0.0 as 0.0
+  c.high += 0.0;
+  return c;
+}
+
+// Adds the counts, extremes and moments of one block of raw values; returns its counts.
+RawCounts add_block_stats(const double* x, std::size_t n, BlockStats& stats) {
+  const RawCounts c = count_block(x, n);
+  stats.missing += c.missing;
+  stats.positive_infinities += c.positive_infinities;
+  stats.negative_infinities += c.negative_infinities;
+  stats.zeros += c.zeros;
+  stats.negatives += c.negatives;
+  stats.smallest_positive = std::min(stats.smallest_positive, c.smallest_positive);
+  stats.largest_negative = std::max(stats.largest_negative, c.largest_negative);
+  const std::int64_t finite = static_cast<std::int64_t>(n) - c.missing - c.positive_infinities - c.negative_infinities;
+  stats.moments = detail::merge_moments(stats.moments, detail::finite_moments(x, n, finite, c.low, c.high));
+  return c;
+}
+
+// The quantile summary and value counters of a column with more distinct values than
+// ExactCounter holds, from its magnitude buckets and, when some buckets are heavy (hold more
+// than `threshold` values, or more than (the light values) / (tracked values + 1)), one more
+// pass that orders the values of the heavy buckets.
+// Summary points: a light bucket's count at the largest value it can hold (a quantile read
+// there is within that count of ranks of the exact one), a heavy bucket's values exactly, and
+// the zeros exactly. The counters hold the exact runs of the heavy buckets, zeros and
+// infinities; a value of a light bucket occurs at most that bucket's count times, which the
+// counters' count_error starts at, within the Misra-Gries bound.
+void sketch_from_buckets(std::span<const double> column, const BlockStats& stats, const MagnitudeBuckets& buckets,
+                         const ProfileOptions& options, NumericSketch& s) {
+  const std::span<const std::int64_t> counts = buckets.counts();
+  std::vector<std::int64_t> heap;  // the non-empty buckets' counts, largest first out
+  for (std::int64_t c : counts) {
+    if (c > 0) heap.push_back(c);
+  }
+  std::make_heap(heap.begin(), heap.end());
+  const auto k = static_cast<std::int64_t>(frequent_capacity(options));
+  const std::int64_t finite = s.moments.n;
+  // Half the rank error that the summary's capacity allows.
+  const std::int64_t threshold =
+      std::max<std::int64_t>(1, finite / static_cast<std::int64_t>(2 * options.summary_capacity));
+  std::int64_t light = finite - s.zeros;  // the values of light buckets
+  // Buckets with more values than the largest light one are heavy.
+  std::int64_t largest_light = 0;
+  bool any_heavy = false;
+  while (!heap.empty()) {
+    const std::int64_t c = heap.front();
+    if (c <= threshold && c <= light / (k + 1)) {
+      largest_light = c;
+      break;
+    }
+    light -= c;
+    any_heavy = true;
+    std::pop_heap(heap.begin(), heap.end());
+    heap.pop_back();
+  }
+  std::vector<double> heavy;
+  if (any_heavy) {
+    for (std::size_t start = 0; start < column.size(); start += kSketchBlock) {
+      const std::size_t end = std::min(column.size(), start + kSketchBlock);
+      for (std::size_t i = start; i < end; ++i) {
+        const double x = column[i];
+        if (x != 0.0 && std::isfinite(x) && counts[buckets.slot(x)] > largest_light) heavy.push_back(x);
+      }
+    }
+    sort_values(heavy);
+  }
+  std::vector<double> run_values;
+  std::vector<std::int64_t> run_counts;
+  runs_of(heavy, run_values, run_counts);
+
+  // Summary points in ascending order: negative buckets from the largest magnitude down,
+  // the zeros, positive buckets up.
+  std::vector<double> values, weights;
+  std::size_t next_run = 0;
+  auto add_bucket = [&](std::size_t side, std::size_t j) {
+    const std::int64_t count = counts[buckets.slot(side, j)];
+    if (count == 0) return;
+    if (count <= largest_light) {
+      values.push_back(buckets.largest_value(side, j));
+      weights.push_back(static_cast<double>(count));
+      return;
+    }
+    for (std::int64_t taken = 0; taken < count; taken += run_counts[next_run++]) {
+      values.push_back(run_values[next_run]);
+      weights.push_back(static_cast<double>(run_counts[next_run]));
+    }
+  };
+  for (std::size_t j = MagnitudeBuckets::kBuckets; j-- > 0;) add_bucket(0, j);
+  const std::size_t negative_runs = next_run;
+  if (s.zeros > 0) {
+    values.push_back(0.0);
+    weights.push_back(static_cast<double>(s.zeros));
+  }
+  for (std::size_t j = 0; j < MagnitudeBuckets::kBuckets; ++j) add_bucket(1, j);
+  const double rank_error = finite > 0 ? static_cast<double>(largest_light) / static_cast<double>(finite) : 0.0;
+  s.summary = QuantileSummary::from_points(std::move(values), std::move(weights), std::min(rank_error, 1.0),
+                                           options.summary_capacity);
+
+  // The exact runs, ascending: -inf, heavy negatives, 0, heavy positives, +inf.
+  std::vector<double> exact_values;
+  std::vector<std::int64_t> exact_counts;
+  auto add_run = [&](double value, std::int64_t count) {
+    if (count == 0) return;
+    exact_values.push_back(value);
+    exact_counts.push_back(count);
+  };
+  add_run(-kInf, stats.negative_infinities);
+  for (std::size_t r = 0; r < negative_runs; ++r) add_run(run_values[r], run_counts[r]);
+  add_run(0.0, s.zeros);
+  for (std::size_t r = negative_runs; r < run_values.size(); ++r) add_run(run_values[r], run_counts[r]);
+  add_run(kInf, stats.positive_infinities);
+  s.values = FrequentValues<double>::from_counters({}, {}, largest_light, frequent_capacity(options));
+  s.values.add(exact_values, exact_counts);
+}
+
+}  // namespace
+
 NumericSketch sketch_numeric(const ColumnView& column, const ProfileOptions& options) {
   validate(options);
   if (!column.is_numeric()) throw InvalidType("column '" + column.name + "' is not numeric");
@@ -202,49 +548,73 @@ NumericSketch sketch_numeric(const ColumnView& column, const ProfileOptions& opt
   s.count = static_cast<std::int64_t>(column.values.size());
   s.distinct = HyperLogLog(options.hll_precision);
   s.values = FrequentValues<double>(frequent_capacity(options));
-  QuantileStream stream(stream_capacity(options));
-  std::vector<double> block(std::min(kSketchBlock, column.values.size()));
+  const std::span<const double> values = column.values;
+  const std::size_t n = values.size();
+  // One pass in blocks: counts, extremes, moments, and the exact counts while they fit; after
+  // that the magnitude buckets and the distinct-count sketch.
+  BlockStats stats;
+  ExactCounter exact;
+  std::unique_ptr<MagnitudeBuckets> buckets;
+  std::vector<std::uint8_t> registers;  // HyperLogLog registers of the values after the exact counts
   std::vector<double> run_values;
   std::vector<std::int64_t> run_counts;
-  const std::size_t n = column.values.size();
+  auto cover = [&](double smallest_positive, double high, double low, double largest_negative) {
+    buckets->cover(1, smallest_positive, high);
+    buckets->cover(0, -largest_negative, -low);
+  };
   for (std::size_t start = 0; start < n; start += kSketchBlock) {
-    const std::size_t end = std::min(n, start + kSketchBlock);
-    std::size_t m = 0;
-    for (std::size_t i = start; i < end; ++i) {
-      const double x = column.values[i];
-      block[m] = x + 0.0;  // -0.0 becomes 0.0, so that equal values are bitwise equal
-      m += std::isnan(x) ? 0 : 1;
+    const std::span<const double> block = values.subspan(start, std::min(kSketchBlock, n - start));
+    const RawCounts c = add_block_stats(block.data(), block.size(), stats);
+    std::size_t taken = 0;
+    if (!buckets) {
+      taken = exact.add(block);
+      if (taken == block.size()) continue;
+      // Too many distinct values: the counts so far move into the buckets and the sketch.
+      buckets = std::make_unique<MagnitudeBuckets>();
+      registers.assign(std::size_t{1} << options.hll_precision, 0);
+      cover(stats.smallest_positive, stats.moments.max, stats.moments.min, stats.largest_negative);
+      exact.for_each([&](double value, std::int64_t count) {
+        if (value != 0.0) buckets->add(value, count);
+        s.distinct.add_hash(hash_double(value));
+      });
+    } else {
+      cover(c.smallest_positive, c.high, c.low, c.largest_negative);
     }
-    s.missing += static_cast<std::int64_t>(end - start - m);
-    // Ordering a block in cache, not the column: the one pass stays one pass.
-    const std::span<double> sorted(block.data(), m);
-    sort_values(sorted);
-    const auto below = [&](double x) {
-      return static_cast<std::size_t>(std::lower_bound(sorted.begin(), sorted.end(), x) - sorted.begin());
-    };
-    const auto at_most = [&](double x) {
-      return static_cast<std::size_t>(std::upper_bound(sorted.begin(), sorted.end(), x) - sorted.begin());
-    };
-    const std::size_t finite_begin = at_most(-kInf), finite_end = below(kInf);
-    const std::size_t below_zero = below(0.0), at_most_zero = at_most(0.0);
-    s.infinities += static_cast<std::int64_t>(m - (finite_end - finite_begin));
-    s.negatives += static_cast<std::int64_t>(below_zero);
-    s.zeros += static_cast<std::int64_t>(at_most_zero - below_zero);
-    const std::span<const double> finite(sorted.data() + finite_begin, finite_end - finite_begin);
-    s.moments = detail::merge_moments(s.moments, detail::sorted_moments(finite.data(), finite.size()));
-    stream.add_sorted(finite);
-    runs_of(sorted, run_values, run_counts);
-    s.distinct.add_doubles(run_values);
-    s.values.add(run_values, run_counts);
+    const std::span<const double> rest = block.subspan(taken);
+    buckets->add(rest, registers, options.hll_precision);
   }
-  s.summary = stream.summary(options.summary_capacity);
+  s.missing = stats.missing;
+  s.infinities = stats.positive_infinities + stats.negative_infinities;
+  s.zeros = stats.zeros;
+  s.negatives = stats.negatives;
+  s.moments = stats.moments;
+  if (buckets) {
+    s.distinct.merge(HyperLogLog::from_registers(std::move(registers)));
+    sketch_from_buckets(values, stats, *buckets, options, s);
+    if (stats.negative_infinities > 0) s.distinct.add_hash(hash_double(-kInf));
+    if (stats.positive_infinities > 0) s.distinct.add_hash(hash_double(kInf));
+    return s;
+  }
+  // Few distinct values: every part of the state from their exact counts.
+  exact.runs(run_values, run_counts);
+  s.summary = QuantileSummary::from_points(run_values, std::vector<double>(run_counts.begin(), run_counts.end()), 0.0,
+                                           options.summary_capacity);
+  for (double x : run_values) s.distinct.add_hash(hash_double(x));
+  auto add_infinity = [&](double x, std::int64_t count, bool first) {
+    if (count == 0) return;
+    run_values.insert(first ? run_values.begin() : run_values.end(), x);
+    run_counts.insert(first ? run_counts.begin() : run_counts.end(), count);
+    s.distinct.add_hash(hash_double(x));
+  };
+  add_infinity(-kInf, stats.negative_infinities, true);
+  add_infinity(kInf, stats.positive_infinities, false);
+  s.values.add(run_values, run_counts);
   return s;
 }
 
-CategoricalSketch sketch_categorical(const ColumnView& column, const ProfileOptions& options) {
-  validate(options);
-  if (column.is_numeric()) throw InvalidType("column '" + column.name + "' is not categorical");
-  validate_codes(column);
+namespace {
+
+CategoricalSketch sketch_valid_codes(const ColumnView& column, const ProfileOptions& options) {
   CategoricalSketch s;
   s.name = column.name;
   s.count = static_cast<std::int64_t>(column.codes.size());
@@ -279,6 +649,15 @@ CategoricalSketch sketch_categorical(const ColumnView& column, const ProfileOpti
   return s;
 }
 
+}  // namespace
+
+CategoricalSketch sketch_categorical(const ColumnView& column, const ProfileOptions& options) {
+  validate(options);
+  if (column.is_numeric()) throw InvalidType("column '" + column.name + "' is not categorical");
+  validate_codes(column);
+  return sketch_valid_codes(column, options);
+}
+
 TableSketch sketch_table(const TableView& table, const ProfileOptions& options, int n_jobs) {
   validate(options);
   TableSketch result;
@@ -296,7 +675,8 @@ TableSketch sketch_table(const TableView& table, const ProfileOptions& options, 
                    result.numeric[k] = sketch_numeric(table.column(numeric[k]), options);
                  } else {
                    const std::size_t c = k - numeric.size();
-                   result.categorical[c] = sketch_categorical(table.column(categorical[c]), options);
+                   result.categorical[c] =
+                       sketch_valid_codes(table.column(categorical[c]), options);  // TableView validated them
                  }
                });
   return result;

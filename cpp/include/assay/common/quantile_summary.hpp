@@ -54,25 +54,6 @@ class QuantileSummary {
   std::size_t capacity_ = kDefaultCapacity;
 };
 
-// Builds a QuantileSummary in one pass from blocks of values arriving in any order: each
-// block's summary enters a binary counter of summaries, where two summaries of the same
-// level merge into one of the next level, and summary() merges the levels, lowest first.
-// A value passes through at most log2(blocks) + 1 compactions, so the rank error is at
-// most (log2(blocks) + 2) / capacity (the summary's rank_error() states the bound reached);
-// memory is O(capacity log(blocks)). The same blocks in the same order give the same summary.
-class QuantileStream {
- public:
-  explicit QuantileStream(std::size_t capacity = QuantileSummary::kDefaultCapacity);
-  // Adds a block of ascending, NaN-free values.
-  void add_sorted(std::span<const double> sorted);
-  // The summary of every value added so far (empty when none), with capacity `capacity`.
-  QuantileSummary summary(std::size_t capacity) const;
-
- private:
-  std::size_t capacity_;
-  std::vector<QuantileSummary> levels_;  // levels_[i] summarises 2^i blocks, or is empty
-};
-
 template <class ValueAt>
 QuantileSummary QuantileSummary::from_ranks(std::size_t n, ValueAt value_at, std::size_t capacity) {
   if (capacity < 2) throw InvalidArgument("QuantileSummary capacity must be at least 2");

@@ -4,19 +4,29 @@
 //
 // Exact, also after any merges: counts (rows, missing, infinities, zeros, negatives), min and
 // max; mean and variance up to rounding (Chan, Golub & LeVeque 1979, blocks merged in a fixed
-// order). Estimated, each with its bound carried in the state:
-//   - quantiles: a QuantileSummary built by QuantileStream; a quantile read from it is within
-//     summary.rank_error() x (finite values) ranks of the exact one;
+// order). A numeric column with at most kSketchExactValues distinct finite values is counted
+// exactly (quantiles, histogram and distinct count exact, rank_error 0, until a merge has to
+// compact). A column with more is summarised from counts of its values in buckets of their
+// magnitude bits (intervals of values, 2^15 per sign, as fine as the column's range allows);
+// buckets that hold more than (finite values) / (2 x summary_capacity) values, or too many
+// for the value counters' bound, are ordered exactly in one more pass over their values only.
+// Estimated, each with its bound carried in the state:
+//   - quantiles: a QuantileSummary; a quantile read from it is within
+//     summary.rank_error() x (finite values) ranks of the exact one. From one column the
+//     bound is at most 1 / (2 x summary_capacity) (the largest light bucket) plus
+//     1 / summary_capacity when its points are compacted; each merge adds at most
+//     1 / summary_capacity to the weighted mean of the parts' bounds;
 //   - distinct counts: HyperLogLog (relative standard error about 1.04 / sqrt(2^precision)),
 //     exact while the value counters hold every distinct value;
 //   - most frequent values: Misra-Gries counters (FrequentValues) with count_error, at most
 //     (non-missing values) / (tracked_values + 1);
 //   - histograms: read from the quantile summary, so each bin's count is within
 //     2 x rank_error x (finite values).
-// A state of a few columns is small (O(summary_capacity + tracked_values + 2^hll_precision)
-// per column), serialises to versioned bytes (common/bytes.hpp) and merges associatively:
-// merging the states of any split of the rows gives the one-pass result within these bounds,
-// and exactly for the exact parts (the moments up to rounding).
+// The summary, counters and distinct-count sketch of one column do not depend on the order of
+// its rows. A state of a few columns is small (O(summary_capacity + tracked_values +
+// 2^hll_precision) per column), serialises to versioned bytes (common/bytes.hpp) and merges
+// associatively: merging the states of any split of the rows gives the one-pass result within
+// these bounds, and exactly for the exact parts (the moments up to rounding).
 #include <cstdint>
 #include <limits>
 #include <string>
@@ -65,6 +75,7 @@ struct TableSketch {
 // One pass over each column (in blocks of kSketchBlock rows), columns on n_jobs threads; the
 // state does not depend on n_jobs.
 inline constexpr std::size_t kSketchBlock = 16384;
+inline constexpr std::size_t kSketchExactValues = 8192;
 NumericSketch sketch_numeric(const ColumnView& column, const ProfileOptions& options = {});
 CategoricalSketch sketch_categorical(const ColumnView& column, const ProfileOptions& options = {});
 TableSketch sketch_table(const TableView& table, const ProfileOptions& options = {}, int n_jobs = 0);
