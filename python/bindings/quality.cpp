@@ -359,6 +359,7 @@ void bind_quality(py::module_& m) {
          std::int64_t limit) {
         Table data = to_table(columns);
         std::vector<quality::OutlierFence> outlier_fences;
+        outlier_fences.reserve(fences.size());
         for (const auto& [name, low, high] : fences) outlier_fences.push_back({name, low, high});
         py::gil_scoped_release release;
         return quality::first_rows_outside(data.view, outlier_fences, limit);

@@ -52,12 +52,12 @@ Data make_data(std::size_t n) {
   const char* cities[] = {"a", "b", "c", "new"};
   for (std::size_t i = 0; i < n; ++i) {
     const auto r = rng() % 100;
-    // Few distinct values: the quantile summary stays exact, so the outlier shares match too.
+    // Integers 0..39 and far values 500: the fences fall in the gap between them.
     d.x.push_back(r < 4 ? NAN : r == 4 ? INFINITY : r < 8 ? 500.0 : static_cast<double>(rng() % 40));
     d.y.push_back(static_cast<double>(rng() % 3));
-    d.plan.push_back(r % 17 == 0 ? "" : plans[rng() % 4]);
-    d.city.push_back(cities[rng() % (i < n / 2 ? 3 : 4)]);
-    d.label.push_back(rng() % 5 == 0 ? "churn" : "stay");
+    d.plan.emplace_back(r % 17 == 0 ? "" : plans[rng() % 4]);
+    d.city.emplace_back(cities[rng() % (i < n / 2 ? 3 : 4)]);
+    d.label.emplace_back(rng() % 5 == 0 ? "churn" : "stay");
   }
   return d;
 }
@@ -155,6 +155,7 @@ CheckResult by_parts(const Data& d, const std::vector<std::size_t>& cuts, const 
   std::vector<Part> parts;
   for (std::size_t k = 0; k + 1 < cuts.size(); ++k) parts.push_back(slice(d, cuts[k], cuts[k + 1]));
   std::vector<CheckState> states;
+  states.reserve(parts.size());
   for (const Part& p : parts) states.push_back(check_state(TableView(p.columns()), target, rules(), o, sketch_mode()));
   // A tree of pairs, then the rest left to right: associativity.
   CheckState merged = states[0];

@@ -114,18 +114,16 @@ std::uint64_t rules_key(const std::vector<ColumnRule>& rules) {
       text.push_back(x.has_value() ? '+' : '-');
       if (x.has_value()) number(*x);
     }
+    const std::vector<double> values = rule.allowed_values.value_or(std::vector<double>{});
+    const std::vector<std::string> labels = rule.allowed_labels.value_or(std::vector<std::string>{});
     text.push_back(rule.allowed_values.has_value() ? '+' : '-');
-    if (rule.allowed_values.has_value()) {
-      number(static_cast<double>(rule.allowed_values->size()));
-      for (double x : *rule.allowed_values) number(x);
-    }
+    number(static_cast<double>(values.size()));
+    for (double x : values) number(x);
     text.push_back(rule.allowed_labels.has_value() ? '+' : '-');
-    if (rule.allowed_labels.has_value()) {
-      number(static_cast<double>(rule.allowed_labels->size()));
-      for (const std::string& label : *rule.allowed_labels) {
-        text += label;
-        text.push_back('\0');
-      }
+    number(static_cast<double>(labels.size()));
+    for (const std::string& label : labels) {
+      text += label;
+      text.push_back('\0');
     }
   }
   return hash_string(text);
