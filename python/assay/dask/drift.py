@@ -524,6 +524,14 @@ def over_time(
     columns, as the single-machine call does. The result equals the single-machine result
     of the computed tables.
 
+    A column whose values in both tables exceed the memory budget is tested, chunk by chunk,
+    from merged per-partition states as [`report`][assay.dask.drift.report] tests it beyond the
+    budget: the chunks are decided without gathering anything (by period of ``time`` from
+    per-partition summaries, or by row position), one ``ColumnSketch`` of the reference and
+    one of each chunk's rows are merged in a fixed tree, and each result carries ``exact``,
+    ``statistic_bound`` and ``pvalue_interval`` (the count tests and binned distances exact,
+    the rank tests sketched with their bounds). The chunks equal the single-machine call's.
+
     Parameters
     ----------
     reference : dask or pandas DataFrame
@@ -550,7 +558,10 @@ def over_time(
     InvalidInputError
         As in the single-machine call.
     ResourceLimitError
-        A column of both tables exceeds the memory budget.
+        A column of both tables exceeds the memory budget and one of its tests has no
+        sketched form (as in [`report`][assay.dask.drift.report]), or the chunks are of a size
+        or count in ``time`` order (they would need the rows ordered by time), or the chunks
+        would make more than ``MAX_OVER_TIME_RESULTS`` results.
 
     Examples
     --------
