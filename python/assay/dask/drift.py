@@ -19,7 +19,7 @@ single-machine result; the rank tests give a sketched result whose bounds the re
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -174,16 +174,20 @@ def _sketched_results(
     ref: Any, cur: Any, requests: list[Any], roles: dict[str, str], client: Any
 ) -> list[ColumnResult]:
     """The results of the requested columns from merged sketches (see ``_sketched_samples``)."""
-    return _sketched_samples(ref, [cur], requests, roles, client)[0]
+    return _sketched_samples(ref, [lambda name, edges: _sketch(cur, name, "current", edges)], requests, roles, client)[
+        0
+    ]
 
 
 def _sketched_samples(
-    ref: Any, currents: list[Any], requests: list[Any], roles: dict[str, str], client: Any
+    ref: Any, currents: list[Callable[[str, Any], Any]], requests: list[Any], roles: dict[str, str], client: Any
 ) -> list[list[ColumnResult]]:
     """For each current sample (the current table, or ``over_time``'s chunks of it), the
     results of the requested columns from merged sketches: one pass on the grid, then one
     more for the numeric columns whose grid bins are coarse (refined edges) or whose binned
-    distances need Sturges bins; each pass is one Dask computation over every sample."""
+    distances need Sturges bins; each pass is one Dask computation over every sample. A
+    sample is given by the delayed merged state of a column on given edges,
+    ``sample(name, edges)``."""
     for name, tests, _, _ in requests:
         if _is_numeric(ref, name):
             never = [t.name for t in tests if t.name in _NEVER_SKETCHED]
@@ -192,7 +196,7 @@ def _sketched_samples(
     n = len(requests)
     grid = _states(
         [_sketch(ref, name, "reference") for name, *_ in requests]
-        + [_sketch(cur, name, "current") for cur in currents for name, *_ in requests],
+        + [sample(name, None) for sample in currents for name, *_ in requests],
         client,
     )
     pairs = [[(grid[i], grid[n * (1 + s) + i]) for i in range(n)] for s in range(len(currents))]
@@ -220,7 +224,7 @@ def _sketched_samples(
         for s, i, edges in second
         for task in (
             _sketch(ref, requests[i][0], "reference", edges),
-            _sketch(currents[s], requests[i][0], "current", edges),
+            currents[s](requests[i][0], edges),
         )
     ]
     states = _states(tasks, client)
@@ -417,8 +421,9 @@ def _chunk_of_rows(part: Any, offset: int, plan: dict[str, Any]) -> Any:
     return (positions * plan["count"]) // max(plan["rows"], 1)
 
 
-def _rows_of_chunk(part: Any, offset: int, plan: dict[str, Any], chunk: int) -> Any:
-    return part[_chunk_of_rows(part, offset, plan) == chunk]
+def _sketch_chunk_part(part: Any, chunk_of_rows: Any, chunk: int, name: str, edges: Any) -> bytes:
+    """The state of a column over a partition's rows of one chunk, as bytes."""
+    return _sketch_part(part[[name]][chunk_of_rows == chunk], name, "current", edges)
 
 
 def _chunk_plan(
@@ -488,14 +493,21 @@ def _sketched_over_time(
     """Per chunk, the results of the requested columns from merged sketches of the
     reference and of the chunk's rows, exactly as ``report`` computes them beyond the budget."""
     parts = list(cur.to_delayed())
-    currents = []
-    for chunk in chunks:
-        rows = [
-            _graph.dask.delayed(_rows_of_chunk, pure=True)(part, offset, plan, chunk["chunk"])
-            for part, offset in zip(parts, offsets)
-        ]
-        currents.append(_graph.dd.from_delayed(rows, meta=cur._meta, verify_meta=False))
-    return _sketched_samples(ref, currents, requests, {}, client)
+    delayed = _graph.dask.delayed
+    # Each partition's rows' chunks, one task per partition that every chunk's tasks share.
+    labels = [delayed(_chunk_of_rows, pure=True)(part, offset, plan) for part, offset in zip(parts, offsets)]
+
+    def sample(chunk: int) -> Callable[[str, Any], Any]:
+        def state(name: str, edges: Any) -> Any:
+            states = [
+                delayed(_sketch_chunk_part, pure=True)(part, chunk_of_rows, chunk, name, edges)
+                for part, chunk_of_rows in zip(parts, labels)
+            ]
+            return _graph.tree_reduce(states, _merge_sketches)
+
+        return state
+
+    return _sketched_samples(ref, [sample(chunk["chunk"]) for chunk in chunks], requests, {}, client)
 
 
 def _column_over_time(reference: Any, current: Any, **options: Any) -> drift.DriftOverTime:
