@@ -306,9 +306,10 @@ def _merge_partition_states(
 
 
 def _rows_outside(part: Any, fences: list[tuple[str, float, float]], limit: int) -> tuple[int, list[list[int]]]:
-    """A partition's rows and, per fence, its first ``limit`` rows outside the fence."""
-    frame = as_frame(part)
-    return frame.n_rows, _core_quality.first_rows_outside(frame.core_columns(), fences, limit)
+    """A partition's rows and, per fence, its first ``limit`` rows outside the fence (only the
+    fenced columns are converted)."""
+    frame = as_frame(part[list(dict.fromkeys(name for name, _, _ in fences))])
+    return len(part), _core_quality.first_rows_outside(frame.core_columns(), fences, limit)
 
 
 def _check_by_states(
