@@ -1023,6 +1023,28 @@ def check(
         n_jobs_arg(n_jobs),
         progress_callback(progress, "quality"),
     )
+    return _report_of(
+        result,
+        python_findings,
+        profile_options,
+        frame.n_rows,
+        fail_on,
+        target_name,
+        None if reference_frame is None else reference_frame.n_rows,
+    )
+
+
+def _report_of(
+    result: Any,
+    python_findings: list[Finding],
+    profile_options: _core_quality.ProfileOptions,
+    n_rows: int,
+    fail_on: str,
+    target_name: str,
+    reference_rows: int | None,
+) -> QualityReport:
+    """The report of the core's check result (from ``check`` or a finished check state),
+    with the findings the Python layer adds (dtype rules, mixed types)."""
     findings = [_finding(f) for f in result.findings] + python_findings
     measures = [
         {
@@ -1036,14 +1058,11 @@ def check(
         for m in result.measures
     ]
     findings.sort(key=lambda f: -SEVERITIES.index(f.severity))
-    inputs = {
-        "target": target_name or None,
-        "reference_rows": None if reference_frame is None else reference_frame.n_rows,
-    }
+    inputs = {"target": target_name or None, "reference_rows": reference_rows}
     return QualityReport(
         findings,
         Profile(result.profile, profile_options),
-        frame.n_rows,
+        n_rows,
         fail_on,
         inputs,
         fingerprint_dict(result.fingerprint),

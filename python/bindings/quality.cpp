@@ -3,6 +3,7 @@
 
 #include "assay/common/fingerprint.hpp"
 #include "assay/quality/check.hpp"
+#include "assay/quality/check_state.hpp"
 #include "assay/quality/profile.hpp"
 #include "assay/quality/sketch.hpp"
 #include "common.hpp"
@@ -300,6 +301,83 @@ void bind_quality(py::module_& m) {
       },
       py::arg("columns"), py::arg("target"), py::arg("reference"), py::arg("rules"), py::arg("options"),
       py::arg("profile_options"), py::arg("n_jobs"), py::arg("progress"));
+
+  py::class_<quality::CheckState>(m, "CheckState",
+                                  "The mergeable state of the one-pass sketch-mode check (quality/check_state.hpp).")
+      .def_readonly("rows", &quality::CheckState::rows)
+      .def_readonly("column_order", &quality::CheckState::column_order)
+      .def(
+          "to_bytes",
+          [](const quality::CheckState& s) {
+            std::string bytes;
+            {
+              py::gil_scoped_release release;
+              bytes = quality::to_bytes(s);
+            }
+            return py::bytes(bytes);
+          },
+          "The state as versioned bytes.")
+      .def_static(
+          "from_bytes",
+          [](const py::bytes& data) {
+            const std::string raw = data;
+            py::gil_scoped_release release;
+            return quality::check_state_from_bytes(raw);
+          },
+          py::arg("data"), "The state that to_bytes wrote; CorruptedStateError when the bytes are not one.");
+  m.def(
+      "check_state",
+      [](const py::list& columns, const std::string& target, const std::vector<ColumnRule>& rules,
+         const CheckOptions& options, const quality::ProfileOptions& profile_options, int n_jobs) {
+        Table data = to_table(columns);
+        py::gil_scoped_release release;
+        return quality::check_state(data.view, target, rules, options, profile_options, n_jobs);
+      },
+      py::arg("columns"), py::arg("target"), py::arg("rules"), py::arg("options"), py::arg("profile_options"),
+      py::arg("n_jobs"));
+  m.def(
+      "merge_check_states",
+      [](const quality::CheckState& a, const quality::CheckState& b) {
+        py::gil_scoped_release release;
+        return quality::merge(a, b);
+      },
+      py::arg("a"), py::arg("b"));
+  m.def(
+      "outlier_fences",
+      [](const quality::CheckState& state, const CheckOptions& options,
+         const quality::ProfileOptions& profile_options) {
+        std::vector<std::tuple<std::string, double, double>> fences;
+        for (const auto& f : quality::outlier_fences(state, options, profile_options)) {
+          fences.emplace_back(f.column, f.low, f.high);
+        }
+        return fences;
+      },
+      py::arg("state"), py::arg("options"), py::arg("profile_options"),
+      "(column, low, high) of each outlier finding finish_check reports, in its order.");
+  m.def(
+      "first_rows_outside",
+      [](const py::list& columns, const std::vector<std::tuple<std::string, double, double>>& fences,
+         std::int64_t limit) {
+        Table data = to_table(columns);
+        std::vector<quality::OutlierFence> outlier_fences;
+        outlier_fences.reserve(fences.size());
+        for (const auto& [name, low, high] : fences) outlier_fences.push_back({name, low, high});
+        py::gil_scoped_release release;
+        return quality::first_rows_outside(data.view, outlier_fences, limit);
+      },
+      py::arg("columns"), py::arg("fences"), py::arg("limit"),
+      "Per fence, the first `limit` rows of its column with a finite value outside [low, high].");
+  m.def(
+      "finish_check",
+      [](const quality::CheckState& data, const std::optional<quality::CheckState>& reference,
+         const std::vector<ColumnRule>& rules, const CheckOptions& options,
+         const quality::ProfileOptions& profile_options, const std::vector<std::vector<std::int64_t>>& outlier_rows) {
+        py::gil_scoped_release release;
+        return quality::finish_check(data, reference ? &*reference : nullptr, rules, options, profile_options,
+                                     outlier_rows);
+      },
+      py::arg("data"), py::arg("reference"), py::arg("rules"), py::arg("options"), py::arg("profile_options"),
+      py::arg("outlier_rows"));
 
   py::class_<quality::LeakageScore>(m, "LeakageScore")
       .def_readonly("point", &quality::LeakageScore::point)

@@ -14,6 +14,22 @@ def rng():
     return np.random.default_rng(12345)
 
 
+# -- One Dask cluster for the assay.dask tests ----------------------------------------------
+# A LocalCluster of two worker processes (one thread each), started once per test session (per
+# xdist worker) and shared by every test that takes `client`: starting one costs seconds.
+
+
+@pytest.fixture(scope="session")
+def client():
+    distributed = pytest.importorskip("distributed")
+    cluster = distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0", memory_limit="1GiB"
+    )
+    with distributed.Client(cluster) as c:
+        yield c
+    cluster.close()
+
+
 # -- A real browser for the report tests ----------------------------------------------------
 # One headless Chromium (Debian's `chromium`, which `./dev.sh test` installs) per test session,
 # driven by Playwright. Without a browser the tests that need one are skipped, unless CI or

@@ -28,16 +28,6 @@ TINY = {adask.MEMORY_BUDGET_KEY: "1KiB"}  # every column below exceeds it
 RANK_TESTS = ["ks", "cramer_von_mises", "mannwhitneyu", "mannw", "wasserstein", "energy_distance"]
 
 
-@pytest.fixture(scope="module")
-def client():
-    cluster = distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0", memory_limit="1GiB"
-    )
-    with distributed.Client(cluster) as c:
-        yield c
-    cluster.close()
-
-
 def adversarial() -> dict[str, tuple[np.ndarray, np.ndarray]]:
     rng = np.random.default_rng(11)
     ties = np.round(rng.normal(0, 3, 1500) * 20) / 20

@@ -35,16 +35,6 @@ BOOT = {"n_boot": 50, "ci_quantiles": [0.05, 0.5, 0.95], "random_state": 5}
 
 
 @pytest.fixture(scope="module")
-def client():
-    cluster = distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0", memory_limit="1GiB"
-    )
-    with distributed.Client(cluster) as c:
-        yield c
-    cluster.close()
-
-
-@pytest.fixture(scope="module")
 def table() -> pd.DataFrame:
     rng = np.random.default_rng(21)
     frame = pd.DataFrame(

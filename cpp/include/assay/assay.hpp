@@ -40,6 +40,7 @@
 #include "assay/fairness/stats.hpp"
 #include "assay/monitor/cbpe.hpp"
 #include "assay/quality/check.hpp"
+#include "assay/quality/check_state.hpp"
 #include "assay/quality/profile.hpp"
 #include "assay/quality/sketch.hpp"
 #include "assay/review/conformal.hpp"

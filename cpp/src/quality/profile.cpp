@@ -677,29 +677,37 @@ CategoricalProfile profile_categorical(const ColumnView& column, const ProfileOp
 }
 
 CategoricalProfile detail::profile_valid_codes(const ColumnView& column, const ProfileOptions& options) {
-  CategoricalProfile p;
-  p.name = column.name;
-  p.count = static_cast<std::int64_t>(column.codes.size());
   std::vector<std::int64_t> counts(column.labels.size(), 0);
+  std::int64_t missing = 0;
   for (std::int32_t code : column.codes) {
     if (code < 0) {
-      ++p.missing;
+      ++missing;
     } else {
       ++counts[static_cast<std::size_t>(code)];
     }
   }
+  return profile_of_counts(column.name, static_cast<std::int64_t>(column.codes.size()), missing, column.labels, counts,
+                           options);
+}
+
+CategoricalProfile detail::profile_of_counts(const std::string& name, std::int64_t rows, std::int64_t missing,
+                                             std::span<const std::string> labels,
+                                             const std::vector<std::int64_t>& counts, const ProfileOptions& options) {
+  CategoricalProfile p;
+  p.name = name;
+  p.count = rows;
+  p.missing = missing;
   p.distinct_sketch = HyperLogLog(options.hll_precision);
   // Offer labels in ascending label order so that ties break by label.
   std::vector<std::size_t> order(counts.size());
   for (std::size_t k = 0; k < order.size(); ++k) order[k] = k;
-  std::sort(order.begin(), order.end(),
-            [&](std::size_t a, std::size_t b) { return column.labels[a] < column.labels[b]; });
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return labels[a] < labels[b]; });
   TopValues<std::string> top(options.tracked_values);
   for (std::size_t k : order) {
     if (counts[k] == 0) continue;
     ++p.distinct;
-    top.offer(column.labels[k], counts[k]);
-    p.distinct_sketch.add_hash(hash_string(column.labels[k]));
+    top.offer(labels[k], counts[k]);
+    p.distinct_sketch.add_hash(hash_string(labels[k]));
   }
   p.values = top.table(p.distinct);
   return p;

@@ -3,6 +3,9 @@
 // and checks both read, so a column is sorted once per call.
 #include <algorithm>
 #include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
 
 #include "assay/common/sort.hpp"
 #include "assay/quality/profile.hpp"
@@ -53,6 +56,10 @@ void fill_histogram_from_summary(NumericProfile& p, int bins);
 // profile_categorical without validating the codes again: for the columns of a TableView,
 // which checked them when it was made.
 CategoricalProfile profile_valid_codes(const ColumnView& column, const ProfileOptions& options);
+// The same from each label's count (labels distinct; a label counted 0 is not in the column).
+CategoricalProfile profile_of_counts(const std::string& name, std::int64_t rows, std::int64_t missing,
+                                     std::span<const std::string> labels, const std::vector<std::int64_t>& counts,
+                                     const ProfileOptions& options);
 
 // sorted_quantile and sorted_mad (profile.hpp) over the finite values of a sorted column.
 double quantile(const FiniteValues& sorted, double p);

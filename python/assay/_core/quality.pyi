@@ -212,6 +212,39 @@ def check(
     progress: _Progress,
 ) -> CheckResult: ...
 
+class CheckState(_NotConstructible):
+    @property
+    def rows(self) -> int: ...
+    @property
+    def column_order(self) -> list[str]: ...
+    def to_bytes(self) -> bytes: ...
+    @staticmethod
+    def from_bytes(data: bytes) -> CheckState: ...
+
+def check_state(
+    columns: Sequence[_ColumnSpec],
+    target: str,
+    rules: Sequence[ColumnRule],
+    options: CheckOptions,
+    profile_options: ProfileOptions,
+    n_jobs: int,
+) -> CheckState: ...
+def merge_check_states(a: CheckState, b: CheckState) -> CheckState: ...
+def outlier_fences(
+    state: CheckState, options: CheckOptions, profile_options: ProfileOptions
+) -> list[tuple[str, float, float]]: ...
+def first_rows_outside(
+    columns: Sequence[_ColumnSpec], fences: Sequence[tuple[str, float, float]], limit: int
+) -> list[list[int]]: ...
+def finish_check(
+    data: CheckState,
+    reference: CheckState | None,
+    rules: Sequence[ColumnRule],
+    options: CheckOptions,
+    profile_options: ProfileOptions,
+    outlier_rows: Sequence[Sequence[int]],
+) -> CheckResult: ...
+
 class LeakageScore(_NotConstructible):
     @property
     def point(self) -> float: ...

@@ -7,13 +7,17 @@ current ``distributed`` client (or the one given as ``client=``, or Dask's defau
 * [`profile`][assay.dask.profile]: one task per column within the memory budget (the exact
   single-machine profile), else per-partition profiles merged in a fixed tree of
   ``SPLIT_EVERY`` (counts and moments exact, quantiles and distinct counts sketched);
-* [`check`][assay.dask.check]: one task over the gathered table;
+* [`check`][assay.dask.check]: one task over the gathered table within the memory budget,
+  else the one-pass sketch mode (``quality.check(..., exact=False)``) from per-partition check
+  states merged in a fixed tree of ``SPLIT_EVERY`` (counts, rules and categorical checks
+  exact, quantile-based checks sketched);
 * [`MetricFrame`][assay.dask.MetricFrame] and the named disparities: per-partition confusion
   counts merged in a fixed tree for unweighted classification metrics (nothing gathered),
   else one task over the gathered columns they need;
 * [`drift.report`][assay.dask.drift.report] and [`drift.over_time`][assay.dask.drift.over_time]:
-  one task per column of both tables; beyond the budget, ``drift.report`` merges per-partition
-  column sketches (exact counts: the tests on counts exact, the rank tests with stated bounds);
+  one task per column of both tables; beyond the budget, per-partition column sketches merged
+  in a fixed tree, one per sample (``over_time``: per chunk) (exact counts: the tests on counts
+  exact, the rank tests with stated bounds);
 * [`TreeExplainer`][assay.dask.TreeExplainer]: SHAP values per partition (a dask array back)
   and the mean |SHAP| importance.
 

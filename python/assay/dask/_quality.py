@@ -1,12 +1,17 @@
 """Data quality on Dask: ``profile`` (column tasks, or merged partition profiles beyond the
-memory budget) and ``check`` (one task over the gathered table)."""
+memory budget) and ``check`` (one task over the gathered table, or merged partition check
+states beyond the budget: the one-pass sketch-mode check)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from .. import quality
+from .._core import quality as _core_quality
+from .._frame import as_frame
+from .._util import n_jobs_arg
 from ..errors import InvalidInputError
 from . import _graph
 
@@ -126,15 +131,30 @@ def check(
     fail_on: str = "error",
     thresholds: Mapping[str, Any] | None = None,
     histogram_bins: int = 20,
+    exact: bool | None = None,
     client: Any = None,
 ) -> quality.QualityReport:
     """[`assay.quality.check`][assay.quality.check] of a dask DataFrame.
 
     The checks that compare rows (duplicates, conflicting labels, train/test overlap, target
-    leakage) need the rows together: the table (and the reference) is gathered into one
-    task on a worker when it fits the memory budget, and the report equals the
-    single-machine report of the computed frames. A larger table is refused with the
-    budget to set; [`profile`][assay.dask.profile] has no such limit.
+    leakage of numeric features) need the rows together: the table (and the reference) is
+    gathered into one task on a worker when it fits the memory budget, and the report equals
+    the single-machine report of the computed frames.
+
+    A larger table (or ``exact=False``) is checked in the one-pass sketch mode, the
+    single-machine ``check(..., exact=False)``: each partition is reduced to the core's
+    check state (``CheckState``: the columns' sketches, each label's count, the target's
+    classes, the rules' counts, the fingerprint, each with its first example rows), the
+    states are merged in a fixed tree of ``SPLIT_EVERY`` and the checks run on the merged
+    state; the outlier findings' example rows take a second pass over the partitions. The
+    report says it came from the sketch mode (``skipped`` findings for the checks that need
+    the ordered column or every row's hash; the profile's ``exact`` is False). Its counts,
+    missing values, infinities, constant columns, rules, categorical checks and target
+    checks equal the single-machine ``check(..., exact=False)`` bitwise; the quantile-based
+    values (outlier shares, the profile's quantiles and histograms) are sketch estimates
+    within their stated rank error, which can differ from the single-machine run's own
+    estimates within that error. A categorical feature's leakage against a regression
+    target is not computed from merged states (a ``skipped`` finding says so).
 
     Parameters
     ----------
@@ -152,6 +172,10 @@ def check(
         Overrides of the check thresholds, as in the single-machine call.
     histogram_bins : int, default 20
         Equal-width bins of the profile's histograms.
+    exact : bool, optional
+        True: gather the table (``ResourceLimitError`` beyond the memory budget); False: the
+        sketch mode from merged partition states; None (default): exact within the memory
+        budget, the sketch mode beyond it.
     client : distributed.Client, optional
         Where to compute: by default the current client (or Dask's default scheduler).
 
@@ -167,7 +191,9 @@ def check(
     InvalidInputError
         An option is out of range (as in the single-machine call).
     ResourceLimitError
-        The gathered tables exceed the memory budget.
+        ``exact=True`` and the gathered tables exceed the memory budget.
+    CorruptedStateError
+        A partition's state did not read back (never expected between assay's own tasks).
 
     Examples
     --------
@@ -181,9 +207,19 @@ def check(
     frame = _graph.dataframe(data, "data")
     if target is not None and not isinstance(target, str):
         raise InvalidInputError(f"target: name a column of data, got {type(target).__name__}")
+    if target is not None and target not in frame.columns:
+        raise InvalidInputError(f"target: no column '{target}' in data")
+    if exact not in (None, True, False):
+        raise InvalidInputError(f"exact: expected True, False or None, got {exact!r}")
+    if not isinstance(fail_on, str) or fail_on not in quality.SEVERITIES[1:]:
+        raise InvalidInputError(f"fail_on must be 'warning' or 'error', got {fail_on!r}")
+    options = quality._check_options(thresholds)  # a clear error before any work
+    quality._profile_options(histogram_bins, 64, False)
     tables = [frame] + ([reference] if isinstance(reference, (_graph.dd.DataFrame, _graph.dd.Series)) else [])
     rows = _graph.total_rows(tables)
     needed = sum(n * sum(value_bytes(t) for t in table.dtypes) for n, table in zip(rows, tables))
+    if exact is False or (exact is None and needed > _graph.memory_budget()):
+        return _check_by_states(frame, target, reference, rules, fail_on, thresholds, options, histogram_bins, client)
     _graph.require_budget("data", needed, f"checking {rows[0]} rows x {len(frame.columns)} columns")
     parts = [frame.to_delayed()]
     if len(tables) == 2:
@@ -210,6 +246,130 @@ def check(
         )
     (text,) = _graph.compute([task], client)
     return quality.QualityReport.from_json(text)
+
+
+@dataclass
+class _ColumnTypes:
+    """What the Python side of the check (rules, dtype rules, mixed types) reads of a column."""
+
+    name: str
+    kind: Any
+    source_dtype: str
+    type_counts: dict[str, int] = field(default_factory=dict)
+
+
+class _TableTypes:
+    """The columns' kinds, source dtypes and Python type counts, merged over partitions (what
+    ``quality._rules`` and ``quality._mixed_type_findings`` read of a frame)."""
+
+    def __init__(self, columns: list[_ColumnTypes]) -> None:
+        self.columns = columns
+
+    def __contains__(self, name: object) -> bool:
+        return any(column.name == name for column in self.columns)
+
+    def column(self, name: str) -> _ColumnTypes:
+        return next(column for column in self.columns if column.name == name)
+
+
+def _partition_state(
+    part: Any, target: str | None, rules: Any, thresholds: Any, histogram_bins: int
+) -> tuple[bytes, list[_ColumnTypes]]:
+    """A partition's check state (bytes) and its columns' source dtypes and type counts."""
+    frame = as_frame(part)
+    core_rules, _ = quality._rules(rules, frame)
+    state = _core_quality.check_state(
+        frame.core_columns(),
+        target or "",
+        core_rules,
+        quality._check_options(thresholds),
+        quality._profile_options(histogram_bins, 64, False),
+        n_jobs_arg(_graph.task_threads()),
+    )
+    types = [_ColumnTypes(c.name, c.kind, c.source_dtype, dict(c.type_counts or {})) for c in frame.columns]
+    return state.to_bytes(), types
+
+
+def _merge_partition_states(
+    a: tuple[bytes, list[_ColumnTypes]], b: tuple[bytes, list[_ColumnTypes]]
+) -> tuple[bytes, list[_ColumnTypes]]:
+    merged = _core_quality.merge_check_states(
+        _core_quality.CheckState.from_bytes(a[0]), _core_quality.CheckState.from_bytes(b[0])
+    )
+    types = []
+    for left, right in zip(a[1], b[1]):
+        counts = dict(left.type_counts)
+        for name, count in right.type_counts.items():
+            counts[name] = counts.get(name, 0) + count
+        types.append(_ColumnTypes(left.name, left.kind, left.source_dtype, counts))
+    return merged.to_bytes(), types
+
+
+def _rows_outside(part: Any, fences: list[tuple[str, float, float]], limit: int) -> tuple[int, list[list[int]]]:
+    """A partition's rows and, per fence, its first ``limit`` rows outside the fence (only the
+    fenced columns are converted)."""
+    frame = as_frame(part[list(dict.fromkeys(name for name, _, _ in fences))])
+    return len(part), _core_quality.first_rows_outside(frame.core_columns(), fences, limit)
+
+
+def _check_by_states(
+    frame: Any,
+    target: str | None,
+    reference: Any,
+    rules: Any,
+    fail_on: str,
+    thresholds: Any,
+    options: Any,
+    histogram_bins: int,
+    client: Any,
+) -> quality.QualityReport:
+    """The sketch-mode check from per-partition check states merged in a fixed tree."""
+    parts = frame.to_delayed()
+    delayed = _graph.dask.delayed
+    tasks = [
+        _graph.tree_reduce(
+            [delayed(_partition_state, pure=True)(p, target, rules, thresholds, histogram_bins) for p in parts],
+            _merge_partition_states,
+        )
+    ]
+    if isinstance(reference, (_graph.dd.DataFrame, _graph.dd.Series)):
+        reference_parts = _graph.dataframe(reference, "reference").to_delayed()
+        states = [delayed(_partition_state, pure=True)(p, None, None, None, histogram_bins) for p in reference_parts]
+        tasks.append(_graph.tree_reduce(states, _merge_partition_states))
+    (state_bytes, types), *reference_result = _graph.compute(tasks, client)
+    state = _core_quality.CheckState.from_bytes(state_bytes)
+    profile_options = quality._profile_options(histogram_bins, 64, False)
+    reference_state = None
+    reference_rows = None
+    if reference_result:
+        reference_state = _core_quality.CheckState.from_bytes(reference_result[0][0])
+        reference_rows = reference_state.rows
+    elif reference is not None:
+        reference_frame = as_frame(reference, argument="reference")
+        reference_state = _core_quality.check_state(
+            reference_frame.core_columns(), "", [], quality._check_options(None), profile_options, n_jobs_arg(None)
+        )
+        reference_rows = reference_frame.n_rows
+    fences = _core_quality.outlier_fences(state, options, profile_options)
+    outlier_rows: list[list[int]] = []
+    if fences and options.max_examples > 0:
+        # A second pass: the fences come from the merged quantile summary.
+        passes = _graph.compute(
+            [delayed(_rows_outside, pure=True)(p, fences, options.max_examples) for p in parts], client
+        )
+        outlier_rows = [[] for _ in fences]
+        offset = 0
+        for n_rows, found in passes:
+            for rows_of_fence, local in zip(outlier_rows, found):
+                rows_of_fence.extend(offset + row for row in local[: options.max_examples - len(rows_of_fence)])
+            offset += n_rows
+    table_types = _TableTypes(types)
+    core_rules, python_findings = quality._rules(rules, table_types)  # type: ignore[arg-type]
+    python_findings += quality._mixed_type_findings(table_types)  # type: ignore[arg-type]
+    result = _core_quality.finish_check(state, reference_state, core_rules, options, profile_options, outlier_rows)
+    return quality._report_of(
+        result, python_findings, profile_options, state.rows, fail_on, target or "", reference_rows
+    )
 
 
 def _check_with_reference(data: Any, reference: Any, **options: Any) -> str:

@@ -7,24 +7,30 @@ there by the single-machine engine, so every statistic and p-value, the rank tes
 equals the single-machine result bitwise; a multiple-testing ``correction`` is then applied
 over all columns' p-values together, as the single-machine call does.
 
-Beyond the budget, ``report`` merges per-partition states of the core instead
-(``assay._core.drift.ColumnSketch``: exact counts of the categories, or exact counts with
-the extremes of value bins), in a fixed tree; the merge is exact, so the result does not
-depend on the partitions. Categorical columns, and numeric columns whose bins each hold one
-value, give the single-machine result; the rank tests give a sketched result whose bounds
-the result states (``exact``, ``statistic_bound``, ``pvalue_interval``).
+Beyond the budget, ``report`` and ``over_time`` merge per-partition states of the core
+instead (``assay._core.drift.ColumnSketch``: exact counts of the categories, or exact counts
+with the extremes of value bins), in a fixed tree, one state per sample (``over_time``: per
+chunk of the current rows); the merge is exact, so the result does not depend on the
+partitions. Categorical columns, and numeric columns whose bins each hold one value, give the
+single-machine result; the rank tests give a sketched result whose bounds the result states
+(``exact``, ``statistic_bound``, ``pvalue_interval``).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
+
+import numpy as np
 
 from .. import drift
 from .._core import drift as _core_drift
 from .._frame import as_frame
+from ..drift._chunks import time_seconds
+from ..drift._inputs import count_arg
+from ..drift._over_time import MAX_OVER_TIME_RESULTS
 from ..drift._report import TESTS, ColumnResult, _gives_pvalue, column_result, core_requests
 from ..errors import InvalidInputError, InvalidTypeError, ResourceLimitError
 from . import _graph
@@ -167,55 +173,78 @@ def _states(tasks: list[Any], client: Any) -> list[Any]:
 def _sketched_results(
     ref: Any, cur: Any, requests: list[Any], roles: dict[str, str], client: Any
 ) -> list[ColumnResult]:
-    """The results of the requested columns from merged sketches: one pass on the grid, then
-    one more for the numeric columns whose grid bins are coarse (refined edges) or whose
-    binned distances need Sturges bins."""
+    """The results of the requested columns from merged sketches (see ``_sketched_samples``)."""
+    return _sketched_samples(ref, [lambda name, edges: _sketch(cur, name, "current", edges)], requests, roles, client)[
+        0
+    ]
+
+
+def _sketched_samples(
+    ref: Any, currents: list[Callable[[str, Any], Any]], requests: list[Any], roles: dict[str, str], client: Any
+) -> list[list[ColumnResult]]:
+    """For each current sample (the current table, or ``over_time``'s chunks of it), the
+    results of the requested columns from merged sketches: one pass on the grid, then one
+    more for the numeric columns whose grid bins are coarse (refined edges) or whose binned
+    distances need Sturges bins; each pass is one Dask computation over every sample. A
+    sample is given by the delayed merged state of a column on given edges,
+    ``sample(name, edges)``."""
     for name, tests, _, _ in requests:
         if _is_numeric(ref, name):
             never = [t.name for t in tests if t.name in _NEVER_SKETCHED]
             if never:
                 raise _over_budget(name, f"test '{never[0]}' has no sketched form")
+    n = len(requests)
     grid = _states(
-        [t for name, *_ in requests for t in (_sketch(ref, name, "reference"), _sketch(cur, name, "current"))], client
+        [_sketch(ref, name, "reference") for name, *_ in requests]
+        + [sample(name, None) for sample in currents for name, *_ in requests],
+        client,
     )
-    pairs = [(grid[2 * i], grid[2 * i + 1]) for i in range(len(requests))]
-    chosen: list[list[Any]] = []
-    for (name, tests, _, _), (r, c) in zip(requests, pairs):
-        if not tests:
-            try:
-                tests = [_core_drift.resolve_sketch_test(name, r, c)]
-            except InvalidInputError as error:
-                raise _over_budget(name, str(error)) from error
-        chosen.append(tests)
+    pairs = [[(grid[i], grid[n * (1 + s) + i]) for i in range(n)] for s in range(len(currents))]
+    chosen: list[list[list[Any]]] = []
+    for sample in pairs:
+        chosen.append([])
+        for (name, tests, _, _), (r, c) in zip(requests, sample):
+            if not tests:
+                try:
+                    tests = [_core_drift.resolve_sketch_test(name, r, c)]
+                except InvalidInputError as error:
+                    raise _over_budget(name, str(error)) from error
+            chosen[-1].append(tests)
     # A second pass for every numeric column at once whose grid bins are coarse or whose
     # binned distances need the Sturges edges (refined_edges adds them).
     second = []
-    for i, ((r, c), tests) in enumerate(zip(pairs, chosen)):
-        if r.numeric and c.numeric:
-            sturges = any(t.name in _BINNED and not _core_drift.sketch_supports(t, r, c) for t in tests)
-            if sturges or _core_drift.needs_refinement(r, c):
-                second.append((i, _core_drift.refined_edges(r, c, sturges)))
+    for s, (sample, sample_tests) in enumerate(zip(pairs, chosen)):
+        for i, ((r, c), tests) in enumerate(zip(sample, sample_tests)):
+            if r.numeric and c.numeric:
+                sturges = any(t.name in _BINNED and not _core_drift.sketch_supports(t, r, c) for t in tests)
+                if sturges or _core_drift.needs_refinement(r, c):
+                    second.append((s, i, _core_drift.refined_edges(r, c, sturges)))
     tasks = [
         task
-        for i, edges in second
-        for task in (_sketch(ref, requests[i][0], "reference", edges), _sketch(cur, requests[i][0], "current", edges))
+        for s, i, edges in second
+        for task in (
+            _sketch(ref, requests[i][0], "reference", edges),
+            currents[s](requests[i][0], edges),
+        )
     ]
     states = _states(tasks, client)
-    for k, (i, _) in enumerate(second):
-        pairs[i] = (states[2 * k], states[2 * k + 1])
-    results = []
-    for i, ((name, _, thresholds, by_test), tests) in enumerate(zip(requests, chosen)):
-        for t, test in enumerate(tests):
-            state = pairs[i]
-            if not _core_drift.sketch_supports(test, *state):
-                raise _over_budget(
-                    name, f"test '{test.name}' cannot be computed from the merged sketches of its values"
-                )
-            own = thresholds[t] if t < len(thresholds) else math.nan
-            threshold = by_test.get(test, math.nan) if math.isnan(own) else own
-            core = _core_drift.compare_sketches(name, *state, test, threshold)
-            results.append(column_result(core, roles.get(name, "feature")))
-    return results
+    for k, (s, i, _) in enumerate(second):
+        pairs[s][i] = (states[2 * k], states[2 * k + 1])
+    out = []
+    for sample, sample_tests in zip(pairs, chosen):
+        results = []
+        for (name, _, thresholds, by_test), state, tests in zip(requests, sample, sample_tests):
+            for t, test in enumerate(tests):
+                if not _core_drift.sketch_supports(test, *state):
+                    raise _over_budget(
+                        name, f"test '{test.name}' cannot be computed from the merged sketches of its values"
+                    )
+                own = thresholds[t] if t < len(thresholds) else math.nan
+                threshold = by_test.get(test, math.nan) if math.isnan(own) else own
+                core = _core_drift.compare_sketches(name, *state, test, threshold)
+                results.append(column_result(core, roles.get(name, "feature")))
+        out.append(results)
+    return out
 
 
 def _column_report(reference: Any, current: Any, **options: Any) -> drift.DriftReport:
@@ -351,6 +380,136 @@ def report(
     )
 
 
+# --- over_time beyond the memory budget: a merged state per chunk ---------------------------
+
+
+def _periods(part: Any, time: str, freq: str) -> tuple[Any, Any, Any]:
+    """A partition's rows' periods (pandas Periods, as the single-machine ``chunk_labels``
+    makes them), their ordinals (which order the periods) and the rows' times in seconds."""
+    import pandas as pd
+
+    seconds = time_seconds(time, as_frame(part[[time]], argument="current"))
+    try:
+        periods = pd.to_datetime(pd.Series(seconds), unit="s").dt.to_period(freq)
+    except (ValueError, TypeError, OverflowError) as error:
+        raise InvalidInputError(f"freq={freq!r} on time: {error}") from error
+    return periods, np.asarray(periods.array.asi8), seconds
+
+
+def _period_summary(part: Any, time: str, freq: str) -> dict[int, tuple[str, float, float, int]]:
+    """Per period of a partition, by ordinal: its label, first and last time and rows."""
+    import pandas as pd
+
+    periods, ordinals, seconds = _periods(part, time, freq)
+    grouped = pd.DataFrame({"o": ordinals, "t": seconds}).groupby("o", sort=True)["t"].agg(["min", "max", "size"])
+    _, first = np.unique(ordinals, return_index=True)  # ascending ordinals, as the groups
+    labels = [str(periods.iloc[i]) for i in first]
+    return {
+        int(o): (label, float(lo), float(hi), int(n))
+        for o, label, lo, hi, n in zip(grouped.index, labels, grouped["min"], grouped["max"], grouped["size"])
+    }
+
+
+def _chunk_of_rows(part: Any, offset: int, plan: dict[str, Any]) -> Any:
+    """The chunk index of each row of a partition whose first row is row ``offset``."""
+    if plan["freq"] is not None:
+        _, ordinals, _ = _periods(part, plan["time"], plan["freq"])
+        return np.searchsorted(plan["ordinals"], ordinals)
+    positions = offset + np.arange(len(part), dtype=np.int64)
+    if plan["size"] is not None:
+        return positions // plan["size"]
+    return (positions * plan["count"]) // max(plan["rows"], 1)
+
+
+def _sketch_chunk_part(part: Any, chunk_of_rows: Any, chunk: int, name: str, edges: Any) -> bytes:
+    """The state of a column over a partition's rows of one chunk, as bytes."""
+    return _sketch_part(part[[name]][chunk_of_rows == chunk], name, "current", edges)
+
+
+def _chunk_plan(
+    cur: Any, time: str | None, freq: str | None, chunk_size: Any, n_chunks: Any, client: Any
+) -> tuple[dict[str, Any], list[dict[str, Any]], list[int]]:
+    """How the current rows fall into chunks, decided from per-partition summaries (no
+    column gathered): the plan each partition task applies, the chunks' descriptions as the
+    single-machine call gives them, and each partition's first row."""
+    if sum(x is not None for x in (freq, chunk_size, n_chunks)) > 1:
+        raise InvalidInputError("give at most one of freq, chunk_size and n_chunks")
+    parts = list(cur.to_delayed())
+    lengths = _graph.compute([_graph.dask.delayed(len)(p) for p in parts], client)
+    offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(int).tolist()
+    n_rows = int(sum(lengths))
+    plan: dict[str, Any] = {"time": time, "freq": freq, "size": None, "count": None, "rows": n_rows}
+    if freq is not None:
+        if not isinstance(freq, str):
+            raise InvalidTypeError(f"freq must be a pandas period alias such as 'D', got {type(freq).__name__}")
+        if time is None:
+            raise InvalidInputError("freq needs time=")
+        summaries = _graph.compute(
+            [_graph.dask.delayed(_period_summary, pure=True)(p, time, freq) for p in parts], client
+        )
+        merged: dict[int, list[Any]] = {}
+        for summary in summaries:
+            for ordinal, (label, start, end, rows) in summary.items():
+                if ordinal in merged:
+                    seen = merged[ordinal]
+                    seen[1], seen[2], seen[3] = min(seen[1], start), max(seen[2], end), seen[3] + rows
+                else:
+                    merged[ordinal] = [label, start, end, rows]
+        plan["ordinals"] = np.array(sorted(merged), dtype=np.int64)
+        chunks = [
+            {"chunk": i, "label": merged[o][0], "start": merged[o][1], "end": merged[o][2], "rows": merged[o][3]}
+            for i, o in enumerate(plan["ordinals"].tolist())
+        ]
+        return plan, chunks, offsets
+    if time is not None:
+        raise ResourceLimitError(
+            f"current: chunks of a size or count in time order need the rows ordered by '{time}', and the "
+            f"columns exceed the memory budget of {_graph.memory_budget() / 2**20:.4g} MiB; chunk by period "
+            f"(freq=) or raise the budget with dask.config.set({{'{_graph.MEMORY_BUDGET_KEY}': '8GiB'}})"
+        )
+    if chunk_size is not None:
+        size = plan["size"] = count_arg(chunk_size, "chunk_size")
+        n = -(-n_rows // size)
+        rows = [min(size, n_rows - k * size) for k in range(n)]
+    else:
+        count = plan["count"] = min(10 if n_chunks is None else count_arg(n_chunks, "n_chunks"), max(n_rows, 1))
+        n = count if n_rows else 0
+        # Row p is in chunk p * count // n_rows: chunk k starts at row ceil(k n_rows / count).
+        first = [-(-k * n_rows // count) for k in range(n + 1)]
+        rows = [first[k + 1] - first[k] for k in range(n)]
+    chunks = [{"chunk": k, "label": k, "start": math.nan, "end": math.nan, "rows": rows[k]} for k in range(n)]
+    return plan, chunks, offsets
+
+
+def _sketched_over_time(
+    ref: Any,
+    cur: Any,
+    requests: list[Any],
+    plan: dict[str, Any],
+    chunks: list[dict[str, Any]],
+    offsets: list[int],
+    client: Any,
+) -> list[list[ColumnResult]]:
+    """Per chunk, the results of the requested columns from merged sketches of the
+    reference and of the chunk's rows, exactly as ``report`` computes them beyond the budget."""
+    parts = list(cur.to_delayed())
+    delayed = _graph.dask.delayed
+    # Each partition's rows' chunks, one task per partition that every chunk's tasks share.
+    labels = [delayed(_chunk_of_rows, pure=True)(part, offset, plan) for part, offset in zip(parts, offsets)]
+
+    def sample(chunk: int) -> Callable[[str, Any], Any]:
+        def state(name: str, edges: Any) -> Any:
+            states = [
+                delayed(_sketch_chunk_part, pure=True)(part, chunk_of_rows, chunk, name, edges)
+                for part, chunk_of_rows in zip(parts, labels)
+            ]
+            return _graph.tree_reduce(states, _merge_sketches)
+
+        return state
+
+    return _sketched_samples(ref, [sample(chunk["chunk"]) for chunk in chunks], requests, {}, client)
+
+
 def _column_over_time(reference: Any, current: Any, **options: Any) -> drift.DriftOverTime:
     return drift.over_time(reference, current, n_jobs=_graph.task_threads(), progress=False, **options)
 
@@ -376,6 +535,14 @@ def over_time(
     results are then joined and a ``correction`` is applied within each chunk over all
     columns, as the single-machine call does. The result equals the single-machine result
     of the computed tables.
+
+    A column whose values in both tables exceed the memory budget is tested, chunk by chunk,
+    from merged per-partition states as [`report`][assay.dask.drift.report] tests it beyond the
+    budget: the chunks are decided without gathering anything (by period of ``time`` from
+    per-partition summaries, or by row position), one ``ColumnSketch`` of the reference and
+    one of each chunk's rows are merged in a fixed tree, and each result carries ``exact``,
+    ``statistic_bound`` and ``pvalue_interval`` (the count tests and binned distances exact,
+    the rank tests sketched with their bounds). The chunks equal the single-machine call's.
 
     Parameters
     ----------
@@ -403,7 +570,10 @@ def over_time(
     InvalidInputError
         As in the single-machine call.
     ResourceLimitError
-        A column of both tables exceeds the memory budget.
+        A column of both tables exceeds the memory budget and one of its tests has no
+        sketched form (as in [`report`][assay.dask.drift.report]), or the chunks are of a size
+        or count in ``time`` order (they would need the rows ordered by time), or the chunks
+        would make more than ``MAX_OVER_TIME_RESULTS`` results.
 
     Examples
     --------
@@ -429,9 +599,22 @@ def over_time(
     core_requests(checked, tests, thresholds)
     if correction is not None:
         drift.adjust_pvalues([0.5], correction)
-    _budget([ref, cur], checked, [time] if time is not None else None)
+    over = set(_budget([ref, cur], checked, [time] if time is not None else None, sketch=True))
+    sketched: list[list[ColumnResult]] = []
+    if over:
+        plan, chunks, offsets = _chunk_plan(cur, time, freq, chunk_size, n_chunks, client)
+        if not chunks:
+            raise InvalidInputError("current has no rows")
+        requests = [r for r in core_requests(checked, tests, thresholds) if r[0] in over]
+        made = len(chunks) * sum(max(1, len(r[1])) for r in requests)
+        if made > MAX_OVER_TIME_RESULTS:
+            raise ResourceLimitError(
+                f"{len(chunks)} chunks x {len(requests)} columns make {made} results, above the limit of "
+                f"{MAX_OVER_TIME_RESULTS}; use fewer, larger chunks"
+            )
+        sketched = _sketched_over_time(ref, cur, requests, plan, chunks, offsets, client)
     tasks = []
-    for name in checked:
+    for name in [c for c in checked if c not in over]:
         column_tests, column_thresholds = _column_options(name, tests, thresholds)
         current_names = [name] + ([time] if time is not None else [])
         tasks.append(
@@ -448,7 +631,13 @@ def over_time(
                 thresholds=column_thresholds,
             )
         )
-    results = _graph.compute(tasks, client)
-    chunks = results[0].chunks
-    joined = [_corrected([r for result in results for r in result.results[i]], correction) for i in range(len(chunks))]
+    results = _graph.compute(tasks, client) if tasks else []
+    if results:
+        chunks = results[0].chunks
+    joined = []
+    for i in range(len(chunks)):
+        by_column: dict[str, list[ColumnResult]] = {}
+        for r in [r for result in results for r in result.results[i]] + (sketched[i] if sketched else []):
+            by_column.setdefault(r.column, []).append(r)
+        joined.append(_corrected([r for name in checked for r in by_column.get(name, [])], correction))
     return drift.DriftOverTime(chunks, joined, correction)
