@@ -18,7 +18,6 @@ namespace assay::quality {
 namespace {
 
 constexpr const char* kMagic = "ACS1";
-constexpr std::size_t kMaxIntegerClasses = 20;  // as check(): more integer values make a regression target
 
 [[noreturn]] void corrupted(const std::string& why) { throw CorruptedState("check state: " + why); }
 
