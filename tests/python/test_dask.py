@@ -18,6 +18,7 @@ distributed = pytest.importorskip("distributed")
 from assay import dask as adask  # noqa: E402
 from assay import drift, explain, fairness, quality  # noqa: E402
 from assay.errors import CorruptedStateError, InvalidInputError, InvalidTypeError, ResourceLimitError  # noqa: E402
+from dask_partitions import layouts, partitioned  # noqa: E402
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
@@ -46,32 +47,11 @@ def table() -> pd.DataFrame:
     return frame
 
 
-def partitioned(frame: pd.DataFrame, cuts: list[int], order: list[int] | None = None) -> dd.DataFrame:
-    """The frame cut at ``cuts`` (repeated cuts make empty partitions), partitions in ``order``."""
-    bounds = [0, *cuts, len(frame)]
-    pieces = [frame.iloc[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
-    if order is not None:
-        pieces = [pieces[k] for k in order]
-    return dd.from_delayed([dask.delayed(p) for p in pieces], meta=frame.iloc[:0])
-
-
-def layouts(n: int) -> dict[str, list[int] | tuple[list[int], list[int]]]:
-    even = {k: [n * i // k for i in range(1, k)] for k in (1, 3, 17)}
-    return {
-        "1": even[1],
-        "3": even[3],
-        "17": even[17],
-        "shuffled": (even[17], list(np.random.default_rng(3).permutation(17))),
-        "empty": [0, 100, 100, 100, 400, n],
-    }
-
-
-LAYOUTS = list(layouts(N_ROWS))
+LAYOUTS = list(layouts(N_ROWS, seed=3))
 
 
 def frame_of(table: pd.DataFrame, layout: str) -> dd.DataFrame:
-    spec = layouts(len(table))[layout]
-    return partitioned(table, *spec) if isinstance(spec, tuple) else partitioned(table, spec)
+    return partitioned(table, *layouts(len(table), seed=3)[layout])
 
 
 # -- quality -------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from assay import quality  # noqa: E402
 from assay._core import quality as core_quality  # noqa: E402
 from assay._frame import as_frame  # noqa: E402
 from assay.errors import CorruptedStateError, InvalidInputError, ResourceLimitError  # noqa: E402
+from dask_partitions import even_cuts, layouts, partitioned  # noqa: E402
 
 N_ROWS = 900
 TINY = {adask.MEMORY_BUDGET_KEY: "1KiB"}  # every table below exceeds it
@@ -55,26 +56,7 @@ def reference(table) -> pd.DataFrame:
     return table[table["city"] != "nuuk"].iloc[:300]
 
 
-def partitioned(frame: pd.DataFrame, cuts: list[int], order: list[int] | None = None) -> dd.DataFrame:
-    """The frame cut at ``cuts`` (repeated cuts make empty partitions), partitions in ``order``."""
-    bounds = [0, *cuts, len(frame)]
-    pieces = [frame.iloc[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
-    if order is not None:
-        pieces = [pieces[k] for k in order]
-    return dd.from_delayed([dask.delayed(p) for p in pieces], meta=frame.iloc[:0])
-
-
-def even(n: int, k: int) -> list[int]:
-    return [n * i // k for i in range(1, k)]
-
-
-LAYOUTS = {
-    "1": (even(N_ROWS, 1), None),
-    "3": (even(N_ROWS, 3), None),
-    "17": (even(N_ROWS, 17), None),
-    "shuffled": (even(N_ROWS, 17), list(np.random.default_rng(5).permutation(17))),
-    "empty": ([0, 100, 100, 100, 400, N_ROWS], None),
-}
+LAYOUTS = layouts(N_ROWS, seed=5)
 
 
 def same(a: float, b: float) -> bool:
@@ -137,7 +119,7 @@ def test_check_beyond_the_budget_equals_the_sketch_mode(client, table, reference
 
 
 def test_sketch_mode_on_request_with_a_pandas_reference(client, table, reference):
-    frame = partitioned(table, even(N_ROWS, 3))
+    frame = partitioned(table, even_cuts(N_ROWS, 3))
     got = adask.check(frame, target="plan", reference=reference, exact=False, thresholds={"max_examples": 3})
     want = quality.check(table, target="plan", reference=reference, exact=False, thresholds={"max_examples": 3})
     assert [(f.check, f.column, list(f.rows)) for f in got.findings if f.check != "outliers_iqr"] == [
@@ -149,7 +131,7 @@ def test_sketch_mode_on_request_with_a_pandas_reference(client, table, reference
 
 
 def test_exact_check_beyond_the_budget_is_refused_and_exact_is_validated(client, table):
-    frame = partitioned(table, even(N_ROWS, 3))
+    frame = partitioned(table, even_cuts(N_ROWS, 3))
     with dask.config.set(TINY), pytest.raises(ResourceLimitError, match="memory budget"):
         adask.check(frame, exact=True)
     with pytest.raises(InvalidInputError, match="exact"):

@@ -18,6 +18,7 @@ from assay import dask as adask  # noqa: E402
 from assay import fairness  # noqa: E402
 from assay.dask import _fairness as dask_fairness  # noqa: E402
 from assay.errors import CorruptedStateError, InvalidInputError, ResourceLimitError  # noqa: E402
+from dask_partitions import layouts, partitioned  # noqa: E402
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
@@ -53,23 +54,11 @@ def table() -> pd.DataFrame:
     return frame
 
 
-def partitioned(frame: pd.DataFrame, cuts: list[int], order: list[int] | None = None) -> dd.DataFrame:
-    """The frame cut at ``cuts`` (repeated cuts make empty partitions), partitions in ``order``."""
-    bounds = [0, *cuts, len(frame)]
-    pieces = [frame.iloc[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
-    if order is not None:
-        pieces = [pieces[k] for k in order]
-    return dd.from_delayed([dask.delayed(p) for p in pieces], meta=frame.iloc[:0])
-
-
 def frame_of(table: pd.DataFrame, layout: str) -> dd.DataFrame:
     n = len(table)
-    even = {k: [n * i // k for i in range(1, k)] for k in (1, 3, 17)}
-    if layout == "shuffled":  # other data: the rows in another order
-        return partitioned(table, even[17], list(np.random.default_rng(3).permutation(17)))
-    if layout == "empty":
+    if layout == "empty":  # one more empty partition at the end
         return partitioned(table, [0, 100, 100, 100, 400, n, n])
-    return partitioned(table, even[int(layout)])
+    return partitioned(table, *layouts(n, seed=3)[layout])
 
 
 def equal(got, want) -> None:

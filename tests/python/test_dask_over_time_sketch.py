@@ -20,6 +20,7 @@ pytest.importorskip("distributed")
 from assay import dask as adask  # noqa: E402
 from assay import drift  # noqa: E402
 from assay.errors import ResourceLimitError  # noqa: E402
+from dask_partitions import layouts, partitioned  # noqa: E402
 
 N_ROWS = 720
 TINY = {adask.MEMORY_BUDGET_KEY: "1KiB"}  # every column below exceeds it
@@ -45,25 +46,7 @@ def tables() -> tuple[pd.DataFrame, pd.DataFrame]:
     return reference, current
 
 
-def partitioned(frame: pd.DataFrame, cuts: list[int], order: list[int] | None = None) -> dd.DataFrame:
-    bounds = [0, *cuts, len(frame)]
-    pieces = [frame.iloc[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
-    if order is not None:
-        pieces = [pieces[k] for k in order]
-    return dd.from_delayed([dask.delayed(p) for p in pieces], meta=frame.iloc[:0])
-
-
-def even(n: int, k: int) -> list[int]:
-    return [n * i // k for i in range(1, k)]
-
-
-LAYOUTS = {
-    "1": (even(N_ROWS, 1), None),
-    "3": (even(N_ROWS, 3), None),
-    "17": (even(N_ROWS, 17), None),
-    "shuffled": (even(N_ROWS, 17), list(np.random.default_rng(9).permutation(17))),
-    "empty": ([0, 100, 100, 100, 400, N_ROWS], None),
-}
+LAYOUTS = layouts(N_ROWS, seed=9)
 BY_COUNT, BY_SIZE, BY_DAY = {"n_chunks": 4}, {"chunk_size": 250}, {"time": "when", "freq": "D"}
 CHUNKS_OF_LAYOUT = {
     "1": [BY_COUNT],
