@@ -253,14 +253,46 @@ def _load_once(piece: pd.DataFrame, marker: str) -> pd.DataFrame:
     return piece
 
 
-def test_a_killed_worker_is_retried_and_the_result_is_unchanged(client, table, tmp_path):
+# Beyond the memory budget every call below merges partition states (nothing gathered).
+_BEYOND_THE_BUDGET = {adask.MEMORY_BUDGET_KEY: "1KiB"}
+_DRIFT_OPTIONS = {
+    "columns": ["age", "income", "plan"],
+    "tests": {"age": "ks", "income": "wasserstein", "plan": "chisquare"},
+}
+_KILLED_CALLS = {
+    "profile": lambda frame, reference: adask.profile(frame[["age", "plan"]]).to_json(),
+    "check from states": lambda frame, reference: adask.check(frame, target="y", exact=False).to_json(),
+    "drift report from sketches": lambda frame, reference: adask.drift.report(
+        reference, frame, **_DRIFT_OPTIONS
+    ).to_json(),
+    "drift over time from sketches": lambda frame, reference: adask.drift.over_time(
+        reference, frame, n_chunks=3, **_DRIFT_OPTIONS
+    ).to_json(),
+    "MetricFrame from confusion states": lambda frame, reference: adask.MetricFrame(
+        metrics={"selection_rate": fairness.selection_rate, "tpr": fairness.true_positive_rate},
+        y_true=frame["y"],
+        y_pred=frame["pred"],
+        sensitive_features=frame["group"],
+        n_boot=20,
+        ci_quantiles=[0.05, 0.95],
+        random_state=1,
+    ).to_json(),
+}
+
+
+@pytest.mark.parametrize("call", list(_KILLED_CALLS))
+def test_a_killed_worker_is_retried_and_the_result_is_unchanged(client, table, tmp_path, call):
     marker = str(tmp_path / "killed")
     bounds = [0, 150, 300, 450, N_ROWS]
     pieces = [table.iloc[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
-    frame = dd.from_delayed([dask.delayed(_load_once, pure=False)(p, marker) for p in pieces], meta=table.iloc[:0])
-    got = adask.profile(frame[["age", "plan"]], client=client)
+    reference = dd.from_pandas(table.iloc[:200], npartitions=2)
+    run = _KILLED_CALLS[call]
+    with dask.config.set(_BEYOND_THE_BUDGET):
+        want = run(partitioned(table, bounds[1:-1]), reference)
+        frame = dd.from_delayed([dask.delayed(_load_once, pure=False)(p, marker) for p in pieces], meta=table.iloc[:0])
+        got = run(frame, reference)
     assert os.path.exists(marker)  # a worker did die
-    assert got.to_json() == quality.profile(table[["age", "plan"]]).to_json()
+    assert got == want
 
 
 def test_partition_states_round_trip_and_corrupted_ones_are_refused(table):
