@@ -83,6 +83,32 @@ py::array_t<T> to_numpy(std::vector<T> values, std::vector<py::ssize_t> shape = 
   return py::array_t<T>(std::move(shape), owner->data(), free_owner);
 }
 
+// A mergeable state's versioned bytes on its class: to_bytes() = write(state), and the static
+// from_bytes(data) = read(bytes), which raises CorruptedStateError on bytes that are not a
+// state. Both run without the GIL.
+template <class State, class Write, class Read>
+void def_bytes(py::class_<State>& cls, Write write, Read read) {
+  cls.def(
+         "to_bytes",
+         [write](const State& state) {
+           std::string bytes;
+           {
+             py::gil_scoped_release release;
+             bytes = write(state);
+           }
+           return py::bytes(bytes);
+         },
+         "The state as versioned bytes.")
+      .def_static(
+          "from_bytes",
+          [read](const py::bytes& data) {
+            const std::string raw = data;
+            py::gil_scoped_release release;
+            return read(raw);
+          },
+          py::arg("data"), "The state that to_bytes wrote; CorruptedStateError when the bytes are not one.");
+}
+
 // A table view plus what keeps its memory alive: the numpy arrays it points into and
 // the label strings it owns.
 struct Table {

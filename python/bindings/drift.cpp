@@ -96,8 +96,8 @@ void bind_drift(py::module_& m) {
       .def_readonly("pvalue_low", &drift::ColumnDrift::pvalue_low)
       .def_readonly("pvalue_high", &drift::ColumnDrift::pvalue_high);
 
-  py::class_<drift::ColumnSketch>(m, "ColumnSketch")
-      .def_readonly("numeric", &drift::ColumnSketch::numeric)
+  py::class_<drift::ColumnSketch> column_sketch_class(m, "ColumnSketch");
+  column_sketch_class.def_readonly("numeric", &drift::ColumnSketch::numeric)
       .def_readonly("missing", &drift::ColumnSketch::missing)
       .def_readonly("infinite", &drift::ColumnSketch::infinite)
       .def_readonly("binning", &drift::ColumnSketch::binning)
@@ -107,13 +107,12 @@ void bind_drift(py::module_& m) {
       .def_property_readonly("low", [](const drift::ColumnSketch& s) { return to_numpy(s.low); })
       .def_property_readonly("high", [](const drift::ColumnSketch& s) { return to_numpy(s.high); })
       .def_readonly("categories", &drift::ColumnSketch::categories)
-      .def("to_bytes", [](const drift::ColumnSketch& s) { return py::bytes(drift::to_bytes(s)); })
-      .def_static(
-          "from_bytes", [](const py::bytes& b) { return drift::column_sketch_from_bytes(std::string(b)); },
-          py::arg("data"), "The state that to_bytes wrote; CorruptedStateError when the bytes are not one.")
       .def(
           "merge", [](const drift::ColumnSketch& a, const drift::ColumnSketch& b) { return drift::merge(a, b); },
           py::arg("other"));
+  def_bytes(
+      column_sketch_class, [](const drift::ColumnSketch& s) { return drift::to_bytes(s); },
+      [](const std::string& raw) { return drift::column_sketch_from_bytes(raw); });
   m.def(
       "sketch_column",
       [](const py::list& column, const std::optional<Array>& edges) {

@@ -147,16 +147,13 @@ void bind_fairness(py::module_& m) {
       },
       py::arg("row_group"), py::arg("n_groups"));
 
-  py::class_<ConfusionStats>(m, "ConfusionStats")
-      .def_readonly("n_groups", &ConfusionStats::n_groups)
+  py::class_<ConfusionStats> confusion_stats_class(m, "ConfusionStats");
+  confusion_stats_class.def_readonly("n_groups", &ConfusionStats::n_groups)
       .def_readonly("n_classes", &ConfusionStats::n_classes)
       .def_readonly("weighted", &ConfusionStats::weighted)
       .def_property_readonly(
           "counts", [](const ConfusionStats& s) { return to_numpy(s.counts, {s.n_groups, s.n_classes, s.n_classes}); })
       .def_property_readonly("weights", [](const ConfusionStats& s) { return cube(s.weights, s); })
-      .def("to_bytes", [](const ConfusionStats& s) { return py::bytes(to_bytes(s)); })
-      .def_static(
-          "from_bytes", [](const py::bytes& b) { return confusion_from_bytes(std::string(b)); }, py::arg("data"))
       .def(
           "merge", [](const ConfusionStats& a, const ConfusionStats& b) { return merge(a, b); }, py::arg("other"))
       .def(
@@ -165,9 +162,12 @@ void bind_fairness(py::module_& m) {
             return sum_groups(s, span_of<std::int32_t>(target, "target", "int32"), n_targets);
           },
           py::arg("target"), py::arg("n_targets"));
+  def_bytes(
+      confusion_stats_class, [](const ConfusionStats& s) { return to_bytes(s); },
+      [](const std::string& raw) { return confusion_from_bytes(raw); });
 
-  py::class_<RegressionStats>(m, "RegressionStats")
-      .def_readonly("n_groups", &RegressionStats::n_groups)
+  py::class_<RegressionStats> regression_stats_class(m, "RegressionStats");
+  regression_stats_class.def_readonly("n_groups", &RegressionStats::n_groups)
       .def_readonly("weighted", &RegressionStats::weighted)
       .def_property_readonly("count", [](const RegressionStats& s) { return to_numpy(s.count); })
       .def_property_readonly("weight", [](const RegressionStats& s) { return to_numpy(s.weight); })
@@ -177,9 +177,6 @@ void bind_fairness(py::module_& m) {
       .def_property_readonly("sum_error", [](const RegressionStats& s) { return to_numpy(s.sum_error); })
       .def_property_readonly("sum_sq_error", [](const RegressionStats& s) { return to_numpy(s.sum_sq_error); })
       .def_property_readonly("sum_abs_error", [](const RegressionStats& s) { return to_numpy(s.sum_abs_error); })
-      .def("to_bytes", [](const RegressionStats& s) { return py::bytes(to_bytes(s)); })
-      .def_static(
-          "from_bytes", [](const py::bytes& b) { return regression_from_bytes(std::string(b)); }, py::arg("data"))
       .def(
           "merge", [](const RegressionStats& a, const RegressionStats& b) { return merge(a, b); }, py::arg("other"))
       .def(
@@ -188,6 +185,9 @@ void bind_fairness(py::module_& m) {
             return sum_groups(s, span_of<std::int32_t>(target, "target", "int32"), n_targets);
           },
           py::arg("target"), py::arg("n_targets"));
+  def_bytes(
+      regression_stats_class, [](const RegressionStats& s) { return to_bytes(s); },
+      [](const std::string& raw) { return regression_from_bytes(raw); });
 
   m.def(
       "accumulate_confusion",

@@ -144,28 +144,12 @@ void bind_quality(py::module_& m) {
       },
       py::arg("a"), py::arg("b"), py::arg("options"));
 
-  py::class_<quality::TableSketch>(m, "TableSketch",
-                                   "The one-pass, mergeable state of a sketch-mode profile (quality/sketch.hpp).")
-      .def_readonly("column_order", &quality::TableSketch::column_order)
-      .def(
-          "to_bytes",
-          [](const quality::TableSketch& s) {
-            std::string bytes;
-            {
-              py::gil_scoped_release release;
-              bytes = quality::to_bytes(s);
-            }
-            return py::bytes(bytes);
-          },
-          "The state as versioned bytes.")
-      .def_static(
-          "from_bytes",
-          [](const py::bytes& data) {
-            const std::string raw = data;
-            py::gil_scoped_release release;
-            return quality::table_sketch_from_bytes(raw);
-          },
-          py::arg("data"), "The state that to_bytes wrote; CorruptedStateError when the bytes are not one.");
+  py::class_<quality::TableSketch> table_sketch_class(
+      m, "TableSketch", "The one-pass, mergeable state of a sketch-mode profile (quality/sketch.hpp).");
+  table_sketch_class.def_readonly("column_order", &quality::TableSketch::column_order);
+  def_bytes(
+      table_sketch_class, [](const quality::TableSketch& s) { return quality::to_bytes(s); },
+      [](const std::string& raw) { return quality::table_sketch_from_bytes(raw); });
   m.def(
       "sketch",
       [](const py::list& columns, const quality::ProfileOptions& options, int n_jobs) {
@@ -302,29 +286,13 @@ void bind_quality(py::module_& m) {
       py::arg("columns"), py::arg("target"), py::arg("reference"), py::arg("rules"), py::arg("options"),
       py::arg("profile_options"), py::arg("n_jobs"), py::arg("progress"));
 
-  py::class_<quality::CheckState>(m, "CheckState",
-                                  "The mergeable state of the one-pass sketch-mode check (quality/check_state.hpp).")
-      .def_readonly("rows", &quality::CheckState::rows)
-      .def_readonly("column_order", &quality::CheckState::column_order)
-      .def(
-          "to_bytes",
-          [](const quality::CheckState& s) {
-            std::string bytes;
-            {
-              py::gil_scoped_release release;
-              bytes = quality::to_bytes(s);
-            }
-            return py::bytes(bytes);
-          },
-          "The state as versioned bytes.")
-      .def_static(
-          "from_bytes",
-          [](const py::bytes& data) {
-            const std::string raw = data;
-            py::gil_scoped_release release;
-            return quality::check_state_from_bytes(raw);
-          },
-          py::arg("data"), "The state that to_bytes wrote; CorruptedStateError when the bytes are not one.");
+  py::class_<quality::CheckState> check_state_class(
+      m, "CheckState", "The mergeable state of the one-pass sketch-mode check (quality/check_state.hpp).");
+  check_state_class.def_readonly("rows", &quality::CheckState::rows)
+      .def_readonly("column_order", &quality::CheckState::column_order);
+  def_bytes(
+      check_state_class, [](const quality::CheckState& s) { return quality::to_bytes(s); },
+      [](const std::string& raw) { return quality::check_state_from_bytes(raw); });
   m.def(
       "check_state",
       [](const py::list& columns, const std::string& target, const std::vector<ColumnRule>& rules,
