@@ -48,7 +48,8 @@ using detail::gather_row;
 
 // Deeper trees keep the node walk: a complete layout of depth d has 2^d leaf slots.
 constexpr int kMaxLaidOutDepth = 12;
-// Distinct row preparations one ensemble may use in laid-out trees (in practice one or two).
+// Distinct row preparations one ensemble may use in laid-out trees (XGBoost needs two, one
+// per default side; LightGBM up to six).
 constexpr std::size_t kMaxViews = 8;
 // Rows walking a tree in lockstep, and rows per parallel block.
 constexpr std::size_t kLockstepRows = 8;
