@@ -221,3 +221,9 @@ TEST(TreePredict, SingleLeafTreesAndEmptyTables) {
   check_against_node_walk(e, 1, 20, "single leaf");
   check_against_node_walk(e, 1, 0, "no rows");
 }
+
+TEST(TreePredict, WideRowsInSmallerBlocksEqualTheNodeWalk) {
+  // 30,000 features: a block holds a few rows only (its row copies stay within a few MiB).
+  const auto e = random_ensemble(3, 20, 6, 30000, 1, SplitKinds{});
+  check_against_node_walk(e, 4, 37, "30,000 features");
+}

@@ -51,9 +51,11 @@ constexpr int kMaxLaidOutDepth = 12;
 // Distinct row preparations one ensemble may use in laid-out trees (XGBoost needs two, one
 // per default side; LightGBM up to six).
 constexpr std::size_t kMaxViews = 8;
-// Rows walking a tree in lockstep, and rows per parallel block.
+// Rows walking a tree in lockstep; rows per parallel block, fewer for wide rows so that a
+// block's raw and prepared copies stay within kPredictBlockBytes.
 constexpr std::size_t kLockstepRows = 8;
-constexpr std::ptrdiff_t kPredictBlockRows = 256;
+constexpr std::size_t kPredictBlockRows = 256;
+constexpr std::size_t kPredictBlockBytes = std::size_t{4} << 20;
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
 // What a split does to a value before it compares it with its threshold.
@@ -186,7 +188,9 @@ class Forest {
   std::optional<LaidOutTree> lay_out(std::size_t t) {
     const std::span<const Node> nodes = ensemble_.tree(t);
     const int depth = ensemble_.tree_depths[t];
-    if (depth > kMaxLaidOutDepth) return std::nullopt;
+    // A split's column (view * n_features + feature) must fit 32 bits.
+    const auto columns = static_cast<std::uint64_t>(kMaxViews) * static_cast<std::uint64_t>(ensemble_.n_features);
+    if (depth > kMaxLaidOutDepth || columns > std::numeric_limits<std::uint32_t>::max()) return std::nullopt;
     const std::size_t views_before = views_.size();
     std::vector<Split> splits((std::size_t{1} << depth) - 1);
     std::vector<std::int32_t> leaf_of_slot(std::size_t{1} << depth, -1);
@@ -258,13 +262,15 @@ void predict(const TreeEnsemble& ensemble, const TableView& X, std::span<double>
   const Forest forest(ensemble);
   const std::size_t width = X.n_columns();
   const std::size_t n_views = forest.n_views();
-  const auto n_rows = static_cast<std::ptrdiff_t>(X.n_rows());
-  const auto blocks = static_cast<std::ptrdiff_t>(n_blocks(X.n_rows(), kPredictBlockRows));
+  const std::size_t row_bytes = std::max<std::size_t>((1 + n_views) * width * sizeof(double), 1);
+  const std::size_t block_rows = std::clamp(kPredictBlockBytes / row_bytes, kLockstepRows, kPredictBlockRows);
+  const std::size_t n_rows = X.n_rows();
+  const auto blocks = static_cast<std::ptrdiff_t>(n_blocks(n_rows, block_rows));
   parallel_for(blocks, blocks > 1 ? resolve_threads(n_jobs) : 1, [&](std::ptrdiff_t b) {
-    const std::ptrdiff_t first = b * kPredictBlockRows;
-    const auto n = static_cast<std::size_t>(std::min(n_rows, first + kPredictBlockRows) - first);
+    const std::size_t first = static_cast<std::size_t>(b) * block_rows;
+    const std::size_t n = std::min(n_rows, first + block_rows) - first;
     std::vector<double> raw(n * width);
-    for (std::size_t i = 0; i < n; ++i) gather_row(X, static_cast<std::size_t>(first) + i, raw.data() + i * width);
+    for (std::size_t i = 0; i < n; ++i) gather_row(X, first + i, raw.data() + i * width);
     std::vector<double> prepared(n * n_views * width);
     for (std::size_t i = 0; i < n; ++i) {
       for (std::size_t v = 0; v < n_views; ++v) {
@@ -274,7 +280,7 @@ void predict(const TreeEnsemble& ensemble, const TableView& X, std::span<double>
         for (std::size_t j = 0; j < width; ++j) p[j] = view.prepare(x[j]);
       }
     }
-    double* y = out.data() + static_cast<std::size_t>(first) * K;
+    double* y = out.data() + first * K;
     for (std::size_t i = 0; i < n; ++i) std::copy(ensemble.base_values.begin(), ensemble.base_values.end(), y + i * K);
     for (std::size_t t = 0; t < ensemble.n_trees(); ++t) forest.add_tree(t, n, prepared.data(), raw.data(), y);
   });
