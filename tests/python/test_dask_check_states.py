@@ -11,6 +11,8 @@ import re
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 pd = pytest.importorskip("pandas")
 dask = pytest.importorskip("dask")
@@ -116,6 +118,17 @@ def test_check_beyond_the_budget_equals_the_sketch_mode(client, table, reference
     assert any(f.check == "rule_allowed" for f in got.findings)
     assert any(m["check"] == "target_leakage" and not math.isnan(m["value"]) for m in got.measures)
     assert_equal_to_sketch_mode(got, want, computed)
+
+
+@settings(max_examples=4, deadline=None)
+@given(cuts=st.lists(st.integers(0, N_ROWS), max_size=6).map(sorted), seed=st.integers(0, 2**32 - 1))
+def test_check_states_for_any_cuts_and_order(client, table, cuts, seed):
+    order = list(np.random.default_rng(seed).permutation(len(cuts) + 1))
+    frame = partitioned(table, cuts, order)
+    computed = frame.compute()
+    with dask.config.set(TINY):
+        got = adask.check(frame, target="y", rules=RULES)
+    assert_equal_to_sketch_mode(got, quality.check(computed, target="y", rules=RULES, exact=False), computed)
 
 
 def test_sketch_mode_on_request_with_a_pandas_reference(client, table, reference):

@@ -11,6 +11,8 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 pd = pytest.importorskip("pandas")
 dask = pytest.importorskip("dask")
@@ -86,6 +88,17 @@ def test_over_time_beyond_the_budget_matches_the_single_machine_call(client, tab
         want = drift.over_time(reference, data, tests=TESTS, correction="holm", **chunks)
         assert_matches(got, want)
         assert sum(got.drift_counts()) > 0
+
+
+@settings(max_examples=4, deadline=None)
+@given(cuts=st.lists(st.integers(0, N_ROWS), max_size=6).map(sorted), by_day=st.booleans())
+def test_over_time_for_any_cuts(client, tables, cuts, by_day):
+    reference, current = tables
+    chunks = BY_DAY if by_day else BY_COUNT
+    data = current if by_day else current.drop(columns="when")
+    with dask.config.set(TINY):
+        got = adask.drift.over_time(reference, partitioned(data, cuts), tests=TESTS, **chunks)
+    assert_matches(got, drift.over_time(reference, data, tests=TESTS, **chunks))
 
 
 def test_time_ordered_chunks_of_a_size_beyond_the_budget_are_refused(client, tables):
