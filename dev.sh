@@ -237,11 +237,14 @@ case "${1:-}" in
     nannyml_env
     # ydata-profiling pins an older numpy: it gets a virtual environment of its own.
     side_venv "$ROOT/.venv-ydata" ydata-profiling pyarrow
+    # whylogs 1.6.4 (the newest) still calls np.unicode_, removed in numpy 2.
+    side_venv "$ROOT/.venv-whylogs" "whylogs==1.6.4" "numpy<2" "pandas<2.3" "pyarrow<20"
     say "building the C++ benchmarks"
     "$(cmake_bin)" -S . -B build/bench -G Ninja -DASSAY_BUILD_BENCHMARKS=ON -DCMAKE_BUILD_TYPE=Release \
       -DCMAKE_MAKE_PROGRAM="$VENV/bin/ninja" >/dev/null
     "$(cmake_bin)" --build build/bench --target assay_quality_floor
-    ASSAY_YDATA_PYTHON="$ROOT/.venv-ydata/bin/python" ASSAY_QUALITY_FLOOR="$ROOT/build/bench/assay_quality_floor" \
+    ASSAY_YDATA_PYTHON="$ROOT/.venv-ydata/bin/python" ASSAY_WHYLOGS_PYTHON="$ROOT/.venv-whylogs/bin/python" \
+      ASSAY_QUALITY_FLOOR="$ROOT/build/bench/assay_quality_floor" \
       "$PY" benchmarks/run.py "$@"
     ;;
   wheel)

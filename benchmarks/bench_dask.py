@@ -11,6 +11,10 @@ with shifted distributions. Cases:
   (beyond the memory budget both run on merged partition states, the check in the one-pass
   sketch mode, and the single-machine check is ``exact=False`` to match) against Dask's
   ``describe()``, ``nunique()`` and ``value_counts()`` of every column;
+* whylogs' profile of the same files, if its environment exists (ASSAY_WHYLOGS_PYTHON;
+  ./dev.sh bench makes .venv-whylogs): two processes profile the files, and their profile
+  views merge (benchmarks/whylogs_runner.py); whylogs' quantiles and distinct counts are
+  sketches, as assay's beyond the budget;
 * drift report of every column against the reference (Dask has no two-sample tests);
 * MetricFrame of selection rate and true-positive rate over the 1,000 groups with 200
   bootstrap replicates (per-partition confusion counts merged in a tree, the count bootstrap
@@ -36,7 +40,9 @@ memory per worker is the largest resident set (VmHWM) of the worker processes du
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
 import tempfile
 import time
 from pathlib import Path
@@ -102,6 +108,20 @@ def _peak() -> int:
 
 def _resident() -> int:
     return _status("VmRSS")
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def whylogs_run(paths: list[Path]) -> dict | None:
+    """whylogs' seconds and its workers' peak memory on the files, or None without its environment."""
+    python = os.environ.get("ASSAY_WHYLOGS_PYTHON") or str(ROOT / ".venv-whylogs" / "bin" / "python")
+    if not Path(python).exists():
+        print(f"  (whylogs skipped: {python} is missing; ./dev.sh bench creates it)")
+        return None
+    runner = str(ROOT / "benchmarks" / "whylogs_runner.py")
+    done = subprocess.run([python, runner, *map(str, paths)], capture_output=True, text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def _touch(frame: pd.DataFrame) -> int:
@@ -190,6 +210,10 @@ def main() -> None:
                 measured(case, f"assay, states only (budget {STATES_BUDGET})", assay_quality)
             measured(case, "dask describe+nunique+value_counts", dask_quality)
             measured(case, "single-machine assay" + (" (check exact=False)" if sketched else ""), single_quality)
+            whylogs = whylogs_run(current_files)
+            if whylogs is not None:
+                note = f"profile only; peak {whylogs['peak'] / 2**20:,.0f} MiB per process"
+                results.add(case, "whylogs profile (2 processes, merged views)", whylogs["seconds"], note)
             read_floor(case)
 
         def single_drift() -> None:
