@@ -156,6 +156,22 @@ def test_predictions_from_columns(client, reference, current):
     assert "fairness" in result.sections and "explain" in result.skipped
 
 
+def _positive_score(rows: pd.DataFrame) -> np.ndarray:
+    """A callable model: the positive class's probability, 1-D."""
+    return 1 / (1 + np.exp(-(rows["x1"].to_numpy() + 0.5 * rows["x2"].to_numpy())))
+
+
+def test_a_callable_model_whose_output_is_read_over_every_row(client, reference, current):
+    # The workers return the callable's 1-D output; whether it is a probability (every value
+    # in [0, 1], not all labels) is decided on the client over all the rows, as assay.audit does.
+    dref, dcur = _partitioned(reference, "3"), _partitioned(current, "empty")
+    config = {**CONFIG, "explain": {"enabled": False}}
+    arguments = {"target": "y", "model": _positive_score, "sensitive_features": "sex", "config": config}
+    result = adask.audit(dref, dcur, client=client, **arguments)
+    _assert_same(result, assay.audit(dref.compute(), dcur.compute(), **arguments))
+    assert result.sections["performance"]["datasets"]["current"]["overall"]["roc_auc"]["value"] > 0.7
+
+
 def test_sampled_tables_and_an_in_memory_reference(client, reference, current, xgb_model):
     # The outputs computed for every row are taken at the rows of the seeded sample.
     config = {**CONFIG, "data": {"reference": {"sample_size": 700}, "current": {"sample_size": 900}}}
