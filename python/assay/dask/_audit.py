@@ -46,14 +46,19 @@ def _worker_model(token: str, shipped: dict[str, Any]) -> Model:
 
 def _evaluate_partition(
     part: Any, which: str, token: str, shipped: dict[str, Any], features: tuple[str, ...]
-) -> Evaluation | None:
+) -> Evaluation | InvalidInputError | None:
     """The model's outputs on a partition's rows (None for an empty partition: models may
-    refuse zero rows)."""
+    refuse zero rows), or the error the model's failure gave: returned, so that the client
+    raises the first partition's error in table and partition order, whichever task failed
+    first."""
     if len(part) == 0:
         return None
     rows = part[list(features)]
     table = Table(which, rows, as_frame(rows, argument=which), len(rows))
-    return _worker_model(token, shipped).evaluate(table, features)
+    try:
+        return _worker_model(token, shipped).evaluate(table, features)
+    except InvalidInputError as error:
+        return error
 
 
 def _dask_table(value: Any, which: str, settings: AuditConfig) -> tuple[Any, str]:
@@ -107,10 +112,10 @@ def _output_bytes_per_row(model: Model | None) -> int:
     return _OUTPUT_VALUE_BYTES * (1 + n_classes)
 
 
-def _require_budget(frames: dict[str, Any], model: Model | None) -> None:
+def _require_budget(frames: dict[str, Any], model: Model | None, client: Any) -> None:
     """ResourceLimitError when the dask tables and the model's outputs exceed the memory budget
     once gathered."""
-    rows = dict(zip(frames, _graph.total_rows(list(frames.values()))))
+    rows = {which: int(n) for which, n in zip(frames, _graph.compute([f.shape[0] for f in frames.values()], client))}
     needed = sum(
         rows[which] * (sum(value_bytes(dtype) for dtype in frame.dtypes) + _output_bytes_per_row(model))
         for which, frame in frames.items()
@@ -239,7 +244,7 @@ def audit(
         sensitive_features=sensitive_features,
         n_jobs=jobs,
     )
-    _require_budget(frames, plan.model)
+    _require_budget(frames, plan.model, client)
     parts = {which: frame.to_delayed() for which, frame in frames.items()}
     evaluations: dict[str, list[Any]] = {}
     if plan.model is not None:
@@ -259,8 +264,12 @@ def audit(
     for which in frames:
         gathered[which] = _graph.concat([next(results) for _ in parts[which]])
         found = [e for e in (next(results) for _ in evaluations.get(which, [])) if e is not None]
-        if found:
-            outputs[which] = Evaluation.concatenate(found)
+        failure = next((e for e in found if isinstance(e, InvalidInputError)), None)
+        if failure is not None:
+            raise failure
+        evaluated = [e for e in found if isinstance(e, Evaluation)]
+        if evaluated:
+            outputs[which] = Evaluation.concatenate(evaluated)
     reference_table, current_table = (
         _runner._table(gathered[t.which], t.which, settings) if t.which in frames else t for t in outlines
     )
