@@ -156,6 +156,17 @@ def test_predictions_from_columns(client, reference, current):
     assert "fairness" in result.sections and "explain" in result.skipped
 
 
+def test_a_regressor_predicted_by_the_core(client, reference, current):
+    xgboost = pytest.importorskip("xgboost")
+    model = xgboost.XGBRegressor(n_estimators=10, max_depth=3).fit(reference[FEATURES], reference["score"])
+    dref, dcur = _partitioned(reference, "17"), _partitioned(current, "shuffled")
+    config = {**CONFIG, "explain": {"enabled": False}, "columns": {"exclude": ["y", "label"]}}
+    arguments = {"target": "score", "model": model, "sensitive_features": "sex", "config": config}
+    result = adask.audit(dref, dcur, client=client, **arguments)
+    _assert_same(result, assay.audit(dref.compute(), dcur.compute(), **arguments))
+    assert result.card["model_parameters"]["task"] == "regression"
+
+
 def _positive_score(rows: pd.DataFrame) -> np.ndarray:
     """A callable model: the positive class's probability, 1-D."""
     return 1 / (1 + np.exp(-(rows["x1"].to_numpy() + 0.5 * rows["x2"].to_numpy())))
