@@ -394,9 +394,14 @@ def audit(
     callback = progress_callback(progress, "audit")
     tables = (_table(reference, "reference", settings), _table(current, "current", settings))
     plan = plan_audit(
-        settings, tables, target=target, prediction=prediction, model=model, sensitive_features=sensitive_features,
+        settings,
+        tables,
+        target=target,
+        prediction=prediction,
+        model=model,
+        sensitive_features=sensitive_features,
         n_jobs=jobs,
-    )  # fmt: skip
+    )
     sources = {
         "reference": _source(reference, settings.data.reference.path),
         "current": _source(current, settings.data.current.path),
