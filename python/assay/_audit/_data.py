@@ -47,12 +47,15 @@ class Table:
         Every column in assay's form.
     n_rows_given : int
         Rows before sampling.
+    rows : numpy.ndarray or None
+        The sampled rows' positions in the given table (None: every row, in order).
     """
 
     which: str
     source: Any
     frame: Frame
     n_rows_given: int
+    rows: np.ndarray | None = None
 
     @property
     def n_rows(self) -> int:
@@ -277,4 +280,4 @@ def sample(table: Table, size: int, seed: int, stream: int) -> Table:
         return table
     rng = np.random.default_rng([seed, stream])
     rows = np.sort(rng.choice(table.n_rows, size=size, replace=False))
-    return Table(table.which, _take(table.source, rows), _frame_rows(table.frame, rows), table.n_rows_given)
+    return Table(table.which, _take(table.source, rows), _frame_rows(table.frame, rows), table.n_rows_given, rows)

@@ -26,7 +26,7 @@ from ..errors import InvalidInputError, InvalidTypeError, UnsupportedModelError
 from ..explain import TreeModel, tree_model
 from ._data import Table, class_array
 
-__all__ = ["Model", "Predictions", "load_model"]
+__all__ = ["Evaluation", "Model", "Predictions", "load_model"]
 
 # Objectives whose raw output is a log-odds (logistic) or a softmax margin.
 _LOGISTIC = {"binary:logistic", "reg:logistic", "binary:logitraw", "binary", "cross_entropy", "multiclassova"}
@@ -56,6 +56,36 @@ class Predictions:
     labels: np.ndarray
     proba: np.ndarray | None
     classes: list[Any] | None
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """A model's outputs on some rows, before they are read as predictions.
+
+    Parameters
+    ----------
+    kind : {"proba", "values", "output"}
+        ``"proba"``: class probabilities, one column per class; ``"values"``: a regressor's
+        predictions; ``"output"``: the 1-D output of ``predict`` or of a callable (labels,
+        values, or the positive class's probability: read over all the rows).
+    values : numpy.ndarray
+    classes : list or None
+        The classes of the probabilities' columns, when the model names them (``classes_``).
+    """
+
+    kind: str
+    values: np.ndarray
+    classes: list[Any] | None
+
+    def take(self, rows: np.ndarray | None) -> Evaluation:
+        """The outputs of some rows (all of them for None)."""
+        return self if rows is None else Evaluation(self.kind, self.values[rows], self.classes)
+
+    @staticmethod
+    def concatenate(parts: list[Evaluation]) -> Evaluation:
+        """The outputs of consecutive rows, joined in order (parts of one model: one kind)."""
+        first = parts[0]
+        return Evaluation(first.kind, np.concatenate([p.values for p in parts]), first.classes)
 
 
 def _sha256(data: bytes) -> str:
@@ -332,7 +362,7 @@ class Model:
         return evaluate
 
     def predict(self, table: Table, features: tuple[str, ...], labels: list[Any] | None) -> Predictions:
-        """Predicts the table's rows.
+        """Predicts the table's rows: :meth:`evaluate`, then :meth:`predictions`.
 
         Parameters
         ----------
@@ -352,23 +382,35 @@ class Model:
             When the model raises on the data (its message quoted) or returns the wrong
             number of rows.
         """
+        return self.predictions(self.evaluate(table, features), labels)
+
+    def evaluate(self, table: Table, features: tuple[str, ...]) -> Evaluation:
+        """The model's outputs on the table's rows, before they are read as predictions (the
+        row-wise work, which needs no other rows: ``assay.dask.audit`` runs it per partition).
+
+        Raises
+        ------
+        InvalidInputError
+            When the model raises on the data (its message quoted) or returns the wrong
+            number of rows.
+        """
         core = self._core_trees(table, features)
         if core is not None:
             frame = table.frame.select(features)
             raw = np.asarray(_core_explain.tree_predict(core.ensemble, frame.core_columns(), self.n_jobs))
             objective = core.ensemble.objective
             if objective in _SOFTMAX:
-                return self._from_proba(_softmax(raw), None, labels)
+                return Evaluation("proba", _softmax(raw), None)
             if objective in _LOGISTIC:
                 p = _sigmoid(raw)
-                return self._from_proba(np.column_stack([1 - p[:, 0], p[:, 0]]) if p.shape[1] == 1 else p, None, labels)
-            return Predictions(raw[:, 0], None, None)
+                return Evaluation("proba", np.column_stack([1 - p[:, 0], p[:, 0]]) if p.shape[1] == 1 else p, None)
+            return Evaluation("values", raw[:, 0], None)
         X = self.input(table, features)
         try:
             if hasattr(self.model, "predict_proba"):
                 proba = np.asarray(self.model.predict_proba(X), dtype=np.float64)
                 classes = getattr(self.model, "classes_", None)
-                return self._from_proba(proba, None if classes is None else list(classes), labels)
+                return Evaluation("proba", proba, None if classes is None else list(classes))
             output = self.model.predict(X) if hasattr(self.model, "predict") else self.model(X)
         except Exception as error:
             raise InvalidInputError(
@@ -378,11 +420,35 @@ class Model:
         if output.shape[0] != table.n_rows:
             raise InvalidInputError(f"model: returned {output.shape[0]} rows for {table.n_rows} rows of {table.which}")
         if output.ndim == 2 and output.shape[1] > 1:
-            return self._from_proba(output.astype(np.float64), None, labels)
-        output = output.reshape(-1)
-        if labels is not None and len(labels) == 2 and output.dtype.kind == "f" and _is_probability(output, labels):
-            return self._from_proba(np.column_stack([1 - output, output]), None, labels)
-        return Predictions(output, None, None)
+            return Evaluation("proba", output.astype(np.float64), None)
+        return Evaluation("output", output.reshape(-1), None)
+
+    def predictions(self, evaluation: Evaluation, labels: list[Any] | None) -> Predictions:
+        """The predictions an :meth:`evaluate` result gives (over all the table's rows: a 1-D
+        output is read as the positive class's probability only when every value is one).
+
+        Parameters
+        ----------
+        evaluation : Evaluation
+        labels : list or None
+            As in :meth:`predict`.
+
+        Returns
+        -------
+        Predictions
+        """
+        values = evaluation.values
+        if evaluation.kind == "proba":
+            return self._from_proba(values, evaluation.classes, labels)
+        if (
+            evaluation.kind == "output"
+            and labels is not None
+            and len(labels) == 2
+            and values.dtype.kind == "f"
+            and _is_probability(values, labels)
+        ):
+            return self._from_proba(np.column_stack([1 - values, values]), None, labels)
+        return Predictions(values, None, None)
 
     def _core_trees(self, table: Table, features: tuple[str, ...]) -> TreeModel | None:
         """The trees that predict in the core: always for boosters, files and TreeModels

@@ -7,7 +7,8 @@ import os
 import platform
 import warnings
 from collections.abc import Sequence
-from typing import Any, Callable
+from dataclasses import dataclass
+from typing import Any, Callable, Optional
 
 import numpy as np
 
@@ -19,7 +20,7 @@ from ..errors import InvalidInputError, InvalidTypeError
 from ..typing import NJobs, Progress, TableLike
 from ._config import AuditConfig, load_config
 from ._context import Context, Outputs, SectionResult, Skip, column_labels, is_missing
-from ._data import Table, class_array, fingerprint, load_table, resolve_roles
+from ._data import Roles, Table, class_array, fingerprint, load_table, resolve_roles
 from ._gates import OVERALL, Measurement, evaluate_gates
 from ._model import Model, Predictions
 from ._result import Audit
@@ -33,7 +34,10 @@ from .sections import quality as quality_section
 from .sections import review as review_section
 from .sections import slices as slices_section
 
-__all__ = ["audit"]
+__all__ = ["Plan", "audit", "plan_audit", "run_audit"]
+
+# A model's predictions on a table: (table, its feature columns, the target's classes).
+Predict = Callable[[Table, tuple[str, ...], Optional[list[Any]]], Predictions]
 
 _RUNNERS: dict[str, Callable[[Context], SectionResult]] = {
     "quality": quality_section.run,
@@ -131,14 +135,14 @@ def _column_outputs(table: Table, config: AuditConfig, prediction: str | None, c
 
 def _outputs(
     config: AuditConfig, tables: tuple[Table, Table], target: str | None, prediction: str | None, model: Model | None,
-    features: tuple[str, ...],
+    features: tuple[str, ...], predict: Predict | None,
 ) -> tuple[dict[str, Outputs], str | None, list[Any] | None, Any]:  # fmt: skip
     truths = {t.which: column_labels(t.frame.column(target)) if target and t.has(target) else None for t in tables}
     labels = _sorted_labels([v for v in truths.values() if v is not None])
     predictions: dict[str, Predictions] = {}
     if model is not None:
         for table in tables:
-            predictions[table.which] = model.predict(table, features, labels or None)
+            predictions[table.which] = (predict or model.predict)(table, features, labels or None)
     provisional = {
         w: Outputs(truths[w], predictions[w].labels if w in predictions else None, None, "model") for w in truths
     }
@@ -389,6 +393,50 @@ def audit(
     jobs = n_jobs_arg(n_jobs)
     callback = progress_callback(progress, "audit")
     tables = (_table(reference, "reference", settings), _table(current, "current", settings))
+    plan = plan_audit(
+        settings,
+        tables,
+        target=target,
+        prediction=prediction,
+        model=model,
+        sensitive_features=sensitive_features,
+        n_jobs=jobs,
+    )
+    sources = {
+        "reference": _source(reference, settings.data.reference.path),
+        "current": _source(current, settings.data.current.path),
+    }
+    return run_audit(settings, tables, plan, n_jobs=n_jobs, callback=callback, sources=sources)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What an audit reads besides the tables and the config: the columns' roles, the model
+    and the columns it reads. It depends on the tables' column names only."""
+
+    roles: Roles
+    model: Model | None
+    features: tuple[str, ...]
+
+
+def plan_audit(
+    settings: AuditConfig,
+    tables: tuple[Table, Table],
+    *,
+    target: Any,
+    prediction: Any,
+    model: Any,
+    sensitive_features: Any,
+    n_jobs: int,
+) -> Plan:
+    """The roles of the tables' columns (the arguments override the config's), the model
+    wrapped, and its feature columns.
+
+    Raises
+    ------
+    InvalidInputError, InvalidTypeError
+        As :func:`audit` for the columns and the model.
+    """
     columns = settings.columns
     roles = resolve_roles(
         *tables,
@@ -398,9 +446,34 @@ def audit(
         sensitive_features=_names(sensitive_features, "sensitive_features") or settings.fairness.sensitive_features,
         exclude=columns.exclude,
     )
-    wrapped = None if model is None else Model(model, jobs, settings.model.evaluation)
+    wrapped = None if model is None else Model(model, n_jobs, settings.model.evaluation)
     features = roles.features if wrapped is None else wrapped.features(roles.features, tables)
-    outputs, task, classes, pos_label = _outputs(settings, tables, roles.target, roles.prediction, wrapped, features)
+    return Plan(roles, wrapped, features)
+
+
+def run_audit(
+    settings: AuditConfig,
+    tables: tuple[Table, Table],
+    plan: Plan,
+    *,
+    n_jobs: NJobs,
+    callback: Callable[[int, int], None] | None,
+    sources: dict[str, str],
+    predict: Predict | None = None,
+) -> Audit:
+    """The model's outputs, every section, the gates, the lineage and the card.
+
+    Parameters
+    ----------
+    predict : callable, optional
+        ``predict(table, features, labels)``, the model's predictions on a table; by default
+        ``plan.model.predict`` (``assay.dask.audit`` gives the outputs it computed per
+        partition).
+    """
+    roles, wrapped, features = plan.roles, plan.model, plan.features
+    outputs, task, classes, pos_label = _outputs(
+        settings, tables, roles.target, roles.prediction, wrapped, features, predict
+    )
     ctx = Context(settings, *tables, roles, wrapped, features, task, classes, pos_label, outputs, n_jobs)
     sections: dict[str, dict[str, Any]] = {}
     skipped: dict[str, str] = {}
@@ -434,10 +507,6 @@ def audit(
             measurements += ctx.results[name].measurements
     ordered_skips = {name: skipped[name] for name in SECTIONS if name in skipped}
     gates = evaluate_gates(settings.gates(), measurements, skipped=ordered_skips)
-    sources = {
-        "reference": _source(reference, settings.data.reference.path),
-        "current": _source(current, settings.data.current.path),
-    }
     return Audit(
         gates=gates,
         sections=sections,

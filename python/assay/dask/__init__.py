@@ -19,7 +19,9 @@ current ``distributed`` client (or the one given as ``client=``, or Dask's defau
   in a fixed tree, one per sample (``over_time``: per chunk) (exact counts: the tests on counts
   exact, the rank tests with stated bounds);
 * [`TreeExplainer`][assay.dask.TreeExplainer]: SHAP values per partition (a dask array back)
-  and the mean |SHAP| importance.
+  and the mean |SHAP| importance;
+* [`audit`][assay.dask.audit]: the model's outputs per partition on the workers, then the
+  single-machine audit on the tables gathered to the client within the memory budget.
 
 The memory budget (the bytes one task may gather) is Dask's configuration key
 ``assay.memory-budget`` ([`memory_budget`][assay.dask.memory_budget]).
@@ -37,6 +39,7 @@ Examples
 from __future__ import annotations
 
 from . import drift
+from ._audit import audit
 from ._explain import TreeExplainer
 from ._fairness import (
     MetricFrame,
@@ -56,6 +59,7 @@ __all__ = [
     "SPLIT_EVERY",
     "MetricFrame",
     "TreeExplainer",
+    "audit",
     "check",
     "demographic_parity_difference",
     "demographic_parity_ratio",

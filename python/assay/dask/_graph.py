@@ -169,6 +169,11 @@ def compute(tasks: Sequence[Any], client: Any) -> list[Any]:
     client or Dask's default scheduler when it is None."""
     if client is None:
         return list(dask.compute(*tasks))
-    if not hasattr(client, "compute") or not hasattr(client, "gather"):
-        raise InvalidTypeError(f"client: expected a distributed.Client, got {type(client).__name__}")
+    check_client(client)
     return list(client.gather(client.compute(list(tasks))))
+
+
+def check_client(client: Any) -> None:
+    """InvalidTypeError naming ``client`` unless it is None or a ``distributed.Client``."""
+    if client is not None and (not hasattr(client, "compute") or not hasattr(client, "gather")):
+        raise InvalidTypeError(f"client: expected a distributed.Client, got {type(client).__name__}")
