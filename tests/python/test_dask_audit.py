@@ -183,6 +183,32 @@ def test_a_callable_model_whose_output_is_read_over_every_row(client, reference,
     assert result.sections["performance"]["datasets"]["current"]["overall"]["roc_auc"]["value"] > 0.7
 
 
+def _code_reader(rows: pd.DataFrame) -> np.ndarray:
+    """A callable model that reads a categorical feature by its codes, as tree models of
+    categorical splits do."""
+    return (rows["tier"].cat.codes.to_numpy() == 0).astype(np.int64)
+
+
+def test_features_coded_per_partition_are_predicted_on_the_client(client, reference, current):
+    # A categorical of unknown categories whose first value ("a") only the first rows hold:
+    # each later partition codes its own values from 0, so the model's outputs come from the
+    # gathered table, coded as a whole.
+    tier = np.where(np.arange(N_ROWS) < 300, "a", np.where(np.arange(N_ROWS) % 2, "b", "c"))
+    config = {**CONFIG, "explain": {"enabled": False}, "columns": {"exclude": ["score", "label"]}}
+    arguments = {"target": "y", "model": _code_reader, "config": config}
+    dref = partitioned(reference.assign(tier=tier), [1000]).astype({"tier": "category"})
+    dcur = partitioned(current.assign(tier=tier), [150, 1000]).astype({"tier": "category"})
+    assert not dask_audit._same_codes_in_every_partition(dcur, ("x1", "tier"))
+    result = adask.audit(dref, dcur, client=client, **arguments)
+    _assert_same(result, assay.audit(dref.compute(), dcur.compute(), **arguments))
+    # Known categories (as after categorize()) code alike everywhere: predicted on the workers.
+    known = {"tier": pd.CategoricalDtype(["a", "b", "c"])}
+    kref, kcur = dref.astype(known), dcur.astype(known)
+    assert dask_audit._same_codes_in_every_partition(kcur, ("x1", "tier"))
+    single = assay.audit(kref.compute(), kcur.compute(), **arguments)
+    _assert_same(adask.audit(kref, kcur, client=client, **arguments), single)
+
+
 def test_sampled_tables_and_an_in_memory_reference(client, reference, current, xgb_model):
     # The outputs computed for every row are taken at the rows of the seeded sample.
     config = {**CONFIG, "data": {"reference": {"sample_size": 700}, "current": {"sample_size": 900}}}

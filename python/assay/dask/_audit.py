@@ -86,6 +86,22 @@ def _dask_table(value: Any, which: str, settings: AuditConfig) -> tuple[Any, str
     return frame, f"dask DataFrame, {frame.npartitions} partitions"
 
 
+def _same_codes_in_every_partition(frame: Any, features: tuple[str, ...]) -> bool:
+    """Whether each partition reads the model's features as the gathered table does: numbers,
+    or categoricals with known categories (the same in every partition). Strings and
+    categoricals of unknown categories are coded per partition, by the values that partition
+    holds; a model that reads category codes would then see other codes than on the whole
+    table."""
+    for name in features:
+        dtype = frame._meta[name].dtype
+        if getattr(dtype, "name", "") == "category":
+            if not frame[name].cat.known:
+                return False
+        elif getattr(dtype, "kind", "O") not in "biuf":
+            return False
+    return True
+
+
 def _precomputed(model: Model, outputs: dict[str, Evaluation]) -> _runner.Predict:
     """The audit's predictions from the outputs computed per partition (a table without them,
     an in-memory reference, is predicted here)."""
@@ -155,7 +171,9 @@ def audit(
     process; each partition's predicted labels and class probabilities are computed there,
     as the single-machine audit computes them (the core's tree predictions and the
     ``model.evaluation`` setting included). Predictions are row-wise, so they equal the
-    single-machine ones. The two tables and the partitions' outputs are then gathered to the
+    single-machine ones. (A table with a feature of strings, or a categorical of unknown
+    categories, is predicted on the client once gathered instead: each partition would code
+    it by its own values.) The two tables and the partitions' outputs are then gathered to the
     client, where the single-machine audit runs every section with those outputs: the
     result equals ``assay.audit(reference.compute(), current.compute(), ...)`` — the same
     measurements, gates, sections and card — and its lineage differs only in the tables'
@@ -253,9 +271,11 @@ def audit(
         )
         token = uuid.uuid4().hex
         evaluate = _graph.dask.delayed(_evaluate_partition, pure=True)
+        # A table whose features are coded per partition is predicted on the client, once gathered.
         evaluations = {
             which: [evaluate(part, which, token, shipped, plan.features) for part in partitions]
             for which, partitions in parts.items()
+            if _same_codes_in_every_partition(frames[which], plan.features)
         }
     tasks = [task for which in frames for task in (*parts[which], *evaluations.get(which, []))]
     results = iter(_graph.compute(tasks, client))
@@ -263,7 +283,9 @@ def audit(
     outputs: dict[str, Evaluation] = {}
     for which in frames:
         gathered[which] = _graph.concat([next(results) for _ in parts[which]])
-        found = [e for e in (next(results) for _ in evaluations.get(which, [])) if e is not None]
+        if which not in evaluations:
+            continue
+        found = [e for e in (next(results) for _ in evaluations[which]) if e is not None]
         failure = next((e for e in found if isinstance(e, InvalidInputError)), None)
         if failure is not None:
             raise failure
