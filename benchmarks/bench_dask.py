@@ -34,8 +34,10 @@ puts the workers' peak memory in partitions.
 ASSAY_BENCH_DASK_CASES (default "quality,drift,fairness") picks the cases; a subset writes its
 own section of docs/benchmarks.md ("dask-fairness", say) and leaves the full run's alone.
 
-Single-machine assay reads the same files with pandas and makes the same call. Peak
-memory per worker is the largest resident set (VmHWM) of the worker processes during a case.
+Single-machine assay reads the same files with pandas and makes the same call. Each Dask
+contender runs on freshly restarted workers (assay imported); its peak memory per worker is the
+largest resident set (VmHWM) of the worker processes during the case, and its growth above the
+idle worker is also given in partitions (the first file's pandas frame).
 """
 
 from __future__ import annotations
@@ -152,7 +154,6 @@ def main() -> None:
             n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, memory_limit=None
         )
         client = distributed.Client(cluster)
-        client.run(_import_assay)  # warm workers: no case pays for importing assay there
         current = dd.read_parquet([str(p) for p in current_files])
         reference = dd.read_parquet([str(p) for p in reference_files]) if reference_files else None
         categorical = ["cat0", "cat1", "cat2"]
@@ -169,6 +170,9 @@ def main() -> None:
             if local:
                 _reset_peak()
             else:
+                # Fresh worker processes, so that no earlier case's heap hides this one's growth.
+                client.restart()
+                client.run(_import_assay)
                 client.run(_reset_peak)
                 idle = max(client.run(_resident).values())
             start = time.perf_counter()
