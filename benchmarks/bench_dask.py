@@ -150,10 +150,20 @@ def main() -> None:
         reference_files = write_files(Path(tmp) / "reference", N_ROWS, 0.1, 2) if "drift" in CASES else []
         written = len(current_files) + len(reference_files)
         print(f"  wrote {written} files in {time.perf_counter() - start:.1f} s", flush=True)
-        cluster = distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, memory_limit=None
-        )
-        client = distributed.Client(cluster)
+        cluster: list = []  # the current LocalCluster and its client (the default client)
+
+        def new_cluster() -> distributed.Client:
+            """A new LocalCluster of two worker processes with assay imported (the previous one closed)."""
+            if cluster:
+                cluster[1].close()
+                cluster[0].close()
+            local = distributed.LocalCluster(
+                n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, memory_limit=None
+            )
+            cluster[:] = [local, distributed.Client(local)]
+            cluster[1].run(_import_assay)
+            return cluster[1]
+
         current = dd.read_parquet([str(p) for p in current_files])
         reference = dd.read_parquet([str(p) for p in reference_files]) if reference_files else None
         categorical = ["cat0", "cat1", "cat2"]
@@ -171,8 +181,7 @@ def main() -> None:
                 _reset_peak()
             else:
                 # Fresh worker processes, so that no earlier case's heap hides this one's growth.
-                client.restart()
-                client.run(_import_assay)
+                client = new_cluster()
                 client.run(_reset_peak)
                 idle = max(client.run(_resident).values())
             start = time.perf_counter()
@@ -264,8 +273,9 @@ def main() -> None:
             measured(case, "dask groupby rates (no intervals)", dask_fairness)
             measured(case, "single-machine assay", single_fairness)
             read_floor(case, ["group", "y", "pred"])
-        client.close()
-        cluster.close()
+        if cluster:
+            cluster[1].close()
+            cluster[0].close()
     budget = adask.memory_budget()
     load = "/".join(f"{x:.1f}" for x in os.getloadavg()[:2])
     markdown = (
