@@ -17,6 +17,7 @@
 #include <bit>
 #include <cmath>
 #include <cstdio>
+#include <initializer_list>
 #include <iterator>
 #include <limits>
 #include <numeric>
@@ -659,6 +660,31 @@ Interval cramer_von_mises_u_interval(const AlignedBins& b) {
   return {static_cast<double>(low), static_cast<double>(high)};
 }
 
+namespace {
+
+// The area under the upper concave hull of the points (x, f(x)) over ascending x.
+template <class F>
+long double concave_hull_area(std::initializer_list<long double> xs, F f) {
+  std::vector<std::pair<long double, long double>> hull;
+  for (const long double x : xs) {
+    if (!hull.empty() && hull.back().first == x) continue;
+    const std::pair<long double, long double> p{x, f(x)};
+    while (hull.size() >= 2) {
+      const auto& [x0, y0] = hull[hull.size() - 2];
+      const auto& [x1, y1] = hull.back();
+      if ((x1 - x0) * (p.second - y0) - (y1 - y0) * (p.first - x0) < 0) break;  // (x1, y1) above the chord
+      hull.pop_back();
+    }
+    hull.push_back(p);
+  }
+  long double area = 0;
+  for (std::size_t i = 1; i < hull.size(); ++i)
+    area += (hull[i].first - hull[i - 1].first) * (hull[i].second + hull[i - 1].second) / 2;
+  return area;
+}
+
+}  // namespace
+
 // Anderson-Darling (Scholz & Stephens 1987, eq. 7 with midranks, as anderson_ksamp and
 // scipy's default compute it). With two samples the two samples' terms of A2akN are equal up
 // to sign, and A2akN = (N - 1) / (N n m) S with N = n + m and S a sum over the pooled distinct
@@ -671,15 +697,24 @@ Interval cramer_von_mises_u_interval(const AlignedBins& b) {
 // least two distinct values, each a "group" of l <= t - 1 values starting after q0 of the
 // bin's values (u0 = P + q0). Write d(q) = m X(q) - n Y(q) for the counts X, Y of x and y
 // among the first P + q pooled values: d moves by +m or -n per value, d(0) = D_s = m R_k -
-// n C_k and d(t) = D_e, and a group's D is (d(q0) + d(q0 + l)) / 2. Then:
-//   - every D lies in [D_s - n c_k, D_s + m r_k] (as (2)), so |D| is between d_min and d_max,
-//     that interval's smallest and largest magnitudes;
-//   - den >= P Q + (N - 1) / 4 (u0 >= P, N - u1 >= Q, and l (N - l) is concave with its
-//     minimum over 1 <= l <= t - 1 at l = 1), and den <= B (N - B) - N / 4 with B in
-//     [P + 1/2, P + t - 1/2].
-// The bin's sum of l D^2 / den over its groups (their l add to t) is therefore at least
-// t d_min^2 / den_max and at most U1 = t d_max^2 / den_min. U1 is loose in the tails, where
-// den grows along the bin from about N / 4, so two more upper bounds follow the growth:
+// n C_k and d(t) = D_e, and a group's D is (d(q0) + d(q1)) / 2 with q1 = q0 + l. Any path
+// from D_s to D_e with r_k steps up and c_k down stays between lo(q) = max(D_s - n q,
+// D_e - m (t - q)) (convex, its kink at q = c_k) and up(q) = min(D_s + m q, D_e + n (t - q))
+// (concave, its kink at q = r_k). The sum is between A / den_max and B / den_min, where:
+//   - den >= den_min = P Q + (N - 1) / 4 (u0 >= P, N - u1 >= Q, and l (N - l) is concave with
+//     its minimum over 1 <= l <= t - 1 at l = 1), and den <= den_max = max B (N - B) - N / 4
+//     over B in [P + 1/2, P + t - 1/2];
+//   - B bounds sum l D^2: |D| <= (E(q0) + E(q1)) / 2 with E = max(up, -lo) >= 0, and
+//     ((E0 + E1) / 2)^2 <= (E0^2 + E1^2) / 2, so sum l D^2 is at most the trapezoid sum of E^2
+//     over the groups' ends, the integral of E^2's linear interpolant there. E^2 is convex
+//     between the kinks (E is the larger of two linear functions there), so every such
+//     interpolant lies below E^2's least concave majorant on [0, t], the upper hull of E^2 at
+//     q = 0, r_k, c_k, t: B is that hull's area;
+//   - A bounds sum l D^2 from below: D >= (lo(q0) + lo(q1)) / 2 >= the mean a_g of lo over the
+//     group (lo is convex), so by Cauchy-Schwarz sum l D^2 >= sum l max(0, a_g)^2 >=
+//     max(0, integral of lo over [0, t])^2 / t; likewise with up when D < 0: A is the larger.
+// The first upper bound is loose in the tails, where den grows along the bin from about N / 4,
+// so two more follow the growth:
 //   U2, from the bin's start: |d(q)| <= |D_s| + K q with K = max(m, n), so |D| <= K y + beta
 //   with y = P + (q0 + q1) / 2 (the group's midpoint) and beta = |D_s| - K P; and den >= u0 Q
 //   + l (N - t) / 4 >= (N - t) / 4 x c y with c = min(4 Q / (N - t), 2). A group's term is
@@ -688,7 +723,7 @@ Interval cramer_von_mises_u_interval(const AlignedBins& b) {
 //   sum is at most 4 / ((N - t) c) times the integral of g from P to P + t:
 //   K^2 ((P + t)^2 - P^2) / 2 + 2 K beta t + beta^2 ln(1 + t / P) (beta = 0 when P = 0);
 //   U3, the same from the bin's end (|D_e|, Q and c = min(4 P / (N - t), 2)).
-// The upper bound is the smallest of U1, U2 and U3 (U2 and U3 need c > 0).
+// The upper bound is the smallest of the three (U2 and U3 need c > 0).
 Interval anderson_darling_a2kn_interval(const AlignedBins& b) {
   require_samples(b);
   const long double n = b.n_reference, m = b.n_current, N = n + m, K = std::max(n, m);
@@ -710,13 +745,22 @@ Interval anderson_darling_a2kn_interval(const AlignedBins& b) {
       low += exact;
       high += exact;
     } else {
-      const auto [d_min, d_max] = magnitude_range(start - n * c, start + m * r);
+      const long double end = start + m * r - n * c;
       const long double widest = std::clamp(N / 2, P + 0.5L, P + t - 0.5L);
       const long double den_max = widest * (N - widest) - N / 4, den_min = P * Q + (N - 1) / 4;
-      low += t * static_cast<long double>(d_min) * d_min / den_max;
-      long double upper = t * static_cast<long double>(d_max) * d_max / den_min;
+      const long double lowest = start - n * c, highest = start + m * r;  // lo(c), up(r)
+      const long double area_lo = c * (start + lowest) / 2 + r * (lowest + end) / 2;
+      const long double area_up = r * (start + highest) / 2 + c * (highest + end) / 2;
+      const long double below = std::max({0.0L, area_lo, -area_up});
+      low += below * below / t / den_max;
+      auto envelope = [&](long double q) {
+        const long double up = std::min(start + m * q, end + n * (t - q));
+        const long double lo = std::max(start - n * q, end - m * (t - q));
+        const long double e = std::max(up, -lo);
+        return e * e;
+      };
+      long double upper = concave_hull_area({0.0L, std::min(r, c), std::max(r, c), t}, envelope) / den_min;
       if (t < N) {
-        const long double end = start + m * r - n * c;
         const long double from_start = std::min(4 * Q / (N - t), 2.0L), from_end = std::min(4 * P / (N - t), 2.0L);
         if (from_start > 0)
           upper = std::min(upper, 4 / ((N - t) * from_start) * growth(P, t, std::fabs(start) - K * P));
