@@ -210,7 +210,7 @@ def test_corrupted_state_bytes_are_refused():
     with pytest.raises(CorruptedStateError):
         core_drift.ColumnSketch.from_bytes(b"XXXX" + state[4:])
     flipped = bytearray(state)
-    flipped[-1] ^= 0xFF  # the largest value of the bin leaves its grid cell
+    flipped[-1] ^= 0xFF  # the sum of squares turns negative
     with pytest.raises(CorruptedStateError):
         core_drift.ColumnSketch.from_bytes(bytes(flipped))
 
@@ -354,3 +354,24 @@ def exact_t(x: np.ndarray, y: np.ndarray) -> float:
     squares = sum((v - mx) ** 2 for v in fx) + sum((v - my) ** 2 for v in fy)
     t2 = (mx - my) ** 2 / (squares / (len(fx) + len(fy) - 2) * (Fraction(1, len(fx)) + Fraction(1, len(fy))))
     return math.copysign(math.sqrt(float(t2)), float(mx - my))
+
+
+def test_over_time_tests_anderson_darling_and_t_test_per_chunk(client):
+    """over_time beyond the budget: per chunk, the t-test equals the single-machine one
+    bitwise and Anderson-Darling holds its bound."""
+    x, y = adversarial()["normal"]
+    current = pd.DataFrame({"v": y})
+    with dask.config.set(TINY):
+        got = adask.drift.over_time(
+            dd.from_pandas(pd.DataFrame({"v": x}), npartitions=2),
+            partitioned(current, [100, 450, 451]),
+            n_chunks=3,
+            tests=["anderson", "t_test"],
+        )
+    exact = drift.over_time(pd.DataFrame({"v": x}), current, n_chunks=3, tests=["anderson", "t_test"])
+    assert len(got.results) == len(exact.results) == 3
+    for chunk, want in zip(got.results, exact.results):
+        anderson, t_test = chunk
+        assert t_test.to_dict() == want[1].to_dict()
+        assert not anderson.exact and close_within(want[0].statistic, anderson.statistic, anderson.statistic_bound)
+        assert anderson.pvalue_interval[0] - 1e-12 <= want[0].pvalue <= anderson.pvalue_interval[1] + 1e-12

@@ -937,8 +937,9 @@ void rank_test(ColumnDrift& out, const AlignedBins& bins) {
       // The statistic increases with A2akN and the p-value does not (univariate.hpp).
       const Interval a = widened(anderson_darling_a2kn_interval(bins));
       const double sizes[2] = {bins.n_reference, bins.n_current};
-      const AndersonResult low = anderson_ksamp_from_a2kn(a.low, sizes), high = anderson_ksamp_from_a2kn(a.high, sizes);
-      const AndersonResult mid = anderson_ksamp_from_a2kn(a.low / 2 + a.high / 2, sizes);
+      const double ends[3] = {a.low, a.high, a.low / 2 + a.high / 2};
+      const std::vector<AndersonResult> results = anderson_ksamp_from_a2kn(ends, sizes);
+      const AndersonResult &low = results[0], &high = results[1], &mid = results[2];
       out.statistic = mid.statistic;
       out.statistic_bound = high.statistic / 2 - low.statistic / 2;
       out.pvalue = mid.pvalue;

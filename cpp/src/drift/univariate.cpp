@@ -476,7 +476,7 @@ class AndersonSums {
     double a2kn = 0.0;
     for (std::size_t i = 0; i < n_.size(); ++i) a2kn += inner_[i].value() / n_[i];
     if (midrank_) a2kn *= (total_ - 1) / total_;
-    return anderson_ksamp_from_a2kn(a2kn, n_);
+    return anderson_ksamp_from_a2kn(std::span<const double>(&a2kn, 1), n_).front();
   }
 
  private:
@@ -542,7 +542,7 @@ AndersonResult anderson_ksamp_counts(std::span<const double> x_counts, std::span
   return sums.result();
 }
 
-AndersonResult anderson_ksamp_from_a2kn(double a2kn, std::span<const double> n) {
+std::vector<AndersonResult> anderson_ksamp_from_a2kn(std::span<const double> a2kn, std::span<const double> n) {
   const std::size_t k = n.size();
   if (k < 2) throw InvalidArgument("the Anderson-Darling test needs at least two samples");
   double N = 0;
@@ -563,8 +563,7 @@ AndersonResult anderson_ksamp_from_a2kn(double a2kn, std::span<const double> n) 
   const double cd = (2 * h + 6) * K * K - 4 * h * K;
   const double sigma2 = (ca * N * N * N + cb * N * N + cc * N + cd) / ((N - 1) * (N - 2) * (N - 3));
   const double m = K - 1;
-  AndersonResult result;
-  result.statistic = (a2kn - m) / std::sqrt(sigma2);
+  AndersonResult table;
   // Critical values of Scholz & Stephens' Table 2 as b0 + b1/sqrt(m) + b2/m (kB0, kB1, kB2).
   static constexpr double kB0[7] = {0.675, 1.281, 1.645, 1.96, 2.326, 2.573, 3.085};
   static constexpr double kB1[7] = {-0.245, 0.25, 0.678, 1.149, 1.822, 2.364, 3.615};
@@ -574,7 +573,7 @@ AndersonResult anderson_ksamp_from_a2kn(double a2kn, std::span<const double> n) 
   double lowest = std::numeric_limits<double>::infinity(), highest = -lowest;
   for (int i = 0; i < 7; ++i) {
     const double critical = kB0[i] + kB1[i] / std::sqrt(m) + kB2[i] / m;
-    result.critical_values.push_back(critical);
+    table.critical_values.push_back(critical);
     lowest = std::min(lowest, critical);
     highest = std::max(highest, critical);
     design(i, 0) = critical * critical;
@@ -582,20 +581,27 @@ AndersonResult anderson_ksamp_from_a2kn(double a2kn, std::span<const double> n) 
     design(i, 2) = 1.0;
     log_significance(i) = std::log(kAndersonSignificance[i]);
   }
-  if (result.statistic < lowest) {
-    result.pvalue = 0.25;
-    result.method = "capped";
-  } else if (result.statistic > highest) {
-    result.pvalue = 0.001;
-    result.method = "floored";
-  } else {
-    // Quadratic least-squares fit of log(significance) on the critical values.
-    const Eigen::Vector3d fit = design.colPivHouseholderQr().solve(log_significance);
-    const double s = result.statistic;
-    result.pvalue = std::exp((fit(0) * s + fit(1)) * s + fit(2));
-    result.method = "interpolated";
+  // Quadratic least-squares fit of log(significance) on the critical values.
+  const Eigen::Vector3d fit = design.colPivHouseholderQr().solve(log_significance);
+  std::vector<AndersonResult> out;
+  out.reserve(a2kn.size());
+  for (const double a : a2kn) {
+    AndersonResult result = table;
+    result.statistic = (a - m) / std::sqrt(sigma2);
+    if (result.statistic < lowest) {
+      result.pvalue = 0.25;
+      result.method = "capped";
+    } else if (result.statistic > highest) {
+      result.pvalue = 0.001;
+      result.method = "floored";
+    } else {
+      const double s = result.statistic;
+      result.pvalue = std::exp((fit(0) * s + fit(1)) * s + fit(2));
+      result.method = "interpolated";
+    }
+    out.push_back(std::move(result));
   }
-  return result;
+  return out;
 }
 
 namespace {

@@ -144,10 +144,11 @@ struct AndersonResult : TestResult {
 // tabulated critical values and is capped to [0.001, 0.25] (method "capped"/"floored").
 AndersonResult anderson_ksamp(const std::vector<std::reference_wrapper<const SortedSample>>& samples,
                               bool midrank = true);
-// The result of anderson_ksamp (which calls it) from A2akN (A2kN without midranks) and the
-// sample sizes: the statistic is an increasing affine function of it, and for two samples the
-// p-value does not increase with the statistic.
-AndersonResult anderson_ksamp_from_a2kn(double a2kn, std::span<const double> n);
+// The results of anderson_ksamp (which calls it) from values of A2akN (A2kN without midranks)
+// for samples of the given sizes (the normalisation, O(N), computed once): the statistic is an
+// increasing affine function of A2akN, and for two samples the p-value does not increase with
+// the statistic.
+std::vector<AndersonResult> anderson_ksamp_from_a2kn(std::span<const double> a2kn, std::span<const double> n);
 // anderson_ksamp (midranks) of two samples given by their counts at each of their pooled
 // distinct values, ascending: the same arithmetic, so the same bits.
 AndersonResult anderson_ksamp_counts(std::span<const double> x_counts, std::span<const double> y_counts);
