@@ -136,6 +136,20 @@ long double approximate(const Limbs& a, int unit) {
 
 }  // namespace
 
+ExactMomentsAccumulator::ExactMomentsAccumulator() : sums_(4096, 0), squares_low_(4096, 0), squares_high_(4096, 0) {}
+
+ExactMoments ExactMomentsAccumulator::moments() const {
+  ExactMoments out;
+  for (std::size_t top = 0; top < sums_.size(); ++top) {
+    // The significands under these top bits are whole multiples of 2^power (units of 2^-1074).
+    const std::size_t exponent = top & 0x7ff, power = exponent == 0 ? 0 : exponent - 1;
+    if (sums_[top] != 0) add_shifted(out.sum, sums_[top], power, top > 0x7ff);
+    if (squares_low_[top] != 0) add_shifted(out.squares, squares_low_[top], 2 * power, false);
+    if (squares_high_[top] != 0) add_shifted(out.squares, squares_high_[top], 2 * power + 64, false);
+  }
+  return out;
+}
+
 std::pair<std::uint64_t, std::vector<std::uint64_t>> trim_limbs(const std::vector<std::uint64_t>& limbs) {
   std::size_t low = 0;
   while (low < limbs.size() && limbs[low] == 0) ++low;

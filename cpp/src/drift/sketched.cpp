@@ -144,6 +144,7 @@ ColumnSketch sketch_column(const ColumnView& column, std::span<const double> edg
   }
   require_edges(edges);
   out.binning = edges.empty() ? 0 : edges_fingerprint(edges);
+  ExactMomentsAccumulator moments;
   std::vector<std::pair<std::uint64_t, BinBuilder>> bins;
   if (edges.empty()) {
     std::unordered_map<std::uint64_t, BinBuilder> map;
@@ -154,7 +155,7 @@ ColumnSketch sketch_column(const ColumnView& column, std::span<const double> edg
         ++out.infinite;
       } else {
         map[grid_key(v)].add(canonical(v));
-        out.moments.add(v);
+        moments.add(v);
       }
     }
     bins.assign(map.begin(), map.end());
@@ -183,12 +184,13 @@ ColumnSketch sketch_column(const ColumnView& column, std::span<const double> edg
             cell == cells.end() ? edges.end() : edges.begin() + static_cast<std::ptrdiff_t>(cell->second.second);
         const auto k = static_cast<std::size_t>(std::upper_bound(first, last, v) - edges.begin());
         dense[k].add(canonical(v));
-        out.moments.add(v);
+        moments.add(v);
       }
     }
     for (std::size_t k = 0; k < dense.size(); ++k)
       if (dense[k].count > 0) bins.emplace_back(k, dense[k]);
   }
+  out.moments = moments.moments();
   for (const auto& [key, bin] : bins) {
     out.keys.push_back(key);
     out.counts.push_back(bin.count);

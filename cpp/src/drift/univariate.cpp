@@ -381,10 +381,10 @@ TestResult ttest_ind(const SortedSample& x, const SortedSample& y) {
   require_samples(x.size(), y.size(), 1, "the t-test");
   require_no_infinities(x, "x", "the t-test");
   require_no_infinities(y, "y", "the t-test");
-  ExactMoments moments_x, moments_y;
+  ExactMomentsAccumulator moments_x, moments_y;
   for (const double v : x) moments_x.add(v);
   for (const double v : y) moments_y.add(v);
-  return ttest_ind_from_moments(moments_x, x.size(), moments_y, y.size());
+  return ttest_ind_from_moments(moments_x.moments(), x.size(), moments_y.moments(), y.size());
 }
 
 TestResult ttest_ind_from_moments(const ExactMoments& x, std::size_t n_x, const ExactMoments& y, std::size_t n_y) {
