@@ -153,6 +153,11 @@ void bind_drift(py::module_& m) {
         out["mann_whitney_u"] = pair(drift::mann_whitney_u_interval(bins));
         out["tie_term"] = pair(drift::mann_whitney_tie_term_interval(bins));
         out["cramer_von_mises_u"] = pair(drift::cramer_von_mises_u_interval(bins));
+        try {  // one distinct value: no Anderson-Darling statistic
+          out["anderson_a2kn"] = pair(drift::anderson_darling_a2kn_interval(bins));
+        } catch (const InvalidArgument&) {
+          out["anderson_a2kn"] = py::make_tuple(drift::kNaN, drift::kNaN);
+        }
         return out;
       },
       py::arg("reference"), py::arg("current"),

@@ -270,3 +270,36 @@ TEST(Progress, StopsWhenTheCallbackSaysSo) {
   EXPECT_NO_THROW(stop.report(2, 5));
   EXPECT_THROW(stop.report(3, 5), Interrupted);
 }
+
+TEST(ExactMoments, SumsDoNotDependOnOrderOrGrouping) {
+  std::mt19937_64 rng(3);
+  std::normal_distribution<double> normal(0.0, 1.0);
+  std::vector<double> values = {1e300, -1e300, 5e-324, -1e-310, 0.1, -0.0, 1e-200, 3.0};
+  for (int i = 0; i < 3000; ++i) values.push_back(1e6 + normal(rng));
+  ExactMoments whole;
+  for (const double v : values) whole.add(v);
+  EXPECT_TRUE(whole.consistent(values.size()));
+  std::shuffle(values.begin(), values.end(), rng);
+  ExactMoments left, right;
+  for (std::size_t i = 0; i < values.size(); ++i) (i % 3 == 0 ? left : right).add(values[i]);
+  right.merge(left);
+  EXPECT_EQ(right, whole);
+  ExactMomentsAccumulator fast;  // the per-exponent buckets give the same limbs
+  for (const double v : values) fast.add(v);
+  EXPECT_EQ(fast.moments(), whole);
+  EXPECT_FALSE(whole.consistent(0));
+}
+
+TEST(ExactMoments, ReadsRoundOnce) {
+  // Values whose moments a double cannot sum exactly in any order.
+  const std::vector<double> x = {1e16, 1.0, -1e16, 3.0, 0.5}, y = {2.0, 2.0, 2.5};
+  ExactMoments mx, my;
+  for (const double v : x) mx.add(v);
+  for (const double v : y) my.add(v);
+  // mean(x) = 4.5 / 5; squared deviations 2e32 + 10.25 - 4.05 (a double sum loses the 10.25).
+  EXPECT_EQ(ExactMoments::mean_difference(mx, 5, my, 3), (3 * 4.5 - 5 * 6.5) / 5 / 3);
+  EXPECT_NEAR(mx.squared_deviations(5), 2e32, 2e32 * 1e-15);
+  EXPECT_EQ(my.squared_deviations(3), (3 * 14.25 - 6.5 * 6.5) / 3);
+  EXPECT_EQ(ExactMoments().squared_deviations(0), 0.0);
+  EXPECT_EQ(static_cast<double>(mx.approximate_sum()), 4.5);
+}

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import math
+import warnings
 from typing import Any
 
 import numpy as np
@@ -21,6 +22,7 @@ from assay import dask as adask  # noqa: E402
 from assay import drift  # noqa: E402
 from assay._core import drift as core_drift  # noqa: E402
 from assay.errors import CorruptedStateError, InvalidTypeError, ResourceLimitError  # noqa: E402
+from dask_partitions import layouts, partitioned  # noqa: E402
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
@@ -170,7 +172,7 @@ def test_result_says_it_is_sketched_and_round_trips(client):
 def test_tests_without_a_sketch_are_refused(client):
     x, y = adversarial()["normal"]
     with dask.config.set(TINY):
-        for test in ("anderson", "es", "t_test"):
+        for test in ("es", "empirical_mmd"):
             with pytest.raises(ResourceLimitError, match=f"test '{test}' has no sketched form.*assay.memory-budget"):
                 adask.drift.report(*frames(x, y, 2), tests=test)
         u = np.random.default_rng(4).uniform(0, 1, 6000)  # bins of several values after both passes
@@ -208,7 +210,7 @@ def test_corrupted_state_bytes_are_refused():
     with pytest.raises(CorruptedStateError):
         core_drift.ColumnSketch.from_bytes(b"XXXX" + state[4:])
     flipped = bytearray(state)
-    flipped[-1] ^= 0xFF  # the largest value of the bin leaves its grid cell
+    flipped[-1] ^= 0xFF  # the sum of squares turns negative
     with pytest.raises(CorruptedStateError):
         core_drift.ColumnSketch.from_bytes(bytes(flipped))
 
@@ -240,7 +242,7 @@ def test_bounds_hold_on_small_samples(a, b, scale):
     assert intervals["ks"][0] - 1e-12 <= ks <= intervals["ks"][1] + 1e-12
     u = drift.compare(x, y, test="mannwhitneyu").statistic
     assert intervals["mann_whitney_u"][0] <= u <= intervals["mann_whitney_u"][1]
-    for test in RANK_TESTS:
+    for test in [*RANK_TESTS, "anderson"]:
         t = core_drift.Test[test]
         if not core_drift.sketch_supports(t, r, c):
             continue
@@ -248,6 +250,128 @@ def test_bounds_hold_on_small_samples(a, b, scale):
         exact = drift.compare(x, y, test=test)
         if math.isnan(exact.statistic):
             continue
+        if got.exact:  # Anderson-Darling when every bin holds one value
+            assert (got.statistic, got.pvalue) == (exact.statistic, exact.pvalue)
+            continue
         assert close_within(exact.statistic, got.statistic, got.statistic_bound), (test, exact.statistic, got.statistic)
         if not math.isnan(got.pvalue_low):
             assert got.pvalue_low - 1e-12 <= exact.pvalue <= got.pvalue_high + 1e-12, (test, exact.pvalue)
+
+
+# --- Anderson-Darling from merged sketches ---------------------------------------------------
+
+
+def anderson_cases() -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    rng = np.random.default_rng(23)
+    u = rng.uniform(0, 1, 3000)
+    return {
+        **adversarial(),
+        "one_grid_cell": (1000 + u[:1800], 1000 + u[1800:] * rng.uniform(0, 1, 1200)),
+        "heavy_tails": (rng.standard_cauchy(1500), 2 * rng.standard_cauchy(1200)),
+        "in_the_other_tail": (u[:2000], 0.99 + 0.01 * u[2000:2300]),
+    }
+
+
+def scipy_anderson(x: np.ndarray, y: np.ndarray) -> Any:
+    stats = pytest.importorskip("scipy.stats")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # scipy warns when the p-value is capped or floored
+        return stats.anderson_ksamp([x, y], variant="midrank")
+
+
+@pytest.mark.parametrize("name", list(anderson_cases()))
+def test_anderson_darling_holds_its_bound(client, name):
+    """The exact statistic (assay on one machine, and scipy) within the stated bound, the
+    exact p-value in the interval; exact (the same bits) when every bin holds one value."""
+    x, y = anderson_cases()[name]
+    with dask.config.set(TINY):
+        got = adask.drift.report(*frames(x, y, 3), tests="anderson").columns[0]
+    exact = drift.report({"v": x}, {"v": y}, tests="anderson").columns[0]
+    assert (got.n_reference, got.n_current) == (len(x), len(y))
+    if name == "all_equal":
+        assert math.isnan(got.statistic) and got.note == exact.note
+        return
+    reference = scipy_anderson(x, y)
+    assert math.isclose(exact.statistic, reference.statistic, rel_tol=1e-9, abs_tol=1e-9)
+    if got.exact:  # every bin holds one value after the second pass
+        assert name in ("two_points", "heavy_ties")
+        assert (got.statistic, got.pvalue, got.method) == (exact.statistic, exact.pvalue, exact.method)
+        return
+    assert got.pvalue_interval is not None
+    low, high = got.pvalue_interval
+    for statistic, pvalue in ((exact.statistic, exact.pvalue), (reference.statistic, reference.pvalue)):
+        assert close_within(statistic, got.statistic, got.statistic_bound), (statistic, got.statistic)
+        assert low - 1e-12 <= pvalue <= high + 1e-12, (pvalue, got.pvalue_interval)
+    assert low <= got.pvalue <= high
+
+
+@pytest.mark.parametrize("layout", ["1", "3", "17", "shuffled", "empty"])
+def test_anderson_darling_does_not_depend_on_partitions(client, layout):
+    x, y = adversarial()["normal"]
+    cuts, order = layouts(len(y), 8)[layout]
+    reference = dd.from_pandas(pd.DataFrame({"v": x}), npartitions=3)
+    with dask.config.set(TINY):
+        one = adask.drift.report(reference, partitioned(pd.DataFrame({"v": y}), []), tests="anderson")
+        got = adask.drift.report(reference, partitioned(pd.DataFrame({"v": y}), cuts, order), tests="anderson")
+    assert got.to_json() == one.to_json()
+    assert not got.columns[0].exact and got.columns[0].statistic_bound > 0
+
+
+# --- the t-test from merged exact moments ----------------------------------------------------
+
+
+@pytest.mark.parametrize("layout", ["1", "3", "17", "shuffled", "empty"])
+def test_t_test_from_merged_moments_equals_single_machine(client, layout):
+    """The sums of the values and of their squares merge exactly: the t-test is the
+    single-machine one, bitwise, for any partitioning, and agrees with scipy."""
+    stats = pytest.importorskip("scipy.stats")
+    cases = {k: adversarial()[k] for k in ("far_from_zero", "heavy_ties", "sizes", "all_equal")}
+    reference = pd.DataFrame({k: pd.Series(x) for k, (x, _) in cases.items()})
+    current = pd.DataFrame({k: pd.Series(y) for k, (_, y) in cases.items()})
+    cuts, order = layouts(len(current), 4)[layout]
+    with dask.config.set(TINY):
+        got = adask.drift.report(
+            dd.from_pandas(reference, npartitions=2), partitioned(current, cuts, order), tests="t_test"
+        )
+    exact = drift.report(reference, current, tests="t_test")
+    assert got.to_json() == exact.to_json()
+    assert all(r.exact for r in got.columns)
+    for r in got.columns[:3]:
+        x, y = cases[r.column]
+        expected = stats.ttest_ind(x, y)
+        # scipy's means of values near 1e6 lose about 1e-10 of their 0.2 difference
+        assert math.isclose(r.statistic, expected.statistic, rel_tol=1e-9)
+        assert math.isclose(r.pvalue, expected.pvalue, rel_tol=1e-8)
+        assert math.isclose(r.statistic, exact_t(x, y), rel_tol=1e-15)
+
+
+def exact_t(x: np.ndarray, y: np.ndarray) -> float:
+    """Student's t in rational arithmetic, rounded once at the end (but for the square root)."""
+    from fractions import Fraction
+
+    fx, fy = [Fraction(v) for v in x.tolist()], [Fraction(v) for v in y.tolist()]
+    mx, my = sum(fx) / len(fx), sum(fy) / len(fy)
+    squares = sum((v - mx) ** 2 for v in fx) + sum((v - my) ** 2 for v in fy)
+    t2 = (mx - my) ** 2 / (squares / (len(fx) + len(fy) - 2) * (Fraction(1, len(fx)) + Fraction(1, len(fy))))
+    return math.copysign(math.sqrt(float(t2)), float(mx - my))
+
+
+def test_over_time_tests_anderson_darling_and_t_test_per_chunk(client):
+    """over_time beyond the budget: per chunk, the t-test equals the single-machine one
+    bitwise and Anderson-Darling holds its bound."""
+    x, y = adversarial()["normal"]
+    current = pd.DataFrame({"v": y})
+    with dask.config.set(TINY):
+        got = adask.drift.over_time(
+            dd.from_pandas(pd.DataFrame({"v": x}), npartitions=2),
+            partitioned(current, [100, 450, 451]),
+            n_chunks=3,
+            tests=["anderson", "t_test"],
+        )
+    exact = drift.over_time(pd.DataFrame({"v": x}), current, n_chunks=3, tests=["anderson", "t_test"])
+    assert len(got.results) == len(exact.results) == 3
+    for chunk, want in zip(got.results, exact.results):
+        anderson, t_test = chunk
+        assert t_test.to_dict() == want[1].to_dict()
+        assert not anderson.exact and close_within(want[0].statistic, anderson.statistic, anderson.statistic_bound)
+        assert anderson.pvalue_interval[0] - 1e-12 <= want[0].pvalue <= anderson.pvalue_interval[1] + 1e-12

@@ -2,6 +2,7 @@
 // Umbrella header: the whole public C++ API of assay (every header under assay/).
 #include "assay/common/bytes.hpp"
 #include "assay/common/error.hpp"
+#include "assay/common/exact_sum.hpp"
 #include "assay/common/fingerprint.hpp"
 #include "assay/common/finite_math.hpp"
 #include "assay/common/frequent_values.hpp"

@@ -17,9 +17,11 @@
 #include <bit>
 #include <cmath>
 #include <cstdio>
+#include <initializer_list>
 #include <iterator>
 #include <limits>
 #include <numeric>
+#include <tuple>
 #include <unordered_map>
 #include <utility>
 
@@ -32,7 +34,7 @@ namespace assay::drift {
 
 namespace {
 
-constexpr char kMagic[] = "ADS1";
+constexpr char kMagic[] = "ADS2";
 constexpr int kGridShift = 52 - kGridMantissaBits;
 
 // A key that orders doubles as numbers (-0.0 is 0.0): the sign bit flipped for positive
@@ -72,6 +74,30 @@ std::string short_label(std::uint64_t index) {
 }
 
 void fail(const std::string& why) { throw CorruptedState("column sketch: " + why); }
+
+// The moments must be those of values inside the bins: their sums between the bins' lowest
+// and highest (to a relative 1e-9, the precision they are compared at), and consistent.
+void require_moments(const ColumnSketch& s) {
+  if (!s.numeric) {
+    if (s.moments != ExactMoments{}) fail("a categorical state holds sums of values");
+    return;
+  }
+  if (!s.moments.consistent(s.size())) fail("the sums of the values and of their squares are inconsistent");
+  long double low = 0, high = 0, magnitude = 0, squares_low = 0, squares_high = 0;
+  for (std::size_t k = 0; k < s.counts.size(); ++k) {
+    const long double c = s.counts[k], a = s.low[k], b = s.high[k];
+    low += c * a;
+    high += c * b;
+    magnitude += c * std::max(std::fabs(a), std::fabs(b));
+    squares_low += a > 0 ? c * a * a : (b < 0 ? c * b * b : 0.0L);
+    squares_high += c * std::max(a * a, b * b);
+  }
+  const long double sum = s.moments.approximate_sum(), squares = s.moments.approximate_squares();
+  if (sum < low - 1e-9L * magnitude || sum > high + 1e-9L * magnitude)
+    fail("the sum of the values is outside the bins");
+  if (squares < squares_low * (1 - 1e-9L) || squares > squares_high * (1 + 1e-9L))
+    fail("the sum of the squares of the values is outside the bins");
+}
 
 }  // namespace
 
@@ -118,16 +144,19 @@ ColumnSketch sketch_column(const ColumnView& column, std::span<const double> edg
   }
   require_edges(edges);
   out.binning = edges.empty() ? 0 : edges_fingerprint(edges);
+  ExactMomentsAccumulator moments;
   std::vector<std::pair<std::uint64_t, BinBuilder>> bins;
   if (edges.empty()) {
     std::unordered_map<std::uint64_t, BinBuilder> map;
     for (const double v : column.values) {
-      if (std::isnan(v))
+      if (std::isnan(v)) {
         ++out.missing;
-      else if (std::isinf(v))
+      } else if (std::isinf(v)) {
         ++out.infinite;
-      else
+      } else {
         map[grid_key(v)].add(canonical(v));
+        moments.add(v);
+      }
     }
     bins.assign(map.begin(), map.end());
     std::sort(bins.begin(), bins.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
@@ -155,11 +184,13 @@ ColumnSketch sketch_column(const ColumnView& column, std::span<const double> edg
             cell == cells.end() ? edges.end() : edges.begin() + static_cast<std::ptrdiff_t>(cell->second.second);
         const auto k = static_cast<std::size_t>(std::upper_bound(first, last, v) - edges.begin());
         dense[k].add(canonical(v));
+        moments.add(v);
       }
     }
     for (std::size_t k = 0; k < dense.size(); ++k)
       if (dense[k].count > 0) bins.emplace_back(k, dense[k]);
   }
+  out.moments = moments.moments();
   for (const auto& [key, bin] : bins) {
     out.keys.push_back(key);
     out.counts.push_back(bin.count);
@@ -197,6 +228,7 @@ void validate(const ColumnSketch& s) {
     if (s.binning == 0 && (grid_key(s.low[k]) != s.keys[k] || grid_key(s.high[k]) != s.keys[k]))
       fail("bin " + std::to_string(k) + " holds values outside its grid cell");
   }
+  require_moments(s);
 }
 
 ColumnSketch merge(const ColumnSketch& a, const ColumnSketch& b) {
@@ -209,6 +241,8 @@ ColumnSketch merge(const ColumnSketch& a, const ColumnSketch& b) {
   out.binning = a.binning;
   out.missing = a.missing + b.missing;
   out.infinite = a.infinite + b.infinite;
+  out.moments = a.moments;
+  out.moments.merge(b.moments);
   std::size_t i = 0, j = 0;
   const std::size_t na = a.counts.size(), nb = b.counts.size();
   auto less = [&](std::size_t p, std::size_t q) {
@@ -259,6 +293,12 @@ std::string to_bytes(const ColumnSketch& s) {
     w.array(s.keys);
     w.array(s.low);
     w.array(s.high);
+    for (const auto* limbs : {&s.moments.sum, &s.moments.squares}) {
+      const auto [first, kept] = trim_limbs(*limbs);
+      w.value<std::uint64_t>(first);
+      w.value<std::uint64_t>(kept.size());
+      w.array(kept);
+    }
   } else {
     std::vector<std::uint64_t> lengths;
     std::vector<char> chars;
@@ -290,6 +330,14 @@ ColumnSketch column_sketch_from_bytes(const std::string& bytes) {
     s.keys = r.array<std::uint64_t>(n, "keys");
     s.low = r.array<double>(n, "low");
     s.high = r.array<double>(n, "high");
+    for (auto [limbs, size, field] : {std::tuple{&s.moments.sum, ExactMoments::kSumLimbs, "sum"},
+                                      std::tuple{&s.moments.squares, ExactMoments::kSquareLimbs, "sum of squares"}}) {
+      const auto first = r.value<std::uint64_t>(field);
+      const auto n_kept = r.value<std::uint64_t>(field);
+      if (n_kept > size) r.fail(std::string(field) + ": more limbs than it holds");
+      if (!untrim_limbs(first, r.array<std::uint64_t>(n_kept, field), size, *limbs))
+        r.fail(std::string(field) + ": limbs out of place or not trimmed");
+    }
   } else {
     const auto lengths = r.array<std::uint64_t>(n, "label lengths");
     std::uint64_t total = 0;
@@ -616,9 +664,124 @@ Interval cramer_von_mises_u_interval(const AlignedBins& b) {
 
 namespace {
 
+// The area under the upper concave hull of the points (x, f(x)) over ascending x.
+template <class F>
+long double concave_hull_area(std::initializer_list<long double> xs, F f) {
+  std::vector<std::pair<long double, long double>> hull;
+  for (const long double x : xs) {
+    if (!hull.empty() && hull.back().first == x) continue;
+    const std::pair<long double, long double> p{x, f(x)};
+    while (hull.size() >= 2) {
+      const auto& [x0, y0] = hull[hull.size() - 2];
+      const auto& [x1, y1] = hull.back();
+      if ((x1 - x0) * (p.second - y0) - (y1 - y0) * (p.first - x0) < 0) break;  // (x1, y1) above the chord
+      hull.pop_back();
+    }
+    hull.push_back(p);
+  }
+  long double area = 0;
+  for (std::size_t i = 1; i < hull.size(); ++i)
+    area += (hull[i].first - hull[i - 1].first) * (hull[i].second + hull[i - 1].second) / 2;
+  return area;
+}
+
+}  // namespace
+
+// Anderson-Darling (Scholz & Stephens 1987, eq. 7 with midranks, as anderson_ksamp and
+// scipy's default compute it). With two samples the two samples' terms of A2akN are equal up
+// to sign, and A2akN = (N - 1) / (N n m) S with N = n + m and S a sum over the pooled distinct
+// values z: S = sum_z l D^2 / den, where u0 and u1 = u0 + l are the pooled counts below z and
+// up to z, D = m Mx - n My with Mx (My) the count of x (y) below z plus half of those at z,
+// and den = B (N - B) - N l / 4 = u0 (N - u1) + l (N - l) / 4 with B = (u0 + u1) / 2.
+//
+// An atom is one distinct value with every quantity known: its term is exact. A non-atom bin
+// k (P = R_k + C_k values before it, t = r_k + c_k in it, Q = N - P - t after it) holds at
+// least two distinct values, each a "group" of l <= t - 1 values starting after q0 of the
+// bin's values (u0 = P + q0). Write d(q) = m X(q) - n Y(q) for the counts X, Y of x and y
+// among the first P + q pooled values: d moves by +m or -n per value, d(0) = D_s = m R_k -
+// n C_k and d(t) = D_e, and a group's D is (d(q0) + d(q1)) / 2 with q1 = q0 + l. Any path
+// from D_s to D_e with r_k steps up and c_k down stays between lo(q) = max(D_s - n q,
+// D_e - m (t - q)) (convex, its kink at q = c_k) and up(q) = min(D_s + m q, D_e + n (t - q))
+// (concave, its kink at q = r_k). The sum is between A / den_max and B / den_min, where:
+//   - den >= den_min = P Q + (N - 1) / 4 (u0 >= P, N - u1 >= Q, and l (N - l) is concave with
+//     its minimum over 1 <= l <= t - 1 at l = 1), and den <= den_max = max B (N - B) - N / 4
+//     over B in [P + 1/2, P + t - 1/2];
+//   - B bounds sum l D^2: |D| <= (E(q0) + E(q1)) / 2 with E = max(up, -lo) >= 0, and
+//     ((E0 + E1) / 2)^2 <= (E0^2 + E1^2) / 2, so sum l D^2 is at most the trapezoid sum of E^2
+//     over the groups' ends, the integral of E^2's linear interpolant there. E^2 is convex
+//     between the kinks (E is the larger of two linear functions there), so every such
+//     interpolant lies below E^2's least concave majorant on [0, t], the upper hull of E^2 at
+//     q = 0, r_k, c_k, t: B is that hull's area;
+//   - A bounds sum l D^2 from below: D >= (lo(q0) + lo(q1)) / 2 >= the mean a_g of lo over the
+//     group (lo is convex), so by Cauchy-Schwarz sum l D^2 >= sum l max(0, a_g)^2 >=
+//     max(0, integral of lo over [0, t])^2 / t; likewise with up when D < 0: A is the larger.
+// The first upper bound is loose in the tails, where den grows along the bin from about N / 4,
+// so two more follow the growth:
+//   U2, from the bin's start: |d(q)| <= |D_s| + K q with K = max(m, n), so |D| <= K y + beta
+//   with y = P + (q0 + q1) / 2 (the group's midpoint) and beta = |D_s| - K P; and den >= u0 Q
+//   + l (N - t) / 4 >= (N - t) / 4 x c y with c = min(4 Q / (N - t), 2). A group's term is
+//   then at most 4 / ((N - t) c) x l g(y) with g(y) = (K y + beta)^2 / y, convex for y > 0,
+//   so l g(y) <= the integral of g over the group's span (Hermite-Hadamard) and the bin's
+//   sum is at most 4 / ((N - t) c) times the integral of g from P to P + t:
+//   K^2 ((P + t)^2 - P^2) / 2 + 2 K beta t + beta^2 ln(1 + t / P) (beta = 0 when P = 0);
+//   U3, the same from the bin's end (|D_e|, Q and c = min(4 P / (N - t), 2)).
+// The upper bound is the smallest of the three (U2 and U3 need c > 0).
+Interval anderson_darling_a2kn_interval(const AlignedBins& b) {
+  require_samples(b);
+  const long double n = b.n_reference, m = b.n_current, N = n + m, K = std::max(n, m);
+  std::size_t values = 0;  // distinct values known to exist
+  for (std::size_t k = 0; k < b.low.size(); ++k) values += b.low[k] == b.high[k] ? 1 : 2;
+  if (values < 2) throw InvalidArgument("the Anderson-Darling test needs more than one distinct value");
+  // The integral of (K y + beta)^2 / y from `from` to from + t.
+  auto growth = [&](long double from, long double t, long double beta) {
+    const long double logs = beta == 0 ? 0.0L : beta * beta * std::log1p(t / from);
+    return K * K * ((from + t) * (from + t) - from * from) / 2 + 2 * K * beta * t + logs;
+  };
+  long double R = 0, C = 0, low = 0, high = 0;
+  for (std::size_t k = 0; k < b.low.size(); ++k) {
+    const long double r = b.reference[k], c = b.current[k], t = r + c, P = R + C, Q = N - P - t;
+    const long double start = m * R - n * C;
+    if (b.low[k] == b.high[k]) {
+      const long double D = m * (R + r / 2) - n * (C + c / 2);
+      const long double exact = t * D * D / (P * Q + t * (N - t) / 4);
+      low += exact;
+      high += exact;
+    } else {
+      const long double end = start + m * r - n * c;
+      const long double widest = std::clamp(N / 2, P + 0.5L, P + t - 0.5L);
+      const long double den_max = widest * (N - widest) - N / 4, den_min = P * Q + (N - 1) / 4;
+      const long double lowest = start - n * c, highest = start + m * r;  // lo(c), up(r)
+      const long double area_lo = c * (start + lowest) / 2 + r * (lowest + end) / 2;
+      const long double area_up = r * (start + highest) / 2 + c * (highest + end) / 2;
+      const long double below = std::max({0.0L, area_lo, -area_up});
+      low += below * below / t / den_max;
+      auto envelope = [&](long double q) {
+        const long double up = std::min(start + m * q, end + n * (t - q));
+        const long double lo = std::max(start - n * q, end - m * (t - q));
+        const long double e = std::max(up, -lo);
+        return e * e;
+      };
+      long double upper = concave_hull_area({0.0L, std::min(r, c), std::max(r, c), t}, envelope) / den_min;
+      if (t < N) {
+        const long double from_start = std::min(4 * Q / (N - t), 2.0L), from_end = std::min(4 * P / (N - t), 2.0L);
+        if (from_start > 0)
+          upper = std::min(upper, 4 / ((N - t) * from_start) * growth(P, t, std::fabs(start) - K * P));
+        if (from_end > 0) upper = std::min(upper, 4 / ((N - t) * from_end) * growth(Q, t, std::fabs(end) - K * Q));
+      }
+      high += upper;
+    }
+    R += r;
+    C += c;
+  }
+  const long double scale = (N - 1) / (N * n * m);
+  return {static_cast<double>(low * scale), static_cast<double>(high * scale)};
+}
+
+namespace {
+
 bool is_rank_test(Test test) {
   return test == Test::ks || test == Test::wasserstein || test == Test::energy_distance || test == Test::ed ||
-         test == Test::mannw || test == Test::mannwhitneyu || test == Test::cramer_von_mises;
+         test == Test::mannw || test == Test::mannwhitneyu || test == Test::cramer_von_mises || test == Test::anderson;
 }
 
 bool is_binned_distance(Test test) {
@@ -764,6 +927,29 @@ void rank_test(ColumnDrift& out, const AlignedBins& bins) {
         }
       return;
     }
+    case Test::anderson: {
+      if (bins.all_atoms()) {  // every distinct value and its counts known: the exact result
+        const AndersonResult exact = anderson_ksamp_counts(bins.reference, bins.current);
+        out.exact = true;
+        out.statistic = exact.statistic;
+        out.pvalue = exact.pvalue;
+        out.method = exact.method;
+        return;
+      }
+      // The statistic increases with A2akN and the p-value does not (univariate.hpp).
+      const Interval a = widened(anderson_darling_a2kn_interval(bins));
+      const double sizes[2] = {bins.n_reference, bins.n_current};
+      const double ends[3] = {a.low, a.high, a.low / 2 + a.high / 2};
+      const std::vector<AndersonResult> results = anderson_ksamp_from_a2kn(ends, sizes);
+      const AndersonResult &low = results[0], &high = results[1], &mid = results[2];
+      out.statistic = mid.statistic;
+      out.statistic_bound = high.statistic / 2 - low.statistic / 2;
+      out.pvalue = mid.pvalue;
+      out.pvalue_low = high.pvalue;
+      out.pvalue_high = low.pvalue;
+      out.method = mid.method;
+      return;
+    }
     case Test::wasserstein: {
       // Evidently's normalised Wasserstein: W1 / max(std of the reference, 0.001).
       const Interval w = wasserstein_interval(bins), s = reference_std_interval(bins);
@@ -846,7 +1032,7 @@ bool sketch_supports(Test test, const ColumnSketch& reference, const ColumnSketc
   if (is_binned_distance(test) && sturges_resolvable(reference, current)) return true;
   const AlignedBins bins = align(reference, current);
   if (test == Test::mannw || test == Test::mannwhitneyu) return mann_whitney_ties(bins).known;
-  if (is_rank_test(test)) return true;
+  if (is_rank_test(test) || test == Test::t_test) return true;
   if (!bins.all_atoms() || !test_accepts_categorical(test)) return false;
   return !is_binned_distance(test) || reference_distinct(bins) <= 20;
 }
@@ -902,6 +1088,16 @@ ColumnDrift compare_sketches(const std::string& name, const ColumnSketch& refere
     out.method = "sturges";
     out.statistic = binned_distance(test, sturges_proportions(reference, current));
     set_verdict(out);
+    return out;
+  }
+  if (test == Test::t_test) {
+    ColumnDrift out = numeric_result(name, reference, current, test, threshold);
+    compute_and_judge(out, [&](ColumnDrift& result) {
+      const TestResult t = ttest_ind_from_moments(reference.moments, reference.size(), current.moments, current.size());
+      result.statistic = t.statistic;
+      result.pvalue = t.pvalue;
+      result.method = t.method;
+    });
     return out;
   }
   const AlignedBins bins = align(reference, current);

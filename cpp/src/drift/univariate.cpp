@@ -11,6 +11,7 @@
 #include <numeric>
 #include <tuple>
 #include <unordered_map>
+#include <utility>
 
 #include "assay/common/error.hpp"
 #include "assay/common/sort.hpp"
@@ -380,26 +381,21 @@ TestResult ttest_ind(const SortedSample& x, const SortedSample& y) {
   require_samples(x.size(), y.size(), 1, "the t-test");
   require_no_infinities(x, "x", "the t-test");
   require_no_infinities(y, "y", "the t-test");
-  // Mean and sum of squared deviations by Welford's update (stable for any offset).
-  auto moments = [](const SortedSample& sample) {
-    double mean = 0.0, squares = 0.0, count = 0.0;
-    for (double v : sample) {
-      count += 1;
-      const double delta = v - mean;
-      mean += delta / count;
-      squares += delta * (v - mean);
-    }
-    return std::pair{mean, squares};
-  };
-  const auto [mean_x, squares_x] = moments(x);
-  const auto [mean_y, squares_y] = moments(y);
-  const double nx = static_cast<double>(x.size()), ny = static_cast<double>(y.size());
+  ExactMomentsAccumulator moments_x, moments_y;
+  for (const double v : x) moments_x.add(v);
+  for (const double v : y) moments_y.add(v);
+  return ttest_ind_from_moments(moments_x.moments(), x.size(), moments_y.moments(), y.size());
+}
+
+TestResult ttest_ind_from_moments(const ExactMoments& x, std::size_t n_x, const ExactMoments& y, std::size_t n_y) {
+  require_samples(n_x, n_y, 1, "the t-test");
+  const double nx = static_cast<double>(n_x), ny = static_cast<double>(n_y);
   TestResult result;
   result.method = "student";
   result.dof = nx + ny - 2;
   if (!(result.dof > 0)) return result;
-  const double pooled = (squares_x + squares_y) / result.dof;
-  result.statistic = (mean_x - mean_y) / std::sqrt(pooled * (1 / nx + 1 / ny));
+  const double pooled = (x.squared_deviations(n_x) + y.squared_deviations(n_y)) / result.dof;
+  result.statistic = ExactMoments::mean_difference(x, n_x, y, n_y) / std::sqrt(pooled * (1 / nx + 1 / ny));
   result.pvalue =
       std::isnan(result.statistic) ? kNaN : std::min(1.0, 2 * student_t_sf(std::fabs(result.statistic), result.dof));
   return result;
@@ -449,6 +445,50 @@ TestResult cramer_von_mises_from_u(double u, std::size_t n_x, std::size_t n_y, P
   return result;
 }
 
+namespace {
+
+// The sums of the k-sample Anderson-Darling statistic over the distinct pooled values,
+// ascending (Scholz & Stephens 1987, eq. 7 with midranks; eq. 6, right-continuous, without:
+// there the last value takes no part), fed one distinct value at a time with each sample's
+// count of it, so that walks over samples and over counts give the same bits.
+class AndersonSums {
+ public:
+  AndersonSums(std::vector<double> sizes, bool midrank)
+      : n_(std::move(sizes)), below_(n_.size(), 0.0), inner_(n_.size()), midrank_(midrank) {
+    for (const double ni : n_) total_ += ni;
+  }
+  void add(std::span<const double> ties, double l) {
+    ++n_distinct_;
+    const bool last = pooled_below_ + l == total_;
+    const double B = pooled_below_ + (midrank_ ? l / 2 : l);
+    const double denominator = midrank_ ? B * (total_ - B) - total_ * l / 4 : B * (total_ - B);
+    for (std::size_t i = 0; i < n_.size(); ++i) {
+      // Count of sample i up to the value: midrank (half the ties) or right-continuous.
+      const double M = below_[i] + (midrank_ ? ties[i] / 2 : ties[i]);
+      const double diff = total_ * M - B * n_[i];
+      if (midrank_ || !last) inner_[i].add(l / total_ * diff * diff / denominator);
+      below_[i] += ties[i];
+    }
+    pooled_below_ += l;
+  }
+  AndersonResult result() const {
+    if (n_distinct_ < 2) throw InvalidArgument("the Anderson-Darling test needs more than one distinct value");
+    double a2kn = 0.0;
+    for (std::size_t i = 0; i < n_.size(); ++i) a2kn += inner_[i].value() / n_[i];
+    if (midrank_) a2kn *= (total_ - 1) / total_;
+    return anderson_ksamp_from_a2kn(std::span<const double>(&a2kn, 1), n_).front();
+  }
+
+ private:
+  std::vector<double> n_, below_;  // below_: values of sample i below the current value
+  std::vector<Sum> inner_;
+  double total_ = 0.0, pooled_below_ = 0.0;
+  std::size_t n_distinct_ = 0;
+  bool midrank_;
+};
+
+}  // namespace
+
 AndersonResult anderson_ksamp(const std::vector<std::reference_wrapper<const SortedSample>>& sorted_samples,
                               bool midrank) {
   std::vector<std::span<const double>> samples;
@@ -457,19 +497,14 @@ AndersonResult anderson_ksamp(const std::vector<std::reference_wrapper<const Sor
   const std::size_t k = samples.size();
   if (k < 2) throw InvalidArgument("the Anderson-Darling test needs at least two samples");
   std::vector<double> n(k);
-  double N = 0;
   for (std::size_t i = 0; i < k; ++i) {
     if (samples[i].empty()) throw InvalidArgument("the Anderson-Darling test got an empty sample");
     n[i] = static_cast<double>(samples[i].size());
-    N += n[i];
   }
-  // k-way walk over the distinct pooled values (Scholz & Stephens 1987, eq. 7 with
-  // midranks; eq. 6, right-continuous, without: there the last value takes no part).
+  AndersonSums sums(n, midrank);
+  // k-way walk over the distinct pooled values.
   std::vector<std::size_t> next(k, 0);
-  std::vector<double> below(k, 0.0);  // values of sample i below the current value
-  std::vector<Sum> inner(k);
-  double pooled_below = 0.0;
-  std::size_t n_distinct = 0;
+  std::vector<double> ties(k);
   for (;;) {
     double value = std::numeric_limits<double>::infinity();
     bool any = false;
@@ -479,28 +514,39 @@ AndersonResult anderson_ksamp(const std::vector<std::reference_wrapper<const Sor
         any = true;
       }
     if (!any) break;
-    ++n_distinct;
-    std::vector<double> ties(k, 0.0);
+    std::fill(ties.begin(), ties.end(), 0.0);
     double l = 0.0;
     for (std::size_t i = 0; i < k; ++i)
       while (next[i] < samples[i].size() && samples[i][next[i]] == value) ++next[i], ++ties[i], ++l;
-    const bool last = pooled_below + l == N;
-    const double B = pooled_below + (midrank ? l / 2 : l);
-    const double denominator = midrank ? B * (N - B) - N * l / 4 : B * (N - B);
-    for (std::size_t i = 0; i < k; ++i) {
-      // Count of sample i up to the value: midrank (half the ties) or right-continuous.
-      const double M = below[i] + (midrank ? ties[i] / 2 : ties[i]);
-      const double diff = N * M - B * n[i];
-      if (midrank || !last) inner[i].add(l / N * diff * diff / denominator);
-      below[i] += ties[i];
-    }
-    pooled_below += l;
+    sums.add(ties, l);
   }
-  if (n_distinct < 2) throw InvalidArgument("the Anderson-Darling test needs more than one distinct value");
-  double a2kn = 0.0;
-  for (std::size_t i = 0; i < k; ++i) a2kn += inner[i].value() / n[i];
-  if (midrank) a2kn *= (N - 1) / N;
+  return sums.result();
+}
 
+AndersonResult anderson_ksamp_counts(std::span<const double> x_counts, std::span<const double> y_counts) {
+  if (x_counts.size() != y_counts.size())
+    throw InvalidArgument("the Anderson-Darling test needs counts of both samples at the same values");
+  double nx = 0.0, ny = 0.0;
+  for (std::size_t j = 0; j < x_counts.size(); ++j) {
+    if (!(x_counts[j] >= 0) || !(y_counts[j] >= 0) || x_counts[j] + y_counts[j] == 0)
+      throw InvalidArgument("the Anderson-Darling test needs counts >= 0, at least one at each value");
+    nx += x_counts[j];
+    ny += y_counts[j];
+  }
+  if (nx == 0 || ny == 0) throw InvalidArgument("the Anderson-Darling test got an empty sample");
+  AndersonSums sums({nx, ny}, true);
+  for (std::size_t j = 0; j < x_counts.size(); ++j) {
+    const double ties[2] = {x_counts[j], y_counts[j]};
+    sums.add(ties, x_counts[j] + y_counts[j]);
+  }
+  return sums.result();
+}
+
+std::vector<AndersonResult> anderson_ksamp_from_a2kn(std::span<const double> a2kn, std::span<const double> n) {
+  const std::size_t k = n.size();
+  if (k < 2) throw InvalidArgument("the Anderson-Darling test needs at least two samples");
+  double N = 0;
+  for (const double ni : n) N += ni;
   double H = 0.0;
   for (double ni : n) H += 1.0 / ni;
   // h = sum_{i=1}^{N-1} 1/i; g = sum_{i=1}^{N-2} sum_{j=i+1}^{N-1} 1/((N-i) j).
@@ -517,8 +563,7 @@ AndersonResult anderson_ksamp(const std::vector<std::reference_wrapper<const Sor
   const double cd = (2 * h + 6) * K * K - 4 * h * K;
   const double sigma2 = (ca * N * N * N + cb * N * N + cc * N + cd) / ((N - 1) * (N - 2) * (N - 3));
   const double m = K - 1;
-  AndersonResult result;
-  result.statistic = (a2kn - m) / std::sqrt(sigma2);
+  AndersonResult table;
   // Critical values of Scholz & Stephens' Table 2 as b0 + b1/sqrt(m) + b2/m (kB0, kB1, kB2).
   static constexpr double kB0[7] = {0.675, 1.281, 1.645, 1.96, 2.326, 2.573, 3.085};
   static constexpr double kB1[7] = {-0.245, 0.25, 0.678, 1.149, 1.822, 2.364, 3.615};
@@ -528,7 +573,7 @@ AndersonResult anderson_ksamp(const std::vector<std::reference_wrapper<const Sor
   double lowest = std::numeric_limits<double>::infinity(), highest = -lowest;
   for (int i = 0; i < 7; ++i) {
     const double critical = kB0[i] + kB1[i] / std::sqrt(m) + kB2[i] / m;
-    result.critical_values.push_back(critical);
+    table.critical_values.push_back(critical);
     lowest = std::min(lowest, critical);
     highest = std::max(highest, critical);
     design(i, 0) = critical * critical;
@@ -536,20 +581,27 @@ AndersonResult anderson_ksamp(const std::vector<std::reference_wrapper<const Sor
     design(i, 2) = 1.0;
     log_significance(i) = std::log(kAndersonSignificance[i]);
   }
-  if (result.statistic < lowest) {
-    result.pvalue = 0.25;
-    result.method = "capped";
-  } else if (result.statistic > highest) {
-    result.pvalue = 0.001;
-    result.method = "floored";
-  } else {
-    // Quadratic least-squares fit of log(significance) on the critical values.
-    const Eigen::Vector3d fit = design.colPivHouseholderQr().solve(log_significance);
-    const double s = result.statistic;
-    result.pvalue = std::exp((fit(0) * s + fit(1)) * s + fit(2));
-    result.method = "interpolated";
+  // Quadratic least-squares fit of log(significance) on the critical values.
+  const Eigen::Vector3d fit = design.colPivHouseholderQr().solve(log_significance);
+  std::vector<AndersonResult> out;
+  out.reserve(a2kn.size());
+  for (const double a : a2kn) {
+    AndersonResult result = table;
+    result.statistic = (a - m) / std::sqrt(sigma2);
+    if (result.statistic < lowest) {
+      result.pvalue = 0.25;
+      result.method = "capped";
+    } else if (result.statistic > highest) {
+      result.pvalue = 0.001;
+      result.method = "floored";
+    } else {
+      const double s = result.statistic;
+      result.pvalue = std::exp((fit(0) * s + fit(1)) * s + fit(2));
+      result.method = "interpolated";
+    }
+    out.push_back(std::move(result));
   }
-  return result;
+  return out;
 }
 
 namespace {

@@ -9,11 +9,12 @@ over all columns' p-values together, as the single-machine call does.
 
 Beyond the budget, ``report`` and ``over_time`` merge per-partition states of the core
 instead (``assay._core.drift.ColumnSketch``: exact counts of the categories, or exact counts
-with the extremes of value bins), in a fixed tree, one state per sample (``over_time``: per
-chunk of the current rows); the merge is exact, so the result does not depend on the
-partitions. Categorical columns, and numeric columns whose bins each hold one value, give the
-single-machine result; the rank tests give a sketched result whose bounds the result states
-(``exact``, ``statistic_bound``, ``pvalue_interval``).
+with the extremes of value bins and the exact sums of the values and of their squares), in a
+fixed tree, one state per sample (``over_time``: per chunk of the current rows); the merge is
+exact, so the result does not depend on the partitions. Categorical columns, numeric columns
+whose bins each hold one value, and the t-test give the single-machine result; the rank tests
+give a sketched result whose bounds the result states (``exact``, ``statistic_bound``,
+``pvalue_interval``).
 """
 
 from __future__ import annotations
@@ -123,7 +124,7 @@ def _budget(tables: list[Any], names: list[str], extra: list[str] | None = None,
 
 # --- beyond the memory budget: merged column sketches -----------------------------------
 
-_NEVER_SKETCHED = ("anderson", "es", "t_test", "empirical_mmd")
+_NEVER_SKETCHED = ("es", "empirical_mmd")
 """Numeric tests with no sketched form: beyond the budget they raise ResourceLimitError."""
 
 
@@ -217,7 +218,9 @@ def _sketched_samples(
         for i, ((r, c), tests) in enumerate(zip(sample, sample_tests)):
             if r.numeric and c.numeric:
                 sturges = any(t.name in _BINNED and not _core_drift.sketch_supports(t, r, c) for t in tests)
-                if sturges or _core_drift.needs_refinement(r, c):
+                # The t-test reads the exact moments only: no finer bins help it.
+                binned = any(t.name != "t_test" for t in tests)
+                if sturges or (binned and _core_drift.needs_refinement(r, c)):
                     second.append((s, i, _core_drift.refined_edges(r, c, sturges)))
     tasks = [
         task
@@ -276,12 +279,13 @@ def report(
     partitions instead, and the same for any partitioning: categorical columns, the binned
     distances (``psi``, ``jensenshannon``, ``kl_div``, ``hellinger``, ``tvd``) and, on numeric
     columns whose value bins each hold one distinct value, every test on counts, by the
-    single-machine tests on exact counts (the same result); KS, Cramer-von Mises,
+    single-machine tests on exact counts (the same result); ``t_test`` from the exact sums of
+    the values and of their squares (the same result); KS, Cramer-von Mises, Anderson-Darling,
     Mann-Whitney (``mannw``, ``mannwhitneyu``), Wasserstein and energy distance on numeric
     columns as sketches, with ``exact`` False, the statistic's ``statistic_bound`` and the
-    ``pvalue_interval`` that holds the exact p-value (numeric columns are read twice when
-    their bins are coarse or the distances need Sturges bins). The docs' Dask page states the
-    bounds.
+    ``pvalue_interval`` that holds the exact p-value (Anderson-Darling exact when every bin
+    holds one value; numeric columns are read twice when their bins are coarse or the
+    distances need Sturges bins). The docs' Dask page states the bounds.
 
     Parameters
     ----------
@@ -308,7 +312,7 @@ def report(
         As in the single-machine call.
     ResourceLimitError
         A column of both tables exceeds the memory budget and one of its tests has no
-        sketched form (Anderson-Darling, Epps-Singleton, t-test, empirical MMD; chisquare,
+        sketched form (Epps-Singleton, empirical MMD; chisquare,
         g_test, z, fisher_exact and TVD on a numeric column whose bins hold several values;
         Mann-Whitney when a sample has at most 8 values and ties are possible), or 'auto'
         cannot be resolved from the sketches.
@@ -541,8 +545,8 @@ def over_time(
     budget: the chunks are decided without gathering anything (by period of ``time`` from
     per-partition summaries, or by row position), one ``ColumnSketch`` of the reference and
     one of each chunk's rows are merged in a fixed tree, and each result carries ``exact``,
-    ``statistic_bound`` and ``pvalue_interval`` (the count tests and binned distances exact,
-    the rank tests sketched with their bounds). The chunks equal the single-machine call's.
+    ``statistic_bound`` and ``pvalue_interval`` (the count tests, binned distances and
+    t-test exact, the rank tests sketched with their bounds). The chunks equal the single-machine call's.
 
     Parameters
     ----------

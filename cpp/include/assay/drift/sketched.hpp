@@ -12,8 +12,9 @@
 //     either the grid (the top 12 bits of a double's exponent and sign and its first
 //     kGridMantissaBits mantissa bits: 2^kGridMantissaBits bins per power of two, the
 //     same for every sample and partition), or explicit edges computed from merged grid
-//     states (refined_edges) for a second pass.
-// Merging adds counts and takes minima and maxima: associative, commutative and exact, so
+//     states (refined_edges) for a second pass; and the exact sums of the finite values and
+//     of their squares (ExactMoments), from which the t-test is the single-machine one.
+// Merging adds counts and sums and takes minima and maxima: associative, commutative and exact, so
 // the merged state, and everything computed from it, is the same bitwise for any number,
 // order and sizes of partitions.
 //
@@ -30,6 +31,7 @@
 #include <string>
 #include <vector>
 
+#include "assay/common/exact_sum.hpp"
 #include "assay/common/intervals.hpp"
 #include "assay/common/table.hpp"
 #include "assay/drift/report.hpp"
@@ -54,6 +56,7 @@ struct ColumnSketch {
   std::vector<std::uint64_t> counts;    // one per bin or label, each > 0
   std::uint64_t missing = 0;            // NaN (numeric) or missing codes (categorical)
   std::uint64_t infinite = 0;           // +-inf (numeric)
+  ExactMoments moments;                 // numeric: of the finite values; categorical: 0
   std::uint64_t size() const;           // values that take part in the tests
 };
 
@@ -63,7 +66,7 @@ ColumnSketch sketch_column(const ColumnView& column, std::span<const double> edg
 // The state of the values of both; InvalidArgument when the kinds or binnings differ.
 // Both are validated first.
 ColumnSketch merge(const ColumnSketch& a, const ColumnSketch& b);
-// Versioned bytes (magic "ADS", version 1). Reading validates everything and throws
+// Versioned bytes (magic "ADS", version 2: version 1 had no moments). Reading validates everything and throws
 // CorruptedState naming the field; validate() checks a state built in memory the same way.
 std::string to_bytes(const ColumnSketch& sketch);
 ColumnSketch column_sketch_from_bytes(const std::string& bytes);
@@ -108,9 +111,10 @@ Interval reference_std_interval(const AlignedBins& bins);          // population
 Interval mann_whitney_u_interval(const AlignedBins& bins);         // U of x (ties count 1/2)
 Interval mann_whitney_tie_term_interval(const AlignedBins& bins);  // sum (t^3 - t) over pooled distinct values
 Interval cramer_von_mises_u_interval(const AlignedBins& bins);     // n_x sum (r_i - i)^2 + n_y sum (s_j - j)^2
+Interval anderson_darling_a2kn_interval(const AlignedBins& bins);  // A2akN of anderson_ksamp (midranks)
 
 // Whether compare_sketches runs `test` on numeric sketches (ks, wasserstein,
-// energy_distance, ed, mannw, mannwhitneyu, cramer_von_mises; when every bin of both
+// energy_distance, ed, mannw, mannwhitneyu, cramer_von_mises, anderson, t_test; when every bin of both
 // samples is an atom, the tests on counts; when no bin straddles sturges_edges, psi,
 // kl_div, jensenshannon, hellinger and tvd, exactly). Always true for categorical sketches:
 // compare_sketches then gives compare_columns' result, or its InvalidType for a test that
@@ -118,7 +122,9 @@ Interval cramer_von_mises_u_interval(const AlignedBins& bins);     // n_x sum (r
 bool sketch_supports(Test test, const ColumnSketch& reference, const ColumnSketch& current);
 // The test `test` ('auto' resolved by the caller, see resolve_sketch_test) from merged
 // states, as compare_columns on the full samples: categorical columns and numeric columns
-// whose bins are all atoms give compare_columns' result for the count-based tests; the rank
+// whose bins are all atoms give compare_columns' result for the count-based tests and for
+// Anderson-Darling (its midrank statistic needs only the counts at each value), the t-test
+// gives it from the exact moments always; the rank
 // tests give their bounds (ColumnDrift::exact false: statistic_bound and the p-value
 // interval say how far the exact result can be).
 // InvalidArgument when sketch_supports is false.

@@ -15,6 +15,8 @@
 #include <string>
 #include <vector>
 
+#include "assay/common/exact_sum.hpp"
+
 namespace assay::drift {
 
 inline constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
@@ -142,6 +144,14 @@ struct AndersonResult : TestResult {
 // tabulated critical values and is capped to [0.001, 0.25] (method "capped"/"floored").
 AndersonResult anderson_ksamp(const std::vector<std::reference_wrapper<const SortedSample>>& samples,
                               bool midrank = true);
+// The results of anderson_ksamp (which calls it) from values of A2akN (A2kN without midranks)
+// for samples of the given sizes (the normalisation, O(N), computed once): the statistic is an
+// increasing affine function of A2akN, and for two samples the p-value does not increase with
+// the statistic.
+std::vector<AndersonResult> anderson_ksamp_from_a2kn(std::span<const double> a2kn, std::span<const double> n);
+// anderson_ksamp (midranks) of two samples given by their counts at each of their pooled
+// distinct values, ascending: the same arithmetic, so the same bits.
+AndersonResult anderson_ksamp_counts(std::span<const double> x_counts, std::span<const double> y_counts);
 
 // Epps-Singleton test (Epps & Singleton 1986) with t = (0.4, 0.8) scaled by half the
 // pooled interquartile range (numpy's linear percentiles), as scipy: the statistic
@@ -154,7 +164,12 @@ TestResult epps_singleton_2samp(const SortedSample& x, const SortedSample& y);
 // Student's two-sample t-test with pooled variance (scipy.stats.ttest_ind,
 // equal_var=True; Evidently's `t_test`), two-sided; statistic t of mean(x) - mean(y),
 // `dof` n_x + n_y - 2. NaN when the pooled variance is 0 or there are no degrees of freedom.
+// The means' difference and the sums of squared deviations come from the exact sums of the
+// values and their squares (ExactMoments), each rounded once: the result does not depend on
+// the order of the values, and ttest_ind_from_moments gives the same bits from merged states.
 TestResult ttest_ind(const SortedSample& x, const SortedSample& y);
+// ttest_ind from the exact moments of samples of n_x and n_y finite values.
+TestResult ttest_ind_from_moments(const ExactMoments& x, std::size_t n_x, const ExactMoments& y, std::size_t n_y);
 
 // --- distances between samples ----------------------------------------------------
 // Finite whenever the true distance is representable (values up to the largest
