@@ -306,10 +306,9 @@ def _merge_partition_states(
 
 
 def _rows_outside(part: Any, fences: list[tuple[str, float, float]], limit: int) -> tuple[int, list[list[int]]]:
-    """A partition's rows and, per fence, its first ``limit`` rows outside the fence (only the
-    fenced columns are converted)."""
-    frame = as_frame(part[list(dict.fromkeys(name for name, _, _ in fences))])
-    return len(part), _core_quality.first_rows_outside(frame.core_columns(), fences, limit)
+    """A partition's rows and, per fence, its first ``limit`` rows outside the fence (``part``
+    holds the fenced columns)."""
+    return len(part), _core_quality.first_rows_outside(as_frame(part).core_columns(), fences, limit)
 
 
 def _check_by_states(
@@ -353,9 +352,11 @@ def _check_by_states(
     fences = _core_quality.outlier_fences(state, options, profile_options)
     outlier_rows: list[list[int]] = []
     if fences and options.max_examples > 0:
-        # A second pass: the fences come from the merged quantile summary.
+        # A second pass, over the fenced columns only (Dask reads no other column of a Parquet
+        # file): the fences come from the merged quantile summary.
+        fenced = frame[list(dict.fromkeys(name for name, _, _ in fences))].to_delayed()
         passes = _graph.compute(
-            [delayed(_rows_outside, pure=True)(p, fences, options.max_examples) for p in parts], client
+            [delayed(_rows_outside, pure=True)(p, fences, options.max_examples) for p in fenced], client
         )
         outlier_rows = [[] for _ in fences]
         offset = 0
