@@ -279,6 +279,7 @@ def main() -> None:
     budget = adask.memory_budget()
     load = "/".join(f"{x:.1f}" for x in os.getloadavg()[:2])
     markdown = (
+        "## assay.dask on Parquet files, against Dask and whylogs\n\n"
         f"{N_ROWS:,} rows x 20 columns in {len(current_files)} Parquet files"
         f"{' (and a reference of the same size)' if reference_files else ''}, "
         f"LocalCluster of 2 worker processes x 1 thread, memory budget {budget / 2**30:.3g} GiB; "
