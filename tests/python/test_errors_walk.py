@@ -339,6 +339,7 @@ if adask is not None:
         {
             "dask.profile": [lambda: adask.profile(X), lambda: adask.profile(pd.DataFrame(X), histogram_bins=0)],
             "dask.check": [lambda: adask.check("not a table")],
+            "dask.audit": [lambda: adask.audit(pd.DataFrame(X), "not a table"), lambda: adask.audit()],
             "dask.memory_budget": [_bad_budget],
             "dask.MetricFrame": [lambda: adask.MetricFrame(metrics=len, y_true=Y, y_pred=Y, sensitive_features=A)],
             "dask.TreeExplainer": [lambda: adask.TreeExplainer(object())],
