@@ -52,9 +52,9 @@ def main() -> None:
         from test_dask_drift_sketch import anderson_cases
 
         cases = anderson_cases()
-    print(
-        f"{'case':22} {'mode':7} {'exact':>10} {'sketch':>10} {'|error|':>9} {'bound':>9} {'p exact':>8} {'p interval':>18}"
-    )
+    header = ("case", "mode", "exact", "sketch", "|error|", "bound", "p exact", "p interval")
+    widths = ("<22", "<7", ">10", ">10", ">9", ">9", ">8", ">18")
+    print(" ".join(f"{name:{width}}" for name, width in zip(header, widths)))
     for name, (x, y) in cases.items():
         exact = drift.compare(x, y, test="anderson")
         for mode in ("refined", "grid"):
