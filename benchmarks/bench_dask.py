@@ -11,6 +11,9 @@ with shifted distributions. Cases:
   (beyond the memory budget both run on merged partition states, the check in the one-pass
   sketch mode, and the single-machine check is ``exact=False`` to match) against Dask's
   ``describe()``, ``nunique()`` and ``value_counts()`` of every column;
+* the same in the one-pass sketch mode (``exact=False``: no column is ordered or gathered),
+  and ``check`` alone (its report holds the sketch-mode profile), against the same Dask and
+  whylogs runs;
 * whylogs' profile of the same files, if its environment exists (ASSAY_WHYLOGS_PYTHON;
   ./dev.sh bench makes .venv-whylogs): two processes profile the files, and their profile
   views merge (benchmarks/whylogs_runner.py); whylogs' quantiles and distinct counts are
@@ -173,9 +176,9 @@ def main() -> None:
         sketched = table_bytes > adask.memory_budget()
         partition_bytes = int(pd.read_parquet(current_files[0]).memory_usage(deep=True).sum())
 
-        def measured(case: str, contender: str, run) -> None:
-            """Times ``run``; the peak is the workers' (the largest), or this process's for the
-            single-machine call."""
+        def measured(case: str, contender: str, run) -> float:
+            """Times ``run`` (returns its seconds); the peak is the workers' (the largest), or
+            this process's for the single-machine call."""
             local = contender.startswith("single")
             if local:
                 _reset_peak()
@@ -197,6 +200,7 @@ def main() -> None:
                     f" {idle / 2**20:,.0f} MiB ({growth / partition_bytes:.1f} partitions)"
                 )
             results.add(case, contender, seconds, note)
+            return seconds
 
         def read_floor(case: str, columns: list[str] | None = None) -> None:
             frame = current if columns is None else current[columns]
@@ -204,30 +208,40 @@ def main() -> None:
                 case, "dask reads the files (floor)", lambda: frame.map_partitions(_touch, meta=(None, int)).compute()
             )
 
-        def assay_quality() -> None:
-            adask.profile(current)
-            adask.check(current, target="y")
+        def assay_quality(exact: bool | None = None) -> None:
+            adask.profile(current, exact=exact)
+            adask.check(current, target="y", exact=exact)
+
+        def assay_check_alone() -> None:
+            adask.check(current, target="y", exact=False).profile
 
         def dask_quality() -> None:
             dask.compute(current.describe(), current.nunique(), *(current[c].value_counts() for c in categorical))
 
-        def single_quality() -> None:
+        def single_quality(exact: bool | None = None) -> None:
             frame = pd.read_parquet([str(p) for p in current_files])
-            quality.profile(frame)
-            quality.check(frame, target="y", exact=not sketched, progress=False)
+            quality.profile(frame, exact=exact is not False)
+            quality.check(frame, target="y", exact=exact if exact is not None else not sketched, progress=False)
 
         case = "profile + check" + (" (merged states)" if sketched else "")
+        sketch_case = "profile + check, sketch mode (exact=False)"
         if "quality" in CASES:
             measured(case, "assay", assay_quality)
             with dask.config.set({adask.MEMORY_BUDGET_KEY: STATES_BUDGET}):
                 measured(case, f"assay, states only (budget {STATES_BUDGET})", assay_quality)
-            measured(case, "dask describe+nunique+value_counts", dask_quality)
+            dask_seconds = measured(case, "dask describe+nunique+value_counts", dask_quality)
             measured(case, "single-machine assay" + (" (check exact=False)" if sketched else ""), single_quality)
             whylogs = whylogs_run(current_files)
             if whylogs is not None:
                 note = f"profile only; peak {whylogs['peak'] / 2**20:,.0f} MiB per process"
                 results.add(case, "whylogs profile (2 processes, merged views)", whylogs["seconds"], note)
             read_floor(case)
+            measured(sketch_case, "assay", lambda: assay_quality(exact=False))
+            measured(sketch_case, "assay, check alone (its report holds the profile)", assay_check_alone)
+            results.add(sketch_case, "dask describe+nunique+value_counts", dask_seconds, "the run of the case above")
+            if whylogs is not None:
+                results.add(sketch_case, "whylogs profile (2 processes, merged views)", whylogs["seconds"], note)
+            measured(sketch_case, "single-machine assay", lambda: single_quality(exact=False))
 
         def single_drift() -> None:
             drift.report(pd.read_parquet(reference_files), pd.read_parquet(current_files), progress=False)

@@ -100,6 +100,41 @@ def test_profile_beyond_the_budget_merges_partition_profiles(client, table):
     assert sketched["plan"]["values"] == exact["plan"]["values"]  # few categories: complete tables merge exactly
 
 
+@pytest.mark.parametrize("layout", ["17", "shuffled", "empty"])
+def test_profile_sketch_mode_merges_partition_sketches(client, table, layout):
+    frame = frame_of(table, layout)
+    got = adask.profile(frame, exact=False)
+    want = quality.profile(table, exact=False)
+    assert not got.exact and got.columns == want.columns
+    for name in ("age", "income", "visits"):
+        for key in ("count", "missing", "infinities", "zeros", "negatives", "min", "max", "distinct"):
+            assert got[name][key] == want[name][key], (name, key)
+        assert got[name]["mean"] == pytest.approx(want[name]["mean"], rel=1e-12)
+        assert got[name]["std"] == pytest.approx(want[name]["std"], rel=1e-12)
+        values = table[name].to_numpy()
+        finite = np.sort(values[np.isfinite(values)])
+        bound = got[name]["quantile_rank_error"] * len(finite) + 1
+        for p, value in got[name]["quantiles"].items():
+            low, high = np.searchsorted(finite, value, "left"), np.searchsorted(finite, value, "right")
+            assert low - bound <= p * (len(finite) - 1) <= high + bound, (name, p)
+    for name in ("plan", "region", "group"):
+        assert got[name]["values"] == want[name]["values"], name
+
+
+def test_profile_gathers_the_columns_within_the_budget(client, table):
+    frame = frame_of(table, "3")[["age", "region", "plan"]]
+    # 600 categorical codes take 2,400 bytes, 600 float64 4,800: the budget keeps only 'region' whole.
+    with dask.config.set({adask.MEMORY_BUDGET_KEY: 3000}):
+        got = adask.profile(frame)
+        with pytest.raises(ResourceLimitError, match="column 'age'"):
+            adask.profile(frame, exact=True)
+    want = quality.profile(table[["age", "region", "plan"]])
+    assert got.columns == ["age", "region", "plan"]
+    assert got["region"] == want["region"]
+    assert not got["age"]["distinct_exact"]  # merged partition profiles: a sketch estimate
+    assert got["age"]["count"] == want["age"]["count"]
+
+
 def test_check_equals_single_machine(client, table):
     frame = frame_of(table, "shuffled")
     computed = frame.compute()
@@ -296,17 +331,22 @@ def test_a_killed_worker_is_retried_and_the_result_is_unchanged(client, table, t
 
 
 def test_partition_states_round_trip_and_corrupted_ones_are_refused(table):
-    from assay.dask._quality import _column_profile, _merge_profiles
+    from assay.dask._quality import _merge_profiles, _profile_state
 
-    first, second = (_column_profile(table["age"].iloc[a:b], 20, 64) for a, b in ((0, 200), (200, N_ROWS)))
-    merged = _merge_profiles(first, second)
-    assert quality.Profile.from_dict(merged).to_dict() == merged
-    assert quality.Profile.from_dict(merged)["age"]["count"] == N_ROWS
-    corrupted = {**second, "columns": [{**second["columns"][0], "count": -3}]}
-    with pytest.raises(CorruptedStateError, match="age"):
-        _merge_profiles(first, corrupted)
+    for exact in (True, False):
+        first, second = (_profile_state(table[["age"]].iloc[a:b], 20, 64, exact) for a, b in ((0, 200), (200, N_ROWS)))
+        merged = _merge_profiles(first, second)
+        assert quality.Profile.from_dict(merged).to_dict() == merged
+        assert quality.Profile.from_dict(merged)["age"]["count"] == N_ROWS
+        assert quality.Profile.from_dict(merged).exact is exact
+        corrupted = {**second, "columns": [{**second["columns"][0], "count": -3}]}
+        with pytest.raises(CorruptedStateError, match="age"):
+            _merge_profiles(first, corrupted)
+        with pytest.raises(CorruptedStateError):
+            _merge_profiles(first, {"format": 99})
+    sketch = first["sketch"]
     with pytest.raises(CorruptedStateError):
-        _merge_profiles(first, {"format": 99})
+        _merge_profiles(first, {**second, "sketch": sketch[: len(sketch) // 2]})
 
 
 def test_memory_budget_setting():

@@ -131,7 +131,7 @@ def _output_bytes_per_row(model: Model | None) -> int:
 def _require_budget(frames: dict[str, Any], model: Model | None, client: Any) -> None:
     """ResourceLimitError when the dask tables and the model's outputs exceed the memory budget
     once gathered."""
-    rows = {which: int(n) for which, n in zip(frames, _graph.compute([f.shape[0] for f in frames.values()], client))}
+    rows = dict(zip(frames, _graph.total_rows(list(frames.values()), client)))
     needed = sum(
         rows[which] * (sum(value_bytes(dtype) for dtype in frame.dtypes) + _output_bytes_per_row(model))
         for which, frame in frames.items()

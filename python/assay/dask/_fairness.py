@@ -55,7 +55,7 @@ def _lazy(value: Any, argument: str) -> list[Any]:
 def _run(function: Callable[..., Any], arguments: dict[str, Any], client: Any) -> Any:
     """``function(**arguments)`` in one task, every dask collection gathered into it."""
     collections = [c for name, value in arguments.items() for c in _lazy(value, name)]
-    rows = _graph.total_rows(collections)
+    rows = _graph.total_rows(collections, client)
     width = [1 if c.ndim == 1 else (len(c.columns) if hasattr(c, "columns") else c.shape[1]) for c in collections]
     _graph.require_budget("y_true", sum(8 * n * w for n, w in zip(rows, width)), f"{rows[0]} rows of labels and groups")
     gathered = {name: _gathered(value) for name, value in arguments.items()}

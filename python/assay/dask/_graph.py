@@ -94,18 +94,21 @@ def concat(parts: Sequence[Any]) -> Any:
     return np.concatenate(parts)
 
 
-def total_rows(collections: Sequence[Any]) -> list[int]:
-    """The number of rows of each dask collection, computed together (parquet files answer
-    from their metadata)."""
-    tasks = []
+def total_rows(collections: Sequence[Any], client: Any = None) -> list[int]:
+    """The number of rows of each dask collection, computed together on ``client`` (parquet
+    files answer from their metadata)."""
+    counts: list[Any] = []
     for value in collections:
         if isinstance(value, da.Array) and not any(size != size for size in value.chunks[0]):
-            tasks.append(sum(value.chunks[0]))
+            counts.append(sum(value.chunks[0]))
         elif isinstance(value, da.Array):
-            tasks.append(da.map_blocks(_block_rows, value, chunks=(1,), drop_axis=list(range(1, value.ndim))).sum())
+            counts.append(da.map_blocks(_block_rows, value, chunks=(1,), drop_axis=list(range(1, value.ndim))).sum())
         else:
-            tasks.append(value.shape[0])
-    return [int(n) for n in dask.compute(*tasks)]
+            counts.append(value.shape[0])
+    lazy = [k for k, n in enumerate(counts) if not isinstance(n, int)]
+    for k, n in zip(lazy, compute([counts[k] for k in lazy], client) if lazy else []):
+        counts[k] = n
+    return [int(n) for n in counts]
 
 
 def _block_rows(block: Any) -> Any:

@@ -27,10 +27,14 @@ def value_bytes(dtype: Any) -> int:
     return int(itemsize) if getattr(dtype, "kind", "O") in "biufcmM" and itemsize else _OBJECT_VALUE_BYTES
 
 
-def _column_profile(series: Any, histogram_bins: int, tracked_values: int) -> dict[str, Any]:
-    """The profile state of one column (or of its rows in one partition)."""
+def _profile_state(part: Any, histogram_bins: int, tracked_values: int, exact: bool) -> dict[str, Any]:
+    """The profile state of a frame's columns: gathered whole, or one partition's rows."""
     result = quality.profile(
-        series.to_frame(), histogram_bins=histogram_bins, tracked_values=tracked_values, n_jobs=_graph.task_threads()
+        part,
+        histogram_bins=histogram_bins,
+        tracked_values=tracked_values,
+        exact=exact,
+        n_jobs=_graph.task_threads(),
     )
     return result.to_dict()
 
@@ -39,16 +43,29 @@ def _merge_profiles(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
     return quality.Profile.from_dict(a).merge(quality.Profile.from_dict(b)).to_dict()
 
 
-def profile(data: Any, *, histogram_bins: int = 20, tracked_values: int = 64, client: Any = None) -> quality.Profile:
+def profile(
+    data: Any,
+    *,
+    histogram_bins: int = 20,
+    tracked_values: int = 64,
+    exact: bool | None = None,
+    client: Any = None,
+) -> quality.Profile:
     """[`assay.quality.profile`][assay.quality.profile] of a dask DataFrame.
 
     A column that fits the memory budget ([`memory_budget`][assay.dask.memory_budget]) is
     gathered from every partition into one task and profiled there: the result equals the
-    single-machine profile of the computed frame, bitwise. A larger column is profiled per
-    partition and the partition profiles are merged in a fixed tree: counts, extremes and
-    moments stay exact; distinct counts, quantiles, histograms and value tables are then
-    sketch estimates, marked by the column's ``*_exact`` flags (the quantiles carry their
-    rank-error bound).
+    single-machine profile of the computed frame, bitwise. The larger columns are profiled
+    per partition (one task per partition for all of them) and the partition profiles are
+    merged in a fixed tree: counts, extremes and moments stay exact; distinct counts,
+    quantiles, histograms and value tables are then sketch estimates, marked by the
+    column's ``*_exact`` flags (the quantiles carry their rank-error bound).
+
+    ``exact=False`` profiles every column in the one-pass sketch mode of the single-machine
+    ``profile(..., exact=False)`` (no ordering of any column): each partition is reduced to
+    its sketches, which merge in the same tree. Counts, missing values, extremes and moments
+    equal the single-machine sketch-mode profile; quantiles and distinct counts are
+    estimates within their stated error.
 
     Parameters
     ----------
@@ -58,6 +75,11 @@ def profile(data: Any, *, histogram_bins: int = 20, tracked_values: int = 64, cl
         Equal-width bins of each numeric histogram, at most 2**20.
     tracked_values : int, default 64
         How many of the most frequent values each column keeps.
+    exact : bool, optional
+        True: gather every column (``ResourceLimitError`` for a column beyond the memory
+        budget); False: the one-pass sketch mode from merged partition sketches; None
+        (default): gather the columns that fit the budget, merge partition profiles of the
+        others.
     client : distributed.Client, optional
         Where to compute: by default the current client (or Dask's default scheduler).
 
@@ -72,6 +94,8 @@ def profile(data: Any, *, histogram_bins: int = 20, tracked_values: int = 64, cl
         ``data`` is not a dask DataFrame or Series, or ``client`` is not a client.
     InvalidInputError
         ``data`` has no columns, or an option is out of range (as in the single-machine call).
+    ResourceLimitError
+        ``exact=True`` and a column exceeds the memory budget.
 
     Examples
     --------
@@ -84,25 +108,41 @@ def profile(data: Any, *, histogram_bins: int = 20, tracked_values: int = 64, cl
     """
     frame = _graph.dataframe(data, "data")
     quality._profile_options(histogram_bins, tracked_values)  # a clear error before any work
+    if exact not in (None, True, False):
+        raise InvalidInputError(f"exact: expected True, False or None, got {exact!r}")
     names = list(frame.columns)
     if not names:
         raise InvalidInputError("data has no columns")
-    (n_rows,) = _graph.total_rows([frame])
+    (n_rows,) = _graph.total_rows([frame], client)
     budget = _graph.memory_budget()
-    tasks = []
+    gathered: list[str] = []  # profiled whole, in one task each
+    merged: list[str] = []  # profiled per partition, then merged
     for name in names:
-        parts = frame[name].to_delayed()
-        if n_rows * value_bytes(frame[name].dtype) <= budget:
-            tasks.append(
-                _graph.gathered(_column_profile, parts, histogram_bins=histogram_bins, tracked_values=tracked_values)
-            )
-        else:
-            states = [
-                _graph.dask.delayed(_column_profile, pure=True)(part, histogram_bins, tracked_values) for part in parts
-            ]
-            tasks.append(_graph.tree_reduce(states, _merge_profiles))
+        needed = n_rows * value_bytes(frame[name].dtype)
+        if exact is True:
+            _graph.require_budget("data", needed, f"profiling column '{name}' ({n_rows} rows)")
+        (gathered if exact is not False and needed <= budget else merged).append(name)
+    tasks = [
+        _graph.gathered(
+            _profile_state,
+            frame[[name]].to_delayed(),
+            histogram_bins=histogram_bins,
+            tracked_values=tracked_values,
+            exact=True,
+        )
+        for name in gathered
+    ]
+    if merged:
+        partition_states = [
+            _graph.dask.delayed(_profile_state, pure=True)(part, histogram_bins, tracked_values, exact is not False)
+            for part in frame[merged].to_delayed()
+        ]
+        tasks.append(_graph.tree_reduce(partition_states, _merge_profiles))
     states = _graph.compute(tasks, client)
-    return quality.Profile.from_dict({**states[0], "columns": [state["columns"][0] for state in states]})
+    if exact is False:
+        return quality.Profile.from_dict(states[0])
+    columns = {column["name"]: column for state in states for column in state["columns"]}
+    return quality.Profile.from_dict({**states[0], "columns": [columns[name] for name in names]})
 
 
 def _check(
@@ -216,7 +256,7 @@ def check(
     options = quality._check_options(thresholds)  # a clear error before any work
     quality._profile_options(histogram_bins, 64, False)
     tables = [frame] + ([reference] if isinstance(reference, (_graph.dd.DataFrame, _graph.dd.Series)) else [])
-    rows = _graph.total_rows(tables)
+    rows = _graph.total_rows(tables, client)
     needed = sum(n * sum(value_bytes(t) for t in table.dtypes) for n, table in zip(rows, tables))
     if exact is False or (exact is None and needed > _graph.memory_budget()):
         return _check_by_states(frame, target, reference, rules, fail_on, thresholds, options, histogram_bins, client)

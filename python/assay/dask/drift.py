@@ -55,9 +55,9 @@ def _column_parts(table: Any, names: list[str]) -> list[Any]:
     return [table[names]]
 
 
-def _rows(tables: Sequence[Any]) -> list[int]:
+def _rows(tables: Sequence[Any], client: Any) -> list[int]:
     lazy = [t for t in tables if isinstance(t, _graph.dd.DataFrame)]
-    counts = iter(_graph.total_rows(lazy))
+    counts = iter(_graph.total_rows(lazy, client))
     return [next(counts) if isinstance(t, _graph.dd.DataFrame) else len(t) for t in tables]
 
 
@@ -108,9 +108,11 @@ def _checked(reference: Any, current: Any, columns: Any, exclude: set[str]) -> l
     return checked
 
 
-def _budget(tables: list[Any], names: list[str], extra: list[str] | None = None, *, sketch: bool = False) -> list[str]:
+def _budget(
+    tables: list[Any], names: list[str], client: Any, extra: list[str] | None = None, *, sketch: bool = False
+) -> list[str]:
     """The columns over the memory budget (ResourceLimitError unless ``sketch``)."""
-    rows = _rows(tables)
+    rows = _rows(tables, client)
     over = []
     for name in names:
         needed = sum(n * value_bytes(t[name].dtype) for n, t in zip(rows, tables))
@@ -356,7 +358,7 @@ def report(
         raise InvalidInputError(f"drift_share must be in [0, 1], got {drift_share!r}")
     if correction is not None:
         drift.adjust_pvalues([0.5], correction)  # an unknown correction fails here
-    over = set(_budget([ref, cur], checked, sketch=True))
+    over = set(_budget([ref, cur], checked, client, sketch=True))
     requests = [r for r in core_requests(checked, tests, thresholds) if r[0] in over]
     sketched = (
         _sketched_results(ref, cur, requests, {n: roles.get(n, "feature") for n in over if n not in features}, client)
@@ -603,7 +605,7 @@ def over_time(
     core_requests(checked, tests, thresholds)
     if correction is not None:
         drift.adjust_pvalues([0.5], correction)
-    over = set(_budget([ref, cur], checked, [time] if time is not None else None, sketch=True))
+    over = set(_budget([ref, cur], checked, client, [time] if time is not None else None, sketch=True))
     sketched: list[list[ColumnResult]] = []
     if over:
         plan, chunks, offsets = _chunk_plan(cur, time, freq, chunk_size, n_chunks, client)
