@@ -27,10 +27,10 @@ from typing import Any
 import numpy as np
 
 from .. import drift
+from .._chunks import time_seconds
 from .._core import drift as _core_drift
 from .._frame import as_frame
-from ..drift._chunks import time_seconds
-from ..drift._inputs import count_arg
+from .._inputs import count_arg
 from ..drift._over_time import MAX_OVER_TIME_RESULTS
 from ..drift._report import TESTS, ColumnResult, _gives_pvalue, column_result, core_requests
 from ..errors import InvalidInputError, InvalidTypeError, ResourceLimitError

@@ -8,9 +8,9 @@ from typing import Any
 import numpy as np
 
 from .._core import drift as _core_drift
+from .._inputs import as_array
 from ..errors import InvalidInputError, InvalidTypeError
 from ..typing import ArrayLike
-from ._inputs import as_array
 
 CORRECTIONS: tuple[str, ...] = ("bonferroni", "holm", "fdr_bh")
 """Multiple-testing corrections accepted by [`adjust_pvalues`][assay.drift.adjust_pvalues],

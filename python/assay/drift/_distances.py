@@ -12,10 +12,11 @@ from typing import Any
 import numpy as np
 
 from .._core import drift as _core_drift
+from .._inputs import as_sample, real_arg
 from ..errors import InvalidInputError
 from ..typing import ArrayLike
 from ..warnings import UndefinedDistanceWarning
-from ._inputs import as_counts, as_sample, as_weights, real_arg
+from ._inputs import as_counts, as_weights
 
 
 def _cdf_distance(u_values: Any, v_values: Any, u_weights: Any, v_weights: Any, p: int) -> float:

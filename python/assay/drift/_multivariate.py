@@ -12,14 +12,15 @@ from typing import Any
 import numpy as np
 
 from .. import report
+from .._chunks import chunk_labels, time_seconds
 from .._core import drift as _core_drift
 from .._frame import CATEGORICAL, Frame, as_frame
+from .._inputs import converted, count_arg, real_arg
 from .._results import Exportable, nan_if_none
 from .._util import json_safe, n_jobs_arg, seed_arg
 from ..errors import InvalidInputError, InvalidTypeError, ResourceLimitError
 from ..typing import ArrayLike, NJobs, Progress, TableLike
-from ._chunks import chunk_labels, time_seconds
-from ._inputs import checked_frames, converted, count_arg, flag_arg, progress_arg, real_arg, threshold_arg
+from ._inputs import checked_frames, flag_arg, progress_arg, threshold_arg
 
 
 def _matrix(frame: Frame, columns: Sequence[str], argument: str) -> np.ndarray:

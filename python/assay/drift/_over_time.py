@@ -10,15 +10,16 @@ from typing import Any
 import numpy as np
 
 from .. import report
+from .._chunks import chunk_labels, time_seconds
 from .._core import drift as _core_drift
 from .._frame import as_frame
+from .._inputs import converted
 from .._results import Exportable, nan_if_none
 from .._util import json_safe, n_jobs_arg
 from ..errors import InvalidInputError, ResourceLimitError
 from ..typing import ArrayLike, NJobs, Progress, TableLike
-from ._chunks import chunk_labels, time_seconds
 from ._corrections import correction_arg
-from ._inputs import checked_frames, converted, progress_arg
+from ._inputs import checked_frames, progress_arg
 from ._report import ColumnResult, column_result, column_result_from_dict, core_requests, results_table
 
 

@@ -14,12 +14,13 @@ import numpy as np
 from .. import report as report_layer  # assay.report; `report` here is the drift report
 from .._core import drift as _core_drift
 from .._frame import Frame, as_column
+from .._inputs import converted, real_arg
 from .._results import Exportable, nan_if_none
 from .._util import json_safe, n_jobs_arg
 from ..errors import InvalidInputError, InvalidTypeError
 from ..typing import ArrayLike, NJobs, Progress, TableLike
 from ._corrections import correction_arg
-from ._inputs import checked_frames, column_list, converted, progress_arg, real_arg, threshold_arg
+from ._inputs import checked_frames, column_list, progress_arg, threshold_arg
 
 TESTS: tuple[str, ...] = (
     "ks",

@@ -12,9 +12,10 @@ from typing import Any
 import numpy as np
 
 from .._core import drift as _core_drift
+from .._inputs import as_sample, real_arg
 from ..errors import InvalidInputError, InvalidTypeError
 from ..typing import ArrayLike
-from ._inputs import as_counts, as_sample, flag_arg, real_arg
+from ._inputs import as_counts, flag_arg
 
 
 @dataclass(frozen=True)

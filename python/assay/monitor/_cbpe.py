@@ -12,11 +12,11 @@ from typing import Any
 import numpy as np
 
 from .. import report
+from .._chunks import chunk_labels
 from .._core import monitor as _core_monitor
+from .._inputs import as_array, as_sample, count_arg, real_arg
 from .._results import Exportable, nan_if_none
 from .._util import json_safe, n_jobs_arg, seed_arg
-from ..drift._chunks import chunk_labels
-from ..drift._inputs import as_array, as_sample, count_arg, real_arg
 from ..errors import InvalidInputError, InvalidTypeError
 from ..typing import ArrayLike, NJobs
 

@@ -7,9 +7,9 @@ from typing import Any
 
 import numpy as np
 
-from .._frame import CATEGORICAL, Frame, as_column
-from ..errors import InvalidInputError, InvalidTypeError
+from ._frame import CATEGORICAL, Frame, as_column
 from ._inputs import as_array, converted, count_arg
+from .errors import InvalidInputError, InvalidTypeError
 
 
 def time_seconds(time: Any, frame: Frame | int) -> np.ndarray | None:
