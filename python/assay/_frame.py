@@ -142,6 +142,11 @@ def _as_frame(data: Any, argument: str, feature_names: Sequence[str] | None) -> 
         n_rows = len(columns[0]) if columns else 0
     else:
         array = _as_ndarray(data, argument)
+        if array.ndim == 0:
+            raise InvalidTypeError(
+                f"{argument}: expected a table (a data frame, an Arrow table, a mapping of columns or a 2-D "
+                f"array), got {type(data).__name__}"
+            )
         if array.ndim == 1:
             array = array.reshape(-1, 1)
         if array.ndim != 2:

@@ -296,7 +296,7 @@ def test_huge_model_outputs_give_right_values_or_a_clear_error():
     "bad, message",
     [
         (np.zeros((0, M)), "X: no rows"),
-        (np.float64(1.0), r"X: expected a 2-D"),
+        (np.float64(1.0), r"X: expected a table"),
         (np.zeros((2, 2, M)), r"X: expected a 2-D array .* got 3 dimension"),
         (np.zeros((2, M - 1)), "X has 3 columns but"),
         (np.zeros((2, M + 1)), "X has 5 columns but"),

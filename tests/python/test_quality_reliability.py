@@ -552,7 +552,7 @@ def _walk_cases():
     )
     yield "object decimals", {"o": np.array([__import__("decimal").Decimal("1.5"), None], dtype=object)}, "ok"
     yield "pandas period", pd.DataFrame({"p": pd.period_range("2020", periods=2, freq="D")}), InvalidTypeError
-    yield "0-d", np.float64(3.0), InvalidInputError
+    yield "0-d", np.float64(3.0), InvalidTypeError
     yield "3-d", np.zeros((2, 2, 2)), InvalidInputError
     yield "2-d column in dict", {"a": np.zeros((2, 2))}, InvalidInputError
     yield "duplicate names", pd.DataFrame([[1, 2]], columns=["a", "a"]), InvalidInputError
