@@ -212,8 +212,8 @@ def main() -> None:
             adask.profile(current, exact=exact)
             adask.check(current, target="y", exact=exact)
 
-        def assay_check_alone() -> None:
-            adask.check(current, target="y", exact=False).profile
+        def assay_check_alone() -> quality.Profile:
+            return adask.check(current, target="y", exact=False).profile
 
         def dask_quality() -> None:
             dask.compute(current.describe(), current.nunique(), *(current[c].value_counts() for c in categorical))

@@ -362,3 +362,29 @@ TEST(DriftSketch, CorruptedMomentsAreRefused) {
   s.moments.add(1.0);  // moments of four values in a state of three
   EXPECT_THROW(validate(s), CorruptedState);
 }
+
+// Any strictly ascending edges (several per grid cell, cells without edges, values beyond
+// every edge): each value's bin is the number of edges <= it, as std::upper_bound counts.
+TEST(DriftSketch, BinsOnGivenEdgesMatchAPlainSearch) {
+  std::mt19937_64 rng(11);
+  std::normal_distribution<double> normal(0.0, 3.0);
+  std::vector<double> values(20000);
+  for (double& v : values) v = normal(rng);
+  values[0] = -1e300;
+  values[1] = 1e300;
+  values[2] = 0.0;
+  values[3] = -0.0;
+  for (const std::size_t n_edges : {1, 2, 7, 300, 5000}) {
+    std::vector<double> edges(n_edges);
+    for (double& e : edges) e = std::round(normal(rng) * 64) / 64;  // ties among draws, then made unique
+    std::sort(edges.begin(), edges.end());
+    edges.erase(std::unique(edges.begin(), edges.end()), edges.end());
+    const ColumnSketch sketch = sketch_of(values, edges);
+    std::vector<std::uint64_t> expected(edges.size() + 1, 0);
+    for (const double v : values)
+      ++expected[static_cast<std::size_t>(std::upper_bound(edges.begin(), edges.end(), v) - edges.begin())];
+    std::vector<std::uint64_t> got(edges.size() + 1, 0);
+    for (std::size_t k = 0; k < sketch.keys.size(); ++k) got[sketch.keys[k]] = sketch.counts[k];
+    EXPECT_EQ(got, expected) << n_edges << " edges";
+  }
+}

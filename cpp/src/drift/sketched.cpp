@@ -22,7 +22,6 @@
 #include <limits>
 #include <numeric>
 #include <tuple>
-#include <unordered_map>
 #include <utility>
 
 #include "assay/common/bytes.hpp"
@@ -74,6 +73,68 @@ std::string short_label(std::uint64_t index) {
 }
 
 void fail(const std::string& why) { throw CorruptedState("column sketch: " + why); }
+
+// The number of edges <= v, knowing that it lies in [first, last] (std::upper_bound without
+// a branch on the comparisons, whose mispredictions took most of the refined pass's time).
+std::size_t edges_at_most(std::span<const double> edges, std::size_t first, std::size_t last, double v) {
+  if (first == last) return first;
+  const double* base = edges.data() + first;
+  std::size_t length = last - first;  // the answer is in [base, base + length]
+  while (length > 1) {
+    const std::size_t half = length / 2;
+    base = v < base[half] ? base : base + half;
+    length -= half;
+  }
+  return static_cast<std::size_t>(base - edges.data()) + (v < *base ? 0 : 1);
+}
+
+// Grid keys to small indices, in an open-addressing table (linear probing from a
+// multiplicative hash) that grows at half full: the per-value lookup of both passes of
+// sketch_column (std::unordered_map's node lookups took most of their time). A grid key is
+// below 2^(12 + kGridMantissaBits), so the all-ones word marks an empty slot.
+class GridIndex {
+ public:
+  GridIndex() { resize(64); }
+  // The index of `key`, or `next` after storing it there when the key is new.
+  std::size_t find_or_insert(std::uint64_t key, std::size_t next) {
+    std::size_t slot = probe(key);
+    if (keys_[slot] == key) return indices_[slot];
+    keys_[slot] = key;
+    indices_[slot] = next;
+    if (2 * ++size_ > keys_.size()) resize(2 * keys_.size());
+    return next;
+  }
+  // The index of `key`, or `absent`.
+  std::size_t find(std::uint64_t key, std::size_t absent) const {
+    const std::size_t slot = probe(key);
+    return keys_[slot] == key ? indices_[slot] : absent;
+  }
+
+ private:
+  static constexpr std::uint64_t kEmpty = ~std::uint64_t{0};
+  std::size_t probe(std::uint64_t key) const {
+    std::size_t slot = (key * 0x9e3779b97f4a7c15ULL) >> shift_;
+    while (keys_[slot] != key && keys_[slot] != kEmpty) slot = (slot + 1) & (keys_.size() - 1);
+    return slot;
+  }
+  void resize(std::size_t capacity) {  // a power of two
+    std::vector<std::uint64_t> keys(capacity, kEmpty);
+    std::vector<std::size_t> indices(capacity, 0);
+    keys.swap(keys_);
+    indices.swap(indices_);
+    shift_ = 64 - std::countr_zero(capacity);
+    for (std::size_t k = 0; k < keys.size(); ++k) {
+      if (keys[k] == kEmpty) continue;
+      const std::size_t slot = probe(keys[k]);
+      keys_[slot] = keys[k];
+      indices_[slot] = indices[k];
+    }
+  }
+  std::vector<std::uint64_t> keys_;
+  std::vector<std::size_t> indices_;
+  std::size_t size_ = 0;
+  int shift_ = 0;
+};
 
 // The moments must be those of values inside the bins: their sums between the bins' lowest
 // and highest (to a relative 1e-9, the precision they are compared at), and consistent.
@@ -147,42 +208,44 @@ ColumnSketch sketch_column(const ColumnView& column, std::span<const double> edg
   ExactMomentsAccumulator moments;
   std::vector<std::pair<std::uint64_t, BinBuilder>> bins;
   if (edges.empty()) {
-    std::unordered_map<std::uint64_t, BinBuilder> map;
+    GridIndex index;
     for (const double v : column.values) {
       if (std::isnan(v)) {
         ++out.missing;
       } else if (std::isinf(v)) {
         ++out.infinite;
       } else {
-        map[grid_key(v)].add(canonical(v));
+        const std::uint64_t key = grid_key(v);
+        const std::size_t k = index.find_or_insert(key, bins.size());
+        if (k == bins.size()) bins.emplace_back(key, BinBuilder{});
+        bins[k].second.add(canonical(v));
         moments.add(v);
       }
     }
-    bins.assign(map.begin(), map.end());
     std::sort(bins.begin(), bins.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   } else {
     std::vector<BinBuilder> dense(edges.size() + 1);
     // The number of edges <= v, searched among the edges of v's grid cell (refined edges
     // start every non-empty cell, so that is where it ends), else among all edges.
-    std::unordered_map<std::uint64_t, std::pair<std::size_t, std::size_t>> cells;
+    GridIndex index;
+    std::vector<std::pair<std::size_t, std::size_t>> cells;  // each cell's edges, [first, end)
     for (std::size_t i = 0; i < edges.size();) {
       std::size_t end = i + 1;
       while (end < edges.size() && grid_key(edges[end]) == grid_key(edges[i])) ++end;
-      cells.emplace(grid_key(edges[i]), std::make_pair(i, end));
+      index.find_or_insert(grid_key(edges[i]), cells.size());
+      cells.emplace_back(i, end);
       i = end;
     }
+    const std::pair<std::size_t, std::size_t> all_edges(0, edges.size());
     for (const double v : column.values) {
       if (std::isnan(v)) {
         ++out.missing;
       } else if (std::isinf(v)) {
         ++out.infinite;
       } else {
-        const auto cell = cells.find(grid_key(v));
-        const auto first =
-            cell == cells.end() ? edges.begin() : edges.begin() + static_cast<std::ptrdiff_t>(cell->second.first);
-        const auto last =
-            cell == cells.end() ? edges.end() : edges.begin() + static_cast<std::ptrdiff_t>(cell->second.second);
-        const auto k = static_cast<std::size_t>(std::upper_bound(first, last, v) - edges.begin());
+        const std::size_t cell = index.find(grid_key(v), cells.size());
+        const auto [first, last] = cell == cells.size() ? all_edges : cells[cell];
+        const std::size_t k = edges_at_most(edges, first, last, v);
         dense[k].add(canonical(v));
         moments.add(v);
       }

@@ -130,24 +130,41 @@ _NEVER_SKETCHED = ("es", "empirical_mmd")
 """Numeric tests with no sketched form: beyond the budget they raise ResourceLimitError."""
 
 
-def _sketch_part(part: Any, name: str, argument: str, edges: Any) -> bytes:
-    """The state of one partition's column, as bytes."""
-    column = as_frame(part[[name]], argument=argument).core_columns([name])
-    return bytes(_core_drift.sketch_column(column, edges).to_bytes())
+Specs = list[tuple[str, Any]]
+"""Which sketches one task computes: (column name, bin edges or None for the fixed grid)."""
 
 
-def _merge_sketches(a: bytes, b: bytes) -> bytes:
-    return bytes(_core_drift.ColumnSketch.from_bytes(a).merge(_core_drift.ColumnSketch.from_bytes(b)).to_bytes())
+def _sketch_part(part: Any, specs: Specs, argument: str) -> list[bytes]:
+    """The states of one partition's columns, one per spec, as bytes."""
+    names = list(dict.fromkeys(name for name, _ in specs))
+    frame = as_frame(part[names], argument=argument)
+    return [bytes(_core_drift.sketch_column(frame.core_columns([name]), edges).to_bytes()) for name, edges in specs]
 
 
-def _sketch(table: Any, name: str, argument: str, edges: Any = None) -> Any:
-    """One delayed state (bytes) of a column of every partition, merged in a fixed tree (a
-    pandas reference, already in the client's memory, is sketched there)."""
+def _merge_sketches(a: list[bytes], b: list[bytes]) -> list[bytes]:
+    return [
+        bytes(_core_drift.ColumnSketch.from_bytes(x).merge(_core_drift.ColumnSketch.from_bytes(y)).to_bytes())
+        for x, y in zip(a, b)
+    ]
+
+
+def _merged(states: list[Any], n_specs: int) -> list[Any]:
+    """The partitions' state lists merged in a fixed tree, as one delayed state per spec."""
+    merged = _graph.tree_reduce(states, _merge_sketches)
+    return [merged[k] for k in range(n_specs)]
+
+
+def _sketch(table: Any, specs: Specs, argument: str) -> list[Any]:
+    """One delayed state (bytes) per spec of the table's rows: one task per partition computes
+    every spec, and the partitions' states merge in a fixed tree (a pandas reference, already
+    in the client's memory, is sketched there)."""
+    if not specs:
+        return []
     if not isinstance(table, _graph.dd.DataFrame):
-        return _graph.dask.delayed(_sketch_part(table, name, argument, edges))
-    parts = list(table[[name]].to_delayed())
-    states = [_graph.dask.delayed(_sketch_part, pure=True)(part, name, argument, edges) for part in parts]
-    return _graph.tree_reduce(states, _merge_sketches)
+        return [_graph.dask.delayed(state) for state in _sketch_part(table, specs, argument)]
+    names = list(dict.fromkeys(name for name, _ in specs))
+    parts = table[names].to_delayed()
+    return _merged([_graph.dask.delayed(_sketch_part, pure=True)(part, specs, argument) for part in parts], len(specs))
 
 
 def _over_budget(name: str, why: str) -> ResourceLimitError:
@@ -177,31 +194,26 @@ def _sketched_results(
     ref: Any, cur: Any, requests: list[Any], roles: dict[str, str], client: Any
 ) -> list[ColumnResult]:
     """The results of the requested columns from merged sketches (see ``_sketched_samples``)."""
-    return _sketched_samples(ref, [lambda name, edges: _sketch(cur, name, "current", edges)], requests, roles, client)[
-        0
-    ]
+    return _sketched_samples(ref, [lambda specs: _sketch(cur, specs, "current")], requests, roles, client)[0]
 
 
 def _sketched_samples(
-    ref: Any, currents: list[Callable[[str, Any], Any]], requests: list[Any], roles: dict[str, str], client: Any
+    ref: Any, currents: list[Callable[[Specs], list[Any]]], requests: list[Any], roles: dict[str, str], client: Any
 ) -> list[list[ColumnResult]]:
     """For each current sample (the current table, or ``over_time``'s chunks of it), the
     results of the requested columns from merged sketches: one pass on the grid, then one
     more for the numeric columns whose grid bins are coarse (refined edges) or whose binned
     distances need Sturges bins; each pass is one Dask computation over every sample. A
-    sample is given by the delayed merged state of a column on given edges,
-    ``sample(name, edges)``."""
+    sample is given by the delayed merged states of its columns on given edges,
+    ``sample([(name, edges), ...])``."""
     for name, tests, _, _ in requests:
         if _is_numeric(ref, name):
             never = [t.name for t in tests if t.name in _NEVER_SKETCHED]
             if never:
                 raise _over_budget(name, f"test '{never[0]}' has no sketched form")
     n = len(requests)
-    grid = _states(
-        [_sketch(ref, name, "reference") for name, *_ in requests]
-        + [sample(name, None) for sample in currents for name, *_ in requests],
-        client,
-    )
+    on_grid: Specs = [(name, None) for name, *_ in requests]
+    grid = _states(_sketch(ref, on_grid, "reference") + [t for sample in currents for t in sample(on_grid)], client)
     pairs = [[(grid[i], grid[n * (1 + s) + i]) for i in range(n)] for s in range(len(currents))]
     chosen: list[list[list[Any]]] = []
     for sample in pairs:
@@ -224,17 +236,13 @@ def _sketched_samples(
                 binned = any(t.name != "t_test" for t in tests)
                 if sturges or (binned and _core_drift.needs_refinement(r, c)):
                     second.append((s, i, _core_drift.refined_edges(r, c, sturges)))
-    tasks = [
-        task
-        for s, i, edges in second
-        for task in (
-            _sketch(ref, requests[i][0], "reference", edges),
-            currents[s](requests[i][0], edges),
-        )
-    ]
+    tasks = _sketch(ref, [(requests[i][0], edges) for _, i, edges in second], "reference")
+    for s, states_of in enumerate(currents):
+        tasks += states_of([(requests[i][0], edges) for t, i, edges in second if t == s])
     states = _states(tasks, client)
+    # ``second`` runs sample by sample, so the current states follow the reference ones in its order.
     for k, (s, i, _) in enumerate(second):
-        pairs[s][i] = (states[2 * k], states[2 * k + 1])
+        pairs[s][i] = (states[k], states[len(second) + k])
     out = []
     for sample, sample_tests in zip(pairs, chosen):
         results = []
@@ -427,9 +435,10 @@ def _chunk_of_rows(part: Any, offset: int, plan: dict[str, Any]) -> Any:
     return (positions * plan["count"]) // max(plan["rows"], 1)
 
 
-def _sketch_chunk_part(part: Any, chunk_of_rows: Any, chunk: int, name: str, edges: Any) -> bytes:
-    """The state of a column over a partition's rows of one chunk, as bytes."""
-    return _sketch_part(part[[name]][chunk_of_rows == chunk], name, "current", edges)
+def _sketch_chunk_part(part: Any, chunk_of_rows: Any, chunk: int, specs: Specs) -> list[bytes]:
+    """The states of a partition's rows of one chunk, one per spec, as bytes."""
+    names = list(dict.fromkeys(name for name, _ in specs))
+    return _sketch_part(part[names][chunk_of_rows == chunk], specs, "current")
 
 
 def _chunk_plan(
@@ -503,15 +512,17 @@ def _sketched_over_time(
     # Each partition's rows' chunks, one task per partition that every chunk's tasks share.
     labels = [delayed(_chunk_of_rows, pure=True)(part, offset, plan) for part, offset in zip(parts, offsets)]
 
-    def sample(chunk: int) -> Callable[[str, Any], Any]:
-        def state(name: str, edges: Any) -> Any:
-            states = [
-                delayed(_sketch_chunk_part, pure=True)(part, chunk_of_rows, chunk, name, edges)
+    def sample(chunk: int) -> Callable[[Specs], list[Any]]:
+        def states(specs: Specs) -> list[Any]:
+            if not specs:
+                return []
+            partition_states = [
+                delayed(_sketch_chunk_part, pure=True)(part, chunk_of_rows, chunk, specs)
                 for part, chunk_of_rows in zip(parts, labels)
             ]
-            return _graph.tree_reduce(states, _merge_sketches)
+            return _merged(partition_states, len(specs))
 
-        return state
+        return states
 
     return _sketched_samples(ref, [sample(chunk["chunk"]) for chunk in chunks], requests, {}, client)
 
