@@ -167,3 +167,22 @@ def test_corrupted_states_are_refused(table):
     other = core_quality.check_state(columns, "plan", [], options, profile_options, 1)
     with pytest.raises(InvalidInputError, match="target"):
         core_quality.merge_check_states(state, other)
+
+
+def test_outlier_examples_from_late_partitions(client):
+    # The examples' pass reads partitions in order, in growing rounds, until every fence has
+    # its rows: "late" has fewer outliers than max_examples, all in the last partition, so
+    # every round runs; "early" has its five in the first rounds.
+    rng = np.random.default_rng(3)
+    early = rng.integers(0, 40, N_ROWS).astype(float)
+    early[[3, 60, 61, 100, 500, 800]] = FAR
+    late = rng.integers(0, 40, N_ROWS).astype(float)
+    late[[880, 890, 899]] = FAR
+    data = pd.DataFrame({"early": early, "late": late})
+    low_rate = {"outlier_rate": 0.001}  # both columns' outlier shares make findings
+    with dask.config.set(TINY):
+        got = adask.check(partitioned(data, even_cuts(N_ROWS, 17)), thresholds=low_rate)
+    want = quality.check(data, exact=False, thresholds=low_rate)
+    rows = {f.column: list(f.rows) for f in got.findings if f.check == "outliers_iqr"}
+    assert rows == {"early": [3, 60, 61, 100, 500], "late": [880, 890, 899]}
+    assert rows == {f.column: list(f.rows) for f in want.findings if f.check == "outliers_iqr"}

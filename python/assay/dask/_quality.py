@@ -351,6 +351,32 @@ def _rows_outside(part: Any, fences: list[tuple[str, float, float]], limit: int)
     return len(part), _core_quality.first_rows_outside(as_frame(part).core_columns(), fences, limit)
 
 
+_FIRST_ROUND = 2
+"""Partitions in the first round of the outlier examples' pass (each later round doubles)."""
+
+
+def _first_rows_outside(frame: Any, fences: list[tuple[str, float, float]], limit: int, client: Any) -> list[list[int]]:
+    """Per fence, the first ``limit`` rows of ``frame`` outside it, in row order: a second pass
+    over the fenced columns only (Dask reads no other column of a Parquet file), the fences
+    coming from the merged quantile summary. The partitions are read in order, in rounds that
+    double in size, until every fence has its rows: usually the first round; all partitions
+    when a fence has fewer than ``limit`` rows outside it."""
+    fenced = frame[list(dict.fromkeys(name for name, _, _ in fences))].to_delayed()
+    found: list[list[int]] = [[] for _ in fences]
+    offset, start, size = 0, 0, _FIRST_ROUND
+    while start < len(fenced) and any(len(rows) < limit for rows in found):
+        passes = _graph.compute(
+            [_graph.dask.delayed(_rows_outside, pure=True)(p, fences, limit) for p in fenced[start : start + size]],
+            client,
+        )
+        for n_rows, local in passes:
+            for rows, rows_here in zip(found, local):
+                rows.extend(offset + row for row in rows_here[: limit - len(rows)])
+            offset += n_rows
+        start, size = start + size, 2 * size
+    return found
+
+
 def _check_by_states(
     frame: Any,
     target: str | None,
@@ -392,18 +418,7 @@ def _check_by_states(
     fences = _core_quality.outlier_fences(state, options, profile_options)
     outlier_rows: list[list[int]] = []
     if fences and options.max_examples > 0:
-        # A second pass, over the fenced columns only (Dask reads no other column of a Parquet
-        # file): the fences come from the merged quantile summary.
-        fenced = frame[list(dict.fromkeys(name for name, _, _ in fences))].to_delayed()
-        passes = _graph.compute(
-            [delayed(_rows_outside, pure=True)(p, fences, options.max_examples) for p in fenced], client
-        )
-        outlier_rows = [[] for _ in fences]
-        offset = 0
-        for n_rows, found in passes:
-            for rows_of_fence, local in zip(outlier_rows, found):
-                rows_of_fence.extend(offset + row for row in local[: options.max_examples - len(rows_of_fence)])
-            offset += n_rows
+        outlier_rows = _first_rows_outside(frame, fences, options.max_examples, client)
     table_types = _TableTypes(types)
     core_rules, python_findings = quality._rules(rules, table_types)  # type: ignore[arg-type]
     python_findings += quality._mixed_type_findings(table_types)  # type: ignore[arg-type]
