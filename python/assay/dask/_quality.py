@@ -186,7 +186,8 @@ def check(
     check state (``CheckState``: the columns' sketches, each label's count, the target's
     classes, the rules' counts, the fingerprint, each with its first example rows), the
     states are merged in a fixed tree of ``SPLIT_EVERY`` and the checks run on the merged
-    state; the outlier findings' example rows take a second pass over the partitions. The
+    state; the outlier findings' example rows take a second pass over the fenced columns,
+    partition by partition in order until every finding has its rows. The
     report says it came from the sketch mode (``skipped`` findings for the checks that need
     the ordered column or every row's hash; the profile's ``exact`` is False). Its counts,
     missing values, infinities, constant columns, rules, categorical checks and target
