@@ -134,10 +134,15 @@ Specs = list[tuple[str, Any]]
 """Which sketches one task computes: (column name, bin edges or None for the fixed grid)."""
 
 
+def _spec_names(specs: Specs) -> list[str]:
+    """The columns the specs read, each once, in order."""
+    return list(dict.fromkeys(name for name, _ in specs))
+
+
 def _sketch_part(part: Any, specs: Specs, argument: str) -> list[bytes]:
-    """The states of one partition's columns, one per spec, as bytes."""
-    names = list(dict.fromkeys(name for name, _ in specs))
-    frame = as_frame(part[names], argument=argument)
+    """The states of one partition's rows, one per spec, as bytes (``part`` holds the
+    specs' columns only: each is converted once)."""
+    frame = as_frame(part, argument=argument)
     return [bytes(_core_drift.sketch_column(frame.core_columns([name]), edges).to_bytes()) for name, edges in specs]
 
 
@@ -161,9 +166,8 @@ def _sketch(table: Any, specs: Specs, argument: str) -> list[Any]:
     if not specs:
         return []
     if not isinstance(table, _graph.dd.DataFrame):
-        return [_graph.dask.delayed(state) for state in _sketch_part(table, specs, argument)]
-    names = list(dict.fromkeys(name for name, _ in specs))
-    parts = table[names].to_delayed()
+        return [_graph.dask.delayed(state) for state in _sketch_part(table[_spec_names(specs)], specs, argument)]
+    parts = table[_spec_names(specs)].to_delayed()
     return _merged([_graph.dask.delayed(_sketch_part, pure=True)(part, specs, argument) for part in parts], len(specs))
 
 
@@ -437,8 +441,7 @@ def _chunk_of_rows(part: Any, offset: int, plan: dict[str, Any]) -> Any:
 
 def _sketch_chunk_part(part: Any, chunk_of_rows: Any, chunk: int, specs: Specs) -> list[bytes]:
     """The states of a partition's rows of one chunk, one per spec, as bytes."""
-    names = list(dict.fromkeys(name for name, _ in specs))
-    return _sketch_part(part[names][chunk_of_rows == chunk], specs, "current")
+    return _sketch_part(part.loc[chunk_of_rows == chunk, _spec_names(specs)], specs, "current")
 
 
 def _chunk_plan(
